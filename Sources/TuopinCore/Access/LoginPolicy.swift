@@ -1,0 +1,37 @@
+import Foundation
+
+/// Account lockout (DESIGN.md Access; 等保 2.0 login-failure handling): five wrong passwords in a
+/// row lock the account for fifteen minutes. A correct password does not open a locked account.
+public struct LoginPolicy: Sendable {
+    public var maxFailures = 5
+    public var lockDuration: TimeInterval = 15 * 60
+
+    public init() {}
+
+    public enum Outcome: Equatable, Sendable {
+        case success
+        case wrongPassword(remaining: Int)
+        case locked(until: Date)
+    }
+
+    public struct Decision: Equatable, Sendable {
+        public let outcome: Outcome
+        public let failedLogins: Int
+        public let lockedUntil: Date?
+    }
+
+    public func decide(passwordCorrect: Bool, failedLogins: Int, lockedUntil: Date?, now: Date) -> Decision {
+        if let until = lockedUntil, until > now {
+            return Decision(outcome: .locked(until: until), failedLogins: failedLogins, lockedUntil: until)
+        }
+        // A lock that has run out starts a fresh count.
+        let previous = lockedUntil == nil ? failedLogins : 0
+        if passwordCorrect { return Decision(outcome: .success, failedLogins: 0, lockedUntil: nil) }
+        let failures = previous + 1
+        if failures >= maxFailures {
+            let until = now.addingTimeInterval(lockDuration)
+            return Decision(outcome: .locked(until: until), failedLogins: failures, lockedUntil: until)
+        }
+        return Decision(outcome: .wrongPassword(remaining: maxFailures - failures), failedLogins: failures, lockedUntil: nil)
+    }
+}

@@ -1,0 +1,73 @@
+/// The roles of DESIGN.md's user table. A role is always bound to one org unit (a `RoleBinding`).
+public enum Role: String, Codable, Sendable, CaseIterable {
+    case clerk               // 扶贫专干, township
+    case villageCadre        // village cadre / first secretary / work team
+    case villageSupervisor   // 村务监督委员会
+    case countyOffice
+    case prefectureOffice
+    case regionHQ            // 指挥部
+    case discipline          // 纪委监委
+    case audit               // 审计
+    case procuratorate       // 检察院
+    case systemAdmin         // 系统管理员
+    case securityAdmin       // 安全管理员
+    case auditAdmin          // 审计管理员
+
+    /// The org levels a binding of this role may name.
+    public var allowedLevels: Set<OrgLevel> {
+        switch self {
+        case .clerk: [.township]
+        case .villageCadre, .villageSupervisor: [.village]
+        case .countyOffice: [.county]
+        case .prefectureOffice: [.prefecture]
+        case .regionHQ, .systemAdmin, .securityAdmin, .auditAdmin: [.region]
+        case .discipline, .audit, .procuratorate: [.region, .prefecture, .county]
+        }
+    }
+
+    public var permissions: Set<Permission> {
+        switch self {
+        case .clerk: [.readRegistry, .writeRegistry, .seeFullIdentity]
+        case .villageCadre: [.readRegistry]
+        case .villageSupervisor: [.readRegistry]
+        case .countyOffice: [.readRegistry, .seeFullIdentity]
+        case .prefectureOffice, .regionHQ: [.readRegistry]
+        case .discipline, .procuratorate: [.readRegistry, .seeFullIdentity, .readAuditLog]
+        case .audit: [.readRegistry, .readAuditLog]
+        case .systemAdmin: [.readAggregates, .manageUsers]
+        case .securityAdmin: [.readAggregates]
+        case .auditAdmin: [.readAggregates, .readAuditLog]
+        }
+    }
+
+    /// Message key for the role's name in every language.
+    public var labelKey: String { "role_\(rawValue)" }
+
+    /// The three administrator duties that no single user may combine (等保 三权分立).
+    public static let separatedAdministrators: Set<Role> = [.systemAdmin, .securityAdmin, .auditAdmin]
+}
+
+public enum Permission: String, Sendable, CaseIterable {
+    /// Household-level data in scope.
+    case readRegistry
+    case writeRegistry
+    /// Unmasked resident ID and phone numbers.
+    case seeFullIdentity
+    /// Counts and sums per unit, never individual records.
+    case readAggregates
+    case readAuditLog
+    case manageUsers
+}
+
+public struct RoleBinding: Hashable, Sendable, Codable {
+    public let role: Role
+    public let unit: OrgCode
+    public init(role: Role, unit: OrgCode) { self.role = role; self.unit = unit }
+
+    public enum Problem: Error, Equatable, Sendable { case levelNotAllowed(Role, OrgLevel) }
+
+    public static func validated(role: Role, unit: OrgCode) throws(Problem) -> RoleBinding {
+        guard role.allowedLevels.contains(unit.level) else { throw .levelNotAllowed(role, unit.level) }
+        return RoleBinding(role: role, unit: unit)
+    }
+}

@@ -1,0 +1,15 @@
+/// Registration status of a poor household (建档立卡 status).
+public enum HouseholdStatus: String, Codable, Sendable, CaseIterable {
+    case notExited            // 未脱贫
+    case exitedWithPolicy     // 已脱贫享受政策
+    case exitedWithoutPolicy  // 已脱贫不再享受政策
+    case returnedToPoverty    // 返贫
+    case monitored            // 监测对象
+
+    /// Still counted among the remaining poor.
+    public var isRemainingPoor: Bool { self == .notExited || self == .returnedToPoverty }
+    public var hasExited: Bool { self == .exitedWithPolicy || self == .exitedWithoutPolicy }
+
+    /// Message key for the status label in every language.
+    public var labelKey: String { "status_\(rawValue)" }
+}

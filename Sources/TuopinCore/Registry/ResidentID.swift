@@ -1,0 +1,94 @@
+/// A resident identity number per GB 11643-1999: 6-digit area code, 8-digit birth date,
+/// 3-digit sequence (odd for men, even for women) and a MOD 11-2 check character.
+public struct ResidentID: Hashable, Sendable, CustomStringConvertible {
+    public enum Sex: String, Codable, Sendable { case male, female }
+
+    public enum Problem: Error, Equatable, Sendable {
+        case length, characters, birthDate, checkCharacter
+    }
+
+    public let value: String
+
+    private static let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    private static let checkCharacters: [Character] = Array("10X98765432")
+
+    /// Validates `raw` (a lowercase `x` is accepted and upper-cased). `today` bounds the birth date.
+    public init(_ raw: String, today: CivilDate) throws(Problem) {
+        let text = raw.uppercased()
+        guard text.count == 18 else { throw .length }
+        let chars = Array(text)
+        guard chars[0..<17].allSatisfy({ $0.isASCII && $0.isNumber }),
+              chars[17].isASCII && (chars[17].isNumber || chars[17] == "X") else { throw .characters }
+        guard let birth = CivilDate(yyyymmdd: String(chars[6..<14])),
+              birth.year >= 1900, birth <= today else { throw .birthDate }
+        guard Self.checkCharacter(for: String(chars[0..<17])) == chars[17] else { throw .checkCharacter }
+        self.value = text
+    }
+
+    /// The check character for the first 17 digits.
+    public static func checkCharacter(for first17: String) -> Character {
+        let sum = zip(first17, weights).reduce(0) { $0 + Int(String($1.0))! * $1.1 }
+        return checkCharacters[sum % 11]
+    }
+
+    public var birthDate: CivilDate { CivilDate(yyyymmdd: String(value.dropFirst(6).prefix(8)))! }
+    public var sex: Sex { Int(String(Array(value)[16]))! % 2 == 1 ? .male : .female }
+    public var areaCode: String { String(value.prefix(6)) }
+
+    /// Shown form for roles that may not see the full number: `540102********123X`.
+    public var masked: String { Self.mask(value) }
+
+    public static func mask(_ value: String) -> String {
+        guard value.count == 18 else { return String(repeating: "*", count: value.count) }
+        return String(value.prefix(6)) + String(repeating: "*", count: 8) + String(value.suffix(4))
+    }
+
+    public var description: String { masked }
+}
+
+/// A calendar date without time zone, as the registry records birth dates and deadlines.
+public struct CivilDate: Hashable, Sendable, Comparable, Codable, CustomStringConvertible {
+    public let year: Int, month: Int, day: Int
+
+    public init?(year: Int, month: Int, day: Int) {
+        guard (1...12).contains(month), day >= 1, day <= CivilDate.daysIn(month: month, year: year) else { return nil }
+        self.year = year; self.month = month; self.day = day
+    }
+
+    public init?(yyyymmdd: String) {
+        guard yyyymmdd.count == 8, let y = Int(yyyymmdd.prefix(4)),
+              let m = Int(yyyymmdd.dropFirst(4).prefix(2)), let d = Int(yyyymmdd.suffix(2)) else { return nil }
+        self.init(year: y, month: m, day: d)
+    }
+
+    public static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    public var yyyymmdd: String {
+        String(format4: year) + String(format2: month) + String(format2: day)
+    }
+
+    /// ISO form `2026-11-27`, the way every page shows dates.
+    public var description: String {
+        "\(String(format4: year))-\(String(format2: month))-\(String(format2: day))"
+    }
+
+    public static func < (a: CivilDate, b: CivilDate) -> Bool {
+        (a.year, a.month, a.day) < (b.year, b.month, b.day)
+    }
+}
+
+extension String {
+    init(format2 n: Int) { self = n < 10 ? "0\(n)" : "\(n)" }
+    init(format4 n: Int) { self = Self.zeroPadded(n, width: 4) }
+
+    static func zeroPadded(_ n: Int, width: Int) -> String {
+        let digits = "\(n)"
+        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+    }
+}

@@ -1,0 +1,107 @@
+import Crypto
+import Fluent
+import Foundation
+import TuopinCore
+import Vapor
+
+/// Log in, log out and API tokens. Each state change is one transaction with its audit entry.
+enum AuthService {
+    static let webSessionLifetime: TimeInterval = 12 * 3600
+    static let apiTokenLifetime: TimeInterval = 24 * 3600
+    static let policy = LoginPolicy()
+    /// Verified against when the username is unknown, so that timing does not reveal which names exist.
+    static let decoyHash = "$2b$12$C6UzMDM.H6dfI/f/IKcEeO5rqv5Y0t9PZbqhQ3hgcK3aMy0Rl8JeS"
+
+    enum Kind: String { case web, api }
+
+    /// Checks the password under the lockout policy; on success opens a session and returns its secret token.
+    static func login(app: Application, username: String, password: String, kind: Kind, replacing oldToken: String?) async throws -> String {
+        let now = app.tuopin.now()
+        guard let user = try await User.query(on: app.db).filter(\.$username == username).first(), user.active else {
+            _ = try? await verify(password, hash: decoyHash, app: app)
+            throw AppError.invalidCredentials
+        }
+        let correct = try await verify(password, hash: user.passwordHash, app: app)
+        let decision = policy.decide(passwordCorrect: correct, failedLogins: user.failedLogins,
+                                     lockedUntil: user.lockedUntil, now: now)
+        let userID = try user.requireID()
+        let token = randomToken()
+        try await app.write { tx in
+            guard let fresh = try await User.find(userID, on: tx) else { throw AppError.invalidCredentials }
+            let changed = fresh.failedLogins != decision.failedLogins || fresh.lockedUntil != decision.lockedUntil
+            fresh.failedLogins = decision.failedLogins
+            fresh.lockedUntil = decision.lockedUntil
+            if changed { fresh.version += 1; try await fresh.save(on: tx) }
+            let action: String
+            switch decision.outcome {
+            case .success:
+                if let oldToken { try await end(token: oldToken, on: tx, at: now) }
+                let session = UserSession()
+                session.tokenHash = Hashing.sha256Hex(token)
+                session.userID = userID
+                session.kind = kind.rawValue
+                session.createdAt = now
+                session.expiresAt = now.addingTimeInterval(kind == .web ? webSessionLifetime : apiTokenLifetime)
+                try await session.save(on: tx)
+                action = kind == .web ? "auth.login" : "auth.token"
+            case .wrongPassword: action = "auth.login_failed"
+            case .locked: action = "auth.locked"
+            }
+            struct Snapshot: Encodable { let failed_logins: Int; let locked_until: String? }
+            try await AuditLog.append(on: tx, actor: .init(id: String(userID)), action: action, entity: "user",
+                                      entityID: String(userID),
+                                      after: Snapshot(failed_logins: decision.failedLogins,
+                                                      locked_until: decision.lockedUntil.map(AuditLog.timestamp)),
+                                      at: now)
+        }
+        switch decision.outcome {
+        case .success: return token
+        case .wrongPassword: throw AppError.invalidCredentials
+        case .locked(let until): throw AppError.accountLocked(until: until)
+        }
+    }
+
+    /// Ends the session server-side; the token stops working at once.
+    static func logout(app: Application, token: String, user: CurrentUser) async throws {
+        let now = app.tuopin.now()
+        try await app.write { tx in
+            try await end(token: token, on: tx, at: now)
+            try await AuditLog.append(on: tx, actor: user.auditActor, action: "auth.logout", entity: "user",
+                                      entityID: String(user.id), at: now)
+        }
+    }
+
+    private static func end(token: String, on tx: any Database, at now: Date) async throws {
+        try await UserSession.query(on: tx)
+            .filter(\.$tokenHash == Hashing.sha256Hex(token)).filter(\.$endedAt == nil)
+            .set(\.$endedAt, to: now).update()
+    }
+
+    static func user(forToken token: String, on db: any Database, now: Date) async throws -> CurrentUser? {
+        guard let session = try await UserSession.query(on: db)
+            .filter(\.$tokenHash == Hashing.sha256Hex(token)).filter(\.$endedAt == nil).first(),
+              session.expiresAt > now,
+              let user = try await User.query(on: db).filter(\.$id == session.userID).with(\.$bindings).first(),
+              user.active else { return nil }
+        let bindings = user.bindings.compactMap { record -> RoleBinding? in
+            guard let role = Role(rawValue: record.role), let unit = OrgCode(record.unitCode) else { return nil }
+            return RoleBinding(role: role, unit: unit)
+        }
+        return CurrentUser(id: try user.requireID(), username: user.username, displayName: user.displayName,
+                           scope: Scope(bindings: bindings), sessionID: try session.requireID(), sessionKind: session.kind)
+    }
+
+    static func hash(_ password: String, cost: Int, app: Application) async throws -> String {
+        try await app.threadPool.runIfActive { try Bcrypt.hash(password, cost: cost) }
+    }
+
+    private static func verify(_ password: String, hash: String, app: Application) async throws -> Bool {
+        try await app.threadPool.runIfActive { try Bcrypt.verify(password, created: hash) }
+    }
+
+    static func randomToken() -> String {
+        SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+}

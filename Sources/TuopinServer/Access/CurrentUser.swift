@@ -1,0 +1,38 @@
+import Fluent
+import TuopinCore
+import Vapor
+
+/// The user a request runs as, with the scope of their role bindings.
+struct CurrentUser: Authenticatable, Sendable {
+    let id: Int
+    let username: String
+    let displayName: String
+    let scope: Scope
+    let sessionID: Int
+    let sessionKind: String
+
+    var auditActor: AuditLog.Actor { .init(id: String(id)) }
+}
+
+extension Request {
+    /// The signed-in user, or 401.
+    func requireUser() throws -> CurrentUser {
+        guard let user = auth.get(CurrentUser.self) else { throw AppError.unauthenticated }
+        return user
+    }
+}
+
+/// Finds the session behind a bearer token or the session cookie and signs the request in.
+/// Only the SHA-256 of a token is stored, so a copy of the database yields no usable token.
+struct SessionAuthenticator: AsyncMiddleware {
+    static let cookieName = "tuopin_session"
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let token = request.headers.bearerAuthorization?.token ?? request.cookies[Self.cookieName]?.string
+        if let token, !token.isEmpty, token.count <= 128,
+           let user = try await AuthService.user(forToken: token, on: request.db, now: request.tuopin.now()) {
+            request.auth.login(user)
+        }
+        return try await next.respond(to: request)
+    }
+}

@@ -1,0 +1,125 @@
+import Fluent
+import SQLKit
+import TuopinCore
+import Vapor
+
+/// The one door to the data (DESIGN.md, Access). Every page, API route, export and search
+/// reads and writes through it, so a user can never reach a unit outside their scope:
+/// records outside it are simply not found (404), never "forbidden", which would confirm they exist.
+struct DataAccess: Sendable {
+    let db: any Database
+    let scope: Scope
+
+    // MARK: Org units
+
+    /// A unit whose aggregates the user may see.
+    func unit(_ code: OrgCode) async throws -> OrgUnit {
+        guard scope.permitsAggregates(on: code), let unit = try await OrgUnit.find(code.value, on: db) else {
+            throw AppError.notFound
+        }
+        return unit
+    }
+
+    func children(of code: OrgCode) async throws -> [OrgUnit] {
+        _ = try await unit(code)
+        return try await OrgUnit.query(on: db).filter(\.$parentCode == code.value).sort(\.$id).all()
+    }
+
+    /// Ancestors shown in breadcrumbs, cut at the top of the user's own scope.
+    func breadcrumbs(to code: OrgCode) async throws -> [OrgUnit] {
+        let visible = code.lineage.filter { scope.permitsAggregates(on: $0) }.map(\.value)
+        guard !visible.isEmpty else { return [] }
+        return try await OrgUnit.query(on: db).filter(\.$id ~~ visible).sort(\.$level).all()
+    }
+
+    // MARK: Households
+
+    /// Households the user may read, as a query to refine.
+    func households() -> QueryBuilder<Household> {
+        Household.query(on: db).within(scope.roots(for: .readRegistry))
+    }
+
+    func household(id: Int) async throws -> Household {
+        guard let household = try await households().filter(\.$id == id).first() else { throw AppError.notFound }
+        return household
+    }
+
+    func members(of household: Household) async throws -> [Member] {
+        try await Member.query(on: db).filter(\.$household.$id == household.requireID()).sort(\.$id).all()
+    }
+
+    func incomes(of household: Household) async throws -> [IncomeRecord] {
+        try await IncomeRecord.query(on: db).filter(\.$householdID == household.requireID()).sort(\.$year).all()
+    }
+
+    var mayReadRegistry: Bool { scope.has(.readRegistry) }
+    var maySeeFullIdentity: Bool { scope.has(.seeFullIdentity) }
+
+    // MARK: Aggregates
+
+    struct Counts: Sendable, Encodable {
+        var households = 0, people = 0, poorHouseholds = 0, exitedHouseholds = 0
+    }
+
+    /// Counts per child unit of `code`, grouped on the households' denormalised code columns.
+    func childCounts(of code: OrgCode) async throws -> [String: Counts] {
+        _ = try await unit(code)
+        guard let childLevel = code.level.child else { return [:] }
+        let column = Household.codeColumn(for: childLevel)
+        let filterColumn = code.level == .region ? nil : Household.codeColumn(for: code.level)
+        struct Row: Decodable { let code: String; let households: Int; let people: Int?; let poor: Int?; let exited: Int? }
+        let poor = HouseholdStatus.allCases.filter(\.isRemainingPoor).map(\.rawValue)
+        let exited = HouseholdStatus.allCases.filter(\.hasExited).map(\.rawValue)
+        var query = db.sqlDatabase.select()
+            .column(SQLAlias(SQLColumn(column), as: SQLIdentifier("code")))
+            .column(SQLAlias(SQLFunction("COUNT", args: SQLLiteral.all), as: SQLIdentifier("households")))
+            .column(SQLAlias(SQLFunction("SUM", args: SQLColumn("member_count")), as: SQLIdentifier("people")))
+            .column(SQLAlias(Self.countWhere(statusIn: poor), as: SQLIdentifier("poor")))
+            .column(SQLAlias(Self.countWhere(statusIn: exited), as: SQLIdentifier("exited")))
+            .from(Household.schema)
+        if let filterColumn { query = query.where(SQLColumn(filterColumn), .equal, SQLBind(code.value)) }
+        let rows = try await query.groupBy(SQLColumn(column)).all(decoding: Row.self)
+        return Dictionary(uniqueKeysWithValues: rows.map {
+            ($0.code, Counts(households: $0.households, people: $0.people ?? 0, poorHouseholds: $0.poor ?? 0, exitedHouseholds: $0.exited ?? 0))
+        })
+    }
+
+    private static func countWhere(statusIn values: [String]) -> any SQLExpression {
+        SQLFunction("SUM", args: SQLRaw("CASE WHEN status IN (\(values.map { "'\($0)'" }.joined(separator: ","))) THEN 1 ELSE 0 END"))
+    }
+}
+
+extension Household {
+    /// The denormalised column holding a household's unit code at `level`.
+    static func codeColumn(for level: OrgLevel) -> String {
+        switch level {
+        case .region, .prefecture: "prefecture_code"
+        case .county: "county_code"
+        case .township: "township_code"
+        case .village: "village_code"
+        }
+    }
+}
+
+extension QueryBuilder where Model == Household {
+    /// Restricts to households under any of `roots`; with no roots, to nothing.
+    func within(_ roots: [OrgCode]) -> Self {
+        guard !roots.isEmpty else { return filter(\.$id == -1) }
+        return group(.or) { group in
+            for root in roots {
+                switch root.level {
+                case .region: group.filter(\.$prefectureCode =~ root.value)
+                case .prefecture: group.filter(\.$prefectureCode == root.value)
+                case .county: group.filter(\.$countyCode == root.value)
+                case .township: group.filter(\.$townshipCode == root.value)
+                case .village: group.filter(\.$villageCode == root.value)
+                }
+            }
+        }
+    }
+}
+
+extension Request {
+    /// The scoped data access for the signed-in user (nobody's scope when signed out).
+    var data: DataAccess { DataAccess(db: db, scope: auth.get(CurrentUser.self)?.scope ?? .nobody) }
+}

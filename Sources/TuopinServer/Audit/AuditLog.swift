@@ -1,0 +1,75 @@
+import Fluent
+import Foundation
+import SQLKit
+import TuopinCore
+
+/// Appends to the audit chain inside the caller's transaction (DESIGN.md, Audit).
+enum AuditLog {
+    static let sha256: AuditChain.Hasher = { Hashing.sha256Hex($0) }
+
+    /// Who acted: a user id, or `system` for start-up and demo work.
+    struct Actor: Sendable { let id: String; static let system = Actor(id: "system") }
+
+    static func append(on tx: any Database, actor: Actor, action: String, entity: String, entityID: String,
+                       before: (any Encodable)? = nil, after: (any Encodable)? = nil, at now: Date) async throws {
+        let sql = tx.sqlDatabase
+        if tx.isPostgres {
+            // Serialises chain appends across instances; readers are not blocked.
+            try await sql.raw("LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE").run()
+        }
+        struct Last: Decodable { let id: Int64; let hash: String }
+        let last = try await sql.select().columns("id", "hash").from("audit_log")
+            .orderBy("id", .descending).limit(1).first(decoding: Last.self)
+        var entry = AuditEntry(
+            seq: (last?.id ?? 0) + 1, at: timestamp(now), userID: actor.id, action: action, entity: entity,
+            entityID: entityID, before: try canonicalJSON(before), after: try canonicalJSON(after))
+        entry.hash = AuditChain.hash(of: entry, previous: last?.hash ?? AuditChain.genesisHash, using: sha256)
+        try await sql.insert(into: "audit_log")
+            .columns("id", "at", "user_id", "action", "entity", "entity_id", "before", "after", "hash")
+            .values(SQLBind(entry.seq), SQLBind(entry.at), SQLBind(entry.userID), SQLBind(entry.action),
+                    SQLBind(entry.entity), SQLBind(entry.entityID), SQLBind(entry.before), SQLBind(entry.after),
+                    SQLBind(entry.hash))
+            .run()
+    }
+
+    /// UTC with milliseconds; sorts as text.
+    static func timestamp(_ date: Date) -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        f.timeZone = TimeZone(identifier: "UTC")
+        return f.string(from: date)
+    }
+
+    static func canonicalJSON(_ value: (any Encodable)?) throws -> String {
+        guard let value else { return "" }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+}
+
+/// Walks the whole chain in id order, in pages, and reports the first break.
+enum AuditVerifier {
+    struct Result: Sendable { let checked: Int; let firstBreak: AuditChain.Break? }
+
+    static func verify(on db: any Database, pageSize: Int = 5_000) async throws -> Result {
+        struct Row: Decodable {
+            let id: Int64, at: String, user_id: String, action: String, entity: String
+            let entity_id: String, before: String, after: String, hash: String
+        }
+        var verifier = AuditChain.Verifier(sha256: AuditLog.sha256)
+        var after: Int64 = 0
+        while true {
+            let rows = try await db.sqlDatabase.select().column("*").from("audit_log")
+                .where("id", .greaterThan, SQLBind(after)).orderBy("id").limit(pageSize).all(decoding: Row.self)
+            for r in rows {
+                let entry = AuditEntry(seq: r.id, at: r.at, userID: r.user_id, action: r.action, entity: r.entity,
+                                       entityID: r.entity_id, before: r.before, after: r.after, hash: r.hash)
+                if let broken = verifier.feed(entry) { return Result(checked: verifier.count, firstBreak: broken) }
+            }
+            guard let last = rows.last, rows.count == pageSize else { break }
+            after = last.id
+        }
+        return Result(checked: verifier.count, firstBreak: nil)
+    }
+}

@@ -1,0 +1,30 @@
+import Fluent
+import Vapor
+
+/// What every service needs from the running app: settings, the data protector, the write gate
+/// and the clock (injected by tests).
+struct AppContext: Sendable {
+    let settings: TuopinSettings
+    let protector: DataProtector
+    let gate: WriteGate
+    let now: @Sendable () -> Date
+}
+
+extension Application {
+    private struct ContextKey: StorageKey { typealias Value = AppContext }
+    var tuopin: AppContext {
+        get { storage[ContextKey.self]! }
+        set { storage[ContextKey.self] = newValue }
+    }
+
+    /// One write transaction, serialised by the write gate. Services write only through this,
+    /// and append their audit entry inside it.
+    func write<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        let db = self.db
+        return try await tuopin.gate.run { try await db.transaction { tx in try await body(tx) } }
+    }
+}
+
+extension Request {
+    var tuopin: AppContext { application.tuopin }
+}

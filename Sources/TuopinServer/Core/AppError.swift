@@ -1,0 +1,89 @@
+import Vapor
+
+/// Every error a user can meet, with its status and the message key of its localised text.
+enum AppError: Error, Equatable {
+    case notFound
+    case unauthenticated
+    case forbidden
+    case invalidCredentials
+    case accountLocked(until: Date)
+    case invalidField(String)
+    case missingField(String)
+    case badRequest
+    case payloadTooLarge
+    case unsupportedMediaType
+    case conflict
+    case registryNotEmpty
+    case corruptData
+
+    var status: HTTPResponseStatus {
+        switch self {
+        case .notFound: .notFound
+        case .unauthenticated, .invalidCredentials: .unauthorized
+        case .forbidden: .forbidden
+        case .accountLocked: .tooManyRequests
+        case .invalidField, .missingField, .badRequest: .badRequest
+        case .payloadTooLarge: .payloadTooLarge
+        case .unsupportedMediaType: .unsupportedMediaType
+        case .conflict, .registryNotEmpty: .conflict
+        case .corruptData: .internalServerError
+        }
+    }
+
+    /// Stable machine-readable code for API clients.
+    var code: String {
+        switch self {
+        case .notFound: "not_found"
+        case .unauthenticated: "unauthenticated"
+        case .forbidden: "forbidden"
+        case .invalidCredentials: "invalid_credentials"
+        case .accountLocked: "account_locked"
+        case .invalidField: "invalid_field"
+        case .missingField: "missing_field"
+        case .badRequest: "bad_request"
+        case .payloadTooLarge: "payload_too_large"
+        case .unsupportedMediaType: "unsupported_media_type"
+        case .conflict: "conflict"
+        case .registryNotEmpty: "registry_not_empty"
+        case .corruptData: "corrupt_data"
+        }
+    }
+
+    func message(_ t: Translations) -> String {
+        switch self {
+        case .invalidField(let field): t.format("err_invalid_field", field)
+        case .missingField(let field): t.format("err_missing_field", field)
+        case .accountLocked(let until): t.format("err_account_locked", Formats.minute(until))
+        default: t["err_\(code)"]
+        }
+    }
+
+    /// Maps framework errors for bad input to domain errors, so no bad input becomes a 500.
+    static func from(_ error: any Error) -> AppError? {
+        if let app = error as? AppError { return app }
+        if error is DecodingError { return .badRequest }
+        if let abort = error as? any AbortError {
+            switch abort.status {
+            case .notFound: return .notFound
+            case .unauthorized: return .unauthenticated
+            case .forbidden: return .forbidden
+            case .payloadTooLarge: return .payloadTooLarge
+            case .unsupportedMediaType: return .unsupportedMediaType
+            case .conflict: return .conflict
+            case .badRequest, .unprocessableEntity, .lengthRequired: return .badRequest
+            default: return nil
+            }
+        }
+        return nil
+    }
+}
+
+enum Formats {
+    static func minute(_ date: Date) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "Asia/Shanghai")
+        f.dateFormat = "yyyy-MM-dd HH:mm"
+        return f.string(from: date)
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import Vapor
+
+/// Request counts by route and status, and a latency histogram, in Prometheus text format.
+final class Metrics: @unchecked Sendable {
+    static let buckets: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]
+    private let lock = NSLock()
+    private var requests: [String: Int] = [:]        // labels → count
+    private var bucketCounts = [Int](repeating: 0, count: Metrics.buckets.count)
+    private var count = 0
+    private var sum = 0.0
+
+    func record(method: String, route: String, status: UInt, seconds: Double) {
+        let labels = "method=\"\(method)\",route=\"\(route.escapedLabel)\",status=\"\(status)\""
+        lock.lock(); defer { lock.unlock() }
+        requests[labels, default: 0] += 1
+        for (i, bound) in Self.buckets.enumerated() where seconds <= bound { bucketCounts[i] += 1 }
+        count += 1
+        sum += seconds
+    }
+
+    func exposition() -> String {
+        lock.lock(); defer { lock.unlock() }
+        var out = "# HELP tuopin_http_requests_total HTTP requests by route and status.\n"
+        out += "# TYPE tuopin_http_requests_total counter\n"
+        for (labels, n) in requests.sorted(by: { $0.key < $1.key }) { out += "tuopin_http_requests_total{\(labels)} \(n)\n" }
+        out += "# HELP tuopin_http_request_duration_seconds Time to answer a request.\n"
+        out += "# TYPE tuopin_http_request_duration_seconds histogram\n"
+        for (i, bound) in Self.buckets.enumerated() {
+            out += "tuopin_http_request_duration_seconds_bucket{le=\"\(bound)\"} \(bucketCounts[i])\n"
+        }
+        out += "tuopin_http_request_duration_seconds_bucket{le=\"+Inf\"} \(count)\n"
+        out += "tuopin_http_request_duration_seconds_sum \(sum)\n"
+        out += "tuopin_http_request_duration_seconds_count \(count)\n"
+        return out
+    }
+}
+
+struct MetricsMiddleware: AsyncMiddleware {
+    let metrics: Metrics
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let response = try await next.respond(to: request)
+        // The route pattern, never the raw path: ids must not become label values.
+        let route = request.route.map { "/" + $0.path.map(\.description).joined(separator: "/") } ?? "unmatched"
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        metrics.record(method: request.method.rawValue, route: route, status: response.status.code, seconds: seconds)
+        return response
+    }
+}
+
+extension Application {
+    private struct MetricsKey: StorageKey { typealias Value = Metrics }
+    var metrics: Metrics {
+        if let m = storage[MetricsKey.self] { return m }
+        let m = Metrics()
+        storage[MetricsKey.self] = m
+        return m
+    }
+}
+
+private extension String {
+    var escapedLabel: String { replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") }
+}

@@ -1,0 +1,79 @@
+import Foundation
+
+/// Every setting Tuopin reads, validated at start. A missing or malformed setting stops the
+/// process with one line naming it (`SettingError.description`).
+public struct TuopinSettings: Sendable {
+    public enum Database: Sendable, Equatable {
+        case sqlite(path: String)
+        case postgres(url: String, searchPath: String?)
+    }
+
+    public var dataDirectory: URL
+    public var database: Database
+    /// 32 bytes: from `TUOPIN_DATA_KEY` or the key file; nil means "read or create the key file".
+    public var dataKey: Data?
+    public var bcryptCost: Int
+    /// Households generated when `serve` starts on an empty database.
+    public var demoHouseholds: Int
+    /// Bearer token that lets a scraper read `/metrics` from another host (loopback needs none).
+    public var metricsToken: String?
+
+    public init(dataDirectory: URL, database: Database, dataKey: Data? = nil, bcryptCost: Int = 12,
+                demoHouseholds: Int = 3_000, metricsToken: String? = nil) {
+        self.dataDirectory = dataDirectory
+        self.database = database
+        self.dataKey = dataKey
+        self.bcryptCost = bcryptCost
+        self.demoHouseholds = demoHouseholds
+        self.metricsToken = metricsToken
+    }
+
+    public struct SettingError: Error, CustomStringConvertible {
+        public let name: String, problem: String
+        public var description: String { "\(name): \(problem)" }
+    }
+
+    /// The names this reads, for the README and for error messages.
+    public static let environmentNames = [
+        "TUOPIN_DATA_DIR", "DATABASE_URL", "TUOPIN_DATA_KEY", "TUOPIN_BCRYPT_COST",
+        "TUOPIN_DEMO_HOUSEHOLDS", "TUOPIN_METRICS_TOKEN",
+    ]
+
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws(SettingError) -> TuopinSettings {
+        func nonEmpty(_ name: String) -> String? { env[name].flatMap { $0.isEmpty ? nil : $0 } }
+        let dir = URL(fileURLWithPath: nonEmpty("TUOPIN_DATA_DIR") ?? "./data", isDirectory: true).standardizedFileURL
+
+        let database: Database
+        if let url = nonEmpty("DATABASE_URL") {
+            guard let parsed = URL(string: url), ["postgres", "postgresql"].contains(parsed.scheme ?? ""),
+                  parsed.host != nil, parsed.path.count > 1 else {
+                throw SettingError(name: "DATABASE_URL", problem: "expected postgres://user:password@host:port/database")
+            }
+            database = .postgres(url: url, searchPath: nil)
+        } else {
+            database = .sqlite(path: dir.appendingPathComponent("tuopin.sqlite").path)
+        }
+
+        var key: Data?
+        if let raw = nonEmpty("TUOPIN_DATA_KEY") {
+            guard let decoded = Data(base64Encoded: raw), decoded.count == 32 else {
+                throw SettingError(name: "TUOPIN_DATA_KEY", problem: "must be 32 bytes in base64 (openssl rand -base64 32)")
+            }
+            key = decoded
+        }
+
+        func integer(_ name: String, default value: Int, range: ClosedRange<Int>) throws(SettingError) -> Int {
+            guard let raw = nonEmpty(name) else { return value }
+            guard let n = Int(raw), range.contains(n) else {
+                throw SettingError(name: name, problem: "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+            }
+            return n
+        }
+
+        return TuopinSettings(
+            dataDirectory: dir, database: database, dataKey: key,
+            bcryptCost: try integer("TUOPIN_BCRYPT_COST", default: 12, range: 10...16),
+            demoHouseholds: try integer("TUOPIN_DEMO_HOUSEHOLDS", default: 3_000, range: 0...2_000_000),
+            metricsToken: nonEmpty("TUOPIN_METRICS_TOKEN"))
+    }
+}

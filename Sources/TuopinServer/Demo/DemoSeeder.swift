@@ -1,0 +1,176 @@
+import Fluent
+import Foundation
+import SQLKit
+import TuopinCore
+import Vapor
+
+/// Builds the demo region into the database, township by township, one transaction (and one
+/// audit entry) each, so memory stays flat however many households are asked for.
+struct DemoSeeder {
+    let app: Application
+    let households: Int
+    let seed: UInt64
+    /// Limit to these counties (tests); nil means all 74.
+    var counties: Set<String>? = nil
+
+    struct Login: Sendable { let username: String; let password: String; let role: Role; let unit: String }
+
+    struct Summary: Sendable { let households: Int; let people: Int; let logins: [Login] }
+
+    /// The fixed demo logins that scripts and tests rely on.
+    static let demoUsers: [(String, String, Role, String)] = [
+        ("admin", "系统管理员", .systemAdmin, "54"),
+        ("region", "自治区指挥部", .regionHQ, "54"),
+        ("lasa", "拉萨市扶贫办", .prefectureOffice, "5401"),
+        ("chengguan", "城关区扶贫办", .countyOffice, "540102"),
+        ("clerk1", "扶贫专干一", .clerk, "540102001"),
+        ("clerk2", "扶贫专干二", .clerk, "540103001"),
+        ("village1", "村干部一", .villageCadre, "540102001201"),
+        ("supervisor1", "村务监督员一", .villageSupervisor, "540102001201"),
+        ("auditor", "审计厅", .audit, "54"),
+        ("discipline", "纪委监委", .discipline, "54"),
+    ]
+
+    func run(password: String?) async throws -> Summary {
+        try await OrgTree.loadIfEmpty(app)
+        guard try await Household.query(on: app.db).count() == 0 else { throw AppError.registryNotEmpty }
+        let allCounties = try await OrgUnit.query(on: app.db).filter(\.$level == OrgLevel.county.rawValue).sort(\.$id).all()
+            .filter { counties?.contains($0.id!) ?? true }
+        let region = DemoRegion(seed: seed, counties: allCounties.map { DemoUnit(code: OrgCode($0.id!)!, name: $0.name) })
+        var generator = DemoHouseholdGenerator(seed: seed)
+        var totalPeople = 0
+
+        try await seedUpperCadres(countyCodes: region.counties.map(\.code))
+        for (countyIndex, county) in region.counties.enumerated() {
+            for (townshipIndex, township) in region.townships(of: county.code).enumerated() {
+                let villages = region.villages(of: township.code)
+                let batch = villages.enumerated().map { villageIndex, village in
+                    generator.households(in: village.code, count: region.householdCount(
+                        total: households, countyIndex: countyIndex, townshipIndex: townshipIndex, villageIndex: villageIndex))
+                }
+                totalPeople += try await seedTownship(township, villages: villages, households: batch.flatMap { $0 })
+            }
+        }
+        let logins = try await seedUsers(password: password)
+        return Summary(households: households, people: totalPeople, logins: logins)
+    }
+
+    private var protector: DataProtector { app.tuopin.protector }
+
+    /// Region, prefecture and county cadres, and the principals of those units.
+    private func seedUpperCadres(countyCodes: [OrgCode]) async throws {
+        let prefectures = Set(countyCodes.compactMap { $0.ancestor(at: .prefecture) })
+        let units = [OrgCode("54")!] + prefectures.sorted() + countyCodes
+        let now = app.tuopin.now()
+        let seed = self.seed
+        try await app.write { tx in
+            for unit in units { try await Self.insertCadres(DemoCadres.cadres(of: unit, seed: seed), on: tx) }
+            // Demo exit years: the region's counties left poverty between 2016 and 2019.
+            for county in countyCodes {
+                var rng = SplitMix64(seed: seed, stream: UInt64(county.value)! &+ 3_000_000_000_000)
+                try await OrgUnit.query(on: tx).filter(\.$id == county.value).set(\.$exitYear, to: rng.int(2016...2019)).update()
+            }
+            struct Seeded: Encodable { let units: Int }
+            try await AuditLog.append(on: tx, actor: .system, action: "demo.cadres", entity: "cadre", entityID: "54",
+                                      after: Seeded(units: units.count), at: now)
+        }
+    }
+
+    private static func insertCadres(_ cadres: [DemoCadre], on tx: any Database) async throws {
+        for c in cadres {
+            let cadre = Cadre()
+            cadre.name = c.name; cadre.rank = c.rank.rawValue; cadre.unitCode = c.unit.value
+            cadre.position = c.position; cadre.active = true
+            try await cadre.create(on: tx)
+            switch c.principal {
+            case "secretary": try await OrgUnit.query(on: tx).filter(\.$id == c.unit.value).set(\.$secretaryID, to: cadre.id).update()
+            case "head": try await OrgUnit.query(on: tx).filter(\.$id == c.unit.value).set(\.$headID, to: cadre.id).update()
+            default: break
+            }
+        }
+    }
+
+    /// One township: its villages, cadres, households, members and incomes, in one transaction.
+    private func seedTownship(_ township: DemoUnit, villages: [DemoUnit], households: [DemoHousehold]) async throws -> Int {
+        let protector = self.protector
+        let seed = self.seed
+        let now = app.tuopin.now()
+        // Encrypt outside the transaction: it is the slow part and needs no database.
+        let memberRows: [[[any Encodable & Sendable]]] = try households.map { h in
+            try h.members.map { m in
+                [m.name, m.relation, try protector.encrypt(m.residentID.value), protector.index(m.residentID.value),
+                 m.residentID.masked, m.sex.rawValue, m.birthDate.description] as [any Encodable & Sendable]
+            }
+        }
+        try await app.write { tx in
+            let sql = tx.sqlDatabase
+            let code = township.code
+            let units = [(township, code)] + villages.map { ($0, $0.code) }
+            try await sql.bulkInsert(
+                into: OrgUnit.schema,
+                columns: ["code", "name", "level", "parent_code", "path", "is_poverty_county", "version"],
+                rows: units.map { unit, c in [c.value, unit.name, c.level.rawValue, c.parent!.value, c.path, false, 1] })
+            for unit in [code] + villages.map(\.code) {
+                try await Self.insertCadres(DemoCadres.cadres(of: unit, seed: seed), on: tx)
+            }
+            try await sql.bulkInsert(
+                into: Household.schema,
+                columns: ["number", "village_code", "township_code", "county_code", "prefecture_code", "status",
+                          "identified_year", "exit_year", "member_count", "version"],
+                rows: households.map { h in
+                    [h.number, h.village.value, code.value, code.ancestor(at: .county)!.value,
+                     code.ancestor(at: .prefecture)!.value, h.status.rawValue, h.identifiedYear, h.exitYear,
+                     h.members.count, 1] as [any Encodable & Sendable]
+                })
+            struct IDRow: Decodable { let id: Int; let number: String }
+            let ids = try await sql.select().columns("id", "number").from(Household.schema)
+                .where("township_code", .equal, SQLBind(code.value)).all(decoding: IDRow.self)
+            let idByNumber = Dictionary(uniqueKeysWithValues: ids.map { ($0.number, $0.id) })
+            var members: [[any Encodable & Sendable]] = []
+            var incomes: [[any Encodable & Sendable]] = []
+            for (h, rows) in zip(households, memberRows) {
+                let id = idByNumber[h.number]!
+                members += rows.map { [id] + $0 }
+                incomes += h.incomes.map { [id, $0.year, $0.wage.fen, $0.business.fen, $0.property.fen, $0.transfer.fen, $0.costs.fen] }
+            }
+            try await sql.bulkInsert(into: Member.schema, columns: ["household_id", "name", "relation", "id_cipher", "id_hmac",
+                                                                   "id_masked", "sex", "birth_date"], rows: members)
+            try await sql.bulkInsert(into: IncomeRecord.schema, columns: ["household_id", "year", "wage", "business", "property",
+                                                                         "transfer", "costs"], rows: incomes)
+            struct Seeded: Encodable { let villages: Int; let households: Int; let people: Int }
+            try await AuditLog.append(on: tx, actor: .system, action: "demo.township", entity: "org_unit", entityID: code.value,
+                                      after: Seeded(villages: villages.count, households: households.count, people: members.count),
+                                      at: now)
+        }
+        return memberRows.reduce(0) { $0 + $1.count }
+    }
+
+    private func seedUsers(password: String?) async throws -> [Login] {
+        let cost = app.tuopin.settings.bcryptCost
+        var logins: [Login] = []
+        for (username, name, role, unit) in Self.demoUsers {
+            let pass = password ?? Self.randomPassword()
+            let hash = try await AuthService.hash(pass, cost: cost, app: app)
+            logins.append(Login(username: username, password: pass, role: role, unit: unit))
+            let now = app.tuopin.now()
+            try await app.write { tx in
+                let user = User(username: username, displayName: name, passwordHash: hash)
+                try await user.create(on: tx)
+                try await RoleBindingRecord(userID: user.requireID(), role: role.rawValue, unitCode: unit).create(on: tx)
+                struct Created: Encodable { let username: String; let role: String; let unit: String }
+                try await AuditLog.append(on: tx, actor: .system, action: "user.create", entity: "user",
+                                          entityID: String(try user.requireID()),
+                                          after: Created(username: username, role: role.rawValue, unit: unit), at: now)
+            }
+        }
+        return logins
+    }
+
+    /// 14 characters with letters, digits and a symbol.
+    static func randomPassword() -> String {
+        let letters = Array("abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ"), digits = Array("23456789"), symbols = Array("#%+=@")
+        var chars = (0..<10).map { _ in letters.randomElement()! } + (0..<3).map { _ in digits.randomElement()! }
+        chars.append(symbols.randomElement()!)
+        return String(chars.shuffled())
+    }
+}

@@ -1,0 +1,120 @@
+import Fluent
+import Foundation
+
+/// One administrative unit of the five-level tree. Its id is its division code.
+final class OrgUnit: Model, @unchecked Sendable {
+    static let schema = "org_units"
+    @ID(custom: "code", generatedBy: .user) var id: String?
+    @Field(key: "name") var name: String
+    @Field(key: "level") var level: Int
+    @OptionalField(key: "parent_code") var parentCode: String?
+    @Field(key: "path") var path: String
+    @Field(key: "is_poverty_county") var isPovertyCounty: Bool
+    @OptionalField(key: "exit_year") var exitYear: Int?
+    @OptionalField(key: "secretary_id") var secretaryID: Int?
+    @OptionalField(key: "head_id") var headID: Int?
+    @Field(key: "version") var version: Int
+
+    init() {}
+    init(code: String, name: String, level: Int, parentCode: String?, path: String, isPovertyCounty: Bool = false) {
+        id = code; self.name = name; self.level = level; self.parentCode = parentCode; self.path = path
+        self.isPovertyCounty = isPovertyCounty; version = 1
+    }
+}
+
+/// A cadre (干部), possibly one of a unit's principals.
+final class Cadre: Model, @unchecked Sendable {
+    static let schema = "cadres"
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Field(key: "name") var name: String
+    @Field(key: "rank") var rank: String
+    @Field(key: "unit_code") var unitCode: String
+    @Field(key: "position") var position: String
+    @Field(key: "active") var active: Bool
+    init() {}
+}
+
+final class User: Model, @unchecked Sendable {
+    static let schema = "users"
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Field(key: "username") var username: String
+    @Field(key: "display_name") var displayName: String
+    @Field(key: "password_hash") var passwordHash: String
+    @Field(key: "failed_logins") var failedLogins: Int
+    @OptionalField(key: "locked_until") var lockedUntil: Date?
+    @Field(key: "active") var active: Bool
+    @Field(key: "version") var version: Int
+    @Children(for: \.$user) var bindings: [RoleBindingRecord]
+    init() {}
+    init(username: String, displayName: String, passwordHash: String) {
+        self.username = username; self.displayName = displayName; self.passwordHash = passwordHash
+        failedLogins = 0; active = true; version = 1
+    }
+}
+
+final class RoleBindingRecord: Model, @unchecked Sendable {
+    static let schema = "role_bindings"
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Parent(key: "user_id") var user: User
+    @Field(key: "role") var role: String
+    @Field(key: "unit_code") var unitCode: String
+    init() {}
+    init(userID: Int, role: String, unitCode: String) { $user.id = userID; self.role = role; self.unitCode = unitCode }
+}
+
+/// A login session (web cookie) or API token. Only the SHA-256 of the secret is stored.
+final class UserSession: Model, @unchecked Sendable {
+    static let schema = "user_sessions"
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Field(key: "token_hash") var tokenHash: String
+    @Field(key: "user_id") var userID: Int
+    @Field(key: "kind") var kind: String
+    @Field(key: "created_at") var createdAt: Date
+    @Field(key: "expires_at") var expiresAt: Date
+    @OptionalField(key: "ended_at") var endedAt: Date?
+    init() {}
+}
+
+final class Household: Model, @unchecked Sendable {
+    static let schema = "households"
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Field(key: "number") var number: String
+    @Field(key: "village_code") var villageCode: String
+    @Field(key: "township_code") var townshipCode: String
+    @Field(key: "county_code") var countyCode: String
+    @Field(key: "prefecture_code") var prefectureCode: String
+    @Field(key: "status") var status: String
+    @Field(key: "identified_year") var identifiedYear: Int
+    @OptionalField(key: "exit_year") var exitYear: Int?
+    @Field(key: "member_count") var memberCount: Int
+    @Field(key: "version") var version: Int
+    @Children(for: \.$household) var members: [Member]
+    init() {}
+}
+
+final class Member: Model, @unchecked Sendable {
+    static let schema = "members"
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Parent(key: "household_id") var household: Household
+    @Field(key: "name") var name: String
+    @Field(key: "relation") var relation: String
+    @Field(key: "id_cipher") var idCipher: String
+    @Field(key: "id_hmac") var idHMAC: String
+    @Field(key: "id_masked") var idMasked: String
+    @Field(key: "sex") var sex: String
+    @Field(key: "birth_date") var birthDate: String
+    init() {}
+}
+
+final class IncomeRecord: Model, @unchecked Sendable {
+    static let schema = "incomes"
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Field(key: "household_id") var householdID: Int
+    @Field(key: "year") var year: Int
+    @Field(key: "wage") var wage: Int64
+    @Field(key: "business") var business: Int64
+    @Field(key: "property") var property: Int64
+    @Field(key: "transfer") var transfer: Int64
+    @Field(key: "costs") var costs: Int64
+    init() {}
+}

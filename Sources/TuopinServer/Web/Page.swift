@@ -1,0 +1,35 @@
+import Leaf
+import TuopinCore
+import Vapor
+
+/// Renders a Leaf view inside the common context every page needs: the user's language and
+/// strings, who is signed in, and the path for the language switch.
+enum Page {
+    struct Context<Body: Encodable>: Encodable {
+        let t: [String: String]
+        let lang: String
+        let path: String
+        let user: UserBadge?
+        let page: Body
+    }
+
+    struct UserBadge: Encodable {
+        let name: String
+        let roles: [String]
+        let home: String?
+    }
+
+    static func render<Body: Encodable>(_ req: Request, _ view: String, _ body: Body, status: HTTPResponseStatus = .ok) async throws -> Response {
+        let t = req.t
+        let user = req.auth.get(CurrentUser.self).map { u in
+            UserBadge(name: u.displayName, roles: u.scope.bindings.map { t[$0.role.labelKey] },
+                      home: u.scope.homeUnit.map { SiteURL.unit($0.value).path })
+        }
+        let table = req.application.localizer.tables[.zh]!.merging(req.application.localizer.tables[t.language] ?? [:]) { $1 }
+        let context = Context(t: table, lang: t.language.htmlTag, path: req.url.path, user: user, page: body)
+        let response = try await req.view.render(view, context).encodeResponse(for: req)
+        response.status = status
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
+    }
+}

@@ -1,0 +1,19 @@
+import Vapor
+
+/// Registers every route from `SiteURL`.
+func routes(_ app: Application) throws {
+    app.get(SiteURL.home.pathComponents, use: UnitController.home)
+    app.get(SiteURL.login.pathComponents, use: SessionController.showLogin)
+    app.post(SiteURL.login.pathComponents, use: SessionController.login)
+    app.post(SiteURL.logout.pathComponents, use: SessionController.logout)
+    app.get(SiteURL.language(nil).pathComponents, use: SessionController.language)
+    app.get(SiteURL.unit(nil).pathComponents, use: UnitController.show)
+    app.get(SiteURL.household(nil).pathComponents, use: HouseholdController.show)
+    app.get(SiteURL.healthz.pathComponents, use: SystemController.healthz)
+    app.get(SiteURL.metrics.pathComponents, use: SystemController.metrics)
+
+    app.get(SiteURL.apiOpenAPI.pathComponents, use: SystemController.openAPI)
+    app.post(SiteURL.apiTokens.pathComponents, use: SessionController.createToken)
+    app.get(SiteURL.apiHouseholds.pathComponents, use: HouseholdController.apiList)
+    app.get(SiteURL.apiHousehold(nil).pathComponents, use: HouseholdController.apiShow)
+}

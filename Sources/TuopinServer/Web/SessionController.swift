@@ -1,0 +1,72 @@
+import Vapor
+
+/// Sign in and out of the web pages, and the API's bearer tokens.
+enum SessionController {
+    struct LoginForm: Content { let username: String?; let password: String? }
+    struct LoginPage: Encodable { let username: String; let error: String? }
+
+    @Sendable static func showLogin(req: Request) async throws -> Response {
+        if req.auth.has(CurrentUser.self) { return req.redirect(to: SiteURL.home.path, redirectType: .normal) }
+        return try await Page.render(req, "login", LoginPage(username: "", error: nil))
+    }
+
+    @Sendable static func login(req: Request) async throws -> Response {
+        let form = try req.content.decode(LoginForm.self)
+        let username = (form.username ?? "").trimmingCharacters(in: .whitespaces)
+        let password = form.password ?? ""
+        guard !username.isEmpty, !password.isEmpty, username.count <= 64, password.count <= 256 else {
+            return try await Page.render(req, "login", LoginPage(username: String(username.prefix(64)), error: req.t["err_invalid_credentials"]),
+                                         status: .unauthorized)
+        }
+        do {
+            let token = try await AuthService.login(app: req.application, username: username, password: password, kind: .web,
+                                                    replacing: req.cookies[SessionAuthenticator.cookieName]?.string)
+            let response = req.redirect(to: SiteURL.home.path, redirectType: .normal)
+            response.cookies[SessionAuthenticator.cookieName] = sessionCookie(token, req: req, maxAge: Int(AuthService.webSessionLifetime))
+            return response
+        } catch let error as AppError {
+            return try await Page.render(req, "login", LoginPage(username: username, error: error.message(req.t)), status: error.status)
+        }
+    }
+
+    @Sendable static func logout(req: Request) async throws -> Response {
+        if let user = req.auth.get(CurrentUser.self), let token = req.cookies[SessionAuthenticator.cookieName]?.string {
+            try await AuthService.logout(app: req.application, token: token, user: user)
+        }
+        req.auth.logout(CurrentUser.self)
+        let response = req.redirect(to: SiteURL.login.path, redirectType: .normal)
+        response.cookies[SessionAuthenticator.cookieName] = sessionCookie("", req: req, maxAge: 0)
+        return response
+    }
+
+    static func sessionCookie(_ value: String, req: Request, maxAge: Int) -> HTTPCookies.Value {
+        HTTPCookies.Value(string: value, expires: nil, maxAge: maxAge, domain: nil, path: "/",
+                          isSecure: req.application.http.server.configuration.tlsConfiguration != nil,
+                          isHTTPOnly: true, sameSite: .strict)
+    }
+
+    /// `/lang/:lang?to=/path` remembers the language and returns to the page (same site only).
+    @Sendable static func language(req: Request) async throws -> Response {
+        guard let lang = req.parameters.get("lang").flatMap(Language.init(rawValue:)) else { throw AppError.notFound }
+        var target = (try? req.query.get(String.self, at: "to")) ?? SiteURL.home.path
+        if !target.hasPrefix("/") || target.hasPrefix("//") || target.contains("\\") { target = SiteURL.home.path }
+        let response = req.redirect(to: target, redirectType: .normal)
+        response.cookies[Request.languageCookie] = HTTPCookies.Value(
+            string: lang.rawValue, maxAge: 365 * 86_400, path: "/", isHTTPOnly: true, sameSite: .lax)
+        return response
+    }
+
+    // MARK: API
+
+    struct TokenRequest: Content { let username: String; let password: String }
+    struct TokenResponse: Content { let token: String; let expires_in: Int }
+
+    @Sendable static func createToken(req: Request) async throws -> TokenResponse {
+        let body = try req.content.decode(TokenRequest.self)
+        guard !body.username.isEmpty, body.username.count <= 64 else { throw AppError.invalidField("username") }
+        guard !body.password.isEmpty, body.password.count <= 256 else { throw AppError.invalidField("password") }
+        let token = try await AuthService.login(app: req.application, username: body.username, password: body.password,
+                                                kind: .api, replacing: nil)
+        return TokenResponse(token: token, expires_in: Int(AuthService.apiTokenLifetime))
+    }
+}

@@ -1,0 +1,40 @@
+import Vapor
+
+/// The one route table: paths are built here both to register routes and to make links.
+/// A nil parameter stands for the route pattern (`:code`), a value for a concrete link.
+enum SiteURL {
+    case home, login, logout, healthz, metrics
+    case language(String?)
+    case unit(String?)
+    case household(Int?)
+    case apiTokens, apiHouseholds, apiOpenAPI
+    case apiHousehold(Int?)
+
+    var segments: [String] {
+        switch self {
+        case .home: []
+        case .login: ["login"]
+        case .logout: ["logout"]
+        case .healthz: ["healthz"]
+        case .metrics: ["metrics"]
+        case .language(let code): ["lang", code ?? ":lang"]
+        case .unit(let code): ["units", code ?? ":code"]
+        case .household(let id): ["households", id.map(String.init) ?? ":id"]
+        case .apiTokens: ["api", "v1", "tokens"]
+        case .apiHouseholds: ["api", "v1", "households"]
+        case .apiOpenAPI: ["api", "v1", "openapi.json"]
+        case .apiHousehold(let id): ["api", "v1", "households", id.map(String.init) ?? ":id"]
+        }
+    }
+
+    var pathComponents: [PathComponent] { segments.map { PathComponent(stringLiteral: $0) } }
+    var path: String { "/" + segments.joined(separator: "/") }
+}
+
+extension Request {
+    /// A path parameter that must be a positive whole number; anything else is "not found".
+    func intParameter(_ name: String) throws -> Int {
+        guard let raw = parameters.get(name), let value = Int(raw), value > 0 else { throw AppError.notFound }
+        return value
+    }
+}

@@ -1,0 +1,38 @@
+import Fluent
+import SQLKit
+import Vapor
+
+/// Health, metrics and the API description.
+enum SystemController {
+    struct Health: Content { let status: String; let database: String }
+
+    @Sendable static func healthz(req: Request) async throws -> Response {
+        let dialect = req.db.sqlDatabase.dialect.name
+        do {
+            _ = try await req.db.sqlDatabase.raw("SELECT 1 AS ok").first()
+            return try await Health(status: "ok", database: dialect).encodeResponse(for: req)
+        } catch {
+            req.logger.error("health check failed: \(String(reflecting: error))")
+            let response = try await Health(status: "unavailable", database: dialect).encodeResponse(for: req)
+            response.status = .serviceUnavailable
+            return response
+        }
+    }
+
+    /// Loopback clients, or a scraper presenting TUOPIN_METRICS_TOKEN.
+    @Sendable static func metrics(req: Request) async throws -> Response {
+        let loopback = req.remoteAddress?.ipAddress.map { $0 == "127.0.0.1" || $0 == "::1" } ?? false
+        let token = req.tuopin.settings.metricsToken
+        guard loopback || (token != nil && req.headers.bearerAuthorization?.token == token) else { throw AppError.notFound }
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "text", subType: "plain", parameters: ["version": "0.0.4", "charset": "utf-8"])
+        return Response(status: .ok, headers: headers, body: .init(string: req.application.metrics.exposition()))
+    }
+
+    @Sendable static func openAPI(req: Request) async throws -> Response {
+        let path = req.application.directory.resourcesDirectory + "openapi.json"
+        var headers = HTTPHeaders()
+        headers.contentType = .json
+        return Response(status: .ok, headers: headers, body: .init(data: try Data(contentsOf: URL(fileURLWithPath: path))))
+    }
+}

@@ -1,0 +1,68 @@
+import Fluent
+import TuopinCore
+import Vapor
+
+/// The home page of a unit: its principals, its children with their counts, breadcrumbs up
+/// the tree, and at village level its households.
+enum UnitController {
+    struct Crumb: Encodable { let name: String; let href: String }
+    struct Row: Encodable {
+        let code: String; let name: String; let href: String
+        let households: Int; let people: Int; let poor: Int; let exited: Int
+    }
+    struct HouseholdRow: Encodable { let number: String; let status: String; let members: Int; let href: String }
+    struct View: Encodable {
+        let code: String; let name: String; let level: String
+        let secretary: String?; let head: String?; let exitYear: Int?
+        let crumbs: [Crumb]; let children: [Row]; let totals: Row?
+        let households: [HouseholdRow]; let moreHouseholds: Bool
+        let hasChildren: Bool; let hasHouseholds: Bool
+    }
+
+    static func query(_ data: DataAccess, code: OrgCode, t: Translations) async throws -> View {
+        let unit = try await data.unit(code)
+        let children = try await data.childCounts(of: code)
+        let childUnits = try await data.children(of: code)
+        let rows = childUnits.map { child in
+            let c = children[child.id!] ?? .init()
+            return Row(code: child.id!, name: child.name, href: SiteURL.unit(child.id!).path,
+                       households: c.households, people: c.people, poor: c.poorHouseholds, exited: c.exitedHouseholds)
+        }
+        let totals = rows.isEmpty ? nil : Row(code: "", name: t["total"], href: "",
+            households: rows.map(\.households).reduce(0, +), people: rows.map(\.people).reduce(0, +),
+            poor: rows.map(\.poor).reduce(0, +), exited: rows.map(\.exited).reduce(0, +))
+        var principals: [Int: String] = [:]
+        let ids = [unit.secretaryID, unit.headID].compactMap { $0 }
+        if !ids.isEmpty {
+            for cadre in try await Cadre.query(on: data.db).filter(\.$id ~~ ids).all() { principals[cadre.id!] = cadre.name }
+        }
+        var households: [HouseholdRow] = []
+        var more = false
+        if code.level == .village && data.mayReadRegistry {
+            let page = try await data.households().filter(\.$villageCode == code.value).sort(\.$number).limit(201).all()
+            more = page.count > 200
+            households = page.prefix(200).map { h in
+                HouseholdRow(number: h.number, status: t[HouseholdStatus(rawValue: h.status)?.labelKey ?? h.status],
+                             members: h.memberCount, href: SiteURL.household(h.id!).path)
+            }
+        }
+        let crumbs = try await data.breadcrumbs(to: code).map { Crumb(name: $0.name, href: SiteURL.unit($0.id!).path) }
+        return View(code: code.value, name: unit.name, level: t["level_\(code.level.rawValue)"],
+                    secretary: unit.secretaryID.flatMap { principals[$0] }, head: unit.headID.flatMap { principals[$0] },
+                    exitYear: unit.exitYear, crumbs: crumbs, children: rows, totals: totals,
+                    households: households, moreHouseholds: more,
+                    hasChildren: !rows.isEmpty, hasHouseholds: !households.isEmpty)
+    }
+
+    @Sendable static func show(req: Request) async throws -> Response {
+        _ = try req.requireUser()
+        guard let raw = req.parameters.get("code"), let code = OrgCode(raw) else { throw AppError.notFound }
+        return try await Page.render(req, "unit", query(req.data, code: code, t: req.t))
+    }
+
+    @Sendable static func home(req: Request) async throws -> Response {
+        guard let user = req.auth.get(CurrentUser.self) else { return req.redirect(to: SiteURL.login.path) }
+        guard let unit = user.scope.homeUnit else { throw AppError.forbidden }
+        return req.redirect(to: SiteURL.unit(unit.value).path)
+    }
+}

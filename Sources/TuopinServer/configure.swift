@@ -1,0 +1,75 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import Leaf
+import SQLKit
+import Vapor
+
+/// Configures the app from `settings`. Tests call this with their own database, clock and key.
+/// Fails fast, naming the setting, if anything it reads is unusable.
+public func configure(_ app: Application, settings: TuopinSettings,
+                      now: @escaping @Sendable () -> Date = { Date() }) async throws {
+    let fm = FileManager.default
+    do {
+        try fm.createDirectory(at: settings.dataDirectory.appendingPathComponent("files"), withIntermediateDirectories: true)
+    } catch {
+        throw TuopinSettings.SettingError(name: "TUOPIN_DATA_DIR", problem: "cannot create \(settings.dataDirectory.path)")
+    }
+    let key = try settings.dataKey ?? DataProtector.loadOrCreateKeyFile(in: settings.dataDirectory)
+
+    switch settings.database {
+    case .sqlite(let path):
+        app.databases.use(.sqlite(.init(storage: .file(path: path), enableForeignKeys: true), sqlLogLevel: nil), as: .sqlite)
+        // WAL is a property of the file; synchronous=FULL is SQLite's compiled default for every
+        // connection (sqlite-nio sets no other), and is asserted by the test suite.
+        try await app.db.sqlDatabase.raw("PRAGMA journal_mode=WAL").run()
+        try await app.db.sqlDatabase.raw("PRAGMA synchronous=FULL").run()
+    case .postgres(let url, let searchPath):
+        var config: SQLPostgresConfiguration
+        do { config = try SQLPostgresConfiguration(url: url) } catch {
+            throw TuopinSettings.SettingError(name: "DATABASE_URL", problem: "expected postgres://user:password@host:port/database")
+        }
+        if let searchPath { config.searchPath = [searchPath] }
+        app.databases.use(.postgres(configuration: config, maxConnectionsPerEventLoop: 4, sqlLogLevel: .debug), as: .psql)
+    }
+
+    app.tuopin = AppContext(settings: settings, protector: DataProtector(masterKey: key),
+                            gate: WriteGate(enabled: !settings.database.isPostgres), now: now)
+    app.localizer = try Localizer.load(from: app.directory.resourcesDirectory + "Locales")
+    app.migrations.add(Migrations.all)
+
+    app.views.use(.leaf)
+    app.leaf.cache.isEnabled = app.environment.isRelease
+    app.routes.defaultMaxBodySize = "1mb"
+
+    app.middleware = Middlewares()
+    app.middleware.use(MetricsMiddleware(metrics: app.metrics))
+    app.middleware.use(TuopinErrorMiddleware())
+    app.middleware.use(SecurityHeadersMiddleware())
+    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
+    app.middleware.use(SessionAuthenticator())
+
+    try routes(app)
+    app.asyncCommands.use(DemoCommand(), as: "demo")
+    app.asyncCommands.use(AuditCommand(), as: "audit")
+}
+
+extension TuopinSettings.Database {
+    var isPostgres: Bool { if case .postgres = self { true } else { false } }
+}
+
+/// `serve` on an empty database migrates, loads the tree and builds a demo region with its
+/// logins, so that `swift run tuopin serve` works on a fresh machine with nothing else.
+public func prepareIfServing(_ app: Application) async throws {
+    let args = app.environment.arguments
+    guard args.count < 2 || args[1] == "serve" || args[1].hasPrefix("-") else { return }
+    try await app.autoMigrate()
+    try await OrgTree.loadIfEmpty(app)
+    guard try await User.query(on: app.db).count() == 0 else { return }
+    let households = app.tuopin.settings.demoHouseholds
+    app.logger.notice("Empty database: building a demo region with \(households) households…")
+    let started = Date()
+    let summary = try await DemoSeeder(app: app, households: households, seed: 2020).run(password: nil)
+    DemoCommand.printLogins(summary, seconds: Date().timeIntervalSince(started))
+}
