@@ -24,6 +24,7 @@ let testCounties: Set<String> = ["540102", "540103", "540202"]
 
 /// Builds a fresh app on a fresh database, migrated, optionally with a small demo region,
 /// runs `body`, and removes everything afterwards.
+@discardableResult
 func withTestApp<T>(households: Int? = 216, clock: TestClock = TestClock(),
                     _ body: (Application) async throws -> T) async throws -> T {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tuopin-test-\(UUID().uuidString)")
@@ -32,6 +33,7 @@ func withTestApp<T>(households: Int? = 216, clock: TestClock = TestClock(),
         ?? .sqlite(path: dir.appendingPathComponent("tuopin.sqlite").path)
     let settings = TuopinSettings(dataDirectory: dir, database: database, dataKey: Data(repeating: 7, count: 32), bcryptCost: 4)
     let app = try await Application.make(.testing)
+    app.logger.logLevel = .warning
     app.directory = DirectoryConfiguration(workingDirectory: packageRoot())
     do {
         try await configure(app, settings: settings, now: { clock.now })

@@ -73,7 +73,7 @@ struct DataAccess: Sendable {
         var query = db.sqlDatabase.select()
             .column(SQLAlias(SQLColumn(column), as: SQLIdentifier("code")))
             .column(SQLAlias(SQLFunction("COUNT", args: SQLLiteral.all), as: SQLIdentifier("households")))
-            .column(SQLAlias(SQLFunction("SUM", args: SQLColumn("member_count")), as: SQLIdentifier("people")))
+            .column(SQLAlias(Self.bigintSum("member_count"), as: SQLIdentifier("people")))
             .column(SQLAlias(Self.countWhere(statusIn: poor), as: SQLIdentifier("poor")))
             .column(SQLAlias(Self.countWhere(statusIn: exited), as: SQLIdentifier("exited")))
             .from(Household.schema)
@@ -85,7 +85,13 @@ struct DataAccess: Sendable {
     }
 
     private static func countWhere(statusIn values: [String]) -> any SQLExpression {
-        SQLFunction("SUM", args: SQLRaw("CASE WHEN status IN (\(values.map { "'\($0)'" }.joined(separator: ","))) THEN 1 ELSE 0 END"))
+        bigintSum("CASE WHEN status IN (\(values.map { "'\($0)'" }.joined(separator: ","))) THEN 1 ELSE 0 END")
+    }
+
+    /// SUM as BIGINT on both engines (PostgreSQL's SUM of integers is NUMERIC). Only for
+    /// constant expressions written in code, never for input.
+    static func bigintSum(_ expression: String) -> any SQLExpression {
+        SQLRaw("CAST(SUM(\(expression)) AS BIGINT)")
     }
 }
 

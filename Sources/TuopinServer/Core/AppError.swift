@@ -61,7 +61,14 @@ enum AppError: Error, Equatable {
     /// Maps framework errors for bad input to domain errors, so no bad input becomes a 500.
     static func from(_ error: any Error) -> AppError? {
         if let app = error as? AppError { return app }
-        if error is DecodingError { return .badRequest }
+        if let decoding = error as? DecodingError {
+            switch decoding {
+            case .keyNotFound(let key, _): return .missingField(key.stringValue)
+            case .typeMismatch(_, let context), .valueNotFound(_, let context):
+                return context.codingPath.isEmpty ? .badRequest : .invalidField(context.codingPath.map(\.stringValue).joined(separator: "."))
+            default: return .badRequest
+            }
+        }
         if let abort = error as? any AbortError {
             switch abort.status {
             case .notFound: return .notFound

@@ -42,14 +42,15 @@ struct DemoSeeder {
 
         try await seedUpperCadres(countyCodes: region.counties.map(\.code))
         for (countyIndex, county) in region.counties.enumerated() {
-            for (townshipIndex, township) in region.townships(of: county.code).enumerated() {
+            let townships = region.townships(of: county.code).enumerated().map { townshipIndex, township in
                 let villages = region.villages(of: township.code)
-                let batch = villages.enumerated().map { villageIndex, village in
+                let batch = villages.enumerated().flatMap { villageIndex, village in
                     generator.households(in: village.code, count: region.householdCount(
                         total: households, countyIndex: countyIndex, townshipIndex: townshipIndex, villageIndex: villageIndex))
                 }
-                totalPeople += try await seedTownship(township, villages: villages, households: batch.flatMap { $0 })
+                return TownshipBatch(township: township, villages: villages, households: batch)
             }
+            totalPeople += try await seedCounty(county.code, townships: townships)
         }
         let logins = try await seedUsers(password: password)
         return Summary(households: households, people: totalPeople, logins: logins)
@@ -64,7 +65,7 @@ struct DemoSeeder {
         let now = app.tuopin.now()
         let seed = self.seed
         try await app.write { tx in
-            for unit in units { try await Self.insertCadres(DemoCadres.cadres(of: unit, seed: seed), on: tx) }
+            try await Self.insertCadres(units.flatMap { DemoCadres.cadres(of: $0, seed: seed) }, on: tx)
             // Demo exit years: the region's counties left poverty between 2016 and 2019.
             for county in countyCodes {
                 var rng = SplitMix64(seed: seed, stream: UInt64(county.value)! &+ 3_000_000_000_000)
@@ -76,33 +77,53 @@ struct DemoSeeder {
         }
     }
 
+    /// Inserts cadres in one statement per chunk, then points each unit's principals at theirs.
     private static func insertCadres(_ cadres: [DemoCadre], on tx: any Database) async throws {
-        for c in cadres {
-            let cadre = Cadre()
-            cadre.name = c.name; cadre.rank = c.rank.rawValue; cadre.unitCode = c.unit.value
-            cadre.position = c.position; cadre.active = true
-            try await cadre.create(on: tx)
-            switch c.principal {
-            case "secretary": try await OrgUnit.query(on: tx).filter(\.$id == c.unit.value).set(\.$secretaryID, to: cadre.id).update()
-            case "head": try await OrgUnit.query(on: tx).filter(\.$id == c.unit.value).set(\.$headID, to: cadre.id).update()
-            default: break
-            }
+        let sql = tx.sqlDatabase
+        try await sql.bulkInsert(into: Cadre.schema, columns: ["name", "rank", "unit_code", "position", "active"],
+                                 rows: cadres.map { [$0.name, $0.rank.rawValue, $0.unit.value, $0.position, true] })
+        let principals = cadres.filter { $0.principal != nil }
+        guard !principals.isEmpty else { return }
+        struct Row: Decodable { let id: Int; let unit_code: String; let position: String }
+        let rows = try await sql.select().columns("id", "unit_code", "position").from(Cadre.schema)
+            .where("unit_code", .in, SQLBind.group(Set(principals.map(\.unit.value)).sorted()))
+            .all(decoding: Row.self)
+        for p in principals {
+            guard let row = rows.first(where: { $0.unit_code == p.unit.value && $0.position == p.position }) else { continue }
+            let column = p.principal == "secretary" ? "secretary_id" : "head_id"
+            try await sql.update(OrgUnit.schema).set(SQLColumn(column), to: SQLBind(row.id))
+                .where("code", .equal, SQLBind(p.unit.value)).run()
         }
     }
 
-    /// One township: its villages, cadres, households, members and incomes, in one transaction.
-    private func seedTownship(_ township: DemoUnit, villages: [DemoUnit], households: [DemoHousehold]) async throws -> Int {
+    struct TownshipBatch: Sendable { let township: DemoUnit; let villages: [DemoUnit]; let households: [DemoHousehold] }
+
+    /// One county's townships, in one transaction with one audit entry per township.
+    private func seedCounty(_ county: OrgCode, townships: [TownshipBatch]) async throws -> Int {
         let protector = self.protector
-        let seed = self.seed
-        let now = app.tuopin.now()
         // Encrypt outside the transaction: it is the slow part and needs no database.
-        let memberRows: [[[any Encodable & Sendable]]] = try households.map { h in
-            try h.members.map { m in
-                [m.name, m.relation, try protector.encrypt(m.residentID.value), protector.index(m.residentID.value),
-                 m.residentID.masked, m.sex.rawValue, m.birthDate.description] as [any Encodable & Sendable]
+        let memberRows: [[[[any Encodable & Sendable]]]] = try townships.map { batch in
+            try batch.households.map { h in
+                try h.members.map { m in
+                    [m.name, m.relation, try protector.encrypt(m.residentID.value), protector.index(m.residentID.value),
+                     m.residentID.masked, m.sex.rawValue, m.birthDate.description] as [any Encodable & Sendable]
+                }
             }
         }
         try await app.write { tx in
+            for (batch, rows) in zip(townships, memberRows) {
+                try await seedTownship(batch.township, villages: batch.villages, households: batch.households, memberRows: rows, on: tx)
+            }
+        }
+        return memberRows.joined().reduce(0) { $0 + $1.count }
+    }
+
+    /// One township: its villages, cadres, households, members and incomes.
+    private func seedTownship(_ township: DemoUnit, villages: [DemoUnit], households: [DemoHousehold],
+                              memberRows: [[[any Encodable & Sendable]]], on tx: any Database) async throws {
+        let seed = self.seed
+        let now = app.tuopin.now()
+        do {
             let sql = tx.sqlDatabase
             let code = township.code
             let units = [(township, code)] + villages.map { ($0, $0.code) }
@@ -110,9 +131,7 @@ struct DemoSeeder {
                 into: OrgUnit.schema,
                 columns: ["code", "name", "level", "parent_code", "path", "is_poverty_county", "version"],
                 rows: units.map { unit, c in [c.value, unit.name, c.level.rawValue, c.parent!.value, c.path, false, 1] })
-            for unit in [code] + villages.map(\.code) {
-                try await Self.insertCadres(DemoCadres.cadres(of: unit, seed: seed), on: tx)
-            }
+            try await Self.insertCadres(([code] + villages.map(\.code)).flatMap { DemoCadres.cadres(of: $0, seed: seed) }, on: tx)
             try await sql.bulkInsert(
                 into: Household.schema,
                 columns: ["number", "village_code", "township_code", "county_code", "prefecture_code", "status",
@@ -142,15 +161,24 @@ struct DemoSeeder {
                                       after: Seeded(villages: villages.count, households: households.count, people: members.count),
                                       at: now)
         }
-        return memberRows.reduce(0) { $0 + $1.count }
     }
 
     private func seedUsers(password: String?) async throws -> [Login] {
         let cost = app.tuopin.settings.bcryptCost
+        let app = self.app
+        let passwords = Self.demoUsers.map { _ in password ?? Self.randomPassword() }
+        // Hash on every core at once; bcrypt is deliberately slow.
+        let hashes = try await withThrowingTaskGroup(of: (Int, String).self) { group in
+            for (i, pass) in passwords.enumerated() {
+                group.addTask { (i, try await AuthService.hash(pass, cost: cost, app: app)) }
+            }
+            var out = [String](repeating: "", count: passwords.count)
+            for try await (i, hash) in group { out[i] = hash }
+            return out
+        }
         var logins: [Login] = []
-        for (username, name, role, unit) in Self.demoUsers {
-            let pass = password ?? Self.randomPassword()
-            let hash = try await AuthService.hash(pass, cost: cost, app: app)
+        for (i, (username, name, role, unit)) in Self.demoUsers.enumerated() {
+            let pass = passwords[i], hash = hashes[i]
             logins.append(Login(username: username, password: pass, role: role, unit: unit))
             let now = app.tuopin.now()
             try await app.write { tx in

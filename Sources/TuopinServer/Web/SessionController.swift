@@ -62,7 +62,7 @@ enum SessionController {
     struct TokenResponse: Content { let token: String; let expires_in: Int }
 
     @Sendable static func createToken(req: Request) async throws -> TokenResponse {
-        let body = try req.content.decode(TokenRequest.self)
+        let body = try req.decodeJSON(TokenRequest.self)
         guard !body.username.isEmpty, body.username.count <= 64 else { throw AppError.invalidField("username") }
         guard !body.password.isEmpty, body.password.count <= 256 else { throw AppError.invalidField("password") }
         let token = try await AuthService.login(app: req.application, username: body.username, password: body.password,

@@ -1,0 +1,15 @@
+import Vapor
+
+extension Request {
+    static let maxJSONBody = 1 << 20
+
+    /// Decodes a JSON body, refusing other content types and bodies over 1 MiB before parsing.
+    func decodeJSON<T: Decodable>(_ type: T.Type) throws -> T {
+        guard headers.contentType?.type == "application", headers.contentType?.subType == "json" else {
+            throw AppError.unsupportedMediaType
+        }
+        guard let body = body.data else { throw AppError.badRequest }
+        guard body.readableBytes <= Self.maxJSONBody else { throw AppError.payloadTooLarge }
+        return try content.decode(T.self, using: JSONDecoder())
+    }
+}

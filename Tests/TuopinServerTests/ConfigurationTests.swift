@@ -1,0 +1,79 @@
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import VaporTesting
+@testable import TuopinServer
+
+@Suite struct ConfigurationTests {
+    @Test func malformedSettingsAreNamed() {
+        #expect(throws: TuopinSettings.SettingError.self) { try TuopinSettings.fromEnvironment(["TUOPIN_DATA_KEY": "short"]) }
+        do { _ = try TuopinSettings.fromEnvironment(["DATABASE_URL": "mysql://x"]) ; Issue.record("accepted") }
+        catch { #expect(error.description.hasPrefix("DATABASE_URL:")) }
+        do { _ = try TuopinSettings.fromEnvironment(["TUOPIN_BCRYPT_COST": "3"]) ; Issue.record("accepted") }
+        catch { #expect(error.description.hasPrefix("TUOPIN_BCRYPT_COST:")) }
+    }
+
+    @Test func defaultsUseSQLiteInTheDataDirectory() throws {
+        let settings = try TuopinSettings.fromEnvironment([:])
+        #expect(settings.database == .sqlite(path: settings.dataDirectory.appendingPathComponent("tuopin.sqlite").path))
+        #expect(settings.dataDirectory.lastPathComponent == "data")
+        let pg = try TuopinSettings.fromEnvironment(["DATABASE_URL": "postgres://u:p@localhost:5432/db"])
+        #expect(pg.database.isPostgres)
+    }
+
+    @Test func keyFileIsCreatedOnceWithMode0600() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tuopin-key-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let first = try DataProtector.loadOrCreateKeyFile(in: dir)
+        let second = try DataProtector.loadOrCreateKeyFile(in: dir)
+        #expect(first.count == 32 && first == second)
+        let attributes = try FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent("tuopin.key").path)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+    }
+
+    @Test func sqliteRunsInWALWithFullSync() async throws {
+        guard TestDatabase.postgresURL == nil else { return }
+        try await withTestApp(households: nil) { app in
+            let sql = app.db.sqlDatabase
+            let journal = try await sql.raw("PRAGMA journal_mode").first(decodingColumn: "journal_mode", as: String.self)
+            let synchronous = try await sql.raw("PRAGMA synchronous").first(decodingColumn: "synchronous", as: Int.self)
+            let foreignKeys = try await sql.raw("PRAGMA foreign_keys").first(decodingColumn: "foreign_keys", as: Int.self)
+            #expect(journal == "wal")
+            #expect(synchronous == 2)   // FULL
+            #expect(foreignKeys == 1)
+        }
+    }
+
+    @Test func personalDataIsEncryptedAndIndexed() async throws {
+        try await withTestApp(households: 20) { app in
+            let member = try #require(try await Member.query(on: app.db).first())
+            let plain = try app.tuopin.protector.decrypt(member.idCipher)
+            #expect(plain.count == 18)
+            #expect(!member.idCipher.contains(plain))
+            #expect(member.idHMAC == app.tuopin.protector.index(plain))
+            #expect(member.idMasked == String(plain.prefix(6)) + "********" + String(plain.suffix(4)))
+            #expect(String(plain.dropFirst(6).prefix(8)) == member.birthDate.replacingOccurrences(of: "-", with: ""))
+        }
+    }
+
+    @Test func demoIsDeterministicAndRefusesToRunTwice() async throws {
+        try await withTestApp(households: 100) { app in
+            #expect(try await Household.query(on: app.db).count() == 100)
+            let people = try await Member.query(on: app.db).count()
+            let declared = try await Household.query(on: app.db).all().reduce(0) { $0 + $1.memberCount }
+            #expect(people == declared)
+            let units = try await OrgUnit.query(on: app.db).count()
+            #expect(units == 1 + 7 + 74 + 3 * 9 + 3 * 9 * 8)
+            let firstNames = try await Member.query(on: app.db).sort(\.$id).limit(5).all().map(\.name)
+            await #expect(throws: AppError.registryNotEmpty) {
+                _ = try await DemoSeeder(app: app, households: 10, seed: 11).run(password: demoPassword)
+            }
+            try await withTestApp(households: 100) { again in
+                let names = try await Member.query(on: again.db).sort(\.$id).limit(5).all().map(\.name)
+                #expect(names == firstNames)
+            }
+        }
+    }
+}

@@ -1,0 +1,109 @@
+import Fluent
+import Foundation
+import Testing
+import VaporTesting
+@testable import TuopinServer
+
+@Suite struct PagesTests {
+    @Test func regionHomeListsThePrefecturesWithCounts() async throws {
+        try await withTestApp { app in
+            var headers = HTTPHeaders(); headers.cookie(try await app.webLogin("region"))
+            try await app.testing().test(.GET, "/", headers: headers) { res in
+                #expect(res.status == .seeOther)
+                #expect(res.headers.first(name: .location) == "/units/54")
+            }
+            try await app.testing().test(.GET, "/units/54", headers: headers) { res in
+                #expect(res.status == .ok)
+                let html = res.body.string
+                for name in ["拉萨市", "日喀则市", "昌都市", "林芝市", "山南市", "那曲市", "阿里地区"] { #expect(html.contains(name)) }
+                #expect(html.contains(#"id="total-households">216<"#))
+            }
+        }
+    }
+
+    @Test func clerkHomeShowsTheirTownshipVillagesAndBreadcrumbsStopAtTheirScope() async throws {
+        try await withTestApp { app in
+            var headers = HTTPHeaders(); headers.cookie(try await app.webLogin("clerk1"))
+            try await app.testing().test(.GET, "/", headers: headers) { res in
+                #expect(res.headers.first(name: .location) == "/units/540102001")
+            }
+            let count = try await Household.query(on: app.db).filter(\.$townshipCode == "540102001").count()
+            try await app.testing().test(.GET, "/units/540102001", headers: headers) { res in
+                let html = res.body.string
+                #expect(html.contains("540102001201"))
+                #expect(html.contains(#"id="total-households">\#(count)<"#))
+                #expect(!html.contains(#"href="/units/540102""#))   // no link above their scope
+            }
+        }
+    }
+
+    @Test func languageSwitchShowsTibetanAndEnglish() async throws {
+        try await withTestApp { app in
+            try await app.testing().test(.GET, "/lang/bo?to=/login") { res in
+                #expect(res.status == .seeOther)
+                #expect(res.headers.first(name: .location) == "/login")
+                #expect(res.headers.setCookie?[Request.languageCookie]?.string == "bo")
+            }
+            try await app.testing().test(.GET, "/login", headers: ["Cookie": "tuopin_lang=bo"]) { res in
+                #expect(res.body.string.contains("ནང་འཛུལ།"))
+                #expect(res.body.string.contains(#"<html lang="bo">"#))
+            }
+            try await app.testing().test(.GET, "/login", headers: ["Accept-Language": "en-GB,en;q=0.9"]) { res in
+                #expect(res.body.string.contains("Log in"))
+            }
+            // Only same-site targets: an absolute URL goes home instead.
+            try await app.testing().test(.GET, "/lang/en?to=//evil.example/") { res in
+                #expect(res.headers.first(name: .location) == "/")
+            }
+        }
+    }
+
+    @Test func everyLocaleHasEveryKeyAndEveryTemplateKeyExists() throws {
+        let root = packageRoot()
+        let localizer = try Localizer.load(from: root + "Resources/Locales")
+        let zh = Set(localizer.tables[.zh]!.keys)
+        for language in Language.allCases {
+            let keys = Set(localizer.tables[language]!.keys)
+            #expect(keys == zh, "\(language) differs: \(keys.symmetricDifference(zh).sorted())")
+            #expect(localizer.tables[language]!.values.allSatisfy { !$0.isEmpty })
+        }
+        let views = try FileManager.default.contentsOfDirectory(atPath: root + "Resources/Views")
+        let pattern = try NSRegularExpression(pattern: #"\bt\.([a-z_0-9]+)"#)
+        for view in views {
+            let text = try String(contentsOfFile: root + "Resources/Views/" + view, encoding: .utf8)
+            for match in pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                let key = String(text[Range(match.range(at: 1), in: text)!])
+                #expect(zh.contains(key), "\(view) uses missing key \(key)")
+            }
+        }
+        for role in Role.allCases { #expect(zh.contains(role.labelKey)) }
+        for status in HouseholdStatus.allCases { #expect(zh.contains(status.labelKey)) }
+    }
+
+    @Test func healthAndMetrics() async throws {
+        try await withTestApp(households: nil) { app in
+            try await app.testing().test(.GET, "/healthz") { res in
+                #expect(res.status == .ok)
+                #expect(res.body.string.contains(#""status":"ok""#))
+            }
+            try await app.testing().test(.GET, "/login") { _ in }
+            // The in-memory tester has no peer address, so it is not loopback: metrics stay hidden.
+            try await app.testing().test(.GET, "/metrics") { res in #expect(res.status == .notFound) }
+            let text = app.metrics.exposition()
+            #expect(text.contains(#"tuopin_http_requests_total{method="GET",route="/login",status="200"} 1"#))
+            #expect(text.contains(#"tuopin_http_requests_total{method="GET",route="/healthz",status="200"} 1"#))
+            #expect(text.contains("tuopin_http_request_duration_seconds_count"))
+        }
+    }
+
+    @Test func securityHeadersOnEveryPage() async throws {
+        try await withTestApp(households: nil) { app in
+            try await app.testing().test(.GET, "/login") { res in
+                #expect(res.headers.first(name: "Content-Security-Policy")?.contains("frame-ancestors 'none'") == true)
+                #expect(res.headers.first(name: "X-Content-Type-Options") == "nosniff")
+            }
+        }
+    }
+}
+
+import TuopinCore
