@@ -35,7 +35,8 @@ public func configure(_ app: Application, settings: TuopinSettings,
     }
 
     app.tuopin = AppContext(settings: settings, protector: DataProtector(masterKey: key),
-                            gate: WriteGate(enabled: !settings.database.isPostgres), now: now)
+                            gate: WriteGate(enabled: !settings.database.isPostgres), now: now,
+                            decoyHash: try Bcrypt.hash(AuthService.randomToken(), cost: settings.bcryptCost))
     app.localizer = try Localizer.load(from: app.directory.resourcesDirectory + "Locales")
     app.migrations.add(Migrations.all)
 

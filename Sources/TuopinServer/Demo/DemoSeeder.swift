@@ -166,7 +166,10 @@ struct DemoSeeder {
     private func seedUsers(password: String?) async throws -> [Login] {
         let cost = app.tuopin.settings.bcryptCost
         let app = self.app
-        let passwords = Self.demoUsers.map { _ in password ?? Self.randomPassword() }
+        // A demo limited to some counties gets only the logins whose unit it built.
+        let existing = Set(try await OrgUnit.query(on: app.db).filter(\.$id ~~ Self.demoUsers.map(\.3)).all().compactMap(\.id))
+        let users = Self.demoUsers.filter { existing.contains($0.3) }
+        let passwords = users.map { _ in password ?? Self.randomPassword() }
         // Hash on every core at once; bcrypt is deliberately slow.
         let hashes = try await withThrowingTaskGroup(of: (Int, String).self) { group in
             for (i, pass) in passwords.enumerated() {
@@ -177,7 +180,7 @@ struct DemoSeeder {
             return out
         }
         var logins: [Login] = []
-        for (i, (username, name, role, unit)) in Self.demoUsers.enumerated() {
+        for (i, (username, name, role, unit)) in users.enumerated() {
             let pass = passwords[i], hash = hashes[i]
             logins.append(Login(username: username, password: pass, role: role, unit: unit))
             let now = app.tuopin.now()

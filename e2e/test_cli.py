@@ -1,0 +1,116 @@
+"""The executable as an operator uses it: `serve` on an empty database builds the demo and prints
+its logins (SQLite and PostgreSQL), and `audit verify` catches a row changed with the database's
+own client. PostgreSQL cases run when TUOPIN_E2E_DATABASE_URL names a database whose owner may
+create databases (.ci/run sets it)."""
+import os
+import re
+import subprocess
+import time
+import urllib.parse
+import urllib.request
+
+import pytest
+
+from conftest import ROOT, api, free_port
+
+BIN = os.environ.get("TUOPIN_BIN", os.path.join(ROOT, ".build", "debug", "tuopin"))
+PG_ADMIN_URL = os.environ.get("TUOPIN_E2E_DATABASE_URL")
+PASSWORD = "Cli-pass-2026!"
+
+
+def tuopin(args, env, check=True):
+    result = subprocess.run([BIN] + args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    if check and result.returncode != 0:
+        raise AssertionError(f"tuopin {' '.join(args)} failed: {result.stdout}\n{result.stderr}")
+    return result
+
+
+def sqlite_env(tmp_path):
+    env = dict(os.environ, TUOPIN_DATA_DIR=str(tmp_path))
+    env.pop("DATABASE_URL", None)
+    return env
+
+
+@pytest.fixture
+def pg_database():
+    """A fresh PostgreSQL database; yields its URL and drops it afterwards."""
+    if not PG_ADMIN_URL:
+        pytest.skip("TUOPIN_E2E_DATABASE_URL not set")
+    name = f"tuopin_e2e_{os.getpid()}_{int(time.time() * 1000) % 100000}"
+    subprocess.run(["psql", PG_ADMIN_URL, "-qc", f"CREATE DATABASE {name}"], check=True)
+    url = urllib.parse.urlsplit(PG_ADMIN_URL)._replace(path="/" + name).geturl()
+    yield url
+    subprocess.run(["psql", PG_ADMIN_URL, "-qc", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], check=True)
+
+
+def tamper_and_verify(env, tamper):
+    assert "audit chain intact" in tuopin(["audit", "verify"], env).stdout
+    tamper()
+    broken = tuopin(["audit", "verify"], env, check=False)
+    assert broken.returncode != 0
+    assert "entry 3" in broken.stderr, broken.stderr
+
+
+def test_audit_verify_catches_a_row_changed_in_sqlite(tmp_path):
+    env = sqlite_env(tmp_path)
+    tuopin(["demo", "--households", "40", "--counties", "540102", "--password", PASSWORD], env)
+    db = str(tmp_path / "tuopin.sqlite")
+    tamper_and_verify(env, lambda: subprocess.run(
+        ["sqlite3", db, "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET after = '{}' WHERE id = 3;"], check=True))
+
+
+def test_audit_verify_catches_a_row_changed_in_postgres(tmp_path, pg_database):
+    env = dict(sqlite_env(tmp_path), DATABASE_URL=pg_database)
+    tuopin(["demo", "--households", "40", "--counties", "540102", "--password", PASSWORD], env)
+    tamper_and_verify(env, lambda: subprocess.run(
+        ["psql", pg_database, "-qc",
+         "DROP TRIGGER audit_log_no_update ON audit_log; UPDATE audit_log SET after = '{}' WHERE id = 3;"], check=True))
+
+
+def serve_and_check(env):
+    """`serve` on an empty database: demo logins printed once, and they work."""
+    port = free_port()
+    env = dict(env, TUOPIN_DEMO_HOUSEHOLDS="400")
+    proc = subprocess.Popen([BIN, "serve", "--port", str(port)], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        output, logins = "", {}
+        deadline = time.time() + 300
+        while "Server started on" not in output:
+            line = proc.stdout.readline()
+            assert line or proc.poll() is None, output
+            output += line
+            match = re.match(r"^\s+(\w+)\s+(\S+)\s+\w+ @ \d+$", line)
+            if match:
+                logins[match.group(1)] = match.group(2)
+            assert time.time() < deadline, output
+        assert {"admin", "region", "lasa", "chengguan", "clerk1", "clerk2", "village1", "supervisor1",
+                "auditor", "discipline"} <= set(logins)
+        base = f"http://127.0.0.1:{port}"
+        token = api(base, "/api/v1/tokens", body={"username": "region", "password": logins["region"]})["token"]
+        page = api(base, "/api/v1/households?limit=500", token=token)
+        assert len(page["items"]) == 400
+        prefectures = {item["village"][:4] for item in page["items"]}
+        assert prefectures == {"5401", "5402", "5403", "5404", "5405", "5406", "5425"}
+        req = urllib.request.Request(base + "/login")
+        with urllib.request.urlopen(req, timeout=10) as r:
+            assert r.status == 200 and "登录" in r.read().decode()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def test_serve_builds_the_demo_on_an_empty_sqlite_directory(tmp_path):
+    serve_and_check(sqlite_env(tmp_path))
+
+
+def test_serve_builds_the_demo_on_an_empty_postgres_database(tmp_path, pg_database):
+    serve_and_check(dict(sqlite_env(tmp_path), DATABASE_URL=pg_database))
+
+
+def test_a_malformed_setting_stops_with_one_line_naming_it(tmp_path):
+    env = dict(sqlite_env(tmp_path), TUOPIN_DATA_KEY="not-a-key")
+    result = tuopin(["serve"], env, check=False)
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines() == [
+        "tuopin: TUOPIN_DATA_KEY: must be 32 bytes in base64 (openssl rand -base64 32)"]
