@@ -39,7 +39,7 @@ import Testing
         let today = CivilDate(year: 2026, month: 11, day: 27)!
         for household in a {
             #expect((1...8).contains(household.members.count))
-            #expect(household.members[0].relation == "户主")
+            #expect(household.members[0].relation == .head)
             #expect(household.incomes.map(\.year) == Array(2015...2020))
             for member in household.members {
                 let reparsed = try ResidentID(member.residentID.value, today: today)

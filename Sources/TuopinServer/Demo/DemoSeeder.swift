@@ -105,8 +105,10 @@ struct DemoSeeder {
         let memberRows: [[[[any Encodable & Sendable]]]] = try townships.map { batch in
             try batch.households.map { h in
                 try h.members.map { m in
-                    [m.name, m.relation, try protector.encrypt(m.residentID.value), protector.index(m.residentID.value),
-                     m.residentID.masked, m.sex.rawValue, m.birthDate.description] as [any Encodable & Sendable]
+                    [m.name, m.relation.rawValue, try protector.encrypt(m.residentID.value), protector.index(m.residentID.value),
+                     m.residentID.masked, m.sex.rawValue, m.birthDate.description, m.ethnicity.rawValue, m.education.rawValue,
+                     m.schooling.rawValue, m.health.rawValue, m.disabilityGrade, m.labour.rawValue, m.migrantMonths,
+                     m.medicalInsurance, m.seriousIllnessInsurance, m.pensionInsurance, m.dibao, m.tekun] as [any Encodable & Sendable]
                 }
             }
         }
@@ -123,6 +125,8 @@ struct DemoSeeder {
                               memberRows: [[[any Encodable & Sendable]]], on tx: any Database) async throws {
         let seed = self.seed
         let now = app.tuopin.now()
+        let protector = self.protector
+        let planYear = Calendar(identifier: .gregorian).component(.year, from: now)
         do {
             let sql = tx.sqlDatabase
             let code = township.code
@@ -134,13 +138,8 @@ struct DemoSeeder {
             try await Self.insertCadres(([code] + villages.map(\.code)).flatMap { DemoCadres.cadres(of: $0, seed: seed) }, on: tx)
             try await sql.bulkInsert(
                 into: Household.schema,
-                columns: ["number", "village_code", "township_code", "county_code", "prefecture_code", "status",
-                          "identified_year", "exit_year", "member_count", "version"],
-                rows: households.map { h in
-                    [h.number, h.village.value, code.value, code.ancestor(at: .county)!.value,
-                     code.ancestor(at: .prefecture)!.value, h.status.rawValue, h.identifiedYear, h.exitYear,
-                     h.members.count, 1] as [any Encodable & Sendable]
-                })
+                columns: HouseholdRows.columns,
+                rows: try households.map { try HouseholdRows.values($0, township: code, protector: protector) })
             struct IDRow: Decodable { let id: Int; let number: String }
             let ids = try await sql.select().columns("id", "number").from(Household.schema)
                 .where("township_code", .equal, SQLBind(code.value)).all(decoding: IDRow.self)
@@ -153,9 +152,32 @@ struct DemoSeeder {
                 incomes += h.incomes.map { [id, $0.year, $0.wage.fen, $0.business.fen, $0.property.fen, $0.transfer.fen, $0.costs.fen] }
             }
             try await sql.bulkInsert(into: Member.schema, columns: ["household_id", "name", "relation", "id_cipher", "id_hmac",
-                                                                   "id_masked", "sex", "birth_date"], rows: members)
+                "id_masked", "sex", "birth_date", "ethnicity", "education", "schooling", "health", "disability_grade", "labour",
+                "migrant_months", "medical_insurance", "serious_illness_insurance", "pension_insurance", "dibao", "tekun"], rows: members)
             try await sql.bulkInsert(into: IncomeRecord.schema, columns: ["household_id", "year", "wage", "business", "property",
                                                                          "transfer", "costs"], rows: incomes)
+            try await sql.bulkInsert(into: Guarantee.schema, columns: ["household_id", "kind", "met", "note"], rows: households.flatMap { h in
+                GuaranteeKind.allCases.map { kind -> [any Encodable & Sendable] in
+                    let met = h.guarantees[kind] ?? true
+                    return [idByNumber[h.number]!, kind.rawValue, met, met ? "" : "待解决"]
+                }
+            })
+            let planned = households.filter { !$0.measures.isEmpty }
+            try await sql.bulkInsert(into: HouseholdPlan.schema, columns: ["household_id", "year", "goal"],
+                                     rows: planned.map { [idByNumber[$0.number]!, planYear, "\(planYear)年实现稳定增收"] })
+            if !planned.isEmpty {
+                struct PlanRow: Decodable { let id: Int; let household_id: Int }
+                let plans = try await sql.select().columns("id", "household_id").from(HouseholdPlan.schema)
+                    .where("household_id", .in, SQLBind.group(planned.map { idByNumber[$0.number]! }))
+                    .where("year", .equal, SQLBind(planYear)).all(decoding: PlanRow.self)
+                let planByHousehold = Dictionary(uniqueKeysWithValues: plans.map { ($0.household_id, $0.id) })
+                try await sql.bulkInsert(into: Measure.schema, columns: ["plan_id", "category", "subtype", "content", "amount",
+                                                                        "start_date", "end_date", "outcome"],
+                                         rows: planned.flatMap { h in h.measures.map { m -> [any Encodable & Sendable] in
+                                             [planByHousehold[idByNumber[h.number]!]!, m.category.rawValue, m.subtype.rawValue,
+                                              m.content, m.amount.fen, "\(planYear)-01-01", "\(planYear)-12-31", ""]
+                                         } })
+            }
             struct Seeded: Encodable { let villages: Int; let households: Int; let people: Int }
             try await AuditLog.append(on: tx, actor: .system, action: "demo.township", entity: "org_unit", entityID: code.value,
                                       after: Seeded(villages: villages.count, households: households.count, people: members.count),
@@ -203,5 +225,23 @@ struct DemoSeeder {
         var chars = (0..<10).map { _ in letters.randomElement()! } + (0..<3).map { _ in digits.randomElement()! }
         chars.append(symbols.randomElement()!)
         return String(chars.shuffled())
+    }
+}
+
+/// The households table's columns as the demo and the importer write them.
+enum HouseholdRows {
+    static let columns = ["number", "village_code", "township_code", "county_code", "prefecture_code", "status",
+                          "identified_year", "exit_year", "member_count", "version", "attribute", "main_cause", "other_causes",
+                          "address", "phone_cipher", "phone_masked", "planned_exit_year", "housing_area", "dangerous_grade",
+                          "housing_safe", "water_safe", "electricity", "road_distance_km", "land_cultivated", "land_irrigated",
+                          "land_forest", "land_grassland", "relocated", "cooperative", "joint_unit"]
+
+    static func values(_ h: DemoHousehold, township: OrgCode, protector: DataProtector) throws -> [any Encodable & Sendable] {
+        [h.number, h.village.value, township.value, township.ancestor(at: .county)!.value,
+         township.ancestor(at: .prefecture)!.value, h.status.rawValue, h.identifiedYear, h.exitYear,
+         h.members.count, 1, h.attribute.rawValue, h.mainCause.rawValue, h.otherCauses.map(\.rawValue).joined(separator: ";"),
+         h.address, try h.phone.map { try protector.encrypt($0) }, h.phone.map(PhoneNumber.mask), h.plannedExitYear,
+         h.housingArea, h.dangerousGrade, h.housingSafe, h.waterSafe, h.electricity, h.roadDistanceKm, h.landCultivated,
+         h.landIrrigated, h.landForest, h.landGrassland, h.relocated, h.cooperative, nil as String?]
     }
 }

@@ -88,6 +88,27 @@ final class Household: Model, @unchecked Sendable {
     @OptionalField(key: "exit_year") var exitYear: Int?
     @Field(key: "member_count") var memberCount: Int
     @Field(key: "version") var version: Int
+    @Field(key: "attribute") var attribute: String
+    @Field(key: "main_cause") var mainCause: String
+    /// Raw values of the other causes, joined by `;`.
+    @Field(key: "other_causes") var otherCauses: String
+    @Field(key: "address") var address: String
+    @OptionalField(key: "phone_cipher") var phoneCipher: String?
+    @OptionalField(key: "phone_masked") var phoneMasked: String?
+    @OptionalField(key: "planned_exit_year") var plannedExitYear: Int?
+    @OptionalField(key: "housing_area") var housingArea: Double?
+    @OptionalField(key: "dangerous_grade") var dangerousGrade: String?
+    @Field(key: "housing_safe") var housingSafe: Bool
+    @Field(key: "water_safe") var waterSafe: Bool
+    @Field(key: "electricity") var electricity: Bool
+    @OptionalField(key: "road_distance_km") var roadDistanceKm: Double?
+    @Field(key: "land_cultivated") var landCultivated: Double
+    @Field(key: "land_irrigated") var landIrrigated: Double
+    @Field(key: "land_forest") var landForest: Double
+    @Field(key: "land_grassland") var landGrassland: Double
+    @Field(key: "relocated") var relocated: Bool
+    @Field(key: "cooperative") var cooperative: Bool
+    @OptionalField(key: "joint_unit") var jointUnit: String?
     @Children(for: \.$household) var members: [Member]
     init() {}
 }
@@ -103,6 +124,18 @@ final class Member: Model, @unchecked Sendable {
     @Field(key: "id_masked") var idMasked: String
     @Field(key: "sex") var sex: String
     @Field(key: "birth_date") var birthDate: String
+    @Field(key: "ethnicity") var ethnicity: String
+    @Field(key: "education") var education: String
+    @Field(key: "schooling") var schooling: String
+    @Field(key: "health") var health: String
+    @OptionalField(key: "disability_grade") var disabilityGrade: Int?
+    @Field(key: "labour") var labour: String
+    @Field(key: "migrant_months") var migrantMonths: Int
+    @Field(key: "medical_insurance") var medicalInsurance: Bool
+    @Field(key: "serious_illness_insurance") var seriousIllnessInsurance: Bool
+    @Field(key: "pension_insurance") var pensionInsurance: Bool
+    @Field(key: "dibao") var dibao: Bool
+    @Field(key: "tekun") var tekun: Bool
     init() {}
 }
 
@@ -116,5 +149,41 @@ final class IncomeRecord: Model, @unchecked Sendable {
     @Field(key: "property") var property: Int64
     @Field(key: "transfer") var transfer: Int64
     @Field(key: "costs") var costs: Int64
+    init() {}
+}
+
+/// 两不愁三保障 and safe water: one row per household and kind.
+final class Guarantee: Model, @unchecked Sendable {
+    static let schema = "guarantees"
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Field(key: "household_id") var householdID: Int
+    @Field(key: "kind") var kind: String
+    @Field(key: "met") var met: Bool
+    @Field(key: "note") var note: String
+    init() {}
+}
+
+/// 一户一策: a household's plan for a year, with its measures.
+final class HouseholdPlan: Model, @unchecked Sendable {
+    static let schema = "household_plans"
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Field(key: "household_id") var householdID: Int
+    @Field(key: "year") var year: Int
+    @Field(key: "goal") var goal: String
+    init() {}
+}
+
+final class Measure: Model, @unchecked Sendable {
+    static let schema = "measures"
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Field(key: "plan_id") var planID: Int
+    @Field(key: "category") var category: String
+    @Field(key: "subtype") var subtype: String
+    @Field(key: "content") var content: String
+    @Field(key: "amount") var amount: Int64
+    @Field(key: "start_date") var startDate: String
+    @Field(key: "end_date") var endDate: String
+    @OptionalField(key: "cadre_id") var cadreID: Int?
+    @Field(key: "outcome") var outcome: String
     init() {}
 }
