@@ -54,6 +54,8 @@ public func configure(_ app: Application, settings: TuopinSettings,
     try routes(app)
     app.asyncCommands.use(DemoCommand(), as: "demo")
     app.asyncCommands.use(AuditCommand(), as: "audit")
+    app.asyncCommands.use(ImportCommand(), as: "import")
+    app.asyncCommands.use(ExportCommand(), as: "export")
 }
 
 extension TuopinSettings.Database {

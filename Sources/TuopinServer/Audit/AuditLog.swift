@@ -32,6 +32,38 @@ enum AuditLog {
             .run()
     }
 
+    struct Pending: Sendable {
+        let action: String, entity: String, entityID: String, before: String, after: String
+        init(action: String, entity: String, entityID: String, before: (any Encodable)? = nil, after: (any Encodable)? = nil) throws {
+            self.action = action; self.entity = entity; self.entityID = entityID
+            self.before = try AuditLog.canonicalJSON(before); self.after = try AuditLog.canonicalJSON(after)
+        }
+    }
+
+    /// Appends many entries with one read of the chain head and multi-row inserts (imports).
+    static func appendAll(on tx: any Database, actor: Actor, entries: [Pending], at now: Date) async throws {
+        guard !entries.isEmpty else { return }
+        let sql = tx.sqlDatabase
+        if tx.isPostgres { try await sql.raw("LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE").run() }
+        struct Last: Decodable { let id: Int64; let hash: String }
+        let last = try await sql.select().columns("id", "hash").from("audit_log")
+            .orderBy("id", .descending).limit(1).first(decoding: Last.self)
+        var previous = last?.hash ?? AuditChain.genesisHash
+        var seq = last?.id ?? 0
+        let at = timestamp(now)
+        let rows: [[any Encodable & Sendable]] = entries.map { p in
+            seq += 1
+            var entry = AuditEntry(seq: seq, at: at, userID: actor.id, action: p.action, entity: p.entity,
+                                   entityID: p.entityID, before: p.before, after: p.after)
+            entry.hash = AuditChain.hash(of: entry, previous: previous, using: sha256)
+            previous = entry.hash
+            return [entry.seq, entry.at, entry.userID, entry.action, entry.entity, entry.entityID, entry.before, entry.after, entry.hash]
+        }
+        try await sql.bulkInsert(into: "audit_log",
+                                 columns: ["id", "at", "user_id", "action", "entity", "entity_id", "before", "after", "hash"],
+                                 rows: rows)
+    }
+
     /// UTC with milliseconds; sorts as text.
     static func timestamp(_ date: Date) -> String {
         let f = ISO8601DateFormatter()

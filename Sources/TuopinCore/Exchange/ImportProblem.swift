@@ -1,0 +1,31 @@
+/// The error codes of a registry import, with the spreadsheet row (the header is row 1) and the column.
+public enum ImportErrorCode: String, Sendable, CaseIterable, Codable {
+    case required = "E-REQUIRED"
+    case enumValue = "E-ENUM"
+    case number = "E-NUMBER"
+    case idFormat = "E-ID-FORMAT"
+    case idChecksum = "E-ID-CHECKSUM"
+    case idBirth = "E-ID-BIRTH"
+    case idDuplicate = "E-ID-DUPLICATE"
+    case villageUnknown = "E-VILLAGE-UNKNOWN"
+    case scope = "E-SCOPE"
+    case head = "E-HEAD"
+    case householdSplit = "E-HOUSEHOLD-SPLIT"
+    /// An income row for a household that is neither in the registry nor in a members file.
+    case householdUnknown = "E-HOUSEHOLD-UNKNOWN"
+    /// The header row is not the template's.
+    case header = "E-HEADER"
+}
+
+public struct ImportProblem: Sendable, Equatable, Codable {
+    public let row: Int
+    public let column: String
+    public let code: ImportErrorCode
+    public let message: String
+    public init(row: Int, column: String, code: ImportErrorCode, message: String) {
+        self.row = row; self.column = column; self.code = code; self.message = message
+    }
+
+    public static let reportHeader = ["行号", "列", "错误代码", "说明"]
+    public var reportCells: [String] { [String(row), column, code.rawValue, message] }
+}

@@ -1,0 +1,210 @@
+import Foundation
+
+/// The members template: one row per person, the household's columns repeated on each row.
+public enum MembersTemplate {
+    public static let header = ["户编号", "村级区划代码", "贫困户属性", "主要致贫原因", "其他致贫原因", "识别年度", "脱贫状态",
+                                "脱贫年度", "联系电话", "姓名", "证件号码", "与户主关系", "民族", "文化程度", "在校生情况",
+                                "健康状况", "劳动技能", "务工月数"]
+    /// The columns that describe the household and must agree on every row of it.
+    static let householdColumns = 0...8
+
+    public struct HouseholdRecord: Sendable, Equatable {
+        public var number: String
+        public var village: OrgCode
+        public var attribute: HouseholdAttribute
+        public var mainCause: PovertyCause
+        public var otherCauses: [PovertyCause]
+        public var identifiedYear: Int
+        public var status: HouseholdStatus
+        public var exitYear: Int?
+        public var phone: String?
+        public var members: [MemberRecord]
+        /// Spreadsheet row of the household's first line.
+        public var firstRow: Int
+        public init(number: String, village: OrgCode, attribute: HouseholdAttribute, mainCause: PovertyCause,
+                    otherCauses: [PovertyCause], identifiedYear: Int, status: HouseholdStatus, exitYear: Int?,
+                    phone: String?, members: [MemberRecord], firstRow: Int = 0) {
+            self.number = number; self.village = village; self.attribute = attribute; self.mainCause = mainCause
+            self.otherCauses = otherCauses; self.identifiedYear = identifiedYear; self.status = status
+            self.exitYear = exitYear; self.phone = phone; self.members = members; self.firstRow = firstRow
+        }
+    }
+
+    public struct MemberRecord: Sendable, Equatable {
+        public var name: String
+        public var residentID: ResidentID
+        public var relation: Relation
+        public var ethnicity: Ethnicity
+        public var education: Education
+        public var schooling: Schooling
+        public var health: Health
+        public var disabilityGrade: Int?
+        public var labour: LabourAbility
+        public var migrantMonths: Int
+        public var row: Int
+        public init(name: String, residentID: ResidentID, relation: Relation, ethnicity: Ethnicity, education: Education,
+                    schooling: Schooling, health: Health, disabilityGrade: Int?, labour: LabourAbility, migrantMonths: Int, row: Int = 0) {
+            self.name = name; self.residentID = residentID; self.relation = relation; self.ethnicity = ethnicity
+            self.education = education; self.schooling = schooling; self.health = health
+            self.disabilityGrade = disabilityGrade; self.labour = labour; self.migrantMonths = migrantMonths; self.row = row
+        }
+    }
+
+    public struct Parsed: Sendable {
+        public var households: [HouseholdRecord] = []
+        public var problems: [ImportProblem] = []
+    }
+
+    /// Validates every row (rows[0] is the header). Checks that need the database — village
+    /// exists, scope, a person already in another household — are the caller's.
+    public static func parse(_ rows: [[String]], today: CivilDate) -> Parsed {
+        var out = Parsed()
+        guard let head = rows.first, head.map({ $0.trimmingCharacters(in: .whitespaces) }) == header else {
+            out.problems.append(ImportProblem(row: 1, column: "", code: .header, message: "表头应为：" + header.joined(separator: ",")))
+            return out
+        }
+        var order: [String] = []
+        var byNumber: [String: HouseholdRecord] = [:]
+        var householdCells: [String: [String]] = [:]
+        var idRows: [String: Int] = [:]
+        var invalidHouseholds = Set<String>()
+
+        for (index, raw) in rows.dropFirst().enumerated() {
+            let rowNumber = index + 2
+            let cells = (0..<header.count).map { i in i < raw.count ? CSV.unescapeFormula(raw[i]).trimmingCharacters(in: .whitespaces) : "" }
+            var problems: [ImportProblem] = []
+            func fail(_ column: Int, _ code: ImportErrorCode, _ message: String) {
+                problems.append(ImportProblem(row: rowNumber, column: header[column], code: code, message: message))
+            }
+            func required(_ column: Int) -> String? {
+                let value = cells[column]
+                if value.isEmpty { fail(column, .required, "必填"); return nil }
+                return value
+            }
+            func official<T: OfficialValue>(_ column: Int, _ type: T.Type) -> T? {
+                guard let text = required(column) else { return nil }
+                guard let value = T(label: text) else {
+                    fail(column, .enumValue, "“\(text)”不在可选值中：" + T.labels.joined(separator: "、")); return nil
+                }
+                return value
+            }
+            func integer(_ column: Int, _ range: ClosedRange<Int>, optional: Bool = false) -> Int?? {
+                let text = cells[column]
+                if text.isEmpty { if optional { return .some(nil) }; fail(column, .required, "必填"); return nil }
+                guard let n = Int(text), range.contains(n) else {
+                    fail(column, .number, "应为 \(range.lowerBound)–\(range.upperBound) 的整数"); return nil
+                }
+                return .some(n)
+            }
+
+            let number = required(0)
+            var village: OrgCode?
+            if let text = required(1) {
+                if let code = OrgCode(text), code.level == .village { village = code }
+                else { fail(1, .villageUnknown, "应为 12 位村级区划代码") }
+            }
+            let attribute = official(2, HouseholdAttribute.self)
+            let mainCause = official(3, PovertyCause.self)
+            var otherCauses: [PovertyCause] = []
+            for part in cells[4].split(whereSeparator: { $0 == ";" || $0 == "；" }).map({ $0.trimmingCharacters(in: .whitespaces) })
+                where !part.isEmpty {
+                if let cause = PovertyCause(label: part) { otherCauses.append(cause) }
+                else { fail(4, .enumValue, "“\(part)”不在可选值中：" + PovertyCause.labels.joined(separator: "、")) }
+            }
+            let identified = integer(5, 2000...today.year)
+            let status = official(6, HouseholdStatus.self)
+            let exitYear = integer(7, 2000...today.year, optional: true)
+            let phone: String? = cells[8].isEmpty ? nil : cells[8]
+            if let phone, !PhoneNumber.isValid(phone) { fail(8, .number, "电话号码应为 7–20 位数字") }
+            let name = required(9)
+            var residentID: ResidentID?
+            if let text = required(10) {
+                do { residentID = try ResidentID(text, today: today) } catch {
+                    switch error {
+                    case .checkCharacter: fail(10, .idChecksum, "校验码不正确")
+                    case .birthDate: fail(10, .idBirth, "出生日期不是真实日期或晚于今天")
+                    case .length, .characters: fail(10, .idFormat, "应为 18 位，前 17 位为数字，末位为数字或 X")
+                    }
+                }
+            }
+            let relation = official(11, Relation.self)
+            let ethnicity = official(12, Ethnicity.self)
+            let education = official(13, Education.self)
+            let schooling = official(14, Schooling.self)
+            var health: Health?, grade: Int?
+            if let text = required(15) {
+                if let parsed = parseHealth(text) { (health, grade) = parsed }
+                else { fail(15, .enumValue, "“\(text)”不在可选值中：" + Health.labels.joined(separator: "、") + "（残疾可写作“残疾二级”）") }
+            }
+            let labour = official(16, LabourAbility.self)
+            let months = integer(17, 0...12)
+
+            if let id = residentID {
+                if let first = idRows[id.value] {
+                    fail(10, .idDuplicate, "与第 \(first) 行的证件号码相同")
+                } else { idRows[id.value] = rowNumber }
+            }
+            if let number {
+                let cellsOfHousehold = Array(cells[householdColumns])
+                if let seen = householdCells[number], seen != cellsOfHousehold {
+                    let differing = householdColumns.filter { seen[$0] != cellsOfHousehold[$0] }.map { header[$0] }
+                    problems.append(ImportProblem(row: rowNumber, column: differing.first ?? header[0], code: .householdSplit,
+                                                  message: "同一户编号的户信息与前面的行不一致：" + differing.joined(separator: "、")))
+                } else if householdCells[number] == nil {
+                    householdCells[number] = cellsOfHousehold
+                }
+            }
+            out.problems += problems
+            guard problems.isEmpty, let number, let village, let attribute, let mainCause, let identified = identified ?? nil,
+                  let status, let exitYear, let name, let residentID, let relation, let ethnicity, let education,
+                  let schooling, let health, let labour, let months = months ?? nil else {
+                if let number { invalidHouseholds.insert(number) }
+                continue
+            }
+            let member = MemberRecord(name: name, residentID: residentID, relation: relation, ethnicity: ethnicity,
+                                      education: education, schooling: schooling, health: health, disabilityGrade: grade,
+                                      labour: labour, migrantMonths: months, row: rowNumber)
+            if byNumber[number] == nil {
+                order.append(number)
+                byNumber[number] = HouseholdRecord(number: number, village: village, attribute: attribute, mainCause: mainCause,
+                                                   otherCauses: otherCauses, identifiedYear: identified, status: status,
+                                                   exitYear: exitYear, phone: phone, members: [], firstRow: rowNumber)
+            }
+            byNumber[number]!.members.append(member)
+        }
+        for number in order {
+            let household = byNumber[number]!
+            let heads = household.members.filter { $0.relation == .head }.count
+            if heads != 1 && !invalidHouseholds.contains(number) {
+                out.problems.append(ImportProblem(row: household.firstRow, column: header[11], code: .head,
+                                                  message: "户 \(number) 有 \(heads) 名户主，应恰好 1 名"))
+            }
+        }
+        out.problems.sort { ($0.row, $0.column) < ($1.row, $1.column) }
+        out.households = order.compactMap { byNumber[$0] }
+        return out
+    }
+
+    static let gradeNames = ["一级", "二级", "三级", "四级"]
+
+    /// `残疾二级` → (.disabled, 2); plain labels have no grade.
+    static func parseHealth(_ text: String) -> (Health, Int?)? {
+        if let plain = Health(label: text) { return (plain, nil) }
+        let disabled = Health.disabled.label
+        guard text.hasPrefix(disabled), let grade = gradeNames.firstIndex(of: String(text.dropFirst(disabled.count))) else { return nil }
+        return (.disabled, grade + 1)
+    }
+
+    public static func healthLabel(_ health: Health, grade: Int?) -> String {
+        guard health == .disabled, let grade, (1...4).contains(grade) else { return health.label }
+        return health.label + gradeNames[grade - 1]
+    }
+
+    /// The cells of one exported row.
+    public static func cells(household h: HouseholdRecord, member m: MemberRecord) -> [String] {
+        [h.number, h.village.value, h.attribute.label, h.mainCause.label, h.otherCauses.map(\.label).joined(separator: ";"),
+         String(h.identifiedYear), h.status.label, h.exitYear.map { String($0) } ?? "", h.phone ?? "", m.name,
+         m.residentID.value, m.relation.label, m.ethnicity.label, m.education.label, m.schooling.label,
+         healthLabel(m.health, grade: m.disabilityGrade), m.labour.label, String(m.migrantMonths)]
+    }
+}

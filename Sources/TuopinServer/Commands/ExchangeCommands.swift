@@ -1,0 +1,113 @@
+import Fluent
+import Foundation
+import TuopinCore
+import Vapor
+
+/// `tuopin import members|incomes FILE [--dry-run] [--report PATH] [--as USERNAME]`
+struct ImportCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "kind", help: "members or incomes") var kind: String
+        @Argument(name: "file", help: "a .csv (UTF-8 or GBK) or .xlsx file in the template's layout") var file: String
+        @Flag(name: "dry-run", help: "Validate only; write nothing") var dryRun: Bool
+        @Option(name: "report", help: "Write the problems as CSV (行号,列,错误代码,说明) to this path") var report: String?
+        @Option(name: "as", help: "Apply this user's scope (E-SCOPE) and audit the import as them") var asUser: String?
+    }
+
+    var help: String { "Imports the members or incomes template. Any problem: nothing is written; exit status 1." }
+
+    struct Invalid: Error, CustomStringConvertible {
+        let count: Int
+        var description: String { "the file has \(count) problem(s); nothing was written" }
+    }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        guard let kind = RegistryExport.Kind(rawValue: signature.kind) else {
+            throw TuopinSettings.SettingError(name: "kind", problem: "must be members or incomes")
+        }
+        try await app.autoMigrate()
+        let actor = try await ExchangeCommands.actor(app, username: signature.asUser)
+        let url = URL(fileURLWithPath: signature.file)
+        let rows = try FileReading.rows(from: try Data(contentsOf: url), filename: url.lastPathComponent)
+        let bar = ProgressBar(enabled: isatty(STDERR_FILENO) == 1)
+        let report = switch kind {
+        case .members: try await RegistryImport.members(app: app, rows: rows, actor: actor, dryRun: signature.dryRun,
+                                                        progress: { bar.show($0, $1) })
+        case .incomes: try await RegistryImport.incomes(app: app, rows: rows, actor: actor, dryRun: signature.dryRun)
+        }
+        bar.finish()
+        if let path = signature.report {
+            try FileReading.csvData(report.reportRows).write(to: URL(fileURLWithPath: path))
+        }
+        for problem in report.problems.prefix(50) {
+            context.console.print("第 \(problem.row) 行 \(problem.column) \(problem.code.rawValue) \(problem.message)")
+        }
+        if report.problems.count > 50 { context.console.print("… 共 \(report.problems.count) 个问题") }
+        guard report.isValid else { throw Invalid(count: report.problems.count) }
+        if signature.dryRun {
+            context.console.print("valid: \(report.rows) rows, \(report.households) households, \(report.people) people; nothing written (--dry-run)")
+        } else {
+            context.console.print("imported: \(report.rows) rows; \(report.created) created, \(report.updated) updated")
+        }
+    }
+}
+
+/// `tuopin export members|incomes [--unit CODE] FILE`
+struct ExportCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "kind", help: "members or incomes") var kind: String
+        @Argument(name: "file", help: "output path; .csv or .xlsx") var file: String
+        @Option(name: "unit", help: "Only households under this unit code") var unit: String?
+        @Option(name: "as", help: "Apply this user's scope and audit the export as them") var asUser: String?
+    }
+
+    var help: String { "Exports the members or incomes template (all households, or those under --unit)." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        guard let kind = RegistryExport.Kind(rawValue: signature.kind) else {
+            throw TuopinSettings.SettingError(name: "kind", problem: "must be members or incomes")
+        }
+        var unit: OrgCode?
+        if let raw = signature.unit {
+            guard let code = OrgCode(raw) else { throw TuopinSettings.SettingError(name: "--unit", problem: "not a division code: \(raw)") }
+            unit = code
+        }
+        guard signature.file.lowercased().hasSuffix(".csv") || signature.file.lowercased().hasSuffix(".xlsx") else {
+            throw TuopinSettings.SettingError(name: "file", problem: "must end in .csv or .xlsx")
+        }
+        let actor = try await ExchangeCommands.actor(app, username: signature.asUser)
+        let rows = try await RegistryExport.rows(app: app, kind: kind, actor: actor, unit: unit)
+        try RegistryExport.data(rows, filename: signature.file).write(to: URL(fileURLWithPath: signature.file))
+        context.console.print("exported \(rows.count - 1) rows to \(signature.file)")
+    }
+}
+
+enum ExchangeCommands {
+    static func actor(_ app: Application, username: String?) async throws -> ExchangeActor {
+        guard let username else { return .operatingSystemUser() }
+        guard let user = try await User.query(on: app.db).filter(\.$username == username).with(\.$bindings).first() else {
+            throw TuopinSettings.SettingError(name: "--as", problem: "no user \(username)")
+        }
+        let bindings = user.bindings.compactMap { b in Role(rawValue: b.role).flatMap { r in OrgCode(b.unitCode).map { RoleBinding(role: r, unit: $0) } } }
+        return .user(CurrentUser(id: user.id!, username: user.username, displayName: user.displayName,
+                                 scope: Scope(bindings: bindings), sessionID: 0, sessionKind: "cli"))
+    }
+}
+
+/// A one-line progress bar on a terminal's standard error; silent when not a terminal.
+final class ProgressBar: @unchecked Sendable {
+    let enabled: Bool
+    private let lock = NSLock()
+    init(enabled: Bool) { self.enabled = enabled }
+
+    func show(_ done: Int, _ total: Int) {
+        guard enabled, total > 0 else { return }
+        lock.lock(); defer { lock.unlock() }
+        let width = 30, filled = min(width, done * width / total)
+        let line = "\r[" + String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled) + "] \(done * 100 / total)%"
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    func finish() { if enabled { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) } }
+}

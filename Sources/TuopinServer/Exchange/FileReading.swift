@@ -1,0 +1,46 @@
+import Foundation
+import TuopinCore
+
+/// Turns an uploaded or named file into rows: CSV in UTF-8 (with or without BOM) or GB18030/GBK,
+/// or XLSX. Anything else is refused with a clear message before any row is read.
+enum FileReading {
+    static let gb18030 = String.Encoding(rawValue: 0x8000_0632)
+    static let maxBytes = 64 << 20
+
+    enum Problem: Error, CustomStringConvertible {
+        case tooLarge(Int), notText, unsupported(String)
+        var description: String {
+            switch self {
+            case .tooLarge(let max): "文件超过 \(max >> 20) MB 上限 / file is larger than \(max >> 20) MB"
+            case .notText: "无法识别文件编码（应为 UTF-8 或 GBK/GB18030 的 CSV） / not UTF-8 or GBK CSV text"
+            case .unsupported(let name): "不支持的文件类型：\(name)（应为 .csv 或 .xlsx） / unsupported file type"
+            }
+        }
+    }
+
+    static func rows(from data: Data, filename: String) throws -> [[String]] {
+        guard data.count <= maxBytes else { throw Problem.tooLarge(maxBytes) }
+        let lower = filename.lowercased()
+        if lower.hasSuffix(".xlsx") || data.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
+            return try XLSX.read(data)
+        }
+        guard lower.hasSuffix(".csv") || lower.hasSuffix(".txt") || !lower.contains(".") else {
+            throw Problem.unsupported(filename)
+        }
+        return CSV.parse(try text(data))
+    }
+
+    static func text(_ data: Data) throws -> String {
+        if data.contains(0) { throw Problem.notText }
+        if let utf8 = String(data: data, encoding: .utf8) { return utf8 }
+        if let gbk = String(data: data, encoding: gb18030) { return gbk }
+        throw Problem.notText
+    }
+
+    /// CSV as written for people: UTF-8 with a BOM, so that spreadsheet programs read the Chinese.
+    static func csvData(_ rows: [[String]]) -> Data {
+        var out = Data([0xEF, 0xBB, 0xBF])
+        for row in rows { out.append(contentsOf: Array(CSV.line(row).utf8)) }
+        return out
+    }
+}

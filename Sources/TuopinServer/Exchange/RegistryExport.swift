@@ -1,0 +1,70 @@
+import Fluent
+import Foundation
+import SQLKit
+import TuopinCore
+import Vapor
+
+/// Writes the members and incomes templates for the households an actor may read, optionally
+/// under one unit. Full ID and phone numbers leave the system here, so every export is audited.
+enum RegistryExport {
+    enum Kind: String, Sendable { case members, incomes }
+
+    static func rows(app: Application, kind: Kind, actor: ExchangeActor, unit: OrgCode?) async throws -> [[String]] {
+        let protector = app.tuopin.protector
+        var out: [[String]] = [kind == .members ? MembersTemplate.header : IncomesTemplate.header]
+        var after = ""
+        while true {
+            var query = Household.query(on: app.db).sort(\.$number).limit(1_000).filter(\.$number > after)
+            if let roots = actor.readRoots { query = query.within(roots) }
+            if let unit { query = query.within([unit]) }
+            let page = try await query.all()
+            guard let last = page.last else { break }
+            after = last.number
+            let ids = page.compactMap(\.id)
+            switch kind {
+            case .members:
+                let members = try await Member.query(on: app.db).filter(\.$household.$id ~~ ids).sort(\.$id).all()
+                let byHousehold = Dictionary(grouping: members, by: { $0.$household.id })
+                for h in page {
+                    let phone = try h.phoneCipher.map { try protector.decrypt($0) }
+                    for m in byHousehold[h.id!] ?? [] {
+                        out.append([h.number, h.villageCode, label(HouseholdAttribute.self, h.attribute),
+                                    label(PovertyCause.self, h.mainCause),
+                                    h.otherCauses.split(separator: ";").map { label(PovertyCause.self, String($0)) }.joined(separator: ";"),
+                                    String(h.identifiedYear), label(HouseholdStatus.self, h.status), h.exitYear.map { String($0) } ?? "",
+                                    phone ?? "", m.name, try protector.decrypt(m.idCipher), label(Relation.self, m.relation),
+                                    label(Ethnicity.self, m.ethnicity), label(Education.self, m.education),
+                                    label(Schooling.self, m.schooling),
+                                    MembersTemplate.healthLabel(Health(rawValue: m.health) ?? .healthy, grade: m.disabilityGrade),
+                                    label(LabourAbility.self, m.labour), String(m.migrantMonths)])
+                    }
+                }
+            case .incomes:
+                let incomes = try await IncomeRecord.query(on: app.db).filter(\.$householdID ~~ ids).sort(\.$year).all()
+                let byHousehold = Dictionary(grouping: incomes, by: \.householdID)
+                for h in page {
+                    for r in byHousehold[h.id!] ?? [] {
+                        out.append(IncomesTemplate.cells(number: h.number, income: IncomeFacts(
+                            year: r.year, wage: Money(fen: r.wage), business: Money(fen: r.business), property: Money(fen: r.property),
+                            transfer: Money(fen: r.transfer), costs: Money(fen: r.costs))))
+                    }
+                }
+            }
+        }
+        let now = app.tuopin.now()
+        struct Exported: Encodable { let kind: String; let unit: String?; let rows: Int }
+        let count = out.count - 1
+        try await app.write { tx in
+            try await AuditLog.append(on: tx, actor: actor.audit, action: "export.\(kind.rawValue)", entity: "export",
+                                      entityID: unit?.value ?? "*", after: Exported(kind: kind.rawValue, unit: unit?.value, rows: count), at: now)
+        }
+        return out
+    }
+
+    /// The stored raw value shown as the template's official text.
+    static func label<T: OfficialValue>(_ type: T.Type, _ raw: String) -> String { T(rawValue: raw)?.label ?? raw }
+
+    static func data(_ rows: [[String]], filename: String) throws -> Data {
+        filename.lowercased().hasSuffix(".xlsx") ? try XLSX.write(rows) : FileReading.csvData(rows)
+    }
+}

@@ -1,0 +1,281 @@
+import Fluent
+import Foundation
+import SQLKit
+import TuopinCore
+import Vapor
+
+/// Who an import or export acts as: the command line with full rights (audited as the
+/// operating-system user), or a signed-in user whose write scope limits the villages.
+struct ExchangeActor: Sendable {
+    let audit: AuditLog.Actor
+    /// nil means every unit.
+    let writeRoots: [OrgCode]?
+    let readRoots: [OrgCode]?
+
+    static func operatingSystemUser() -> ExchangeActor {
+        let name = ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"] ?? "unknown"
+        return ExchangeActor(audit: .init(id: "os:" + name), writeRoots: nil, readRoots: nil)
+    }
+
+    static func user(_ user: CurrentUser) -> ExchangeActor {
+        ExchangeActor(audit: user.auditActor, writeRoots: user.scope.roots(for: .writeRegistry),
+                      readRoots: user.scope.roots(for: .readRegistry))
+    }
+
+    func mayWrite(_ village: OrgCode) -> Bool { writeRoots.map { $0.contains { village.isSelfOrDescendant(of: $0) } } ?? true }
+}
+
+struct ImportReport: Sendable {
+    var problems: [ImportProblem] = []
+    var rows = 0
+    var households = 0
+    var people = 0
+    var created = 0
+    var updated = 0
+    var written = false
+    var isValid: Bool { problems.isEmpty }
+
+    var reportRows: [[String]] { [ImportProblem.reportHeader] + problems.map(\.reportCells) }
+}
+
+/// Imports the members and incomes templates. The whole file is validated first; any problem
+/// means nothing is written. A valid file is written in one transaction, with one audit entry
+/// per household created or updated.
+enum RegistryImport {
+    typealias Progress = @Sendable (_ done: Int, _ total: Int) -> Void
+
+    static func members(app: Application, rows: [[String]], actor: ExchangeActor, dryRun: Bool,
+                        progress: Progress = { _, _ in }) async throws -> ImportReport {
+        let today = civilToday(app)
+        let parsed = MembersTemplate.parse(rows, today: today)
+        var report = ImportReport(problems: parsed.problems, rows: max(0, rows.count - 1))
+        report.households = parsed.households.count
+        report.people = parsed.households.reduce(0) { $0 + $1.members.count }
+        let protector = app.tuopin.protector
+        let db = app.db
+
+        // Villages: known, and within the actor's scope.
+        let villageCodes = Set(parsed.households.map(\.village.value))
+        let known = try await existingVillages(Array(villageCodes), on: db)
+        // Households already registered, by number.
+        let existing = try await households(numbers: parsed.households.map(\.number), on: db)
+        // People already in another household.
+        let hmacs = parsed.households.flatMap { h in h.members.map { (protector.index($0.residentID.value), h.number, $0.row) } }
+        let owners = try await memberOwners(hmacs.map(\.0), on: db)
+        let fileNumbers = Set(parsed.households.map(\.number))
+        for h in parsed.households {
+            if !known.contains(h.village.value) {
+                report.problems.append(ImportProblem(row: h.firstRow, column: MembersTemplate.header[1], code: .villageUnknown,
+                                                     message: "村级区划代码 \(h.village.value) 不存在"))
+            } else if !actor.mayWrite(h.village) {
+                report.problems.append(ImportProblem(row: h.firstRow, column: MembersTemplate.header[1], code: .scope,
+                                                     message: "村 \(h.village.value) 不在您的管辖范围内"))
+            } else if let old = existing[h.number], let oldVillage = OrgCode(old.village), !actor.mayWrite(oldVillage) {
+                report.problems.append(ImportProblem(row: h.firstRow, column: MembersTemplate.header[0], code: .scope,
+                                                     message: "户 \(h.number) 已登记在您管辖范围以外的村"))
+            }
+        }
+        for (hmac, number, row) in hmacs {
+            if let owner = owners[hmac], owner != number, !fileNumbers.contains(owner) {
+                report.problems.append(ImportProblem(row: row, column: MembersTemplate.header[10], code: .idDuplicate,
+                                                     message: "此人已登记在户 \(owner)"))
+            }
+        }
+        report.problems.sort { ($0.row, $0.column) < ($1.row, $1.column) }
+        guard report.isValid, !dryRun else { return report }
+
+        // Encrypt before the transaction: it needs no database and is the slow part.
+        var memberRows: [String: [[any Encodable & Sendable]]] = [:]
+        for (i, h) in parsed.households.enumerated() {
+            memberRows[h.number] = try h.members.map { m in
+                [m.name, m.relation.rawValue, try protector.encrypt(m.residentID.value), protector.index(m.residentID.value),
+                 m.residentID.masked, m.residentID.sex.rawValue, m.residentID.birthDate.description, m.ethnicity.rawValue,
+                 m.education.rawValue, m.schooling.rawValue, m.health.rawValue, m.disabilityGrade, m.labour.rawValue,
+                 m.migrantMonths] as [any Encodable & Sendable]
+            }
+            if i % 500 == 0 { progress(i, parsed.households.count * 2) }
+        }
+        let phones = try Dictionary(uniqueKeysWithValues: parsed.households.map { h in
+            (h.number, try h.phone.map { try protector.encrypt($0) })
+        })
+        let now = app.tuopin.now()
+        let households = parsed.households
+        let encrypted = memberRows
+        let counts = try await app.write { tx in
+            let sql = tx.sqlDatabase
+            var created = 0, updated = 0
+            var audit: [AuditLog.Pending] = []
+            let new = households.filter { existing[$0.number] == nil }
+            try await sql.bulkInsert(into: Household.schema, columns: insertColumns, rows: new.map { h in
+                householdValues(h, phoneCipher: phones[h.number] ?? nil) + [1, h.members.count] as [any Encodable & Sendable]
+            })
+            created = new.count
+            for h in households where existing[h.number] != nil {
+                let old = existing[h.number]!
+                var update = sql.update(Household.schema)
+                for (column, value) in zip(updateColumns, householdValues(h, phoneCipher: phones[h.number] ?? nil)) {
+                    update = update.set(SQLColumn(column), to: SQLBind(value))
+                }
+                try await update.set(SQLColumn("member_count"), to: SQLBind(h.members.count))
+                    .set(SQLColumn("version"), to: SQLBind(old.version + 1))
+                    .where("id", .equal, SQLBind(old.id)).run()
+                try await sql.delete(from: Member.schema).where("household_id", .equal, SQLBind(old.id)).run()
+                updated += 1
+            }
+            let ids = try await RegistryImport.households(numbers: households.map(\.number), on: tx)
+            var rows: [[any Encodable & Sendable]] = []
+            for h in households {
+                let id = ids[h.number]!.id
+                rows += encrypted[h.number]!.map { [id] + $0 }
+                let after = Snapshot(h)
+                if let old = existing[h.number] {
+                    audit.append(try .init(action: "household.import_update", entity: "household", entityID: String(id),
+                                           before: old.snapshot, after: after))
+                } else {
+                    audit.append(try .init(action: "household.import_create", entity: "household", entityID: String(id), after: after))
+                }
+            }
+            try await sql.bulkInsert(into: Member.schema, columns: memberColumns, rows: rows)
+            try await AuditLog.appendAll(on: tx, actor: actor.audit, entries: audit, at: now)
+            return (created, updated)
+        }
+        progress(1, 1)
+        report.created = counts.0
+        report.updated = counts.1
+        report.written = true
+        return report
+    }
+
+    static func incomes(app: Application, rows: [[String]], actor: ExchangeActor, dryRun: Bool) async throws -> ImportReport {
+        let parsed = IncomesTemplate.parse(rows, today: civilToday(app))
+        var report = ImportReport(problems: parsed.problems, rows: max(0, rows.count - 1))
+        let existing = try await households(numbers: Array(Set(parsed.records.map(\.number))), on: app.db)
+        report.households = existing.count
+        for r in parsed.records {
+            guard let h = existing[r.number] else {
+                report.problems.append(ImportProblem(row: r.row, column: IncomesTemplate.header[0], code: .householdUnknown,
+                                                     message: "户 \(r.number) 未登记（请先导入家庭成员表）"))
+                continue
+            }
+            if let village = OrgCode(h.village), !actor.mayWrite(village) {
+                report.problems.append(ImportProblem(row: r.row, column: IncomesTemplate.header[0], code: .scope,
+                                                     message: "户 \(r.number) 不在您的管辖范围内"))
+            }
+        }
+        report.problems.sort { ($0.row, $0.column) < ($1.row, $1.column) }
+        guard report.isValid, !dryRun else { return report }
+        let now = app.tuopin.now()
+        let records = parsed.records
+        try await app.write { tx in
+            let sql = tx.sqlDatabase
+            var audit: [AuditLog.Pending] = []
+            for r in records {
+                let id = existing[r.number]!.id
+                try await sql.delete(from: IncomeRecord.schema).where("household_id", .equal, SQLBind(id))
+                    .where("year", .equal, SQLBind(r.income.year)).run()
+                struct Income: Encodable { let year: Int; let wage, business, property, transfer, costs: Int64 }
+                let i = r.income
+                audit.append(try .init(action: "income.import", entity: "household", entityID: String(id),
+                                       after: Income(year: i.year, wage: i.wage.fen, business: i.business.fen,
+                                                     property: i.property.fen, transfer: i.transfer.fen, costs: i.costs.fen)))
+            }
+            try await sql.bulkInsert(into: IncomeRecord.schema, columns: ["household_id", "year", "wage", "business", "property", "transfer", "costs"],
+                                     rows: records.map { r in
+                                         let i = r.income
+                                         return [existing[r.number]!.id, i.year, i.wage.fen, i.business.fen, i.property.fen, i.transfer.fen, i.costs.fen]
+                                     })
+            try await AuditLog.appendAll(on: tx, actor: actor.audit, entries: audit, at: now)
+        }
+        report.created = records.count
+        report.written = true
+        return report
+    }
+
+    // MARK: Rows
+
+    static let updateColumns = ["number", "village_code", "township_code", "county_code", "prefecture_code", "attribute",
+                                "main_cause", "other_causes", "identified_year", "status", "exit_year", "phone_cipher", "phone_masked"]
+    static let insertColumns = updateColumns + ["version", "member_count"]
+    static let memberColumns = ["household_id", "name", "relation", "id_cipher", "id_hmac", "id_masked", "sex", "birth_date",
+                                "ethnicity", "education", "schooling", "health", "disability_grade", "labour", "migrant_months"]
+
+    static func householdValues(_ h: MembersTemplate.HouseholdRecord, phoneCipher: String?) -> [any Encodable & Sendable] {
+        let v = h.village
+        return [h.number, v.value, v.ancestor(at: .township)!.value, v.ancestor(at: .county)!.value,
+                v.ancestor(at: .prefecture)!.value, h.attribute.rawValue, h.mainCause.rawValue,
+                h.otherCauses.map(\.rawValue).joined(separator: ";"), h.identifiedYear, h.status.rawValue, h.exitYear,
+                phoneCipher, h.phone.map(PhoneNumber.mask)]
+    }
+
+    /// What the audit log keeps of an imported household: no full ID or phone numbers.
+    struct Snapshot: Encodable {
+        let number: String, village: String, attribute: String, main_cause: String, other_causes: String
+        let identified_year: Int, status: String, exit_year: Int?, members: [String]
+        init(_ h: MembersTemplate.HouseholdRecord) {
+            number = h.number; village = h.village.value; attribute = h.attribute.rawValue; main_cause = h.mainCause.rawValue
+            other_causes = h.otherCauses.map(\.rawValue).joined(separator: ";"); identified_year = h.identifiedYear
+            status = h.status.rawValue; exit_year = h.exitYear
+            members = h.members.map { "\($0.name) \($0.residentID.masked) \($0.relation.rawValue)" }
+        }
+        init(row: ExistingHousehold) {
+            number = row.number; village = row.village; attribute = row.attribute; main_cause = row.mainCause
+            other_causes = row.otherCauses; identified_year = row.identifiedYear; status = row.status
+            exit_year = row.exitYear; members = []
+        }
+    }
+
+    struct ExistingHousehold: Sendable {
+        let id: Int, number: String, village: String, version: Int, attribute: String, mainCause: String
+        let otherCauses: String, identifiedYear: Int, status: String, exitYear: Int?
+        var snapshot: Snapshot { Snapshot(row: self) }
+    }
+
+    // MARK: Lookups in chunks (IN lists stay small on both engines)
+
+    static func households(numbers: [String], on db: any Database) async throws -> [String: ExistingHousehold] {
+        var out: [String: ExistingHousehold] = [:]
+        for chunk in numbers.chunked(1_000) {
+            let rows = try await Household.query(on: db).filter(\.$number ~~ Array(chunk)).all()
+            for h in rows {
+                out[h.number] = ExistingHousehold(id: h.id!, number: h.number, village: h.villageCode, version: h.version,
+                                                  attribute: h.attribute, mainCause: h.mainCause, otherCauses: h.otherCauses,
+                                                  identifiedYear: h.identifiedYear, status: h.status, exitYear: h.exitYear)
+            }
+        }
+        return out
+    }
+
+    static func existingVillages(_ codes: [String], on db: any Database) async throws -> Set<String> {
+        var out = Set<String>()
+        for chunk in codes.chunked(1_000) {
+            let units = try await OrgUnit.query(on: db).filter(\.$id ~~ Array(chunk)).filter(\.$level == OrgLevel.village.rawValue).all()
+            out.formUnion(units.compactMap(\.id))
+        }
+        return out
+    }
+
+    /// id_hmac → the number of the household the person is registered in.
+    static func memberOwners(_ hmacs: [String], on db: any Database) async throws -> [String: String] {
+        var out: [String: String] = [:]
+        struct Row: Decodable { let id_hmac: String; let number: String }
+        for chunk in hmacs.chunked(1_000) {
+            let rows = try await db.sqlDatabase.select().column(SQLColumn("id_hmac", table: "members"))
+                .column(SQLColumn("number", table: "households"))
+                .from(Member.schema).join(Household.schema, on: SQLColumn("household_id", table: "members"), .equal, SQLColumn("id", table: "households"))
+                .where(SQLColumn("id_hmac", table: "members"), .in, SQLBind.group(Array(chunk))).all(decoding: Row.self)
+            for r in rows { out[r.id_hmac] = r.number }
+        }
+        return out
+    }
+
+    static func civilToday(_ app: Application) -> CivilDate {
+        let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "Asia/Shanghai")!, from: app.tuopin.now())
+        return CivilDate(year: c.year!, month: c.month!, day: c.day!)!
+    }
+}
+
+extension Array {
+    func chunked(_ size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
+    }
+}
