@@ -1,0 +1,153 @@
+import Fluent
+import Foundation
+import Testing
+import TuopinCore
+import VaporTesting
+@testable import TuopinServer
+
+@Suite struct ImportExportTests {
+    let system = ExchangeActor.operatingSystemUser()
+
+    /// The members export of the test demo: header + rows.
+    func exported(_ app: Application, _ kind: RegistryExport.Kind = .members) async throws -> [[String]] {
+        try await RegistryExport.rows(app: app, kind: kind, actor: system, unit: nil)
+    }
+
+    func idWithCheck(_ first17: String) -> String { first17 + String(ResidentID.checkCharacter(for: first17)) }
+
+    /// A new one-person household in clerk2's township, valid as it stands.
+    func newHousehold(_ number: String = "5401030012019901", village: String = "540103001201",
+                      id: String? = nil, relation: String = "户主") -> [String] {
+        [number, village, "一般贫困户", "因病", "缺技术;缺资金", "2014", "未脱贫", "", "13800000000", "格桑",
+         id ?? idWithCheck("54010319700101777"), relation, "藏族", "小学", "非在校生", "健康", "普通劳动力", "3"]
+    }
+
+    @Test func exportThenImportIntoAnEmptyRegistryGivesIdenticalFiles() async throws {
+        try await withTestApp(households: 60) { source in
+            let members = try await exported(source)
+            let incomes = try await exported(source, .incomes)
+            #expect(members.count > 60 && incomes.count == 60 * 6 + 1)
+            try await withTestApp(households: 0) { target in
+                let m = try await RegistryImport.members(app: target, rows: members, actor: system, dryRun: false)
+                #expect(m.isValid && m.created == 60)
+                let i = try await RegistryImport.incomes(app: target, rows: incomes, actor: system, dryRun: false)
+                #expect(i.isValid)
+                #expect(try await exported(target) == members)
+                #expect(try await exported(target, .incomes) == incomes)
+                // CSV bytes too, and XLSX read back holds the same cells.
+                #expect(FileReading.csvData(try await exported(target)) == FileReading.csvData(members))
+                let xlsx = try XLSX.read(try XLSX.write(members))
+                #expect(xlsx.map { $0 + Array(repeating: "", count: members[0].count - $0.count) } == members)
+                // Re-importing updates the households in place.
+                let again = try await RegistryImport.members(app: target, rows: members, actor: system, dryRun: false)
+                #expect(again.updated == 60 && again.created == 0)
+                #expect(try await Household.query(on: target.db).count() == 60)
+                #expect(try await AuditVerifier.verify(on: target.db).firstBreak == nil)
+            }
+        }
+    }
+
+    /// Each code: a file that triggers it is refused whole; the clean file imports.
+    @Test(arguments: ImportErrorCode.allCases)
+    func eachErrorCodeIsReportedAndNothingIsWritten(code: ImportErrorCode) async throws {
+        try await withTestApp(households: 30) { app in
+            let clean = try await exported(app)
+            var rows = clean
+            var actor = system
+            var kind = RegistryExport.Kind.members
+            let someone = rows[1]
+            switch code {
+            case .required: rows[1][9] = ""
+            case .enumValue: rows[2][13] = "博士后"
+            case .number: rows[1][17] = "十三"
+            case .idFormat: rows[1][10] = "5401021980"
+            case .idChecksum:
+                let id = rows[1][10]
+                rows[1][10] = String(id.dropLast()) + (id.last == "1" ? "2" : "1")
+            case .idBirth: rows.append(newHousehold(id: idWithCheck("54010320991301777")))
+            case .idDuplicate: rows.append(newHousehold(id: someone[10]))   // already in another household
+            case .villageUnknown: rows.append(newHousehold(village: "540103001299"))
+            case .scope:
+                rows = [clean[0], newHousehold()]
+                actor = .user(try await currentUser(app, "clerk1"))
+            case .head: rows.append(newHousehold(relation: "配偶"))
+            case .householdSplit:
+                var second = newHousehold(id: idWithCheck("54010319720202778"), relation: "配偶")
+                second[2] = "低保贫困户"
+                rows += [newHousehold(), second]
+            case .householdUnknown:
+                kind = .incomes
+                rows = [IncomesTemplate.header, ["5401030019999999", "2020", "1.00", "2.00", "0", "0", "0"]]
+            case .header: rows[0][0] = "编号"
+            }
+            let households = try await Household.query(on: app.db).count()
+            let audit = try await app.auditCount()
+            let report = kind == .members
+                ? try await RegistryImport.members(app: app, rows: rows, actor: actor, dryRun: false)
+                : try await RegistryImport.incomes(app: app, rows: rows, actor: actor, dryRun: false)
+            #expect(report.problems.map(\.code).contains(code), "\(code): \(report.problems)")
+            #expect(!report.written)
+            #expect(try await Household.query(on: app.db).count() == households)
+            #expect(try await app.auditCount() == audit)
+            // The clean file does not raise it.
+            let cleanReport = try await RegistryImport.members(app: app, rows: clean, actor: system, dryRun: true)
+            #expect(cleanReport.problems.isEmpty)
+        }
+    }
+
+    @Test func aClerkImportsIntoTheirOwnTownshipAndIsAuditedAsThemselves() async throws {
+        try await withTestApp(households: 30) { app in
+            let clerk = try await currentUser(app, "clerk2")
+            let report = try await RegistryImport.members(app: app, rows: [MembersTemplate.header, newHousehold()],
+                                                          actor: .user(clerk), dryRun: false)
+            #expect(report.isValid && report.created == 1)
+            let h = try #require(try await Household.query(on: app.db).filter(\.$number == "5401030012019901").first())
+            #expect(h.townshipCode == "540103001" && h.memberCount == 1 && h.otherCauses == "lackSkills;lackCapital")
+            #expect(h.phoneMasked == "138****0000")
+            let user = try await app.db.sqlDatabase.select().column("user_id").from("audit_log")
+                .where("action", .equal, "household.import_create").first(decodingColumn: "user_id", as: String.self)
+            #expect(user == String(clerk.id))
+        }
+    }
+
+    @Test func dryRunWritesNothingAndGBKFilesAreRead() async throws {
+        try await withTestApp(households: 10) { app in
+            let text = CSV.line(MembersTemplate.header) + CSV.line(newHousehold())
+            let gbk = try #require(text.data(using: FileReading.gb18030))
+            #expect(String(data: gbk, encoding: .utf8) == nil)   // really not UTF-8
+            let rows = try FileReading.rows(from: gbk, filename: "名单.csv")
+            #expect(rows[1][9] == "格桑")
+            let report = try await RegistryImport.members(app: app, rows: rows, actor: system, dryRun: true)
+            #expect(report.isValid && !report.written)
+            #expect(try await Household.query(on: app.db).filter(\.$number == "5401030012019901").count() == 0)
+            #expect(throws: FileReading.Problem.self) { try FileReading.rows(from: Data([0x00, 0x01]), filename: "x.csv") }
+            #expect(throws: FileReading.Problem.self) { try FileReading.rows(from: Data("a".utf8), filename: "x.pdf") }
+        }
+    }
+
+    @Test func exportsEscapeFormulasAndImportsUndoIt() {
+        #expect(CSV.line(["=1+1", "-3", "@x", "ok"]) == "'=1+1,'-3,'@x,ok\r\n")
+        #expect(CSV.unescapeFormula("'=1+1") == "=1+1")
+        #expect(CSV.unescapeFormula("'abc") == "'abc")
+        #expect(CSV.parse("a,\"b,\"\"c\"\"\"\r\nd,e\n") == [["a", "b,\"c\""], ["d", "e"]])
+    }
+
+    @Test func exportsAreAuditedAndScoped() async throws {
+        try await withTestApp(households: 60) { app in
+            let clerk = try await currentUser(app, "clerk1")
+            let rows = try await RegistryExport.rows(app: app, kind: .members, actor: .user(clerk), unit: nil)
+            #expect(rows.count > 1)
+            #expect(rows.dropFirst().allSatisfy { $0[1].hasPrefix("540102001") })
+            let actions = try await app.db.sqlDatabase.select().column("action").from("audit_log")
+                .where("action", .like, "export.%").all(decodingColumn: "action", as: String.self)
+            #expect(actions == ["export.members"])
+        }
+    }
+
+    func currentUser(_ app: Application, _ username: String) async throws -> CurrentUser {
+        let user = try #require(try await User.query(on: app.db).filter(\.$username == username).with(\.$bindings).first())
+        let bindings = user.bindings.map { RoleBinding(role: Role(rawValue: $0.role)!, unit: OrgCode($0.unitCode)!) }
+        return CurrentUser(id: user.id!, username: username, displayName: user.displayName, scope: Scope(bindings: bindings),
+                           sessionID: 0, sessionKind: "test")
+    }
+}
