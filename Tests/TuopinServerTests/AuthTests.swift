@@ -35,7 +35,12 @@ import VaporTesting
             let cookie = try await app.webLogin("clerk1")
             var headers = HTTPHeaders(); headers.cookie(cookie)
             try await app.testing().test(.GET, "/units/540102001", headers: headers) { res in #expect(res.status == .ok) }
-            try await app.testing().test(.POST, "/logout", headers: headers) { res in #expect(res.status == .seeOther) }
+            // Without the form's token the logout is refused (CSRF), and the session lives on.
+            try await app.testing().test(.POST, "/logout", headers: headers) { res in #expect(res.status == .forbidden) }
+            try await app.testing().test(.GET, "/units/540102001", headers: headers) { res in #expect(res.status == .ok) }
+            try await app.testing().test(.POST, "/logout", headers: headers, beforeRequest: { req in
+                try req.content.encode(["_csrf": CSRFMiddleware.token(forSession: cookie)], as: .urlEncodedForm)
+            }) { res in #expect(res.status == .seeOther) }
             // The old cookie value replayed after logout no longer works.
             try await app.testing().test(.GET, "/units/540102001", headers: headers) { res in #expect(res.status == .unauthorized) }
         }

@@ -39,6 +39,13 @@ struct DataAccess: Sendable {
         Household.query(on: db).within(scope.roots(for: .readRegistry))
     }
 
+    /// Households the user may change.
+    func writableHouseholds(on db: (any Database)? = nil) -> QueryBuilder<Household> {
+        Household.query(on: db ?? self.db).within(scope.roots(for: .writeRegistry))
+    }
+
+    var mayWriteRegistry: Bool { scope.has(.writeRegistry) }
+
     func household(id: Int) async throws -> Household {
         guard let household = try await households().filter(\.$id == id).first() else { throw AppError.notFound }
         return household

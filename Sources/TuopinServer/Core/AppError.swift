@@ -15,12 +15,13 @@ enum AppError: Error, Equatable {
     case conflict
     case registryNotEmpty
     case corruptData
+    case csrf
 
     var status: HTTPResponseStatus {
         switch self {
         case .notFound: .notFound
         case .unauthenticated, .invalidCredentials: .unauthorized
-        case .forbidden: .forbidden
+        case .forbidden, .csrf: .forbidden
         case .accountLocked: .tooManyRequests
         case .invalidField, .missingField, .badRequest: .badRequest
         case .payloadTooLarge: .payloadTooLarge
@@ -46,6 +47,7 @@ enum AppError: Error, Equatable {
         case .conflict: "conflict"
         case .registryNotEmpty: "registry_not_empty"
         case .corruptData: "corrupt_data"
+        case .csrf: "csrf"
         }
     }
 

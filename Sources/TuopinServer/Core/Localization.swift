@@ -1,3 +1,4 @@
+import TuopinCore
 import Vapor
 
 /// The three interface languages. Simplified Chinese is the default.
@@ -21,6 +22,10 @@ struct Translations: Sendable {
     let fallback: [String: String]
 
     subscript(key: String) -> String { table[key] ?? fallback[key] ?? key }
+
+    /// An official registry value in this language (`v_<list>_<raw>`).
+    func vocab<T: OfficialValue>(_ value: T) -> String { self["v_\(T.vocabularyKey)_\(value.rawValue)"] }
+    func vocab<T: OfficialValue>(_ type: T.Type, raw: String) -> String { T(rawValue: raw).map { vocab($0) } ?? raw }
 
     func format(_ key: String, _ args: CVarArg...) -> String {
         var text = self[key]
@@ -69,4 +74,9 @@ extension Request {
     }
 
     var t: Translations { application.localizer.translations(language) }
+}
+
+extension OfficialValue {
+    /// The list's name in message keys: `HouseholdAttribute` → `householdattribute`.
+    static var vocabularyKey: String { String(describing: Self.self).lowercased() }
 }

@@ -9,7 +9,7 @@ import Vapor
 enum RegistryExport {
     enum Kind: String, Sendable { case members, incomes }
 
-    static func rows(app: Application, kind: Kind, actor: ExchangeActor, unit: OrgCode?) async throws -> [[String]] {
+    static func rows(app: Application, kind: Kind, actor: ExchangeActor, unit: OrgCode?, onlyIDs: Set<Int>? = nil) async throws -> [[String]] {
         let protector = app.tuopin.protector
         var out: [[String]] = [kind == .members ? MembersTemplate.header : IncomesTemplate.header]
         var after = ""
@@ -17,9 +17,11 @@ enum RegistryExport {
             var query = Household.query(on: app.db).sort(\.$number).limit(1_000).filter(\.$number > after)
             if let roots = actor.readRoots { query = query.within(roots) }
             if let unit { query = query.within([unit]) }
-            let page = try await query.all()
-            guard let last = page.last else { break }
+            let fullPage = try await query.all()
+            guard let last = fullPage.last else { break }
             after = last.number
+            let page = onlyIDs.map { only in fullPage.filter { only.contains($0.id!) } } ?? fullPage
+            guard !page.isEmpty else { continue }
             let ids = page.compactMap(\.id)
             switch kind {
             case .members:

@@ -8,7 +8,15 @@ enum HouseholdController {
     struct MemberView: Content {
         let id: Int; let name: String; let relation: String; let sex: String
         let birth_date: String; let resident_id: String
+        let ethnicity: String; let education: String; let schooling: String; let health: String
+        let labour: String; let migrant_months: Int
     }
+    struct GuaranteeView: Content { let kind: String; let label: String; let met: Bool; let note: String }
+    struct MeasureView: Content {
+        let category: String; let subtype: String; let content: String; let amount: String
+        let start: String; let end: String; let outcome: String
+    }
+    struct PlanView: Content { let year: Int; let goal: String; let measures: [MeasureView] }
     struct IncomeView: Content {
         let year: Int; let wage: String; let business: String; let property: String
         let transfer: String; let costs: String; let net: String; let per_capita: String
@@ -17,16 +25,39 @@ enum HouseholdController {
         let id: Int; let number: String; let village: String; let village_name: String
         let status: String; let status_label: String; let identified_year: Int; let exit_year: Int?
         let version: Int; let members: [MemberView]; let incomes: [IncomeView]
+        let attribute: String; let attribute_label: String; let main_cause: String; let main_cause_label: String
+        let other_causes: [String]; let other_causes_label: String; let address: String; let phone: String?
+        let planned_exit_year: Int?; let housing_area: Double?; let dangerous_grade: String?
+        let housing_safe: Bool; let water_safe: Bool; let electricity: Bool; let road_distance_km: Double?
+        let land_cultivated: Double; let land_irrigated: Double; let land_forest: Double; let land_grassland: Double
+        let relocated: Bool; let cooperative: Bool; let joint_unit: String?
+        let guarantees: [GuaranteeView]; let plans: [PlanView]
     }
     struct Summary: Content { let id: Int; let number: String; let village: String; let status: String }
     struct ListPage: Content { let items: [Summary]; let next: String? }
 
     static func detail(_ data: DataAccess, id: Int, t: Translations) async throws -> Detail {
         let h = try await data.household(id: id)
+        let id = try h.requireID()
         let village = try await OrgUnit.find(h.villageCode, on: data.db)
         let members = try await data.members(of: h).map { m in
-            MemberView(id: m.id!, name: m.name, relation: m.relation, sex: t["sex_\(m.sex)"],
-                       birth_date: m.birthDate, resident_id: m.idMasked)
+            MemberView(id: m.id!, name: m.name, relation: t.vocab(Relation.self, raw: m.relation), sex: t["sex_\(m.sex)"],
+                       birth_date: m.birthDate, resident_id: m.idMasked, ethnicity: t.vocab(Ethnicity.self, raw: m.ethnicity),
+                       education: t.vocab(Education.self, raw: m.education), schooling: t.vocab(Schooling.self, raw: m.schooling),
+                       health: t.vocab(Health.self, raw: m.health) + (m.disabilityGrade.map { " \($0)" } ?? ""),
+                       labour: t.vocab(LabourAbility.self, raw: m.labour), migrant_months: m.migrantMonths)
+        }
+        let guarantees = try await Guarantee.query(on: data.db).filter(\.$householdID == id).all()
+            .sorted { a, b in guaranteeOrder(a.kind) < guaranteeOrder(b.kind) }
+            .map { GuaranteeView(kind: $0.kind, label: t.vocab(GuaranteeKind.self, raw: $0.kind), met: $0.met, note: $0.note) }
+        let planRows = try await HouseholdPlan.query(on: data.db).filter(\.$householdID == id).sort(\.$year, .descending).all()
+        let measureRows = try await Measure.query(on: data.db).filter(\.$planID ~~ planRows.compactMap(\.id)).sort(\.$id).all()
+        let plans = planRows.map { p in
+            PlanView(year: p.year, goal: p.goal, measures: measureRows.filter { $0.planID == p.id }.map { m in
+                MeasureView(category: t.vocab(MeasureCategory.self, raw: m.category), subtype: t.vocab(MeasureSubtype.self, raw: m.subtype),
+                            content: m.content, amount: Money(fen: m.amount).description, start: m.startDate, end: m.endDate,
+                            outcome: m.outcome)
+            })
         }
         let size = Int64(max(members.count, 1))
         let incomes = try await data.incomes(of: h).map { r in
@@ -39,7 +70,17 @@ enum HouseholdController {
         return Detail(id: h.id!, number: h.number, village: h.villageCode, village_name: village?.name ?? "",
                       status: h.status, status_label: t[HouseholdStatus(rawValue: h.status)?.labelKey ?? h.status],
                       identified_year: h.identifiedYear, exit_year: h.exitYear, version: h.version,
-                      members: members, incomes: incomes)
+                      members: members, incomes: incomes, attribute: h.attribute,
+                      attribute_label: t.vocab(HouseholdAttribute.self, raw: h.attribute), main_cause: h.mainCause,
+                      main_cause_label: t.vocab(PovertyCause.self, raw: h.mainCause),
+                      other_causes: h.otherCauses.split(separator: ";").map(String.init),
+                      other_causes_label: h.otherCauses.split(separator: ";").map { t.vocab(PovertyCause.self, raw: String($0)) }.joined(separator: "、"),
+                      address: h.address, phone: h.phoneMasked, planned_exit_year: h.plannedExitYear, housing_area: h.housingArea,
+                      dangerous_grade: h.dangerousGrade, housing_safe: h.housingSafe, water_safe: h.waterSafe,
+                      electricity: h.electricity, road_distance_km: h.roadDistanceKm, land_cultivated: h.landCultivated,
+                      land_irrigated: h.landIrrigated, land_forest: h.landForest, land_grassland: h.landGrassland,
+                      relocated: h.relocated, cooperative: h.cooperative, joint_unit: h.jointUnit,
+                      guarantees: guarantees, plans: plans)
     }
 
     /// Keyset pagination: `limit + 1` rows, no count query.
@@ -51,11 +92,33 @@ enum HouseholdController {
         return ListPage(items: items, next: rows.count > limit ? items.last.map { String($0.id) } : nil)
     }
 
+    static func guaranteeOrder(_ raw: String) -> Int { GuaranteeKind.allCases.firstIndex { $0.rawValue == raw } ?? 99 }
+
+    struct HistoryRow: Encodable { let at: String; let user: String; let action: String }
+    struct Finding: Encodable { let code: String; let text: String }
+
     @Sendable static func show(req: Request) async throws -> Response {
         _ = try req.requireUser()
-        let detail = try await detail(req.data, id: try req.intParameter("id"), t: req.t)
-        struct View: Encodable { let h: Detail; let villageHref: String }
-        return try await Page.render(req, "household", View(h: detail, villageHref: SiteURL.unit(detail.village).path))
+        let id = try req.intParameter("id")
+        let detail = try await detail(req.data, id: id, t: req.t)
+        let t = req.t
+        let history = try await HouseholdHistory.entries(on: req.db, householdID: id).map {
+            HistoryRow(at: $0.at, user: $0.user, action: t["action_" + $0.action.replacingOccurrences(of: ".", with: "_")])
+        }
+        let facts = try await HouseholdFactsLoader.facts(on: req.db, householdID: id, protector: req.tuopin.protector,
+                                                          planYear: RegistryImport.civilToday(req.application).year)
+        let findings = DataQuality.check(facts, today: RegistryImport.civilToday(req.application), povertyLine: PovertyLineDefaults.line(for:))
+            .map { Finding(code: $0.code.rawValue, text: t[$0.code.labelKey]) }
+        let writable = try await req.data.writableHouseholds().filter(\.$id == id).count() > 0
+        struct View: Encodable {
+            let h: Detail; let villageHref: String; let editHref: String?; let history: [HistoryRow]
+            let findings: [Finding]; let hasFindings: Bool; let chart: IncomeChart.View
+        }
+        let chart = IncomeChart.view(detail.incomes.map { ($0.year, $0.per_capita) }, line: PovertyLineDefaults.line(for:))
+        return try await Page.render(req, "household", View(
+            h: detail, villageHref: SiteURL.unit(detail.village).path,
+            editHref: writable ? SiteURL.householdEdit(id).path : nil, history: history,
+            findings: findings, hasFindings: !findings.isEmpty, chart: chart))
     }
 
     @Sendable static func apiShow(req: Request) async throws -> Detail {

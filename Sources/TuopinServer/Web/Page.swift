@@ -10,6 +10,7 @@ enum Page {
         let lang: String
         let path: String
         let user: UserBadge?
+        let csrf: String
         let page: Body
     }
 
@@ -26,7 +27,7 @@ enum Page {
                       home: u.scope.homeUnit.map { SiteURL.unit($0.value).path })
         }
         let table = req.application.localizer.tables[.zh]!.merging(req.application.localizer.tables[t.language] ?? [:]) { $1 }
-        let context = Context(t: table, lang: t.language.htmlTag, path: req.url.path, user: user, page: body)
+        let context = Context(t: table, lang: t.language.htmlTag, path: req.url.path, user: user, csrf: req.csrfToken ?? "", page: body)
         let response = try await req.view.render(view, context).encodeResponse(for: req)
         response.status = status
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")

@@ -8,7 +8,11 @@ func routes(_ app: Application) throws {
     app.post(SiteURL.logout.pathComponents, use: SessionController.logout)
     app.get(SiteURL.language(nil).pathComponents, use: SessionController.language)
     app.get(SiteURL.unit(nil).pathComponents, use: UnitController.show)
+    app.get(SiteURL.households.pathComponents, use: HouseholdListController.index)
+    app.get(SiteURL.householdsExport(nil, nil).pathComponents, use: HouseholdListController.export)
     app.get(SiteURL.household(nil).pathComponents, use: HouseholdController.show)
+    app.get(SiteURL.householdEdit(nil).pathComponents, use: HouseholdEditController.show)
+    app.post(SiteURL.householdEdit(nil).pathComponents, use: HouseholdEditController.save)
     app.get(SiteURL.healthz.pathComponents, use: SystemController.healthz)
     app.get(SiteURL.metrics.pathComponents, use: SystemController.metrics)
 

@@ -7,6 +7,11 @@ enum SiteURL {
     case language(String?)
     case unit(String?)
     case household(Int?)
+    case householdEdit(Int?)
+    case households
+    case householdsExport(String?, String?)
+    case imports
+    case quality
     case apiTokens, apiHouseholds, apiOpenAPI
     case apiHousehold(Int?)
 
@@ -20,6 +25,11 @@ enum SiteURL {
         case .language(let code): ["lang", code ?? ":lang"]
         case .unit(let code): ["units", code ?? ":code"]
         case .household(let id): ["households", id.map(String.init) ?? ":id"]
+        case .householdEdit(let id): ["households", id.map(String.init) ?? ":id", "edit"]
+        case .households: ["households"]
+        case .householdsExport(let kind, let format): ["households", "export", kind ?? ":kind", format ?? ":format"]
+        case .imports: ["imports"]
+        case .quality: ["quality"]
         case .apiTokens: ["api", "v1", "tokens"]
         case .apiHouseholds: ["api", "v1", "households"]
         case .apiOpenAPI: ["api", "v1", "openapi.json"]

@@ -1,0 +1,136 @@
+import Fluent
+import TuopinCore
+import Vapor
+
+/// The household list of the user's subtree: filters, search by name or exact ID number,
+/// keyset pages, and export of the filtered list in the templates.
+enum HouseholdListController {
+    struct Filters: Sendable, Encodable {
+        var unit = "", status = "", attribute = "", cause = "", identified = "", exited = "", q = "", id = ""
+
+        init(_ req: Request) {
+            func get(_ key: String) -> String { (req.query[String.self, at: key] ?? "").trimmingCharacters(in: .whitespaces) }
+            unit = get("unit"); status = get("status"); attribute = get("attribute"); cause = get("cause")
+            identified = get("identified"); exited = get("exited"); q = String(get("q").prefix(50)); id = get("id")
+        }
+
+        var queryString: String {
+            [("unit", unit), ("status", status), ("attribute", attribute), ("cause", cause), ("identified", identified),
+             ("exited", exited), ("q", q), ("id", id)].filter { !$0.1.isEmpty }
+                .map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(.init(charactersIn: "&=+"))) ?? "")" }
+                .joined(separator: "&")
+        }
+    }
+
+    /// Applies the filters to a scoped query; a malformed filter is a field error, never a 500.
+    static func apply(_ f: Filters, to query: QueryBuilder<Household>, protector: DataProtector, today: CivilDate) throws -> QueryBuilder<Household> {
+        var q = query
+        if !f.unit.isEmpty {
+            guard let code = OrgCode(f.unit) else { throw AppError.invalidField("unit") }
+            q = q.within([code])
+        }
+        if !f.status.isEmpty {
+            guard HouseholdStatus(rawValue: f.status) != nil else { throw AppError.invalidField("status") }
+            q = q.filter(\.$status == f.status)
+        }
+        if !f.attribute.isEmpty {
+            guard HouseholdAttribute(rawValue: f.attribute) != nil else { throw AppError.invalidField("attribute") }
+            q = q.filter(\.$attribute == f.attribute)
+        }
+        if !f.cause.isEmpty {
+            guard PovertyCause(rawValue: f.cause) != nil else { throw AppError.invalidField("cause") }
+            q = q.filter(\.$mainCause == f.cause)
+        }
+        if !f.identified.isEmpty {
+            guard let y = Int(f.identified), (2000...3000).contains(y) else { throw AppError.invalidField("identified") }
+            q = q.filter(\.$identifiedYear == y)
+        }
+        if !f.exited.isEmpty {
+            guard let y = Int(f.exited), (2000...3000).contains(y) else { throw AppError.invalidField("exited") }
+            q = q.filter(\.$exitYear == y)
+        }
+        if !f.id.isEmpty {
+            guard let id = try? ResidentID(f.id, today: today) else { throw AppError.invalidField("id") }
+            q = q.join(Member.self, on: \Member.$household.$id == \Household.$id)
+                .filter(Member.self, \.$idHMAC == protector.index(id.value))
+        } else if !f.q.isEmpty {
+            q = q.join(Member.self, on: \Member.$household.$id == \Household.$id)
+                .filter(Member.self, \.$name =~ f.q).unique()
+        }
+        return q
+    }
+
+    struct Row: Encodable {
+        let href: String; let number: String; let village: String; let head: String
+        let status: String; let attribute: String; let members: Int
+    }
+    struct Option: Encodable { let value: String; let label: String; let selected: Bool }
+    struct View: Encodable {
+        let filters: Filters; let rows: [Row]; let next: String?; let hasRows: Bool
+        let statuses: [Option]; let attributes: [Option]; let causes: [Option]
+        let exportQuery: String; let error: String?
+    }
+
+    static func options<T: OfficialValue>(_ type: T.Type, selected: String, t: Translations) -> [Option] {
+        T.allCases.map { Option(value: $0.rawValue, label: t.vocab($0), selected: $0.rawValue == selected) }
+    }
+
+    static let pageSize = 50
+
+    static func query(_ data: DataAccess, filters: Filters, after: String?, t: Translations, protector: DataProtector,
+                      today: CivilDate) async throws -> View {
+        var rows: [Row] = []
+        var next: String?
+        var error: String?
+        do {
+            var q = try apply(filters, to: data.households(), protector: protector, today: today).sort(\.$number).limit(pageSize + 1)
+            if let after { q = q.filter(\.$number > after) }
+            let page = try await q.all()
+            let shown = Array(page.prefix(pageSize))
+            next = page.count > pageSize ? shown.last?.number : nil
+            let ids = shown.compactMap(\.id)
+            let heads = try await Member.query(on: data.db).filter(\.$household.$id ~~ ids).filter(\.$relation == Relation.head.rawValue).all()
+            let headNames = Dictionary(heads.map { ($0.$household.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+            let villages = try await OrgUnit.query(on: data.db).filter(\.$id ~~ Array(Set(shown.map(\.villageCode)))).all()
+            let villageNames = Dictionary(uniqueKeysWithValues: villages.map { ($0.id!, $0.name) })
+            rows = shown.map { h in
+                Row(href: SiteURL.household(h.id!).path, number: h.number, village: villageNames[h.villageCode] ?? h.villageCode,
+                    head: headNames[h.id!] ?? "", status: t.vocab(HouseholdStatus.self, raw: h.status),
+                    attribute: t.vocab(HouseholdAttribute.self, raw: h.attribute), members: h.memberCount)
+            }
+        } catch let e as AppError {
+            error = e.message(t)
+        }
+        return View(filters: filters, rows: rows, next: next, hasRows: !rows.isEmpty,
+                    statuses: options(HouseholdStatus.self, selected: filters.status, t: t),
+                    attributes: options(HouseholdAttribute.self, selected: filters.attribute, t: t),
+                    causes: options(PovertyCause.self, selected: filters.cause, t: t),
+                    exportQuery: filters.queryString, error: error)
+    }
+
+    @Sendable static func index(req: Request) async throws -> Response {
+        _ = try req.requireUser()
+        guard req.data.mayReadRegistry else { throw AppError.forbidden }
+        let view = try await query(req.data, filters: Filters(req), after: req.query[String.self, at: "after"], t: req.t,
+                                   protector: req.tuopin.protector, today: RegistryImport.civilToday(req.application))
+        return try await Page.render(req, "households", view, status: view.error == nil ? .ok : .badRequest)
+    }
+
+    /// `/households/export/:kind/:format?filters`: the filtered list in the import templates.
+    @Sendable static func export(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        guard let kind = req.parameters.get("kind").flatMap(RegistryExport.Kind.init(rawValue:)),
+              let format = req.parameters.get("format"), ["csv", "xlsx"].contains(format) else { throw AppError.notFound }
+        let filters = Filters(req)
+        let today = RegistryImport.civilToday(req.application)
+        let ids = try await apply(filters, to: req.data.households(), protector: req.tuopin.protector, today: today).all(\.$id)
+        let rows = try await RegistryExport.rows(app: req.application, kind: kind, actor: .user(user), unit: nil, onlyIDs: Set(ids))
+        let filename = "\(kind.rawValue)-\(today).\(format)"
+        let data = try RegistryExport.data(rows, filename: filename)
+        var headers = HTTPHeaders()
+        headers.contentType = format == "csv" ? HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+            : HTTPMediaType(type: "application", subType: "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        headers.contentDisposition = .init(.attachment, filename: filename)
+        return Response(status: .ok, headers: headers, body: .init(data: data))
+    }
+}

@@ -1,0 +1,76 @@
+import Fluent
+import Foundation
+import SQLKit
+import TuopinCore
+import Vapor
+
+/// A stale save: someone else saved the household since the form was opened. Nothing was
+/// written; the current values travel with the error so both can be shown.
+struct HouseholdConflict: Error {
+    let current: HouseholdEdit
+    let currentVersion: Int
+}
+
+/// Changes to a household, one transaction each with its audit entry.
+enum HouseholdService {
+    static func currentEdit(of h: Household, protector: DataProtector) throws -> HouseholdEdit {
+        HouseholdEdit(
+            attribute: HouseholdAttribute(rawValue: h.attribute) ?? .general, mainCause: PovertyCause(rawValue: h.mainCause) ?? .lackCapital,
+            otherCauses: h.otherCauses.split(separator: ";").compactMap { PovertyCause(rawValue: String($0)) },
+            address: h.address, phone: try h.phoneCipher.map { try protector.decrypt($0) }, plannedExitYear: h.plannedExitYear,
+            housingArea: h.housingArea, dangerousGrade: h.dangerousGrade, housingSafe: h.housingSafe, waterSafe: h.waterSafe,
+            electricity: h.electricity, roadDistanceKm: h.roadDistanceKm, landCultivated: h.landCultivated,
+            landIrrigated: h.landIrrigated, landForest: h.landForest, landGrassland: h.landGrassland, relocated: h.relocated,
+            cooperative: h.cooperative, jointUnit: h.jointUnit)
+    }
+
+    /// What the audit log keeps: the phone masked.
+    struct AuditView: Encodable {
+        let version: Int; let fields: [String: String]
+        init(_ edit: HouseholdEdit, version: Int) {
+            var f = edit.formFields
+            f["phone"] = edit.phone.map(PhoneNumber.mask) ?? ""
+            f["other_causes"] = edit.otherCauses.map(\.rawValue).joined(separator: ";")
+            fields = f; self.version = version
+        }
+    }
+
+    /// Saves `edit` if the household is still at `version`; otherwise throws `HouseholdConflict`.
+    @discardableResult
+    static func update(app: Application, user: CurrentUser, id: Int, edit: HouseholdEdit, version: Int) async throws -> Household {
+        let protector = app.tuopin.protector
+        let now = app.tuopin.now()
+        let scope = user.scope
+        return try await app.write { tx in
+            let data = DataAccess(db: tx, scope: scope)
+            guard let h = try await data.writableHouseholds().filter(\.$id == id).first() else {
+                // Readable but not writable is "forbidden"; invisible is "not found".
+                if try await data.households().filter(\.$id == id).first() != nil { throw AppError.forbidden }
+                throw AppError.notFound
+            }
+            let before = try currentEdit(of: h, protector: protector)
+            guard h.version == version else { throw HouseholdConflict(current: before, currentVersion: h.version) }
+            let columns: [(String, any Encodable & Sendable)] = [
+                ("attribute", edit.attribute.rawValue), ("main_cause", edit.mainCause.rawValue),
+                ("other_causes", edit.otherCauses.map(\.rawValue).joined(separator: ";")), ("address", edit.address),
+                ("phone_cipher", try edit.phone.map { try protector.encrypt($0) }), ("phone_masked", edit.phone.map(PhoneNumber.mask)),
+                ("planned_exit_year", edit.plannedExitYear), ("housing_area", edit.housingArea),
+                ("dangerous_grade", edit.dangerousGrade), ("housing_safe", edit.housingSafe), ("water_safe", edit.waterSafe),
+                ("electricity", edit.electricity), ("road_distance_km", edit.roadDistanceKm),
+                ("land_cultivated", edit.landCultivated), ("land_irrigated", edit.landIrrigated),
+                ("land_forest", edit.landForest), ("land_grassland", edit.landGrassland), ("relocated", edit.relocated),
+                ("cooperative", edit.cooperative), ("joint_unit", edit.jointUnit), ("version", version + 1),
+            ]
+            var update = tx.sqlDatabase.update(Household.schema)
+            for (column, value) in columns { update = update.set(SQLColumn(column), to: SQLBind(value)) }
+            // Guarded on the version in SQL as well, so two concurrent saves cannot both win.
+            let saved = try await update.where("id", .equal, SQLBind(id)).where("version", .equal, SQLBind(version))
+                .returning("id").all()
+            guard !saved.isEmpty else { throw HouseholdConflict(current: before, currentVersion: version + 1) }
+            try await AuditLog.append(on: tx, actor: user.auditActor, action: "household.update", entity: "household",
+                                      entityID: String(id), before: AuditView(before, version: version),
+                                      after: AuditView(edit, version: version + 1), at: now)
+            return try await Household.find(id, on: tx)!
+        }
+    }
+}

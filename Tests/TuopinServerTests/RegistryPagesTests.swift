@@ -1,0 +1,148 @@
+import Fluent
+import Foundation
+import Testing
+import TuopinCore
+import VaporTesting
+@testable import TuopinServer
+
+@Suite struct RegistryPagesTests {
+    func session(_ app: Application, _ user: String) async throws -> (HTTPHeaders, String) {
+        let cookie = try await app.webLogin(user)
+        var headers = HTTPHeaders(); headers.cookie(cookie)
+        return (headers, CSRFMiddleware.token(forSession: cookie))
+    }
+
+    @Test func listFiltersSearchesByExactIDAndStaysInScope() async throws {
+        try await withTestApp { app in
+            let (headers, _) = try await session(app, "clerk1")
+            let own = try await Household.query(on: app.db).filter(\.$townshipCode == "540102001").sort(\.$number).all()
+            try await app.testing().test(.GET, "/households", headers: headers) { res in
+                #expect(res.status == .ok)
+                let html = res.body.string
+                #expect(html.contains(own[0].number))
+                #expect(!html.contains("540103001"))   // clerk2's township never shows
+            }
+            // Exact ID number, through the HMAC index.
+            let member = try #require(try await Member.query(on: app.db).filter(\.$household.$id == own[1].id!).first())
+            let id = try app.tuopin.protector.decrypt(member.idCipher)
+            try await app.testing().test(.GET, "/households?id=\(id)", headers: headers) { res in
+                let html = res.body.string
+                #expect(html.contains(own[1].number))
+                #expect(!html.contains(own[0].number))
+            }
+            // Someone else's ID number finds nothing for this clerk.
+            let other = try #require(try await Member.query(on: app.db).join(Household.self, on: \Member.$household.$id == \Household.$id)
+                .filter(Household.self, \.$townshipCode == "540103001").first())
+            try await app.testing().test(.GET, "/households?id=\(try app.tuopin.protector.decrypt(other.idCipher))", headers: headers) { res in
+                #expect(res.body.string.contains(#"id="no-results""#))
+            }
+            // Bad filters get a clear message, not a 500.
+            try await app.testing().test(.GET, "/households?id=12345&status=notExited", headers: ["Cookie": headers.first(name: .cookie)! + "; tuopin_lang=en"]) { res in
+                #expect(res.status == .badRequest)
+                #expect(res.body.string.contains("The value of “id” is not valid."))
+            }
+            // Name prefix and status filters.
+            let head = try #require(try await Member.query(on: app.db).filter(\.$household.$id == own[0].id!).first())
+            try await app.testing().test(.GET, "/households?q=\(head.name.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)!)&status=\(own[0].status)", headers: headers) { res in
+                #expect(res.body.string.contains(own[0].number))
+            }
+        }
+    }
+
+    @Test func editSavesAuditsAndAStaleSaveIsAConflictThatOverwritesNothing() async throws {
+        try await withTestApp { app in
+            let (headers, csrf) = try await session(app, "clerk1")
+            let h = try #require(try await Household.query(on: app.db).filter(\.$townshipCode == "540102001").first())
+            let id = h.id!
+            try await app.testing().test(.GET, "/households/\(id)/edit", headers: headers) { res in
+                #expect(res.status == .ok)
+                #expect(res.body.string.contains(#"name="version" value="1""#))
+            }
+            func form(_ address: String, version: Int, phone: String = "13900001111") -> [String: String] {
+                ["_csrf": csrf, "version": String(version), "attribute": "dibao", "main_cause": "illness", "address": address,
+                 "phone": phone, "land_cultivated": "3", "land_irrigated": "1.5", "housing_safe": "1", "water_safe": "1"]
+            }
+            // Save as version 1.
+            try await app.testing().test(.POST, "/households/\(id)/edit", headers: headers, beforeRequest: { req in
+                try req.content.encode(form("3组8号", version: 1), as: .urlEncodedForm)
+            }) { res in
+                #expect(res.status == .seeOther)
+            }
+            let saved = try #require(try await Household.find(id, on: app.db))
+            #expect(saved.version == 2 && saved.address == "3组8号" && saved.attribute == "dibao")
+            #expect(saved.phoneMasked == "139****1111" && saved.phoneCipher != nil && saved.status == h.status)
+            // A second user still holding version 1 gets the conflict page; nothing changes.
+            let audit = try await app.auditCount()
+            try await app.testing().test(.POST, "/households/\(id)/edit", headers: headers, beforeRequest: { req in
+                try req.content.encode(form("9组9号", version: 1), as: .urlEncodedForm)
+            }) { res in
+                #expect(res.status == .conflict)
+                let html = res.body.string
+                #expect(html.contains("9组9号") && html.contains("3组8号"))
+            }
+            #expect(try await Household.find(id, on: app.db)!.address == "3组8号")
+            #expect(try await app.auditCount() == audit)
+            // Field-level messages for bad input, and nothing written.
+            try await app.testing().test(.POST, "/households/\(id)/edit", headers: headers, beforeRequest: { req in
+                var f = form("x", version: 2, phone: "abc"); f["land_irrigated"] = "9"; f["attribute"] = "rich"
+                try req.content.encode(f, as: .urlEncodedForm)
+            }) { res in
+                #expect(res.status == .unprocessableEntity)
+                let html = res.body.string
+                #expect(html.contains(#"id="phone-error""#) && html.contains(#"id="land_irrigated-error""#))
+                #expect(html.contains("不是可选值"))
+            }
+            #expect(try await Household.find(id, on: app.db)!.version == 2)
+            // The audit entry names the user and masks the phone.
+            let entry = try await app.db.sqlDatabase.select().columns("user_id", "after").from("audit_log")
+                .where("action", .equal, "household.update").first()
+            let after = try #require(try entry?.decode(column: "after", as: String.self))
+            #expect(after.contains("139****1111") && !after.contains("13900001111"))
+            // The change shows in the household's history.
+            try await app.testing().test(.GET, "/households/\(id)", headers: headers) { res in
+                #expect(res.body.string.contains("修改户信息"))
+            }
+        }
+    }
+
+    @Test func readersCannotEditAndOutsidersCannotSee() async throws {
+        try await withTestApp { app in
+            let id = try await app.householdID(inTownship: "540102001")
+            let (village, _) = try await session(app, "village1")
+            try await app.testing().test(.GET, "/households/\(id)/edit", headers: village) { res in #expect(res.status == .forbidden) }
+            let (other, csrf) = try await session(app, "clerk2")
+            try await app.testing().test(.GET, "/households/\(id)/edit", headers: other) { res in #expect(res.status == .notFound) }
+            try await app.testing().test(.POST, "/households/\(id)/edit", headers: other, beforeRequest: { req in
+                try req.content.encode(["_csrf": csrf, "version": "1", "attribute": "general", "main_cause": "illness"], as: .urlEncodedForm)
+            }) { res in #expect(res.status == .notFound) }
+        }
+    }
+
+    @Test func exportOfTheFilteredListIsScopedAndInTheTemplate() async throws {
+        try await withTestApp { app in
+            let (headers, _) = try await session(app, "clerk1")
+            try await app.testing().test(.GET, "/households/export/members/csv?status=notExited", headers: headers) { res in
+                #expect(res.status == .ok)
+                let rows = CSV.parse(res.body.string)
+                #expect(rows[0] == MembersTemplate.header)
+                #expect(rows.dropFirst().allSatisfy { $0[1].hasPrefix("540102001") && $0[6] == "未脱贫" })
+            }
+            try await app.testing().test(.GET, "/households/export/incomes/xlsx", headers: headers) { res in
+                #expect(res.status == .ok)
+                let rows = try XLSX.read(Data(buffer: res.body))
+                #expect(rows[0] == IncomesTemplate.header && rows.count > 1)
+            }
+        }
+    }
+
+    @Test func vocabularyInChineseIsTheTemplatesOwnText() throws {
+        let localizer = try Localizer.load(from: packageRoot() + "Resources/Locales")
+        let zh = localizer.translations(.zh)
+        func check<T: OfficialValue>(_ type: T.Type) { for v in T.allCases { #expect(zh.vocab(v) == v.label, "\(v)") } }
+        check(HouseholdAttribute.self); check(PovertyCause.self); check(HouseholdStatus.self); check(Relation.self)
+        check(Ethnicity.self); check(Education.self); check(Schooling.self); check(Health.self); check(LabourAbility.self)
+        check(GuaranteeKind.self); check(MeasureCategory.self); check(MeasureSubtype.self)
+        for code in QualityCode.allCases { #expect(localizer.tables[.bo]![code.labelKey] != nil, "\(code)") }
+        for field in HouseholdEditController.textFields + HouseholdEditController.flagFields { #expect(localizer.tables[.en]!["f_\(field)"] != nil) }
+    }
+}
