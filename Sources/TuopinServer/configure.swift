@@ -57,6 +57,7 @@ public func configure(_ app: Application, settings: TuopinSettings,
     app.asyncCommands.use(AuditCommand(), as: "audit")
     app.asyncCommands.use(ImportCommand(), as: "import")
     app.asyncCommands.use(ExportCommand(), as: "export")
+    app.asyncCommands.use(CheckCommand(), as: "check")
 }
 
 extension TuopinSettings.Database {

@@ -53,6 +53,7 @@ struct DemoSeeder {
             totalPeople += try await seedCounty(county.code, townships: townships)
         }
         let logins = try await seedUsers(password: password)
+        _ = try await QualityService.checkAll(app: app, unit: nil)
         return Summary(households: households, people: totalPeople, logins: logins)
     }
 

@@ -137,6 +137,7 @@ enum RegistryImport {
             }
             try await sql.bulkInsert(into: Member.schema, columns: memberColumns, rows: rows)
             try await AuditLog.appendAll(on: tx, actor: actor.audit, entries: audit, at: now)
+            try await recheck(numbers: households.map(\.number), on: tx, protector: protector, today: today)
             return (created, updated)
         }
         progress(1, 1)
@@ -147,7 +148,9 @@ enum RegistryImport {
     }
 
     static func incomes(app: Application, rows: [[String]], actor: ExchangeActor, dryRun: Bool) async throws -> ImportReport {
-        let parsed = IncomesTemplate.parse(rows, today: civilToday(app))
+        let today = civilToday(app)
+        let protector = app.tuopin.protector
+        let parsed = IncomesTemplate.parse(rows, today: today)
         var report = ImportReport(problems: parsed.problems, rows: max(0, rows.count - 1))
         let existing = try await households(numbers: Array(Set(parsed.records.map(\.number))), on: app.db)
         report.households = existing.count
@@ -185,10 +188,19 @@ enum RegistryImport {
                                          return [existing[r.number]!.id, i.year, i.wage.fen, i.business.fen, i.property.fen, i.transfer.fen, i.costs.fen]
                                      })
             try await AuditLog.appendAll(on: tx, actor: actor.audit, entries: audit, at: now)
+            try await recheck(numbers: Array(Set(records.map(\.number))), on: tx, protector: protector, today: today)
         }
         report.created = records.count
         report.written = true
         return report
+    }
+
+    /// Every save re-checks data quality for what it wrote, in the same transaction.
+    static func recheck(numbers: [String], on tx: any Database, protector: DataProtector, today: CivilDate) async throws {
+        for chunk in numbers.chunked(1_000) {
+            let households = try await Household.query(on: tx).filter(\.$number ~~ Array(chunk)).all()
+            _ = try await QualityService.recheck(households, on: tx, protector: protector, today: today)
+        }
     }
 
     // MARK: Rows

@@ -1,39 +1,64 @@
 import Fluent
+import SQLKit
 import TuopinCore
 
-/// Loads what the data-quality checks need about households, in batches.
+/// Loads what the data-quality checks need about households, in batches, with plain SQL rows
+/// (a check reads every household, so model decoding would dominate).
 enum HouseholdFactsLoader {
-    static func facts(on db: any Database, householdID: Int, protector: DataProtector, planYear: Int) async throws -> HouseholdFacts {
-        try await facts(on: db, households: [try await Household.find(householdID, on: db)!], protector: protector, planYear: planYear)[householdID]!
+    struct Loaded: Sendable {
+        let facts: [Int: HouseholdFacts]
+        /// Member names by index HMAC, per household, for the registry-wide duplicate check.
+        let hmacs: [(household: Int, hmac: String, name: String)]
     }
 
-    static func facts(on db: any Database, households: [Household], protector: DataProtector, planYear: Int) async throws -> [Int: HouseholdFacts] {
-        let ids = households.compactMap(\.id)
-        let members = Dictionary(grouping: try await Member.query(on: db).filter(\.$household.$id ~~ ids).sort(\.$id).all(), by: { $0.$household.id })
-        let incomes = Dictionary(grouping: try await IncomeRecord.query(on: db).filter(\.$householdID ~~ ids).all(), by: \.householdID)
-        let guarantees = Dictionary(grouping: try await Guarantee.query(on: db).filter(\.$householdID ~~ ids).all(), by: \.householdID)
-        let plans = try await HouseholdPlan.query(on: db).filter(\.$householdID ~~ ids).filter(\.$year == planYear).all()
-        let measured = Set(try await Measure.query(on: db).filter(\.$planID ~~ plans.compactMap(\.id)).all().map(\.planID))
-        let planned = Set(plans.filter { measured.contains($0.id!) }.map(\.householdID))
-        var out: [Int: HouseholdFacts] = [:]
-        for h in households {
-            let id = h.id!
-            out[id] = HouseholdFacts(
-                status: HouseholdStatus(rawValue: h.status) ?? .notExited,
-                members: try (members[id] ?? []).map { m in
-                    MemberFacts(name: m.name, residentID: try protector.decrypt(m.idCipher),
+    static func facts(on db: any Database, householdID: Int, protector: DataProtector, planYear: Int) async throws -> HouseholdFacts {
+        let h = try await Household.find(householdID, on: db)!
+        return try await load(on: db, households: [(h.id!, h.status)], protector: protector, planYear: planYear).facts[householdID]!
+    }
+
+    static func load(on db: any Database, households: [(id: Int, status: String)], protector: DataProtector, planYear: Int) async throws -> Loaded {
+        let ids = households.map(\.id)
+        let sql = db.sqlDatabase
+        struct M: Decodable { let household_id: Int; let name: String; let relation: String; let id_cipher: String; let id_hmac: String
+                              let sex: String; let birth_date: String; let education: String }
+        struct I: Decodable { let household_id: Int; let year: Int; let wage: Int64; let business: Int64; let property: Int64; let transfer: Int64; let costs: Int64 }
+        struct G: Decodable { let household_id: Int; let kind: String; let met: Bool }
+        struct P: Decodable { let household_id: Int }
+        let members = try await sql.select().columns("household_id", "name", "relation", "id_cipher", "id_hmac", "sex", "birth_date", "education")
+            .from(Member.schema).where("household_id", .in, SQLBind.group(ids)).orderBy("id").all(decoding: M.self)
+        let incomes = try await sql.select().columns("household_id", "year", "wage", "business", "property", "transfer", "costs")
+            .from(IncomeRecord.schema).where("household_id", .in, SQLBind.group(ids)).all(decoding: I.self)
+        let guarantees = try await sql.select().columns("household_id", "kind", "met")
+            .from(Guarantee.schema).where("household_id", .in, SQLBind.group(ids)).all(decoding: G.self)
+        // Households with a plan for the year that has at least one measure.
+        let planned = try await sql.select().distinct().column(SQLColumn("household_id", table: HouseholdPlan.schema))
+            .from(HouseholdPlan.schema)
+            .join(Measure.schema, on: SQLColumn("plan_id", table: Measure.schema), .equal, SQLColumn("id", table: HouseholdPlan.schema))
+            .where(SQLColumn("household_id", table: HouseholdPlan.schema), .in, SQLBind.group(ids))
+            .where(SQLColumn("year", table: HouseholdPlan.schema), .equal, SQLBind(planYear))
+            .all(decoding: P.self)
+        let plannedSet = Set(planned.map(\.household_id))
+        let membersBy = Dictionary(grouping: members, by: \.household_id)
+        let incomesBy = Dictionary(grouping: incomes, by: \.household_id)
+        let guaranteesBy = Dictionary(grouping: guarantees, by: \.household_id)
+        var facts: [Int: HouseholdFacts] = [:]
+        for (id, status) in households {
+            facts[id] = HouseholdFacts(
+                status: HouseholdStatus(rawValue: status) ?? .notExited,
+                members: try (membersBy[id] ?? []).map { m in
+                    MemberFacts(name: m.name, residentID: try protector.decrypt(m.id_cipher),
                                 relation: Relation(rawValue: m.relation) ?? .other, sex: ResidentID.Sex(rawValue: m.sex),
-                                birthDate: CivilDate(yyyymmdd: m.birthDate.replacingOccurrences(of: "-", with: "")),
+                                birthDate: CivilDate(yyyymmdd: m.birth_date.replacingOccurrences(of: "-", with: "")),
                                 education: Education(rawValue: m.education))
                 },
-                incomes: (incomes[id] ?? []).map {
+                incomes: (incomesBy[id] ?? []).map {
                     IncomeFacts(year: $0.year, wage: Money(fen: $0.wage), business: Money(fen: $0.business), property: Money(fen: $0.property),
                                 transfer: Money(fen: $0.transfer), costs: Money(fen: $0.costs))
                 },
-                guarantees: Dictionary((guarantees[id] ?? []).compactMap { g in GuaranteeKind(rawValue: g.kind).map { ($0, g.met) } },
+                guarantees: Dictionary((guaranteesBy[id] ?? []).compactMap { g in GuaranteeKind(rawValue: g.kind).map { ($0, g.met) } },
                                        uniquingKeysWith: { a, _ in a }),
-                hasCurrentPlan: planned.contains(id))
+                hasCurrentPlan: plannedSet.contains(id))
         }
-        return out
+        return Loaded(facts: facts, hmacs: members.map { ($0.household_id, $0.id_hmac, $0.name) })
     }
 }

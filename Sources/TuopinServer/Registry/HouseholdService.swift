@@ -40,6 +40,7 @@ enum HouseholdService {
     static func update(app: Application, user: CurrentUser, id: Int, edit: HouseholdEdit, version: Int) async throws -> Household {
         let protector = app.tuopin.protector
         let now = app.tuopin.now()
+        let today = RegistryImport.civilToday(app)
         let scope = user.scope
         return try await app.write { tx in
             let data = DataAccess(db: tx, scope: scope)
@@ -70,7 +71,9 @@ enum HouseholdService {
             try await AuditLog.append(on: tx, actor: user.auditActor, action: "household.update", entity: "household",
                                       entityID: String(id), before: AuditView(before, version: version),
                                       after: AuditView(edit, version: version + 1), at: now)
-            return try await Household.find(id, on: tx)!
+            let stored = try await Household.find(id, on: tx)!
+            _ = try await QualityService.recheck([stored], on: tx, protector: protector, today: today)
+            return stored
         }
     }
 }

@@ -12,6 +12,7 @@ enum SiteURL {
     case householdsExport(String?, String?)
     case imports
     case quality
+    case qualityCheck
     case apiTokens, apiHouseholds, apiOpenAPI
     case apiHousehold(Int?)
 
@@ -30,6 +31,7 @@ enum SiteURL {
         case .householdsExport(let kind, let format): ["households", "export", kind ?? ":kind", format ?? ":format"]
         case .imports: ["imports"]
         case .quality: ["quality"]
+        case .qualityCheck: ["quality", "check"]
         case .apiTokens: ["api", "v1", "tokens"]
         case .apiHouseholds: ["api", "v1", "households"]
         case .apiOpenAPI: ["api", "v1", "openapi.json"]

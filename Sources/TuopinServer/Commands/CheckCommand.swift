@@ -1,0 +1,37 @@
+import Foundation
+import TuopinCore
+import Vapor
+
+/// `tuopin check --quality [UNIT]`: runs the data-quality checks over a subtree (all by default),
+/// stores the findings for the problems page and prints the count per code.
+/// (The unit is an optional positional argument, which ConsoleKit signatures cannot express.)
+struct CheckCommand: AnyAsyncCommand {
+    var help: String { "Runs checks over the registry: `check --quality [UNIT]` for the data-quality checks." }
+
+    func outputHelp(using context: inout CommandContext) {
+        context.console.print("Usage: tuopin check --quality [UNIT]\n\n\(help)")
+    }
+
+    func run(using context: inout CommandContext) async throws {
+        let args = context.input.arguments
+        guard args.first == "--quality", args.count <= 2 else {
+            throw TuopinSettings.SettingError(name: "check", problem: "usage: tuopin check --quality [UNIT]")
+        }
+        var unit: OrgCode?
+        if args.count == 2 {
+            let raw = args[1]
+            guard let code = OrgCode(raw) else { throw TuopinSettings.SettingError(name: "unit", problem: "not a division code: \(raw)") }
+            unit = code
+        }
+        let app = context.application
+        try await app.autoMigrate()
+        let started = Date()
+        let bar = ProgressBar(enabled: isatty(STDERR_FILENO) == 1)
+        let summary = try await QualityService.checkAll(app: app, unit: unit) { done in bar.show(done % 1_000_000, 1_000_000) }
+        bar.finish()
+        context.console.print("checked \(summary.households) households in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+        for code in QualityCode.allCases {
+            context.console.print("\(code.rawValue.padding(toLength: 18, withPad: " ", startingAt: 0)) \(summary.findings[code] ?? 0)")
+        }
+    }
+}

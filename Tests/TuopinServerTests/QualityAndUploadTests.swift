@@ -1,0 +1,97 @@
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import TuopinCore
+import VaporTesting
+@testable import TuopinServer
+
+@Suite struct QualityAndUploadTests {
+    func session(_ app: Application, _ user: String) async throws -> (HTTPHeaders, String) {
+        let cookie = try await app.webLogin(user)
+        var headers = HTTPHeaders(); headers.cookie(cookie)
+        return (headers, CSRFMiddleware.token(forSession: cookie))
+    }
+
+    @Test func checkStoresFindingsAndThePageShowsThemInScope() async throws {
+        try await withTestApp { app in
+            // setup: break one household of clerk1's township (two heads) and one of clerk2's
+            let own = try #require(try await Household.query(on: app.db).filter(\.$townshipCode == "540102001")
+                .filter(\.$memberCount >= 2).first()?.id)
+            let other = try #require(try await Household.query(on: app.db).filter(\.$townshipCode == "540103001")
+                .filter(\.$memberCount >= 2).first()?.id)
+            for id in [own, other] {
+                try await Member.query(on: app.db).filter(\.$household.$id == id).set(\.$relation, to: Relation.head.rawValue).update()
+            }
+            // act
+            let summary = try await QualityService.checkAll(app: app, unit: nil)
+            // assert
+            #expect(summary.households == 216)
+            #expect((summary.findings[.head] ?? 0) >= 2)
+            let (headers, _) = try await session(app, "clerk1")
+            try await app.testing().test(.GET, "/quality", headers: headers) { res in
+                #expect(res.status == .ok)
+                let html = res.body.string
+                #expect(html.contains("Q-HEAD"))
+                let ownNumber = try await Household.find(own, on: app.db)!.number
+                let otherNumber = try await Household.find(other, on: app.db)!.number
+                #expect(html.contains(ownNumber))
+                #expect(!html.contains(otherNumber))
+            }
+            try await app.testing().test(.GET, "/quality?unit=540103001", headers: headers) { res in #expect(res.status == .notFound) }
+        }
+    }
+
+    @Test func anEditReChecksTheHouseholdInTheSameTransaction() async throws {
+        try await withTestApp { app in
+            let h = try #require(try await Household.query(on: app.db).filter(\.$townshipCode == "540102001")
+                .filter(\.$status == HouseholdStatus.exitedWithPolicy.rawValue).first())
+            // An exited household whose guarantee is then marked unmet shows Q-EXIT-GUARANTEE after the next save.
+            try await Guarantee.query(on: app.db).filter(\.$householdID == h.id!).filter(\.$kind == "housing").set(\.$met, to: false).update()
+            let user = try await ImportExportTests().currentUser(app, "clerk1")
+            var edit = try HouseholdService.currentEdit(of: h, protector: app.tuopin.protector)
+            edit.address = "新地址"
+            try await HouseholdService.update(app: app, user: user, id: h.id!, edit: edit, version: h.version)
+            let codes = try await QualityFinding.query(on: app.db).filter(\.$householdID == h.id!).all().map(\.code)
+            #expect(codes.contains(QualityCode.exitGuarantee.rawValue))
+        }
+    }
+
+    struct UploadForm: Content { let _csrf: String; let kind: String; let file: File; let dry_run: String? }
+
+    @Test func webUploadValidatesTheWholeFileAndImportsWhenValid() async throws {
+        try await withTestApp(households: 30) { app in
+            let (headers, csrf) = try await session(app, "clerk2")
+            let row = ImportExportTests().newHousehold()
+            var bad = row; bad[2] = "富裕户"
+            func upload(_ rows: [[String]], dryRun: Bool = false, check: @escaping (TestingHTTPResponse) async throws -> Void) async throws {
+                let data = FileReading.csvData(rows)
+                try await app.testing().test(.POST, "/imports", headers: headers, beforeRequest: { req in
+                    try req.content.encode(UploadForm(_csrf: csrf, kind: "members", file: File(data: ByteBuffer(data: data), filename: "名单.csv"),
+                                                      dry_run: dryRun ? "1" : nil), as: .formData)
+                }, afterResponse: check)
+            }
+            try await upload([MembersTemplate.header, bad]) { res in
+                #expect(res.status == .unprocessableEntity)
+                #expect(res.body.string.contains("E-ENUM"))
+            }
+            try await upload([MembersTemplate.header, row], dryRun: true) { res in #expect(res.status == .ok) }
+            #expect(try await Household.query(on: app.db).filter(\.$number == row[0]).count() == 0)
+            try await upload([MembersTemplate.header, row]) { res in
+                #expect(res.status == .ok)
+                #expect(res.body.string.contains(#"id="import-summary""#))
+            }
+            #expect(try await Household.query(on: app.db).filter(\.$number == row[0]).count() == 1)
+            // A clerk of another township is refused the same village (E-SCOPE), and readers may not upload.
+            let (clerk1, csrf1) = try await session(app, "clerk1")
+            var other = row; other[0] = "5401030012019902"; other[10] = ImportExportTests().idWithCheck("54010319800101555")
+            try await app.testing().test(.POST, "/imports", headers: clerk1, beforeRequest: { req in
+                try req.content.encode(UploadForm(_csrf: csrf1, kind: "members",
+                                                  file: File(data: ByteBuffer(data: FileReading.csvData([MembersTemplate.header, other])), filename: "a.csv"),
+                                                  dry_run: nil), as: .formData)
+            }) { res in #expect(res.body.string.contains("E-SCOPE")) }
+            let (reader, _) = try await session(app, "supervisor1")
+            try await app.testing().test(.GET, "/imports", headers: reader) { res in #expect(res.status == .forbidden) }
+        }
+    }
+}
