@@ -1,3 +1,4 @@
+import TuopinCore
 import Vapor
 
 /// Every error a user can meet, with its status and the message key of its localised text.
@@ -16,6 +17,8 @@ enum AppError: Error, Equatable {
     case registryNotEmpty
     case corruptData
     case csrf
+    /// Several fields at once; `fields` maps each to its message key.
+    case validation([HouseholdEdit.FieldProblem])
 
     var status: HTTPResponseStatus {
         switch self {
@@ -24,6 +27,7 @@ enum AppError: Error, Equatable {
         case .forbidden, .csrf: .forbidden
         case .accountLocked: .tooManyRequests
         case .invalidField, .missingField, .badRequest: .badRequest
+        case .validation: .unprocessableEntity
         case .payloadTooLarge: .payloadTooLarge
         case .unsupportedMediaType: .unsupportedMediaType
         case .conflict, .registryNotEmpty: .conflict
@@ -48,6 +52,7 @@ enum AppError: Error, Equatable {
         case .registryNotEmpty: "registry_not_empty"
         case .corruptData: "corrupt_data"
         case .csrf: "csrf"
+        case .validation: "validation"
         }
     }
 
@@ -56,6 +61,7 @@ enum AppError: Error, Equatable {
         case .invalidField(let field): t.format("err_invalid_field", field)
         case .missingField(let field): t.format("err_missing_field", field)
         case .accountLocked(let until): t.format("err_account_locked", Formats.minute(until))
+        case .validation(let problems): problems.map { "\($0.field)：\(t[$0.messageKey])" }.joined(separator: "；")
         default: t["err_\(code)"]
         }
     }

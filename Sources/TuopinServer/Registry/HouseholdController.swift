@@ -84,8 +84,12 @@ enum HouseholdController {
     }
 
     /// Keyset pagination: `limit + 1` rows, no count query.
-    static func list(_ data: DataAccess, limit: Int, after: Int?) async throws -> ListPage {
+    static func list(_ data: DataAccess, limit: Int, after: Int?, filters: HouseholdListController.Filters? = nil,
+                     protector: DataProtector? = nil, today: CivilDate? = nil) async throws -> ListPage {
         var query = data.households().sort(\.$id).limit(limit + 1)
+        if let filters, let protector, let today {
+            query = try HouseholdListController.apply(filters, to: query, protector: protector, today: today)
+        }
         if let after { query = query.filter(\.$id > after) }
         let rows = try await query.all()
         let items = rows.prefix(limit).map { Summary(id: $0.id!, number: $0.number, village: $0.villageCode, status: $0.status) }
@@ -138,6 +142,7 @@ enum HouseholdController {
             guard let n = Int(raw), n >= 0 else { throw AppError.invalidField("next") }
             after = n
         }
-        return try await list(req.data, limit: limit, after: after)
+        return try await list(req.data, limit: limit, after: after, filters: HouseholdListController.Filters(req),
+                              protector: req.tuopin.protector, today: RegistryImport.civilToday(req.application))
     }
 }

@@ -25,4 +25,10 @@ func routes(_ app: Application) throws {
     app.post(SiteURL.apiTokens.pathComponents, use: SessionController.createToken)
     app.get(SiteURL.apiHouseholds.pathComponents, use: HouseholdController.apiList)
     app.get(SiteURL.apiHousehold(nil).pathComponents, use: HouseholdController.apiShow)
+    app.post(SiteURL.apiHouseholds.pathComponents, use: RegistryAPIController.create)
+    app.patch(SiteURL.apiHousehold(nil).pathComponents, use: RegistryAPIController.update)
+    app.put(SiteURL.apiHouseholdPart(nil, "incomes", ":year").pathComponents, use: RegistryAPIController.setIncome)
+    app.put(SiteURL.apiHouseholdPart(nil, "guarantees", ":kind").pathComponents, use: RegistryAPIController.setGuarantee)
+    app.put(SiteURL.apiHouseholdPart(nil, "plans", ":year").pathComponents, use: RegistryAPIController.setPlan)
+    app.patch(SiteURL.apiMember(nil).pathComponents, use: RegistryAPIController.updateMember)
 }

@@ -1,0 +1,167 @@
+import Fluent
+import Foundation
+import SQLKit
+import TuopinCore
+import Vapor
+
+/// Changes to a household's incomes, guarantees, plan and members. Each is one transaction that
+/// checks the household's version (so a stale client gets 409), bumps it, writes the audit entry
+/// and re-checks data quality.
+enum RegistryService {
+    struct IncomeInput: Content { let wage: String; let business: String; let property: String; let transfer: String; let costs: String }
+    struct GuaranteeInput: Content { let met: Bool; let note: String? }
+    struct MeasureInput: Content {
+        let category: String; let subtype: String; let content: String; let amount: String
+        let start: String; let end: String; let outcome: String?; let cadre_id: Int?
+    }
+    struct PlanInput: Content { let goal: String; let measures: [MeasureInput] }
+    struct MemberInput: Content {
+        let ethnicity: String?; let education: String?; let schooling: String?; let health: String?
+        let disability_grade: Int?; let labour: String?; let migrant_months: Int?
+        let medical_insurance: Bool?; let serious_illness_insurance: Bool?; let pension_insurance: Bool?
+        let dibao: Bool?; let tekun: Bool?
+    }
+
+    /// Runs `body` on the household if the user may write it and it is still at `version`.
+    static func change(app: Application, user: CurrentUser, householdID: Int, version: Int, action: String,
+                       body: @escaping @Sendable (any Database, Household) async throws -> (before: (any Encodable & Sendable)?, after: any Encodable & Sendable)) async throws {
+        let scope = user.scope
+        let now = app.tuopin.now()
+        let today = RegistryImport.civilToday(app)
+        let protector = app.tuopin.protector
+        try await app.write { tx in
+            let data = DataAccess(db: tx, scope: scope)
+            guard let h = try await data.writableHouseholds().filter(\.$id == householdID).first() else {
+                if try await data.households().filter(\.$id == householdID).first() != nil { throw AppError.forbidden }
+                throw AppError.notFound
+            }
+            let bumped = try await tx.sqlDatabase.update(Household.schema).set("version", to: SQLBind(version + 1))
+                .where("id", .equal, SQLBind(householdID)).where("version", .equal, SQLBind(version)).returning("id").all()
+            guard !bumped.isEmpty else { throw AppError.conflict }
+            let (before, after) = try await body(tx, h)
+            try await AuditLog.append(on: tx, actor: user.auditActor, action: action, entity: "household", entityID: String(householdID),
+                                      before: before, after: after, at: now)
+            h.version = version + 1
+            _ = try await QualityService.recheck([h], on: tx, protector: protector, today: today)
+        }
+    }
+
+    static func money(_ text: String, field: String) throws -> Money {
+        guard let m = IncomesTemplate.parseYuan(text.trimmingCharacters(in: .whitespaces)) else { throw AppError.invalidField(field) }
+        return m
+    }
+
+    static func setIncome(app: Application, user: CurrentUser, householdID: Int, version: Int, year: Int, input: IncomeInput) async throws {
+        guard (2000...RegistryImport.civilToday(app).year).contains(year) else { throw AppError.invalidField("year") }
+        let i = IncomeFacts(year: year, wage: try money(input.wage, field: "wage"), business: try money(input.business, field: "business"),
+                            property: try money(input.property, field: "property"), transfer: try money(input.transfer, field: "transfer"),
+                            costs: try money(input.costs, field: "costs"))
+        guard !i.hasNegativeComponent else { throw AppError.invalidField("amount") }
+        try await change(app: app, user: user, householdID: householdID, version: version, action: "income.set") { tx, _ in
+            let sql = tx.sqlDatabase
+            struct Old: Codable, Sendable { let year: Int; let wage, business, property, transfer, costs: Int64 }
+            let old = try await sql.select().columns("year", "wage", "business", "property", "transfer", "costs").from(IncomeRecord.schema)
+                .where("household_id", .equal, SQLBind(householdID)).where("year", .equal, SQLBind(year)).first(decoding: Old.self)
+            try await sql.delete(from: IncomeRecord.schema).where("household_id", .equal, SQLBind(householdID))
+                .where("year", .equal, SQLBind(year)).run()
+            let new = Old(year: year, wage: i.wage.fen, business: i.business.fen, property: i.property.fen, transfer: i.transfer.fen, costs: i.costs.fen)
+            try await sql.insert(into: IncomeRecord.schema).columns("household_id", "year", "wage", "business", "property", "transfer", "costs")
+                .values(SQLBind(householdID), SQLBind(year), SQLBind(new.wage), SQLBind(new.business), SQLBind(new.property),
+                        SQLBind(new.transfer), SQLBind(new.costs)).run()
+            return (old, new)
+        }
+    }
+
+    static func setGuarantee(app: Application, user: CurrentUser, householdID: Int, version: Int, kind: GuaranteeKind, input: GuaranteeInput) async throws {
+        let note = (input.note ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard note.count <= 500 else { throw AppError.invalidField("note") }
+        try await change(app: app, user: user, householdID: householdID, version: version, action: "guarantee.set") { tx, _ in
+            let old = try await Guarantee.query(on: tx).filter(\.$householdID == householdID).filter(\.$kind == kind.rawValue).first()
+            struct G: Encodable, Sendable { let kind: String; let met: Bool; let note: String }
+            let before = old.map { G(kind: $0.kind, met: $0.met, note: $0.note) }
+            try await Guarantee.query(on: tx).filter(\.$householdID == householdID).filter(\.$kind == kind.rawValue).delete()
+            let g = Guarantee(); g.householdID = householdID; g.kind = kind.rawValue; g.met = input.met; g.note = note
+            try await g.create(on: tx)
+            return (before, G(kind: kind.rawValue, met: input.met, note: note))
+        }
+    }
+
+    static func setPlan(app: Application, user: CurrentUser, householdID: Int, version: Int, year: Int, input: PlanInput) async throws {
+        guard (2014...(RegistryImport.civilToday(app).year + 5)).contains(year) else { throw AppError.invalidField("year") }
+        let goal = input.goal.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !goal.isEmpty, goal.count <= 200 else { throw AppError.invalidField("goal") }
+        guard input.measures.count <= 50 else { throw AppError.invalidField("measures") }
+        struct M: Codable, Sendable { let category, subtype, content: String; let amount: Int64; let start, end, outcome: String; let cadre_id: Int? }
+        let measures: [M] = try input.measures.enumerated().map { i, m in
+            guard MeasureCategory(rawValue: m.category) != nil else { throw AppError.invalidField("measures[\(i)].category") }
+            guard MeasureSubtype(rawValue: m.subtype) != nil else { throw AppError.invalidField("measures[\(i)].subtype") }
+            let content = m.content.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !content.isEmpty, content.count <= 500 else { throw AppError.invalidField("measures[\(i)].content") }
+            let amount = try money(m.amount, field: "measures[\(i)].amount")
+            guard amount.fen >= 0 else { throw AppError.invalidField("measures[\(i)].amount") }
+            guard let start = CivilDate(yyyymmdd: m.start.replacingOccurrences(of: "-", with: "")) else { throw AppError.invalidField("measures[\(i)].start") }
+            guard let end = CivilDate(yyyymmdd: m.end.replacingOccurrences(of: "-", with: "")), start <= end else { throw AppError.invalidField("measures[\(i)].end") }
+            return M(category: m.category, subtype: m.subtype, content: content, amount: amount.fen, start: start.description,
+                     end: end.description, outcome: (m.outcome ?? "").trimmingCharacters(in: .whitespaces), cadre_id: m.cadre_id)
+        }
+        try await change(app: app, user: user, householdID: householdID, version: version, action: "plan.set") { tx, h in
+            for (i, m) in measures.enumerated() {
+                guard let cadre = m.cadre_id else { continue }
+                // The responsible cadre must belong to the household's county or a unit below it.
+                guard let c = try await Cadre.find(cadre, on: tx), c.unitCode.hasPrefix(h.countyCode) || h.countyCode.hasPrefix(c.unitCode) else {
+                    throw AppError.invalidField("measures[\(i)].cadre_id")
+                }
+            }
+            let old = try await HouseholdPlan.query(on: tx).filter(\.$householdID == householdID).filter(\.$year == year).first()
+            let before = old.map { ["year": String($0.year), "goal": $0.goal] }
+            if let old { try await old.delete(on: tx) }
+            let plan = HouseholdPlan(); plan.householdID = householdID; plan.year = year; plan.goal = goal
+            try await plan.create(on: tx)
+            try await tx.sqlDatabase.bulkInsert(into: Measure.schema, columns: ["plan_id", "category", "subtype", "content", "amount",
+                                                                                "start_date", "end_date", "cadre_id", "outcome"],
+                                                rows: measures.map { [plan.id!, $0.category, $0.subtype, $0.content, $0.amount, $0.start, $0.end, $0.cadre_id, $0.outcome] })
+            struct P: Encodable, Sendable { let year: Int; let goal: String; let measures: [M] }
+            return (before, P(year: year, goal: goal, measures: measures))
+        }
+    }
+
+    static func updateMember(app: Application, user: CurrentUser, memberID: Int, version: Int, input: MemberInput) async throws {
+        guard let member = try await Member.find(memberID, on: app.db) else { throw AppError.notFound }
+        func check<T: OfficialValue>(_ value: String?, _ type: T.Type, _ field: String) throws -> String? {
+            guard let value else { return nil }
+            guard T(rawValue: value) != nil else { throw AppError.invalidField(field) }
+            return value
+        }
+        let ethnicity = try check(input.ethnicity, Ethnicity.self, "ethnicity")
+        let education = try check(input.education, Education.self, "education")
+        let schooling = try check(input.schooling, Schooling.self, "schooling")
+        let health = try check(input.health, Health.self, "health")
+        let labour = try check(input.labour, LabourAbility.self, "labour")
+        if let g = input.disability_grade, !(1...4).contains(g) { throw AppError.invalidField("disability_grade") }
+        if let m = input.migrant_months, !(0...12).contains(m) { throw AppError.invalidField("migrant_months") }
+        try await change(app: app, user: user, householdID: member.$household.id, version: version, action: "member.update") { tx, _ in
+            guard let m = try await Member.find(memberID, on: tx) else { throw AppError.notFound }
+            struct S: Encodable, Sendable { let ethnicity, education, schooling, health, labour: String; let disability_grade: Int?; let migrant_months: Int
+                                  let medical_insurance, serious_illness_insurance, pension_insurance, dibao, tekun: Bool }
+            func snapshot() -> S { S(ethnicity: m.ethnicity, education: m.education, schooling: m.schooling, health: m.health, labour: m.labour,
+                                     disability_grade: m.disabilityGrade, migrant_months: m.migrantMonths, medical_insurance: m.medicalInsurance,
+                                     serious_illness_insurance: m.seriousIllnessInsurance, pension_insurance: m.pensionInsurance,
+                                     dibao: m.dibao, tekun: m.tekun) }
+            let before = snapshot()
+            if let ethnicity { m.ethnicity = ethnicity }
+            if let education { m.education = education }
+            if let schooling { m.schooling = schooling }
+            if let health { m.health = health; if health != Health.disabled.rawValue { m.disabilityGrade = nil } }
+            if let g = input.disability_grade { m.disabilityGrade = g }
+            if let labour { m.labour = labour }
+            if let months = input.migrant_months { m.migrantMonths = months }
+            if let v = input.medical_insurance { m.medicalInsurance = v }
+            if let v = input.serious_illness_insurance { m.seriousIllnessInsurance = v }
+            if let v = input.pension_insurance { m.pensionInsurance = v }
+            if let v = input.dibao { m.dibao = v }
+            if let v = input.tekun { m.tekun = v }
+            try await m.save(on: tx)
+            return (before, snapshot())
+        }
+    }
+}

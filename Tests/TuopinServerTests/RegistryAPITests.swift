@@ -1,0 +1,119 @@
+import Fluent
+import Foundation
+import Testing
+import TuopinCore
+import VaporTesting
+@testable import TuopinServer
+
+@Suite struct RegistryAPITests {
+    func json(_ object: [String: Any]) -> ByteBuffer { ByteBuffer(data: try! JSONSerialization.data(withJSONObject: object)) }
+
+    @Test func patchUpdatesAndAStaleVersionGets409() async throws {
+        try await withTestApp { app in
+            let token = try await app.token("clerk1")
+            let id = try await app.householdID(inTownship: "540102001")
+            let headers: HTTPHeaders = ["Authorization": "Bearer \(token)", "Content-Type": "application/json"]
+            try await app.testing().test(.PATCH, "/api/v1/households/\(id)", headers: headers,
+                                         body: json(["version": 1, "address": "5组1号", "other_causes": ["lackWater"]])) { res in
+                #expect(res.status == .ok)
+                let d = try res.content.decode(HouseholdController.Detail.self)
+                #expect(d.version == 2 && d.address == "5组1号" && d.other_causes == ["lackWater"])
+            }
+            try await app.testing().test(.PATCH, "/api/v1/households/\(id)", headers: headers,
+                                         body: json(["version": 1, "address": "stale"])) { res in
+                #expect(res.status == .conflict)
+            }
+            // Status moves by workflow only; bad fields are named.
+            try await app.testing().test(.PATCH, "/api/v1/households/\(id)", headers: headers,
+                                         body: json(["version": 2, "status": "exitedWithPolicy"])) { res in
+                #expect(res.status == .unprocessableEntity)
+                #expect(res.body.string.contains("status"))
+            }
+            try await app.testing().test(.PATCH, "/api/v1/households/\(id)", headers: headers,
+                                         body: json(["version": 2, "attribute": "rich", "phone": "x"])) { res in
+                #expect(res.status == .unprocessableEntity)
+                #expect(res.body.string.contains("attribute") && res.body.string.contains("phone"))
+            }
+            #expect(try await Household.find(id, on: app.db)!.address == "5组1号")
+        }
+    }
+
+    @Test func incomesGuaranteesPlansAndMembersAreVersionedAudited() async throws {
+        try await withTestApp { app in
+            let token = try await app.token("clerk1")
+            let id = try await app.householdID(inTownship: "540102001")
+            let headers: HTTPHeaders = ["Authorization": "Bearer \(token)", "Content-Type": "application/json"]
+            try await app.testing().test(.PUT, "/api/v1/households/\(id)/incomes/2021", headers: headers,
+                                         body: json(["version": 1, "wage": "5000.50", "business": "1000", "property": "0", "transfer": "800", "costs": "300"])) { res in
+                #expect(res.status == .ok)
+                let d = try res.content.decode(HouseholdController.Detail.self)
+                #expect(d.incomes.last?.year == 2021 && d.incomes.last?.net == "6500.50" && d.version == 2)
+            }
+            try await app.testing().test(.PUT, "/api/v1/households/\(id)/guarantees/housing", headers: headers,
+                                         body: json(["version": 2, "met": false, "note": "D级危房"])) { res in
+                let d = try res.content.decode(HouseholdController.Detail.self)
+                #expect(d.guarantees.first { $0.kind == "housing" }?.met == false)
+            }
+            let year = RegistryImport.civilToday(app).year
+            try await app.testing().test(.PUT, "/api/v1/households/\(id)/plans/\(year)", headers: headers,
+                                         body: json(["version": 3, "goal": "稳定增收", "measures": [[
+                                            "category": "industry", "subtype": "subsidy", "content": "牦牛养殖", "amount": "3000",
+                                            "start": "\(year)-03-01", "end": "\(year)-12-31"]]])) { res in
+                #expect(res.status == .ok)
+                let d = try res.content.decode(HouseholdController.Detail.self)
+                #expect(d.plans.first?.measures.first?.content == "牦牛养殖")
+            }
+            let member = try #require(try await Member.query(on: app.db).filter(\.$household.$id == id).first())
+            try await app.testing().test(.PATCH, "/api/v1/members/\(member.id!)", headers: headers,
+                                         body: json(["version": 4, "education": "college", "migrant_months": 13])) { res in
+                #expect(res.status == .badRequest)
+                #expect(res.body.string.contains("migrant_months"))
+            }
+            try await app.testing().test(.PATCH, "/api/v1/members/\(member.id!)", headers: headers,
+                                         body: json(["version": 4, "labour": "skilled"])) { res in #expect(res.status == .ok) }
+            // Stale sub-resource change.
+            try await app.testing().test(.PUT, "/api/v1/households/\(id)/guarantees/water", headers: headers,
+                                         body: json(["version": 1, "met": true])) { res in #expect(res.status == .conflict) }
+            let actions = try await app.db.sqlDatabase.select().column("action").from("audit_log")
+                .where("entity_id", .equal, String(id)).all(decodingColumn: "action", as: String.self)
+            #expect(["income.set", "guarantee.set", "plan.set", "member.update"].allSatisfy(actions.contains))
+            #expect(try await AuditVerifier.verify(on: app.db).firstBreak == nil)
+        }
+    }
+
+    @Test func createRegistersAHouseholdValidatedLikeAnImport() async throws {
+        try await withTestApp { app in
+            let token = try await app.token("clerk2")
+            let headers: HTTPHeaders = ["Authorization": "Bearer \(token)", "Content-Type": "application/json"]
+            let member: [String: Any] = ["name": "格桑", "resident_id": ImportExportTests().idWithCheck("54010319700101777"),
+                                         "relation": "head", "ethnicity": "tibetan", "education": "primary", "schooling": "notInSchool",
+                                         "health": "disabled", "disability_grade": 2, "labour": "weak", "migrant_months": 0]
+            var body: [String: Any] = ["number": "5401030012019901", "village": "540103001201", "attribute": "general",
+                                       "main_cause": "illness", "identified_year": 2020, "members": [member]]
+            try await app.testing().test(.POST, "/api/v1/households", headers: headers, body: json(body)) { res in
+                #expect(res.status == .created)
+                let d = try res.content.decode(HouseholdController.Detail.self)
+                #expect(d.status == "notExited" && d.members.count == 1)
+            }
+            body["number"] = "5401020012019901"; body["village"] = "540102001201"
+            try await app.testing().test(.POST, "/api/v1/households", headers: headers, body: json(body)) { res in
+                #expect(res.status == .unprocessableEntity)
+                #expect(res.body.string.contains("E-SCOPE") || res.body.string.contains("E-ID-DUPLICATE"))
+            }
+        }
+    }
+
+    @Test func listFiltersThroughTheAPI() async throws {
+        try await withTestApp { app in
+            let token = try await app.token("region")
+            try await app.testing().test(.GET, "/api/v1/households?limit=500&status=notExited&unit=5402", headers: ["Authorization": "Bearer \(token)"]) { res in
+                let page = try res.content.decode(HouseholdController.ListPage.self)
+                #expect(!page.items.isEmpty)
+                #expect(page.items.allSatisfy { $0.status == "notExited" && $0.village.hasPrefix("5402") })
+            }
+            try await app.testing().test(.GET, "/api/v1/households?status=bogus", headers: ["Authorization": "Bearer \(token)"]) { res in
+                #expect(res.status == .badRequest)
+            }
+        }
+    }
+}
