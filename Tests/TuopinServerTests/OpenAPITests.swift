@@ -1,0 +1,32 @@
+import Foundation
+import Testing
+import VaporTesting
+@testable import TuopinServer
+
+@Suite struct OpenAPITests {
+    /// Every /api/v1 route is described, with its method, and the document describes no route that does not exist.
+    @Test func documentMatchesTheRouteTable() async throws {
+        try await withTestApp(households: nil) { app in
+            var served: Set<String> = []
+            try await app.testing().test(.GET, "/api/v1/openapi.json") { res in
+                #expect(res.status == .ok)
+                let doc = try JSONSerialization.jsonObject(with: Data(buffer: res.body)) as! [String: Any]
+                #expect(doc["openapi"] as? String == "3.1.0")
+                for (path, methods) in doc["paths"] as! [String: [String: Any]] {
+                    for method in methods.keys { served.insert("\(method.uppercased()) \(path)") }
+                }
+            }
+            let routes = Set(app.routes.all.compactMap { route -> String? in
+                let path = "/" + route.path.map { component -> String in
+                    let text = component.description
+                    return text.hasPrefix(":") ? "{\(text.dropFirst())}" : text
+                }.joined(separator: "/")
+                guard path.hasPrefix("/api/v1/"), path != "/api/v1/openapi.json" else { return nil }
+                return "\(route.method.rawValue) \(path)"
+            })
+            #expect(routes.isSubset(of: served), "undocumented: \(routes.subtracting(served).sorted())")
+            let documentedAPI = served.filter { $0.contains(" /api/v1/") }
+            #expect(documentedAPI == routes, "documented but absent: \(documentedAPI.subtracting(routes).sorted())")
+        }
+    }
+}
