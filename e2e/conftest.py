@@ -24,6 +24,14 @@ def free_port():
         return s.getsockname()[1]
 
 
+class Server(str):
+    """The base URL, carrying the environment of the server's data directory for CLI calls."""
+    def __new__(cls, base, env):
+        obj = super().__new__(cls, base)
+        obj.env = env
+        return obj
+
+
 @pytest.fixture(scope="session")
 def server():
     binary = os.environ.get("TUOPIN_BIN", os.path.join(ROOT, ".build", "debug", "tuopin"))
@@ -48,7 +56,7 @@ def server():
                 proc.kill()
                 raise RuntimeError("server did not start: " + open(os.path.join(data, "serve.log")).read())
             time.sleep(0.3)
-    yield base
+    yield Server(base, env)
     proc.terminate()
     proc.wait(timeout=10)
     shutil.rmtree(data, ignore_errors=True)

@@ -146,3 +146,41 @@ import VaporTesting
         for field in HouseholdEditController.textFields + HouseholdEditController.flagFields { #expect(localizer.tables[.en]!["f_\(field)"] != nil) }
     }
 }
+
+@Suite struct HouseholdCreatePageTests {
+    @Test func aClerkRegistersAHouseholdAndErrorsShowAtTheirFields() async throws {
+        try await withTestApp(households: 30) { app in
+            let cookie = try await app.webLogin("clerk2")
+            var headers = HTTPHeaders(); headers.cookie(cookie)
+            let csrf = CSRFMiddleware.token(forSession: cookie)
+            try await app.testing().test(.GET, "/households/new", headers: headers) { res in
+                #expect(res.status == .ok)
+                #expect(res.body.string.contains("540103001201"))   // their villages to choose from
+                #expect(!res.body.string.contains("540102001201"))
+            }
+            var form = ["_csrf": csrf, "number": "5401030012019901", "village": "540103001201", "attribute": "一般贫困户",
+                        "main_cause": "因病", "identified_year": "2021", "phone": "", "name": "格桑",
+                        "resident_id": ImportExportTests().idWithCheck("54010319700101777"), "ethnicity": "藏族", "education": "小学",
+                        "schooling": "非在校生", "health": "健康", "labour": "普通劳动力", "migrant_months": "0"]
+            var bad = form; bad["resident_id"] = "540103197001017770"; bad["migrant_months"] = "20"
+            try await app.testing().test(.POST, "/households/new", headers: headers, beforeRequest: { req in
+                try req.content.encode(bad, as: .urlEncodedForm)
+            }) { res in
+                #expect(res.status == .unprocessableEntity)
+                let html = res.body.string
+                #expect(html.contains(#"id="resident_id-error""#) && html.contains(#"id="migrant_months-error""#))
+            }
+            #expect(try await Household.query(on: app.db).filter(\.$number == "5401030012019901").count() == 0)
+            try await app.testing().test(.POST, "/households/new", headers: headers, beforeRequest: { req in
+                try req.content.encode(form, as: .urlEncodedForm)
+            }) { res in #expect(res.status == .seeOther) }
+            let h = try #require(try await Household.query(on: app.db).filter(\.$number == "5401030012019901").first())
+            #expect(h.status == "notExited" && h.memberCount == 1)
+            form["village"] = "540102001201"; form["number"] = "5401020012019901"
+            form["resident_id"] = ImportExportTests().idWithCheck("54010319700101888")
+            try await app.testing().test(.POST, "/households/new", headers: headers, beforeRequest: { req in
+                try req.content.encode(form, as: .urlEncodedForm)
+            }) { res in #expect(res.body.string.contains("E-SCOPE")) }
+        }
+    }
+}

@@ -5,12 +5,14 @@ import Vapor
 
 /// `tuopin import members|incomes FILE [--dry-run] [--report PATH] [--as USERNAME]`
 struct ImportCommand: AsyncCommand {
+    // Options come first: ConsoleKit parses in declaration order, and an option's value must not
+    // be taken for a positional argument.
     struct Signature: CommandSignature {
-        @Argument(name: "kind", help: "members or incomes") var kind: String
-        @Argument(name: "file", help: "a .csv (UTF-8 or GBK) or .xlsx file in the template's layout") var file: String
         @Flag(name: "dry-run", help: "Validate only; write nothing") var dryRun: Bool
         @Option(name: "report", help: "Write the problems as CSV (行号,列,错误代码,说明) to this path") var report: String?
         @Option(name: "as", help: "Apply this user's scope (E-SCOPE) and audit the import as them") var asUser: String?
+        @Argument(name: "kind", help: "members or incomes") var kind: String
+        @Argument(name: "file", help: "a .csv (UTF-8 or GBK) or .xlsx file in the template's layout") var file: String
     }
 
     var help: String { "Imports the members or incomes template. Any problem: nothing is written; exit status 1." }
@@ -55,10 +57,10 @@ struct ImportCommand: AsyncCommand {
 /// `tuopin export members|incomes [--unit CODE] FILE`
 struct ExportCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Argument(name: "kind", help: "members or incomes") var kind: String
-        @Argument(name: "file", help: "output path; .csv or .xlsx") var file: String
         @Option(name: "unit", help: "Only households under this unit code") var unit: String?
         @Option(name: "as", help: "Apply this user's scope and audit the export as them") var asUser: String?
+        @Argument(name: "kind", help: "members or incomes") var kind: String
+        @Argument(name: "file", help: "output path; .csv or .xlsx") var file: String
     }
 
     var help: String { "Exports the members or incomes template (all households, or those under --unit)." }

@@ -68,7 +68,7 @@ enum HouseholdListController {
     struct View: Encodable {
         let filters: Filters; let rows: [Row]; let next: String?; let hasRows: Bool
         let statuses: [Option]; let attributes: [Option]; let causes: [Option]
-        let exportQuery: String; let error: String?
+        let exportQuery: String; let error: String?; let canCreate: Bool
     }
 
     static func options<T: OfficialValue>(_ type: T.Type, selected: String, t: Translations) -> [Option] {
@@ -105,7 +105,7 @@ enum HouseholdListController {
                     statuses: options(HouseholdStatus.self, selected: filters.status, t: t),
                     attributes: options(HouseholdAttribute.self, selected: filters.attribute, t: t),
                     causes: options(PovertyCause.self, selected: filters.cause, t: t),
-                    exportQuery: filters.queryString, error: error)
+                    exportQuery: filters.queryString, error: error, canCreate: data.mayWriteRegistry)
     }
 
     @Sendable static func index(req: Request) async throws -> Response {

@@ -10,6 +10,8 @@ func routes(_ app: Application) throws {
     app.get(SiteURL.unit(nil).pathComponents, use: UnitController.show)
     app.get(SiteURL.households.pathComponents, use: HouseholdListController.index)
     app.get(SiteURL.householdsExport(nil, nil).pathComponents, use: HouseholdListController.export)
+    app.get(SiteURL.householdNew.pathComponents, use: HouseholdCreateController.show)
+    app.post(SiteURL.householdNew.pathComponents, use: HouseholdCreateController.save)
     app.get(SiteURL.household(nil).pathComponents, use: HouseholdController.show)
     app.get(SiteURL.householdEdit(nil).pathComponents, use: HouseholdEditController.show)
     app.post(SiteURL.householdEdit(nil).pathComponents, use: HouseholdEditController.save)

@@ -8,6 +8,7 @@ enum SiteURL {
     case unit(String?)
     case household(Int?)
     case householdEdit(Int?)
+    case householdNew
     case households
     case householdsExport(String?, String?)
     case imports
@@ -30,6 +31,7 @@ enum SiteURL {
         case .household(let id): ["households", id.map(String.init) ?? ":id"]
         case .householdEdit(let id): ["households", id.map(String.init) ?? ":id", "edit"]
         case .households: ["households"]
+        case .householdNew: ["households", "new"]
         case .householdsExport(let kind, let format): ["households", "export", kind ?? ":kind", format ?? ":format"]
         case .imports: ["imports"]
         case .quality: ["quality"]

@@ -1,0 +1,123 @@
+"""The registry as a township clerk uses it in real Chromium, and the import/export templates
+as an operator uses them from the command line."""
+import csv
+import io
+import os
+import subprocess
+import tempfile
+
+import openpyxl
+from selenium.webdriver.common.by import By
+
+from conftest import PASSWORD, ROOT, shot
+from test_cli import BIN, sqlite_env, tuopin
+from test_shell import login
+
+
+def clerk_member_ids(server_data_env):
+    """Resident IDs of clerk1's township, read the way an operator would: an export as clerk1."""
+    out = os.path.join(tempfile.mkdtemp(), "m.csv")
+    tuopin(["export", "members", "--as", "clerk1", out], server_data_env)
+    with open(out, encoding="utf-8-sig") as f:
+        return list(csv.reader(f))[1:]
+
+
+def test_clerk_lists_searches_by_id_opens_edits_and_meets_a_conflict(server, browser):
+    rows = clerk_member_ids(server.env)
+    number, resident_id = rows[-1][0], rows[-1][10]
+    login(browser, server, "clerk1")
+    browser.get(server + "/lang/zh-Hans?to=/households")
+    listed = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "#household-list tbody a")]
+    assert listed and all(n.startswith("540102001") for n in listed)
+
+    browser.find_element(By.ID, "search-id").send_keys(resident_id)
+    browser.find_element(By.ID, "filter-submit").click()
+    found = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "#household-list tbody a")]
+    assert found == [number]
+    browser.find_element(By.LINK_TEXT, number).click()
+    assert number in browser.find_element(By.ID, "household-number").text
+    shot(browser, "household")
+
+    # Two tabs open the same edit form.
+    browser.find_element(By.ID, "edit-household").click()
+    edit_url = browser.current_url
+    first = browser.current_window_handle
+    browser.switch_to.new_window("tab")
+    browser.get(edit_url)
+    second = browser.current_window_handle
+
+    browser.switch_to.window(first)
+    address = browser.find_element(By.ID, "address")
+    address.clear(); address.send_keys("七组18号")
+    browser.find_element(By.ID, "save-household").click()
+    assert browser.find_element(By.ID, "address").text == "七组18号"
+
+    browser.switch_to.window(second)
+    address = browser.find_element(By.ID, "address")
+    address.clear(); address.send_keys("八组1号")
+    browser.find_element(By.ID, "save-household").click()
+    assert browser.find_element(By.ID, "conflict-title").text
+    table = browser.find_element(By.ID, "conflict").text
+    assert "八组1号" in table and "七组18号" in table
+    shot(browser, "conflict")
+    browser.get(edit_url.replace("/edit", ""))
+    assert browser.find_element(By.ID, "address").text == "七组18号"
+
+    # A bad value gets a message at the field, and nothing is saved.
+    browser.get(edit_url)
+    phone = browser.find_element(By.ID, "phone")
+    phone.clear(); phone.send_keys("abc")
+    browser.find_element(By.ID, "save-household").click()
+    assert browser.find_element(By.ID, "phone-error").text
+
+
+def test_registry_pages_exist_in_tibetan_and_english(server, browser):
+    login(browser, server, "clerk1")
+    browser.get(server + "/households")
+    household = browser.find_element(By.CSS_SELECTOR, "#household-list tbody a").get_attribute("href")
+    for lang, word in (("bo", "ཁྱིམ"), ("en", "Household")):
+        browser.get(f"{server}/lang/{lang}?to=/households")
+        for path in ("/households", household.replace(server, ""), household.replace(server, "") + "/edit", "/quality", "/imports"):
+            browser.get(server + path)
+            assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == lang
+            text = browser.find_element(By.TAG_NAME, "main").text
+            assert "f_" not in text and "v_" not in text and "quality_" not in text, (path, lang)
+        assert word in browser.page_source
+    shot(browser, "imports-en")
+
+
+def test_xlsx_export_holds_exactly_the_csv_rows(tmp_path):
+    env = sqlite_env(tmp_path)
+    tuopin(["demo", "--households", "300", "--counties", "540102,540103", "--password", PASSWORD], env)
+    for kind in ("members", "incomes"):
+        tuopin(["export", kind, "--unit", "540102", str(tmp_path / f"{kind}.csv")], env)
+        tuopin(["export", kind, "--unit", "540102", str(tmp_path / f"{kind}.xlsx")], env)
+        with open(tmp_path / f"{kind}.csv", encoding="utf-8-sig", newline="") as f:
+            from_csv = list(csv.reader(f))
+        sheet = openpyxl.load_workbook(tmp_path / f"{kind}.xlsx", read_only=True).active
+        from_xlsx = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        width = len(from_csv[0])
+        from_xlsx = [row + [""] * (width - len(row)) for row in from_xlsx]
+        assert len(from_csv) > 1
+        assert from_xlsx == from_csv, kind
+
+
+def test_a_100000_person_export_imports_into_an_empty_registry_and_exports_identically(tmp_path):
+    source, target = tmp_path / "source", tmp_path / "target"
+    source.mkdir(); target.mkdir()
+    tuopin(["demo", "--households", "23300", "--seed", "9", "--password", PASSWORD], sqlite_env(source))
+    members, incomes = tmp_path / "members.csv", tmp_path / "incomes.csv"
+    tuopin(["export", "members", str(members)], sqlite_env(source))
+    tuopin(["export", "incomes", str(incomes)], sqlite_env(source))
+    people = sum(1 for _ in open(members, encoding="utf-8-sig")) - 1
+    assert people >= 100_000, people
+    # An empty registry: the tree and logins, no households.
+    tuopin(["demo", "--households", "0", "--seed", "9", "--password", PASSWORD], sqlite_env(target))
+    assert "imported" in tuopin(["import", "members", str(members)], sqlite_env(target)).stdout
+    assert "imported" in tuopin(["import", "incomes", str(incomes)], sqlite_env(target)).stdout
+    again_m, again_i = tmp_path / "members2.csv", tmp_path / "incomes2.csv"
+    tuopin(["export", "members", str(again_m)], sqlite_env(target))
+    tuopin(["export", "incomes", str(again_i)], sqlite_env(target))
+    for a, b in ((members, again_m), (incomes, again_i)):
+        assert sorted(open(a, "rb").read().splitlines()) == sorted(open(b, "rb").read().splitlines())
+    assert "audit chain intact" in tuopin(["audit", "verify"], sqlite_env(target)).stdout
