@@ -31,7 +31,7 @@ public func configure(_ app: Application, settings: TuopinSettings,
             throw TuopinSettings.SettingError(name: "DATABASE_URL", problem: "expected postgres://user:password@host:port/database")
         }
         if let searchPath { config.searchPath = [searchPath] }
-        app.databases.use(.postgres(configuration: config, maxConnectionsPerEventLoop: 4, sqlLogLevel: .debug), as: .psql)
+        app.databases.use(.postgres(configuration: config, maxConnectionsPerEventLoop: settings.databasePoolSize, sqlLogLevel: .debug), as: .psql)
     }
 
     app.tuopin = AppContext(settings: settings, protector: DataProtector(masterKey: key),

@@ -24,14 +24,44 @@ let testCounties: Set<String> = ["540102", "540103", "540202"]
 
 /// Builds a fresh app on a fresh database, migrated, optionally with a small demo region,
 /// runs `body`, and removes everything afterwards.
+/// At most this many test apps at once (PostgreSQL has 100 connection slots); a nested app (a
+/// test that compares two databases) runs inside its parent's slot.
+actor TestSlots {
+    static let shared = TestSlots(limit: 8)
+    @TaskLocal static var held = false
+    private var free: Int
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+    init(limit: Int) { free = limit }
+    func acquire() async {
+        if free > 0 { free -= 1 } else { await withCheckedContinuation { waiters.append($0) } }
+    }
+    func release() {
+        if waiters.isEmpty { free += 1 } else { waiters.removeFirst().resume() }
+    }
+}
+
 @discardableResult
 func withTestApp<T>(households: Int? = 216, clock: TestClock = TestClock(),
                     _ body: (Application) async throws -> T) async throws -> T {
+    if TestSlots.held { return try await runTestApp(households: households, clock: clock, body) }
+    await TestSlots.shared.acquire()
+    do {
+        let result = try await TestSlots.$held.withValue(true) { try await runTestApp(households: households, clock: clock, body) }
+        await TestSlots.shared.release()
+        return result
+    } catch {
+        await TestSlots.shared.release()
+        throw error
+    }
+}
+
+private func runTestApp<T>(households: Int?, clock: TestClock, _ body: (Application) async throws -> T) async throws -> T {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tuopin-test-\(UUID().uuidString)")
     let schema = "t_" + UUID().uuidString.prefix(12).lowercased().replacingOccurrences(of: "-", with: "")
     let database: TuopinSettings.Database = TestDatabase.postgresURL.map { .postgres(url: $0, searchPath: schema) }
         ?? .sqlite(path: dir.appendingPathComponent("tuopin.sqlite").path)
-    let settings = TuopinSettings(dataDirectory: dir, database: database, dataKey: Data(repeating: 7, count: 32), bcryptCost: 4)
+    let settings = TuopinSettings(dataDirectory: dir, database: database, dataKey: Data(repeating: 7, count: 32), bcryptCost: 4,
+                                  databasePoolSize: 2)
     let app = try await Application.make(.testing)
     app.logger.logLevel = .warning
     app.directory = DirectoryConfiguration(workingDirectory: packageRoot())
@@ -48,6 +78,8 @@ func withTestApp<T>(households: Int? = 216, clock: TestClock = TestClock(),
         try await teardown(app, schema: schema, dir: dir)
         return result
     } catch {
+        // PostgreSQL errors hide their details unless asked.
+        Issue.record("withTestApp: \(String(reflecting: error))")
         try? await teardown(app, schema: schema, dir: dir)
         throw error
     }

@@ -17,15 +17,18 @@ public struct TuopinSettings: Sendable {
     public var demoHouseholds: Int
     /// Bearer token that lets a scraper read `/metrics` from another host (loopback needs none).
     public var metricsToken: String?
+    /// PostgreSQL connections per event loop (one event loop per core).
+    public var databasePoolSize: Int
 
     public init(dataDirectory: URL, database: Database, dataKey: Data? = nil, bcryptCost: Int = 12,
-                demoHouseholds: Int = 3_000, metricsToken: String? = nil) {
+                demoHouseholds: Int = 3_000, metricsToken: String? = nil, databasePoolSize: Int = 4) {
         self.dataDirectory = dataDirectory
         self.database = database
         self.dataKey = dataKey
         self.bcryptCost = bcryptCost
         self.demoHouseholds = demoHouseholds
         self.metricsToken = metricsToken
+        self.databasePoolSize = databasePoolSize
     }
 
     public struct SettingError: Error, CustomStringConvertible {
@@ -36,7 +39,7 @@ public struct TuopinSettings: Sendable {
     /// The names this reads, for the README and for error messages.
     public static let environmentNames = [
         "TUOPIN_DATA_DIR", "DATABASE_URL", "TUOPIN_DATA_KEY", "TUOPIN_BCRYPT_COST",
-        "TUOPIN_DEMO_HOUSEHOLDS", "TUOPIN_METRICS_TOKEN",
+        "TUOPIN_DEMO_HOUSEHOLDS", "TUOPIN_METRICS_TOKEN", "TUOPIN_DB_POOL",
     ]
 
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws(SettingError) -> TuopinSettings {
@@ -74,6 +77,7 @@ public struct TuopinSettings: Sendable {
             dataDirectory: dir, database: database, dataKey: key,
             bcryptCost: try integer("TUOPIN_BCRYPT_COST", default: 12, range: 10...16),
             demoHouseholds: try integer("TUOPIN_DEMO_HOUSEHOLDS", default: 3_000, range: 0...2_000_000),
-            metricsToken: nonEmpty("TUOPIN_METRICS_TOKEN"))
+            metricsToken: nonEmpty("TUOPIN_METRICS_TOKEN"),
+            databasePoolSize: try integer("TUOPIN_DB_POOL", default: 4, range: 1...64))
     }
 }
