@@ -7,12 +7,6 @@ import VaporTesting
 @testable import TuopinServer
 
 @Suite struct QualityAndUploadTests {
-    func session(_ app: Application, _ user: String) async throws -> (HTTPHeaders, String) {
-        let cookie = try await app.webLogin(user)
-        var headers = HTTPHeaders(); headers.cookie(cookie)
-        return (headers, CSRFMiddleware.token(forSession: cookie))
-    }
-
     @Test func checkStoresFindingsAndThePageShowsThemInScope() async throws {
         try await withTestApp { app in
             // setup: break one household of clerk1's township (two heads) and one of clerk2's
@@ -28,7 +22,7 @@ import VaporTesting
             // assert
             #expect(summary.households == 216)
             #expect((summary.findings[.head] ?? 0) >= 2)
-            let (headers, _) = try await session(app, "clerk1")
+            let (headers, _) = try await app.session("clerk1")
             try await app.testing().test(.GET, "/quality", headers: headers) { res in
                 #expect(res.status == .ok)
                 let html = res.body.string
@@ -61,7 +55,7 @@ import VaporTesting
 
     @Test func webUploadValidatesTheWholeFileAndImportsWhenValid() async throws {
         try await withTestApp(households: 30) { app in
-            let (headers, csrf) = try await session(app, "clerk2")
+            let (headers, csrf) = try await app.session("clerk2")
             let row = ImportExportTests().newHousehold()
             var bad = row; bad[2] = "富裕户"
             func upload(_ rows: [[String]], dryRun: Bool = false, check: @escaping (TestingHTTPResponse) async throws -> Void) async throws {
@@ -83,14 +77,14 @@ import VaporTesting
             }
             #expect(try await Household.query(on: app.db).filter(\.$number == row[0]).count() == 1)
             // A clerk of another township is refused the same village (E-SCOPE), and readers may not upload.
-            let (clerk1, csrf1) = try await session(app, "clerk1")
+            let (clerk1, csrf1) = try await app.session("clerk1")
             var other = row; other[0] = "5401030012019902"; other[10] = ImportExportTests().idWithCheck("54010319800101555")
             try await app.testing().test(.POST, "/imports", headers: clerk1, beforeRequest: { req in
                 try req.content.encode(UploadForm(_csrf: csrf1, kind: "members",
                                                   file: File(data: ByteBuffer(data: FileReading.csvData([MembersTemplate.header, other])), filename: "a.csv"),
                                                   dry_run: nil), as: .formData)
             }) { res in #expect(res.body.string.contains("E-SCOPE")) }
-            let (reader, _) = try await session(app, "supervisor1")
+            let (reader, _) = try await app.session("supervisor1")
             try await app.testing().test(.GET, "/imports", headers: reader) { res in #expect(res.status == .forbidden) }
         }
     }

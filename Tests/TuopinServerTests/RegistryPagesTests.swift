@@ -6,15 +6,9 @@ import VaporTesting
 @testable import TuopinServer
 
 @Suite struct RegistryPagesTests {
-    func session(_ app: Application, _ user: String) async throws -> (HTTPHeaders, String) {
-        let cookie = try await app.webLogin(user)
-        var headers = HTTPHeaders(); headers.cookie(cookie)
-        return (headers, CSRFMiddleware.token(forSession: cookie))
-    }
-
     @Test func listFiltersSearchesByExactIDAndStaysInScope() async throws {
         try await withTestApp { app in
-            let (headers, _) = try await session(app, "clerk1")
+            let (headers, _) = try await app.session("clerk1")
             let own = try await Household.query(on: app.db).filter(\.$townshipCode == "540102001").sort(\.$number).all()
             try await app.testing().test(.GET, "/households", headers: headers) { res in
                 #expect(res.status == .ok)
@@ -51,7 +45,7 @@ import VaporTesting
 
     @Test func editSavesAuditsAndAStaleSaveIsAConflictThatOverwritesNothing() async throws {
         try await withTestApp { app in
-            let (headers, csrf) = try await session(app, "clerk1")
+            let (headers, csrf) = try await app.session("clerk1")
             let h = try #require(try await Household.query(on: app.db).filter(\.$townshipCode == "540102001").first())
             let id = h.id!
             try await app.testing().test(.GET, "/households/\(id)/edit", headers: headers) { res in
@@ -108,9 +102,9 @@ import VaporTesting
     @Test func readersCannotEditAndOutsidersCannotSee() async throws {
         try await withTestApp { app in
             let id = try await app.householdID(inTownship: "540102001")
-            let (village, _) = try await session(app, "village1")
+            let (village, _) = try await app.session("village1")
             try await app.testing().test(.GET, "/households/\(id)/edit", headers: village) { res in #expect(res.status == .forbidden) }
-            let (other, csrf) = try await session(app, "clerk2")
+            let (other, csrf) = try await app.session("clerk2")
             try await app.testing().test(.GET, "/households/\(id)/edit", headers: other) { res in #expect(res.status == .notFound) }
             try await app.testing().test(.POST, "/households/\(id)/edit", headers: other, beforeRequest: { req in
                 try req.content.encode(["_csrf": csrf, "version": "1", "attribute": "general", "main_cause": "illness"], as: .urlEncodedForm)
@@ -120,7 +114,7 @@ import VaporTesting
 
     @Test func exportOfTheFilteredListIsScopedAndInTheTemplate() async throws {
         try await withTestApp { app in
-            let (headers, _) = try await session(app, "clerk1")
+            let (headers, _) = try await app.session("clerk1")
             try await app.testing().test(.GET, "/households/export/members/csv?status=notExited", headers: headers) { res in
                 #expect(res.status == .ok)
                 let rows = CSV.parse(res.body.string)

@@ -128,6 +128,13 @@ extension Application {
         return cookie
     }
 
+    /// A web session: headers carrying the cookie, and the CSRF token its forms need.
+    func session(_ username: String) async throws -> (HTTPHeaders, String) {
+        let cookie = try await webLogin(username)
+        var headers = HTTPHeaders(); headers.cookie(cookie)
+        return (headers, CSRFMiddleware.token(forSession: cookie))
+    }
+
     func householdID(inTownship township: String) async throws -> Int {
         try await Household.query(on: db).filter(\.$townshipCode == township).sort(\.$id).first()!.requireID()
     }

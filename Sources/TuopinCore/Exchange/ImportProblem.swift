@@ -1,3 +1,5 @@
+import Foundation
+
 /// The error codes of a registry import, with the spreadsheet row (the header is row 1) and the column.
 public enum ImportErrorCode: String, Sendable, CaseIterable, Codable {
     case required = "E-REQUIRED"
@@ -28,4 +30,20 @@ public struct ImportProblem: Sendable, Equatable, Codable {
 
     public static let reportHeader = ["行号", "列", "错误代码", "说明"]
     public var reportCells: [String] { [String(row), column, code.rawValue, message] }
+}
+
+/// What both templates do to their rows before reading values.
+enum TemplateRows {
+    /// A problem when the first row is not exactly `header`.
+    static func headerProblem(_ rows: [[String]], header: [String]) -> ImportProblem? {
+        guard let first = rows.first, first.map({ $0.trimmingCharacters(in: .whitespaces) }) == header else {
+            return ImportProblem(row: 1, column: "", code: .header, message: "表头应为：" + header.joined(separator: ","))
+        }
+        return nil
+    }
+
+    /// The row's cells, as many as the header has, trimmed and with export's formula guard removed.
+    static func cells(_ raw: [String], width: Int) -> [String] {
+        (0..<width).map { i in i < raw.count ? CSV.unescapeFormula(raw[i]).trimmingCharacters(in: .whitespaces) : "" }
+    }
 }

@@ -18,14 +18,14 @@ public enum IncomesTemplate {
 
     public static func parse(_ rows: [[String]], today: CivilDate) -> Parsed {
         var out = Parsed()
-        guard let head = rows.first, head.map({ $0.trimmingCharacters(in: .whitespaces) }) == header else {
-            out.problems.append(ImportProblem(row: 1, column: "", code: .header, message: "表头应为：" + header.joined(separator: ",")))
+        if let problem = TemplateRows.headerProblem(rows, header: header) {
+            out.problems.append(problem)
             return out
         }
         var seen: [String: Int] = [:]
         for (index, raw) in rows.dropFirst().enumerated() {
             let rowNumber = index + 2
-            let cells = (0..<header.count).map { i in i < raw.count ? CSV.unescapeFormula(raw[i]).trimmingCharacters(in: .whitespaces) : "" }
+            let cells = TemplateRows.cells(raw, width: header.count)
             var problems: [ImportProblem] = []
             func fail(_ column: Int, _ code: ImportErrorCode, _ message: String) {
                 problems.append(ImportProblem(row: rowNumber, column: header[column], code: code, message: message))

@@ -46,6 +46,13 @@ struct DataAccess: Sendable {
 
     var mayWriteRegistry: Bool { scope.has(.writeRegistry) }
 
+    /// A household the user may change: readable but not writable is "forbidden", invisible is "not found".
+    func writableHousehold(id: Int) async throws -> Household {
+        if let h = try await writableHouseholds().filter(\.$id == id).first() { return h }
+        if try await households().filter(\.$id == id).count() > 0 { throw AppError.forbidden }
+        throw AppError.notFound
+    }
+
     func household(id: Int) async throws -> Household {
         guard let household = try await households().filter(\.$id == id).first() else { throw AppError.notFound }
         return household

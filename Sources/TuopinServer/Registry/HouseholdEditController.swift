@@ -34,18 +34,10 @@ enum HouseholdEditController {
             errors: problems.map { "\(t["f_\($0.field)"])：\(t[$0.messageKey])" }, hasErrors: !problems.isEmpty)
     }
 
-    static func writable(_ req: Request, id: Int) async throws -> Household {
-        guard let h = try await req.data.writableHouseholds().filter(\.$id == id).first() else {
-            if try await req.data.households().filter(\.$id == id).first() != nil { throw AppError.forbidden }
-            throw AppError.notFound
-        }
-        return h
-    }
-
     @Sendable static func show(req: Request) async throws -> Response {
         _ = try req.requireUser()
         let id = try req.intParameter("id")
-        let h = try await writable(req, id: id)
+        let h = try await req.data.writableHousehold(id: id)
         let edit = try HouseholdService.currentEdit(of: h, protector: req.tuopin.protector)
         return try await Page.render(req, "household-edit", form(id: id, number: h.number, version: h.version, values: edit.formFields,
                                                                  others: edit.otherCauses.map(\.rawValue), problems: [], t: req.t))
@@ -59,7 +51,7 @@ enum HouseholdEditController {
     @Sendable static func save(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let id = try req.intParameter("id")
-        let h = try await writable(req, id: id)
+        let h = try await req.data.writableHousehold(id: id)
         var fields: [String: String] = [:]
         for key in ["attribute", "main_cause", "dangerous_grade"] + textFields + flagFields {
             fields[key] = try? req.content.get(String.self, at: key)

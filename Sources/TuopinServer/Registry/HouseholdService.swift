@@ -43,12 +43,7 @@ enum HouseholdService {
         let today = RegistryImport.civilToday(app)
         let scope = user.scope
         return try await app.write { tx in
-            let data = DataAccess(db: tx, scope: scope)
-            guard let h = try await data.writableHouseholds().filter(\.$id == id).first() else {
-                // Readable but not writable is "forbidden"; invisible is "not found".
-                if try await data.households().filter(\.$id == id).first() != nil { throw AppError.forbidden }
-                throw AppError.notFound
-            }
+            let h = try await DataAccess(db: tx, scope: scope).writableHousehold(id: id)
             let before = try currentEdit(of: h, protector: protector)
             guard h.version == version else { throw HouseholdConflict(current: before, currentVersion: h.version) }
             let columns: [(String, any Encodable & Sendable)] = [

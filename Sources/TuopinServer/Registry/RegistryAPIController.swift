@@ -46,11 +46,7 @@ enum RegistryAPIController {
         let (fields, lists, version) = try looseFields(req)
         guard let version else { throw AppError.missingField("version") }
         // Unsent fields keep their current values.
-        let h = try await req.data.writableHouseholds().filter(\.$id == id).first()
-        guard let h else {
-            if try await req.data.households().filter(\.$id == id).first() != nil { throw AppError.forbidden }
-            throw AppError.notFound
-        }
+        let h = try await req.data.writableHousehold(id: id)
         let current = try HouseholdService.currentEdit(of: h, protector: req.tuopin.protector)
         let merged = current.formFields.merging(fields) { _, new in new }
         let others = lists["other_causes"] ?? current.otherCauses.map(\.rawValue)
@@ -71,31 +67,41 @@ enum RegistryAPIController {
         return v
     }
 
-    @Sendable static func setIncome(req: Request) async throws -> HouseholdController.Detail {
+    /// The shape every sub-resource change shares: who, which household, which version; then the household as it is now.
+    static func changeAndShow(_ req: Request, _ change: (CurrentUser, _ household: Int, _ version: Int) async throws -> Void) async throws -> HouseholdController.Detail {
         let user = try req.requireUser()
         let id = try req.intParameter("id")
-        guard let year = req.parameters.get("year").flatMap(Int.init) else { throw AppError.notFound }
-        let input = try req.decodeJSON(RegistryService.IncomeInput.self)
-        try await RegistryService.setIncome(app: req.application, user: user, householdID: id, version: try version(req), year: year, input: input)
+        try await change(user, id, try version(req))
         return try await HouseholdController.detail(req.data, id: id, t: req.t)
+    }
+
+    static func yearParameter(_ req: Request) throws -> Int {
+        guard let year = req.parameters.get("year").flatMap(Int.init) else { throw AppError.notFound }
+        return year
+    }
+
+    @Sendable static func setIncome(req: Request) async throws -> HouseholdController.Detail {
+        let input = try req.decodeJSON(RegistryService.IncomeInput.self)
+        let year = try yearParameter(req)
+        return try await changeAndShow(req) { user, id, version in
+            try await RegistryService.setIncome(app: req.application, user: user, householdID: id, version: version, year: year, input: input)
+        }
     }
 
     @Sendable static func setGuarantee(req: Request) async throws -> HouseholdController.Detail {
-        let user = try req.requireUser()
-        let id = try req.intParameter("id")
         guard let kind = req.parameters.get("kind").flatMap(GuaranteeKind.init(rawValue:)) else { throw AppError.notFound }
         let input = try req.decodeJSON(RegistryService.GuaranteeInput.self)
-        try await RegistryService.setGuarantee(app: req.application, user: user, householdID: id, version: try version(req), kind: kind, input: input)
-        return try await HouseholdController.detail(req.data, id: id, t: req.t)
+        return try await changeAndShow(req) { user, id, version in
+            try await RegistryService.setGuarantee(app: req.application, user: user, householdID: id, version: version, kind: kind, input: input)
+        }
     }
 
     @Sendable static func setPlan(req: Request) async throws -> HouseholdController.Detail {
-        let user = try req.requireUser()
-        let id = try req.intParameter("id")
-        guard let year = req.parameters.get("year").flatMap(Int.init) else { throw AppError.notFound }
         let input = try req.decodeJSON(RegistryService.PlanInput.self)
-        try await RegistryService.setPlan(app: req.application, user: user, householdID: id, version: try version(req), year: year, input: input)
-        return try await HouseholdController.detail(req.data, id: id, t: req.t)
+        let year = try yearParameter(req)
+        return try await changeAndShow(req) { user, id, version in
+            try await RegistryService.setPlan(app: req.application, user: user, householdID: id, version: version, year: year, input: input)
+        }
     }
 
     @Sendable static func updateMember(req: Request) async throws -> HouseholdController.Detail {

@@ -30,11 +30,7 @@ enum RegistryService {
         let today = RegistryImport.civilToday(app)
         let protector = app.tuopin.protector
         try await app.write { tx in
-            let data = DataAccess(db: tx, scope: scope)
-            guard let h = try await data.writableHouseholds().filter(\.$id == householdID).first() else {
-                if try await data.households().filter(\.$id == householdID).first() != nil { throw AppError.forbidden }
-                throw AppError.notFound
-            }
+            let h = try await DataAccess(db: tx, scope: scope).writableHousehold(id: householdID)
             let bumped = try await tx.sqlDatabase.update(Household.schema).set("version", to: SQLBind(version + 1))
                 .where("id", .equal, SQLBind(householdID)).where("version", .equal, SQLBind(version)).returning("id").all()
             guard !bumped.isEmpty else { throw AppError.conflict }
