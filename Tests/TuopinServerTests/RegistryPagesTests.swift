@@ -178,3 +178,38 @@ import VaporTesting
         }
     }
 }
+
+@Suite struct HouseholdPageFormsTests {
+    @Test func incomeAndGuaranteeFormsSaveAndRefuseBadInput() async throws {
+        try await withTestApp { app in
+            let (headers, csrf) = try await app.session("clerk1")
+            let id = try await app.householdID(inTownship: "540102001")
+            try await app.testing().test(.GET, "/households/\(id)", headers: headers) { res in
+                #expect(res.body.string.contains(#"id="income-form""#))
+            }
+            try await app.testing().test(.POST, "/households/\(id)/incomes", headers: headers, beforeRequest: { req in
+                try req.content.encode(["_csrf": csrf, "version": "1", "year": "2021", "wage": "abc", "business": "0",
+                                        "property": "0", "transfer": "0", "costs": "0"], as: .urlEncodedForm)
+            }) { res in
+                #expect(res.status == .unprocessableEntity)
+                #expect(res.body.string.contains(#"id="form-error""#) && res.body.string.contains("wage"))
+            }
+            try await app.testing().test(.POST, "/households/\(id)/incomes", headers: headers, beforeRequest: { req in
+                try req.content.encode(["_csrf": csrf, "version": "1", "year": "2021", "wage": "6000", "business": "500.5",
+                                        "property": "0", "transfer": "100", "costs": "0"], as: .urlEncodedForm)
+            }) { res in #expect(res.status == .seeOther) }
+            let income = try #require(try await IncomeRecord.query(on: app.db).filter(\.$householdID == id).filter(\.$year == 2021).first())
+            #expect(income.business == 50_050)
+            try await app.testing().test(.POST, "/households/\(id)/guarantees/water", headers: headers, beforeRequest: { req in
+                try req.content.encode(["_csrf": csrf, "version": "2", "note": "水源较远"], as: .urlEncodedForm)
+            }) { res in #expect(res.status == .seeOther) }
+            let water = try #require(try await Guarantee.query(on: app.db).filter(\.$householdID == id).filter(\.$kind == "water").first())
+            #expect(!water.met && water.note == "水源较远")
+            // A stale form (version 1 again) is refused without a change.
+            try await app.testing().test(.POST, "/households/\(id)/guarantees/water", headers: headers, beforeRequest: { req in
+                try req.content.encode(["_csrf": csrf, "version": "1", "met": "1"], as: .urlEncodedForm)
+            }) { res in #expect(res.status == .unprocessableEntity) }
+            #expect(try await Guarantee.query(on: app.db).filter(\.$householdID == id).filter(\.$kind == "water").first()!.met == false)
+        }
+    }
+}

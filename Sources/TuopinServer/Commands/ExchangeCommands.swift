@@ -30,7 +30,8 @@ struct ImportCommand: AsyncCommand {
         try await app.autoMigrate()
         let actor = try await ExchangeCommands.actor(app, username: signature.asUser)
         let url = URL(fileURLWithPath: signature.file)
-        let rows = try FileReading.rows(from: try Data(contentsOf: url), filename: url.lastPathComponent)
+        let rows = try FileReading.rows(from: try Data(contentsOf: url), filename: url.lastPathComponent,
+                                       maxBytes: app.tuopin.settings.maxUploadBytes)
         let bar = ProgressBar(enabled: isatty(STDERR_FILENO) == 1)
         let report = switch kind {
         case .members: try await RegistryImport.members(app: app, rows: rows, actor: actor, dryRun: signature.dryRun,

@@ -19,9 +19,12 @@ public struct TuopinSettings: Sendable {
     public var metricsToken: String?
     /// PostgreSQL connections per event loop (one event loop per core).
     public var databasePoolSize: Int
+    /// Largest file the import accepts, from the web or the command line.
+    public var maxUploadBytes: Int
 
     public init(dataDirectory: URL, database: Database, dataKey: Data? = nil, bcryptCost: Int = 12,
-                demoHouseholds: Int = 3_000, metricsToken: String? = nil, databasePoolSize: Int = 4) {
+                demoHouseholds: Int = 3_000, metricsToken: String? = nil, databasePoolSize: Int = 4,
+                maxUploadBytes: Int = 64 << 20) {
         self.dataDirectory = dataDirectory
         self.database = database
         self.dataKey = dataKey
@@ -29,6 +32,7 @@ public struct TuopinSettings: Sendable {
         self.demoHouseholds = demoHouseholds
         self.metricsToken = metricsToken
         self.databasePoolSize = databasePoolSize
+        self.maxUploadBytes = maxUploadBytes
     }
 
     public struct SettingError: Error, CustomStringConvertible {
@@ -39,7 +43,7 @@ public struct TuopinSettings: Sendable {
     /// The names this reads, for the README and for error messages.
     public static let environmentNames = [
         "TUOPIN_DATA_DIR", "DATABASE_URL", "TUOPIN_DATA_KEY", "TUOPIN_BCRYPT_COST",
-        "TUOPIN_DEMO_HOUSEHOLDS", "TUOPIN_METRICS_TOKEN", "TUOPIN_DB_POOL",
+        "TUOPIN_DEMO_HOUSEHOLDS", "TUOPIN_METRICS_TOKEN", "TUOPIN_DB_POOL", "TUOPIN_MAX_UPLOAD_MB",
     ]
 
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws(SettingError) -> TuopinSettings {
@@ -78,6 +82,7 @@ public struct TuopinSettings: Sendable {
             bcryptCost: try integer("TUOPIN_BCRYPT_COST", default: 12, range: 10...16),
             demoHouseholds: try integer("TUOPIN_DEMO_HOUSEHOLDS", default: 3_000, range: 0...2_000_000),
             metricsToken: nonEmpty("TUOPIN_METRICS_TOKEN"),
-            databasePoolSize: try integer("TUOPIN_DB_POOL", default: 4, range: 1...64))
+            databasePoolSize: try integer("TUOPIN_DB_POOL", default: 4, range: 1...64),
+            maxUploadBytes: try integer("TUOPIN_MAX_UPLOAD_MB", default: 64, range: 1...1_024) << 20)
     }
 }

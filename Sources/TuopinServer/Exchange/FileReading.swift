@@ -5,7 +5,6 @@ import TuopinCore
 /// or XLSX. Anything else is refused with a clear message before any row is read.
 enum FileReading {
     static let gb18030 = String.Encoding(rawValue: 0x8000_0632)
-    static let maxBytes = 64 << 20
 
     enum Problem: Error, CustomStringConvertible {
         case tooLarge(Int), notText, unsupported(String)
@@ -18,7 +17,7 @@ enum FileReading {
         }
     }
 
-    static func rows(from data: Data, filename: String) throws -> [[String]] {
+    static func rows(from data: Data, filename: String, maxBytes: Int = 64 << 20) throws -> [[String]] {
         guard data.count <= maxBytes else { throw Problem.tooLarge(maxBytes) }
         let lower = filename.lowercased()
         if lower.hasSuffix(".xlsx") || data.starts(with: [0x50, 0x4B, 0x03, 0x04]) {

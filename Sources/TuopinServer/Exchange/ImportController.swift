@@ -34,7 +34,8 @@ enum ImportController {
         let t = req.t
         let rows: [[String]]
         do {
-            rows = try FileReading.rows(from: Data(buffer: file.data), filename: file.filename)
+            rows = try FileReading.rows(from: Data(buffer: file.data), filename: file.filename,
+                                       maxBytes: req.tuopin.settings.maxUploadBytes)
         } catch {
             return try await Page.render(req, "imports", view(summary: "\(error)"), status: .unprocessableEntity)
         }

@@ -102,6 +102,11 @@ enum HouseholdController {
     struct Finding: Encodable { let code: String; let text: String }
 
     @Sendable static func show(req: Request) async throws -> Response {
+        try await page(req, formError: nil)
+    }
+
+    /// The household page; `formError` is the message of a form on it that was refused.
+    static func page(_ req: Request, formError: String?) async throws -> Response {
         _ = try req.requireUser()
         let id = try req.intParameter("id")
         let detail = try await detail(req.data, id: id, t: req.t)
@@ -117,12 +122,15 @@ enum HouseholdController {
         struct View: Encodable {
             let h: Detail; let villageHref: String; let editHref: String?; let history: [HistoryRow]
             let findings: [Finding]; let hasFindings: Bool; let chart: IncomeChart.View
+            let writable: Bool; let formError: String?; let years: [Int]; let base: String
         }
         let chart = IncomeChart.view(detail.incomes.map { ($0.year, $0.per_capita) }, line: PovertyLineDefaults.line(for:))
         return try await Page.render(req, "household", View(
             h: detail, villageHref: SiteURL.unit(detail.village).path,
             editHref: writable ? SiteURL.householdEdit(id).path : nil, history: history,
-            findings: findings, hasFindings: !findings.isEmpty, chart: chart))
+            findings: findings, hasFindings: !findings.isEmpty, chart: chart, writable: writable, formError: formError,
+            years: Array((2014...RegistryImport.civilToday(req.application).year).reversed()), base: SiteURL.household(id).path),
+            status: formError == nil ? .ok : .unprocessableEntity)
     }
 
     @Sendable static func apiShow(req: Request) async throws -> Detail {
@@ -144,5 +152,45 @@ enum HouseholdController {
         }
         return try await list(req.data, limit: limit, after: after, filters: HouseholdListController.Filters(req),
                               protector: req.tuopin.protector, today: RegistryImport.civilToday(req.application))
+    }
+}
+
+/// The household page's own small forms: a year's income and a guarantee.
+enum HouseholdFormsController {
+    struct IncomeForm: Content { let version: Int?; let year: Int?; let wage, business, property, transfer, costs: String? }
+    struct GuaranteeForm: Content { let version: Int?; let met: String?; let note: String? }
+
+    static func run(_ req: Request, _ change: () async throws -> Void) async throws -> Response {
+        do {
+            try await change()
+            return req.redirect(to: SiteURL.household(try req.intParameter("id")).path, redirectType: .normal)
+        } catch let error as AppError where error != .notFound && error != .forbidden {
+            return try await HouseholdController.page(req, formError: error.message(req.t))
+        }
+    }
+
+    @Sendable static func income(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let id = try req.intParameter("id")
+        let f = try req.content.decode(IncomeForm.self)
+        return try await run(req) {
+            guard let version = f.version else { throw AppError.missingField("version") }
+            guard let year = f.year else { throw AppError.missingField("year") }
+            let input = RegistryService.IncomeInput(wage: f.wage ?? "", business: f.business ?? "", property: f.property ?? "",
+                                                    transfer: f.transfer ?? "", costs: f.costs ?? "")
+            try await RegistryService.setIncome(app: req.application, user: user, householdID: id, version: version, year: year, input: input)
+        }
+    }
+
+    @Sendable static func guarantee(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let id = try req.intParameter("id")
+        guard let kind = req.parameters.get("kind").flatMap(GuaranteeKind.init(rawValue:)) else { throw AppError.notFound }
+        let f = try req.content.decode(GuaranteeForm.self)
+        return try await run(req) {
+            guard let version = f.version else { throw AppError.missingField("version") }
+            try await RegistryService.setGuarantee(app: req.application, user: user, householdID: id, version: version, kind: kind,
+                                                   input: .init(met: f.met != nil, note: f.note))
+        }
     }
 }

@@ -18,7 +18,7 @@ struct CSRFMiddleware: AsyncMiddleware {
         if unsafe, request.headers.bearerAuthorization == nil, !Self.exempt.contains(request.url.path),
            let session = request.cookies[SessionAuthenticator.cookieName]?.string, !session.isEmpty {
             // The token may be in the body: collect it here (uploads may be larger than forms).
-            let limit = request.url.path == SiteURL.imports.path ? FileReading.maxBytes + (1 << 20) : Request.maxJSONBody
+            let limit = request.url.path == SiteURL.imports.path ? request.tuopin.settings.maxUploadBytes + (1 << 20) : Request.maxJSONBody
             if request.body.data == nil, request.headers.first(name: "X-CSRF-Token") == nil {
                 _ = try await request.body.collect(max: limit).get()
             }

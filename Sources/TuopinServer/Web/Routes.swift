@@ -15,9 +15,11 @@ func routes(_ app: Application) throws {
     app.get(SiteURL.household(nil).pathComponents, use: HouseholdController.show)
     app.get(SiteURL.householdEdit(nil).pathComponents, use: HouseholdEditController.show)
     app.post(SiteURL.householdEdit(nil).pathComponents, use: HouseholdEditController.save)
+    app.post(SiteURL.householdPart(nil, "incomes").pathComponents, use: HouseholdFormsController.income)
+    app.post(SiteURL.householdPart(nil, "guarantees", ":kind").pathComponents, use: HouseholdFormsController.guarantee)
     app.get(SiteURL.quality.pathComponents, use: QualityController.show)
     app.get(SiteURL.imports.pathComponents, use: ImportController.show)
-    app.on(.POST, SiteURL.imports.pathComponents, body: .collect(maxSize: ByteCount(value: FileReading.maxBytes + (1 << 20))),
+    app.on(.POST, SiteURL.imports.pathComponents, body: .collect(maxSize: ByteCount(value: app.tuopin.settings.maxUploadBytes + (1 << 20))),
            use: ImportController.upload)
     app.post(SiteURL.qualityCheck.pathComponents, use: QualityController.recheck)
     app.get(SiteURL.healthz.pathComponents, use: SystemController.healthz)

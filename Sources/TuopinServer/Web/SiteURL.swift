@@ -9,6 +9,7 @@ enum SiteURL {
     case household(Int?)
     case householdEdit(Int?)
     case householdNew
+    case householdPart(Int?, String, String? = nil)
     case households
     case householdsExport(String?, String?)
     case imports
@@ -32,6 +33,7 @@ enum SiteURL {
         case .householdEdit(let id): ["households", id.map(String.init) ?? ":id", "edit"]
         case .households: ["households"]
         case .householdNew: ["households", "new"]
+        case .householdPart(let id, let part, let key): ["households", id.map(String.init) ?? ":id", part] + (key.map { [$0] } ?? [])
         case .householdsExport(let kind, let format): ["households", "export", kind ?? ":kind", format ?? ":format"]
         case .imports: ["imports"]
         case .quality: ["quality"]
