@@ -117,3 +117,43 @@ import VaporTesting
         }
     }
 }
+
+@Suite struct MemberAPITests {
+    @Test func aPersonJoinsAndLeavesAHousehold() async throws {
+        try await withTestApp { app in
+            let token = try await app.token("clerk1")
+            let h = try #require(try await Household.query(on: app.db).filter(\.$townshipCode == "540102001").first())
+            let id = h.id!, before = h.memberCount
+            let headers: HTTPHeaders = ["Authorization": "Bearer \(token)", "Content-Type": "application/json"]
+            let body: [String: Any] = ["version": 1, "name": "小卓玛", "resident_id": ImportExportTests().idWithCheck("54010220200606002"),
+                                       "relation": "granddaughter", "ethnicity": "tibetan", "education": "preschool",
+                                       "schooling": "preschool", "health": "healthy", "labour": "none", "migrant_months": 0]
+            try await app.testing().test(.POST, "/api/v1/households/\(id)/members", headers: headers,
+                                         body: ByteBuffer(data: try JSONSerialization.data(withJSONObject: body))) { res in
+                #expect(res.status == .created)
+                let d = try res.content.decode(HouseholdController.Detail.self)
+                #expect(d.members.count == before + 1 && d.version == 2)
+            }
+            // The same person again is refused (they are registered already).
+            var again = body; again["version"] = 2
+            try await app.testing().test(.POST, "/api/v1/households/\(id)/members", headers: headers,
+                                         body: ByteBuffer(data: try JSONSerialization.data(withJSONObject: again))) { res in
+                #expect(res.status == .badRequest && res.body.string.contains("resident_id"))
+            }
+            let added = try #require(try await Member.query(on: app.db).filter(\.$name == "小卓玛").first())
+            try await app.testing().test(.DELETE, "/api/v1/members/\(added.id!)", headers: headers,
+                                         body: ByteBuffer(data: try JSONSerialization.data(withJSONObject: ["version": 2, "reason": "迁出"]))) { res in
+                #expect(res.status == .ok)
+                let d = try res.content.decode(HouseholdController.Detail.self)
+                #expect(d.members.count == before)
+            }
+            #expect(try await Household.find(id, on: app.db)!.memberCount == before)
+            // The head cannot be removed.
+            let head = try #require(try await Member.query(on: app.db).filter(\.$household.$id == id).filter(\.$relation == "head").first())
+            try await app.testing().test(.DELETE, "/api/v1/members/\(head.id!)", headers: headers,
+                                         body: ByteBuffer(data: try JSONSerialization.data(withJSONObject: ["version": 3, "reason": "x"]))) { res in
+                #expect(res.status == .badRequest)
+            }
+        }
+    }
+}

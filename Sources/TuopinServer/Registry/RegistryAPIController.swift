@@ -104,6 +104,26 @@ enum RegistryAPIController {
         }
     }
 
+    @Sendable static func addMember(req: Request) async throws -> Response {
+        let input = try req.decodeJSON(RegistryService.NewMemberInput.self)
+        let detail = try await changeAndShow(req) { user, id, version in
+            try await RegistryService.addMember(app: req.application, user: user, householdID: id, version: version, input: input)
+        }
+        return try await detail.encodeResponse(status: .created, for: req)
+    }
+
+    struct RemoveBody: Content { let version: Int; let reason: String }
+
+    @Sendable static func removeMember(req: Request) async throws -> HouseholdController.Detail {
+        let user = try req.requireUser()
+        let memberID = try req.intParameter("id")
+        let body = try req.decodeJSON(RemoveBody.self)
+        guard let member = try await Member.find(memberID, on: req.db),
+              try await req.data.households().filter(\.$id == member.$household.id).count() > 0 else { throw AppError.notFound }
+        try await RegistryService.removeMember(app: req.application, user: user, memberID: memberID, version: body.version, reason: body.reason)
+        return try await HouseholdController.detail(req.data, id: member.$household.id, t: req.t)
+    }
+
     @Sendable static func updateMember(req: Request) async throws -> HouseholdController.Detail {
         let user = try req.requireUser()
         let memberID = try req.intParameter("id")

@@ -160,4 +160,65 @@ enum RegistryService {
             return (before, snapshot())
         }
     }
+
+    struct NewMemberInput: Content {
+        let name: String; let resident_id: String; let relation: String; let ethnicity: String; let education: String
+        let schooling: String; let health: String; let disability_grade: Int?; let labour: String; let migrant_months: Int
+    }
+
+    /// A person joins a household (birth, marriage, return). The ID number is checked like an
+    /// import's, and a person registered in any household is refused.
+    static func addMember(app: Application, user: CurrentUser, householdID: Int, version: Int, input: NewMemberInput) async throws {
+        let today = RegistryImport.civilToday(app)
+        let name = input.name.trimmingCharacters(in: .whitespaces)
+        guard !name.isEmpty, name.count <= 50 else { throw AppError.invalidField("name") }
+        guard let id = try? ResidentID(input.resident_id, today: today) else { throw AppError.invalidField("resident_id") }
+        guard let relation = Relation(rawValue: input.relation), relation != .head else { throw AppError.invalidField("relation") }
+        for (value, field, valid) in [(input.ethnicity, "ethnicity", Ethnicity(rawValue: input.ethnicity) != nil),
+                                      (input.education, "education", Education(rawValue: input.education) != nil),
+                                      (input.schooling, "schooling", Schooling(rawValue: input.schooling) != nil),
+                                      (input.health, "health", Health(rawValue: input.health) != nil),
+                                      (input.labour, "labour", LabourAbility(rawValue: input.labour) != nil)] where !valid {
+            _ = value
+            throw AppError.invalidField(field)
+        }
+        guard (0...12).contains(input.migrant_months) else { throw AppError.invalidField("migrant_months") }
+        if let g = input.disability_grade, !(1...4).contains(g) { throw AppError.invalidField("disability_grade") }
+        let protector = app.tuopin.protector
+        let hmac = protector.index(id.value)
+        let cipher = try protector.encrypt(id.value)
+        try await change(app: app, user: user, householdID: householdID, version: version, action: "member.add") { tx, h in
+            guard try await Member.query(on: tx).filter(\.$idHMAC == hmac).count() == 0 else { throw AppError.invalidField("resident_id") }
+            let m = Member()
+            m.$household.id = householdID; m.name = name; m.relation = relation.rawValue; m.idCipher = cipher; m.idHMAC = hmac
+            m.idMasked = id.masked; m.sex = id.sex.rawValue; m.birthDate = id.birthDate.description; m.ethnicity = input.ethnicity
+            m.education = input.education; m.schooling = input.schooling; m.health = input.health
+            m.disabilityGrade = input.health == Health.disabled.rawValue ? input.disability_grade : nil
+            m.labour = input.labour; m.migrantMonths = input.migrant_months; m.medicalInsurance = true
+            m.seriousIllnessInsurance = true; m.pensionInsurance = false; m.dibao = h.attribute == HouseholdAttribute.dibao.rawValue
+            m.tekun = false
+            try await m.create(on: tx)
+            try await tx.sqlDatabase.update(Household.schema).set("member_count", to: SQLRaw("member_count + 1"))
+                .where("id", .equal, SQLBind(householdID)).run()
+            struct Added: Encodable, Sendable { let member: String; let relation: String }
+            return (nil, Added(member: "\(name) \(id.masked)", relation: relation.rawValue))
+        }
+    }
+
+    /// A person leaves the household (death, marriage out, moving away). The head cannot be removed.
+    static func removeMember(app: Application, user: CurrentUser, memberID: Int, version: Int, reason: String) async throws {
+        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty, reason.count <= 200 else { throw AppError.invalidField("reason") }
+        guard let member = try await Member.find(memberID, on: app.db) else { throw AppError.notFound }
+        guard member.relation != Relation.head.rawValue else { throw AppError.invalidField("relation") }
+        try await change(app: app, user: user, householdID: member.$household.id, version: version, action: "member.remove") { tx, _ in
+            guard let m = try await Member.find(memberID, on: tx) else { throw AppError.notFound }
+            struct Removed: Encodable, Sendable { let member: String; let relation: String; let reason: String }
+            let before = Removed(member: "\(m.name) \(m.idMasked)", relation: m.relation, reason: reason)
+            try await m.delete(on: tx)
+            try await tx.sqlDatabase.update(Household.schema).set("member_count", to: SQLRaw("member_count - 1"))
+                .where("id", .equal, SQLBind(m.$household.id)).run()
+            return (before, ["reason": reason])
+        }
+    }
 }

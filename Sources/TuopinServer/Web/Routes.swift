@@ -35,4 +35,6 @@ func routes(_ app: Application) throws {
     app.put(SiteURL.apiHouseholdPart(nil, "guarantees", ":kind").pathComponents, use: RegistryAPIController.setGuarantee)
     app.put(SiteURL.apiHouseholdPart(nil, "plans", ":year").pathComponents, use: RegistryAPIController.setPlan)
     app.patch(SiteURL.apiMember(nil).pathComponents, use: RegistryAPIController.updateMember)
+    app.delete(SiteURL.apiMember(nil).pathComponents, use: RegistryAPIController.removeMember)
+    app.post(SiteURL.apiHouseholdPart(nil, "members", nil).pathComponents, use: RegistryAPIController.addMember)
 }

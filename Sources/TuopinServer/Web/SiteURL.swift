@@ -17,7 +17,7 @@ enum SiteURL {
     case qualityCheck
     case apiTokens, apiHouseholds, apiOpenAPI
     case apiHousehold(Int?)
-    case apiHouseholdPart(Int?, String, String)
+    case apiHouseholdPart(Int?, String, String?)
     case apiMember(Int?)
 
     var segments: [String] {
@@ -42,7 +42,7 @@ enum SiteURL {
         case .apiHouseholds: ["api", "v1", "households"]
         case .apiOpenAPI: ["api", "v1", "openapi.json"]
         case .apiHousehold(let id): ["api", "v1", "households", id.map(String.init) ?? ":id"]
-        case .apiHouseholdPart(let id, let part, let key): ["api", "v1", "households", id.map(String.init) ?? ":id", part, key]
+        case .apiHouseholdPart(let id, let part, let key): ["api", "v1", "households", id.map(String.init) ?? ":id", part] + (key.map { [$0] } ?? [])
         case .apiMember(let id): ["api", "v1", "members", id.map(String.init) ?? ":id"]
         }
     }
