@@ -1,0 +1,76 @@
+/// The exit criteria the workflows check (ARTICLES.md, "Exit criteria used by the workflows").
+public enum ExitCriteria {
+    public enum HouseholdFailure: Equatable, Sendable {
+        case noIncomeRecord
+        case incomeBelowLine(year: Int, perCapita: Money, line: Money)
+        case noStandard(year: Int)
+        case guaranteeNotMet(GuaranteeKind)
+        case guaranteeUnknown(GuaranteeKind)
+    }
+
+    /// Per-capita net income of the latest year above that year's line, and every guarantee met.
+    public static func household(incomes: [IncomeFacts], members: Int, guarantees: [GuaranteeKind: Bool],
+                                 standard: (Int) -> Standard?) -> [HouseholdFailure] {
+        var failures: [HouseholdFailure] = []
+        if let latest = incomes.max(by: { $0.year < $1.year }) {
+            if let s = standard(latest.year) {
+                let perCapita = latest.perCapita(members: members)
+                if perCapita <= s.povertyLine { failures.append(.incomeBelowLine(year: latest.year, perCapita: perCapita, line: s.povertyLine)) }
+            } else {
+                failures.append(.noStandard(year: latest.year))
+            }
+        } else {
+            failures.append(.noIncomeRecord)
+        }
+        for kind in GuaranteeKind.allCases {
+            switch guarantees[kind] {
+            case .some(true): continue
+            case .some(false): failures.append(.guaranteeNotMet(kind))
+            case .none: failures.append(.guaranteeUnknown(kind))
+            }
+        }
+        return failures
+    }
+
+    /// Village exit: remaining poor people / registered rural population below the threshold.
+    public static func village(remainingPoor: Int, ruralPopulation: Int, standard: Standard) -> (incidenceBP: Int?, passes: Bool) {
+        guard let bp = basisPoints(remainingPoor, of: ruralPopulation) else { return (nil, false) }
+        return (bp, bp < standard.villageIncidenceBP)
+    }
+
+    public enum CountyThreshold: String, Equatable, Sendable, CaseIterable {
+        case comprehensiveIncidence, wrongExitRate, missedRate, recognition
+    }
+
+    /// Third-party survey figures for a county (三率一度).
+    public struct CountySurvey: Equatable, Sendable {
+        public var sampledExited: Int, wronglyExited: Int
+        public var sampledNonRegistered: Int, missed: Int
+        public var surveyedHouseholds: Int, approving: Int
+        public init(sampledExited: Int, wronglyExited: Int, sampledNonRegistered: Int, missed: Int, surveyedHouseholds: Int, approving: Int) {
+            self.sampledExited = sampledExited; self.wronglyExited = wronglyExited; self.sampledNonRegistered = sampledNonRegistered
+            self.missed = missed; self.surveyedHouseholds = surveyedHouseholds; self.approving = approving
+        }
+    }
+
+    public struct CountyResult: Equatable, Sendable {
+        public let incidenceBP: Int?, wrongExitBP: Int?, missedBP: Int?, recognitionBP: Int?
+        public let failed: [CountyThreshold]
+    }
+
+    /// Comprehensive incidence = (remaining poor + missed + wrongly exited) / rural population;
+    /// the wrong-exit, missed and recognition rates from the survey. Every threshold that is not met is named.
+    public static func county(remainingPoor: Int, missed: Int, wronglyExited: Int, ruralPopulation: Int,
+                              survey: CountySurvey, standard: Standard) -> CountyResult {
+        let incidence = basisPoints(remainingPoor + missed + wronglyExited, of: ruralPopulation)
+        let wrong = basisPoints(survey.wronglyExited, of: survey.sampledExited)
+        let missedRate = basisPoints(survey.missed, of: survey.sampledNonRegistered)
+        let recognition = basisPoints(survey.approving, of: survey.surveyedHouseholds)
+        var failed: [CountyThreshold] = []
+        if !(incidence.map { $0 < standard.countyIncidenceBP } ?? false) { failed.append(.comprehensiveIncidence) }
+        if !(wrong.map { $0 < standard.wrongExitBP } ?? false) { failed.append(.wrongExitRate) }
+        if !(missedRate.map { $0 < standard.missedBP } ?? false) { failed.append(.missedRate) }
+        if !(recognition.map { $0 >= standard.recognitionBP } ?? false) { failed.append(.recognition) }
+        return CountyResult(incidenceBP: incidence, wrongExitBP: wrong, missedBP: missedRate, recognitionBP: recognition, failed: failed)
+    }
+}

@@ -1,0 +1,174 @@
+/// The four workflows of DESIGN.md as data: an ordered list of steps, each with the roles that
+/// may take it and the facts it requires. `transition` is the one pure function that decides
+/// every step, so the server can only record what this allows.
+public struct WorkflowStep: Sendable, Equatable {
+    public let action: String
+    /// The roles that may take this step; a role's binding level is the org level that acts.
+    public let roles: Set<Role>
+    /// The step opens a public notice (公示/公告); the next step waits for its end and its objections.
+    public let opensNotice: Bool
+    /// Facts that must hold before the step.
+    public let requires: Set<Requirement>
+    /// Whether the acting role may refuse here instead (a decision step).
+    public let canReject: Bool
+
+    public init(_ action: String, _ roles: Set<Role>, opensNotice: Bool = false, requires: Set<Requirement> = [], canReject: Bool = false) {
+        self.action = action; self.roles = roles; self.opensNotice = opensNotice; self.requires = requires; self.canReject = canReject
+    }
+}
+
+public enum Requirement: String, Sendable, CaseIterable {
+    case householdExitCriteria, householdConsent, villageIncidence, countyThresholds, withinQuota, stateCouncilConsent, appraisalVotes
+}
+
+/// Where a case stands: how many steps are done, or refused.
+public enum WorkflowState: Equatable, Sendable, Hashable {
+    case at(Int)
+    case rejected(atStep: Int)
+}
+
+/// What the server knows when a step is asked for. Criteria are evaluated by `ExitCriteria` first.
+public struct StepFacts: Sendable, Equatable {
+    public var noticeEnded = true
+    public var openObjections = 0
+    public var householdExitFailures: [ExitCriteria.HouseholdFailure] = []
+    public var consentRecorded = true
+    public var villageIncidencePasses = true
+    public var countyFailures: [ExitCriteria.CountyThreshold] = []
+    public var withinQuota = true
+    public var stateCouncilConsentRecorded = true
+    public var appraisalVotesRecorded = true
+    public init() {}
+}
+
+public enum Refusal: Error, Equatable, Sendable {
+    case finished
+    case unknownAction(String)
+    case outOfOrder(expected: String)
+    case wrongRole(allowed: Set<Role>)
+    case cannotReject
+    case noticeRunning
+    case objectionOpen(Int)
+    case exitCriteriaNotMet([ExitCriteria.HouseholdFailure])
+    case consentMissing
+    case villageIncidenceTooHigh
+    case countyThresholdsNotMet([ExitCriteria.CountyThreshold])
+    case quotaExceeded
+    case stateCouncilConsentMissing
+    case appraisalVotesMissing
+
+    /// Message key of the reason, for every language.
+    public var key: String {
+        switch self {
+        case .finished: "wf_finished"
+        case .unknownAction: "wf_unknown_action"
+        case .outOfOrder: "wf_out_of_order"
+        case .wrongRole: "wf_wrong_role"
+        case .cannotReject: "wf_cannot_reject"
+        case .noticeRunning: "wf_notice_running"
+        case .objectionOpen: "wf_objection_open"
+        case .exitCriteriaNotMet: "wf_exit_criteria"
+        case .consentMissing: "wf_consent_missing"
+        case .villageIncidenceTooHigh: "wf_village_incidence"
+        case .countyThresholdsNotMet: "wf_county_thresholds"
+        case .quotaExceeded: "wf_quota"
+        case .stateCouncilConsentMissing: "wf_state_council"
+        case .appraisalVotesMissing: "wf_appraisal_votes"
+        }
+    }
+}
+
+public struct WorkflowDefinition: Sendable {
+    public let id: String
+    public let steps: [WorkflowStep]
+    public static let rejectAction = "reject"
+
+    public var actions: [String] { steps.map(\.action) + [Self.rejectAction] }
+    public var states: [WorkflowState] { (0...steps.count).map { .at($0) } + steps.indices.map { .rejected(atStep: $0) } }
+    public func isFinal(_ state: WorkflowState) -> Bool { state == .at(steps.count) }
+
+    /// The state after `action` by `role`, or why not.
+    public func transition(_ state: WorkflowState, action: String, by role: Role, facts: StepFacts) -> Result<WorkflowState, Refusal> {
+        guard case .at(let done) = state, done < steps.count else { return .failure(.finished) }
+        guard actions.contains(action) else { return .failure(.unknownAction(action)) }
+        let step = steps[done]
+        if action == Self.rejectAction {
+            guard step.canReject else { return .failure(.cannotReject) }
+            guard step.roles.contains(role) else { return .failure(.wrongRole(allowed: step.roles)) }
+            return .success(.rejected(atStep: done))
+        }
+        guard action == step.action else { return .failure(.outOfOrder(expected: step.action)) }
+        guard step.roles.contains(role) else { return .failure(.wrongRole(allowed: step.roles)) }
+        if done > 0 && steps[done - 1].opensNotice {
+            guard facts.noticeEnded else { return .failure(.noticeRunning) }
+            guard facts.openObjections == 0 else { return .failure(.objectionOpen(facts.openObjections)) }
+        }
+        for requirement in Requirement.allCases where step.requires.contains(requirement) {
+            switch requirement {
+            case .householdExitCriteria where !facts.householdExitFailures.isEmpty:
+                return .failure(.exitCriteriaNotMet(facts.householdExitFailures))
+            case .householdConsent where !facts.consentRecorded: return .failure(.consentMissing)
+            case .villageIncidence where !facts.villageIncidencePasses: return .failure(.villageIncidenceTooHigh)
+            case .countyThresholds where !facts.countyFailures.isEmpty: return .failure(.countyThresholdsNotMet(facts.countyFailures))
+            case .withinQuota where !facts.withinQuota: return .failure(.quotaExceeded)
+            case .stateCouncilConsent where !facts.stateCouncilConsentRecorded: return .failure(.stateCouncilConsentMissing)
+            case .appraisalVotes where !facts.appraisalVotesRecorded: return .failure(.appraisalVotesMissing)
+            default: continue
+            }
+        }
+        return .success(.at(done + 1))
+    }
+}
+
+/// The four workflows (DESIGN.md, Workflows; articles 5, 6, 15, 18, 22, 25).
+public enum Workflows {
+    static let village: Set<Role> = [.villageCadre]
+    static let township: Set<Role> = [.clerk]
+    static let county: Set<Role> = [.countyOffice]
+    static let prefecture: Set<Role> = [.prefectureOffice]
+    static let region: Set<Role> = [.regionHQ]
+
+    /// W-identification (两公示一公告).
+    public static let identification = WorkflowDefinition(id: "W-identification", steps: [
+        WorkflowStep("apply", village.union(township)),
+        WorkflowStep("appraise", village, requires: [.appraisalVotes], canReject: true),
+        WorkflowStep("publishVillageNotice", village, opensNotice: true),
+        WorkflowStep("reviewTownship", township, canReject: true),
+        WorkflowStep("publishSecondNotice", village.union(township), opensNotice: true),
+        WorkflowStep("approveCounty", county, requires: [.withinQuota], canReject: true),
+        WorkflowStep("announceCounty", county, opensNotice: true),
+        WorkflowStep("register", county),
+    ])
+
+    /// W-household-exit.
+    public static let householdExit = WorkflowDefinition(id: "W-household-exit", steps: [
+        WorkflowStep("propose", village, requires: [.appraisalVotes]),
+        WorkflowStep("verify", village.union(township), requires: [.householdExitCriteria], canReject: true),
+        WorkflowStep("recordConsent", village, requires: [.householdConsent]),
+        WorkflowStep("publishVillageNotice", village, opensNotice: true),
+        WorkflowStep("announce", township, opensNotice: true),
+        WorkflowStep("approveCounty", county, requires: [.householdExitCriteria], canReject: true),
+        WorkflowStep("filePrefecture", prefecture, canReject: true),
+    ])
+
+    /// W-village-exit.
+    public static let villageExit = WorkflowDefinition(id: "W-village-exit", steps: [
+        WorkflowStep("applyTownship", township),
+        WorkflowStep("reviewCounty", county, canReject: true),
+        WorkflowStep("assessPrefecture", prefecture, requires: [.villageIncidence], canReject: true),
+        WorkflowStep("publishNotice", prefecture, opensNotice: true),
+        WorkflowStep("approvePrefecture", prefecture, requires: [.villageIncidence], canReject: true),
+    ])
+
+    /// W-county-exit.
+    public static let countyExit = WorkflowDefinition(id: "W-county-exit", steps: [
+        WorkflowStep("selfEvaluate", county),
+        WorkflowStep("checkPrefecture", prefecture, canReject: true),
+        WorkflowStep("assessRegion", region, requires: [.countyThresholds], canReject: true),
+        WorkflowStep("publishNotice", region, opensNotice: true),
+        WorkflowStep("recordStateCouncilConsent", region, requires: [.stateCouncilConsent]),
+        WorkflowStep("approveRegion", region, requires: [.countyThresholds], canReject: true),
+    ])
+
+    public static let all = [identification, householdExit, villageExit, countyExit]
+}
