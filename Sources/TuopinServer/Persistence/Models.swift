@@ -1,4 +1,5 @@
 import Fluent
+import TuopinCore
 import Foundation
 
 /// One administrative unit of the five-level tree. Its id is its division code.
@@ -200,4 +201,34 @@ final class QualityFinding: Model, @unchecked Sendable {
     @Field(key: "county_code") var countyCode: String
     @Field(key: "prefecture_code") var prefectureCode: String
     init() {}
+}
+
+/// The standards of one year (article 6). Editable by region HQ only; every change is audited.
+final class StandardRecord: Model, @unchecked Sendable {
+    static let schema = "standards"
+    @ID(custom: "year", generatedBy: .user) var id: Int?
+    @Field(key: "poverty_line") var povertyLine: Int64
+    @Field(key: "dibao_line") var dibaoLine: Int64
+    @Field(key: "notice_min_days") var noticeMinDays: Int
+    @Field(key: "village_incidence_bp") var villageIncidenceBP: Int
+    @Field(key: "county_incidence_bp") var countyIncidenceBP: Int
+    @Field(key: "wrong_exit_bp") var wrongExitBP: Int
+    @Field(key: "missed_bp") var missedBP: Int
+    @Field(key: "recognition_bp") var recognitionBP: Int
+    /// True while the row still holds the shipped default.
+    @Field(key: "is_default") var isDefault: Bool
+    @Field(key: "version") var version: Int
+    init() {}
+
+    var standard: Standard {
+        Standard(year: id!, povertyLine: Money(fen: povertyLine), dibaoLine: Money(fen: dibaoLine), noticeMinDays: noticeMinDays,
+                 villageIncidenceBP: villageIncidenceBP, countyIncidenceBP: countyIncidenceBP, wrongExitBP: wrongExitBP,
+                 missedBP: missedBP, recognitionBP: recognitionBP)
+    }
+
+    func apply(_ s: Standard) {
+        povertyLine = s.povertyLine.fen; dibaoLine = s.dibaoLine.fen; noticeMinDays = s.noticeMinDays
+        villageIncidenceBP = s.villageIncidenceBP; countyIncidenceBP = s.countyIncidenceBP; wrongExitBP = s.wrongExitBP
+        missedBP = s.missedBP; recognitionBP = s.recognitionBP
+    }
 }

@@ -116,7 +116,8 @@ enum HouseholdController {
         }
         let facts = try await HouseholdFactsLoader.facts(on: req.db, householdID: id, protector: req.tuopin.protector,
                                                           planYear: RegistryImport.civilToday(req.application).year)
-        let findings = DataQuality.check(facts, today: RegistryImport.civilToday(req.application), povertyLine: PovertyLineDefaults.line(for:))
+        let standards = try await StandardsController.lookup(on: req.db)
+        let findings = DataQuality.check(facts, today: RegistryImport.civilToday(req.application), povertyLine: { standards[$0]?.povertyLine })
             .map { Finding(code: $0.code.rawValue, text: t[$0.code.labelKey]) }
         let writable = try await req.data.writableHouseholds().filter(\.$id == id).count() > 0
         struct View: Encodable {
@@ -124,7 +125,7 @@ enum HouseholdController {
             let findings: [Finding]; let hasFindings: Bool; let chart: IncomeChart.View
             let writable: Bool; let formError: String?; let years: [Int]; let base: String
         }
-        let chart = IncomeChart.view(detail.incomes.map { ($0.year, $0.per_capita) }, line: PovertyLineDefaults.line(for:))
+        let chart = IncomeChart.view(detail.incomes.map { ($0.year, $0.per_capita) }, line: { standards[$0]?.povertyLine })
         return try await Page.render(req, "household", View(
             h: detail, villageHref: SiteURL.unit(detail.village).path,
             editHref: writable ? SiteURL.householdEdit(id).path : nil, history: history,

@@ -14,8 +14,9 @@ enum QualityService {
         guard !households.isEmpty else { return [:] }
         let loaded = try await HouseholdFactsLoader.load(on: tx, households: households.map { ($0.id!, $0.status) },
                                                           protector: protector, planYear: today.year)
+        let standards = try await StandardsController.lookup(on: tx)
         var results: [Int: [QualityProblem]] = [:]
-        for h in households { results[h.id!] = DataQuality.check(loaded.facts[h.id!]!, today: today, povertyLine: PovertyLineDefaults.line(for:)) }
+        for h in households { results[h.id!] = DataQuality.check(loaded.facts[h.id!]!, today: today, povertyLine: { standards[$0]?.povertyLine }) }
         // The same person in two households is a registry-wide fact: ask the index.
         let shared = Set(try await duplicateHMACs(loaded.hmacs.map(\.hmac), on: tx))
         for m in loaded.hmacs where shared.contains(m.hmac) {

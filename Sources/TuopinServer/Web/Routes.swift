@@ -18,6 +18,10 @@ func routes(_ app: Application) throws {
     app.post(SiteURL.householdPart(nil, "incomes").pathComponents, use: HouseholdFormsController.income)
     app.post(SiteURL.householdPart(nil, "guarantees", ":kind").pathComponents, use: HouseholdFormsController.guarantee)
     app.get(SiteURL.quality.pathComponents, use: QualityController.show)
+    app.get(SiteURL.standards.pathComponents, use: StandardsController.page)
+    app.post(SiteURL.standard(nil).pathComponents, use: StandardsController.formPost)
+    app.get(SiteURL.apiStandards.pathComponents, use: StandardsController.apiList)
+    app.put(SiteURL.apiStandard(nil).pathComponents, use: StandardsController.apiPut)
     app.get(SiteURL.imports.pathComponents, use: ImportController.show)
     app.on(.POST, SiteURL.imports.pathComponents, body: .collect(maxSize: ByteCount(value: app.tuopin.settings.maxUploadBytes + (1 << 20))),
            use: ImportController.upload)

@@ -14,6 +14,10 @@ enum SiteURL {
     case householdsExport(String?, String?)
     case imports
     case quality
+    case standards
+    case standard(Int?)
+    case apiStandards
+    case apiStandard(Int?)
     case qualityCheck
     case apiTokens, apiHouseholds, apiOpenAPI
     case apiHousehold(Int?)
@@ -37,6 +41,10 @@ enum SiteURL {
         case .householdsExport(let kind, let format): ["households", "export", kind ?? ":kind", format ?? ":format"]
         case .imports: ["imports"]
         case .quality: ["quality"]
+        case .standards: ["standards"]
+        case .standard(let year): ["standards", year.map(String.init) ?? ":year"]
+        case .apiStandards: ["api", "v1", "standards"]
+        case .apiStandard(let year): ["api", "v1", "standards", year.map(String.init) ?? ":year"]
         case .qualityCheck: ["quality", "check"]
         case .apiTokens: ["api", "v1", "tokens"]
         case .apiHouseholds: ["api", "v1", "households"]

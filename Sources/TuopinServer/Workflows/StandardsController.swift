@@ -1,0 +1,114 @@
+import Fluent
+import TuopinCore
+import Vapor
+
+/// The yearly standards (扶贫标准): readable by every signed-in user, changed only by region HQ,
+/// versioned and audited. R-06-1 (低保 line ≥ poverty line) is shown for every year.
+enum StandardsController {
+    struct Row: Content {
+        let year: Int; let poverty_line: String; let dibao_line: String; let notice_min_days: Int
+        let village_incidence_pct: String; let county_incidence_pct: String; let wrong_exit_pct: String
+        let missed_pct: String; let recognition_pct: String; let is_default: Bool; let version: Int; let meets_r06_1: Bool
+    }
+
+    static func percent(_ bp: Int) -> String { "\(bp / 100).\(String(format: "%02d", bp % 100))" }
+
+    static func row(_ r: StandardRecord) -> Row {
+        let s = r.standard
+        return Row(year: s.year, poverty_line: s.povertyLine.description, dibao_line: s.dibaoLine.description,
+                   notice_min_days: s.noticeMinDays, village_incidence_pct: percent(s.villageIncidenceBP),
+                   county_incidence_pct: percent(s.countyIncidenceBP), wrong_exit_pct: percent(s.wrongExitBP),
+                   missed_pct: percent(s.missedBP), recognition_pct: percent(s.recognitionBP), is_default: r.isDefault,
+                   version: r.version, meets_r06_1: s.meetsR06_1)
+    }
+
+    static func all(on db: any Database) async throws -> [StandardRecord] {
+        try await StandardRecord.query(on: db).sort(\.$id).all()
+    }
+
+    /// The standard of a year as the workflows and checks read it.
+    static func lookup(on db: any Database) async throws -> [Int: Standard] {
+        Dictionary(uniqueKeysWithValues: try await all(on: db).map { ($0.id!, $0.standard) })
+    }
+
+    struct View: Encodable { let rows: [Row]; let canEdit: Bool; let error: String? }
+
+    @Sendable static func page(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        return try await Page.render(req, "standards", View(rows: try await all(on: req.db).map(row),
+                                                            canEdit: user.scope.roles.contains(.regionHQ), error: nil))
+    }
+
+    @Sendable static func apiList(req: Request) async throws -> [Row] {
+        _ = try req.requireUser()
+        return try await all(on: req.db).map(row)
+    }
+
+    /// Text fields (元 and %) as a form or JSON sends them.
+    struct Input: Content {
+        let version: Int?; let poverty_line: String?; let dibao_line: String?; let notice_min_days: String?
+        let village_incidence_pct: String?; let county_incidence_pct: String?; let wrong_exit_pct: String?
+        let missed_pct: String?; let recognition_pct: String?
+    }
+
+    static func parsePercent(_ text: String?, field: String) throws -> Int {
+        guard let text, let m = IncomesTemplate.parseYuan(text.trimmingCharacters(in: .whitespaces)), m.fen >= 0, m.fen <= 10_000 else {
+            throw AppError.invalidField(field)
+        }
+        return Int(m.fen)   // "3.00" → 300 basis points
+    }
+
+    static func save(req: Request, year: Int, input: Input) async throws -> Row {
+        let user = try req.requireUser()
+        guard user.scope.roles.contains(.regionHQ) else { throw AppError.forbidden }
+        guard let version = input.version else { throw AppError.missingField("version") }
+        func money(_ text: String?, _ field: String) throws -> Money {
+            guard let text, let m = IncomesTemplate.parseYuan(text.trimmingCharacters(in: .whitespaces)) else { throw AppError.invalidField(field) }
+            return m
+        }
+        guard let days = input.notice_min_days.flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }) else { throw AppError.invalidField("notice_min_days") }
+        let candidate = Standard(year: year, povertyLine: try money(input.poverty_line, "poverty_line"),
+                                 dibaoLine: try money(input.dibao_line, "dibao_line"), noticeMinDays: days,
+                                 villageIncidenceBP: try parsePercent(input.village_incidence_pct, field: "village_incidence_pct"),
+                                 countyIncidenceBP: try parsePercent(input.county_incidence_pct, field: "county_incidence_pct"),
+                                 wrongExitBP: try parsePercent(input.wrong_exit_pct, field: "wrong_exit_pct"),
+                                 missedBP: try parsePercent(input.missed_pct, field: "missed_pct"),
+                                 recognitionBP: try parsePercent(input.recognition_pct, field: "recognition_pct"))
+        let standard: Standard
+        do { standard = try candidate.validated() } catch { if case .field(let f) = error { throw AppError.invalidField(f) }; throw AppError.badRequest }
+        let now = req.tuopin.now()
+        let saved = try await req.application.write { tx in
+            let existing = try await StandardRecord.find(year, on: tx)
+            let before = existing.map { $0.standard }
+            if let existing, existing.version != version { throw AppError.conflict }
+            if existing == nil && version != 0 { throw AppError.conflict }
+            let record = existing ?? { let r = StandardRecord(); r.id = year; r.version = 0; return r }()
+            record.apply(standard)
+            record.isDefault = false
+            record.version += 1
+            try await record.save(on: tx)
+            try await AuditLog.append(on: tx, actor: user.auditActor, action: "standard.set", entity: "standard", entityID: String(year),
+                                      before: before, after: standard, at: now)
+            return record
+        }
+        return row(saved)
+    }
+
+    @Sendable static func apiPut(req: Request) async throws -> Row {
+        guard let year = req.parameters.get("year").flatMap(Int.init) else { throw AppError.notFound }
+        return try await save(req: req, year: year, input: try req.decodeJSON(Input.self))
+    }
+
+    @Sendable static func formPost(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        guard let year = req.parameters.get("year").flatMap(Int.init) else { throw AppError.notFound }
+        do {
+            _ = try await save(req: req, year: year, input: try req.content.decode(Input.self))
+            return req.redirect(to: SiteURL.standards.path, redirectType: .normal)
+        } catch let error as AppError where error != .forbidden {
+            return try await Page.render(req, "standards", View(rows: try await all(on: req.db).map(row),
+                                                                canEdit: user.scope.roles.contains(.regionHQ), error: error.message(req.t)),
+                                         status: error.status)
+        }
+    }
+}
