@@ -84,6 +84,31 @@ def api(base, path, token=None, body=None):
         return json.loads(r.read())
 
 
+def submit(driver, element):
+    """Clicks a submit button or link and waits until the page it was on is gone and the next
+    one has loaded. (During navigation Chromium may answer for the old node with a generic
+    inspector error instead of "stale element": both mean it is gone.)"""
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.support.ui import WebDriverWait
+    element.click()
+
+    def gone(_):
+        try:
+            element.is_enabled()
+            return False
+        except WebDriverException:
+            return True
+
+    def loaded(d):
+        try:
+            return d.execute_script("return document.readyState") == "complete"
+        except WebDriverException:
+            return False
+
+    WebDriverWait(driver, 20).until(gone)
+    WebDriverWait(driver, 20).until(loaded)
+
+
 def shot(driver, name):
     os.makedirs(ARTIFACTS, exist_ok=True)
     driver.save_screenshot(os.path.join(ARTIFACTS, name + ".png"))

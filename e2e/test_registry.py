@@ -9,7 +9,7 @@ import tempfile
 import openpyxl
 from selenium.webdriver.common.by import By
 
-from conftest import PASSWORD, ROOT, shot
+from conftest import PASSWORD, ROOT, shot, submit
 from test_cli import BIN, sqlite_env, tuopin
 from test_shell import login
 
@@ -31,15 +31,15 @@ def test_clerk_lists_searches_by_id_opens_edits_and_meets_a_conflict(server, bro
     assert listed and all(n.startswith("540102001") for n in listed)
 
     browser.find_element(By.ID, "search-id").send_keys(resident_id)
-    browser.find_element(By.ID, "filter-submit").click()
+    submit(browser, browser.find_element(By.ID, "filter-submit"))
     found = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "#household-list tbody a")]
     assert found == [number]
-    browser.find_element(By.LINK_TEXT, number).click()
+    submit(browser, browser.find_element(By.LINK_TEXT, number))
     assert number in browser.find_element(By.ID, "household-number").text
     shot(browser, "household")
 
     # Two tabs open the same edit form.
-    browser.find_element(By.ID, "edit-household").click()
+    submit(browser, browser.find_element(By.ID, "edit-household"))
     edit_url = browser.current_url
     first = browser.current_window_handle
     browser.switch_to.new_window("tab")
@@ -49,13 +49,13 @@ def test_clerk_lists_searches_by_id_opens_edits_and_meets_a_conflict(server, bro
     browser.switch_to.window(first)
     address = browser.find_element(By.ID, "address")
     address.clear(); address.send_keys("七组18号")
-    browser.find_element(By.ID, "save-household").click()
+    submit(browser, browser.find_element(By.ID, "save-household"))
     assert browser.find_element(By.ID, "address").text == "七组18号"
 
     browser.switch_to.window(second)
     address = browser.find_element(By.ID, "address")
     address.clear(); address.send_keys("八组1号")
-    browser.find_element(By.ID, "save-household").click()
+    submit(browser, browser.find_element(By.ID, "save-household"))
     assert browser.find_element(By.ID, "conflict-title").text
     table = browser.find_element(By.ID, "conflict").text
     assert "八组1号" in table and "七组18号" in table
@@ -67,7 +67,7 @@ def test_clerk_lists_searches_by_id_opens_edits_and_meets_a_conflict(server, bro
     browser.get(edit_url)
     phone = browser.find_element(By.ID, "phone")
     phone.clear(); phone.send_keys("abc")
-    browser.find_element(By.ID, "save-household").click()
+    submit(browser, browser.find_element(By.ID, "save-household"))
     assert browser.find_element(By.ID, "phone-error").text
 
 

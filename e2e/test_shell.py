@@ -2,14 +2,14 @@
 counts, switch to Tibetan, and be refused another township's household."""
 from selenium.webdriver.common.by import By
 
-from conftest import PASSWORD, api, shot
+from conftest import PASSWORD, api, shot, submit
 
 
 def login(browser, base, username):
     browser.get(base + "/login")
     browser.find_element(By.ID, "username").send_keys(username)
     browser.find_element(By.ID, "password").send_keys(PASSWORD)
-    browser.find_element(By.ID, "login-submit").click()
+    submit(browser, browser.find_element(By.ID, "login-submit"))
 
 
 def test_clerk_sees_home_switches_to_tibetan_and_is_refused_other_township(server, browser):
@@ -20,7 +20,7 @@ def test_clerk_sees_home_switches_to_tibetan_and_is_refused_other_township(serve
     assert "扶贫专干" in browser.page_source
     shot(browser, "clerk-home-zh")
 
-    browser.find_element(By.CSS_SELECTOR, 'a[lang="bo"]').click()
+    submit(browser, browser.find_element(By.CSS_SELECTOR, 'a[lang="bo"]'))
     assert browser.current_url.endswith("/units/540102001")
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "bo"
     assert "ཁྱིམ་ཚང་གྲངས།" in browser.page_source   # "households" in Tibetan
@@ -39,7 +39,7 @@ def test_wrong_password_shows_a_clear_message(server, browser):
     browser.get(server + "/lang/en?to=/login")
     browser.find_element(By.ID, "username").send_keys("village1")
     browser.find_element(By.ID, "password").send_keys("not-the-password")
-    browser.find_element(By.ID, "login-submit").click()
+    submit(browser, browser.find_element(By.ID, "login-submit"))
     assert browser.find_element(By.ID, "login-error").text == "Wrong username or password."
 
 
