@@ -27,6 +27,10 @@ import Testing
         #expect(!scope.permits(.readRegistry, on: OrgCode("540102")!))
     }
 
+    @Test func onlyRegionHQSetsStandards() {
+        for role in Role.allCases { #expect(role.permissions.contains(.editStandards) == (role == .regionHQ), "\(role)") }
+    }
+
     @Test func nobodyReachesNothing() {
         #expect(!Scope.nobody.permitsAggregates(on: OrgCode("54")!))
         #expect(Scope.nobody.homeUnit == nil)

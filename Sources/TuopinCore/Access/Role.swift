@@ -31,7 +31,9 @@ public enum Role: String, Codable, Sendable, CaseIterable {
         case .villageCadre: [.readRegistry]
         case .villageSupervisor: [.readRegistry]
         case .countyOffice: [.readRegistry, .seeFullIdentity]
-        case .prefectureOffice, .regionHQ: [.readRegistry]
+        case .prefectureOffice: [.readRegistry]
+        // Article 6: the leading group sets the poverty line and exit standards.
+        case .regionHQ: [.readRegistry, .editStandards]
         case .discipline, .procuratorate: [.readRegistry, .seeFullIdentity, .readAuditLog]
         case .audit: [.readRegistry, .readAuditLog]
         case .systemAdmin: [.readAggregates, .manageUsers]
@@ -57,6 +59,8 @@ public enum Permission: String, Sendable, CaseIterable {
     case readAggregates
     case readAuditLog
     case manageUsers
+    /// The yearly standards (article 6).
+    case editStandards
 }
 
 public struct RoleBinding: Hashable, Sendable, Codable {

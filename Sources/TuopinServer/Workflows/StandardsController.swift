@@ -36,7 +36,7 @@ enum StandardsController {
     @Sendable static func page(req: Request) async throws -> Response {
         let user = try req.requireUser()
         return try await Page.render(req, "standards", View(rows: try await all(on: req.db).map(row),
-                                                            canEdit: user.scope.roles.contains(.regionHQ), error: nil))
+                                                            canEdit: user.scope.has(.editStandards), error: nil))
     }
 
     @Sendable static func apiList(req: Request) async throws -> [Row] {
@@ -60,7 +60,7 @@ enum StandardsController {
 
     static func save(req: Request, year: Int, input: Input) async throws -> Row {
         let user = try req.requireUser()
-        guard user.scope.roles.contains(.regionHQ) else { throw AppError.forbidden }
+        guard user.scope.has(.editStandards) else { throw AppError.forbidden }
         guard let version = input.version else { throw AppError.missingField("version") }
         func money(_ text: String?, _ field: String) throws -> Money {
             guard let text, let m = IncomesTemplate.parseYuan(text.trimmingCharacters(in: .whitespaces)) else { throw AppError.invalidField(field) }
@@ -107,7 +107,7 @@ enum StandardsController {
             return req.redirect(to: SiteURL.standards.path, redirectType: .normal)
         } catch let error as AppError where error != .forbidden {
             return try await Page.render(req, "standards", View(rows: try await all(on: req.db).map(row),
-                                                                canEdit: user.scope.roles.contains(.regionHQ), error: error.message(req.t)),
+                                                                canEdit: user.scope.has(.editStandards), error: error.message(req.t)),
                                          status: error.status)
         }
     }
