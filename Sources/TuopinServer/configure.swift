@@ -68,7 +68,9 @@ extension TuopinSettings.Database {
 /// logins, so that `swift run tuopin serve` works on a fresh machine with nothing else.
 public func prepareIfServing(_ app: Application) async throws {
     let args = app.environment.arguments
-    guard args.count < 2 || args[1] == "serve" || args[1].hasPrefix("-") else { return }
+    // `serve` is also the default command when only flags are given; help is not serving.
+    guard args.count < 2 || args[1] == "serve" || (args[1].hasPrefix("-") && !["--help", "-h"].contains(args[1])),
+          !args.contains("--help"), !args.contains("-h") else { return }
     try await app.autoMigrate()
     try await OrgTree.loadIfEmpty(app)
     guard try await User.query(on: app.db).count() == 0 else { return }
