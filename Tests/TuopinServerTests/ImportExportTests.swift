@@ -146,8 +146,7 @@ import VaporTesting
 
     func currentUser(_ app: Application, _ username: String) async throws -> CurrentUser {
         let user = try #require(try await User.query(on: app.db).filter(\.$username == username).with(\.$bindings).first())
-        let bindings = user.bindings.map { RoleBinding(role: Role(rawValue: $0.role)!, unit: OrgCode($0.unitCode)!) }
-        return CurrentUser(id: user.id!, username: username, displayName: user.displayName, scope: Scope(bindings: bindings),
+        return CurrentUser(id: user.id!, username: username, displayName: user.displayName, scope: user.scope,
                            sessionID: 0, sessionKind: "test")
     }
 }

@@ -95,11 +95,15 @@ import VaporTesting
                 let d = try res.content.decode(HouseholdController.Detail.self)
                 #expect(d.status == "notExited" && d.members.count == 1)
             }
-            body["number"] = "5401020012019901"; body["village"] = "540102001201"
+            // Another township's village: refused for scope alone (a person not registered anywhere).
+            var fresh = member; fresh["resident_id"] = ImportExportTests().idWithCheck("54010219800202666")
+            body["number"] = "5401020012019901"; body["village"] = "540102001201"; body["members"] = [fresh]
             try await app.testing().test(.POST, "/api/v1/households", headers: headers, body: json(body)) { res in
                 #expect(res.status == .unprocessableEntity)
-                #expect(res.body.string.contains("E-SCOPE") || res.body.string.contains("E-ID-DUPLICATE"))
+                #expect(res.body.string.contains("E-SCOPE"))
+                #expect(!res.body.string.contains("E-ID-DUPLICATE"))
             }
+            #expect(try await Household.query(on: app.db).filter(\.$number == "5401020012019901").count() == 0)
         }
     }
 

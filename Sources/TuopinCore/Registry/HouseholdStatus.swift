@@ -6,6 +6,10 @@ public enum HouseholdStatus: String, Codable, Sendable, CaseIterable {
     case returnedToPoverty    // 返贫
     case monitored            // 监测对象
 
+    /// A household registered outside the identification workflow (web form, API) enters as 未脱贫;
+    /// every later status change goes through a workflow.
+    public static let onRegistration: HouseholdStatus = .notExited
+
     /// Still counted among the remaining poor.
     public var isRemainingPoor: Bool { self == .notExited || self == .returnedToPoverty }
     public var hasExited: Bool { self == .exitedWithPolicy || self == .exitedWithoutPolicy }

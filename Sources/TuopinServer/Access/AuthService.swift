@@ -81,12 +81,8 @@ enum AuthService {
               session.expiresAt > now,
               let user = try await User.query(on: db).filter(\.$id == session.userID).with(\.$bindings).first(),
               user.active else { return nil }
-        let bindings = user.bindings.compactMap { record -> RoleBinding? in
-            guard let role = Role(rawValue: record.role), let unit = OrgCode(record.unitCode) else { return nil }
-            return RoleBinding(role: role, unit: unit)
-        }
         return CurrentUser(id: try user.requireID(), username: user.username, displayName: user.displayName,
-                           scope: Scope(bindings: bindings), sessionID: try session.requireID(), sessionKind: session.kind)
+                           scope: user.scope, sessionID: try session.requireID(), sessionKind: session.kind)
     }
 
     static func hash(_ password: String, cost: Int, app: Application) async throws -> String {

@@ -14,6 +14,17 @@ struct CurrentUser: Authenticatable, Sendable {
     var auditActor: AuditLog.Actor { .init(id: String(id)) }
 }
 
+extension User {
+    /// The user's scope from their stored role bindings (requires `bindings` loaded); a binding
+    /// with an unknown role or a malformed code grants nothing.
+    var scope: Scope {
+        Scope(bindings: bindings.compactMap { record in
+            guard let role = Role(rawValue: record.role), let unit = OrgCode(record.unitCode) else { return nil }
+            return RoleBinding(role: role, unit: unit)
+        })
+    }
+}
+
 extension Request {
     /// The signed-in user, or 401.
     func requireUser() throws -> CurrentUser {

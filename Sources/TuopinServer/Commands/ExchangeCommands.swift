@@ -92,9 +92,8 @@ enum ExchangeCommands {
         guard let user = try await User.query(on: app.db).filter(\.$username == username).with(\.$bindings).first() else {
             throw TuopinSettings.SettingError(name: "--as", problem: "no user \(username)")
         }
-        let bindings = user.bindings.compactMap { b in Role(rawValue: b.role).flatMap { r in OrgCode(b.unitCode).map { RoleBinding(role: r, unit: $0) } } }
         return .user(CurrentUser(id: user.id!, username: user.username, displayName: user.displayName,
-                                 scope: Scope(bindings: bindings), sessionID: 0, sessionKind: "cli"))
+                                 scope: user.scope, sessionID: 0, sessionKind: "cli"))
     }
 }
 

@@ -153,14 +153,13 @@ enum RegistryAPIController {
         let body = try req.decodeJSON(NewHousehold.self)
         guard !body.members.isEmpty, body.members.count <= 30 else { throw AppError.invalidField("members") }
         guard try await Household.query(on: req.db).filter(\.$number == body.number).count() == 0 else { throw AppError.conflict }
-        func label<T: OfficialValue>(_ type: T.Type, _ raw: String) -> String { T(rawValue: raw)?.label ?? raw }
         let rows = [MembersTemplate.header] + body.members.map { m in
-            [body.number, body.village, label(HouseholdAttribute.self, body.attribute), label(PovertyCause.self, body.main_cause),
-             (body.other_causes ?? []).map { label(PovertyCause.self, $0) }.joined(separator: ";"), String(body.identified_year),
-             HouseholdStatus.notExited.label, "", body.phone ?? "", m.name, m.resident_id, label(Relation.self, m.relation),
-             label(Ethnicity.self, m.ethnicity), label(Education.self, m.education), label(Schooling.self, m.schooling),
+            [body.number, body.village, RegistryExport.label(HouseholdAttribute.self, body.attribute), RegistryExport.label(PovertyCause.self, body.main_cause),
+             (body.other_causes ?? []).map { RegistryExport.label(PovertyCause.self, $0) }.joined(separator: ";"), String(body.identified_year),
+             HouseholdStatus.onRegistration.label, "", body.phone ?? "", m.name, m.resident_id, RegistryExport.label(Relation.self, m.relation),
+             RegistryExport.label(Ethnicity.self, m.ethnicity), RegistryExport.label(Education.self, m.education), RegistryExport.label(Schooling.self, m.schooling),
              Health(rawValue: m.health).map { MembersTemplate.healthLabel($0, grade: m.disability_grade) } ?? m.health,
-             label(LabourAbility.self, m.labour), String(m.migrant_months)]
+             RegistryExport.label(LabourAbility.self, m.labour), String(m.migrant_months)]
         }
         let report = try await RegistryImport.members(app: req.application, rows: rows, actor: .user(user), dryRun: false)
         guard report.isValid else {
