@@ -30,10 +30,10 @@ public enum Role: String, Codable, Sendable, CaseIterable {
         case .clerk: [.readRegistry, .writeRegistry, .seeFullIdentity]
         case .villageCadre: [.readRegistry]
         case .villageSupervisor: [.readRegistry]
-        case .countyOffice: [.readRegistry, .seeFullIdentity]
+        case .countyOffice: [.readRegistry, .seeFullIdentity, .keepVillageFigures]
         case .prefectureOffice: [.readRegistry]
         // Article 6: the leading group sets the poverty line and exit standards.
-        case .regionHQ: [.readRegistry, .editStandards]
+        case .regionHQ: [.readRegistry, .editStandards, .setQuotas]
         case .discipline, .procuratorate: [.readRegistry, .seeFullIdentity, .readAuditLog]
         case .audit: [.readRegistry, .readAuditLog]
         case .systemAdmin: [.readAggregates, .manageUsers]
@@ -61,6 +61,10 @@ public enum Permission: String, Sendable, CaseIterable {
     case manageUsers
     /// The yearly standards (article 6).
     case editStandards
+    /// Each village's registered rural population (village exit's denominator), kept by the county.
+    case keepVillageFigures
+    /// Identification quotas per county and year, and exemptions from them (article 6 scale control).
+    case setQuotas
 }
 
 public struct RoleBinding: Hashable, Sendable, Codable {

@@ -1,3 +1,4 @@
+import Foundation
 /// A resident identity number per GB 11643-1999: 6-digit area code, 8-digit birth date,
 /// 3-digit sequence (odd for men, even for women) and a MOD 11-2 check character.
 public struct ResidentID: Hashable, Sendable, CustomStringConvertible {
@@ -81,6 +82,38 @@ public struct CivilDate: Hashable, Sendable, Comparable, Codable, CustomStringCo
     public static func < (a: CivilDate, b: CivilDate) -> Bool {
         (a.year, a.month, a.day) < (b.year, b.month, b.day)
     }
+
+    /// `2026-11-27` or `20261127`.
+    public init?(iso text: String) {
+        let digits = text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "-", with: "")
+        guard text.trimmingCharacters(in: .whitespaces).count == 10 || digits.count == 8 else { return nil }
+        self.init(yyyymmdd: digits)
+    }
+
+    /// Days since 1970-01-01 (proleptic Gregorian calendar).
+    public var dayNumber: Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    public init(dayNumber z0: Int) {
+        let z = z0 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        self.year = yoe + era * 400 + (m <= 2 ? 1 : 0); self.month = m; self.day = d
+    }
+
+    public func daysSince(_ other: CivilDate) -> Int { dayNumber - other.dayNumber }
+    public func adding(days: Int) -> CivilDate { CivilDate(dayNumber: dayNumber + days) }
 }
 
 extension String {

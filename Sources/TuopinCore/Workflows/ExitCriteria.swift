@@ -43,7 +43,7 @@ public enum ExitCriteria {
     }
 
     /// Third-party survey figures for a county (三率一度).
-    public struct CountySurvey: Equatable, Sendable {
+    public struct CountySurvey: Equatable, Sendable, Codable {
         public var sampledExited: Int, wronglyExited: Int
         public var sampledNonRegistered: Int, missed: Int
         public var surveyedHouseholds: Int, approving: Int

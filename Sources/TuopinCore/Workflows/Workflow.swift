@@ -19,6 +19,8 @@ public struct WorkflowStep: Sendable, Equatable {
 
 public enum Requirement: String, Sendable, CaseIterable {
     case householdExitCriteria, householdConsent, villageIncidence, countyThresholds, withinQuota, stateCouncilConsent, appraisalVotes
+    /// No sampled case of a spot check is still unverified or failed (article 18).
+    case spotCheckPassed
 }
 
 /// Where a case stands: how many steps are done, or refused.
@@ -38,6 +40,7 @@ public struct StepFacts: Sendable, Equatable {
     public var withinQuota = true
     public var stateCouncilConsentRecorded = true
     public var appraisalVotesRecorded = true
+    public var spotCheckPending = false
     public init() {}
 }
 
@@ -56,6 +59,7 @@ public enum Refusal: Error, Equatable, Sendable {
     case quotaExceeded
     case stateCouncilConsentMissing
     case appraisalVotesMissing
+    case spotCheckPending
 
     /// Message key of the reason, for every language.
     public var key: String {
@@ -74,13 +78,29 @@ public enum Refusal: Error, Equatable, Sendable {
         case .quotaExceeded: "wf_quota"
         case .stateCouncilConsentMissing: "wf_state_council"
         case .appraisalVotesMissing: "wf_appraisal_votes"
+        case .spotCheckPending: "wf_spot_check_pending"
         }
     }
 }
 
+/// What a case is about: a household (its village is the acting unit), a village or a county.
+public enum CaseSubject: String, Sendable, Codable {
+    case household, village, county
+}
+
 public struct WorkflowDefinition: Sendable {
     public let id: String
+    public let subject: CaseSubject
     public let steps: [WorkflowStep]
+    /// The step a spot check samples cases before (article 18), and where a failed check sends
+    /// a case back to (the verification is taken again); nil where the workflow has no spot check.
+    public let spotCheck: (before: Int, returnTo: Int)?
+
+    public init(id: String, subject: CaseSubject, steps: [WorkflowStep], spotCheck: (before: Int, returnTo: Int)? = nil) {
+        self.id = id; self.subject = subject; self.steps = steps; self.spotCheck = spotCheck
+    }
+
+    public func stepIndex(_ action: String) -> Int? { steps.firstIndex { $0.action == action } }
     public static let rejectAction = "reject"
 
     public var actions: [String] { steps.map(\.action) + [Self.rejectAction] }
@@ -89,16 +109,28 @@ public struct WorkflowDefinition: Sendable {
 
     /// The state after `action` by `role`, or why not.
     public func transition(_ state: WorkflowState, action: String, by role: Role, facts: StepFacts) -> Result<WorkflowState, Refusal> {
+        decide(state, action: action, actor: { $0.roles.contains(role) ? role : nil }, facts: facts).map(\.state)
+    }
+
+    /// The state after `action` by a user of `scope` on a case of `unit`, and the role they act in.
+    public func transition(_ state: WorkflowState, action: String, scope: Scope, on unit: OrgCode,
+                           facts: StepFacts) -> Result<(state: WorkflowState, role: Role), Refusal> {
+        decide(state, action: action, actor: { scope.actingRole(for: $0, on: unit) }, facts: facts)
+    }
+
+    /// The one decision: `actor` names the role that may take a step, or nil.
+    private func decide(_ state: WorkflowState, action: String, actor: (WorkflowStep) -> Role?,
+                        facts: StepFacts) -> Result<(state: WorkflowState, role: Role), Refusal> {
         guard case .at(let done) = state, done < steps.count else { return .failure(.finished) }
         guard actions.contains(action) else { return .failure(.unknownAction(action)) }
         let step = steps[done]
         if action == Self.rejectAction {
             guard step.canReject else { return .failure(.cannotReject) }
-            guard step.roles.contains(role) else { return .failure(.wrongRole(allowed: step.roles)) }
-            return .success(.rejected(atStep: done))
+            guard let role = actor(step) else { return .failure(.wrongRole(allowed: step.roles)) }
+            return .success((.rejected(atStep: done), role))
         }
         guard action == step.action else { return .failure(.outOfOrder(expected: step.action)) }
-        guard step.roles.contains(role) else { return .failure(.wrongRole(allowed: step.roles)) }
+        guard let role = actor(step) else { return .failure(.wrongRole(allowed: step.roles)) }
         if done > 0 && steps[done - 1].opensNotice {
             guard facts.noticeEnded else { return .failure(.noticeRunning) }
             guard facts.openObjections == 0 else { return .failure(.objectionOpen(facts.openObjections)) }
@@ -113,10 +145,11 @@ public struct WorkflowDefinition: Sendable {
             case .withinQuota where !facts.withinQuota: return .failure(.quotaExceeded)
             case .stateCouncilConsent where !facts.stateCouncilConsentRecorded: return .failure(.stateCouncilConsentMissing)
             case .appraisalVotes where !facts.appraisalVotesRecorded: return .failure(.appraisalVotesMissing)
+            case .spotCheckPassed where facts.spotCheckPending: return .failure(.spotCheckPending)
             default: continue
             }
         }
-        return .success(.at(done + 1))
+        return .success((.at(done + 1), role))
     }
 }
 
@@ -129,30 +162,30 @@ public enum Workflows {
     static let region: Set<Role> = [.regionHQ]
 
     /// W-identification (两公示一公告).
-    public static let identification = WorkflowDefinition(id: "W-identification", steps: [
+    public static let identification = WorkflowDefinition(id: "W-identification", subject: .household, steps: [
         WorkflowStep("apply", village.union(township)),
         WorkflowStep("appraise", village, requires: [.appraisalVotes], canReject: true),
         WorkflowStep("publishVillageNotice", village, opensNotice: true),
         WorkflowStep("reviewTownship", township, canReject: true),
         WorkflowStep("publishSecondNotice", village.union(township), opensNotice: true),
-        WorkflowStep("approveCounty", county, requires: [.withinQuota], canReject: true),
+        WorkflowStep("approveCounty", county, requires: [.withinQuota, .spotCheckPassed], canReject: true),
         WorkflowStep("announceCounty", county, opensNotice: true),
         WorkflowStep("register", county),
-    ])
+    ], spotCheck: (before: 5, returnTo: 3))
 
     /// W-household-exit.
-    public static let householdExit = WorkflowDefinition(id: "W-household-exit", steps: [
+    public static let householdExit = WorkflowDefinition(id: "W-household-exit", subject: .household, steps: [
         WorkflowStep("propose", village, requires: [.appraisalVotes]),
         WorkflowStep("verify", village.union(township), requires: [.householdExitCriteria], canReject: true),
         WorkflowStep("recordConsent", village, requires: [.householdConsent]),
         WorkflowStep("publishVillageNotice", village, opensNotice: true),
         WorkflowStep("announce", township, opensNotice: true),
-        WorkflowStep("approveCounty", county, requires: [.householdExitCriteria], canReject: true),
+        WorkflowStep("approveCounty", county, requires: [.householdExitCriteria, .spotCheckPassed], canReject: true),
         WorkflowStep("filePrefecture", prefecture, canReject: true),
-    ])
+    ], spotCheck: (before: 5, returnTo: 1))
 
     /// W-village-exit.
-    public static let villageExit = WorkflowDefinition(id: "W-village-exit", steps: [
+    public static let villageExit = WorkflowDefinition(id: "W-village-exit", subject: .village, steps: [
         WorkflowStep("applyTownship", township),
         WorkflowStep("reviewCounty", county, canReject: true),
         WorkflowStep("assessPrefecture", prefecture, requires: [.villageIncidence], canReject: true),
@@ -161,7 +194,7 @@ public enum Workflows {
     ])
 
     /// W-county-exit.
-    public static let countyExit = WorkflowDefinition(id: "W-county-exit", steps: [
+    public static let countyExit = WorkflowDefinition(id: "W-county-exit", subject: .county, steps: [
         WorkflowStep("selfEvaluate", county),
         WorkflowStep("checkPrefecture", prefecture, canReject: true),
         WorkflowStep("assessRegion", region, requires: [.countyThresholds], canReject: true),
@@ -171,4 +204,6 @@ public enum Workflows {
     ])
 
     public static let all = [identification, householdExit, villageExit, countyExit]
+
+    public static func named(_ id: String) -> WorkflowDefinition? { all.first { $0.id == id } }
 }

@@ -69,6 +69,31 @@ struct DataAccess: Sendable {
     var mayReadRegistry: Bool { scope.has(.readRegistry) }
     var maySeeFullIdentity: Bool { scope.has(.seeFullIdentity) }
 
+    // MARK: Workflow cases
+
+    /// Cases the user may read: those of units under the roots of their registry scope.
+    func cases(on db: (any Database)? = nil) -> QueryBuilder<WorkflowCase> {
+        let roots = scope.roots(for: .readRegistry)
+        let query = WorkflowCase.query(on: db ?? self.db)
+        guard !roots.isEmpty else { return query.filter(\.$id == -1) }
+        return query.group(.or) { group in
+            for root in roots {
+                switch root.level {
+                case .region: group.filter(\.$prefectureCode =~ root.value)
+                case .prefecture: group.filter(\.$prefectureCode == root.value)
+                case .county: group.filter(\.$countyCode == root.value)
+                case .township: group.filter(\.$townshipCode == root.value)
+                case .village: group.filter(\.$villageCode == root.value)
+                }
+            }
+        }
+    }
+
+    func workflowCase(id: Int) async throws -> WorkflowCase {
+        guard let c = try await cases().filter(\.$id == id).first() else { throw AppError.notFound }
+        return c
+    }
+
     // MARK: Aggregates
 
     struct Counts: Sendable, Encodable {

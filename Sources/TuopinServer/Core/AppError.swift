@@ -19,6 +19,13 @@ enum AppError: Error, Equatable {
     case csrf
     /// Several fields at once; `fields` maps each to its message key.
     case validation([HouseholdEdit.FieldProblem])
+    /// A workflow step the state machine refused, with its reason.
+    case refused(Refusal)
+    /// The subject cannot enter the workflow (message key).
+    case notEligible(String)
+    case noticeTooShort(Int)
+    case noticeClosed
+    case tooManyRequests
 
     var status: HTTPResponseStatus {
         switch self {
@@ -32,6 +39,10 @@ enum AppError: Error, Equatable {
         case .unsupportedMediaType: .unsupportedMediaType
         case .conflict, .registryNotEmpty: .conflict
         case .corruptData: .internalServerError
+        case .refused(.wrongRole): .forbidden
+        case .refused, .notEligible, .noticeClosed: .conflict
+        case .noticeTooShort: .badRequest
+        case .tooManyRequests: .tooManyRequests
         }
     }
 
@@ -53,6 +64,11 @@ enum AppError: Error, Equatable {
         case .corruptData: "corrupt_data"
         case .csrf: "csrf"
         case .validation: "validation"
+        case .refused(let refusal): refusal.key
+        case .notEligible: "not_eligible"
+        case .noticeTooShort: "notice_too_short"
+        case .noticeClosed: "notice_closed"
+        case .tooManyRequests: "too_many_requests"
         }
     }
 
@@ -62,6 +78,9 @@ enum AppError: Error, Equatable {
         case .missingField(let field): t.format("err_missing_field", field)
         case .accountLocked(let until): t.format("err_account_locked", Formats.minute(until))
         case .validation(let problems): problems.map { "\($0.field)：\(t[$0.messageKey])" }.joined(separator: "；")
+        case .refused(let refusal): WorkflowText.refusal(refusal, t)
+        case .notEligible(let key): t[key]
+        case .noticeTooShort(let days): t.format("err_notice_too_short", String(days))
         default: t["err_\(code)"]
         }
     }

@@ -5,7 +5,7 @@ import SQLKit
 enum Migrations {
     static let all: [any AsyncMigration] = [
         CreateOrgUnits(), CreateCadres(), CreateUsers(), CreateSessions(), CreateAuditLog(),
-        CreateHouseholds(), ExtendRegistry(), CreateQualityFindings(), CreateStandards(),
+        CreateHouseholds(), ExtendRegistry(), CreateQualityFindings(), CreateStandards(), CreateCases(),
     ]
 }
 

@@ -124,13 +124,17 @@ enum HouseholdController {
             let h: Detail; let villageHref: String; let editHref: String?; let history: [HistoryRow]
             let findings: [Finding]; let hasFindings: Bool; let chart: IncomeChart.View
             let writable: Bool; let formError: String?; let years: [Int]; let base: String
+            let cases: [CaseController.CaseSummary]; let starts: [CaseController.StartOption]; let caseYear: Int
         }
         let chart = IncomeChart.view(detail.incomes.map { ($0.year, $0.per_capita) }, line: { standards[$0]?.povertyLine })
         return try await Page.render(req, "household", View(
             h: detail, villageHref: SiteURL.unit(detail.village).path,
             editHref: writable ? SiteURL.householdEdit(id).path : nil, history: history,
             findings: findings, hasFindings: !findings.isEmpty, chart: chart, writable: writable, formError: formError,
-            years: Array((2014...RegistryImport.civilToday(req.application).year).reversed()), base: SiteURL.household(id).path),
+            years: Array((2014...RegistryImport.civilToday(req.application).year).reversed()), base: SiteURL.household(id).path,
+            cases: try await CaseController.summaries(req, awaiting: false, householdID: id),
+            starts: CaseController.startOptions(req, status: HouseholdStatus(rawValue: detail.status), unit: detail.village),
+            caseYear: standards.keys.max() ?? RegistryImport.civilToday(req.application).year),
             status: formError == nil ? .ok : .unprocessableEntity)
     }
 

@@ -23,6 +23,25 @@ enum SiteURL {
     case apiHousehold(Int?)
     case apiHouseholdPart(Int?, String, String?)
     case apiMember(Int?)
+    case cases, caseBatch, caseStart
+    case caseDetail(Int?)
+    case caseSteps(Int?)
+    case objectionDecision(Int?)
+    case gongshi, gongshiTrack
+    case gongshiNotice(Int?)
+    case gongshiObjections(Int?)
+    case unitPopulation(String?)
+    case apiCases, apiCaseBatches, apiNotices, apiSpotChecks
+    case apiCase(Int?)
+    case apiCaseSteps(Int?)
+    case apiNotice(Int?)
+    case apiNoticeObjections(Int?)
+    case apiObjection(String?)
+    case apiObjectionDecision(Int?)
+    case apiUnitPopulation(String?)
+    case apiUnitQuota(String?, Int?)
+    case apiSpotCheck(Int?)
+    case apiSpotCheckCase(Int?, Int?)
 
     var segments: [String] {
         switch self {
@@ -52,8 +71,35 @@ enum SiteURL {
         case .apiHousehold(let id): ["api", "v1", "households", id.map(String.init) ?? ":id"]
         case .apiHouseholdPart(let id, let part, let key): ["api", "v1", "households", id.map(String.init) ?? ":id", part] + (key.map { [$0] } ?? [])
         case .apiMember(let id): ["api", "v1", "members", id.map(String.init) ?? ":id"]
+        case .cases: ["cases"]
+        case .caseBatch: ["cases", "batch"]
+        case .caseStart: ["cases", "start"]
+        case .caseDetail(let id): ["cases", Self.id(id)]
+        case .caseSteps(let id): ["cases", Self.id(id), "steps"]
+        case .objectionDecision(let id): ["objections", Self.id(id), "decision"]
+        case .gongshi: ["gongshi"]
+        case .gongshiTrack: ["gongshi", "track"]
+        case .gongshiNotice(let id): ["gongshi", Self.id(id)]
+        case .gongshiObjections(let id): ["gongshi", Self.id(id), "objections"]
+        case .unitPopulation(let code): ["units", code ?? ":code", "rural-population"]
+        case .apiCases: ["api", "v1", "cases"]
+        case .apiCaseBatches: ["api", "v1", "case-batches"]
+        case .apiNotices: ["api", "v1", "notices"]
+        case .apiSpotChecks: ["api", "v1", "spot-checks"]
+        case .apiCase(let id): ["api", "v1", "cases", Self.id(id)]
+        case .apiCaseSteps(let id): ["api", "v1", "cases", Self.id(id), "steps"]
+        case .apiNotice(let id): ["api", "v1", "notices", Self.id(id)]
+        case .apiNoticeObjections(let id): ["api", "v1", "notices", Self.id(id), "objections"]
+        case .apiObjection(let code): ["api", "v1", "objections", code ?? ":code"]
+        case .apiObjectionDecision(let id): ["api", "v1", "objections", Self.id(id), "decision"]
+        case .apiUnitPopulation(let code): ["api", "v1", "units", code ?? ":code", "rural-population"]
+        case .apiUnitQuota(let code, let year): ["api", "v1", "units", code ?? ":code", "quotas", year.map(String.init) ?? ":year"]
+        case .apiSpotCheck(let id): ["api", "v1", "spot-checks", Self.id(id)]
+        case .apiSpotCheckCase(let id, let c): ["api", "v1", "spot-checks", Self.id(id), "cases", c.map(String.init) ?? ":case"]
         }
     }
+
+    private static func id(_ id: Int?) -> String { id.map(String.init) ?? ":id" }
 
     var pathComponents: [PathComponent] { segments.map { PathComponent(stringLiteral: $0) } }
     var path: String { "/" + segments.joined(separator: "/") }

@@ -17,7 +17,10 @@ enum UnitController {
         let crumbs: [Crumb]; let children: [Row]; let totals: Row?
         let households: [HouseholdRow]; let moreHouseholds: Bool
         let hasChildren: Bool; let hasHouseholds: Bool
+        let ruralPopulation: Int?; let isVillage: Bool; let mayKeepPopulation: Bool
     }
+    /// The unit page's view with what the workflows add: exit cases to start.
+    struct PageView: Encodable { let u: View; let starts: [CaseController.StartOption]; let caseYear: Int }
 
     static func query(_ data: DataAccess, code: OrgCode, t: Translations) async throws -> View {
         let unit = try await data.unit(code)
@@ -51,13 +54,18 @@ enum UnitController {
                     secretary: unit.secretaryID.flatMap { principals[$0] }, head: unit.headID.flatMap { principals[$0] },
                     exitYear: unit.exitYear, crumbs: crumbs, children: rows, totals: totals,
                     households: households, moreHouseholds: more,
-                    hasChildren: !rows.isEmpty, hasHouseholds: !households.isEmpty)
+                    hasChildren: !rows.isEmpty, hasHouseholds: !households.isEmpty,
+                    ruralPopulation: unit.ruralPopulation, isVillage: code.level == .village,
+                    mayKeepPopulation: code.level == .village && data.scope.permits(.keepVillageFigures, on: code))
     }
 
     @Sendable static func show(req: Request) async throws -> Response {
         _ = try req.requireUser()
         guard let raw = req.parameters.get("code"), let code = OrgCode(raw) else { throw AppError.notFound }
-        return try await Page.render(req, "unit", query(req.data, code: code, t: req.t))
+        let view = try await query(req.data, code: code, t: req.t)
+        let starts = view.exitYear == nil ? CaseController.startOptions(req, status: nil, unit: code.value) : []
+        let year = try await StandardsController.lookup(on: req.db).keys.max() ?? RegistryImport.civilToday(req.application).year
+        return try await Page.render(req, "unit", PageView(u: view, starts: starts, caseYear: year))
     }
 
     @Sendable static func home(req: Request) async throws -> Response {

@@ -1,0 +1,60 @@
+/// Rules around a workflow case that are not the state machine itself: who acts for which unit,
+/// what a public notice must look like, and how a spot check draws its sample.
+extension Scope {
+    /// The role under which the user may take `step` on a case of `unit`: a binding with one of the
+    /// step's roles on the unit itself or on a unit above it. Nil when the user may not act.
+    public func actingRole(for step: WorkflowStep, on unit: OrgCode) -> Role? {
+        bindings.filter { step.roles.contains($0.role) && unit.isSelfOrDescendant(of: $0.unit) }
+            .map(\.role).sorted { $0.rawValue < $1.rawValue }.first
+    }
+}
+
+/// A public notice's period (公示期): starts today or later, lasts at least the year's minimum
+/// number of days (start and end day included), and at most 60 days.
+public enum NoticePeriod {
+    public enum Problem: Error, Equatable, Sendable { case startInPast, tooShort(minDays: Int), tooLong }
+
+    public static func validate(start: CivilDate, end: CivilDate, today: CivilDate, minDays: Int) throws(Problem) {
+        guard start >= today else { throw .startInPast }
+        let days = end.daysSince(start) + 1
+        guard days >= minDays else { throw .tooShort(minDays: minDays) }
+        guard days <= 60 else { throw .tooLong }
+    }
+
+    /// The next step may be taken once the notice has ended: from the day after its end date.
+    public static func hasEnded(end: CivilDate, today: CivilDate) -> Bool { today > end }
+}
+
+/// Spot checks (article 18): a seeded random sample of at least 10% of a batch, at least one case.
+public enum SpotCheck {
+    public static let minimumPercent = 10
+
+    public static func sampleSize(population: Int, percent: Int = minimumPercent) -> Int {
+        guard population > 0 else { return 0 }
+        return min(population, max(1, (population * max(percent, minimumPercent) + 99) / 100))
+    }
+
+    /// The sampled ids, in ascending order. The same ids, seed and percent always give the same sample.
+    public static func sample(_ ids: [Int], seed: UInt64, percent: Int = minimumPercent) -> [Int] {
+        var rng = SplitMix64(seed: seed)
+        var pool = ids.sorted()
+        let n = sampleSize(population: pool.count, percent: percent)
+        // Partial Fisher–Yates: the first n positions become the sample.
+        for i in 0..<n {
+            let j = i + Int(rng.next() % UInt64(pool.count - i))
+            pool.swapAt(i, j)
+        }
+        return Array(pool.prefix(n)).sorted()
+    }
+}
+
+/// Identification votes (民主评议): recorded for and against; the proposal passes by a majority.
+public struct AppraisalVotes: Sendable, Equatable, Codable {
+    public var votesFor: Int
+    public var votesAgainst: Int
+    public init?(votesFor: Int?, votesAgainst: Int?) {
+        guard let f = votesFor, let a = votesAgainst, f >= 0, a >= 0, f + a > 0, f + a <= 10_000 else { return nil }
+        self.votesFor = f; self.votesAgainst = a
+    }
+    public var passes: Bool { votesFor > votesAgainst }
+}

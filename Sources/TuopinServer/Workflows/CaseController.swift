@@ -1,0 +1,321 @@
+import Fluent
+import Foundation
+import TuopinCore
+import Vapor
+
+/// Workflow cases as pages (inbox, case page with its timeline) and through the API. Every read
+/// goes through the scoped data access; every change through `CaseService`.
+enum CaseController {
+    // MARK: Views
+
+    struct StepView: Content {
+        let at: String; let actor: String; let role: String; let action: String; let outcome: String
+        let reason: String; let notice_id: Int?; let details: [String: String]
+    }
+    struct NoticeView: Content {
+        let id: Int; let title: String; let kind: String; let place: String; let starts_on: String; let ends_on: String; let running: Bool
+    }
+    struct ObjectionView: Content {
+        let id: Int; let code: String; let kind: String; let kind_label: String; let text: String; let name: String
+        let status: String; let status_label: String; let decision_reason: String; let filed_at: String; let can_decide: Bool
+    }
+    /// Which inputs the next step needs, so a form shows only those.
+    struct Needs: Content {
+        var votes = false, consent = false, notice = false, survey = false, document = false
+        var can_reject = false
+    }
+    struct CaseView: Content {
+        let id: Int; let workflow: String; let workflow_name: String; let subject: String
+        let household_id: Int?; let household_number: String?; let unit_code: String; let unit_name: String
+        let year: Int; let step: Int; let steps_total: Int; let status: String; let status_label: String
+        let next_action: String?; let next_action_label: String?; let next_roles: String?
+        let version: Int; let can_act: Bool; let needs: Needs
+        let steps: [StepView]; let notices: [NoticeView]; let objections: [ObjectionView]
+        let path: [PathStep]
+    }
+    struct PathStep: Content { let label: String; let done: Bool }
+    struct CaseSummary: Content {
+        let id: Int; let workflow: String; let workflow_name: String; let subject_name: String; let household_id: Int?
+        let year: Int; let step: Int; let status: String; let status_label: String; let next_action: String?
+        let next_action_label: String?; let updated_at: String; let awaiting_me: Bool
+    }
+
+    static func needs(_ step: WorkflowStep?) -> Needs {
+        guard let step else { return Needs() }
+        var n = Needs()
+        n.votes = step.requires.contains(.appraisalVotes)
+        n.consent = step.requires.contains(.householdConsent)
+        n.notice = step.opensNotice
+        n.survey = step.requires.contains(.countyThresholds) && step.action.hasPrefix("assess")
+        n.document = step.requires.contains(.stateCouncilConsent)
+        n.can_reject = step.canReject
+        return n
+    }
+
+    static func nextStep(_ c: WorkflowCase, _ wf: WorkflowDefinition) -> WorkflowStep? {
+        c.status == CaseStatus.open.rawValue && c.step < wf.steps.count ? wf.steps[c.step] : nil
+    }
+
+    static func detail(_ req: Request, id: Int) async throws -> CaseView {
+        let user = try req.requireUser()
+        let data = req.data
+        let c = try await data.workflowCase(id: id)
+        let t = req.t
+        let wf = Workflows.named(c.workflow)!
+        let next = nextStep(c, wf)
+        let unit = OrgCode(c.unitCode)!
+        let household = try await c.householdID.asyncMap { try await Household.find($0, on: req.db) } ?? nil
+        let steps = try await CaseStep.query(on: req.db).filter(\.$caseID == id).sort(\.$id).all().map { s in
+            StepView(at: Formats.minute(s.at), actor: s.actorName, role: Role(rawValue: s.role).map { t[$0.labelKey] } ?? s.role,
+                     action: s.outcome == "returned" ? t["wf_returned_\(s.action)"] : WorkflowText.action(s.action, t),
+                     outcome: t["wf_outcome_\(s.outcome)"], reason: s.reason, notice_id: s.noticeID,
+                     details: (try? JSONDecoder().decode([String: String].self, from: Data(s.details.utf8))) ?? [:])
+        }
+        let noticeIDs = try await NoticeCase.query(on: req.db).filter(\.$id.$caseID == id).all().map(\.id!.noticeID)
+        let today = RegistryImport.civilToday(req.application)
+        let notices = try await Notice.query(on: req.db).filter(\.$id ~~ noticeIDs).sort(\.$id).all()
+        let objections = try await Objection.query(on: req.db).filter(\.$noticeID ~~ noticeIDs)
+            .group(.or) { $0.filter(\.$caseID == nil).filter(\.$caseID == id) }.sort(\.$id).all()
+        let noticeByID = Dictionary(uniqueKeysWithValues: notices.map { ($0.id!, $0) })
+        return CaseView(
+            id: id, workflow: c.workflow, workflow_name: WorkflowText.workflow(c.workflow, t), subject: wf.subject.rawValue,
+            household_id: c.householdID, household_number: household?.number, unit_code: c.unitCode,
+            unit_name: try await NoticeService.fullName(of: c.unitCode, on: req.db), year: c.year, step: c.step, steps_total: wf.steps.count,
+            status: c.status, status_label: t["case_status_\(c.status)"], next_action: next?.action,
+            next_action_label: next.map { WorkflowText.action($0.action, t) },
+            next_roles: next.map { $0.roles.sorted { $0.rawValue < $1.rawValue }.map { t[$0.labelKey] }.joined(separator: "、") },
+            version: c.version, can_act: next.map { user.scope.actingRole(for: $0, on: unit) != nil } ?? false, needs: needs(next),
+            steps: steps,
+            notices: notices.map { n in
+                NoticeView(id: n.id!, title: n.title, kind: t["notice_kind_\(n.kind)"], place: n.place, starts_on: n.startsOn, ends_on: n.endsOn,
+                           running: !NoticePeriod.hasEnded(end: CivilDate(iso: n.endsOn)!, today: today))
+            },
+            objections: objections.map { o in
+                let notice = noticeByID[o.noticeID]!
+                let wfn = Workflows.named(notice.workflow)!
+                let publishing = wfn.steps[wfn.stepIndex(notice.action)!]
+                return ObjectionView(id: o.id!, code: o.code, kind: o.kind, kind_label: t["objection_kind_\(o.kind)"], text: o.text,
+                                     name: o.name, status: o.status, status_label: t["objection_status_\(o.status)"],
+                                     decision_reason: o.decisionReason, filed_at: Formats.minute(o.filedAt),
+                                     can_decide: o.status == "open" && user.scope.actingRole(for: publishing, on: OrgCode(notice.unitCode)!) != nil)
+            },
+            path: wf.steps.enumerated().map { PathStep(label: WorkflowText.action($1.action, t), done: $0 < c.step) })
+    }
+
+    /// Cases in scope; with `awaiting`, only those whose next step the user may take.
+    static func summaries(_ req: Request, awaiting: Bool, householdID: Int? = nil, limit: Int = 500) async throws -> [CaseSummary] {
+        let user = try req.requireUser()
+        let t = req.t
+        var query = req.data.cases()
+        if let householdID { query = query.filter(\.$householdID == householdID) }
+        if awaiting {
+            // Only the (workflow, step) pairs where one of the user's roles acts.
+            let roles = Set(user.scope.roles)
+            let pairs = Workflows.all.flatMap { wf in wf.steps.indices.filter { !wf.steps[$0].roles.isDisjoint(with: roles) }.map { (wf.id, $0) } }
+            guard !pairs.isEmpty else { return [] }
+            query = query.filter(\.$status == CaseStatus.open.rawValue).group(.or) { g in
+                for (wf, step) in pairs { g.group(.and) { $0.filter(\.$workflow == wf).filter(\.$step == step) } }
+            }
+        }
+        let cases = try await query.sort(\.$updatedAt, .descending).sort(\.$id, .descending).limit(limit).all()
+        let households = try await Household.query(on: req.db).filter(\.$id ~~ cases.compactMap(\.householdID)).all()
+        let numbers = Dictionary(uniqueKeysWithValues: households.map { ($0.id!, $0.number) })
+        let unitNames = try await NoticeService.names(Set(cases.map(\.unitCode)), on: req.db)
+        return cases.compactMap { c in
+            let wf = Workflows.named(c.workflow)!
+            let next = nextStep(c, wf)
+            let mine = next.map { user.scope.actingRole(for: $0, on: OrgCode(c.unitCode)!) != nil } ?? false
+            if awaiting && !mine { return nil }
+            let name = c.householdID.flatMap { numbers[$0] }.map { "\($0) · \(unitNames[c.unitCode] ?? "")" } ?? (unitNames[c.unitCode] ?? c.unitCode)
+            return CaseSummary(id: c.id!, workflow: c.workflow, workflow_name: WorkflowText.workflow(c.workflow, t), subject_name: name,
+                               household_id: c.householdID, year: c.year, step: c.step, status: c.status,
+                               status_label: t["case_status_\(c.status)"], next_action: next?.action,
+                               next_action_label: next.map { WorkflowText.action($0.action, t) }, updated_at: Formats.minute(c.updatedAt),
+                               awaiting_me: mine)
+        }
+    }
+
+    // MARK: Pages
+
+    struct InboxGroup: Encodable {
+        let workflow_name: String; let action: String; let action_label: String; let needs: Needs; let cases: [CaseSummary]
+    }
+    struct InboxView: Encodable { let groups: [InboxGroup]; let recent: [CaseSummary]; let error: String? }
+
+    @Sendable static func inbox(req: Request) async throws -> Response {
+        try await renderInbox(req, error: nil, status: .ok)
+    }
+
+    static func renderInbox(_ req: Request, error: String?, status: HTTPResponseStatus) async throws -> Response {
+        _ = try req.requireUser()
+        let awaiting = try await summaries(req, awaiting: true)
+        let grouped = Dictionary(grouping: awaiting) { "\($0.workflow)|\($0.next_action ?? "")" }
+        let groups = grouped.keys.sorted().map { key -> InboxGroup in
+            let items = grouped[key]!
+            let wf = Workflows.named(items[0].workflow)!
+            let step = wf.steps[items[0].step]
+            return InboxGroup(workflow_name: items[0].workflow_name, action: step.action, action_label: WorkflowText.action(step.action, req.t),
+                              needs: needs(step), cases: items)
+        }
+        let recent = try await summaries(req, awaiting: false, limit: 30)
+        return try await Page.render(req, "cases", InboxView(groups: groups, recent: recent, error: error), status: status)
+    }
+
+    struct CasePage: Encodable { let c: CaseView; let forms: [CaseView]; let error: String?; let today: String }
+
+    @Sendable static func page(req: Request) async throws -> Response {
+        try await renderCase(req, id: try req.intParameter("id"), error: nil, status: .ok)
+    }
+
+    static func renderCase(_ req: Request, id: Int, error: String?, status: HTTPResponseStatus) async throws -> Response {
+        let view = try await detail(req, id: id)
+        return try await Page.render(req, "case", CasePage(c: view, forms: view.can_act ? [view] : [], error: error,
+                                                           today: RegistryImport.civilToday(req.application).description), status: status)
+    }
+
+    struct StepForm: Content {
+        var action: String
+        var case_ids: [Int]?
+    }
+
+    /// A step from the case page's form.
+    @Sendable static func stepForm(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let id = try req.intParameter("id")
+        do {
+            let form = try req.content.decode(StepForm.self)
+            try await CaseService.step(app: req.application, user: user, caseID: id, action: form.action,
+                                       input: try req.content.decode(CaseService.StepInput.self))
+            return req.redirect(to: SiteURL.caseDetail(id).path, redirectType: .normal)
+        } catch let error as AppError where error != .notFound {
+            return try await renderCase(req, id: id, error: error.message(req.t), status: error.status)
+        }
+    }
+
+    /// The same step for the cases ticked in the inbox.
+    @Sendable static func batchForm(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        do {
+            let form = try req.content.decode(StepForm.self)
+            guard let ids = form.case_ids, !ids.isEmpty else { throw AppError.missingField("case_ids") }
+            try await CaseService.batch(app: req.application, user: user, caseIDs: ids, action: form.action,
+                                        input: try req.content.decode(CaseService.StepInput.self))
+            return req.redirect(to: SiteURL.cases.path, redirectType: .normal)
+        } catch let error as AppError {
+            return try await renderInbox(req, error: error.message(req.t), status: error.status)
+        }
+    }
+
+    struct StartOption: Encodable { let workflow: String; let label: String }
+
+    /// The workflows the user may start here: those whose first step they may take on `unit`.
+    static func startOptions(_ req: Request, status: HouseholdStatus?, unit: String) -> [StartOption] {
+        guard let user = req.auth.get(CurrentUser.self), let code = OrgCode(unit) else { return [] }
+        let candidates: [WorkflowDefinition]
+        switch code.level {
+        case .village where status != nil: candidates = status!.isRemainingPoor ? [Workflows.householdExit] : [Workflows.identification]
+        case .village: candidates = [Workflows.villageExit]
+        case .county: candidates = [Workflows.countyExit]
+        default: candidates = []
+        }
+        return candidates.filter { user.scope.actingRole(for: $0.steps[0], on: code) != nil }
+            .map { StartOption(workflow: $0.id, label: WorkflowText.workflow($0.id, req.t)) }
+    }
+
+    struct StartForm: Content {
+        var workflow: String?
+        var household_id: Int?
+        var household_ids: [Int]?
+        var unit_code: String?
+        var year: Int?
+    }
+
+    static func start(_ req: Request, _ form: StartForm) async throws -> [Int] {
+        let user = try req.requireUser()
+        guard let id = form.workflow, let wf = Workflows.named(id) else { throw AppError.invalidField("workflow") }
+        guard let year = form.year else { throw AppError.missingField("year") }
+        let households = form.household_ids ?? form.household_id.map { [$0] } ?? []
+        return try await CaseService.start(app: req.application, user: user, workflow: wf, householdIDs: households,
+                                           unitCode: form.unit_code, year: year, input: try req.content.decode(CaseService.StepInput.self))
+    }
+
+    /// Starts a case from a household or unit page; errors return to the page the form was on.
+    @Sendable static func startForm(req: Request) async throws -> Response {
+        _ = try req.requireUser()
+        let form = try req.content.decode(StartForm.self)
+        do {
+            let ids = try await start(req, form)
+            return req.redirect(to: ids.count == 1 ? SiteURL.caseDetail(ids[0]).path : SiteURL.cases.path, redirectType: .normal)
+        } catch let error as AppError where error != .notFound {
+            return try await renderInbox(req, error: error.message(req.t), status: error.status)
+        }
+    }
+
+    @Sendable static func decideForm(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let id = try req.intParameter("id")
+        let caseID = try req.content.get(Int.self, at: "case_id")
+        do {
+            try await NoticeService.decide(app: req.application, user: user, objectionID: id, input: try req.content.decode(NoticeService.DecisionInput.self))
+            return req.redirect(to: SiteURL.caseDetail(caseID).path, redirectType: .normal)
+        } catch let error as AppError where error != .notFound {
+            return try await renderCase(req, id: caseID, error: error.message(req.t), status: error.status)
+        }
+    }
+
+    // MARK: API
+
+    struct Created: Content { let ids: [Int] }
+
+    @Sendable static func apiList(req: Request) async throws -> [CaseSummary] {
+        try await summaries(req, awaiting: (try? req.query.get(Bool.self, at: "awaiting")) ?? false,
+                            householdID: try? req.query.get(Int.self, at: "household_id"))
+    }
+
+    @Sendable static func apiShow(req: Request) async throws -> CaseView {
+        try await detail(req, id: try req.intParameter("id"))
+    }
+
+    @Sendable static func apiStart(req: Request) async throws -> Response {
+        let form = try req.decodeJSON(StartForm.self)
+        let ids = try await start(req, form)
+        return try await Created(ids: ids).encodeResponse(status: .created, for: req)
+    }
+
+    struct APIStep: Content { let action: String }
+
+    @Sendable static func apiStep(req: Request) async throws -> CaseView {
+        let user = try req.requireUser()
+        let id = try req.intParameter("id")
+        let body = try req.decodeJSON(APIStep.self)
+        try await CaseService.step(app: req.application, user: user, caseID: id, action: body.action, input: try req.decodeJSON(CaseService.StepInput.self))
+        return try await detail(req, id: id)
+    }
+
+    struct APIBatch: Content { let action: String; let case_ids: [Int] }
+
+    @Sendable static func apiBatch(req: Request) async throws -> [CaseSummary] {
+        let user = try req.requireUser()
+        let body = try req.decodeJSON(APIBatch.self)
+        try await CaseService.batch(app: req.application, user: user, caseIDs: body.case_ids, action: body.action,
+                                    input: try req.decodeJSON(CaseService.StepInput.self))
+        let ids = Set(body.case_ids)
+        return try await summaries(req, awaiting: false, limit: 1000).filter { ids.contains($0.id) }
+    }
+
+    @Sendable static func apiDecide(req: Request) async throws -> HTTPStatus {
+        let user = try req.requireUser()
+        try await NoticeService.decide(app: req.application, user: user, objectionID: try req.intParameter("id"),
+                                       input: try req.decodeJSON(NoticeService.DecisionInput.self))
+        return .noContent
+    }
+}
+
+extension Optional {
+    func asyncMap<U>(_ transform: (Wrapped) async throws -> U) async rethrows -> U? {
+        switch self {
+        case .some(let value): try await transform(value)
+        case .none: nil
+        }
+    }
+}

@@ -1,0 +1,433 @@
+import Fluent
+import Foundation
+import SQLKit
+import TuopinCore
+import Vapor
+
+/// Workflow cases (DESIGN.md, Workflows). Every step is one transaction: the case's version is
+/// bumped first (so of two identical steps at once exactly one wins), the facts are loaded, the
+/// pure `WorkflowDefinition.transition` decides, and the step, its notice, its effects on the
+/// registry and the audit entries are written together. A refusal changes nothing.
+enum CaseService {
+    /// Everything a step may carry. Which fields a step reads depends on the step.
+    struct StepInput: Content {
+        var version: Int?
+        var reason: String?
+        var votes_for: Int?
+        var votes_against: Int?
+        var consent: Bool?
+        var consent_date: String?
+        var place: String?
+        var starts_on: String?
+        var ends_on: String?
+        var sampled_exited: Int?
+        var wrongly_exited: Int?
+        var sampled_non_registered: Int?
+        var missed: Int?
+        var surveyed_households: Int?
+        var approving: Int?
+        var document_number: String?
+        var document_date: String?
+        init() {}
+    }
+
+    /// What was recorded along the way, kept on the case (JSON).
+    struct Recorded: Codable, Sendable {
+        var votesFor: Int?
+        var votesAgainst: Int?
+        var consentDate: String?
+        var survey: ExitCriteria.CountySurvey?
+        var stateCouncilDocument: String?
+        var stateCouncilDate: String?
+        var incidenceBP: Int?
+    }
+
+    // MARK: Starting a case
+
+    /// Opens a case per subject (one unit, or many households of one village at once) and takes the
+    /// first step on all of them, in one transaction: all are opened or none.
+    static func start(app: Application, user: CurrentUser, workflow: WorkflowDefinition, householdIDs: [Int], unitCode: String?,
+                      year: Int, input: StepInput) async throws -> [Int] {
+        guard (2014...RegistryImport.civilToday(app).year + 1).contains(year) else { throw AppError.invalidField("year") }
+        let ids = Array(Set(householdIDs)).sorted()
+        if workflow.subject == .household {
+            guard !ids.isEmpty else { throw AppError.missingField("household_id") }
+            guard ids.count <= 500 else { throw AppError.invalidField("household_ids") }
+        }
+        let now = app.tuopin.now()
+        return try await app.write { tx in
+            guard try await StandardRecord.find(year, on: tx) != nil else { throw AppError.notEligible("wf_no_standard_year") }
+            let access = DataAccess(db: tx, scope: user.scope)
+            var cases: [WorkflowCase] = []
+            func blank() -> WorkflowCase {
+                let c = WorkflowCase()
+                c.workflow = workflow.id; c.year = year; c.step = 0; c.status = CaseStatus.open.rawValue; c.facts = "{}"
+                c.version = 0; c.openedAt = now; c.updatedAt = now
+                return c
+            }
+            switch workflow.subject {
+            case .household:
+                let households = try await access.households().filter(\.$id ~~ ids).all()
+                guard households.count == ids.count else { throw AppError.notFound }
+                for h in households {
+                    let status = HouseholdStatus(rawValue: h.status) ?? .notExited
+                    if workflow.id == Workflows.identification.id, status.isRemainingPoor { throw AppError.notEligible("wf_not_eligible_poor") }
+                    if workflow.id == Workflows.householdExit.id, !status.isRemainingPoor { throw AppError.notEligible("wf_not_eligible_exited") }
+                    let c = blank()
+                    c.householdID = h.id!; c.unitCode = h.villageCode; c.villageCode = h.villageCode
+                    c.townshipCode = h.townshipCode; c.countyCode = h.countyCode; c.prefectureCode = h.prefectureCode
+                    cases.append(c)
+                }
+            case .village, .county:
+                guard let unitCode, let code = OrgCode(unitCode) else { throw AppError.missingField("unit_code") }
+                let unit = try await access.unit(code)
+                guard code.level == (workflow.subject == .village ? .village : .county) else { throw AppError.invalidField("unit_code") }
+                guard unit.exitYear == nil else { throw AppError.notEligible("wf_not_eligible_unit_exited") }
+                if workflow.subject == .county, !unit.isPovertyCounty { throw AppError.notEligible("wf_not_eligible_not_poverty_county") }
+                let c = blank()
+                c.unitCode = code.value
+                c.villageCode = code.level == .village ? code.value : nil
+                c.townshipCode = code.level == .village ? code.ancestor(at: .township)?.value : nil
+                c.countyCode = code.ancestor(at: .county)!.value
+                c.prefectureCode = code.ancestor(at: .prefecture)!.value
+                cases.append(c)
+            }
+            for c in cases {
+                let existing = try await WorkflowCase.query(on: tx).filter(\.$workflow == workflow.id).filter(\.$unitCode == c.unitCode)
+                    .filter(\.$status == CaseStatus.open.rawValue).filter(\.$householdID == c.householdID).count()
+                guard existing == 0 else { throw AppError.notEligible("wf_case_open") }
+                do { try await c.create(on: tx) } catch let error as any DatabaseError where error.isConstraintFailure {
+                    throw AppError.notEligible("wf_case_open")
+                }
+                try await AuditLog.append(on: tx, actor: user.auditActor, action: "case.open", entity: "case", entityID: String(c.id!),
+                                          after: ["workflow": workflow.id, "unit": c.unitCode, "household": c.householdID.map(String.init) ?? "",
+                                                  "year": String(year)], at: now)
+            }
+            _ = try await takeSteps(tx: tx, app: app, user: user, cases: cases, action: workflow.steps[0].action, input: input, now: now)
+            return cases.map { $0.id! }
+        }
+    }
+
+    // MARK: Taking steps
+
+    /// One step on one case; `input.version`, when given, must match.
+    static func step(app: Application, user: CurrentUser, caseID: Int, action: String, input: StepInput) async throws {
+        try await batch(app: app, user: user, caseIDs: [caseID], action: action, input: input)
+    }
+
+    /// The same step on many cases (a village's exit candidates, say): all or nothing, one notice for all.
+    static func batch(app: Application, user: CurrentUser, caseIDs: [Int], action: String, input: StepInput) async throws {
+        let ids = Array(Set(caseIDs)).sorted()
+        guard !ids.isEmpty, ids.count <= 500 else { throw AppError.invalidField("case_ids") }
+        let now = app.tuopin.now()
+        try await app.write { tx in
+            let cases = try await DataAccess(db: tx, scope: user.scope).cases().filter(\.$id ~~ ids).sort(\.$id).all()
+            guard cases.count == ids.count else { throw AppError.notFound }
+            if let version = input.version, ids.count == 1, cases[0].version != version { throw AppError.conflict }
+            guard Set(cases.map(\.workflow)).count == 1, Set(cases.map(\.step)).count == 1 else { throw AppError.invalidField("case_ids") }
+            _ = try await takeSteps(tx: tx, app: app, user: user, cases: cases, action: action, input: input, now: now)
+        }
+    }
+
+    private static func takeSteps(tx: any Database, app: Application, user: CurrentUser, cases: [WorkflowCase], action: String,
+                                  input: StepInput, now: Date) async throws -> Int? {
+        let today = RegistryImport.civilToday(app)
+        let workflow = Workflows.named(cases[0].workflow)!
+        let standards = try await StandardsController.lookup(on: tx)
+        var notice: Notice?
+        for c in cases {
+            // Claim the case: a second identical step (double submit, two users) finds the version moved.
+            let claimed = try await tx.sqlDatabase.update(WorkflowCase.schema).set("version", to: SQLBind(c.version + 1))
+                .where("id", .equal, SQLBind(c.id!)).where("version", .equal, SQLBind(c.version)).returning("id").all()
+            guard !claimed.isEmpty else { throw AppError.conflict }
+            c.version += 1
+            guard c.status == CaseStatus.open.rawValue else { throw AppError.refused(.finished) }
+            var recorded = (try? JSONDecoder().decode(Recorded.self, from: Data(c.facts.utf8))) ?? Recorded()
+            let stepDef = c.step < workflow.steps.count ? workflow.steps[c.step] : nil
+            let isReject = action == WorkflowDefinition.rejectAction
+            let unit = OrgCode(c.unitCode)!
+            // Order, action and role first, so that nobody learns more than "not yours" or "not now".
+            if case .failure(let refusal) = workflow.transition(.at(c.step), action: action, scope: user.scope, on: unit, facts: StepFacts()) {
+                throw AppError.refused(refusal)
+            }
+            let facts = try await loadFacts(tx: tx, app: app, case: c, step: stepDef, isReject: isReject, input: input,
+                                            recorded: &recorded, standards: standards, today: today)
+            let decision = workflow.transition(.at(c.step), action: action, scope: user.scope, on: unit, facts: facts)
+            let (next, role): (WorkflowState, Role)
+            switch decision {
+            case .failure(let refusal): throw AppError.refused(refusal)
+            case .success(let result): (next, role) = result
+            }
+            let reason = (input.reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            guard reason.count <= 1000 else { throw AppError.invalidField("reason") }
+            if isReject, reason.isEmpty { throw AppError.missingField("reason") }
+            let stepIndex = c.step
+            let previousNotice = c.noticeID
+            var noticeID: Int?
+            if let stepDef, stepDef.opensNotice, !isReject {
+                if notice == nil {
+                    notice = try await openNotice(tx: tx, app: app, user: user, workflow: workflow, step: stepDef, cases: cases, input: input,
+                                                  standard: standards[c.year], today: today, now: now)
+                }
+                noticeID = notice!.id
+                try await NoticeCase(noticeID: noticeID!, caseID: c.id!).create(on: tx)
+            }
+            switch next {
+            case .rejected: c.status = CaseStatus.rejected.rawValue
+            case .at(let done):
+                c.step = done
+                if done == workflow.steps.count { c.status = CaseStatus.closed.rawValue }
+            }
+            c.noticeID = noticeID
+            c.facts = String(decoding: try JSONEncoder().encode(recorded), as: UTF8.self)
+            c.updatedAt = now
+            try await c.update(on: tx)
+            let record = CaseStep()
+            record.caseID = c.id!; record.stepIndex = stepIndex; record.action = action
+            record.outcome = isReject ? "rejected" : "done"; record.role = role.rawValue; record.actorID = user.id
+            record.actorName = user.displayName; record.reason = reason; record.details = stepDetails(input: input, recorded: recorded, action: action)
+            record.noticeID = noticeID ?? previousNotice; record.at = now
+            try await record.create(on: tx)
+            try await AuditLog.append(on: tx, actor: user.auditActor, action: "case.\(isReject ? "reject" : "step")", entity: "case",
+                                      entityID: String(c.id!), before: ["step": String(stepIndex)],
+                                      after: ["action": action, "step": String(c.step), "status": c.status, "reason": reason], at: now)
+            if case .at(let done) = next, let stepDef, !isReject {
+                try await applyEffects(tx: tx, app: app, user: user, workflow: workflow, step: stepDef, stepsDone: done, case: c, today: today, now: now)
+            }
+        }
+        return notice?.id
+    }
+
+    /// What the step must know, loaded only for the requirements it has.
+    private static func loadFacts(tx: any Database, app: Application, case c: WorkflowCase, step: WorkflowStep?, isReject: Bool,
+                                  input: StepInput, recorded: inout Recorded, standards: [Int: Standard], today: CivilDate) async throws -> StepFacts {
+        var facts = StepFacts()
+        if let noticeID = c.noticeID {
+            let notice = try await Notice.find(noticeID, on: tx)!
+            facts.noticeEnded = NoticePeriod.hasEnded(end: CivilDate(iso: notice.endsOn)!, today: today)
+            facts.openObjections = try await NoticeService.openObjections(on: tx, noticeID: noticeID, caseID: c.id!)
+        }
+        guard let step, !isReject else { return facts }
+        let standard = standards[c.year]
+        for requirement in step.requires {
+            switch requirement {
+            case .appraisalVotes:
+                // Recorded, and a majority in favour; a failed vote is a rejection, not this step.
+                let votes = AppraisalVotes(votesFor: input.votes_for, votesAgainst: input.votes_against)
+                facts.appraisalVotesRecorded = votes?.passes ?? false
+                if let votes { recorded.votesFor = votes.votesFor; recorded.votesAgainst = votes.votesAgainst }
+            case .householdConsent:
+                let date = input.consent_date.flatMap { CivilDate(iso: $0) }
+                facts.consentRecorded = input.consent == true && date != nil && date! <= today
+                if facts.consentRecorded { recorded.consentDate = date!.description }
+            case .householdExitCriteria:
+                let h = try await Household.find(c.householdID!, on: tx)!
+                let hf = try await HouseholdFactsLoader.facts(on: tx, householdID: h.id!, protector: app.tuopin.protector, planYear: c.year)
+                facts.householdExitFailures = ExitCriteria.household(incomes: hf.incomes, members: hf.members.count,
+                                                                     guarantees: hf.guarantees, standard: { standards[$0] })
+            case .villageIncidence:
+                guard let standard else { facts.villageIncidencePasses = false; continue }
+                let (poor, population) = try await CaseFigures.village(on: tx, code: c.unitCode)
+                let result = ExitCriteria.village(remainingPoor: poor, ruralPopulation: population ?? 0, standard: standard)
+                recorded.incidenceBP = result.incidenceBP
+                facts.villageIncidencePasses = result.passes
+            case .countyThresholds:
+                if let survey = try surveyInput(input) { recorded.survey = survey }
+                guard let survey = recorded.survey else { throw AppError.missingField("sampled_exited") }
+                guard let standard else { facts.countyFailures = ExitCriteria.CountyThreshold.allCases; continue }
+                let (poor, population) = try await CaseFigures.county(on: tx, code: c.unitCode)
+                let result = ExitCriteria.county(remainingPoor: poor, missed: survey.missed, wronglyExited: survey.wronglyExited,
+                                                 ruralPopulation: population, survey: survey, standard: standard)
+                recorded.incidenceBP = result.incidenceBP
+                facts.countyFailures = result.failed
+            case .withinQuota:
+                facts.withinQuota = try await CaseFigures.withinQuota(on: tx, county: c.countyCode, year: c.year)
+            case .stateCouncilConsent:
+                let number = (input.document_number ?? "").trimmingCharacters(in: .whitespaces)
+                let date = input.document_date.flatMap { CivilDate(iso: $0) }
+                facts.stateCouncilConsentRecorded = !number.isEmpty && number.count <= 100 && date != nil && date! <= today
+                if facts.stateCouncilConsentRecorded { recorded.stateCouncilDocument = number; recorded.stateCouncilDate = date!.description }
+            case .spotCheckPassed:
+                facts.spotCheckPending = try await SpotCheckService.pending(on: tx, caseID: c.id!)
+            }
+        }
+        return facts
+    }
+
+    static func surveyInput(_ input: StepInput) throws -> ExitCriteria.CountySurvey? {
+        let values = [input.sampled_exited, input.wrongly_exited, input.sampled_non_registered, input.missed,
+                      input.surveyed_households, input.approving]
+        guard values.contains(where: { $0 != nil }) else { return nil }
+        let names = ["sampled_exited", "wrongly_exited", "sampled_non_registered", "missed", "surveyed_households", "approving"]
+        for (value, name) in zip(values, names) {
+            guard let value else { throw AppError.missingField(name) }
+            guard (0...10_000_000).contains(value) else { throw AppError.invalidField(name) }
+        }
+        let s = ExitCriteria.CountySurvey(sampledExited: values[0]!, wronglyExited: values[1]!, sampledNonRegistered: values[2]!,
+                                          missed: values[3]!, surveyedHouseholds: values[4]!, approving: values[5]!)
+        guard s.wronglyExited <= s.sampledExited else { throw AppError.invalidField("wrongly_exited") }
+        guard s.missed <= s.sampledNonRegistered else { throw AppError.invalidField("missed") }
+        guard s.approving <= s.surveyedHouseholds else { throw AppError.invalidField("approving") }
+        return s
+    }
+
+    private static func stepDetails(input: StepInput, recorded: Recorded, action: String) -> String {
+        var details: [String: String] = [:]
+        if let v = input.votes_for, let a = input.votes_against { details["votes"] = "\(v):\(a)" }
+        if input.consent == true, let d = recorded.consentDate { details["consent_date"] = d }
+        if let doc = input.document_number, !doc.isEmpty { details["document"] = "\(doc) \(input.document_date ?? "")" }
+        if let bp = recorded.incidenceBP, ["assessPrefecture", "approvePrefecture", "assessRegion", "approveRegion"].contains(action) {
+            details["incidence_pct"] = StandardsController.percent(bp)
+        }
+        return String(decoding: (try? JSONEncoder().encode(details)) ?? Data("{}".utf8), as: UTF8.self)
+    }
+
+    /// A step's consequences in the registry: a registered, exited or filed subject.
+    private static func applyEffects(tx: any Database, app: Application, user: CurrentUser, workflow: WorkflowDefinition, step: WorkflowStep,
+                                     stepsDone: Int, case c: WorkflowCase, today: CivilDate, now: Date) async throws {
+        switch (workflow.id, step.action) {
+        case (Workflows.identification.id, "register"):
+            try await setHouseholdStatus(tx: tx, app: app, user: user, id: c.householdID!, status: .notExited, identifiedYear: c.year,
+                                         exitYear: nil, today: today, now: now)
+        case (Workflows.householdExit.id, "approveCounty"):
+            try await setHouseholdStatus(tx: tx, app: app, user: user, id: c.householdID!, status: .exitedWithPolicy, identifiedYear: nil,
+                                         exitYear: c.year, today: today, now: now)
+        case (Workflows.villageExit.id, "approvePrefecture"), (Workflows.countyExit.id, "approveRegion"):
+            let unit = try await OrgUnit.find(c.unitCode, on: tx)!
+            unit.exitYear = c.year; unit.version += 1
+            try await unit.update(on: tx)
+            try await AuditLog.append(on: tx, actor: user.auditActor, action: "unit.exit", entity: "org_unit", entityID: c.unitCode,
+                                      after: ["exit_year": String(c.year)], at: now)
+        default: break
+        }
+    }
+
+    private static func setHouseholdStatus(tx: any Database, app: Application, user: CurrentUser, id: Int, status: HouseholdStatus,
+                                           identifiedYear: Int?, exitYear: Int?, today: CivilDate, now: Date) async throws {
+        let h = try await Household.find(id, on: tx)!
+        let before = ["status": h.status, "identified_year": String(h.identifiedYear), "exit_year": h.exitYear.map(String.init) ?? ""]
+        h.status = status.rawValue
+        if let identifiedYear { h.identifiedYear = identifiedYear; h.exitYear = nil }
+        if let exitYear { h.exitYear = exitYear }
+        h.version += 1
+        try await h.update(on: tx)
+        try await AuditLog.append(on: tx, actor: user.auditActor, action: "household.status", entity: "household", entityID: String(id),
+                                  before: before, after: ["status": h.status, "identified_year": String(h.identifiedYear),
+                                                          "exit_year": h.exitYear.map(String.init) ?? ""], at: now)
+        _ = try await QualityService.recheck([h], on: tx, protector: app.tuopin.protector, today: today)
+    }
+
+    /// Opens the notice of a publishing step for the cases of a batch (one unit).
+    private static func openNotice(tx: any Database, app: Application, user: CurrentUser, workflow: WorkflowDefinition, step: WorkflowStep,
+                                   cases: [WorkflowCase], input: StepInput, standard: Standard?, today: CivilDate, now: Date) async throws -> Notice {
+        guard Set(cases.map(\.unitCode)).count == 1 else { throw AppError.invalidField("case_ids") }
+        let place = (input.place ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !place.isEmpty else { throw AppError.missingField("place") }
+        guard place.count <= 200 else { throw AppError.invalidField("place") }
+        guard let startText = input.starts_on else { throw AppError.missingField("starts_on") }
+        guard let endText = input.ends_on else { throw AppError.missingField("ends_on") }
+        guard let start = CivilDate(iso: startText) else { throw AppError.invalidField("starts_on") }
+        guard let end = CivilDate(iso: endText) else { throw AppError.invalidField("ends_on") }
+        do {
+            try NoticePeriod.validate(start: start, end: end, today: today, minDays: standard?.noticeMinDays ?? 7)
+        } catch {
+            switch error {
+            case .startInPast: throw AppError.invalidField("starts_on")
+            case .tooShort(let days): throw AppError.noticeTooShort(days)
+            case .tooLong: throw AppError.invalidField("ends_on")
+            }
+        }
+        let unit = try await OrgUnit.find(cases[0].unitCode, on: tx)!
+        let notice = Notice()
+        notice.kind = step.action.lowercased().contains("announce") ? "gonggao" : "gongshi"
+        notice.workflow = workflow.id; notice.action = step.action; notice.unitCode = unit.id!
+        notice.countyCode = cases[0].countyCode; notice.prefectureCode = cases[0].prefectureCode
+        notice.place = place; notice.startsOn = start.description; notice.endsOn = end.description
+        notice.createdBy = user.id; notice.createdAt = now
+        let zh = app.localizer.translations(.zh)
+        notice.title = zh.format("notice_title_\(workflow.id)", try await NoticeService.fullName(of: unit.id!, on: tx), String(cases[0].year),
+                                 zh["notice_kind_\(notice.kind)"])
+        notice.entries = try await NoticeService.entries(tx: tx, workflow: workflow, cases: cases, zh: zh)
+        try await notice.create(on: tx)
+        try await AuditLog.append(on: tx, actor: user.auditActor, action: "notice.open", entity: "notice", entityID: String(notice.id!),
+                                  after: ["unit": unit.id!, "starts_on": notice.startsOn, "ends_on": notice.endsOn, "cases": String(cases.count)], at: now)
+        return notice
+    }
+
+    /// Sends open cases back to an earlier step (an accepted objection, a failed spot check), with the reason.
+    static func sendBack(tx: any Database, user: CurrentUser, cases: [WorkflowCase], to stepIndex: Int, reason: String, outcome: String, now: Date) async throws {
+        for c in cases where c.status == CaseStatus.open.rawValue && c.step > stepIndex {
+            let from = c.step
+            let bumped = try await tx.sqlDatabase.update(WorkflowCase.schema).set("version", to: SQLBind(c.version + 1))
+                .set("step", to: SQLBind(stepIndex)).set("notice_id", to: SQLLiteral.null).set("updated_at", to: SQLBind(now))
+                .where("id", .equal, SQLBind(c.id!)).where("version", .equal, SQLBind(c.version)).returning("id").all()
+            guard !bumped.isEmpty else { throw AppError.conflict }
+            let record = CaseStep()
+            record.caseID = c.id!; record.stepIndex = from; record.action = outcome; record.outcome = "returned"
+            record.role = user.scope.roles.first?.rawValue ?? ""; record.actorID = user.id; record.actorName = user.displayName
+            record.reason = reason; record.details = "{\"to_step\":\"\(stepIndex)\"}"; record.noticeID = c.noticeID; record.at = now
+            try await record.create(on: tx)
+            try await AuditLog.append(on: tx, actor: user.auditActor, action: "case.return", entity: "case", entityID: String(c.id!),
+                                      before: ["step": String(from)], after: ["step": String(stepIndex), "reason": reason], at: now)
+        }
+    }
+}
+
+enum CaseStatus: String, Codable, Sendable { case open, rejected, closed }
+
+/// notice ↔ case link (a batch notice lists many cases).
+final class NoticeCase: Model, @unchecked Sendable {
+    static let schema = "notice_cases"
+    final class IDValue: Fields, Hashable, @unchecked Sendable {
+        @Field(key: "notice_id") var noticeID: Int
+        @Field(key: "case_id") var caseID: Int
+        init() {}
+        static func == (a: IDValue, b: IDValue) -> Bool { a.noticeID == b.noticeID && a.caseID == b.caseID }
+        func hash(into h: inout Hasher) { h.combine(noticeID); h.combine(caseID) }
+    }
+    @CompositeID var id: IDValue?
+    init() {}
+    init(noticeID: Int, caseID: Int) {
+        id = IDValue(); id!.noticeID = noticeID; id!.caseID = caseID
+    }
+}
+
+/// The figures the exit checks read, straight from the registry.
+enum CaseFigures {
+    struct Sum: Decodable { let people: Int? }
+
+    /// Remaining poor people in a village, and its registered rural population.
+    static func village(on db: any Database, code: String) async throws -> (poor: Int, population: Int?) {
+        let poor = try await remainingPoor(on: db, column: "village_code", code: code)
+        return (poor, try await OrgUnit.find(code, on: db)?.ruralPopulation)
+    }
+
+    /// Remaining poor people in a county, and the rural population of its villages.
+    static func county(on db: any Database, code: String) async throws -> (poor: Int, population: Int) {
+        let poor = try await remainingPoor(on: db, column: "county_code", code: code)
+        let population = try await db.sqlDatabase.select().column(SQLAlias(DataAccess.bigintSum("rural_population"), as: SQLIdentifier("people")))
+            .from(OrgUnit.schema).where("level", .equal, SQLBind(OrgLevel.village.rawValue))
+            .where("code", .like, SQLBind(code + "%")).first(decoding: Sum.self)?.people ?? 0
+        return (poor, population)
+    }
+
+    private static func remainingPoor(on db: any Database, column: String, code: String) async throws -> Int {
+        let poor = HouseholdStatus.allCases.filter(\.isRemainingPoor).map(\.rawValue)
+        return try await db.sqlDatabase.select().column(SQLAlias(DataAccess.bigintSum("member_count"), as: SQLIdentifier("people")))
+            .from(Household.schema).where(SQLColumn(column), .equal, SQLBind(code)).where("status", .in, SQLBind.group(poor))
+            .first(decoding: Sum.self)?.people ?? 0
+    }
+
+    /// Article 6 scale control: approvals this year stay below the county's quota unless region HQ recorded an exemption.
+    static func withinQuota(on db: any Database, county: String, year: Int) async throws -> Bool {
+        guard let quota = try await IdentificationQuota.query(on: db).filter(\.$countyCode == county).filter(\.$year == year).first() else {
+            return false
+        }
+        if !quota.exemption.isEmpty { return true }
+        let approveIndex = Workflows.identification.stepIndex("approveCounty")!
+        let approved = try await WorkflowCase.query(on: db).filter(\.$workflow == Workflows.identification.id)
+            .filter(\.$countyCode == county).filter(\.$year == year).filter(\.$step > approveIndex)
+            .filter(\.$status != CaseStatus.rejected.rawValue).count()
+        return approved < quota.quota
+    }
+}

@@ -1,0 +1,173 @@
+import Crypto
+import Fluent
+import Foundation
+import SQLKit
+import TuopinCore
+import Vapor
+
+/// Public notices (公示/公告) and objections (article 15, 22). A notice carries only what may be
+/// shown in public: names, village, household size and attribute, never ID numbers, phones,
+/// bank accounts or health. Objections block the cases they concern until the responsible unit
+/// decides them.
+enum NoticeService {
+    /// A notice's rows as stored: column keys (message keys) and masked values.
+    struct Entries: Codable, Sendable {
+        var columns: [String]
+        var rows: [[String]]
+    }
+
+    static func entries(tx: any Database, workflow: WorkflowDefinition, cases: [WorkflowCase], zh: Translations) async throws -> String {
+        var result: Entries
+        switch workflow.subject {
+        case .household:
+            result = Entries(columns: ["notice_col_number", "notice_col_head", "notice_col_village", "notice_col_size", "notice_col_attribute"], rows: [])
+            let ids = cases.compactMap(\.householdID)
+            let households = try await Household.query(on: tx).filter(\.$id ~~ ids).all()
+            let heads = try await Member.query(on: tx).filter(\.$household.$id ~~ ids).filter(\.$relation == Relation.head.rawValue).all()
+            let headBy = Dictionary(heads.map { ($0.$household.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+            let villages = try await names(Set(households.map(\.villageCode)), on: tx)
+            for h in households.sorted(by: { $0.number < $1.number }) {
+                result.rows.append([h.number, headBy[h.id!] ?? "", villages[h.villageCode] ?? h.villageCode, String(h.memberCount),
+                                    HouseholdAttribute(rawValue: h.attribute)?.label ?? h.attribute])
+            }
+        case .village:
+            result = Entries(columns: ["notice_col_village", "notice_col_rural_population", "notice_col_remaining_poor", "notice_col_incidence"], rows: [])
+            for c in cases {
+                let (poor, population) = try await CaseFigures.village(on: tx, code: c.unitCode)
+                let bp = population.flatMap { basisPoints(poor, of: $0) }
+                result.rows.append([try await fullName(of: c.unitCode, on: tx), population.map(String.init) ?? "—", String(poor),
+                                    bp.map { StandardsController.percent($0) + "%" } ?? "—"])
+            }
+        case .county:
+            result = Entries(columns: ["notice_col_county", "notice_col_rural_population", "notice_col_remaining_poor", "notice_col_incidence"], rows: [])
+            for c in cases {
+                let (poor, population) = try await CaseFigures.county(on: tx, code: c.unitCode)
+                let recorded = (try? JSONDecoder().decode(CaseService.Recorded.self, from: Data(c.facts.utf8)))
+                result.rows.append([try await fullName(of: c.unitCode, on: tx), String(population), String(poor),
+                                    recorded?.incidenceBP.map { StandardsController.percent($0) + "%" } ?? "—"])
+            }
+        }
+        return String(decoding: try JSONEncoder().encode(result), as: UTF8.self)
+    }
+
+    static func names(_ codes: Set<String>, on db: any Database) async throws -> [String: String] {
+        guard !codes.isEmpty else { return [:] }
+        let units = try await OrgUnit.query(on: db).filter(\.$id ~~ Array(codes)).all()
+        return Dictionary(uniqueKeysWithValues: units.map { ($0.id!, $0.name) })
+    }
+
+    /// "拉萨市城关区…乡…村": the unit's name with its ancestors below the region.
+    static func fullName(of code: String, on db: any Database) async throws -> String {
+        guard let org = OrgCode(code) else { return code }
+        let lineage = org.lineage.filter { $0.level != .region }.map(\.value)
+        let byCode = try await names(Set(lineage), on: db)
+        return lineage.compactMap { byCode[$0] }.joined()
+    }
+
+    /// Open objections that block `caseID`: those about the case, and those about the whole notice.
+    static func openObjections(on db: any Database, noticeID: Int, caseID: Int) async throws -> Int {
+        try await Objection.query(on: db).filter(\.$noticeID == noticeID).filter(\.$status == "open").filter(\.$kind == "objection")
+            .group(.or) { $0.filter(\.$caseID == nil).filter(\.$caseID == caseID) }.count()
+    }
+
+    /// A notice still takes objections while any of its cases waits on it.
+    static func isOpen(on db: any Database, noticeID: Int) async throws -> Bool {
+        try await WorkflowCase.query(on: db).filter(\.$noticeID == noticeID).filter(\.$status == CaseStatus.open.rawValue).count() > 0
+    }
+
+    // MARK: Objections
+
+    struct ObjectionInput: Content {
+        var text: String?
+        var name: String?
+        var contact: String?
+        var case_id: Int?
+        var kind: String?
+    }
+
+    static let objectionsPerHour = 5
+    static let codeAlphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+
+    /// Files an objection (anyone) or an observation (the village supervisor of the notice's village).
+    /// Returns the tracking code.
+    static func file(app: Application, user: CurrentUser?, noticeID: Int, input: ObjectionInput, client: String) async throws -> String {
+        let text = (input.text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { throw AppError.missingField("text") }
+        guard text.count <= 2000 else { throw AppError.invalidField("text") }
+        let name = (input.name ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard name.count <= 50 else { throw AppError.invalidField("name") }
+        let contact = (input.contact ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard contact.count <= 100 else { throw AppError.invalidField("contact") }
+        let kind = input.kind ?? "objection"
+        guard ["objection", "observation"].contains(kind) else { throw AppError.invalidField("kind") }
+        let now = app.tuopin.now()
+        let clientHash = Hashing.sha256Hex(client)
+        let protector = app.tuopin.protector
+        return try await app.write { tx in
+            guard let notice = try await Notice.find(noticeID, on: tx) else { throw AppError.notFound }
+            guard try await isOpen(on: tx, noticeID: noticeID) else { throw AppError.noticeClosed }
+            if kind == "observation" {
+                // Observations are the village supervisors' (村务监督委员会) own channel.
+                guard let user, user.scope.bindings.contains(where: { $0.role == .villageSupervisor && OrgCode(notice.unitCode)!.isSelfOrDescendant(of: $0.unit) })
+                else { throw AppError.forbidden }
+            }
+            if let caseID = input.case_id {
+                guard try await NoticeCase.query(on: tx).filter(\.$id.$noticeID == noticeID).filter(\.$id.$caseID == caseID).count() == 1 else {
+                    throw AppError.invalidField("case_id")
+                }
+            }
+            let recent = try await Objection.query(on: tx).filter(\.$clientHash == clientHash)
+                .filter(\.$filedAt > now.addingTimeInterval(-3600)).count()
+            guard recent < objectionsPerHour else { throw AppError.tooManyRequests }
+            var rng = SystemRandomNumberGenerator()
+            let objection = Objection()
+            objection.noticeID = noticeID; objection.caseID = input.case_id; objection.kind = kind; objection.text = text
+            objection.name = name; objection.contactCipher = contact.isEmpty ? nil : try protector.encrypt(contact)
+            objection.status = kind == "observation" ? "noted" : "open"; objection.decisionReason = ""
+            objection.filedAt = now; objection.filedBy = user?.id; objection.clientHash = clientHash
+            objection.code = String((0..<10).map { _ in codeAlphabet[Int(rng.next() % UInt64(codeAlphabet.count))] })
+            try await objection.create(on: tx)
+            try await AuditLog.append(on: tx, actor: user?.auditActor ?? .init(id: "public"), action: "objection.file", entity: "objection",
+                                      entityID: String(objection.id!), after: ["notice": String(noticeID), "kind": kind,
+                                                                               "case": input.case_id.map(String.init) ?? ""], at: now)
+            return objection.code
+        }
+    }
+
+    struct DecisionInput: Content {
+        var decision: String?
+        var reason: String?
+    }
+
+    /// The responsible unit decides: accepted sends the case(s) back to the step before the notice;
+    /// rejected keeps them, with the reason shown publicly.
+    static func decide(app: Application, user: CurrentUser, objectionID: Int, input: DecisionInput) async throws {
+        guard let decision = input.decision, ["accept", "reject"].contains(decision) else { throw AppError.invalidField("decision") }
+        let reason = (input.reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty else { throw AppError.missingField("reason") }
+        guard reason.count <= 1000 else { throw AppError.invalidField("reason") }
+        let now = app.tuopin.now()
+        try await app.write { tx in
+            guard let objection = try await Objection.find(objectionID, on: tx), objection.kind == "objection",
+                  let notice = try await Notice.find(objection.noticeID, on: tx) else { throw AppError.notFound }
+            // Only those who may read the notice's unit see it; only the publishing step's roles decide.
+            let access = DataAccess(db: tx, scope: user.scope)
+            guard user.scope.permits(.readRegistry, on: OrgCode(notice.unitCode)!) else { throw AppError.notFound }
+            let workflow = Workflows.named(notice.workflow)!
+            let step = workflow.steps[workflow.stepIndex(notice.action)!]
+            guard user.scope.actingRole(for: step, on: OrgCode(notice.unitCode)!) != nil else { throw AppError.forbidden }
+            let updated = try await tx.sqlDatabase.update(Objection.schema).set("status", to: SQLBind(decision == "accept" ? "accepted" : "rejected"))
+                .set("decision_reason", to: SQLBind(reason)).set("decided_by", to: SQLBind(user.id)).set("decided_at", to: SQLBind(now))
+                .where("id", .equal, SQLBind(objectionID)).where("status", .equal, SQLBind("open")).returning("id").all()
+            guard !updated.isEmpty else { throw AppError.conflict }
+            try await AuditLog.append(on: tx, actor: user.auditActor, action: "objection.\(decision)", entity: "objection",
+                                      entityID: String(objectionID), after: ["reason": reason], at: now)
+            if decision == "accept" {
+                var affected = try await access.cases().filter(\.$noticeID == notice.id!).all()
+                if let caseID = objection.caseID { affected = affected.filter { $0.id == caseID } }
+                let before = workflow.stepIndex(notice.action)!
+                try await CaseService.sendBack(tx: tx, user: user, cases: affected, to: before, reason: reason, outcome: "objectionAccepted", now: now)
+            }
+        }
+    }
+}

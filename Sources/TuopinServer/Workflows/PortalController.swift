@@ -1,0 +1,168 @@
+import Fluent
+import Foundation
+import TuopinCore
+import Vapor
+
+/// The public disclosure portal (公示公告) at /gongshi: no login. It lists current and past
+/// notices by unit, shows each with an A4 print layout for the village notice board, takes
+/// objections and lets anyone follow theirs with its tracking code.
+enum PortalController {
+    struct NoticeRow: Content {
+        let id: Int; let title: String; let kind: String; let unit_name: String; let starts_on: String; let ends_on: String
+        let running: Bool; let households: Int
+    }
+    struct Page30: Encodable { let rows: [[String]] }
+    struct NoticeDetail: Content {
+        let id: Int; let title: String; let kind: String; let unit_code: String; let unit_name: String; let place: String
+        let starts_on: String; let ends_on: String; let running: Bool; let accepting: Bool; let published_at: String
+        let columns: [String]; let rows: [[String]]
+        let objections: [PublicObjection]
+    }
+    /// What the public sees of an objection: never the name or contact of who filed it.
+    struct PublicObjection: Content {
+        let code: String; let kind: String; let status: String; let status_label: String; let filed_on: String; let decision_reason: String
+    }
+    struct Tracked: Content {
+        let code: String; let notice_id: Int; let notice_title: String; let status: String; let kind: String
+        let filed_on: String; let decision_reason: String
+    }
+
+    /// Rows per printed A4 page (the "one A4 page per 30 households").
+    static let rowsPerPage = 30
+
+    static func rows(_ req: Request, unit: String?) async throws -> [NoticeRow] {
+        var query = Notice.query(on: req.db)
+        if let unit, !unit.isEmpty {
+            guard let code = OrgCode(unit) else { throw AppError.invalidField("unit") }
+            query = query.filter(\.$unitCode =~ code.value)
+        }
+        let notices = try await query.sort(\.$endsOn, .descending).sort(\.$id, .descending).limit(200).all()
+        let today = RegistryImport.civilToday(req.application)
+        var names: [String: String] = [:]
+        for code in Set(notices.map(\.unitCode)) { names[code] = try await NoticeService.fullName(of: code, on: req.db) }
+        let t = req.t
+        return notices.map { n in
+            let entries = (try? JSONDecoder().decode(NoticeService.Entries.self, from: Data(n.entries.utf8)))
+            return NoticeRow(id: n.id!, title: n.title, kind: t["notice_kind_\(n.kind)"], unit_name: names[n.unitCode] ?? n.unitCode,
+                             starts_on: n.startsOn, ends_on: n.endsOn, running: !NoticePeriod.hasEnded(end: CivilDate(iso: n.endsOn)!, today: today),
+                             households: entries?.rows.count ?? 0)
+        }
+    }
+
+    static func detail(_ req: Request, id: Int) async throws -> NoticeDetail {
+        guard let n = try await Notice.find(id, on: req.db) else { throw AppError.notFound }
+        let t = req.t
+        let entries = try JSONDecoder().decode(NoticeService.Entries.self, from: Data(n.entries.utf8))
+        let objections = try await Objection.query(on: req.db).filter(\.$noticeID == id).filter(\.$kind == "objection").sort(\.$id).all()
+        return NoticeDetail(
+            id: id, title: n.title, kind: t["notice_kind_\(n.kind)"], unit_code: n.unitCode,
+            unit_name: try await NoticeService.fullName(of: n.unitCode, on: req.db), place: n.place, starts_on: n.startsOn, ends_on: n.endsOn,
+            running: !NoticePeriod.hasEnded(end: CivilDate(iso: n.endsOn)!, today: RegistryImport.civilToday(req.application)),
+            accepting: try await NoticeService.isOpen(on: req.db, noticeID: id), published_at: Formats.minute(n.createdAt),
+            columns: entries.columns.map { t[$0] }, rows: entries.rows,
+            objections: objections.map { publicObjection($0, t) })
+    }
+
+    static func publicObjection(_ o: Objection, _ t: Translations) -> PublicObjection {
+        PublicObjection(code: String(o.code.prefix(3)) + "•••••" + String(o.code.suffix(2)), kind: o.kind, status: o.status,
+                        status_label: t["objection_status_\(o.status)"],
+                        filed_on: Formats.minute(o.filedAt), decision_reason: o.status == "rejected" || o.status == "accepted" ? o.decisionReason : "")
+    }
+
+    // MARK: Pages
+
+    struct ListView: Encodable { let rows: [NoticeRow]; let unit: String; let prefectures: [UnitOption] }
+    struct UnitOption: Encodable { let code: String; let name: String }
+
+    @Sendable static func index(req: Request) async throws -> Response {
+        let unit = (try? req.query.get(String.self, at: "unit")) ?? ""
+        let prefectures = try await OrgUnit.query(on: req.db).filter(\.$level <= OrgLevel.county.rawValue).filter(\.$level > OrgLevel.region.rawValue)
+            .sort(\.$id).all().map { UnitOption(code: $0.id!, name: $0.level == OrgLevel.county.rawValue ? "　" + $0.name : $0.name) }
+        return try await Page.render(req, "gongshi", ListView(rows: try await rows(req, unit: unit), unit: unit, prefectures: prefectures))
+    }
+
+    struct NoticeView: Encodable {
+        let n: NoticeDetail; let pages: [Page30]; let filed: String?; let error: String?; let print: Bool
+        let cases: [CaseOption]; let may_observe: Bool
+    }
+    struct CaseOption: Encodable { let id: Int; let label: String }
+
+    @Sendable static func show(req: Request) async throws -> Response {
+        try await renderNotice(req, id: try req.intParameter("id"), filed: nil, error: nil, status: .ok)
+    }
+
+    static func renderNotice(_ req: Request, id: Int, filed: String?, error: String?, status: HTTPResponseStatus) async throws -> Response {
+        let n = try await detail(req, id: id)
+        let pages = stride(from: 0, to: max(n.rows.count, 1), by: rowsPerPage).map { start in
+            Page30(rows: (start..<min(start + rowsPerPage, n.rows.count)).map { [String($0 + 1)] + n.rows[$0] })
+        }
+        // Objections may name one line of the notice; the line is shown by its household number.
+        let links = try await NoticeCase.query(on: req.db).filter(\.$id.$noticeID == id).all().map(\.id!.caseID)
+        let cases = try await WorkflowCase.query(on: req.db).filter(\.$id ~~ links).sort(\.$id).all()
+        let numbers = Dictionary(uniqueKeysWithValues: try await Household.query(on: req.db).filter(\.$id ~~ cases.compactMap(\.householdID)).all()
+            .map { ($0.id!, $0.number) })
+        let options = cases.map { CaseOption(id: $0.id!, label: $0.householdID.flatMap { numbers[$0] } ?? n.unit_name) }
+        let user = req.auth.get(CurrentUser.self)
+        let mayObserve = user?.scope.bindings.contains { $0.role == .villageSupervisor && OrgCode(n.unit_code)!.isSelfOrDescendant(of: $0.unit) } ?? false
+        let print = (try? req.query.get(String.self, at: "print")) == "1"
+        return try await Page.render(req, print ? "notice-print" : "notice",
+                                     NoticeView(n: n, pages: pages, filed: filed, error: error, print: print, cases: options, may_observe: mayObserve),
+                                     status: status)
+    }
+
+    static func clientKey(_ req: Request) -> String {
+        req.remoteAddress?.ipAddress ?? req.headers.first(name: .xForwardedFor) ?? "unknown"
+    }
+
+    @Sendable static func objectForm(req: Request) async throws -> Response {
+        let id = try req.intParameter("id")
+        var input = try req.content.decode(NoticeService.ObjectionInput.self)
+        if input.case_id == 0 { input.case_id = nil }
+        do {
+            let code = try await NoticeService.file(app: req.application, user: req.auth.get(CurrentUser.self), noticeID: id, input: input,
+                                                    client: clientKey(req))
+            return try await renderNotice(req, id: id, filed: code, error: nil, status: .created)
+        } catch let error as AppError where error != .notFound {
+            return try await renderNotice(req, id: id, filed: nil, error: error.message(req.t), status: error.status)
+        }
+    }
+
+    struct TrackView: Encodable { let code: String; let found: Tracked?; let searched: Bool }
+
+    @Sendable static func track(req: Request) async throws -> Response {
+        let code = ((try? req.query.get(String.self, at: "code")) ?? "").trimmingCharacters(in: .whitespaces).uppercased()
+        let found = code.isEmpty ? nil : try await tracked(req, code: code)
+        return try await Page.render(req, "objection-track", TrackView(code: code, found: found, searched: !code.isEmpty),
+                                     status: !code.isEmpty && found == nil ? .notFound : .ok)
+    }
+
+    static func tracked(_ req: Request, code: String) async throws -> Tracked? {
+        guard code.count == 10, let o = try await Objection.query(on: req.db).filter(\.$code == code).first(),
+              let n = try await Notice.find(o.noticeID, on: req.db) else { return nil }
+        return Tracked(code: o.code, notice_id: n.id!, notice_title: n.title, status: req.t["objection_status_\(o.status)"], kind: o.kind,
+                       filed_on: Formats.minute(o.filedAt), decision_reason: o.decisionReason)
+    }
+
+    // MARK: API (public)
+
+    @Sendable static func apiList(req: Request) async throws -> [NoticeRow] {
+        try await rows(req, unit: try? req.query.get(String.self, at: "unit"))
+    }
+
+    @Sendable static func apiShow(req: Request) async throws -> NoticeDetail {
+        try await detail(req, id: try req.intParameter("id"))
+    }
+
+    struct Filed: Content { let code: String }
+
+    @Sendable static func apiObject(req: Request) async throws -> Response {
+        let code = try await NoticeService.file(app: req.application, user: req.auth.get(CurrentUser.self), noticeID: try req.intParameter("id"),
+                                                input: try req.decodeJSON(NoticeService.ObjectionInput.self), client: clientKey(req))
+        return try await Filed(code: code).encodeResponse(status: .created, for: req)
+    }
+
+    @Sendable static func apiTrack(req: Request) async throws -> Tracked {
+        guard let code = req.parameters.get("code")?.uppercased(), let found = try await tracked(req, code: code) else { throw AppError.notFound }
+        return found
+    }
+}

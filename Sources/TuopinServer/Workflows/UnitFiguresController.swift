@@ -1,0 +1,97 @@
+import Fluent
+import Foundation
+import TuopinCore
+import Vapor
+
+/// Figures the exit and identification workflows read from units: a village's registered rural
+/// population (kept by its county) and a county's identification quota for a year (set by region HQ).
+enum UnitFiguresController {
+    struct PopulationInput: Content { var rural_population: Int? }
+    struct PopulationView: Content { let code: String; let rural_population: Int?; let version: Int }
+
+    static func setPopulation(_ req: Request, code text: String, input: PopulationInput) async throws -> PopulationView {
+        let user = try req.requireUser()
+        guard let code = OrgCode(text), code.level == .village else { throw AppError.notFound }
+        guard user.scope.permitsAggregates(on: code) else { throw AppError.notFound }
+        guard user.scope.permits(.keepVillageFigures, on: code) else { throw AppError.forbidden }
+        guard let population = input.rural_population else { throw AppError.missingField("rural_population") }
+        guard (0...1_000_000).contains(population) else { throw AppError.invalidField("rural_population") }
+        let now = req.tuopin.now()
+        return try await req.application.write { tx in
+            guard let unit = try await OrgUnit.find(code.value, on: tx) else { throw AppError.notFound }
+            let before = unit.ruralPopulation
+            unit.ruralPopulation = population; unit.version += 1
+            try await unit.update(on: tx)
+            try await AuditLog.append(on: tx, actor: user.auditActor, action: "unit.rural_population", entity: "org_unit", entityID: code.value,
+                                      before: ["rural_population": before.map(String.init) ?? ""], after: ["rural_population": String(population)], at: now)
+            return PopulationView(code: code.value, rural_population: population, version: unit.version)
+        }
+    }
+
+    @Sendable static func apiPopulation(req: Request) async throws -> PopulationView {
+        try await setPopulation(req, code: req.parameters.get("code") ?? "", input: try req.decodeJSON(PopulationInput.self))
+    }
+
+    @Sendable static func formPopulation(req: Request) async throws -> Response {
+        let code = req.parameters.get("code") ?? ""
+        _ = try await setPopulation(req, code: code, input: try req.content.decode(PopulationInput.self))
+        return req.redirect(to: SiteURL.unit(code).path, redirectType: .normal)
+    }
+
+    struct QuotaInput: Content { var quota: Int?; var exemption: String? }
+    struct QuotaView: Content { let county_code: String; let year: Int; let quota: Int; let exemption: String; let approved: Int; let version: Int }
+
+    @Sendable static func apiQuota(req: Request) async throws -> QuotaView {
+        let user = try req.requireUser()
+        guard let code = OrgCode(req.parameters.get("code") ?? ""), code.level == .county else { throw AppError.notFound }
+        let year = try req.intParameter("year")
+        guard (2014...2100).contains(year) else { throw AppError.invalidField("year") }
+        guard user.scope.permitsAggregates(on: code) else { throw AppError.notFound }
+        guard user.scope.permits(.setQuotas, on: code) else { throw AppError.forbidden }
+        let input = try req.decodeJSON(QuotaInput.self)
+        guard let quota = input.quota else { throw AppError.missingField("quota") }
+        guard (0...1_000_000).contains(quota) else { throw AppError.invalidField("quota") }
+        let exemption = (input.exemption ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard exemption.count <= 200 else { throw AppError.invalidField("exemption") }
+        let now = req.tuopin.now()
+        let saved = try await req.application.write { tx in
+            let existing = try await IdentificationQuota.query(on: tx).filter(\.$countyCode == code.value).filter(\.$year == year).first()
+            let row = existing ?? IdentificationQuota()
+            let before = existing.map { ["quota": String($0.quota), "exemption": $0.exemption] }
+            row.countyCode = code.value; row.year = year; row.quota = quota; row.exemption = exemption
+            row.version = (existing?.version ?? 0) + 1
+            try await row.save(on: tx)
+            try await AuditLog.append(on: tx, actor: user.auditActor, action: "quota.set", entity: "org_unit", entityID: code.value,
+                                      before: before, after: ["year": String(year), "quota": String(quota), "exemption": exemption], at: now)
+            return row
+        }
+        let approveIndex = Workflows.identification.stepIndex("approveCounty")!
+        let approved = try await WorkflowCase.query(on: req.db).filter(\.$workflow == Workflows.identification.id)
+            .filter(\.$countyCode == code.value).filter(\.$year == year).filter(\.$step > approveIndex)
+            .filter(\.$status != CaseStatus.rejected.rawValue).count()
+        return QuotaView(county_code: code.value, year: year, quota: saved.quota, exemption: saved.exemption, approved: approved, version: saved.version)
+    }
+
+    // MARK: Spot checks
+
+    @Sendable static func apiDrawSpotCheck(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let id = try await SpotCheckService.draw(app: req.application, user: user, input: try req.decodeJSON(SpotCheckService.DrawInput.self))
+        return try await SpotCheckService.summary(try await SpotCheckRecord.find(id, on: req.db)!, on: req.db).encodeResponse(status: .created, for: req)
+    }
+
+    @Sendable static func apiSpotCheck(req: Request) async throws -> SpotCheckService.Summary {
+        let user = try req.requireUser()
+        guard let check = try await SpotCheckRecord.find(try req.intParameter("id"), on: req.db),
+              user.scope.permits(.readRegistry, on: OrgCode(check.countyCode)!) else { throw AppError.notFound }
+        return try await SpotCheckService.summary(check, on: req.db)
+    }
+
+    @Sendable static func apiSpotCheckResult(req: Request) async throws -> SpotCheckService.Summary {
+        let user = try req.requireUser()
+        let id = try req.intParameter("id")
+        try await SpotCheckService.record(app: req.application, user: user, checkID: id, caseID: try req.intParameter("case"),
+                                          input: try req.decodeJSON(SpotCheckService.ResultInput.self))
+        return try await SpotCheckService.summary(try await SpotCheckRecord.find(id, on: req.db)!, on: req.db)
+    }
+}

@@ -1,0 +1,426 @@
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import TuopinCore
+import VaporTesting
+@testable import TuopinServer
+
+/// A JSON API client for scenario tests: one user's token, raw JSON in and out.
+final class APIClient: @unchecked Sendable {
+    let app: Application
+    let user: String
+    private(set) var token: String
+
+    init(app: Application, user: String, token: String) { self.app = app; self.user = user; self.token = token }
+
+    /// Signs in again (sessions end after 12 hours; scenario tests move the clock by days).
+    func renew() async throws { token = try await app.token(user) }
+
+    struct Reply {
+        let status: HTTPResponseStatus
+        let json: [String: Any]
+        let array: [[String: Any]]
+        let text: String
+        var errorCode: String? { (json["error"] as? [String: Any])?["code"] as? String }
+        var message: String { (json["error"] as? [String: Any])?["message"] as? String ?? "" }
+    }
+
+    static func login(_ app: Application, _ user: String) async throws -> APIClient {
+        APIClient(app: app, user: user, token: try await app.token(user))
+    }
+
+    @discardableResult
+    func call(_ method: HTTPMethod, _ path: String, _ body: [String: Any]? = nil) async throws -> Reply {
+        var headers: HTTPHeaders = ["Authorization": "Bearer \(token)"]
+        if body != nil { headers.add(name: .contentType, value: "application/json") }
+        var reply: Reply?
+        try await app.testing().test(method, path, headers: headers,
+                                     body: body.map { ByteBuffer(data: try! JSONSerialization.data(withJSONObject: $0)) }) { res in
+            let data = Data(buffer: res.body)
+            let object = try? JSONSerialization.jsonObject(with: data)
+            reply = Reply(status: res.status, json: object as? [String: Any] ?? [:], array: object as? [[String: Any]] ?? [],
+                          text: res.body.string)
+        }
+        return reply!
+    }
+}
+
+/// Walks the four workflows end to end over HTTP as the right roles, and checks each refusal.
+@Suite struct WorkflowCaseTests {
+    static let village = "540102001201"
+
+    /// Moves the clock past a notice (8 days) and signs everyone in again.
+    func afterNotice(_ clock: TestClock, _ clients: APIClient...) async throws {
+        clock.advance(8 * 86_400)
+        for c in clients { try await c.renew() }
+    }
+
+    /// A date `days` after the app's today, as the forms send it.
+    func day(_ app: Application, _ days: Int = 0) -> String { RegistryImport.civilToday(app).adding(days: days).description }
+
+    func noticeBody(_ app: Application) -> [String: Any] {
+        ["place": "村委会公示栏", "starts_on": day(app), "ends_on": day(app, 6)]
+    }
+
+    /// Makes a household meet (or miss) the exit criteria through the registry API.
+    func setExitFacts(_ app: Application, household id: Int, perCapitaAbove: Bool) async throws {
+        let clerk = try await APIClient.login(app, "clerk1")
+        func version() async throws -> Int { try await Household.find(id, on: app.db)!.version }
+        try await clerk.call(.PUT, "/api/v1/households/\(id)/incomes/2020",
+                             ["version": try await version(), "wage": perCapitaAbove ? "90000" : "100", "business": "0", "property": "0",
+                              "transfer": "0", "costs": "0"])
+        for kind in GuaranteeKind.allCases {
+            let r = try await clerk.call(.PUT, "/api/v1/households/\(id)/guarantees/\(kind.rawValue)", ["version": try await version(), "met": true])
+            #expect(r.status == .ok || r.status == .noContent, "\(r.text)")
+        }
+    }
+
+    /// The small test demo has one household per village: move `count` of the county's households into
+    /// village1's village as 未脱贫 (test set-up, straight in the database).
+    func gather(_ app: Application, count: Int) async throws -> [Int] {
+        let ids = try await Household.query(on: app.db).filter(\.$countyCode == "540102").sort(\.$id).limit(count).all().map { $0.id! }
+        try await app.db.sqlDatabase.update(Household.schema).set("village_code", to: SQLBind(Self.village))
+            .set("township_code", to: SQLBind("540102001")).set("status", to: SQLBind(HouseholdStatus.notExited.rawValue))
+            .where("id", .in, SQLBind.group(ids)).run()
+        return ids
+    }
+
+    func poorHousehold(_ app: Application) async throws -> Int { try await gather(app, count: 1)[0] }
+
+    func caseStatus(_ app: Application, _ id: Int) async throws -> (step: Int, status: String) {
+        let c = try await WorkflowCase.find(id, on: app.db)!
+        return (c.step, c.status)
+    }
+
+    @Test func householdExitEndToEndWithEveryRefusal() async throws {
+        let clock = TestClock()
+        try await withTestApp(clock: clock) { app in
+            let hh = try await poorHousehold(app)
+            let village = try await APIClient.login(app, "village1")
+            let clerk = try await APIClient.login(app, "clerk1")
+            let county = try await APIClient.login(app, "chengguan")
+            let prefecture = try await APIClient.login(app, "lasa")
+            try await setExitFacts(app, household: hh, perCapitaAbove: false)
+
+            // Only the village may propose, and only with a majority recorded.
+            var r = try await clerk.call(.POST, "/api/v1/cases", ["workflow": "W-household-exit", "household_id": hh, "year": 2020,
+                                                                  "votes_for": 20, "votes_against": 1])
+            #expect(r.status == .forbidden && r.errorCode == "wf_wrong_role")
+            r = try await village.call(.POST, "/api/v1/cases", ["workflow": "W-household-exit", "household_id": hh, "year": 2020,
+                                                                "votes_for": 3, "votes_against": 9])
+            #expect(r.status == .conflict && r.errorCode == "wf_appraisal_votes")
+            #expect(try await WorkflowCase.query(on: app.db).count() == 0)
+            r = try await village.call(.POST, "/api/v1/cases", ["workflow": "W-household-exit", "household_id": hh, "year": 2020,
+                                                                "votes_for": 20, "votes_against": 1])
+            #expect(r.status == .created, "\(r.text)")
+            let id = (r.json["ids"] as! [Int])[0]
+            // A second open exit case for the same household is refused.
+            r = try await village.call(.POST, "/api/v1/cases", ["workflow": "W-household-exit", "household_id": hh, "year": 2020,
+                                                                "votes_for": 20, "votes_against": 1])
+            #expect(r.status == .conflict && r.errorCode == "not_eligible")
+
+            // Income below the line: refused with the reason, nothing changes.
+            let audit = try await app.auditCount()
+            r = try await village.call(.POST, "/api/v1/cases/\(id)/steps", ["action": "verify"])
+            #expect(r.status == .conflict && r.errorCode == "wf_exit_criteria" && r.message.contains("2020"), "\(r.text)")
+            #expect(try await caseStatus(app, id).step == 1)
+            #expect(try await app.auditCount() == audit)
+            try await setExitFacts(app, household: hh, perCapitaAbove: true)
+            // Out of order, and the wrong level.
+            r = try await village.call(.POST, "/api/v1/cases/\(id)/steps", ["action": "recordConsent", "consent": true, "consent_date": day(app)])
+            #expect(r.status == .conflict && r.errorCode == "wf_out_of_order")
+            r = try await county.call(.POST, "/api/v1/cases/\(id)/steps", ["action": "verify"])
+            #expect(r.status == .forbidden && r.errorCode == "wf_wrong_role")
+            r = try await village.call(.POST, "/api/v1/cases/\(id)/steps", ["action": "verify"])
+            #expect(r.status == .ok, "\(r.text)")
+            // Consent must be recorded.
+            r = try await village.call(.POST, "/api/v1/cases/\(id)/steps", ["action": "recordConsent"])
+            #expect(r.status == .conflict && r.errorCode == "wf_consent_missing")
+            r = try await village.call(.POST, "/api/v1/cases/\(id)/steps", ["action": "recordConsent", "consent": true, "consent_date": day(app)])
+            #expect(r.status == .ok)
+            // A notice shorter than the year's minimum is refused; a 7-day one opens.
+            r = try await village.call(.POST, "/api/v1/cases/\(id)/steps",
+                                       ["action": "publishVillageNotice", "place": "村委会", "starts_on": day(app), "ends_on": day(app, 3)])
+            #expect(r.status == .badRequest && r.errorCode == "notice_too_short")
+            r = try await village.call(.POST, "/api/v1/cases/\(id)/steps", ["action": "publishVillageNotice"].merging(noticeBody(app)) { $1 })
+            #expect(r.status == .ok, "\(r.text)")
+            let noticeID = try await WorkflowCase.find(id, on: app.db)!.noticeID!
+
+            // The next step waits for the notice's end…
+            r = try await clerk.call(.POST, "/api/v1/cases/\(id)/steps", ["action": "announce"].merging(noticeBody(app)) { $1 })
+            #expect(r.status == .conflict && r.errorCode == "wf_notice_running")
+            // …and for every objection: one filed on the portal (no login) blocks it.
+            var code = ""
+            try await app.testing().test(.POST, "/api/v1/notices/\(noticeID)/objections", headers: ["Content-Type": "application/json"],
+                                         body: ByteBuffer(string: #"{"text":"该户家里新买了汽车","case_id":\#(id)}"#)) { res in
+                #expect(res.status == .created)
+                code = try res.content.decode(PortalController.Filed.self).code
+            }
+            try await afterNotice(clock, village, clerk, county, prefecture)
+            r = try await clerk.call(.POST, "/api/v1/cases/\(id)/steps", ["action": "announce"].merging(noticeBody(app)) { $1 })
+            #expect(r.status == .conflict && r.errorCode == "wf_objection_open", "\(r.text)")
+            // The village (which published the notice) rejects the objection with a public reason.
+            let objection = try await Objection.query(on: app.db).filter(\.$code == code).first()!
+            r = try await clerk.call(.POST, "/api/v1/objections/\(objection.id!)/decision", ["decision": "reject", "reason": "核实为借用亲属车辆"])
+            #expect(r.status == .forbidden)
+            r = try await village.call(.POST, "/api/v1/objections/\(objection.id!)/decision", ["decision": "reject", "reason": "核实为借用亲属车辆"])
+            #expect(r.status == .noContent, "\(r.text)")
+            try await app.testing().test(.GET, "/api/v1/objections/\(code)") { res in
+                #expect(res.status == .ok && res.body.string.contains("核实为借用亲属车辆"))
+            }
+            r = try await clerk.call(.POST, "/api/v1/cases/\(id)/steps", ["action": "announce"].merging(noticeBody(app)) { $1 })
+            #expect(r.status == .ok, "\(r.text)")
+            try await afterNotice(clock, village, clerk, county, prefecture)
+            r = try await county.call(.POST, "/api/v1/cases/\(id)/steps", ["action": "approveCounty"])
+            #expect(r.status == .ok, "\(r.text)")
+            let exited = try await Household.find(hh, on: app.db)!
+            #expect(exited.status == HouseholdStatus.exitedWithPolicy.rawValue && exited.exitYear == 2020)
+            #expect(try await caseStatus(app, id) == (6, "open"))
+            r = try await prefecture.call(.POST, "/api/v1/cases/\(id)/steps", ["action": "filePrefecture"])
+            #expect(r.status == .ok)
+            #expect(try await caseStatus(app, id) == (7, "closed"))
+            // Twice is refused.
+            r = try await prefecture.call(.POST, "/api/v1/cases/\(id)/steps", ["action": "filePrefecture"])
+            #expect(r.status == .conflict && r.errorCode == "wf_finished")
+            // The timeline names who did what.
+            r = try await village.call(.GET, "/api/v1/cases/\(id)")
+            #expect((r.json["steps"] as! [[String: Any]]).count == 7)
+            // Another township's clerk cannot see the case.
+            let other = try await APIClient.login(app, "clerk2")
+            #expect(try await other.call(.GET, "/api/v1/cases/\(id)").status == .notFound)
+        }
+    }
+
+    @Test func identificationWithQuotaAndAcceptedObjection() async throws {
+        let clock = TestClock()
+        try await withTestApp(clock: clock) { app in
+            // A household that is not poor (监测对象).
+            let h = try await Household.find(try await poorHousehold(app), on: app.db)!
+            h.status = HouseholdStatus.monitored.rawValue
+            try await h.update(on: app.db)
+            let hh = h.id!
+            let village = try await APIClient.login(app, "village1")
+            let clerk = try await APIClient.login(app, "clerk1")
+            let county = try await APIClient.login(app, "chengguan")
+            let region = try await APIClient.login(app, "region")
+            var r = try await clerk.call(.POST, "/api/v1/cases", ["workflow": "W-identification", "household_id": hh, "year": 2020])
+            #expect(r.status == .created, "\(r.text)")
+            let id = (r.json["ids"] as! [Int])[0]
+            r = try await village.call(.POST, "/api/v1/cases/\(id)/steps", ["action": "appraise"])
+            #expect(r.errorCode == "wf_appraisal_votes")
+            r = try await village.call(.POST, "/api/v1/cases/\(id)/steps", ["action": "appraise", "votes_for": 40, "votes_against": 3])
+            #expect(r.status == .ok)
+            r = try await village.call(.POST, "/api/v1/cases/\(id)/steps", ["action": "publishVillageNotice"].merging(noticeBody(app)) { $1 })
+            #expect(r.status == .ok)
+            // An objection accepted sends the case back before the notice.
+            let noticeID = try await WorkflowCase.find(id, on: app.db)!.noticeID!
+            try await app.testing().test(.POST, "/api/v1/notices/\(noticeID)/objections", headers: ["Content-Type": "application/json"],
+                                         body: ByteBuffer(string: #"{"text":"评议会议未通知全体村民"}"#)) { res in #expect(res.status == .created) }
+            let objection = try await Objection.query(on: app.db).filter(\.$noticeID == noticeID).first()!
+            r = try await village.call(.POST, "/api/v1/objections/\(objection.id!)/decision", ["decision": "accept", "reason": "重新召开评议会议"])
+            #expect(r.status == .noContent)
+            #expect(try await caseStatus(app, id) == (2, "open"))
+            r = try await village.call(.POST, "/api/v1/cases/\(id)/steps", ["action": "publishVillageNotice"].merging(noticeBody(app)) { $1 })
+            #expect(r.status == .ok)
+            try await afterNotice(clock, village, clerk, county, region)
+            r = try await clerk.call(.POST, "/api/v1/cases/\(id)/steps", ["action": "reviewTownship"])
+            #expect(r.status == .ok)
+            r = try await clerk.call(.POST, "/api/v1/cases/\(id)/steps", ["action": "publishSecondNotice"].merging(noticeBody(app)) { $1 })
+            #expect(r.status == .ok)
+            try await afterNotice(clock, village, clerk, county, region)
+            // Scale control: no quota, then a quota used up, then region's exemption.
+            r = try await county.call(.POST, "/api/v1/cases/\(id)/steps", ["action": "approveCounty"])
+            #expect(r.status == .conflict && r.errorCode == "wf_quota")
+            r = try await county.call(.PUT, "/api/v1/units/540102/quotas/2020", ["quota": 5])
+            #expect(r.status == .forbidden)
+            r = try await region.call(.PUT, "/api/v1/units/540102/quotas/2020", ["quota": 0])
+            #expect(r.status == .ok)
+            r = try await county.call(.POST, "/api/v1/cases/\(id)/steps", ["action": "approveCounty"])
+            #expect(r.errorCode == "wf_quota")
+            r = try await region.call(.PUT, "/api/v1/units/540102/quotas/2020", ["quota": 0, "exemption": "藏扶领〔2020〕7号"])
+            r = try await county.call(.POST, "/api/v1/cases/\(id)/steps", ["action": "approveCounty"])
+            #expect(r.status == .ok, "\(r.text)")
+            r = try await county.call(.POST, "/api/v1/cases/\(id)/steps", ["action": "announceCounty"].merging(noticeBody(app)) { $1 })
+            #expect(r.status == .ok)
+            try await afterNotice(clock, village, clerk, county, region)
+            r = try await county.call(.POST, "/api/v1/cases/\(id)/steps", ["action": "register"])
+            #expect(r.status == .ok)
+            let registered = try await Household.find(hh, on: app.db)!
+            #expect(registered.status == HouseholdStatus.notExited.rawValue && registered.identifiedYear == 2020)
+            #expect(try await caseStatus(app, id) == (8, "closed"))
+        }
+    }
+
+    @Test func villageAndCountyExitCheckTheirThresholds() async throws {
+        let clock = TestClock()
+        try await withTestApp(clock: clock) { app in
+            let clerk = try await APIClient.login(app, "clerk1")
+            let county = try await APIClient.login(app, "chengguan")
+            let prefecture = try await APIClient.login(app, "lasa")
+            let region = try await APIClient.login(app, "region")
+            // Village exit: incidence needs the village's rural population, kept by the county.
+            var r = try await clerk.call(.POST, "/api/v1/cases", ["workflow": "W-village-exit", "unit_code": Self.village, "year": 2020])
+            #expect(r.status == .created, "\(r.text)")
+            let v = (r.json["ids"] as! [Int])[0]
+            r = try await county.call(.POST, "/api/v1/cases/\(v)/steps", ["action": "reviewCounty"])
+            #expect(r.status == .ok)
+            r = try await prefecture.call(.POST, "/api/v1/cases/\(v)/steps", ["action": "assessPrefecture"])
+            #expect(r.errorCode == "wf_village_incidence")
+            r = try await clerk.call(.PUT, "/api/v1/units/\(Self.village)/rural-population", ["rural_population": 100_000])
+            #expect(r.status == .forbidden)
+            r = try await county.call(.PUT, "/api/v1/units/\(Self.village)/rural-population", ["rural_population": 100_000])
+            #expect(r.status == .ok)
+            r = try await prefecture.call(.POST, "/api/v1/cases/\(v)/steps", ["action": "assessPrefecture"])
+            #expect(r.status == .ok, "\(r.text)")
+            r = try await prefecture.call(.POST, "/api/v1/cases/\(v)/steps", ["action": "publishNotice"].merging(noticeBody(app)) { $1 })
+            #expect(r.status == .ok)
+            try await afterNotice(clock, clerk, county, prefecture, region)
+            r = try await prefecture.call(.POST, "/api/v1/cases/\(v)/steps", ["action": "approvePrefecture"])
+            #expect(r.status == .ok)
+            #expect(try await OrgUnit.find(Self.village, on: app.db)!.exitYear == 2020)
+
+            // County exit: each of the four thresholds refuses by name.
+            r = try await county.call(.POST, "/api/v1/cases", ["workflow": "W-county-exit", "unit_code": "540102", "year": 2020])
+            #expect(r.status == .created, "\(r.text)")
+            let c = (r.json["ids"] as! [Int])[0]
+            r = try await prefecture.call(.POST, "/api/v1/cases/\(c)/steps", ["action": "checkPrefecture"])
+            #expect(r.status == .ok)
+            let good: [String: Any] = ["sampled_exited": 1000, "wrongly_exited": 5, "sampled_non_registered": 1000, "missed": 5,
+                                       "surveyed_households": 500, "approving": 480]
+            let t = app.localizer.translations(.zh)
+            for (change, threshold) in [(["surveyed_households": 500, "approving": 400], "recognition"),
+                                        (["wrongly_exited": 50], "wrongExitRate"), (["missed": 50], "missedRate")] {
+                r = try await region.call(.POST, "/api/v1/cases/\(c)/steps", ["action": "assessRegion"].merging(good.merging(change) { $1 }) { $1 })
+                #expect(r.errorCode == "wf_county_thresholds" && r.message.contains(t["wf_threshold_\(threshold)"]), "\(threshold): \(r.text)")
+                #expect(!r.message.contains(t["wf_threshold_comprehensiveIncidence"]))
+            }
+            // The comprehensive incidence: 100,000 rural people, then only 200.
+            r = try await county.call(.PUT, "/api/v1/units/\(Self.village)/rural-population", ["rural_population": 200])
+            r = try await region.call(.POST, "/api/v1/cases/\(c)/steps", ["action": "assessRegion"].merging(good) { $1 })
+            #expect(r.errorCode == "wf_county_thresholds" && r.message.contains(t["wf_threshold_comprehensiveIncidence"]), "\(r.text)")
+            #expect(try await caseStatus(app, c) == (2, "open"))
+            r = try await county.call(.PUT, "/api/v1/units/\(Self.village)/rural-population", ["rural_population": 1_000_000])
+            r = try await region.call(.POST, "/api/v1/cases/\(c)/steps", ["action": "assessRegion"].merging(good) { $1 })
+            #expect(r.status == .ok, "\(r.text)")
+            r = try await region.call(.POST, "/api/v1/cases/\(c)/steps", ["action": "publishNotice"].merging(noticeBody(app)) { $1 })
+            #expect(r.status == .ok)
+            try await afterNotice(clock, clerk, county, prefecture, region)
+            r = try await region.call(.POST, "/api/v1/cases/\(c)/steps", ["action": "recordStateCouncilConsent"])
+            #expect(r.errorCode == "wf_state_council")
+            r = try await region.call(.POST, "/api/v1/cases/\(c)/steps",
+                                      ["action": "recordStateCouncilConsent", "document_number": "国开发〔2020〕3号", "document_date": day(app, -1)])
+            #expect(r.status == .ok, "\(r.text)")
+            r = try await region.call(.POST, "/api/v1/cases/\(c)/steps", ["action": "approveRegion"])
+            #expect(r.status == .ok, "\(r.text)")
+            #expect(try await OrgUnit.find("540102", on: app.db)!.exitYear == 2020)
+        }
+    }
+
+    @Test func exactlyOneOfTwoConcurrentIdenticalStepsSucceeds() async throws {
+        try await withTestApp { app in
+            let hh = try await poorHousehold(app)
+            let village = try await APIClient.login(app, "village1")
+            let r = try await village.call(.POST, "/api/v1/cases", ["workflow": "W-household-exit", "household_id": hh, "year": 2020,
+                                                                    "votes_for": 20, "votes_against": 1])
+            let id = (r.json["ids"] as! [Int])[0]
+            try await setExitFacts(app, household: hh, perCapitaAbove: true)
+            let audit = try await app.auditCount()
+            async let a = village.call(.POST, "/api/v1/cases/\(id)/steps", ["action": "verify"])
+            async let b = village.call(.POST, "/api/v1/cases/\(id)/steps", ["action": "verify"])
+            let statuses = try await [a.status, b.status]
+            #expect(statuses.filter { $0 == .ok }.count == 1, "\(statuses)")
+            #expect(statuses.filter { $0 == .conflict }.count == 1, "\(statuses)")
+            #expect(try await CaseStep.query(on: app.db).filter(\.$caseID == id).count() == 2)
+            #expect(try await app.auditCount() == audit + 1)
+        }
+    }
+
+    @Test func portalNoticeShowsNoIdentityAndPrintsThirtyPerPage() async throws {
+        try await withTestApp { app in
+            // A batch of 33 households of one village: two printed pages.
+            let ids = try await gather(app, count: 33)
+            let village = try await APIClient.login(app, "village1")
+            var r = try await village.call(.POST, "/api/v1/cases", ["workflow": "W-household-exit", "household_ids": ids, "year": 2020,
+                                                                    "votes_for": 20, "votes_against": 1])
+            #expect(r.status == .created)
+            let caseIDs = r.json["ids"] as! [Int]
+            for hh in ids { try await setExitFacts(app, household: hh, perCapitaAbove: true) }
+            r = try await village.call(.POST, "/api/v1/case-batches", ["action": "verify", "case_ids": caseIDs])
+            #expect(r.status == .ok, "\(r.text)")
+            r = try await village.call(.POST, "/api/v1/case-batches", ["action": "recordConsent", "case_ids": caseIDs, "consent": true, "consent_date": day(app)])
+            #expect(r.status == .ok)
+            r = try await village.call(.POST, "/api/v1/case-batches", ["action": "publishVillageNotice", "case_ids": caseIDs].merging(noticeBody(app)) { $1 })
+            #expect(r.status == .ok)
+            let notices = try await Notice.query(on: app.db).all()
+            #expect(notices.count == 1)
+            let notice = notices[0]
+            // Rendered without login: names yes, ID numbers and phones never.
+            let members = try await Member.query(on: app.db).filter(\.$household.$id ~~ ids).all()
+            let protector = app.tuopin.protector
+            for path in ["/gongshi/\(notice.id!)", "/gongshi/\(notice.id!)?print=1", "/api/v1/notices/\(notice.id!)", "/gongshi"] {
+                try await app.testing().test(.GET, path) { res in
+                    #expect(res.status == .ok)
+                    let html = res.body.string
+                    for m in members {
+                        let full = try protector.decrypt(m.idCipher)
+                        #expect(!html.contains(full) && !html.contains(String(full.suffix(12))))
+                        #expect(!html.contains(m.idMasked))
+                    }
+                    for h in try await Household.query(on: app.db).filter(\.$id ~~ ids).all() {
+                        if let cipher = h.phoneCipher { #expect(!html.contains(try protector.decrypt(cipher))) }
+                        if let masked = h.phoneMasked { #expect(!html.contains(masked)) }
+                    }
+                    #expect(html.range(of: #"\d{17}[\dXx]"#, options: .regularExpression) == nil)
+                    #expect(html.range(of: #"1[3-9]\d{9}"#, options: .regularExpression) == nil)
+                }
+            }
+            try await app.testing().test(.GET, "/gongshi/\(notice.id!)?print=1") { res in
+                let sheets = res.body.string.components(separatedBy: "class=\"sheet\"").count - 1
+                #expect(sheets == (ids.count + 29) / 30)
+            }
+        }
+    }
+
+    @Test func objectionsAreRateLimitedPerClientAndSpotChecksSendCasesBack() async throws {
+        let clock = TestClock()
+        try await withTestApp(clock: clock) { app in
+            let hh = try await poorHousehold(app)
+            let village = try await APIClient.login(app, "village1")
+            var r = try await village.call(.POST, "/api/v1/cases", ["workflow": "W-household-exit", "household_id": hh, "year": 2020,
+                                                                    "votes_for": 20, "votes_against": 1])
+            let id = (r.json["ids"] as! [Int])[0]
+            try await setExitFacts(app, household: hh, perCapitaAbove: true)
+            _ = try await village.call(.POST, "/api/v1/cases/\(id)/steps", ["action": "verify"])
+            _ = try await village.call(.POST, "/api/v1/cases/\(id)/steps", ["action": "recordConsent", "consent": true, "consent_date": day(app)])
+            r = try await village.call(.POST, "/api/v1/cases/\(id)/steps", ["action": "publishVillageNotice"].merging(noticeBody(app)) { $1 })
+            let noticeID = try await WorkflowCase.find(id, on: app.db)!.noticeID!
+            var statuses: [HTTPResponseStatus] = []
+            for i in 0..<(NoticeService.objectionsPerHour + 1) {
+                try await app.testing().test(.POST, "/api/v1/notices/\(noticeID)/objections", headers: ["Content-Type": "application/json"],
+                                             body: ByteBuffer(string: #"{"text":"意见\#(i)"}"#)) { res in statuses.append(res.status) }
+            }
+            #expect(statuses.dropLast().allSatisfy { $0 == .created } && statuses.last == .tooManyRequests, "\(statuses)")
+            for o in try await Objection.query(on: app.db).all() {
+                r = try await village.call(.POST, "/api/v1/objections/\(o.id!)/decision", ["decision": "reject", "reason": "不属实"])
+                #expect(r.status == .noContent)
+            }
+            try await afterNotice(clock, village)
+            let clerk = try await APIClient.login(app, "clerk1")
+            _ = try await clerk.call(.POST, "/api/v1/cases/\(id)/steps", ["action": "announce"].merging(noticeBody(app)) { $1 })
+            try await afterNotice(clock, village, clerk)
+            #expect(try await caseStatus(app, id).step == 5)
+            // The county draws its sample (seeded, recorded); a sampled case waits for its check.
+            let county = try await APIClient.login(app, "chengguan")
+            r = try await county.call(.POST, "/api/v1/spot-checks", ["workflow": "W-household-exit", "county_code": "540102", "year": 2020, "seed": "42"])
+            #expect(r.status == .created, "\(r.text)")
+            let check = r.json["id"] as! Int
+            #expect(r.json["seed"] as? String == "42" && (r.json["case_ids"] as? [Int]) == [id])
+            r = try await county.call(.POST, "/api/v1/cases/\(id)/steps", ["action": "approveCounty"])
+            #expect(r.errorCode == "wf_spot_check_pending")
+            r = try await county.call(.PUT, "/api/v1/spot-checks/\(check)/cases/\(id)", ["result": "failed", "note": "入户核实收入不实"])
+            #expect(r.status == .ok && r.json["failed"] as? Int == 1, "\(r.text)")
+            #expect(try await caseStatus(app, id) == (1, "open"))
+        }
+    }
+}
