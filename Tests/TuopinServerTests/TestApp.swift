@@ -41,12 +41,12 @@ actor TestSlots {
 }
 
 @discardableResult
-func withTestApp<T>(households: Int? = 216, clock: TestClock = TestClock(),
+func withTestApp<T>(households: Int? = 216, cases: Bool = false, clock: TestClock = TestClock(),
                     _ body: (Application) async throws -> T) async throws -> T {
-    if TestSlots.held { return try await runTestApp(households: households, clock: clock, body) }
+    if TestSlots.held { return try await runTestApp(households: households, cases: cases, clock: clock, body) }
     await TestSlots.shared.acquire()
     do {
-        let result = try await TestSlots.$held.withValue(true) { try await runTestApp(households: households, clock: clock, body) }
+        let result = try await TestSlots.$held.withValue(true) { try await runTestApp(households: households, cases: cases, clock: clock, body) }
         await TestSlots.shared.release()
         return result
     } catch {
@@ -55,7 +55,7 @@ func withTestApp<T>(households: Int? = 216, clock: TestClock = TestClock(),
     }
 }
 
-private func runTestApp<T>(households: Int?, clock: TestClock, _ body: (Application) async throws -> T) async throws -> T {
+private func runTestApp<T>(households: Int?, cases: Bool, clock: TestClock, _ body: (Application) async throws -> T) async throws -> T {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tuopin-test-\(UUID().uuidString)")
     let schema = "t_" + UUID().uuidString.prefix(12).lowercased().replacingOccurrences(of: "-", with: "")
     let database: TuopinSettings.Database = TestDatabase.postgresURL.map { .postgres(url: $0, searchPath: schema) }
@@ -72,6 +72,7 @@ private func runTestApp<T>(households: Int?, clock: TestClock, _ body: (Applicat
         if let households {
             var seeder = DemoSeeder(app: app, households: households, seed: 11)
             seeder.counties = testCounties
+            seeder.withCases = cases
             _ = try await seeder.run(password: demoPassword)
         }
         let result = try await body(app)

@@ -424,3 +424,58 @@ final class APIClient: @unchecked Sendable {
         }
     }
 }
+
+/// The demo's cases, and the workflow pages in the three languages.
+@Suite struct WorkflowDemoAndPagesTests {
+    @Test func demoHoldsCasesInManyStatesWithNoticesAndObjections() async throws {
+        try await withTestApp(households: 600, cases: true) { app in
+            let cases = try await WorkflowCase.query(on: app.db).all()
+            for wf in [Workflows.householdExit, Workflows.identification] {
+                let states = Set(cases.filter { $0.workflow == wf.id }.map { "\($0.step)/\($0.status)" })
+                // Every step reached (a case starts with its first step done), finished, and refused.
+                let expected = Set((1..<wf.steps.count).map { "\($0)/open" } + ["\(wf.steps.count)/closed"])
+                #expect(expected.isSubset(of: states), "\(wf.id): \(states.sorted())")
+                #expect(states.contains { $0.hasSuffix("rejected") }, "\(wf.id): \(states.sorted())")
+            }
+            let villageStates = Set(cases.filter { $0.workflow == Workflows.villageExit.id }.map { "\($0.step)/\($0.status)" })
+            #expect(villageStates.isSuperset(of: ["1/open", "2/open", "3/open", "4/open", "5/closed", "1/rejected"]), "\(villageStates)")
+            #expect(cases.contains { $0.workflow == Workflows.countyExit.id })
+            let objections = try await Objection.query(on: app.db).all()
+            #expect(Set(objections.map(\.status)).isSuperset(of: ["open", "accepted", "rejected", "noted"]))
+            let today = RegistryImport.civilToday(app).description
+            let notices = try await Notice.query(on: app.db).all()
+            #expect(notices.contains { $0.endsOn >= today } && notices.contains { $0.endsOn < today })
+            #expect(try await AuditVerifier.verify(on: app.db).firstBreak == nil)
+        }
+    }
+
+    @Test func inboxCaseAndPortalPagesRenderInEveryLanguageAndAFormStepWorks() async throws {
+        try await withTestApp(households: 600, cases: true) { app in
+            let (headers, csrf) = try await app.session("village1")
+            let waiting = try await WorkflowCase.query(on: app.db).filter(\.$workflow == Workflows.householdExit.id)
+                .filter(\.$step == 2).filter(\.$status == "open").first()!
+            for lang in ["zh-Hans", "bo", "en"] {
+                var h = headers
+                h.add(name: .acceptLanguage, value: lang)
+                try await app.testing().test(.GET, "/lang/\(lang)?to=/cases", headers: headers) { res in #expect(res.status == .seeOther) }
+                for path in ["/cases", "/cases/\(waiting.id!)", "/gongshi", "/gongshi/1", "/gongshi/1?print=1", "/households/\(waiting.householdID!)"] {
+                    try await app.testing().test(.GET, path, headers: h) { res in
+                        #expect(res.status == .ok, "\(lang) \(path)")
+                        #expect(!res.body.string.contains("wf_") && !res.body.string.contains("notice_col_"), "\(lang) \(path): untranslated key")
+                    }
+                }
+            }
+            // The case page's form takes the step (consent), with the CSRF token.
+            var form = headers
+            form.contentType = .urlEncodedForm
+            let body = "_csrf=\(csrf)&version=\(waiting.version)&action=recordConsent&consent=true&consent_date=\(RegistryImport.civilToday(app).description)"
+            try await app.testing().test(.POST, "/cases/\(waiting.id!)/steps", headers: form, body: ByteBuffer(string: body)) { res in
+                #expect(res.status == .seeOther, "\(res.body.string.prefix(400))")
+            }
+            #expect(try await WorkflowCase.find(waiting.id!, on: app.db)!.step == 3)
+            // Without the token nothing happens.
+            try await app.testing().test(.POST, "/cases/\(waiting.id!)/steps", headers: form,
+                                         body: ByteBuffer(string: "action=publishVillageNotice")) { res in #expect(res.status == .forbidden) }
+        }
+    }
+}

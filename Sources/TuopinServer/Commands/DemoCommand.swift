@@ -31,7 +31,7 @@ struct DemoCommand: AsyncCommand {
     }
 
     static func printLogins(_ summary: DemoSeeder.Summary, seconds: Double) {
-        var out = "Demo region ready: \(summary.households) households, \(summary.people) people (\(String(format: "%.1f", seconds)) s).\n"
+        var out = "Demo region ready: \(summary.households) households, \(summary.people) people, \(summary.cases) workflow cases (\(String(format: "%.1f", seconds)) s).\n"
         out += "Demo logins (shown once):\n"
         for login in summary.logins {
             out += "  \(login.username.padding(toLength: 12, withPad: " ", startingAt: 0)) \(login.password.padding(toLength: 16, withPad: " ", startingAt: 0)) \(login.role.rawValue) @ \(login.unit)\n"

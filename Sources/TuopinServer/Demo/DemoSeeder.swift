@@ -12,10 +12,12 @@ struct DemoSeeder {
     let seed: UInt64
     /// Limit to these counties (tests); nil means all 74.
     var counties: Set<String>? = nil
+    /// Also make the demo's workflow cases (`DemoCases`).
+    var withCases = true
 
     struct Login: Sendable { let username: String; let password: String; let role: Role; let unit: String }
 
-    struct Summary: Sendable { let households: Int; let people: Int; let logins: [Login] }
+    struct Summary: Sendable { let households: Int; let people: Int; let logins: [Login]; let cases: Int }
 
     /// The fixed demo logins that scripts and tests rely on.
     static let demoUsers: [(String, String, Role, String)] = [
@@ -41,21 +43,49 @@ struct DemoSeeder {
         var totalPeople = 0
 
         try await seedUpperCadres(countyCodes: region.counties.map(\.code))
+        let counts = Self.villageCounts(region, total: households)
         for (countyIndex, county) in region.counties.enumerated() {
             let townships = region.townships(of: county.code).enumerated().map { townshipIndex, township in
                 let villages = region.villages(of: township.code)
                 let batch = villages.enumerated().flatMap { villageIndex, village in
-                    generator.households(in: village.code, count: region.householdCount(
-                        total: households, countyIndex: countyIndex, townshipIndex: townshipIndex, villageIndex: villageIndex))
+                    generator.households(in: village.code, count: counts[countyIndex][townshipIndex][villageIndex])
                 }
                 return TownshipBatch(township: township, villages: villages, households: batch)
             }
             totalPeople += try await seedCounty(county.code, townships: townships)
         }
         let logins = try await seedUsers(password: password)
+        let cases = withCases ? try await DemoCases(app: app, seed: seed).run() : 0
         _ = try await QualityService.checkAll(app: app, unit: nil)
-        return Summary(households: households, people: totalPeople, logins: logins)
+        return Summary(households: households, people: totalPeople, logins: logins, cases: cases)
     }
+
+    /// Households per village. The first village of the first county (the demo users' own village)
+    /// gets a showcase share moved from the last villages, so that its workflows have households to
+    /// work on; the total is unchanged.
+    static func villageCounts(_ region: DemoRegion, total: Int) -> [[[Int]]] {
+        var counts = region.counties.enumerated().map { c, county in
+            region.townships(of: county.code).enumerated().map { t, township in
+                region.villages(of: township.code).indices.map { v in
+                    region.householdCount(total: total, countyIndex: c, townshipIndex: t, villageIndex: v)
+                }
+            }
+        }
+        guard !counts.isEmpty, !counts[0].isEmpty, !counts[0][0].isEmpty else { return counts }
+        var toMove = min(showcaseHouseholds, total / 25)
+        outer: for c in counts.indices.reversed() {
+            for t in counts[c].indices.reversed() {
+                for v in counts[c][t].indices.reversed() where !(c == 0 && t == 0 && v == 0) {
+                    let take = min(counts[c][t][v], toMove)
+                    counts[c][t][v] -= take; counts[0][0][0] += take; toMove -= take
+                    if toMove == 0 { break outer }
+                }
+            }
+        }
+        return counts
+    }
+
+    static let showcaseHouseholds = 60
 
     private var protector: DataProtector { app.tuopin.protector }
 

@@ -424,10 +424,14 @@ enum CaseFigures {
             return false
         }
         if !quota.exemption.isEmpty { return true }
+        return try await approvedIdentifications(on: db, county: county, year: year) < quota.quota
+    }
+
+    /// Identification cases of a county and year that passed county approval.
+    static func approvedIdentifications(on db: any Database, county: String, year: Int) async throws -> Int {
         let approveIndex = Workflows.identification.stepIndex("approveCounty")!
-        let approved = try await WorkflowCase.query(on: db).filter(\.$workflow == Workflows.identification.id)
+        return try await WorkflowCase.query(on: db).filter(\.$workflow == Workflows.identification.id)
             .filter(\.$countyCode == county).filter(\.$year == year).filter(\.$step > approveIndex)
             .filter(\.$status != CaseStatus.rejected.rawValue).count()
-        return approved < quota.quota
     }
 }

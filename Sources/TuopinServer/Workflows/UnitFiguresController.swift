@@ -10,14 +10,17 @@ enum UnitFiguresController {
     struct PopulationView: Content { let code: String; let rural_population: Int?; let version: Int }
 
     static func setPopulation(_ req: Request, code text: String, input: PopulationInput) async throws -> PopulationView {
-        let user = try req.requireUser()
+        guard let population = input.rural_population else { throw AppError.missingField("rural_population") }
+        return try await setPopulation(app: req.application, user: try req.requireUser(), code: text, population: population)
+    }
+
+    static func setPopulation(app: Application, user: CurrentUser, code text: String, population: Int) async throws -> PopulationView {
         guard let code = OrgCode(text), code.level == .village else { throw AppError.notFound }
         guard user.scope.permitsAggregates(on: code) else { throw AppError.notFound }
         guard user.scope.permits(.keepVillageFigures, on: code) else { throw AppError.forbidden }
-        guard let population = input.rural_population else { throw AppError.missingField("rural_population") }
         guard (0...1_000_000).contains(population) else { throw AppError.invalidField("rural_population") }
-        let now = req.tuopin.now()
-        return try await req.application.write { tx in
+        let now = app.tuopin.now()
+        return try await app.write { tx in
             guard let unit = try await OrgUnit.find(code.value, on: tx) else { throw AppError.notFound }
             let before = unit.ruralPopulation
             unit.ruralPopulation = population; unit.version += 1
@@ -42,19 +45,22 @@ enum UnitFiguresController {
     struct QuotaView: Content { let county_code: String; let year: Int; let quota: Int; let exemption: String; let approved: Int; let version: Int }
 
     @Sendable static func apiQuota(req: Request) async throws -> QuotaView {
-        let user = try req.requireUser()
-        guard let code = OrgCode(req.parameters.get("code") ?? ""), code.level == .county else { throw AppError.notFound }
-        let year = try req.intParameter("year")
+        let input = try req.decodeJSON(QuotaInput.self)
+        guard let quota = input.quota else { throw AppError.missingField("quota") }
+        return try await setQuota(app: req.application, user: try req.requireUser(), county: req.parameters.get("code") ?? "",
+                                  year: try req.intParameter("year"), quota: quota, exemption: input.exemption ?? "")
+    }
+
+    static func setQuota(app: Application, user: CurrentUser, county text: String, year: Int, quota: Int, exemption rawExemption: String) async throws -> QuotaView {
+        guard let code = OrgCode(text), code.level == .county else { throw AppError.notFound }
         guard (2014...2100).contains(year) else { throw AppError.invalidField("year") }
         guard user.scope.permitsAggregates(on: code) else { throw AppError.notFound }
         guard user.scope.permits(.setQuotas, on: code) else { throw AppError.forbidden }
-        let input = try req.decodeJSON(QuotaInput.self)
-        guard let quota = input.quota else { throw AppError.missingField("quota") }
         guard (0...1_000_000).contains(quota) else { throw AppError.invalidField("quota") }
-        let exemption = (input.exemption ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let exemption = rawExemption.trimmingCharacters(in: .whitespacesAndNewlines)
         guard exemption.count <= 200 else { throw AppError.invalidField("exemption") }
-        let now = req.tuopin.now()
-        let saved = try await req.application.write { tx in
+        let now = app.tuopin.now()
+        return try await app.write { tx in
             let existing = try await IdentificationQuota.query(on: tx).filter(\.$countyCode == code.value).filter(\.$year == year).first()
             let row = existing ?? IdentificationQuota()
             let before = existing.map { ["quota": String($0.quota), "exemption": $0.exemption] }
@@ -63,13 +69,9 @@ enum UnitFiguresController {
             try await row.save(on: tx)
             try await AuditLog.append(on: tx, actor: user.auditActor, action: "quota.set", entity: "org_unit", entityID: code.value,
                                       before: before, after: ["year": String(year), "quota": String(quota), "exemption": exemption], at: now)
-            return row
+            let approved = try await CaseFigures.approvedIdentifications(on: tx, county: code.value, year: year)
+            return QuotaView(county_code: code.value, year: year, quota: quota, exemption: exemption, approved: approved, version: row.version)
         }
-        let approveIndex = Workflows.identification.stepIndex("approveCounty")!
-        let approved = try await WorkflowCase.query(on: req.db).filter(\.$workflow == Workflows.identification.id)
-            .filter(\.$countyCode == code.value).filter(\.$year == year).filter(\.$step > approveIndex)
-            .filter(\.$status != CaseStatus.rejected.rawValue).count()
-        return QuotaView(county_code: code.value, year: year, quota: saved.quota, exemption: saved.exemption, approved: approved, version: saved.version)
     }
 
     // MARK: Spot checks
