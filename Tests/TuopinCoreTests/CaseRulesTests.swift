@@ -1,0 +1,87 @@
+import Testing
+@testable import TuopinCore
+
+@Suite struct CaseRulesTests {
+    let village = OrgCode("540102001201")!
+
+    /// Who acts: a binding with one of the step's roles on the case's unit or above it.
+    @Test func actingRoleFollowsBindingsAndLevels() {
+        let step = Workflows.householdExit.steps[1]          // verify: village or township
+        let clerkHere = Scope(bindings: [RoleBinding(role: .clerk, unit: OrgCode("540102001")!)])
+        let clerkThere = Scope(bindings: [RoleBinding(role: .clerk, unit: OrgCode("540103001")!)])
+        let county = Scope(bindings: [RoleBinding(role: .countyOffice, unit: OrgCode("540102")!)])
+        #expect(clerkHere.actingRole(for: step, on: village) == .clerk)
+        #expect(clerkThere.actingRole(for: step, on: village) == nil)
+        #expect(county.actingRole(for: step, on: village) == nil)
+        let wf = Workflows.householdExit
+        var facts = StepFacts()
+        facts.householdExitFailures = []
+        #expect(wf.transition(.at(1), action: "verify", scope: clerkThere, on: village, facts: facts).map(\.state)
+                == .failure(.wrongRole(allowed: [.villageCadre, .clerk])))
+        #expect(wf.transition(.at(1), action: "verify", scope: clerkHere, on: village, facts: facts).map(\.role) == .success(.clerk))
+    }
+
+    /// Every (state, action, scope) gives the same answer as (state, action, role) for a user bound at the case's unit.
+    @Test(arguments: Workflows.all.map(\.id))
+    func scopeDecisionsMatchRoleDecisions(id: String) {
+        let wf = Workflows.named(id)!
+        for state in wf.states {
+            for action in wf.actions {
+                for role in Role.allCases {
+                    let unit = role.allowedLevels.contains(.village) ? village : village.ancestor(at: role.allowedLevels.max()!)!
+                    let scope = Scope(bindings: [RoleBinding(role: role, unit: unit)])
+                    let byRole = wf.transition(state, action: action, by: role, facts: StepFacts())
+                    let byScope = wf.transition(state, action: action, scope: scope, on: village, facts: StepFacts()).map(\.state)
+                    #expect(byRole == byScope, "\(id) \(state) \(action) \(role)")
+                }
+            }
+        }
+    }
+
+    @Test func spotCheckSamplesAtLeastTenPercentDeterministically() {
+        let ids = Array(1...95)
+        let a = SpotCheck.sample(ids, seed: 42)
+        #expect(a.count == 10 && Set(a).isSubset(of: Set(ids)) && a == a.sorted())
+        #expect(SpotCheck.sample(ids.shuffled(), seed: 42) == a)
+        #expect(SpotCheck.sample(ids, seed: 43) != a)
+        #expect(SpotCheck.sample([7], seed: 1) == [7])
+        #expect(SpotCheck.sample([], seed: 1).isEmpty)
+        #expect(SpotCheck.sampleSize(population: 100, percent: 5) == 10)   // never below 10%
+        #expect(SpotCheck.sampleSize(population: 100, percent: 25) == 25)
+    }
+
+    @Test func noticePeriodRules() throws {
+        let today = CivilDate(year: 2026, month: 11, day: 27)!
+        try NoticePeriod.validate(start: today, end: today.adding(days: 6), today: today, minDays: 7)
+        #expect(throws: NoticePeriod.Problem.tooShort(minDays: 7)) {
+            try NoticePeriod.validate(start: today, end: today.adding(days: 5), today: today, minDays: 7)
+        }
+        #expect(throws: NoticePeriod.Problem.startInPast) {
+            try NoticePeriod.validate(start: today.adding(days: -1), end: today.adding(days: 6), today: today, minDays: 7)
+        }
+        #expect(throws: NoticePeriod.Problem.tooLong) {
+            try NoticePeriod.validate(start: today, end: today.adding(days: 60), today: today, minDays: 7)
+        }
+        #expect(!NoticePeriod.hasEnded(end: today, today: today))
+        #expect(NoticePeriod.hasEnded(end: today, today: today.adding(days: 1)))
+    }
+
+    @Test func civilDateArithmetic() {
+        let d = CivilDate(year: 2020, month: 2, day: 28)!
+        #expect(d.adding(days: 1) == CivilDate(year: 2020, month: 2, day: 29))
+        #expect(d.adding(days: 2) == CivilDate(year: 2020, month: 3, day: 1))
+        #expect(CivilDate(year: 1970, month: 1, day: 1)!.dayNumber == 0)
+        #expect(CivilDate(year: 2026, month: 11, day: 27)!.daysSince(CivilDate(year: 2025, month: 11, day: 27)!) == 365)
+        #expect(CivilDate(iso: "2026-11-27") == CivilDate(year: 2026, month: 11, day: 27))
+        #expect(CivilDate(iso: "2026-13-01") == nil && CivilDate(iso: "yesterday") == nil)
+        for n in stride(from: -800_000, through: 800_000, by: 997) { #expect(CivilDate(dayNumber: n).dayNumber == n) }
+    }
+
+    @Test func appraisalVotesNeedAMajority() {
+        #expect(AppraisalVotes(votesFor: 10, votesAgainst: 3)?.passes == true)
+        #expect(AppraisalVotes(votesFor: 3, votesAgainst: 3)?.passes == false)
+        #expect(AppraisalVotes(votesFor: nil, votesAgainst: 3) == nil)
+        #expect(AppraisalVotes(votesFor: -1, votesAgainst: 3) == nil)
+        #expect(AppraisalVotes(votesFor: 0, votesAgainst: 0) == nil)
+    }
+}
