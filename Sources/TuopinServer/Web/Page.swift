@@ -20,8 +20,10 @@ enum Page {
         let home: String?
     }
 
-    static func render<Body: Encodable>(_ req: Request, _ view: String, _ body: Body, status: HTTPResponseStatus = .ok) async throws -> Response {
-        let t = req.t
+    /// `language` overrides the user's (a notice sheet is printed in the notice's language).
+    static func render<Body: Encodable>(_ req: Request, _ view: String, _ body: Body, status: HTTPResponseStatus = .ok,
+                                        language: Language? = nil) async throws -> Response {
+        let t = language.map { req.application.localizer.translations($0) } ?? req.t
         let user = req.auth.get(CurrentUser.self).map { u in
             UserBadge(name: u.displayName, roles: u.scope.bindings.map { t[$0.role.labelKey] },
                       home: u.scope.homeUnit.map { SiteURL.unit($0.value).path })

@@ -49,9 +49,9 @@ enum PortalController {
         }
     }
 
-    static func detail(_ req: Request, id: Int) async throws -> NoticeDetail {
+    static func detail(_ req: Request, id: Int, t: Translations? = nil) async throws -> NoticeDetail {
         guard let n = try await Notice.find(id, on: req.db) else { throw AppError.notFound }
-        let t = req.t
+        let t = t ?? req.t
         let entries = try JSONDecoder().decode(NoticeService.Entries.self, from: Data(n.entries.utf8))
         let objections = try await Objection.query(on: req.db).filter(\.$noticeID == id).filter(\.$kind == "objection").sort(\.$id).all()
         return NoticeDetail(
@@ -92,7 +92,9 @@ enum PortalController {
     }
 
     static func renderNotice(_ req: Request, id: Int, filed: String?, error: String?, status: HTTPResponseStatus) async throws -> Response {
-        let n = try await detail(req, id: id)
+        let print = (try? req.query.get(String.self, at: "print")) == "1"
+        // The printed sheet is posted on the village board in the notice's language (Chinese).
+        let n = try await detail(req, id: id, t: print ? req.application.localizer.translations(.zh) : req.t)
         let pages = stride(from: 0, to: max(n.rows.count, 1), by: rowsPerPage).map { start in
             Page30(rows: (start..<min(start + rowsPerPage, n.rows.count)).map { [String($0 + 1)] + n.rows[$0] })
         }
@@ -104,10 +106,9 @@ enum PortalController {
         let options = cases.map { CaseOption(id: $0.id!, label: $0.householdID.flatMap { numbers[$0] } ?? n.unit_name) }
         let user = req.auth.get(CurrentUser.self)
         let mayObserve = user?.scope.bindings.contains { $0.role == .villageSupervisor && OrgCode(n.unit_code)!.isSelfOrDescendant(of: $0.unit) } ?? false
-        let print = (try? req.query.get(String.self, at: "print")) == "1"
         return try await Page.render(req, print ? "notice-print" : "notice",
                                      NoticeView(n: n, pages: pages, filed: filed, error: error, print: print, cases: options, may_observe: mayObserve),
-                                     status: status)
+                                     status: status, language: print ? .zh : nil)
     }
 
     static func clientKey(_ req: Request) -> String {
