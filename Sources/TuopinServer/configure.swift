@@ -51,6 +51,7 @@ public func configure(_ app: Application, settings: TuopinSettings,
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
     app.middleware.use(SessionAuthenticator())
     app.middleware.use(CSRFMiddleware())
+    app.middleware.use(ChangeReasonMiddleware())
 
     try routes(app)
     app.asyncCommands.use(DemoCommand(), as: "demo")

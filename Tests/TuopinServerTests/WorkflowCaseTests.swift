@@ -465,6 +465,10 @@ final class APIClient: @unchecked Sendable {
                     }
                 }
             }
+            // The village's inbox lists the open objection on its notice, to decide.
+            try await app.testing().test(.GET, "/cases", headers: headers) { res in
+                #expect(res.body.string.contains("id=\"objections-to-decide\""))
+            }
             // The case page's form takes the step (consent), with the CSRF token.
             var form = headers
             form.contentType = .urlEncodedForm

@@ -1,6 +1,7 @@
 /// The roles of DESIGN.md's user table. A role is always bound to one org unit (a `RoleBinding`).
 public enum Role: String, Codable, Sendable, CaseIterable {
     case clerk               // 扶贫专干, township
+    case townshipLeader      // 乡镇主要负责人: certifies the township's data (article 24)
     case villageCadre        // village cadre / first secretary / work team
     case villageSupervisor   // 村务监督委员会
     case countyOffice
@@ -16,7 +17,7 @@ public enum Role: String, Codable, Sendable, CaseIterable {
     /// The org levels a binding of this role may name.
     public var allowedLevels: Set<OrgLevel> {
         switch self {
-        case .clerk: [.township]
+        case .clerk, .townshipLeader: [.township]
         case .villageCadre, .villageSupervisor: [.village]
         case .countyOffice: [.county]
         case .prefectureOffice: [.prefecture]
@@ -28,6 +29,7 @@ public enum Role: String, Codable, Sendable, CaseIterable {
     public var permissions: Set<Permission> {
         switch self {
         case .clerk: [.readRegistry, .writeRegistry, .seeFullIdentity]
+        case .townshipLeader: [.readRegistry, .certifyData]
         case .villageCadre: [.readRegistry]
         case .villageSupervisor: [.readRegistry]
         case .countyOffice: [.readRegistry, .seeFullIdentity, .keepVillageFigures]
@@ -65,6 +67,8 @@ public enum Permission: String, Sendable, CaseIterable {
     case keepVillageFigures
     /// Identification quotas per county and year, and exemptions from them (article 6 scale control).
     case setQuotas
+    /// Certifying a township's data for a period (article 24).
+    case certifyData
 }
 
 public struct RoleBinding: Hashable, Sendable, Codable {

@@ -11,6 +11,7 @@ struct ImportCommand: AsyncCommand {
         @Flag(name: "dry-run", help: "Validate only; write nothing") var dryRun: Bool
         @Option(name: "report", help: "Write the problems as CSV (行号,列,错误代码,说明) to this path") var report: String?
         @Option(name: "as", help: "Apply this user's scope (E-SCOPE) and audit the import as them") var asUser: String?
+        @Option(name: "reason", help: "Why certified households are changed (required when the file touches a certified township)") var reason: String?
         @Argument(name: "kind", help: "members or incomes") var kind: String
         @Argument(name: "file", help: "a .csv (UTF-8 or GBK) or .xlsx file in the template's layout") var file: String
     }
@@ -33,10 +34,12 @@ struct ImportCommand: AsyncCommand {
         let rows = try FileReading.rows(from: try Data(contentsOf: url), filename: url.lastPathComponent,
                                        maxBytes: app.tuopin.settings.maxUploadBytes)
         let bar = ProgressBar(enabled: isatty(STDERR_FILENO) == 1)
-        let report = switch kind {
-        case .members: try await RegistryImport.members(app: app, rows: rows, actor: actor, dryRun: signature.dryRun,
-                                                        progress: { bar.show($0, $1) })
-        case .incomes: try await RegistryImport.incomes(app: app, rows: rows, actor: actor, dryRun: signature.dryRun)
+        let report = try await CertificationService.$changeReason.withValue(signature.reason) {
+            switch kind {
+            case .members: try await RegistryImport.members(app: app, rows: rows, actor: actor, dryRun: signature.dryRun,
+                                                            progress: { bar.show($0, $1) })
+            case .incomes: try await RegistryImport.incomes(app: app, rows: rows, actor: actor, dryRun: signature.dryRun)
+            }
         }
         bar.finish()
         if let path = signature.report {

@@ -26,6 +26,8 @@ enum AppError: Error, Equatable {
     case noticeTooShort(Int)
     case noticeClosed
     case tooManyRequests
+    /// A change to certified data without its reason (article 24).
+    case reasonRequired
 
     var status: HTTPResponseStatus {
         switch self {
@@ -41,7 +43,7 @@ enum AppError: Error, Equatable {
         case .corruptData: .internalServerError
         case .refused(.wrongRole): .forbidden
         case .refused, .notEligible, .noticeClosed: .conflict
-        case .noticeTooShort: .badRequest
+        case .noticeTooShort, .reasonRequired: .badRequest
         case .tooManyRequests: .tooManyRequests
         }
     }
@@ -69,6 +71,7 @@ enum AppError: Error, Equatable {
         case .noticeTooShort: "notice_too_short"
         case .noticeClosed: "notice_closed"
         case .tooManyRequests: "too_many_requests"
+        case .reasonRequired: "reason_required"
         }
     }
 

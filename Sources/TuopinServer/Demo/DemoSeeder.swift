@@ -26,6 +26,7 @@ struct DemoSeeder {
         ("lasa", "拉萨市扶贫办", .prefectureOffice, "5401"),
         ("chengguan", "城关区扶贫办", .countyOffice, "540102"),
         ("clerk1", "扶贫专干一", .clerk, "540102001"),
+        ("township1", "乡镇负责人一", .townshipLeader, "540102001"),
         ("clerk2", "扶贫专干二", .clerk, "540103001"),
         ("village1", "村干部一", .villageCadre, "540102001201"),
         ("supervisor1", "村务监督员一", .villageSupervisor, "540102001201"),

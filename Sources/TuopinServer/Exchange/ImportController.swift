@@ -4,7 +4,7 @@ import Vapor
 
 /// The web upload of the import templates, for users with write rights over the villages in the file.
 enum ImportController {
-    struct Upload: Content { var kind: String?; var dry_run: String?; var file: File? }
+    struct Upload: Content { var kind: String?; var dry_run: String?; var file: File?; var change_reason: String? }
     struct ProblemRow: Encodable { let row: Int; let column: String; let code: String; let message: String }
     struct View: Encodable {
         let summary: String?; let ok: Bool; let problems: [ProblemRow]; let hasProblems: Bool; let more: Int
@@ -40,9 +40,11 @@ enum ImportController {
             return try await Page.render(req, "imports", view(summary: "\(error)"), status: .unprocessableEntity)
         }
         let dryRun = form.dry_run != nil
-        let report = switch kind {
-        case .members: try await RegistryImport.members(app: req.application, rows: rows, actor: .user(user), dryRun: dryRun)
-        case .incomes: try await RegistryImport.incomes(app: req.application, rows: rows, actor: .user(user), dryRun: dryRun)
+        let report = try await CertificationService.$changeReason.withValue(form.change_reason) {
+            switch kind {
+            case .members: try await RegistryImport.members(app: req.application, rows: rows, actor: .user(user), dryRun: dryRun)
+            case .incomes: try await RegistryImport.incomes(app: req.application, rows: rows, actor: .user(user), dryRun: dryRun)
+            }
         }
         if !report.isValid {
             return try await Page.render(req, "imports", view(summary: t.format("import_invalid", String(report.problems.count)),

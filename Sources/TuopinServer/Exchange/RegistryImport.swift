@@ -101,8 +101,13 @@ enum RegistryImport {
         let now = app.tuopin.now()
         let households = parsed.households
         let encrypted = memberRows
+        let reason = CertificationService.changeReason
         let counts = try await app.write { tx in
             let sql = tx.sqlDatabase
+            // Certified townships' households change only with a reason (article 24).
+            try await CertificationService.checkReason(
+                on: tx, households: households.compactMap { h in existing[h.number].map { ($0.id, String($0.village.prefix(9))) } },
+                reason: reason, actor: actor.audit, now: now)
             var created = 0, updated = 0
             var audit: [AuditLog.Pending] = []
             let new = households.filter { existing[$0.number] == nil }
@@ -169,8 +174,12 @@ enum RegistryImport {
         guard report.isValid, !dryRun else { return report }
         let now = app.tuopin.now()
         let records = parsed.records
+        let reason = CertificationService.changeReason
         try await app.write { tx in
             let sql = tx.sqlDatabase
+            let touched = Dictionary(records.map { (existing[$0.number]!.id, String(existing[$0.number]!.village.prefix(9))) }, uniquingKeysWith: { a, _ in a })
+            try await CertificationService.checkReason(on: tx, households: touched.map { ($0.key, $0.value) }, reason: reason,
+                                                       actor: actor.audit, now: now)
             var audit: [AuditLog.Pending] = []
             for r in records {
                 let id = existing[r.number]!.id

@@ -98,7 +98,7 @@ enum HouseholdController {
 
     static func guaranteeOrder(_ raw: String) -> Int { GuaranteeKind.allCases.firstIndex { $0.rawValue == raw } ?? 99 }
 
-    struct HistoryRow: Encodable { let at: String; let user: String; let action: String }
+    struct HistoryRow: Encodable { let at: String; let user: String; let action: String; let reason: String }
     struct Finding: Encodable { let code: String; let text: String }
 
     @Sendable static func show(req: Request) async throws -> Response {
@@ -112,7 +112,7 @@ enum HouseholdController {
         let detail = try await detail(req.data, id: id, t: req.t)
         let t = req.t
         let history = try await HouseholdHistory.entries(on: req.db, householdID: id).map {
-            HistoryRow(at: $0.at, user: $0.user, action: t["action_" + $0.action.replacingOccurrences(of: ".", with: "_")])
+            HistoryRow(at: $0.at, user: $0.user, action: t["action_" + $0.action.replacingOccurrences(of: ".", with: "_")], reason: $0.reason)
         }
         let facts = try await HouseholdFactsLoader.facts(on: req.db, householdID: id, protector: req.tuopin.protector,
                                                           planYear: RegistryImport.civilToday(req.application).year)

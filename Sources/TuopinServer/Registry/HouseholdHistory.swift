@@ -1,19 +1,26 @@
 import Fluent
+import Foundation
 import SQLKit
 
 /// A household's change history, read from the audit log.
 enum HouseholdHistory {
-    struct Entry: Sendable { let at: String; let user: String; let action: String }
+    struct Entry: Sendable { let at: String; let user: String; let action: String; let reason: String }
 
     static func entries(on db: any Database, householdID: Int, limit: Int = 50) async throws -> [Entry] {
-        struct Row: Decodable { let at: String; let user_id: String; let action: String }
-        let rows = try await db.sqlDatabase.select().columns("at", "user_id", "action").from("audit_log")
+        struct Row: Decodable { let at: String; let user_id: String; let action: String; let after: String }
+        let rows = try await db.sqlDatabase.select().columns("at", "user_id", "action", "after").from("audit_log")
             .where("entity", .equal, SQLBind("household")).where("entity_id", .equal, SQLBind(String(householdID)))
             .orderBy("id", .descending).limit(limit).all(decoding: Row.self)
         let ids = Set(rows.compactMap { Int($0.user_id) })
         let users = try await User.query(on: db).filter(\.$id ~~ Array(ids)).all()
         let names = Dictionary(uniqueKeysWithValues: users.map { (String($0.id!), $0.displayName) })
         return rows.map { Entry(at: String($0.at.prefix(19)).replacingOccurrences(of: "T", with: " "),
-                                user: names[$0.user_id] ?? $0.user_id, action: $0.action) }
+                                user: names[$0.user_id] ?? $0.user_id, action: $0.action,
+                                reason: $0.action == "household.change_reason" ? Self.reason(in: $0.after) : "") }
+    }
+
+    /// The reason recorded with a change to certified data.
+    static func reason(in json: String) -> String {
+        ((try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Any])?["reason"] as? String ?? ""
     }
 }

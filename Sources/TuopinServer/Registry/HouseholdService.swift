@@ -42,10 +42,12 @@ enum HouseholdService {
         let now = app.tuopin.now()
         let today = RegistryImport.civilToday(app)
         let scope = user.scope
+        let reason = CertificationService.changeReason
         return try await app.write { tx in
             let h = try await DataAccess(db: tx, scope: scope).writableHousehold(id: id)
             let before = try currentEdit(of: h, protector: protector)
             guard h.version == version else { throw HouseholdConflict(current: before, currentVersion: h.version) }
+            try await CertificationService.checkReason(on: tx, households: [(id, h.townshipCode)], reason: reason, actor: user.auditActor, now: now)
             let columns: [(String, any Encodable & Sendable)] = [
                 ("attribute", edit.attribute.rawValue), ("main_cause", edit.mainCause.rawValue),
                 ("other_causes", edit.otherCauses.map(\.rawValue).joined(separator: ";")), ("address", edit.address),

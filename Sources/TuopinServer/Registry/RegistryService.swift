@@ -29,8 +29,10 @@ enum RegistryService {
         let now = app.tuopin.now()
         let today = RegistryImport.civilToday(app)
         let protector = app.tuopin.protector
+        let reason = CertificationService.changeReason
         try await app.write { tx in
             let h = try await DataAccess(db: tx, scope: scope).writableHousehold(id: householdID)
+            try await CertificationService.checkReason(on: tx, households: [(householdID, h.townshipCode)], reason: reason, actor: user.auditActor, now: now)
             let bumped = try await tx.sqlDatabase.update(Household.schema).set("version", to: SQLBind(version + 1))
                 .where("id", .equal, SQLBind(householdID)).where("version", .equal, SQLBind(version)).returning("id").all()
             guard !bumped.isEmpty else { throw AppError.conflict }

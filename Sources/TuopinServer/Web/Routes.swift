@@ -33,6 +33,7 @@ func routes(_ app: Application) throws {
     app.post(SiteURL.caseSteps(nil).pathComponents, use: CaseController.stepForm)
     app.post(SiteURL.objectionDecision(nil).pathComponents, use: CaseController.decideForm)
     app.post(SiteURL.unitPopulation(nil).pathComponents, use: UnitFiguresController.formPopulation)
+    app.post(SiteURL.unitCertifications(nil).pathComponents, use: CertificationService.formCertify)
     app.get(SiteURL.gongshi.pathComponents, use: PortalController.index)
     app.get(SiteURL.gongshiTrack.pathComponents, use: PortalController.track)
     app.get(SiteURL.gongshiNotice(nil).pathComponents, use: PortalController.show)
@@ -67,4 +68,5 @@ func routes(_ app: Application) throws {
     app.post(SiteURL.apiSpotChecks.pathComponents, use: UnitFiguresController.apiDrawSpotCheck)
     app.get(SiteURL.apiSpotCheck(nil).pathComponents, use: UnitFiguresController.apiSpotCheck)
     app.put(SiteURL.apiSpotCheckCase(nil, nil).pathComponents, use: UnitFiguresController.apiSpotCheckResult)
+    app.post(SiteURL.apiCertifications.pathComponents, use: CertificationService.apiCertify)
 }

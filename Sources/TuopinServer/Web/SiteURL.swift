@@ -42,6 +42,8 @@ enum SiteURL {
     case apiUnitQuota(String?, Int?)
     case apiSpotCheck(Int?)
     case apiSpotCheckCase(Int?, Int?)
+    case apiCertifications
+    case unitCertifications(String?)
 
     var segments: [String] {
         switch self {
@@ -95,6 +97,8 @@ enum SiteURL {
         case .apiUnitPopulation(let code): ["api", "v1", "units", code ?? ":code", "rural-population"]
         case .apiUnitQuota(let code, let year): ["api", "v1", "units", code ?? ":code", "quotas", year.map(String.init) ?? ":year"]
         case .apiSpotCheck(let id): ["api", "v1", "spot-checks", Self.id(id)]
+        case .apiCertifications: ["api", "v1", "certifications"]
+        case .unitCertifications(let code): ["units", code ?? ":code", "certifications"]
         case .apiSpotCheckCase(let id, let c): ["api", "v1", "spot-checks", Self.id(id), "cases", c.map(String.init) ?? ":case"]
         }
     }

@@ -20,7 +20,10 @@ enum UnitController {
         let ruralPopulation: Int?; let isVillage: Bool; let mayKeepPopulation: Bool
     }
     /// The unit page's view with what the workflows add: exit cases to start.
-    struct PageView: Encodable { let u: View; let starts: [CaseController.StartOption]; let caseYear: Int }
+    struct PageView: Encodable {
+        let u: View; let starts: [CaseController.StartOption]; let caseYear: Int
+        let certifications: [CertificationService.View]; let isTownship: Bool; let mayCertify: Bool; let today: String
+    }
 
     static func query(_ data: DataAccess, code: OrgCode, t: Translations) async throws -> View {
         let unit = try await data.unit(code)
@@ -65,7 +68,12 @@ enum UnitController {
         let view = try await query(req.data, code: code, t: req.t)
         let starts = view.exitYear == nil ? CaseController.startOptions(req, status: nil, unit: code.value) : []
         let year = try await StandardsController.lookup(on: req.db).keys.max() ?? RegistryImport.civilToday(req.application).year
-        return try await Page.render(req, "unit", PageView(u: view, starts: starts, caseYear: year))
+        let isTownship = code.level == .township
+        return try await Page.render(req, "unit", PageView(
+            u: view, starts: starts, caseYear: year,
+            certifications: isTownship ? try await CertificationService.list(on: req.db, township: code.value) : [],
+            isTownship: isTownship, mayCertify: isTownship && req.data.scope.permits(.certifyData, on: code),
+            today: RegistryImport.civilToday(req.application).description))
     }
 
     @Sendable static func home(req: Request) async throws -> Response {

@@ -140,14 +140,33 @@ enum CaseController {
     struct InboxGroup: Encodable {
         let workflow_name: String; let action: String; let action_label: String; let needs: Needs; let cases: [CaseSummary]
     }
-    struct InboxView: Encodable { let groups: [InboxGroup]; let recent: [CaseSummary]; let error: String? }
+    struct PendingObjection: Encodable { let case_id: Int; let notice_title: String; let text: String; let filed_at: String }
+    struct InboxView: Encodable { let groups: [InboxGroup]; let objections: [PendingObjection]; let recent: [CaseSummary]; let error: String? }
+
+    /// Open objections on notices the user's level published: theirs to decide.
+    static func objectionsToDecide(_ req: Request, user: CurrentUser) async throws -> [PendingObjection] {
+        let open = try await Objection.query(on: req.db).filter(\.$status == "open").filter(\.$kind == "objection").sort(\.$id).limit(500).all()
+        let notices = Dictionary(uniqueKeysWithValues: try await Notice.query(on: req.db).filter(\.$id ~~ Set(open.map(\.noticeID))).all().map { ($0.id!, $0) })
+        var result: [PendingObjection] = []
+        for o in open {
+            guard let n = notices[o.noticeID], let wf = Workflows.named(n.workflow), let index = wf.stepIndex(n.action),
+                  user.scope.actingRole(for: wf.steps[index], on: OrgCode(n.unitCode)!) != nil else { continue }
+            let caseID: Int?
+            if let id = o.caseID { caseID = id } else {
+                caseID = try await NoticeCase.query(on: req.db).filter(\.$id.$noticeID == n.id!).first()?.id?.caseID
+            }
+            guard let caseID else { continue }
+            result.append(PendingObjection(case_id: caseID, notice_title: n.title, text: o.text, filed_at: Formats.minute(o.filedAt)))
+        }
+        return result
+    }
 
     @Sendable static func inbox(req: Request) async throws -> Response {
         try await renderInbox(req, error: nil, status: .ok)
     }
 
     static func renderInbox(_ req: Request, error: String?, status: HTTPResponseStatus) async throws -> Response {
-        _ = try req.requireUser()
+        let user = try req.requireUser()
         let awaiting = try await summaries(req, awaiting: true)
         let grouped = Dictionary(grouping: awaiting) { "\($0.workflow)|\($0.next_action ?? "")" }
         let groups = grouped.keys.sorted().map { key -> InboxGroup in
@@ -158,7 +177,8 @@ enum CaseController {
                               needs: needs(step), cases: items)
         }
         let recent = try await summaries(req, awaiting: false, limit: 30)
-        return try await Page.render(req, "cases", InboxView(groups: groups, recent: recent, error: error), status: status)
+        return try await Page.render(req, "cases", InboxView(groups: groups, objections: try await objectionsToDecide(req, user: user),
+                                                             recent: recent, error: error), status: status)
     }
 
     struct CasePage: Encodable { let c: CaseView; let forms: [CaseView]; let error: String?; let today: String }
