@@ -195,16 +195,21 @@ final class APIClient: @unchecked Sendable {
     @Test func identificationWithQuotaAndAcceptedObjection() async throws {
         let clock = TestClock()
         try await withTestApp(clock: clock) { app in
-            // A household that is not poor (监测对象).
-            let h = try await Household.find(try await poorHousehold(app), on: app.db)!
-            h.status = HouseholdStatus.monitored.rawValue
-            try await h.update(on: app.db)
-            let hh = h.id!
+            // A new family applies: the clerk enters it as 监测对象, not yet poor.
             let village = try await APIClient.login(app, "village1")
             let clerk = try await APIClient.login(app, "clerk1")
+            let member: [String: Any] = ["name": "次仁", "resident_id": ImportExportTests().idWithCheck("54010219850312551"), "relation": "head",
+                                         "ethnicity": "tibetan", "education": "primary", "schooling": "notInSchool", "health": "healthy",
+                                         "labour": "ordinary", "migrant_months": 0]
+            var r = try await clerk.call(.POST, "/api/v1/households", ["number": "5401020012019990", "village": Self.village, "attribute": "general",
+                                                                       "main_cause": "illness", "identified_year": 2020, "applicant": true,
+                                                                       "members": [member]])
+            #expect(r.status == .created, "\(r.text)")
+            let hh = r.json["id"] as! Int
+            #expect(try await Household.find(hh, on: app.db)!.status == HouseholdStatus.monitored.rawValue)
             let county = try await APIClient.login(app, "chengguan")
             let region = try await APIClient.login(app, "region")
-            var r = try await clerk.call(.POST, "/api/v1/cases", ["workflow": "W-identification", "household_id": hh, "year": 2020])
+            r = try await clerk.call(.POST, "/api/v1/cases", ["workflow": "W-identification", "household_id": hh, "year": 2020])
             #expect(r.status == .created, "\(r.text)")
             let id = (r.json["ids"] as! [Int])[0]
             r = try await village.call(.POST, "/api/v1/cases/\(id)/steps", ["action": "appraise"])

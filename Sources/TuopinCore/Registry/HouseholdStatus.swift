@@ -9,6 +9,9 @@ public enum HouseholdStatus: String, Codable, Sendable, CaseIterable {
     /// A household registered outside the identification workflow (web form, API) enters as 未脱贫;
     /// every later status change goes through a workflow.
     public static let onRegistration: HouseholdStatus = .notExited
+    /// A new family entered to apply for identification (两公示一公告) is watched (监测对象) until
+    /// the identification workflow registers it as 未脱贫.
+    public static let onApplication: HouseholdStatus = .monitored
 
     /// Still counted among the remaining poor.
     public var isRemainingPoor: Bool { self == .notExited || self == .returnedToPoverty }

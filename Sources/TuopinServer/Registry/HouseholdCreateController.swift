@@ -61,7 +61,8 @@ enum HouseholdCreateController {
         for (field, _) in columns { values[field] = ((try? req.content.get(String.self, at: field)) ?? "").trimmingCharacters(in: .whitespaces) }
         var row = [String](repeating: "", count: MembersTemplate.header.count)
         for (field, column) in columns { row[column] = values[field] ?? "" }
-        row[6] = HouseholdStatus.onRegistration.label
+        let applicant = (try? req.content.get(String.self, at: "applicant")) != nil
+        row[6] = (applicant ? HouseholdStatus.onApplication : HouseholdStatus.onRegistration).label
         row[11] = Relation.head.label
         var problems: [ImportProblem] = []
         if let number = values["number"], !number.isEmpty, try await Household.query(on: req.db).filter(\.$number == number).count() > 0 {

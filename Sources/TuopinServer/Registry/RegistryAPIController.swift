@@ -142,10 +142,12 @@ enum RegistryAPIController {
     struct NewHousehold: Content {
         let number: String; let village: String; let attribute: String; let main_cause: String; let other_causes: [String]?
         let identified_year: Int; let phone: String?; let members: [NewMember]
+        /// A new family applying for identification: entered as 监测对象, to be identified by the workflow.
+        let applicant: Bool?
     }
     struct Problems: Content { let error: TuopinErrorMiddleware.ErrorBody.Detail; let problems: [ImportProblem] }
 
-    /// Registers a new household with its members. It enters as 未脱贫; status moves by workflow only.
+    /// Registers a new household with its members. It enters as 未脱贫 (or, applying, as 监测对象); status then moves by workflow only.
     /// Validated exactly like an import of the same rows (the same error codes).
     @Sendable static func create(req: Request) async throws -> Response {
         let user = try req.requireUser()
@@ -156,7 +158,7 @@ enum RegistryAPIController {
         let rows = [MembersTemplate.header] + body.members.map { m in
             [body.number, body.village, RegistryExport.label(HouseholdAttribute.self, body.attribute), RegistryExport.label(PovertyCause.self, body.main_cause),
              (body.other_causes ?? []).map { RegistryExport.label(PovertyCause.self, $0) }.joined(separator: ";"), String(body.identified_year),
-             HouseholdStatus.onRegistration.label, "", body.phone ?? "", m.name, m.resident_id, RegistryExport.label(Relation.self, m.relation),
+             (body.applicant == true ? HouseholdStatus.onApplication : HouseholdStatus.onRegistration).label, "", body.phone ?? "", m.name, m.resident_id, RegistryExport.label(Relation.self, m.relation),
              RegistryExport.label(Ethnicity.self, m.ethnicity), RegistryExport.label(Education.self, m.education), RegistryExport.label(Schooling.self, m.schooling),
              Health(rawValue: m.health).map { MembersTemplate.healthLabel($0, grade: m.disability_grade) } ?? m.health,
              RegistryExport.label(LabourAbility.self, m.labour), String(m.migrant_months)]
