@@ -426,6 +426,22 @@ final class APIClient: @unchecked Sendable {
             r = try await county.call(.PUT, "/api/v1/spot-checks/\(check)/cases/\(id)", ["result": "failed", "note": "入户核实收入不实"])
             #expect(r.status == .ok && r.json["failed"] as? Int == 1, "\(r.text)")
             #expect(try await caseStatus(app, id) == (1, "open"))
+            // The page shows the check and its figures to the county, not to a township clerk.
+            let (countyPage, csrf) = try await app.session("chengguan")
+            try await app.testing().test(.GET, "/spot-checks", headers: countyPage) { res in
+                #expect(res.status == .ok && res.body.string.contains("id=\"spot-\(check)\"") && res.body.string.contains("入户核实收入不实"))
+            }
+            let (clerkPage, _) = try await app.session("clerk1")
+            try await app.testing().test(.GET, "/spot-checks", headers: clerkPage) { res in
+                #expect(res.status == .ok && !res.body.string.contains("id=\"spot-\(check)\""))
+            }
+            // Drawing from the page: nothing waits for approval now, so the county is told so.
+            var form = countyPage
+            form.contentType = .urlEncodedForm
+            try await app.testing().test(.POST, "/spot-checks", headers: form,
+                                         body: ByteBuffer(string: "_csrf=\(csrf)&workflow=W-household-exit&county_code=540102&year=2020&percent=10")) { res in
+                #expect(res.status == .conflict && res.body.string.contains("没有等待县级审批的事项"))
+            }
         }
     }
 }

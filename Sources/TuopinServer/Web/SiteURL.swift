@@ -43,6 +43,8 @@ enum SiteURL {
     case apiSpotCheck(Int?)
     case apiSpotCheckCase(Int?, Int?)
     case apiCertifications
+    case spotChecks
+    case spotCheckCase(Int?, Int?)
     case unitCertifications(String?)
 
     var segments: [String] {
@@ -98,6 +100,8 @@ enum SiteURL {
         case .apiUnitQuota(let code, let year): ["api", "v1", "units", code ?? ":code", "quotas", year.map(String.init) ?? ":year"]
         case .apiSpotCheck(let id): ["api", "v1", "spot-checks", Self.id(id)]
         case .apiCertifications: ["api", "v1", "certifications"]
+        case .spotChecks: ["spot-checks"]
+        case .spotCheckCase(let id, let c): ["spot-checks", Self.id(id), "cases", c.map(String.init) ?? ":case"]
         case .unitCertifications(let code): ["units", code ?? ":code", "certifications"]
         case .apiSpotCheckCase(let id, let c): ["api", "v1", "spot-checks", Self.id(id), "cases", c.map(String.init) ?? ":case"]
         }

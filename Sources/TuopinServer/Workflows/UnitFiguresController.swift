@@ -85,7 +85,7 @@ enum UnitFiguresController {
     @Sendable static func apiSpotCheck(req: Request) async throws -> SpotCheckService.Summary {
         let user = try req.requireUser()
         guard let check = try await SpotCheckRecord.find(try req.intParameter("id"), on: req.db),
-              user.scope.permits(.readRegistry, on: OrgCode(check.countyCode)!) else { throw AppError.notFound }
+              user.scope.permits(.readRegistry, on: OrgCode(check.countyCode)!) else { throw AppError.notFound }   // the whole county
         return try await SpotCheckService.summary(check, on: req.db)
     }
 
