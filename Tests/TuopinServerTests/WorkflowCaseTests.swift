@@ -479,10 +479,13 @@ final class APIClient: @unchecked Sendable {
                 var h = headers
                 h.add(name: .acceptLanguage, value: lang)
                 try await app.testing().test(.GET, "/lang/\(lang)?to=/cases", headers: headers) { res in #expect(res.status == .seeOther) }
-                for path in ["/cases", "/cases/\(waiting.id!)", "/gongshi", "/gongshi/1", "/gongshi/1?print=1", "/households/\(waiting.householdID!)"] {
+                for path in ["/cases", "/cases/\(waiting.id!)", "/gongshi", "/gongshi/1", "/gongshi/1?print=1", "/households/\(waiting.householdID!)",
+                             "/spot-checks", "/help", "/units/540102001201"] {
                     try await app.testing().test(.GET, path, headers: h) { res in
                         #expect(res.status == .ok, "\(lang) \(path)")
-                        #expect(!res.body.string.contains("wf_") && !res.body.string.contains("notice_col_"), "\(lang) \(path): untranslated key")
+                        for key in ["wf_", "notice_col_", "help_", "spot_", "objection_", "case_status_"] {
+                            #expect(!res.body.string.contains(key), "\(lang) \(path): untranslated \(key)")
+                        }
                     }
                 }
             }

@@ -35,6 +35,10 @@ func routes(_ app: Application) throws {
     app.post(SiteURL.unitPopulation(nil).pathComponents, use: UnitFiguresController.formPopulation)
     app.post(SiteURL.unitCertifications(nil).pathComponents, use: CertificationService.formCertify)
     app.get(SiteURL.spotChecks.pathComponents, use: SpotCheckController.page)
+    app.get(SiteURL.help.pathComponents) { req async throws -> Response in
+        struct Empty: Encodable {}
+        return try await Page.render(req, "help", Empty())
+    }
     app.post(SiteURL.spotChecks.pathComponents, use: SpotCheckController.drawForm)
     app.post(SiteURL.spotCheckCase(nil, nil).pathComponents, use: SpotCheckController.resultForm)
     app.get(SiteURL.gongshi.pathComponents, use: PortalController.index)

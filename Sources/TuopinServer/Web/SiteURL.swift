@@ -44,6 +44,7 @@ enum SiteURL {
     case apiSpotCheckCase(Int?, Int?)
     case apiCertifications
     case spotChecks
+    case help
     case spotCheckCase(Int?, Int?)
     case unitCertifications(String?)
 
@@ -101,6 +102,7 @@ enum SiteURL {
         case .apiSpotCheck(let id): ["api", "v1", "spot-checks", Self.id(id)]
         case .apiCertifications: ["api", "v1", "certifications"]
         case .spotChecks: ["spot-checks"]
+        case .help: ["help"]
         case .spotCheckCase(let id, let c): ["spot-checks", Self.id(id), "cases", c.map(String.init) ?? ":case"]
         case .unitCertifications(let code): ["units", code ?? ":code", "certifications"]
         case .apiSpotCheckCase(let id, let c): ["api", "v1", "spot-checks", Self.id(id), "cases", c.map(String.init) ?? ":case"]
