@@ -13,7 +13,10 @@ import VaporTesting
             let leader = try await APIClient.login(app, "township1")
             let clerk = try await APIClient.login(app, "clerk1")
             let hh = try await app.householdID(inTownship: "540102001")
-            func version() async throws -> Int { try await Household.find(hh, on: app.db)!.version }
+            func version() async throws -> Int {
+                let h = try await Household.find(hh, on: app.db)
+                return h!.version
+            }
             let income: [String: Any] = ["wage": "5000", "business": "0", "property": "0", "transfer": "0", "costs": "0"]
             // Before certification no reason is needed.
             var r = try await clerk.call(.PUT, "/api/v1/households/\(hh)/incomes/2019", income.merging(["version": try await version()]) { $1 })
