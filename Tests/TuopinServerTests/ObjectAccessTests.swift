@@ -1,0 +1,178 @@
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import TuopinCore
+import VaporTesting
+@testable import TuopinServer
+
+/// Object-level access for every route (issue #9, item 4): the route table is enumerated; every
+/// route that names an object in its path is called, with a valid body, by users of another
+/// township, another county and another prefecture, and anonymously. Each must answer 401, 403 or
+/// 404 and change nothing. A route added without an entry here makes the test fail.
+@Suite struct ObjectAccessTests {
+    /// Routes that are public or list only the caller's own scope, with why.
+    static let exempt: [String: String] = [
+        "GET /lang/:lang": "language switch, no object",
+        "GET /gongshi/:id": "public portal",
+        "POST /gongshi/:id/objections": "public portal: anyone may object",
+        "GET /api/v1/notices/:id": "public portal",
+        "POST /api/v1/notices/:id/objections": "public portal: anyone may object",
+        "GET /api/v1/objections/:code": "public tracking by secret code",
+        "GET /households/export/:kind/:format": "exports only the caller's own scope",
+    ]
+
+    struct Fixture {
+        let household: Int, member: Int, caseID: Int, objection: Int, spotCheck: Int, spotCase: Int
+        let village = "540102001201", county = "540102"
+    }
+
+    /// Valid bodies, so that only access can refuse. Keys are "METHOD pattern".
+    static func body(_ key: String, _ f: Fixture) -> [String: Any]? {
+        let income: [String: Any] = ["version": 1, "wage": "100", "business": "0", "property": "0", "transfer": "0", "costs": "0", "year": "2019"]
+        switch key {
+        case "POST /households/:id/edit": return ["version": "1", "attribute": "general", "main_cause": "illness", "address": "一组"]
+        case "POST /households/:id/incomes": return income
+        case "POST /households/:id/guarantees/:kind": return ["version": "1", "met": "1", "note": ""]
+        case "POST /standards/:year", "PUT /api/v1/standards/:year":
+            return ["version": 1, "poverty_line": "4000", "dibao_line": "4000", "notice_min_days": "7", "village_incidence_pct": "3",
+                    "county_incidence_pct": "3", "wrong_exit_pct": "2", "missed_pct": "2", "recognition_pct": "90"]
+        case "POST /cases/:id/steps", "POST /api/v1/cases/:id/steps": return ["action": "announce", "place": "村委会", "starts_on": "2030-01-01", "ends_on": "2030-01-10"]
+        case "POST /objections/:id/decision": return ["decision": "reject", "reason": "不属实", "case_id": f.caseID]
+        case "POST /api/v1/objections/:id/decision": return ["decision": "reject", "reason": "不属实"]
+        case "POST /units/:code/rural-population", "PUT /api/v1/units/:code/rural-population": return ["rural_population": 500]
+        case "POST /units/:code/certifications": return ["township_code": "540102001", "period_from": "2020-01-01", "period_to": "2020-12-31"]
+        case "POST /spot-checks/:id/cases/:case", "PUT /api/v1/spot-checks/:id/cases/:case": return ["result": "failed", "note": "不实"]
+        case "PATCH /api/v1/households/:id": return ["version": 1, "address": "一组"]
+        case "PUT /api/v1/households/:id/incomes/:year": return income
+        case "PUT /api/v1/households/:id/guarantees/:kind": return ["version": 1, "met": true]
+        case "PUT /api/v1/households/:id/plans/:year": return ["version": 1, "goal": "增收", "measures": []]
+        case "PATCH /api/v1/members/:id": return ["version": 1, "education": "primary"]
+        case "DELETE /api/v1/members/:id": return ["version": 1, "reason": "迁出"]
+        case "POST /api/v1/households/:id/members":
+            return ["version": 1, "name": "新成员", "resident_id": ImportExportTests().idWithCheck("54010220100101771"), "relation": "son",
+                    "ethnicity": "tibetan", "education": "preschool", "schooling": "notInSchool", "health": "healthy", "labour": "none",
+                    "migrant_months": 0]
+        case "PUT /api/v1/units/:code/quotas/:year": return ["quota": 99]
+        default: return key.hasPrefix("GET ") ? nil : [:]
+        }
+    }
+
+    /// The path with its parameters filled with the fixture's objects (all in village 540102001201).
+    static func path(_ route: Route, _ f: Fixture) -> String {
+        let parts = route.path.map(\.description)
+        return "/" + parts.enumerated().map { i, part -> String in
+            guard part.hasPrefix(":") else { return part }
+            let owner = i > 0 ? parts[i - 1] : ""
+            switch part {
+            case ":id":
+                switch owner {
+                case "households": return String(f.household)
+                case "members": return String(f.member)
+                case "cases": return String(f.caseID)
+                case "objections": return String(f.objection)
+                case "spot-checks": return String(f.spotCheck)
+                default: return "0"
+                }
+            case ":case": return String(f.spotCase)
+            case ":code": return parts.contains("quotas") ? f.county : parts.contains("certifications") ? "540102001" : f.village
+            case ":year": return "2020"
+            case ":kind": return "food"
+            default: return "x"
+            }
+        }.joined(separator: "/")
+    }
+
+    func snapshot(_ app: Application) async throws -> [Int] {
+        let sql = app.db.sqlDatabase
+        struct N: Decodable { let n: Int? }
+        var out: [Int] = [try await app.auditCount()]
+        for q in ["SELECT CAST(SUM(version) AS BIGINT) AS n FROM households", "SELECT CAST(SUM(version) AS BIGINT) AS n FROM cases",
+                  "SELECT COUNT(*) AS n FROM objections WHERE status = 'open'", "SELECT CAST(SUM(version) AS BIGINT) AS n FROM org_units",
+                  "SELECT COUNT(*) AS n FROM spot_check_items WHERE result IS NULL", "SELECT COUNT(*) AS n FROM certifications",
+                  "SELECT COUNT(*) AS n FROM identification_quotas", "SELECT COUNT(*) AS n FROM members", "SELECT CAST(SUM(version) AS BIGINT) AS n FROM standards"] {
+            out.append(try await sql.raw(SQLQueryString(q)).first(decoding: N.self)?.n ?? 0)
+        }
+        return out
+    }
+
+    /// Extra users: a clerk of another township in the same county, another county's office, another prefecture's office.
+    func addOutsiders(_ app: Application) async throws {
+        let hash = try await AuthService.hash(demoPassword, cost: 4, app: app)
+        for (name, role, unit) in [("otherTownship", Role.clerk, "540102002"), ("otherCounty", .countyOffice, "540103"),
+                                   ("otherPrefecture", .prefectureOffice, "5402")] {
+            let user = User(username: name, displayName: name, passwordHash: hash)
+            try await user.create(on: app.db)
+            try await RoleBindingRecord(userID: user.requireID(), role: role.rawValue, unitCode: unit).create(on: app.db)
+        }
+    }
+
+    @Test func everyObjectRouteRefusesOtherUnitsAndAnonymousAndChangesNothing() async throws {
+        try await withTestApp(households: 600, cases: true) { app in
+            try await addOutsiders(app)
+            // Objects of village 540102001201 (the demo's showcase village).
+            let c = try await WorkflowCase.query(on: app.db).filter(\.$villageCode == "540102001201").filter(\.$noticeID != nil)
+                .filter(\.$workflow == Workflows.householdExit.id).first()!
+            let objection = try await Objection.query(on: app.db).filter(\.$status == "open").first()!
+            let item = try await SpotCheckItem.query(on: app.db).first()!
+            let member = try await Member.query(on: app.db).filter(\.$household.$id == c.householdID!).first()!
+            let f = Fixture(household: c.householdID!, member: member.id!, caseID: c.id!, objection: objection.id!,
+                            spotCheck: item.checkID, spotCase: item.caseID)
+
+            var tokens: [String: String] = [:]
+            var sessions: [String: HTTPHeaders] = [:]
+            for user in ["otherTownship", "otherCounty", "otherPrefecture", "village1", "chengguan"] {
+                tokens[user] = try await app.token(user)
+                let (headers, csrf) = try await app.session(user)
+                var h = headers; h.add(name: "X-CSRF-Token", value: csrf)
+                sessions[user] = h
+            }
+            let before = try await snapshot(app)
+            var covered = 0
+            for route in app.routes.all {
+                let pattern = "/" + route.path.map(\.description).joined(separator: "/")
+                let key = "\(route.method.rawValue) \(pattern)"
+                guard route.path.contains(where: { $0.description.hasPrefix(":") }), Self.exempt[key] == nil else { continue }
+                let path = Self.path(route, f)
+                let isAPI = pattern.hasPrefix("/api/")
+                let body = Self.body(key, f)
+                #expect(body != nil || route.method == .GET, "\(key): no body in ObjectAccessTests.body — add one")
+                for user in ["otherTownship", "otherCounty", "otherPrefecture", "anonymous"] {
+                    var headers = HTTPHeaders()
+                    if user != "anonymous" {
+                        if isAPI { headers.bearerAuthorization = .init(token: tokens[user]!) } else { headers = sessions[user]! }
+                    }
+                    var buffer: ByteBuffer?
+                    if let body, route.method != .GET {
+                        if isAPI {
+                            headers.contentType = .json
+                            buffer = ByteBuffer(data: try JSONSerialization.data(withJSONObject: body))
+                        } else {
+                            headers.contentType = .urlEncodedForm
+                            buffer = ByteBuffer(string: body.map { "\($0.key)=\("\($0.value)".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)" }
+                                .joined(separator: "&"))
+                        }
+                    }
+                    try await app.testing().test(route.method, path, headers: headers, body: buffer) { res in
+                        #expect([.unauthorized, .forbidden, .notFound].contains(res.status),
+                                "\(key) as \(user) → \(res.status): \(res.body.string.prefix(200))")
+                        // A refusal never shows the object's data.
+                        #expect(!res.body.string.contains("540102001201") || res.status != .ok, "\(key) as \(user) leaked")
+                    }
+                }
+                // Control: the path reaches a real object (the owner's read succeeds; a spot check is the county's).
+                if route.method == .GET {
+                    let owner = pattern.contains("spot-checks") ? "chengguan" : "village1"
+                    var headers = HTTPHeaders()
+                    if isAPI { headers.bearerAuthorization = .init(token: tokens[owner]!) } else { headers = sessions[owner]! }
+                    try await app.testing().test(.GET, path, headers: headers) { res in
+                        #expect(res.status == .ok || res.status == .forbidden, "\(key) control as \(owner) → \(res.status)")
+                    }
+                }
+                covered += 1
+            }
+            #expect(covered >= 29, "only \(covered) object routes")
+            #expect(try await snapshot(app) == before, "a refused call changed something")
+        }
+    }
+}
