@@ -24,6 +24,7 @@ import VaporTesting
 
     struct Fixture {
         let household: Int, member: Int, caseID: Int, objection: Int, spotCheck: Int, spotCase: Int
+        var session = 0
         let village = "540102001201", county = "540102"
     }
 
@@ -72,6 +73,7 @@ import VaporTesting
                 case "cases": return String(f.caseID)
                 case "objections": return String(f.objection)
                 case "spot-checks": return String(f.spotCheck)
+                case "sessions": return String(f.session)
                 default: return "0"
                 }
             case ":case": return String(f.spotCase)
@@ -90,7 +92,7 @@ import VaporTesting
         for q in ["SELECT CAST(SUM(version) AS BIGINT) AS n FROM households", "SELECT CAST(SUM(version) AS BIGINT) AS n FROM cases",
                   "SELECT COUNT(*) AS n FROM objections WHERE status = 'open'", "SELECT CAST(SUM(version) AS BIGINT) AS n FROM org_units",
                   "SELECT COUNT(*) AS n FROM spot_check_items WHERE result IS NULL", "SELECT COUNT(*) AS n FROM certifications",
-                  "SELECT COUNT(*) AS n FROM identification_quotas", "SELECT COUNT(*) AS n FROM members", "SELECT CAST(SUM(version) AS BIGINT) AS n FROM standards"] {
+                  "SELECT COUNT(*) AS n FROM identification_quotas", "SELECT COUNT(*) AS n FROM user_sessions WHERE ended_at IS NOT NULL", "SELECT COUNT(*) AS n FROM members", "SELECT CAST(SUM(version) AS BIGINT) AS n FROM standards"] {
             out.append(try await sql.raw(SQLQueryString(q)).first(decoding: N.self)?.n ?? 0)
         }
         return out
@@ -116,7 +118,7 @@ import VaporTesting
             let objection = try await Objection.query(on: app.db).filter(\.$status == "open").first()!
             let item = try await SpotCheckItem.query(on: app.db).first()!
             let member = try await Member.query(on: app.db).filter(\.$household.$id == c.householdID!).first()!
-            let f = Fixture(household: c.householdID!, member: member.id!, caseID: c.id!, objection: objection.id!,
+            var f = Fixture(household: c.householdID!, member: member.id!, caseID: c.id!, objection: objection.id!,
                             spotCheck: item.checkID, spotCase: item.caseID)
 
             var tokens: [String: String] = [:]
@@ -127,6 +129,9 @@ import VaporTesting
                 var h = headers; h.add(name: "X-CSRF-Token", value: csrf)
                 sessions[user] = h
             }
+            // A session of village1's: nobody else may end it.
+            let village1 = try await User.query(on: app.db).filter(\.$username == "village1").first()!
+            f.session = try await UserSession.query(on: app.db).filter(\.$userID == village1.id!).sort(\.$id, .descending).first()!.id!
             let before = try await snapshot(app)
             var covered = 0
             for route in app.routes.all {

@@ -41,12 +41,12 @@ actor TestSlots {
 }
 
 @discardableResult
-func withTestApp<T>(households: Int? = 216, cases: Bool = false, clock: TestClock = TestClock(),
+func withTestApp<T>(households: Int? = 216, cases: Bool = false, clock: TestClock = TestClock(), secureCookies: Bool = false,
                     _ body: (Application) async throws -> T) async throws -> T {
-    if TestSlots.held { return try await runTestApp(households: households, cases: cases, clock: clock, body) }
+    if TestSlots.held { return try await runTestApp(households: households, cases: cases, clock: clock, secureCookies: secureCookies, body) }
     await TestSlots.shared.acquire()
     do {
-        let result = try await TestSlots.$held.withValue(true) { try await runTestApp(households: households, cases: cases, clock: clock, body) }
+        let result = try await TestSlots.$held.withValue(true) { try await runTestApp(households: households, cases: cases, clock: clock, secureCookies: secureCookies, body) }
         await TestSlots.shared.release()
         return result
     } catch {
@@ -55,13 +55,13 @@ func withTestApp<T>(households: Int? = 216, cases: Bool = false, clock: TestCloc
     }
 }
 
-private func runTestApp<T>(households: Int?, cases: Bool, clock: TestClock, _ body: (Application) async throws -> T) async throws -> T {
+private func runTestApp<T>(households: Int?, cases: Bool, clock: TestClock, secureCookies: Bool, _ body: (Application) async throws -> T) async throws -> T {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tuopin-test-\(UUID().uuidString)")
     let schema = "t_" + UUID().uuidString.prefix(12).lowercased().replacingOccurrences(of: "-", with: "")
     let database: TuopinSettings.Database = TestDatabase.postgresURL.map { .postgres(url: $0, searchPath: schema) }
         ?? .sqlite(path: dir.appendingPathComponent("tuopin.sqlite").path)
     let settings = TuopinSettings(dataDirectory: dir, database: database, dataKey: Data(repeating: 7, count: 32), bcryptCost: 4,
-                                  databasePoolSize: 2)
+                                  databasePoolSize: 2, secureCookies: secureCookies)
     let app = try await Application.make(.testing)
     app.logger.logLevel = .warning
     app.directory = DirectoryConfiguration(workingDirectory: packageRoot())

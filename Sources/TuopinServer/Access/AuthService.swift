@@ -69,18 +69,52 @@ enum AuthService {
         }
     }
 
+    struct SessionView: Content { let id: Int; let kind: String; let created_at: String; let last_seen_at: String; let expires_at: String; let current: Bool }
+
+    /// The user's own live sessions (web and API).
+    static func sessions(of user: CurrentUser, on db: any Database, now: Date) async throws -> [SessionView] {
+        try await UserSession.query(on: db).filter(\.$userID == user.id).filter(\.$endedAt == nil).filter(\.$expiresAt > now)
+            .sort(\.$id, .descending).all().map {
+                SessionView(id: $0.id!, kind: $0.kind, created_at: Formats.minute($0.createdAt),
+                            last_seen_at: Formats.minute($0.lastSeenAt ?? $0.createdAt), expires_at: Formats.minute($0.expiresAt),
+                            current: $0.id == user.sessionID)
+            }
+    }
+
+    /// Ends one of the user's own sessions (another user's is "not found").
+    static func endSession(app: Application, user: CurrentUser, id: Int) async throws {
+        let now = app.tuopin.now()
+        try await app.write { tx in
+            let ended = try await UserSession.query(on: tx).filter(\.$id == id).filter(\.$userID == user.id).filter(\.$endedAt == nil).count()
+            guard ended == 1 else { throw AppError.notFound }
+            try await UserSession.query(on: tx).filter(\.$id == id).set(\.$endedAt, to: now).update()
+            try await AuditLog.append(on: tx, actor: user.auditActor, action: "auth.session_end", entity: "user", entityID: String(user.id),
+                                      after: ["session": String(id)], at: now)
+        }
+    }
+
     private static func end(token: String, on tx: any Database, at now: Date) async throws {
         try await UserSession.query(on: tx)
             .filter(\.$tokenHash == Hashing.sha256Hex(token)).filter(\.$endedAt == nil)
             .set(\.$endedAt, to: now).update()
     }
 
-    static func user(forToken token: String, on db: any Database, now: Date) async throws -> CurrentUser? {
+    /// The user behind a live session: not ended, not past its lifetime, and (web) used within the
+    /// idle timeout. Use is recorded at most once a minute.
+    static func user(forToken token: String, app: Application, now: Date) async throws -> CurrentUser? {
+        let db = app.db
         guard let session = try await UserSession.query(on: db)
             .filter(\.$tokenHash == Hashing.sha256Hex(token)).filter(\.$endedAt == nil).first(),
               session.expiresAt > now,
+              session.kind != Kind.web.rawValue || (session.lastSeenAt ?? session.createdAt).addingTimeInterval(app.tuopin.settings.sessionIdle) > now,
               let user = try await User.query(on: db).filter(\.$id == session.userID).with(\.$bindings).first(),
               user.active else { return nil }
+        if now.timeIntervalSince(session.lastSeenAt ?? session.createdAt) > 60 {
+            let id = try session.requireID()
+            try await app.write { tx in
+                try await UserSession.query(on: tx).filter(\.$id == id).set(\.$lastSeenAt, to: now).update()
+            }
+        }
         return CurrentUser(id: try user.requireID(), username: user.username, displayName: user.displayName,
                            scope: user.scope, sessionID: try session.requireID(), sessionKind: session.kind)
     }

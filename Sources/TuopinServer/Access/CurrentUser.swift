@@ -37,13 +37,22 @@ extension Request {
 /// Only the SHA-256 of a token is stored, so a copy of the database yields no usable token.
 struct SessionAuthenticator: AsyncMiddleware {
     static let cookieName = "tuopin_session"
+    /// The name with the `__Host-` prefix: only sent over TLS, only to this host, path `/`.
+    static let secureCookieName = "__Host-tuopin_session"
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        let token = request.headers.bearerAuthorization?.token ?? request.cookies[Self.cookieName]?.string
+        let token = request.headers.bearerAuthorization?.token ?? request.sessionCookieToken
         if let token, !token.isEmpty, token.count <= 128,
-           let user = try await AuthService.user(forToken: token, on: request.db, now: request.tuopin.now()) {
+           let user = try await AuthService.user(forToken: token, app: request.application, now: request.tuopin.now()) {
             request.auth.login(user)
         }
         return try await next.respond(to: request)
+    }
+}
+
+extension Request {
+    /// The session cookie's token, under the name the settings choose.
+    var sessionCookieToken: String? {
+        cookies[application.tuopin.settings.secureCookies ? SessionAuthenticator.secureCookieName : SessionAuthenticator.cookieName]?.string
     }
 }

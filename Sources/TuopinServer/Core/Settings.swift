@@ -21,10 +21,14 @@ public struct TuopinSettings: Sendable {
     public var databasePoolSize: Int
     /// Largest file the import accepts, from the web or the command line.
     public var maxUploadBytes: Int
+    /// A web session unused this long ends (等保: idle timeout).
+    public var sessionIdle: TimeInterval
+    /// Session cookie as `__Host-tuopin_session` with `Secure` (set when TLS ends at a proxy in front).
+    public var secureCookies: Bool
 
     public init(dataDirectory: URL, database: Database, dataKey: Data? = nil, bcryptCost: Int = 12,
                 demoHouseholds: Int = 3_000, metricsToken: String? = nil, databasePoolSize: Int = 4,
-                maxUploadBytes: Int = 64 << 20) {
+                maxUploadBytes: Int = 64 << 20, sessionIdle: TimeInterval = 30 * 60, secureCookies: Bool = false) {
         self.dataDirectory = dataDirectory
         self.database = database
         self.dataKey = dataKey
@@ -33,6 +37,8 @@ public struct TuopinSettings: Sendable {
         self.metricsToken = metricsToken
         self.databasePoolSize = databasePoolSize
         self.maxUploadBytes = maxUploadBytes
+        self.sessionIdle = sessionIdle
+        self.secureCookies = secureCookies
     }
 
     public struct SettingError: Error, CustomStringConvertible {
@@ -44,6 +50,7 @@ public struct TuopinSettings: Sendable {
     public static let environmentNames = [
         "TUOPIN_DATA_DIR", "DATABASE_URL", "TUOPIN_DATA_KEY", "TUOPIN_BCRYPT_COST",
         "TUOPIN_DEMO_HOUSEHOLDS", "TUOPIN_METRICS_TOKEN", "TUOPIN_DB_POOL", "TUOPIN_MAX_UPLOAD_MB",
+        "TUOPIN_SESSION_IDLE_MINUTES", "TUOPIN_SECURE_COOKIES",
     ]
 
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws(SettingError) -> TuopinSettings {
@@ -69,6 +76,15 @@ public struct TuopinSettings: Sendable {
             key = decoded
         }
 
+        func flag(_ name: String) throws(SettingError) -> Bool {
+            guard let raw = nonEmpty(name)?.lowercased() else { return false }
+            switch raw {
+            case "1", "true", "yes", "on": return true
+            case "0", "false", "no", "off": return false
+            default: throw SettingError(name: name, problem: "must be 1 or 0 (true or false)")
+            }
+        }
+
         func integer(_ name: String, default value: Int, range: ClosedRange<Int>) throws(SettingError) -> Int {
             guard let raw = nonEmpty(name) else { return value }
             guard let n = Int(raw), range.contains(n) else {
@@ -83,6 +99,8 @@ public struct TuopinSettings: Sendable {
             demoHouseholds: try integer("TUOPIN_DEMO_HOUSEHOLDS", default: 3_000, range: 0...2_000_000),
             metricsToken: nonEmpty("TUOPIN_METRICS_TOKEN"),
             databasePoolSize: try integer("TUOPIN_DB_POOL", default: 4, range: 1...64),
-            maxUploadBytes: try integer("TUOPIN_MAX_UPLOAD_MB", default: 64, range: 1...1_024) << 20)
+            maxUploadBytes: try integer("TUOPIN_MAX_UPLOAD_MB", default: 64, range: 1...1_024) << 20,
+            sessionIdle: TimeInterval(try integer("TUOPIN_SESSION_IDLE_MINUTES", default: 30, range: 5...720) * 60),
+            secureCookies: try flag("TUOPIN_SECURE_COOKIES"))
     }
 }

@@ -5,7 +5,7 @@ import SQLKit
 enum Migrations {
     static let all: [any AsyncMigration] = [
         CreateOrgUnits(), CreateCadres(), CreateUsers(), CreateSessions(), CreateAuditLog(),
-        CreateHouseholds(), ExtendRegistry(), CreateQualityFindings(), CreateStandards(), CreateCases(),
+        CreateHouseholds(), ExtendRegistry(), CreateQualityFindings(), CreateStandards(), CreateCases(), ExtendSessions(),
     ]
 }
 
@@ -194,4 +194,12 @@ struct CreateHouseholds: AsyncMigration {
         try await db.schema("members").delete()
         try await db.schema("households").delete()
     }
+}
+
+/// Idle timeout: when a session was last used.
+struct ExtendSessions: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.addColumns("user_sessions", [FieldSpec("last_seen_at", .datetime)])
+    }
+    func revert(on db: any Database) async throws { try await db.schema("user_sessions").deleteField("last_seen_at").update() }
 }

@@ -75,6 +75,7 @@ final class UserSession: Model, @unchecked Sendable {
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "expires_at") var expiresAt: Date
     @OptionalField(key: "ended_at") var endedAt: Date?
+    @OptionalField(key: "last_seen_at") var lastSeenAt: Date?
     init() {}
 }
 

@@ -16,7 +16,7 @@ struct CSRFMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let unsafe = [.POST, .PUT, .PATCH, .DELETE].contains(request.method)
         if unsafe, request.headers.bearerAuthorization == nil, !Self.exempt.contains(request.url.path),
-           let session = request.cookies[SessionAuthenticator.cookieName]?.string, !session.isEmpty {
+           let session = request.sessionCookieToken, !session.isEmpty {
             // The token may be in the body: collect it here (uploads may be larger than forms).
             let limit = request.url.path == SiteURL.imports.path ? request.tuopin.settings.maxUploadBytes + (1 << 20) : Request.maxJSONBody
             if request.body.data == nil, request.headers.first(name: "X-CSRF-Token") == nil {
@@ -33,7 +33,7 @@ struct CSRFMiddleware: AsyncMiddleware {
 extension Request {
     /// The token forms put in `_csrf`, or nil without a session.
     var csrfToken: String? {
-        guard let session = cookies[SessionAuthenticator.cookieName]?.string, !session.isEmpty else { return nil }
+        guard let session = sessionCookieToken, !session.isEmpty else { return nil }
         return CSRFMiddleware.token(forSession: session)
     }
 }

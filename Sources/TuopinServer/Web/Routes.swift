@@ -35,6 +35,8 @@ func routes(_ app: Application) throws {
     app.post(SiteURL.unitPopulation(nil).pathComponents, use: UnitFiguresController.formPopulation)
     app.post(SiteURL.unitCertifications(nil).pathComponents, use: CertificationService.formCertify)
     app.get(SiteURL.spotChecks.pathComponents, use: SpotCheckController.page)
+    app.get(SiteURL.sessions.pathComponents, use: SessionController.sessions)
+    app.post(SiteURL.sessionEnd(nil).pathComponents, use: SessionController.endSession)
     app.get(SiteURL.help.pathComponents) { req async throws -> Response in
         struct Empty: Encodable {}
         return try await Page.render(req, "help", Empty())

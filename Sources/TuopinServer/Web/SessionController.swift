@@ -20,9 +20,9 @@ enum SessionController {
         }
         do {
             let token = try await AuthService.login(app: req.application, username: username, password: password, kind: .web,
-                                                    replacing: req.cookies[SessionAuthenticator.cookieName]?.string)
+                                                    replacing: req.sessionCookieToken)
             let response = req.redirect(to: SiteURL.home.path, redirectType: .normal)
-            response.cookies[SessionAuthenticator.cookieName] = sessionCookie(token, req: req, maxAge: Int(AuthService.webSessionLifetime))
+            response.cookies[cookieName(req)] = sessionCookie(token, req: req, maxAge: Int(AuthService.webSessionLifetime))
             return response
         } catch let error as AppError {
             return try await Page.render(req, "login", LoginPage(username: username, error: error.message(req.t)), status: error.status)
@@ -30,18 +30,36 @@ enum SessionController {
     }
 
     @Sendable static func logout(req: Request) async throws -> Response {
-        if let user = req.auth.get(CurrentUser.self), let token = req.cookies[SessionAuthenticator.cookieName]?.string {
+        if let user = req.auth.get(CurrentUser.self), let token = req.sessionCookieToken {
             try await AuthService.logout(app: req.application, token: token, user: user)
         }
         req.auth.logout(CurrentUser.self)
         let response = req.redirect(to: SiteURL.login.path, redirectType: .normal)
-        response.cookies[SessionAuthenticator.cookieName] = sessionCookie("", req: req, maxAge: 0)
+        response.cookies[cookieName(req)] = sessionCookie("", req: req, maxAge: 0)
         return response
+    }
+
+    static func cookieName(_ req: Request) -> String {
+        req.application.tuopin.settings.secureCookies ? SessionAuthenticator.secureCookieName : SessionAuthenticator.cookieName
+    }
+
+    struct SessionsView: Encodable { let sessions: [AuthService.SessionView] }
+
+    /// The user's own sessions, each of which they can end.
+    @Sendable static func sessions(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        return try await Page.render(req, "sessions", SessionsView(sessions: try await AuthService.sessions(of: user, on: req.db, now: req.tuopin.now())))
+    }
+
+    @Sendable static func endSession(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        try await AuthService.endSession(app: req.application, user: user, id: try req.intParameter("id"))
+        return req.redirect(to: SiteURL.sessions.path, redirectType: .normal)
     }
 
     static func sessionCookie(_ value: String, req: Request, maxAge: Int) -> HTTPCookies.Value {
         HTTPCookies.Value(string: value, expires: nil, maxAge: maxAge, domain: nil, path: "/",
-                          isSecure: req.application.http.server.configuration.tlsConfiguration != nil,
+                          isSecure: req.application.tuopin.settings.secureCookies || req.application.http.server.configuration.tlsConfiguration != nil,
                           isHTTPOnly: true, sameSite: .strict)
     }
 

@@ -45,6 +45,8 @@ enum SiteURL {
     case apiCertifications
     case spotChecks
     case help
+    case sessions
+    case sessionEnd(Int?)
     case spotCheckCase(Int?, Int?)
     case unitCertifications(String?)
 
@@ -103,6 +105,8 @@ enum SiteURL {
         case .apiCertifications: ["api", "v1", "certifications"]
         case .spotChecks: ["spot-checks"]
         case .help: ["help"]
+        case .sessions: ["sessions"]
+        case .sessionEnd(let id): ["sessions", Self.id(id), "end"]
         case .spotCheckCase(let id, let c): ["spot-checks", Self.id(id), "cases", c.map(String.init) ?? ":case"]
         case .unitCertifications(let code): ["units", code ?? ":code", "certifications"]
         case .apiSpotCheckCase(let id, let c): ["api", "v1", "spot-checks", Self.id(id), "cases", c.map(String.init) ?? ":case"]
