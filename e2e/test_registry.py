@@ -3,8 +3,11 @@ as an operator uses them from the command line."""
 import csv
 import io
 import os
+import signal
+import sqlite3
 import subprocess
 import tempfile
+import time
 
 import openpyxl
 from selenium.webdriver.common.by import By
@@ -113,6 +116,28 @@ def test_a_100000_person_export_imports_into_an_empty_registry_and_exports_ident
     assert people >= 100_000, people
     # An empty registry: the tree and logins, no households.
     tuopin(["demo", "--households", "0", "--seed", "9", "--password", PASSWORD], sqlite_env(target))
+    audit_before = tuopin(["audit", "verify"], sqlite_env(target)).stdout
+
+    # Crash safety: the import is killed (SIGKILL) while its transaction writes; afterwards the
+    # file is intact, none of the import is there, the audit chain is intact, and it runs again.
+    db = target / "tuopin.sqlite"
+    wal = target / "tuopin.sqlite-wal"
+    killed = subprocess.Popen([BIN, "import", "members", str(members)], cwd=ROOT, env=sqlite_env(target),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 300
+    while killed.poll() is None and time.time() < deadline:
+        if wal.exists() and wal.stat().st_size > 8 << 20:   # the write transaction is under way
+            break
+        time.sleep(0.05)
+    assert killed.poll() is None, "the import finished before it could be killed"
+    killed.send_signal(signal.SIGKILL)
+    killed.wait()
+    with sqlite3.connect(str(db)) as c:
+        assert c.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert c.execute("SELECT COUNT(*) FROM households").fetchone()[0] == 0
+        assert c.execute("SELECT COUNT(*) FROM members").fetchone()[0] == 0
+    assert tuopin(["audit", "verify"], sqlite_env(target)).stdout == audit_before
+
     assert "imported" in tuopin(["import", "members", str(members)], sqlite_env(target)).stdout
     assert "imported" in tuopin(["import", "incomes", str(incomes)], sqlite_env(target)).stdout
     again_m, again_i = tmp_path / "members2.csv", tmp_path / "incomes2.csv"
