@@ -76,6 +76,7 @@ public func prepareIfServing(_ app: Application) async throws {
           !args.contains("--help"), !args.contains("-h") else { return }
     try await app.autoMigrate()
     try await OrgTree.loadIfEmpty(app)
+    app.lifecycle.use(AuditAnchorLifecycle())
     guard try await User.query(on: app.db).count() == 0 else { return }
     let households = app.tuopin.settings.demoHouseholds
     app.logger.notice("Empty database: building a demo region with \(households) households…")

@@ -1,0 +1,87 @@
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+
+/// The audit chain's head, written outside the database (issue #9, item 5): every hour while
+/// serving, at shutdown, and by `tuopin audit anchor`. A chain rebuilt after tampering (every hash
+/// recomputed) or cut short at the end still verifies on its own; against the anchors it does not.
+/// Lines are `id hash at`, appended (the file is opened for appending only); keep a copy elsewhere.
+enum AuditAnchor {
+    struct Head: Decodable, Equatable { let id: Int64; let hash: String }
+
+    static func file(_ app: Application) -> URL { app.tuopin.settings.dataDirectory.appendingPathComponent("audit-anchor.log") }
+
+    static func head(on db: any Database) async throws -> Head? {
+        try await db.sqlDatabase.select().columns("id", "hash").from("audit_log").orderBy("id", .descending).limit(1).first(decoding: Head.self)
+    }
+
+    /// Appends the current head to `url` (unless it is the last line already). Returns it.
+    @discardableResult
+    static func write(app: Application, to url: URL? = nil) async throws -> Head? {
+        guard let head = try await head(on: app.db) else { return nil }
+        let url = url ?? file(app)
+        if let last = try? read(url).last, last == head { return head }
+        let line = "\(head.id) \(head.hash) \(AuditLog.timestamp(app.tuopin.now()))\n"
+        if !FileManager.default.fileExists(atPath: url.path) {
+            FileManager.default.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600])
+        }
+        let handle = try FileHandle(forWritingTo: url)
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(line.utf8))
+        try handle.synchronize()
+        return head
+    }
+
+    static func read(_ url: URL) throws -> [Head] {
+        try String(contentsOf: url, encoding: .utf8).split(separator: "\n").compactMap { line in
+            let parts = line.split(separator: " ")
+            guard parts.count >= 2, let id = Int64(parts[0]), parts[1].count == 64 else { return nil }
+            return Head(id: id, hash: String(parts[1]))
+        }
+    }
+
+    struct Mismatch: Error, CustomStringConvertible {
+        let anchor: Head, found: String?
+        var description: String {
+            found.map { "audit entry \(anchor.id) has hash \($0.prefix(16))…, the anchor recorded \(anchor.hash.prefix(16))… (the chain was rebuilt)" }
+                ?? "audit entry \(anchor.id), recorded in the anchor file, is missing (the chain was cut short)"
+        }
+    }
+
+    /// Every anchored entry must still exist with the anchored hash.
+    static func check(on db: any Database, anchors: [Head]) async throws {
+        for chunk in anchors.chunked(500) {
+            struct Row: Decodable { let id: Int64; let hash: String }
+            let rows = try await db.sqlDatabase.select().columns("id", "hash").from("audit_log")
+                .where("id", .in, SQLBind.group(chunk.map(\.id))).all(decoding: Row.self)
+            let byID = Dictionary(uniqueKeysWithValues: rows.map { ($0.id, $0.hash) })
+            for anchor in chunk where byID[anchor.id] != anchor.hash {
+                throw Mismatch(anchor: anchor, found: byID[anchor.id])
+            }
+        }
+    }
+}
+
+/// Writes an anchor every hour while serving, and one at shutdown.
+struct AuditAnchorLifecycle: LifecycleHandler {
+    func didBootAsync(_ app: Application) async throws {
+        do { try await AuditAnchor.write(app: app) } catch { app.logger.error("audit anchor: \(error)") }
+        let task = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(3600))
+                if Task.isCancelled { break }
+                do { try await AuditAnchor.write(app: app) } catch { app.logger.error("audit anchor: \(error)") }
+            }
+        }
+        app.storage[TaskKey.self] = task
+    }
+
+    func shutdownAsync(_ app: Application) async {
+        app.storage[TaskKey.self]?.cancel()
+        do { try await AuditAnchor.write(app: app) } catch { app.logger.error("audit anchor at shutdown: \(error)") }
+    }
+
+    private struct TaskKey: StorageKey { typealias Value = Task<Void, Never> }
+}
