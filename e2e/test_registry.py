@@ -20,7 +20,7 @@ from test_shell import login
 def clerk_member_ids(server_data_env):
     """Resident IDs of clerk1's township, read the way an operator would: an export as clerk1."""
     out = os.path.join(tempfile.mkdtemp(), "m.csv")
-    tuopin(["export", "members", "--as", "clerk1", out], server_data_env)
+    tuopin(["export", "members", "--reason", "e2e check", "--as", "clerk1", out], server_data_env)
     with open(out, encoding="utf-8-sig") as f:
         return list(csv.reader(f))[1:]
 
@@ -93,8 +93,8 @@ def test_xlsx_export_holds_exactly_the_csv_rows(tmp_path):
     env = sqlite_env(tmp_path)
     tuopin(["demo", "--households", "300", "--counties", "540102,540103", "--password", PASSWORD], env)
     for kind in ("members", "incomes"):
-        tuopin(["export", kind, "--unit", "540102", str(tmp_path / f"{kind}.csv")], env)
-        tuopin(["export", kind, "--unit", "540102", str(tmp_path / f"{kind}.xlsx")], env)
+        tuopin(["export", kind, "--reason", "e2e check", "--unit", "540102", str(tmp_path / f"{kind}.csv")], env)
+        tuopin(["export", kind, "--reason", "e2e check", "--unit", "540102", str(tmp_path / f"{kind}.xlsx")], env)
         with open(tmp_path / f"{kind}.csv", encoding="utf-8-sig", newline="") as f:
             from_csv = list(csv.reader(f))
         sheet = openpyxl.load_workbook(tmp_path / f"{kind}.xlsx", read_only=True).active
@@ -110,8 +110,8 @@ def test_a_100000_person_export_imports_into_an_empty_registry_and_exports_ident
     source.mkdir(); target.mkdir()
     tuopin(["demo", "--households", "23300", "--seed", "9", "--password", PASSWORD], sqlite_env(source))
     members, incomes = tmp_path / "members.csv", tmp_path / "incomes.csv"
-    tuopin(["export", "members", str(members)], sqlite_env(source))
-    tuopin(["export", "incomes", str(incomes)], sqlite_env(source))
+    tuopin(["export", "members", "--reason", "e2e round trip", str(members)], sqlite_env(source))
+    tuopin(["export", "incomes", "--reason", "e2e round trip", str(incomes)], sqlite_env(source))
     people = sum(1 for _ in open(members, encoding="utf-8-sig")) - 1
     assert people >= 100_000, people
     # An empty registry: the tree and logins, no households.
@@ -141,8 +141,8 @@ def test_a_100000_person_export_imports_into_an_empty_registry_and_exports_ident
     assert "imported" in tuopin(["import", "members", str(members)], sqlite_env(target)).stdout
     assert "imported" in tuopin(["import", "incomes", str(incomes)], sqlite_env(target)).stdout
     again_m, again_i = tmp_path / "members2.csv", tmp_path / "incomes2.csv"
-    tuopin(["export", "members", str(again_m)], sqlite_env(target))
-    tuopin(["export", "incomes", str(again_i)], sqlite_env(target))
+    tuopin(["export", "members", "--reason", "e2e round trip", str(again_m)], sqlite_env(target))
+    tuopin(["export", "incomes", "--reason", "e2e round trip", str(again_i)], sqlite_env(target))
     for a, b in ((members, again_m), (incomes, again_i)):
         assert sorted(open(a, "rb").read().splitlines()) == sorted(open(b, "rb").read().splitlines())
     assert "audit chain intact" in tuopin(["audit", "verify"], sqlite_env(target)).stdout

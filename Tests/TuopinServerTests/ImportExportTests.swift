@@ -10,7 +10,7 @@ import VaporTesting
 
     /// The members export of the test demo: header + rows.
     func exported(_ app: Application, _ kind: RegistryExport.Kind = .members) async throws -> [[String]] {
-        try await RegistryExport.rows(app: app, kind: kind, actor: system, unit: nil)
+        try await RegistryExport.rows(app: app, kind: kind, actor: system, unit: nil, reason: "测试")
     }
 
     func idWithCheck(_ first17: String) -> String { first17 + String(ResidentID.checkCharacter(for: first17)) }
@@ -135,7 +135,7 @@ import VaporTesting
     @Test func exportsAreAuditedAndScoped() async throws {
         try await withTestApp(households: 60) { app in
             let clerk = try await currentUser(app, "clerk1")
-            let rows = try await RegistryExport.rows(app: app, kind: .members, actor: .user(clerk), unit: nil)
+            let rows = try await RegistryExport.rows(app: app, kind: .members, actor: .user(clerk), unit: nil, reason: "测试")
             #expect(rows.count > 1)
             #expect(rows.dropFirst().allSatisfy { $0[1].hasPrefix("540102001") })
             let actions = try await app.db.sqlDatabase.select().column("action").from("audit_log")

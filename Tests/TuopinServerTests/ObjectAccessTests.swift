@@ -88,8 +88,9 @@ import VaporTesting
     func snapshot(_ app: Application) async throws -> [Int] {
         let sql = app.db.sqlDatabase
         struct N: Decodable { let n: Int? }
-        var out: [Int] = [try await app.auditCount()]
-        for q in ["SELECT CAST(SUM(version) AS BIGINT) AS n FROM households", "SELECT CAST(SUM(version) AS BIGINT) AS n FROM cases",
+        // Every audit entry but reads: the owner's control reads are audited as they should be.
+        var out: [Int] = []
+        for q in ["SELECT COUNT(*) AS n FROM audit_log WHERE action <> 'household.read'", "SELECT CAST(SUM(version) AS BIGINT) AS n FROM households", "SELECT CAST(SUM(version) AS BIGINT) AS n FROM cases",
                   "SELECT COUNT(*) AS n FROM objections WHERE status = 'open'", "SELECT CAST(SUM(version) AS BIGINT) AS n FROM org_units",
                   "SELECT COUNT(*) AS n FROM spot_check_items WHERE result IS NULL", "SELECT COUNT(*) AS n FROM certifications",
                   "SELECT COUNT(*) AS n FROM identification_quotas", "SELECT COUNT(*) AS n FROM user_sessions WHERE ended_at IS NOT NULL", "SELECT COUNT(*) AS n FROM members", "SELECT CAST(SUM(version) AS BIGINT) AS n FROM standards"] {

@@ -115,17 +115,37 @@ import VaporTesting
     @Test func exportOfTheFilteredListIsScopedAndInTheTemplate() async throws {
         try await withTestApp { app in
             let (headers, _) = try await app.session("clerk1")
+            // Without a reason the export asks for one, keeping the filters.
             try await app.testing().test(.GET, "/households/export/members/csv?status=notExited", headers: headers) { res in
+                #expect(res.status == .ok && res.body.string.contains("id=\"export-reason-form\"") && res.body.string.contains("value=\"notExited\""),
+                        "\(res.status) \(res.body.string.prefix(600))")
+            }
+            let audit = try await app.auditCount()
+            try await app.testing().test(.GET, "/households/export/members/csv?status=notExited&reason=%E5%B9%B4%E5%BA%A6%E6%A0%B8%E6%9F%A5", headers: headers) { res in
                 #expect(res.status == .ok)
                 let rows = CSV.parse(res.body.string)
                 #expect(rows[0] == MembersTemplate.header)
                 #expect(rows.dropFirst().allSatisfy { $0[1].hasPrefix("540102001") && $0[6] == "未脱贫" })
             }
-            try await app.testing().test(.GET, "/households/export/incomes/xlsx", headers: headers) { res in
+            #expect(try await app.auditCount() == audit + 1)
+            struct After: Decodable { let after: String }
+            let entry = try await app.db.sqlDatabase.select().column("after").from("audit_log").orderBy("id", .descending).limit(1).first(decoding: After.self)
+            #expect(entry?.after.contains("年度核查") == true)
+            try await app.testing().test(.GET, "/households/export/incomes/xlsx?reason=x", headers: headers) { res in
                 #expect(res.status == .ok)
                 let rows = try XLSX.read(Data(buffer: res.body))
                 #expect(rows[0] == IncomesTemplate.header && rows.count > 1)
             }
+            // Opening a household and searching by ID number are audited; the ID itself is not written.
+            let id = try await app.householdID(inTownship: "540102001")
+            try await app.testing().test(.GET, "/households/\(id)", headers: headers) { res in #expect(res.status == .ok) }
+            let resident = try app.tuopin.protector.decrypt(try await Member.query(on: app.db).filter(\.$household.$id == id).first()!.idCipher)
+            try await app.testing().test(.GET, "/households?id=\(resident)", headers: headers) { res in #expect(res.status == .ok) }
+            struct A: Decodable { let action: String; let after: String }
+            let last = try await app.db.sqlDatabase.select().columns("action", "after").from("audit_log").orderBy("id", .descending).limit(2)
+                .all(decoding: A.self)
+            #expect(last.map(\.action) == ["household.search_id", "household.read"])
+            #expect(!last[0].after.contains(resident) && last[0].after.contains(app.tuopin.protector.index(resident)))
         }
     }
 

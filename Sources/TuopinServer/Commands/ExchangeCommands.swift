@@ -63,6 +63,7 @@ struct ExportCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Option(name: "unit", help: "Only households under this unit code") var unit: String?
         @Option(name: "as", help: "Apply this user's scope and audit the export as them") var asUser: String?
+        @Option(name: "reason", help: "Why the data leave the system (required; kept in the audit log)") var reason: String?
         @Argument(name: "kind", help: "members or incomes") var kind: String
         @Argument(name: "file", help: "output path; .csv or .xlsx") var file: String
     }
@@ -82,8 +83,11 @@ struct ExportCommand: AsyncCommand {
         guard signature.file.lowercased().hasSuffix(".csv") || signature.file.lowercased().hasSuffix(".xlsx") else {
             throw TuopinSettings.SettingError(name: "file", problem: "must end in .csv or .xlsx")
         }
+        guard let reason = signature.reason, !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw TuopinSettings.SettingError(name: "--reason", problem: "say why the data leave the system (kept in the audit log)")
+        }
         let actor = try await ExchangeCommands.actor(app, username: signature.asUser)
-        let rows = try await RegistryExport.rows(app: app, kind: kind, actor: actor, unit: unit)
+        let rows = try await RegistryExport.rows(app: app, kind: kind, actor: actor, unit: unit, reason: reason)
         try RegistryExport.data(rows, filename: signature.file).write(to: URL(fileURLWithPath: signature.file))
         context.console.print("exported \(rows.count - 1) rows to \(signature.file)")
     }

@@ -9,7 +9,16 @@ import Vapor
 enum RegistryExport {
     enum Kind: String, Sendable { case members, incomes }
 
-    static func rows(app: Application, kind: Kind, actor: ExchangeActor, unit: OrgCode?, onlyIDs: Set<Int>? = nil) async throws -> [[String]] {
+    /// Why data leave the system: required for every export, kept in the audit entry.
+    static func validReason(_ raw: String?) throws -> String {
+        let reason = (raw ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty else { throw AppError.missingField("reason") }
+        guard reason.count <= 500 else { throw AppError.invalidField("reason") }
+        return reason
+    }
+
+    static func rows(app: Application, kind: Kind, actor: ExchangeActor, unit: OrgCode?, onlyIDs: Set<Int>? = nil, reason: String) async throws -> [[String]] {
+        let reason = try validReason(reason)
         let protector = app.tuopin.protector
         var out: [[String]] = [kind == .members ? MembersTemplate.header : IncomesTemplate.header]
         var after = ""
@@ -54,11 +63,11 @@ enum RegistryExport {
             }
         }
         let now = app.tuopin.now()
-        struct Exported: Encodable { let kind: String; let unit: String?; let rows: Int }
+        struct Exported: Encodable { let kind: String; let unit: String?; let rows: Int; let reason: String }
         let count = out.count - 1
         try await app.write { tx in
             try await AuditLog.append(on: tx, actor: actor.audit, action: "export.\(kind.rawValue)", entity: "export",
-                                      entityID: unit?.value ?? "*", after: Exported(kind: kind.rawValue, unit: unit?.value, rows: count), at: now)
+                                      entityID: unit?.value ?? "*", after: Exported(kind: kind.rawValue, unit: unit?.value, rows: count, reason: reason), at: now)
         }
         return out
     }

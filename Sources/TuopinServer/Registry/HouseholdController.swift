@@ -107,9 +107,10 @@ enum HouseholdController {
 
     /// The household page; `formError` is the message of a form on it that was refused.
     static func page(_ req: Request, formError: String?) async throws -> Response {
-        _ = try req.requireUser()
+        let user = try req.requireUser()
         let id = try req.intParameter("id")
         let detail = try await detail(req.data, id: id, t: req.t)
+        try await ReadAudit.household(req, user: user, id: id, via: "page")
         let t = req.t
         let history = try await HouseholdHistory.entries(on: req.db, householdID: id).map {
             HistoryRow(at: $0.at, user: $0.user, action: t["action_" + $0.action.replacingOccurrences(of: ".", with: "_")], reason: $0.reason)
@@ -139,8 +140,11 @@ enum HouseholdController {
     }
 
     @Sendable static func apiShow(req: Request) async throws -> Detail {
-        _ = try req.requireUser()
-        return try await detail(req.data, id: try req.intParameter("id"), t: req.t)
+        let user = try req.requireUser()
+        let id = try req.intParameter("id")
+        let found = try await detail(req.data, id: id, t: req.t)
+        try await ReadAudit.household(req, user: user, id: id, via: "api")
+        return found
     }
 
     @Sendable static func apiList(req: Request) async throws -> ListPage {

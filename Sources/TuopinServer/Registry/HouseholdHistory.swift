@@ -10,6 +10,7 @@ enum HouseholdHistory {
         struct Row: Decodable { let at: String; let user_id: String; let action: String; let after: String }
         let rows = try await db.sqlDatabase.select().columns("at", "user_id", "action", "after").from("audit_log")
             .where("entity", .equal, SQLBind("household")).where("entity_id", .equal, SQLBind(String(householdID)))
+            .where("action", .notEqual, SQLBind("household.read"))   // reads are for auditors, not the change history
             .orderBy("id", .descending).limit(limit).all(decoding: Row.self)
         let ids = Set(rows.compactMap { Int($0.user_id) })
         let users = try await User.query(on: db).filter(\.$id ~~ Array(ids)).all()

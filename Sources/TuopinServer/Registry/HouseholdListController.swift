@@ -14,9 +14,13 @@ enum HouseholdListController {
             identified = get("identified"); exited = get("exited"); q = String(get("q").prefix(50)); id = get("id")
         }
 
-        var queryString: String {
+        var pairs: [(String, String)] {
             [("unit", unit), ("status", status), ("attribute", attribute), ("cause", cause), ("identified", identified),
-             ("exited", exited), ("q", q), ("id", id)].filter { !$0.1.isEmpty }
+             ("exited", exited), ("q", q), ("id", id)]
+        }
+
+        var queryString: String {
+            pairs.filter { !$0.1.isEmpty }
                 .map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(.init(charactersIn: "&=+"))) ?? "")" }
                 .joined(separator: "&")
         }
@@ -109,8 +113,9 @@ enum HouseholdListController {
     }
 
     @Sendable static func index(req: Request) async throws -> Response {
-        _ = try req.requireUser()
+        let user = try req.requireUser()
         guard req.data.mayReadRegistry else { throw AppError.forbidden }
+        try await ReadAudit.searchByID(req, user: user, id: Filters(req).id)
         let view = try await query(req.data, filters: Filters(req), after: req.query[String.self, at: "after"], t: req.t,
                                    protector: req.tuopin.protector, today: RegistryImport.civilToday(req.application))
         return try await Page.render(req, "households", view, status: view.error == nil ? .ok : .badRequest)
@@ -123,8 +128,16 @@ enum HouseholdListController {
               let format = req.parameters.get("format"), ["csv", "xlsx"].contains(format) else { throw AppError.notFound }
         let filters = Filters(req)
         let today = RegistryImport.civilToday(req.application)
+        // No reason yet: ask for it, keeping the list's filters.
+        guard let reason = req.query[String.self, at: "reason"], !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+            struct Field: Encodable { let name: String; let value: String }
+            struct Ask: Encodable { let action: String; let filters: [Field]; let kind: String; let format: String }
+            let hidden = filters.pairs.filter { !$0.1.isEmpty }.map { Field(name: $0.0, value: $0.1) }
+            return try await Page.render(req, "export-reason", Ask(action: SiteURL.householdsExport(kind.rawValue, format).path, filters: hidden,
+                                                                   kind: kind.rawValue, format: format))
+        }
         let ids = try await apply(filters, to: req.data.households(), protector: req.tuopin.protector, today: today).all(\.$id)
-        let rows = try await RegistryExport.rows(app: req.application, kind: kind, actor: .user(user), unit: nil, onlyIDs: Set(ids))
+        let rows = try await RegistryExport.rows(app: req.application, kind: kind, actor: .user(user), unit: nil, onlyIDs: Set(ids), reason: reason)
         let filename = "\(kind.rawValue)-\(today).\(format)"
         let data = try RegistryExport.data(rows, filename: filename)
         var headers = HTTPHeaders()
