@@ -71,7 +71,10 @@ import VaporTesting
             })
             var headers = HTTPHeaders()
             headers.add(name: .cookie, value: "\(SessionAuthenticator.secureCookieName)=\(cookie)")
-            try await app.testing().test(.GET, "/sessions", headers: headers) { res in #expect(res.status == .ok) }
+            try await app.testing().test(.GET, "/sessions", headers: headers) { res in
+                #expect(res.status == .ok)
+                #expect(res.headers.first(name: "Strict-Transport-Security")?.contains("max-age=31536000") == true)
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 import Vapor
 
-/// Headers every response carries: no inline script, no framing, no MIME sniffing.
+/// Headers every response carries: no inline script, no framing, no MIME sniffing; HSTS when
+/// served over TLS, by Tuopin itself or by a proxy in front (`TUOPIN_SECURE_COOKIES`).
 struct SecurityHeadersMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let response = try await next.respond(to: request)
@@ -11,7 +12,7 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
         headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
         headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
-        if request.application.http.server.configuration.tlsConfiguration != nil {
+        if request.application.http.server.configuration.tlsConfiguration != nil || request.application.tuopin.settings.secureCookies {
             headers.replaceOrAdd(name: "Strict-Transport-Security", value: "max-age=31536000; includeSubDomains")
         }
         response.headers = headers
