@@ -182,3 +182,21 @@ import VaporTesting
         }
     }
 }
+
+@Suite struct MethodTests {
+    /// A path that exists with other methods answers 405 with `Allow`; an unknown path stays 404;
+    /// a missing object on a real route stays 404.
+    @Test func wrongMethodIs405() async throws {
+        try await withTestApp(households: 0) { app in
+            try await app.testing().test(.DELETE, "/api/v1/standards") { res in
+                #expect(res.status == .methodNotAllowed && res.headers.first(name: .allow) == "GET")
+                #expect(res.body.string.contains("method_not_allowed"))
+            }
+            try await app.testing().test(.PATCH, "/api/v1/cases/7") { res in
+                #expect(res.status == .methodNotAllowed && res.headers.first(name: .allow) == "GET")
+            }
+            try await app.testing().test(.GET, "/api/v1/nothing-here") { res in #expect(res.status == .notFound) }
+            try await app.testing().test(.GET, "/api/v1/notices/999999") { res in #expect(res.status == .notFound) }
+        }
+    }
+}

@@ -9,6 +9,12 @@ struct TuopinErrorMiddleware: AsyncMiddleware {
         do {
             return try await next.respond(to: request)
         } catch {
+            // A path that exists with other methods: 405 with the methods it takes, not 404.
+            if AppError.from(error) == .notFound, request.route == nil, let allowed = Self.allowedMethods(request), !allowed.isEmpty {
+                let response = try await render(request, status: .methodNotAllowed, code: "method_not_allowed", message: request.t["err_method_not_allowed"])
+                response.headers.replaceOrAdd(name: .allow, value: allowed.joined(separator: ", "))
+                return response
+            }
             let appError = AppError.from(error)
             if appError == nil || appError == .corruptData {
                 request.logger.report(error: error)
@@ -39,4 +45,19 @@ struct TuopinErrorMiddleware: AsyncMiddleware {
     }
 
     struct ErrorPage: Encodable { let status: Int; let message: String }
+
+    /// The methods of the routes whose pattern matches the request's path.
+    static func allowedMethods(_ req: Request) -> [String]? {
+        let segments = req.url.path.split(separator: "/").map(String.init)
+        let methods = req.application.routes.all.filter { route in
+            route.path.count == segments.count && zip(route.path, segments).allSatisfy { component, segment in
+                switch component {
+                case .constant(let value): value == segment
+                case .parameter: true
+                default: false
+                }
+            }
+        }.map(\.method.rawValue)
+        return Array(Set(methods)).sorted()
+    }
 }
