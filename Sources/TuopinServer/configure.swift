@@ -50,6 +50,7 @@ public func configure(_ app: Application, settings: TuopinSettings,
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
     app.middleware.use(SessionAuthenticator())
+    app.middleware.use(PasswordExpiryMiddleware())
     app.middleware.use(CSRFMiddleware())
     app.middleware.use(ChangeReasonMiddleware())
 

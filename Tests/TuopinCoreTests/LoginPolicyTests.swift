@@ -28,3 +28,19 @@ import Testing
         #expect(d.outcome == .wrongPassword(remaining: 4))
     }
 }
+
+@Suite struct PasswordPolicyTests {
+    @Test func rulesOf等保() {
+        let p = PasswordPolicy()
+        #expect(p.problems("Demo-pass-2026!", username: "clerk1").isEmpty)
+        #expect(p.problems("short1!", username: "x") == [.tooShort])
+        #expect(p.problems("onlyletterslong", username: "x") == [.needsDigit, .needsSymbol])
+        #expect(p.problems("1234567890!!", username: "x") == [.needsLetter])
+        #expect(p.problems("Clerk1-Pass", username: "clerk1-pass") == [.equalsUsername])
+        #expect(p.problems("藏文密码很长的口令1!", username: "x").isEmpty)   // letters in any script
+        let now = Date(timeIntervalSince1970: 2_000_000_000)
+        #expect(!p.isExpired(changedAt: now.addingTimeInterval(-89 * 86_400), now: now))
+        #expect(p.isExpired(changedAt: now.addingTimeInterval(-90 * 86_400), now: now))
+        #expect(!p.isExpired(changedAt: nil, now: now))
+    }
+}

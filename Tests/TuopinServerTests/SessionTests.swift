@@ -78,3 +78,56 @@ import VaporTesting
         }
     }
 }
+
+@Suite struct PasswordTests {
+    @Test func aUserChangesTheirPasswordUnderTheRulesAndOtherSessionsEnd() async throws {
+        try await withTestApp(households: 0) { app in
+            let (other, _) = try await app.session("clerk1")
+            let (headers, csrf) = try await app.session("clerk1")
+            var form = headers
+            form.contentType = .urlEncodedForm
+            func post(_ fields: String) async throws -> (HTTPResponseStatus, String) {
+                var out: (HTTPResponseStatus, String) = (.ok, "")
+                try await app.testing().test(.POST, "/password", headers: form, body: ByteBuffer(string: "_csrf=\(csrf)&" + fields)) { res in
+                    out = (res.status, res.body.string)
+                }
+                return out
+            }
+            var (status, body) = try await post("current_password=wrong&new_password=Better-pass-2027&repeat_password=Better-pass-2027")
+            #expect(status == .badRequest && body.contains("current_password"))
+            (status, body) = try await post("current_password=\(demoPassword.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)&new_password=weakweakweak&repeat_password=weakweakweak")
+            #expect(status == .badRequest && body.contains("缺少数字") && body.contains("缺少符号"))
+            (status, body) = try await post("current_password=\(demoPassword.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)&new_password=Better-pass-2027&repeat_password=Better-pass-2027")
+            #expect(status == .ok && body.contains("id=\"password-done\""), "\(body.prefix(300))")
+            try await app.testing().test(.GET, "/api/v1/standards", headers: other) { res in #expect(res.status == .unauthorized) }
+            try await app.testing().test(.GET, "/api/v1/standards", headers: headers) { res in #expect(res.status == .ok) }
+            _ = try await app.token("clerk1", password: "Better-pass-2027")
+        }
+    }
+
+    @Test func anExpiredPasswordOpensOnlyThePasswordPage() async throws {
+        let clock = TestClock()
+        try await withTestApp(households: 0, clock: clock) { app in
+            clock.advance(91 * 86_400)
+            let (headers, csrf) = try await app.session("clerk1")
+            let token = try await app.token("clerk1")
+            try await app.testing().test(.GET, "/households", headers: headers) { res in
+                #expect(res.status == .seeOther && res.headers.first(name: .location) == "/password")
+            }
+            try await app.testing().test(.GET, "/api/v1/standards", headers: ["Authorization": "Bearer \(token)"]) { res in
+                #expect(res.status == .forbidden && res.body.string.contains("password_expired"))
+            }
+            try await app.testing().test(.GET, "/password", headers: headers) { res in
+                #expect(res.status == .ok && res.body.string.contains("id=\"password-expired\""))
+            }
+            var form = headers
+            form.contentType = .urlEncodedForm
+            let current = demoPassword.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            try await app.testing().test(.POST, "/password", headers: form,
+                                         body: ByteBuffer(string: "_csrf=\(csrf)&current_password=\(current)&new_password=Fresh-pass-2027&repeat_password=Fresh-pass-2027")) { res in
+                #expect(res.status == .ok)
+            }
+            try await app.testing().test(.GET, "/api/v1/standards", headers: headers) { res in #expect(res.status == .ok) }
+        }
+    }
+}

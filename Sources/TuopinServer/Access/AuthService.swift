@@ -69,6 +69,27 @@ enum AuthService {
         }
     }
 
+    /// Changes the user's own password: the current one must be right, the new one must meet the
+    /// policy; every other session of the user ends.
+    static func changePassword(app: Application, user: CurrentUser, current: String, new: String, repeated: String) async throws {
+        guard let stored = try await User.find(user.id, on: app.db) else { throw AppError.unauthenticated }
+        guard try await verify(current, hash: stored.passwordHash, app: app) else { throw AppError.invalidField("current_password") }
+        guard new == repeated else { throw AppError.invalidField("repeat_password") }
+        let problems = PasswordPolicy().problems(new, username: user.username)
+        guard problems.isEmpty else { throw AppError.weakPassword(problems) }
+        guard new != current else { throw AppError.weakPassword([]) }
+        let hash = try await hash(new, cost: app.tuopin.settings.bcryptCost, app: app)
+        let now = app.tuopin.now()
+        try await app.write { tx in
+            guard let fresh = try await User.find(user.id, on: tx) else { throw AppError.unauthenticated }
+            fresh.passwordHash = hash; fresh.passwordChangedAt = now; fresh.version += 1
+            try await fresh.save(on: tx)
+            try await UserSession.query(on: tx).filter(\.$userID == user.id).filter(\.$id != user.sessionID).filter(\.$endedAt == nil)
+                .set(\.$endedAt, to: now).update()
+            try await AuditLog.append(on: tx, actor: user.auditActor, action: "auth.password_change", entity: "user", entityID: String(user.id), at: now)
+        }
+    }
+
     struct SessionView: Content { let id: Int; let kind: String; let created_at: String; let last_seen_at: String; let expires_at: String; let current: Bool }
 
     /// The user's own live sessions (web and API).
@@ -116,7 +137,9 @@ enum AuthService {
             }
         }
         return CurrentUser(id: try user.requireID(), username: user.username, displayName: user.displayName,
-                           scope: user.scope, sessionID: try session.requireID(), sessionKind: session.kind)
+                           scope: user.scope, sessionID: try session.requireID(), sessionKind: session.kind,
+                           passwordExpired: PasswordPolicy(maxAgeDays: app.tuopin.settings.passwordMaxDays)
+                               .isExpired(changedAt: user.passwordChangedAt, now: now))
     }
 
     static func hash(_ password: String, cost: Int, app: Application) async throws -> String {

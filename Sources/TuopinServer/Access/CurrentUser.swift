@@ -10,6 +10,8 @@ struct CurrentUser: Authenticatable, Sendable {
     let scope: Scope
     let sessionID: Int
     let sessionKind: String
+    /// The password is older than the rotation period: only the password page is open (等保).
+    var passwordExpired = false
 
     var auditActor: AuditLog.Actor { .init(id: String(id)) }
 }
@@ -54,5 +56,20 @@ extension Request {
     /// The session cookie's token, under the name the settings choose.
     var sessionCookieToken: String? {
         cookies[application.tuopin.settings.secureCookies ? SessionAuthenticator.secureCookieName : SessionAuthenticator.cookieName]?.string
+    }
+}
+
+/// An expired password (等保 rotation) opens only the password page: pages redirect there, the API
+/// answers 403 `password_expired`.
+struct PasswordExpiryMiddleware: AsyncMiddleware {
+    static let open: Set<String> = [SiteURL.password.path, SiteURL.logout.path, SiteURL.healthz.path]
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard let user = request.auth.get(CurrentUser.self), user.passwordExpired,
+              !Self.open.contains(request.url.path), !request.url.path.hasPrefix("/lang/") else {
+            return try await next.respond(to: request)
+        }
+        if request.url.path.hasPrefix("/api/") || request.method != .GET { throw AppError.passwordExpired }
+        return request.redirect(to: SiteURL.password.path, redirectType: .normal)
     }
 }

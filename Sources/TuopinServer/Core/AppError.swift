@@ -28,6 +28,9 @@ enum AppError: Error, Equatable {
     case tooManyRequests
     /// A change to certified data without its reason (article 24).
     case reasonRequired
+    /// A new password that breaks the policy (empty: the same as the old one).
+    case weakPassword([PasswordPolicy.Problem])
+    case passwordExpired
 
     var status: HTTPResponseStatus {
         switch self {
@@ -43,7 +46,8 @@ enum AppError: Error, Equatable {
         case .corruptData: .internalServerError
         case .refused(.wrongRole): .forbidden
         case .refused, .notEligible, .noticeClosed: .conflict
-        case .noticeTooShort, .reasonRequired: .badRequest
+        case .noticeTooShort, .reasonRequired, .weakPassword: .badRequest
+        case .passwordExpired: .forbidden
         case .tooManyRequests: .tooManyRequests
         }
     }
@@ -72,6 +76,8 @@ enum AppError: Error, Equatable {
         case .noticeClosed: "notice_closed"
         case .tooManyRequests: "too_many_requests"
         case .reasonRequired: "reason_required"
+        case .weakPassword: "weak_password"
+        case .passwordExpired: "password_expired"
         }
     }
 
@@ -83,6 +89,7 @@ enum AppError: Error, Equatable {
         case .validation(let problems): problems.map { "\($0.field)：\(t[$0.messageKey])" }.joined(separator: "；")
         case .refused(let refusal): WorkflowText.refusal(refusal, t)
         case .notEligible(let key): t[key]
+        case .weakPassword(let problems): problems.isEmpty ? t["pw_same"] : problems.map { t[$0.key] }.joined(separator: "；")
         case .noticeTooShort(let days): t.format("err_notice_too_short", String(days))
         default: t["err_\(code)"]
         }

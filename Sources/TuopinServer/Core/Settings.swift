@@ -25,10 +25,12 @@ public struct TuopinSettings: Sendable {
     public var sessionIdle: TimeInterval
     /// Session cookie as `__Host-tuopin_session` with `Secure` (set when TLS ends at a proxy in front).
     public var secureCookies: Bool
+    /// Days after which a password must be changed (等保).
+    public var passwordMaxDays: Int
 
     public init(dataDirectory: URL, database: Database, dataKey: Data? = nil, bcryptCost: Int = 12,
                 demoHouseholds: Int = 3_000, metricsToken: String? = nil, databasePoolSize: Int = 4,
-                maxUploadBytes: Int = 64 << 20, sessionIdle: TimeInterval = 30 * 60, secureCookies: Bool = false) {
+                maxUploadBytes: Int = 64 << 20, sessionIdle: TimeInterval = 30 * 60, secureCookies: Bool = false, passwordMaxDays: Int = 90) {
         self.dataDirectory = dataDirectory
         self.database = database
         self.dataKey = dataKey
@@ -39,6 +41,7 @@ public struct TuopinSettings: Sendable {
         self.maxUploadBytes = maxUploadBytes
         self.sessionIdle = sessionIdle
         self.secureCookies = secureCookies
+        self.passwordMaxDays = passwordMaxDays
     }
 
     public struct SettingError: Error, CustomStringConvertible {
@@ -50,7 +53,7 @@ public struct TuopinSettings: Sendable {
     public static let environmentNames = [
         "TUOPIN_DATA_DIR", "DATABASE_URL", "TUOPIN_DATA_KEY", "TUOPIN_BCRYPT_COST",
         "TUOPIN_DEMO_HOUSEHOLDS", "TUOPIN_METRICS_TOKEN", "TUOPIN_DB_POOL", "TUOPIN_MAX_UPLOAD_MB",
-        "TUOPIN_SESSION_IDLE_MINUTES", "TUOPIN_SECURE_COOKIES",
+        "TUOPIN_SESSION_IDLE_MINUTES", "TUOPIN_SECURE_COOKIES", "TUOPIN_PASSWORD_MAX_DAYS",
     ]
 
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws(SettingError) -> TuopinSettings {
@@ -101,6 +104,7 @@ public struct TuopinSettings: Sendable {
             databasePoolSize: try integer("TUOPIN_DB_POOL", default: 4, range: 1...64),
             maxUploadBytes: try integer("TUOPIN_MAX_UPLOAD_MB", default: 64, range: 1...1_024) << 20,
             sessionIdle: TimeInterval(try integer("TUOPIN_SESSION_IDLE_MINUTES", default: 30, range: 5...720) * 60),
-            secureCookies: try flag("TUOPIN_SECURE_COOKIES"))
+            secureCookies: try flag("TUOPIN_SECURE_COOKIES"),
+            passwordMaxDays: try integer("TUOPIN_PASSWORD_MAX_DAYS", default: 90, range: 1...3_650))
     }
 }

@@ -241,6 +241,7 @@ struct DemoSeeder {
             let now = app.tuopin.now()
             try await app.write { tx in
                 let user = User(username: username, displayName: name, passwordHash: hash)
+                user.passwordChangedAt = now
                 try await user.create(on: tx)
                 try await RoleBindingRecord(userID: user.requireID(), role: role.rawValue, unitCode: unit).create(on: tx)
                 struct Created: Encodable { let username: String; let role: String; let unit: String }

@@ -200,6 +200,10 @@ struct CreateHouseholds: AsyncMigration {
 struct ExtendSessions: AsyncMigration {
     func prepare(on db: any Database) async throws {
         try await db.addColumns("user_sessions", [FieldSpec("last_seen_at", .datetime)])
+        try await db.addColumns("users", [FieldSpec("password_changed_at", .datetime)])
     }
-    func revert(on db: any Database) async throws { try await db.schema("user_sessions").deleteField("last_seen_at").update() }
+    func revert(on db: any Database) async throws {
+        try await db.schema("user_sessions").deleteField("last_seen_at").update()
+        try await db.schema("users").deleteField("password_changed_at").update()
+    }
 }

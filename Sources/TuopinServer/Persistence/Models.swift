@@ -47,6 +47,8 @@ final class User: Model, @unchecked Sendable {
     @OptionalField(key: "locked_until") var lockedUntil: Date?
     @Field(key: "active") var active: Bool
     @Field(key: "version") var version: Int
+    /// When the password was last set (rotation, 等保); nil for accounts from before it was kept.
+    @OptionalField(key: "password_changed_at") var passwordChangedAt: Date?
     @Children(for: \.$user) var bindings: [RoleBindingRecord]
     init() {}
     init(username: String, displayName: String, passwordHash: String) {

@@ -36,6 +36,8 @@ func routes(_ app: Application) throws {
     app.post(SiteURL.unitCertifications(nil).pathComponents, use: CertificationService.formCertify)
     app.get(SiteURL.spotChecks.pathComponents, use: SpotCheckController.page)
     app.get(SiteURL.sessions.pathComponents, use: SessionController.sessions)
+    app.get(SiteURL.password.pathComponents, use: SessionController.showPassword)
+    app.post(SiteURL.password.pathComponents, use: SessionController.changePassword)
     app.post(SiteURL.sessionEnd(nil).pathComponents, use: SessionController.endSession)
     app.get(SiteURL.help.pathComponents) { req async throws -> Response in
         struct Empty: Encodable {}

@@ -43,6 +43,31 @@ enum SessionController {
         req.application.tuopin.settings.secureCookies ? SessionAuthenticator.secureCookieName : SessionAuthenticator.cookieName
     }
 
+    struct PasswordForm: Content { let current_password: String?; let new_password: String?; let repeat_password: String? }
+    struct PasswordView: Encodable { let expired: Bool; let error: String?; let done: Bool; let rules: [String] }
+
+    static func passwordPage(_ req: Request, error: String?, done: Bool, status: HTTPResponseStatus) async throws -> Response {
+        let user = try req.requireUser()
+        let rules = ["pw_rule_length", "pw_rule_kinds", "pw_rule_username", "pw_rule_rotation"].map { req.t[$0] }
+        return try await Page.render(req, "password", PasswordView(expired: user.passwordExpired && !done, error: error, done: done, rules: rules),
+                                     status: status)
+    }
+
+    @Sendable static func showPassword(req: Request) async throws -> Response { try await passwordPage(req, error: nil, done: false, status: .ok) }
+
+    /// Changes the user's own password (all their other sessions end).
+    @Sendable static func changePassword(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let form = try req.content.decode(PasswordForm.self)
+        do {
+            try await AuthService.changePassword(app: req.application, user: user, current: form.current_password ?? "",
+                                                 new: form.new_password ?? "", repeated: form.repeat_password ?? "")
+            return try await passwordPage(req, error: nil, done: true, status: .ok)
+        } catch let error as AppError {
+            return try await passwordPage(req, error: error.message(req.t), done: false, status: error.status)
+        }
+    }
+
     struct SessionsView: Encodable { let sessions: [AuthService.SessionView] }
 
     /// The user's own sessions, each of which they can end.

@@ -46,6 +46,7 @@ enum SiteURL {
     case spotChecks
     case help
     case sessions
+    case password
     case sessionEnd(Int?)
     case spotCheckCase(Int?, Int?)
     case unitCertifications(String?)
@@ -106,6 +107,7 @@ enum SiteURL {
         case .spotChecks: ["spot-checks"]
         case .help: ["help"]
         case .sessions: ["sessions"]
+        case .password: ["password"]
         case .sessionEnd(let id): ["sessions", Self.id(id), "end"]
         case .spotCheckCase(let id, let c): ["spot-checks", Self.id(id), "cases", c.map(String.init) ?? ":case"]
         case .unitCertifications(let code): ["units", code ?? ":code", "certifications"]
