@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import Testing
+import TuopinCore
 import VaporTesting
 @testable import TuopinServer
 
@@ -128,6 +129,32 @@ import VaporTesting
                 #expect(res.status == .ok)
             }
             try await app.testing().test(.GET, "/api/v1/standards", headers: headers) { res in #expect(res.status == .ok) }
+        }
+    }
+}
+
+@Suite struct LoginThrottleTests {
+    /// Twenty failed logins from one address, across any usernames, refuse the next login from it
+    /// (even a right password) with 429 for fifteen minutes.
+    @Test func failuresFromOneAddressAreLimited() async throws {
+        let clock = TestClock()
+        try await withTestApp(households: 0, clock: clock) { app in
+            func attempt(_ user: String, _ password: String) async throws -> HTTPResponseStatus {
+                var status: HTTPResponseStatus = .ok
+                try await app.testing().test(.POST, "/api/v1/tokens", beforeRequest: { req in
+                    try req.content.encode(["username": user, "password": password])
+                }, afterResponse: { res async in status = res.status })
+                return status
+            }
+            for i in 0..<AddressLoginRule().limit {
+                let status = try await attempt("nobody\(i)", "Wrong-pass-1!")
+                #expect(status == .unauthorized)
+            }
+            let blocked = try await attempt("clerk1", demoPassword)
+            #expect(blocked == .tooManyRequests)
+            clock.advance(16 * 60)
+            let later = try await attempt("clerk1", demoPassword)
+            #expect(later == .ok)
         }
     }
 }

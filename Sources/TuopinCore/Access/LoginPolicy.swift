@@ -35,3 +35,15 @@ public struct LoginPolicy: Sendable {
         return Decision(outcome: .wrongPassword(remaining: maxFailures - failures), failedLogins: failures, lockedUntil: nil)
     }
 }
+
+/// Failed logins per client address (等保: limit on failed attempts; ASVS 2.2.1): more than
+/// `limit` failures from one address within `window` refuse every login from it until they age out,
+/// whatever the username, so that guessing across many accounts is slowed too.
+public struct AddressLoginRule: Sendable {
+    public var limit = 20
+    public var window: TimeInterval = 15 * 60
+    public init() {}
+
+    public func recent(_ failures: [Date], now: Date) -> [Date] { failures.filter { now.timeIntervalSince($0) < window } }
+    public func isBlocked(_ failures: [Date], now: Date) -> Bool { recent(failures, now: now).count >= limit }
+}

@@ -11,6 +11,8 @@ struct AppContext: Sendable {
     /// A real hash of a random secret, verified when a username is unknown so that a wrong
     /// username takes as long as a wrong password.
     let decoyHash: String
+    /// Failed logins per client address.
+    var loginThrottle = LoginThrottle()
 }
 
 extension Application {

@@ -19,8 +19,10 @@ enum SessionController {
                                          status: .unauthorized)
         }
         do {
-            let token = try await AuthService.login(app: req.application, username: username, password: password, kind: .web,
-                                                    replacing: req.sessionCookieToken)
+            let token = try await req.throttledLogin {
+                try await AuthService.login(app: req.application, username: username, password: password, kind: .web,
+                                            replacing: req.sessionCookieToken)
+            }
             let response = req.redirect(to: SiteURL.home.path, redirectType: .normal)
             response.cookies[cookieName(req)] = sessionCookie(token, req: req, maxAge: Int(AuthService.webSessionLifetime))
             return response
@@ -108,8 +110,9 @@ enum SessionController {
         let body = try req.decodeJSON(TokenRequest.self)
         guard !body.username.isEmpty, body.username.count <= 64 else { throw AppError.invalidField("username") }
         guard !body.password.isEmpty, body.password.count <= 256 else { throw AppError.invalidField("password") }
-        let token = try await AuthService.login(app: req.application, username: body.username, password: body.password,
-                                                kind: .api, replacing: nil)
+        let token = try await req.throttledLogin {
+            try await AuthService.login(app: req.application, username: body.username, password: body.password, kind: .api, replacing: nil)
+        }
         return TokenResponse(token: token, expires_in: Int(AuthService.apiTokenLifetime))
     }
 }
