@@ -84,4 +84,34 @@ import Testing
         #expect(AppraisalVotes(votesFor: -1, votesAgainst: 3) == nil)
         #expect(AppraisalVotes(votesFor: 0, votesAgainst: 0) == nil)
     }
+
+    /// The policy the server applies generically: where each workflow changes its subject, which
+    /// notices are 公告, what each form asks for, and who may enter which workflow.
+    @Test func effectsNoticesInputsAndEligibilityLiveInTheDefinitions() {
+        func effects(_ wf: WorkflowDefinition) -> [String: StepEffect] {
+            Dictionary(uniqueKeysWithValues: wf.steps.compactMap { s in s.effect.map { (s.action, $0) } })
+        }
+        #expect(effects(Workflows.identification) == ["register": .registerPoor])
+        #expect(effects(Workflows.householdExit) == ["approveCounty": .exitHousehold])
+        #expect(effects(Workflows.villageExit) == ["approvePrefecture": .exitUnit])
+        #expect(effects(Workflows.countyExit) == ["approveRegion": .exitUnit])
+        #expect(StepEffect.registerPoor.householdStatus == .notExited && StepEffect.exitHousehold.householdStatus == .exitedWithPolicy)
+        let announcements = Workflows.all.flatMap { $0.steps.filter { $0.notice == .gonggao }.map(\.action) }
+        #expect(announcements == ["announceCounty", "announce"])
+        let county = Workflows.countyExit
+        #expect(county.inputs(at: county.stepIndex("assessRegion")!).survey)
+        #expect(!county.inputs(at: county.stepIndex("approveRegion")!).survey)      // checks the recorded survey
+        #expect(county.inputs(at: county.stepIndex("recordStateCouncilConsent")!).document)
+        #expect(Workflows.householdExit.inputs(at: 0).votes && Workflows.householdExit.inputs(at: 2).consent)
+        #expect(Workflows.identification.ineligibility(household: .notExited) == "wf_not_eligible_poor")
+        #expect(Workflows.identification.ineligibility(household: .monitored) == nil)
+        #expect(Workflows.householdExit.ineligibility(household: .exitedWithPolicy) == "wf_not_eligible_exited")
+        #expect(Workflows.householdExit.ineligibility(household: .returnedToPoverty) == nil)
+        #expect(county.ineligibility(unitExited: false, isPovertyCounty: false) == "wf_not_eligible_not_poverty_county")
+        #expect(Workflows.villageExit.ineligibility(unitExited: true, isPovertyCounty: false) == "wf_not_eligible_unit_exited")
+        #expect(Workflows.startable(forHousehold: .returnedToPoverty).id == Workflows.householdExit.id)
+        #expect(Workflows.startable(forUnit: .township) == nil)
+        let supervisor = Scope(bindings: [RoleBinding(role: .villageSupervisor, unit: village)])
+        #expect(supervisor.mayObserve(noticeOf: village) && !supervisor.mayObserve(noticeOf: OrgCode("540102001202")!))
+    }
 }

@@ -67,6 +67,6 @@ extension Application {
     /// A signed-in user as the services see them, without HTTP.
     func currentUser(_ username: String) async throws -> CurrentUser {
         let user = try await User.query(on: db).filter(\.$username == username).with(\.$bindings).first()!
-        return CurrentUser(id: user.id!, username: username, displayName: user.displayName, scope: user.scope, sessionID: 0, sessionKind: "test")
+        return try CurrentUser(user, sessionKind: "test")
     }
 }

@@ -401,7 +401,7 @@ final class APIClient: @unchecked Sendable {
             r = try await village.call(.POST, "/api/v1/cases/\(id)/steps", ["action": "publishVillageNotice"].merging(noticeBody(app)) { $1 })
             let noticeID = try await WorkflowCase.find(id, on: app.db)!.noticeID!
             var statuses: [HTTPResponseStatus] = []
-            for i in 0..<(NoticeService.objectionsPerHour + 1) {
+            for i in 0..<(ObjectionRule.perHour + 1) {
                 try await app.testing().test(.POST, "/api/v1/notices/\(noticeID)/objections", headers: ["Content-Type": "application/json"],
                                              body: ByteBuffer(string: #"{"text":"意见\#(i)"}"#)) { res in statuses.append(res.status) }
             }
@@ -492,6 +492,11 @@ final class APIClient: @unchecked Sendable {
             // The village's inbox lists the open objection on its notice, to decide.
             try await app.testing().test(.GET, "/cases", headers: headers) { res in
                 #expect(res.body.string.contains("id=\"objections-to-decide\""))
+            }
+            // Not another township's clerk: those notices are outside its scope.
+            let (other, _) = try await app.session("clerk2")
+            try await app.testing().test(.GET, "/cases", headers: other) { res in
+                #expect(res.status == .ok && !res.body.string.contains("id=\"objections-to-decide\""))
             }
             // The case page's form takes the step (consent), with the CSRF token.
             var form = headers

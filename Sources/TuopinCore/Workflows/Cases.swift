@@ -9,6 +9,69 @@ extension Scope {
     }
 }
 
+extension Scope {
+    /// A village supervisor (村务监督委员会) may file observations on notices of its village.
+    public func mayObserve(noticeOf unit: OrgCode) -> Bool {
+        bindings.contains { $0.role == .villageSupervisor && unit.isSelfOrDescendant(of: $0.unit) }
+    }
+}
+
+/// What a step asks the user for, derived from its requirements and notice.
+public struct StepInputs: Sendable, Equatable {
+    public var votes = false, consent = false, notice = false, survey = false, document = false
+}
+
+extension WorkflowDefinition {
+    /// The survey figures (三率一度) are entered at the first step that checks the county thresholds;
+    /// later steps check the recorded ones.
+    public func inputs(at index: Int) -> StepInputs {
+        guard steps.indices.contains(index) else { return StepInputs() }
+        let step = steps[index]
+        let firstThresholds = steps.firstIndex { $0.requires.contains(.countyThresholds) }
+        return StepInputs(votes: step.requires.contains(.appraisalVotes), consent: step.requires.contains(.householdConsent),
+                          notice: step.opensNotice, survey: firstThresholds == index,
+                          document: step.requires.contains(.stateCouncilConsent))
+    }
+
+    /// Why a household cannot enter this workflow (message key), or nil: identification is for
+    /// households not (or no longer) poor, household exit for those still poor.
+    public func ineligibility(household status: HouseholdStatus) -> String? {
+        switch (id, status.isRemainingPoor) {
+        case (Workflows.identification.id, true): "wf_not_eligible_poor"
+        case (Workflows.householdExit.id, false): "wf_not_eligible_exited"
+        default: nil
+        }
+    }
+
+    /// Why a village or county cannot enter this workflow (message key), or nil.
+    public func ineligibility(unitExited: Bool, isPovertyCounty: Bool) -> String? {
+        if unitExited { return "wf_not_eligible_unit_exited" }
+        if subject == .county && !isPovertyCounty { return "wf_not_eligible_not_poverty_county" }
+        return nil
+    }
+}
+
+extension Workflows {
+    /// The workflow a household can start: exit while poor, identification otherwise.
+    public static func startable(forHousehold status: HouseholdStatus) -> WorkflowDefinition {
+        status.isRemainingPoor ? householdExit : identification
+    }
+
+    /// The workflow a unit can start: village exit or county exit.
+    public static func startable(forUnit level: OrgLevel) -> WorkflowDefinition? {
+        switch level {
+        case .village: villageExit
+        case .county: countyExit
+        default: nil
+        }
+    }
+}
+
+/// Objections on the public portal (article 22): anyone may file, at most `perHour` per client.
+public enum ObjectionRule {
+    public static let perHour = 5
+}
+
 /// A public notice's period (公示期): starts today or later, lasts at least the year's minimum
 /// number of days (start and end day included), and at most 60 days.
 public enum NoticePeriod {

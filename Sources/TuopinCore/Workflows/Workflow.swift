@@ -5,15 +5,38 @@ public struct WorkflowStep: Sendable, Equatable {
     public let action: String
     /// The roles that may take this step; a role's binding level is the org level that acts.
     public let roles: Set<Role>
-    /// The step opens a public notice (公示/公告); the next step waits for its end and its objections.
-    public let opensNotice: Bool
+    /// The public notice the step opens (公示 or 公告); the next step waits for its end and its objections.
+    public let notice: NoticeKind?
+    public var opensNotice: Bool { notice != nil }
+    /// What the step changes outside the case when it is taken.
+    public let effect: StepEffect?
     /// Facts that must hold before the step.
     public let requires: Set<Requirement>
     /// Whether the acting role may refuse here instead (a decision step).
     public let canReject: Bool
 
-    public init(_ action: String, _ roles: Set<Role>, opensNotice: Bool = false, requires: Set<Requirement> = [], canReject: Bool = false) {
-        self.action = action; self.roles = roles; self.opensNotice = opensNotice; self.requires = requires; self.canReject = canReject
+    public init(_ action: String, _ roles: Set<Role>, notice: NoticeKind? = nil, requires: Set<Requirement> = [], canReject: Bool = false,
+                effect: StepEffect? = nil) {
+        self.action = action; self.roles = roles; self.notice = notice; self.requires = requires; self.canReject = canReject
+        self.effect = effect
+    }
+}
+
+/// 公示 (a notice open for objections before a decision) or 公告 (the announcement of one).
+public enum NoticeKind: String, Sendable, Codable { case gongshi, gonggao }
+
+/// A step's consequence for its subject (articles 15, 25): the household registered as poor, the
+/// household exited (enjoying policies), or the village or county exited; each sets the case's year.
+public enum StepEffect: String, Sendable {
+    case registerPoor, exitHousehold, exitUnit
+
+    /// The household's status after the step, for household effects.
+    public var householdStatus: HouseholdStatus? {
+        switch self {
+        case .registerPoor: .notExited
+        case .exitHousehold: .exitedWithPolicy
+        case .exitUnit: nil
+        }
     }
 }
 
@@ -165,12 +188,12 @@ public enum Workflows {
     public static let identification = WorkflowDefinition(id: "W-identification", subject: .household, steps: [
         WorkflowStep("apply", village.union(township)),
         WorkflowStep("appraise", village, requires: [.appraisalVotes], canReject: true),
-        WorkflowStep("publishVillageNotice", village, opensNotice: true),
+        WorkflowStep("publishVillageNotice", village, notice: .gongshi),
         WorkflowStep("reviewTownship", township, canReject: true),
-        WorkflowStep("publishSecondNotice", village.union(township), opensNotice: true),
+        WorkflowStep("publishSecondNotice", village.union(township), notice: .gongshi),
         WorkflowStep("approveCounty", county, requires: [.withinQuota, .spotCheckPassed], canReject: true),
-        WorkflowStep("announceCounty", county, opensNotice: true),
-        WorkflowStep("register", county),
+        WorkflowStep("announceCounty", county, notice: .gonggao),
+        WorkflowStep("register", county, effect: .registerPoor),
     ], spotCheck: (before: 5, returnTo: 3))
 
     /// W-household-exit.
@@ -178,9 +201,9 @@ public enum Workflows {
         WorkflowStep("propose", village, requires: [.appraisalVotes]),
         WorkflowStep("verify", village.union(township), requires: [.householdExitCriteria], canReject: true),
         WorkflowStep("recordConsent", village, requires: [.householdConsent]),
-        WorkflowStep("publishVillageNotice", village, opensNotice: true),
-        WorkflowStep("announce", township, opensNotice: true),
-        WorkflowStep("approveCounty", county, requires: [.householdExitCriteria, .spotCheckPassed], canReject: true),
+        WorkflowStep("publishVillageNotice", village, notice: .gongshi),
+        WorkflowStep("announce", township, notice: .gonggao),
+        WorkflowStep("approveCounty", county, requires: [.householdExitCriteria, .spotCheckPassed], canReject: true, effect: .exitHousehold),
         WorkflowStep("filePrefecture", prefecture, canReject: true),
     ], spotCheck: (before: 5, returnTo: 1))
 
@@ -189,8 +212,8 @@ public enum Workflows {
         WorkflowStep("applyTownship", township),
         WorkflowStep("reviewCounty", county, canReject: true),
         WorkflowStep("assessPrefecture", prefecture, requires: [.villageIncidence], canReject: true),
-        WorkflowStep("publishNotice", prefecture, opensNotice: true),
-        WorkflowStep("approvePrefecture", prefecture, requires: [.villageIncidence], canReject: true),
+        WorkflowStep("publishNotice", prefecture, notice: .gongshi),
+        WorkflowStep("approvePrefecture", prefecture, requires: [.villageIncidence], canReject: true, effect: .exitUnit),
     ])
 
     /// W-county-exit.
@@ -198,9 +221,9 @@ public enum Workflows {
         WorkflowStep("selfEvaluate", county),
         WorkflowStep("checkPrefecture", prefecture, canReject: true),
         WorkflowStep("assessRegion", region, requires: [.countyThresholds], canReject: true),
-        WorkflowStep("publishNotice", region, opensNotice: true),
+        WorkflowStep("publishNotice", region, notice: .gongshi),
         WorkflowStep("recordStateCouncilConsent", region, requires: [.stateCouncilConsent]),
-        WorkflowStep("approveRegion", region, requires: [.countyThresholds], canReject: true),
+        WorkflowStep("approveRegion", region, requires: [.countyThresholds], canReject: true, effect: .exitUnit),
     ])
 
     public static let all = [identification, householdExit, villageExit, countyExit]

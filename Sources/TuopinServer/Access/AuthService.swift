@@ -136,10 +136,9 @@ enum AuthService {
                 try await UserSession.query(on: tx).filter(\.$id == id).set(\.$lastSeenAt, to: now).update()
             }
         }
-        return CurrentUser(id: try user.requireID(), username: user.username, displayName: user.displayName,
-                           scope: user.scope, sessionID: try session.requireID(), sessionKind: session.kind,
-                           passwordExpired: PasswordPolicy(maxAgeDays: app.tuopin.settings.passwordMaxDays)
-                               .isExpired(changedAt: user.passwordChangedAt, now: now))
+        var current = try CurrentUser(user, sessionKind: session.kind, sessionID: try session.requireID())
+        current.passwordExpired = PasswordPolicy(maxAgeDays: app.tuopin.settings.passwordMaxDays).isExpired(changedAt: user.passwordChangedAt, now: now)
+        return current
     }
 
     static func hash(_ password: String, cost: Int, app: Application) async throws -> String {

@@ -16,6 +16,14 @@ struct CurrentUser: Authenticatable, Sendable {
     var auditActor: AuditLog.Actor { .init(id: String(id)) }
 }
 
+extension CurrentUser {
+    /// A user (bindings loaded) acting outside a web session: the command line, the demo, tests.
+    init(_ user: User, sessionKind: String, sessionID: Int = 0) throws {
+        self.init(id: try user.requireID(), username: user.username, displayName: user.displayName, scope: user.scope,
+                  sessionID: sessionID, sessionKind: sessionKind)
+    }
+}
+
 extension User {
     /// The user's scope from their stored role bindings (requires `bindings` loaded); a binding
     /// with an unknown role or a malformed code grants nothing.

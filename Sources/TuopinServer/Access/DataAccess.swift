@@ -73,20 +73,23 @@ struct DataAccess: Sendable {
 
     /// Cases the user may read: those of units under the roots of their registry scope.
     func cases(on db: (any Database)? = nil) -> QueryBuilder<WorkflowCase> {
-        let roots = scope.roots(for: .readRegistry)
-        let query = WorkflowCase.query(on: db ?? self.db)
-        guard !roots.isEmpty else { return query.filter(\.$id == -1) }
-        return query.group(.or) { group in
-            for root in roots {
-                switch root.level {
-                case .region: group.filter(\.$prefectureCode =~ root.value)
-                case .prefecture: group.filter(\.$prefectureCode == root.value)
-                case .county: group.filter(\.$countyCode == root.value)
-                case .township: group.filter(\.$townshipCode == root.value)
-                case .village: group.filter(\.$villageCode == root.value)
-                }
-            }
-        }
+        WorkflowCase.query(on: db ?? self.db).within(scope.roots(for: .readRegistry))
+    }
+
+    /// Notices of units under the user's registry scope (the portal shows all notices to anyone;
+    /// this is for deciding their objections).
+    func notices() -> QueryBuilder<Notice> {
+        Notice.query(on: db).filter(.sql(ScopeSQL.under(scope.roots(for: .readRegistry), column: "unit_code")))
+    }
+
+    /// Spot checks are a county's: visible to those who may read the whole county.
+    func spotChecks() -> QueryBuilder<SpotCheckRecord> {
+        SpotCheckRecord.query(on: db).filter(.sql(ScopeSQL.under(scope.roots(for: .readRegistry), column: "county_code")))
+    }
+
+    func spotCheck(id: Int) async throws -> SpotCheckRecord {
+        guard let check = try await spotChecks().filter(\.$id == id).first() else { throw AppError.notFound }
+        return check
     }
 
     func workflowCase(id: Int) async throws -> WorkflowCase {
@@ -146,21 +149,31 @@ extension Household {
     }
 }
 
-extension QueryBuilder where Model == Household {
-    /// Restricts to households under any of `roots`; with no roots, to nothing.
-    func within(_ roots: [OrgCode]) -> Self {
-        guard !roots.isEmpty else { return filter(\.$id == -1) }
-        return group(.or) { group in
-            for root in roots {
-                switch root.level {
-                case .region: group.filter(\.$prefectureCode =~ root.value)
-                case .prefecture: group.filter(\.$prefectureCode == root.value)
-                case .county: group.filter(\.$countyCode == root.value)
-                case .township: group.filter(\.$townshipCode == root.value)
-                case .village: group.filter(\.$villageCode == root.value)
-                }
-            }
-        }
+extension QueryBuilder {
+    /// Restricts to rows under any of `roots`, on the denormalised unit-code columns that every
+    /// scoped table carries (households, cases, quality findings); with no roots, to nothing.
+    func within(_ roots: [OrgCode]) -> Self { filter(.sql(ScopeSQL.within(roots))) }
+}
+
+/// The scope filter as SQL, the one place that turns org-unit roots into a WHERE clause.
+enum ScopeSQL {
+    /// Rows with the four unit-code columns whose unit lies under one of `roots`.
+    static func within(_ roots: [OrgCode]) -> any SQLExpression {
+        either(roots.map { root in
+            root.level == .region
+                ? SQLBinaryExpression(SQLColumn("prefecture_code"), .like, SQLBind(root.value + "%"))
+                : SQLBinaryExpression(SQLColumn(Household.codeColumn(for: root.level)), .equal, SQLBind(root.value))
+        })
+    }
+
+    /// Rows whose single code `column` lies under one of `roots` (codes are prefixes of their descendants).
+    static func under(_ roots: [OrgCode], column: String) -> any SQLExpression {
+        either(roots.map { SQLBinaryExpression(SQLColumn(column), .like, SQLBind($0.value + "%")) })
+    }
+
+    private static func either(_ parts: [any SQLExpression]) -> any SQLExpression {
+        guard let first = parts.first else { return SQLBinaryExpression(SQLLiteral.numeric("1"), .equal, SQLLiteral.numeric("0")) }
+        return SQLGroupExpression(parts.dropFirst().reduce(first) { SQLBinaryExpression($0, .or, $1) })
     }
 }
 

@@ -99,8 +99,7 @@ enum ExchangeCommands {
         guard let user = try await User.query(on: app.db).filter(\.$username == username).with(\.$bindings).first() else {
             throw TuopinSettings.SettingError(name: "--as", problem: "no user \(username)")
         }
-        return .user(CurrentUser(id: user.id!, username: user.username, displayName: user.displayName,
-                                 scope: user.scope, sessionID: 0, sessionKind: "cli"))
+        return .user(try CurrentUser(user, sessionKind: "cli"))
     }
 }
 

@@ -63,7 +63,7 @@ struct DemoCases {
 
     private func actor(_ username: String) async throws -> CurrentUser? {
         guard let user = try await User.query(on: app.db).filter(\.$username == username).with(\.$bindings).first() else { return nil }
-        return CurrentUser(id: user.id!, username: user.username, displayName: user.displayName, scope: user.scope, sessionID: 0, sessionKind: "demo")
+        return try CurrentUser(user, sessionKind: "demo")
     }
 
     /// Every village's registered rural population (village exit's denominator): its registered

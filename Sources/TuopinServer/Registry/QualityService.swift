@@ -96,15 +96,3 @@ enum QualityService {
     }
 }
 
-/// The scope filter for tables that carry the denormalised unit codes (households, findings).
-enum ScopeSQL {
-    static func within(_ roots: [OrgCode]) -> any SQLExpression {
-        guard !roots.isEmpty else { return SQLBinaryExpression(SQLLiteral.numeric("1"), .equal, SQLLiteral.numeric("0")) }
-        let parts: [any SQLExpression] = roots.map { root in
-            root.level == .region
-                ? SQLBinaryExpression(SQLColumn("prefecture_code"), .like, SQLBind(root.value + "%"))
-                : SQLBinaryExpression(SQLColumn(Household.codeColumn(for: root.level)), .equal, SQLBind(root.value))
-        }
-        return SQLGroupExpression(parts.dropFirst().reduce(parts[0]) { SQLBinaryExpression($0, .or, $1) })
-    }
-}

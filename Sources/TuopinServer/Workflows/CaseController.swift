@@ -40,16 +40,12 @@ enum CaseController {
         let next_action_label: String?; let updated_at: String; let awaiting_me: Bool
     }
 
-    static func needs(_ step: WorkflowStep?) -> Needs {
-        guard let step else { return Needs() }
-        var n = Needs()
-        n.votes = step.requires.contains(.appraisalVotes)
-        n.consent = step.requires.contains(.householdConsent)
-        n.notice = step.opensNotice
-        n.survey = step.requires.contains(.countyThresholds) && step.action.hasPrefix("assess")
-        n.document = step.requires.contains(.stateCouncilConsent)
-        n.can_reject = step.canReject
-        return n
+    /// The form's fields: what TuopinCore says the step asks for.
+    static func needs(_ wf: WorkflowDefinition, at index: Int) -> Needs {
+        guard wf.steps.indices.contains(index) else { return Needs() }
+        let i = wf.inputs(at: index)
+        return Needs(votes: i.votes, consent: i.consent, notice: i.notice, survey: i.survey, document: i.document,
+                     can_reject: wf.steps[index].canReject)
     }
 
     static func nextStep(_ c: WorkflowCase, _ wf: WorkflowDefinition) -> WorkflowStep? {
@@ -84,7 +80,7 @@ enum CaseController {
             status: c.status, status_label: t["case_status_\(c.status)"], next_action: next?.action,
             next_action_label: next.map { WorkflowText.action($0.action, t) },
             next_roles: next.map { $0.roles.sorted { $0.rawValue < $1.rawValue }.map { t[$0.labelKey] }.joined(separator: "、") },
-            version: c.version, can_act: next.map { user.scope.actingRole(for: $0, on: unit) != nil } ?? false, needs: needs(next),
+            version: c.version, can_act: next.map { user.scope.actingRole(for: $0, on: unit) != nil } ?? false, needs: c.status == CaseStatus.open.rawValue ? needs(wf, at: c.step) : Needs(),
             steps: steps,
             notices: notices.map { n in
                 NoticeView(id: n.id!, title: n.title, kind: t["notice_kind_\(n.kind)"], place: n.place, starts_on: n.startsOn, ends_on: n.endsOn,
@@ -145,8 +141,11 @@ enum CaseController {
 
     /// Open objections on notices the user's level published: theirs to decide.
     static func objectionsToDecide(_ req: Request, user: CurrentUser) async throws -> [PendingObjection] {
-        let open = try await Objection.query(on: req.db).filter(\.$status == "open").filter(\.$kind == "objection").sort(\.$id).limit(500).all()
-        let notices = Dictionary(uniqueKeysWithValues: try await Notice.query(on: req.db).filter(\.$id ~~ Set(open.map(\.noticeID))).all().map { ($0.id!, $0) })
+        // Notices in the user's scope that have an open objection, then those objections.
+        let withOpen = Set(try await Objection.query(on: req.db).filter(\.$status == "open").filter(\.$kind == "objection").all(\.$noticeID))
+        let notices = Dictionary(uniqueKeysWithValues: try await req.data.notices().filter(\.$id ~~ withOpen).all().map { ($0.id!, $0) })
+        let open = try await Objection.query(on: req.db).filter(\.$noticeID ~~ Array(notices.keys)).filter(\.$status == "open")
+            .filter(\.$kind == "objection").sort(\.$id).limit(500).all()
         var result: [PendingObjection] = []
         for o in open {
             guard let n = notices[o.noticeID], let wf = Workflows.named(n.workflow), let index = wf.stepIndex(n.action),
@@ -174,7 +173,7 @@ enum CaseController {
             let wf = Workflows.named(items[0].workflow)!
             let step = wf.steps[items[0].step]
             return InboxGroup(workflow_name: items[0].workflow_name, action: step.action, action_label: WorkflowText.action(step.action, req.t),
-                              needs: needs(step), cases: items)
+                              needs: needs(wf, at: items[0].step), cases: items)
         }
         let recent = try await summaries(req, awaiting: false, limit: 30)
         return try await Page.render(req, "cases", InboxView(groups: groups, objections: try await objectionsToDecide(req, user: user),
@@ -231,13 +230,7 @@ enum CaseController {
     /// The workflows the user may start here: those whose first step they may take on `unit`.
     static func startOptions(_ req: Request, status: HouseholdStatus?, unit: String) -> [StartOption] {
         guard let user = req.auth.get(CurrentUser.self), let code = OrgCode(unit) else { return [] }
-        let candidates: [WorkflowDefinition]
-        switch code.level {
-        case .village where status != nil: candidates = status!.isRemainingPoor ? [Workflows.householdExit] : [Workflows.identification]
-        case .village: candidates = [Workflows.villageExit]
-        case .county: candidates = [Workflows.countyExit]
-        default: candidates = []
-        }
+        let candidates = (status.map { Workflows.startable(forHousehold: $0) } ?? Workflows.startable(forUnit: code.level)).map { [$0] } ?? []
         return candidates.filter { user.scope.actingRole(for: $0.steps[0], on: code) != nil }
             .map { StartOption(workflow: $0.id, label: WorkflowText.workflow($0.id, req.t)) }
     }

@@ -70,9 +70,7 @@ enum CaseService {
                 let households = try await access.households().filter(\.$id ~~ ids).all()
                 guard households.count == ids.count else { throw AppError.notFound }
                 for h in households {
-                    let status = HouseholdStatus(rawValue: h.status) ?? .notExited
-                    if workflow.id == Workflows.identification.id, status.isRemainingPoor { throw AppError.notEligible("wf_not_eligible_poor") }
-                    if workflow.id == Workflows.householdExit.id, !status.isRemainingPoor { throw AppError.notEligible("wf_not_eligible_exited") }
+                    if let key = workflow.ineligibility(household: HouseholdStatus(rawValue: h.status) ?? .notExited) { throw AppError.notEligible(key) }
                     let c = blank()
                     c.householdID = h.id!; c.unitCode = h.villageCode; c.villageCode = h.villageCode
                     c.townshipCode = h.townshipCode; c.countyCode = h.countyCode; c.prefectureCode = h.prefectureCode
@@ -82,8 +80,9 @@ enum CaseService {
                 guard let unitCode, let code = OrgCode(unitCode) else { throw AppError.missingField("unit_code") }
                 let unit = try await access.unit(code)
                 guard code.level == (workflow.subject == .village ? .village : .county) else { throw AppError.invalidField("unit_code") }
-                guard unit.exitYear == nil else { throw AppError.notEligible("wf_not_eligible_unit_exited") }
-                if workflow.subject == .county, !unit.isPovertyCounty { throw AppError.notEligible("wf_not_eligible_not_poverty_county") }
+                if let key = workflow.ineligibility(unitExited: unit.exitYear != nil, isPovertyCounty: unit.isPovertyCounty) {
+                    throw AppError.notEligible(key)
+                }
                 let c = blank()
                 c.unitCode = code.value
                 c.villageCode = code.level == .village ? code.value : nil
@@ -191,8 +190,8 @@ enum CaseService {
             try await AuditLog.append(on: tx, actor: user.auditActor, action: "case.\(isReject ? "reject" : "step")", entity: "case",
                                       entityID: String(c.id!), before: ["step": String(stepIndex)],
                                       after: ["action": action, "step": String(c.step), "status": c.status, "reason": reason], at: now)
-            if case .at(let done) = next, let stepDef, !isReject {
-                try await applyEffects(tx: tx, app: app, user: user, workflow: workflow, step: stepDef, stepsDone: done, case: c, today: today, now: now)
+            if case .at = next, !isReject, let effect = stepDef?.effect {
+                try await apply(effect, tx: tx, app: app, user: user, case: c, today: today, now: now)
             }
         }
         return notice?.id
@@ -283,22 +282,22 @@ enum CaseService {
     }
 
     /// A step's consequences in the registry: a registered, exited or filed subject.
-    private static func applyEffects(tx: any Database, app: Application, user: CurrentUser, workflow: WorkflowDefinition, step: WorkflowStep,
-                                     stepsDone: Int, case c: WorkflowCase, today: CivilDate, now: Date) async throws {
-        switch (workflow.id, step.action) {
-        case (Workflows.identification.id, "register"):
-            try await setHouseholdStatus(tx: tx, app: app, user: user, id: c.householdID!, status: .notExited, identifiedYear: c.year,
+    /// A step's effect (defined in TuopinCore) on the registry or the org tree.
+    private static func apply(_ effect: StepEffect, tx: any Database, app: Application, user: CurrentUser, case c: WorkflowCase,
+                              today: CivilDate, now: Date) async throws {
+        switch effect {
+        case .registerPoor:
+            try await setHouseholdStatus(tx: tx, app: app, user: user, id: c.householdID!, status: effect.householdStatus!, identifiedYear: c.year,
                                          exitYear: nil, today: today, now: now)
-        case (Workflows.householdExit.id, "approveCounty"):
-            try await setHouseholdStatus(tx: tx, app: app, user: user, id: c.householdID!, status: .exitedWithPolicy, identifiedYear: nil,
+        case .exitHousehold:
+            try await setHouseholdStatus(tx: tx, app: app, user: user, id: c.householdID!, status: effect.householdStatus!, identifiedYear: nil,
                                          exitYear: c.year, today: today, now: now)
-        case (Workflows.villageExit.id, "approvePrefecture"), (Workflows.countyExit.id, "approveRegion"):
+        case .exitUnit:
             let unit = try await OrgUnit.find(c.unitCode, on: tx)!
             unit.exitYear = c.year; unit.version += 1
             try await unit.update(on: tx)
             try await AuditLog.append(on: tx, actor: user.auditActor, action: "unit.exit", entity: "org_unit", entityID: c.unitCode,
                                       after: ["exit_year": String(c.year)], at: now)
-        default: break
         }
     }
 
@@ -339,7 +338,7 @@ enum CaseService {
         }
         let unit = try await OrgUnit.find(cases[0].unitCode, on: tx)!
         let notice = Notice()
-        notice.kind = step.action.lowercased().contains("announce") ? "gonggao" : "gongshi"
+        notice.kind = step.notice!.rawValue
         notice.workflow = workflow.id; notice.action = step.action; notice.unitCode = unit.id!
         notice.countyCode = cases[0].countyCode; notice.prefectureCode = cases[0].prefectureCode
         notice.place = place; notice.startsOn = start.description; notice.endsOn = end.description

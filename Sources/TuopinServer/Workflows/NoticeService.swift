@@ -85,7 +85,6 @@ enum NoticeService {
         var kind: String?
     }
 
-    static let objectionsPerHour = 5
     static let codeAlphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
 
     /// Files an objection (anyone) or an observation (the village supervisor of the notice's village).
@@ -108,8 +107,7 @@ enum NoticeService {
             guard try await isOpen(on: tx, noticeID: noticeID) else { throw AppError.noticeClosed }
             if kind == "observation" {
                 // Observations are the village supervisors' (村务监督委员会) own channel.
-                guard let user, user.scope.bindings.contains(where: { $0.role == .villageSupervisor && OrgCode(notice.unitCode)!.isSelfOrDescendant(of: $0.unit) })
-                else { throw AppError.forbidden }
+                guard let user, user.scope.mayObserve(noticeOf: OrgCode(notice.unitCode)!) else { throw AppError.forbidden }
             }
             if let caseID = input.case_id {
                 guard try await NoticeCase.query(on: tx).filter(\.$id.$noticeID == noticeID).filter(\.$id.$caseID == caseID).count() == 1 else {
@@ -118,7 +116,7 @@ enum NoticeService {
             }
             let recent = try await Objection.query(on: tx).filter(\.$clientHash == clientHash)
                 .filter(\.$filedAt > now.addingTimeInterval(-3600)).count()
-            guard recent < objectionsPerHour else { throw AppError.tooManyRequests }
+            guard recent < ObjectionRule.perHour else { throw AppError.tooManyRequests }
             var rng = SystemRandomNumberGenerator()
             let objection = Objection()
             objection.noticeID = noticeID; objection.caseID = input.case_id; objection.kind = kind; objection.text = text
@@ -148,11 +146,10 @@ enum NoticeService {
         guard reason.count <= 1000 else { throw AppError.invalidField("reason") }
         let now = app.tuopin.now()
         try await app.write { tx in
-            guard let objection = try await Objection.find(objectionID, on: tx), objection.kind == "objection",
-                  let notice = try await Notice.find(objection.noticeID, on: tx) else { throw AppError.notFound }
             // Only those who may read the notice's unit see it; only the publishing step's roles decide.
             let access = DataAccess(db: tx, scope: user.scope)
-            guard user.scope.permits(.readRegistry, on: OrgCode(notice.unitCode)!) else { throw AppError.notFound }
+            guard let objection = try await Objection.find(objectionID, on: tx), objection.kind == "objection",
+                  let notice = try await access.notices().filter(\.$id == objection.noticeID).first() else { throw AppError.notFound }
             let workflow = Workflows.named(notice.workflow)!
             let step = workflow.steps[workflow.stepIndex(notice.action)!]
             guard user.scope.actingRole(for: step, on: OrgCode(notice.unitCode)!) != nil else { throw AppError.forbidden }

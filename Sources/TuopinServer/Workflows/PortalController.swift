@@ -105,7 +105,7 @@ enum PortalController {
             .map { ($0.id!, $0.number) })
         let options = cases.map { CaseOption(id: $0.id!, label: $0.householdID.flatMap { numbers[$0] } ?? n.unit_name) }
         let user = req.auth.get(CurrentUser.self)
-        let mayObserve = user?.scope.bindings.contains { $0.role == .villageSupervisor && OrgCode(n.unit_code)!.isSelfOrDescendant(of: $0.unit) } ?? false
+        let mayObserve = user?.scope.mayObserve(noticeOf: OrgCode(n.unit_code)!) ?? false
         return try await Page.render(req, print ? "notice-print" : "notice",
                                      NoticeView(n: n, pages: pages, filed: filed, error: error, print: print, cases: options, may_observe: mayObserve),
                                      status: status, language: print ? .zh : nil)

@@ -20,13 +20,7 @@ enum SpotCheckController {
     static func render(_ req: Request, error: String?, status: HTTPResponseStatus) async throws -> Response {
         let user = try req.requireUser()
         let t = req.t
-        // A check is a county's: visible to those who may read the whole county.
-        let roots = user.scope.roots(for: .readRegistry).filter { $0.level <= .county }
-        var query = SpotCheckRecord.query(on: req.db)
-        if roots.isEmpty { query = query.filter(\.$id == -1) } else {
-            query = query.group(.or) { g in for r in roots { g.filter(\.$countyCode =~ r.value) } }
-        }
-        let checks = try await query.sort(\.$id, .descending).limit(50).all()
+        let checks = try await req.data.spotChecks().sort(\.$id, .descending).limit(50).all()
         var views: [CheckView] = []
         for check in checks {
             let summary = try await SpotCheckService.summary(check, on: req.db)

@@ -70,8 +70,7 @@ enum SpotCheckService {
         if result == "failed", note.isEmpty { throw AppError.missingField("note") }
         let now = app.tuopin.now()
         try await app.write { tx in
-            guard let check = try await SpotCheckRecord.find(checkID, on: tx),
-                  user.scope.permits(.readRegistry, on: OrgCode(check.countyCode)!) else { throw AppError.notFound }
+            let check = try await DataAccess(db: tx, scope: user.scope).spotCheck(id: checkID)
             let workflow = Workflows.named(check.workflow)!
             guard user.scope.actingRole(for: workflow.steps[workflow.spotCheck!.before], on: OrgCode(check.countyCode)!) != nil else {
                 throw AppError.forbidden

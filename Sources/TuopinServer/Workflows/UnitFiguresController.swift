@@ -83,10 +83,8 @@ enum UnitFiguresController {
     }
 
     @Sendable static func apiSpotCheck(req: Request) async throws -> SpotCheckService.Summary {
-        let user = try req.requireUser()
-        guard let check = try await SpotCheckRecord.find(try req.intParameter("id"), on: req.db),
-              user.scope.permits(.readRegistry, on: OrgCode(check.countyCode)!) else { throw AppError.notFound }   // the whole county
-        return try await SpotCheckService.summary(check, on: req.db)
+        _ = try req.requireUser()
+        return try await SpotCheckService.summary(try await req.data.spotCheck(id: try req.intParameter("id")), on: req.db)
     }
 
     @Sendable static func apiSpotCheckResult(req: Request) async throws -> SpotCheckService.Summary {
