@@ -4,6 +4,7 @@ import FluentSQLiteDriver
 import Foundation
 import Leaf
 import SQLKit
+import TuopinCore
 import Vapor
 
 /// Configures the app from `settings`. Tests call this with their own database, clock and key.
@@ -36,7 +37,9 @@ public func configure(_ app: Application, settings: TuopinSettings,
 
     app.tuopin = AppContext(settings: settings, protector: DataProtector(masterKey: key),
                             gate: WriteGate(enabled: !settings.database.isPostgres), now: now,
-                            decoyHash: try Bcrypt.hash(AuthService.randomToken(), cost: settings.bcryptCost))
+                            decoyHash: try Bcrypt.hash(AuthService.randomToken(), cost: settings.bcryptCost),
+                            passwordPolicy: PasswordPolicy(maxAgeDays: settings.passwordMaxDays,
+                                                           common: try commonPasswords(app.directory.resourcesDirectory)))
     app.localizer = try Localizer.load(from: app.directory.resourcesDirectory + "Locales")
     app.migrations.add(Migrations.all)
 
@@ -84,4 +87,13 @@ public func prepareIfServing(_ app: Application) async throws {
     let started = Date()
     let summary = try await DemoSeeder(app: app, households: households, seed: 2020).run(password: nil)
     DemoCommand.printLogins(summary, seconds: Date().timeIntervalSince(started))
+}
+
+/// The shipped list of the 10,000 most common passwords (`Resources/Data/common-passwords.txt`).
+private func commonPasswords(_ resources: String) throws -> Set<String> {
+    let path = resources + "Data/common-passwords.txt"
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+        throw TuopinSettings.SettingError(name: path, problem: "missing: the list of common passwords ships with Tuopin")
+    }
+    return PasswordPolicy.commonList(text)
 }

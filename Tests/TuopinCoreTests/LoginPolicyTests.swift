@@ -43,4 +43,11 @@ import Testing
         #expect(p.isExpired(changedAt: now.addingTimeInterval(-90 * 86_400), now: now))
         #expect(!p.isExpired(changedAt: nil, now: now))
     }
+
+    @Test func commonPasswordsAreRefusedWhateverTheCaseOrAddedSymbols() {
+        let p = PasswordPolicy(common: PasswordPolicy.commonList("123456\npassword123\n\nqwerty12345\n"))
+        #expect(p.problems("Password123!", username: "x") == [.common])
+        #expect(p.problems("QWERTY-12345", username: "x") == [.common])
+        #expect(p.problems("Demo-pass-2026!", username: "x").isEmpty)
+    }
 }

@@ -98,6 +98,9 @@ import VaporTesting
             #expect(status == .badRequest && body.contains("current_password"))
             (status, body) = try await post("current_password=\(demoPassword.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)&new_password=weakweakweak&repeat_password=weakweakweak")
             #expect(status == .badRequest && body.contains("缺少数字") && body.contains("缺少符号"))
+            // In the shipped list of common passwords once the symbol is taken off ("password123").
+            (status, body) = try await post("current_password=\(demoPassword.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)&new_password=Password123!&repeat_password=Password123!")
+            #expect(status == .badRequest && body.contains("最常见的一万个密码"), "\(body.prefix(300))")
             (status, body) = try await post("current_password=\(demoPassword.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)&new_password=Better-pass-2027&repeat_password=Better-pass-2027")
             #expect(status == .ok && body.contains("id=\"password-done\""), "\(body.prefix(300))")
             try await app.testing().test(.GET, "/api/v1/standards", headers: other) { res in #expect(res.status == .unauthorized) }

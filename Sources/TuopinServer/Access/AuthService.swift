@@ -75,7 +75,7 @@ enum AuthService {
         guard let stored = try await User.find(user.id, on: app.db) else { throw AppError.unauthenticated }
         guard try await verify(current, hash: stored.passwordHash, app: app) else { throw AppError.invalidField("current_password") }
         guard new == repeated else { throw AppError.invalidField("repeat_password") }
-        let problems = PasswordPolicy().problems(new, username: user.username)
+        let problems = app.tuopin.passwordPolicy.problems(new, username: user.username)
         guard problems.isEmpty else { throw AppError.weakPassword(problems) }
         guard new != current else { throw AppError.weakPassword([]) }
         let hash = try await hash(new, cost: app.tuopin.settings.bcryptCost, app: app)
@@ -137,7 +137,7 @@ enum AuthService {
             }
         }
         var current = try CurrentUser(user, sessionKind: session.kind, sessionID: try session.requireID())
-        current.passwordExpired = PasswordPolicy(maxAgeDays: app.tuopin.settings.passwordMaxDays).isExpired(changedAt: user.passwordChangedAt, now: now)
+        current.passwordExpired = app.tuopin.passwordPolicy.isExpired(changedAt: user.passwordChangedAt, now: now)
         return current
     }
 

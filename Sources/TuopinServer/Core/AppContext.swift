@@ -1,4 +1,5 @@
 import Fluent
+import TuopinCore
 import Vapor
 
 /// What every service needs from the running app: settings, the data protector, the write gate
@@ -11,6 +12,8 @@ struct AppContext: Sendable {
     /// A real hash of a random secret, verified when a username is unknown so that a wrong
     /// username takes as long as a wrong password.
     let decoyHash: String
+    /// The rules for new passwords, with the shipped list of common passwords.
+    let passwordPolicy: PasswordPolicy
     /// Failed logins per client address.
     var loginThrottle = LoginThrottle()
 }

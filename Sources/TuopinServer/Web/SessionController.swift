@@ -50,7 +50,7 @@ enum SessionController {
 
     static func passwordPage(_ req: Request, error: String?, done: Bool, status: HTTPResponseStatus) async throws -> Response {
         let user = try req.requireUser()
-        let rules = ["pw_rule_length", "pw_rule_kinds", "pw_rule_username", "pw_rule_rotation"].map { req.t[$0] }
+        let rules = ["pw_rule_length", "pw_rule_kinds", "pw_rule_username", "pw_rule_common", "pw_rule_rotation"].map { req.t[$0] }
         return try await Page.render(req, "password", PasswordView(expired: user.passwordExpired && !done, error: error, done: done, rules: rules),
                                      status: status)
     }
