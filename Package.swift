@@ -19,7 +19,8 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", exact: "0.9.20"),
     ],
     targets: [
-        .target(name: "TuopinCore"),
+        // Policy and pure logic; swift-crypto only for the HMAC of TOTP (RFC 6238).
+        .target(name: "TuopinCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "TuopinServer",
             dependencies: [

@@ -49,6 +49,12 @@ public enum Role: String, Codable, Sendable, CaseIterable {
 
     /// The three administrator duties that no single user may combine (等保 三权分立).
     public static let separatedAdministrators: Set<Role> = [.systemAdmin, .securityAdmin, .auditAdmin]
+
+    /// The administrator role a user already holds that `adding` may not join (on any unit), if any.
+    public static func separationConflict(holding: some Sequence<Role>, adding: Role) -> Role? {
+        guard separatedAdministrators.contains(adding) else { return nil }
+        return holding.first { $0 != adding && separatedAdministrators.contains($0) }
+    }
 }
 
 public enum Permission: String, Sendable, CaseIterable {
