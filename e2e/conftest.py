@@ -1,12 +1,17 @@
 """Starts a real Tuopin server on a fresh SQLite data directory with demo data, and a headless
 Chromium driven by Selenium. TUOPIN_BIN names the built executable (default .build/debug/tuopin)."""
+import base64
+import hashlib
+import hmac
 import json
 import os
+import struct
 import shutil
 import socket
 import subprocess
 import tempfile
 import time
+import urllib.error
 import urllib.request
 
 import pytest
@@ -16,6 +21,15 @@ from selenium.webdriver.chrome.service import Service
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PASSWORD = "E2e-pass-2026!"
 ARTIFACTS = os.path.join(ROOT, "e2e", "artifacts")
+
+
+def totp(secret_b32, at=None, step=None):
+    """RFC 6238 code (SHA-1, 30 s, 6 digits) for a base32 secret, as an authenticator app computes it."""
+    key = base64.b32decode(secret_b32.replace(" ", "").upper() + "=" * (-len(secret_b32.replace(" ", "")) % 8))
+    counter = step if step is not None else int((at or time.time()) // 30)
+    mac = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = mac[-1] & 0x0F
+    return "%06d" % ((struct.unpack(">I", mac[offset:offset + 4])[0] & 0x7FFFFFFF) % 1_000_000)
 
 
 def free_port():
@@ -82,6 +96,20 @@ def api(base, path, token=None, body=None):
     req = urllib.request.Request(base + path, data=data, headers=headers, method="POST" if body is not None else "GET")
     with urllib.request.urlopen(req, timeout=10) as r:
         return json.loads(r.read())
+
+
+def call(server, method, path, token=None, body=None):
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = "Bearer " + token
+    req = urllib.request.Request(server + path, data=json.dumps(body).encode() if body is not None else None,
+                                 headers=headers, method=method)
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            raw = r.read()
+            return r.status, json.loads(raw) if raw else None
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read() or b"null")
 
 
 def submit(driver, element):

@@ -1,15 +1,61 @@
 """The web shell in a real browser: log in as a township clerk, see the home page with demo
 counts, switch to Tibetan, and be refused another township's household."""
+import re
+import time
+
+import numpy as np
+import zxingcpp
 from selenium.webdriver.common.by import By
 
-from conftest import PASSWORD, api, shot, submit
+from conftest import PASSWORD, api, shot, submit, totp
+
+# Two-factor secrets of the users enrolled in this run, and the last time step each one used.
+SECRETS, LAST_STEP = {}, {}
+
+
+def qr_text(svg):
+    """Decodes the enrolment QR code with a real reader (zxing-cpp), as a phone's camera would."""
+    side = int(re.search(r'viewBox="0 0 (\d+) (\d+)"', svg).group(1))
+    image = np.full((side, side), 255, dtype=np.uint8)
+    for x, y, run in re.findall(r"M(\d+) (\d+)h(\d+)v1h-\d+z", svg):
+        image[int(y), int(x):int(x) + int(run)] = 0
+    image = np.kron(image, np.ones((4, 4), dtype=np.uint8))
+    return [r.text for r in zxingcpp.read_barcodes(image)]
+
+
+def fresh_code(username):
+    """A code of a step this user has not used yet (a code is good once)."""
+    step = int(time.time() // 30)
+    if LAST_STEP.get(username, -1) >= step:
+        time.sleep(30 - time.time() % 30 + 0.5)
+        step = int(time.time() // 30)
+    LAST_STEP[username] = step
+    return totp(SECRETS[username], step=step)
 
 
 def login(browser, base, username):
+    """Signs in through the form; a user whose role needs two factors enrols at the first login
+    (scanning the QR code with a real decoder) and gives a code at every later one."""
     browser.get(base + "/login")
     browser.find_element(By.ID, "username").send_keys(username)
     browser.find_element(By.ID, "password").send_keys(PASSWORD)
     submit(browser, browser.find_element(By.ID, "login-submit"))
+    if browser.current_url.endswith("/two-factor"):
+        assert browser.find_element(By.ID, "two-factor-required").text
+        submit(browser, browser.find_element(By.ID, "begin-two-factor"))
+        secret = browser.find_element(By.ID, "totp-secret").text.replace(" ", "")
+        svg = browser.find_element(By.CSS_SELECTOR, "#totp-qr svg").get_attribute("outerHTML")
+        assert qr_text(svg) == [f"otpauth://totp/Tuopin:{username}?secret={secret}&issuer=Tuopin&algorithm=SHA1&digits=6&period=30"]
+        shot(browser, "two-factor-enrol")
+        SECRETS[username] = secret
+        browser.find_element(By.ID, "code").send_keys(fresh_code(username))
+        submit(browser, browser.find_element(By.ID, "confirm-two-factor"))
+        codes = browser.find_elements(By.CSS_SELECTOR, "#recovery-codes li code")
+        assert len(codes) == 10 and all(re.fullmatch(r"[A-Z2-7]{5}-[A-Z2-7]{5}", c.text) for c in codes)
+        submit(browser, browser.find_element(By.ID, "two-factor-continue"))
+    elif browser.current_url.endswith("/login/second-factor"):
+        browser.find_element(By.ID, "code").send_keys(fresh_code(username))
+        submit(browser, browser.find_element(By.ID, "second-factor-submit"))
 
 
 def test_clerk_sees_home_switches_to_tibetan_and_is_refused_other_township(server, browser):

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.print_page_options import PrintOptions
 
-from conftest import PASSWORD, shot, submit
+from conftest import PASSWORD, call, shot, submit
 from test_shell import login
 
 VILLAGE = "540102001201"
@@ -30,20 +30,6 @@ def age_notices(server):
     with db(server) as c:
         c.execute("UPDATE notices SET starts_on = date('now', '+8 hours', '-9 days'), ends_on = date('now', '+8 hours', '-3 days') "
                   "WHERE ends_on >= date('now', '+8 hours', '-2 days')")
-
-
-def call(server, method, path, token=None, body=None):
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = "Bearer " + token
-    req = urllib.request.Request(server + path, data=json.dumps(body).encode() if body is not None else None,
-                                 headers=headers, method=method)
-    try:
-        with urllib.request.urlopen(req, timeout=30) as r:
-            raw = r.read()
-            return r.status, json.loads(raw) if raw else None
-    except urllib.error.HTTPError as e:
-        return e.code, json.loads(e.read() or b"null")
 
 
 def token(server, user):

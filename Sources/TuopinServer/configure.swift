@@ -53,7 +53,7 @@ public func configure(_ app: Application, settings: TuopinSettings,
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
     app.middleware.use(SessionAuthenticator())
-    app.middleware.use(PasswordExpiryMiddleware())
+    app.middleware.use(RestrictedSessionMiddleware())
     app.middleware.use(CSRFMiddleware())
     app.middleware.use(ChangeReasonMiddleware())
 
@@ -65,6 +65,7 @@ public func configure(_ app: Application, settings: TuopinSettings,
     app.asyncCommands.use(ImportCommand(), as: "import")
     app.asyncCommands.use(ExportCommand(), as: "export")
     app.asyncCommands.use(CheckCommand(), as: "check")
+    app.asyncCommands.use(UserCommand(), as: "user")
 }
 
 extension TuopinSettings.Database {

@@ -23,6 +23,12 @@ import Testing
         #expect(after == .init(outcome: .success, failedLogins: 0, lockedUntil: nil))
     }
 
+    @Test func aRightPasswordBeforeTheSecondFactorKeepsTheCount() {
+        let d = policy.decide(passwordCorrect: true, failedLogins: 3, lockedUntil: nil, now: now, secondFactorPending: true)
+        #expect(d.outcome == .success && d.failedLogins == 3)
+        #expect(policy.decide(passwordCorrect: true, failedLogins: 3, lockedUntil: nil, now: now).failedLogins == 0)
+    }
+
     @Test func expiredLockStartsAFreshCount() {
         let d = policy.decide(passwordCorrect: false, failedLogins: 5, lockedUntil: now.addingTimeInterval(-1), now: now)
         #expect(d.outcome == .wrongPassword(remaining: 4))

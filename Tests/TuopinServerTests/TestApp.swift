@@ -4,6 +4,7 @@ import SQLKit
 import Testing
 import VaporTesting
 @testable import TuopinServer
+import TuopinCore
 
 /// A clock the tests move by hand.
 final class TestClock: @unchecked Sendable {
@@ -105,11 +106,39 @@ func packageRoot() -> String {
 }
 
 extension Application {
-    /// Logs in through the API and returns the bearer token.
+    /// The TOTP secret of a user whose role needs two factors (or who has them), enrolling them
+    /// first through the service the enrolment page uses; nil for other users.
+    func totpSecret(_ username: String) async throws -> [UInt8]? {
+        guard let user = try await User.query(on: db).filter(\.$username == username).with(\.$bindings).first(),
+              TwoFactorRule.isRequired(for: user.scope) || user.totpEnabledAt != nil else { return nil }
+        if user.totpEnabledAt == nil {
+            let current = try CurrentUser(user, sessionKind: "test")
+            try await TwoFactorService.begin(app: self, user: current)
+            _ = try await TwoFactorService.confirm(app: self, user: current, code: TOTP(secret: try await storedTOTPSecret(username)).code(at: tuopin.now()))
+        }
+        // Tests sign in many times within one 30-second step of the test clock, and a code is good
+        // only once: forget the last used step (a test harness shortcut, not something the app does).
+        try await User.query(on: db).filter(\.$username == username).set(\.$totpLastStep, to: nil).update()
+        return try await storedTOTPSecret(username)
+    }
+
+    func storedTOTPSecret(_ username: String) async throws -> [UInt8] {
+        let user = try await User.query(on: db).filter(\.$username == username).first()!
+        return Base32.decode(try tuopin.protector.decrypt(user.totpSecret!))!
+    }
+
+    /// The current one-time code of a user with two factors, or nil.
+    func totpCode(_ username: String) async throws -> String? {
+        try await totpSecret(username).map { TOTP(secret: $0).code(at: tuopin.now()) }
+    }
+
+    /// Logs in through the API (with the one-time code when the user has two factors) and returns the bearer token.
     func token(_ username: String, password: String = demoPassword) async throws -> String {
         var token = ""
+        var body = ["username": username, "password": password]
+        if let code = try await totpCode(username) { body["totp"] = code }
         try await testing().test(.POST, "/api/v1/tokens", beforeRequest: { req in
-            try req.content.encode(["username": username, "password": password])
+            try req.content.encode(body)
         }, afterResponse: { res async throws in
             #expect(res.status == .ok, "login of \(username) failed: \(res.body.string)")
             token = try res.content.decode(SessionController.TokenResponse.self).token
@@ -117,13 +146,23 @@ extension Application {
         return token
     }
 
-    /// Logs in through the web form and returns the session cookie value.
+    /// Logs in through the web form (and the code page when the user has two factors) and returns the session cookie value.
     func webLogin(_ username: String, password: String = demoPassword) async throws -> String {
         var cookie = ""
+        let code = try await totpCode(username)
         try await testing().test(.POST, "/login", beforeRequest: { req in
             try req.content.encode(["username": username, "password": password], as: .urlEncodedForm)
         }, afterResponse: { res async in
             #expect(res.status == .seeOther, "web login of \(username): \(res.status)")
+            #expect(res.headers.first(name: .location) == (code == nil ? "/" : "/login/second-factor"))
+            cookie = res.headers.setCookie?[SessionAuthenticator.cookieName]?.string ?? ""
+        })
+        guard let code else { return cookie }
+        var headers = HTTPHeaders(); headers.cookie(cookie)
+        try await testing().test(.POST, "/login/second-factor", headers: headers, beforeRequest: { req in
+            try req.content.encode(["code": code, "_csrf": CSRFMiddleware.token(forSession: cookie)], as: .urlEncodedForm)
+        }, afterResponse: { res async in
+            #expect(res.status == .seeOther, "second factor of \(username): \(res.status) \(res.body.string.prefix(200))")
             cookie = res.headers.setCookie?[SessionAuthenticator.cookieName]?.string ?? ""
         })
         return cookie

@@ -20,13 +20,15 @@ public struct LoginPolicy: Sendable {
         public let lockedUntil: Date?
     }
 
-    public func decide(passwordCorrect: Bool, failedLogins: Int, lockedUntil: Date?, now: Date) -> Decision {
+    /// `secondFactorPending`: the password was the first of two factors, so the failure count is kept
+    /// until the second passes (else each right password would buy five more guesses at the code).
+    public func decide(passwordCorrect: Bool, failedLogins: Int, lockedUntil: Date?, now: Date, secondFactorPending: Bool = false) -> Decision {
         if let until = lockedUntil, until > now {
             return Decision(outcome: .locked(until: until), failedLogins: failedLogins, lockedUntil: until)
         }
         // A lock that has run out starts a fresh count.
         let previous = lockedUntil == nil ? failedLogins : 0
-        if passwordCorrect { return Decision(outcome: .success, failedLogins: 0, lockedUntil: nil) }
+        if passwordCorrect { return Decision(outcome: .success, failedLogins: secondFactorPending ? previous : 0, lockedUntil: nil) }
         let failures = previous + 1
         if failures >= maxFailures {
             let until = now.addingTimeInterval(lockDuration)

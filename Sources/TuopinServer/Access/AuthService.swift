@@ -12,51 +12,118 @@ enum AuthService {
 
     enum Kind: String { case web, api }
 
+    /// A session that has passed the password but not yet the second factor (or must still enrol) lasts this long.
+    static let pendingLifetime: TimeInterval = 10 * 60
+
     /// Checks the password under the lockout policy; on success opens a session and returns its secret token.
-    static func login(app: Application, username: String, password: String, kind: Kind, replacing oldToken: String?) async throws -> String {
+    /// A web login of a user with two factors opens a `secondFactor` session (only the code page is
+    /// open); one whose role requires two factors but who has not enrolled opens an `enrol` session.
+    /// An API login of a user with two factors needs `oneTimeCode` (a code or a recovery code) in the same call.
+    static func login(app: Application, username: String, password: String, kind: Kind, replacing oldToken: String?,
+                      oneTimeCode: String? = nil) async throws -> (token: String, stage: SessionStage) {
         let now = app.tuopin.now()
-        guard let user = try await User.query(on: app.db).filter(\.$username == username).first(), user.active else {
+        guard let user = try await User.query(on: app.db).filter(\.$username == username).with(\.$bindings).first(), user.active else {
             _ = try await verify(password, hash: app.tuopin.decoyHash, app: app)
             throw AppError.invalidCredentials
         }
         let correct = try await verify(password, hash: user.passwordHash, app: app)
-        let decision = policy.decide(passwordCorrect: correct, failedLogins: user.failedLogins,
-                                     lockedUntil: user.lockedUntil, now: now)
         let userID = try user.requireID()
-        let token = randomToken()
-        try await app.write { tx in
+        let stage: SessionStage = user.totpEnabledAt != nil ? .secondFactor : TwoFactorRule.isRequired(for: user.scope) ? .enrol : .full
+        if kind == .api, stage == .enrol,
+           case .success = policy.decide(passwordCorrect: correct, failedLogins: user.failedLogins, lockedUntil: user.lockedUntil, now: now).outcome {
+            throw AppError.twoFactorEnrolmentRequired
+        }
+        let (decision, token, factorFailed) = try await app.write { tx -> (LoginPolicy.Decision, String?, Bool) in
             guard let fresh = try await User.find(userID, on: tx) else { throw AppError.invalidCredentials }
-            let changed = fresh.failedLogins != decision.failedLogins || fresh.lockedUntil != decision.lockedUntil
-            fresh.failedLogins = decision.failedLogins
-            fresh.lockedUntil = decision.lockedUntil
-            if changed { fresh.version += 1; try await fresh.save(on: tx) }
-            let action: String
-            switch decision.outcome {
-            case .success:
-                if let oldToken { try await end(token: oldToken, on: tx, at: now) }
-                let session = UserSession()
-                session.tokenHash = Hashing.sha256Hex(token)
-                session.userID = userID
-                session.kind = kind.rawValue
-                session.createdAt = now
-                session.expiresAt = now.addingTimeInterval(kind == .web ? webSessionLifetime : apiTokenLifetime)
-                try await session.save(on: tx)
-                action = kind == .web ? "auth.login" : "auth.token"
-            case .wrongPassword: action = "auth.login_failed"
-            case .locked: action = "auth.locked"
+            var decision = policy.decide(passwordCorrect: correct, failedLogins: fresh.failedLogins, lockedUntil: fresh.lockedUntil, now: now,
+                                         secondFactorPending: kind == .web && stage == .secondFactor)
+            var factorFailed = false
+            if case .success = decision.outcome, kind == .api, stage == .secondFactor,
+               try await !TwoFactorService.consume(oneTimeCode ?? "", userID: userID, on: tx, app: app, now: now) {
+                factorFailed = true
+                decision = policy.decide(passwordCorrect: false, failedLogins: fresh.failedLogins, lockedUntil: fresh.lockedUntil, now: now)
             }
-            struct Snapshot: Encodable { let failed_logins: Int; let locked_until: String? }
-            try await AuditLog.append(on: tx, actor: .init(id: String(userID)), action: action, entity: "user",
-                                      entityID: String(userID),
-                                      after: Snapshot(failed_logins: decision.failedLogins,
-                                                      locked_until: decision.lockedUntil.map(AuditLog.timestamp)),
-                                      at: now)
+            let token = try await record(decision, for: fresh, on: tx, now: now, action: kind == .web ? "auth.login" : "auth.token",
+                                         failedAction: factorFailed ? "auth.second_factor_failed" : "auth.login_failed") {
+                if let oldToken { try await end(token: oldToken, on: tx, at: now) }
+                return try await openSession(userID: userID, kind: kind, stage: kind == .api ? .full : stage, on: tx, now: now)
+            }
+            return (decision, token, factorFailed)
         }
         switch decision.outcome {
-        case .success: return token
-        case .wrongPassword: throw AppError.invalidCredentials
+        case .success: return (token!, kind == .api ? .full : stage)
+        case .wrongPassword: throw factorFailed ? AppError.invalidSecondFactor : AppError.invalidCredentials
         case .locked(let until): throw AppError.accountLocked(until: until)
         }
+    }
+
+    /// The second step of a web login: a code from the authenticator app, or a recovery code. The
+    /// password-only session ends and a new full session (a new id) begins. Wrong codes count
+    /// toward the same lockout as wrong passwords.
+    static func completeSecondFactor(app: Application, user: CurrentUser, token: String, code: String) async throws -> String {
+        guard user.stage == .secondFactor else { throw AppError.unauthenticated }
+        let now = app.tuopin.now()
+        let (decision, newToken) = try await app.write { tx -> (LoginPolicy.Decision, String?) in
+            guard let fresh = try await User.find(user.id, on: tx) else { throw AppError.unauthenticated }
+            var decision = policy.decide(passwordCorrect: true, failedLogins: fresh.failedLogins, lockedUntil: fresh.lockedUntil, now: now)
+            if case .success = decision.outcome, try await !TwoFactorService.consume(code, userID: user.id, on: tx, app: app, now: now) {
+                decision = policy.decide(passwordCorrect: false, failedLogins: fresh.failedLogins, lockedUntil: fresh.lockedUntil, now: now)
+            }
+            let newToken = try await record(decision, for: fresh, on: tx, now: now, action: "auth.second_factor",
+                                            failedAction: "auth.second_factor_failed") {
+                try await end(token: token, on: tx, at: now)
+                return try await openSession(userID: user.id, kind: .web, stage: .full, on: tx, now: now)
+            }
+            return (decision, newToken)
+        }
+        switch decision.outcome {
+        case .success: return newToken!
+        case .wrongPassword: throw AppError.invalidSecondFactor
+        case .locked(let until): throw AppError.accountLocked(until: until)
+        }
+    }
+
+    /// Stores the lockout counters of a decision and its audit entry; on success runs `onSuccess` (which opens the session).
+    private static func record(_ decision: LoginPolicy.Decision, for user: User, on tx: any Database, now: Date, action: String,
+                               failedAction: String, onSuccess: () async throws -> String) async throws -> String? {
+        let userID = try user.requireID()
+        if user.failedLogins != decision.failedLogins || user.lockedUntil != decision.lockedUntil {
+            user.failedLogins = decision.failedLogins
+            user.lockedUntil = decision.lockedUntil
+            user.version += 1
+            try await user.save(on: tx)
+        }
+        var token: String?
+        let entry: String
+        switch decision.outcome {
+        case .success: token = try await onSuccess(); entry = action
+        case .wrongPassword: entry = failedAction
+        case .locked: entry = "auth.locked"
+        }
+        struct Snapshot: Encodable { let failed_logins: Int; let locked_until: String? }
+        try await AuditLog.append(on: tx, actor: .init(id: String(userID)), action: entry, entity: "user", entityID: String(userID),
+                                  after: Snapshot(failed_logins: decision.failedLogins, locked_until: decision.lockedUntil.map(AuditLog.timestamp)),
+                                  at: now)
+        return token
+    }
+
+    /// Opens a session and returns its secret token (only the token's SHA-256 is stored).
+    static func openSession(userID: Int, kind: Kind, stage: SessionStage, on tx: any Database, now: Date) async throws -> String {
+        let token = randomToken()
+        let session = UserSession()
+        session.tokenHash = Hashing.sha256Hex(token)
+        session.userID = userID
+        session.kind = kind.rawValue
+        session.stage = stage.rawValue
+        session.createdAt = now
+        session.expiresAt = now.addingTimeInterval(stage != .full ? pendingLifetime : kind == .web ? webSessionLifetime : apiTokenLifetime)
+        try await session.save(on: tx)
+        return token
+    }
+
+    /// Ends every live session of a user (privilege change, enrolment, a reset by the security administrator).
+    static func endAllSessions(of userID: Int, on tx: any Database, at now: Date) async throws {
+        try await UserSession.query(on: tx).filter(\.$userID == userID).filter(\.$endedAt == nil).set(\.$endedAt, to: now).update()
     }
 
     /// Ends the session server-side; the token stops working at once.
@@ -136,7 +203,9 @@ enum AuthService {
                 try await UserSession.query(on: tx).filter(\.$id == id).set(\.$lastSeenAt, to: now).update()
             }
         }
+        guard let stage = SessionStage(rawValue: session.stage) else { return nil }
         var current = try CurrentUser(user, sessionKind: session.kind, sessionID: try session.requireID())
+        current.stage = stage
         current.passwordExpired = app.tuopin.passwordPolicy.isExpired(changedAt: user.passwordChangedAt, now: now)
         return current
     }
@@ -145,7 +214,7 @@ enum AuthService {
         try await app.threadPool.runIfActive { try Bcrypt.hash(password, cost: cost) }
     }
 
-    private static func verify(_ password: String, hash: String, app: Application) async throws -> Bool {
+    static func verify(_ password: String, hash: String, app: Application) async throws -> Bool {
         try await app.threadPool.runIfActive { try Bcrypt.verify(password, created: hash) }
     }
 

@@ -12,8 +12,18 @@ struct CurrentUser: Authenticatable, Sendable {
     let sessionKind: String
     /// The password is older than the rotation period: only the password page is open (等保).
     var passwordExpired = false
+    /// How far the session has got through login: only `full` sessions reach the application.
+    var stage = SessionStage.full
 
     var auditActor: AuditLog.Actor { .init(id: String(id)) }
+}
+
+/// The stage of a session: past the password only, waiting for the one-time code
+/// (`secondFactor`) or for enrolment in two factors (`enrol`), or `full`.
+enum SessionStage: String, Sendable {
+    case full
+    case secondFactor = "second_factor"
+    case enrol
 }
 
 extension CurrentUser {
@@ -67,17 +77,30 @@ extension Request {
     }
 }
 
-/// An expired password (等保 rotation) opens only the password page: pages redirect there, the API
-/// answers 403 `password_expired`.
-struct PasswordExpiryMiddleware: AsyncMiddleware {
-    static let open: Set<String> = [SiteURL.password.path, SiteURL.logout.path, SiteURL.healthz.path]
+/// A session that is not complete opens only the page that completes it: the one-time code page
+/// (`secondFactor`) or enrolment in two factors (`enrol`); the API answers 401. Then an expired
+/// password (等保 rotation) opens only the password page: pages redirect there, the API answers
+/// 403 `password_expired`.
+struct RestrictedSessionMiddleware: AsyncMiddleware {
+    static let alwaysOpen: Set<String> = [SiteURL.logout.path, SiteURL.healthz.path, SiteURL.apiTokens.path]
+    static let secondFactorOpen: Set<String> = [SiteURL.secondFactor.path]
+    static let enrolOpen: Set<String> = [SiteURL.twoFactor.path, SiteURL.twoFactorBegin.path, SiteURL.twoFactorConfirm.path]
+    static let passwordOpen: Set<String> = [SiteURL.password.path]
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        guard let user = request.auth.get(CurrentUser.self), user.passwordExpired,
-              !Self.open.contains(request.url.path), !request.url.path.hasPrefix("/lang/") else {
-            return try await next.respond(to: request)
+        guard let user = request.auth.get(CurrentUser.self) else { return try await next.respond(to: request) }
+        let path = request.url.path
+        if Self.alwaysOpen.contains(path) || path.hasPrefix("/lang/") { return try await next.respond(to: request) }
+        let (open, page, error): (Set<String>, SiteURL, AppError)
+        switch user.stage {
+        case .secondFactor: (open, page, error) = (Self.secondFactorOpen, .secondFactor, .unauthenticated)
+        case .enrol: (open, page, error) = (Self.enrolOpen, .twoFactor, .unauthenticated)
+        case .full:
+            guard user.passwordExpired else { return try await next.respond(to: request) }
+            (open, page, error) = (Self.passwordOpen, .password, .passwordExpired)
         }
-        if request.url.path.hasPrefix("/api/") || request.method != .GET { throw AppError.passwordExpired }
-        return request.redirect(to: SiteURL.password.path, redirectType: .normal)
+        if open.contains(path) { return try await next.respond(to: request) }
+        if path.hasPrefix("/api/") || request.method != .GET { throw error }
+        return request.redirect(to: page.path, redirectType: .normal)
     }
 }

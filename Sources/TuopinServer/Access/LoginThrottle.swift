@@ -30,7 +30,7 @@ extension Request {
         guard !(await throttle.isBlocked(address, now: now)) else { throw AppError.tooManyRequests }
         do {
             return try await body()
-        } catch let error as AppError where error == .invalidCredentials {
+        } catch let error as AppError where error == .invalidCredentials || error == .invalidSecondFactor {
             await throttle.recordFailure(address, now: now)
             throw error
         }

@@ -31,6 +31,14 @@ enum AppError: Error, Equatable {
     /// A new password that breaks the policy (empty: the same as the old one).
     case weakPassword([PasswordPolicy.Problem])
     case passwordExpired
+    /// A wrong, reused or missing one-time code (or recovery code).
+    case invalidSecondFactor
+    /// The role requires two factors and the user has not enrolled yet (enrol on the web first).
+    case twoFactorEnrolmentRequired
+    /// The role requires two factors, so they cannot be turned off.
+    case twoFactorRequired
+    /// No user may hold two of the three administrator roles (等保 三权分立).
+    case administratorSeparation(held: Role)
 
     var status: HTTPResponseStatus {
         switch self {
@@ -47,7 +55,9 @@ enum AppError: Error, Equatable {
         case .refused(.wrongRole): .forbidden
         case .refused, .notEligible, .noticeClosed: .conflict
         case .noticeTooShort, .reasonRequired, .weakPassword: .badRequest
-        case .passwordExpired: .forbidden
+        case .passwordExpired, .twoFactorEnrolmentRequired: .forbidden
+        case .invalidSecondFactor: .unauthorized
+        case .twoFactorRequired, .administratorSeparation: .conflict
         case .tooManyRequests: .tooManyRequests
         }
     }
@@ -78,6 +88,10 @@ enum AppError: Error, Equatable {
         case .reasonRequired: "reason_required"
         case .weakPassword: "weak_password"
         case .passwordExpired: "password_expired"
+        case .invalidSecondFactor: "invalid_second_factor"
+        case .twoFactorEnrolmentRequired: "two_factor_enrolment_required"
+        case .twoFactorRequired: "two_factor_required"
+        case .administratorSeparation: "administrator_separation"
         }
     }
 
@@ -91,6 +105,7 @@ enum AppError: Error, Equatable {
         case .notEligible(let key): t[key]
         case .weakPassword(let problems): problems.isEmpty ? t["pw_same"] : problems.map { t[$0.key] }.joined(separator: "；")
         case .noticeTooShort(let days): t.format("err_notice_too_short", String(days))
+        case .administratorSeparation(let held): t.format("err_administrator_separation", t[held.labelKey])
         default: t["err_\(code)"]
         }
     }

@@ -22,6 +22,8 @@ struct DemoSeeder {
     /// The fixed demo logins that scripts and tests rely on.
     static let demoUsers: [(String, String, Role, String)] = [
         ("admin", "系统管理员", .systemAdmin, "54"),
+        ("secadmin", "安全管理员", .securityAdmin, "54"),
+        ("auditadmin", "审计管理员", .auditAdmin, "54"),
         ("region", "自治区指挥部", .regionHQ, "54"),
         ("lasa", "拉萨市扶贫办", .prefectureOffice, "5401"),
         ("chengguan", "城关区扶贫办", .countyOffice, "540102"),

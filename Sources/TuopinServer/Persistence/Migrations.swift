@@ -6,6 +6,7 @@ enum Migrations {
     static let all: [any AsyncMigration] = [
         CreateOrgUnits(), CreateCadres(), CreateUsers(), CreateSessions(), CreateAuditLog(),
         CreateHouseholds(), ExtendRegistry(), CreateQualityFindings(), CreateStandards(), CreateCases(), ExtendSessions(),
+        AddTwoFactor(),
     ]
 }
 
@@ -205,5 +206,29 @@ struct ExtendSessions: AsyncMigration {
     func revert(on db: any Database) async throws {
         try await db.schema("user_sessions").deleteField("last_seen_at").update()
         try await db.schema("users").deleteField("password_changed_at").update()
+    }
+}
+
+/// TOTP second factor (等保 level 3): the secret and last used step on the user, the stage of a
+/// session (password only, or complete), and single-use recovery codes.
+struct AddTwoFactor: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.addColumns("users", [FieldSpec("totp_secret", .string), FieldSpec("totp_enabled_at", .datetime),
+                                          FieldSpec("totp_last_step", .int64)])
+        try await db.addColumns("user_sessions", [FieldSpec("stage", .string, .required, .sql(.default("full")))])
+        try await db.schema("recovery_codes")
+            .field("id", .int, .identifier(auto: true))
+            .field("user_id", .int, .required, .references("users", "id", onDelete: .cascade))
+            .field("code_hash", .string, .required)
+            .field("used_at", .datetime)
+            .create()
+        try await db.ddl("CREATE INDEX idx_recovery_codes_user ON recovery_codes (user_id)")
+    }
+    func revert(on db: any Database) async throws {
+        try await db.schema("recovery_codes").delete()
+        try await db.schema("user_sessions").deleteField("stage").update()
+        for column in ["totp_secret", "totp_enabled_at", "totp_last_step"] {
+            try await db.schema("users").deleteField(FieldKey(stringLiteral: column)).update()
+        }
     }
 }

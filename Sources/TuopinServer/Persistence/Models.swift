@@ -49,6 +49,11 @@ final class User: Model, @unchecked Sendable {
     @Field(key: "version") var version: Int
     /// When the password was last set (rotation, 等保); nil for accounts from before it was kept.
     @OptionalField(key: "password_changed_at") var passwordChangedAt: Date?
+    /// The TOTP secret (base32, encrypted with the data key); set at enrolment, in use once `totpEnabledAt` is set.
+    @OptionalField(key: "totp_secret") var totpSecret: String?
+    @OptionalField(key: "totp_enabled_at") var totpEnabledAt: Date?
+    /// The last time step whose code was accepted: a code is good once (RFC 6238 §5.2).
+    @OptionalField(key: "totp_last_step") var totpLastStep: Int64?
     @Children(for: \.$user) var bindings: [RoleBindingRecord]
     init() {}
     init(username: String, displayName: String, passwordHash: String) {
@@ -78,7 +83,20 @@ final class UserSession: Model, @unchecked Sendable {
     @Field(key: "expires_at") var expiresAt: Date
     @OptionalField(key: "ended_at") var endedAt: Date?
     @OptionalField(key: "last_seen_at") var lastSeenAt: Date?
+    /// `full`, or a session that has passed the password only (`SessionStage`).
+    @Field(key: "stage") var stage: String
     init() {}
+}
+
+/// A single-use recovery code of the second factor; only its SHA-256 is stored.
+final class RecoveryCode: Model, @unchecked Sendable {
+    static let schema = "recovery_codes"
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Field(key: "user_id") var userID: Int
+    @Field(key: "code_hash") var codeHash: String
+    @OptionalField(key: "used_at") var usedAt: Date?
+    init() {}
+    init(userID: Int, codeHash: String) { self.userID = userID; self.codeHash = codeHash }
 }
 
 final class Household: Model, @unchecked Sendable {

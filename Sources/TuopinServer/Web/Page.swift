@@ -18,6 +18,8 @@ enum Page {
         let name: String
         let roles: [String]
         let home: String?
+        /// False while the login still waits for the second factor or enrolment: no menu, only sign-out.
+        let complete: Bool
     }
 
     /// `language` overrides the user's (a notice sheet is printed in the notice's language).
@@ -26,7 +28,7 @@ enum Page {
         let t = language.map { req.application.localizer.translations($0) } ?? req.t
         let user = req.auth.get(CurrentUser.self).map { u in
             UserBadge(name: u.displayName, roles: u.scope.bindings.map { t[$0.role.labelKey] },
-                      home: u.scope.homeUnit.map { SiteURL.unit($0.value).path })
+                      home: u.scope.homeUnit.map { SiteURL.unit($0.value).path }, complete: u.stage == .full)
         }
         let table = req.application.localizer.tables[.zh]!.merging(req.application.localizer.tables[t.language] ?? [:]) { $1 }
         let context = Context(t: table, lang: t.language.htmlTag, path: req.url.path, user: user, csrf: req.csrfToken ?? "", page: body)

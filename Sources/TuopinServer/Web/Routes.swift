@@ -39,6 +39,13 @@ func routes(_ app: Application) throws {
     app.get(SiteURL.password.pathComponents, use: SessionController.showPassword)
     app.post(SiteURL.password.pathComponents, use: SessionController.changePassword)
     app.post(SiteURL.sessionEnd(nil).pathComponents, use: SessionController.endSession)
+    app.get(SiteURL.secondFactor.pathComponents, use: TwoFactorController.showSecondFactor)
+    app.post(SiteURL.secondFactor.pathComponents, use: TwoFactorController.secondFactor)
+    app.get(SiteURL.twoFactor.pathComponents, use: TwoFactorController.page)
+    app.post(SiteURL.twoFactorBegin.pathComponents, use: TwoFactorController.begin)
+    app.post(SiteURL.twoFactorConfirm.pathComponents, use: TwoFactorController.confirm)
+    app.post(SiteURL.twoFactorRecoveryCodes.pathComponents, use: TwoFactorController.recoveryCodes)
+    app.post(SiteURL.twoFactorDisable.pathComponents, use: TwoFactorController.disable)
     app.get(SiteURL.help.pathComponents) { req async throws -> Response in
         struct Empty: Encodable {}
         return try await Page.render(req, "help", Empty())

@@ -19,16 +19,22 @@ enum SessionController {
                                          status: .unauthorized)
         }
         do {
-            let token = try await req.throttledLogin {
+            let (token, stage) = try await req.throttledLogin {
                 try await AuthService.login(app: req.application, username: username, password: password, kind: .web,
                                             replacing: req.sessionCookieToken)
             }
-            let response = req.redirect(to: SiteURL.home.path, redirectType: .normal)
-            response.cookies[cookieName(req)] = sessionCookie(token, req: req, maxAge: Int(AuthService.webSessionLifetime))
-            return response
+            let next: SiteURL = switch stage { case .full: .home; case .secondFactor: .secondFactor; case .enrol: .twoFactor }
+            return signedIn(req, token: token, to: next.path)
         } catch let error as AppError {
             return try await Page.render(req, "login", LoginPage(username: username, error: error.message(req.t)), status: error.status)
         }
+    }
+
+    /// A redirect that carries a new session cookie.
+    static func signedIn(_ req: Request, token: String, to path: String) -> Response {
+        let response = req.redirect(to: path, redirectType: .normal)
+        response.cookies[cookieName(req)] = sessionCookie(token, req: req, maxAge: Int(AuthService.webSessionLifetime))
+        return response
     }
 
     @Sendable static func logout(req: Request) async throws -> Response {
@@ -103,15 +109,18 @@ enum SessionController {
 
     // MARK: API
 
-    struct TokenRequest: Content { let username: String; let password: String }
+    /// `totp`: the one-time code (or a recovery code) of a user with two factors.
+    struct TokenRequest: Content { let username: String; let password: String; let totp: String? }
     struct TokenResponse: Content { let token: String; let expires_in: Int }
 
     @Sendable static func createToken(req: Request) async throws -> TokenResponse {
         let body = try req.decodeJSON(TokenRequest.self)
         guard !body.username.isEmpty, body.username.count <= 64 else { throw AppError.invalidField("username") }
         guard !body.password.isEmpty, body.password.count <= 256 else { throw AppError.invalidField("password") }
-        let token = try await req.throttledLogin {
-            try await AuthService.login(app: req.application, username: body.username, password: body.password, kind: .api, replacing: nil)
+        guard (body.totp ?? "").count <= 32 else { throw AppError.invalidField("totp") }
+        let (token, _) = try await req.throttledLogin {
+            try await AuthService.login(app: req.application, username: body.username, password: body.password, kind: .api,
+                                        replacing: nil, oneTimeCode: body.totp)
         }
         return TokenResponse(token: token, expires_in: Int(AuthService.apiTokenLifetime))
     }

@@ -47,6 +47,7 @@ enum SiteURL {
     case help
     case sessions
     case password
+    case secondFactor, twoFactor, twoFactorBegin, twoFactorConfirm, twoFactorRecoveryCodes, twoFactorDisable
     case sessionEnd(Int?)
     case spotCheckCase(Int?, Int?)
     case unitCertifications(String?)
@@ -108,6 +109,12 @@ enum SiteURL {
         case .help: ["help"]
         case .sessions: ["sessions"]
         case .password: ["password"]
+        case .secondFactor: ["login", "second-factor"]
+        case .twoFactor: ["two-factor"]
+        case .twoFactorBegin: ["two-factor", "begin"]
+        case .twoFactorConfirm: ["two-factor", "confirm"]
+        case .twoFactorRecoveryCodes: ["two-factor", "recovery-codes"]
+        case .twoFactorDisable: ["two-factor", "disable"]
         case .sessionEnd(let id): ["sessions", Self.id(id), "end"]
         case .spotCheckCase(let id, let c): ["spot-checks", Self.id(id), "cases", c.map(String.init) ?? ":case"]
         case .unitCertifications(let code): ["units", code ?? ":code", "certifications"]

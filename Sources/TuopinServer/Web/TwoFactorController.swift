@@ -1,0 +1,94 @@
+import Vapor
+
+/// The one-time code page of a two-factor login, and the user's own two-factor settings:
+/// enrolment with a QR code, recovery codes, turning it off where the role allows.
+enum TwoFactorController {
+    struct CodeForm: Content { let code: String? }
+    struct DisableForm: Content { let password: String?; let code: String? }
+    struct SecondFactorPage: Encodable { let error: String? }
+
+    @Sendable static func showSecondFactor(req: Request) async throws -> Response {
+        guard let user = req.auth.get(CurrentUser.self), user.stage == .secondFactor else {
+            return req.redirect(to: SiteURL.login.path, redirectType: .normal)
+        }
+        return try await Page.render(req, "second-factor", SecondFactorPage(error: nil))
+    }
+
+    /// The code (or a recovery code) completes the login: a new session replaces the password-only one.
+    @Sendable static func secondFactor(req: Request) async throws -> Response {
+        guard let user = req.auth.get(CurrentUser.self), user.stage == .secondFactor, let token = req.sessionCookieToken else {
+            return req.redirect(to: SiteURL.login.path, redirectType: .normal)
+        }
+        let code = try req.content.decode(CodeForm.self).code ?? ""
+        do {
+            let newToken = try await req.throttledLogin {
+                try await AuthService.completeSecondFactor(app: req.application, user: user, token: token, code: String(code.prefix(40)))
+            }
+            return SessionController.signedIn(req, token: newToken, to: SiteURL.home.path)
+        } catch let error as AppError {
+            return try await Page.render(req, "second-factor", SecondFactorPage(error: error.message(req.t)), status: error.status)
+        }
+    }
+
+    struct SettingsPage: Encodable {
+        let status: TwoFactorService.Status
+        /// Recovery codes just made: shown this once.
+        let codes: [String]?
+        let error: String?
+        let mustEnrol: Bool
+    }
+
+    static func settings(_ req: Request, codes: [String]? = nil, error: String? = nil, status: HTTPResponseStatus = .ok,
+                         as user: CurrentUser? = nil) async throws -> Response {
+        let user = try user ?? req.requireUser()
+        let state = try await TwoFactorService.status(app: req.application, user: user)
+        return try await Page.render(req, "two-factor", SettingsPage(status: state, codes: codes, error: error, mustEnrol: user.stage == .enrol),
+                                     status: status)
+    }
+
+    @Sendable static func page(req: Request) async throws -> Response { try await settings(req) }
+
+    @Sendable static func begin(req: Request) async throws -> Response {
+        try await TwoFactorService.begin(app: req.application, user: try req.requireUser())
+        return req.redirect(to: SiteURL.twoFactor.path, redirectType: .normal)
+    }
+
+    /// Confirms enrolment; the answer shows the recovery codes once and carries a new session cookie.
+    @Sendable static func confirm(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let code = try req.content.decode(CodeForm.self).code ?? ""
+        do {
+            let (token, codes) = try await TwoFactorService.confirm(app: req.application, user: user, code: String(code.prefix(40)))
+            var full = user
+            full.stage = .full
+            let response = try await settings(req, codes: codes, as: full)
+            response.cookies[SessionController.cookieName(req)] = SessionController.sessionCookie(token, req: req, maxAge: Int(AuthService.webSessionLifetime))
+            return response
+        } catch let error as AppError {
+            return try await settings(req, error: error.message(req.t), status: error.status)
+        }
+    }
+
+    @Sendable static func recoveryCodes(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let code = try req.content.decode(CodeForm.self).code ?? ""
+        do {
+            let codes = try await TwoFactorService.newRecoveryCodes(app: req.application, user: user, code: String(code.prefix(40)))
+            return try await settings(req, codes: codes)
+        } catch let error as AppError {
+            return try await settings(req, error: error.message(req.t), status: error.status)
+        }
+    }
+
+    @Sendable static func disable(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let form = try req.content.decode(DisableForm.self)
+        do {
+            try await TwoFactorService.disable(app: req.application, user: user, password: String((form.password ?? "").prefix(256)),
+                                               code: String((form.code ?? "").prefix(40)))
+            return req.redirect(to: SiteURL.twoFactor.path, redirectType: .normal)
+        } catch let error as AppError {
+            return try await settings(req, error: error.message(req.t), status: error.status)
+        }
+    }
+}
