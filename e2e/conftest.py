@@ -1,6 +1,7 @@
 """Starts a real Tuopin server on a fresh SQLite data directory with demo data, and a headless
 Chromium driven by Selenium. TUOPIN_BIN names the built executable (default .build/debug/tuopin)."""
 import base64
+import contextlib
 import hashlib
 import hmac
 import json
@@ -12,6 +13,7 @@ import subprocess
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 import pytest
@@ -46,17 +48,42 @@ class Server(str):
         return obj
 
 
-@pytest.fixture(scope="session")
-def server():
-    binary = os.environ.get("TUOPIN_BIN", os.path.join(ROOT, ".build", "debug", "tuopin"))
-    data = tempfile.mkdtemp(prefix="tuopin-e2e-")
-    env = dict(os.environ, TUOPIN_DATA_DIR=data)
+BIN = os.environ.get("TUOPIN_BIN", os.path.join(ROOT, ".build", "debug", "tuopin"))
+PG_ADMIN_URL = os.environ.get("TUOPIN_E2E_DATABASE_URL")
+
+
+def tuopin(args, env, check=True):
+    result = subprocess.run([BIN] + args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+    if check and result.returncode != 0:
+        raise AssertionError(f"tuopin {' '.join(args)} failed: {result.stdout}\n{result.stderr}")
+    return result
+
+
+def sqlite_env(path):
+    env = dict(os.environ, TUOPIN_DATA_DIR=str(path))
     env.pop("DATABASE_URL", None)
-    subprocess.run([binary, "demo", "--households", "800", "--seed", "3", "--password", PASSWORD],
-                   cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    return env
+
+
+@pytest.fixture
+def pg_database():
+    """A fresh PostgreSQL database; yields its URL and drops it afterwards."""
+    if not PG_ADMIN_URL:
+        pytest.skip("TUOPIN_E2E_DATABASE_URL not set")
+    name = f"tuopin_e2e_{os.getpid()}_{int(time.time() * 1000) % 100000}"
+    subprocess.run(["psql", PG_ADMIN_URL, "-qc", f"CREATE DATABASE {name}"], check=True)
+    url = urllib.parse.urlsplit(PG_ADMIN_URL)._replace(path="/" + name).geturl()
+    yield url
+    subprocess.run(["psql", PG_ADMIN_URL, "-qc", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], check=True)
+
+
+@contextlib.contextmanager
+def running_server(env):
+    """`tuopin serve` on a free loopback port with the given environment, until the block ends."""
     port = free_port()
-    log = open(os.path.join(data, "serve.log"), "w")
-    proc = subprocess.Popen([binary, "serve", "--hostname", "127.0.0.1", "--port", str(port)],
+    log_path = os.path.join(env["TUOPIN_DATA_DIR"], "serve.log")
+    log = open(log_path, "w")
+    proc = subprocess.Popen([BIN, "serve", "--hostname", "127.0.0.1", "--port", str(port)],
                             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
@@ -68,11 +95,23 @@ def server():
         except OSError:
             if time.time() > deadline or proc.poll() is not None:
                 proc.kill()
-                raise RuntimeError("server did not start: " + open(os.path.join(data, "serve.log")).read())
+                raise RuntimeError("server did not start: " + open(log_path).read())
             time.sleep(0.3)
-    yield Server(base, env)
-    proc.terminate()
-    proc.wait(timeout=10)
+    try:
+        yield Server(base, env)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def server():
+    data = tempfile.mkdtemp(prefix="tuopin-e2e-")
+    env = sqlite_env(data)
+    tuopin(["demo", "--households", "800", "--seed", "3", "--password", PASSWORD], env)
+    with running_server(env) as base:
+        yield base
     shutil.rmtree(data, ignore_errors=True)
 
 

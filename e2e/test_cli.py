@@ -11,37 +11,9 @@ import urllib.request
 
 import pytest
 
-from conftest import ROOT, api, call, free_port
+from conftest import BIN, ROOT, api, call, free_port, sqlite_env, tuopin
 
-BIN = os.environ.get("TUOPIN_BIN", os.path.join(ROOT, ".build", "debug", "tuopin"))
-PG_ADMIN_URL = os.environ.get("TUOPIN_E2E_DATABASE_URL")
 PASSWORD = "Cli-pass-2026!"
-
-
-def tuopin(args, env, check=True):
-    result = subprocess.run([BIN] + args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
-    if check and result.returncode != 0:
-        raise AssertionError(f"tuopin {' '.join(args)} failed: {result.stdout}\n{result.stderr}")
-    return result
-
-
-def sqlite_env(tmp_path):
-    env = dict(os.environ, TUOPIN_DATA_DIR=str(tmp_path))
-    env.pop("DATABASE_URL", None)
-    return env
-
-
-@pytest.fixture
-def pg_database():
-    """A fresh PostgreSQL database; yields its URL and drops it afterwards."""
-    if not PG_ADMIN_URL:
-        pytest.skip("TUOPIN_E2E_DATABASE_URL not set")
-    name = f"tuopin_e2e_{os.getpid()}_{int(time.time() * 1000) % 100000}"
-    subprocess.run(["psql", PG_ADMIN_URL, "-qc", f"CREATE DATABASE {name}"], check=True)
-    url = urllib.parse.urlsplit(PG_ADMIN_URL)._replace(path="/" + name).geturl()
-    yield url
-    subprocess.run(["psql", PG_ADMIN_URL, "-qc", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], check=True)
-
 
 def tamper_and_verify(env, tamper):
     assert "audit chain intact" in tuopin(["audit", "verify"], env).stdout

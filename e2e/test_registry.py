@@ -12,8 +12,7 @@ import time
 import openpyxl
 from selenium.webdriver.common.by import By
 
-from conftest import PASSWORD, ROOT, shot, submit
-from test_cli import BIN, sqlite_env, tuopin
+from conftest import BIN, PASSWORD, ROOT, shot, sqlite_env, submit, tuopin
 from test_shell import login
 
 

@@ -4,6 +4,21 @@ import VaporTesting
 @testable import TuopinServer
 
 @Suite struct OpenAPITests {
+    /// Year bounds that move with the calendar are served as this year's numbers.
+    @Test func yearBoundsFollowTheCalendar() async throws {
+        try await withTestApp(households: nil) { app in
+            let year = RegistryImport.civilToday(app).year
+            try await app.testing().test(.GET, "/api/v1/openapi.json") { res in
+                let doc = try JSONSerialization.jsonObject(with: Data(buffer: res.body)) as! [String: Any]
+                let schemas = (doc["components"] as! [String: Any])["schemas"] as! [String: Any]
+                let patch = (schemas["HouseholdPatch"] as! [String: Any])["properties"] as! [String: Any]
+                #expect((patch["planned_exit_year"] as! [String: Any])["maximum"] as? Int == year + 10)
+                let create = (schemas["HouseholdCreate"] as! [String: Any])["properties"] as! [String: Any]
+                #expect((create["identified_year"] as! [String: Any])["maximum"] as? Int == year)
+            }
+        }
+    }
+
     /// Every /api/v1 route is described, with its method, and the document describes no route that does not exist.
     @Test func documentMatchesTheRouteTable() async throws {
         try await withTestApp(households: nil) { app in

@@ -37,6 +37,8 @@ enum AppError: Error, Equatable {
     case twoFactorEnrolmentRequired
     /// The role requires two factors, so they cannot be turned off.
     case twoFactorRequired
+    /// The head of a household cannot be removed from it.
+    case headOfHousehold
     /// No user may hold two of the three administrator roles (等保 三权分立).
     case administratorSeparation(held: Role)
 
@@ -57,7 +59,7 @@ enum AppError: Error, Equatable {
         case .noticeTooShort, .reasonRequired, .weakPassword: .badRequest
         case .passwordExpired, .twoFactorEnrolmentRequired: .forbidden
         case .invalidSecondFactor: .unauthorized
-        case .twoFactorRequired, .administratorSeparation: .conflict
+        case .twoFactorRequired, .administratorSeparation, .headOfHousehold: .conflict
         case .tooManyRequests: .tooManyRequests
         }
     }
@@ -92,6 +94,7 @@ enum AppError: Error, Equatable {
         case .twoFactorEnrolmentRequired: "two_factor_enrolment_required"
         case .twoFactorRequired: "two_factor_required"
         case .administratorSeparation: "administrator_separation"
+        case .headOfHousehold: "head_of_household"
         }
     }
 

@@ -10,6 +10,17 @@ enum RegistryAPIController {
     static let forbiddenKeys: Set<String> = ["status", "exit_year", "id", "number", "village", "village_code", "township_code",
                                              "county_code", "prefecture_code", "member_count", "created_at", "updated_at"]
 
+    /// Every key the household PATCH takes, with the JSON type it must have (null clears a field);
+    /// any other key or type is refused, so a misspelt or mistyped field is never silently ignored.
+    enum PatchType { case text, flag, number, textList, integer }
+    static let patchKeys: [String: PatchType] = [
+        "version": .integer, "attribute": .text, "main_cause": .text, "other_causes": .textList, "address": .text, "phone": .text,
+        "planned_exit_year": .number, "housing_area": .number, "dangerous_grade": .text, "housing_safe": .flag, "water_safe": .flag,
+        "electricity": .flag, "road_distance_km": .number, "land_cultivated": .number, "land_irrigated": .number,
+        "land_forest": .number, "land_grassland": .number, "relocated": .flag, "cooperative": .flag, "joint_unit": .text,
+        "change_reason": .text,
+    ]
+
     /// The JSON body as loose text fields (numbers and booleans as text), for the same parser the form uses.
     static func looseFields(_ req: Request) throws -> (fields: [String: String], lists: [String: [String]], version: Int?) {
         guard req.headers.contentType?.subType == "json" else { throw AppError.unsupportedMediaType }
@@ -18,9 +29,14 @@ enum RegistryAPIController {
         }
         guard let object = try? JSONDecoder().decode([String: JSONValue].self, from: Data(buffer: body)) else { throw AppError.badRequest }
         if let key = object.keys.sorted().first(where: forbiddenKeys.contains) { throw AppError.validation([.init(key, "field_not_settable")]) }
+        if let key = object.keys.sorted().first(where: { patchKeys[$0] == nil }) { throw AppError.invalidField(String(key.prefix(64))) }
         var fields: [String: String] = [:], lists: [String: [String]] = [:]
         var version: Int?
         for (key, value) in object {
+            switch (patchKeys[key]!, value) {
+            case (.text, .string), (.flag, .bool), (.number, .number), (.integer, .number), (.textList, .array), (.text, .null), (.number, .null): break
+            default: throw AppError.invalidField(key)
+            }
             switch value {
             case .number(let n) where key == "version":
                 guard let v = Int(exactly: n) else { throw AppError.invalidField(key) }

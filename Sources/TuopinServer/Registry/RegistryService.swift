@@ -33,13 +33,15 @@ enum RegistryService {
         try await app.write { tx in
             let h = try await DataAccess(db: tx, scope: scope).writableHousehold(id: householdID)
             try await CertificationService.checkReason(on: tx, households: [(householdID, h.townshipCode)], reason: reason, actor: user.auditActor, now: now)
-            let bumped = try await tx.sqlDatabase.update(Household.schema).set("version", to: SQLBind(version + 1))
+            // Compared before any arithmetic: a client's version may be any integer (Int.max + 1 would trap).
+            guard h.version == version else { throw AppError.conflict }
+            let bumped = try await tx.sqlDatabase.update(Household.schema).set("version", to: SQLBind(h.version + 1))
                 .where("id", .equal, SQLBind(householdID)).where("version", .equal, SQLBind(version)).returning("id").all()
             guard !bumped.isEmpty else { throw AppError.conflict }
             let (before, after) = try await body(tx, h)
             try await AuditLog.append(on: tx, actor: user.auditActor, action: action, entity: "household", entityID: String(householdID),
                                       before: before, after: after, at: now)
-            h.version = version + 1
+            h.version += 1
             _ = try await QualityService.recheck([h], on: tx, protector: protector, today: today)
         }
     }
@@ -212,7 +214,8 @@ enum RegistryService {
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty, reason.count <= 200 else { throw AppError.invalidField("reason") }
         guard let member = try await Member.find(memberID, on: app.db) else { throw AppError.notFound }
-        guard member.relation != Relation.head.rawValue else { throw AppError.invalidField("relation") }
+        // The head stays: the household's state forbids it (409), the request itself is well formed.
+        guard member.relation != Relation.head.rawValue else { throw AppError.headOfHousehold }
         try await change(app: app, user: user, householdID: member.$household.id, version: version, action: "member.remove") { tx, _ in
             guard let m = try await Member.find(memberID, on: tx) else { throw AppError.notFound }
             struct Removed: Encodable, Sendable { let member: String; let relation: String; let reason: String }

@@ -29,10 +29,24 @@ enum SystemController {
         return Response(status: .ok, headers: headers, body: .init(string: req.application.metrics.exposition()))
     }
 
+    /// The OpenAPI document. A year bound that moves with the calendar is written in the file as
+    /// `"x-years-from-now": N` and served as `"maximum": <this year + N>`, so the document says
+    /// exactly what the server accepts today.
     @Sendable static func openAPI(req: Request) async throws -> Response {
         let path = req.application.directory.resourcesDirectory + "openapi.json"
+        let document = try JSONSerialization.jsonObject(with: try Data(contentsOf: URL(fileURLWithPath: path)))
+        let resolved = withYearBounds(document, year: RegistryImport.civilToday(req.application).year)
         var headers = HTTPHeaders()
         headers.contentType = .json
-        return Response(status: .ok, headers: headers, body: .init(data: try Data(contentsOf: URL(fileURLWithPath: path))))
+        return Response(status: .ok, headers: headers, body: .init(data: try JSONSerialization.data(withJSONObject: resolved, options: [.sortedKeys])))
+    }
+
+    static func withYearBounds(_ value: Any, year: Int) -> Any {
+        if var object = value as? [String: Any] {
+            if let offset = object["x-years-from-now"] as? Int { object["maximum"] = year + offset }
+            return object.mapValues { withYearBounds($0, year: year) }
+        }
+        if let array = value as? [Any] { return array.map { withYearBounds($0, year: year) } }
+        return value
     }
 }

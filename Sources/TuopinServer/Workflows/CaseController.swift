@@ -281,8 +281,15 @@ enum CaseController {
     struct Created: Content { let ids: [Int] }
 
     @Sendable static func apiList(req: Request) async throws -> [CaseSummary] {
-        try await summaries(req, awaiting: (try? req.query.get(Bool.self, at: "awaiting")) ?? false,
-                            householdID: try? req.query.get(Int.self, at: "household_id"))
+        // A filter that is present must be well formed: a malformed one is refused, not ignored.
+        func value<T: Decodable>(_ type: T.Type, _ key: String) throws -> T? {
+            guard req.query[String.self, at: key] != nil else { return nil }
+            guard let parsed = try? req.query.get(T.self, at: key) else { throw AppError.invalidField(key) }
+            return parsed
+        }
+        let household = try value(Int.self, "household_id")
+        if let household, household < 1 { throw AppError.invalidField("household_id") }
+        return try await summaries(req, awaiting: try value(Bool.self, "awaiting") ?? false, householdID: household)
     }
 
     @Sendable static func apiShow(req: Request) async throws -> CaseView {
