@@ -4,19 +4,21 @@
 # (e2e/load.py), then stops the server. Fails on any error or any acknowledged write that is missing.
 #
 #   e2e/load.sh                        # the full run: 250,000 households (about 1,000,000 people), 60 s
-#   e2e/load.sh --households 10000 --seconds 20      # the reduced run of .ci/run
+#   e2e/load.sh --households 10000 --seconds 20 --counties 540102,540103   # the reduced run of .ci/run
+#     (a small region is put in two counties so that each clerk has a household for every client)
 #   DATABASE_URL=postgres://… e2e/load.sh …           # on PostgreSQL (the database must be empty)
 #
 # TUOPIN_BIN names the executable (default .build/release/tuopin if built, else .build/debug/tuopin).
 # The report (JSON) is written to $TUOPIN_LOAD_REPORT if set.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-households=250000 seconds=60 clients=100
+households=250000 seconds=60 clients=100 counties=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --households) households="$2"; shift 2 ;;
     --seconds) seconds="$2"; shift 2 ;;
     --clients) clients="$2"; shift 2 ;;
+    --counties) counties="$2"; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -29,8 +31,8 @@ cleanup() { [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/n
 trap cleanup EXIT
 export TUOPIN_DATA_DIR="$data"
 database=SQLite; [ -n "${DATABASE_URL:-}" ] && database=PostgreSQL
-echo "load: $households households in counties 540102,540103 ($bin, $database), $clients clients for $seconds s"
-"$bin" demo --households "$households" --counties 540102,540103 --password "$password" | tail -1
+echo "load: $households households in ${counties:-all 74 counties} ($bin, $database), $clients clients for $seconds s"
+"$bin" demo --households "$households" ${counties:+--counties "$counties"} --password "$password" | tail -1
 "$bin" serve --hostname 127.0.0.1 --port "$port" > "$data/serve.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/healthz" > /dev/null && break; sleep 0.5; done
