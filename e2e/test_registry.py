@@ -10,6 +10,7 @@ import tempfile
 import time
 
 import openpyxl
+import pytest
 from selenium.webdriver.common.by import By
 
 from conftest import BIN, PASSWORD, ROOT, shot, sqlite_env, submit, tuopin
@@ -104,44 +105,77 @@ def test_xlsx_export_holds_exactly_the_csv_rows(tmp_path):
         assert from_xlsx == from_csv, kind
 
 
-def test_a_100000_person_export_imports_into_an_empty_registry_and_exports_identically(tmp_path):
-    source, target = tmp_path / "source", tmp_path / "target"
-    source.mkdir(); target.mkdir()
+@pytest.fixture(scope="module")
+def hundred_thousand_people(tmp_path_factory):
+    """Members and incomes CSV of a demo region of over 100,000 people."""
+    source = tmp_path_factory.mktemp("source")
     tuopin(["demo", "--households", "23300", "--seed", "9", "--password", PASSWORD], sqlite_env(source))
-    members, incomes = tmp_path / "members.csv", tmp_path / "incomes.csv"
+    members, incomes = source / "members.csv", source / "incomes.csv"
     tuopin(["export", "members", "--reason", "e2e round trip", str(members)], sqlite_env(source))
     tuopin(["export", "incomes", "--reason", "e2e round trip", str(incomes)], sqlite_env(source))
     people = sum(1 for _ in open(members, encoding="utf-8-sig")) - 1
     assert people >= 100_000, people
+    return members, incomes
+
+
+def count(env, table):
+    if env.get("DATABASE_URL"):
+        return int(subprocess.run(["psql", env["DATABASE_URL"], "-qtAc", f"SELECT COUNT(*) FROM {table}"],
+                                  capture_output=True, text=True, check=True).stdout)
+    with sqlite3.connect(os.path.join(env["TUOPIN_DATA_DIR"], "tuopin.sqlite")) as c:
+        return c.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+
+
+def import_is_under_way(env):
+    """SQLite: the write-ahead log has grown past 8 MiB; PostgreSQL: the import's INSERT is running."""
+    if env.get("DATABASE_URL"):
+        out = subprocess.run(["psql", env["DATABASE_URL"], "-qtAc",
+                              "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() "
+                              "AND state = 'active' AND query ILIKE 'INSERT INTO%members%'"],
+                             capture_output=True, text=True).stdout.strip()
+        return out not in ("", "0")
+    wal = os.path.join(env["TUOPIN_DATA_DIR"], "tuopin.sqlite-wal")
+    return os.path.exists(wal) and os.path.getsize(wal) > 8 << 20
+
+
+def crash_then_import(tmp_path, env, members, incomes):
     # An empty registry: the tree and logins, no households.
-    tuopin(["demo", "--households", "0", "--seed", "9", "--password", PASSWORD], sqlite_env(target))
-    audit_before = tuopin(["audit", "verify"], sqlite_env(target)).stdout
+    tuopin(["demo", "--households", "0", "--seed", "9", "--password", PASSWORD], env)
+    audit_before = tuopin(["audit", "verify"], env).stdout
 
     # Crash safety: the import is killed (SIGKILL) while its transaction writes; afterwards the
-    # file is intact, none of the import is there, the audit chain is intact, and it runs again.
-    db = target / "tuopin.sqlite"
-    wal = target / "tuopin.sqlite-wal"
-    killed = subprocess.Popen([BIN, "import", "members", str(members)], cwd=ROOT, env=sqlite_env(target),
+    # database is intact, none of the import is there, the audit chain is intact, and it runs again.
+    killed = subprocess.Popen([BIN, "import", "members", str(members)], cwd=ROOT, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 300
-    while killed.poll() is None and time.time() < deadline:
-        if wal.exists() and wal.stat().st_size > 8 << 20:   # the write transaction is under way
-            break
+    while killed.poll() is None and time.time() < deadline and not import_is_under_way(env):
         time.sleep(0.05)
     assert killed.poll() is None, "the import finished before it could be killed"
     killed.send_signal(signal.SIGKILL)
     killed.wait()
-    with sqlite3.connect(str(db)) as c:
-        assert c.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert c.execute("SELECT COUNT(*) FROM households").fetchone()[0] == 0
-        assert c.execute("SELECT COUNT(*) FROM members").fetchone()[0] == 0
-    assert tuopin(["audit", "verify"], sqlite_env(target)).stdout == audit_before
+    if not env.get("DATABASE_URL"):
+        with sqlite3.connect(os.path.join(env["TUOPIN_DATA_DIR"], "tuopin.sqlite")) as c:
+            assert c.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert count(env, "households") == 0 and count(env, "members") == 0
+    assert tuopin(["audit", "verify"], env).stdout == audit_before
 
-    assert "imported" in tuopin(["import", "members", str(members)], sqlite_env(target)).stdout
-    assert "imported" in tuopin(["import", "incomes", str(incomes)], sqlite_env(target)).stdout
+    assert "imported" in tuopin(["import", "members", str(members)], env).stdout
+    assert "imported" in tuopin(["import", "incomes", str(incomes)], env).stdout
     again_m, again_i = tmp_path / "members2.csv", tmp_path / "incomes2.csv"
-    tuopin(["export", "members", "--reason", "e2e round trip", str(again_m)], sqlite_env(target))
-    tuopin(["export", "incomes", "--reason", "e2e round trip", str(again_i)], sqlite_env(target))
+    tuopin(["export", "members", "--reason", "e2e round trip", str(again_m)], env)
+    tuopin(["export", "incomes", "--reason", "e2e round trip", str(again_i)], env)
     for a, b in ((members, again_m), (incomes, again_i)):
         assert sorted(open(a, "rb").read().splitlines()) == sorted(open(b, "rb").read().splitlines())
-    assert "audit chain intact" in tuopin(["audit", "verify"], sqlite_env(target)).stdout
+    assert "audit chain intact" in tuopin(["audit", "verify"], env).stdout
+
+
+def test_a_100000_person_import_survives_sigkill_and_round_trips_on_sqlite(tmp_path, hundred_thousand_people):
+    target = tmp_path / "target"
+    target.mkdir()
+    crash_then_import(tmp_path, sqlite_env(target), *hundred_thousand_people)
+
+
+def test_a_100000_person_import_survives_sigkill_and_round_trips_on_postgres(tmp_path, hundred_thousand_people, pg_database):
+    target = tmp_path / "target"
+    target.mkdir()
+    crash_then_import(tmp_path, dict(sqlite_env(target), DATABASE_URL=pg_database), *hundred_thousand_people)
