@@ -183,6 +183,69 @@ import VaporTesting
     }
 }
 
+@Suite struct ResponseFieldTests {
+    /// Responses carry only what the role may see (issue #9, item 4): every GET route of the route
+    /// table, called by users who may read its object, never shows a member's full resident ID or a
+    /// household's full phone number (but on the edit form of a role with `seeFullIdentity`), and
+    /// shows members' health only to roles with `seeHealth`.
+    @Test func responsesNeverCarryFullNumbersAndHealthOnlyWhereAllowed() async throws {
+        try await withTestApp(households: 600, cases: true) { app in
+            let village = "540102001201"
+            let c = try await WorkflowCase.query(on: app.db).filter(\.$villageCode == village).filter(\.$noticeID != nil)
+                .filter(\.$workflow == Workflows.householdExit.id).first()!
+            let objection = try await Objection.query(on: app.db).filter(\.$status == "open").first()!
+            let item = try await SpotCheckItem.query(on: app.db).first()!
+            // A household of the village with a member whose health is not "healthy".
+            let households = try await Household.query(on: app.db).filter(\.$villageCode == village).all()
+            let members = try await Member.query(on: app.db).filter(\.$household.$id ~~ households.compactMap(\.id)).all()
+            let ill = try #require(members.first { $0.health != Health.healthy.rawValue })
+            let f = ObjectAccessTests.Fixture(household: ill.$household.id, member: ill.id!, caseID: c.id!, objection: objection.id!,
+                                              spotCheck: item.checkID, spotCase: item.caseID)
+            let protector = app.tuopin.protector
+            let secrets = try members.map { try protector.decrypt($0.idCipher) } + households.compactMap { try $0.phoneCipher.map(protector.decrypt) }
+            #expect(secrets.count > members.count)
+            let healthWords = [Health.chronic, .seriousIllness, .disabled].map(\.label)
+
+            for username in ["clerk1", "village1", "supervisor1", "chengguan", "auditor", "region"] {
+                let user = try await User.query(on: app.db).filter(\.$username == username).with(\.$bindings).first()!
+                let seesHealth = user.scope.has(.seeHealth), seesFull = user.scope.has(.seeFullIdentity)
+                let token = try await app.token(username)
+                let (session, _) = try await app.session(username)
+                var sawHealth = false, pages = 0
+                for route in app.routes.all where route.method == .GET {
+                    let pattern = "/" + route.path.map(\.description).joined(separator: "/")
+                    guard !pattern.hasPrefix("/lang/") else { continue }
+                    let path = ObjectAccessTests.path(route, f)
+                    var headers = session
+                    if pattern.hasPrefix("/api/") { headers = HTTPHeaders(); headers.bearerAuthorization = .init(token: token) }
+                    try await app.testing().test(.GET, path, headers: headers) { res in
+                        guard res.status == .ok else { return }
+                        pages += 1
+                        let body = res.body.string
+                        // Only the edit form of a role that may see full numbers fills them in (to change them).
+                        if !(seesFull && pattern.hasSuffix("/edit")) {
+                            for secret in secrets { #expect(!body.contains(secret), "\(pattern) as \(username) shows a full number") }
+                        }
+                        let shown = healthWords.contains { body.contains($0) }
+                        if shown { sawHealth = true }
+                        if !seesHealth { #expect(!shown, "\(pattern) as \(username) shows health") }
+                    }
+                }
+                #expect(pages > 10, "\(username) reached only \(pages) pages")
+                // Exports follow the same rules (a clerk's is the full template that can be imported again).
+                let rows = try await RegistryExport.rows(app: app, kind: .members, actor: .user(try CurrentUser(user, sessionKind: "test")),
+                                                         unit: OrgCode(village), reason: "test").dropFirst().map { $0.joined(separator: ",") }
+                #expect(rows.count == members.count, "\(username) exported \(rows.count) of \(members.count)")
+                let exported = rows.joined(separator: "\n")
+                #expect(secrets.contains { exported.contains($0) } == seesFull, "\(username): full numbers in the export")
+                #expect(healthWords.contains { exported.contains($0) } == seesHealth, "\(username): health in the export")
+                // Control: the ill member's health does show to roles that may see it.
+                if seesHealth && ["clerk1", "village1", "chengguan"].contains(username) { #expect(sawHealth, "\(username) never saw health") }
+            }
+        }
+    }
+}
+
 @Suite struct MethodTests {
     /// A path that exists with other methods answers 405 with `Allow`; an unknown path stays 404;
     /// a missing object on a real route stays 404.

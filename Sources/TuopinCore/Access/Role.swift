@@ -28,15 +28,17 @@ public enum Role: String, Codable, Sendable, CaseIterable {
 
     public var permissions: Set<Permission> {
         switch self {
-        case .clerk: [.readRegistry, .writeRegistry, .seeFullIdentity]
-        case .townshipLeader: [.readRegistry, .certifyData]
-        case .villageCadre: [.readRegistry]
+        case .clerk: [.readRegistry, .writeRegistry, .seeFullIdentity, .seeHealth]
+        case .townshipLeader: [.readRegistry, .certifyData, .seeHealth]
+        case .villageCadre: [.readRegistry, .seeHealth]
+        // The supervision committee checks village affairs and money, not members' illnesses.
         case .villageSupervisor: [.readRegistry]
-        case .countyOffice: [.readRegistry, .seeFullIdentity, .keepVillageFigures]
-        case .prefectureOffice: [.readRegistry]
+        case .countyOffice: [.readRegistry, .seeFullIdentity, .keepVillageFigures, .seeHealth]
+        case .prefectureOffice: [.readRegistry, .seeHealth]
         // Article 6: the leading group sets the poverty line and exit standards.
-        case .regionHQ: [.readRegistry, .editStandards, .setQuotas]
-        case .discipline, .procuratorate: [.readRegistry, .seeFullIdentity, .readAuditLog]
+        case .regionHQ: [.readRegistry, .editStandards, .setQuotas, .seeHealth]
+        case .discipline, .procuratorate: [.readRegistry, .seeFullIdentity, .readAuditLog, .seeHealth]
+        // Audit follows funds and records, not health.
         case .audit: [.readRegistry, .readAuditLog]
         case .systemAdmin: [.readAggregates, .manageUsers]
         case .securityAdmin: [.readAggregates]
@@ -63,6 +65,8 @@ public enum Permission: String, Sendable, CaseIterable {
     case writeRegistry
     /// Unmasked resident ID and phone numbers.
     case seeFullIdentity
+    /// Members' health and disability (sensitive personal data): hidden from roles that do not need it.
+    case seeHealth
     /// Counts and sums per unit, never individual records.
     case readAggregates
     case readAuditLog

@@ -68,6 +68,7 @@ struct DataAccess: Sendable {
 
     var mayReadRegistry: Bool { scope.has(.readRegistry) }
     var maySeeFullIdentity: Bool { scope.has(.seeFullIdentity) }
+    var maySeeHealth: Bool { scope.has(.seeHealth) }
 
     // MARK: Workflow cases
 

@@ -37,16 +37,18 @@ enum RegistryExport {
                 let members = try await Member.query(on: app.db).filter(\.$household.$id ~~ ids).sort(\.$id).all()
                 let byHousehold = Dictionary(grouping: members, by: { $0.$household.id })
                 for h in page {
-                    let phone = try h.phoneCipher.map { try protector.decrypt($0) }
+                    // Full numbers and health only for roles that may see them (the file then cannot be re-imported).
+                    let phone = actor.fullIdentity ? try h.phoneCipher.map { try protector.decrypt($0) } : h.phoneMasked
                     for m in byHousehold[h.id!] ?? [] {
                         out.append([h.number, h.villageCode, label(HouseholdAttribute.self, h.attribute),
                                     label(PovertyCause.self, h.mainCause),
                                     h.otherCauses.split(separator: ";").map { label(PovertyCause.self, String($0)) }.joined(separator: ";"),
                                     String(h.identifiedYear), label(HouseholdStatus.self, h.status), h.exitYear.map { String($0) } ?? "",
-                                    phone ?? "", m.name, try protector.decrypt(m.idCipher), label(Relation.self, m.relation),
+                                    phone ?? "", m.name, actor.fullIdentity ? try protector.decrypt(m.idCipher) : m.idMasked,
+                                    label(Relation.self, m.relation),
                                     label(Ethnicity.self, m.ethnicity), label(Education.self, m.education),
                                     label(Schooling.self, m.schooling),
-                                    MembersTemplate.healthLabel(Health(rawValue: m.health) ?? .healthy, grade: m.disabilityGrade),
+                                    actor.health ? MembersTemplate.healthLabel(Health(rawValue: m.health) ?? .healthy, grade: m.disabilityGrade) : "",
                                     label(LabourAbility.self, m.labour), String(m.migrantMonths)])
                     }
                 }

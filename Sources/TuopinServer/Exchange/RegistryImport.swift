@@ -11,6 +11,9 @@ struct ExchangeActor: Sendable {
     /// nil means every unit.
     let writeRoots: [OrgCode]?
     let readRoots: [OrgCode]?
+    /// Exports carry full ID and phone numbers, and health, only for those who may see them.
+    var fullIdentity = true
+    var health = true
 
     static func operatingSystemUser() -> ExchangeActor {
         let name = ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"] ?? "unknown"
@@ -19,7 +22,8 @@ struct ExchangeActor: Sendable {
 
     static func user(_ user: CurrentUser) -> ExchangeActor {
         ExchangeActor(audit: user.auditActor, writeRoots: user.scope.roots(for: .writeRegistry),
-                      readRoots: user.scope.roots(for: .readRegistry))
+                      readRoots: user.scope.roots(for: .readRegistry),
+                      fullIdentity: user.scope.has(.seeFullIdentity), health: user.scope.has(.seeHealth))
     }
 
     func mayWrite(_ village: OrgCode) -> Bool { writeRoots.map { $0.contains { village.isSelfOrDescendant(of: $0) } } ?? true }

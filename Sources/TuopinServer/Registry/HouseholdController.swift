@@ -8,7 +8,8 @@ enum HouseholdController {
     struct MemberView: Content {
         let id: Int; let name: String; let relation: String; let sex: String
         let birth_date: String; let resident_id: String
-        let ethnicity: String; let education: String; let schooling: String; let health: String
+        /// Nil for roles without `seeHealth`.
+        let ethnicity: String; let education: String; let schooling: String; let health: String?
         let labour: String; let migrant_months: Int
     }
     struct GuaranteeView: Content { let kind: String; let label: String; let met: Bool; let note: String }
@@ -40,16 +41,18 @@ enum HouseholdController {
         let h = try await data.household(id: id)
         let id = try h.requireID()
         let village = try await OrgUnit.find(h.villageCode, on: data.db)
+        let seesHealth = data.maySeeHealth
         let members = try await data.members(of: h).map { m in
             MemberView(id: m.id!, name: m.name, relation: t.vocab(Relation.self, raw: m.relation), sex: t["sex_\(m.sex)"],
                        birth_date: m.birthDate, resident_id: m.idMasked, ethnicity: t.vocab(Ethnicity.self, raw: m.ethnicity),
                        education: t.vocab(Education.self, raw: m.education), schooling: t.vocab(Schooling.self, raw: m.schooling),
-                       health: t.vocab(Health.self, raw: m.health) + (m.disabilityGrade.map { " \($0)" } ?? ""),
+                       health: seesHealth ? t.vocab(Health.self, raw: m.health) + (m.disabilityGrade.map { " \($0)" } ?? "") : nil,
                        labour: t.vocab(LabourAbility.self, raw: m.labour), migrant_months: m.migrantMonths)
         }
         let guarantees = try await Guarantee.query(on: data.db).filter(\.$householdID == id).all()
             .sorted { a, b in guaranteeOrder(a.kind) < guaranteeOrder(b.kind) }
-            .map { GuaranteeView(kind: $0.kind, label: t.vocab(GuaranteeKind.self, raw: $0.kind), met: $0.met, note: $0.note) }
+            .map { GuaranteeView(kind: $0.kind, label: t.vocab(GuaranteeKind.self, raw: $0.kind), met: $0.met,
+                                 note: $0.kind == GuaranteeKind.medical.rawValue && !seesHealth ? "" : $0.note) }
         let planRows = try await HouseholdPlan.query(on: data.db).filter(\.$householdID == id).sort(\.$year, .descending).all()
         let measureRows = try await Measure.query(on: data.db).filter(\.$planID ~~ planRows.compactMap(\.id)).sort(\.$id).all()
         let plans = planRows.map { p in
