@@ -34,6 +34,12 @@ import VaporTesting
                 #expect(res.status == .unprocessableEntity)
                 #expect(res.body.string.contains("attribute") && res.body.string.contains("phone"))
             }
+            // Unknown keys and wrong JSON types are refused, not ignored (found by schemathesis).
+            for body in [["version": 2, "adress": "typo"], ["version": 2, "housing_safe": "yes"], ["version": 2, "land_forest": "3"]] as [[String: Any]] {
+                try await app.testing().test(.PATCH, "/api/v1/households/\(id)", headers: headers, body: json(body)) { res in
+                    #expect(res.status == .badRequest, "\(body)")
+                }
+            }
             #expect(try await Household.find(id, on: app.db)!.address == "5组1号")
         }
     }
