@@ -89,3 +89,19 @@ def test_a_malformed_setting_stops_with_one_line_naming_it(tmp_path):
     assert result.returncode != 0
     assert result.stderr.strip().splitlines() == [
         "tuopin: TUOPIN_DATA_KEY: must be 32 bytes in base64 (openssl rand -base64 32)"]
+
+
+def test_user_administration_on_the_command_line(tmp_path):
+    env = sqlite_env(tmp_path)
+    tuopin(["demo", "--households", "0", "--password", PASSWORD], env)
+    out = tuopin(["user", "add", "--name", "新专干", "--role", "clerk", "--unit", "540102002", "clerk9"], env).stdout
+    first = re.search(r"first password \(change at first login\): (\S+)", out).group(1)
+    assert len(first) == 16
+    # The three administrators are separated.
+    refused = tuopin(["user", "grant", "--role", "auditAdmin", "--unit", "54", "admin"], env, check=False)
+    assert refused.returncode != 0 and "administrator" in (refused.stdout + refused.stderr).lower()
+    assert "granted" in tuopin(["user", "grant", "--role", "clerk", "--unit", "540102003", "clerk9"], env).stdout
+    assert "revoked" in tuopin(["user", "revoke", "--role", "clerk", "--unit", "540102003", "clerk9"], env).stdout
+    assert tuopin(["user", "reset-2fa", "region"], env, check=False).returncode != 0   # a reason is required
+    assert "reset" in tuopin(["user", "reset-2fa", "--reason", "lost phone, ticket 12", "region"], env).stdout
+    assert "audit chain intact" in tuopin(["audit", "verify"], env).stdout

@@ -6,7 +6,7 @@ import Vapor
 struct UserCommand: AsyncCommandGroup {
     var help: String { "Users and roles: add, grant, revoke, reset-2fa." }
     var commands: [String: any AnyAsyncCommand] {
-        ["add": AddCommand(), "grant": GrantCommand(), "revoke": RevokeCommand(), "reset-2fa": ResetTwoFactorCommand()]
+        ["add": AddCommand(), "grant": RoleCommand(grant: true), "revoke": RoleCommand(grant: false), "reset-2fa": ResetTwoFactorCommand()]
     }
 
     static func role(_ text: String) throws -> Role {
@@ -37,39 +37,26 @@ struct UserCommand: AsyncCommandGroup {
         }
     }
 
-    struct GrantCommand: AsyncCommand {
+    /// `grant` and `revoke`: the same options, the opposite change.
+    struct RoleCommand: AsyncCommand {
+        let grant: Bool
         struct Signature: CommandSignature {
-            @Option(name: "role", help: "the role to grant") var role: String?
+            @Option(name: "role", help: "the role") var role: String?
             @Option(name: "unit", help: "the org unit code") var unit: String?
             @Argument(name: "username") var username: String
         }
-        var help: String { "Grants a role on a unit (never a second administrator role); the user's sessions end." }
+        var help: String {
+            grant ? "Grants a role on a unit (never a second administrator role); the user's sessions end."
+                  : "Revokes a role on a unit; the user's sessions end."
+        }
 
         func run(using context: CommandContext, signature: Signature) async throws {
             guard let role = signature.role, let unit = signature.unit else {
-                throw TuopinSettings.SettingError(name: "tuopin user grant", problem: "needs --role and --unit")
+                throw TuopinSettings.SettingError(name: grant ? "tuopin user grant" : "tuopin user revoke", problem: "needs --role and --unit")
             }
-            try await UserAdmin.grant(app: context.application, username: signature.username, role: try UserCommand.role(role),
-                                      unit: unit, actor: UserCommand.actor)
-            context.console.print("granted \(role) on \(unit) to \(signature.username); their sessions have ended")
-        }
-    }
-
-    struct RevokeCommand: AsyncCommand {
-        struct Signature: CommandSignature {
-            @Option(name: "role", help: "the role to revoke") var role: String?
-            @Option(name: "unit", help: "the org unit code") var unit: String?
-            @Argument(name: "username") var username: String
-        }
-        var help: String { "Revokes a role on a unit; the user's sessions end." }
-
-        func run(using context: CommandContext, signature: Signature) async throws {
-            guard let role = signature.role, let unit = signature.unit else {
-                throw TuopinSettings.SettingError(name: "tuopin user revoke", problem: "needs --role and --unit")
-            }
-            try await UserAdmin.revoke(app: context.application, username: signature.username, role: try UserCommand.role(role),
-                                       unit: unit, actor: UserCommand.actor)
-            context.console.print("revoked \(role) on \(unit) from \(signature.username); their sessions have ended")
+            let change = grant ? UserAdmin.grant : UserAdmin.revoke
+            try await change(context.application, signature.username, try UserCommand.role(role), unit, UserCommand.actor)
+            context.console.print("\(grant ? "granted" : "revoked") \(role) on \(unit) \(grant ? "to" : "from") \(signature.username); their sessions have ended")
         }
     }
 
