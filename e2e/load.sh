@@ -32,7 +32,8 @@ trap cleanup EXIT
 export TUOPIN_DATA_DIR="$data"
 database=SQLite; [ -n "${DATABASE_URL:-}" ] && database=PostgreSQL
 echo "load: $households households in ${counties:-all 74 counties} ($bin, $database), $clients clients for $seconds s"
-"$bin" demo --households "$households" ${counties:+--counties "$counties"} --password "$password" | head -1
+"$bin" demo --households "$households" ${counties:+--counties "$counties"} --password "$password" > "$data/demo.log"
+grep "Demo region ready" "$data/demo.log"
 "$bin" serve --hostname 127.0.0.1 --port "$port" > "$data/serve.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/healthz" > /dev/null && break; sleep 0.5; done
