@@ -25,6 +25,8 @@ import VaporTesting
     struct Fixture {
         let household: Int, member: Int, caseID: Int, objection: Int, spotCheck: Int, spotCase: Int
         var session = 0
+        var pairing = 0
+        var cadre = 0
         let village = "540102001201", county = "540102"
     }
 
@@ -45,6 +47,8 @@ import VaporTesting
         case "POST /units/:code/certifications": return ["township_code": "540102001", "period_from": "2020-01-01", "period_to": "2020-12-31"]
         case "POST /spot-checks/:id/cases/:case", "PUT /api/v1/spot-checks/:id/cases/:case": return ["result": "failed", "note": "不实"]
         case "PATCH /api/v1/households/:id": return ["version": 1, "address": "一组"]
+        case "POST /households/:id/pairings", "POST /api/v1/households/:id/pairings": return ["cadre_id": f.cadre, "started_on": "2020-01-01"]
+        case "POST /pairings/:id/end", "POST /api/v1/pairings/:id/end": return ["ended_on": "2020-12-31", "end_reason": "测试"]
         case "PUT /api/v1/households/:id/incomes/:year": return income
         case "PUT /api/v1/households/:id/guarantees/:kind": return ["version": 1, "met": true]
         case "PUT /api/v1/households/:id/plans/:year": return ["version": 1, "goal": "增收", "measures": []]
@@ -74,6 +78,7 @@ import VaporTesting
                 case "objections": return String(f.objection)
                 case "spot-checks": return String(f.spotCheck)
                 case "sessions": return String(f.session)
+                case "pairings": return String(f.pairing)
                 default: return "0"
                 }
             case ":case": return String(f.spotCase)
@@ -93,7 +98,7 @@ import VaporTesting
         for q in ["SELECT COUNT(*) AS n FROM audit_log WHERE action <> 'household.read'", "SELECT CAST(SUM(version) AS BIGINT) AS n FROM households", "SELECT CAST(SUM(version) AS BIGINT) AS n FROM cases",
                   "SELECT COUNT(*) AS n FROM objections WHERE status = 'open'", "SELECT CAST(SUM(version) AS BIGINT) AS n FROM org_units",
                   "SELECT COUNT(*) AS n FROM spot_check_items WHERE result IS NULL", "SELECT COUNT(*) AS n FROM certifications",
-                  "SELECT COUNT(*) AS n FROM identification_quotas", "SELECT COUNT(*) AS n FROM user_sessions WHERE ended_at IS NOT NULL", "SELECT COUNT(*) AS n FROM members", "SELECT CAST(SUM(version) AS BIGINT) AS n FROM standards"] {
+                  "SELECT COUNT(*) AS n FROM identification_quotas", "SELECT COUNT(*) AS n FROM pairings WHERE ended_on IS NULL", "SELECT COUNT(*) AS n FROM pairings", "SELECT COUNT(*) AS n FROM user_sessions WHERE ended_at IS NOT NULL", "SELECT COUNT(*) AS n FROM members", "SELECT CAST(SUM(version) AS BIGINT) AS n FROM standards"] {
             out.append(try await sql.raw(SQLQueryString(q)).first(decoding: N.self)?.n ?? 0)
         }
         return out
@@ -121,6 +126,11 @@ import VaporTesting
             let member = try await Member.query(on: app.db).filter(\.$household.$id == c.householdID!).first()!
             var f = Fixture(household: c.householdID!, member: member.id!, caseID: c.id!, objection: objection.id!,
                             spotCheck: item.checkID, spotCase: item.caseID)
+            f.cadre = try await Cadre.query(on: app.db).filter(\.$unitCode == "540102").first()!.id!
+            let pairing = Pairing()
+            pairing.cadreID = f.cadre; pairing.householdID = f.household; pairing.startedOn = "2019-01-01"
+            try await pairing.save(on: app.db)
+            f.pairing = pairing.id!
 
             var tokens: [String: String] = [:]
             var sessions: [String: HTTPHeaders] = [:]

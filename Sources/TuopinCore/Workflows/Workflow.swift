@@ -83,6 +83,8 @@ public enum Refusal: Error, Equatable, Sendable {
     case stateCouncilConsentMissing
     case appraisalVotesMissing
     case spotCheckPending
+    /// R-37-3 (article 37): a pairing does not end before its household has exited.
+    case pairingBeforeExit
 
     /// Message key of the reason, for every language.
     public var key: String {
@@ -102,6 +104,7 @@ public enum Refusal: Error, Equatable, Sendable {
         case .stateCouncilConsentMissing: "wf_state_council"
         case .appraisalVotesMissing: "wf_appraisal_votes"
         case .spotCheckPending: "wf_spot_check_pending"
+        case .pairingBeforeExit: "pairing_before_exit"
         }
     }
 }

@@ -6,16 +6,18 @@ import Vapor
 /// stores the findings for the problems page and prints the count per code.
 /// (The unit is an optional positional argument, which ConsoleKit signatures cannot express.)
 struct CheckCommand: AnyAsyncCommand {
-    var help: String { "Runs checks over the registry: `check --quality [UNIT]` for the data-quality checks." }
+    var help: String {
+        "Runs checks over the registry: `check --quality [UNIT]` for the data-quality checks, `check --compliance [UNIT]` for the responsibility rules."
+    }
 
     func outputHelp(using context: inout CommandContext) {
-        context.console.print("Usage: tuopin check --quality [UNIT]\n\n\(help)")
+        context.console.print("Usage: tuopin check --quality|--compliance [UNIT]\n\n\(help)")
     }
 
     func run(using context: inout CommandContext) async throws {
         let args = context.input.arguments
-        guard args.first == "--quality", args.count <= 2 else {
-            throw TuopinSettings.SettingError(name: "check", problem: "usage: tuopin check --quality [UNIT]")
+        guard ["--quality", "--compliance"].contains(args.first ?? ""), args.count <= 2 else {
+            throw TuopinSettings.SettingError(name: "check", problem: "usage: tuopin check --quality|--compliance [UNIT]")
         }
         var unit: OrgCode?
         if args.count == 2 {
@@ -26,6 +28,15 @@ struct CheckCommand: AnyAsyncCommand {
         let app = context.application
         try await app.autoMigrate()
         let started = Date()
+        if args.first == "--compliance" {
+            let summary = try await ComplianceService.check(app: app, root: unit ?? OrgCode("54")!, actor: ExchangeActor.operatingSystemUser().audit)
+            context.console.print("checked \(ComplianceRules.all.count) rules in \(String(format: "%.1f", Date().timeIntervalSince(started))) s: "
+                                  + "\(summary.found) open (\(summary.opened) new, \(summary.resolved) resolved)")
+            for rule in ComplianceRules.all {
+                context.console.print("\(rule.id.padding(toLength: 10, withPad: " ", startingAt: 0)) article \(rule.article)  \(summary.byRule[rule.id] ?? 0)")
+            }
+            return
+        }
         let bar = ProgressBar(enabled: isatty(STDERR_FILENO) == 1)
         let summary = try await QualityService.checkAll(app: app, unit: unit) { done in bar.show(done % 1_000_000, 1_000_000) }
         bar.finish()

@@ -27,6 +27,12 @@ struct Translations: Sendable {
     func vocab<T: OfficialValue>(_ value: T) -> String { self["v_\(T.vocabularyKey)_\(value.rawValue)"] }
     func vocab<T: OfficialValue>(_ type: T.Type, raw: String) -> String { T(rawValue: raw).map { vocab($0) } ?? raw }
 
+    func format(_ key: String, arguments: [String]) -> String {
+        var text = self[key]
+        for arg in arguments { if let r = text.range(of: "%@") { text.replaceSubrange(r, with: arg) } }
+        return text
+    }
+
     func format(_ key: String, _ args: CVarArg...) -> String {
         var text = self[key]
         for arg in args { if let r = text.range(of: "%@") { text.replaceSubrange(r, with: "\(arg)") } }

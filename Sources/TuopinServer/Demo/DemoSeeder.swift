@@ -57,8 +57,11 @@ struct DemoSeeder {
             }
             totalPeople += try await seedCounty(county.code, townships: townships)
         }
+        try await seedPairings()
         let logins = try await seedUsers(password: password)
         let cases = withCases ? try await DemoCases(app: app, seed: seed).run() : 0
+        // The responsibility rules over the whole demo, so that the 责任落实 pages have their findings from the start.
+        _ = try await ComplianceService.check(app: app, root: OrgCode("54")!, actor: .system)
         _ = try await QualityService.checkAll(app: app, unit: nil)
         return Summary(households: households, people: totalPeople, logins: logins, cases: cases)
     }
@@ -217,6 +220,46 @@ struct DemoSeeder {
             try await AuditLog.append(on: tx, actor: .system, action: "demo.township", entity: "org_unit", entityID: code.value,
                                       after: Seeded(villages: villages.count, households: households.count, people: members.count),
                                       at: now)
+        }
+    }
+
+    /// Pairs each county's households with its cadres (`DemoPairings`); the first county of a
+    /// prefecture also gives the prefecture's cadres their households, 540102 the region's.
+    private func seedPairings() async throws {
+        let seed = self.seed
+        let counties = try await OrgUnit.query(on: app.db).filter(\.$level == OrgLevel.county.rawValue).sort(\.$id).all().compactMap(\.id)
+        var first: [String: String] = [:]
+        for county in counties { first[String(county.prefix(4))] = first[String(county.prefix(4))] ?? county }
+        let firstOfPrefecture = first
+        let app = self.app
+        for county in counties {
+            try await app.write { tx in
+                let sql = tx.sqlDatabase
+                struct HouseholdRow: Decodable { let id: Int; let village_code: String; let status: String; let identified_year: Int; let exit_year: Int? }
+                let rows = try await sql.select().columns("id", "village_code", "status", "identified_year", "exit_year").from(Household.schema)
+                    .where("county_code", .equal, SQLBind(county)).orderBy("id").all(decoding: HouseholdRow.self)
+                guard !rows.isEmpty else { return }
+                struct CadreRow: Decodable { let id: Int; let rank: String; let unit_code: String }
+                func cadres(_ condition: any SQLExpression) async throws -> [DemoPairings.Cadre] {
+                    try await sql.select().columns("id", "rank", "unit_code").from(Cadre.schema).where(condition).orderBy("id")
+                        .all(decoding: CadreRow.self)
+                        .compactMap { r in CadreRank(rawValue: r.rank).flatMap { rank in OrgCode(r.unit_code).map { .init(id: r.id, rank: rank, unit: $0) } } }
+                }
+                let local = try await cadres(SQLBinaryExpression(SQLColumn("unit_code"), .like, SQLBind(county + "%")))
+                var aboveUnits: [String] = []
+                if firstOfPrefecture[String(county.prefix(4))] == county { aboveUnits.append(String(county.prefix(4))) }
+                if county == "540102" { aboveUnits.append("54") }
+                let above = aboveUnits.isEmpty ? [] : try await cadres(SQLBinaryExpression(SQLColumn("unit_code"), .in, SQLBind.group(aboveUnits)))
+                let households = rows.enumerated().compactMap { i, r -> DemoPairings.Household? in
+                    guard let village = OrgCode(r.village_code), let status = HouseholdStatus(rawValue: r.status) else { return nil }
+                    return .init(index: i, village: village, status: status, identifiedYear: r.identified_year, exitYear: r.exit_year)
+                }
+                let planned = DemoPairings.plan(households: households, local: local, above: above, seed: seed, stream: UInt64(county)!)
+                try await sql.bulkInsert(into: Pairing.schema, columns: ["cadre_id", "household_id", "started_on", "ended_on", "end_reason"],
+                                         rows: planned.map { [$0.cadre, rows[$0.household].id, $0.startedOn, $0.endedOn, $0.endReason] })
+                try await AuditLog.append(on: tx, actor: .system, action: "demo.pairings", entity: "org_unit", entityID: county,
+                                          after: ["pairings": String(planned.count)], at: app.tuopin.now())
+            }
         }
     }
 

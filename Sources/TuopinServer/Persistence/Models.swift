@@ -383,3 +383,30 @@ final class Certification: Model, @unchecked Sendable {
     @Field(key: "certified_at") var certifiedAt: Date
     init() {}
 }
+
+/// A cadre paired with a household (结对帮扶, article 37); `endedOn` nil while it lasts.
+final class Pairing: Model, @unchecked Sendable {
+    static let schema = "pairings"
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Field(key: "cadre_id") var cadreID: Int
+    @Field(key: "household_id") var householdID: Int
+    @Field(key: "started_on") var startedOn: String
+    @OptionalField(key: "ended_on") var endedOn: String?
+    @OptionalField(key: "end_reason") var endReason: String?
+    init() {}
+}
+
+/// A breach of a rule found by the compliance engine, open until a check no longer finds it.
+final class ViolationRecord: Model, @unchecked Sendable {
+    static let schema = "violations"
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Field(key: "rule") var rule: String
+    @Field(key: "article") var article: Int
+    @Field(key: "unit_code") var unitCode: String
+    @Field(key: "subject") var subject: String
+    /// The message arguments, joined with U+001F.
+    @Field(key: "details") var details: String
+    @Field(key: "first_seen") var firstSeen: Date
+    @OptionalField(key: "resolved_at") var resolvedAt: Date?
+    init() {}
+}

@@ -129,7 +129,12 @@ enum HouseholdController {
             let findings: [Finding]; let hasFindings: Bool; let chart: IncomeChart.View
             let writable: Bool; let formError: String?; let years: [Int]; let base: String
             let cases: [CaseController.CaseSummary]; let starts: [CaseController.StartOption]; let caseYear: Int
+            let pairings: [PairingService.View]; let candidates: [Candidate]; let today: String
         }
+        struct Candidate: Encodable { let id: Int; let label: String }
+        let candidates = writable ? try await PairingService.candidates(for: OrgCode(detail.village)!, on: req.db).map {
+            Candidate(id: $0.id!, label: "\($0.name) · \($0.position) · \(t["rank_\($0.rank)"]) · \($0.unitCode)")
+        } : []
         let chart = IncomeChart.view(detail.incomes.map { ($0.year, $0.per_capita) }, line: { standards[$0]?.povertyLine })
         return try await Page.render(req, "household", View(
             h: detail, villageHref: SiteURL.unit(detail.village).path,
@@ -138,7 +143,9 @@ enum HouseholdController {
             years: Array((2014...RegistryImport.civilToday(req.application).year).reversed()), base: SiteURL.household(id).path,
             cases: try await CaseController.summaries(req, awaiting: false, householdID: id),
             starts: CaseController.startOptions(req, status: HouseholdStatus(rawValue: detail.status), unit: detail.village),
-            caseYear: standards.keys.max() ?? RegistryImport.civilToday(req.application).year),
+            caseYear: standards.keys.max() ?? RegistryImport.civilToday(req.application).year,
+            pairings: try await PairingService.pairings(of: id, on: req.db, t: t), candidates: candidates,
+            today: RegistryImport.civilToday(req.application).description),
             status: formError == nil ? .ok : .unprocessableEntity)
     }
 

@@ -47,6 +47,8 @@ enum SiteURL {
     case help
     case sessions
     case password
+    case unitCompliance(String?), apiUnitViolations(String?)
+    case householdPairings(Int?), pairingEnd(Int?), apiHouseholdPairings(Int?), apiPairingEnd(Int?)
     case secondFactor, twoFactor, twoFactorBegin, twoFactorConfirm, twoFactorRecoveryCodes, twoFactorDisable
     case sessionEnd(Int?)
     case spotCheckCase(Int?, Int?)
@@ -109,6 +111,12 @@ enum SiteURL {
         case .help: ["help"]
         case .sessions: ["sessions"]
         case .password: ["password"]
+        case .unitCompliance(let code): ["units", code ?? ":code", "compliance"]
+        case .apiUnitViolations(let code): ["api", "v1", "units", code ?? ":code", "violations"]
+        case .householdPairings(let id): ["households", Self.id(id), "pairings"]
+        case .pairingEnd(let id): ["pairings", Self.id(id), "end"]
+        case .apiHouseholdPairings(let id): ["api", "v1", "households", Self.id(id), "pairings"]
+        case .apiPairingEnd(let id): ["api", "v1", "pairings", Self.id(id), "end"]
         case .secondFactor: ["login", "second-factor"]
         case .twoFactor: ["two-factor"]
         case .twoFactorBegin: ["two-factor", "begin"]

@@ -1,0 +1,134 @@
+/// The compliance engine (DESIGN.md; issue #5): every rule of ARTICLES.md is a pure function over a
+/// snapshot of facts that returns its violations. The server loads the facts, runs the rules and
+/// keeps the violations with the dates they were first seen and resolved.
+
+/// One breach of a rule: which rule and article, the unit that answers for it, and what it is about.
+public struct Violation: Sendable, Hashable, Codable {
+    /// `R-37-1` …
+    public let rule: String
+    public let article: Int
+    /// The unit whose page shows it, and whose principals answer for it.
+    public let unit: OrgCode
+    /// What it is about, stable across checks: `cadre:12`, `household:345`.
+    public let subject: String
+    /// Message arguments for the rule's text (`rule_R-37-1` with `%@` in order).
+    public let details: [String]
+
+    public init(rule: String, article: Int, unit: OrgCode, subject: String, details: [String]) {
+        self.rule = rule; self.article = article; self.unit = unit; self.subject = subject; self.details = details
+    }
+
+    /// A violation is the same one while rule and subject stay the same.
+    public var key: String { rule + "|" + subject }
+}
+
+/// A rule of the engine: its id, article and what it checks.
+public struct ComplianceRule: Sendable {
+    public let id: String
+    public let article: Int
+    public let check: @Sendable (ComplianceFacts) -> [Violation]
+}
+
+/// Everything the rules read, loaded once per check for a subtree.
+public struct ComplianceFacts: Sendable {
+    public struct Cadre: Sendable {
+        public let id: Int
+        public let rank: CadreRank
+        public let unit: OrgCode
+        public let active: Bool
+        /// Pairings not ended.
+        public let activePairings: Int
+        public init(id: Int, rank: CadreRank, unit: OrgCode, active: Bool, activePairings: Int) {
+            self.id = id; self.rank = rank; self.unit = unit; self.active = active; self.activePairings = activePairings
+        }
+    }
+
+    public struct Household: Sendable {
+        public let id: Int
+        public let number: String
+        public let village: OrgCode
+        public let status: HouseholdStatus
+        public let activePairings: Int
+        /// Pairings of this household that have ended (id of each).
+        public let endedPairings: [Int]
+        public init(id: Int, number: String, village: OrgCode, status: HouseholdStatus, activePairings: Int, endedPairings: [Int]) {
+            self.id = id; self.number = number; self.village = village; self.status = status
+            self.activePairings = activePairings; self.endedPairings = endedPairings
+        }
+    }
+
+    public var cadres: [Cadre]
+    /// The counties (and prefectures, and the region) that still have poor households: a cadre's
+    /// quota is owed while the county they serve (or the unit above it they belong to) has any.
+    public var unitsWithPoor: Set<OrgCode>
+    /// Households that matter to the rules: the poor ones (未脱贫, 返贫) and any with ended pairings.
+    public var households: [Household]
+    public var quotas: PairingQuota
+
+    public init(cadres: [Cadre], households: [Household], unitsWithPoor: Set<OrgCode>, quotas: PairingQuota = PairingQuota()) {
+        self.cadres = cadres; self.households = households; self.unitsWithPoor = unitsWithPoor; self.quotas = quotas
+    }
+
+    /// Whether the cadre's county (or their own unit above county level) still has poor households.
+    public func owesQuota(_ cadre: Cadre) -> Bool {
+        unitsWithPoor.contains(cadre.unit.ancestor(at: .county) ?? cadre.unit)
+    }
+}
+
+/// Article 37's pairing quotas by rank (a standard the region may change): prefecture-department
+/// rank and above 3 households, county-division 2, section, work-team members and college-graduate
+/// village officials 1; staff (一般干部) are not given a quota by the article.
+public struct PairingQuota: Sendable, Equatable, Codable {
+    public var byRank: [CadreRank: Int]
+    public init(byRank: [CadreRank: Int] = [.prefectureDepartment: 3, .countyDivision: 2, .section: 1, .workTeamMember: 1,
+                                             .villageOfficialGraduate: 1, .staff: 0]) {
+        self.byRank = byRank
+    }
+    public func required(for rank: CadreRank) -> Int { byRank[rank] ?? 0 }
+}
+
+/// Pairing (结对帮扶, article 37): "不脱贫不脱钩" — a pairing does not end before its household exits.
+public enum PairingRule {
+    /// Why ending a pairing of a household in `status` is refused, or nil when it may end (R-37-3).
+    public static func endRefusal(householdStatus status: HouseholdStatus) -> Refusal? {
+        status.isRemainingPoor ? .pairingBeforeExit : nil
+    }
+}
+
+public enum ComplianceRules {
+    /// R-37-1 (article 37): every active cadre has at least the pairing quota of their rank — while
+    /// the county they serve still has poor households to pair with ("不脱贫不脱钩" ends with exit).
+    public static let r37_1 = ComplianceRule(id: "R-37-1", article: 37) { facts in
+        facts.cadres.compactMap { c in
+            let quota = facts.quotas.required(for: c.rank)
+            guard c.active, c.activePairings < quota, facts.owesQuota(c) else { return nil }
+            return Violation(rule: "R-37-1", article: 37, unit: c.unit, subject: "cadre:\(c.id)",
+                             details: [String(c.id), String(c.activePairings), String(quota)])
+        }
+    }
+
+    /// R-37-2 (article 37): every poor household (未脱贫 or 返贫) has at least one pairing cadre.
+    public static let r37_2 = ComplianceRule(id: "R-37-2", article: 37) { facts in
+        facts.households.compactMap { h in
+            guard h.status.isRemainingPoor, h.activePairings == 0 else { return nil }
+            return Violation(rule: "R-37-2", article: 37, unit: h.village, subject: "household:\(h.id)", details: [h.number])
+        }
+    }
+
+    /// R-37-3 (article 37, "不脱贫不脱钩"): no pairing of a household that has not exited has ended.
+    /// The service refuses such an end; this finds any that came in another way (an import, an old record).
+    public static let r37_3 = ComplianceRule(id: "R-37-3", article: 37) { facts in
+        facts.households.flatMap { h -> [Violation] in
+            guard h.status.isRemainingPoor else { return [] }
+            return h.endedPairings.map { p in
+                Violation(rule: "R-37-3", article: 37, unit: h.village, subject: "pairing:\(p)", details: [h.number])
+            }
+        }
+    }
+
+    /// Every rule this engine has, in article order.
+    public static let all: [ComplianceRule] = [r37_1, r37_2, r37_3]
+
+    /// Runs every rule.
+    public static func evaluate(_ facts: ComplianceFacts) -> [Violation] { all.flatMap { $0.check(facts) } }
+}

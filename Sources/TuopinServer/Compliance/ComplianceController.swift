@@ -1,0 +1,149 @@
+import Fluent
+import Foundation
+import SQLKit
+import TuopinCore
+import Vapor
+
+/// The 责任落实 page of a unit (its own violations and its children's counts by rule, drillable to
+/// the village, with the unit's principals), the same through the API, and the pairing forms.
+enum ComplianceController {
+    struct Row: Content {
+        let id: Int; let rule: String; let article: Int; let unit_code: String; let subject: String; let text: String
+        let href: String?; let first_seen: String
+    }
+    struct ChildRow: Encodable { let code: String; let name: String; let href: String; let counts: [Int]; let total: Int }
+    struct Principal: Encodable { let role: String; let name: String }
+    struct RuleTotal: Encodable { let id: String; let title: String; let article: Int; let count: Int }
+    struct Report: Content {
+        let unit_code: String; let unit_name: String; let rules: [String]; let total_by_rule: [Int]
+        let violations: [Row]; let truncated: Bool
+    }
+
+    static let listLimit = 300
+
+    /// Open violations under `code` (scope-checked), counted by rule, and those of the unit itself.
+    static func report(_ req: Request, code text: String) async throws -> (Report, OrgUnit, [ChildRow]) {
+        guard let code = OrgCode(text) else { throw AppError.notFound }
+        let unit = try await req.data.unit(code)
+        let sql = req.db.sqlDatabase
+        struct Count: Decodable { let unit_code: String; let rule: String; let n: Int }
+        let counts = try await sql.select().column("unit_code").column("rule").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+            .from(ViolationRecord.schema).where(SQLColumn("resolved_at"), .is, SQLLiteral.null)
+            .where(ScopeSQL.under([code], column: "unit_code")).groupBy("unit_code").groupBy("rule").all(decoding: Count.self)
+        let rules = ComplianceRules.all.map(\.id)
+        let totals = rules.map { r in counts.filter { $0.rule == r }.map(\.n).reduce(0, +) }
+        var children: [ChildRow] = []
+        if code.level.child != nil {
+            for child in try await req.data.children(of: code) {
+                let mine = counts.filter { $0.unit_code.hasPrefix(child.id!) }
+                let byRule = rules.map { r in mine.filter { $0.rule == r }.map(\.n).reduce(0, +) }
+                children.append(ChildRow(code: child.id!, name: child.name, href: SiteURL.unitCompliance(child.id!).path,
+                                         counts: byRule, total: byRule.reduce(0, +)))
+            }
+        }
+        let own = try await ViolationRecord.query(on: req.db).filter(\.$resolvedAt == nil).filter(\.$unitCode == code.value)
+            .sort(\.$rule).sort(\.$id).limit(listLimit + 1).all()
+        let t = req.t
+        let rows = own.prefix(listLimit).map { v in
+            Row(id: v.id!, rule: v.rule, article: v.article, unit_code: v.unitCode, subject: v.subject,
+                text: t.format("rule_\(v.rule)", arguments: v.details.split(separator: ComplianceService.separator, omittingEmptySubsequences: false).map(String.init)),
+                href: href(v.subject), first_seen: Formats.minute(v.firstSeen))
+        }
+        return (Report(unit_code: code.value, unit_name: unit.name, rules: rules, total_by_rule: totals, violations: Array(rows),
+                       truncated: own.count > listLimit), unit, children)
+    }
+
+    static func href(_ subject: String) -> String? {
+        let parts = subject.split(separator: ":")
+        guard parts.count == 2, let id = Int(parts[1]) else { return nil }
+        switch parts[0] {
+        case "household": return SiteURL.household(id).path
+        default: return nil
+        }
+    }
+
+    @Sendable static func page(req: Request) async throws -> Response {
+        _ = try req.requireUser()
+        let (report, unit, children) = try await report(req, code: req.parameters.get("code") ?? "")
+        let t = req.t
+        let cadres = try await Cadre.query(on: req.db).filter(\.$id ~~ [unit.secretaryID, unit.headID].compactMap { $0 }).all()
+        let principals = [("principal_secretary", unit.secretaryID), ("principal_head", unit.headID)].compactMap { key, id in
+            cadres.first { $0.id == id }.map { Principal(role: t[key], name: "\($0.name)（\($0.position)）") }
+        }
+        struct View: Encodable {
+            let report: Report; let children: [ChildRow]; let principals: [Principal]; let ruleTotals: [RuleTotal]
+            let unitHref: String; let parentHref: String?; let total: Int
+        }
+        let parent = OrgCode(unit.id!)?.parent
+        let scopeAllowsParent = parent.map { req.auth.get(CurrentUser.self)?.scope.permitsAggregates(on: $0) ?? false } ?? false
+        return try await Page.render(req, "compliance", View(
+            report: report, children: children, principals: principals,
+            ruleTotals: ComplianceRules.all.enumerated().map { i, r in
+                RuleTotal(id: r.id, title: t["rule_title_\(r.id)"], article: r.article, count: report.total_by_rule[i])
+            }, unitHref: SiteURL.unit(unit.id!).path,
+            parentHref: scopeAllowsParent ? parent.map { SiteURL.unitCompliance($0.value).path } : nil,
+            total: report.total_by_rule.reduce(0, +)))
+    }
+
+    @Sendable static func apiReport(req: Request) async throws -> Report {
+        _ = try req.requireUser()
+        return try await report(req, code: req.parameters.get("code") ?? "").0
+    }
+
+    // MARK: Pairing
+
+    struct PairForm: Content { let cadre_id: Int?; let started_on: String? }
+    struct EndForm: Content { let ended_on: String?; let end_reason: String? }
+
+    @Sendable static func pairForm(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let form = try req.content.decode(PairForm.self)
+        return try await HouseholdFormsController.run(req) {
+            guard let cadre = form.cadre_id else { throw AppError.missingField("cadre_id") }
+            _ = try await PairingService.pair(app: req.application, user: user, householdID: try req.intParameter("id"), cadreID: cadre,
+                                              startedOn: form.started_on ?? "")
+        }
+    }
+
+    @Sendable static func endForm(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let form = try req.content.decode(EndForm.self)
+        let pairingID = try req.intParameter("id")
+        do {
+            let household = try await PairingService.end(app: req.application, user: user, pairingID: pairingID,
+                                                         endedOn: form.ended_on ?? "", reason: form.end_reason ?? "")
+            return req.redirect(to: SiteURL.household(household).path, redirectType: .normal)
+        } catch let error as AppError where error != .notFound && error != .forbidden {
+            // Shown on the household page of the pairing (which the user may change, or the service would have said so).
+            guard let p = try await Pairing.find(pairingID, on: req.db) else { throw error }
+            req.parameters.set("id", to: String(p.householdID))
+            return try await HouseholdController.page(req, formError: error.message(req.t))
+        }
+    }
+
+    @Sendable static func apiPairings(req: Request) async throws -> [PairingService.View] {
+        _ = try req.requireUser()
+        let h = try await req.data.household(id: try req.intParameter("id"))
+        return try await PairingService.pairings(of: h.requireID(), on: req.db, t: req.t)
+    }
+
+    struct PairBody: Content { let cadre_id: Int; let started_on: String }
+    struct EndBody: Content { let ended_on: String; let end_reason: String }
+    struct Created: Content { let id: Int }
+
+    @Sendable static func apiPair(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let body = try req.decodeJSON(PairBody.self)
+        let id = try await PairingService.pair(app: req.application, user: user, householdID: try req.intParameter("id"),
+                                               cadreID: body.cadre_id, startedOn: body.started_on)
+        return try await Created(id: id).encodeResponse(status: .created, for: req)
+    }
+
+    @Sendable static func apiEnd(req: Request) async throws -> [PairingService.View] {
+        let user = try req.requireUser()
+        let body = try req.decodeJSON(EndBody.self)
+        let household = try await PairingService.end(app: req.application, user: user, pairingID: try req.intParameter("id"),
+                                                     endedOn: body.ended_on, reason: body.end_reason)
+        return try await PairingService.pairings(of: household, on: req.db, t: req.t)
+    }
+}

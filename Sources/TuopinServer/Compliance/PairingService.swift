@@ -1,0 +1,88 @@
+import Fluent
+import Foundation
+import SQLKit
+import TuopinCore
+import Vapor
+
+/// Pairing cadres with households (结对帮扶, article 37). The household must be one the user may
+/// change; the cadre must belong to the household's county or a unit above it. Ending a pairing of
+/// a household that has not exited is refused (R-37-3, "不脱贫不脱钩"). Each call is one transaction
+/// with its audit entry, and the household's subtree is checked again for R-37 afterwards.
+enum PairingService {
+    struct View: Content {
+        let id: Int; let cadre_id: Int; let cadre_name: String; let cadre_rank: String; let cadre_unit: String
+        let started_on: String; let ended_on: String?; let end_reason: String?
+    }
+
+    static func pairings(of householdID: Int, on db: any Database, t: Translations) async throws -> [View] {
+        let rows = try await Pairing.query(on: db).filter(\.$householdID == householdID).sort(\.$id).all()
+        let cadres = try await Cadre.query(on: db).filter(\.$id ~~ rows.map(\.cadreID)).all()
+        let byID = Dictionary(uniqueKeysWithValues: cadres.map { ($0.id!, $0) })
+        return rows.map { p in
+            let c = byID[p.cadreID]
+            return View(id: p.id!, cadre_id: p.cadreID, cadre_name: c?.name ?? "", cadre_rank: c.map { t["rank_\($0.rank)"] } ?? "",
+                        cadre_unit: c?.unitCode ?? "", started_on: p.startedOn, ended_on: p.endedOn, end_reason: p.endReason)
+        }
+    }
+
+    /// The cadres who may be paired with a household of `village`: those of its county and of the units above it.
+    static func candidates(for village: OrgCode, on db: any Database) async throws -> [Cadre] {
+        let county = village.ancestor(at: .county) ?? village
+        let above = [OrgCode("54")!] + [village.ancestor(at: .prefecture), county].compactMap { $0 }
+        return try await Cadre.query(on: db).filter(\.$active == true)
+            .group(.or) { g in
+                g.filter(\.$unitCode ~~ above.map(\.value))
+                g.filter(\.$unitCode, .custom("LIKE"), county.value + "%")
+            }
+            .sort(\.$unitCode).sort(\.$id).all()
+    }
+
+    static func pair(app: Application, user: CurrentUser, householdID: Int, cadreID: Int, startedOn text: String) async throws -> Int {
+        guard let started = CivilDate(iso: text.trimmingCharacters(in: .whitespaces)) else { throw AppError.invalidField("started_on") }
+        guard started <= RegistryImport.civilToday(app) else { throw AppError.invalidField("started_on") }
+        let now = app.tuopin.now()
+        let scope = user.scope
+        let id = try await app.write { tx -> Int in
+            let h = try await DataAccess(db: tx, scope: scope).writableHousehold(id: householdID)
+            guard let village = OrgCode(h.villageCode) else { throw AppError.corruptData }
+            guard let cadre = try await Cadre.find(cadreID, on: tx), cadre.active,
+                  try await candidates(for: village, on: tx).contains(where: { $0.id == cadreID }) else { throw AppError.invalidField("cadre_id") }
+            let live = try await Pairing.query(on: tx).filter(\.$householdID == householdID).filter(\.$cadreID == cadreID)
+                .filter(\.$endedOn == nil).count()
+            guard live == 0 else { throw AppError.conflict }
+            let p = Pairing()
+            p.cadreID = cadreID; p.householdID = householdID; p.startedOn = started.description
+            try await p.save(on: tx)
+            try await AuditLog.append(on: tx, actor: user.auditActor, action: "pairing.start", entity: "household", entityID: String(householdID),
+                                      after: ["cadre": String(cadreID), "started_on": started.description], at: now)
+            return try p.requireID()
+        }
+        _ = try await ComplianceService.check(app: app, root: OrgCode(try await Household.find(householdID, on: app.db)!.countyCode)!, actor: user.auditActor)
+        return id
+    }
+
+    static func end(app: Application, user: CurrentUser, pairingID: Int, endedOn text: String, reason rawReason: String) async throws -> Int {
+        guard let ended = CivilDate(iso: text.trimmingCharacters(in: .whitespaces)), ended <= RegistryImport.civilToday(app) else {
+            throw AppError.invalidField("ended_on")
+        }
+        let reason = rawReason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty, reason.count <= 200 else { throw AppError.missingField("end_reason") }
+        let now = app.tuopin.now()
+        let scope = user.scope
+        let householdID = try await app.write { tx -> Int in
+            guard let p = try await Pairing.find(pairingID, on: tx) else { throw AppError.notFound }
+            let h = try await DataAccess(db: tx, scope: scope).writableHousehold(id: p.householdID)
+            guard p.endedOn == nil else { throw AppError.conflict }
+            guard let status = HouseholdStatus(rawValue: h.status) else { throw AppError.corruptData }
+            if let refusal = PairingRule.endRefusal(householdStatus: status) { throw AppError.refused(refusal) }
+            guard let started = CivilDate(iso: p.startedOn), ended >= started else { throw AppError.invalidField("ended_on") }
+            p.endedOn = ended.description; p.endReason = reason
+            try await p.save(on: tx)
+            try await AuditLog.append(on: tx, actor: user.auditActor, action: "pairing.end", entity: "household", entityID: String(p.householdID),
+                                      after: ["pairing": String(pairingID), "ended_on": ended.description, "reason": reason], at: now)
+            return p.householdID
+        }
+        _ = try await ComplianceService.check(app: app, root: OrgCode(try await Household.find(householdID, on: app.db)!.countyCode)!, actor: user.auditActor)
+        return householdID
+    }
+}

@@ -1,0 +1,116 @@
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import TuopinCore
+import VaporTesting
+@testable import TuopinServer
+
+/// The 责任落实 pages and pairing (issue #5, article 37) through the real routes, on both databases.
+@Suite struct ComplianceHTTPTests {
+    func get(_ app: Application, _ path: String, _ headers: HTTPHeaders) async throws -> (HTTPResponseStatus, String) {
+        var out: (HTTPResponseStatus, String) = (.ok, "")
+        try await app.testing().test(.GET, path, headers: headers) { res in out = (res.status, res.body.string) }
+        return out
+    }
+
+    /// An unpaired poor household is an R-37-2 violation on its village's page, counted on the
+    /// township's and county's; pairing it through the household page resolves it at once.
+    @Test func anUnpairedHouseholdShowsOnItsVillagesPageAndPairingResolvesIt() async throws {
+        try await withTestApp(households: 216) { app in
+            let village = "540102001201"
+            let h = try await Household.query(on: app.db).filter(\.$villageCode == village)
+                .filter(\.$status == HouseholdStatus.notExited.rawValue).sort(\.$id).first()!
+            try await Pairing.query(on: app.db).filter(\.$householdID == h.id!).delete()
+            let summary = try await ComplianceService.check(app: app, root: OrgCode("54")!, actor: .system)
+            #expect(summary.byRule["R-37-2", default: 0] >= 1)
+
+            let (session, csrf) = try await app.session("clerk1")
+            var (status, body) = try await get(app, "/units/\(village)/compliance", session)
+            #expect(status == .ok && body.contains("R-37-2") && body.contains(h.number) && body.contains("/households/\(h.id!)"))
+            // The county office sees its townships' counts and follows them down.
+            let (county, _) = try await app.session("chengguan")
+            (status, body) = try await get(app, "/units/540102/compliance", county)
+            #expect(status == .ok && body.contains("id=\"compliance-children\"") && body.contains("/units/540102001/compliance"))
+            #expect(try await get(app, "/units/540102/compliance", session).0 == .notFound)   // above the clerk's township
+            // Another township's clerk cannot see it; the API says the same as the page.
+            let (other, _) = try await app.session("clerk2")
+            #expect(try await get(app, "/units/\(village)/compliance", other).0 == .notFound)
+            let token = try await app.token("chengguan")
+            (status, body) = try await get(app, "/api/v1/units/\(village)/violations", ["Authorization": "Bearer \(token)"])
+            let report = try JSONDecoder().decode(ComplianceController.Report.self, from: Data(body.utf8))
+            #expect(report.violations.contains { $0.rule == "R-37-2" && $0.subject == "household:\(h.id!)" })
+
+            // Pair it through the household page.
+            let cadre = try await PairingService.candidates(for: OrgCode(village)!, on: app.db).first!
+            var form = session; form.contentType = .urlEncodedForm
+            try await app.testing().test(.POST, "/households/\(h.id!)/pairings", headers: form,
+                                         body: ByteBuffer(string: "_csrf=\(csrf)&cadre_id=\(cadre.id!)&started_on=2020-03-01")) { res in
+                #expect(res.status == .seeOther)
+            }
+            let open = try await ViolationRecord.query(on: app.db).filter(\.$subject == "household:\(h.id!)").filter(\.$rule == "R-37-2").all()
+            #expect(open.count == 1 && open[0].resolvedAt != nil)
+            (_, body) = try await get(app, "/households/\(h.id!)", session)
+            #expect(body.contains("id=\"pairings\"") && body.contains(cadre.name))
+        }
+    }
+
+    /// R-37-3: ending the pairing of a household that has not exited is refused with the rule; an
+    /// exited household's pairing may end. A pairing ended by other means shows as a violation.
+    @Test func aPairingCannotEndBeforeTheHouseholdExits() async throws {
+        try await withTestApp(households: 216) { app in
+            let token = try await app.token("clerk1")
+            let headers: HTTPHeaders = ["Authorization": "Bearer \(token)", "Content-Type": "application/json"]
+            let poor = try await Household.query(on: app.db).filter(\.$townshipCode == "540102001")
+                .filter(\.$status == HouseholdStatus.notExited.rawValue).sort(\.$id).first()!
+            let cadre = try await PairingService.candidates(for: OrgCode(poor.villageCode)!, on: app.db).last!
+            var pairingID = 0
+            try await app.testing().test(.POST, "/api/v1/households/\(poor.id!)/pairings", headers: headers,
+                                         body: ByteBuffer(string: #"{"cadre_id": \#(cadre.id!), "started_on": "2020-01-01"}"#)) { res in
+                #expect(res.status == .created)
+                pairingID = try res.content.decode(ComplianceController.Created.self).id
+            }
+            // The same cadre twice at once: 409; a cadre of another county: 400.
+            try await app.testing().test(.POST, "/api/v1/households/\(poor.id!)/pairings", headers: headers,
+                                         body: ByteBuffer(string: #"{"cadre_id": \#(cadre.id!), "started_on": "2020-01-01"}"#)) { res in
+                #expect(res.status == .conflict)
+            }
+            let foreign = try await Cadre.query(on: app.db).filter(\.$unitCode == "540103").first()!
+            try await app.testing().test(.POST, "/api/v1/households/\(poor.id!)/pairings", headers: headers,
+                                         body: ByteBuffer(string: #"{"cadre_id": \#(foreign.id!), "started_on": "2020-01-01"}"#)) { res in
+                #expect(res.status == .badRequest)
+            }
+            try await app.testing().test(.POST, "/api/v1/pairings/\(pairingID)/end", headers: headers,
+                                         body: ByteBuffer(string: #"{"ended_on": "2021-01-01", "end_reason": "调动"}"#)) { res in
+                #expect(res.status == .conflict && res.body.string.contains("pairing_before_exit"))
+            }
+            #expect(try await Pairing.find(pairingID, on: app.db)!.endedOn == nil)
+            // Ended by other means (an old record): R-37-3 finds it.
+            try await Pairing.query(on: app.db).filter(\.$id == pairingID).set(\.$endedOn, to: "2021-01-01").update()
+            let summary = try await ComplianceService.check(app: app, root: OrgCode("540102")!, actor: .system)
+            #expect(summary.byRule["R-37-3", default: 0] >= 1)
+            #expect(try await ViolationRecord.query(on: app.db).filter(\.$subject == "pairing:\(pairingID)").filter(\.$resolvedAt == nil).count() == 1)
+
+            // An exited household's pairing may end.
+            let exited = try await Household.query(on: app.db).filter(\.$townshipCode == "540102001")
+                .filter(\.$status == HouseholdStatus.exitedWithPolicy.rawValue).sort(\.$id).first()!
+            let p = Pairing()
+            p.cadreID = cadre.id!; p.householdID = exited.id!; p.startedOn = "2018-01-01"
+            try await p.save(on: app.db)
+            try await app.testing().test(.POST, "/api/v1/pairings/\(p.id!)/end", headers: headers,
+                                         body: ByteBuffer(string: #"{"ended_on": "2021-01-01", "end_reason": "已脱贫"}"#)) { res in
+                #expect(res.status == .ok)
+            }
+        }
+    }
+
+    /// The demo has a sprinkling of every rule's violations, and `check` finds them again unchanged.
+    @Test func theDemoHasEveryRulesViolations() async throws {
+        try await withTestApp(households: 600) { app in
+            let open = try await ViolationRecord.query(on: app.db).filter(\.$resolvedAt == nil).all()
+            for rule in ComplianceRules.all { #expect(open.contains { $0.rule == rule.id }, "no \(rule.id) in the demo") }
+            let again = try await ComplianceService.check(app: app, root: OrgCode("54")!, actor: .system)
+            #expect(again.opened == 0 && again.resolved == 0 && again.found == open.count)
+        }
+    }
+}
