@@ -133,7 +133,7 @@ enum ComplianceController {
 
     @Sendable static func apiPair(req: Request) async throws -> Response {
         let user = try req.requireUser()
-        let body = try req.decodeJSON(PairBody.self)
+        let body = try req.decodeJSON(PairBody.self, keys: ["cadre_id", "started_on"])
         let id = try await PairingService.pair(app: req.application, user: user, householdID: try req.intParameter("id"),
                                                cadreID: body.cadre_id, startedOn: body.started_on)
         return try await Created(id: id).encodeResponse(status: .created, for: req)
@@ -141,7 +141,7 @@ enum ComplianceController {
 
     @Sendable static func apiEnd(req: Request) async throws -> [PairingService.View] {
         let user = try req.requireUser()
-        let body = try req.decodeJSON(EndBody.self)
+        let body = try req.decodeJSON(EndBody.self, keys: ["ended_on", "end_reason"])
         let household = try await PairingService.end(app: req.application, user: user, pairingID: try req.intParameter("id"),
                                                      endedOn: body.ended_on, reason: body.end_reason)
         return try await PairingService.pairings(of: household, on: req.db, t: req.t)

@@ -12,4 +12,14 @@ extension Request {
         guard body.readableBytes <= Self.maxJSONBody else { throw AppError.payloadTooLarge }
         return try content.decode(T.self, using: JSONDecoder())
     }
+
+    /// `decodeJSON`, refusing any top-level key but `keys` (a misspelt field is an error, not ignored).
+    func decodeJSON<T: Decodable>(_ type: T.Type, keys: Set<String>) throws -> T {
+        let value = try decodeJSON(type)
+        if let object = try? JSONSerialization.jsonObject(with: Data(buffer: body.data!)) as? [String: Any],
+           let unknown = object.keys.sorted().first(where: { !keys.contains($0) }) {
+            throw AppError.invalidField(String(unknown.prefix(64)))
+        }
+        return value
+    }
 }
