@@ -49,11 +49,57 @@ import Testing
         #expect(PairingRule.endRefusal(householdStatus: .exitedWithPolicy) == nil)
     }
 
+    /// R-06-1: 低保 ≥ poverty line, per year, found at the region.
+    @Test func r06_1DibaoNotBelowThePovertyLine() {
+        var facts = ComplianceFacts(cadres: [], households: [], unitsWithPoor: [])
+        facts.standards = [Standard(year: 2019, povertyLine: Money(yuan: 3_750), dibaoLine: Money(yuan: 3_750)),
+                           Standard(year: 2020, povertyLine: Money(yuan: 4_000), dibaoLine: Money(yuan: 3_900))]
+        let found = ComplianceRules.r06_1.check(facts)
+        #expect(found.map(\.subject) == ["standard:2020"] && found[0].unit.value == "54" && found[0].article == 6)
+    }
+
+    /// R-06-2: identified households within the quota, unless exempted.
+    @Test func r06_2IdentificationWithinTheQuota() {
+        var facts = ComplianceFacts(cadres: [], households: [], unitsWithPoor: [])
+        facts.identificationQuotas = [.init(county: county, year: 2020, quota: 20, exempted: false, identified: 21),
+                                      .init(county: county, year: 2019, quota: 20, exempted: false, identified: 20),
+                                      .init(county: OrgCode("540103")!, year: 2020, quota: 5, exempted: true, identified: 9)]
+        #expect(ComplianceRules.r06_2.check(facts).map(\.subject) == ["quota:540102:2020"])
+    }
+
+    /// R-20-1: at least two active 扶贫专干 per township, zero counted too.
+    @Test func r20_1TwoStaffPerTownship() {
+        var facts = ComplianceFacts(cadres: [], households: [], unitsWithPoor: [])
+        facts.townshipStaff = [OrgCode("540102001")!: 2, OrgCode("540102002")!: 1, OrgCode("540102003")!: 0]
+        let found = ComplianceRules.r20_1.check(facts)
+        #expect(found.map(\.subject) == ["township:540102002", "township:540102003"] && found[1].details == ["0"])
+    }
+
+    /// R-23-1: a poor household without this year's plan; exited ones need none.
+    @Test func r23_1EveryPoorHouseholdHasThisYearsPlan() {
+        let facts = ComplianceFacts(cadres: [], households: [
+            .init(id: 1, number: "a", village: village, status: .notExited, activePairings: 1, endedPairings: [], hasCurrentPlan: false),
+            .init(id: 2, number: "b", village: village, status: .notExited, activePairings: 1, endedPairings: [], hasCurrentPlan: true),
+            .init(id: 3, number: "c", village: village, status: .exitedWithPolicy, activePairings: 0, endedPairings: [], hasCurrentPlan: false)],
+            unitsWithPoor: [])
+        #expect(ComplianceRules.r23_1.check(facts).map(\.subject) == ["household:1"])
+    }
+
+    /// R-29-1: a village with poor households needs a first secretary; one without poor households does not.
+    @Test func r29_1PoorVillagesHaveAFirstSecretary() {
+        let other = OrgCode("540102001202")!, rich = OrgCode("540102001203")!
+        var facts = ComplianceFacts(cadres: [], households: [household(1, .notExited, pairings: 1), household(2, .exitedWithPolicy, pairings: 0),
+            .init(id: 3, number: "x", village: other, status: .returnedToPoverty, activePairings: 1, endedPairings: []),
+            .init(id: 4, number: "y", village: rich, status: .exitedWithPolicy, activePairings: 0, endedPairings: [])], unitsWithPoor: [])
+        facts.villagesWithFirstSecretary = [village]
+        #expect(ComplianceRules.r29_1.check(facts).map(\.subject) == ["village:540102001202"])
+    }
+
     @Test func theEngineRunsEveryRuleAndKeysAreStable() {
         let facts = ComplianceFacts(cadres: [cadre(1, .section, pairings: 0)], households: [household(1, .notExited, pairings: 0, ended: [5])],
                                     unitsWithPoor: [county])
         let found = ComplianceRules.evaluate(facts)
-        #expect(Set(found.map(\.rule)) == ["R-37-1", "R-37-2", "R-37-3"])
+        #expect(Set(found.map(\.rule)) == ["R-37-1", "R-37-2", "R-37-3", "R-29-1"])
         #expect(Set(found.map(\.key)).count == found.count)
     }
 }

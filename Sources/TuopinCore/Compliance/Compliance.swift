@@ -51,9 +51,12 @@ public struct ComplianceFacts: Sendable {
         public let activePairings: Int
         /// Pairings of this household that have ended (id of each).
         public let endedPairings: [Int]
-        public init(id: Int, number: String, village: OrgCode, status: HouseholdStatus, activePairings: Int, endedPairings: [Int]) {
+        /// A plan for the current year with at least one measure (一户一策).
+        public let hasCurrentPlan: Bool
+        public init(id: Int, number: String, village: OrgCode, status: HouseholdStatus, activePairings: Int, endedPairings: [Int],
+                    hasCurrentPlan: Bool = true) {
             self.id = id; self.number = number; self.village = village; self.status = status
-            self.activePairings = activePairings; self.endedPairings = endedPairings
+            self.activePairings = activePairings; self.endedPairings = endedPairings; self.hasCurrentPlan = hasCurrentPlan
         }
     }
 
@@ -64,9 +67,24 @@ public struct ComplianceFacts: Sendable {
     /// Households that matter to the rules: the poor ones (未脱贫, 返贫) and any with ended pairings.
     public var households: [Household]
     public var quotas: PairingQuota
+    /// The yearly standards (R-06-1), when the check covers the region.
+    public var standards: [Standard] = []
+    /// Identification quotas per county and year (R-06-2) with the households identified in that year.
+    public var identificationQuotas: [IdentificationQuotaFact] = []
+    /// Every township under the checked unit with its active 扶贫专干 (R-20-1).
+    public var townshipStaff: [OrgCode: Int] = [:]
+    /// Villages under the checked unit that have an active first secretary (R-29-1).
+    public var villagesWithFirstSecretary: Set<OrgCode> = []
 
     public init(cadres: [Cadre], households: [Household], unitsWithPoor: Set<OrgCode>, quotas: PairingQuota = PairingQuota()) {
         self.cadres = cadres; self.households = households; self.unitsWithPoor = unitsWithPoor; self.quotas = quotas
+    }
+
+    public struct IdentificationQuotaFact: Sendable {
+        public let county: OrgCode; public let year: Int; public let quota: Int; public let exempted: Bool; public let identified: Int
+        public init(county: OrgCode, year: Int, quota: Int, exempted: Bool, identified: Int) {
+            self.county = county; self.year = year; self.quota = quota; self.exempted = exempted; self.identified = identified
+        }
     }
 
     /// Whether the cadre's county (or their own unit above county level) still has poor households.
@@ -126,8 +144,50 @@ public enum ComplianceRules {
         }
     }
 
+    /// R-06-1 (article 6, 两线合一): each year's 低保 standard is not below its poverty line.
+    public static let r06_1 = ComplianceRule(id: "R-06-1", article: 6) { facts in
+        facts.standards.filter { !$0.meetsR06_1 }.map { s in
+            Violation(rule: "R-06-1", article: 6, unit: OrgCode("54")!, subject: "standard:\(s.year)",
+                      details: [String(s.year), s.dibaoLine.description, s.povertyLine.description])
+        }
+    }
+
+    /// R-06-2 (article 6, scale control): a county identifies no more households in a year than the
+    /// quota the region approved, unless the region recorded an exemption.
+    public static let r06_2 = ComplianceRule(id: "R-06-2", article: 6) { facts in
+        facts.identificationQuotas.filter { !$0.exempted && $0.identified > $0.quota }.map { q in
+            Violation(rule: "R-06-2", article: 6, unit: q.county, subject: "quota:\(q.county.value):\(q.year)",
+                      details: [String(q.year), String(q.identified), String(q.quota)])
+        }
+    }
+
+    /// R-20-1 (article 20): every township has at least two active 扶贫专干.
+    public static let r20_1 = ComplianceRule(id: "R-20-1", article: 20) { facts in
+        facts.townshipStaff.keys.sorted { $0.value < $1.value }.compactMap { township in
+            let n = facts.townshipStaff[township] ?? 0
+            guard n < 2 else { return nil }
+            return Violation(rule: "R-20-1", article: 20, unit: township, subject: "township:\(township.value)", details: [String(n)])
+        }
+    }
+
+    /// R-23-1 (article 23, 一户一策): every poor household has a plan for the current year with at least one measure.
+    public static let r23_1 = ComplianceRule(id: "R-23-1", article: 23) { facts in
+        facts.households.compactMap { h in
+            guard h.status.isRemainingPoor, !h.hasCurrentPlan else { return nil }
+            return Violation(rule: "R-23-1", article: 23, unit: h.village, subject: "household:\(h.id)", details: [h.number])
+        }
+    }
+
+    /// R-29-1 (article 29): every poor village (one with poor households) has an active first secretary.
+    public static let r29_1 = ComplianceRule(id: "R-29-1", article: 29) { facts in
+        Set(facts.households.filter { $0.status.isRemainingPoor }.map(\.village)).sorted { $0.value < $1.value }.compactMap { village in
+            guard !facts.villagesWithFirstSecretary.contains(village) else { return nil }
+            return Violation(rule: "R-29-1", article: 29, unit: village, subject: "village:\(village.value)", details: [village.value])
+        }
+    }
+
     /// Every rule this engine has, in article order.
-    public static let all: [ComplianceRule] = [r37_1, r37_2, r37_3]
+    public static let all: [ComplianceRule] = [r06_1, r06_2, r20_1, r23_1, r29_1, r37_1, r37_2, r37_3]
 
     /// Runs every rule.
     public static func evaluate(_ facts: ComplianceFacts) -> [Violation] { all.flatMap { $0.check(facts) } }

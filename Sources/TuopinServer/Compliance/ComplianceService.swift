@@ -10,8 +10,11 @@ enum ComplianceService {
     struct Summary: Sendable, Encodable { var found = 0, opened = 0, resolved = 0; var byRule: [String: Int] = [:] }
     static let separator = "\u{1F}"
 
-    /// The facts the rules read, for the units under `root`.
-    static func facts(on db: any Database, root: OrgCode) async throws -> ComplianceFacts {
+    /// The position of a township's dedicated poverty staff (R-20-1) and of a village's first secretary (R-29-1).
+    static let staffPosition = "扶贫专干", firstSecretaryPosition = "第一书记"
+
+    /// The facts the rules read, for the units under `root`; `planYear` is the current year (R-23-1).
+    static func facts(on db: any Database, root: OrgCode, planYear: Int) async throws -> ComplianceFacts {
         let sql = db.sqlDatabase
         struct CadreRow: Decodable { let id: Int; let rank: String; let unit_code: String; let active: Bool; let n: Int? }
         let cadres = try await sql.raw("""
@@ -23,10 +26,12 @@ enum ComplianceService {
                 return .init(id: r.id, rank: rank, unit: unit, active: r.active, activePairings: r.n ?? 0)
             }
         let poor = HouseholdStatus.allCases.filter(\.isRemainingPoor).map(\.rawValue)
-        struct HouseholdRow: Decodable { let id: Int; let number: String; let village_code: String; let status: String; let n: Int? }
+        struct HouseholdRow: Decodable { let id: Int; let number: String; let village_code: String; let status: String; let n: Int?; let planned: Int? }
         let households = try await sql.select().column(SQLColumn("id", table: "h")).column(SQLColumn("number", table: "h"))
             .column(SQLColumn("village_code", table: "h")).column(SQLColumn("status", table: "h"))
             .column(SQLAlias(SQLRaw("(SELECT COUNT(*) FROM pairings p WHERE p.household_id = h.id AND p.ended_on IS NULL)"), as: SQLIdentifier("n")))
+            .column(SQLAlias(SQLRaw("(SELECT COUNT(*) FROM household_plans hp JOIN measures m ON m.plan_id = hp.id WHERE hp.household_id = h.id AND hp.year = \(planYear))"),
+                             as: SQLIdentifier("planned")))
             .from(SQLAlias(SQLIdentifier(Household.schema), as: SQLIdentifier("h")))
             .where(ScopeSQL.within([root])).where(SQLColumn("status", table: "h"), .in, SQLBind.group(poor))
             .all(decoding: HouseholdRow.self)
@@ -44,18 +49,43 @@ enum ComplianceService {
         let poorCounties = try await sql.select().distinct().column("county_code").from(Household.schema)
             .where(SQLColumn("status"), .in, SQLBind.group(poor)).all(decoding: CountyRow.self).compactMap { OrgCode($0.county_code) }
         let unitsWithPoor = Set(poorCounties.flatMap(\.lineage))
-        return ComplianceFacts(cadres: cadres, households: households.compactMap { r in
+        var facts = ComplianceFacts(cadres: cadres, households: households.compactMap { r in
             guard let village = OrgCode(r.village_code), let status = HouseholdStatus(rawValue: r.status) else { return nil }
             return .init(id: r.id, number: r.number, village: village, status: status, activePairings: r.n ?? 0,
-                         endedPairings: (endedByHousehold[r.id] ?? []).map(\.id).sorted())
+                         endedPairings: (endedByHousehold[r.id] ?? []).map(\.id).sorted(), hasCurrentPlan: (r.planned ?? 0) > 0)
         }, unitsWithPoor: unitsWithPoor)
+        if root.level == .region { facts.standards = try await StandardsController.lookup(on: db).values.sorted { $0.year < $1.year } }
+        struct QuotaRow: Decodable { let county_code: String; let year: Int; let quota: Int; let exemption: String }
+        for q in try await sql.select().columns("county_code", "year", "quota", "exemption").from(IdentificationQuota.schema)
+            .where(ScopeSQL.under([root], column: "county_code")).all(decoding: QuotaRow.self) {
+            guard let county = OrgCode(q.county_code) else { continue }
+            let identified = try await Household.query(on: db).filter(\.$countyCode == q.county_code).filter(\.$identifiedYear == q.year)
+                .filter(\.$status != HouseholdStatus.monitored.rawValue).count()
+            facts.identificationQuotas.append(.init(county: county, year: q.year, quota: q.quota, exempted: !q.exemption.isEmpty, identified: identified))
+        }
+        struct StaffRow: Decodable { let code: String; let n: Int? }
+        let townshipLevel = OrgLevel.township.rawValue
+        let staff = try await sql.raw("""
+            SELECT u.code, (SELECT COUNT(*) FROM cadres c WHERE c.unit_code = u.code AND c.active = \(bind: true)
+                            AND c.position = \(bind: staffPosition)) AS n
+            FROM org_units u WHERE u.level = \(bind: townshipLevel) AND u.code LIKE \(bind: root.value + "%")
+            """).all(decoding: StaffRow.self)
+        facts.townshipStaff = Dictionary(uniqueKeysWithValues: staff.compactMap { r in OrgCode(r.code).map { ($0, r.n ?? 0) } })
+        struct VillageRow: Decodable { let unit_code: String }
+        facts.villagesWithFirstSecretary = Set(try await sql.select().distinct().column("unit_code").from(Cadre.schema)
+            .where("position", .equal, SQLBind(firstSecretaryPosition)).where("active", .equal, SQLBind(true))
+            .where(ScopeSQL.under([root], column: "unit_code")).all(decoding: VillageRow.self).compactMap { OrgCode($0.unit_code) })
+        return facts
     }
 
     /// Checks the subtree under `root` and stores what changed.
     static func check(app: Application, root: OrgCode, actor: AuditLog.Actor) async throws -> Summary {
         let now = app.tuopin.now()
         return try await app.write { tx in
-            let found = ComplianceRules.evaluate(try await facts(on: tx, root: root))
+            let planYear = RegistryImport.civilToday(app).year
+            // Only what lies under `root` (a county check does not touch the region's own violations).
+            let found = ComplianceRules.evaluate(try await facts(on: tx, root: root, planYear: planYear))
+                .filter { $0.unit.isSelfOrDescendant(of: root) }
             let open = try await ViolationRecord.query(on: tx).filter(\.$resolvedAt == nil)
                 .filter(.sql(ScopeSQL.under([root], column: "unit_code"))).all()
             let openKeys = Set(open.map { $0.rule + "|" + $0.subject })

@@ -58,6 +58,7 @@ struct DemoSeeder {
             totalPeople += try await seedCounty(county.code, townships: townships)
         }
         try await seedPairings()
+        try await sprinkleVacancies()
         let logins = try await seedUsers(password: password)
         let cases = withCases ? try await DemoCases(app: app, seed: seed).run() : 0
         // The responsibility rules over the whole demo, so that the 责任落实 pages have their findings from the start.
@@ -200,7 +201,8 @@ struct DemoSeeder {
                     return [idByNumber[h.number]!, kind.rawValue, met, met ? "" : "待解决"]
                 }
             })
-            let planned = households.filter { !$0.measures.isEmpty }
+            // R-23-1's sprinkling: about one poor household in 23 has no plan for the year yet.
+            let planned = households.filter { !$0.measures.isEmpty && Int64($0.number)! % 23 != 5 }
             try await sql.bulkInsert(into: HouseholdPlan.schema, columns: ["household_id", "year", "goal"],
                                      rows: planned.map { [idByNumber[$0.number]!, planYear, "\(planYear)年实现稳定增收"] })
             if !planned.isEmpty {
@@ -260,6 +262,36 @@ struct DemoSeeder {
                 try await AuditLog.append(on: tx, actor: .system, action: "demo.pairings", entity: "org_unit", entityID: county,
                                           after: ["pairings": String(planned.count)], at: app.tuopin.now())
             }
+        }
+    }
+
+    /// R-20-1, R-29-1 and R-06-2's sprinkling: one township in 29 has lost a 扶贫专干; in every county
+    /// whose code divides by 3 the last poor village has lost its first secretary (both marked
+    /// inactive, as when a cadre leaves); and the county that identified the most households in one
+    /// year has a quota for that year one below what it identified.
+    private func sprinkleVacancies() async throws {
+        try await app.write { tx in
+            let sql = tx.sqlDatabase
+            try await sql.raw("""
+                UPDATE cadres SET active = \(bind: false) WHERE id IN (
+                  SELECT MAX(id) FROM cadres WHERE position = \(bind: ComplianceService.staffPosition)
+                  AND CAST(unit_code AS BIGINT) % 29 = 3 GROUP BY unit_code)
+                """).run()
+            let poor = HouseholdStatus.allCases.filter(\.isRemainingPoor).map(\.rawValue)
+            try await sql.raw("""
+                UPDATE cadres SET active = \(bind: false) WHERE position = \(bind: ComplianceService.firstSecretaryPosition)
+                AND unit_code IN (SELECT MAX(village_code) FROM households WHERE status IN (\(binds: poor))
+                                  AND CAST(county_code AS BIGINT) % 3 = 0 GROUP BY county_code)
+                """).run()
+            struct Busiest: Decodable { let county_code: String; let identified_year: Int; let n: Int }
+            if let top = try await sql.raw("""
+                SELECT county_code, identified_year, COUNT(*) AS n FROM households WHERE status <> \(bind: HouseholdStatus.monitored.rawValue)
+                GROUP BY county_code, identified_year ORDER BY n DESC, county_code, identified_year LIMIT 1
+                """).first(decoding: Busiest.self), top.n > 1 {
+                try await sql.insert(into: IdentificationQuota.schema).columns("county_code", "year", "quota", "exemption", "version")
+                    .values(SQLBind(top.county_code), SQLBind(top.identified_year), SQLBind(top.n - 1), SQLBind(""), SQLBind(1)).run()
+            }
+            try await AuditLog.append(on: tx, actor: .system, action: "demo.vacancies", entity: "org_unit", entityID: "54", at: app.tuopin.now())
         }
     }
 
