@@ -6,7 +6,12 @@ demo township clerks, for a fixed time: 70% list pages, 20% household pages, 10%
 Each client owns a disjoint set of its clerk's households, so its writes never conflict; every write
 the server acknowledged (200) is read back afterwards and must be there. Prints and writes a JSON
 report: requests, errors, throughput, p50/p95/p99 latency per kind, writes acknowledged and verified.
-Loopback only: the base URL must be 127.0.0.1 or localhost."""
+Loopback only: the base URL must be 127.0.0.1 or localhost.
+
+Why not wrk (the stack's load tool): the test must prove that every acknowledged write is present
+afterwards, which needs each client to remember the version it last got and the value it wrote;
+wrk's Lua callbacks cannot tie a response to its request or its connection, and locust is not
+needed for a hundred threads. wrk stays the tool for pure throughput (`tuopin bench`, issue #10)."""
 import argparse
 import http.client
 import json
