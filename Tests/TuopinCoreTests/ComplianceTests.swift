@@ -47,6 +47,11 @@ import Testing
         #expect(PairingRule.endRefusal(householdStatus: .notExited) == .pairingBeforeExit)
         #expect(PairingRule.endRefusal(householdStatus: .returnedToPoverty) == .pairingBeforeExit)
         #expect(PairingRule.endRefusal(householdStatus: .exitedWithPolicy) == nil)
+        // Who may pair: the county and everything in it, and the prefecture and region above; not a neighbour.
+        for (unit, may) in [("54", true), ("5401", true), ("540102", true), ("540102003", true), ("540102009201", true),
+                            ("5402", false), ("540103", false), ("540103001", false)] {
+            #expect(PairingRule.cadreMayPair(cadreUnit: OrgCode(unit)!, householdVillage: village) == may, "\(unit)")
+        }
     }
 
     /// R-06-1: 低保 ≥ poverty line, per year, found at the region.

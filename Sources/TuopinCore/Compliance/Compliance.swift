@@ -107,6 +107,13 @@ public struct PairingQuota: Sendable, Equatable, Codable {
 
 /// Pairing (结对帮扶, article 37): "不脱贫不脱钩" — a pairing does not end before its household exits.
 public enum PairingRule {
+    /// Who may be paired with a household of `village`: a cadre of its county or of a unit in the
+    /// county, or of the prefecture or region above it.
+    public static func cadreMayPair(cadreUnit: OrgCode, householdVillage: OrgCode) -> Bool {
+        guard let county = householdVillage.ancestor(at: .county) else { return false }
+        return cadreUnit.isSelfOrDescendant(of: county) || county.isSelfOrDescendant(of: cadreUnit)
+    }
+
     /// Why ending a pairing of a household in `status` is refused, or nil when it may end (R-37-3).
     public static func endRefusal(householdStatus status: HouseholdStatus) -> Refusal? {
         status.isRemainingPoor ? .pairingBeforeExit : nil

@@ -25,16 +25,17 @@ enum PairingService {
         }
     }
 
-    /// The cadres who may be paired with a household of `village`: those of its county and of the units above it.
+    /// The active cadres who may be paired with a household of `village` (`PairingRule.cadreMayPair`);
+    /// the query only narrows the rows to the village's lineage and county.
     static func candidates(for village: OrgCode, on db: any Database) async throws -> [Cadre] {
-        let county = village.ancestor(at: .county) ?? village
-        let above = [OrgCode("54")!] + [village.ancestor(at: .prefecture), county].compactMap { $0 }
+        guard let county = village.ancestor(at: .county) else { return [] }
         return try await Cadre.query(on: db).filter(\.$active == true)
             .group(.or) { g in
-                g.filter(\.$unitCode ~~ above.map(\.value))
+                g.filter(\.$unitCode ~~ county.lineage.map(\.value))
                 g.filter(\.$unitCode, .custom("LIKE"), county.value + "%")
             }
             .sort(\.$unitCode).sort(\.$id).all()
+            .filter { c in OrgCode(c.unitCode).map { PairingRule.cadreMayPair(cadreUnit: $0, householdVillage: village) } ?? false }
     }
 
     static func pair(app: Application, user: CurrentUser, householdID: Int, cadreID: Int, startedOn text: String) async throws -> Int {
@@ -45,8 +46,8 @@ enum PairingService {
         let id = try await app.write { tx -> Int in
             let h = try await DataAccess(db: tx, scope: scope).writableHousehold(id: householdID)
             guard let village = OrgCode(h.villageCode) else { throw AppError.corruptData }
-            guard let cadre = try await Cadre.find(cadreID, on: tx), cadre.active,
-                  try await candidates(for: village, on: tx).contains(where: { $0.id == cadreID }) else { throw AppError.invalidField("cadre_id") }
+            guard let cadre = try await Cadre.find(cadreID, on: tx), cadre.active, let unit = OrgCode(cadre.unitCode),
+                  PairingRule.cadreMayPair(cadreUnit: unit, householdVillage: village) else { throw AppError.invalidField("cadre_id") }
             let live = try await Pairing.query(on: tx).filter(\.$householdID == householdID).filter(\.$cadreID == cadreID)
                 .filter(\.$endedOn == nil).count()
             guard live == 0 else { throw AppError.conflict }

@@ -8,7 +8,7 @@ struct AppContext: Sendable {
     let settings: TuopinSettings
     let protector: DataProtector
     let gate: WriteGate
-    let now: @Sendable () -> Date
+    var now: @Sendable () -> Date
     /// A real hash of a random secret, verified when a username is unknown so that a wrong
     /// username takes as long as a wrong password.
     let decoyHash: String

@@ -299,7 +299,8 @@ struct DemoCases {
 extension AppContext {
     /// The same context on another clock (the demo replays history on its own).
     func with(now: @escaping @Sendable () -> Date) -> AppContext {
-        AppContext(settings: settings, protector: protector, gate: gate, now: now, decoyHash: decoyHash,
-                   passwordPolicy: passwordPolicy, loginThrottle: loginThrottle)
+        var copy = self
+        copy.now = now
+        return copy
     }
 }
