@@ -76,6 +76,9 @@ public struct ComplianceFacts: Sendable {
     /// Villages under the checked unit that have an active first secretary (R-29-1).
     public var villagesWithFirstSecretary: Set<OrgCode> = []
 
+    /// Letters, reports, plans and principal changes of the units under the checked unit.
+    public var chain = Chain()
+
     public init(cadres: [Cadre], households: [Household], unitsWithPoor: Set<OrgCode>, quotas: PairingQuota = PairingQuota()) {
         self.cadres = cadres; self.households = households; self.unitsWithPoor = unitsWithPoor; self.quotas = quotas
     }
@@ -84,6 +87,32 @@ public struct ComplianceFacts: Sendable {
         public let county: OrgCode; public let year: Int; public let quota: Int; public let exempted: Bool; public let identified: Int
         public init(county: OrgCode, year: Int, quota: Int, exempted: Bool, identified: Int) {
             self.county = county; self.year = year; self.quota = quota; self.exempted = exempted; self.identified = identified
+        }
+    }
+
+    /// The responsibility chain's facts (articles 4, 5, 7, 10, 16, 20, 22).
+    public struct Chain: Sendable {
+        /// The day of the check (letters and reports fall due by date).
+        public var today = CivilDate(year: 2000, month: 1, day: 1)!
+        /// Region, prefectures, counties and townships under the checked unit.
+        public var units: [OrgCode] = []
+        /// Years for which each unit has a signed (or archived) letter with the unit above.
+        public var letterYears: [OrgCode: Set<Int>] = [:]
+        /// Reports each unit has submitted: period label → submission date.
+        public var reports: [OrgCode: [String: CivilDate]] = [:]
+        public var schedule = ReportSchedule()
+        /// Units with an annual plan for `today.year`.
+        public var annualPlans: Set<OrgCode> = []
+        /// Changes of principal made while the unit was locked (R-05-1, R-20-2) with no exemption.
+        public var unexemptedChanges: [LockedChange] = []
+        public init() {}
+    }
+
+    public struct LockedChange: Sendable {
+        public let id: Int; public let unit: OrgCode; public let rule: String; public let changedOn: CivilDate
+        public let from: String, to: String
+        public init(id: Int, unit: OrgCode, rule: String, changedOn: CivilDate, from: String, to: String) {
+            self.id = id; self.unit = unit; self.rule = rule; self.changedOn = changedOn; self.from = from; self.to = to
         }
     }
 
@@ -193,8 +222,73 @@ public enum ComplianceRules {
         }
     }
 
+    /// A year's letter is owed from this day of the year on (the first quarter is for signing).
+    public static let letterDue = (month: 4, day: 1)
+
+    /// The years a unit's letter is owed on `today`: last year, and this year once the letter is due.
+    static func owedLetterYears(_ today: CivilDate) -> [Int] {
+        let due = CivilDate(year: today.year, month: letterDue.month, day: letterDue.day)!
+        return today >= due ? [today.year - 1, today.year] : [today.year - 1]
+    }
+
+    /// A yearly letter with the unit above, signed: R-04-1 (article 4, the region with the Centre),
+    /// R-10-1 (article 10, prefectures), R-16-1 (article 16, counties), R-22-1 (article 22, townships).
+    static func letterRule(_ level: OrgLevel) -> ComplianceRule {
+        let (id, article) = ResponsibilityChain.letterRule(for: level)!
+        return ComplianceRule(id: id, article: article) { facts in
+            let chain = facts.chain
+            return chain.units.filter { $0.level == level }.flatMap { unit in
+                owedLetterYears(chain.today).filter { !(chain.letterYears[unit]?.contains($0) ?? false) }.map { year in
+                    Violation(rule: id, article: article, unit: unit, subject: "letter:\(unit.value):\(year)", details: [String(year)])
+                }
+            }
+        }
+    }
+    public static let r04_1 = letterRule(.region), r10_1 = letterRule(.prefecture), r16_1 = letterRule(.county), r22_1 = letterRule(.township)
+
+    /// Progress reports by the schedule of the unit's level, for this year and last: R-04-2
+    /// (article 4, the region's annual report to the Centre) and R-10-2 (article 10 and, in the same
+    /// words, articles 16 and 22: prefectures, counties and townships report regularly).
+    static func reportRule(id: String, article: Int, levels: Set<OrgLevel>) -> ComplianceRule {
+        ComplianceRule(id: id, article: article) { facts in
+            let chain = facts.chain
+            return chain.units.filter { levels.contains($0.level) }.flatMap { unit in
+                chain.schedule.periods(level: unit.level, from: chain.today.year - 1, through: chain.today).reversed().compactMap { period in
+                    guard ReportStanding.of(period, submittedOn: chain.reports[unit]?[period.label], today: chain.today) == .missing else { return nil }
+                    return Violation(rule: id, article: article, unit: unit, subject: "report:\(unit.value):\(period.label)",
+                                     details: [period.label, period.due.description])
+                }
+            }
+        }
+    }
+    public static let r04_2 = reportRule(id: "R-04-2", article: 4, levels: [.region])
+    public static let r10_2 = reportRule(id: "R-10-2", article: 10, levels: [.prefecture, .county, .township])
+
+    /// R-07-1 (article 7): every prefecture and county has an annual plan for the current year.
+    public static let r07_1 = ComplianceRule(id: "R-07-1", article: 7) { facts in
+        let chain = facts.chain
+        return chain.units.filter { ($0.level == .prefecture || $0.level == .county) && !chain.annualPlans.contains($0) }.map { unit in
+            Violation(rule: "R-07-1", article: 7, unit: unit, subject: "plan:\(unit.value):\(chain.today.year)", details: [String(chain.today.year)])
+        }
+    }
+
+    /// A principal changed while the unit was locked, with no exemption from region HQ: R-05-1
+    /// (article 5, a poverty county not exited) and R-20-2 (article 20, a township with un-exited
+    /// poor villages). The service refuses such a change; these are changes recorded before the
+    /// lock was kept here, until region HQ records the exemption that covered them.
+    static func lockRule(id: String, article: Int) -> ComplianceRule {
+        ComplianceRule(id: id, article: article) { facts in
+            facts.chain.unexemptedChanges.filter { $0.rule == id }.map { c in
+                Violation(rule: id, article: article, unit: c.unit, subject: "principal_change:\(c.id)",
+                          details: [c.changedOn.description, c.from, c.to])
+            }
+        }
+    }
+    public static let r05_1 = lockRule(id: "R-05-1", article: 5), r20_2 = lockRule(id: "R-20-2", article: 20)
+
     /// Every rule this engine has, in article order.
-    public static let all: [ComplianceRule] = [r06_1, r06_2, r20_1, r23_1, r29_1, r37_1, r37_2, r37_3]
+    public static let all: [ComplianceRule] = [r04_1, r04_2, r05_1, r06_1, r06_2, r07_1, r10_1, r10_2, r16_1, r20_1, r20_2, r22_1,
+                                               r23_1, r29_1, r37_1, r37_2, r37_3]
 
     /// Runs every rule.
     public static func evaluate(_ facts: ComplianceFacts) -> [Violation] { all.flatMap { $0.check(facts) } }

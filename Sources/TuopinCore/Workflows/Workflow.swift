@@ -85,6 +85,8 @@ public enum Refusal: Error, Equatable, Sendable {
     case spotCheckPending
     /// R-37-3 (article 37): a pairing does not end before its household has exited.
     case pairingBeforeExit
+    /// R-05-1 / R-20-2 (articles 5, 20): the unit's principals stay until it exits, unless region HQ exempts.
+    case leadershipLocked(rule: String)
 
     /// Message key of the reason, for every language.
     public var key: String {
@@ -105,6 +107,7 @@ public enum Refusal: Error, Equatable, Sendable {
         case .appraisalVotesMissing: "wf_appraisal_votes"
         case .spotCheckPending: "wf_spot_check_pending"
         case .pairingBeforeExit: "pairing_before_exit"
+        case .leadershipLocked(let rule): "leadership_locked_\(rule)"
         }
     }
 }

@@ -1,0 +1,113 @@
+import Testing
+@testable import TuopinCore
+
+/// The responsibility chain's rules (letters, reports, plans, leadership lock), each with a fixture
+/// that violates it and one that does not, and the schedule and validation they rest on.
+@Suite struct ResponsibilityTests {
+    let region = OrgCode("54")!, prefecture = OrgCode("5401")!, county = OrgCode("540102")!, township = OrgCode("540102001")!
+
+    func chain(today: String, _ edit: (inout ComplianceFacts.Chain) -> Void = { _ in }) -> ComplianceFacts {
+        var facts = ComplianceFacts(cadres: [], households: [], unitsWithPoor: [])
+        facts.chain.today = CivilDate(iso: today)!
+        facts.chain.units = [region, prefecture, county, township]
+        edit(&facts.chain)
+        return facts
+    }
+
+    /// R-04-1, R-10-1, R-16-1, R-22-1: a signed letter per year at each level; this year's is owed from 1 April.
+    @Test func lettersPerYearPerLevel() {
+        let march = chain(today: "2026-03-31") { $0.letterYears = [self.region: [2025], self.prefecture: [2025], self.county: [2025]] }
+        #expect(ComplianceRules.r04_1.check(march).isEmpty)
+        #expect(ComplianceRules.r22_1.check(march).map(\.subject) == ["letter:540102001:2025"])
+        #expect(ComplianceRules.r22_1.check(march).first?.unit == township && ComplianceRules.r22_1.check(march).first?.article == 22)
+        let april = chain(today: "2026-04-01") { $0.letterYears = [self.region: [2025, 2026], self.prefecture: [2025], self.county: [2026]] }
+        #expect(ComplianceRules.r04_1.check(april).isEmpty)
+        #expect(ComplianceRules.r10_1.check(april).map(\.subject) == ["letter:5401:2026"])
+        #expect(ComplianceRules.r16_1.check(april).map(\.subject) == ["letter:540102:2025"])
+        #expect(ComplianceRules.r22_1.check(april).map(\.subject) == ["letter:540102001:2025", "letter:540102001:2026"])
+        #expect(ComplianceRules.r04_1.check(chain(today: "2026-05-01")).map(\.details) == [["2025"], ["2026"]])
+    }
+
+    /// R-04-2 (region, annual by 31 January) and R-10-2 (others, quarterly, 15 days after the quarter).
+    @Test func reportsBySchedule() {
+        let facts = chain(today: "2026-07-16") { c in
+            c.reports = [self.region: ["2025": CivilDate(iso: "2026-02-10")!],
+                         self.county: ["2025-Q1": CivilDate(iso: "2025-04-01")!, "2025-Q2": CivilDate(iso: "2025-07-10")!,
+                                       "2025-Q3": CivilDate(iso: "2025-10-15")!, "2025-Q4": CivilDate(iso: "2026-01-15")!,
+                                       "2026-Q1": CivilDate(iso: "2026-04-15")!, "2026-Q2": CivilDate(iso: "2026-07-15")!]]
+        }
+        // The region's 2025 report came late but came; 2026's is not due yet.
+        #expect(ComplianceRules.r04_2.check(facts).isEmpty)
+        #expect(ComplianceRules.r04_2.check(chain(today: "2026-02-01")).map(\.subject) == ["report:54:2025"])
+        #expect(ComplianceRules.r04_2.check(chain(today: "2026-01-31")).isEmpty)
+        let r10 = ComplianceRules.r10_2.check(facts)
+        // The county has all six; the prefecture and the township have none of the six due.
+        #expect(r10.filter { $0.unit == county }.isEmpty)
+        #expect(r10.filter { $0.unit == prefecture }.map(\.subject) == ["2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4", "2026-Q1", "2026-Q2"].map { "report:5401:\($0)" })
+        #expect(r10.first { $0.unit == township }?.details == ["2025-Q1", "2025-04-15"])
+        // On the due day itself a report is not yet missing.
+        #expect(ComplianceRules.r10_2.check(chain(today: "2026-07-15") { $0.units = [self.county] }).count == 5)
+        // A longer due period is the region's to set.
+        var schedule = ReportSchedule()
+        schedule.byLevel[.county] = .init(frequency: .annual, dueDays: 60)
+        #expect(ComplianceRules.r10_2.check(chain(today: "2026-07-16") { $0.units = [self.county]; $0.schedule = schedule }).map(\.subject) == ["report:540102:2025"])
+    }
+
+    @Test func reportStanding() {
+        let q = ReportSchedule().periods(level: .county, year: 2026)[2]
+        #expect(q.label == "2026-Q3" && q.end.description == "2026-09-30" && q.due.description == "2026-10-15")
+        #expect(ReportStanding.of(q, submittedOn: CivilDate(iso: "2026-10-15"), today: CivilDate(iso: "2026-11-01")!) == .onTime)
+        #expect(ReportStanding.of(q, submittedOn: CivilDate(iso: "2026-10-16"), today: CivilDate(iso: "2026-11-01")!) == .late)
+        #expect(ReportStanding.of(q, submittedOn: nil, today: CivilDate(iso: "2026-10-15")!) == .open)
+        #expect(ReportStanding.of(q, submittedOn: nil, today: CivilDate(iso: "2026-10-16")!) == .missing)
+        #expect(ReportSchedule().periods(level: .village, year: 2026).isEmpty)
+        #expect(ReportSchedule().periods(level: .region, from: 2025, through: CivilDate(iso: "2026-03-01")!).map(\.label) == ["2026", "2025"])
+        #expect(throws: ReportSchedule.Problem.field("due_days")) {
+            try ReportSchedule(byLevel: [.county: .init(frequency: .quarterly, dueDays: 121)]).validated()
+        }
+    }
+
+    /// R-07-1: prefectures and counties have an annual plan for the current year; townships are not asked.
+    @Test func r07_1AnnualPlans() {
+        let facts = chain(today: "2026-06-01") { $0.annualPlans = [self.county] }
+        #expect(ComplianceRules.r07_1.check(facts).map(\.subject) == ["plan:5401:2026"])
+        #expect(ComplianceRules.r07_1.check(chain(today: "2026-06-01") { $0.annualPlans = [self.county, self.prefecture] }).isEmpty)
+        #expect(PlanKind.annual.periodProblem(from: 2026, to: 2026) == nil && PlanKind.annual.periodProblem(from: 2026, to: 2027) == "period_to")
+        #expect(PlanKind.fiveYear.periodProblem(from: 2021, to: 2025) == nil && PlanKind.fiveYear.periodProblem(from: 2021, to: 2024) == "period_to")
+        #expect(PlanKind.special.periodProblem(from: 2026, to: 2025) == "period_to")
+    }
+
+    /// R-05-1 and R-20-2: the lock, and changes recorded without an exemption.
+    @Test func leadershipLock() {
+        let lockedCounty = LeadershipLock.UnitFacts(level: .county, povertyCountyNotExited: true)
+        #expect(LeadershipLock.refusal(lockedCounty, exempted: false) == .leadershipLocked(rule: "R-05-1"))
+        #expect(LeadershipLock.refusal(lockedCounty, exempted: true) == nil)
+        #expect(LeadershipLock.refusal(.init(level: .county), exempted: false) == nil)
+        #expect(LeadershipLock.refusal(.init(level: .township, unexitedPoorVillages: 2), exempted: false) == .leadershipLocked(rule: "R-20-2"))
+        #expect(LeadershipLock.refusal(.init(level: .township, unexitedPoorVillages: 0), exempted: false) == nil)
+        #expect(LeadershipLock.refusal(.init(level: .prefecture, povertyCountyNotExited: true), exempted: false) == nil)
+        #expect(Refusal.leadershipLocked(rule: "R-05-1").key == "leadership_locked_R-05-1")
+        let facts = chain(today: "2026-06-01") { c in
+            c.unexemptedChanges = [.init(id: 7, unit: self.county, rule: "R-05-1", changedOn: CivilDate(iso: "2025-03-02")!, from: "甲", to: "乙"),
+                                   .init(id: 8, unit: self.township, rule: "R-20-2", changedOn: CivilDate(iso: "2025-05-02")!, from: "丙", to: "丁")]
+        }
+        #expect(ComplianceRules.r05_1.check(facts).map(\.subject) == ["principal_change:7"])
+        #expect(ComplianceRules.r05_1.check(facts).first?.details == ["2025-03-02", "甲", "乙"])
+        #expect(ComplianceRules.r20_2.check(facts).map(\.unit) == [township])
+        #expect(ComplianceRules.r05_1.check(chain(today: "2026-06-01")).isEmpty)
+    }
+
+    /// Dates out of order, targets out of range, files that are not PDF.
+    @Test func letterValidation() {
+        let today = CivilDate(iso: "2026-06-01")!
+        #expect(ResponsibilityChain.letterDateProblem(year: 2026, draftedOn: CivilDate(iso: "2026-01-10")!, signedOn: CivilDate(iso: "2026-01-09"), today: today) == "signed_on")
+        #expect(ResponsibilityChain.letterDateProblem(year: 2026, draftedOn: CivilDate(iso: "2026-01-10")!, signedOn: CivilDate(iso: "2026-06-02"), today: today) == "signed_on")
+        #expect(ResponsibilityChain.letterDateProblem(year: 2026, draftedOn: CivilDate(iso: "2026-06-02")!, signedOn: nil, today: today) == "drafted_on")
+        #expect(ResponsibilityChain.letterDateProblem(year: 2029, draftedOn: CivilDate(iso: "2026-01-10")!, signedOn: nil, today: today) == "drafted_on")
+        #expect(ResponsibilityChain.letterDateProblem(year: 2026, draftedOn: CivilDate(iso: "2025-12-20")!, signedOn: CivilDate(iso: "2026-01-05"), today: today) == nil)
+        #expect(throws: ResponsibilityTargets.Problem.field("target_people")) { try ResponsibilityTargets(households: 10, people: 5).validated() }
+        #expect(throws: ResponsibilityTargets.Problem.field("target_villages")) { try ResponsibilityTargets(villages: -1).validated() }
+        #expect(ResponsibilityChain.isPDF(Array("%PDF-1.4\n".utf8)) && !ResponsibilityChain.isPDF(Array("PK\u{3}\u{4}".utf8)))
+        #expect(LetterState.draft.next == .signed && LetterState.archived.next == nil && !LetterState.draft.binds)
+    }
+}
