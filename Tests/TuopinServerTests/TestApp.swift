@@ -175,6 +175,35 @@ extension Application {
         return (headers, CSRFMiddleware.token(forSession: cookie))
     }
 
+    /// A page or API read: its status and body.
+    func get(_ path: String, _ headers: HTTPHeaders) async throws -> (HTTPResponseStatus, String) {
+        var out: (HTTPResponseStatus, String) = (.ok, "")
+        try await testing().test(.GET, path, headers: headers) { res in out = (res.status, res.body.string) }
+        return out
+    }
+
+    /// A form post of a web session (the CSRF token is added): status, body and redirect target.
+    func postForm(_ path: String, _ session: (HTTPHeaders, String), _ fields: [(String, String)]) async throws -> (HTTPResponseStatus, String, String?) {
+        var headers = session.0; headers.contentType = .urlEncodedForm
+        let body = ([("_csrf", session.1)] + fields).map { k, v in
+            "\(k)=\(v.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? v)"
+        }.joined(separator: "&")
+        var out: (HTTPResponseStatus, String, String?) = (.ok, "", nil)
+        try await testing().test(.POST, path, headers: headers, body: ByteBuffer(string: body)) { res in
+            out = (res.status, res.body.string, res.headers.first(name: .location))
+        }
+        return out
+    }
+
+    /// A JSON API call with a bearer token: status and body.
+    func api(_ method: HTTPMethod, _ path: String, token: String, json: String? = nil) async throws -> (HTTPResponseStatus, String) {
+        var headers: HTTPHeaders = ["Authorization": "Bearer \(token)"]
+        if json != nil { headers.contentType = .json }
+        var out: (HTTPResponseStatus, String) = (.ok, "")
+        try await testing().test(method, path, headers: headers, body: json.map { ByteBuffer(string: $0) }) { res in out = (res.status, res.body.string) }
+        return out
+    }
+
     func householdID(inTownship township: String) async throws -> Int {
         try await Household.query(on: db).filter(\.$townshipCode == township).sort(\.$id).first()!.requireID()
     }

@@ -28,15 +28,16 @@ public enum Role: String, Codable, Sendable, CaseIterable {
 
     public var permissions: Set<Permission> {
         switch self {
-        case .clerk: [.readRegistry, .writeRegistry, .seeFullIdentity, .seeHealth]
-        case .townshipLeader: [.readRegistry, .certifyData, .seeHealth]
+        case .clerk: [.readRegistry, .writeRegistry, .seeFullIdentity, .seeHealth, .keepResponsibility]
+        case .townshipLeader: [.readRegistry, .certifyData, .seeHealth, .keepResponsibility]
         case .villageCadre: [.readRegistry, .seeHealth]
         // The supervision committee checks village affairs and money, not members' illnesses.
         case .villageSupervisor: [.readRegistry]
-        case .countyOffice: [.readRegistry, .seeFullIdentity, .keepVillageFigures, .seeHealth]
-        case .prefectureOffice: [.readRegistry, .seeHealth]
-        // Article 6: the leading group sets the poverty line and exit standards.
-        case .regionHQ: [.readRegistry, .editStandards, .setQuotas, .seeHealth]
+        case .countyOffice: [.readRegistry, .seeFullIdentity, .keepVillageFigures, .seeHealth, .keepResponsibility]
+        case .prefectureOffice: [.readRegistry, .seeHealth, .keepResponsibility]
+        // Article 6: the leading group sets the poverty line and exit standards; article 5: only the
+        // region lets the principals of a poverty county go before it exits.
+        case .regionHQ: [.readRegistry, .editStandards, .setQuotas, .seeHealth, .keepResponsibility, .grantLeadershipExemption]
         case .discipline, .procuratorate: [.readRegistry, .seeFullIdentity, .readAuditLog, .seeHealth]
         // Audit follows funds and records, not health.
         case .audit: [.readRegistry, .readAuditLog]
@@ -79,6 +80,10 @@ public enum Permission: String, Sendable, CaseIterable {
     case setQuotas
     /// Certifying a township's data for a period (article 24).
     case certifyData
+    /// A unit's letters, progress reports, plans, cadres and principals (articles 4, 7, 10, 16, 22).
+    case keepResponsibility
+    /// Exempting a locked unit's principal change (R-05-1, R-20-2).
+    case grantLeadershipExemption
 }
 
 public struct RoleBinding: Hashable, Sendable, Codable {

@@ -20,6 +20,13 @@ struct DataAccess: Sendable {
         return unit
     }
 
+    /// A unit the user may see and act on with `permission` (forbidden when they may only see it).
+    func unit(_ code: OrgCode, for permission: Permission) async throws -> OrgUnit {
+        let unit = try await unit(code)
+        guard scope.permits(permission, on: code) else { throw AppError.forbidden }
+        return unit
+    }
+
     func children(of code: OrgCode) async throws -> [OrgUnit] {
         _ = try await unit(code)
         return try await OrgUnit.query(on: db).filter(\.$parentCode == code.value).sort(\.$id).all()

@@ -13,6 +13,14 @@ enum ReadAudit {
         }
     }
 
+    /// Any other read worth a trace (a scanned letter opened).
+    static func record(_ req: Request, user: CurrentUser, action: String, entity: String, entityID: String, detail: [String: String]) async throws {
+        let now = req.tuopin.now()
+        try await req.application.write { tx in
+            try await AuditLog.append(on: tx, actor: user.auditActor, action: action, entity: entity, entityID: entityID, after: detail, at: now)
+        }
+    }
+
     static func searchByID(_ req: Request, user: CurrentUser, id: String) async throws {
         let id = id.trimmingCharacters(in: .whitespaces)
         guard !id.isEmpty else { return }

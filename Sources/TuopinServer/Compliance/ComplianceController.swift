@@ -47,14 +47,18 @@ enum ComplianceController {
         let rows = own.prefix(listLimit).map { v in
             Row(id: v.id!, rule: v.rule, article: v.article, unit_code: v.unitCode, subject: v.subject,
                 text: t.format("rule_\(v.rule)", arguments: v.details.split(separator: ComplianceService.separator, omittingEmptySubsequences: false).map(String.init)),
-                href: href(v.subject), first_seen: Formats.minute(v.firstSeen))
+                href: href(v.subject, unit: v.unitCode), first_seen: Formats.minute(v.firstSeen))
         }
         return (Report(unit_code: code.value, unit_name: unit.name, rules: rules, total_by_rule: totals, violations: Array(rows),
                        truncated: own.count > listLimit), unit, children)
     }
 
-    static func href(_ subject: String) -> String? {
+    static func href(_ subject: String, unit: String) -> String? {
         let parts = subject.split(separator: ":")
+        // Letters, reports, plans and principal changes are kept on the unit's responsibility page.
+        if ["letter", "report", "plan", "principal_change"].contains(parts.first ?? "") {
+            return SiteURL.unitPart(unit, "responsibility").path
+        }
         guard parts.count == 2, let id = Int(parts[1]) else { return nil }
         switch parts[0] {
         case "household": return SiteURL.household(id).path

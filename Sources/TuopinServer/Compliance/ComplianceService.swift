@@ -13,8 +13,9 @@ enum ComplianceService {
     /// The position of a township's dedicated poverty staff (R-20-1) and of a village's first secretary (R-29-1).
     static let staffPosition = "扶贫专干", firstSecretaryPosition = "第一书记"
 
-    /// The facts the rules read, for the units under `root`; `planYear` is the current year (R-23-1).
-    static func facts(on db: any Database, root: OrgCode, planYear: Int) async throws -> ComplianceFacts {
+    /// The facts the rules read, for the units under `root` on `today` (R-23-1 reads this year's plans).
+    static func facts(on db: any Database, root: OrgCode, today: CivilDate) async throws -> ComplianceFacts {
+        let planYear = today.year
         let sql = db.sqlDatabase
         struct CadreRow: Decodable { let id: Int; let rank: String; let unit_code: String; let active: Bool; let n: Int? }
         let cadres = try await sql.raw("""
@@ -75,16 +76,53 @@ enum ComplianceService {
         facts.villagesWithFirstSecretary = Set(try await sql.select().distinct().column("unit_code").from(Cadre.schema)
             .where("position", .equal, SQLBind(firstSecretaryPosition)).where("active", .equal, SQLBind(true))
             .where(ScopeSQL.under([root], column: "unit_code")).all(decoding: VillageRow.self).compactMap { OrgCode($0.unit_code) })
+        facts.chain = try await chainFacts(on: db, root: root, today: today)
         return facts
+    }
+
+    /// Letters, reports, plans and principal changes of the region, prefectures, counties and townships under `root`.
+    static func chainFacts(on db: any Database, root: OrgCode, today: CivilDate) async throws -> ComplianceFacts.Chain {
+        let sql = db.sqlDatabase
+        var chain = ComplianceFacts.Chain()
+        chain.today = today
+        struct UnitRow: Decodable { let code: String }
+        chain.units = try await sql.select().column("code").from(OrgUnit.schema)
+            .where("level", .lessThanOrEqual, SQLBind(OrgLevel.township.rawValue)).where(ScopeSQL.under([root], column: "code"))
+            .orderBy("code").all(decoding: UnitRow.self).compactMap { OrgCode($0.code) }
+        struct LetterRow: Decodable { let unit_code: String; let year: Int }
+        for r in try await sql.select().columns("unit_code", "year").from(LetterRecord.schema)
+            .where("state", .notEqual, SQLBind(LetterState.draft.rawValue)).where(ScopeSQL.under([root], column: "unit_code"))
+            .all(decoding: LetterRow.self) {
+            if let code = OrgCode(r.unit_code) { chain.letterYears[code, default: []].insert(r.year) }
+        }
+        struct ReportRow: Decodable { let unit_code: String; let period: String; let submitted_on: String }
+        for r in try await sql.select().columns("unit_code", "period", "submitted_on").from(ProgressReportRecord.schema)
+            .where(ScopeSQL.under([root], column: "unit_code")).all(decoding: ReportRow.self) {
+            if let code = OrgCode(r.unit_code), let d = CivilDate(iso: r.submitted_on) { chain.reports[code, default: [:]][r.period] = d }
+        }
+        chain.schedule = try await ResponsibilityService.schedule(on: db)
+        struct CodeRow: Decodable { let unit_code: String }
+        chain.annualPlans = Set(try await sql.select().distinct().column("unit_code").from(UnitPlanRecord.schema)
+            .where("kind", .equal, SQLBind(PlanKind.annual.rawValue)).where("period_from", .equal, SQLBind(today.year))
+            .where(ScopeSQL.under([root], column: "unit_code")).all(decoding: CodeRow.self).compactMap { OrgCode($0.unit_code) })
+        struct ChangeRow: Decodable { let id: Int; let unit_code: String; let locked_rule: String; let changed_on: String; let from_name: String?; let to_name: String? }
+        chain.unexemptedChanges = try await sql.raw("""
+            SELECT pc.id, pc.unit_code, pc.locked_rule, pc.changed_on, f.name AS from_name, t.name AS to_name
+            FROM principal_changes pc LEFT JOIN cadres f ON f.id = pc.from_cadre_id LEFT JOIN cadres t ON t.id = pc.to_cadre_id
+            WHERE pc.locked_rule IS NOT NULL AND pc.exemption_id IS NULL AND pc.unit_code LIKE \(bind: root.value + "%")
+            """).all(decoding: ChangeRow.self).compactMap { r in
+                guard let unit = OrgCode(r.unit_code), let d = CivilDate(iso: r.changed_on) else { return nil }
+                return .init(id: r.id, unit: unit, rule: r.locked_rule, changedOn: d, from: r.from_name ?? "", to: r.to_name ?? "")
+            }
+        return chain
     }
 
     /// Checks the subtree under `root` and stores what changed.
     static func check(app: Application, root: OrgCode, actor: AuditLog.Actor) async throws -> Summary {
         let now = app.tuopin.now()
         return try await app.write { tx in
-            let planYear = RegistryImport.civilToday(app).year
             // Only what lies under `root` (a county check does not touch the region's own violations).
-            let found = ComplianceRules.evaluate(try await facts(on: tx, root: root, planYear: planYear))
+            let found = ComplianceRules.evaluate(try await facts(on: tx, root: root, today: RegistryImport.civilToday(app)))
                 .filter { $0.unit.isSelfOrDescendant(of: root) }
             let open = try await ViolationRecord.query(on: tx).filter(\.$resolvedAt == nil)
                 .filter(.sql(ScopeSQL.under([root], column: "unit_code"))).all()

@@ -410,3 +410,103 @@ final class ViolationRecord: Model, @unchecked Sendable {
     @OptionalField(key: "resolved_at") var resolvedAt: Date?
     init() {}
 }
+
+/// A yearly responsibility letter of a unit with the unit above (the region with the Centre).
+final class LetterRecord: Model, @unchecked Sendable {
+    static let schema = "responsibility_letters"
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Field(key: "unit_code") var unitCode: String
+    @Field(key: "year") var year: Int
+    @Field(key: "state") var state: String
+    @Field(key: "target_households") var targetHouseholds: Int
+    @Field(key: "target_people") var targetPeople: Int
+    @Field(key: "target_villages") var targetVillages: Int
+    @Field(key: "target_counties") var targetCounties: Int
+    @Field(key: "target_funds") var targetFunds: Int64
+    @Field(key: "signatory") var signatory: String
+    @Field(key: "counterpart_signatory") var counterpartSignatory: String
+    @Field(key: "drafted_on") var draftedOn: String
+    @OptionalField(key: "signed_on") var signedOn: String?
+    @OptionalField(key: "file_sha256") var fileSHA256: String?
+    @OptionalField(key: "file_size") var fileSize: Int?
+    @Field(key: "version") var version: Int
+    init() {}
+
+    var targets: ResponsibilityTargets {
+        get { ResponsibilityTargets(households: targetHouseholds, people: targetPeople, villages: targetVillages, counties: targetCounties,
+                                    funds: Money(fen: targetFunds)) }
+        set { targetHouseholds = newValue.households; targetPeople = newValue.people; targetVillages = newValue.villages
+              targetCounties = newValue.counties; targetFunds = newValue.funds.fen }
+    }
+}
+
+final class ReportScheduleRecord: Model, @unchecked Sendable {
+    static let schema = "report_schedules"
+    @ID(custom: "level", generatedBy: .user) var id: Int?
+    @Field(key: "frequency") var frequency: String
+    @Field(key: "due_days") var dueDays: Int
+    @Field(key: "version") var version: Int
+    init() {}
+}
+
+final class ProgressReportRecord: Model, @unchecked Sendable {
+    static let schema = "progress_reports"
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Field(key: "unit_code") var unitCode: String
+    @Field(key: "period") var period: String
+    @Field(key: "due_on") var dueOn: String
+    @Field(key: "submitted_on") var submittedOn: String
+    @Field(key: "submitted_by") var submittedBy: Int
+    @Field(key: "figures") var figures: String
+    @Field(key: "narrative") var narrative: String
+    init() {}
+}
+
+final class UnitPlanRecord: Model, @unchecked Sendable {
+    static let schema = "unit_plans"
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Field(key: "unit_code") var unitCode: String
+    @Field(key: "kind") var kind: String
+    @Field(key: "title") var title: String
+    @Field(key: "period_from") var periodFrom: Int
+    @Field(key: "period_to") var periodTo: Int
+    @Field(key: "target_households") var targetHouseholds: Int
+    @Field(key: "target_people") var targetPeople: Int
+    @Field(key: "target_villages") var targetVillages: Int
+    @Field(key: "target_counties") var targetCounties: Int
+    @Field(key: "target_funds") var targetFunds: Int64
+    @Field(key: "approved_on") var approvedOn: String
+    init() {}
+
+    var targets: ResponsibilityTargets {
+        get { ResponsibilityTargets(households: targetHouseholds, people: targetPeople, villages: targetVillages, counties: targetCounties,
+                                    funds: Money(fen: targetFunds)) }
+        set { targetHouseholds = newValue.households; targetPeople = newValue.people; targetVillages = newValue.villages
+              targetCounties = newValue.counties; targetFunds = newValue.funds.fen }
+    }
+}
+
+final class LeadershipExemption: Model, @unchecked Sendable {
+    static let schema = "leadership_exemptions"
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Field(key: "unit_code") var unitCode: String
+    @Field(key: "role") var role: String
+    @Field(key: "document_no") var documentNo: String
+    @Field(key: "granted_on") var grantedOn: String
+    @Field(key: "granted_by") var grantedBy: Int
+    init() {}
+}
+
+final class PrincipalChange: Model, @unchecked Sendable {
+    static let schema = "principal_changes"
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Field(key: "unit_code") var unitCode: String
+    @Field(key: "role") var role: String
+    @OptionalField(key: "from_cadre_id") var fromCadreID: Int?
+    @Field(key: "to_cadre_id") var toCadreID: Int
+    @Field(key: "changed_on") var changedOn: String
+    @OptionalField(key: "locked_rule") var lockedRule: String?
+    @OptionalField(key: "exemption_id") var exemptionID: Int?
+    @Field(key: "recorded_at") var recordedAt: Date
+    init() {}
+}

@@ -1,3 +1,4 @@
+import TuopinCore
 import Vapor
 
 /// Registers every route from `SiteURL`.
@@ -38,6 +39,18 @@ func routes(_ app: Application) throws {
     app.get(SiteURL.unitCompliance(nil).pathComponents, use: ComplianceController.page)
     app.post(SiteURL.householdPairings(nil).pathComponents, use: ComplianceController.pairForm)
     app.post(SiteURL.pairingEnd(nil).pathComponents, use: ComplianceController.endForm)
+    app.get(SiteURL.unitPart(nil, "responsibility").pathComponents, use: ResponsibilityController.page)
+    app.post(SiteURL.unitPart(nil, "letters").pathComponents, use: ResponsibilityController.letterForm)
+    app.on(.POST, SiteURL.letter(nil, "sign").pathComponents, body: .collect(maxSize: ByteCount(value: ResponsibilityChain.maxLetterBytes + (1 << 20))),
+           use: ResponsibilityController.signForm)
+    app.post(SiteURL.letter(nil, "archive").pathComponents, use: ResponsibilityController.archiveForm)
+    app.get(SiteURL.letter(nil, "file").pathComponents, use: ResponsibilityController.letterFile)
+    app.post(SiteURL.unitPart(nil, "reports").pathComponents, use: ResponsibilityController.reportForm)
+    app.post(SiteURL.unitPart(nil, "plans").pathComponents, use: ResponsibilityController.planForm)
+    app.post(SiteURL.unitPart(nil, "cadres").pathComponents, use: ResponsibilityController.cadreForm)
+    app.post(SiteURL.unitPart(nil, "principals").pathComponents, use: ResponsibilityController.principalForm)
+    app.post(SiteURL.unitPart(nil, "exemptions").pathComponents, use: ResponsibilityController.exemptionForm)
+    app.post(SiteURL.reportSchedule(nil).pathComponents, use: ResponsibilityController.scheduleForm)
     app.get(SiteURL.sessions.pathComponents, use: SessionController.sessions)
     app.get(SiteURL.password.pathComponents, use: SessionController.showPassword)
     app.post(SiteURL.password.pathComponents, use: SessionController.changePassword)
@@ -86,6 +99,11 @@ func routes(_ app: Application) throws {
     app.get(SiteURL.apiObjection(nil).pathComponents, use: PortalController.apiTrack)
     app.put(SiteURL.apiUnitPopulation(nil).pathComponents, use: UnitFiguresController.apiPopulation)
     app.get(SiteURL.apiUnitViolations(nil).pathComponents, use: ComplianceController.apiReport)
+    app.get(SiteURL.apiUnitPart(nil, "responsibility").pathComponents, use: ResponsibilityController.apiOverview)
+    app.post(SiteURL.apiUnitPart(nil, "letters").pathComponents, use: ResponsibilityController.apiLetter)
+    app.post(SiteURL.apiUnitPart(nil, "reports").pathComponents, use: ResponsibilityController.apiReport)
+    app.post(SiteURL.apiUnitPart(nil, "plans").pathComponents, use: ResponsibilityController.apiPlan)
+    app.post(SiteURL.apiUnitPart(nil, "principals").pathComponents, use: ResponsibilityController.apiPrincipal)
     app.get(SiteURL.apiHouseholdPairings(nil).pathComponents, use: ComplianceController.apiPairings)
     app.post(SiteURL.apiHouseholdPairings(nil).pathComponents, use: ComplianceController.apiPair)
     app.post(SiteURL.apiPairingEnd(nil).pathComponents, use: ComplianceController.apiEnd)

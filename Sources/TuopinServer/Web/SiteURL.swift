@@ -48,6 +48,11 @@ enum SiteURL {
     case sessions
     case password
     case unitCompliance(String?), apiUnitViolations(String?)
+    /// The responsibility page of a unit and its forms (`responsibility`, `letters`, `reports`, …), and the same under the API.
+    case unitPart(String?, String), apiUnitPart(String?, String)
+    /// A letter's `sign`, `archive` and `file`.
+    case letter(Int?, String)
+    case reportSchedule(Int?)
     case householdPairings(Int?), pairingEnd(Int?), apiHouseholdPairings(Int?), apiPairingEnd(Int?)
     case secondFactor, twoFactor, twoFactorBegin, twoFactorConfirm, twoFactorRecoveryCodes, twoFactorDisable
     case sessionEnd(Int?)
@@ -113,6 +118,10 @@ enum SiteURL {
         case .password: ["password"]
         case .unitCompliance(let code): ["units", code ?? ":code", "compliance"]
         case .apiUnitViolations(let code): ["api", "v1", "units", code ?? ":code", "violations"]
+        case .unitPart(let code, let part): ["units", code ?? ":code", part]
+        case .apiUnitPart(let code, let part): ["api", "v1", "units", code ?? ":code", part]
+        case .letter(let id, let part): ["letters", Self.id(id), part]
+        case .reportSchedule(let level): ["report-schedules", level.map(String.init) ?? ":level"]
         case .householdPairings(let id): ["households", Self.id(id), "pairings"]
         case .pairingEnd(let id): ["pairings", Self.id(id), "end"]
         case .apiHouseholdPairings(let id): ["api", "v1", "households", Self.id(id), "pairings"]

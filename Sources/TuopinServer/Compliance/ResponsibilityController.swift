@@ -1,0 +1,275 @@
+import Fluent
+import Foundation
+import TuopinCore
+import Vapor
+
+/// The 责任体系 page of a unit (principals and their history, cadres, letters, progress reports,
+/// plans against actuals) and the same through the API, with the forms that keep them.
+enum ResponsibilityController {
+    struct PrincipalView: Content { let role: String; let role_label: String; let cadre_id: Int?; let name: String; let position: String }
+    struct ChangeView: Content {
+        let id: Int; let role: String; let role_label: String; let from_name: String; let to_name: String; let changed_on: String
+        let locked_rule: String?; let exemption_document: String?
+    }
+    struct ExemptionView: Content { let id: Int; let role_label: String; let document_no: String; let granted_on: String; let used: Bool }
+    struct CadreView: Content { let id: Int; let name: String; let rank: String; let rank_label: String; let position: String; let active: Bool }
+    struct LetterView: Content {
+        let id: Int; let year: Int; let state: String; let state_label: String
+        let target_households: Int; let target_people: Int; let target_villages: Int; let target_counties: Int; let target_funds: String
+        let signatory: String; let counterpart_signatory: String; let drafted_on: String; let signed_on: String?
+        let file_href: String?; let file_size: Int?
+    }
+    struct ReportView: Content {
+        let period: String; let due_on: String; let standing: String; let standing_label: String
+        let submitted_on: String?; let figures: ResponsibilityService.ReportFigures?; let narrative: String?
+    }
+    struct PlanView: Content {
+        let id: Int; let kind: String; let kind_label: String; let title: String; let period_from: Int; let period_to: Int
+        let target_households: Int; let target_people: Int; let target_villages: Int; let target_counties: Int; let target_funds: String
+        let approved_on: String; let actuals: PlanActuals?
+    }
+    struct ScheduleView: Content { let level: Int; let level_label: String; let frequency: String; let frequency_label: String; let due_days: Int }
+    struct Overview: Content {
+        let unit_code: String; let unit_name: String; let counterpart: String
+        let locked_by: String?
+        let principals: [PrincipalView]; let principal_history: [ChangeView]; let exemptions: [ExemptionView]
+        let cadres: [CadreView]; let letters: [LetterView]; let reports: [ReportView]; let plans: [PlanView]
+        let schedule: [ScheduleView]
+    }
+
+    static func overview(_ req: Request, code text: String) async throws -> (Overview, OrgUnit) {
+        guard let code = OrgCode(text) else { throw AppError.notFound }
+        let unit = try await req.data.unit(code)
+        let db = req.db, t = req.t
+        let today = RegistryImport.civilToday(req.application)
+        let cadres = try await Cadre.query(on: db).filter(\.$unitCode == code.value).sort(\.$id).all()
+        let changes = try await PrincipalChange.query(on: db).filter(\.$unitCode == code.value).sort(\.$changedOn, .descending).sort(\.$id, .descending).all()
+        let exemptions = try await LeadershipExemption.query(on: db).filter(\.$unitCode == code.value).sort(\.$id).all()
+        var names: [Int: Cadre] = Dictionary(uniqueKeysWithValues: cadres.map { ($0.id!, $0) })
+        let others = Set(changes.flatMap { [$0.fromCadreID, $0.toCadreID].compactMap { $0 } } + [unit.secretaryID, unit.headID].compactMap { $0 })
+            .subtracting(names.keys)
+        for c in try await Cadre.query(on: db).filter(\.$id ~~ Array(others)).all() { names[c.id!] = c }
+        let principals = [(PrincipalRole.secretary, unit.secretaryID), (.head, unit.headID)].map { role, id in
+            PrincipalView(role: role.rawValue, role_label: t[role.labelKey], cadre_id: id, name: id.flatMap { names[$0]?.name } ?? "",
+                          position: id.flatMap { names[$0]?.position } ?? "")
+        }
+        let byExemption = Dictionary(uniqueKeysWithValues: exemptions.map { ($0.id!, $0) })
+        let history = changes.map { c in
+            ChangeView(id: c.id!, role: c.role, role_label: t["principal_\(c.role)"], from_name: c.fromCadreID.flatMap { names[$0]?.name } ?? "",
+                       to_name: names[c.toCadreID]?.name ?? "", changed_on: c.changedOn, locked_rule: c.lockedRule,
+                       exemption_document: c.exemptionID.flatMap { byExemption[$0]?.documentNo })
+        }
+        let used = Set(changes.compactMap(\.exemptionID))
+        let letters = try await LetterRecord.query(on: db).filter(\.$unitCode == code.value).sort(\.$year, .descending).all().map { l in
+            LetterView(id: l.id!, year: l.year, state: l.state, state_label: t["letter_state_\(l.state)"],
+                       target_households: l.targetHouseholds, target_people: l.targetPeople, target_villages: l.targetVillages,
+                       target_counties: l.targetCounties, target_funds: Money(fen: l.targetFunds).description,
+                       signatory: l.signatory, counterpart_signatory: l.counterpartSignatory, drafted_on: l.draftedOn, signed_on: l.signedOn,
+                       file_href: l.fileSHA256 == nil ? nil : SiteURL.letter(l.id!, "file").path, file_size: l.fileSize)
+        }
+        let schedule = try await ResponsibilityService.schedule(on: db)
+        let submitted = Dictionary(try await ProgressReportRecord.query(on: db).filter(\.$unitCode == code.value).all().map { ($0.period, $0) }) { a, _ in a }
+        let decoder = JSONDecoder()
+        var reports = schedule.periods(level: code.level, from: today.year - 1, through: today).map { p in
+            let r = submitted[p.label]
+            let standing = ReportStanding.of(p, submittedOn: r.flatMap { CivilDate(iso: $0.submittedOn) }, today: today)
+            return ReportView(period: p.label, due_on: p.due.description, standing: standing.rawValue, standing_label: t[standing.labelKey],
+                              submitted_on: r?.submittedOn, figures: r.flatMap { try? decoder.decode(ResponsibilityService.ReportFigures.self, from: Data($0.figures.utf8)) },
+                              narrative: r?.narrative)
+        }
+        // Reports of older periods (or of a schedule since changed) stay visible.
+        let shown = Set(reports.map(\.period))
+        for r in submitted.values.filter({ !shown.contains($0.period) }).sorted(by: { $0.period > $1.period }) {
+            reports.append(ReportView(period: r.period, due_on: r.dueOn, standing: r.submittedOn <= r.dueOn ? "on_time" : "late",
+                                      standing_label: t[r.submittedOn <= r.dueOn ? "report_standing_on_time" : "report_standing_late"],
+                                      submitted_on: r.submittedOn, figures: try? decoder.decode(ResponsibilityService.ReportFigures.self, from: Data(r.figures.utf8)),
+                                      narrative: r.narrative))
+        }
+        var plans: [PlanView] = []
+        for p in try await UnitPlanRecord.query(on: db).filter(\.$unitCode == code.value).sort(\.$periodFrom, .descending).sort(\.$kind).all() {
+            let actuals = p.kind == PlanKind.annual.rawValue && p.periodFrom <= today.year
+                ? try await ResponsibilityService.actuals(on: db, unit: code, year: p.periodFrom) : nil
+            plans.append(PlanView(id: p.id!, kind: p.kind, kind_label: t["plan_kind_\(p.kind)"], title: p.title, period_from: p.periodFrom,
+                                  period_to: p.periodTo, target_households: p.targetHouseholds, target_people: p.targetPeople,
+                                  target_villages: p.targetVillages, target_counties: p.targetCounties, target_funds: Money(fen: p.targetFunds).description,
+                                  approved_on: p.approvedOn, actuals: actuals))
+        }
+        let counterpart: String
+        if let parent = code.parent { counterpart = try await OrgUnit.find(parent.value, on: db)?.name ?? parent.value } else { counterpart = t["letter_centre"] }
+        let lock = LeadershipLock.lockingRule(try await ResponsibilityService.lockFacts(on: db, unit: unit))?.id
+        return (Overview(unit_code: code.value, unit_name: unit.name, counterpart: counterpart, locked_by: lock,
+                         principals: principals, principal_history: history,
+                         exemptions: exemptions.map { e in
+                             ExemptionView(id: e.id!, role_label: t["principal_\(e.role)"], document_no: e.documentNo, granted_on: e.grantedOn,
+                                           used: used.contains(e.id!))
+                         },
+                         cadres: cadres.map { c in
+                             CadreView(id: c.id!, name: c.name, rank: c.rank, rank_label: t["rank_\(c.rank)"], position: c.position, active: c.active)
+                         },
+                         letters: letters, reports: reports, plans: plans,
+                         schedule: ReportSchedule.reportingLevels.compactMap { level in
+                             schedule.byLevel[level].map { e in
+                                 ScheduleView(level: level.rawValue, level_label: t["level_\(level.rawValue)"], frequency: e.frequency.rawValue,
+                                              frequency_label: t[e.frequency.labelKey], due_days: e.dueDays)
+                             }
+                         }), unit)
+    }
+
+    struct Option: Encodable { let value: String; let label: String }
+
+    @Sendable static func page(req: Request) async throws -> Response {
+        try await page(req, formError: nil)
+    }
+
+    static func page(_ req: Request, formError: String?) async throws -> Response {
+        let user = try req.requireUser()
+        let (overview, unit) = try await overview(req, code: req.parameters.get("code") ?? "")
+        guard let code = OrgCode(unit.id!) else { throw AppError.corruptData }
+        let t = req.t
+        let today = RegistryImport.civilToday(req.application)
+        struct View: Encodable {
+            let o: Overview; let formError: String?; let mayKeep: Bool; let mayExempt: Bool; let maySetSchedule: Bool
+            let signsLetters: Bool; let isRegion: Bool; let lockText: String?
+            let ranks: [Option]; let roles: [Option]; let kinds: [Option]; let frequencies: [Option]
+            let openPeriods: [String]; let today: String; let year: Int; let unitHref: String; let complianceHref: String
+        }
+        return try await Page.render(req, "responsibility", View(
+            o: overview, formError: formError,
+            mayKeep: user.scope.permits(.keepResponsibility, on: code),
+            mayExempt: user.scope.permits(.grantLeadershipExemption, on: code) && (code.level == .county || code.level == .township),
+            maySetSchedule: user.scope.has(.editStandards) && code.level == .region,
+            signsLetters: ResponsibilityChain.letterRule(for: code.level) != nil, isRegion: code.level == .region,
+            lockText: overview.locked_by.map { t["leadership_locked_\($0)"] },
+            ranks: CadreRank.allCases.map { Option(value: $0.rawValue, label: t[$0.labelKey]) },
+            roles: PrincipalRole.allCases.map { Option(value: $0.rawValue, label: t[$0.labelKey]) },
+            kinds: PlanKind.allCases.map { Option(value: $0.rawValue, label: t[$0.labelKey]) },
+            frequencies: ReportFrequency.allCases.map { Option(value: $0.rawValue, label: t[$0.labelKey]) },
+            openPeriods: overview.reports.filter { $0.submitted_on == nil }.map(\.period),
+            today: today.description, year: today.year, unitHref: SiteURL.unit(code.value).path,
+            complianceHref: SiteURL.unitCompliance(code.value).path))
+    }
+
+    /// Runs a form's change and comes back to the page, or shows the page again with the reason.
+    static func run(_ req: Request, code: String, _ change: () async throws -> Void) async throws -> Response {
+        do {
+            try await change()
+            return req.redirect(to: SiteURL.unitPart(code, "responsibility").path, redirectType: .normal)
+        } catch let error as AppError where error != .notFound && error != .forbidden {
+            req.parameters.set("code", to: code)
+            return try await page(req, formError: error.message(req.t))
+        }
+    }
+
+    @Sendable static func letterForm(req: Request) async throws -> Response {
+        let user = try req.requireUser(), code = req.parameters.get("code") ?? ""
+        let input = try req.content.decode(ResponsibilityService.LetterInput.self)
+        return try await run(req, code: code) { _ = try await ResponsibilityService.saveLetter(app: req.application, user: user, unit: code, input: input) }
+    }
+
+    struct SignForm: Content { var signed_on: String?; var file: File? }
+
+    @Sendable static func signForm(req: Request) async throws -> Response {
+        let user = try req.requireUser(), id = try req.intParameter("id")
+        guard let letter = try await LetterRecord.find(id, on: req.db) else { throw AppError.notFound }
+        let form = try req.content.decode(SignForm.self)
+        return try await run(req, code: letter.unitCode) {
+            _ = try await ResponsibilityService.signLetter(app: req.application, user: user, letterID: id, signedOn: form.signed_on,
+                                                           pdf: form.file.map { Data(buffer: $0.data) })
+        }
+    }
+
+    @Sendable static func archiveForm(req: Request) async throws -> Response {
+        let user = try req.requireUser(), id = try req.intParameter("id")
+        guard let letter = try await LetterRecord.find(id, on: req.db) else { throw AppError.notFound }
+        return try await run(req, code: letter.unitCode) { _ = try await ResponsibilityService.archiveLetter(app: req.application, user: user, letterID: id) }
+    }
+
+    /// The scanned letter, to whoever may see the unit (reading it is audited).
+    @Sendable static func letterFile(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        guard let letter = try await LetterRecord.find(try req.intParameter("id"), on: req.db), let code = OrgCode(letter.unitCode),
+              let sha = letter.fileSHA256 else { throw AppError.notFound }
+        _ = try await req.data.unit(code)
+        let data = try Data(contentsOf: ResponsibilityService.letterFile(req.application, sha256: sha))
+        try await ReadAudit.record(req, user: user, action: "letter.read", entity: "org_unit", entityID: code.value, detail: ["year": String(letter.year)])
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "application", subType: "pdf")
+        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"letter-\(code.value)-\(letter.year).pdf\"")
+        headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return Response(status: .ok, headers: headers, body: .init(data: data))
+    }
+
+    @Sendable static func reportForm(req: Request) async throws -> Response {
+        let user = try req.requireUser(), code = req.parameters.get("code") ?? ""
+        let input = try req.content.decode(ResponsibilityService.ReportInput.self)
+        return try await run(req, code: code) { _ = try await ResponsibilityService.submitReport(app: req.application, user: user, unit: code, input: input) }
+    }
+
+    @Sendable static func planForm(req: Request) async throws -> Response {
+        let user = try req.requireUser(), code = req.parameters.get("code") ?? ""
+        let input = try req.content.decode(ResponsibilityService.PlanInput.self)
+        return try await run(req, code: code) { _ = try await ResponsibilityService.savePlan(app: req.application, user: user, unit: code, input: input) }
+    }
+
+    @Sendable static func cadreForm(req: Request) async throws -> Response {
+        let user = try req.requireUser(), code = req.parameters.get("code") ?? ""
+        let input = try req.content.decode(ResponsibilityService.CadreInput.self)
+        return try await run(req, code: code) { _ = try await ResponsibilityService.addCadre(app: req.application, user: user, unit: code, input: input) }
+    }
+
+    @Sendable static func principalForm(req: Request) async throws -> Response {
+        let user = try req.requireUser(), code = req.parameters.get("code") ?? ""
+        let input = try req.content.decode(ResponsibilityService.PrincipalInput.self)
+        return try await run(req, code: code) { _ = try await ResponsibilityService.changePrincipal(app: req.application, user: user, unit: code, input: input) }
+    }
+
+    @Sendable static func exemptionForm(req: Request) async throws -> Response {
+        let user = try req.requireUser(), code = req.parameters.get("code") ?? ""
+        let input = try req.content.decode(ResponsibilityService.ExemptionInput.self)
+        return try await run(req, code: code) { _ = try await ResponsibilityService.grantExemption(app: req.application, user: user, unit: code, input: input) }
+    }
+
+    @Sendable static func scheduleForm(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let input = try req.content.decode(ResponsibilityService.ScheduleInput.self)
+        let region = user.scope.homeUnit?.ancestor(at: .region)?.value ?? "54"
+        return try await run(req, code: region) {
+            try await ResponsibilityService.setSchedule(app: req.application, user: user, level: try req.intParameter("level"), input: input)
+        }
+    }
+
+    // MARK: API
+
+    @Sendable static func apiOverview(req: Request) async throws -> Overview {
+        _ = try req.requireUser()
+        return try await overview(req, code: req.parameters.get("code") ?? "").0
+    }
+
+    struct Created: Content { let id: Int }
+
+    static func created(_ req: Request, _ id: Int) async throws -> Response { try await Created(id: id).encodeResponse(status: .created, for: req) }
+
+    @Sendable static func apiLetter(req: Request) async throws -> Response {
+        let input = try req.decodeJSON(ResponsibilityService.LetterInput.self)
+        return try await created(req, try await ResponsibilityService.saveLetter(app: req.application, user: try req.requireUser(),
+                                                                               unit: req.parameters.get("code") ?? "", input: input))
+    }
+
+    @Sendable static func apiReport(req: Request) async throws -> Response {
+        let input = try req.decodeJSON(ResponsibilityService.ReportInput.self)
+        return try await created(req, try await ResponsibilityService.submitReport(app: req.application, user: try req.requireUser(),
+                                                                                 unit: req.parameters.get("code") ?? "", input: input))
+    }
+
+    @Sendable static func apiPlan(req: Request) async throws -> Response {
+        let input = try req.decodeJSON(ResponsibilityService.PlanInput.self)
+        return try await created(req, try await ResponsibilityService.savePlan(app: req.application, user: try req.requireUser(),
+                                                                             unit: req.parameters.get("code") ?? "", input: input))
+    }
+
+    @Sendable static func apiPrincipal(req: Request) async throws -> Response {
+        let input = try req.decodeJSON(ResponsibilityService.PrincipalInput.self)
+        return try await created(req, try await ResponsibilityService.changePrincipal(app: req.application, user: try req.requireUser(),
+                                                                                    unit: req.parameters.get("code") ?? "", input: input))
+    }
+}

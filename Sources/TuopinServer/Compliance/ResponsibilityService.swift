@@ -1,0 +1,402 @@
+import Crypto
+import Fluent
+import Foundation
+import SQLKit
+import TuopinCore
+import Vapor
+
+/// The responsibility chain of a unit: its yearly letter with the unit above, progress reports on
+/// the schedule of its level, plans, cadres and principals (with the leadership lock). Each write is
+/// one transaction with its audit entry, and the unit is checked again afterwards.
+enum ResponsibilityService {
+    // MARK: Letters
+
+    struct LetterInput: Content {
+        var year: Int?
+        var target_households: Int?, target_people: Int?, target_villages: Int?, target_counties: Int?
+        /// 元, two decimals at most.
+        var target_funds: String?
+        var signatory: String?, counterpart_signatory: String?
+        var drafted_on: String?
+    }
+
+    static func text(_ value: String?, _ field: String, max: Int = 100) throws -> String {
+        let t = (value ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !t.isEmpty else { throw AppError.missingField(field) }
+        guard t.count <= max else { throw AppError.invalidField(field) }
+        return t
+    }
+
+    static func date(_ value: String?, _ field: String) throws -> CivilDate {
+        guard let v = value, !v.isEmpty else { throw AppError.missingField(field) }
+        guard let d = CivilDate(iso: v) else { throw AppError.invalidField(field) }
+        return d
+    }
+
+    static func targets(_ h: Int?, _ p: Int?, _ v: Int?, _ c: Int?, funds: String?) throws -> ResponsibilityTargets {
+        let money: Money
+        if let f = funds?.trimmingCharacters(in: .whitespaces), !f.isEmpty {
+            guard let m = IncomesTemplate.parseYuan(f) else { throw AppError.invalidField("target_funds") }
+            money = m
+        } else { money = .zero }
+        do {
+            return try ResponsibilityTargets(households: h ?? 0, people: p ?? 0, villages: v ?? 0, counties: c ?? 0, funds: money).validated()
+        } catch .field(let name) { throw AppError.invalidField(name) }
+    }
+
+    /// Creates the unit's letter for a year, or changes it while it is a draft.
+    static func saveLetter(app: Application, user: CurrentUser, unit text: String, input: LetterInput) async throws -> Int {
+        guard let code = OrgCode(text), ResponsibilityChain.letterRule(for: code.level) != nil else { throw AppError.notFound }
+        guard let year = input.year else { throw AppError.missingField("year") }
+        let targets = try targets(input.target_households, input.target_people, input.target_villages, input.target_counties, funds: input.target_funds)
+        let signatory = try ResponsibilityService.text(input.signatory, "signatory")
+        let counterpart = try ResponsibilityService.text(input.counterpart_signatory, "counterpart_signatory")
+        let drafted = try date(input.drafted_on, "drafted_on")
+        if let field = ResponsibilityChain.letterDateProblem(year: year, draftedOn: drafted, signedOn: nil, today: RegistryImport.civilToday(app)) {
+            throw AppError.invalidField(field == "year" ? "year" : field)
+        }
+        let now = app.tuopin.now(), scope = user.scope
+        let id = try await app.write { tx -> Int in
+            _ = try await DataAccess(db: tx, scope: scope).unit(code, for: .keepResponsibility)
+            let existing = try await LetterRecord.query(on: tx).filter(\.$unitCode == code.value).filter(\.$year == year).first()
+            if let e = existing, e.state != LetterState.draft.rawValue { throw AppError.conflict }
+            let letter = existing ?? LetterRecord()
+            letter.unitCode = code.value; letter.year = year; letter.state = LetterState.draft.rawValue
+            letter.targets = targets; letter.signatory = signatory; letter.counterpartSignatory = counterpart
+            letter.draftedOn = drafted.description; letter.version = (existing?.version ?? 0) + 1
+            try await letter.save(on: tx)
+            try await AuditLog.append(on: tx, actor: user.auditActor, action: "letter.draft", entity: "org_unit", entityID: code.value,
+                                      after: ["year": String(year), "targets": "\(targets.households)/\(targets.people)/\(targets.villages)/\(targets.counties)/\(targets.funds)",
+                                              "signatory": signatory, "counterpart": counterpart], at: now)
+            return try letter.requireID()
+        }
+        return id
+    }
+
+    static func letterFile(_ app: Application, sha256: String) -> URL {
+        app.tuopin.settings.dataDirectory.appendingPathComponent("files/letters/\(sha256).pdf")
+    }
+
+    /// Signs a draft: both signatories' date and the scanned letter (a PDF, at most 10 MB).
+    static func signLetter(app: Application, user: CurrentUser, letterID: Int, signedOn text: String?, pdf: Data?) async throws -> String {
+        let signed = try date(text, "signed_on")
+        guard let pdf, !pdf.isEmpty else { throw AppError.missingField("file") }
+        guard pdf.count <= ResponsibilityChain.maxLetterBytes else { throw AppError.payloadTooLarge }
+        guard ResponsibilityChain.isPDF(pdf) else { throw AppError.unsupportedMediaType }
+        let sha = SHA256.hash(data: pdf).map { String(format: "%02x", $0) }.joined()
+        let today = RegistryImport.civilToday(app), now = app.tuopin.now(), scope = user.scope
+        // The file first (named by its hash, written whole then renamed): a letter row never names a missing file.
+        let url = letterFile(app, sha256: sha)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        if !FileManager.default.fileExists(atPath: url.path) { try pdf.write(to: url, options: .atomic) }
+        let unit = try await app.write { tx -> String in
+            guard let letter = try await LetterRecord.find(letterID, on: tx), let code = OrgCode(letter.unitCode) else { throw AppError.notFound }
+            _ = try await DataAccess(db: tx, scope: scope).unit(code, for: .keepResponsibility)
+            guard letter.state == LetterState.draft.rawValue else { throw AppError.conflict }
+            guard let drafted = CivilDate(iso: letter.draftedOn) else { throw AppError.corruptData }
+            if let field = ResponsibilityChain.letterDateProblem(year: letter.year, draftedOn: drafted, signedOn: signed, today: today) {
+                throw AppError.invalidField(field)
+            }
+            letter.state = LetterState.signed.rawValue; letter.signedOn = signed.description
+            letter.fileSHA256 = sha; letter.fileSize = pdf.count; letter.version += 1
+            try await letter.save(on: tx)
+            try await AuditLog.append(on: tx, actor: user.auditActor, action: "letter.sign", entity: "org_unit", entityID: letter.unitCode,
+                                      after: ["year": String(letter.year), "signed_on": signed.description, "file_sha256": sha], at: now)
+            return letter.unitCode
+        }
+        try await recheck(app, unit, user)
+        return unit
+    }
+
+    /// The unit's own rules again after a write that may resolve one (its letter, report or plan).
+    static func recheck(_ app: Application, _ unit: String, _ user: CurrentUser) async throws {
+        guard let code = OrgCode(unit) else { return }
+        _ = try await ComplianceService.check(app: app, root: code, actor: user.auditActor)
+    }
+
+    static func archiveLetter(app: Application, user: CurrentUser, letterID: Int) async throws -> String {
+        let now = app.tuopin.now(), scope = user.scope
+        return try await app.write { tx -> String in
+            guard let letter = try await LetterRecord.find(letterID, on: tx), let code = OrgCode(letter.unitCode) else { throw AppError.notFound }
+            _ = try await DataAccess(db: tx, scope: scope).unit(code, for: .keepResponsibility)
+            guard letter.state == LetterState.signed.rawValue else { throw AppError.conflict }
+            letter.state = LetterState.archived.rawValue; letter.version += 1
+            try await letter.save(on: tx)
+            try await AuditLog.append(on: tx, actor: user.auditActor, action: "letter.archive", entity: "org_unit", entityID: letter.unitCode,
+                                      after: ["year": String(letter.year)], at: now)
+            return letter.unitCode
+        }
+    }
+
+    // MARK: Reports
+
+    /// The unit's registry figures, frozen into a report when it is submitted.
+    struct ReportFigures: Content, Equatable {
+        let year: Int
+        let households: Int, people: Int
+        let remaining_households: Int, remaining_people: Int
+        let exited_households: Int, exited_people: Int
+        let paired_households: Int
+    }
+
+    static func figures(on db: any Database, unit: OrgCode, year: Int) async throws -> ReportFigures {
+        let poor = HouseholdStatus.allCases.filter(\.isRemainingPoor).map { "'\($0.rawValue)'" }.joined(separator: ",")
+        let monitored = HouseholdStatus.monitored.rawValue
+        struct Row: Decodable { let h: Int?; let p: Int?; let rh: Int?; let rp: Int?; let eh: Int?; let ep: Int?; let paired: Int? }
+        let row = try await db.sqlDatabase.select()
+            .column(SQLRaw("COUNT(*)"), as: "h").column(SQLRaw("SUM(member_count)"), as: "p")
+            .column(SQLRaw("SUM(CASE WHEN status IN (\(poor)) THEN 1 ELSE 0 END)"), as: "rh")
+            .column(SQLRaw("SUM(CASE WHEN status IN (\(poor)) THEN member_count ELSE 0 END)"), as: "rp")
+            .column(SQLRaw("SUM(CASE WHEN exit_year = \(year) THEN 1 ELSE 0 END)"), as: "eh")
+            .column(SQLRaw("SUM(CASE WHEN exit_year = \(year) THEN member_count ELSE 0 END)"), as: "ep")
+            .column(SQLRaw("SUM(CASE WHEN status IN (\(poor)) AND EXISTS (SELECT 1 FROM pairings p WHERE p.household_id = households.id AND p.ended_on IS NULL) THEN 1 ELSE 0 END)"), as: "paired")
+            .from(Household.schema).where(ScopeSQL.within([unit])).where("status", .notEqual, SQLBind(monitored))
+            .first(decoding: Row.self)
+        return ReportFigures(year: year, households: row?.h ?? 0, people: row?.p ?? 0, remaining_households: row?.rh ?? 0,
+                             remaining_people: row?.rp ?? 0, exited_households: row?.eh ?? 0, exited_people: row?.ep ?? 0,
+                             paired_households: row?.paired ?? 0)
+    }
+
+    static func schedule(on db: any Database) async throws -> ReportSchedule {
+        var byLevel: [OrgLevel: ReportSchedule.Entry] = [:]
+        for r in try await ReportScheduleRecord.query(on: db).all() {
+            guard let level = r.id.flatMap(OrgLevel.init(rawValue:)), let f = ReportFrequency(rawValue: r.frequency) else { continue }
+            byLevel[level] = .init(frequency: f, dueDays: r.dueDays)
+        }
+        return ReportSchedule(byLevel: byLevel)
+    }
+
+    /// Reports may be submitted from 15 days before their period ends.
+    static let earlySubmissionDays = 15
+
+    struct ReportInput: Content { var period: String?; var narrative: String? }
+
+    static func submitReport(app: Application, user: CurrentUser, unit text: String, input: ReportInput) async throws -> Int {
+        guard let code = OrgCode(text) else { throw AppError.notFound }
+        let label = try ResponsibilityService.text(input.period, "period", max: 10)
+        let narrative = try ResponsibilityService.text(input.narrative, "narrative", max: 4_000)
+        let today = RegistryImport.civilToday(app), now = app.tuopin.now(), scope = user.scope
+        let userID = user.id
+        let id = try await app.write { tx -> Int in
+            _ = try await DataAccess(db: tx, scope: scope).unit(code, for: .keepResponsibility)
+            let schedule = try await schedule(on: tx)
+            guard let period = schedule.periods(level: code.level, from: today.year - 1, through: today).first(where: { $0.label == label }),
+                  today >= period.end.adding(days: -earlySubmissionDays) else { throw AppError.invalidField("period") }
+            guard try await ProgressReportRecord.query(on: tx).filter(\.$unitCode == code.value).filter(\.$period == label).count() == 0 else {
+                throw AppError.conflict
+            }
+            let figures = try await figures(on: tx, unit: code, year: period.end.year)
+            let report = ProgressReportRecord()
+            report.unitCode = code.value; report.period = label; report.dueOn = period.due.description
+            report.submittedOn = today.description; report.submittedBy = userID; report.narrative = narrative
+            report.figures = String(decoding: try JSONEncoder.sorted.encode(figures), as: UTF8.self)
+            try await report.save(on: tx)
+            try await AuditLog.append(on: tx, actor: user.auditActor, action: "report.submit", entity: "org_unit", entityID: code.value,
+                                      after: ["period": label, "figures": report.figures], at: now)
+            return try report.requireID()
+        }
+        try await recheck(app, code.value, user)
+        return id
+    }
+
+    struct ScheduleInput: Content { var frequency: String?; var due_days: Int? }
+
+    /// Region HQ sets when a level reports (a standard, like the poverty line).
+    static func setSchedule(app: Application, user: CurrentUser, level raw: Int, input: ScheduleInput) async throws {
+        guard let level = OrgLevel(rawValue: raw), ReportSchedule.reportingLevels.contains(level) else { throw AppError.notFound }
+        guard user.scope.has(.editStandards) else { throw AppError.forbidden }
+        guard let f = input.frequency.flatMap(ReportFrequency.init(rawValue:)) else { throw AppError.invalidField("frequency") }
+        guard let days = input.due_days else { throw AppError.missingField("due_days") }
+        do { _ = try ReportSchedule(byLevel: [level: .init(frequency: f, dueDays: days)]).validated() } catch { throw AppError.invalidField("due_days") }
+        let now = app.tuopin.now()
+        try await app.write { tx in
+            guard let row = try await ReportScheduleRecord.find(raw, on: tx) else { throw AppError.notFound }
+            let before = ["frequency": row.frequency, "due_days": String(row.dueDays)]
+            row.frequency = f.rawValue; row.dueDays = days; row.version += 1
+            try await row.save(on: tx)
+            try await AuditLog.append(on: tx, actor: user.auditActor, action: "report_schedule.set", entity: "org_level", entityID: String(raw),
+                                      before: before, after: ["frequency": f.rawValue, "due_days": String(days)], at: now)
+        }
+    }
+
+    // MARK: Plans
+
+    struct PlanInput: Content {
+        var kind: String?; var title: String?; var period_from: Int?; var period_to: Int?
+        var target_households: Int?, target_people: Int?, target_villages: Int?, target_counties: Int?
+        var target_funds: String?
+        var approved_on: String?
+    }
+
+    /// Records a plan; a plan of the same kind and first year replaces the earlier one (both audited).
+    static func savePlan(app: Application, user: CurrentUser, unit text: String, input: PlanInput) async throws -> Int {
+        guard let code = OrgCode(text), code.level != .village else { throw AppError.notFound }
+        guard let kind = input.kind.flatMap(PlanKind.init(rawValue:)) else { throw AppError.invalidField("kind") }
+        let title = try ResponsibilityService.text(input.title, "title", max: 200)
+        guard let from = input.period_from else { throw AppError.missingField("period_from") }
+        let to = input.period_to ?? (kind == .annual ? from : from + 4)
+        if let field = kind.periodProblem(from: from, to: to) { throw AppError.invalidField(field) }
+        let targets = try targets(input.target_households, input.target_people, input.target_villages, input.target_counties, funds: input.target_funds)
+        let approved = try date(input.approved_on, "approved_on")
+        guard approved <= RegistryImport.civilToday(app), approved.year >= from - 2 else { throw AppError.invalidField("approved_on") }
+        let now = app.tuopin.now(), scope = user.scope
+        let id = try await app.write { tx -> Int in
+            _ = try await DataAccess(db: tx, scope: scope).unit(code, for: .keepResponsibility)
+            let existing = try await UnitPlanRecord.query(on: tx).filter(\.$unitCode == code.value).filter(\.$kind == kind.rawValue)
+                .filter(\.$periodFrom == from).first()
+            let plan = existing ?? UnitPlanRecord()
+            let before = existing.map { ["title": $0.title, "period_to": String($0.periodTo)] }
+            plan.unitCode = code.value; plan.kind = kind.rawValue; plan.title = title; plan.periodFrom = from; plan.periodTo = to
+            plan.targets = targets; plan.approvedOn = approved.description
+            try await plan.save(on: tx)
+            try await AuditLog.append(on: tx, actor: user.auditActor, action: "plan.save", entity: "org_unit", entityID: code.value, before: before,
+                                      after: ["kind": kind.rawValue, "title": title, "period": "\(from)-\(to)",
+                                              "targets": "\(targets.households)/\(targets.people)/\(targets.villages)/\(targets.counties)/\(targets.funds)"], at: now)
+            return try plan.requireID()
+        }
+        try await recheck(app, code.value, user)
+        return id
+    }
+
+    /// What a unit achieved in a year, read against its annual plan.
+    static func actuals(on db: any Database, unit: OrgCode, year: Int) async throws -> PlanActuals {
+        let f = try await figures(on: db, unit: unit, year: year)
+        let villageLevel = OrgLevel.village.rawValue, countyLevel = OrgLevel.county.rawValue
+        struct Row: Decodable { let v: Int?; let c: Int? }
+        let row = try await db.sqlDatabase.select()
+            .column(SQLRaw("SUM(CASE WHEN level = \(villageLevel) THEN 1 ELSE 0 END)"), as: "v")
+            .column(SQLRaw("SUM(CASE WHEN level = \(countyLevel) THEN 1 ELSE 0 END)"), as: "c")
+            .from(OrgUnit.schema).where(ScopeSQL.under([unit], column: "code")).where("exit_year", .equal, SQLBind(year))
+            .first(decoding: Row.self)
+        return PlanActuals(households: f.exited_households, people: f.exited_people, villages: row?.v ?? 0, counties: row?.c ?? 0)
+    }
+
+    // MARK: Cadres and principals
+
+    struct CadreInput: Content { var name: String?; var rank: String?; var position: String? }
+
+    static func addCadre(app: Application, user: CurrentUser, unit text: String, input: CadreInput) async throws -> Int {
+        guard let code = OrgCode(text) else { throw AppError.notFound }
+        let name = try ResponsibilityService.text(input.name, "name", max: 40)
+        guard let rank = input.rank.flatMap(CadreRank.init(rawValue:)) else { throw AppError.invalidField("rank") }
+        let position = try ResponsibilityService.text(input.position, "position", max: 40)
+        let now = app.tuopin.now(), scope = user.scope
+        let id = try await app.write { tx -> Int in
+            _ = try await DataAccess(db: tx, scope: scope).unit(code, for: .keepResponsibility)
+            let c = Cadre()
+            c.name = name; c.rank = rank.rawValue; c.unitCode = code.value; c.position = position; c.active = true
+            try await c.save(on: tx)
+            try await AuditLog.append(on: tx, actor: user.auditActor, action: "cadre.add", entity: "cadre", entityID: String(try c.requireID()),
+                                      after: ["unit": code.value, "name": name, "rank": rank.rawValue, "position": position], at: now)
+            return try c.requireID()
+        }
+        _ = try await ComplianceService.check(app: app, root: code, actor: user.auditActor)
+        return id
+    }
+
+    /// The facts the leadership lock judges a unit on, now.
+    static func lockFacts(on db: any Database, unit: OrgUnit) async throws -> LeadershipLock.UnitFacts {
+        guard let code = OrgCode(unit.id ?? "") else { throw AppError.corruptData }
+        switch code.level {
+        case .county:
+            return .init(level: .county, povertyCountyNotExited: unit.isPovertyCounty && unit.exitYear == nil)
+        case .township:
+            let poor = HouseholdStatus.allCases.filter(\.isRemainingPoor).map(\.rawValue)
+            struct Row: Decodable { let n: Int }
+            let n = try await db.sqlDatabase.select().column(SQLRaw("COUNT(DISTINCT h.village_code)"), as: "n")
+                .from(SQLAlias(SQLIdentifier(Household.schema), as: SQLIdentifier("h")))
+                .join(SQLAlias(SQLIdentifier(OrgUnit.schema), as: SQLIdentifier("u")), method: SQLJoinMethod.inner,
+                      on: SQLColumn("code", table: "u"), .equal, SQLColumn("village_code", table: "h"))
+                .where(SQLColumn("township_code", table: "h"), .equal, SQLBind(code.value))
+                .where(SQLColumn("status", table: "h"), .in, SQLBind.group(poor))
+                .where(SQLColumn("exit_year", table: "u"), .is, SQLLiteral.null)
+                .first(decoding: Row.self)?.n ?? 0
+            return .init(level: .township, unexitedPoorVillages: n)
+        default:
+            return .init(level: code.level)
+        }
+    }
+
+    struct PrincipalInput: Content { var role: String?; var cadre_id: Int?; var changed_on: String? }
+
+    /// Makes a cadre of the unit its secretary or head from a date. Refused while the unit is locked
+    /// (R-05-1, R-20-2) unless region HQ recorded an exemption for it that no change has used.
+    static func changePrincipal(app: Application, user: CurrentUser, unit text: String, input: PrincipalInput) async throws -> Int {
+        guard let code = OrgCode(text) else { throw AppError.notFound }
+        guard let role = input.role.flatMap(PrincipalRole.init(rawValue:)) else { throw AppError.invalidField("role") }
+        guard let cadreID = input.cadre_id else { throw AppError.missingField("cadre_id") }
+        let changed = try date(input.changed_on, "changed_on")
+        let today = RegistryImport.civilToday(app), now = app.tuopin.now(), scope = user.scope
+        guard changed <= today else { throw AppError.invalidField("changed_on") }
+        let id = try await app.write { tx -> Int in
+            let unit = try await DataAccess(db: tx, scope: scope).unit(code, for: .keepResponsibility)
+            guard let cadre = try await Cadre.find(cadreID, on: tx), cadre.unitCode == code.value, cadre.active else {
+                throw AppError.invalidField("cadre_id")
+            }
+            let current = role == .secretary ? unit.secretaryID : unit.headID
+            guard current != cadreID else { throw AppError.conflict }
+            let last = try await PrincipalChange.query(on: tx).filter(\.$unitCode == code.value).filter(\.$role == role.rawValue)
+                .sort(\.$changedOn, .descending).first()
+            if let last, let lastDate = CivilDate(iso: last.changedOn), changed < lastDate { throw AppError.invalidField("changed_on") }
+            let facts = try await lockFacts(on: tx, unit: unit)
+            let rule = LeadershipLock.lockingRule(facts)
+            var exemption: LeadershipExemption?
+            if rule != nil {
+                let used = try await PrincipalChange.query(on: tx).filter(\.$unitCode == code.value).filter(\.$exemptionID != nil).all()
+                    .compactMap(\.exemptionID)
+                exemption = try await LeadershipExemption.query(on: tx).filter(\.$unitCode == code.value).filter(\.$role == role.rawValue)
+                    .sort(\.$id).all().first { !used.contains($0.id!) }
+            }
+            if let refusal = LeadershipLock.refusal(facts, exempted: exemption != nil) { throw AppError.refused(refusal) }
+            let change = PrincipalChange()
+            change.unitCode = code.value; change.role = role.rawValue; change.fromCadreID = current; change.toCadreID = cadreID
+            change.changedOn = changed.description; change.lockedRule = rule?.id; change.exemptionID = exemption?.id
+            change.recordedAt = now
+            try await change.save(on: tx)
+            if role == .secretary { unit.secretaryID = cadreID } else { unit.headID = cadreID }
+            unit.version += 1
+            try await unit.save(on: tx)
+            try await AuditLog.append(on: tx, actor: user.auditActor, action: "principal.change", entity: "org_unit", entityID: code.value,
+                                      before: ["role": role.rawValue, "cadre": current.map(String.init) ?? ""],
+                                      after: ["role": role.rawValue, "cadre": String(cadreID), "changed_on": changed.description,
+                                              "locked_rule": rule?.id ?? "", "exemption": exemption?.documentNo ?? ""], at: now)
+            return try change.requireID()
+        }
+        return id
+    }
+
+    struct ExemptionInput: Content { var role: String?; var document_no: String?; var granted_on: String? }
+
+    /// Region HQ's exemption from the lock for one change of a unit's principal. When a change made
+    /// while locked is on record without one (from before the lock was kept here), the exemption covers
+    /// the earliest such change; otherwise it waits for the next change.
+    static func grantExemption(app: Application, user: CurrentUser, unit text: String, input: ExemptionInput) async throws -> Int {
+        guard let code = OrgCode(text), code.level == .county || code.level == .township else { throw AppError.notFound }
+        guard let role = input.role.flatMap(PrincipalRole.init(rawValue:)) else { throw AppError.invalidField("role") }
+        let document = try ResponsibilityService.text(input.document_no, "document_no", max: 100)
+        let granted = try date(input.granted_on, "granted_on")
+        let today = RegistryImport.civilToday(app), now = app.tuopin.now(), scope = user.scope
+        guard granted <= today else { throw AppError.invalidField("granted_on") }
+        let userID = user.id
+        let id = try await app.write { tx -> Int in
+            _ = try await DataAccess(db: tx, scope: scope).unit(code, for: .grantLeadershipExemption)
+            let e = LeadershipExemption()
+            e.unitCode = code.value; e.role = role.rawValue; e.documentNo = document; e.grantedOn = granted.description; e.grantedBy = userID
+            try await e.save(on: tx)
+            let uncovered = try await PrincipalChange.query(on: tx).filter(\.$unitCode == code.value).filter(\.$role == role.rawValue)
+                .filter(\.$lockedRule != nil).filter(\.$exemptionID == nil).sort(\.$changedOn).first()
+            if let c = uncovered { c.exemptionID = try e.requireID(); try await c.save(on: tx) }
+            try await AuditLog.append(on: tx, actor: user.auditActor, action: "principal.exemption", entity: "org_unit", entityID: code.value,
+                                      after: ["role": role.rawValue, "document_no": document, "granted_on": granted.description,
+                                              "covers_change": uncovered?.id.map(String.init) ?? ""], at: now)
+            return try e.requireID()
+        }
+        _ = try await ComplianceService.check(app: app, root: code, actor: user.auditActor)
+        return id
+    }
+}
+
+extension JSONEncoder {
+    /// Keys sorted, so that frozen figures read the same every time.
+    static var sorted: JSONEncoder { let e = JSONEncoder(); e.outputFormatting = [.sortedKeys]; return e }
+}

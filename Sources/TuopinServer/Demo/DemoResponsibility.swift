@@ -1,0 +1,124 @@
+import Crypto
+import Fluent
+import Foundation
+import SQLKit
+import TuopinCore
+import Vapor
+
+/// The demo's responsibility chain: letters for last year (archived) and this year (signed), the
+/// progress reports due so far, annual and five-year plans, and a realistic sprinkling of gaps —
+/// the region's own letter for this year still a draft and its annual report missing, some units
+/// without this year's letter or plan, some reports missing or late, and a few principal changes
+/// made while the unit was locked and never exempted (R-05-1, R-20-2).
+struct DemoResponsibility {
+    let app: Application
+    let seed: UInt64
+
+    /// A one-page PDF standing in for the scanned letters (every demo letter shares it).
+    static var scan: Data {
+        let text = "BT /F1 18 Tf 72 720 Td (Tuopin demo: scanned responsibility letter) Tj ET"
+        let objects = ["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                       "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+                       "<< /Length \(text.utf8.count) >>\nstream\n\(text)\nendstream", "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+        var pdf = "%PDF-1.4\n", offsets: [Int] = []
+        for (i, o) in objects.enumerated() { offsets.append(pdf.utf8.count); pdf += "\(i + 1) 0 obj\n\(o)\nendobj\n" }
+        let xref = pdf.utf8.count
+        pdf += "xref\n0 \(objects.count + 1)\n0000000000 65535 f \n" + offsets.map { String(format: "%010d 00000 n \n", $0) }.joined()
+        pdf += "trailer\n<< /Size \(objects.count + 1) /Root 1 0 R >>\nstartxref\n\(xref)\n%%EOF\n"
+        return Data(pdf.utf8)
+    }
+
+    func run() async throws {
+        let today = RegistryImport.civilToday(app)
+        let scan = Self.scan
+        let sha = SHA256.hash(data: scan).map { String(format: "%02x", $0) }.joined()
+        let file = ResponsibilityService.letterFile(app, sha256: sha)
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try scan.write(to: file, options: .atomic)
+        let now = app.tuopin.now(), seed = self.seed
+        try await app.write { tx in
+            let sql = tx.sqlDatabase
+            let units = try await OrgUnit.query(on: tx).filter(\.$level <= OrgLevel.township.rawValue).sort(\.$id).all()
+            let names = Dictionary(uniqueKeysWithValues: try await Cadre.query(on: tx).filter(\.$id ~~ units.flatMap { [$0.secretaryID, $0.headID].compactMap { $0 } })
+                .all().map { ($0.id!, $0.name) })
+            let schedule = try await ResponsibilityService.schedule(on: tx)
+            let reporter = try await User.query(on: tx).sort(\.$id).first()?.id
+            var letters: [[any Encodable & Sendable]] = [], reports: [[any Encodable & Sendable]] = [], plans: [[any Encodable & Sendable]] = []
+            for (i, unit) in units.enumerated() {
+                guard let code = OrgCode(unit.id!) else { continue }
+                var rng = SplitMix64(seed: seed, stream: UInt64(code.value)! &+ 5_000_000_000_000)
+                let secretary = unit.secretaryID.flatMap { names[$0] } ?? unit.name
+                let scale = code.level == .township ? 1 : code.level == .county ? 10 : code.level == .prefecture ? 80 : 600
+                for year in [today.year - 1, today.year] {
+                    let isRegionThisYear = code.level == .region && year == today.year
+                    // Some units have not signed this year's letter (R-04-1, R-10-1, R-16-1, R-22-1): the region's is a draft.
+                    if year == today.year && !isRegionThisYear && i % 17 == 5 { continue }
+                    let state: LetterState = isRegionThisYear || (year == today.year && i % 23 == 7) ? .draft
+                        : year < today.year ? .archived : .signed
+                    let drafted = CivilDate(year: year, month: 1, day: 5 + i % 20)!
+                    let h = scale * rng.int(8...30)
+                    letters.append([unit.id!, year, state.rawValue, h, h * 4, code.level == .township ? 0 : scale / 10, 0, Int64(scale) * 1_000_000,
+                                    secretary, code.level == .region ? "国务院扶贫开发领导小组" : "上级党委政府", drafted.description,
+                                    state.binds ? drafted.adding(days: 20 + i % 30).description : nil, state.binds ? sha : nil,
+                                    state.binds ? scan.count : nil, 1])
+                }
+                for period in schedule.periods(level: code.level, from: today.year - 1, through: today) where period.end <= today {
+                    // The region's annual report and, here and there, a unit's latest report are missing; some come late.
+                    if code.level == .region && period.label == String(today.year - 1) { continue }
+                    if i % 13 == 3 && period == schedule.periods(level: code.level, from: today.year - 1, through: today).first(where: { $0.due < today }) { continue }
+                    guard period.due <= today || i % 3 == 0, let reporter else { continue }
+                    let submitted = i % 11 == 4 ? period.due.adding(days: 3 + i % 5) : period.due.adding(days: -(i % 10))
+                    guard submitted <= today else { continue }
+                    let figures = try await ResponsibilityService.figures(on: tx, unit: code, year: period.end.year)
+                    reports.append([unit.id!, period.label, period.due.description, submitted.description, reporter,
+                                    String(decoding: try JSONEncoder.sorted.encode(figures), as: UTF8.self),
+                                    "本期按计划推进产业扶贫、易地搬迁和结对帮扶，未脱贫户均已落实帮扶措施。"])
+                }
+                if code.level != .township {
+                    plans.append([unit.id!, PlanKind.fiveYear.rawValue, "\(unit.name)“十四五”巩固拓展脱贫攻坚成果规划", 2021, 2025,
+                                  scale * 80, scale * 320, code.level == .region ? 74 : scale / 4, code.level == .region ? 74 : 0, Int64(scale) * 20_000_000, "2021-03-01"])
+                    // Some prefectures and counties have no annual plan for this year (R-07-1).
+                    for year in [today.year - 1, today.year] where !(year == today.year && i % 9 == 2) {
+                        let h = scale * rng.int(5...20)
+                        plans.append([unit.id!, PlanKind.annual.rawValue, "\(unit.name)\(year)年度巩固脱贫成果计划", year, year,
+                                      h, h * 4, scale / 10, 0, Int64(scale) * 2_000_000, "\(year)-02-15"])
+                    }
+                }
+            }
+            try await sql.bulkInsert(into: LetterRecord.schema, columns: ["unit_code", "year", "state", "target_households", "target_people",
+                                                                         "target_villages", "target_counties", "target_funds", "signatory",
+                                                                         "counterpart_signatory", "drafted_on", "signed_on", "file_sha256", "file_size", "version"],
+                                     rows: letters)
+            try await sql.bulkInsert(into: ProgressReportRecord.schema, columns: ["unit_code", "period", "due_on", "submitted_on", "submitted_by",
+                                                                                 "figures", "narrative"], rows: reports)
+            try await sql.bulkInsert(into: UnitPlanRecord.schema, columns: ["unit_code", "kind", "title", "period_from", "period_to", "target_households",
+                                                                           "target_people", "target_villages", "target_counties", "target_funds", "approved_on"],
+                                     rows: plans)
+            // Principal changes from before the lock was kept here: a county's secretary replaced the
+            // year before it exited, a township's head while it had poor villages; neither exempted.
+            var changes = 0
+            for (i, unit) in units.enumerated() {
+                guard let code = OrgCode(unit.id!) else { continue }
+                let (rule, role, when): (String, PrincipalRole, String)
+                switch code.level {
+                case .county where unit.isPovertyCounty && i % 20 == 6: (rule, role, when) = ("R-05-1", .secretary, "\((unit.exitYear ?? today.year) - 1)-06-15")
+                case .township where i % 60 == 10: (rule, role, when) = ("R-20-2", .head, "2017-03-01")
+                default: continue
+                }
+                guard let current = role == .secretary ? unit.secretaryID : unit.headID else { continue }
+                let former = Cadre()
+                former.name = DemoCadres.cadres(of: code, seed: seed &+ 1).first?.name ?? "—"; former.rank = CadreRank.section.rawValue
+                former.unitCode = unit.id!; former.position = role == .secretary ? "原党委书记" : "原行政负责人"; former.active = false
+                try await former.save(on: tx)
+                let change = PrincipalChange()
+                change.unitCode = unit.id!; change.role = role.rawValue; change.fromCadreID = former.id; change.toCadreID = current
+                change.changedOn = when; change.lockedRule = rule; change.recordedAt = now
+                try await change.save(on: tx)
+                changes += 1
+            }
+            struct Seeded: Encodable { let letters: Int; let reports: Int; let plans: Int; let principal_changes: Int }
+            try await AuditLog.append(on: tx, actor: .system, action: "demo.responsibility", entity: "org_unit", entityID: "54",
+                                      after: Seeded(letters: letters.count, reports: reports.count, plans: plans.count, principal_changes: changes), at: now)
+        }
+    }
+}

@@ -1,0 +1,214 @@
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import TuopinCore
+import VaporTesting
+@testable import TuopinServer
+
+/// The responsibility chain through the real routes (issue #5): each rule's violation on the 责任落实
+/// page of the right unit, and the form or API call that resolves it; on both databases.
+@Suite struct ResponsibilityHTTPTests {
+    func openViolation(_ app: Application, rule: String, subject: String) async throws -> ViolationRecord? {
+        try await ViolationRecord.query(on: app.db).filter(\.$rule == rule).filter(\.$subject == subject).filter(\.$resolvedAt == nil).first()
+    }
+
+    func multipart(_ fields: [(String, String)], file: (name: String, filename: String, type: String, data: Data), boundary: String) -> ByteBuffer {
+        var body = Data()
+        for (k, v) in fields { body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(k)\"\r\n\r\n\(v)\r\n".utf8)) }
+        body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.name)\"; filename=\"\(file.filename)\"\r\nContent-Type: \(file.type)\r\n\r\n".utf8))
+        body.append(file.data)
+        body.append(Data("\r\n--\(boundary)--\r\n".utf8))
+        return ByteBuffer(data: body)
+    }
+
+    /// R-16-1: a county without this year's letter; drafting it is not enough, signing it with the
+    /// scanned PDF resolves it. Not a PDF, dates out of order, another unit's letter: refused, nothing changes.
+    @Test func aCountysLetterIsDraftedSignedAndArchived() async throws {
+        try await withTestApp(households: 216) { app in
+            let year = RegistryImport.civilToday(app).year
+            try await LetterRecord.query(on: app.db).filter(\.$unitCode == "540102").filter(\.$year == year).delete()
+            _ = try await ComplianceService.check(app: app, root: OrgCode("54")!, actor: .system)
+            let subject = "letter:540102:\(year)"
+            #expect(try await openViolation(app, rule: "R-16-1", subject: subject) != nil)
+            let session = try await app.session("chengguan")
+            var (status, body) = try await app.get("/units/540102/compliance", session.0)
+            #expect(status == .ok && body.contains("R-16-1") && body.contains("/units/540102/responsibility"))
+
+            let fields = [("year", String(year)), ("target_households", "120"), ("target_people", "480"), ("target_villages", "3"),
+                          ("target_counties", "0"), ("target_funds", "1500000.50"), ("signatory", "县委书记 甲"),
+                          ("counterpart_signatory", "拉萨市委书记 乙"), ("drafted_on", "\(year)-01-10")]
+            // People fewer than households: refused with the field named, nothing stored.
+            var (s, b, _) = try await app.postForm("/units/540102/letters", session, fields.map { $0.0 == "target_people" ? ($0.0, "100") : $0 })
+            #expect(s == .ok && b.contains("form-error") && b.contains("target_people"))
+            #expect(try await LetterRecord.query(on: app.db).filter(\.$unitCode == "540102").filter(\.$year == year).count() == 0)
+            (s, _, _) = try await app.postForm("/units/540102/letters", session, fields)
+            #expect(s == .seeOther)
+            let letter = try #require(try await LetterRecord.query(on: app.db).filter(\.$unitCode == "540102").filter(\.$year == year).first())
+            #expect(letter.state == "draft" && letter.targetFunds == 150_000_050 && letter.targetPeople == 480)
+            // A township clerk cannot draft the county's letter; another county's office cannot see it.
+            #expect(try await app.postForm("/units/540102/letters", try await app.session("clerk1"), fields).0 == .notFound)
+
+            func sign(_ signedOn: String, _ data: Data, type: String = "application/pdf") async throws -> (HTTPResponseStatus, String) {
+                var headers = session.0
+                headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=XyZ")
+                var out: (HTTPResponseStatus, String) = (.ok, "")
+                try await app.testing().test(.POST, "/letters/\(letter.id!)/sign", headers: headers,
+                                             body: multipart([("_csrf", session.1), ("signed_on", signedOn)],
+                                                             file: ("file", "letter.pdf", type, data), boundary: "XyZ")) { res in
+                    out = (res.status, res.body.string)
+                }
+                return out
+            }
+            (status, body) = try await sign("\(year)-01-20", Data("PK\u{3}\u{4} not a pdf".utf8))
+            #expect(status == .ok && body.contains("form-error"))
+            (status, body) = try await sign("\(year)-01-09", DemoResponsibility.scan)   // before it was drafted
+            #expect(status == .ok && body.contains("signed_on"))
+            #expect(try await LetterRecord.find(letter.id!, on: app.db)!.state == "draft")
+            #expect(try await openViolation(app, rule: "R-16-1", subject: subject) != nil)
+            (status, _) = try await sign("\(year)-01-20", DemoResponsibility.scan)
+            #expect(status == .seeOther)
+            let signed = try await LetterRecord.find(letter.id!, on: app.db)!
+            #expect(signed.state == "signed" && signed.signedOn == "\(year)-01-20" && signed.fileSize == DemoResponsibility.scan.count)
+            #expect(try await openViolation(app, rule: "R-16-1", subject: subject) == nil)
+            // The scan comes back to whoever may see the county, and not to another township's clerk.
+            try await app.testing().test(.GET, "/letters/\(letter.id!)/file", headers: session.0) { res in
+                #expect(res.status == .ok && res.headers.contentType?.subType == "pdf" && Data(buffer: res.body) == DemoResponsibility.scan)
+            }
+            #expect(try await app.get("/letters/\(letter.id!)/file", try await app.session("clerk2").0).0 == .notFound)
+            // Signed letters are not edited; they are archived.
+            #expect(try await app.postForm("/units/540102/letters", session, fields).1.contains("form-error"))
+            #expect(try await app.postForm("/letters/\(letter.id!)/archive", session, []).0 == .seeOther)
+            #expect(try await LetterRecord.find(letter.id!, on: app.db)!.state == "archived")
+            (status, body) = try await app.get("/units/540102/responsibility", session.0)
+            #expect(status == .ok && body.contains("id=\"letter-\(year)\"") && body.contains("1500000.50"))
+        }
+    }
+
+    /// R-04-1 and R-04-2 show on the region's page; R-22-1 on a township's; R-10-2 for a missing
+    /// quarterly report, resolved by submitting it (figures frozen from the registry).
+    @Test func reportsAreDueBySchedule() async throws {
+        try await withTestApp(households: 216) { app in
+            let today = RegistryImport.civilToday(app)
+            _ = try await ComplianceService.check(app: app, root: OrgCode("54")!, actor: .system)
+            // The demo region's own letter for this year is a draft and last year's report is missing.
+            #expect(try await openViolation(app, rule: "R-04-1", subject: "letter:54:\(today.year)")?.unitCode == "54")
+            #expect(try await openViolation(app, rule: "R-04-2", subject: "report:54:\(today.year - 1)")?.unitCode == "54")
+            let region = try await app.session("region")
+            let (status, body) = try await app.get("/units/54/compliance", region.0)
+            #expect(status == .ok && body.contains("R-04-1") && body.contains("R-04-2"))
+
+            let period = try #require(ReportSchedule().periods(level: .township, from: today.year - 1, through: today).first { $0.due < today })
+            try await ProgressReportRecord.query(on: app.db).filter(\.$unitCode == "540102001").filter(\.$period == period.label).delete()
+            try await LetterRecord.query(on: app.db).filter(\.$unitCode == "540102001").filter(\.$year == today.year - 1).delete()
+            _ = try await ComplianceService.check(app: app, root: OrgCode("540102")!, actor: .system)
+            #expect(try await openViolation(app, rule: "R-10-2", subject: "report:540102001:\(period.label)")?.unitCode == "540102001")
+            #expect(try await openViolation(app, rule: "R-22-1", subject: "letter:540102001:\(today.year - 1)")?.unitCode == "540102001")
+            let clerk = try await app.session("clerk1")
+            let page = try await app.get("/units/540102001/compliance", clerk.0).1
+            #expect(page.contains("R-10-2") && page.contains(period.label) && page.contains("R-22-1"))
+            var resp = try await app.get("/units/540102001/responsibility", clerk.0).1
+            #expect(resp.contains("id=\"report-\(period.label)\" class=\"standing-missing\""))
+
+            // An unknown period and an empty narrative are refused; the real one is accepted once.
+            #expect(try await app.postForm("/units/540102001/reports", clerk, [("period", "1999-Q1"), ("narrative", "x")]).1.contains("form-error"))
+            #expect(try await app.postForm("/units/540102001/reports", clerk, [("period", period.label), ("narrative", " ")]).1.contains("narrative"))
+            let (s, _, _) = try await app.postForm("/units/540102001/reports", clerk, [("period", period.label), ("narrative", "产业项目按期推进")])
+            #expect(s == .seeOther)
+            let report = try #require(try await ProgressReportRecord.query(on: app.db).filter(\.$unitCode == "540102001").filter(\.$period == period.label).first())
+            let frozen = try JSONDecoder().decode(ResponsibilityService.ReportFigures.self, from: Data(report.figures.utf8))
+            #expect(frozen == (try await ResponsibilityService.figures(on: app.db, unit: OrgCode("540102001")!, year: period.end.year)))
+            #expect(frozen.households == (try await Household.query(on: app.db).filter(\.$townshipCode == "540102001")
+                .filter(\.$status != HouseholdStatus.monitored.rawValue).count()))
+            #expect(try await openViolation(app, rule: "R-10-2", subject: "report:540102001:\(period.label)") == nil)
+            #expect(try await app.postForm("/units/540102001/reports", clerk, [("period", period.label), ("narrative", "again")]).1.contains("form-error"))
+            resp = try await app.get("/units/540102001/responsibility", clerk.0).1
+            #expect(resp.contains("id=\"report-\(period.label)\" class=\"standing-late\""))
+            // The API says the same; another township's clerk may not submit for this one.
+            let token = try await app.token("clerk1")
+            let overview = try JSONDecoder().decode(ResponsibilityController.Overview.self,
+                                                    from: Data(try await app.api(.GET, "/api/v1/units/540102001/responsibility", token: token).1.utf8))
+            #expect(overview.reports.first { $0.period == period.label }?.standing == "late")
+            let other = try await app.token("clerk2")
+            #expect(try await app.api(.POST, "/api/v1/units/540102001/reports", token: other, json: #"{"period": "\#(period.label)", "narrative": "x"}"#).0 == .notFound)
+        }
+    }
+
+    /// R-07-1: a county without this year's annual plan; one made through the API resolves it, and
+    /// the page reads its targets against what the registry says was achieved.
+    @Test func annualPlansAgainstActuals() async throws {
+        try await withTestApp(households: 216) { app in
+            let year = RegistryImport.civilToday(app).year
+            try await UnitPlanRecord.query(on: app.db).filter(\.$unitCode == "540102").filter(\.$kind == "annual").filter(\.$periodFrom == year).delete()
+            _ = try await ComplianceService.check(app: app, root: OrgCode("54")!, actor: .system)
+            #expect(try await openViolation(app, rule: "R-07-1", subject: "plan:540102:\(year)")?.unitCode == "540102")
+            let session = try await app.session("chengguan")
+            #expect(try await app.get("/units/540102/compliance", session.0).1.contains("R-07-1"))
+            let token = try await app.token("chengguan")
+            var (status, body) = try await app.api(.POST, "/api/v1/units/540102/plans", token: token,
+                                                   json: #"{"kind": "annual", "title": "年度计划", "period_from": \#(year), "period_to": \#(year + 1), "approved_on": "\#(year)-02-01"}"#)
+            #expect(status == .badRequest && body.contains("period_to"))
+            (status, _) = try await app.api(.POST, "/api/v1/units/540102/plans", token: token,
+                                            json: #"{"kind": "annual", "title": "城关区年度计划", "period_from": \#(year), "target_households": 30, "target_people": 120, "approved_on": "\#(year)-02-01"}"#)
+            #expect(status == .created)
+            #expect(try await openViolation(app, rule: "R-07-1", subject: "plan:540102:\(year)") == nil)
+            let exited = try await Household.query(on: app.db).filter(\.$countyCode == "540102").filter(\.$exitYear == year).count()
+            (status, body) = try await app.get("/units/540102/responsibility", session.0)
+            let plan = try #require(try await UnitPlanRecord.query(on: app.db).filter(\.$unitCode == "540102").filter(\.$periodFrom == year).filter(\.$kind == "annual").first())
+            #expect(status == .ok && body.contains("城关区年度计划") && body.contains("id=\"plan-\(plan.id!)-actuals\""))
+            let overview = try JSONDecoder().decode(ResponsibilityController.Overview.self,
+                                                    from: Data(try await app.api(.GET, "/api/v1/units/540102/responsibility", token: token).1.utf8))
+            #expect(overview.plans.first { $0.id == plan.id }?.actuals?.households == exited)
+        }
+    }
+
+    /// R-05-1: the secretary of a poverty county that has not exited cannot be changed until region HQ
+    /// records an exemption; a change recorded without one shows on the county's page until region HQ
+    /// covers it. R-20-2 likewise for a township with poor villages.
+    @Test func theLeadershipLock() async throws {
+        try await withTestApp(households: 216) { app in
+            let county = try await OrgUnit.find("540102", on: app.db)!
+            #expect(county.isPovertyCounty && county.exitYear == nil)
+            let token = try await app.token("chengguan")
+            let session = try await app.session("chengguan")
+            #expect(try await app.postForm("/units/540102/cadres", session, [("name", "新书记"), ("rank", "countyDivision"), ("position", "县委书记")]).0 == .seeOther)
+            let newcomer = try #require(try await Cadre.query(on: app.db).filter(\.$unitCode == "540102").filter(\.$name == "新书记").first())
+            let change = #"{"role": "secretary", "cadre_id": \#(newcomer.id!), "changed_on": "2026-11-01"}"#
+            var (status, body) = try await app.api(.POST, "/api/v1/units/540102/principals", token: token, json: change)
+            #expect(status == .conflict && body.contains("R-05-1"))
+            #expect(try await OrgUnit.find("540102", on: app.db)!.secretaryID == county.secretaryID)
+            // Only region HQ records exemptions.
+            #expect(try await app.postForm("/units/540102/exemptions", session, [("role", "secretary"), ("document_no", "藏扶领〔2026〕1号"), ("granted_on", "2026-10-30")]).0 == .forbidden)
+            let region = try await app.session("region")
+            #expect(try await app.postForm("/units/540102/exemptions", region, [("role", "secretary"), ("document_no", "藏扶领〔2026〕1号"), ("granted_on", "2026-10-30")]).0 == .seeOther)
+            (status, _) = try await app.api(.POST, "/api/v1/units/540102/principals", token: token, json: change)
+            #expect(status == .created)
+            #expect(try await OrgUnit.find("540102", on: app.db)!.secretaryID == newcomer.id)
+            (status, body) = try await app.get("/units/540102/responsibility", session.0)
+            #expect(body.contains("id=\"principal-history\"") && body.contains("藏扶领〔2026〕1号") && body.contains("新书记"))
+            // The exemption was used: the next change is refused again.
+            let back = #"{"role": "secretary", "cadre_id": \#(county.secretaryID!), "changed_on": "2026-11-02"}"#
+            #expect(try await app.api(.POST, "/api/v1/units/540102/principals", token: token, json: back).0 == .conflict)
+
+            // A change on record from before, made while locked and never exempted.
+            let township = try await OrgUnit.find("540102001", on: app.db)!
+            let facts = try await ResponsibilityService.lockFacts(on: app.db, unit: township)
+            #expect(LeadershipLock.lockingRule(facts)?.id == "R-20-2")
+            let old = PrincipalChange()
+            old.unitCode = "540102001"; old.role = "head"; old.fromCadreID = nil; old.toCadreID = township.headID!
+            old.changedOn = "2017-03-01"; old.lockedRule = "R-20-2"; old.recordedAt = Date()
+            try await old.save(on: app.db)
+            _ = try await ComplianceService.check(app: app, root: OrgCode("540102")!, actor: .system)
+            #expect(try await openViolation(app, rule: "R-20-2", subject: "principal_change:\(old.id!)")?.unitCode == "540102001")
+            #expect(try await app.get("/units/540102001/compliance", try await app.session("clerk1").0).1.contains("R-20-2"))
+            #expect(try await app.postForm("/units/540102001/exemptions", region, [("role", "head"), ("document_no", "藏扶领〔2017〕9号"), ("granted_on", "2026-11-10")]).0 == .seeOther)
+            #expect(try await openViolation(app, rule: "R-20-2", subject: "principal_change:\(old.id!)") == nil)
+            #expect(try await PrincipalChange.find(old.id!, on: app.db)!.exemptionID != nil)
+            // The demo holds R-05-1 changes of its own, on the county's page.
+            let demo = try await PrincipalChange.query(on: app.db).filter(\.$lockedRule == "R-05-1").filter(\.$exemptionID == nil).all()
+            for c in demo {
+                #expect(try await openViolation(app, rule: "R-05-1", subject: "principal_change:\(c.id!)")?.unitCode == c.unitCode)
+            }
+        }
+    }
+}
