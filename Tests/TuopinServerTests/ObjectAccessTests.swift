@@ -27,6 +27,7 @@ import VaporTesting
         var session = 0
         var pairing = 0
         var cadre = 0
+        var letter = 0
         let village = "540102001201", county = "540102"
     }
 
@@ -59,6 +60,16 @@ import VaporTesting
                     "ethnicity": "tibetan", "education": "preschool", "schooling": "notInSchool", "health": "healthy", "labour": "none",
                     "migrant_months": 0]
         case "PUT /api/v1/units/:code/quotas/:year": return ["quota": 99]
+        case "POST /units/:code/letters", "POST /api/v1/units/:code/letters":
+            return ["year": 2026, "target_households": 10, "target_people": 40, "signatory": "甲", "counterpart_signatory": "乙", "drafted_on": "2026-01-05"]
+        case "POST /letters/:id/sign": return ["signed_on": "2026-01-20"]
+        case "POST /units/:code/reports", "POST /api/v1/units/:code/reports": return ["period": "2026-Q3", "narrative": "进展"]
+        case "POST /units/:code/plans", "POST /api/v1/units/:code/plans":
+            return ["kind": "annual", "title": "计划", "period_from": 2026, "approved_on": "2026-02-01"]
+        case "POST /units/:code/principals", "POST /api/v1/units/:code/principals": return ["role": "head", "cadre_id": f.cadre, "changed_on": "2026-01-01"]
+        case "POST /units/:code/cadres": return ["name": "某", "rank": "section", "position": "扶贫专干"]
+        case "POST /units/:code/exemptions": return ["role": "head", "document_no": "1号", "granted_on": "2026-01-01"]
+        case "POST /report-schedules/:level": return ["frequency": "annual", "due_days": 30]
         default: return key.hasPrefix("GET ") ? nil : [:]
         }
     }
@@ -79,10 +90,15 @@ import VaporTesting
                 case "spot-checks": return String(f.spotCheck)
                 case "sessions": return String(f.session)
                 case "pairings": return String(f.pairing)
+                case "letters": return String(f.letter)
                 default: return "0"
                 }
             case ":case": return String(f.spotCase)
-            case ":code": return parts.contains("quotas") ? f.county : parts.contains("certifications") ? "540102001" : f.village
+            case ":code":
+                // A unit's responsibility records are kept by the unit (the village's township here); its page is the village's.
+                if ["letters", "reports", "plans", "principals", "cadres", "exemptions"].contains(parts.last ?? "") { return "540102001" }
+                return parts.contains("quotas") ? f.county : parts.contains("certifications") ? "540102001" : f.village
+            case ":level": return "4"
             case ":year": return "2020"
             case ":kind": return "food"
             default: return "x"
@@ -95,10 +111,13 @@ import VaporTesting
         struct N: Decodable { let n: Int? }
         // Every audit entry but reads: the owner's control reads are audited as they should be.
         var out: [Int] = []
-        for q in ["SELECT COUNT(*) AS n FROM audit_log WHERE action <> 'household.read'", "SELECT CAST(SUM(version) AS BIGINT) AS n FROM households", "SELECT CAST(SUM(version) AS BIGINT) AS n FROM cases",
+        for q in ["SELECT COUNT(*) AS n FROM audit_log WHERE action NOT IN ('household.read', 'letter.read')", "SELECT CAST(SUM(version) AS BIGINT) AS n FROM households", "SELECT CAST(SUM(version) AS BIGINT) AS n FROM cases",
                   "SELECT COUNT(*) AS n FROM objections WHERE status = 'open'", "SELECT CAST(SUM(version) AS BIGINT) AS n FROM org_units",
                   "SELECT COUNT(*) AS n FROM spot_check_items WHERE result IS NULL", "SELECT COUNT(*) AS n FROM certifications",
-                  "SELECT COUNT(*) AS n FROM identification_quotas", "SELECT COUNT(*) AS n FROM pairings WHERE ended_on IS NULL", "SELECT COUNT(*) AS n FROM pairings", "SELECT COUNT(*) AS n FROM user_sessions WHERE ended_at IS NOT NULL", "SELECT COUNT(*) AS n FROM members", "SELECT CAST(SUM(version) AS BIGINT) AS n FROM standards"] {
+                  "SELECT COUNT(*) AS n FROM identification_quotas", "SELECT CAST(SUM(version) AS BIGINT) AS n FROM responsibility_letters",
+                  "SELECT COUNT(*) AS n FROM progress_reports", "SELECT COUNT(*) AS n FROM unit_plans", "SELECT COUNT(*) AS n FROM cadres",
+                  "SELECT COUNT(*) AS n FROM principal_changes", "SELECT COUNT(*) AS n FROM leadership_exemptions",
+                  "SELECT CAST(SUM(version) AS BIGINT) AS n FROM report_schedules", "SELECT COUNT(*) AS n FROM pairings WHERE ended_on IS NULL", "SELECT COUNT(*) AS n FROM pairings", "SELECT COUNT(*) AS n FROM user_sessions WHERE ended_at IS NOT NULL", "SELECT COUNT(*) AS n FROM members", "SELECT CAST(SUM(version) AS BIGINT) AS n FROM standards"] {
             out.append(try await sql.raw(SQLQueryString(q)).first(decoding: N.self)?.n ?? 0)
         }
         return out
@@ -131,6 +150,8 @@ import VaporTesting
             pairing.cadreID = f.cadre; pairing.householdID = f.household; pairing.startedOn = "2019-01-01"
             try await pairing.save(on: app.db)
             f.pairing = pairing.id!
+            f.letter = try await LetterRecord.query(on: app.db).filter(\.$unitCode == "540102001").first()!.id!
+            f.cadre = try await Cadre.query(on: app.db).filter(\.$unitCode == "540102001").first()!.id!
 
             var tokens: [String: String] = [:]
             var sessions: [String: HTTPHeaders] = [:]
@@ -178,7 +199,7 @@ import VaporTesting
                 }
                 // Control: the path reaches a real object (the owner's read succeeds; a spot check is the county's).
                 if route.method == .GET {
-                    let owner = pattern.contains("spot-checks") ? "chengguan" : "village1"
+                    let owner = pattern.contains("spot-checks") || pattern.contains("letters") ? "chengguan" : "village1"
                     var headers = HTTPHeaders()
                     if isAPI { headers.bearerAuthorization = .init(token: tokens[owner]!) } else { headers = sessions[owner]! }
                     try await app.testing().test(.GET, path, headers: headers) { res in

@@ -47,6 +47,7 @@ enum ResponsibilityService {
     /// Creates the unit's letter for a year, or changes it while it is a draft.
     static func saveLetter(app: Application, user: CurrentUser, unit text: String, input: LetterInput) async throws -> Int {
         guard let code = OrgCode(text), ResponsibilityChain.letterRule(for: code.level) != nil else { throw AppError.notFound }
+        try await authorise(app, user, code)
         guard let year = input.year else { throw AppError.missingField("year") }
         let targets = try targets(input.target_households, input.target_people, input.target_villages, input.target_counties, funds: input.target_funds)
         let signatory = try ResponsibilityService.text(input.signatory, "signatory")
@@ -73,12 +74,20 @@ enum ResponsibilityService {
         return id
     }
 
+    /// Who may act is settled before what they sent is judged: a user outside the unit learns nothing from a refusal.
+    @discardableResult
+    static func authorise(_ app: Application, _ user: CurrentUser, _ code: OrgCode, _ permission: Permission = .keepResponsibility) async throws -> OrgUnit {
+        try await DataAccess(db: app.db, scope: user.scope).unit(code, for: permission)
+    }
+
     static func letterFile(_ app: Application, sha256: String) -> URL {
         app.tuopin.settings.dataDirectory.appendingPathComponent("files/letters/\(sha256).pdf")
     }
 
     /// Signs a draft: both signatories' date and the scanned letter (a PDF, at most 10 MB).
     static func signLetter(app: Application, user: CurrentUser, letterID: Int, signedOn text: String?, pdf: Data?) async throws -> String {
+        guard let owner = try await LetterRecord.find(letterID, on: app.db), let ownerCode = OrgCode(owner.unitCode) else { throw AppError.notFound }
+        try await authorise(app, user, ownerCode)
         let signed = try date(text, "signed_on")
         guard let pdf, !pdf.isEmpty else { throw AppError.missingField("file") }
         guard pdf.count <= ResponsibilityChain.maxLetterBytes else { throw AppError.payloadTooLarge }
@@ -173,6 +182,7 @@ enum ResponsibilityService {
 
     static func submitReport(app: Application, user: CurrentUser, unit text: String, input: ReportInput) async throws -> Int {
         guard let code = OrgCode(text) else { throw AppError.notFound }
+        try await authorise(app, user, code)
         let label = try ResponsibilityService.text(input.period, "period", max: 10)
         let narrative = try ResponsibilityService.text(input.narrative, "narrative", max: 4_000)
         let today = RegistryImport.civilToday(app), now = app.tuopin.now(), scope = user.scope
@@ -231,6 +241,7 @@ enum ResponsibilityService {
     /// Records a plan; a plan of the same kind and first year replaces the earlier one (both audited).
     static func savePlan(app: Application, user: CurrentUser, unit text: String, input: PlanInput) async throws -> Int {
         guard let code = OrgCode(text), code.level != .village else { throw AppError.notFound }
+        try await authorise(app, user, code)
         guard let kind = input.kind.flatMap(PlanKind.init(rawValue:)) else { throw AppError.invalidField("kind") }
         let title = try ResponsibilityService.text(input.title, "title", max: 200)
         guard let from = input.period_from else { throw AppError.missingField("period_from") }
@@ -277,6 +288,7 @@ enum ResponsibilityService {
 
     static func addCadre(app: Application, user: CurrentUser, unit text: String, input: CadreInput) async throws -> Int {
         guard let code = OrgCode(text) else { throw AppError.notFound }
+        try await authorise(app, user, code)
         let name = try ResponsibilityService.text(input.name, "name", max: 40)
         guard let rank = input.rank.flatMap(CadreRank.init(rawValue:)) else { throw AppError.invalidField("rank") }
         let position = try ResponsibilityService.text(input.position, "position", max: 40)
@@ -323,6 +335,7 @@ enum ResponsibilityService {
     /// (R-05-1, R-20-2) unless region HQ recorded an exemption for it that no change has used.
     static func changePrincipal(app: Application, user: CurrentUser, unit text: String, input: PrincipalInput) async throws -> Int {
         guard let code = OrgCode(text) else { throw AppError.notFound }
+        try await authorise(app, user, code)
         guard let role = input.role.flatMap(PrincipalRole.init(rawValue:)) else { throw AppError.invalidField("role") }
         guard let cadreID = input.cadre_id else { throw AppError.missingField("cadre_id") }
         let changed = try date(input.changed_on, "changed_on")
@@ -372,6 +385,7 @@ enum ResponsibilityService {
     /// the earliest such change; otherwise it waits for the next change.
     static func grantExemption(app: Application, user: CurrentUser, unit text: String, input: ExemptionInput) async throws -> Int {
         guard let code = OrgCode(text), code.level == .county || code.level == .township else { throw AppError.notFound }
+        try await authorise(app, user, code, .grantLeadershipExemption)
         guard let role = input.role.flatMap(PrincipalRole.init(rawValue:)) else { throw AppError.invalidField("role") }
         let document = try ResponsibilityService.text(input.document_no, "document_no", max: 100)
         let granted = try date(input.granted_on, "granted_on")

@@ -97,12 +97,15 @@ struct DemoResponsibility {
             // Principal changes from before the lock was kept here: a county's secretary replaced the
             // year before it exited, a township's head while it had poor villages; neither exempted.
             var changes = 0
-            for (i, unit) in units.enumerated() {
+            var seen: [OrgLevel: Int] = [:]
+            for unit in units {
                 guard let code = OrgCode(unit.id!) else { continue }
+                // The second county and township, and every twentieth county and sixtieth township after them.
+                let n = seen[code.level, default: 0]; seen[code.level] = n + 1
                 let (rule, role, when): (String, PrincipalRole, String)
                 switch code.level {
-                case .county where unit.isPovertyCounty && i % 20 == 6: (rule, role, when) = ("R-05-1", .secretary, "\((unit.exitYear ?? today.year) - 1)-06-15")
-                case .township where i % 60 == 10: (rule, role, when) = ("R-20-2", .head, "2017-03-01")
+                case .county where unit.isPovertyCounty && n % 20 == 1: (rule, role, when) = ("R-05-1", .secretary, "\((unit.exitYear ?? today.year) - 1)-06-15")
+                case .township where n % 60 == 1: (rule, role, when) = ("R-20-2", .head, "2017-03-01")
                 default: continue
                 }
                 guard let current = role == .secretary ? unit.secretaryID : unit.headID else { continue }
