@@ -153,12 +153,12 @@ enum ResponsibilityService {
         let monitored = HouseholdStatus.monitored.rawValue
         struct Row: Decodable { let h: Int?; let p: Int?; let rh: Int?; let rp: Int?; let eh: Int?; let ep: Int?; let paired: Int? }
         let row = try await db.sqlDatabase.select()
-            .column(SQLRaw("COUNT(*)"), as: "h").column(SQLRaw("SUM(member_count)"), as: "p")
-            .column(SQLRaw("SUM(CASE WHEN status IN (\(poor)) THEN 1 ELSE 0 END)"), as: "rh")
-            .column(SQLRaw("SUM(CASE WHEN status IN (\(poor)) THEN member_count ELSE 0 END)"), as: "rp")
-            .column(SQLRaw("SUM(CASE WHEN exit_year = \(year) THEN 1 ELSE 0 END)"), as: "eh")
-            .column(SQLRaw("SUM(CASE WHEN exit_year = \(year) THEN member_count ELSE 0 END)"), as: "ep")
-            .column(SQLRaw("SUM(CASE WHEN status IN (\(poor)) AND EXISTS (SELECT 1 FROM pairings p WHERE p.household_id = households.id AND p.ended_on IS NULL) THEN 1 ELSE 0 END)"), as: "paired")
+            .column(SQLRaw("COUNT(*)"), as: "h").column(SQLRaw("CAST(SUM(member_count) AS BIGINT)"), as: "p")
+            .column(SQLRaw("CAST(SUM(CASE WHEN status IN (\(poor)) THEN 1 ELSE 0 END) AS BIGINT)"), as: "rh")
+            .column(SQLRaw("CAST(SUM(CASE WHEN status IN (\(poor)) THEN member_count ELSE 0 END) AS BIGINT)"), as: "rp")
+            .column(SQLRaw("CAST(SUM(CASE WHEN exit_year = \(year) THEN 1 ELSE 0 END) AS BIGINT)"), as: "eh")
+            .column(SQLRaw("CAST(SUM(CASE WHEN exit_year = \(year) THEN member_count ELSE 0 END) AS BIGINT)"), as: "ep")
+            .column(SQLRaw("CAST(SUM(CASE WHEN status IN (\(poor)) AND EXISTS (SELECT 1 FROM pairings p WHERE p.household_id = households.id AND p.ended_on IS NULL) THEN 1 ELSE 0 END) AS BIGINT)"), as: "paired")
             .from(Household.schema).where(ScopeSQL.within([unit])).where("status", .notEqual, SQLBind(monitored))
             .first(decoding: Row.self)
         return ReportFigures(year: year, households: row?.h ?? 0, people: row?.p ?? 0, remaining_households: row?.rh ?? 0,
@@ -275,8 +275,8 @@ enum ResponsibilityService {
         let villageLevel = OrgLevel.village.rawValue, countyLevel = OrgLevel.county.rawValue
         struct Row: Decodable { let v: Int?; let c: Int? }
         let row = try await db.sqlDatabase.select()
-            .column(SQLRaw("SUM(CASE WHEN level = \(villageLevel) THEN 1 ELSE 0 END)"), as: "v")
-            .column(SQLRaw("SUM(CASE WHEN level = \(countyLevel) THEN 1 ELSE 0 END)"), as: "c")
+            .column(SQLRaw("CAST(SUM(CASE WHEN level = \(villageLevel) THEN 1 ELSE 0 END) AS BIGINT)"), as: "v")
+            .column(SQLRaw("CAST(SUM(CASE WHEN level = \(countyLevel) THEN 1 ELSE 0 END) AS BIGINT)"), as: "c")
             .from(OrgUnit.schema).where(ScopeSQL.under([unit], column: "code")).where("exit_year", .equal, SQLBind(year))
             .first(decoding: Row.self)
         return PlanActuals(households: f.exited_households, people: f.exited_people, villages: row?.v ?? 0, counties: row?.c ?? 0)
