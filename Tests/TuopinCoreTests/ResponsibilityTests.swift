@@ -110,4 +110,29 @@ import Testing
         #expect(ResponsibilityChain.isPDF(Array("%PDF-1.4\n".utf8)) && !ResponsibilityChain.isPDF(Array("PK\u{3}\u{4}".utf8)))
         #expect(LetterState.draft.next == .signed && LetterState.archived.next == nil && !LetterState.draft.binds)
     }
+
+    /// R-28-1, R-28-2, R-32-1: party-member leaders of poor villages, their projects and the people they lift.
+    @Test func partyMemberLeaders() {
+        let v1 = OrgCode("540102001201")!, v2 = OrgCode("540102001202")!, v3 = OrgCode("540102001203")!
+        func household(_ id: Int, _ village: OrgCode, _ status: HouseholdStatus) -> ComplianceFacts.Household {
+            .init(id: id, number: "\(village.value)\(1000 + id)", village: village, status: status, activePairings: 1, endedPairings: [])
+        }
+        var facts = ComplianceFacts(cadres: [], households: [household(1, v1, .notExited), household(2, v2, .returnedToPoverty),
+                                                             household(3, v3, .exitedWithPolicy)], unitsWithPoor: [])
+        facts.partyLeaders = [.init(id: 1, village: v1, name: "甲", projects: 1, risingPeople: 3), .init(id: 2, village: v1, name: "乙", projects: 2, risingPeople: 5),
+                              .init(id: 3, village: v2, name: "丙", projects: 0, risingPeople: 2), .init(id: 4, village: v3, name: "丁", projects: 3, risingPeople: 3)]
+        // v1 has two (enough), v2 one; v3 has no poor households left, so it is not asked.
+        #expect(ComplianceRules.r28_1.check(facts).map(\.subject) == ["village:540102001202"])
+        #expect(ComplianceRules.r28_1.check(facts).first?.details == ["1"])
+        #expect(ComplianceRules.r28_2.check(facts).map(\.subject) == ["leader:3", "leader:4"])
+        #expect(ComplianceRules.r28_2.check(facts).first?.details == ["丙", "0"] && ComplianceRules.r28_2.check(facts).first?.unit == v2)
+        #expect(ComplianceRules.r32_1.check(facts).map(\.subject) == ["leader:3"])
+        // Four leaders in a village is too many, too.
+        facts.partyLeaders += [.init(id: 5, village: v1, name: "戊", projects: 1, risingPeople: 3), .init(id: 6, village: v1, name: "己", projects: 1, risingPeople: 3)]
+        #expect(ComplianceRules.r28_1.check(facts).map(\.subject) == ["village:540102001201", "village:540102001202"])
+        #expect(PartyLeaderRule.rose([2024: Money(yuan: 4000), 2025: Money(yuan: 4100)]))
+        #expect(!PartyLeaderRule.rose([2024: Money(yuan: 4000), 2025: Money(yuan: 4000)]))
+        #expect(!PartyLeaderRule.rose([2025: Money(yuan: 9000)]))
+        #expect(PartyLeaderRule.rose([2019: Money(yuan: 5000), 2023: Money(yuan: 3000), 2024: Money(yuan: 3100)]))
+    }
 }

@@ -28,6 +28,8 @@ import VaporTesting
         var pairing = 0
         var cadre = 0
         var letter = 0
+        var leader = 0
+        var aid = 0
         let village = "540102001201", county = "540102"
     }
 
@@ -70,6 +72,12 @@ import VaporTesting
         case "POST /units/:code/cadres": return ["name": "某", "rank": "section", "position": "扶贫专干"]
         case "POST /units/:code/exemptions": return ["role": "head", "document_no": "1号", "granted_on": "2026-01-01"]
         case "POST /report-schedules/:level": return ["frequency": "annual", "due_days": 30]
+        case "POST /units/:code/organisations": return ["name": "某公司", "type": "enterprise"]
+        case "POST /units/:code/leaders": return ["name": "某"]
+        case "POST /leaders/:id/:part": return ["name": "项目", "started_on": "2025-01-01"]
+        case "POST /units/:code/joint-units": return ["name": "联户", "head_number": "x"]
+        case "POST /units/:code/enterprise-aid": return ["organisation_id": 1, "started_on": "2025-01-01"]
+        case "POST /enterprise-aid/:id/contributions": return ["contributed_on": "2025-06-01", "kind": "money", "amount": "100", "description": "资金"]
         default: return key.hasPrefix("GET ") ? nil : [:]
         }
     }
@@ -91,6 +99,9 @@ import VaporTesting
                 case "sessions": return String(f.session)
                 case "pairings": return String(f.pairing)
                 case "letters": return String(f.letter)
+                case "leaders": return String(f.leader)
+                case "enterprise-aid": return String(f.aid)
+                case "cadres": return String(f.cadre)
                 default: return "0"
                 }
             case ":case": return String(f.spotCase)
@@ -99,6 +110,7 @@ import VaporTesting
                 if ["letters", "reports", "plans", "principals", "cadres", "exemptions"].contains(parts.last ?? "") { return "540102001" }
                 return parts.contains("quotas") ? f.county : parts.contains("certifications") ? "540102001" : f.village
             case ":level": return "4"
+            case ":part": return "project"
             case ":year": return "2020"
             case ":kind": return "food"
             default: return "x"
@@ -117,7 +129,9 @@ import VaporTesting
                   "SELECT COUNT(*) AS n FROM identification_quotas", "SELECT CAST(SUM(version) AS BIGINT) AS n FROM responsibility_letters",
                   "SELECT COUNT(*) AS n FROM progress_reports", "SELECT COUNT(*) AS n FROM unit_plans", "SELECT COUNT(*) AS n FROM cadres",
                   "SELECT COUNT(*) AS n FROM principal_changes", "SELECT COUNT(*) AS n FROM leadership_exemptions",
-                  "SELECT CAST(SUM(version) AS BIGINT) AS n FROM report_schedules", "SELECT COUNT(*) AS n FROM pairings WHERE ended_on IS NULL", "SELECT COUNT(*) AS n FROM pairings", "SELECT COUNT(*) AS n FROM user_sessions WHERE ended_at IS NOT NULL", "SELECT COUNT(*) AS n FROM members", "SELECT CAST(SUM(version) AS BIGINT) AS n FROM standards"] {
+                  "SELECT CAST(SUM(version) AS BIGINT) AS n FROM report_schedules", "SELECT COUNT(*) AS n FROM organisations",
+                  "SELECT COUNT(*) AS n FROM party_leaders WHERE active = TRUE", "SELECT COUNT(*) AS n FROM leader_projects", "SELECT COUNT(*) AS n FROM joint_units",
+                  "SELECT COUNT(*) AS n FROM enterprise_aid", "SELECT COUNT(*) AS n FROM aid_contributions", "SELECT COUNT(*) AS n FROM cadres WHERE active = TRUE", "SELECT COUNT(*) AS n FROM pairings WHERE ended_on IS NULL", "SELECT COUNT(*) AS n FROM pairings", "SELECT COUNT(*) AS n FROM user_sessions WHERE ended_at IS NOT NULL", "SELECT COUNT(*) AS n FROM members", "SELECT CAST(SUM(version) AS BIGINT) AS n FROM standards"] {
             out.append(try await sql.raw(SQLQueryString(q)).first(decoding: N.self)?.n ?? 0)
         }
         return out
@@ -152,6 +166,8 @@ import VaporTesting
             f.pairing = pairing.id!
             f.letter = try await LetterRecord.query(on: app.db).filter(\.$unitCode == "540102001").first()!.id!
             f.cadre = try await Cadre.query(on: app.db).filter(\.$unitCode == "540102001").first()!.id!
+            f.leader = try await PartyLeader.query(on: app.db).filter(\.$villageCode == f.village).first()!.id!
+            f.aid = try await EnterpriseAid.query(on: app.db).filter(\.$villageCode == f.village).first()!.id!
 
             var tokens: [String: String] = [:]
             var sessions: [String: HTTPHeaders] = [:]

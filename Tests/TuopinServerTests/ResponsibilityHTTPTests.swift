@@ -211,4 +211,67 @@ import VaporTesting
             }
         }
     }
+
+    /// R-28-1, R-28-2 and R-32-1 on a poor village's page, each resolved through the village's
+    /// responsibility page: a second leader, a project, and linked people whose income rose.
+    /// R-20-1 likewise: a township short of 扶贫专干 gets one through the cadre form.
+    @Test func villageActorsThroughTheirPage() async throws {
+        try await withTestApp(households: 216) { app in
+            let village = "540102001201"
+            try await LeaderBeneficiary.query(on: app.db).delete()
+            try await LeaderProject.query(on: app.db).delete()
+            try await LeaderTraining.query(on: app.db).delete()
+            try await PartyLeader.query(on: app.db).delete()
+            _ = try await ComplianceService.check(app: app, root: OrgCode("540102")!, actor: .system)
+            #expect(try await openViolation(app, rule: "R-28-1", subject: "village:\(village)") != nil)
+            let clerk = try await app.session("clerk1")
+            #expect(try await app.get("/units/\(village)/compliance", clerk.0).1.contains("R-28-1"))
+            // A village cadre reads the page but does not keep it; another township's clerk cannot see it.
+            #expect(try await app.postForm("/units/\(village)/leaders", try await app.session("village1"), [("name", "次仁")]).0 == .forbidden)
+            #expect(try await app.get("/units/\(village)/responsibility", try await app.session("clerk2").0).0 == .notFound)
+            for name in ["次仁", "卓玛"] {
+                #expect(try await app.postForm("/units/\(village)/leaders", clerk, [("name", name)]).0 == .seeOther)
+            }
+            #expect(try await openViolation(app, rule: "R-28-1", subject: "village:\(village)") == nil)
+            let leader = try #require(try await PartyLeader.query(on: app.db).filter(\.$name == "次仁").first())
+            #expect(try await openViolation(app, rule: "R-28-2", subject: "leader:\(leader.id!)") != nil)
+            #expect(try await openViolation(app, rule: "R-32-1", subject: "leader:\(leader.id!)") != nil)
+            #expect(try await app.postForm("/leaders/\(leader.id!)/project", clerk, [("name", "牦牛养殖合作社"), ("started_on", "2025-03-01")]).0 == .seeOther)
+            #expect(try await openViolation(app, rule: "R-28-2", subject: "leader:\(leader.id!)") == nil)
+            // Three heads of registered households of the township whose latest income is above the year before.
+            let heads = try await Member.query(on: app.db).join(Household.self, on: \Member.$household.$id == \Household.$id)
+                .filter(Household.self, \.$townshipCode == "540102001").filter(Household.self, \.$status != HouseholdStatus.monitored.rawValue)
+                .filter(\.$relation == "head").all()
+            var rising: [Member] = []
+            for m in heads where rising.count < 3 {
+                let incomes = try await IncomeRecord.query(on: app.db).filter(\.$householdID == m.$household.id).all()
+                let h = try await Household.find(m.$household.id, on: app.db)!
+                let byYear = Dictionary(uniqueKeysWithValues: incomes.map { ($0.year, IncomeFacts(year: $0.year, wage: Money(fen: $0.wage), business: Money(fen: $0.business),
+                    property: Money(fen: $0.property), transfer: Money(fen: $0.transfer), costs: Money(fen: $0.costs)).perCapita(members: h.memberCount)) })
+                if PartyLeaderRule.rose(byYear) { rising.append(m) }
+            }
+            try #require(rising.count == 3)
+            let protector = app.tuopin.protector
+            for (i, m) in rising.enumerated() {
+                let id = try protector.decrypt(m.idCipher)
+                #expect(try await app.postForm("/leaders/\(leader.id!)/beneficiary", clerk, [("resident_id", id)]).0 == .seeOther)
+                let open = try await openViolation(app, rule: "R-32-1", subject: "leader:\(leader.id!)")
+                #expect((open == nil) == (i == 2), "after \(i + 1) linked people")
+            }
+            // The same person twice, and an ID that is no member of the county: refused.
+            #expect(try await app.postForm("/leaders/\(leader.id!)/beneficiary", clerk, [("resident_id", try protector.decrypt(rising[0].idCipher))]).1.contains("form-error"))
+            #expect(try await app.postForm("/leaders/\(leader.id!)/beneficiary", clerk, [("resident_id", "540102199001011234")]).1.contains("form-error"))
+            let page = try await app.get("/units/\(village)/responsibility", clerk.0).1
+            #expect(page.contains("id=\"leader-\(leader.id!)\"") && page.contains("牦牛养殖合作社"))
+
+            // R-20-1: the township has two 扶贫专干 in the demo; one leaves, one is added.
+            let staff = try await Cadre.query(on: app.db).filter(\.$unitCode == "540102001").filter(\.$position == "扶贫专干").filter(\.$active == true).all()
+            try #require(staff.count == 2)
+            #expect(try await app.postForm("/cadres/\(staff[0].id!)/deactivate", clerk, []).0 == .seeOther)
+            #expect(try await openViolation(app, rule: "R-20-1", subject: "township:540102001") != nil)
+            #expect(try await app.get("/units/540102001/compliance", clerk.0).1.contains("R-20-1"))
+            #expect(try await app.postForm("/units/540102001/cadres", clerk, [("name", "新专干"), ("rank", "staff"), ("position", "扶贫专干")]).0 == .seeOther)
+            #expect(try await openViolation(app, rule: "R-20-1", subject: "township:540102001") == nil)
+        }
+    }
 }

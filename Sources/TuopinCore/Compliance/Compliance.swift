@@ -78,6 +78,8 @@ public struct ComplianceFacts: Sendable {
 
     /// Letters, reports, plans and principal changes of the units under the checked unit.
     public var chain = Chain()
+    /// Active party-member leaders of the villages under the checked unit (R-28-1, R-28-2, R-32-1).
+    public var partyLeaders: [PartyLeaderFact] = []
 
     public init(cadres: [Cadre], households: [Household], unitsWithPoor: Set<OrgCode>, quotas: PairingQuota = PairingQuota()) {
         self.cadres = cadres; self.households = households; self.unitsWithPoor = unitsWithPoor; self.quotas = quotas
@@ -216,7 +218,7 @@ public enum ComplianceRules {
 
     /// R-29-1 (article 29): every poor village (one with poor households) has an active first secretary.
     public static let r29_1 = ComplianceRule(id: "R-29-1", article: 29) { facts in
-        Set(facts.households.filter { $0.status.isRemainingPoor }.map(\.village)).sorted { $0.value < $1.value }.compactMap { village in
+        poorVillages(facts).compactMap { village in
             guard !facts.villagesWithFirstSecretary.contains(village) else { return nil }
             return Violation(rule: "R-29-1", article: 29, unit: village, subject: "village:\(village.value)", details: [village.value])
         }
@@ -286,9 +288,39 @@ public enum ComplianceRules {
     }
     public static let r05_1 = lockRule(id: "R-05-1", article: 5), r20_2 = lockRule(id: "R-20-2", article: 20)
 
+    /// The villages with remaining poor households, in code order (R-28-1, R-29-1).
+    static func poorVillages(_ facts: ComplianceFacts) -> [OrgCode] {
+        Set(facts.households.filter { $0.status.isRemainingPoor }.map(\.village)).sorted { $0.value < $1.value }
+    }
+
+    /// R-28-1 (article 28): every poor village has two or three active party-member leaders.
+    public static let r28_1 = ComplianceRule(id: "R-28-1", article: 28) { facts in
+        let counts = Dictionary(grouping: facts.partyLeaders, by: \.village).mapValues(\.count)
+        return poorVillages(facts).compactMap { village in
+            let n = counts[village] ?? 0
+            guard !PartyLeaderRule.leadersPerVillage.contains(n) else { return nil }
+            return Violation(rule: "R-28-1", article: 28, unit: village, subject: "village:\(village.value)", details: [String(n)])
+        }
+    }
+
+    /// R-28-2 (article 28): every active party-member leader has one or two projects.
+    public static let r28_2 = ComplianceRule(id: "R-28-2", article: 28) { facts in
+        facts.partyLeaders.filter { !PartyLeaderRule.projectsPerLeader.contains($0.projects) }.map { l in
+            Violation(rule: "R-28-2", article: 28, unit: l.village, subject: "leader:\(l.id)", details: [l.name, String(l.projects)])
+        }
+    }
+
+    /// R-32-1 (article 32): every active party-member leader is linked to at least three registered
+    /// poor people whose household's per-capita income rose in its latest recorded year.
+    public static let r32_1 = ComplianceRule(id: "R-32-1", article: 32) { facts in
+        facts.partyLeaders.filter { $0.risingPeople < PartyLeaderRule.minimumRisingPeople }.map { l in
+            Violation(rule: "R-32-1", article: 32, unit: l.village, subject: "leader:\(l.id)", details: [l.name, String(l.risingPeople)])
+        }
+    }
+
     /// Every rule this engine has, in article order.
     public static let all: [ComplianceRule] = [r04_1, r04_2, r05_1, r06_1, r06_2, r07_1, r10_1, r10_2, r16_1, r20_1, r20_2, r22_1,
-                                               r23_1, r29_1, r37_1, r37_2, r37_3]
+                                               r23_1, r28_1, r28_2, r29_1, r32_1, r37_1, r37_2, r37_3]
 
     /// Runs every rule.
     public static func evaluate(_ facts: ComplianceFacts) -> [Violation] { all.flatMap { $0.check(facts) } }

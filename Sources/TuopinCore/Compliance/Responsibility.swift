@@ -217,3 +217,47 @@ public enum LeadershipLock {
         return .leadershipLocked(rule: rule.id)
     }
 }
+
+// MARK: Actors
+
+/// The kinds of organisation of article 2 that carry responsibility at some level.
+public enum OrganisationType: String, Sendable, Codable, CaseIterable {
+    case partyCommittee = "party_committee", government, department, leadingGroup = "leading_group", commandHQ = "command_hq"
+    case memberUnit = "member_unit", peoplesOrganisation = "peoples_organisation", enterprise, institution, military
+    case socialOrganisation = "social_organisation", villageBranch = "village_branch", villageCommittee = "village_committee"
+    case villageSupervision = "village_supervision", workTeam = "work_team"
+    public var labelKey: String { "org_type_\(rawValue)" }
+    /// Village branch, committee, supervision committee and work teams belong to a village; the rest to any unit.
+    public var isVillageOnly: Bool { [.villageBranch, .villageCommittee, .villageSupervision, .workTeam].contains(self) }
+}
+
+/// Kinds of an enterprise's help to a village (article 38).
+public enum ContributionKind: String, Sendable, Codable, CaseIterable {
+    case money, goods, jobs, training
+    public var labelKey: String { "contribution_\(rawValue)" }
+}
+
+/// A party-member leader (党员致富带头人, articles 28 and 32) as the rules see them.
+public struct PartyLeaderFact: Sendable {
+    public let id: Int, village: OrgCode, name: String
+    public let projects: Int
+    /// Linked registered poor people whose household's per-capita net income rose in its latest recorded year.
+    public let risingPeople: Int
+    public init(id: Int, village: OrgCode, name: String, projects: Int, risingPeople: Int) {
+        self.id = id; self.village = village; self.name = name; self.projects = projects; self.risingPeople = risingPeople
+    }
+}
+
+public enum PartyLeaderRule {
+    /// Article 28: a poor village picks two or three party-member leaders, each with one or two projects.
+    public static let leadersPerVillage = 2...3, projectsPerLeader = 1...2
+    /// Article 32: each leader lifts the income of at least three poor people.
+    public static let minimumRisingPeople = 3
+
+    /// Whether the latest of a household's yearly per-capita incomes is above the one before it.
+    public static func rose(_ perCapitaByYear: [Int: Money]) -> Bool {
+        let years = perCapitaByYear.keys.sorted()
+        guard years.count >= 2, let last = years.last else { return false }
+        return perCapitaByYear[last]! > perCapitaByYear[years[years.count - 2]]!
+    }
+}

@@ -77,6 +77,7 @@ enum ComplianceService {
             .where("position", .equal, SQLBind(firstSecretaryPosition)).where("active", .equal, SQLBind(true))
             .where(ScopeSQL.under([root], column: "unit_code")).all(decoding: VillageRow.self).compactMap { OrgCode($0.unit_code) })
         facts.chain = try await chainFacts(on: db, root: root, today: today)
+        facts.partyLeaders = try await VillageActorsService.leaderFacts(on: db, root: root)
         return facts
     }
 

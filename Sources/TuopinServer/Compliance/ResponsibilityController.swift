@@ -29,12 +29,59 @@ enum ResponsibilityController {
         let approved_on: String; let actuals: PlanActuals?
     }
     struct ScheduleView: Content { let level: Int; let level_label: String; let frequency: String; let frequency_label: String; let due_days: Int }
+    struct OrganisationView: Content { let id: Int; let name: String; let type: String; let type_label: String; let sponsor: String?; let active: Bool }
+    struct ProjectView: Content { let name: String; let started_on: String }
+    struct LeaderView: Content {
+        let id: Int; let name: String; let projects: [ProjectView]; let trainings: Int; let last_training: String?
+        let linked_people: Int; let rising_people: Int
+    }
+    struct JointUnitView: Content { let id: Int; let name: String; let head: String; let members: [String] }
+    struct ContributionView: Content { let contributed_on: String; let kind: String; let kind_label: String; let amount: String; let description: String }
+    struct AidView: Content { let id: Int; let enterprise: String; let started_on: String; let contributions: [ContributionView]; let total: String }
     struct Overview: Content {
         let unit_code: String; let unit_name: String; let counterpart: String
         let locked_by: String?
         let principals: [PrincipalView]; let principal_history: [ChangeView]; let exemptions: [ExemptionView]
         let cadres: [CadreView]; let letters: [LetterView]; let reports: [ReportView]; let plans: [PlanView]
         let schedule: [ScheduleView]
+        let organisations: [OrganisationView]
+        /// A village's actors (empty elsewhere): its active party-member leaders, joint-household units and enterprises' help.
+        let leaders: [LeaderView]; let joint_units: [JointUnitView]; let enterprise_aid: [AidView]
+    }
+
+    static func villageActors(on db: any Database, code: OrgCode, t: Translations) async throws -> ([LeaderView], [JointUnitView], [AidView]) {
+        guard code.level == .village else { return ([], [], []) }
+        let leaders = try await PartyLeader.query(on: db).filter(\.$villageCode == code.value).filter(\.$active == true).sort(\.$id).all()
+        let ids = leaders.compactMap(\.id)
+        let projects = Dictionary(grouping: try await LeaderProject.query(on: db).filter(\.$leaderID ~~ ids).sort(\.$id).all(), by: \.leaderID)
+        let trainings = Dictionary(grouping: try await LeaderTraining.query(on: db).filter(\.$leaderID ~~ ids).all(), by: \.leaderID)
+        let links = Dictionary(grouping: try await LeaderBeneficiary.query(on: db).filter(\.$leaderID ~~ ids).all(), by: \.leaderID)
+        let rising = Dictionary(uniqueKeysWithValues: try await VillageActorsService.leaderFacts(on: db, root: code).map { ($0.id, $0.risingPeople) })
+        let leaderViews = leaders.map { l in
+            LeaderView(id: l.id!, name: l.name, projects: (projects[l.id!] ?? []).map { ProjectView(name: $0.name, started_on: $0.startedOn) },
+                       trainings: trainings[l.id!]?.count ?? 0, last_training: trainings[l.id!]?.map(\.heldOn).max(),
+                       linked_people: links[l.id!]?.count ?? 0, rising_people: rising[l.id!] ?? 0)
+        }
+        let units = try await JointUnit.query(on: db).filter(\.$villageCode == code.value).sort(\.$id).all()
+        let members = try await JointUnitMember.query(on: db).filter(\.$jointUnitID ~~ units.compactMap(\.id)).all()
+        let numbers = Dictionary(uniqueKeysWithValues: try await Household.query(on: db)
+            .filter(\.$id ~~ Array(Set(members.map(\.householdID) + units.map(\.headHouseholdID)))).all().map { ($0.id!, $0.number) })
+        let jointViews = units.map { u in
+            JointUnitView(id: u.id!, name: u.name, head: numbers[u.headHouseholdID] ?? "",
+                          members: members.filter { $0.jointUnitID == u.id }.compactMap { numbers[$0.householdID] }.sorted())
+        }
+        let aid = try await EnterpriseAid.query(on: db).filter(\.$villageCode == code.value).sort(\.$id).all()
+        let orgs = Dictionary(uniqueKeysWithValues: try await Organisation.query(on: db).filter(\.$id ~~ aid.map(\.organisationID)).all().map { ($0.id!, $0.name) })
+        let contributions = Dictionary(grouping: try await AidContribution.query(on: db).filter(\.$aidID ~~ aid.compactMap(\.id)).sort(\.$contributedOn).all(), by: \.aidID)
+        let aidViews = aid.map { a in
+            let list = contributions[a.id!] ?? []
+            return AidView(id: a.id!, enterprise: orgs[a.organisationID] ?? "", started_on: a.startedOn,
+                           contributions: list.map { c in
+                               ContributionView(contributed_on: c.contributedOn, kind: c.kind, kind_label: t["contribution_\(c.kind)"],
+                                                amount: Money(fen: c.amount).description, description: c.description)
+                           }, total: Money(fen: list.map(\.amount).reduce(0, +)).description)
+        }
+        return (leaderViews, jointViews, aidViews)
     }
 
     static func overview(_ req: Request, code text: String) async throws -> (Overview, OrgUnit) {
@@ -97,6 +144,10 @@ enum ResponsibilityController {
         let counterpart: String
         if let parent = code.parent { counterpart = try await OrgUnit.find(parent.value, on: db)?.name ?? parent.value } else { counterpart = t["letter_centre"] }
         let lock = LeadershipLock.lockingRule(try await ResponsibilityService.lockFacts(on: db, unit: unit))?.id
+        let organisations = try await Organisation.query(on: db).filter(\.$unitCode == code.value).sort(\.$id).all()
+        let sponsors = Dictionary(uniqueKeysWithValues: try await Organisation.query(on: db).filter(\.$id ~~ organisations.compactMap(\.sponsorID)).all()
+            .map { ($0.id!, $0.name) })
+        let (leaders, jointUnits, aid) = try await villageActors(on: db, code: code, t: t)
         return (Overview(unit_code: code.value, unit_name: unit.name, counterpart: counterpart, locked_by: lock,
                          principals: principals, principal_history: history,
                          exemptions: exemptions.map { e in
@@ -112,7 +163,12 @@ enum ResponsibilityController {
                                  ScheduleView(level: level.rawValue, level_label: t["level_\(level.rawValue)"], frequency: e.frequency.rawValue,
                                               frequency_label: t[e.frequency.labelKey], due_days: e.dueDays)
                              }
-                         }), unit)
+                         },
+                         organisations: organisations.map { o in
+                             OrganisationView(id: o.id!, name: o.name, type: o.type, type_label: t["org_type_\(o.type)"],
+                                              sponsor: o.sponsorID.flatMap { sponsors[$0] }, active: o.active)
+                         },
+                         leaders: leaders, joint_units: jointUnits, enterprise_aid: aid), unit)
     }
 
     struct Option: Encodable { let value: String; let label: String }
@@ -132,6 +188,19 @@ enum ResponsibilityController {
             let signsLetters: Bool; let isRegion: Bool; let lockText: String?
             let ranks: [Option]; let roles: [Option]; let kinds: [Option]; let frequencies: [Option]
             let openPeriods: [String]; let today: String; let year: Int; let unitHref: String; let complianceHref: String
+            let isVillage: Bool; let orgTypes: [Option]; let sponsors: [Option]; let enterprises: [Option]; let contributionKinds: [Option]
+        }
+        // A village's work team comes from an organisation of its county or above; enterprises may be recorded anywhere in the county or above.
+        var sponsors: [Option] = [], enterprises: [Option] = []
+        if code.level == .village, let county = code.ancestor(at: .county) {
+            let candidates = try await Organisation.query(on: req.db).filter(\.$active == true)
+                .group(.or) { g in
+                    g.filter(\.$unitCode ~~ county.lineage.map(\.value))
+                    g.filter(\.$unitCode, .custom("LIKE"), county.value + "%")
+                }.sort(\.$unitCode).sort(\.$name).all()
+            sponsors = candidates.filter { o in OrganisationType(rawValue: o.type).map { !$0.isVillageOnly } ?? false && o.unitCode.count <= 6 }
+                .map { Option(value: String($0.id!), label: $0.name) }
+            enterprises = candidates.filter { $0.type == OrganisationType.enterprise.rawValue }.map { Option(value: String($0.id!), label: $0.name) }
         }
         return try await Page.render(req, "responsibility", View(
             o: overview, formError: formError,
@@ -146,7 +215,11 @@ enum ResponsibilityController {
             frequencies: ReportFrequency.allCases.map { Option(value: $0.rawValue, label: t[$0.labelKey]) },
             openPeriods: overview.reports.filter { $0.submitted_on == nil }.map(\.period),
             today: today.description, year: today.year, unitHref: SiteURL.unit(code.value).path,
-            complianceHref: SiteURL.unitCompliance(code.value).path))
+            complianceHref: SiteURL.unitCompliance(code.value).path,
+            isVillage: code.level == .village,
+            orgTypes: OrganisationType.allCases.filter { !$0.isVillageOnly || code.level == .village }.map { Option(value: $0.rawValue, label: t[$0.labelKey]) },
+            sponsors: sponsors, enterprises: enterprises,
+            contributionKinds: ContributionKind.allCases.map { Option(value: $0.rawValue, label: t[$0.labelKey]) }))
     }
 
     /// Runs a form's change and comes back to the page, or shows the page again with the reason.
@@ -236,6 +309,52 @@ enum ResponsibilityController {
         return try await run(req, code: region) {
             try await ResponsibilityService.setSchedule(app: req.application, user: user, level: try req.intParameter("level"), input: input)
         }
+    }
+
+    @Sendable static func organisationForm(req: Request) async throws -> Response {
+        let user = try req.requireUser(), code = req.parameters.get("code") ?? ""
+        let input = try req.content.decode(VillageActorsService.OrganisationInput.self)
+        return try await run(req, code: code) { _ = try await VillageActorsService.addOrganisation(app: req.application, user: user, unit: code, input: input) }
+    }
+
+    @Sendable static func deactivateCadreForm(req: Request) async throws -> Response {
+        let user = try req.requireUser(), id = try req.intParameter("id")
+        guard let cadre = try await Cadre.find(id, on: req.db) else { throw AppError.notFound }
+        return try await run(req, code: cadre.unitCode) { _ = try await VillageActorsService.deactivateCadre(app: req.application, user: user, cadreID: id) }
+    }
+
+    @Sendable static func leaderForm(req: Request) async throws -> Response {
+        let user = try req.requireUser(), code = req.parameters.get("code") ?? ""
+        let input = try req.content.decode(VillageActorsService.LeaderInput.self)
+        return try await run(req, code: code) { _ = try await VillageActorsService.addLeader(app: req.application, user: user, village: code, input: input) }
+    }
+
+    @Sendable static func leaderPartForm(req: Request) async throws -> Response {
+        let user = try req.requireUser(), id = try req.intParameter("id")
+        guard let leader = try await PartyLeader.find(id, on: req.db) else { throw AppError.notFound }
+        let input = try req.content.decode(VillageActorsService.LeaderPartInput.self)
+        return try await run(req, code: leader.villageCode) {
+            _ = try await VillageActorsService.changeLeader(app: req.application, user: user, leaderID: id, part: req.parameters.get("part") ?? "", input: input)
+        }
+    }
+
+    @Sendable static func jointUnitForm(req: Request) async throws -> Response {
+        let user = try req.requireUser(), code = req.parameters.get("code") ?? ""
+        let input = try req.content.decode(VillageActorsService.JointUnitInput.self)
+        return try await run(req, code: code) { _ = try await VillageActorsService.addJointUnit(app: req.application, user: user, village: code, input: input) }
+    }
+
+    @Sendable static func aidForm(req: Request) async throws -> Response {
+        let user = try req.requireUser(), code = req.parameters.get("code") ?? ""
+        let input = try req.content.decode(VillageActorsService.AidInput.self)
+        return try await run(req, code: code) { _ = try await VillageActorsService.addAid(app: req.application, user: user, village: code, input: input) }
+    }
+
+    @Sendable static func contributionForm(req: Request) async throws -> Response {
+        let user = try req.requireUser(), id = try req.intParameter("id")
+        guard let aid = try await EnterpriseAid.find(id, on: req.db) else { throw AppError.notFound }
+        let input = try req.content.decode(VillageActorsService.ContributionInput.self)
+        return try await run(req, code: aid.villageCode) { _ = try await VillageActorsService.addContribution(app: req.application, user: user, aidID: id, input: input) }
     }
 
     // MARK: API

@@ -34,6 +34,8 @@ final class Cadre: Model, @unchecked Sendable {
     @Field(key: "unit_code") var unitCode: String
     @Field(key: "position") var position: String
     @Field(key: "active") var active: Bool
+    /// The organisation the cadre serves in (a department, a work team …), if recorded.
+    @OptionalField(key: "organisation_id") var organisationID: Int?
     init() {}
 }
 
@@ -508,5 +510,88 @@ final class PrincipalChange: Model, @unchecked Sendable {
     @OptionalField(key: "locked_rule") var lockedRule: String?
     @OptionalField(key: "exemption_id") var exemptionID: Int?
     @Field(key: "recorded_at") var recordedAt: Date
+    init() {}
+}
+
+final class Organisation: Model, @unchecked Sendable {
+    static let schema = "organisations"
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Field(key: "unit_code") var unitCode: String
+    @Field(key: "name") var name: String
+    @Field(key: "type") var type: String
+    @OptionalField(key: "sponsor_id") var sponsorID: Int?
+    @Field(key: "active") var active: Bool
+    init() {}
+}
+
+final class PartyLeader: Model, @unchecked Sendable {
+    static let schema = "party_leaders"
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Field(key: "village_code") var villageCode: String
+    @Field(key: "name") var name: String
+    @Field(key: "active") var active: Bool
+    init() {}
+}
+
+final class LeaderProject: Model, @unchecked Sendable {
+    static let schema = "leader_projects"
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Field(key: "leader_id") var leaderID: Int
+    @Field(key: "name") var name: String
+    @Field(key: "started_on") var startedOn: String
+    init() {}
+}
+
+final class LeaderTraining: Model, @unchecked Sendable {
+    static let schema = "leader_trainings"
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Field(key: "leader_id") var leaderID: Int
+    @Field(key: "held_on") var heldOn: String
+    @Field(key: "topic") var topic: String
+    init() {}
+}
+
+final class LeaderBeneficiary: Model, @unchecked Sendable {
+    static let schema = "leader_beneficiaries"
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Field(key: "leader_id") var leaderID: Int
+    @Field(key: "member_id") var memberID: Int
+    init() {}
+}
+
+final class JointUnit: Model, @unchecked Sendable {
+    static let schema = "joint_units"
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Field(key: "village_code") var villageCode: String
+    @Field(key: "name") var name: String
+    @Field(key: "head_household_id") var headHouseholdID: Int
+    init() {}
+}
+
+final class JointUnitMember: Model, @unchecked Sendable {
+    static let schema = "joint_unit_members"
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Field(key: "joint_unit_id") var jointUnitID: Int
+    @Field(key: "household_id") var householdID: Int
+    init() {}
+}
+
+final class EnterpriseAid: Model, @unchecked Sendable {
+    static let schema = "enterprise_aid"
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Field(key: "organisation_id") var organisationID: Int
+    @Field(key: "village_code") var villageCode: String
+    @Field(key: "started_on") var startedOn: String
+    init() {}
+}
+
+final class AidContribution: Model, @unchecked Sendable {
+    static let schema = "aid_contributions"
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Field(key: "aid_id") var aidID: Int
+    @Field(key: "contributed_on") var contributedOn: String
+    @Field(key: "kind") var kind: String
+    @Field(key: "amount") var amount: Int64
+    @Field(key: "description") var description: String
     init() {}
 }

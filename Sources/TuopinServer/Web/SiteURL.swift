@@ -52,6 +52,8 @@ enum SiteURL {
     case unitPart(String?, String), apiUnitPart(String?, String)
     /// A letter's `sign`, `archive` and `file`.
     case letter(Int?, String)
+    /// Forms on a cadre, a party-member leader or an enterprise's help (`deactivate`, `project`, `contributions` …).
+    case cadre(Int?, String), leader(Int?, String?), enterpriseAid(Int?, String)
     case reportSchedule(Int?)
     case householdPairings(Int?), pairingEnd(Int?), apiHouseholdPairings(Int?), apiPairingEnd(Int?)
     case secondFactor, twoFactor, twoFactorBegin, twoFactorConfirm, twoFactorRecoveryCodes, twoFactorDisable
@@ -121,6 +123,9 @@ enum SiteURL {
         case .unitPart(let code, let part): ["units", code ?? ":code", part]
         case .apiUnitPart(let code, let part): ["api", "v1", "units", code ?? ":code", part]
         case .letter(let id, let part): ["letters", Self.id(id), part]
+        case .cadre(let id, let part): ["cadres", Self.id(id), part]
+        case .leader(let id, let part): ["leaders", Self.id(id), part ?? ":part"]
+        case .enterpriseAid(let id, let part): ["enterprise-aid", Self.id(id), part]
         case .reportSchedule(let level): ["report-schedules", level.map(String.init) ?? ":level"]
         case .householdPairings(let id): ["households", Self.id(id), "pairings"]
         case .pairingEnd(let id): ["pairings", Self.id(id), "end"]

@@ -1,0 +1,289 @@
+import Fluent
+import Foundation
+import SQLKit
+import TuopinCore
+import Vapor
+
+/// Organisations of a unit and the actors of a village (articles 2, 28, 31, 32, 35, 38), kept by
+/// whoever keeps the unit's responsibility records. One transaction and audit entry per call; the
+/// village is checked again after a change to its leaders.
+enum VillageActorsService {
+    typealias S = ResponsibilityService
+
+    struct OrganisationInput: Content { var name: String?; var type: String?; var sponsor_id: Int? }
+
+    static func addOrganisation(app: Application, user: CurrentUser, unit text: String, input: OrganisationInput) async throws -> Int {
+        guard let code = OrgCode(text) else { throw AppError.notFound }
+        try await S.authorise(app, user, code)
+        let name = try S.text(input.name, "name", max: 100)
+        guard let type = input.type.flatMap(OrganisationType.init(rawValue:)), !type.isVillageOnly || code.level == .village else {
+            throw AppError.invalidField("type")
+        }
+        let now = app.tuopin.now(), scope = user.scope
+        return try await app.write { tx -> Int in
+            _ = try await DataAccess(db: tx, scope: scope).unit(code, for: .keepResponsibility)
+            // A work team comes from a designated unit: an organisation of the county or above the village.
+            if let sponsor = input.sponsor_id {
+                guard type == .workTeam, let s = try await Organisation.find(sponsor, on: tx), let sc = OrgCode(s.unitCode),
+                      !s.type.hasPrefix("village"), s.type != OrganisationType.workTeam.rawValue,
+                      code.isSelfOrDescendant(of: sc) || sc.level <= .county else { throw AppError.invalidField("sponsor_id") }
+            } else if type == .workTeam { throw AppError.missingField("sponsor_id") }
+            let o = Organisation()
+            o.unitCode = code.value; o.name = name; o.type = type.rawValue; o.sponsorID = input.sponsor_id; o.active = true
+            try await o.save(on: tx)
+            try await AuditLog.append(on: tx, actor: user.auditActor, action: "organisation.add", entity: "org_unit", entityID: code.value,
+                                      after: ["name": name, "type": type.rawValue, "sponsor": input.sponsor_id.map(String.init) ?? ""], at: now)
+            return try o.requireID()
+        }
+    }
+
+    /// A cadre leaves their post: no longer counted for 扶贫专干, first secretary or pairing quotas.
+    static func deactivateCadre(app: Application, user: CurrentUser, cadreID: Int) async throws -> String {
+        guard let cadre = try await Cadre.find(cadreID, on: app.db), let code = OrgCode(cadre.unitCode) else { throw AppError.notFound }
+        try await S.authorise(app, user, code)
+        let now = app.tuopin.now(), scope = user.scope
+        try await app.write { tx in
+            _ = try await DataAccess(db: tx, scope: scope).unit(code, for: .keepResponsibility)
+            guard let c = try await Cadre.find(cadreID, on: tx), c.active else { throw AppError.conflict }
+            let unit = try await OrgUnit.find(code.value, on: tx)
+            // A principal is replaced first (a dated change), not switched off.
+            guard unit?.secretaryID != cadreID, unit?.headID != cadreID else { throw AppError.invalidField("cadre_id") }
+            c.active = false
+            try await c.save(on: tx)
+            try await AuditLog.append(on: tx, actor: user.auditActor, action: "cadre.deactivate", entity: "cadre", entityID: String(cadreID),
+                                      after: ["unit": code.value], at: now)
+        }
+        _ = try await ComplianceService.check(app: app, root: code.ancestor(at: .county) ?? code, actor: user.auditActor)
+        return code.value
+    }
+
+    // MARK: Party-member leaders
+
+    struct LeaderInput: Content { var name: String? }
+
+    static func village(_ text: String) throws -> OrgCode {
+        guard let code = OrgCode(text), code.level == .village else { throw AppError.notFound }
+        return code
+    }
+
+    static func addLeader(app: Application, user: CurrentUser, village text: String, input: LeaderInput) async throws -> Int {
+        let code = try village(text)
+        try await S.authorise(app, user, code)
+        let name = try S.text(input.name, "name", max: 40)
+        let now = app.tuopin.now(), scope = user.scope
+        let id = try await app.write { tx -> Int in
+            _ = try await DataAccess(db: tx, scope: scope).unit(code, for: .keepResponsibility)
+            let l = PartyLeader()
+            l.villageCode = code.value; l.name = name; l.active = true
+            try await l.save(on: tx)
+            try await AuditLog.append(on: tx, actor: user.auditActor, action: "leader.add", entity: "org_unit", entityID: code.value,
+                                      after: ["leader": String(try l.requireID()), "name": name], at: now)
+            return try l.requireID()
+        }
+        _ = try await ComplianceService.check(app: app, root: code, actor: user.auditActor)
+        return id
+    }
+
+    /// The leader, after checking the user keeps its village.
+    static func leader(_ app: Application, _ user: CurrentUser, _ id: Int) async throws -> (PartyLeader, OrgCode) {
+        guard let l = try await PartyLeader.find(id, on: app.db), let code = OrgCode(l.villageCode) else { throw AppError.notFound }
+        try await S.authorise(app, user, code)
+        return (l, code)
+    }
+
+    struct LeaderPartInput: Content {
+        var name: String?; var started_on: String?
+        var held_on: String?; var topic: String?
+        var resident_id: String?
+        var active: String?
+    }
+
+    /// Adds a project (`project`), a training (`training`) or a linked poor person (`beneficiary`,
+    /// by resident ID, a member of a registered household of the same county), or ends the leader's
+    /// role (`end`).
+    static func changeLeader(app: Application, user: CurrentUser, leaderID: Int, part: String, input: LeaderPartInput) async throws -> String {
+        let (_, code) = try await leader(app, user, leaderID)
+        let today = RegistryImport.civilToday(app), now = app.tuopin.now(), scope = user.scope
+        let protector = app.tuopin.protector
+        var after: [String: String] = ["leader": String(leaderID), "part": part]
+        switch part {
+        case "project":
+            let name = try S.text(input.name, "name", max: 100)
+            let started = try S.date(input.started_on, "started_on")
+            guard started <= today else { throw AppError.invalidField("started_on") }
+            after["name"] = name; after["started_on"] = started.description
+        case "training":
+            let topic = try S.text(input.topic, "topic", max: 100)
+            let held = try S.date(input.held_on, "held_on")
+            guard held <= today else { throw AppError.invalidField("held_on") }
+            after["topic"] = topic; after["held_on"] = held.description
+        case "beneficiary":
+            let text = try S.text(input.resident_id, "resident_id", max: 18)
+            guard let id = try? ResidentID(text, today: today) else { throw AppError.invalidField("resident_id") }
+            after["id_index"] = protector.index(id.value)
+        case "end": break
+        default: throw AppError.notFound
+        }
+        let fields = after
+        try await app.write { tx in
+            _ = try await DataAccess(db: tx, scope: scope).unit(code, for: .keepResponsibility)
+            guard let l = try await PartyLeader.find(leaderID, on: tx), l.active else { throw AppError.conflict }
+            switch part {
+            case "project":
+                let p = LeaderProject()
+                p.leaderID = leaderID; p.name = fields["name"]!; p.startedOn = fields["started_on"]!
+                try await p.save(on: tx)
+            case "training":
+                let t = LeaderTraining()
+                t.leaderID = leaderID; t.topic = fields["topic"]!; t.heldOn = fields["held_on"]!
+                try await t.save(on: tx)
+            case "beneficiary":
+                guard let county = code.ancestor(at: .county),
+                      let member = try await Member.query(on: tx).filter(\.$idHMAC == fields["id_index"]!).with(\.$household).first(),
+                      member.household.countyCode == county.value, member.household.status != HouseholdStatus.monitored.rawValue else {
+                    throw AppError.invalidField("resident_id")
+                }
+                guard try await LeaderBeneficiary.query(on: tx).filter(\.$leaderID == leaderID).filter(\.$memberID == member.requireID()).count() == 0 else {
+                    throw AppError.conflict
+                }
+                let b = LeaderBeneficiary()
+                b.leaderID = leaderID; b.memberID = try member.requireID()
+                try await b.save(on: tx)
+            default:
+                l.active = false
+                try await l.save(on: tx)
+            }
+            try await AuditLog.append(on: tx, actor: user.auditActor, action: "leader.\(part)", entity: "org_unit", entityID: code.value,
+                                      after: fields, at: now)
+        }
+        _ = try await ComplianceService.check(app: app, root: code, actor: user.auditActor)
+        return code.value
+    }
+
+    // MARK: Joint-household units and enterprise aid
+
+    struct JointUnitInput: Content { var name: String?; var head_number: String?; var member_numbers: String? }
+
+    /// A 双联户 of the village: its head household and its members, by household number (one per line or separated by spaces or commas).
+    static func addJointUnit(app: Application, user: CurrentUser, village text: String, input: JointUnitInput) async throws -> Int {
+        let code = try village(text)
+        try await S.authorise(app, user, code)
+        let name = try S.text(input.name, "name", max: 40)
+        let head = try S.text(input.head_number, "head_number", max: 30)
+        let numbers = (input.member_numbers ?? "").split(whereSeparator: { " ,，;\n\r\t".contains($0) }).map(String.init)
+        guard numbers.count <= 30 else { throw AppError.invalidField("member_numbers") }
+        let now = app.tuopin.now(), scope = user.scope
+        return try await app.write { tx -> Int in
+            _ = try await DataAccess(db: tx, scope: scope).unit(code, for: .keepResponsibility)
+            let all = Set([head] + numbers)
+            let households = try await Household.query(on: tx).filter(\.$villageCode == code.value).filter(\.$number ~~ Array(all)).all()
+            guard let headHousehold = households.first(where: { $0.number == head }) else { throw AppError.invalidField("head_number") }
+            guard households.count == all.count else { throw AppError.invalidField("member_numbers") }
+            let taken = try await JointUnitMember.query(on: tx).filter(\.$householdID ~~ households.compactMap(\.id)).count()
+            guard taken == 0 else { throw AppError.conflict }
+            let unit = JointUnit()
+            unit.villageCode = code.value; unit.name = name; unit.headHouseholdID = try headHousehold.requireID()
+            try await unit.save(on: tx)
+            for h in households {
+                let m = JointUnitMember()
+                m.jointUnitID = try unit.requireID(); m.householdID = try h.requireID()
+                try await m.save(on: tx)
+            }
+            try await AuditLog.append(on: tx, actor: user.auditActor, action: "joint_unit.add", entity: "org_unit", entityID: code.value,
+                                      after: ["name": name, "head": head, "members": households.map(\.number).sorted().joined(separator: " ")], at: now)
+            return try unit.requireID()
+        }
+    }
+
+    struct AidInput: Content { var organisation_id: Int?; var started_on: String? }
+
+    /// An enterprise's help to the village (article 38): the enterprise is an organisation of type
+    /// enterprise recorded anywhere the user may see.
+    static func addAid(app: Application, user: CurrentUser, village text: String, input: AidInput) async throws -> Int {
+        let code = try village(text)
+        try await S.authorise(app, user, code)
+        guard let orgID = input.organisation_id else { throw AppError.missingField("organisation_id") }
+        let started = try S.date(input.started_on, "started_on")
+        guard started <= RegistryImport.civilToday(app) else { throw AppError.invalidField("started_on") }
+        let now = app.tuopin.now(), scope = user.scope
+        return try await app.write { tx -> Int in
+            _ = try await DataAccess(db: tx, scope: scope).unit(code, for: .keepResponsibility)
+            guard let org = try await Organisation.find(orgID, on: tx), org.type == OrganisationType.enterprise.rawValue, org.active else {
+                throw AppError.invalidField("organisation_id")
+            }
+            let aid = EnterpriseAid()
+            aid.organisationID = orgID; aid.villageCode = code.value; aid.startedOn = started.description
+            try await aid.save(on: tx)
+            try await AuditLog.append(on: tx, actor: user.auditActor, action: "enterprise_aid.add", entity: "org_unit", entityID: code.value,
+                                      after: ["enterprise": org.name, "started_on": started.description], at: now)
+            return try aid.requireID()
+        }
+    }
+
+    struct ContributionInput: Content { var contributed_on: String?; var kind: String?; var amount: String?; var description: String? }
+
+    static func addContribution(app: Application, user: CurrentUser, aidID: Int, input: ContributionInput) async throws -> String {
+        guard let aid = try await EnterpriseAid.find(aidID, on: app.db), let code = OrgCode(aid.villageCode) else { throw AppError.notFound }
+        try await S.authorise(app, user, code)
+        let on = try S.date(input.contributed_on, "contributed_on")
+        guard on <= RegistryImport.civilToday(app), on.description >= aid.startedOn else { throw AppError.invalidField("contributed_on") }
+        guard let kind = input.kind.flatMap(ContributionKind.init(rawValue:)) else { throw AppError.invalidField("kind") }
+        guard let amount = IncomesTemplate.parseYuan(input.amount ?? "0"), amount.fen >= 0, amount.fen < 1_000_000_000_000 else {
+            throw AppError.invalidField("amount")
+        }
+        let description = try S.text(input.description, "description", max: 200)
+        let now = app.tuopin.now(), scope = user.scope
+        try await app.write { tx in
+            _ = try await DataAccess(db: tx, scope: scope).unit(code, for: .keepResponsibility)
+            let c = AidContribution()
+            c.aidID = aidID; c.contributedOn = on.description; c.kind = kind.rawValue; c.amount = amount.fen; c.description = description
+            try await c.save(on: tx)
+            try await AuditLog.append(on: tx, actor: user.auditActor, action: "enterprise_aid.contribution", entity: "org_unit", entityID: code.value,
+                                      after: ["aid": String(aidID), "on": on.description, "kind": kind.rawValue, "amount": amount.description], at: now)
+        }
+        return code.value
+    }
+
+    // MARK: Facts
+
+    /// Active party-member leaders under `root` with their project counts and the linked poor people
+    /// whose household's per-capita income rose in its latest recorded year.
+    static func leaderFacts(on db: any Database, root: OrgCode) async throws -> [PartyLeaderFact] {
+        let sql = db.sqlDatabase
+        struct LeaderRow: Decodable { let id: Int; let village_code: String; let name: String; let projects: Int? }
+        let leaders = try await sql.raw("""
+            SELECT l.id, l.village_code, l.name, (SELECT COUNT(*) FROM leader_projects p WHERE p.leader_id = l.id) AS projects
+            FROM party_leaders l WHERE l.active = \(bind: true) AND l.village_code LIKE \(bind: root.value + "%") ORDER BY l.id
+            """).all(decoding: LeaderRow.self)
+        guard !leaders.isEmpty else { return [] }
+        struct LinkRow: Decodable { let leader_id: Int; let household_id: Int }
+        let links = try await sql.raw("""
+            SELECT b.leader_id, m.household_id FROM leader_beneficiaries b JOIN members m ON m.id = b.member_id
+            JOIN households h ON h.id = m.household_id JOIN party_leaders l ON l.id = b.leader_id
+            WHERE l.active = \(bind: true) AND l.village_code LIKE \(bind: root.value + "%") AND h.status <> \(bind: HouseholdStatus.monitored.rawValue)
+            """).all(decoding: LinkRow.self)
+        let households = Array(Set(links.map(\.household_id)))
+        var rose: [Int: Bool] = [:]
+        struct IncomeRow: Decodable { let household_id: Int; let year: Int; let wage: Int64; let business: Int64; let property: Int64; let transfer: Int64; let costs: Int64; let member_count: Int }
+        for chunk in stride(from: 0, to: households.count, by: 500).map({ Array(households[$0..<min($0 + 500, households.count)]) }) {
+            let rows = try await sql.select().columns(SQLColumn("household_id", table: "i"), SQLColumn("year", table: "i"), SQLColumn("wage", table: "i"),
+                                                      SQLColumn("business", table: "i"), SQLColumn("property", table: "i"), SQLColumn("transfer", table: "i"),
+                                                      SQLColumn("costs", table: "i"), SQLColumn("member_count", table: "h"))
+                .from(SQLAlias(SQLIdentifier("incomes"), as: SQLIdentifier("i")))
+                .join(SQLAlias(SQLIdentifier(Household.schema), as: SQLIdentifier("h")), on: SQLColumn("id", table: "h"), .equal, SQLColumn("household_id", table: "i"))
+                .where(SQLColumn("household_id", table: "i"), .in, SQLBind.group(chunk)).all(decoding: IncomeRow.self)
+            for (household, incomes) in Dictionary(grouping: rows, by: \.household_id) {
+                let byYear = Dictionary(incomes.map { r in
+                    (r.year, IncomeFacts(year: r.year, wage: Money(fen: r.wage), business: Money(fen: r.business), property: Money(fen: r.property),
+                                         transfer: Money(fen: r.transfer), costs: Money(fen: r.costs)).perCapita(members: r.member_count))
+                }) { a, _ in a }
+                rose[household] = PartyLeaderRule.rose(byYear)
+            }
+        }
+        // People, not households: each linked member counts.
+        let rising = Dictionary(grouping: links.filter { rose[$0.household_id] ?? false }, by: \.leader_id).mapValues(\.count)
+        return leaders.compactMap { l in
+            OrgCode(l.village_code).map { PartyLeaderFact(id: l.id, village: $0, name: l.name, projects: l.projects ?? 0, risingPeople: rising[l.id] ?? 0) }
+        }
+    }
+}
