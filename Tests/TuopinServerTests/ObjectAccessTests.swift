@@ -72,6 +72,7 @@ import VaporTesting
         case "POST /units/:code/cadres": return ["name": "某", "rank": "section", "position": "扶贫专干"]
         case "POST /units/:code/exemptions": return ["role": "head", "document_no": "1号", "granted_on": "2026-01-01"]
         case "POST /report-schedules/:level": return ["frequency": "annual", "due_days": 30]
+        case "POST /pairing-quotas/:rank": return ["households": 2]
         case "POST /units/:code/organisations": return ["name": "某公司", "type": "enterprise"]
         case "POST /units/:code/leaders": return ["name": "某"]
         case "POST /leaders/:id/:part": return ["name": "项目", "started_on": "2025-01-01"]
@@ -111,6 +112,7 @@ import VaporTesting
                 return parts.contains("quotas") ? f.county : parts.contains("certifications") ? "540102001" : f.village
             case ":level": return "4"
             case ":part": return "project"
+            case ":rank": return "section"
             case ":year": return "2020"
             case ":kind": return "food"
             default: return "x"
@@ -131,7 +133,7 @@ import VaporTesting
                   "SELECT COUNT(*) AS n FROM principal_changes", "SELECT COUNT(*) AS n FROM leadership_exemptions",
                   "SELECT CAST(SUM(version) AS BIGINT) AS n FROM report_schedules", "SELECT COUNT(*) AS n FROM organisations",
                   "SELECT COUNT(*) AS n FROM party_leaders WHERE active = TRUE", "SELECT COUNT(*) AS n FROM leader_projects", "SELECT COUNT(*) AS n FROM joint_units",
-                  "SELECT COUNT(*) AS n FROM enterprise_aid", "SELECT COUNT(*) AS n FROM aid_contributions", "SELECT COUNT(*) AS n FROM cadres WHERE active = TRUE", "SELECT COUNT(*) AS n FROM pairings WHERE ended_on IS NULL", "SELECT COUNT(*) AS n FROM pairings", "SELECT COUNT(*) AS n FROM user_sessions WHERE ended_at IS NOT NULL", "SELECT COUNT(*) AS n FROM members", "SELECT CAST(SUM(version) AS BIGINT) AS n FROM standards"] {
+                  "SELECT COUNT(*) AS n FROM enterprise_aid", "SELECT CAST(SUM(version) AS BIGINT) AS n FROM pairing_quotas", "SELECT COUNT(*) AS n FROM aid_contributions", "SELECT COUNT(*) AS n FROM cadres WHERE active = TRUE", "SELECT COUNT(*) AS n FROM pairings WHERE ended_on IS NULL", "SELECT COUNT(*) AS n FROM pairings", "SELECT COUNT(*) AS n FROM user_sessions WHERE ended_at IS NOT NULL", "SELECT COUNT(*) AS n FROM members", "SELECT CAST(SUM(version) AS BIGINT) AS n FROM standards"] {
             out.append(try await sql.raw(SQLQueryString(q)).first(decoding: N.self)?.n ?? 0)
         }
         return out

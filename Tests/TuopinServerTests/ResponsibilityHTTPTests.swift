@@ -274,4 +274,23 @@ import VaporTesting
             #expect(try await openViolation(app, rule: "R-20-1", subject: "township:540102001") == nil)
         }
     }
+
+    /// Article 37's quotas are a standard: region HQ raises the section rank's to 2, and every
+    /// section-rank cadre with one pairing becomes an R-37-1 violation; a county office may not change it.
+    @Test func regionHQChangesAPairingQuota() async throws {
+        try await withTestApp(households: 216) { app in
+            let county = try await app.session("chengguan")
+            #expect(try await app.postForm("/pairing-quotas/section", county, [("households", "2")]).0 == .forbidden)
+            let region = try await app.session("region")
+            #expect(try await app.postForm("/pairing-quotas/section", region, [("households", "11")]).1.contains("households"))
+            let before = try await ViolationRecord.query(on: app.db).filter(\.$rule == "R-37-1").filter(\.$resolvedAt == nil).count()
+            #expect(try await app.postForm("/pairing-quotas/section", region, [("households", "2"), ("version", "1")]).0 == .seeOther)
+            #expect(try await PairingService.quotas(on: app.db).required(for: .section) == 2)
+            let after = try await ViolationRecord.query(on: app.db).filter(\.$rule == "R-37-1").filter(\.$resolvedAt == nil).count()
+            #expect(after > before)
+            // A stale form (the version it was read at) is refused.
+            #expect(try await app.postForm("/pairing-quotas/section", region, [("households", "1"), ("version", "1")]).0 == .conflict)
+            #expect(try await app.get("/standards", region.0).1.contains("id=\"quota-section\""))
+        }
+    }
 }

@@ -54,7 +54,7 @@ enum ComplianceService {
             guard let village = OrgCode(r.village_code), let status = HouseholdStatus(rawValue: r.status) else { return nil }
             return .init(id: r.id, number: r.number, village: village, status: status, activePairings: r.n ?? 0,
                          endedPairings: (endedByHousehold[r.id] ?? []).map(\.id).sorted(), hasCurrentPlan: (r.planned ?? 0) > 0)
-        }, unitsWithPoor: unitsWithPoor)
+        }, unitsWithPoor: unitsWithPoor, quotas: try await PairingService.quotas(on: db))
         if root.level == .region { facts.standards = try await StandardsController.lookup(on: db).values.sorted { $0.year < $1.year } }
         struct QuotaRow: Decodable { let county_code: String; let year: Int; let quota: Int; let exemption: String }
         for q in try await sql.select().columns("county_code", "year", "quota", "exemption").from(IdentificationQuota.schema)

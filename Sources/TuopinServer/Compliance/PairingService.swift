@@ -86,4 +86,38 @@ enum PairingService {
         _ = try await ComplianceService.check(app: app, root: OrgCode(try await Household.find(householdID, on: app.db)!.countyCode)!, actor: user.auditActor)
         return householdID
     }
+
+    // MARK: Quotas
+
+    /// The quotas region HQ has set (article 37's numbers until changed).
+    static func quotas(on db: any Database) async throws -> PairingQuota {
+        var byRank = PairingQuota().byRank
+        for r in try await PairingQuotaRecord.query(on: db).all() {
+            if let rank = r.id.flatMap(CadreRank.init(rawValue:)) { byRank[rank] = r.households }
+        }
+        return PairingQuota(byRank: byRank)
+    }
+
+    struct QuotaInput: Content { var households: Int?; var version: Int? }
+
+    /// Region HQ changes a rank's quota; the whole region is checked again.
+    static func setQuota(app: Application, user: CurrentUser, rank raw: String, input: QuotaInput) async throws {
+        guard let rank = CadreRank(rawValue: raw) else { throw AppError.notFound }
+        guard user.scope.has(.editStandards) else { throw AppError.forbidden }
+        guard let n = input.households else { throw AppError.missingField("households") }
+        guard (0...10).contains(n) else { throw AppError.invalidField("households") }
+        let now = app.tuopin.now()
+        try await app.write { tx in
+            let row = try await PairingQuotaRecord.find(rank.rawValue, on: tx) ?? {
+                let r = PairingQuotaRecord(); r.id = rank.rawValue; r.households = 0; r.version = 0; return r
+            }()
+            if let v = input.version, v != row.version { throw AppError.conflict }
+            let before = ["households": String(row.households)]
+            row.households = n; row.version += 1
+            try await row.save(on: tx)
+            try await AuditLog.append(on: tx, actor: user.auditActor, action: "pairing_quota.set", entity: "cadre_rank", entityID: rank.rawValue,
+                                      before: before, after: ["households": String(n)], at: now)
+        }
+        _ = try await ComplianceService.check(app: app, root: OrgCode("54")!, actor: user.auditActor)
+    }
 }

@@ -1,5 +1,6 @@
 import Fluent
 import SQLKit
+import TuopinCore
 
 /// Organisations of every level (article 2), and the village's own actors: work teams from their
 /// designated units (article 35), party-member leaders with their projects, trainings and the poor
@@ -82,4 +83,20 @@ struct CreateVillageActors: AsyncMigration {
         try await db.schema("cadres").deleteField("organisation_id").update()
         try await db.schema("organisations").delete()
     }
+}
+
+/// Article 37's pairing quotas by rank, a standard region HQ may change; seeded with the article's numbers.
+struct CreatePairingQuotas: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema("pairing_quotas")
+            .field("rank", .string, .identifier(auto: false))
+            .field("households", .int, .required)
+            .field("version", .int, .required)
+            .create()
+        for (rank, n) in PairingQuota().byRank.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            try await db.sqlDatabase.insert(into: "pairing_quotas").columns("rank", "households", "version")
+                .values(SQLBind(rank.rawValue), SQLBind(n), SQLBind(1)).run()
+        }
+    }
+    func revert(on db: any Database) async throws { try await db.schema("pairing_quotas").delete() }
 }

@@ -51,6 +51,7 @@ func routes(_ app: Application) throws {
     app.post(SiteURL.unitPart(nil, "principals").pathComponents, use: ResponsibilityController.principalForm)
     app.post(SiteURL.unitPart(nil, "exemptions").pathComponents, use: ResponsibilityController.exemptionForm)
     app.post(SiteURL.reportSchedule(nil).pathComponents, use: ResponsibilityController.scheduleForm)
+    app.post(SiteURL.pairingQuota(nil).pathComponents, use: StandardsController.quotaForm)
     app.post(SiteURL.unitPart(nil, "organisations").pathComponents, use: ResponsibilityController.organisationForm)
     app.post(SiteURL.cadre(nil, "deactivate").pathComponents, use: ResponsibilityController.deactivateCadreForm)
     app.post(SiteURL.unitPart(nil, "leaders").pathComponents, use: ResponsibilityController.leaderForm)

@@ -55,6 +55,7 @@ enum SiteURL {
     /// Forms on a cadre, a party-member leader or an enterprise's help (`deactivate`, `project`, `contributions` …).
     case cadre(Int?, String), leader(Int?, String?), enterpriseAid(Int?, String)
     case reportSchedule(Int?)
+    case pairingQuota(String?)
     case householdPairings(Int?), pairingEnd(Int?), apiHouseholdPairings(Int?), apiPairingEnd(Int?)
     case secondFactor, twoFactor, twoFactorBegin, twoFactorConfirm, twoFactorRecoveryCodes, twoFactorDisable
     case sessionEnd(Int?)
@@ -126,6 +127,7 @@ enum SiteURL {
         case .cadre(let id, let part): ["cadres", Self.id(id), part]
         case .leader(let id, let part): ["leaders", Self.id(id), part ?? ":part"]
         case .enterpriseAid(let id, let part): ["enterprise-aid", Self.id(id), part]
+        case .pairingQuota(let rank): ["pairing-quotas", rank ?? ":rank"]
         case .reportSchedule(let level): ["report-schedules", level.map(String.init) ?? ":level"]
         case .householdPairings(let id): ["households", Self.id(id), "pairings"]
         case .pairingEnd(let id): ["pairings", Self.id(id), "end"]

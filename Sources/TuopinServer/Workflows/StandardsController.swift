@@ -31,12 +31,34 @@ enum StandardsController {
         Dictionary(uniqueKeysWithValues: try await all(on: db).map { ($0.id!, $0.standard) })
     }
 
-    struct View: Encodable { let rows: [Row]; let canEdit: Bool; let error: String? }
+    struct QuotaRow: Encodable { let rank: String; let label: String; let households: Int; let version: Int }
+    struct View: Encodable { let rows: [Row]; let canEdit: Bool; let error: String?; let quotas: [QuotaRow] }
 
     @Sendable static func page(req: Request) async throws -> Response {
+        try await page(req, error: nil)
+    }
+
+    static func page(_ req: Request, error: String?, status: HTTPResponseStatus = .ok) async throws -> Response {
         let user = try req.requireUser()
-        return try await Page.render(req, "standards", View(rows: try await all(on: req.db).map(row),
-                                                            canEdit: user.scope.has(.editStandards), error: nil))
+        let t = req.t
+        let stored = Dictionary(uniqueKeysWithValues: try await PairingQuotaRecord.query(on: req.db).all().map { ($0.id!, $0.version) })
+        let quotas = try await PairingService.quotas(on: req.db)
+        return try await Page.render(req, "standards", View(rows: try await all(on: req.db).map(row), canEdit: user.scope.has(.editStandards), error: error,
+                                                            quotas: CadreRank.allCases.map { r in
+                                                                QuotaRow(rank: r.rawValue, label: t[r.labelKey], households: quotas.required(for: r),
+                                                                         version: stored[r.rawValue] ?? 0)
+                                                            }), status: status)
+    }
+
+    @Sendable static func quotaForm(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let input = try req.content.decode(PairingService.QuotaInput.self)
+        do {
+            try await PairingService.setQuota(app: req.application, user: user, rank: req.parameters.get("rank") ?? "", input: input)
+            return req.redirect(to: SiteURL.standards.path, redirectType: .normal)
+        } catch let error as AppError where error != .notFound && error != .forbidden {
+            return try await page(req, error: error.message(req.t), status: error.status)
+        }
     }
 
     @Sendable static func apiList(req: Request) async throws -> [Row] {
@@ -100,15 +122,13 @@ enum StandardsController {
     }
 
     @Sendable static func formPost(req: Request) async throws -> Response {
-        let user = try req.requireUser()
+        _ = try req.requireUser()
         guard let year = req.parameters.get("year").flatMap(Int.init) else { throw AppError.notFound }
         do {
             _ = try await save(req: req, year: year, input: try req.content.decode(Input.self))
             return req.redirect(to: SiteURL.standards.path, redirectType: .normal)
         } catch let error as AppError where error != .forbidden {
-            return try await Page.render(req, "standards", View(rows: try await all(on: req.db).map(row),
-                                                                canEdit: user.scope.has(.editStandards), error: error.message(req.t)),
-                                         status: error.status)
+            return try await page(req, error: error.message(req.t), status: error.status)
         }
     }
 }
