@@ -82,6 +82,7 @@ public func prepareIfServing(_ app: Application) async throws {
     try await app.autoMigrate()
     try await OrgTree.loadIfEmpty(app)
     app.lifecycle.use(AuditAnchorLifecycle())
+    if app.tuopin.settings.nightlyCheck { app.lifecycle.use(NightlyCheckLifecycle()) }
     guard try await User.query(on: app.db).count() == 0 else { return }
     let households = app.tuopin.settings.demoHouseholds
     app.logger.notice("Empty database: building a demo region with \(households) households…")

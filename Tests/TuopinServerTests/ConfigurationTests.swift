@@ -77,3 +77,16 @@ import VaporTesting
         }
     }
 }
+
+@Suite struct NightlyCheckTests {
+    /// The nightly check runs at 02:00 Beijing time (18:00 UTC the day before), the next one strictly later.
+    @Test func nextRunIsTwoInTheMorningInBeijing() throws {
+        let iso = ISO8601DateFormatter()
+        #expect(NightlyCheckLifecycle.nextRun(after: iso.date(from: "2026-11-28T06:00:00Z")!) == iso.date(from: "2026-11-28T18:00:00Z"))
+        #expect(NightlyCheckLifecycle.nextRun(after: iso.date(from: "2026-11-28T18:00:00Z")!) == iso.date(from: "2026-11-29T18:00:00Z"))
+        #expect(NightlyCheckLifecycle.nextRun(after: iso.date(from: "2026-11-28T17:59:59Z")!) == iso.date(from: "2026-11-28T18:00:00Z"))
+        #expect(try TuopinSettings.fromEnvironment([:]).nightlyCheck)
+        #expect(try !TuopinSettings.fromEnvironment(["TUOPIN_NIGHTLY_CHECK": "0"]).nightlyCheck)
+        #expect(throws: TuopinSettings.SettingError.self) { try TuopinSettings.fromEnvironment(["TUOPIN_NIGHTLY_CHECK": "sometimes"]) }
+    }
+}

@@ -27,6 +27,8 @@ public struct TuopinSettings: Sendable {
     public var secureCookies: Bool
     /// Days after which a password must be changed (等保).
     public var passwordMaxDays: Int
+    /// Check every rule over the region each night at 02:00 Beijing time while serving.
+    public var nightlyCheck: Bool = true
 
     public init(dataDirectory: URL, database: Database, dataKey: Data? = nil, bcryptCost: Int = 12,
                 demoHouseholds: Int = 3_000, metricsToken: String? = nil, databasePoolSize: Int = 4,
@@ -53,7 +55,7 @@ public struct TuopinSettings: Sendable {
     public static let environmentNames = [
         "TUOPIN_DATA_DIR", "DATABASE_URL", "TUOPIN_DATA_KEY", "TUOPIN_BCRYPT_COST",
         "TUOPIN_DEMO_HOUSEHOLDS", "TUOPIN_METRICS_TOKEN", "TUOPIN_DB_POOL", "TUOPIN_MAX_UPLOAD_MB",
-        "TUOPIN_SESSION_IDLE_MINUTES", "TUOPIN_SECURE_COOKIES", "TUOPIN_PASSWORD_MAX_DAYS",
+        "TUOPIN_SESSION_IDLE_MINUTES", "TUOPIN_SECURE_COOKIES", "TUOPIN_PASSWORD_MAX_DAYS", "TUOPIN_NIGHTLY_CHECK",
     ]
 
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws(SettingError) -> TuopinSettings {
@@ -96,7 +98,7 @@ public struct TuopinSettings: Sendable {
             return n
         }
 
-        return TuopinSettings(
+        var settings = TuopinSettings(
             dataDirectory: dir, database: database, dataKey: key,
             bcryptCost: try integer("TUOPIN_BCRYPT_COST", default: 12, range: 10...16),
             demoHouseholds: try integer("TUOPIN_DEMO_HOUSEHOLDS", default: 3_000, range: 0...2_000_000),
@@ -106,5 +108,7 @@ public struct TuopinSettings: Sendable {
             sessionIdle: TimeInterval(try integer("TUOPIN_SESSION_IDLE_MINUTES", default: 30, range: 5...720) * 60),
             secureCookies: try flag("TUOPIN_SECURE_COOKIES"),
             passwordMaxDays: try integer("TUOPIN_PASSWORD_MAX_DAYS", default: 90, range: 1...3_650))
+        settings.nightlyCheck = nonEmpty("TUOPIN_NIGHTLY_CHECK") == nil ? true : try flag("TUOPIN_NIGHTLY_CHECK")
+        return settings
     }
 }

@@ -1,0 +1,41 @@
+import Foundation
+import TuopinCore
+import Vapor
+
+/// The server checks every rule over the whole region each night at 02:00 Beijing time (besides
+/// the checks after writes), so that violations that arise with the calendar — a report falling
+/// due, a new year's letter — appear without anyone saving anything. Off with
+/// `TUOPIN_NIGHTLY_CHECK=0` (for all but one instance when several serve the same database).
+struct NightlyCheckLifecycle: LifecycleHandler {
+    static let hour = 2
+
+    /// The next 02:00 in Asia/Shanghai strictly after `date`.
+    static func nextRun(after date: Date) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Asia/Shanghai")!
+        return calendar.nextDate(after: date, matching: DateComponents(hour: hour, minute: 0, second: 0), matchingPolicy: .nextTime)!
+    }
+
+    func didBootAsync(_ app: Application) async throws {
+        let task = Task {
+            while !Task.isCancelled {
+                let now = app.tuopin.now()
+                let wait = Self.nextRun(after: now).timeIntervalSince(now)
+                try? await Task.sleep(for: .seconds(wait))
+                if Task.isCancelled { break }
+                let started = Date()
+                do {
+                    let summary = try await ComplianceService.check(app: app, root: OrgCode("54")!, actor: .system)
+                    app.logger.notice("nightly compliance check: \(summary.found) open, \(summary.opened) new, \(summary.resolved) resolved in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+                } catch {
+                    app.logger.error("nightly compliance check: \(error)")
+                }
+            }
+        }
+        app.storage[TaskKey.self] = task
+    }
+
+    func shutdownAsync(_ app: Application) async { app.storage[TaskKey.self]?.cancel() }
+
+    private struct TaskKey: StorageKey { typealias Value = Task<Void, Never> }
+}
