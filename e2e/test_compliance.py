@@ -25,3 +25,39 @@ def test_county_follows_a_violation_down_to_a_village_and_its_household(server, 
         link.click()
         assert "/households/" in browser.current_url
         assert browser.find_element(By.ID, "pairing-title")
+
+
+def test_township_clerk_drafts_and_signs_a_letter_with_its_scan(server, browser, tmp_path):
+    """The clerk drafts next year's letter on the township's 责任体系 page, signs it by uploading the
+    scanned PDF in Chromium, and adds a party-member leader in a village of the township."""
+    login(browser, server, "clerk1")
+    browser.get(server + "/units/540102001/responsibility")
+    assert browser.find_element(By.ID, "principals")
+    form = browser.find_element(By.ID, "letter-form")
+    year_input = form.find_element(By.NAME, "year")
+    year = int(year_input.get_attribute("value")) + 1   # the server's year, in Beijing time
+    year_input.clear(); year_input.send_keys(str(year))
+    for name, value in [("target_households", "12"), ("target_people", "48"), ("signatory", "乡镇党委书记"), ("counterpart_signatory", "城关区委书记")]:
+        field = form.find_element(By.NAME, name)
+        field.clear(); field.send_keys(value)
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    row = browser.find_element(By.ID, f"letter-{year}")
+    scan = tmp_path / "letter.pdf"
+    scan.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+    # Not a PDF first: refused with the reason, still a draft.
+    wrong = tmp_path / "letter.txt"
+    wrong.write_text("not a pdf")
+    row.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(wrong))
+    row.find_element(By.CSS_SELECTOR, ".sign-form button").click()
+    assert browser.find_element(By.ID, "form-error").text
+    row = browser.find_element(By.ID, f"letter-{year}")
+    row.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(scan))
+    row.find_element(By.CSS_SELECTOR, ".sign-form button").click()
+    row = browser.find_element(By.ID, f"letter-{year}")
+    assert row.find_element(By.LINK_TEXT, "PDF"), row.text
+    shot(browser, "responsibility-township")
+    browser.get(server + "/units/540102001201/responsibility")
+    form = browser.find_element(By.ID, "leader-form")
+    form.find_element(By.NAME, "name").send_keys("次仁多吉")
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    assert "次仁多吉" in browser.find_element(By.ID, "leaders").text
