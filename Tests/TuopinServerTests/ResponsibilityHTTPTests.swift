@@ -270,8 +270,15 @@ import VaporTesting
             #expect(try await app.postForm("/cadres/\(staff[0].id!)/deactivate", clerk, []).0 == .seeOther)
             #expect(try await openViolation(app, rule: "R-20-1", subject: "township:540102001") != nil)
             #expect(try await app.get("/units/540102001/compliance", clerk.0).1.contains("R-20-1"))
-            #expect(try await app.postForm("/units/540102001/cadres", clerk, [("name", "新专干"), ("rank", "staff"), ("position", "扶贫专干")]).0 == .seeOther)
+            #expect(try await app.postForm("/units/540102001/cadres", clerk, [("name", "新专干"), ("rank", "staff"), ("position", "扶贫专干"), ("phone", "12ab")]).1.contains("phone"))
+            #expect(try await openViolation(app, rule: "R-20-1", subject: "township:540102001") != nil)
+            #expect(try await app.postForm("/units/540102001/cadres", clerk, [("name", "新专干"), ("rank", "staff"), ("position", "扶贫专干"), ("phone", "13912345678")]).0 == .seeOther)
             #expect(try await openViolation(app, rule: "R-20-1", subject: "township:540102001") == nil)
+            // The phone is kept encrypted and shown masked.
+            let added = try #require(try await Cadre.query(on: app.db).filter(\.$name == "新专干").first())
+            #expect(added.phoneCipher != nil && added.phoneCipher != "13912345678" && added.phoneMasked == "139****5678")
+            let township = try await app.get("/units/540102001/responsibility", clerk.0).1
+            #expect(township.contains("139****5678") && !township.contains("13912345678"))
         }
     }
 

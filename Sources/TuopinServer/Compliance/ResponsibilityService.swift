@@ -284,7 +284,7 @@ enum ResponsibilityService {
 
     // MARK: Cadres and principals
 
-    struct CadreInput: Content { var name: String?; var rank: String?; var position: String? }
+    struct CadreInput: Content { var name: String?; var rank: String?; var position: String?; var phone: String? }
 
     static func addCadre(app: Application, user: CurrentUser, unit text: String, input: CadreInput) async throws -> Int {
         guard let code = OrgCode(text) else { throw AppError.notFound }
@@ -292,11 +292,15 @@ enum ResponsibilityService {
         let name = try ResponsibilityService.text(input.name, "name", max: 40)
         guard let rank = input.rank.flatMap(CadreRank.init(rawValue:)) else { throw AppError.invalidField("rank") }
         let position = try ResponsibilityService.text(input.position, "position", max: 40)
+        let phone = (input.phone ?? "").trimmingCharacters(in: .whitespaces)
+        guard phone.isEmpty || PhoneNumber.isValid(phone) else { throw AppError.invalidField("phone") }
+        let cipher = phone.isEmpty ? nil : try app.tuopin.protector.encrypt(phone)
         let now = app.tuopin.now(), scope = user.scope
         let id = try await app.write { tx -> Int in
             _ = try await DataAccess(db: tx, scope: scope).unit(code, for: .keepResponsibility)
             let c = Cadre()
             c.name = name; c.rank = rank.rawValue; c.unitCode = code.value; c.position = position; c.active = true
+            c.phoneCipher = cipher; c.phoneMasked = phone.isEmpty ? nil : PhoneNumber.mask(phone)
             try await c.save(on: tx)
             try await AuditLog.append(on: tx, actor: user.auditActor, action: "cadre.add", entity: "cadre", entityID: String(try c.requireID()),
                                       after: ["unit": code.value, "name": name, "rank": rank.rawValue, "position": position], at: now)

@@ -100,3 +100,16 @@ struct CreatePairingQuotas: AsyncMigration {
     }
     func revert(on db: any Database) async throws { try await db.schema("pairing_quotas").delete() }
 }
+
+/// A cadre's phone (article 2 lists it with rank, unit and position): encrypted, with a masked copy to show.
+struct AddCadrePhone: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        // One column per statement: SQLite adds one at a time.
+        try await db.schema("cadres").field("phone_cipher", .string).update()
+        try await db.schema("cadres").field("phone_masked", .string).update()
+    }
+    func revert(on db: any Database) async throws {
+        try await db.schema("cadres").deleteField("phone_cipher").update()
+        try await db.schema("cadres").deleteField("phone_masked").update()
+    }
+}

@@ -36,6 +36,8 @@ final class Cadre: Model, @unchecked Sendable {
     @Field(key: "active") var active: Bool
     /// The organisation the cadre serves in (a department, a work team …), if recorded.
     @OptionalField(key: "organisation_id") var organisationID: Int?
+    @OptionalField(key: "phone_cipher") var phoneCipher: String?
+    @OptionalField(key: "phone_masked") var phoneMasked: String?
     init() {}
 }
 
