@@ -97,6 +97,11 @@ import VaporTesting
             let region = try await app.session("region")
             let (status, body) = try await app.get("/units/54/compliance", region.0)
             #expect(status == .ok && body.contains("R-04-1") && body.contains("R-04-2"))
+            // R-10-1: the prefecture without this year's letter, on the prefecture office's page.
+            try await LetterRecord.query(on: app.db).filter(\.$unitCode == "5401").filter(\.$year == today.year).delete()
+            _ = try await ComplianceService.check(app: app, root: OrgCode("5401")!, actor: .system)
+            #expect(try await openViolation(app, rule: "R-10-1", subject: "letter:5401:\(today.year)")?.unitCode == "5401")
+            #expect(try await app.get("/units/5401/compliance", try await app.session("lasa").0).1.contains("R-10-1"))
 
             let period = try #require(ReportSchedule().periods(level: .township, from: today.year - 1, through: today).first { $0.due < today })
             try await ProgressReportRecord.query(on: app.db).filter(\.$unitCode == "540102001").filter(\.$period == period.label).delete()
@@ -204,10 +209,14 @@ import VaporTesting
             #expect(try await app.postForm("/units/540102001/exemptions", region, [("role", "head"), ("document_no", "藏扶领〔2017〕9号"), ("granted_on", "2026-11-10")]).0 == .seeOther)
             #expect(try await openViolation(app, rule: "R-20-2", subject: "principal_change:\(old.id!)") == nil)
             #expect(try await PrincipalChange.find(old.id!, on: app.db)!.exemptionID != nil)
-            // The demo holds R-05-1 changes of its own, on the county's page.
+            // The demo holds R-05-1 changes of its own, on the county's page (seen by the prefecture office above it).
             let demo = try await PrincipalChange.query(on: app.db).filter(\.$lockedRule == "R-05-1").filter(\.$exemptionID == nil).all()
+            try #require(!demo.isEmpty)
+            let regionHQ = try await app.session("region")
             for c in demo {
                 #expect(try await openViolation(app, rule: "R-05-1", subject: "principal_change:\(c.id!)")?.unitCode == c.unitCode)
+                let page = try await app.get("/units/\(c.unitCode)/compliance", regionHQ.0).1
+                #expect(page.contains("R-05-1") && page.contains("/units/\(c.unitCode)/responsibility"))
             }
         }
     }
@@ -236,6 +245,8 @@ import VaporTesting
             let leader = try #require(try await PartyLeader.query(on: app.db).filter(\.$name == "次仁").first())
             #expect(try await openViolation(app, rule: "R-28-2", subject: "leader:\(leader.id!)") != nil)
             #expect(try await openViolation(app, rule: "R-32-1", subject: "leader:\(leader.id!)") != nil)
+            let villagePage = try await app.get("/units/\(village)/compliance", clerk.0).1
+            #expect(villagePage.contains("R-28-2") && villagePage.contains("R-32-1") && villagePage.contains("次仁"))
             #expect(try await app.postForm("/leaders/\(leader.id!)/project", clerk, [("name", "牦牛养殖合作社"), ("started_on", "2025-03-01")]).0 == .seeOther)
             #expect(try await openViolation(app, rule: "R-28-2", subject: "leader:\(leader.id!)") == nil)
             // Three heads of registered households of the township whose latest income is above the year before.
