@@ -118,6 +118,13 @@ enum ComplianceService {
         return chain
     }
 
+    /// Checks a unit again after a write that has committed: a failure is logged, never reported as
+    /// the write's failure (the write stands; the next check finds what this one missed).
+    static func recheck(app: Application, root: OrgCode, actor: AuditLog.Actor) async {
+        do { _ = try await check(app: app, root: root, actor: actor) }
+        catch { app.logger.error("compliance re-check of \(root.value) after a write: \(String(reflecting: error))") }
+    }
+
     /// Checks the subtree under `root` and stores what changed.
     static func check(app: Application, root: OrgCode, actor: AuditLog.Actor) async throws -> Summary {
         let now = app.tuopin.now()
@@ -137,9 +144,12 @@ enum ComplianceService {
             }
             summary.resolved = resolved.count
             let new = found.filter { !openKeys.contains($0.key) }
+            // Two checks of overlapping units at once (two writers on PostgreSQL) may both find a new
+            // violation: the partial unique index keeps one open row, the other insert is skipped.
             try await tx.sqlDatabase.bulkInsert(into: ViolationRecord.schema,
                                                 columns: ["rule", "article", "unit_code", "subject", "details", "first_seen"],
-                                                rows: new.map { [$0.rule, $0.article, $0.unit.value, $0.subject, $0.details.joined(separator: separator), now] })
+                                                rows: new.map { [$0.rule, $0.article, $0.unit.value, $0.subject, $0.details.joined(separator: separator), now] },
+                                                ignoringConflicts: true)
             summary.opened = new.count
             try await AuditLog.append(on: tx, actor: actor, action: "compliance.check", entity: "org_unit", entityID: root.value,
                                       after: summary, at: now)

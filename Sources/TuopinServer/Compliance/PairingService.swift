@@ -58,7 +58,9 @@ enum PairingService {
                                       after: ["cadre": String(cadreID), "started_on": started.description], at: now)
             return try p.requireID()
         }
-        _ = try await ComplianceService.check(app: app, root: OrgCode(try await Household.find(householdID, on: app.db)!.countyCode)!, actor: user.auditActor)
+        if let county = try await Household.find(householdID, on: app.db).flatMap({ OrgCode($0.countyCode) }) {
+            await ComplianceService.recheck(app: app, root: county, actor: user.auditActor)
+        }
         return id
     }
 
@@ -83,7 +85,9 @@ enum PairingService {
                                       after: ["pairing": String(pairingID), "ended_on": ended.description, "reason": reason], at: now)
             return p.householdID
         }
-        _ = try await ComplianceService.check(app: app, root: OrgCode(try await Household.find(householdID, on: app.db)!.countyCode)!, actor: user.auditActor)
+        if let county = try await Household.find(householdID, on: app.db).flatMap({ OrgCode($0.countyCode) }) {
+            await ComplianceService.recheck(app: app, root: county, actor: user.auditActor)
+        }
         return householdID
     }
 
@@ -118,6 +122,6 @@ enum PairingService {
             try await AuditLog.append(on: tx, actor: user.auditActor, action: "pairing_quota.set", entity: "cadre_rank", entityID: rank.rawValue,
                                       before: before, after: ["households": String(n)], at: now)
         }
-        _ = try await ComplianceService.check(app: app, root: OrgCode("54")!, actor: user.auditActor)
+        await ComplianceService.recheck(app: app, root: OrgCode("54")!, actor: user.auditActor)
     }
 }

@@ -113,14 +113,14 @@ enum ResponsibilityService {
                                       after: ["year": String(letter.year), "signed_on": signed.description, "file_sha256": sha], at: now)
             return letter.unitCode
         }
-        try await recheck(app, unit, user)
+        await recheck(app, unit, user)
         return unit
     }
 
     /// The unit's own rules again after a write that may resolve one (its letter, report or plan).
-    static func recheck(_ app: Application, _ unit: String, _ user: CurrentUser) async throws {
+    static func recheck(_ app: Application, _ unit: String, _ user: CurrentUser) async {
         guard let code = OrgCode(unit) else { return }
-        _ = try await ComplianceService.check(app: app, root: code, actor: user.auditActor)
+        await ComplianceService.recheck(app: app, root: code, actor: user.auditActor)
     }
 
     static func archiveLetter(app: Application, user: CurrentUser, letterID: Int) async throws -> String {
@@ -205,7 +205,7 @@ enum ResponsibilityService {
                                       after: ["period": label, "figures": report.figures], at: now)
             return try report.requireID()
         }
-        try await recheck(app, code.value, user)
+        await recheck(app, code.value, user)
         return id
     }
 
@@ -265,7 +265,7 @@ enum ResponsibilityService {
                                               "targets": "\(targets.households)/\(targets.people)/\(targets.villages)/\(targets.counties)/\(targets.funds)"], at: now)
             return try plan.requireID()
         }
-        try await recheck(app, code.value, user)
+        await recheck(app, code.value, user)
         return id
     }
 
@@ -306,7 +306,7 @@ enum ResponsibilityService {
                                       after: ["unit": code.value, "name": name, "rank": rank.rawValue, "position": position], at: now)
             return try c.requireID()
         }
-        _ = try await ComplianceService.check(app: app, root: code, actor: user.auditActor)
+        await ComplianceService.recheck(app: app, root: code, actor: user.auditActor)
         return id
     }
 
@@ -409,7 +409,7 @@ enum ResponsibilityService {
                                               "covers_change": uncovered?.id.map(String.init) ?? ""], at: now)
             return try e.requireID()
         }
-        _ = try await ComplianceService.check(app: app, root: code, actor: user.auditActor)
+        await ComplianceService.recheck(app: app, root: code, actor: user.auditActor)
         return id
     }
 }

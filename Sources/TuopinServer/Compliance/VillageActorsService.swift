@@ -53,7 +53,7 @@ enum VillageActorsService {
             try await AuditLog.append(on: tx, actor: user.auditActor, action: "cadre.deactivate", entity: "cadre", entityID: String(cadreID),
                                       after: ["unit": code.value], at: now)
         }
-        _ = try await ComplianceService.check(app: app, root: code.ancestor(at: .county) ?? code, actor: user.auditActor)
+        await ComplianceService.recheck(app: app, root: code.ancestor(at: .county) ?? code, actor: user.auditActor)
         return code.value
     }
 
@@ -80,7 +80,7 @@ enum VillageActorsService {
                                       after: ["leader": String(try l.requireID()), "name": name], at: now)
             return try l.requireID()
         }
-        _ = try await ComplianceService.check(app: app, root: code, actor: user.auditActor)
+        await ComplianceService.recheck(app: app, root: code, actor: user.auditActor)
         return id
     }
 
@@ -156,7 +156,7 @@ enum VillageActorsService {
             try await AuditLog.append(on: tx, actor: user.auditActor, action: "leader.\(part)", entity: "org_unit", entityID: code.value,
                                       after: fields, at: now)
         }
-        _ = try await ComplianceService.check(app: app, root: code, actor: user.auditActor)
+        await ComplianceService.recheck(app: app, root: code, actor: user.auditActor)
         return code.value
     }
 

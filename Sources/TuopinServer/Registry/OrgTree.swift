@@ -44,8 +44,9 @@ enum OrgTree {
 }
 
 extension SQLDatabase {
-    /// Multi-row insert in chunks that stay under PostgreSQL's 65,535 bind limit.
-    func bulkInsert(into table: String, columns: [String], rows: [[any Encodable & Sendable]]) async throws {
+    /// Multi-row insert in chunks that stay under PostgreSQL's 65,535 bind limit; with
+    /// `ignoringConflicts`, rows that would break a unique index are skipped (`ON CONFLICT DO NOTHING`).
+    func bulkInsert(into table: String, columns: [String], rows: [[any Encodable & Sendable]], ignoringConflicts: Bool = false) async throws {
         guard !rows.isEmpty else { return }
         let perChunk = max(1, 30_000 / columns.count)
         var start = 0
@@ -53,6 +54,7 @@ extension SQLDatabase {
             let end = min(rows.count, start + perChunk)
             var insert = self.insert(into: table).columns(columns)
             for row in rows[start..<end] { insert = insert.values(row.map { SQLBind($0) }) }
+            if ignoringConflicts { insert = insert.ignoringConflicts() }
             try await insert.run()
             start = end
         }
