@@ -78,6 +78,13 @@ import VaporTesting
         }
         for role in Role.allCases { #expect(zh.contains(role.labelKey)) }
         for status in HouseholdStatus.allCases { #expect(zh.contains(status.labelKey)) }
+        // The responsibility chain's vocabularies and every rule's text and title.
+        let labels = LetterState.allCases.map(\.labelKey) + ReportFrequency.allCases.map(\.labelKey) + PlanKind.allCases.map(\.labelKey)
+            + PrincipalRole.allCases.map(\.labelKey) + OrganisationType.allCases.map(\.labelKey) + ContributionKind.allCases.map(\.labelKey)
+            + CadreRank.allCases.map(\.labelKey) + [ReportStanding.onTime, .late, .missing, .open].map(\.labelKey)
+            + ComplianceRules.all.flatMap { ["rule_\($0.id)", "rule_title_\($0.id)"] }
+            + ["R-05-1", "R-20-2"].map { Refusal.leadershipLocked(rule: $0).key }
+        for key in labels { #expect(zh.contains(key), "missing \(key)") }
     }
 
     @Test func healthAndMetrics() async throws {

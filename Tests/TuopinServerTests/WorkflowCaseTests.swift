@@ -480,10 +480,11 @@ final class APIClient: @unchecked Sendable {
                 h.add(name: .acceptLanguage, value: lang)
                 try await app.testing().test(.GET, "/lang/\(lang)?to=/cases", headers: headers) { res in #expect(res.status == .seeOther) }
                 for path in ["/cases", "/cases/\(waiting.id!)", "/gongshi", "/gongshi/1", "/gongshi/1?print=1", "/households/\(waiting.householdID!)",
-                             "/spot-checks", "/help", "/units/540102001201"] {
+                             "/spot-checks", "/help", "/units/540102001201", "/units/540102001201/responsibility", "/units/540102001201/compliance"] {
                     try await app.testing().test(.GET, path, headers: h) { res in
                         #expect(res.status == .ok, "\(lang) \(path)")
-                        for key in ["wf_", "notice_col_", "help_", "spot_", "objection_", "case_status_"] {
+                        for key in ["wf_", "notice_col_", "help_", "spot_", "objection_", "case_status_", "resp_", "rule_", "letter_state_", "report_standing_",
+                                    "plan_kind_", "org_type_", "contribution_", "rank_", "compliance_"] {
                             #expect(!res.body.string.contains(key), "\(lang) \(path): untranslated \(key)")
                         }
                     }
