@@ -108,4 +108,23 @@ import Testing
         #expect(Set(found.map(\.rule)) == ["R-37-1", "R-37-2", "R-37-3", "R-29-1", "R-28-1"])
         #expect(Set(found.map(\.key)).count == found.count)
     }
+
+    /// The assignment helper proposes the nearest cadre under quota, using up each quota once.
+    @Test func theAssignmentHelperProposesTheNearestCadreUnderQuota() {
+        let v1 = OrgCode("540102001201")!, v2 = OrgCode("540102002201")!
+        func c(_ id: Int, _ unit: String, _ rank: CadreRank, _ n: Int, active: Bool = true) -> ComplianceFacts.Cadre {
+            .init(id: id, rank: rank, unit: OrgCode(unit)!, active: active, activePairings: n)
+        }
+        let cadres = [c(1, "5401", .prefectureDepartment, 1), c(2, "540102", .countyDivision, 0), c(3, "540102001", .section, 0),
+                      c(4, "540102001201", .workTeamMember, 1), c(5, "540103", .countyDivision, 0), c(6, "540102002", .section, 0, active: false),
+                      c(7, "540102002", .staff, 0)]
+        let proposals = PairingRule.propose(unpaired: [(10, v1), (11, v1), (12, v2), (13, v2), (14, v1), (15, v2), (16, v1)],
+                                            cadres: cadres, quotas: PairingQuota())
+        // 10 (v1) gets its township's section cadre (the village's work-team member is at quota); then the
+        // county cadre's two places go to 11 and 12, the prefecture cadre's two left to 13 and 14; 15 and 16 get none.
+        #expect(proposals == [.init(household: 10, cadre: 3), .init(household: 11, cadre: 2), .init(household: 12, cadre: 2),
+                              .init(household: 13, cadre: 1), .init(household: 14, cadre: 1)])
+        // Another county's cadre and inactive or staff cadres are never proposed; nothing is proposed twice beyond quota.
+        #expect(!proposals.contains { $0.cadre == 5 || $0.cadre == 6 || $0.cadre == 7 })
+    }
 }

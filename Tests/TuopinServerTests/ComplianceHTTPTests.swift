@@ -114,4 +114,40 @@ import VaporTesting
             #expect(again.opened == 0 && again.resolved == 0 && again.found == open.count)
         }
     }
+
+    /// The assignment helper: the township clerk opens the proposals for unpaired households, confirms
+    /// them, and every proposed household is paired with the proposed cadre; R-37-2 is resolved for them.
+    @Test func theAssignmentHelperPairsUnpairedHouseholds() async throws {
+        try await withTestApp(households: 216) { app in
+            let township = "540102001"
+            let poor = try await Household.query(on: app.db).filter(\.$townshipCode == township)
+                .filter(\.$status == HouseholdStatus.notExited.rawValue).sort(\.$id).limit(3).all()
+            try await Pairing.query(on: app.db).filter(\.$householdID ~~ poor.map { $0.id! }).delete()
+            // Room under quota: the county's cadres lose their pairings.
+            let countyCadres = try await Cadre.query(on: app.db).filter(\.$unitCode == "540102").all()
+            try await Pairing.query(on: app.db).filter(\.$cadreID ~~ countyCadres.map { $0.id! }).delete()
+            _ = try await ComplianceService.check(app: app, root: OrgCode("540102")!, actor: .system)
+            let clerk = try await app.session("clerk1")
+            let compliance = try await app.get("/units/\(township)/compliance", clerk.0).1
+            #expect(compliance.contains("/units/\(township)/pairing-proposals"))
+            let proposals = try await PairingService.proposals(for: OrgCode(township)!, on: app.db, t: app.localizer.translations(.zh))
+            for h in poor { #expect(proposals.contains { $0.household_id == h.id }, "no proposal for \(h.number)") }
+            let page = try await app.get("/units/\(township)/pairing-proposals", clerk.0).1
+            #expect(page.contains("id=\"proposals\"") && page.contains(poor[0].number))
+            // Another township's clerk sees nothing of it and cannot apply it.
+            #expect(try await app.get("/units/\(township)/pairing-proposals", try await app.session("clerk2").0).0 == .notFound)
+            let fields = proposals.map { ("pair[]", "\($0.household_id):\($0.cadre_id)") }
+            #expect(try await app.postForm("/units/\(township)/pairing-proposals", try await app.session("clerk2"), fields).0 == .notFound)
+            #expect(try await app.postForm("/units/\(township)/pairing-proposals", clerk, [("pair[]", "x")]).1.contains("form-error"))
+            #expect(try await app.postForm("/units/\(township)/pairing-proposals", clerk, fields).0 == .seeOther)
+            for p in proposals {
+                #expect(try await Pairing.query(on: app.db).filter(\.$householdID == p.household_id).filter(\.$cadreID == p.cadre_id)
+                    .filter(\.$endedOn == nil).count() == 1)
+            }
+            for h in poor {
+                #expect(try await ViolationRecord.query(on: app.db).filter(\.$rule == "R-37-2").filter(\.$subject == "household:\(h.id!)")
+                    .filter(\.$resolvedAt == nil).count() == 0)
+            }
+        }
+    }
 }

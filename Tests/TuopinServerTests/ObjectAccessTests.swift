@@ -73,6 +73,7 @@ import VaporTesting
         case "POST /units/:code/exemptions": return ["role": "head", "document_no": "1号", "granted_on": "2026-01-01"]
         case "POST /report-schedules/:level": return ["frequency": "annual", "due_days": 30]
         case "POST /pairing-quotas/:rank": return ["households": 2]
+        case "POST /units/:code/pairing-proposals": return ["pair[]": "\(f.household):\(f.cadre)"]
         case "POST /units/:code/organisations": return ["name": "某公司", "type": "enterprise"]
         case "POST /units/:code/leaders": return ["name": "某"]
         case "POST /leaders/:id/:part": return ["name": "项目", "started_on": "2025-01-01"]

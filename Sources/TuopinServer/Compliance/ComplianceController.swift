@@ -77,6 +77,8 @@ enum ComplianceController {
         struct View: Encodable {
             let report: Report; let children: [ChildRow]; let principals: [Principal]; let ruleTotals: [RuleTotal]
             let unitHref: String; let parentHref: String?; let total: Int
+            /// The assignment helper, where households under the unit wait for a pairing cadre (R-37-2).
+            let proposalsHref: String?
         }
         let parent = OrgCode(unit.id!)?.parent
         let scopeAllowsParent = parent.map { req.auth.get(CurrentUser.self)?.scope.permitsAggregates(on: $0) ?? false } ?? false
@@ -86,7 +88,9 @@ enum ComplianceController {
                 RuleTotal(id: r.id, title: t["rule_title_\(r.id)"], article: r.article, count: report.total_by_rule[i])
             }, unitHref: SiteURL.unit(unit.id!).path,
             parentHref: scopeAllowsParent ? parent.map { SiteURL.unitCompliance($0.value).path } : nil,
-            total: report.total_by_rule.reduce(0, +)))
+            total: report.total_by_rule.reduce(0, +),
+            proposalsHref: (OrgCode(unit.id!)?.level ?? .region) >= .county && (report.total_by_rule[report.rules.firstIndex(of: "R-37-2") ?? 0]) > 0
+                ? SiteURL.unitPart(unit.id!, "pairing-proposals").path : nil))
     }
 
     @Sendable static func apiReport(req: Request) async throws -> Report {
@@ -149,5 +153,45 @@ enum ComplianceController {
         let household = try await PairingService.end(app: req.application, user: user, pairingID: try req.intParameter("id"),
                                                      endedOn: body.ended_on, reason: body.end_reason)
         return try await PairingService.pairings(of: household, on: req.db, t: req.t)
+    }
+
+    // MARK: The assignment helper
+
+    @Sendable static func proposalsPage(req: Request) async throws -> Response {
+        try await proposalsPage(req, formError: nil)
+    }
+
+    static func proposalsPage(_ req: Request, formError: String?) async throws -> Response {
+        let user = try req.requireUser()
+        guard let code = OrgCode(req.parameters.get("code") ?? ""), code.level >= .county else { throw AppError.notFound }
+        let unit = try await req.data.unit(code)
+        guard user.scope.permits(.readRegistry, on: code) else { throw AppError.forbidden }
+        struct View: Encodable {
+            let unitName: String; let code: String; let proposals: [PairingService.ProposalView]; let mayApply: Bool; let formError: String?
+            let limit: Int; let complianceHref: String
+        }
+        return try await Page.render(req, "pairing-proposals", View(
+            unitName: unit.name, code: code.value, proposals: try await PairingService.proposals(for: code, on: req.db, t: req.t),
+            mayApply: user.scope.permits(.writeRegistry, on: code), formError: formError, limit: PairingService.proposalLimit,
+            complianceHref: SiteURL.unitCompliance(code.value).path))
+    }
+
+    struct ApplyForm: Content { var pair: [String]? }
+
+    @Sendable static func applyProposals(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let code = req.parameters.get("code") ?? ""
+        let form = try req.content.decode(ApplyForm.self)
+        do {
+            let pairs = try (form.pair ?? []).map { text -> (household: Int, cadre: Int) in
+                let parts = text.split(separator: ":")
+                guard parts.count == 2, let h = Int(parts[0]), let c = Int(parts[1]) else { throw AppError.invalidField("pair") }
+                return (h, c)
+            }
+            _ = try await PairingService.apply(app: req.application, user: user, pairs: pairs)
+            return req.redirect(to: SiteURL.unitPart(code, "pairing-proposals").path, redirectType: .normal)
+        } catch let error as AppError where error != .notFound && error != .forbidden {
+            return try await proposalsPage(req, formError: error.message(req.t))
+        }
     }
 }

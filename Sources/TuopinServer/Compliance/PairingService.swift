@@ -91,6 +91,76 @@ enum PairingService {
         return householdID
     }
 
+    // MARK: The assignment helper
+
+    struct ProposalView: Content {
+        let household_id: Int; let number: String; let village: String
+        let cadre_id: Int; let cadre_name: String; let cadre_rank: String; let cadre_unit: String
+    }
+
+    static let proposalLimit = 300
+
+    /// Proposals for the unpaired poor households under `unit` (at most 300 at a time), from the
+    /// active cadres of each household's county and the units above it who are under their quota.
+    static func proposals(for unit: OrgCode, on db: any Database, t: Translations) async throws -> [ProposalView] {
+        guard unit.level >= .county, let county = unit.ancestor(at: .county) else { return [] }
+        let poor = HouseholdStatus.allCases.filter(\.isRemainingPoor).map(\.rawValue)
+        let unpaired = try await Household.query(on: db).filter(.sql(ScopeSQL.within([unit])))
+            .filter(\.$status ~~ poor)
+            .filter(.sql(SQLRaw("NOT EXISTS (SELECT 1 FROM pairings p WHERE p.household_id = households.id AND p.ended_on IS NULL)")))
+            .sort(\.$villageCode).sort(\.$id).limit(proposalLimit).all()
+        guard !unpaired.isEmpty else { return [] }
+        let cadres = try await candidates(for: OrgCode(unpaired[0].villageCode)!, on: db)
+        struct Count: Decodable { let cadre_id: Int; let n: Int }
+        let counts = Dictionary(uniqueKeysWithValues: try await db.sqlDatabase.select().column("cadre_id")
+            .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(Pairing.schema)
+            .where(SQLColumn("ended_on"), .is, SQLLiteral.null).where("cadre_id", .in, SQLBind.group(cadres.compactMap(\.id)))
+            .groupBy("cadre_id").all(decoding: Count.self).map { ($0.cadre_id, $0.n) })
+        let facts = cadres.compactMap { c -> ComplianceFacts.Cadre? in
+            guard let rank = CadreRank(rawValue: c.rank), let u = OrgCode(c.unitCode), u.isSelfOrDescendant(of: county) || county.isSelfOrDescendant(of: u) else { return nil }
+            return .init(id: c.id!, rank: rank, unit: u, active: c.active, activePairings: counts[c.id!] ?? 0)
+        }
+        let proposed = PairingRule.propose(unpaired: unpaired.compactMap { h in OrgCode(h.villageCode).map { (h.id!, $0) } },
+                                           cadres: facts, quotas: try await quotas(on: db))
+        let households = Dictionary(uniqueKeysWithValues: unpaired.map { ($0.id!, $0) })
+        let byID = Dictionary(uniqueKeysWithValues: cadres.map { ($0.id!, $0) })
+        return proposed.compactMap { p in
+            guard let h = households[p.household], let c = byID[p.cadre] else { return nil }
+            return ProposalView(household_id: p.household, number: h.number, village: h.villageCode, cadre_id: p.cadre, cadre_name: c.name,
+                                cadre_rank: t["rank_\(c.rank)"], cadre_unit: c.unitCode)
+        }
+    }
+
+    /// Pairs the chosen proposals from today, in one transaction with an audit entry for each; each
+    /// household must be one the user may change and each cadre one who may pair with it.
+    static func apply(app: Application, user: CurrentUser, pairs: [(household: Int, cadre: Int)]) async throws -> Int {
+        guard !pairs.isEmpty else { throw AppError.missingField("pair") }
+        guard pairs.count <= proposalLimit else { throw AppError.invalidField("pair") }
+        let today = RegistryImport.civilToday(app).description, now = app.tuopin.now(), scope = user.scope
+        let counties = try await app.write { tx -> Set<String> in
+            let access = DataAccess(db: tx, scope: scope)
+            var counties = Set<String>()
+            for (householdID, cadreID) in pairs {
+                let h = try await access.writableHousehold(id: householdID)
+                guard let village = OrgCode(h.villageCode), let cadre = try await Cadre.find(cadreID, on: tx), cadre.active,
+                      let unit = OrgCode(cadre.unitCode), PairingRule.cadreMayPair(cadreUnit: unit, householdVillage: village) else {
+                    throw AppError.invalidField("pair")
+                }
+                guard try await Pairing.query(on: tx).filter(\.$householdID == householdID).filter(\.$cadreID == cadreID)
+                    .filter(\.$endedOn == nil).count() == 0 else { throw AppError.conflict }
+                let p = Pairing()
+                p.cadreID = cadreID; p.householdID = householdID; p.startedOn = today
+                try await p.save(on: tx)
+                try await AuditLog.append(on: tx, actor: user.auditActor, action: "pairing.start", entity: "household", entityID: String(householdID),
+                                          after: ["cadre": String(cadreID), "started_on": today, "via": "proposal"], at: now)
+                counties.insert(h.countyCode)
+            }
+            return counties
+        }
+        for county in counties.sorted() { if let code = OrgCode(county) { await ComplianceService.recheck(app: app, root: code, actor: user.auditActor) } }
+        return pairs.count
+    }
+
     // MARK: Quotas
 
     /// The quotas region HQ has set (article 37's numbers until changed).

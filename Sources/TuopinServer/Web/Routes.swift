@@ -39,6 +39,8 @@ func routes(_ app: Application) throws {
     app.get(SiteURL.unitCompliance(nil).pathComponents, use: ComplianceController.page)
     app.post(SiteURL.householdPairings(nil).pathComponents, use: ComplianceController.pairForm)
     app.post(SiteURL.pairingEnd(nil).pathComponents, use: ComplianceController.endForm)
+    app.get(SiteURL.unitPart(nil, "pairing-proposals").pathComponents, use: ComplianceController.proposalsPage)
+    app.post(SiteURL.unitPart(nil, "pairing-proposals").pathComponents, use: ComplianceController.applyProposals)
     app.get(SiteURL.unitPart(nil, "responsibility").pathComponents, use: ResponsibilityController.page)
     app.post(SiteURL.unitPart(nil, "letters").pathComponents, use: ResponsibilityController.letterForm)
     app.on(.POST, SiteURL.letter(nil, "sign").pathComponents, body: .collect(maxSize: ByteCount(value: ResponsibilityChain.maxLetterBytes + (1 << 20))),
