@@ -311,4 +311,21 @@ import VaporTesting
             #expect(try await app.get("/standards", region.0).1.contains("id=\"quota-section\""))
         }
     }
+
+    /// R-06-1 on the region's page (the demo's 2014 低保 line is below the poverty line); region HQ
+    /// corrects the standard on the Standards page and the violation is resolved at once.
+    @Test func theRegionCorrectsAStandard() async throws {
+        try await withTestApp(households: 216) { app in
+            #expect(try await openViolation(app, rule: "R-06-1", subject: "standard:2014")?.unitCode == "54")
+            let region = try await app.session("region")
+            #expect(try await app.get("/units/54/compliance", region.0).1.contains("R-06-1"))
+            let s = try await StandardRecord.find(2014, on: app.db)!
+            let line = Money(fen: s.povertyLine).description
+            let (status, _, _) = try await app.postForm("/standards/2014", region, [
+                ("version", String(s.version)), ("poverty_line", line), ("dibao_line", line), ("notice_min_days", "7"),
+                ("village_incidence_pct", "3"), ("county_incidence_pct", "3"), ("wrong_exit_pct", "2"), ("missed_pct", "2"), ("recognition_pct", "90")])
+            #expect(status == .seeOther)
+            #expect(try await openViolation(app, rule: "R-06-1", subject: "standard:2014") == nil)
+        }
+    }
 }

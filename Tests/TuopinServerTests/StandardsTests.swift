@@ -17,7 +17,9 @@ import VaporTesting
             try await app.testing().test(.GET, "/api/v1/standards", headers: ["Authorization": "Bearer \(clerk)"]) { res in
                 let rows = try res.content.decode([StandardsController.Row].self)
                 #expect(rows.map(\.year) == Array(2014...2020))
-                #expect(rows.last?.poverty_line == "4000.00" && rows.allSatisfy(\.is_default))
+                // The demo lowers 2014's 低保 line (before 两线合一) so that R-06-1 has something to show.
+                #expect(rows.last?.poverty_line == "4000.00" && rows.dropFirst().allSatisfy(\.is_default))
+                #expect(rows.first.map { !$0.is_default && !$0.meets_r06_1 } == true)
             }
             try await app.testing().test(.PUT, "/api/v1/standards/2020", headers: ["Authorization": "Bearer \(clerk)", "Content-Type": "application/json"],
                                          body: body(year2020)) { res in #expect(res.status == .forbidden) }
@@ -40,7 +42,7 @@ import VaporTesting
                 #expect(res.body.string.contains("低保标准低于扶贫标准"))
             }
             let audit = try await app.db.sqlDatabase.select().column("action").from("audit_log").where("entity", .equal, "standard")
-                .all(decodingColumn: "action", as: String.self)
+                .where("entity_id", .equal, "2020").all(decodingColumn: "action", as: String.self)
             #expect(audit == ["standard.set"])
         }
     }

@@ -29,6 +29,7 @@ struct DemoResponsibility {
     }
 
     func run() async throws {
+        try await seedStandardsGap()
         try await seedChain()
         try await seedVillageActors()
     }
@@ -135,6 +136,22 @@ struct DemoResponsibility {
             try await AuditLog.append(on: tx, actor: .system, action: "demo.village_actors", entity: "org_unit", entityID: "54",
                                       after: Seeded(organisations: orgs.count + villageOrgs.count, leaders: leaders.count, links: links.count,
                                                     joint_units: joint.count, enterprise_aid: aid.count), at: now)
+        }
+    }
+
+    /// The first year's 低保 line set at 90% of its poverty line, as before the two lines were merged
+    /// (两线合一), so that R-06-1 has something to show; region HQ corrects it on the Standards page.
+    func seedStandardsGap() async throws {
+        let now = app.tuopin.now()
+        try await app.write { tx in
+            guard let first = try await StandardRecord.query(on: tx).sort(\.$id).first() else { return }
+            let before = first.standard
+            var changed = before
+            changed.dibaoLine = Money(fen: before.povertyLine.fen * 9 / 10)
+            first.apply(changed); first.isDefault = false; first.version += 1
+            try await first.save(on: tx)
+            try await AuditLog.append(on: tx, actor: .system, action: "standard.set", entity: "standard", entityID: String(changed.year),
+                                      before: before, after: changed, at: now)
         }
     }
 

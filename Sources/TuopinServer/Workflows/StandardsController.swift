@@ -113,6 +113,8 @@ enum StandardsController {
                                       before: before, after: standard, at: now)
             return record
         }
+        // R-06-1 reads the standards: the region's own violations follow the change at once.
+        await ComplianceService.recheck(app: req.application, root: OrgCode("54")!, actor: user.auditActor)
         return row(saved)
     }
 
