@@ -114,6 +114,9 @@ import VaporTesting
             #expect(page.contains("R-10-2") && page.contains(period.label) && page.contains("R-22-1"))
             var resp = try await app.get("/units/540102001/responsibility", clerk.0).1
             #expect(resp.contains("id=\"report-\(period.label)\" class=\"standing-missing\""))
+            // The form shows the figures a report submitted now would freeze.
+            let households = try await Household.query(on: app.db).filter(\.$townshipCode == "540102001").filter(\.$status != HouseholdStatus.monitored.rawValue).count()
+            #expect(resp.contains("id=\"report-form\"") && resp.contains("id=\"report-figures\"") && resp.contains(">\(households)</td>"))
 
             // An unknown period and an empty narrative are refused; the real one is accepted once.
             #expect(try await app.postForm("/units/540102001/reports", clerk, [("period", "1999-Q1"), ("narrative", "x")]).1.contains("form-error"))
@@ -164,6 +167,9 @@ import VaporTesting
             let overview = try JSONDecoder().decode(ResponsibilityController.Overview.self,
                                                     from: Data(try await app.api(.GET, "/api/v1/units/540102/responsibility", token: token).1.utf8))
             #expect(overview.plans.first { $0.id == plan.id }?.actuals?.households == exited)
+            // The unit's own page reads the plan against the registry too.
+            let unitPage = try await app.get("/units/540102", session.0).1
+            #expect(unitPage.contains("id=\"annual-plan\"") && unitPage.contains("城关区年度计划"))
         }
     }
 

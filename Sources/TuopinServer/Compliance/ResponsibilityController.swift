@@ -191,7 +191,12 @@ enum ResponsibilityController {
             let ranks: [Option]; let roles: [Option]; let kinds: [Option]; let frequencies: [Option]
             let openPeriods: [String]; let today: String; let year: Int; let unitHref: String; let complianceHref: String
             let isVillage: Bool; let orgTypes: [Option]; let sponsors: [Option]; let enterprises: [Option]; let contributionKinds: [Option]
+            /// The registry's figures now, which a report submitted now freezes.
+            let currentFigures: ResponsibilityService.ReportFigures?
         }
+        let mayKeep = user.scope.permits(.keepResponsibility, on: code)
+        let openPeriods = overview.reports.filter { $0.submitted_on == nil }.map(\.period)
+        let currentFigures = mayKeep && !openPeriods.isEmpty ? try await ResponsibilityService.figures(on: req.db, unit: code, year: today.year) : nil
         // A village's work team comes from an organisation of its county or above; enterprises may be recorded anywhere in the county or above.
         var sponsors: [Option] = [], enterprises: [Option] = []
         if code.level == .village, let county = code.ancestor(at: .county) {
@@ -206,7 +211,7 @@ enum ResponsibilityController {
         }
         return try await Page.render(req, "responsibility", View(
             o: overview, formError: formError,
-            mayKeep: user.scope.permits(.keepResponsibility, on: code),
+            mayKeep: mayKeep,
             mayExempt: user.scope.permits(.grantLeadershipExemption, on: code) && (code.level == .county || code.level == .township),
             maySetSchedule: user.scope.has(.editStandards) && code.level == .region,
             signsLetters: ResponsibilityChain.letterRule(for: code.level) != nil, isRegion: code.level == .region,
@@ -215,13 +220,14 @@ enum ResponsibilityController {
             roles: PrincipalRole.allCases.map { Option(value: $0.rawValue, label: t[$0.labelKey]) },
             kinds: PlanKind.allCases.map { Option(value: $0.rawValue, label: t[$0.labelKey]) },
             frequencies: ReportFrequency.allCases.map { Option(value: $0.rawValue, label: t[$0.labelKey]) },
-            openPeriods: overview.reports.filter { $0.submitted_on == nil }.map(\.period),
+            openPeriods: openPeriods,
             today: today.description, year: today.year, unitHref: SiteURL.unit(code.value).path,
             complianceHref: SiteURL.unitCompliance(code.value).path,
             isVillage: code.level == .village,
             orgTypes: OrganisationType.allCases.filter { !$0.isVillageOnly || code.level == .village }.map { Option(value: $0.rawValue, label: t[$0.labelKey]) },
             sponsors: sponsors, enterprises: enterprises,
-            contributionKinds: ContributionKind.allCases.map { Option(value: $0.rawValue, label: t[$0.labelKey]) }))
+            contributionKinds: ContributionKind.allCases.map { Option(value: $0.rawValue, label: t[$0.labelKey]) },
+            currentFigures: currentFigures))
     }
 
     /// Runs a form's change and comes back to the page, or shows the page again with the reason.

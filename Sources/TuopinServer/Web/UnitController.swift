@@ -23,7 +23,10 @@ enum UnitController {
     struct PageView: Encodable {
         let u: View; let starts: [CaseController.StartOption]; let caseYear: Int
         let certifications: [CertificationService.View]; let isTownship: Bool; let mayCertify: Bool; let today: String
+        /// This year's annual plan against what the registry says was achieved (articles 7, 12, 17).
+        let plan: PlanSummary?
     }
+    struct PlanSummary: Encodable { let title: String; let year: Int; let targets: ResponsibilityTargets; let actuals: PlanActuals; let funds: String }
 
     static func query(_ data: DataAccess, code: OrgCode, t: Translations) async throws -> View {
         let unit = try await data.unit(code)
@@ -69,11 +72,18 @@ enum UnitController {
         let starts = view.exitYear == nil ? CaseController.startOptions(req, status: nil, unit: code.value) : []
         let year = try await StandardsController.lookup(on: req.db).keys.max() ?? RegistryImport.civilToday(req.application).year
         let isTownship = code.level == .township
+        let today = RegistryImport.civilToday(req.application)
+        var plan: PlanSummary?
+        if let p = try await UnitPlanRecord.query(on: req.db).filter(\.$unitCode == code.value).filter(\.$kind == PlanKind.annual.rawValue)
+            .filter(\.$periodFrom == today.year).first() {
+            plan = PlanSummary(title: p.title, year: today.year, targets: p.targets,
+                               actuals: try await ResponsibilityService.actuals(on: req.db, unit: code, year: today.year), funds: p.targets.funds.description)
+        }
         return try await Page.render(req, "unit", PageView(
             u: view, starts: starts, caseYear: year,
             certifications: isTownship ? try await CertificationService.list(on: req.db, township: code.value) : [],
             isTownship: isTownship, mayCertify: isTownship && req.data.scope.permits(.certifyData, on: code),
-            today: RegistryImport.civilToday(req.application).description))
+            today: today.description, plan: plan))
     }
 
     @Sendable static func home(req: Request) async throws -> Response {
