@@ -281,6 +281,20 @@ import VaporTesting
             let page = try await app.get("/units/\(village)/responsibility", clerk.0).1
             #expect(page.contains("id=\"leader-\(leader.id!)\"") && page.contains("牦牛养殖合作社"))
 
+            // A work team from a designated unit (article 35), and a member serving in it.
+            let sponsor = try #require(try await Organisation.query(on: app.db).filter(\.$unitCode == "540102").filter(\.$type == "department").first())
+            #expect(try await app.postForm("/units/\(village)/organisations", clerk, [("name", "第二驻村工作队"), ("type", "work_team")]).1.contains("sponsor_id"))
+            #expect(try await app.postForm("/units/540102001/organisations", clerk, [("name", "工作队"), ("type", "work_team"), ("sponsor_id", String(sponsor.id!))]).1.contains("form-error"))
+            #expect(try await app.postForm("/units/\(village)/organisations", clerk, [("name", "第二驻村工作队"), ("type", "work_team"), ("sponsor_id", String(sponsor.id!))]).0 == .seeOther)
+            let team = try #require(try await Organisation.query(on: app.db).filter(\.$name == "第二驻村工作队").first())
+            #expect(team.sponsorID == sponsor.id && team.unitCode == village)
+            #expect(try await app.postForm("/units/\(village)/cadres", clerk, [("name", "队员甲"), ("rank", "workTeamMember"), ("position", "驻村工作队员"),
+                                                                                  ("organisation_id", String(team.id!))]).0 == .seeOther)
+            let member = try #require(try await Cadre.query(on: app.db).filter(\.$name == "队员甲").first())
+            #expect(member.organisationID == team.id)
+            let teamPage = try await app.get("/units/\(village)/responsibility", clerk.0).1
+            #expect(teamPage.contains("第二驻村工作队") && teamPage.contains(sponsor.name))
+
             // R-20-1: the township has two 扶贫专干 in the demo; one leaves, one is added.
             let staff = try await Cadre.query(on: app.db).filter(\.$unitCode == "540102001").filter(\.$position == "扶贫专干").filter(\.$active == true).all()
             try #require(staff.count == 2)

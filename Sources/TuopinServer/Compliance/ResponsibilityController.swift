@@ -13,7 +13,7 @@ enum ResponsibilityController {
     }
     struct ExemptionView: Content { let id: Int; let role_label: String; let document_no: String; let granted_on: String; let used: Bool }
     struct CadreView: Content { let id: Int; let name: String; let rank: String; let rank_label: String; let position: String; let active: Bool; let principal: Bool
-        let phone_masked: String? }
+        let phone_masked: String?; let organisation: String? }
     struct LetterView: Content {
         let id: Int; let year: Int; let state: String; let state_label: String
         let target_households: Int; let target_people: Int; let target_villages: Int; let target_counties: Int; let target_funds: String
@@ -157,7 +157,8 @@ enum ResponsibilityController {
                          },
                          cadres: cadres.map { c in
                              CadreView(id: c.id!, name: c.name, rank: c.rank, rank_label: t["rank_\(c.rank)"], position: c.position, active: c.active,
-                                       principal: c.id == unit.secretaryID || c.id == unit.headID, phone_masked: c.phoneMasked)
+                                       principal: c.id == unit.secretaryID || c.id == unit.headID, phone_masked: c.phoneMasked,
+                                       organisation: c.organisationID.flatMap { id in organisations.first { $0.id == id }?.name })
                          },
                          letters: letters, reports: reports, plans: plans,
                          schedule: ReportSchedule.reportingLevels.compactMap { level in

@@ -284,7 +284,7 @@ enum ResponsibilityService {
 
     // MARK: Cadres and principals
 
-    struct CadreInput: Content { var name: String?; var rank: String?; var position: String?; var phone: String? }
+    struct CadreInput: Content { var name: String?; var rank: String?; var position: String?; var phone: String?; var organisation_id: Int? }
 
     static func addCadre(app: Application, user: CurrentUser, unit text: String, input: CadreInput) async throws -> Int {
         guard let code = OrgCode(text) else { throw AppError.notFound }
@@ -298,8 +298,13 @@ enum ResponsibilityService {
         let now = app.tuopin.now(), scope = user.scope
         let id = try await app.write { tx -> Int in
             _ = try await DataAccess(db: tx, scope: scope).unit(code, for: .keepResponsibility)
+            // The organisation served in (a work team, the supervision committee …) is one of the unit's own.
+            if let org = input.organisation_id {
+                guard let o = try await Organisation.find(org, on: tx), o.unitCode == code.value, o.active else { throw AppError.invalidField("organisation_id") }
+            }
             let c = Cadre()
             c.name = name; c.rank = rank.rawValue; c.unitCode = code.value; c.position = position; c.active = true
+            c.organisationID = input.organisation_id
             c.phoneCipher = cipher; c.phoneMasked = phone.isEmpty ? nil : PhoneNumber.mask(phone)
             try await c.save(on: tx)
             try await AuditLog.append(on: tx, actor: user.auditActor, action: "cadre.add", entity: "cadre", entityID: String(try c.requireID()),
