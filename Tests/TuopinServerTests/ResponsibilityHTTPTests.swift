@@ -348,4 +348,22 @@ import VaporTesting
             #expect(try await openViolation(app, rule: "R-06-1", subject: "standard:2014") == nil)
         }
     }
+
+    /// A write that loses a race for a unique row (a second letter for the same unit and year, as two
+    /// writers on PostgreSQL could) is a 409, not a 500: the driver's constraint error maps to a conflict.
+    @Test func aLostUniqueRaceIsAConflict() async throws {
+        try await withTestApp(households: 0) { app in
+            let letter = try #require(try await LetterRecord.query(on: app.db).first())
+            do {
+                try await app.db.sqlDatabase.insert(into: LetterRecord.schema)
+                    .columns("unit_code", "year", "state", "target_households", "target_people", "target_villages", "target_counties", "target_funds",
+                             "signatory", "counterpart_signatory", "drafted_on", "version")
+                    .values(SQLBind(letter.unitCode), SQLBind(letter.year), SQLBind("draft"), SQLBind(0), SQLBind(0), SQLBind(0), SQLBind(0), SQLBind(Int64(0)),
+                            SQLBind("x"), SQLBind("y"), SQLBind("2026-01-01"), SQLBind(1)).run()
+                Issue.record("the unique index let a second letter in")
+            } catch {
+                #expect(AppError.from(error) == .conflict, "\(String(reflecting: error))")
+            }
+        }
+    }
 }

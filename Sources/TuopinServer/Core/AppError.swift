@@ -1,3 +1,4 @@
+import Fluent
 import TuopinCore
 import Vapor
 
@@ -124,6 +125,9 @@ enum AppError: Error, Equatable {
             default: return .badRequest
             }
         }
+        // Two writers raced for the same unique row (PostgreSQL runs writers concurrently): the loser's
+        // transaction rolled back, nothing was written, and the client is told to read again.
+        if let database = error as? any DatabaseError, database.isConstraintFailure { return .conflict }
         if let abort = error as? any AbortError {
             switch abort.status {
             case .notFound: return .notFound
