@@ -8,12 +8,6 @@ import VaporTesting
 
 /// The 责任落实 pages and pairing (issue #5, article 37) through the real routes, on both databases.
 @Suite struct ComplianceHTTPTests {
-    func get(_ app: Application, _ path: String, _ headers: HTTPHeaders) async throws -> (HTTPResponseStatus, String) {
-        var out: (HTTPResponseStatus, String) = (.ok, "")
-        try await app.testing().test(.GET, path, headers: headers) { res in out = (res.status, res.body.string) }
-        return out
-    }
-
     /// An unpaired poor household is an R-37-2 violation on its village's page, counted on the
     /// township's and county's; pairing it through the household page resolves it at once.
     @Test func anUnpairedHouseholdShowsOnItsVillagesPageAndPairingResolvesIt() async throws {
@@ -26,18 +20,18 @@ import VaporTesting
             #expect(summary.byRule["R-37-2", default: 0] >= 1)
 
             let (session, csrf) = try await app.session("clerk1")
-            var (status, body) = try await get(app, "/units/\(village)/compliance", session)
+            var (status, body) = try await app.get("/units/\(village)/compliance", session)
             #expect(status == .ok && body.contains("R-37-2") && body.contains(h.number) && body.contains("/households/\(h.id!)"))
             // The county office sees its townships' counts and follows them down.
             let (county, _) = try await app.session("chengguan")
-            (status, body) = try await get(app, "/units/540102/compliance", county)
+            (status, body) = try await app.get("/units/540102/compliance", county)
             #expect(status == .ok && body.contains("id=\"compliance-children\"") && body.contains("/units/540102001/compliance"))
-            #expect(try await get(app, "/units/540102/compliance", session).0 == .notFound)   // above the clerk's township
+            #expect(try await app.get("/units/540102/compliance", session).0 == .notFound)   // above the clerk's township
             // Another township's clerk cannot see it; the API says the same as the page.
             let (other, _) = try await app.session("clerk2")
-            #expect(try await get(app, "/units/\(village)/compliance", other).0 == .notFound)
+            #expect(try await app.get("/units/\(village)/compliance", other).0 == .notFound)
             let token = try await app.token("chengguan")
-            (status, body) = try await get(app, "/api/v1/units/\(village)/violations", ["Authorization": "Bearer \(token)"])
+            (status, body) = try await app.get("/api/v1/units/\(village)/violations", ["Authorization": "Bearer \(token)"])
             let report = try JSONDecoder().decode(ComplianceController.Report.self, from: Data(body.utf8))
             #expect(report.violations.contains { $0.rule == "R-37-2" && $0.subject == "household:\(h.id!)" })
 
@@ -50,7 +44,7 @@ import VaporTesting
             }
             let open = try await ViolationRecord.query(on: app.db).filter(\.$subject == "household:\(h.id!)").filter(\.$rule == "R-37-2").all()
             #expect(open.count == 1 && open[0].resolvedAt != nil)
-            (_, body) = try await get(app, "/households/\(h.id!)", session)
+            (_, body) = try await app.get("/households/\(h.id!)", session)
             #expect(body.contains("id=\"pairings\"") && body.contains(cadre.name))
         }
     }
