@@ -366,4 +366,24 @@ import VaporTesting
             }
         }
     }
+
+    /// A NUL byte (which PostgreSQL cannot store) in a search or a text field is a 400, found by
+    /// schemathesis as a 500 on PostgreSQL; any such driver error maps to bad input.
+    @Test func controlCharactersAreBadInputNotServerErrors() async throws {
+        try await withTestApp(households: 216) { app in
+            let token = try await app.token("clerk1")
+            #expect(try await app.api(.GET, "/api/v1/households?q=%C3%88%00x", token: token).0 == .badRequest)
+            #expect(try await app.api(.GET, "/api/v1/households?q=%E5%8D%93", token: token).0 == .ok)
+            let report = #"{"period": "2026-Q3", "narrative": "a\u0000b"}"#
+            #expect(try await app.api(.POST, "/api/v1/units/540102001/reports", token: token, json: report).0 == .badRequest)
+            if app.db.isPostgres {
+                do {
+                    try await app.db.sqlDatabase.update(OrgUnit.schema).set("name", to: SQLBind("a\u{0}b")).where("code", .equal, SQLBind("54")).run()
+                    Issue.record("PostgreSQL stored a NUL")
+                } catch {
+                    #expect(AppError.from(error) == .badRequest, "\(String(reflecting: error))")
+                }
+            }
+        }
+    }
 }

@@ -23,7 +23,7 @@ enum ResponsibilityService {
     static func text(_ value: String?, _ field: String, max: Int = 100) throws -> String {
         let t = (value ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard !t.isEmpty else { throw AppError.missingField(field) }
-        guard t.count <= max else { throw AppError.invalidField(field) }
+        guard t.count <= max, !TextInput.hasControlCharacters(t) else { throw AppError.invalidField(field) }
         return t
     }
 

@@ -1,4 +1,5 @@
 import Fluent
+import FluentPostgresDriver
 import TuopinCore
 import Vapor
 
@@ -128,6 +129,8 @@ enum AppError: Error, Equatable {
         // Two writers raced for the same unique row (PostgreSQL runs writers concurrently): the loser's
         // transaction rolled back, nothing was written, and the client is told to read again.
         if let database = error as? any DatabaseError, database.isConstraintFailure { return .conflict }
+        // Text PostgreSQL cannot hold (a NUL byte: 22021; a character outside the encoding: 22P05) is bad input.
+        if let postgres = error as? PSQLError, let state = postgres.serverInfo?[.sqlState], ["22021", "22P05"].contains(state) { return .badRequest }
         if let abort = error as? any AbortError {
             switch abort.status {
             case .notFound: return .notFound
@@ -141,6 +144,14 @@ enum AppError: Error, Equatable {
             }
         }
         return nil
+    }
+}
+
+/// Checks shared by every free-text input.
+enum TextInput {
+    /// C0 control characters other than tab, line feed and carriage return (NUL above all).
+    static func hasControlCharacters(_ text: String) -> Bool {
+        text.unicodeScalars.contains { $0.value < 0x20 && $0 != "\t" && $0 != "\n" && $0 != "\r" || $0.value == 0x7F }
     }
 }
 

@@ -29,6 +29,8 @@ enum HouseholdListController {
     /// Applies the filters to a scoped query; a malformed filter is a field error, never a 500.
     static func apply(_ f: Filters, to query: QueryBuilder<Household>, protector: DataProtector, today: CivilDate) throws -> QueryBuilder<Household> {
         var q = query
+        // Control characters (a NUL that PostgreSQL cannot store or compare) are no one's search.
+        if TextInput.hasControlCharacters(f.q) { throw AppError.invalidField("q") }
         if !f.unit.isEmpty {
             guard let code = OrgCode(f.unit) else { throw AppError.invalidField("unit") }
             q = q.within([code])
