@@ -135,4 +135,26 @@ import Testing
         #expect(!PartyLeaderRule.rose([2025: Money(yuan: 9000)]))
         #expect(PartyLeaderRule.rose([2019: Money(yuan: 5000), 2023: Money(yuan: 3000), 2024: Money(yuan: 3100)]))
     }
+
+    /// Who acts for a village from outside it, when a report opens, and when a plan may be approved.
+    @Test func reachOpeningAndApproval() {
+        let village = OrgCode("540102001201")!
+        for (unit, reaches) in [("54", true), ("5401", true), ("540102", true), ("540102003", true), ("5402", false), ("540103", false)] {
+            #expect(VillageReach.reaches(OrgCode(unit)!, village: village) == reaches, "\(unit)")
+        }
+        #expect(VillageReach.maySendWorkTeam(type: .department, unit: OrgCode("540102")!, to: village))
+        #expect(!VillageReach.maySendWorkTeam(type: .department, unit: OrgCode("540102003")!, to: village))   // a township does not send work teams
+        #expect(!VillageReach.maySendWorkTeam(type: .villageCommittee, unit: OrgCode("540102")!, to: village))
+        #expect(!VillageReach.maySendWorkTeam(type: .department, unit: OrgCode("540103")!, to: village))
+        #expect(VillageReach.mayHelp(type: .enterprise, unit: OrgCode("540102003")!, village: village))
+        #expect(!VillageReach.mayHelp(type: .department, unit: OrgCode("540102")!, village: village))
+        #expect(!VillageReach.mayHelp(type: .enterprise, unit: OrgCode("540103")!, village: village))
+        let q3 = ReportSchedule().periods(level: .county, year: 2026)[2]
+        #expect(q3.opensOn.description == "2026-09-15")
+        #expect(ReportStanding.of(due: CivilDate(iso: "2026-01-31")!, submittedOn: CivilDate(iso: "2026-02-01"), today: CivilDate(iso: "2026-03-01")!) == .late)
+        let today = CivilDate(iso: "2026-06-01")!
+        #expect(PlanKind.approvalProblem(approvedOn: CivilDate(iso: "2024-12-31")!, periodFrom: 2026, today: today) == nil)
+        #expect(PlanKind.approvalProblem(approvedOn: CivilDate(iso: "2023-12-31")!, periodFrom: 2026, today: today) == "approved_on")
+        #expect(PlanKind.approvalProblem(approvedOn: CivilDate(iso: "2026-06-02")!, periodFrom: 2026, today: today) == "approved_on")
+    }
 }

@@ -141,8 +141,7 @@ public enum PairingRule {
     /// Who may be paired with a household of `village`: a cadre of its county or of a unit in the
     /// county, or of the prefecture or region above it.
     public static func cadreMayPair(cadreUnit: OrgCode, householdVillage: OrgCode) -> Bool {
-        guard let county = householdVillage.ancestor(at: .county) else { return false }
-        return cadreUnit.isSelfOrDescendant(of: county) || county.isSelfOrDescendant(of: cadreUnit)
+        VillageReach.reaches(cadreUnit, village: householdVillage)
     }
 
     public struct Proposal: Sendable, Equatable { public let household: Int; public let cadre: Int }

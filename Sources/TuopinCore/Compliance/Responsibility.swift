@@ -87,6 +87,10 @@ public struct ReportPeriod: Sendable, Hashable, Codable, Comparable {
     public let label: String
     public let start: CivilDate, end: CivilDate, due: CivilDate
     public static func < (a: ReportPeriod, b: ReportPeriod) -> Bool { a.end < b.end }
+
+    /// A report may be submitted from 15 days before its period ends.
+    public static let earlySubmissionDays = 15
+    public var opensOn: CivilDate { end.adding(days: -Self.earlySubmissionDays) }
 }
 
 /// When each level reports (a standard the region may change): the region once a year to the
@@ -145,8 +149,13 @@ public enum ReportStanding: String, Sendable, Codable {
     public var labelKey: String { "report_standing_\(rawValue)" }
 
     public static func of(_ period: ReportPeriod, submittedOn: CivilDate?, today: CivilDate) -> ReportStanding {
-        if let s = submittedOn { return s <= period.due ? .onTime : .late }
-        return today > period.due ? .missing : .open
+        of(due: period.due, submittedOn: submittedOn, today: today)
+    }
+
+    /// By the due date alone (a report kept from a period the schedule no longer has carries its own).
+    public static func of(due: CivilDate, submittedOn: CivilDate?, today: CivilDate) -> ReportStanding {
+        if let s = submittedOn { return s <= due ? .onTime : .late }
+        return today > due ? .missing : .open
     }
 }
 
@@ -167,6 +176,11 @@ public enum PlanKind: String, Sendable, Codable, CaseIterable {
         case .fiveYear: return to == from + 4 ? nil : "period_to"
         case .special: return to - from <= 9 ? nil : "period_to"
         }
+    }
+
+    /// A plan is approved on or before today, and not more than two years before its period starts.
+    public static func approvalProblem(approvedOn: CivilDate, periodFrom: Int, today: CivilDate) -> String? {
+        approvedOn <= today && approvedOn.year >= periodFrom - 2 ? nil : "approved_on"
     }
 }
 
@@ -229,6 +243,27 @@ public enum OrganisationType: String, Sendable, Codable, CaseIterable {
     public var labelKey: String { "org_type_\(rawValue)" }
     /// Village branch, committee, supervision committee and work teams belong to a village; the rest to any unit.
     public var isVillageOnly: Bool { [.villageBranch, .villageCommittee, .villageSupervision, .workTeam].contains(self) }
+}
+
+/// Who may act for a village from outside it: a unit of its county (the county or anything in it),
+/// or the prefecture or region above. Pairing cadres (article 37), work teams' sending units
+/// (article 35) and enterprises helping a village (article 38) all come from this reach.
+public enum VillageReach {
+    public static func reaches(_ unit: OrgCode, village: OrgCode) -> Bool {
+        guard let county = village.ancestor(at: .county) else { return false }
+        return unit.isSelfOrDescendant(of: county) || county.isSelfOrDescendant(of: unit)
+    }
+
+    /// A work team's sending unit (派出单位, article 35): an organisation that is not itself a village
+    /// body, of the county, prefecture or region the village belongs to.
+    public static func maySendWorkTeam(type: OrganisationType, unit: OrgCode, to village: OrgCode) -> Bool {
+        !type.isVillageOnly && unit.level <= .county && reaches(unit, village: village)
+    }
+
+    /// An enterprise helping a village (article 38): one recorded in the village's reach.
+    public static func mayHelp(type: OrganisationType, unit: OrgCode, village: OrgCode) -> Bool {
+        type == .enterprise && reaches(unit, village: village)
+    }
 }
 
 /// Kinds of an enterprise's help to a village (article 38).

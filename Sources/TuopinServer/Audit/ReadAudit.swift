@@ -6,11 +6,7 @@ import Vapor
 /// and searching by resident ID number. The ID itself is not written: only its keyed index.
 enum ReadAudit {
     static func household(_ req: Request, user: CurrentUser, id: Int, via: String) async throws {
-        let now = req.tuopin.now()
-        try await req.application.write { tx in
-            try await AuditLog.append(on: tx, actor: user.auditActor, action: "household.read", entity: "household", entityID: String(id),
-                                      after: ["via": via], at: now)
-        }
+        try await record(req, user: user, action: "household.read", entity: "household", entityID: String(id), detail: ["via": via])
     }
 
     /// Any other read worth a trace (a scanned letter opened).
@@ -24,11 +20,7 @@ enum ReadAudit {
     static func searchByID(_ req: Request, user: CurrentUser, id: String) async throws {
         let id = id.trimmingCharacters(in: .whitespaces)
         guard !id.isEmpty else { return }
-        let now = req.tuopin.now()
-        let index = req.tuopin.protector.index(id)
-        try await req.application.write { tx in
-            try await AuditLog.append(on: tx, actor: user.auditActor, action: "household.search_id", entity: "search", entityID: "",
-                                      after: ["id_index": index], at: now)
-        }
+        try await record(req, user: user, action: "household.search_id", entity: "search", entityID: "",
+                         detail: ["id_index": req.tuopin.protector.index(id)])
     }
 }

@@ -128,8 +128,8 @@ enum ResponsibilityController {
         // Reports of older periods (or of a schedule since changed) stay visible.
         let shown = Set(reports.map(\.period))
         for r in submitted.values.filter({ !shown.contains($0.period) }).sorted(by: { $0.period > $1.period }) {
-            reports.append(ReportView(period: r.period, due_on: r.dueOn, standing: r.submittedOn <= r.dueOn ? "on_time" : "late",
-                                      standing_label: t[r.submittedOn <= r.dueOn ? "report_standing_on_time" : "report_standing_late"],
+            let standing = CivilDate(iso: r.dueOn).map { ReportStanding.of(due: $0, submittedOn: CivilDate(iso: r.submittedOn), today: today) } ?? .late
+            reports.append(ReportView(period: r.period, due_on: r.dueOn, standing: standing.rawValue, standing_label: t[standing.labelKey],
                                       submitted_on: r.submittedOn, figures: try? decoder.decode(ResponsibilityService.ReportFigures.self, from: Data(r.figures.utf8)),
                                       narrative: r.narrative))
         }
@@ -198,7 +198,7 @@ enum ResponsibilityController {
         let mayKeep = user.scope.permits(.keepResponsibility, on: code)
         let openPeriods = overview.reports.filter { $0.submitted_on == nil }.map(\.period)
         let currentFigures = mayKeep && !openPeriods.isEmpty ? try await ResponsibilityService.figures(on: req.db, unit: code, year: today.year) : nil
-        // A village's work team comes from an organisation of its county or above; enterprises may be recorded anywhere in the county or above.
+        // The organisations in the village's reach that may send it a work team or help it (`VillageReach`).
         var sponsors: [Option] = [], enterprises: [Option] = []
         if code.level == .village, let county = code.ancestor(at: .county) {
             let candidates = try await Organisation.query(on: req.db).filter(\.$active == true)
@@ -206,9 +206,9 @@ enum ResponsibilityController {
                     g.filter(\.$unitCode ~~ county.lineage.map(\.value))
                     g.filter(\.$unitCode, .custom("LIKE"), county.value + "%")
                 }.sort(\.$unitCode).sort(\.$name).all()
-            sponsors = candidates.filter { o in OrganisationType(rawValue: o.type).map { !$0.isVillageOnly } ?? false && o.unitCode.count <= 6 }
-                .map { Option(value: String($0.id!), label: $0.name) }
-            enterprises = candidates.filter { $0.type == OrganisationType.enterprise.rawValue }.map { Option(value: String($0.id!), label: $0.name) }
+                .compactMap { o in OrganisationType(rawValue: o.type).flatMap { t in OrgCode(o.unitCode).map { (o, t, $0) } } }
+            sponsors = candidates.filter { VillageReach.maySendWorkTeam(type: $0.1, unit: $0.2, to: code) }.map { Option(value: String($0.0.id!), label: $0.0.name) }
+            enterprises = candidates.filter { VillageReach.mayHelp(type: $0.1, unit: $0.2, village: code) }.map { Option(value: String($0.0.id!), label: $0.0.name) }
         }
         return try await Page.render(req, "responsibility", View(
             o: overview, formError: formError,
@@ -242,11 +242,27 @@ enum ResponsibilityController {
         }
     }
 
-    @Sendable static func letterForm(req: Request) async throws -> Response {
-        let user = try req.requireUser(), code = req.parameters.get("code") ?? ""
-        let input = try req.content.decode(ResponsibilityService.LetterInput.self)
-        return try await run(req, code: code) { _ = try await ResponsibilityService.saveLetter(app: req.application, user: user, unit: code, input: input) }
+    /// A form posted to one of a unit's collections (`/units/{code}/letters`, `/reports` …): decoded,
+    /// handed to the service, and back to the page (or the page again with the reason).
+    static func unitForm<Input: Content>(_ type: Input.Type, _ action: @escaping @Sendable (Application, CurrentUser, String, Input) async throws -> Int)
+        -> @Sendable (Request) async throws -> Response {
+        { req in
+            let user = try req.requireUser(), code = req.parameters.get("code") ?? ""
+            let input = try req.content.decode(type)
+            return try await run(req, code: code) { _ = try await action(req.application, user, code, input) }
+        }
     }
+
+    static let letterForm = unitForm(ResponsibilityService.LetterInput.self, ResponsibilityService.saveLetter(app:user:unit:input:))
+    static let reportForm = unitForm(ResponsibilityService.ReportInput.self, ResponsibilityService.submitReport(app:user:unit:input:))
+    static let planForm = unitForm(ResponsibilityService.PlanInput.self, ResponsibilityService.savePlan(app:user:unit:input:))
+    static let cadreForm = unitForm(ResponsibilityService.CadreInput.self, ResponsibilityService.addCadre(app:user:unit:input:))
+    static let principalForm = unitForm(ResponsibilityService.PrincipalInput.self, ResponsibilityService.changePrincipal(app:user:unit:input:))
+    static let exemptionForm = unitForm(ResponsibilityService.ExemptionInput.self, ResponsibilityService.grantExemption(app:user:unit:input:))
+    static let organisationForm = unitForm(VillageActorsService.OrganisationInput.self, VillageActorsService.addOrganisation(app:user:unit:input:))
+    static let leaderForm = unitForm(VillageActorsService.LeaderInput.self, VillageActorsService.addLeader(app:user:village:input:))
+    static let jointUnitForm = unitForm(VillageActorsService.JointUnitInput.self, VillageActorsService.addJointUnit(app:user:village:input:))
+    static let aidForm = unitForm(VillageActorsService.AidInput.self, VillageActorsService.addAid(app:user:village:input:))
 
     struct SignForm: Content { var signed_on: String?; var file: File? }
 
@@ -281,36 +297,6 @@ enum ResponsibilityController {
         return Response(status: .ok, headers: headers, body: .init(data: data))
     }
 
-    @Sendable static func reportForm(req: Request) async throws -> Response {
-        let user = try req.requireUser(), code = req.parameters.get("code") ?? ""
-        let input = try req.content.decode(ResponsibilityService.ReportInput.self)
-        return try await run(req, code: code) { _ = try await ResponsibilityService.submitReport(app: req.application, user: user, unit: code, input: input) }
-    }
-
-    @Sendable static func planForm(req: Request) async throws -> Response {
-        let user = try req.requireUser(), code = req.parameters.get("code") ?? ""
-        let input = try req.content.decode(ResponsibilityService.PlanInput.self)
-        return try await run(req, code: code) { _ = try await ResponsibilityService.savePlan(app: req.application, user: user, unit: code, input: input) }
-    }
-
-    @Sendable static func cadreForm(req: Request) async throws -> Response {
-        let user = try req.requireUser(), code = req.parameters.get("code") ?? ""
-        let input = try req.content.decode(ResponsibilityService.CadreInput.self)
-        return try await run(req, code: code) { _ = try await ResponsibilityService.addCadre(app: req.application, user: user, unit: code, input: input) }
-    }
-
-    @Sendable static func principalForm(req: Request) async throws -> Response {
-        let user = try req.requireUser(), code = req.parameters.get("code") ?? ""
-        let input = try req.content.decode(ResponsibilityService.PrincipalInput.self)
-        return try await run(req, code: code) { _ = try await ResponsibilityService.changePrincipal(app: req.application, user: user, unit: code, input: input) }
-    }
-
-    @Sendable static func exemptionForm(req: Request) async throws -> Response {
-        let user = try req.requireUser(), code = req.parameters.get("code") ?? ""
-        let input = try req.content.decode(ResponsibilityService.ExemptionInput.self)
-        return try await run(req, code: code) { _ = try await ResponsibilityService.grantExemption(app: req.application, user: user, unit: code, input: input) }
-    }
-
     @Sendable static func scheduleForm(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let input = try req.content.decode(ResponsibilityService.ScheduleInput.self)
@@ -320,22 +306,10 @@ enum ResponsibilityController {
         }
     }
 
-    @Sendable static func organisationForm(req: Request) async throws -> Response {
-        let user = try req.requireUser(), code = req.parameters.get("code") ?? ""
-        let input = try req.content.decode(VillageActorsService.OrganisationInput.self)
-        return try await run(req, code: code) { _ = try await VillageActorsService.addOrganisation(app: req.application, user: user, unit: code, input: input) }
-    }
-
     @Sendable static func deactivateCadreForm(req: Request) async throws -> Response {
         let user = try req.requireUser(), id = try req.intParameter("id")
         guard let cadre = try await Cadre.find(id, on: req.db) else { throw AppError.notFound }
         return try await run(req, code: cadre.unitCode) { _ = try await VillageActorsService.deactivateCadre(app: req.application, user: user, cadreID: id) }
-    }
-
-    @Sendable static func leaderForm(req: Request) async throws -> Response {
-        let user = try req.requireUser(), code = req.parameters.get("code") ?? ""
-        let input = try req.content.decode(VillageActorsService.LeaderInput.self)
-        return try await run(req, code: code) { _ = try await VillageActorsService.addLeader(app: req.application, user: user, village: code, input: input) }
     }
 
     @Sendable static func leaderPartForm(req: Request) async throws -> Response {
@@ -345,18 +319,6 @@ enum ResponsibilityController {
         return try await run(req, code: leader.villageCode) {
             _ = try await VillageActorsService.changeLeader(app: req.application, user: user, leaderID: id, part: req.parameters.get("part") ?? "", input: input)
         }
-    }
-
-    @Sendable static func jointUnitForm(req: Request) async throws -> Response {
-        let user = try req.requireUser(), code = req.parameters.get("code") ?? ""
-        let input = try req.content.decode(VillageActorsService.JointUnitInput.self)
-        return try await run(req, code: code) { _ = try await VillageActorsService.addJointUnit(app: req.application, user: user, village: code, input: input) }
-    }
-
-    @Sendable static func aidForm(req: Request) async throws -> Response {
-        let user = try req.requireUser(), code = req.parameters.get("code") ?? ""
-        let input = try req.content.decode(VillageActorsService.AidInput.self)
-        return try await run(req, code: code) { _ = try await VillageActorsService.addAid(app: req.application, user: user, village: code, input: input) }
     }
 
     @Sendable static func contributionForm(req: Request) async throws -> Response {

@@ -149,17 +149,18 @@ enum ResponsibilityService {
     }
 
     static func figures(on db: any Database, unit: OrgCode, year: Int) async throws -> ReportFigures {
-        let poor = HouseholdStatus.allCases.filter(\.isRemainingPoor).map { "'\($0.rawValue)'" }.joined(separator: ",")
-        let monitored = HouseholdStatus.monitored.rawValue
+        let poor = "status IN (" + HouseholdStatus.allCases.filter(\.isRemainingPoor).map { "'\($0.rawValue)'" }.joined(separator: ",") + ")"
+        let paired = "EXISTS (SELECT 1 FROM pairings p WHERE p.household_id = households.id AND p.ended_on IS NULL)"
+        let sum = DataAccess.bigintSum
         struct Row: Decodable { let h: Int?; let p: Int?; let rh: Int?; let rp: Int?; let eh: Int?; let ep: Int?; let paired: Int? }
         let row = try await db.sqlDatabase.select()
-            .column(SQLRaw("COUNT(*)"), as: "h").column(SQLRaw("CAST(SUM(member_count) AS BIGINT)"), as: "p")
-            .column(SQLRaw("CAST(SUM(CASE WHEN status IN (\(poor)) THEN 1 ELSE 0 END) AS BIGINT)"), as: "rh")
-            .column(SQLRaw("CAST(SUM(CASE WHEN status IN (\(poor)) THEN member_count ELSE 0 END) AS BIGINT)"), as: "rp")
-            .column(SQLRaw("CAST(SUM(CASE WHEN exit_year = \(year) THEN 1 ELSE 0 END) AS BIGINT)"), as: "eh")
-            .column(SQLRaw("CAST(SUM(CASE WHEN exit_year = \(year) THEN member_count ELSE 0 END) AS BIGINT)"), as: "ep")
-            .column(SQLRaw("CAST(SUM(CASE WHEN status IN (\(poor)) AND EXISTS (SELECT 1 FROM pairings p WHERE p.household_id = households.id AND p.ended_on IS NULL) THEN 1 ELSE 0 END) AS BIGINT)"), as: "paired")
-            .from(Household.schema).where(ScopeSQL.within([unit])).where("status", .notEqual, SQLBind(monitored))
+            .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "h").column(sum("member_count"), as: "p")
+            .column(sum("CASE WHEN \(poor) THEN 1 ELSE 0 END"), as: "rh")
+            .column(sum("CASE WHEN \(poor) THEN member_count ELSE 0 END"), as: "rp")
+            .column(sum("CASE WHEN exit_year = \(year) THEN 1 ELSE 0 END"), as: "eh")
+            .column(sum("CASE WHEN exit_year = \(year) THEN member_count ELSE 0 END"), as: "ep")
+            .column(sum("CASE WHEN \(poor) AND \(paired) THEN 1 ELSE 0 END"), as: "paired")
+            .from(Household.schema).where(ScopeSQL.within([unit])).where("status", .notEqual, SQLBind(HouseholdStatus.monitored.rawValue))
             .first(decoding: Row.self)
         return ReportFigures(year: year, households: row?.h ?? 0, people: row?.p ?? 0, remaining_households: row?.rh ?? 0,
                              remaining_people: row?.rp ?? 0, exited_households: row?.eh ?? 0, exited_people: row?.ep ?? 0,
@@ -175,9 +176,6 @@ enum ResponsibilityService {
         return ReportSchedule(byLevel: byLevel)
     }
 
-    /// Reports may be submitted from 15 days before their period ends.
-    static let earlySubmissionDays = 15
-
     struct ReportInput: Content { var period: String?; var narrative: String? }
 
     static func submitReport(app: Application, user: CurrentUser, unit text: String, input: ReportInput) async throws -> Int {
@@ -191,7 +189,7 @@ enum ResponsibilityService {
             _ = try await DataAccess(db: tx, scope: scope).unit(code, for: .keepResponsibility)
             let schedule = try await schedule(on: tx)
             guard let period = schedule.periods(level: code.level, from: today.year - 1, through: today).first(where: { $0.label == label }),
-                  today >= period.end.adding(days: -earlySubmissionDays) else { throw AppError.invalidField("period") }
+                  today >= period.opensOn else { throw AppError.invalidField("period") }
             guard try await ProgressReportRecord.query(on: tx).filter(\.$unitCode == code.value).filter(\.$period == label).count() == 0 else {
                 throw AppError.conflict
             }
@@ -249,7 +247,9 @@ enum ResponsibilityService {
         if let field = kind.periodProblem(from: from, to: to) { throw AppError.invalidField(field) }
         let targets = try targets(input.target_households, input.target_people, input.target_villages, input.target_counties, funds: input.target_funds)
         let approved = try date(input.approved_on, "approved_on")
-        guard approved <= RegistryImport.civilToday(app), approved.year >= from - 2 else { throw AppError.invalidField("approved_on") }
+        if let field = PlanKind.approvalProblem(approvedOn: approved, periodFrom: from, today: RegistryImport.civilToday(app)) {
+            throw AppError.invalidField(field)
+        }
         let now = app.tuopin.now(), scope = user.scope
         let id = try await app.write { tx -> Int in
             _ = try await DataAccess(db: tx, scope: scope).unit(code, for: .keepResponsibility)
@@ -275,8 +275,8 @@ enum ResponsibilityService {
         let villageLevel = OrgLevel.village.rawValue, countyLevel = OrgLevel.county.rawValue
         struct Row: Decodable { let v: Int?; let c: Int? }
         let row = try await db.sqlDatabase.select()
-            .column(SQLRaw("CAST(SUM(CASE WHEN level = \(villageLevel) THEN 1 ELSE 0 END) AS BIGINT)"), as: "v")
-            .column(SQLRaw("CAST(SUM(CASE WHEN level = \(countyLevel) THEN 1 ELSE 0 END) AS BIGINT)"), as: "c")
+            .column(DataAccess.bigintSum("CASE WHEN level = \(villageLevel) THEN 1 ELSE 0 END"), as: "v")
+            .column(DataAccess.bigintSum("CASE WHEN level = \(countyLevel) THEN 1 ELSE 0 END"), as: "c")
             .from(OrgUnit.schema).where(ScopeSQL.under([unit], column: "code")).where("exit_year", .equal, SQLBind(year))
             .first(decoding: Row.self)
         return PlanActuals(households: f.exited_households, people: f.exited_people, villages: row?.v ?? 0, counties: row?.c ?? 0)

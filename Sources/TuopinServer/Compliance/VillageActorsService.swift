@@ -22,11 +22,12 @@ enum VillageActorsService {
         let now = app.tuopin.now(), scope = user.scope
         return try await app.write { tx -> Int in
             _ = try await DataAccess(db: tx, scope: scope).unit(code, for: .keepResponsibility)
-            // A work team comes from a designated unit: an organisation of the county or above the village.
+            // A work team comes from its designated unit (article 35).
             if let sponsor = input.sponsor_id {
-                guard type == .workTeam, let s = try await Organisation.find(sponsor, on: tx), let sc = OrgCode(s.unitCode),
-                      !s.type.hasPrefix("village"), s.type != OrganisationType.workTeam.rawValue,
-                      code.isSelfOrDescendant(of: sc) || sc.level <= .county else { throw AppError.invalidField("sponsor_id") }
+                guard type == .workTeam, let s = try await Organisation.find(sponsor, on: tx), s.active, let sc = OrgCode(s.unitCode),
+                      let sType = OrganisationType(rawValue: s.type), VillageReach.maySendWorkTeam(type: sType, unit: sc, to: code) else {
+                    throw AppError.invalidField("sponsor_id")
+                }
             } else if type == .workTeam { throw AppError.missingField("sponsor_id") }
             let o = Organisation()
             o.unitCode = code.value; o.name = name; o.type = type.rawValue; o.sponsorID = input.sponsor_id; o.active = true
@@ -138,9 +139,11 @@ enum VillageActorsService {
                 t.leaderID = leaderID; t.topic = fields["topic"]!; t.heldOn = fields["held_on"]!
                 try await t.save(on: tx)
             case "beneficiary":
+                // Only a person the user may see (through the scoped access), of a registered household in the leader's county.
                 guard let county = code.ancestor(at: .county),
-                      let member = try await Member.query(on: tx).filter(\.$idHMAC == fields["id_index"]!).with(\.$household).first(),
-                      member.household.countyCode == county.value, member.household.status != HouseholdStatus.monitored.rawValue else {
+                      let member = try await Member.query(on: tx).filter(\.$idHMAC == fields["id_index"]!).join(Household.self, on: \Member.$household.$id == \Household.$id)
+                        .filter(.sql(ScopeSQL.within(scope.roots(for: .readRegistry)))).filter(Household.self, \.$countyCode == county.value)
+                        .filter(Household.self, \.$status != HouseholdStatus.monitored.rawValue).first() else {
                     throw AppError.invalidField("resident_id")
                 }
                 guard try await LeaderBeneficiary.query(on: tx).filter(\.$leaderID == leaderID).filter(\.$memberID == member.requireID()).count() == 0 else {
@@ -198,7 +201,7 @@ enum VillageActorsService {
     struct AidInput: Content { var organisation_id: Int?; var started_on: String? }
 
     /// An enterprise's help to the village (article 38): the enterprise is an organisation of type
-    /// enterprise recorded anywhere the user may see.
+    /// enterprise recorded in the village's reach (`VillageReach.mayHelp`).
     static func addAid(app: Application, user: CurrentUser, village text: String, input: AidInput) async throws -> Int {
         let code = try village(text)
         try await S.authorise(app, user, code)
@@ -208,7 +211,8 @@ enum VillageActorsService {
         let now = app.tuopin.now(), scope = user.scope
         return try await app.write { tx -> Int in
             _ = try await DataAccess(db: tx, scope: scope).unit(code, for: .keepResponsibility)
-            guard let org = try await Organisation.find(orgID, on: tx), org.type == OrganisationType.enterprise.rawValue, org.active else {
+            guard let org = try await Organisation.find(orgID, on: tx), org.active, let type = OrganisationType(rawValue: org.type),
+                  let unit = OrgCode(org.unitCode), VillageReach.mayHelp(type: type, unit: unit, village: code) else {
                 throw AppError.invalidField("organisation_id")
             }
             let aid = EnterpriseAid()

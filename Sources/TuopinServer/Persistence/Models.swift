@@ -415,8 +415,26 @@ final class ViolationRecord: Model, @unchecked Sendable {
     init() {}
 }
 
+/// A record with the target columns of a letter or a plan, read and written as one value.
+protocol HasTargets: AnyObject {
+    var targetHouseholds: Int { get set }
+    var targetPeople: Int { get set }
+    var targetVillages: Int { get set }
+    var targetCounties: Int { get set }
+    var targetFunds: Int64 { get set }
+}
+
+extension HasTargets {
+    var targets: ResponsibilityTargets {
+        get { ResponsibilityTargets(households: targetHouseholds, people: targetPeople, villages: targetVillages, counties: targetCounties,
+                                    funds: Money(fen: targetFunds)) }
+        set { targetHouseholds = newValue.households; targetPeople = newValue.people; targetVillages = newValue.villages
+              targetCounties = newValue.counties; targetFunds = newValue.funds.fen }
+    }
+}
+
 /// A yearly responsibility letter of a unit with the unit above (the region with the Centre).
-final class LetterRecord: Model, @unchecked Sendable {
+final class LetterRecord: Model, HasTargets, @unchecked Sendable {
     static let schema = "responsibility_letters"
     @ID(custom: "id", generatedBy: .database) var id: Int?
     @Field(key: "unit_code") var unitCode: String
@@ -435,13 +453,6 @@ final class LetterRecord: Model, @unchecked Sendable {
     @OptionalField(key: "file_size") var fileSize: Int?
     @Field(key: "version") var version: Int
     init() {}
-
-    var targets: ResponsibilityTargets {
-        get { ResponsibilityTargets(households: targetHouseholds, people: targetPeople, villages: targetVillages, counties: targetCounties,
-                                    funds: Money(fen: targetFunds)) }
-        set { targetHouseholds = newValue.households; targetPeople = newValue.people; targetVillages = newValue.villages
-              targetCounties = newValue.counties; targetFunds = newValue.funds.fen }
-    }
 }
 
 final class ReportScheduleRecord: Model, @unchecked Sendable {
@@ -466,7 +477,7 @@ final class ProgressReportRecord: Model, @unchecked Sendable {
     init() {}
 }
 
-final class UnitPlanRecord: Model, @unchecked Sendable {
+final class UnitPlanRecord: Model, HasTargets, @unchecked Sendable {
     static let schema = "unit_plans"
     @ID(custom: "id", generatedBy: .database) var id: Int?
     @Field(key: "unit_code") var unitCode: String
@@ -481,13 +492,6 @@ final class UnitPlanRecord: Model, @unchecked Sendable {
     @Field(key: "target_funds") var targetFunds: Int64
     @Field(key: "approved_on") var approvedOn: String
     init() {}
-
-    var targets: ResponsibilityTargets {
-        get { ResponsibilityTargets(households: targetHouseholds, people: targetPeople, villages: targetVillages, counties: targetCounties,
-                                    funds: Money(fen: targetFunds)) }
-        set { targetHouseholds = newValue.households; targetPeople = newValue.people; targetVillages = newValue.villages
-              targetCounties = newValue.counties; targetFunds = newValue.funds.fen }
-    }
 }
 
 final class LeadershipExemption: Model, @unchecked Sendable {
