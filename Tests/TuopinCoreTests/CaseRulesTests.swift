@@ -97,7 +97,7 @@ import Testing
         #expect(effects(Workflows.countyExit) == ["approveRegion": .exitUnit])
         #expect(StepEffect.registerPoor.householdStatus == .notExited && StepEffect.exitHousehold.householdStatus == .exitedWithPolicy)
         let announcements = Workflows.all.flatMap { $0.steps.filter { $0.notice == .gonggao }.map(\.action) }
-        #expect(announcements == ["announceCounty", "announce"])
+        #expect(announcements == ["announceCounty", "announce", "approveCounty", "announceCompletion", "disclose"])
         let county = Workflows.countyExit
         #expect(county.inputs(at: county.stepIndex("assessRegion")!).survey)
         #expect(!county.inputs(at: county.stepIndex("approveRegion")!).survey)      // checks the recorded survey

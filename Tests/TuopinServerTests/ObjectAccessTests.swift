@@ -30,6 +30,9 @@ import VaporTesting
         var letter = 0
         var leader = 0
         var aid = 0
+        var project = 0
+        var fundEntry = 0
+        var loan = 0
         let village = "540102001201", county = "540102"
     }
 
@@ -79,6 +82,19 @@ import VaporTesting
         case "POST /leaders/:id/:part": return ["name": "项目", "started_on": "2025-01-01"]
         case "POST /units/:code/joint-units": return ["name": "联户", "head_number": "x"]
         case "POST /units/:code/enterprise-aid": return ["organisation_id": 1, "started_on": "2025-01-01"]
+        case "POST /units/:code/receipts", "POST /api/v1/units/:code/receipts":
+            return ["source": "county", "year": 2026, "amount": "100", "entry_date": "2026-06-01", "counterpart": "县财政"]
+        case "POST /units/:code/allocations", "POST /api/v1/units/:code/allocations":
+            return ["source": "central", "year": 2026, "amount": "1", "entry_date": "2026-06-01", "project_id": f.project]
+        case "POST /units/:code/disclosures", "POST /api/v1/units/:code/disclosures":
+            return ["entry_ids": [f.fundEntry], "place": "公示栏", "starts_on": "2030-01-01", "ends_on": "2030-01-20"]
+        case "POST /fund-entries/:id/reverse", "POST /api/v1/fund-entries/:id/reversal": return ["reason": "错误"]
+        case "POST /projects/:id/expenditures", "POST /api/v1/projects/:id/expenditures":
+            return ["source": "partnerAid", "year": 2025, "amount": "1", "entry_date": "2026-01-05", "voucher": "记-1"]
+        case "POST /projects/:id/progress": return ["progress_pct": "50"]
+        case "POST /projects/:id/revision": return ["decision": "drop", "reason": "调整"]
+        case "POST /api/v1/households/:id/loans": return ["lender": "农行", "amount": "10000", "rate_pct": "4.35", "months": 12, "start_date": "2026-01-05"]
+        case "POST /api/v1/loans/:id/repayments": return ["amount": "1", "paid_on": "2026-11-01"]
         case "POST /enterprise-aid/:id/contributions": return ["contributed_on": "2025-06-01", "kind": "money", "amount": "100", "description": "资金"]
         default: return key.hasPrefix("GET ") ? nil : [:]
         }
@@ -104,12 +120,17 @@ import VaporTesting
                 case "leaders": return String(f.leader)
                 case "enterprise-aid": return String(f.aid)
                 case "cadres": return String(f.cadre)
+                case "projects": return String(f.project)
+                case "fund-entries": return String(f.fundEntry)
+                case "loans": return String(f.loan)
                 default: return "0"
                 }
             case ":case": return String(f.spotCase)
             case ":code":
                 // A unit's responsibility records are kept by the unit (the village's township here); its page is the village's.
                 if ["letters", "reports", "plans", "principals", "cadres", "exemptions"].contains(parts.last ?? "") { return "540102001" }
+                // Money is kept by the township (its villages' allocations and disclosures).
+                if ["receipts", "allocations", "disclosures"].contains(parts.last ?? "") { return "540102001" }
                 return parts.contains("quotas") ? f.county : parts.contains("certifications") ? "540102001" : f.village
             case ":level": return "4"
             case ":part": return "project"
@@ -126,7 +147,7 @@ import VaporTesting
         struct N: Decodable { let n: Int? }
         // Every audit entry but reads: the owner's control reads are audited as they should be.
         var out: [Int] = []
-        for q in ["SELECT COUNT(*) AS n FROM audit_log WHERE action NOT IN ('household.read', 'letter.read')", "SELECT CAST(SUM(version) AS BIGINT) AS n FROM households", "SELECT CAST(SUM(version) AS BIGINT) AS n FROM cases",
+        for q in ["SELECT COUNT(*) AS n FROM audit_log WHERE action NOT IN ('household.read', 'letter.read', 'export.fund_flow')", "SELECT CAST(SUM(version) AS BIGINT) AS n FROM households", "SELECT CAST(SUM(version) AS BIGINT) AS n FROM cases",
                   "SELECT COUNT(*) AS n FROM objections WHERE status = 'open'", "SELECT CAST(SUM(version) AS BIGINT) AS n FROM org_units",
                   "SELECT COUNT(*) AS n FROM spot_check_items WHERE result IS NULL", "SELECT COUNT(*) AS n FROM certifications",
                   "SELECT COUNT(*) AS n FROM identification_quotas", "SELECT CAST(SUM(version) AS BIGINT) AS n FROM responsibility_letters",
@@ -134,7 +155,9 @@ import VaporTesting
                   "SELECT COUNT(*) AS n FROM principal_changes", "SELECT COUNT(*) AS n FROM leadership_exemptions",
                   "SELECT CAST(SUM(version) AS BIGINT) AS n FROM report_schedules", "SELECT COUNT(*) AS n FROM organisations",
                   "SELECT COUNT(*) AS n FROM party_leaders WHERE active = TRUE", "SELECT COUNT(*) AS n FROM leader_projects", "SELECT COUNT(*) AS n FROM joint_units",
-                  "SELECT COUNT(*) AS n FROM enterprise_aid", "SELECT CAST(SUM(version) AS BIGINT) AS n FROM pairing_quotas", "SELECT COUNT(*) AS n FROM aid_contributions", "SELECT COUNT(*) AS n FROM cadres WHERE active = TRUE", "SELECT COUNT(*) AS n FROM pairings WHERE ended_on IS NULL", "SELECT COUNT(*) AS n FROM pairings", "SELECT COUNT(*) AS n FROM user_sessions WHERE ended_at IS NOT NULL", "SELECT COUNT(*) AS n FROM members", "SELECT CAST(SUM(version) AS BIGINT) AS n FROM standards"] {
+                  "SELECT COUNT(*) AS n FROM enterprise_aid", "SELECT CAST(SUM(version) AS BIGINT) AS n FROM pairing_quotas", "SELECT COUNT(*) AS n FROM aid_contributions", "SELECT COUNT(*) AS n FROM cadres WHERE active = TRUE", "SELECT COUNT(*) AS n FROM pairings WHERE ended_on IS NULL", "SELECT COUNT(*) AS n FROM pairings", "SELECT COUNT(*) AS n FROM user_sessions WHERE ended_at IS NOT NULL", "SELECT COUNT(*) AS n FROM members", "SELECT CAST(SUM(version) AS BIGINT) AS n FROM standards",
+                  "SELECT COUNT(*) AS n FROM fund_entries", "SELECT COUNT(*) AS n FROM fund_entries WHERE notice_id IS NOT NULL",
+                  "SELECT CAST(SUM(version) AS BIGINT) AS n FROM projects", "SELECT CAST(SUM(repaid) AS BIGINT) AS n FROM loans", "SELECT COUNT(*) AS n FROM loans"] {
             out.append(try await sql.raw(SQLQueryString(q)).first(decoding: N.self)?.n ?? 0)
         }
         return out
@@ -171,6 +194,10 @@ import VaporTesting
             f.cadre = try await Cadre.query(on: app.db).filter(\.$unitCode == "540102001").first()!.id!
             f.leader = try await PartyLeader.query(on: app.db).filter(\.$villageCode == f.village).first()!.id!
             f.aid = try await EnterpriseAid.query(on: app.db).filter(\.$villageCode == f.village).first()!.id!
+            // Money of the showcase village's township: a project sited in the village, an allocation to the village, a loan there.
+            f.project = try await ProjectRecord.query(on: app.db).filter(\.$siteCode == f.village).first()!.id!
+            f.fundEntry = try await FundEntryRecord.query(on: app.db).filter(\.$fromUnit == "540102001").filter(\.$toUnit == f.village).first()!.id!
+            f.loan = try await LoanRecord.query(on: app.db).filter(\.$townshipCode == "540102001").first()!.id!
 
             var tokens: [String: String] = [:]
             var sessions: [String: HTTPHeaders] = [:]

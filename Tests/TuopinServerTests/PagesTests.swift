@@ -82,6 +82,9 @@ import VaporTesting
         let labels = LetterState.allCases.map(\.labelKey) + ReportFrequency.allCases.map(\.labelKey) + PlanKind.allCases.map(\.labelKey)
             + PrincipalRole.allCases.map(\.labelKey) + OrganisationType.allCases.map(\.labelKey) + ContributionKind.allCases.map(\.labelKey)
             + CadreRank.allCases.map(\.labelKey) + [ReportStanding.onTime, .late, .missing, .open].map(\.labelKey)
+            + FundSource.allCases.map(\.labelKey) + ProjectCategory.allCases.map(\.labelKey) + ProjectNature.allCases.map(\.labelKey)
+            + ProjectStatus.allCases.map(\.labelKey) + LedgerMove.allCases.map { "fund_move_\($0.rawValue)" }
+            + Workflows.all.flatMap { wf in ["wf_name_\(wf.id)", "notice_title_\(wf.id)"] + wf.steps.map { "wf_action_\($0.action)" } }
             + ComplianceRules.all.flatMap { ["rule_\($0.id)", "rule_title_\($0.id)"] }
             + ["R-05-1", "R-20-2"].map { Refusal.leadershipLocked(rule: $0).key }
         for key in labels { #expect(zh.contains(key), "missing \(key)") }

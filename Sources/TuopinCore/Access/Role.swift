@@ -28,16 +28,16 @@ public enum Role: String, Codable, Sendable, CaseIterable {
 
     public var permissions: Set<Permission> {
         switch self {
-        case .clerk: [.readRegistry, .writeRegistry, .seeFullIdentity, .seeHealth, .keepResponsibility]
+        case .clerk: [.readRegistry, .writeRegistry, .seeFullIdentity, .seeHealth, .keepResponsibility, .manageFunds]
         case .townshipLeader: [.readRegistry, .certifyData, .seeHealth, .keepResponsibility]
         case .villageCadre: [.readRegistry, .seeHealth]
         // The supervision committee checks village affairs and money, not members' illnesses.
         case .villageSupervisor: [.readRegistry]
-        case .countyOffice: [.readRegistry, .seeFullIdentity, .keepVillageFigures, .seeHealth, .keepResponsibility]
-        case .prefectureOffice: [.readRegistry, .seeHealth, .keepResponsibility]
+        case .countyOffice: [.readRegistry, .seeFullIdentity, .keepVillageFigures, .seeHealth, .keepResponsibility, .manageFunds]
+        case .prefectureOffice: [.readRegistry, .seeHealth, .keepResponsibility, .manageFunds]
         // Article 6: the leading group sets the poverty line and exit standards; article 5: only the
         // region lets the principals of a poverty county go before it exits.
-        case .regionHQ: [.readRegistry, .editStandards, .setQuotas, .seeHealth, .keepResponsibility, .grantLeadershipExemption]
+        case .regionHQ: [.readRegistry, .editStandards, .setQuotas, .seeHealth, .keepResponsibility, .grantLeadershipExemption, .manageFunds]
         case .discipline, .procuratorate: [.readRegistry, .seeFullIdentity, .readAuditLog, .seeHealth]
         // Audit follows funds and records, not health.
         case .audit: [.readRegistry, .readAuditLog]
@@ -84,6 +84,8 @@ public enum Permission: String, Sendable, CaseIterable {
     case keepResponsibility
     /// Exempting a locked unit's principal change (R-05-1, R-20-2).
     case grantLeadershipExemption
+    /// Receiving, allocating, spending and disclosing poverty funds, and keeping loans (articles 13, 21, 36).
+    case manageFunds
 }
 
 public struct RoleBinding: Hashable, Sendable, Codable {

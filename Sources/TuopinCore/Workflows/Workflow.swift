@@ -115,6 +115,10 @@ public enum Refusal: Error, Equatable, Sendable {
 /// What a case is about: a household (its village is the acting unit), a village or a county.
 public enum CaseSubject: String, Sendable, Codable {
     case household, village, county
+    /// A project of the library (article 21); the case's unit is the project's site.
+    case project
+    /// A unit's fund allocations on the notice board (article 21, 25); no case, only its notice.
+    case allocation
 }
 
 public struct WorkflowDefinition: Sendable {
@@ -232,7 +236,28 @@ public enum Workflows {
         WorkflowStep("approveRegion", region, requires: [.countyThresholds], canReject: true, effect: .exitUnit),
     ])
 
-    public static let all = [identification, householdExit, villageExit, countyExit]
+    /// W-project (article 21, 25): a village proposes, the township reviews and posts it, the county
+    /// appraises and approves it into the library (announced on the board), it is implemented,
+    /// completed, accepted by the county, and its completion announced.
+    public static let project = WorkflowDefinition(id: "W-project", subject: .project, steps: [
+        WorkflowStep("propose", village.union(township)),
+        WorkflowStep("reviewTownship", township, canReject: true),
+        WorkflowStep("publishTownshipNotice", township, notice: .gongshi),
+        WorkflowStep("appraiseCounty", county, canReject: true),
+        WorkflowStep("approveCounty", county, notice: .gonggao, canReject: true),
+        WorkflowStep("startImplementation", village.union(township).union(county)),
+        WorkflowStep("complete", village.union(township).union(county)),
+        WorkflowStep("acceptCounty", county, canReject: true),
+        WorkflowStep("announceCompletion", county, notice: .gonggao),
+    ])
+
+    /// The disclosure of a unit's allocations (article 21, 25): one announcing step, so that its
+    /// notice takes objections like any other; those who keep the unit's funds decide them.
+    public static let fundDisclosure = WorkflowDefinition(id: "W-funds", subject: .allocation, steps: [
+        WorkflowStep("disclose", township.union(county).union(prefecture).union(region), notice: .gonggao),
+    ])
+
+    public static let all = [identification, householdExit, villageExit, countyExit, project, fundDisclosure]
 
     public static func named(_ id: String) -> WorkflowDefinition? { all.first { $0.id == id } }
 }

@@ -59,9 +59,14 @@ enum ComplianceController {
         if ["letter", "report", "plan", "principal_change"].contains(parts.first ?? "") {
             return SiteURL.unitPart(unit, "responsibility").path
         }
+        // Money: the unit's ledger.
+        if ["funds", "aid", "aid_county", "aid_livelihood", "allocation"].contains(parts.first ?? "") {
+            return SiteURL.unitPart(unit, "funds").path
+        }
         guard parts.count == 2, let id = Int(parts[1]) else { return nil }
         switch parts[0] {
         case "household": return SiteURL.household(id).path
+        case "project": return SiteURL.project(id, nil).path
         default: return nil
         }
     }

@@ -78,6 +78,7 @@ enum ComplianceService {
             .where(ScopeSQL.under([root], column: "unit_code")).all(decoding: VillageRow.self).compactMap { OrgCode($0.unit_code) })
         facts.chain = try await chainFacts(on: db, root: root, today: today)
         facts.partyLeaders = try await VillageActorsService.leaderFacts(on: db, root: root)
+        facts.funds = try await FundFacts.load(on: db, root: root, today: today)
         return facts
     }
 

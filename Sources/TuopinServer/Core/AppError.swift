@@ -43,6 +43,8 @@ enum AppError: Error, Equatable {
     case headOfHousehold
     /// No user may hold two of the three administrator roles (等保 三权分立).
     case administratorSeparation(held: Role)
+    /// More than the account holds (article 13); the available balance is in the message.
+    case insufficientFunds(available: Money)
 
     var status: HTTPResponseStatus {
         switch self {
@@ -61,7 +63,7 @@ enum AppError: Error, Equatable {
         case .noticeTooShort, .reasonRequired, .weakPassword: .badRequest
         case .passwordExpired, .twoFactorEnrolmentRequired: .forbidden
         case .invalidSecondFactor: .unauthorized
-        case .twoFactorRequired, .administratorSeparation, .headOfHousehold: .conflict
+        case .twoFactorRequired, .administratorSeparation, .headOfHousehold, .insufficientFunds: .conflict
         case .tooManyRequests: .tooManyRequests
         }
     }
@@ -97,6 +99,7 @@ enum AppError: Error, Equatable {
         case .twoFactorRequired: "two_factor_required"
         case .administratorSeparation: "administrator_separation"
         case .headOfHousehold: "head_of_household"
+        case .insufficientFunds: "insufficient_funds"
         }
     }
 
@@ -111,6 +114,7 @@ enum AppError: Error, Equatable {
         case .weakPassword(let problems): problems.isEmpty ? t["pw_same"] : problems.map { t[$0.key] }.joined(separator: "；")
         case .noticeTooShort(let days): t.format("err_notice_too_short", String(days))
         case .administratorSeparation(let held): t.format("err_administrator_separation", t[held.labelKey])
+        case .insufficientFunds(let available): t.format("err_insufficient_funds", available.description)
         default: t["err_\(code)"]
         }
     }

@@ -61,6 +61,7 @@ struct DemoSeeder {
         try await sprinkleVacancies()
         let logins = try await seedUsers(password: password)
         try await DemoResponsibility(app: app, seed: seed).run()
+        try await DemoFunds(app: app, seed: seed).run()
         let cases = withCases ? try await DemoCases(app: app, seed: seed).run() : 0
         // The responsibility rules over the whole demo, so that the 责任落实 pages have their findings from the start.
         _ = try await ComplianceService.check(app: app, root: OrgCode("54")!, actor: .system)

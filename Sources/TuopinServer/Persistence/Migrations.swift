@@ -6,7 +6,7 @@ enum Migrations {
     static let all: [any AsyncMigration] = [
         CreateOrgUnits(), CreateCadres(), CreateUsers(), CreateSessions(), CreateAuditLog(),
         CreateHouseholds(), ExtendRegistry(), CreateQualityFindings(), CreateStandards(), CreateCases(), ExtendSessions(),
-        AddTwoFactor(), CreateCompliance(), CreateResponsibility(), CreateVillageActors(), CreatePairingQuotas(), AddCadrePhone(),
+        AddTwoFactor(), CreateCompliance(), CreateResponsibility(), CreateVillageActors(), CreatePairingQuotas(), AddCadrePhone(), CreateFunds(),
     ]
 }
 

@@ -242,6 +242,10 @@ final class StandardRecord: Model, @unchecked Sendable {
     @Field(key: "wrong_exit_bp") var wrongExitBP: Int
     @Field(key: "missed_bp") var missedBP: Int
     @Field(key: "recognition_bp") var recognitionBP: Int
+    @Field(key: "fund_notice_min_days") var fundNoticeMinDays: Int
+    @Field(key: "aid_county_bp") var aidCountyBP: Int
+    @Field(key: "aid_livelihood_bp") var aidLivelihoodBP: Int
+    @Field(key: "loan_max_rate_bp") var loanMaxRateBP: Int
     /// True while the row still holds the shipped default.
     @Field(key: "is_default") var isDefault: Bool
     @Field(key: "version") var version: Int
@@ -250,13 +254,15 @@ final class StandardRecord: Model, @unchecked Sendable {
     var standard: Standard {
         Standard(year: id!, povertyLine: Money(fen: povertyLine), dibaoLine: Money(fen: dibaoLine), noticeMinDays: noticeMinDays,
                  villageIncidenceBP: villageIncidenceBP, countyIncidenceBP: countyIncidenceBP, wrongExitBP: wrongExitBP,
-                 missedBP: missedBP, recognitionBP: recognitionBP)
+                 missedBP: missedBP, recognitionBP: recognitionBP, fundNoticeMinDays: fundNoticeMinDays, aidCountyBP: aidCountyBP,
+                 aidLivelihoodBP: aidLivelihoodBP, loanMaxRateBP: loanMaxRateBP)
     }
 
     func apply(_ s: Standard) {
         povertyLine = s.povertyLine.fen; dibaoLine = s.dibaoLine.fen; noticeMinDays = s.noticeMinDays
         villageIncidenceBP = s.villageIncidenceBP; countyIncidenceBP = s.countyIncidenceBP; wrongExitBP = s.wrongExitBP
         missedBP = s.missedBP; recognitionBP = s.recognitionBP
+        fundNoticeMinDays = s.fundNoticeMinDays; aidCountyBP = s.aidCountyBP; aidLivelihoodBP = s.aidLivelihoodBP; loanMaxRateBP = s.loanMaxRateBP
     }
 }
 
@@ -267,6 +273,7 @@ final class WorkflowCase: Model, @unchecked Sendable {
     @ID(custom: "id", generatedBy: .database) var id: Int?
     @Field(key: "workflow") var workflow: String
     @OptionalField(key: "household_id") var householdID: Int?
+    @OptionalField(key: "project_id") var projectID: Int?
     @Field(key: "unit_code") var unitCode: String
     @OptionalField(key: "village_code") var villageCode: String?
     @OptionalField(key: "township_code") var townshipCode: String?

@@ -61,6 +61,10 @@ enum SiteURL {
     case sessionEnd(Int?)
     case spotCheckCase(Int?, Int?)
     case unitCertifications(String?)
+    /// The project library, a project and its forms (`expenditures`, `progress`, `revision`), and the API's.
+    case projects, projectNew, project(Int?, String?), apiProjects, apiProject(Int?, String?)
+    /// Reversing a ledger entry; a household's loans and a loan's repayments.
+    case fundEntryReverse(Int?), apiFundEntryReversal(Int?), apiHouseholdLoans(Int?), apiLoanRepayments(Int?)
 
     var segments: [String] {
         switch self {
@@ -142,6 +146,15 @@ enum SiteURL {
         case .sessionEnd(let id): ["sessions", Self.id(id), "end"]
         case .spotCheckCase(let id, let c): ["spot-checks", Self.id(id), "cases", c.map(String.init) ?? ":case"]
         case .unitCertifications(let code): ["units", code ?? ":code", "certifications"]
+        case .projects: ["projects"]
+        case .projectNew: ["projects", "new"]
+        case .project(let id, let part): ["projects", Self.id(id)] + (part.map { [$0] } ?? [])
+        case .apiProjects: ["api", "v1", "projects"]
+        case .apiProject(let id, let part): ["api", "v1", "projects", Self.id(id)] + (part.map { [$0] } ?? [])
+        case .fundEntryReverse(let id): ["fund-entries", Self.id(id), "reverse"]
+        case .apiFundEntryReversal(let id): ["api", "v1", "fund-entries", Self.id(id), "reversal"]
+        case .apiHouseholdLoans(let id): ["api", "v1", "households", Self.id(id), "loans"]
+        case .apiLoanRepayments(let id): ["api", "v1", "loans", Self.id(id), "repayments"]
         case .apiSpotCheckCase(let id, let c): ["api", "v1", "spot-checks", Self.id(id), "cases", c.map(String.init) ?? ":case"]
         }
     }

@@ -76,6 +76,9 @@ enum CaseService {
                     c.townshipCode = h.townshipCode; c.countyCode = h.countyCode; c.prefectureCode = h.prefectureCode
                     cases.append(c)
                 }
+            case .project, .allocation:
+                // A project's case is opened with the project, by ProjectService.
+                throw AppError.invalidField("workflow")
             case .village, .county:
                 guard let unitCode, let code = OrgCode(unitCode) else { throw AppError.missingField("unit_code") }
                 let unit = try await access.unit(code)
@@ -126,6 +129,12 @@ enum CaseService {
             guard Set(cases.map(\.workflow)).count == 1, Set(cases.map(\.step)).count == 1 else { throw AppError.invalidField("case_ids") }
             _ = try await takeSteps(tx: tx, app: app, user: user, cases: cases, action: action, input: input, now: now)
         }
+    }
+
+    /// The first step of a case opened by another service (a project's proposal), in that service's transaction.
+    static func takeFirstStep(tx: any Database, app: Application, user: CurrentUser, case c: WorkflowCase, now: Date) async throws {
+        let workflow = Workflows.named(c.workflow)!
+        _ = try await takeSteps(tx: tx, app: app, user: user, cases: [c], action: workflow.steps[0].action, input: StepInput(), now: now)
     }
 
     private static func takeSteps(tx: any Database, app: Application, user: CurrentUser, cases: [WorkflowCase], action: String,
@@ -193,6 +202,7 @@ enum CaseService {
             if case .at = next, !isReject, let effect = stepDef?.effect {
                 try await apply(effect, tx: tx, app: app, user: user, case: c, today: today, now: now)
             }
+            if workflow.subject == .project { try await ProjectService.follow(tx: tx, case: c, today: today) }
         }
         return notice?.id
     }
@@ -327,15 +337,9 @@ enum CaseService {
         guard let endText = input.ends_on else { throw AppError.missingField("ends_on") }
         guard let start = CivilDate(iso: startText) else { throw AppError.invalidField("starts_on") }
         guard let end = CivilDate(iso: endText) else { throw AppError.invalidField("ends_on") }
-        do {
-            try NoticePeriod.validate(start: start, end: end, today: today, minDays: standard?.noticeMinDays ?? 7)
-        } catch {
-            switch error {
-            case .startInPast: throw AppError.invalidField("starts_on")
-            case .tooShort(let days): throw AppError.noticeTooShort(days)
-            case .tooLong: throw AppError.invalidField("ends_on")
-            }
-        }
+        // Funds and projects stay on the board longer (article 25).
+        let minDays = workflow.subject == .project ? standard?.fundNoticeMinDays ?? 10 : standard?.noticeMinDays ?? 7
+        try NoticeService.validatePeriod(start: start, end: end, today: today, minDays: minDays)
         let unit = try await OrgUnit.find(cases[0].unitCode, on: tx)!
         let notice = Notice()
         notice.kind = step.notice!.rawValue
@@ -368,6 +372,10 @@ enum CaseService {
             try await record.create(on: tx)
             try await AuditLog.append(on: tx, actor: user.auditActor, action: "case.return", entity: "case", entityID: String(c.id!),
                                       before: ["step": String(from)], after: ["step": String(stepIndex), "reason": reason], at: now)
+            if c.projectID != nil {
+                c.step = stepIndex
+                try await ProjectService.follow(tx: tx, case: c, today: CivilDate(year: 2000, month: 1, day: 1)!)
+            }
         }
     }
 }

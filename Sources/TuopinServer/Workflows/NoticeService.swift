@@ -38,6 +38,17 @@ enum NoticeService {
                 result.rows.append([try await fullName(of: c.unitCode, on: tx), population.map(String.init) ?? "—", String(poor),
                                     bp.map { StandardsController.percent($0) + "%" } ?? "—"])
             }
+        case .project, .allocation:
+            // What the public may know of a project (article 21): no personal data, counts only.
+            result = Entries(columns: ["notice_col_project", "notice_col_site", "notice_col_category", "notice_col_budget",
+                                       "notice_col_sources", "notice_col_beneficiaries", "notice_col_period"], rows: [])
+            let projects = try await ProjectRecord.query(on: tx).filter(\.$id ~~ cases.compactMap(\.projectID)).sort(\.$id).all()
+            for p in projects {
+                result.rows.append([p.name, try await fullName(of: p.siteCode, on: tx), zh[ProjectCategory(rawValue: p.category)!.labelKey],
+                                    Money(fen: p.budget).description, p.fundingSources,
+                                    zh.format("notice_beneficiaries", String(p.households), String(p.people), String(p.poorHouseholds), String(p.poorPeople)),
+                                    "\(p.startYear)–\(p.endYear)"])
+            }
         case .county:
             result = Entries(columns: ["notice_col_county", "notice_col_rural_population", "notice_col_remaining_poor", "notice_col_incidence"], rows: [])
             for c in cases {
@@ -48,6 +59,19 @@ enum NoticeService {
             }
         }
         return String(decoding: try JSONEncoder().encode(result), as: UTF8.self)
+    }
+
+    /// A notice's period as TuopinCore judges it, as the user's error.
+    static func validatePeriod(start: CivilDate, end: CivilDate, today: CivilDate, minDays: Int) throws {
+        do {
+            try NoticePeriod.validate(start: start, end: end, today: today, minDays: minDays)
+        } catch {
+            switch error {
+            case .startInPast: throw AppError.invalidField("starts_on")
+            case .tooShort(let days): throw AppError.noticeTooShort(days)
+            case .tooLong: throw AppError.invalidField("ends_on")
+            }
+        }
     }
 
     static func names(_ codes: Set<String>, on db: any Database) async throws -> [String: String] {

@@ -9,6 +9,7 @@ enum StandardsController {
         let year: Int; let poverty_line: String; let dibao_line: String; let notice_min_days: Int
         let village_incidence_pct: String; let county_incidence_pct: String; let wrong_exit_pct: String
         let missed_pct: String; let recognition_pct: String; let is_default: Bool; let version: Int; let meets_r06_1: Bool
+        let fund_notice_min_days: Int; let aid_county_pct: String; let aid_livelihood_pct: String; let loan_max_rate_pct: String
     }
 
     static func percent(_ bp: Int) -> String { "\(bp / 100).\(String(format: "%02d", bp % 100))" }
@@ -19,7 +20,8 @@ enum StandardsController {
                    notice_min_days: s.noticeMinDays, village_incidence_pct: percent(s.villageIncidenceBP),
                    county_incidence_pct: percent(s.countyIncidenceBP), wrong_exit_pct: percent(s.wrongExitBP),
                    missed_pct: percent(s.missedBP), recognition_pct: percent(s.recognitionBP), is_default: r.isDefault,
-                   version: r.version, meets_r06_1: s.meetsR06_1)
+                   version: r.version, meets_r06_1: s.meetsR06_1, fund_notice_min_days: s.fundNoticeMinDays,
+                   aid_county_pct: percent(s.aidCountyBP), aid_livelihood_pct: percent(s.aidLivelihoodBP), loan_max_rate_pct: percent(s.loanMaxRateBP))
     }
 
     static func all(on db: any Database) async throws -> [StandardRecord] {
@@ -71,6 +73,8 @@ enum StandardsController {
         let version: Int?; let poverty_line: String?; let dibao_line: String?; let notice_min_days: String?
         let village_incidence_pct: String?; let county_incidence_pct: String?; let wrong_exit_pct: String?
         let missed_pct: String?; let recognition_pct: String?
+        /// The fund standards (articles 25, 33, 36); when left out, the year keeps its current ones.
+        let fund_notice_min_days: String?; let aid_county_pct: String?; let aid_livelihood_pct: String?; let loan_max_rate_pct: String?
     }
 
     static func parsePercent(_ text: String?, field: String) throws -> Int {
@@ -89,15 +93,34 @@ enum StandardsController {
             return m
         }
         guard let days = input.notice_min_days.flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }) else { throw AppError.invalidField("notice_min_days") }
+        let current = try await StandardRecord.find(year, on: req.db)?.standard ?? Standard(year: year, povertyLine: .zero, dibaoLine: .zero)
+        func optionalPercent(_ text: String?, _ field: String, _ keep: Int) throws -> Int {
+            guard let text, !text.trimmingCharacters(in: .whitespaces).isEmpty else { return keep }
+            return try parsePercent(text, field: field)
+        }
+        var fundDays = current.fundNoticeMinDays
+        if let text = input.fund_notice_min_days?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+            guard let d = Int(text) else { throw AppError.invalidField("fund_notice_min_days") }
+            fundDays = d
+        }
         let candidate = Standard(year: year, povertyLine: try money(input.poverty_line, "poverty_line"),
                                  dibaoLine: try money(input.dibao_line, "dibao_line"), noticeMinDays: days,
                                  villageIncidenceBP: try parsePercent(input.village_incidence_pct, field: "village_incidence_pct"),
                                  countyIncidenceBP: try parsePercent(input.county_incidence_pct, field: "county_incidence_pct"),
                                  wrongExitBP: try parsePercent(input.wrong_exit_pct, field: "wrong_exit_pct"),
                                  missedBP: try parsePercent(input.missed_pct, field: "missed_pct"),
-                                 recognitionBP: try parsePercent(input.recognition_pct, field: "recognition_pct"))
+                                 recognitionBP: try parsePercent(input.recognition_pct, field: "recognition_pct"),
+                                 fundNoticeMinDays: fundDays,
+                                 aidCountyBP: try optionalPercent(input.aid_county_pct, "aid_county_pct", current.aidCountyBP),
+                                 aidLivelihoodBP: try optionalPercent(input.aid_livelihood_pct, "aid_livelihood_pct", current.aidLivelihoodBP),
+                                 loanMaxRateBP: try optionalPercent(input.loan_max_rate_pct, "loan_max_rate_pct", current.loanMaxRateBP))
         let standard: Standard
-        do { standard = try candidate.validated() } catch { if case .field(let f) = error { throw AppError.invalidField(f) }; throw AppError.badRequest }
+        do { standard = try candidate.validated() } catch {
+            if case .field(let f) = error {
+                throw AppError.invalidField(["aid_county": "aid_county_pct", "aid_livelihood": "aid_livelihood_pct", "loan_max_rate": "loan_max_rate_pct"][f] ?? f)
+            }
+            throw AppError.badRequest
+        }
         let now = req.tuopin.now()
         let saved = try await req.application.write { tx in
             let existing = try await StandardRecord.find(year, on: tx)

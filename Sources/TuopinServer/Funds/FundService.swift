@@ -1,0 +1,260 @@
+import Fluent
+import Foundation
+import SQLKit
+import TuopinCore
+import Vapor
+
+/// The fund ledger (article 13, 21): receipts, allocations down the tree or to projects,
+/// expenditures against projects, reversals, and their disclosure on the notice board. Each entry
+/// is one transaction: the accounts it touches are locked, `FundLedger.post` decides, and the
+/// entry, the new totals and the audit entry are written together. A refusal changes nothing.
+enum FundService {
+    struct EntryInput: Content {
+        var source: String?
+        var year: Int?
+        /// 元, at most two decimals.
+        var amount: String?
+        var entry_date: String?
+        /// A receipt: who sent it (the Centre, a partner province, a donor).
+        var counterpart: String?
+        /// An allocation: the child unit, or the project.
+        var to_unit: String?
+        var project_id: Int?
+        /// An expenditure: the voucher number.
+        var voucher: String?
+        var note: String?
+    }
+
+    struct Parsed { let source: FundSource; let year: Int; let amount: Money; let date: CivilDate; let note: String }
+
+    static func parse(_ input: EntryInput, today: CivilDate) throws -> Parsed {
+        guard let s = input.source, !s.isEmpty else { throw AppError.missingField("source") }
+        guard let source = FundSource(rawValue: s) else { throw AppError.invalidField("source") }
+        guard let year = input.year else { throw AppError.missingField("year") }
+        guard (2014...today.year + 1).contains(year) else { throw AppError.invalidField("year") }
+        guard input.amount.map({ !$0.trimmingCharacters(in: .whitespaces).isEmpty }) ?? false else { throw AppError.missingField("amount") }
+        guard let amount = AmountInput.parse(input.amount) else { throw AppError.invalidField("amount") }
+        let date = try ResponsibilityService.date(input.entry_date, "entry_date")
+        guard date <= today, FundLedger.dateFits(date, year: year) else { throw AppError.invalidField("entry_date") }
+        let note = (input.note ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard note.count <= 500, !TextInput.hasControlCharacters(note) else { throw AppError.invalidField("note") }
+        return Parsed(source: source, year: year, amount: amount, date: date, note: note)
+    }
+
+    /// Money arriving at `unit` from outside the tree.
+    static func receive(app: Application, user: CurrentUser, unit text: String, input: EntryInput) async throws -> Int {
+        guard let code = OrgCode(text) else { throw AppError.notFound }
+        try await authorise(app, user, code)
+        let p = try parse(input, today: RegistryImport.civilToday(app))
+        let counterpart = try ResponsibilityService.text(input.counterpart, "counterpart")
+        return try await post(app: app, user: user, move: .receipt, p: p, from: nil, to: FundEntryRecord.holder(unit: code.value),
+                              fromUnit: nil, toUnit: code.value, projectID: nil, counterpart: counterpart, voucher: "")
+    }
+
+    /// From `unit` to a child unit or to a project sited under it.
+    static func allocate(app: Application, user: CurrentUser, unit text: String, input: EntryInput) async throws -> Int {
+        guard let code = OrgCode(text) else { throw AppError.notFound }
+        try await authorise(app, user, code)
+        let p = try parse(input, today: RegistryImport.civilToday(app))
+        if let projectID = input.project_id {
+            guard input.to_unit.map(\.isEmpty) ?? true else { throw AppError.invalidField("to_unit") }
+            let project = try await DataAccess(db: app.db, scope: user.scope).project(id: projectID)
+            guard FundLedger.mayFund(from: code, projectSite: OrgCode(project.siteCode)!) else { throw AppError.invalidField("project_id") }
+            guard project.projectStatus.isApproved, project.projectStatus != .announced else { throw AppError.notEligible("fund_project_not_approved") }
+            return try await post(app: app, user: user, move: .allocation, p: p, from: FundEntryRecord.holder(unit: code.value),
+                                  to: project.holder, fromUnit: code.value, toUnit: project.siteCode, projectID: projectID,
+                                  counterpart: "", voucher: "")
+        }
+        guard let toText = input.to_unit, !toText.isEmpty else { throw AppError.missingField("to_unit") }
+        guard let to = OrgCode(toText), FundLedger.mayAllocate(from: code, toUnit: to),
+              try await OrgUnit.find(to.value, on: app.db) != nil else { throw AppError.invalidField("to_unit") }
+        return try await post(app: app, user: user, move: .allocation, p: p, from: FundEntryRecord.holder(unit: code.value),
+                              to: FundEntryRecord.holder(unit: to.value), fromUnit: code.value, toUnit: to.value, projectID: nil,
+                              counterpart: "", voucher: "")
+    }
+
+    /// Paid out of a project's account, with its voucher.
+    static func spend(app: Application, user: CurrentUser, projectID: Int, input: EntryInput) async throws -> Int {
+        let project = try await DataAccess(db: app.db, scope: user.scope).project(id: projectID)
+        let site = OrgCode(project.siteCode)!
+        try await authorise(app, user, site)
+        let p = try parse(input, today: RegistryImport.civilToday(app))
+        let voucher = try ResponsibilityService.text(input.voucher, "voucher", max: 60)
+        return try await post(app: app, user: user, move: .expenditure, p: p, from: project.holder, to: nil, fromUnit: project.siteCode,
+                              toUnit: project.siteCode, projectID: projectID, counterpart: "", voucher: voucher)
+    }
+
+    /// Who may act is settled before what they sent is judged.
+    static func authorise(_ app: Application, _ user: CurrentUser, _ code: OrgCode) async throws {
+        _ = try await DataAccess(db: app.db, scope: user.scope).unit(code, for: .manageFunds)
+    }
+
+    private static func post(app: Application, user: CurrentUser, move: LedgerMove, p: Parsed, from: String?, to: String?,
+                             fromUnit: String?, toUnit: String, projectID: Int?, counterpart: String, voucher: String) async throws -> Int {
+        let now = app.tuopin.now()
+        return try await app.write { tx in
+            let (debit, credit) = try await lock(tx, from: from, to: to, source: p.source, year: p.year)
+            let result: (debit: FundAccount?, credit: FundAccount?)
+            do { result = try FundLedger.post(move, amount: p.amount, debit: debit, credit: credit) } catch let error as LedgerProblem { throw problem(error) }
+            try await store(tx, from: from, account: result.debit, source: p.source, year: p.year)
+            try await store(tx, from: to, account: result.credit, source: p.source, year: p.year)
+            let e = FundEntryRecord()
+            e.move = move.rawValue; e.source = p.source.rawValue; e.year = p.year; e.fromHolder = from; e.toHolder = to
+            e.fromUnit = fromUnit; e.toUnit = toUnit; e.projectID = projectID; e.amount = p.amount.fen; e.counterpart = counterpart
+            e.voucher = voucher; e.entryDate = p.date.description; e.note = p.note; e.createdBy = user.id; e.createdAt = now
+            try await e.create(on: tx)
+            try await AuditLog.append(on: tx, actor: user.auditActor, action: "fund.\(move.rawValue)", entity: "fund_entry", entityID: String(e.id!),
+                                      after: ["source": p.source.rawValue, "year": String(p.year), "from": from ?? "", "to": to ?? "",
+                                              "amount": p.amount.description, "date": p.date.description, "voucher": voucher], at: now)
+            return e.id!
+        }
+    }
+
+    /// A correction: the entry run backwards, as a new entry. The receiving side must still hold the amount.
+    static func reverse(app: Application, user: CurrentUser, entryID: Int, reason: String?) async throws -> Int {
+        let access = DataAccess(db: app.db, scope: user.scope)
+        let original = try await access.fundEntry(id: entryID)
+        try await authorise(app, user, OrgCode(original.fromUnit ?? original.toUnit)!)
+        let why = try ResponsibilityService.text(reason, "reason", max: 500)
+        guard original.reversesID == nil else { throw AppError.notEligible("fund_reversal_of_reversal") }
+        let now = app.tuopin.now()
+        let today = RegistryImport.civilToday(app)
+        return try await app.write { tx in
+            guard try await FundEntryRecord.query(on: tx).filter(\.$reversesID == entryID).count() == 0 else { throw AppError.conflict }
+            let source = FundSource(rawValue: original.source)!, move = LedgerMove(rawValue: original.move)!
+            let (debit, credit) = try await lock(tx, from: original.fromHolder, to: original.toHolder, source: source, year: original.year)
+            let result: (debit: FundAccount?, credit: FundAccount?)
+            do { result = try FundLedger.post(move, amount: Money(fen: original.amount), debit: debit, credit: credit, reversing: true) }
+            catch let error as LedgerProblem { throw problem(error) }
+            try await store(tx, from: original.fromHolder, account: result.debit, source: source, year: original.year)
+            try await store(tx, from: original.toHolder, account: result.credit, source: source, year: original.year)
+            let e = FundEntryRecord()
+            e.move = original.move; e.source = original.source; e.year = original.year; e.fromHolder = original.fromHolder
+            e.toHolder = original.toHolder; e.fromUnit = original.fromUnit; e.toUnit = original.toUnit; e.projectID = original.projectID
+            e.amount = -original.amount; e.counterpart = original.counterpart; e.voucher = original.voucher
+            e.entryDate = today.description; e.note = why; e.reversesID = entryID; e.createdBy = user.id; e.createdAt = now
+            do { try await e.create(on: tx) } catch let error as any DatabaseError where error.isConstraintFailure { throw AppError.conflict }
+            try await AuditLog.append(on: tx, actor: user.auditActor, action: "fund.reverse", entity: "fund_entry", entityID: String(e.id!),
+                                      after: ["reverses": String(entryID), "amount": Money(fen: original.amount).description, "reason": why], at: now)
+            return e.id!
+        }
+    }
+
+    static func problem(_ error: LedgerProblem) -> AppError {
+        switch error {
+        case .insufficient(let available): .insufficientFunds(available: available)
+        case .nonPositiveAmount: .invalidField("amount")
+        case .alreadyReversed: .conflict
+        }
+    }
+
+    /// The two accounts, created when new and locked (PostgreSQL: row locks in holder order; SQLite has one writer).
+    private static func lock(_ tx: any Database, from: String?, to: String?, source: FundSource, year: Int) async throws -> (FundAccount?, FundAccount?) {
+        let holders = [from, to].compactMap { $0 }.sorted()
+        try await tx.sqlDatabase.bulkInsert(into: FundAccountRecord.schema, columns: ["holder", "source", "year", "received", "allocated", "spent"],
+                                            rows: holders.map { [$0, source.rawValue, year, Int64(0), Int64(0), Int64(0)] }, ignoringConflicts: true)
+        var accounts: [String: FundAccount] = [:]
+        struct Row: Decodable { let holder: String; let received: Int64; let allocated: Int64; let spent: Int64 }
+        for holder in holders {
+            let lockClause = tx.isPostgres ? " FOR UPDATE" : ""
+            let row = try await tx.sqlDatabase.raw("""
+                SELECT holder, received, allocated, spent FROM fund_accounts WHERE holder = \(bind: holder) AND source = \(bind: source.rawValue) AND year = \(bind: year)\(unsafeRaw: lockClause)
+                """).first(decoding: Row.self)!
+            accounts[holder] = FundAccount(received: Money(fen: row.received), allocated: Money(fen: row.allocated), spent: Money(fen: row.spent))
+        }
+        return (from.flatMap { accounts[$0] }, to.flatMap { accounts[$0] })
+    }
+
+    private static func store(_ tx: any Database, from holder: String?, account: FundAccount?, source: FundSource, year: Int) async throws {
+        guard let holder, let account else { return }
+        try await tx.sqlDatabase.update(FundAccountRecord.schema).set("received", to: SQLBind(account.received.fen))
+            .set("allocated", to: SQLBind(account.allocated.fen)).set("spent", to: SQLBind(account.spent.fen))
+            .where("holder", .equal, SQLBind(holder)).where("source", .equal, SQLBind(source.rawValue)).where("year", .equal, SQLBind(year))
+            .run()
+    }
+
+    // MARK: Disclosure
+
+    struct DiscloseInput: Content {
+        var entry_ids: [Int]?
+        var place: String?
+        var starts_on: String?
+        var ends_on: String?
+    }
+
+    /// Puts a unit's allocations on the notice board (article 21, 25: "who allocates, uses and
+    /// discloses"): one notice, at least the year's board minimum, open for objections.
+    static func disclose(app: Application, user: CurrentUser, unit text: String, input: DiscloseInput) async throws -> Int {
+        guard let code = OrgCode(text) else { throw AppError.notFound }
+        try await authorise(app, user, code)
+        let ids = Array(Set(input.entry_ids ?? [])).sorted()
+        guard !ids.isEmpty else { throw AppError.missingField("entry_ids") }
+        guard ids.count <= 500 else { throw AppError.invalidField("entry_ids") }
+        let today = RegistryImport.civilToday(app)
+        let place = try ResponsibilityService.text(input.place, "place", max: 200)
+        let start = try ResponsibilityService.date(input.starts_on, "starts_on")
+        let end = try ResponsibilityService.date(input.ends_on, "ends_on")
+        let now = app.tuopin.now()
+        return try await app.write { tx in
+            let entries = try await FundEntryRecord.query(on: tx).filter(\.$id ~~ ids).filter(\.$fromUnit == code.value)
+                .filter(\.$move == LedgerMove.allocation.rawValue).filter(\.$reversesID == nil).sort(\.$id).all()
+            guard entries.count == ids.count else { throw AppError.invalidField("entry_ids") }
+            guard entries.allSatisfy({ $0.noticeID == nil }) else { throw AppError.conflict }
+            let standards = try await StandardsController.lookup(on: tx)
+            let minDays = standards[entries[0].year]?.fundNoticeMinDays ?? 10
+            try NoticeService.validatePeriod(start: start, end: end, today: today, minDays: minDays)
+            let unit = try await OrgUnit.find(code.value, on: tx)!
+            let zh = app.localizer.translations(.zh)
+            var rows: [[String]] = []
+            let projects = try await ProjectRecord.query(on: tx).filter(\.$id ~~ entries.compactMap(\.projectID)).all()
+            let projectNames = Dictionary(uniqueKeysWithValues: projects.map { ($0.id!, $0.name) })
+            for e in entries {
+                var recipient = e.projectID.flatMap { projectNames[$0] } ?? ""
+                if recipient.isEmpty { recipient = try await NoticeService.fullName(of: e.toUnit, on: tx) }
+                rows.append([e.entryDate, zh[FundSource(rawValue: e.source)!.labelKey], recipient, Money(fen: e.amount).description, e.note])
+            }
+            let notice = Notice()
+            notice.kind = NoticeKind.gonggao.rawValue; notice.workflow = Workflows.fundDisclosure.id; notice.action = "disclose"
+            notice.unitCode = code.value
+            notice.countyCode = code.ancestor(at: .county)?.value ?? code.value
+            notice.prefectureCode = code.ancestor(at: .prefecture)?.value ?? code.value
+            notice.place = place; notice.startsOn = start.description; notice.endsOn = end.description
+            notice.createdBy = user.id; notice.createdAt = now
+            notice.title = zh.format("notice_title_W-funds", try await NoticeService.fullName(of: unit.id!, on: tx), String(entries[0].year))
+            notice.entries = String(decoding: try JSONEncoder().encode(NoticeService.Entries(
+                columns: ["notice_col_date", "notice_col_source", "notice_col_recipient", "notice_col_amount", "notice_col_use"], rows: rows)),
+                as: UTF8.self)
+            try await notice.create(on: tx)
+            try await tx.sqlDatabase.update(FundEntryRecord.schema).set("notice_id", to: SQLBind(notice.id!))
+                .where("id", .in, SQLBind.group(ids)).run()
+            try await AuditLog.append(on: tx, actor: user.auditActor, action: "fund.disclose", entity: "notice", entityID: String(notice.id!),
+                                      after: ["unit": code.value, "entries": ids.map(String.init).joined(separator: ","),
+                                              "starts_on": notice.startsOn, "ends_on": notice.endsOn], at: now)
+            return notice.id!
+        }
+    }
+}
+
+extension DataAccess {
+    /// Projects sited under the user's registry scope.
+    func projects() -> QueryBuilder<ProjectRecord> {
+        ProjectRecord.query(on: db).filter(.sql(ScopeSQL.under(scope.roots(for: .readRegistry), column: "site_code")))
+    }
+    func project(id: Int) async throws -> ProjectRecord {
+        guard let p = try await projects().filter(\.$id == id).first() else { throw AppError.notFound }
+        return p
+    }
+    /// Ledger entries that leave or reach a unit under the user's scope.
+    func fundEntries() -> QueryBuilder<FundEntryRecord> {
+        let roots = scope.roots(for: .readRegistry)
+        return FundEntryRecord.query(on: db).group(.or) {
+            $0.filter(.sql(ScopeSQL.under(roots, column: "from_unit"))).filter(.sql(ScopeSQL.under(roots, column: "to_unit")))
+        }
+    }
+    func fundEntry(id: Int) async throws -> FundEntryRecord {
+        guard let e = try await fundEntries().filter(\.$id == id).first() else { throw AppError.notFound }
+        return e
+    }
+    /// Loans of households the user may read.
+    func loans() -> QueryBuilder<LoanRecord> { LoanRecord.query(on: db).within(scope.roots(for: .readRegistry)) }
+}

@@ -1,0 +1,152 @@
+import Fluent
+import Foundation
+import SQLKit
+import TuopinCore
+import Vapor
+
+/// Microcredit (扶贫小额信贷, article 36) per household: the loan, its repayments, overdue when its
+/// term has run out with principal still owed. The rate is kept as lent; R-36-1 flags a rate above the year's standard.
+enum LoanService {
+    struct Input: Content {
+        var lender: String?
+        /// 元.
+        var amount: String?
+        /// Annual rate and interest subsidy in percent ("4.35").
+        var rate_pct: String?
+        var subsidy_pct: String?
+        var months: Int?
+        var start_date: String?
+    }
+
+    static func add(app: Application, user: CurrentUser, householdID: Int, input: Input) async throws -> Int {
+        let household = try await DataAccess(db: app.db, scope: user.scope).household(id: householdID)
+        try await FundService.authorise(app, user, OrgCode(household.villageCode)!)
+        let lender = try ResponsibilityService.text(input.lender, "lender")
+        guard let amount = AmountInput.parse(input.amount) else { throw input.amount == nil ? AppError.missingField("amount") : AppError.invalidField("amount") }
+        let rate = try StandardsController.parsePercent(input.rate_pct, field: "rate_pct")
+        let subsidy = input.subsidy_pct.map { $0.isEmpty ? "0" : $0 } ?? "0"
+        let subsidyBP = try StandardsController.parsePercent(subsidy, field: "subsidy_pct")
+        guard let months = input.months else { throw AppError.missingField("months") }
+        let start = try ResponsibilityService.date(input.start_date, "start_date")
+        let today = RegistryImport.civilToday(app)
+        guard start <= today, start.year >= 2014 else { throw AppError.invalidField("start_date") }
+        let terms: LoanTerms
+        do { terms = try LoanTerms(amount: amount, rateBP: rate, subsidyBP: subsidyBP, months: months).validated() } catch .field(let f) {
+            throw AppError.invalidField(["rate": "rate_pct", "subsidy": "subsidy_pct"][f] ?? f)
+        }
+        let now = app.tuopin.now()
+        let id = try await app.write { tx -> Int in
+            let l = LoanRecord()
+            l.householdID = householdID; l.villageCode = household.villageCode; l.townshipCode = household.townshipCode
+            l.countyCode = household.countyCode; l.prefectureCode = household.prefectureCode; l.lender = lender
+            l.amount = terms.amount.fen; l.rateBP = terms.rateBP; l.subsidyBP = terms.subsidyBP; l.months = terms.months
+            l.startDate = start.description; l.year = start.year; l.repaid = 0; l.version = 1; l.createdAt = now
+            try await l.create(on: tx)
+            try await AuditLog.append(on: tx, actor: user.auditActor, action: "loan.add", entity: "household", entityID: String(householdID),
+                                      after: ["loan": String(l.id!), "lender": lender, "amount": terms.amount.description,
+                                              "rate_bp": String(terms.rateBP), "months": String(terms.months)], at: now)
+            return l.id!
+        }
+        await ComplianceService.recheck(app: app, root: OrgCode(household.villageCode)!, actor: user.auditActor)
+        return id
+    }
+
+    struct RepaymentInput: Content { var amount: String?; var paid_on: String? }
+
+    /// A repayment: never more than what is still owed.
+    static func repay(app: Application, user: CurrentUser, loanID: Int, input: RepaymentInput) async throws -> Int {
+        guard let loan = try await DataAccess(db: app.db, scope: user.scope).loans().filter(\.$id == loanID).first() else { throw AppError.notFound }
+        try await FundService.authorise(app, user, OrgCode(loan.villageCode)!)
+        guard let amount = AmountInput.parse(input.amount) else { throw input.amount == nil ? AppError.missingField("amount") : AppError.invalidField("amount") }
+        let paid = try ResponsibilityService.date(input.paid_on, "paid_on")
+        guard paid <= RegistryImport.civilToday(app), paid >= CivilDate(iso: loan.startDate)! else { throw AppError.invalidField("paid_on") }
+        let now = app.tuopin.now()
+        return try await app.write { tx in
+            // Conditional: two repayments at once cannot together pass the principal.
+            let updated = try await tx.sqlDatabase.update(LoanRecord.schema).set("repaid", to: SQLRaw("repaid + \(amount.fen)"))
+                .set("version", to: SQLRaw("version + 1")).where("id", .equal, SQLBind(loanID))
+                .where(SQLRaw("amount - repaid"), .greaterThanOrEqual, SQLBind(amount.fen)).returning("id").all()
+            guard !updated.isEmpty else {
+                let current = try await LoanRecord.find(loanID, on: tx)!
+                throw AppError.insufficientFunds(available: Money(fen: current.amount - current.repaid))
+            }
+            let r = LoanRepayment()
+            r.loanID = loanID; r.amount = amount.fen; r.paidOn = paid.description; r.createdAt = now
+            try await r.create(on: tx)
+            try await AuditLog.append(on: tx, actor: user.auditActor, action: "loan.repay", entity: "loan", entityID: String(loanID),
+                                      after: ["amount": amount.description, "paid_on": paid.description], at: now)
+            return r.id!
+        }
+    }
+
+    struct LoanView: Content {
+        let id: Int; let household_id: Int; let lender: String; let amount: String; let rate_pct: String; let subsidy_pct: String
+        let months: Int; let start_date: String; let repaid: String; let outstanding: String; let overdue: Bool
+    }
+
+    static func view(_ l: LoanRecord, today: CivilDate) -> LoanView {
+        let outstanding = Money(fen: l.amount - l.repaid)
+        return LoanView(id: l.id!, household_id: l.householdID, lender: l.lender, amount: Money(fen: l.amount).description,
+                        rate_pct: StandardsController.percent(l.rateBP), subsidy_pct: StandardsController.percent(l.subsidyBP), months: l.months,
+                        start_date: l.startDate, repaid: Money(fen: l.repaid).description, outstanding: outstanding.description,
+                        overdue: LoanTerms.isOverdue(start: CivilDate(iso: l.startDate)!, months: l.months, outstanding: outstanding, today: today))
+    }
+}
+
+/// The JSON API of funds, projects and loans (`/api/v1`).
+enum FundAPI {
+    static func created(_ req: Request, _ id: Int) async throws -> Response { try await ResponsibilityController.created(req, id) }
+    static let entryKeys: Set<String> = ["source", "year", "amount", "entry_date", "counterpart", "to_unit", "project_id", "voucher", "note"]
+
+    @Sendable static func funds(req: Request) async throws -> FundController.FundsView {
+        try await FundController.funds(req, code: req.parameters.get("code") ?? "")
+    }
+    @Sendable static func receipt(req: Request) async throws -> Response {
+        let input = try req.decodeJSON(FundService.EntryInput.self, keys: entryKeys)
+        return try await created(req, try await FundService.receive(app: req.application, user: try req.requireUser(), unit: req.parameters.get("code") ?? "", input: input))
+    }
+    @Sendable static func allocation(req: Request) async throws -> Response {
+        let input = try req.decodeJSON(FundService.EntryInput.self, keys: entryKeys)
+        return try await created(req, try await FundService.allocate(app: req.application, user: try req.requireUser(), unit: req.parameters.get("code") ?? "", input: input))
+    }
+    @Sendable static func disclosure(req: Request) async throws -> Response {
+        let input = try req.decodeJSON(FundService.DiscloseInput.self, keys: ["entry_ids", "place", "starts_on", "ends_on"])
+        return try await created(req, try await FundService.disclose(app: req.application, user: try req.requireUser(), unit: req.parameters.get("code") ?? "", input: input))
+    }
+    @Sendable static func reversal(req: Request) async throws -> Response {
+        let input = try req.decodeJSON(FundController.ReverseInput.self, keys: ["reason"])
+        return try await created(req, try await FundService.reverse(app: req.application, user: try req.requireUser(), entryID: try req.intParameter("id"), reason: input.reason))
+    }
+    @Sendable static func projects(req: Request) async throws -> [FundController.ProjectRow] {
+        _ = try req.requireUser()
+        guard req.data.mayReadRegistry else { throw AppError.forbidden }
+        return try await FundController.projectRows(req, try await req.data.projects().sort(\.$id, .descending).limit(500).all())
+    }
+    @Sendable static func propose(req: Request) async throws -> Response {
+        let input = try req.decodeJSON(ProjectService.Input.self, keys: ["name", "category", "nature", "site", "start_year", "end_year", "responsible_unit",
+            "responsible_person", "tasks", "budget", "funding_sources", "performance_targets", "linking_mechanism", "households", "people",
+            "poor_households", "poor_people", "household_ids"])
+        return try await created(req, try await ProjectService.propose(app: req.application, user: try req.requireUser(), input: input))
+    }
+    @Sendable static func project(req: Request) async throws -> FundController.ProjectDetail {
+        try await FundController.projectDetail(req, id: try req.intParameter("id"))
+    }
+    @Sendable static func expenditure(req: Request) async throws -> Response {
+        let input = try req.decodeJSON(FundService.EntryInput.self, keys: entryKeys)
+        return try await created(req, try await FundService.spend(app: req.application, user: try req.requireUser(), projectID: try req.intParameter("id"), input: input))
+    }
+    @Sendable static func loans(req: Request) async throws -> [LoanService.LoanView] {
+        _ = try req.requireUser()
+        let household = try await req.data.household(id: try req.intParameter("id"))
+        let today = RegistryImport.civilToday(req.application)
+        return try await req.data.loans().filter(\.$householdID == household.id!).sort(\.$id).all().map { LoanService.view($0, today: today) }
+    }
+    @Sendable static func addLoan(req: Request) async throws -> Response {
+        let input = try req.decodeJSON(LoanService.Input.self, keys: ["lender", "amount", "rate_pct", "subsidy_pct", "months", "start_date"])
+        return try await created(req, try await LoanService.add(app: req.application, user: try req.requireUser(), householdID: try req.intParameter("id"), input: input))
+    }
+    @Sendable static func repay(req: Request) async throws -> Response {
+        let input = try req.decodeJSON(LoanService.RepaymentInput.self, keys: ["amount", "paid_on"])
+        return try await created(req, try await LoanService.repay(app: req.application, user: try req.requireUser(), loanID: try req.intParameter("id"), input: input))
+    }
+}

@@ -1,0 +1,244 @@
+import Fluent
+import Foundation
+import SQLKit
+import TuopinCore
+
+/// Money and projects (articles 13, 21, 25, 33, 36): the project library (a project's workflow is
+/// a case of W-project), the fund ledger (entries and the per-account totals they keep), microcredit
+/// loans with their repayments, and the fund standards.
+struct CreateFunds: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        // SQLite adds one column per statement.
+        for (column, value) in [("fund_notice_min_days", 10), ("aid_county_bp", 8_000), ("aid_livelihood_bp", 8_000), ("loan_max_rate_bp", 435)] {
+            try await db.ddl("ALTER TABLE standards ADD COLUMN \(column) BIGINT NOT NULL DEFAULT \(value)")
+        }
+        try await db.schema("projects")
+            .field("id", .int, .identifier(auto: true))
+            .field("name", .string, .required)
+            .field("category", .string, .required)
+            .field("nature", .string, .required)
+            .field("site_code", .string, .required, .references("org_units", "code"))
+            .field("village_code", .string)
+            .field("township_code", .string)
+            .field("county_code", .string, .required)
+            .field("prefecture_code", .string, .required)
+            .field("start_year", .int, .required)
+            .field("end_year", .int, .required)
+            .field("responsible_unit", .string, .required)
+            .field("responsible_person", .string, .required)
+            .field("tasks", .string, .required)
+            .field("budget", .int64, .required)
+            .field("funding_sources", .string, .required)
+            .field("performance_targets", .string, .required)
+            .field("linking_mechanism", .string, .required)
+            .field("households", .int, .required)
+            .field("people", .int, .required)
+            .field("poor_households", .int, .required)
+            .field("poor_people", .int, .required)
+            .field("progress_pct", .int, .required)
+            .field("status", .string, .required)
+            .field("case_id", .int)
+            .field("approved_on", .string)
+            .field("revision", .string, .required)
+            .field("version", .int, .required)
+            .field("created_at", .datetime, .required)
+            .create()
+        try await db.ddl("CREATE INDEX idx_projects_county ON projects (county_code, status)")
+        try await db.ddl("CREATE INDEX idx_projects_site ON projects (site_code)")
+        try await db.schema("project_beneficiaries")
+            .field("project_id", .int, .required, .references("projects", "id"))
+            .field("household_id", .int, .required, .references("households", "id", onDelete: .cascade))
+            .create()
+        try await db.ddl("CREATE UNIQUE INDEX idx_project_beneficiaries ON project_beneficiaries (project_id, household_id)")
+        try await db.schema("cases").field("project_id", .int).update()
+        // One open case per village or county and workflow, but a village may have many projects (one case each).
+        try await db.ddl("DROP INDEX uq_cases_open_unit",
+                         "CREATE UNIQUE INDEX uq_cases_open_unit ON cases (workflow, unit_code) WHERE status = 'open' AND household_id IS NULL AND project_id IS NULL",
+                         "CREATE UNIQUE INDEX uq_cases_project ON cases (project_id) WHERE project_id IS NOT NULL")
+
+        try await db.schema("fund_accounts")
+            .field("holder", .string, .required)
+            .field("source", .string, .required)
+            .field("year", .int, .required)
+            .field("received", .int64, .required)
+            .field("allocated", .int64, .required)
+            .field("spent", .int64, .required)
+            .create()
+        try await db.ddl("CREATE UNIQUE INDEX idx_fund_accounts ON fund_accounts (holder, source, year)")
+        try await db.schema("fund_entries")
+            .field("id", .int, .identifier(auto: true))
+            .field("move", .string, .required)
+            .field("source", .string, .required)
+            .field("year", .int, .required)
+            .field("from_holder", .string)
+            .field("to_holder", .string)
+            // The giving unit (nil for a receipt) and the receiving unit or the project's site: scope reads these.
+            .field("from_unit", .string)
+            .field("to_unit", .string, .required)
+            .field("project_id", .int, .references("projects", "id"))
+            .field("amount", .int64, .required)
+            .field("counterpart", .string, .required)
+            .field("voucher", .string, .required)
+            .field("entry_date", .string, .required)
+            .field("note", .string, .required)
+            .field("reverses_id", .int, .references("fund_entries", "id"))
+            .field("notice_id", .int)
+            .field("created_by", .int, .required)
+            .field("created_at", .datetime, .required)
+            .create()
+        // An entry is reversed at most once.
+        try await db.ddl("CREATE UNIQUE INDEX idx_fund_entries_reverses ON fund_entries (reverses_id)")
+        try await db.ddl("CREATE INDEX idx_fund_entries_from ON fund_entries (from_unit, year)")
+        try await db.ddl("CREATE INDEX idx_fund_entries_to ON fund_entries (to_unit, year)")
+        try await db.ddl("CREATE INDEX idx_fund_entries_project ON fund_entries (project_id)")
+
+        try await db.schema("loans")
+            .field("id", .int, .identifier(auto: true))
+            .field("household_id", .int, .required, .references("households", "id", onDelete: .cascade))
+            .field("village_code", .string, .required)
+            .field("township_code", .string, .required)
+            .field("county_code", .string, .required)
+            .field("prefecture_code", .string, .required)
+            .field("lender", .string, .required)
+            .field("amount", .int64, .required)
+            .field("rate_bp", .int, .required)
+            .field("subsidy_bp", .int, .required)
+            .field("months", .int, .required)
+            .field("start_date", .string, .required)
+            .field("year", .int, .required)
+            .field("repaid", .int64, .required)
+            .field("version", .int, .required)
+            .field("created_at", .datetime, .required)
+            .create()
+        try await db.ddl("CREATE INDEX idx_loans_township ON loans (township_code)")
+        try await db.ddl("CREATE INDEX idx_loans_household ON loans (household_id)")
+        try await db.schema("loan_repayments")
+            .field("id", .int, .identifier(auto: true))
+            .field("loan_id", .int, .required, .references("loans", "id", onDelete: .cascade))
+            .field("amount", .int64, .required)
+            .field("paid_on", .string, .required)
+            .field("created_at", .datetime, .required)
+            .create()
+    }
+
+    func revert(on db: any Database) async throws {
+        for table in ["loan_repayments", "loans", "fund_entries", "fund_accounts", "project_beneficiaries", "projects"] {
+            try await db.schema(table).delete()
+        }
+    }
+}
+
+final class ProjectRecord: Model, @unchecked Sendable {
+    static let schema = "projects"
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Field(key: "name") var name: String
+    @Field(key: "category") var category: String
+    @Field(key: "nature") var nature: String
+    @Field(key: "site_code") var siteCode: String
+    @OptionalField(key: "village_code") var villageCode: String?
+    @OptionalField(key: "township_code") var townshipCode: String?
+    @Field(key: "county_code") var countyCode: String
+    @Field(key: "prefecture_code") var prefectureCode: String
+    @Field(key: "start_year") var startYear: Int
+    @Field(key: "end_year") var endYear: Int
+    @Field(key: "responsible_unit") var responsibleUnit: String
+    @Field(key: "responsible_person") var responsiblePerson: String
+    @Field(key: "tasks") var tasks: String
+    @Field(key: "budget") var budget: Int64
+    @Field(key: "funding_sources") var fundingSources: String
+    @Field(key: "performance_targets") var performanceTargets: String
+    @Field(key: "linking_mechanism") var linkingMechanism: String
+    @Field(key: "households") var households: Int
+    @Field(key: "people") var people: Int
+    @Field(key: "poor_households") var poorHouseholds: Int
+    @Field(key: "poor_people") var poorPeople: Int
+    @Field(key: "progress_pct") var progressPct: Int
+    @Field(key: "status") var status: String
+    @OptionalField(key: "case_id") var caseID: Int?
+    @OptionalField(key: "approved_on") var approvedOn: String?
+    /// The last annual revision: "2026 carry: reason" or "2026 drop: reason".
+    @Field(key: "revision") var revision: String
+    @Field(key: "version") var version: Int
+    @Field(key: "created_at") var createdAt: Date
+    init() {}
+
+    var projectStatus: ProjectStatus { ProjectStatus(rawValue: status) ?? .proposed }
+    /// The ledger holder of the project's own account.
+    var holder: String { FundEntryRecord.holder(project: id!) }
+}
+
+final class FundAccountRecord: Model, @unchecked Sendable {
+    static let schema = "fund_accounts"
+    final class IDValue: Fields, Hashable, @unchecked Sendable {
+        @Field(key: "holder") var holder: String
+        @Field(key: "source") var source: String
+        @Field(key: "year") var year: Int
+        init() {}
+        static func == (a: IDValue, b: IDValue) -> Bool { a.holder == b.holder && a.source == b.source && a.year == b.year }
+        func hash(into h: inout Hasher) { h.combine(holder); h.combine(source); h.combine(year) }
+    }
+    @CompositeID var id: IDValue?
+    @Field(key: "received") var received: Int64
+    @Field(key: "allocated") var allocated: Int64
+    @Field(key: "spent") var spent: Int64
+    init() {}
+
+    var account: FundAccount { FundAccount(received: Money(fen: received), allocated: Money(fen: allocated), spent: Money(fen: spent)) }
+}
+
+final class FundEntryRecord: Model, @unchecked Sendable {
+    static let schema = "fund_entries"
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Field(key: "move") var move: String
+    @Field(key: "source") var source: String
+    @Field(key: "year") var year: Int
+    @OptionalField(key: "from_holder") var fromHolder: String?
+    @OptionalField(key: "to_holder") var toHolder: String?
+    @OptionalField(key: "from_unit") var fromUnit: String?
+    @Field(key: "to_unit") var toUnit: String
+    @OptionalField(key: "project_id") var projectID: Int?
+    @Field(key: "amount") var amount: Int64
+    @Field(key: "counterpart") var counterpart: String
+    @Field(key: "voucher") var voucher: String
+    @Field(key: "entry_date") var entryDate: String
+    @Field(key: "note") var note: String
+    @OptionalField(key: "reverses_id") var reversesID: Int?
+    @OptionalField(key: "notice_id") var noticeID: Int?
+    @Field(key: "created_by") var createdBy: Int
+    @Field(key: "created_at") var createdAt: Date
+    init() {}
+
+    static func holder(unit: String) -> String { "u:\(unit)" }
+    static func holder(project: Int) -> String { "p:\(project)" }
+}
+
+final class LoanRecord: Model, @unchecked Sendable {
+    static let schema = "loans"
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Field(key: "household_id") var householdID: Int
+    @Field(key: "village_code") var villageCode: String
+    @Field(key: "township_code") var townshipCode: String
+    @Field(key: "county_code") var countyCode: String
+    @Field(key: "prefecture_code") var prefectureCode: String
+    @Field(key: "lender") var lender: String
+    @Field(key: "amount") var amount: Int64
+    @Field(key: "rate_bp") var rateBP: Int
+    @Field(key: "subsidy_bp") var subsidyBP: Int
+    @Field(key: "months") var months: Int
+    @Field(key: "start_date") var startDate: String
+    @Field(key: "year") var year: Int
+    @Field(key: "repaid") var repaid: Int64
+    @Field(key: "version") var version: Int
+    @Field(key: "created_at") var createdAt: Date
+    init() {}
+}
+
+final class LoanRepayment: Model, @unchecked Sendable {
+    static let schema = "loan_repayments"
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Field(key: "loan_id") var loanID: Int
+    @Field(key: "amount") var amount: Int64
+    @Field(key: "paid_on") var paidOn: String
+    @Field(key: "created_at") var createdAt: Date
+    init() {}
+}

@@ -1,0 +1,206 @@
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import TuopinCore
+import VaporTesting
+@testable import TuopinServer
+
+/// The fund ledger, the project library and microcredit through the API, on the test database
+/// (SQLite or PostgreSQL): the ledger's invariant under random sequences, two allocations racing
+/// for one balance, bad input that changes nothing, a project from proposal to completion notice
+/// with its disclosure on the portal, and the fund rules on the compliance report.
+@Suite struct FundsHTTPTests {
+    func day(_ app: Application, _ days: Int = 0) -> String { RegistryImport.civilToday(app).adding(days: days).description }
+
+    /// Every account equals received − allocated − spent of its entries, and no balance is negative.
+    func checkLedger(_ app: Application) async throws {
+        struct Row: Decodable { let holder: String; let source: String; let year: Int; let received: Int64; let allocated: Int64; let spent: Int64 }
+        let accounts = try await app.db.sqlDatabase.raw("SELECT holder, source, year, received, allocated, spent FROM fund_accounts").all(decoding: Row.self)
+        let entries = try await FundEntryRecord.query(on: app.db).all()
+        for a in accounts {
+            let mine = entries.filter { $0.source == a.source && $0.year == a.year }
+            let received = mine.filter { $0.toHolder == a.holder && $0.move != LedgerMove.expenditure.rawValue }.reduce(Int64(0)) { $0 + $1.amount }
+            let allocated = mine.filter { $0.fromHolder == a.holder && $0.move != LedgerMove.expenditure.rawValue }.reduce(Int64(0)) { $0 + $1.amount }
+            let spent = mine.filter { $0.fromHolder == a.holder && $0.move == LedgerMove.expenditure.rawValue }.reduce(Int64(0)) { $0 + $1.amount }
+            #expect(a.received == received && a.allocated == allocated && a.spent == spent, "\(a.holder) \(a.source) \(a.year)")
+            #expect(a.received - a.allocated - a.spent >= 0, "\(a.holder) negative")
+        }
+    }
+
+    /// Random receipts, allocations down two levels and reversals through the API: whatever is
+    /// accepted keeps the ledger whole; whatever is refused changes nothing.
+    @Test(arguments: [7, 11] as [UInt64]) func randomSequencesKeepTheLedger(seed: UInt64) async throws {
+        try await withTestApp(households: 40) { app in
+            let region = try await APIClient.login(app, "region"), lasa = try await APIClient.login(app, "lasa")
+            let year = RegistryImport.civilToday(app).year
+            var rng = SplitMix64(seed: seed)
+            var ids: [Int] = []
+            var accepted = 0, refused = 0
+            for _ in 0..<60 {
+                let amount = "\(Int.random(in: 1...900, using: &rng)).\(Int.random(in: 10...99, using: &rng))"
+                let source = ["central", "partnerAid"][Int.random(in: 0...1, using: &rng)]
+                let reply: APIClient.Reply
+                switch Int.random(in: 0..<10, using: &rng) {
+                case 0...2:
+                    reply = try await region.call(.POST, "/api/v1/units/54/receipts", ["source": source, "year": year, "amount": amount,
+                                                                                        "entry_date": day(app), "counterpart": "中央财政"])
+                case 3...5:
+                    reply = try await region.call(.POST, "/api/v1/units/54/allocations", ["source": source, "year": year, "amount": amount,
+                                                                                           "entry_date": day(app), "to_unit": "5401"])
+                case 6...7:
+                    reply = try await lasa.call(.POST, "/api/v1/units/5401/allocations", ["source": source, "year": year, "amount": amount,
+                                                                                          "entry_date": day(app), "to_unit": "540102"])
+                default:
+                    guard let id = ids.randomElement(using: &rng) else { continue }
+                    reply = try await region.call(.POST, "/api/v1/fund-entries/\(id)/reversal", ["reason": "录入错误"])
+                }
+                if reply.status == .created { accepted += 1; ids.append(reply.json["id"] as! Int) } else {
+                    refused += 1
+                    #expect([.conflict, .forbidden].contains(reply.status), "\(reply.text)")
+                }
+                try await checkLedger(app)
+            }
+            #expect(accepted > 20 && refused > 0)
+        }
+    }
+
+    @Test func concurrentAllocationsCannotBothPass() async throws {
+        try await withTestApp(households: 40) { app in
+            let lasa = try await APIClient.login(app, "lasa")
+            let year = RegistryImport.civilToday(app).year
+            let entry: [String: Any] = ["source": "prefecture", "year": year, "entry_date": day(app)]
+            var receipt = entry; receipt["amount"] = "100"; receipt["counterpart"] = "拉萨市财政"
+            #expect(try await lasa.call(.POST, "/api/v1/units/5401/receipts", receipt).status == .created)
+            var give = entry; give["amount"] = "60"
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponseStatus.self) { group in
+                let date = day(app)
+                for county in ["540102", "540103"] {
+                    group.addTask {
+                        try await lasa.call(.POST, "/api/v1/units/5401/allocations",
+                                            ["source": "prefecture", "year": year, "entry_date": date, "amount": "60", "to_unit": county]).status
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.sorted { $0.code < $1.code } == [.created, .conflict])
+            let funds = try await lasa.call(.GET, "/api/v1/units/5401/funds")
+            let account = (funds.json["accounts"] as! [[String: Any]]).first { $0["source"] as? String == "prefecture" }!
+            #expect(account["balance"] as? String == "40.00")
+            // Over-allocation names the balance, and bad input is refused without a trace.
+            give["amount"] = "40.01"; give["to_unit"] = "540102"
+            let over = try await lasa.call(.POST, "/api/v1/units/5401/allocations", give)
+            #expect(over.status == .conflict && over.errorCode == "insufficient_funds" && over.message.contains("40.00"))
+            let before = try await FundEntryRecord.query(on: app.db).count()
+            for (field, value) in [("amount", "-5"), ("amount", "0"), ("amount", "1.234"), ("source", "lottery"),
+                                   ("entry_date", "\(year - 2)-06-01"), ("to_unit", "540202")] as [(String, Any)] {
+                var bad = give; bad["amount"] = "1"; bad[field] = value
+                let r = try await lasa.call(.POST, "/api/v1/units/5401/allocations", bad)
+                #expect(r.status == .badRequest && r.errorCode == "invalid_field", "\(field): \(r.text)")
+            }
+            #expect(try await FundEntryRecord.query(on: app.db).count() == before)
+            // Another prefecture's ledger is not there for Lhasa.
+            #expect(try await lasa.call(.GET, "/api/v1/units/5402/funds").status == .notFound)
+        }
+    }
+
+    /// A project from the village's proposal to its completion notice, with money down to it and its
+    /// notices on the public portal.
+    @Test func projectFromProposalToCompletion() async throws {
+        let clock = TestClock()
+        try await withTestApp(households: 216, clock: clock) { app in
+            let village = try await APIClient.login(app, "village1"), clerk = try await APIClient.login(app, "clerk1")
+            let county = try await APIClient.login(app, "chengguan")
+            let year = RegistryImport.civilToday(app).year
+            var proposal: [String: Any] = [
+                "name": "嘎巴村牦牛养殖合作社", "category": "industry", "nature": "new", "site": "540102001201", "start_year": year, "end_year": year + 1,
+                "responsible_unit": "城关区农业农村局", "responsible_person": "次仁", "tasks": "建设暖棚 20 座", "budget": "800000",
+                "funding_sources": "援藏资金、整合资金", "linking_mechanism": "入股分红", "households": 40, "people": 150, "poor_households": 25, "poor_people": 90]
+            let before = try await ProjectRecord.query(on: app.db).count()
+            let missing = try await village.call(.POST, "/api/v1/projects", proposal)
+            #expect(missing.status == .badRequest && missing.message.contains("performance_targets"))
+            #expect(try await ProjectRecord.query(on: app.db).count() == before)
+            proposal["performance_targets"] = "带动 25 户贫困户户均增收 3000 元"
+            let created = try await village.call(.POST, "/api/v1/projects", proposal)
+            #expect(created.status == .created, "\(created.text)")
+            try #require(created.status == .created)
+            let id = created.json["id"] as! Int
+            let caseID = try await ProjectRecord.find(id, on: app.db)!.caseID!
+            func step(_ client: APIClient, _ action: String, _ extra: [String: Any] = [:]) async throws -> APIClient.Reply {
+                try await client.call(.POST, "/api/v1/cases/\(caseID)/steps", ["action": action].merging(extra) { $1 })
+            }
+            func status() async throws -> String { try await ProjectRecord.find(id, on: app.db)!.status }
+            #expect(try await step(clerk, "reviewTownship").status == .ok)
+            // The board minimum for projects is 10 days (the households' 7 is not enough).
+            let short = try await step(clerk, "publishTownshipNotice", ["place": "乡政府公示栏", "starts_on": day(app), "ends_on": day(app, 6)])
+            #expect(short.status == .badRequest && short.errorCode == "notice_too_short")
+            #expect(try await step(clerk, "publishTownshipNotice", ["place": "乡政府公示栏", "starts_on": day(app), "ends_on": day(app, 9)]).status == .ok)
+            #expect(try await status() == "townshipNotice")
+            #expect(try await step(county, "appraiseCounty").errorCode == "wf_notice_running")
+            clock.advance(11 * 86_400)
+            for c in [village, clerk, county] { try await c.renew() }
+            #expect(try await step(county, "appraiseCounty").status == .ok)
+            #expect(try await step(county, "approveCounty", ["place": "城关区政府网站", "starts_on": day(app), "ends_on": day(app, 9)]).status == .ok)
+            #expect(try await status() == "inLibrary")
+            // Money to the project: the county receives, gives to the project, the township spends with a voucher.
+            let today = day(app), fundYear = RegistryImport.civilToday(app).year
+            #expect(try await county.call(.POST, "/api/v1/units/540102/receipts", ["source": "partnerAid", "year": fundYear, "amount": "500000",
+                                                                                   "entry_date": today, "counterpart": "北京市"]).status == .created)
+            let give = try await county.call(.POST, "/api/v1/units/540102/allocations", ["source": "partnerAid", "year": fundYear, "amount": "300000",
+                                                                                         "entry_date": today, "project_id": id, "note": "暖棚建设"])
+            #expect(give.status == .created)
+            let spendBody: [String: Any] = ["source": "partnerAid", "year": fundYear, "amount": "300000.01", "entry_date": today, "voucher": "记-0012"]
+            let overspend = try await clerk.call(.POST, "/api/v1/projects/\(id)/expenditures", spendBody)
+            #expect(overspend.errorCode == "insufficient_funds" && overspend.message.contains("300000.00"))
+            var spend = spendBody; spend["amount"] = "120000"
+            #expect(try await clerk.call(.POST, "/api/v1/projects/\(id)/expenditures", spend).status == .created)
+            let detail = try await clerk.call(.GET, "/api/v1/projects/\(id)")
+            #expect((detail.json["accounts"] as! [[String: Any]]).first?["balance"] as? String == "180000.00")
+            // Disclosure of the allocation: on the portal, without login, with no personal data.
+            let disclosed = try await county.call(.POST, "/api/v1/units/540102/disclosures", ["entry_ids": [give.json["id"] as! Int], "place": "区政府公示栏",
+                                                                                             "starts_on": today, "ends_on": day(app, 9)])
+            #expect(disclosed.status == .created, "\(disclosed.text)")
+            let (portalStatus, portal) = try await app.get("/gongshi/\(disclosed.json["id"] as! Int)", HTTPHeaders())
+            #expect(portalStatus == .ok && portal.contains("嘎巴村牦牛养殖合作社") && portal.contains("300000.00"))
+            clock.advance(11 * 86_400)
+            for c in [village, clerk, county] { try await c.renew() }
+            #expect(try await step(village, "startImplementation").status == .ok)
+            #expect(try await status() == "implementing")
+            #expect(try await step(clerk, "complete").status == .ok)
+            #expect(try await step(county, "acceptCounty").status == .ok)
+            let announce = try await step(county, "announceCompletion", ["place": "城关区政府网站", "starts_on": day(app), "ends_on": day(app, 9)])
+            #expect(announce.status == .ok)
+            #expect(try await status() == "announced")
+            // The approval and completion notices are on the portal for anyone.
+            let (_, list) = try await app.get("/gongshi?unit=540102", HTTPHeaders())
+            #expect(list.components(separatedBy: "扶贫项目").count >= 3)
+            // A clerk of another township does not see the project.
+            let clerk2 = try await APIClient.login(app, "clerk2")
+            #expect(try await clerk2.call(.GET, "/api/v1/projects/\(id)").status == .notFound)
+            try await checkLedger(app)
+        }
+    }
+
+    /// Microcredit: a rate above the year's cap is R-36-1; repayments never pass the principal.
+    @Test func microcreditRateAndRepayments() async throws {
+        try await withTestApp(households: 216) { app in
+            let clerk = try await APIClient.login(app, "clerk1")
+            let household = try await app.householdID(inTownship: "540102001")
+            let start = RegistryImport.civilToday(app).adding(days: -30).description
+            let loan = try await clerk.call(.POST, "/api/v1/households/\(household)/loans", ["lender": "西藏农行", "amount": "50000", "rate_pct": "4.75",
+                                                                                              "subsidy_pct": "4.75", "months": 36, "start_date": start])
+            #expect(loan.status == .created, "\(loan.text)")
+            let loanID = loan.json["id"] as! Int
+            #expect(try await clerk.call(.POST, "/api/v1/households/\(household)/loans", ["lender": "x", "amount": "60000", "rate_pct": "4",
+                                                                                         "months": 36, "start_date": start]).status == .badRequest)
+            #expect(try await clerk.call(.POST, "/api/v1/loans/\(loanID)/repayments", ["amount": "20000", "paid_on": day(app)]).status == .created)
+            let over = try await clerk.call(.POST, "/api/v1/loans/\(loanID)/repayments", ["amount": "30000.01", "paid_on": day(app)])
+            #expect(over.errorCode == "insufficient_funds" && over.message.contains("30000.00"))
+            let loans = try await clerk.call(.GET, "/api/v1/households/\(household)/loans")
+            #expect(loans.array.first?["outstanding"] as? String == "30000.00")
+            let village = try await Household.find(household, on: app.db)!.villageCode
+            let report = try await clerk.call(.GET, "/api/v1/units/\(village)/violations")
+            #expect(report.text.contains("loan:\(loanID)"))
+        }
+    }
+}
