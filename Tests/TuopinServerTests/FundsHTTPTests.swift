@@ -162,6 +162,22 @@ import VaporTesting
             #expect(disclosed.status == .created, "\(disclosed.text)")
             let (portalStatus, portal) = try await app.get("/gongshi/\(disclosed.json["id"] as! Int)", HTTPHeaders())
             #expect(portalStatus == .ok && portal.contains("嘎巴村牦牛养殖合作社") && portal.contains("300000.00"))
+            // Anyone may object to it; the county decides on its funds page (a disclosure has no case).
+            let noticeID = disclosed.json["id"] as! Int
+            var objectionID = 0
+            try await app.testing().test(.POST, "/api/v1/notices/\(noticeID)/objections", beforeRequest: { req in
+                try req.content.encode(["text": "合作社入股名单与实际不符", "name": "群众"], as: .json)
+            }, afterResponse: { res async in #expect(res.status == .created, "\(res.body.string)") })
+            objectionID = try await Objection.query(on: app.db).filter(\.$noticeID == noticeID).first()!.id!
+            let countyWeb = try await app.session("chengguan")
+            let (_, fundsPage) = try await app.get("/units/540102/funds", countyWeb.0)
+            #expect(fundsPage.contains("合作社入股名单与实际不符") && fundsPage.contains("/objections/\(objectionID)/decision"))
+            let (_, inbox) = try await app.get("/cases", countyWeb.0)
+            #expect(inbox.contains("/units/540102/funds"))
+            let decided = try await app.postForm("/objections/\(objectionID)/decision", countyWeb,
+                                                 [("unit_code", "540102"), ("decision", "reject"), ("reason", "经核实名单无误")])
+            #expect(decided.0 == .seeOther && decided.2 == "/units/540102/funds")
+            #expect(try await Objection.find(objectionID, on: app.db)!.status == "rejected")
             clock.advance(11 * 86_400)
             for c in [village, clerk, county] { try await c.renew() }
             #expect(try await step(village, "startImplementation").status == .ok)

@@ -69,7 +69,24 @@ enum FundController {
     struct FundsPage: Encodable {
         let f: FundsView; let mayManage: Bool; let formError: String?; let sources: [Option]; let children: [Option]; let projects: [ProjectRow]
         let undisclosed: [EntryRow]; let today: String; let year: Int; let minDays: Int; let endsOn: String
-        let reportHref: String; let loans: LoanTotals
+        let reportHref: String; let loans: LoanTotals; let objections: [ObjectionRow]
+    }
+    struct ObjectionRow: Encodable {
+        let id: Int; let notice_id: Int; let filed_at: String; let text: String; let name: String; let status_label: String
+        let decision_reason: String; let can_decide: Bool
+    }
+
+    /// Objections on the unit's fund disclosures: decided here, since they have no case.
+    static func objections(_ req: Request, code: OrgCode, mayManage: Bool) async throws -> [ObjectionRow] {
+        let notices = try await req.data.notices().filter(\.$unitCode == code.value).filter(\.$workflow == Workflows.fundDisclosure.id).all(\.$id)
+        guard !notices.isEmpty else { return [] }
+        let t = req.t
+        return try await Objection.query(on: req.db).filter(\.$noticeID ~~ notices).filter(\.$kind == "objection").sort(\.$id, .descending)
+            .limit(100).all().map { o in
+                ObjectionRow(id: o.id!, notice_id: o.noticeID, filed_at: Formats.minute(o.filedAt), text: o.text, name: o.name,
+                             status_label: t["objection_status_\(o.status)"], decision_reason: o.decisionReason,
+                             can_decide: mayManage && o.status == "open")
+            }
     }
     struct LoanTotals: Content { let count: Int; let amount: String; let outstanding: String; let overdue: Int }
 
@@ -85,12 +102,14 @@ enum FundController {
         let projects = try await projectRows(req, try await req.data.projects().filter(\.$siteCode =~ code.value).sort(\.$id, .descending).limit(200).all())
         let standard = try await StandardsController.lookup(on: req.db)[today.year]
         let minDays = standard?.fundNoticeMinDays ?? 10
+        let mayManage = user.scope.permits(.manageFunds, on: code)
         return try await Page.render(req, "funds", FundsPage(
-            f: f, mayManage: user.scope.permits(.manageFunds, on: code), formError: formError,
+            f: f, mayManage: mayManage, formError: formError,
             sources: FundSource.allCases.map { Option(value: $0.rawValue, label: t[$0.labelKey]) }, children: children, projects: projects,
             undisclosed: f.entries.filter { $0.move == LedgerMove.allocation.rawValue && $0.from_unit == code.value && $0.notice_id == nil && !$0.reversed && $0.reverses_id == nil },
             today: today.description, year: today.year, minDays: minDays, endsOn: today.adding(days: minDays - 1).description,
-            reportHref: SiteURL.unitPart(code.value, "fund-flow").path, loans: try await loanTotals(req, code: code, today: today)), status: status)
+            reportHref: SiteURL.unitPart(code.value, "fund-flow").path, loans: try await loanTotals(req, code: code, today: today),
+            objections: try await objections(req, code: code, mayManage: mayManage)), status: status)
     }
 
     static func loanTotals(_ req: Request, code: OrgCode, today: CivilDate) async throws -> LoanTotals {

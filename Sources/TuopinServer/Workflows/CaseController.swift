@@ -136,7 +136,8 @@ enum CaseController {
     struct InboxGroup: Encodable {
         let workflow_name: String; let action: String; let action_label: String; let needs: Needs; let cases: [CaseSummary]
     }
-    struct PendingObjection: Encodable { let case_id: Int; let notice_title: String; let text: String; let filed_at: String }
+    /// `href`: the case page, or for a fund disclosure (no case) the unit's funds page where it is decided.
+    struct PendingObjection: Encodable { let href: String; let notice_title: String; let text: String; let filed_at: String }
     struct InboxView: Encodable { let groups: [InboxGroup]; let objections: [PendingObjection]; let recent: [CaseSummary]; let error: String? }
 
     /// Open objections on notices the user's level published: theirs to decide.
@@ -154,8 +155,11 @@ enum CaseController {
             if let id = o.caseID { caseID = id } else {
                 caseID = try await NoticeCase.query(on: req.db).filter(\.$id.$noticeID == n.id!).first()?.id?.caseID
             }
-            guard let caseID else { continue }
-            result.append(PendingObjection(case_id: caseID, notice_title: n.title, text: o.text, filed_at: Formats.minute(o.filedAt)))
+            let href: String
+            if let caseID { href = SiteURL.caseDetail(caseID).path }
+            else if wf.subject == .allocation { href = SiteURL.unitPart(n.unitCode, "funds").path }
+            else { continue }
+            result.append(PendingObjection(href: href, notice_title: n.title, text: o.text, filed_at: Formats.minute(o.filedAt)))
         }
         return result
     }
@@ -267,12 +271,17 @@ enum CaseController {
     @Sendable static func decideForm(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let id = try req.intParameter("id")
-        let caseID = try req.content.get(Int.self, at: "case_id")
+        // Decided on a case page, or (a fund disclosure has no case) on the unit's funds page.
+        let caseID = try? req.content.get(Int.self, at: "case_id")
+        let unit = try? req.content.get(String.self, at: "unit_code")
+        guard caseID != nil || unit != nil else { throw AppError.missingField("case_id") }
         do {
             try await NoticeService.decide(app: req.application, user: user, objectionID: id, input: try req.content.decode(NoticeService.DecisionInput.self))
-            return req.redirect(to: SiteURL.caseDetail(caseID).path, redirectType: .normal)
+            return req.redirect(to: caseID.map { SiteURL.caseDetail($0).path } ?? SiteURL.unitPart(unit!, "funds").path, redirectType: .normal)
         } catch let error as AppError where error != .notFound {
-            return try await renderCase(req, id: caseID, error: error.message(req.t), status: error.status)
+            if let caseID { return try await renderCase(req, id: caseID, error: error.message(req.t), status: error.status) }
+            req.parameters.set("code", to: unit!)
+            return try await FundController.renderFunds(req, formError: error.message(req.t), status: error.status)
         }
     }
 

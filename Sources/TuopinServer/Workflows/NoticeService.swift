@@ -95,8 +95,12 @@ enum NoticeService {
     }
 
     /// A notice still takes objections while any of its cases waits on it.
-    static func isOpen(on db: any Database, noticeID: Int) async throws -> Bool {
-        try await WorkflowCase.query(on: db).filter(\.$noticeID == noticeID).filter(\.$status == CaseStatus.open.rawValue).count() > 0
+    /// A notice takes objections while a case waits on it; a fund disclosure (no case) while its period runs.
+    static func isOpen(on db: any Database, noticeID: Int, today: CivilDate) async throws -> Bool {
+        if let n = try await Notice.find(noticeID, on: db), n.workflow == Workflows.fundDisclosure.id {
+            return !NoticePeriod.hasEnded(end: CivilDate(iso: n.endsOn)!, today: today)
+        }
+        return try await WorkflowCase.query(on: db).filter(\.$noticeID == noticeID).filter(\.$status == CaseStatus.open.rawValue).count() > 0
     }
 
     // MARK: Objections
@@ -128,7 +132,7 @@ enum NoticeService {
         let protector = app.tuopin.protector
         return try await app.write { tx in
             guard let notice = try await Notice.find(noticeID, on: tx) else { throw AppError.notFound }
-            guard try await isOpen(on: tx, noticeID: noticeID) else { throw AppError.noticeClosed }
+            guard try await isOpen(on: tx, noticeID: noticeID, today: RegistryImport.civilToday(app)) else { throw AppError.noticeClosed }
             if kind == "observation" {
                 // Observations are the village supervisors' (村务监督委员会) own channel.
                 guard let user, user.scope.mayObserve(noticeOf: OrgCode(notice.unitCode)!) else { throw AppError.forbidden }

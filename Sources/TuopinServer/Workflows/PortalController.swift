@@ -58,7 +58,7 @@ enum PortalController {
             id: id, title: n.title, kind: t["notice_kind_\(n.kind)"], unit_code: n.unitCode,
             unit_name: try await NoticeService.fullName(of: n.unitCode, on: req.db), place: n.place, starts_on: n.startsOn, ends_on: n.endsOn,
             running: !NoticePeriod.hasEnded(end: CivilDate(iso: n.endsOn)!, today: RegistryImport.civilToday(req.application)),
-            accepting: try await NoticeService.isOpen(on: req.db, noticeID: id), published_at: Formats.minute(n.createdAt),
+            accepting: try await NoticeService.isOpen(on: req.db, noticeID: id, today: RegistryImport.civilToday(req.application)), published_at: Formats.minute(n.createdAt),
             columns: entries.columns.map { t[$0] }, rows: entries.rows,
             objections: objections.map { publicObjection($0, t) })
     }
