@@ -214,6 +214,15 @@ import VaporTesting
             #expect(over.errorCode == "insufficient_funds" && over.message.contains("30000.00"))
             let loans = try await clerk.call(.GET, "/api/v1/households/\(household)/loans")
             #expect(loans.array.first?["outstanding"] as? String == "30000.00")
+            // The same on the household page: the loan with what is owed, and a repayment form that refuses too much.
+            let web = try await app.session("clerk1")
+            let (_, page) = try await app.get("/households/\(household)", web.0)
+            #expect(page.contains("id=\"loan-\(loanID)\"") && page.contains("30000.00"))
+            let tooMuch = try await app.postForm("/loans/\(loanID)/repayments", web, [("amount", "30001"), ("paid_on", day(app))])
+            #expect(tooMuch.0 == .unprocessableEntity && tooMuch.1.contains("30000.00"))
+            let paid = try await app.postForm("/loans/\(loanID)/repayments", web, [("amount", "1000"), ("paid_on", day(app))])
+            #expect(paid.0 == .seeOther && paid.2 == "/households/\(household)")
+            #expect(try await LoanRecord.find(loanID, on: app.db)!.repaid == 2_100_000)
             let village = try await Household.find(household, on: app.db)!.villageCode
             let report = try await clerk.call(.GET, "/api/v1/units/\(village)/violations")
             #expect(report.text.contains("loan:\(loanID)"))

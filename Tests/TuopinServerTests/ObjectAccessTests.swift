@@ -93,8 +93,8 @@ import VaporTesting
             return ["source": "partnerAid", "year": 2025, "amount": "1", "entry_date": "2026-01-05", "voucher": "记-1"]
         case "POST /projects/:id/progress": return ["progress_pct": "50"]
         case "POST /projects/:id/revision": return ["decision": "drop", "reason": "调整"]
-        case "POST /api/v1/households/:id/loans": return ["lender": "农行", "amount": "10000", "rate_pct": "4.35", "months": 12, "start_date": "2026-01-05"]
-        case "POST /api/v1/loans/:id/repayments": return ["amount": "1", "paid_on": "2026-11-01"]
+        case "POST /api/v1/households/:id/loans", "POST /households/:id/loans": return ["lender": "农行", "amount": "10000", "rate_pct": "4.35", "months": 12, "start_date": "2026-01-05"]
+        case "POST /api/v1/loans/:id/repayments", "POST /loans/:id/repayments": return ["amount": "1", "paid_on": "2026-11-01"]
         case "POST /enterprise-aid/:id/contributions": return ["contributed_on": "2025-06-01", "kind": "money", "amount": "100", "description": "资金"]
         default: return key.hasPrefix("GET ") ? nil : [:]
         }

@@ -93,6 +93,27 @@ enum LoanService {
     }
 }
 
+/// Loans on the household page: forms back to the page, or the page again with the reason.
+enum LoanForms {
+    @Sendable static func add(req: Request) async throws -> Response {
+        let user = try req.requireUser(), id = try req.intParameter("id")
+        let input = try req.content.decode(LoanService.Input.self)
+        return try await HouseholdFormsController.run(req) {
+            _ = try await LoanService.add(app: req.application, user: user, householdID: id, input: input)
+        }
+    }
+
+    @Sendable static func repay(req: Request) async throws -> Response {
+        let user = try req.requireUser(), loanID = try req.intParameter("id")
+        guard let loan = try await req.data.loans().filter(\.$id == loanID).first() else { throw AppError.notFound }
+        let input = try req.content.decode(LoanService.RepaymentInput.self)
+        req.parameters.set("id", to: String(loan.householdID))
+        return try await HouseholdFormsController.run(req) {
+            _ = try await LoanService.repay(app: req.application, user: user, loanID: loanID, input: input)
+        }
+    }
+}
+
 /// The JSON API of funds, projects and loans (`/api/v1`).
 enum FundAPI {
     static func created(_ req: Request, _ id: Int) async throws -> Response { try await ResponsibilityController.created(req, id) }

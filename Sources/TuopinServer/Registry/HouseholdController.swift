@@ -130,6 +130,7 @@ enum HouseholdController {
             let writable: Bool; let formError: String?; let years: [Int]; let base: String
             let cases: [CaseController.CaseSummary]; let starts: [CaseController.StartOption]; let caseYear: Int
             let pairings: [PairingService.View]; let candidates: [Candidate]; let today: String
+            let loans: [LoanService.LoanView]; let mayKeepLoans: Bool
         }
         struct Candidate: Encodable { let id: Int; let label: String }
         let candidates = writable ? try await PairingService.candidates(for: OrgCode(detail.village)!, on: req.db).map {
@@ -145,7 +146,10 @@ enum HouseholdController {
             starts: CaseController.startOptions(req, status: HouseholdStatus(rawValue: detail.status), unit: detail.village),
             caseYear: standards.keys.max() ?? RegistryImport.civilToday(req.application).year,
             pairings: try await PairingService.pairings(of: id, on: req.db, t: t), candidates: candidates,
-            today: RegistryImport.civilToday(req.application).description),
+            today: RegistryImport.civilToday(req.application).description,
+            loans: try await req.data.loans().filter(\.$householdID == id).sort(\.$id).all()
+                .map { LoanService.view($0, today: RegistryImport.civilToday(req.application)) },
+            mayKeepLoans: req.auth.get(CurrentUser.self)?.scope.permits(.manageFunds, on: OrgCode(detail.village)!) ?? false),
             status: formError == nil ? .ok : .unprocessableEntity)
     }
 

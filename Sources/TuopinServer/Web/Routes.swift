@@ -67,6 +67,8 @@ func routes(_ app: Application) throws {
     app.post(SiteURL.unitPart(nil, "disclosures").pathComponents, use: FundController.disclosureForm)
     app.get(SiteURL.unitPart(nil, "fund-flow").pathComponents, use: FundController.flowReport)
     app.post(SiteURL.fundEntryReverse(nil).pathComponents, use: FundController.reverseForm)
+    app.post(SiteURL.householdLoans(nil).pathComponents, use: LoanForms.add)
+    app.post(SiteURL.loanRepayments(nil).pathComponents, use: LoanForms.repay)
     app.get(SiteURL.projects.pathComponents, use: FundController.list)
     app.get(SiteURL.projectNew.pathComponents, use: FundController.newForm)
     app.post(SiteURL.projects.pathComponents, use: FundController.create)

@@ -65,6 +65,7 @@ enum SiteURL {
     case projects, projectNew, project(Int?, String?), apiProjects, apiProject(Int?, String?)
     /// Reversing a ledger entry; a household's loans and a loan's repayments.
     case fundEntryReverse(Int?), apiFundEntryReversal(Int?), apiHouseholdLoans(Int?), apiLoanRepayments(Int?)
+    case householdLoans(Int?), loanRepayments(Int?)
 
     var segments: [String] {
         switch self {
@@ -151,6 +152,8 @@ enum SiteURL {
         case .project(let id, let part): ["projects", Self.id(id)] + (part.map { [$0] } ?? [])
         case .apiProjects: ["api", "v1", "projects"]
         case .apiProject(let id, let part): ["api", "v1", "projects", Self.id(id)] + (part.map { [$0] } ?? [])
+        case .householdLoans(let id): ["households", Self.id(id), "loans"]
+        case .loanRepayments(let id): ["loans", Self.id(id), "repayments"]
         case .fundEntryReverse(let id): ["fund-entries", Self.id(id), "reverse"]
         case .apiFundEntryReversal(let id): ["api", "v1", "fund-entries", Self.id(id), "reversal"]
         case .apiHouseholdLoans(let id): ["api", "v1", "households", Self.id(id), "loans"]
