@@ -191,6 +191,19 @@ import VaporTesting
             let (_, list) = try await app.get("/gongshi?unit=540102", HTTPHeaders())
             #expect(list.components(separatedBy: "扶贫项目").count >= 3)
             // A clerk of another township does not see the project.
+            // The reports: fund flow by unit and source, project progress by county (CSV and XLSX).
+            let web = try await app.session("chengguan")
+            let (flowStatus, flow) = try await app.get("/units/540102/fund-flow?year=\(fundYear)&format=csv", web.0)
+            #expect(flowStatus == .ok && flow.contains("援藏资金") && flow.contains("城关区"))
+            let received = try await FundAccountRecord.query(on: app.db).filter(\.$id.$holder == "u:540102").filter(\.$id.$source == "partnerAid")
+                .filter(\.$id.$year == fundYear).first()!.received
+            #expect(flow.contains(Money(fen: received).description))
+            let (progressStatus, progress) = try await app.get("/units/540102/project-progress?year=\(fundYear)&format=csv", web.0)
+            #expect(progressStatus == .ok && progress.contains("城关区") && progress.contains("120000.00"))
+            var xlsx = ByteBuffer()
+            try await app.testing().test(.GET, "/units/540102/project-progress?year=\(fundYear)&format=xlsx", headers: web.0) { res in xlsx = res.body }
+            #expect(xlsx.getString(at: 0, length: 2) == "PK")
+            #expect(try await app.get("/units/540102/fund-flow?format=pdf", web.0).0 == .badRequest)
             let clerk2 = try await APIClient.login(app, "clerk2")
             #expect(try await clerk2.call(.GET, "/api/v1/projects/\(id)").status == .notFound)
             try await checkLedger(app)

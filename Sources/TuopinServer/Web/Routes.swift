@@ -66,6 +66,7 @@ func routes(_ app: Application) throws {
     app.post(SiteURL.unitPart(nil, "allocations").pathComponents, use: FundController.allocationForm)
     app.post(SiteURL.unitPart(nil, "disclosures").pathComponents, use: FundController.disclosureForm)
     app.get(SiteURL.unitPart(nil, "fund-flow").pathComponents, use: FundController.flowReport)
+    app.get(SiteURL.unitPart(nil, "project-progress").pathComponents, use: FundController.projectReport)
     app.post(SiteURL.fundEntryReverse(nil).pathComponents, use: FundController.reverseForm)
     app.post(SiteURL.householdLoans(nil).pathComponents, use: LoanForms.add)
     app.post(SiteURL.loanRepayments(nil).pathComponents, use: LoanForms.repay)
