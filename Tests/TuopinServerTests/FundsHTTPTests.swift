@@ -204,6 +204,11 @@ import VaporTesting
             try await app.testing().test(.GET, "/units/540102/project-progress?year=\(fundYear)&format=xlsx", headers: web.0) { res in xlsx = res.body }
             #expect(xlsx.getString(at: 0, length: 2) == "PK")
             #expect(try await app.get("/units/540102/fund-flow?format=pdf", web.0).0 == .badRequest)
+            // The county's page shows this year's money and its projects.
+            let (_, unitPage) = try await app.get("/units/540102", web.0)
+            let countyAccount = try await FundAccountRecord.query(on: app.db).filter(\.$id.$holder == "u:540102").filter(\.$id.$year == fundYear).all()
+            let countyReceived = countyAccount.reduce(Int64(0)) { $0 + $1.received }
+            #expect(unitPage.contains("id=\"unit-money\"") && unitPage.contains(Money(fen: countyReceived).description))
             let clerk2 = try await APIClient.login(app, "clerk2")
             #expect(try await clerk2.call(.GET, "/api/v1/projects/\(id)").status == .notFound)
             try await checkLedger(app)

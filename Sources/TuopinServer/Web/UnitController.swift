@@ -25,6 +25,24 @@ enum UnitController {
         let certifications: [CertificationService.View]; let isTownship: Bool; let mayCertify: Bool; let today: String
         /// This year's annual plan against what the registry says was achieved (articles 7, 12, 17).
         let plan: PlanSummary?
+        /// This year's money of the unit and the projects sited under it (article 21), for those who read the registry.
+        let money: MoneySummary?
+    }
+    struct MoneySummary: Encodable {
+        let year: Int; let received: String; let allocated: String; let spent: String; let balance: String
+        let projects: Int; let approved: Int; let implementing: Int; let finished: Int
+    }
+
+    static func money(_ req: Request, code: OrgCode, year: Int) async throws -> MoneySummary? {
+        guard req.data.mayReadRegistry else { return nil }
+        let accounts = try await FundAccountRecord.query(on: req.db).filter(\.$id.$holder == FundEntryRecord.holder(unit: code.value))
+            .filter(\.$id.$year == year).all().map(\.account)
+        let total = accounts.reduce(FundAccount()) { FundAccount(received: $0.received + $1.received, allocated: $0.allocated + $1.allocated, spent: $0.spent + $1.spent) }
+        let statuses = try await req.data.projects().filter(\.$siteCode =~ code.value).all(\.$status).compactMap(ProjectStatus.init(rawValue:))
+        return MoneySummary(year: year, received: total.received.description, allocated: total.allocated.description, spent: total.spent.description,
+                            balance: total.balance.description, projects: statuses.count,
+                            approved: statuses.filter { $0 == .inLibrary }.count, implementing: statuses.filter { $0 == .implementing }.count,
+                            finished: statuses.filter { [.completed, .accepted, .announced].contains($0) }.count)
     }
     struct PlanSummary: Encodable { let title: String; let year: Int; let targets: ResponsibilityTargets; let actuals: PlanActuals; let funds: String }
 
@@ -83,7 +101,7 @@ enum UnitController {
             u: view, starts: starts, caseYear: year,
             certifications: isTownship ? try await CertificationService.list(on: req.db, township: code.value) : [],
             isTownship: isTownship, mayCertify: isTownship && req.data.scope.permits(.certifyData, on: code),
-            today: today.description, plan: plan))
+            today: today.description, plan: plan, money: try await money(req, code: code, year: today.year)))
     }
 
     @Sendable static func home(req: Request) async throws -> Response {
