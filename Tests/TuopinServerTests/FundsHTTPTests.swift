@@ -121,6 +121,14 @@ import VaporTesting
             #expect(missing.status == .badRequest && missing.message.contains("performance_targets"))
             #expect(try await ProjectRecord.query(on: app.db).count() == before)
             proposal["performance_targets"] = "带动 25 户贫困户户均增收 3000 元"
+            // Beneficiaries linked by household number: one outside the site is named and nothing is created.
+            let numbers = try await Household.query(on: app.db).filter(\.$villageCode == "540102001201").sort(\.$id).limit(2).all().map(\.number)
+            let other = try await Household.query(on: app.db).filter(\.$townshipCode == "540103001").first()!.number
+            proposal["household_numbers"] = numbers.joined(separator: "，") + " " + other
+            let outside = try await village.call(.POST, "/api/v1/projects", proposal)
+            #expect(outside.status == .badRequest && outside.message.contains(other))
+            #expect(try await ProjectRecord.query(on: app.db).count() == before)
+            proposal["household_numbers"] = numbers.joined(separator: "，")
             let created = try await village.call(.POST, "/api/v1/projects", proposal)
             #expect(created.status == .created, "\(created.text)")
             try #require(created.status == .created)
@@ -155,6 +163,7 @@ import VaporTesting
             var spend = spendBody; spend["amount"] = "120000"
             #expect(try await clerk.call(.POST, "/api/v1/projects/\(id)/expenditures", spend).status == .created)
             let detail = try await clerk.call(.GET, "/api/v1/projects/\(id)")
+            #expect(detail.json["beneficiaries"] as? Int == 2)
             #expect((detail.json["accounts"] as! [[String: Any]]).first?["balance"] as? String == "180000.00")
             // Disclosure of the allocation: on the portal, without login, with no personal data.
             let disclosed = try await county.call(.POST, "/api/v1/units/540102/disclosures", ["entry_ids": [give.json["id"] as! Int], "place": "区政府公示栏",
@@ -215,6 +224,30 @@ import VaporTesting
         }
     }
 
+    /// The library's revision in the fourth quarter (the test clock is in November): the county carries
+    /// or drops a project in the library with its reason; nobody else may, and a started project may not be revised.
+    @Test func annualRevisionCarriesOrDrops() async throws {
+        try await withTestApp(households: 216) { app in
+            let inLibrary = try await ProjectRecord.query(on: app.db).filter(\.$countyCode == "540102").filter(\.$status == "inLibrary").all()
+            let implementing = try await ProjectRecord.query(on: app.db).filter(\.$countyCode == "540102").filter(\.$status == "implementing").first()!
+            try #require(!inLibrary.isEmpty)
+            let county = try await app.session("chengguan"), clerk = try await app.session("clerk1")
+            let p = inLibrary[0].id!
+            let refused = try await app.postForm("/projects/\(p)/revision", clerk, [("decision", "drop"), ("reason", "不再需要")])
+            #expect(refused.0 == .forbidden || refused.0 == .notFound)
+            let noReason = try await app.postForm("/projects/\(p)/revision", county, [("decision", "drop"), ("reason", " ")])
+            let unchanged = try await ProjectRecord.find(p, on: app.db)!.status
+            #expect(noReason.0 == .badRequest && unchanged == "inLibrary")
+            let started = try await app.postForm("/projects/\(implementing.id!)/revision", county, [("decision", "drop"), ("reason", "调整")])
+            #expect(started.0 == .conflict)
+            let dropped = try await app.postForm("/projects/\(p)/revision", county, [("decision", "drop"), ("reason", "群众意愿变化，调出")])
+            #expect(dropped.0 == .seeOther)
+            let record = try await ProjectRecord.find(p, on: app.db)!
+            #expect(record.status == "dropped" && record.revision.hasSuffix("drop: 群众意愿变化，调出"))
+            #expect(try await WorkflowCase.find(record.caseID!, on: app.db)!.status == CaseStatus.rejected.rawValue)
+        }
+    }
+
     /// Microcredit: a rate above the year's cap is R-36-1; repayments never pass the principal.
     @Test func microcreditRateAndRepayments() async throws {
         try await withTestApp(households: 216) { app in
@@ -244,6 +277,9 @@ import VaporTesting
             let village = try await Household.find(household, on: app.db)!.villageCode
             let report = try await clerk.call(.GET, "/api/v1/units/\(village)/violations")
             #expect(report.text.contains("loan:\(loanID)"))
+            // And on the 责任落实 page of the village, under its rule.
+            let (_, compliance) = try await app.get("/units/\(village)/compliance", web.0)
+            #expect(compliance.contains("R-36-1") && compliance.contains("4.75%"))
         }
     }
 }

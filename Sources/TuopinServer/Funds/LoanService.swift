@@ -146,7 +146,7 @@ enum FundAPI {
     @Sendable static func propose(req: Request) async throws -> Response {
         let input = try req.decodeJSON(ProjectService.Input.self, keys: ["name", "category", "nature", "site", "start_year", "end_year", "responsible_unit",
             "responsible_person", "tasks", "budget", "funding_sources", "performance_targets", "linking_mechanism", "households", "people",
-            "poor_households", "poor_people", "household_ids"])
+            "poor_households", "poor_people", "household_ids", "household_numbers"])
         return try await created(req, try await ProjectService.propose(app: req.application, user: try req.requireUser(), input: input))
     }
     @Sendable static func project(req: Request) async throws -> FundController.ProjectDetail {

@@ -18,6 +18,8 @@ enum ProjectService {
         var households: Int?, people: Int?, poor_households: Int?, poor_people: Int?
         /// Beneficiary households of the registry (their ids), all under the site.
         var household_ids: [Int]?
+        /// The same by household number (the form): numbers separated by spaces, commas or lines.
+        var household_numbers: String?
     }
 
     static func proposal(_ input: Input) throws -> ProjectProposal {
@@ -55,6 +57,10 @@ enum ProjectService {
         let sources = try ResponsibilityService.text(input.funding_sources, "funding_sources", max: 500)
         let householdIDs = Array(Set(input.household_ids ?? [])).sorted()
         guard householdIDs.count <= 2000 else { throw AppError.invalidField("household_ids") }
+        let numbers = Array(Set((input.household_numbers ?? "").split(whereSeparator: { " ,，、;\n\r\t".contains($0) }).map(String.init))).sorted()
+        guard numbers.count <= 2000, numbers.allSatisfy({ $0.count <= 40 && !TextInput.hasControlCharacters($0) }) else {
+            throw AppError.invalidField("household_numbers")
+        }
         let now = app.tuopin.now(), year = RegistryImport.civilToday(app).year
         return try await app.write { tx in
             let access = DataAccess(db: tx, scope: user.scope)
@@ -62,6 +68,16 @@ enum ProjectService {
                 let found = try await access.households().filter(\.$id ~~ householdIDs).all()
                 guard found.count == householdIDs.count,
                       found.allSatisfy({ OrgCode($0.villageCode)!.isSelfOrDescendant(of: p.site) }) else { throw AppError.invalidField("household_ids") }
+            }
+            // Numbers are looked up in the user's scope under the site: one not found there is named in the error.
+            var linked = householdIDs
+            if !numbers.isEmpty {
+                let found = try await access.households().filter(\.$number ~~ numbers).all()
+                    .filter { OrgCode($0.villageCode)!.isSelfOrDescendant(of: p.site) }
+                if let missing = numbers.first(where: { n in !found.contains { $0.number == n } }) {
+                    throw AppError.invalidField("household_numbers: \(missing)")
+                }
+                linked = Array(Set(linked + found.map { $0.id! })).sorted()
             }
             let r = ProjectRecord()
             r.name = p.name; r.category = p.category.rawValue; r.nature = p.nature.rawValue; r.siteCode = p.site.value
@@ -74,9 +90,9 @@ enum ProjectService {
             r.poorHouseholds = p.poorHouseholds; r.poorPeople = p.poorPeople; r.progressPct = 0
             r.status = ProjectStatus.proposed.rawValue; r.revision = ""; r.version = 1; r.createdAt = now
             try await r.create(on: tx)
-            if !householdIDs.isEmpty {
+            if !linked.isEmpty {
                 try await tx.sqlDatabase.bulkInsert(into: "project_beneficiaries", columns: ["project_id", "household_id"],
-                                                    rows: householdIDs.map { [r.id!, $0] })
+                                                    rows: linked.map { [r.id!, $0] })
             }
             try await AuditLog.append(on: tx, actor: user.auditActor, action: "project.propose", entity: "project", entityID: String(r.id!),
                                       after: ["name": p.name, "site": p.site.value, "budget": p.budget.description, "category": p.category.rawValue,
