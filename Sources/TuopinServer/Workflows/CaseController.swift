@@ -76,7 +76,7 @@ enum CaseController {
         return CaseView(
             id: id, workflow: c.workflow, workflow_name: WorkflowText.workflow(c.workflow, t), subject: wf.subject.rawValue,
             household_id: c.householdID, household_number: household?.number, unit_code: c.unitCode,
-            unit_name: try await NoticeService.fullName(of: c.unitCode, on: req.db), year: c.year, step: c.step, steps_total: wf.steps.count,
+            unit_name: try await subjectName(c, on: req.db), year: c.year, step: c.step, steps_total: wf.steps.count,
             status: c.status, status_label: t["case_status_\(c.status)"], next_action: next?.action,
             next_action_label: next.map { WorkflowText.action($0.action, t) },
             next_roles: next.map { $0.roles.sorted { $0.rawValue < $1.rawValue }.map { t[$0.labelKey] }.joined(separator: "、") },
@@ -98,6 +98,13 @@ enum CaseController {
             path: wf.steps.enumerated().map { PathStep(label: WorkflowText.action($1.action, t), done: $0 < c.step) })
     }
 
+    /// The unit's full name, and for a project's case the project's name before it.
+    static func subjectName(_ c: WorkflowCase, on db: any Database) async throws -> String {
+        let unit = try await NoticeService.fullName(of: c.unitCode, on: db)
+        guard let id = c.projectID, let p = try await ProjectRecord.find(id, on: db) else { return unit }
+        return "\(p.name) · \(unit)"
+    }
+
     /// Cases in scope; with `awaiting`, only those whose next step the user may take.
     static func summaries(_ req: Request, awaiting: Bool, householdID: Int? = nil, limit: Int = 500) async throws -> [CaseSummary] {
         let user = try req.requireUser()
@@ -117,12 +124,15 @@ enum CaseController {
         let households = try await Household.query(on: req.db).filter(\.$id ~~ cases.compactMap(\.householdID)).all()
         let numbers = Dictionary(uniqueKeysWithValues: households.map { ($0.id!, $0.number) })
         let unitNames = try await NoticeService.names(Set(cases.map(\.unitCode)), on: req.db)
+        let projectNames = Dictionary(uniqueKeysWithValues: try await ProjectRecord.query(on: req.db).filter(\.$id ~~ cases.compactMap(\.projectID)).all()
+            .map { ($0.id!, $0.name) })
         return cases.compactMap { c in
             let wf = Workflows.named(c.workflow)!
             let next = nextStep(c, wf)
             let mine = next.map { user.scope.actingRole(for: $0, on: OrgCode(c.unitCode)!) != nil } ?? false
             if awaiting && !mine { return nil }
-            let name = c.householdID.flatMap { numbers[$0] }.map { "\($0) · \(unitNames[c.unitCode] ?? "")" } ?? (unitNames[c.unitCode] ?? c.unitCode)
+            let number = c.householdID.flatMap { numbers[$0] } ?? c.projectID.flatMap { projectNames[$0] }
+            let name = number.map { "\($0) · \(unitNames[c.unitCode] ?? "")" } ?? (unitNames[c.unitCode] ?? c.unitCode)
             return CaseSummary(id: c.id!, workflow: c.workflow, workflow_name: WorkflowText.workflow(c.workflow, t), subject_name: name,
                                household_id: c.householdID, year: c.year, step: c.step, status: c.status,
                                status_label: t["case_status_\(c.status)"], next_action: next?.action,
