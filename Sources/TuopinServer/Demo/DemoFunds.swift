@@ -203,9 +203,16 @@ struct DemoFunds {
                                          return [parts[0], parts[1], Int(parts[2])!, a.received.fen, a.allocated.fen, a.spent.fen]
                                      })
             // Disclosures: each unit's allocations of a year on one notice; a few left out (R-21-1), one county's a year late (R-25-1).
-            struct AllocationRow: Decodable { let id: Int; let from_unit: String; let year: Int; let entry_date: String }
-            let allocations = try await sql.raw("SELECT id, from_unit, year, entry_date FROM fund_entries WHERE move = 'allocation' ORDER BY id")
-                .all(decoding: AllocationRow.self)
+            struct AllocationRow: Decodable {
+                let id: Int; let from_unit: String; let year: Int; let entry_date: String; let source: String; let to_unit: String
+                let project_id: Int?; let amount: Int64; let note: String
+            }
+            let allocations = try await sql.raw("""
+                SELECT id, from_unit, year, entry_date, source, to_unit, project_id, amount, note FROM fund_entries
+                WHERE move = 'allocation' ORDER BY id
+                """).all(decoding: AllocationRow.self)
+            let unitNames = Dictionary(uniqueKeysWithValues: units.map { ($0.id!, $0.name) })
+            let projectNames = Dictionary(uniqueKeysWithValues: try await ProjectRecord.query(on: tx).all().map { ($0.id!, $0.name) })
             let grouped = Dictionary(grouping: allocations) { "\($0.from_unit)|\($0.year)" }
             for key in grouped.keys.sorted() {
                 let group = grouped[key]!
@@ -215,7 +222,11 @@ struct DemoFunds {
                 let first = CivilDate(iso: shown.map(\.entry_date).max()!)!
                 let late = unit == counties.first && year == today.year - 1
                 let start = min(late ? first.adding(days: 60) : first.adding(days: 5), today)
-                let rows = shown.map { a in [a.entry_date, "", "", "", ""] }
+                // What the service's disclosure shows: date, source, recipient (unit or project), amount, use.
+                let rows = shown.map { a in
+                    [a.entry_date, zh[FundSource(rawValue: a.source)!.labelKey], a.project_id.flatMap { projectNames[$0] } ?? unitNames[a.to_unit] ?? a.to_unit,
+                     Money(fen: a.amount).description, a.note]
+                }
                 let id = try await notice(Workflows.fundDisclosure, action: "disclose", unit: unit, start: start,
                                           rows: NoticeService.Entries(columns: ["notice_col_date", "notice_col_source", "notice_col_recipient", "notice_col_amount",
                                                                                 "notice_col_use"], rows: rows), year: year)
