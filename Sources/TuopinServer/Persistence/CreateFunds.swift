@@ -125,6 +125,12 @@ struct CreateFunds: AsyncMigration {
         for table in ["loan_repayments", "loans", "fund_entries", "fund_accounts", "project_beneficiaries", "projects"] {
             try await db.schema(table).delete()
         }
+        try await db.ddl("DROP INDEX uq_cases_project", "DROP INDEX uq_cases_open_unit",
+                         "CREATE UNIQUE INDEX uq_cases_open_unit ON cases (workflow, unit_code) WHERE status = 'open' AND household_id IS NULL",
+                         "ALTER TABLE cases DROP COLUMN project_id")
+        for column in ["fund_notice_min_days", "aid_county_bp", "aid_livelihood_bp", "loan_max_rate_bp"] {
+            try await db.ddl("ALTER TABLE standards DROP COLUMN \(column)")
+        }
     }
 }
 
