@@ -283,7 +283,7 @@ enum CaseController {
         let id = try req.intParameter("id")
         // Decided on a case page, or (a fund disclosure has no case) on the unit's funds page.
         let caseID = try? req.content.get(Int.self, at: "case_id")
-        let unit = try? req.content.get(String.self, at: "unit_code")
+        let unit = (try? req.content.get(String.self, at: "unit_code")).flatMap { OrgCode($0) }?.value
         guard caseID != nil || unit != nil else { throw AppError.missingField("case_id") }
         do {
             try await NoticeService.decide(app: req.application, user: user, objectionID: id, input: try req.content.decode(NoticeService.DecisionInput.self))
