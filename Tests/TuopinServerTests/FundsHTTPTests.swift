@@ -162,6 +162,23 @@ import VaporTesting
             #expect(overspend.errorCode == "insufficient_funds" && overspend.message.contains("300000.00"))
             var spend = spendBody; spend["amount"] = "120000"
             #expect(try await clerk.call(.POST, "/api/v1/projects/\(id)/expenditures", spend).status == .created)
+            // The county may also pay the contractor directly from its own money; the township may not pay from the county's.
+            func countyAid() async throws -> FundAccount {
+                try await FundAccountRecord.query(on: app.db).filter(\.$id.$holder == "u:540102").filter(\.$id.$source == "partnerAid")
+                    .filter(\.$id.$year == fundYear).first()!.account
+            }
+            let aidBefore = try await countyAid()
+            var direct = spend; direct["from_unit"] = "540102"; direct["amount"] = "50000"; direct["voucher"] = "县付-1"
+            #expect(try await clerk.call(.POST, "/api/v1/projects/\(id)/expenditures", direct).status == .notFound)
+            #expect(try await county.call(.POST, "/api/v1/projects/\(id)/expenditures", direct).status == .created)
+            let after = try await countyAid()
+            #expect(after.spent == aidBefore.spent + Money(yuan: 50_000) && after.balance == aidBefore.balance - Money(yuan: 50_000))
+            direct["amount"] = (after.balance + Money(fen: 1)).description
+            let overDirect = try await county.call(.POST, "/api/v1/projects/\(id)/expenditures", direct)
+            #expect(overDirect.errorCode == "insufficient_funds" && overDirect.message.contains(after.balance.description))
+            let countyFunds = try await county.call(.GET, "/api/v1/units/540102/funds")
+            let aid = (countyFunds.json["accounts"] as! [[String: Any]]).first { $0["source"] as? String == "partnerAid" && $0["year"] as? Int == fundYear }!
+            #expect(aid["spent"] as? String == after.spent.description && aid["disbursement_pct"] as? String == StandardsController.percent(after.disbursementBP!))
             let detail = try await clerk.call(.GET, "/api/v1/projects/\(id)")
             #expect(detail.json["beneficiaries"] as? Int == 2)
             #expect((detail.json["accounts"] as! [[String: Any]]).first?["balance"] as? String == "180000.00")

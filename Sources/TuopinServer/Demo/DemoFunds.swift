@@ -182,6 +182,13 @@ struct DemoFunds {
                 try book.post(Entry(move: .allocation, source: .partnerAid, year: year, from: u(p.county), to: holder, fromUnit: p.county, toUnit: p.site,
                                     project: p.id, amount: give, counterpart: "", voucher: "", date: min(approved.adding(days: 10), today), note: "项目资金"))
                 if p.step >= 6 {
+                    // The county also pays the contractor directly from its central money (国库集中支付).
+                    let direct = Money(fen: min(Money(yuan: 200_000).fen, book.balance(u(p.county), .central, year).fen / 6))
+                    if direct.fen > 0 {
+                        try book.post(Entry(move: .expenditure, source: .central, year: year, from: u(p.county), to: nil, fromUnit: p.county, toUnit: p.site,
+                                            project: p.id, amount: direct, counterpart: "", voucher: "县付-\(1000 + p.id)",
+                                            date: min(approved.adding(days: 45), today), note: "县级直接支付工程款"))
+                    }
                     let spent = p.step >= 7 ? give : Money(fen: give.fen / 2)
                     try book.post(Entry(move: .expenditure, source: .partnerAid, year: year, from: holder, to: nil, fromUnit: p.site, toUnit: p.site,
                                         project: p.id, amount: spent, counterpart: "", voucher: "记-\(1000 + p.id)", date: min(approved.adding(days: 60), today),

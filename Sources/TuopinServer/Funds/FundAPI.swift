@@ -6,7 +6,7 @@ import Vapor
 /// The JSON API of funds, projects and loans (`/api/v1`).
 enum FundAPI {
     static func created(_ req: Request, _ id: Int) async throws -> Response { try await ResponsibilityController.created(req, id) }
-    static let entryKeys: Set<String> = ["source", "year", "amount", "entry_date", "counterpart", "to_unit", "project_id", "voucher", "note"]
+    static let entryKeys: Set<String> = ["source", "year", "amount", "entry_date", "counterpart", "to_unit", "project_id", "voucher", "from_unit", "note"]
 
     @Sendable static func funds(req: Request) async throws -> FundController.FundsView {
         try await FundController.funds(req, code: req.parameters.get("code") ?? "")

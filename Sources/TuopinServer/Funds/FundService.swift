@@ -20,8 +20,10 @@ enum FundService {
         /// An allocation: the child unit, or the project.
         var to_unit: String?
         var project_id: Int?
-        /// An expenditure: the voucher number.
+        /// An expenditure: the voucher number, and the unit that pays when it is not the project's own
+        /// account (a county or township paying a contractor directly for a project under it).
         var voucher: String?
+        var from_unit: String?
         var note: String?
     }
 
@@ -74,14 +76,25 @@ enum FundService {
     }
 
     /// Paid out of a project's account, with its voucher.
+    /// Paid out against a project, with its voucher: from the project's own account, or from a unit
+    /// above its site that pays directly.
     static func spend(app: Application, user: CurrentUser, projectID: Int, input: EntryInput) async throws -> Int {
         let project = try await DataAccess(db: app.db, scope: user.scope).project(id: projectID)
         let site = OrgCode(project.siteCode)!
-        try await authorise(app, user, site)
+        var payer: OrgCode?
+        if let text = input.from_unit, !text.isEmpty {
+            guard let code = OrgCode(text) else { throw AppError.invalidField("from_unit") }
+            try await authorise(app, user, code)
+            guard FundLedger.mayFund(from: code, projectSite: site) else { throw AppError.invalidField("from_unit") }
+            payer = code
+        } else {
+            try await authorise(app, user, site)
+        }
         let p = try parse(input, today: RegistryImport.civilToday(app))
         let voucher = try ResponsibilityService.text(input.voucher, "voucher", max: 60)
-        return try await post(app: app, user: user, move: .expenditure, p: p, from: project.holder, to: nil, fromUnit: project.siteCode,
-                              toUnit: project.siteCode, projectID: projectID, counterpart: "", voucher: voucher)
+        return try await post(app: app, user: user, move: .expenditure, p: p, from: payer.map { FundEntryRecord.holder(unit: $0.value) } ?? project.holder,
+                              to: nil, fromUnit: payer?.value ?? project.siteCode, toUnit: project.siteCode, projectID: projectID,
+                              counterpart: "", voucher: voucher)
     }
 
     /// Who may act is settled before what they sent is judged.

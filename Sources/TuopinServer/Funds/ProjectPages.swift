@@ -101,6 +101,8 @@ extension FundController {
 
     struct ProjectPage: Encodable {
         let p: ProjectDetail; let mayManage: Bool; let mayRevise: Bool; let formError: String?; let sources: [Option]; let today: String
+        /// Units above the site the user keeps funds for, which may pay the project directly.
+        let payers: [Option]
         let implementing: Bool; let caseHref: String?
     }
 
@@ -113,11 +115,15 @@ extension FundController {
         let p = try await projectDetail(req, id: id)
         let today = RegistryImport.civilToday(req.application)
         let site = OrgCode(p.project.site)!
+        // Units above the site the user keeps funds for: they may pay the project directly.
+        let payers = try await OrgUnit.query(on: req.db)
+            .filter(\.$id ~~ site.lineage.filter { $0 != site && user.scope.permits(.manageFunds, on: $0) }.map(\.value))
+            .sort(\.$id).all().map { Option(value: $0.id!, label: $0.name) }
         return try await Page.render(req, "project", ProjectPage(
             p: p, mayManage: user.scope.permits(.manageFunds, on: site),
             mayRevise: user.scope.permits(.manageFunds, on: site.ancestor(at: .county)!) && LibraryRevision.isOpen(today) && p.project.status == ProjectStatus.inLibrary.rawValue,
             formError: formError, sources: FundSource.allCases.map { Option(value: $0.rawValue, label: req.t[$0.labelKey]) },
-            today: today.description, implementing: p.project.status == ProjectStatus.implementing.rawValue,
+            today: today.description, payers: payers, implementing: p.project.status == ProjectStatus.implementing.rawValue,
             caseHref: p.project.case_id.map { SiteURL.caseDetail($0).path }), status: status)
     }
 
