@@ -265,6 +265,39 @@ import VaporTesting
         }
     }
 
+    /// The fund rules' facts as the server reads them from the ledger: the demo's sprinkled gaps are
+    /// found, and an allocation not published for 30 days is R-21-1 until it is published, then R-25-1
+    /// (published late); a reversed allocation can no longer be published.
+    @Test func fundRulesReadTheLedger() async throws {
+        try await withTestApp(households: 216) { app in
+            func open(_ rule: String, _ subject: String? = nil) async throws -> Int {
+                var q = ViolationRecord.query(on: app.db).filter(\.$rule == rule).filter(\.$resolvedAt == nil)
+                if let subject { q = q.filter(\.$subject == subject) }
+                return try await q.count()
+            }
+            for rule in ["R-07-2", "R-21-1", "R-25-1", "R-33-1", "R-33-2", "R-36-1"] { #expect(try await open(rule) > 0, "\(rule)") }
+            let county = try await APIClient.login(app, "chengguan")
+            let year = RegistryImport.civilToday(app).year
+            let old = RegistryImport.civilToday(app).adding(days: -40).description
+            let give: [String: Any] = ["source": "central", "year": year, "amount": "1000", "entry_date": old, "to_unit": "540102001", "note": "补助"]
+            let a = try await county.call(.POST, "/api/v1/units/540102/allocations", give).json["id"] as! Int
+            let b = try await county.call(.POST, "/api/v1/units/540102/allocations", give).json["id"] as! Int
+            _ = try await ComplianceService.check(app: app, root: OrgCode("540102")!, actor: .system)
+            #expect(try await open("R-21-1", "allocation:\(a)") == 1)
+            #expect(try await open("R-25-1", "allocation:\(a)") == 0)
+            #expect(try await county.call(.POST, "/api/v1/fund-entries/\(b)/reversal", ["reason": "重复下达"]).status == .created)
+            let board: [String: Any] = ["place": "区政府公示栏", "starts_on": day(app), "ends_on": day(app, 9)]
+            let reversed = try await county.call(.POST, "/api/v1/units/540102/disclosures", board.merging(["entry_ids": [b]]) { $1 })
+            #expect(reversed.status == .badRequest)
+            #expect(try await county.call(.POST, "/api/v1/units/540102/disclosures", board.merging(["entry_ids": [a]]) { $1 }).status == .created)
+            #expect(try await county.call(.POST, "/api/v1/units/540102/disclosures", board.merging(["entry_ids": [a]]) { $1 }).status == .conflict)
+            _ = try await ComplianceService.check(app: app, root: OrgCode("540102")!, actor: .system)
+            #expect(try await open("R-21-1", "allocation:\(a)") == 0)
+            #expect(try await open("R-25-1", "allocation:\(a)") == 1)
+            #expect(try await open("R-21-1", "allocation:\(b)") == 0)
+        }
+    }
+
     /// Microcredit: a rate above the year's cap is R-36-1; repayments never pass the principal.
     @Test func microcreditRateAndRepayments() async throws {
         try await withTestApp(households: 216) { app in

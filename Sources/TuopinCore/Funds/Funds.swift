@@ -273,31 +273,28 @@ extension ComplianceRules {
 
     static func percent(_ bp: Int) -> String { "\(bp / 100).\(String(format2: bp % 100))%" }
 
-    /// R-07-2 (article 7, 13): a unit's poverty funds for a year are not below the year before.
-    public static let r07_2 = ComplianceRule(id: "R-07-2", article: 7) { facts in
-        let (last, before) = closedYears(facts.chain.today)
-        return facts.funds.received.keys.sorted { $0.value < $1.value }.compactMap { unit in
-            let years = facts.funds.received[unit] ?? [:]
-            guard let previous = years[before], previous.fen > 0 else { return nil }
-            let now = years[last] ?? .zero
-            guard now < previous else { return nil }
-            return Violation(rule: "R-07-2", article: 7, unit: unit, subject: "funds:\(unit.value):\(last)",
-                             details: [String(last), now.description, previous.description])
+    /// A unit's money of the last closed year below the year before: one rule for R-07-2 and R-33-2.
+    static func growthRule(id: String, article: Int, subject: String,
+                           _ amounts: @escaping @Sendable (ComplianceFacts) -> [OrgCode: [Int: Money]]) -> ComplianceRule {
+        ComplianceRule(id: id, article: article) { facts in
+            let (last, before) = closedYears(facts.chain.today)
+            let byUnit = amounts(facts)
+            return byUnit.keys.sorted { $0.value < $1.value }.compactMap { unit in
+                let years = byUnit[unit] ?? [:]
+                guard let previous = years[before], previous.fen > 0 else { return nil }
+                let now = years[last] ?? .zero
+                guard now < previous else { return nil }
+                return Violation(rule: id, article: article, unit: unit, subject: "\(subject):\(unit.value):\(last)",
+                                 details: [String(last), now.description, previous.description])
+            }
         }
     }
 
+    /// R-07-2 (article 7, 13): a unit's poverty funds for a year are not below the previous year's.
+    public static let r07_2 = growthRule(id: "R-07-2", article: 7, subject: "funds") { $0.funds.received }
+
     /// R-33-2 (article 33): partner-aid funds do not shrink year on year.
-    public static let r33_2 = ComplianceRule(id: "R-33-2", article: 33) { facts in
-        let (last, before) = closedYears(facts.chain.today)
-        return facts.funds.aidReceived.keys.sorted { $0.value < $1.value }.compactMap { unit in
-            let years = facts.funds.aidReceived[unit] ?? [:]
-            guard let previous = years[before], previous.fen > 0 else { return nil }
-            let now = years[last] ?? .zero
-            guard now < previous else { return nil }
-            return Violation(rule: "R-33-2", article: 33, unit: unit, subject: "aid:\(unit.value):\(last)",
-                             details: [String(last), now.description, previous.description])
-        }
-    }
+    public static let r33_2 = growthRule(id: "R-33-2", article: 33, subject: "aid") { $0.funds.aidReceived }
 
     /// R-33-1 (article 33, "two 80%"): of a closed year's partner-aid funds, at least the standard's
     /// share reached county level and below, and at least its share of what was spent went to livelihood projects.

@@ -106,7 +106,7 @@ enum FundController {
         return try await Page.render(req, "funds", FundsPage(
             f: f, mayManage: mayManage, formError: formError,
             sources: FundSource.allCases.map { Option(value: $0.rawValue, label: t[$0.labelKey]) }, children: children, projects: projects,
-            undisclosed: f.entries.filter { $0.move == LedgerMove.allocation.rawValue && $0.from_unit == code.value && $0.notice_id == nil && !$0.reversed && $0.reverses_id == nil },
+            undisclosed: try await entryRows(req, try await FundService.disclosable(on: req.db, unit: code).sort(\.$id).limit(500).all()),
             today: today.description, year: today.year, minDays: minDays, endsOn: today.adding(days: minDays - 1).description,
             reportHref: SiteURL.unitPart(code.value, "fund-flow").path, loans: try await loanTotals(req, code: code, today: today),
             objections: try await objections(req, code: code, mayManage: mayManage)), status: status)

@@ -188,6 +188,13 @@ enum FundService {
 
     // MARK: Disclosure
 
+    /// A unit's allocations still to publish: its own, not a reversal, not reversed, not on a notice yet.
+    static func disclosable(on db: any Database, unit: OrgCode) -> QueryBuilder<FundEntryRecord> {
+        FundEntryRecord.query(on: db).filter(\.$fromUnit == unit.value).filter(\.$move == LedgerMove.allocation.rawValue)
+            .filter(\.$reversesID == nil).filter(\.$noticeID == nil)
+            .filter(.sql(SQLRaw("NOT EXISTS (SELECT 1 FROM fund_entries r WHERE r.reverses_id = fund_entries.id)")))
+    }
+
     struct DiscloseInput: Content {
         var entry_ids: [Int]?
         var place: String?
@@ -209,10 +216,12 @@ enum FundService {
         let end = try ResponsibilityService.date(input.ends_on, "ends_on")
         let now = app.tuopin.now()
         return try await app.write { tx in
-            let entries = try await FundEntryRecord.query(on: tx).filter(\.$id ~~ ids).filter(\.$fromUnit == code.value)
-                .filter(\.$move == LedgerMove.allocation.rawValue).filter(\.$reversesID == nil).sort(\.$id).all()
-            guard entries.count == ids.count else { throw AppError.invalidField("entry_ids") }
-            guard entries.allSatisfy({ $0.noticeID == nil }) else { throw AppError.conflict }
+            let entries = try await disclosable(on: tx, unit: code).filter(\.$id ~~ ids).sort(\.$id).all()
+            guard entries.count == ids.count else {
+                // Already on a notice (a second submit) is a conflict; anything else is not this unit's to publish.
+                let published = try await FundEntryRecord.query(on: tx).filter(\.$id ~~ ids).filter(\.$noticeID != nil).count()
+                throw published > 0 ? AppError.conflict : AppError.invalidField("entry_ids")
+            }
             let standards = try await StandardsController.lookup(on: tx)
             let minDays = standards[entries[0].year]?.fundNoticeMinDays ?? 10
             try NoticeService.validatePeriod(start: start, end: end, today: today, minDays: minDays)

@@ -121,7 +121,8 @@ extension FundController {
             .sort(\.$id).all().map { Option(value: $0.id!, label: $0.name) }
         return try await Page.render(req, "project", ProjectPage(
             p: p, mayManage: user.scope.permits(.manageFunds, on: site),
-            mayRevise: user.scope.permits(.manageFunds, on: site.ancestor(at: .county)!) && LibraryRevision.isOpen(today) && p.project.status == ProjectStatus.inLibrary.rawValue,
+            mayRevise: user.scope.permits(.manageFunds, on: site.ancestor(at: .county)!) && LibraryRevision.isOpen(today)
+                && ProjectStatus(rawValue: p.project.status)?.isRevisable == true,
             formError: formError, sources: FundSource.allCases.map { Option(value: $0.rawValue, label: req.t[$0.labelKey]) },
             today: today.description, payers: payers, implementing: p.project.status == ProjectStatus.implementing.rawValue,
             caseHref: p.project.case_id.map { SiteURL.caseDetail($0).path }), status: status)

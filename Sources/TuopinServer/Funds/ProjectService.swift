@@ -111,11 +111,12 @@ enum ProjectService {
     }
 
     /// Keeps the project in step with its case after every step (CaseService calls this in the step's transaction).
-    static func follow(tx: any Database, case c: WorkflowCase, today: CivilDate) async throws {
+    /// `today` dates an approval; a case sent back (an accepted objection) is never approved by it, so it passes nil.
+    static func follow(tx: any Database, case c: WorkflowCase, today: CivilDate?) async throws {
         guard let id = c.projectID, let r = try await ProjectRecord.find(id, on: tx) else { return }
         let status: ProjectStatus = c.status == CaseStatus.rejected.rawValue ? .rejected : .after(steps: c.step)
         r.status = status.rawValue
-        if status == .inLibrary && r.approvedOn == nil { r.approvedOn = today.description }
+        if status == .inLibrary, r.approvedOn == nil, let today { r.approvedOn = today.description }
         if status == .completed { r.progressPct = 100 }
         r.version += 1
         try await r.update(on: tx)

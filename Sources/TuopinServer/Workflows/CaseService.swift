@@ -374,7 +374,7 @@ enum CaseService {
                                       before: ["step": String(from)], after: ["step": String(stepIndex), "reason": reason], at: now)
             if c.projectID != nil {
                 c.step = stepIndex
-                try await ProjectService.follow(tx: tx, case: c, today: CivilDate(year: 2000, month: 1, day: 1)!)
+                try await ProjectService.follow(tx: tx, case: c, today: nil)
             }
         }
     }
