@@ -66,6 +66,7 @@ public func configure(_ app: Application, settings: TuopinSettings,
     app.asyncCommands.use(ExportCommand(), as: "export")
     app.asyncCommands.use(CheckCommand(), as: "check")
     app.asyncCommands.use(UserCommand(), as: "user")
+    app.asyncCommands.use(BenchCommand(), as: "bench")
 }
 
 extension TuopinSettings.Database {

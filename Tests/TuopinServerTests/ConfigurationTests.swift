@@ -88,5 +88,7 @@ import VaporTesting
         #expect(try TuopinSettings.fromEnvironment([:]).nightlyCheck)
         #expect(try !TuopinSettings.fromEnvironment(["TUOPIN_NIGHTLY_CHECK": "0"]).nightlyCheck)
         #expect(throws: TuopinSettings.SettingError.self) { try TuopinSettings.fromEnvironment(["TUOPIN_NIGHTLY_CHECK": "sometimes"]) }
+        #expect(try !TuopinSettings.fromEnvironment([:]).benchRoutes)
+        #expect(try TuopinSettings.fromEnvironment(["TUOPIN_BENCH": "1"]).benchRoutes)
     }
 }

@@ -43,11 +43,15 @@ actor TestSlots {
 
 @discardableResult
 func withTestApp<T>(households: Int? = 216, cases: Bool = false, clock: TestClock = TestClock(), secureCookies: Bool = false,
-                    _ body: (Application) async throws -> T) async throws -> T {
-    if TestSlots.held { return try await runTestApp(households: households, cases: cases, clock: clock, secureCookies: secureCookies, body) }
+                    benchRoutes: Bool = false, _ body: (Application) async throws -> T) async throws -> T {
+    if TestSlots.held {
+        return try await runTestApp(households: households, cases: cases, clock: clock, secureCookies: secureCookies, benchRoutes: benchRoutes, body)
+    }
     await TestSlots.shared.acquire()
     do {
-        let result = try await TestSlots.$held.withValue(true) { try await runTestApp(households: households, cases: cases, clock: clock, secureCookies: secureCookies, body) }
+        let result = try await TestSlots.$held.withValue(true) {
+            try await runTestApp(households: households, cases: cases, clock: clock, secureCookies: secureCookies, benchRoutes: benchRoutes, body)
+        }
         await TestSlots.shared.release()
         return result
     } catch {
@@ -56,13 +60,15 @@ func withTestApp<T>(households: Int? = 216, cases: Bool = false, clock: TestCloc
     }
 }
 
-private func runTestApp<T>(households: Int?, cases: Bool, clock: TestClock, secureCookies: Bool, _ body: (Application) async throws -> T) async throws -> T {
+private func runTestApp<T>(households: Int?, cases: Bool, clock: TestClock, secureCookies: Bool, benchRoutes: Bool,
+                           _ body: (Application) async throws -> T) async throws -> T {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tuopin-test-\(UUID().uuidString)")
     let schema = "t_" + UUID().uuidString.prefix(12).lowercased().replacingOccurrences(of: "-", with: "")
     let database: TuopinSettings.Database = TestDatabase.postgresURL.map { .postgres(url: $0, searchPath: schema) }
         ?? .sqlite(path: dir.appendingPathComponent("tuopin.sqlite").path)
-    let settings = TuopinSettings(dataDirectory: dir, database: database, dataKey: Data(repeating: 7, count: 32), bcryptCost: 4,
+    var settings = TuopinSettings(dataDirectory: dir, database: database, dataKey: Data(repeating: 7, count: 32), bcryptCost: 4,
                                   databasePoolSize: 2, secureCookies: secureCookies)
+    settings.benchRoutes = benchRoutes
     let app = try await Application.make(.testing)
     app.logger.logLevel = .warning
     app.directory = DirectoryConfiguration(workingDirectory: packageRoot())

@@ -44,6 +44,15 @@ enum TemplateRows {
 
     /// The row's cells, as many as the header has, trimmed and with export's formula guard removed.
     static func cells(_ raw: [String], width: Int) -> [String] {
-        (0..<width).map { i in i < raw.count ? CSV.unescapeFormula(raw[i]).trimmingCharacters(in: .whitespaces) : "" }
+        (0..<width).map { i in i < raw.count ? CSV.unescapeFormula(raw[i]).trimmedSpaces : "" }
+    }
+}
+
+extension String {
+    /// Without leading and trailing spaces; the common case (none) costs no copy.
+    public var trimmedSpaces: String {
+        guard let first = unicodeScalars.first, let last = unicodeScalars.last,
+              CharacterSet.whitespaces.contains(first) || CharacterSet.whitespaces.contains(last) else { return self }
+        return trimmingCharacters(in: .whitespaces)
     }
 }

@@ -7,7 +7,7 @@ public protocol OfficialValue: RawRepresentable, CaseIterable, Sendable, Codable
 extension OfficialValue {
     /// Parses the template's Chinese text (or the stored raw value).
     public init?(label: String) {
-        let text = label.trimmingCharacters(in: .whitespaces)
+        let text = label.trimmedSpaces
         guard let value = Self.allCases.first(where: { $0.label == text || $0.rawValue == text }) else { return nil }
         self = value
     }

@@ -31,14 +31,17 @@ struct ImportCommand: AsyncCommand {
         try await app.autoMigrate()
         let actor = try await ExchangeCommands.actor(app, username: signature.asUser)
         let url = URL(fileURLWithPath: signature.file)
-        let rows = try FileReading.rows(from: try Data(contentsOf: url), filename: url.lastPathComponent,
-                                       maxBytes: app.tuopin.settings.maxUploadBytes)
+        let maxBytes = app.tuopin.settings.maxUploadBytes
         let bar = ProgressBar(enabled: isatty(STDERR_FILENO) == 1)
+        // The rows are read inside the call, so that the import owns them and frees them once parsed.
         let report = try await CertificationService.$changeReason.withValue(signature.reason) {
             switch kind {
-            case .members: try await RegistryImport.members(app: app, rows: rows, actor: actor, dryRun: signature.dryRun,
-                                                            progress: { bar.show($0, $1) })
-            case .incomes: try await RegistryImport.incomes(app: app, rows: rows, actor: actor, dryRun: signature.dryRun)
+            case .members: try await RegistryImport.members(app: app, rows: try FileReading.rows(from: try Data(contentsOf: url), filename: url.lastPathComponent,
+                                                                                                   maxBytes: maxBytes),
+                                                            actor: actor, dryRun: signature.dryRun, progress: { bar.show($0, $1) })
+            case .incomes: try await RegistryImport.incomes(app: app, rows: try FileReading.rows(from: try Data(contentsOf: url), filename: url.lastPathComponent,
+                                                                                                   maxBytes: maxBytes),
+                                                            actor: actor, dryRun: signature.dryRun)
             }
         }
         bar.finish()

@@ -25,7 +25,7 @@ public struct DataProtector: Sendable {
 
     /// Hex HMAC-SHA256 of the normalised value.
     public func index(_ plain: String) -> String {
-        HMAC<SHA256>.authenticationCode(for: Data(plain.uppercased().utf8), using: indexKey).hexString
+        HMAC<SHA256>.authenticationCode(for: Data(plain.uppercased().utf8), using: indexKey).withUnsafeBytes { $0.hexString }
     }
 
     /// Reads the key file in `directory`, creating it (mode 0600) with a fresh key if absent.
@@ -49,7 +49,17 @@ public struct DataProtector: Sendable {
 }
 
 extension Sequence where Element == UInt8 {
-    var hexString: String { map { String(format: "%02x", $0) }.joined() }
+    /// Lower-case hex. (Not `String(format:)` per byte: an import computes a million of these.)
+    var hexString: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(underestimatedCount * 2)
+        for byte in self {
+            bytes.append(digits[Int(byte >> 4)])
+            bytes.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
 }
 
 extension Digest {

@@ -46,6 +46,8 @@ struct MetricsMiddleware: AsyncMiddleware {
         let route = request.route.map { "/" + $0.path.map(\.description).joined(separator: "/") } ?? "unmatched"
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         metrics.record(method: request.method.rawValue, route: route, status: response.status.code, seconds: seconds)
+        // The time spent in the server, for the browser's developer tools and `tuopin bench`.
+        response.headers.replaceOrAdd(name: "Server-Timing", value: String(format: "app;dur=%.3f", seconds * 1000))
         return response
     }
 }

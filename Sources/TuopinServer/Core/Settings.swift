@@ -29,6 +29,8 @@ public struct TuopinSettings: Sendable {
     public var passwordMaxDays: Int
     /// Check every rule over the region each night at 02:00 Beijing time while serving.
     public var nightlyCheck: Bool = true
+    /// `tuopin bench` sets this in the server it measures: adds the constant route `/bench/hello`.
+    public var benchRoutes = false
 
     public init(dataDirectory: URL, database: Database, dataKey: Data? = nil, bcryptCost: Int = 12,
                 demoHouseholds: Int = 3_000, metricsToken: String? = nil, databasePoolSize: Int = 4,
@@ -56,6 +58,7 @@ public struct TuopinSettings: Sendable {
         "TUOPIN_DATA_DIR", "DATABASE_URL", "TUOPIN_DATA_KEY", "TUOPIN_BCRYPT_COST",
         "TUOPIN_DEMO_HOUSEHOLDS", "TUOPIN_METRICS_TOKEN", "TUOPIN_DB_POOL", "TUOPIN_MAX_UPLOAD_MB",
         "TUOPIN_SESSION_IDLE_MINUTES", "TUOPIN_SECURE_COOKIES", "TUOPIN_PASSWORD_MAX_DAYS", "TUOPIN_NIGHTLY_CHECK",
+        "TUOPIN_BENCH",
     ]
 
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws(SettingError) -> TuopinSettings {
@@ -109,6 +112,7 @@ public struct TuopinSettings: Sendable {
             secureCookies: try flag("TUOPIN_SECURE_COOKIES"),
             passwordMaxDays: try integer("TUOPIN_PASSWORD_MAX_DAYS", default: 90, range: 1...3_650))
         settings.nightlyCheck = nonEmpty("TUOPIN_NIGHTLY_CHECK") == nil ? true : try flag("TUOPIN_NIGHTLY_CHECK")
+        settings.benchRoutes = try flag("TUOPIN_BENCH")
         return settings
     }
 }

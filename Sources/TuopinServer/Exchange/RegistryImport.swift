@@ -48,11 +48,20 @@ struct ImportReport: Sendable {
 enum RegistryImport {
     typealias Progress = @Sendable (_ done: Int, _ total: Int) -> Void
 
-    static func members(app: Application, rows: [[String]], actor: ExchangeActor, dryRun: Bool,
-                        progress: Progress = { _, _ in }) async throws -> ImportReport {
+    /// Households written per round inside the import's one transaction: the memory an import
+    /// holds beyond its parsed file stays this size.
+    static let writeChunk = 2_000
+
+    /// `rows` is consumed: a million-row file's cells are freed once parsed.
+    static func members(app: Application, rows: consuming [[String]], actor: ExchangeActor, dryRun: Bool,
+                        progress: @escaping Progress = { _, _ in }) async throws -> ImportReport {
         let today = civilToday(app)
+        let clock = PhaseClock(logger: app.logger, name: "import members")
+        let rowCount = rows.count
         let parsed = MembersTemplate.parse(rows, today: today)
-        var report = ImportReport(problems: parsed.problems, rows: max(0, rows.count - 1))
+        _ = consume rows
+        clock.mark("parsed")
+        var report = ImportReport(problems: parsed.problems, rows: max(0, rowCount - 1))
         report.households = parsed.households.count
         report.people = parsed.households.reduce(0) { $0 + $1.members.count }
         let protector = app.tuopin.protector
@@ -63,10 +72,11 @@ enum RegistryImport {
         let known = try await existingVillages(Array(villageCodes), on: db)
         // Households already registered, by number.
         let existing = try await households(numbers: parsed.households.map(\.number), on: db)
-        // People already in another household.
-        let hmacs = parsed.households.flatMap { h in h.members.map { (protector.index($0.residentID.value), h.number, $0.row) } }
-        let owners = try await memberOwners(hmacs.map(\.0), on: db)
+        // People already in another household: each member's index, in file order (kept for the write).
+        let hmacs = parsed.households.flatMap { h in h.members.map { protector.index($0.residentID.value) } }
+        let owners = try await memberOwners(hmacs, on: db)
         let fileNumbers = Set(parsed.households.map(\.number))
+        var memberIndex = 0
         for h in parsed.households {
             if !known.contains(h.village.value) {
                 report.problems.append(ImportProblem(row: h.firstRow, column: MembersTemplate.header[1], code: .villageUnknown,
@@ -78,33 +88,20 @@ enum RegistryImport {
                 report.problems.append(ImportProblem(row: h.firstRow, column: MembersTemplate.header[0], code: .scope,
                                                      message: "户 \(h.number) 已登记在您管辖范围以外的村"))
             }
-        }
-        for (hmac, number, row) in hmacs {
-            if let owner = owners[hmac], owner != number, !fileNumbers.contains(owner) {
-                report.problems.append(ImportProblem(row: row, column: MembersTemplate.header[10], code: .idDuplicate,
-                                                     message: "此人已登记在户 \(owner)"))
+            for m in h.members {
+                if let owner = owners[hmacs[memberIndex]], owner != h.number, !fileNumbers.contains(owner) {
+                    report.problems.append(ImportProblem(row: m.row, column: MembersTemplate.header[10], code: .idDuplicate,
+                                                         message: "此人已登记在户 \(owner)"))
+                }
+                memberIndex += 1
             }
         }
         report.problems.sort { ($0.row, $0.column) < ($1.row, $1.column) }
+        clock.mark("checked against the registry")
         guard report.isValid, !dryRun else { return report }
 
-        // Encrypt before the transaction: it needs no database and is the slow part.
-        var memberRows: [String: [[any Encodable & Sendable]]] = [:]
-        for (i, h) in parsed.households.enumerated() {
-            memberRows[h.number] = try h.members.map { m in
-                [m.name, m.relation.rawValue, try protector.encrypt(m.residentID.value), protector.index(m.residentID.value),
-                 m.residentID.masked, m.residentID.sex.rawValue, m.residentID.birthDate.description, m.ethnicity.rawValue,
-                 m.education.rawValue, m.schooling.rawValue, m.health.rawValue, m.disabilityGrade, m.labour.rawValue,
-                 m.migrantMonths] as [any Encodable & Sendable]
-            }
-            if i % 500 == 0 { progress(i, parsed.households.count * 2) }
-        }
-        let phones = try Dictionary(uniqueKeysWithValues: parsed.households.map { h in
-            (h.number, try h.phone.map { try protector.encrypt($0) })
-        })
         let now = app.tuopin.now()
         let households = parsed.households
-        let encrypted = memberRows
         let reason = CertificationService.changeReason
         let counts = try await app.write { tx in
             let sql = tx.sqlDatabase
@@ -112,44 +109,66 @@ enum RegistryImport {
             try await CertificationService.checkReason(
                 on: tx, households: households.compactMap { h in existing[h.number].map { ($0.id, String($0.village.prefix(9))) } },
                 reason: reason, actor: actor.audit, now: now)
-            var created = 0, updated = 0
-            var audit: [AuditLog.Pending] = []
-            let new = households.filter { existing[$0.number] == nil }
-            try await sql.bulkInsert(into: Household.schema, columns: insertColumns, rows: new.map { h in
-                householdValues(h, phoneCipher: phones[h.number] ?? nil) + [1, h.members.count] as [any Encodable & Sendable]
-            })
-            created = new.count
-            for h in households where existing[h.number] != nil {
-                let old = existing[h.number]!
+            // Households already registered first: their rows updated and their old members removed,
+            // so that no round below sees a person in two households.
+            for h in households {
+                guard let old = existing[h.number] else { continue }
                 var update = sql.update(Household.schema)
-                for (column, value) in zip(updateColumns, householdValues(h, phoneCipher: phones[h.number] ?? nil)) {
+                let phone = try h.phone.map { try protector.encrypt($0) }
+                for (column, value) in zip(updateColumns, householdValues(h, phoneCipher: phone)) {
                     update = update.set(SQLColumn(column), to: SQLBind(value))
                 }
                 try await update.set(SQLColumn("member_count"), to: SQLBind(h.members.count))
                     .set(SQLColumn("version"), to: SQLBind(old.version + 1))
                     .where("id", .equal, SQLBind(old.id)).run()
                 try await sql.delete(from: Member.schema).where("household_id", .equal, SQLBind(old.id)).run()
-                updated += 1
             }
-            let ids = try await RegistryImport.households(numbers: households.map(\.number), on: tx)
-            var rows: [[any Encodable & Sendable]] = []
-            for h in households {
-                let id = ids[h.number]!.id
-                rows += encrypted[h.number]!.map { [id] + $0 }
-                let after = Snapshot(h)
-                if let old = existing[h.number] {
-                    audit.append(try .init(action: "household.import_update", entity: "household", entityID: String(id),
-                                           before: old.snapshot, after: after))
-                } else {
-                    audit.append(try .init(action: "household.import_create", entity: "household", entityID: String(id), after: after))
+            clock.mark("registered households updated")
+            // Then rounds of `writeChunk` households: new ones inserted, every member encrypted and
+            // inserted, one audit entry per household, data quality rechecked.
+            var memberIndex = 0, done = 0
+            for start in stride(from: 0, to: households.count, by: writeChunk) {
+                let chunk = households[start..<min(households.count, start + writeChunk)]
+                try await sql.bulkInsert(into: Household.schema, columns: insertColumns, rows: try chunk.filter { existing[$0.number] == nil }.map { h in
+                    householdValues(h, phoneCipher: try h.phone.map { try protector.encrypt($0) }) + [1, h.members.count] as [any Encodable & Sendable]
+                })
+                clock.add("households inserted")
+                let ids = try await householdIDs(numbers: chunk.map(\.number), on: tx)
+                clock.add("ids read")
+                var rows: [[any Encodable & Sendable]] = []
+                var audit: [AuditLog.Pending] = []
+                for h in chunk {
+                    let id = ids[h.number]!
+                    for m in h.members {
+                        rows.append([id, m.name, m.relation.rawValue, try protector.encrypt(m.residentID.value), hmacs[memberIndex],
+                                     m.residentID.masked, m.residentID.sex.rawValue, m.residentID.birthDate.description, m.ethnicity.rawValue,
+                                     m.education.rawValue, m.schooling.rawValue, m.health.rawValue, m.disabilityGrade, m.labour.rawValue,
+                                     m.migrantMonths])
+                        memberIndex += 1
+                    }
+                    if let old = existing[h.number] {
+                        audit.append(try .init(action: "household.import_update", entity: "household", entityID: String(id),
+                                               before: old.snapshot, after: Snapshot(h)))
+                    } else {
+                        audit.append(try .init(action: "household.import_create", entity: "household", entityID: String(id), after: Snapshot(h)))
+                    }
                 }
+                clock.add("members encrypted, audit entries made")
+                try await sql.bulkInsert(into: Member.schema, columns: memberColumns, rows: rows)
+                clock.add("members inserted")
+                try await AuditLog.appendAll(on: tx, actor: actor.audit, entries: audit, at: now)
+                clock.add("audited")
+                try await recheck(numbers: chunk.map(\.number), on: tx, protector: protector, today: today)
+                clock.add("quality rechecked")
+                done += chunk.count
+                progress(done, households.count)
             }
-            try await sql.bulkInsert(into: Member.schema, columns: memberColumns, rows: rows)
-            try await AuditLog.appendAll(on: tx, actor: actor.audit, entries: audit, at: now)
-            try await recheck(numbers: households.map(\.number), on: tx, protector: protector, today: today)
-            return (created, updated)
+            clock.mark("households, members, audit and quality written")
+            clock.logTotals()
+            let updated = households.count { existing[$0.number] != nil }
+            return (households.count - updated, updated)
         }
-        progress(1, 1)
+        clock.mark("committed")
         report.created = counts.0
         report.updated = counts.1
         report.written = true
@@ -211,7 +230,8 @@ enum RegistryImport {
     /// Every save re-checks data quality for what it wrote, in the same transaction.
     static func recheck(numbers: [String], on tx: any Database, protector: DataProtector, today: CivilDate) async throws {
         for chunk in numbers.chunked(1_000) {
-            let households = try await Household.query(on: tx).filter(\.$number ~~ Array(chunk)).all()
+            let households = try await tx.sqlDatabase.select().columns(QualityService.Subject.columns).from(Household.schema)
+                .where("number", .in, SQLBind.group(Array(chunk))).all(decoding: QualityService.Subject.self)
             _ = try await QualityService.recheck(households, on: tx, protector: protector, today: today)
         }
     }
@@ -270,6 +290,19 @@ enum RegistryImport {
         return out
     }
 
+    /// Household number → id, nothing else (the write reads back ids a round at a time).
+    static func householdIDs(numbers: [String], on db: any Database) async throws -> [String: Int] {
+        struct Row: Decodable { let id: Int; let number: String }
+        var out: [String: Int] = [:]
+        for chunk in numbers.chunked(1_000) {
+            for row in try await db.sqlDatabase.select().columns("id", "number").from(Household.schema)
+                .where("number", .in, SQLBind.group(Array(chunk))).all(decoding: Row.self) {
+                out[row.number] = row.id
+            }
+        }
+        return out
+    }
+
     static func existingVillages(_ codes: [String], on db: any Database) async throws -> Set<String> {
         var out = Set<String>()
         for chunk in codes.chunked(1_000) {
@@ -302,5 +335,35 @@ enum RegistryImport {
 extension Array {
     func chunked(_ size: Int) -> [ArraySlice<Element>] {
         stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
+    }
+}
+
+/// Logs the time each phase of a long action took (at debug level: `LOG_LEVEL=debug`).
+final class PhaseClock: @unchecked Sendable {
+    private let logger: Logger, name: String
+    private var last = Date()
+    private let lock = NSLock()
+    init(logger: Logger, name: String) { self.logger = logger; self.name = name }
+
+    private var totals: [(String, Double)] = []
+
+    /// Adds the time since the last mark to `phase`'s total (for phases repeated in rounds).
+    func add(_ phase: String) {
+        lock.lock(); defer { lock.unlock() }
+        let now = Date()
+        if let i = totals.firstIndex(where: { $0.0 == phase }) { totals[i].1 += now.timeIntervalSince(last) } else { totals.append((phase, now.timeIntervalSince(last))) }
+        last = now
+    }
+
+    func logTotals() {
+        lock.lock(); defer { lock.unlock() }
+        for (phase, seconds) in totals { logger.debug("\(name): \(phase) in \(String(format: "%.2f", seconds)) s in all") }
+    }
+
+    func mark(_ phase: String) {
+        lock.lock(); defer { lock.unlock() }
+        let now = Date()
+        logger.debug("\(name): \(phase) in \(String(format: "%.2f", now.timeIntervalSince(last))) s")
+        last = now
     }
 }

@@ -48,7 +48,7 @@ enum HouseholdFactsLoader {
                 members: try (membersBy[id] ?? []).map { m in
                     MemberFacts(name: m.name, residentID: try protector.decrypt(m.id_cipher),
                                 relation: Relation(rawValue: m.relation) ?? .other, sex: ResidentID.Sex(rawValue: m.sex),
-                                birthDate: CivilDate(yyyymmdd: m.birth_date.replacingOccurrences(of: "-", with: "")),
+                                birthDate: CivilDate(iso: m.birth_date),
                                 education: Education(rawValue: m.education))
                 },
                 incomes: (incomesBy[id] ?? []).map {

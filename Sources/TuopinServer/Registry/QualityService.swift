@@ -10,24 +10,46 @@ enum QualityService {
     struct Summary: Sendable { var households = 0; var findings: [QualityCode: Int] = [:] }
 
     /// Re-checks the given households inside the caller's transaction (every save does this).
+    /// What a recheck needs of a household: read as plain SQL rows when there are many (model
+    /// decoding of a whole region's households dominated the check).
+    struct Subject: Sendable, Decodable {
+        let id: Int
+        let status: String
+        let village_code: String, township_code: String, county_code: String, prefecture_code: String
+        init(_ h: Household) {
+            id = h.id!; status = h.status
+            village_code = h.villageCode; township_code = h.townshipCode; county_code = h.countyCode; prefecture_code = h.prefectureCode
+        }
+
+        static let columns = ["id", "status", "village_code", "township_code", "county_code", "prefecture_code"]
+    }
+
     static func recheck(_ households: [Household], on tx: any Database, protector: DataProtector, today: CivilDate) async throws -> [Int: [QualityProblem]] {
+        try await recheck(households.map(Subject.init), on: tx, protector: protector, today: today)
+    }
+
+    static func recheck(_ households: [Subject], on tx: any Database, protector: DataProtector, today: CivilDate,
+                        clock: PhaseClock? = nil) async throws -> [Int: [QualityProblem]] {
         guard !households.isEmpty else { return [:] }
-        let loaded = try await HouseholdFactsLoader.load(on: tx, households: households.map { ($0.id!, $0.status) },
+        let loaded = try await HouseholdFactsLoader.load(on: tx, households: households.map { ($0.id, $0.status) },
                                                           protector: protector, planYear: today.year)
+        clock?.add("facts loaded")
         let standards = try await StandardsController.lookup(on: tx)
         var results: [Int: [QualityProblem]] = [:]
-        for h in households { results[h.id!] = DataQuality.check(loaded.facts[h.id!]!, today: today, povertyLine: { standards[$0]?.povertyLine }) }
+        for h in households { results[h.id] = DataQuality.check(loaded.facts[h.id]!, today: today, povertyLine: { standards[$0]?.povertyLine }) }
+        clock?.add("checked")
         // The same person in two households is a registry-wide fact: ask the index.
         let shared = Set(try await duplicateHMACs(loaded.hmacs.map(\.hmac), on: tx))
         for m in loaded.hmacs where shared.contains(m.hmac) {
             results[m.household, default: []].append(QualityProblem(.idDuplicate, m.name))
         }
+        clock?.add("duplicates asked")
         let sql = tx.sqlDatabase
-        try await sql.delete(from: QualityFinding.schema).where("household_id", .in, SQLBind.group(households.compactMap(\.id))).run()
+        try await sql.delete(from: QualityFinding.schema).where("household_id", .in, SQLBind.group(households.map(\.id))).run()
         try await sql.bulkInsert(into: QualityFinding.schema,
                                  columns: ["household_id", "code", "detail", "village_code", "township_code", "county_code", "prefecture_code"],
-                                 rows: households.flatMap { h in (results[h.id!] ?? []).map { p -> [any Encodable & Sendable] in
-                                     [h.id!, p.code.rawValue, p.detail, h.villageCode, h.townshipCode, h.countyCode, h.prefectureCode]
+                                 rows: households.flatMap { h in (results[h.id] ?? []).map { p -> [any Encodable & Sendable] in
+                                     [h.id, p.code.rawValue, p.detail, h.village_code, h.township_code, h.county_code, h.prefecture_code]
                                  } })
         return results
     }
@@ -50,17 +72,27 @@ enum QualityService {
         var after = 0
         let today = RegistryImport.civilToday(app)
         let protector = app.tuopin.protector
+        let clock = PhaseClock(logger: app.logger, name: "check --quality")
         while true {
-            var q = Household.query(on: app.db).filter(\.$id > after).sort(\.$id).limit(1_000)
-            if let unit { q = q.within([unit]) }
-            let page = try await q.all()
+            clock.add("other")
+            var q = app.db.sqlDatabase.select().columns(Subject.columns).from(Household.schema)
+                .where("id", .greaterThan, SQLBind(after)).orderBy("id").limit(1_000)
+            if let unit { q = q.where(ScopeSQL.within([unit])) }
+            let page = try await q.all(decoding: Subject.self)
             guard let last = page.last else { break }
-            after = last.id!
-            let results = try await app.write { tx in try await recheck(page, on: tx, protector: protector, today: today) }
+            after = last.id
+            clock.add("page read")
+            let results = try await app.write { tx in
+                let results = try await recheck(page, on: tx, protector: protector, today: today, clock: clock)
+                clock.add("findings written")
+                return results
+            }
+            clock.add("committed")
             summary.households += page.count
             for problems in results.values { for p in problems { summary.findings[p.code, default: 0] += 1 } }
             progress(summary.households)
         }
+        clock.logTotals()
         let now = app.tuopin.now()
         let total = summary.findings.values.reduce(0, +)
         let checked = summary.households

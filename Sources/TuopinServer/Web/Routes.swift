@@ -100,6 +100,8 @@ func routes(_ app: Application) throws {
     app.post(SiteURL.gongshiObjections(nil).pathComponents, use: PortalController.objectForm)
     app.get(SiteURL.healthz.pathComponents, use: SystemController.healthz)
     app.get(SiteURL.metrics.pathComponents, use: SystemController.metrics)
+    // The benchmark's anchor: the same stack (middleware included) answering a constant.
+    if app.tuopin.settings.benchRoutes { app.get("bench", "hello") { _ in "hello" } }
 
     app.get(SiteURL.apiOpenAPI.pathComponents, use: SystemController.openAPI)
     app.post(SiteURL.apiTokens.pathComponents, use: SessionController.createToken)
