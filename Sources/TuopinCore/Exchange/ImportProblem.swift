@@ -35,8 +35,8 @@ public struct ImportProblem: Sendable, Equatable, Codable {
 /// What both templates do to their rows before reading values.
 enum TemplateRows {
     /// A problem when the first row is not exactly `header`.
-    static func headerProblem(_ rows: [[String]], header: [String]) -> ImportProblem? {
-        guard let first = rows.first, first.map({ $0.trimmingCharacters(in: .whitespaces) }) == header else {
+    static func headerProblem(_ first: [String]?, header: [String]) -> ImportProblem? {
+        guard let first, first.map({ $0.trimmingCharacters(in: .whitespaces) }) == header else {
             return ImportProblem(row: 1, column: "", code: .header, message: "表头应为：" + header.joined(separator: ","))
         }
         return nil

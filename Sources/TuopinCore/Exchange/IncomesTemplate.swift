@@ -18,7 +18,7 @@ public enum IncomesTemplate {
 
     public static func parse(_ rows: [[String]], today: CivilDate) -> Parsed {
         var out = Parsed()
-        if let problem = TemplateRows.headerProblem(rows, header: header) {
+        if let problem = TemplateRows.headerProblem(rows.first, header: header) {
             out.problems.append(problem)
             return out
         }

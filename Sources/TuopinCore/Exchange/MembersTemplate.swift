@@ -53,14 +53,18 @@ public enum MembersTemplate {
     public struct Parsed: Sendable {
         public var households: [HouseholdRecord] = []
         public var problems: [ImportProblem] = []
+        /// Rows read after the header.
+        public var rows = 0
     }
 
     /// Validates every row (rows[0] is the header). Checks that need the database — village
     /// exists, scope, a person already in another household — are the caller's.
-    public static func parse(_ rows: [[String]], today: CivilDate) -> Parsed {
+    public static func parse<Rows: Sequence<[String]>>(_ rows: Rows, today: CivilDate) -> Parsed {
         var out = Parsed()
-        if let problem = TemplateRows.headerProblem(rows, header: header) {
+        var iterator = rows.makeIterator()
+        if let problem = TemplateRows.headerProblem(iterator.next(), header: header) {
             out.problems.append(problem)
+            while iterator.next() != nil { out.rows += 1 }
             return out
         }
         var order: [String] = []
@@ -69,8 +73,9 @@ public enum MembersTemplate {
         var idRows: [String: Int] = [:]
         var invalidHouseholds = Set<String>()
 
-        for (index, raw) in rows.dropFirst().enumerated() {
-            let rowNumber = index + 2
+        while let raw = iterator.next() {
+            out.rows += 1
+            let rowNumber = out.rows + 1
             let cells = TemplateRows.cells(raw, width: header.count)
             var problems: [ImportProblem] = []
             func fail(_ column: Int, _ code: ImportErrorCode, _ message: String) {

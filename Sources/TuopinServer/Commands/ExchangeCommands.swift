@@ -33,15 +33,20 @@ struct ImportCommand: AsyncCommand {
         let url = URL(fileURLWithPath: signature.file)
         let maxBytes = app.tuopin.settings.maxUploadBytes
         let bar = ProgressBar(enabled: isatty(STDERR_FILENO) == 1)
-        // The rows are read inside the call, so that the import owns them and frees them once parsed.
+        // A CSV file's rows are read as the import parses them (the file's bytes are freed once
+        // decoded); a workbook's are read first.
+        let text = try FileReading.csvText(from: try Data(contentsOf: url), filename: url.lastPathComponent, maxBytes: maxBytes)
         let report = try await CertificationService.$changeReason.withValue(signature.reason) {
-            switch kind {
-            case .members: try await RegistryImport.members(app: app, rows: try FileReading.rows(from: try Data(contentsOf: url), filename: url.lastPathComponent,
-                                                                                                   maxBytes: maxBytes),
-                                                            actor: actor, dryRun: signature.dryRun, progress: { bar.show($0, $1) })
-            case .incomes: try await RegistryImport.incomes(app: app, rows: try FileReading.rows(from: try Data(contentsOf: url), filename: url.lastPathComponent,
-                                                                                                   maxBytes: maxBytes),
-                                                            actor: actor, dryRun: signature.dryRun)
+            switch (kind, text) {
+            case (.members, .some(let text)):
+                try await RegistryImport.members(app: app, rows: CSVRows(text), actor: actor, dryRun: signature.dryRun, progress: { bar.show($0, $1) })
+            case (.members, nil):
+                try await RegistryImport.members(app: app, rows: try XLSX.read(try Data(contentsOf: url)), actor: actor, dryRun: signature.dryRun,
+                                                 progress: { bar.show($0, $1) })
+            case (.incomes, _):
+                try await RegistryImport.incomes(app: app, rows: try FileReading.rows(from: try Data(contentsOf: url), filename: url.lastPathComponent,
+                                                                                       maxBytes: maxBytes),
+                                                 actor: actor, dryRun: signature.dryRun)
             }
         }
         bar.finish()

@@ -18,15 +18,19 @@ enum FileReading {
     }
 
     static func rows(from data: Data, filename: String, maxBytes: Int = 64 << 20) throws -> [[String]] {
+        if let text = try csvText(from: data, filename: filename, maxBytes: maxBytes) { return CSV.parse(text) }
+        return try XLSX.read(data)
+    }
+
+    /// The text of a CSV file (to be read row by row with `CSVRows`), or nil for a workbook.
+    static func csvText(from data: Data, filename: String, maxBytes: Int = 64 << 20) throws -> String? {
         guard data.count <= maxBytes else { throw Problem.tooLarge(maxBytes) }
         let lower = filename.lowercased()
-        if lower.hasSuffix(".xlsx") || data.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
-            return try XLSX.read(data)
-        }
+        if lower.hasSuffix(".xlsx") || data.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return nil }
         guard lower.hasSuffix(".csv") || lower.hasSuffix(".txt") || !lower.contains(".") else {
             throw Problem.unsupported(filename)
         }
-        return CSV.parse(try text(data))
+        return try text(data)
     }
 
     static func text(_ data: Data) throws -> String {

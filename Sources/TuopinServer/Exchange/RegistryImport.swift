@@ -52,16 +52,16 @@ enum RegistryImport {
     /// holds beyond its parsed file stays this size.
     static let writeChunk = 2_000
 
-    /// `rows` is consumed: a million-row file's cells are freed once parsed.
-    static func members(app: Application, rows: consuming [[String]], actor: ExchangeActor, dryRun: Bool,
-                        progress: @escaping Progress = { _, _ in }) async throws -> ImportReport {
+    /// `rows` is read once, in order: a CSV file's rows (`CSVRows`) are parsed as they are read,
+    /// so a million-row file's cells are never all in memory.
+    static func members<Rows: Sequence<[String]>>(app: Application, rows: consuming Rows, actor: ExchangeActor, dryRun: Bool,
+                                                  progress: @escaping Progress = { _, _ in }) async throws -> ImportReport {
         let today = civilToday(app)
         let clock = PhaseClock(logger: app.logger, name: "import members")
-        let rowCount = rows.count
         let parsed = MembersTemplate.parse(rows, today: today)
         _ = consume rows
         clock.mark("parsed")
-        var report = ImportReport(problems: parsed.problems, rows: max(0, rowCount - 1))
+        var report = ImportReport(problems: parsed.problems, rows: parsed.rows)
         report.households = parsed.households.count
         report.people = parsed.households.reduce(0) { $0 + $1.members.count }
         let protector = app.tuopin.protector
