@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import Testing
 import TuopinCore
 import VaporTesting
@@ -28,8 +29,14 @@ import VaporTesting
             let incomes = try await exported(source, .incomes)
             #expect(members.count > 60 && incomes.count == 60 * 6 + 1)
             try await withTestApp(households: 0) { target in
-                let m = try await RegistryImport.members(app: target, rows: members, actor: system, dryRun: false)
-                #expect(m.isValid && m.created == 60)
+                // The file's CSV bytes read row by row as the command reads them, written in rounds of 7.
+                let text = String(decoding: FileReading.csvData(members), as: UTF8.self)
+                let m = try await RegistryImport.members(app: target, rows: CSVRows(text), actor: system, dryRun: false, round: 7)
+                #expect(m.isValid && m.created == 60 && m.rows == members.count - 1)
+                struct Count: Decodable { let n: Int }
+                let created = try await target.db.sqlDatabase.raw("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'household.import_create'")
+                    .first(decoding: Count.self)
+                #expect(created?.n == 60)
                 let i = try await RegistryImport.incomes(app: target, rows: incomes, actor: system, dryRun: false)
                 #expect(i.isValid)
                 #expect(try await exported(target) == members)
@@ -43,6 +50,18 @@ import VaporTesting
                 #expect(again.updated == 60 && again.created == 0)
                 #expect(try await Household.query(on: target.db).count() == 60)
                 #expect(try await AuditVerifier.verify(on: target.db).firstBreak == nil)
+                // A person moved from the last household to the first (rounds apart): no round
+                // sees them twice, so no duplicate is found and the move is kept.
+                var moved = members
+                let person = moved.lastIndex { $0[11] != "户主" }!
+                #expect(moved[1][0] != moved[person][0])
+                let movedID = moved[person][10]
+                moved[person].replaceSubrange(0...8, with: moved[1][0...8])
+                let move = try await RegistryImport.members(app: target, rows: moved, actor: system, dryRun: false, round: 7)
+                #expect(move.isValid, "\(move.problems)")
+                #expect(try await QualityFinding.query(on: target.db).filter(\.$code == QualityCode.idDuplicate.rawValue).count() == 0)
+                let after = try await exported(target)
+                #expect(after.first { $0[10] == movedID }?[0] == moved[1][0])
             }
         }
     }

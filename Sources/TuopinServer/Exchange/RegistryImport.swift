@@ -55,7 +55,7 @@ enum RegistryImport {
     /// `rows` is read once, in order: a CSV file's rows (`CSVRows`) are parsed as they are read,
     /// so a million-row file's cells are never all in memory.
     static func members<Rows: Sequence<[String]>>(app: Application, rows: consuming Rows, actor: ExchangeActor, dryRun: Bool,
-                                                  progress: @escaping Progress = { _, _ in }) async throws -> ImportReport {
+                                                  round: Int = writeChunk, progress: @escaping Progress = { _, _ in }) async throws -> ImportReport {
         let today = civilToday(app)
         let clock = PhaseClock(logger: app.logger, name: "import members")
         let parsed = MembersTemplate.parse(rows, today: today)
@@ -124,11 +124,11 @@ enum RegistryImport {
                 try await sql.delete(from: Member.schema).where("household_id", .equal, SQLBind(old.id)).run()
             }
             clock.mark("registered households updated")
-            // Then rounds of `writeChunk` households: new ones inserted, every member encrypted and
+            // Then rounds of `round` households: new ones inserted, every member encrypted and
             // inserted, one audit entry per household, data quality rechecked.
             var memberIndex = 0, done = 0
-            for start in stride(from: 0, to: households.count, by: writeChunk) {
-                let chunk = households[start..<min(households.count, start + writeChunk)]
+            for start in stride(from: 0, to: households.count, by: round) {
+                let chunk = households[start..<min(households.count, start + round)]
                 try await sql.bulkInsert(into: Household.schema, columns: insertColumns, rows: try chunk.filter { existing[$0.number] == nil }.map { h in
                     householdValues(h, phoneCipher: try h.phone.map { try protector.encrypt($0) }) + [1, h.members.count] as [any Encodable & Sendable]
                 })
