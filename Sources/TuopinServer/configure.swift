@@ -41,6 +41,7 @@ public func configure(_ app: Application, settings: TuopinSettings,
                             passwordPolicy: PasswordPolicy(maxAgeDays: settings.passwordMaxDays,
                                                            common: try commonPasswords(app.directory.resourcesDirectory)))
     app.localizer = try Localizer.load(from: app.directory.resourcesDirectory + "Locales")
+    app.countyMap = try CountyMap.load(app.directory.resourcesDirectory + "Data/xizang-counties.geojson")
     app.migrations.add(Migrations.all)
 
     app.views.use(.leaf)
@@ -65,6 +66,7 @@ public func configure(_ app: Application, settings: TuopinSettings,
     app.asyncCommands.use(ImportCommand(), as: "import")
     app.asyncCommands.use(ExportCommand(), as: "export")
     app.asyncCommands.use(CheckCommand(), as: "check")
+    app.asyncCommands.use(RollupCommand(), as: "rollup")
     app.asyncCommands.use(UserCommand(), as: "user")
     app.asyncCommands.use(BenchCommand(), as: "bench")
 }

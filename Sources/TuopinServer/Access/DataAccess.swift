@@ -111,31 +111,21 @@ struct DataAccess: Sendable {
         var households = 0, people = 0, poorHouseholds = 0, exitedHouseholds = 0
     }
 
-    /// Counts per child unit of `code`, grouped on the households' denormalised code columns.
+    /// Counts per child unit of `code`, from the roll-ups (current after any write; readers
+    /// call `Rollups.ensureCurrent` first).
     func childCounts(of code: OrgCode) async throws -> [String: Counts] {
         _ = try await unit(code)
-        guard let childLevel = code.level.child else { return [:] }
-        let column = Household.codeColumn(for: childLevel)
-        let filterColumn = code.level == .region ? nil : Household.codeColumn(for: code.level)
-        struct Row: Decodable { let code: String; let households: Int; let people: Int?; let poor: Int?; let exited: Int? }
-        let poor = HouseholdStatus.allCases.filter(\.isRemainingPoor).map(\.rawValue)
-        let exited = HouseholdStatus.allCases.filter(\.hasExited).map(\.rawValue)
-        var query = db.sqlDatabase.select()
-            .column(SQLAlias(SQLColumn(column), as: SQLIdentifier("code")))
-            .column(SQLAlias(SQLFunction("COUNT", args: SQLLiteral.all), as: SQLIdentifier("households")))
-            .column(SQLAlias(Self.bigintSum("member_count"), as: SQLIdentifier("people")))
-            .column(SQLAlias(Self.countWhere(statusIn: poor), as: SQLIdentifier("poor")))
-            .column(SQLAlias(Self.countWhere(statusIn: exited), as: SQLIdentifier("exited")))
-            .from(Household.schema)
-        if let filterColumn { query = query.where(SQLColumn(filterColumn), .equal, SQLBind(code.value)) }
-        let rows = try await query.groupBy(SQLColumn(column)).all(decoding: Row.self)
-        return Dictionary(uniqueKeysWithValues: rows.map {
-            ($0.code, Counts(households: $0.households, people: $0.people ?? 0, poorHouseholds: $0.poor ?? 0, exitedHouseholds: $0.exited ?? 0))
-        })
+        return try await Rollups.childCells(of: code.value, on: db).mapValues { cells in
+            let f = PovertyFigures(cells: cells)
+            let all = f.registered + f.monitored
+            return Counts(households: all.households, people: all.people, poorHouseholds: f.remaining.households, exitedHouseholds: f.exited.households)
+        }
     }
 
-    private static func countWhere(statusIn values: [String]) -> any SQLExpression {
-        bigintSum("CASE WHEN status IN (\(values.map { "'\($0)'" }.joined(separator: ","))) THEN 1 ELSE 0 END")
+    /// The registry's figures of one unit the user may see, from the roll-ups.
+    func figures(of code: OrgCode) async throws -> PovertyFigures {
+        _ = try await unit(code)
+        return PovertyFigures(cells: try await Rollups.cells(of: code.value, on: db))
     }
 
     /// SUM as BIGINT on both engines (PostgreSQL's SUM of integers is NUMERIC). Only for

@@ -135,8 +135,9 @@ struct Bench {
         f.apiRPS = api.rps; f.apiP99 = api.p99; f.apiErrors = api.errors
         f.bareRPS = bare.rps; f.bareP99 = bare.p99
 
-        say("7/8 region page and ID searches …")
-        f.dashboardP95 = try await serverTimeP95(base, token: token, paths: Array(repeating: "/units/54", count: 100))
+        say("7/8 region dashboard, county map and ID searches …")
+        f.regionPageP95 = try await serverTimeP95(base, token: token, paths: Array(repeating: "/units/54", count: 100))
+        f.mapP95 = try await serverTimeP95(base, token: token, paths: CountyMap.Measure.allCases.flatMap { Array(repeating: "/map?measure=\($0.rawValue)", count: 25) })
         let ids = try sampleIDs(members, count: 200)
         f.idSearchP95 = try await serverTimeP95(base, token: token, paths: ids.map { "/api/v1/households?id=\($0)" }, expectOne: true)
 
@@ -478,7 +479,9 @@ struct BenchFigures {
     var demoSeconds = 0.0, databaseMB = 0.0
     var importSeconds = 0.0, rawImportSeconds = 0.0, importPeakRSSMB = 0.0
     var apiRPS = 0.0, apiP99 = 0.0, apiErrors = 0, bareRPS = 0.0, bareP99 = 0.0
-    var dashboardP95 = 0.0, idSearchP95 = 0.0
+    var regionPageP95 = 0.0, mapP95 = 0.0, idSearchP95 = 0.0
+    /// The figure covers both pages: the slower of the two.
+    var dashboardP95: Double { max(regionPageP95, mapP95) }
     var checkQualitySeconds = 0.0, checkComplianceSeconds = 0.0
     var workflowSteps = 0, workflowRefused = 0, workflowSeconds = 0.0
 
@@ -498,7 +501,8 @@ struct BenchFigures {
             Row(key: "api_rps", value: apiRPS, anchor: "bare \(f(bareRPS)) req/s", ratio: f(apiRatio, 2), target: "ratio ≥ 0.40",
                 met: apiRatio >= 0.40 && apiErrors == 0),
             Row(key: "api_p99_ms", value: apiP99, anchor: "bare p99 \(f(bareP99, 2)) ms", ratio: "", target: "≤ 20", met: apiP99 <= 20),
-            Row(key: "dashboard_p95_ms", value: dashboardP95, anchor: "", ratio: "", target: "≤ 50", met: dashboardP95 <= 50),
+            Row(key: "dashboard_p95_ms", value: dashboardP95, anchor: "region page \(f(regionPageP95)), map \(f(mapP95))", ratio: "",
+                target: "≤ 50", met: dashboardP95 <= 50),
             Row(key: "id_search_p95_ms", value: idSearchP95, anchor: "", ratio: "", target: "≤ 5", met: idSearchP95 <= 5),
             Row(key: "check_seconds", value: checkSeconds, anchor: "quality \(f(checkQualitySeconds)) + compliance \(f(checkComplianceSeconds))",
                 ratio: "", target: "≤ 60", met: checkSeconds <= 60),
@@ -527,7 +531,7 @@ struct BenchFigures {
         let demoSeconds, databaseMb, importSeconds, rawImportSeconds, importRatio, importPeakRssMb: Double
         let apiRps, bareRps, apiRatio, apiP99Ms, bareP99Ms: Double
         let apiErrors: Int
-        let dashboardP95Ms, idSearchP95Ms, checkSeconds, checkQualitySeconds, checkComplianceSeconds: Double
+        let dashboardP95Ms, regionPageP95Ms, mapP95Ms, idSearchP95Ms, checkSeconds, checkQualitySeconds, checkComplianceSeconds: Double
         let workflowStepsPerS: Double
         let workflowSteps, workflowRefused: Int
         let met: [String: Bool]
@@ -539,7 +543,7 @@ struct BenchFigures {
                 households: households, persons: persons, database: database, build: build, machine: machine,
                 demoSeconds: demoSeconds, databaseMb: databaseMB, importSeconds: importSeconds, rawImportSeconds: rawImportSeconds, importRatio: importRatio,
                 importPeakRssMb: importPeakRSSMB, apiRps: apiRPS, bareRps: bareRPS, apiRatio: apiRatio, apiP99Ms: apiP99, bareP99Ms: bareP99,
-                apiErrors: apiErrors, dashboardP95Ms: dashboardP95, idSearchP95Ms: idSearchP95, checkSeconds: checkSeconds,
+                apiErrors: apiErrors, dashboardP95Ms: dashboardP95, regionPageP95Ms: regionPageP95, mapP95Ms: mapP95, idSearchP95Ms: idSearchP95, checkSeconds: checkSeconds,
                 checkQualitySeconds: checkQualitySeconds, checkComplianceSeconds: checkComplianceSeconds,
                 workflowStepsPerS: workflowStepsPerSecond, workflowSteps: workflowSteps, workflowRefused: workflowRefused,
                 met: Dictionary(uniqueKeysWithValues: rows.compactMap { r in r.met.map { (r.key, $0) } }))

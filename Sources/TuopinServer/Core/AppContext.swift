@@ -29,7 +29,14 @@ extension Application {
     /// and append their audit entry inside it.
     func write<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         let db = self.db
-        return try await tuopin.gate.run { try await db.transaction { tx in try await body(tx) } }
+        return try await tuopin.gate.run {
+            try await db.transaction { tx in
+                let result = try await body(tx)
+                // The registry's roll-ups change with the households, in the same transaction.
+                try await Rollups.refresh(on: tx)
+                return result
+            }
+        }
     }
 }
 

@@ -20,6 +20,7 @@ func routes(_ app: Application) throws {
     app.post(SiteURL.householdPart(nil, "guarantees", ":kind").pathComponents, use: HouseholdFormsController.guarantee)
     app.get(SiteURL.quality.pathComponents, use: QualityController.show)
     app.get(SiteURL.standards.pathComponents, use: StandardsController.page)
+    app.get(SiteURL.countyMap.pathComponents, use: CountyMap.page)
     app.post(SiteURL.standard(nil).pathComponents, use: StandardsController.formPost)
     app.get(SiteURL.apiStandards.pathComponents, use: StandardsController.apiList)
     app.put(SiteURL.apiStandard(nil).pathComponents, use: StandardsController.apiPut)

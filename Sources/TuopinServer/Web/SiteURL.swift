@@ -45,6 +45,8 @@ enum SiteURL {
     case apiCertifications
     case spotChecks
     case help
+    /// The county map (`?measure=`, `?prefecture=`).
+    case countyMap
     case sessions
     case password
     case unitCompliance(String?), apiUnitViolations(String?)
@@ -122,6 +124,7 @@ enum SiteURL {
         case .apiCertifications: ["api", "v1", "certifications"]
         case .spotChecks: ["spot-checks"]
         case .help: ["help"]
+        case .countyMap: ["map"]
         case .sessions: ["sessions"]
         case .password: ["password"]
         case .unitCompliance(let code): ["units", code ?? ":code", "compliance"]

@@ -27,6 +27,10 @@ enum UnitController {
         let plan: PlanSummary?
         /// This year's money of the unit and the projects sited under it (article 21), for those who read the registry.
         let money: MoneySummary?
+        /// The registry's figures and charts (from the roll-ups).
+        let dashboard: Dashboard.View
+        /// The county map, on the region's and a prefecture's pages.
+        let map: CountyMap.View?
     }
     struct MoneySummary: Encodable {
         let year: Int; let received: String; let allocated: String; let spent: String; let balance: String
@@ -86,6 +90,7 @@ enum UnitController {
     @Sendable static func show(req: Request) async throws -> Response {
         _ = try req.requireUser()
         guard let raw = req.parameters.get("code"), let code = OrgCode(raw) else { throw AppError.notFound }
+        try await Rollups.ensureCurrent(req.application)
         let view = try await query(req.data, code: code, t: req.t)
         let starts = view.exitYear == nil ? CaseController.startOptions(req, status: nil, unit: code.value) : []
         let year = try await StandardsController.lookup(on: req.db).keys.max() ?? RegistryImport.civilToday(req.application).year
@@ -101,7 +106,9 @@ enum UnitController {
             u: view, starts: starts, caseYear: year,
             certifications: isTownship ? try await CertificationService.list(on: req.db, township: code.value) : [],
             isTownship: isTownship, mayCertify: isTownship && req.data.scope.permits(.certifyData, on: code),
-            today: today.description, plan: plan, money: try await money(req, code: code, year: today.year)))
+            today: today.description, plan: plan, money: try await money(req, code: code, year: today.year),
+            dashboard: try await Dashboard.view(req, code: code, today: today),
+            map: code.level <= .prefecture ? try await CountyMap.view(req, measure: .incidence, prefecture: code.level == .prefecture ? code.value : nil) : nil))
     }
 
     @Sendable static func home(req: Request) async throws -> Response {

@@ -1,0 +1,111 @@
+import Fluent
+import SQLKit
+import TuopinCore
+import Vapor
+
+/// The dashboard at the top of every unit page: the registry's figures from the roll-ups, open
+/// violations, and charts as server-rendered SVG, each with its numbers in a table beside it.
+enum Dashboard {
+    struct Figure: Encodable { let key: String; let label: String; let households: Int; let people: Int }
+    struct View: Encodable {
+        let figures: [Figure]
+        /// 贫困发生率, e.g. "3.12"; nil when the villages' rural population is not kept.
+        let incidence: String?
+        let ruralPopulation: Int
+        let openViolations: Int
+        let years: YearChart
+        /// Causes of poverty, household attributes, this year's funds by source.
+        let charts: [Chart]
+    }
+    struct Chart: Encodable { let key: String; let title: String; let bars: BarChart }
+
+    /// The caller has made the roll-ups current (`Rollups.ensureCurrent`).
+    static func view(_ req: Request, code: OrgCode, today: CivilDate) async throws -> View {
+        let data = req.data, t = req.t
+        let figures = try await data.figures(of: code)
+        let cells = try await Rollups.cells(of: code.value, on: req.db)
+        let population = try await ruralPopulation(under: code, on: req.db)
+        let first = max(cells.map(\.identifiedYear).filter { $0 > 0 }.min() ?? today.year, today.year - 9)
+        let years = PovertyFigures.byYear(cells, years: min(first, today.year)...today.year)
+        let registeredStatuses = Set(HouseholdStatus.allCases.filter { $0 != .monitored }.map(\.rawValue))
+        func categoryBars(_ dim: Rollups.Dimension, label: (String) -> String) async throws -> BarChart {
+            var totals: [String: Int] = [:]
+            for row in try await Rollups.categories(of: code.value, dim, on: req.db) where registeredStatuses.contains(row.status) {
+                totals[row.category, default: 0] += row.count.households
+            }
+            return BarChart(totals.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { (label($0.key), $0.value, String($0.value)) })
+        }
+        var bySource: [String: Int64] = [:]
+        for account in try await FundAccountRecord.query(on: req.db).filter(\.$id.$holder == FundEntryRecord.holder(unit: code.value))
+            .filter(\.$id.$year == today.year).all() {
+            bySource[account.id!.source, default: 0] += account.account.received.fen
+        }
+        let sources = FundSource.allCases.compactMap { s in bySource[s.rawValue].map { (s, $0) } }.filter { $0.1 > 0 }
+        let violations = try await ViolationRecord.query(on: req.db).filter(\.$unitCode =~ code.value).filter(\.$resolvedAt == nil).count()
+        return View(
+            figures: [
+                Figure(key: "registered", label: t["dash_registered"], households: figures.registered.households, people: figures.registered.people),
+                Figure(key: "exited", label: t["dash_exited"], households: figures.exited.households, people: figures.exited.people),
+                Figure(key: "remaining", label: t["dash_remaining"], households: figures.remaining.households, people: figures.remaining.people),
+                Figure(key: "monitored", label: t["status_monitored"], households: figures.monitored.households, people: figures.monitored.people),
+            ],
+            incidence: figures.incidenceBP(ruralPopulation: population).map(StandardsController.percent),
+            ruralPopulation: population ?? 0, openViolations: violations,
+            years: YearChart(years),
+            charts: [
+                Chart(key: "causes", title: t["dash_chart_causes"], bars: try await categoryBars(.cause) { t.vocab(PovertyCause.self, raw: $0) }),
+                Chart(key: "attributes", title: t["dash_chart_attributes"], bars: try await categoryBars(.attribute) { t.vocab(HouseholdAttribute.self, raw: $0) }),
+                Chart(key: "funds", title: "\(t["dash_chart_funds"]) · \(today.year)",
+                      bars: BarChart(sources.map { (t[$0.0.labelKey], Int($0.1 / 100), Money(fen: $0.1).description) })),
+            ])
+    }
+
+    /// The kept rural population of the villages under a unit; nil when none is kept.
+    static func ruralPopulation(under code: OrgCode, on db: any Database) async throws -> Int? {
+        struct Row: Decodable { let p: Int64? }
+        let row = try await db.sqlDatabase.select().column(DataAccess.bigintSum("rural_population"), as: "p").from(OrgUnit.schema)
+            .where(ScopeSQL.under([code], column: "code")).where("level", .equal, SQLBind(OrgLevel.village.rawValue))
+            .first(decoding: Row.self)
+        return row?.p.map(Int.init)
+    }
+
+    /// Horizontal bars, one per labelled value, scaled to the largest.
+    struct BarChart: Encodable {
+        struct Bar: Encodable { let label: String; let value: String; let y: Int; let width: Int; let textY: Int }
+        let bars: [Bar]; let height: Int; let hasBars: Bool
+        static let labelWidth = 130, barArea = 200, rowHeight = 22
+
+        init(_ values: [(label: String, value: Int, text: String)]) {
+            let top = max(values.map(\.value).max() ?? 1, 1)
+            bars = values.enumerated().map { i, v in
+                Bar(label: v.label, value: v.text, y: i * Self.rowHeight + 4,
+                    width: v.value <= 0 ? 0 : max(1, Self.barArea * v.value / top), textY: i * Self.rowHeight + 18)
+            }
+            height = values.count * Self.rowHeight + 8
+            hasBars = !bars.isEmpty
+        }
+    }
+
+    /// Exits (households) in each year beside the poor households remaining at the year's end.
+    struct YearChart: Encodable {
+        struct Column: Encodable {
+            let year: Int; let exited: Int; let remaining: Int; let exitedPeople: Int; let remainingPeople: Int
+            let x: Int; let remainingX: Int; let labelX: Int; let exitedY: Int; let exitedHeight: Int; let remainingY: Int; let remainingHeight: Int
+        }
+        let columns: [Column]; let width: Int; let height: Int; let baseY: Int; let labelY: Int
+
+        init(_ years: [PovertyFigures.Year]) {
+            let chartHeight = 120, step = 46
+            let top = max(years.map { max($0.exited.households, $0.remaining.households) }.max() ?? 1, 1)
+            func h(_ v: Int) -> Int { v <= 0 ? 0 : max(1, chartHeight * v / top) }
+            columns = years.enumerated().map { i, y in
+                Column(year: y.year, exited: y.exited.households, remaining: y.remaining.households,
+                       exitedPeople: y.exited.people, remainingPeople: y.remaining.people, x: 10 + i * step,
+                       remainingX: 29 + i * step, labelX: 28 + i * step,
+                       exitedY: 10 + chartHeight - h(y.exited.households), exitedHeight: h(y.exited.households),
+                       remainingY: 10 + chartHeight - h(y.remaining.households), remainingHeight: h(y.remaining.households))
+            }
+            width = 20 + years.count * step; height = chartHeight + 32; baseY = 10 + chartHeight; labelY = chartHeight + 26
+        }
+    }
+}

@@ -1,0 +1,146 @@
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import VaporTesting
+@testable import TuopinServer
+import TuopinCore
+
+/// The roll-ups the dashboards and the map read must always equal counts taken directly from the registry.
+@Suite struct RollupTests {
+    /// Households and people per unit and status, counted directly from `households`.
+    static func direct(_ app: Application) async throws -> [String: [String: HeadCount]] {
+        struct Row: Decodable { let code: String; let status: String; let h: Int64; let p: Int64? }
+        var result: [String: [String: HeadCount]] = [:]
+        for column in ["village_code", "township_code", "county_code", "prefecture_code", "SUBSTR(prefecture_code, 1, 2)"] {
+            let rows = try await app.db.sqlDatabase.raw("""
+                SELECT \(unsafeRaw: column) AS code, status, COUNT(*) AS h, CAST(SUM(member_count) AS BIGINT) AS p FROM households GROUP BY \(unsafeRaw: column), status
+                """).all(decoding: Row.self)
+            for r in rows { result[r.code, default: [:]][r.status] = HeadCount(households: Int(r.h), people: Int(r.p ?? 0)) }
+        }
+        return result
+    }
+
+    /// Every unit's figures through the data-access layer (the roll-ups) against the direct counts.
+    static func expectMatch(_ app: Application, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        try await Rollups.ensureCurrent(app)
+        let direct = try await direct(app)
+        let data = DataAccess(db: app.db, scope: Scope(bindings: [RoleBinding(role: .regionHQ, unit: OrgCode("54")!)]))
+        let units = try await OrgUnit.query(on: app.db).all().compactMap { $0.id.flatMap { OrgCode($0) } }
+        #expect(units.count > 100, sourceLocation: sourceLocation)
+        for unit in units {
+            let counts = direct[unit.value] ?? [:]
+            func sum(_ keep: (HouseholdStatus) -> Bool) -> HeadCount {
+                counts.filter { HouseholdStatus(rawValue: $0.key).map(keep) ?? false }.values.reduce(HeadCount(), +)
+            }
+            let f = try await data.figures(of: unit)
+            #expect(f.registered == sum { $0 != .monitored }, "\(unit) registered", sourceLocation: sourceLocation)
+            #expect(f.exited == sum(\.hasExited), "\(unit) exited", sourceLocation: sourceLocation)
+            #expect(f.remaining == sum(\.isRemainingPoor), "\(unit) remaining", sourceLocation: sourceLocation)
+            #expect(f.monitored == sum { $0 == .monitored }, "\(unit) monitored", sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test func rollupsEqualTheRegistryAfterRandomEditsAndARebuildFindsNothingToCorrect() async throws {
+        try await withTestApp { app in
+            try await Self.expectMatch(app)
+            var rng = SystemRandomNumberGenerator()
+            let households = try await Household.query(on: app.db).all()
+            let villages = Array(Set(households.map(\.villageCode))).sorted()
+            // Random writes of every kind the triggers watch, each in a write transaction as the services make them.
+            for _ in 0..<40 {
+                let h = households.randomElement(using: &rng)!
+                let status = HouseholdStatus.allCases.randomElement(using: &rng)!
+                let exitYear: Int? = status.hasExited ? Int.random(in: 2016...2020, using: &rng) : nil
+                let members = Int.random(in: 1...9, using: &rng)
+                try await app.write { tx in
+                    try await tx.sqlDatabase.update(Household.schema).set("status", to: status.rawValue).set("exit_year", to: exitYear)
+                        .set("member_count", to: members).set("main_cause", to: PovertyCause.allCases.randomElement()!.rawValue)
+                        .where("id", .equal, h.id!).run()
+                }
+            }
+            // A household moved to another village of the same county, one deleted.
+            let moved = households.first { h in villages.contains { $0 != h.villageCode && $0.hasPrefix(h.countyCode) } }!
+            let target = villages.first { $0 != moved.villageCode && $0.hasPrefix(moved.countyCode) }!
+            try await app.write { tx in
+                try await tx.sqlDatabase.update(Household.schema).set("village_code", to: target).set("township_code", to: String(target.prefix(9)))
+                    .where("id", .equal, moved.id!).run()
+                try await tx.sqlDatabase.delete(from: Household.schema).where("id", .equal, households.last!.id!).run()
+            }
+            // And an edit through the household service.
+            let h = try #require(try await Household.query(on: app.db).filter(\.$townshipCode == "540102001").first())
+            let user = try await ImportExportTests().currentUser(app, "clerk1")
+            var edit = try HouseholdService.currentEdit(of: h, protector: app.tuopin.protector)
+            edit.attribute = edit.attribute == .dibao ? .tekun : .dibao
+            try await HouseholdService.update(app: app, user: user, id: h.id!, edit: edit, version: h.version)
+            let attribute = try await Rollups.categories(of: h.villageCode, .attribute, on: app.db)
+            #expect(attribute.contains { $0.category == edit.attribute.rawValue && $0.status == h.status })
+
+            // Every write brought the roll-ups up to date in its own transaction: nothing is left marked.
+            struct N: Decodable { let n: Int }
+            let marked = try await app.db.sqlDatabase.raw("SELECT COUNT(*) AS n FROM rollup_dirty").first(decoding: N.self)
+            #expect(marked?.n == 0)
+            try await Self.expectMatch(app)
+            let rebuilt = try await Rollups.rebuild(app, actor: AuditLog.Actor(id: "test"))
+            #expect(rebuilt.mismatches.isEmpty)
+            #expect(rebuilt.cells > 0)
+        }
+    }
+
+    @Test func aRebuildFindsAndCorrectsAWrongFigureAndIsAudited() async throws {
+        try await withTestApp { app in
+            try await Rollups.ensureCurrent(app)
+            try await app.db.sqlDatabase.raw("UPDATE rollups SET households = households + 3 WHERE unit_code = '540102' AND dim = 's'").run()
+            let result = try await Rollups.rebuild(app, actor: AuditLog.Actor(id: "test"))
+            #expect(!result.mismatches.isEmpty)
+            #expect(result.mismatches.allSatisfy { $0.unit == "540102" && $0.kept == $0.rebuilt + 3 })
+            #expect(try await Rollups.rebuild(app, actor: AuditLog.Actor(id: "test")).mismatches.isEmpty)
+            struct N: Decodable { let n: Int }
+            let entries = try await app.db.sqlDatabase.raw("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'rollup.rebuild'").first(decoding: N.self)
+            #expect(entries?.n == 2)
+            try await Self.expectMatch(app)
+        }
+    }
+
+    @Test func theRegionDashboardShowsTheRollUpsWithItsChartsAndTheMap() async throws {
+        try await withTestApp { app in
+            var headers = HTTPHeaders(); headers.cookie(try await app.webLogin("region"))
+            let remaining = try await Household.query(on: app.db)
+                .filter(\.$status ~~ HouseholdStatus.allCases.filter(\.isRemainingPoor).map(\.rawValue)).count()
+            try await app.testing().test(.GET, "/units/54", headers: headers) { res in
+                #expect(res.status == .ok)
+                let html = res.body.string
+                #expect(html.contains(#"id="fig-remaining">"#))
+                #expect(html.contains("<strong>\(remaining)</strong>"))
+                for id in ["chart-years-table", "chart-causes-table", "chart-attributes-table", "county-map"] { #expect(html.contains(#"id="\#(id)""#), "\(id)") }
+                // All 74 counties drawn; the region sees every one as a link.
+                #expect(html.components(separatedBy: "<path d=").count - 1 == 74)
+                #expect(html.contains(#"<a href="/units/540102" class="county""#))
+                #expect(html.contains(#"<a href="/units/542521" class="county""#))
+            }
+            try await app.testing().test(.GET, "/map?measure=remaining&prefecture=5401", headers: headers) { res in
+                #expect(res.status == .ok)
+                let html = res.body.string
+                #expect(html.components(separatedBy: "<path d=").count - 1 == 8)   // Lhasa's eight counties
+                #expect(html.contains(#"<option value="remaining" selected>"#))
+            }
+            try await app.testing().test(.GET, "/map?measure=everything", headers: headers) { res in
+                #expect(res.status == .badRequest)
+            }
+        }
+    }
+
+    @Test func aCountyUserSeesOnlyTheirOwnCountyOnTheMap() async throws {
+        try await withTestApp { app in
+            var headers = HTTPHeaders(); headers.cookie(try await app.webLogin("chengguan"))
+            try await app.testing().test(.GET, "/map?measure=remaining", headers: headers) { res in
+                #expect(res.status == .ok)
+                let html = res.body.string
+                #expect(html.components(separatedBy: #"class="county""#).count - 1 == 1)
+                #expect(html.contains(#"<a href="/units/540102" class="county""#))
+                #expect(!html.contains(#"href="/units/540103""#))
+                #expect(html.components(separatedBy: #"class="county-out""#).count - 1 == 73)
+            }
+        }
+    }
+}
