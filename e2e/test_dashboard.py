@@ -41,3 +41,26 @@ def test_region_dashboard_and_map_in_chinese_and_tibetan_and_a_county_click(serv
     submit(browser, browser.find_element(By.CSS_SELECTOR, '#county-map a[data-code="540102"] path'))
     assert browser.current_url.endswith("/units/540102")
     assert browser.find_element(By.ID, "unit-name").text.startswith("城关区")
+
+
+def test_the_public_home_shows_the_regions_figures_and_leads_to_a_running_notice(server, browser):
+    browser.get(server + "/lang/zh-Hans?to=/")
+    assert browser.find_element(By.ID, "staff-login")
+    assert figure(browser, "registered") >= figure(browser, "exited") > 0
+    assert browser.find_element(By.ID, "how-to-object")
+    shot(browser, "portal-home-zh")
+    links = browser.find_elements(By.CSS_SELECTOR, "#current-notices li a, #disclosures li a")
+    assert links
+    submit(browser, links[0])
+    assert "/gongshi/" in browser.current_url
+
+
+def test_a_county_prints_its_statistical_tables(server, browser):
+    login(browser, server, "chengguan")
+    browser.get(server + "/lang/zh-Hans?to=/units/540102")
+    submit(browser, browser.find_element(By.ID, "statistics-link"))
+    total = browser.find_elements(By.CSS_SELECTOR, "#stat-units tbody tr")[-1].find_elements(By.TAG_NAME, "td")
+    assert total[0].text == "合计" and int(total[2].text) > 0
+    submit(browser, browser.find_element(By.ID, "stat-print"))
+    assert browser.find_element(By.ID, "stat-sheet")
+    shot(browser, "statistics-print")

@@ -21,6 +21,32 @@ import VaporTesting
         }
     }
 
+    @Test func thePublicHomeShowsTheRegionsFiguresNoticesAndHowToObjectInEveryLanguage() async throws {
+        try await withTestApp(cases: true) { app in
+            let all = try await Household.query(on: app.db).all()
+            let exited = all.filter { HouseholdStatus(rawValue: $0.status)!.hasExited }
+            let running = try await PortalController.rows(Request(application: app, on: app.eventLoopGroup.any()), notices: try await Notice.query(on: app.db).all()).filter(\.running)
+            try await app.testing().test(.GET, "/", headers: ["Cookie": "tuopin_lang=zh-Hans"]) { res in
+                #expect(res.status == .ok)
+                let html = res.body.string
+                #expect(html.contains(#"id="fig-exited">已脱贫<strong>\#(exited.count)</strong>"#))
+                #expect(html.contains("\(exited.map(\.memberCount).reduce(0, +)) 人"))
+                #expect(html.contains(#"id="chart-years-table""#))
+                #expect(html.contains(#"id="how-to-object""#) && html.contains(#"href="/gongshi/track""#))
+                #expect(!running.isEmpty)
+                for n in running.prefix(3) { #expect(html.contains(#"href="/gongshi/\#(n.id)""#)) }
+                // Aggregates only: no household numbers, names or masked IDs.
+                #expect(!html.contains(all[0].number))
+                #expect(!html.contains("********"))
+            }
+            for (lang, text) in [("bo", "རྩོད་གཞི་ཇི་ལྟར་འདོན་དགོས།"), ("en", "How to object")] {
+                try await app.testing().test(.GET, "/", headers: ["Cookie": "tuopin_lang=\(lang)"]) { res in
+                    #expect(res.body.string.contains(text))
+                }
+            }
+        }
+    }
+
     @Test func clerkHomeShowsTheirTownshipVillagesAndBreadcrumbsStopAtTheirScope() async throws {
         try await withTestApp { app in
             var headers = HTTPHeaders(); headers.cookie(try await app.webLogin("clerk1"))
@@ -88,6 +114,56 @@ import VaporTesting
             + ComplianceRules.all.flatMap { ["rule_\($0.id)", "rule_title_\($0.id)"] }
             + ["R-05-1", "R-20-2"].map { Refusal.leadershipLocked(rule: $0).key }
         for key in labels { #expect(zh.contains(key), "missing \(key)") }
+    }
+
+    /// Words a template may show as they are: file formats, a rule's code, and each language's
+    /// own name on the language switch.
+    static let literalAllowed: Set<String> = ["CSV", "XLSX", "PDF", "R-06-1", "中文", "བོད་ཡིག", "English"]
+
+    /// Text a template shows outside its Leaf expressions, tags and code: what would not change
+    /// with the language. (Attribute values shown to people — title, placeholder, alt, aria-label — too.)
+    static func literalText(_ template: String) throws -> [String] {
+        var s = template
+        for pattern in [#"(?s)<script.*?</script>"#, #"(?s)<style.*?</style>"#, #"(?s)<!--.*?-->"#] {
+            s = s.replacingOccurrences(of: pattern, with: " ", options: .regularExpression)
+        }
+        // Leaf: #name(… balanced …): and #name / #name: without parameters.
+        var out = "", chars = Array(s), i = 0
+        while i < chars.count {
+            if chars[i] == "#", i + 1 < chars.count, chars[i + 1] == "(" || chars[i + 1].isLetter {
+                var j = i + 1
+                while j < chars.count, chars[j].isLetter || chars[j].isNumber || chars[j] == "_" { j += 1 }
+                if j < chars.count, chars[j] == "(" {
+                    var depth = 0
+                    while j < chars.count {
+                        if chars[j] == "\"" { j += 1; while j < chars.count, chars[j] != "\"" { j += 1 } }
+                        else if chars[j] == "(" { depth += 1 }
+                        else if chars[j] == ")" { depth -= 1; if depth == 0 { j += 1; break } }
+                        j += 1
+                    }
+                }
+                if j < chars.count, chars[j] == ":" { j += 1 }
+                out += " "; i = j; continue
+            }
+            out.append(chars[i]); i += 1
+        }
+        let shownAttributes = try NSRegularExpression(pattern: #"\b(?:title|placeholder|alt|aria-label)="([^"]*)""#)
+        var pieces = shownAttributes.matches(in: out, range: NSRange(out.startIndex..., in: out)).map { String(out[Range($0.range(at: 1), in: out)!]) }
+        let text = out.replacingOccurrences(of: "<[^>]*>", with: " ", options: .regularExpression)
+            .replacingOccurrences(of: "&[a-z#0-9]+;", with: " ", options: .regularExpression)
+        pieces += text.split(whereSeparator: \.isWhitespace).map(String.init)
+        return pieces.filter { piece in piece.unicodeScalars.contains { $0.properties.isAlphabetic } }
+    }
+
+    @Test func noTemplateShowsUntranslatedText() throws {
+        // The check itself: literal words are found, expressions and tags are not.
+        #expect(try Self.literalText(##"<p title="#(t.x)">#(t.a) Save <b>#if(x):#(y)#else:保存#endif</b></p>"##) == ["Save", "保存"])
+        #expect(try Self.literalText(##"<input value="accept"><a href="/x?y=#(z)">#(t.b)</a> · 3 – 5%"##).isEmpty)
+        let root = packageRoot() + "Resources/Views/"
+        for view in try FileManager.default.contentsOfDirectory(atPath: root).sorted() where view.hasSuffix(".leaf") {
+            let literal = try Self.literalText(try String(contentsOfFile: root + view, encoding: .utf8)).filter { !Self.literalAllowed.contains($0) }
+            #expect(literal.isEmpty, "\(view) shows untranslated text: \(literal)")
+        }
     }
 
     @Test func healthAndMetrics() async throws {

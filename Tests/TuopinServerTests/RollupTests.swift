@@ -144,3 +144,44 @@ import TuopinCore
         }
     }
 }
+
+@Suite struct StatisticsTests {
+    @Test func aCountysTablesMatchTheRegistryDownloadAuditedAndPrint() async throws {
+        try await withTestApp(cases: true) { app in
+            var headers = HTTPHeaders(); headers.cookie(try await app.webLogin("chengguan"))
+            let households = try await Household.query(on: app.db).filter(\.$countyCode == "540102").all()
+            let registered = households.filter { $0.status != HouseholdStatus.monitored.rawValue }
+            let exited2019 = registered.filter { HouseholdStatus(rawValue: $0.status)!.hasExited && $0.exitYear == 2019 }
+            try await app.testing().test(.GET, "/units/540102/statistics?year=2019", headers: headers) { res in
+                #expect(res.status == .ok)
+                let html = res.body.string
+                for table in Statistics.Table.allCases { #expect(html.contains(#"id="stat-\#(table.rawValue)""#)) }
+            }
+            try await app.testing().test(.GET, "/units/540102/statistics?year=2019&table=units&format=csv", headers: headers) { res in
+                #expect(res.status == .ok)
+                let lines = res.body.string.split(separator: "\r\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+                let total = try #require(lines.last)
+                #expect(total[2] == String(registered.count))
+                #expect(total[3] == String(registered.map(\.memberCount).reduce(0, +)))
+                #expect(total[4] == String(exited2019.count))
+                // The townships' rows add up to the total.
+                #expect(lines.dropFirst().dropLast().map { Int($0[2])! }.reduce(0, +) == registered.count)
+            }
+            try await app.testing().test(.GET, "/units/540102/statistics?year=2019&table=causes&format=xlsx", headers: headers) { res in
+                #expect(res.status == .ok)
+                #expect(res.headers.contentType?.subType.contains("spreadsheetml") == true)
+            }
+            struct N: Decodable { let n: Int }
+            let audited = try await app.db.sqlDatabase.raw("SELECT COUNT(*) AS n FROM audit_log WHERE action LIKE 'export.statistics%'").first(decoding: N.self)
+            #expect(audited?.n == 2)
+            try await app.testing().test(.GET, "/units/540102/statistics?year=2019&print=1", headers: headers) { res in
+                #expect(res.body.string.contains(#"id="stat-sheet""#))
+                #expect(!res.body.string.contains("main-nav"))
+            }
+            for bad in ["year=1999", "year=2019&table=everything", "year=2019&table=units&format=pdf"] {
+                try await app.testing().test(.GET, "/units/540102/statistics?\(bad)", headers: headers) { res in #expect(res.status == .badRequest, "\(bad)") }
+            }
+            try await app.testing().test(.GET, "/units/540103/statistics", headers: headers) { res in #expect(res.status == .notFound) }
+        }
+    }
+}

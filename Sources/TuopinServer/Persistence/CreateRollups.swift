@@ -26,7 +26,8 @@ struct CreateRollups: AsyncMigration {
         try await db.ddl("CREATE INDEX idx_rollups_unit ON rollups (unit_code, dim)",
                          "CREATE INDEX idx_rollups_parent ON rollups (parent_code, dim)")
         if db.isPostgres {
-            // Statement triggers with transition tables: one insert per statement, however many rows.
+            // Statement triggers with transition tables: one insert per statement, however many rows;
+            // an update marks only the villages of rows whose counted columns changed (as SQLite's `UPDATE OF`).
             try await db.ddl("""
                 CREATE FUNCTION rollup_mark_new() RETURNS trigger AS $$ BEGIN
                 INSERT INTO rollup_dirty (village_code) SELECT DISTINCT village_code FROM new_rows ON CONFLICT DO NOTHING; RETURN NULL;
@@ -37,7 +38,12 @@ struct CreateRollups: AsyncMigration {
                 END; $$ LANGUAGE plpgsql
                 """, """
                 CREATE FUNCTION rollup_mark_both() RETURNS trigger AS $$ BEGIN
-                INSERT INTO rollup_dirty (village_code) SELECT village_code FROM new_rows UNION SELECT village_code FROM old_rows ON CONFLICT DO NOTHING; RETURN NULL;
+                INSERT INTO rollup_dirty (village_code)
+                SELECT DISTINCT codes.code FROM (SELECT n.village_code AS v, o.village_code AS w FROM new_rows n JOIN old_rows o ON n.id = o.id
+                  WHERE (n.village_code, n.status, n.identified_year, n.exit_year, n.member_count, n.attribute, n.main_cause)
+                  IS DISTINCT FROM (o.village_code, o.status, o.identified_year, o.exit_year, o.member_count, o.attribute, o.main_cause)) changed
+                CROSS JOIN LATERAL (VALUES (changed.v), (changed.w)) AS codes(code)
+                ON CONFLICT DO NOTHING; RETURN NULL;
                 END; $$ LANGUAGE plpgsql
                 """,
                 "CREATE TRIGGER households_rollup_insert AFTER INSERT ON households REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_mark_new()",

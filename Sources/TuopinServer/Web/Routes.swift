@@ -21,6 +21,7 @@ func routes(_ app: Application) throws {
     app.get(SiteURL.quality.pathComponents, use: QualityController.show)
     app.get(SiteURL.standards.pathComponents, use: StandardsController.page)
     app.get(SiteURL.countyMap.pathComponents, use: CountyMap.page)
+    app.get(SiteURL.unitPart(nil, "statistics").pathComponents, use: Statistics.page)
     app.post(SiteURL.standard(nil).pathComponents, use: StandardsController.formPost)
     app.get(SiteURL.apiStandards.pathComponents, use: StandardsController.apiList)
     app.put(SiteURL.apiStandard(nil).pathComponents, use: StandardsController.apiPut)

@@ -112,7 +112,8 @@ enum UnitController {
     }
 
     @Sendable static func home(req: Request) async throws -> Response {
-        guard let user = req.auth.get(CurrentUser.self) else { return req.redirect(to: SiteURL.login.path) }
+        // The public sees the portal's home page; staff land on their unit.
+        guard let user = req.auth.get(CurrentUser.self) else { return try await PortalController.home(req: req) }
         guard let unit = user.scope.homeUnit else { throw AppError.forbidden }
         return req.redirect(to: SiteURL.unit(unit.value).path)
     }

@@ -36,7 +36,10 @@ enum PortalController {
             guard let code = OrgCode(unit) else { throw AppError.invalidField("unit") }
             query = query.filter(\.$unitCode =~ code.value)
         }
-        let notices = try await query.sort(\.$endsOn, .descending).sort(\.$id, .descending).limit(200).all()
+        return try await rows(req, notices: try await query.sort(\.$endsOn, .descending).sort(\.$id, .descending).limit(200).all())
+    }
+
+    static func rows(_ req: Request, notices: [Notice]) async throws -> [NoticeRow] {
         let today = RegistryImport.civilToday(req.application)
         var names: [String: String] = [:]
         for code in Set(notices.map(\.unitCode)) { names[code] = try await NoticeService.fullName(of: code, on: req.db) }
@@ -79,6 +82,47 @@ enum PortalController {
         let prefectures = try await OrgUnit.query(on: req.db).filter(\.$level <= OrgLevel.county.rawValue).filter(\.$level > OrgLevel.region.rawValue)
             .sort(\.$id).all().map { UnitOption(code: $0.id!, name: $0.level == OrgLevel.county.rawValue ? "　" + $0.name : $0.name) }
         return try await Page.render(req, "gongshi", ListView(rows: try await rows(req, unit: unit), unit: unit, prefectures: prefectures))
+    }
+
+    // MARK: The portal's home page
+
+    struct HomeView: Encodable {
+        let figures: [Dashboard.Figure]; let incidence: String?
+        /// Named as on the unit dashboard, so both pages share the `year-chart` template.
+        let dashboard: Years
+        let current: [NoticeRow]; let disclosures: [NoticeRow]
+        struct Years: Encodable { let years: Dashboard.YearChart }
+    }
+
+    /// Notices for the home page: the latest `limit` of the given workflows (or of all others), current first.
+    static func latest(_ req: Request, disclosures: Bool, limit: Int) async throws -> [NoticeRow] {
+        let money = ["W-funds", "W-project"]
+        var query = Notice.query(on: req.db)
+        query = disclosures ? query.filter(\.$workflow ~~ money) : query.filter(\.$workflow !~ money)
+        let notices = try await query.sort(\.$endsOn, .descending).sort(\.$id, .descending).limit(limit).all()
+        return try await rows(req, notices: notices)
+    }
+
+    /// `/` without a login: the region's figures (aggregates only), notices running now, the
+    /// latest fund and project disclosures, and how to object.
+    static func home(req: Request) async throws -> Response {
+        try await Rollups.ensureCurrent(req.application)
+        let region = OrgCode("54")!, t = req.t
+        let cells = try await Rollups.cells(of: region.value, on: req.db)
+        let f = PovertyFigures(cells: cells)
+        let today = RegistryImport.civilToday(req.application)
+        let first = max(cells.map(\.identifiedYear).filter { $0 > 0 }.min() ?? today.year, today.year - 9)
+        let population = try await Dashboard.ruralPopulation(under: region, on: req.db)
+        return try await Page.render(req, "portal-home", HomeView(
+            figures: [
+                Dashboard.Figure(key: "registered", label: t["dash_registered"], households: f.registered.households, people: f.registered.people),
+                Dashboard.Figure(key: "exited", label: t["dash_exited"], households: f.exited.households, people: f.exited.people),
+                Dashboard.Figure(key: "remaining", label: t["dash_remaining"], households: f.remaining.households, people: f.remaining.people),
+            ],
+            incidence: f.incidenceBP(ruralPopulation: population).map(StandardsController.percent),
+            dashboard: .init(years: Dashboard.YearChart(PovertyFigures.byYear(cells, years: min(first, today.year)...today.year))),
+            current: try await latest(req, disclosures: false, limit: 10).filter(\.running),
+            disclosures: try await latest(req, disclosures: true, limit: 10)))
     }
 
     struct NoticeView: Encodable {
