@@ -2,7 +2,7 @@
 follows a township with open problems down to a village, and reaches the household a problem is about."""
 from selenium.webdriver.common.by import By
 
-from conftest import shot
+from conftest import shot, submit
 from test_shell import login
 
 
@@ -40,7 +40,7 @@ def test_township_clerk_drafts_and_signs_a_letter_with_its_scan(server, browser,
     for name, value in [("target_households", "12"), ("target_people", "48"), ("signatory", "乡镇党委书记"), ("counterpart_signatory", "城关区委书记")]:
         field = form.find_element(By.NAME, name)
         field.clear(); field.send_keys(value)
-    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    submit(browser, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
     row = browser.find_element(By.ID, f"letter-{year}")
     scan = tmp_path / "letter.pdf"
     scan.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
@@ -48,16 +48,17 @@ def test_township_clerk_drafts_and_signs_a_letter_with_its_scan(server, browser,
     wrong = tmp_path / "letter.txt"
     wrong.write_text("not a pdf")
     row.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(wrong))
-    row.find_element(By.CSS_SELECTOR, ".sign-form button").click()
+    submit(browser, row.find_element(By.CSS_SELECTOR, ".sign-form button"))
     assert browser.find_element(By.ID, "form-error").text
     row = browser.find_element(By.ID, f"letter-{year}")
     row.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(scan))
-    row.find_element(By.CSS_SELECTOR, ".sign-form button").click()
+    # Wait for the answer to the post, not the old page's row (a race on a busy machine).
+    submit(browser, row.find_element(By.CSS_SELECTOR, ".sign-form button"))
     row = browser.find_element(By.ID, f"letter-{year}")
     assert row.find_element(By.LINK_TEXT, "PDF"), row.text
     shot(browser, "responsibility-township")
     browser.get(server + "/units/540102001201/responsibility")
     form = browser.find_element(By.ID, "leader-form")
     form.find_element(By.NAME, "name").send_keys("次仁多吉")
-    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    submit(browser, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
     assert "次仁多吉" in browser.find_element(By.ID, "leaders").text
