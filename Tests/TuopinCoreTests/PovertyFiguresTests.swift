@@ -38,6 +38,10 @@ import Testing
         // 2017: the three exits leave 2 + 1 + 1; 2018: 2 + 1 (the 返贫 household counts as poor throughout).
         #expect(years.map(\.remaining.households) == [0, 5, 7, 4, 3, 3])
         #expect(years.map(\.remaining.people) == [0, 13, 24, 18, 12, 12])
+        // Charts start at the first identification, ten years at most.
+        #expect(PovertyFigures.chartYears(cells, through: 2019) == 2015...2019)
+        #expect(PovertyFigures.chartYears(cells, through: 2030) == 2021...2030)
+        #expect(PovertyFigures.chartYears([], through: 2026) == 2026...2026)
         // The last year's remaining figure is the current one.
         #expect(years.last!.remaining == PovertyFigures(cells: cells).remaining)
     }

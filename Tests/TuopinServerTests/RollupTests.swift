@@ -124,6 +124,14 @@ import TuopinCore
                 #expect(html.components(separatedBy: "<path d=").count - 1 == 8)   // Lhasa's eight counties
                 #expect(html.contains(#"<option value="remaining" selected>"#))
             }
+            // The measures' values, not only the shapes: open violations of 540102 counted directly.
+            let open = try await ViolationRecord.query(on: app.db).filter(\.$unitCode =~ "540102").filter(\.$resolvedAt == nil).count()
+            #expect(open > 0)
+            let values = try await CountyMap.values(.violations, counties: ["540102", "540103"], year: 2026, on: app.db)
+            #expect(values["540102"] == open)
+            let remainingPeople = try await Household.query(on: app.db).filter(\.$countyCode == "540102")
+                .filter(\.$status ~~ HouseholdStatus.allCases.filter(\.isRemainingPoor).map(\.rawValue)).all().map(\.memberCount).reduce(0, +)
+            #expect(try await CountyMap.values(.remaining, counties: ["540102"], year: 2026, on: app.db)["540102"] == remainingPeople)
             try await app.testing().test(.GET, "/map?measure=everything", headers: headers) { res in
                 #expect(res.status == .badRequest)
             }

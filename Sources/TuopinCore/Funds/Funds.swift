@@ -16,6 +16,10 @@ public struct FundAccount: Sendable, Equatable, Codable {
     public init(received: Money = .zero, allocated: Money = .zero, spent: Money = .zero) {
         self.received = received; self.allocated = allocated; self.spent = spent
     }
+    /// Two accounts' totals together (a unit's sources, a subtree's units).
+    public static func + (a: FundAccount, b: FundAccount) -> FundAccount {
+        FundAccount(received: a.received + b.received, allocated: a.allocated + b.allocated, spent: a.spent + b.spent)
+    }
     /// received − allocated − spent.
     public var balance: Money { received - allocated - spent }
     /// Spent of received, in basis points; nil when nothing was received.

@@ -47,9 +47,18 @@ public struct PovertyFigures: Sendable, Equatable, Codable {
     }
 
     /// Poverty incidence (贫困发生率) in basis points: remaining poor people of the rural population.
-    public func incidenceBP(ruralPopulation: Int?) -> Int? {
+    public func incidenceBP(ruralPopulation: Int?) -> Int? { Self.incidenceBP(poorPeople: remaining.people, ruralPopulation: ruralPopulation) }
+
+    public static func incidenceBP(poorPeople: Int, ruralPopulation: Int?) -> Int? {
         guard let population = ruralPopulation, population > 0 else { return nil }
-        return Int((Int64(remaining.people) * 20_000 + Int64(population)) / (Int64(population) * 2))
+        return Int((Int64(poorPeople) * 20_000 + Int64(population)) / (Int64(population) * 2))
+    }
+
+    /// The years a chart shows: from the first year any household was identified, at most the
+    /// last ten years, through `year`.
+    public static func chartYears(_ cells: [RollupCell], through year: Int) -> ClosedRange<Int> {
+        let first = cells.map(\.identifiedYear).filter { $0 > 0 }.min() ?? year
+        return min(max(first, year - 9), year)...year
     }
 
     /// One year's exits and the remaining poor at its end.

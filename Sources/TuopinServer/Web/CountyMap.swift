@@ -88,8 +88,7 @@ struct CountyMap: Sendable {
                 """).all(decoding: Pair.self)
             var result: [String: Int] = [:]
             for p in population where wanted.contains(p.county) {
-                var f = PovertyFigures(); f.remaining.people = remaining[p.county] ?? 0
-                if let bp = f.incidenceBP(ruralPopulation: p.v.map(Int.init)) { result[p.county] = bp }
+                if let bp = PovertyFigures.incidenceBP(poorPeople: remaining[p.county] ?? 0, ruralPopulation: p.v.map(Int.init)) { result[p.county] = bp }
             }
             return result
         case .violations:

@@ -25,8 +25,7 @@ enum Dashboard {
         let figures = try await data.figures(of: code)
         let cells = try await Rollups.cells(of: code.value, on: req.db)
         let population = try await ruralPopulation(under: code, on: req.db)
-        let first = max(cells.map(\.identifiedYear).filter { $0 > 0 }.min() ?? today.year, today.year - 9)
-        let years = PovertyFigures.byYear(cells, years: min(first, today.year)...today.year)
+        let years = PovertyFigures.byYear(cells, years: PovertyFigures.chartYears(cells, through: today.year))
         let registeredStatuses = Set(HouseholdStatus.allCases.filter { $0 != .monitored }.map(\.rawValue))
         func categoryBars(_ dim: Rollups.Dimension, label: (String) -> String) async throws -> BarChart {
             var totals: [String: Int] = [:]
@@ -43,12 +42,7 @@ enum Dashboard {
         let sources = FundSource.allCases.compactMap { s in bySource[s.rawValue].map { (s, $0) } }.filter { $0.1 > 0 }
         let violations = try await ViolationRecord.query(on: req.db).filter(\.$unitCode =~ code.value).filter(\.$resolvedAt == nil).count()
         return View(
-            figures: [
-                Figure(key: "registered", label: t["dash_registered"], households: figures.registered.households, people: figures.registered.people),
-                Figure(key: "exited", label: t["dash_exited"], households: figures.exited.households, people: figures.exited.people),
-                Figure(key: "remaining", label: t["dash_remaining"], households: figures.remaining.households, people: figures.remaining.people),
-                Figure(key: "monitored", label: t["status_monitored"], households: figures.monitored.households, people: figures.monitored.people),
-            ],
+            figures: headline(figures, t: t, monitored: true),
             incidence: figures.incidenceBP(ruralPopulation: population).map(StandardsController.percent),
             ruralPopulation: population ?? 0, openViolations: violations,
             years: YearChart(years),
@@ -58,6 +52,14 @@ enum Dashboard {
                 Chart(key: "funds", title: "\(t["dash_chart_funds"]) · \(today.year)",
                       bars: BarChart(sources.map { (t[$0.0.labelKey], Int($0.1 / 100), Money(fen: $0.1).description) })),
             ])
+    }
+
+    /// The headline figures of a unit (the public home leaves out those only monitored).
+    static func headline(_ f: PovertyFigures, t: Translations, monitored: Bool) -> [Figure] {
+        [Figure(key: "registered", label: t["dash_registered"], households: f.registered.households, people: f.registered.people),
+         Figure(key: "exited", label: t["dash_exited"], households: f.exited.households, people: f.exited.people),
+         Figure(key: "remaining", label: t["dash_remaining"], households: f.remaining.households, people: f.remaining.people)]
+            + (monitored ? [Figure(key: "monitored", label: t["status_monitored"], households: f.monitored.households, people: f.monitored.people)] : [])
     }
 
     /// The kept rural population of the villages under a unit; nil when none is kept.

@@ -86,7 +86,7 @@ enum Statistics {
             guard let a = accounts.first(where: { $0.id!.source == source.rawValue })?.account else { return nil }
             return [t[source.labelKey], a.received.description, a.allocated.description, a.spent.description, a.balance.description]
         }
-        let total = accounts.map(\.account).reduce(FundAccount()) { FundAccount(received: $0.received + $1.received, allocated: $0.allocated + $1.allocated, spent: $0.spent + $1.spent) }
+        let total = accounts.map(\.account).reduce(FundAccount(), +)
         fundRows.append([t["total"], total.received.description, total.allocated.description, total.spent.description, total.balance.description])
         sections.append(Section(key: Table.funds.rawValue, title: t[Table.funds.titleKey],
                                 header: [t["fund_source"], t["fund_received"], t["fund_allocated"], t["fund_spent"], t["fund_balance"]], rows: fundRows))

@@ -41,7 +41,7 @@ enum UnitController {
         guard req.data.mayReadRegistry else { return nil }
         let accounts = try await FundAccountRecord.query(on: req.db).filter(\.$id.$holder == FundEntryRecord.holder(unit: code.value))
             .filter(\.$id.$year == year).all().map(\.account)
-        let total = accounts.reduce(FundAccount()) { FundAccount(received: $0.received + $1.received, allocated: $0.allocated + $1.allocated, spent: $0.spent + $1.spent) }
+        let total = accounts.reduce(FundAccount(), +)
         let statuses = try await req.data.projects().filter(\.$siteCode =~ code.value).all(\.$status).compactMap(ProjectStatus.init(rawValue:))
         return MoneySummary(year: year, received: total.received.description, allocated: total.allocated.description, spent: total.spent.description,
                             balance: total.balance.description, projects: statuses.count,

@@ -111,16 +111,11 @@ enum PortalController {
         let cells = try await Rollups.cells(of: region.value, on: req.db)
         let f = PovertyFigures(cells: cells)
         let today = RegistryImport.civilToday(req.application)
-        let first = max(cells.map(\.identifiedYear).filter { $0 > 0 }.min() ?? today.year, today.year - 9)
         let population = try await Dashboard.ruralPopulation(under: region, on: req.db)
         return try await Page.render(req, "portal-home", HomeView(
-            figures: [
-                Dashboard.Figure(key: "registered", label: t["dash_registered"], households: f.registered.households, people: f.registered.people),
-                Dashboard.Figure(key: "exited", label: t["dash_exited"], households: f.exited.households, people: f.exited.people),
-                Dashboard.Figure(key: "remaining", label: t["dash_remaining"], households: f.remaining.households, people: f.remaining.people),
-            ],
+            figures: Dashboard.headline(f, t: t, monitored: false),
             incidence: f.incidenceBP(ruralPopulation: population).map(StandardsController.percent),
-            dashboard: .init(years: Dashboard.YearChart(PovertyFigures.byYear(cells, years: min(first, today.year)...today.year))),
+            dashboard: .init(years: Dashboard.YearChart(PovertyFigures.byYear(cells, years: PovertyFigures.chartYears(cells, through: today.year)))),
             current: try await latest(req, disclosures: false, limit: 10).filter(\.running),
             disclosures: try await latest(req, disclosures: true, limit: 10)))
     }
