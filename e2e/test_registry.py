@@ -179,3 +179,33 @@ def test_a_100000_person_import_survives_sigkill_and_round_trips_on_postgres(tmp
     target = tmp_path / "target"
     target.mkdir()
     crash_then_import(tmp_path, dict(sqlite_env(target), DATABASE_URL=pg_database), *hundred_thousand_people)
+
+
+def test_long_actions_show_their_progress_on_the_page(server, browser, tmp_path):
+    """The export and the import show the server's own count of households done."""
+    from selenium.webdriver.support.ui import WebDriverWait
+    login(browser, server, "clerk1")
+    browser.get(server + "/lang/zh-Hans?to=/households")
+    browser.find_element(By.PARTIAL_LINK_TEXT, "CSV").click()
+    browser.find_element(By.ID, "export-reason").send_keys("核对进度显示")
+    browser.find_element(By.ID, "export-submit").click()
+    # The file downloads; the page stays and says the server has finished every household.
+    status = browser.find_element(By.CSS_SELECTOR, "#export-reason-form .progress-status")
+    WebDriverWait(browser, 30).until(lambda d: status.text == "处理完成")
+    bar = browser.find_element(By.CSS_SELECTOR, "#export-reason-form progress")
+    assert bar.get_attribute("value") == bar.get_attribute("max")
+    shot(browser, "export-progress")
+
+    # The import form uploads with its progress and then shows the server's answer.
+    rows = clerk_member_ids(server.env)
+    path = tmp_path / "members.csv"
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["户编号", "村代码"])  # a file the import refuses: its header is not the template's
+        w.writerow([rows[0][0], rows[0][1]])
+    browser.get(server + "/imports")
+    browser.find_element(By.ID, "file").send_keys(str(path))
+    browser.find_element(By.ID, "dry_run").click()
+    browser.find_element(By.ID, "import-submit").click()
+    summary = WebDriverWait(browser, 30).until(lambda d: d.find_elements(By.ID, "import-summary"))
+    assert summary[0].text

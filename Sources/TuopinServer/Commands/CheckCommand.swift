@@ -28,8 +28,11 @@ struct CheckCommand: AnyAsyncCommand {
         let app = context.application
         try await app.autoMigrate()
         let started = Date()
+        let bar = ProgressBar()
         if args.first == "--compliance" {
-            let summary = try await ComplianceService.check(app: app, root: unit ?? OrgCode("54")!, actor: ExchangeActor.operatingSystemUser().audit)
+            let summary = try await ComplianceService.check(app: app, root: unit ?? OrgCode("54")!, actor: ExchangeActor.operatingSystemUser().audit,
+                                                            progress: bar.handler)
+            bar.finish()
             context.console.print("checked \(ComplianceRules.all.count) rules in \(String(format: "%.1f", Date().timeIntervalSince(started))) s: "
                                   + "\(summary.found) open (\(summary.opened) new, \(summary.resolved) resolved)")
             for rule in ComplianceRules.all {
@@ -37,8 +40,7 @@ struct CheckCommand: AnyAsyncCommand {
             }
             return
         }
-        let bar = ProgressBar(enabled: isatty(STDERR_FILENO) == 1)
-        let summary = try await QualityService.checkAll(app: app, unit: unit) { done in bar.show(done % 1_000_000, 1_000_000) }
+        let summary = try await QualityService.checkAll(app: app, unit: unit, progress: bar.handler)
         bar.finish()
         context.console.print("checked \(summary.households) households in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
         for code in QualityCode.allCases {

@@ -32,21 +32,21 @@ struct ImportCommand: AsyncCommand {
         let actor = try await ExchangeCommands.actor(app, username: signature.asUser)
         let url = URL(fileURLWithPath: signature.file)
         let maxBytes = app.tuopin.settings.maxUploadBytes
-        let bar = ProgressBar(enabled: isatty(STDERR_FILENO) == 1)
+        let bar = ProgressBar()
         // A CSV file's rows are read as the import parses them (the file's bytes are freed once
         // decoded); a workbook's are read first.
         let text = try FileReading.csvText(from: try Data(contentsOf: url), filename: url.lastPathComponent, maxBytes: maxBytes)
         let report = try await CertificationService.$changeReason.withValue(signature.reason) {
             switch (kind, text) {
             case (.members, .some(let text)):
-                try await RegistryImport.members(app: app, rows: CSVRows(text), actor: actor, dryRun: signature.dryRun, progress: { bar.show($0, $1) })
+                try await RegistryImport.members(app: app, rows: CSVRows(text), actor: actor, dryRun: signature.dryRun, progress: bar.handler)
             case (.members, nil):
                 try await RegistryImport.members(app: app, rows: try XLSX.read(try Data(contentsOf: url)), actor: actor, dryRun: signature.dryRun,
-                                                 progress: { bar.show($0, $1) })
+                                                 progress: bar.handler)
             case (.incomes, _):
                 try await RegistryImport.incomes(app: app, rows: try FileReading.rows(from: try Data(contentsOf: url), filename: url.lastPathComponent,
                                                                                        maxBytes: maxBytes),
-                                                 actor: actor, dryRun: signature.dryRun)
+                                                 actor: actor, dryRun: signature.dryRun, progress: bar.handler)
             }
         }
         bar.finish()
@@ -95,8 +95,10 @@ struct ExportCommand: AsyncCommand {
             throw TuopinSettings.SettingError(name: "--reason", problem: "say why the data leave the system (kept in the audit log)")
         }
         let actor = try await ExchangeCommands.actor(app, username: signature.asUser)
-        let rows = try await RegistryExport.rows(app: app, kind: kind, actor: actor, unit: unit, reason: reason)
+        let bar = ProgressBar()
+        let rows = try await RegistryExport.rows(app: app, kind: kind, actor: actor, unit: unit, reason: reason, progress: bar.handler)
         try RegistryExport.data(rows, filename: signature.file).write(to: URL(fileURLWithPath: signature.file))
+        bar.finish()
         context.console.print("exported \(rows.count - 1) rows to \(signature.file)")
     }
 }
@@ -109,21 +111,4 @@ enum ExchangeCommands {
         }
         return .user(try CurrentUser(user, sessionKind: "cli"))
     }
-}
-
-/// A one-line progress bar on a terminal's standard error; silent when not a terminal.
-final class ProgressBar: @unchecked Sendable {
-    let enabled: Bool
-    private let lock = NSLock()
-    init(enabled: Bool) { self.enabled = enabled }
-
-    func show(_ done: Int, _ total: Int) {
-        guard enabled, total > 0 else { return }
-        lock.lock(); defer { lock.unlock() }
-        let width = 30, filled = min(width, done * width / total)
-        let line = "\r[" + String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled) + "] \(done * 100 / total)%"
-        FileHandle.standardError.write(Data(line.utf8))
-    }
-
-    func finish() { if enabled { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) } }
 }

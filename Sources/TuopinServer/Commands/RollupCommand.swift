@@ -19,7 +19,9 @@ struct RollupCommand: AsyncCommand {
         let app = context.application
         try await app.autoMigrate()
         let started = Date()
-        let result = try await Rollups.rebuild(app, actor: ExchangeActor.operatingSystemUser().audit)
+        let bar = ProgressBar()
+        let result = try await Rollups.rebuild(app, actor: ExchangeActor.operatingSystemUser().audit, progress: bar.handler)
+        bar.finish()
         context.console.print("rebuilt \(result.cells) roll-up cells in \(String(format: "%.1f", Date().timeIntervalSince(started))) s: "
                               + (result.mismatches.isEmpty ? "the kept roll-ups matched" : "\(result.mismatches.count) differed (now corrected)"))
         for m in result.mismatches.prefix(50) { context.console.print("  \(m)") }

@@ -127,12 +127,17 @@ enum ComplianceService {
     }
 
     /// Checks the subtree under `root` and stores what changed.
-    static func check(app: Application, root: OrgCode, actor: AuditLog.Actor) async throws -> Summary {
+    /// Progress counts three stages: facts read, rules evaluated, violations written.
+    static func check(app: Application, root: OrgCode, actor: AuditLog.Actor,
+                      progress: @escaping ProgressHandler = { _, _ in }) async throws -> Summary {
         let now = app.tuopin.now()
         return try await app.write { tx in
+            progress(0, 3)
+            let facts = try await facts(on: tx, root: root, today: RegistryImport.civilToday(app))
+            progress(1, 3)
             // Only what lies under `root` (a county check does not touch the region's own violations).
-            let found = ComplianceRules.evaluate(try await facts(on: tx, root: root, today: RegistryImport.civilToday(app)))
-                .filter { $0.unit.isSelfOrDescendant(of: root) }
+            let found = ComplianceRules.evaluate(facts).filter { $0.unit.isSelfOrDescendant(of: root) }
+            progress(2, 3)
             let open = try await ViolationRecord.query(on: tx).filter(\.$resolvedAt == nil)
                 .filter(.sql(ScopeSQL.under([root], column: "unit_code"))).all()
             let openKeys = Set(open.map { $0.rule + "|" + $0.subject })
@@ -154,6 +159,7 @@ enum ComplianceService {
             summary.opened = new.count
             try await AuditLog.append(on: tx, actor: actor, action: "compliance.check", entity: "org_unit", entityID: root.value,
                                       after: summary, at: now)
+            progress(3, 3)
             return summary
         }
     }

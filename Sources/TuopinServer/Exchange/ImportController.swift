@@ -40,10 +40,12 @@ enum ImportController {
             return try await Page.render(req, "imports", view(summary: "\(error)"), status: .unprocessableEntity)
         }
         let dryRun = form.dry_run != nil
-        let report = try await CertificationService.$changeReason.withValue(form.change_reason) {
-            switch kind {
-            case .members: try await RegistryImport.members(app: req.application, rows: rows, actor: .user(user), dryRun: dryRun)
-            case .incomes: try await RegistryImport.incomes(app: req.application, rows: rows, actor: .user(user), dryRun: dryRun)
+        let report = try await req.withProgress { progress in
+            try await CertificationService.$changeReason.withValue(form.change_reason) {
+                switch kind {
+                case .members: try await RegistryImport.members(app: req.application, rows: rows, actor: .user(user), dryRun: dryRun, progress: progress)
+                case .incomes: try await RegistryImport.incomes(app: req.application, rows: rows, actor: .user(user), dryRun: dryRun, progress: progress)
+                }
             }
         }
         if !report.isValid {

@@ -17,8 +17,16 @@ enum RegistryExport {
         return reason
     }
 
-    static func rows(app: Application, kind: Kind, actor: ExchangeActor, unit: OrgCode?, onlyIDs: Set<Int>? = nil, reason: String) async throws -> [[String]] {
+    static func rows(app: Application, kind: Kind, actor: ExchangeActor, unit: OrgCode?, onlyIDs: Set<Int>? = nil, reason: String,
+                     progress: @escaping ProgressHandler = { _, _ in }) async throws -> [[String]] {
         let reason = try validReason(reason)
+        // The households gone through, of all those in scope (a filtered export goes through them all).
+        var total = Household.query(on: app.db)
+        if let roots = actor.readRoots { total = total.within(roots) }
+        if let unit { total = total.within([unit]) }
+        let inScope = try await total.count()
+        var done = 0
+        progress(0, inScope)
         let protector = app.tuopin.protector
         var out: [[String]] = [kind == .members ? MembersTemplate.header : IncomesTemplate.header]
         var after = ""
@@ -29,6 +37,8 @@ enum RegistryExport {
             let fullPage = try await query.all()
             guard let last = fullPage.last else { break }
             after = last.number
+            done += fullPage.count
+            defer { progress(done, inScope) }
             let page = onlyIDs.map { only in fullPage.filter { only.contains($0.id!) } } ?? fullPage
             guard !page.isEmpty else { continue }
             let ids = page.compactMap(\.id)

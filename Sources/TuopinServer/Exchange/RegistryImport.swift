@@ -46,8 +46,6 @@ struct ImportReport: Sendable {
 /// means nothing is written. A valid file is written in one transaction, with one audit entry
 /// per household created or updated.
 enum RegistryImport {
-    typealias Progress = @Sendable (_ done: Int, _ total: Int) -> Void
-
     /// Households written per round inside the import's one transaction: the memory an import
     /// holds beyond its parsed file stays this size.
     static let writeChunk = 2_000
@@ -55,7 +53,7 @@ enum RegistryImport {
     /// `rows` is read once, in order: a CSV file's rows (`CSVRows`) are parsed as they are read,
     /// so a million-row file's cells are never all in memory.
     static func members<Rows: Sequence<[String]>>(app: Application, rows: consuming Rows, actor: ExchangeActor, dryRun: Bool,
-                                                  round: Int = writeChunk, progress: @escaping Progress = { _, _ in }) async throws -> ImportReport {
+                                                  round: Int = writeChunk, progress: @escaping ProgressHandler = { _, _ in }) async throws -> ImportReport {
         let today = civilToday(app)
         let clock = PhaseClock(logger: app.logger, name: "import members")
         let parsed = MembersTemplate.parse(rows, today: today)
@@ -175,7 +173,8 @@ enum RegistryImport {
         return report
     }
 
-    static func incomes(app: Application, rows: [[String]], actor: ExchangeActor, dryRun: Bool) async throws -> ImportReport {
+    static func incomes(app: Application, rows: [[String]], actor: ExchangeActor, dryRun: Bool,
+                        progress: @escaping ProgressHandler = { _, _ in }) async throws -> ImportReport {
         let today = civilToday(app)
         let protector = app.tuopin.protector
         let parsed = IncomesTemplate.parse(rows, today: today)
@@ -204,7 +203,8 @@ enum RegistryImport {
             try await CertificationService.checkReason(on: tx, households: touched.map { ($0.key, $0.value) }, reason: reason,
                                                        actor: actor.audit, now: now)
             var audit: [AuditLog.Pending] = []
-            for r in records {
+            for (index, r) in records.enumerated() {
+                if index % 500 == 0 { progress(index, records.count) }
                 let id = existing[r.number]!.id
                 try await sql.delete(from: IncomeRecord.schema).where("household_id", .equal, SQLBind(id))
                     .where("year", .equal, SQLBind(r.income.year)).run()
@@ -221,6 +221,7 @@ enum RegistryImport {
                                      })
             try await AuditLog.appendAll(on: tx, actor: actor.audit, entries: audit, at: now)
             try await recheck(numbers: Array(Set(records.map(\.number))), on: tx, protector: protector, today: today)
+            progress(records.count, records.count)
         }
         report.created = records.count
         report.written = true

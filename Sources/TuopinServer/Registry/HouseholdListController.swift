@@ -139,7 +139,10 @@ enum HouseholdListController {
                                                                    kind: kind.rawValue, format: format))
         }
         let ids = try await apply(filters, to: req.data.households(), protector: req.tuopin.protector, today: today).all(\.$id)
-        let rows = try await RegistryExport.rows(app: req.application, kind: kind, actor: .user(user), unit: nil, onlyIDs: Set(ids), reason: reason)
+        let rows = try await req.withProgress { progress in
+            try await RegistryExport.rows(app: req.application, kind: kind, actor: .user(user), unit: nil, onlyIDs: Set(ids), reason: reason,
+                                          progress: progress)
+        }
         let filename = "\(kind.rawValue)-\(today).\(format)"
         let data = try RegistryExport.data(rows, filename: filename)
         var headers = HTTPHeaders()

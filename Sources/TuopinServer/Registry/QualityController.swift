@@ -67,7 +67,7 @@ enum QualityController {
         let code = try unit(req, user: user)
         _ = try await req.data.unit(code)
         guard req.data.mayReadRegistry, code.level >= .county else { throw AppError.forbidden }
-        _ = try await QualityService.checkAll(app: req.application, unit: code)
+        _ = try await req.withProgress { try await QualityService.checkAll(app: req.application, unit: code, progress: $0) }
         return req.redirect(to: "/quality?unit=\(code.value)", redirectType: .normal)
     }
 }

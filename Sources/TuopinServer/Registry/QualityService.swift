@@ -67,8 +67,13 @@ enum QualityService {
     }
 
     /// Checks every household under `unit` (all when nil) in batches of 1,000, one transaction each.
-    static func checkAll(app: Application, unit: OrgCode?, progress: @Sendable (Int) -> Void = { _ in }) async throws -> Summary {
+    static func checkAll(app: Application, unit: OrgCode?, progress: ProgressHandler = { _, _ in }) async throws -> Summary {
         var summary = Summary()
+        var counting = app.db.sqlDatabase.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(Household.schema)
+        if let unit { counting = counting.where(ScopeSQL.within([unit])) }
+        struct Count: Decodable { let n: Int }
+        let inScope = try await counting.first(decoding: Count.self)?.n ?? 0
+        progress(0, inScope)
         var after = 0
         let today = RegistryImport.civilToday(app)
         let protector = app.tuopin.protector
@@ -90,7 +95,7 @@ enum QualityService {
             clock.add("committed")
             summary.households += page.count
             for problems in results.values { for p in problems { summary.findings[p.code, default: 0] += 1 } }
-            progress(summary.households)
+            progress(summary.households, max(inScope, summary.households))
         }
         clock.logTotals()
         let now = app.tuopin.now()

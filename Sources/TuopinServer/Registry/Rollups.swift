@@ -47,8 +47,11 @@ enum Rollups {
 
     /// Recomputes the cells of `villages` from the households, then of each ancestor level from
     /// the level below, one statement per level.
-    private static func recompute(villages: [String], on sql: any SQLDatabase) async throws {
-        for chunk in villages.chunked(500) {
+    /// Progress counts the rounds of 500 villages and then the four levels above them.
+    private static func recompute(villages: [String], on sql: any SQLDatabase, progress: ProgressHandler = { _, _ in }) async throws {
+        let rounds = (villages.count + 499) / 500, steps = rounds + OrgLevel.village.rawValue - OrgLevel.region.rawValue
+        for (round, chunk) in villages.chunked(500).enumerated() {
+            progress(round, steps)
             try await sql.delete(from: schema).where("unit_code", .in, SQLBind.group(Array(chunk))).run()
             for dim in Dimension.allCases {
                 let g = dim.groupExpressions
@@ -76,6 +79,7 @@ enum Rollups {
             }
             codes = parents
             level = parentLevel
+            progress(rounds + OrgLevel.village.rawValue - level.rawValue, steps)
         }
     }
 
@@ -96,7 +100,8 @@ enum Rollups {
 
     /// Recomputes every cell from scratch and compares it with what was kept; the rebuilt cells
     /// replace the kept ones. Returns the differences (none when the roll-ups were current).
-    static func rebuild(_ app: Application, actor: AuditLog.Actor) async throws -> (cells: Int, mismatches: [Mismatch]) {
+    static func rebuild(_ app: Application, actor: AuditLog.Actor,
+                        progress: @escaping ProgressHandler = { _, _ in }) async throws -> (cells: Int, mismatches: [Mismatch]) {
         let now = app.tuopin.now()
         return try await app.write { tx in
             let sql = tx.sqlDatabase
@@ -105,7 +110,7 @@ enum Rollups {
             try await sql.delete(from: dirtySchema).run()
             struct Village: Decodable { let code: String }
             let villages = try await sql.raw("SELECT DISTINCT village_code AS code FROM households").all(decoding: Village.self).map(\.code)
-            if !villages.isEmpty { try await recompute(villages: villages, on: sql) }
+            if !villages.isEmpty { try await recompute(villages: villages, on: sql, progress: progress) }
             let after = try await allCells(on: sql)
             var mismatches: [Mismatch] = []
             for key in Set(before.keys).union(after.keys).sorted() {

@@ -29,6 +29,7 @@ func routes(_ app: Application) throws {
     app.on(.POST, SiteURL.imports.pathComponents, body: .collect(maxSize: ByteCount(value: app.tuopin.settings.maxUploadBytes + (1 << 20))),
            use: ImportController.upload)
     app.post(SiteURL.qualityCheck.pathComponents, use: QualityController.recheck)
+    app.get(SiteURL.progress(nil).pathComponents, use: Request.progress)
     app.get(SiteURL.cases.pathComponents, use: CaseController.inbox)
     app.post(SiteURL.caseBatch.pathComponents, use: CaseController.batchForm)
     app.post(SiteURL.caseStart.pathComponents, use: CaseController.startForm)

@@ -68,6 +68,8 @@ enum SiteURL {
     /// Reversing a ledger entry; a household's loans and a loan's repayments.
     case fundEntryReverse(Int?), apiFundEntryReversal(Int?), apiHouseholdLoans(Int?), apiLoanRepayments(Int?)
     case householdLoans(Int?), loanRepayments(Int?)
+    /// How far the user's long action started from a page is (`?progress=ID` on the action).
+    case progress(String?)
 
     var segments: [String] {
         switch self {
@@ -157,6 +159,7 @@ enum SiteURL {
         case .apiProject(let id, let part): ["api", "v1", "projects", Self.id(id)] + (part.map { [$0] } ?? [])
         case .householdLoans(let id): ["households", Self.id(id), "loans"]
         case .loanRepayments(let id): ["loans", Self.id(id), "repayments"]
+        case .progress(let id): ["progress", id ?? ":id"]
         case .fundEntryReverse(let id): ["fund-entries", Self.id(id), "reverse"]
         case .apiFundEntryReversal(let id): ["api", "v1", "fund-entries", Self.id(id), "reversal"]
         case .apiHouseholdLoans(let id): ["api", "v1", "households", Self.id(id), "loans"]
