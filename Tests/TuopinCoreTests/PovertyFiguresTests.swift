@@ -29,6 +29,16 @@ import Testing
         #expect(f.incidenceBP(ruralPopulation: 7_000) == 17)
     }
 
+    @Test func exitsRecordedCountEveryRegisteredHouseholdWithThatExitYear() {
+        // 2017: the 返贫 household (5) and the three 已脱贫享受政策 (6); 2018: one household of 6.
+        #expect(PovertyFigures.exitsRecorded(in: 2017, cells) == HeadCount(households: 4, people: 11))
+        #expect(PovertyFigures.exitsRecorded(in: 2018, cells) == HeadCount(households: 1, people: 6))
+        #expect(PovertyFigures.exitsRecorded(in: 2019, cells) == HeadCount())
+        // A monitored household with an exit year is not an exit.
+        let monitored = [RollupCell(status: "monitored", identifiedYear: 2015, exitYear: 2019, households: 2, people: 5)]
+        #expect(PovertyFigures.exitsRecorded(in: 2019, monitored) == HeadCount())
+    }
+
     @Test func byYearCountsExitsAndThePoorLeftAtEachYearsEnd() {
         let years = PovertyFigures.byYear(cells, years: 2014...2019)
         #expect(years.map(\.year) == [2014, 2015, 2016, 2017, 2018, 2019])

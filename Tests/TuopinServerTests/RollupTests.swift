@@ -38,6 +38,15 @@ import TuopinCore
             #expect(f.exited == sum(\.hasExited), "\(unit) exited", sourceLocation: sourceLocation)
             #expect(f.remaining == sum(\.isRemainingPoor), "\(unit) remaining", sourceLocation: sourceLocation)
             #expect(f.monitored == sum { $0 == .monitored }, "\(unit) monitored", sourceLocation: sourceLocation)
+            // The plans' actual exits (from the roll-ups) against the progress reports' direct count.
+            if unit.level <= .township {
+                for year in 2017...2019 {
+                    let actual = try await ResponsibilityService.actuals(on: app.db, unit: unit, year: year)
+                    let report = try await ResponsibilityService.figures(on: app.db, unit: unit, year: year)
+                    #expect(actual.households == report.exited_households && actual.people == report.exited_people, "\(unit) exits \(year)",
+                            sourceLocation: sourceLocation)
+                }
+            }
         }
     }
 
@@ -132,6 +141,22 @@ import TuopinCore
             let remainingPeople = try await Household.query(on: app.db).filter(\.$countyCode == "540102")
                 .filter(\.$status ~~ HouseholdStatus.allCases.filter(\.isRemainingPoor).map(\.rawValue)).all().map(\.memberCount).reduce(0, +)
             #expect(try await CountyMap.values(.remaining, counties: ["540102"], year: 2026, on: app.db)["540102"] == remainingPeople)
+            // Overdue progress reports and projects by state, against direct counts.
+            let overdue = try await ViolationRecord.query(on: app.db).filter(\.$resolvedAt == nil)
+                .filter(\.$rule ~~ ComplianceRules.overdueReportRules.map(\.id)).count()
+            try await app.testing().test(.GET, "/units/54", headers: headers) { res in
+                #expect(res.body.string.contains(#"id="fig-overdue-reports"><a href="/units/54/compliance">"#))
+                #expect(res.body.string.contains("</a><strong>\(overdue)</strong></li>"))
+                // The page says what its parts took (Server-Timing), after the whole.
+                let timing = res.headers.first(name: "Server-Timing") ?? ""
+                #expect(timing.hasPrefix("app;dur="))
+                for part in ["unit", "money", "dashboard", "map", "render"] { #expect(timing.contains(", \(part);dur="), "\(part)") }
+            }
+            let data = DataAccess(db: app.db, scope: Scope(bindings: [RoleBinding(role: .regionHQ, unit: OrgCode("54")!)]))
+            for status in ProjectStatus.allCases {
+                let direct = try await ProjectRecord.query(on: app.db).filter(\.$siteCode =~ "5401").filter(\.$status == status.rawValue).count()
+                #expect((try await data.projectCountsByStatus(under: OrgCode("5401")!))[status] ?? 0 == direct, "\(status)")
+            }
             try await app.testing().test(.GET, "/map?measure=everything", headers: headers) { res in
                 #expect(res.status == .badRequest)
             }

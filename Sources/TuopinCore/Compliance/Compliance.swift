@@ -288,6 +288,8 @@ public enum ComplianceRules {
     }
     public static let r04_2 = reportRule(id: "R-04-2", article: 4, levels: [.region])
     public static let r10_2 = reportRule(id: "R-10-2", article: 10, levels: [.prefecture, .county, .township])
+    /// The rules whose violations are progress reports overdue.
+    public static let overdueReportRules = [r04_2, r10_2]
 
     /// R-07-1 (article 7): every prefecture and county has an annual plan for the current year.
     public static let r07_1 = ComplianceRule(id: "R-07-1", article: 7) { facts in

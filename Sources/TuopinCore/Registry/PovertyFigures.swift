@@ -61,6 +61,15 @@ public struct PovertyFigures: Sendable, Equatable, Codable {
         return min(max(first, year - 9), year)...year
     }
 
+    /// The households (other than those only monitored) whose recorded exit year is `year`: the
+    /// exits that progress reports and annual plans count.
+    public static func exitsRecorded(in year: Int, _ cells: [RollupCell]) -> HeadCount {
+        cells.reduce(HeadCount()) { sum, cell in
+            cell.exitYear == year && cell.status != HouseholdStatus.monitored.rawValue
+                ? sum + HeadCount(households: cell.households, people: cell.people) : sum
+        }
+    }
+
     /// One year's exits and the remaining poor at its end.
     public struct Year: Sendable, Equatable, Codable {
         public let year: Int

@@ -88,6 +88,8 @@ enum ResponsibilityController {
     static func overview(_ req: Request, code text: String) async throws -> (Overview, OrgUnit) {
         guard let code = OrgCode(text) else { throw AppError.notFound }
         let unit = try await req.data.unit(code)
+        // The plans' actual exits come from the roll-ups.
+        try await Rollups.ensureCurrent(req.application)
         let db = req.db, t = req.t
         let today = RegistryImport.civilToday(req.application)
         let cadres = try await Cadre.query(on: db).filter(\.$unitCode == code.value).sort(\.$id).all()

@@ -270,8 +270,10 @@ enum ResponsibilityService {
     }
 
     /// What a unit achieved in a year, read against its annual plan.
+    /// The exits of `year` under `unit` (households and people from the roll-ups, which the caller
+    /// has made current; villages and counties from their recorded exit year).
     static func actuals(on db: any Database, unit: OrgCode, year: Int) async throws -> PlanActuals {
-        let f = try await figures(on: db, unit: unit, year: year)
+        let exits = PovertyFigures.exitsRecorded(in: year, try await Rollups.cells(of: unit.value, on: db))
         let villageLevel = OrgLevel.village.rawValue, countyLevel = OrgLevel.county.rawValue
         struct Row: Decodable { let v: Int?; let c: Int? }
         let row = try await db.sqlDatabase.select()
@@ -279,7 +281,7 @@ enum ResponsibilityService {
             .column(DataAccess.bigintSum("CASE WHEN level = \(countyLevel) THEN 1 ELSE 0 END"), as: "c")
             .from(OrgUnit.schema).where(ScopeSQL.under([unit], column: "code")).where("exit_year", .equal, SQLBind(year))
             .first(decoding: Row.self)
-        return PlanActuals(households: f.exited_households, people: f.exited_people, villages: row?.v ?? 0, counties: row?.c ?? 0)
+        return PlanActuals(households: exits.households, people: exits.people, villages: row?.v ?? 0, counties: row?.c ?? 0)
     }
 
     // MARK: Cadres and principals

@@ -1,3 +1,5 @@
+import Leaf
+import LeafKit
 import TuopinCore
 import Vapor
 
@@ -43,6 +45,15 @@ struct Translations: Sendable {
 /// All three tables, loaded once from `Resources/Locales/<language>.json`.
 struct Localizer: Sendable {
     let tables: [Language: [String: String]]
+    /// Each language's strings for the templates (`t.key`), Chinese where a key is missing,
+    /// converted for Leaf once instead of on every page.
+    let pageStrings: [Language: PageStrings]
+
+    init(tables: [Language: [String: String]]) {
+        self.tables = tables
+        let zh = tables[.zh] ?? [:]
+        pageStrings = Dictionary(uniqueKeysWithValues: Language.allCases.map { ($0, PageStrings(zh.merging(tables[$0] ?? [:]) { $1 })) })
+    }
 
     static func load(from directory: String) throws -> Localizer {
         var tables: [Language: [String: String]] = [:]
@@ -85,4 +96,15 @@ extension Request {
 extension OfficialValue {
     /// The list's name in message keys: `HouseholdAttribute` → `householdattribute`.
     static var vocabularyKey: String { String(describing: Self.self).lowercased() }
+}
+
+/// A language's template strings, handed to Leaf as ready-made data.
+struct PageStrings: Encodable, LeafDataRepresentable, @unchecked Sendable {
+    let table: [String: String]
+    let leafData: LeafData
+    init(_ table: [String: String]) {
+        self.table = table
+        leafData = .dictionary(table.mapValues { .string($0) })
+    }
+    func encode(to encoder: any Encoder) throws { try table.encode(to: encoder) }
 }

@@ -167,14 +167,17 @@ enum Rollups {
     }
 
     /// The cells of every county, by county code (for the map).
-    static func countyCells(on db: any Database) async throws -> [String: [RollupCell]] {
-        struct Row: Decodable { let unit_code: String; let status: String; let identified_year: Int; let exit_year: Int; let households: Int64; let people: Int64 }
-        let rows = try await db.sqlDatabase.raw("""
-            SELECT unit_code, status, identified_year, exit_year, households, people FROM rollups
-            WHERE dim = 's' AND LENGTH(unit_code) = \(literal: OrgLevel.county.codeLength)
-            """).all(decoding: Row.self)
+    /// Each county's households and people by status (all years together: the cells' years are 0),
+    /// for the counties of `prefectures`.
+    static func countyStatusCells(prefectures: [String], on db: any Database) async throws -> [String: [RollupCell]] {
+        guard !prefectures.isEmpty else { return [:] }
+        struct Row: Decodable { let unit_code: String; let status: String; let households: Int64; let people: Int64 }
+        let rows = try await db.sqlDatabase.select().column("unit_code").column("status")
+            .column(DataAccess.bigintSum("households"), as: "households").column(DataAccess.bigintSum("people"), as: "people")
+            .from(schema).where("dim", .equal, SQLBind(Dimension.years.rawValue)).where("parent_code", .in, SQLBind.group(prefectures))
+            .groupBy("unit_code").groupBy("status").all(decoding: Row.self)
         return Dictionary(grouping: rows, by: \.unit_code).mapValues { rows in
-            rows.map { RollupCell(status: $0.status, identifiedYear: $0.identified_year, exitYear: $0.exit_year, households: Int($0.households), people: Int($0.people)) }
+            rows.map { RollupCell(status: $0.status, identifiedYear: 0, exitYear: 0, households: Int($0.households), people: Int($0.people)) }
         }
     }
 

@@ -13,6 +13,8 @@ enum Dashboard {
         let incidence: String?
         let ruralPopulation: Int
         let openViolations: Int
+        /// Progress reports past their due date and not submitted (R-04-2, R-10-2), under the unit.
+        let overdueReports: Int
         let years: YearChart
         /// Causes of poverty, household attributes, this year's funds by source.
         let charts: [Chart]
@@ -40,11 +42,16 @@ enum Dashboard {
             bySource[account.id!.source, default: 0] += account.account.received.fen
         }
         let sources = FundSource.allCases.compactMap { s in bySource[s.rawValue].map { (s, $0) } }.filter { $0.1 > 0 }
-        let violations = try await ViolationRecord.query(on: req.db).filter(\.$unitCode =~ code.value).filter(\.$resolvedAt == nil).count()
+        struct RuleCount: Decodable { let rule: String; let n: Int }
+        let violations = try await req.db.sqlDatabase.select().column("rule").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+            .from(ViolationRecord.schema).where(ScopeSQL.under([code], column: "unit_code")).where("resolved_at", .is, SQLLiteral.null)
+            .groupBy("rule").all(decoding: RuleCount.self)
+        let reportRules = Set(ComplianceRules.overdueReportRules.map(\.id))
         return View(
             figures: headline(figures, t: t, monitored: true),
             incidence: figures.incidenceBP(ruralPopulation: population).map(StandardsController.percent),
-            ruralPopulation: population ?? 0, openViolations: violations,
+            ruralPopulation: population ?? 0, openViolations: violations.reduce(0) { $0 + $1.n },
+            overdueReports: violations.filter { reportRules.contains($0.rule) }.reduce(0) { $0 + $1.n },
             years: YearChart(years),
             charts: [
                 Chart(key: "causes", title: t["dash_chart_causes"], bars: try await categoryBars(.cause) { t.vocab(PovertyCause.self, raw: $0) }),

@@ -6,7 +6,7 @@ import Vapor
 /// strings, who is signed in, and the path for the language switch.
 enum Page {
     struct Context<Body: Encodable>: Encodable {
-        let t: [String: String]
+        let t: PageStrings
         let lang: String
         let path: String
         let user: UserBadge?
@@ -30,9 +30,8 @@ enum Page {
             UserBadge(name: u.displayName, roles: u.scope.bindings.map { t[$0.role.labelKey] },
                       home: u.scope.homeUnit.map { SiteURL.unit($0.value).path }, complete: u.stage == .full)
         }
-        let table = req.application.localizer.tables[.zh]!.merging(req.application.localizer.tables[t.language] ?? [:]) { $1 }
-        let context = Context(t: table, lang: t.language.htmlTag, path: req.url.path, user: user, csrf: req.csrfToken ?? "", page: body)
-        let response = try await req.view.render(view, context).encodeResponse(for: req)
+        let context = Context(t: req.application.localizer.pageStrings[t.language]!, lang: t.language.htmlTag, path: req.url.path, user: user, csrf: req.csrfToken ?? "", page: body)
+        let response = try await req.timed("render") { try await req.view.render(view, context).encodeResponse(for: req) }
         response.status = status
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         return response

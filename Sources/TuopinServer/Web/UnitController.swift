@@ -42,11 +42,11 @@ enum UnitController {
         let accounts = try await FundAccountRecord.query(on: req.db).filter(\.$id.$holder == FundEntryRecord.holder(unit: code.value))
             .filter(\.$id.$year == year).all().map(\.account)
         let total = accounts.reduce(FundAccount(), +)
-        let statuses = try await req.data.projects().filter(\.$siteCode =~ code.value).all(\.$status).compactMap(ProjectStatus.init(rawValue:))
+        let projects = try await req.data.projectCountsByStatus(under: code)
+        func count(_ states: ProjectStatus...) -> Int { states.reduce(0) { $0 + (projects[$1] ?? 0) } }
         return MoneySummary(year: year, received: total.received.description, allocated: total.allocated.description, spent: total.spent.description,
-                            balance: total.balance.description, projects: statuses.count,
-                            approved: statuses.filter { $0 == .inLibrary }.count, implementing: statuses.filter { $0 == .implementing }.count,
-                            finished: statuses.filter { [.completed, .accepted, .announced].contains($0) }.count)
+                            balance: total.balance.description, projects: projects.values.reduce(0, +),
+                            approved: count(.inLibrary), implementing: count(.implementing), finished: count(.completed, .accepted, .announced))
     }
     struct PlanSummary: Encodable { let title: String; let year: Int; let targets: ResponsibilityTargets; let actuals: PlanActuals; let funds: String }
 
@@ -91,7 +91,7 @@ enum UnitController {
         _ = try req.requireUser()
         guard let raw = req.parameters.get("code"), let code = OrgCode(raw) else { throw AppError.notFound }
         try await Rollups.ensureCurrent(req.application)
-        let view = try await query(req.data, code: code, t: req.t)
+        let view = try await req.timed("unit") { try await query(req.data, code: code, t: req.t) }
         let starts = view.exitYear == nil ? CaseController.startOptions(req, status: nil, unit: code.value) : []
         let year = try await StandardsController.lookup(on: req.db).keys.max() ?? RegistryImport.civilToday(req.application).year
         let isTownship = code.level == .township
@@ -100,15 +100,17 @@ enum UnitController {
         if let p = try await UnitPlanRecord.query(on: req.db).filter(\.$unitCode == code.value).filter(\.$kind == PlanKind.annual.rawValue)
             .filter(\.$periodFrom == today.year).first() {
             plan = PlanSummary(title: p.title, year: today.year, targets: p.targets,
-                               actuals: try await ResponsibilityService.actuals(on: req.db, unit: code, year: today.year), funds: p.targets.funds.description)
+                               actuals: try await req.timed("plan") { try await ResponsibilityService.actuals(on: req.db, unit: code, year: today.year) }, funds: p.targets.funds.description)
         }
+        let certifications = isTownship ? try await CertificationService.list(on: req.db, township: code.value) : []
+        let funds = try await req.timed("money") { try await money(req, code: code, year: today.year) }
+        let dashboard = try await req.timed("dashboard") { try await Dashboard.view(req, code: code, today: today) }
+        let map: CountyMap.View? = code.level <= .prefecture
+            ? try await req.timed("map") { try await CountyMap.view(req, measure: .incidence, prefecture: code.level == .prefecture ? code.value : nil) } : nil
         return try await Page.render(req, "unit", PageView(
-            u: view, starts: starts, caseYear: year,
-            certifications: isTownship ? try await CertificationService.list(on: req.db, township: code.value) : [],
+            u: view, starts: starts, caseYear: year, certifications: certifications,
             isTownship: isTownship, mayCertify: isTownship && req.data.scope.permits(.certifyData, on: code),
-            today: today.description, plan: plan, money: try await money(req, code: code, year: today.year),
-            dashboard: try await Dashboard.view(req, code: code, today: today),
-            map: code.level <= .prefecture ? try await CountyMap.view(req, measure: .incidence, prefecture: code.level == .prefecture ? code.value : nil) : nil))
+            today: today.description, plan: plan, money: funds, dashboard: dashboard, map: map))
     }
 
     @Sendable static func home(req: Request) async throws -> Response {
