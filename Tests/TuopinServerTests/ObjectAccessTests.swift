@@ -22,6 +22,9 @@ import VaporTesting
         "GET /households/export/:kind/:format": "exports only the caller's own scope",
     ]
 
+    /// An action of village1's in progress: nobody else may read how far it is.
+    static let progressID = "0123456789abcdef0123456789abcdef"
+
     struct Fixture {
         let household: Int, member: Int, caseID: Int, objection: Int, spotCheck: Int, spotCase: Int
         var session = 0
@@ -123,6 +126,7 @@ import VaporTesting
                 case "projects": return String(f.project)
                 case "fund-entries": return String(f.fundEntry)
                 case "loans": return String(f.loan)
+                case "progress": return Self.progressID
                 default: return "0"
                 }
             case ":case": return String(f.spotCase)
@@ -210,6 +214,7 @@ import VaporTesting
             // A session of village1's: nobody else may end it.
             let village1 = try await User.query(on: app.db).filter(\.$username == "village1").first()!
             f.session = try await UserSession.query(on: app.db).filter(\.$userID == village1.id!).sort(\.$id, .descending).first()!.id!
+            app.progressBoard.start(Self.progressID, owner: village1.id!)(3, 10)
             let before = try await snapshot(app)
             var covered = 0
             for route in app.routes.all {

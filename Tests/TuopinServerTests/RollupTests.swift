@@ -96,6 +96,34 @@ import TuopinCore
         }
     }
 
+    /// Two instances (transactions outside one write gate) changing households of different
+    /// villages of one township at once, several times: the township's and every higher unit's
+    /// figures count both changes.
+    @Test func twoInstancesWritingAtOnceLeaveTheRollUpsRight() async throws {
+        try await withTestApp { app in
+            try await Rollups.ensureCurrent(app)
+            let households = try await Household.query(on: app.db).filter(\.$townshipCode == "540102001").all()
+            let byVillage = Dictionary(grouping: households, by: \.villageCode).values.sorted { $0[0].villageCode < $1[0].villageCode }
+            #expect(byVillage.count >= 2)
+            for round in 0..<5 {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for (i, village) in byVillage.prefix(2).enumerated() {
+                        group.addTask {
+                            try await app.db.transaction { tx in
+                                try await tx.sqlDatabase.update(Household.schema).set("member_count", to: 2 + round + i)
+                                    .where("id", .equal, village[0].id!).run()
+                                try await Task.sleep(for: .milliseconds(50 * (round % 3)))
+                                try await Rollups.refresh(on: tx)
+                            }
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+            }
+            try await Self.expectMatch(app)
+        }
+    }
+
     @Test func aRebuildFindsAndCorrectsAWrongFigureAndIsAudited() async throws {
         try await withTestApp { app in
             try await Rollups.ensureCurrent(app)

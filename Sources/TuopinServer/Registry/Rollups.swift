@@ -9,6 +9,8 @@ import Vapor
 enum Rollups {
     static let schema = "rollups"
     static let dirtySchema = "rollup_dirty"
+    /// The PostgreSQL advisory lock (a constant key) taken by `refresh`.
+    static let advisoryLock = 5_401_000_001
 
     /// A roll-up dimension: what the cells of one unit are counted by besides status.
     enum Dimension: String, CaseIterable, Sendable {
@@ -37,7 +39,15 @@ enum Rollups {
     static func refresh(on db: any Database) async throws {
         let sql = db.sqlDatabase
         struct Marked: Decodable { let village_code: String }
-        let villages = try await sql.select().column("village_code").from(dirtySchema).all(decoding: Marked.self).map(\.village_code)
+        func marked() async throws -> [String] {
+            try await sql.select().column("village_code").from(dirtySchema).all(decoding: Marked.self).map(\.village_code)
+        }
+        guard !(try await marked()).isEmpty else { return }
+        // Several Tuopin instances on one PostgreSQL commit at once: each waits here for the one
+        // refreshing before it (until that one commits), then reads what is still marked, so two
+        // never recompute the same units from each other's half-written rows.
+        if db.isPostgres { try await sql.raw("SELECT pg_advisory_xact_lock(\(literal: advisoryLock))").run() }
+        let villages = try await marked()
         guard !villages.isEmpty else { return }
         try await recompute(villages: villages, on: sql)
         for chunk in villages.chunked(500) {
