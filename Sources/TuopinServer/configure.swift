@@ -50,6 +50,7 @@ public func configure(_ app: Application, settings: TuopinSettings,
 
     app.middleware = Middlewares()
     app.middleware.use(MetricsMiddleware(metrics: app.metrics))
+    _ = app.progressBoard
     app.middleware.use(TuopinErrorMiddleware())
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))

@@ -140,3 +140,9 @@ extension FundsTests {
         #expect(Disclosure.standing(decided: d, published: d.adding(days: 31), today: d.adding(days: 90)) == .late)
     }
 }
+
+@Suite struct ProjectStatusTests {
+    @Test func finishedMeansBuilt() {
+        #expect(ProjectStatus.allCases.filter(\.isFinished) == [.completed, .accepted, .announced])
+    }
+}

@@ -29,6 +29,10 @@ import Testing
         #expect(f.incidenceBP(ruralPopulation: 7_000) == 17)
     }
 
+    @Test func onlyMonitoredHouseholdsAreNotRegistered() {
+        #expect(HouseholdStatus.allCases.filter { !$0.isRegistered } == [.monitored])
+    }
+
     @Test func exitsRecordedCountEveryRegisteredHouseholdWithThatExitYear() {
         // 2017: the 返贫 household (5) and the three 已脱贫享受政策 (6); 2018: one household of 6.
         #expect(PovertyFigures.exitsRecorded(in: 2017, cells) == HeadCount(households: 4, people: 11))

@@ -121,6 +121,8 @@ public enum ProjectNature: String, Sendable, Codable, CaseIterable {
 public enum ProjectStatus: String, Sendable, Codable, CaseIterable {
     case proposed, townshipReviewed, townshipNotice, appraised, inLibrary, implementing, completed, accepted, announced, rejected, dropped
     public var labelKey: String { "project_status_\(rawValue)" }
+    /// Built: completed, accepted or announced (the unit page's "finished" count).
+    public var isFinished: Bool { self == .completed || self == .accepted || self == .announced }
 
     /// The status after `done` steps of W-project.
     public static func after(steps done: Int) -> ProjectStatus {

@@ -13,6 +13,8 @@ public enum HouseholdStatus: String, Codable, Sendable, CaseIterable {
     /// the identification workflow registers it as 未脱贫.
     public static let onApplication: HouseholdStatus = .monitored
 
+    /// Counted among the registered poor (建档立卡): every status but 监测对象, who are only watched.
+    public var isRegistered: Bool { self != .monitored }
     /// Still counted among the remaining poor.
     public var isRemainingPoor: Bool { self == .notExited || self == .returnedToPoverty }
     public var hasExited: Bool { self == .exitedWithPolicy || self == .exitedWithoutPolicy }

@@ -39,7 +39,7 @@ public struct PovertyFigures: Sendable, Equatable, Codable {
         for cell in cells {
             let count = HeadCount(households: cell.households, people: cell.people)
             guard let status = HouseholdStatus(rawValue: cell.status) else { continue }
-            if status == .monitored { monitored = monitored + count; continue }
+            guard status.isRegistered else { monitored = monitored + count; continue }
             registered = registered + count
             if status.hasExited { exited = exited + count }
             if status.isRemainingPoor { remaining = remaining + count }
@@ -65,7 +65,7 @@ public struct PovertyFigures: Sendable, Equatable, Codable {
     /// exits that progress reports and annual plans count.
     public static func exitsRecorded(in year: Int, _ cells: [RollupCell]) -> HeadCount {
         cells.reduce(HeadCount()) { sum, cell in
-            cell.exitYear == year && cell.status != HouseholdStatus.monitored.rawValue
+            cell.exitYear == year && (HouseholdStatus(rawValue: cell.status)?.isRegistered ?? false)
                 ? sum + HeadCount(households: cell.households, people: cell.people) : sum
         }
     }
@@ -86,7 +86,7 @@ public struct PovertyFigures: Sendable, Equatable, Codable {
         years.map { year in
             var exited = HeadCount(), remaining = HeadCount()
             for cell in cells {
-                guard let status = HouseholdStatus(rawValue: cell.status), status != .monitored else { continue }
+                guard let status = HouseholdStatus(rawValue: cell.status), status.isRegistered else { continue }
                 let count = HeadCount(households: cell.households, people: cell.people)
                 if status.hasExited && cell.exitYear == year { exited = exited + count }
                 guard cell.identifiedYear <= year else { continue }

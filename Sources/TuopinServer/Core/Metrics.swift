@@ -65,12 +65,7 @@ final class ServerTimings: @unchecked Sendable {
 
 extension Request {
     private struct TimingsKey: StorageKey { typealias Value = ServerTimings }
-    var serverTimings: ServerTimings {
-        if let t = storage[TimingsKey.self] { return t }
-        let t = ServerTimings()
-        storage[TimingsKey.self] = t
-        return t
-    }
+    var serverTimings: ServerTimings { storage[TimingsKey.self, default: ServerTimings()] }
 
     /// Runs `body` and adds its time to the `Server-Timing` header under `name` (a token: letters,
     /// digits, `-` or `_`).
@@ -83,12 +78,8 @@ extension Request {
 
 extension Application {
     private struct MetricsKey: StorageKey { typealias Value = Metrics }
-    var metrics: Metrics {
-        if let m = storage[MetricsKey.self] { return m }
-        let m = Metrics()
-        storage[MetricsKey.self] = m
-        return m
-    }
+    /// Made by `configure` before the server starts (requests must not race to make it).
+    var metrics: Metrics { storage[MetricsKey.self, default: Metrics()] }
 }
 
 private extension String {

@@ -88,12 +88,8 @@ final class ProgressBoard: @unchecked Sendable {
 
 extension Application {
     private struct ProgressBoardKey: StorageKey { typealias Value = ProgressBoard }
-    var progressBoard: ProgressBoard {
-        if let board = storage[ProgressBoardKey.self] { return board }
-        let board = ProgressBoard()
-        storage[ProgressBoardKey.self] = board
-        return board
-    }
+    /// Made by `configure` before the server starts (requests must not race to make it).
+    var progressBoard: ProgressBoard { storage[ProgressBoardKey.self, default: ProgressBoard()] }
 }
 
 extension Request {

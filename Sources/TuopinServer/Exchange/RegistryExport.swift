@@ -21,20 +21,20 @@ enum RegistryExport {
                      progress: @escaping ProgressHandler = { _, _ in }) async throws -> [[String]] {
         let reason = try validReason(reason)
         // The households gone through, of all those in scope (a filtered export goes through them all).
-        var total = Household.query(on: app.db)
-        if let roots = actor.readRoots { total = total.within(roots) }
-        if let unit { total = total.within([unit]) }
-        let inScope = try await total.count()
+        func scoped() -> QueryBuilder<Household> {
+            var query = Household.query(on: app.db)
+            if let roots = actor.readRoots { query = query.within(roots) }
+            if let unit { query = query.within([unit]) }
+            return query
+        }
+        let inScope = try await scoped().count()
         var done = 0
         progress(0, inScope)
         let protector = app.tuopin.protector
         var out: [[String]] = [kind == .members ? MembersTemplate.header : IncomesTemplate.header]
         var after = ""
         while true {
-            var query = Household.query(on: app.db).sort(\.$number).limit(1_000).filter(\.$number > after)
-            if let roots = actor.readRoots { query = query.within(roots) }
-            if let unit { query = query.within([unit]) }
-            let fullPage = try await query.all()
+            let fullPage = try await scoped().sort(\.$number).limit(1_000).filter(\.$number > after).all()
             guard let last = fullPage.last else { break }
             after = last.number
             done += fullPage.count

@@ -28,10 +28,9 @@ enum Dashboard {
         let cells = try await Rollups.cells(of: code.value, on: req.db)
         let population = try await ruralPopulation(under: code, on: req.db)
         let years = PovertyFigures.byYear(cells, years: PovertyFigures.chartYears(cells, through: today.year))
-        let registeredStatuses = Set(HouseholdStatus.allCases.filter { $0 != .monitored }.map(\.rawValue))
         func categoryBars(_ dim: Rollups.Dimension, label: (String) -> String) async throws -> BarChart {
             var totals: [String: Int] = [:]
-            for row in try await Rollups.categories(of: code.value, dim, on: req.db) where registeredStatuses.contains(row.status) {
+            for row in try await Rollups.categories(of: code.value, dim, on: req.db) where HouseholdStatus(rawValue: row.status)?.isRegistered ?? false {
                 totals[row.category, default: 0] += row.count.households
             }
             return BarChart(totals.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { (label($0.key), $0.value, String($0.value)) })

@@ -45,7 +45,7 @@ enum Statistics {
         for (table, dim, label) in [(Table.attributes, Rollups.Dimension.attribute, { (raw: String) in t.vocab(HouseholdAttribute.self, raw: raw) }),
                                     (Table.causes, Rollups.Dimension.cause, { (raw: String) in t.vocab(PovertyCause.self, raw: raw) })] {
             var totals: [String: HeadCount] = [:]
-            for row in try await Rollups.categories(of: code.value, dim, on: db) where row.status != HouseholdStatus.monitored.rawValue {
+            for row in try await Rollups.categories(of: code.value, dim, on: db) where HouseholdStatus(rawValue: row.status)?.isRegistered ?? false {
                 totals[row.category, default: HeadCount()] = totals[row.category, default: HeadCount()] + row.count
             }
             var rows = totals.sorted { $0.key < $1.key }.map { [label($0.key)] + hp($0.value) }

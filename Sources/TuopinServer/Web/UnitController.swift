@@ -43,10 +43,10 @@ enum UnitController {
             .filter(\.$id.$year == year).all().map(\.account)
         let total = accounts.reduce(FundAccount(), +)
         let projects = try await req.data.projectCountsByStatus(under: code)
-        func count(_ states: ProjectStatus...) -> Int { states.reduce(0) { $0 + (projects[$1] ?? 0) } }
+        func count(_ keep: (ProjectStatus) -> Bool) -> Int { projects.filter { keep($0.key) }.values.reduce(0, +) }
         return MoneySummary(year: year, received: total.received.description, allocated: total.allocated.description, spent: total.spent.description,
                             balance: total.balance.description, projects: projects.values.reduce(0, +),
-                            approved: count(.inLibrary), implementing: count(.implementing), finished: count(.completed, .accepted, .announced))
+                            approved: count { $0 == .inLibrary }, implementing: count { $0 == .implementing }, finished: count(\.isFinished))
     }
     struct PlanSummary: Encodable { let title: String; let year: Int; let targets: ResponsibilityTargets; let actuals: PlanActuals; let funds: String }
 
