@@ -20,6 +20,9 @@ import VaporTesting
         "POST /api/v1/notices/:id/objections": "public portal: anyone may object",
         "GET /api/v1/objections/:code": "public tracking by secret code",
         "GET /households/export/:kind/:format": "exports only the caller's own scope",
+        "GET /assessments/:id": "a region-wide scheme: its results list only the units in the caller's scope",
+        "GET /api/v1/assessments/:id": "a region-wide scheme: its results list only the units in the caller's scope",
+        "GET /assessments/:id/results": "exports only the units in the caller's scope",
     ]
 
     /// An action of village1's in progress: nobody else may read how far it is.
@@ -36,6 +39,8 @@ import VaporTesting
         var project = 0
         var fundEntry = 0
         var loan = 0
+        var inspection = 0, finding = 0, event = 0
+        var scheme = 0, dispute = 0, oversightCase = 0
         let village = "540102001201", county = "540102"
     }
 
@@ -98,6 +103,28 @@ import VaporTesting
         case "POST /projects/:id/revision": return ["decision": "drop", "reason": "调整"]
         case "POST /api/v1/households/:id/loans", "POST /households/:id/loans": return ["lender": "农行", "amount": "10000", "rate_pct": "4.35", "months": 12, "start_date": "2026-01-05"]
         case "POST /api/v1/loans/:id/repayments", "POST /loans/:id/repayments": return ["amount": "1", "paid_on": "2026-11-01"]
+        case "POST /units/:code/inspections":
+            return ["kind": "supervision", "title": "督查", "started_on": "2026-01-05", "team_name[]": "甲", "team_department[]": "finance", "targets[]": "540102001201"]
+        case "POST /api/v1/units/:code/inspections":
+            return ["kind": "supervision", "title": "督查", "started_on": "2026-01-05", "team": [["name": "甲", "department": "finance"]], "targets": ["540102001201"]]
+        case "POST /inspections/:id/findings", "POST /api/v1/inspections/:id/findings":
+            return ["unit_code": "540102001201", "responsible_person": "某", "category": "data", "description": "问题", "deadline": "2030-01-01"]
+        case "POST /findings/:id/steps": return ["action": "rectify", "note": "已整改"]
+        case "POST /assessments/:id/steps", "POST /api/v1/assessments/:id/steps": return ["action": "publish"]
+        case "POST /assessments/:id/revision": return ["good": "90"]
+        case "POST /assessments/:id/entered", "PUT /api/v1/assessments/:id/entered-values":
+            return ["unit_code": "540102", "indicator_id": 1, "value_pct": "90", "note": "督查"]
+        case "POST /units/:code/surveys", "POST /api/v1/units/:code/surveys":
+            return ["year": 2025, "evaluator": "评估机构", "surveyed_on": "2025-10-01", "sampled_exited": "50", "wrongly_exited": "0",
+                    "sampled_non_registered": "40", "missed": "1", "surveyed_households": "100", "approving": "95"]
+        case "POST /units/:code/disputes", "POST /api/v1/units/:code/disputes":
+            return ["parties": "甲 乙", "kind": "land", "description": "草场", "received_on": "2026-01-05", "deadline": "2026-02-05"]
+        case "POST /disputes/:id/steps", "POST /api/v1/disputes/:id/steps": return ["action": "mediate", "note": "调解"]
+        case "POST /units/:code/sanctions", "POST /api/v1/units/:code/sanctions":
+            return ["measure": "interview", "subject_type": "cadre", "subject_name": "某", "reason": "问题", "decided_on": "2026-01-05", "document_no": "1号"]
+        case "POST /oversight-cases/:id/notes", "POST /api/v1/oversight-cases/:id/notes": return ["note": "调查"]
+        case "POST /api/v1/findings/:id/rectification": return ["note": "已整改"]
+        case "POST /api/v1/findings/:id/verification": return ["accepted": true, "note": "通过"]
         case "POST /enterprise-aid/:id/contributions": return ["contributed_on": "2025-06-01", "kind": "money", "amount": "100", "description": "资金"]
         default: return key.hasPrefix("GET ") ? nil : [:]
         }
@@ -127,10 +154,18 @@ import VaporTesting
                 case "fund-entries": return String(f.fundEntry)
                 case "loans": return String(f.loan)
                 case "progress": return Self.progressID
+                case "inspections": return String(f.inspection)
+                case "findings": return String(f.finding)
+                case "assessments": return String(f.scheme)
+                case "disputes": return String(f.dispute)
+                case "oversight-cases": return String(f.oversightCase)
                 default: return "0"
                 }
             case ":case": return String(f.spotCase)
+            case ":event": return String(f.event)
             case ":code":
+                // An assessment's units are prefectures and counties.
+                if parts.contains("assessments") { return f.county }
                 // A unit's responsibility records are kept by the unit (the village's township here); its page is the village's.
                 if ["letters", "reports", "plans", "principals", "cadres", "exemptions"].contains(parts.last ?? "") { return "540102001" }
                 // Money is kept by the township (its villages' allocations and disclosures).
@@ -151,7 +186,7 @@ import VaporTesting
         struct N: Decodable { let n: Int? }
         // Every audit entry but reads: the owner's control reads are audited as they should be.
         var out: [Int] = []
-        for q in ["SELECT COUNT(*) AS n FROM audit_log WHERE action NOT IN ('household.read', 'letter.read', 'export.fund_flow', 'export.project_progress')", "SELECT CAST(SUM(version) AS BIGINT) AS n FROM households", "SELECT CAST(SUM(version) AS BIGINT) AS n FROM cases",
+        for q in ["SELECT COUNT(*) AS n FROM audit_log WHERE action NOT IN ('household.read', 'letter.read', 'export.fund_flow', 'export.project_progress', 'export.findings', 'evidence.read')", "SELECT CAST(SUM(version) AS BIGINT) AS n FROM households", "SELECT CAST(SUM(version) AS BIGINT) AS n FROM cases",
                   "SELECT COUNT(*) AS n FROM objections WHERE status = 'open'", "SELECT CAST(SUM(version) AS BIGINT) AS n FROM org_units",
                   "SELECT COUNT(*) AS n FROM spot_check_items WHERE result IS NULL", "SELECT COUNT(*) AS n FROM certifications",
                   "SELECT COUNT(*) AS n FROM identification_quotas", "SELECT CAST(SUM(version) AS BIGINT) AS n FROM responsibility_letters",
@@ -161,7 +196,12 @@ import VaporTesting
                   "SELECT COUNT(*) AS n FROM party_leaders WHERE active = TRUE", "SELECT COUNT(*) AS n FROM leader_projects", "SELECT COUNT(*) AS n FROM joint_units",
                   "SELECT COUNT(*) AS n FROM enterprise_aid", "SELECT CAST(SUM(version) AS BIGINT) AS n FROM pairing_quotas", "SELECT COUNT(*) AS n FROM aid_contributions", "SELECT COUNT(*) AS n FROM cadres WHERE active = TRUE", "SELECT COUNT(*) AS n FROM pairings WHERE ended_on IS NULL", "SELECT COUNT(*) AS n FROM pairings", "SELECT COUNT(*) AS n FROM user_sessions WHERE ended_at IS NOT NULL", "SELECT COUNT(*) AS n FROM members", "SELECT CAST(SUM(version) AS BIGINT) AS n FROM standards",
                   "SELECT COUNT(*) AS n FROM fund_entries", "SELECT COUNT(*) AS n FROM fund_entries WHERE notice_id IS NOT NULL",
-                  "SELECT CAST(SUM(version) AS BIGINT) AS n FROM projects", "SELECT CAST(SUM(repaid) AS BIGINT) AS n FROM loans", "SELECT COUNT(*) AS n FROM loans"] {
+                  "SELECT CAST(SUM(version) AS BIGINT) AS n FROM projects", "SELECT COUNT(*) AS n FROM inspections",
+                  "SELECT CAST(SUM(version) AS BIGINT) AS n FROM findings", "SELECT COUNT(*) AS n FROM finding_events",
+                  "SELECT COUNT(*) AS n FROM surveys", "SELECT CAST(SUM(version) AS BIGINT) AS n FROM assessment_schemes",
+                  "SELECT COUNT(*) AS n FROM assessment_values WHERE value IS NOT NULL", "SELECT COUNT(*) AS n FROM disputes",
+                  "SELECT CAST(SUM(version) AS BIGINT) AS n FROM disputes", "SELECT COUNT(*) AS n FROM sanctions",
+                  "SELECT CAST(SUM(version) AS BIGINT) AS n FROM oversight_cases", "SELECT COUNT(*) AS n FROM oversight_case_notes", "SELECT CAST(SUM(repaid) AS BIGINT) AS n FROM loans", "SELECT COUNT(*) AS n FROM loans"] {
             out.append(try await sql.raw(SQLQueryString(q)).first(decoding: N.self)?.n ?? 0)
         }
         return out
@@ -179,7 +219,7 @@ import VaporTesting
     }
 
     @Test func everyObjectRouteRefusesOtherUnitsAndAnonymousAndChangesNothing() async throws {
-        try await withTestApp(households: 600, cases: true) { app in
+        try await withTestApp(households: 600, cases: true, assessment: true) { app in
             try await addOutsiders(app)
             // Objects of village 540102001201 (the demo's showcase village).
             let c = try await WorkflowCase.query(on: app.db).filter(\.$villageCode == "540102001201").filter(\.$noticeID != nil)
@@ -202,10 +242,25 @@ import VaporTesting
             f.project = try await ProjectRecord.query(on: app.db).filter(\.$siteCode == f.village).first()!.id!
             f.fundEntry = try await FundEntryRecord.query(on: app.db).filter(\.$fromUnit == "540102001").filter(\.$toUnit == f.village).first()!.id!
             f.loan = try await LoanRecord.query(on: app.db).filter(\.$townshipCode == "540102001").first()!.id!
+            // An inspection by the county of the village's township, with a finding against the village rectified with evidence.
+            let county = try await ImportExportTests().currentUser(app, "chengguan"), clerk = try await ImportExportTests().currentUser(app, "clerk1")
+            f.inspection = try await InspectionService.create(app: app, user: county, unit: f.county, input: .init(
+                kind: "supervision", title: "夹具督查", started_on: RegistryImport.civilToday(app).description, ended_on: nil,
+                team: [.init(name: "甲", department: "finance")], targets: ["540102001"]))
+            f.finding = try await InspectionService.addFinding(app: app, user: county, inspectionID: f.inspection, input: .init(
+                unit_code: f.village, responsible_person: "某", category: "data", description: "夹具问题", deadline: "2030-01-01"))
+            _ = try await InspectionService.step(app: app, user: clerk, findingID: f.finding, action: .rectify, note: "已整改",
+                                                 evidence: .init(data: Data("%PDF-1.4 fixture".utf8), filename: "e.pdf"))
+            f.event = try await FindingEvent.query(on: app.db).filter(\.$findingID == f.finding).first()!.id!
+            // The demo's assessment of last year, a dispute of the village's township, a case of the region's discipline body on the village.
+            f.scheme = try await SchemeRecord.query(on: app.db).first()!.id!
+            f.dispute = try await DisputeRecord.query(on: app.db).filter(\.$townshipCode == "540102001").first()!.id!
+            f.oversightCase = try await RegisterService.openCase(app: app, user: try await ImportExportTests().currentUser(app, "discipline"),
+                                                                 input: .init(unit_code: f.village, person: "某", title: "夹具案件", note: "线索"))
 
             var tokens: [String: String] = [:]
             var sessions: [String: HTTPHeaders] = [:]
-            for user in ["otherTownship", "otherCounty", "otherPrefecture", "village1", "chengguan"] {
+            for user in ["otherTownship", "otherCounty", "otherPrefecture", "village1", "chengguan", "discipline"] {
                 tokens[user] = try await app.token(user)
                 let (headers, csrf) = try await app.session(user)
                 var h = headers; h.add(name: "X-CSRF-Token", value: csrf)
@@ -250,7 +305,8 @@ import VaporTesting
                 }
                 // Control: the path reaches a real object (the owner's read succeeds; a spot check is the county's).
                 if route.method == .GET {
-                    let owner = pattern.contains("spot-checks") || pattern.contains("letters") ? "chengguan" : "village1"
+                    let owner = pattern.contains("spot-checks") || pattern.contains("letters") || pattern.contains("inspections") || pattern.contains("assessments") ? "chengguan"
+                        : pattern.contains("oversight-cases") ? "discipline" : "village1"
                     var headers = HTTPHeaders()
                     if isAPI { headers.bearerAuthorization = .init(token: tokens[owner]!) } else { headers = sessions[owner]! }
                     try await app.testing().test(.GET, path, headers: headers) { res in

@@ -42,15 +42,17 @@ actor TestSlots {
 }
 
 @discardableResult
-func withTestApp<T>(households: Int? = 216, cases: Bool = false, clock: TestClock = TestClock(), secureCookies: Bool = false,
+func withTestApp<T>(households: Int? = 216, cases: Bool = false, assessment: Bool = false, clock: TestClock = TestClock(), secureCookies: Bool = false,
                     benchRoutes: Bool = false, _ body: (Application) async throws -> T) async throws -> T {
     if TestSlots.held {
-        return try await runTestApp(households: households, cases: cases, clock: clock, secureCookies: secureCookies, benchRoutes: benchRoutes, body)
+        return try await runTestApp(households: households, cases: cases, assessment: assessment, clock: clock, secureCookies: secureCookies,
+                                    benchRoutes: benchRoutes, body)
     }
     await TestSlots.shared.acquire()
     do {
         let result = try await TestSlots.$held.withValue(true) {
-            try await runTestApp(households: households, cases: cases, clock: clock, secureCookies: secureCookies, benchRoutes: benchRoutes, body)
+            try await runTestApp(households: households, cases: cases, assessment: assessment, clock: clock, secureCookies: secureCookies,
+                                 benchRoutes: benchRoutes, body)
         }
         await TestSlots.shared.release()
         return result
@@ -60,7 +62,7 @@ func withTestApp<T>(households: Int? = 216, cases: Bool = false, clock: TestCloc
     }
 }
 
-private func runTestApp<T>(households: Int?, cases: Bool, clock: TestClock, secureCookies: Bool, benchRoutes: Bool,
+private func runTestApp<T>(households: Int?, cases: Bool, assessment: Bool, clock: TestClock, secureCookies: Bool, benchRoutes: Bool,
                            _ body: (Application) async throws -> T) async throws -> T {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tuopin-test-\(UUID().uuidString)")
     let schema = "t_" + UUID().uuidString.prefix(12).lowercased().replacingOccurrences(of: "-", with: "")
@@ -80,6 +82,8 @@ private func runTestApp<T>(households: Int?, cases: Bool, clock: TestClock, secu
             var seeder = DemoSeeder(app: app, households: households, seed: 11)
             seeder.counties = testCounties
             seeder.withCases = cases
+            // Last year's assessment reads every prefecture and county: only for the tests about it.
+            seeder.withAssessment = assessment
             _ = try await seeder.run(password: demoPassword)
         }
         let result = try await body(app)

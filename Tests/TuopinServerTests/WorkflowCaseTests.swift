@@ -293,6 +293,14 @@ final class APIClient: @unchecked Sendable {
             #expect(r.status == .ok)
             let good: [String: Any] = ["sampled_exited": 1000, "wrongly_exited": 5, "sampled_non_registered": 1000, "missed": 5,
                                        "surveyed_households": 500, "approving": 480]
+            // The county's third-party survey of the year is filled into the region's form (article 7).
+            let survey = SurveyRecord()
+            survey.unitCode = "540102"; survey.year = 2020; survey.evaluator = "第三方"; survey.surveyedOn = "2020-11-01"
+            survey.sampledExited = 1000; survey.wronglyExited = 5; survey.sampledNonRegistered = 1000; survey.missed = 5
+            survey.surveyedHouseholds = 500; survey.approving = 480; survey.note = ""; survey.createdBy = 0
+            try await survey.save(on: app.db)
+            let (_, form) = try await app.get("/cases/\(c)", try await app.session("region").0)
+            for (name, value) in good { #expect(form.contains(#"name="\#(name)" min="0" required size="6" value="\#(value)""#), "\(name)") }
             let t = app.localizer.translations(.zh)
             for (change, threshold) in [(["surveyed_households": 500, "approving": 400], "recognition"),
                                         (["wrongly_exited": 50], "wrongExitRate"), (["missed": 50], "missedRate")] {

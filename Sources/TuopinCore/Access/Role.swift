@@ -33,14 +33,17 @@ public enum Role: String, Codable, Sendable, CaseIterable {
         case .villageCadre: [.readRegistry, .seeHealth]
         // The supervision committee checks village affairs and money, not members' illnesses.
         case .villageSupervisor: [.readRegistry]
-        case .countyOffice: [.readRegistry, .seeFullIdentity, .keepVillageFigures, .seeHealth, .keepResponsibility, .manageFunds]
-        case .prefectureOffice: [.readRegistry, .seeHealth, .keepResponsibility, .manageFunds]
+        case .countyOffice: [.readRegistry, .seeFullIdentity, .keepVillageFigures, .seeHealth, .keepResponsibility, .manageFunds, .inspect]
+        case .prefectureOffice: [.readRegistry, .seeHealth, .keepResponsibility, .manageFunds, .inspect]
         // Article 6: the leading group sets the poverty line and exit standards; article 5: only the
         // region lets the principals of a poverty county go before it exits.
-        case .regionHQ: [.readRegistry, .editStandards, .setQuotas, .seeHealth, .keepResponsibility, .grantLeadershipExemption, .manageFunds]
-        case .discipline, .procuratorate: [.readRegistry, .seeFullIdentity, .readAuditLog, .seeHealth]
+        case .regionHQ: [.readRegistry, .editStandards, .setQuotas, .seeHealth, .keepResponsibility, .grantLeadershipExemption, .manageFunds, .inspect, .assess]
+        // Article 39: discipline and audit sit on inspection teams; article 9: they, and the
+        // procuratorate, read everything in their scope and the audit log.
+        case .discipline: [.readRegistry, .seeFullIdentity, .readAuditLog, .seeHealth, .inspect]
+        case .procuratorate: [.readRegistry, .seeFullIdentity, .readAuditLog, .seeHealth]
         // Audit follows funds and records, not health.
-        case .audit: [.readRegistry, .readAuditLog]
+        case .audit: [.readRegistry, .readAuditLog, .inspect]
         case .systemAdmin: [.readAggregates, .manageUsers]
         case .securityAdmin: [.readAggregates]
         case .auditAdmin: [.readAggregates, .readAuditLog]
@@ -86,6 +89,10 @@ public enum Permission: String, Sendable, CaseIterable {
     case grantLeadershipExemption
     /// Receiving, allocating, spending and disclosing poverty funds, and keeping loans (articles 13, 21, 36).
     case manageFunds
+    /// Running inspections (督查巡查, article 39): raising findings and accepting or reopening their rectification.
+    case inspect
+    /// The annual assessment (article 40): its scheme, steps and entered values — region HQ.
+    case assess
 }
 
 public struct RoleBinding: Hashable, Sendable, Codable {

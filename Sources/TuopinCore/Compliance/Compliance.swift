@@ -82,6 +82,8 @@ public struct ComplianceFacts: Sendable {
     public var partyLeaders: [PartyLeaderFact] = []
     /// The fund ledger, project library and loans under the checked unit (articles 7, 21, 25, 33, 36).
     public var funds = Funds()
+    /// Inspection findings against units under the checked unit (R-39-1).
+    public var findings: [FindingFact] = []
 
     public init(cadres: [Cadre], households: [Household], unitsWithPoor: Set<OrgCode>, quotas: PairingQuota = PairingQuota()) {
         self.cadres = cadres; self.households = households; self.unitsWithPoor = unitsWithPoor; self.quotas = quotas
@@ -346,7 +348,7 @@ public enum ComplianceRules {
     /// Every rule this engine has, in article order.
     public static let all: [ComplianceRule] = [r04_1, r04_2, r05_1, r06_1, r06_2, r07_1, r07_2, r10_1, r10_2, r16_1, r20_1, r20_2,
                                                r21_1, r22_1, r23_1, r25_1, r28_1, r28_2, r29_1, r32_1, r33_1, r33_2, r36_1,
-                                               r37_1, r37_2, r37_3]
+                                               r37_1, r37_2, r37_3, r39_1]
 
     /// Runs every rule.
     public static func evaluate(_ facts: ComplianceFacts) -> [Violation] { all.flatMap { $0.check(facts) } }

@@ -51,6 +51,24 @@ public enum ExitCriteria {
             self.sampledExited = sampledExited; self.wronglyExited = wronglyExited; self.sampledNonRegistered = sampledNonRegistered
             self.missed = missed; self.surveyedHouseholds = surveyedHouseholds; self.approving = approving
         }
+
+        /// The first figure that is wrong (none negative or above ten million, no count above its sample), or nil.
+        public var problem: String? {
+            let named = [("sampled_exited", sampledExited), ("wrongly_exited", wronglyExited), ("sampled_non_registered", sampledNonRegistered),
+                         ("missed", missed), ("surveyed_households", surveyedHouseholds), ("approving", approving)]
+            if let bad = named.first(where: { !(0...10_000_000).contains($0.1) }) { return bad.0 }
+            if wronglyExited > sampledExited { return "wrongly_exited" }
+            if missed > sampledNonRegistered { return "missed" }
+            if approving > surveyedHouseholds { return "approving" }
+            return nil
+        }
+
+        /// Several surveys as one (a prefecture's counties).
+        public static func + (a: CountySurvey, b: CountySurvey) -> CountySurvey {
+            CountySurvey(sampledExited: a.sampledExited + b.sampledExited, wronglyExited: a.wronglyExited + b.wronglyExited,
+                         sampledNonRegistered: a.sampledNonRegistered + b.sampledNonRegistered, missed: a.missed + b.missed,
+                         surveyedHouseholds: a.surveyedHouseholds + b.surveyedHouseholds, approving: a.approving + b.approving)
+        }
     }
 
     public struct CountyResult: Equatable, Sendable {

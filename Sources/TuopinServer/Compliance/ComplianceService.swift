@@ -79,6 +79,7 @@ enum ComplianceService {
         facts.chain = try await chainFacts(on: db, root: root, today: today)
         facts.partyLeaders = try await VillageActorsService.leaderFacts(on: db, root: root)
         facts.funds = try await FundFacts.load(on: db, root: root, today: today)
+        facts.findings = try await InspectionService.facts(on: db, root: root)
         return facts
     }
 

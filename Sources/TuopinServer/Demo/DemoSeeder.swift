@@ -14,6 +14,9 @@ struct DemoSeeder {
     var counties: Set<String>? = nil
     /// Also make the demo's workflow cases (`DemoCases`).
     var withCases = true
+    /// Also carry last year's assessment through to distribution, with the rewards and penalties and
+    /// the discipline case resting on it (`DemoOversight.seedAssessment`).
+    var withAssessment = true
 
     struct Login: Sendable { let username: String; let password: String; let role: Role; let unit: String }
 
@@ -62,10 +65,13 @@ struct DemoSeeder {
         let logins = try await seedUsers(password: password)
         try await DemoResponsibility(app: app, seed: seed).run()
         try await DemoFunds(app: app, seed: seed).run()
+        try await DemoOversight(app: app).run()
         let cases = withCases ? try await DemoCases(app: app, seed: seed).run() : 0
         // The responsibility rules over the whole demo, so that the 责任落实 pages have their findings from the start.
         _ = try await ComplianceService.check(app: app, root: OrgCode("54")!, actor: .system)
         _ = try await QualityService.checkAll(app: app, unit: nil)
+        // Last year's assessment reads the checks' findings.
+        if withAssessment { try await DemoOversight(app: app).seedAssessment() }
         return Summary(households: households, people: totalPeople, logins: logins, cases: cases)
     }
 

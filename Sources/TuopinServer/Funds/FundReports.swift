@@ -25,16 +25,8 @@ extension FundController {
     static func download(_ req: Request, _ table: [[String]], name: String, code: OrgCode, year: Int, format: String) async throws -> Response {
         try await ReadAudit.record(req, user: try req.requireUser(), action: "export.\(name)", entity: "org_unit", entityID: code.value,
                                    detail: ["year": String(year), "format": format])
-        let response = Response(status: .ok)
-        if format == "csv" {
-            response.body = .init(string: "\u{FEFF}" + table.map { CSV.line($0) }.joined(separator: "\r\n") + "\r\n")
-            response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-        } else {
-            response.body = .init(data: try XLSX.write(table, sheetName: String(year)))
-            response.headers.contentType = HTTPMediaType(type: "application", subType: "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        }
-        response.headers.contentDisposition = .init(.attachment, filename: "\(name.replacingOccurrences(of: "_", with: "-"))-\(code.value)-\(year).\(format)")
-        return response
+        return try TableDownload.response(table, format: format, filename: "\(name.replacingOccurrences(of: "_", with: "-"))-\(code.value)-\(year).\(format)",
+                                          sheet: String(year))
     }
 
     /// Fund flow of a unit's subtree for a year, by unit, level and source: received, allocated down, spent, balance.

@@ -15,6 +15,10 @@ enum Dashboard {
         let openViolations: Int
         /// Progress reports past their due date and not submitted (R-04-2, R-10-2), under the unit.
         let overdueReports: Int
+        /// Inspection findings past their deadline without an accepted rectification (R-39-1).
+        let overdueFindings: Int
+        /// Disputes of the townships below not closed by their deadline (article 26).
+        let overdueDisputes: Int
         let years: YearChart
         /// Causes of poverty, household attributes, this year's funds by source.
         let charts: [Chart]
@@ -45,12 +49,15 @@ enum Dashboard {
         let violations = try await req.db.sqlDatabase.select().column("rule").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
             .from(ViolationRecord.schema).where(ScopeSQL.under([code], column: "unit_code")).where("resolved_at", .is, SQLLiteral.null)
             .groupBy("rule").all(decoding: RuleCount.self)
-        let reportRules = Set(ComplianceRules.overdueReportRules.map(\.id))
+        let reportRules = Set(ComplianceRules.overdueReportRules.map(\.id)), findingRules = Set(ComplianceRules.overdueFindingRules.map(\.id))
         return View(
             figures: headline(figures, t: t, monitored: true),
             incidence: figures.incidenceBP(ruralPopulation: population).map(StandardsController.percent),
             ruralPopulation: population ?? 0, openViolations: violations.reduce(0) { $0 + $1.n },
             overdueReports: violations.filter { reportRules.contains($0.rule) }.reduce(0) { $0 + $1.n },
+            overdueFindings: violations.filter { findingRules.contains($0.rule) }.reduce(0) { $0 + $1.n },
+            overdueDisputes: try await DisputeRecord.query(on: req.db).filter(\.$townshipCode, .custom("LIKE"), code.value + "%")
+                .filter(\.$status ~~ DisputeStatus.allCases.filter { !$0.isClosed }.map(\.rawValue)).filter(\.$deadline < today.description).count(),
             years: YearChart(years),
             charts: [
                 Chart(key: "causes", title: t["dash_chart_causes"], bars: try await categoryBars(.cause) { t.vocab(PovertyCause.self, raw: $0) }),

@@ -20,6 +20,8 @@ enum Page {
         let home: String?
         /// False while the login still waits for the second factor or enrolment: no menu, only sign-out.
         let complete: Bool
+        /// May search the audit log (discipline, procuratorate, audit and the audit administrator).
+        let auditor: Bool
     }
 
     /// `language` overrides the user's (a notice sheet is printed in the notice's language).
@@ -28,7 +30,8 @@ enum Page {
         let t = language.map { req.application.localizer.translations($0) } ?? req.t
         let user = req.auth.get(CurrentUser.self).map { u in
             UserBadge(name: u.displayName, roles: u.scope.bindings.map { t[$0.role.labelKey] },
-                      home: u.scope.homeUnit.map { SiteURL.unit($0.value).path }, complete: u.stage == .full)
+                      home: u.scope.homeUnit.map { SiteURL.unit($0.value).path }, complete: u.stage == .full,
+                      auditor: u.scope.has(.readAuditLog))
         }
         let context = Context(t: req.application.localizer.pageStrings[t.language]!, lang: t.language.htmlTag, path: req.url.path, user: user, csrf: req.csrfToken ?? "", page: body)
         let response = try await req.timed("render") { try await req.view.render(view, context).encodeResponse(for: req) }

@@ -70,6 +70,17 @@ enum SiteURL {
     case householdLoans(Int?), loanRepayments(Int?)
     /// How far the user's long action started from a page is (`?progress=ID` on the action).
     case progress(String?)
+    /// An inspection and its parts (`findings`, `notification`, `findings.csv`); a finding's steps
+    /// (`rectification`, `verification`) and an evidence file of one of its events; the same under the API.
+    case inspection(Int?, String?), finding(Int?, String), findingEvidence(Int?, Int?), apiInspection(Int?, String?), apiFinding(Int?, String)
+    /// The audit-log search (`?user=&household=…`) and its export.
+    case auditSearch, auditExport
+    /// The assessment schemes, one scheme and its forms (`steps`, `revision`, `entered`, `results`), a unit's result; the same under the API.
+    case assessments, assessment(Int?, String?), assessmentUnit(Int?, String?)
+    case apiAssessments, apiAssessment(Int?, String?), apiAssessmentUnit(Int?, String?)
+    /// A dispute's steps; the oversight bodies' cases and a case's `notes`.
+    case disputeSteps(Int?), apiDisputeSteps(Int?)
+    case oversightCases, oversightCase(Int?, String?), apiOversightCases, apiOversightCase(Int?, String?)
 
     var segments: [String] {
         switch self {
@@ -164,6 +175,25 @@ enum SiteURL {
         case .apiFundEntryReversal(let id): ["api", "v1", "fund-entries", Self.id(id), "reversal"]
         case .apiHouseholdLoans(let id): ["api", "v1", "households", Self.id(id), "loans"]
         case .apiLoanRepayments(let id): ["api", "v1", "loans", Self.id(id), "repayments"]
+        case .inspection(let id, let part): ["inspections", Self.id(id)] + (part.map { [$0] } ?? [])
+        case .finding(let id, let part): ["findings", Self.id(id), part]
+        case .findingEvidence(let id, let event): ["findings", Self.id(id), "evidence", event.map(String.init) ?? ":event"]
+        case .apiInspection(let id, let part): ["api", "v1", "inspections", Self.id(id)] + (part.map { [$0] } ?? [])
+        case .apiFinding(let id, let part): ["api", "v1", "findings", Self.id(id), part]
+        case .assessments: ["assessments"]
+        case .assessment(let id, let part): ["assessments", Self.id(id)] + (part.map { [$0] } ?? [])
+        case .assessmentUnit(let id, let code): ["assessments", Self.id(id), "units", code ?? ":code"]
+        case .apiAssessments: ["api", "v1", "assessments"]
+        case .apiAssessment(let id, let part): ["api", "v1", "assessments", Self.id(id)] + (part.map { [$0] } ?? [])
+        case .apiAssessmentUnit(let id, let code): ["api", "v1", "assessments", Self.id(id), "units", code ?? ":code"]
+        case .disputeSteps(let id): ["disputes", Self.id(id), "steps"]
+        case .apiDisputeSteps(let id): ["api", "v1", "disputes", Self.id(id), "steps"]
+        case .oversightCases: ["oversight-cases"]
+        case .oversightCase(let id, let part): ["oversight-cases", Self.id(id)] + (part.map { [$0] } ?? [])
+        case .apiOversightCases: ["api", "v1", "oversight-cases"]
+        case .apiOversightCase(let id, let part): ["api", "v1", "oversight-cases", Self.id(id)] + (part.map { [$0] } ?? [])
+        case .auditSearch: ["audit"]
+        case .auditExport: ["audit", "export"]
         case .apiSpotCheckCase(let id, let c): ["api", "v1", "spot-checks", Self.id(id), "cases", c.map(String.init) ?? ":case"]
         }
     }

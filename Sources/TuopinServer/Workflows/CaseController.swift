@@ -148,7 +148,11 @@ enum CaseController {
     }
     /// `href`: the case page, or for a fund disclosure (no case) the unit's funds page where it is decided.
     struct PendingObjection: Encodable { let href: String; let notice_title: String; let text: String; let filed_at: String }
-    struct InboxView: Encodable { let groups: [InboxGroup]; let objections: [PendingObjection]; let recent: [CaseSummary]; let error: String? }
+    struct InboxView: Encodable {
+        let groups: [InboxGroup]; let objections: [PendingObjection]; let recent: [CaseSummary]; let error: String?
+        /// The batch form offers no survey figures of its own (`step-fields` reads them from the case page).
+        let survey: ExitCriteria.CountySurvey? = nil
+    }
 
     /// Open objections on notices the user's level published: theirs to decide.
     static func objectionsToDecide(_ req: Request, user: CurrentUser) async throws -> [PendingObjection] {
@@ -194,7 +198,11 @@ enum CaseController {
                                                              recent: recent, error: error), status: status)
     }
 
-    struct CasePage: Encodable { let c: CaseView; let forms: [CaseView]; let error: String?; let today: String }
+    struct CasePage: Encodable {
+        let c: CaseView; let forms: [CaseView]; let error: String?; let today: String
+        /// The county's latest third-party survey up to the case's year, filled into the county-exit assessment's figures (article 7).
+        let survey: ExitCriteria.CountySurvey?
+    }
 
     @Sendable static func page(req: Request) async throws -> Response {
         try await renderCase(req, id: try req.intParameter("id"), error: nil, status: .ok)
@@ -202,8 +210,12 @@ enum CaseController {
 
     static func renderCase(_ req: Request, id: Int, error: String?, status: HTTPResponseStatus) async throws -> Response {
         let view = try await detail(req, id: id)
+        let survey = view.can_act && view.needs.survey
+            ? try await SurveyRecord.query(on: req.db).filter(\.$unitCode == view.unit_code).filter(\.$year <= view.year)
+                .sort(\.$year, .descending).sort(\.$id, .descending).first()?.result
+            : nil
         return try await Page.render(req, "case", CasePage(c: view, forms: view.can_act ? [view] : [], error: error,
-                                                           today: RegistryImport.civilToday(req.application).description), status: status)
+                                                           today: RegistryImport.civilToday(req.application).description, survey: survey), status: status)
     }
 
     struct StepForm: Content {

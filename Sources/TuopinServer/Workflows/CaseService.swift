@@ -268,15 +268,10 @@ enum CaseService {
                       input.surveyed_households, input.approving]
         guard values.contains(where: { $0 != nil }) else { return nil }
         let names = ["sampled_exited", "wrongly_exited", "sampled_non_registered", "missed", "surveyed_households", "approving"]
-        for (value, name) in zip(values, names) {
-            guard let value else { throw AppError.missingField(name) }
-            guard (0...10_000_000).contains(value) else { throw AppError.invalidField(name) }
-        }
+        for (value, name) in zip(values, names) where value == nil { throw AppError.missingField(name) }
         let s = ExitCriteria.CountySurvey(sampledExited: values[0]!, wronglyExited: values[1]!, sampledNonRegistered: values[2]!,
                                           missed: values[3]!, surveyedHouseholds: values[4]!, approving: values[5]!)
-        guard s.wronglyExited <= s.sampledExited else { throw AppError.invalidField("wrongly_exited") }
-        guard s.missed <= s.sampledNonRegistered else { throw AppError.invalidField("missed") }
-        guard s.approving <= s.surveyedHouseholds else { throw AppError.invalidField("approving") }
+        if let field = s.problem { throw AppError.invalidField(field) }
         return s
     }
 

@@ -1,0 +1,327 @@
+import Fluent
+import Foundation
+import SQLKit
+import TuopinCore
+import Vapor
+
+/// The annual assessment (article 40): region HQ creates a year's scheme (indicators, weights,
+/// bands), publishes it, computes the indicators for every prefecture and county (values frozen
+/// with their inputs), enters the typed-in scores, ranks and grades, approves (article 6) and
+/// records where the results went. One transaction and one audit entry per step.
+enum AssessmentService {
+    /// The levels assessed: prefectures and counties.
+    static let levels: [OrgLevel] = [.prefecture, .county]
+    /// Where the results go (article 40).
+    static let recipients = ["partyCommittee", "government", "discipline", "organisation"]
+
+    // MARK: Inputs
+
+    /// The inputs of a unit's computed indicators for `year`, read on `today`.
+    static func inputs(on db: any Database, unit: OrgCode, year: Int, today: CivilDate,
+                       schedule given: ReportSchedule? = nil) async throws -> AssessmentInputs {
+        let sql = db.sqlDatabase, p = unit.value + "%"
+        struct N: Decodable { let n: Int? }
+        struct Pair: Decodable { let a: Int?; let b: Int? }
+        func count(_ q: SQLQueryString) async throws -> Int { try await sql.raw(q).first(decoding: N.self)?.n ?? 0 }
+        var i = AssessmentInputs()
+        let monitored = HouseholdStatus.monitored.rawValue
+        let poor = HouseholdStatus.allCases.filter(\.isRemainingPoor).map(\.rawValue)
+        i.exits = try await count("SELECT COUNT(*) AS n FROM households WHERE \(ScopeSQL.within([unit])) AND exit_year = \(bind: year) AND status <> \(bind: monitored)")
+        struct Target: Decodable { let target_households: Int }
+        i.targetHouseholds = try await sql.select().column("target_households").from(LetterRecord.schema).where("unit_code", .equal, SQLBind(unit.value))
+            .where("year", .equal, SQLBind(year)).where("state", .notEqual, SQLBind(LetterState.draft.rawValue)).first(decoding: Target.self)?.target_households
+        for (workflow, set) in [(Workflows.identification.id, 0), (Workflows.householdExit.id, 1)] {
+            let r = try await sql.raw("""
+                SELECT COUNT(*) AS a, \(DataAccess.bigintSum("CASE WHEN i.result = 'passed' THEN 1 ELSE 0 END")) AS b
+                FROM spot_check_items i JOIN spot_checks s ON s.id = i.check_id
+                WHERE s.county_code LIKE \(bind: p) AND s.year = \(bind: year) AND s.workflow = \(bind: workflow) AND i.result IS NOT NULL
+                """).first(decoding: Pair.self)
+            if set == 0 { i.identificationChecked = r?.a ?? 0; i.identificationPassed = r?.b ?? 0 } else { i.exitChecked = r?.a ?? 0; i.exitPassed = r?.b ?? 0 }
+        }
+        // The year's surveys of the unit and those under it, taken together.
+        i.survey = try await SurveyRecord.query(on: db).filter(\.$unitCode, .custom("LIKE"), p).filter(\.$year == year).sort(\.$id).all()
+            .map(\.result).reduce(nil) { total, s in total.map { $0 + s } ?? s }
+        // Money that reached the unit and those below it (and their projects), and what was spent of it:
+        // received less passed on, summed over the subtree, is what was spent plus what is still held.
+        struct Money: Decodable { let spent: Int64?; let held: Int64? }
+        let money = try await sql.raw("""
+            SELECT \(DataAccess.bigintSum("spent")) AS spent, \(DataAccess.bigintSum("received - allocated")) AS held FROM fund_accounts
+            WHERE year = \(bind: year) AND (holder LIKE \(bind: "u:" + p)
+              OR holder IN (SELECT 'p:' || CAST(id AS TEXT) FROM projects WHERE site_code LIKE \(bind: p)))
+            """).first(decoding: Money.self)
+        i.fundsSpent = money?.spent ?? 0; i.fundsHeld = money?.held ?? 0
+        let start = CivilDate(year: year, month: 1, day: 1)!.description
+        let end = min(CivilDate(year: year, month: 12, day: 31)!, today).description
+        let f = try await sql.raw("""
+            SELECT COUNT(*) AS a, \(DataAccess.bigintSum("CASE WHEN state = 'verified' AND rectified_on <= deadline THEN 1 ELSE 0 END")) AS b
+            FROM findings WHERE unit_code LIKE \(bind: p) AND deadline >= \(bind: start) AND deadline <= \(bind: end)
+            """).first(decoding: Pair.self)
+        i.findingsDue = f?.a ?? 0; i.findingsOnTime = f?.b ?? 0
+        i.openViolations = try await count("SELECT COUNT(*) AS n FROM violations WHERE unit_code LIKE \(bind: p) AND resolved_at IS NULL")
+        let pairing = try await sql.raw("""
+            SELECT COUNT(*) AS a, \(DataAccess.bigintSum("CASE WHEN EXISTS (SELECT 1 FROM pairings x WHERE x.household_id = households.id AND x.ended_on IS NULL) THEN 1 ELSE 0 END")) AS b
+            FROM households WHERE \(ScopeSQL.within([unit])) AND status IN (\(binds: poor))
+            """).first(decoding: Pair.self)
+        i.poorHouseholds = pairing?.a ?? 0; i.pairedPoorHouseholds = pairing?.b ?? 0
+        // Letters owed for the year by the unit and the units below it down to townships.
+        struct Unit: Decodable { let code: String }
+        let chain = try await sql.select().column("code").from(OrgUnit.schema).where("code", .like, SQLBind(p))
+            .where("level", .lessThanOrEqual, SQLBind(OrgLevel.township.rawValue)).all(decoding: Unit.self).compactMap { OrgCode($0.code) }
+        let owing = chain.filter { ResponsibilityChain.letterRule(for: $0.level) != nil }
+        i.lettersOwed = owing.count
+        i.lettersSigned = try await count("""
+            SELECT COUNT(*) AS n FROM responsibility_letters WHERE unit_code LIKE \(bind: p) AND year = \(bind: year) AND state <> \(bind: LetterState.draft.rawValue)
+            """)
+        // Progress reports due in the year (by today) and those submitted by their due date.
+        let schedule = if let given { given } else { try await ResponsibilityService.schedule(on: db) }
+        struct Report: Decodable { let unit_code: String; let period: String; let submitted_on: String }
+        let submitted = Dictionary(try await sql.select().columns("unit_code", "period", "submitted_on").from(ProgressReportRecord.schema)
+            .where("unit_code", .like, SQLBind(p)).all(decoding: Report.self).map { ("\($0.unit_code)|\($0.period)", $0.submitted_on) }) { a, _ in a }
+        for u in chain {
+            for period in schedule.periods(level: u.level, year: year) where period.due <= today {
+                i.reportsDue += 1
+                if let on = submitted["\(u.value)|\(period.label)"].flatMap({ CivilDate(iso: $0) }), on <= period.due { i.reportsOnTime += 1 }
+            }
+        }
+        i.households = try await count("SELECT COUNT(*) AS n FROM households WHERE \(ScopeSQL.within([unit])) AND status <> \(bind: monitored)")
+        i.householdsWithFindings = try await count("""
+            SELECT COUNT(DISTINCT q.household_id) AS n FROM quality_findings q JOIN households h ON h.id = q.household_id
+            WHERE q.\(unsafeRaw: Household.codeColumn(for: unit.level == .region ? .prefecture : unit.level)) LIKE \(bind: p) AND h.status <> \(bind: monitored)
+            """)
+        return i
+    }
+
+    // MARK: Schemes
+
+    struct IndicatorInput: Content { var key: String?; var name: String?; var weight: String?; var full_pct: String?; var zero_pct: String? }
+    struct SchemeInput: Content {
+        var year: Int?
+        var indicators: [IndicatorInput]?
+        /// Grade bands in points: 好 from `good`, 较好 from `fair`, 一般 from `pass`.
+        var good: String?; var fair: String?; var pass: String?
+    }
+
+    /// "92.5" points or percent → hundredths (9,250); nil when not a number with at most two decimals.
+    static func hundredths(_ text: String?) -> Int? {
+        guard let t = text?.trimmingCharacters(in: .whitespaces), !t.isEmpty, t.count <= 12 else { return nil }
+        let parts = t.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count <= 2, let whole = Int(parts[0]), whole >= -1_000_000, whole <= 1_000_000 else { return nil }
+        guard parts.count == 2 else { return whole * 100 }
+        let frac = parts[1]
+        guard (1...2).contains(frac.count), frac.allSatisfy(\.isNumber), let f = Int(frac) else { return nil }
+        return whole * 100 + (whole < 0 || t.hasPrefix("-") ? -1 : 1) * (frac.count == 1 ? f * 10 : f)
+    }
+
+    static func authorise(_ user: CurrentUser) throws {
+        guard user.scope.permits(.assess, on: OrgCode("54")!) else { throw AppError.forbidden }
+    }
+
+    static func indicators(_ input: [IndicatorInput]?) throws -> [SchemeIndicator] {
+        guard let input, !input.isEmpty else { return AssessmentRules.defaultIndicators() }
+        return try input.map { i in
+            guard let key = i.key.flatMap(IndicatorKey.init(rawValue:)) else { throw AppError.invalidField("indicators") }
+            let name = (i.name ?? "").trimmingCharacters(in: .whitespaces)
+            guard name.count <= 100, !TextInput.hasControlCharacters(name) else { throw AppError.invalidField("indicators") }
+            guard let weight = hundredths(i.weight) else { throw AppError.invalidField("indicators") }
+            // Bounds come as percent (or, for violations, per 100 households); stored ×100.
+            let full = try i.full_pct.map { guard let v = hundredths($0) else { throw AppError.invalidField("indicators") }; return v }
+            let zero = try i.zero_pct.map { guard let v = hundredths($0) else { throw AppError.invalidField("indicators") }; return v }
+            return SchemeIndicator(key: key, name: name, weight: weight, full: full, zero: zero)
+        }
+    }
+
+    static func bands(_ input: SchemeInput) throws -> GradeBands {
+        guard input.good != nil || input.fair != nil || input.pass != nil else { return GradeBands() }
+        guard let g = hundredths(input.good), let f = hundredths(input.fair), let p = hundredths(input.pass) else { throw AppError.invalidField("bands") }
+        return GradeBands(good: g, fair: f, pass: p)
+    }
+
+    static func create(app: Application, user: CurrentUser, input: SchemeInput) async throws -> Int {
+        try authorise(user)
+        let today = RegistryImport.civilToday(app)
+        guard let year = input.year else { throw AppError.missingField("year") }
+        guard (2014...today.year).contains(year) else { throw AppError.invalidField("year") }
+        let list = try indicators(input.indicators), bands = try bands(input)
+        if let field = AssessmentRules.schemeProblem(list, bands: bands) { throw AppError.invalidField(field) }
+        let now = app.tuopin.now(), bandsJSON = try AuditLog.canonicalJSON(bands)
+        return try await app.write { tx -> Int in
+            guard try await SchemeRecord.query(on: tx).filter(\.$year == year).count() == 0 else { throw AppError.conflict }
+            let s = SchemeRecord()
+            s.year = year; s.state = SchemeState.draft.rawValue; s.bands = bandsJSON; s.createdBy = user.id; s.version = 1
+            try await s.save(on: tx)
+            let id = try s.requireID()
+            for (k, ind) in list.enumerated() {
+                let r = IndicatorRecord()
+                r.schemeID = id; r.position = k + 1; r.key = ind.key.rawValue; r.name = ind.name; r.weight = ind.weight
+                r.fullValue = ind.full; r.zeroValue = ind.zero
+                try await r.save(on: tx)
+            }
+            try await AuditLog.append(on: tx, actor: user.auditActor, action: "assessment.create", entity: "assessment", entityID: String(id),
+                                      after: ["year": String(year), "indicators": try AuditLog.canonicalJSON(list), "bands": bandsJSON], at: now)
+            return id
+        }
+    }
+
+    static func indicators(of scheme: Int, on db: any Database) async throws -> [(IndicatorRecord, SchemeIndicator)] {
+        try await IndicatorRecord.query(on: db).filter(\.$schemeID == scheme).sort(\.$position).all().compactMap { r in
+            IndicatorKey(rawValue: r.key).map { (r, SchemeIndicator(key: $0, name: r.name, weight: r.weight, full: r.fullValue, zero: r.zeroValue)) }
+        }
+    }
+
+    struct StepInput: Content {
+        var action: String?
+        /// For `distribute`: the document's number and the recipients (default: all four).
+        var document_no: String?; var recipients: [String]?
+    }
+
+    /// The scheme's next step. `compute` may be taken again before ranking: the values are read afresh and frozen again.
+    static func step(app: Application, user: CurrentUser, scheme id: Int, input: StepInput) async throws -> SchemeState {
+        try authorise(user)
+        guard let action = input.action.flatMap(SchemeAction.init(rawValue:)) else { throw AppError.invalidField("action") }
+        let document = action == .distribute ? try ResponsibilityService.text(input.document_no, "document_no", max: 100) : ""
+        let recipients = action == .distribute ? input.recipients ?? Self.recipients : []
+        if action == .distribute {
+            guard !recipients.isEmpty, recipients.allSatisfy(Self.recipients.contains) else { throw AppError.invalidField("recipients") }
+        }
+        let today = RegistryImport.civilToday(app), now = app.tuopin.now()
+        return try await app.write { tx -> SchemeState in
+            guard let s = try await SchemeRecord.find(id, on: tx), let state = SchemeState(rawValue: s.state) else { throw AppError.notFound }
+            guard state == action.from || (action == .compute && state == .computed) else { throw AppError.conflict }
+            var detail: [String: String] = ["year": String(s.year), "from": state.rawValue]
+            switch action {
+            case .compute: detail["units"] = String(try await compute(tx, scheme: s, today: today))
+            case .rank:
+                guard let bands = try? JSONDecoder().decode(GradeBands.self, from: Data(s.bands.utf8)) else { throw AppError.corruptData }
+                let missing = try await AssessmentValue.query(on: tx).filter(\.$schemeID == id).filter(\.$source == "entered").filter(\.$value == nil).count()
+                guard missing == 0 else { throw AppError.notEligible("assessment_entered_missing") }
+                try await rank(tx, scheme: id, bands: bands)
+            case .approve: s.approvedOn = today.description; s.approvedBy = user.id
+            case .distribute:
+                for r in recipients {
+                    let d = DistributionRecord()
+                    d.schemeID = id; d.recipient = r; d.documentNo = document; d.distributedOn = today.description
+                    try await d.save(on: tx)
+                }
+                detail["document_no"] = document; detail["recipients"] = recipients.joined(separator: ",")
+            case .publish: break
+            }
+            if action == .compute { s.computedAt = AuditLog.timestamp(now) }
+            s.state = action.to.rawValue; s.version += 1
+            try await s.save(on: tx)
+            try await AuditLog.append(on: tx, actor: user.auditActor, action: "assessment.\(action.rawValue)", entity: "assessment",
+                                      entityID: String(id), after: detail, at: now)
+            return action.to
+        }
+    }
+
+    /// Computes every indicator for every prefecture and county and freezes the inputs; entered
+    /// values already typed in are kept. Answers the number of units.
+    static func compute(_ tx: any Database, scheme s: SchemeRecord, today: CivilDate) async throws -> Int {
+        let id = try s.requireID()
+        let indicators = try await indicators(of: id, on: tx)
+        let units = try await OrgUnit.query(on: tx).filter(\.$level ~~ levels.map(\.rawValue)).sort(\.$id).all()
+        let entered = Dictionary(try await AssessmentValue.query(on: tx).filter(\.$schemeID == id).filter(\.$source == "entered").all()
+            .map { ("\($0.unitCode)|\($0.indicatorID)", $0) }) { a, _ in a }
+        try await AssessmentValue.query(on: tx).filter(\.$schemeID == id).filter(\.$source == "computed").delete()
+        try await AssessedUnit.query(on: tx).filter(\.$schemeID == id).delete()
+        let schedule = try await ResponsibilityService.schedule(on: tx)
+        for unit in units {
+            guard let code = OrgCode(unit.id!) else { continue }
+            let inputs = try await inputs(on: tx, unit: code, year: s.year, today: today, schedule: schedule)
+            let a = AssessedUnit()
+            a.schemeID = id; a.unitCode = code.value; a.level = code.level.rawValue; a.inputs = try AuditLog.canonicalJSON(inputs)
+            try await a.save(on: tx)
+            for (record, indicator) in indicators {
+                if let v = indicator.key.value(inputs) {
+                    let row = AssessmentValue()
+                    row.schemeID = id; row.unitCode = code.value; row.indicatorID = record.id!; row.value = v.value
+                    row.numerator = v.numerator; row.denominator = v.denominator; row.score = indicator.score(v.value)
+                    row.source = "computed"; row.note = ""
+                    try await row.save(on: tx)
+                } else if entered["\(code.value)|\(record.id!)"] == nil {
+                    let row = AssessmentValue()
+                    row.schemeID = id; row.unitCode = code.value; row.indicatorID = record.id!; row.value = nil
+                    row.numerator = 0; row.denominator = 0; row.score = 0; row.source = "entered"; row.note = ""
+                    try await row.save(on: tx)
+                }
+            }
+        }
+        return units.count
+    }
+
+    /// Totals, ranks within each level and grades.
+    static func rank(_ tx: any Database, scheme id: Int, bands: GradeBands) async throws {
+        let values = try await AssessmentValue.query(on: tx).filter(\.$schemeID == id).all()
+        var totals: [String: Int] = [:]
+        for v in values { totals[v.unitCode, default: 0] += v.score }
+        let units = try await AssessedUnit.query(on: tx).filter(\.$schemeID == id).all()
+        for (_, group) in Dictionary(grouping: units, by: \.level) {
+            let ranks = AssessmentRules.ranks(Dictionary(uniqueKeysWithValues: group.map { ($0.unitCode, totals[$0.unitCode] ?? 0) }))
+            for u in group {
+                let total = totals[u.unitCode] ?? 0
+                u.total = total; u.rank = ranks[u.unitCode]; u.grade = bands.grade(total).rawValue
+                try await u.save(on: tx)
+            }
+        }
+    }
+
+    struct EnteredInput: Content { var unit_code: String?; var indicator_id: Int?; var value_pct: String?; var note: String? }
+
+    /// A typed-in indicator's value for a unit (percent, two decimals), with where it came from.
+    static func enter(app: Application, user: CurrentUser, scheme id: Int, input: EnteredInput) async throws {
+        try await enter(app: app, user: user, scheme: id, inputs: [input])
+    }
+
+    /// Several typed-in values at once (the page's table), all or none; one audit entry each.
+    static func enter(app: Application, user: CurrentUser, scheme id: Int, inputs: [EnteredInput]) async throws {
+        try authorise(user)
+        guard !inputs.isEmpty else { throw AppError.missingField("value_pct") }
+        struct Checked: Sendable { let code: String; let indicator: Int; let value: Int; let note: String }
+        let checked = try inputs.map { input -> Checked in
+            guard let code = input.unit_code, !code.isEmpty else { throw AppError.missingField("unit_code") }
+            guard let indicatorID = input.indicator_id else { throw AppError.missingField("indicator_id") }
+            guard let value = hundredths(input.value_pct), (0...10_000).contains(value) else { throw AppError.invalidField("value_pct") }
+            return Checked(code: code, indicator: indicatorID, value: value, note: try ResponsibilityService.text(input.note, "note", max: 500))
+        }
+        let now = app.tuopin.now()
+        try await app.write { tx in
+            guard let s = try await SchemeRecord.find(id, on: tx) else { throw AppError.notFound }
+            guard s.state == SchemeState.computed.rawValue else { throw AppError.conflict }
+            let indicators = Dictionary(uniqueKeysWithValues: try await indicators(of: id, on: tx).map { ($0.0.id!, $0.1) })
+            for c in checked {
+                guard let indicator = indicators[c.indicator], !indicator.key.isComputed else { throw AppError.invalidField("indicator_id") }
+                guard let row = try await AssessmentValue.query(on: tx).filter(\.$schemeID == id).filter(\.$unitCode == c.code)
+                    .filter(\.$indicatorID == c.indicator).first() else { throw AppError.invalidField("unit_code") }
+                let before = ["value": row.value.map(String.init) ?? "", "note": row.note]
+                row.value = c.value; row.score = indicator.score(c.value)
+                row.numerator = Int64(c.value); row.denominator = 10_000; row.note = c.note
+                try await row.save(on: tx)
+                try await AuditLog.append(on: tx, actor: user.auditActor, action: "assessment.enter", entity: "assessment", entityID: String(id),
+                                          before: before, after: ["unit": c.code, "indicator": String(c.indicator), "value": String(c.value), "note": c.note], at: now)
+            }
+        }
+    }
+
+    /// Changes a draft scheme's weights, bounds and bands (the indicators keep their order).
+    static func revise(app: Application, user: CurrentUser, scheme id: Int, input: SchemeInput) async throws {
+        try authorise(user)
+        let list = try indicators(input.indicators), bands = try bands(input)
+        if let field = AssessmentRules.schemeProblem(list, bands: bands) { throw AppError.invalidField(field) }
+        let now = app.tuopin.now(), bandsJSON = try AuditLog.canonicalJSON(bands)
+        try await app.write { tx in
+            guard let s = try await SchemeRecord.find(id, on: tx) else { throw AppError.notFound }
+            guard s.state == SchemeState.draft.rawValue else { throw AppError.conflict }
+            try await IndicatorRecord.query(on: tx).filter(\.$schemeID == id).delete()
+            for (k, ind) in list.enumerated() {
+                let r = IndicatorRecord()
+                r.schemeID = id; r.position = k + 1; r.key = ind.key.rawValue; r.name = ind.name; r.weight = ind.weight
+                r.fullValue = ind.full; r.zeroValue = ind.zero
+                try await r.save(on: tx)
+            }
+            s.bands = bandsJSON; s.version += 1
+            try await s.save(on: tx)
+            try await AuditLog.append(on: tx, actor: user.auditActor, action: "assessment.revise", entity: "assessment", entityID: String(id),
+                                      after: ["indicators": try AuditLog.canonicalJSON(list), "bands": bandsJSON], at: now)
+        }
+    }
+}

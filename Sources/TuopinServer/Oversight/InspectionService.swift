@@ -1,0 +1,247 @@
+import Crypto
+import Fluent
+import Foundation
+import SQLKit
+import TuopinCore
+import Vapor
+
+/// Inspections and their findings (article 39): the inspecting unit records the visit and its
+/// findings, the responsible unit rectifies with evidence, the inspecting unit accepts or reopens.
+/// Each call is one transaction with its audit entry; the responsible unit is checked again after
+/// every change of a finding (R-39-1).
+enum InspectionService {
+    struct TeamMember: Content, Equatable { var name: String?; var department: String? }
+
+    struct InspectionInput: Content {
+        var kind: String?; var title: String?
+        var started_on: String?; var ended_on: String?
+        var team: [TeamMember]?
+        /// Codes of the units inspected, each under the inspecting unit.
+        var targets: [String]?
+    }
+
+    /// A team as it is stored: names trimmed, departments known, at least one member, at most 30.
+    static func team(_ members: [TeamMember]?) throws -> [[String: String]] {
+        var out: [[String: String]] = []
+        for m in members ?? [] {
+            let name = (m.name ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            // A row without a name is not a member (the form offers more rows than most teams fill).
+            if name.isEmpty { continue }
+            guard name.count <= 50, !TextInput.hasControlCharacters(name) else { throw AppError.invalidField("team") }
+            guard let d = m.department.flatMap(InspectionDepartment.init(rawValue:)) else { throw AppError.invalidField("team") }
+            out.append(["name": name, "department": d.rawValue])
+        }
+        guard !out.isEmpty else { throw AppError.missingField("team") }
+        guard out.count <= 30 else { throw AppError.invalidField("team") }
+        return out
+    }
+
+    static func create(app: Application, user: CurrentUser, unit text: String, input: InspectionInput) async throws -> Int {
+        guard let code = OrgCode(text) else { throw AppError.notFound }
+        try await ResponsibilityService.authorise(app, user, code, .inspect)
+        guard let kind = input.kind.flatMap(InspectionKind.init(rawValue:)) else { throw AppError.invalidField("kind") }
+        let title = try ResponsibilityService.text(input.title, "title", max: 200)
+        let started = try ResponsibilityService.date(input.started_on, "started_on")
+        let ended = try (input.ended_on ?? "").isEmpty ? nil : ResponsibilityService.date(input.ended_on, "ended_on")
+        let today = RegistryImport.civilToday(app)
+        if let field = FindingWorkflow.inspectionProblem(startedOn: started, endedOn: ended, today: today) { throw AppError.invalidField(field) }
+        let team = try team(input.team)
+        let targets = Array(Set((input.targets ?? []).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })).sorted()
+        guard !targets.isEmpty else { throw AppError.missingField("targets") }
+        guard targets.count <= 200 else { throw AppError.invalidField("targets") }
+        let targetCodes = try targets.map { t -> OrgCode in
+            guard let c = OrgCode(t), c != code, c.isSelfOrDescendant(of: code) else { throw AppError.invalidField("targets") }
+            return c
+        }
+        let teamJSON = try AuditLog.canonicalJSON(team)
+        let now = app.tuopin.now(), scope = user.scope, userID = user.id
+        return try await app.write { tx -> Int in
+            _ = try await DataAccess(db: tx, scope: scope).unit(code, for: .inspect)
+            guard try await OrgUnit.query(on: tx).filter(\.$id ~~ targetCodes.map(\.value)).count() == targetCodes.count else {
+                throw AppError.invalidField("targets")
+            }
+            let i = InspectionRecord()
+            i.unitCode = code.value; i.kind = kind.rawValue; i.title = title; i.team = teamJSON
+            i.targets = targets.joined(separator: ","); i.startedOn = started.description; i.endedOn = ended?.description
+            i.createdBy = userID; i.version = 1
+            try await i.save(on: tx)
+            let id = try i.requireID()
+            try await AuditLog.append(on: tx, actor: user.auditActor, action: "inspection.create", entity: "inspection", entityID: String(id),
+                                      after: ["unit": code.value, "kind": kind.rawValue, "title": title, "team": teamJSON,
+                                              "targets": i.targets, "started_on": i.startedOn, "ended_on": i.endedOn ?? ""], at: now)
+            return id
+        }
+    }
+
+    struct FindingInput: Content {
+        var unit_code: String?; var responsible_person: String?; var category: String?; var description: String?; var deadline: String?
+    }
+
+    /// A finding of the inspection against a unit under one of its targets (the inspecting unit only).
+    static func addFinding(app: Application, user: CurrentUser, inspectionID: Int, input: FindingInput) async throws -> Int {
+        let inspection = try await DataAccess(db: app.db, scope: user.scope).inspection(id: inspectionID)
+        guard let inspecting = OrgCode(inspection.unitCode) else { throw AppError.corruptData }
+        guard user.scope.permits(.inspect, on: inspecting) else { throw AppError.forbidden }
+        guard let unit = OrgCode((input.unit_code ?? "").trimmingCharacters(in: .whitespaces)) else {
+            throw (input.unit_code ?? "").isEmpty ? AppError.missingField("unit_code") : AppError.invalidField("unit_code")
+        }
+        let targets = inspection.targetCodes.compactMap { OrgCode($0) }
+        guard targets.contains(where: { unit.isSelfOrDescendant(of: $0) }) else {
+            throw AppError.invalidField("unit_code")
+        }
+        let person = try ResponsibilityService.text(input.responsible_person, "responsible_person", max: 100)
+        guard let category = input.category.flatMap(FindingCategory.init(rawValue:)) else { throw AppError.invalidField("category") }
+        let description = try ResponsibilityService.text(input.description, "description", max: 4_000)
+        let deadline = try ResponsibilityService.date(input.deadline, "deadline")
+        let today = RegistryImport.civilToday(app)
+        if let field = FindingWorkflow.findingProblem(deadline: deadline, raisedOn: today) { throw AppError.invalidField(field) }
+        let now = app.tuopin.now(), scope = user.scope
+        let id = try await app.write { tx -> Int in
+            let i = try await DataAccess(db: tx, scope: scope).inspection(id: inspectionID)
+            guard scope.permits(.inspect, on: inspecting) else { throw AppError.forbidden }
+            guard try await OrgUnit.find(unit.value, on: tx) != nil else { throw AppError.invalidField("unit_code") }
+            let f = FindingRecord()
+            f.inspectionID = try i.requireID(); f.unitCode = unit.value; f.responsiblePerson = person; f.category = category.rawValue
+            f.description = description; f.raisedOn = today.description; f.deadline = deadline.description
+            f.state = FindingState.open.rawValue; f.version = 1
+            try await f.save(on: tx)
+            let id = try f.requireID()
+            try await AuditLog.append(on: tx, actor: user.auditActor, action: "finding.raise", entity: "finding", entityID: String(id),
+                                      after: ["inspection": String(inspectionID), "unit": unit.value, "category": category.rawValue,
+                                              "responsible_person": person, "description": description, "deadline": deadline.description], at: now)
+            return id
+        }
+        await ComplianceService.recheck(app: app, root: unit, actor: user.auditActor)
+        return id
+    }
+
+    /// An evidence file as uploaded: its bytes and the name it had.
+    struct Evidence: Sendable { let data: Data; let filename: String }
+
+    static func evidenceFile(_ app: Application, sha256: String) -> URL {
+        app.tuopin.settings.dataDirectory.appendingPathComponent("files/evidence/\(sha256)")
+    }
+
+    struct StepInput: Content { var note: String? }
+
+    /// Takes a step on a finding: the responsible unit's rectification (with a note and, optionally,
+    /// an evidence file), or the inspecting unit's acceptance or reopening (with a note).
+    static func step(app: Application, user: CurrentUser, findingID: Int, action: FindingAction, note text: String?,
+                     evidence: Evidence? = nil) async throws -> FindingState {
+        let access = DataAccess(db: app.db, scope: user.scope)
+        let (finding, inspection) = try await access.finding(id: findingID)
+        let actorUnit = action.actor == .responsible ? finding.unitCode : inspection.unitCode
+        guard let code = OrgCode(actorUnit) else { throw AppError.corruptData }
+        let permission: Permission = action.actor == .responsible ? .keepResponsibility : .inspect
+        guard user.scope.permits(permission, on: code) else { throw AppError.forbidden }
+        // The inspecting unit judges the rectification; it does not make it.
+        if action == .rectify, let inspecting = OrgCode(inspection.unitCode), user.scope.permits(.inspect, on: inspecting) { throw AppError.forbidden }
+        // A rectification says what was done; a reopening says why.
+        let note = action == .accept && (text ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+            ? "" : try ResponsibilityService.text(text, "note", max: 4_000)
+        let stored = try storeEvidence(app, evidence, action: action)
+        let today = RegistryImport.civilToday(app), now = app.tuopin.now(), scope = user.scope, userID = user.id
+        let next = try await app.write { tx -> FindingState in
+            let (f, _) = try await DataAccess(db: tx, scope: scope).finding(id: findingID)
+            guard let state = FindingState(rawValue: f.state) else { throw AppError.corruptData }
+            guard let next = FindingWorkflow.transition(state, action, by: action.actor) else { throw AppError.conflict }
+            let before = ["state": f.state]
+            f.state = next.rawValue; f.version += 1
+            if action == .rectify { f.rectifiedOn = today.description }
+            if action == .accept { f.verifiedOn = today.description }
+            try await f.save(on: tx)
+            let e = FindingEvent()
+            e.findingID = findingID; e.action = action.rawValue; e.onDate = today.description; e.userID = userID; e.note = note
+            e.fileSHA256 = stored?.sha; e.fileName = stored?.name; e.fileType = stored?.kind.rawValue; e.fileSize = stored?.size
+            try await e.save(on: tx)
+            var after = ["state": next.rawValue, "note": note]
+            if let stored { after["file_sha256"] = stored.sha }
+            try await AuditLog.append(on: tx, actor: user.auditActor, action: "finding.\(action.rawValue)", entity: "finding",
+                                      entityID: String(findingID), before: before, after: after, at: now)
+            return next
+        }
+        if let unit = OrgCode(finding.unitCode) { await ComplianceService.recheck(app: app, root: unit, actor: user.auditActor) }
+        return next
+    }
+
+    struct StoredEvidence: Sendable { let sha: String; let kind: EvidenceFile.Kind; let name: String; let size: Int }
+
+    /// Checks an uploaded evidence file and writes it (named by its hash, written whole then renamed)
+    /// before any row names it; nil when none was sent.
+    static func storeEvidence(_ app: Application, _ evidence: Evidence?, action: FindingAction) throws -> StoredEvidence? {
+        guard let evidence, !evidence.data.isEmpty else { return nil }
+        guard action == .rectify else { throw AppError.invalidField("file") }
+        guard evidence.data.count <= EvidenceFile.maxBytes else { throw AppError.payloadTooLarge }
+        guard let kind = EvidenceFile.kind(of: evidence.data) else { throw AppError.unsupportedMediaType }
+        let sha = SHA256.hash(data: evidence.data).map { String(format: "%02x", $0) }.joined()
+        // The file first (named by its hash, written whole then renamed): an event never names a missing file.
+        let url = evidenceFile(app, sha256: sha)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        if !FileManager.default.fileExists(atPath: url.path) { try evidence.data.write(to: url, options: .atomic) }
+        let name = String(evidence.filename.filter { !$0.isNewline && $0 != "\"" && $0 != "\\" && $0 != "/" }.suffix(100))
+        return StoredEvidence(sha: sha, kind: kind, name: name.isEmpty ? "evidence.\(kind.rawValue)" : name, size: evidence.data.count)
+    }
+
+    /// The findings R-39-1 reads: those not accepted, of units under `root`.
+    static func facts(on db: any Database, root: OrgCode) async throws -> [ComplianceFacts.FindingFact] {
+        struct Row: Decodable { let id: Int; let unit_code: String; let state: String; let deadline: String; let title: String }
+        return try await db.sqlDatabase.select()
+            .column(SQLColumn("id", table: "f")).column(SQLColumn("unit_code", table: "f")).column(SQLColumn("state", table: "f"))
+            .column(SQLColumn("deadline", table: "f")).column(SQLColumn("title", table: "i"))
+            .from(SQLAlias(SQLIdentifier(FindingRecord.schema), as: SQLIdentifier("f")))
+            .join(SQLAlias(SQLIdentifier(InspectionRecord.schema), as: SQLIdentifier("i")),
+                  on: SQLColumn("inspection_id", table: "f"), .equal, SQLColumn("id", table: "i"))
+            .where(SQLColumn("state", table: "f"), .notEqual, SQLBind(FindingState.verified.rawValue))
+            .where(SQLColumn("unit_code", table: "f"), .like, SQLBind(root.value + "%"))
+            .all(decoding: Row.self).compactMap { r in
+                guard let unit = OrgCode(r.unit_code), let state = FindingState(rawValue: r.state), let deadline = CivilDate(iso: r.deadline) else { return nil }
+                return .init(id: r.id, unit: unit, state: state, deadline: deadline, inspection: r.title)
+            }
+    }
+}
+
+extension DataAccess {
+    // MARK: Inspections
+
+    /// An inspection the user may see: their scope covers the inspecting unit, one of its targets,
+    /// or the unit of one of its findings (a township sees the county's inspection that found against it).
+    func inspection(id: Int) async throws -> InspectionRecord {
+        guard let i = try await InspectionRecord.find(id, on: db) else { throw AppError.notFound }
+        if maySee(i) { return i }
+        let units = try await FindingRecord.query(on: db).filter(\.$inspectionID == id).all().map(\.unitCode)
+        guard units.contains(where: { OrgCode($0).map { scope.permitsAggregates(on: $0) } ?? false }) else { throw AppError.notFound }
+        return i
+    }
+
+    func maySee(_ i: InspectionRecord) -> Bool {
+        seesAll(of: i) || i.targetCodes.compactMap { OrgCode($0) }.contains { scope.permitsAggregates(on: $0) }
+    }
+
+    /// Whether the user sees all of the inspection's findings (they see the inspecting unit), or only those of units in their scope.
+    func seesAll(of i: InspectionRecord) -> Bool { OrgCode(i.unitCode).map { scope.permitsAggregates(on: $0) } ?? false }
+
+    /// The inspection's findings the user may see.
+    func findings(of i: InspectionRecord) async throws -> [FindingRecord] {
+        let all = try await FindingRecord.query(on: db).filter(\.$inspectionID == i.requireID()).sort(\.$id).all()
+        return seesAll(of: i) ? all : all.filter { OrgCode($0.unitCode).map { scope.permitsAggregates(on: $0) } ?? false }
+    }
+
+    /// A finding the user may see (its unit, or the inspecting unit, is in their scope), with its inspection.
+    func finding(id: Int) async throws -> (FindingRecord, InspectionRecord) {
+        guard let f = try await FindingRecord.find(id, on: db), let i = try await InspectionRecord.find(f.inspectionID, on: db),
+              seesAll(of: i) || (OrgCode(f.unitCode).map { scope.permitsAggregates(on: $0) } ?? false) else { throw AppError.notFound }
+        return (f, i)
+    }
+
+    /// Inspections that concern `code`: made by it or a unit under it, aimed at a unit under it, or
+    /// with findings against one (newest first).
+    func inspections(concerning code: OrgCode) async throws -> [InspectionRecord] {
+        _ = try await unit(code)
+        let pattern = code.value + "%"
+        return try await InspectionRecord.query(on: db).group(.or) { g in
+            g.filter(\.$unitCode, .custom("LIKE"), pattern)
+            g.filter(.sql(SQLBinaryExpression(SQLRaw("(',' || targets)"), .like, SQLBind("%," + pattern))))
+            g.filter(.sql(SQLQueryString("EXISTS (SELECT 1 FROM findings f WHERE f.inspection_id = inspections.id AND f.unit_code LIKE \(bind: pattern))")))
+        }.sort(\.$startedOn, .descending).sort(\.$id, .descending).all()
+    }
+}
