@@ -40,8 +40,13 @@ import VaporTesting
             }
             (s, body, _) = try await app.postForm("/assessments/\(scheme.id!)/revision", region, revision("16"))
             #expect(s == .ok && body.contains("form-error"))
-            (s, _, _) = try await app.postForm("/assessments/\(scheme.id!)/revision", region, revision("15.00"))
+            var changed = revision("15.00")
+            changed[changed.count - 4] = ("zero[]", "10.00")     // the entered indicator earns nothing below 10%
+            (s, _, _) = try await app.postForm("/assessments/\(scheme.id!)/revision", region, changed)
             #expect(s == .seeOther)
+            // Revised in place: the same rows, the new bound.
+            let revised = try await IndicatorRecord.query(on: app.db).filter(\.$schemeID == scheme.id!).sort(\.$position).all()
+            #expect(revised.map(\.id) == indicators.map(\.id) && revised.last?.zeroValue == 1_000)
 
             // A survey of the county this year feeds its third-party indicators.
             let county = try await app.session("chengguan")

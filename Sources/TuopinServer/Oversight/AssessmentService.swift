@@ -311,9 +311,12 @@ enum AssessmentService {
         try await app.write { tx in
             guard let s = try await SchemeRecord.find(id, on: tx) else { throw AppError.notFound }
             guard s.state == SchemeState.draft.rawValue else { throw AppError.conflict }
-            try await IndicatorRecord.query(on: tx).filter(\.$schemeID == id).delete()
+            // The same indicators keep their rows (and ids); another list replaces them.
+            let current = try await IndicatorRecord.query(on: tx).filter(\.$schemeID == id).sort(\.$position).all()
+            let same = current.map(\.key) == list.map(\.key.rawValue)
+            if !same { try await IndicatorRecord.query(on: tx).filter(\.$schemeID == id).delete() }
             for (k, ind) in list.enumerated() {
-                let r = IndicatorRecord()
+                let r = same ? current[k] : IndicatorRecord()
                 r.schemeID = id; r.position = k + 1; r.key = ind.key.rawValue; r.name = ind.name; r.weight = ind.weight
                 r.fullValue = ind.full; r.zeroValue = ind.zero
                 try await r.save(on: tx)
