@@ -241,11 +241,12 @@ enum RegisterController {
     struct StatusAnswer: Content { let id: Int; let status: String }
 
     @Sendable static func apiDisputeStep(req: Request) async throws -> StatusAnswer {
+        let user = try req.requireUser()
         let input = try req.decodeJSON(RegisterService.DisputeStepInput.self, keys: ["action", "note"])
         let id = try req.intParameter("id")
         guard let d = try await DisputeRecord.find(id, on: req.db), let code = OrgCode(d.townshipCode) else { throw AppError.notFound }
         _ = try await req.data.unit(code)
-        let status = try await RegisterService.disputeStep(app: req.application, user: try req.requireUser(), dispute: id, input: input)
+        let status = try await RegisterService.disputeStep(app: req.application, user: user, dispute: id, input: input)
         return StatusAnswer(id: id, status: status.rawValue)
     }
 
