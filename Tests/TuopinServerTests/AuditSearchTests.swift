@@ -61,6 +61,9 @@ import VaporTesting
             #expect(last?["action"] == "export.audit" && (last?["after"] ?? "").contains("clerk1"))
             (status, page) = try await app.get("/audit?entity=search&action=export.audit", auditor.0)
             #expect(page.matches(of: /id="entry-(\d+)"/).count == 1)
+            // Each search is an entry too, with its filter.
+            (status, page) = try await app.get("/audit?action=audit.search&user=auditor", auditor.0)
+            #expect(page.matches(of: /id="entry-(\d+)"/).count == 3 && page.contains("household="))
 
             // Bad input is named and finds nothing; the chain verifies on request.
             (status, page) = try await app.get("/audit?from=2026-13-01", auditor.0)

@@ -95,7 +95,7 @@ enum AuditSearch {
             out.append(SQLBinaryExpression(SQLColumn("at"), .lessThan, SQLBind(instant(d, plusDays: 1))))
         }
         if f.changes == "1" {
-            out.append(SQLQueryString("action NOT LIKE '%.read' AND action NOT LIKE 'export.%' AND action NOT LIKE '%.search_id'"))
+            out.append(SQLQueryString("action NOT LIKE '%.read' AND action NOT LIKE 'export.%' AND action NOT LIKE '%.search_id' AND action <> 'audit.search'"))
         }
         return out
     }
@@ -141,7 +141,12 @@ enum AuditSearch {
         do {
             let conditions = try await conditions(req, f, user: user)
             searched = [f.user, f.unit, f.household, f.entity, f.entity_id, f.action, f.from, f.to].contains { !($0 ?? "").isEmpty }
-            if searched { results = try await entries(req, where: conditions, offset: (page - 1) * pageSize, limit: pageSize + 1) }
+            if searched {
+                results = try await entries(req, where: conditions, offset: (page - 1) * pageSize, limit: pageSize + 1)
+                // The log holds personal data: reading it is itself an entry, like opening a household.
+                try await ReadAudit.record(req, user: user, action: "audit.search", entity: "search", entityID: "",
+                                           detail: ["filter": queryString(f), "page": String(page)])
+            }
         } catch let e as AppError where e != .forbidden {
             error = e.message(req.t)
         }
