@@ -79,7 +79,9 @@ import VaporTesting
             let overdue = try await ViolationRecord.query(on: app.db).filter(\.$rule == "R-39-1").filter(\.$resolvedAt == nil)
                 .filter(\.$unitCode, .custom("LIKE"), "540102%").count()
             var (status, page) = try await app.get("/units/540102", county.0)
-            #expect(status == .ok && page.contains("fig-overdue-findings") && page.contains("<strong>\(overdue)</strong>"))
+            let label = app.localizer.translations(.zh)["dash_overdue_findings"]
+            #expect(overdue >= 1 && status == .ok
+                    && page.contains(#"<li id="fig-overdue-findings"><a href="/units/540102/inspections">\#(label)</a><strong>\#(overdue)</strong>"#))
 
             // The clerk of another township sees neither the inspection nor its finding; village1 may not rectify.
             #expect(try await app.get("/inspections/\(inspection.id!)", try await app.session("clerk2").0).0 == .notFound)

@@ -89,6 +89,18 @@ public enum FindingWorkflow {
         return nil
     }
 
+    /// Past its deadline without an accepted rectification (R-39-1, and the pages' "overdue").
+    public static func isOverdue(_ state: FindingState, deadline: CivilDate, today: CivilDate) -> Bool {
+        state != .verified && deadline < today
+    }
+
+    /// The sides a user may act on for a finding: the inspecting side judges; the responsible side
+    /// rectifies, unless it is the inspecting side too (a county office keeps its townships'
+    /// responsibility, but does not rectify what it found).
+    public static func actors(inspects: Bool, keepsResponsibleUnit: Bool) -> Set<FindingActor> {
+        inspects ? [.inspecting] : keepsResponsibleUnit ? [.responsible] : []
+    }
+
     /// A rectification was on time when it was accepted and the rectification it accepted came by the deadline.
     public static func rectifiedOnTime(state: FindingState, deadline: CivilDate, rectifiedOn: CivilDate?) -> Bool {
         guard state == .verified, let done = rectifiedOn else { return false }
@@ -114,7 +126,7 @@ extension ComplianceRules {
     /// R-39-1 (article 39): no finding is past its deadline without an accepted rectification.
     /// The violation is on the responsible unit; accepting the rectification clears it.
     public static let r39_1 = ComplianceRule(id: "R-39-1", article: 39) { facts in
-        facts.findings.filter { $0.state != .verified && $0.deadline < facts.chain.today }.map { f in
+        facts.findings.filter { FindingWorkflow.isOverdue($0.state, deadline: $0.deadline, today: facts.chain.today) }.map { f in
             Violation(rule: "R-39-1", article: 39, unit: f.unit, subject: "finding:\(f.id)",
                       details: [String(f.id), f.inspection, f.deadline.description])
         }

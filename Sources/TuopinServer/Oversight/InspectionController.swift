@@ -41,7 +41,8 @@ enum InspectionController {
     }
 
     static func overdue(_ f: FindingRecord, _ today: CivilDate) -> Bool {
-        f.state != FindingState.verified.rawValue && (CivilDate(iso: f.deadline).map { $0 < today } ?? false)
+        guard let state = FindingState(rawValue: f.state), let deadline = CivilDate(iso: f.deadline) else { return false }
+        return FindingWorkflow.isOverdue(state, deadline: deadline, today: today)
     }
 
     static func names(for inspections: [InspectionRecord], findings: [FindingRecord], on db: any Database) async throws -> [String: String] {
@@ -61,8 +62,9 @@ enum InspectionController {
         let inspects = OrgCode(i.unitCode).map { user.scope.permits(.inspect, on: $0) } ?? false
         let views = findings.map { f in
             let state = FindingState(rawValue: f.state) ?? .open
-            let rectifies = !inspects && (OrgCode(f.unitCode).map { user.scope.permits(.keepResponsibility, on: $0) } ?? false)
-            let actions = (rectifies ? FindingWorkflow.actions(state, for: .responsible) : []) + (inspects ? FindingWorkflow.actions(state, for: .inspecting) : [])
+            let actors = FindingWorkflow.actors(inspects: inspects,
+                                                keepsResponsibleUnit: OrgCode(f.unitCode).map { user.scope.permits(.keepResponsibility, on: $0) } ?? false)
+            let actions = [FindingActor.responsible, .inspecting].filter(actors.contains).flatMap { FindingWorkflow.actions(state, for: $0) }
             return FindingView(id: f.id!, inspection_id: f.inspectionID, unit_code: f.unitCode, unit_name: names[f.unitCode] ?? f.unitCode,
                                responsible_person: f.responsiblePerson, category: f.category, category_label: t["finding_category_\(f.category)"],
                                description: f.description, raised_on: f.raisedOn, deadline: f.deadline, state: f.state,

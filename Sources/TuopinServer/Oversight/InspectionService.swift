@@ -130,12 +130,10 @@ enum InspectionService {
                      evidence: Evidence? = nil) async throws -> FindingState {
         let access = DataAccess(db: app.db, scope: user.scope)
         let (finding, inspection) = try await access.finding(id: findingID)
-        let actorUnit = action.actor == .responsible ? finding.unitCode : inspection.unitCode
-        guard let code = OrgCode(actorUnit) else { throw AppError.corruptData }
-        let permission: Permission = action.actor == .responsible ? .keepResponsibility : .inspect
-        guard user.scope.permits(permission, on: code) else { throw AppError.forbidden }
-        // The inspecting unit judges the rectification; it does not make it.
-        if action == .rectify, let inspecting = OrgCode(inspection.unitCode), user.scope.permits(.inspect, on: inspecting) { throw AppError.forbidden }
+        guard let responsible = OrgCode(finding.unitCode), let inspecting = OrgCode(inspection.unitCode) else { throw AppError.corruptData }
+        let actors = FindingWorkflow.actors(inspects: user.scope.permits(.inspect, on: inspecting),
+                                            keepsResponsibleUnit: user.scope.permits(.keepResponsibility, on: responsible))
+        guard actors.contains(action.actor) else { throw AppError.forbidden }
         // A rectification says what was done; a reopening says why.
         let note = action == .accept && (text ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
             ? "" : try ResponsibilityService.text(text, "note", max: 4_000)
