@@ -45,6 +45,8 @@ let package = Package(
             dependencies: [
                 "TuopinServer",
                 .product(name: "VaporTesting", package: "vapor"),
+                // Test databases are copied from seeded templates with CREATE DATABASE … TEMPLATE.
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
             ]
         ),
     ]

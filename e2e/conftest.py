@@ -1,7 +1,13 @@
 """Starts a real Tuopin server on a fresh SQLite data directory with demo data, and a headless
-Chromium driven by Selenium. TUOPIN_BIN names the built executable (default .build/debug/tuopin)."""
+Chromium driven by Selenium. TUOPIN_BIN names the built executable (default .build/debug/tuopin).
+
+Demo regions are built once per run and copied for each test that asks for one (`demo_copy`), as
+the Swift tests copy their template databases: with pytest-xdist the workers share them (the first
+worker to ask builds, the others wait on a lock). The browser waits explicitly for what it needs
+(no implicit wait, so that checking that something is absent costs nothing)."""
 import base64
 import contextlib
+import fcntl
 import hashlib
 import hmac
 import json
@@ -60,7 +66,8 @@ def tuopin(args, env, check=True):
 
 
 def sqlite_env(path):
-    env = dict(os.environ, TUOPIN_DATA_DIR=str(path))
+    # Cost 10, the lowest Tuopin accepts: password hashes are real, and sign-ins cheaper in a debug build.
+    env = dict(os.environ, TUOPIN_DATA_DIR=str(path), TUOPIN_BCRYPT_COST="10")
     env.pop("DATABASE_URL", None)
     return env
 
@@ -105,11 +112,55 @@ def running_server(env):
         log.close()
 
 
+# One directory per run for the demo templates, shared by the xdist workers of that run.
+RUN = os.environ.get("PYTEST_XDIST_TESTRUNUID") or f"p{os.getpid()}"
+TEMPLATES = os.path.join(tempfile.gettempdir(), "tuopin-e2e-templates", RUN)
+
+
+def once(name, build):
+    """A directory made by `build(path)` once per run, shared by the xdist workers (the first to
+    ask builds it; the others wait on a lock)."""
+    path = os.path.join(TEMPLATES, hashlib.sha256(repr(name).encode()).hexdigest()[:16])
+    os.makedirs(TEMPLATES, exist_ok=True)
+    with open(path + ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not os.path.isdir(path):
+            building = path + ".building"
+            shutil.rmtree(building, ignore_errors=True)
+            os.makedirs(building)
+            build(building)
+            os.rename(building, path)
+    return path
+
+
+def demo_template(args, password=PASSWORD):
+    """The data directory of `tuopin demo <args>` on SQLite, built once per run."""
+    return once(("demo", args, password), lambda path: tuopin(["demo"] + args + ["--password", password], sqlite_env(path)))
+
+
+def demo_copy(target, args, password=PASSWORD):
+    """A data directory at `target` holding a copy of the demo region `tuopin demo <args>` builds;
+    returns its environment. Tests that change their copy change nothing else."""
+    template = demo_template(args, password)
+    os.makedirs(target, exist_ok=True)
+    for name in os.listdir(template):
+        source = os.path.join(template, name)
+        if name == "serve.log":
+            continue
+        (shutil.copytree if os.path.isdir(source) else shutil.copy2)(source, os.path.join(target, name))
+    return sqlite_env(target)
+
+
+def pytest_sessionfinish(session):
+    # The worker that finishes last (or the only process) removes the run's templates.
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        shutil.rmtree(TEMPLATES, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def server():
     data = tempfile.mkdtemp(prefix="tuopin-e2e-")
-    env = sqlite_env(data)
-    tuopin(["demo", "--households", "800", "--seed", "3", "--password", PASSWORD], env)
+    env = demo_copy(data, ["--households", "800", "--seed", "3"])
     with running_server(env) as base:
         yield base
     shutil.rmtree(data, ignore_errors=True)
@@ -122,9 +173,17 @@ def browser():
     for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900"):
         options.add_argument(arg)
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    driver.implicitly_wait(5)
+    # No implicit wait: pages are complete when `submit` or `get` returns, and what a script adds
+    # later is waited for explicitly (`wait_for`).
+    driver.implicitly_wait(0)
     yield driver
     driver.quit()
+
+
+def wait_for(driver, by, value, timeout=20):
+    """The element once it is there (for what a page's script adds after loading)."""
+    from selenium.webdriver.support.ui import WebDriverWait
+    return WebDriverWait(driver, timeout).until(lambda d: d.find_elements(by, value))[0]
 
 
 def api(base, path, token=None, body=None):
@@ -179,3 +238,20 @@ def submit(driver, element):
 def shot(driver, name):
     os.makedirs(ARTIFACTS, exist_ok=True)
     driver.save_screenshot(os.path.join(ARTIFACTS, name + ".png"))
+
+
+# Roughly how long the long tests take (seconds, debug build), so that they start first and the two
+# workers finish together: longest first, then everything else in file order.
+LONG = {
+    "test_a_100000_person_import_survives_sigkill_and_round_trips_on_postgres": 360,
+    "test_api_fuzzing_on_postgres": 175,
+    "test_api_fuzzing_on_sqlite": 130,
+    "test_a_100000_person_import_survives_sigkill_and_round_trips_on_sqlite": 100,
+    "test_serve_builds_the_demo_on_an_empty_postgres_database": 55,
+    "test_serve_builds_the_demo_on_an_empty_sqlite_directory": 25,
+    "test_user_administration_on_the_command_line": 20,
+}
+
+
+def pytest_collection_modifyitems(items):
+    items.sort(key=lambda item: -LONG.get(item.originalname, 0))

@@ -7,33 +7,43 @@
 #   e2e/load.sh --households 10000 --seconds 20 --counties 540102,540103   # the reduced run of .ci/run
 #     (a small region is put in two counties so that each clerk has a household for every client)
 #   DATABASE_URL=postgres://… e2e/load.sh …           # on PostgreSQL (the database must be empty)
+#   e2e/load.sh --data DIR --password P …             # on a demo region already built in DIR (and DATABASE_URL),
+#     whose demo logins have the password P: no demo is built (CI shares one region with the benchmark)
 #
 # TUOPIN_BIN names the executable (default .build/release/tuopin if built, else .build/debug/tuopin).
 # The report (JSON) is written to $TUOPIN_LOAD_REPORT if set.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-households=250000 seconds=60 clients=100 counties=""
+households=250000 seconds=60 clients=100 counties="" existing="" password="Load-pass-2026!"
 while [ $# -gt 0 ]; do
   case "$1" in
     --households) households="$2"; shift 2 ;;
     --seconds) seconds="$2"; shift 2 ;;
     --clients) clients="$2"; shift 2 ;;
     --counties) counties="$2"; shift 2 ;;
+    --data) existing="$2"; shift 2 ;;
+    --password) password="$2"; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
 bin="${TUOPIN_BIN:-}"
 if [ -z "$bin" ]; then bin=.build/release/tuopin; [ -x "$bin" ] || bin=.build/debug/tuopin; fi
-data="$(mktemp -d /tmp/tuopin-load.XXXXXX)"
-password="Load-pass-2026!"
+data="${existing:-$(mktemp -d /tmp/tuopin-load.XXXXXX)}"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-cleanup() { [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$data"; }
+cleanup() {
+  [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  [ -n "$existing" ] || rm -rf "$data"
+}
 trap cleanup EXIT
 export TUOPIN_DATA_DIR="$data"
 database=SQLite; [ -n "${DATABASE_URL:-}" ] && database=PostgreSQL
-echo "load: $households households in ${counties:-all 74 counties} ($bin, $database), $clients clients for $seconds s"
-"$bin" demo --households "$households" ${counties:+--counties "$counties"} --password "$password" > "$data/demo.log"
-grep "Demo region ready" "$data/demo.log"
+if [ -n "$existing" ]; then
+  echo "load: the demo region in $existing ($bin, $database), $clients clients for $seconds s"
+else
+  echo "load: $households households in ${counties:-all 74 counties} ($bin, $database), $clients clients for $seconds s"
+  "$bin" demo --households "$households" ${counties:+--counties "$counties"} --password "$password" > "$data/demo.log"
+  grep "Demo region ready" "$data/demo.log"
+fi
 "$bin" serve --hostname 127.0.0.1 --port "$port" > "$data/serve.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/healthz" > /dev/null && break; sleep 0.5; done

@@ -6,14 +6,15 @@ TUOPIN_FUZZ_SEED changes the seed (CI uses a fixed one so that a run can be repe
 import os
 import subprocess
 
-from conftest import PASSWORD, ROOT, api, running_server, sqlite_env, tuopin
+from conftest import PASSWORD, ROOT, api, demo_copy, running_server, sqlite_env, tuopin
+
+# Two counties are enough: the clerk sees one township; everything else is another unit (404) either way.
+DEMO = ["--households", "300", "--seed", "3", "--counties", "540102,540103"]
 
 SEED = os.environ.get("TUOPIN_FUZZ_SEED", "1")
 
 
 def fuzz(env):
-    # Two counties are enough: the clerk sees one township; everything else is another unit (404) either way.
-    tuopin(["demo", "--households", "300", "--seed", "3", "--counties", "540102,540103", "--password", PASSWORD], env)
     with running_server(env) as base:
         token = api(base, "/api/v1/tokens", body={"username": "clerk1", "password": PASSWORD})["token"]
         result = subprocess.run(
@@ -28,8 +29,10 @@ def fuzz(env):
 
 
 def test_api_fuzzing_on_sqlite(tmp_path):
-    fuzz(sqlite_env(tmp_path))
+    fuzz(demo_copy(tmp_path, DEMO))
 
 
 def test_api_fuzzing_on_postgres(tmp_path, pg_database):
-    fuzz(dict(sqlite_env(tmp_path), DATABASE_URL=pg_database))
+    env = dict(sqlite_env(tmp_path), DATABASE_URL=pg_database)
+    tuopin(["demo"] + DEMO + ["--password", PASSWORD], env)
+    fuzz(env)

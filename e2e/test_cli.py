@@ -11,7 +11,8 @@ import urllib.request
 
 import pytest
 
-from conftest import BIN, ROOT, api, call, free_port, sqlite_env, tuopin
+from conftest import BIN, ROOT, api, call, demo_copy, free_port, sqlite_env, tuopin
+from test_registry import EMPTY
 
 PASSWORD = "Cli-pass-2026!"
 
@@ -92,8 +93,7 @@ def test_a_malformed_setting_stops_with_one_line_naming_it(tmp_path):
 
 
 def test_user_administration_on_the_command_line(tmp_path):
-    env = sqlite_env(tmp_path)
-    tuopin(["demo", "--households", "0", "--password", PASSWORD], env)
+    env = demo_copy(tmp_path, EMPTY)
     out = tuopin(["user", "add", "--name", "新专干", "--role", "clerk", "--unit", "540102002", "clerk9"], env).stdout
     first = re.search(r"first password \(change at first login\): (\S+)", out).group(1)
     assert len(first) == 16

@@ -87,14 +87,14 @@ def test_an_inspection_from_creation_to_verified_rectification(server, browser, 
     assert "已验收" in section.text
     assert [li.text.split(" ")[1] for li in section.find_elements(By.CSS_SELECTOR, "ol.events li")] == ["提交整改", "退回整改", "提交整改", "验收通过"]
     shot(browser, "inspection")
-    browser.find_element(By.ID, "notification-link").click()
+    submit(browser, browser.find_element(By.ID, "notification-link"))
     sheet = browser.find_element(By.ID, "notification")
     assert "已验收" in sheet.text and "王芳" in sheet.text
     shot(browser, "inspection-notification")
 
     # The auditor finds the clerk's two rectifications in the audit log.
     sign_in(browser, server, "auditor")
-    browser.find_element(By.ID, "nav-audit").click()
+    submit(browser, browser.find_element(By.ID, "nav-audit"))
     form = browser.find_element(By.ID, "audit-form")
     form.find_element(By.NAME, "user").send_keys("clerk1")
     form.find_element(By.NAME, "action").send_keys("finding.rectify")
@@ -110,7 +110,7 @@ def test_an_assessment_from_scheme_to_results(server, browser):
     inspection scores for every unit in one table, ranks, approves and distributes; the county's
     result page shows each indicator's value, source and score."""
     sign_in(browser, server, "region")
-    browser.find_element(By.ID, "nav-assessments").click()
+    submit(browser, browser.find_element(By.ID, "nav-assessments"))
     form = browser.find_element(By.ID, "scheme-form")
     year = form.find_element(By.NAME, "year")
     this_year = int(year.get_attribute("value")) + 1     # the form offers last year, which the demo has assessed
@@ -143,7 +143,7 @@ def test_an_assessment_from_scheme_to_results(server, browser):
     counties = browser.find_elements(By.CSS_SELECTOR, "#results-counties tbody tr")
     assert counties and counties[0].find_elements(By.TAG_NAME, "td")[0].text == "1"
     shot(browser, "assessment")
-    browser.find_element(By.CSS_SELECTOR, "#result-540102 a").click()
+    submit(browser, browser.find_element(By.CSS_SELECTOR, "#result-540102 a"))
     values = browser.find_elements(By.CSS_SELECTOR, "#unit-values tbody tr")
     assert len(values) == 14 and "督查考核评价" in browser.find_element(By.ID, "unit-values").text
     assert browser.find_element(By.ID, "unit-result").text

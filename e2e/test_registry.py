@@ -3,6 +3,7 @@ as an operator uses them from the command line."""
 import csv
 import io
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -13,7 +14,8 @@ import openpyxl
 import pytest
 from selenium.webdriver.common.by import By
 
-from conftest import BIN, PASSWORD, ROOT, shot, sqlite_env, submit, tuopin
+from conftest import BIN, PASSWORD, ROOT, demo_copy, once, shot, sqlite_env, submit, tuopin, wait_for
+from test_api_fuzz import DEMO as TWO_COUNTIES
 from test_shell import login
 
 
@@ -90,8 +92,7 @@ def test_registry_pages_exist_in_tibetan_and_english(server, browser):
 
 
 def test_xlsx_export_holds_exactly_the_csv_rows(tmp_path):
-    env = sqlite_env(tmp_path)
-    tuopin(["demo", "--households", "300", "--counties", "540102,540103", "--password", PASSWORD], env)
+    env = demo_copy(tmp_path, TWO_COUNTIES)
     for kind in ("members", "incomes"):
         tuopin(["export", kind, "--reason", "e2e check", "--unit", "540102", str(tmp_path / f"{kind}.csv")], env)
         tuopin(["export", kind, "--reason", "e2e check", "--unit", "540102", str(tmp_path / f"{kind}.xlsx")], env)
@@ -105,14 +106,19 @@ def test_xlsx_export_holds_exactly_the_csv_rows(tmp_path):
         assert from_xlsx == from_csv, kind
 
 
-@pytest.fixture(scope="module")
-def hundred_thousand_people(tmp_path_factory):
-    """Members and incomes CSV of a demo region of over 100,000 people."""
-    source = tmp_path_factory.mktemp("source")
+def export_hundred_thousand(path):
+    source = os.path.join(path, "source")
     tuopin(["demo", "--households", "23300", "--seed", "9", "--password", PASSWORD], sqlite_env(source))
-    members, incomes = source / "members.csv", source / "incomes.csv"
-    tuopin(["export", "members", "--reason", "e2e round trip", str(members)], sqlite_env(source))
-    tuopin(["export", "incomes", "--reason", "e2e round trip", str(incomes)], sqlite_env(source))
+    tuopin(["export", "members", "--reason", "e2e round trip", os.path.join(path, "members.csv")], sqlite_env(source))
+    tuopin(["export", "incomes", "--reason", "e2e round trip", os.path.join(path, "incomes.csv")], sqlite_env(source))
+    shutil.rmtree(source)
+
+
+@pytest.fixture(scope="module")
+def hundred_thousand_people():
+    """Members and incomes CSV of a demo region of over 100,000 people (made once per run)."""
+    path = once("members and incomes of 23,300 households", export_hundred_thousand)
+    members, incomes = os.path.join(path, "members.csv"), os.path.join(path, "incomes.csv")
     people = sum(1 for _ in open(members, encoding="utf-8-sig")) - 1
     assert people >= 100_000, people
     return members, incomes
@@ -138,9 +144,11 @@ def import_is_under_way(env):
     return os.path.exists(wal) and os.path.getsize(wal) > 8 << 20
 
 
+# An empty registry: the tree and logins, no households.
+EMPTY = ["--households", "0", "--seed", "9"]
+
+
 def crash_then_import(tmp_path, env, members, incomes):
-    # An empty registry: the tree and logins, no households.
-    tuopin(["demo", "--households", "0", "--seed", "9", "--password", PASSWORD], env)
     audit_before = tuopin(["audit", "verify"], env).stdout
 
     # Crash safety: the import is killed (SIGKILL) while its transaction writes; afterwards the
@@ -170,15 +178,15 @@ def crash_then_import(tmp_path, env, members, incomes):
 
 
 def test_a_100000_person_import_survives_sigkill_and_round_trips_on_sqlite(tmp_path, hundred_thousand_people):
-    target = tmp_path / "target"
-    target.mkdir()
-    crash_then_import(tmp_path, sqlite_env(target), *hundred_thousand_people)
+    crash_then_import(tmp_path, demo_copy(tmp_path / "target", EMPTY), *hundred_thousand_people)
 
 
 def test_a_100000_person_import_survives_sigkill_and_round_trips_on_postgres(tmp_path, hundred_thousand_people, pg_database):
     target = tmp_path / "target"
     target.mkdir()
-    crash_then_import(tmp_path, dict(sqlite_env(target), DATABASE_URL=pg_database), *hundred_thousand_people)
+    env = dict(sqlite_env(target), DATABASE_URL=pg_database)
+    tuopin(["demo"] + EMPTY + ["--password", PASSWORD], env)
+    crash_then_import(tmp_path, env, *hundred_thousand_people)
 
 
 def test_long_actions_show_their_progress_on_the_page(server, browser, tmp_path):
@@ -186,7 +194,7 @@ def test_long_actions_show_their_progress_on_the_page(server, browser, tmp_path)
     from selenium.webdriver.support.ui import WebDriverWait
     login(browser, server, "clerk1")
     browser.get(server + "/lang/zh-Hans?to=/households")
-    browser.find_element(By.PARTIAL_LINK_TEXT, "CSV").click()
+    submit(browser, browser.find_element(By.PARTIAL_LINK_TEXT, "CSV"))
     browser.find_element(By.ID, "export-reason").send_keys("核对进度显示")
     browser.find_element(By.ID, "export-submit").click()
     # The file downloads; the page stays and says the server has finished every household.

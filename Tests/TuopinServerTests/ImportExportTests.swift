@@ -130,7 +130,7 @@ import VaporTesting
     }
 
     @Test func dryRunWritesNothingAndGBKFilesAreRead() async throws {
-        try await withTestApp(households: 10) { app in
+        try await withTestApp(households: 30) { app in
             let text = CSV.line(MembersTemplate.header) + CSV.line(newHousehold())
             let gbk = try #require(text.data(using: FileReading.gb18030))
             #expect(String(data: gbk, encoding: .utf8) == nil)   // really not UTF-8

@@ -15,7 +15,8 @@ final class TestClock: @unchecked Sendable {
 }
 
 enum TestDatabase {
-    /// PostgreSQL when DATABASE_URL is set (each test in a schema of its own), else a SQLite file.
+    /// PostgreSQL when DATABASE_URL is set (each test in a database of its own, copied from a
+    /// template; see `TestDatabases`), else a SQLite file.
     static var postgresURL: String? { ProcessInfo.processInfo.environment["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 } }
 }
 
@@ -43,16 +44,16 @@ actor TestSlots {
 
 @discardableResult
 func withTestApp<T>(households: Int? = 216, cases: Bool = false, assessment: Bool = false, clock: TestClock = TestClock(), secureCookies: Bool = false,
-                    benchRoutes: Bool = false, _ body: (Application) async throws -> T) async throws -> T {
+                    benchRoutes: Bool = false, fresh: Bool = false, _ body: (Application) async throws -> T) async throws -> T {
     if TestSlots.held {
         return try await runTestApp(households: households, cases: cases, assessment: assessment, clock: clock, secureCookies: secureCookies,
-                                    benchRoutes: benchRoutes, body)
+                                    benchRoutes: benchRoutes, fresh: fresh, body)
     }
     await TestSlots.shared.acquire()
     do {
         let result = try await TestSlots.$held.withValue(true) {
             try await runTestApp(households: households, cases: cases, assessment: assessment, clock: clock, secureCookies: secureCookies,
-                                 benchRoutes: benchRoutes, body)
+                                 benchRoutes: benchRoutes, fresh: fresh, body)
         }
         await TestSlots.shared.release()
         return result
@@ -62,47 +63,69 @@ func withTestApp<T>(households: Int? = 216, cases: Bool = false, assessment: Boo
     }
 }
 
+/// Builds a fresh app on a copy of the template database for its demo configuration (seeded once per
+/// run, see `TestDatabases`), or with `fresh` on a database migrated and seeded for it alone.
 private func runTestApp<T>(households: Int?, cases: Bool, assessment: Bool, clock: TestClock, secureCookies: Bool, benchRoutes: Bool,
-                           _ body: (Application) async throws -> T) async throws -> T {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tuopin-test-\(UUID().uuidString)")
-    let schema = "t_" + UUID().uuidString.prefix(12).lowercased().replacingOccurrences(of: "-", with: "")
-    let database: TuopinSettings.Database = TestDatabase.postgresURL.map { .postgres(url: $0, searchPath: schema) }
-        ?? .sqlite(path: dir.appendingPathComponent("tuopin.sqlite").path)
-    var settings = TuopinSettings(dataDirectory: dir, database: database, dataKey: Data(repeating: 7, count: 32), bcryptCost: 4,
-                                  databasePoolSize: 2, secureCookies: secureCookies)
+                           fresh: Bool, _ body: (Application) async throws -> T) async throws -> T {
+    let demo = TestDatabases.Demo(households: households, cases: cases, assessment: assessment)
+    let copy = try await TestDatabases.shared.copy(of: demo, fresh: fresh, settings: { testSettings(directory: $0, database: $1) }) { settings in
+        // The template (or the fresh database): migrated and seeded on the test clock's starting time.
+        let app = try await makeTestApp(settings, clock: TestClock())
+        do {
+            try await app.autoMigrate()
+            if let households {
+                var seeder = DemoSeeder(app: app, households: households, seed: 11)
+                seeder.counties = testCounties
+                seeder.withCases = cases
+                // Last year's assessment reads every prefecture and county: only for the tests about it.
+                seeder.withAssessment = assessment
+                _ = try await seeder.run(password: demoPassword)
+            }
+            if case .sqlite = settings.database { try await app.db.sqlDatabase.raw("PRAGMA wal_checkpoint(TRUNCATE)").run() }
+            try await app.asyncShutdown()
+        } catch {
+            Issue.record("template \(demo): \(String(reflecting: error))")
+            try? await app.asyncShutdown()
+            throw error
+        }
+    }
+    var settings = testSettings(directory: copy.directory, database: copy.database)
+    settings.secureCookies = secureCookies
     settings.benchRoutes = benchRoutes
+    let app: Application
+    do { app = try await makeTestApp(settings, clock: clock) } catch { await copy.remove(); throw error }
+    do {
+        let result = try await body(app)
+        try await app.asyncShutdown()
+        await copy.remove()
+        return result
+    } catch {
+        // PostgreSQL errors hide their details unless asked.
+        Issue.record("withTestApp: \(String(reflecting: error))")
+        try? await app.asyncShutdown()
+        await copy.remove()
+        throw error
+    }
+}
+
+/// The settings every test app runs with: a fixed data key, cheap password hashes, a small pool.
+func testSettings(directory: URL, database: TuopinSettings.Database) -> TuopinSettings {
+    TuopinSettings(dataDirectory: directory, database: database, dataKey: Data(repeating: 7, count: 32), bcryptCost: 4,
+                   databasePoolSize: 2)
+}
+
+/// A configured app (not migrated) on `settings`.
+func makeTestApp(_ settings: TuopinSettings, clock: TestClock) async throws -> Application {
     let app = try await Application.make(.testing)
     app.logger.logLevel = .warning
     app.directory = DirectoryConfiguration(workingDirectory: packageRoot())
     do {
         try await configure(app, settings: settings, now: { clock.now })
-        if settings.database.isPostgres { try await app.db.sqlDatabase.raw("CREATE SCHEMA \(unsafeRaw: schema)").run() }
-        try await app.autoMigrate()
-        if let households {
-            var seeder = DemoSeeder(app: app, households: households, seed: 11)
-            seeder.counties = testCounties
-            seeder.withCases = cases
-            // Last year's assessment reads every prefecture and county: only for the tests about it.
-            seeder.withAssessment = assessment
-            _ = try await seeder.run(password: demoPassword)
-        }
-        let result = try await body(app)
-        try await teardown(app, schema: schema, dir: dir)
-        return result
     } catch {
-        // PostgreSQL errors hide their details unless asked.
-        Issue.record("withTestApp: \(String(reflecting: error))")
-        try? await teardown(app, schema: schema, dir: dir)
+        try? await app.asyncShutdown()
         throw error
     }
-}
-
-private func teardown(_ app: Application, schema: String, dir: URL) async throws {
-    if app.tuopin.settings.database.isPostgres {
-        try await app.db.sqlDatabase.raw("DROP SCHEMA IF EXISTS \(unsafeRaw: schema) CASCADE").run()
-    }
-    try await app.asyncShutdown()
-    try? FileManager.default.removeItem(at: dir)
+    return app
 }
 
 /// The package root, so tests find Resources/ and Public/ wherever they run from.

@@ -18,6 +18,10 @@ struct BenchCommand: AsyncCommand {
         @Option(name: "database", help: "sqlite (default) or postgres (on the server of DATABASE_URL)") var database: String?
         @Option(name: "json", help: "Also write the figures as JSON to this path") var json: String?
         @Option(name: "seconds", help: "Length of each wrk run (default 20)") var seconds: Int?
+        @Option(name: "counties", help: "Comma-separated county codes to limit the demo regions to (default: all 74)") var counties: String?
+        @Option(name: "region", help: "Measure the demo region already in this data directory (and DATABASE_URL) instead of building one")
+        var region: String?
+        @Option(name: "password", help: "The demo logins' password of the region given with --region") var password: String?
     }
 
     var help: String { "Measures import, API, page, search, check and workflow speed on a fresh demo region (see the README's performance section)." }
@@ -33,8 +37,14 @@ struct BenchCommand: AsyncCommand {
         guard ["sqlite", "postgres"].contains(kind) else {
             throw TuopinSettings.SettingError(name: "--database", problem: "must be sqlite or postgres")
         }
+        if signature.region != nil, signature.password == nil {
+            throw TuopinSettings.SettingError(name: "--password", problem: "--region needs the password of the region's demo logins")
+        }
         var bench = try Bench(households: households, postgres: kind == "postgres", wrkSeconds: seconds,
                               app: context.application, say: { [console = context.console] in console.print($0) })
+        bench.counties = signature.counties
+        bench.existingRegion = signature.region.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        if let password = signature.password { bench.password = password }
         defer { bench.cleanUp() }
         let figures = try await bench.run()
         context.console.print("")
@@ -48,7 +58,7 @@ struct BenchCommand: AsyncCommand {
 
 /// One benchmark run: the steps in order, each child process timed with its peak memory.
 struct Bench {
-    let households: Int
+    var households: Int
     let postgres: Bool
     let wrkSeconds: Int
     let app: Application
@@ -56,7 +66,11 @@ struct Bench {
     let say: @Sendable (String) -> Void
     let directory: URL
     let executable: String
-    let password = "Bench-pass-2026!"
+    var password = "Bench-pass-2026!"
+    /// `--counties`: the demo regions cover only these counties.
+    var counties: String?
+    /// `--region`: the data directory of a region already built (CI measures the load test's region).
+    var existingRegion: String?
     /// `DATABASE_URL` of the server the PostgreSQL databases are made on.
     private let serverURL: String?
     private var databases: [String] = []
@@ -93,12 +107,18 @@ struct Bench {
         say("note: a debug build; build with `swift build -c release` for figures worth quoting")
         f.build = "debug"
         #endif
-        let region = try makeDatabase("region"), empty = try makeDatabase("import")
-
-        say("1/8 demo region of \(households) households …")
-        let demo = try await child(["demo", "--households", String(households), "--password", password], env: region, log: "demo")
-        f.persons = Int(demo.output.firstMatch(of: /ready: \d+ households, (\d+) people/)?.1 ?? "") ?? 0
-        f.demoSeconds = demo.seconds
+        let limit = counties.map { ["--counties", $0] } ?? []
+        let region: [String: String]
+        if let existingRegion {
+            region = regionEnvironment(existingRegion)
+            say("1/8 the demo region in \(existingRegion) …")
+        } else {
+            region = try makeDatabase("region")
+            say("1/8 demo region of \(households) households …")
+            let demo = try await child(["demo", "--households", String(households), "--password", password] + limit, env: region, log: "demo")
+            f.demoSeconds = demo.seconds
+        }
+        let empty = try makeDatabase("import")
         f.databaseMB = try databaseSize(region)
 
         say("2/8 export to the members and incomes templates …")
@@ -106,9 +126,11 @@ struct Bench {
         try await child(["export", "members", members, "--reason", "tuopin bench"], env: region, log: "export-members")
         try await child(["export", "incomes", directory.appendingPathComponent("incomes.csv").path, "--reason", "tuopin bench"],
                         env: region, log: "export-incomes")
+        (f.persons, households) = try Self.count(members)
+        f.households = households
 
         say("3/8 import of the members file into an empty registry …")
-        try await child(["demo", "--households", "0", "--password", password], env: empty, log: "demo-empty")
+        try await child(["demo", "--households", "0", "--password", password] + limit, env: empty, log: "demo-empty")
         let imported = try await child(["import", "members", members], env: empty, log: "import")
         guard imported.output.contains("\(households) created") else {
             throw TuopinSettings.SettingError(name: "bench", problem: "the import did not create \(households) households: \(imported.output.suffix(300))")
@@ -151,6 +173,27 @@ struct Bench {
     }
 
     // MARK: Databases
+
+    /// People and households in an exported members file (rows, distinct household numbers).
+    static func count(_ members: String) throws -> (Int, Int) {
+        var people = 0
+        var numbers = Set<Substring>()
+        for line in try String(contentsOfFile: members, encoding: .utf8).split(whereSeparator: \.isNewline).dropFirst() {
+            people += 1
+            numbers.insert(line.prefix { $0 != "," })
+        }
+        return (people, numbers.count)
+    }
+
+    /// The environment of a child working on the region given with `--region`.
+    private func regionEnvironment(_ path: String) -> [String: String] {
+        var env = ProcessInfo.processInfo.environment
+        env["TUOPIN_DATA_DIR"] = path
+        env["TUOPIN_NIGHTLY_CHECK"] = "0"
+        env["LOG_LEVEL"] = "warning"
+        if !postgres { env.removeValue(forKey: "DATABASE_URL") }
+        return env
+    }
 
     /// The environment of a child working on a database of its own.
     private mutating func makeDatabase(_ name: String) throws -> [String: String] {
