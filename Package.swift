@@ -47,6 +47,8 @@ let package = Package(
                 .product(name: "VaporTesting", package: "vapor"),
                 // Test databases are copied from seeded templates with CREATE DATABASE … TEMPLATE.
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                // The workbook fuzzing builds its archives.
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
     ]

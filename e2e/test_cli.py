@@ -105,3 +105,44 @@ def test_user_administration_on_the_command_line(tmp_path):
     assert tuopin(["user", "reset-2fa", "region"], env, check=False).returncode != 0   # a reason is required
     assert "reset" in tuopin(["user", "reset-2fa", "--reason", "lost phone, ticket 12", "region"], env).stdout
     assert "audit chain intact" in tuopin(["audit", "verify"], env).stdout
+
+
+def hostile_workbook(path, sheet_xml, filler=0):
+    """A workbook whose sheet is `sheet_xml` with `filler` MiB of zeros at `{}`, written in
+    pieces so that this process never holds the inflated sheet (the child's ru_maxrss would
+    count the parent's pages it started with)."""
+    import zipfile
+    before, _, after = sheet_xml.partition("{}")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=False) as sheet:
+            sheet.write(before.encode())
+            piece = b"0" * (1 << 20)
+            for _ in range(filler):
+                sheet.write(piece)
+            sheet.write(after.encode())
+
+
+def test_hostile_workbooks_are_refused_within_a_memory_ceiling(tmp_path):
+    """Issue #22 H1/H2 through the command line: the probe's 564-byte row-0 workbook, an 858-byte
+    `<row r="50000000">` and a 256 MiB decompression bomb each end in an E-FILE problem and exit
+    status 1 (not a trap), and the process never holds more than 250 MB (ru_maxrss)."""
+    env = demo_copy(str(tmp_path / "data"), EMPTY)
+    head = '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+    cases = {
+        "row0.xlsx": (head + '<row r="0"><c r="A0"><v>1</v></c></row></sheetData></worksheet>', 0),
+        "rows.xlsx": (head + '<row r="50000000"><c><v>1</v></c></row></sheetData></worksheet>', 0),
+        "bomb.xlsx": (head + '<row r="1"><c t="inlineStr"><is><t>{}</t></is></c></row></sheetData></worksheet>', 256),
+    }
+    for name, (xml, filler) in cases.items():
+        path = str(tmp_path / name)
+        hostile_workbook(path, xml, filler)
+        assert os.path.getsize(path) < 1 << 20
+        proc = subprocess.Popen([BIN, "import", "--dry-run", "members", path], cwd=ROOT, env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        _, status, usage = os.wait4(proc.pid, 0)
+        out = proc.stdout.read() + proc.stderr.read()
+        assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 1, (name, status, out)
+        assert "E-FILE" in out, (name, out)
+        assert usage.ru_maxrss < 250 * 1024, (name, usage.ru_maxrss)

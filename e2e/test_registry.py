@@ -133,11 +133,11 @@ def count(env, table):
 
 
 def import_is_under_way(env):
-    """SQLite: the write-ahead log has grown past 8 MiB; PostgreSQL: the import's INSERT is running."""
+    """SQLite: the write-ahead log has grown past 8 MiB; PostgreSQL: the import is writing members (INSERT or COPY)."""
     if env.get("DATABASE_URL"):
         out = subprocess.run(["psql", env["DATABASE_URL"], "-qtAc",
                               "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() "
-                              "AND state = 'active' AND query ILIKE 'INSERT INTO%members%'"],
+                              "AND state = 'active' AND (query ILIKE 'INSERT INTO%members%' OR query ILIKE 'COPY%members%')"],
                              capture_output=True, text=True).stdout.strip()
         return out not in ("", "0")
     wal = os.path.join(env["TUOPIN_DATA_DIR"], "tuopin.sqlite-wal")
@@ -145,7 +145,7 @@ def import_is_under_way(env):
 
 
 # An empty registry: the tree and logins, no households.
-EMPTY = ["--households", "0", "--seed", "9"]
+EMPTY = ["--households", "0", "--seed", "9", "--bare"]
 
 
 def crash_then_import(tmp_path, env, members, incomes):

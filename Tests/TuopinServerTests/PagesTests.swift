@@ -77,9 +77,25 @@ import VaporTesting
             try await app.testing().test(.GET, "/login", headers: ["Accept-Language": "en-GB,en;q=0.9"]) { res in
                 #expect(res.body.string.contains("Log in"))
             }
-            // Only same-site targets: an absolute URL goes home instead.
-            try await app.testing().test(.GET, "/lang/en?to=//evil.example/") { res in
-                #expect(res.headers.first(name: .location) == "/")
+            // Only same-site paths of a fixed shape (issue #22 H3): another host, a tab that
+            // browsers drop (`/\t/evil` is `//evil`), a line break that would add a header, a
+            // backslash, an escaped control character — each goes home instead.
+            for to in ["//evil.example/", "/%09/evil.example/x", "/%0d%0aSet-Cookie:%20tuopin_session=x", "https://evil.example/",
+                       "/\\evil.example", "/cases?q=%0a", "evil", "/%E4%B8%AD", "/cases?to=%7f"] {
+                let escaped = to.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "/")))!
+                for raw in [to, escaped] {
+                    try await app.testing().test(.GET, "/lang/en?to=\(raw)") { res in
+                        #expect(res.status == .seeOther)
+                        #expect(res.headers.first(name: .location) == "/", "\(raw)")
+                        #expect(res.headers[.setCookie].allSatisfy { !$0.contains("tuopin_session") }, "\(raw)")
+                    }
+                }
+            }
+            for to in ["/cases", "/households/12?tab=members&page=2", "/notices?q=%E6%A0%BC%E6%A1%91", "/"] {
+                let escaped = to.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "/")))!
+                try await app.testing().test(.GET, "/lang/en?to=\(escaped)") { res in
+                    #expect(res.headers.first(name: .location) == to, "\(to)")
+                }
             }
         }
     }

@@ -17,6 +17,9 @@ public enum ImportErrorCode: String, Sendable, CaseIterable, Codable {
     case householdUnknown = "E-HOUSEHOLD-UNKNOWN"
     /// The header row is not the template's.
     case header = "E-HEADER"
+    /// The file cannot be read at all: not CSV text or a workbook, too large, or a workbook
+    /// beyond the reader's bounds (rows, columns, inflated size) or malformed.
+    case file = "E-FILE"
 }
 
 public struct ImportProblem: Sendable, Equatable, Codable {

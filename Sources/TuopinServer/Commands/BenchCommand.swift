@@ -130,7 +130,7 @@ struct Bench {
         f.households = households
 
         say("3/8 import of the members file into an empty registry …")
-        try await child(["demo", "--households", "0", "--password", password] + limit, env: empty, log: "demo-empty")
+        try await child(["demo", "--households", "0", "--bare", "--password", password] + limit, env: empty, log: "demo-empty")
         let imported = try await child(["import", "members", members], env: empty, log: "import")
         guard imported.output.contains("\(households) created") else {
             throw TuopinSettings.SettingError(name: "bench", problem: "the import did not create \(households) households: \(imported.output.suffix(300))")

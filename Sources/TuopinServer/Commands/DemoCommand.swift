@@ -2,13 +2,15 @@ import Fluent
 import Foundation
 import Vapor
 
-/// `tuopin demo --households N --seed S [--password P]`: builds the demo region.
+/// `tuopin demo --households N --seed S [--password P] [--counties C] [--bare]`: builds the demo region.
 struct DemoCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Option(name: "households", help: "Number of households (default 3000)") var households: Int?
         @Option(name: "seed", help: "Random seed; the same seed builds the same region (default 2020)") var seed: Int?
         @Option(name: "password", help: "One password for every demo login (default: a random one each, printed once)") var password: String?
         @Option(name: "counties", help: "Comma-separated county codes to limit the demo to (default: all 74)") var counties: String?
+        @Flag(name: "bare", help: "Only the unit tree, cadres and demo logins: no money, cases, oversight or checks (a registry to import into)")
+        var bare: Bool
     }
 
     var help: String { "Builds a deterministic demo region with households, cadres and the fixed demo logins." }
@@ -26,6 +28,7 @@ struct DemoCommand: AsyncCommand {
         let started = Date()
         var seeder = DemoSeeder(app: app, households: households, seed: UInt64(truncatingIfNeeded: signature.seed ?? 2020))
         seeder.counties = signature.counties.map { Set($0.split(separator: ",").map(String.init)) }
+        seeder.bare = signature.bare
         let summary = try await seeder.run(password: signature.password)
         Self.printLogins(summary, seconds: Date().timeIntervalSince(started))
     }

@@ -31,23 +31,10 @@ struct ImportCommand: AsyncCommand {
         try await app.autoMigrate()
         let actor = try await ExchangeCommands.actor(app, username: signature.asUser)
         let url = URL(fileURLWithPath: signature.file)
-        let maxBytes = app.tuopin.settings.maxUploadBytes
         let bar = ProgressBar()
-        // A CSV file's rows are read as the import parses them (the file's bytes are freed once
-        // decoded); a workbook's are read first.
-        let text = try FileReading.csvText(from: try Data(contentsOf: url), filename: url.lastPathComponent, maxBytes: maxBytes)
         let report = try await CertificationService.$changeReason.withValue(signature.reason) {
-            switch (kind, text) {
-            case (.members, .some(let text)):
-                try await RegistryImport.members(app: app, rows: CSVRows(text), actor: actor, dryRun: signature.dryRun, progress: bar.handler)
-            case (.members, nil):
-                try await RegistryImport.members(app: app, rows: try XLSX.read(try Data(contentsOf: url)), actor: actor, dryRun: signature.dryRun,
-                                                 progress: bar.handler)
-            case (.incomes, _):
-                try await RegistryImport.incomes(app: app, rows: try FileReading.rows(from: try Data(contentsOf: url), filename: url.lastPathComponent,
-                                                                                       maxBytes: maxBytes),
-                                                 actor: actor, dryRun: signature.dryRun, progress: bar.handler)
-            }
+            try await RegistryImport.file(app: app, kind: kind, data: try Data(contentsOf: url), filename: url.lastPathComponent,
+                                          actor: actor, dryRun: signature.dryRun, progress: bar.handler)
         }
         bar.finish()
         if let path = signature.report {

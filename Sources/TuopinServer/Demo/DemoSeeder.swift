@@ -17,6 +17,9 @@ struct DemoSeeder {
     /// Also carry last year's assessment through to distribution, with the rewards and penalties and
     /// the discipline case resting on it (`DemoOversight.seedAssessment`).
     var withAssessment = true
+    /// Only the unit tree, its cadres and the demo logins (with any households asked for): no
+    /// responsibility records, money, oversight, cases or checks. For an empty registry to import into.
+    var bare = false
 
     struct Login: Sendable { let username: String; let password: String; let role: Role; let unit: String }
 
@@ -63,6 +66,7 @@ struct DemoSeeder {
         try await seedPairings()
         try await sprinkleVacancies()
         let logins = try await seedUsers(password: password)
+        if bare { return Summary(households: households, people: totalPeople, logins: logins, cases: 0) }
         try await DemoResponsibility(app: app, seed: seed).run()
         try await DemoFunds(app: app, seed: seed).run()
         try await DemoOversight(app: app).run()

@@ -32,20 +32,11 @@ enum ImportController {
         guard let kind = form.kind.flatMap(RegistryExport.Kind.init(rawValue:)) else { throw AppError.invalidField("kind") }
         guard let file = form.file, file.data.readableBytes > 0 else { throw AppError.missingField("file") }
         let t = req.t
-        let rows: [[String]]
-        do {
-            rows = try FileReading.rows(from: Data(buffer: file.data), filename: file.filename,
-                                       maxBytes: req.tuopin.settings.maxUploadBytes)
-        } catch {
-            return try await Page.render(req, "imports", view(summary: "\(error)"), status: .unprocessableEntity)
-        }
         let dryRun = form.dry_run != nil
         let report = try await req.withProgress { progress in
             try await CertificationService.$changeReason.withValue(form.change_reason) {
-                switch kind {
-                case .members: try await RegistryImport.members(app: req.application, rows: rows, actor: .user(user), dryRun: dryRun, progress: progress)
-                case .incomes: try await RegistryImport.incomes(app: req.application, rows: rows, actor: .user(user), dryRun: dryRun, progress: progress)
-                }
+                try await RegistryImport.file(app: req.application, kind: kind, data: Data(buffer: file.data), filename: file.filename,
+                                              actor: .user(user), dryRun: dryRun, progress: progress)
             }
         }
         if !report.isValid {

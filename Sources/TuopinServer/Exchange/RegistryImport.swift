@@ -40,6 +40,11 @@ struct ImportReport: Sendable {
     var isValid: Bool { problems.isEmpty }
 
     var reportRows: [[String]] { [ImportProblem.reportHeader] + problems.map(\.reportCells) }
+
+    /// The report of a file that could not be read at all (one E-FILE problem, nothing read).
+    static func unreadable(_ error: any Error) -> ImportReport {
+        ImportReport(problems: [ImportProblem(row: 0, column: "文件", code: .file, message: "\(error)")])
+    }
 }
 
 /// Imports the members and incomes templates. The whole file is validated first; any problem

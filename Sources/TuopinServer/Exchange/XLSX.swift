@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import TuopinCore
 import ZIPFoundation
 
@@ -63,12 +60,6 @@ enum XLSX {
         return name
     }
 
-    static func columnIndex(_ reference: String) -> Int? {
-        let letters = reference.prefix { $0.isLetter }
-        guard !letters.isEmpty else { return nil }
-        return letters.uppercased().unicodeScalars.reduce(0) { $0 * 26 + Int($1.value) - 64 } - 1
-    }
-
     static func escape(_ text: String) -> String {
         var out = ""
         for scalar in text.unicodeScalars {
@@ -87,84 +78,8 @@ enum XLSX {
 
     // MARK: Reading
 
-    /// The first worksheet's rows, as text (shared and inline strings, numbers as written).
-    static func read(_ data: Data) throws -> [[String]] {
-        guard let archive = try? Archive(data: data, accessMode: .read) else { throw Problem.notWorkbook }
-        func part(_ path: String) throws -> Data? {
-            guard let entry = archive[path] else { return nil }
-            var out = Data()
-            _ = try archive.extract(entry) { out.append($0) }
-            return out
-        }
-        var shared: [String] = []
-        if let sst = try part("xl/sharedStrings.xml") { shared = SharedStringsParser.parse(sst) }
-        let sheetPath = archive.map(\.path).filter { $0.hasPrefix("xl/worksheets/") && $0.hasSuffix(".xml") }.sorted().first
-        guard let sheetPath, let sheet = try part(sheetPath) else { throw Problem.notWorkbook }
-        return SheetParser.parse(sheet, shared: shared)
-    }
-
-    private final class SharedStringsParser: NSObject, XMLParserDelegate {
-        var strings: [String] = []
-        var current = ""
-        var inText = false
-
-        static func parse(_ data: Data) -> [String] {
-            let delegate = SharedStringsParser()
-            let parser = XMLParser(data: data)
-            parser.delegate = delegate
-            parser.parse()
-            return delegate.strings
-        }
-        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
-            if name == "si" { current = "" } else if name == "t" { inText = true }
-        }
-        func parser(_ parser: XMLParser, foundCharacters string: String) { if inText { current += string } }
-        func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
-            if name == "t" { inText = false } else if name == "si" { strings.append(current) }
-        }
-    }
-
-    private final class SheetParser: NSObject, XMLParserDelegate {
-        var rows: [Int: [Int: String]] = [:]
-        var shared: [String] = []
-        var row = 0, column = 0, type = "", text = ""
-        var collecting = false
-        var nextColumn = 0
-
-        static func parse(_ data: Data, shared: [String]) -> [[String]] {
-            let delegate = SheetParser()
-            delegate.shared = shared
-            let parser = XMLParser(data: data)
-            parser.delegate = delegate
-            parser.parse()
-            guard let last = delegate.rows.keys.max() else { return [] }
-            return (1...last).map { r in
-                let cells = delegate.rows[r] ?? [:]
-                guard let width = cells.keys.max() else { return [] }
-                return (0...width).map { cells[$0] ?? "" }
-            }
-        }
-        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
-            switch name {
-            case "row": row = attributes["r"].flatMap(Int.init) ?? row + 1; nextColumn = 0
-            case "c":
-                column = attributes["r"].flatMap(XLSX.columnIndex) ?? nextColumn
-                type = attributes["t"] ?? "n"
-                text = ""
-            case "v", "t": collecting = true
-            default: break
-            }
-        }
-        func parser(_ parser: XMLParser, foundCharacters string: String) { if collecting { text += string } }
-        func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
-            switch name {
-            case "v", "t": collecting = false
-            case "c":
-                let value = type == "s" ? (Int(text).flatMap { $0 < shared.count ? shared[$0] : nil } ?? "") : text
-                rows[row, default: [:]][column] = value
-                nextColumn = column + 1
-            default: break
-            }
-        }
+    /// The first worksheet's rows, as text, within bounds that depend on the file's size (`XLSXReader`).
+    static func read(_ data: Data) throws(XLSXReader.Problem) -> [[String]] {
+        try XLSXReader(limits: .forArchive(of: data.count)).read(data)
     }
 }

@@ -1,4 +1,5 @@
 import Fluent
+import FluentPostgresDriver
 import Foundation
 import SQLKit
 import TuopinCore
@@ -46,8 +47,14 @@ enum OrgTree {
 extension SQLDatabase {
     /// Multi-row insert in chunks that stay under PostgreSQL's 65,535 bind limit; with
     /// `ignoringConflicts`, rows that would break a unique index are skipped (`ON CONFLICT DO NOTHING`).
+    /// On PostgreSQL the rows go in by `COPY` (`PostgresCopy`) when every value has a text form.
     func bulkInsert(into table: String, columns: [String], rows: [[any Encodable & Sendable]], ignoringConflicts: Bool = false) async throws {
         guard !rows.isEmpty else { return }
+        if !ignoringConflicts, dialect.name == "postgresql", let postgres = self as? any PostgresDatabase,
+           let text = PostgresCopy.text(rows[...]) {
+            try await PostgresCopy.copy(text, into: table, columns: columns, on: postgres)
+            return
+        }
         let perChunk = max(1, 30_000 / columns.count)
         var start = 0
         while start < rows.count {

@@ -99,8 +99,7 @@ enum SessionController {
     /// `/lang/:lang?to=/path` remembers the language and returns to the page (same site only).
     @Sendable static func language(req: Request) async throws -> Response {
         guard let lang = req.parameters.get("lang").flatMap(Language.init(rawValue:)) else { throw AppError.notFound }
-        var target = (try? req.query.get(String.self, at: "to")) ?? SiteURL.home.path
-        if !target.hasPrefix("/") || target.hasPrefix("//") || target.contains("\\") { target = SiteURL.home.path }
+        let target = (try? req.query.get(String.self, at: "to")).flatMap(SiteURL.localTarget) ?? SiteURL.home.path
         let response = req.redirect(to: target, redirectType: .normal)
         response.cookies[Request.languageCookie] = HTTPCookies.Value(
             string: lang.rawValue, maxAge: 365 * 86_400, path: "/", isHTTPOnly: true, sameSite: .lax)

@@ -198,6 +198,32 @@ enum SiteURL {
         }
     }
 
+    /// `text` when it is a path of this site of a fixed shape — `/`, then letters, digits and
+    /// `/_-.~`, optionally a query of those and `=&%+` — and nil otherwise: no second `/` at the
+    /// start (another host), no backslash, space, tab or line break (header injection), and no
+    /// `%` escape of a control character or of `/` and `\\` that a browser might decode.
+    static func localTarget(_ text: String) -> String? {
+        let path = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/_-.~".utf8)
+        let query = path.union("=&%+".utf8)
+        let bytes = Array(text.utf8)
+        guard bytes.count <= 2_048, bytes.first == UInt8(ascii: "/"), !text.hasPrefix("//") else { return nil }
+        let mark = bytes.firstIndex(of: UInt8(ascii: "?")) ?? bytes.count
+        guard bytes[..<mark].allSatisfy(path.contains),
+              bytes[mark...].dropFirst().allSatisfy(query.contains) else { return nil }
+        // A query's escapes: two hex digits each, none below %20 or for %7F.
+        var i = mark
+        while i < bytes.count {
+            if bytes[i] == UInt8(ascii: "%") {
+                guard i + 2 < bytes.count, let value = UInt8(String(decoding: bytes[(i + 1)...(i + 2)], as: UTF8.self), radix: 16),
+                      value >= 0x20, value != 0x7F else { return nil }
+                i += 3
+            } else {
+                i += 1
+            }
+        }
+        return text
+    }
+
     private static func id(_ id: Int?) -> String { id.map(String.init) ?? ":id" }
 
     var pathComponents: [PathComponent] { segments.map { PathComponent(stringLiteral: $0) } }
