@@ -81,7 +81,15 @@ def pg_database():
     subprocess.run(["psql", PG_ADMIN_URL, "-qc", f"CREATE DATABASE {name}"], check=True)
     url = urllib.parse.urlsplit(PG_ADMIN_URL)._replace(path="/" + name).geturl()
     yield url
-    subprocess.run(["psql", PG_ADMIN_URL, "-qc", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], check=True)
+    # FORCE cannot end a backend of another role (an autovacuum worker that has just started on
+    # the new database): try again until it has finished, for up to a minute.
+    for attempt in range(120):
+        dropped = subprocess.run(["psql", PG_ADMIN_URL, "-qc", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"],
+                                 capture_output=True, text=True)
+        if dropped.returncode == 0:
+            break
+        assert "must be a member of the role" in dropped.stderr and attempt < 119, dropped.stderr
+        time.sleep(0.5)
 
 
 @contextlib.contextmanager

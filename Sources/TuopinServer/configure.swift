@@ -12,11 +12,15 @@ import Vapor
 public func configure(_ app: Application, settings: TuopinSettings,
                       now: @escaping @Sendable () -> Date = { Date() }) async throws {
     let fm = FileManager.default
+    // Every file Tuopin creates — database, write-ahead log, key, backups, exports, scans — is
+    // its owner's alone (issue #22, C1: the database was created 0644).
+    umask(0o077)
     do {
         try fm.createDirectory(at: settings.dataDirectory.appendingPathComponent("files"), withIntermediateDirectories: true)
     } catch {
         throw TuopinSettings.SettingError(name: "TUOPIN_DATA_DIR", problem: "cannot create \(settings.dataDirectory.path)")
     }
+    DataFiles.restrict(settings.dataDirectory)
     let key = try settings.dataKey ?? DataProtector.loadOrCreateKeyFile(in: settings.dataDirectory)
 
     switch settings.database {
@@ -51,8 +55,9 @@ public func configure(_ app: Application, settings: TuopinSettings,
     app.middleware = Middlewares()
     app.middleware.use(MetricsMiddleware(metrics: app.metrics))
     _ = app.progressBoard
-    app.middleware.use(TuopinErrorMiddleware())
+    // Outside the error middleware, so that error pages and refusals carry the headers too.
     app.middleware.use(SecurityHeadersMiddleware())
+    app.middleware.use(TuopinErrorMiddleware())
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
     app.middleware.use(SessionAuthenticator())
     app.middleware.use(RestrictedSessionMiddleware())

@@ -56,4 +56,32 @@ import Testing
         #expect(p.problems("QWERTY-12345", username: "x") == [.common])
         #expect(p.problems("Demo-pass-2026!", username: "x").isEmpty)
     }
+
+    /// Issue #22 M4, each rule at its bound.
+    @Test func usernameInsideLeetFormsRepetitionAndLengthInBytes() {
+        let p = PasswordPolicy(common: PasswordPolicy.commonList("password\nqwerty\n"))
+        // The username inside (three characters or more), not only equal to it.
+        #expect(p.problems("xclerk1-Pw9!", username: "clerk1") == [.containsUsername])
+        #expect(p.problems("xCLERK1-Pw9!", username: "clerk1") == [.containsUsername])
+        #expect(p.problems("xab-Pw9!zq", username: "ab").isEmpty)
+        #expect(p.problems("xabc-Pw9!z", username: "abc") == [.containsUsername])
+        // Leet forms and a year after a common password.
+        for disguised in ["P@ssw0rd2024", "P@ssw0rd!", "pa$$word-2026", "Qw3rty!2024"] {
+            #expect(p.problems(disguised, username: "x").contains(.common), "\(disguised)")
+        }
+        #expect(!p.problems("Demo-pass-2026!", username: "x").contains(.common))
+        // Fewer than 5 different characters, or 4 in a row.
+        #expect(p.problems("Aaaaaaaa1!", username: "x") == [.repetitive])
+        #expect(p.problems("Ab1!Ab1!Ab1!", username: "x") == [.repetitive])        // 4 different
+        #expect(p.problems("Ab1!cAb1!cAb1!", username: "x").isEmpty)               // 5 different
+        #expect(p.problems("Xy1!zzzW9#", username: "x").isEmpty)                   // 3 in a row
+        #expect(p.problems("Xy1!zzzzW9#", username: "x") == [.repetitive])         // 4 in a row
+        // 72 bytes pass, 73 do not (bcrypt reads 72); 24 Chinese characters are 72 bytes.
+        let cycle = String((0..<68).map { Array("abcdefgh")[$0 % 8] })
+        #expect(p.problems("Ab1!" + cycle, username: "x").isEmpty)
+        #expect(p.problems("Ab1!" + cycle + "z", username: "x") == [.tooLong])
+        #expect(p.problems("藏文密码很长的口令" + "1!", username: "x").isEmpty)
+        #expect(p.problems(String(repeating: "藏文密码很长的口令一二三", count: 2) + "1!", username: "x") == [.tooLong])
+    }
 }
+

@@ -10,7 +10,13 @@ import Testing
         #expect(id.value == "11010519491231002X")
         #expect(id.birthDate == CivilDate(year: 1949, month: 12, day: 31))
         #expect(id.sex == .female)
-        #expect(id.masked == "110105********002X")
+        #expect(id.masked == "110105***********X")
+        #expect(ResidentID.birthDate(of: "11010519491231002X") == CivilDate(year: 1949, month: 12, day: 31))
+        // Old masks in the audit log are shortened for roles without full identity.
+        #expect(ResidentID.redactOldMasks(in: #"{"member":"格桑 540102********0016","x":"110105********002X"}"#)
+                == #"{"member":"格桑 540102***********6","x":"110105***********X"}"#)
+        #expect(ResidentID.redactOldMasks(in: "540102***********6 and 12345678") == "540102***********6 and 12345678")
+        #expect(ResidentID.birthDate(of: "110105194902300021") == nil && ResidentID.birthDate(of: "1101051949") == nil)
     }
 
     @Test(arguments: [

@@ -28,7 +28,7 @@ import VaporTesting
                 let detail = try res.content.decode(HouseholdController.Detail.self)
                 #expect(detail.village.hasPrefix("540102001"))
                 #expect(!detail.members.isEmpty)
-                #expect(detail.members.allSatisfy { $0.resident_id.contains("********") })
+                #expect(detail.members.allSatisfy { $0.resident_id.contains("***********") })
             }
             try await app.testing().test(.GET, "/households/\(own)", headers: headers) { res in
                 #expect(res.status == .ok)

@@ -171,6 +171,18 @@ import VaporTesting
             (s, _, _) = try await app.postForm("/oversight-cases", discipline, [("unit_code", "540102001"), ("person", "某干部"), ("title", "反映资金问题"), ("note", "来信")])
             #expect(s == .seeOther)
             let c = try #require(try await OversightCase.query(on: app.db).filter(\.$title == "反映资金问题").first())
+            // The IT audit administrator reads the audit log, not the oversight bodies' cases (issue #22 M2).
+            let itAudit = try await app.session("auditadmin")
+            let notesBefore = try await OversightCaseNote.query(on: app.db).filter(\.$caseID == c.id!).count()
+            var itPage: String
+            (s, itPage) = try await app.get("/audit", itAudit.0)
+            #expect(s == .ok && itPage.contains("id=\"nav-audit\"") && !itPage.contains("id=\"nav-ocases\""))
+            #expect(try await app.get("/oversight-cases", itAudit.0).0 == .forbidden)
+            #expect(try await app.get("/api/v1/oversight-cases", itAudit.0).0 == .forbidden)
+            #expect(try await app.get("/oversight-cases/\(c.id!)", itAudit.0).0 == .notFound)
+            #expect(try await app.postForm("/oversight-cases/\(c.id!)/notes", itAudit, [("note", "看看"), ("outcome", "")]).0 == .notFound)
+            #expect(try await app.postForm("/oversight-cases", itAudit, [("unit_code", "540102001"), ("title", "x"), ("note", "")]).0 == .forbidden)
+            #expect(try await OversightCaseNote.query(on: app.db).filter(\.$caseID == c.id!).count() == notesBefore)
             (s, _, _) = try await app.postForm("/oversight-cases/\(c.id!)/notes", discipline, [("note", "已调取台账"), ("outcome", "")])
             (s, _, _) = try await app.postForm("/oversight-cases/\(c.id!)/notes", discipline, [("note", ""), ("outcome", "问题属实，已督促整改")])
             let closed = try #require(try await OversightCase.find(c.id!, on: app.db))

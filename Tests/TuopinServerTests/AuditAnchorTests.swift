@@ -64,4 +64,17 @@ import VaporTesting
             }
         }
     }
+
+    /// Issue #22: while serving, an anchor is written after 500 new entries (not only hourly), so a
+    /// chain cut after its last anchor loses at most that many entries unnoticed.
+    @Test func anAnchorIsDueEveryFiveHundredEntriesOrHourly() {
+        let n = AuditAnchorLifecycle.everyEntries
+        #expect(n == 500)
+        #expect(!AuditAnchorLifecycle.isDue(head: 1_000 + n - 1, anchored: 1_000, elapsed: .seconds(3_599)))
+        #expect(AuditAnchorLifecycle.isDue(head: 1_000 + n, anchored: 1_000, elapsed: .seconds(0)))
+        #expect(AuditAnchorLifecycle.isDue(head: 1_000 + n + 1, anchored: 1_000, elapsed: .seconds(0)))
+        #expect(AuditAnchorLifecycle.isDue(head: 1_001, anchored: 1_000, elapsed: .seconds(3_600)))
+        #expect(!AuditAnchorLifecycle.isDue(head: 1_000, anchored: 1_000, elapsed: .seconds(7_200)))
+    }
 }
+

@@ -53,8 +53,10 @@ import VaporTesting
             #expect(plain.count == 18)
             #expect(!member.idCipher.contains(plain))
             #expect(member.idHMAC == app.tuopin.protector.index(plain))
-            #expect(member.idMasked == String(plain.prefix(6)) + "********" + String(plain.suffix(4)))
-            #expect(String(plain.dropFirst(6).prefix(8)) == member.birthDate.replacingOccurrences(of: "-", with: ""))
+            // The region code and the check character only; no birth date stored beside it (issue #22, C1).
+            #expect(member.idMasked == String(plain.prefix(6)) + "***********" + String(plain.suffix(1)))
+            let columns = try await app.db.sqlDatabase.select().column("*").from("members").limit(1).first()?.allColumns ?? []
+            #expect(!columns.isEmpty && !columns.contains("birth_date"))
         }
     }
 

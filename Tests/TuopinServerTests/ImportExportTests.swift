@@ -99,6 +99,7 @@ import VaporTesting
                 rows = [IncomesTemplate.header, ["5401030019999999", "2020", "1.00", "2.00", "0", "0", "0"]]
             case .header: rows[0][0] = "编号"
             case .file: break
+            case .text: rows[1][9] = "格桑\u{202E}ʇɐ"   // a bidi override that would show the name reversed
             }
             let households = try await Household.query(on: app.db).count()
             let audit = try await app.auditCount()
@@ -143,6 +144,36 @@ import VaporTesting
             #expect(try await Household.query(on: app.db).filter(\.$number == "5401030012019901").count() == 0)
             #expect(throws: FileReading.Problem.self) { try FileReading.rows(from: Data([0x00, 0x01]), filename: "x.csv") }
             #expect(throws: FileReading.Problem.self) { try FileReading.rows(from: Data("a".utf8), filename: "x.pdf") }
+        }
+    }
+
+    /// Issue #22 M1: a check-only import tells a clerk that a person is registered elsewhere, but
+    /// names the household only when it is in the clerk's scope; every check is audited.
+    @Test func aCheckNamesOnlyHouseholdsInScopeAndIsAudited() async throws {
+        try await withTestApp(households: 30) { app in
+            let rows = try await exported(app)
+            let mine = try #require(rows.dropFirst().first { $0[1].hasPrefix("540102001") })
+            let foreign = try #require(rows.dropFirst().first { !$0[1].hasPrefix("540102001") })
+            let clerk = ExchangeActor.user(try await currentUser(app, "clerk1"))
+            func check(_ actor: ExchangeActor, person: [String]) async throws -> String {
+                let file = CSV.line(MembersTemplate.header) + CSV.line(newHousehold("5401020012019901", village: mine[1], id: person[10]))
+                let report = try await RegistryImport.file(app: app, kind: .members, data: Data(file.utf8), filename: "核对.csv",
+                                                           actor: actor, dryRun: true)
+                let problem = try #require(report.problems.first { $0.code == .idDuplicate })
+                return problem.message
+            }
+            let before = try await app.auditCount()
+            var message = try await check(clerk, person: foreign)
+            #expect(!message.contains(foreign[0]) && message.contains("管辖范围以外"), "\(message)")
+            message = try await check(clerk, person: mine)
+            #expect(message.contains(mine[0]))
+            message = try await check(system, person: foreign)
+            #expect(message.contains(foreign[0]))
+            #expect(try await app.auditCount() == before + 3)
+            let actions = try await app.db.sqlDatabase.select().column("action").from("audit_log")
+                .where("action", .equal, "import.check").all(decodingColumn: "action", as: String.self)
+            #expect(actions.count == 3)
+            #expect(try await Household.query(on: app.db).filter(\.$number == "5401020012019901").count() == 0)
         }
     }
 

@@ -100,6 +100,26 @@ import VaporTesting
         }
     }
 
+    /// Issue #22 (Low): refusals and error pages carry the security headers (the header middleware
+    /// sits outside the error middleware), and nothing but Public/'s files may be cached.
+    @Test func errorsCarryTheSecurityHeadersAndOnlyStaticFilesMayBeCached() async throws {
+        try await withTestApp(households: 0) { app in
+            let clerk = try await app.session("clerk1")
+            let exportPath = "/households/export/members/csv?reason=" + "核对".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            for (path, headers) in [("/no-such-page", HTTPHeaders()), ("/households/999999", clerk.0), ("/api/v1/households/1", HTTPHeaders()),
+                                    ("/units/540102", clerk.0), (exportPath, clerk.0), ("/api/v1/openapi.json", HTTPHeaders())] {
+                try await app.testing().test(.GET, path, headers: headers) { res in
+                    #expect(res.headers.first(name: "Content-Security-Policy")?.contains("frame-ancestors 'none'") == true, "\(path) \(res.status)")
+                    #expect(res.headers.first(name: "X-Frame-Options") == "DENY", "\(path)")
+                    #expect(res.headers.first(name: .cacheControl) == "no-store", "\(path)")
+                }
+            }
+            try await app.testing().test(.GET, "/css/tuopin.css") { res in
+                #expect(res.status == .ok && res.headers.first(name: .cacheControl) == nil && res.headers.first(name: "X-Frame-Options") == "DENY")
+            }
+        }
+    }
+
     @Test func everyLocaleHasEveryKeyAndEveryTemplateKeyExists() throws {
         let root = packageRoot()
         let localizer = try Localizer.load(from: root + "Resources/Locales")

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import Testing
 import TuopinCore
 import VaporTesting
@@ -62,8 +63,9 @@ import VaporTesting
     @Test func behindTLSTheCookieIsHostPrefixedAndSecure() async throws {
         try await withTestApp(households: 0, secureCookies: true) { app in
             var cookie = ""
-            try await app.testing().test(.POST, "/login", beforeRequest: { req in
-                try req.content.encode(["username": "clerk1", "password": demoPassword], as: .urlEncodedForm)
+            let form = try await app.loginForm()
+            try await app.testing().test(.POST, "/login", headers: form.headers, beforeRequest: { req in
+                try req.content.encode(["username": "clerk1", "password": demoPassword, "_csrf": form.token], as: .urlEncodedForm)
             }, afterResponse: { res async in
                 let value = res.headers.setCookie?[SessionAuthenticator.secureCookieName]
                 #expect(value?.isSecure == true && value?.isHTTPOnly == true && value?.path == "/" && value?.domain == nil)
@@ -106,6 +108,24 @@ import VaporTesting
             try await app.testing().test(.GET, "/api/v1/standards", headers: other) { res in #expect(res.status == .unauthorized) }
             try await app.testing().test(.GET, "/api/v1/standards", headers: headers) { res in #expect(res.status == .ok) }
             _ = try await app.token("clerk1", password: "Better-pass-2027")
+
+            // Back to the previous password: refused (issue #22 M4, the last 5 are kept).
+            let demo = demoPassword.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            (status, body) = try await post("current_password=Better-pass-2027&new_password=\(demo)&repeat_password=\(demo)")
+            #expect(status == .badRequest && body.contains("最近 5 次"), "\(body.prefix(300))")
+            // Guessing the current password counts toward the lockout and is audited (the API login
+            // above reset the count): four wrong tries are wrong passwords, the fifth locks and ends the sessions.
+            for _ in 1...4 {
+                (status, _) = try await post("current_password=guess&new_password=Other-pass-2028&repeat_password=Other-pass-2028")
+                #expect(status == .badRequest)
+            }
+            try await app.testing().test(.GET, "/api/v1/standards", headers: headers) { res in #expect(res.status == .ok) }
+            (status, body) = try await post("current_password=guess&new_password=Other-pass-2028&repeat_password=Other-pass-2028")
+            #expect(status != .badRequest && status != .ok, "\(status)")
+            try await app.testing().test(.GET, "/api/v1/standards", headers: headers) { res in #expect(res.status == .unauthorized) }
+            let failures = try await app.db.sqlDatabase.select().column("action").from("audit_log")
+                .where("action", .in, ["auth.password_change_failed", "auth.locked"]).all(decodingColumn: "action", as: String.self)
+            #expect(failures == Array(repeating: "auth.password_change_failed", count: 5) + ["auth.locked"])
         }
     }
 

@@ -179,12 +179,26 @@ extension Application {
         return token
     }
 
+    /// What a browser holds after opening the login page: the form's token and the cookie it must
+    /// match (login CSRF, issue #22), plus any `cookies` given.
+    func loginForm(cookies: String? = nil) async throws -> (headers: HTTPHeaders, token: String) {
+        var token = ""
+        try await testing().test(.GET, "/login") { res in
+            token = res.headers.setCookie?[LoginCSRF.cookieName]?.string ?? res.headers.setCookie?[LoginCSRF.secureCookieName]?.string ?? ""
+        }
+        var headers = HTTPHeaders()
+        let name = tuopin.settings.secureCookies ? LoginCSRF.secureCookieName : LoginCSRF.cookieName
+        headers.add(name: .cookie, value: ([cookies].compactMap { $0 } + ["\(name)=\(token)"]).joined(separator: "; "))
+        return (headers, token)
+    }
+
     /// Logs in through the web form (and the code page when the user has two factors) and returns the session cookie value.
     func webLogin(_ username: String, password: String = demoPassword) async throws -> String {
         var cookie = ""
         let code = try await totpCode(username)
-        try await testing().test(.POST, "/login", beforeRequest: { req in
-            try req.content.encode(["username": username, "password": password], as: .urlEncodedForm)
+        let form = try await loginForm()
+        try await testing().test(.POST, "/login", headers: form.headers, beforeRequest: { req in
+            try req.content.encode(["username": username, "password": password, "_csrf": form.token], as: .urlEncodedForm)
         }, afterResponse: { res async in
             #expect(res.status == .seeOther, "web login of \(username): \(res.status)")
             #expect(res.headers.first(name: .location) == (code == nil ? "/" : "/login/second-factor"))
@@ -244,6 +258,12 @@ extension Application {
     func auditCount() async throws -> Int {
         try await db.sqlDatabase.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("audit_log")
             .first(decodingColumn: "n", as: Int.self) ?? 0
+    }
+
+    /// Entries of one action.
+    func auditCount(action: String) async throws -> Int {
+        try await db.sqlDatabase.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("audit_log")
+            .where("action", .equal, action).first(decodingColumn: "n", as: Int.self) ?? 0
     }
 }
 

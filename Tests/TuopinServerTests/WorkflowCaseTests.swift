@@ -162,6 +162,9 @@ final class APIClient: @unchecked Sendable {
             #expect(r.status == .conflict && r.errorCode == "wf_objection_open", "\(r.text)")
             // The village (which published the notice) rejects the objection with a public reason.
             let objection = try await Objection.query(on: app.db).filter(\.$code == code).first()!
+            // The objector's address is kept as a keyed hash, not a plain SHA-256 a table reverses (issue #22).
+            #expect(objection.clientHash == app.tuopin.protector.index("objection-client:unknown"))
+            #expect(objection.clientHash != Hashing.sha256Hex("unknown"))
             r = try await clerk.call(.POST, "/api/v1/objections/\(objection.id!)/decision", ["decision": "reject", "reason": "核实为借用亲属车辆"])
             #expect(r.status == .forbidden)
             r = try await village.call(.POST, "/api/v1/objections/\(objection.id!)/decision", ["decision": "reject", "reason": "核实为借用亲属车辆"])

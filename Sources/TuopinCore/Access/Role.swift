@@ -40,12 +40,13 @@ public enum Role: String, Codable, Sendable, CaseIterable {
         case .regionHQ: [.readRegistry, .editStandards, .setQuotas, .seeHealth, .keepResponsibility, .grantLeadershipExemption, .manageFunds, .inspect, .assess]
         // Article 39: discipline and audit sit on inspection teams; article 9: they, and the
         // procuratorate, read everything in their scope and the audit log.
-        case .discipline: [.readRegistry, .seeFullIdentity, .readAuditLog, .seeHealth, .inspect]
-        case .procuratorate: [.readRegistry, .seeFullIdentity, .readAuditLog, .seeHealth]
+        case .discipline: [.readRegistry, .seeFullIdentity, .readAuditLog, .seeHealth, .inspect, .handleOversightCases]
+        case .procuratorate: [.readRegistry, .seeFullIdentity, .readAuditLog, .seeHealth, .handleOversightCases]
         // Audit follows funds and records, not health.
-        case .audit: [.readRegistry, .readAuditLog, .inspect]
+        case .audit: [.readRegistry, .readAuditLog, .inspect, .handleOversightCases]
         case .systemAdmin: [.readAggregates, .manageUsers]
         case .securityAdmin: [.readAggregates]
+        // The IT audit administrator reads the log (等保), not the oversight bodies' cases.
         case .auditAdmin: [.readAggregates, .readAuditLog]
         }
     }
@@ -74,6 +75,9 @@ public enum Permission: String, Sendable, CaseIterable {
     /// Counts and sums per unit, never individual records.
     case readAggregates
     case readAuditLog
+    /// Opening, reading and annotating accountability cases (问责, articles 41–43): discipline,
+    /// procuratorate and audit bodies — not the IT audit administrator who reads the log.
+    case handleOversightCases
     case manageUsers
     /// The yearly standards (article 6).
     case editStandards

@@ -20,6 +20,8 @@ public enum ImportErrorCode: String, Sendable, CaseIterable, Codable {
     /// The file cannot be read at all: not CSV text or a workbook, too large, or a workbook
     /// beyond the reader's bounds (rows, columns, inflated size) or malformed.
     case file = "E-FILE"
+    /// A name holding a hidden character: control (NUL too), bidi override, zero-width, private use.
+    case text = "E-TEXT"
 }
 
 public struct ImportProblem: Sendable, Equatable, Codable {

@@ -121,7 +121,11 @@ public enum MembersTemplate {
             let exitYear = integer(7, 2000...today.year, optional: true)
             let phone: String? = cells[8].isEmpty ? nil : cells[8]
             if let phone, !PhoneNumber.isValid(phone) { fail(8, .number, "电话号码应为 7–20 位数字") }
-            let name = required(9)
+            var name = required(9)
+            if let text = name, PersonName.validated(text) == nil {
+                fail(9, .text, text.count > PersonName.maxLength ? "姓名超过 \(PersonName.maxLength) 个字" : "姓名含有控制字符或不可见字符（如方向控制符、零宽字符）")
+                name = nil
+            }
             var residentID: ResidentID?
             if let text = required(10) {
                 do { residentID = try ResidentID(text, today: today) } catch {

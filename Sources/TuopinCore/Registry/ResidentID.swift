@@ -41,12 +41,29 @@ public struct ResidentID: Hashable, Sendable, CustomStringConvertible {
     public var sex: Sex { Array(value.utf8)[16] % 2 == 1 ? .male : .female }
     public var areaCode: String { String(value.prefix(6)) }
 
-    /// Shown form for roles that may not see the full number: `540102********123X`.
+    /// Shown form for roles that may not see the full number: `540102***********X`, the region
+    /// code and the check character only. With the sex and the age a role sees, that leaves about
+    /// 365 × 500 / 11 ≈ 16,600 numbers (issue #22, C1: the old mask hid only the 8 birth-date
+    /// digits, and the birth date was shown beside it).
     public var masked: String { Self.mask(value) }
 
     public static func mask(_ value: String) -> String {
         guard value.count == 18 else { return String(repeating: "*", count: value.count) }
-        return String(value.prefix(6)) + String(repeating: "*", count: 8) + String(value.suffix(4))
+        return String(value.prefix(6)) + String(repeating: "*", count: 11) + String(value.suffix(1))
+    }
+
+    /// `text` with every mask of the old form (`540102********0016`, which kept three sequence
+    /// digits) shortened to the current one (`540102***********6`). The audit log's entries are
+    /// chained and never rewritten; roles without full identity read them through this.
+    public static func redactOldMasks(in text: String) -> String {
+        guard text.contains("********") else { return text }
+        return text.replacing(/(\d{6})\*{8}\d{3}([\dXx])/) { match in "\(match.1)***********\(match.2)" }
+    }
+
+    /// The birth date written in an 18-character number, unchecked (nil when it is not a date).
+    public static func birthDate(of value: String) -> CivilDate? {
+        guard value.utf8.count == 18 else { return nil }
+        return CivilDate(yyyymmdd: String(value.dropFirst(6).prefix(8)))
     }
 
     public var description: String { masked }

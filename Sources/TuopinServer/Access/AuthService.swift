@@ -22,8 +22,13 @@ enum AuthService {
     static func login(app: Application, username: String, password: String, kind: Kind, replacing oldToken: String?,
                       oneTimeCode: String? = nil) async throws -> (token: String, stage: SessionStage) {
         let now = app.tuopin.now()
-        guard let user = try await User.query(on: app.db).filter(\.$username == username).with(\.$bindings).first(), user.active else {
+        // No username holds a control character; PostgreSQL refuses NUL in a query, so such a name
+        // is not looked up and is answered as an unknown one (found by the API fuzzing).
+        let plausible = !username.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }
+        guard plausible, let user = try await User.query(on: app.db).filter(\.$username == username).with(\.$bindings).first(), user.active else {
             _ = try await verify(password, hash: app.tuopin.decoyHash, app: app)
+            let decision = await app.tuopin.loginThrottle.failUnknown(String(username.prefix(64)), policy: policy, now: now)
+            if case .locked(let until) = decision.outcome { throw AppError.accountLocked(until: until) }
             throw AppError.invalidCredentials
         }
         let correct = try await verify(password, hash: user.passwordHash, app: app)
@@ -139,21 +144,59 @@ enum AuthService {
     /// Changes the user's own password: the current one must be right, the new one must meet the
     /// policy; every other session of the user ends.
     static func changePassword(app: Application, user: CurrentUser, current: String, new: String, repeated: String) async throws {
-        guard let stored = try await User.find(user.id, on: app.db) else { throw AppError.unauthenticated }
-        guard try await verify(current, hash: stored.passwordHash, app: app) else { throw AppError.invalidField("current_password") }
+        let stored = try await checkCurrentPassword(app: app, user: user, password: current, failedAction: "auth.password_change_failed")
         guard new == repeated else { throw AppError.invalidField("repeat_password") }
-        let problems = app.tuopin.passwordPolicy.problems(new, username: user.username)
+        let rules = app.tuopin.passwordPolicy
+        let problems = rules.problems(new, username: user.username)
         guard problems.isEmpty else { throw AppError.weakPassword(problems) }
-        guard new != current else { throw AppError.weakPassword([]) }
+        // Not the current password nor one of the previous ones (issue #22 M4).
+        let previous = Array(([stored.passwordHash] + Self.history(of: stored)).prefix(rules.historyDepth))
+        for old in previous {
+            if try await verify(new, hash: old, app: app) { throw AppError.weakPassword([.reused]) }
+        }
         let hash = try await hash(new, cost: app.tuopin.settings.bcryptCost, app: app)
         let now = app.tuopin.now()
         try await app.write { tx in
             guard let fresh = try await User.find(user.id, on: tx) else { throw AppError.unauthenticated }
+            let kept = Array(([fresh.passwordHash] + Self.history(of: fresh)).prefix(rules.historyDepth - 1))
+            fresh.passwordHistory = String(decoding: try JSONEncoder().encode(kept), as: UTF8.self)
             fresh.passwordHash = hash; fresh.passwordChangedAt = now; fresh.version += 1
             try await fresh.save(on: tx)
             try await UserSession.query(on: tx).filter(\.$userID == user.id).filter(\.$id != user.sessionID).filter(\.$endedAt == nil)
                 .set(\.$endedAt, to: now).update()
             try await AuditLog.append(on: tx, actor: user.auditActor, action: "auth.password_change", entity: "user", entityID: String(user.id), at: now)
+        }
+    }
+
+    /// The user's previous password hashes, newest first.
+    static func history(of user: User) -> [String] {
+        guard let text = user.passwordHistory, let list = try? JSONDecoder().decode([String].self, from: Data(text.utf8)) else { return [] }
+        return list
+    }
+
+    /// The signed-in user's current password, asked again before changing the password or turning
+    /// two factors off. A wrong one counts toward the account's lockout like a wrong login and is
+    /// audited (issue #22 M4: it could be guessed without limit); the lock also ends the user's
+    /// sessions, so a borrowed session cannot keep guessing.
+    @discardableResult
+    static func checkCurrentPassword(app: Application, user: CurrentUser, password: String, failedAction: String) async throws -> User {
+        guard let stored = try await User.find(user.id, on: app.db) else { throw AppError.unauthenticated }
+        let now = app.tuopin.now()
+        if let until = stored.lockedUntil, until > now { throw AppError.accountLocked(until: until) }
+        let correct = try await verify(password, hash: stored.passwordHash, app: app)
+        let decision = try await app.write { tx -> LoginPolicy.Decision in
+            guard let fresh = try await User.find(user.id, on: tx) else { throw AppError.unauthenticated }
+            let decision = policy.decide(passwordCorrect: correct, failedLogins: fresh.failedLogins, lockedUntil: fresh.lockedUntil, now: now)
+            // A right password leaves the count as it is (a login resets it); a wrong one is recorded.
+            if case .success = decision.outcome { return decision }
+            _ = try await record(decision, for: fresh, on: tx, now: now, action: "", failedAction: failedAction) { "" }
+            if case .locked = decision.outcome { try await endAllSessions(of: user.id, on: tx, at: now) }
+            return decision
+        }
+        switch decision.outcome {
+        case .success: return stored
+        case .wrongPassword: throw AppError.invalidField("current_password")
+        case .locked(let until): throw AppError.accountLocked(until: until)
         }
     }
 
@@ -188,12 +231,14 @@ enum AuthService {
     }
 
     /// The user behind a live session: not ended, not past its lifetime, and (web) used within the
-    /// idle timeout. Use is recorded at most once a minute.
-    static func user(forToken token: String, app: Application, now: Date) async throws -> CurrentUser? {
+    /// idle timeout. Use is recorded at most once a minute. `cookie`: the token came as the session
+    /// cookie, which only a web session's token may be (an API token there would escape the web
+    /// session's idle timeout).
+    static func user(forToken token: String, cookie: Bool = false, app: Application, now: Date) async throws -> CurrentUser? {
         let db = app.db
         guard let session = try await UserSession.query(on: db)
             .filter(\.$tokenHash == Hashing.sha256Hex(token)).filter(\.$endedAt == nil).first(),
-              session.expiresAt > now,
+              session.expiresAt > now, !cookie || session.kind == Kind.web.rawValue,
               session.kind != Kind.web.rawValue || (session.lastSeenAt ?? session.createdAt).addingTimeInterval(app.tuopin.settings.sessionIdle) > now,
               let user = try await User.query(on: db).filter(\.$id == session.userID).with(\.$bindings).first(),
               user.active else { return nil }

@@ -61,9 +61,10 @@ struct SessionAuthenticator: AsyncMiddleware {
     static let secureCookieName = "__Host-tuopin_session"
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        let token = request.headers.bearerAuthorization?.token ?? request.sessionCookieToken
+        let bearer = request.headers.bearerAuthorization?.token
+        let token = bearer ?? request.sessionCookieToken
         if let token, !token.isEmpty, token.count <= 128,
-           let user = try await AuthService.user(forToken: token, app: request.application, now: request.tuopin.now()) {
+           let user = try await AuthService.user(forToken: token, cookie: bearer == nil, app: request.application, now: request.tuopin.now()) {
             request.auth.login(user)
         }
         return try await next.respond(to: request)

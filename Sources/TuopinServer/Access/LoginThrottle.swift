@@ -14,6 +14,23 @@ actor LoginThrottle {
         return rule.isBlocked(recent, now: now)
     }
 
+    /// Failed logins per unknown username, decided by the accounts' own policy: an unknown name is
+    /// "locked" after as many failures as a real one, so the answers do not tell them apart
+    /// (issue #22). Kept in memory; a restart forgets them, as it forgets the per-address counts.
+    private var unknownNames: [String: (failures: Int, lockedUntil: Date?)] = [:]
+
+    func failUnknown(_ username: String, policy: LoginPolicy, now: Date) -> LoginPolicy.Decision {
+        let state = unknownNames[username] ?? (0, nil)
+        let decision = policy.decide(passwordCorrect: false, failedLogins: state.failures, lockedUntil: state.lockedUntil, now: now)
+        unknownNames[username] = (decision.failedLogins, decision.lockedUntil)
+        if unknownNames.count > 50_000 {
+            unknownNames = unknownNames.filter { ($0.value.lockedUntil ?? .distantPast) > now }
+            // Bounded whatever is sent: past the cap even the locks are forgotten.
+            if unknownNames.count > 50_000 { unknownNames.removeAll() }
+        }
+        return decision
+    }
+
     func recordFailure(_ address: String, now: Date) {
         failures[address, default: []].append(now)
         if failures.count > 50_000 { failures = failures.filter { !rule.recent($0.value, now: now).isEmpty } }
@@ -21,9 +38,6 @@ actor LoginThrottle {
 }
 
 extension Request {
-    /// The client's address as this server sees it (the proxy's, behind a proxy).
-    var clientAddress: String { remoteAddress?.ipAddress ?? "unknown" }
-
     /// Runs a login under the per-address limit: refused with 429 while blocked; failures counted.
     func throttledLogin<T>(_ body: () async throws -> T) async throws -> T {
         let throttle = tuopin.loginThrottle, now = tuopin.now(), address = clientAddress

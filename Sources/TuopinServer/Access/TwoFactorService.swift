@@ -107,8 +107,7 @@ enum TwoFactorService {
     /// Turns two factors off (not for the roles that require them); needs the password and a code.
     static func disable(app: Application, user: CurrentUser, password: String, code: String) async throws {
         guard !TwoFactorRule.isRequired(for: user.scope) else { throw AppError.twoFactorRequired }
-        guard let stored = try await User.find(user.id, on: app.db) else { throw AppError.unauthenticated }
-        guard try await AuthService.verify(password, hash: stored.passwordHash, app: app) else { throw AppError.invalidField("current_password") }
+        try await AuthService.checkCurrentPassword(app: app, user: user, password: password, failedAction: "auth.totp_disable_failed")
         let now = app.tuopin.now()
         try await app.write { tx in
             guard try await consume(code, userID: user.id, on: tx, app: app, now: now) else { throw AppError.invalidSecondFactor }

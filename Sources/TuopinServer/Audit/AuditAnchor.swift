@@ -3,8 +3,8 @@ import Foundation
 import SQLKit
 import Vapor
 
-/// The audit chain's head, written outside the database (issue #9, item 5): every hour while
-/// serving, at shutdown, and by `tuopin audit anchor`. A chain rebuilt after tampering (every hash
+/// The audit chain's head, written outside the database (issue #9, item 5): every 500 entries and
+/// at least hourly while serving, at shutdown, and by `tuopin audit anchor`. A chain rebuilt after tampering (every hash
 /// recomputed) or cut short at the end still verifies on its own; against the anchors it does not.
 /// Lines are `id hash at`, appended (the file is opened for appending only); keep a copy elsewhere.
 enum AuditAnchor {
@@ -64,15 +64,37 @@ enum AuditAnchor {
     }
 }
 
-/// Writes an anchor every hour while serving, and one at shutdown.
+/// Writes an anchor at start, whenever `everyEntries` entries have been added since the last one
+/// (checked each minute), at least hourly, and at shutdown: a chain cut after its last anchor
+/// loses at most about that many entries unnoticed (issue #22).
 struct AuditAnchorLifecycle: LifecycleHandler {
+    /// Entries between anchors (a busy county day writes a few thousand).
+    static let everyEntries: Int64 = 500
+
+    /// An anchor is due after `everyEntries` new entries, or after an hour with any new entry.
+    static func isDue(head: Int64, anchored: Int64, elapsed: Duration) -> Bool {
+        head != anchored && (head - anchored >= everyEntries || elapsed >= .seconds(3600))
+    }
+
     func didBootAsync(_ app: Application) async throws {
-        do { try await AuditAnchor.write(app: app) } catch { app.logger.error("audit anchor: \(error)") }
-        let task = Task {
+        var last: AuditAnchor.Head?
+        do { last = try await AuditAnchor.write(app: app) } catch { app.logger.error("audit anchor: \(error)") }
+        let task = Task { [last] in
+            var anchored = last?.id ?? 0
+            var since = ContinuousClock.now
             while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(3600))
+                try? await Task.sleep(for: .seconds(60))
                 if Task.isCancelled { break }
-                do { try await AuditAnchor.write(app: app) } catch { app.logger.error("audit anchor: \(error)") }
+                do {
+                    guard let head = try await AuditAnchor.head(on: app.db), head.id != anchored else { continue }
+                    if Self.isDue(head: head.id, anchored: anchored, elapsed: ContinuousClock.now - since) {
+                        try await AuditAnchor.write(app: app)
+                        anchored = head.id
+                        since = ContinuousClock.now
+                    }
+                } catch {
+                    app.logger.error("audit anchor: \(error)")
+                }
             }
         }
         app.storage[TaskKey.self] = task

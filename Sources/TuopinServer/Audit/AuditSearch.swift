@@ -109,6 +109,9 @@ enum AuditSearch {
         let ids = Set(rows.compactMap { Int($0.user_id) })
         let users = Dictionary(uniqueKeysWithValues: try await User.query(on: req.db).filter(\.$id ~~ Array(ids)).all().map { (String($0.id!), "\($0.displayName)（\($0.username)）") })
         let mayOpen = req.data.mayReadRegistry
+        // Entries written before issue #22 hold the old, rebuildable masks of ID numbers.
+        let full = req.data.maySeeFullIdentity
+        func redact(_ text: String) -> String { full ? text : ResidentID.redactOldMasks(in: text) }
         return rows.map { r in
             let href: String? = switch r.entity {
             case "household" where mayOpen: Int(r.entity_id).map { SiteURL.household($0).path }
@@ -118,7 +121,7 @@ enum AuditSearch {
             default: nil
             }
             return Entry(id: r.id, at: shanghai(r.at), user_id: r.user_id, user: users[r.user_id] ?? r.user_id, action: r.action, entity: r.entity,
-                         entity_id: r.entity_id, before: r.before, after: r.after, href: href)
+                         entity_id: r.entity_id, before: redact(r.before), after: redact(r.after), href: href)
         }
     }
 

@@ -2,6 +2,7 @@ import Crypto
 import Fluent
 import Foundation
 import SQLKit
+import FluentSQLiteDriver
 import Vapor
 
 /// Backups (issue #9, item 6): a consistent copy of a live database, and its restore into an
@@ -11,16 +12,48 @@ import Vapor
 enum Backup {
     struct Failure: Error, CustomStringConvertible { let description: String }
 
-    /// Writes a backup of the running database to `path` (which must not exist).
-    static func backup(app: Application, to path: String) async throws {
+    /// Writes a backup of the running database to `path` (which must not exist), readable by its
+    /// owner only, and returns the digest of what the backup holds (not of the live database,
+    /// which may have moved on while it was written).
+    static func backup(app: Application, to path: String) async throws -> [TableDigest.Entry] {
         guard !FileManager.default.fileExists(atPath: path) else { throw Failure(description: "\(path) already exists; choose a new file") }
-        switch app.tuopin.settings.database {
-        case .sqlite:
-            try await app.db.sqlDatabase.raw("VACUUM INTO \(bind: path)").run()
-        case .postgres(let url, let searchPath):
-            var arguments = ["--format=custom", "--no-owner", "--file=\(path)", "--dbname=\(url)"]
-            if let searchPath { arguments.append("--schema=\(searchPath)") }
-            try run("pg_dump", arguments)
+        // Created 0600 whatever the caller's umask: the backup holds the registry (issue #22, C1).
+        guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+            throw Failure(description: "\(path) cannot be created")
+        }
+        do {
+            switch app.tuopin.settings.database {
+            case .sqlite:
+                // VACUUM INTO wants a file that does not exist or is empty: it writes into ours.
+                try await app.db.sqlDatabase.raw("VACUUM INTO \(bind: path)").run()
+                try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+                let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: app.logger)
+                do {
+                    let digest = try await TableDigest.all(on: connection.sql(), postgres: false)
+                    try await connection.close()
+                    return digest
+                } catch {
+                    try? await connection.close()
+                    throw error
+                }
+            case .postgres(let url, let searchPath):
+                // pg_dump reads the snapshot this transaction exported, and the digest is taken in
+                // the same transaction: both see exactly the same rows.
+                return try await app.db.transaction { db in
+                    try await db.sqlDatabase.raw("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").run()
+                    struct Snapshot: Decodable { let id: String }
+                    let snapshot = try await db.sqlDatabase.raw("SELECT pg_export_snapshot() AS id").first(decoding: Snapshot.self)
+                    var arguments = ["--format=custom", "--no-owner", "--file=\(path)", "--dbname=\(url)"]
+                    if let snapshot { arguments.append("--snapshot=\(snapshot.id)") }
+                    if let searchPath { arguments.append("--schema=\(searchPath)") }
+                    try run("pg_dump", arguments)
+                    try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+                    return try await TableDigest.all(on: db.sqlDatabase, postgres: true)
+                }
+            }
+        } catch {
+            try? FileManager.default.removeItem(atPath: path)
+            throw error
         }
     }
 
@@ -65,18 +98,33 @@ enum TableDigest {
         var description: String { "\(table): \(rows) rows, \(sha256.prefix(16))" }
     }
 
+    /// One hash of all tables' hashes: `tuopin backup` prints it and `tuopin restore` prints the
+    /// restored database's, so that the two can be compared by eye.
+    static func digest(_ entries: [Entry]) -> String {
+        SHA256.hash(data: Data(entries.map { "\($0.table) \($0.rows) \($0.sha256)" }.joined(separator: "\n").utf8))
+            .map { String(format: "%02x", $0) }.joined()
+    }
+
     static func tables(on db: any Database) async throws -> [String] {
+        try await tables(on: db.sqlDatabase, postgres: db.isPostgres)
+    }
+
+    static func tables(on db: any SQLDatabase, postgres: Bool) async throws -> [String] {
         struct T: Decodable { let name: String }
-        let sql = db.isPostgres
+        let sql = postgres
             ? "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY 1"
             : "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY 1"
-        return try await db.sqlDatabase.raw(SQLQueryString(sql)).all(decoding: T.self).map(\.name)
+        return try await db.raw(SQLQueryString(sql)).all(decoding: T.self).map(\.name)
     }
 
     static func all(on db: any Database) async throws -> [Entry] {
+        try await all(on: db.sqlDatabase, postgres: db.isPostgres)
+    }
+
+    static func all(on db: any SQLDatabase, postgres: Bool) async throws -> [Entry] {
         var out: [Entry] = []
-        for table in try await tables(on: db) {
-            let rows = try await db.sqlDatabase.select().column("*").from(table).all()
+        for table in try await tables(on: db, postgres: postgres) {
+            let rows = try await db.select().column("*").from(table).all()
             let lines = rows.map { row in row.allColumns.map { "\($0)=\(value(row, $0))" }.joined(separator: "\u{1f}") }.sorted()
             let hash = SHA256.hash(data: Data(lines.joined(separator: "\u{1e}").utf8)).map { String(format: "%02x", $0) }.joined()
             out.append(Entry(table: table, rows: rows.count, sha256: hash))
@@ -104,9 +152,8 @@ struct BackupCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        try await Backup.backup(app: app, to: signature.path)
-        let tables = try await TableDigest.all(on: app.db)
-        context.console.print("backup written to \(signature.path): \(tables.count) tables, \(tables.map(\.rows).reduce(0, +)) rows")
+        let tables = try await Backup.backup(app: app, to: signature.path)
+        context.console.print("backup written to \(signature.path): \(tables.count) tables, \(tables.map(\.rows).reduce(0, +)) rows (counted in the backup); digest \(TableDigest.digest(tables).prefix(16))")
     }
 }
 
@@ -124,6 +171,6 @@ struct RestoreCommand: AsyncCommand {
             throw AuditCommand.AuditChainBroken(detail: broken.description, checked: result.checked)
         }
         let tables = try await TableDigest.all(on: app.db)
-        context.console.print("restored \(tables.count) tables, \(tables.map(\.rows).reduce(0, +)) rows; audit chain intact (\(result.checked) entries)")
+        context.console.print("restored \(tables.count) tables, \(tables.map(\.rows).reduce(0, +)) rows; digest \(TableDigest.digest(tables).prefix(16)); audit chain intact (\(result.checked) entries)")
     }
 }

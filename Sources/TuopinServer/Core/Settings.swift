@@ -31,6 +31,9 @@ public struct TuopinSettings: Sendable {
     public var nightlyCheck: Bool = true
     /// `tuopin bench` sets this in the server it measures: adds the constant route `/bench/hello`.
     public var benchRoutes = false
+    /// Addresses of the reverse proxies in front (`TUOPIN_TRUSTED_PROXIES`): from these only, the
+    /// client's address is read from `X-Forwarded-For`, so that per-address limits stay per client.
+    public var trustedProxies: Set<String> = []
 
     public init(dataDirectory: URL, database: Database, dataKey: Data? = nil, bcryptCost: Int = 12,
                 demoHouseholds: Int = 3_000, metricsToken: String? = nil, databasePoolSize: Int = 4,
@@ -58,7 +61,7 @@ public struct TuopinSettings: Sendable {
         "TUOPIN_DATA_DIR", "DATABASE_URL", "TUOPIN_DATA_KEY", "TUOPIN_BCRYPT_COST",
         "TUOPIN_DEMO_HOUSEHOLDS", "TUOPIN_METRICS_TOKEN", "TUOPIN_DB_POOL", "TUOPIN_MAX_UPLOAD_MB",
         "TUOPIN_SESSION_IDLE_MINUTES", "TUOPIN_SECURE_COOKIES", "TUOPIN_PASSWORD_MAX_DAYS", "TUOPIN_NIGHTLY_CHECK",
-        "TUOPIN_BENCH",
+        "TUOPIN_BENCH", "TUOPIN_TRUSTED_PROXIES",
     ]
 
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws(SettingError) -> TuopinSettings {
@@ -113,6 +116,13 @@ public struct TuopinSettings: Sendable {
             passwordMaxDays: try integer("TUOPIN_PASSWORD_MAX_DAYS", default: 90, range: 1...3_650))
         settings.nightlyCheck = nonEmpty("TUOPIN_NIGHTLY_CHECK") == nil ? true : try flag("TUOPIN_NIGHTLY_CHECK")
         settings.benchRoutes = try flag("TUOPIN_BENCH")
+        for raw in (nonEmpty("TUOPIN_TRUSTED_PROXIES") ?? "").split(separator: ",") {
+            let address = raw.trimmingCharacters(in: .whitespaces)
+            guard let canonical = ClientAddress.canonical(address) else {
+                throw SettingError(name: "TUOPIN_TRUSTED_PROXIES", problem: "“\(address.prefix(60))” is not an IP address (list them separated by commas)")
+            }
+            settings.trustedProxies.insert(canonical)
+        }
         return settings
     }
 }

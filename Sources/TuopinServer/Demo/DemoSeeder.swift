@@ -157,7 +157,7 @@ struct DemoSeeder {
             try batch.households.map { h in
                 try h.members.map { m in
                     [m.name, m.relation.rawValue, try protector.encrypt(m.residentID.value), protector.index(m.residentID.value),
-                     m.residentID.masked, m.sex.rawValue, m.birthDate.description, m.ethnicity.rawValue, m.education.rawValue,
+                     m.residentID.masked, m.sex.rawValue, m.ethnicity.rawValue, m.education.rawValue,
                      m.schooling.rawValue, m.health.rawValue, m.disabilityGrade, m.labour.rawValue, m.migrantMonths,
                      m.medicalInsurance, m.seriousIllnessInsurance, m.pensionInsurance, m.dibao, m.tekun] as [any Encodable & Sendable]
                 }
@@ -203,7 +203,7 @@ struct DemoSeeder {
                 incomes += h.incomes.map { [id, $0.year, $0.wage.fen, $0.business.fen, $0.property.fen, $0.transfer.fen, $0.costs.fen] }
             }
             try await sql.bulkInsert(into: Member.schema, columns: ["household_id", "name", "relation", "id_cipher", "id_hmac",
-                "id_masked", "sex", "birth_date", "ethnicity", "education", "schooling", "health", "disability_grade", "labour",
+                "id_masked", "sex", "ethnicity", "education", "schooling", "health", "disability_grade", "labour",
                 "migrant_months", "medical_insurance", "serious_illness_insurance", "pension_insurance", "dibao", "tekun"], rows: members)
             try await sql.bulkInsert(into: IncomeRecord.schema, columns: ["household_id", "year", "wage", "business", "property",
                                                                          "transfer", "costs"], rows: incomes)

@@ -19,13 +19,30 @@ extension RegistryImport {
         } catch let problem as XLSXReader.Problem {
             return .unreadable(problem)
         }
+        let report: ImportReport
         switch (kind, text) {
         case (.members, .some(let text)):
-            return try await members(app: app, rows: CSVRows(text), actor: actor, dryRun: dryRun, progress: progress)
+            report = try await members(app: app, rows: CSVRows(text), actor: actor, dryRun: dryRun, progress: progress)
         case (.members, nil):
-            return try await members(app: app, rows: rows, actor: actor, dryRun: dryRun, progress: progress)
+            report = try await members(app: app, rows: rows, actor: actor, dryRun: dryRun, progress: progress)
         case (.incomes, _):
-            return try await incomes(app: app, rows: rows, actor: actor, dryRun: dryRun, progress: progress)
+            report = try await incomes(app: app, rows: rows, actor: actor, dryRun: dryRun, progress: progress)
+        }
+        if dryRun { try await auditCheck(app: app, kind: kind, filename: filename, actor: actor, report: report) }
+        return report
+    }
+
+    /// A check-only import looks every person of the file up in the whole registry: it is recorded
+    /// like a search (issue #22 M1), with the file's name and what it found.
+    private static func auditCheck(app: Application, kind: RegistryExport.Kind, filename: String, actor: ExchangeActor,
+                                   report: ImportReport) async throws {
+        struct Checked: Encodable { let kind: String; let file: String; let rows: Int; let people: Int; let problems: Int; let registered_elsewhere: Int }
+        let checked = Checked(kind: kind.rawValue, file: String(filename.prefix(200)), rows: report.rows, people: report.people,
+                              problems: report.problems.count, registered_elsewhere: report.problems.filter { $0.code == .idDuplicate }.count)
+        let now = app.tuopin.now()
+        try await app.write { tx in
+            try await AuditLog.append(on: tx, actor: actor.audit, action: "import.check", entity: "import", entityID: kind.rawValue,
+                                      after: checked, at: now)
         }
     }
 }

@@ -27,6 +27,7 @@ struct ExchangeActor: Sendable {
     }
 
     func mayWrite(_ village: OrgCode) -> Bool { writeRoots.map { $0.contains { village.isSelfOrDescendant(of: $0) } } ?? true }
+    func mayRead(_ village: OrgCode) -> Bool { readRoots.map { $0.contains { village.isSelfOrDescendant(of: $0) } } ?? true }
 }
 
 struct ImportReport: Sendable {
@@ -92,9 +93,12 @@ enum RegistryImport {
                                                      message: "户 \(h.number) 已登记在您管辖范围以外的村"))
             }
             for m in h.members {
-                if let owner = owners[hmacs[memberIndex]], owner != h.number, !fileNumbers.contains(owner) {
+                if let owner = owners[hmacs[memberIndex]], owner.number != h.number, !fileNumbers.contains(owner.number) {
+                    // The household is named only to someone who may read it (issue #22 M1): the
+                    // check must not become a search of the whole registry.
+                    let where_ = OrgCode(owner.village).map(actor.mayRead) == true ? "户 \(owner.number)" : "您管辖范围以外的一户"
                     report.problems.append(ImportProblem(row: m.row, column: MembersTemplate.header[10], code: .idDuplicate,
-                                                         message: "此人已登记在户 \(owner)"))
+                                                         message: "此人已登记在\(where_)"))
                 }
                 memberIndex += 1
             }
@@ -144,7 +148,7 @@ enum RegistryImport {
                     let id = ids[h.number]!
                     for m in h.members {
                         rows.append([id, m.name, m.relation.rawValue, try protector.encrypt(m.residentID.value), hmacs[memberIndex],
-                                     m.residentID.masked, m.residentID.sex.rawValue, m.residentID.birthDate.description, m.ethnicity.rawValue,
+                                     m.residentID.masked, m.residentID.sex.rawValue, m.ethnicity.rawValue,
                                      m.education.rawValue, m.schooling.rawValue, m.health.rawValue, m.disabilityGrade, m.labour.rawValue,
                                      m.migrantMonths])
                         memberIndex += 1
@@ -256,7 +260,7 @@ enum RegistryImport {
     static let updateColumns = ["number", "village_code", "township_code", "county_code", "prefecture_code", "attribute",
                                 "main_cause", "other_causes", "identified_year", "status", "exit_year", "phone_cipher", "phone_masked"]
     static let insertColumns = updateColumns + ["version", "member_count"]
-    static let memberColumns = ["household_id", "name", "relation", "id_cipher", "id_hmac", "id_masked", "sex", "birth_date",
+    static let memberColumns = ["household_id", "name", "relation", "id_cipher", "id_hmac", "id_masked", "sex",
                                 "ethnicity", "education", "schooling", "health", "disability_grade", "labour", "migrant_months"]
 
     static func householdValues(_ h: MembersTemplate.HouseholdRecord, phoneCipher: String?) -> [any Encodable & Sendable] {
@@ -328,15 +332,16 @@ enum RegistryImport {
     }
 
     /// id_hmac → the number of the household the person is registered in.
-    static func memberOwners(_ hmacs: [String], on db: any Database) async throws -> [String: String] {
-        var out: [String: String] = [:]
-        struct Row: Decodable { let id_hmac: String; let number: String }
+    /// The household (number and village) each person of `hmacs` is registered in.
+    static func memberOwners(_ hmacs: [String], on db: any Database) async throws -> [String: (number: String, village: String)] {
+        var out: [String: (number: String, village: String)] = [:]
+        struct Row: Decodable { let id_hmac: String; let number: String; let village_code: String }
         for chunk in hmacs.chunked(1_000) {
             let rows = try await db.sqlDatabase.select().column(SQLColumn("id_hmac", table: "members"))
-                .column(SQLColumn("number", table: "households"))
+                .column(SQLColumn("number", table: "households")).column(SQLColumn("village_code", table: "households"))
                 .from(Member.schema).join(Household.schema, on: SQLColumn("household_id", table: "members"), .equal, SQLColumn("id", table: "households"))
                 .where(SQLColumn("id_hmac", table: "members"), .in, SQLBind.group(Array(chunk))).all(decoding: Row.self)
-            for r in rows { out[r.id_hmac] = r.number }
+            for r in rows { out[r.id_hmac] = (r.number, r.village_code) }
         }
         return out
     }

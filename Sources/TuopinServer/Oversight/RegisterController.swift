@@ -176,14 +176,14 @@ enum RegisterController {
 
     static func casesPage(_ req: Request, formError: String?) async throws -> Response {
         let user = try req.requireUser()
-        guard user.scope.has(.readAuditLog) else { throw AppError.forbidden }
+        guard user.scope.has(.handleOversightCases) else { throw AppError.forbidden }
         let cases = try await req.data.oversightCases()
         let names = try await NoticeService.names(Set(cases.map(\.unitCode)), on: req.db)
         var views: [CaseView] = []
         for c in cases { views.append(try await caseView(req, c, names: names)) }
         struct View: Encodable { let cases: [CaseView]; let formError: String?; let home: String }
         return try await Page.render(req, "oversight-cases", View(cases: views, formError: formError,
-                                                                  home: user.scope.roots(for: .readAuditLog).first?.value ?? ""))
+                                                                  home: user.scope.roots(for: .handleOversightCases).first?.value ?? ""))
     }
 
     @Sendable static func caseForm(req: Request) async throws -> Response {
@@ -262,7 +262,7 @@ enum RegisterController {
 
     @Sendable static func apiCases(req: Request) async throws -> [CaseView] {
         let user = try req.requireUser()
-        guard user.scope.has(.readAuditLog) else { throw AppError.forbidden }
+        guard user.scope.has(.handleOversightCases) else { throw AppError.forbidden }
         let cases = try await req.data.oversightCases()
         let names = try await NoticeService.names(Set(cases.map(\.unitCode)), on: req.db)
         var out: [CaseView] = []

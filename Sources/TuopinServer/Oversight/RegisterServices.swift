@@ -109,10 +109,10 @@ enum RegisterService {
 
     /// A case the discipline, procuratorate or audit body opens against a unit (and a person in it) in its scope.
     static func openCase(app: Application, user: CurrentUser, input: CaseInput) async throws -> Int {
-        let roots = user.scope.roots(for: .readAuditLog)
+        let roots = user.scope.roots(for: .handleOversightCases)
         guard let home = roots.first else { throw AppError.forbidden }
         guard let code = OrgCode((input.unit_code ?? "").trimmingCharacters(in: .whitespaces)) else { throw AppError.invalidField("unit_code") }
-        guard user.scope.permits(.readAuditLog, on: code) else { throw AppError.invalidField("unit_code") }
+        guard user.scope.permits(.handleOversightCases, on: code) else { throw AppError.invalidField("unit_code") }
         let title = try ResponsibilityService.text(input.title, "title", max: 200)
         let person = (input.person ?? "").trimmingCharacters(in: .whitespaces)
         guard person.count <= 100, !TextInput.hasControlCharacters(person) else { throw AppError.invalidField("person") }
@@ -212,7 +212,7 @@ enum RegisterService {
 extension DataAccess {
     /// An oversight case the user may see: the discipline, procuratorate and audit bodies over its unit.
     func oversightCase(id: Int) async throws -> OversightCase {
-        guard let c = try await OversightCase.find(id, on: db), let code = OrgCode(c.unitCode), scope.permits(.readAuditLog, on: code) else {
+        guard let c = try await OversightCase.find(id, on: db), let code = OrgCode(c.unitCode), scope.permits(.handleOversightCases, on: code) else {
             throw AppError.notFound
         }
         return c
@@ -220,7 +220,7 @@ extension DataAccess {
 
     /// Oversight cases of units in the user's audit scope, newest first.
     func oversightCases() async throws -> [OversightCase] {
-        try await OversightCase.query(on: db).filter(.sql(ScopeSQL.under(scope.roots(for: .readAuditLog), column: "unit_code")))
+        try await OversightCase.query(on: db).filter(.sql(ScopeSQL.under(scope.roots(for: .handleOversightCases), column: "unit_code")))
             .sort(\.$id, .descending).all()
     }
 

@@ -7,7 +7,7 @@ enum Migrations {
         CreateOrgUnits(), CreateCadres(), CreateUsers(), CreateSessions(), CreateAuditLog(),
         CreateHouseholds(), ExtendRegistry(), CreateQualityFindings(), CreateStandards(), CreateCases(), ExtendSessions(),
         AddTwoFactor(), CreateCompliance(), CreateResponsibility(), CreateVillageActors(), CreatePairingQuotas(), AddCadrePhone(), CreateFunds(),
-        CreateRollups(), CreateInspections(), CreateOversight(),
+        CreateRollups(), CreateInspections(), CreateOversight(), KeyObjectorHashes(), AddPasswordHistory(), MaskResidentIDs(),
     ]
 }
 

@@ -53,6 +53,8 @@ final class User: Model, @unchecked Sendable {
     @Field(key: "version") var version: Int
     /// When the password was last set (rotation, 等保); nil for accounts from before it was kept.
     @OptionalField(key: "password_changed_at") var passwordChangedAt: Date?
+    /// Hashes of the previous passwords, newest first (JSON array); nil until the first change.
+    @OptionalField(key: "password_history") var passwordHistory: String?
     /// The TOTP secret (base32, encrypted with the data key); set at enrolment, in use once `totpEnabledAt` is set.
     @OptionalField(key: "totp_secret") var totpSecret: String?
     @OptionalField(key: "totp_enabled_at") var totpEnabledAt: Date?
@@ -151,7 +153,6 @@ final class Member: Model, @unchecked Sendable {
     @Field(key: "id_hmac") var idHMAC: String
     @Field(key: "id_masked") var idMasked: String
     @Field(key: "sex") var sex: String
-    @Field(key: "birth_date") var birthDate: String
     @Field(key: "ethnicity") var ethnicity: String
     @Field(key: "education") var education: String
     @Field(key: "schooling") var schooling: String

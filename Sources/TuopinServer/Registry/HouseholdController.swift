@@ -7,7 +7,10 @@ import Vapor
 enum HouseholdController {
     struct MemberView: Content {
         let id: Int; let name: String; let relation: String; let sex: String
-        let birth_date: String; let resident_id: String
+        /// Age in completed years, for everyone who sees the household; the birth date itself only
+        /// for roles that see full identity (with the mask and the sex it would narrow the number
+        /// to about 45 candidates, issue #22 C1).
+        let age: Int?; let birth_date: String?; let resident_id: String
         /// Nil for roles without `seeHealth`.
         let ethnicity: String; let education: String; let schooling: String; let health: String?
         let labour: String; let migrant_months: Int
@@ -37,14 +40,18 @@ enum HouseholdController {
     struct Summary: Content { let id: Int; let number: String; let village: String; let status: String }
     struct ListPage: Content { let items: [Summary]; let next: String? }
 
-    static func detail(_ data: DataAccess, id: Int, t: Translations) async throws -> Detail {
+    static func detail(_ req: Request, id: Int) async throws -> Detail {
+        let data = req.data, t = req.t, protector = req.tuopin.protector
+        let today = RegistryImport.civilToday(req.application)
         let h = try await data.household(id: id)
         let id = try h.requireID()
         let village = try await OrgUnit.find(h.villageCode, on: data.db)
         let seesHealth = data.maySeeHealth
         let members = try await data.members(of: h).map { m in
-            MemberView(id: m.id!, name: m.name, relation: t.vocab(Relation.self, raw: m.relation), sex: t["sex_\(m.sex)"],
-                       birth_date: m.birthDate, resident_id: m.idMasked, ethnicity: t.vocab(Ethnicity.self, raw: m.ethnicity),
+            let birth = ResidentID.birthDate(of: try protector.decrypt(m.idCipher))
+            return MemberView(id: m.id!, name: m.name, relation: t.vocab(Relation.self, raw: m.relation), sex: t["sex_\(m.sex)"],
+                       age: birth.map { DataQuality.age($0, on: today) },
+                       birth_date: data.maySeeFullIdentity ? birth?.description : nil, resident_id: m.idMasked, ethnicity: t.vocab(Ethnicity.self, raw: m.ethnicity),
                        education: t.vocab(Education.self, raw: m.education), schooling: t.vocab(Schooling.self, raw: m.schooling),
                        health: seesHealth ? t.vocab(Health.self, raw: m.health) + (m.disabilityGrade.map { " \($0)" } ?? "") : nil,
                        labour: t.vocab(LabourAbility.self, raw: m.labour), migrant_months: m.migrantMonths)
@@ -112,7 +119,7 @@ enum HouseholdController {
     static func page(_ req: Request, formError: String?) async throws -> Response {
         let user = try req.requireUser()
         let id = try req.intParameter("id")
-        let detail = try await detail(req.data, id: id, t: req.t)
+        let detail = try await detail(req, id: id)
         try await ReadAudit.household(req, user: user, id: id, via: "page")
         let t = req.t
         let history = try await HouseholdHistory.entries(on: req.db, householdID: id).map {
@@ -156,7 +163,7 @@ enum HouseholdController {
     @Sendable static func apiShow(req: Request) async throws -> Detail {
         let user = try req.requireUser()
         let id = try req.intParameter("id")
-        let found = try await detail(req.data, id: id, t: req.t)
+        let found = try await detail(req, id: id)
         try await ReadAudit.household(req, user: user, id: id, via: "api")
         return found
     }

@@ -20,11 +20,11 @@ enum HouseholdFactsLoader {
         let ids = households.map(\.id)
         let sql = db.sqlDatabase
         struct M: Decodable { let household_id: Int; let name: String; let relation: String; let id_cipher: String; let id_hmac: String
-                              let sex: String; let birth_date: String; let education: String }
+                              let sex: String; let education: String }
         struct I: Decodable { let household_id: Int; let year: Int; let wage: Int64; let business: Int64; let property: Int64; let transfer: Int64; let costs: Int64 }
         struct G: Decodable { let household_id: Int; let kind: String; let met: Bool }
         struct P: Decodable { let household_id: Int }
-        let members = try await sql.select().columns("household_id", "name", "relation", "id_cipher", "id_hmac", "sex", "birth_date", "education")
+        let members = try await sql.select().columns("household_id", "name", "relation", "id_cipher", "id_hmac", "sex", "education")
             .from(Member.schema).where("household_id", .in, SQLBind.group(ids)).orderBy("id").all(decoding: M.self)
         let incomes = try await sql.select().columns("household_id", "year", "wage", "business", "property", "transfer", "costs")
             .from(IncomeRecord.schema).where("household_id", .in, SQLBind.group(ids)).all(decoding: I.self)
@@ -46,9 +46,11 @@ enum HouseholdFactsLoader {
             facts[id] = HouseholdFacts(
                 status: HouseholdStatus(rawValue: status) ?? .notExited,
                 members: try (membersBy[id] ?? []).map { m in
-                    MemberFacts(name: m.name, residentID: try protector.decrypt(m.id_cipher),
+                    // The birth date is not stored (issue #22, C1): it is read from the decrypted number.
+                    let plain = try protector.decrypt(m.id_cipher)
+                    return MemberFacts(name: m.name, residentID: plain,
                                 relation: Relation(rawValue: m.relation) ?? .other, sex: ResidentID.Sex(rawValue: m.sex),
-                                birthDate: CivilDate(iso: m.birth_date),
+                                birthDate: ResidentID.birthDate(of: plain),
                                 education: Education(rawValue: m.education))
                 },
                 incomes: (incomesBy[id] ?? []).map {

@@ -75,7 +75,7 @@ enum RegistryAPIController {
                 throw AppError.conflict
             }
         }
-        return try await HouseholdController.detail(req.data, id: id, t: req.t)
+        return try await HouseholdController.detail(req, id: id)
     }
 
     static func version(_ req: Request) throws -> Int {
@@ -88,7 +88,7 @@ enum RegistryAPIController {
         let user = try req.requireUser()
         let id = try req.intParameter("id")
         try await change(user, id, try version(req))
-        return try await HouseholdController.detail(req.data, id: id, t: req.t)
+        return try await HouseholdController.detail(req, id: id)
     }
 
     static func yearParameter(_ req: Request) throws -> Int {
@@ -137,7 +137,7 @@ enum RegistryAPIController {
         guard let member = try await Member.find(memberID, on: req.db),
               try await req.data.households().filter(\.$id == member.$household.id).count() > 0 else { throw AppError.notFound }
         try await RegistryService.removeMember(app: req.application, user: user, memberID: memberID, version: body.version, reason: body.reason)
-        return try await HouseholdController.detail(req.data, id: member.$household.id, t: req.t)
+        return try await HouseholdController.detail(req, id: member.$household.id)
     }
 
     @Sendable static func updateMember(req: Request) async throws -> HouseholdController.Detail {
@@ -148,7 +148,7 @@ enum RegistryAPIController {
         guard let member = try await Member.find(memberID, on: req.db),
               try await req.data.households().filter(\.$id == member.$household.id).count() > 0 else { throw AppError.notFound }
         try await RegistryService.updateMember(app: req.application, user: user, memberID: memberID, version: try version(req), input: input)
-        return try await HouseholdController.detail(req.data, id: member.$household.id, t: req.t)
+        return try await HouseholdController.detail(req, id: member.$household.id)
     }
 
     struct NewMember: Content {
@@ -186,7 +186,7 @@ enum RegistryAPIController {
             return response
         }
         let id = try await Household.query(on: req.db).filter(\.$number == body.number).first()!.requireID()
-        let response = try await HouseholdController.detail(req.data, id: id, t: req.t).encodeResponse(status: .created, for: req)
+        let response = try await HouseholdController.detail(req, id: id).encodeResponse(status: .created, for: req)
         response.headers.replaceOrAdd(name: .location, value: SiteURL.apiHousehold(id).path)
         return response
     }

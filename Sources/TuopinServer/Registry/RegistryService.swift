@@ -174,8 +174,7 @@ enum RegistryService {
     /// import's, and a person registered in any household is refused.
     static func addMember(app: Application, user: CurrentUser, householdID: Int, version: Int, input: NewMemberInput) async throws {
         let today = RegistryImport.civilToday(app)
-        let name = input.name.trimmingCharacters(in: .whitespaces)
-        guard !name.isEmpty, name.count <= 50 else { throw AppError.invalidField("name") }
+        guard let name = PersonName.validated(input.name) else { throw AppError.invalidField("name") }
         guard let id = try? ResidentID(input.resident_id, today: today) else { throw AppError.invalidField("resident_id") }
         guard let relation = Relation(rawValue: input.relation), relation != .head else { throw AppError.invalidField("relation") }
         for (value, field, valid) in [(input.ethnicity, "ethnicity", Ethnicity(rawValue: input.ethnicity) != nil),
@@ -195,7 +194,7 @@ enum RegistryService {
             guard try await Member.query(on: tx).filter(\.$idHMAC == hmac).count() == 0 else { throw AppError.invalidField("resident_id") }
             let m = Member()
             m.$household.id = householdID; m.name = name; m.relation = relation.rawValue; m.idCipher = cipher; m.idHMAC = hmac
-            m.idMasked = id.masked; m.sex = id.sex.rawValue; m.birthDate = id.birthDate.description; m.ethnicity = input.ethnicity
+            m.idMasked = id.masked; m.sex = id.sex.rawValue; m.ethnicity = input.ethnicity
             m.education = input.education; m.schooling = input.schooling; m.health = input.health
             m.disabilityGrade = input.health == Health.disabled.rawValue ? input.disability_grade : nil
             m.labour = input.labour; m.migrantMonths = input.migrant_months; m.medicalInsurance = true

@@ -4,7 +4,8 @@ import Vapor
 
 /// Cross-site request forgery protection for cookie sessions: every state-changing form carries
 /// a token derived from the session secret, checked here before any handler runs. API calls with
-/// a bearer token carry no cookie and need none; the login form has no session yet.
+/// a bearer token carry no cookie and need none; the login form has no session yet and carries
+/// its own token (`LoginCSRF`).
 struct CSRFMiddleware: AsyncMiddleware {
     static let field = "_csrf"
     static let exempt: Set<String> = [SiteURL.login.path]
@@ -15,10 +16,15 @@ struct CSRFMiddleware: AsyncMiddleware {
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let unsafe = [.POST, .PUT, .PATCH, .DELETE].contains(request.method)
+        let upload = UploadRoute.limit(of: request)
+        // A file is read only for a signed-in user (bearer or cookie): anonymous uploads are
+        // refused before a byte of their body is read.
+        if unsafe, upload != nil, request.auth.get(CurrentUser.self) == nil { throw AppError.unauthenticated }
         if unsafe, request.headers.bearerAuthorization == nil, !Self.exempt.contains(request.url.path),
            let session = request.sessionCookieToken, !session.isEmpty {
-            // The token may be in the body: collect it here (uploads may be larger than forms).
-            let limit = request.url.path == SiteURL.imports.path ? request.tuopin.settings.maxUploadBytes + (1 << 20) : Request.maxJSONBody
+            // The token may be in the body: collect it here, up to the route's own limit (an upload
+            // route's is its file's; a form's is 1 MiB).
+            let limit = upload ?? Request.maxJSONBody
             if request.body.data == nil, request.headers.first(name: "X-CSRF-Token") == nil {
                 _ = try await request.body.collect(max: limit).get()
             }

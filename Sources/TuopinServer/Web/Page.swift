@@ -22,6 +22,8 @@ enum Page {
         let complete: Bool
         /// May search the audit log (discipline, procuratorate, audit and the audit administrator).
         let auditor: Bool
+        /// Handles oversight cases (discipline, procuratorate and audit; not the audit administrator).
+        let oversight: Bool
     }
 
     /// `language` overrides the user's (a notice sheet is printed in the notice's language).
@@ -31,7 +33,7 @@ enum Page {
         let user = req.auth.get(CurrentUser.self).map { u in
             UserBadge(name: u.displayName, roles: u.scope.bindings.map { t[$0.role.labelKey] },
                       home: u.scope.homeUnit.map { SiteURL.unit($0.value).path }, complete: u.stage == .full,
-                      auditor: u.scope.has(.readAuditLog))
+                      auditor: u.scope.has(.readAuditLog), oversight: u.scope.has(.handleOversightCases))
         }
         let context = Context(t: req.application.localizer.pageStrings[t.language]!, lang: t.language.htmlTag, path: req.url.path, user: user, csrf: req.csrfToken ?? "", page: body)
         let response = try await req.timed("render") { try await req.view.render(view, context).encodeResponse(for: req) }

@@ -26,8 +26,7 @@ func routes(_ app: Application) throws {
     app.get(SiteURL.apiStandards.pathComponents, use: StandardsController.apiList)
     app.put(SiteURL.apiStandard(nil).pathComponents, use: StandardsController.apiPut)
     app.get(SiteURL.imports.pathComponents, use: ImportController.show)
-    app.on(.POST, SiteURL.imports.pathComponents, body: .collect(maxSize: ByteCount(value: app.tuopin.settings.maxUploadBytes + (1 << 20))),
-           use: ImportController.upload)
+    UploadRoute.post(app, SiteURL.imports.pathComponents, limit: app.tuopin.settings.maxUploadBytes, use: ImportController.upload)
     app.post(SiteURL.qualityCheck.pathComponents, use: QualityController.recheck)
     app.get(SiteURL.progress(nil).pathComponents, use: Request.progress)
     app.get(SiteURL.cases.pathComponents, use: CaseController.inbox)
@@ -46,8 +45,7 @@ func routes(_ app: Application) throws {
     app.post(SiteURL.unitPart(nil, "pairing-proposals").pathComponents, use: ComplianceController.applyProposals)
     app.get(SiteURL.unitPart(nil, "responsibility").pathComponents, use: ResponsibilityController.page)
     app.post(SiteURL.unitPart(nil, "letters").pathComponents, use: ResponsibilityController.letterForm)
-    app.on(.POST, SiteURL.letter(nil, "sign").pathComponents, body: .collect(maxSize: ByteCount(value: ResponsibilityChain.maxLetterBytes + (1 << 20))),
-           use: ResponsibilityController.signForm)
+    UploadRoute.post(app, SiteURL.letter(nil, "sign").pathComponents, limit: ResponsibilityChain.maxLetterBytes, use: ResponsibilityController.signForm)
     app.post(SiteURL.letter(nil, "archive").pathComponents, use: ResponsibilityController.archiveForm)
     app.get(SiteURL.letter(nil, "file").pathComponents, use: ResponsibilityController.letterFile)
     app.post(SiteURL.unitPart(nil, "reports").pathComponents, use: ResponsibilityController.reportForm)
@@ -86,8 +84,7 @@ func routes(_ app: Application) throws {
     app.get(SiteURL.inspection(nil, "notification").pathComponents, use: InspectionController.notification)
     app.get(SiteURL.inspection(nil, "findings.csv").pathComponents, use: InspectionController.findingsExport)
     app.post(SiteURL.inspection(nil, "findings").pathComponents, use: InspectionController.findingForm)
-    app.on(.POST, SiteURL.finding(nil, "steps").pathComponents, body: .collect(maxSize: ByteCount(value: EvidenceFile.maxBytes + (1 << 20))),
-           use: InspectionController.stepForm)
+    UploadRoute.post(app, SiteURL.finding(nil, "steps").pathComponents, limit: EvidenceFile.maxBytes, use: InspectionController.stepForm)
     app.get(SiteURL.findingEvidence(nil, nil).pathComponents, use: InspectionController.evidence)
     app.get(SiteURL.assessments.pathComponents, use: AssessmentController.listPage)
     app.post(SiteURL.assessments.pathComponents, use: AssessmentController.createForm)

@@ -2,21 +2,32 @@ import Vapor
 
 /// Sign in and out of the web pages, and the API's bearer tokens.
 enum SessionController {
-    struct LoginForm: Content { let username: String?; let password: String? }
-    struct LoginPage: Encodable { let username: String; let error: String? }
+    struct LoginForm: Content { let username: String?; let password: String?; let _csrf: String? }
+    struct LoginPage: Encodable { let username: String; let error: String?; let token: String }
 
     @Sendable static func showLogin(req: Request) async throws -> Response {
         if req.auth.has(CurrentUser.self) { return req.redirect(to: SiteURL.home.path, redirectType: .normal) }
-        return try await Page.render(req, "login", LoginPage(username: "", error: nil))
+        return try await loginPage(req, username: "", error: nil, status: .ok)
+    }
+
+    /// The login form with its CSRF token, and the cookie that token must match.
+    static func loginPage(_ req: Request, username: String, error: String?, status: HTTPResponseStatus) async throws -> Response {
+        let token = LoginCSRF.token(req)
+        let response = try await Page.render(req, "login", LoginPage(username: String(username.prefix(64)), error: error, token: token), status: status)
+        LoginCSRF.attach(token, to: response, req: req)
+        return response
     }
 
     @Sendable static func login(req: Request) async throws -> Response {
         let form = try req.content.decode(LoginForm.self)
         let username = (form.username ?? "").trimmingCharacters(in: .whitespaces)
         let password = form.password ?? ""
+        // A form this browser did not get from us (login CSRF): nothing is tried.
+        guard LoginCSRF.isValid(req, sent: form._csrf) else {
+            return try await loginPage(req, username: username, error: req.t["err_login_expired"], status: .forbidden)
+        }
         guard !username.isEmpty, !password.isEmpty, username.count <= 64, password.count <= 256 else {
-            return try await Page.render(req, "login", LoginPage(username: String(username.prefix(64)), error: req.t["err_invalid_credentials"]),
-                                         status: .unauthorized)
+            return try await loginPage(req, username: username, error: req.t["err_invalid_credentials"], status: .unauthorized)
         }
         do {
             let (token, stage) = try await req.throttledLogin {
@@ -26,7 +37,7 @@ enum SessionController {
             let next: SiteURL = switch stage { case .full: .home; case .secondFactor: .secondFactor; case .enrol: .twoFactor }
             return signedIn(req, token: token, to: next.path)
         } catch let error as AppError {
-            return try await Page.render(req, "login", LoginPage(username: username, error: error.message(req.t)), status: error.status)
+            return try await loginPage(req, username: username, error: error.message(req.t), status: error.status)
         }
     }
 
@@ -56,7 +67,7 @@ enum SessionController {
 
     static func passwordPage(_ req: Request, error: String?, done: Bool, status: HTTPResponseStatus) async throws -> Response {
         let user = try req.requireUser()
-        let rules = ["pw_rule_length", "pw_rule_kinds", "pw_rule_username", "pw_rule_common", "pw_rule_rotation"].map { req.t[$0] }
+        let rules = ["pw_rule_length", "pw_rule_kinds", "pw_rule_username", "pw_rule_common", "pw_rule_more", "pw_rule_rotation"].map { req.t[$0] }
         return try await Page.render(req, "password", PasswordView(expired: user.passwordExpired && !done, error: error, done: done, rules: rules),
                                      status: status)
     }

@@ -19,9 +19,10 @@ enum SystemController {
         }
     }
 
-    /// Loopback clients, or a scraper presenting TUOPIN_METRICS_TOKEN.
+    /// Loopback clients (not a proxy on this machine named in TUOPIN_TRUSTED_PROXIES), or a
+    /// scraper presenting TUOPIN_METRICS_TOKEN.
     @Sendable static func metrics(req: Request) async throws -> Response {
-        let loopback = req.remoteAddress?.ipAddress.map { $0 == "127.0.0.1" || $0 == "::1" } ?? false
+        let loopback = req.isLoopbackClient
         let token = req.tuopin.settings.metricsToken
         guard loopback || (token != nil && req.headers.bearerAuthorization?.token == token) else { throw AppError.notFound }
         var headers = HTTPHeaders()

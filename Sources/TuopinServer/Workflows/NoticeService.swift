@@ -120,16 +120,17 @@ enum NoticeService {
     static func file(app: Application, user: CurrentUser?, noticeID: Int, input: ObjectionInput, client: String) async throws -> String {
         let text = (input.text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { throw AppError.missingField("text") }
-        guard text.count <= 2000 else { throw AppError.invalidField("text") }
+        guard text.count <= 2000, !TextInput.hasControlCharacters(text) else { throw AppError.invalidField("text") }
         let name = (input.name ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        guard name.count <= 50 else { throw AppError.invalidField("name") }
+        guard name.count <= PersonName.maxLength, !PersonName.hasHiddenCharacters(name) else { throw AppError.invalidField("name") }
         let contact = (input.contact ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        guard contact.count <= 100 else { throw AppError.invalidField("contact") }
+        guard contact.count <= 100, !PersonName.hasHiddenCharacters(contact) else { throw AppError.invalidField("contact") }
         let kind = input.kind ?? "objection"
         guard ["objection", "observation"].contains(kind) else { throw AppError.invalidField("kind") }
         let now = app.tuopin.now()
-        let clientHash = Hashing.sha256Hex(client)
         let protector = app.tuopin.protector
+        // Keyed: a copy of the database does not give the addresses back (issue #22).
+        let clientHash = protector.index("objection-client:" + client)
         return try await app.write { tx in
             guard let notice = try await Notice.find(noticeID, on: tx) else { throw AppError.notFound }
             guard try await isOpen(on: tx, noticeID: noticeID, today: RegistryImport.civilToday(app)) else { throw AppError.noticeClosed }

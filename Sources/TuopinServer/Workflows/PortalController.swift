@@ -151,7 +151,7 @@ enum PortalController {
     }
 
     static func clientKey(_ req: Request) -> String {
-        req.remoteAddress?.ipAddress ?? req.headers.first(name: .xForwardedFor) ?? "unknown"
+        req.clientAddress
     }
 
     @Sendable static func objectForm(req: Request) async throws -> Response {
