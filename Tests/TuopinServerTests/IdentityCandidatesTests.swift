@@ -16,21 +16,29 @@ import VaporTesting
     /// Numbers with this region code and check character, a sequence of the given sex and a birth
     /// date among `dates`: the check is a weighted sum mod 11, counted through residue histograms.
     static func candidates(area: String, check: Character, male: Bool?, dates: [CivilDate]) -> Int {
-        func sum(_ digits: String, from start: Int) -> Int {
-            zip(digits, weights[start...]).reduce(0) { $0 + Int(String($1.0))! * $1.1 }
-        }
+        candidates(area: area, check: check, male: male, byDate: histogram(dates))
+    }
+
+    static func candidates(area: String, check: Character, male: Bool?, byDate: [Int]) -> Int {
         guard let target = checks.firstIndex(of: check) else { return 0 }
-        let areaSum = sum(area, from: 0)
-        var byDate = [Int](repeating: 0, count: 11), bySequence = [Int](repeating: 0, count: 11)
-        for d in dates {
-            byDate[sum(String(format: "%04d%02d%02d", d.year, d.month, d.day), from: 6) % 11] += 1
-        }
+        let areaSum = zip(area.compactMap(\.wholeNumberValue), weights).reduce(0) { $0 + $1.0 * $1.1 }
+        var bySequence = [Int](repeating: 0, count: 11)
         for seq in 0..<1_000 where male.map({ (seq % 2 == 1) == $0 }) ?? true {
-            bySequence[sum(String(format: "%03d", seq), from: 14) % 11] += 1
+            bySequence[(seq / 100 * weights[14] + seq / 10 % 10 * weights[15] + seq % 10 * weights[16]) % 11] += 1
         }
         var total = 0
         for a in 0..<11 { for b in 0..<11 where (areaSum + a + b) % 11 == target { total += byDate[a] * bySequence[b] } }
         return total
+    }
+
+    /// How many of `dates` fall in each residue of their weighted digit sum.
+    static func histogram(_ dates: [CivilDate]) -> [Int] {
+        var out = [Int](repeating: 0, count: 11)
+        for d in dates {
+            let digits = [d.year / 1000, d.year / 100 % 10, d.year / 10 % 10, d.year % 10, d.month / 10, d.month % 10, d.day / 10, d.day % 10]
+            out[zip(digits, weights[6..<14]).reduce(0) { $0 + $1.0 * $1.1 } % 11] += 1
+        }
+        return out
     }
 
     /// Birth dates consistent with an age on `today`, or every date since 1900 when nothing is known.
@@ -107,7 +115,7 @@ import VaporTesting
             let rows = try await sql.select().column("*").from("members").all()
             #expect(rows.count > 30)
             let today = RegistryImport.civilToday(app)
-            let everyDate = Self.dates(age: nil, today: today)
+            let everyDate = Self.histogram(Self.dates(age: nil, today: today))
             for row in rows.prefix(40) {
                 let plain = try app.tuopin.protector.decrypt(try row.decode(column: "id_cipher", as: String.self))
                 let birth = ResidentID.birthDate(of: plain)!
@@ -118,7 +126,7 @@ import VaporTesting
                 }
                 let mask = try row.decode(column: "id_masked", as: String.self)
                 let male = try row.decode(column: "sex", as: String.self) == ResidentID.Sex.male.rawValue
-                #expect(Self.candidates(area: String(mask.prefix(6)), check: mask.last!, male: male, dates: everyDate) >= 10_000)
+                #expect(Self.candidates(area: String(mask.prefix(6)), check: mask.last!, male: male, byDate: everyDate) >= 10_000)
             }
             // No entry of the audit log holds a mask of the old form.
             let texts = try await sql.select().columns("before", "after").from("audit_log").all()
