@@ -17,6 +17,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         // XLSX import and export (an XLSX file is a ZIP of XML parts).
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", exact: "0.9.20"),
+        // Metrics in Prometheus' text format, as the backend of swift-metrics (which Vapor reports to).
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", exact: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        // Page and API snapshots pinned before the renovation (issue #23); only its SnapshotTesting
+        // target is built (no swift-syntax).
+        .package(url: "https://github.com/pointfreeco/swift-snapshot-testing.git", exact: "1.19.7"),
     ],
     targets: [
         // Policy and pure logic; swift-crypto only for the HMAC of TOTP (RFC 6238).
@@ -33,6 +39,8 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
         .executableTarget(
@@ -49,6 +57,7 @@ let package = Package(
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
                 // The workbook fuzzing builds its archives.
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
             ]
         ),
     ]

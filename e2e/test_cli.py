@@ -10,6 +10,7 @@ import urllib.parse
 import urllib.request
 
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from conftest import BIN, ROOT, api, call, demo_copy, free_port, sqlite_env, tuopin
 from test_registry import EMPTY
@@ -71,9 +72,27 @@ def serve_and_check(env):
         req = urllib.request.Request(base + "/login")
         with urllib.request.urlopen(req, timeout=10) as r:
             assert r.status == 200 and "登录" in r.read().decode()
+        check_metrics(base)
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def check_metrics(base):
+    """`/metrics` (loopback) parses with Prometheus' own text-format parser and carries Vapor's
+    request metrics, the write transactions, their audit entries and the database pool."""
+    with urllib.request.urlopen(base + "/metrics", timeout=10) as r:
+        assert r.headers["Content-Type"].startswith("text/plain") and "version=0.0.4" in r.headers["Content-Type"]
+        text = r.read().decode()
+    families = {f.name: f for f in text_string_to_metric_families(text)}
+    logins = [s for s in families["http_requests"].samples
+              if s.name == "http_requests_total" and s.labels == {"method": "GET", "path": "/login", "status": "200"}]
+    assert logins and logins[0].value >= 1, text
+    assert any(s.name == "http_request_duration_seconds_bucket" for s in families["http_request_duration_seconds"].samples)
+    # The demo's logins and reads above were written in transactions, each with its audit entries.
+    assert families["tuopin_write_commits"].samples[0].value >= 1
+    assert families["tuopin_audit_entries_committed"].samples[0].value >= 1
+    assert families["tuopin_database_pool_connections"].samples[0].value >= 1
 
 
 def test_serve_builds_the_demo_on_an_empty_sqlite_directory(tmp_path):

@@ -23,6 +23,8 @@ public func configure(_ app: Application, settings: TuopinSettings,
     DataFiles.restrict(settings.dataDirectory)
     let key = try settings.dataKey ?? DataProtector.loadOrCreateKeyFile(in: settings.dataDirectory)
 
+    // Before anything reports a metric: until then swift-metrics drops them.
+    Telemetry.start()
     switch settings.database {
     case .sqlite(let path):
         app.databases.use(.sqlite(.init(storage: .file(path: path), enableForeignKeys: true), sqlLogLevel: nil), as: .sqlite)
@@ -38,6 +40,9 @@ public func configure(_ app: Application, settings: TuopinSettings,
         if let searchPath { config.searchPath = [searchPath] }
         app.databases.use(.postgres(configuration: config, maxConnectionsPerEventLoop: settings.databasePoolSize, sqlLogLevel: .debug), as: .psql)
     }
+    let loops = Array(app.eventLoopGroup.makeIterator()).count
+    Telemetry.databasePool(engine: settings.database.isPostgres ? "postgresql" : "sqlite",
+                           connections: loops * (settings.database.isPostgres ? settings.databasePoolSize : 1))
 
     app.tuopin = AppContext(settings: settings, protector: DataProtector(masterKey: key),
                             gate: WriteGate(enabled: !settings.database.isPostgres), now: now,
@@ -53,7 +58,7 @@ public func configure(_ app: Application, settings: TuopinSettings,
     app.routes.defaultMaxBodySize = "1mb"
 
     app.middleware = Middlewares()
-    app.middleware.use(MetricsMiddleware(metrics: app.metrics))
+    app.middleware.use(MetricsMiddleware())
     _ = app.progressBoard
     // Outside the error middleware, so that error pages and refusals carry the headers too.
     app.middleware.use(SecurityHeadersMiddleware())

@@ -127,4 +127,17 @@ import Testing
         // Another county's cadre and inactive or staff cadres are never proposed; nothing is proposed twice beyond quota.
         #expect(!proposals.contains { $0.cadre == 5 || $0.cadre == 6 || $0.cadre == 7 })
     }
+
+    @Test func violationsAreListedByRuleUnitAndSubjectNumber() {
+        func v(_ rule: String, _ unit: OrgCode, _ subject: String) -> Violation {
+            Violation(rule: rule, article: 37, unit: unit, subject: subject, details: [])
+        }
+        let listed = [v("R-37-2", village, "household:2"), v("R-23-1", village, "household:10"), v("R-23-1", village, "household:9"),
+                      v("R-23-1", county, "household:11"), v("R-23-1", village, "cadre:1")].sorted(by: Violation.listedBefore)
+        #expect(listed.map { "\($0.rule) \($0.unit.value) \($0.subject)" } == [
+            "R-23-1 540102 household:11", "R-23-1 540102001201 cadre:1", "R-23-1 540102001201 household:9",
+            "R-23-1 540102001201 household:10", "R-37-2 540102001201 household:2"])
+        // Equal violations are neither before the other.
+        #expect(!Violation.listedBefore(listed[2], listed[2]))
+    }
 }

@@ -18,7 +18,7 @@ import VaporTesting
 
     @Test func anAssessmentFromSchemeToDistributedResults() async throws {
         try await withTestApp(households: 216, assessment: true) { app in
-            let year = RegistryImport.civilToday(app).year
+            let year = app.clock.today.year
             let region = try await app.session("region")
             // Only region HQ creates a scheme.
             #expect(try await app.postForm("/assessments", try await app.session("chengguan"), [("year", String(year))]).0 == .forbidden)
@@ -50,11 +50,11 @@ import VaporTesting
 
             // A survey of the county this year feeds its third-party indicators.
             let county = try await app.session("chengguan")
-            (s, body, _) = try await app.postForm("/units/540102/surveys", county, [("year", String(year)), ("evaluator", "第三方"), ("surveyed_on", RegistryImport.civilToday(app).description),
+            (s, body, _) = try await app.postForm("/units/540102/surveys", county, [("year", String(year)), ("evaluator", "第三方"), ("surveyed_on", app.clock.today.description),
                                                                                  ("sampled_exited", "50"), ("wrongly_exited", "0"), ("sampled_non_registered", "10"), ("missed", "11"),
                                                                                  ("surveyed_households", "100"), ("approving", "90")])
             #expect(s == .ok && body.contains("form-error"))
-            (s, _, _) = try await app.postForm("/units/540102/surveys", county, [("year", String(year)), ("evaluator", "第三方"), ("surveyed_on", RegistryImport.civilToday(app).description),
+            (s, _, _) = try await app.postForm("/units/540102/surveys", county, [("year", String(year)), ("evaluator", "第三方"), ("surveyed_on", app.clock.today.description),
                                                                               ("sampled_exited", "50"), ("wrongly_exited", "1"), ("sampled_non_registered", "100"), ("missed", "2"),
                                                                               ("surveyed_households", "100"), ("approving", "93")])
             #expect(s == .seeOther)
@@ -134,7 +134,7 @@ import VaporTesting
     @Test func disputesCasesAndSanctions() async throws {
         let clock = TestClock()
         try await withTestApp(households: 216, clock: clock) { app in
-            let today = RegistryImport.civilToday(app)
+            let today = app.clock.today
             var clerk = try await app.session("clerk1")
             let form = [("parties", "甲 与 乙"), ("kind", "land"), ("description", "草场边界"), ("received_on", today.description),
                         ("deadline", today.adding(days: 3).description)]
@@ -151,7 +151,7 @@ import VaporTesting
             // Five days on it is past its deadline: the township's page counts it with the others overdue.
             clock.advance(5 * 86_400)
             clerk = try await app.session("clerk1")
-            let later = RegistryImport.civilToday(app).description
+            let later = app.clock.today.description
             func overdue() async throws -> Int {
                 try await DisputeRecord.query(on: app.db).filter(\.$townshipCode == "540102001").filter(\.$status ~~ ["open", "mediating"])
                     .filter(\.$deadline < later).count()

@@ -11,7 +11,7 @@ import VaporTesting
 /// for one balance, bad input that changes nothing, a project from proposal to completion notice
 /// with its disclosure on the portal, and the fund rules on the compliance report.
 @Suite struct FundsHTTPTests {
-    func day(_ app: Application, _ days: Int = 0) -> String { RegistryImport.civilToday(app).adding(days: days).description }
+    func day(_ app: Application, _ days: Int = 0) -> String { app.clock.today.adding(days: days).description }
 
     /// Every account equals received − allocated − spent of its entries, and no balance is negative.
     func checkLedger(_ app: Application) async throws {
@@ -41,7 +41,7 @@ import VaporTesting
     @Test(arguments: [7, 11] as [UInt64]) func randomSequencesKeepTheLedger(seed: UInt64) async throws {
         try await withTestApp(households: 60) { app in
             let region = try await APIClient.login(app, "region"), lasa = try await APIClient.login(app, "lasa")
-            let year = RegistryImport.civilToday(app).year
+            let year = app.clock.today.year
             var rng = SplitMix64(seed: seed)
             var ids: [Int] = []
             var accepted = 0, refused = 0
@@ -76,7 +76,7 @@ import VaporTesting
     @Test func concurrentAllocationsCannotBothPass() async throws {
         try await withTestApp(households: 60) { app in
             let lasa = try await APIClient.login(app, "lasa")
-            let year = RegistryImport.civilToday(app).year
+            let year = app.clock.today.year
             let entry: [String: Any] = ["source": "prefecture", "year": year, "entry_date": day(app)]
             var receipt = entry; receipt["amount"] = "100"; receipt["counterpart"] = "拉萨市财政"
             #expect(try await lasa.call(.POST, "/api/v1/units/5401/receipts", receipt).status == .created)
@@ -119,7 +119,7 @@ import VaporTesting
         try await withTestApp(households: 216, clock: clock) { app in
             let village = try await APIClient.login(app, "village1"), clerk = try await APIClient.login(app, "clerk1")
             let county = try await APIClient.login(app, "chengguan")
-            let year = RegistryImport.civilToday(app).year
+            let year = app.clock.today.year
             var proposal: [String: Any] = [
                 "name": "嘎巴村牦牛养殖合作社", "category": "industry", "nature": "new", "site": "540102001201", "start_year": year, "end_year": year + 1,
                 "responsible_unit": "城关区农业农村局", "responsible_person": "次仁", "tasks": "建设暖棚 20 座", "budget": "800000",
@@ -159,7 +159,7 @@ import VaporTesting
             #expect(try await step(county, "approveCounty", ["place": "城关区政府网站", "starts_on": day(app), "ends_on": day(app, 9)]).status == .ok)
             #expect(try await status() == "inLibrary")
             // Money to the project: the county receives, gives to the project, the township spends with a voucher.
-            let today = day(app), fundYear = RegistryImport.civilToday(app).year
+            let today = day(app), fundYear = app.clock.today.year
             #expect(try await county.call(.POST, "/api/v1/units/540102/receipts", ["source": "partnerAid", "year": fundYear, "amount": "500000",
                                                                                    "entry_date": today, "counterpart": "北京市"]).status == .created)
             let give = try await county.call(.POST, "/api/v1/units/540102/allocations", ["source": "partnerAid", "year": fundYear, "amount": "300000",
@@ -285,8 +285,8 @@ import VaporTesting
             }
             for rule in ["R-07-2", "R-21-1", "R-25-1", "R-33-1", "R-33-2", "R-36-1"] { #expect(try await open(rule) > 0, "\(rule)") }
             let county = try await APIClient.login(app, "chengguan")
-            let year = RegistryImport.civilToday(app).year
-            let old = RegistryImport.civilToday(app).adding(days: -40).description
+            let year = app.clock.today.year
+            let old = app.clock.today.adding(days: -40).description
             let give: [String: Any] = ["source": "central", "year": year, "amount": "1000", "entry_date": old, "to_unit": "540102001", "note": "补助"]
             let a = try await county.call(.POST, "/api/v1/units/540102/allocations", give).json["id"] as! Int
             let b = try await county.call(.POST, "/api/v1/units/540102/allocations", give).json["id"] as! Int
@@ -311,7 +311,7 @@ import VaporTesting
         try await withTestApp(households: 216) { app in
             let clerk = try await APIClient.login(app, "clerk1")
             let household = try await app.householdID(inTownship: "540102001")
-            let start = RegistryImport.civilToday(app).adding(days: -30).description
+            let start = app.clock.today.adding(days: -30).description
             let loan = try await clerk.call(.POST, "/api/v1/households/\(household)/loans", ["lender": "西藏农行", "amount": "50000", "rate_pct": "4.75",
                                                                                               "subsidy_pct": "4.75", "months": 36, "start_date": start])
             #expect(loan.status == .created, "\(loan.text)")

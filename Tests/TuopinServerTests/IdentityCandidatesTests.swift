@@ -63,7 +63,7 @@ import VaporTesting
 
     @Test func noRoleWithoutFullIdentityNarrowsANumberBelowTenThousand() async throws {
         try await withTestApp(households: 30) { app in
-            let today = RegistryImport.civilToday(app)
+            let today = app.clock.today
             let household = try #require(try await Household.query(on: app.db).filter(\.$villageCode == "540102001201").first())
             let members = try await Member.query(on: app.db).filter(\.$household.$id == household.id!).all()
             let births = try members.map { ResidentID.birthDate(of: try app.tuopin.protector.decrypt($0.idCipher))!.description }
@@ -114,7 +114,7 @@ import VaporTesting
             defer { if let connection { _ = connection.close() } }
             let rows = try await sql.select().column("*").from("members").all()
             #expect(rows.count > 30)
-            let today = RegistryImport.civilToday(app)
+            let today = app.clock.today
             let everyDate = Self.histogram(Self.dates(age: nil, today: today))
             for row in rows.prefix(40) {
                 let plain = try app.tuopin.protector.decrypt(try row.decode(column: "id_cipher", as: String.self))

@@ -30,7 +30,7 @@ import VaporTesting
     @Test func anInspectionGoesFromCreationToAcceptedRectification() async throws {
         let clock = TestClock()
         try await withTestApp(households: 216, clock: clock) { app in
-            let today = RegistryImport.civilToday(app)
+            let today = app.clock.today
             var county = try await app.session("chengguan")
             let form: [(String, String)] = [("title", "城关区第三季度督查"), ("kind", "supervision"), ("started_on", today.description),
                                             ("team_name[]", "扎西"), ("team_department[]", "discipline"),
@@ -138,7 +138,7 @@ import VaporTesting
             // The acceptance re-checked the township: the violation is resolved.
             #expect(try await !openViolation(app, f.id!))
             let saved = try #require(try await FindingRecord.find(f.id!, on: app.db))
-            #expect(saved.verifiedOn == RegistryImport.civilToday(app).description && saved.version == 5)
+            #expect(saved.verifiedOn == app.clock.today.description && saved.version == 5)
             #expect(try await FindingEvent.query(on: app.db).filter(\.$findingID == f.id!).all().map(\.action) == ["rectify", "reopen", "rectify", "accept"])
 
             // The API's view, the 通报 and the export.

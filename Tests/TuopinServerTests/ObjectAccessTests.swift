@@ -218,46 +218,52 @@ import VaporTesting
         }
     }
 
+    /// The objects of village 540102001201 (the demo's showcase village) every object route is called
+    /// with, some made here (an inspection with a rectified finding, a pairing, an oversight case).
+    static func fixture(_ app: Application) async throws -> Fixture {
+        // Objects of village 540102001201 (the demo's showcase village).
+        let c = try await WorkflowCase.query(on: app.db).filter(\.$villageCode == "540102001201").filter(\.$noticeID != nil)
+            .filter(\.$workflow == Workflows.householdExit.id).sort(\.$id).first()!
+        let objection = try await Objection.query(on: app.db).filter(\.$status == "open").sort(\.$id).first()!
+        let item = try await SpotCheckItem.query(on: app.db).sort(\.$id).first()!
+        let member = try await Member.query(on: app.db).filter(\.$household.$id == c.householdID!).sort(\.$id).first()!
+        var f = Fixture(household: c.householdID!, member: member.id!, caseID: c.id!, objection: objection.id!,
+                        spotCheck: item.checkID, spotCase: item.caseID)
+        f.cadre = try await Cadre.query(on: app.db).filter(\.$unitCode == "540102").sort(\.$id).first()!.id!
+        let pairing = Pairing()
+        pairing.cadreID = f.cadre; pairing.householdID = f.household; pairing.startedOn = "2019-01-01"
+        try await pairing.save(on: app.db)
+        f.pairing = pairing.id!
+        f.letter = try await LetterRecord.query(on: app.db).filter(\.$unitCode == "540102001").sort(\.$id).first()!.id!
+        f.cadre = try await Cadre.query(on: app.db).filter(\.$unitCode == "540102001").sort(\.$id).first()!.id!
+        f.leader = try await PartyLeader.query(on: app.db).filter(\.$villageCode == f.village).sort(\.$id).first()!.id!
+        f.aid = try await EnterpriseAid.query(on: app.db).filter(\.$villageCode == f.village).sort(\.$id).first()!.id!
+        // Money of the showcase village's township: a project sited in the village, an allocation to the village, a loan there.
+        f.project = try await ProjectRecord.query(on: app.db).filter(\.$siteCode == f.village).sort(\.$id).first()!.id!
+        f.fundEntry = try await FundEntryRecord.query(on: app.db).filter(\.$fromUnit == "540102001").filter(\.$toUnit == f.village).sort(\.$id).first()!.id!
+        f.loan = try await LoanRecord.query(on: app.db).filter(\.$townshipCode == "540102001").sort(\.$id).first()!.id!
+        // An inspection by the county of the village's township, with a finding against the village rectified with evidence.
+        let county = try await ImportExportTests().currentUser(app, "chengguan"), clerk = try await ImportExportTests().currentUser(app, "clerk1")
+        f.inspection = try await InspectionService.create(app: app, user: county, unit: f.county, input: .init(
+            kind: "supervision", title: "夹具督查", started_on: app.clock.today.description, ended_on: nil,
+            team: [.init(name: "甲", department: "finance")], targets: ["540102001"]))
+        f.finding = try await InspectionService.addFinding(app: app, user: county, inspectionID: f.inspection, input: .init(
+            unit_code: f.village, responsible_person: "某", category: "data", description: "夹具问题", deadline: "2030-01-01"))
+        _ = try await InspectionService.step(app: app, user: clerk, findingID: f.finding, action: .rectify, note: "已整改",
+                                             evidence: .init(data: Data("%PDF-1.4 fixture".utf8), filename: "e.pdf"))
+        f.event = try await FindingEvent.query(on: app.db).filter(\.$findingID == f.finding).sort(\.$id).first()!.id!
+        // The demo's assessment of last year, a dispute of the village's township, a case of the region's discipline body on the village.
+        f.scheme = try await SchemeRecord.query(on: app.db).sort(\.$id).first()!.id!
+        f.dispute = try await DisputeRecord.query(on: app.db).filter(\.$townshipCode == "540102001").sort(\.$id).first()!.id!
+        f.oversightCase = try await RegisterService.openCase(app: app, user: try await ImportExportTests().currentUser(app, "discipline"),
+                                                             input: .init(unit_code: f.village, person: "某", title: "夹具案件", note: "线索"))
+        return f
+    }
+
     @Test func everyObjectRouteRefusesOtherUnitsAndAnonymousAndChangesNothing() async throws {
         try await withTestApp(households: 600, cases: true, assessment: true) { app in
             try await addOutsiders(app)
-            // Objects of village 540102001201 (the demo's showcase village).
-            let c = try await WorkflowCase.query(on: app.db).filter(\.$villageCode == "540102001201").filter(\.$noticeID != nil)
-                .filter(\.$workflow == Workflows.householdExit.id).first()!
-            let objection = try await Objection.query(on: app.db).filter(\.$status == "open").first()!
-            let item = try await SpotCheckItem.query(on: app.db).first()!
-            let member = try await Member.query(on: app.db).filter(\.$household.$id == c.householdID!).first()!
-            var f = Fixture(household: c.householdID!, member: member.id!, caseID: c.id!, objection: objection.id!,
-                            spotCheck: item.checkID, spotCase: item.caseID)
-            f.cadre = try await Cadre.query(on: app.db).filter(\.$unitCode == "540102").first()!.id!
-            let pairing = Pairing()
-            pairing.cadreID = f.cadre; pairing.householdID = f.household; pairing.startedOn = "2019-01-01"
-            try await pairing.save(on: app.db)
-            f.pairing = pairing.id!
-            f.letter = try await LetterRecord.query(on: app.db).filter(\.$unitCode == "540102001").first()!.id!
-            f.cadre = try await Cadre.query(on: app.db).filter(\.$unitCode == "540102001").first()!.id!
-            f.leader = try await PartyLeader.query(on: app.db).filter(\.$villageCode == f.village).first()!.id!
-            f.aid = try await EnterpriseAid.query(on: app.db).filter(\.$villageCode == f.village).first()!.id!
-            // Money of the showcase village's township: a project sited in the village, an allocation to the village, a loan there.
-            f.project = try await ProjectRecord.query(on: app.db).filter(\.$siteCode == f.village).first()!.id!
-            f.fundEntry = try await FundEntryRecord.query(on: app.db).filter(\.$fromUnit == "540102001").filter(\.$toUnit == f.village).first()!.id!
-            f.loan = try await LoanRecord.query(on: app.db).filter(\.$townshipCode == "540102001").first()!.id!
-            // An inspection by the county of the village's township, with a finding against the village rectified with evidence.
-            let county = try await ImportExportTests().currentUser(app, "chengguan"), clerk = try await ImportExportTests().currentUser(app, "clerk1")
-            f.inspection = try await InspectionService.create(app: app, user: county, unit: f.county, input: .init(
-                kind: "supervision", title: "夹具督查", started_on: RegistryImport.civilToday(app).description, ended_on: nil,
-                team: [.init(name: "甲", department: "finance")], targets: ["540102001"]))
-            f.finding = try await InspectionService.addFinding(app: app, user: county, inspectionID: f.inspection, input: .init(
-                unit_code: f.village, responsible_person: "某", category: "data", description: "夹具问题", deadline: "2030-01-01"))
-            _ = try await InspectionService.step(app: app, user: clerk, findingID: f.finding, action: .rectify, note: "已整改",
-                                                 evidence: .init(data: Data("%PDF-1.4 fixture".utf8), filename: "e.pdf"))
-            f.event = try await FindingEvent.query(on: app.db).filter(\.$findingID == f.finding).first()!.id!
-            // The demo's assessment of last year, a dispute of the village's township, a case of the region's discipline body on the village.
-            f.scheme = try await SchemeRecord.query(on: app.db).first()!.id!
-            f.dispute = try await DisputeRecord.query(on: app.db).filter(\.$townshipCode == "540102001").first()!.id!
-            f.oversightCase = try await RegisterService.openCase(app: app, user: try await ImportExportTests().currentUser(app, "discipline"),
-                                                                 input: .init(unit_code: f.village, person: "某", title: "夹具案件", note: "线索"))
-
+            var f = try await Self.fixture(app)
             var tokens: [String: String] = [:]
             var sessions: [String: HTTPHeaders] = [:]
             for user in ["otherTownship", "otherCounty", "otherPrefecture", "village1", "chengguan", "discipline"] {

@@ -211,10 +211,18 @@ import VaporTesting
             try await app.testing().test(.GET, "/login") { _ in }
             // The in-memory tester has no peer address, so it is not loopback: metrics stay hidden.
             try await app.testing().test(.GET, "/metrics") { res in #expect(res.status == .notFound) }
-            let text = app.metrics.exposition()
-            #expect(text.contains(#"tuopin_http_requests_total{method="GET",route="/login",status="200"} 1"#))
-            #expect(text.contains(#"tuopin_http_requests_total{method="GET",route="/healthz",status="200"} 1"#))
-            #expect(text.contains("tuopin_http_request_duration_seconds_count"))
+            // One registry per process (swift-metrics has one backend): other tests count too.
+            let text = Telemetry.exposition()
+            for line in [#"http_requests_total{method="GET",path="/login",status="200"} "#,
+                         #"http_requests_total{method="GET",path="/healthz",status="200"} "#,
+                         #"http_request_duration_seconds_bucket{method="GET",path="/login",status="200",le="0.001"} "#,
+                         "# TYPE tuopin_write_commits_total counter", "# TYPE tuopin_audit_entries_committed_total counter",
+                         "# TYPE tuopin_write_gate_wait_seconds histogram", #"tuopin_database_pool_connections{engine=""#] {
+                #expect(text.contains(line), "\(line) missing from /metrics")
+            }
+            // Routes by pattern, never by raw path: ids must not become label values.
+            try await app.testing().test(.GET, "/households/123456") { _ in }
+            #expect(!Telemetry.exposition().contains("/households/123456"))
         }
     }
 

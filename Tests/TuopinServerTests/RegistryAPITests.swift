@@ -65,7 +65,7 @@ import VaporTesting
                 let d = try res.content.decode(HouseholdController.Detail.self)
                 #expect(d.guarantees.first { $0.kind == "housing" }?.met == false)
             }
-            let year = RegistryImport.civilToday(app).year
+            let year = app.clock.today.year
             try await app.testing().test(.PUT, "/api/v1/households/\(id)/plans/\(year)", headers: headers,
                                          body: json(["version": 3, "goal": "稳定增收", "measures": [[
                                             "category": "industry", "subtype": "subsidy", "content": "牦牛养殖", "amount": "3000",

@@ -26,7 +26,7 @@ import VaporTesting
     /// scanned PDF resolves it. Not a PDF, dates out of order, another unit's letter: refused, nothing changes.
     @Test func aCountysLetterIsDraftedSignedAndArchived() async throws {
         try await withTestApp(households: 216) { app in
-            let year = RegistryImport.civilToday(app).year
+            let year = app.clock.today.year
             try await LetterRecord.query(on: app.db).filter(\.$unitCode == "540102").filter(\.$year == year).delete()
             _ = try await ComplianceService.check(app: app, root: OrgCode("54")!, actor: .system)
             let subject = "letter:540102:\(year)"
@@ -89,7 +89,7 @@ import VaporTesting
     /// quarterly report, resolved by submitting it (figures frozen from the registry).
     @Test func reportsAreDueBySchedule() async throws {
         try await withTestApp(households: 216) { app in
-            let today = RegistryImport.civilToday(app)
+            let today = app.clock.today
             _ = try await ComplianceService.check(app: app, root: OrgCode("54")!, actor: .system)
             // The demo region's own letter for this year is a draft and last year's report is missing.
             #expect(try await openViolation(app, rule: "R-04-1", subject: "letter:54:\(today.year)")?.unitCode == "54")
@@ -147,7 +147,7 @@ import VaporTesting
     /// the page reads its targets against what the registry says was achieved.
     @Test func annualPlansAgainstActuals() async throws {
         try await withTestApp(households: 216) { app in
-            let year = RegistryImport.civilToday(app).year
+            let year = app.clock.today.year
             try await UnitPlanRecord.query(on: app.db).filter(\.$unitCode == "540102").filter(\.$kind == "annual").filter(\.$periodFrom == year).delete()
             _ = try await ComplianceService.check(app: app, root: OrgCode("54")!, actor: .system)
             #expect(try await openViolation(app, rule: "R-07-1", subject: "plan:540102:\(year)")?.unitCode == "540102")

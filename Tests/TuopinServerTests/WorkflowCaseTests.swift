@@ -57,7 +57,7 @@ final class APIClient: @unchecked Sendable {
     }
 
     /// A date `days` after the app's today, as the forms send it.
-    func day(_ app: Application, _ days: Int = 0) -> String { RegistryImport.civilToday(app).adding(days: days).description }
+    func day(_ app: Application, _ days: Int = 0) -> String { app.clock.today.adding(days: days).description }
 
     func noticeBody(_ app: Application) -> [String: Any] {
         ["place": "村委会公示栏", "starts_on": day(app), "ends_on": day(app, 6)]
@@ -478,7 +478,7 @@ final class APIClient: @unchecked Sendable {
             #expect(cases.contains { $0.workflow == Workflows.countyExit.id })
             let objections = try await Objection.query(on: app.db).all()
             #expect(Set(objections.map(\.status)).isSuperset(of: ["open", "accepted", "rejected", "noted"]))
-            let today = RegistryImport.civilToday(app).description
+            let today = app.clock.today.description
             let notices = try await Notice.query(on: app.db).all()
             #expect(notices.contains { $0.endsOn >= today } && notices.contains { $0.endsOn < today })
             #expect(try await AuditVerifier.verify(on: app.db).firstBreak == nil)
@@ -517,7 +517,7 @@ final class APIClient: @unchecked Sendable {
             // The case page's form takes the step (consent), with the CSRF token.
             var form = headers
             form.contentType = .urlEncodedForm
-            let body = "_csrf=\(csrf)&version=\(waiting.version)&action=recordConsent&consent=true&consent_date=\(RegistryImport.civilToday(app).description)"
+            let body = "_csrf=\(csrf)&version=\(waiting.version)&action=recordConsent&consent=true&consent_date=\(app.clock.today.description)"
             try await app.testing().test(.POST, "/cases/\(waiting.id!)/steps", headers: form, body: ByteBuffer(string: body)) { res in
                 #expect(res.status == .seeOther, "\(res.body.string.prefix(400))")
             }

@@ -18,6 +18,22 @@ public struct Violation: Sendable, Hashable, Codable {
         self.rule = rule; self.article = article; self.unit = unit; self.subject = subject; self.details = details
     }
 
+    /// The order violations are listed and stored in: by rule, unit, subject kind, then subject
+    /// number (`household:9` before `household:10`), whatever order the facts were read in.
+    public static func listedBefore(_ a: Violation, _ b: Violation) -> Bool {
+        if a.rule != b.rule { return a.rule < b.rule }
+        if a.unit.value != b.unit.value { return a.unit.value < b.unit.value }
+        let (ak, an) = a.subjectParts, (bk, bn) = b.subjectParts
+        if ak != bk { return ak < bk }
+        if an != bn { return an < bn }
+        return a.subject < b.subject
+    }
+
+    private var subjectParts: (String, Int) {
+        let parts = subject.split(separator: ":", maxSplits: 1)
+        return (String(parts.first ?? ""), parts.count > 1 ? Int(parts[1]) ?? 0 : 0)
+    }
+
     /// A violation is the same one while rule and subject stay the same.
     public var key: String { rule + "|" + subject }
 }

@@ -206,8 +206,8 @@ enum AuthService {
     static func sessions(of user: CurrentUser, on db: any Database, now: Date) async throws -> [SessionView] {
         try await UserSession.query(on: db).filter(\.$userID == user.id).filter(\.$endedAt == nil).filter(\.$expiresAt > now)
             .sort(\.$id, .descending).all().map {
-                SessionView(id: $0.id!, kind: $0.kind, created_at: Formats.minute($0.createdAt),
-                            last_seen_at: Formats.minute($0.lastSeenAt ?? $0.createdAt), expires_at: Formats.minute($0.expiresAt),
+                SessionView(id: $0.id!, kind: $0.kind, created_at: Clock.minute($0.createdAt),
+                            last_seen_at: Clock.minute($0.lastSeenAt ?? $0.createdAt), expires_at: Clock.minute($0.expiresAt),
                             current: $0.id == user.sessionID)
             }
     }

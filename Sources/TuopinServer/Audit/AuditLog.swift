@@ -7,11 +7,16 @@ import TuopinCore
 enum AuditLog {
     static let sha256: AuditChain.Hasher = { Hashing.sha256Hex($0) }
 
+    /// The entries appended by the write transaction in progress (`Application.write` reports them
+    /// to the metrics once it commits).
+    @TaskLocal static var tally: AuditTally?
+
     /// Who acted: a user id, or `system` for start-up and demo work.
     struct Actor: Sendable { let id: String; static let system = Actor(id: "system") }
 
     static func append(on tx: any Database, actor: Actor, action: String, entity: String, entityID: String,
                        before: (any Encodable)? = nil, after: (any Encodable)? = nil, at now: Date) async throws {
+        tally?.add(1)
         let sql = tx.sqlDatabase
         if tx.isPostgres {
             // Serialises chain appends across instances; readers are not blocked.
@@ -43,6 +48,7 @@ enum AuditLog {
     /// Appends many entries with one read of the chain head and multi-row inserts (imports).
     static func appendAll(on tx: any Database, actor: Actor, entries: [Pending], at now: Date) async throws {
         guard !entries.isEmpty else { return }
+        tally?.add(entries.count)
         let sql = tx.sqlDatabase
         if tx.isPostgres { try await sql.raw("LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE").run() }
         struct Last: Decodable { let id: Int64; let hash: String }

@@ -40,9 +40,7 @@ enum AuditSearch {
 
     /// The first instant of a China-time day, as the log writes times (UTC, sortable text).
     static func instant(_ day: CivilDate, plusDays: Int = 0) -> String {
-        var c = DateComponents(); c.year = day.year; c.month = day.month; c.day = day.day + plusDays
-        var calendar = Calendar(identifier: .gregorian); calendar.timeZone = TimeZone(identifier: "Asia/Shanghai")!
-        return AuditLog.timestamp(calendar.date(from: c)!)
+        AuditLog.timestamp(Clock.start(of: day, plusDays: plusDays))
     }
 
     struct Entry: Content {
@@ -120,18 +118,15 @@ enum AuditSearch {
             case "case" where mayOpen: Int(r.entity_id).map { SiteURL.caseDetail($0).path }
             default: nil
             }
-            return Entry(id: r.id, at: shanghai(r.at), user_id: r.user_id, user: users[r.user_id] ?? r.user_id, action: r.action, entity: r.entity,
+            return Entry(id: r.id, at: second(r.at), user_id: r.user_id, user: users[r.user_id] ?? r.user_id, action: r.action, entity: r.entity,
                          entity_id: r.entity_id, before: redact(r.before), after: redact(r.after), href: href)
         }
     }
 
     /// A logged UTC time shown in China time, to the second.
-    static func shanghai(_ at: String) -> String {
+    static func second(_ at: String) -> String {
         let f = ISO8601DateFormatter(); f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        guard let date = f.date(from: at) else { return at }
-        let out = DateFormatter(); out.locale = Locale(identifier: "en_US_POSIX"); out.timeZone = TimeZone(identifier: "Asia/Shanghai")
-        out.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        return out.string(from: date)
+        return f.date(from: at).map(Clock.second) ?? at
     }
 
     @Sendable static func page(req: Request) async throws -> Response {
@@ -192,6 +187,6 @@ enum AuditSearch {
         table += rows.map { [String($0.id), $0.at, $0.user, $0.action, $0.entity, $0.entity_id, $0.before, $0.after] }
         try await ReadAudit.record(req, user: user, action: "export.audit", entity: "search", entityID: "",
                                    detail: ["filter": queryString(f), "format": format, "rows": String(rows.count)])
-        return try TableDownload.response(table, format: format, filename: "audit-\(RegistryImport.civilToday(req.application).description).\(format)", sheet: "audit")
+        return try TableDownload.response(table, format: format, filename: "audit-\(req.clock.today.description).\(format)", sheet: "audit")
     }
 }

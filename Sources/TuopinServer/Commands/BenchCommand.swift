@@ -483,7 +483,7 @@ struct Bench {
         guard let year = try standards.content.decode([Standard].self).map(\.year).max() else {
             throw TuopinSettings.SettingError(name: "bench", problem: "the demo region has no poverty standard")
         }
-        let today = RegistryImport.civilToday(app)
+        let today = app.clock.today
         var taken = 0, refused = 0
         let started = Date()
         var cases: [Int] = []

@@ -47,7 +47,7 @@ enum ComplianceController {
         let rows = own.prefix(listLimit).map { v in
             Row(id: v.id!, rule: v.rule, article: v.article, unit_code: v.unitCode, subject: v.subject,
                 text: t.format("rule_\(v.rule)", arguments: v.details.split(separator: ComplianceService.separator, omittingEmptySubsequences: false).map(String.init)),
-                href: href(v.subject, unit: v.unitCode), first_seen: Formats.minute(v.firstSeen))
+                href: href(v.subject, unit: v.unitCode), first_seen: Clock.minute(v.firstSeen))
         }
         return (Report(unit_code: code.value, unit_name: unit.name, rules: rules, total_by_rule: totals, violations: Array(rows),
                        truncated: own.count > listLimit), unit, children)

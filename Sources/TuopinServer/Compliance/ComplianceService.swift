@@ -131,10 +131,10 @@ enum ComplianceService {
     /// Progress counts three stages: facts read, rules evaluated, violations written.
     static func check(app: Application, root: OrgCode, actor: AuditLog.Actor,
                       progress: @escaping ProgressHandler = { _, _ in }) async throws -> Summary {
-        let now = app.tuopin.now()
-        return try await app.write { tx in
+        let now = app.tuopin.now(), started = DispatchTime.now().uptimeNanoseconds
+        let summary = try await app.write { tx in
             progress(0, 3)
-            let facts = try await facts(on: tx, root: root, today: RegistryImport.civilToday(app))
+            let facts = try await facts(on: tx, root: root, today: app.clock.today)
             progress(1, 3)
             // Only what lies under `root` (a county check does not touch the region's own violations).
             let found = ComplianceRules.evaluate(facts).filter { $0.unit.isSelfOrDescendant(of: root) }
@@ -150,7 +150,8 @@ enum ComplianceService {
                 try await ViolationRecord.query(on: tx).filter(\.$id ~~ chunk).set(\.$resolvedAt, to: now).update()
             }
             summary.resolved = resolved.count
-            let new = found.filter { !openKeys.contains($0.key) }
+            // Stored in list order, so that ids (the pages' tie-break) are the same on either database.
+            let new = found.filter { !openKeys.contains($0.key) }.sorted(by: Violation.listedBefore)
             // Two checks of overlapping units at once (two writers on PostgreSQL) may both find a new
             // violation: the partial unique index keeps one open row, the other insert is skipped.
             try await tx.sqlDatabase.bulkInsert(into: ViolationRecord.schema,
@@ -163,5 +164,8 @@ enum ComplianceService {
             progress(3, 3)
             return summary
         }
+        Telemetry.checkFinished(level: "\(root.level)", seconds: DispatchTime.now().uptimeNanoseconds - started,
+                                found: summary.found, opened: summary.opened, resolved: summary.resolved)
+        return summary
     }
 }

@@ -11,9 +11,7 @@ struct NightlyCheckLifecycle: LifecycleHandler {
 
     /// The next 02:00 in Asia/Shanghai strictly after `date`.
     static func nextRun(after date: Date) -> Date {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Asia/Shanghai")!
-        return calendar.nextDate(after: date, matching: DateComponents(hour: hour, minute: 0, second: 0), matchingPolicy: .nextTime)!
+        Clock.calendar.nextDate(after: date, matching: DateComponents(hour: hour, minute: 0, second: 0), matchingPolicy: .nextTime)!
     }
 
     func didBootAsync(_ app: Application) async throws {

@@ -40,7 +40,7 @@ enum PairingService {
 
     static func pair(app: Application, user: CurrentUser, householdID: Int, cadreID: Int, startedOn text: String) async throws -> Int {
         guard let started = CivilDate(iso: text.trimmingCharacters(in: .whitespaces)) else { throw AppError.invalidField("started_on") }
-        guard started <= RegistryImport.civilToday(app) else { throw AppError.invalidField("started_on") }
+        guard started <= app.clock.today else { throw AppError.invalidField("started_on") }
         let now = app.tuopin.now()
         let scope = user.scope
         let id = try await app.write { tx -> Int in
@@ -65,7 +65,7 @@ enum PairingService {
     }
 
     static func end(app: Application, user: CurrentUser, pairingID: Int, endedOn text: String, reason rawReason: String) async throws -> Int {
-        guard let ended = CivilDate(iso: text.trimmingCharacters(in: .whitespaces)), ended <= RegistryImport.civilToday(app) else {
+        guard let ended = CivilDate(iso: text.trimmingCharacters(in: .whitespaces)), ended <= app.clock.today else {
             throw AppError.invalidField("ended_on")
         }
         let reason = rawReason.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -136,7 +136,7 @@ enum PairingService {
     static func apply(app: Application, user: CurrentUser, pairs: [(household: Int, cadre: Int)]) async throws -> Int {
         guard !pairs.isEmpty else { throw AppError.missingField("pair") }
         guard pairs.count <= proposalLimit else { throw AppError.invalidField("pair") }
-        let today = RegistryImport.civilToday(app).description, now = app.tuopin.now(), scope = user.scope
+        let today = app.clock.today.description, now = app.tuopin.now(), scope = user.scope
         let counties = try await app.write { tx -> Set<String> in
             let access = DataAccess(db: tx, scope: scope)
             var counties = Set<String>()

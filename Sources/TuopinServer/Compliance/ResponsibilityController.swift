@@ -91,7 +91,7 @@ enum ResponsibilityController {
         // The plans' actual exits come from the roll-ups.
         try await Rollups.ensureCurrent(req.application)
         let db = req.db, t = req.t
-        let today = RegistryImport.civilToday(req.application)
+        let today = req.clock.today
         let cadres = try await Cadre.query(on: db).filter(\.$unitCode == code.value).sort(\.$id).all()
         let changes = try await PrincipalChange.query(on: db).filter(\.$unitCode == code.value).sort(\.$changedOn, .descending).sort(\.$id, .descending).all()
         let exemptions = try await LeadershipExemption.query(on: db).filter(\.$unitCode == code.value).sort(\.$id).all()
@@ -187,7 +187,7 @@ enum ResponsibilityController {
         let (overview, unit) = try await overview(req, code: req.parameters.get("code") ?? "")
         guard let code = OrgCode(unit.id!) else { throw AppError.corruptData }
         let t = req.t
-        let today = RegistryImport.civilToday(req.application)
+        let today = req.clock.today
         struct View: Encodable {
             let o: Overview; let formError: String?; let mayKeep: Bool; let mayExempt: Bool; let maySetSchedule: Bool
             let signsLetters: Bool; let isRegion: Bool; let lockText: String?

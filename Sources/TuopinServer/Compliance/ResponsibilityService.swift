@@ -53,7 +53,7 @@ enum ResponsibilityService {
         let signatory = try ResponsibilityService.text(input.signatory, "signatory")
         let counterpart = try ResponsibilityService.text(input.counterpart_signatory, "counterpart_signatory")
         let drafted = try date(input.drafted_on, "drafted_on")
-        if let field = ResponsibilityChain.letterDateProblem(year: year, draftedOn: drafted, signedOn: nil, today: RegistryImport.civilToday(app)) {
+        if let field = ResponsibilityChain.letterDateProblem(year: year, draftedOn: drafted, signedOn: nil, today: app.clock.today) {
             throw AppError.invalidField(field == "year" ? "year" : field)
         }
         let now = app.tuopin.now(), scope = user.scope
@@ -93,7 +93,7 @@ enum ResponsibilityService {
         guard pdf.count <= ResponsibilityChain.maxLetterBytes else { throw AppError.payloadTooLarge }
         guard ResponsibilityChain.isPDF(pdf) else { throw AppError.unsupportedMediaType }
         let sha = SHA256.hash(data: pdf).map { String(format: "%02x", $0) }.joined()
-        let today = RegistryImport.civilToday(app), now = app.tuopin.now(), scope = user.scope
+        let today = app.clock.today, now = app.tuopin.now(), scope = user.scope
         // The file first (named by its hash, written whole then renamed): a letter row never names a missing file.
         let url = letterFile(app, sha256: sha)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -183,7 +183,7 @@ enum ResponsibilityService {
         try await authorise(app, user, code)
         let label = try ResponsibilityService.text(input.period, "period", max: 10)
         let narrative = try ResponsibilityService.text(input.narrative, "narrative", max: 4_000)
-        let today = RegistryImport.civilToday(app), now = app.tuopin.now(), scope = user.scope
+        let today = app.clock.today, now = app.tuopin.now(), scope = user.scope
         let userID = user.id
         let id = try await app.write { tx -> Int in
             _ = try await DataAccess(db: tx, scope: scope).unit(code, for: .keepResponsibility)
@@ -247,7 +247,7 @@ enum ResponsibilityService {
         if let field = kind.periodProblem(from: from, to: to) { throw AppError.invalidField(field) }
         let targets = try targets(input.target_households, input.target_people, input.target_villages, input.target_counties, funds: input.target_funds)
         let approved = try date(input.approved_on, "approved_on")
-        if let field = PlanKind.approvalProblem(approvedOn: approved, periodFrom: from, today: RegistryImport.civilToday(app)) {
+        if let field = PlanKind.approvalProblem(approvedOn: approved, periodFrom: from, today: app.clock.today) {
             throw AppError.invalidField(field)
         }
         let now = app.tuopin.now(), scope = user.scope
@@ -350,7 +350,7 @@ enum ResponsibilityService {
         guard let role = input.role.flatMap(PrincipalRole.init(rawValue:)) else { throw AppError.invalidField("role") }
         guard let cadreID = input.cadre_id else { throw AppError.missingField("cadre_id") }
         let changed = try date(input.changed_on, "changed_on")
-        let today = RegistryImport.civilToday(app), now = app.tuopin.now(), scope = user.scope
+        let today = app.clock.today, now = app.tuopin.now(), scope = user.scope
         guard changed <= today else { throw AppError.invalidField("changed_on") }
         let id = try await app.write { tx -> Int in
             let unit = try await DataAccess(db: tx, scope: scope).unit(code, for: .keepResponsibility)
@@ -400,7 +400,7 @@ enum ResponsibilityService {
         guard let role = input.role.flatMap(PrincipalRole.init(rawValue:)) else { throw AppError.invalidField("role") }
         let document = try ResponsibilityService.text(input.document_no, "document_no", max: 100)
         let granted = try date(input.granted_on, "granted_on")
-        let today = RegistryImport.civilToday(app), now = app.tuopin.now(), scope = user.scope
+        let today = app.clock.today, now = app.tuopin.now(), scope = user.scope
         guard granted <= today else { throw AppError.invalidField("granted_on") }
         let userID = user.id
         let id = try await app.write { tx -> Int in

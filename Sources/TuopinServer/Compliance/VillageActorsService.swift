@@ -104,7 +104,7 @@ enum VillageActorsService {
     /// role (`end`).
     static func changeLeader(app: Application, user: CurrentUser, leaderID: Int, part: String, input: LeaderPartInput) async throws -> String {
         let (_, code) = try await leader(app, user, leaderID)
-        let today = RegistryImport.civilToday(app), now = app.tuopin.now(), scope = user.scope
+        let today = app.clock.today, now = app.tuopin.now(), scope = user.scope
         let protector = app.tuopin.protector
         var after: [String: String] = ["leader": String(leaderID), "part": part]
         switch part {
@@ -207,7 +207,7 @@ enum VillageActorsService {
         try await S.authorise(app, user, code)
         guard let orgID = input.organisation_id else { throw AppError.missingField("organisation_id") }
         let started = try S.date(input.started_on, "started_on")
-        guard started <= RegistryImport.civilToday(app) else { throw AppError.invalidField("started_on") }
+        guard started <= app.clock.today else { throw AppError.invalidField("started_on") }
         let now = app.tuopin.now(), scope = user.scope
         return try await app.write { tx -> Int in
             _ = try await DataAccess(db: tx, scope: scope).unit(code, for: .keepResponsibility)
@@ -230,7 +230,7 @@ enum VillageActorsService {
         guard let aid = try await EnterpriseAid.find(aidID, on: app.db), let code = OrgCode(aid.villageCode) else { throw AppError.notFound }
         try await S.authorise(app, user, code)
         let on = try S.date(input.contributed_on, "contributed_on")
-        guard on <= RegistryImport.civilToday(app), on.description >= aid.startedOn else { throw AppError.invalidField("contributed_on") }
+        guard on <= app.clock.today, on.description >= aid.startedOn else { throw AppError.invalidField("contributed_on") }
         guard let kind = input.kind.flatMap(ContributionKind.init(rawValue:)) else { throw AppError.invalidField("kind") }
         guard let amount = IncomesTemplate.parseYuan(input.amount ?? "0"), amount.fen >= 0, amount.fen < 1_000_000_000_000 else {
             throw AppError.invalidField("amount")

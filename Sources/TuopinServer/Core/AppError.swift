@@ -107,7 +107,7 @@ enum AppError: Error, Equatable {
         switch self {
         case .invalidField(let field): t.format("err_invalid_field", field)
         case .missingField(let field): t.format("err_missing_field", field)
-        case .accountLocked(let until): t.format("err_account_locked", Formats.minute(until))
+        case .accountLocked(let until): t.format("err_account_locked", Clock.minute(until))
         case .validation(let problems): problems.map { "\($0.field)：\(t[$0.messageKey])" }.joined(separator: "；")
         case .refused(let refusal): WorkflowText.refusal(refusal, t)
         case .notEligible(let key): t[key]
@@ -156,15 +156,5 @@ enum TextInput {
     /// C0 control characters other than tab, line feed and carriage return (NUL above all).
     static func hasControlCharacters(_ text: String) -> Bool {
         text.unicodeScalars.contains { $0.value < 0x20 && $0 != "\t" && $0 != "\n" && $0 != "\r" || $0.value == 0x7F }
-    }
-}
-
-enum Formats {
-    static func minute(_ date: Date) -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "Asia/Shanghai")
-        f.dateFormat = "yyyy-MM-dd HH:mm"
-        return f.string(from: date)
     }
 }

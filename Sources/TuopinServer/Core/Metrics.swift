@@ -1,51 +1,63 @@
 import Foundation
+import Metrics
+import Prometheus
 import Vapor
 
-/// Request counts by route and status, and a latency histogram, in Prometheus text format.
-final class Metrics: @unchecked Sendable {
-    static let buckets: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]
-    private let lock = NSLock()
-    private var requests: [String: Int] = [:]        // labels → count
-    private var bucketCounts = [Int](repeating: 0, count: Metrics.buckets.count)
-    private var count = 0
-    private var sum = 0.0
+/// The process's metrics, kept by swift-prometheus behind swift-metrics (one backend per process):
+/// Vapor's own HTTP metrics (`http_requests_total`, `http_request_duration_seconds` by method, route
+/// pattern and status), the write transactions, the audit entries they commit, the compliance checks
+/// and the database pool. `/metrics` serves them in Prometheus' text format.
+enum Telemetry {
+    static let registry: PrometheusCollectorRegistry = {
+        let registry = PrometheusCollectorRegistry()
+        var factory = PrometheusMetricsFactory(registry: registry)
+        // Request times from 1 ms to 10 s (the pages' budget is in tenths of a second).
+        factory.defaultDurationHistogramBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+            .map { Duration.nanoseconds(Int64($0 * 1e9)) }
+        MetricsSystem.bootstrap(factory)
+        return registry
+    }()
 
-    func record(method: String, route: String, status: UInt, seconds: Double) {
-        let labels = "method=\"\(method)\",route=\"\(route.escapedLabel)\",status=\"\(status)\""
-        lock.lock(); defer { lock.unlock() }
-        requests[labels, default: 0] += 1
-        for (i, bound) in Self.buckets.enumerated() where seconds <= bound { bucketCounts[i] += 1 }
-        count += 1
-        sum += seconds
+    /// Makes the registry the process's metrics backend (before the first request; idempotent).
+    static func start() { _ = registry }
+
+    static func exposition() -> String { registry.emitToString() }
+
+    /// A write transaction committed: how long it waited for the write gate and how long it took.
+    static func writeCommitted(waited: UInt64, took: UInt64) {
+        Counter(label: "tuopin_write_commits_total").increment()
+        Timer(label: "tuopin_write_gate_wait_seconds", preferredDisplayUnit: .seconds).recordNanoseconds(Int64(waited))
+        Timer(label: "tuopin_write_duration_seconds", preferredDisplayUnit: .seconds).recordNanoseconds(Int64(took))
     }
 
-    func exposition() -> String {
-        lock.lock(); defer { lock.unlock() }
-        var out = "# HELP tuopin_http_requests_total HTTP requests by route and status.\n"
-        out += "# TYPE tuopin_http_requests_total counter\n"
-        for (labels, n) in requests.sorted(by: { $0.key < $1.key }) { out += "tuopin_http_requests_total{\(labels)} \(n)\n" }
-        out += "# HELP tuopin_http_request_duration_seconds Time to answer a request.\n"
-        out += "# TYPE tuopin_http_request_duration_seconds histogram\n"
-        for (i, bound) in Self.buckets.enumerated() {
-            out += "tuopin_http_request_duration_seconds_bucket{le=\"\(bound)\"} \(bucketCounts[i])\n"
-        }
-        out += "tuopin_http_request_duration_seconds_bucket{le=\"+Inf\"} \(count)\n"
-        out += "tuopin_http_request_duration_seconds_sum \(sum)\n"
-        out += "tuopin_http_request_duration_seconds_count \(count)\n"
-        return out
+    /// Audit entries written inside a transaction that committed, by kind (`household`, `export` …).
+    static func auditCommitted(_ count: Int) {
+        Counter(label: "tuopin_audit_entries_committed_total").increment(by: count)
+    }
+
+    /// A compliance check of a subtree: its time and what it found.
+    static func checkFinished(level: String, seconds: UInt64, found: Int, opened: Int, resolved: Int) {
+        let dimensions = [("level", level)]
+        Counter(label: "tuopin_compliance_checks_total", dimensions: dimensions).increment()
+        Timer(label: "tuopin_compliance_check_duration_seconds", dimensions: dimensions, preferredDisplayUnit: .seconds)
+            .recordNanoseconds(Int64(seconds))
+        Counter(label: "tuopin_compliance_violations_opened_total", dimensions: dimensions).increment(by: opened)
+        Counter(label: "tuopin_compliance_violations_resolved_total", dimensions: dimensions).increment(by: resolved)
+        Gauge(label: "tuopin_compliance_violations_found", dimensions: dimensions).record(found)
+    }
+
+    /// The connections the database pool may open (per event loop times loops) and its engine.
+    static func databasePool(engine: String, connections: Int) {
+        Gauge(label: "tuopin_database_pool_connections", dimensions: [("engine", engine)]).record(connections)
     }
 }
 
+/// Adds the `Server-Timing` header (request counts and times are Vapor's own metrics).
 struct MetricsMiddleware: AsyncMiddleware {
-    let metrics: Metrics
-
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let start = DispatchTime.now().uptimeNanoseconds
         let response = try await next.respond(to: request)
-        // The route pattern, never the raw path: ids must not become label values.
-        let route = request.route.map { "/" + $0.path.map(\.description).joined(separator: "/") } ?? "unmatched"
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        metrics.record(method: request.method.rawValue, route: route, status: response.status.code, seconds: seconds)
         // The time spent in the server, for the browser's developer tools and `tuopin bench`
         // (which reads the first entry), then the parts a handler timed.
         let parts = request.serverTimings.parts.map { String(format: ", %@;dur=%.3f", $0.name, $0.milliseconds) }.joined()
@@ -74,14 +86,4 @@ extension Request {
         defer { serverTimings.add(name, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6) }
         return try await body()
     }
-}
-
-extension Application {
-    private struct MetricsKey: StorageKey { typealias Value = Metrics }
-    /// Made by `configure` before the server starts (requests must not race to make it).
-    var metrics: Metrics { storage[MetricsKey.self, default: Metrics()] }
-}
-
-private extension String {
-    var escapedLabel: String { replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") }
 }

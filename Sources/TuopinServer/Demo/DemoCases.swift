@@ -112,7 +112,7 @@ struct DemoCases {
 
     /// Inputs for a step, dated by the demo clock.
     private func input(for action: String) -> CaseService.StepInput {
-        let today = RegistryImport.civilToday(app)
+        let today = app.clock.today
         var i = CaseService.StepInput()
         switch action {
         case "propose": i.votes_for = 28; i.votes_against = 2

@@ -42,7 +42,7 @@ struct DemoFunds {
     }
 
     func run() async throws {
-        let today = RegistryImport.civilToday(app), now = app.tuopin.now(), seed = self.seed
+        let today = app.clock.today, now = app.tuopin.now(), seed = self.seed
         try await app.write { tx in
             let sql = tx.sqlDatabase
             var rng = SplitMix64(seed: seed, stream: 36)

@@ -40,7 +40,7 @@ struct DemoOversight {
     }
 
     func seedInspections() async throws {
-        let today = RegistryImport.civilToday(app), now = app.tuopin.now()
+        let today = app.clock.today, now = app.tuopin.now()
         let scan = DemoResponsibility.scan
         let sha = SHA256.hash(data: scan).map { String(format: "%02x", $0) }.joined()
         let url = InspectionService.evidenceFile(app, sha256: sha)
@@ -120,7 +120,7 @@ struct DemoOversight {
     /// A survey of every county last year; three disputes in each of a county's first two townships:
     /// one received long ago and still open past its deadline, one being mediated, one resolved.
     func seedSurveysAndDisputes() async throws {
-        let today = RegistryImport.civilToday(app), now = app.tuopin.now()
+        let today = app.clock.today, now = app.tuopin.now()
         try await app.write { tx in
             let counties = try await demoCounties(on: tx)
             let users = Dictionary(try await User.query(on: tx).all().map { ($0.username, $0.id!) }) { a, _ in a }
@@ -173,7 +173,7 @@ struct DemoOversight {
     /// Last year's assessment from scheme to distribution, through the service as region HQ; a
     /// discipline case; a reward for the best county, a penalty for the last and one for an overdue finding.
     func seedAssessment() async throws {
-        let today = RegistryImport.civilToday(app)
+        let today = app.clock.today
         guard let region = try await User.query(on: app.db).filter(\.$username == "region").with(\.$bindings).first(),
               let discipline = try await User.query(on: app.db).filter(\.$username == "discipline").with(\.$bindings).first() else { return }
         let hq = try CurrentUser(region, sessionKind: "demo"), body = try CurrentUser(discipline, sessionKind: "demo")

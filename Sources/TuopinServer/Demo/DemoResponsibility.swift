@@ -39,7 +39,7 @@ struct DemoResponsibility {
     /// people, joint-household units and enterprises' help. Some villages have one leader only, some
     /// leaders no project or too many, and some lead fewer than three people whose income rose.
     func seedVillageActors() async throws {
-        let today = RegistryImport.civilToday(app), now = app.tuopin.now(), seed = self.seed
+        let today = app.clock.today, now = app.tuopin.now(), seed = self.seed
         try await app.write { tx in
             let sql = tx.sqlDatabase
             let units = try await OrgUnit.query(on: tx).sort(\.$id).all()
@@ -156,7 +156,7 @@ struct DemoResponsibility {
     }
 
     func seedChain() async throws {
-        let today = RegistryImport.civilToday(app)
+        let today = app.clock.today
         let scan = Self.scan
         let sha = SHA256.hash(data: scan).map { String(format: "%02x", $0) }.joined()
         let file = ResponsibilityService.letterFile(app, sha256: sha)

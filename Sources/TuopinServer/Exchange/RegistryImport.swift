@@ -60,7 +60,7 @@ enum RegistryImport {
     /// so a million-row file's cells are never all in memory.
     static func members<Rows: Sequence<[String]>>(app: Application, rows: consuming Rows, actor: ExchangeActor, dryRun: Bool,
                                                   round: Int = writeChunk, progress: @escaping ProgressHandler = { _, _ in }) async throws -> ImportReport {
-        let today = civilToday(app)
+        let today = app.clock.today
         let clock = PhaseClock(logger: app.logger, name: "import members")
         let parsed = MembersTemplate.parse(rows, today: today)
         _ = consume rows
@@ -184,7 +184,7 @@ enum RegistryImport {
 
     static func incomes(app: Application, rows: [[String]], actor: ExchangeActor, dryRun: Bool,
                         progress: @escaping ProgressHandler = { _, _ in }) async throws -> ImportReport {
-        let today = civilToday(app)
+        let today = app.clock.today
         let protector = app.tuopin.protector
         let parsed = IncomesTemplate.parse(rows, today: today)
         var report = ImportReport(problems: parsed.problems, rows: max(0, rows.count - 1))
@@ -344,11 +344,6 @@ enum RegistryImport {
             for r in rows { out[r.id_hmac] = (r.number, r.village_code) }
         }
         return out
-    }
-
-    static func civilToday(_ app: Application) -> CivilDate {
-        let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "Asia/Shanghai")!, from: app.tuopin.now())
-        return CivilDate(year: c.year!, month: c.month!, day: c.day!)!
     }
 }
 

@@ -48,7 +48,7 @@ enum FundAPI {
     @Sendable static func loans(req: Request) async throws -> [LoanService.LoanView] {
         _ = try req.requireUser()
         let household = try await req.data.household(id: try req.intParameter("id"))
-        let today = RegistryImport.civilToday(req.application)
+        let today = req.clock.today
         return try await req.data.loans().filter(\.$householdID == household.id!).sort(\.$id).all().map { LoanService.view($0, today: today) }
     }
     @Sendable static func addLoan(req: Request) async throws -> Response {

@@ -83,7 +83,7 @@ enum FundController {
         let t = req.t
         return try await Objection.query(on: req.db).filter(\.$noticeID ~~ notices).filter(\.$kind == "objection").sort(\.$id, .descending)
             .limit(100).all().map { o in
-                ObjectionRow(id: o.id!, notice_id: o.noticeID, filed_at: Formats.minute(o.filedAt), text: o.text, name: o.name,
+                ObjectionRow(id: o.id!, notice_id: o.noticeID, filed_at: Clock.minute(o.filedAt), text: o.text, name: o.name,
                              status_label: t["objection_status_\(o.status)"], decision_reason: o.decisionReason,
                              can_decide: mayManage && o.status == "open")
             }
@@ -97,7 +97,7 @@ enum FundController {
         let text = req.parameters.get("code") ?? ""
         let f = try await funds(req, code: text)
         let code = OrgCode(text)!
-        let t = req.t, today = RegistryImport.civilToday(req.application)
+        let t = req.t, today = req.clock.today
         let children = try await req.data.children(of: code).map { Option(value: $0.id!, label: $0.name) }
         let projects = try await projectRows(req, try await req.data.projects().filter(\.$siteCode =~ code.value).sort(\.$id, .descending).limit(200).all())
         let standard = try await StandardsController.lookup(on: req.db)[today.year]

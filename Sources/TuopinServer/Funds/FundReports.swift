@@ -13,7 +13,7 @@ extension FundController {
         guard let code = OrgCode(req.parameters.get("code") ?? "") else { throw AppError.notFound }
         _ = try await req.data.unit(code)
         guard req.data.mayReadRegistry else { throw AppError.forbidden }
-        let today = RegistryImport.civilToday(req.application)
+        let today = req.clock.today
         let year = (try? req.query.get(Int.self, at: "year")) ?? today.year
         guard (2014...today.year + 1).contains(year) else { throw AppError.invalidField("year") }
         let format = (try? req.query.get(String.self, at: "format")) ?? "csv"

@@ -47,7 +47,7 @@ enum FundService {
     static func receive(app: Application, user: CurrentUser, unit text: String, input: EntryInput) async throws -> Int {
         guard let code = OrgCode(text) else { throw AppError.notFound }
         try await authorise(app, user, code)
-        let p = try parse(input, today: RegistryImport.civilToday(app))
+        let p = try parse(input, today: app.clock.today)
         let counterpart = try ResponsibilityService.text(input.counterpart, "counterpart")
         return try await post(app: app, user: user, move: .receipt, p: p, from: nil, to: FundEntryRecord.holder(unit: code.value),
                               fromUnit: nil, toUnit: code.value, projectID: nil, counterpart: counterpart, voucher: "")
@@ -57,7 +57,7 @@ enum FundService {
     static func allocate(app: Application, user: CurrentUser, unit text: String, input: EntryInput) async throws -> Int {
         guard let code = OrgCode(text) else { throw AppError.notFound }
         try await authorise(app, user, code)
-        let p = try parse(input, today: RegistryImport.civilToday(app))
+        let p = try parse(input, today: app.clock.today)
         if let projectID = input.project_id {
             guard input.to_unit.map(\.isEmpty) ?? true else { throw AppError.invalidField("to_unit") }
             let project = try await DataAccess(db: app.db, scope: user.scope).project(id: projectID)
@@ -90,7 +90,7 @@ enum FundService {
         } else {
             try await authorise(app, user, site)
         }
-        let p = try parse(input, today: RegistryImport.civilToday(app))
+        let p = try parse(input, today: app.clock.today)
         let voucher = try ResponsibilityService.text(input.voucher, "voucher", max: 60)
         return try await post(app: app, user: user, move: .expenditure, p: p, from: payer.map { FundEntryRecord.holder(unit: $0.value) } ?? project.holder,
                               to: nil, fromUnit: payer?.value ?? project.siteCode, toUnit: project.siteCode, projectID: projectID,
@@ -131,7 +131,7 @@ enum FundService {
         let why = try ResponsibilityService.text(reason, "reason", max: 500)
         guard original.reversesID == nil else { throw AppError.notEligible("fund_reversal_of_reversal") }
         let now = app.tuopin.now()
-        let today = RegistryImport.civilToday(app)
+        let today = app.clock.today
         return try await app.write { tx in
             guard try await FundEntryRecord.query(on: tx).filter(\.$reversesID == entryID).count() == 0 else { throw AppError.conflict }
             let source = FundSource(rawValue: original.source)!, move = LedgerMove(rawValue: original.move)!
@@ -210,7 +210,7 @@ enum FundService {
         let ids = Array(Set(input.entry_ids ?? [])).sorted()
         guard !ids.isEmpty else { throw AppError.missingField("entry_ids") }
         guard ids.count <= 500 else { throw AppError.invalidField("entry_ids") }
-        let today = RegistryImport.civilToday(app)
+        let today = app.clock.today
         let place = try ResponsibilityService.text(input.place, "place", max: 200)
         let start = try ResponsibilityService.date(input.starts_on, "starts_on")
         let end = try ResponsibilityService.date(input.ends_on, "ends_on")

@@ -28,7 +28,7 @@ enum LoanService {
         let subsidyBP = try StandardsController.parsePercent(subsidy, field: "subsidy_pct")
         guard let months = input.months else { throw AppError.missingField("months") }
         let start = try ResponsibilityService.date(input.start_date, "start_date")
-        let today = RegistryImport.civilToday(app)
+        let today = app.clock.today
         guard start <= today, start.year >= 2014 else { throw AppError.invalidField("start_date") }
         let terms: LoanTerms
         do { terms = try LoanTerms(amount: amount, rateBP: rate, subsidyBP: subsidyBP, months: months).validated() } catch .field(let f) {
@@ -59,7 +59,7 @@ enum LoanService {
         try await FundService.authorise(app, user, OrgCode(loan.villageCode)!)
         guard let amount = AmountInput.parse(input.amount) else { throw input.amount == nil ? AppError.missingField("amount") : AppError.invalidField("amount") }
         let paid = try ResponsibilityService.date(input.paid_on, "paid_on")
-        guard paid <= RegistryImport.civilToday(app), paid >= CivilDate(iso: loan.startDate)! else { throw AppError.invalidField("paid_on") }
+        guard paid <= app.clock.today, paid >= CivilDate(iso: loan.startDate)! else { throw AppError.invalidField("paid_on") }
         let now = app.tuopin.now()
         return try await app.write { tx in
             // Conditional: two repayments at once cannot together pass the principal.

@@ -57,7 +57,7 @@ extension FundController {
             sites: try await sites(req, user: user),
             categories: ProjectCategory.allCases.map { Option(value: $0.rawValue, label: t[$0.labelKey]) },
             natures: ProjectNature.allCases.map { Option(value: $0.rawValue, label: t[$0.labelKey]) },
-            formError: formError, year: RegistryImport.civilToday(req.application).year, values: values), status: status)
+            formError: formError, year: req.clock.today.year, values: values), status: status)
     }
 
     @Sendable static func newForm(req: Request) async throws -> Response {
@@ -113,7 +113,7 @@ extension FundController {
     static func renderProject(_ req: Request, id: Int, formError: String?, status: HTTPResponseStatus) async throws -> Response {
         let user = try req.requireUser()
         let p = try await projectDetail(req, id: id)
-        let today = RegistryImport.civilToday(req.application)
+        let today = req.clock.today
         let site = OrgCode(p.project.site)!
         // Units above the site the user keeps funds for: they may pay the project directly.
         let payers = try await OrgUnit.query(on: req.db)

@@ -61,7 +61,7 @@ enum ProjectService {
         guard numbers.count <= 2000, numbers.allSatisfy({ $0.count <= 40 && !TextInput.hasControlCharacters($0) }) else {
             throw AppError.invalidField("household_numbers")
         }
-        let now = app.tuopin.now(), year = RegistryImport.civilToday(app).year
+        let now = app.tuopin.now(), year = app.clock.today.year
         return try await app.write { tx in
             let access = DataAccess(db: tx, scope: user.scope)
             if !householdIDs.isEmpty {
@@ -151,7 +151,7 @@ enum ProjectService {
         try await FundService.authorise(app, user, OrgCode(project.countyCode)!)
         guard let d = input.decision, let decision = LibraryRevision.Decision(rawValue: d) else { throw AppError.invalidField("decision") }
         let reason = try ResponsibilityService.text(input.reason, "reason", max: 500)
-        let today = RegistryImport.civilToday(app)
+        let today = app.clock.today
         guard LibraryRevision.isOpen(today) else { throw AppError.notEligible("project_revision_closed") }
         let now = app.tuopin.now()
         try await app.write { tx in

@@ -74,7 +74,7 @@ enum AssessmentController {
                 EnteredView(unit_code: v.unitCode, unit_name: names[v.unitCode] ?? v.unitCode, indicator_id: v.indicatorID,
                             label: byID[v.indicatorID].map { label($0, t) } ?? "", value: v.value.map(fixed), note: v.note)
             },
-            computed_at: s.computedAt.map(AuditSearch.shanghai), approved_on: s.approvedOn))
+            computed_at: s.computedAt.map(AuditSearch.second), approved_on: s.approvedOn))
     }
 
     static func unitResult(_ req: Request, id: Int, code text: String) async throws -> UnitResult {
@@ -111,7 +111,7 @@ enum AssessmentController {
         return try await Page.render(req, "assessments", View(
             schemes: schemes.map { SchemeSummary(id: $0.id!, year: $0.year, state: $0.state, state_label: t["scheme_state_\($0.state)"]) },
             mayAssess: user.scope.permits(.assess, on: OrgCode("54")!), formError: formError,
-            year: RegistryImport.civilToday(req.application).year - 1))
+            year: req.clock.today.year - 1))
     }
 
     @Sendable static func createForm(req: Request) async throws -> Response {

@@ -138,7 +138,7 @@ enum AssessmentService {
 
     static func create(app: Application, user: CurrentUser, input: SchemeInput) async throws -> Int {
         try authorise(user)
-        let today = RegistryImport.civilToday(app)
+        let today = app.clock.today
         guard let year = input.year else { throw AppError.missingField("year") }
         guard (2014...today.year).contains(year) else { throw AppError.invalidField("year") }
         let list = try indicators(input.indicators), bands = try bands(input)
@@ -183,7 +183,7 @@ enum AssessmentService {
         if action == .distribute {
             guard !recipients.isEmpty, recipients.allSatisfy(Self.recipients.contains) else { throw AppError.invalidField("recipients") }
         }
-        let today = RegistryImport.civilToday(app), now = app.tuopin.now()
+        let today = app.clock.today, now = app.tuopin.now()
         return try await app.write { tx -> SchemeState in
             guard let s = try await SchemeRecord.find(id, on: tx), let state = SchemeState(rawValue: s.state) else { throw AppError.notFound }
             guard state == action.from || (action == .compute && state == .computed) else { throw AppError.conflict }

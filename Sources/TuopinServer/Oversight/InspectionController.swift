@@ -58,7 +58,7 @@ enum InspectionController {
         let events = Dictionary(grouping: try await FindingEvent.query(on: req.db).filter(\.$findingID ~~ findings.compactMap(\.id)).sort(\.$id).all(), by: \.findingID)
         let users = Dictionary(uniqueKeysWithValues: try await User.query(on: req.db).filter(\.$id ~~ Array(Set(events.values.flatMap { $0.map(\.userID) }))).all()
             .map { ($0.id!, $0.displayName) })
-        let today = RegistryImport.civilToday(req.application), t = req.t
+        let today = req.clock.today, t = req.t
         let inspects = OrgCode(i.unitCode).map { user.scope.permits(.inspect, on: $0) } ?? false
         let views = findings.map { f in
             let state = FindingState(rawValue: f.state) ?? .open
@@ -87,7 +87,7 @@ enum InspectionController {
         var findings: [Int: [FindingRecord]] = [:]
         for i in inspections { findings[i.id!] = try await access.findings(of: i) }
         let names = try await names(for: inspections, findings: findings.values.flatMap { $0 }, on: req.db)
-        let today = RegistryImport.civilToday(req.application)
+        let today = req.clock.today
         return inspections.map { summary($0, findings: findings[$0.id!] ?? [], names: names, today: today, t: req.t) }
     }
 
@@ -121,7 +121,7 @@ enum InspectionController {
             unit: UnitRef(code: code.value, name: unit.name), inspections: inspections, formError: formError, mayInspect: mayInspect,
             kinds: InspectionKind.allCases.map { Option(value: $0.rawValue, label: t[$0.labelKey]) },
             departments: InspectionDepartment.allCases.map { Option(value: $0.rawValue, label: t[$0.labelKey]) },
-            targets: targets, teamRows: [1, 2, 3, 4, 5, 6], today: RegistryImport.civilToday(req.application).description))
+            targets: targets, teamRows: [1, 2, 3, 4, 5, 6], today: req.clock.today.description))
     }
 
     @Sendable static func page(req: Request) async throws -> Response { try await page(req, formError: nil) }
@@ -147,7 +147,7 @@ enum InspectionController {
         return try await Page.render(req, "inspection", View(
             d: d, formError: formError, mayRaise: inspects,
             categories: FindingCategory.allCases.map { Option(value: $0.rawValue, label: t[$0.labelKey]) }, units: units,
-            today: RegistryImport.civilToday(req.application).description,
+            today: req.clock.today.description,
             unitHref: SiteURL.unitPart(d.inspection.unit_code, "inspections").path))
     }
 
@@ -155,7 +155,7 @@ enum InspectionController {
     @Sendable static func notification(req: Request) async throws -> Response {
         let d = try await detail(req, id: try req.intParameter("id"))
         struct View: Encodable { let d: Detail; let printedOn: String }
-        return try await Page.render(req, "inspection-notification", View(d: d, printedOn: RegistryImport.civilToday(req.application).description))
+        return try await Page.render(req, "inspection-notification", View(d: d, printedOn: req.clock.today.description))
     }
 
     /// The inspection's findings as CSV or XLSX (`?format=`); the export is audited.

@@ -43,7 +43,7 @@ enum InspectionService {
         let title = try ResponsibilityService.text(input.title, "title", max: 200)
         let started = try ResponsibilityService.date(input.started_on, "started_on")
         let ended = try (input.ended_on ?? "").isEmpty ? nil : ResponsibilityService.date(input.ended_on, "ended_on")
-        let today = RegistryImport.civilToday(app)
+        let today = app.clock.today
         if let field = FindingWorkflow.inspectionProblem(startedOn: started, endedOn: ended, today: today) { throw AppError.invalidField(field) }
         let team = try team(input.team)
         let targets = Array(Set((input.targets ?? []).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })).sorted()
@@ -93,7 +93,7 @@ enum InspectionService {
         guard let category = input.category.flatMap(FindingCategory.init(rawValue:)) else { throw AppError.invalidField("category") }
         let description = try ResponsibilityService.text(input.description, "description", max: 4_000)
         let deadline = try ResponsibilityService.date(input.deadline, "deadline")
-        let today = RegistryImport.civilToday(app)
+        let today = app.clock.today
         if let field = FindingWorkflow.findingProblem(deadline: deadline, raisedOn: today) { throw AppError.invalidField(field) }
         let now = app.tuopin.now(), scope = user.scope
         let id = try await app.write { tx -> Int in
@@ -138,7 +138,7 @@ enum InspectionService {
         let note = action == .accept && (text ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
             ? "" : try ResponsibilityService.text(text, "note", max: 4_000)
         let stored = try storeEvidence(app, evidence, action: action)
-        let today = RegistryImport.civilToday(app), now = app.tuopin.now(), scope = user.scope, userID = user.id
+        let today = app.clock.today, now = app.tuopin.now(), scope = user.scope, userID = user.id
         let next = try await app.write { tx -> FindingState in
             let (f, _) = try await DataAccess(db: tx, scope: scope).finding(id: findingID)
             guard let state = FindingState(rawValue: f.state) else { throw AppError.corruptData }

@@ -59,7 +59,7 @@ enum RegisterController {
         let names = try await NoticeService.names(Set(list.map(\.townshipCode)), on: req.db)
         let steps = Dictionary(grouping: try await DisputeStep.query(on: req.db).filter(\.$disputeID ~~ list.compactMap(\.id)).sort(\.$id).all(), by: \.disputeID)
         let users = try await userNames(steps.values.flatMap { $0.map(\.userID) }, on: req.db)
-        let today = RegistryImport.civilToday(req.application), t = req.t
+        let today = req.clock.today, t = req.t
         return list.map { d in
             let status = DisputeStatus(rawValue: d.status) ?? .open
             return DisputeView(id: d.id!, township_code: d.townshipCode, township_name: names[d.townshipCode] ?? d.townshipCode, parties: d.parties,
@@ -107,7 +107,7 @@ enum RegisterController {
     static func unitPage(_ req: Request, register: String, formError: String?) async throws -> Response {
         let user = try req.requireUser(), code = try unitCode(req)
         let unit = try await req.data.unit(code)
-        let t = req.t, today = RegistryImport.civilToday(req.application)
+        let t = req.t, today = req.clock.today
         struct View: Encodable {
             let unit: UnitRef; let formError: String?; let mayAdd: Bool; let today: String; let year: Int
             let surveys: [SurveyView]; let disputes: [DisputeView]; let sanctions: [SanctionView]

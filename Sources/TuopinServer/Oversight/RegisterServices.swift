@@ -24,7 +24,7 @@ enum RegisterService {
     static func addSurvey(app: Application, user: CurrentUser, unit text: String, input: SurveyInput) async throws -> Int {
         guard let code = OrgCode(text), code.level != .village else { throw AppError.notFound }
         try await ResponsibilityService.authorise(app, user, code, .inspect)
-        let today = RegistryImport.civilToday(app)
+        let today = app.clock.today
         guard let year = input.year else { throw AppError.missingField("year") }
         guard (2014...today.year).contains(year) else { throw AppError.invalidField("year") }
         let evaluator = try ResponsibilityService.text(input.evaluator, "evaluator", max: 200)
@@ -64,7 +64,7 @@ enum RegisterService {
         let description = try ResponsibilityService.text(input.description, "description", max: 4_000)
         let received = try ResponsibilityService.date(input.received_on, "received_on")
         let deadline = try ResponsibilityService.date(input.deadline, "deadline")
-        let today = RegistryImport.civilToday(app)
+        let today = app.clock.today
         guard received <= today else { throw AppError.invalidField("received_on") }
         guard deadline >= received else { throw AppError.invalidField("deadline") }
         let now = app.tuopin.now()
@@ -87,7 +87,7 @@ enum RegisterService {
         try await ResponsibilityService.authorise(app, user, code)
         guard let action = input.action.flatMap(DisputeAction.init(rawValue:)) else { throw AppError.invalidField("action") }
         let note = try ResponsibilityService.text(input.note, "note", max: 4_000)
-        let today = RegistryImport.civilToday(app), now = app.tuopin.now()
+        let today = app.clock.today, now = app.tuopin.now()
         return try await app.write { tx -> DisputeStatus in
             guard let d = try await DisputeRecord.find(id, on: tx), let status = DisputeStatus(rawValue: d.status) else { throw AppError.notFound }
             guard let next = DisputeRules.transition(status, action) else { throw AppError.conflict }
@@ -117,7 +117,7 @@ enum RegisterService {
         let person = (input.person ?? "").trimmingCharacters(in: .whitespaces)
         guard person.count <= 100, !TextInput.hasControlCharacters(person) else { throw AppError.invalidField("person") }
         let note = try ResponsibilityService.text(input.note, "note", max: 4_000)
-        let today = RegistryImport.civilToday(app), now = app.tuopin.now()
+        let today = app.clock.today, now = app.tuopin.now()
         return try await app.write { tx -> Int in
             guard try await OrgUnit.find(code.value, on: tx) != nil else { throw AppError.invalidField("unit_code") }
             let c = OversightCase()
@@ -143,7 +143,7 @@ enum RegisterService {
         let outcome = (input.outcome ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         let note = outcome.isEmpty ? try ResponsibilityService.text(input.note, "note", max: 4_000) : (input.note ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard outcome.count <= 4_000, note.count <= 4_000, !TextInput.hasControlCharacters(outcome + note) else { throw AppError.invalidField("outcome") }
-        let today = RegistryImport.civilToday(app), now = app.tuopin.now(), scope = user.scope
+        let today = app.clock.today, now = app.tuopin.now(), scope = user.scope
         try await app.write { tx in
             let c = try await DataAccess(db: tx, scope: scope).oversightCase(id: id)
             guard c.status == OversightCaseStatus.open.rawValue else { throw AppError.conflict }
@@ -178,7 +178,7 @@ enum RegisterService {
         let name = try ResponsibilityService.text(input.subject_name, "subject_name", max: 200)
         let reason = try ResponsibilityService.text(input.reason, "reason", max: 4_000)
         let decided = try ResponsibilityService.date(input.decided_on, "decided_on")
-        guard decided <= RegistryImport.civilToday(app) else { throw AppError.invalidField("decided_on") }
+        guard decided <= app.clock.today else { throw AppError.invalidField("decided_on") }
         let document = try ResponsibilityService.text(input.document_no, "document_no", max: 100)
         let basis = try (input.basis ?? "").isEmpty ? nil : input.basis.flatMap(SanctionBasis.init(rawValue:)) ?? { throw AppError.invalidField("basis") }()
         let now = app.tuopin.now(), scope = user.scope

@@ -21,7 +21,7 @@ enum CertificationService {
         guard user.scope.permits(.certifyData, on: township) else { throw AppError.forbidden }
         guard let from = input.period_from.flatMap({ CivilDate(iso: $0) }) else { throw AppError.invalidField("period_from") }
         guard let to = input.period_to.flatMap({ CivilDate(iso: $0) }), from <= to else { throw AppError.invalidField("period_to") }
-        guard to <= RegistryImport.civilToday(app) else { throw AppError.invalidField("period_to") }
+        guard to <= app.clock.today else { throw AppError.invalidField("period_to") }
         let now = app.tuopin.now()
         return try await app.write { tx in
             let c = Certification()
@@ -31,7 +31,7 @@ enum CertificationService {
             try await AuditLog.append(on: tx, actor: user.auditActor, action: "data.certify", entity: "org_unit", entityID: township.value,
                                       after: ["period_from": c.periodFrom, "period_to": c.periodTo], at: now)
             return View(id: c.id!, township_code: township.value, period_from: c.periodFrom, period_to: c.periodTo,
-                        certified_by: user.displayName, certified_at: Formats.minute(now))
+                        certified_by: user.displayName, certified_at: Clock.minute(now))
         }
     }
 
@@ -39,7 +39,7 @@ enum CertificationService {
         let rows = try await Certification.query(on: db).filter(\.$townshipCode == township).sort(\.$id, .descending).all()
         let users = Dictionary(uniqueKeysWithValues: try await User.query(on: db).filter(\.$id ~~ Set(rows.map(\.certifiedBy))).all().map { ($0.id!, $0.displayName) })
         return rows.map { View(id: $0.id!, township_code: $0.townshipCode, period_from: $0.periodFrom, period_to: $0.periodTo,
-                               certified_by: users[$0.certifiedBy] ?? "", certified_at: Formats.minute($0.certifiedAt)) }
+                               certified_by: users[$0.certifiedBy] ?? "", certified_at: Clock.minute($0.certifiedAt)) }
     }
 
     /// Inside a change's transaction: refuses a change to certified households without a reason,

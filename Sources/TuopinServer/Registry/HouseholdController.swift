@@ -42,7 +42,7 @@ enum HouseholdController {
 
     static func detail(_ req: Request, id: Int) async throws -> Detail {
         let data = req.data, t = req.t, protector = req.tuopin.protector
-        let today = RegistryImport.civilToday(req.application)
+        let today = req.clock.today
         let h = try await data.household(id: id)
         let id = try h.requireID()
         let village = try await OrgUnit.find(h.villageCode, on: data.db)
@@ -126,9 +126,9 @@ enum HouseholdController {
             HistoryRow(at: $0.at, user: $0.user, action: t["action_" + $0.action.replacingOccurrences(of: ".", with: "_")], reason: $0.reason)
         }
         let facts = try await HouseholdFactsLoader.facts(on: req.db, householdID: id, protector: req.tuopin.protector,
-                                                          planYear: RegistryImport.civilToday(req.application).year)
+                                                          planYear: req.clock.today.year)
         let standards = try await StandardsController.lookup(on: req.db)
-        let findings = DataQuality.check(facts, today: RegistryImport.civilToday(req.application), povertyLine: { standards[$0]?.povertyLine })
+        let findings = DataQuality.check(facts, today: req.clock.today, povertyLine: { standards[$0]?.povertyLine })
             .map { Finding(code: $0.code.rawValue, text: t[$0.code.labelKey]) }
         let writable = try await req.data.writableHouseholds().filter(\.$id == id).count() > 0
         struct View: Encodable {
@@ -148,14 +148,14 @@ enum HouseholdController {
             h: detail, villageHref: SiteURL.unit(detail.village).path,
             editHref: writable ? SiteURL.householdEdit(id).path : nil, history: history,
             findings: findings, hasFindings: !findings.isEmpty, chart: chart, writable: writable, formError: formError,
-            years: Array((2014...RegistryImport.civilToday(req.application).year).reversed()), base: SiteURL.household(id).path,
+            years: Array((2014...req.clock.today.year).reversed()), base: SiteURL.household(id).path,
             cases: try await CaseController.summaries(req, awaiting: false, householdID: id),
             starts: CaseController.startOptions(req, status: HouseholdStatus(rawValue: detail.status), unit: detail.village),
-            caseYear: standards.keys.max() ?? RegistryImport.civilToday(req.application).year,
+            caseYear: standards.keys.max() ?? req.clock.today.year,
             pairings: try await PairingService.pairings(of: id, on: req.db, t: t), candidates: candidates,
-            today: RegistryImport.civilToday(req.application).description,
+            today: req.clock.today.description,
             loans: try await req.data.loans().filter(\.$householdID == id).sort(\.$id).all()
-                .map { LoanService.view($0, today: RegistryImport.civilToday(req.application)) },
+                .map { LoanService.view($0, today: req.clock.today) },
             mayKeepLoans: req.auth.get(CurrentUser.self)?.scope.permits(.manageFunds, on: OrgCode(detail.village)!) ?? false),
             status: formError == nil ? .ok : .unprocessableEntity)
     }
@@ -181,7 +181,7 @@ enum HouseholdController {
             after = n
         }
         return try await list(req.data, limit: limit, after: after, filters: HouseholdListController.Filters(req),
-                              protector: req.tuopin.protector, today: RegistryImport.civilToday(req.application))
+                              protector: req.tuopin.protector, today: req.clock.today)
     }
 }
 

@@ -50,7 +50,7 @@ enum HouseholdCreateController {
     @Sendable static func show(req: Request) async throws -> Response {
         _ = try req.requireUser()
         guard req.data.mayWriteRegistry else { throw AppError.forbidden }
-        let year = RegistryImport.civilToday(req.application).year
+        let year = req.clock.today.year
         return try await Page.render(req, "household-new", form(req, values: ["identified_year": String(year), "migrant_months": "0"], problems: []))
     }
 

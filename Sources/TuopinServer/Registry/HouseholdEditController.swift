@@ -59,7 +59,7 @@ enum HouseholdEditController {
         let posted = try req.content.decode(Posted.self)
         let others = posted.other_causes ?? []
         guard let version = posted.version else { throw AppError.missingField("version") }
-        let year = RegistryImport.civilToday(req.application).year
+        let year = req.clock.today.year
         switch HouseholdEdit.parse(fields, otherCauses: others, currentYear: year) {
         case .failure(let list):
             return try await Page.render(req, "household-edit", form(id: id, number: h.number, version: version, values: fields,

@@ -119,7 +119,7 @@ enum HouseholdListController {
         guard req.data.mayReadRegistry else { throw AppError.forbidden }
         try await ReadAudit.searchByID(req, user: user, id: Filters(req).id)
         let view = try await query(req.data, filters: Filters(req), after: req.query[String.self, at: "after"], t: req.t,
-                                   protector: req.tuopin.protector, today: RegistryImport.civilToday(req.application))
+                                   protector: req.tuopin.protector, today: req.clock.today)
         return try await Page.render(req, "households", view, status: view.error == nil ? .ok : .badRequest)
     }
 
@@ -129,7 +129,7 @@ enum HouseholdListController {
         guard let kind = req.parameters.get("kind").flatMap(RegistryExport.Kind.init(rawValue:)),
               let format = req.parameters.get("format"), ["csv", "xlsx"].contains(format) else { throw AppError.notFound }
         let filters = Filters(req)
-        let today = RegistryImport.civilToday(req.application)
+        let today = req.clock.today
         // No reason yet: ask for it, keeping the list's filters.
         guard let reason = req.query[String.self, at: "reason"], !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
             struct Field: Encodable { let name: String; let value: String }

@@ -40,7 +40,7 @@ enum HouseholdService {
     static func update(app: Application, user: CurrentUser, id: Int, edit: HouseholdEdit, version: Int) async throws -> Household {
         let protector = app.tuopin.protector
         let now = app.tuopin.now()
-        let today = RegistryImport.civilToday(app)
+        let today = app.clock.today
         let scope = user.scope
         let reason = CertificationService.changeReason
         return try await app.write { tx in

@@ -51,7 +51,7 @@ enum QualityController {
         let run = try await data.db.sqlDatabase.select().column("checked_at").from("quality_runs").orderBy("id", .descending)
             .limit(1).first(decoding: Run.self)
         return View(unitName: unit.name, unitCode: code.value, codes: codes, children: children, households: households,
-                    hasFindings: counts.values.contains { $0 > 0 }, checkedAt: run.map { Formats.minute($0.checked_at) },
+                    hasFindings: counts.values.contains { $0 > 0 }, checkedAt: run.map { Clock.minute($0.checked_at) },
                     canRecheck: code.level >= .county, recheckAction: SiteURL.qualityCheck.path + "?unit=\(code.value)",
                     hasChildren: !children.isEmpty)
     }

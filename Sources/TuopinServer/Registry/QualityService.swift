@@ -75,7 +75,7 @@ enum QualityService {
         let inScope = try await counting.first(decoding: Count.self)?.n ?? 0
         progress(0, inScope)
         var after = 0
-        let today = RegistryImport.civilToday(app)
+        let today = app.clock.today
         let protector = app.tuopin.protector
         let clock = PhaseClock(logger: app.logger, name: "check --quality")
         while true {

@@ -66,7 +66,7 @@ enum RegistryAPIController {
         let current = try HouseholdService.currentEdit(of: h, protector: req.tuopin.protector)
         let merged = current.formFields.merging(fields) { _, new in new }
         let others = lists["other_causes"] ?? current.otherCauses.map(\.rawValue)
-        switch HouseholdEdit.parse(merged, otherCauses: others, currentYear: RegistryImport.civilToday(req.application).year) {
+        switch HouseholdEdit.parse(merged, otherCauses: others, currentYear: req.clock.today.year) {
         case .failure(let list): throw AppError.validation(list.problems)
         case .success(let edit):
             do {

@@ -27,7 +27,7 @@ enum RegistryService {
                        body: @escaping @Sendable (any Database, Household) async throws -> (before: (any Encodable & Sendable)?, after: any Encodable & Sendable)) async throws {
         let scope = user.scope
         let now = app.tuopin.now()
-        let today = RegistryImport.civilToday(app)
+        let today = app.clock.today
         let protector = app.tuopin.protector
         let reason = CertificationService.changeReason
         try await app.write { tx in
@@ -52,7 +52,7 @@ enum RegistryService {
     }
 
     static func setIncome(app: Application, user: CurrentUser, householdID: Int, version: Int, year: Int, input: IncomeInput) async throws {
-        guard (2000...RegistryImport.civilToday(app).year).contains(year) else { throw AppError.invalidField("year") }
+        guard (2000...app.clock.today.year).contains(year) else { throw AppError.invalidField("year") }
         let i = IncomeFacts(year: year, wage: try money(input.wage, field: "wage"), business: try money(input.business, field: "business"),
                             property: try money(input.property, field: "property"), transfer: try money(input.transfer, field: "transfer"),
                             costs: try money(input.costs, field: "costs"))
@@ -87,7 +87,7 @@ enum RegistryService {
     }
 
     static func setPlan(app: Application, user: CurrentUser, householdID: Int, version: Int, year: Int, input: PlanInput) async throws {
-        guard (2014...(RegistryImport.civilToday(app).year + 5)).contains(year) else { throw AppError.invalidField("year") }
+        guard (2014...(app.clock.today.year + 5)).contains(year) else { throw AppError.invalidField("year") }
         let goal = input.goal.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !goal.isEmpty, goal.count <= 200 else { throw AppError.invalidField("goal") }
         guard input.measures.count <= 50 else { throw AppError.invalidField("measures") }
@@ -173,7 +173,7 @@ enum RegistryService {
     /// A person joins a household (birth, marriage, return). The ID number is checked like an
     /// import's, and a person registered in any household is refused.
     static func addMember(app: Application, user: CurrentUser, householdID: Int, version: Int, input: NewMemberInput) async throws {
-        let today = RegistryImport.civilToday(app)
+        let today = app.clock.today
         guard let name = PersonName.validated(input.name) else { throw AppError.invalidField("name") }
         guard let id = try? ResidentID(input.resident_id, today: today) else { throw AppError.invalidField("resident_id") }
         guard let relation = Relation(rawValue: input.relation), relation != .head else { throw AppError.invalidField("relation") }

@@ -151,7 +151,7 @@ struct CountyMap: Sendable {
         guard let frame = map.frames[prefecture ?? "54"] else { throw AppError.notFound }
         let shown = map.counties.filter { prefecture == nil || $0.prefecture == prefecture }
         let visible = shown.map(\.code).filter { OrgCode($0).map(scope.permitsAggregates(on:)) ?? false }
-        let year = RegistryImport.civilToday(req.application).year
+        let year = req.clock.today.year
         let values = try await values(measure, counties: visible, year: year, on: req.db)
         let top = max(values.values.max() ?? 0, 1)
         func classIndex(_ v: Int) -> Int {

@@ -98,7 +98,7 @@ enum Statistics {
         _ = try req.requireUser()
         guard let code = OrgCode(req.parameters.get("code") ?? "") else { throw AppError.notFound }
         let unit = try await req.data.unit(code)
-        let today = RegistryImport.civilToday(req.application)
+        let today = req.clock.today
         let year = try req.query.get(Int?.self, at: "year") ?? today.year
         guard (2014...today.year).contains(year) else { throw AppError.invalidField("year") }
         let table = try req.query.get(String?.self, at: "table").map { raw in

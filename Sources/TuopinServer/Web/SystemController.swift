@@ -27,7 +27,7 @@ enum SystemController {
         guard loopback || (token != nil && req.headers.bearerAuthorization?.token == token) else { throw AppError.notFound }
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "text", subType: "plain", parameters: ["version": "0.0.4", "charset": "utf-8"])
-        return Response(status: .ok, headers: headers, body: .init(string: req.application.metrics.exposition()))
+        return Response(status: .ok, headers: headers, body: .init(string: Telemetry.exposition()))
     }
 
     /// The OpenAPI document. A year bound that moves with the calendar is written in the file as
@@ -36,7 +36,7 @@ enum SystemController {
     @Sendable static func openAPI(req: Request) async throws -> Response {
         let path = req.application.directory.resourcesDirectory + "openapi.json"
         let document = try JSONSerialization.jsonObject(with: try Data(contentsOf: URL(fileURLWithPath: path)))
-        let resolved = withYearBounds(document, year: RegistryImport.civilToday(req.application).year)
+        let resolved = withYearBounds(document, year: req.clock.today.year)
         var headers = HTTPHeaders()
         headers.contentType = .json
         return Response(status: .ok, headers: headers, body: .init(data: try JSONSerialization.data(withJSONObject: resolved, options: [.sortedKeys])))

@@ -93,9 +93,9 @@ enum UnitController {
         try await Rollups.ensureCurrent(req.application)
         let view = try await req.timed("unit") { try await query(req.data, code: code, t: req.t) }
         let starts = view.exitYear == nil ? CaseController.startOptions(req, status: nil, unit: code.value) : []
-        let year = try await StandardsController.lookup(on: req.db).keys.max() ?? RegistryImport.civilToday(req.application).year
+        let year = try await StandardsController.lookup(on: req.db).keys.max() ?? req.clock.today.year
         let isTownship = code.level == .township
-        let today = RegistryImport.civilToday(req.application)
+        let today = req.clock.today
         var plan: PlanSummary?
         if let p = try await UnitPlanRecord.query(on: req.db).filter(\.$unitCode == code.value).filter(\.$kind == PlanKind.annual.rawValue)
             .filter(\.$periodFrom == today.year).first() {

@@ -62,13 +62,13 @@ enum CaseController {
         let unit = OrgCode(c.unitCode)!
         let household = try await c.householdID.asyncMap { try await Household.find($0, on: req.db) } ?? nil
         let steps = try await CaseStep.query(on: req.db).filter(\.$caseID == id).sort(\.$id).all().map { s in
-            StepView(at: Formats.minute(s.at), actor: s.actorName, role: Role(rawValue: s.role).map { t[$0.labelKey] } ?? s.role,
+            StepView(at: Clock.minute(s.at), actor: s.actorName, role: Role(rawValue: s.role).map { t[$0.labelKey] } ?? s.role,
                      action: s.outcome == "returned" ? t["wf_returned_\(s.action)"] : WorkflowText.action(s.action, t),
                      outcome: t["wf_outcome_\(s.outcome)"], reason: s.reason, notice_id: s.noticeID,
                      details: (try? JSONDecoder().decode([String: String].self, from: Data(s.details.utf8))) ?? [:])
         }
         let noticeIDs = try await NoticeCase.query(on: req.db).filter(\.$id.$caseID == id).all().map(\.id!.noticeID)
-        let today = RegistryImport.civilToday(req.application)
+        let today = req.clock.today
         let notices = try await Notice.query(on: req.db).filter(\.$id ~~ noticeIDs).sort(\.$id).all()
         let objections = try await Objection.query(on: req.db).filter(\.$noticeID ~~ noticeIDs)
             .group(.or) { $0.filter(\.$caseID == nil).filter(\.$caseID == id) }.sort(\.$id).all()
@@ -92,7 +92,7 @@ enum CaseController {
                 let publishing = wfn.steps[wfn.stepIndex(notice.action)!]
                 return ObjectionView(id: o.id!, code: o.code, kind: o.kind, kind_label: t["objection_kind_\(o.kind)"], text: o.text,
                                      name: o.name, status: o.status, status_label: t["objection_status_\(o.status)"],
-                                     decision_reason: o.decisionReason, filed_at: Formats.minute(o.filedAt),
+                                     decision_reason: o.decisionReason, filed_at: Clock.minute(o.filedAt),
                                      can_decide: o.status == "open" && user.scope.actingRole(for: publishing, on: OrgCode(notice.unitCode)!) != nil)
             },
             path: wf.steps.enumerated().map { PathStep(label: WorkflowText.action($1.action, t), done: $0 < c.step) })
@@ -136,7 +136,7 @@ enum CaseController {
             return CaseSummary(id: c.id!, workflow: c.workflow, workflow_name: WorkflowText.workflow(c.workflow, t), subject_name: name,
                                household_id: c.householdID, year: c.year, step: c.step, status: c.status,
                                status_label: t["case_status_\(c.status)"], next_action: next?.action,
-                               next_action_label: next.map { WorkflowText.action($0.action, t) }, updated_at: Formats.minute(c.updatedAt),
+                               next_action_label: next.map { WorkflowText.action($0.action, t) }, updated_at: Clock.minute(c.updatedAt),
                                awaiting_me: mine)
         }
     }
@@ -173,7 +173,7 @@ enum CaseController {
             if let caseID { href = SiteURL.caseDetail(caseID).path }
             else if wf.subject == .allocation { href = SiteURL.unitPart(n.unitCode, "funds").path }
             else { continue }
-            result.append(PendingObjection(href: href, notice_title: n.title, text: o.text, filed_at: Formats.minute(o.filedAt)))
+            result.append(PendingObjection(href: href, notice_title: n.title, text: o.text, filed_at: Clock.minute(o.filedAt)))
         }
         return result
     }
@@ -215,7 +215,7 @@ enum CaseController {
                 .sort(\.$year, .descending).sort(\.$id, .descending).first()?.result
             : nil
         return try await Page.render(req, "case", CasePage(c: view, forms: view.can_act ? [view] : [], error: error,
-                                                           today: RegistryImport.civilToday(req.application).description, survey: survey), status: status)
+                                                           today: req.clock.today.description, survey: survey), status: status)
     }
 
     struct StepForm: Content {

@@ -48,7 +48,7 @@ enum CaseService {
     /// first step on all of them, in one transaction: all are opened or none.
     static func start(app: Application, user: CurrentUser, workflow: WorkflowDefinition, householdIDs: [Int], unitCode: String?,
                       year: Int, input: StepInput) async throws -> [Int] {
-        guard (2014...RegistryImport.civilToday(app).year + 1).contains(year) else { throw AppError.invalidField("year") }
+        guard (2014...app.clock.today.year + 1).contains(year) else { throw AppError.invalidField("year") }
         let ids = Array(Set(householdIDs)).sorted()
         if workflow.subject == .household {
             guard !ids.isEmpty else { throw AppError.missingField("household_id") }
@@ -139,7 +139,7 @@ enum CaseService {
 
     private static func takeSteps(tx: any Database, app: Application, user: CurrentUser, cases: [WorkflowCase], action: String,
                                   input: StepInput, now: Date) async throws -> Int? {
-        let today = RegistryImport.civilToday(app)
+        let today = app.clock.today
         let workflow = Workflows.named(cases[0].workflow)!
         let standards = try await StandardsController.lookup(on: tx)
         var notice: Notice?

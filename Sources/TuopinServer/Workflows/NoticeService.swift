@@ -133,7 +133,7 @@ enum NoticeService {
         let clientHash = protector.index("objection-client:" + client)
         return try await app.write { tx in
             guard let notice = try await Notice.find(noticeID, on: tx) else { throw AppError.notFound }
-            guard try await isOpen(on: tx, noticeID: noticeID, today: RegistryImport.civilToday(app)) else { throw AppError.noticeClosed }
+            guard try await isOpen(on: tx, noticeID: noticeID, today: app.clock.today) else { throw AppError.noticeClosed }
             if kind == "observation" {
                 // Observations are the village supervisors' (村务监督委员会) own channel.
                 guard let user, user.scope.mayObserve(noticeOf: OrgCode(notice.unitCode)!) else { throw AppError.forbidden }

@@ -40,7 +40,7 @@ enum PortalController {
     }
 
     static func rows(_ req: Request, notices: [Notice]) async throws -> [NoticeRow] {
-        let today = RegistryImport.civilToday(req.application)
+        let today = req.clock.today
         var names: [String: String] = [:]
         for code in Set(notices.map(\.unitCode)) { names[code] = try await NoticeService.fullName(of: code, on: req.db) }
         let t = req.t
@@ -60,8 +60,8 @@ enum PortalController {
         return NoticeDetail(
             id: id, title: n.title, kind: t["notice_kind_\(n.kind)"], unit_code: n.unitCode,
             unit_name: try await NoticeService.fullName(of: n.unitCode, on: req.db), place: n.place, starts_on: n.startsOn, ends_on: n.endsOn,
-            running: !NoticePeriod.hasEnded(end: CivilDate(iso: n.endsOn)!, today: RegistryImport.civilToday(req.application)),
-            accepting: try await NoticeService.isOpen(on: req.db, noticeID: id, today: RegistryImport.civilToday(req.application)), published_at: Formats.minute(n.createdAt),
+            running: !NoticePeriod.hasEnded(end: CivilDate(iso: n.endsOn)!, today: req.clock.today),
+            accepting: try await NoticeService.isOpen(on: req.db, noticeID: id, today: req.clock.today), published_at: Clock.minute(n.createdAt),
             columns: entries.columns.map { t[$0] }, rows: entries.rows,
             objections: objections.map { publicObjection($0, t) })
     }
@@ -69,7 +69,7 @@ enum PortalController {
     static func publicObjection(_ o: Objection, _ t: Translations) -> PublicObjection {
         PublicObjection(code: String(o.code.prefix(3)) + "•••••" + String(o.code.suffix(2)), kind: o.kind, status: o.status,
                         status_label: t["objection_status_\(o.status)"],
-                        filed_on: Formats.minute(o.filedAt), decision_reason: o.status == "rejected" || o.status == "accepted" ? o.decisionReason : "")
+                        filed_on: Clock.minute(o.filedAt), decision_reason: o.status == "rejected" || o.status == "accepted" ? o.decisionReason : "")
     }
 
     // MARK: Pages
@@ -110,7 +110,7 @@ enum PortalController {
         let region = OrgCode("54")!, t = req.t
         let cells = try await Rollups.cells(of: region.value, on: req.db)
         let f = PovertyFigures(cells: cells)
-        let today = RegistryImport.civilToday(req.application)
+        let today = req.clock.today
         let population = try await Dashboard.ruralPopulation(under: region, on: req.db)
         return try await Page.render(req, "portal-home", HomeView(
             figures: Dashboard.headline(f, t: t, monitored: false),
@@ -180,7 +180,7 @@ enum PortalController {
         guard code.count == 10, let o = try await Objection.query(on: req.db).filter(\.$code == code).first(),
               let n = try await Notice.find(o.noticeID, on: req.db) else { return nil }
         return Tracked(code: o.code, notice_id: n.id!, notice_title: n.title, status: req.t["objection_status_\(o.status)"], kind: o.kind,
-                       filed_on: Formats.minute(o.filedAt), decision_reason: o.decisionReason)
+                       filed_on: Clock.minute(o.filedAt), decision_reason: o.decisionReason)
     }
 
     // MARK: API (public)
