@@ -56,6 +56,8 @@ import Testing
         #expect(FindingWorkflow.actors(inspects: false, keepsResponsibleUnit: true) == [.responsible])
         #expect(FindingWorkflow.actors(inspects: false, keepsResponsibleUnit: false).isEmpty)
         #expect(FindingWorkflow.rectifiedOnTime(state: .verified, deadline: d("2026-06-10"), rectifiedOn: d("2026-06-10")))
+        #expect(FindingWorkflow.rectifiedOnTime(state: .verified, deadline: d("2026-06-10"), rectifiedOn: d("2026-06-09")))
+        #expect(!FindingWorkflow.rectifiedOnTime(state: .verified, deadline: d("2026-06-10"), rectifiedOn: nil))
         #expect(!FindingWorkflow.rectifiedOnTime(state: .verified, deadline: d("2026-06-10"), rectifiedOn: d("2026-06-11")))
         #expect(!FindingWorkflow.rectifiedOnTime(state: .rectified, deadline: d("2026-06-10"), rectifiedOn: d("2026-06-01")))
         #expect(EvidenceFile.kind(of: Array("%PDF-1.7".utf8)) == .pdf)

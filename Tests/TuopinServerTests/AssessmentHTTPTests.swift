@@ -131,6 +131,40 @@ import VaporTesting
 
     func t(_ app: Application, _ key: String) -> String { app.localizer.translations(.zh)[key] }
 
+    /// Findings rectified on time, counted by TuopinCore's rule (`FindingWorkflow.rectifiedOnTime`):
+    /// due in the year and by today, accepted, rectified on or before the deadline.
+    @Test func findingsRectifiedOnTimeFollowTheCoreRule() async throws {
+        try await withTestApp(households: 30) { app in
+            let county = try await ImportExportTests().currentUser(app, "chengguan")
+            // The demo's own findings, before these are added.
+            let before = try await AssessmentService.inputs(on: app.db, unit: OrgCode("540102")!, year: 2026, today: app.clock.today)
+            let inspection = try await InspectionService.create(app: app, user: county, unit: "540102", input: .init(
+                kind: "supervision", title: "督查", started_on: "2026-01-05", ended_on: nil,
+                team: [.init(name: "甲", department: "finance")], targets: ["540102001"]))
+            // (unit, deadline, state, rectified on): only the first two count as due in 2026 by 2026-11-18.
+            let rows: [(String, String, String, String?)] = [
+                ("540102001201", "2026-06-10", "verified", "2026-06-10"),  // on the deadline: on time
+                ("540102001201", "2026-06-10", "verified", "2026-06-09"),  // the day before: on time
+                ("540102001201", "2026-06-10", "verified", "2026-06-11"),  // the day after: late
+                ("540102001201", "2026-06-10", "rectified", "2026-06-01"), // not yet accepted
+                ("540102001201", "2026-11-18", "open", nil),              // due today, open
+                ("540102001201", "2026-11-19", "verified", "2026-06-01"),  // due tomorrow: not yet due
+                ("540102001201", "2025-12-31", "verified", "2025-12-01"),  // last year
+                ("540103001201", "2026-06-10", "verified", "2026-06-10"),  // another county
+            ]
+            for (unit, deadline, state, rectified) in rows {
+                let f = FindingRecord()
+                f.inspectionID = inspection; f.unitCode = unit; f.responsiblePerson = "某"; f.category = "data"; f.description = "问题"
+                f.raisedOn = "2025-12-01"; f.deadline = deadline; f.state = state; f.rectifiedOn = rectified; f.version = 1
+                try await f.create(on: app.db)
+            }
+            let inputs = try await AssessmentService.inputs(on: app.db, unit: OrgCode("540102")!, year: 2026, today: app.clock.today)
+            #expect(app.clock.today.description == "2026-11-18")
+            #expect(inputs.findingsDue - before.findingsDue == 5)
+            #expect(inputs.findingsOnTime - before.findingsOnTime == 2)
+        }
+    }
+
     @Test func disputesCasesAndSanctions() async throws {
         let clock = TestClock()
         try await withTestApp(households: 216, clock: clock) { app in

@@ -52,11 +52,16 @@ enum AssessmentService {
         i.fundsSpent = money?.spent ?? 0; i.fundsHeld = money?.held ?? 0
         let start = CivilDate(year: year, month: 1, day: 1)!.description
         let end = min(CivilDate(year: year, month: 12, day: 31)!, today).description
-        let f = try await sql.raw("""
-            SELECT COUNT(*) AS a, \(DataAccess.bigintSum("CASE WHEN state = 'verified' AND rectified_on <= deadline THEN 1 ELSE 0 END")) AS b
-            FROM findings WHERE unit_code LIKE \(bind: p) AND deadline >= \(bind: start) AND deadline <= \(bind: end)
-            """).first(decoding: Pair.self)
-        i.findingsDue = f?.a ?? 0; i.findingsOnTime = f?.b ?? 0
+        // Findings due in the year (by today); whether each was rectified on time is TuopinCore's rule.
+        struct Finding: Decodable { let state: String; let deadline: String; let rectified_on: String? }
+        let due = try await sql.select().columns("state", "deadline", "rectified_on").from(FindingRecord.schema)
+            .where("unit_code", .like, SQLBind(p)).where("deadline", .greaterThanOrEqual, SQLBind(start))
+            .where("deadline", .lessThanOrEqual, SQLBind(end)).all(decoding: Finding.self)
+        i.findingsDue = due.count
+        i.findingsOnTime = due.filter { f in
+            guard let state = FindingState(rawValue: f.state), let deadline = CivilDate(iso: f.deadline) else { return false }
+            return FindingWorkflow.rectifiedOnTime(state: state, deadline: deadline, rectifiedOn: f.rectified_on.flatMap { CivilDate(iso: $0) })
+        }.count
         i.openViolations = try await count("SELECT COUNT(*) AS n FROM violations WHERE unit_code LIKE \(bind: p) AND resolved_at IS NULL")
         let pairing = try await sql.raw("""
             SELECT COUNT(*) AS a, \(DataAccess.bigintSum("CASE WHEN EXISTS (SELECT 1 FROM pairings x WHERE x.household_id = households.id AND x.ended_on IS NULL) THEN 1 ELSE 0 END")) AS b
