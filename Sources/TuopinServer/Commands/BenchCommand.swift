@@ -72,9 +72,9 @@ struct Bench {
     /// `--region`: the data directory of a region already built (CI measures the load test's region).
     var existingRegion: String?
     /// `DATABASE_URL` of the server the PostgreSQL databases are made on.
-    private let serverURL: String?
-    private var databases: [String] = []
-    private var server: pid_t?
+    let serverURL: String?
+    var databases: [String] = []
+    var server: pid_t?
 
     init(households: Int, postgres: Bool, wrkSeconds: Int, app: Application, say: @escaping @Sendable (String) -> Void) throws {
         self.households = households
@@ -186,7 +186,7 @@ struct Bench {
     }
 
     /// The environment of a child working on the region given with `--region`.
-    private func regionEnvironment(_ path: String) -> [String: String] {
+    func regionEnvironment(_ path: String) -> [String: String] {
         var env = ProcessInfo.processInfo.environment
         env["TUOPIN_DATA_DIR"] = path
         env["TUOPIN_NIGHTLY_CHECK"] = "0"
@@ -218,7 +218,7 @@ struct Bench {
 
     /// The anchor: the same file into one table with a UNIQUE index on the ID column, by the
     /// database's own bulk loader (`sqlite3 .import` under WAL and synchronous=FULL; `psql \copy`).
-    private func rawImport(_ file: String, rows: Int, into env: [String: String]) async throws -> Double {
+    func rawImport(_ file: String, rows: Int, into env: [String: String]) async throws -> Double {
         let columns = MembersTemplate.header.indices.map { "c\($0)" }
         let idColumn = "c\(MembersTemplate.header.firstIndex(of: "证件号码")!)"
         if postgres {
@@ -253,7 +253,7 @@ struct Bench {
     }
 
     /// The region database's size on disk, in MB (for the README's projection).
-    private func databaseSize(_ env: [String: String]) throws -> Double {
+    func databaseSize(_ env: [String: String]) throws -> Double {
         if postgres {
             let bytes = try Bench.runTool("psql", [env["DATABASE_URL"]!, "-At", "-c", "SELECT pg_database_size(current_database())"])
             return (Double(bytes.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0) / 1_048_576
@@ -266,7 +266,7 @@ struct Bench {
     }
 
     /// An anchor counts only if it loaded every row.
-    private func checkCount(_ output: String, expected: Int) throws {
+    func checkCount(_ output: String, expected: Int) throws {
         guard Int(output.trimmingCharacters(in: .whitespacesAndNewlines)) == expected else {
             throw TuopinSettings.SettingError(name: "bench", problem: "the raw import loaded \(output.trimmingCharacters(in: .whitespacesAndNewlines)) rows, not \(expected)")
         }
@@ -289,7 +289,7 @@ struct Bench {
     /// Runs this executable with `arguments`; output goes to a log file in the bench directory,
     /// whose last lines are shown if the child fails.
     @discardableResult
-    private func child(_ arguments: [String], env: [String: String], log: String) async throws -> ChildRun {
+    func child(_ arguments: [String], env: [String: String], log: String) async throws -> ChildRun {
         let logPath = directory.appendingPathComponent(log + ".log").path
         let started = Date()
         let pid = try Bench.spawn(executable, arguments, env: env, output: logPath)
@@ -381,226 +381,11 @@ struct Bench {
         server = nil
     }
 
-    private func token(_ base: String, _ username: String) async throws -> String {
+    func token(_ base: String, _ username: String) async throws -> String {
         struct Login: Content { let username: String; let password: String }
         struct Token: Content { let token: String }
         let response = try await client.post(URI(string: base + "/api/v1/tokens"), content: Login(username: username, password: password))
         guard response.status == .ok else { throw TuopinSettings.SettingError(name: "bench", problem: "no token for \(username): \(response.status)") }
         return try response.content.decode(Token.self).token
-    }
-
-    // MARK: Measurements
-
-    struct WrkResult { let rps: Double; let p99: Double; let errors: Int }
-
-    /// A wrk script asking for random household ids of the demo region (1…N, checked first).
-    private func randomHouseholdScript(token: String) -> String {
-        """
-        math.randomseed(2020)
-        wrk.headers["Authorization"] = "Bearer \(token)"
-        request = function()
-          return wrk.format("GET", "/api/v1/households/" .. math.random(1, \(households)))
-        end
-
-        """
-    }
-
-    private func wrk(_ base: String, token: String?, script: String? = nil, path: String = "/", log: String) async throws -> WrkResult {
-        var arguments = ["-t2", "-c50", "-d\(wrkSeconds)s", "--latency"]
-        if let script {
-            let scriptPath = directory.appendingPathComponent(log + ".lua").path
-            try Data(script.utf8).write(to: URL(fileURLWithPath: scriptPath))
-            arguments += ["-s", scriptPath]
-        }
-        arguments.append(base + path)
-        let output = try Bench.runTool("wrk", arguments)
-        try Data(output.utf8).write(to: directory.appendingPathComponent(log + ".log"))
-        return try Bench.parseWrk(output)
-    }
-
-    static func parseWrk(_ output: String) throws -> WrkResult {
-        guard let rps = output.firstMatch(of: /Requests\/sec:\s+([0-9.]+)/).flatMap({ Double($0.1) }),
-              let p99 = output.firstMatch(of: /\s99%\s+([0-9.]+)(us|ms|s)/) else {
-            throw TuopinSettings.SettingError(name: "bench", problem: "cannot read wrk's output:\n\(output)")
-        }
-        let scale: Double = switch p99.2 { case "us": 0.001; case "s": 1000; default: 1 }
-        let non2xx = output.firstMatch(of: /Non-2xx or 3xx responses:\s+(\d+)/).flatMap { Int($0.1) } ?? 0
-        let socket = output.firstMatch(of: /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/)
-            .map { (Int($0.1) ?? 0) + (Int($0.2) ?? 0) + (Int($0.3) ?? 0) + (Int($0.4) ?? 0) } ?? 0
-        return WrkResult(rps: rps, p99: (Double(p99.1) ?? 0) * scale, errors: non2xx + socket)
-    }
-
-    /// Asks for each path in turn (after five unmeasured requests) and returns the 95th percentile
-    /// of the server's own time (`Server-Timing: app;dur=`), in milliseconds.
-    private func serverTimeP95(_ base: String, token: String, paths: [String], expectOne: Bool = false) async throws -> Double {
-        struct Page: Content { let items: [Item]; struct Item: Content { let id: Int } }
-        let headers = HTTPHeaders([("Authorization", "Bearer " + token)])
-        var times: [Double] = []
-        for (i, path) in (Array(paths.prefix(5)) + paths).enumerated() {
-            let response = try await client.get(URI(string: base + path), headers: headers)
-            guard response.status == .ok else { throw TuopinSettings.SettingError(name: "bench", problem: "GET \(path): \(response.status)") }
-            if expectOne, try response.content.decode(Page.self).items.count != 1 {
-                throw TuopinSettings.SettingError(name: "bench", problem: "GET \(path) did not find exactly one household")
-            }
-            guard i >= 5 else { continue }
-            guard let timing = response.headers.first(name: "Server-Timing")?.firstMatch(of: /dur=([0-9.]+)/).flatMap({ Double($0.1) }) else {
-                throw TuopinSettings.SettingError(name: "bench", problem: "GET \(path) has no Server-Timing header")
-            }
-            times.append(timing)
-        }
-        return BenchFigures.percentile(times, 0.95)
-    }
-
-    /// Resident ID numbers of randomly chosen rows of the exported members file.
-    private func sampleIDs(_ file: String, count: Int) throws -> [String] {
-        let column = MembersTemplate.header.firstIndex(of: "证件号码")!
-        var generator = SplitMix64(seed: 2020)
-        let lines = try String(contentsOfFile: file, encoding: .utf8).split(whereSeparator: \.isNewline).dropFirst()
-        return (0..<count).map { _ in
-            String(lines[lines.index(lines.startIndex, offsetBy: Int.random(in: 0..<lines.count, using: &generator))]
-                .split(separator: ",", omittingEmptySubsequences: false)[column])
-        }
-    }
-
-    /// The village cadre proposes the exit of each not-yet-exited household of the demo's first
-    /// village, one request per step, then verifies, records consent and publishes the notice
-    /// while the steps are allowed. Returns the steps taken, the steps refused and the time.
-    private func exitSteps(_ base: String) async throws -> (Int, Int, Double) {
-        struct Page: Content { let items: [Item]; struct Item: Content { let id: Int } }
-        struct IDs: Content { let ids: [Int] }
-        struct CaseStart: Content { let workflow: String; let household_id: Int; let year: Int; let votes_for: Int; let votes_against: Int }
-        struct Step: Content {
-            var action: String
-            var consent: Bool? = nil, consent_date: String? = nil, place: String? = nil, starts_on: String? = nil, ends_on: String? = nil
-        }
-        let token = try await self.token(base, "village1")
-        let headers = HTTPHeaders([("Authorization", "Bearer " + token)])
-        let list = try await client.get(URI(string: base + "/api/v1/households?unit=540102001201&status=notExited&limit=500"), headers: headers)
-        let households = try list.content.decode(Page.self).items.map(\.id)
-        struct Standard: Content { let year: Int }
-        // The latest year with a poverty standard: a case is for a year the standard covers.
-        let standards = try await client.get(URI(string: base + "/api/v1/standards"), headers: headers)
-        guard let year = try standards.content.decode([Standard].self).map(\.year).max() else {
-            throw TuopinSettings.SettingError(name: "bench", problem: "the demo region has no poverty standard")
-        }
-        let today = app.clock.today
-        var taken = 0, refused = 0
-        let started = Date()
-        var cases: [Int] = []
-        for id in households {
-            let response = try await client.post(URI(string: base + "/api/v1/cases"), headers: headers) { request in
-                try request.content.encode(CaseStart(workflow: "W-household-exit", household_id: id, year: year, votes_for: 25, votes_against: 3))
-            }
-            if response.status == .created, let ids = try? response.content.decode(IDs.self) { taken += 1; cases += ids.ids } else { refused += 1 }
-        }
-        let steps = [
-            Step(action: "verify"),
-            Step(action: "recordConsent", consent: true, consent_date: today.description),
-            Step(action: "publishVillageNotice", place: "村委会公示栏", starts_on: today.description, ends_on: today.adding(days: 6).description),
-        ]
-        for id in cases {
-            for step in steps {
-                let response = try await client.post(URI(string: base + "/api/v1/cases/\(id)/steps"), headers: headers) { request in
-                    try request.content.encode(step)
-                }
-                guard response.status == .ok else { refused += 1; break }
-                taken += 1
-            }
-        }
-        return (taken, refused, Date().timeIntervalSince(started))
-    }
-}
-
-/// The figures of one run, their targets, the table and the JSON.
-struct BenchFigures {
-    struct Machine: Encodable { var cores = 0; var memoryMb = 0 }
-    var households: Int
-    var database: String
-    var build = "release"
-    var persons = 0
-    var machine = Machine()
-    var demoSeconds = 0.0, databaseMB = 0.0
-    var importSeconds = 0.0, rawImportSeconds = 0.0, importPeakRSSMB = 0.0
-    var apiRPS = 0.0, apiP99 = 0.0, apiErrors = 0, bareRPS = 0.0, bareP99 = 0.0
-    var regionPageP95 = 0.0, mapP95 = 0.0, idSearchP95 = 0.0
-    /// The issue's figure covers both pages: the slower of the two.
-    var dashboardP95: Double { max(regionPageP95, mapP95) }
-    var checkQualitySeconds = 0.0, checkComplianceSeconds = 0.0
-    var workflowSteps = 0, workflowRefused = 0, workflowSeconds = 0.0
-
-    var importRatio: Double { rawImportSeconds > 0 ? importSeconds / rawImportSeconds : 0 }
-    var apiRatio: Double { bareRPS > 0 ? apiRPS / bareRPS : 0 }
-    var checkSeconds: Double { checkQualitySeconds + checkComplianceSeconds }
-    var workflowStepsPerSecond: Double { workflowSeconds > 0 ? Double(workflowSteps) / workflowSeconds : 0 }
-
-    struct Row { let key: String; let value: Double; let anchor: String; let ratio: String; let target: String; let met: Bool? }
-
-    var rows: [Row] {
-        func f(_ x: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", x) }
-        return [
-            Row(key: "import_seconds", value: importSeconds, anchor: "raw \(f(rawImportSeconds)) s", ratio: f(importRatio, 2),
-                target: "ratio ≤ 3.0", met: importRatio <= 3.0),
-            Row(key: "import_peak_rss_mb", value: importPeakRSSMB, anchor: "", ratio: "", target: "≤ 1024", met: importPeakRSSMB <= 1024),
-            Row(key: "api_rps", value: apiRPS, anchor: "bare \(f(bareRPS)) req/s", ratio: f(apiRatio, 2), target: "ratio ≥ 0.40",
-                met: apiRatio >= 0.40 && apiErrors == 0),
-            Row(key: "api_p99_ms", value: apiP99, anchor: "bare p99 \(f(bareP99, 2)) ms", ratio: "", target: "≤ 20", met: apiP99 <= 20),
-            Row(key: "dashboard_p95_ms", value: dashboardP95, anchor: "region page \(f(regionPageP95)), map \(f(mapP95))", ratio: "",
-                target: "≤ 50", met: dashboardP95 <= 50),
-            Row(key: "id_search_p95_ms", value: idSearchP95, anchor: "", ratio: "", target: "≤ 5", met: idSearchP95 <= 5),
-            Row(key: "check_seconds", value: checkSeconds, anchor: "quality \(f(checkQualitySeconds)) + compliance \(f(checkComplianceSeconds))",
-                ratio: "", target: "≤ 60", met: checkSeconds <= 60),
-            Row(key: "workflow_steps_per_s", value: workflowStepsPerSecond, anchor: "\(workflowSteps) steps, \(workflowRefused) refused",
-                ratio: "", target: "recorded", met: nil),
-        ]
-    }
-
-    var table: String {
-        var out = "tuopin bench: \(households) households, \(persons) people, \(database), \(build) build, "
-            + "\(machine.cores) cores, \(machine.memoryMb) MB (demo built in \(String(format: "%.0f", demoSeconds)) s, \(String(format: "%.0f", databaseMB)) MB)\n"
-        let header = ["figure", "value", "anchor", "ratio", "target", "met"]
-        let cells = [header] + rows.map { r in
-            [r.key, String(format: "%.2f", r.value), r.anchor, r.ratio, r.target, r.met.map { $0 ? "yes" : "NO" } ?? "—"]
-        }
-        let widths = header.indices.map { i in cells.map { $0[i].count }.max()! }
-        for row in cells {
-            out += zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ") + "\n"
-        }
-        return out
-    }
-
-    /// The figures under the issue's keys (snake case), with `met` per target.
-    private struct Output: Encodable {
-        let households: Int, persons: Int, database: String, build: String, machine: Machine
-        let demoSeconds, databaseMb, importSeconds, rawImportSeconds, importRatio, importPeakRssMb: Double
-        let apiRps, bareRps, apiRatio, apiP99Ms, bareP99Ms: Double
-        let apiErrors: Int
-        let dashboardP95Ms, regionPageP95Ms, mapP95Ms, idSearchP95Ms, checkSeconds, checkQualitySeconds, checkComplianceSeconds: Double
-        let workflowStepsPerS: Double
-        let workflowSteps, workflowRefused: Int
-        let met: [String: Bool]
-    }
-
-    var json: Data {
-        get throws {
-            let output = Output(
-                households: households, persons: persons, database: database, build: build, machine: machine,
-                demoSeconds: demoSeconds, databaseMb: databaseMB, importSeconds: importSeconds, rawImportSeconds: rawImportSeconds, importRatio: importRatio,
-                importPeakRssMb: importPeakRSSMB, apiRps: apiRPS, bareRps: bareRPS, apiRatio: apiRatio, apiP99Ms: apiP99, bareP99Ms: bareP99,
-                apiErrors: apiErrors, dashboardP95Ms: dashboardP95, regionPageP95Ms: regionPageP95, mapP95Ms: mapP95, idSearchP95Ms: idSearchP95, checkSeconds: checkSeconds,
-                checkQualitySeconds: checkQualitySeconds, checkComplianceSeconds: checkComplianceSeconds,
-                workflowStepsPerS: workflowStepsPerSecond, workflowSteps: workflowSteps, workflowRefused: workflowRefused,
-                met: Dictionary(uniqueKeysWithValues: rows.compactMap { r in r.met.map { (r.key, $0) } }))
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            return try encoder.encode(output)
-        }
-    }
-
-    /// The nearest-rank percentile.
-    static func percentile(_ values: [Double], _ p: Double) -> Double {
-        guard !values.isEmpty else { return 0 }
-        let sorted = values.sorted()
-        return sorted[min(sorted.count - 1, max(0, Int((p * Double(sorted.count)).rounded(.up)) - 1))]
     }
 }

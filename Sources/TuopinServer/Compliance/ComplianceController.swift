@@ -122,15 +122,15 @@ enum ComplianceController {
         let user = try req.requireUser()
         let form = try req.content.decode(EndForm.self)
         let pairingID = try req.intParameter("id")
-        do {
+        return try await FormFlow.submit(req) {
             let household = try await PairingService.end(app: req.application, user: user, pairingID: pairingID,
                                                          endedOn: form.ended_on ?? "", reason: form.end_reason ?? "")
-            return req.redirect(to: SiteURL.household(household).path, redirectType: .normal)
-        } catch let error as AppError where error != .notFound && error != .forbidden {
-            // Shown on the household page of the pairing (which the user may change, or the service would have said so).
-            guard let p = try await Pairing.find(pairingID, on: req.db) else { throw error }
+            return .redirect(SiteURL.household(household).path)
+        } orShow: { refusal in
+            // Shown on the household page of the pairing (the service found it, or it would have said not found).
+            guard let p = try await Pairing.find(pairingID, on: req.db) else { throw AppError.notFound }
             req.parameters.set("id", to: String(p.householdID))
-            return try await HouseholdController.page(req, formError: error.message(req.t))
+            return try await HouseholdController.page(req, formError: refusal.message)
         }
     }
 
@@ -187,16 +187,16 @@ enum ComplianceController {
         let user = try req.requireUser()
         let code = req.parameters.get("code") ?? ""
         let form = try req.content.decode(ApplyForm.self)
-        do {
+        return try await FormFlow.submit(req) {
             let pairs = try (form.pair ?? []).map { text -> (household: Int, cadre: Int) in
                 let parts = text.split(separator: ":")
                 guard parts.count == 2, let h = Int(parts[0]), let c = Int(parts[1]) else { throw AppError.invalidField("pair") }
                 return (h, c)
             }
             _ = try await PairingService.apply(app: req.application, user: user, pairs: pairs)
-            return req.redirect(to: SiteURL.unitPart(code, "pairing-proposals").path, redirectType: .normal)
-        } catch let error as AppError where error != .notFound && error != .forbidden {
-            return try await proposalsPage(req, formError: error.message(req.t))
+            return .redirect(SiteURL.unitPart(code, "pairing-proposals").path)
+        } orShow: { refusal in
+            return try await proposalsPage(req, formError: refusal.message)
         }
     }
 }

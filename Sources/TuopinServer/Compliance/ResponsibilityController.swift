@@ -235,12 +235,12 @@ enum ResponsibilityController {
 
     /// Runs a form's change and comes back to the page, or shows the page again with the reason.
     static func run(_ req: Request, code: String, _ change: () async throws -> Void) async throws -> Response {
-        do {
+        return try await FormFlow.submit(req) {
             try await change()
-            return req.redirect(to: SiteURL.unitPart(code, "responsibility").path, redirectType: .normal)
-        } catch let error as AppError where error != .notFound && error != .forbidden {
+            return .redirect(SiteURL.unitPart(code, "responsibility").path)
+        } orShow: { refusal in
             req.parameters.set("code", to: code)
-            return try await page(req, formError: error.message(req.t))
+            return try await page(req, formError: refusal.message)
         }
     }
 

@@ -129,11 +129,11 @@ enum FundController {
             guard let unit = OrgCode(code) else { throw AppError.notFound }
             try await FundService.authorise(req.application, user, unit)
             let input = try req.content.decode(type)
-            do {
+            return try await FormFlow.submit(req) {
                 _ = try await action(req.application, user, code, input)
-                return req.redirect(to: SiteURL.unitPart(code, "funds").path, redirectType: .normal)
-            } catch let error as AppError where error != .notFound && error != .forbidden {
-                return try await renderFunds(req, formError: error.message(req.t), status: error.status)
+                return .redirect(SiteURL.unitPart(code, "funds").path)
+            } orShow: { refusal in
+                return try await renderFunds(req, formError: refusal.message, status: refusal.status)
             }
         }
     }
@@ -148,13 +148,13 @@ enum FundController {
         let entry = try await req.data.fundEntry(id: id)
         let input = try req.content.decode(ReverseInput.self)
         let back = entry.projectID.map { SiteURL.project($0, nil).path } ?? SiteURL.unitPart(entry.fromUnit ?? entry.toUnit, "funds").path
-        do {
+        return try await FormFlow.submit(req) {
             _ = try await FundService.reverse(app: req.application, user: user, entryID: id, reason: input.reason)
-            return req.redirect(to: back, redirectType: .normal)
-        } catch let error as AppError where error != .notFound && error != .forbidden {
-            if let p = entry.projectID { return try await renderProject(req, id: p, formError: error.message(req.t), status: error.status) }
+            return .redirect(back)
+        } orShow: { refusal in
+            if let p = entry.projectID { return try await renderProject(req, id: p, formError: refusal.message, status: refusal.status) }
             req.parameters.set("code", to: entry.fromUnit ?? entry.toUnit)
-            return try await renderFunds(req, formError: error.message(req.t), status: error.status)
+            return try await renderFunds(req, formError: refusal.message, status: refusal.status)
         }
     }
 }

@@ -68,12 +68,12 @@ extension FundController {
     @Sendable static func create(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let input = try req.content.decode(ProjectService.Input.self)
-        do {
+        return try await FormFlow.submit(req) {
             let id = try await ProjectService.propose(app: req.application, user: user, input: input)
-            return req.redirect(to: SiteURL.project(id, nil).path, redirectType: .normal)
-        } catch let error as AppError where error != .notFound && error != .forbidden {
+            return .redirect(SiteURL.project(id, nil).path)
+        } orShow: { refusal in
             let raw = (try? req.content.decode([String: String].self)) ?? [:]
-            return try await renderNew(req, formError: error.message(req.t), values: raw, status: error.status)
+            return try await renderNew(req, formError: refusal.message, values: raw, status: refusal.status)
         }
     }
 
@@ -133,11 +133,11 @@ extension FundController {
         { req in
             let user = try req.requireUser(), id = try req.intParameter("id")
             let input = try req.content.decode(type)
-            do {
+            return try await FormFlow.submit(req) {
                 try await action(req.application, user, id, input)
-                return req.redirect(to: SiteURL.project(id, nil).path, redirectType: .normal)
-            } catch let error as AppError where error != .notFound && error != .forbidden {
-                return try await renderProject(req, id: id, formError: error.message(req.t), status: error.status)
+                return .redirect(SiteURL.project(id, nil).path)
+            } orShow: { refusal in
+                return try await renderProject(req, id: id, formError: refusal.message, status: refusal.status)
             }
         }
     }

@@ -118,11 +118,11 @@ enum AssessmentController {
         let user = try req.requireUser()
         struct Form: Content { var year: Int? }
         let form = try req.content.decode(Form.self)
-        do {
+        return try await FormFlow.submit(req) {
             let id = try await AssessmentService.create(app: req.application, user: user, input: .init(year: form.year))
-            return req.redirect(to: SiteURL.assessment(id, nil).path, redirectType: .normal)
-        } catch let error as AppError where error != .notFound && error != .forbidden {
-            return try await listPage(req, formError: error.message(req.t))
+            return .redirect(SiteURL.assessment(id, nil).path)
+        } orShow: { refusal in
+            return try await listPage(req, formError: refusal.message)
         }
     }
 
@@ -152,12 +152,12 @@ enum AssessmentController {
     }
 
     static func run(_ req: Request, scheme id: Int, _ change: () async throws -> Void) async throws -> Response {
-        do {
+        return try await FormFlow.submit(req) {
             try await change()
-            return req.redirect(to: SiteURL.assessment(id, nil).path, redirectType: .normal)
-        } catch let error as AppError where error != .notFound && error != .forbidden {
+            return .redirect(SiteURL.assessment(id, nil).path)
+        } orShow: { refusal in
             req.parameters.set("id", to: String(id))
-            return try await page(req, formError: error.message(req.t))
+            return try await page(req, formError: refusal.message)
         }
     }
 

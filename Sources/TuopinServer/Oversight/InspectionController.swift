@@ -178,12 +178,12 @@ enum InspectionController {
 
     /// Runs a form's change and comes back to the page, or shows the page again with the reason.
     static func run(_ req: Request, inspection id: Int, _ change: () async throws -> Void) async throws -> Response {
-        do {
+        return try await FormFlow.submit(req) {
             try await change()
-            return req.redirect(to: SiteURL.inspection(id, nil).path, redirectType: .normal)
-        } catch let error as AppError where error != .notFound && error != .forbidden {
+            return .redirect(SiteURL.inspection(id, nil).path)
+        } orShow: { refusal in
             req.parameters.set("id", to: String(id))
-            return try await page(req, formError: error.message(req.t))
+            return try await page(req, formError: refusal.message)
         }
     }
 
@@ -203,11 +203,11 @@ enum InspectionController {
     @Sendable static func createForm(req: Request) async throws -> Response {
         let user = try req.requireUser(), code = req.parameters.get("code") ?? ""
         let form = try req.content.decode(InspectionForm.self)
-        do {
+        return try await FormFlow.submit(req) {
             let id = try await InspectionService.create(app: req.application, user: user, unit: code, input: form.input)
-            return req.redirect(to: SiteURL.inspection(id, nil).path, redirectType: .normal)
-        } catch let error as AppError where error != .notFound && error != .forbidden {
-            return try await unitPage(req, formError: error.message(req.t))
+            return .redirect(SiteURL.inspection(id, nil).path)
+        } orShow: { refusal in
+            return try await unitPage(req, formError: refusal.message)
         }
     }
 

@@ -141,11 +141,11 @@ enum RegisterController {
         { req in
             let user = try req.requireUser(), code = req.parameters.get("code") ?? ""
             let input = try req.content.decode(type)
-            do {
+            return try await FormFlow.submit(req) {
                 _ = try await action(req.application, user, code, input)
-                return req.redirect(to: SiteURL.unitPart(code, register).path, redirectType: .normal)
-            } catch let error as AppError where error != .notFound && error != .forbidden {
-                return try await unitPage(req, register: register, formError: error.message(req.t))
+                return .redirect(SiteURL.unitPart(code, register).path)
+            } orShow: { refusal in
+                return try await unitPage(req, register: register, formError: refusal.message)
             }
         }
     }
@@ -163,12 +163,12 @@ enum RegisterController {
         guard let d = try await DisputeRecord.find(id, on: req.db), let code = OrgCode(d.townshipCode) else { throw AppError.notFound }
         _ = try await req.data.unit(code)
         let input = try req.content.decode(RegisterService.DisputeStepInput.self)
-        do {
+        return try await FormFlow.submit(req) {
             _ = try await RegisterService.disputeStep(app: req.application, user: user, dispute: id, input: input)
-            return req.redirect(to: SiteURL.unitPart(code.value, "disputes").path, redirectType: .normal)
-        } catch let error as AppError where error != .notFound && error != .forbidden {
+            return .redirect(SiteURL.unitPart(code.value, "disputes").path)
+        } orShow: { refusal in
             req.parameters.set("code", to: code.value)
-            return try await unitPage(req, register: "disputes", formError: error.message(req.t))
+            return try await unitPage(req, register: "disputes", formError: refusal.message)
         }
     }
 
@@ -189,11 +189,11 @@ enum RegisterController {
     @Sendable static func caseForm(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let input = try req.content.decode(RegisterService.CaseInput.self)
-        do {
+        return try await FormFlow.submit(req) {
             let id = try await RegisterService.openCase(app: req.application, user: user, input: input)
-            return req.redirect(to: SiteURL.oversightCase(id, nil).path, redirectType: .normal)
-        } catch let error as AppError where error != .notFound && error != .forbidden {
-            return try await casesPage(req, formError: error.message(req.t))
+            return .redirect(SiteURL.oversightCase(id, nil).path)
+        } orShow: { refusal in
+            return try await casesPage(req, formError: refusal.message)
         }
     }
 
@@ -211,11 +211,11 @@ enum RegisterController {
     @Sendable static func caseNoteForm(req: Request) async throws -> Response {
         let user = try req.requireUser(), id = try req.intParameter("id")
         let input = try req.content.decode(RegisterService.CaseNoteInput.self)
-        do {
+        return try await FormFlow.submit(req) {
             try await RegisterService.caseNote(app: req.application, user: user, case: id, input: input)
-            return req.redirect(to: SiteURL.oversightCase(id, nil).path, redirectType: .normal)
-        } catch let error as AppError where error != .notFound && error != .forbidden {
-            return try await casePage(req, formError: error.message(req.t))
+            return .redirect(SiteURL.oversightCase(id, nil).path)
+        } orShow: { refusal in
+            return try await casePage(req, formError: refusal.message)
         }
     }
 

@@ -191,11 +191,11 @@ enum HouseholdFormsController {
     struct GuaranteeForm: Content { let version: Int?; let met: String?; let note: String? }
 
     static func run(_ req: Request, _ change: () async throws -> Void) async throws -> Response {
-        do {
+        return try await FormFlow.submit(req) {
             try await change()
-            return req.redirect(to: SiteURL.household(try req.intParameter("id")).path, redirectType: .normal)
-        } catch let error as AppError where error != .notFound && error != .forbidden {
-            return try await HouseholdController.page(req, formError: error.message(req.t))
+            return .redirect(SiteURL.household(try req.intParameter("id")).path)
+        } orShow: { refusal in
+            return try await HouseholdController.page(req, formError: refusal.message)
         }
     }
 

@@ -29,15 +29,15 @@ enum SessionController {
         guard !username.isEmpty, !password.isEmpty, username.count <= 64, password.count <= 256 else {
             return try await loginPage(req, username: username, error: req.t["err_invalid_credentials"], status: .unauthorized)
         }
-        do {
+        return try await FormFlow.submit(req, answering: []) {
             let (token, stage) = try await req.throttledLogin {
                 try await AuthService.login(app: req.application, username: username, password: password, kind: .web,
                                             replacing: req.sessionCookieToken)
             }
             let next: SiteURL = switch stage { case .full: .home; case .secondFactor: .secondFactor; case .enrol: .twoFactor }
-            return signedIn(req, token: token, to: next.path)
-        } catch let error as AppError {
-            return try await loginPage(req, username: username, error: error.message(req.t), status: error.status)
+            return .page(signedIn(req, token: token, to: next.path))
+        } orShow: { refusal in
+            return try await loginPage(req, username: username, error: refusal.message, status: refusal.status)
         }
     }
 
@@ -78,12 +78,12 @@ enum SessionController {
     @Sendable static func changePassword(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let form = try req.content.decode(PasswordForm.self)
-        do {
+        return try await FormFlow.submit(req, answering: []) {
             try await AuthService.changePassword(app: req.application, user: user, current: form.current_password ?? "",
                                                  new: form.new_password ?? "", repeated: form.repeat_password ?? "")
-            return try await passwordPage(req, error: nil, done: true, status: .ok)
-        } catch let error as AppError {
-            return try await passwordPage(req, error: error.message(req.t), done: false, status: error.status)
+            return .page(try await passwordPage(req, error: nil, done: true, status: .ok))
+        } orShow: { refusal in
+            return try await passwordPage(req, error: refusal.message, done: false, status: refusal.status)
         }
     }
 

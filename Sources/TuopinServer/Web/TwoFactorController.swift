@@ -20,13 +20,13 @@ enum TwoFactorController {
             return req.redirect(to: SiteURL.login.path, redirectType: .normal)
         }
         let code = try req.content.decode(CodeForm.self).code ?? ""
-        do {
+        return try await FormFlow.submit(req, answering: []) {
             let newToken = try await req.throttledLogin {
                 try await AuthService.completeSecondFactor(app: req.application, user: user, token: token, code: String(code.prefix(40)))
             }
-            return SessionController.signedIn(req, token: newToken, to: SiteURL.home.path)
-        } catch let error as AppError {
-            return try await Page.render(req, "second-factor", SecondFactorPage(error: error.message(req.t)), status: error.status)
+            return .page(SessionController.signedIn(req, token: newToken, to: SiteURL.home.path))
+        } orShow: { refusal in
+            return try await Page.render(req, "second-factor", SecondFactorPage(error: refusal.message), status: refusal.status)
         }
     }
 
@@ -57,38 +57,38 @@ enum TwoFactorController {
     @Sendable static func confirm(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let code = try req.content.decode(CodeForm.self).code ?? ""
-        do {
+        return try await FormFlow.submit(req, answering: []) {
             let (token, codes) = try await TwoFactorService.confirm(app: req.application, user: user, code: String(code.prefix(40)))
             var full = user
             full.stage = .full
             let response = try await settings(req, codes: codes, as: full)
             response.cookies[SessionController.cookieName(req)] = SessionController.sessionCookie(token, req: req, maxAge: Int(AuthService.webSessionLifetime))
-            return response
-        } catch let error as AppError {
-            return try await settings(req, error: error.message(req.t), status: error.status)
+            return .page(response)
+        } orShow: { refusal in
+            return try await settings(req, error: refusal.message, status: refusal.status)
         }
     }
 
     @Sendable static func recoveryCodes(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let code = try req.content.decode(CodeForm.self).code ?? ""
-        do {
+        return try await FormFlow.submit(req, answering: []) {
             let codes = try await TwoFactorService.newRecoveryCodes(app: req.application, user: user, code: String(code.prefix(40)))
-            return try await settings(req, codes: codes)
-        } catch let error as AppError {
-            return try await settings(req, error: error.message(req.t), status: error.status)
+            return .page(try await settings(req, codes: codes))
+        } orShow: { refusal in
+            return try await settings(req, error: refusal.message, status: refusal.status)
         }
     }
 
     @Sendable static func disable(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let form = try req.content.decode(DisableForm.self)
-        do {
+        return try await FormFlow.submit(req, answering: []) {
             try await TwoFactorService.disable(app: req.application, user: user, password: String((form.password ?? "").prefix(256)),
                                                code: String((form.code ?? "").prefix(40)))
-            return req.redirect(to: SiteURL.twoFactor.path, redirectType: .normal)
-        } catch let error as AppError {
-            return try await settings(req, error: error.message(req.t), status: error.status)
+            return .redirect(SiteURL.twoFactor.path)
+        } orShow: { refusal in
+            return try await settings(req, error: refusal.message, status: refusal.status)
         }
     }
 }

@@ -227,27 +227,27 @@ enum CaseController {
     @Sendable static func stepForm(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let id = try req.intParameter("id")
-        do {
+        return try await FormFlow.submit(req, answering: [.notFound]) {
             let form = try req.content.decode(StepForm.self)
             try await CaseService.step(app: req.application, user: user, caseID: id, action: form.action,
                                        input: try req.content.decode(CaseService.StepInput.self))
-            return req.redirect(to: SiteURL.caseDetail(id).path, redirectType: .normal)
-        } catch let error as AppError where error != .notFound {
-            return try await renderCase(req, id: id, error: error.message(req.t), status: error.status)
+            return .redirect(SiteURL.caseDetail(id).path)
+        } orShow: { refusal in
+            return try await renderCase(req, id: id, error: refusal.message, status: refusal.status)
         }
     }
 
     /// The same step for the cases ticked in the inbox.
     @Sendable static func batchForm(req: Request) async throws -> Response {
         let user = try req.requireUser()
-        do {
+        return try await FormFlow.submit(req, answering: []) {
             let form = try req.content.decode(StepForm.self)
             guard let ids = form.case_ids, !ids.isEmpty else { throw AppError.missingField("case_ids") }
             try await CaseService.batch(app: req.application, user: user, caseIDs: ids, action: form.action,
                                         input: try req.content.decode(CaseService.StepInput.self))
-            return req.redirect(to: SiteURL.cases.path, redirectType: .normal)
-        } catch let error as AppError {
-            return try await renderInbox(req, error: error.message(req.t), status: error.status)
+            return .redirect(SiteURL.cases.path)
+        } orShow: { refusal in
+            return try await renderInbox(req, error: refusal.message, status: refusal.status)
         }
     }
 
@@ -282,11 +282,11 @@ enum CaseController {
     @Sendable static func startForm(req: Request) async throws -> Response {
         _ = try req.requireUser()
         let form = try req.content.decode(StartForm.self)
-        do {
+        return try await FormFlow.submit(req, answering: [.notFound]) {
             let ids = try await start(req, form)
-            return req.redirect(to: ids.count == 1 ? SiteURL.caseDetail(ids[0]).path : SiteURL.cases.path, redirectType: .normal)
-        } catch let error as AppError where error != .notFound {
-            return try await renderInbox(req, error: error.message(req.t), status: error.status)
+            return .redirect(ids.count == 1 ? SiteURL.caseDetail(ids[0]).path : SiteURL.cases.path)
+        } orShow: { refusal in
+            return try await renderInbox(req, error: refusal.message, status: refusal.status)
         }
     }
 
@@ -297,13 +297,13 @@ enum CaseController {
         let caseID = try? req.content.get(Int.self, at: "case_id")
         let unit = (try? req.content.get(String.self, at: "unit_code")).flatMap { OrgCode($0) }?.value
         guard caseID != nil || unit != nil else { throw AppError.missingField("case_id") }
-        do {
+        return try await FormFlow.submit(req, answering: [.notFound]) {
             try await NoticeService.decide(app: req.application, user: user, objectionID: id, input: try req.content.decode(NoticeService.DecisionInput.self))
-            return req.redirect(to: caseID.map { SiteURL.caseDetail($0).path } ?? SiteURL.unitPart(unit!, "funds").path, redirectType: .normal)
-        } catch let error as AppError where error != .notFound {
-            if let caseID { return try await renderCase(req, id: caseID, error: error.message(req.t), status: error.status) }
+            return .redirect(caseID.map { SiteURL.caseDetail($0).path } ?? SiteURL.unitPart(unit!, "funds").path)
+        } orShow: { refusal in
+            if let caseID { return try await renderCase(req, id: caseID, error: refusal.message, status: refusal.status) }
             req.parameters.set("code", to: unit!)
-            return try await FundController.renderFunds(req, formError: error.message(req.t), status: error.status)
+            return try await FundController.renderFunds(req, formError: refusal.message, status: refusal.status)
         }
     }
 

@@ -137,7 +137,7 @@ enum CaseService {
         _ = try await takeSteps(tx: tx, app: app, user: user, cases: [c], action: workflow.steps[0].action, input: StepInput(), now: now)
     }
 
-    private static func takeSteps(tx: any Database, app: Application, user: CurrentUser, cases: [WorkflowCase], action: String,
+    static func takeSteps(tx: any Database, app: Application, user: CurrentUser, cases: [WorkflowCase], action: String,
                                   input: StepInput, now: Date) async throws -> Int? {
         let today = app.clock.today
         let workflow = Workflows.named(cases[0].workflow)!
@@ -208,7 +208,7 @@ enum CaseService {
     }
 
     /// What the step must know, loaded only for the requirements it has.
-    private static func loadFacts(tx: any Database, app: Application, case c: WorkflowCase, step: WorkflowStep?, isReject: Bool,
+    static func loadFacts(tx: any Database, app: Application, case c: WorkflowCase, step: WorkflowStep?, isReject: Bool,
                                   input: StepInput, recorded: inout Recorded, standards: [Int: Standard], today: CivilDate) async throws -> StepFacts {
         var facts = StepFacts()
         if let noticeID = c.noticeID {
@@ -275,7 +275,7 @@ enum CaseService {
         return s
     }
 
-    private static func stepDetails(input: StepInput, recorded: Recorded, action: String) -> String {
+    static func stepDetails(input: StepInput, recorded: Recorded, action: String) -> String {
         var details: [String: String] = [:]
         if let v = input.votes_for, let a = input.votes_against { details["votes"] = "\(v):\(a)" }
         if input.consent == true, let d = recorded.consentDate { details["consent_date"] = d }
@@ -288,7 +288,7 @@ enum CaseService {
 
     /// A step's consequences in the registry: a registered, exited or filed subject.
     /// A step's effect (defined in TuopinCore) on the registry or the org tree.
-    private static func apply(_ effect: StepEffect, tx: any Database, app: Application, user: CurrentUser, case c: WorkflowCase,
+    static func apply(_ effect: StepEffect, tx: any Database, app: Application, user: CurrentUser, case c: WorkflowCase,
                               today: CivilDate, now: Date) async throws {
         switch effect {
         case .registerPoor:
@@ -306,7 +306,7 @@ enum CaseService {
         }
     }
 
-    private static func setHouseholdStatus(tx: any Database, app: Application, user: CurrentUser, id: Int, status: HouseholdStatus,
+    static func setHouseholdStatus(tx: any Database, app: Application, user: CurrentUser, id: Int, status: HouseholdStatus,
                                            identifiedYear: Int?, exitYear: Int?, today: CivilDate, now: Date) async throws {
         let h = try await Household.find(id, on: tx)!
         let before = ["status": h.status, "identified_year": String(h.identifiedYear), "exit_year": h.exitYear.map(String.init) ?? ""]
@@ -322,7 +322,7 @@ enum CaseService {
     }
 
     /// Opens the notice of a publishing step for the cases of a batch (one unit).
-    private static func openNotice(tx: any Database, app: Application, user: CurrentUser, workflow: WorkflowDefinition, step: WorkflowStep,
+    static func openNotice(tx: any Database, app: Application, user: CurrentUser, workflow: WorkflowDefinition, step: WorkflowStep,
                                    cases: [WorkflowCase], input: StepInput, standard: Standard?, today: CivilDate, now: Date) async throws -> Notice {
         guard Set(cases.map(\.unitCode)).count == 1 else { throw AppError.invalidField("case_ids") }
         let place = (input.place ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
@@ -372,68 +372,5 @@ enum CaseService {
                 try await ProjectService.follow(tx: tx, case: c, today: nil)
             }
         }
-    }
-}
-
-enum CaseStatus: String, Codable, Sendable { case open, rejected, closed }
-
-/// notice ↔ case link (a batch notice lists many cases).
-final class NoticeCase: Model, @unchecked Sendable {
-    static let schema = "notice_cases"
-    final class IDValue: Fields, Hashable, @unchecked Sendable {
-        @Field(key: "notice_id") var noticeID: Int
-        @Field(key: "case_id") var caseID: Int
-        init() {}
-        static func == (a: IDValue, b: IDValue) -> Bool { a.noticeID == b.noticeID && a.caseID == b.caseID }
-        func hash(into h: inout Hasher) { h.combine(noticeID); h.combine(caseID) }
-    }
-    @CompositeID var id: IDValue?
-    init() {}
-    init(noticeID: Int, caseID: Int) {
-        id = IDValue(); id!.noticeID = noticeID; id!.caseID = caseID
-    }
-}
-
-/// The figures the exit checks read, straight from the registry.
-enum CaseFigures {
-    struct Sum: Decodable { let people: Int? }
-
-    /// Remaining poor people in a village, and its registered rural population.
-    static func village(on db: any Database, code: String) async throws -> (poor: Int, population: Int?) {
-        let poor = try await remainingPoor(on: db, column: "village_code", code: code)
-        return (poor, try await OrgUnit.find(code, on: db)?.ruralPopulation)
-    }
-
-    /// Remaining poor people in a county, and the rural population of its villages.
-    static func county(on db: any Database, code: String) async throws -> (poor: Int, population: Int) {
-        let poor = try await remainingPoor(on: db, column: "county_code", code: code)
-        let population = try await db.sqlDatabase.select().column(SQLAlias(DataAccess.bigintSum("rural_population"), as: SQLIdentifier("people")))
-            .from(OrgUnit.schema).where("level", .equal, SQLBind(OrgLevel.village.rawValue))
-            .where("code", .like, SQLBind(code + "%")).first(decoding: Sum.self)?.people ?? 0
-        return (poor, population)
-    }
-
-    private static func remainingPoor(on db: any Database, column: String, code: String) async throws -> Int {
-        let poor = HouseholdStatus.allCases.filter(\.isRemainingPoor).map(\.rawValue)
-        return try await db.sqlDatabase.select().column(SQLAlias(DataAccess.bigintSum("member_count"), as: SQLIdentifier("people")))
-            .from(Household.schema).where(SQLColumn(column), .equal, SQLBind(code)).where("status", .in, SQLBind.group(poor))
-            .first(decoding: Sum.self)?.people ?? 0
-    }
-
-    /// Article 6 scale control: approvals this year stay below the county's quota unless region HQ recorded an exemption.
-    static func withinQuota(on db: any Database, county: String, year: Int) async throws -> Bool {
-        guard let quota = try await IdentificationQuota.query(on: db).filter(\.$countyCode == county).filter(\.$year == year).first() else {
-            return false
-        }
-        if !quota.exemption.isEmpty { return true }
-        return try await approvedIdentifications(on: db, county: county, year: year) < quota.quota
-    }
-
-    /// Identification cases of a county and year that passed county approval.
-    static func approvedIdentifications(on db: any Database, county: String, year: Int) async throws -> Int {
-        let approveIndex = Workflows.identification.stepIndex("approveCounty")!
-        return try await WorkflowCase.query(on: db).filter(\.$workflow == Workflows.identification.id)
-            .filter(\.$countyCode == county).filter(\.$year == year).filter(\.$step > approveIndex)
-            .filter(\.$status != CaseStatus.rejected.rawValue).count()
     }
 }

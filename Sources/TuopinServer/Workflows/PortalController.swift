@@ -158,12 +158,12 @@ enum PortalController {
         let id = try req.intParameter("id")
         var input = try req.content.decode(NoticeService.ObjectionInput.self)
         if input.case_id == 0 { input.case_id = nil }
-        do {
+        return try await FormFlow.submit(req, answering: [.notFound]) {
             let code = try await NoticeService.file(app: req.application, user: req.auth.get(CurrentUser.self), noticeID: id, input: input,
                                                     client: clientKey(req))
-            return try await renderNotice(req, id: id, filed: code, error: nil, status: .created)
-        } catch let error as AppError where error != .notFound {
-            return try await renderNotice(req, id: id, filed: nil, error: error.message(req.t), status: error.status)
+            return .page(try await renderNotice(req, id: id, filed: code, error: nil, status: .created))
+        } orShow: { refusal in
+            return try await renderNotice(req, id: id, filed: nil, error: refusal.message, status: refusal.status)
         }
     }
 

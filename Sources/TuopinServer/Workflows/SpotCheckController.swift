@@ -49,24 +49,24 @@ enum SpotCheckController {
 
     @Sendable static func drawForm(req: Request) async throws -> Response {
         let user = try req.requireUser()
-        do {
+        return try await FormFlow.submit(req, answering: [.notFound]) {
             var input = try req.content.decode(SpotCheckService.DrawInput.self)
             if input.seed?.isEmpty == true { input.seed = nil }
             _ = try await SpotCheckService.draw(app: req.application, user: user, input: input)
-            return req.redirect(to: SiteURL.spotChecks.path, redirectType: .normal)
-        } catch let error as AppError where error != .notFound {
-            return try await render(req, error: error.message(req.t), status: error.status)
+            return .redirect(SiteURL.spotChecks.path)
+        } orShow: { refusal in
+            return try await render(req, error: refusal.message, status: refusal.status)
         }
     }
 
     @Sendable static func resultForm(req: Request) async throws -> Response {
         let user = try req.requireUser()
-        do {
+        return try await FormFlow.submit(req, answering: [.notFound]) {
             try await SpotCheckService.record(app: req.application, user: user, checkID: try req.intParameter("id"), caseID: try req.intParameter("case"),
                                               input: try req.content.decode(SpotCheckService.ResultInput.self))
-            return req.redirect(to: SiteURL.spotChecks.path, redirectType: .normal)
-        } catch let error as AppError where error != .notFound {
-            return try await render(req, error: error.message(req.t), status: error.status)
+            return .redirect(SiteURL.spotChecks.path)
+        } orShow: { refusal in
+            return try await render(req, error: refusal.message, status: refusal.status)
         }
     }
 }

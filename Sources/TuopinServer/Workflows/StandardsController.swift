@@ -55,11 +55,11 @@ enum StandardsController {
     @Sendable static func quotaForm(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let input = try req.content.decode(PairingService.QuotaInput.self)
-        do {
+        return try await FormFlow.submit(req) {
             try await PairingService.setQuota(app: req.application, user: user, rank: req.parameters.get("rank") ?? "", input: input)
-            return req.redirect(to: SiteURL.standards.path, redirectType: .normal)
-        } catch let error as AppError where error != .notFound && error != .forbidden {
-            return try await page(req, error: error.message(req.t), status: error.status)
+            return .redirect(SiteURL.standards.path)
+        } orShow: { refusal in
+            return try await page(req, error: refusal.message, status: refusal.status)
         }
     }
 
@@ -149,11 +149,11 @@ enum StandardsController {
     @Sendable static func formPost(req: Request) async throws -> Response {
         _ = try req.requireUser()
         guard let year = req.parameters.get("year").flatMap(Int.init) else { throw AppError.notFound }
-        do {
+        return try await FormFlow.submit(req, answering: [.forbidden]) {
             _ = try await save(req: req, year: year, input: try req.content.decode(Input.self))
-            return req.redirect(to: SiteURL.standards.path, redirectType: .normal)
-        } catch let error as AppError where error != .forbidden {
-            return try await page(req, error: error.message(req.t), status: error.status)
+            return .redirect(SiteURL.standards.path)
+        } orShow: { refusal in
+            return try await page(req, error: refusal.message, status: refusal.status)
         }
     }
 }

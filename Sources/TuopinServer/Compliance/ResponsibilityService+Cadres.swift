@@ -1,0 +1,144 @@
+import Crypto
+import Fluent
+import Foundation
+import SQLKit
+import TuopinCore
+import Vapor
+
+extension ResponsibilityService {
+    // MARK: Cadres and principals
+
+    struct CadreInput: Content { var name: String?; var rank: String?; var position: String?; var phone: String?; var organisation_id: Int? }
+
+    static func addCadre(app: Application, user: CurrentUser, unit text: String, input: CadreInput) async throws -> Int {
+        guard let code = OrgCode(text) else { throw AppError.notFound }
+        try await authorise(app, user, code)
+        let name = try ResponsibilityService.text(input.name, "name", max: 40)
+        guard let rank = input.rank.flatMap(CadreRank.init(rawValue:)) else { throw AppError.invalidField("rank") }
+        let position = try ResponsibilityService.text(input.position, "position", max: 40)
+        let phone = (input.phone ?? "").trimmingCharacters(in: .whitespaces)
+        guard phone.isEmpty || PhoneNumber.isValid(phone) else { throw AppError.invalidField("phone") }
+        let cipher = phone.isEmpty ? nil : try app.tuopin.protector.encrypt(phone)
+        let now = app.tuopin.now(), scope = user.scope
+        let id = try await app.write { tx -> Int in
+            _ = try await DataAccess(db: tx, scope: scope).unit(code, for: .keepResponsibility)
+            // The organisation served in (a work team, the supervision committee …) is one of the unit's own.
+            if let org = input.organisation_id {
+                guard let o = try await Organisation.find(org, on: tx), o.unitCode == code.value, o.active else { throw AppError.invalidField("organisation_id") }
+            }
+            let c = Cadre()
+            c.name = name; c.rank = rank.rawValue; c.unitCode = code.value; c.position = position; c.active = true
+            c.organisationID = input.organisation_id
+            c.phoneCipher = cipher; c.phoneMasked = phone.isEmpty ? nil : PhoneNumber.mask(phone)
+            try await c.save(on: tx)
+            try await AuditLog.append(on: tx, actor: user.auditActor, action: "cadre.add", entity: "cadre", entityID: String(try c.requireID()),
+                                      after: ["unit": code.value, "name": name, "rank": rank.rawValue, "position": position], at: now)
+            return try c.requireID()
+        }
+        await ComplianceService.recheck(app: app, root: code, actor: user.auditActor)
+        return id
+    }
+
+    /// The facts the leadership lock judges a unit on, now.
+    static func lockFacts(on db: any Database, unit: OrgUnit) async throws -> LeadershipLock.UnitFacts {
+        guard let code = OrgCode(unit.id ?? "") else { throw AppError.corruptData }
+        switch code.level {
+        case .county:
+            return .init(level: .county, povertyCountyNotExited: unit.isPovertyCounty && unit.exitYear == nil)
+        case .township:
+            let poor = HouseholdStatus.allCases.filter(\.isRemainingPoor).map(\.rawValue)
+            struct Row: Decodable { let n: Int }
+            let n = try await db.sqlDatabase.select().column(SQLRaw("COUNT(DISTINCT h.village_code)"), as: "n")
+                .from(SQLAlias(SQLIdentifier(Household.schema), as: SQLIdentifier("h")))
+                .join(SQLAlias(SQLIdentifier(OrgUnit.schema), as: SQLIdentifier("u")), method: SQLJoinMethod.inner,
+                      on: SQLColumn("code", table: "u"), .equal, SQLColumn("village_code", table: "h"))
+                .where(SQLColumn("township_code", table: "h"), .equal, SQLBind(code.value))
+                .where(SQLColumn("status", table: "h"), .in, SQLBind.group(poor))
+                .where(SQLColumn("exit_year", table: "u"), .is, SQLLiteral.null)
+                .first(decoding: Row.self)?.n ?? 0
+            return .init(level: .township, unexitedPoorVillages: n)
+        default:
+            return .init(level: code.level)
+        }
+    }
+
+    struct PrincipalInput: Content { var role: String?; var cadre_id: Int?; var changed_on: String? }
+
+    /// Makes a cadre of the unit its secretary or head from a date. Refused while the unit is locked
+    /// (R-05-1, R-20-2) unless region HQ recorded an exemption for it that no change has used.
+    static func changePrincipal(app: Application, user: CurrentUser, unit text: String, input: PrincipalInput) async throws -> Int {
+        guard let code = OrgCode(text) else { throw AppError.notFound }
+        try await authorise(app, user, code)
+        guard let role = input.role.flatMap(PrincipalRole.init(rawValue:)) else { throw AppError.invalidField("role") }
+        guard let cadreID = input.cadre_id else { throw AppError.missingField("cadre_id") }
+        let changed = try date(input.changed_on, "changed_on")
+        let today = app.clock.today, now = app.tuopin.now(), scope = user.scope
+        guard changed <= today else { throw AppError.invalidField("changed_on") }
+        let id = try await app.write { tx -> Int in
+            let unit = try await DataAccess(db: tx, scope: scope).unit(code, for: .keepResponsibility)
+            guard let cadre = try await Cadre.find(cadreID, on: tx), cadre.unitCode == code.value, cadre.active else {
+                throw AppError.invalidField("cadre_id")
+            }
+            let current = role == .secretary ? unit.secretaryID : unit.headID
+            guard current != cadreID else { throw AppError.conflict }
+            let last = try await PrincipalChange.query(on: tx).filter(\.$unitCode == code.value).filter(\.$role == role.rawValue)
+                .sort(\.$changedOn, .descending).first()
+            if let last, let lastDate = CivilDate(iso: last.changedOn), changed < lastDate { throw AppError.invalidField("changed_on") }
+            let facts = try await lockFacts(on: tx, unit: unit)
+            let rule = LeadershipLock.lockingRule(facts)
+            var exemption: LeadershipExemption?
+            if rule != nil {
+                let used = try await PrincipalChange.query(on: tx).filter(\.$unitCode == code.value).filter(\.$exemptionID != nil).all()
+                    .compactMap(\.exemptionID)
+                exemption = try await LeadershipExemption.query(on: tx).filter(\.$unitCode == code.value).filter(\.$role == role.rawValue)
+                    .sort(\.$id).all().first { !used.contains($0.id!) }
+            }
+            if let refusal = LeadershipLock.refusal(facts, exempted: exemption != nil) { throw AppError.refused(refusal) }
+            let change = PrincipalChange()
+            change.unitCode = code.value; change.role = role.rawValue; change.fromCadreID = current; change.toCadreID = cadreID
+            change.changedOn = changed.description; change.lockedRule = rule?.id; change.exemptionID = exemption?.id
+            change.recordedAt = now
+            try await change.save(on: tx)
+            if role == .secretary { unit.secretaryID = cadreID } else { unit.headID = cadreID }
+            unit.version += 1
+            try await unit.save(on: tx)
+            try await AuditLog.append(on: tx, actor: user.auditActor, action: "principal.change", entity: "org_unit", entityID: code.value,
+                                      before: ["role": role.rawValue, "cadre": current.map(String.init) ?? ""],
+                                      after: ["role": role.rawValue, "cadre": String(cadreID), "changed_on": changed.description,
+                                              "locked_rule": rule?.id ?? "", "exemption": exemption?.documentNo ?? ""], at: now)
+            return try change.requireID()
+        }
+        return id
+    }
+
+    struct ExemptionInput: Content { var role: String?; var document_no: String?; var granted_on: String? }
+
+    /// Region HQ's exemption from the lock for one change of a unit's principal. When a change made
+    /// while locked is on record without one (from before the lock was kept here), the exemption covers
+    /// the earliest such change; otherwise it waits for the next change.
+    static func grantExemption(app: Application, user: CurrentUser, unit text: String, input: ExemptionInput) async throws -> Int {
+        guard let code = OrgCode(text), code.level == .county || code.level == .township else { throw AppError.notFound }
+        try await authorise(app, user, code, .grantLeadershipExemption)
+        guard let role = input.role.flatMap(PrincipalRole.init(rawValue:)) else { throw AppError.invalidField("role") }
+        let document = try ResponsibilityService.text(input.document_no, "document_no", max: 100)
+        let granted = try date(input.granted_on, "granted_on")
+        let today = app.clock.today, now = app.tuopin.now(), scope = user.scope
+        guard granted <= today else { throw AppError.invalidField("granted_on") }
+        let userID = user.id
+        let id = try await app.write { tx -> Int in
+            _ = try await DataAccess(db: tx, scope: scope).unit(code, for: .grantLeadershipExemption)
+            let e = LeadershipExemption()
+            e.unitCode = code.value; e.role = role.rawValue; e.documentNo = document; e.grantedOn = granted.description; e.grantedBy = userID
+            try await e.save(on: tx)
+            let uncovered = try await PrincipalChange.query(on: tx).filter(\.$unitCode == code.value).filter(\.$role == role.rawValue)
+                .filter(\.$lockedRule != nil).filter(\.$exemptionID == nil).sort(\.$changedOn).first()
+            if let c = uncovered { c.exemptionID = try e.requireID(); try await c.save(on: tx) }
+            try await AuditLog.append(on: tx, actor: user.auditActor, action: "principal.exemption", entity: "org_unit", entityID: code.value,
+                                      after: ["role": role.rawValue, "document_no": document, "granted_on": granted.description,
+                                              "covers_change": uncovered?.id.map(String.init) ?? ""], at: now)
+            return try e.requireID()
+        }
+        await ComplianceService.recheck(app: app, root: code, actor: user.auditActor)
+        return id
+    }
+}

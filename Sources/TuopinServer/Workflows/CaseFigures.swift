@@ -1,0 +1,49 @@
+import Fluent
+import Foundation
+import SQLKit
+import TuopinCore
+import Vapor
+
+/// The figures the exit checks read, straight from the registry.
+enum CaseFigures {
+    struct Sum: Decodable { let people: Int? }
+
+    /// Remaining poor people in a village, and its registered rural population.
+    static func village(on db: any Database, code: String) async throws -> (poor: Int, population: Int?) {
+        let poor = try await remainingPoor(on: db, column: "village_code", code: code)
+        return (poor, try await OrgUnit.find(code, on: db)?.ruralPopulation)
+    }
+
+    /// Remaining poor people in a county, and the rural population of its villages.
+    static func county(on db: any Database, code: String) async throws -> (poor: Int, population: Int) {
+        let poor = try await remainingPoor(on: db, column: "county_code", code: code)
+        let population = try await db.sqlDatabase.select().column(SQLAlias(DataAccess.bigintSum("rural_population"), as: SQLIdentifier("people")))
+            .from(OrgUnit.schema).where("level", .equal, SQLBind(OrgLevel.village.rawValue))
+            .where("code", .like, SQLBind(code + "%")).first(decoding: Sum.self)?.people ?? 0
+        return (poor, population)
+    }
+
+    static func remainingPoor(on db: any Database, column: String, code: String) async throws -> Int {
+        let poor = HouseholdStatus.allCases.filter(\.isRemainingPoor).map(\.rawValue)
+        return try await db.sqlDatabase.select().column(SQLAlias(DataAccess.bigintSum("member_count"), as: SQLIdentifier("people")))
+            .from(Household.schema).where(SQLColumn(column), .equal, SQLBind(code)).where("status", .in, SQLBind.group(poor))
+            .first(decoding: Sum.self)?.people ?? 0
+    }
+
+    /// Article 6 scale control: approvals this year stay below the county's quota unless region HQ recorded an exemption.
+    static func withinQuota(on db: any Database, county: String, year: Int) async throws -> Bool {
+        guard let quota = try await IdentificationQuota.query(on: db).filter(\.$countyCode == county).filter(\.$year == year).first() else {
+            return false
+        }
+        if !quota.exemption.isEmpty { return true }
+        return try await approvedIdentifications(on: db, county: county, year: year) < quota.quota
+    }
+
+    /// Identification cases of a county and year that passed county approval.
+    static func approvedIdentifications(on db: any Database, county: String, year: Int) async throws -> Int {
+        let approveIndex = Workflows.identification.stepIndex("approveCounty")!
+        return try await WorkflowCase.query(on: db).filter(\.$workflow == Workflows.identification.id)
+            .filter(\.$countyCode == county).filter(\.$year == year).filter(\.$step > approveIndex)
+            .filter(\.$status != CaseStatus.rejected.rawValue).count()
+    }
+}

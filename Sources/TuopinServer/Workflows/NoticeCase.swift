@@ -1,0 +1,24 @@
+import Fluent
+import Foundation
+import SQLKit
+import TuopinCore
+import Vapor
+
+enum CaseStatus: String, Codable, Sendable { case open, rejected, closed }
+
+/// notice ↔ case link (a batch notice lists many cases).
+final class NoticeCase: Model, @unchecked Sendable {
+    static let schema = "notice_cases"
+    final class IDValue: Fields, Hashable, @unchecked Sendable {
+        @Field(key: "notice_id") var noticeID: Int
+        @Field(key: "case_id") var caseID: Int
+        init() {}
+        static func == (a: IDValue, b: IDValue) -> Bool { a.noticeID == b.noticeID && a.caseID == b.caseID }
+        func hash(into h: inout Hasher) { h.combine(noticeID); h.combine(caseID) }
+    }
+    @CompositeID var id: IDValue?
+    init() {}
+    init(noticeID: Int, caseID: Int) {
+        id = IDValue(); id!.noticeID = noticeID; id!.caseID = caseID
+    }
+}
