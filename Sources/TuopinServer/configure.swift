@@ -54,6 +54,7 @@ public func configure(_ app: Application, settings: TuopinSettings,
     app.migrations.add(Migrations.all)
 
     app.views.use(.leaf)
+    app.leaf.tags["url"] = SiteURLTag()
     app.leaf.cache.isEnabled = app.environment.isRelease
     app.routes.defaultMaxBodySize = "1mb"
 

@@ -191,6 +191,29 @@ import VaporTesting
         return pieces.filter { piece in piece.unicodeScalars.contains { $0.properties.isAlphabetic } }
     }
 
+    /// Templates link only through `#url(…)` (SiteURL), and every link they name exists with that
+    /// many arguments; only stylesheets are written as paths.
+    @Test func templatesLinkThroughSiteURL() throws {
+        let root = packageRoot() + "Resources/Views/"
+        let tag = try NSRegularExpression(pattern: #"#url\("([A-Za-z]+)"((?:, [^,)]+)*)\)"#)
+        var links = 0
+        for view in try FileManager.default.contentsOfDirectory(atPath: root) where view.hasSuffix(".leaf") {
+            let text = try String(contentsOfFile: root + view, encoding: .utf8)
+            let hand = text.components(separatedBy: #"href="/"#).dropFirst().filter { !$0.hasPrefix("css/") }
+            #expect(hand.isEmpty, "\(view) writes internal paths by hand: \(hand.map { $0.prefix(40) })")
+            for m in tag.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                let name = String(text[Range(m.range(at: 1), in: text)!])
+                let count = String(text[Range(m.range(at: 2), in: text)!]).components(separatedBy: ", ").count - 1
+                #expect(SiteURLTag.url(name, Array(repeating: "1", count: count)) != nil, "\(view): #url(\"\(name)\") with \(count) arguments")
+                links += 1
+            }
+        }
+        #expect(links > 100)
+        #expect(SiteURLTag.url("household", ["7"])?.path == "/households/7")
+        #expect(SiteURLTag.url("unitPart", ["540102", "funds"])?.path == "/units/540102/funds")
+        #expect(SiteURLTag.url("nowhere", []) == nil && SiteURLTag.url("household", []) == nil && SiteURLTag.url("home", ["x"]) == nil)
+    }
+
     @Test func noTemplateShowsUntranslatedText() throws {
         // The check itself: literal words are found, expressions and tags are not.
         #expect(try Self.literalText(##"<p title="#(t.x)">#(t.a) Save <b>#if(x):#(y)#else:保存#endif</b></p>"##) == ["Save", "保存"])
