@@ -45,7 +45,7 @@ enum HouseholdController {
         let today = req.clock.today
         let h = try await data.household(id: id)
         let id = try h.requireID()
-        let village = try await OrgUnit.find(h.villageCode, on: data.db)
+        let village = try await data.village(of: h)
         let seesHealth = data.maySeeHealth
         let members = try await data.members(of: h).map { m in
             let birth = ResidentID.birthDate(of: try protector.decrypt(m.idCipher))
@@ -56,12 +56,11 @@ enum HouseholdController {
                        health: seesHealth ? t.vocab(Health.self, raw: m.health) + (m.disabilityGrade.map { " \($0)" } ?? "") : nil,
                        labour: t.vocab(LabourAbility.self, raw: m.labour), migrant_months: m.migrantMonths)
         }
-        let guarantees = try await Guarantee.query(on: data.db).filter(\.$householdID == id).all()
+        let guarantees = try await data.guarantees(of: h)
             .sorted { a, b in guaranteeOrder(a.kind) < guaranteeOrder(b.kind) }
             .map { GuaranteeView(kind: $0.kind, label: t.vocab(GuaranteeKind.self, raw: $0.kind), met: $0.met,
                                  note: $0.kind == GuaranteeKind.medical.rawValue && !seesHealth ? "" : $0.note) }
-        let planRows = try await HouseholdPlan.query(on: data.db).filter(\.$householdID == id).sort(\.$year, .descending).all()
-        let measureRows = try await Measure.query(on: data.db).filter(\.$planID ~~ planRows.compactMap(\.id)).sort(\.$id).all()
+        let (planRows, measureRows) = try await data.plans(of: h)
         let plans = planRows.map { p in
             PlanView(year: p.year, goal: p.goal, measures: measureRows.filter { $0.planID == p.id }.map { m in
                 MeasureView(category: t.vocab(MeasureCategory.self, raw: m.category), subtype: t.vocab(MeasureSubtype.self, raw: m.subtype),
@@ -122,12 +121,12 @@ enum HouseholdController {
         let detail = try await detail(req, id: id)
         try await ReadAudit.household(req, user: user, id: id, via: "page")
         let t = req.t
-        let history = try await HouseholdHistory.entries(on: req.db, householdID: id).map {
+        let history = try await req.data.history(ofHousehold: id).map {
             HistoryRow(at: $0.at, user: $0.user, action: t["action_" + $0.action.replacingOccurrences(of: ".", with: "_")], reason: $0.reason)
         }
-        let facts = try await HouseholdFactsLoader.facts(on: req.db, householdID: id, protector: req.tuopin.protector,
+        let facts = try await req.data.facts(ofHousehold: id, protector: req.tuopin.protector,
                                                           planYear: req.clock.today.year)
-        let standards = try await StandardsController.lookup(on: req.db)
+        let standards = try await req.data.standards()
         let findings = DataQuality.check(facts, today: req.clock.today, povertyLine: { standards[$0]?.povertyLine })
             .map { Finding(code: $0.code.rawValue, text: t[$0.code.labelKey]) }
         let writable = try await req.data.writableHouseholds().filter(\.$id == id).count() > 0
@@ -140,7 +139,7 @@ enum HouseholdController {
             let loans: [LoanService.LoanView]; let mayKeepLoans: Bool
         }
         struct Candidate: Encodable { let id: Int; let label: String }
-        let candidates = writable ? try await PairingService.candidates(for: OrgCode(detail.village)!, on: req.db).map {
+        let candidates = writable ? try await req.data.pairingCandidates(for: OrgCode(detail.village)!).map {
             Candidate(id: $0.id!, label: "\($0.name) · \($0.position) · \(t["rank_\($0.rank)"]) · \($0.unitCode)")
         } : []
         let chart = IncomeChart.view(detail.incomes.map { ($0.year, $0.per_capita) }, line: { standards[$0]?.povertyLine })
@@ -152,7 +151,7 @@ enum HouseholdController {
             cases: try await CaseController.summaries(req, awaiting: false, householdID: id),
             starts: CaseController.startOptions(req, status: HouseholdStatus(rawValue: detail.status), unit: detail.village),
             caseYear: standards.keys.max() ?? req.clock.today.year,
-            pairings: try await PairingService.pairings(of: id, on: req.db, t: t), candidates: candidates,
+            pairings: try await req.data.pairings(ofHousehold: id, t: t), candidates: candidates,
             today: req.clock.today.description,
             loans: try await req.data.loans().filter(\.$householdID == id).sort(\.$id).all()
                 .map { LoanService.view($0, today: req.clock.today) },
