@@ -77,80 +77,14 @@ public enum MembersTemplate {
             out.rows += 1
             let rowNumber = out.rows + 1
             let cells = TemplateRows.cells(raw, width: header.count)
-            var problems: [ImportProblem] = []
-            func fail(_ column: Int, _ code: ImportErrorCode, _ message: String) {
-                problems.append(ImportProblem(row: rowNumber, column: header[column], code: code, message: message))
-            }
-            func required(_ column: Int) -> String? {
-                let value = cells[column]
-                if value.isEmpty { fail(column, .required, "必填"); return nil }
-                return value
-            }
-            func official<T: OfficialValue>(_ column: Int, _ type: T.Type) -> T? {
-                guard let text = required(column) else { return nil }
-                guard let value = T(label: text) else {
-                    fail(column, .enumValue, "“\(text)”不在可选值中：" + T.labels.joined(separator: "、")); return nil
-                }
-                return value
-            }
-            func integer(_ column: Int, _ range: ClosedRange<Int>, optional: Bool = false) -> Int?? {
-                let text = cells[column]
-                if text.isEmpty { if optional { return .some(nil) }; fail(column, .required, "必填"); return nil }
-                guard let n = Int(text), range.contains(n) else {
-                    fail(column, .number, "应为 \(range.lowerBound)–\(range.upperBound) 的整数"); return nil
-                }
-                return .some(n)
-            }
-
-            let number = required(0)
-            var village: OrgCode?
-            if let text = required(1) {
-                if let code = OrgCode(text), code.level == .village { village = code }
-                else { fail(1, .villageUnknown, "应为 12 位村级区划代码") }
-            }
-            let attribute = official(2, HouseholdAttribute.self)
-            let mainCause = official(3, PovertyCause.self)
-            var otherCauses: [PovertyCause] = []
-            for part in cells[4].split(whereSeparator: { $0 == ";" || $0 == "；" }).map({ $0.trimmingCharacters(in: .whitespaces) })
-                where !part.isEmpty {
-                if let cause = PovertyCause(label: part) { otherCauses.append(cause) }
-                else { fail(4, .enumValue, "“\(part)”不在可选值中：" + PovertyCause.labels.joined(separator: "、")) }
-            }
-            let identified = integer(5, 2000...today.year)
-            let status = official(6, HouseholdStatus.self)
-            let exitYear = integer(7, 2000...today.year, optional: true)
-            let phone: String? = cells[8].isEmpty ? nil : cells[8]
-            if let phone, !PhoneNumber.isValid(phone) { fail(8, .number, "电话号码应为 7–20 位数字") }
-            var name = required(9)
-            if let text = name, PersonName.validated(text) == nil {
-                fail(9, .text, text.count > PersonName.maxLength ? "姓名超过 \(PersonName.maxLength) 个字" : "姓名含有控制字符或不可见字符（如方向控制符、零宽字符）")
-                name = nil
-            }
-            var residentID: ResidentID?
-            if let text = required(10) {
-                do { residentID = try ResidentID(text, today: today) } catch {
-                    switch error {
-                    case .checkCharacter: fail(10, .idChecksum, "校验码不正确")
-                    case .birthDate: fail(10, .idBirth, "出生日期不是真实日期或晚于今天")
-                    case .length, .characters: fail(10, .idFormat, "应为 18 位，前 17 位为数字，末位为数字或 X")
-                    }
-                }
-            }
-            let relation = official(11, Relation.self)
-            let ethnicity = official(12, Ethnicity.self)
-            let education = official(13, Education.self)
-            let schooling = official(14, Schooling.self)
-            var health: Health?, grade: Int?
-            if let text = required(15) {
-                if let parsed = parseHealth(text) { (health, grade) = parsed }
-                else { fail(15, .enumValue, "“\(text)”不在可选值中：" + Health.labels.joined(separator: "、") + "（残疾可写作“残疾二级”）") }
-            }
-            let labour = official(16, LabourAbility.self)
-            let months = integer(17, 0...12)
+            var reader = RowReader(cells: cells, rowNumber: rowNumber)
+            let f = readFields(&reader, today: today)
+            var problems = reader.problems
+            let (number, residentID) = (f.number, f.residentID)
 
             if let id = residentID {
                 if let first = idRows[id.value] {
-                    fail(10, .idDuplicate, "与第 \(first) 行的证件号码相同")
+                    problems.append(ImportProblem(row: rowNumber, column: header[10], code: .idDuplicate, message: "与第 \(first) 行的证件号码相同"))
                 } else { idRows[id.value] = rowNumber }
             }
             if let number {
@@ -164,20 +98,21 @@ public enum MembersTemplate {
                 }
             }
             out.problems += problems
-            guard problems.isEmpty, let number, let village, let attribute, let mainCause, let identified = identified ?? nil,
-                  let status, let exitYear, let name, let residentID, let relation, let ethnicity, let education,
-                  let schooling, let health, let labour, let months = months ?? nil else {
+            guard problems.isEmpty, let number, let village = f.village, let attribute = f.attribute, let mainCause = f.mainCause,
+                  let identified = f.identified ?? nil, let status = f.status, let exitYear = f.exitYear, let name = f.name,
+                  let residentID, let relation = f.relation, let ethnicity = f.ethnicity, let education = f.education,
+                  let schooling = f.schooling, let health = f.health, let labour = f.labour, let months = f.months ?? nil else {
                 if let number { invalidHouseholds.insert(number) }
                 continue
             }
             let member = MemberRecord(name: name, residentID: residentID, relation: relation, ethnicity: ethnicity,
-                                      education: education, schooling: schooling, health: health, disabilityGrade: grade,
+                                      education: education, schooling: schooling, health: health, disabilityGrade: f.grade,
                                       labour: labour, migrantMonths: months, row: rowNumber)
             if byNumber[number] == nil {
                 order.append(number)
                 byNumber[number] = HouseholdRecord(number: number, village: village, attribute: attribute, mainCause: mainCause,
-                                                   otherCauses: otherCauses, identifiedYear: identified, status: status,
-                                                   exitYear: exitYear, phone: phone, members: [], firstRow: rowNumber)
+                                                   otherCauses: f.otherCauses, identifiedYear: identified, status: status,
+                                                   exitYear: exitYear, phone: f.phone, members: [], firstRow: rowNumber)
             }
             byNumber[number]!.members.append(member)
         }
@@ -192,6 +127,96 @@ public enum MembersTemplate {
         out.problems.sort { ($0.row, $0.column) < ($1.row, $1.column) }
         out.households = order.compactMap { byNumber[$0] }
         return out
+    }
+
+    /// One row's cells and the problems found in them.
+    struct RowReader {
+        let cells: [String]
+        let rowNumber: Int
+        var problems: [ImportProblem] = []
+
+        mutating func fail(_ column: Int, _ code: ImportErrorCode, _ message: String) {
+            problems.append(ImportProblem(row: rowNumber, column: header[column], code: code, message: message))
+        }
+
+        mutating func required(_ column: Int) -> String? {
+            let value = cells[column]
+            if value.isEmpty { fail(column, .required, "必填"); return nil }
+            return value
+        }
+
+        mutating func official<T: OfficialValue>(_ column: Int, _ type: T.Type) -> T? {
+            guard let text = required(column) else { return nil }
+            guard let value = T(label: text) else {
+                fail(column, .enumValue, "“\(text)”不在可选值中：" + T.labels.joined(separator: "、")); return nil
+            }
+            return value
+        }
+
+        mutating func integer(_ column: Int, _ range: ClosedRange<Int>, optional: Bool = false) -> Int?? {
+            let text = cells[column]
+            if text.isEmpty { if optional { return .some(nil) }; fail(column, .required, "必填"); return nil }
+            guard let n = Int(text), range.contains(n) else {
+                fail(column, .number, "应为 \(range.lowerBound)–\(range.upperBound) 的整数"); return nil
+            }
+            return .some(n)
+        }
+    }
+
+    /// A row's fields, each nil where its cell was refused (the reader says why).
+    struct Fields {
+        var number: String?, village: OrgCode?, attribute: HouseholdAttribute?, mainCause: PovertyCause?
+        var otherCauses: [PovertyCause] = [], identified: Int??, status: HouseholdStatus?, exitYear: Int??, phone: String?
+        var name: String?, residentID: ResidentID?, relation: Relation?, ethnicity: Ethnicity?, education: Education?
+        var schooling: Schooling?, health: Health?, grade: Int?, labour: LabourAbility?, months: Int??
+    }
+
+    /// Reads and checks one row's cells, column by column.
+    static func readFields(_ r: inout RowReader, today: CivilDate) -> Fields {
+        var f = Fields()
+        let cells = r.cells
+        f.number = r.required(0)
+        if let text = r.required(1) {
+            if let code = OrgCode(text), code.level == .village { f.village = code }
+            else { r.fail(1, .villageUnknown, "应为 12 位村级区划代码") }
+        }
+        f.attribute = r.official(2, HouseholdAttribute.self)
+        f.mainCause = r.official(3, PovertyCause.self)
+        for part in cells[4].split(whereSeparator: { $0 == ";" || $0 == "；" }).map({ $0.trimmingCharacters(in: .whitespaces) })
+            where !part.isEmpty {
+            if let cause = PovertyCause(label: part) { f.otherCauses.append(cause) }
+            else { r.fail(4, .enumValue, "“\(part)”不在可选值中：" + PovertyCause.labels.joined(separator: "、")) }
+        }
+        f.identified = r.integer(5, 2000...today.year)
+        f.status = r.official(6, HouseholdStatus.self)
+        f.exitYear = r.integer(7, 2000...today.year, optional: true)
+        f.phone = cells[8].isEmpty ? nil : cells[8]
+        if let phone = f.phone, !PhoneNumber.isValid(phone) { r.fail(8, .number, "电话号码应为 7–20 位数字") }
+        f.name = r.required(9)
+        if let text = f.name, PersonName.validated(text) == nil {
+            r.fail(9, .text, text.count > PersonName.maxLength ? "姓名超过 \(PersonName.maxLength) 个字" : "姓名含有控制字符或不可见字符（如方向控制符、零宽字符）")
+            f.name = nil
+        }
+        if let text = r.required(10) {
+            do { f.residentID = try ResidentID(text, today: today) } catch {
+                switch error {
+                case .checkCharacter: r.fail(10, .idChecksum, "校验码不正确")
+                case .birthDate: r.fail(10, .idBirth, "出生日期不是真实日期或晚于今天")
+                case .length, .characters: r.fail(10, .idFormat, "应为 18 位，前 17 位为数字，末位为数字或 X")
+                }
+            }
+        }
+        f.relation = r.official(11, Relation.self)
+        f.ethnicity = r.official(12, Ethnicity.self)
+        f.education = r.official(13, Education.self)
+        f.schooling = r.official(14, Schooling.self)
+        if let text = r.required(15) {
+            if let parsed = parseHealth(text) { (f.health, f.grade) = parsed }
+            else { r.fail(15, .enumValue, "“\(text)”不在可选值中：" + Health.labels.joined(separator: "、") + "（残疾可写作“残疾二级”）") }
+        }
+        f.labour = r.official(16, LabourAbility.self)
+        f.months = r.integer(17, 0...12)
+        return f
     }
 
     static let gradeNames = ["一级", "二级", "三级", "四级"]

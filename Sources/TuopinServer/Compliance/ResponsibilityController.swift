@@ -118,32 +118,8 @@ enum ResponsibilityController {
                        file_href: l.fileSHA256 == nil ? nil : SiteURL.letter(l.id!, "file").path, file_size: l.fileSize)
         }
         let schedule = try await ResponsibilityService.schedule(on: db)
-        let submitted = Dictionary(try await ProgressReportRecord.query(on: db).filter(\.$unitCode == code.value).all().map { ($0.period, $0) }) { a, _ in a }
-        let decoder = JSONDecoder()
-        var reports = schedule.periods(level: code.level, from: today.year - 1, through: today).map { p in
-            let r = submitted[p.label]
-            let standing = ReportStanding.of(p, submittedOn: r.flatMap { CivilDate(iso: $0.submittedOn) }, today: today)
-            return ReportView(period: p.label, due_on: p.due.description, standing: standing.rawValue, standing_label: t[standing.labelKey],
-                              submitted_on: r?.submittedOn, figures: r.flatMap { try? decoder.decode(ResponsibilityService.ReportFigures.self, from: Data($0.figures.utf8)) },
-                              narrative: r?.narrative)
-        }
-        // Reports of older periods (or of a schedule since changed) stay visible.
-        let shown = Set(reports.map(\.period))
-        for r in submitted.values.filter({ !shown.contains($0.period) }).sorted(by: { $0.period > $1.period }) {
-            let standing = CivilDate(iso: r.dueOn).map { ReportStanding.of(due: $0, submittedOn: CivilDate(iso: r.submittedOn), today: today) } ?? .late
-            reports.append(ReportView(period: r.period, due_on: r.dueOn, standing: standing.rawValue, standing_label: t[standing.labelKey],
-                                      submitted_on: r.submittedOn, figures: try? decoder.decode(ResponsibilityService.ReportFigures.self, from: Data(r.figures.utf8)),
-                                      narrative: r.narrative))
-        }
-        var plans: [PlanView] = []
-        for p in try await UnitPlanRecord.query(on: db).filter(\.$unitCode == code.value).sort(\.$periodFrom, .descending).sort(\.$kind).all() {
-            let actuals = p.kind == PlanKind.annual.rawValue && p.periodFrom <= today.year
-                ? try await ResponsibilityService.actuals(on: db, unit: code, year: p.periodFrom) : nil
-            plans.append(PlanView(id: p.id!, kind: p.kind, kind_label: t["plan_kind_\(p.kind)"], title: p.title, period_from: p.periodFrom,
-                                  period_to: p.periodTo, target_households: p.targetHouseholds, target_people: p.targetPeople,
-                                  target_villages: p.targetVillages, target_counties: p.targetCounties, target_funds: Money(fen: p.targetFunds).description,
-                                  approved_on: p.approvedOn, actuals: actuals))
-        }
+        let reports = try await reports(on: db, code: code, schedule: schedule, today: today, t: t)
+        let plans = try await plans(on: db, code: code, today: today, t: t)
         let counterpart: String
         if let parent = code.parent { counterpart = try await OrgUnit.find(parent.value, on: db)?.name ?? parent.value } else { counterpart = t["letter_centre"] }
         let lock = LeadershipLock.lockingRule(try await ResponsibilityService.lockFacts(on: db, unit: unit))?.id
@@ -174,6 +150,42 @@ enum ResponsibilityController {
                                               sponsor: o.sponsorID.flatMap { sponsors[$0] }, active: o.active)
                          },
                          leaders: leaders, joint_units: jointUnits, enterprise_aid: aid), unit)
+    }
+
+    /// The unit's reports of this year and last by the schedule, then older ones it submitted.
+    static func reports(on db: any Database, code: OrgCode, schedule: ReportSchedule, today: CivilDate, t: Translations) async throws -> [ReportView] {
+        let submitted = Dictionary(try await ProgressReportRecord.query(on: db).filter(\.$unitCode == code.value).all().map { ($0.period, $0) }) { a, _ in a }
+        let decoder = JSONDecoder()
+        var reports = schedule.periods(level: code.level, from: today.year - 1, through: today).map { p in
+            let r = submitted[p.label]
+            let standing = ReportStanding.of(p, submittedOn: r.flatMap { CivilDate(iso: $0.submittedOn) }, today: today)
+            return ReportView(period: p.label, due_on: p.due.description, standing: standing.rawValue, standing_label: t[standing.labelKey],
+                              submitted_on: r?.submittedOn, figures: r.flatMap { try? decoder.decode(ResponsibilityService.ReportFigures.self, from: Data($0.figures.utf8)) },
+                              narrative: r?.narrative)
+        }
+        // Reports of older periods (or of a schedule since changed) stay visible.
+        let shown = Set(reports.map(\.period))
+        for r in submitted.values.filter({ !shown.contains($0.period) }).sorted(by: { $0.period > $1.period }) {
+            let standing = CivilDate(iso: r.dueOn).map { ReportStanding.of(due: $0, submittedOn: CivilDate(iso: r.submittedOn), today: today) } ?? .late
+            reports.append(ReportView(period: r.period, due_on: r.dueOn, standing: standing.rawValue, standing_label: t[standing.labelKey],
+                                      submitted_on: r.submittedOn, figures: try? decoder.decode(ResponsibilityService.ReportFigures.self, from: Data(r.figures.utf8)),
+                                      narrative: r.narrative))
+        }
+        return reports
+    }
+
+    /// The unit's plans, newest first, with what was achieved for annual plans that have begun.
+    static func plans(on db: any Database, code: OrgCode, today: CivilDate, t: Translations) async throws -> [PlanView] {
+        var plans: [PlanView] = []
+        for p in try await UnitPlanRecord.query(on: db).filter(\.$unitCode == code.value).sort(\.$periodFrom, .descending).sort(\.$kind).all() {
+            let actuals = p.kind == PlanKind.annual.rawValue && p.periodFrom <= today.year
+                ? try await ResponsibilityService.actuals(on: db, unit: code, year: p.periodFrom) : nil
+            plans.append(PlanView(id: p.id!, kind: p.kind, kind_label: t["plan_kind_\(p.kind)"], title: p.title, period_from: p.periodFrom,
+                                  period_to: p.periodTo, target_households: p.targetHouseholds, target_people: p.targetPeople,
+                                  target_villages: p.targetVillages, target_counties: p.targetCounties, target_funds: Money(fen: p.targetFunds).description,
+                                  approved_on: p.approvedOn, actuals: actuals))
+        }
+        return plans
     }
 
     struct Option: Encodable { let value: String; let label: String }

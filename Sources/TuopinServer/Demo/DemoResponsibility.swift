@@ -43,46 +43,8 @@ struct DemoResponsibility {
         try await app.write { tx in
             let sql = tx.sqlDatabase
             let units = try await OrgUnit.query(on: tx).sort(\.$id).all()
-            var orgs: [[any Encodable & Sendable]] = []
-            let departments = ["扶贫开发办公室", "农业农村局", "发展和改革委员会", "教育局", "卫生健康委员会"]
-            for unit in units where unit.level <= OrgLevel.county.rawValue {
-                orgs.append([unit.id!, "\(unit.name)委员会", OrganisationType.partyCommittee.rawValue, nil as Int?, true])
-                orgs.append([unit.id!, "\(unit.name)人民政府", OrganisationType.government.rawValue, nil as Int?, true])
-                if unit.level == OrgLevel.region.rawValue {
-                    orgs.append([unit.id!, "自治区扶贫开发领导小组", OrganisationType.leadingGroup.rawValue, nil as Int?, true])
-                    orgs.append([unit.id!, "自治区脱贫攻坚指挥部", OrganisationType.commandHQ.rawValue, nil as Int?, true])
-                }
-                for d in departments { orgs.append([unit.id!, "\(unit.name)\(d)", OrganisationType.department.rawValue, nil as Int?, true]) }
-                if unit.level == OrgLevel.county.rawValue {
-                    orgs.append([unit.id!, "\(unit.name)高原农牧产业开发有限公司", OrganisationType.enterprise.rawValue, nil as Int?, true])
-                }
-            }
-            try await sql.bulkInsert(into: Organisation.schema, columns: ["unit_code", "name", "type", "sponsor_id", "active"], rows: orgs)
-            struct OrgRow: Decodable { let id: Int; let unit_code: String; let type: String }
-            let saved = try await sql.select().columns("id", "unit_code", "type").from(Organisation.schema).orderBy("id").all(decoding: OrgRow.self)
-            let countyDepartments = Dictionary(grouping: saved.filter { $0.type == OrganisationType.department.rawValue && $0.unit_code.count == 6 }, by: \.unit_code)
-            let enterprises = Dictionary(saved.filter { $0.type == OrganisationType.enterprise.rawValue }.map { ($0.unit_code, $0.id) }) { a, _ in a }
+            let (organisations, aidCount) = try await Self.seedOrganisations(on: sql, units: units, today: today)
             let villages = units.filter { $0.level == OrgLevel.village.rawValue }
-            var villageOrgs: [[any Encodable & Sendable]] = [], aid: [[any Encodable & Sendable]] = []
-            for (i, v) in villages.enumerated() {
-                let county = String(v.id!.prefix(6))
-                villageOrgs.append([v.id!, "\(v.name)党支部", OrganisationType.villageBranch.rawValue, nil as Int?, true])
-                villageOrgs.append([v.id!, "\(v.name)村民委员会", OrganisationType.villageCommittee.rawValue, nil as Int?, true])
-                villageOrgs.append([v.id!, "\(v.name)村务监督委员会", OrganisationType.villageSupervision.rawValue, nil as Int?, true])
-                if let list = countyDepartments[county], !list.isEmpty {
-                    villageOrgs.append([v.id!, "\(v.name)驻村工作队", OrganisationType.workTeam.rawValue, list[i % list.count].id, true])
-                }
-                if i % 4 == 0, let e = enterprises[county] { aid.append([e, v.id!, "\(today.year - 2)-04-01"]) }
-            }
-            try await sql.bulkInsert(into: Organisation.schema, columns: ["unit_code", "name", "type", "sponsor_id", "active"], rows: villageOrgs)
-            try await sql.bulkInsert(into: EnterpriseAid.schema, columns: ["organisation_id", "village_code", "started_on"], rows: aid)
-            struct AidRow: Decodable { let id: Int }
-            let aidIDs = try await sql.select().column("id").from(EnterpriseAid.schema).orderBy("id").all(decoding: AidRow.self)
-            try await sql.bulkInsert(into: AidContribution.schema, columns: ["aid_id", "contributed_on", "kind", "amount", "description"],
-                                     rows: aidIDs.enumerated().flatMap { i, a -> [[any Encodable & Sendable]] in
-                                         [[a.id, "\(today.year - 1)-06-01", ContributionKind.money.rawValue, Int64(50_000_00 + i % 7 * 10_000_00), "产业发展资金"],
-                                          [a.id, "\(today.year - 1)-09-15", ContributionKind.jobs.rawValue, Int64(0), "提供 \(5 + i % 10) 个就业岗位"]]
-                                     })
 
             // Heads of registered households, by village: the people leaders lead and the joint units' households.
             struct HeadRow: Decodable { let member_id: Int; let household_id: Int; let village_code: String; let status: String }
@@ -134,9 +96,55 @@ struct DemoResponsibility {
                                      rows: zip(jointIDs, joint).flatMap { id, j in j.households.map { [id, $0] as [any Encodable & Sendable] } })
             struct Seeded: Encodable { let organisations: Int; let leaders: Int; let links: Int; let joint_units: Int; let enterprise_aid: Int }
             try await AuditLog.append(on: tx, actor: .system, action: "demo.village_actors", entity: "org_unit", entityID: "54",
-                                      after: Seeded(organisations: orgs.count + villageOrgs.count, leaders: leaders.count, links: links.count,
-                                                    joint_units: joint.count, enterprise_aid: aid.count), at: now)
+                                      after: Seeded(organisations: organisations, leaders: leaders.count, links: links.count,
+                                                    joint_units: joint.count, enterprise_aid: aidCount), at: now)
         }
+    }
+
+    /// Party committees, governments and departments down to counties, each village's own bodies and
+    /// work team, and county enterprises helping every fourth village, with what they gave.
+    static func seedOrganisations(on sql: any SQLDatabase, units: [OrgUnit], today: CivilDate) async throws -> (organisations: Int, aid: Int) {
+        var orgs: [[any Encodable & Sendable]] = []
+        let departments = ["扶贫开发办公室", "农业农村局", "发展和改革委员会", "教育局", "卫生健康委员会"]
+        for unit in units where unit.level <= OrgLevel.county.rawValue {
+            orgs.append([unit.id!, "\(unit.name)委员会", OrganisationType.partyCommittee.rawValue, nil as Int?, true])
+            orgs.append([unit.id!, "\(unit.name)人民政府", OrganisationType.government.rawValue, nil as Int?, true])
+            if unit.level == OrgLevel.region.rawValue {
+                orgs.append([unit.id!, "自治区扶贫开发领导小组", OrganisationType.leadingGroup.rawValue, nil as Int?, true])
+                orgs.append([unit.id!, "自治区脱贫攻坚指挥部", OrganisationType.commandHQ.rawValue, nil as Int?, true])
+            }
+            for d in departments { orgs.append([unit.id!, "\(unit.name)\(d)", OrganisationType.department.rawValue, nil as Int?, true]) }
+            if unit.level == OrgLevel.county.rawValue {
+                orgs.append([unit.id!, "\(unit.name)高原农牧产业开发有限公司", OrganisationType.enterprise.rawValue, nil as Int?, true])
+            }
+        }
+        try await sql.bulkInsert(into: Organisation.schema, columns: ["unit_code", "name", "type", "sponsor_id", "active"], rows: orgs)
+        struct OrgRow: Decodable { let id: Int; let unit_code: String; let type: String }
+        let saved = try await sql.select().columns("id", "unit_code", "type").from(Organisation.schema).orderBy("id").all(decoding: OrgRow.self)
+        let countyDepartments = Dictionary(grouping: saved.filter { $0.type == OrganisationType.department.rawValue && $0.unit_code.count == 6 }, by: \.unit_code)
+        let enterprises = Dictionary(saved.filter { $0.type == OrganisationType.enterprise.rawValue }.map { ($0.unit_code, $0.id) }) { a, _ in a }
+        let villages = units.filter { $0.level == OrgLevel.village.rawValue }
+        var villageOrgs: [[any Encodable & Sendable]] = [], aid: [[any Encodable & Sendable]] = []
+        for (i, v) in villages.enumerated() {
+            let county = String(v.id!.prefix(6))
+            villageOrgs.append([v.id!, "\(v.name)党支部", OrganisationType.villageBranch.rawValue, nil as Int?, true])
+            villageOrgs.append([v.id!, "\(v.name)村民委员会", OrganisationType.villageCommittee.rawValue, nil as Int?, true])
+            villageOrgs.append([v.id!, "\(v.name)村务监督委员会", OrganisationType.villageSupervision.rawValue, nil as Int?, true])
+            if let list = countyDepartments[county], !list.isEmpty {
+                villageOrgs.append([v.id!, "\(v.name)驻村工作队", OrganisationType.workTeam.rawValue, list[i % list.count].id, true])
+            }
+            if i % 4 == 0, let e = enterprises[county] { aid.append([e, v.id!, "\(today.year - 2)-04-01"]) }
+        }
+        try await sql.bulkInsert(into: Organisation.schema, columns: ["unit_code", "name", "type", "sponsor_id", "active"], rows: villageOrgs)
+        try await sql.bulkInsert(into: EnterpriseAid.schema, columns: ["organisation_id", "village_code", "started_on"], rows: aid)
+        struct AidRow: Decodable { let id: Int }
+        let aidIDs = try await sql.select().column("id").from(EnterpriseAid.schema).orderBy("id").all(decoding: AidRow.self)
+        try await sql.bulkInsert(into: AidContribution.schema, columns: ["aid_id", "contributed_on", "kind", "amount", "description"],
+                                 rows: aidIDs.enumerated().flatMap { i, a -> [[any Encodable & Sendable]] in
+                                     [[a.id, "\(today.year - 1)-06-01", ContributionKind.money.rawValue, Int64(50_000_00 + i % 7 * 10_000_00), "产业发展资金"],
+                                      [a.id, "\(today.year - 1)-09-15", ContributionKind.jobs.rawValue, Int64(0), "提供 \(5 + i % 10) 个就业岗位"]]
+                                 })
+        return (orgs.count + villageOrgs.count, aid.count)
     }
 
     /// The first year's 低保 line set at 90% of its poverty line, as before the two lines were merged
@@ -221,34 +229,39 @@ struct DemoResponsibility {
             try await sql.bulkInsert(into: UnitPlanRecord.schema, columns: ["unit_code", "kind", "title", "period_from", "period_to", "target_households",
                                                                            "target_people", "target_villages", "target_counties", "target_funds", "approved_on"],
                                      rows: plans)
-            // Principal changes from before the lock was kept here: a county's secretary replaced the
-            // year before it exited, a township's head while it had poor villages; neither exempted.
-            var changes = 0
-            var seen: [OrgLevel: Int] = [:]
-            for unit in units {
-                guard let code = OrgCode(unit.id!) else { continue }
-                // The second county and township, and every twentieth county and sixtieth township after them.
-                let n = seen[code.level, default: 0]; seen[code.level] = n + 1
-                let (rule, role, when): (String, PrincipalRole, String)
-                switch code.level {
-                case .county where unit.isPovertyCounty && n % 20 == 1: (rule, role, when) = ("R-05-1", .secretary, "\((unit.exitYear ?? today.year) - 1)-06-15")
-                case .township where n % 60 == 1: (rule, role, when) = ("R-20-2", .head, "2017-03-01")
-                default: continue
-                }
-                guard let current = role == .secretary ? unit.secretaryID : unit.headID else { continue }
-                let former = Cadre()
-                former.name = DemoCadres.cadres(of: code, seed: seed &+ 1).first?.name ?? "—"; former.rank = CadreRank.section.rawValue
-                former.unitCode = unit.id!; former.position = role == .secretary ? "原党委书记" : "原行政负责人"; former.active = false
-                try await former.save(on: tx)
-                let change = PrincipalChange()
-                change.unitCode = unit.id!; change.role = role.rawValue; change.fromCadreID = former.id; change.toCadreID = current
-                change.changedOn = when; change.lockedRule = rule; change.recordedAt = now
-                try await change.save(on: tx)
-                changes += 1
-            }
+            let changes = try await Self.seedLockedChanges(on: tx, units: units, today: today, now: now, seed: seed)
             struct Seeded: Encodable { let letters: Int; let reports: Int; let plans: Int; let principal_changes: Int }
             try await AuditLog.append(on: tx, actor: .system, action: "demo.responsibility", entity: "org_unit", entityID: "54",
                                       after: Seeded(letters: letters.count, reports: reports.count, plans: plans.count, principal_changes: changes), at: now)
         }
+    }
+
+    /// Principal changes from before the lock was kept here: a county's secretary replaced the year
+    /// before it exited, a township's head while it had poor villages; neither exempted.
+    static func seedLockedChanges(on tx: any Database, units: [OrgUnit], today: CivilDate, now: Date, seed: UInt64) async throws -> Int {
+        var changes = 0
+        var seen: [OrgLevel: Int] = [:]
+        for unit in units {
+            guard let code = OrgCode(unit.id!) else { continue }
+            // The second county and township, and every twentieth county and sixtieth township after them.
+            let n = seen[code.level, default: 0]; seen[code.level] = n + 1
+            let (rule, role, when): (String, PrincipalRole, String)
+            switch code.level {
+            case .county where unit.isPovertyCounty && n % 20 == 1: (rule, role, when) = ("R-05-1", .secretary, "\((unit.exitYear ?? today.year) - 1)-06-15")
+            case .township where n % 60 == 1: (rule, role, when) = ("R-20-2", .head, "2017-03-01")
+            default: continue
+            }
+            guard let current = role == .secretary ? unit.secretaryID : unit.headID else { continue }
+            let former = Cadre()
+            former.name = DemoCadres.cadres(of: code, seed: seed &+ 1).first?.name ?? "—"; former.rank = CadreRank.section.rawValue
+            former.unitCode = unit.id!; former.position = role == .secretary ? "原党委书记" : "原行政负责人"; former.active = false
+            try await former.save(on: tx)
+            let change = PrincipalChange()
+            change.unitCode = unit.id!; change.role = role.rawValue; change.fromCadreID = former.id; change.toCadreID = current
+            change.changedOn = when; change.lockedRule = rule; change.recordedAt = now
+            try await change.save(on: tx)
+            changes += 1
+        }
+        return changes
     }
 }

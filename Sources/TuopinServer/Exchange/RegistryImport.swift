@@ -71,38 +71,7 @@ enum RegistryImport {
         let protector = app.tuopin.protector
         let db = app.db
 
-        // Villages: known, and within the actor's scope.
-        let villageCodes = Set(parsed.households.map(\.village.value))
-        let known = try await existingVillages(Array(villageCodes), on: db)
-        // Households already registered, by number.
-        let existing = try await households(numbers: parsed.households.map(\.number), on: db)
-        // People already in another household: each member's index, in file order (kept for the write).
-        let hmacs = parsed.households.flatMap { h in h.members.map { protector.index($0.residentID.value) } }
-        let owners = try await memberOwners(hmacs, on: db)
-        let fileNumbers = Set(parsed.households.map(\.number))
-        var memberIndex = 0
-        for h in parsed.households {
-            if !known.contains(h.village.value) {
-                report.problems.append(ImportProblem(row: h.firstRow, column: MembersTemplate.header[1], code: .villageUnknown,
-                                                     message: "村级区划代码 \(h.village.value) 不存在"))
-            } else if !actor.mayWrite(h.village) {
-                report.problems.append(ImportProblem(row: h.firstRow, column: MembersTemplate.header[1], code: .scope,
-                                                     message: "村 \(h.village.value) 不在您的管辖范围内"))
-            } else if let old = existing[h.number], let oldVillage = OrgCode(old.village), !actor.mayWrite(oldVillage) {
-                report.problems.append(ImportProblem(row: h.firstRow, column: MembersTemplate.header[0], code: .scope,
-                                                     message: "户 \(h.number) 已登记在您管辖范围以外的村"))
-            }
-            for m in h.members {
-                if let owner = owners[hmacs[memberIndex]], owner.number != h.number, !fileNumbers.contains(owner.number) {
-                    // The household is named only to someone who may read it (issue #22 M1): the
-                    // check must not become a search of the whole registry.
-                    let where_ = OrgCode(owner.village).map(actor.mayRead) == true ? "户 \(owner.number)" : "您管辖范围以外的一户"
-                    report.problems.append(ImportProblem(row: m.row, column: MembersTemplate.header[10], code: .idDuplicate,
-                                                         message: "此人已登记在\(where_)"))
-                }
-                memberIndex += 1
-            }
-        }
+        let (existing, hmacs) = try await checkAgainstRegistry(parsed.households, actor: actor, on: db, protector: protector, report: &report)
         report.problems.sort { ($0.row, $0.column) < ($1.row, $1.column) }
         clock.mark("checked against the registry")
         guard report.isValid, !dryRun else { return report }
@@ -116,20 +85,7 @@ enum RegistryImport {
             try await CertificationService.checkReason(
                 on: tx, households: households.compactMap { h in existing[h.number].map { ($0.id, String($0.village.prefix(9))) } },
                 reason: reason, actor: actor.audit, now: now)
-            // Households already registered first: their rows updated and their old members removed,
-            // so that no round below sees a person in two households.
-            for h in households {
-                guard let old = existing[h.number] else { continue }
-                var update = sql.update(Household.schema)
-                let phone = try h.phone.map { try protector.encrypt($0) }
-                for (column, value) in zip(updateColumns, householdValues(h, phoneCipher: phone)) {
-                    update = update.set(SQLColumn(column), to: SQLBind(value))
-                }
-                try await update.set(SQLColumn("member_count"), to: SQLBind(h.members.count))
-                    .set(SQLColumn("version"), to: SQLBind(old.version + 1))
-                    .where("id", .equal, SQLBind(old.id)).run()
-                try await sql.delete(from: Member.schema).where("household_id", .equal, SQLBind(old.id)).run()
-            }
+            try await updateRegistered(households, existing: existing, on: sql, protector: protector)
             clock.mark("registered households updated")
             // Then rounds of `round` households: new ones inserted, every member encrypted and
             // inserted, one audit entry per household, data quality rechecked.
@@ -181,6 +137,65 @@ enum RegistryImport {
         report.written = true
         return report
     }
+    /// Households already registered are written first: their rows updated and their old members
+    /// removed, so that no round of the import sees a person in two households.
+    static func updateRegistered(_ households: [MembersTemplate.HouseholdRecord], existing: [String: ExistingHousehold],
+                                 on sql: any SQLDatabase, protector: DataProtector) async throws {
+        for h in households {
+            guard let old = existing[h.number] else { continue }
+            var update = sql.update(Household.schema)
+            let phone = try h.phone.map { try protector.encrypt($0) }
+            for (column, value) in zip(updateColumns, householdValues(h, phoneCipher: phone)) {
+                update = update.set(SQLColumn(column), to: SQLBind(value))
+            }
+            try await update.set(SQLColumn("member_count"), to: SQLBind(h.members.count))
+                .set(SQLColumn("version"), to: SQLBind(old.version + 1))
+                .where("id", .equal, SQLBind(old.id)).run()
+            try await sql.delete(from: Member.schema).where("household_id", .equal, SQLBind(old.id)).run()
+        }
+    }
+
+    /// The file's households against the registry: villages that exist and are the actor's, households
+    /// registered elsewhere, people already in another household. Returns the registered households by
+    /// number and each member's index, in file order (kept for the write).
+    static func checkAgainstRegistry(_ households: [MembersTemplate.HouseholdRecord], actor: ExchangeActor, on db: any Database,
+                                     protector: DataProtector, report: inout ImportReport)
+        async throws -> (existing: [String: ExistingHousehold], hmacs: [String]) {
+        // Villages: known, and within the actor's scope.
+        let villageCodes = Set(households.map(\.village.value))
+        let known = try await existingVillages(Array(villageCodes), on: db)
+        // Households already registered, by number.
+        let existing = try await Self.households(numbers: households.map(\.number), on: db)
+        // People already in another household: each member's index, in file order (kept for the write).
+        let hmacs = households.flatMap { h in h.members.map { protector.index($0.residentID.value) } }
+        let owners = try await memberOwners(hmacs, on: db)
+        let fileNumbers = Set(households.map(\.number))
+        var memberIndex = 0
+        for h in households {
+            if !known.contains(h.village.value) {
+                report.problems.append(ImportProblem(row: h.firstRow, column: MembersTemplate.header[1], code: .villageUnknown,
+                                                     message: "村级区划代码 \(h.village.value) 不存在"))
+            } else if !actor.mayWrite(h.village) {
+                report.problems.append(ImportProblem(row: h.firstRow, column: MembersTemplate.header[1], code: .scope,
+                                                     message: "村 \(h.village.value) 不在您的管辖范围内"))
+            } else if let old = existing[h.number], let oldVillage = OrgCode(old.village), !actor.mayWrite(oldVillage) {
+                report.problems.append(ImportProblem(row: h.firstRow, column: MembersTemplate.header[0], code: .scope,
+                                                     message: "户 \(h.number) 已登记在您管辖范围以外的村"))
+            }
+            for m in h.members {
+                if let owner = owners[hmacs[memberIndex]], owner.number != h.number, !fileNumbers.contains(owner.number) {
+                    // The household is named only to someone who may read it (issue #22 M1): the
+                    // check must not become a search of the whole registry.
+                    let where_ = OrgCode(owner.village).map(actor.mayRead) == true ? "户 \(owner.number)" : "您管辖范围以外的一户"
+                    report.problems.append(ImportProblem(row: m.row, column: MembersTemplate.header[10], code: .idDuplicate,
+                                                         message: "此人已登记在\(where_)"))
+                }
+                memberIndex += 1
+            }
+        }
+        return (existing, hmacs)
+    }
+
 
     static func incomes(app: Application, rows: [[String]], actor: ExchangeActor, dryRun: Bool,
                         progress: @escaping ProgressHandler = { _, _ in }) async throws -> ImportReport {

@@ -5,6 +5,13 @@ import SQLKit
 /// and data certifications (the workflows issue), and each village's rural population.
 struct CreateCases: AsyncMigration {
     func prepare(on db: any Database) async throws {
+        try await createNotices(on: db)
+        try await createCaseSteps(on: db)
+        try await createSpotCheckItems(on: db)
+    }
+
+    /// `notices`, `cases`, `notice_cases` and their indexes.
+    private func createNotices(on db: any Database) async throws {
         try await db.addColumns("org_units", [FieldSpec("rural_population", .int)])
         try await db.schema("notices")
             .field("id", .int, .identifier(auto: true))
@@ -55,6 +62,10 @@ struct CreateCases: AsyncMigration {
             .compositeIdentifier(over: "notice_id", "case_id")
             .create()
         try await db.ddl("CREATE INDEX idx_notice_cases_case ON notice_cases (case_id)")
+    }
+
+    /// `case_steps`, `objections`, `identification_quotas`, `spot_checks` and their indexes.
+    private func createCaseSteps(on db: any Database) async throws {
         try await db.schema("case_steps")
             .field("id", .int, .identifier(auto: true))
             .field("case_id", .int, .required, .references("cases", "id"))
@@ -110,6 +121,10 @@ struct CreateCases: AsyncMigration {
             .field("created_by", .int, .required)
             .field("created_at", .datetime, .required)
             .create()
+    }
+
+    /// `spot_check_items`, `certifications` and their indexes.
+    private func createSpotCheckItems(on db: any Database) async throws {
         try await db.schema("spot_check_items")
             .field("id", .int, .identifier(auto: true))
             .field("check_id", .int, .required, .references("spot_checks", "id"))

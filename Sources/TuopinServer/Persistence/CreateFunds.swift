@@ -8,6 +8,12 @@ import TuopinCore
 /// loans with their repayments, and the fund standards.
 struct CreateFunds: AsyncMigration {
     func prepare(on db: any Database) async throws {
+        try await createProjects(on: db)
+        try await createFundEntries(on: db)
+    }
+
+    /// `projects`, `project_beneficiaries`, `cases`, `fund_accounts` and their indexes.
+    private func createProjects(on db: any Database) async throws {
         // SQLite adds one column per statement.
         for (column, value) in [("fund_notice_min_days", 10), ("aid_county_bp", 8_000), ("aid_livelihood_bp", 8_000), ("loan_max_rate_bp", 435)] {
             try await db.ddl("ALTER TABLE standards ADD COLUMN \(column) BIGINT NOT NULL DEFAULT \(value)")
@@ -65,6 +71,10 @@ struct CreateFunds: AsyncMigration {
             .field("spent", .int64, .required)
             .create()
         try await db.ddl("CREATE UNIQUE INDEX idx_fund_accounts ON fund_accounts (holder, source, year)")
+    }
+
+    /// `fund_entries`, `loans`, `loan_repayments` and their indexes.
+    private func createFundEntries(on db: any Database) async throws {
         try await db.schema("fund_entries")
             .field("id", .int, .identifier(auto: true))
             .field("move", .string, .required)

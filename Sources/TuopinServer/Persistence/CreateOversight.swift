@@ -4,6 +4,13 @@ import Fluent
 /// oversight cases (article 9) and rewards and penalties (articles 41, 42).
 struct CreateOversight: AsyncMigration {
     func prepare(on db: any Database) async throws {
+        try await createSurveys(on: db)
+        try await createAssessmentValues(on: db)
+        try await createOversightCaseNotes(on: db)
+    }
+
+    /// `surveys`, `assessment_schemes`, `assessment_indicators`, `assessment_units` and their indexes.
+    private func createSurveys(on db: any Database) async throws {
         try await db.schema("surveys")
             .field("id", .int, .identifier(auto: true))
             .field("unit_code", .string, .required, .references("org_units", "code"))
@@ -57,6 +64,10 @@ struct CreateOversight: AsyncMigration {
             .field("grade", .string)
             .create()
         try await db.ddl("CREATE UNIQUE INDEX idx_assessment_units ON assessment_units (scheme_id, unit_code)")
+    }
+
+    /// `assessment_values`, `assessment_distributions`, `disputes`, `dispute_steps`, `oversight_cases` and their indexes.
+    private func createAssessmentValues(on db: any Database) async throws {
         try await db.schema("assessment_values")
             .field("id", .int, .identifier(auto: true))
             .field("scheme_id", .int, .required, .references("assessment_schemes", "id"))
@@ -116,6 +127,10 @@ struct CreateOversight: AsyncMigration {
             .field("version", .int, .required)
             .create()
         try await db.ddl("CREATE INDEX idx_oversight_cases_unit ON oversight_cases (unit_code)")
+    }
+
+    /// `oversight_case_notes`, `sanctions` and their indexes.
+    private func createOversightCaseNotes(on db: any Database) async throws {
         try await db.schema("oversight_case_notes")
             .field("id", .int, .identifier(auto: true))
             .field("case_id", .int, .required, .references("oversight_cases", "id"))

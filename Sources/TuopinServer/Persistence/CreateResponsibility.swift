@@ -6,6 +6,12 @@ import TuopinCore
 /// schedule, plans, and the dated changes of principals with region HQ's exemptions.
 struct CreateResponsibility: AsyncMigration {
     func prepare(on db: any Database) async throws {
+        try await createResponsibilityLetters(on: db)
+        try await createLeadershipExemptions(on: db)
+    }
+
+    /// `responsibility_letters`, `report_schedules`, `progress_reports`, `unit_plans` and their indexes.
+    private func createResponsibilityLetters(on db: any Database) async throws {
         try await db.schema("responsibility_letters")
             .field("id", .int, .identifier(auto: true))
             .field("unit_code", .string, .required, .references("org_units", "code"))
@@ -63,6 +69,10 @@ struct CreateResponsibility: AsyncMigration {
             .field("approved_on", .string, .required)
             .create()
         try await db.ddl("CREATE INDEX idx_plans_unit ON unit_plans (unit_code, kind, period_from)")
+    }
+
+    /// `leadership_exemptions`, `principal_changes` and their indexes.
+    private func createLeadershipExemptions(on db: any Database) async throws {
         try await db.schema("leadership_exemptions")
             .field("id", .int, .identifier(auto: true))
             .field("unit_code", .string, .required, .references("org_units", "code"))
