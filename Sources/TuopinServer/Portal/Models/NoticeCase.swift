@@ -1,10 +1,4 @@
 import Fluent
-import Foundation
-import SQLKit
-import TuopinCore
-import Vapor
-
-enum CaseStatus: String, Codable, Sendable { case open, rejected, closed }
 
 /// notice ↔ case link (a batch notice lists many cases).
 final class NoticeCase: Model, @unchecked Sendable {

@@ -1,0 +1,13 @@
+import Fluent
+import TuopinCore
+import Foundation
+
+final class RoleBindingRecord: Model, @unchecked Sendable {
+    static let schema = "role_bindings"
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Parent(key: "user_id") var user: User
+    @Field(key: "role") var role: String
+    @Field(key: "unit_code") var unitCode: String
+    init() {}
+    init(userID: Int, role: String, unitCode: String) { $user.id = userID; self.role = role; self.unitCode = unitCode }
+}

@@ -1,0 +1,15 @@
+import Fluent
+import TuopinCore
+
+final class IndicatorRecord: Model, @unchecked Sendable {
+    static let schema = "assessment_indicators"
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Field(key: "scheme_id") var schemeID: Int
+    @Field(key: "position") var position: Int
+    @Field(key: "key") var key: String
+    @Field(key: "name") var name: String
+    @Field(key: "weight") var weight: Int
+    @Field(key: "full_value") var fullValue: Int
+    @Field(key: "zero_value") var zeroValue: Int
+    init() {}
+}

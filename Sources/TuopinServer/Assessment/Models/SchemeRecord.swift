@@ -1,0 +1,16 @@
+import Fluent
+import TuopinCore
+
+final class SchemeRecord: Model, @unchecked Sendable {
+    static let schema = "assessment_schemes"
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Field(key: "year") var year: Int
+    @Field(key: "state") var state: String
+    @Field(key: "bands") var bands: String
+    @Field(key: "created_by") var createdBy: Int
+    @OptionalField(key: "computed_at") var computedAt: String?
+    @OptionalField(key: "approved_on") var approvedOn: String?
+    @OptionalField(key: "approved_by") var approvedBy: Int?
+    @Field(key: "version") var version: Int
+    init() {}
+}

@@ -1,0 +1,30 @@
+import Fluent
+import Foundation
+import SQLKit
+import TuopinCore
+
+final class FundEntryRecord: Model, @unchecked Sendable {
+    static let schema = "fund_entries"
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Field(key: "move") var move: String
+    @Field(key: "source") var source: String
+    @Field(key: "year") var year: Int
+    @OptionalField(key: "from_holder") var fromHolder: String?
+    @OptionalField(key: "to_holder") var toHolder: String?
+    @OptionalField(key: "from_unit") var fromUnit: String?
+    @Field(key: "to_unit") var toUnit: String
+    @OptionalField(key: "project_id") var projectID: Int?
+    @Field(key: "amount") var amount: Int64
+    @Field(key: "counterpart") var counterpart: String
+    @Field(key: "voucher") var voucher: String
+    @Field(key: "entry_date") var entryDate: String
+    @Field(key: "note") var note: String
+    @OptionalField(key: "reverses_id") var reversesID: Int?
+    @OptionalField(key: "notice_id") var noticeID: Int?
+    @Field(key: "created_by") var createdBy: Int
+    @Field(key: "created_at") var createdAt: Date
+    init() {}
+
+    static func holder(unit: String) -> String { "u:\(unit)" }
+    static func holder(project: Int) -> String { "p:\(project)" }
+}

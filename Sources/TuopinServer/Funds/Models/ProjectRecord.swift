@@ -1,0 +1,43 @@
+import Fluent
+import Foundation
+import SQLKit
+import TuopinCore
+
+final class ProjectRecord: Model, @unchecked Sendable {
+    static let schema = "projects"
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Field(key: "name") var name: String
+    @Field(key: "category") var category: String
+    @Field(key: "nature") var nature: String
+    @Field(key: "site_code") var siteCode: String
+    @OptionalField(key: "village_code") var villageCode: String?
+    @OptionalField(key: "township_code") var townshipCode: String?
+    @Field(key: "county_code") var countyCode: String
+    @Field(key: "prefecture_code") var prefectureCode: String
+    @Field(key: "start_year") var startYear: Int
+    @Field(key: "end_year") var endYear: Int
+    @Field(key: "responsible_unit") var responsibleUnit: String
+    @Field(key: "responsible_person") var responsiblePerson: String
+    @Field(key: "tasks") var tasks: String
+    @Field(key: "budget") var budget: Int64
+    @Field(key: "funding_sources") var fundingSources: String
+    @Field(key: "performance_targets") var performanceTargets: String
+    @Field(key: "linking_mechanism") var linkingMechanism: String
+    @Field(key: "households") var households: Int
+    @Field(key: "people") var people: Int
+    @Field(key: "poor_households") var poorHouseholds: Int
+    @Field(key: "poor_people") var poorPeople: Int
+    @Field(key: "progress_pct") var progressPct: Int
+    @Field(key: "status") var status: String
+    @OptionalField(key: "case_id") var caseID: Int?
+    @OptionalField(key: "approved_on") var approvedOn: String?
+    /// The last annual revision: "2026 carry: reason" or "2026 drop: reason".
+    @Field(key: "revision") var revision: String
+    @Field(key: "version") var version: Int
+    @Field(key: "created_at") var createdAt: Date
+    init() {}
+
+    var projectStatus: ProjectStatus { ProjectStatus(rawValue: status) ?? .proposed }
+    /// The ledger holder of the project's own account.
+    var holder: String { FundEntryRecord.holder(project: id!) }
+}

@@ -1,0 +1,19 @@
+import Fluent
+import TuopinCore
+
+final class DisputeRecord: Model, @unchecked Sendable {
+    static let schema = "disputes"
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Field(key: "township_code") var townshipCode: String
+    @Field(key: "parties") var parties: String
+    @Field(key: "kind") var kind: String
+    @Field(key: "description") var description: String
+    @Field(key: "status") var status: String
+    @Field(key: "received_on") var receivedOn: String
+    @Field(key: "deadline") var deadline: String
+    @OptionalField(key: "resolution") var resolution: String?
+    @OptionalField(key: "closed_on") var closedOn: String?
+    @Field(key: "created_by") var createdBy: Int
+    @Field(key: "version") var version: Int
+    init() {}
+}

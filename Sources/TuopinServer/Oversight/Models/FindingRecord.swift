@@ -1,0 +1,20 @@
+import Fluent
+import TuopinCore
+import Foundation
+
+final class FindingRecord: Model, @unchecked Sendable {
+    static let schema = "findings"
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Field(key: "inspection_id") var inspectionID: Int
+    @Field(key: "unit_code") var unitCode: String
+    @Field(key: "responsible_person") var responsiblePerson: String
+    @Field(key: "category") var category: String
+    @Field(key: "description") var description: String
+    @Field(key: "raised_on") var raisedOn: String
+    @Field(key: "deadline") var deadline: String
+    @Field(key: "state") var state: String
+    @OptionalField(key: "rectified_on") var rectifiedOn: String?
+    @OptionalField(key: "verified_on") var verifiedOn: String?
+    @Field(key: "version") var version: Int
+    init() {}
+}

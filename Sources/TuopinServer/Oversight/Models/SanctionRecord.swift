@@ -1,0 +1,19 @@
+import Fluent
+import TuopinCore
+
+final class SanctionRecord: Model, @unchecked Sendable {
+    static let schema = "sanctions"
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Field(key: "kind") var kind: String
+    @Field(key: "subject_type") var subjectType: String
+    @Field(key: "unit_code") var unitCode: String
+    @Field(key: "subject_name") var subjectName: String
+    @Field(key: "measure") var measure: String
+    @Field(key: "reason") var reason: String
+    @Field(key: "decided_on") var decidedOn: String
+    @Field(key: "document_no") var documentNo: String
+    @OptionalField(key: "link_type") var linkType: String?
+    @OptionalField(key: "link_id") var linkID: Int?
+    @Field(key: "created_by") var createdBy: Int
+    init() {}
+}

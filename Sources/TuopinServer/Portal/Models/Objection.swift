@@ -1,0 +1,23 @@
+import Fluent
+import TuopinCore
+import Foundation
+
+final class Objection: Model, @unchecked Sendable {
+    static let schema = "objections"
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Field(key: "notice_id") var noticeID: Int
+    @OptionalField(key: "case_id") var caseID: Int?
+    @Field(key: "code") var code: String
+    @Field(key: "kind") var kind: String
+    @Field(key: "text") var text: String
+    @Field(key: "name") var name: String
+    @OptionalField(key: "contact_cipher") var contactCipher: String?
+    @Field(key: "status") var status: String
+    @Field(key: "decision_reason") var decisionReason: String
+    @OptionalField(key: "decided_by") var decidedBy: Int?
+    @OptionalField(key: "decided_at") var decidedAt: Date?
+    @Field(key: "filed_at") var filedAt: Date
+    @OptionalField(key: "filed_by") var filedBy: Int?
+    @Field(key: "client_hash") var clientHash: String
+    init() {}
+}

@@ -1,0 +1,26 @@
+import Fluent
+import TuopinCore
+import Foundation
+
+/// One administrative unit of the five-level tree. Its id is its division code.
+final class OrgUnit: Model, @unchecked Sendable {
+    static let schema = "org_units"
+    @ID(custom: "code", generatedBy: .user) var id: String?
+    @Field(key: "name") var name: String
+    @Field(key: "level") var level: Int
+    @OptionalField(key: "parent_code") var parentCode: String?
+    @Field(key: "path") var path: String
+    @Field(key: "is_poverty_county") var isPovertyCounty: Bool
+    @OptionalField(key: "exit_year") var exitYear: Int?
+    @OptionalField(key: "secretary_id") var secretaryID: Int?
+    @OptionalField(key: "head_id") var headID: Int?
+    /// Registered rural population (village exit's denominator), kept by the county.
+    @OptionalField(key: "rural_population") var ruralPopulation: Int?
+    @Field(key: "version") var version: Int
+
+    init() {}
+    init(code: String, name: String, level: Int, parentCode: String?, path: String, isPovertyCounty: Bool = false) {
+        id = code; self.name = name; self.level = level; self.parentCode = parentCode; self.path = path
+        self.isPovertyCounty = isPovertyCounty; version = 1
+    }
+}

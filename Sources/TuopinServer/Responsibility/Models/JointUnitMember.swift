@@ -1,0 +1,11 @@
+import Fluent
+import TuopinCore
+import Foundation
+
+final class JointUnitMember: Model, @unchecked Sendable {
+    static let schema = "joint_unit_members"
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Field(key: "joint_unit_id") var jointUnitID: Int
+    @Field(key: "household_id") var householdID: Int
+    init() {}
+}

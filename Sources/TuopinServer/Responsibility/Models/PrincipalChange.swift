@@ -1,0 +1,17 @@
+import Fluent
+import TuopinCore
+import Foundation
+
+final class PrincipalChange: Model, @unchecked Sendable {
+    static let schema = "principal_changes"
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Field(key: "unit_code") var unitCode: String
+    @Field(key: "role") var role: String
+    @OptionalField(key: "from_cadre_id") var fromCadreID: Int?
+    @Field(key: "to_cadre_id") var toCadreID: Int
+    @Field(key: "changed_on") var changedOn: String
+    @OptionalField(key: "locked_rule") var lockedRule: String?
+    @OptionalField(key: "exemption_id") var exemptionID: Int?
+    @Field(key: "recorded_at") var recordedAt: Date
+    init() {}
+}

@@ -1,0 +1,16 @@
+import Fluent
+import TuopinCore
+import Foundation
+
+final class ProgressReportRecord: Model, @unchecked Sendable {
+    static let schema = "progress_reports"
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Field(key: "unit_code") var unitCode: String
+    @Field(key: "period") var period: String
+    @Field(key: "due_on") var dueOn: String
+    @Field(key: "submitted_on") var submittedOn: String
+    @Field(key: "submitted_by") var submittedBy: Int
+    @Field(key: "figures") var figures: String
+    @Field(key: "narrative") var narrative: String
+    init() {}
+}
