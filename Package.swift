@@ -20,6 +20,8 @@ let package = Package(
         // Metrics in Prometheus' text format, as the backend of swift-metrics (which Vapor reports to).
         .package(url: "https://github.com/swift-server/swift-prometheus.git", exact: "2.4.1"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        // Property-based tests of TuopinCore's decisions (ledger, workflows, ID check).
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", exact: "2.0.1"),
         // Page and API snapshots pinned before the renovation (issue #23); only its SnapshotTesting
         // target is built (no swift-syntax).
         .package(url: "https://github.com/pointfreeco/swift-snapshot-testing.git", exact: "1.19.7"),
@@ -47,7 +49,9 @@ let package = Package(
             name: "tuopin",
             dependencies: ["TuopinServer"]
         ),
-        .testTarget(name: "TuopinCoreTests", dependencies: ["TuopinCore"]),
+        .testTarget(name: "TuopinCoreTests", dependencies: [
+            "TuopinCore", .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
         .testTarget(
             name: "TuopinServerTests",
             dependencies: [
