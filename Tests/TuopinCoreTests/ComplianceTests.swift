@@ -140,4 +140,12 @@ import Testing
         // Equal violations are neither before the other.
         #expect(!Violation.listedBefore(listed[2], listed[2]))
     }
+
+    /// One rule per id, every id checked, each citing the article its id names.
+    @Test func everyRuleIDIsOneRule() {
+        #expect(ComplianceRules.all.map(\.id).sorted { $0.rawValue < $1.rawValue } == RuleID.allCases.sorted { $0.rawValue < $1.rawValue })
+        #expect(RuleID.r37_2.article == 37 && RuleID.r04_1.article == 4 && RuleID.r39_1.rawValue == "R-39-1")
+        #expect(RuleID.allCases.allSatisfy { $0.rawValue.hasPrefix(String(format: "R-%02d-", $0.article)) && !$0.title.isEmpty })
+        #expect(QualityCode.noPlan.rawValue == RuleID.r23_1.rawValue)
+    }
 }

@@ -40,7 +40,7 @@ import Testing
         #expect(found.map(\.subject) == ["finding:1", "finding:3", "finding:5"])
         #expect(found.map(\.unit) == [township, village, village])
         #expect(found.first?.details == ["1", "督查", "2026-06-09"] && found.first?.article == 39)
-        #expect(ComplianceRules.all.contains { $0.id == "R-39-1" })
+        #expect(ComplianceRules.all.contains { $0.id == .r39_1 })
     }
 
     @Test func datesAndOnTimeRectification() {

@@ -102,7 +102,7 @@ import VaporTesting
     @Test func theDemoHasEveryRulesViolations() async throws {
         try await withTestApp(households: 600) { app in
             let open = try await ViolationRecord.query(on: app.db).filter(\.$resolvedAt == nil).all()
-            for rule in ComplianceRules.all { #expect(open.contains { $0.rule == rule.id }, "no \(rule.id) in the demo") }
+            for rule in ComplianceRules.all { #expect(open.contains { $0.rule == rule.id.rawValue }, "no \(rule.id) in the demo") }
             let again = try await ComplianceService.check(app: app, root: OrgCode("54")!, actor: .system)
             #expect(again.opened == 0 && again.resolved == 0 && again.found == open.count)
         }

@@ -120,6 +120,18 @@ import VaporTesting
         }
     }
 
+    /// Every rule has its message and title in every language, and the Chinese title is the rule's own.
+    @Test func everyRuleSpeaksEveryLanguage() throws {
+        let localizer = try Localizer.load(from: packageRoot() + "Resources/Locales")
+        for rule in RuleID.allCases {
+            for language in Language.allCases {
+                #expect(localizer.tables[language]![rule.messageKey] != nil, "\(language) lacks \(rule.messageKey)")
+                #expect(localizer.tables[language]![rule.titleKey] != nil, "\(language) lacks \(rule.titleKey)")
+            }
+            #expect(localizer.tables[.zh]![rule.titleKey] == rule.title)
+        }
+    }
+
     @Test func everyLocaleHasEveryKeyAndEveryTemplateKeyExists() throws {
         let root = packageRoot()
         let localizer = try Localizer.load(from: root + "Resources/Locales")
@@ -147,8 +159,8 @@ import VaporTesting
             + FundSource.allCases.map(\.labelKey) + ProjectCategory.allCases.map(\.labelKey) + ProjectNature.allCases.map(\.labelKey)
             + ProjectStatus.allCases.map(\.labelKey) + LedgerMove.allCases.map { "fund_move_\($0.rawValue)" }
             + Workflows.all.flatMap { wf in ["wf_name_\(wf.id)", "notice_title_\(wf.id)"] + wf.steps.map { "wf_action_\($0.action)" } }
-            + ComplianceRules.all.flatMap { ["rule_\($0.id)", "rule_title_\($0.id)"] }
-            + ["R-05-1", "R-20-2"].map { Refusal.leadershipLocked(rule: $0).key }
+            + ComplianceRules.all.flatMap { [$0.id.messageKey, $0.id.titleKey] }
+            + [RuleID.r05_1, .r20_2].map { Refusal.leadershipLocked(rule: $0.rawValue).key }
         for key in labels { #expect(zh.contains(key), "missing \(key)") }
     }
 

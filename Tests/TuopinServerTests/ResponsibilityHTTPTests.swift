@@ -210,7 +210,7 @@ import VaporTesting
             // A change on record from before, made while locked and never exempted.
             let township = try await OrgUnit.find("540102001", on: app.db)!
             let facts = try await ResponsibilityService.lockFacts(on: app.db, unit: township)
-            #expect(LeadershipLock.lockingRule(facts)?.id == "R-20-2")
+            #expect(LeadershipLock.lockingRule(facts) == .r20_2)
             let old = PrincipalChange()
             old.unitCode = "540102001"; old.role = "head"; old.fromCadreID = nil; old.toCadreID = township.headID!
             old.changedOn = "2017-03-01"; old.lockedRule = "R-20-2"; old.recordedAt = Date()

@@ -171,7 +171,7 @@ import TuopinCore
             #expect(try await CountyMap.values(.remaining, counties: ["540102"], year: 2026, on: app.db)["540102"] == remainingPeople)
             // Overdue progress reports and projects by state, against direct counts.
             let overdue = try await ViolationRecord.query(on: app.db).filter(\.$resolvedAt == nil)
-                .filter(\.$rule ~~ ComplianceRules.overdueReportRules.map(\.id)).count()
+                .filter(\.$rule ~~ ComplianceRules.overdueReportRules.map(\.id.rawValue)).count()
             #expect(overdue > 0)
             let label = app.localizer.translations(.zh)["dash_overdue_reports"]
             try await app.testing().test(.GET, "/units/54", headers: headers) { res in

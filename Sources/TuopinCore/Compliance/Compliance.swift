@@ -14,7 +14,11 @@ public struct Violation: Sendable, Hashable, Codable {
     /// Message arguments for the rule's text (`rule_R-37-1` with `%@` in order).
     public let details: [String]
 
-    public init(rule: String, article: Int, unit: OrgCode, subject: String, details: [String]) {
+    public init(_ rule: RuleID, unit: OrgCode, subject: String, details: [String]) {
+        self.init(rule: rule.rawValue, article: rule.article, unit: unit, subject: subject, details: details)
+    }
+
+    init(rule: String, article: Int, unit: OrgCode, subject: String, details: [String]) {
         self.rule = rule; self.article = article; self.unit = unit; self.subject = subject; self.details = details
     }
 
@@ -40,9 +44,13 @@ public struct Violation: Sendable, Hashable, Codable {
 
 /// A rule of the engine: its id, article and what it checks.
 public struct ComplianceRule: Sendable {
-    public let id: String
-    public let article: Int
+    public let id: RuleID
+    public var article: Int { id.article }
     public let check: @Sendable (ComplianceFacts) -> [Violation]
+
+    public init(_ id: RuleID, check: @escaping @Sendable (ComplianceFacts) -> [Violation]) {
+        self.id = id; self.check = check
+    }
 }
 
 /// Everything the rules read, loaded once per check for a subtree.
@@ -195,73 +203,73 @@ public enum PairingRule {
 public enum ComplianceRules {
     /// R-37-1 (article 37): every active cadre has at least the pairing quota of their rank — while
     /// the county they serve still has poor households to pair with ("不脱贫不脱钩" ends with exit).
-    public static let r37_1 = ComplianceRule(id: "R-37-1", article: 37) { facts in
+    public static let r37_1 = ComplianceRule(.r37_1) { facts in
         facts.cadres.compactMap { c in
             let quota = facts.quotas.required(for: c.rank)
             guard c.active, c.activePairings < quota, facts.owesQuota(c) else { return nil }
-            return Violation(rule: "R-37-1", article: 37, unit: c.unit, subject: "cadre:\(c.id)",
+            return Violation(.r37_1, unit: c.unit, subject: "cadre:\(c.id)",
                              details: [String(c.id), String(c.activePairings), String(quota)])
         }
     }
 
     /// R-37-2 (article 37): every poor household (未脱贫 or 返贫) has at least one pairing cadre.
-    public static let r37_2 = ComplianceRule(id: "R-37-2", article: 37) { facts in
+    public static let r37_2 = ComplianceRule(.r37_2) { facts in
         facts.households.compactMap { h in
             guard h.status.isRemainingPoor, h.activePairings == 0 else { return nil }
-            return Violation(rule: "R-37-2", article: 37, unit: h.village, subject: "household:\(h.id)", details: [h.number])
+            return Violation(.r37_2, unit: h.village, subject: "household:\(h.id)", details: [h.number])
         }
     }
 
     /// R-37-3 (article 37, "不脱贫不脱钩"): no pairing of a household that has not exited has ended.
     /// The service refuses such an end; this finds any that came in another way (an import, an old record).
-    public static let r37_3 = ComplianceRule(id: "R-37-3", article: 37) { facts in
+    public static let r37_3 = ComplianceRule(.r37_3) { facts in
         facts.households.flatMap { h -> [Violation] in
             guard h.status.isRemainingPoor else { return [] }
             return h.endedPairings.map { p in
-                Violation(rule: "R-37-3", article: 37, unit: h.village, subject: "pairing:\(p)", details: [h.number])
+                Violation(.r37_3, unit: h.village, subject: "pairing:\(p)", details: [h.number])
             }
         }
     }
 
     /// R-06-1 (article 6, 两线合一): each year's 低保 standard is not below its poverty line.
-    public static let r06_1 = ComplianceRule(id: "R-06-1", article: 6) { facts in
+    public static let r06_1 = ComplianceRule(.r06_1) { facts in
         facts.standards.filter { !$0.meetsR06_1 }.map { s in
-            Violation(rule: "R-06-1", article: 6, unit: OrgCode("54")!, subject: "standard:\(s.year)",
+            Violation(.r06_1, unit: OrgCode("54")!, subject: "standard:\(s.year)",
                       details: [String(s.year), s.dibaoLine.description, s.povertyLine.description])
         }
     }
 
     /// R-06-2 (article 6, scale control): a county identifies no more households in a year than the
     /// quota the region approved, unless the region recorded an exemption.
-    public static let r06_2 = ComplianceRule(id: "R-06-2", article: 6) { facts in
+    public static let r06_2 = ComplianceRule(.r06_2) { facts in
         facts.identificationQuotas.filter { !$0.exempted && $0.identified > $0.quota }.map { q in
-            Violation(rule: "R-06-2", article: 6, unit: q.county, subject: "quota:\(q.county.value):\(q.year)",
+            Violation(.r06_2, unit: q.county, subject: "quota:\(q.county.value):\(q.year)",
                       details: [String(q.year), String(q.identified), String(q.quota)])
         }
     }
 
     /// R-20-1 (article 20): every township has at least two active 扶贫专干.
-    public static let r20_1 = ComplianceRule(id: "R-20-1", article: 20) { facts in
+    public static let r20_1 = ComplianceRule(.r20_1) { facts in
         facts.townshipStaff.keys.sorted { $0.value < $1.value }.compactMap { township in
             let n = facts.townshipStaff[township] ?? 0
             guard n < 2 else { return nil }
-            return Violation(rule: "R-20-1", article: 20, unit: township, subject: "township:\(township.value)", details: [String(n)])
+            return Violation(.r20_1, unit: township, subject: "township:\(township.value)", details: [String(n)])
         }
     }
 
     /// R-23-1 (article 23, 一户一策): every poor household has a plan for the current year with at least one measure.
-    public static let r23_1 = ComplianceRule(id: "R-23-1", article: 23) { facts in
+    public static let r23_1 = ComplianceRule(.r23_1) { facts in
         facts.households.compactMap { h in
             guard h.status.isRemainingPoor, !h.hasCurrentPlan else { return nil }
-            return Violation(rule: "R-23-1", article: 23, unit: h.village, subject: "household:\(h.id)", details: [h.number])
+            return Violation(.r23_1, unit: h.village, subject: "household:\(h.id)", details: [h.number])
         }
     }
 
     /// R-29-1 (article 29): every poor village (one with poor households) has an active first secretary.
-    public static let r29_1 = ComplianceRule(id: "R-29-1", article: 29) { facts in
+    public static let r29_1 = ComplianceRule(.r29_1) { facts in
         poorVillages(facts).compactMap { village in
             guard !facts.villagesWithFirstSecretary.contains(village) else { return nil }
-            return Violation(rule: "R-29-1", article: 29, unit: village, subject: "village:\(village.value)", details: [village.value])
+            return Violation(.r29_1, unit: village, subject: "village:\(village.value)", details: [village.value])
         }
     }
 
@@ -277,12 +285,12 @@ public enum ComplianceRules {
     /// A yearly letter with the unit above, signed: R-04-1 (article 4, the region with the Centre),
     /// R-10-1 (article 10, prefectures), R-16-1 (article 16, counties), R-22-1 (article 22, townships).
     static func letterRule(_ level: OrgLevel) -> ComplianceRule {
-        let (id, article) = ResponsibilityChain.letterRule(for: level)!
-        return ComplianceRule(id: id, article: article) { facts in
+        let id = ResponsibilityChain.letterRule(for: level)!
+        return ComplianceRule(id) { facts in
             let chain = facts.chain
             return chain.units.filter { $0.level == level }.flatMap { unit in
                 owedLetterYears(chain.today).filter { !(chain.letterYears[unit]?.contains($0) ?? false) }.map { year in
-                    Violation(rule: id, article: article, unit: unit, subject: "letter:\(unit.value):\(year)", details: [String(year)])
+                    Violation(id, unit: unit, subject: "letter:\(unit.value):\(year)", details: [String(year)])
                 }
             }
         }
@@ -292,28 +300,28 @@ public enum ComplianceRules {
     /// Progress reports by the schedule of the unit's level, for this year and last: R-04-2
     /// (article 4, the region's annual report to the Centre) and R-10-2 (article 10 and, in the same
     /// words, articles 16 and 22: prefectures, counties and townships report regularly).
-    static func reportRule(id: String, article: Int, levels: Set<OrgLevel>) -> ComplianceRule {
-        ComplianceRule(id: id, article: article) { facts in
+    static func reportRule(id: RuleID, levels: Set<OrgLevel>) -> ComplianceRule {
+        ComplianceRule(id) { facts in
             let chain = facts.chain
             return chain.units.filter { levels.contains($0.level) }.flatMap { unit in
                 chain.schedule.periods(level: unit.level, from: chain.today.year - 1, through: chain.today).reversed().compactMap { period in
                     guard ReportStanding.of(period, submittedOn: chain.reports[unit]?[period.label], today: chain.today) == .missing else { return nil }
-                    return Violation(rule: id, article: article, unit: unit, subject: "report:\(unit.value):\(period.label)",
+                    return Violation(id, unit: unit, subject: "report:\(unit.value):\(period.label)",
                                      details: [period.label, period.due.description])
                 }
             }
         }
     }
-    public static let r04_2 = reportRule(id: "R-04-2", article: 4, levels: [.region])
-    public static let r10_2 = reportRule(id: "R-10-2", article: 10, levels: [.prefecture, .county, .township])
+    public static let r04_2 = reportRule(id: .r04_2, levels: [.region])
+    public static let r10_2 = reportRule(id: .r10_2, levels: [.prefecture, .county, .township])
     /// The rules whose violations are progress reports overdue.
     public static let overdueReportRules = [r04_2, r10_2]
 
     /// R-07-1 (article 7): every prefecture and county has an annual plan for the current year.
-    public static let r07_1 = ComplianceRule(id: "R-07-1", article: 7) { facts in
+    public static let r07_1 = ComplianceRule(.r07_1) { facts in
         let chain = facts.chain
         return chain.units.filter { ($0.level == .prefecture || $0.level == .county) && !chain.annualPlans.contains($0) }.map { unit in
-            Violation(rule: "R-07-1", article: 7, unit: unit, subject: "plan:\(unit.value):\(chain.today.year)", details: [String(chain.today.year)])
+            Violation(.r07_1, unit: unit, subject: "plan:\(unit.value):\(chain.today.year)", details: [String(chain.today.year)])
         }
     }
 
@@ -321,15 +329,15 @@ public enum ComplianceRules {
     /// (article 5, a poverty county not exited) and R-20-2 (article 20, a township with un-exited
     /// poor villages). The service refuses such a change; these are changes recorded before the
     /// lock was kept here, until region HQ records the exemption that covered them.
-    static func lockRule(id: String, article: Int) -> ComplianceRule {
-        ComplianceRule(id: id, article: article) { facts in
-            facts.chain.unexemptedChanges.filter { $0.rule == id }.map { c in
-                Violation(rule: id, article: article, unit: c.unit, subject: "principal_change:\(c.id)",
+    static func lockRule(id: RuleID) -> ComplianceRule {
+        ComplianceRule(id) { facts in
+            facts.chain.unexemptedChanges.filter { $0.rule == id.rawValue }.map { c in
+                Violation(id, unit: c.unit, subject: "principal_change:\(c.id)",
                           details: [c.changedOn.description, c.from, c.to])
             }
         }
     }
-    public static let r05_1 = lockRule(id: "R-05-1", article: 5), r20_2 = lockRule(id: "R-20-2", article: 20)
+    public static let r05_1 = lockRule(id: .r05_1), r20_2 = lockRule(id: .r20_2)
 
     /// The villages with remaining poor households, in code order (R-28-1, R-29-1).
     static func poorVillages(_ facts: ComplianceFacts) -> [OrgCode] {
@@ -337,27 +345,27 @@ public enum ComplianceRules {
     }
 
     /// R-28-1 (article 28): every poor village has two or three active party-member leaders.
-    public static let r28_1 = ComplianceRule(id: "R-28-1", article: 28) { facts in
+    public static let r28_1 = ComplianceRule(.r28_1) { facts in
         let counts = Dictionary(grouping: facts.partyLeaders, by: \.village).mapValues(\.count)
         return poorVillages(facts).compactMap { village in
             let n = counts[village] ?? 0
             guard !PartyLeaderRule.leadersPerVillage.contains(n) else { return nil }
-            return Violation(rule: "R-28-1", article: 28, unit: village, subject: "village:\(village.value)", details: [String(n)])
+            return Violation(.r28_1, unit: village, subject: "village:\(village.value)", details: [String(n)])
         }
     }
 
     /// R-28-2 (article 28): every active party-member leader has one or two projects.
-    public static let r28_2 = ComplianceRule(id: "R-28-2", article: 28) { facts in
+    public static let r28_2 = ComplianceRule(.r28_2) { facts in
         facts.partyLeaders.filter { !PartyLeaderRule.projectsPerLeader.contains($0.projects) }.map { l in
-            Violation(rule: "R-28-2", article: 28, unit: l.village, subject: "leader:\(l.id)", details: [l.name, String(l.projects)])
+            Violation(.r28_2, unit: l.village, subject: "leader:\(l.id)", details: [l.name, String(l.projects)])
         }
     }
 
     /// R-32-1 (article 32): every active party-member leader is linked to at least three registered
     /// poor people whose household's per-capita income rose in its latest recorded year.
-    public static let r32_1 = ComplianceRule(id: "R-32-1", article: 32) { facts in
+    public static let r32_1 = ComplianceRule(.r32_1) { facts in
         facts.partyLeaders.filter { $0.risingPeople < PartyLeaderRule.minimumRisingPeople }.map { l in
-            Violation(rule: "R-32-1", article: 32, unit: l.village, subject: "leader:\(l.id)", details: [l.name, String(l.risingPeople)])
+            Violation(.r32_1, unit: l.village, subject: "leader:\(l.id)", details: [l.name, String(l.risingPeople)])
         }
     }
 

@@ -38,12 +38,12 @@ public enum LetterState: String, Sendable, Codable, CaseIterable {
 public enum ResponsibilityChain {
     /// Levels that sign a letter with the unit above every year (the region with the Centre) and
     /// the rule that checks it: R-04-1 (article 4), R-10-1 (10), R-16-1 (16), R-22-1 (22).
-    public static func letterRule(for level: OrgLevel) -> (id: String, article: Int)? {
+    public static func letterRule(for level: OrgLevel) -> RuleID? {
         switch level {
-        case .region: ("R-04-1", 4)
-        case .prefecture: ("R-10-1", 10)
-        case .county: ("R-16-1", 16)
-        case .township: ("R-22-1", 22)
+        case .region: .r04_1
+        case .prefecture: .r10_1
+        case .county: .r16_1
+        case .township: .r22_1
         case .village: nil
         }
     }
@@ -51,10 +51,10 @@ public enum ResponsibilityChain {
     /// The rule that checks a level's progress reports: the region's annual report to the Centre is
     /// R-04-2 (article 4); prefectures (article 10), counties (16) and townships (22) all "report
     /// regularly", checked as R-10-2 against the schedule of their level.
-    public static func reportRule(for level: OrgLevel) -> (id: String, article: Int)? {
+    public static func reportRule(for level: OrgLevel) -> RuleID? {
         switch level {
-        case .region: ("R-04-2", 4)
-        case .prefecture, .county, .township: ("R-10-2", 10)
+        case .region: .r04_2
+        case .prefecture, .county, .township: .r10_2
         case .village: nil
         }
     }
@@ -217,10 +217,10 @@ public enum LeadershipLock {
     /// The rule that locks the unit's principals now, or nil when they may change freely:
     /// R-05-1 (article 5) for a poverty county not yet exited, R-20-2 (article 20) for a township
     /// with un-exited poor villages.
-    public static func lockingRule(_ facts: UnitFacts) -> (id: String, article: Int)? {
+    public static func lockingRule(_ facts: UnitFacts) -> RuleID? {
         switch facts.level {
-        case .county where facts.povertyCountyNotExited: ("R-05-1", 5)
-        case .township where facts.unexitedPoorVillages > 0: ("R-20-2", 20)
+        case .county where facts.povertyCountyNotExited: .r05_1
+        case .township where facts.unexitedPoorVillages > 0: .r20_2
         default: nil
         }
     }
@@ -228,7 +228,7 @@ public enum LeadershipLock {
     /// A change is refused while the unit is locked, unless region HQ recorded an exemption.
     public static func refusal(_ facts: UnitFacts, exempted: Bool) -> Refusal? {
         guard let rule = lockingRule(facts), !exempted else { return nil }
-        return .leadershipLocked(rule: rule.id)
+        return .leadershipLocked(rule: rule.rawValue)
     }
 }
 

@@ -280,9 +280,9 @@ extension ComplianceRules {
     static func percent(_ bp: Int) -> String { "\(bp / 100).\(String(format2: bp % 100))%" }
 
     /// A unit's money of the last closed year below the year before: one rule for R-07-2 and R-33-2.
-    static func growthRule(id: String, article: Int, subject: String,
+    static func growthRule(id: RuleID, subject: String,
                            _ amounts: @escaping @Sendable (ComplianceFacts) -> [OrgCode: [Int: Money]]) -> ComplianceRule {
-        ComplianceRule(id: id, article: article) { facts in
+        ComplianceRule(id) { facts in
             let (last, before) = closedYears(facts.chain.today)
             let byUnit = amounts(facts)
             return byUnit.keys.sorted { $0.value < $1.value }.compactMap { unit in
@@ -290,21 +290,21 @@ extension ComplianceRules {
                 guard let previous = years[before], previous.fen > 0 else { return nil }
                 let now = years[last] ?? .zero
                 guard now < previous else { return nil }
-                return Violation(rule: id, article: article, unit: unit, subject: "\(subject):\(unit.value):\(last)",
+                return Violation(id, unit: unit, subject: "\(subject):\(unit.value):\(last)",
                                  details: [String(last), now.description, previous.description])
             }
         }
     }
 
     /// R-07-2 (article 7, 13): a unit's poverty funds for a year are not below the previous year's.
-    public static let r07_2 = growthRule(id: "R-07-2", article: 7, subject: "funds") { $0.funds.received }
+    public static let r07_2 = growthRule(id: .r07_2, subject: "funds") { $0.funds.received }
 
     /// R-33-2 (article 33): partner-aid funds do not shrink year on year.
-    public static let r33_2 = growthRule(id: "R-33-2", article: 33, subject: "aid") { $0.funds.aidReceived }
+    public static let r33_2 = growthRule(id: .r33_2, subject: "aid") { $0.funds.aidReceived }
 
     /// R-33-1 (article 33, "two 80%"): of a closed year's partner-aid funds, at least the standard's
     /// share reached county level and below, and at least its share of what was spent went to livelihood projects.
-    public static let r33_1 = ComplianceRule(id: "R-33-1", article: 33) { facts in
+    public static let r33_1 = ComplianceRule(.r33_1) { facts in
         let (last, _) = closedYears(facts.chain.today)
         let standards = facts.funds.standards
         guard let standard = standards.first(where: { $0.year == last }) ?? standards.max(by: { $0.year < $1.year }) else { return [] }
@@ -314,13 +314,13 @@ extension ComplianceRules {
             var out: [Violation] = []
             let countyBP = Int((use.toCountyAndBelow.fen * 10_000) / total.fen)
             if countyBP < standard.aidCountyBP {
-                out.append(Violation(rule: "R-33-1", article: 33, unit: unit, subject: "aid_county:\(unit.value):\(last)",
+                out.append(Violation(.r33_1, unit: unit, subject: "aid_county:\(unit.value):\(last)",
                                      details: [String(last), percent(countyBP), percent(standard.aidCountyBP)]))
             }
             if use.spent.fen > 0 {
                 let livelihoodBP = Int((use.livelihoodSpent.fen * 10_000) / use.spent.fen)
                 if livelihoodBP < standard.aidLivelihoodBP {
-                    out.append(Violation(rule: "R-33-1", article: 33, unit: unit, subject: "aid_livelihood:\(unit.value):\(last)",
+                    out.append(Violation(.r33_1, unit: unit, subject: "aid_livelihood:\(unit.value):\(last)",
                                          details: [String(last), percent(livelihoodBP), percent(standard.aidLivelihoodBP)]))
                 }
             }
@@ -329,23 +329,23 @@ extension ComplianceRules {
     }
 
     /// R-21-1 (article 21): every approved project and every allocation has a public notice.
-    public static let r21_1 = ComplianceRule(id: "R-21-1", article: 21) { facts in
-        facts.funds.undisclosed.map { Violation(rule: "R-21-1", article: 21, unit: $0.unit, subject: $0.subject, details: $0.details) }
+    public static let r21_1 = ComplianceRule(.r21_1) { facts in
+        facts.funds.undisclosed.map { Violation(.r21_1, unit: $0.unit, subject: $0.subject, details: $0.details) }
     }
 
     /// R-25-1 (article 25): fund arrangements and projects are published promptly — within
     /// `Disclosure.promptDays` of the decision.
-    public static let r25_1 = ComplianceRule(id: "R-25-1", article: 25) { facts in
-        facts.funds.lateDisclosures.map { Violation(rule: "R-25-1", article: 25, unit: $0.unit, subject: $0.subject, details: $0.details) }
+    public static let r25_1 = ComplianceRule(.r25_1) { facts in
+        facts.funds.lateDisclosures.map { Violation(.r25_1, unit: $0.unit, subject: $0.subject, details: $0.details) }
     }
 
     /// R-36-1 (article 36): a microcredit loan's rate is not above the preferential rate of its year.
-    public static let r36_1 = ComplianceRule(id: "R-36-1", article: 36) { facts in
+    public static let r36_1 = ComplianceRule(.r36_1) { facts in
         let byYear = Dictionary(facts.funds.standards.map { ($0.year, $0) }, uniquingKeysWith: { a, _ in a })
         let latest = facts.funds.standards.max { $0.year < $1.year }
         return facts.funds.loans.compactMap { loan in
             guard let standard = byYear[loan.year] ?? latest, loan.rateBP > standard.loanMaxRateBP else { return nil }
-            return Violation(rule: "R-36-1", article: 36, unit: loan.village, subject: "loan:\(loan.id)",
+            return Violation(.r36_1, unit: loan.village, subject: "loan:\(loan.id)",
                              details: [loan.householdNumber, percent(loan.rateBP), percent(standard.loanMaxRateBP)])
         }
     }

@@ -125,9 +125,9 @@ extension ComplianceFacts {
 extension ComplianceRules {
     /// R-39-1 (article 39): no finding is past its deadline without an accepted rectification.
     /// The violation is on the responsible unit; accepting the rectification clears it.
-    public static let r39_1 = ComplianceRule(id: "R-39-1", article: 39) { facts in
+    public static let r39_1 = ComplianceRule(.r39_1) { facts in
         facts.findings.filter { FindingWorkflow.isOverdue($0.state, deadline: $0.deadline, today: facts.chain.today) }.map { f in
-            Violation(rule: "R-39-1", article: 39, unit: f.unit, subject: "finding:\(f.id)",
+            Violation(.r39_1, unit: f.unit, subject: "finding:\(f.id)",
                       details: [String(f.id), f.inspection, f.deadline.description])
         }
     }

@@ -17,7 +17,7 @@ public enum QualityCode: String, Sendable, CaseIterable, Codable {
     case exitIncome = "Q-EXIT-INCOME"
     case exitGuarantee = "Q-EXIT-GUARANTEE"
     /// R-23-1: every poor household has a current plan with at least one measure.
-    case noPlan = "R-23-1"
+    case noPlan = "R-23-1"  // RuleID.r23_1 (a raw value must be a literal; ComplianceTests holds them equal)
 
     /// Errors no save may introduce; the rest are findings for follow-up.
     public var isBlocking: Bool {

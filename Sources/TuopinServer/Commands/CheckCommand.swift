@@ -36,7 +36,7 @@ struct CheckCommand: AnyAsyncCommand {
             context.console.print("checked \(ComplianceRules.all.count) rules in \(String(format: "%.1f", Date().timeIntervalSince(started))) s: "
                                   + "\(summary.found) open (\(summary.opened) new, \(summary.resolved) resolved)")
             for rule in ComplianceRules.all {
-                context.console.print("\(rule.id.padding(toLength: 10, withPad: " ", startingAt: 0)) article \(rule.article)  \(summary.byRule[rule.id] ?? 0)")
+                context.console.print("\(rule.id.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) article \(rule.article)  \(summary.byRule[rule.id.rawValue] ?? 0)")
             }
             return
         }

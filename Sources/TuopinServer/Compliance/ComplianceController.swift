@@ -30,7 +30,7 @@ enum ComplianceController {
         let counts = try await sql.select().column("unit_code").column("rule").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
             .from(ViolationRecord.schema).where(SQLColumn("resolved_at"), .is, SQLLiteral.null)
             .where(ScopeSQL.under([code], column: "unit_code")).groupBy("unit_code").groupBy("rule").all(decoding: Count.self)
-        let rules = ComplianceRules.all.map(\.id)
+        let rules = ComplianceRules.all.map(\.id.rawValue)
         let totals = rules.map { r in counts.filter { $0.rule == r }.map(\.n).reduce(0, +) }
         var children: [ChildRow] = []
         if code.level.child != nil {
@@ -90,11 +90,11 @@ enum ComplianceController {
         return try await Page.render(req, "compliance", View(
             report: report, children: children, principals: principals,
             ruleTotals: ComplianceRules.all.enumerated().map { i, r in
-                RuleTotal(id: r.id, title: t["rule_title_\(r.id)"], article: r.article, count: report.total_by_rule[i])
+                RuleTotal(id: r.id.rawValue, title: t[r.id.titleKey], article: r.article, count: report.total_by_rule[i])
             }, unitHref: SiteURL.unit(unit.id!).path,
             parentHref: scopeAllowsParent ? parent.map { SiteURL.unitCompliance($0.value).path } : nil,
             total: report.total_by_rule.reduce(0, +),
-            proposalsHref: (OrgCode(unit.id!)?.level ?? .region) >= .county && (report.total_by_rule[report.rules.firstIndex(of: "R-37-2") ?? 0]) > 0
+            proposalsHref: (OrgCode(unit.id!)?.level ?? .region) >= .county && (report.total_by_rule[report.rules.firstIndex(of: RuleID.r37_2.rawValue) ?? 0]) > 0
                 ? SiteURL.unitPart(unit.id!, "pairing-proposals").path : nil))
     }
 

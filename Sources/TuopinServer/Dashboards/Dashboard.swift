@@ -49,7 +49,7 @@ enum Dashboard {
         let violations = try await req.db.sqlDatabase.select().column("rule").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
             .from(ViolationRecord.schema).where(ScopeSQL.under([code], column: "unit_code")).where("resolved_at", .is, SQLLiteral.null)
             .groupBy("rule").all(decoding: RuleCount.self)
-        let reportRules = Set(ComplianceRules.overdueReportRules.map(\.id)), findingRules = Set(ComplianceRules.overdueFindingRules.map(\.id))
+        let reportRules = Set(ComplianceRules.overdueReportRules.map(\.id.rawValue)), findingRules = Set(ComplianceRules.overdueFindingRules.map(\.id.rawValue))
         return View(
             figures: headline(figures, t: t, monitored: true),
             incidence: figures.incidenceBP(ruralPopulation: population).map(StandardsController.percent),

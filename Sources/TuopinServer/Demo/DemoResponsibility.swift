@@ -247,8 +247,8 @@ struct DemoResponsibility {
             let n = seen[code.level, default: 0]; seen[code.level] = n + 1
             let (rule, role, when): (String, PrincipalRole, String)
             switch code.level {
-            case .county where unit.isPovertyCounty && n % 20 == 1: (rule, role, when) = ("R-05-1", .secretary, "\((unit.exitYear ?? today.year) - 1)-06-15")
-            case .township where n % 60 == 1: (rule, role, when) = ("R-20-2", .head, "2017-03-01")
+            case .county where unit.isPovertyCounty && n % 20 == 1: (rule, role, when) = (RuleID.r05_1.rawValue, .secretary, "\((unit.exitYear ?? today.year) - 1)-06-15")
+            case .township where n % 60 == 1: (rule, role, when) = (RuleID.r20_2.rawValue, .head, "2017-03-01")
             default: continue
             }
             guard let current = role == .secretary ? unit.secretaryID : unit.headID else { continue }

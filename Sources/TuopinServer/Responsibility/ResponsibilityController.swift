@@ -122,7 +122,7 @@ enum ResponsibilityController {
         let plans = try await plans(on: db, code: code, today: today, t: t)
         let counterpart: String
         if let parent = code.parent { counterpart = try await OrgUnit.find(parent.value, on: db)?.name ?? parent.value } else { counterpart = t["letter_centre"] }
-        let lock = LeadershipLock.lockingRule(try await ResponsibilityService.lockFacts(on: db, unit: unit))?.id
+        let lock = LeadershipLock.lockingRule(try await ResponsibilityService.lockFacts(on: db, unit: unit))?.rawValue
         let organisations = try await Organisation.query(on: db).filter(\.$unitCode == code.value).sort(\.$id).all()
         let sponsors = Dictionary(uniqueKeysWithValues: try await Organisation.query(on: db).filter(\.$id ~~ organisations.compactMap(\.sponsorID)).all()
             .map { ($0.id!, $0.name) })

@@ -96,7 +96,7 @@ extension ResponsibilityService {
             if let refusal = LeadershipLock.refusal(facts, exempted: exemption != nil) { throw AppError.refused(refusal) }
             let change = PrincipalChange()
             change.unitCode = code.value; change.role = role.rawValue; change.fromCadreID = current; change.toCadreID = cadreID
-            change.changedOn = changed.description; change.lockedRule = rule?.id; change.exemptionID = exemption?.id
+            change.changedOn = changed.description; change.lockedRule = rule?.rawValue; change.exemptionID = exemption?.id
             change.recordedAt = now
             try await change.save(on: tx)
             if role == .secretary { unit.secretaryID = cadreID } else { unit.headID = cadreID }
@@ -105,7 +105,7 @@ extension ResponsibilityService {
             try await AuditLog.append(on: tx, actor: user.auditActor, action: "principal.change", entity: "org_unit", entityID: code.value,
                                       before: ["role": role.rawValue, "cadre": current.map(String.init) ?? ""],
                                       after: ["role": role.rawValue, "cadre": String(cadreID), "changed_on": changed.description,
-                                              "locked_rule": rule?.id ?? "", "exemption": exemption?.documentNo ?? ""], at: now)
+                                              "locked_rule": rule?.rawValue ?? "", "exemption": exemption?.documentNo ?? ""], at: now)
             return try change.requireID()
         }
         return id
