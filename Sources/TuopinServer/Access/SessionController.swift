@@ -92,7 +92,7 @@ enum SessionController {
     /// The user's own sessions, each of which they can end.
     @Sendable static func sessions(req: Request) async throws -> Response {
         let user = try req.requireUser()
-        return try await Page.render(req, "sessions", SessionsView(sessions: try await AuthService.sessions(of: user, on: req.db, now: req.tuopin.now())))
+        return try await Page.render(req, "sessions", SessionsView(sessions: try await req.data.sessions(of: user, now: req.tuopin.now())))
     }
 
     @Sendable static func endSession(req: Request) async throws -> Response {

@@ -79,12 +79,12 @@ enum UnitFiguresController {
     @Sendable static func apiDrawSpotCheck(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let id = try await SpotCheckService.draw(app: req.application, user: user, input: try req.decodeJSON(SpotCheckService.DrawInput.self))
-        return try await SpotCheckService.summary(try await SpotCheckRecord.find(id, on: req.db)!, on: req.db).encodeResponse(status: .created, for: req)
+        return try await req.data.spotCheckSummary(id: id).encodeResponse(status: .created, for: req)
     }
 
     @Sendable static func apiSpotCheck(req: Request) async throws -> SpotCheckService.Summary {
         _ = try req.requireUser()
-        return try await SpotCheckService.summary(try await req.data.spotCheck(id: try req.intParameter("id")), on: req.db)
+        return try await req.data.spotCheckSummary(id: try req.intParameter("id"))
     }
 
     @Sendable static func apiSpotCheckResult(req: Request) async throws -> SpotCheckService.Summary {
@@ -92,6 +92,6 @@ enum UnitFiguresController {
         let id = try req.intParameter("id")
         try await SpotCheckService.record(app: req.application, user: user, checkID: id, caseID: try req.intParameter("case"),
                                           input: try req.decodeJSON(SpotCheckService.ResultInput.self))
-        return try await SpotCheckService.summary(try await SpotCheckRecord.find(id, on: req.db)!, on: req.db)
+        return try await req.data.spotCheckSummary(id: id)
     }
 }

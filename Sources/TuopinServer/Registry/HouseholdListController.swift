@@ -95,10 +95,8 @@ enum HouseholdListController {
             let shown = Array(page.prefix(pageSize))
             next = page.count > pageSize ? shown.last?.number : nil
             let ids = shown.compactMap(\.id)
-            let heads = try await Member.query(on: data.db).filter(\.$household.$id ~~ ids).filter(\.$relation == Relation.head.rawValue).all()
-            let headNames = Dictionary(heads.map { ($0.$household.id, $0.name) }, uniquingKeysWith: { a, _ in a })
-            let villages = try await OrgUnit.query(on: data.db).filter(\.$id ~~ Array(Set(shown.map(\.villageCode)))).all()
-            let villageNames = Dictionary(uniqueKeysWithValues: villages.map { ($0.id!, $0.name) })
+            let headNames = try await data.headNames(ofHouseholds: ids)
+            let villageNames = try await data.unitNames(Set(shown.map(\.villageCode)))
             rows = shown.map { h in
                 Row(href: SiteURL.household(h.id!).path, number: h.number, village: villageNames[h.villageCode] ?? h.villageCode,
                     head: headNames[h.id!] ?? "", status: t.vocab(HouseholdStatus.self, raw: h.status),

@@ -7,9 +7,9 @@ enum SystemController {
     struct Health: Content { let status: String; let database: String }
 
     @Sendable static func healthz(req: Request) async throws -> Response {
-        let dialect = req.db.sqlDatabase.dialect.name
+        let dialect = req.systemData.engine
         do {
-            _ = try await req.db.sqlDatabase.raw("SELECT 1 AS ok").first()
+            try await req.systemData.ping()
             return try await Health(status: "ok", database: dialect).encodeResponse(for: req)
         } catch {
             req.logger.error("health check failed: \(String(reflecting: error))")

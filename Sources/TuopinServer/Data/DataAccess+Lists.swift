@@ -1,0 +1,27 @@
+import Fluent
+import TuopinCore
+import Vapor
+
+/// Reads the list pages and small API answers make about records the caller already holds.
+extension DataAccess {
+    /// The heads' names of households the caller listed through `households()`, by household id.
+    func headNames(ofHouseholds ids: [Int]) async throws -> [Int: String] {
+        let heads = try await Member.query(on: db).filter(\.$household.$id ~~ ids).filter(\.$relation == Relation.head.rawValue).all()
+        return Dictionary(heads.map { ($0.$household.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// Units' names by code (names of the tree are public).
+    func unitNames(_ codes: Set<String>) async throws -> [String: String] {
+        Dictionary(uniqueKeysWithValues: try await OrgUnit.query(on: db).filter(\.$id ~~ Array(codes)).all().map { ($0.id!, $0.name) })
+    }
+
+    /// A spot check in the caller's scope with its cases and results.
+    func spotCheckSummary(id: Int) async throws -> SpotCheckService.Summary {
+        try await SpotCheckService.summary(try await spotCheck(id: id), on: db)
+    }
+
+    /// The signed-in user's own sessions.
+    func sessions(of user: CurrentUser, now: Date) async throws -> [AuthService.SessionView] {
+        try await AuthService.sessions(of: user, on: db, now: now)
+    }
+}
