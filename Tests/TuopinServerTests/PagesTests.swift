@@ -246,7 +246,20 @@ import VaporTesting
             try await app.testing().test(.GET, "/login") { _ in }
             // The in-memory tester has no peer address, so it is not loopback: metrics stay hidden.
             try await app.testing().test(.GET, "/metrics") { res in #expect(res.status == .notFound) }
-            // One registry per process (swift-metrics has one backend): other tests count too.
+            // One registry per process (swift-metrics has one backend): other tests count too, so
+            // this test writes and compares the counters before and after.
+            func value(_ name: String) -> Double {
+                Telemetry.exposition().split(separator: "\n").first { $0.hasPrefix(name + " ") }
+                    .flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
+            }
+            let commits = value("tuopin_write_commits_total"), entries = value("tuopin_audit_entries_committed_total")
+            let now = app.tuopin.now()
+            try await app.write { tx in
+                try await AuditLog.append(on: tx, actor: .system, action: "test.metrics", entity: "test", entityID: "1", at: now)
+                try await AuditLog.append(on: tx, actor: .system, action: "test.metrics", entity: "test", entityID: "2", at: now)
+            }
+            #expect(value("tuopin_write_commits_total") >= commits + 1)
+            #expect(value("tuopin_audit_entries_committed_total") >= entries + 2)
             let text = Telemetry.exposition()
             for line in [#"http_requests_total{method="GET",path="/login",status="200"} "#,
                          #"http_requests_total{method="GET",path="/healthz",status="200"} "#,
