@@ -32,26 +32,16 @@ enum QualityController {
         let codes = QualityCode.allCases.map { CodeRow(code: $0.rawValue, label: t[$0.labelKey], count: counts[$0] ?? 0, blocking: $0.isBlocking) }
         var children: [UnitRow] = []
         if let childLevel = code.level.child {
-            struct Row: Decodable { let unit: String; let n: Int }
-            let column = Household.codeColumn(for: childLevel)
-            let rows = try await data.db.sqlDatabase.select()
-                .column(SQLAlias(SQLColumn(column), as: SQLIdentifier("unit")))
-                .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
-                .from(QualityFinding.schema).where(ScopeSQL.within([code])).where(ScopeSQL.within(roots))
-                .groupBy(SQLColumn(column)).all(decoding: Row.self)
+            let byCode = try await data.qualityFindingsByChild(of: code, level: childLevel, roots: roots)
             let names = try await data.children(of: code)
-            let byCode = Dictionary(uniqueKeysWithValues: rows.map { ($0.unit, $0.n) })
             children = names.map { UnitRow(name: $0.name, href: "/quality?unit=\($0.id!)", count: byCode[$0.id!] ?? 0) }
         }
         let listed = try await QualityService.households(on: data.db, unit: code, roots: roots, limit: 100)
-        let numbers = try await Household.query(on: data.db).filter(\.$id ~~ listed.map(\.0)).all()
-        let numberBy = Dictionary(uniqueKeysWithValues: numbers.map { ($0.id!, $0.number) })
+        let numberBy = try await data.householdNumbers(listed.map(\.0))
         let households = listed.map { HouseholdRow(number: numberBy[$0.0] ?? "", href: SiteURL.household($0.0).path, codes: $0.1.joined(separator: " ")) }
-        struct Run: Decodable { let checked_at: Date }
-        let run = try await data.db.sqlDatabase.select().column("checked_at").from("quality_runs").orderBy("id", .descending)
-            .limit(1).first(decoding: Run.self)
+        let run = try await data.lastQualityRun()
         return View(unitName: unit.name, unitCode: code.value, codes: codes, children: children, households: households,
-                    hasFindings: counts.values.contains { $0 > 0 }, checkedAt: run.map { Clock.minute($0.checked_at) },
+                    hasFindings: counts.values.contains { $0 > 0 }, checkedAt: run.map(Clock.minute),
                     canRecheck: code.level >= .county, recheckAction: SiteURL.qualityCheck.path + "?unit=\(code.value)",
                     hasChildren: !children.isEmpty)
     }
