@@ -25,7 +25,7 @@ enum AuthService {
         // No username holds a control character; PostgreSQL refuses NUL in a query, so such a name
         // is not looked up and is answered as an unknown one (found by the API fuzzing).
         let plausible = !username.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }
-        guard plausible, let user = try await User.query(on: app.db).filter(\.$username == username).with(\.$bindings).first(), user.active else {
+        guard plausible, let user = try await app.accountData.user(named: username), user.active else {
             _ = try await verify(password, hash: app.tuopin.decoyHash, app: app)
             let decision = await app.tuopin.loginThrottle.failUnknown(String(username.prefix(64)), policy: policy, now: now)
             if case .locked(let until) = decision.outcome { throw AppError.accountLocked(until: until) }
@@ -180,7 +180,7 @@ enum AuthService {
     /// sessions, so a borrowed session cannot keep guessing.
     @discardableResult
     static func checkCurrentPassword(app: Application, user: CurrentUser, password: String, failedAction: String) async throws -> User {
-        guard let stored = try await User.find(user.id, on: app.db) else { throw AppError.unauthenticated }
+        guard let stored = try await app.accountData.user(id: user.id) else { throw AppError.unauthenticated }
         let now = app.tuopin.now()
         if let until = stored.lockedUntil, until > now { throw AppError.accountLocked(until: until) }
         let correct = try await verify(password, hash: stored.passwordHash, app: app)
@@ -235,12 +235,11 @@ enum AuthService {
     /// cookie, which only a web session's token may be (an API token there would escape the web
     /// session's idle timeout).
     static func user(forToken token: String, cookie: Bool = false, app: Application, now: Date) async throws -> CurrentUser? {
-        let db = app.db
-        guard let session = try await UserSession.query(on: db)
-            .filter(\.$tokenHash == Hashing.sha256Hex(token)).filter(\.$endedAt == nil).first(),
+        let accounts = app.accountData
+        guard let session = try await accounts.openSession(tokenHash: Hashing.sha256Hex(token)),
               session.expiresAt > now, !cookie || session.kind == Kind.web.rawValue,
               session.kind != Kind.web.rawValue || (session.lastSeenAt ?? session.createdAt).addingTimeInterval(app.tuopin.settings.sessionIdle) > now,
-              let user = try await User.query(on: db).filter(\.$id == session.userID).with(\.$bindings).first(),
+              let user = try await accounts.user(id: session.userID),
               user.active else { return nil }
         if now.timeIntervalSince(session.lastSeenAt ?? session.createdAt) > 60 {
             let id = try session.requireID()

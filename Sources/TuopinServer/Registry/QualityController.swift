@@ -34,7 +34,7 @@ enum QualityController {
         if let childLevel = code.level.child {
             let byCode = try await data.qualityFindingsByChild(of: code, level: childLevel, roots: roots)
             let names = try await data.children(of: code)
-            children = names.map { UnitRow(name: $0.name, href: "/quality?unit=\($0.id!)", count: byCode[$0.id!] ?? 0) }
+            children = names.map { UnitRow(name: $0.name, href: SiteURL.quality.path + "?unit=\($0.id!)", count: byCode[$0.id!] ?? 0) }
         }
         let listed = try await QualityService.households(on: data.db, unit: code, roots: roots, limit: 100)
         let numberBy = try await data.householdNumbers(listed.map(\.0))

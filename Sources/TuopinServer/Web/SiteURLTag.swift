@@ -16,19 +16,21 @@ struct SiteURLTag: LeafTag {
         return .string(url.path)
     }
 
+    /// Pages without parameters, by the name templates use.
+    static let fixed: [String: SiteURL] = [
+        "home": .home, "login": .login, "help": .help, "gongshi": .gongshi, "gongshiTrack": .gongshiTrack,
+        "households": .households, "householdNew": .householdNew, "imports": .imports, "quality": .quality,
+        "standards": .standards, "cases": .cases, "spotChecks": .spotChecks, "sessions": .sessions,
+        "password": .password, "twoFactor": .twoFactor, "projects": .projects, "projectNew": .projectNew,
+        "assessments": .assessments, "auditSearch": .auditSearch, "oversightCases": .oversightCases,
+        "countyMap": .countyMap,
+    ]
+
     /// The `SiteURL` a template names, with its arguments as text.
     static func url(_ name: String, _ a: [String]) -> SiteURL? {
         func text(_ i: Int) -> String? { i < a.count && !a[i].isEmpty ? a[i] : nil }
         func id(_ i: Int) -> Int? { text(i).flatMap { Int($0) } }
-        let fixed: [String: SiteURL] = [
-            "home": .home, "login": .login, "help": .help, "gongshi": .gongshi, "gongshiTrack": .gongshiTrack,
-            "households": .households, "householdNew": .householdNew, "imports": .imports, "quality": .quality,
-            "standards": .standards, "cases": .cases, "spotChecks": .spotChecks, "sessions": .sessions,
-            "password": .password, "twoFactor": .twoFactor, "projects": .projects, "projectNew": .projectNew,
-            "assessments": .assessments, "auditSearch": .auditSearch, "oversightCases": .oversightCases,
-            "countyMap": .countyMap,
-        ]
-        if let url = fixed[name] { return a.isEmpty ? url : nil }
+        if let url = Self.fixed[name] { return a.isEmpty ? url : nil }
         switch name {
         case "unit": return text(0).map { .unit($0) }
         case "unitPart": return text(0).flatMap { code in text(1).map { .unitPart(code, $0) } }
