@@ -30,8 +30,8 @@ public func configure(_ app: Application, settings: TuopinSettings,
         app.databases.use(.sqlite(.init(storage: .file(path: path), enableForeignKeys: true), sqlLogLevel: nil), as: .sqlite)
         // WAL is a property of the file; synchronous=FULL is SQLite's compiled default for every
         // connection (sqlite-nio sets no other), and is asserted by the test suite.
-        try await app.db.sqlDatabase.raw("PRAGMA journal_mode=WAL").run()
-        try await app.db.sqlDatabase.raw("PRAGMA synchronous=FULL").run()
+        try await app.systemData.sqlDatabase.raw("PRAGMA journal_mode=WAL").run()
+        try await app.systemData.sqlDatabase.raw("PRAGMA synchronous=FULL").run()
     case .postgres(let url, let searchPath):
         var config: SQLPostgresConfiguration
         do { config = try SQLPostgresConfiguration(url: url) } catch {
@@ -98,7 +98,7 @@ public func prepareIfServing(_ app: Application) async throws {
     try await OrgTree.loadIfEmpty(app)
     app.lifecycle.use(AuditAnchorLifecycle())
     if app.tuopin.settings.nightlyCheck { app.lifecycle.use(NightlyCheckLifecycle()) }
-    guard try await User.query(on: app.db).count() == 0 else { return }
+    guard try await app.systemData.rows(User.self).count() == 0 else { return }
     let households = app.tuopin.settings.demoHouseholds
     app.logger.notice("Empty database: building a demo region with \(households) households…")
     let started = Date()

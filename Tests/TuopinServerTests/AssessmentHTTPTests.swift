@@ -137,7 +137,7 @@ import VaporTesting
         try await withTestApp(households: 30) { app in
             let county = try await ImportExportTests().currentUser(app, "chengguan")
             // The demo's own findings, before these are added.
-            let before = try await AssessmentService.inputs(on: app.db, unit: OrgCode("540102")!, year: 2026, today: app.clock.today)
+            let before = try await AssessmentService.inputs(on: app.systemData, unit: OrgCode("540102")!, year: 2026, today: app.clock.today)
             let inspection = try await InspectionService.create(app: app, user: county, unit: "540102", input: .init(
                 kind: "supervision", title: "督查", started_on: "2026-01-05", ended_on: nil,
                 team: [.init(name: "甲", department: "finance")], targets: ["540102001"]))
@@ -158,7 +158,7 @@ import VaporTesting
                 f.raisedOn = "2025-12-01"; f.deadline = deadline; f.state = state; f.rectifiedOn = rectified; f.version = 1
                 try await f.create(on: app.db)
             }
-            let inputs = try await AssessmentService.inputs(on: app.db, unit: OrgCode("540102")!, year: 2026, today: app.clock.today)
+            let inputs = try await AssessmentService.inputs(on: app.systemData, unit: OrgCode("540102")!, year: 2026, today: app.clock.today)
             #expect(app.clock.today.description == "2026-11-18")
             #expect(inputs.findingsDue - before.findingsDue == 5)
             #expect(inputs.findingsOnTime - before.findingsOnTime == 2)

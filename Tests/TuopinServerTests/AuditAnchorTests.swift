@@ -28,7 +28,7 @@ import VaporTesting
             let head = try #require(try await AuditAnchor.write(app: app))
             #expect(try await AuditAnchor.write(app: app) == head)               // same head: no second line
             #expect(try AuditAnchor.read(file) == [head])
-            try await AuditAnchor.check(on: app.db, anchors: AuditAnchor.read(file))
+            try await AuditAnchor.check(on: app.systemData, anchors: AuditAnchor.read(file))
             // Someone with database access changes entry 3 and recomputes every hash after it.
             try await dropGuards(app)
             let sql = app.db.sqlDatabase
@@ -43,8 +43,8 @@ import VaporTesting
                     .where("id", .equal, SQLBind(r.id)).run()
                 previous = hash
             }
-            #expect(try await AuditVerifier.verify(on: app.db).firstBreak == nil)   // the chain alone is fooled
-            await #expect(throws: AuditAnchor.Mismatch.self) { try await AuditAnchor.check(on: app.db, anchors: AuditAnchor.read(file)) }
+            #expect(try await AuditVerifier.verify(on: app.systemData).firstBreak == nil)   // the chain alone is fooled
+            await #expect(throws: AuditAnchor.Mismatch.self) { try await AuditAnchor.check(on: app.systemData, anchors: AuditAnchor.read(file)) }
         }
     }
 
@@ -53,11 +53,11 @@ import VaporTesting
             let file = app.tuopin.settings.dataDirectory.appendingPathComponent("audit-anchor.log")
             try await AuditAnchor.write(app: app)
             try await dropGuards(app)
-            let head = try await AuditAnchor.head(on: app.db)!
+            let head = try await AuditAnchor.head(on: app.systemData)!
             try await app.db.sqlDatabase.delete(from: "audit_log").where("id", .greaterThan, SQLBind(head.id - 2)).run()
-            #expect(try await AuditVerifier.verify(on: app.db).firstBreak == nil)
+            #expect(try await AuditVerifier.verify(on: app.systemData).firstBreak == nil)
             do {
-                try await AuditAnchor.check(on: app.db, anchors: AuditAnchor.read(file))
+                try await AuditAnchor.check(on: app.systemData, anchors: AuditAnchor.read(file))
                 Issue.record("a cut chain passed its anchors")
             } catch let mismatch as AuditAnchor.Mismatch {
                 #expect(mismatch.found == nil && mismatch.description.contains("missing"))

@@ -8,7 +8,7 @@ import VaporTesting
     @Test func demoDataLeavesAnIntactChain() async throws {
         try await withTestApp { app in
             _ = try await app.token("clerk1")
-            let result = try await AuditVerifier.verify(on: app.db, pageSize: 7)   // small pages cross page edges
+            let result = try await AuditVerifier.verify(on: app.systemData, pageSize: 7)   // small pages cross page edges
             #expect(result.firstBreak == nil)
             #expect(result.checked == (try await app.auditCount()))
             #expect(result.checked > 30)
@@ -38,7 +38,7 @@ import VaporTesting
                 try await sql.raw("DROP TRIGGER audit_log_no_update").run()
             }
             try await sql.raw("UPDATE audit_log SET after = '{\"households\":0}' WHERE id = 5").run()
-            let result = try await AuditVerifier.verify(on: app.db)
+            let result = try await AuditVerifier.verify(on: app.systemData)
             #expect(result.firstBreak?.seq == 5)
             #expect(result.checked == 4)
         }

@@ -16,7 +16,7 @@ import VaporTesting
             let file = dir.appendingPathComponent("backup.dump").path
             let written = try await Backup.backup(app: app, to: file)
             await #expect(throws: Backup.Failure.self) { _ = try await Backup.backup(app: app, to: file) }   // never overwrites
-            let source = try await TableDigest.all(on: app.db)
+            let source = try await TableDigest.all(on: app.systemData)
             // What it reports is counted in the backup itself, and only its owner may read it (issue #22).
             #expect(written == source)
             #expect((try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? NSNumber)?.intValue == 0o600)
@@ -43,13 +43,13 @@ import VaporTesting
                 try await configure(target, settings: TuopinSettings(dataDirectory: dir.appendingPathComponent("data"), database: targetDatabase,
                                                                      dataKey: Data(repeating: 7, count: 32), bcryptCost: 4, databasePoolSize: 2))
                 try await Backup.restore(app: target, from: file)
-                let restored = try await TableDigest.all(on: target.db)
+                let restored = try await TableDigest.all(on: target.systemData)
                 #expect(restored == source, "\(zip(restored, source).filter { $0 != $1 })")
                 #expect(TableDigest.digest(restored) == TableDigest.digest(written))
-                #expect(try await AuditVerifier.verify(on: target.db).firstBreak == nil)
+                #expect(try await AuditVerifier.verify(on: target.systemData).firstBreak == nil)
                 // The digest sees content, not just counts: one changed address changes the households hash.
                 try await target.db.sqlDatabase.raw("UPDATE households SET address = 'changed' WHERE id = (SELECT MIN(id) FROM households)").run()
-                let changed = try await TableDigest.all(on: target.db)
+                let changed = try await TableDigest.all(on: target.systemData)
                 #expect(changed.first { $0.table == "households" } != source.first { $0.table == "households" })
                 #expect(changed.filter { $0.table != "households" } == source.filter { $0.table != "households" })
                 // A second restore into the now full database is refused.

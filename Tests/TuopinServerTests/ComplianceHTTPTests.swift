@@ -36,7 +36,7 @@ import VaporTesting
             #expect(report.violations.contains { $0.rule == "R-37-2" && $0.subject == "household:\(h.id!)" })
 
             // Pair it through the household page.
-            let cadre = try await PairingService.candidates(for: OrgCode(village)!, on: app.db).first!
+            let cadre = try await PairingService.candidates(for: OrgCode(village)!, on: app.systemData).first!
             var form = session; form.contentType = .urlEncodedForm
             try await app.testing().test(.POST, "/households/\(h.id!)/pairings", headers: form,
                                          body: ByteBuffer(string: "_csrf=\(csrf)&cadre_id=\(cadre.id!)&started_on=2020-03-01")) { res in
@@ -57,7 +57,7 @@ import VaporTesting
             let headers: HTTPHeaders = ["Authorization": "Bearer \(token)", "Content-Type": "application/json"]
             let poor = try await Household.query(on: app.db).filter(\.$townshipCode == "540102001")
                 .filter(\.$status == HouseholdStatus.notExited.rawValue).sort(\.$id).first()!
-            let cadre = try await PairingService.candidates(for: OrgCode(poor.villageCode)!, on: app.db).last!
+            let cadre = try await PairingService.candidates(for: OrgCode(poor.villageCode)!, on: app.systemData).last!
             var pairingID = 0
             try await app.testing().test(.POST, "/api/v1/households/\(poor.id!)/pairings", headers: headers,
                                          body: ByteBuffer(string: #"{"cadre_id": \#(cadre.id!), "started_on": "2020-01-01"}"#)) { res in
@@ -123,7 +123,7 @@ import VaporTesting
             let clerk = try await app.session("clerk1")
             let compliance = try await app.get("/units/\(township)/compliance", clerk.0).1
             #expect(compliance.contains("/units/\(township)/pairing-proposals"))
-            let proposals = try await PairingService.proposals(for: OrgCode(township)!, on: app.db, t: app.localizer.translations(.zh))
+            let proposals = try await PairingService.proposals(for: OrgCode(township)!, on: app.systemData, t: app.localizer.translations(.zh))
             for h in poor { #expect(proposals.contains { $0.household_id == h.id }, "no proposal for \(h.number)") }
             let page = try await app.get("/units/\(township)/pairing-proposals", clerk.0).1
             #expect(page.contains("id=\"proposals\"") && page.contains(poor[0].number))

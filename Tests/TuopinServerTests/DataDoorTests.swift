@@ -2,12 +2,12 @@ import Foundation
 import Testing
 
 /// The data door (issue #23, item 1): only `Sources/TuopinServer/Data/` (and the migrations in
-/// `Persistence/`) may hold a database — `req.db`, `app.db`, `Model.find(`, `.query(on:`, the SQL
+/// `Persistence/`) may hold a database — `req.db`, `app.db`, any other `.db` (a database handed out by an access), `Model.find(`, `.query(on:`, the SQL
 /// database or raw SQL. The move is under way: `DataDoorBaseline.txt` lists, per file, the uses not yet
 /// moved behind the door. A file may not gain a use, no file outside the list may have one, and a file
 /// that lost some must have its line lowered (or removed) in the same commit, so the list only shrinks.
 @Suite struct DataDoorTests {
-    static let patterns = [#"\breq\.db\b"#, #"\bapp\.db\b"#, #"\.find\("#, #"\.query\(on:"#, #"\.sqlDatabase\b"#, #"\.raw\("#]
+    static let patterns = [#"\.db\b"#, #"\.find\("#, #"\.query\(on:"#, #"\.sqlDatabase\b"#, #"\.raw\("#]
 
     /// Files that may hold a database: the door, and the migrations and models.
     static func isDoor(_ path: String) -> Bool {
@@ -61,6 +61,7 @@ import Testing
         #expect(Self.uses(in: "try await app.db.sqlDatabase.raw(\"SELECT 1\").run()") == 3)
         #expect(Self.uses(in: "Member.query(on: tx).all()") == 1)
         #expect(Self.uses(in: "let reqdb = 1; app.dbs; self.query(x)") == 0)
+        #expect(Self.uses(in: "Cadre.query(on: data.db); req.application.db") == 3)
         #expect(Self.isDoor("Sources/TuopinServer/Data/DataAccess.swift"))
         #expect(!Self.isDoor("Sources/TuopinServer/Registry/HouseholdController.swift"))
     }

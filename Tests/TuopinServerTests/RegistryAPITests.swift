@@ -88,7 +88,7 @@ import VaporTesting
             let actions = try await app.db.sqlDatabase.select().column("action").from("audit_log")
                 .where("entity_id", .equal, String(id)).all(decodingColumn: "action", as: String.self)
             #expect(["income.set", "guarantee.set", "plan.set", "member.update"].allSatisfy(actions.contains))
-            #expect(try await AuditVerifier.verify(on: app.db).firstBreak == nil)
+            #expect(try await AuditVerifier.verify(on: app.systemData).firstBreak == nil)
         }
     }
 

@@ -126,7 +126,7 @@ import VaporTesting
             #expect(s == .seeOther)
             let report = try #require(try await ProgressReportRecord.query(on: app.db).filter(\.$unitCode == "540102001").filter(\.$period == period.label).first())
             let frozen = try JSONDecoder().decode(ResponsibilityService.ReportFigures.self, from: Data(report.figures.utf8))
-            #expect(frozen == (try await ResponsibilityService.figures(on: app.db, unit: OrgCode("540102001")!, year: period.end.year)))
+            #expect(frozen == (try await ResponsibilityService.figures(on: app.systemData, unit: OrgCode("540102001")!, year: period.end.year)))
             #expect(frozen.households == (try await Household.query(on: app.db).filter(\.$townshipCode == "540102001")
                 .filter(\.$status != HouseholdStatus.monitored.rawValue).count()))
             #expect(try await openViolation(app, rule: "R-10-2", subject: "report:540102001:\(period.label)") == nil)
@@ -209,7 +209,7 @@ import VaporTesting
 
             // A change on record from before, made while locked and never exempted.
             let township = try await OrgUnit.find("540102001", on: app.db)!
-            let facts = try await ResponsibilityService.lockFacts(on: app.db, unit: township)
+            let facts = try await ResponsibilityService.lockFacts(on: app.systemData, unit: township)
             #expect(LeadershipLock.lockingRule(facts) == .r20_2)
             let old = PrincipalChange()
             old.unitCode = "540102001"; old.role = "head"; old.fromCadreID = nil; old.toCadreID = township.headID!
@@ -344,10 +344,10 @@ import VaporTesting
             #expect(try await app.postForm("/pairing-quotas/section", county, [("households", "2")]).0 == .forbidden)
             let region = try await app.session("region")
             #expect(try await app.postForm("/pairing-quotas/section", region, [("households", "11")]).1.contains("id=\"standards-error\""))
-            #expect(try await PairingService.quotas(on: app.db).required(for: .section) == 1)
+            #expect(try await PairingService.quotas(on: app.systemData).required(for: .section) == 1)
             let before = try await ViolationRecord.query(on: app.db).filter(\.$rule == "R-37-1").filter(\.$resolvedAt == nil).count()
             #expect(try await app.postForm("/pairing-quotas/section", region, [("households", "2"), ("version", "1")]).0 == .seeOther)
-            #expect(try await PairingService.quotas(on: app.db).required(for: .section) == 2)
+            #expect(try await PairingService.quotas(on: app.systemData).required(for: .section) == 2)
             let after = try await ViolationRecord.query(on: app.db).filter(\.$rule == "R-37-1").filter(\.$resolvedAt == nil).count()
             #expect(after > before)
             // A stale form (the version it was read at) is refused.

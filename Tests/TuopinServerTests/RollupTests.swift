@@ -41,8 +41,8 @@ import TuopinCore
             // The plans' actual exits (from the roll-ups) against the progress reports' direct count.
             if unit.level <= .township {
                 for year in 2017...2019 {
-                    let actual = try await ResponsibilityService.actuals(on: app.db, unit: unit, year: year)
-                    let report = try await ResponsibilityService.figures(on: app.db, unit: unit, year: year)
+                    let actual = try await ResponsibilityService.actuals(on: app.systemData, unit: unit, year: year)
+                    let report = try await ResponsibilityService.figures(on: app.systemData, unit: unit, year: year)
                     #expect(actual.households == report.exited_households && actual.people == report.exited_people, "\(unit) exits \(year)",
                             sourceLocation: sourceLocation)
                 }
@@ -82,7 +82,7 @@ import TuopinCore
             var edit = try HouseholdService.currentEdit(of: h, protector: app.tuopin.protector)
             edit.attribute = edit.attribute == .dibao ? .tekun : .dibao
             try await HouseholdService.update(app: app, user: user, id: h.id!, edit: edit, version: h.version)
-            let attribute = try await Rollups.categories(of: h.villageCode, .attribute, on: app.db)
+            let attribute = try await Rollups.categories(of: h.villageCode, .attribute, on: app.systemData)
             #expect(attribute.contains { $0.category == edit.attribute.rawValue && $0.status == h.status })
 
             // Every write brought the roll-ups up to date in its own transaction: nothing is left marked.
@@ -113,7 +113,7 @@ import TuopinCore
                                 try await tx.sqlDatabase.update(Household.schema).set("member_count", to: 2 + round + i)
                                     .where("id", .equal, village[0].id!).run()
                                 try await Task.sleep(for: .milliseconds(50 * (round % 3)))
-                                try await Rollups.refresh(on: tx)
+                                try await Rollups.refresh(on: .system(tx))
                             }
                         }
                     }
@@ -164,11 +164,11 @@ import TuopinCore
             // The measures' values, not only the shapes: open violations of 540102 counted directly.
             let open = try await ViolationRecord.query(on: app.db).filter(\.$unitCode =~ "540102").filter(\.$resolvedAt == nil).count()
             #expect(open > 0)
-            let values = try await CountyMap.values(.violations, counties: ["540102", "540103"], year: 2026, on: app.db)
+            let values = try await CountyMap.values(.violations, counties: ["540102", "540103"], year: 2026, on: app.systemData)
             #expect(values["540102"] == open)
             let remainingPeople = try await Household.query(on: app.db).filter(\.$countyCode == "540102")
                 .filter(\.$status ~~ HouseholdStatus.allCases.filter(\.isRemainingPoor).map(\.rawValue)).all().map(\.memberCount).reduce(0, +)
-            #expect(try await CountyMap.values(.remaining, counties: ["540102"], year: 2026, on: app.db)["540102"] == remainingPeople)
+            #expect(try await CountyMap.values(.remaining, counties: ["540102"], year: 2026, on: app.systemData)["540102"] == remainingPeople)
             // Overdue progress reports and projects by state, against direct counts.
             let overdue = try await ViolationRecord.query(on: app.db).filter(\.$resolvedAt == nil)
                 .filter(\.$rule ~~ ComplianceRules.overdueReportRules.map(\.id.rawValue)).count()

@@ -481,7 +481,7 @@ final class APIClient: @unchecked Sendable {
             let today = app.clock.today.description
             let notices = try await Notice.query(on: app.db).all()
             #expect(notices.contains { $0.endsOn >= today } && notices.contains { $0.endsOn < today })
-            #expect(try await AuditVerifier.verify(on: app.db).firstBreak == nil)
+            #expect(try await AuditVerifier.verify(on: app.systemData).firstBreak == nil)
         }
     }
 

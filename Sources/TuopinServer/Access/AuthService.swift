@@ -39,7 +39,7 @@ enum AuthService {
             throw AppError.twoFactorEnrolmentRequired
         }
         let (decision, token, factorFailed) = try await app.write { tx -> (LoginPolicy.Decision, String?, Bool) in
-            guard let fresh = try await User.find(userID, on: tx) else { throw AppError.invalidCredentials }
+            guard let fresh = try await tx.lookup(User.self, userID) else { throw AppError.invalidCredentials }
             var decision = policy.decide(passwordCorrect: correct, failedLogins: fresh.failedLogins, lockedUntil: fresh.lockedUntil, now: now,
                                          secondFactorPending: kind == .web && stage == .secondFactor)
             var factorFailed = false
@@ -69,7 +69,7 @@ enum AuthService {
         guard user.stage == .secondFactor else { throw AppError.unauthenticated }
         let now = app.tuopin.now()
         let (decision, newToken) = try await app.write { tx -> (LoginPolicy.Decision, String?) in
-            guard let fresh = try await User.find(user.id, on: tx) else { throw AppError.unauthenticated }
+            guard let fresh = try await tx.lookup(User.self, user.id) else { throw AppError.unauthenticated }
             var decision = policy.decide(passwordCorrect: true, failedLogins: fresh.failedLogins, lockedUntil: fresh.lockedUntil, now: now)
             if case .success = decision.outcome, try await !TwoFactorService.consume(code, userID: user.id, on: tx, app: app, now: now) {
                 decision = policy.decide(passwordCorrect: false, failedLogins: fresh.failedLogins, lockedUntil: fresh.lockedUntil, now: now)
@@ -89,7 +89,7 @@ enum AuthService {
     }
 
     /// Stores the lockout counters of a decision and its audit entry; on success runs `onSuccess` (which opens the session).
-    private static func record(_ decision: LoginPolicy.Decision, for user: User, on tx: any Database, now: Date, action: String,
+    private static func record(_ decision: LoginPolicy.Decision, for user: User, on tx: DataAccess, now: Date, action: String,
                                failedAction: String, onSuccess: () async throws -> String) async throws -> String? {
         let userID = try user.requireID()
         if user.failedLogins != decision.failedLogins || user.lockedUntil != decision.lockedUntil {
@@ -113,7 +113,7 @@ enum AuthService {
     }
 
     /// Opens a session and returns its secret token (only the token's SHA-256 is stored).
-    static func openSession(userID: Int, kind: Kind, stage: SessionStage, on tx: any Database, now: Date) async throws -> String {
+    static func openSession(userID: Int, kind: Kind, stage: SessionStage, on tx: DataAccess, now: Date) async throws -> String {
         let token = randomToken()
         let session = UserSession()
         session.tokenHash = Hashing.sha256Hex(token)
@@ -127,8 +127,8 @@ enum AuthService {
     }
 
     /// Ends every live session of a user (privilege change, enrolment, a reset by the security administrator).
-    static func endAllSessions(of userID: Int, on tx: any Database, at now: Date) async throws {
-        try await UserSession.query(on: tx).filter(\.$userID == userID).filter(\.$endedAt == nil).set(\.$endedAt, to: now).update()
+    static func endAllSessions(of userID: Int, on tx: DataAccess, at now: Date) async throws {
+        try await tx.rows(UserSession.self).filter(\.$userID == userID).filter(\.$endedAt == nil).set(\.$endedAt, to: now).update()
     }
 
     /// Ends the session server-side; the token stops working at once.
@@ -157,12 +157,12 @@ enum AuthService {
         let hash = try await hash(new, cost: app.tuopin.settings.bcryptCost, app: app)
         let now = app.tuopin.now()
         try await app.write { tx in
-            guard let fresh = try await User.find(user.id, on: tx) else { throw AppError.unauthenticated }
+            guard let fresh = try await tx.lookup(User.self, user.id) else { throw AppError.unauthenticated }
             let kept = Array(([fresh.passwordHash] + Self.history(of: fresh)).prefix(rules.historyDepth - 1))
             fresh.passwordHistory = String(decoding: try JSONEncoder().encode(kept), as: UTF8.self)
             fresh.passwordHash = hash; fresh.passwordChangedAt = now; fresh.version += 1
             try await fresh.save(on: tx)
-            try await UserSession.query(on: tx).filter(\.$userID == user.id).filter(\.$id != user.sessionID).filter(\.$endedAt == nil)
+            try await tx.rows(UserSession.self).filter(\.$userID == user.id).filter(\.$id != user.sessionID).filter(\.$endedAt == nil)
                 .set(\.$endedAt, to: now).update()
             try await AuditLog.append(on: tx, actor: user.auditActor, action: "auth.password_change", entity: "user", entityID: String(user.id), at: now)
         }
@@ -185,7 +185,7 @@ enum AuthService {
         if let until = stored.lockedUntil, until > now { throw AppError.accountLocked(until: until) }
         let correct = try await verify(password, hash: stored.passwordHash, app: app)
         let decision = try await app.write { tx -> LoginPolicy.Decision in
-            guard let fresh = try await User.find(user.id, on: tx) else { throw AppError.unauthenticated }
+            guard let fresh = try await tx.lookup(User.self, user.id) else { throw AppError.unauthenticated }
             let decision = policy.decide(passwordCorrect: correct, failedLogins: fresh.failedLogins, lockedUntil: fresh.lockedUntil, now: now)
             // A right password leaves the count as it is (a login resets it); a wrong one is recorded.
             if case .success = decision.outcome { return decision }
@@ -203,8 +203,8 @@ enum AuthService {
     struct SessionView: Content { let id: Int; let kind: String; let created_at: String; let last_seen_at: String; let expires_at: String; let current: Bool }
 
     /// The user's own live sessions (web and API).
-    static func sessions(of user: CurrentUser, on db: any Database, now: Date) async throws -> [SessionView] {
-        try await UserSession.query(on: db).filter(\.$userID == user.id).filter(\.$endedAt == nil).filter(\.$expiresAt > now)
+    static func sessions(of user: CurrentUser, on db: DataAccess, now: Date) async throws -> [SessionView] {
+        try await db.rows(UserSession.self).filter(\.$userID == user.id).filter(\.$endedAt == nil).filter(\.$expiresAt > now)
             .sort(\.$id, .descending).all().map {
                 SessionView(id: $0.id!, kind: $0.kind, created_at: Clock.minute($0.createdAt),
                             last_seen_at: Clock.minute($0.lastSeenAt ?? $0.createdAt), expires_at: Clock.minute($0.expiresAt),
@@ -216,16 +216,16 @@ enum AuthService {
     static func endSession(app: Application, user: CurrentUser, id: Int) async throws {
         let now = app.tuopin.now()
         try await app.write { tx in
-            let ended = try await UserSession.query(on: tx).filter(\.$id == id).filter(\.$userID == user.id).filter(\.$endedAt == nil).count()
+            let ended = try await tx.rows(UserSession.self).filter(\.$id == id).filter(\.$userID == user.id).filter(\.$endedAt == nil).count()
             guard ended == 1 else { throw AppError.notFound }
-            try await UserSession.query(on: tx).filter(\.$id == id).set(\.$endedAt, to: now).update()
+            try await tx.rows(UserSession.self).filter(\.$id == id).set(\.$endedAt, to: now).update()
             try await AuditLog.append(on: tx, actor: user.auditActor, action: "auth.session_end", entity: "user", entityID: String(user.id),
                                       after: ["session": String(id)], at: now)
         }
     }
 
-    private static func end(token: String, on tx: any Database, at now: Date) async throws {
-        try await UserSession.query(on: tx)
+    private static func end(token: String, on tx: DataAccess, at now: Date) async throws {
+        try await tx.rows(UserSession.self)
             .filter(\.$tokenHash == Hashing.sha256Hex(token)).filter(\.$endedAt == nil)
             .set(\.$endedAt, to: now).update()
     }
@@ -244,7 +244,7 @@ enum AuthService {
         if now.timeIntervalSince(session.lastSeenAt ?? session.createdAt) > 60 {
             let id = try session.requireID()
             try await app.write { tx in
-                try await UserSession.query(on: tx).filter(\.$id == id).set(\.$lastSeenAt, to: now).update()
+                try await tx.rows(UserSession.self).filter(\.$id == id).set(\.$lastSeenAt, to: now).update()
             }
         }
         guard let stage = SessionStage(rawValue: session.stage) else { return nil }

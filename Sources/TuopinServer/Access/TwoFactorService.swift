@@ -12,10 +12,10 @@ enum TwoFactorService {
 
     /// Checks a one-time code, or else an unused recovery code, and uses it up — inside the
     /// caller's transaction, with a conditional update so two requests with one code cannot both pass.
-    static func consume(_ input: String, userID: Int, on tx: any Database, app: Application, now: Date) async throws -> Bool {
+    static func consume(_ input: String, userID: Int, on tx: DataAccess, app: Application, now: Date) async throws -> Bool {
         let typed = input.trimmingCharacters(in: .whitespaces)
         guard !typed.isEmpty, typed.count <= 32,
-              let user = try await User.find(userID, on: tx), user.totpEnabledAt != nil, let sealed = user.totpSecret,
+              let user = try await tx.lookup(User.self, userID), user.totpEnabledAt != nil, let sealed = user.totpSecret,
               let secret = Base32.decode(try app.tuopin.protector.decrypt(sealed)) else { return false }
         let sql = tx.sqlDatabase
         if let step = TOTP(secret: secret).match(typed, at: now, lastUsed: user.totpLastStep) {
@@ -43,8 +43,8 @@ enum TwoFactorService {
     }
 
     static func status(app: Application, user: CurrentUser) async throws -> Status {
-        guard let stored = try await User.find(user.id, on: app.db) else { throw AppError.unauthenticated }
-        let left = try await RecoveryCode.query(on: app.db).filter(\.$userID == user.id).filter(\.$usedAt == nil).count()
+        guard let stored = try await app.systemData.lookup(User.self, user.id) else { throw AppError.unauthenticated }
+        let left = try await app.systemData.rows(RecoveryCode.self).filter(\.$userID == user.id).filter(\.$usedAt == nil).count()
         var svg: String?, secretText: String?
         if stored.totpEnabledAt == nil, let sealed = stored.totpSecret {
             let secret = try app.tuopin.protector.decrypt(sealed)
@@ -66,7 +66,7 @@ enum TwoFactorService {
         let secret = Base32.encode(randomBytes(20))
         let sealed = try app.tuopin.protector.encrypt(secret)
         try await app.write { tx in
-            guard let fresh = try await User.find(user.id, on: tx) else { throw AppError.unauthenticated }
+            guard let fresh = try await tx.lookup(User.self, user.id) else { throw AppError.unauthenticated }
             guard fresh.totpEnabledAt == nil else { throw AppError.conflict }
             fresh.totpSecret = sealed; fresh.version += 1
             try await fresh.save(on: tx)
@@ -79,7 +79,7 @@ enum TwoFactorService {
     static func confirm(app: Application, user: CurrentUser, code: String) async throws -> (token: String, codes: [String]) {
         let now = app.tuopin.now()
         return try await app.write { tx in
-            guard let fresh = try await User.find(user.id, on: tx) else { throw AppError.unauthenticated }
+            guard let fresh = try await tx.lookup(User.self, user.id) else { throw AppError.unauthenticated }
             guard fresh.totpEnabledAt == nil, let sealed = fresh.totpSecret,
                   let secret = Base32.decode(try app.tuopin.protector.decrypt(sealed)) else { throw AppError.conflict }
             guard let step = TOTP(secret: secret).match(code, at: now, lastUsed: nil) else { throw AppError.invalidSecondFactor }
@@ -121,7 +121,7 @@ enum TwoFactorService {
     static func reset(app: Application, username: String, reason: String, actor: AuditLog.Actor) async throws {
         let now = app.tuopin.now()
         try await app.write { tx in
-            guard let user = try await User.query(on: tx).filter(\.$username == username).first() else { throw AppError.notFound }
+            guard let user = try await tx.rows(User.self).filter(\.$username == username).first() else { throw AppError.notFound }
             let id = try user.requireID()
             try await clear(id, on: tx)
             try await AuthService.endAllSessions(of: id, on: tx, at: now)
@@ -130,15 +130,15 @@ enum TwoFactorService {
         }
     }
 
-    private static func clear(_ userID: Int, on tx: any Database) async throws {
-        guard let user = try await User.find(userID, on: tx) else { throw AppError.unauthenticated }
+    private static func clear(_ userID: Int, on tx: DataAccess) async throws {
+        guard let user = try await tx.lookup(User.self, userID) else { throw AppError.unauthenticated }
         user.totpSecret = nil; user.totpEnabledAt = nil; user.totpLastStep = nil; user.version += 1
         try await user.save(on: tx)
-        try await RecoveryCode.query(on: tx).filter(\.$userID == userID).delete()
+        try await tx.rows(RecoveryCode.self).filter(\.$userID == userID).delete()
     }
 
-    private static func replaceRecoveryCodes(of userID: Int, on tx: any Database) async throws -> [String] {
-        try await RecoveryCode.query(on: tx).filter(\.$userID == userID).delete()
+    private static func replaceRecoveryCodes(of userID: Int, on tx: DataAccess) async throws -> [String] {
+        try await tx.rows(RecoveryCode.self).filter(\.$userID == userID).delete()
         let codes = (0..<TwoFactorRule.recoveryCodeCount).map { _ in TwoFactorRule.recoveryCode(from: randomBytes(8)) }
         for code in codes {
             try await RecoveryCode(userID: userID, codeHash: Hashing.sha256Hex(TwoFactorRule.normalisedRecoveryCode(code))).save(on: tx)

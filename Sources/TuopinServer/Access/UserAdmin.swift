@@ -21,7 +21,7 @@ enum UserAdmin {
         let hash = try await AuthService.hash(password, cost: app.tuopin.settings.bcryptCost, app: app)
         let now = app.tuopin.now()
         try await app.write { tx in
-            guard try await User.query(on: tx).filter(\.$username == username).count() == 0 else { throw AppError.conflict }
+            guard try await tx.rows(User.self).filter(\.$username == username).count() == 0 else { throw AppError.conflict }
             let user = User(username: username, displayName: name, passwordHash: hash)
             // Dated at the epoch: the first login opens only the password page (a forced change).
             user.passwordChangedAt = Date(timeIntervalSince1970: 0)
@@ -64,13 +64,13 @@ enum UserAdmin {
         }
     }
 
-    private static func find(_ username: String, on db: any Database) async throws -> User {
-        guard let user = try await User.query(on: db).filter(\.$username == username).with(\.$bindings).first() else { throw AppError.notFound }
+    private static func find(_ username: String, on db: DataAccess) async throws -> User {
+        guard let user = try await db.rows(User.self).filter(\.$username == username).with(\.$bindings).first() else { throw AppError.notFound }
         return user
     }
 
     private static func validatedBinding(app: Application, role: Role, unit: String) async throws -> RoleBinding {
-        guard let code = OrgCode(unit), try await OrgUnit.find(code.value, on: app.db) != nil else { throw AppError.invalidField("unit") }
+        guard let code = OrgCode(unit), try await app.systemData.lookup(OrgUnit.self, code.value) != nil else { throw AppError.invalidField("unit") }
         do { return try RoleBinding.validated(role: role, unit: code) } catch { throw AppError.invalidField("unit") }
     }
 

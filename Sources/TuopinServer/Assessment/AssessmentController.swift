@@ -42,12 +42,12 @@ enum AssessmentController {
 
     static func scheme(_ req: Request, id: Int) async throws -> (SchemeRecord, SchemeView) {
         _ = try req.requireUser()
-        guard let s = try await SchemeRecord.find(id, on: req.db) else { throw AppError.notFound }
+        guard let s = try await req.data.lookup(SchemeRecord.self, id) else { throw AppError.notFound }
         let t = req.t, scope = req.data.scope
-        let indicators = try await IndicatorRecord.query(on: req.db).filter(\.$schemeID == id).sort(\.$position).all()
-        let units = try await AssessedUnit.query(on: req.db).filter(\.$schemeID == id).all()
+        let indicators = try await req.data.rows(IndicatorRecord.self).filter(\.$schemeID == id).sort(\.$position).all()
+        let units = try await req.data.rows(AssessedUnit.self).filter(\.$schemeID == id).all()
             .filter { OrgCode($0.unitCode).map { scope.permitsAggregates(on: $0) } ?? false }
-        let names = try await NoticeService.names(Set(units.map(\.unitCode)), on: req.db)
+        let names = try await NoticeService.names(Set(units.map(\.unitCode)), on: req.data)
         func rows(_ level: OrgLevel) -> [UnitRow] {
             units.filter { $0.level == level.rawValue }
                 .sorted { ($0.rank ?? Int.max, $0.unitCode) < ($1.rank ?? Int.max, $1.unitCode) }
@@ -56,10 +56,10 @@ enum AssessmentController {
         }
         let bands = (try? JSONDecoder().decode(GradeBands.self, from: Data(s.bands.utf8))) ?? GradeBands()
         let byID = Dictionary(uniqueKeysWithValues: indicators.map { ($0.id!, $0) })
-        let entered = try await AssessmentValue.query(on: req.db).filter(\.$schemeID == id).filter(\.$source == "entered").all()
+        let entered = try await req.data.rows(AssessmentValue.self).filter(\.$schemeID == id).filter(\.$source == "entered").all()
             .filter { v in units.contains { $0.unitCode == v.unitCode } }
             .sorted { ($0.unitCode, $0.indicatorID) < ($1.unitCode, $1.indicatorID) }
-        let distributions = try await DistributionRecord.query(on: req.db).filter(\.$schemeID == id).sort(\.$id).all()
+        let distributions = try await req.data.rows(DistributionRecord.self).filter(\.$schemeID == id).sort(\.$id).all()
         return (s, SchemeView(
             id: id, year: s.year, state: s.state, state_label: t["scheme_state_\(s.state)"], good: fixed(bands.good), fair: fixed(bands.fair),
             pass: fixed(bands.pass),
@@ -81,11 +81,11 @@ enum AssessmentController {
         _ = try req.requireUser()
         guard let code = OrgCode(text) else { throw AppError.notFound }
         let unit = try await req.data.unit(code)
-        guard let s = try await SchemeRecord.find(id, on: req.db),
-              let a = try await AssessedUnit.query(on: req.db).filter(\.$schemeID == id).filter(\.$unitCode == code.value).first() else { throw AppError.notFound }
+        guard let s = try await req.data.lookup(SchemeRecord.self, id),
+              let a = try await req.data.rows(AssessedUnit.self).filter(\.$schemeID == id).filter(\.$unitCode == code.value).first() else { throw AppError.notFound }
         let t = req.t
-        let indicators = try await IndicatorRecord.query(on: req.db).filter(\.$schemeID == id).sort(\.$position).all()
-        let values = Dictionary(try await AssessmentValue.query(on: req.db).filter(\.$schemeID == id).filter(\.$unitCode == code.value).all()
+        let indicators = try await req.data.rows(IndicatorRecord.self).filter(\.$schemeID == id).sort(\.$position).all()
+        let values = Dictionary(try await req.data.rows(AssessmentValue.self).filter(\.$schemeID == id).filter(\.$unitCode == code.value).all()
             .map { ($0.indicatorID, $0) }) { a, _ in a }
         guard let inputs = try? JSONDecoder().decode(AssessmentInputs.self, from: Data(a.inputs.utf8)) else { throw AppError.corruptData }
         return UnitResult(scheme_id: id, year: s.year, state: s.state, unit_code: code.value, unit_name: unit.name, total: a.total.map(fixed), rank: a.rank,
@@ -106,7 +106,7 @@ enum AssessmentController {
 
     static func listPage(_ req: Request, formError: String?) async throws -> Response {
         let user = try req.requireUser(), t = req.t
-        let schemes = try await SchemeRecord.query(on: req.db).sort(\.$year, .descending).all()
+        let schemes = try await req.data.rows(SchemeRecord.self).sort(\.$year, .descending).all()
         struct View: Encodable { let schemes: [SchemeSummary]; let mayAssess: Bool; let formError: String?; let year: Int }
         return try await Page.render(req, "assessments", View(
             schemes: schemes.map { SchemeSummary(id: $0.id!, year: $0.year, state: $0.state, state_label: t["scheme_state_\($0.state)"]) },
@@ -174,7 +174,7 @@ enum AssessmentController {
         let user = try req.requireUser(), id = try req.intParameter("id")
         try AssessmentService.authorise(user)
         let form = try req.content.decode(RevisionForm.self)
-        let current = try await IndicatorRecord.query(on: req.db).filter(\.$schemeID == id).sort(\.$position).all()
+        let current = try await req.data.rows(IndicatorRecord.self).filter(\.$schemeID == id).sort(\.$position).all()
         return try await run(req, scheme: id) {
             let w = form.weight ?? [], f = form.full ?? [], z = form.zero ?? []
             guard w.count == current.count, f.count == current.count, z.count == current.count else { throw AppError.invalidField("indicators") }
@@ -209,7 +209,7 @@ enum AssessmentController {
         guard ["csv", "xlsx"].contains(format) else { throw AppError.invalidField("format") }
         let (s, view) = try await scheme(req, id: id)
         let t = req.t
-        let values = Dictionary(grouping: try await AssessmentValue.query(on: req.db).filter(\.$schemeID == id).all(), by: \.unitCode)
+        let values = Dictionary(grouping: try await req.data.rows(AssessmentValue.self).filter(\.$schemeID == id).all(), by: \.unitCode)
         var table = [[t["assess_level"], t["assessment_rank"], t["unit"]] + view.indicators.map(\.label) + [t["assessment_total"], t["assessment_grade"]]]
         for row in view.prefectures + view.counties {
             let scores = Dictionary(uniqueKeysWithValues: (values[row.code] ?? []).map { ($0.indicatorID, $0.score) })
@@ -225,7 +225,7 @@ enum AssessmentController {
     @Sendable static func apiList(req: Request) async throws -> [SchemeSummary] {
         _ = try req.requireUser()
         let t = req.t
-        return try await SchemeRecord.query(on: req.db).sort(\.$year, .descending).all()
+        return try await req.data.rows(SchemeRecord.self).sort(\.$year, .descending).all()
             .map { SchemeSummary(id: $0.id!, year: $0.year, state: $0.state, state_label: t["scheme_state_\($0.state)"]) }
     }
 

@@ -17,7 +17,7 @@ enum AssessmentService {
     // MARK: Inputs
 
     /// The inputs of a unit's computed indicators for `year`, read on `today`.
-    static func inputs(on db: any Database, unit: OrgCode, year: Int, today: CivilDate,
+    static func inputs(on db: DataAccess, unit: OrgCode, year: Int, today: CivilDate,
                        schedule given: ReportSchedule? = nil) async throws -> AssessmentInputs {
         let sql = db.sqlDatabase, p = unit.value + "%"
         struct N: Decodable { let n: Int? }
@@ -39,7 +39,7 @@ enum AssessmentService {
             if set == 0 { i.identificationChecked = r?.a ?? 0; i.identificationPassed = r?.b ?? 0 } else { i.exitChecked = r?.a ?? 0; i.exitPassed = r?.b ?? 0 }
         }
         // The year's surveys of the unit and those under it, taken together.
-        i.survey = try await SurveyRecord.query(on: db).filter(\.$unitCode, .custom("LIKE"), p).filter(\.$year == year).sort(\.$id).all()
+        i.survey = try await db.rows(SurveyRecord.self).filter(\.$unitCode, .custom("LIKE"), p).filter(\.$year == year).sort(\.$id).all()
             .map(\.result).reduce(nil) { total, s in total.map { $0 + s } ?? s }
         // Money that reached the unit and those below it (and their projects), and what was spent of it:
         // received less passed on, summed over the subtree, is what was spent plus what is still held.
@@ -150,7 +150,7 @@ enum AssessmentService {
         if let field = AssessmentRules.schemeProblem(list, bands: bands) { throw AppError.invalidField(field) }
         let now = app.tuopin.now(), bandsJSON = try AuditLog.canonicalJSON(bands)
         return try await app.write { tx -> Int in
-            guard try await SchemeRecord.query(on: tx).filter(\.$year == year).count() == 0 else { throw AppError.conflict }
+            guard try await tx.rows(SchemeRecord.self).filter(\.$year == year).count() == 0 else { throw AppError.conflict }
             let s = SchemeRecord()
             s.year = year; s.state = SchemeState.draft.rawValue; s.bands = bandsJSON; s.createdBy = user.id; s.version = 1
             try await s.save(on: tx)
@@ -167,8 +167,8 @@ enum AssessmentService {
         }
     }
 
-    static func indicators(of scheme: Int, on db: any Database) async throws -> [(IndicatorRecord, SchemeIndicator)] {
-        try await IndicatorRecord.query(on: db).filter(\.$schemeID == scheme).sort(\.$position).all().compactMap { r in
+    static func indicators(of scheme: Int, on db: DataAccess) async throws -> [(IndicatorRecord, SchemeIndicator)] {
+        try await db.rows(IndicatorRecord.self).filter(\.$schemeID == scheme).sort(\.$position).all().compactMap { r in
             IndicatorKey(rawValue: r.key).map { (r, SchemeIndicator(key: $0, name: r.name, weight: r.weight, full: r.fullValue, zero: r.zeroValue)) }
         }
     }
@@ -190,14 +190,14 @@ enum AssessmentService {
         }
         let today = app.clock.today, now = app.tuopin.now()
         return try await app.write { tx -> SchemeState in
-            guard let s = try await SchemeRecord.find(id, on: tx), let state = SchemeState(rawValue: s.state) else { throw AppError.notFound }
+            guard let s = try await tx.lookup(SchemeRecord.self, id), let state = SchemeState(rawValue: s.state) else { throw AppError.notFound }
             guard state == action.from || (action == .compute && state == .computed) else { throw AppError.conflict }
             var detail: [String: String] = ["year": String(s.year), "from": state.rawValue]
             switch action {
             case .compute: detail["units"] = String(try await compute(tx, scheme: s, today: today))
             case .rank:
                 guard let bands = try? JSONDecoder().decode(GradeBands.self, from: Data(s.bands.utf8)) else { throw AppError.corruptData }
-                let missing = try await AssessmentValue.query(on: tx).filter(\.$schemeID == id).filter(\.$source == "entered").filter(\.$value == nil).count()
+                let missing = try await tx.rows(AssessmentValue.self).filter(\.$schemeID == id).filter(\.$source == "entered").filter(\.$value == nil).count()
                 guard missing == 0 else { throw AppError.notEligible("assessment_entered_missing") }
                 try await rank(tx, scheme: id, bands: bands)
             case .approve: s.approvedOn = today.description; s.approvedBy = user.id
@@ -221,14 +221,14 @@ enum AssessmentService {
 
     /// Computes every indicator for every prefecture and county and freezes the inputs; entered
     /// values already typed in are kept. Answers the number of units.
-    static func compute(_ tx: any Database, scheme s: SchemeRecord, today: CivilDate) async throws -> Int {
+    static func compute(_ tx: DataAccess, scheme s: SchemeRecord, today: CivilDate) async throws -> Int {
         let id = try s.requireID()
         let indicators = try await indicators(of: id, on: tx)
-        let units = try await OrgUnit.query(on: tx).filter(\.$level ~~ levels.map(\.rawValue)).sort(\.$id).all()
-        let entered = Dictionary(try await AssessmentValue.query(on: tx).filter(\.$schemeID == id).filter(\.$source == "entered").all()
+        let units = try await tx.rows(OrgUnit.self).filter(\.$level ~~ levels.map(\.rawValue)).sort(\.$id).all()
+        let entered = Dictionary(try await tx.rows(AssessmentValue.self).filter(\.$schemeID == id).filter(\.$source == "entered").all()
             .map { ("\($0.unitCode)|\($0.indicatorID)", $0) }) { a, _ in a }
-        try await AssessmentValue.query(on: tx).filter(\.$schemeID == id).filter(\.$source == "computed").delete()
-        try await AssessedUnit.query(on: tx).filter(\.$schemeID == id).delete()
+        try await tx.rows(AssessmentValue.self).filter(\.$schemeID == id).filter(\.$source == "computed").delete()
+        try await tx.rows(AssessedUnit.self).filter(\.$schemeID == id).delete()
         let schedule = try await ResponsibilityService.schedule(on: tx)
         for unit in units {
             guard let code = OrgCode(unit.id!) else { continue }
@@ -255,11 +255,11 @@ enum AssessmentService {
     }
 
     /// Totals, ranks within each level and grades.
-    static func rank(_ tx: any Database, scheme id: Int, bands: GradeBands) async throws {
-        let values = try await AssessmentValue.query(on: tx).filter(\.$schemeID == id).all()
+    static func rank(_ tx: DataAccess, scheme id: Int, bands: GradeBands) async throws {
+        let values = try await tx.rows(AssessmentValue.self).filter(\.$schemeID == id).all()
         var totals: [String: Int] = [:]
         for v in values { totals[v.unitCode, default: 0] += v.score }
-        let units = try await AssessedUnit.query(on: tx).filter(\.$schemeID == id).all()
+        let units = try await tx.rows(AssessedUnit.self).filter(\.$schemeID == id).all()
         for (_, group) in Dictionary(grouping: units, by: \.level) {
             let ranks = AssessmentRules.ranks(Dictionary(uniqueKeysWithValues: group.map { ($0.unitCode, totals[$0.unitCode] ?? 0) }))
             for u in group {
@@ -290,12 +290,12 @@ enum AssessmentService {
         }
         let now = app.tuopin.now()
         try await app.write { tx in
-            guard let s = try await SchemeRecord.find(id, on: tx) else { throw AppError.notFound }
+            guard let s = try await tx.lookup(SchemeRecord.self, id) else { throw AppError.notFound }
             guard s.state == SchemeState.computed.rawValue else { throw AppError.conflict }
             let indicators = Dictionary(uniqueKeysWithValues: try await indicators(of: id, on: tx).map { ($0.0.id!, $0.1) })
             for c in checked {
                 guard let indicator = indicators[c.indicator], !indicator.key.isComputed else { throw AppError.invalidField("indicator_id") }
-                guard let row = try await AssessmentValue.query(on: tx).filter(\.$schemeID == id).filter(\.$unitCode == c.code)
+                guard let row = try await tx.rows(AssessmentValue.self).filter(\.$schemeID == id).filter(\.$unitCode == c.code)
                     .filter(\.$indicatorID == c.indicator).first() else { throw AppError.invalidField("unit_code") }
                 let before = ["value": row.value.map(String.init) ?? "", "note": row.note]
                 row.value = c.value; row.score = indicator.score(c.value)
@@ -314,12 +314,12 @@ enum AssessmentService {
         if let field = AssessmentRules.schemeProblem(list, bands: bands) { throw AppError.invalidField(field) }
         let now = app.tuopin.now(), bandsJSON = try AuditLog.canonicalJSON(bands)
         try await app.write { tx in
-            guard let s = try await SchemeRecord.find(id, on: tx) else { throw AppError.notFound }
+            guard let s = try await tx.lookup(SchemeRecord.self, id) else { throw AppError.notFound }
             guard s.state == SchemeState.draft.rawValue else { throw AppError.conflict }
             // The same indicators keep their rows (and ids); another list replaces them.
-            let current = try await IndicatorRecord.query(on: tx).filter(\.$schemeID == id).sort(\.$position).all()
+            let current = try await tx.rows(IndicatorRecord.self).filter(\.$schemeID == id).sort(\.$position).all()
             let same = current.map(\.key) == list.map(\.key.rawValue)
-            if !same { try await IndicatorRecord.query(on: tx).filter(\.$schemeID == id).delete() }
+            if !same { try await tx.rows(IndicatorRecord.self).filter(\.$schemeID == id).delete() }
             for (k, ind) in list.enumerated() {
                 let r = same ? current[k] : IndicatorRecord()
                 r.schemeID = id; r.position = k + 1; r.key = ind.key.rawValue; r.name = ind.name; r.weight = ind.weight

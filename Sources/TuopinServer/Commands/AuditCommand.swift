@@ -13,14 +13,14 @@ struct AuditCommand: AsyncCommandGroup {
         var help: String { "Checks every entry's hash against its contents and the entry before it (and, with --against, the anchors)." }
 
         func run(using context: CommandContext, signature: Signature) async throws {
-            let result = try await AuditVerifier.verify(on: context.application.db)
+            let result = try await AuditVerifier.verify(on: context.application.systemData)
             if let broken = result.firstBreak {
                 throw AuditChainBroken(detail: broken.description, checked: result.checked)
             }
             var anchored = ""
             if let path = signature.against {
                 let anchors = try AuditAnchor.read(URL(fileURLWithPath: path))
-                try await AuditAnchor.check(on: context.application.db, anchors: anchors)
+                try await AuditAnchor.check(on: context.application.systemData, anchors: anchors)
                 anchored = ", \(anchors.count) anchors match"
             }
             context.console.print("audit chain intact: \(result.checked) entries verified\(anchored)")

@@ -25,7 +25,7 @@ enum Backup {
             switch app.tuopin.settings.database {
             case .sqlite:
                 // VACUUM INTO wants a file that does not exist or is empty: it writes into ours.
-                try await app.db.sqlDatabase.raw("VACUUM INTO \(bind: path)").run()
+                try await app.systemData.sqlDatabase.raw("VACUUM INTO \(bind: path)").run()
                 try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
                 let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: app.logger)
                 do {
@@ -39,7 +39,7 @@ enum Backup {
             case .postgres(let url, let searchPath):
                 // pg_dump reads the snapshot this transaction exported, and the digest is taken in
                 // the same transaction: both see exactly the same rows.
-                return try await app.db.transaction { db in
+                return try await app.systemData.transaction { db in
                     try await db.sqlDatabase.raw("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").run()
                     struct Snapshot: Decodable { let id: String }
                     let snapshot = try await db.sqlDatabase.raw("SELECT pg_export_snapshot() AS id").first(decoding: Snapshot.self)
@@ -60,7 +60,7 @@ enum Backup {
     /// Restores `path` into the app's database, which must be empty (no tables). Stop the server first.
     static func restore(app: Application, from path: String) async throws {
         guard FileManager.default.fileExists(atPath: path) else { throw Failure(description: "\(path) does not exist") }
-        guard try await TableDigest.tables(on: app.db).isEmpty else {
+        guard try await TableDigest.tables(on: app.systemData).isEmpty else {
             throw Failure(description: "the database is not empty; restore into an empty one (for SQLite: stop the server, move data/tuopin.sqlite away)")
         }
         switch app.tuopin.settings.database {
@@ -70,7 +70,7 @@ enum Backup {
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: target + suffix) }
             try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try FileManager.default.copyItem(atPath: path, toPath: target)
-            try await app.db.sqlDatabase.raw("PRAGMA journal_mode=WAL").run()
+            try await app.systemData.sqlDatabase.raw("PRAGMA journal_mode=WAL").run()
         case .postgres(let url, _):
             try run("pg_restore", ["--no-owner", "--exit-on-error", "--single-transaction", "--dbname=\(url)", path])
         }
@@ -105,7 +105,7 @@ enum TableDigest {
             .map { String(format: "%02x", $0) }.joined()
     }
 
-    static func tables(on db: any Database) async throws -> [String] {
+    static func tables(on db: DataAccess) async throws -> [String] {
         try await tables(on: db.sqlDatabase, postgres: db.isPostgres)
     }
 
@@ -117,7 +117,7 @@ enum TableDigest {
         return try await db.raw(SQLQueryString(sql)).all(decoding: T.self).map(\.name)
     }
 
-    static func all(on db: any Database) async throws -> [Entry] {
+    static func all(on db: DataAccess) async throws -> [Entry] {
         try await all(on: db.sqlDatabase, postgres: db.isPostgres)
     }
 
@@ -166,11 +166,11 @@ struct RestoreCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         try await Backup.restore(app: app, from: signature.path)
-        let result = try await AuditVerifier.verify(on: app.db)
+        let result = try await AuditVerifier.verify(on: app.systemData)
         if let broken = result.firstBreak {
             throw AuditCommand.AuditChainBroken(detail: broken.description, checked: result.checked)
         }
-        let tables = try await TableDigest.all(on: app.db)
+        let tables = try await TableDigest.all(on: app.systemData)
         context.console.print("restored \(tables.count) tables, \(tables.map(\.rows).reduce(0, +)) rows; digest \(TableDigest.digest(tables).prefix(16)); audit chain intact (\(result.checked) entries)")
     }
 }

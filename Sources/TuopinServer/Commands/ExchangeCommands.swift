@@ -93,7 +93,7 @@ struct ExportCommand: AsyncCommand {
 enum ExchangeCommands {
     static func actor(_ app: Application, username: String?) async throws -> ExchangeActor {
         guard let username else { return .operatingSystemUser() }
-        guard let user = try await User.query(on: app.db).filter(\.$username == username).with(\.$bindings).first() else {
+        guard let user = try await app.systemData.rows(User.self).filter(\.$username == username).with(\.$bindings).first() else {
             throw TuopinSettings.SettingError(name: "--as", problem: "no user \(username)")
         }
         return .user(try CurrentUser(user, sessionKind: "cli"))

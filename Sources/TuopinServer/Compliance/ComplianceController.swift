@@ -25,7 +25,7 @@ enum ComplianceController {
     static func report(_ req: Request, code text: String) async throws -> (Report, OrgUnit, [ChildRow]) {
         guard let code = OrgCode(text) else { throw AppError.notFound }
         let unit = try await req.data.unit(code)
-        let sql = req.db.sqlDatabase
+        let sql = req.data.sqlDatabase
         struct Count: Decodable { let unit_code: String; let rule: String; let n: Int }
         let counts = try await sql.select().column("unit_code").column("rule").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
             .from(ViolationRecord.schema).where(SQLColumn("resolved_at"), .is, SQLLiteral.null)
@@ -41,7 +41,7 @@ enum ComplianceController {
                                          counts: byRule, total: byRule.reduce(0, +)))
             }
         }
-        let own = try await ViolationRecord.query(on: req.db).filter(\.$resolvedAt == nil).filter(\.$unitCode == code.value)
+        let own = try await req.data.rows(ViolationRecord.self).filter(\.$resolvedAt == nil).filter(\.$unitCode == code.value)
             .sort(\.$rule).sort(\.$id).limit(listLimit + 1).all()
         let t = req.t
         let rows = own.prefix(listLimit).map { v in
@@ -75,7 +75,7 @@ enum ComplianceController {
         _ = try req.requireUser()
         let (report, unit, children) = try await report(req, code: req.parameters.get("code") ?? "")
         let t = req.t
-        let cadres = try await Cadre.query(on: req.db).filter(\.$id ~~ [unit.secretaryID, unit.headID].compactMap { $0 }).all()
+        let cadres = try await req.data.rows(Cadre.self).filter(\.$id ~~ [unit.secretaryID, unit.headID].compactMap { $0 }).all()
         let principals = [("principal_secretary", unit.secretaryID), ("principal_head", unit.headID)].compactMap { key, id in
             cadres.first { $0.id == id }.map { Principal(role: t[key], name: "\($0.name)（\($0.position)）") }
         }
@@ -128,7 +128,7 @@ enum ComplianceController {
             return .redirect(SiteURL.household(household).path)
         } orShow: { refusal in
             // Shown on the household page of the pairing (the service found it, or it would have said not found).
-            guard let p = try await Pairing.find(pairingID, on: req.db) else { throw AppError.notFound }
+            guard let p = try await req.data.lookup(Pairing.self, pairingID) else { throw AppError.notFound }
             req.parameters.set("id", to: String(p.householdID))
             return try await HouseholdController.page(req, formError: refusal.message)
         }
@@ -137,7 +137,7 @@ enum ComplianceController {
     @Sendable static func apiPairings(req: Request) async throws -> [PairingService.View] {
         _ = try req.requireUser()
         let h = try await req.data.household(id: try req.intParameter("id"))
-        return try await PairingService.pairings(of: h.requireID(), on: req.db, t: req.t)
+        return try await PairingService.pairings(of: h.requireID(), on: req.data, t: req.t)
     }
 
     struct PairBody: Content { let cadre_id: Int; let started_on: String }
@@ -157,7 +157,7 @@ enum ComplianceController {
         let body = try req.decodeJSON(EndBody.self, keys: ["ended_on", "end_reason"])
         let household = try await PairingService.end(app: req.application, user: user, pairingID: try req.intParameter("id"),
                                                      endedOn: body.ended_on, reason: body.end_reason)
-        return try await PairingService.pairings(of: household, on: req.db, t: req.t)
+        return try await PairingService.pairings(of: household, on: req.data, t: req.t)
     }
 
     // MARK: The assignment helper
@@ -176,7 +176,7 @@ enum ComplianceController {
             let limit: Int; let complianceHref: String
         }
         return try await Page.render(req, "pairing-proposals", View(
-            unitName: unit.name, code: code.value, proposals: try await PairingService.proposals(for: code, on: req.db, t: req.t),
+            unitName: unit.name, code: code.value, proposals: try await PairingService.proposals(for: code, on: req.data, t: req.t),
             mayApply: user.scope.permits(.writeRegistry, on: code), formError: formError, limit: PairingService.proposalLimit,
             complianceHref: SiteURL.unitCompliance(code.value).path))
     }

@@ -14,7 +14,7 @@ enum ComplianceService {
     static let staffPosition = "扶贫专干", firstSecretaryPosition = "第一书记"
 
     /// The facts the rules read, for the units under `root` on `today` (R-23-1 reads this year's plans).
-    static func facts(on db: any Database, root: OrgCode, today: CivilDate) async throws -> ComplianceFacts {
+    static func facts(on db: DataAccess, root: OrgCode, today: CivilDate) async throws -> ComplianceFacts {
         let planYear = today.year
         let sql = db.sqlDatabase
         struct CadreRow: Decodable { let id: Int; let rank: String; let unit_code: String; let active: Bool; let n: Int? }
@@ -60,7 +60,7 @@ enum ComplianceService {
         for q in try await sql.select().columns("county_code", "year", "quota", "exemption").from(IdentificationQuota.schema)
             .where(ScopeSQL.under([root], column: "county_code")).all(decoding: QuotaRow.self) {
             guard let county = OrgCode(q.county_code) else { continue }
-            let identified = try await Household.query(on: db).filter(\.$countyCode == q.county_code).filter(\.$identifiedYear == q.year)
+            let identified = try await db.rows(Household.self).filter(\.$countyCode == q.county_code).filter(\.$identifiedYear == q.year)
                 .filter(\.$status != HouseholdStatus.monitored.rawValue).count()
             facts.identificationQuotas.append(.init(county: county, year: q.year, quota: q.quota, exempted: !q.exemption.isEmpty, identified: identified))
         }
@@ -84,7 +84,7 @@ enum ComplianceService {
     }
 
     /// Letters, reports, plans and principal changes of the region, prefectures, counties and townships under `root`.
-    static func chainFacts(on db: any Database, root: OrgCode, today: CivilDate) async throws -> ComplianceFacts.Chain {
+    static func chainFacts(on db: DataAccess, root: OrgCode, today: CivilDate) async throws -> ComplianceFacts.Chain {
         let sql = db.sqlDatabase
         var chain = ComplianceFacts.Chain()
         chain.today = today
@@ -139,7 +139,7 @@ enum ComplianceService {
             // Only what lies under `root` (a county check does not touch the region's own violations).
             let found = ComplianceRules.evaluate(facts).filter { $0.unit.isSelfOrDescendant(of: root) }
             progress(2, 3)
-            let open = try await ViolationRecord.query(on: tx).filter(\.$resolvedAt == nil)
+            let open = try await tx.rows(ViolationRecord.self).filter(\.$resolvedAt == nil)
                 .filter(.sql(ScopeSQL.under([root], column: "unit_code"))).all()
             let openKeys = Set(open.map { $0.rule + "|" + $0.subject })
             let foundKeys = Set(found.map(\.key))
@@ -147,7 +147,7 @@ enum ComplianceService {
             for v in found { summary.byRule[v.rule, default: 0] += 1 }
             let resolved = open.filter { !foundKeys.contains($0.rule + "|" + $0.subject) }.compactMap(\.id)
             for chunk in stride(from: 0, to: resolved.count, by: 500).map({ Array(resolved[$0..<min($0 + 500, resolved.count)]) }) {
-                try await ViolationRecord.query(on: tx).filter(\.$id ~~ chunk).set(\.$resolvedAt, to: now).update()
+                try await tx.rows(ViolationRecord.self).filter(\.$id ~~ chunk).set(\.$resolvedAt, to: now).update()
             }
             summary.resolved = resolved.count
             // Stored in list order, so that ids (the pages' tie-break) are the same on either database.

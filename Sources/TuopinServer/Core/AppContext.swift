@@ -24,28 +24,6 @@ extension Application {
         get { storage[ContextKey.self]! }
         set { storage[ContextKey.self] = newValue }
     }
-
-    /// One write transaction, serialised by the write gate. Services write only through this,
-    /// and append their audit entry inside it.
-    func write<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
-        let db = self.db
-        let queued = DispatchTime.now().uptimeNanoseconds, tally = AuditTally()
-        return try await tuopin.gate.run {
-            let started = DispatchTime.now().uptimeNanoseconds
-            // Set inside the transaction's closure: Fluent runs it in a task of its own.
-            let result = try await db.transaction { tx in
-                try await AuditLog.$tally.withValue(tally) {
-                    let result = try await body(tx)
-                    // The registry's roll-ups change with the households, in the same transaction.
-                    try await Rollups.refresh(on: tx)
-                    return result
-                }
-            }
-            Telemetry.writeCommitted(waited: started - queued, took: DispatchTime.now().uptimeNanoseconds - started)
-            Telemetry.auditCommitted(tally.count)
-            return result
-        }
-    }
 }
 
 extension Request {

@@ -74,7 +74,7 @@ struct CountyMap: Sendable {
     }
 
     /// Each county's value of `measure` (basis points for rates), for the counties in `counties`.
-    static func values(_ measure: Measure, counties: [String], year: Int, on db: any Database) async throws -> [String: Int] {
+    static func values(_ measure: Measure, counties: [String], year: Int, on db: DataAccess) async throws -> [String: Int] {
         let wanted = Set(counties)
         let sql = db.sqlDatabase
         struct Pair: Decodable { let county: String; let v: Int64? }
@@ -152,7 +152,7 @@ struct CountyMap: Sendable {
         let shown = map.counties.filter { prefecture == nil || $0.prefecture == prefecture }
         let visible = shown.map(\.code).filter { OrgCode($0).map(scope.permitsAggregates(on:)) ?? false }
         let year = req.clock.today.year
-        let values = try await values(measure, counties: visible, year: year, on: req.db)
+        let values = try await values(measure, counties: visible, year: year, on: req.data)
         let top = max(values.values.max() ?? 0, 1)
         func classIndex(_ v: Int) -> Int {
             let i = min(palette.count - 1, v * palette.count / (top + 1))
@@ -169,7 +169,7 @@ struct CountyMap: Sendable {
             let low = i * (top + 1) / palette.count, high = max(low, (i + 1) * (top + 1) / palette.count - 1)
             return LegendClass(fill: measure.higherIsBetter ? palette[palette.count - 1 - i] : palette[i], label: "\(text(measure, low)) – \(text(measure, high))")
         } + [LegendClass(fill: noValue, label: t["map_no_value"])]
-        let prefectureUnits = try await OrgUnit.query(on: req.db).filter(\.$level == OrgLevel.prefecture.rawValue).sort(\.$id).all()
+        let prefectureUnits = try await req.data.rows(OrgUnit.self).filter(\.$level == OrgLevel.prefecture.rawValue).sort(\.$id).all()
         let names = Dictionary(uniqueKeysWithValues: prefectureUnits.map { ($0.id!, $0.name) })
         return View(width: frame.width, height: frame.height, shapes: shapes, legend: legend,
                     rows: shapes.map { Row(code: $0.code, name: $0.name, value: $0.value, href: $0.href) },

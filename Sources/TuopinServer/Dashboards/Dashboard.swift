@@ -29,24 +29,24 @@ enum Dashboard {
     static func view(_ req: Request, code: OrgCode, today: CivilDate) async throws -> View {
         let data = req.data, t = req.t
         let figures = try await data.figures(of: code)
-        let cells = try await Rollups.cells(of: code.value, on: req.db)
-        let population = try await ruralPopulation(under: code, on: req.db)
+        let cells = try await Rollups.cells(of: code.value, on: req.data)
+        let population = try await ruralPopulation(under: code, on: req.data)
         let years = PovertyFigures.byYear(cells, years: PovertyFigures.chartYears(cells, through: today.year))
         func categoryBars(_ dim: Rollups.Dimension, label: (String) -> String) async throws -> BarChart {
             var totals: [String: Int] = [:]
-            for row in try await Rollups.categories(of: code.value, dim, on: req.db) where HouseholdStatus(rawValue: row.status)?.isRegistered ?? false {
+            for row in try await Rollups.categories(of: code.value, dim, on: req.data) where HouseholdStatus(rawValue: row.status)?.isRegistered ?? false {
                 totals[row.category, default: 0] += row.count.households
             }
             return BarChart(totals.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { (label($0.key), $0.value, String($0.value)) })
         }
         var bySource: [String: Int64] = [:]
-        for account in try await FundAccountRecord.query(on: req.db).filter(\.$id.$holder == FundEntryRecord.holder(unit: code.value))
+        for account in try await req.data.rows(FundAccountRecord.self).filter(\.$id.$holder == FundEntryRecord.holder(unit: code.value))
             .filter(\.$id.$year == today.year).all() {
             bySource[account.id!.source, default: 0] += account.account.received.fen
         }
         let sources = FundSource.allCases.compactMap { s in bySource[s.rawValue].map { (s, $0) } }.filter { $0.1 > 0 }
         struct RuleCount: Decodable { let rule: String; let n: Int }
-        let violations = try await req.db.sqlDatabase.select().column("rule").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+        let violations = try await req.data.sqlDatabase.select().column("rule").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
             .from(ViolationRecord.schema).where(ScopeSQL.under([code], column: "unit_code")).where("resolved_at", .is, SQLLiteral.null)
             .groupBy("rule").all(decoding: RuleCount.self)
         let reportRules = Set(ComplianceRules.overdueReportRules.map(\.id.rawValue)), findingRules = Set(ComplianceRules.overdueFindingRules.map(\.id.rawValue))
@@ -56,7 +56,7 @@ enum Dashboard {
             ruralPopulation: population ?? 0, openViolations: violations.reduce(0) { $0 + $1.n },
             overdueReports: violations.filter { reportRules.contains($0.rule) }.reduce(0) { $0 + $1.n },
             overdueFindings: violations.filter { findingRules.contains($0.rule) }.reduce(0) { $0 + $1.n },
-            overdueDisputes: try await DisputeRecord.query(on: req.db).filter(\.$townshipCode, .custom("LIKE"), code.value + "%")
+            overdueDisputes: try await req.data.rows(DisputeRecord.self).filter(\.$townshipCode, .custom("LIKE"), code.value + "%")
                 .filter(\.$status ~~ DisputeStatus.allCases.filter { !$0.isClosed }.map(\.rawValue)).filter(\.$deadline < today.description).count(),
             years: YearChart(years),
             charts: [
@@ -76,7 +76,7 @@ enum Dashboard {
     }
 
     /// The kept rural population of the villages under a unit; nil when none is kept.
-    static func ruralPopulation(under code: OrgCode, on db: any Database) async throws -> Int? {
+    static func ruralPopulation(under code: OrgCode, on db: DataAccess) async throws -> Int? {
         struct Row: Decodable { let p: Int64? }
         let row = try await db.sqlDatabase.select().column(DataAccess.bigintSum("rural_population"), as: "p").from(OrgUnit.schema)
             .where(ScopeSQL.under([code], column: "code")).where("level", .equal, SQLBind(OrgLevel.village.rawValue))

@@ -20,7 +20,7 @@ enum Statistics {
 
     static func tables(_ req: Request, code: OrgCode, year: Int) async throws -> [Section] {
         try await Rollups.ensureCurrent(req.application)
-        let t = req.t, db = req.db
+        let t = req.t, db = req.data
         _ = try await req.data.unit(code)
         var sections: [Section] = []
         func hp(_ c: HeadCount) -> [String] { [String(c.households), String(c.people)] }
@@ -80,7 +80,7 @@ enum Statistics {
                                 }))
 
         // The unit's own ledger accounts of the year by source.
-        let accounts = try await FundAccountRecord.query(on: db).filter(\.$id.$holder == FundEntryRecord.holder(unit: code.value))
+        let accounts = try await db.rows(FundAccountRecord.self).filter(\.$id.$holder == FundEntryRecord.holder(unit: code.value))
             .filter(\.$id.$year == year).all()
         var fundRows = FundSource.allCases.compactMap { source -> [String]? in
             guard let a = accounts.first(where: { $0.id!.source == source.rawValue })?.account else { return nil }

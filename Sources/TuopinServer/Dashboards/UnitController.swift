@@ -39,7 +39,7 @@ enum UnitController {
 
     static func money(_ req: Request, code: OrgCode, year: Int) async throws -> MoneySummary? {
         guard req.data.mayReadRegistry else { return nil }
-        let accounts = try await FundAccountRecord.query(on: req.db).filter(\.$id.$holder == FundEntryRecord.holder(unit: code.value))
+        let accounts = try await req.data.rows(FundAccountRecord.self).filter(\.$id.$holder == FundEntryRecord.holder(unit: code.value))
             .filter(\.$id.$year == year).all().map(\.account)
         let total = accounts.reduce(FundAccount(), +)
         let projects = try await req.data.projectCountsByStatus(under: code)
@@ -65,7 +65,7 @@ enum UnitController {
         var principals: [Int: String] = [:]
         let ids = [unit.secretaryID, unit.headID].compactMap { $0 }
         if !ids.isEmpty {
-            for cadre in try await Cadre.query(on: data.db).filter(\.$id ~~ ids).all() { principals[cadre.id!] = cadre.name }
+            for cadre in try await data.rows(Cadre.self).filter(\.$id ~~ ids).all() { principals[cadre.id!] = cadre.name }
         }
         var households: [HouseholdRow] = []
         var more = false
@@ -93,16 +93,16 @@ enum UnitController {
         try await Rollups.ensureCurrent(req.application)
         let view = try await req.timed("unit") { try await query(req.data, code: code, t: req.t) }
         let starts = view.exitYear == nil ? CaseController.startOptions(req, status: nil, unit: code.value) : []
-        let year = try await StandardsController.lookup(on: req.db).keys.max() ?? req.clock.today.year
+        let year = try await StandardsController.lookup(on: req.data).keys.max() ?? req.clock.today.year
         let isTownship = code.level == .township
         let today = req.clock.today
         var plan: PlanSummary?
-        if let p = try await UnitPlanRecord.query(on: req.db).filter(\.$unitCode == code.value).filter(\.$kind == PlanKind.annual.rawValue)
+        if let p = try await req.data.rows(UnitPlanRecord.self).filter(\.$unitCode == code.value).filter(\.$kind == PlanKind.annual.rawValue)
             .filter(\.$periodFrom == today.year).first() {
             plan = PlanSummary(title: p.title, year: today.year, targets: p.targets,
-                               actuals: try await req.timed("plan") { try await ResponsibilityService.actuals(on: req.db, unit: code, year: today.year) }, funds: p.targets.funds.description)
+                               actuals: try await req.timed("plan") { try await ResponsibilityService.actuals(on: req.data, unit: code, year: today.year) }, funds: p.targets.funds.description)
         }
-        let certifications = isTownship ? try await CertificationService.list(on: req.db, township: code.value) : []
+        let certifications = isTownship ? try await CertificationService.list(on: req.data, township: code.value) : []
         let funds = try await req.timed("money") { try await money(req, code: code, year: today.year) }
         let dashboard = try await req.timed("dashboard") { try await Dashboard.view(req, code: code, today: today) }
         let map: CountyMap.View? = code.level <= .prefecture

@@ -21,7 +21,7 @@ enum UnitFiguresController {
         guard (0...1_000_000).contains(population) else { throw AppError.invalidField("rural_population") }
         let now = app.tuopin.now()
         return try await app.write { tx in
-            guard let unit = try await OrgUnit.find(code.value, on: tx) else { throw AppError.notFound }
+            guard let unit = try await tx.lookup(OrgUnit.self, code.value) else { throw AppError.notFound }
             let before = unit.ruralPopulation
             unit.ruralPopulation = population; unit.version += 1
             try await unit.update(on: tx)
@@ -61,7 +61,7 @@ enum UnitFiguresController {
         guard exemption.count <= 200 else { throw AppError.invalidField("exemption") }
         let now = app.tuopin.now()
         return try await app.write { tx in
-            let existing = try await IdentificationQuota.query(on: tx).filter(\.$countyCode == code.value).filter(\.$year == year).first()
+            let existing = try await tx.rows(IdentificationQuota.self).filter(\.$countyCode == code.value).filter(\.$year == year).first()
             let row = existing ?? IdentificationQuota()
             let before = existing.map { ["quota": String($0.quota), "exemption": $0.exemption] }
             row.countyCode = code.value; row.year = year; row.quota = quota; row.exemption = exemption

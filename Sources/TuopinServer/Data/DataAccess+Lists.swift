@@ -17,11 +17,11 @@ extension DataAccess {
 
     /// A spot check in the caller's scope with its cases and results.
     func spotCheckSummary(id: Int) async throws -> SpotCheckService.Summary {
-        try await SpotCheckService.summary(try await spotCheck(id: id), on: db)
+        try await SpotCheckService.summary(try await spotCheck(id: id), on: self)
     }
 
     /// The signed-in user's own sessions.
     func sessions(of user: CurrentUser, now: Date) async throws -> [AuthService.SessionView] {
-        try await AuthService.sessions(of: user, on: db, now: now)
+        try await AuthService.sessions(of: user, on: self, now: now)
     }
 }

@@ -9,6 +9,10 @@ import Vapor
 struct DataAccess: Sendable {
     let db: any Database
     let scope: Scope
+    /// `scoped`: every scoped table filtered to `scope`; `system`: the named unscoped access.
+    var reach = Reach.scoped
+
+    enum Reach: Sendable { case scoped, system }
 
     // MARK: Org units
 
@@ -115,7 +119,7 @@ struct DataAccess: Sendable {
     /// call `Rollups.ensureCurrent` first).
     func childCounts(of code: OrgCode) async throws -> [String: Counts] {
         _ = try await unit(code)
-        return try await Rollups.childCells(of: code.value, on: db).mapValues { cells in
+        return try await Rollups.childCells(of: code.value, on: self).mapValues { cells in
             let f = PovertyFigures(cells: cells)
             let all = f.registered + f.monitored
             return Counts(households: all.households, people: all.people, poorHouseholds: f.remaining.households, exitedHouseholds: f.exited.households)
@@ -125,7 +129,7 @@ struct DataAccess: Sendable {
     /// The registry's figures of one unit the user may see, from the roll-ups.
     func figures(of code: OrgCode) async throws -> PovertyFigures {
         _ = try await unit(code)
-        return PovertyFigures(cells: try await Rollups.cells(of: code.value, on: db))
+        return PovertyFigures(cells: try await Rollups.cells(of: code.value, on: self))
     }
 
     /// SUM as BIGINT on both engines (PostgreSQL's SUM of integers is NUMERIC). Only for

@@ -21,7 +21,7 @@ enum RegistryExport {
                      progress: @escaping ProgressHandler = { _, _ in }) async throws -> [[String]] {
         let reason = try validReason(reason)
         // The households gone through, of all those in scope (a filtered export goes through them all).
-        let sql = app.db.sqlDatabase
+        let sql = app.systemData.sqlDatabase
         func scoped(_ query: SQLSelectBuilder) -> SQLSelectBuilder {
             var query = query.from(Household.schema)
             if let roots = actor.readRoots { query = query.where(ScopeSQL.within(roots)) }

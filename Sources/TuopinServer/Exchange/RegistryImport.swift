@@ -69,7 +69,7 @@ enum RegistryImport {
         report.households = parsed.households.count
         report.people = parsed.households.reduce(0) { $0 + $1.members.count }
         let protector = app.tuopin.protector
-        let db = app.db
+        let db = app.systemData
 
         let (existing, hmacs) = try await checkAgainstRegistry(parsed.households, actor: actor, on: db, protector: protector, report: &report)
         report.problems.sort { ($0.row, $0.column) < ($1.row, $1.column) }
@@ -158,7 +158,7 @@ enum RegistryImport {
     /// The file's households against the registry: villages that exist and are the actor's, households
     /// registered elsewhere, people already in another household. Returns the registered households by
     /// number and each member's index, in file order (kept for the write).
-    static func checkAgainstRegistry(_ households: [MembersTemplate.HouseholdRecord], actor: ExchangeActor, on db: any Database,
+    static func checkAgainstRegistry(_ households: [MembersTemplate.HouseholdRecord], actor: ExchangeActor, on db: DataAccess,
                                      protector: DataProtector, report: inout ImportReport)
         async throws -> (existing: [String: ExistingHousehold], hmacs: [String]) {
         // Villages: known, and within the actor's scope.
@@ -203,7 +203,7 @@ enum RegistryImport {
         let protector = app.tuopin.protector
         let parsed = IncomesTemplate.parse(rows, today: today)
         var report = ImportReport(problems: parsed.problems, rows: max(0, rows.count - 1))
-        let existing = try await households(numbers: Array(Set(parsed.records.map(\.number))), on: app.db)
+        let existing = try await households(numbers: Array(Set(parsed.records.map(\.number))), on: app.systemData)
         report.households = existing.count
         for r in parsed.records {
             guard let h = existing[r.number] else {
@@ -262,7 +262,7 @@ enum RegistryImport {
     }
 
     /// Every save re-checks data quality for what it wrote, in the same transaction.
-    static func recheck(numbers: [String], on tx: any Database, protector: DataProtector, today: CivilDate) async throws {
+    static func recheck(numbers: [String], on tx: DataAccess, protector: DataProtector, today: CivilDate) async throws {
         for chunk in numbers.chunked(1_000) {
             let households = try await tx.sqlDatabase.select().columns(QualityService.Subject.columns).from(Household.schema)
                 .where("number", .in, SQLBind.group(Array(chunk))).all(decoding: QualityService.Subject.self)
@@ -311,10 +311,10 @@ enum RegistryImport {
 
     // MARK: Lookups in chunks (IN lists stay small on both engines)
 
-    static func households(numbers: [String], on db: any Database) async throws -> [String: ExistingHousehold] {
+    static func households(numbers: [String], on db: DataAccess) async throws -> [String: ExistingHousehold] {
         var out: [String: ExistingHousehold] = [:]
         for chunk in numbers.chunked(1_000) {
-            let rows = try await Household.query(on: db).filter(\.$number ~~ Array(chunk)).all()
+            let rows = try await db.rows(Household.self).filter(\.$number ~~ Array(chunk)).all()
             for h in rows {
                 out[h.number] = ExistingHousehold(id: h.id!, number: h.number, village: h.villageCode, version: h.version,
                                                   attribute: h.attribute, mainCause: h.mainCause, otherCauses: h.otherCauses,
@@ -325,7 +325,7 @@ enum RegistryImport {
     }
 
     /// Household number → id, nothing else (the write reads back ids a round at a time).
-    static func householdIDs(numbers: [String], on db: any Database) async throws -> [String: Int] {
+    static func householdIDs(numbers: [String], on db: DataAccess) async throws -> [String: Int] {
         struct Row: Decodable { let id: Int; let number: String }
         var out: [String: Int] = [:]
         for chunk in numbers.chunked(1_000) {
@@ -337,10 +337,10 @@ enum RegistryImport {
         return out
     }
 
-    static func existingVillages(_ codes: [String], on db: any Database) async throws -> Set<String> {
+    static func existingVillages(_ codes: [String], on db: DataAccess) async throws -> Set<String> {
         var out = Set<String>()
         for chunk in codes.chunked(1_000) {
-            let units = try await OrgUnit.query(on: db).filter(\.$id ~~ Array(chunk)).filter(\.$level == OrgLevel.village.rawValue).all()
+            let units = try await db.rows(OrgUnit.self).filter(\.$id ~~ Array(chunk)).filter(\.$level == OrgLevel.village.rawValue).all()
             out.formUnion(units.compactMap(\.id))
         }
         return out
@@ -348,7 +348,7 @@ enum RegistryImport {
 
     /// id_hmac → the number of the household the person is registered in.
     /// The household (number and village) each person of `hmacs` is registered in.
-    static func memberOwners(_ hmacs: [String], on db: any Database) async throws -> [String: (number: String, village: String)] {
+    static func memberOwners(_ hmacs: [String], on db: DataAccess) async throws -> [String: (number: String, village: String)] {
         var out: [String: (number: String, village: String)] = [:]
         struct Row: Decodable { let id_hmac: String; let number: String; let village_code: String }
         for chunk in hmacs.chunked(1_000) {

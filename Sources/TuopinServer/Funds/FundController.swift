@@ -21,8 +21,8 @@ enum FundController {
     struct FundsView: Content { let unit_code: String; let unit_name: String; let accounts: [AccountRow]; let entries: [EntryRow] }
 
     /// The accounts of a holder (a unit or a project), by year and source.
-    static func accounts(_ db: any Database, holder: String, t: Translations) async throws -> [AccountRow] {
-        try await FundAccountRecord.query(on: db).filter(\.$id.$holder == holder).all()
+    static func accounts(_ db: DataAccess, holder: String, t: Translations) async throws -> [AccountRow] {
+        try await db.rows(FundAccountRecord.self).filter(\.$id.$holder == holder).all()
             .sorted { ($0.id!.year, $0.id!.source) > ($1.id!.year, $1.id!.source) }.map { r in
                 let a = r.account
                 return AccountRow(source: r.id!.source, source_label: t["fund_source_\(r.id!.source)"], year: r.id!.year,
@@ -33,10 +33,10 @@ enum FundController {
 
     static func entryRows(_ req: Request, _ entries: [FundEntryRecord]) async throws -> [EntryRow] {
         let t = req.t
-        let reversed = Set(try await FundEntryRecord.query(on: req.db).filter(\.$reversesID ~~ entries.compactMap(\.id)).all().compactMap(\.reversesID))
-        let projects = try await ProjectRecord.query(on: req.db).filter(\.$id ~~ entries.compactMap(\.projectID)).all()
+        let reversed = Set(try await req.data.rows(FundEntryRecord.self).filter(\.$reversesID ~~ entries.compactMap(\.id)).all().compactMap(\.reversesID))
+        let projects = try await req.data.rows(ProjectRecord.self).filter(\.$id ~~ entries.compactMap(\.projectID)).all()
         let projectNames = Dictionary(uniqueKeysWithValues: projects.map { ($0.id!, $0.name) })
-        let unitNames = try await NoticeService.names(Set(entries.map(\.toUnit)), on: req.db)
+        let unitNames = try await NoticeService.names(Set(entries.map(\.toUnit)), on: req.data)
         return entries.map { e in
             EntryRow(id: e.id!, move: e.move, move_label: t["fund_move_\(e.move)"], source: e.source, source_label: t["fund_source_\(e.source)"],
                      year: e.year, from_unit: e.fromUnit, to_unit: e.toUnit, project_id: e.projectID,
@@ -53,8 +53,8 @@ enum FundController {
         guard req.data.mayReadRegistry else { throw AppError.forbidden }
         let entries = try await req.data.fundEntries().group(.or) { $0.filter(\.$fromUnit == code.value).filter(\.$toUnit == code.value) }
             .sort(\.$id, .descending).limit(200).all()
-        return FundsView(unit_code: code.value, unit_name: try await NoticeService.fullName(of: unit.id!, on: req.db),
-                         accounts: try await accounts(req.db, holder: FundEntryRecord.holder(unit: code.value), t: req.t),
+        return FundsView(unit_code: code.value, unit_name: try await NoticeService.fullName(of: unit.id!, on: req.data),
+                         accounts: try await accounts(req.data, holder: FundEntryRecord.holder(unit: code.value), t: req.t),
                          entries: try await entryRows(req, entries))
     }
 
@@ -81,7 +81,7 @@ enum FundController {
         let notices = try await req.data.notices().filter(\.$unitCode == code.value).filter(\.$workflow == Workflows.fundDisclosure.id).all(\.$id)
         guard !notices.isEmpty else { return [] }
         let t = req.t
-        return try await Objection.query(on: req.db).filter(\.$noticeID ~~ notices).filter(\.$kind == "objection").sort(\.$id, .descending)
+        return try await req.data.rows(Objection.self).filter(\.$noticeID ~~ notices).filter(\.$kind == "objection").sort(\.$id, .descending)
             .limit(100).all().map { o in
                 ObjectionRow(id: o.id!, notice_id: o.noticeID, filed_at: Clock.minute(o.filedAt), text: o.text, name: o.name,
                              status_label: t["objection_status_\(o.status)"], decision_reason: o.decisionReason,
@@ -100,13 +100,13 @@ enum FundController {
         let t = req.t, today = req.clock.today
         let children = try await req.data.children(of: code).map { Option(value: $0.id!, label: $0.name) }
         let projects = try await projectRows(req, try await req.data.projects().filter(\.$siteCode =~ code.value).sort(\.$id, .descending).limit(200).all())
-        let standard = try await StandardsController.lookup(on: req.db)[today.year]
+        let standard = try await StandardsController.lookup(on: req.data)[today.year]
         let minDays = standard?.fundNoticeMinDays ?? 10
         let mayManage = user.scope.permits(.manageFunds, on: code)
         return try await Page.render(req, "funds", FundsPage(
             f: f, mayManage: mayManage, formError: formError,
             sources: FundSource.allCases.map { Option(value: $0.rawValue, label: t[$0.labelKey]) }, children: children, projects: projects,
-            undisclosed: try await entryRows(req, try await FundService.disclosable(on: req.db, unit: code).sort(\.$id).limit(500).all()),
+            undisclosed: try await entryRows(req, try await FundService.disclosable(on: req.data, unit: code).sort(\.$id).limit(500).all()),
             today: today.description, year: today.year, minDays: minDays, endsOn: today.adding(days: minDays - 1).description,
             reportHref: SiteURL.unitPart(code.value, "fund-flow").path, loans: try await loanTotals(req, code: code, today: today),
             objections: try await objections(req, code: code, mayManage: mayManage)), status: status)

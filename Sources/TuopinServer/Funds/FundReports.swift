@@ -33,9 +33,9 @@ extension FundController {
     @Sendable static func flowReport(req: Request) async throws -> Response {
         let (code, year, format) = try await reportRequest(req)
         let t = req.t
-        let rows = try await FundReport.flow(on: req.db, root: code, year: year)
+        let rows = try await FundReport.flow(on: req.data, root: code, year: year)
         var table: [[String]] = [[t["unit"], t["fund_level"], t["fund_source"], t["fund_received"], t["fund_allocated"], t["fund_spent"], t["fund_balance"], t["fund_disbursement"]]]
-        let names = try await NoticeService.names(Set(rows.map(\.holder)), on: req.db)
+        let names = try await NoticeService.names(Set(rows.map(\.holder)), on: req.data)
         for r in rows {
             let level = OrgCode(r.holder)!.level
             table.append([names[r.holder] ?? r.holder, t["level_\(level.rawValue)"], t["fund_source_\(r.source)"], r.account.received.description,
@@ -50,10 +50,10 @@ extension FundController {
     @Sendable static func projectReport(req: Request) async throws -> Response {
         let (code, year, format) = try await reportRequest(req)
         let t = req.t
-        let rows = try await FundReport.projects(on: req.db, root: code, year: year)
+        let rows = try await FundReport.projects(on: req.data, root: code, year: year)
         var table: [[String]] = [[t["unit"], t["projects_title"]] + ProjectStatus.allCases.map { t[$0.labelKey] }
                                  + [t["project_budget"], t["fund_received"], t["fund_spent"], t["project_progress"]]]
-        let names = try await NoticeService.names(Set(rows.map(\.county)), on: req.db)
+        let names = try await NoticeService.names(Set(rows.map(\.county)), on: req.data)
         for r in rows {
             table.append([names[r.county] ?? r.county, String(r.total)] + ProjectStatus.allCases.map { String(r.byStatus[$0] ?? 0) }
                          + [r.budget.description, r.received.description, r.spent.description, "\(r.averageProgress)%"])
@@ -66,8 +66,8 @@ extension FundController {
 enum FundReport {
     struct Row: Sendable { let holder: String; let source: String; let account: FundAccount }
 
-    static func flow(on db: any Database, root: OrgCode, year: Int) async throws -> [Row] {
-        try await FundAccountRecord.query(on: db).filter(\.$id.$year == year)
+    static func flow(on db: DataAccess, root: OrgCode, year: Int) async throws -> [Row] {
+        try await db.rows(FundAccountRecord.self).filter(\.$id.$year == year)
             .filter(.sql(SQLBinaryExpression(SQLColumn("holder"), .like, SQLBind("u:" + root.value + "%")))).all()
             .map { Row(holder: String($0.id!.holder.dropFirst(2)), source: $0.id!.source, account: $0.account) }
             .sorted { ($0.holder, $0.source) < ($1.holder, $1.source) }
@@ -80,10 +80,10 @@ enum FundReport {
     }
 
     /// Projects whose years include `year`, per county under the root, with their accounts' totals for the year.
-    static func projects(on db: any Database, root: OrgCode, year: Int) async throws -> [CountyProjects] {
-        let projects = try await ProjectRecord.query(on: db).filter(.sql(ScopeSQL.under([root], column: "site_code")))
+    static func projects(on db: DataAccess, root: OrgCode, year: Int) async throws -> [CountyProjects] {
+        let projects = try await db.rows(ProjectRecord.self).filter(.sql(ScopeSQL.under([root], column: "site_code")))
             .filter(\.$startYear <= year).filter(\.$endYear >= year).all()
-        let accounts = try await FundAccountRecord.query(on: db).filter(\.$id.$year == year)
+        let accounts = try await db.rows(FundAccountRecord.self).filter(\.$id.$year == year)
             .filter(\.$id.$holder ~~ projects.map(\.holder)).all()
         let byHolder = Dictionary(grouping: accounts, by: \.id!.holder)
         var out: [String: CountyProjects] = [:]

@@ -60,7 +60,7 @@ enum FundService {
         let p = try parse(input, today: app.clock.today)
         if let projectID = input.project_id {
             guard input.to_unit.map(\.isEmpty) ?? true else { throw AppError.invalidField("to_unit") }
-            let project = try await DataAccess(db: app.db, scope: user.scope).project(id: projectID)
+            let project = try await app.data(for: user.scope).project(id: projectID)
             guard FundLedger.mayFund(from: code, projectSite: OrgCode(project.siteCode)!) else { throw AppError.invalidField("project_id") }
             guard project.projectStatus.isApproved, project.projectStatus != .announced else { throw AppError.notEligible("fund_project_not_approved") }
             return try await post(app: app, user: user, move: .allocation, p: p, from: FundEntryRecord.holder(unit: code.value),
@@ -69,7 +69,7 @@ enum FundService {
         }
         guard let toText = input.to_unit, !toText.isEmpty else { throw AppError.missingField("to_unit") }
         guard let to = OrgCode(toText), FundLedger.mayAllocate(from: code, toUnit: to),
-              try await OrgUnit.find(to.value, on: app.db) != nil else { throw AppError.invalidField("to_unit") }
+              try await app.systemData.lookup(OrgUnit.self, to.value) != nil else { throw AppError.invalidField("to_unit") }
         return try await post(app: app, user: user, move: .allocation, p: p, from: FundEntryRecord.holder(unit: code.value),
                               to: FundEntryRecord.holder(unit: to.value), fromUnit: code.value, toUnit: to.value, projectID: nil,
                               counterpart: "", voucher: "")
@@ -79,7 +79,7 @@ enum FundService {
     /// Paid out against a project, with its voucher: from the project's own account, or from a unit
     /// above its site that pays directly.
     static func spend(app: Application, user: CurrentUser, projectID: Int, input: EntryInput) async throws -> Int {
-        let project = try await DataAccess(db: app.db, scope: user.scope).project(id: projectID)
+        let project = try await app.data(for: user.scope).project(id: projectID)
         let site = OrgCode(project.siteCode)!
         var payer: OrgCode?
         if let text = input.from_unit, !text.isEmpty {
@@ -99,7 +99,7 @@ enum FundService {
 
     /// Who may act is settled before what they sent is judged.
     static func authorise(_ app: Application, _ user: CurrentUser, _ code: OrgCode) async throws {
-        _ = try await DataAccess(db: app.db, scope: user.scope).unit(code, for: .manageFunds)
+        _ = try await app.data(for: user.scope).unit(code, for: .manageFunds)
     }
 
     private static func post(app: Application, user: CurrentUser, move: LedgerMove, p: Parsed, from: String?, to: String?,
@@ -125,7 +125,7 @@ enum FundService {
 
     /// A correction: the entry run backwards, as a new entry. The receiving side must still hold the amount.
     static func reverse(app: Application, user: CurrentUser, entryID: Int, reason: String?) async throws -> Int {
-        let access = DataAccess(db: app.db, scope: user.scope)
+        let access = app.data(for: user.scope)
         let original = try await access.fundEntry(id: entryID)
         try await authorise(app, user, OrgCode(original.fromUnit ?? original.toUnit)!)
         let why = try ResponsibilityService.text(reason, "reason", max: 500)
@@ -133,7 +133,7 @@ enum FundService {
         let now = app.tuopin.now()
         let today = app.clock.today
         return try await app.write { tx in
-            guard try await FundEntryRecord.query(on: tx).filter(\.$reversesID == entryID).count() == 0 else { throw AppError.conflict }
+            guard try await tx.rows(FundEntryRecord.self).filter(\.$reversesID == entryID).count() == 0 else { throw AppError.conflict }
             let source = FundSource(rawValue: original.source)!, move = LedgerMove(rawValue: original.move)!
             let (debit, credit) = try await lock(tx, from: original.fromHolder, to: original.toHolder, source: source, year: original.year)
             let result: (debit: FundAccount?, credit: FundAccount?)
@@ -162,7 +162,7 @@ enum FundService {
     }
 
     /// The two accounts, created when new and locked (PostgreSQL: row locks in holder order; SQLite has one writer).
-    private static func lock(_ tx: any Database, from: String?, to: String?, source: FundSource, year: Int) async throws -> (FundAccount?, FundAccount?) {
+    private static func lock(_ tx: DataAccess, from: String?, to: String?, source: FundSource, year: Int) async throws -> (FundAccount?, FundAccount?) {
         let holders = [from, to].compactMap { $0 }.sorted()
         try await tx.sqlDatabase.bulkInsert(into: FundAccountRecord.schema, columns: ["holder", "source", "year", "received", "allocated", "spent"],
                                             rows: holders.map { [$0, source.rawValue, year, Int64(0), Int64(0), Int64(0)] }, ignoringConflicts: true)
@@ -178,7 +178,7 @@ enum FundService {
         return (from.flatMap { accounts[$0] }, to.flatMap { accounts[$0] })
     }
 
-    private static func store(_ tx: any Database, from holder: String?, account: FundAccount?, source: FundSource, year: Int) async throws {
+    private static func store(_ tx: DataAccess, from holder: String?, account: FundAccount?, source: FundSource, year: Int) async throws {
         guard let holder, let account else { return }
         try await tx.sqlDatabase.update(FundAccountRecord.schema).set("received", to: SQLBind(account.received.fen))
             .set("allocated", to: SQLBind(account.allocated.fen)).set("spent", to: SQLBind(account.spent.fen))
@@ -189,8 +189,8 @@ enum FundService {
     // MARK: Disclosure
 
     /// A unit's allocations still to publish: its own, not a reversal, not reversed, not on a notice yet.
-    static func disclosable(on db: any Database, unit: OrgCode) -> QueryBuilder<FundEntryRecord> {
-        FundEntryRecord.query(on: db).filter(\.$fromUnit == unit.value).filter(\.$move == LedgerMove.allocation.rawValue)
+    static func disclosable(on db: DataAccess, unit: OrgCode) -> QueryBuilder<FundEntryRecord> {
+        db.rows(FundEntryRecord.self).filter(\.$fromUnit == unit.value).filter(\.$move == LedgerMove.allocation.rawValue)
             .filter(\.$reversesID == nil).filter(\.$noticeID == nil)
             .filter(.sql(SQLRaw("NOT EXISTS (SELECT 1 FROM fund_entries r WHERE r.reverses_id = fund_entries.id)")))
     }
@@ -219,16 +219,16 @@ enum FundService {
             let entries = try await disclosable(on: tx, unit: code).filter(\.$id ~~ ids).sort(\.$id).all()
             guard entries.count == ids.count else {
                 // Already on a notice (a second submit) is a conflict; anything else is not this unit's to publish.
-                let published = try await FundEntryRecord.query(on: tx).filter(\.$id ~~ ids).filter(\.$noticeID != nil).count()
+                let published = try await tx.rows(FundEntryRecord.self).filter(\.$id ~~ ids).filter(\.$noticeID != nil).count()
                 throw published > 0 ? AppError.conflict : AppError.invalidField("entry_ids")
             }
             let standards = try await StandardsController.lookup(on: tx)
             let minDays = standards[entries[0].year]?.fundNoticeMinDays ?? 10
             try NoticeService.validatePeriod(start: start, end: end, today: today, minDays: minDays)
-            let unit = try await OrgUnit.find(code.value, on: tx)!
+            let unit = try await tx.lookup(OrgUnit.self, code.value)!
             let zh = app.localizer.translations(.zh)
             var rows: [[String]] = []
-            let projects = try await ProjectRecord.query(on: tx).filter(\.$id ~~ entries.compactMap(\.projectID)).all()
+            let projects = try await tx.rows(ProjectRecord.self).filter(\.$id ~~ entries.compactMap(\.projectID)).all()
             let projectNames = Dictionary(uniqueKeysWithValues: projects.map { ($0.id!, $0.name) })
             for e in entries {
                 var recipient = e.projectID.flatMap { projectNames[$0] } ?? ""
@@ -255,36 +255,4 @@ enum FundService {
             return notice.id!
         }
     }
-}
-
-extension DataAccess {
-    /// Projects sited under the user's registry scope.
-    func projects() -> QueryBuilder<ProjectRecord> {
-        ProjectRecord.query(on: db).filter(.sql(ScopeSQL.under(scope.roots(for: .readRegistry), column: "site_code")))
-    }
-    /// How many of those projects sited under `unit` are in each state.
-    func projectCountsByStatus(under unit: OrgCode) async throws -> [ProjectStatus: Int] {
-        struct Row: Decodable { let status: String; let n: Int }
-        let rows = try await db.sqlDatabase.select().column("status").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
-            .from(ProjectRecord.schema).where(ScopeSQL.under(scope.roots(for: .readRegistry), column: "site_code"))
-            .where(ScopeSQL.under([unit], column: "site_code")).groupBy("status").all(decoding: Row.self)
-        return rows.reduce(into: [:]) { out, r in if let s = ProjectStatus(rawValue: r.status) { out[s, default: 0] += r.n } }
-    }
-    func project(id: Int) async throws -> ProjectRecord {
-        guard let p = try await projects().filter(\.$id == id).first() else { throw AppError.notFound }
-        return p
-    }
-    /// Ledger entries that leave or reach a unit under the user's scope.
-    func fundEntries() -> QueryBuilder<FundEntryRecord> {
-        let roots = scope.roots(for: .readRegistry)
-        return FundEntryRecord.query(on: db).group(.or) {
-            $0.filter(.sql(ScopeSQL.under(roots, column: "from_unit"))).filter(.sql(ScopeSQL.under(roots, column: "to_unit")))
-        }
-    }
-    func fundEntry(id: Int) async throws -> FundEntryRecord {
-        guard let e = try await fundEntries().filter(\.$id == id).first() else { throw AppError.notFound }
-        return e
-    }
-    /// Loans of households the user may read.
-    func loans() -> QueryBuilder<LoanRecord> { LoanRecord.query(on: db).within(scope.roots(for: .readRegistry)) }
 }

@@ -19,7 +19,7 @@ enum LoanService {
     }
 
     static func add(app: Application, user: CurrentUser, householdID: Int, input: Input) async throws -> Int {
-        let household = try await DataAccess(db: app.db, scope: user.scope).household(id: householdID)
+        let household = try await app.data(for: user.scope).household(id: householdID)
         try await FundService.authorise(app, user, OrgCode(household.villageCode)!)
         let lender = try ResponsibilityService.text(input.lender, "lender")
         guard let amount = AmountInput.parse(input.amount) else { throw input.amount == nil ? AppError.missingField("amount") : AppError.invalidField("amount") }
@@ -55,7 +55,7 @@ enum LoanService {
 
     /// A repayment: never more than what is still owed.
     static func repay(app: Application, user: CurrentUser, loanID: Int, input: RepaymentInput) async throws -> Int {
-        guard let loan = try await DataAccess(db: app.db, scope: user.scope).loans().filter(\.$id == loanID).first() else { throw AppError.notFound }
+        guard let loan = try await app.data(for: user.scope).loans().filter(\.$id == loanID).first() else { throw AppError.notFound }
         try await FundService.authorise(app, user, OrgCode(loan.villageCode)!)
         guard let amount = AmountInput.parse(input.amount) else { throw input.amount == nil ? AppError.missingField("amount") : AppError.invalidField("amount") }
         let paid = try ResponsibilityService.date(input.paid_on, "paid_on")
@@ -67,7 +67,7 @@ enum LoanService {
                 .set("version", to: SQLRaw("version + 1")).where("id", .equal, SQLBind(loanID))
                 .where(SQLRaw("amount - repaid"), .greaterThanOrEqual, SQLBind(amount.fen)).returning("id").all()
             guard !updated.isEmpty else {
-                let current = try await LoanRecord.find(loanID, on: tx)!
+                let current = try await tx.lookup(LoanRecord.self, loanID)!
                 throw AppError.insufficientFunds(available: Money(fen: current.amount - current.repaid))
             }
             let r = LoanRepayment()

@@ -9,7 +9,7 @@ import Vapor
 extension FundController {
     static func projectRows(_ req: Request, _ projects: [ProjectRecord]) async throws -> [ProjectRow] {
         let t = req.t
-        let names = try await NoticeService.names(Set(projects.map(\.siteCode)), on: req.db)
+        let names = try await NoticeService.names(Set(projects.map(\.siteCode)), on: req.data)
         return projects.map { p in
             ProjectRow(id: p.id!, name: p.name, category: p.category, category_label: t["project_category_\(p.category)"], site: p.siteCode,
                        site_name: names[p.siteCode] ?? p.siteCode, budget: Money(fen: p.budget).description, status: p.status,
@@ -45,7 +45,7 @@ extension FundController {
     static func sites(_ req: Request, user: CurrentUser) async throws -> [Option] {
         let roots = user.scope.bindings.filter { Workflows.project.steps[0].roles.contains($0.role) }.map(\.unit)
         guard !roots.isEmpty else { return [] }
-        return try await OrgUnit.query(on: req.db).filter(.sql(ScopeSQL.under(roots, column: "code")))
+        return try await req.data.rows(OrgUnit.self).filter(.sql(ScopeSQL.under(roots, column: "code")))
             .filter(\.$level >= OrgLevel.township.rawValue).sort(\.$id).limit(2000).all()
             .map { Option(value: $0.id!, label: ($0.level == OrgLevel.village.rawValue ? "　" : "") + $0.name) }
     }
@@ -93,9 +93,9 @@ extension FundController {
                              responsible_person: p.responsiblePerson, tasks: p.tasks, funding_sources: p.fundingSources,
                              performance_targets: p.performanceTargets, linking_mechanism: p.linkingMechanism, households: p.households,
                              people: p.people, poor_households: p.poorHouseholds, poor_people: p.poorPeople, approved_on: p.approvedOn,
-                             revision: p.revision, version: p.version, accounts: try await accounts(req.db, holder: p.holder, t: req.t),
+                             revision: p.revision, version: p.version, accounts: try await accounts(req.data, holder: p.holder, t: req.t),
                              entries: try await entryRows(req, entries),
-                             beneficiaries: try await req.db.sqlDatabase.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+                             beneficiaries: try await req.data.sqlDatabase.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
                                 .from("project_beneficiaries").where("project_id", .equal, SQLBind(id)).first()?.decode(column: "n", as: Int.self) ?? 0)
     }
 
@@ -116,7 +116,7 @@ extension FundController {
         let today = req.clock.today
         let site = OrgCode(p.project.site)!
         // Units above the site the user keeps funds for: they may pay the project directly.
-        let payers = try await OrgUnit.query(on: req.db)
+        let payers = try await req.data.rows(OrgUnit.self)
             .filter(\.$id ~~ site.lineage.filter { $0 != site && user.scope.permits(.manageFunds, on: $0) }.map(\.value))
             .sort(\.$id).all().map { Option(value: $0.id!, label: $0.name) }
         return try await Page.render(req, "project", ProjectPage(

@@ -48,7 +48,7 @@ enum ProjectService {
     /// Files the proposal and takes W-project's first step on it, in one transaction.
     static func propose(app: Application, user: CurrentUser, input: Input) async throws -> Int {
         guard let siteText = input.site, let site = OrgCode(siteText) else { throw AppError.missingField("site") }
-        _ = try await DataAccess(db: app.db, scope: user.scope).unit(site)
+        _ = try await app.data(for: user.scope).unit(site)
         guard user.scope.actingRole(for: Workflows.project.steps[0], on: site) != nil else { throw AppError.forbidden }
         let p = try proposal(input)
         let responsibleUnit = try ResponsibilityService.text(input.responsible_unit, "responsible_unit")
@@ -63,7 +63,7 @@ enum ProjectService {
         }
         let now = app.tuopin.now(), year = app.clock.today.year
         return try await app.write { tx in
-            let access = DataAccess(db: tx, scope: user.scope)
+            let access = tx.scoped(user.scope)
             if !householdIDs.isEmpty {
                 let found = try await access.households().filter(\.$id ~~ householdIDs).all()
                 guard found.count == householdIDs.count,
@@ -112,8 +112,8 @@ enum ProjectService {
 
     /// Keeps the project in step with its case after every step (CaseService calls this in the step's transaction).
     /// `today` dates an approval; a case sent back (an accepted objection) is never approved by it, so it passes nil.
-    static func follow(tx: any Database, case c: WorkflowCase, today: CivilDate?) async throws {
-        guard let id = c.projectID, let r = try await ProjectRecord.find(id, on: tx) else { return }
+    static func follow(tx: DataAccess, case c: WorkflowCase, today: CivilDate?) async throws {
+        guard let id = c.projectID, let r = try await tx.lookup(ProjectRecord.self, id) else { return }
         let status: ProjectStatus = c.status == CaseStatus.rejected.rawValue ? .rejected : .after(steps: c.step)
         r.status = status.rawValue
         if status == .inLibrary, r.approvedOn == nil, let today { r.approvedOn = today.description }
@@ -126,13 +126,13 @@ enum ProjectService {
 
     /// Progress while implementing (0–99; completion is the workflow's step).
     static func progress(app: Application, user: CurrentUser, id: Int, input: ProgressInput) async throws {
-        let project = try await DataAccess(db: app.db, scope: user.scope).project(id: id)
+        let project = try await app.data(for: user.scope).project(id: id)
         try await FundService.authorise(app, user, OrgCode(project.siteCode)!)
         guard let pct = input.progress_pct else { throw AppError.missingField("progress_pct") }
         guard (0...99).contains(pct) else { throw AppError.invalidField("progress_pct") }
         let now = app.tuopin.now()
         try await app.write { tx in
-            guard let r = try await ProjectRecord.find(id, on: tx) else { throw AppError.notFound }
+            guard let r = try await tx.lookup(ProjectRecord.self, id) else { throw AppError.notFound }
             if let v = input.version, v != r.version { throw AppError.conflict }
             guard r.projectStatus == .implementing else { throw AppError.notEligible("project_not_implementing") }
             let before = r.progressPct
@@ -147,7 +147,7 @@ enum ProjectService {
 
     /// The annual library revision (fourth quarter): a project not started is carried or dropped, with the reason.
     static func revise(app: Application, user: CurrentUser, id: Int, input: RevisionInput) async throws {
-        let project = try await DataAccess(db: app.db, scope: user.scope).project(id: id)
+        let project = try await app.data(for: user.scope).project(id: id)
         try await FundService.authorise(app, user, OrgCode(project.countyCode)!)
         guard let d = input.decision, let decision = LibraryRevision.Decision(rawValue: d) else { throw AppError.invalidField("decision") }
         let reason = try ResponsibilityService.text(input.reason, "reason", max: 500)
@@ -155,7 +155,7 @@ enum ProjectService {
         guard LibraryRevision.isOpen(today) else { throw AppError.notEligible("project_revision_closed") }
         let now = app.tuopin.now()
         try await app.write { tx in
-            guard let r = try await ProjectRecord.find(id, on: tx) else { throw AppError.notFound }
+            guard let r = try await tx.lookup(ProjectRecord.self, id) else { throw AppError.notFound }
             guard r.projectStatus.isRevisable else { throw AppError.notEligible("project_not_revisable") }
             r.revision = "\(today.year) \(decision.rawValue): \(reason)"
             if decision == .drop {

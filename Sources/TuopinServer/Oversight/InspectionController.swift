@@ -45,7 +45,7 @@ enum InspectionController {
         return FindingWorkflow.isOverdue(state, deadline: deadline, today: today)
     }
 
-    static func names(for inspections: [InspectionRecord], findings: [FindingRecord], on db: any Database) async throws -> [String: String] {
+    static func names(for inspections: [InspectionRecord], findings: [FindingRecord], on db: DataAccess) async throws -> [String: String] {
         try await NoticeService.names(Set(inspections.flatMap { [$0.unitCode] + $0.targetCodes } + findings.map(\.unitCode)), on: db)
     }
 
@@ -54,9 +54,9 @@ enum InspectionController {
         let access = req.data
         let i = try await access.inspection(id: id)
         let findings = try await access.findings(of: i)
-        let names = try await names(for: [i], findings: findings, on: req.db)
-        let events = Dictionary(grouping: try await FindingEvent.query(on: req.db).filter(\.$findingID ~~ findings.compactMap(\.id)).sort(\.$id).all(), by: \.findingID)
-        let users = Dictionary(uniqueKeysWithValues: try await User.query(on: req.db).filter(\.$id ~~ Array(Set(events.values.flatMap { $0.map(\.userID) }))).all()
+        let names = try await names(for: [i], findings: findings, on: req.data)
+        let events = Dictionary(grouping: try await req.data.rows(FindingEvent.self).filter(\.$findingID ~~ findings.compactMap(\.id)).sort(\.$id).all(), by: \.findingID)
+        let users = Dictionary(uniqueKeysWithValues: try await req.data.rows(User.self).filter(\.$id ~~ Array(Set(events.values.flatMap { $0.map(\.userID) }))).all()
             .map { ($0.id!, $0.displayName) })
         let today = req.clock.today, t = req.t
         let inspects = OrgCode(i.unitCode).map { user.scope.permits(.inspect, on: $0) } ?? false
@@ -86,7 +86,7 @@ enum InspectionController {
         let inspections = try await access.inspections(concerning: code)
         var findings: [Int: [FindingRecord]] = [:]
         for i in inspections { findings[i.id!] = try await access.findings(of: i) }
-        let names = try await names(for: inspections, findings: findings.values.flatMap { $0 }, on: req.db)
+        let names = try await names(for: inspections, findings: findings.values.flatMap { $0 }, on: req.data)
         let today = req.clock.today
         return inspections.map { summary($0, findings: findings[$0.id!] ?? [], names: names, today: today, t: req.t) }
     }
@@ -235,7 +235,7 @@ enum InspectionController {
     @Sendable static func evidence(req: Request) async throws -> Response {
         let user = try req.requireUser(), id = try req.intParameter("id"), eventID = try req.intParameter("event")
         _ = try await req.data.finding(id: id)
-        guard let e = try await FindingEvent.find(eventID, on: req.db), e.findingID == id, let sha = e.fileSHA256,
+        guard let e = try await req.data.lookup(FindingEvent.self, eventID), e.findingID == id, let sha = e.fileSHA256,
               let kind = e.fileType.flatMap(EvidenceFile.Kind.init(rawValue:)) else { throw AppError.notFound }
         let data = try Data(contentsOf: InspectionService.evidenceFile(req.application, sha256: sha))
         try await ReadAudit.record(req, user: user, action: "evidence.read", entity: "finding", entityID: String(id), detail: ["event": String(eventID)])

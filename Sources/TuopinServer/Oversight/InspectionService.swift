@@ -56,8 +56,8 @@ enum InspectionService {
         let teamJSON = try AuditLog.canonicalJSON(team)
         let now = app.tuopin.now(), scope = user.scope, userID = user.id
         return try await app.write { tx -> Int in
-            _ = try await DataAccess(db: tx, scope: scope).unit(code, for: .inspect)
-            guard try await OrgUnit.query(on: tx).filter(\.$id ~~ targetCodes.map(\.value)).count() == targetCodes.count else {
+            _ = try await tx.scoped(scope).unit(code, for: .inspect)
+            guard try await tx.rows(OrgUnit.self).filter(\.$id ~~ targetCodes.map(\.value)).count() == targetCodes.count else {
                 throw AppError.invalidField("targets")
             }
             let i = InspectionRecord()
@@ -79,7 +79,7 @@ enum InspectionService {
 
     /// A finding of the inspection against a unit under one of its targets (the inspecting unit only).
     static func addFinding(app: Application, user: CurrentUser, inspectionID: Int, input: FindingInput) async throws -> Int {
-        let inspection = try await DataAccess(db: app.db, scope: user.scope).inspection(id: inspectionID)
+        let inspection = try await app.data(for: user.scope).inspection(id: inspectionID)
         guard let inspecting = OrgCode(inspection.unitCode) else { throw AppError.corruptData }
         guard user.scope.permits(.inspect, on: inspecting) else { throw AppError.forbidden }
         guard let unit = OrgCode((input.unit_code ?? "").trimmingCharacters(in: .whitespaces)) else {
@@ -97,9 +97,9 @@ enum InspectionService {
         if let field = FindingWorkflow.findingProblem(deadline: deadline, raisedOn: today) { throw AppError.invalidField(field) }
         let now = app.tuopin.now(), scope = user.scope
         let id = try await app.write { tx -> Int in
-            let i = try await DataAccess(db: tx, scope: scope).inspection(id: inspectionID)
+            let i = try await tx.scoped(scope).inspection(id: inspectionID)
             guard scope.permits(.inspect, on: inspecting) else { throw AppError.forbidden }
-            guard try await OrgUnit.find(unit.value, on: tx) != nil else { throw AppError.invalidField("unit_code") }
+            guard try await tx.lookup(OrgUnit.self, unit.value) != nil else { throw AppError.invalidField("unit_code") }
             let f = FindingRecord()
             f.inspectionID = try i.requireID(); f.unitCode = unit.value; f.responsiblePerson = person; f.category = category.rawValue
             f.description = description; f.raisedOn = today.description; f.deadline = deadline.description
@@ -128,7 +128,7 @@ enum InspectionService {
     /// an evidence file), or the inspecting unit's acceptance or reopening (with a note).
     static func step(app: Application, user: CurrentUser, findingID: Int, action: FindingAction, note text: String?,
                      evidence: Evidence? = nil) async throws -> FindingState {
-        let access = DataAccess(db: app.db, scope: user.scope)
+        let access = app.data(for: user.scope)
         let (finding, inspection) = try await access.finding(id: findingID)
         guard let responsible = OrgCode(finding.unitCode), let inspecting = OrgCode(inspection.unitCode) else { throw AppError.corruptData }
         let actors = FindingWorkflow.actors(inspects: user.scope.permits(.inspect, on: inspecting),
@@ -140,7 +140,7 @@ enum InspectionService {
         let stored = try storeEvidence(app, evidence, action: action)
         let today = app.clock.today, now = app.tuopin.now(), scope = user.scope, userID = user.id
         let next = try await app.write { tx -> FindingState in
-            let (f, _) = try await DataAccess(db: tx, scope: scope).finding(id: findingID)
+            let (f, _) = try await tx.scoped(scope).finding(id: findingID)
             guard let state = FindingState(rawValue: f.state) else { throw AppError.corruptData }
             guard let next = FindingWorkflow.transition(state, action, by: action.actor) else { throw AppError.conflict }
             let before = ["state": f.state]
@@ -181,7 +181,7 @@ enum InspectionService {
     }
 
     /// The findings R-39-1 reads: those not accepted, of units under `root`.
-    static func facts(on db: any Database, root: OrgCode) async throws -> [ComplianceFacts.FindingFact] {
+    static func facts(on db: DataAccess, root: OrgCode) async throws -> [ComplianceFacts.FindingFact] {
         struct Row: Decodable { let id: Int; let unit_code: String; let state: String; let deadline: String; let title: String }
         return try await db.sqlDatabase.select()
             .column(SQLColumn("id", table: "f")).column(SQLColumn("unit_code", table: "f")).column(SQLColumn("state", table: "f"))
@@ -195,51 +195,5 @@ enum InspectionService {
                 guard let unit = OrgCode(r.unit_code), let state = FindingState(rawValue: r.state), let deadline = CivilDate(iso: r.deadline) else { return nil }
                 return .init(id: r.id, unit: unit, state: state, deadline: deadline, inspection: r.title)
             }
-    }
-}
-
-extension DataAccess {
-    // MARK: Inspections
-
-    /// An inspection the user may see: their scope covers the inspecting unit, one of its targets,
-    /// or the unit of one of its findings (a township sees the county's inspection that found against it).
-    func inspection(id: Int) async throws -> InspectionRecord {
-        guard let i = try await InspectionRecord.find(id, on: db) else { throw AppError.notFound }
-        if maySee(i) { return i }
-        let units = try await FindingRecord.query(on: db).filter(\.$inspectionID == id).all().map(\.unitCode)
-        guard units.contains(where: { OrgCode($0).map { scope.permitsAggregates(on: $0) } ?? false }) else { throw AppError.notFound }
-        return i
-    }
-
-    func maySee(_ i: InspectionRecord) -> Bool {
-        seesAll(of: i) || i.targetCodes.compactMap { OrgCode($0) }.contains { scope.permitsAggregates(on: $0) }
-    }
-
-    /// Whether the user sees all of the inspection's findings (they see the inspecting unit), or only those of units in their scope.
-    func seesAll(of i: InspectionRecord) -> Bool { OrgCode(i.unitCode).map { scope.permitsAggregates(on: $0) } ?? false }
-
-    /// The inspection's findings the user may see.
-    func findings(of i: InspectionRecord) async throws -> [FindingRecord] {
-        let all = try await FindingRecord.query(on: db).filter(\.$inspectionID == i.requireID()).sort(\.$id).all()
-        return seesAll(of: i) ? all : all.filter { OrgCode($0.unitCode).map { scope.permitsAggregates(on: $0) } ?? false }
-    }
-
-    /// A finding the user may see (its unit, or the inspecting unit, is in their scope), with its inspection.
-    func finding(id: Int) async throws -> (FindingRecord, InspectionRecord) {
-        guard let f = try await FindingRecord.find(id, on: db), let i = try await InspectionRecord.find(f.inspectionID, on: db),
-              seesAll(of: i) || (OrgCode(f.unitCode).map { scope.permitsAggregates(on: $0) } ?? false) else { throw AppError.notFound }
-        return (f, i)
-    }
-
-    /// Inspections that concern `code`: made by it or a unit under it, aimed at a unit under it, or
-    /// with findings against one (newest first).
-    func inspections(concerning code: OrgCode) async throws -> [InspectionRecord] {
-        _ = try await unit(code)
-        let pattern = code.value + "%"
-        return try await InspectionRecord.query(on: db).group(.or) { g in
-            g.filter(\.$unitCode, .custom("LIKE"), pattern)
-            g.filter(.sql(SQLBinaryExpression(SQLRaw("(',' || targets)"), .like, SQLBind("%," + pattern))))
-            g.filter(.sql(SQLQueryString("EXISTS (SELECT 1 FROM findings f WHERE f.inspection_id = inspections.id AND f.unit_code LIKE \(bind: pattern))")))
-        }.sort(\.$startedOn, .descending).sort(\.$id, .descending).all()
     }
 }

@@ -31,8 +31,8 @@ enum RegisterController {
 
     static func pct(_ part: Int, _ whole: Int) -> String { basisPoints(part, of: whole).map { AssessmentController.fixed($0) + "%" } ?? "—" }
 
-    static func userNames(_ ids: [Int], on db: any Database) async throws -> [Int: String] {
-        Dictionary(uniqueKeysWithValues: try await User.query(on: db).filter(\.$id ~~ Array(Set(ids))).all().map { ($0.id!, $0.displayName) })
+    static func userNames(_ ids: [Int], on db: DataAccess) async throws -> [Int: String] {
+        Dictionary(uniqueKeysWithValues: try await db.rows(User.self).filter(\.$id ~~ Array(Set(ids))).all().map { ($0.id!, $0.displayName) })
     }
 
     static func unitCode(_ req: Request) throws -> OrgCode {
@@ -44,7 +44,7 @@ enum RegisterController {
 
     static func surveys(_ req: Request, _ code: OrgCode) async throws -> [SurveyView] {
         let list = try await req.data.surveys(under: code)
-        let names = try await NoticeService.names(Set(list.map(\.unitCode)), on: req.db)
+        let names = try await NoticeService.names(Set(list.map(\.unitCode)), on: req.data)
         return list.map { s in
             SurveyView(id: s.id!, unit_code: s.unitCode, unit_name: names[s.unitCode] ?? s.unitCode, year: s.year, evaluator: s.evaluator,
                        surveyed_on: s.surveyedOn, sampled_exited: s.sampledExited, wrongly_exited: s.wronglyExited,
@@ -56,9 +56,9 @@ enum RegisterController {
 
     static func disputes(_ req: Request, _ code: OrgCode) async throws -> [DisputeView] {
         let list = try await req.data.disputes(under: code)
-        let names = try await NoticeService.names(Set(list.map(\.townshipCode)), on: req.db)
-        let steps = Dictionary(grouping: try await DisputeStep.query(on: req.db).filter(\.$disputeID ~~ list.compactMap(\.id)).sort(\.$id).all(), by: \.disputeID)
-        let users = try await userNames(steps.values.flatMap { $0.map(\.userID) }, on: req.db)
+        let names = try await NoticeService.names(Set(list.map(\.townshipCode)), on: req.data)
+        let steps = Dictionary(grouping: try await req.data.rows(DisputeStep.self).filter(\.$disputeID ~~ list.compactMap(\.id)).sort(\.$id).all(), by: \.disputeID)
+        let users = try await userNames(steps.values.flatMap { $0.map(\.userID) }, on: req.data)
         let today = req.clock.today, t = req.t
         return list.map { d in
             let status = DisputeStatus(rawValue: d.status) ?? .open
@@ -75,7 +75,7 @@ enum RegisterController {
 
     static func sanctions(_ req: Request, _ code: OrgCode) async throws -> [SanctionView] {
         let list = try await req.data.sanctions(under: code)
-        let names = try await NoticeService.names(Set(list.map(\.unitCode)), on: req.db), t = req.t
+        let names = try await NoticeService.names(Set(list.map(\.unitCode)), on: req.data), t = req.t
         return list.map { s in
             let href: String? = switch s.linkType.flatMap(SanctionBasis.init(rawValue:)) {
             case .assessment: s.linkID.map { SiteURL.assessmentUnit($0, s.unitCode).path }
@@ -92,8 +92,8 @@ enum RegisterController {
     }
 
     static func caseView(_ req: Request, _ c: OversightCase, names: [String: String]) async throws -> CaseView {
-        let notes = try await OversightCaseNote.query(on: req.db).filter(\.$caseID == c.id!).sort(\.$id).all()
-        let users = try await userNames(notes.map(\.userID), on: req.db), t = req.t
+        let notes = try await req.data.rows(OversightCaseNote.self).filter(\.$caseID == c.id!).sort(\.$id).all()
+        let users = try await userNames(notes.map(\.userID), on: req.data), t = req.t
         return CaseView(id: c.id!, unit_code: c.unitCode, unit_name: names[c.unitCode] ?? c.unitCode, person: c.person, title: c.title, status: c.status,
                         status_label: t["ocase_status_\(c.status)"], outcome: c.outcome, opened_on: c.openedOn, closed_on: c.closedOn,
                         notes: notes.map { StepView(on_date: $0.onDate, action: "note", action_label: "", note: $0.note, user: users[$0.userID] ?? "") })
@@ -160,7 +160,7 @@ enum RegisterController {
 
     @Sendable static func disputeStepForm(req: Request) async throws -> Response {
         let user = try req.requireUser(), id = try req.intParameter("id")
-        guard let d = try await DisputeRecord.find(id, on: req.db), let code = OrgCode(d.townshipCode) else { throw AppError.notFound }
+        guard let d = try await req.data.lookup(DisputeRecord.self, id), let code = OrgCode(d.townshipCode) else { throw AppError.notFound }
         _ = try await req.data.unit(code)
         let input = try req.content.decode(RegisterService.DisputeStepInput.self)
         return try await FormFlow.submit(req) {
@@ -178,7 +178,7 @@ enum RegisterController {
         let user = try req.requireUser()
         guard user.scope.has(.handleOversightCases) else { throw AppError.forbidden }
         let cases = try await req.data.oversightCases()
-        let names = try await NoticeService.names(Set(cases.map(\.unitCode)), on: req.db)
+        let names = try await NoticeService.names(Set(cases.map(\.unitCode)), on: req.data)
         var views: [CaseView] = []
         for c in cases { views.append(try await caseView(req, c, names: names)) }
         struct View: Encodable { let cases: [CaseView]; let formError: String?; let home: String }
@@ -202,7 +202,7 @@ enum RegisterController {
     static func casePage(_ req: Request, formError: String?) async throws -> Response {
         _ = try req.requireUser()
         let c = try await req.data.oversightCase(id: try req.intParameter("id"))
-        let view = try await caseView(req, c, names: try await NoticeService.names([c.unitCode], on: req.db))
+        let view = try await caseView(req, c, names: try await NoticeService.names([c.unitCode], on: req.data))
         let sanctions = try await req.data.sanctions(under: OrgCode(c.unitCode)!).filter { $0.linkType == SanctionBasis.oversightCase.rawValue && $0.linkID == c.id }
         struct View: Encodable { let c: CaseView; let formError: String?; let sanctions: Int }
         return try await Page.render(req, "oversight-case", View(c: view, formError: formError, sanctions: sanctions.count))
@@ -244,7 +244,7 @@ enum RegisterController {
         let user = try req.requireUser()
         let input = try req.decodeJSON(RegisterService.DisputeStepInput.self, keys: ["action", "note"])
         let id = try req.intParameter("id")
-        guard let d = try await DisputeRecord.find(id, on: req.db), let code = OrgCode(d.townshipCode) else { throw AppError.notFound }
+        guard let d = try await req.data.lookup(DisputeRecord.self, id), let code = OrgCode(d.townshipCode) else { throw AppError.notFound }
         _ = try await req.data.unit(code)
         let status = try await RegisterService.disputeStep(app: req.application, user: user, dispute: id, input: input)
         return StatusAnswer(id: id, status: status.rawValue)
@@ -264,7 +264,7 @@ enum RegisterController {
         let user = try req.requireUser()
         guard user.scope.has(.handleOversightCases) else { throw AppError.forbidden }
         let cases = try await req.data.oversightCases()
-        let names = try await NoticeService.names(Set(cases.map(\.unitCode)), on: req.db)
+        let names = try await NoticeService.names(Set(cases.map(\.unitCode)), on: req.data)
         var out: [CaseView] = []
         for c in cases { out.append(try await caseView(req, c, names: names)) }
         return out
@@ -273,7 +273,7 @@ enum RegisterController {
     @Sendable static func apiCase(req: Request) async throws -> CaseView {
         _ = try req.requireUser()
         let c = try await req.data.oversightCase(id: try req.intParameter("id"))
-        return try await caseView(req, c, names: try await NoticeService.names([c.unitCode], on: req.db))
+        return try await caseView(req, c, names: try await NoticeService.names([c.unitCode], on: req.data))
     }
 
     @Sendable static func apiOpenCase(req: Request) async throws -> Response {

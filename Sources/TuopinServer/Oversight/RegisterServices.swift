@@ -83,13 +83,13 @@ enum RegisterService {
     struct DisputeStepInput: Content { var action: String?; var note: String? }
 
     static func disputeStep(app: Application, user: CurrentUser, dispute id: Int, input: DisputeStepInput) async throws -> DisputeStatus {
-        guard let d = try await DisputeRecord.find(id, on: app.db), let code = OrgCode(d.townshipCode) else { throw AppError.notFound }
+        guard let d = try await app.systemData.lookup(DisputeRecord.self, id), let code = OrgCode(d.townshipCode) else { throw AppError.notFound }
         try await ResponsibilityService.authorise(app, user, code)
         guard let action = input.action.flatMap(DisputeAction.init(rawValue:)) else { throw AppError.invalidField("action") }
         let note = try ResponsibilityService.text(input.note, "note", max: 4_000)
         let today = app.clock.today, now = app.tuopin.now()
         return try await app.write { tx -> DisputeStatus in
-            guard let d = try await DisputeRecord.find(id, on: tx), let status = DisputeStatus(rawValue: d.status) else { throw AppError.notFound }
+            guard let d = try await tx.lookup(DisputeRecord.self, id), let status = DisputeStatus(rawValue: d.status) else { throw AppError.notFound }
             guard let next = DisputeRules.transition(status, action) else { throw AppError.conflict }
             d.status = next.rawValue; d.version += 1
             if next.isClosed { d.resolution = note; d.closedOn = today.description }
@@ -119,7 +119,7 @@ enum RegisterService {
         let note = try ResponsibilityService.text(input.note, "note", max: 4_000)
         let today = app.clock.today, now = app.tuopin.now()
         return try await app.write { tx -> Int in
-            guard try await OrgUnit.find(code.value, on: tx) != nil else { throw AppError.invalidField("unit_code") }
+            guard try await tx.lookup(OrgUnit.self, code.value) != nil else { throw AppError.invalidField("unit_code") }
             let c = OversightCase()
             c.openedByUnit = (roots.first { code.isSelfOrDescendant(of: $0) } ?? home).value; c.unitCode = code.value; c.person = person; c.title = title
             c.status = OversightCaseStatus.open.rawValue; c.openedOn = today.description; c.createdBy = user.id; c.version = 1
@@ -138,14 +138,14 @@ enum RegisterService {
 
     /// A note on an open case; with `outcome`, the case is closed with it.
     static func caseNote(app: Application, user: CurrentUser, case id: Int, input: CaseNoteInput) async throws {
-        let access = DataAccess(db: app.db, scope: user.scope)
+        let access = app.data(for: user.scope)
         _ = try await access.oversightCase(id: id)
         let outcome = (input.outcome ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         let note = outcome.isEmpty ? try ResponsibilityService.text(input.note, "note", max: 4_000) : (input.note ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard outcome.count <= 4_000, note.count <= 4_000, !TextInput.hasControlCharacters(outcome + note) else { throw AppError.invalidField("outcome") }
         let today = app.clock.today, now = app.tuopin.now(), scope = user.scope
         try await app.write { tx in
-            let c = try await DataAccess(db: tx, scope: scope).oversightCase(id: id)
+            let c = try await tx.scoped(scope).oversightCase(id: id)
             guard c.status == OversightCaseStatus.open.rawValue else { throw AppError.conflict }
             if !note.isEmpty {
                 let n = OversightCaseNote()
@@ -183,15 +183,15 @@ enum RegisterService {
         let basis = try (input.basis ?? "").isEmpty ? nil : input.basis.flatMap(SanctionBasis.init(rawValue:)) ?? { throw AppError.invalidField("basis") }()
         let now = app.tuopin.now(), scope = user.scope
         return try await app.write { tx -> Int in
-            guard try await OrgUnit.find(code.value, on: tx) != nil else { throw AppError.invalidField("unit_code") }
+            guard try await tx.lookup(OrgUnit.self, code.value) != nil else { throw AppError.invalidField("unit_code") }
             // The record it rests on must exist and concern the subject's unit (or the assessment be of a year).
             if let basis {
                 guard let ref = input.basis_id else { throw AppError.missingField("basis_id") }
                 let ok: Bool
                 switch basis {
-                case .assessment: ok = try await AssessedUnit.query(on: tx).filter(\.$schemeID == ref).filter(\.$unitCode == code.value).count() > 0
-                case .finding: ok = (try await FindingRecord.find(ref, on: tx)).map { OrgCode($0.unitCode)?.isSelfOrDescendant(of: code) ?? false } ?? false
-                case .oversightCase: ok = (try? await DataAccess(db: tx, scope: scope).oversightCase(id: ref)) != nil
+                case .assessment: ok = try await tx.rows(AssessedUnit.self).filter(\.$schemeID == ref).filter(\.$unitCode == code.value).count() > 0
+                case .finding: ok = (try await tx.lookup(FindingRecord.self, ref)).map { OrgCode($0.unitCode)?.isSelfOrDescendant(of: code) ?? false } ?? false
+                case .oversightCase: ok = (try? await tx.scoped(scope).oversightCase(id: ref)) != nil
                 }
                 guard ok else { throw AppError.invalidField("basis_id") }
             }
@@ -206,39 +206,5 @@ enum RegisterService {
                                               "basis": basis.map { "\($0.rawValue):\(input.basis_id ?? 0)" } ?? ""], at: now)
             return id
         }
-    }
-}
-
-extension DataAccess {
-    /// An oversight case the user may see: the discipline, procuratorate and audit bodies over its unit.
-    func oversightCase(id: Int) async throws -> OversightCase {
-        guard let c = try await OversightCase.find(id, on: db), let code = OrgCode(c.unitCode), scope.permits(.handleOversightCases, on: code) else {
-            throw AppError.notFound
-        }
-        return c
-    }
-
-    /// Oversight cases of units in the user's audit scope, newest first.
-    func oversightCases() async throws -> [OversightCase] {
-        try await OversightCase.query(on: db).filter(.sql(ScopeSQL.under(scope.roots(for: .handleOversightCases), column: "unit_code")))
-            .sort(\.$id, .descending).all()
-    }
-
-    /// Disputes of the townships under `code`, newest first.
-    func disputes(under code: OrgCode) async throws -> [DisputeRecord] {
-        _ = try await unit(code)
-        return try await DisputeRecord.query(on: db).filter(\.$townshipCode, .custom("LIKE"), code.value + "%").sort(\.$id, .descending).all()
-    }
-
-    /// Rewards and penalties of units under `code`, newest first.
-    func sanctions(under code: OrgCode) async throws -> [SanctionRecord] {
-        _ = try await unit(code)
-        return try await SanctionRecord.query(on: db).filter(\.$unitCode, .custom("LIKE"), code.value + "%").sort(\.$decidedOn, .descending).sort(\.$id, .descending).all()
-    }
-
-    /// Surveys of the unit and those under it, newest first.
-    func surveys(under code: OrgCode) async throws -> [SurveyRecord] {
-        _ = try await unit(code)
-        return try await SurveyRecord.query(on: db).filter(\.$unitCode, .custom("LIKE"), code.value + "%").sort(\.$year, .descending).sort(\.$id, .descending).all()
     }
 }

@@ -16,14 +16,14 @@ enum NoticeService {
         var rows: [[String]]
     }
 
-    static func entries(tx: any Database, workflow: WorkflowDefinition, cases: [WorkflowCase], zh: Translations) async throws -> String {
+    static func entries(tx: DataAccess, workflow: WorkflowDefinition, cases: [WorkflowCase], zh: Translations) async throws -> String {
         var result: Entries
         switch workflow.subject {
         case .household:
             result = Entries(columns: ["notice_col_number", "notice_col_head", "notice_col_village", "notice_col_size", "notice_col_attribute"], rows: [])
             let ids = cases.compactMap(\.householdID)
-            let households = try await Household.query(on: tx).filter(\.$id ~~ ids).all()
-            let heads = try await Member.query(on: tx).filter(\.$household.$id ~~ ids).filter(\.$relation == Relation.head.rawValue).all()
+            let households = try await tx.rows(Household.self).filter(\.$id ~~ ids).all()
+            let heads = try await tx.rows(Member.self).filter(\.$household.$id ~~ ids).filter(\.$relation == Relation.head.rawValue).all()
             let headBy = Dictionary(heads.map { ($0.$household.id, $0.name) }, uniquingKeysWith: { a, _ in a })
             let villages = try await names(Set(households.map(\.villageCode)), on: tx)
             for h in households.sorted(by: { $0.number < $1.number }) {
@@ -42,7 +42,7 @@ enum NoticeService {
             // What the public may know of a project (article 21): no personal data, counts only.
             result = Entries(columns: ["notice_col_project", "notice_col_site", "notice_col_category", "notice_col_budget",
                                        "notice_col_sources", "notice_col_beneficiaries", "notice_col_period"], rows: [])
-            let projects = try await ProjectRecord.query(on: tx).filter(\.$id ~~ cases.compactMap(\.projectID)).sort(\.$id).all()
+            let projects = try await tx.rows(ProjectRecord.self).filter(\.$id ~~ cases.compactMap(\.projectID)).sort(\.$id).all()
             for p in projects {
                 result.rows.append([p.name, try await fullName(of: p.siteCode, on: tx), zh[ProjectCategory(rawValue: p.category)!.labelKey],
                                     Money(fen: p.budget).description, p.fundingSources,
@@ -74,14 +74,14 @@ enum NoticeService {
         }
     }
 
-    static func names(_ codes: Set<String>, on db: any Database) async throws -> [String: String] {
+    static func names(_ codes: Set<String>, on db: DataAccess) async throws -> [String: String] {
         guard !codes.isEmpty else { return [:] }
-        let units = try await OrgUnit.query(on: db).filter(\.$id ~~ Array(codes)).all()
+        let units = try await db.rows(OrgUnit.self).filter(\.$id ~~ Array(codes)).all()
         return Dictionary(uniqueKeysWithValues: units.map { ($0.id!, $0.name) })
     }
 
     /// "拉萨市城关区…乡…村": the unit's name with its ancestors below the region.
-    static func fullName(of code: String, on db: any Database) async throws -> String {
+    static func fullName(of code: String, on db: DataAccess) async throws -> String {
         guard let org = OrgCode(code) else { return code }
         let lineage = org.lineage.filter { $0.level != .region }.map(\.value)
         let byCode = try await names(Set(lineage), on: db)
@@ -89,18 +89,18 @@ enum NoticeService {
     }
 
     /// Open objections that block `caseID`: those about the case, and those about the whole notice.
-    static func openObjections(on db: any Database, noticeID: Int, caseID: Int) async throws -> Int {
-        try await Objection.query(on: db).filter(\.$noticeID == noticeID).filter(\.$status == "open").filter(\.$kind == "objection")
+    static func openObjections(on db: DataAccess, noticeID: Int, caseID: Int) async throws -> Int {
+        try await db.rows(Objection.self).filter(\.$noticeID == noticeID).filter(\.$status == "open").filter(\.$kind == "objection")
             .group(.or) { $0.filter(\.$caseID == nil).filter(\.$caseID == caseID) }.count()
     }
 
     /// A notice still takes objections while any of its cases waits on it.
     /// A notice takes objections while a case waits on it; a fund disclosure (no case) while its period runs.
-    static func isOpen(on db: any Database, noticeID: Int, today: CivilDate) async throws -> Bool {
-        if let n = try await Notice.find(noticeID, on: db), n.workflow == Workflows.fundDisclosure.id {
+    static func isOpen(on db: DataAccess, noticeID: Int, today: CivilDate) async throws -> Bool {
+        if let n = try await db.lookup(Notice.self, noticeID), n.workflow == Workflows.fundDisclosure.id {
             return !NoticePeriod.hasEnded(end: CivilDate(iso: n.endsOn)!, today: today)
         }
-        return try await WorkflowCase.query(on: db).filter(\.$noticeID == noticeID).filter(\.$status == CaseStatus.open.rawValue).count() > 0
+        return try await db.rows(WorkflowCase.self).filter(\.$noticeID == noticeID).filter(\.$status == CaseStatus.open.rawValue).count() > 0
     }
 
     // MARK: Objections
@@ -132,18 +132,18 @@ enum NoticeService {
         // Keyed: a copy of the database does not give the addresses back (issue #22).
         let clientHash = protector.index("objection-client:" + client)
         return try await app.write { tx in
-            guard let notice = try await Notice.find(noticeID, on: tx) else { throw AppError.notFound }
+            guard let notice = try await tx.lookup(Notice.self, noticeID) else { throw AppError.notFound }
             guard try await isOpen(on: tx, noticeID: noticeID, today: app.clock.today) else { throw AppError.noticeClosed }
             if kind == "observation" {
                 // Observations are the village supervisors' (村务监督委员会) own channel.
                 guard let user, user.scope.mayObserve(noticeOf: OrgCode(notice.unitCode)!) else { throw AppError.forbidden }
             }
             if let caseID = input.case_id {
-                guard try await NoticeCase.query(on: tx).filter(\.$id.$noticeID == noticeID).filter(\.$id.$caseID == caseID).count() == 1 else {
+                guard try await tx.rows(NoticeCase.self).filter(\.$id.$noticeID == noticeID).filter(\.$id.$caseID == caseID).count() == 1 else {
                     throw AppError.invalidField("case_id")
                 }
             }
-            let recent = try await Objection.query(on: tx).filter(\.$clientHash == clientHash)
+            let recent = try await tx.rows(Objection.self).filter(\.$clientHash == clientHash)
                 .filter(\.$filedAt > now.addingTimeInterval(-3600)).count()
             guard recent < ObjectionRule.perHour else { throw AppError.tooManyRequests }
             var rng = SystemRandomNumberGenerator()
@@ -176,8 +176,8 @@ enum NoticeService {
         let now = app.tuopin.now()
         try await app.write { tx in
             // Only those who may read the notice's unit see it; only the publishing step's roles decide.
-            let access = DataAccess(db: tx, scope: user.scope)
-            guard let objection = try await Objection.find(objectionID, on: tx), objection.kind == "objection",
+            let access = tx.scoped(user.scope)
+            guard let objection = try await tx.lookup(Objection.self, objectionID), objection.kind == "objection",
                   let notice = try await access.notices().filter(\.$id == objection.noticeID).first() else { throw AppError.notFound }
             let workflow = Workflows.named(notice.workflow)!
             let step = workflow.steps[workflow.stepIndex(notice.action)!]

@@ -31,7 +31,7 @@ enum PortalController {
     static let rowsPerPage = 30
 
     static func rows(_ req: Request, unit: String?) async throws -> [NoticeRow] {
-        var query = Notice.query(on: req.db)
+        var query = req.publicData.rows(Notice.self)
         if let unit, !unit.isEmpty {
             guard let code = OrgCode(unit) else { throw AppError.invalidField("unit") }
             query = query.filter(\.$unitCode =~ code.value)
@@ -42,7 +42,7 @@ enum PortalController {
     static func rows(_ req: Request, notices: [Notice]) async throws -> [NoticeRow] {
         let today = req.clock.today
         var names: [String: String] = [:]
-        for code in Set(notices.map(\.unitCode)) { names[code] = try await NoticeService.fullName(of: code, on: req.db) }
+        for code in Set(notices.map(\.unitCode)) { names[code] = try await NoticeService.fullName(of: code, on: req.publicData) }
         let t = req.t
         return notices.map { n in
             let entries = (try? JSONDecoder().decode(NoticeService.Entries.self, from: Data(n.entries.utf8)))
@@ -53,15 +53,15 @@ enum PortalController {
     }
 
     static func detail(_ req: Request, id: Int, t: Translations? = nil) async throws -> NoticeDetail {
-        guard let n = try await Notice.find(id, on: req.db) else { throw AppError.notFound }
+        guard let n = try await req.publicData.lookup(Notice.self, id) else { throw AppError.notFound }
         let t = t ?? req.t
         let entries = try JSONDecoder().decode(NoticeService.Entries.self, from: Data(n.entries.utf8))
-        let objections = try await Objection.query(on: req.db).filter(\.$noticeID == id).filter(\.$kind == "objection").sort(\.$id).all()
+        let objections = try await req.publicData.rows(Objection.self).filter(\.$noticeID == id).filter(\.$kind == "objection").sort(\.$id).all()
         return NoticeDetail(
             id: id, title: n.title, kind: t["notice_kind_\(n.kind)"], unit_code: n.unitCode,
-            unit_name: try await NoticeService.fullName(of: n.unitCode, on: req.db), place: n.place, starts_on: n.startsOn, ends_on: n.endsOn,
+            unit_name: try await NoticeService.fullName(of: n.unitCode, on: req.publicData), place: n.place, starts_on: n.startsOn, ends_on: n.endsOn,
             running: !NoticePeriod.hasEnded(end: CivilDate(iso: n.endsOn)!, today: req.clock.today),
-            accepting: try await NoticeService.isOpen(on: req.db, noticeID: id, today: req.clock.today), published_at: Clock.minute(n.createdAt),
+            accepting: try await NoticeService.isOpen(on: req.publicData, noticeID: id, today: req.clock.today), published_at: Clock.minute(n.createdAt),
             columns: entries.columns.map { t[$0] }, rows: entries.rows,
             objections: objections.map { publicObjection($0, t) })
     }
@@ -79,7 +79,7 @@ enum PortalController {
 
     @Sendable static func index(req: Request) async throws -> Response {
         let unit = (try? req.query.get(String.self, at: "unit")) ?? ""
-        let prefectures = try await OrgUnit.query(on: req.db).filter(\.$level <= OrgLevel.county.rawValue).filter(\.$level > OrgLevel.region.rawValue)
+        let prefectures = try await req.publicData.rows(OrgUnit.self).filter(\.$level <= OrgLevel.county.rawValue).filter(\.$level > OrgLevel.region.rawValue)
             .sort(\.$id).all().map { UnitOption(code: $0.id!, name: $0.level == OrgLevel.county.rawValue ? "　" + $0.name : $0.name) }
         return try await Page.render(req, "gongshi", ListView(rows: try await rows(req, unit: unit), unit: unit, prefectures: prefectures))
     }
@@ -97,7 +97,7 @@ enum PortalController {
     /// Notices for the home page: the latest `limit` of the given workflows (or of all others), current first.
     static func latest(_ req: Request, disclosures: Bool, limit: Int) async throws -> [NoticeRow] {
         let money = ["W-funds", "W-project"]
-        var query = Notice.query(on: req.db)
+        var query = req.publicData.rows(Notice.self)
         query = disclosures ? query.filter(\.$workflow ~~ money) : query.filter(\.$workflow !~ money)
         let notices = try await query.sort(\.$endsOn, .descending).sort(\.$id, .descending).limit(limit).all()
         return try await rows(req, notices: notices)
@@ -108,10 +108,10 @@ enum PortalController {
     static func home(req: Request) async throws -> Response {
         try await Rollups.ensureCurrent(req.application)
         let region = OrgCode("54")!, t = req.t
-        let cells = try await Rollups.cells(of: region.value, on: req.db)
+        let cells = try await Rollups.cells(of: region.value, on: req.publicData)
         let f = PovertyFigures(cells: cells)
         let today = req.clock.today
-        let population = try await Dashboard.ruralPopulation(under: region, on: req.db)
+        let population = try await Dashboard.ruralPopulation(under: region, on: req.publicData)
         return try await Page.render(req, "portal-home", HomeView(
             figures: Dashboard.headline(f, t: t, monitored: false),
             incidence: f.incidenceBP(ruralPopulation: population).map(StandardsController.percent),
@@ -138,9 +138,9 @@ enum PortalController {
             Page30(rows: (start..<min(start + rowsPerPage, n.rows.count)).map { [String($0 + 1)] + n.rows[$0] })
         }
         // Objections may name one line of the notice; the line is shown by its household number.
-        let links = try await NoticeCase.query(on: req.db).filter(\.$id.$noticeID == id).all().map(\.id!.caseID)
-        let cases = try await WorkflowCase.query(on: req.db).filter(\.$id ~~ links).sort(\.$id).all()
-        let numbers = Dictionary(uniqueKeysWithValues: try await Household.query(on: req.db).filter(\.$id ~~ cases.compactMap(\.householdID)).all()
+        let links = try await req.publicData.rows(NoticeCase.self).filter(\.$id.$noticeID == id).all().map(\.id!.caseID)
+        let cases = try await req.publicData.rows(WorkflowCase.self).filter(\.$id ~~ links).sort(\.$id).all()
+        let numbers = Dictionary(uniqueKeysWithValues: try await req.publicData.rows(Household.self).filter(\.$id ~~ cases.compactMap(\.householdID)).all()
             .map { ($0.id!, $0.number) })
         let options = cases.map { CaseOption(id: $0.id!, label: $0.householdID.flatMap { numbers[$0] } ?? n.unit_name) }
         let user = req.auth.get(CurrentUser.self)
@@ -177,8 +177,8 @@ enum PortalController {
     }
 
     static func tracked(_ req: Request, code: String) async throws -> Tracked? {
-        guard code.count == 10, let o = try await Objection.query(on: req.db).filter(\.$code == code).first(),
-              let n = try await Notice.find(o.noticeID, on: req.db) else { return nil }
+        guard code.count == 10, let o = try await req.publicData.rows(Objection.self).filter(\.$code == code).first(),
+              let n = try await req.publicData.lookup(Notice.self, o.noticeID) else { return nil }
         return Tracked(code: o.code, notice_id: n.id!, notice_title: n.title, status: req.t["objection_status_\(o.status)"], kind: o.kind,
                        filed_on: Clock.minute(o.filedAt), decision_reason: o.decisionReason)
     }

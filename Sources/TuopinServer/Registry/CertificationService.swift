@@ -35,20 +35,20 @@ enum CertificationService {
         }
     }
 
-    static func list(on db: any Database, township: String) async throws -> [View] {
-        let rows = try await Certification.query(on: db).filter(\.$townshipCode == township).sort(\.$id, .descending).all()
-        let users = Dictionary(uniqueKeysWithValues: try await User.query(on: db).filter(\.$id ~~ Set(rows.map(\.certifiedBy))).all().map { ($0.id!, $0.displayName) })
+    static func list(on db: DataAccess, township: String) async throws -> [View] {
+        let rows = try await db.rows(Certification.self).filter(\.$townshipCode == township).sort(\.$id, .descending).all()
+        let users = Dictionary(uniqueKeysWithValues: try await db.rows(User.self).filter(\.$id ~~ Set(rows.map(\.certifiedBy))).all().map { ($0.id!, $0.displayName) })
         return rows.map { View(id: $0.id!, township_code: $0.townshipCode, period_from: $0.periodFrom, period_to: $0.periodTo,
                                certified_by: users[$0.certifiedBy] ?? "", certified_at: Clock.minute($0.certifiedAt)) }
     }
 
     /// Inside a change's transaction: refuses a change to certified households without a reason,
     /// and records the reason (when given) as an audit entry of each household.
-    static func checkReason(on tx: any Database, households: [(id: Int, township: String)], reason: String?, actor: AuditLog.Actor, now: Date) async throws {
+    static func checkReason(on tx: DataAccess, households: [(id: Int, township: String)], reason: String?, actor: AuditLog.Actor, now: Date) async throws {
         guard !households.isEmpty else { return }
         let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         guard reason.count <= 500 else { throw AppError.invalidField("change_reason") }
-        let certified = Set(try await Certification.query(on: tx).filter(\.$townshipCode ~~ Set(households.map(\.township))).all().map(\.townshipCode))
+        let certified = Set(try await tx.rows(Certification.self).filter(\.$townshipCode ~~ Set(households.map(\.township))).all().map(\.townshipCode))
         if reason.isEmpty {
             guard certified.isEmpty || !households.contains(where: { certified.contains($0.township) }) else { throw AppError.reasonRequired }
             return

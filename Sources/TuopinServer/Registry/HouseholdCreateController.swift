@@ -23,7 +23,7 @@ enum HouseholdCreateController {
         // Villages to choose from, when the user's area is small enough to list them.
         var villages: [Choice] = []
         if roots.allSatisfy({ $0.level >= .township }) {
-            let units = try await OrgUnit.query(on: req.db).filter(\.$level == OrgLevel.village.rawValue)
+            let units = try await req.data.rows(OrgUnit.self).filter(\.$level == OrgLevel.village.rawValue)
                 .group(.or) { g in for r in roots { g.filter(\.$path =~ r.path) } }.sort(\.$id).all()
             villages = units.map { Choice(value: $0.id!, label: "\($0.name) \($0.id!)", selected: values["village"] == $0.id) }
         }
@@ -65,7 +65,7 @@ enum HouseholdCreateController {
         row[6] = (applicant ? HouseholdStatus.onApplication : HouseholdStatus.onRegistration).label
         row[11] = Relation.head.label
         var problems: [ImportProblem] = []
-        if let number = values["number"], !number.isEmpty, try await Household.query(on: req.db).filter(\.$number == number).count() > 0 {
+        if let number = values["number"], !number.isEmpty, try await req.data.rows(Household.self).filter(\.$number == number).count() > 0 {
             problems.append(ImportProblem(row: 2, column: MembersTemplate.header[0], code: .householdSplit, message: req.t["household_exists"]))
         }
         if problems.isEmpty {
@@ -75,7 +75,7 @@ enum HouseholdCreateController {
         guard problems.isEmpty else {
             return try await Page.render(req, "household-new", form(req, values: values, problems: problems), status: .unprocessableEntity)
         }
-        let id = try await Household.query(on: req.db).filter(\.$number == values["number"]!).first()!.requireID()
+        let id = try await req.data.rows(Household.self).filter(\.$number == values["number"]!).first()!.requireID()
         return req.redirect(to: SiteURL.household(id).path, redirectType: .normal)
     }
 }

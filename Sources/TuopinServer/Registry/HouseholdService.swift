@@ -44,7 +44,7 @@ enum HouseholdService {
         let scope = user.scope
         let reason = CertificationService.changeReason
         return try await app.write { tx in
-            let h = try await DataAccess(db: tx, scope: scope).writableHousehold(id: id)
+            let h = try await tx.scoped(scope).writableHousehold(id: id)
             let before = try currentEdit(of: h, protector: protector)
             guard h.version == version else { throw HouseholdConflict(current: before, currentVersion: h.version) }
             try await CertificationService.checkReason(on: tx, households: [(id, h.townshipCode)], reason: reason, actor: user.auditActor, now: now)
@@ -68,7 +68,7 @@ enum HouseholdService {
             try await AuditLog.append(on: tx, actor: user.auditActor, action: "household.update", entity: "household",
                                       entityID: String(id), before: AuditView(before, version: version),
                                       after: AuditView(edit, version: version + 1), at: now)
-            let stored = try await Household.find(id, on: tx)!
+            let stored = try await tx.lookup(Household.self, id)!
             _ = try await QualityService.recheck([stored], on: tx, protector: protector, today: today)
             return stored
         }

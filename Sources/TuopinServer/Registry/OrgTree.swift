@@ -27,7 +27,7 @@ enum OrgTree {
     /// Inserts the tree if the table is empty; returns the number of units added.
     @discardableResult
     static func loadIfEmpty(_ app: Application) async throws -> Int {
-        guard try await OrgUnit.query(on: app.db).count() == 0 else { return 0 }
+        guard try await app.systemData.rows(OrgUnit.self).count() == 0 else { return 0 }
         let divisions = try readDivisions(from: divisionsPath(app)).sorted { $0.code < $1.code }
         let now = app.tuopin.now()
         try await app.write { tx in

@@ -28,7 +28,7 @@ enum QualityController {
         let unit = try await data.unit(code)
         guard data.mayReadRegistry else { throw AppError.forbidden }
         let roots = data.scope.roots(for: .readRegistry)
-        let counts = try await QualityService.counts(on: data.db, unit: code, roots: roots)
+        let counts = try await QualityService.counts(on: data, unit: code, roots: roots)
         let codes = QualityCode.allCases.map { CodeRow(code: $0.rawValue, label: t[$0.labelKey], count: counts[$0] ?? 0, blocking: $0.isBlocking) }
         var children: [UnitRow] = []
         if let childLevel = code.level.child {
@@ -36,7 +36,7 @@ enum QualityController {
             let names = try await data.children(of: code)
             children = names.map { UnitRow(name: $0.name, href: SiteURL.quality.path + "?unit=\($0.id!)", count: byCode[$0.id!] ?? 0) }
         }
-        let listed = try await QualityService.households(on: data.db, unit: code, roots: roots, limit: 100)
+        let listed = try await QualityService.households(on: data, unit: code, roots: roots, limit: 100)
         let numberBy = try await data.householdNumbers(listed.map(\.0))
         let households = listed.map { HouseholdRow(number: numberBy[$0.0] ?? "", href: SiteURL.household($0.0).path, codes: $0.1.joined(separator: " ")) }
         let run = try await data.lastQualityRun()

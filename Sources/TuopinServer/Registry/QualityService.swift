@@ -24,11 +24,11 @@ enum QualityService {
         static let columns = ["id", "status", "village_code", "township_code", "county_code", "prefecture_code"]
     }
 
-    static func recheck(_ households: [Household], on tx: any Database, protector: DataProtector, today: CivilDate) async throws -> [Int: [QualityProblem]] {
+    static func recheck(_ households: [Household], on tx: DataAccess, protector: DataProtector, today: CivilDate) async throws -> [Int: [QualityProblem]] {
         try await recheck(households.map(Subject.init), on: tx, protector: protector, today: today)
     }
 
-    static func recheck(_ households: [Subject], on tx: any Database, protector: DataProtector, today: CivilDate,
+    static func recheck(_ households: [Subject], on tx: DataAccess, protector: DataProtector, today: CivilDate,
                         clock: PhaseClock? = nil) async throws -> [Int: [QualityProblem]] {
         guard !households.isEmpty else { return [:] }
         let loaded = try await HouseholdFactsLoader.load(on: tx, households: households.map { ($0.id, $0.status) },
@@ -54,7 +54,7 @@ enum QualityService {
         return results
     }
 
-    static func duplicateHMACs(_ hmacs: [String], on db: any Database) async throws -> [String] {
+    static func duplicateHMACs(_ hmacs: [String], on db: DataAccess) async throws -> [String] {
         var out: [String] = []
         for chunk in hmacs.chunked(1_000) {
             struct Row: Decodable { let id_hmac: String }
@@ -69,7 +69,7 @@ enum QualityService {
     /// Checks every household under `unit` (all when nil) in batches of 1,000, one transaction each.
     static func checkAll(app: Application, unit: OrgCode?, progress: ProgressHandler = { _, _ in }) async throws -> Summary {
         var summary = Summary()
-        var counting = app.db.sqlDatabase.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(Household.schema)
+        var counting = app.systemData.sqlDatabase.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(Household.schema)
         if let unit { counting = counting.where(ScopeSQL.within([unit])) }
         struct Count: Decodable { let n: Int }
         let inScope = try await counting.first(decoding: Count.self)?.n ?? 0
@@ -80,7 +80,7 @@ enum QualityService {
         let clock = PhaseClock(logger: app.logger, name: "check --quality")
         while true {
             clock.add("other")
-            var q = app.db.sqlDatabase.select().columns(Subject.columns).from(Household.schema)
+            var q = app.systemData.sqlDatabase.select().columns(Subject.columns).from(Household.schema)
                 .where("id", .greaterThan, SQLBind(after)).orderBy("id").limit(1_000)
             if let unit { q = q.where(ScopeSQL.within([unit])) }
             let page = try await q.all(decoding: Subject.self)
@@ -109,7 +109,7 @@ enum QualityService {
     }
 
     /// Findings per code under `unit`, for the households the user may read.
-    static func counts(on db: any Database, unit: OrgCode, roots: [OrgCode]) async throws -> [QualityCode: Int] {
+    static func counts(on db: DataAccess, unit: OrgCode, roots: [OrgCode]) async throws -> [QualityCode: Int] {
         struct Row: Decodable { let code: String; let n: Int }
         let rows = try await db.sqlDatabase.select().column("code").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
             .from(QualityFinding.schema).where(ScopeSQL.within([unit])).where(ScopeSQL.within(roots))
@@ -118,7 +118,7 @@ enum QualityService {
     }
 
     /// Households with findings under `unit` within the user's scope (first `limit`).
-    static func households(on db: any Database, unit: OrgCode, roots: [OrgCode], limit: Int) async throws -> [(Int, [String])] {
+    static func households(on db: DataAccess, unit: OrgCode, roots: [OrgCode], limit: Int) async throws -> [(Int, [String])] {
         struct Row: Decodable { let household_id: Int; let code: String }
         let rows = try await db.sqlDatabase.select().columns("household_id", "code").from(QualityFinding.schema)
             .where(ScopeSQL.within([unit])).where(ScopeSQL.within(roots)).orderBy("household_id").limit(limit * 4)

@@ -134,7 +134,7 @@ enum RegistryAPIController {
         let user = try req.requireUser()
         let memberID = try req.intParameter("id")
         let body = try req.decodeJSON(RemoveBody.self)
-        guard let member = try await Member.find(memberID, on: req.db),
+        guard let member = try await req.data.lookup(Member.self, memberID),
               try await req.data.households().filter(\.$id == member.$household.id).count() > 0 else { throw AppError.notFound }
         try await RegistryService.removeMember(app: req.application, user: user, memberID: memberID, version: body.version, reason: body.reason)
         return try await HouseholdController.detail(req, id: member.$household.id)
@@ -145,7 +145,7 @@ enum RegistryAPIController {
         let memberID = try req.intParameter("id")
         let input = try req.decodeJSON(RegistryService.MemberInput.self)
         // The member's household must be visible before anything else is said about it.
-        guard let member = try await Member.find(memberID, on: req.db),
+        guard let member = try await req.data.lookup(Member.self, memberID),
               try await req.data.households().filter(\.$id == member.$household.id).count() > 0 else { throw AppError.notFound }
         try await RegistryService.updateMember(app: req.application, user: user, memberID: memberID, version: try version(req), input: input)
         return try await HouseholdController.detail(req, id: member.$household.id)
@@ -170,7 +170,7 @@ enum RegistryAPIController {
         guard req.data.mayWriteRegistry else { throw AppError.forbidden }
         let body = try req.decodeJSON(NewHousehold.self)
         guard !body.members.isEmpty, body.members.count <= 30 else { throw AppError.invalidField("members") }
-        guard try await Household.query(on: req.db).filter(\.$number == body.number).count() == 0 else { throw AppError.conflict }
+        guard try await req.data.rows(Household.self).filter(\.$number == body.number).count() == 0 else { throw AppError.conflict }
         let rows = [MembersTemplate.header] + body.members.map { m in
             [body.number, body.village, RegistryExport.label(HouseholdAttribute.self, body.attribute), RegistryExport.label(PovertyCause.self, body.main_cause),
              (body.other_causes ?? []).map { RegistryExport.label(PovertyCause.self, $0) }.joined(separator: ";"), String(body.identified_year),
@@ -185,7 +185,7 @@ enum RegistryAPIController {
             try response.content.encode(Problems(error: .init(code: "validation", message: req.t["err_validation_rows"]), problems: report.problems))
             return response
         }
-        let id = try await Household.query(on: req.db).filter(\.$number == body.number).first()!.requireID()
+        let id = try await req.data.rows(Household.self).filter(\.$number == body.number).first()!.requireID()
         let response = try await HouseholdController.detail(req, id: id).encodeResponse(status: .created, for: req)
         response.headers.replaceOrAdd(name: .location, value: SiteURL.apiHousehold(id).path)
         return response

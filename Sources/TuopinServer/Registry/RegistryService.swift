@@ -24,14 +24,14 @@ enum RegistryService {
 
     /// Runs `body` on the household if the user may write it and it is still at `version`.
     static func change(app: Application, user: CurrentUser, householdID: Int, version: Int, action: String,
-                       body: @escaping @Sendable (any Database, Household) async throws -> (before: (any Encodable & Sendable)?, after: any Encodable & Sendable)) async throws {
+                       body: @escaping @Sendable (DataAccess, Household) async throws -> (before: (any Encodable & Sendable)?, after: any Encodable & Sendable)) async throws {
         let scope = user.scope
         let now = app.tuopin.now()
         let today = app.clock.today
         let protector = app.tuopin.protector
         let reason = CertificationService.changeReason
         try await app.write { tx in
-            let h = try await DataAccess(db: tx, scope: scope).writableHousehold(id: householdID)
+            let h = try await tx.scoped(scope).writableHousehold(id: householdID)
             try await CertificationService.checkReason(on: tx, households: [(householdID, h.townshipCode)], reason: reason, actor: user.auditActor, now: now)
             // Compared before any arithmetic: a client's version may be any integer (Int.max + 1 would trap).
             guard h.version == version else { throw AppError.conflict }
@@ -76,10 +76,10 @@ enum RegistryService {
         let note = (input.note ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard note.count <= 500 else { throw AppError.invalidField("note") }
         try await change(app: app, user: user, householdID: householdID, version: version, action: "guarantee.set") { tx, _ in
-            let old = try await Guarantee.query(on: tx).filter(\.$householdID == householdID).filter(\.$kind == kind.rawValue).first()
+            let old = try await tx.rows(Guarantee.self).filter(\.$householdID == householdID).filter(\.$kind == kind.rawValue).first()
             struct G: Encodable, Sendable { let kind: String; let met: Bool; let note: String }
             let before = old.map { G(kind: $0.kind, met: $0.met, note: $0.note) }
-            try await Guarantee.query(on: tx).filter(\.$householdID == householdID).filter(\.$kind == kind.rawValue).delete()
+            try await tx.rows(Guarantee.self).filter(\.$householdID == householdID).filter(\.$kind == kind.rawValue).delete()
             let g = Guarantee(); g.householdID = householdID; g.kind = kind.rawValue; g.met = input.met; g.note = note
             try await g.create(on: tx)
             return (before, G(kind: kind.rawValue, met: input.met, note: note))
@@ -108,11 +108,11 @@ enum RegistryService {
             for (i, m) in measures.enumerated() {
                 guard let cadre = m.cadre_id else { continue }
                 // The responsible cadre must belong to the household's county or a unit below it.
-                guard let c = try await Cadre.find(cadre, on: tx), c.unitCode.hasPrefix(h.countyCode) || h.countyCode.hasPrefix(c.unitCode) else {
+                guard let c = try await tx.lookup(Cadre.self, cadre), c.unitCode.hasPrefix(h.countyCode) || h.countyCode.hasPrefix(c.unitCode) else {
                     throw AppError.invalidField("measures[\(i)].cadre_id")
                 }
             }
-            let old = try await HouseholdPlan.query(on: tx).filter(\.$householdID == householdID).filter(\.$year == year).first()
+            let old = try await tx.rows(HouseholdPlan.self).filter(\.$householdID == householdID).filter(\.$year == year).first()
             let before = old.map { ["year": String($0.year), "goal": $0.goal] }
             if let old { try await old.delete(on: tx) }
             let plan = HouseholdPlan(); plan.householdID = householdID; plan.year = year; plan.goal = goal
@@ -126,7 +126,7 @@ enum RegistryService {
     }
 
     static func updateMember(app: Application, user: CurrentUser, memberID: Int, version: Int, input: MemberInput) async throws {
-        guard let member = try await Member.find(memberID, on: app.db) else { throw AppError.notFound }
+        guard let member = try await app.systemData.lookup(Member.self, memberID) else { throw AppError.notFound }
         func check<T: OfficialValue>(_ value: String?, _ type: T.Type, _ field: String) throws -> String? {
             guard let value else { return nil }
             guard T(rawValue: value) != nil else { throw AppError.invalidField(field) }
@@ -140,7 +140,7 @@ enum RegistryService {
         if let g = input.disability_grade, !(1...4).contains(g) { throw AppError.invalidField("disability_grade") }
         if let m = input.migrant_months, !(0...12).contains(m) { throw AppError.invalidField("migrant_months") }
         try await change(app: app, user: user, householdID: member.$household.id, version: version, action: "member.update") { tx, _ in
-            guard let m = try await Member.find(memberID, on: tx) else { throw AppError.notFound }
+            guard let m = try await tx.lookup(Member.self, memberID) else { throw AppError.notFound }
             struct S: Encodable, Sendable { let ethnicity, education, schooling, health, labour: String; let disability_grade: Int?; let migrant_months: Int
                                   let medical_insurance, serious_illness_insurance, pension_insurance, dibao, tekun: Bool }
             func snapshot() -> S { S(ethnicity: m.ethnicity, education: m.education, schooling: m.schooling, health: m.health, labour: m.labour,
@@ -191,7 +191,7 @@ enum RegistryService {
         let hmac = protector.index(id.value)
         let cipher = try protector.encrypt(id.value)
         try await change(app: app, user: user, householdID: householdID, version: version, action: "member.add") { tx, h in
-            guard try await Member.query(on: tx).filter(\.$idHMAC == hmac).count() == 0 else { throw AppError.invalidField("resident_id") }
+            guard try await tx.rows(Member.self).filter(\.$idHMAC == hmac).count() == 0 else { throw AppError.invalidField("resident_id") }
             let m = Member()
             m.$household.id = householdID; m.name = name; m.relation = relation.rawValue; m.idCipher = cipher; m.idHMAC = hmac
             m.idMasked = id.masked; m.sex = id.sex.rawValue; m.ethnicity = input.ethnicity
@@ -212,11 +212,11 @@ enum RegistryService {
     static func removeMember(app: Application, user: CurrentUser, memberID: Int, version: Int, reason: String) async throws {
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty, reason.count <= 200 else { throw AppError.invalidField("reason") }
-        guard let member = try await Member.find(memberID, on: app.db) else { throw AppError.notFound }
+        guard let member = try await app.systemData.lookup(Member.self, memberID) else { throw AppError.notFound }
         // The head stays: the household's state forbids it (409), the request itself is well formed.
         guard member.relation != Relation.head.rawValue else { throw AppError.headOfHousehold }
         try await change(app: app, user: user, householdID: member.$household.id, version: version, action: "member.remove") { tx, _ in
-            guard let m = try await Member.find(memberID, on: tx) else { throw AppError.notFound }
+            guard let m = try await tx.lookup(Member.self, memberID) else { throw AppError.notFound }
             struct Removed: Encodable, Sendable { let member: String; let relation: String; let reason: String }
             let before = Removed(member: "\(m.name) \(m.idMasked)", relation: m.relation, reason: reason)
             try await m.delete(on: tx)

@@ -14,9 +14,9 @@ enum PairingService {
         let started_on: String; let ended_on: String?; let end_reason: String?
     }
 
-    static func pairings(of householdID: Int, on db: any Database, t: Translations) async throws -> [View] {
-        let rows = try await Pairing.query(on: db).filter(\.$householdID == householdID).sort(\.$id).all()
-        let cadres = try await Cadre.query(on: db).filter(\.$id ~~ rows.map(\.cadreID)).all()
+    static func pairings(of householdID: Int, on db: DataAccess, t: Translations) async throws -> [View] {
+        let rows = try await db.rows(Pairing.self).filter(\.$householdID == householdID).sort(\.$id).all()
+        let cadres = try await db.rows(Cadre.self).filter(\.$id ~~ rows.map(\.cadreID)).all()
         let byID = Dictionary(uniqueKeysWithValues: cadres.map { ($0.id!, $0) })
         return rows.map { p in
             let c = byID[p.cadreID]
@@ -27,9 +27,9 @@ enum PairingService {
 
     /// The active cadres who may be paired with a household of `village` (`PairingRule.cadreMayPair`);
     /// the query only narrows the rows to the village's lineage and county.
-    static func candidates(for village: OrgCode, on db: any Database) async throws -> [Cadre] {
+    static func candidates(for village: OrgCode, on db: DataAccess) async throws -> [Cadre] {
         guard let county = village.ancestor(at: .county) else { return [] }
-        return try await Cadre.query(on: db).filter(\.$active == true)
+        return try await db.rows(Cadre.self).filter(\.$active == true)
             .group(.or) { g in
                 g.filter(\.$unitCode ~~ county.lineage.map(\.value))
                 g.filter(\.$unitCode, .custom("LIKE"), county.value + "%")
@@ -44,11 +44,11 @@ enum PairingService {
         let now = app.tuopin.now()
         let scope = user.scope
         let id = try await app.write { tx -> Int in
-            let h = try await DataAccess(db: tx, scope: scope).writableHousehold(id: householdID)
+            let h = try await tx.scoped(scope).writableHousehold(id: householdID)
             guard let village = OrgCode(h.villageCode) else { throw AppError.corruptData }
-            guard let cadre = try await Cadre.find(cadreID, on: tx), cadre.active, let unit = OrgCode(cadre.unitCode),
+            guard let cadre = try await tx.lookup(Cadre.self, cadreID), cadre.active, let unit = OrgCode(cadre.unitCode),
                   PairingRule.cadreMayPair(cadreUnit: unit, householdVillage: village) else { throw AppError.invalidField("cadre_id") }
-            let live = try await Pairing.query(on: tx).filter(\.$householdID == householdID).filter(\.$cadreID == cadreID)
+            let live = try await tx.rows(Pairing.self).filter(\.$householdID == householdID).filter(\.$cadreID == cadreID)
                 .filter(\.$endedOn == nil).count()
             guard live == 0 else { throw AppError.conflict }
             let p = Pairing()
@@ -58,7 +58,7 @@ enum PairingService {
                                       after: ["cadre": String(cadreID), "started_on": started.description], at: now)
             return try p.requireID()
         }
-        if let county = try await Household.find(householdID, on: app.db).flatMap({ OrgCode($0.countyCode) }) {
+        if let county = try await app.systemData.lookup(Household.self, householdID).flatMap({ OrgCode($0.countyCode) }) {
             await ComplianceService.recheck(app: app, root: county, actor: user.auditActor)
         }
         return id
@@ -73,8 +73,8 @@ enum PairingService {
         let now = app.tuopin.now()
         let scope = user.scope
         let householdID = try await app.write { tx -> Int in
-            guard let p = try await Pairing.find(pairingID, on: tx) else { throw AppError.notFound }
-            let h = try await DataAccess(db: tx, scope: scope).writableHousehold(id: p.householdID)
+            guard let p = try await tx.lookup(Pairing.self, pairingID) else { throw AppError.notFound }
+            let h = try await tx.scoped(scope).writableHousehold(id: p.householdID)
             guard p.endedOn == nil else { throw AppError.conflict }
             guard let status = HouseholdStatus(rawValue: h.status) else { throw AppError.corruptData }
             if let refusal = PairingRule.endRefusal(householdStatus: status) { throw AppError.refused(refusal) }
@@ -85,7 +85,7 @@ enum PairingService {
                                       after: ["pairing": String(pairingID), "ended_on": ended.description, "reason": reason], at: now)
             return p.householdID
         }
-        if let county = try await Household.find(householdID, on: app.db).flatMap({ OrgCode($0.countyCode) }) {
+        if let county = try await app.systemData.lookup(Household.self, householdID).flatMap({ OrgCode($0.countyCode) }) {
             await ComplianceService.recheck(app: app, root: county, actor: user.auditActor)
         }
         return householdID
@@ -102,10 +102,10 @@ enum PairingService {
 
     /// Proposals for the unpaired poor households under `unit` (at most 300 at a time), from the
     /// active cadres of each household's county and the units above it who are under their quota.
-    static func proposals(for unit: OrgCode, on db: any Database, t: Translations) async throws -> [ProposalView] {
+    static func proposals(for unit: OrgCode, on db: DataAccess, t: Translations) async throws -> [ProposalView] {
         guard unit.level >= .county, let county = unit.ancestor(at: .county) else { return [] }
         let poor = HouseholdStatus.allCases.filter(\.isRemainingPoor).map(\.rawValue)
-        let unpaired = try await Household.query(on: db).filter(.sql(ScopeSQL.within([unit])))
+        let unpaired = try await db.rows(Household.self).filter(.sql(ScopeSQL.within([unit])))
             .filter(\.$status ~~ poor)
             .filter(.sql(SQLRaw("NOT EXISTS (SELECT 1 FROM pairings p WHERE p.household_id = households.id AND p.ended_on IS NULL)")))
             .sort(\.$villageCode).sort(\.$id).limit(proposalLimit).all()
@@ -138,15 +138,15 @@ enum PairingService {
         guard pairs.count <= proposalLimit else { throw AppError.invalidField("pair") }
         let today = app.clock.today.description, now = app.tuopin.now(), scope = user.scope
         let counties = try await app.write { tx -> Set<String> in
-            let access = DataAccess(db: tx, scope: scope)
+            let access = tx.scoped(scope)
             var counties = Set<String>()
             for (householdID, cadreID) in pairs {
                 let h = try await access.writableHousehold(id: householdID)
-                guard let village = OrgCode(h.villageCode), let cadre = try await Cadre.find(cadreID, on: tx), cadre.active,
+                guard let village = OrgCode(h.villageCode), let cadre = try await tx.lookup(Cadre.self, cadreID), cadre.active,
                       let unit = OrgCode(cadre.unitCode), PairingRule.cadreMayPair(cadreUnit: unit, householdVillage: village) else {
                     throw AppError.invalidField("pair")
                 }
-                guard try await Pairing.query(on: tx).filter(\.$householdID == householdID).filter(\.$cadreID == cadreID)
+                guard try await tx.rows(Pairing.self).filter(\.$householdID == householdID).filter(\.$cadreID == cadreID)
                     .filter(\.$endedOn == nil).count() == 0 else { throw AppError.conflict }
                 let p = Pairing()
                 p.cadreID = cadreID; p.householdID = householdID; p.startedOn = today
@@ -164,9 +164,9 @@ enum PairingService {
     // MARK: Quotas
 
     /// The quotas region HQ has set (article 37's numbers until changed).
-    static func quotas(on db: any Database) async throws -> PairingQuota {
+    static func quotas(on db: DataAccess) async throws -> PairingQuota {
         var byRank = PairingQuota().byRank
-        for r in try await PairingQuotaRecord.query(on: db).all() {
+        for r in try await db.rows(PairingQuotaRecord.self).all() {
             if let rank = r.id.flatMap(CadreRank.init(rawValue:)) { byRank[rank] = r.households }
         }
         return PairingQuota(byRank: byRank)
@@ -182,7 +182,7 @@ enum PairingService {
         guard (0...10).contains(n) else { throw AppError.invalidField("households") }
         let now = app.tuopin.now()
         try await app.write { tx in
-            let row = try await PairingQuotaRecord.find(rank.rawValue, on: tx) ?? {
+            let row = try await tx.lookup(PairingQuotaRecord.self, rank.rawValue) ?? {
                 let r = PairingQuotaRecord(); r.id = rank.rawValue; r.households = 0; r.version = 0; return r
             }()
             if let v = input.version, v != row.version { throw AppError.conflict }

@@ -50,30 +50,30 @@ enum ResponsibilityController {
         let leaders: [LeaderView]; let joint_units: [JointUnitView]; let enterprise_aid: [AidView]
     }
 
-    static func villageActors(on db: any Database, code: OrgCode, t: Translations) async throws -> ([LeaderView], [JointUnitView], [AidView]) {
+    static func villageActors(on db: DataAccess, code: OrgCode, t: Translations) async throws -> ([LeaderView], [JointUnitView], [AidView]) {
         guard code.level == .village else { return ([], [], []) }
-        let leaders = try await PartyLeader.query(on: db).filter(\.$villageCode == code.value).filter(\.$active == true).sort(\.$id).all()
+        let leaders = try await db.rows(PartyLeader.self).filter(\.$villageCode == code.value).filter(\.$active == true).sort(\.$id).all()
         let ids = leaders.compactMap(\.id)
-        let projects = Dictionary(grouping: try await LeaderProject.query(on: db).filter(\.$leaderID ~~ ids).sort(\.$id).all(), by: \.leaderID)
-        let trainings = Dictionary(grouping: try await LeaderTraining.query(on: db).filter(\.$leaderID ~~ ids).all(), by: \.leaderID)
-        let links = Dictionary(grouping: try await LeaderBeneficiary.query(on: db).filter(\.$leaderID ~~ ids).all(), by: \.leaderID)
+        let projects = Dictionary(grouping: try await db.rows(LeaderProject.self).filter(\.$leaderID ~~ ids).sort(\.$id).all(), by: \.leaderID)
+        let trainings = Dictionary(grouping: try await db.rows(LeaderTraining.self).filter(\.$leaderID ~~ ids).all(), by: \.leaderID)
+        let links = Dictionary(grouping: try await db.rows(LeaderBeneficiary.self).filter(\.$leaderID ~~ ids).all(), by: \.leaderID)
         let rising = Dictionary(uniqueKeysWithValues: try await VillageActorsService.leaderFacts(on: db, root: code).map { ($0.id, $0.risingPeople) })
         let leaderViews = leaders.map { l in
             LeaderView(id: l.id!, name: l.name, projects: (projects[l.id!] ?? []).map { ProjectView(name: $0.name, started_on: $0.startedOn) },
                        trainings: trainings[l.id!]?.count ?? 0, last_training: trainings[l.id!]?.map(\.heldOn).max(),
                        linked_people: links[l.id!]?.count ?? 0, rising_people: rising[l.id!] ?? 0)
         }
-        let units = try await JointUnit.query(on: db).filter(\.$villageCode == code.value).sort(\.$id).all()
-        let members = try await JointUnitMember.query(on: db).filter(\.$jointUnitID ~~ units.compactMap(\.id)).all()
-        let numbers = Dictionary(uniqueKeysWithValues: try await Household.query(on: db)
+        let units = try await db.rows(JointUnit.self).filter(\.$villageCode == code.value).sort(\.$id).all()
+        let members = try await db.rows(JointUnitMember.self).filter(\.$jointUnitID ~~ units.compactMap(\.id)).all()
+        let numbers = Dictionary(uniqueKeysWithValues: try await db.rows(Household.self)
             .filter(\.$id ~~ Array(Set(members.map(\.householdID) + units.map(\.headHouseholdID)))).all().map { ($0.id!, $0.number) })
         let jointViews = units.map { u in
             JointUnitView(id: u.id!, name: u.name, head: numbers[u.headHouseholdID] ?? "",
                           members: members.filter { $0.jointUnitID == u.id }.compactMap { numbers[$0.householdID] }.sorted())
         }
-        let aid = try await EnterpriseAid.query(on: db).filter(\.$villageCode == code.value).sort(\.$id).all()
-        let orgs = Dictionary(uniqueKeysWithValues: try await Organisation.query(on: db).filter(\.$id ~~ aid.map(\.organisationID)).all().map { ($0.id!, $0.name) })
-        let contributions = Dictionary(grouping: try await AidContribution.query(on: db).filter(\.$aidID ~~ aid.compactMap(\.id)).sort(\.$contributedOn).all(), by: \.aidID)
+        let aid = try await db.rows(EnterpriseAid.self).filter(\.$villageCode == code.value).sort(\.$id).all()
+        let orgs = Dictionary(uniqueKeysWithValues: try await db.rows(Organisation.self).filter(\.$id ~~ aid.map(\.organisationID)).all().map { ($0.id!, $0.name) })
+        let contributions = Dictionary(grouping: try await db.rows(AidContribution.self).filter(\.$aidID ~~ aid.compactMap(\.id)).sort(\.$contributedOn).all(), by: \.aidID)
         let aidViews = aid.map { a in
             let list = contributions[a.id!] ?? []
             return AidView(id: a.id!, enterprise: orgs[a.organisationID] ?? "", started_on: a.startedOn,
@@ -90,15 +90,15 @@ enum ResponsibilityController {
         let unit = try await req.data.unit(code)
         // The plans' actual exits come from the roll-ups.
         try await Rollups.ensureCurrent(req.application)
-        let db = req.db, t = req.t
+        let db = req.data, t = req.t
         let today = req.clock.today
-        let cadres = try await Cadre.query(on: db).filter(\.$unitCode == code.value).sort(\.$id).all()
-        let changes = try await PrincipalChange.query(on: db).filter(\.$unitCode == code.value).sort(\.$changedOn, .descending).sort(\.$id, .descending).all()
-        let exemptions = try await LeadershipExemption.query(on: db).filter(\.$unitCode == code.value).sort(\.$id).all()
+        let cadres = try await db.rows(Cadre.self).filter(\.$unitCode == code.value).sort(\.$id).all()
+        let changes = try await db.rows(PrincipalChange.self).filter(\.$unitCode == code.value).sort(\.$changedOn, .descending).sort(\.$id, .descending).all()
+        let exemptions = try await db.rows(LeadershipExemption.self).filter(\.$unitCode == code.value).sort(\.$id).all()
         var names: [Int: Cadre] = Dictionary(uniqueKeysWithValues: cadres.map { ($0.id!, $0) })
         let others = Set(changes.flatMap { [$0.fromCadreID, $0.toCadreID].compactMap { $0 } } + [unit.secretaryID, unit.headID].compactMap { $0 })
             .subtracting(names.keys)
-        for c in try await Cadre.query(on: db).filter(\.$id ~~ Array(others)).all() { names[c.id!] = c }
+        for c in try await db.rows(Cadre.self).filter(\.$id ~~ Array(others)).all() { names[c.id!] = c }
         let principals = [(PrincipalRole.secretary, unit.secretaryID), (.head, unit.headID)].map { role, id in
             PrincipalView(role: role.rawValue, role_label: t[role.labelKey], cadre_id: id, name: id.flatMap { names[$0]?.name } ?? "",
                           position: id.flatMap { names[$0]?.position } ?? "")
@@ -110,7 +110,7 @@ enum ResponsibilityController {
                        exemption_document: c.exemptionID.flatMap { byExemption[$0]?.documentNo })
         }
         let used = Set(changes.compactMap(\.exemptionID))
-        let letters = try await LetterRecord.query(on: db).filter(\.$unitCode == code.value).sort(\.$year, .descending).all().map { l in
+        let letters = try await db.rows(LetterRecord.self).filter(\.$unitCode == code.value).sort(\.$year, .descending).all().map { l in
             LetterView(id: l.id!, year: l.year, state: l.state, state_label: t["letter_state_\(l.state)"],
                        target_households: l.targetHouseholds, target_people: l.targetPeople, target_villages: l.targetVillages,
                        target_counties: l.targetCounties, target_funds: Money(fen: l.targetFunds).description,
@@ -121,10 +121,10 @@ enum ResponsibilityController {
         let reports = try await reports(on: db, code: code, schedule: schedule, today: today, t: t)
         let plans = try await plans(on: db, code: code, today: today, t: t)
         let counterpart: String
-        if let parent = code.parent { counterpart = try await OrgUnit.find(parent.value, on: db)?.name ?? parent.value } else { counterpart = t["letter_centre"] }
+        if let parent = code.parent { counterpart = try await db.lookup(OrgUnit.self, parent.value)?.name ?? parent.value } else { counterpart = t["letter_centre"] }
         let lock = LeadershipLock.lockingRule(try await ResponsibilityService.lockFacts(on: db, unit: unit))?.rawValue
-        let organisations = try await Organisation.query(on: db).filter(\.$unitCode == code.value).sort(\.$id).all()
-        let sponsors = Dictionary(uniqueKeysWithValues: try await Organisation.query(on: db).filter(\.$id ~~ organisations.compactMap(\.sponsorID)).all()
+        let organisations = try await db.rows(Organisation.self).filter(\.$unitCode == code.value).sort(\.$id).all()
+        let sponsors = Dictionary(uniqueKeysWithValues: try await db.rows(Organisation.self).filter(\.$id ~~ organisations.compactMap(\.sponsorID)).all()
             .map { ($0.id!, $0.name) })
         let (leaders, jointUnits, aid) = try await villageActors(on: db, code: code, t: t)
         return (Overview(unit_code: code.value, unit_name: unit.name, counterpart: counterpart, locked_by: lock,
@@ -153,8 +153,8 @@ enum ResponsibilityController {
     }
 
     /// The unit's reports of this year and last by the schedule, then older ones it submitted.
-    static func reports(on db: any Database, code: OrgCode, schedule: ReportSchedule, today: CivilDate, t: Translations) async throws -> [ReportView] {
-        let submitted = Dictionary(try await ProgressReportRecord.query(on: db).filter(\.$unitCode == code.value).all().map { ($0.period, $0) }) { a, _ in a }
+    static func reports(on db: DataAccess, code: OrgCode, schedule: ReportSchedule, today: CivilDate, t: Translations) async throws -> [ReportView] {
+        let submitted = Dictionary(try await db.rows(ProgressReportRecord.self).filter(\.$unitCode == code.value).all().map { ($0.period, $0) }) { a, _ in a }
         let decoder = JSONDecoder()
         var reports = schedule.periods(level: code.level, from: today.year - 1, through: today).map { p in
             let r = submitted[p.label]
@@ -175,9 +175,9 @@ enum ResponsibilityController {
     }
 
     /// The unit's plans, newest first, with what was achieved for annual plans that have begun.
-    static func plans(on db: any Database, code: OrgCode, today: CivilDate, t: Translations) async throws -> [PlanView] {
+    static func plans(on db: DataAccess, code: OrgCode, today: CivilDate, t: Translations) async throws -> [PlanView] {
         var plans: [PlanView] = []
-        for p in try await UnitPlanRecord.query(on: db).filter(\.$unitCode == code.value).sort(\.$periodFrom, .descending).sort(\.$kind).all() {
+        for p in try await db.rows(UnitPlanRecord.self).filter(\.$unitCode == code.value).sort(\.$periodFrom, .descending).sort(\.$kind).all() {
             let actuals = p.kind == PlanKind.annual.rawValue && p.periodFrom <= today.year
                 ? try await ResponsibilityService.actuals(on: db, unit: code, year: p.periodFrom) : nil
             plans.append(PlanView(id: p.id!, kind: p.kind, kind_label: t["plan_kind_\(p.kind)"], title: p.title, period_from: p.periodFrom,
@@ -211,11 +211,11 @@ enum ResponsibilityController {
         }
         let mayKeep = user.scope.permits(.keepResponsibility, on: code)
         let openPeriods = overview.reports.filter { $0.submitted_on == nil }.map(\.period)
-        let currentFigures = mayKeep && !openPeriods.isEmpty ? try await ResponsibilityService.figures(on: req.db, unit: code, year: today.year) : nil
+        let currentFigures = mayKeep && !openPeriods.isEmpty ? try await ResponsibilityService.figures(on: req.data, unit: code, year: today.year) : nil
         // The organisations in the village's reach that may send it a work team or help it (`VillageReach`).
         var sponsors: [Option] = [], enterprises: [Option] = []
         if code.level == .village, let county = code.ancestor(at: .county) {
-            let candidates = try await Organisation.query(on: req.db).filter(\.$active == true)
+            let candidates = try await req.data.rows(Organisation.self).filter(\.$active == true)
                 .group(.or) { g in
                     g.filter(\.$unitCode ~~ county.lineage.map(\.value))
                     g.filter(\.$unitCode, .custom("LIKE"), county.value + "%")
@@ -282,7 +282,7 @@ enum ResponsibilityController {
 
     @Sendable static func signForm(req: Request) async throws -> Response {
         let user = try req.requireUser(), id = try req.intParameter("id")
-        guard let letter = try await LetterRecord.find(id, on: req.db) else { throw AppError.notFound }
+        guard let letter = try await req.data.lookup(LetterRecord.self, id) else { throw AppError.notFound }
         let form = try req.content.decode(SignForm.self)
         return try await run(req, code: letter.unitCode) {
             _ = try await ResponsibilityService.signLetter(app: req.application, user: user, letterID: id, signedOn: form.signed_on,
@@ -292,14 +292,14 @@ enum ResponsibilityController {
 
     @Sendable static func archiveForm(req: Request) async throws -> Response {
         let user = try req.requireUser(), id = try req.intParameter("id")
-        guard let letter = try await LetterRecord.find(id, on: req.db) else { throw AppError.notFound }
+        guard let letter = try await req.data.lookup(LetterRecord.self, id) else { throw AppError.notFound }
         return try await run(req, code: letter.unitCode) { _ = try await ResponsibilityService.archiveLetter(app: req.application, user: user, letterID: id) }
     }
 
     /// The scanned letter, to whoever may see the unit (reading it is audited).
     @Sendable static func letterFile(req: Request) async throws -> Response {
         let user = try req.requireUser()
-        guard let letter = try await LetterRecord.find(try req.intParameter("id"), on: req.db), let code = OrgCode(letter.unitCode),
+        guard let letter = try await req.data.lookup(LetterRecord.self, try req.intParameter("id")), let code = OrgCode(letter.unitCode),
               let sha = letter.fileSHA256 else { throw AppError.notFound }
         _ = try await req.data.unit(code)
         let data = try Data(contentsOf: ResponsibilityService.letterFile(req.application, sha256: sha))
@@ -322,13 +322,13 @@ enum ResponsibilityController {
 
     @Sendable static func deactivateCadreForm(req: Request) async throws -> Response {
         let user = try req.requireUser(), id = try req.intParameter("id")
-        guard let cadre = try await Cadre.find(id, on: req.db) else { throw AppError.notFound }
+        guard let cadre = try await req.data.lookup(Cadre.self, id) else { throw AppError.notFound }
         return try await run(req, code: cadre.unitCode) { _ = try await VillageActorsService.deactivateCadre(app: req.application, user: user, cadreID: id) }
     }
 
     @Sendable static func leaderPartForm(req: Request) async throws -> Response {
         let user = try req.requireUser(), id = try req.intParameter("id")
-        guard let leader = try await PartyLeader.find(id, on: req.db) else { throw AppError.notFound }
+        guard let leader = try await req.data.lookup(PartyLeader.self, id) else { throw AppError.notFound }
         let input = try req.content.decode(VillageActorsService.LeaderPartInput.self)
         return try await run(req, code: leader.villageCode) {
             _ = try await VillageActorsService.changeLeader(app: req.application, user: user, leaderID: id, part: req.parameters.get("part") ?? "", input: input)
@@ -337,7 +337,7 @@ enum ResponsibilityController {
 
     @Sendable static func contributionForm(req: Request) async throws -> Response {
         let user = try req.requireUser(), id = try req.intParameter("id")
-        guard let aid = try await EnterpriseAid.find(id, on: req.db) else { throw AppError.notFound }
+        guard let aid = try await req.data.lookup(EnterpriseAid.self, id) else { throw AppError.notFound }
         let input = try req.content.decode(VillageActorsService.ContributionInput.self)
         return try await run(req, code: aid.villageCode) { _ = try await VillageActorsService.addContribution(app: req.application, user: user, aidID: id, input: input) }
     }

@@ -21,10 +21,10 @@ extension ResponsibilityService {
         let cipher = phone.isEmpty ? nil : try app.tuopin.protector.encrypt(phone)
         let now = app.tuopin.now(), scope = user.scope
         let id = try await app.write { tx -> Int in
-            _ = try await DataAccess(db: tx, scope: scope).unit(code, for: .keepResponsibility)
+            _ = try await tx.scoped(scope).unit(code, for: .keepResponsibility)
             // The organisation served in (a work team, the supervision committee …) is one of the unit's own.
             if let org = input.organisation_id {
-                guard let o = try await Organisation.find(org, on: tx), o.unitCode == code.value, o.active else { throw AppError.invalidField("organisation_id") }
+                guard let o = try await tx.lookup(Organisation.self, org), o.unitCode == code.value, o.active else { throw AppError.invalidField("organisation_id") }
             }
             let c = Cadre()
             c.name = name; c.rank = rank.rawValue; c.unitCode = code.value; c.position = position; c.active = true
@@ -40,7 +40,7 @@ extension ResponsibilityService {
     }
 
     /// The facts the leadership lock judges a unit on, now.
-    static func lockFacts(on db: any Database, unit: OrgUnit) async throws -> LeadershipLock.UnitFacts {
+    static func lockFacts(on db: DataAccess, unit: OrgUnit) async throws -> LeadershipLock.UnitFacts {
         guard let code = OrgCode(unit.id ?? "") else { throw AppError.corruptData }
         switch code.level {
         case .county:
@@ -75,22 +75,22 @@ extension ResponsibilityService {
         let today = app.clock.today, now = app.tuopin.now(), scope = user.scope
         guard changed <= today else { throw AppError.invalidField("changed_on") }
         let id = try await app.write { tx -> Int in
-            let unit = try await DataAccess(db: tx, scope: scope).unit(code, for: .keepResponsibility)
-            guard let cadre = try await Cadre.find(cadreID, on: tx), cadre.unitCode == code.value, cadre.active else {
+            let unit = try await tx.scoped(scope).unit(code, for: .keepResponsibility)
+            guard let cadre = try await tx.lookup(Cadre.self, cadreID), cadre.unitCode == code.value, cadre.active else {
                 throw AppError.invalidField("cadre_id")
             }
             let current = role == .secretary ? unit.secretaryID : unit.headID
             guard current != cadreID else { throw AppError.conflict }
-            let last = try await PrincipalChange.query(on: tx).filter(\.$unitCode == code.value).filter(\.$role == role.rawValue)
+            let last = try await tx.rows(PrincipalChange.self).filter(\.$unitCode == code.value).filter(\.$role == role.rawValue)
                 .sort(\.$changedOn, .descending).first()
             if let last, let lastDate = CivilDate(iso: last.changedOn), changed < lastDate { throw AppError.invalidField("changed_on") }
             let facts = try await lockFacts(on: tx, unit: unit)
             let rule = LeadershipLock.lockingRule(facts)
             var exemption: LeadershipExemption?
             if rule != nil {
-                let used = try await PrincipalChange.query(on: tx).filter(\.$unitCode == code.value).filter(\.$exemptionID != nil).all()
+                let used = try await tx.rows(PrincipalChange.self).filter(\.$unitCode == code.value).filter(\.$exemptionID != nil).all()
                     .compactMap(\.exemptionID)
-                exemption = try await LeadershipExemption.query(on: tx).filter(\.$unitCode == code.value).filter(\.$role == role.rawValue)
+                exemption = try await tx.rows(LeadershipExemption.self).filter(\.$unitCode == code.value).filter(\.$role == role.rawValue)
                     .sort(\.$id).all().first { !used.contains($0.id!) }
             }
             if let refusal = LeadershipLock.refusal(facts, exempted: exemption != nil) { throw AppError.refused(refusal) }
@@ -126,11 +126,11 @@ extension ResponsibilityService {
         guard granted <= today else { throw AppError.invalidField("granted_on") }
         let userID = user.id
         let id = try await app.write { tx -> Int in
-            _ = try await DataAccess(db: tx, scope: scope).unit(code, for: .grantLeadershipExemption)
+            _ = try await tx.scoped(scope).unit(code, for: .grantLeadershipExemption)
             let e = LeadershipExemption()
             e.unitCode = code.value; e.role = role.rawValue; e.documentNo = document; e.grantedOn = granted.description; e.grantedBy = userID
             try await e.save(on: tx)
-            let uncovered = try await PrincipalChange.query(on: tx).filter(\.$unitCode == code.value).filter(\.$role == role.rawValue)
+            let uncovered = try await tx.rows(PrincipalChange.self).filter(\.$unitCode == code.value).filter(\.$role == role.rawValue)
                 .filter(\.$lockedRule != nil).filter(\.$exemptionID == nil).sort(\.$changedOn).first()
             if let c = uncovered { c.exemptionID = try e.requireID(); try await c.save(on: tx) }
             try await AuditLog.append(on: tx, actor: user.auditActor, action: "principal.exemption", entity: "org_unit", entityID: code.value,

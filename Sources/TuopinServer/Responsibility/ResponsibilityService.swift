@@ -58,8 +58,8 @@ enum ResponsibilityService {
         }
         let now = app.tuopin.now(), scope = user.scope
         let id = try await app.write { tx -> Int in
-            _ = try await DataAccess(db: tx, scope: scope).unit(code, for: .keepResponsibility)
-            let existing = try await LetterRecord.query(on: tx).filter(\.$unitCode == code.value).filter(\.$year == year).first()
+            _ = try await tx.scoped(scope).unit(code, for: .keepResponsibility)
+            let existing = try await tx.rows(LetterRecord.self).filter(\.$unitCode == code.value).filter(\.$year == year).first()
             if let e = existing, e.state != LetterState.draft.rawValue { throw AppError.conflict }
             let letter = existing ?? LetterRecord()
             letter.unitCode = code.value; letter.year = year; letter.state = LetterState.draft.rawValue
@@ -77,7 +77,7 @@ enum ResponsibilityService {
     /// Who may act is settled before what they sent is judged: a user outside the unit learns nothing from a refusal.
     @discardableResult
     static func authorise(_ app: Application, _ user: CurrentUser, _ code: OrgCode, _ permission: Permission = .keepResponsibility) async throws -> OrgUnit {
-        try await DataAccess(db: app.db, scope: user.scope).unit(code, for: permission)
+        try await app.data(for: user.scope).unit(code, for: permission)
     }
 
     static func letterFile(_ app: Application, sha256: String) -> URL {
@@ -86,7 +86,7 @@ enum ResponsibilityService {
 
     /// Signs a draft: both signatories' date and the scanned letter (a PDF, at most 10 MB).
     static func signLetter(app: Application, user: CurrentUser, letterID: Int, signedOn text: String?, pdf: Data?) async throws -> String {
-        guard let owner = try await LetterRecord.find(letterID, on: app.db), let ownerCode = OrgCode(owner.unitCode) else { throw AppError.notFound }
+        guard let owner = try await app.systemData.lookup(LetterRecord.self, letterID), let ownerCode = OrgCode(owner.unitCode) else { throw AppError.notFound }
         try await authorise(app, user, ownerCode)
         let signed = try date(text, "signed_on")
         guard let pdf, !pdf.isEmpty else { throw AppError.missingField("file") }
@@ -99,8 +99,8 @@ enum ResponsibilityService {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         if !FileManager.default.fileExists(atPath: url.path) { try pdf.write(to: url, options: .atomic) }
         let unit = try await app.write { tx -> String in
-            guard let letter = try await LetterRecord.find(letterID, on: tx), let code = OrgCode(letter.unitCode) else { throw AppError.notFound }
-            _ = try await DataAccess(db: tx, scope: scope).unit(code, for: .keepResponsibility)
+            guard let letter = try await tx.lookup(LetterRecord.self, letterID), let code = OrgCode(letter.unitCode) else { throw AppError.notFound }
+            _ = try await tx.scoped(scope).unit(code, for: .keepResponsibility)
             guard letter.state == LetterState.draft.rawValue else { throw AppError.conflict }
             guard let drafted = CivilDate(iso: letter.draftedOn) else { throw AppError.corruptData }
             if let field = ResponsibilityChain.letterDateProblem(year: letter.year, draftedOn: drafted, signedOn: signed, today: today) {
@@ -126,8 +126,8 @@ enum ResponsibilityService {
     static func archiveLetter(app: Application, user: CurrentUser, letterID: Int) async throws -> String {
         let now = app.tuopin.now(), scope = user.scope
         return try await app.write { tx -> String in
-            guard let letter = try await LetterRecord.find(letterID, on: tx), let code = OrgCode(letter.unitCode) else { throw AppError.notFound }
-            _ = try await DataAccess(db: tx, scope: scope).unit(code, for: .keepResponsibility)
+            guard let letter = try await tx.lookup(LetterRecord.self, letterID), let code = OrgCode(letter.unitCode) else { throw AppError.notFound }
+            _ = try await tx.scoped(scope).unit(code, for: .keepResponsibility)
             guard letter.state == LetterState.signed.rawValue else { throw AppError.conflict }
             letter.state = LetterState.archived.rawValue; letter.version += 1
             try await letter.save(on: tx)
@@ -148,7 +148,7 @@ enum ResponsibilityService {
         let paired_households: Int
     }
 
-    static func figures(on db: any Database, unit: OrgCode, year: Int) async throws -> ReportFigures {
+    static func figures(on db: DataAccess, unit: OrgCode, year: Int) async throws -> ReportFigures {
         let poor = "status IN (" + HouseholdStatus.allCases.filter(\.isRemainingPoor).map { "'\($0.rawValue)'" }.joined(separator: ",") + ")"
         let paired = "EXISTS (SELECT 1 FROM pairings p WHERE p.household_id = households.id AND p.ended_on IS NULL)"
         let sum = DataAccess.bigintSum
@@ -167,9 +167,9 @@ enum ResponsibilityService {
                              paired_households: row?.paired ?? 0)
     }
 
-    static func schedule(on db: any Database) async throws -> ReportSchedule {
+    static func schedule(on db: DataAccess) async throws -> ReportSchedule {
         var byLevel: [OrgLevel: ReportSchedule.Entry] = [:]
-        for r in try await ReportScheduleRecord.query(on: db).all() {
+        for r in try await db.rows(ReportScheduleRecord.self).all() {
             guard let level = r.id.flatMap(OrgLevel.init(rawValue:)), let f = ReportFrequency(rawValue: r.frequency) else { continue }
             byLevel[level] = .init(frequency: f, dueDays: r.dueDays)
         }
@@ -186,11 +186,11 @@ enum ResponsibilityService {
         let today = app.clock.today, now = app.tuopin.now(), scope = user.scope
         let userID = user.id
         let id = try await app.write { tx -> Int in
-            _ = try await DataAccess(db: tx, scope: scope).unit(code, for: .keepResponsibility)
+            _ = try await tx.scoped(scope).unit(code, for: .keepResponsibility)
             let schedule = try await schedule(on: tx)
             guard let period = schedule.periods(level: code.level, from: today.year - 1, through: today).first(where: { $0.label == label }),
                   today >= period.opensOn else { throw AppError.invalidField("period") }
-            guard try await ProgressReportRecord.query(on: tx).filter(\.$unitCode == code.value).filter(\.$period == label).count() == 0 else {
+            guard try await tx.rows(ProgressReportRecord.self).filter(\.$unitCode == code.value).filter(\.$period == label).count() == 0 else {
                 throw AppError.conflict
             }
             let figures = try await figures(on: tx, unit: code, year: period.end.year)
@@ -218,7 +218,7 @@ enum ResponsibilityService {
         do { _ = try ReportSchedule(byLevel: [level: .init(frequency: f, dueDays: days)]).validated() } catch { throw AppError.invalidField("due_days") }
         let now = app.tuopin.now()
         try await app.write { tx in
-            guard let row = try await ReportScheduleRecord.find(raw, on: tx) else { throw AppError.notFound }
+            guard let row = try await tx.lookup(ReportScheduleRecord.self, raw) else { throw AppError.notFound }
             let before = ["frequency": row.frequency, "due_days": String(row.dueDays)]
             row.frequency = f.rawValue; row.dueDays = days; row.version += 1
             try await row.save(on: tx)
@@ -252,8 +252,8 @@ enum ResponsibilityService {
         }
         let now = app.tuopin.now(), scope = user.scope
         let id = try await app.write { tx -> Int in
-            _ = try await DataAccess(db: tx, scope: scope).unit(code, for: .keepResponsibility)
-            let existing = try await UnitPlanRecord.query(on: tx).filter(\.$unitCode == code.value).filter(\.$kind == kind.rawValue)
+            _ = try await tx.scoped(scope).unit(code, for: .keepResponsibility)
+            let existing = try await tx.rows(UnitPlanRecord.self).filter(\.$unitCode == code.value).filter(\.$kind == kind.rawValue)
                 .filter(\.$periodFrom == from).first()
             let plan = existing ?? UnitPlanRecord()
             let before = existing.map { ["title": $0.title, "period_to": String($0.periodTo)] }
@@ -272,7 +272,7 @@ enum ResponsibilityService {
     /// What a unit achieved in a year, read against its annual plan.
     /// The exits of `year` under `unit` (households and people from the roll-ups, which the caller
     /// has made current; villages and counties from their recorded exit year).
-    static func actuals(on db: any Database, unit: OrgCode, year: Int) async throws -> PlanActuals {
+    static func actuals(on db: DataAccess, unit: OrgCode, year: Int) async throws -> PlanActuals {
         let exits = PovertyFigures.exitsRecorded(in: year, try await Rollups.cells(of: unit.value, on: db))
         let villageLevel = OrgLevel.village.rawValue, countyLevel = OrgLevel.county.rawValue
         struct Row: Decodable { let v: Int?; let c: Int? }

@@ -21,10 +21,10 @@ enum VillageActorsService {
         }
         let now = app.tuopin.now(), scope = user.scope
         return try await app.write { tx -> Int in
-            _ = try await DataAccess(db: tx, scope: scope).unit(code, for: .keepResponsibility)
+            _ = try await tx.scoped(scope).unit(code, for: .keepResponsibility)
             // A work team comes from its designated unit (article 35).
             if let sponsor = input.sponsor_id {
-                guard type == .workTeam, let s = try await Organisation.find(sponsor, on: tx), s.active, let sc = OrgCode(s.unitCode),
+                guard type == .workTeam, let s = try await tx.lookup(Organisation.self, sponsor), s.active, let sc = OrgCode(s.unitCode),
                       let sType = OrganisationType(rawValue: s.type), VillageReach.maySendWorkTeam(type: sType, unit: sc, to: code) else {
                     throw AppError.invalidField("sponsor_id")
                 }
@@ -40,13 +40,13 @@ enum VillageActorsService {
 
     /// A cadre leaves their post: no longer counted for 扶贫专干, first secretary or pairing quotas.
     static func deactivateCadre(app: Application, user: CurrentUser, cadreID: Int) async throws -> String {
-        guard let cadre = try await Cadre.find(cadreID, on: app.db), let code = OrgCode(cadre.unitCode) else { throw AppError.notFound }
+        guard let cadre = try await app.systemData.lookup(Cadre.self, cadreID), let code = OrgCode(cadre.unitCode) else { throw AppError.notFound }
         try await S.authorise(app, user, code)
         let now = app.tuopin.now(), scope = user.scope
         try await app.write { tx in
-            _ = try await DataAccess(db: tx, scope: scope).unit(code, for: .keepResponsibility)
-            guard let c = try await Cadre.find(cadreID, on: tx), c.active else { throw AppError.conflict }
-            let unit = try await OrgUnit.find(code.value, on: tx)
+            _ = try await tx.scoped(scope).unit(code, for: .keepResponsibility)
+            guard let c = try await tx.lookup(Cadre.self, cadreID), c.active else { throw AppError.conflict }
+            let unit = try await tx.lookup(OrgUnit.self, code.value)
             // A principal is replaced first (a dated change), not switched off.
             guard unit?.secretaryID != cadreID, unit?.headID != cadreID else { throw AppError.invalidField("cadre_id") }
             c.active = false
@@ -73,7 +73,7 @@ enum VillageActorsService {
         let name = try S.text(input.name, "name", max: 40)
         let now = app.tuopin.now(), scope = user.scope
         let id = try await app.write { tx -> Int in
-            _ = try await DataAccess(db: tx, scope: scope).unit(code, for: .keepResponsibility)
+            _ = try await tx.scoped(scope).unit(code, for: .keepResponsibility)
             let l = PartyLeader()
             l.villageCode = code.value; l.name = name; l.active = true
             try await l.save(on: tx)
@@ -87,7 +87,7 @@ enum VillageActorsService {
 
     /// The leader, after checking the user keeps its village.
     static func leader(_ app: Application, _ user: CurrentUser, _ id: Int) async throws -> (PartyLeader, OrgCode) {
-        guard let l = try await PartyLeader.find(id, on: app.db), let code = OrgCode(l.villageCode) else { throw AppError.notFound }
+        guard let l = try await app.systemData.lookup(PartyLeader.self, id), let code = OrgCode(l.villageCode) else { throw AppError.notFound }
         try await S.authorise(app, user, code)
         return (l, code)
     }
@@ -127,8 +127,8 @@ enum VillageActorsService {
         }
         let fields = after
         try await app.write { tx in
-            _ = try await DataAccess(db: tx, scope: scope).unit(code, for: .keepResponsibility)
-            guard let l = try await PartyLeader.find(leaderID, on: tx), l.active else { throw AppError.conflict }
+            _ = try await tx.scoped(scope).unit(code, for: .keepResponsibility)
+            guard let l = try await tx.lookup(PartyLeader.self, leaderID), l.active else { throw AppError.conflict }
             switch part {
             case "project":
                 let p = LeaderProject()
@@ -141,12 +141,12 @@ enum VillageActorsService {
             case "beneficiary":
                 // Only a person the user may see (through the scoped access), of a registered household in the leader's county.
                 guard let county = code.ancestor(at: .county),
-                      let member = try await Member.query(on: tx).filter(\.$idHMAC == fields["id_index"]!).join(Household.self, on: \Member.$household.$id == \Household.$id)
+                      let member = try await tx.rows(Member.self).filter(\.$idHMAC == fields["id_index"]!).join(Household.self, on: \Member.$household.$id == \Household.$id)
                         .filter(.sql(ScopeSQL.within(scope.roots(for: .readRegistry)))).filter(Household.self, \.$countyCode == county.value)
                         .filter(Household.self, \.$status != HouseholdStatus.monitored.rawValue).first() else {
                     throw AppError.invalidField("resident_id")
                 }
-                guard try await LeaderBeneficiary.query(on: tx).filter(\.$leaderID == leaderID).filter(\.$memberID == member.requireID()).count() == 0 else {
+                guard try await tx.rows(LeaderBeneficiary.self).filter(\.$leaderID == leaderID).filter(\.$memberID == member.requireID()).count() == 0 else {
                     throw AppError.conflict
                 }
                 let b = LeaderBeneficiary()
@@ -177,12 +177,12 @@ enum VillageActorsService {
         guard numbers.count <= 30 else { throw AppError.invalidField("member_numbers") }
         let now = app.tuopin.now(), scope = user.scope
         return try await app.write { tx -> Int in
-            _ = try await DataAccess(db: tx, scope: scope).unit(code, for: .keepResponsibility)
+            _ = try await tx.scoped(scope).unit(code, for: .keepResponsibility)
             let all = Set([head] + numbers)
-            let households = try await Household.query(on: tx).filter(\.$villageCode == code.value).filter(\.$number ~~ Array(all)).all()
+            let households = try await tx.rows(Household.self).filter(\.$villageCode == code.value).filter(\.$number ~~ Array(all)).all()
             guard let headHousehold = households.first(where: { $0.number == head }) else { throw AppError.invalidField("head_number") }
             guard households.count == all.count else { throw AppError.invalidField("member_numbers") }
-            let taken = try await JointUnitMember.query(on: tx).filter(\.$householdID ~~ households.compactMap(\.id)).count()
+            let taken = try await tx.rows(JointUnitMember.self).filter(\.$householdID ~~ households.compactMap(\.id)).count()
             guard taken == 0 else { throw AppError.conflict }
             let unit = JointUnit()
             unit.villageCode = code.value; unit.name = name; unit.headHouseholdID = try headHousehold.requireID()
@@ -210,8 +210,8 @@ enum VillageActorsService {
         guard started <= app.clock.today else { throw AppError.invalidField("started_on") }
         let now = app.tuopin.now(), scope = user.scope
         return try await app.write { tx -> Int in
-            _ = try await DataAccess(db: tx, scope: scope).unit(code, for: .keepResponsibility)
-            guard let org = try await Organisation.find(orgID, on: tx), org.active, let type = OrganisationType(rawValue: org.type),
+            _ = try await tx.scoped(scope).unit(code, for: .keepResponsibility)
+            guard let org = try await tx.lookup(Organisation.self, orgID), org.active, let type = OrganisationType(rawValue: org.type),
                   let unit = OrgCode(org.unitCode), VillageReach.mayHelp(type: type, unit: unit, village: code) else {
                 throw AppError.invalidField("organisation_id")
             }
@@ -227,7 +227,7 @@ enum VillageActorsService {
     struct ContributionInput: Content { var contributed_on: String?; var kind: String?; var amount: String?; var description: String? }
 
     static func addContribution(app: Application, user: CurrentUser, aidID: Int, input: ContributionInput) async throws -> String {
-        guard let aid = try await EnterpriseAid.find(aidID, on: app.db), let code = OrgCode(aid.villageCode) else { throw AppError.notFound }
+        guard let aid = try await app.systemData.lookup(EnterpriseAid.self, aidID), let code = OrgCode(aid.villageCode) else { throw AppError.notFound }
         try await S.authorise(app, user, code)
         let on = try S.date(input.contributed_on, "contributed_on")
         guard on <= app.clock.today, on.description >= aid.startedOn else { throw AppError.invalidField("contributed_on") }
@@ -238,7 +238,7 @@ enum VillageActorsService {
         let description = try S.text(input.description, "description", max: 200)
         let now = app.tuopin.now(), scope = user.scope
         try await app.write { tx in
-            _ = try await DataAccess(db: tx, scope: scope).unit(code, for: .keepResponsibility)
+            _ = try await tx.scoped(scope).unit(code, for: .keepResponsibility)
             let c = AidContribution()
             c.aidID = aidID; c.contributedOn = on.description; c.kind = kind.rawValue; c.amount = amount.fen; c.description = description
             try await c.save(on: tx)
@@ -252,7 +252,7 @@ enum VillageActorsService {
 
     /// Active party-member leaders under `root` with their project counts and the linked poor people
     /// whose household's per-capita income rose in its latest recorded year.
-    static func leaderFacts(on db: any Database, root: OrgCode) async throws -> [PartyLeaderFact] {
+    static func leaderFacts(on db: DataAccess, root: OrgCode) async throws -> [PartyLeaderFact] {
         let sql = db.sqlDatabase
         struct LeaderRow: Decodable { let id: Int; let village_code: String; let name: String; let projects: Int? }
         let leaders = try await sql.raw("""

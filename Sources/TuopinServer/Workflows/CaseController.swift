@@ -60,23 +60,23 @@ enum CaseController {
         let wf = Workflows.named(c.workflow)!
         let next = nextStep(c, wf)
         let unit = OrgCode(c.unitCode)!
-        let household = try await c.householdID.asyncMap { try await Household.find($0, on: req.db) } ?? nil
-        let steps = try await CaseStep.query(on: req.db).filter(\.$caseID == id).sort(\.$id).all().map { s in
+        let household = try await c.householdID.asyncMap { try await req.data.lookup(Household.self, $0) } ?? nil
+        let steps = try await req.data.rows(CaseStep.self).filter(\.$caseID == id).sort(\.$id).all().map { s in
             StepView(at: Clock.minute(s.at), actor: s.actorName, role: Role(rawValue: s.role).map { t[$0.labelKey] } ?? s.role,
                      action: s.outcome == "returned" ? t["wf_returned_\(s.action)"] : WorkflowText.action(s.action, t),
                      outcome: t["wf_outcome_\(s.outcome)"], reason: s.reason, notice_id: s.noticeID,
                      details: (try? JSONDecoder().decode([String: String].self, from: Data(s.details.utf8))) ?? [:])
         }
-        let noticeIDs = try await NoticeCase.query(on: req.db).filter(\.$id.$caseID == id).all().map(\.id!.noticeID)
+        let noticeIDs = try await req.data.rows(NoticeCase.self).filter(\.$id.$caseID == id).all().map(\.id!.noticeID)
         let today = req.clock.today
-        let notices = try await Notice.query(on: req.db).filter(\.$id ~~ noticeIDs).sort(\.$id).all()
-        let objections = try await Objection.query(on: req.db).filter(\.$noticeID ~~ noticeIDs)
+        let notices = try await req.data.rows(Notice.self).filter(\.$id ~~ noticeIDs).sort(\.$id).all()
+        let objections = try await req.data.rows(Objection.self).filter(\.$noticeID ~~ noticeIDs)
             .group(.or) { $0.filter(\.$caseID == nil).filter(\.$caseID == id) }.sort(\.$id).all()
         let noticeByID = Dictionary(uniqueKeysWithValues: notices.map { ($0.id!, $0) })
         return CaseView(
             id: id, workflow: c.workflow, workflow_name: WorkflowText.workflow(c.workflow, t), subject: wf.subject.rawValue,
             household_id: c.householdID, household_number: household?.number, unit_code: c.unitCode,
-            unit_name: try await subjectName(c, on: req.db), year: c.year, step: c.step, steps_total: wf.steps.count,
+            unit_name: try await subjectName(c, on: req.data), year: c.year, step: c.step, steps_total: wf.steps.count,
             status: c.status, status_label: t["case_status_\(c.status)"], next_action: next?.action,
             next_action_label: next.map { WorkflowText.action($0.action, t) },
             next_roles: next.map { $0.roles.sorted { $0.rawValue < $1.rawValue }.map { t[$0.labelKey] }.joined(separator: "、") },
@@ -99,9 +99,9 @@ enum CaseController {
     }
 
     /// The unit's full name, and for a project's case the project's name before it.
-    static func subjectName(_ c: WorkflowCase, on db: any Database) async throws -> String {
+    static func subjectName(_ c: WorkflowCase, on db: DataAccess) async throws -> String {
         let unit = try await NoticeService.fullName(of: c.unitCode, on: db)
-        guard let id = c.projectID, let p = try await ProjectRecord.find(id, on: db) else { return unit }
+        guard let id = c.projectID, let p = try await db.lookup(ProjectRecord.self, id) else { return unit }
         return "\(p.name) · \(unit)"
     }
 
@@ -121,10 +121,10 @@ enum CaseController {
             }
         }
         let cases = try await query.sort(\.$updatedAt, .descending).sort(\.$id, .descending).limit(limit).all()
-        let households = try await Household.query(on: req.db).filter(\.$id ~~ cases.compactMap(\.householdID)).all()
+        let households = try await req.data.rows(Household.self).filter(\.$id ~~ cases.compactMap(\.householdID)).all()
         let numbers = Dictionary(uniqueKeysWithValues: households.map { ($0.id!, $0.number) })
-        let unitNames = try await NoticeService.names(Set(cases.map(\.unitCode)), on: req.db)
-        let projectNames = Dictionary(uniqueKeysWithValues: try await ProjectRecord.query(on: req.db).filter(\.$id ~~ cases.compactMap(\.projectID)).all()
+        let unitNames = try await NoticeService.names(Set(cases.map(\.unitCode)), on: req.data)
+        let projectNames = Dictionary(uniqueKeysWithValues: try await req.data.rows(ProjectRecord.self).filter(\.$id ~~ cases.compactMap(\.projectID)).all()
             .map { ($0.id!, $0.name) })
         return cases.compactMap { c in
             let wf = Workflows.named(c.workflow)!
@@ -157,9 +157,9 @@ enum CaseController {
     /// Open objections on notices the user's level published: theirs to decide.
     static func objectionsToDecide(_ req: Request, user: CurrentUser) async throws -> [PendingObjection] {
         // Notices in the user's scope that have an open objection, then those objections.
-        let withOpen = Set(try await Objection.query(on: req.db).filter(\.$status == "open").filter(\.$kind == "objection").all(\.$noticeID))
+        let withOpen = Set(try await req.data.rows(Objection.self).filter(\.$status == "open").filter(\.$kind == "objection").all(\.$noticeID))
         let notices = Dictionary(uniqueKeysWithValues: try await req.data.notices().filter(\.$id ~~ withOpen).all().map { ($0.id!, $0) })
-        let open = try await Objection.query(on: req.db).filter(\.$noticeID ~~ Array(notices.keys)).filter(\.$status == "open")
+        let open = try await req.data.rows(Objection.self).filter(\.$noticeID ~~ Array(notices.keys)).filter(\.$status == "open")
             .filter(\.$kind == "objection").sort(\.$id).limit(500).all()
         var result: [PendingObjection] = []
         for o in open {
@@ -167,7 +167,7 @@ enum CaseController {
                   user.scope.actingRole(for: wf.steps[index], on: OrgCode(n.unitCode)!) != nil else { continue }
             let caseID: Int?
             if let id = o.caseID { caseID = id } else {
-                caseID = try await NoticeCase.query(on: req.db).filter(\.$id.$noticeID == n.id!).first()?.id?.caseID
+                caseID = try await req.data.rows(NoticeCase.self).filter(\.$id.$noticeID == n.id!).first()?.id?.caseID
             }
             let href: String
             if let caseID { href = SiteURL.caseDetail(caseID).path }
@@ -211,7 +211,7 @@ enum CaseController {
     static func renderCase(_ req: Request, id: Int, error: String?, status: HTTPResponseStatus) async throws -> Response {
         let view = try await detail(req, id: id)
         let survey = view.can_act && view.needs.survey
-            ? try await SurveyRecord.query(on: req.db).filter(\.$unitCode == view.unit_code).filter(\.$year <= view.year)
+            ? try await req.data.rows(SurveyRecord.self).filter(\.$unitCode == view.unit_code).filter(\.$year <= view.year)
                 .sort(\.$year, .descending).sort(\.$id, .descending).first()?.result
             : nil
         return try await Page.render(req, "case", CasePage(c: view, forms: view.can_act ? [view] : [], error: error,

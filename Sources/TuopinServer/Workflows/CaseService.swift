@@ -56,8 +56,8 @@ enum CaseService {
         }
         let now = app.tuopin.now()
         return try await app.write { tx in
-            guard try await StandardRecord.find(year, on: tx) != nil else { throw AppError.notEligible("wf_no_standard_year") }
-            let access = DataAccess(db: tx, scope: user.scope)
+            guard try await tx.lookup(StandardRecord.self, year) != nil else { throw AppError.notEligible("wf_no_standard_year") }
+            let access = tx.scoped(user.scope)
             var cases: [WorkflowCase] = []
             func blank() -> WorkflowCase {
                 let c = WorkflowCase()
@@ -95,7 +95,7 @@ enum CaseService {
                 cases.append(c)
             }
             for c in cases {
-                let existing = try await WorkflowCase.query(on: tx).filter(\.$workflow == workflow.id).filter(\.$unitCode == c.unitCode)
+                let existing = try await tx.rows(WorkflowCase.self).filter(\.$workflow == workflow.id).filter(\.$unitCode == c.unitCode)
                     .filter(\.$status == CaseStatus.open.rawValue).filter(\.$householdID == c.householdID).count()
                 guard existing == 0 else { throw AppError.notEligible("wf_case_open") }
                 do { try await c.create(on: tx) } catch let error as any DatabaseError where error.isConstraintFailure {
@@ -123,7 +123,7 @@ enum CaseService {
         guard !ids.isEmpty, ids.count <= 500 else { throw AppError.invalidField("case_ids") }
         let now = app.tuopin.now()
         try await app.write { tx in
-            let cases = try await DataAccess(db: tx, scope: user.scope).cases().filter(\.$id ~~ ids).sort(\.$id).all()
+            let cases = try await tx.scoped(user.scope).cases().filter(\.$id ~~ ids).sort(\.$id).all()
             guard cases.count == ids.count else { throw AppError.notFound }
             if let version = input.version, ids.count == 1, cases[0].version != version { throw AppError.conflict }
             guard Set(cases.map(\.workflow)).count == 1, Set(cases.map(\.step)).count == 1 else { throw AppError.invalidField("case_ids") }
@@ -132,12 +132,12 @@ enum CaseService {
     }
 
     /// The first step of a case opened by another service (a project's proposal), in that service's transaction.
-    static func takeFirstStep(tx: any Database, app: Application, user: CurrentUser, case c: WorkflowCase, now: Date) async throws {
+    static func takeFirstStep(tx: DataAccess, app: Application, user: CurrentUser, case c: WorkflowCase, now: Date) async throws {
         let workflow = Workflows.named(c.workflow)!
         _ = try await takeSteps(tx: tx, app: app, user: user, cases: [c], action: workflow.steps[0].action, input: StepInput(), now: now)
     }
 
-    static func takeSteps(tx: any Database, app: Application, user: CurrentUser, cases: [WorkflowCase], action: String,
+    static func takeSteps(tx: DataAccess, app: Application, user: CurrentUser, cases: [WorkflowCase], action: String,
                                   input: StepInput, now: Date) async throws -> Int? {
         let today = app.clock.today
         let workflow = Workflows.named(cases[0].workflow)!
@@ -208,11 +208,11 @@ enum CaseService {
     }
 
     /// What the step must know, loaded only for the requirements it has.
-    static func loadFacts(tx: any Database, app: Application, case c: WorkflowCase, step: WorkflowStep?, isReject: Bool,
+    static func loadFacts(tx: DataAccess, app: Application, case c: WorkflowCase, step: WorkflowStep?, isReject: Bool,
                                   input: StepInput, recorded: inout Recorded, standards: [Int: Standard], today: CivilDate) async throws -> StepFacts {
         var facts = StepFacts()
         if let noticeID = c.noticeID {
-            let notice = try await Notice.find(noticeID, on: tx)!
+            let notice = try await tx.lookup(Notice.self, noticeID)!
             facts.noticeEnded = NoticePeriod.hasEnded(end: CivilDate(iso: notice.endsOn)!, today: today)
             facts.openObjections = try await NoticeService.openObjections(on: tx, noticeID: noticeID, caseID: c.id!)
         }
@@ -230,7 +230,7 @@ enum CaseService {
                 facts.consentRecorded = input.consent == true && date != nil && date! <= today
                 if facts.consentRecorded { recorded.consentDate = date!.description }
             case .householdExitCriteria:
-                let h = try await Household.find(c.householdID!, on: tx)!
+                let h = try await tx.lookup(Household.self, c.householdID!)!
                 let hf = try await HouseholdFactsLoader.facts(on: tx, householdID: h.id!, protector: app.tuopin.protector, planYear: c.year)
                 facts.householdExitFailures = ExitCriteria.household(incomes: hf.incomes, members: hf.members.count,
                                                                      guarantees: hf.guarantees, standard: { standards[$0] })
@@ -288,7 +288,7 @@ enum CaseService {
 
     /// A step's consequences in the registry: a registered, exited or filed subject.
     /// A step's effect (defined in TuopinCore) on the registry or the org tree.
-    static func apply(_ effect: StepEffect, tx: any Database, app: Application, user: CurrentUser, case c: WorkflowCase,
+    static func apply(_ effect: StepEffect, tx: DataAccess, app: Application, user: CurrentUser, case c: WorkflowCase,
                               today: CivilDate, now: Date) async throws {
         switch effect {
         case .registerPoor:
@@ -298,7 +298,7 @@ enum CaseService {
             try await setHouseholdStatus(tx: tx, app: app, user: user, id: c.householdID!, status: effect.householdStatus!, identifiedYear: nil,
                                          exitYear: c.year, today: today, now: now)
         case .exitUnit:
-            let unit = try await OrgUnit.find(c.unitCode, on: tx)!
+            let unit = try await tx.lookup(OrgUnit.self, c.unitCode)!
             unit.exitYear = c.year; unit.version += 1
             try await unit.update(on: tx)
             try await AuditLog.append(on: tx, actor: user.auditActor, action: "unit.exit", entity: "org_unit", entityID: c.unitCode,
@@ -306,9 +306,9 @@ enum CaseService {
         }
     }
 
-    static func setHouseholdStatus(tx: any Database, app: Application, user: CurrentUser, id: Int, status: HouseholdStatus,
+    static func setHouseholdStatus(tx: DataAccess, app: Application, user: CurrentUser, id: Int, status: HouseholdStatus,
                                            identifiedYear: Int?, exitYear: Int?, today: CivilDate, now: Date) async throws {
-        let h = try await Household.find(id, on: tx)!
+        let h = try await tx.lookup(Household.self, id)!
         let before = ["status": h.status, "identified_year": String(h.identifiedYear), "exit_year": h.exitYear.map(String.init) ?? ""]
         h.status = status.rawValue
         if let identifiedYear { h.identifiedYear = identifiedYear; h.exitYear = nil }
@@ -322,7 +322,7 @@ enum CaseService {
     }
 
     /// Opens the notice of a publishing step for the cases of a batch (one unit).
-    static func openNotice(tx: any Database, app: Application, user: CurrentUser, workflow: WorkflowDefinition, step: WorkflowStep,
+    static func openNotice(tx: DataAccess, app: Application, user: CurrentUser, workflow: WorkflowDefinition, step: WorkflowStep,
                                    cases: [WorkflowCase], input: StepInput, standard: Standard?, today: CivilDate, now: Date) async throws -> Notice {
         guard Set(cases.map(\.unitCode)).count == 1 else { throw AppError.invalidField("case_ids") }
         let place = (input.place ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
@@ -335,7 +335,7 @@ enum CaseService {
         // Funds and projects stay on the board longer (article 25).
         let minDays = workflow.subject == .project ? standard?.fundNoticeMinDays ?? 10 : standard?.noticeMinDays ?? 7
         try NoticeService.validatePeriod(start: start, end: end, today: today, minDays: minDays)
-        let unit = try await OrgUnit.find(cases[0].unitCode, on: tx)!
+        let unit = try await tx.lookup(OrgUnit.self, cases[0].unitCode)!
         let notice = Notice()
         notice.kind = step.notice!.rawValue
         notice.workflow = workflow.id; notice.action = step.action; notice.unitCode = unit.id!
@@ -353,7 +353,7 @@ enum CaseService {
     }
 
     /// Sends open cases back to an earlier step (an accepted objection, a failed spot check), with the reason.
-    static func sendBack(tx: any Database, user: CurrentUser, cases: [WorkflowCase], to stepIndex: Int, reason: String, outcome: String, now: Date) async throws {
+    static func sendBack(tx: DataAccess, user: CurrentUser, cases: [WorkflowCase], to stepIndex: Int, reason: String, outcome: String, now: Date) async throws {
         for c in cases where c.status == CaseStatus.open.rawValue && c.step > stepIndex {
             let from = c.step
             let bumped = try await tx.sqlDatabase.update(WorkflowCase.schema).set("version", to: SQLBind(c.version + 1))

@@ -23,24 +23,24 @@ enum SpotCheckController {
         let checks = try await req.data.spotChecks().sort(\.$id, .descending).limit(50).all()
         var views: [CheckView] = []
         for check in checks {
-            let summary = try await SpotCheckService.summary(check, on: req.db)
-            let items = try await SpotCheckItem.query(on: req.db).filter(\.$checkID == check.id!).sort(\.$caseID).all()
+            let summary = try await SpotCheckService.summary(check, on: req.data)
+            let items = try await req.data.rows(SpotCheckItem.self).filter(\.$checkID == check.id!).sort(\.$caseID).all()
             let cases = try await req.data.cases().filter(\.$id ~~ items.map(\.caseID)).all()
-            let numbers = Dictionary(uniqueKeysWithValues: try await Household.query(on: req.db).filter(\.$id ~~ cases.compactMap(\.householdID)).all()
+            let numbers = Dictionary(uniqueKeysWithValues: try await req.data.rows(Household.self).filter(\.$id ~~ cases.compactMap(\.householdID)).all()
                 .map { ($0.id!, $0.number) })
             let labels = Dictionary(uniqueKeysWithValues: cases.map { ($0.id!, $0.householdID.flatMap { numbers[$0] } ?? $0.unitCode) })
             let wf = Workflows.named(check.workflow)!
             views.append(CheckView(
                 s: summary, workflow_name: WorkflowText.workflow(check.workflow, t),
-                county_name: try await NoticeService.fullName(of: check.countyCode, on: req.db), created_at: Clock.minute(check.createdAt),
+                county_name: try await NoticeService.fullName(of: check.countyCode, on: req.data), created_at: Clock.minute(check.createdAt),
                 items: items.map { Item(case_id: $0.caseID, label: labels[$0.caseID] ?? String($0.caseID), result: $0.result,
                                         result_label: t["spot_result_\($0.result ?? "pending")"], note: $0.note) },
                 can_record: user.scope.actingRole(for: wf.steps[wf.spotCheck!.before], on: OrgCode(check.countyCode)!) != nil))
         }
         let counties = user.scope.bindings.filter { $0.role == .countyOffice }.map(\.unit)
-        let names = try await NoticeService.names(Set(counties.map(\.value)), on: req.db)
+        let names = try await NoticeService.names(Set(counties.map(\.value)), on: req.data)
         let workflows = Workflows.all.filter { $0.spotCheck != nil }.map { UnitOption(code: $0.id, name: WorkflowText.workflow($0.id, t)) }
-        let year = try await StandardsController.lookup(on: req.db).keys.max() ?? req.clock.today.year
+        let year = try await StandardsController.lookup(on: req.data).keys.max() ?? req.clock.today.year
         return try await Page.render(req, "spot-checks", View(checks: views, counties: counties.map { UnitOption(code: $0.value, name: names[$0.value] ?? $0.value) },
                                                               canDraw: !counties.isEmpty, year: year, error: error, workflows: workflows), status: status)
     }

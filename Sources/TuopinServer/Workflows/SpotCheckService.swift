@@ -42,7 +42,7 @@ enum SpotCheckService {
         }
         let now = app.tuopin.now()
         return try await app.write { tx in
-            let waiting = try await WorkflowCase.query(on: tx).filter(\.$workflow == workflow.id).filter(\.$countyCode == county.value)
+            let waiting = try await tx.rows(WorkflowCase.self).filter(\.$workflow == workflow.id).filter(\.$countyCode == county.value)
                 .filter(\.$year == year).filter(\.$step == spot.before).filter(\.$status == CaseStatus.open.rawValue).all()
             guard !waiting.isEmpty else { throw AppError.notEligible("spot_no_cases") }
             let sample = SpotCheck.sample(waiting.map { $0.id! }, seed: seed, percent: percent)
@@ -70,12 +70,12 @@ enum SpotCheckService {
         if result == "failed", note.isEmpty { throw AppError.missingField("note") }
         let now = app.tuopin.now()
         try await app.write { tx in
-            let check = try await DataAccess(db: tx, scope: user.scope).spotCheck(id: checkID)
+            let check = try await tx.scoped(user.scope).spotCheck(id: checkID)
             let workflow = Workflows.named(check.workflow)!
             guard user.scope.actingRole(for: workflow.steps[workflow.spotCheck!.before], on: OrgCode(check.countyCode)!) != nil else {
                 throw AppError.forbidden
             }
-            guard let item = try await SpotCheckItem.query(on: tx).filter(\.$checkID == checkID).filter(\.$caseID == caseID).first() else {
+            guard let item = try await tx.rows(SpotCheckItem.self).filter(\.$checkID == checkID).filter(\.$caseID == caseID).first() else {
                 throw AppError.notFound
             }
             guard item.result == nil else { throw AppError.conflict }
@@ -83,7 +83,7 @@ enum SpotCheckService {
             try await item.update(on: tx)
             try await AuditLog.append(on: tx, actor: user.auditActor, action: "spotcheck.\(result)", entity: "case", entityID: String(caseID),
                                       after: ["check": String(checkID), "note": note], at: now)
-            if result == "failed", let c = try await WorkflowCase.find(caseID, on: tx) {
+            if result == "failed", let c = try await tx.lookup(WorkflowCase.self, caseID) {
                 try await CaseService.sendBack(tx: tx, user: user, cases: [c], to: workflow.spotCheck!.returnTo, reason: note,
                                                outcome: "spotCheckFailed", now: now)
             }
@@ -91,8 +91,8 @@ enum SpotCheckService {
     }
 
     /// A sampled case not yet verified blocks approval.
-    static func pending(on db: any Database, caseID: Int) async throws -> Bool {
-        try await SpotCheckItem.query(on: db).filter(\.$caseID == caseID).filter(\.$result == nil).count() > 0
+    static func pending(on db: DataAccess, caseID: Int) async throws -> Bool {
+        try await db.rows(SpotCheckItem.self).filter(\.$caseID == caseID).filter(\.$result == nil).count() > 0
     }
 
     struct Summary: Content {
@@ -101,8 +101,8 @@ enum SpotCheckService {
     }
 
     /// A check with its accuracy figures (kept for the annual assessment).
-    static func summary(_ check: SpotCheckRecord, on db: any Database) async throws -> Summary {
-        let items = try await SpotCheckItem.query(on: db).filter(\.$checkID == check.id!).sort(\.$caseID).all()
+    static func summary(_ check: SpotCheckRecord, on db: DataAccess) async throws -> Summary {
+        let items = try await db.rows(SpotCheckItem.self).filter(\.$checkID == check.id!).sort(\.$caseID).all()
         return Summary(id: check.id!, workflow: check.workflow, county_code: check.countyCode, year: check.year, seed: check.seed,
                        percent: check.percent, population: check.population, sampled: items.count,
                        passed: items.filter { $0.result == "passed" }.count, failed: items.filter { $0.result == "failed" }.count,

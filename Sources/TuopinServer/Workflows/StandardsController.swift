@@ -24,12 +24,12 @@ enum StandardsController {
                    aid_county_pct: percent(s.aidCountyBP), aid_livelihood_pct: percent(s.aidLivelihoodBP), loan_max_rate_pct: percent(s.loanMaxRateBP))
     }
 
-    static func all(on db: any Database) async throws -> [StandardRecord] {
-        try await StandardRecord.query(on: db).sort(\.$id).all()
+    static func all(on db: DataAccess) async throws -> [StandardRecord] {
+        try await db.rows(StandardRecord.self).sort(\.$id).all()
     }
 
     /// The standard of a year as the workflows and checks read it.
-    static func lookup(on db: any Database) async throws -> [Int: Standard] {
+    static func lookup(on db: DataAccess) async throws -> [Int: Standard] {
         Dictionary(uniqueKeysWithValues: try await all(on: db).map { ($0.id!, $0.standard) })
     }
 
@@ -43,9 +43,9 @@ enum StandardsController {
     static func page(_ req: Request, error: String?, status: HTTPResponseStatus = .ok) async throws -> Response {
         let user = try req.requireUser()
         let t = req.t
-        let stored = Dictionary(uniqueKeysWithValues: try await PairingQuotaRecord.query(on: req.db).all().map { ($0.id!, $0.version) })
-        let quotas = try await PairingService.quotas(on: req.db)
-        return try await Page.render(req, "standards", View(rows: try await all(on: req.db).map(row), canEdit: user.scope.has(.editStandards), error: error,
+        let stored = Dictionary(uniqueKeysWithValues: try await req.data.rows(PairingQuotaRecord.self).all().map { ($0.id!, $0.version) })
+        let quotas = try await PairingService.quotas(on: req.data)
+        return try await Page.render(req, "standards", View(rows: try await all(on: req.data).map(row), canEdit: user.scope.has(.editStandards), error: error,
                                                             quotas: CadreRank.allCases.map { r in
                                                                 QuotaRow(rank: r.rawValue, label: t[r.labelKey], households: quotas.required(for: r),
                                                                          version: stored[r.rawValue] ?? 0)
@@ -65,7 +65,7 @@ enum StandardsController {
 
     @Sendable static func apiList(req: Request) async throws -> [Row] {
         _ = try req.requireUser()
-        return try await all(on: req.db).map(row)
+        return try await all(on: req.data).map(row)
     }
 
     /// Text fields (元 and %) as a form or JSON sends them.
@@ -93,7 +93,7 @@ enum StandardsController {
             return m
         }
         guard let days = input.notice_min_days.flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }) else { throw AppError.invalidField("notice_min_days") }
-        let current = try await StandardRecord.find(year, on: req.db)?.standard ?? Standard(year: year, povertyLine: .zero, dibaoLine: .zero)
+        let current = try await req.data.lookup(StandardRecord.self, year)?.standard ?? Standard(year: year, povertyLine: .zero, dibaoLine: .zero)
         func optionalPercent(_ text: String?, _ field: String, _ keep: Int) throws -> Int {
             guard let text, !text.trimmingCharacters(in: .whitespaces).isEmpty else { return keep }
             return try parsePercent(text, field: field)
@@ -123,7 +123,7 @@ enum StandardsController {
         }
         let now = req.tuopin.now()
         let saved = try await req.application.write { tx in
-            let existing = try await StandardRecord.find(year, on: tx)
+            let existing = try await tx.lookup(StandardRecord.self, year)
             let before = existing.map { $0.standard }
             if let existing, existing.version != version { throw AppError.conflict }
             if existing == nil && version != 0 { throw AppError.conflict }

@@ -120,7 +120,7 @@ struct DemoSeeder {
             // first, whose exit is still a case in progress (so the county-exit workflow can be seen).
             for county in countyCodes.sorted().dropFirst() {
                 var rng = SplitMix64(seed: seed, stream: UInt64(county.value)! &+ 3_000_000_000_000)
-                try await OrgUnit.query(on: tx).filter(\.$id == county.value).set(\.$exitYear, to: rng.int(2016...2019)).update()
+                try await OrgUnit.query(on: tx.db).filter(\.$id == county.value).set(\.$exitYear, to: rng.int(2016...2019)).update()
             }
             struct Seeded: Encodable { let units: Int }
             try await AuditLog.append(on: tx, actor: .system, action: "demo.cadres", entity: "cadre", entityID: "54",
@@ -129,7 +129,8 @@ struct DemoSeeder {
     }
 
     /// Inserts cadres in one statement per chunk, then points each unit's principals at theirs.
-    private static func insertCadres(_ cadres: [DemoCadre], on tx: any Database) async throws {
+    private static func insertCadres(_ cadres: [DemoCadre], on txAccess: DataAccess) async throws {
+        let tx = txAccess.db
         let sql = tx.sqlDatabase
         try await sql.bulkInsert(into: Cadre.schema, columns: ["name", "rank", "unit_code", "position", "active"],
                                  rows: cadres.map { [$0.name, $0.rank.rawValue, $0.unit.value, $0.position, true] })
@@ -173,7 +174,8 @@ struct DemoSeeder {
 
     /// One township: its villages, cadres, households, members and incomes.
     private func seedTownship(_ township: DemoUnit, villages: [DemoUnit], households: [DemoHousehold],
-                              memberRows: [[[any Encodable & Sendable]]], on tx: any Database) async throws {
+                              memberRows: [[[any Encodable & Sendable]]], on txAccess: DataAccess) async throws {
+        let tx = txAccess.db
         let seed = self.seed
         let now = app.tuopin.now()
         let protector = self.protector
@@ -186,7 +188,7 @@ struct DemoSeeder {
                 into: OrgUnit.schema,
                 columns: ["code", "name", "level", "parent_code", "path", "is_poverty_county", "version"],
                 rows: units.map { unit, c in [c.value, unit.name, c.level.rawValue, c.parent!.value, c.path, false, 1] })
-            try await Self.insertCadres(([code] + villages.map(\.code)).flatMap { DemoCadres.cadres(of: $0, seed: seed) }, on: tx)
+            try await Self.insertCadres(([code] + villages.map(\.code)).flatMap { DemoCadres.cadres(of: $0, seed: seed) }, on: txAccess)
             try await sql.bulkInsert(
                 into: Household.schema,
                 columns: HouseholdRows.columns,
@@ -231,7 +233,7 @@ struct DemoSeeder {
                                          } })
             }
             struct Seeded: Encodable { let villages: Int; let households: Int; let people: Int }
-            try await AuditLog.append(on: tx, actor: .system, action: "demo.township", entity: "org_unit", entityID: code.value,
+            try await AuditLog.append(on: txAccess, actor: .system, action: "demo.township", entity: "org_unit", entityID: code.value,
                                       after: Seeded(villages: villages.count, households: households.count, people: members.count),
                                       at: now)
         }

@@ -14,8 +14,9 @@ enum AuditLog {
     /// Who acted: a user id, or `system` for start-up and demo work.
     struct Actor: Sendable { let id: String; static let system = Actor(id: "system") }
 
-    static func append(on tx: any Database, actor: Actor, action: String, entity: String, entityID: String,
+    static func append(on txAccess: DataAccess, actor: Actor, action: String, entity: String, entityID: String,
                        before: (any Encodable)? = nil, after: (any Encodable)? = nil, at now: Date) async throws {
+        let tx = txAccess.db
         tally?.add(1)
         let sql = tx.sqlDatabase
         if tx.isPostgres {
@@ -46,7 +47,8 @@ enum AuditLog {
     }
 
     /// Appends many entries with one read of the chain head and multi-row inserts (imports).
-    static func appendAll(on tx: any Database, actor: Actor, entries: [Pending], at now: Date) async throws {
+    static func appendAll(on txAccess: DataAccess, actor: Actor, entries: [Pending], at now: Date) async throws {
+        let tx = txAccess.db
         guard !entries.isEmpty else { return }
         tally?.add(entries.count)
         let sql = tx.sqlDatabase
@@ -90,7 +92,8 @@ enum AuditLog {
 enum AuditVerifier {
     struct Result: Sendable { let checked: Int; let firstBreak: AuditChain.Break? }
 
-    static func verify(on db: any Database, pageSize: Int = 5_000) async throws -> Result {
+    static func verify(on dbAccess: DataAccess, pageSize: Int = 5_000) async throws -> Result {
+        let db = dbAccess.db
         struct Row: Decodable {
             let id: Int64, at: String, user_id: String, action: String, entity: String
             let entity_id: String, before: String, after: String, hash: String

@@ -46,7 +46,7 @@ struct DemoFunds {
         try await app.write { tx in
             let sql = tx.sqlDatabase
             var rng = SplitMix64(seed: seed, stream: 36)
-            let units = try await OrgUnit.query(on: tx).sort(\.$id).all()
+            let units = try await OrgUnit.query(on: tx.db).sort(\.$id).all()
             let children = Dictionary(grouping: units.filter { $0.parentCode != nil }, by: { $0.parentCode! })
             let prefectures = units.filter { $0.level == OrgLevel.prefecture.rawValue }.map(\.id!)
             let counties = units.filter { $0.level == OrgLevel.county.rawValue }.map(\.id!)
@@ -122,8 +122,9 @@ struct DemoFunds {
     }
 
     /// Projects: eight per county, one in every state from proposal to the completion notice, each with its case.
-    static func seedProjects(on tx: any Database, counties: [String], children: [String: [OrgUnit]], today: CivilDate, now: Date,
+    static func seedProjects(on txAccess: DataAccess, counties: [String], children: [String: [OrgUnit]], today: CivilDate, now: Date,
                              rng: inout SplitMix64) async throws -> [ProjectRow] {
+        let tx = txAccess.db
         func on(_ year: Int, _ month: Int, _ day: Int) -> CivilDate { min(CivilDate(year: year, month: month, day: day)!, today) }
         var projectRows: [ProjectRow] = []
         let states = [1, 2, 3, 4, 5, 6, 7, 9]
@@ -163,13 +164,14 @@ struct DemoFunds {
     }
 
     /// A notice of the demo's, as the workflow would have published it.
-    static func notice(on tx: any Database, zh: Translations, now: Date, _ workflow: WorkflowDefinition, action: String, unit: String,
+    static func notice(on txAccess: DataAccess, zh: Translations, now: Date, _ workflow: WorkflowDefinition, action: String, unit: String,
                        start: CivilDate, rows: NoticeService.Entries, year: Int) async throws -> Int {
+        let tx = txAccess.db
         let n = Notice()
         n.kind = workflow.steps[workflow.stepIndex(action)!].notice!.rawValue; n.workflow = workflow.id; n.action = action; n.unitCode = unit
         n.countyCode = String(unit.prefix(6)); n.prefectureCode = String(unit.prefix(4)); n.place = unit.count > 6 ? "村委会公示栏" : "县政府网站"
         n.startsOn = start.description; n.endsOn = start.adding(days: 9).description; n.createdBy = 0; n.createdAt = now
-        n.title = zh.format("notice_title_\(workflow.id)", try await NoticeService.fullName(of: unit, on: tx), String(year),
+        n.title = zh.format("notice_title_\(workflow.id)", try await NoticeService.fullName(of: unit, on: txAccess), String(year),
                             zh["notice_kind_\(n.kind)"])
         n.entries = String(decoding: try JSONEncoder().encode(rows), as: UTF8.self)
         try await n.create(on: tx)
@@ -177,16 +179,17 @@ struct DemoFunds {
     }
 
     /// The projects' notices: the township's, the approval (one county in five late, one project in 40 never), the completion.
-    static func seedProjectNotices(on tx: any Database, sql: any SQLDatabase, projectRows: [ProjectRow], today: CivilDate, now: Date,
+    static func seedProjectNotices(on txAccess: DataAccess, sql: any SQLDatabase, projectRows: [ProjectRow], today: CivilDate, now: Date,
                                    zh: Translations) async throws {
+        let tx = txAccess.db
         func notice(_ workflow: WorkflowDefinition, action: String, unit: String, start: CivilDate, rows: NoticeService.Entries, year: Int) async throws -> Int {
-            try await Self.notice(on: tx, zh: zh, now: now, workflow, action: action, unit: unit, start: start, rows: rows, year: year)
+            try await Self.notice(on: txAccess, zh: zh, now: now, workflow, action: action, unit: unit, start: start, rows: rows, year: year)
         }
         var links: [[any Encodable & Sendable]] = []
         for (i, p) in projectRows.enumerated() {
             let c = try await WorkflowCase.find(p.caseID, on: tx)!
             let entries = NoticeService.Entries(columns: [], rows: [])
-            var rows = try JSONDecoder().decode(NoticeService.Entries.self, from: Data(try await NoticeService.entries(tx: tx, workflow: Workflows.project, cases: [c], zh: zh).utf8))
+            var rows = try JSONDecoder().decode(NoticeService.Entries.self, from: Data(try await NoticeService.entries(tx: txAccess, workflow: Workflows.project, cases: [c], zh: zh).utf8))
             if rows.rows.isEmpty { rows = entries }
             if p.step >= 3 {
                 let start = (p.approved ?? today).adding(days: -25)
@@ -252,8 +255,9 @@ struct DemoFunds {
     }
 
     /// Disclosures: each unit's allocations of a year on one notice; a few left out (R-21-1), one county's a year late (R-25-1).
-    static func seedDisclosures(on tx: any Database, sql: any SQLDatabase, units: [OrgUnit], counties: [String], today: CivilDate, now: Date,
+    static func seedDisclosures(on txAccess: DataAccess, sql: any SQLDatabase, units: [OrgUnit], counties: [String], today: CivilDate, now: Date,
                                 zh: Translations) async throws {
+        let tx = txAccess.db
         struct AllocationRow: Decodable {
             let id: Int; let from_unit: String; let year: Int; let entry_date: String; let source: String; let to_unit: String
             let project_id: Int?; let amount: Int64; let note: String
@@ -278,7 +282,7 @@ struct DemoFunds {
                 [a.entry_date, zh[FundSource(rawValue: a.source)!.labelKey], a.project_id.flatMap { projectNames[$0] } ?? unitNames[a.to_unit] ?? a.to_unit,
                  Money(fen: a.amount).description, a.note]
             }
-            let id = try await Self.notice(on: tx, zh: zh, now: now, Workflows.fundDisclosure, action: "disclose", unit: unit, start: start,
+            let id = try await Self.notice(on: txAccess, zh: zh, now: now, Workflows.fundDisclosure, action: "disclose", unit: unit, start: start,
                                       rows: NoticeService.Entries(columns: ["notice_col_date", "notice_col_source", "notice_col_recipient", "notice_col_amount",
                                                                             "notice_col_use"], rows: rows), year: year)
             try await sql.update(FundEntryRecord.schema).set("notice_id", to: SQLBind(id)).where("id", .in, SQLBind.group(shown.map(\.id))).run()

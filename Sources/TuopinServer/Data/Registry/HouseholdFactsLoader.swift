@@ -11,12 +11,14 @@ enum HouseholdFactsLoader {
         let hmacs: [(household: Int, hmac: String, name: String)]
     }
 
-    static func facts(on db: any Database, householdID: Int, protector: DataProtector, planYear: Int) async throws -> HouseholdFacts {
+    static func facts(on dbAccess: DataAccess, householdID: Int, protector: DataProtector, planYear: Int) async throws -> HouseholdFacts {
+        let db = dbAccess.db
         let h = try await Household.find(householdID, on: db)!
-        return try await load(on: db, households: [(h.id!, h.status)], protector: protector, planYear: planYear).facts[householdID]!
+        return try await load(on: dbAccess, households: [(h.id!, h.status)], protector: protector, planYear: planYear).facts[householdID]!
     }
 
-    static func load(on db: any Database, households: [(id: Int, status: String)], protector: DataProtector, planYear: Int) async throws -> Loaded {
+    static func load(on dbAccess: DataAccess, households: [(id: Int, status: String)], protector: DataProtector, planYear: Int) async throws -> Loaded {
+        let db = dbAccess.db
         let ids = households.map(\.id)
         let sql = db.sqlDatabase
         struct M: Decodable { let household_id: Int; let name: String; let relation: String; let id_cipher: String; let id_hmac: String

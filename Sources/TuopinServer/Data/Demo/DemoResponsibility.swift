@@ -42,7 +42,7 @@ struct DemoResponsibility {
         let today = app.clock.today, now = app.tuopin.now(), seed = self.seed
         try await app.write { tx in
             let sql = tx.sqlDatabase
-            let units = try await OrgUnit.query(on: tx).sort(\.$id).all()
+            let units = try await OrgUnit.query(on: tx.db).sort(\.$id).all()
             let (organisations, aidCount) = try await Self.seedOrganisations(on: sql, units: units, today: today)
             let villages = units.filter { $0.level == OrgLevel.village.rawValue }
 
@@ -152,7 +152,7 @@ struct DemoResponsibility {
     func seedStandardsGap() async throws {
         let now = app.tuopin.now()
         try await app.write { tx in
-            guard let first = try await StandardRecord.query(on: tx).sort(\.$id).first() else { return }
+            guard let first = try await StandardRecord.query(on: tx.db).sort(\.$id).first() else { return }
             let before = first.standard
             var changed = before
             changed.dibaoLine = Money(fen: before.povertyLine.fen * 9 / 10)
@@ -173,11 +173,11 @@ struct DemoResponsibility {
         let now = app.tuopin.now(), seed = self.seed
         try await app.write { tx in
             let sql = tx.sqlDatabase
-            let units = try await OrgUnit.query(on: tx).filter(\.$level <= OrgLevel.township.rawValue).sort(\.$id).all()
-            let names = Dictionary(uniqueKeysWithValues: try await Cadre.query(on: tx).filter(\.$id ~~ units.flatMap { [$0.secretaryID, $0.headID].compactMap { $0 } })
+            let units = try await OrgUnit.query(on: tx.db).filter(\.$level <= OrgLevel.township.rawValue).sort(\.$id).all()
+            let names = Dictionary(uniqueKeysWithValues: try await Cadre.query(on: tx.db).filter(\.$id ~~ units.flatMap { [$0.secretaryID, $0.headID].compactMap { $0 } })
                 .all().map { ($0.id!, $0.name) })
             let schedule = try await ResponsibilityService.schedule(on: tx)
-            let reporter = try await User.query(on: tx).sort(\.$id).first()?.id
+            let reporter = try await User.query(on: tx.db).sort(\.$id).first()?.id
             var letters: [[any Encodable & Sendable]] = [], reports: [[any Encodable & Sendable]] = [], plans: [[any Encodable & Sendable]] = []
             for (i, unit) in units.enumerated() {
                 guard let code = OrgCode(unit.id!) else { continue }
@@ -238,7 +238,8 @@ struct DemoResponsibility {
 
     /// Principal changes from before the lock was kept here: a county's secretary replaced the year
     /// before it exited, a township's head while it had poor villages; neither exempted.
-    static func seedLockedChanges(on tx: any Database, units: [OrgUnit], today: CivilDate, now: Date, seed: UInt64) async throws -> Int {
+    static func seedLockedChanges(on txAccess: DataAccess, units: [OrgUnit], today: CivilDate, now: Date, seed: UInt64) async throws -> Int {
+        let tx = txAccess.db
         var changes = 0
         var seen: [OrgLevel: Int] = [:]
         for unit in units {

@@ -36,7 +36,8 @@ enum Rollups {
 
     /// Recomputes the villages marked by the triggers and every unit above them, inside the
     /// caller's transaction. Cheap when nothing is marked (one indexed read).
-    static func refresh(on db: any Database) async throws {
+    static func refresh(on dbAccess: DataAccess) async throws {
+        let db = dbAccess.db
         let sql = db.sqlDatabase
         struct Marked: Decodable { let village_code: String }
         func marked() async throws -> [String] {
@@ -157,7 +158,8 @@ enum Rollups {
     // MARK: Reading
 
     /// The status/year cells of one unit.
-    static func cells(of unit: String, on db: any Database) async throws -> [RollupCell] {
+    static func cells(of unit: String, on dbAccess: DataAccess) async throws -> [RollupCell] {
+        let db = dbAccess.db
         struct Row: Decodable { let status: String; let identified_year: Int; let exit_year: Int; let households: Int64; let people: Int64 }
         return try await db.sqlDatabase.select().columns("status", "identified_year", "exit_year", "households", "people").from(schema)
             .where("unit_code", .equal, SQLBind(unit)).where("dim", .equal, SQLBind(Dimension.years.rawValue))
@@ -166,7 +168,8 @@ enum Rollups {
     }
 
     /// The status/year cells of every child of `parent`, by child code.
-    static func childCells(of parent: String, on db: any Database) async throws -> [String: [RollupCell]] {
+    static func childCells(of parent: String, on dbAccess: DataAccess) async throws -> [String: [RollupCell]] {
+        let db = dbAccess.db
         struct Row: Decodable { let unit_code: String; let status: String; let identified_year: Int; let exit_year: Int; let households: Int64; let people: Int64 }
         let rows = try await db.sqlDatabase.select().columns("unit_code", "status", "identified_year", "exit_year", "households", "people").from(schema)
             .where("parent_code", .equal, SQLBind(parent)).where("dim", .equal, SQLBind(Dimension.years.rawValue))
@@ -179,7 +182,8 @@ enum Rollups {
     /// The cells of every county, by county code (for the map).
     /// Each county's households and people by status (all years together: the cells' years are 0),
     /// for the counties of `prefectures`.
-    static func countyStatusCells(prefectures: [String], on db: any Database) async throws -> [String: [RollupCell]] {
+    static func countyStatusCells(prefectures: [String], on dbAccess: DataAccess) async throws -> [String: [RollupCell]] {
+        let db = dbAccess.db
         guard !prefectures.isEmpty else { return [:] }
         struct Row: Decodable { let unit_code: String; let status: String; let households: Int64; let people: Int64 }
         let rows = try await db.sqlDatabase.select().column("unit_code").column("status")
@@ -192,7 +196,8 @@ enum Rollups {
     }
 
     /// Households and people of one unit by status and category (attribute or main cause).
-    static func categories(of unit: String, _ dim: Dimension, on db: any Database) async throws -> [(status: String, category: String, count: HeadCount)] {
+    static func categories(of unit: String, _ dim: Dimension, on dbAccess: DataAccess) async throws -> [(status: String, category: String, count: HeadCount)] {
+        let db = dbAccess.db
         struct Row: Decodable { let status: String; let category: String; let households: Int64; let people: Int64 }
         return try await db.sqlDatabase.select().columns("status", "category", "households", "people").from(schema)
             .where("unit_code", .equal, SQLBind(unit)).where("dim", .equal, SQLBind(dim.rawValue))

@@ -12,14 +12,15 @@ enum AuditAnchor {
 
     static func file(_ app: Application) -> URL { app.tuopin.settings.dataDirectory.appendingPathComponent("audit-anchor.log") }
 
-    static func head(on db: any Database) async throws -> Head? {
-        try await db.sqlDatabase.select().columns("id", "hash").from("audit_log").orderBy("id", .descending).limit(1).first(decoding: Head.self)
+    static func head(on dbAccess: DataAccess) async throws -> Head? {
+        let db = dbAccess.db
+        return try await db.sqlDatabase.select().columns("id", "hash").from("audit_log").orderBy("id", .descending).limit(1).first(decoding: Head.self)
     }
 
     /// Appends the current head to `url` (unless it is the last line already). Returns it.
     @discardableResult
     static func write(app: Application, to url: URL? = nil) async throws -> Head? {
-        guard let head = try await head(on: app.db) else { return nil }
+        guard let head = try await head(on: app.systemData) else { return nil }
         let url = url ?? file(app)
         if let last = try? read(url).last, last == head { return head }
         let line = "\(head.id) \(head.hash) \(AuditLog.timestamp(app.tuopin.now()))\n"
@@ -51,7 +52,8 @@ enum AuditAnchor {
     }
 
     /// Every anchored entry must still exist with the anchored hash.
-    static func check(on db: any Database, anchors: [Head]) async throws {
+    static func check(on dbAccess: DataAccess, anchors: [Head]) async throws {
+        let db = dbAccess.db
         for chunk in anchors.chunked(500) {
             struct Row: Decodable { let id: Int64; let hash: String }
             let rows = try await db.sqlDatabase.select().columns("id", "hash").from("audit_log")
@@ -86,7 +88,7 @@ struct AuditAnchorLifecycle: LifecycleHandler {
                 try? await Task.sleep(for: .seconds(60))
                 if Task.isCancelled { break }
                 do {
-                    guard let head = try await AuditAnchor.head(on: app.db), head.id != anchored else { continue }
+                    guard let head = try await AuditAnchor.head(on: app.systemData), head.id != anchored else { continue }
                     if Self.isDue(head: head.id, anchored: anchored, elapsed: ContinuousClock.now - since) {
                         try await AuditAnchor.write(app: app)
                         anchored = head.id

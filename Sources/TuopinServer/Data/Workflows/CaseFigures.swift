@@ -9,21 +9,24 @@ enum CaseFigures {
     struct Sum: Decodable { let people: Int? }
 
     /// Remaining poor people in a village, and its registered rural population.
-    static func village(on db: any Database, code: String) async throws -> (poor: Int, population: Int?) {
-        let poor = try await remainingPoor(on: db, column: "village_code", code: code)
+    static func village(on dbAccess: DataAccess, code: String) async throws -> (poor: Int, population: Int?) {
+        let db = dbAccess.db
+        let poor = try await remainingPoor(on: dbAccess, column: "village_code", code: code)
         return (poor, try await OrgUnit.find(code, on: db)?.ruralPopulation)
     }
 
     /// Remaining poor people in a county, and the rural population of its villages.
-    static func county(on db: any Database, code: String) async throws -> (poor: Int, population: Int) {
-        let poor = try await remainingPoor(on: db, column: "county_code", code: code)
+    static func county(on dbAccess: DataAccess, code: String) async throws -> (poor: Int, population: Int) {
+        let db = dbAccess.db
+        let poor = try await remainingPoor(on: dbAccess, column: "county_code", code: code)
         let population = try await db.sqlDatabase.select().column(SQLAlias(DataAccess.bigintSum("rural_population"), as: SQLIdentifier("people")))
             .from(OrgUnit.schema).where("level", .equal, SQLBind(OrgLevel.village.rawValue))
             .where("code", .like, SQLBind(code + "%")).first(decoding: Sum.self)?.people ?? 0
         return (poor, population)
     }
 
-    static func remainingPoor(on db: any Database, column: String, code: String) async throws -> Int {
+    static func remainingPoor(on dbAccess: DataAccess, column: String, code: String) async throws -> Int {
+        let db = dbAccess.db
         let poor = HouseholdStatus.allCases.filter(\.isRemainingPoor).map(\.rawValue)
         return try await db.sqlDatabase.select().column(SQLAlias(DataAccess.bigintSum("member_count"), as: SQLIdentifier("people")))
             .from(Household.schema).where(SQLColumn(column), .equal, SQLBind(code)).where("status", .in, SQLBind.group(poor))
@@ -31,16 +34,18 @@ enum CaseFigures {
     }
 
     /// Article 6 scale control: approvals this year stay below the county's quota unless region HQ recorded an exemption.
-    static func withinQuota(on db: any Database, county: String, year: Int) async throws -> Bool {
+    static func withinQuota(on dbAccess: DataAccess, county: String, year: Int) async throws -> Bool {
+        let db = dbAccess.db
         guard let quota = try await IdentificationQuota.query(on: db).filter(\.$countyCode == county).filter(\.$year == year).first() else {
             return false
         }
         if !quota.exemption.isEmpty { return true }
-        return try await approvedIdentifications(on: db, county: county, year: year) < quota.quota
+        return try await approvedIdentifications(on: dbAccess, county: county, year: year) < quota.quota
     }
 
     /// Identification cases of a county and year that passed county approval.
-    static func approvedIdentifications(on db: any Database, county: String, year: Int) async throws -> Int {
+    static func approvedIdentifications(on dbAccess: DataAccess, county: String, year: Int) async throws -> Int {
+        let db = dbAccess.db
         let approveIndex = Workflows.identification.stepIndex("approveCounty")!
         return try await WorkflowCase.query(on: db).filter(\.$workflow == Workflows.identification.id)
             .filter(\.$countyCode == county).filter(\.$year == year).filter(\.$step > approveIndex)

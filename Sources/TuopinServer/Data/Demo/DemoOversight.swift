@@ -50,8 +50,8 @@ struct DemoOversight {
             struct CodeRow: Decodable { let county_code: String }
             let counties = try await tx.sqlDatabase.select().distinct().column("county_code").from(Household.schema).orderBy("county_code")
                 .all(decoding: CodeRow.self).map(\.county_code)
-            let users = Dictionary(try await User.query(on: tx).all().map { ($0.username, $0.id!) }) { a, _ in a }
-            let townships = Dictionary(grouping: try await OrgUnit.query(on: tx).filter(\.$level == OrgLevel.township.rawValue).sort(\.$id).all()
+            let users = Dictionary(try await User.query(on: tx.db).all().map { ($0.username, $0.id!) }) { a, _ in a }
+            let townships = Dictionary(grouping: try await OrgUnit.query(on: tx.db).filter(\.$level == OrgLevel.township.rawValue).sort(\.$id).all()
                 .filter { counties.contains(String($0.id!.prefix(6))) }, by: { String($0.id!.prefix(6)) })
             func day(_ offset: Int) -> String { today.adding(days: offset).description }
             func save(unit: String, kind: InspectionKind, title: String, team: [[String: String]], targets: [String], start: Int,
@@ -111,7 +111,8 @@ struct DemoOversight {
     }
 
     /// The counties with households (the demo may cover only some).
-    func demoCounties(on db: any Database) async throws -> [String] {
+    func demoCounties(on dbAccess: DataAccess) async throws -> [String] {
+        let db = dbAccess.db
         struct CodeRow: Decodable { let county_code: String }
         return try await db.sqlDatabase.select().distinct().column("county_code").from(Household.schema).orderBy("county_code")
             .all(decoding: CodeRow.self).map(\.county_code)
@@ -123,7 +124,7 @@ struct DemoOversight {
         let today = app.clock.today, now = app.tuopin.now()
         try await app.write { tx in
             let counties = try await demoCounties(on: tx)
-            let users = Dictionary(try await User.query(on: tx).all().map { ($0.username, $0.id!) }) { a, _ in a }
+            let users = Dictionary(try await User.query(on: tx.db).all().map { ($0.username, $0.id!) }) { a, _ in a }
             for (k, county) in counties.enumerated() {
                 let s = SurveyRecord()
                 let surveyed = 80 + (k * 7) % 41
@@ -133,7 +134,7 @@ struct DemoOversight {
                 s.createdBy = users["region"] ?? 0
                 try await s.save(on: tx)
             }
-            let townships = try await OrgUnit.query(on: tx).filter(\.$level == OrgLevel.township.rawValue).sort(\.$id).all()
+            let townships = try await OrgUnit.query(on: tx.db).filter(\.$level == OrgLevel.township.rawValue).sort(\.$id).all()
                 .filter { counties.contains(String($0.id!.prefix(6))) }
             let byCounty = Dictionary(grouping: townships, by: { String($0.id!.prefix(6)) })
             var n = 0

@@ -5,10 +5,11 @@ import TuopinCore
 
 /// What the fund rules read (R-07-2, R-21-1, R-25-1, R-33-1, R-33-2, R-36-1), for the units under a root.
 enum FundFacts {
-    static func load(on db: any Database, root: OrgCode, today: CivilDate) async throws -> ComplianceFacts.Funds {
+    static func load(on dbAccess: DataAccess, root: OrgCode, today: CivilDate) async throws -> ComplianceFacts.Funds {
+        let db = dbAccess.db
         let sql = db.sqlDatabase
         var f = ComplianceFacts.Funds()
-        f.standards = try await StandardsController.lookup(on: db).values.sorted { $0.year < $1.year }
+        f.standards = try await StandardsController.lookup(on: dbAccess).values.sorted { $0.year < $1.year }
         let years = [today.year - 2, today.year - 1]
         let under = root.value + "%"
         // R-07-2: money reaching the region, prefectures and counties (receipts and allocations in; reversals are negative).

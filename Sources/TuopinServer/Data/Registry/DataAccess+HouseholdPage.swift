@@ -22,26 +22,26 @@ extension DataAccess {
 
     func history(ofHousehold id: Int) async throws -> [HouseholdHistory.Entry] {
         _ = try await household(id: id)
-        return try await HouseholdHistory.entries(on: db, householdID: id)
+        return try await HouseholdHistory.entries(on: self, householdID: id)
     }
 
     func facts(ofHousehold id: Int, protector: DataProtector, planYear: Int) async throws -> HouseholdFacts {
         _ = try await household(id: id)
-        return try await HouseholdFactsLoader.facts(on: db, householdID: id, protector: protector, planYear: planYear)
+        return try await HouseholdFactsLoader.facts(on: self, householdID: id, protector: protector, planYear: planYear)
     }
 
     func pairings(ofHousehold id: Int, t: Translations) async throws -> [PairingService.View] {
         _ = try await household(id: id)
-        return try await PairingService.pairings(of: id, on: db, t: t)
+        return try await PairingService.pairings(of: id, on: self, t: t)
     }
 
     /// Cadres who may be paired with a household of `village` (the user must be able to change it).
     func pairingCandidates(for village: OrgCode) async throws -> [Cadre] {
-        try await PairingService.candidates(for: village, on: db)
+        try await PairingService.candidates(for: village, on: self)
     }
 
     /// The poverty standards by year (public figures).
     func standards() async throws -> [Int: Standard] {
-        try await StandardsController.lookup(on: db)
+        try await StandardsController.lookup(on: self)
     }
 }
