@@ -28,10 +28,7 @@ public func configure(_ app: Application, settings: TuopinSettings,
     switch settings.database {
     case .sqlite(let path):
         app.databases.use(.sqlite(.init(storage: .file(path: path), enableForeignKeys: true), sqlLogLevel: nil), as: .sqlite)
-        // WAL is a property of the file; synchronous=FULL is SQLite's compiled default for every
-        // connection (sqlite-nio sets no other), and is asserted by the test suite.
-        try await app.systemData.sqlDatabase.raw("PRAGMA journal_mode=WAL").run()
-        try await app.systemData.sqlDatabase.raw("PRAGMA synchronous=FULL").run()
+        try await app.systemData.prepareSQLiteFile()
     case .postgres(let url, let searchPath):
         var config: SQLPostgresConfiguration
         do { config = try SQLPostgresConfiguration(url: url) } catch {

@@ -17,20 +17,10 @@ enum TwoFactorService {
         guard !typed.isEmpty, typed.count <= 32,
               let user = try await tx.lookup(User.self, userID), user.totpEnabledAt != nil, let sealed = user.totpSecret,
               let secret = Base32.decode(try app.tuopin.protector.decrypt(sealed)) else { return false }
-        let sql = tx.sqlDatabase
         if let step = TOTP(secret: secret).match(typed, at: now, lastUsed: user.totpLastStep) {
-            let rows = try await sql.raw("""
-                UPDATE users SET totp_last_step = \(bind: step) WHERE id = \(bind: userID)
-                AND (totp_last_step IS NULL OR totp_last_step < \(bind: step)) RETURNING id
-                """).all()
-            return rows.count == 1
+            return try await tx.useTOTPStep(step, userID: userID)
         }
-        let hash = Hashing.sha256Hex(TwoFactorRule.normalisedRecoveryCode(typed))
-        let rows = try await sql.raw("""
-            UPDATE recovery_codes SET used_at = \(bind: now) WHERE user_id = \(bind: userID)
-            AND code_hash = \(bind: hash) AND used_at IS NULL RETURNING id
-            """).all()
-        return rows.count == 1
+        return try await tx.useRecoveryCode(hash: Hashing.sha256Hex(TwoFactorRule.normalisedRecoveryCode(typed)), userID: userID, at: now)
     }
 
     struct Status: Encodable {

@@ -25,11 +25,7 @@ enum ComplianceController {
     static func report(_ req: Request, code text: String) async throws -> (Report, OrgUnit, [ChildRow]) {
         guard let code = OrgCode(text) else { throw AppError.notFound }
         let unit = try await req.data.unit(code)
-        let sql = req.data.sqlDatabase
-        struct Count: Decodable { let unit_code: String; let rule: String; let n: Int }
-        let counts = try await sql.select().column("unit_code").column("rule").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
-            .from(ViolationRecord.schema).where(SQLColumn("resolved_at"), .is, SQLLiteral.null)
-            .where(ScopeSQL.under([code], column: "unit_code")).groupBy("unit_code").groupBy("rule").all(decoding: Count.self)
+        let counts = try await req.data.openViolationCounts(under: code)
         let rules = ComplianceRules.all.map(\.id.rawValue)
         let totals = rules.map { r in counts.filter { $0.rule == r }.map(\.n).reduce(0, +) }
         var children: [ChildRow] = []

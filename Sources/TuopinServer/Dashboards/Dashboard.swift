@@ -45,10 +45,7 @@ enum Dashboard {
             bySource[account.id!.source, default: 0] += account.account.received.fen
         }
         let sources = FundSource.allCases.compactMap { s in bySource[s.rawValue].map { (s, $0) } }.filter { $0.1 > 0 }
-        struct RuleCount: Decodable { let rule: String; let n: Int }
-        let violations = try await req.data.sqlDatabase.select().column("rule").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
-            .from(ViolationRecord.schema).where(ScopeSQL.under([code], column: "unit_code")).where("resolved_at", .is, SQLLiteral.null)
-            .groupBy("rule").all(decoding: RuleCount.self)
+        let violations = try await req.data.openViolationCounts(under: code)
         let reportRules = Set(ComplianceRules.overdueReportRules.map(\.id.rawValue)), findingRules = Set(ComplianceRules.overdueFindingRules.map(\.id.rawValue))
         return View(
             figures: headline(figures, t: t, monitored: true),
@@ -73,15 +70,6 @@ enum Dashboard {
          Figure(key: "exited", label: t["dash_exited"], households: f.exited.households, people: f.exited.people),
          Figure(key: "remaining", label: t["dash_remaining"], households: f.remaining.households, people: f.remaining.people)]
             + (monitored ? [Figure(key: "monitored", label: t["status_monitored"], households: f.monitored.households, people: f.monitored.people)] : [])
-    }
-
-    /// The kept rural population of the villages under a unit; nil when none is kept.
-    static func ruralPopulation(under code: OrgCode, on db: DataAccess) async throws -> Int? {
-        struct Row: Decodable { let p: Int64? }
-        let row = try await db.sqlDatabase.select().column(DataAccess.bigintSum("rural_population"), as: "p").from(OrgUnit.schema)
-            .where(ScopeSQL.under([code], column: "code")).where("level", .equal, SQLBind(OrgLevel.village.rawValue))
-            .first(decoding: Row.self)
-        return row?.p.map(Int.init)
     }
 
     /// Horizontal bars, one per labelled value, scaled to the largest.

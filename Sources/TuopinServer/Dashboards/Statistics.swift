@@ -60,19 +60,7 @@ enum Statistics {
                                 rows: PovertyFigures.byYear(own, years: first...year).map { [String($0.year)] + hp($0.exited) + hp($0.remaining) }))
 
         // Household-plan measures of the year by category.
-        struct MeasureRow: Decodable { let category: String; let measures: Int64; let households: Int64; let amount: Int64? }
-        let column = Household.codeColumn(for: code.level)
-        var measureQuery = db.sqlDatabase.select()
-            .column(SQLColumn("category", table: "m"))
-            .column(SQLAlias(SQLFunction("COUNT", args: SQLLiteral.all), as: SQLIdentifier("measures")))
-            .column(SQLAlias(SQLRaw("COUNT(DISTINCT p.household_id)"), as: SQLIdentifier("households")))
-            .column(SQLAlias(DataAccess.bigintSum("m.amount"), as: SQLIdentifier("amount")))
-            .from(SQLAlias(SQLIdentifier(Measure.schema), as: SQLIdentifier("m")))
-            .join(SQLAlias(SQLIdentifier(HouseholdPlan.schema), as: SQLIdentifier("p")), on: SQLColumn("plan_id", table: "m"), .equal, SQLColumn("id", table: "p"))
-            .join(SQLAlias(SQLIdentifier(Household.schema), as: SQLIdentifier("h")), on: SQLColumn("household_id", table: "p"), .equal, SQLColumn("id", table: "h"))
-            .where(SQLColumn("year", table: "p"), .equal, SQLBind(year))
-        if code.level != .region { measureQuery = measureQuery.where(SQLColumn(column, table: "h"), .equal, SQLBind(code.value)) }
-        let measures = try await measureQuery.groupBy(SQLColumn("category", table: "m")).all(decoding: MeasureRow.self)
+        let measures = try await req.data.planMeasuresByCategory(under: code, year: year)
         sections.append(Section(key: Table.measures.rawValue, title: t[Table.measures.titleKey],
                                 header: [t["stat_category"], t["stat_measure_count"], t["stat_households"], t["stat_amount"]],
                                 rows: measures.sorted { $0.category < $1.category }.map {

@@ -17,3 +17,12 @@ struct SystemData: Sendable {
 extension Request {
     var systemData: SystemData { SystemData(db: db) }
 }
+
+extension DataAccess {
+    /// Puts an SQLite file in WAL mode. WAL is a property of the file; synchronous=FULL is SQLite's
+    /// compiled default for every connection (sqlite-nio sets no other), and is asserted by the test suite.
+    func prepareSQLiteFile() async throws {
+        try await sqlDatabase.raw("PRAGMA journal_mode=WAL").run()
+        try await sqlDatabase.raw("PRAGMA synchronous=FULL").run()
+    }
+}

@@ -80,19 +80,18 @@ enum RegistryImport {
         let households = parsed.households
         let reason = CertificationService.changeReason
         let counts = try await app.write { tx in
-            let sql = tx.sqlDatabase
             // Certified townships' households change only with a reason (article 24).
             try await CertificationService.checkReason(
                 on: tx, households: households.compactMap { h in existing[h.number].map { ($0.id, String($0.village.prefix(9))) } },
                 reason: reason, actor: actor.audit, now: now)
-            try await updateRegistered(households, existing: existing, on: sql, protector: protector)
+            try await updateRegistered(households, existing: existing, on: tx, protector: protector)
             clock.mark("registered households updated")
             // Then rounds of `round` households: new ones inserted, every member encrypted and
             // inserted, one audit entry per household, data quality rechecked.
             var memberIndex = 0, done = 0
             for start in stride(from: 0, to: households.count, by: round) {
                 let chunk = households[start..<min(households.count, start + round)]
-                try await sql.bulkInsert(into: Household.schema, columns: insertColumns, rows: try chunk.filter { existing[$0.number] == nil }.map { h in
+                try await tx.insertImported(households: try chunk.filter { existing[$0.number] == nil }.map { h in
                     householdValues(h, phoneCipher: try h.phone.map { try protector.encrypt($0) }) + [1, h.members.count] as [any Encodable & Sendable]
                 })
                 clock.add("households inserted")
@@ -117,7 +116,7 @@ enum RegistryImport {
                     }
                 }
                 clock.add("members encrypted, audit entries made")
-                try await sql.bulkInsert(into: Member.schema, columns: memberColumns, rows: rows)
+                try await tx.insertImported(members: rows)
                 clock.add("members inserted")
                 try await AuditLog.appendAll(on: tx, actor: actor.audit, entries: audit, at: now)
                 clock.add("audited")
@@ -136,23 +135,6 @@ enum RegistryImport {
         report.updated = counts.1
         report.written = true
         return report
-    }
-    /// Households already registered are written first: their rows updated and their old members
-    /// removed, so that no round of the import sees a person in two households.
-    static func updateRegistered(_ households: [MembersTemplate.HouseholdRecord], existing: [String: ExistingHousehold],
-                                 on sql: any SQLDatabase, protector: DataProtector) async throws {
-        for h in households {
-            guard let old = existing[h.number] else { continue }
-            var update = sql.update(Household.schema)
-            let phone = try h.phone.map { try protector.encrypt($0) }
-            for (column, value) in zip(updateColumns, householdValues(h, phoneCipher: phone)) {
-                update = update.set(SQLColumn(column), to: SQLBind(value))
-            }
-            try await update.set(SQLColumn("member_count"), to: SQLBind(h.members.count))
-                .set(SQLColumn("version"), to: SQLBind(old.version + 1))
-                .where("id", .equal, SQLBind(old.id)).run()
-            try await sql.delete(from: Member.schema).where("household_id", .equal, SQLBind(old.id)).run()
-        }
     }
 
     /// The file's households against the registry: villages that exist and are the actor's, households
@@ -222,7 +204,6 @@ enum RegistryImport {
         let records = parsed.records
         let reason = CertificationService.changeReason
         try await app.write { tx in
-            let sql = tx.sqlDatabase
             let touched = Dictionary(records.map { (existing[$0.number]!.id, String(existing[$0.number]!.village.prefix(9))) }, uniquingKeysWith: { a, _ in a })
             try await CertificationService.checkReason(on: tx, households: touched.map { ($0.key, $0.value) }, reason: reason,
                                                        actor: actor.audit, now: now)
@@ -232,8 +213,7 @@ enum RegistryImport {
             var deleted = 0
             for (year, ofYear) in byYear.sorted(by: { $0.key < $1.key }) {
                 for chunk in Set(ofYear.map { existing[$0.number]!.id }).sorted().chunked(1_000) {
-                    try await sql.delete(from: IncomeRecord.schema).where("year", .equal, SQLBind(year))
-                        .where("household_id", .in, SQLBind.group(Array(chunk))).run()
+                    try await tx.deleteIncomes(year: year, households: Array(chunk))
                     deleted += chunk.count
                     progress(min(deleted, records.count - 1), records.count)
                 }
@@ -247,8 +227,7 @@ enum RegistryImport {
                                        after: Income(year: i.year, wage: i.wage.fen, business: i.business.fen,
                                                      property: i.property.fen, transfer: i.transfer.fen, costs: i.costs.fen)))
             }
-            try await sql.bulkInsert(into: IncomeRecord.schema, columns: ["household_id", "year", "wage", "business", "property", "transfer", "costs"],
-                                     rows: records.map { r in
+            try await tx.insertIncomes(records.map { r in
                                          let i = r.income
                                          return [existing[r.number]!.id, i.year, i.wage.fen, i.business.fen, i.property.fen, i.transfer.fen, i.costs.fen]
                                      })
@@ -261,15 +240,6 @@ enum RegistryImport {
         return report
     }
 
-    /// Every save re-checks data quality for what it wrote, in the same transaction.
-    static func recheck(numbers: [String], on tx: DataAccess, protector: DataProtector, today: CivilDate) async throws {
-        for chunk in numbers.chunked(1_000) {
-            let households = try await tx.sqlDatabase.select().columns(QualityService.Subject.columns).from(Household.schema)
-                .where("number", .in, SQLBind.group(Array(chunk))).all(decoding: QualityService.Subject.self)
-            _ = try await QualityService.recheck(households, on: tx, protector: protector, today: today)
-        }
-    }
-
     // MARK: Rows
 
     static let updateColumns = ["number", "village_code", "township_code", "county_code", "prefecture_code", "attribute",
@@ -277,14 +247,6 @@ enum RegistryImport {
     static let insertColumns = updateColumns + ["version", "member_count"]
     static let memberColumns = ["household_id", "name", "relation", "id_cipher", "id_hmac", "id_masked", "sex",
                                 "ethnicity", "education", "schooling", "health", "disability_grade", "labour", "migrant_months"]
-
-    static func householdValues(_ h: MembersTemplate.HouseholdRecord, phoneCipher: String?) -> [any Encodable & Sendable] {
-        let v = h.village
-        return [h.number, v.value, v.ancestor(at: .township)!.value, v.ancestor(at: .county)!.value,
-                v.ancestor(at: .prefecture)!.value, h.attribute.rawValue, h.mainCause.rawValue,
-                h.otherCauses.map(\.rawValue).joined(separator: ";"), h.identifiedYear, h.status.rawValue, h.exitYear,
-                phoneCipher, h.phone.map(PhoneNumber.mask)]
-    }
 
     /// What the audit log keeps of an imported household: no full ID or phone numbers.
     struct Snapshot: Encodable {
@@ -311,55 +273,6 @@ enum RegistryImport {
 
     // MARK: Lookups in chunks (IN lists stay small on both engines)
 
-    static func households(numbers: [String], on db: DataAccess) async throws -> [String: ExistingHousehold] {
-        var out: [String: ExistingHousehold] = [:]
-        for chunk in numbers.chunked(1_000) {
-            let rows = try await db.rows(Household.self).filter(\.$number ~~ Array(chunk)).all()
-            for h in rows {
-                out[h.number] = ExistingHousehold(id: h.id!, number: h.number, village: h.villageCode, version: h.version,
-                                                  attribute: h.attribute, mainCause: h.mainCause, otherCauses: h.otherCauses,
-                                                  identifiedYear: h.identifiedYear, status: h.status, exitYear: h.exitYear)
-            }
-        }
-        return out
-    }
-
-    /// Household number → id, nothing else (the write reads back ids a round at a time).
-    static func householdIDs(numbers: [String], on db: DataAccess) async throws -> [String: Int] {
-        struct Row: Decodable { let id: Int; let number: String }
-        var out: [String: Int] = [:]
-        for chunk in numbers.chunked(1_000) {
-            for row in try await db.sqlDatabase.select().columns("id", "number").from(Household.schema)
-                .where("number", .in, SQLBind.group(Array(chunk))).all(decoding: Row.self) {
-                out[row.number] = row.id
-            }
-        }
-        return out
-    }
-
-    static func existingVillages(_ codes: [String], on db: DataAccess) async throws -> Set<String> {
-        var out = Set<String>()
-        for chunk in codes.chunked(1_000) {
-            let units = try await db.rows(OrgUnit.self).filter(\.$id ~~ Array(chunk)).filter(\.$level == OrgLevel.village.rawValue).all()
-            out.formUnion(units.compactMap(\.id))
-        }
-        return out
-    }
-
-    /// id_hmac → the number of the household the person is registered in.
-    /// The household (number and village) each person of `hmacs` is registered in.
-    static func memberOwners(_ hmacs: [String], on db: DataAccess) async throws -> [String: (number: String, village: String)] {
-        var out: [String: (number: String, village: String)] = [:]
-        struct Row: Decodable { let id_hmac: String; let number: String; let village_code: String }
-        for chunk in hmacs.chunked(1_000) {
-            let rows = try await db.sqlDatabase.select().column(SQLColumn("id_hmac", table: "members"))
-                .column(SQLColumn("number", table: "households")).column(SQLColumn("village_code", table: "households"))
-                .from(Member.schema).join(Household.schema, on: SQLColumn("household_id", table: "members"), .equal, SQLColumn("id", table: "households"))
-                .where(SQLColumn("id_hmac", table: "members"), .in, SQLBind.group(Array(chunk))).all(decoding: Row.self)
-            for r in rows { out[r.id_hmac] = (r.number, r.village_code) }
-        }
-        return out
-    }
 }
 
 extension Array {

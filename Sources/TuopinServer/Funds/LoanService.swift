@@ -63,10 +63,7 @@ enum LoanService {
         let now = app.tuopin.now()
         return try await app.write { tx in
             // Conditional: two repayments at once cannot together pass the principal.
-            let updated = try await tx.sqlDatabase.update(LoanRecord.schema).set("repaid", to: SQLRaw("repaid + \(amount.fen)"))
-                .set("version", to: SQLRaw("version + 1")).where("id", .equal, SQLBind(loanID))
-                .where(SQLRaw("amount - repaid"), .greaterThanOrEqual, SQLBind(amount.fen)).returning("id").all()
-            guard !updated.isEmpty else {
+            guard try await tx.repay(loanID: loanID, amount) else {
                 let current = try await tx.lookup(LoanRecord.self, loanID)!
                 throw AppError.insufficientFunds(available: Money(fen: current.amount - current.repaid))
             }

@@ -95,8 +95,7 @@ extension FundController {
                              people: p.people, poor_households: p.poorHouseholds, poor_people: p.poorPeople, approved_on: p.approvedOn,
                              revision: p.revision, version: p.version, accounts: try await accounts(req.data, holder: p.holder, t: req.t),
                              entries: try await entryRows(req, entries),
-                             beneficiaries: try await req.data.sqlDatabase.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
-                                .from("project_beneficiaries").where("project_id", .equal, SQLBind(id)).first()?.decode(column: "n", as: Int.self) ?? 0)
+                             beneficiaries: try await req.data.beneficiaryCount(project: id))
     }
 
     struct ProjectPage: Encodable {

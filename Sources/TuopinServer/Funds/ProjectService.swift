@@ -90,10 +90,7 @@ enum ProjectService {
             r.poorHouseholds = p.poorHouseholds; r.poorPeople = p.poorPeople; r.progressPct = 0
             r.status = ProjectStatus.proposed.rawValue; r.revision = ""; r.version = 1; r.createdAt = now
             try await r.create(on: tx)
-            if !linked.isEmpty {
-                try await tx.sqlDatabase.bulkInsert(into: "project_beneficiaries", columns: ["project_id", "household_id"],
-                                                    rows: linked.map { [r.id!, $0] })
-            }
+            try await tx.link(project: r.requireID(), beneficiaries: linked)
             try await AuditLog.append(on: tx, actor: user.auditActor, action: "project.propose", entity: "project", entityID: String(r.id!),
                                       after: ["name": p.name, "site": p.site.value, "budget": p.budget.description, "category": p.category.rawValue,
                                               "targets": p.performanceTargets], at: now)
@@ -161,8 +158,7 @@ enum ProjectService {
             if decision == .drop {
                 r.status = ProjectStatus.dropped.rawValue
                 if let caseID = r.caseID {
-                    try await tx.sqlDatabase.update(WorkflowCase.schema).set("status", to: SQLBind(CaseStatus.rejected.rawValue))
-                        .set("updated_at", to: SQLBind(now)).where("id", .equal, SQLBind(caseID)).run()
+                    try await tx.close(caseID: caseID, as: .rejected, at: now)
                 }
             }
             r.version += 1

@@ -182,10 +182,9 @@ enum NoticeService {
             let workflow = Workflows.named(notice.workflow)!
             let step = workflow.steps[workflow.stepIndex(notice.action)!]
             guard user.scope.actingRole(for: step, on: OrgCode(notice.unitCode)!) != nil else { throw AppError.forbidden }
-            let updated = try await tx.sqlDatabase.update(Objection.schema).set("status", to: SQLBind(decision == "accept" ? "accepted" : "rejected"))
-                .set("decision_reason", to: SQLBind(reason)).set("decided_by", to: SQLBind(user.id)).set("decided_at", to: SQLBind(now))
-                .where("id", .equal, SQLBind(objectionID)).where("status", .equal, SQLBind("open")).returning("id").all()
-            guard !updated.isEmpty else { throw AppError.conflict }
+            guard try await tx.decideObjection(id: objectionID, accepted: decision == "accept", reason: reason, by: user.id, at: now) else {
+                throw AppError.conflict
+            }
             try await AuditLog.append(on: tx, actor: user.auditActor, action: "objection.\(decision)", entity: "objection",
                                       entityID: String(objectionID), after: ["reason": reason], at: now)
             if decision == "accept" {

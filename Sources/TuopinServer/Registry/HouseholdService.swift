@@ -59,12 +59,8 @@ enum HouseholdService {
                 ("land_forest", edit.landForest), ("land_grassland", edit.landGrassland), ("relocated", edit.relocated),
                 ("cooperative", edit.cooperative), ("joint_unit", edit.jointUnit), ("version", version + 1),
             ]
-            var update = tx.sqlDatabase.update(Household.schema)
-            for (column, value) in columns { update = update.set(SQLColumn(column), to: SQLBind(value)) }
             // Guarded on the version in SQL as well, so two concurrent saves cannot both win.
-            let saved = try await update.where("id", .equal, SQLBind(id)).where("version", .equal, SQLBind(version))
-                .returning("id").all()
-            guard !saved.isEmpty else { throw HouseholdConflict(current: before, currentVersion: version + 1) }
+            guard try await tx.update(household: id, at: version, columns: columns) else { throw HouseholdConflict(current: before, currentVersion: version + 1) }
             try await AuditLog.append(on: tx, actor: user.auditActor, action: "household.update", entity: "household",
                                       entityID: String(id), before: AuditView(before, version: version),
                                       after: AuditView(edit, version: version + 1), at: now)

@@ -44,35 +44,14 @@ enum QualityService {
             results[m.household, default: []].append(QualityProblem(.idDuplicate, m.name))
         }
         clock?.add("duplicates asked")
-        let sql = tx.sqlDatabase
-        try await sql.delete(from: QualityFinding.schema).where("household_id", .in, SQLBind.group(households.map(\.id))).run()
-        try await sql.bulkInsert(into: QualityFinding.schema,
-                                 columns: ["household_id", "code", "detail", "village_code", "township_code", "county_code", "prefecture_code"],
-                                 rows: households.flatMap { h in (results[h.id] ?? []).map { p -> [any Encodable & Sendable] in
-                                     [h.id, p.code.rawValue, p.detail, h.village_code, h.township_code, h.county_code, h.prefecture_code]
-                                 } })
+        try await tx.replaceQualityFindings(of: households, with: results)
         return results
-    }
-
-    static func duplicateHMACs(_ hmacs: [String], on db: DataAccess) async throws -> [String] {
-        var out: [String] = []
-        for chunk in hmacs.chunked(1_000) {
-            struct Row: Decodable { let id_hmac: String }
-            out += try await db.sqlDatabase.select().column("id_hmac").from(Member.schema)
-                .where("id_hmac", .in, SQLBind.group(Array(chunk))).groupBy("id_hmac")
-                .having(SQLFunction("COUNT", args: SQLLiteral.all), .greaterThan, SQLBind(1))
-                .all(decoding: Row.self).map(\.id_hmac)
-        }
-        return out
     }
 
     /// Checks every household under `unit` (all when nil) in batches of 1,000, one transaction each.
     static func checkAll(app: Application, unit: OrgCode?, progress: ProgressHandler = { _, _ in }) async throws -> Summary {
         var summary = Summary()
-        var counting = app.systemData.sqlDatabase.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(Household.schema)
-        if let unit { counting = counting.where(ScopeSQL.within([unit])) }
-        struct Count: Decodable { let n: Int }
-        let inScope = try await counting.first(decoding: Count.self)?.n ?? 0
+        let inScope = try await app.systemData.householdCount(under: unit)
         progress(0, inScope)
         var after = 0
         let today = app.clock.today
@@ -80,10 +59,7 @@ enum QualityService {
         let clock = PhaseClock(logger: app.logger, name: "check --quality")
         while true {
             clock.add("other")
-            var q = app.systemData.sqlDatabase.select().columns(Subject.columns).from(Household.schema)
-                .where("id", .greaterThan, SQLBind(after)).orderBy("id").limit(1_000)
-            if let unit { q = q.where(ScopeSQL.within([unit])) }
-            let page = try await q.all(decoding: Subject.self)
+            let page = try await app.systemData.qualitySubjects(under: unit, after: after, limit: 1_000)
             guard let last = page.last else { break }
             after = last.id
             clock.add("page read")
@@ -102,34 +78,10 @@ enum QualityService {
         let total = summary.findings.values.reduce(0, +)
         let checked = summary.households
         try await app.write { tx in
-            try await tx.sqlDatabase.insert(into: "quality_runs").columns("unit_code", "checked_at", "households", "findings")
-                .values(SQLBind(unit?.value ?? "54"), SQLBind(now), SQLBind(checked), SQLBind(total)).run()
+            try await tx.recordQualityRun(unit: unit, at: now, households: checked, findings: total)
         }
         return summary
     }
 
-    /// Findings per code under `unit`, for the households the user may read.
-    static func counts(on db: DataAccess, unit: OrgCode, roots: [OrgCode]) async throws -> [QualityCode: Int] {
-        struct Row: Decodable { let code: String; let n: Int }
-        let rows = try await db.sqlDatabase.select().column("code").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
-            .from(QualityFinding.schema).where(ScopeSQL.within([unit])).where(ScopeSQL.within(roots))
-            .groupBy("code").all(decoding: Row.self)
-        return Dictionary(rows.compactMap { r in QualityCode(rawValue: r.code).map { ($0, r.n) } }, uniquingKeysWith: +)
-    }
-
-    /// Households with findings under `unit` within the user's scope (first `limit`).
-    static func households(on db: DataAccess, unit: OrgCode, roots: [OrgCode], limit: Int) async throws -> [(Int, [String])] {
-        struct Row: Decodable { let household_id: Int; let code: String }
-        let rows = try await db.sqlDatabase.select().columns("household_id", "code").from(QualityFinding.schema)
-            .where(ScopeSQL.within([unit])).where(ScopeSQL.within(roots)).orderBy("household_id").limit(limit * 4)
-            .all(decoding: Row.self)
-        var order: [Int] = []
-        var codes: [Int: [String]] = [:]
-        for r in rows {
-            if codes[r.household_id] == nil { order.append(r.household_id) }
-            codes[r.household_id, default: []].append(r.code)
-        }
-        return order.prefix(limit).map { ($0, codes[$0]!) }
-    }
 }
 

@@ -35,9 +35,7 @@ enum RegistryService {
             try await CertificationService.checkReason(on: tx, households: [(householdID, h.townshipCode)], reason: reason, actor: user.auditActor, now: now)
             // Compared before any arithmetic: a client's version may be any integer (Int.max + 1 would trap).
             guard h.version == version else { throw AppError.conflict }
-            let bumped = try await tx.sqlDatabase.update(Household.schema).set("version", to: SQLBind(h.version + 1))
-                .where("id", .equal, SQLBind(householdID)).where("version", .equal, SQLBind(version)).returning("id").all()
-            guard !bumped.isEmpty else { throw AppError.conflict }
+            guard try await tx.claim(household: householdID, at: version) else { throw AppError.conflict }
             let (before, after) = try await body(tx, h)
             try await AuditLog.append(on: tx, actor: user.auditActor, action: action, entity: "household", entityID: String(householdID),
                                       before: before, after: after, at: now)
@@ -58,17 +56,9 @@ enum RegistryService {
                             costs: try money(input.costs, field: "costs"))
         guard !i.hasNegativeComponent else { throw AppError.invalidField("amount") }
         try await change(app: app, user: user, householdID: householdID, version: version, action: "income.set") { tx, _ in
-            let sql = tx.sqlDatabase
-            struct Old: Codable, Sendable { let year: Int; let wage, business, property, transfer, costs: Int64 }
-            let old = try await sql.select().columns("year", "wage", "business", "property", "transfer", "costs").from(IncomeRecord.schema)
-                .where("household_id", .equal, SQLBind(householdID)).where("year", .equal, SQLBind(year)).first(decoding: Old.self)
-            try await sql.delete(from: IncomeRecord.schema).where("household_id", .equal, SQLBind(householdID))
-                .where("year", .equal, SQLBind(year)).run()
-            let new = Old(year: year, wage: i.wage.fen, business: i.business.fen, property: i.property.fen, transfer: i.transfer.fen, costs: i.costs.fen)
-            try await sql.insert(into: IncomeRecord.schema).columns("household_id", "year", "wage", "business", "property", "transfer", "costs")
-                .values(SQLBind(householdID), SQLBind(year), SQLBind(new.wage), SQLBind(new.business), SQLBind(new.property),
-                        SQLBind(new.transfer), SQLBind(new.costs)).run()
-            return (old, new)
+            let new = DataAccess.IncomeRow(year: year, wage: i.wage.fen, business: i.business.fen, property: i.property.fen,
+                                           transfer: i.transfer.fen, costs: i.costs.fen)
+            return (try await tx.replaceIncome(householdID: householdID, with: new), new)
         }
     }
 
@@ -117,9 +107,8 @@ enum RegistryService {
             if let old { try await old.delete(on: tx) }
             let plan = HouseholdPlan(); plan.householdID = householdID; plan.year = year; plan.goal = goal
             try await plan.create(on: tx)
-            try await tx.sqlDatabase.bulkInsert(into: Measure.schema, columns: ["plan_id", "category", "subtype", "content", "amount",
-                                                                                "start_date", "end_date", "cadre_id", "outcome"],
-                                                rows: measures.map { [plan.id!, $0.category, $0.subtype, $0.content, $0.amount, $0.start, $0.end, $0.cadre_id, $0.outcome] })
+            try await tx.insertMeasures(planID: plan.requireID(),
+                                        measures.map { [$0.category, $0.subtype, $0.content, $0.amount, $0.start, $0.end, $0.cadre_id, $0.outcome] })
             struct P: Encodable, Sendable { let year: Int; let goal: String; let measures: [M] }
             return (before, P(year: year, goal: goal, measures: measures))
         }
@@ -201,8 +190,7 @@ enum RegistryService {
             m.seriousIllnessInsurance = true; m.pensionInsurance = false; m.dibao = h.attribute == HouseholdAttribute.dibao.rawValue
             m.tekun = false
             try await m.create(on: tx)
-            try await tx.sqlDatabase.update(Household.schema).set("member_count", to: SQLRaw("member_count + 1"))
-                .where("id", .equal, SQLBind(householdID)).run()
+            try await tx.adjustMemberCount(householdID: householdID, by: 1)
             struct Added: Encodable, Sendable { let member: String; let relation: String }
             return (nil, Added(member: "\(name) \(id.masked)", relation: relation.rawValue))
         }
@@ -220,8 +208,7 @@ enum RegistryService {
             struct Removed: Encodable, Sendable { let member: String; let relation: String; let reason: String }
             let before = Removed(member: "\(m.name) \(m.idMasked)", relation: m.relation, reason: reason)
             try await m.delete(on: tx)
-            try await tx.sqlDatabase.update(Household.schema).set("member_count", to: SQLRaw("member_count - 1"))
-                .where("id", .equal, SQLBind(m.$household.id)).run()
+            try await tx.adjustMemberCount(householdID: m.$household.id, by: -1)
             return (before, ["reason": reason])
         }
     }

@@ -111,11 +111,7 @@ enum PairingService {
             .sort(\.$villageCode).sort(\.$id).limit(proposalLimit).all()
         guard !unpaired.isEmpty else { return [] }
         let cadres = try await candidates(for: OrgCode(unpaired[0].villageCode)!, on: db)
-        struct Count: Decodable { let cadre_id: Int; let n: Int }
-        let counts = Dictionary(uniqueKeysWithValues: try await db.sqlDatabase.select().column("cadre_id")
-            .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(Pairing.schema)
-            .where(SQLColumn("ended_on"), .is, SQLLiteral.null).where("cadre_id", .in, SQLBind.group(cadres.compactMap(\.id)))
-            .groupBy("cadre_id").all(decoding: Count.self).map { ($0.cadre_id, $0.n) })
+        let counts = try await db.activePairingCounts(of: cadres.compactMap(\.id))
         let facts = cadres.compactMap { c -> ComplianceFacts.Cadre? in
             guard let rank = CadreRank(rawValue: c.rank), let u = OrgCode(c.unitCode), u.isSelfOrDescendant(of: county) || county.isSelfOrDescendant(of: u) else { return nil }
             return .init(id: c.id!, rank: rank, unit: u, active: c.active, activePairings: counts[c.id!] ?? 0)

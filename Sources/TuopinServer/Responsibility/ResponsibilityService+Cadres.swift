@@ -39,29 +39,6 @@ extension ResponsibilityService {
         return id
     }
 
-    /// The facts the leadership lock judges a unit on, now.
-    static func lockFacts(on db: DataAccess, unit: OrgUnit) async throws -> LeadershipLock.UnitFacts {
-        guard let code = OrgCode(unit.id ?? "") else { throw AppError.corruptData }
-        switch code.level {
-        case .county:
-            return .init(level: .county, povertyCountyNotExited: unit.isPovertyCounty && unit.exitYear == nil)
-        case .township:
-            let poor = HouseholdStatus.allCases.filter(\.isRemainingPoor).map(\.rawValue)
-            struct Row: Decodable { let n: Int }
-            let n = try await db.sqlDatabase.select().column(SQLRaw("COUNT(DISTINCT h.village_code)"), as: "n")
-                .from(SQLAlias(SQLIdentifier(Household.schema), as: SQLIdentifier("h")))
-                .join(SQLAlias(SQLIdentifier(OrgUnit.schema), as: SQLIdentifier("u")), method: SQLJoinMethod.inner,
-                      on: SQLColumn("code", table: "u"), .equal, SQLColumn("village_code", table: "h"))
-                .where(SQLColumn("township_code", table: "h"), .equal, SQLBind(code.value))
-                .where(SQLColumn("status", table: "h"), .in, SQLBind.group(poor))
-                .where(SQLColumn("exit_year", table: "u"), .is, SQLLiteral.null)
-                .first(decoding: Row.self)?.n ?? 0
-            return .init(level: .township, unexitedPoorVillages: n)
-        default:
-            return .init(level: code.level)
-        }
-    }
-
     struct PrincipalInput: Content { var role: String?; var cadre_id: Int?; var changed_on: String? }
 
     /// Makes a cadre of the unit its secretary or head from a date. Refused while the unit is locked

@@ -145,9 +145,7 @@ enum CaseService {
         var notice: Notice?
         for c in cases {
             // Claim the case: a second identical step (double submit, two users) finds the version moved.
-            let claimed = try await tx.sqlDatabase.update(WorkflowCase.schema).set("version", to: SQLBind(c.version + 1))
-                .where("id", .equal, SQLBind(c.id!)).where("version", .equal, SQLBind(c.version)).returning("id").all()
-            guard !claimed.isEmpty else { throw AppError.conflict }
+            guard try await tx.claim(c) else { throw AppError.conflict }
             c.version += 1
             guard c.status == CaseStatus.open.rawValue else { throw AppError.refused(.finished) }
             var recorded = (try? JSONDecoder().decode(Recorded.self, from: Data(c.facts.utf8))) ?? Recorded()
@@ -356,10 +354,7 @@ enum CaseService {
     static func sendBack(tx: DataAccess, user: CurrentUser, cases: [WorkflowCase], to stepIndex: Int, reason: String, outcome: String, now: Date) async throws {
         for c in cases where c.status == CaseStatus.open.rawValue && c.step > stepIndex {
             let from = c.step
-            let bumped = try await tx.sqlDatabase.update(WorkflowCase.schema).set("version", to: SQLBind(c.version + 1))
-                .set("step", to: SQLBind(stepIndex)).set("notice_id", to: SQLLiteral.null).set("updated_at", to: SQLBind(now))
-                .where("id", .equal, SQLBind(c.id!)).where("version", .equal, SQLBind(c.version)).returning("id").all()
-            guard !bumped.isEmpty else { throw AppError.conflict }
+            guard try await tx.sendBack(c, to: stepIndex, at: now) else { throw AppError.conflict }
             let record = CaseStep()
             record.caseID = c.id!; record.stepIndex = from; record.action = outcome; record.outcome = "returned"
             record.role = user.scope.roles.first?.rawValue ?? ""; record.actorID = user.id; record.actorName = user.displayName

@@ -34,3 +34,11 @@ extension DataAccess {
     /// Loans of households the user may read.
     func loans() -> QueryBuilder<LoanRecord> { LoanRecord.query(on: db).within(scope.roots(for: .readRegistry)) }
 }
+
+extension DataAccess {
+    /// How many households a project lists as its beneficiaries.
+    func beneficiaryCount(project id: Int) async throws -> Int {
+        try await sqlDatabase.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+            .from("project_beneficiaries").where("project_id", .equal, SQLBind(id)).first()?.decode(column: "n", as: Int.self) ?? 0
+    }
+}

@@ -1,0 +1,79 @@
+import Fluent
+import Foundation
+import SQLKit
+import TuopinCore
+import Vapor
+
+/// The queries of `QualityService` (the data layer, issue #23).
+extension QualityService {
+    static func duplicateHMACs(_ hmacs: [String], on db: DataAccess) async throws -> [String] {
+        var out: [String] = []
+        for chunk in hmacs.chunked(1_000) {
+            struct Row: Decodable { let id_hmac: String }
+            out += try await db.sqlDatabase.select().column("id_hmac").from(Member.schema)
+                .where("id_hmac", .in, SQLBind.group(Array(chunk))).groupBy("id_hmac")
+                .having(SQLFunction("COUNT", args: SQLLiteral.all), .greaterThan, SQLBind(1))
+                .all(decoding: Row.self).map(\.id_hmac)
+        }
+        return out
+    }
+
+    /// Findings per code under `unit`, for the households the user may read.
+    static func counts(on db: DataAccess, unit: OrgCode, roots: [OrgCode]) async throws -> [QualityCode: Int] {
+        struct Row: Decodable { let code: String; let n: Int }
+        let rows = try await db.sqlDatabase.select().column("code").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+            .from(QualityFinding.schema).where(ScopeSQL.within([unit])).where(ScopeSQL.within(roots))
+            .groupBy("code").all(decoding: Row.self)
+        return Dictionary(rows.compactMap { r in QualityCode(rawValue: r.code).map { ($0, r.n) } }, uniquingKeysWith: +)
+    }
+
+    /// Households with findings under `unit` within the user's scope (first `limit`).
+    static func households(on db: DataAccess, unit: OrgCode, roots: [OrgCode], limit: Int) async throws -> [(Int, [String])] {
+        struct Row: Decodable { let household_id: Int; let code: String }
+        let rows = try await db.sqlDatabase.select().columns("household_id", "code").from(QualityFinding.schema)
+            .where(ScopeSQL.within([unit])).where(ScopeSQL.within(roots)).orderBy("household_id").limit(limit * 4)
+            .all(decoding: Row.self)
+        var order: [Int] = []
+        var codes: [Int: [String]] = [:]
+        for r in rows {
+            if codes[r.household_id] == nil { order.append(r.household_id) }
+            codes[r.household_id, default: []].append(r.code)
+        }
+        return order.prefix(limit).map { ($0, codes[$0]!) }
+    }
+}
+
+extension DataAccess {
+    /// Replaces the stored findings of `households` with `results` (inside the check's transaction).
+    func replaceQualityFindings(of households: [QualityService.Subject], with results: [Int: [QualityProblem]]) async throws {
+        try await sqlDatabase.delete(from: QualityFinding.schema).where("household_id", .in, SQLBind.group(households.map(\.id))).run()
+        try await sqlDatabase.bulkInsert(
+            into: QualityFinding.schema,
+            columns: ["household_id", "code", "detail", "village_code", "township_code", "county_code", "prefecture_code"],
+            rows: households.flatMap { h in (results[h.id] ?? []).map { p -> [any Encodable & Sendable] in
+                [h.id, p.code.rawValue, p.detail, h.village_code, h.township_code, h.county_code, h.prefecture_code]
+            } })
+    }
+
+    /// How many households lie under `unit` (all of them when nil).
+    func householdCount(under unit: OrgCode?) async throws -> Int {
+        struct Count: Decodable { let n: Int }
+        var counting = sqlDatabase.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(Household.schema)
+        if let unit { counting = counting.where(ScopeSQL.within([unit])) }
+        return try await counting.first(decoding: Count.self)?.n ?? 0
+    }
+
+    /// The next `limit` households under `unit` after id `after`, as the quality check reads them.
+    func qualitySubjects(under unit: OrgCode?, after: Int, limit: Int) async throws -> [QualityService.Subject] {
+        var q = sqlDatabase.select().columns(QualityService.Subject.columns).from(Household.schema)
+            .where("id", .greaterThan, SQLBind(after)).orderBy("id").limit(limit)
+        if let unit { q = q.where(ScopeSQL.within([unit])) }
+        return try await q.all(decoding: QualityService.Subject.self)
+    }
+
+    /// Records a finished quality run (the quality page shows the last one).
+    func recordQualityRun(unit: OrgCode?, at now: Date, households: Int, findings: Int) async throws {
+        try await sqlDatabase.insert(into: "quality_runs").columns("unit_code", "checked_at", "households", "findings")
+            .values(SQLBind(unit?.value ?? "54"), SQLBind(now), SQLBind(households), SQLBind(findings)).run()
+    }
+}
