@@ -1,5 +1,5 @@
-/// Rules around a workflow case that are not the state machine itself: who acts for which unit,
-/// what a public notice must look like, and how a spot check draws its sample.
+/// Rules around a workflow case that are not the state machine itself: who acts for which unit
+/// and how a spot check draws its sample (the notices' rules are in `Portal/Notices.swift`).
 extension Scope {
     /// The role under which the user may take `step` on a case of `unit`: a binding with one of the
     /// step's roles on the unit itself or on a unit above it. Nil when the user may not act.
@@ -65,27 +65,6 @@ extension Workflows {
         default: nil
         }
     }
-}
-
-/// Objections on the public portal (article 22): anyone may file, at most `perHour` per client.
-public enum ObjectionRule {
-    public static let perHour = 5
-}
-
-/// A public notice's period (公示期): starts today or later, lasts at least the year's minimum
-/// number of days (start and end day included), and at most 60 days.
-public enum NoticePeriod {
-    public enum Problem: Error, Equatable, Sendable { case startInPast, tooShort(minDays: Int), tooLong }
-
-    public static func validate(start: CivilDate, end: CivilDate, today: CivilDate, minDays: Int) throws(Problem) {
-        guard start >= today else { throw .startInPast }
-        let days = end.daysSince(start) + 1
-        guard days >= minDays else { throw .tooShort(minDays: minDays) }
-        guard days <= 60 else { throw .tooLong }
-    }
-
-    /// The next step may be taken once the notice has ended: from the day after its end date.
-    public static func hasEnded(end: CivilDate, today: CivilDate) -> Bool { today > end }
 }
 
 /// Spot checks (article 18): a seeded random sample of at least 10% of a batch, at least one case.

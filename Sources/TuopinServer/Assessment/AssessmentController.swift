@@ -47,7 +47,7 @@ enum AssessmentController {
         let indicators = try await req.data.rows(IndicatorRecord.self).filter(\.$schemeID == id).sort(\.$position).all()
         let units = try await req.data.rows(AssessedUnit.self).filter(\.$schemeID == id).all()
             .filter { OrgCode($0.unitCode).map { scope.permitsAggregates(on: $0) } ?? false }
-        let names = try await NoticeService.names(Set(units.map(\.unitCode)), on: req.data)
+        let names = try await req.data.unitNames(Set(units.map(\.unitCode)))
         func rows(_ level: OrgLevel) -> [UnitRow] {
             units.filter { $0.level == level.rawValue }
                 .sorted { ($0.rank ?? Int.max, $0.unitCode) < ($1.rank ?? Int.max, $1.unitCode) }

@@ -103,7 +103,7 @@ enum AssessmentService {
     static func step(app: Application, user: CurrentUser, scheme id: Int, input: StepInput) async throws -> SchemeState {
         try authorise(user)
         guard let action = input.action.flatMap(SchemeAction.init(rawValue:)) else { throw AppError.invalidField("action") }
-        let document = action == .distribute ? try ResponsibilityService.text(input.document_no, "document_no", max: 100) : ""
+        let document = action == .distribute ? try FormField.text(input.document_no, "document_no", max: 100) : ""
         let recipients = action == .distribute ? input.recipients ?? Self.recipients : []
         if action == .distribute {
             guard !recipients.isEmpty, recipients.allSatisfy(Self.recipients.contains) else { throw AppError.invalidField("recipients") }
@@ -206,7 +206,7 @@ enum AssessmentService {
             guard let code = input.unit_code, !code.isEmpty else { throw AppError.missingField("unit_code") }
             guard let indicatorID = input.indicator_id else { throw AppError.missingField("indicator_id") }
             guard let value = hundredths(input.value_pct), (0...10_000).contains(value) else { throw AppError.invalidField("value_pct") }
-            return Checked(code: code, indicator: indicatorID, value: value, note: try ResponsibilityService.text(input.note, "note", max: 500))
+            return Checked(code: code, indicator: indicatorID, value: value, note: try FormField.text(input.note, "note", max: 500))
         }
         let now = app.tuopin.now()
         try await app.write { tx in

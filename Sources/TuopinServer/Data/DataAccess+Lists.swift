@@ -10,11 +10,6 @@ extension DataAccess {
         return Dictionary(heads.map { ($0.$household.id, $0.name) }, uniquingKeysWith: { a, _ in a })
     }
 
-    /// Units' names by code (names of the tree are public).
-    func unitNames(_ codes: Set<String>) async throws -> [String: String] {
-        Dictionary(uniqueKeysWithValues: try await OrgUnit.query(on: db).filter(\.$id ~~ Array(codes)).all().map { ($0.id!, $0.name) })
-    }
-
     /// A spot check in the caller's scope with its cases and results.
     func spotCheckSummary(id: Int) async throws -> SpotCheckService.Summary {
         try await SpotCheckService.summary(try await spotCheck(id: id), on: self)

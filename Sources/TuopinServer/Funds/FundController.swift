@@ -36,7 +36,7 @@ enum FundController {
         let reversed = Set(try await req.data.rows(FundEntryRecord.self).filter(\.$reversesID ~~ entries.compactMap(\.id)).all().compactMap(\.reversesID))
         let projects = try await req.data.rows(ProjectRecord.self).filter(\.$id ~~ entries.compactMap(\.projectID)).all()
         let projectNames = Dictionary(uniqueKeysWithValues: projects.map { ($0.id!, $0.name) })
-        let unitNames = try await NoticeService.names(Set(entries.map(\.toUnit)), on: req.data)
+        let unitNames = try await req.data.unitNames(Set(entries.map(\.toUnit)))
         return entries.map { e in
             EntryRow(id: e.id!, move: e.move, move_label: t["fund_move_\(e.move)"], source: e.source, source_label: t["fund_source_\(e.source)"],
                      year: e.year, from_unit: e.fromUnit, to_unit: e.toUnit, project_id: e.projectID,
@@ -53,7 +53,7 @@ enum FundController {
         guard req.data.mayReadRegistry else { throw AppError.forbidden }
         let entries = try await req.data.fundEntries().group(.or) { $0.filter(\.$fromUnit == code.value).filter(\.$toUnit == code.value) }
             .sort(\.$id, .descending).limit(200).all()
-        return FundsView(unit_code: code.value, unit_name: try await NoticeService.fullName(of: unit.id!, on: req.data),
+        return FundsView(unit_code: code.value, unit_name: try await req.data.fullName(of: unit.id!),
                          accounts: try await accounts(req.data, holder: FundEntryRecord.holder(unit: code.value), t: req.t),
                          entries: try await entryRows(req, entries))
     }

@@ -35,7 +35,7 @@ extension FundController {
         let t = req.t
         let rows = try await FundReport.flow(on: req.data, root: code, year: year)
         var table: [[String]] = [[t["unit"], t["fund_level"], t["fund_source"], t["fund_received"], t["fund_allocated"], t["fund_spent"], t["fund_balance"], t["fund_disbursement"]]]
-        let names = try await NoticeService.names(Set(rows.map(\.holder)), on: req.data)
+        let names = try await req.data.unitNames(Set(rows.map(\.holder)))
         for r in rows {
             let level = OrgCode(r.holder)!.level
             table.append([names[r.holder] ?? r.holder, t["level_\(level.rawValue)"], t["fund_source_\(r.source)"], r.account.received.description,
@@ -53,7 +53,7 @@ extension FundController {
         let rows = try await FundReport.projects(on: req.data, root: code, year: year)
         var table: [[String]] = [[t["unit"], t["projects_title"]] + ProjectStatus.allCases.map { t[$0.labelKey] }
                                  + [t["project_budget"], t["fund_received"], t["fund_spent"], t["project_progress"]]]
-        let names = try await NoticeService.names(Set(rows.map(\.county)), on: req.data)
+        let names = try await req.data.unitNames(Set(rows.map(\.county)))
         for r in rows {
             table.append([names[r.county] ?? r.county, String(r.total)] + ProjectStatus.allCases.map { String(r.byStatus[$0] ?? 0) }
                          + [r.budget.description, r.received.description, r.spent.description, "\(r.averageProgress)%"])

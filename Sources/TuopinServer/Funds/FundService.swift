@@ -34,9 +34,8 @@ enum FundService {
         guard let source = FundSource(rawValue: s) else { throw AppError.invalidField("source") }
         guard let year = input.year else { throw AppError.missingField("year") }
         guard (2014...today.year + 1).contains(year) else { throw AppError.invalidField("year") }
-        guard input.amount.map({ !$0.trimmingCharacters(in: .whitespaces).isEmpty }) ?? false else { throw AppError.missingField("amount") }
-        guard let amount = AmountInput.parse(input.amount) else { throw AppError.invalidField("amount") }
-        let date = try ResponsibilityService.date(input.entry_date, "entry_date")
+        let amount = try FormField.amount(input.amount, "amount")
+        let date = try FormField.date(input.entry_date, "entry_date")
         guard date <= today, FundLedger.dateFits(date, year: year) else { throw AppError.invalidField("entry_date") }
         let note = (input.note ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard note.count <= 500, !TextInput.hasControlCharacters(note) else { throw AppError.invalidField("note") }
@@ -48,7 +47,7 @@ enum FundService {
         guard let code = OrgCode(text) else { throw AppError.notFound }
         try await authorise(app, user, code)
         let p = try parse(input, today: app.clock.today)
-        let counterpart = try ResponsibilityService.text(input.counterpart, "counterpart")
+        let counterpart = try FormField.text(input.counterpart, "counterpart")
         return try await post(app: app, user: user, move: .receipt, p: p, from: nil, to: FundEntryRecord.holder(unit: code.value),
                               fromUnit: nil, toUnit: code.value, projectID: nil, counterpart: counterpart, voucher: "")
     }
@@ -91,7 +90,7 @@ enum FundService {
             try await authorise(app, user, site)
         }
         let p = try parse(input, today: app.clock.today)
-        let voucher = try ResponsibilityService.text(input.voucher, "voucher", max: 60)
+        let voucher = try FormField.text(input.voucher, "voucher", max: 60)
         return try await post(app: app, user: user, move: .expenditure, p: p, from: payer.map { FundEntryRecord.holder(unit: $0.value) } ?? project.holder,
                               to: nil, fromUnit: payer?.value ?? project.siteCode, toUnit: project.siteCode, projectID: projectID,
                               counterpart: "", voucher: voucher)
@@ -128,7 +127,7 @@ enum FundService {
         let access = app.data(for: user.scope)
         let original = try await access.fundEntry(id: entryID)
         try await authorise(app, user, OrgCode(original.fromUnit ?? original.toUnit)!)
-        let why = try ResponsibilityService.text(reason, "reason", max: 500)
+        let why = try FormField.text(reason, "reason", max: 500)
         guard original.reversesID == nil else { throw AppError.notEligible("fund_reversal_of_reversal") }
         let now = app.tuopin.now()
         let today = app.clock.today
@@ -186,9 +185,9 @@ enum FundService {
         guard !ids.isEmpty else { throw AppError.missingField("entry_ids") }
         guard ids.count <= 500 else { throw AppError.invalidField("entry_ids") }
         let today = app.clock.today
-        let place = try ResponsibilityService.text(input.place, "place", max: 200)
-        let start = try ResponsibilityService.date(input.starts_on, "starts_on")
-        let end = try ResponsibilityService.date(input.ends_on, "ends_on")
+        let place = try FormField.text(input.place, "place", max: 200)
+        let start = try FormField.date(input.starts_on, "starts_on")
+        let end = try FormField.date(input.ends_on, "ends_on")
         let now = app.tuopin.now()
         return try await app.write { tx in
             let entries = try await disclosable(on: tx, unit: code).filter(\.$id ~~ ids).sort(\.$id).all()
@@ -207,7 +206,7 @@ enum FundService {
             let projectNames = Dictionary(uniqueKeysWithValues: projects.map { ($0.id!, $0.name) })
             for e in entries {
                 var recipient = e.projectID.flatMap { projectNames[$0] } ?? ""
-                if recipient.isEmpty { recipient = try await NoticeService.fullName(of: e.toUnit, on: tx) }
+                if recipient.isEmpty { recipient = try await tx.fullName(of: e.toUnit) }
                 rows.append([e.entryDate, zh[FundSource(rawValue: e.source)!.labelKey], recipient, Money(fen: e.amount).description, e.note])
             }
             let notice = Notice()
@@ -217,7 +216,7 @@ enum FundService {
             notice.prefectureCode = code.ancestor(at: .prefecture)?.value ?? code.value
             notice.place = place; notice.startsOn = start.description; notice.endsOn = end.description
             notice.createdBy = user.id; notice.createdAt = now
-            notice.title = zh.format("notice_title_W-funds", try await NoticeService.fullName(of: unit.id!, on: tx), String(entries[0].year))
+            notice.title = zh.format("notice_title_W-funds", try await tx.fullName(of: unit.id!), String(entries[0].year))
             notice.entries = String(decoding: try JSONEncoder().encode(NoticeService.Entries(
                 columns: ["notice_col_date", "notice_col_source", "notice_col_recipient", "notice_col_amount", "notice_col_use"], rows: rows)),
                 as: UTF8.self)

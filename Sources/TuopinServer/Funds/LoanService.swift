@@ -21,13 +21,13 @@ enum LoanService {
     static func add(app: Application, user: CurrentUser, householdID: Int, input: Input) async throws -> Int {
         let household = try await app.data(for: user.scope).household(id: householdID)
         try await FundService.authorise(app, user, OrgCode(household.villageCode)!)
-        let lender = try ResponsibilityService.text(input.lender, "lender")
-        guard let amount = AmountInput.parse(input.amount) else { throw input.amount == nil ? AppError.missingField("amount") : AppError.invalidField("amount") }
+        let lender = try FormField.text(input.lender, "lender")
+        let amount = try FormField.amount(input.amount, "amount")
         let rate = try StandardsController.parsePercent(input.rate_pct, field: "rate_pct")
         let subsidy = input.subsidy_pct.map { $0.isEmpty ? "0" : $0 } ?? "0"
         let subsidyBP = try StandardsController.parsePercent(subsidy, field: "subsidy_pct")
         guard let months = input.months else { throw AppError.missingField("months") }
-        let start = try ResponsibilityService.date(input.start_date, "start_date")
+        let start = try FormField.date(input.start_date, "start_date")
         let today = app.clock.today
         guard start <= today, start.year >= 2014 else { throw AppError.invalidField("start_date") }
         let terms: LoanTerms
@@ -57,8 +57,8 @@ enum LoanService {
     static func repay(app: Application, user: CurrentUser, loanID: Int, input: RepaymentInput) async throws -> Int {
         guard let loan = try await app.data(for: user.scope).loans().filter(\.$id == loanID).first() else { throw AppError.notFound }
         try await FundService.authorise(app, user, OrgCode(loan.villageCode)!)
-        guard let amount = AmountInput.parse(input.amount) else { throw input.amount == nil ? AppError.missingField("amount") : AppError.invalidField("amount") }
-        let paid = try ResponsibilityService.date(input.paid_on, "paid_on")
+        let amount = try FormField.amount(input.amount, "amount")
+        let paid = try FormField.date(input.paid_on, "paid_on")
         guard paid <= app.clock.today, paid >= CivilDate(iso: loan.startDate)! else { throw AppError.invalidField("paid_on") }
         let now = app.tuopin.now()
         return try await app.write { tx in

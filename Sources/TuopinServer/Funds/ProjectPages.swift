@@ -9,7 +9,7 @@ import Vapor
 extension FundController {
     static func projectRows(_ req: Request, _ projects: [ProjectRecord]) async throws -> [ProjectRow] {
         let t = req.t
-        let names = try await NoticeService.names(Set(projects.map(\.siteCode)), on: req.data)
+        let names = try await req.data.unitNames(Set(projects.map(\.siteCode)))
         return projects.map { p in
             ProjectRow(id: p.id!, name: p.name, category: p.category, category_label: t["project_category_\(p.category)"], site: p.siteCode,
                        site_name: names[p.siteCode] ?? p.siteCode, budget: Money(fen: p.budget).description, status: p.status,

@@ -23,7 +23,7 @@ enum ProjectService {
     }
 
     static func proposal(_ input: Input) throws -> ProjectProposal {
-        let name = try ResponsibilityService.text(input.name, "name", max: 100)
+        let name = try FormField.text(input.name, "name", max: 100)
         guard let c = input.category, !c.isEmpty else { throw AppError.missingField("category") }
         guard let category = ProjectCategory(rawValue: c) else { throw AppError.invalidField("category") }
         guard let n = input.nature, !n.isEmpty else { throw AppError.missingField("nature") }
@@ -33,10 +33,10 @@ enum ProjectService {
         guard let start = input.start_year else { throw AppError.missingField("start_year") }
         guard let end = input.end_year else { throw AppError.missingField("end_year") }
         guard input.budget.map({ !$0.trimmingCharacters(in: .whitespaces).isEmpty }) ?? false else { throw AppError.missingField("budget") }
-        guard let budget = AmountInput.parse(input.budget) else { throw AppError.invalidField("budget") }
+        let budget = try FormField.amount(input.budget, "budget")
         // Article 21: no project enters the library without its performance targets.
-        let targets = try ResponsibilityService.text(input.performance_targets, "performance_targets", max: 1000)
-        let linking = try ResponsibilityService.text(input.linking_mechanism, "linking_mechanism", max: 1000)
+        let targets = try FormField.text(input.performance_targets, "performance_targets", max: 1000)
+        let linking = try FormField.text(input.linking_mechanism, "linking_mechanism", max: 1000)
         do {
             return try ProjectProposal(name: name, category: category, nature: nature, site: site, startYear: start, endYear: end, budget: budget,
                                        performanceTargets: targets, linkingMechanism: linking, households: input.households ?? 0,
@@ -51,10 +51,10 @@ enum ProjectService {
         _ = try await app.data(for: user.scope).unit(site)
         guard user.scope.actingRole(for: Workflows.project.steps[0], on: site) != nil else { throw AppError.forbidden }
         let p = try proposal(input)
-        let responsibleUnit = try ResponsibilityService.text(input.responsible_unit, "responsible_unit")
-        let responsiblePerson = try ResponsibilityService.text(input.responsible_person, "responsible_person", max: 50)
-        let tasks = try ResponsibilityService.text(input.tasks, "tasks", max: 2000)
-        let sources = try ResponsibilityService.text(input.funding_sources, "funding_sources", max: 500)
+        let responsibleUnit = try FormField.text(input.responsible_unit, "responsible_unit")
+        let responsiblePerson = try FormField.text(input.responsible_person, "responsible_person", max: 50)
+        let tasks = try FormField.text(input.tasks, "tasks", max: 2000)
+        let sources = try FormField.text(input.funding_sources, "funding_sources", max: 500)
         let householdIDs = Array(Set(input.household_ids ?? [])).sorted()
         guard householdIDs.count <= 2000 else { throw AppError.invalidField("household_ids") }
         let numbers = Array(Set((input.household_numbers ?? "").split(whereSeparator: { " ,，、;\n\r\t".contains($0) }).map(String.init))).sorted()
@@ -147,7 +147,7 @@ enum ProjectService {
         let project = try await app.data(for: user.scope).project(id: id)
         try await FundService.authorise(app, user, OrgCode(project.countyCode)!)
         guard let d = input.decision, let decision = LibraryRevision.Decision(rawValue: d) else { throw AppError.invalidField("decision") }
-        let reason = try ResponsibilityService.text(input.reason, "reason", max: 500)
+        let reason = try FormField.text(input.reason, "reason", max: 500)
         let today = app.clock.today
         guard LibraryRevision.isOpen(today) else { throw AppError.notEligible("project_revision_closed") }
         let now = app.tuopin.now()

@@ -14,7 +14,7 @@ enum FormFlow {
     /// Why the action refused, for the page shown again.
     struct Refusal {
         let message: String
-        /// The form field the refusal names (`invalidField`), for a message beside it.
+        /// The form field the refusal names (`invalidField`, `missingField`), for a message beside it.
         let field: String?
         let status: HTTPResponseStatus
     }
@@ -29,7 +29,10 @@ enum FormFlow {
             }
         } catch let error as AppError where !passed.contains(error) {
             var field: String?
-            if case .invalidField(let name) = error { field = name }
+            switch error {
+            case .invalidField(let name), .missingField(let name): field = name
+            default: break
+            }
             return try await page(Refusal(message: error.message(req.t), field: field, status: error.status))
         }
     }

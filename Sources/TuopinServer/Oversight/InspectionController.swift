@@ -46,7 +46,7 @@ enum InspectionController {
     }
 
     static func names(for inspections: [InspectionRecord], findings: [FindingRecord], on db: DataAccess) async throws -> [String: String] {
-        try await NoticeService.names(Set(inspections.flatMap { [$0.unitCode] + $0.targetCodes } + findings.map(\.unitCode)), on: db)
+        try await db.unitNames(Set(inspections.flatMap { [$0.unitCode] + $0.targetCodes } + findings.map(\.unitCode)))
     }
 
     static func detail(_ req: Request, id: Int) async throws -> Detail {

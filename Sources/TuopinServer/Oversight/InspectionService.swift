@@ -40,9 +40,9 @@ enum InspectionService {
         guard let code = OrgCode(text) else { throw AppError.notFound }
         try await ResponsibilityService.authorise(app, user, code, .inspect)
         guard let kind = input.kind.flatMap(InspectionKind.init(rawValue:)) else { throw AppError.invalidField("kind") }
-        let title = try ResponsibilityService.text(input.title, "title", max: 200)
-        let started = try ResponsibilityService.date(input.started_on, "started_on")
-        let ended = try (input.ended_on ?? "").isEmpty ? nil : ResponsibilityService.date(input.ended_on, "ended_on")
+        let title = try FormField.text(input.title, "title", max: 200)
+        let started = try FormField.date(input.started_on, "started_on")
+        let ended = try (input.ended_on ?? "").isEmpty ? nil : FormField.date(input.ended_on, "ended_on")
         let today = app.clock.today
         if let field = FindingWorkflow.inspectionProblem(startedOn: started, endedOn: ended, today: today) { throw AppError.invalidField(field) }
         let team = try team(input.team)
@@ -89,10 +89,10 @@ enum InspectionService {
         guard targets.contains(where: { unit.isSelfOrDescendant(of: $0) }) else {
             throw AppError.invalidField("unit_code")
         }
-        let person = try ResponsibilityService.text(input.responsible_person, "responsible_person", max: 100)
+        let person = try FormField.text(input.responsible_person, "responsible_person", max: 100)
         guard let category = input.category.flatMap(FindingCategory.init(rawValue:)) else { throw AppError.invalidField("category") }
-        let description = try ResponsibilityService.text(input.description, "description", max: 4_000)
-        let deadline = try ResponsibilityService.date(input.deadline, "deadline")
+        let description = try FormField.text(input.description, "description", max: 4_000)
+        let deadline = try FormField.date(input.deadline, "deadline")
         let today = app.clock.today
         if let field = FindingWorkflow.findingProblem(deadline: deadline, raisedOn: today) { throw AppError.invalidField(field) }
         let now = app.tuopin.now(), scope = user.scope
@@ -136,7 +136,7 @@ enum InspectionService {
         guard actors.contains(action.actor) else { throw AppError.forbidden }
         // A rectification says what was done; a reopening says why.
         let note = action == .accept && (text ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
-            ? "" : try ResponsibilityService.text(text, "note", max: 4_000)
+            ? "" : try FormField.text(text, "note", max: 4_000)
         let stored = try storeEvidence(app, evidence, action: action)
         let today = app.clock.today, now = app.tuopin.now(), scope = user.scope, userID = user.id
         let next = try await app.write { tx -> FindingState in

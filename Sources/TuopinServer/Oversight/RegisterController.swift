@@ -44,7 +44,7 @@ enum RegisterController {
 
     static func surveys(_ req: Request, _ code: OrgCode) async throws -> [SurveyView] {
         let list = try await req.data.surveys(under: code)
-        let names = try await NoticeService.names(Set(list.map(\.unitCode)), on: req.data)
+        let names = try await req.data.unitNames(Set(list.map(\.unitCode)))
         return list.map { s in
             SurveyView(id: s.id!, unit_code: s.unitCode, unit_name: names[s.unitCode] ?? s.unitCode, year: s.year, evaluator: s.evaluator,
                        surveyed_on: s.surveyedOn, sampled_exited: s.sampledExited, wrongly_exited: s.wronglyExited,
@@ -56,7 +56,7 @@ enum RegisterController {
 
     static func disputes(_ req: Request, _ code: OrgCode) async throws -> [DisputeView] {
         let list = try await req.data.disputes(under: code)
-        let names = try await NoticeService.names(Set(list.map(\.townshipCode)), on: req.data)
+        let names = try await req.data.unitNames(Set(list.map(\.townshipCode)))
         let steps = Dictionary(grouping: try await req.data.rows(DisputeStep.self).filter(\.$disputeID ~~ list.compactMap(\.id)).sort(\.$id).all(), by: \.disputeID)
         let users = try await userNames(steps.values.flatMap { $0.map(\.userID) }, on: req.data)
         let today = req.clock.today, t = req.t
@@ -75,7 +75,7 @@ enum RegisterController {
 
     static func sanctions(_ req: Request, _ code: OrgCode) async throws -> [SanctionView] {
         let list = try await req.data.sanctions(under: code)
-        let names = try await NoticeService.names(Set(list.map(\.unitCode)), on: req.data), t = req.t
+        let names = try await req.data.unitNames(Set(list.map(\.unitCode))), t = req.t
         return list.map { s in
             let href: String? = switch s.linkType.flatMap(SanctionBasis.init(rawValue:)) {
             case .assessment: s.linkID.map { SiteURL.assessmentUnit($0, s.unitCode).path }
@@ -178,7 +178,7 @@ enum RegisterController {
         let user = try req.requireUser()
         guard user.scope.has(.handleOversightCases) else { throw AppError.forbidden }
         let cases = try await req.data.oversightCases()
-        let names = try await NoticeService.names(Set(cases.map(\.unitCode)), on: req.data)
+        let names = try await req.data.unitNames(Set(cases.map(\.unitCode)))
         var views: [CaseView] = []
         for c in cases { views.append(try await caseView(req, c, names: names)) }
         struct View: Encodable { let cases: [CaseView]; let formError: String?; let home: String }
@@ -202,7 +202,7 @@ enum RegisterController {
     static func casePage(_ req: Request, formError: String?) async throws -> Response {
         _ = try req.requireUser()
         let c = try await req.data.oversightCase(id: try req.intParameter("id"))
-        let view = try await caseView(req, c, names: try await NoticeService.names([c.unitCode], on: req.data))
+        let view = try await caseView(req, c, names: try await req.data.unitNames([c.unitCode]))
         let sanctions = try await req.data.sanctions(under: OrgCode(c.unitCode)!).filter { $0.linkType == SanctionBasis.oversightCase.rawValue && $0.linkID == c.id }
         struct View: Encodable { let c: CaseView; let formError: String?; let sanctions: Int }
         return try await Page.render(req, "oversight-case", View(c: view, formError: formError, sanctions: sanctions.count))
@@ -264,7 +264,7 @@ enum RegisterController {
         let user = try req.requireUser()
         guard user.scope.has(.handleOversightCases) else { throw AppError.forbidden }
         let cases = try await req.data.oversightCases()
-        let names = try await NoticeService.names(Set(cases.map(\.unitCode)), on: req.data)
+        let names = try await req.data.unitNames(Set(cases.map(\.unitCode)))
         var out: [CaseView] = []
         for c in cases { out.append(try await caseView(req, c, names: names)) }
         return out
@@ -273,7 +273,7 @@ enum RegisterController {
     @Sendable static func apiCase(req: Request) async throws -> CaseView {
         _ = try req.requireUser()
         let c = try await req.data.oversightCase(id: try req.intParameter("id"))
-        return try await caseView(req, c, names: try await NoticeService.names([c.unitCode], on: req.data))
+        return try await caseView(req, c, names: try await req.data.unitNames([c.unitCode]))
     }
 
     @Sendable static func apiOpenCase(req: Request) async throws -> Response {

@@ -27,8 +27,8 @@ enum RegisterService {
         let today = app.clock.today
         guard let year = input.year else { throw AppError.missingField("year") }
         guard (2014...today.year).contains(year) else { throw AppError.invalidField("year") }
-        let evaluator = try ResponsibilityService.text(input.evaluator, "evaluator", max: 200)
-        let on = try ResponsibilityService.date(input.surveyed_on, "surveyed_on")
+        let evaluator = try FormField.text(input.evaluator, "evaluator", max: 200)
+        let on = try FormField.date(input.surveyed_on, "surveyed_on")
         guard on <= today else { throw AppError.invalidField("surveyed_on") }
         let result = ExitCriteria.CountySurvey(
             sampledExited: try count(input.sampled_exited, "sampled_exited"), wronglyExited: try count(input.wrongly_exited, "wrongly_exited"),
@@ -59,11 +59,11 @@ enum RegisterService {
     static func addDispute(app: Application, user: CurrentUser, unit text: String, input: DisputeInput) async throws -> Int {
         guard let code = OrgCode(text), code.level == .township else { throw AppError.notFound }
         try await ResponsibilityService.authorise(app, user, code)
-        let parties = try ResponsibilityService.text(input.parties, "parties", max: 500)
+        let parties = try FormField.text(input.parties, "parties", max: 500)
         guard let kind = input.kind.flatMap(DisputeKind.init(rawValue:)) else { throw AppError.invalidField("kind") }
-        let description = try ResponsibilityService.text(input.description, "description", max: 4_000)
-        let received = try ResponsibilityService.date(input.received_on, "received_on")
-        let deadline = try ResponsibilityService.date(input.deadline, "deadline")
+        let description = try FormField.text(input.description, "description", max: 4_000)
+        let received = try FormField.date(input.received_on, "received_on")
+        let deadline = try FormField.date(input.deadline, "deadline")
         let today = app.clock.today
         guard received <= today else { throw AppError.invalidField("received_on") }
         guard deadline >= received else { throw AppError.invalidField("deadline") }
@@ -86,7 +86,7 @@ enum RegisterService {
         guard let d = try await app.systemData.lookup(DisputeRecord.self, id), let code = OrgCode(d.townshipCode) else { throw AppError.notFound }
         try await ResponsibilityService.authorise(app, user, code)
         guard let action = input.action.flatMap(DisputeAction.init(rawValue:)) else { throw AppError.invalidField("action") }
-        let note = try ResponsibilityService.text(input.note, "note", max: 4_000)
+        let note = try FormField.text(input.note, "note", max: 4_000)
         let today = app.clock.today, now = app.tuopin.now()
         return try await app.write { tx -> DisputeStatus in
             guard let d = try await tx.lookup(DisputeRecord.self, id), let status = DisputeStatus(rawValue: d.status) else { throw AppError.notFound }
@@ -113,10 +113,10 @@ enum RegisterService {
         guard let home = roots.first else { throw AppError.forbidden }
         guard let code = OrgCode((input.unit_code ?? "").trimmingCharacters(in: .whitespaces)) else { throw AppError.invalidField("unit_code") }
         guard user.scope.permits(.handleOversightCases, on: code) else { throw AppError.invalidField("unit_code") }
-        let title = try ResponsibilityService.text(input.title, "title", max: 200)
+        let title = try FormField.text(input.title, "title", max: 200)
         let person = (input.person ?? "").trimmingCharacters(in: .whitespaces)
         guard person.count <= 100, !TextInput.hasControlCharacters(person) else { throw AppError.invalidField("person") }
-        let note = try ResponsibilityService.text(input.note, "note", max: 4_000)
+        let note = try FormField.text(input.note, "note", max: 4_000)
         let today = app.clock.today, now = app.tuopin.now()
         return try await app.write { tx -> Int in
             guard try await tx.lookup(OrgUnit.self, code.value) != nil else { throw AppError.invalidField("unit_code") }
@@ -141,7 +141,7 @@ enum RegisterService {
         let access = app.data(for: user.scope)
         _ = try await access.oversightCase(id: id)
         let outcome = (input.outcome ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        let note = outcome.isEmpty ? try ResponsibilityService.text(input.note, "note", max: 4_000) : (input.note ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let note = outcome.isEmpty ? try FormField.text(input.note, "note", max: 4_000) : (input.note ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard outcome.count <= 4_000, note.count <= 4_000, !TextInput.hasControlCharacters(outcome + note) else { throw AppError.invalidField("outcome") }
         let today = app.clock.today, now = app.tuopin.now(), scope = user.scope
         try await app.write { tx in
@@ -175,11 +175,11 @@ enum RegisterService {
         guard let measure = input.measure.flatMap(SanctionMeasure.init(rawValue:)) else { throw AppError.invalidField("measure") }
         if let kind = input.kind, kind != measure.kind.rawValue { throw AppError.invalidField("kind") }
         guard let subject = input.subject_type.flatMap(SanctionSubject.init(rawValue:)) else { throw AppError.invalidField("subject_type") }
-        let name = try ResponsibilityService.text(input.subject_name, "subject_name", max: 200)
-        let reason = try ResponsibilityService.text(input.reason, "reason", max: 4_000)
-        let decided = try ResponsibilityService.date(input.decided_on, "decided_on")
+        let name = try FormField.text(input.subject_name, "subject_name", max: 200)
+        let reason = try FormField.text(input.reason, "reason", max: 4_000)
+        let decided = try FormField.date(input.decided_on, "decided_on")
         guard decided <= app.clock.today else { throw AppError.invalidField("decided_on") }
-        let document = try ResponsibilityService.text(input.document_no, "document_no", max: 100)
+        let document = try FormField.text(input.document_no, "document_no", max: 100)
         let basis = try (input.basis ?? "").isEmpty ? nil : input.basis.flatMap(SanctionBasis.init(rawValue:)) ?? { throw AppError.invalidField("basis") }()
         let now = app.tuopin.now(), scope = user.scope
         return try await app.write { tx -> Int in

@@ -25,7 +25,7 @@ enum NoticeService {
             let households = try await tx.rows(Household.self).filter(\.$id ~~ ids).all()
             let heads = try await tx.rows(Member.self).filter(\.$household.$id ~~ ids).filter(\.$relation == Relation.head.rawValue).all()
             let headBy = Dictionary(heads.map { ($0.$household.id, $0.name) }, uniquingKeysWith: { a, _ in a })
-            let villages = try await names(Set(households.map(\.villageCode)), on: tx)
+            let villages = try await tx.unitNames(Set(households.map(\.villageCode)))
             for h in households.sorted(by: { $0.number < $1.number }) {
                 result.rows.append([h.number, headBy[h.id!] ?? "", villages[h.villageCode] ?? h.villageCode, String(h.memberCount),
                                     HouseholdAttribute(rawValue: h.attribute)?.label ?? h.attribute])
@@ -35,7 +35,7 @@ enum NoticeService {
             for c in cases {
                 let (poor, population) = try await CaseFigures.village(on: tx, code: c.unitCode)
                 let bp = population.flatMap { basisPoints(poor, of: $0) }
-                result.rows.append([try await fullName(of: c.unitCode, on: tx), population.map(String.init) ?? "—", String(poor),
+                result.rows.append([try await tx.fullName(of: c.unitCode), population.map(String.init) ?? "—", String(poor),
                                     bp.map { StandardsController.percent($0) + "%" } ?? "—"])
             }
         case .project, .allocation:
@@ -44,7 +44,7 @@ enum NoticeService {
                                        "notice_col_sources", "notice_col_beneficiaries", "notice_col_period"], rows: [])
             let projects = try await tx.rows(ProjectRecord.self).filter(\.$id ~~ cases.compactMap(\.projectID)).sort(\.$id).all()
             for p in projects {
-                result.rows.append([p.name, try await fullName(of: p.siteCode, on: tx), zh[ProjectCategory(rawValue: p.category)!.labelKey],
+                result.rows.append([p.name, try await tx.fullName(of: p.siteCode), zh[ProjectCategory(rawValue: p.category)!.labelKey],
                                     Money(fen: p.budget).description, p.fundingSources,
                                     zh.format("notice_beneficiaries", String(p.households), String(p.people), String(p.poorHouseholds), String(p.poorPeople)),
                                     "\(p.startYear)–\(p.endYear)"])
@@ -54,7 +54,7 @@ enum NoticeService {
             for c in cases {
                 let (poor, population) = try await CaseFigures.county(on: tx, code: c.unitCode)
                 let recorded = (try? JSONDecoder().decode(CaseService.Recorded.self, from: Data(c.facts.utf8)))
-                result.rows.append([try await fullName(of: c.unitCode, on: tx), String(population), String(poor),
+                result.rows.append([try await tx.fullName(of: c.unitCode), String(population), String(poor),
                                     recorded?.incidenceBP.map { StandardsController.percent($0) + "%" } ?? "—"])
             }
         }
@@ -72,20 +72,6 @@ enum NoticeService {
             case .tooLong: throw AppError.invalidField("ends_on")
             }
         }
-    }
-
-    static func names(_ codes: Set<String>, on db: DataAccess) async throws -> [String: String] {
-        guard !codes.isEmpty else { return [:] }
-        let units = try await db.rows(OrgUnit.self).filter(\.$id ~~ Array(codes)).all()
-        return Dictionary(uniqueKeysWithValues: units.map { ($0.id!, $0.name) })
-    }
-
-    /// "拉萨市城关区…乡…村": the unit's name with its ancestors below the region.
-    static func fullName(of code: String, on db: DataAccess) async throws -> String {
-        guard let org = OrgCode(code) else { return code }
-        let lineage = org.lineage.filter { $0.level != .region }.map(\.value)
-        let byCode = try await names(Set(lineage), on: db)
-        return lineage.compactMap { byCode[$0] }.joined()
     }
 
     /// Open objections that block `caseID`: those about the case, and those about the whole notice.

@@ -42,7 +42,7 @@ enum PortalController {
     static func rows(_ req: Request, notices: [Notice]) async throws -> [NoticeRow] {
         let today = req.clock.today
         var names: [String: String] = [:]
-        for code in Set(notices.map(\.unitCode)) { names[code] = try await NoticeService.fullName(of: code, on: req.publicData) }
+        for code in Set(notices.map(\.unitCode)) { names[code] = try await req.publicData.fullName(of: code) }
         let t = req.t
         return notices.map { n in
             let entries = (try? JSONDecoder().decode(NoticeService.Entries.self, from: Data(n.entries.utf8)))
@@ -59,7 +59,7 @@ enum PortalController {
         let objections = try await req.publicData.rows(Objection.self).filter(\.$noticeID == id).filter(\.$kind == "objection").sort(\.$id).all()
         return NoticeDetail(
             id: id, title: n.title, kind: t["notice_kind_\(n.kind)"], unit_code: n.unitCode,
-            unit_name: try await NoticeService.fullName(of: n.unitCode, on: req.publicData), place: n.place, starts_on: n.startsOn, ends_on: n.endsOn,
+            unit_name: try await req.publicData.fullName(of: n.unitCode), place: n.place, starts_on: n.startsOn, ends_on: n.endsOn,
             running: !NoticePeriod.hasEnded(end: CivilDate(iso: n.endsOn)!, today: req.clock.today),
             accepting: try await NoticeService.isOpen(on: req.publicData, noticeID: id, today: req.clock.today), published_at: Clock.minute(n.createdAt),
             columns: entries.columns.map { t[$0] }, rows: entries.rows,

@@ -44,16 +44,11 @@ enum RegistryService {
         }
     }
 
-    static func money(_ text: String, field: String) throws -> Money {
-        guard let m = IncomesTemplate.parseYuan(text.trimmingCharacters(in: .whitespaces)) else { throw AppError.invalidField(field) }
-        return m
-    }
-
     static func setIncome(app: Application, user: CurrentUser, householdID: Int, version: Int, year: Int, input: IncomeInput) async throws {
         guard (2000...app.clock.today.year).contains(year) else { throw AppError.invalidField("year") }
-        let i = IncomeFacts(year: year, wage: try money(input.wage, field: "wage"), business: try money(input.business, field: "business"),
-                            property: try money(input.property, field: "property"), transfer: try money(input.transfer, field: "transfer"),
-                            costs: try money(input.costs, field: "costs"))
+        let i = IncomeFacts(year: year, wage: try FormField.money(input.wage, "wage", empty: .invalid), business: try FormField.money(input.business, "business", empty: .invalid),
+                            property: try FormField.money(input.property, "property", empty: .invalid), transfer: try FormField.money(input.transfer, "transfer", empty: .invalid),
+                            costs: try FormField.money(input.costs, "costs", empty: .invalid))
         guard !i.hasNegativeComponent else { throw AppError.invalidField("amount") }
         try await change(app: app, user: user, householdID: householdID, version: version, action: "income.set") { tx, _ in
             let new = DataAccess.IncomeRow(year: year, wage: i.wage.fen, business: i.business.fen, property: i.property.fen,
@@ -87,7 +82,7 @@ enum RegistryService {
             guard MeasureSubtype(rawValue: m.subtype) != nil else { throw AppError.invalidField("measures[\(i)].subtype") }
             let content = m.content.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !content.isEmpty, content.count <= 500 else { throw AppError.invalidField("measures[\(i)].content") }
-            let amount = try money(m.amount, field: "measures[\(i)].amount")
+            let amount = try FormField.money(m.amount, "measures[\(i)].amount", empty: .invalid)
             guard amount.fen >= 0 else { throw AppError.invalidField("measures[\(i)].amount") }
             guard let start = CivilDate(yyyymmdd: m.start.replacingOccurrences(of: "-", with: "")) else { throw AppError.invalidField("measures[\(i)].start") }
             guard let end = CivilDate(yyyymmdd: m.end.replacingOccurrences(of: "-", with: "")), start <= end else { throw AppError.invalidField("measures[\(i)].end") }

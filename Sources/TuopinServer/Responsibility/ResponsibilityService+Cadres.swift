@@ -13,9 +13,9 @@ extension ResponsibilityService {
     static func addCadre(app: Application, user: CurrentUser, unit text: String, input: CadreInput) async throws -> Int {
         guard let code = OrgCode(text) else { throw AppError.notFound }
         try await authorise(app, user, code)
-        let name = try ResponsibilityService.text(input.name, "name", max: 40)
+        let name = try FormField.text(input.name, "name", max: 40)
         guard let rank = input.rank.flatMap(CadreRank.init(rawValue:)) else { throw AppError.invalidField("rank") }
-        let position = try ResponsibilityService.text(input.position, "position", max: 40)
+        let position = try FormField.text(input.position, "position", max: 40)
         let phone = (input.phone ?? "").trimmingCharacters(in: .whitespaces)
         guard phone.isEmpty || PhoneNumber.isValid(phone) else { throw AppError.invalidField("phone") }
         let cipher = phone.isEmpty ? nil : try app.tuopin.protector.encrypt(phone)
@@ -48,7 +48,7 @@ extension ResponsibilityService {
         try await authorise(app, user, code)
         guard let role = input.role.flatMap(PrincipalRole.init(rawValue:)) else { throw AppError.invalidField("role") }
         guard let cadreID = input.cadre_id else { throw AppError.missingField("cadre_id") }
-        let changed = try date(input.changed_on, "changed_on")
+        let changed = try FormField.date(input.changed_on, "changed_on")
         let today = app.clock.today, now = app.tuopin.now(), scope = user.scope
         guard changed <= today else { throw AppError.invalidField("changed_on") }
         let id = try await app.write { tx -> Int in
@@ -97,8 +97,8 @@ extension ResponsibilityService {
         guard let code = OrgCode(text), code.level == .county || code.level == .township else { throw AppError.notFound }
         try await authorise(app, user, code, .grantLeadershipExemption)
         guard let role = input.role.flatMap(PrincipalRole.init(rawValue:)) else { throw AppError.invalidField("role") }
-        let document = try ResponsibilityService.text(input.document_no, "document_no", max: 100)
-        let granted = try date(input.granted_on, "granted_on")
+        let document = try FormField.text(input.document_no, "document_no", max: 100)
+        let granted = try FormField.date(input.granted_on, "granted_on")
         let today = app.clock.today, now = app.tuopin.now(), scope = user.scope
         guard granted <= today else { throw AppError.invalidField("granted_on") }
         let userID = user.id

@@ -20,25 +20,8 @@ enum ResponsibilityService {
         var drafted_on: String?
     }
 
-    static func text(_ value: String?, _ field: String, max: Int = 100) throws -> String {
-        let t = (value ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !t.isEmpty else { throw AppError.missingField(field) }
-        guard t.count <= max, !TextInput.hasControlCharacters(t) else { throw AppError.invalidField(field) }
-        return t
-    }
-
-    static func date(_ value: String?, _ field: String) throws -> CivilDate {
-        guard let v = value, !v.isEmpty else { throw AppError.missingField(field) }
-        guard let d = CivilDate(iso: v) else { throw AppError.invalidField(field) }
-        return d
-    }
-
     static func targets(_ h: Int?, _ p: Int?, _ v: Int?, _ c: Int?, funds: String?) throws -> ResponsibilityTargets {
-        let money: Money
-        if let f = funds?.trimmingCharacters(in: .whitespaces), !f.isEmpty {
-            guard let m = IncomesTemplate.parseYuan(f) else { throw AppError.invalidField("target_funds") }
-            money = m
-        } else { money = .zero }
+        let money = try FormField.money(funds, "target_funds", empty: .counts(.zero))
         do {
             return try ResponsibilityTargets(households: h ?? 0, people: p ?? 0, villages: v ?? 0, counties: c ?? 0, funds: money).validated()
         } catch .field(let name) { throw AppError.invalidField(name) }
@@ -50,9 +33,9 @@ enum ResponsibilityService {
         try await authorise(app, user, code)
         guard let year = input.year else { throw AppError.missingField("year") }
         let targets = try targets(input.target_households, input.target_people, input.target_villages, input.target_counties, funds: input.target_funds)
-        let signatory = try ResponsibilityService.text(input.signatory, "signatory")
-        let counterpart = try ResponsibilityService.text(input.counterpart_signatory, "counterpart_signatory")
-        let drafted = try date(input.drafted_on, "drafted_on")
+        let signatory = try FormField.text(input.signatory, "signatory")
+        let counterpart = try FormField.text(input.counterpart_signatory, "counterpart_signatory")
+        let drafted = try FormField.date(input.drafted_on, "drafted_on")
         if let field = ResponsibilityChain.letterDateProblem(year: year, draftedOn: drafted, signedOn: nil, today: app.clock.today) {
             throw AppError.invalidField(field == "year" ? "year" : field)
         }
@@ -88,7 +71,7 @@ enum ResponsibilityService {
     static func signLetter(app: Application, user: CurrentUser, letterID: Int, signedOn text: String?, pdf: Data?) async throws -> String {
         guard let owner = try await app.systemData.lookup(LetterRecord.self, letterID), let ownerCode = OrgCode(owner.unitCode) else { throw AppError.notFound }
         try await authorise(app, user, ownerCode)
-        let signed = try date(text, "signed_on")
+        let signed = try FormField.date(text, "signed_on")
         guard let pdf, !pdf.isEmpty else { throw AppError.missingField("file") }
         guard pdf.count <= ResponsibilityChain.maxLetterBytes else { throw AppError.payloadTooLarge }
         guard ResponsibilityChain.isPDF(pdf) else { throw AppError.unsupportedMediaType }
@@ -162,8 +145,8 @@ enum ResponsibilityService {
     static func submitReport(app: Application, user: CurrentUser, unit text: String, input: ReportInput) async throws -> Int {
         guard let code = OrgCode(text) else { throw AppError.notFound }
         try await authorise(app, user, code)
-        let label = try ResponsibilityService.text(input.period, "period", max: 10)
-        let narrative = try ResponsibilityService.text(input.narrative, "narrative", max: 4_000)
+        let label = try FormField.text(input.period, "period", max: 10)
+        let narrative = try FormField.text(input.narrative, "narrative", max: 4_000)
         let today = app.clock.today, now = app.tuopin.now(), scope = user.scope
         let userID = user.id
         let id = try await app.write { tx -> Int in
@@ -222,12 +205,12 @@ enum ResponsibilityService {
         guard let code = OrgCode(text), code.level != .village else { throw AppError.notFound }
         try await authorise(app, user, code)
         guard let kind = input.kind.flatMap(PlanKind.init(rawValue:)) else { throw AppError.invalidField("kind") }
-        let title = try ResponsibilityService.text(input.title, "title", max: 200)
+        let title = try FormField.text(input.title, "title", max: 200)
         guard let from = input.period_from else { throw AppError.missingField("period_from") }
         let to = input.period_to ?? (kind == .annual ? from : from + 4)
         if let field = kind.periodProblem(from: from, to: to) { throw AppError.invalidField(field) }
         let targets = try targets(input.target_households, input.target_people, input.target_villages, input.target_counties, funds: input.target_funds)
-        let approved = try date(input.approved_on, "approved_on")
+        let approved = try FormField.date(input.approved_on, "approved_on")
         if let field = PlanKind.approvalProblem(approvedOn: approved, periodFrom: from, today: app.clock.today) {
             throw AppError.invalidField(field)
         }

@@ -15,7 +15,7 @@ enum VillageActorsService {
     static func addOrganisation(app: Application, user: CurrentUser, unit text: String, input: OrganisationInput) async throws -> Int {
         guard let code = OrgCode(text) else { throw AppError.notFound }
         try await S.authorise(app, user, code)
-        let name = try S.text(input.name, "name", max: 100)
+        let name = try FormField.text(input.name, "name", max: 100)
         guard let type = input.type.flatMap(OrganisationType.init(rawValue:)), !type.isVillageOnly || code.level == .village else {
             throw AppError.invalidField("type")
         }
@@ -70,7 +70,7 @@ enum VillageActorsService {
     static func addLeader(app: Application, user: CurrentUser, village text: String, input: LeaderInput) async throws -> Int {
         let code = try village(text)
         try await S.authorise(app, user, code)
-        let name = try S.text(input.name, "name", max: 40)
+        let name = try FormField.text(input.name, "name", max: 40)
         let now = app.tuopin.now(), scope = user.scope
         let id = try await app.write { tx -> Int in
             _ = try await tx.scoped(scope).unit(code, for: .keepResponsibility)
@@ -109,17 +109,17 @@ enum VillageActorsService {
         var after: [String: String] = ["leader": String(leaderID), "part": part]
         switch part {
         case "project":
-            let name = try S.text(input.name, "name", max: 100)
-            let started = try S.date(input.started_on, "started_on")
+            let name = try FormField.text(input.name, "name", max: 100)
+            let started = try FormField.date(input.started_on, "started_on")
             guard started <= today else { throw AppError.invalidField("started_on") }
             after["name"] = name; after["started_on"] = started.description
         case "training":
-            let topic = try S.text(input.topic, "topic", max: 100)
-            let held = try S.date(input.held_on, "held_on")
+            let topic = try FormField.text(input.topic, "topic", max: 100)
+            let held = try FormField.date(input.held_on, "held_on")
             guard held <= today else { throw AppError.invalidField("held_on") }
             after["topic"] = topic; after["held_on"] = held.description
         case "beneficiary":
-            let text = try S.text(input.resident_id, "resident_id", max: 18)
+            let text = try FormField.text(input.resident_id, "resident_id", max: 18)
             guard let id = try? ResidentID(text, today: today) else { throw AppError.invalidField("resident_id") }
             after["id_index"] = protector.index(id.value)
         case "end": break
@@ -171,8 +171,8 @@ enum VillageActorsService {
     static func addJointUnit(app: Application, user: CurrentUser, village text: String, input: JointUnitInput) async throws -> Int {
         let code = try village(text)
         try await S.authorise(app, user, code)
-        let name = try S.text(input.name, "name", max: 40)
-        let head = try S.text(input.head_number, "head_number", max: 30)
+        let name = try FormField.text(input.name, "name", max: 40)
+        let head = try FormField.text(input.head_number, "head_number", max: 30)
         let numbers = (input.member_numbers ?? "").split(whereSeparator: { " ,，;\n\r\t".contains($0) }).map(String.init)
         guard numbers.count <= 30 else { throw AppError.invalidField("member_numbers") }
         let now = app.tuopin.now(), scope = user.scope
@@ -206,7 +206,7 @@ enum VillageActorsService {
         let code = try village(text)
         try await S.authorise(app, user, code)
         guard let orgID = input.organisation_id else { throw AppError.missingField("organisation_id") }
-        let started = try S.date(input.started_on, "started_on")
+        let started = try FormField.date(input.started_on, "started_on")
         guard started <= app.clock.today else { throw AppError.invalidField("started_on") }
         let now = app.tuopin.now(), scope = user.scope
         return try await app.write { tx -> Int in
@@ -229,13 +229,13 @@ enum VillageActorsService {
     static func addContribution(app: Application, user: CurrentUser, aidID: Int, input: ContributionInput) async throws -> String {
         guard let aid = try await app.systemData.lookup(EnterpriseAid.self, aidID), let code = OrgCode(aid.villageCode) else { throw AppError.notFound }
         try await S.authorise(app, user, code)
-        let on = try S.date(input.contributed_on, "contributed_on")
+        let on = try FormField.date(input.contributed_on, "contributed_on")
         guard on <= app.clock.today, on.description >= aid.startedOn else { throw AppError.invalidField("contributed_on") }
         guard let kind = input.kind.flatMap(ContributionKind.init(rawValue:)) else { throw AppError.invalidField("kind") }
         guard let amount = IncomesTemplate.parseYuan(input.amount ?? "0"), amount.fen >= 0, amount.fen < 1_000_000_000_000 else {
             throw AppError.invalidField("amount")
         }
-        let description = try S.text(input.description, "description", max: 200)
+        let description = try FormField.text(input.description, "description", max: 200)
         let now = app.tuopin.now(), scope = user.scope
         try await app.write { tx in
             _ = try await tx.scoped(scope).unit(code, for: .keepResponsibility)

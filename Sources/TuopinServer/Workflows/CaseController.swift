@@ -100,7 +100,7 @@ enum CaseController {
 
     /// The unit's full name, and for a project's case the project's name before it.
     static func subjectName(_ c: WorkflowCase, on db: DataAccess) async throws -> String {
-        let unit = try await NoticeService.fullName(of: c.unitCode, on: db)
+        let unit = try await db.fullName(of: c.unitCode)
         guard let id = c.projectID, let p = try await db.lookup(ProjectRecord.self, id) else { return unit }
         return "\(p.name) · \(unit)"
     }
@@ -123,7 +123,7 @@ enum CaseController {
         let cases = try await query.sort(\.$updatedAt, .descending).sort(\.$id, .descending).limit(limit).all()
         let households = try await req.data.rows(Household.self).filter(\.$id ~~ cases.compactMap(\.householdID)).all()
         let numbers = Dictionary(uniqueKeysWithValues: households.map { ($0.id!, $0.number) })
-        let unitNames = try await NoticeService.names(Set(cases.map(\.unitCode)), on: req.data)
+        let unitNames = try await req.data.unitNames(Set(cases.map(\.unitCode)))
         let projectNames = Dictionary(uniqueKeysWithValues: try await req.data.rows(ProjectRecord.self).filter(\.$id ~~ cases.compactMap(\.projectID)).all()
             .map { ($0.id!, $0.name) })
         return cases.compactMap { c in

@@ -341,7 +341,7 @@ enum CaseService {
         notice.place = place; notice.startsOn = start.description; notice.endsOn = end.description
         notice.createdBy = user.id; notice.createdAt = now
         let zh = app.localizer.translations(.zh)
-        notice.title = zh.format("notice_title_\(workflow.id)", try await NoticeService.fullName(of: unit.id!, on: tx), String(cases[0].year),
+        notice.title = zh.format("notice_title_\(workflow.id)", try await tx.fullName(of: unit.id!), String(cases[0].year),
                                  zh["notice_kind_\(notice.kind)"])
         notice.entries = try await NoticeService.entries(tx: tx, workflow: workflow, cases: cases, zh: zh)
         try await notice.create(on: tx)

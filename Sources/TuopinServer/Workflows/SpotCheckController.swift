@@ -32,13 +32,13 @@ enum SpotCheckController {
             let wf = Workflows.named(check.workflow)!
             views.append(CheckView(
                 s: summary, workflow_name: WorkflowText.workflow(check.workflow, t),
-                county_name: try await NoticeService.fullName(of: check.countyCode, on: req.data), created_at: Clock.minute(check.createdAt),
+                county_name: try await req.data.fullName(of: check.countyCode), created_at: Clock.minute(check.createdAt),
                 items: items.map { Item(case_id: $0.caseID, label: labels[$0.caseID] ?? String($0.caseID), result: $0.result,
                                         result_label: t["spot_result_\($0.result ?? "pending")"], note: $0.note) },
                 can_record: user.scope.actingRole(for: wf.steps[wf.spotCheck!.before], on: OrgCode(check.countyCode)!) != nil))
         }
         let counties = user.scope.bindings.filter { $0.role == .countyOffice }.map(\.unit)
-        let names = try await NoticeService.names(Set(counties.map(\.value)), on: req.data)
+        let names = try await req.data.unitNames(Set(counties.map(\.value)))
         let workflows = Workflows.all.filter { $0.spotCheck != nil }.map { UnitOption(code: $0.id, name: WorkflowText.workflow($0.id, t)) }
         let year = try await StandardsController.lookup(on: req.data).keys.max() ?? req.clock.today.year
         return try await Page.render(req, "spot-checks", View(checks: views, counties: counties.map { UnitOption(code: $0.value, name: names[$0.value] ?? $0.value) },

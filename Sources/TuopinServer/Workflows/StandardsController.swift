@@ -88,10 +88,6 @@ enum StandardsController {
         let user = try req.requireUser()
         guard user.scope.has(.editStandards) else { throw AppError.forbidden }
         guard let version = input.version else { throw AppError.missingField("version") }
-        func money(_ text: String?, _ field: String) throws -> Money {
-            guard let text, let m = IncomesTemplate.parseYuan(text.trimmingCharacters(in: .whitespaces)) else { throw AppError.invalidField(field) }
-            return m
-        }
         guard let days = input.notice_min_days.flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }) else { throw AppError.invalidField("notice_min_days") }
         let current = try await req.data.lookup(StandardRecord.self, year)?.standard ?? Standard(year: year, povertyLine: .zero, dibaoLine: .zero)
         func optionalPercent(_ text: String?, _ field: String, _ keep: Int) throws -> Int {
@@ -103,8 +99,8 @@ enum StandardsController {
             guard let d = Int(text) else { throw AppError.invalidField("fund_notice_min_days") }
             fundDays = d
         }
-        let candidate = Standard(year: year, povertyLine: try money(input.poverty_line, "poverty_line"),
-                                 dibaoLine: try money(input.dibao_line, "dibao_line"), noticeMinDays: days,
+        let candidate = Standard(year: year, povertyLine: try FormField.money(input.poverty_line, "poverty_line", empty: .invalid),
+                                 dibaoLine: try FormField.money(input.dibao_line, "dibao_line", empty: .invalid), noticeMinDays: days,
                                  villageIncidenceBP: try parsePercent(input.village_incidence_pct, field: "village_incidence_pct"),
                                  countyIncidenceBP: try parsePercent(input.county_incidence_pct, field: "county_incidence_pct"),
                                  wrongExitBP: try parsePercent(input.wrong_exit_pct, field: "wrong_exit_pct"),

@@ -171,7 +171,7 @@ struct DemoFunds {
         n.kind = workflow.steps[workflow.stepIndex(action)!].notice!.rawValue; n.workflow = workflow.id; n.action = action; n.unitCode = unit
         n.countyCode = String(unit.prefix(6)); n.prefectureCode = String(unit.prefix(4)); n.place = unit.count > 6 ? "村委会公示栏" : "县政府网站"
         n.startsOn = start.description; n.endsOn = start.adding(days: 9).description; n.createdBy = 0; n.createdAt = now
-        n.title = zh.format("notice_title_\(workflow.id)", try await NoticeService.fullName(of: unit, on: txAccess), String(year),
+        n.title = zh.format("notice_title_\(workflow.id)", try await txAccess.fullName(of: unit), String(year),
                             zh["notice_kind_\(n.kind)"])
         n.entries = String(decoding: try JSONEncoder().encode(rows), as: UTF8.self)
         try await n.create(on: tx)

@@ -72,24 +72,15 @@ enum FundFacts {
             guard let code = OrgCode(r.to_unit) else { continue }
             f.aidReceived[code, default: [:]][r.year, default: .zero] += Money(fen: r.amount)
         }
+        // What became of it is TuopinCore's rule (PartnerAid.use); this reads the ledger's movements.
+        let movements = aid.compactMap { r -> PartnerAid.Movement? in
+            guard let move = LedgerMove(rawValue: r.move), let to = OrgCode(r.to_unit) else { return nil }
+            return PartnerAid.Movement(move: move, from: r.from_unit.flatMap { OrgCode($0) }, to: to, year: r.year,
+                                       amount: Money(fen: r.amount), category: r.category.flatMap(ProjectCategory.init(rawValue:)))
+        }
         for (entry, byYear) in f.aidReceived {
-            for year in byYear.keys {
-                var use = ComplianceFacts.AidUse()
-                let inside = aid.filter { $0.year == year && $0.to_unit.hasPrefix(entry.value) }
-                if entry.level.rawValue >= OrgLevel.county.rawValue {
-                    use.toCountyAndBelow = byYear[year] ?? .zero
-                } else {
-                    // Allocations that cross from above county level to county level or below (a unit or a project).
-                    for r in inside where r.move == LedgerMove.allocation.rawValue {
-                        guard let from = r.from_unit, from.hasPrefix(entry.value), from.count < 6 else { continue }
-                        if r.to_unit.count >= 6 { use.toCountyAndBelow += Money(fen: r.amount) }
-                    }
-                }
-                for r in inside where r.move == LedgerMove.expenditure.rawValue {
-                    use.spent += Money(fen: r.amount)
-                    if let c = r.category.flatMap(ProjectCategory.init(rawValue:)), c.isLivelihood { use.livelihoodSpent += Money(fen: r.amount) }
-                }
-                f.aidUse[entry, default: [:]][year] = use
+            for (year, received) in byYear {
+                f.aidUse[entry, default: [:]][year] = PartnerAid.use(entry: entry, year: year, received: received, movements: movements)
             }
         }
     }

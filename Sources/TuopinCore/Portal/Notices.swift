@@ -1,0 +1,22 @@
+import Foundation
+
+/// Objections on the public portal (article 22): anyone may file, at most `perHour` per client.
+public enum ObjectionRule {
+    public static let perHour = 5
+}
+
+/// A public notice's period (公示期): starts today or later, lasts at least the year's minimum
+/// number of days (start and end day included), and at most 60 days.
+public enum NoticePeriod {
+    public enum Problem: Error, Equatable, Sendable { case startInPast, tooShort(minDays: Int), tooLong }
+
+    public static func validate(start: CivilDate, end: CivilDate, today: CivilDate, minDays: Int) throws(Problem) {
+        guard start >= today else { throw .startInPast }
+        let days = end.daysSince(start) + 1
+        guard days >= minDays else { throw .tooShort(minDays: minDays) }
+        guard days <= 60 else { throw .tooLong }
+    }
+
+    /// The next step may be taken once the notice has ended: from the day after its end date.
+    public static func hasEnded(end: CivilDate, today: CivilDate) -> Bool { today > end }
+}
