@@ -78,9 +78,9 @@ import VaporTesting
             #expect(inputs.survey == ExitCriteria.CountySurvey(sampledExited: 50, wronglyExited: 1, sampledNonRegistered: 100, missed: 2,
                                                                surveyedHouseholds: 100, approving: 93))
             let exits = try await Household.query(on: app.db).filter(\.$countyCode == "540102").filter(\.$exitYear == year)
-                .filter(\.$status != HouseholdStatus.monitored.rawValue).count()
+                .filter(\.$status != HouseholdStatus.monitored).count()
             let poor = try await Household.query(on: app.db).filter(\.$countyCode == "540102")
-                .filter(\.$status ~~ HouseholdStatus.allCases.filter(\.isRemainingPoor).map(\.rawValue)).count()
+                .filter(\.$status ~~ HouseholdStatus.allCases.filter(\.isRemainingPoor)).count()
             #expect(inputs.exits == exits && inputs.poorHouseholds == poor)
             let missed = try #require(indicators.first { $0.key == "missedRate" })
             #expect(try await AssessmentValue.query(on: app.db).filter(\.$schemeID == scheme.id!).filter(\.$unitCode == "540102")
@@ -155,7 +155,7 @@ import VaporTesting
             for (unit, deadline, state, rectified) in rows {
                 let f = FindingRecord()
                 f.inspectionID = inspection; f.unitCode = unit; f.responsiblePerson = "某"; f.category = "data"; f.description = "问题"
-                f.raisedOn = "2025-12-01"; f.deadline = deadline; f.state = state; f.rectifiedOn = rectified; f.version = 1
+                f.raisedOn = "2025-12-01"; f.deadline = deadline; f.state = FindingState(rawValue: state)!; f.rectifiedOn = rectified; f.version = 1
                 try await f.create(on: app.db)
             }
             let inputs = try await AssessmentService.inputs(on: app.systemData, unit: OrgCode("540102")!, year: 2026, today: app.clock.today)

@@ -14,7 +14,7 @@ import VaporTesting
         try await withTestApp(households: 216) { app in
             let village = "540102001201"
             let h = try await Household.query(on: app.db).filter(\.$villageCode == village)
-                .filter(\.$status == HouseholdStatus.notExited.rawValue).sort(\.$id).first()!
+                .filter(\.$status == HouseholdStatus.notExited).sort(\.$id).first()!
             try await Pairing.query(on: app.db).filter(\.$householdID == h.id!).delete()
             let summary = try await ComplianceService.check(app: app, root: OrgCode("54")!, actor: .system)
             #expect(summary.byRule["R-37-2", default: 0] >= 1)
@@ -56,7 +56,7 @@ import VaporTesting
             let token = try await app.token("clerk1")
             let headers: HTTPHeaders = ["Authorization": "Bearer \(token)", "Content-Type": "application/json"]
             let poor = try await Household.query(on: app.db).filter(\.$townshipCode == "540102001")
-                .filter(\.$status == HouseholdStatus.notExited.rawValue).sort(\.$id).first()!
+                .filter(\.$status == HouseholdStatus.notExited).sort(\.$id).first()!
             let cadre = try await PairingService.candidates(for: OrgCode(poor.villageCode)!, on: app.systemData).last!
             var pairingID = 0
             try await app.testing().test(.POST, "/api/v1/households/\(poor.id!)/pairings", headers: headers,
@@ -87,7 +87,7 @@ import VaporTesting
 
             // An exited household's pairing may end.
             let exited = try await Household.query(on: app.db).filter(\.$townshipCode == "540102001")
-                .filter(\.$status == HouseholdStatus.exitedWithPolicy.rawValue).sort(\.$id).first()!
+                .filter(\.$status == HouseholdStatus.exitedWithPolicy).sort(\.$id).first()!
             let p = Pairing()
             p.cadreID = cadre.id!; p.householdID = exited.id!; p.startedOn = "2018-01-01"
             try await p.save(on: app.db)
@@ -114,7 +114,7 @@ import VaporTesting
         try await withTestApp(households: 216) { app in
             let township = "540102001"
             let poor = try await Household.query(on: app.db).filter(\.$townshipCode == township)
-                .filter(\.$status == HouseholdStatus.notExited.rawValue).sort(\.$id).limit(3).all()
+                .filter(\.$status == HouseholdStatus.notExited).sort(\.$id).limit(3).all()
             try await Pairing.query(on: app.db).filter(\.$householdID ~~ poor.map { $0.id! }).delete()
             // Room under quota: the county's cadres lose their pairings.
             let countyCadres = try await Cadre.query(on: app.db).filter(\.$unitCode == "540102").all()

@@ -21,11 +21,11 @@ import VaporTesting
         struct Key: Hashable { let holder: String?; let source: String; let year: Int }
         var received: [Key: Int64] = [:], allocated: [Key: Int64] = [:], spent: [Key: Int64] = [:]
         for e in try await FundEntryRecord.query(on: app.db).all() {
-            if e.move == LedgerMove.expenditure.rawValue {
-                spent[Key(holder: e.fromHolder, source: e.source, year: e.year), default: 0] += e.amount
+            if e.move == .expenditure {
+                spent[Key(holder: e.fromHolder, source: e.source.rawValue, year: e.year), default: 0] += e.amount
             } else {
-                received[Key(holder: e.toHolder, source: e.source, year: e.year), default: 0] += e.amount
-                allocated[Key(holder: e.fromHolder, source: e.source, year: e.year), default: 0] += e.amount
+                received[Key(holder: e.toHolder, source: e.source.rawValue, year: e.year), default: 0] += e.amount
+                allocated[Key(holder: e.fromHolder, source: e.source.rawValue, year: e.year), default: 0] += e.amount
             }
         }
         for a in accounts {
@@ -145,7 +145,7 @@ import VaporTesting
             func step(_ client: APIClient, _ action: String, _ extra: [String: Any] = [:]) async throws -> APIClient.Reply {
                 try await client.call(.POST, "/api/v1/cases/\(caseID)/steps", ["action": action].merging(extra) { $1 })
             }
-            func status() async throws -> String { try await ProjectRecord.find(id, on: app.db)!.status }
+            func status() async throws -> String { try await ProjectRecord.find(id, on: app.db)!.status.rawValue }
             #expect(try await step(clerk, "reviewTownship").status == .ok)
             // The board minimum for projects is 10 days (the households' 7 is not enough).
             let short = try await step(clerk, "publishTownshipNotice", ["place": "乡政府公示栏", "starts_on": day(app), "ends_on": day(app, 6)])
@@ -253,8 +253,8 @@ import VaporTesting
     /// or drops a project in the library with its reason; nobody else may, and a started project may not be revised.
     @Test func annualRevisionCarriesOrDrops() async throws {
         try await withTestApp(households: 216) { app in
-            let inLibrary = try await ProjectRecord.query(on: app.db).filter(\.$countyCode == "540102").filter(\.$status == "inLibrary").all()
-            let implementing = try await ProjectRecord.query(on: app.db).filter(\.$countyCode == "540102").filter(\.$status == "implementing").first()!
+            let inLibrary = try await ProjectRecord.query(on: app.db).filter(\.$countyCode == "540102").filter(\.$status == .inLibrary).all()
+            let implementing = try await ProjectRecord.query(on: app.db).filter(\.$countyCode == "540102").filter(\.$status == .implementing).first()!
             try #require(!inLibrary.isEmpty)
             let county = try await app.session("chengguan"), clerk = try await app.session("clerk1")
             let p = inLibrary[0].id!
@@ -262,14 +262,14 @@ import VaporTesting
             #expect(refused.0 == .forbidden || refused.0 == .notFound)
             let noReason = try await app.postForm("/projects/\(p)/revision", county, [("decision", "drop"), ("reason", " ")])
             let unchanged = try await ProjectRecord.find(p, on: app.db)!.status
-            #expect(noReason.0 == .badRequest && unchanged == "inLibrary")
+            #expect(noReason.0 == .badRequest && unchanged.rawValue == "inLibrary")
             let started = try await app.postForm("/projects/\(implementing.id!)/revision", county, [("decision", "drop"), ("reason", "调整")])
             #expect(started.0 == .conflict)
             let dropped = try await app.postForm("/projects/\(p)/revision", county, [("decision", "drop"), ("reason", "群众意愿变化，调出")])
             #expect(dropped.0 == .seeOther)
             let record = try await ProjectRecord.find(p, on: app.db)!
-            #expect(record.status == "dropped" && record.revision.hasSuffix("drop: 群众意愿变化，调出"))
-            #expect(try await WorkflowCase.find(record.caseID!, on: app.db)!.status == CaseStatus.rejected.rawValue)
+            #expect(record.status.rawValue == "dropped" && record.revision.hasSuffix("drop: 群众意愿变化，调出"))
+            #expect(try await WorkflowCase.find(record.caseID!, on: app.db)!.status == .rejected)
         }
     }
 

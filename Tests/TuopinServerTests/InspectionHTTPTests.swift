@@ -65,7 +65,7 @@ import VaporTesting
             (s, _, _) = try await app.postForm("/inspections/\(inspection.id!)/findings", county, finding)
             #expect(s == .seeOther)
             let f = try #require(try await FindingRecord.query(on: app.db).filter(\.$inspectionID == inspection.id!).first())
-            #expect(f.state == "open" && f.unitCode == "540102001")
+            #expect(f.state.rawValue == "open" && f.unitCode == "540102001")
             #expect(try await !openViolation(app, f.id!))
 
             // Ten days on, the deadline has passed: R-39-1 on the township, and the dashboards count it.
@@ -103,7 +103,7 @@ import VaporTesting
             #expect(st == .ok && body.contains("form-error"))
             (st, body) = try await step(county, [("action", "accept")], file: nil)
             #expect(st == .ok && body.contains("form-error"))
-            #expect(try await FindingRecord.find(f.id!, on: app.db)?.state == "open")
+            #expect(try await FindingRecord.find(f.id!, on: app.db)?.state == .open)
             // A village cadre does not even see the township's finding.
             #expect(try await step(try await app.session("village1"), [("action", "rectify"), ("note", "x")], file: nil).0 == .notFound)
             // The county inspected; it judges the rectification and does not make it, though it keeps its townships' responsibility.
@@ -112,7 +112,7 @@ import VaporTesting
             let pdf = Data("%PDF-1.4 evidence of rectification\n".utf8) + Data(repeating: 0x20, count: 3 << 20)
             (st, _) = try await step(clerk, [("action", "rectify"), ("note", "已补齐台账并公示")], file: ("整改.pdf", "application/pdf", pdf))
             #expect(st == .seeOther)
-            #expect(try await FindingRecord.find(f.id!, on: app.db)?.state == "rectified")
+            #expect(try await FindingRecord.find(f.id!, on: app.db)?.state == .rectified)
             // Rectified but not accepted: still a violation.
             _ = try await ComplianceService.check(app: app, root: OrgCode("540102")!, actor: .system)
             #expect(try await openViolation(app, f.id!))
@@ -125,7 +125,7 @@ import VaporTesting
             // Reopened by the county, rectified again through the API, accepted through the API.
             (st, _) = try await step(county, [("action", "reopen"), ("note", "缺少银行流水")], file: nil)
             #expect(st == .seeOther)
-            #expect(try await FindingRecord.find(f.id!, on: app.db)?.state == "reopened")
+            #expect(try await FindingRecord.find(f.id!, on: app.db)?.state == .reopened)
             let clerkToken = try await app.token("clerk1"), countyToken = try await app.token("chengguan")
             var (apiStatus, apiBody) = try await app.api(.POST, "/api/v1/findings/\(f.id!)/verification", token: countyToken, json: #"{"accepted": true}"#)
             #expect(apiStatus == .conflict)
@@ -161,7 +161,7 @@ import VaporTesting
     @Test func theDemoHasFindingsInEveryState() async throws {
         try await withTestApp(households: 216) { app in
             let states = Set(try await FindingRecord.query(on: app.db).all().map(\.state))
-            #expect(states == Set(FindingState.allCases.map(\.rawValue)))
+            #expect(states == Set(FindingState.allCases))
             #expect(try await ViolationRecord.query(on: app.db).filter(\.$rule == "R-39-1").filter(\.$resolvedAt == nil).count() > 0)
             #expect(try await FindingEvent.query(on: app.db).filter(\.$fileSHA256 != nil).count() > 0)
         }

@@ -24,7 +24,7 @@ import VaporTesting
     @Test func thePublicHomeShowsTheRegionsFiguresNoticesAndHowToObjectInEveryLanguage() async throws {
         try await withTestApp(cases: true) { app in
             let all = try await Household.query(on: app.db).all()
-            let exited = all.filter { HouseholdStatus(rawValue: $0.status)!.hasExited }
+            let exited = all.filter { $0.status.hasExited }
             let running = try await PortalController.rows(Request(application: app, on: app.eventLoopGroup.any()), notices: try await Notice.query(on: app.db).all()).filter(\.running)
             try await app.testing().test(.GET, "/", headers: ["Cookie": "tuopin_lang=zh-Hans"]) { res in
                 #expect(res.status == .ok)

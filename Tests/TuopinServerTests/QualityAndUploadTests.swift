@@ -39,7 +39,7 @@ import VaporTesting
     @Test func anEditReChecksTheHouseholdInTheSameTransaction() async throws {
         try await withTestApp { app in
             let h = try #require(try await Household.query(on: app.db).filter(\.$townshipCode == "540102001")
-                .filter(\.$status == HouseholdStatus.exitedWithPolicy.rawValue).first())
+                .filter(\.$status == HouseholdStatus.exitedWithPolicy).first())
             // An exited household whose guarantee is then marked unmet shows Q-EXIT-GUARANTEE after the next save.
             try await Guarantee.query(on: app.db).filter(\.$householdID == h.id!).filter(\.$kind == "housing").set(\.$met, to: false).update()
             let user = try await ImportExportTests().currentUser(app, "clerk1")

@@ -189,7 +189,7 @@ import VaporTesting
                 try req.content.encode(form, as: .urlEncodedForm)
             }) { res in #expect(res.status == .seeOther) }
             let h = try #require(try await Household.query(on: app.db).filter(\.$number == "5401030012019901").first())
-            #expect(h.status == "notExited" && h.memberCount == 1)
+            #expect(h.status.rawValue == "notExited" && h.memberCount == 1)
             form["village"] = "540102001201"; form["number"] = "5401020012019901"
             form["resident_id"] = ImportExportTests().idWithCheck("54010319700101888")
             try await app.testing().test(.POST, "/households/new", headers: headers, beforeRequest: { req in

@@ -83,7 +83,7 @@ import TuopinCore
             edit.attribute = edit.attribute == .dibao ? .tekun : .dibao
             try await HouseholdService.update(app: app, user: user, id: h.id!, edit: edit, version: h.version)
             let attribute = try await Rollups.categories(of: h.villageCode, .attribute, on: app.systemData)
-            #expect(attribute.contains { $0.category == edit.attribute.rawValue && $0.status == h.status })
+            #expect(attribute.contains { $0.category == edit.attribute.rawValue && $0.status == h.status.rawValue })
 
             // Every write brought the roll-ups up to date in its own transaction: nothing is left marked.
             struct N: Decodable { let n: Int }
@@ -143,7 +143,7 @@ import TuopinCore
         try await withTestApp { app in
             var headers = HTTPHeaders(); headers.cookie(try await app.webLogin("region"))
             let remaining = try await Household.query(on: app.db)
-                .filter(\.$status ~~ HouseholdStatus.allCases.filter(\.isRemainingPoor).map(\.rawValue)).count()
+                .filter(\.$status ~~ HouseholdStatus.allCases.filter(\.isRemainingPoor)).count()
             try await app.testing().test(.GET, "/units/54", headers: headers) { res in
                 #expect(res.status == .ok)
                 let html = res.body.string
@@ -167,7 +167,7 @@ import TuopinCore
             let values = try await CountyMap.values(.violations, counties: ["540102", "540103"], year: 2026, on: app.systemData)
             #expect(values["540102"] == open)
             let remainingPeople = try await Household.query(on: app.db).filter(\.$countyCode == "540102")
-                .filter(\.$status ~~ HouseholdStatus.allCases.filter(\.isRemainingPoor).map(\.rawValue)).all().map(\.memberCount).reduce(0, +)
+                .filter(\.$status ~~ HouseholdStatus.allCases.filter(\.isRemainingPoor)).all().map(\.memberCount).reduce(0, +)
             #expect(try await CountyMap.values(.remaining, counties: ["540102"], year: 2026, on: app.systemData)["540102"] == remainingPeople)
             // Overdue progress reports and projects by state, against direct counts.
             let overdue = try await ViolationRecord.query(on: app.db).filter(\.$resolvedAt == nil)
@@ -185,7 +185,7 @@ import TuopinCore
             let counted = try await data.projectCountsByStatus(under: OrgCode("5401")!)
             #expect(counted.values.reduce(0, +) > 0)
             for status in ProjectStatus.allCases {
-                let direct = try await ProjectRecord.query(on: app.db).filter(\.$siteCode =~ "5401").filter(\.$status == status.rawValue).count()
+                let direct = try await ProjectRecord.query(on: app.db).filter(\.$siteCode =~ "5401").filter(\.$status == status).count()
                 #expect(counted[status] ?? 0 == direct, "\(status)")
             }
             try await app.testing().test(.GET, "/map?measure=everything", headers: headers) { res in
@@ -214,8 +214,8 @@ import TuopinCore
         try await withTestApp(cases: true) { app in
             var headers = HTTPHeaders(); headers.cookie(try await app.webLogin("chengguan"))
             let households = try await Household.query(on: app.db).filter(\.$countyCode == "540102").all()
-            let registered = households.filter { $0.status != HouseholdStatus.monitored.rawValue }
-            let exited2019 = registered.filter { HouseholdStatus(rawValue: $0.status)!.hasExited && $0.exitYear == 2019 }
+            let registered = households.filter { $0.status != .monitored }
+            let exited2019 = registered.filter { $0.status.hasExited && $0.exitYear == 2019 }
             try await app.testing().test(.GET, "/units/540102/statistics?year=2019", headers: headers) { res in
                 #expect(res.status == .ok)
                 let html = res.body.string

@@ -73,7 +73,7 @@ enum UnitController {
             let page = try await data.households().filter(\.$villageCode == code.value).sort(\.$number).limit(201).all()
             more = page.count > 200
             households = page.prefix(200).map { h in
-                HouseholdRow(number: h.number, status: t[HouseholdStatus(rawValue: h.status)?.labelKey ?? h.status],
+                HouseholdRow(number: h.number, status: t[h.status.labelKey],
                              members: h.memberCount, href: SiteURL.household(h.id!).path)
             }
         }

@@ -38,7 +38,7 @@ enum FundController {
         let projectNames = Dictionary(uniqueKeysWithValues: projects.map { ($0.id!, $0.name) })
         let unitNames = try await req.data.unitNames(Set(entries.map(\.toUnit)))
         return entries.map { e in
-            EntryRow(id: e.id!, move: e.move, move_label: t["fund_move_\(e.move)"], source: e.source, source_label: t["fund_source_\(e.source)"],
+            EntryRow(id: e.id!, move: e.move.rawValue, move_label: t["fund_move_\(e.move)"], source: e.source.rawValue, source_label: t["fund_source_\(e.source)"],
                      year: e.year, from_unit: e.fromUnit, to_unit: e.toUnit, project_id: e.projectID,
                      recipient: e.projectID.flatMap { projectNames[$0] } ?? unitNames[e.toUnit] ?? e.toUnit,
                      amount: Money(fen: e.amount).description, entry_date: e.entryDate, voucher: e.voucher, counterpart: e.counterpart,

@@ -111,7 +111,7 @@ enum FundService {
             try await store(tx, from: from, account: result.debit, source: p.source, year: p.year)
             try await store(tx, from: to, account: result.credit, source: p.source, year: p.year)
             let e = FundEntryRecord()
-            e.move = move.rawValue; e.source = p.source.rawValue; e.year = p.year; e.fromHolder = from; e.toHolder = to
+            e.move = move; e.source = p.source; e.year = p.year; e.fromHolder = from; e.toHolder = to
             e.fromUnit = fromUnit; e.toUnit = toUnit; e.projectID = projectID; e.amount = p.amount.fen; e.counterpart = counterpart
             e.voucher = voucher; e.entryDate = p.date.description; e.note = p.note; e.createdBy = user.id; e.createdAt = now
             try await e.create(on: tx)
@@ -133,7 +133,7 @@ enum FundService {
         let today = app.clock.today
         return try await app.write { tx in
             guard try await tx.rows(FundEntryRecord.self).filter(\.$reversesID == entryID).count() == 0 else { throw AppError.conflict }
-            let source = FundSource(rawValue: original.source)!, move = LedgerMove(rawValue: original.move)!
+            let source = original.source, move = original.move
             let (debit, credit) = try await lock(tx, from: original.fromHolder, to: original.toHolder, source: source, year: original.year)
             let result: (debit: FundAccount?, credit: FundAccount?)
             do { result = try FundLedger.post(move, amount: Money(fen: original.amount), debit: debit, credit: credit, reversing: true) }
@@ -164,7 +164,7 @@ enum FundService {
 
     /// A unit's allocations still to publish: its own, not a reversal, not reversed, not on a notice yet.
     static func disclosable(on db: DataAccess, unit: OrgCode) -> QueryBuilder<FundEntryRecord> {
-        db.rows(FundEntryRecord.self).filter(\.$fromUnit == unit.value).filter(\.$move == LedgerMove.allocation.rawValue)
+        db.rows(FundEntryRecord.self).filter(\.$fromUnit == unit.value).filter(\.$move == .allocation)
             .filter(\.$reversesID == nil).filter(\.$noticeID == nil)
             .filter(.sql(SQLRaw("NOT EXISTS (SELECT 1 FROM fund_entries r WHERE r.reverses_id = fund_entries.id)")))
     }
@@ -207,7 +207,7 @@ enum FundService {
             for e in entries {
                 var recipient = e.projectID.flatMap { projectNames[$0] } ?? ""
                 if recipient.isEmpty { recipient = try await tx.fullName(of: e.toUnit) }
-                rows.append([e.entryDate, zh[FundSource(rawValue: e.source)!.labelKey], recipient, Money(fen: e.amount).description, e.note])
+                rows.append([e.entryDate, zh[e.source.labelKey], recipient, Money(fen: e.amount).description, e.note])
             }
             let notice = Notice()
             notice.kind = NoticeKind.gonggao.rawValue; notice.workflow = Workflows.fundDisclosure.id; notice.action = "disclose"

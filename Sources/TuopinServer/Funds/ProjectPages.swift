@@ -12,7 +12,7 @@ extension FundController {
         let names = try await req.data.unitNames(Set(projects.map(\.siteCode)))
         return projects.map { p in
             ProjectRow(id: p.id!, name: p.name, category: p.category, category_label: t["project_category_\(p.category)"], site: p.siteCode,
-                       site_name: names[p.siteCode] ?? p.siteCode, budget: Money(fen: p.budget).description, status: p.status,
+                       site_name: names[p.siteCode] ?? p.siteCode, budget: Money(fen: p.budget).description, status: p.status.rawValue,
                        status_label: t["project_status_\(p.status)"], progress_pct: p.progressPct, start_year: p.startYear, end_year: p.endYear,
                        case_id: p.caseID)
         }
@@ -26,8 +26,8 @@ extension FundController {
         let status = (try? req.query.get(String.self, at: "status")) ?? ""
         var query = req.data.projects()
         if !status.isEmpty {
-            guard ProjectStatus(rawValue: status) != nil else { throw AppError.invalidField("status") }
-            query = query.filter(\.$status == status)
+            guard let wanted = ProjectStatus(rawValue: status) else { throw AppError.invalidField("status") }
+            query = query.filter(\.$status == wanted)
         }
         let rows = try await projectRows(req, try await query.sort(\.$id, .descending).limit(500).all())
         let t = req.t

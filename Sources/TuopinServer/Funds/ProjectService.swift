@@ -88,14 +88,14 @@ enum ProjectService {
             r.tasks = tasks; r.budget = p.budget.fen; r.fundingSources = sources; r.performanceTargets = p.performanceTargets
             r.linkingMechanism = p.linkingMechanism; r.households = p.households; r.people = p.people
             r.poorHouseholds = p.poorHouseholds; r.poorPeople = p.poorPeople; r.progressPct = 0
-            r.status = ProjectStatus.proposed.rawValue; r.revision = ""; r.version = 1; r.createdAt = now
+            r.status = .proposed; r.revision = ""; r.version = 1; r.createdAt = now
             try await r.create(on: tx)
             try await tx.link(project: r.requireID(), beneficiaries: linked)
             try await AuditLog.append(on: tx, actor: user.auditActor, action: "project.propose", entity: "project", entityID: String(r.id!),
                                       after: ["name": p.name, "site": p.site.value, "budget": p.budget.description, "category": p.category.rawValue,
                                               "targets": p.performanceTargets], at: now)
             let c = WorkflowCase()
-            c.workflow = Workflows.project.id; c.year = year; c.step = 0; c.status = CaseStatus.open.rawValue; c.facts = "{}"
+            c.workflow = Workflows.project.id; c.year = year; c.step = 0; c.status = .open; c.facts = "{}"
             c.version = 0; c.openedAt = now; c.updatedAt = now; c.projectID = r.id!
             c.unitCode = p.site.value; c.villageCode = r.villageCode; c.townshipCode = r.townshipCode
             c.countyCode = r.countyCode; c.prefectureCode = r.prefectureCode
@@ -111,8 +111,8 @@ enum ProjectService {
     /// `today` dates an approval; a case sent back (an accepted objection) is never approved by it, so it passes nil.
     static func follow(tx: DataAccess, case c: WorkflowCase, today: CivilDate?) async throws {
         guard let id = c.projectID, let r = try await tx.lookup(ProjectRecord.self, id) else { return }
-        let status: ProjectStatus = c.status == CaseStatus.rejected.rawValue ? .rejected : .after(steps: c.step)
-        r.status = status.rawValue
+        let status: ProjectStatus = c.status == .rejected ? .rejected : .after(steps: c.step)
+        r.status = status
         if status == .inLibrary, r.approvedOn == nil, let today { r.approvedOn = today.description }
         if status == .completed { r.progressPct = 100 }
         r.version += 1
@@ -156,7 +156,7 @@ enum ProjectService {
             guard r.projectStatus.isRevisable else { throw AppError.notEligible("project_not_revisable") }
             r.revision = "\(today.year) \(decision.rawValue): \(reason)"
             if decision == .drop {
-                r.status = ProjectStatus.dropped.rawValue
+                r.status = .dropped
                 if let caseID = r.caseID {
                     try await tx.close(caseID: caseID, as: .rejected, at: now)
                 }

@@ -35,13 +35,14 @@ enum InspectionController {
                        team: team.map { TeamView(name: $0["name"] ?? "", department: $0["department"] ?? "", department_label: t["dept_\($0["department"] ?? "")"]) },
                        targets: i.targetCodes.map { UnitRef(code: $0, name: names[$0] ?? $0) },
                        findings_total: findings.count,
-                       findings_open: findings.filter { $0.state != FindingState.verified.rawValue }.count,
+                       findings_open: findings.filter { $0.state != .verified }.count,
                        findings_overdue: findings.filter { overdue($0, today) }.count,
-                       findings_verified: findings.filter { $0.state == FindingState.verified.rawValue }.count)
+                       findings_verified: findings.filter { $0.state == .verified }.count)
     }
 
     static func overdue(_ f: FindingRecord, _ today: CivilDate) -> Bool {
-        guard let state = FindingState(rawValue: f.state), let deadline = CivilDate(iso: f.deadline) else { return false }
+        let state = f.state
+        guard let deadline = CivilDate(iso: f.deadline) else { return false }
         return FindingWorkflow.isOverdue(state, deadline: deadline, today: today)
     }
 
@@ -61,13 +62,13 @@ enum InspectionController {
         let today = req.clock.today, t = req.t
         let inspects = OrgCode(i.unitCode).map { user.scope.permits(.inspect, on: $0) } ?? false
         let views = findings.map { f in
-            let state = FindingState(rawValue: f.state) ?? .open
+            let state = f.state
             let actors = FindingWorkflow.actors(inspects: inspects,
                                                 keepsResponsibleUnit: OrgCode(f.unitCode).map { user.scope.permits(.keepResponsibility, on: $0) } ?? false)
             let actions = [FindingActor.responsible, .inspecting].filter(actors.contains).flatMap { FindingWorkflow.actions(state, for: $0) }
             return FindingView(id: f.id!, inspection_id: f.inspectionID, unit_code: f.unitCode, unit_name: names[f.unitCode] ?? f.unitCode,
                                responsible_person: f.responsiblePerson, category: f.category, category_label: t["finding_category_\(f.category)"],
-                               description: f.description, raised_on: f.raisedOn, deadline: f.deadline, state: f.state,
+                               description: f.description, raised_on: f.raisedOn, deadline: f.deadline, state: f.state.rawValue,
                                state_label: t["finding_state_\(f.state)"], overdue: overdue(f, today), rectified_on: f.rectifiedOn, verified_on: f.verifiedOn,
                                events: (events[f.id!] ?? []).map { e in
                                    EventView(action: e.action, action_label: t["finding_action_\(e.action)"], on_date: e.onDate, user: users[e.userID] ?? "",

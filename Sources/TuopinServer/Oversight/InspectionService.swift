@@ -103,7 +103,7 @@ enum InspectionService {
             let f = FindingRecord()
             f.inspectionID = try i.requireID(); f.unitCode = unit.value; f.responsiblePerson = person; f.category = category.rawValue
             f.description = description; f.raisedOn = today.description; f.deadline = deadline.description
-            f.state = FindingState.open.rawValue; f.version = 1
+            f.state = .open; f.version = 1
             try await f.save(on: tx)
             let id = try f.requireID()
             try await AuditLog.append(on: tx, actor: user.auditActor, action: "finding.raise", entity: "finding", entityID: String(id),
@@ -141,10 +141,10 @@ enum InspectionService {
         let today = app.clock.today, now = app.tuopin.now(), scope = user.scope, userID = user.id
         let next = try await app.write { tx -> FindingState in
             let (f, _) = try await tx.scoped(scope).finding(id: findingID)
-            guard let state = FindingState(rawValue: f.state) else { throw AppError.corruptData }
+            let state = f.state
             guard let next = FindingWorkflow.transition(state, action, by: action.actor) else { throw AppError.conflict }
             let before = ["state": f.state]
-            f.state = next.rawValue; f.version += 1
+            f.state = next; f.version += 1
             if action == .rectify { f.rectifiedOn = today.description }
             if action == .accept { f.verifiedOn = today.description }
             try await f.save(on: tx)

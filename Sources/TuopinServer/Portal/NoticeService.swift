@@ -86,7 +86,7 @@ enum NoticeService {
         if let n = try await db.lookup(Notice.self, noticeID), n.workflow == Workflows.fundDisclosure.id {
             return !NoticePeriod.hasEnded(end: CivilDate(iso: n.endsOn)!, today: today)
         }
-        return try await db.rows(WorkflowCase.self).filter(\.$noticeID == noticeID).filter(\.$status == CaseStatus.open.rawValue).count() > 0
+        return try await db.rows(WorkflowCase.self).filter(\.$noticeID == noticeID).filter(\.$status == .open).count() > 0
     }
 
     // MARK: Objections

@@ -77,7 +77,7 @@ enum HouseholdController {
                               per_capita: Money(fen: net.fen / size).description)
         }
         return Detail(id: h.id!, number: h.number, village: h.villageCode, village_name: village?.name ?? "",
-                      status: h.status, status_label: t[HouseholdStatus(rawValue: h.status)?.labelKey ?? h.status],
+                      status: h.status.rawValue, status_label: t[h.status.labelKey],
                       identified_year: h.identifiedYear, exit_year: h.exitYear, version: h.version,
                       members: members, incomes: incomes, attribute: h.attribute,
                       attribute_label: t.vocab(HouseholdAttribute.self, raw: h.attribute), main_cause: h.mainCause,
@@ -101,7 +101,7 @@ enum HouseholdController {
         }
         if let after { query = query.filter(\.$id > after) }
         let rows = try await query.all()
-        let items = rows.prefix(limit).map { Summary(id: $0.id!, number: $0.number, village: $0.villageCode, status: $0.status) }
+        let items = rows.prefix(limit).map { Summary(id: $0.id!, number: $0.number, village: $0.villageCode, status: $0.status.rawValue) }
         return ListPage(items: items, next: rows.count > limit ? items.last.map { String($0.id) } : nil)
     }
 

@@ -36,8 +36,8 @@ enum HouseholdListController {
             q = q.within([code])
         }
         if !f.status.isEmpty {
-            guard HouseholdStatus(rawValue: f.status) != nil else { throw AppError.invalidField("status") }
-            q = q.filter(\.$status == f.status)
+            guard let status = HouseholdStatus(rawValue: f.status) else { throw AppError.invalidField("status") }
+            q = q.filter(\.$status == status)
         }
         if !f.attribute.isEmpty {
             guard HouseholdAttribute(rawValue: f.attribute) != nil else { throw AppError.invalidField("attribute") }
@@ -99,7 +99,7 @@ enum HouseholdListController {
             let villageNames = try await data.unitNames(Set(shown.map(\.villageCode)))
             rows = shown.map { h in
                 Row(href: SiteURL.household(h.id!).path, number: h.number, village: villageNames[h.villageCode] ?? h.villageCode,
-                    head: headNames[h.id!] ?? "", status: t.vocab(HouseholdStatus.self, raw: h.status),
+                    head: headNames[h.id!] ?? "", status: t.vocab(HouseholdStatus.self, raw: h.status.rawValue),
                     attribute: t.vocab(HouseholdAttribute.self, raw: h.attribute), members: h.memberCount)
             }
         } catch let e as AppError {

@@ -17,7 +17,7 @@ enum QualityService {
         let status: String
         let village_code: String, township_code: String, county_code: String, prefecture_code: String
         init(_ h: Household) {
-            id = h.id!; status = h.status
+            id = h.id!; status = h.status.rawValue
             village_code = h.villageCode; township_code = h.townshipCode; county_code = h.countyCode; prefecture_code = h.prefectureCode
         }
 

@@ -76,7 +76,7 @@ enum PairingService {
             guard let p = try await tx.lookup(Pairing.self, pairingID) else { throw AppError.notFound }
             let h = try await tx.scoped(scope).writableHousehold(id: p.householdID)
             guard p.endedOn == nil else { throw AppError.conflict }
-            guard let status = HouseholdStatus(rawValue: h.status) else { throw AppError.corruptData }
+            let status = h.status
             if let refusal = PairingRule.endRefusal(householdStatus: status) { throw AppError.refused(refusal) }
             guard let started = CivilDate(iso: p.startedOn), ended >= started else { throw AppError.invalidField("ended_on") }
             p.endedOn = ended.description; p.endReason = reason
@@ -104,7 +104,7 @@ enum PairingService {
     /// active cadres of each household's county and the units above it who are under their quota.
     static func proposals(for unit: OrgCode, on db: DataAccess, t: Translations) async throws -> [ProposalView] {
         guard unit.level >= .county, let county = unit.ancestor(at: .county) else { return [] }
-        let poor = HouseholdStatus.allCases.filter(\.isRemainingPoor).map(\.rawValue)
+        let poor = HouseholdStatus.allCases.filter(\.isRemainingPoor)
         let unpaired = try await db.rows(Household.self).filter(.sql(ScopeSQL.within([unit])))
             .filter(\.$status ~~ poor)
             .filter(.sql(SQLRaw("NOT EXISTS (SELECT 1 FROM pairings p WHERE p.household_id = households.id AND p.ended_on IS NULL)")))

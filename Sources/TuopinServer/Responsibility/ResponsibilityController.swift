@@ -111,7 +111,7 @@ enum ResponsibilityController {
         }
         let used = Set(changes.compactMap(\.exemptionID))
         let letters = try await db.rows(LetterRecord.self).filter(\.$unitCode == code.value).sort(\.$year, .descending).all().map { l in
-            LetterView(id: l.id!, year: l.year, state: l.state, state_label: t["letter_state_\(l.state)"],
+            LetterView(id: l.id!, year: l.year, state: l.state.rawValue, state_label: t["letter_state_\(l.state)"],
                        target_households: l.targetHouseholds, target_people: l.targetPeople, target_villages: l.targetVillages,
                        target_counties: l.targetCounties, target_funds: Money(fen: l.targetFunds).description,
                        signatory: l.signatory, counterpart_signatory: l.counterpartSignatory, drafted_on: l.draftedOn, signed_on: l.signedOn,

@@ -43,9 +43,9 @@ enum ResponsibilityService {
         let id = try await app.write { tx -> Int in
             _ = try await tx.scoped(scope).unit(code, for: .keepResponsibility)
             let existing = try await tx.rows(LetterRecord.self).filter(\.$unitCode == code.value).filter(\.$year == year).first()
-            if let e = existing, e.state != LetterState.draft.rawValue { throw AppError.conflict }
+            if let e = existing, e.state != .draft { throw AppError.conflict }
             let letter = existing ?? LetterRecord()
-            letter.unitCode = code.value; letter.year = year; letter.state = LetterState.draft.rawValue
+            letter.unitCode = code.value; letter.year = year; letter.state = .draft
             letter.targets = targets; letter.signatory = signatory; letter.counterpartSignatory = counterpart
             letter.draftedOn = drafted.description; letter.version = (existing?.version ?? 0) + 1
             try await letter.save(on: tx)
@@ -84,12 +84,12 @@ enum ResponsibilityService {
         let unit = try await app.write { tx -> String in
             guard let letter = try await tx.lookup(LetterRecord.self, letterID), let code = OrgCode(letter.unitCode) else { throw AppError.notFound }
             _ = try await tx.scoped(scope).unit(code, for: .keepResponsibility)
-            guard letter.state == LetterState.draft.rawValue else { throw AppError.conflict }
+            guard letter.state == .draft else { throw AppError.conflict }
             guard let drafted = CivilDate(iso: letter.draftedOn) else { throw AppError.corruptData }
             if let field = ResponsibilityChain.letterDateProblem(year: letter.year, draftedOn: drafted, signedOn: signed, today: today) {
                 throw AppError.invalidField(field)
             }
-            letter.state = LetterState.signed.rawValue; letter.signedOn = signed.description
+            letter.state = .signed; letter.signedOn = signed.description
             letter.fileSHA256 = sha; letter.fileSize = pdf.count; letter.version += 1
             try await letter.save(on: tx)
             try await AuditLog.append(on: tx, actor: user.auditActor, action: "letter.sign", entity: "org_unit", entityID: letter.unitCode,
@@ -111,8 +111,8 @@ enum ResponsibilityService {
         return try await app.write { tx -> String in
             guard let letter = try await tx.lookup(LetterRecord.self, letterID), let code = OrgCode(letter.unitCode) else { throw AppError.notFound }
             _ = try await tx.scoped(scope).unit(code, for: .keepResponsibility)
-            guard letter.state == LetterState.signed.rawValue else { throw AppError.conflict }
-            letter.state = LetterState.archived.rawValue; letter.version += 1
+            guard letter.state == .signed else { throw AppError.conflict }
+            letter.state = .archived; letter.version += 1
             try await letter.save(on: tx)
             try await AuditLog.append(on: tx, actor: user.auditActor, action: "letter.archive", entity: "org_unit", entityID: letter.unitCode,
                                       after: ["year": String(letter.year)], at: now)

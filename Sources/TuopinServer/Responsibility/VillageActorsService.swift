@@ -143,7 +143,7 @@ enum VillageActorsService {
                 guard let county = code.ancestor(at: .county),
                       let member = try await tx.rows(Member.self).filter(\.$idHMAC == fields["id_index"]!).join(Household.self, on: \Member.$household.$id == \Household.$id)
                         .filter(.sql(ScopeSQL.within(scope.roots(for: .readRegistry)))).filter(Household.self, \.$countyCode == county.value)
-                        .filter(Household.self, \.$status != HouseholdStatus.monitored.rawValue).first() else {
+                        .filter(Household.self, \.$status != HouseholdStatus.monitored).first() else {
                     throw AppError.invalidField("resident_id")
                 }
                 guard try await tx.rows(LeaderBeneficiary.self).filter(\.$leaderID == leaderID).filter(\.$memberID == member.requireID()).count() == 0 else {

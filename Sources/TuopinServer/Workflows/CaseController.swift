@@ -49,7 +49,7 @@ enum CaseController {
     }
 
     static func nextStep(_ c: WorkflowCase, _ wf: WorkflowDefinition) -> WorkflowStep? {
-        c.status == CaseStatus.open.rawValue && c.step < wf.steps.count ? wf.steps[c.step] : nil
+        c.status == .open && c.step < wf.steps.count ? wf.steps[c.step] : nil
     }
 
     static func detail(_ req: Request, id: Int) async throws -> CaseView {
@@ -77,10 +77,10 @@ enum CaseController {
             id: id, workflow: c.workflow, workflow_name: WorkflowText.workflow(c.workflow, t), subject: wf.subject.rawValue,
             household_id: c.householdID, household_number: household?.number, unit_code: c.unitCode,
             unit_name: try await subjectName(c, on: req.data), year: c.year, step: c.step, steps_total: wf.steps.count,
-            status: c.status, status_label: t["case_status_\(c.status)"], next_action: next?.action,
+            status: c.status.rawValue, status_label: t["case_status_\(c.status)"], next_action: next?.action,
             next_action_label: next.map { WorkflowText.action($0.action, t) },
             next_roles: next.map { $0.roles.sorted { $0.rawValue < $1.rawValue }.map { t[$0.labelKey] }.joined(separator: "、") },
-            version: c.version, can_act: next.map { user.scope.actingRole(for: $0, on: unit) != nil } ?? false, needs: c.status == CaseStatus.open.rawValue ? needs(wf, at: c.step) : Needs(),
+            version: c.version, can_act: next.map { user.scope.actingRole(for: $0, on: unit) != nil } ?? false, needs: c.status == .open ? needs(wf, at: c.step) : Needs(),
             steps: steps,
             notices: notices.map { n in
                 NoticeView(id: n.id!, title: n.title, kind: t["notice_kind_\(n.kind)"], place: n.place, starts_on: n.startsOn, ends_on: n.endsOn,
@@ -116,7 +116,7 @@ enum CaseController {
             let roles = Set(user.scope.roles)
             let pairs = Workflows.all.flatMap { wf in wf.steps.indices.filter { !wf.steps[$0].roles.isDisjoint(with: roles) }.map { (wf.id, $0) } }
             guard !pairs.isEmpty else { return [] }
-            query = query.filter(\.$status == CaseStatus.open.rawValue).group(.or) { g in
+            query = query.filter(\.$status == .open).group(.or) { g in
                 for (wf, step) in pairs { g.group(.and) { $0.filter(\.$workflow == wf).filter(\.$step == step) } }
             }
         }
@@ -134,7 +134,7 @@ enum CaseController {
             let number = c.householdID.flatMap { numbers[$0] } ?? c.projectID.flatMap { projectNames[$0] }
             let name = number.map { "\($0) · \(unitNames[c.unitCode] ?? "")" } ?? (unitNames[c.unitCode] ?? c.unitCode)
             return CaseSummary(id: c.id!, workflow: c.workflow, workflow_name: WorkflowText.workflow(c.workflow, t), subject_name: name,
-                               household_id: c.householdID, year: c.year, step: c.step, status: c.status,
+                               household_id: c.householdID, year: c.year, step: c.step, status: c.status.rawValue,
                                status_label: t["case_status_\(c.status)"], next_action: next?.action,
                                next_action_label: next.map { WorkflowText.action($0.action, t) }, updated_at: Clock.minute(c.updatedAt),
                                awaiting_me: mine)

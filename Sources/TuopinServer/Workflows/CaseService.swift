@@ -61,7 +61,7 @@ enum CaseService {
             var cases: [WorkflowCase] = []
             func blank() -> WorkflowCase {
                 let c = WorkflowCase()
-                c.workflow = workflow.id; c.year = year; c.step = 0; c.status = CaseStatus.open.rawValue; c.facts = "{}"
+                c.workflow = workflow.id; c.year = year; c.step = 0; c.status = .open; c.facts = "{}"
                 c.version = 0; c.openedAt = now; c.updatedAt = now
                 return c
             }
@@ -70,7 +70,7 @@ enum CaseService {
                 let households = try await access.households().filter(\.$id ~~ ids).all()
                 guard households.count == ids.count else { throw AppError.notFound }
                 for h in households {
-                    if let key = workflow.ineligibility(household: HouseholdStatus(rawValue: h.status) ?? .notExited) { throw AppError.notEligible(key) }
+                    if let key = workflow.ineligibility(household: h.status) { throw AppError.notEligible(key) }
                     let c = blank()
                     c.householdID = h.id!; c.unitCode = h.villageCode; c.villageCode = h.villageCode
                     c.townshipCode = h.townshipCode; c.countyCode = h.countyCode; c.prefectureCode = h.prefectureCode
@@ -96,7 +96,7 @@ enum CaseService {
             }
             for c in cases {
                 let existing = try await tx.rows(WorkflowCase.self).filter(\.$workflow == workflow.id).filter(\.$unitCode == c.unitCode)
-                    .filter(\.$status == CaseStatus.open.rawValue).filter(\.$householdID == c.householdID).count()
+                    .filter(\.$status == .open).filter(\.$householdID == c.householdID).count()
                 guard existing == 0 else { throw AppError.notEligible("wf_case_open") }
                 do { try await c.create(on: tx) } catch let error as any DatabaseError where error.isConstraintFailure {
                     throw AppError.notEligible("wf_case_open")
@@ -147,7 +147,7 @@ enum CaseService {
             // Claim the case: a second identical step (double submit, two users) finds the version moved.
             guard try await tx.claim(c) else { throw AppError.conflict }
             c.version += 1
-            guard c.status == CaseStatus.open.rawValue else { throw AppError.refused(.finished) }
+            guard c.status == .open else { throw AppError.refused(.finished) }
             var recorded = (try? JSONDecoder().decode(Recorded.self, from: Data(c.facts.utf8))) ?? Recorded()
             let stepDef = c.step < workflow.steps.count ? workflow.steps[c.step] : nil
             let isReject = action == WorkflowDefinition.rejectAction
@@ -179,10 +179,10 @@ enum CaseService {
                 try await NoticeCase(noticeID: noticeID!, caseID: c.id!).create(on: tx)
             }
             switch next {
-            case .rejected: c.status = CaseStatus.rejected.rawValue
+            case .rejected: c.status = .rejected
             case .at(let done):
                 c.step = done
-                if done == workflow.steps.count { c.status = CaseStatus.closed.rawValue }
+                if done == workflow.steps.count { c.status = .closed }
             }
             c.noticeID = noticeID
             c.facts = String(decoding: try JSONEncoder().encode(recorded), as: UTF8.self)
@@ -196,7 +196,7 @@ enum CaseService {
             try await record.create(on: tx)
             try await AuditLog.append(on: tx, actor: user.auditActor, action: "case.\(isReject ? "reject" : "step")", entity: "case",
                                       entityID: String(c.id!), before: ["step": String(stepIndex)],
-                                      after: ["action": action, "step": String(c.step), "status": c.status, "reason": reason], at: now)
+                                      after: ["action": action, "step": String(c.step), "status": c.status.rawValue, "reason": reason], at: now)
             if case .at = next, !isReject, let effect = stepDef?.effect {
                 try await apply(effect, tx: tx, app: app, user: user, case: c, today: today, now: now)
             }
@@ -307,14 +307,14 @@ enum CaseService {
     static func setHouseholdStatus(tx: DataAccess, app: Application, user: CurrentUser, id: Int, status: HouseholdStatus,
                                            identifiedYear: Int?, exitYear: Int?, today: CivilDate, now: Date) async throws {
         let h = try await tx.lookup(Household.self, id)!
-        let before = ["status": h.status, "identified_year": String(h.identifiedYear), "exit_year": h.exitYear.map(String.init) ?? ""]
-        h.status = status.rawValue
+        let before = ["status": h.status.rawValue, "identified_year": String(h.identifiedYear), "exit_year": h.exitYear.map(String.init) ?? ""]
+        h.status = status
         if let identifiedYear { h.identifiedYear = identifiedYear; h.exitYear = nil }
         if let exitYear { h.exitYear = exitYear }
         h.version += 1
         try await h.update(on: tx)
         try await AuditLog.append(on: tx, actor: user.auditActor, action: "household.status", entity: "household", entityID: String(id),
-                                  before: before, after: ["status": h.status, "identified_year": String(h.identifiedYear),
+                                  before: before, after: ["status": h.status.rawValue, "identified_year": String(h.identifiedYear),
                                                           "exit_year": h.exitYear.map(String.init) ?? ""], at: now)
         _ = try await QualityService.recheck([h], on: tx, protector: app.tuopin.protector, today: today)
     }
@@ -352,7 +352,7 @@ enum CaseService {
 
     /// Sends open cases back to an earlier step (an accepted objection, a failed spot check), with the reason.
     static func sendBack(tx: DataAccess, user: CurrentUser, cases: [WorkflowCase], to stepIndex: Int, reason: String, outcome: String, now: Date) async throws {
-        for c in cases where c.status == CaseStatus.open.rawValue && c.step > stepIndex {
+        for c in cases where c.status == .open && c.step > stepIndex {
             let from = c.step
             guard try await tx.sendBack(c, to: stepIndex, at: now) else { throw AppError.conflict }
             let record = CaseStep()

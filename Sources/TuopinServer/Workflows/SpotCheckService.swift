@@ -43,7 +43,7 @@ enum SpotCheckService {
         let now = app.tuopin.now()
         return try await app.write { tx in
             let waiting = try await tx.rows(WorkflowCase.self).filter(\.$workflow == workflow.id).filter(\.$countyCode == county.value)
-                .filter(\.$year == year).filter(\.$step == spot.before).filter(\.$status == CaseStatus.open.rawValue).all()
+                .filter(\.$year == year).filter(\.$step == spot.before).filter(\.$status == .open).all()
             guard !waiting.isEmpty else { throw AppError.notEligible("spot_no_cases") }
             let sample = SpotCheck.sample(waiting.map { $0.id! }, seed: seed, percent: percent)
             let check = SpotCheckRecord()

@@ -54,7 +54,7 @@ extension ComplianceService {
             .where(ScopeSQL.under([root], column: "county_code")).all(decoding: QuotaRow.self) {
             guard let county = OrgCode(q.county_code) else { continue }
             let identified = try await db.rows(Household.self).filter(\.$countyCode == q.county_code).filter(\.$identifiedYear == q.year)
-                .filter(\.$status != HouseholdStatus.monitored.rawValue).count()
+                .filter(\.$status != .monitored).count()
             facts.identificationQuotas.append(.init(county: county, year: q.year, quota: q.quota, exempted: !q.exemption.isEmpty, identified: identified))
         }
         struct StaffRow: Decodable { let code: String; let n: Int? }

@@ -178,7 +178,7 @@ struct DemoCases {
     }
 
     private func households(_ statuses: [HouseholdStatus]) async throws -> [Int] {
-        try await Household.query(on: app.db).filter(\.$villageCode == Self.showcaseVillage).filter(\.$status ~~ statuses.map(\.rawValue))
+        try await Household.query(on: app.db).filter(\.$villageCode == Self.showcaseVillage).filter(\.$status ~~ statuses)
             .sort(\.$number).all().map { $0.id! }
     }
 

@@ -146,12 +146,12 @@ struct DemoFunds {
                 r.performanceTargets = "带动 \(20 + k) 户贫困户户均增收 \(2000 + k * 200) 元"; r.linkingMechanism = "入股分红、务工就业"
                 r.households = 40 + k; r.people = 160 + k * 4; r.poorHouseholds = 20 + k; r.poorPeople = 80 + k * 4
                 r.progressPct = step >= 7 ? 100 : step == 6 ? 35 + Int(rng.next() % 50) : 0
-                r.status = ProjectStatus.after(steps: step).rawValue
+                r.status = .after(steps: step)
                 let approved: CivilDate? = step >= 5 ? on(year, 4, 20) : nil
                 r.approvedOn = approved?.description; r.revision = ""; r.version = 1; r.createdAt = now
                 try await r.create(on: tx)
                 let c = WorkflowCase()
-                c.workflow = Workflows.project.id; c.year = year; c.step = step; c.status = step == steps.count ? CaseStatus.closed.rawValue : CaseStatus.open.rawValue
+                c.workflow = Workflows.project.id; c.year = year; c.step = step; c.status = step == steps.count ? CaseStatus.closed : CaseStatus.open
                 c.facts = "{}"; c.version = 1; c.openedAt = now; c.updatedAt = now; c.projectID = r.id!; c.unitCode = site; c.villageCode = site
                 c.townshipCode = r.townshipCode; c.countyCode = county; c.prefectureCode = r.prefectureCode
                 try await c.create(on: tx)

@@ -67,7 +67,7 @@ struct DemoOversight {
                     f.description = p.text; f.raisedOn = day(start + 10); f.deadline = day(p.deadline); f.version = 1
                     var state = FindingState.open
                     for (action, _) in p.steps { state = FindingWorkflow.transition(state, action, by: action.actor)! }
-                    f.state = state.rawValue
+                    f.state = state
                     f.rectifiedOn = p.steps.last { $0.0 == .rectify }.map { day($0.1) }
                     f.verifiedOn = p.steps.last { $0.0 == .accept }.map { day($0.1) }
                     try await f.save(on: tx)
@@ -201,7 +201,7 @@ struct DemoOversight {
                 kind: "penalty", measure: "interview", subject_type: "cadre", unit_code: last.unitCode, subject_name: "县委书记",
                 reason: "\(year)年度脱贫攻坚考核排名靠后", decided_on: decided, document_no: "藏扶领〔\(year + 1)〕4号", basis: "assessment", basis_id: id))
         }
-        let overdue = try await FindingRecord.query(on: app.db).filter(\.$state == FindingState.open.rawValue)
+        let overdue = try await FindingRecord.query(on: app.db).filter(\.$state == .open)
             .filter(\.$deadline < today.description).sort(\.$id).first()
         if let f = overdue {
             _ = try await RegisterService.addSanction(app: app, user: body, input: .init(

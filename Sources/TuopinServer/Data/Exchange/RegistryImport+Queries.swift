@@ -30,7 +30,7 @@ extension RegistryImport {
             for h in rows {
                 out[h.number] = ExistingHousehold(id: h.id!, number: h.number, village: h.villageCode, version: h.version,
                                                   attribute: h.attribute, mainCause: h.mainCause, otherCauses: h.otherCauses,
-                                                  identifiedYear: h.identifiedYear, status: h.status, exitYear: h.exitYear)
+                                                  identifiedYear: h.identifiedYear, status: h.status.rawValue, exitYear: h.exitYear)
             }
         }
         return out

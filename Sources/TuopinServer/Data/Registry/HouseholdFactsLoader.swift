@@ -14,7 +14,7 @@ enum HouseholdFactsLoader {
     static func facts(on dbAccess: DataAccess, householdID: Int, protector: DataProtector, planYear: Int) async throws -> HouseholdFacts {
         let db = dbAccess.db
         let h = try await Household.find(householdID, on: db)!
-        return try await load(on: dbAccess, households: [(h.id!, h.status)], protector: protector, planYear: planYear).facts[householdID]!
+        return try await load(on: dbAccess, households: [(h.id!, h.status.rawValue)], protector: protector, planYear: planYear).facts[householdID]!
     }
 
     static func load(on dbAccess: DataAccess, households: [(id: Int, status: String)], protector: DataProtector, planYear: Int) async throws -> Loaded {

@@ -49,6 +49,6 @@ enum CaseFigures {
         let approveIndex = Workflows.identification.stepIndex("approveCounty")!
         return try await WorkflowCase.query(on: db).filter(\.$workflow == Workflows.identification.id)
             .filter(\.$countyCode == county).filter(\.$year == year).filter(\.$step > approveIndex)
-            .filter(\.$status != CaseStatus.rejected.rawValue).count()
+            .filter(\.$status != .rejected).count()
     }
 }

@@ -6,8 +6,8 @@ import TuopinCore
 final class FundEntryRecord: Model, @unchecked Sendable {
     static let schema = "fund_entries"
     @ID(custom: "id", generatedBy: .database) var id: Int?
-    @Field(key: "move") var move: String
-    @Field(key: "source") var source: String
+    @Field(key: "move") var move: LedgerMove
+    @Field(key: "source") var source: FundSource
     @Field(key: "year") var year: Int
     @OptionalField(key: "from_holder") var fromHolder: String?
     @OptionalField(key: "to_holder") var toHolder: String?

@@ -28,7 +28,7 @@ final class ProjectRecord: Model, @unchecked Sendable {
     @Field(key: "poor_households") var poorHouseholds: Int
     @Field(key: "poor_people") var poorPeople: Int
     @Field(key: "progress_pct") var progressPct: Int
-    @Field(key: "status") var status: String
+    @Field(key: "status") var status: ProjectStatus
     @OptionalField(key: "case_id") var caseID: Int?
     @OptionalField(key: "approved_on") var approvedOn: String?
     /// The last annual revision: "2026 carry: reason" or "2026 drop: reason".
@@ -37,7 +37,7 @@ final class ProjectRecord: Model, @unchecked Sendable {
     @Field(key: "created_at") var createdAt: Date
     init() {}
 
-    var projectStatus: ProjectStatus { ProjectStatus(rawValue: status) ?? .proposed }
+    var projectStatus: ProjectStatus { status }
     /// The ledger holder of the project's own account.
     var holder: String { FundEntryRecord.holder(project: id!) }
 }

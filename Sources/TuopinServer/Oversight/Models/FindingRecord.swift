@@ -12,7 +12,7 @@ final class FindingRecord: Model, @unchecked Sendable {
     @Field(key: "description") var description: String
     @Field(key: "raised_on") var raisedOn: String
     @Field(key: "deadline") var deadline: String
-    @Field(key: "state") var state: String
+    @Field(key: "state") var state: FindingState
     @OptionalField(key: "rectified_on") var rectifiedOn: String?
     @OptionalField(key: "verified_on") var verifiedOn: String?
     @Field(key: "version") var version: Int

@@ -10,7 +10,7 @@ final class Household: Model, @unchecked Sendable {
     @Field(key: "township_code") var townshipCode: String
     @Field(key: "county_code") var countyCode: String
     @Field(key: "prefecture_code") var prefectureCode: String
-    @Field(key: "status") var status: String
+    @Field(key: "status") var status: HouseholdStatus
     @Field(key: "identified_year") var identifiedYear: Int
     @OptionalField(key: "exit_year") var exitYear: Int?
     @Field(key: "member_count") var memberCount: Int

@@ -8,7 +8,7 @@ final class LetterRecord: Model, HasTargets, @unchecked Sendable {
     @ID(custom: "id", generatedBy: .database) var id: Int?
     @Field(key: "unit_code") var unitCode: String
     @Field(key: "year") var year: Int
-    @Field(key: "state") var state: String
+    @Field(key: "state") var state: LetterState
     @Field(key: "target_households") var targetHouseholds: Int
     @Field(key: "target_people") var targetPeople: Int
     @Field(key: "target_villages") var targetVillages: Int

@@ -17,7 +17,7 @@ final class WorkflowCase: Model, @unchecked Sendable {
     @Field(key: "prefecture_code") var prefectureCode: String
     @Field(key: "year") var year: Int
     @Field(key: "step") var step: Int
-    @Field(key: "status") var status: String
+    @Field(key: "status") var status: CaseStatus
     @OptionalField(key: "notice_id") var noticeID: Int?
     @Field(key: "facts") var facts: String
     @Field(key: "version") var version: Int
