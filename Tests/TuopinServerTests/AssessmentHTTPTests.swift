@@ -25,7 +25,7 @@ import VaporTesting
             var (s, body, location) = try await app.postForm("/assessments", region, [("year", String(year))])
             #expect(s == .seeOther)
             let scheme = try #require(try await SchemeRecord.query(on: app.db).filter(\.$year == year).first())
-            #expect(location == "/assessments/\(scheme.id!)" && scheme.state == "draft")
+            #expect(location == "/assessments/\(scheme.id!)" && scheme.state.rawValue == "draft")
             // A second scheme for the year is refused.
             (s, body, _) = try await app.postForm("/assessments", region, [("year", String(year))])
             #expect(s == .ok && body.contains("form-error"))
@@ -105,7 +105,7 @@ import VaporTesting
             (s, _, _) = try await app.postForm("/assessments/\(scheme.id!)/steps", region, [("action", "distribute"), ("document_no", "藏扶领〔2026〕9号"),
                                                                                          ("recipients[]", "partyCommittee"), ("recipients[]", "discipline")])
             #expect(s == .seeOther)
-            #expect(try await SchemeRecord.find(scheme.id!, on: app.db)?.state == "distributed")
+            #expect(try await SchemeRecord.find(scheme.id!, on: app.db)?.state == .distributed)
             #expect(try await DistributionRecord.query(on: app.db).filter(\.$schemeID == scheme.id!).all().map(\.recipient).sorted() == ["discipline", "partyCommittee"])
 
             // Totals are the sums of the scores; ranks run within each level from 1.
@@ -124,7 +124,7 @@ import VaporTesting
             #expect(try await app.auditCount() == before + 1)
             // The demo's assessment of last year went all the way.
             let last = try #require(try await SchemeRecord.query(on: app.db).filter(\.$year == year - 1).first())
-            #expect(last.state == "distributed")
+            #expect(last.state.rawValue == "distributed")
             #expect(try await AssessedUnit.query(on: app.db).filter(\.$schemeID == last.id!).filter(\.$grade == nil).count() == 0)
         }
     }
@@ -154,7 +154,7 @@ import VaporTesting
             ]
             for (unit, deadline, state, rectified) in rows {
                 let f = FindingRecord()
-                f.inspectionID = inspection; f.unitCode = unit; f.responsiblePerson = "某"; f.category = "data"; f.description = "问题"
+                f.inspectionID = inspection; f.unitCode = unit; f.responsiblePerson = "某"; f.category = .data; f.description = "问题"
                 f.raisedOn = "2025-12-01"; f.deadline = deadline; f.state = FindingState(rawValue: state)!; f.rectifiedOn = rectified; f.version = 1
                 try await f.create(on: app.db)
             }
@@ -180,14 +180,14 @@ import VaporTesting
             let dispute = try #require(try await DisputeRecord.query(on: app.db).filter(\.$parties == "甲 与 乙").first())
             (s, _, _) = try await app.postForm("/disputes/\(dispute.id!)/steps", clerk, [("action", "mediate"), ("note", "村调委会调解")])
             #expect(s == .seeOther)
-            #expect(try await DisputeRecord.find(dispute.id!, on: app.db)?.status == "mediating")
+            #expect(try await DisputeRecord.find(dispute.id!, on: app.db)?.status == .mediating)
 
             // Five days on it is past its deadline: the township's page counts it with the others overdue.
             clock.advance(5 * 86_400)
             clerk = try await app.session("clerk1")
             let later = app.clock.today.description
             func overdue() async throws -> Int {
-                try await DisputeRecord.query(on: app.db).filter(\.$townshipCode == "540102001").filter(\.$status ~~ ["open", "mediating"])
+                try await DisputeRecord.query(on: app.db).filter(\.$townshipCode == "540102001").filter(\.$status ~~ [DisputeStatus.open, .mediating])
                     .filter(\.$deadline < later).count()
             }
             let n = try await overdue()
@@ -220,7 +220,7 @@ import VaporTesting
             (s, _, _) = try await app.postForm("/oversight-cases/\(c.id!)/notes", discipline, [("note", "已调取台账"), ("outcome", "")])
             (s, _, _) = try await app.postForm("/oversight-cases/\(c.id!)/notes", discipline, [("note", ""), ("outcome", "问题属实，已督促整改")])
             let closed = try #require(try await OversightCase.find(c.id!, on: app.db))
-            #expect(closed.status == "closed" && closed.outcome == "问题属实，已督促整改")
+            #expect(closed.status.rawValue == "closed" && closed.outcome == "问题属实，已督促整改")
             #expect(try await OversightCaseNote.query(on: app.db).filter(\.$caseID == c.id!).count() == 2)
             #expect(try await app.get("/oversight-cases", clerk.0).0 == .forbidden)
             #expect(try await app.get("/oversight-cases/\(c.id!)", clerk.0).0 == .notFound)

@@ -18,7 +18,7 @@ import VaporTesting
             let hash = try await AuthService.hash(demoPassword, cost: 4, app: app)
             let second = User(username: "clerk1b", displayName: "扶贫专干一乙", passwordHash: hash)
             try await second.create(on: app.db)
-            try await RoleBindingRecord(userID: second.requireID(), role: Role.clerk.rawValue, unitCode: "540102001").create(on: app.db)
+            try await RoleBindingRecord(userID: second.requireID(), role: Role.clerk, unitCode: "540102001").create(on: app.db)
             let clerkToken = try await app.token("clerk1"), otherToken = try await app.token("clerk1b")
             func patch(_ token: String, _ address: String) async throws {
                 let version = try await Household.find(id, on: app.db)!.version
@@ -76,7 +76,7 @@ import VaporTesting
             #expect(try await app.get("/audit/export?user=clerk1", try await app.session("clerk1").0).0 == .forbidden)
             let other = User(username: "discipline540103", displayName: "达孜区纪委", passwordHash: hash)
             try await other.create(on: app.db)
-            try await RoleBindingRecord(userID: other.requireID(), role: Role.discipline.rawValue, unitCode: "540103").create(on: app.db)
+            try await RoleBindingRecord(userID: other.requireID(), role: Role.discipline, unitCode: "540103").create(on: app.db)
             let county = try await app.session("discipline540103")
             (status, page) = try await app.get("/audit?" + query, county.0)
             #expect(status == .ok && page.contains("audit-none"))

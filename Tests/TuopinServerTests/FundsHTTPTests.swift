@@ -211,7 +211,7 @@ import VaporTesting
             let decided = try await app.postForm("/objections/\(objectionID)/decision", countyWeb,
                                                  [("unit_code", "540102"), ("decision", "reject"), ("reason", "经核实名单无误")])
             #expect(decided.0 == .seeOther && decided.2 == "/units/540102/funds")
-            #expect(try await Objection.find(objectionID, on: app.db)!.status == "rejected")
+            #expect(try await Objection.find(objectionID, on: app.db)!.status.rawValue == "rejected")
             clock.advance(11 * 86_400)
             for c in [village, clerk, county] { try await c.renew() }
             #expect(try await step(village, "startImplementation").status == .ok)

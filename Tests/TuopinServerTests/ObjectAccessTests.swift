@@ -214,7 +214,7 @@ import VaporTesting
                                    ("otherPrefecture", .prefectureOffice, "5402")] {
             let user = User(username: name, displayName: name, passwordHash: hash)
             try await user.create(on: app.db)
-            try await RoleBindingRecord(userID: user.requireID(), role: role.rawValue, unitCode: unit).create(on: app.db)
+            try await RoleBindingRecord(userID: user.requireID(), role: role, unitCode: unit).create(on: app.db)
         }
     }
 
@@ -224,7 +224,7 @@ import VaporTesting
         // Objects of village 540102001201 (the demo's showcase village).
         let c = try await WorkflowCase.query(on: app.db).filter(\.$villageCode == "540102001201").filter(\.$noticeID != nil)
             .filter(\.$workflow == Workflows.householdExit.id).sort(\.$id).first()!
-        let objection = try await Objection.query(on: app.db).filter(\.$status == "open").sort(\.$id).first()!
+        let objection = try await Objection.query(on: app.db).filter(\.$status == .open).sort(\.$id).first()!
         let item = try await SpotCheckItem.query(on: app.db).sort(\.$id).first()!
         let member = try await Member.query(on: app.db).filter(\.$household.$id == c.householdID!).sort(\.$id).first()!
         var f = Fixture(household: c.householdID!, member: member.id!, caseID: c.id!, objection: objection.id!,
@@ -344,7 +344,7 @@ import VaporTesting
             let village = "540102001201"
             let c = try await WorkflowCase.query(on: app.db).filter(\.$villageCode == village).filter(\.$noticeID != nil)
                 .filter(\.$workflow == Workflows.householdExit.id).first()!
-            let objection = try await Objection.query(on: app.db).filter(\.$status == "open").first()!
+            let objection = try await Objection.query(on: app.db).filter(\.$status == .open).first()!
             let item = try await SpotCheckItem.query(on: app.db).first()!
             // A household of the village with a member whose health is not "healthy".
             let households = try await Household.query(on: app.db).filter(\.$villageCode == village).all()

@@ -15,7 +15,7 @@ import VaporTesting
             let other = try #require(try await Household.query(on: app.db).filter(\.$townshipCode == "540103001")
                 .filter(\.$memberCount >= 2).first()?.id)
             for id in [own, other] {
-                try await Member.query(on: app.db).filter(\.$household.$id == id).set(\.$relation, to: Relation.head.rawValue).update()
+                try await Member.query(on: app.db).filter(\.$household.$id == id).set(\.$relation, to: TuopinCore.Relation.head).update()
             }
             // act
             let summary = try await QualityService.checkAll(app: app, unit: nil)
@@ -41,7 +41,7 @@ import VaporTesting
             let h = try #require(try await Household.query(on: app.db).filter(\.$townshipCode == "540102001")
                 .filter(\.$status == HouseholdStatus.exitedWithPolicy).first())
             // An exited household whose guarantee is then marked unmet shows Q-EXIT-GUARANTEE after the next save.
-            try await Guarantee.query(on: app.db).filter(\.$householdID == h.id!).filter(\.$kind == "housing").set(\.$met, to: false).update()
+            try await Guarantee.query(on: app.db).filter(\.$householdID == h.id!).filter(\.$kind == .housing).set(\.$met, to: false).update()
             let user = try await ImportExportTests().currentUser(app, "clerk1")
             var edit = try HouseholdService.currentEdit(of: h, protector: app.tuopin.protector)
             edit.address = "新地址"

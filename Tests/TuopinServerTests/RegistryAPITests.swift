@@ -164,7 +164,7 @@ import VaporTesting
             }
             #expect(try await Household.find(id, on: app.db)!.memberCount == before)
             // The head cannot be removed.
-            let head = try #require(try await Member.query(on: app.db).filter(\.$household.$id == id).filter(\.$relation == "head").first())
+            let head = try #require(try await Member.query(on: app.db).filter(\.$household.$id == id).filter(\.$relation == .head).first())
             try await app.testing().test(.DELETE, "/api/v1/members/\(head.id!)", headers: headers,
                                          body: ByteBuffer(data: try JSONSerialization.data(withJSONObject: ["version": 3, "reason": "x"]))) { res in
                 #expect(res.status == .conflict && res.body.string.contains("head_of_household"))

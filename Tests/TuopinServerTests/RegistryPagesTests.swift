@@ -63,7 +63,7 @@ import VaporTesting
                 #expect(res.status == .seeOther)
             }
             let saved = try #require(try await Household.find(id, on: app.db))
-            #expect(saved.version == 2 && saved.address == "3组8号" && saved.attribute == "dibao")
+            #expect(saved.version == 2 && saved.address == "3组8号" && saved.attribute.rawValue == "dibao")
             #expect(saved.phoneMasked == "139****1111" && saved.phoneCipher != nil && saved.status == h.status)
             // A second user still holding version 1 gets the conflict page; nothing changes.
             let audit = try await app.auditCount()
@@ -223,13 +223,13 @@ import VaporTesting
             try await app.testing().test(.POST, "/households/\(id)/guarantees/water", headers: headers, beforeRequest: { req in
                 try req.content.encode(["_csrf": csrf, "version": "2", "note": "水源较远"], as: .urlEncodedForm)
             }) { res in #expect(res.status == .seeOther) }
-            let water = try #require(try await Guarantee.query(on: app.db).filter(\.$householdID == id).filter(\.$kind == "water").first())
+            let water = try #require(try await Guarantee.query(on: app.db).filter(\.$householdID == id).filter(\.$kind == .water).first())
             #expect(!water.met && water.note == "水源较远")
             // A stale form (version 1 again) is refused without a change.
             try await app.testing().test(.POST, "/households/\(id)/guarantees/water", headers: headers, beforeRequest: { req in
                 try req.content.encode(["_csrf": csrf, "version": "1", "met": "1"], as: .urlEncodedForm)
             }) { res in #expect(res.status == .unprocessableEntity) }
-            #expect(try await Guarantee.query(on: app.db).filter(\.$householdID == id).filter(\.$kind == "water").first()!.met == false)
+            #expect(try await Guarantee.query(on: app.db).filter(\.$householdID == id).filter(\.$kind == .water).first()!.met == false)
         }
     }
 }

@@ -148,7 +148,7 @@ import VaporTesting
     @Test func annualPlansAgainstActuals() async throws {
         try await withTestApp(households: 216) { app in
             let year = app.clock.today.year
-            try await UnitPlanRecord.query(on: app.db).filter(\.$unitCode == "540102").filter(\.$kind == "annual").filter(\.$periodFrom == year).delete()
+            try await UnitPlanRecord.query(on: app.db).filter(\.$unitCode == "540102").filter(\.$kind == .annual).filter(\.$periodFrom == year).delete()
             _ = try await ComplianceService.check(app: app, root: OrgCode("54")!, actor: .system)
             #expect(try await openViolation(app, rule: "R-07-1", subject: "plan:540102:\(year)")?.unitCode == "540102")
             let session = try await app.session("chengguan")
@@ -168,7 +168,7 @@ import VaporTesting
             let exited = try await Household.query(on: app.db).filter(\.$countyCode == "540102").filter(\.$exitYear == year).count()
             #expect(exited >= 2)
             (status, body) = try await app.get("/units/540102/responsibility", session.0)
-            let plan = try #require(try await UnitPlanRecord.query(on: app.db).filter(\.$unitCode == "540102").filter(\.$periodFrom == year).filter(\.$kind == "annual").first())
+            let plan = try #require(try await UnitPlanRecord.query(on: app.db).filter(\.$unitCode == "540102").filter(\.$periodFrom == year).filter(\.$kind == .annual).first())
             #expect(status == .ok && body.contains("城关区年度计划") && body.contains("id=\"plan-\(plan.id!)-actuals\""))
             let overview = try JSONDecoder().decode(ResponsibilityController.Overview.self,
                                                     from: Data(try await app.api(.GET, "/api/v1/units/540102/responsibility", token: token).1.utf8))
@@ -212,7 +212,7 @@ import VaporTesting
             let facts = try await ResponsibilityService.lockFacts(on: app.systemData, unit: township)
             #expect(LeadershipLock.lockingRule(facts) == .r20_2)
             let old = PrincipalChange()
-            old.unitCode = "540102001"; old.role = "head"; old.fromCadreID = nil; old.toCadreID = township.headID!
+            old.unitCode = "540102001"; old.role = .head; old.fromCadreID = nil; old.toCadreID = township.headID!
             old.changedOn = "2017-03-01"; old.lockedRule = "R-20-2"; old.recordedAt = Date()
             try await old.save(on: app.db)
             _ = try await ComplianceService.check(app: app, root: OrgCode("540102")!, actor: .system)
@@ -264,7 +264,7 @@ import VaporTesting
             // Three heads of registered households of the township whose latest income is above the year before.
             let heads = try await Member.query(on: app.db).join(Household.self, on: \Member.$household.$id == \Household.$id)
                 .filter(Household.self, \.$townshipCode == "540102001").filter(Household.self, \.$status != HouseholdStatus.monitored)
-                .filter(\.$relation == "head").all()
+                .filter(\.$relation == .head).all()
             var rising: [Member] = []
             for m in heads where rising.count < 3 {
                 let incomes = try await IncomeRecord.query(on: app.db).filter(\.$householdID == m.$household.id).all()

@@ -477,7 +477,7 @@ final class APIClient: @unchecked Sendable {
             #expect(villageStates.isSuperset(of: ["1/open", "2/open", "3/open", "4/open", "5/closed", "1/rejected"]), "\(villageStates)")
             #expect(cases.contains { $0.workflow == Workflows.countyExit.id })
             let objections = try await Objection.query(on: app.db).all()
-            #expect(Set(objections.map(\.status)).isSuperset(of: ["open", "accepted", "rejected", "noted"]))
+            #expect(Set(objections.map(\.status)).isSuperset(of: ObjectionStatus.allCases))
             let today = app.clock.today.description
             let notices = try await Notice.query(on: app.db).all()
             #expect(notices.contains { $0.endsOn >= today } && notices.contains { $0.endsOn < today })

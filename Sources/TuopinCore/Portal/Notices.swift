@@ -20,3 +20,11 @@ public enum NoticePeriod {
     /// The next step may be taken once the notice has ended: from the day after its end date.
     public static func hasEnded(end: CivilDate, today: CivilDate) -> Bool { today > end }
 }
+
+/// What someone filed against a public notice: an objection (异议) that must be decided before the
+/// case moves on, or an observation (意见) that is only noted.
+public enum ObjectionKind: String, Sendable, Codable, CaseIterable { case objection, observation }
+
+/// Where a filed objection stands: an objection is open until decided (accepted: the case goes back;
+/// rejected: it goes on); an observation is noted when filed.
+public enum ObjectionStatus: String, Sendable, Codable, CaseIterable { case open, noted, accepted, rejected }

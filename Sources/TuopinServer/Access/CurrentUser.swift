@@ -39,7 +39,8 @@ extension User {
     /// with an unknown role or a malformed code grants nothing.
     var scope: Scope {
         Scope(bindings: bindings.compactMap { record in
-            guard let role = Role(rawValue: record.role), let unit = OrgCode(record.unitCode) else { return nil }
+            let role = record.role
+            guard let unit = OrgCode(record.unitCode) else { return nil }
             return RoleBinding(role: role, unit: unit)
         })
     }

@@ -27,7 +27,7 @@ enum UserAdmin {
             user.passwordChangedAt = Date(timeIntervalSince1970: 0)
             try await user.save(on: tx)
             let id = try user.requireID()
-            try await RoleBindingRecord(userID: id, role: binding.role.rawValue, unitCode: binding.unit.value).save(on: tx)
+            try await RoleBindingRecord(userID: id, role: binding.role, unitCode: binding.unit.value).save(on: tx)
             struct Created: Encodable { let username: String; let role: String; let unit: String }
             try await AuditLog.append(on: tx, actor: actor, action: "user.create", entity: "user", entityID: String(id),
                                       after: Created(username: username, role: role.rawValue, unit: unit), at: now)
@@ -41,10 +41,10 @@ enum UserAdmin {
         try await app.write { tx in
             let user = try await find(username, on: tx)
             let id = try user.requireID()
-            let held = user.bindings.compactMap { Role(rawValue: $0.role) }
+            let held = user.bindings.map(\.role)
             if let conflict = Role.separationConflict(holding: held, adding: role) { throw AppError.administratorSeparation(held: conflict) }
-            guard !user.bindings.contains(where: { $0.role == role.rawValue && $0.unitCode == binding.unit.value }) else { throw AppError.conflict }
-            try await RoleBindingRecord(userID: id, role: role.rawValue, unitCode: binding.unit.value).save(on: tx)
+            guard !user.bindings.contains(where: { $0.role.rawValue == role.rawValue && $0.unitCode == binding.unit.value }) else { throw AppError.conflict }
+            try await RoleBindingRecord(userID: id, role: role, unitCode: binding.unit.value).save(on: tx)
             try await AuthService.endAllSessions(of: id, on: tx, at: now)
             try await AuditLog.append(on: tx, actor: actor, action: "user.grant", entity: "user", entityID: String(id),
                                       after: ["role": role.rawValue, "unit": binding.unit.value], at: now)
@@ -56,7 +56,7 @@ enum UserAdmin {
         try await app.write { tx in
             let user = try await find(username, on: tx)
             let id = try user.requireID()
-            guard let record = user.bindings.first(where: { $0.role == role.rawValue && $0.unitCode == unit }) else { throw AppError.notFound }
+            guard let record = user.bindings.first(where: { $0.role.rawValue == role.rawValue && $0.unitCode == unit }) else { throw AppError.notFound }
             try await record.delete(on: tx)
             try await AuthService.endAllSessions(of: id, on: tx, at: now)
             try await AuditLog.append(on: tx, actor: actor, action: "user.revoke", entity: "user", entityID: String(id),

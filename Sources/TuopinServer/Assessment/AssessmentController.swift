@@ -61,7 +61,7 @@ enum AssessmentController {
             .sorted { ($0.unitCode, $0.indicatorID) < ($1.unitCode, $1.indicatorID) }
         let distributions = try await req.data.rows(DistributionRecord.self).filter(\.$schemeID == id).sort(\.$id).all()
         return (s, SchemeView(
-            id: id, year: s.year, state: s.state, state_label: t["scheme_state_\(s.state)"], good: fixed(bands.good), fair: fixed(bands.fair),
+            id: id, year: s.year, state: s.state.rawValue, state_label: t["scheme_state_\(s.state)"], good: fixed(bands.good), fair: fixed(bands.fair),
             pass: fixed(bands.pass),
             indicators: indicators.map { r in
                 IndicatorView(id: r.id!, position: r.position, key: r.key, label: label(r, t), weight: fixed(r.weight), full: fixed(r.fullValue),
@@ -88,7 +88,7 @@ enum AssessmentController {
         let values = Dictionary(try await req.data.rows(AssessmentValue.self).filter(\.$schemeID == id).filter(\.$unitCode == code.value).all()
             .map { ($0.indicatorID, $0) }) { a, _ in a }
         guard let inputs = try? JSONDecoder().decode(AssessmentInputs.self, from: Data(a.inputs.utf8)) else { throw AppError.corruptData }
-        return UnitResult(scheme_id: id, year: s.year, state: s.state, unit_code: code.value, unit_name: unit.name, total: a.total.map(fixed), rank: a.rank,
+        return UnitResult(scheme_id: id, year: s.year, state: s.state.rawValue, unit_code: code.value, unit_name: unit.name, total: a.total.map(fixed), rank: a.rank,
                           grade: a.grade, grade_label: a.grade.map { t["grade_\($0)"] },
                           values: indicators.map { r in
                               let v = values[r.id!]
@@ -109,7 +109,7 @@ enum AssessmentController {
         let schemes = try await req.data.rows(SchemeRecord.self).sort(\.$year, .descending).all()
         struct View: Encodable { let schemes: [SchemeSummary]; let mayAssess: Bool; let formError: String?; let year: Int }
         return try await Page.render(req, "assessments", View(
-            schemes: schemes.map { SchemeSummary(id: $0.id!, year: $0.year, state: $0.state, state_label: t["scheme_state_\($0.state)"]) },
+            schemes: schemes.map { SchemeSummary(id: $0.id!, year: $0.year, state: $0.state.rawValue, state_label: t["scheme_state_\($0.state)"]) },
             mayAssess: user.scope.permits(.assess, on: OrgCode("54")!), formError: formError,
             year: req.clock.today.year - 1))
     }
@@ -131,7 +131,7 @@ enum AssessmentController {
     static func page(_ req: Request, formError: String?) async throws -> Response {
         let user = try req.requireUser()
         let (s, view) = try await scheme(req, id: try req.intParameter("id"))
-        let t = req.t, state = SchemeState(rawValue: s.state) ?? .draft
+        let t = req.t, state = s.state
         let mayAssess = user.scope.permits(.assess, on: OrgCode("54")!)
         let next = SchemeAction.allCases.filter { $0.from == state || ($0 == .compute && state == .computed) }
         struct View: Encodable {
@@ -226,7 +226,7 @@ enum AssessmentController {
         _ = try req.requireUser()
         let t = req.t
         return try await req.data.rows(SchemeRecord.self).sort(\.$year, .descending).all()
-            .map { SchemeSummary(id: $0.id!, year: $0.year, state: $0.state, state_label: t["scheme_state_\($0.state)"]) }
+            .map { SchemeSummary(id: $0.id!, year: $0.year, state: $0.state.rawValue, state_label: t["scheme_state_\($0.state)"]) }
     }
 
     @Sendable static func apiShow(req: Request) async throws -> SchemeView { try await scheme(req, id: try req.intParameter("id")).1 }

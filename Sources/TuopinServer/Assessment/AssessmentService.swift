@@ -72,7 +72,7 @@ enum AssessmentService {
         return try await app.write { tx -> Int in
             guard try await tx.rows(SchemeRecord.self).filter(\.$year == year).count() == 0 else { throw AppError.conflict }
             let s = SchemeRecord()
-            s.year = year; s.state = SchemeState.draft.rawValue; s.bands = bandsJSON; s.createdBy = user.id; s.version = 1
+            s.year = year; s.state = .draft; s.bands = bandsJSON; s.createdBy = user.id; s.version = 1
             try await s.save(on: tx)
             let id = try s.requireID()
             for (k, ind) in list.enumerated() {
@@ -110,7 +110,8 @@ enum AssessmentService {
         }
         let today = app.clock.today, now = app.tuopin.now()
         return try await app.write { tx -> SchemeState in
-            guard let s = try await tx.lookup(SchemeRecord.self, id), let state = SchemeState(rawValue: s.state) else { throw AppError.notFound }
+            guard let s = try await tx.lookup(SchemeRecord.self, id) else { throw AppError.notFound }
+            let state = s.state
             guard state == action.from || (action == .compute && state == .computed) else { throw AppError.conflict }
             var detail: [String: String] = ["year": String(s.year), "from": state.rawValue]
             switch action {
@@ -131,7 +132,7 @@ enum AssessmentService {
             case .publish: break
             }
             if action == .compute { s.computedAt = AuditLog.timestamp(now) }
-            s.state = action.to.rawValue; s.version += 1
+            s.state = action.to; s.version += 1
             try await s.save(on: tx)
             try await AuditLog.append(on: tx, actor: user.auditActor, action: "assessment.\(action.rawValue)", entity: "assessment",
                                       entityID: String(id), after: detail, at: now)
@@ -211,7 +212,7 @@ enum AssessmentService {
         let now = app.tuopin.now()
         try await app.write { tx in
             guard let s = try await tx.lookup(SchemeRecord.self, id) else { throw AppError.notFound }
-            guard s.state == SchemeState.computed.rawValue else { throw AppError.conflict }
+            guard s.state == .computed else { throw AppError.conflict }
             let indicators = Dictionary(uniqueKeysWithValues: try await indicators(of: id, on: tx).map { ($0.0.id!, $0.1) })
             for c in checked {
                 guard let indicator = indicators[c.indicator], !indicator.key.isComputed else { throw AppError.invalidField("indicator_id") }
@@ -235,7 +236,7 @@ enum AssessmentService {
         let now = app.tuopin.now(), bandsJSON = try AuditLog.canonicalJSON(bands)
         try await app.write { tx in
             guard let s = try await tx.lookup(SchemeRecord.self, id) else { throw AppError.notFound }
-            guard s.state == SchemeState.draft.rawValue else { throw AppError.conflict }
+            guard s.state == .draft else { throw AppError.conflict }
             // The same indicators keep their rows (and ids); another list replaces them.
             let current = try await tx.rows(IndicatorRecord.self).filter(\.$schemeID == id).sort(\.$position).all()
             let same = current.map(\.key) == list.map(\.key.rawValue)

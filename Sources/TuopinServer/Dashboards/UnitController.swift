@@ -97,7 +97,7 @@ enum UnitController {
         let isTownship = code.level == .township
         let today = req.clock.today
         var plan: PlanSummary?
-        if let p = try await req.data.rows(UnitPlanRecord.self).filter(\.$unitCode == code.value).filter(\.$kind == PlanKind.annual.rawValue)
+        if let p = try await req.data.rows(UnitPlanRecord.self).filter(\.$unitCode == code.value).filter(\.$kind == .annual)
             .filter(\.$periodFrom == today.year).first() {
             plan = PlanSummary(title: p.title, year: today.year, targets: p.targets,
                                actuals: try await req.timed("plan") { try await ResponsibilityService.actuals(on: req.data, unit: code, year: today.year) }, funds: p.targets.funds.description)

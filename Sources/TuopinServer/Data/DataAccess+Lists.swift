@@ -6,7 +6,7 @@ import Vapor
 extension DataAccess {
     /// The heads' names of households the caller listed through `households()`, by household id.
     func headNames(ofHouseholds ids: [Int]) async throws -> [Int: String] {
-        let heads = try await Member.query(on: db).filter(\.$household.$id ~~ ids).filter(\.$relation == Relation.head.rawValue).all()
+        let heads = try await Member.query(on: db).filter(\.$household.$id ~~ ids).filter(\.$relation == .head).all()
         return Dictionary(heads.map { ($0.$household.id, $0.name) }, uniquingKeysWith: { a, _ in a })
     }
 

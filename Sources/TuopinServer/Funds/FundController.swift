@@ -81,11 +81,11 @@ enum FundController {
         let notices = try await req.data.notices().filter(\.$unitCode == code.value).filter(\.$workflow == Workflows.fundDisclosure.id).all(\.$id)
         guard !notices.isEmpty else { return [] }
         let t = req.t
-        return try await req.data.rows(Objection.self).filter(\.$noticeID ~~ notices).filter(\.$kind == "objection").sort(\.$id, .descending)
+        return try await req.data.rows(Objection.self).filter(\.$noticeID ~~ notices).filter(\.$kind == .objection).sort(\.$id, .descending)
             .limit(100).all().map { o in
                 ObjectionRow(id: o.id!, notice_id: o.noticeID, filed_at: Clock.minute(o.filedAt), text: o.text, name: o.name,
                              status_label: t["objection_status_\(o.status)"], decision_reason: o.decisionReason,
-                             can_decide: mayManage && o.status == "open")
+                             can_decide: mayManage && o.status == .open)
             }
     }
     struct LoanTotals: Content { let count: Int; let amount: String; let outstanding: String; let overdue: Int }

@@ -210,7 +210,7 @@ enum FundService {
                 rows.append([e.entryDate, zh[e.source.labelKey], recipient, Money(fen: e.amount).description, e.note])
             }
             let notice = Notice()
-            notice.kind = NoticeKind.gonggao.rawValue; notice.workflow = Workflows.fundDisclosure.id; notice.action = "disclose"
+            notice.kind = NoticeKind.gonggao; notice.workflow = Workflows.fundDisclosure.id; notice.action = "disclose"
             notice.unitCode = code.value
             notice.countyCode = code.ancestor(at: .county)?.value ?? code.value
             notice.prefectureCode = code.ancestor(at: .prefecture)?.value ?? code.value

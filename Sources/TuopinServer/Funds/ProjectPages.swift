@@ -11,7 +11,7 @@ extension FundController {
         let t = req.t
         let names = try await req.data.unitNames(Set(projects.map(\.siteCode)))
         return projects.map { p in
-            ProjectRow(id: p.id!, name: p.name, category: p.category, category_label: t["project_category_\(p.category)"], site: p.siteCode,
+            ProjectRow(id: p.id!, name: p.name, category: p.category.rawValue, category_label: t["project_category_\(p.category)"], site: p.siteCode,
                        site_name: names[p.siteCode] ?? p.siteCode, budget: Money(fen: p.budget).description, status: p.status.rawValue,
                        status_label: t["project_status_\(p.status)"], progress_pct: p.progressPct, start_year: p.startYear, end_year: p.endYear,
                        case_id: p.caseID)

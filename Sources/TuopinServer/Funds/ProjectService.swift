@@ -80,7 +80,7 @@ enum ProjectService {
                 linked = Array(Set(linked + found.map { $0.id! })).sorted()
             }
             let r = ProjectRecord()
-            r.name = p.name; r.category = p.category.rawValue; r.nature = p.nature.rawValue; r.siteCode = p.site.value
+            r.name = p.name; r.category = p.category; r.nature = p.nature.rawValue; r.siteCode = p.site.value
             r.villageCode = p.site.level == .village ? p.site.value : nil
             r.townshipCode = p.site.ancestor(at: .township)?.value
             r.countyCode = p.site.ancestor(at: .county)!.value; r.prefectureCode = p.site.ancestor(at: .prefecture)!.value

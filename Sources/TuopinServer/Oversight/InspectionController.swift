@@ -30,7 +30,7 @@ enum InspectionController {
 
     static func summary(_ i: InspectionRecord, findings: [FindingRecord], names: [String: String], today: CivilDate, t: Translations) -> Summary {
         let team = (try? JSONDecoder().decode([[String: String]].self, from: Data(i.team.utf8))) ?? []
-        return Summary(id: i.id!, unit_code: i.unitCode, unit_name: names[i.unitCode] ?? i.unitCode, kind: i.kind, kind_label: t["inspection_kind_\(i.kind)"],
+        return Summary(id: i.id!, unit_code: i.unitCode, unit_name: names[i.unitCode] ?? i.unitCode, kind: i.kind.rawValue, kind_label: t["inspection_kind_\(i.kind)"],
                        title: i.title, started_on: i.startedOn, ended_on: i.endedOn,
                        team: team.map { TeamView(name: $0["name"] ?? "", department: $0["department"] ?? "", department_label: t["dept_\($0["department"] ?? "")"]) },
                        targets: i.targetCodes.map { UnitRef(code: $0, name: names[$0] ?? $0) },
@@ -67,7 +67,7 @@ enum InspectionController {
                                                 keepsResponsibleUnit: OrgCode(f.unitCode).map { user.scope.permits(.keepResponsibility, on: $0) } ?? false)
             let actions = [FindingActor.responsible, .inspecting].filter(actors.contains).flatMap { FindingWorkflow.actions(state, for: $0) }
             return FindingView(id: f.id!, inspection_id: f.inspectionID, unit_code: f.unitCode, unit_name: names[f.unitCode] ?? f.unitCode,
-                               responsible_person: f.responsiblePerson, category: f.category, category_label: t["finding_category_\(f.category)"],
+                               responsible_person: f.responsiblePerson, category: f.category.rawValue, category_label: t["finding_category_\(f.category)"],
                                description: f.description, raised_on: f.raisedOn, deadline: f.deadline, state: f.state.rawValue,
                                state_label: t["finding_state_\(f.state)"], overdue: overdue(f, today), rectified_on: f.rectifiedOn, verified_on: f.verifiedOn,
                                events: (events[f.id!] ?? []).map { e in

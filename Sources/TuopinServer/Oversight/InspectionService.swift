@@ -61,7 +61,7 @@ enum InspectionService {
                 throw AppError.invalidField("targets")
             }
             let i = InspectionRecord()
-            i.unitCode = code.value; i.kind = kind.rawValue; i.title = title; i.team = teamJSON
+            i.unitCode = code.value; i.kind = kind; i.title = title; i.team = teamJSON
             i.targets = targets.joined(separator: ","); i.startedOn = started.description; i.endedOn = ended?.description
             i.createdBy = userID; i.version = 1
             try await i.save(on: tx)
@@ -101,7 +101,7 @@ enum InspectionService {
             guard scope.permits(.inspect, on: inspecting) else { throw AppError.forbidden }
             guard try await tx.lookup(OrgUnit.self, unit.value) != nil else { throw AppError.invalidField("unit_code") }
             let f = FindingRecord()
-            f.inspectionID = try i.requireID(); f.unitCode = unit.value; f.responsiblePerson = person; f.category = category.rawValue
+            f.inspectionID = try i.requireID(); f.unitCode = unit.value; f.responsiblePerson = person; f.category = category
             f.description = description; f.raisedOn = today.description; f.deadline = deadline.description
             f.state = .open; f.version = 1
             try await f.save(on: tx)

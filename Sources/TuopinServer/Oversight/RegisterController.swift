@@ -61,9 +61,9 @@ enum RegisterController {
         let users = try await userNames(steps.values.flatMap { $0.map(\.userID) }, on: req.data)
         let today = req.clock.today, t = req.t
         return list.map { d in
-            let status = DisputeStatus(rawValue: d.status) ?? .open
+            let status = d.status
             return DisputeView(id: d.id!, township_code: d.townshipCode, township_name: names[d.townshipCode] ?? d.townshipCode, parties: d.parties,
-                               kind: d.kind, kind_label: t["dispute_kind_\(d.kind)"], description: d.description, status: d.status,
+                               kind: d.kind.rawValue, kind_label: t["dispute_kind_\(d.kind)"], description: d.description, status: d.status.rawValue,
                                status_label: t[status.labelKey], received_on: d.receivedOn, deadline: d.deadline,
                                overdue: CivilDate(iso: d.deadline).map { DisputeRules.isOverdue(status, deadline: $0, today: today) } ?? false,
                                resolution: d.resolution, closed_on: d.closedOn,
@@ -83,7 +83,7 @@ enum RegisterController {
             case .oversightCase: s.linkID.map { SiteURL.oversightCase($0, nil).path }
             case nil: nil
             }
-            return SanctionView(id: s.id!, kind: s.kind, kind_label: t["sanction_kind_\(s.kind)"], measure: s.measure, measure_label: t["sanction_measure_\(s.measure)"],
+            return SanctionView(id: s.id!, kind: s.kind.rawValue, kind_label: t["sanction_kind_\(s.kind)"], measure: s.measure, measure_label: t["sanction_measure_\(s.measure)"],
                                 subject_type: s.subjectType, subject_label: t["sanction_subject_\(s.subjectType)"], unit_code: s.unitCode,
                                 unit_name: names[s.unitCode] ?? s.unitCode, subject_name: s.subjectName, reason: s.reason, decided_on: s.decidedOn,
                                 document_no: s.documentNo, basis: s.linkType, basis_label: s.linkType.map { t["sanction_basis_\($0)"] }, basis_id: s.linkID,
@@ -94,7 +94,7 @@ enum RegisterController {
     static func caseView(_ req: Request, _ c: OversightCase, names: [String: String]) async throws -> CaseView {
         let notes = try await req.data.rows(OversightCaseNote.self).filter(\.$caseID == c.id!).sort(\.$id).all()
         let users = try await userNames(notes.map(\.userID), on: req.data), t = req.t
-        return CaseView(id: c.id!, unit_code: c.unitCode, unit_name: names[c.unitCode] ?? c.unitCode, person: c.person, title: c.title, status: c.status,
+        return CaseView(id: c.id!, unit_code: c.unitCode, unit_name: names[c.unitCode] ?? c.unitCode, person: c.person, title: c.title, status: c.status.rawValue,
                         status_label: t["ocase_status_\(c.status)"], outcome: c.outcome, opened_on: c.openedOn, closed_on: c.closedOn,
                         notes: notes.map { StepView(on_date: $0.onDate, action: "note", action_label: "", note: $0.note, user: users[$0.userID] ?? "") })
     }

@@ -70,7 +70,7 @@ enum RegisterService {
         let now = app.tuopin.now()
         return try await app.write { tx -> Int in
             let d = DisputeRecord()
-            d.townshipCode = code.value; d.parties = parties; d.kind = kind.rawValue; d.description = description; d.status = DisputeStatus.open.rawValue
+            d.townshipCode = code.value; d.parties = parties; d.kind = kind; d.description = description; d.status = .open
             d.receivedOn = received.description; d.deadline = deadline.description; d.createdBy = user.id; d.version = 1
             try await d.save(on: tx)
             let id = try d.requireID()
@@ -89,9 +89,10 @@ enum RegisterService {
         let note = try FormField.text(input.note, "note", max: 4_000)
         let today = app.clock.today, now = app.tuopin.now()
         return try await app.write { tx -> DisputeStatus in
-            guard let d = try await tx.lookup(DisputeRecord.self, id), let status = DisputeStatus(rawValue: d.status) else { throw AppError.notFound }
+            guard let d = try await tx.lookup(DisputeRecord.self, id) else { throw AppError.notFound }
+            let status = d.status
             guard let next = DisputeRules.transition(status, action) else { throw AppError.conflict }
-            d.status = next.rawValue; d.version += 1
+            d.status = next; d.version += 1
             if next.isClosed { d.resolution = note; d.closedOn = today.description }
             try await d.save(on: tx)
             let step = DisputeStep()
@@ -122,7 +123,7 @@ enum RegisterService {
             guard try await tx.lookup(OrgUnit.self, code.value) != nil else { throw AppError.invalidField("unit_code") }
             let c = OversightCase()
             c.openedByUnit = (roots.first { code.isSelfOrDescendant(of: $0) } ?? home).value; c.unitCode = code.value; c.person = person; c.title = title
-            c.status = OversightCaseStatus.open.rawValue; c.openedOn = today.description; c.createdBy = user.id; c.version = 1
+            c.status = .open; c.openedOn = today.description; c.createdBy = user.id; c.version = 1
             try await c.save(on: tx)
             let id = try c.requireID()
             let n = OversightCaseNote()
@@ -146,13 +147,13 @@ enum RegisterService {
         let today = app.clock.today, now = app.tuopin.now(), scope = user.scope
         try await app.write { tx in
             let c = try await tx.scoped(scope).oversightCase(id: id)
-            guard c.status == OversightCaseStatus.open.rawValue else { throw AppError.conflict }
+            guard c.status == .open else { throw AppError.conflict }
             if !note.isEmpty {
                 let n = OversightCaseNote()
                 n.caseID = id; n.onDate = today.description; n.note = note; n.userID = user.id
                 try await n.save(on: tx)
             }
-            if !outcome.isEmpty { c.status = OversightCaseStatus.closed.rawValue; c.outcome = outcome; c.closedOn = today.description }
+            if !outcome.isEmpty { c.status = .closed; c.outcome = outcome; c.closedOn = today.description }
             c.version += 1
             try await c.save(on: tx)
             try await AuditLog.append(on: tx, actor: user.auditActor, action: outcome.isEmpty ? "ocase.note" : "ocase.close", entity: "oversight_case",
@@ -196,7 +197,7 @@ enum RegisterService {
                 guard ok else { throw AppError.invalidField("basis_id") }
             }
             let s = SanctionRecord()
-            s.kind = measure.kind.rawValue; s.subjectType = subject.rawValue; s.unitCode = code.value; s.subjectName = name; s.measure = measure.rawValue
+            s.kind = measure.kind; s.subjectType = subject.rawValue; s.unitCode = code.value; s.subjectName = name; s.measure = measure.rawValue
             s.reason = reason; s.decidedOn = decided.description; s.documentNo = document; s.linkType = basis?.rawValue; s.linkID = basis == nil ? nil : input.basis_id
             s.createdBy = user.id
             try await s.save(on: tx)

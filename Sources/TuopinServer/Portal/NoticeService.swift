@@ -23,12 +23,12 @@ enum NoticeService {
             result = Entries(columns: ["notice_col_number", "notice_col_head", "notice_col_village", "notice_col_size", "notice_col_attribute"], rows: [])
             let ids = cases.compactMap(\.householdID)
             let households = try await tx.rows(Household.self).filter(\.$id ~~ ids).all()
-            let heads = try await tx.rows(Member.self).filter(\.$household.$id ~~ ids).filter(\.$relation == Relation.head.rawValue).all()
+            let heads = try await tx.rows(Member.self).filter(\.$household.$id ~~ ids).filter(\.$relation == .head).all()
             let headBy = Dictionary(heads.map { ($0.$household.id, $0.name) }, uniquingKeysWith: { a, _ in a })
             let villages = try await tx.unitNames(Set(households.map(\.villageCode)))
             for h in households.sorted(by: { $0.number < $1.number }) {
                 result.rows.append([h.number, headBy[h.id!] ?? "", villages[h.villageCode] ?? h.villageCode, String(h.memberCount),
-                                    HouseholdAttribute(rawValue: h.attribute)?.label ?? h.attribute])
+                                    h.attribute.label])
             }
         case .village:
             result = Entries(columns: ["notice_col_village", "notice_col_rural_population", "notice_col_remaining_poor", "notice_col_incidence"], rows: [])
@@ -44,7 +44,7 @@ enum NoticeService {
                                        "notice_col_sources", "notice_col_beneficiaries", "notice_col_period"], rows: [])
             let projects = try await tx.rows(ProjectRecord.self).filter(\.$id ~~ cases.compactMap(\.projectID)).sort(\.$id).all()
             for p in projects {
-                result.rows.append([p.name, try await tx.fullName(of: p.siteCode), zh[ProjectCategory(rawValue: p.category)!.labelKey],
+                result.rows.append([p.name, try await tx.fullName(of: p.siteCode), zh[p.category.labelKey],
                                     Money(fen: p.budget).description, p.fundingSources,
                                     zh.format("notice_beneficiaries", String(p.households), String(p.people), String(p.poorHouseholds), String(p.poorPeople)),
                                     "\(p.startYear)–\(p.endYear)"])
@@ -76,7 +76,7 @@ enum NoticeService {
 
     /// Open objections that block `caseID`: those about the case, and those about the whole notice.
     static func openObjections(on db: DataAccess, noticeID: Int, caseID: Int) async throws -> Int {
-        try await db.rows(Objection.self).filter(\.$noticeID == noticeID).filter(\.$status == "open").filter(\.$kind == "objection")
+        try await db.rows(Objection.self).filter(\.$noticeID == noticeID).filter(\.$status == .open).filter(\.$kind == .objection)
             .group(.or) { $0.filter(\.$caseID == nil).filter(\.$caseID == caseID) }.count()
     }
 
@@ -111,8 +111,7 @@ enum NoticeService {
         guard name.count <= PersonName.maxLength, !PersonName.hasHiddenCharacters(name) else { throw AppError.invalidField("name") }
         let contact = (input.contact ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard contact.count <= 100, !PersonName.hasHiddenCharacters(contact) else { throw AppError.invalidField("contact") }
-        let kind = input.kind ?? "objection"
-        guard ["objection", "observation"].contains(kind) else { throw AppError.invalidField("kind") }
+        guard let kind = ObjectionKind(rawValue: input.kind ?? ObjectionKind.objection.rawValue) else { throw AppError.invalidField("kind") }
         let now = app.tuopin.now()
         let protector = app.tuopin.protector
         // Keyed: a copy of the database does not give the addresses back (issue #22).
@@ -120,7 +119,7 @@ enum NoticeService {
         return try await app.write { tx in
             guard let notice = try await tx.lookup(Notice.self, noticeID) else { throw AppError.notFound }
             guard try await isOpen(on: tx, noticeID: noticeID, today: app.clock.today) else { throw AppError.noticeClosed }
-            if kind == "observation" {
+            if kind == .observation {
                 // Observations are the village supervisors' (村务监督委员会) own channel.
                 guard let user, user.scope.mayObserve(noticeOf: OrgCode(notice.unitCode)!) else { throw AppError.forbidden }
             }
@@ -136,12 +135,12 @@ enum NoticeService {
             let objection = Objection()
             objection.noticeID = noticeID; objection.caseID = input.case_id; objection.kind = kind; objection.text = text
             objection.name = name; objection.contactCipher = contact.isEmpty ? nil : try protector.encrypt(contact)
-            objection.status = kind == "observation" ? "noted" : "open"; objection.decisionReason = ""
+            objection.status = kind == .observation ? .noted : .open; objection.decisionReason = ""
             objection.filedAt = now; objection.filedBy = user?.id; objection.clientHash = clientHash
             objection.code = String((0..<10).map { _ in codeAlphabet[Int(rng.next() % UInt64(codeAlphabet.count))] })
             try await objection.create(on: tx)
             try await AuditLog.append(on: tx, actor: user?.auditActor ?? .init(id: "public"), action: "objection.file", entity: "objection",
-                                      entityID: String(objection.id!), after: ["notice": String(noticeID), "kind": kind,
+                                      entityID: String(objection.id!), after: ["notice": String(noticeID), "kind": kind.rawValue,
                                                                                "case": input.case_id.map(String.init) ?? ""], at: now)
             return objection.code
         }
@@ -163,7 +162,7 @@ enum NoticeService {
         try await app.write { tx in
             // Only those who may read the notice's unit see it; only the publishing step's roles decide.
             let access = tx.scoped(user.scope)
-            guard let objection = try await tx.lookup(Objection.self, objectionID), objection.kind == "objection",
+            guard let objection = try await tx.lookup(Objection.self, objectionID), objection.kind == .objection,
                   let notice = try await access.notices().filter(\.$id == objection.noticeID).first() else { throw AppError.notFound }
             let workflow = Workflows.named(notice.workflow)!
             let step = workflow.steps[workflow.stepIndex(notice.action)!]

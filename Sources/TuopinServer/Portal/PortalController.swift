@@ -56,7 +56,7 @@ enum PortalController {
         guard let n = try await req.publicData.lookup(Notice.self, id) else { throw AppError.notFound }
         let t = t ?? req.t
         let entries = try JSONDecoder().decode(NoticeService.Entries.self, from: Data(n.entries.utf8))
-        let objections = try await req.publicData.rows(Objection.self).filter(\.$noticeID == id).filter(\.$kind == "objection").sort(\.$id).all()
+        let objections = try await req.publicData.rows(Objection.self).filter(\.$noticeID == id).filter(\.$kind == .objection).sort(\.$id).all()
         return NoticeDetail(
             id: id, title: n.title, kind: t["notice_kind_\(n.kind)"], unit_code: n.unitCode,
             unit_name: try await req.publicData.fullName(of: n.unitCode), place: n.place, starts_on: n.startsOn, ends_on: n.endsOn,
@@ -67,9 +67,9 @@ enum PortalController {
     }
 
     static func publicObjection(_ o: Objection, _ t: Translations) -> PublicObjection {
-        PublicObjection(code: String(o.code.prefix(3)) + "•••••" + String(o.code.suffix(2)), kind: o.kind, status: o.status,
+        PublicObjection(code: String(o.code.prefix(3)) + "•••••" + String(o.code.suffix(2)), kind: o.kind.rawValue, status: o.status.rawValue,
                         status_label: t["objection_status_\(o.status)"],
-                        filed_on: Clock.minute(o.filedAt), decision_reason: o.status == "rejected" || o.status == "accepted" ? o.decisionReason : "")
+                        filed_on: Clock.minute(o.filedAt), decision_reason: o.status == .rejected || o.status == .accepted ? o.decisionReason : "")
     }
 
     // MARK: Pages
@@ -179,7 +179,7 @@ enum PortalController {
     static func tracked(_ req: Request, code: String) async throws -> Tracked? {
         guard code.count == 10, let o = try await req.publicData.rows(Objection.self).filter(\.$code == code).first(),
               let n = try await req.publicData.lookup(Notice.self, o.noticeID) else { return nil }
-        return Tracked(code: o.code, notice_id: n.id!, notice_title: n.title, status: req.t["objection_status_\(o.status)"], kind: o.kind,
+        return Tracked(code: o.code, notice_id: n.id!, notice_title: n.title, status: req.t["objection_status_\(o.status)"], kind: o.kind.rawValue,
                        filed_on: Clock.minute(o.filedAt), decision_reason: o.decisionReason)
     }
 

@@ -49,7 +49,7 @@ enum HouseholdController {
         let seesHealth = data.maySeeHealth
         let members = try await data.members(of: h).map { m in
             let birth = ResidentID.birthDate(of: try protector.decrypt(m.idCipher))
-            return MemberView(id: m.id!, name: m.name, relation: t.vocab(Relation.self, raw: m.relation), sex: t["sex_\(m.sex)"],
+            return MemberView(id: m.id!, name: m.name, relation: t.vocab(Relation.self, raw: m.relation.rawValue), sex: t["sex_\(m.sex)"],
                        age: birth.map { DataQuality.age($0, on: today) },
                        birth_date: data.maySeeFullIdentity ? birth?.description : nil, resident_id: m.idMasked, ethnicity: t.vocab(Ethnicity.self, raw: m.ethnicity),
                        education: t.vocab(Education.self, raw: m.education), schooling: t.vocab(Schooling.self, raw: m.schooling),
@@ -57,13 +57,13 @@ enum HouseholdController {
                        labour: t.vocab(LabourAbility.self, raw: m.labour), migrant_months: m.migrantMonths)
         }
         let guarantees = try await data.guarantees(of: h)
-            .sorted { a, b in guaranteeOrder(a.kind) < guaranteeOrder(b.kind) }
-            .map { GuaranteeView(kind: $0.kind, label: t.vocab(GuaranteeKind.self, raw: $0.kind), met: $0.met,
-                                 note: $0.kind == GuaranteeKind.medical.rawValue && !seesHealth ? "" : $0.note) }
+            .sorted { a, b in guaranteeOrder(a.kind.rawValue) < guaranteeOrder(b.kind.rawValue) }
+            .map { GuaranteeView(kind: $0.kind.rawValue, label: t.vocab(GuaranteeKind.self, raw: $0.kind.rawValue), met: $0.met,
+                                 note: $0.kind == .medical && !seesHealth ? "" : $0.note) }
         let (planRows, measureRows) = try await data.plans(of: h)
         let plans = planRows.map { p in
             PlanView(year: p.year, goal: p.goal, measures: measureRows.filter { $0.planID == p.id }.map { m in
-                MeasureView(category: t.vocab(MeasureCategory.self, raw: m.category), subtype: t.vocab(MeasureSubtype.self, raw: m.subtype),
+                MeasureView(category: t.vocab(MeasureCategory.self, raw: m.category.rawValue), subtype: t.vocab(MeasureSubtype.self, raw: m.subtype),
                             content: m.content, amount: Money(fen: m.amount).description, start: m.startDate, end: m.endDate,
                             outcome: m.outcome)
             })
@@ -79,9 +79,9 @@ enum HouseholdController {
         return Detail(id: h.id!, number: h.number, village: h.villageCode, village_name: village?.name ?? "",
                       status: h.status.rawValue, status_label: t[h.status.labelKey],
                       identified_year: h.identifiedYear, exit_year: h.exitYear, version: h.version,
-                      members: members, incomes: incomes, attribute: h.attribute,
-                      attribute_label: t.vocab(HouseholdAttribute.self, raw: h.attribute), main_cause: h.mainCause,
-                      main_cause_label: t.vocab(PovertyCause.self, raw: h.mainCause),
+                      members: members, incomes: incomes, attribute: h.attribute.rawValue,
+                      attribute_label: t.vocab(HouseholdAttribute.self, raw: h.attribute.rawValue), main_cause: h.mainCause.rawValue,
+                      main_cause_label: t.vocab(PovertyCause.self, raw: h.mainCause.rawValue),
                       other_causes: h.otherCauses.split(separator: ";").map(String.init),
                       other_causes_label: h.otherCauses.split(separator: ";").map { t.vocab(PovertyCause.self, raw: String($0)) }.joined(separator: "、"),
                       address: h.address, phone: h.phoneMasked, planned_exit_year: h.plannedExitYear, housing_area: h.housingArea,

@@ -40,12 +40,12 @@ enum HouseholdListController {
             q = q.filter(\.$status == status)
         }
         if !f.attribute.isEmpty {
-            guard HouseholdAttribute(rawValue: f.attribute) != nil else { throw AppError.invalidField("attribute") }
-            q = q.filter(\.$attribute == f.attribute)
+            guard let attribute = HouseholdAttribute(rawValue: f.attribute) else { throw AppError.invalidField("attribute") }
+            q = q.filter(\.$attribute == attribute)
         }
         if !f.cause.isEmpty {
-            guard PovertyCause(rawValue: f.cause) != nil else { throw AppError.invalidField("cause") }
-            q = q.filter(\.$mainCause == f.cause)
+            guard let cause = PovertyCause(rawValue: f.cause) else { throw AppError.invalidField("cause") }
+            q = q.filter(\.$mainCause == cause)
         }
         if !f.identified.isEmpty {
             guard let y = Int(f.identified), (2000...3000).contains(y) else { throw AppError.invalidField("identified") }
@@ -100,7 +100,7 @@ enum HouseholdListController {
             rows = shown.map { h in
                 Row(href: SiteURL.household(h.id!).path, number: h.number, village: villageNames[h.villageCode] ?? h.villageCode,
                     head: headNames[h.id!] ?? "", status: t.vocab(HouseholdStatus.self, raw: h.status.rawValue),
-                    attribute: t.vocab(HouseholdAttribute.self, raw: h.attribute), members: h.memberCount)
+                    attribute: t.vocab(HouseholdAttribute.self, raw: h.attribute.rawValue), members: h.memberCount)
             }
         } catch let e as AppError {
             error = e.message(t)

@@ -15,7 +15,7 @@ struct HouseholdConflict: Error {
 enum HouseholdService {
     static func currentEdit(of h: Household, protector: DataProtector) throws -> HouseholdEdit {
         HouseholdEdit(
-            attribute: HouseholdAttribute(rawValue: h.attribute) ?? .general, mainCause: PovertyCause(rawValue: h.mainCause) ?? .lackCapital,
+            attribute: h.attribute, mainCause: h.mainCause,
             otherCauses: h.otherCauses.split(separator: ";").compactMap { PovertyCause(rawValue: String($0)) },
             address: h.address, phone: try h.phoneCipher.map { try protector.decrypt($0) }, plannedExitYear: h.plannedExitYear,
             housingArea: h.housingArea, dangerousGrade: h.dangerousGrade, housingSafe: h.housingSafe, waterSafe: h.waterSafe,

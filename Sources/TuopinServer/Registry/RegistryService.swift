@@ -61,11 +61,11 @@ enum RegistryService {
         let note = (input.note ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard note.count <= 500 else { throw AppError.invalidField("note") }
         try await change(app: app, user: user, householdID: householdID, version: version, action: "guarantee.set") { tx, _ in
-            let old = try await tx.rows(Guarantee.self).filter(\.$householdID == householdID).filter(\.$kind == kind.rawValue).first()
+            let old = try await tx.rows(Guarantee.self).filter(\.$householdID == householdID).filter(\.$kind == kind).first()
             struct G: Encodable, Sendable { let kind: String; let met: Bool; let note: String }
-            let before = old.map { G(kind: $0.kind, met: $0.met, note: $0.note) }
-            try await tx.rows(Guarantee.self).filter(\.$householdID == householdID).filter(\.$kind == kind.rawValue).delete()
-            let g = Guarantee(); g.householdID = householdID; g.kind = kind.rawValue; g.met = input.met; g.note = note
+            let before = old.map { G(kind: $0.kind.rawValue, met: $0.met, note: $0.note) }
+            try await tx.rows(Guarantee.self).filter(\.$householdID == householdID).filter(\.$kind == kind).delete()
+            let g = Guarantee(); g.householdID = householdID; g.kind = kind; g.met = input.met; g.note = note
             try await g.create(on: tx)
             return (before, G(kind: kind.rawValue, met: input.met, note: note))
         }
@@ -177,12 +177,12 @@ enum RegistryService {
         try await change(app: app, user: user, householdID: householdID, version: version, action: "member.add") { tx, h in
             guard try await tx.rows(Member.self).filter(\.$idHMAC == hmac).count() == 0 else { throw AppError.invalidField("resident_id") }
             let m = Member()
-            m.$household.id = householdID; m.name = name; m.relation = relation.rawValue; m.idCipher = cipher; m.idHMAC = hmac
+            m.$household.id = householdID; m.name = name; m.relation = relation; m.idCipher = cipher; m.idHMAC = hmac
             m.idMasked = id.masked; m.sex = id.sex.rawValue; m.ethnicity = input.ethnicity
             m.education = input.education; m.schooling = input.schooling; m.health = input.health
             m.disabilityGrade = input.health == Health.disabled.rawValue ? input.disability_grade : nil
             m.labour = input.labour; m.migrantMonths = input.migrant_months; m.medicalInsurance = true
-            m.seriousIllnessInsurance = true; m.pensionInsurance = false; m.dibao = h.attribute == HouseholdAttribute.dibao.rawValue
+            m.seriousIllnessInsurance = true; m.pensionInsurance = false; m.dibao = h.attribute == .dibao
             m.tekun = false
             try await m.create(on: tx)
             try await tx.adjustMemberCount(householdID: householdID, by: 1)
@@ -197,11 +197,11 @@ enum RegistryService {
         guard !reason.isEmpty, reason.count <= 200 else { throw AppError.invalidField("reason") }
         guard let member = try await app.systemData.lookup(Member.self, memberID) else { throw AppError.notFound }
         // The head stays: the household's state forbids it (409), the request itself is well formed.
-        guard member.relation != Relation.head.rawValue else { throw AppError.headOfHousehold }
+        guard member.relation != .head else { throw AppError.headOfHousehold }
         try await change(app: app, user: user, householdID: member.$household.id, version: version, action: "member.remove") { tx, _ in
             guard let m = try await tx.lookup(Member.self, memberID) else { throw AppError.notFound }
             struct Removed: Encodable, Sendable { let member: String; let relation: String; let reason: String }
-            let before = Removed(member: "\(m.name) \(m.idMasked)", relation: m.relation, reason: reason)
+            let before = Removed(member: "\(m.name) \(m.idMasked)", relation: m.relation.rawValue, reason: reason)
             try await m.delete(on: tx)
             try await tx.adjustMemberCount(householdID: m.$household.id, by: -1)
             return (before, ["reason": reason])

@@ -105,7 +105,7 @@ enum ResponsibilityController {
         }
         let byExemption = Dictionary(uniqueKeysWithValues: exemptions.map { ($0.id!, $0) })
         let history = changes.map { c in
-            ChangeView(id: c.id!, role: c.role, role_label: t["principal_\(c.role)"], from_name: c.fromCadreID.flatMap { names[$0]?.name } ?? "",
+            ChangeView(id: c.id!, role: c.role.rawValue, role_label: t["principal_\(c.role)"], from_name: c.fromCadreID.flatMap { names[$0]?.name } ?? "",
                        to_name: names[c.toCadreID]?.name ?? "", changed_on: c.changedOn, locked_rule: c.lockedRule,
                        exemption_document: c.exemptionID.flatMap { byExemption[$0]?.documentNo })
         }
@@ -178,9 +178,9 @@ enum ResponsibilityController {
     static func plans(on db: DataAccess, code: OrgCode, today: CivilDate, t: Translations) async throws -> [PlanView] {
         var plans: [PlanView] = []
         for p in try await db.rows(UnitPlanRecord.self).filter(\.$unitCode == code.value).sort(\.$periodFrom, .descending).sort(\.$kind).all() {
-            let actuals = p.kind == PlanKind.annual.rawValue && p.periodFrom <= today.year
+            let actuals = p.kind == .annual && p.periodFrom <= today.year
                 ? try await ResponsibilityService.actuals(on: db, unit: code, year: p.periodFrom) : nil
-            plans.append(PlanView(id: p.id!, kind: p.kind, kind_label: t["plan_kind_\(p.kind)"], title: p.title, period_from: p.periodFrom,
+            plans.append(PlanView(id: p.id!, kind: p.kind.rawValue, kind_label: t["plan_kind_\(p.kind)"], title: p.title, period_from: p.periodFrom,
                                   period_to: p.periodTo, target_households: p.targetHouseholds, target_people: p.targetPeople,
                                   target_villages: p.targetVillages, target_counties: p.targetCounties, target_funds: Money(fen: p.targetFunds).description,
                                   approved_on: p.approvedOn, actuals: actuals))

@@ -58,7 +58,7 @@ extension ResponsibilityService {
             }
             let current = role == .secretary ? unit.secretaryID : unit.headID
             guard current != cadreID else { throw AppError.conflict }
-            let last = try await tx.rows(PrincipalChange.self).filter(\.$unitCode == code.value).filter(\.$role == role.rawValue)
+            let last = try await tx.rows(PrincipalChange.self).filter(\.$unitCode == code.value).filter(\.$role == role)
                 .sort(\.$changedOn, .descending).first()
             if let last, let lastDate = CivilDate(iso: last.changedOn), changed < lastDate { throw AppError.invalidField("changed_on") }
             let facts = try await lockFacts(on: tx, unit: unit)
@@ -67,12 +67,12 @@ extension ResponsibilityService {
             if rule != nil {
                 let used = try await tx.rows(PrincipalChange.self).filter(\.$unitCode == code.value).filter(\.$exemptionID != nil).all()
                     .compactMap(\.exemptionID)
-                exemption = try await tx.rows(LeadershipExemption.self).filter(\.$unitCode == code.value).filter(\.$role == role.rawValue)
+                exemption = try await tx.rows(LeadershipExemption.self).filter(\.$unitCode == code.value).filter(\.$role == role)
                     .sort(\.$id).all().first { !used.contains($0.id!) }
             }
             if let refusal = LeadershipLock.refusal(facts, exempted: exemption != nil) { throw AppError.refused(refusal) }
             let change = PrincipalChange()
-            change.unitCode = code.value; change.role = role.rawValue; change.fromCadreID = current; change.toCadreID = cadreID
+            change.unitCode = code.value; change.role = role; change.fromCadreID = current; change.toCadreID = cadreID
             change.changedOn = changed.description; change.lockedRule = rule?.rawValue; change.exemptionID = exemption?.id
             change.recordedAt = now
             try await change.save(on: tx)
@@ -105,9 +105,9 @@ extension ResponsibilityService {
         let id = try await app.write { tx -> Int in
             _ = try await tx.scoped(scope).unit(code, for: .grantLeadershipExemption)
             let e = LeadershipExemption()
-            e.unitCode = code.value; e.role = role.rawValue; e.documentNo = document; e.grantedOn = granted.description; e.grantedBy = userID
+            e.unitCode = code.value; e.role = role; e.documentNo = document; e.grantedOn = granted.description; e.grantedBy = userID
             try await e.save(on: tx)
-            let uncovered = try await tx.rows(PrincipalChange.self).filter(\.$unitCode == code.value).filter(\.$role == role.rawValue)
+            let uncovered = try await tx.rows(PrincipalChange.self).filter(\.$unitCode == code.value).filter(\.$role == role)
                 .filter(\.$lockedRule != nil).filter(\.$exemptionID == nil).sort(\.$changedOn).first()
             if let c = uncovered { c.exemptionID = try e.requireID(); try await c.save(on: tx) }
             try await AuditLog.append(on: tx, actor: user.auditActor, action: "principal.exemption", entity: "org_unit", entityID: code.value,

@@ -217,11 +217,11 @@ enum ResponsibilityService {
         let now = app.tuopin.now(), scope = user.scope
         let id = try await app.write { tx -> Int in
             _ = try await tx.scoped(scope).unit(code, for: .keepResponsibility)
-            let existing = try await tx.rows(UnitPlanRecord.self).filter(\.$unitCode == code.value).filter(\.$kind == kind.rawValue)
+            let existing = try await tx.rows(UnitPlanRecord.self).filter(\.$unitCode == code.value).filter(\.$kind == kind)
                 .filter(\.$periodFrom == from).first()
             let plan = existing ?? UnitPlanRecord()
             let before = existing.map { ["title": $0.title, "period_to": String($0.periodTo)] }
-            plan.unitCode = code.value; plan.kind = kind.rawValue; plan.title = title; plan.periodFrom = from; plan.periodTo = to
+            plan.unitCode = code.value; plan.kind = kind; plan.title = title; plan.periodFrom = from; plan.periodTo = to
             plan.targets = targets; plan.approvedOn = approved.description
             try await plan.save(on: tx)
             try await AuditLog.append(on: tx, actor: user.auditActor, action: "plan.save", entity: "org_unit", entityID: code.value, before: before,

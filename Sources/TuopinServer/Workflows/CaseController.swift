@@ -90,10 +90,10 @@ enum CaseController {
                 let notice = noticeByID[o.noticeID]!
                 let wfn = Workflows.named(notice.workflow)!
                 let publishing = wfn.steps[wfn.stepIndex(notice.action)!]
-                return ObjectionView(id: o.id!, code: o.code, kind: o.kind, kind_label: t["objection_kind_\(o.kind)"], text: o.text,
-                                     name: o.name, status: o.status, status_label: t["objection_status_\(o.status)"],
+                return ObjectionView(id: o.id!, code: o.code, kind: o.kind.rawValue, kind_label: t["objection_kind_\(o.kind)"], text: o.text,
+                                     name: o.name, status: o.status.rawValue, status_label: t["objection_status_\(o.status)"],
                                      decision_reason: o.decisionReason, filed_at: Clock.minute(o.filedAt),
-                                     can_decide: o.status == "open" && user.scope.actingRole(for: publishing, on: OrgCode(notice.unitCode)!) != nil)
+                                     can_decide: o.status == .open && user.scope.actingRole(for: publishing, on: OrgCode(notice.unitCode)!) != nil)
             },
             path: wf.steps.enumerated().map { PathStep(label: WorkflowText.action($1.action, t), done: $0 < c.step) })
     }
@@ -157,10 +157,10 @@ enum CaseController {
     /// Open objections on notices the user's level published: theirs to decide.
     static func objectionsToDecide(_ req: Request, user: CurrentUser) async throws -> [PendingObjection] {
         // Notices in the user's scope that have an open objection, then those objections.
-        let withOpen = Set(try await req.data.rows(Objection.self).filter(\.$status == "open").filter(\.$kind == "objection").all(\.$noticeID))
+        let withOpen = Set(try await req.data.rows(Objection.self).filter(\.$status == .open).filter(\.$kind == .objection).all(\.$noticeID))
         let notices = Dictionary(uniqueKeysWithValues: try await req.data.notices().filter(\.$id ~~ withOpen).all().map { ($0.id!, $0) })
-        let open = try await req.data.rows(Objection.self).filter(\.$noticeID ~~ Array(notices.keys)).filter(\.$status == "open")
-            .filter(\.$kind == "objection").sort(\.$id).limit(500).all()
+        let open = try await req.data.rows(Objection.self).filter(\.$noticeID ~~ Array(notices.keys)).filter(\.$status == .open)
+            .filter(\.$kind == .objection).sort(\.$id).limit(500).all()
         var result: [PendingObjection] = []
         for o in open {
             guard let n = notices[o.noticeID], let wf = Workflows.named(n.workflow), let index = wf.stepIndex(n.action),

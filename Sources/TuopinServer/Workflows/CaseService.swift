@@ -335,7 +335,7 @@ enum CaseService {
         try NoticeService.validatePeriod(start: start, end: end, today: today, minDays: minDays)
         let unit = try await tx.lookup(OrgUnit.self, cases[0].unitCode)!
         let notice = Notice()
-        notice.kind = step.notice!.rawValue
+        notice.kind = step.notice!
         notice.workflow = workflow.id; notice.action = step.action; notice.unitCode = unit.id!
         notice.countyCode = cases[0].countyCode; notice.prefectureCode = cases[0].prefectureCode
         notice.place = place; notice.startsOn = start.description; notice.endsOn = end.description

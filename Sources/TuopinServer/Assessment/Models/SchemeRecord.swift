@@ -5,7 +5,7 @@ final class SchemeRecord: Model, @unchecked Sendable {
     static let schema = "assessment_schemes"
     @ID(custom: "id", generatedBy: .database) var id: Int?
     @Field(key: "year") var year: Int
-    @Field(key: "state") var state: String
+    @Field(key: "state") var state: SchemeState
     @Field(key: "bands") var bands: String
     @Field(key: "created_by") var createdBy: Int
     @OptionalField(key: "computed_at") var computedAt: String?

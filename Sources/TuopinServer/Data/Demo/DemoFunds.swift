@@ -139,7 +139,7 @@ struct DemoFunds {
                 let category = categories[(k + ci) % categories.count]
                 let year = step >= 6 ? today.year - 1 : today.year
                 let r = ProjectRecord()
-                r.name = names[k]; r.category = category.rawValue; r.nature = ProjectNature.allCases[k % 3].rawValue; r.siteCode = site
+                r.name = names[k]; r.category = category; r.nature = ProjectNature.allCases[k % 3].rawValue; r.siteCode = site
                 r.villageCode = site; r.townshipCode = String(site.prefix(9)); r.countyCode = county; r.prefectureCode = String(county.prefix(4))
                 r.startYear = year; r.endYear = year + 1; r.responsibleUnit = "县农业农村局"; r.responsiblePerson = ["次仁", "扎西", "格桑", "尼玛", "达瓦"][(k + ci) % 5]
                 r.tasks = "建设内容见实施方案"; r.budget = Int64(600_000 + k * 150_000) * 100; r.fundingSources = "援藏资金、统筹整合资金"
@@ -168,7 +168,7 @@ struct DemoFunds {
                        start: CivilDate, rows: NoticeService.Entries, year: Int) async throws -> Int {
         let tx = txAccess.db
         let n = Notice()
-        n.kind = workflow.steps[workflow.stepIndex(action)!].notice!.rawValue; n.workflow = workflow.id; n.action = action; n.unitCode = unit
+        n.kind = workflow.steps[workflow.stepIndex(action)!].notice!; n.workflow = workflow.id; n.action = action; n.unitCode = unit
         n.countyCode = String(unit.prefix(6)); n.prefectureCode = String(unit.prefix(4)); n.place = unit.count > 6 ? "村委会公示栏" : "县政府网站"
         n.startsOn = start.description; n.endsOn = start.adding(days: 9).description; n.createdBy = 0; n.createdAt = now
         n.title = zh.format("notice_title_\(workflow.id)", try await txAccess.fullName(of: unit), String(year),

@@ -57,13 +57,13 @@ struct DemoOversight {
             func save(unit: String, kind: InspectionKind, title: String, team: [[String: String]], targets: [String], start: Int,
                       findings: [Planned], inspector: Int, rectifier: (String) -> Int) async throws {
                 let i = InspectionRecord()
-                i.unitCode = unit; i.kind = kind.rawValue; i.title = title; i.team = try AuditLog.canonicalJSON(team)
+                i.unitCode = unit; i.kind = kind; i.title = title; i.team = try AuditLog.canonicalJSON(team)
                 i.targets = targets.sorted().joined(separator: ","); i.startedOn = day(start); i.endedOn = day(start + 10)
                 i.createdBy = inspector; i.version = 1
                 try await i.save(on: tx)
                 for p in findings {
                     let f = FindingRecord()
-                    f.inspectionID = try i.requireID(); f.unitCode = p.unit; f.responsiblePerson = p.person; f.category = p.category.rawValue
+                    f.inspectionID = try i.requireID(); f.unitCode = p.unit; f.responsiblePerson = p.person; f.category = p.category
                     f.description = p.text; f.raisedOn = day(start + 10); f.deadline = day(p.deadline); f.version = 1
                     var state = FindingState.open
                     for (action, _) in p.steps { state = FindingWorkflow.transition(state, action, by: action.actor)! }
@@ -148,12 +148,12 @@ struct DemoOversight {
                     ]
                     for (kind, parties, text, received, deadline, steps) in plans {
                         let d = DisputeRecord()
-                        d.townshipCode = township.id!; d.parties = parties; d.kind = kind.rawValue; d.description = text
+                        d.townshipCode = township.id!; d.parties = parties; d.kind = kind; d.description = text
                         d.receivedOn = today.adding(days: received).description; d.deadline = today.adding(days: deadline).description
                         var status = DisputeStatus.open
                         for (action, _) in steps { status = DisputeRules.transition(status, action)! }
                         // The first is still being mediated past its deadline.
-                        d.status = status.rawValue; d.createdBy = clerk; d.version = 1 + steps.count
+                        d.status = status; d.createdBy = clerk; d.version = 1 + steps.count
                         if status.isClosed { d.resolution = steps.last!.1; d.closedOn = today.adding(days: deadline - 5).description }
                         try await d.save(on: tx)
                         for (k, (action, note)) in steps.enumerated() {

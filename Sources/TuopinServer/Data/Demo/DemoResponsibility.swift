@@ -258,7 +258,7 @@ struct DemoResponsibility {
             former.unitCode = unit.id!; former.position = role == .secretary ? "原党委书记" : "原行政负责人"; former.active = false
             try await former.save(on: tx)
             let change = PrincipalChange()
-            change.unitCode = unit.id!; change.role = role.rawValue; change.fromCadreID = former.id; change.toCadreID = current
+            change.unitCode = unit.id!; change.role = role; change.fromCadreID = former.id; change.toCadreID = current
             change.changedOn = when; change.lockedRule = rule; change.recordedAt = now
             try await change.save(on: tx)
             changes += 1

@@ -334,7 +334,7 @@ struct DemoSeeder {
                 let user = User(username: username, displayName: name, passwordHash: hash)
                 user.passwordChangedAt = now
                 try await user.create(on: tx)
-                try await RoleBindingRecord(userID: user.requireID(), role: role.rawValue, unitCode: unit).create(on: tx)
+                try await RoleBindingRecord(userID: user.requireID(), role: role, unitCode: unit).create(on: tx)
                 struct Created: Encodable { let username: String; let role: String; let unit: String }
                 try await AuditLog.append(on: tx, actor: .system, action: "user.create", entity: "user",
                                           entityID: String(try user.requireID()),

@@ -29,7 +29,7 @@ extension RegistryImport {
             let rows = try await db.rows(Household.self).filter(\.$number ~~ Array(chunk)).all()
             for h in rows {
                 out[h.number] = ExistingHousehold(id: h.id!, number: h.number, village: h.villageCode, version: h.version,
-                                                  attribute: h.attribute, mainCause: h.mainCause, otherCauses: h.otherCauses,
+                                                  attribute: h.attribute.rawValue, mainCause: h.mainCause.rawValue, otherCauses: h.otherCauses,
                                                   identifiedYear: h.identifiedYear, status: h.status.rawValue, exitYear: h.exitYear)
             }
         }

@@ -7,7 +7,7 @@ final class ProjectRecord: Model, @unchecked Sendable {
     static let schema = "projects"
     @ID(custom: "id", generatedBy: .database) var id: Int?
     @Field(key: "name") var name: String
-    @Field(key: "category") var category: String
+    @Field(key: "category") var category: ProjectCategory
     @Field(key: "nature") var nature: String
     @Field(key: "site_code") var siteCode: String
     @OptionalField(key: "village_code") var villageCode: String?

@@ -6,9 +6,9 @@ final class DisputeRecord: Model, @unchecked Sendable {
     @ID(custom: "id", generatedBy: .database) var id: Int?
     @Field(key: "township_code") var townshipCode: String
     @Field(key: "parties") var parties: String
-    @Field(key: "kind") var kind: String
+    @Field(key: "kind") var kind: DisputeKind
     @Field(key: "description") var description: String
-    @Field(key: "status") var status: String
+    @Field(key: "status") var status: DisputeStatus
     @Field(key: "received_on") var receivedOn: String
     @Field(key: "deadline") var deadline: String
     @OptionalField(key: "resolution") var resolution: String?

@@ -8,7 +8,7 @@ final class FindingRecord: Model, @unchecked Sendable {
     @Field(key: "inspection_id") var inspectionID: Int
     @Field(key: "unit_code") var unitCode: String
     @Field(key: "responsible_person") var responsiblePerson: String
-    @Field(key: "category") var category: String
+    @Field(key: "category") var category: FindingCategory
     @Field(key: "description") var description: String
     @Field(key: "raised_on") var raisedOn: String
     @Field(key: "deadline") var deadline: String

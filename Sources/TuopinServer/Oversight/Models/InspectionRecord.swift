@@ -6,7 +6,7 @@ final class InspectionRecord: Model, @unchecked Sendable {
     static let schema = "inspections"
     @ID(custom: "id", generatedBy: .database) var id: Int?
     @Field(key: "unit_code") var unitCode: String
-    @Field(key: "kind") var kind: String
+    @Field(key: "kind") var kind: InspectionKind
     @Field(key: "title") var title: String
     @Field(key: "team") var team: String
     @Field(key: "targets") var targets: String

@@ -8,7 +8,7 @@ final class OversightCase: Model, @unchecked Sendable {
     @Field(key: "unit_code") var unitCode: String
     @Field(key: "person") var person: String
     @Field(key: "title") var title: String
-    @Field(key: "status") var status: String
+    @Field(key: "status") var status: OversightCaseStatus
     @OptionalField(key: "outcome") var outcome: String?
     @Field(key: "opened_on") var openedOn: String
     @OptionalField(key: "closed_on") var closedOn: String?

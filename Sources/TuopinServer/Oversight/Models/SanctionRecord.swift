@@ -4,7 +4,7 @@ import TuopinCore
 final class SanctionRecord: Model, @unchecked Sendable {
     static let schema = "sanctions"
     @ID(custom: "id", generatedBy: .database) var id: Int?
-    @Field(key: "kind") var kind: String
+    @Field(key: "kind") var kind: SanctionKind
     @Field(key: "subject_type") var subjectType: String
     @Field(key: "unit_code") var unitCode: String
     @Field(key: "subject_name") var subjectName: String

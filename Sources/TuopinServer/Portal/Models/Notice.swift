@@ -6,7 +6,7 @@ import Foundation
 final class Notice: Model, @unchecked Sendable {
     static let schema = "notices"
     @ID(custom: "id", generatedBy: .database) var id: Int?
-    @Field(key: "kind") var kind: String
+    @Field(key: "kind") var kind: NoticeKind
     @Field(key: "workflow") var workflow: String
     @Field(key: "action") var action: String
     @Field(key: "unit_code") var unitCode: String

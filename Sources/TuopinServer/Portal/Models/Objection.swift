@@ -8,11 +8,11 @@ final class Objection: Model, @unchecked Sendable {
     @Field(key: "notice_id") var noticeID: Int
     @OptionalField(key: "case_id") var caseID: Int?
     @Field(key: "code") var code: String
-    @Field(key: "kind") var kind: String
+    @Field(key: "kind") var kind: ObjectionKind
     @Field(key: "text") var text: String
     @Field(key: "name") var name: String
     @OptionalField(key: "contact_cipher") var contactCipher: String?
-    @Field(key: "status") var status: String
+    @Field(key: "status") var status: ObjectionStatus
     @Field(key: "decision_reason") var decisionReason: String
     @OptionalField(key: "decided_by") var decidedBy: Int?
     @OptionalField(key: "decided_at") var decidedAt: Date?

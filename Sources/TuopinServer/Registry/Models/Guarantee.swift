@@ -7,7 +7,7 @@ final class Guarantee: Model, @unchecked Sendable {
     static let schema = "guarantees"
     @ID(custom: "id", generatedBy: .database) var id: Int?
     @Field(key: "household_id") var householdID: Int
-    @Field(key: "kind") var kind: String
+    @Field(key: "kind") var kind: GuaranteeKind
     @Field(key: "met") var met: Bool
     @Field(key: "note") var note: String
     init() {}

@@ -15,8 +15,8 @@ final class Household: Model, @unchecked Sendable {
     @OptionalField(key: "exit_year") var exitYear: Int?
     @Field(key: "member_count") var memberCount: Int
     @Field(key: "version") var version: Int
-    @Field(key: "attribute") var attribute: String
-    @Field(key: "main_cause") var mainCause: String
+    @Field(key: "attribute") var attribute: HouseholdAttribute
+    @Field(key: "main_cause") var mainCause: PovertyCause
     /// Raw values of the other causes, joined by `;`.
     @Field(key: "other_causes") var otherCauses: String
     @Field(key: "address") var address: String

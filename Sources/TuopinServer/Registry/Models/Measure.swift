@@ -6,7 +6,7 @@ final class Measure: Model, @unchecked Sendable {
     static let schema = "measures"
     @ID(custom: "id", generatedBy: .database) var id: Int?
     @Field(key: "plan_id") var planID: Int
-    @Field(key: "category") var category: String
+    @Field(key: "category") var category: MeasureCategory
     @Field(key: "subtype") var subtype: String
     @Field(key: "content") var content: String
     @Field(key: "amount") var amount: Int64

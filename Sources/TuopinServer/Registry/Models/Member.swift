@@ -7,7 +7,7 @@ final class Member: Model, @unchecked Sendable {
     @ID(custom: "id", generatedBy: .database) var id: Int?
     @Parent(key: "household_id") var household: Household
     @Field(key: "name") var name: String
-    @Field(key: "relation") var relation: String
+    @Field(key: "relation") var relation: TuopinCore.Relation
     @Field(key: "id_cipher") var idCipher: String
     @Field(key: "id_hmac") var idHMAC: String
     @Field(key: "id_masked") var idMasked: String

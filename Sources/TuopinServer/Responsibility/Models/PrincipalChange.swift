@@ -6,7 +6,7 @@ final class PrincipalChange: Model, @unchecked Sendable {
     static let schema = "principal_changes"
     @ID(custom: "id", generatedBy: .database) var id: Int?
     @Field(key: "unit_code") var unitCode: String
-    @Field(key: "role") var role: String
+    @Field(key: "role") var role: PrincipalRole
     @OptionalField(key: "from_cadre_id") var fromCadreID: Int?
     @Field(key: "to_cadre_id") var toCadreID: Int
     @Field(key: "changed_on") var changedOn: String

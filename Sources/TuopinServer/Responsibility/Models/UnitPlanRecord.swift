@@ -6,7 +6,7 @@ final class UnitPlanRecord: Model, HasTargets, @unchecked Sendable {
     static let schema = "unit_plans"
     @ID(custom: "id", generatedBy: .database) var id: Int?
     @Field(key: "unit_code") var unitCode: String
-    @Field(key: "kind") var kind: String
+    @Field(key: "kind") var kind: PlanKind
     @Field(key: "title") var title: String
     @Field(key: "period_from") var periodFrom: Int
     @Field(key: "period_to") var periodTo: Int
