@@ -155,7 +155,7 @@ import VaporTesting
             for (unit, deadline, state, rectified) in rows {
                 let f = FindingRecord()
                 f.inspectionID = inspection; f.unitCode = unit; f.responsiblePerson = "某"; f.category = .data; f.description = "问题"
-                f.raisedOn = "2025-12-01"; f.deadline = deadline; f.state = FindingState(rawValue: state)!; f.rectifiedOn = rectified; f.version = 1
+                f.raisedOn = CivilDate(iso: "2025-12-01")!; f.deadline = CivilDate(iso: deadline)!; f.state = FindingState(rawValue: state)!; f.rectifiedOn = rectified.flatMap { CivilDate(iso: $0) }; f.version = 1
                 try await f.create(on: app.db)
             }
             let inputs = try await AssessmentService.inputs(on: app.systemData, unit: OrgCode("540102")!, year: 2026, today: app.clock.today)
@@ -188,7 +188,7 @@ import VaporTesting
             let later = app.clock.today.description
             func overdue() async throws -> Int {
                 try await DisputeRecord.query(on: app.db).filter(\.$townshipCode == "540102001").filter(\.$status ~~ [DisputeStatus.open, .mediating])
-                    .filter(\.$deadline < later).count()
+                    .filter(\.$deadline < app.clock.today).count()
             }
             let n = try await overdue()
             #expect(n >= 1)

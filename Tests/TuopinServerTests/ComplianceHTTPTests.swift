@@ -80,7 +80,7 @@ import VaporTesting
             }
             #expect(try await Pairing.find(pairingID, on: app.db)!.endedOn == nil)
             // Ended by other means (an old record): R-37-3 finds it.
-            try await Pairing.query(on: app.db).filter(\.$id == pairingID).set(\.$endedOn, to: "2021-01-01").update()
+            try await Pairing.query(on: app.db).filter(\.$id == pairingID).set(\.$endedOn, to: CivilDate(iso: "2021-01-01")!).update()
             let summary = try await ComplianceService.check(app: app, root: OrgCode("540102")!, actor: .system)
             #expect(summary.byRule["R-37-3", default: 0] >= 1)
             #expect(try await ViolationRecord.query(on: app.db).filter(\.$subject == "pairing:\(pairingID)").filter(\.$resolvedAt == nil).count() == 1)
@@ -89,7 +89,7 @@ import VaporTesting
             let exited = try await Household.query(on: app.db).filter(\.$townshipCode == "540102001")
                 .filter(\.$status == HouseholdStatus.exitedWithPolicy).sort(\.$id).first()!
             let p = Pairing()
-            p.cadreID = cadre.id!; p.householdID = exited.id!; p.startedOn = "2018-01-01"
+            p.cadreID = cadre.id!; p.householdID = exited.id!; p.startedOn = CivilDate(iso: "2018-01-01")!
             try await p.save(on: app.db)
             try await app.testing().test(.POST, "/api/v1/pairings/\(p.id!)/end", headers: headers,
                                          body: ByteBuffer(string: #"{"ended_on": "2021-01-01", "end_reason": "已脱贫"}"#)) { res in

@@ -231,7 +231,7 @@ import VaporTesting
                         spotCheck: item.checkID, spotCase: item.caseID)
         f.cadre = try await Cadre.query(on: app.db).filter(\.$unitCode == "540102").sort(\.$id).first()!.id!
         let pairing = Pairing()
-        pairing.cadreID = f.cadre; pairing.householdID = f.household; pairing.startedOn = "2019-01-01"
+        pairing.cadreID = f.cadre; pairing.householdID = f.household; pairing.startedOn = CivilDate(iso: "2019-01-01")!
         try await pairing.save(on: app.db)
         f.pairing = pairing.id!
         f.letter = try await LetterRecord.query(on: app.db).filter(\.$unitCode == "540102001").sort(\.$id).first()!.id!

@@ -69,7 +69,7 @@ import VaporTesting
             (status, _) = try await sign("\(year)-01-20", DemoResponsibility.scan)
             #expect(status == .seeOther)
             let signed = try await LetterRecord.find(letter.id!, on: app.db)!
-            #expect(signed.state.rawValue == "signed" && signed.signedOn == "\(year)-01-20" && signed.fileSize == DemoResponsibility.scan.count)
+            #expect(signed.state.rawValue == "signed" && signed.signedOn?.description == "\(year)-01-20" && signed.fileSize == DemoResponsibility.scan.count)
             #expect(try await openViolation(app, rule: "R-16-1", subject: subject) == nil)
             // The scan comes back to whoever may see the county, and not to another township's clerk.
             try await app.testing().test(.GET, "/letters/\(letter.id!)/file", headers: session.0) { res in
@@ -213,7 +213,7 @@ import VaporTesting
             #expect(LeadershipLock.lockingRule(facts) == .r20_2)
             let old = PrincipalChange()
             old.unitCode = "540102001"; old.role = .head; old.fromCadreID = nil; old.toCadreID = township.headID!
-            old.changedOn = "2017-03-01"; old.lockedRule = "R-20-2"; old.recordedAt = Date()
+            old.changedOn = CivilDate(iso: "2017-03-01")!; old.lockedRule = "R-20-2"; old.recordedAt = Date()
             try await old.save(on: app.db)
             _ = try await ComplianceService.check(app: app, root: OrgCode("540102")!, actor: .system)
             #expect(try await openViolation(app, rule: "R-20-2", subject: "principal_change:\(old.id!)")?.unitCode == "540102001")

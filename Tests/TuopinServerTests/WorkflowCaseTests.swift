@@ -298,7 +298,7 @@ final class APIClient: @unchecked Sendable {
                                        "surveyed_households": 500, "approving": 480]
             // The county's third-party survey of the year is filled into the region's form (article 7).
             let survey = SurveyRecord()
-            survey.unitCode = "540102"; survey.year = 2020; survey.evaluator = "第三方"; survey.surveyedOn = "2020-11-01"
+            survey.unitCode = "540102"; survey.year = 2020; survey.evaluator = "第三方"; survey.surveyedOn = CivilDate(iso: "2020-11-01")!
             survey.sampledExited = 1000; survey.wronglyExited = 5; survey.sampledNonRegistered = 1000; survey.missed = 5
             survey.surveyedHouseholds = 500; survey.approving = 480; survey.note = ""; survey.createdBy = 0
             try await survey.save(on: app.db)
@@ -478,7 +478,7 @@ final class APIClient: @unchecked Sendable {
             #expect(cases.contains { $0.workflow == Workflows.countyExit.id })
             let objections = try await Objection.query(on: app.db).all()
             #expect(Set(objections.map(\.status)).isSuperset(of: ObjectionStatus.allCases))
-            let today = app.clock.today.description
+            let today = app.clock.today
             let notices = try await Notice.query(on: app.db).all()
             #expect(notices.contains { $0.endsOn >= today } && notices.contains { $0.endsOn < today })
             #expect(try await AuditVerifier.verify(on: app.systemData).firstBreak == nil)

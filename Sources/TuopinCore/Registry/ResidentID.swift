@@ -105,6 +105,21 @@ public struct CivilDate: Hashable, Sendable, Comparable, Codable, CustomStringCo
         (a.year, a.month, a.day) < (b.year, b.month, b.day)
     }
 
+    /// Encoded as its ISO form (`2026-11-27`): how the database stores a day and JSON shows one.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let date = CivilDate(iso: text) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "not a day: \(text)")
+        }
+        self = date
+    }
+
     /// `2026-11-27` or `20261127`.
     public init?(iso text: String) {
         // The stored form `2026-11-27`, read without copies (a check reads a million birth dates).

@@ -69,12 +69,12 @@ enum AssessmentController {
             },
             prefectures: rows(.prefecture), counties: rows(.county),
             distributions: distributions.map { DistributionView(recipient: $0.recipient, recipient_label: t["recipient_\($0.recipient)"],
-                                                                document_no: $0.documentNo, distributed_on: $0.distributedOn) },
+                                                                document_no: $0.documentNo, distributed_on: $0.distributedOn.description) },
             entered: entered.map { v in
                 EnteredView(unit_code: v.unitCode, unit_name: names[v.unitCode] ?? v.unitCode, indicator_id: v.indicatorID,
                             label: byID[v.indicatorID].map { label($0, t) } ?? "", value: v.value.map(fixed), note: v.note)
             },
-            computed_at: s.computedAt.map(AuditSearch.second), approved_on: s.approvedOn))
+            computed_at: s.computedAt.map(AuditSearch.second), approved_on: s.approvedOn?.description))
     }
 
     static func unitResult(_ req: Request, id: Int, code text: String) async throws -> UnitResult {

@@ -121,11 +121,11 @@ enum AssessmentService {
                 let missing = try await tx.rows(AssessmentValue.self).filter(\.$schemeID == id).filter(\.$source == "entered").filter(\.$value == nil).count()
                 guard missing == 0 else { throw AppError.notEligible("assessment_entered_missing") }
                 try await rank(tx, scheme: id, bands: bands)
-            case .approve: s.approvedOn = today.description; s.approvedBy = user.id
+            case .approve: s.approvedOn = today; s.approvedBy = user.id
             case .distribute:
                 for r in recipients {
                     let d = DistributionRecord()
-                    d.schemeID = id; d.recipient = r; d.documentNo = document; d.distributedOn = today.description
+                    d.schemeID = id; d.recipient = r; d.documentNo = document; d.distributedOn = today
                     try await d.save(on: tx)
                 }
                 detail["document_no"] = document; detail["recipients"] = recipients.joined(separator: ",")

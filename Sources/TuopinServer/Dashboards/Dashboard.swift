@@ -54,7 +54,7 @@ enum Dashboard {
             overdueReports: violations.filter { reportRules.contains($0.rule) }.reduce(0) { $0 + $1.n },
             overdueFindings: violations.filter { findingRules.contains($0.rule) }.reduce(0) { $0 + $1.n },
             overdueDisputes: try await req.data.rows(DisputeRecord.self).filter(\.$townshipCode, .custom("LIKE"), code.value + "%")
-                .filter(\.$status ~~ DisputeStatus.allCases.filter { !$0.isClosed }).filter(\.$deadline < today.description).count(),
+                .filter(\.$status ~~ DisputeStatus.allCases.filter { !$0.isClosed }).filter(\.$deadline < today).count(),
             years: YearChart(years),
             charts: [
                 Chart(key: "causes", title: t["dash_chart_causes"], bars: try await categoryBars(.cause) { t.vocab(PovertyCause.self, raw: $0) }),

@@ -41,7 +41,7 @@ enum FundController {
             EntryRow(id: e.id!, move: e.move.rawValue, move_label: t["fund_move_\(e.move)"], source: e.source.rawValue, source_label: t["fund_source_\(e.source)"],
                      year: e.year, from_unit: e.fromUnit, to_unit: e.toUnit, project_id: e.projectID,
                      recipient: e.projectID.flatMap { projectNames[$0] } ?? unitNames[e.toUnit] ?? e.toUnit,
-                     amount: Money(fen: e.amount).description, entry_date: e.entryDate, voucher: e.voucher, counterpart: e.counterpart,
+                     amount: Money(fen: e.amount).description, entry_date: e.entryDate.description, voucher: e.voucher, counterpart: e.counterpart,
                      note: e.note, reverses_id: e.reversesID, reversed: reversed.contains(e.id!), notice_id: e.noticeID)
         }
     }
@@ -115,7 +115,7 @@ enum FundController {
     static func loanTotals(_ req: Request, code: OrgCode, today: CivilDate) async throws -> LoanTotals {
         let loans = try await req.data.loans().filter(.sql(ScopeSQL.under([code], column: "village_code"))).all()
         let outstanding = loans.reduce(Int64(0)) { $0 + $1.amount - $1.repaid }
-        let overdue = loans.filter { LoanTerms.isOverdue(start: CivilDate(iso: $0.startDate)!, months: $0.months, outstanding: Money(fen: $0.amount - $0.repaid), today: today) }.count
+        let overdue = loans.filter { LoanTerms.isOverdue(start: CivilDate(iso: $0.startDate.description)!, months: $0.months, outstanding: Money(fen: $0.amount - $0.repaid), today: today) }.count
         return LoanTotals(count: loans.count, amount: Money(fen: loans.reduce(0) { $0 + $1.amount }).description,
                           outstanding: Money(fen: outstanding).description, overdue: overdue)
     }

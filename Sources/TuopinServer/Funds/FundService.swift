@@ -113,7 +113,7 @@ enum FundService {
             let e = FundEntryRecord()
             e.move = move; e.source = p.source; e.year = p.year; e.fromHolder = from; e.toHolder = to
             e.fromUnit = fromUnit; e.toUnit = toUnit; e.projectID = projectID; e.amount = p.amount.fen; e.counterpart = counterpart
-            e.voucher = voucher; e.entryDate = p.date.description; e.note = p.note; e.createdBy = user.id; e.createdAt = now
+            e.voucher = voucher; e.entryDate = p.date; e.note = p.note; e.createdBy = user.id; e.createdAt = now
             try await e.create(on: tx)
             try await AuditLog.append(on: tx, actor: user.auditActor, action: "fund.\(move.rawValue)", entity: "fund_entry", entityID: String(e.id!),
                                       after: ["source": p.source.rawValue, "year": String(p.year), "from": from ?? "", "to": to ?? "",
@@ -144,7 +144,7 @@ enum FundService {
             e.move = original.move; e.source = original.source; e.year = original.year; e.fromHolder = original.fromHolder
             e.toHolder = original.toHolder; e.fromUnit = original.fromUnit; e.toUnit = original.toUnit; e.projectID = original.projectID
             e.amount = -original.amount; e.counterpart = original.counterpart; e.voucher = original.voucher
-            e.entryDate = today.description; e.note = why; e.reversesID = entryID; e.createdBy = user.id; e.createdAt = now
+            e.entryDate = today; e.note = why; e.reversesID = entryID; e.createdBy = user.id; e.createdAt = now
             do { try await e.create(on: tx) } catch let error as any DatabaseError where error.isConstraintFailure { throw AppError.conflict }
             try await AuditLog.append(on: tx, actor: user.auditActor, action: "fund.reverse", entity: "fund_entry", entityID: String(e.id!),
                                       after: ["reverses": String(entryID), "amount": Money(fen: original.amount).description, "reason": why], at: now)
@@ -207,14 +207,14 @@ enum FundService {
             for e in entries {
                 var recipient = e.projectID.flatMap { projectNames[$0] } ?? ""
                 if recipient.isEmpty { recipient = try await tx.fullName(of: e.toUnit) }
-                rows.append([e.entryDate, zh[e.source.labelKey], recipient, Money(fen: e.amount).description, e.note])
+                rows.append([e.entryDate.description, zh[e.source.labelKey], recipient, Money(fen: e.amount).description, e.note])
             }
             let notice = Notice()
             notice.kind = NoticeKind.gonggao; notice.workflow = Workflows.fundDisclosure.id; notice.action = "disclose"
             notice.unitCode = code.value
             notice.countyCode = code.ancestor(at: .county)?.value ?? code.value
             notice.prefectureCode = code.ancestor(at: .prefecture)?.value ?? code.value
-            notice.place = place; notice.startsOn = start.description; notice.endsOn = end.description
+            notice.place = place; notice.startsOn = start; notice.endsOn = end
             notice.createdBy = user.id; notice.createdAt = now
             notice.title = zh.format("notice_title_W-funds", try await tx.fullName(of: unit.id!), String(entries[0].year))
             notice.entries = String(decoding: try JSONEncoder().encode(NoticeService.Entries(
@@ -224,7 +224,7 @@ enum FundService {
             try await tx.markDisclosed(entries: ids, by: notice.requireID())
             try await AuditLog.append(on: tx, actor: user.auditActor, action: "fund.disclose", entity: "notice", entityID: String(notice.id!),
                                       after: ["unit": code.value, "entries": ids.map(String.init).joined(separator: ","),
-                                              "starts_on": notice.startsOn, "ends_on": notice.endsOn], at: now)
+                                              "starts_on": notice.startsOn.description, "ends_on": notice.endsOn.description], at: now)
             return notice.id!
         }
     }

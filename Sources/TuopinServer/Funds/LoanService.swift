@@ -40,7 +40,7 @@ enum LoanService {
             l.householdID = householdID; l.villageCode = household.villageCode; l.townshipCode = household.townshipCode
             l.countyCode = household.countyCode; l.prefectureCode = household.prefectureCode; l.lender = lender
             l.amount = terms.amount.fen; l.rateBP = terms.rateBP; l.subsidyBP = terms.subsidyBP; l.months = terms.months
-            l.startDate = start.description; l.year = start.year; l.repaid = 0; l.version = 1; l.createdAt = now
+            l.startDate = start; l.year = start.year; l.repaid = 0; l.version = 1; l.createdAt = now
             try await l.create(on: tx)
             try await AuditLog.append(on: tx, actor: user.auditActor, action: "loan.add", entity: "household", entityID: String(householdID),
                                       after: ["loan": String(l.id!), "lender": lender, "amount": terms.amount.description,
@@ -59,7 +59,7 @@ enum LoanService {
         try await FundService.authorise(app, user, OrgCode(loan.villageCode)!)
         let amount = try FormField.amount(input.amount, "amount")
         let paid = try FormField.date(input.paid_on, "paid_on")
-        guard paid <= app.clock.today, paid >= CivilDate(iso: loan.startDate)! else { throw AppError.invalidField("paid_on") }
+        guard paid <= app.clock.today, paid >= CivilDate(iso: loan.startDate.description)! else { throw AppError.invalidField("paid_on") }
         let now = app.tuopin.now()
         return try await app.write { tx in
             // Conditional: two repayments at once cannot together pass the principal.
@@ -68,7 +68,7 @@ enum LoanService {
                 throw AppError.insufficientFunds(available: Money(fen: current.amount - current.repaid))
             }
             let r = LoanRepayment()
-            r.loanID = loanID; r.amount = amount.fen; r.paidOn = paid.description; r.createdAt = now
+            r.loanID = loanID; r.amount = amount.fen; r.paidOn = paid; r.createdAt = now
             try await r.create(on: tx)
             try await AuditLog.append(on: tx, actor: user.auditActor, action: "loan.repay", entity: "loan", entityID: String(loanID),
                                       after: ["amount": amount.description, "paid_on": paid.description], at: now)
@@ -85,8 +85,8 @@ enum LoanService {
         let outstanding = Money(fen: l.amount - l.repaid)
         return LoanView(id: l.id!, household_id: l.householdID, lender: l.lender, amount: Money(fen: l.amount).description,
                         rate_pct: StandardsController.percent(l.rateBP), subsidy_pct: StandardsController.percent(l.subsidyBP), months: l.months,
-                        start_date: l.startDate, repaid: Money(fen: l.repaid).description, outstanding: outstanding.description,
-                        overdue: LoanTerms.isOverdue(start: CivilDate(iso: l.startDate)!, months: l.months, outstanding: outstanding, today: today))
+                        start_date: l.startDate.description, repaid: Money(fen: l.repaid).description, outstanding: outstanding.description,
+                        overdue: LoanTerms.isOverdue(start: CivilDate(iso: l.startDate.description)!, months: l.months, outstanding: outstanding, today: today))
     }
 }
 

@@ -92,7 +92,7 @@ extension FundController {
         return ProjectDetail(project: row, nature_label: req.t["project_nature_\(p.nature)"], responsible_unit: p.responsibleUnit,
                              responsible_person: p.responsiblePerson, tasks: p.tasks, funding_sources: p.fundingSources,
                              performance_targets: p.performanceTargets, linking_mechanism: p.linkingMechanism, households: p.households,
-                             people: p.people, poor_households: p.poorHouseholds, poor_people: p.poorPeople, approved_on: p.approvedOn,
+                             people: p.people, poor_households: p.poorHouseholds, poor_people: p.poorPeople, approved_on: p.approvedOn?.description,
                              revision: p.revision, version: p.version, accounts: try await accounts(req.data, holder: p.holder, t: req.t),
                              entries: try await entryRows(req, entries),
                              beneficiaries: try await req.data.beneficiaryCount(project: id))

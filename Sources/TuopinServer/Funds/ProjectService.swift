@@ -113,7 +113,7 @@ enum ProjectService {
         guard let id = c.projectID, let r = try await tx.lookup(ProjectRecord.self, id) else { return }
         let status: ProjectStatus = c.status == .rejected ? .rejected : .after(steps: c.step)
         r.status = status
-        if status == .inLibrary, r.approvedOn == nil, let today { r.approvedOn = today.description }
+        if status == .inLibrary, r.approvedOn == nil, let today { r.approvedOn = today }
         if status == .completed { r.progressPct = 100 }
         r.version += 1
         try await r.update(on: tx)

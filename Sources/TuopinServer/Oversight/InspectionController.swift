@@ -31,7 +31,7 @@ enum InspectionController {
     static func summary(_ i: InspectionRecord, findings: [FindingRecord], names: [String: String], today: CivilDate, t: Translations) -> Summary {
         let team = (try? JSONDecoder().decode([[String: String]].self, from: Data(i.team.utf8))) ?? []
         return Summary(id: i.id!, unit_code: i.unitCode, unit_name: names[i.unitCode] ?? i.unitCode, kind: i.kind.rawValue, kind_label: t["inspection_kind_\(i.kind)"],
-                       title: i.title, started_on: i.startedOn, ended_on: i.endedOn,
+                       title: i.title, started_on: i.startedOn.description, ended_on: i.endedOn?.description,
                        team: team.map { TeamView(name: $0["name"] ?? "", department: $0["department"] ?? "", department_label: t["dept_\($0["department"] ?? "")"]) },
                        targets: i.targetCodes.map { UnitRef(code: $0, name: names[$0] ?? $0) },
                        findings_total: findings.count,
@@ -42,7 +42,7 @@ enum InspectionController {
 
     static func overdue(_ f: FindingRecord, _ today: CivilDate) -> Bool {
         let state = f.state
-        guard let deadline = CivilDate(iso: f.deadline) else { return false }
+        guard let deadline = CivilDate(iso: f.deadline.description) else { return false }
         return FindingWorkflow.isOverdue(state, deadline: deadline, today: today)
     }
 
@@ -68,10 +68,10 @@ enum InspectionController {
             let actions = [FindingActor.responsible, .inspecting].filter(actors.contains).flatMap { FindingWorkflow.actions(state, for: $0) }
             return FindingView(id: f.id!, inspection_id: f.inspectionID, unit_code: f.unitCode, unit_name: names[f.unitCode] ?? f.unitCode,
                                responsible_person: f.responsiblePerson, category: f.category.rawValue, category_label: t["finding_category_\(f.category)"],
-                               description: f.description, raised_on: f.raisedOn, deadline: f.deadline, state: f.state.rawValue,
-                               state_label: t["finding_state_\(f.state)"], overdue: overdue(f, today), rectified_on: f.rectifiedOn, verified_on: f.verifiedOn,
+                               description: f.description, raised_on: f.raisedOn.description, deadline: f.deadline.description, state: f.state.rawValue,
+                               state_label: t["finding_state_\(f.state)"], overdue: overdue(f, today), rectified_on: f.rectifiedOn?.description, verified_on: f.verifiedOn?.description,
                                events: (events[f.id!] ?? []).map { e in
-                                   EventView(action: e.action, action_label: t["finding_action_\(e.action)"], on_date: e.onDate, user: users[e.userID] ?? "",
+                                   EventView(action: e.action, action_label: t["finding_action_\(e.action)"], on_date: e.onDate.description, user: users[e.userID] ?? "",
                                              note: e.note, file_href: e.fileSHA256 == nil ? nil : SiteURL.findingEvidence(f.id!, e.id!).path,
                                              file_name: e.fileName, file_size: e.fileSize)
                                },

@@ -62,13 +62,13 @@ enum InspectionService {
             }
             let i = InspectionRecord()
             i.unitCode = code.value; i.kind = kind; i.title = title; i.team = teamJSON
-            i.targets = targets.joined(separator: ","); i.startedOn = started.description; i.endedOn = ended?.description
+            i.targets = targets.joined(separator: ","); i.startedOn = started; i.endedOn = ended
             i.createdBy = userID; i.version = 1
             try await i.save(on: tx)
             let id = try i.requireID()
             try await AuditLog.append(on: tx, actor: user.auditActor, action: "inspection.create", entity: "inspection", entityID: String(id),
                                       after: ["unit": code.value, "kind": kind.rawValue, "title": title, "team": teamJSON,
-                                              "targets": i.targets, "started_on": i.startedOn, "ended_on": i.endedOn ?? ""], at: now)
+                                              "targets": i.targets, "started_on": i.startedOn.description, "ended_on": i.endedOn?.description ?? ""], at: now)
             return id
         }
     }
@@ -102,7 +102,7 @@ enum InspectionService {
             guard try await tx.lookup(OrgUnit.self, unit.value) != nil else { throw AppError.invalidField("unit_code") }
             let f = FindingRecord()
             f.inspectionID = try i.requireID(); f.unitCode = unit.value; f.responsiblePerson = person; f.category = category
-            f.description = description; f.raisedOn = today.description; f.deadline = deadline.description
+            f.description = description; f.raisedOn = today; f.deadline = deadline
             f.state = .open; f.version = 1
             try await f.save(on: tx)
             let id = try f.requireID()
@@ -145,11 +145,11 @@ enum InspectionService {
             guard let next = FindingWorkflow.transition(state, action, by: action.actor) else { throw AppError.conflict }
             let before = ["state": f.state]
             f.state = next; f.version += 1
-            if action == .rectify { f.rectifiedOn = today.description }
-            if action == .accept { f.verifiedOn = today.description }
+            if action == .rectify { f.rectifiedOn = today }
+            if action == .accept { f.verifiedOn = today }
             try await f.save(on: tx)
             let e = FindingEvent()
-            e.findingID = findingID; e.action = action.rawValue; e.onDate = today.description; e.userID = userID; e.note = note
+            e.findingID = findingID; e.action = action.rawValue; e.onDate = today; e.userID = userID; e.note = note
             e.fileSHA256 = stored?.sha; e.fileName = stored?.name; e.fileType = stored?.kind.rawValue; e.fileSize = stored?.size
             try await e.save(on: tx)
             var after = ["state": next.rawValue, "note": note]

@@ -47,7 +47,7 @@ enum RegisterController {
         let names = try await req.data.unitNames(Set(list.map(\.unitCode)))
         return list.map { s in
             SurveyView(id: s.id!, unit_code: s.unitCode, unit_name: names[s.unitCode] ?? s.unitCode, year: s.year, evaluator: s.evaluator,
-                       surveyed_on: s.surveyedOn, sampled_exited: s.sampledExited, wrongly_exited: s.wronglyExited,
+                       surveyed_on: s.surveyedOn.description, sampled_exited: s.sampledExited, wrongly_exited: s.wronglyExited,
                        sampled_non_registered: s.sampledNonRegistered, missed: s.missed, surveyed_households: s.surveyedHouseholds, approving: s.approving,
                        missed_pct: pct(s.missed, s.sampledNonRegistered), wrong_exit_pct: pct(s.wronglyExited, s.sampledExited),
                        recognition_pct: pct(s.approving, s.surveyedHouseholds), note: s.note)
@@ -64,10 +64,10 @@ enum RegisterController {
             let status = d.status
             return DisputeView(id: d.id!, township_code: d.townshipCode, township_name: names[d.townshipCode] ?? d.townshipCode, parties: d.parties,
                                kind: d.kind.rawValue, kind_label: t["dispute_kind_\(d.kind)"], description: d.description, status: d.status.rawValue,
-                               status_label: t[status.labelKey], received_on: d.receivedOn, deadline: d.deadline,
-                               overdue: CivilDate(iso: d.deadline).map { DisputeRules.isOverdue(status, deadline: $0, today: today) } ?? false,
-                               resolution: d.resolution, closed_on: d.closedOn,
-                               steps: (steps[d.id!] ?? []).map { StepView(on_date: $0.onDate, action: $0.action, action_label: t["dispute_action_\($0.action)"],
+                               status_label: t[status.labelKey], received_on: d.receivedOn.description, deadline: d.deadline.description,
+                               overdue: CivilDate(iso: d.deadline.description).map { DisputeRules.isOverdue(status, deadline: $0, today: today) } ?? false,
+                               resolution: d.resolution, closed_on: d.closedOn?.description,
+                               steps: (steps[d.id!] ?? []).map { StepView(on_date: $0.onDate.description, action: $0.action, action_label: t["dispute_action_\($0.action)"],
                                                                          note: $0.note, user: users[$0.userID] ?? "") },
                                open: !status.isClosed)
         }
@@ -85,7 +85,7 @@ enum RegisterController {
             }
             return SanctionView(id: s.id!, kind: s.kind.rawValue, kind_label: t["sanction_kind_\(s.kind)"], measure: s.measure, measure_label: t["sanction_measure_\(s.measure)"],
                                 subject_type: s.subjectType, subject_label: t["sanction_subject_\(s.subjectType)"], unit_code: s.unitCode,
-                                unit_name: names[s.unitCode] ?? s.unitCode, subject_name: s.subjectName, reason: s.reason, decided_on: s.decidedOn,
+                                unit_name: names[s.unitCode] ?? s.unitCode, subject_name: s.subjectName, reason: s.reason, decided_on: s.decidedOn.description,
                                 document_no: s.documentNo, basis: s.linkType, basis_label: s.linkType.map { t["sanction_basis_\($0)"] }, basis_id: s.linkID,
                                 basis_href: href)
         }
@@ -95,8 +95,8 @@ enum RegisterController {
         let notes = try await req.data.rows(OversightCaseNote.self).filter(\.$caseID == c.id!).sort(\.$id).all()
         let users = try await userNames(notes.map(\.userID), on: req.data), t = req.t
         return CaseView(id: c.id!, unit_code: c.unitCode, unit_name: names[c.unitCode] ?? c.unitCode, person: c.person, title: c.title, status: c.status.rawValue,
-                        status_label: t["ocase_status_\(c.status)"], outcome: c.outcome, opened_on: c.openedOn, closed_on: c.closedOn,
-                        notes: notes.map { StepView(on_date: $0.onDate, action: "note", action_label: "", note: $0.note, user: users[$0.userID] ?? "") })
+                        status_label: t["ocase_status_\(c.status)"], outcome: c.outcome, opened_on: c.openedOn.description, closed_on: c.closedOn?.description,
+                        notes: notes.map { StepView(on_date: $0.onDate.description, action: "note", action_label: "", note: $0.note, user: users[$0.userID] ?? "") })
     }
 
     // MARK: Pages

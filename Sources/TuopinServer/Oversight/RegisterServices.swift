@@ -41,7 +41,7 @@ enum RegisterService {
         let now = app.tuopin.now()
         return try await app.write { tx -> Int in
             let s = SurveyRecord()
-            s.unitCode = code.value; s.year = year; s.evaluator = evaluator; s.surveyedOn = on.description
+            s.unitCode = code.value; s.year = year; s.evaluator = evaluator; s.surveyedOn = on
             s.sampledExited = result.sampledExited; s.wronglyExited = result.wronglyExited; s.sampledNonRegistered = result.sampledNonRegistered
             s.missed = result.missed; s.surveyedHouseholds = result.surveyedHouseholds; s.approving = result.approving; s.note = note; s.createdBy = user.id
             try await s.save(on: tx)
@@ -71,7 +71,7 @@ enum RegisterService {
         return try await app.write { tx -> Int in
             let d = DisputeRecord()
             d.townshipCode = code.value; d.parties = parties; d.kind = kind; d.description = description; d.status = .open
-            d.receivedOn = received.description; d.deadline = deadline.description; d.createdBy = user.id; d.version = 1
+            d.receivedOn = received; d.deadline = deadline; d.createdBy = user.id; d.version = 1
             try await d.save(on: tx)
             let id = try d.requireID()
             try await AuditLog.append(on: tx, actor: user.auditActor, action: "dispute.add", entity: "dispute", entityID: String(id),
@@ -93,10 +93,10 @@ enum RegisterService {
             let status = d.status
             guard let next = DisputeRules.transition(status, action) else { throw AppError.conflict }
             d.status = next; d.version += 1
-            if next.isClosed { d.resolution = note; d.closedOn = today.description }
+            if next.isClosed { d.resolution = note; d.closedOn = today }
             try await d.save(on: tx)
             let step = DisputeStep()
-            step.disputeID = id; step.onDate = today.description; step.action = action.rawValue; step.note = note; step.userID = user.id
+            step.disputeID = id; step.onDate = today; step.action = action.rawValue; step.note = note; step.userID = user.id
             try await step.save(on: tx)
             try await AuditLog.append(on: tx, actor: user.auditActor, action: "dispute.\(action.rawValue)", entity: "dispute", entityID: String(id),
                                       before: ["status": status.rawValue], after: ["status": next.rawValue, "note": note], at: now)
@@ -123,11 +123,11 @@ enum RegisterService {
             guard try await tx.lookup(OrgUnit.self, code.value) != nil else { throw AppError.invalidField("unit_code") }
             let c = OversightCase()
             c.openedByUnit = (roots.first { code.isSelfOrDescendant(of: $0) } ?? home).value; c.unitCode = code.value; c.person = person; c.title = title
-            c.status = .open; c.openedOn = today.description; c.createdBy = user.id; c.version = 1
+            c.status = .open; c.openedOn = today; c.createdBy = user.id; c.version = 1
             try await c.save(on: tx)
             let id = try c.requireID()
             let n = OversightCaseNote()
-            n.caseID = id; n.onDate = today.description; n.note = note; n.userID = user.id
+            n.caseID = id; n.onDate = today; n.note = note; n.userID = user.id
             try await n.save(on: tx)
             try await AuditLog.append(on: tx, actor: user.auditActor, action: "ocase.open", entity: "oversight_case", entityID: String(id),
                                       after: ["unit": code.value, "person": person, "title": title, "note": note], at: now)
@@ -150,10 +150,10 @@ enum RegisterService {
             guard c.status == .open else { throw AppError.conflict }
             if !note.isEmpty {
                 let n = OversightCaseNote()
-                n.caseID = id; n.onDate = today.description; n.note = note; n.userID = user.id
+                n.caseID = id; n.onDate = today; n.note = note; n.userID = user.id
                 try await n.save(on: tx)
             }
-            if !outcome.isEmpty { c.status = .closed; c.outcome = outcome; c.closedOn = today.description }
+            if !outcome.isEmpty { c.status = .closed; c.outcome = outcome; c.closedOn = today }
             c.version += 1
             try await c.save(on: tx)
             try await AuditLog.append(on: tx, actor: user.auditActor, action: outcome.isEmpty ? "ocase.note" : "ocase.close", entity: "oversight_case",
@@ -198,7 +198,7 @@ enum RegisterService {
             }
             let s = SanctionRecord()
             s.kind = measure.kind; s.subjectType = subject.rawValue; s.unitCode = code.value; s.subjectName = name; s.measure = measure.rawValue
-            s.reason = reason; s.decidedOn = decided.description; s.documentNo = document; s.linkType = basis?.rawValue; s.linkID = basis == nil ? nil : input.basis_id
+            s.reason = reason; s.decidedOn = decided; s.documentNo = document; s.linkType = basis?.rawValue; s.linkID = basis == nil ? nil : input.basis_id
             s.createdBy = user.id
             try await s.save(on: tx)
             let id = try s.requireID()

@@ -84,7 +84,7 @@ enum NoticeService {
     /// A notice takes objections while a case waits on it; a fund disclosure (no case) while its period runs.
     static func isOpen(on db: DataAccess, noticeID: Int, today: CivilDate) async throws -> Bool {
         if let n = try await db.lookup(Notice.self, noticeID), n.workflow == Workflows.fundDisclosure.id {
-            return !NoticePeriod.hasEnded(end: CivilDate(iso: n.endsOn)!, today: today)
+            return !NoticePeriod.hasEnded(end: CivilDate(iso: n.endsOn.description)!, today: today)
         }
         return try await db.rows(WorkflowCase.self).filter(\.$noticeID == noticeID).filter(\.$status == .open).count() > 0
     }

@@ -47,7 +47,7 @@ enum PortalController {
         return notices.map { n in
             let entries = (try? JSONDecoder().decode(NoticeService.Entries.self, from: Data(n.entries.utf8)))
             return NoticeRow(id: n.id!, title: n.title, kind: t["notice_kind_\(n.kind)"], unit_name: names[n.unitCode] ?? n.unitCode,
-                             starts_on: n.startsOn, ends_on: n.endsOn, running: !NoticePeriod.hasEnded(end: CivilDate(iso: n.endsOn)!, today: today),
+                             starts_on: n.startsOn.description, ends_on: n.endsOn.description, running: !NoticePeriod.hasEnded(end: n.endsOn, today: today),
                              households: entries?.rows.count ?? 0)
         }
     }
@@ -59,8 +59,8 @@ enum PortalController {
         let objections = try await req.publicData.rows(Objection.self).filter(\.$noticeID == id).filter(\.$kind == .objection).sort(\.$id).all()
         return NoticeDetail(
             id: id, title: n.title, kind: t["notice_kind_\(n.kind)"], unit_code: n.unitCode,
-            unit_name: try await req.publicData.fullName(of: n.unitCode), place: n.place, starts_on: n.startsOn, ends_on: n.endsOn,
-            running: !NoticePeriod.hasEnded(end: CivilDate(iso: n.endsOn)!, today: req.clock.today),
+            unit_name: try await req.publicData.fullName(of: n.unitCode), place: n.place, starts_on: n.startsOn.description, ends_on: n.endsOn.description,
+            running: !NoticePeriod.hasEnded(end: CivilDate(iso: n.endsOn.description)!, today: req.clock.today),
             accepting: try await NoticeService.isOpen(on: req.publicData, noticeID: id, today: req.clock.today), published_at: Clock.minute(n.createdAt),
             columns: entries.columns.map { t[$0] }, rows: entries.rows,
             objections: objections.map { publicObjection($0, t) })

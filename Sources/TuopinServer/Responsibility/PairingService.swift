@@ -21,7 +21,7 @@ enum PairingService {
         return rows.map { p in
             let c = byID[p.cadreID]
             return View(id: p.id!, cadre_id: p.cadreID, cadre_name: c?.name ?? "", cadre_rank: c.map { t["rank_\($0.rank)"] } ?? "",
-                        cadre_unit: c?.unitCode ?? "", started_on: p.startedOn, ended_on: p.endedOn, end_reason: p.endReason)
+                        cadre_unit: c?.unitCode ?? "", started_on: p.startedOn.description, ended_on: p.endedOn?.description, end_reason: p.endReason)
         }
     }
 
@@ -52,7 +52,7 @@ enum PairingService {
                 .filter(\.$endedOn == nil).count()
             guard live == 0 else { throw AppError.conflict }
             let p = Pairing()
-            p.cadreID = cadreID; p.householdID = householdID; p.startedOn = started.description
+            p.cadreID = cadreID; p.householdID = householdID; p.startedOn = started
             try await p.save(on: tx)
             try await AuditLog.append(on: tx, actor: user.auditActor, action: "pairing.start", entity: "household", entityID: String(householdID),
                                       after: ["cadre": String(cadreID), "started_on": started.description], at: now)
@@ -78,8 +78,8 @@ enum PairingService {
             guard p.endedOn == nil else { throw AppError.conflict }
             let status = h.status
             if let refusal = PairingRule.endRefusal(householdStatus: status) { throw AppError.refused(refusal) }
-            guard let started = CivilDate(iso: p.startedOn), ended >= started else { throw AppError.invalidField("ended_on") }
-            p.endedOn = ended.description; p.endReason = reason
+            guard let started = CivilDate(iso: p.startedOn.description), ended >= started else { throw AppError.invalidField("ended_on") }
+            p.endedOn = ended; p.endReason = reason
             try await p.save(on: tx)
             try await AuditLog.append(on: tx, actor: user.auditActor, action: "pairing.end", entity: "household", entityID: String(p.householdID),
                                       after: ["pairing": String(pairingID), "ended_on": ended.description, "reason": reason], at: now)
@@ -132,7 +132,7 @@ enum PairingService {
     static func apply(app: Application, user: CurrentUser, pairs: [(household: Int, cadre: Int)]) async throws -> Int {
         guard !pairs.isEmpty else { throw AppError.missingField("pair") }
         guard pairs.count <= proposalLimit else { throw AppError.invalidField("pair") }
-        let today = app.clock.today.description, now = app.tuopin.now(), scope = user.scope
+        let today = app.clock.today, now = app.tuopin.now(), scope = user.scope
         let counties = try await app.write { tx -> Set<String> in
             let access = tx.scoped(scope)
             var counties = Set<String>()
@@ -148,7 +148,7 @@ enum PairingService {
                 p.cadreID = cadreID; p.householdID = householdID; p.startedOn = today
                 try await p.save(on: tx)
                 try await AuditLog.append(on: tx, actor: user.auditActor, action: "pairing.start", entity: "household", entityID: String(householdID),
-                                          after: ["cadre": String(cadreID), "started_on": today, "via": "proposal"], at: now)
+                                          after: ["cadre": String(cadreID), "started_on": today.description, "via": "proposal"], at: now)
                 counties.insert(h.countyCode)
             }
             return counties

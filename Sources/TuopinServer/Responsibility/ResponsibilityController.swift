@@ -59,8 +59,8 @@ enum ResponsibilityController {
         let links = Dictionary(grouping: try await db.rows(LeaderBeneficiary.self).filter(\.$leaderID ~~ ids).all(), by: \.leaderID)
         let rising = Dictionary(uniqueKeysWithValues: try await VillageActorsService.leaderFacts(on: db, root: code).map { ($0.id, $0.risingPeople) })
         let leaderViews = leaders.map { l in
-            LeaderView(id: l.id!, name: l.name, projects: (projects[l.id!] ?? []).map { ProjectView(name: $0.name, started_on: $0.startedOn) },
-                       trainings: trainings[l.id!]?.count ?? 0, last_training: trainings[l.id!]?.map(\.heldOn).max(),
+            LeaderView(id: l.id!, name: l.name, projects: (projects[l.id!] ?? []).map { ProjectView(name: $0.name, started_on: $0.startedOn.description) },
+                       trainings: trainings[l.id!]?.count ?? 0, last_training: trainings[l.id!]?.map(\.heldOn).max()?.description,
                        linked_people: links[l.id!]?.count ?? 0, rising_people: rising[l.id!] ?? 0)
         }
         let units = try await db.rows(JointUnit.self).filter(\.$villageCode == code.value).sort(\.$id).all()
@@ -76,9 +76,9 @@ enum ResponsibilityController {
         let contributions = Dictionary(grouping: try await db.rows(AidContribution.self).filter(\.$aidID ~~ aid.compactMap(\.id)).sort(\.$contributedOn).all(), by: \.aidID)
         let aidViews = aid.map { a in
             let list = contributions[a.id!] ?? []
-            return AidView(id: a.id!, enterprise: orgs[a.organisationID] ?? "", started_on: a.startedOn,
+            return AidView(id: a.id!, enterprise: orgs[a.organisationID] ?? "", started_on: a.startedOn.description,
                            contributions: list.map { c in
-                               ContributionView(contributed_on: c.contributedOn, kind: c.kind, kind_label: t["contribution_\(c.kind)"],
+                               ContributionView(contributed_on: c.contributedOn.description, kind: c.kind, kind_label: t["contribution_\(c.kind)"],
                                                 amount: Money(fen: c.amount).description, description: c.description)
                            }, total: Money(fen: list.map(\.amount).reduce(0, +)).description)
         }
@@ -106,7 +106,7 @@ enum ResponsibilityController {
         let byExemption = Dictionary(uniqueKeysWithValues: exemptions.map { ($0.id!, $0) })
         let history = changes.map { c in
             ChangeView(id: c.id!, role: c.role.rawValue, role_label: t["principal_\(c.role)"], from_name: c.fromCadreID.flatMap { names[$0]?.name } ?? "",
-                       to_name: names[c.toCadreID]?.name ?? "", changed_on: c.changedOn, locked_rule: c.lockedRule,
+                       to_name: names[c.toCadreID]?.name ?? "", changed_on: c.changedOn.description, locked_rule: c.lockedRule,
                        exemption_document: c.exemptionID.flatMap { byExemption[$0]?.documentNo })
         }
         let used = Set(changes.compactMap(\.exemptionID))
@@ -114,7 +114,7 @@ enum ResponsibilityController {
             LetterView(id: l.id!, year: l.year, state: l.state.rawValue, state_label: t["letter_state_\(l.state)"],
                        target_households: l.targetHouseholds, target_people: l.targetPeople, target_villages: l.targetVillages,
                        target_counties: l.targetCounties, target_funds: Money(fen: l.targetFunds).description,
-                       signatory: l.signatory, counterpart_signatory: l.counterpartSignatory, drafted_on: l.draftedOn, signed_on: l.signedOn,
+                       signatory: l.signatory, counterpart_signatory: l.counterpartSignatory, drafted_on: l.draftedOn.description, signed_on: l.signedOn?.description,
                        file_href: l.fileSHA256 == nil ? nil : SiteURL.letter(l.id!, "file").path, file_size: l.fileSize)
         }
         let schedule = try await ResponsibilityService.schedule(on: db)
@@ -130,7 +130,7 @@ enum ResponsibilityController {
         return (Overview(unit_code: code.value, unit_name: unit.name, counterpart: counterpart, locked_by: lock,
                          principals: principals, principal_history: history,
                          exemptions: exemptions.map { e in
-                             ExemptionView(id: e.id!, role_label: t["principal_\(e.role)"], document_no: e.documentNo, granted_on: e.grantedOn,
+                             ExemptionView(id: e.id!, role_label: t["principal_\(e.role)"], document_no: e.documentNo, granted_on: e.grantedOn.description,
                                            used: used.contains(e.id!))
                          },
                          cadres: cadres.map { c in
@@ -158,17 +158,17 @@ enum ResponsibilityController {
         let decoder = JSONDecoder()
         var reports = schedule.periods(level: code.level, from: today.year - 1, through: today).map { p in
             let r = submitted[p.label]
-            let standing = ReportStanding.of(p, submittedOn: r.flatMap { CivilDate(iso: $0.submittedOn) }, today: today)
+            let standing = ReportStanding.of(p, submittedOn: r?.submittedOn, today: today)
             return ReportView(period: p.label, due_on: p.due.description, standing: standing.rawValue, standing_label: t[standing.labelKey],
-                              submitted_on: r?.submittedOn, figures: r.flatMap { try? decoder.decode(ResponsibilityService.ReportFigures.self, from: Data($0.figures.utf8)) },
+                              submitted_on: r?.submittedOn.description, figures: r.flatMap { try? decoder.decode(ResponsibilityService.ReportFigures.self, from: Data($0.figures.utf8)) },
                               narrative: r?.narrative)
         }
         // Reports of older periods (or of a schedule since changed) stay visible.
         let shown = Set(reports.map(\.period))
         for r in submitted.values.filter({ !shown.contains($0.period) }).sorted(by: { $0.period > $1.period }) {
-            let standing = CivilDate(iso: r.dueOn).map { ReportStanding.of(due: $0, submittedOn: CivilDate(iso: r.submittedOn), today: today) } ?? .late
-            reports.append(ReportView(period: r.period, due_on: r.dueOn, standing: standing.rawValue, standing_label: t[standing.labelKey],
-                                      submitted_on: r.submittedOn, figures: try? decoder.decode(ResponsibilityService.ReportFigures.self, from: Data(r.figures.utf8)),
+            let standing = ReportStanding.of(due: r.dueOn, submittedOn: r.submittedOn, today: today)
+            reports.append(ReportView(period: r.period, due_on: r.dueOn.description, standing: standing.rawValue, standing_label: t[standing.labelKey],
+                                      submitted_on: r.submittedOn.description, figures: try? decoder.decode(ResponsibilityService.ReportFigures.self, from: Data(r.figures.utf8)),
                                       narrative: r.narrative))
         }
         return reports
@@ -183,7 +183,7 @@ enum ResponsibilityController {
             plans.append(PlanView(id: p.id!, kind: p.kind.rawValue, kind_label: t["plan_kind_\(p.kind)"], title: p.title, period_from: p.periodFrom,
                                   period_to: p.periodTo, target_households: p.targetHouseholds, target_people: p.targetPeople,
                                   target_villages: p.targetVillages, target_counties: p.targetCounties, target_funds: Money(fen: p.targetFunds).description,
-                                  approved_on: p.approvedOn, actuals: actuals))
+                                  approved_on: p.approvedOn.description, actuals: actuals))
         }
         return plans
     }

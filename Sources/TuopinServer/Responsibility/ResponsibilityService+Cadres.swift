@@ -60,7 +60,7 @@ extension ResponsibilityService {
             guard current != cadreID else { throw AppError.conflict }
             let last = try await tx.rows(PrincipalChange.self).filter(\.$unitCode == code.value).filter(\.$role == role)
                 .sort(\.$changedOn, .descending).first()
-            if let last, let lastDate = CivilDate(iso: last.changedOn), changed < lastDate { throw AppError.invalidField("changed_on") }
+            if let last, let lastDate = CivilDate(iso: last.changedOn.description), changed < lastDate { throw AppError.invalidField("changed_on") }
             let facts = try await lockFacts(on: tx, unit: unit)
             let rule = LeadershipLock.lockingRule(facts)
             var exemption: LeadershipExemption?
@@ -73,7 +73,7 @@ extension ResponsibilityService {
             if let refusal = LeadershipLock.refusal(facts, exempted: exemption != nil) { throw AppError.refused(refusal) }
             let change = PrincipalChange()
             change.unitCode = code.value; change.role = role; change.fromCadreID = current; change.toCadreID = cadreID
-            change.changedOn = changed.description; change.lockedRule = rule?.rawValue; change.exemptionID = exemption?.id
+            change.changedOn = changed; change.lockedRule = rule?.rawValue; change.exemptionID = exemption?.id
             change.recordedAt = now
             try await change.save(on: tx)
             if role == .secretary { unit.secretaryID = cadreID } else { unit.headID = cadreID }
@@ -105,7 +105,7 @@ extension ResponsibilityService {
         let id = try await app.write { tx -> Int in
             _ = try await tx.scoped(scope).unit(code, for: .grantLeadershipExemption)
             let e = LeadershipExemption()
-            e.unitCode = code.value; e.role = role; e.documentNo = document; e.grantedOn = granted.description; e.grantedBy = userID
+            e.unitCode = code.value; e.role = role; e.documentNo = document; e.grantedOn = granted; e.grantedBy = userID
             try await e.save(on: tx)
             let uncovered = try await tx.rows(PrincipalChange.self).filter(\.$unitCode == code.value).filter(\.$role == role)
                 .filter(\.$lockedRule != nil).filter(\.$exemptionID == nil).sort(\.$changedOn).first()

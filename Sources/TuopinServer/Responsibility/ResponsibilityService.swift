@@ -47,7 +47,7 @@ enum ResponsibilityService {
             let letter = existing ?? LetterRecord()
             letter.unitCode = code.value; letter.year = year; letter.state = .draft
             letter.targets = targets; letter.signatory = signatory; letter.counterpartSignatory = counterpart
-            letter.draftedOn = drafted.description; letter.version = (existing?.version ?? 0) + 1
+            letter.draftedOn = drafted; letter.version = (existing?.version ?? 0) + 1
             try await letter.save(on: tx)
             try await AuditLog.append(on: tx, actor: user.auditActor, action: "letter.draft", entity: "org_unit", entityID: code.value,
                                       after: ["year": String(year), "targets": "\(targets.households)/\(targets.people)/\(targets.villages)/\(targets.counties)/\(targets.funds)",
@@ -85,11 +85,11 @@ enum ResponsibilityService {
             guard let letter = try await tx.lookup(LetterRecord.self, letterID), let code = OrgCode(letter.unitCode) else { throw AppError.notFound }
             _ = try await tx.scoped(scope).unit(code, for: .keepResponsibility)
             guard letter.state == .draft else { throw AppError.conflict }
-            guard let drafted = CivilDate(iso: letter.draftedOn) else { throw AppError.corruptData }
+            guard let drafted = CivilDate(iso: letter.draftedOn.description) else { throw AppError.corruptData }
             if let field = ResponsibilityChain.letterDateProblem(year: letter.year, draftedOn: drafted, signedOn: signed, today: today) {
                 throw AppError.invalidField(field)
             }
-            letter.state = .signed; letter.signedOn = signed.description
+            letter.state = .signed; letter.signedOn = signed
             letter.fileSHA256 = sha; letter.fileSize = pdf.count; letter.version += 1
             try await letter.save(on: tx)
             try await AuditLog.append(on: tx, actor: user.auditActor, action: "letter.sign", entity: "org_unit", entityID: letter.unitCode,
@@ -159,8 +159,8 @@ enum ResponsibilityService {
             }
             let figures = try await figures(on: tx, unit: code, year: period.end.year)
             let report = ProgressReportRecord()
-            report.unitCode = code.value; report.period = label; report.dueOn = period.due.description
-            report.submittedOn = today.description; report.submittedBy = userID; report.narrative = narrative
+            report.unitCode = code.value; report.period = label; report.dueOn = period.due
+            report.submittedOn = today; report.submittedBy = userID; report.narrative = narrative
             report.figures = String(decoding: try JSONEncoder.sorted.encode(figures), as: UTF8.self)
             try await report.save(on: tx)
             try await AuditLog.append(on: tx, actor: user.auditActor, action: "report.submit", entity: "org_unit", entityID: code.value,
@@ -222,7 +222,7 @@ enum ResponsibilityService {
             let plan = existing ?? UnitPlanRecord()
             let before = existing.map { ["title": $0.title, "period_to": String($0.periodTo)] }
             plan.unitCode = code.value; plan.kind = kind; plan.title = title; plan.periodFrom = from; plan.periodTo = to
-            plan.targets = targets; plan.approvedOn = approved.description
+            plan.targets = targets; plan.approvedOn = approved
             try await plan.save(on: tx)
             try await AuditLog.append(on: tx, actor: user.auditActor, action: "plan.save", entity: "org_unit", entityID: code.value, before: before,
                                       after: ["kind": kind.rawValue, "title": title, "period": "\(from)-\(to)",

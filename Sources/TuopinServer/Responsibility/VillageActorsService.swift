@@ -132,11 +132,11 @@ enum VillageActorsService {
             switch part {
             case "project":
                 let p = LeaderProject()
-                p.leaderID = leaderID; p.name = fields["name"]!; p.startedOn = fields["started_on"]!
+                p.leaderID = leaderID; p.name = fields["name"]!; p.startedOn = CivilDate(iso: fields["started_on"]!)!
                 try await p.save(on: tx)
             case "training":
                 let t = LeaderTraining()
-                t.leaderID = leaderID; t.topic = fields["topic"]!; t.heldOn = fields["held_on"]!
+                t.leaderID = leaderID; t.topic = fields["topic"]!; t.heldOn = CivilDate(iso: fields["held_on"]!)!
                 try await t.save(on: tx)
             case "beneficiary":
                 // Only a person the user may see (through the scoped access), of a registered household in the leader's county.
@@ -216,7 +216,7 @@ enum VillageActorsService {
                 throw AppError.invalidField("organisation_id")
             }
             let aid = EnterpriseAid()
-            aid.organisationID = orgID; aid.villageCode = code.value; aid.startedOn = started.description
+            aid.organisationID = orgID; aid.villageCode = code.value; aid.startedOn = started
             try await aid.save(on: tx)
             try await AuditLog.append(on: tx, actor: user.auditActor, action: "enterprise_aid.add", entity: "org_unit", entityID: code.value,
                                       after: ["enterprise": org.name, "started_on": started.description], at: now)
@@ -230,7 +230,7 @@ enum VillageActorsService {
         guard let aid = try await app.systemData.lookup(EnterpriseAid.self, aidID), let code = OrgCode(aid.villageCode) else { throw AppError.notFound }
         try await S.authorise(app, user, code)
         let on = try FormField.date(input.contributed_on, "contributed_on")
-        guard on <= app.clock.today, on.description >= aid.startedOn else { throw AppError.invalidField("contributed_on") }
+        guard on <= app.clock.today, on >= aid.startedOn else { throw AppError.invalidField("contributed_on") }
         guard let kind = input.kind.flatMap(ContributionKind.init(rawValue:)) else { throw AppError.invalidField("kind") }
         guard let amount = IncomesTemplate.parseYuan(input.amount ?? "0"), amount.fen >= 0, amount.fen < 1_000_000_000_000 else {
             throw AppError.invalidField("amount")
@@ -240,7 +240,7 @@ enum VillageActorsService {
         try await app.write { tx in
             _ = try await tx.scoped(scope).unit(code, for: .keepResponsibility)
             let c = AidContribution()
-            c.aidID = aidID; c.contributedOn = on.description; c.kind = kind.rawValue; c.amount = amount.fen; c.description = description
+            c.aidID = aidID; c.contributedOn = on; c.kind = kind.rawValue; c.amount = amount.fen; c.description = description
             try await c.save(on: tx)
             try await AuditLog.append(on: tx, actor: user.auditActor, action: "enterprise_aid.contribution", entity: "org_unit", entityID: code.value,
                                       after: ["aid": String(aidID), "on": on.description, "kind": kind.rawValue, "amount": amount.description], at: now)

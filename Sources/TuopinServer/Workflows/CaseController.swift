@@ -83,8 +83,8 @@ enum CaseController {
             version: c.version, can_act: next.map { user.scope.actingRole(for: $0, on: unit) != nil } ?? false, needs: c.status == .open ? needs(wf, at: c.step) : Needs(),
             steps: steps,
             notices: notices.map { n in
-                NoticeView(id: n.id!, title: n.title, kind: t["notice_kind_\(n.kind)"], place: n.place, starts_on: n.startsOn, ends_on: n.endsOn,
-                           running: !NoticePeriod.hasEnded(end: CivilDate(iso: n.endsOn)!, today: today))
+                NoticeView(id: n.id!, title: n.title, kind: t["notice_kind_\(n.kind)"], place: n.place, starts_on: n.startsOn.description, ends_on: n.endsOn.description,
+                           running: !NoticePeriod.hasEnded(end: CivilDate(iso: n.endsOn.description)!, today: today))
             },
             objections: objections.map { o in
                 let notice = noticeByID[o.noticeID]!

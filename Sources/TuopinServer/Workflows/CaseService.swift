@@ -211,7 +211,7 @@ enum CaseService {
         var facts = StepFacts()
         if let noticeID = c.noticeID {
             let notice = try await tx.lookup(Notice.self, noticeID)!
-            facts.noticeEnded = NoticePeriod.hasEnded(end: CivilDate(iso: notice.endsOn)!, today: today)
+            facts.noticeEnded = NoticePeriod.hasEnded(end: CivilDate(iso: notice.endsOn.description)!, today: today)
             facts.openObjections = try await NoticeService.openObjections(on: tx, noticeID: noticeID, caseID: c.id!)
         }
         guard let step, !isReject else { return facts }
@@ -338,7 +338,7 @@ enum CaseService {
         notice.kind = step.notice!
         notice.workflow = workflow.id; notice.action = step.action; notice.unitCode = unit.id!
         notice.countyCode = cases[0].countyCode; notice.prefectureCode = cases[0].prefectureCode
-        notice.place = place; notice.startsOn = start.description; notice.endsOn = end.description
+        notice.place = place; notice.startsOn = start; notice.endsOn = end
         notice.createdBy = user.id; notice.createdAt = now
         let zh = app.localizer.translations(.zh)
         notice.title = zh.format("notice_title_\(workflow.id)", try await tx.fullName(of: unit.id!), String(cases[0].year),
@@ -346,7 +346,7 @@ enum CaseService {
         notice.entries = try await NoticeService.entries(tx: tx, workflow: workflow, cases: cases, zh: zh)
         try await notice.create(on: tx)
         try await AuditLog.append(on: tx, actor: user.auditActor, action: "notice.open", entity: "notice", entityID: String(notice.id!),
-                                  after: ["unit": unit.id!, "starts_on": notice.startsOn, "ends_on": notice.endsOn, "cases": String(cases.count)], at: now)
+                                  after: ["unit": unit.id!, "starts_on": notice.startsOn.description, "ends_on": notice.endsOn.description, "cases": String(cases.count)], at: now)
         return notice
     }
 

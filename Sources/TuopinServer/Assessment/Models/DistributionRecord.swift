@@ -7,6 +7,6 @@ final class DistributionRecord: Model, @unchecked Sendable {
     @Field(key: "scheme_id") var schemeID: Int
     @Field(key: "recipient") var recipient: String
     @Field(key: "document_no") var documentNo: String
-    @Field(key: "distributed_on") var distributedOn: String
+    @Field(key: "distributed_on") var distributedOn: CivilDate
     init() {}
 }

@@ -9,7 +9,7 @@ final class SchemeRecord: Model, @unchecked Sendable {
     @Field(key: "bands") var bands: String
     @Field(key: "created_by") var createdBy: Int
     @OptionalField(key: "computed_at") var computedAt: String?
-    @OptionalField(key: "approved_on") var approvedOn: String?
+    @OptionalField(key: "approved_on") var approvedOn: CivilDate?
     @OptionalField(key: "approved_by") var approvedBy: Int?
     @Field(key: "version") var version: Int
     init() {}

@@ -148,7 +148,7 @@ struct DemoFunds {
                 r.progressPct = step >= 7 ? 100 : step == 6 ? 35 + Int(rng.next() % 50) : 0
                 r.status = .after(steps: step)
                 let approved: CivilDate? = step >= 5 ? on(year, 4, 20) : nil
-                r.approvedOn = approved?.description; r.revision = ""; r.version = 1; r.createdAt = now
+                r.approvedOn = approved; r.revision = ""; r.version = 1; r.createdAt = now
                 try await r.create(on: tx)
                 let c = WorkflowCase()
                 c.workflow = Workflows.project.id; c.year = year; c.step = step; c.status = step == steps.count ? CaseStatus.closed : CaseStatus.open
@@ -170,7 +170,7 @@ struct DemoFunds {
         let n = Notice()
         n.kind = workflow.steps[workflow.stepIndex(action)!].notice!; n.workflow = workflow.id; n.action = action; n.unitCode = unit
         n.countyCode = String(unit.prefix(6)); n.prefectureCode = String(unit.prefix(4)); n.place = unit.count > 6 ? "村委会公示栏" : "县政府网站"
-        n.startsOn = start.description; n.endsOn = start.adding(days: 9).description; n.createdBy = 0; n.createdAt = now
+        n.startsOn = start; n.endsOn = start.adding(days: 9); n.createdBy = 0; n.createdAt = now
         n.title = zh.format("notice_title_\(workflow.id)", try await txAccess.fullName(of: unit), String(year),
                             zh["notice_kind_\(n.kind)"])
         n.entries = String(decoding: try JSONEncoder().encode(rows), as: UTF8.self)

@@ -53,7 +53,7 @@ struct DemoOversight {
             let users = Dictionary(try await User.query(on: tx.db).all().map { ($0.username, $0.id!) }) { a, _ in a }
             let townships = Dictionary(grouping: try await OrgUnit.query(on: tx.db).filter(\.$level == OrgLevel.township.rawValue).sort(\.$id).all()
                 .filter { counties.contains(String($0.id!.prefix(6))) }, by: { String($0.id!.prefix(6)) })
-            func day(_ offset: Int) -> String { today.adding(days: offset).description }
+            func day(_ offset: Int) -> CivilDate { today.adding(days: offset) }
             func save(unit: String, kind: InspectionKind, title: String, team: [[String: String]], targets: [String], start: Int,
                       findings: [Planned], inspector: Int, rectifier: (String) -> Int) async throws {
                 let i = InspectionRecord()
@@ -128,7 +128,7 @@ struct DemoOversight {
             for (k, county) in counties.enumerated() {
                 let s = SurveyRecord()
                 let surveyed = 80 + (k * 7) % 41
-                s.unitCode = county; s.year = today.year - 1; s.evaluator = "西藏自治区第三方评估组"; s.surveyedOn = "\(today.year - 1)-11-\(10 + k % 15)"
+                s.unitCode = county; s.year = today.year - 1; s.evaluator = "西藏自治区第三方评估组"; s.surveyedOn = CivilDate(year: today.year - 1, month: 11, day: 10 + k % 15)!
                 s.sampledExited = 40 + k % 11; s.wronglyExited = k % 4 == 3 ? 1 : 0; s.sampledNonRegistered = 30 + k % 7; s.missed = k % 3
                 s.surveyedHouseholds = surveyed; s.approving = surveyed - 2 - k % 5; s.note = ""
                 s.createdBy = users["region"] ?? 0
@@ -149,16 +149,16 @@ struct DemoOversight {
                     for (kind, parties, text, received, deadline, steps) in plans {
                         let d = DisputeRecord()
                         d.townshipCode = township.id!; d.parties = parties; d.kind = kind; d.description = text
-                        d.receivedOn = today.adding(days: received).description; d.deadline = today.adding(days: deadline).description
+                        d.receivedOn = today.adding(days: received); d.deadline = today.adding(days: deadline)
                         var status = DisputeStatus.open
                         for (action, _) in steps { status = DisputeRules.transition(status, action)! }
                         // The first is still being mediated past its deadline.
                         d.status = status; d.createdBy = clerk; d.version = 1 + steps.count
-                        if status.isClosed { d.resolution = steps.last!.1; d.closedOn = today.adding(days: deadline - 5).description }
+                        if status.isClosed { d.resolution = steps.last!.1; d.closedOn = today.adding(days: deadline - 5) }
                         try await d.save(on: tx)
                         for (k, (action, note)) in steps.enumerated() {
                             let step = DisputeStep()
-                            step.disputeID = try d.requireID(); step.onDate = today.adding(days: received + 5 + k * 10).description
+                            step.disputeID = try d.requireID(); step.onDate = today.adding(days: received + 5 + k * 10)
                             step.action = action.rawValue; step.note = note; step.userID = clerk
                             try await step.save(on: tx)
                         }
@@ -202,7 +202,7 @@ struct DemoOversight {
                 reason: "\(year)年度脱贫攻坚考核排名靠后", decided_on: decided, document_no: "藏扶领〔\(year + 1)〕4号", basis: "assessment", basis_id: id))
         }
         let overdue = try await FindingRecord.query(on: app.db).filter(\.$state == .open)
-            .filter(\.$deadline < today.description).sort(\.$id).first()
+            .filter(\.$deadline < today).sort(\.$id).first()
         if let f = overdue {
             _ = try await RegisterService.addSanction(app: app, user: body, input: .init(
                 kind: "penalty", measure: "criticism", subject_type: "unit", unit_code: f.unitCode, subject_name: "责任单位",

@@ -246,10 +246,10 @@ struct DemoResponsibility {
             guard let code = OrgCode(unit.id!) else { continue }
             // The second county and township, and every twentieth county and sixtieth township after them.
             let n = seen[code.level, default: 0]; seen[code.level] = n + 1
-            let (rule, role, when): (String, PrincipalRole, String)
+            let (rule, role, when): (String, PrincipalRole, CivilDate)
             switch code.level {
-            case .county where unit.isPovertyCounty && n % 20 == 1: (rule, role, when) = (RuleID.r05_1.rawValue, .secretary, "\((unit.exitYear ?? today.year) - 1)-06-15")
-            case .township where n % 60 == 1: (rule, role, when) = (RuleID.r20_2.rawValue, .head, "2017-03-01")
+            case .county where unit.isPovertyCounty && n % 20 == 1: (rule, role, when) = (RuleID.r05_1.rawValue, .secretary, CivilDate(year: (unit.exitYear ?? today.year) - 1, month: 6, day: 15)!)
+            case .township where n % 60 == 1: (rule, role, when) = (RuleID.r20_2.rawValue, .head, CivilDate(year: 2017, month: 3, day: 1)!)
             default: continue
             }
             guard let current = role == .secretary ? unit.secretaryID : unit.headID else { continue }

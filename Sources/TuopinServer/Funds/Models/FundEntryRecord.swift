@@ -17,7 +17,7 @@ final class FundEntryRecord: Model, @unchecked Sendable {
     @Field(key: "amount") var amount: Int64
     @Field(key: "counterpart") var counterpart: String
     @Field(key: "voucher") var voucher: String
-    @Field(key: "entry_date") var entryDate: String
+    @Field(key: "entry_date") var entryDate: CivilDate
     @Field(key: "note") var note: String
     @OptionalField(key: "reverses_id") var reversesID: Int?
     @OptionalField(key: "notice_id") var noticeID: Int?

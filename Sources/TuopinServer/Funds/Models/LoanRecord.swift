@@ -16,7 +16,7 @@ final class LoanRecord: Model, @unchecked Sendable {
     @Field(key: "rate_bp") var rateBP: Int
     @Field(key: "subsidy_bp") var subsidyBP: Int
     @Field(key: "months") var months: Int
-    @Field(key: "start_date") var startDate: String
+    @Field(key: "start_date") var startDate: CivilDate
     @Field(key: "year") var year: Int
     @Field(key: "repaid") var repaid: Int64
     @Field(key: "version") var version: Int

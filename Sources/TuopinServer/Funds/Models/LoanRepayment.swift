@@ -8,7 +8,7 @@ final class LoanRepayment: Model, @unchecked Sendable {
     @ID(custom: "id", generatedBy: .database) var id: Int?
     @Field(key: "loan_id") var loanID: Int
     @Field(key: "amount") var amount: Int64
-    @Field(key: "paid_on") var paidOn: String
+    @Field(key: "paid_on") var paidOn: CivilDate
     @Field(key: "created_at") var createdAt: Date
     init() {}
 }

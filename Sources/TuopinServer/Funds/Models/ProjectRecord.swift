@@ -30,7 +30,7 @@ final class ProjectRecord: Model, @unchecked Sendable {
     @Field(key: "progress_pct") var progressPct: Int
     @Field(key: "status") var status: ProjectStatus
     @OptionalField(key: "case_id") var caseID: Int?
-    @OptionalField(key: "approved_on") var approvedOn: String?
+    @OptionalField(key: "approved_on") var approvedOn: CivilDate?
     /// The last annual revision: "2026 carry: reason" or "2026 drop: reason".
     @Field(key: "revision") var revision: String
     @Field(key: "version") var version: Int

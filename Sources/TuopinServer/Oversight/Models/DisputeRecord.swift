@@ -9,10 +9,10 @@ final class DisputeRecord: Model, @unchecked Sendable {
     @Field(key: "kind") var kind: DisputeKind
     @Field(key: "description") var description: String
     @Field(key: "status") var status: DisputeStatus
-    @Field(key: "received_on") var receivedOn: String
-    @Field(key: "deadline") var deadline: String
+    @Field(key: "received_on") var receivedOn: CivilDate
+    @Field(key: "deadline") var deadline: CivilDate
     @OptionalField(key: "resolution") var resolution: String?
-    @OptionalField(key: "closed_on") var closedOn: String?
+    @OptionalField(key: "closed_on") var closedOn: CivilDate?
     @Field(key: "created_by") var createdBy: Int
     @Field(key: "version") var version: Int
     init() {}

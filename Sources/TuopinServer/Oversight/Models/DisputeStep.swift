@@ -5,7 +5,7 @@ final class DisputeStep: Model, @unchecked Sendable {
     static let schema = "dispute_steps"
     @ID(custom: "id", generatedBy: .database) var id: Int?
     @Field(key: "dispute_id") var disputeID: Int
-    @Field(key: "on_date") var onDate: String
+    @Field(key: "on_date") var onDate: CivilDate
     @Field(key: "action") var action: String
     @Field(key: "note") var note: String
     @Field(key: "user_id") var userID: Int

@@ -7,7 +7,7 @@ final class FindingEvent: Model, @unchecked Sendable {
     @ID(custom: "id", generatedBy: .database) var id: Int?
     @Field(key: "finding_id") var findingID: Int
     @Field(key: "action") var action: String
-    @Field(key: "on_date") var onDate: String
+    @Field(key: "on_date") var onDate: CivilDate
     @Field(key: "user_id") var userID: Int
     @Field(key: "note") var note: String
     @OptionalField(key: "file_sha256") var fileSHA256: String?

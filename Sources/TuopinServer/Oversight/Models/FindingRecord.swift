@@ -10,11 +10,11 @@ final class FindingRecord: Model, @unchecked Sendable {
     @Field(key: "responsible_person") var responsiblePerson: String
     @Field(key: "category") var category: FindingCategory
     @Field(key: "description") var description: String
-    @Field(key: "raised_on") var raisedOn: String
-    @Field(key: "deadline") var deadline: String
+    @Field(key: "raised_on") var raisedOn: CivilDate
+    @Field(key: "deadline") var deadline: CivilDate
     @Field(key: "state") var state: FindingState
-    @OptionalField(key: "rectified_on") var rectifiedOn: String?
-    @OptionalField(key: "verified_on") var verifiedOn: String?
+    @OptionalField(key: "rectified_on") var rectifiedOn: CivilDate?
+    @OptionalField(key: "verified_on") var verifiedOn: CivilDate?
     @Field(key: "version") var version: Int
     init() {}
 }

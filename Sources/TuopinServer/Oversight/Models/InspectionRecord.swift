@@ -10,8 +10,8 @@ final class InspectionRecord: Model, @unchecked Sendable {
     @Field(key: "title") var title: String
     @Field(key: "team") var team: String
     @Field(key: "targets") var targets: String
-    @Field(key: "started_on") var startedOn: String
-    @OptionalField(key: "ended_on") var endedOn: String?
+    @Field(key: "started_on") var startedOn: CivilDate
+    @OptionalField(key: "ended_on") var endedOn: CivilDate?
     @Field(key: "created_by") var createdBy: Int
     @Field(key: "version") var version: Int
     init() {}

@@ -10,8 +10,8 @@ final class OversightCase: Model, @unchecked Sendable {
     @Field(key: "title") var title: String
     @Field(key: "status") var status: OversightCaseStatus
     @OptionalField(key: "outcome") var outcome: String?
-    @Field(key: "opened_on") var openedOn: String
-    @OptionalField(key: "closed_on") var closedOn: String?
+    @Field(key: "opened_on") var openedOn: CivilDate
+    @OptionalField(key: "closed_on") var closedOn: CivilDate?
     @Field(key: "created_by") var createdBy: Int
     @Field(key: "version") var version: Int
     init() {}

@@ -5,7 +5,7 @@ final class OversightCaseNote: Model, @unchecked Sendable {
     static let schema = "oversight_case_notes"
     @ID(custom: "id", generatedBy: .database) var id: Int?
     @Field(key: "case_id") var caseID: Int
-    @Field(key: "on_date") var onDate: String
+    @Field(key: "on_date") var onDate: CivilDate
     @Field(key: "note") var note: String
     @Field(key: "user_id") var userID: Int
     init() {}

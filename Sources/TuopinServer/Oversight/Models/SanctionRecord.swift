@@ -10,7 +10,7 @@ final class SanctionRecord: Model, @unchecked Sendable {
     @Field(key: "subject_name") var subjectName: String
     @Field(key: "measure") var measure: String
     @Field(key: "reason") var reason: String
-    @Field(key: "decided_on") var decidedOn: String
+    @Field(key: "decided_on") var decidedOn: CivilDate
     @Field(key: "document_no") var documentNo: String
     @OptionalField(key: "link_type") var linkType: String?
     @OptionalField(key: "link_id") var linkID: Int?

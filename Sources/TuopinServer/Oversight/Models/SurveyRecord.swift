@@ -7,7 +7,7 @@ final class SurveyRecord: Model, @unchecked Sendable {
     @Field(key: "unit_code") var unitCode: String
     @Field(key: "year") var year: Int
     @Field(key: "evaluator") var evaluator: String
-    @Field(key: "surveyed_on") var surveyedOn: String
+    @Field(key: "surveyed_on") var surveyedOn: CivilDate
     @Field(key: "sampled_exited") var sampledExited: Int
     @Field(key: "wrongly_exited") var wronglyExited: Int
     @Field(key: "sampled_non_registered") var sampledNonRegistered: Int

@@ -14,8 +14,8 @@ final class Notice: Model, @unchecked Sendable {
     @Field(key: "prefecture_code") var prefectureCode: String
     @Field(key: "title") var title: String
     @Field(key: "place") var place: String
-    @Field(key: "starts_on") var startsOn: String
-    @Field(key: "ends_on") var endsOn: String
+    @Field(key: "starts_on") var startsOn: CivilDate
+    @Field(key: "ends_on") var endsOn: CivilDate
     @Field(key: "entries") var entries: String
     @Field(key: "created_by") var createdBy: Int
     @Field(key: "created_at") var createdAt: Date

@@ -6,7 +6,7 @@ final class AidContribution: Model, @unchecked Sendable {
     static let schema = "aid_contributions"
     @ID(custom: "id", generatedBy: .database) var id: Int?
     @Field(key: "aid_id") var aidID: Int
-    @Field(key: "contributed_on") var contributedOn: String
+    @Field(key: "contributed_on") var contributedOn: CivilDate
     @Field(key: "kind") var kind: String
     @Field(key: "amount") var amount: Int64
     @Field(key: "description") var description: String

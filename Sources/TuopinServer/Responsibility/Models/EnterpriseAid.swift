@@ -7,6 +7,6 @@ final class EnterpriseAid: Model, @unchecked Sendable {
     @ID(custom: "id", generatedBy: .database) var id: Int?
     @Field(key: "organisation_id") var organisationID: Int
     @Field(key: "village_code") var villageCode: String
-    @Field(key: "started_on") var startedOn: String
+    @Field(key: "started_on") var startedOn: CivilDate
     init() {}
 }

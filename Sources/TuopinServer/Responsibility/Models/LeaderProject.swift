@@ -7,6 +7,6 @@ final class LeaderProject: Model, @unchecked Sendable {
     @ID(custom: "id", generatedBy: .database) var id: Int?
     @Field(key: "leader_id") var leaderID: Int
     @Field(key: "name") var name: String
-    @Field(key: "started_on") var startedOn: String
+    @Field(key: "started_on") var startedOn: CivilDate
     init() {}
 }

@@ -8,7 +8,7 @@ final class LeadershipExemption: Model, @unchecked Sendable {
     @Field(key: "unit_code") var unitCode: String
     @Field(key: "role") var role: PrincipalRole
     @Field(key: "document_no") var documentNo: String
-    @Field(key: "granted_on") var grantedOn: String
+    @Field(key: "granted_on") var grantedOn: CivilDate
     @Field(key: "granted_by") var grantedBy: Int
     init() {}
 }

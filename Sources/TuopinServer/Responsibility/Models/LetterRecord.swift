@@ -16,8 +16,8 @@ final class LetterRecord: Model, HasTargets, @unchecked Sendable {
     @Field(key: "target_funds") var targetFunds: Int64
     @Field(key: "signatory") var signatory: String
     @Field(key: "counterpart_signatory") var counterpartSignatory: String
-    @Field(key: "drafted_on") var draftedOn: String
-    @OptionalField(key: "signed_on") var signedOn: String?
+    @Field(key: "drafted_on") var draftedOn: CivilDate
+    @OptionalField(key: "signed_on") var signedOn: CivilDate?
     @OptionalField(key: "file_sha256") var fileSHA256: String?
     @OptionalField(key: "file_size") var fileSize: Int?
     @Field(key: "version") var version: Int

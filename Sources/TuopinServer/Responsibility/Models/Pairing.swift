@@ -8,8 +8,8 @@ final class Pairing: Model, @unchecked Sendable {
     @ID(custom: "id", generatedBy: .database) var id: Int?
     @Field(key: "cadre_id") var cadreID: Int
     @Field(key: "household_id") var householdID: Int
-    @Field(key: "started_on") var startedOn: String
-    @OptionalField(key: "ended_on") var endedOn: String?
+    @Field(key: "started_on") var startedOn: CivilDate
+    @OptionalField(key: "ended_on") var endedOn: CivilDate?
     @OptionalField(key: "end_reason") var endReason: String?
     init() {}
 }

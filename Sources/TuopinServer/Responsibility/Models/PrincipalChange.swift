@@ -9,7 +9,7 @@ final class PrincipalChange: Model, @unchecked Sendable {
     @Field(key: "role") var role: PrincipalRole
     @OptionalField(key: "from_cadre_id") var fromCadreID: Int?
     @Field(key: "to_cadre_id") var toCadreID: Int
-    @Field(key: "changed_on") var changedOn: String
+    @Field(key: "changed_on") var changedOn: CivilDate
     @OptionalField(key: "locked_rule") var lockedRule: String?
     @OptionalField(key: "exemption_id") var exemptionID: Int?
     @Field(key: "recorded_at") var recordedAt: Date

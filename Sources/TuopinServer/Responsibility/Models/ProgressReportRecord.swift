@@ -7,8 +7,8 @@ final class ProgressReportRecord: Model, @unchecked Sendable {
     @ID(custom: "id", generatedBy: .database) var id: Int?
     @Field(key: "unit_code") var unitCode: String
     @Field(key: "period") var period: String
-    @Field(key: "due_on") var dueOn: String
-    @Field(key: "submitted_on") var submittedOn: String
+    @Field(key: "due_on") var dueOn: CivilDate
+    @Field(key: "submitted_on") var submittedOn: CivilDate
     @Field(key: "submitted_by") var submittedBy: Int
     @Field(key: "figures") var figures: String
     @Field(key: "narrative") var narrative: String

@@ -15,6 +15,6 @@ final class UnitPlanRecord: Model, HasTargets, @unchecked Sendable {
     @Field(key: "target_villages") var targetVillages: Int
     @Field(key: "target_counties") var targetCounties: Int
     @Field(key: "target_funds") var targetFunds: Int64
-    @Field(key: "approved_on") var approvedOn: String
+    @Field(key: "approved_on") var approvedOn: CivilDate
     init() {}
 }
