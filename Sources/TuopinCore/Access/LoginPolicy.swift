@@ -22,19 +22,24 @@ public struct LoginPolicy: Sendable {
 
     /// `secondFactorPending`: the password was the first of two factors, so the failure count is kept
     /// until the second passes (else each right password would buy five more guesses at the code).
-    public func decide(passwordCorrect: Bool, failedLogins: Int, lockedUntil: Date?, now: Date, secondFactorPending: Bool = false) -> Decision {
+    public func decide(
+        passwordCorrect: Bool, failedLogins: Int, lockedUntil: Date?, now: Date, secondFactorPending: Bool = false
+    ) -> Decision {
         if let until = lockedUntil, until > now {
             return Decision(outcome: .locked(until: until), failedLogins: failedLogins, lockedUntil: until)
         }
         // A lock that has run out starts a fresh count.
         let previous = lockedUntil == nil ? failedLogins : 0
-        if passwordCorrect { return Decision(outcome: .success, failedLogins: secondFactorPending ? previous : 0, lockedUntil: nil) }
+        if passwordCorrect {
+            return Decision(outcome: .success, failedLogins: secondFactorPending ? previous : 0, lockedUntil: nil)
+        }
         let failures = previous + 1
         if failures >= maxFailures {
             let until = now.addingTimeInterval(lockDuration)
             return Decision(outcome: .locked(until: until), failedLogins: failures, lockedUntil: until)
         }
-        return Decision(outcome: .wrongPassword(remaining: maxFailures - failures), failedLogins: failures, lockedUntil: nil)
+        return Decision(
+            outcome: .wrongPassword(remaining: maxFailures - failures), failedLogins: failures, lockedUntil: nil)
     }
 }
 
@@ -46,6 +51,8 @@ public struct AddressLoginRule: Sendable {
     public var window: TimeInterval = 15 * 60
     public init() {}
 
-    public func recent(_ failures: [Date], now: Date) -> [Date] { failures.filter { now.timeIntervalSince($0) < window } }
+    public func recent(_ failures: [Date], now: Date) -> [Date] {
+        failures.filter { now.timeIntervalSince($0) < window }
+    }
     public func isBlocked(_ failures: [Date], now: Date) -> Bool { recent(failures, now: now).count >= limit }
 }

@@ -24,11 +24,14 @@ public struct PasswordPolicy: Sendable {
 
     /// Reads a list of one password per line (blank lines ignored), lower-cased.
     public static func commonList(_ text: String) -> Set<String> {
-        Set(text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty })
+        Set(
+            text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter
+            { !$0.isEmpty })
     }
 
     public enum Problem: String, Sendable, CaseIterable {
-        case tooShort, needsLetter, needsDigit, needsSymbol, equalsUsername, containsUsername, tooLong, common, repetitive, reused
+        case tooShort, needsLetter, needsDigit, needsSymbol, equalsUsername, containsUsername, tooLong, common,
+            repetitive, reused
         public var key: String { "pw_\(rawValue)" }
     }
 
@@ -38,7 +41,9 @@ public struct PasswordPolicy: Sendable {
     public func isCommon(_ password: String) -> Bool {
         let lower = password.lowercased()
         func plain(_ text: String) -> String { String(text.filter { $0.isLetter || $0.isNumber }) }
-        func unleet(_ text: String) -> String { String(text.compactMap { Self.leet[$0] ?? (($0.isLetter || $0.isNumber) ? $0 : nil) }) }
+        func unleet(_ text: String) -> String {
+            String(text.compactMap { Self.leet[$0] ?? (($0.isLetter || $0.isNumber) ? $0 : nil) })
+        }
         // What comes before the digits and symbols at the end ("P@ssw0rd2024!" → "p@ssw0rd").
         let stem = String(lower.reversed().drop { !$0.isLetter }.reversed())
         let candidates = [lower, plain(lower), unleet(lower), plain(stem), unleet(stem)]
@@ -46,8 +51,10 @@ public struct PasswordPolicy: Sendable {
     }
 
     /// Symbols and digits written for letters.
-    static let leet: [Character: Character] = ["@": "a", "4": "a", "8": "b", "(": "c", "3": "e", "6": "g", "#": "h", "1": "i", "!": "i",
-                                               "0": "o", "$": "s", "5": "s", "7": "t", "+": "t", "2": "z"]
+    static let leet: [Character: Character] = [
+        "@": "a", "4": "a", "8": "b", "(": "c", "3": "e", "6": "g", "#": "h", "1": "i", "!": "i",
+        "0": "o", "$": "s", "5": "s", "7": "t", "+": "t", "2": "z",
+    ]
 
     /// Fewer than `minDistinct` different characters, or one character `maxRun` times in a row.
     public func isRepetitive(_ password: String) -> Bool {
@@ -70,8 +77,11 @@ public struct PasswordPolicy: Sendable {
         if !password.contains(where: { $0.isNumber }) { out.append(.needsDigit) }
         if !password.contains(where: { !$0.isLetter && !$0.isNumber && !$0.isWhitespace }) { out.append(.needsSymbol) }
         let name = username.lowercased()
-        if password.lowercased() == name { out.append(.equalsUsername) }
-        else if name.count >= 3, password.lowercased().contains(name) { out.append(.containsUsername) }
+        if password.lowercased() == name {
+            out.append(.equalsUsername)
+        } else if name.count >= 3, password.lowercased().contains(name) {
+            out.append(.containsUsername)
+        }
         if isCommon(password) { out.append(.common) }
         if isRepetitive(password) { out.append(.repetitive) }
         return out

@@ -19,7 +19,11 @@ public struct QRCode: Sendable {
     /// Encodes the bytes in the smallest version that holds them; the mask is the one of least
     /// penalty unless `mask` is given (0–7).
     public init(bytes: [UInt8], mask forcedMask: Int? = nil) throws(Problem) {
-        guard let version = (1...Self.maxVersion).first(where: { Self.dataCapacityBits($0) >= Self.bitsNeeded(bytes.count, $0) }) else {
+        guard
+            let version = (1...Self.maxVersion).first(where: {
+                Self.dataCapacityBits($0) >= Self.bitsNeeded(bytes.count, $0)
+            })
+        else {
             throw .tooLong(bytes.count)
         }
         self.version = version
@@ -59,12 +63,13 @@ public struct QRCode: Sendable {
                 x += run
             }
         }
-        let escapedTitle = title.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+        let escapedTitle = title.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(
+            of: "<", with: "&lt;")
         return """
-        <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(size + 8) \(size + 8)" width="\(side)" height="\(side)" \
-        shape-rendering="crispEdges" role="img"><title>\(escapedTitle)</title>\
-        <rect width="100%" height="100%" fill="#fff"/><path d="\(path)" fill="#000"/></svg>
-        """
+            <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(size + 8) \(size + 8)" width="\(side)" height="\(side)" \
+            shape-rendering="crispEdges" role="img"><title>\(escapedTitle)</title>\
+            <rect width="100%" height="100%" fill="#fff"/><path d="\(path)" fill="#000"/></svg>
+            """
     }
 
     // MARK: Data
@@ -88,7 +93,9 @@ public struct QRCode: Sendable {
 
     private static func dataCodewords(_ bytes: [UInt8], version: Int) -> [UInt8] {
         var bits: [Bool] = []
-        func append(_ value: Int, _ count: Int) { for i in (0..<count).reversed() { bits.append((value >> i) & 1 == 1) } }
+        func append(_ value: Int, _ count: Int) {
+            for i in (0..<count).reversed() { bits.append((value >> i) & 1 == 1) }
+        }
         append(0b0100, 4)
         append(bytes.count, version <= 9 ? 8 : 16)
         for byte in bytes { append(Int(byte), 8) }
@@ -186,7 +193,7 @@ public struct QRCode: Sendable {
                 for dy in -2...2 { for dx in -2...2 { set(ax + dx, ay + dy, max(abs(dx), abs(dy)) != 1) } }
             }
         }
-        drawFormatBits(0)   // reserves the areas; redrawn with the real mask
+        drawFormatBits(0)  // reserves the areas; redrawn with the real mask
         if version >= 7 {
             var remainder = version
             for _ in 0..<12 { remainder = (remainder << 1) ^ ((remainder >> 11) * 0x1F25) }
@@ -212,7 +219,7 @@ public struct QRCode: Sendable {
     }
 
     private mutating func drawFormatBits(_ mask: Int) {
-        let data = 0b00 << 3 | mask   // level M
+        let data = 0b00 << 3 | mask  // level M
         var remainder = data
         for _ in 0..<10 { remainder = (remainder << 1) ^ ((remainder >> 9) * 0x537) }
         let bits = (data << 10 | remainder) ^ 0x5412
@@ -267,8 +274,10 @@ public struct QRCode: Sendable {
     /// The penalty of ISO/IEC 18004 §7.8.3: runs, 2×2 blocks, finder-like patterns, dark balance.
     private func penaltyScore() -> Int {
         var score = 0
-        let finderLike: [[Bool]] = [[true, false, true, true, true, false, true, false, false, false, false],
-                                    [false, false, false, false, true, false, true, true, true, false, true]]
+        let finderLike: [[Bool]] = [
+            [true, false, true, true, true, false, true, false, false, false, false],
+            [false, false, false, false, true, false, true, true, true, false, true],
+        ]
         for vertical in [false, true] {
             for a in 0..<size {
                 func at(_ b: Int) -> Bool { vertical ? modules[b][a] : modules[a][b] }
@@ -277,7 +286,8 @@ public struct QRCode: Sendable {
                     if at(b) == at(b - 1) { run += 1 } else { if run >= 5 { score += run - 2 }; run = 1 }
                 }
                 if run >= 5 { score += run - 2 }
-                for b in 0...(size - 11) where finderLike.contains(where: { pattern in (0..<11).allSatisfy { at(b + $0) == pattern[$0] } }) {
+                for b in 0...(size - 11)
+                where finderLike.contains(where: { pattern in (0..<11).allSatisfy { at(b + $0) == pattern[$0] } }) {
                     score += 40
                 }
             }

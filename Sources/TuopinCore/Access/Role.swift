@@ -1,18 +1,18 @@
 /// The roles of DESIGN.md's user table. A role is always bound to one org unit (a `RoleBinding`).
 public enum Role: String, Codable, Sendable, CaseIterable {
-    case clerk               // 扶贫专干, township
-    case townshipLeader      // 乡镇主要负责人: certifies the township's data (article 24)
-    case villageCadre        // village cadre / first secretary / work team
-    case villageSupervisor   // 村务监督委员会
+    case clerk  // 扶贫专干, township
+    case townshipLeader  // 乡镇主要负责人: certifies the township's data (article 24)
+    case villageCadre  // village cadre / first secretary / work team
+    case villageSupervisor  // 村务监督委员会
     case countyOffice
     case prefectureOffice
-    case regionHQ            // 指挥部
-    case discipline          // 纪委监委
-    case audit               // 审计
-    case procuratorate       // 检察院
-    case systemAdmin         // 系统管理员
-    case securityAdmin       // 安全管理员
-    case auditAdmin          // 审计管理员
+    case regionHQ  // 指挥部
+    case discipline  // 纪委监委
+    case audit  // 审计
+    case procuratorate  // 检察院
+    case systemAdmin  // 系统管理员
+    case securityAdmin  // 安全管理员
+    case auditAdmin  // 审计管理员
 
     /// The org levels a binding of this role may name.
     public var allowedLevels: Set<OrgLevel> {
@@ -33,11 +33,19 @@ public enum Role: String, Codable, Sendable, CaseIterable {
         case .villageCadre: [.readRegistry, .seeHealth]
         // The supervision committee checks village affairs and money, not members' illnesses.
         case .villageSupervisor: [.readRegistry]
-        case .countyOffice: [.readRegistry, .seeFullIdentity, .keepVillageFigures, .seeHealth, .keepResponsibility, .manageFunds, .inspect]
+        case .countyOffice:
+            [
+                .readRegistry, .seeFullIdentity, .keepVillageFigures, .seeHealth, .keepResponsibility, .manageFunds,
+                .inspect,
+            ]
         case .prefectureOffice: [.readRegistry, .seeHealth, .keepResponsibility, .manageFunds, .inspect]
         // Article 6: the leading group sets the poverty line and exit standards; article 5: only the
         // region lets the principals of a poverty county go before it exits.
-        case .regionHQ: [.readRegistry, .editStandards, .setQuotas, .seeHealth, .keepResponsibility, .grantLeadershipExemption, .manageFunds, .inspect, .assess]
+        case .regionHQ:
+            [
+                .readRegistry, .editStandards, .setQuotas, .seeHealth, .keepResponsibility, .grantLeadershipExemption,
+                .manageFunds, .inspect, .assess,
+            ]
         // Article 39: discipline and audit sit on inspection teams; article 9: they, and the
         // procuratorate, read everything in their scope and the audit log.
         case .discipline: [.readRegistry, .seeFullIdentity, .readAuditLog, .seeHealth, .inspect, .handleOversightCases]

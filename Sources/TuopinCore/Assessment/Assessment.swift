@@ -9,20 +9,20 @@
 /// What an indicator measures. The computed ones are worked out from the registry, the chain, the
 /// ledger, spot checks, inspections and surveys; `entered` ones are typed in by region HQ.
 public enum IndicatorKey: String, Sendable, Codable, CaseIterable {
-    case exitTarget              // exits recorded in the year ÷ the letter's target households
+    case exitTarget  // exits recorded in the year ÷ the letter's target households
     case identificationAccuracy  // identification spot checks passed ÷ checked
-    case exitAccuracy            // household-exit spot checks passed ÷ checked
-    case missedRate              // third-party survey: missed poor households ÷ non-registered households sampled
-    case wrongExitRate           // third-party survey: wrongly exited ÷ exited households sampled
-    case fundDisbursement        // money spent ÷ money that reached the unit and those below it
-    case onTimeRectification     // findings due in the year accepted and rectified by the deadline ÷ due
-    case violationsPer100        // open compliance problems per 100 poor households (value ×100)
-    case lettersSigned           // units owing the year's letter that signed it ÷ units owing it
-    case reportsOnTime           // progress reports due in the year submitted by their due date ÷ due
-    case pairingCoverage         // poor households with a pairing cadre ÷ poor households
-    case dataQualityErrorRate    // households with a data-quality finding ÷ households
-    case publicRecognition       // third-party survey: households approving the work ÷ households surveyed
-    case entered                 // typed in (an inspection's or a third party's score)
+    case exitAccuracy  // household-exit spot checks passed ÷ checked
+    case missedRate  // third-party survey: missed poor households ÷ non-registered households sampled
+    case wrongExitRate  // third-party survey: wrongly exited ÷ exited households sampled
+    case fundDisbursement  // money spent ÷ money that reached the unit and those below it
+    case onTimeRectification  // findings due in the year accepted and rectified by the deadline ÷ due
+    case violationsPer100  // open compliance problems per 100 poor households (value ×100)
+    case lettersSigned  // units owing the year's letter that signed it ÷ units owing it
+    case reportsOnTime  // progress reports due in the year submitted by their due date ÷ due
+    case pairingCoverage  // poor households with a pairing cadre ÷ poor households
+    case dataQualityErrorRate  // households with a data-quality finding ÷ households
+    case publicRecognition  // third-party survey: households approving the work ÷ households surveyed
+    case entered  // typed in (an inspection's or a third party's score)
 
     public var labelKey: String { "indicator_\(rawValue)" }
     public var isComputed: Bool { self != .entered }
@@ -31,13 +31,14 @@ public enum IndicatorKey: String, Sendable, Codable, CaseIterable {
     /// earns the full weight at `full` and nothing at `zero`, linearly between.
     public var defaultBounds: (full: Int, zero: Int) {
         switch self {
-        case .exitTarget, .identificationAccuracy, .exitAccuracy, .lettersSigned, .reportsOnTime, .pairingCoverage: (10_000, 5_000)
+        case .exitTarget, .identificationAccuracy, .exitAccuracy, .lettersSigned, .reportsOnTime, .pairingCoverage:
+            (10_000, 5_000)
         case .fundDisbursement: (9_000, 3_000)
         case .onTimeRectification: (10_000, 0)
         case .publicRecognition: (9_000, 6_000)
-        case .missedRate, .wrongExitRate: (0, 200)          // 2% missed or wrongly exited earns nothing
+        case .missedRate, .wrongExitRate: (0, 200)  // 2% missed or wrongly exited earns nothing
         case .dataQualityErrorRate: (0, 1_000)
-        case .violationsPer100: (0, 1_000)                  // 10 open problems per 100 poor households earns nothing
+        case .violationsPer100: (0, 1_000)  // 10 open problems per 100 poor households earns nothing
         case .entered: (10_000, 0)
         }
     }
@@ -62,8 +63,12 @@ public struct AssessmentInputs: Sendable, Equatable, Codable {
 /// numerator and denominator it came from.
 public struct IndicatorValue: Sendable, Equatable, Codable {
     public let value: Int?, numerator: Int64, denominator: Int64
-    public init(value: Int?, numerator: Int64, denominator: Int64) { self.value = value; self.numerator = numerator; self.denominator = denominator }
-    static func ratio(_ n: Int, _ d: Int) -> IndicatorValue { IndicatorValue(value: basisPoints(n, of: d), numerator: Int64(n), denominator: Int64(d)) }
+    public init(value: Int?, numerator: Int64, denominator: Int64) {
+        self.value = value; self.numerator = numerator; self.denominator = denominator
+    }
+    static func ratio(_ n: Int, _ d: Int) -> IndicatorValue {
+        IndicatorValue(value: basisPoints(n, of: d), numerator: Int64(n), denominator: Int64(d))
+    }
 }
 
 extension IndicatorKey {
@@ -77,13 +82,19 @@ extension IndicatorKey {
         case .wrongExitRate: return .ratio(i.survey?.wronglyExited ?? 0, i.survey?.sampledExited ?? 0)
         case .publicRecognition: return .ratio(i.survey?.approving ?? 0, i.survey?.surveyedHouseholds ?? 0)
         case .fundDisbursement:
-            guard i.fundsHeld > 0 else { return IndicatorValue(value: nil, numerator: i.fundsSpent, denominator: i.fundsHeld) }
-            return IndicatorValue(value: Int((i.fundsSpent * 20_000 + i.fundsHeld) / (i.fundsHeld * 2)), numerator: i.fundsSpent, denominator: i.fundsHeld)
+            guard i.fundsHeld > 0 else {
+                return IndicatorValue(value: nil, numerator: i.fundsSpent, denominator: i.fundsHeld)
+            }
+            return IndicatorValue(
+                value: Int((i.fundsSpent * 20_000 + i.fundsHeld) / (i.fundsHeld * 2)), numerator: i.fundsSpent,
+                denominator: i.fundsHeld)
         case .onTimeRectification: return .ratio(i.findingsOnTime, i.findingsDue)
         case .violationsPer100:
             // Per 100 poor households, ×100 (250 = 2.5 per 100); no poor households left: nothing to hold against the unit.
-            let value = i.poorHouseholds > 0 ? (i.openViolations * 20_000 + i.poorHouseholds) / (i.poorHouseholds * 2) : 0
-            return IndicatorValue(value: value, numerator: Int64(i.openViolations), denominator: Int64(i.poorHouseholds))
+            let value =
+                i.poorHouseholds > 0 ? (i.openViolations * 20_000 + i.poorHouseholds) / (i.poorHouseholds * 2) : 0
+            return IndicatorValue(
+                value: value, numerator: Int64(i.openViolations), denominator: Int64(i.poorHouseholds))
         case .lettersSigned: return .ratio(i.lettersSigned, i.lettersOwed)
         case .reportsOnTime: return .ratio(i.reportsOnTime, i.reportsDue)
         case .pairingCoverage: return .ratio(i.pairedPoorHouseholds, i.poorHouseholds)
@@ -125,9 +136,13 @@ public enum Grade: String, Sendable, Codable, CaseIterable {
 
 public struct GradeBands: Sendable, Equatable, Codable {
     public let good: Int, fair: Int, pass: Int
-    public init(good: Int = 9_000, fair: Int = 8_000, pass: Int = 6_000) { self.good = good; self.fair = fair; self.pass = pass }
+    public init(good: Int = 9_000, fair: Int = 8_000, pass: Int = 6_000) {
+        self.good = good; self.fair = fair; self.pass = pass
+    }
     public var problem: String? { good > fair && fair > pass && pass > 0 && good <= 100_000 ? nil : "bands" }
-    public func grade(_ total: Int) -> Grade { total >= good ? .good : total >= fair ? .fair : total >= pass ? .average : .poor }
+    public func grade(_ total: Int) -> Grade {
+        total >= good ? .good : total >= fair ? .fair : total >= pass ? .average : .poor
+    }
 }
 
 /// A scheme's state (the workflow of article 40).
@@ -141,10 +156,22 @@ public enum SchemeAction: String, Sendable, Codable, CaseIterable {
     public var labelKey: String { "scheme_action_\(rawValue)" }
     /// The state it moves from and to.
     public var from: SchemeState {
-        switch self { case .publish: .draft; case .compute: .published; case .rank: .computed; case .approve: .ranked; case .distribute: .approved }
+        switch self {
+        case .publish: .draft;
+        case .compute: .published;
+        case .rank: .computed;
+        case .approve: .ranked;
+        case .distribute: .approved
+        }
     }
     public var to: SchemeState {
-        switch self { case .publish: .published; case .compute: .computed; case .rank: .ranked; case .approve: .approved; case .distribute: .distributed }
+        switch self {
+        case .publish: .published;
+        case .compute: .computed;
+        case .rank: .ranked;
+        case .approve: .approved;
+        case .distribute: .distributed
+        }
     }
 }
 
@@ -155,7 +182,8 @@ public enum AssessmentRules {
         guard !indicators.isEmpty, indicators.count <= 30 else { return "indicators" }
         let computed = indicators.filter(\.key.isComputed).map(\.key)
         guard Set(computed).count == computed.count else { return "indicators" }
-        guard indicators.allSatisfy({ $0.weight > 0 && $0.full != $0.zero && ($0.key.isComputed || !$0.name.isEmpty) }) else { return "indicators" }
+        guard indicators.allSatisfy({ $0.weight > 0 && $0.full != $0.zero && ($0.key.isComputed || !$0.name.isEmpty) })
+        else { return "indicators" }
         guard indicators.map(\.weight).reduce(0, +) == 10_000 else { return "weights" }
         return bands.problem
     }
@@ -173,12 +201,21 @@ public enum AssessmentRules {
     /// The default scheme a year starts from: every computed indicator and one entered (the
     /// inspection's evaluation), weights adding up to 100 points.
     public static func defaultIndicators() -> [SchemeIndicator] {
-        [SchemeIndicator(key: .exitTarget, name: "", weight: 1_500), SchemeIndicator(key: .identificationAccuracy, name: "", weight: 800),
-         SchemeIndicator(key: .exitAccuracy, name: "", weight: 800), SchemeIndicator(key: .missedRate, name: "", weight: 700),
-         SchemeIndicator(key: .wrongExitRate, name: "", weight: 700), SchemeIndicator(key: .fundDisbursement, name: "", weight: 1_000),
-         SchemeIndicator(key: .onTimeRectification, name: "", weight: 700), SchemeIndicator(key: .violationsPer100, name: "", weight: 600),
-         SchemeIndicator(key: .lettersSigned, name: "", weight: 500), SchemeIndicator(key: .reportsOnTime, name: "", weight: 500),
-         SchemeIndicator(key: .pairingCoverage, name: "", weight: 700), SchemeIndicator(key: .dataQualityErrorRate, name: "", weight: 500),
-         SchemeIndicator(key: .publicRecognition, name: "", weight: 500), SchemeIndicator(key: .entered, name: "督查考核评价", weight: 500)]
+        [
+            SchemeIndicator(key: .exitTarget, name: "", weight: 1_500),
+            SchemeIndicator(key: .identificationAccuracy, name: "", weight: 800),
+            SchemeIndicator(key: .exitAccuracy, name: "", weight: 800),
+            SchemeIndicator(key: .missedRate, name: "", weight: 700),
+            SchemeIndicator(key: .wrongExitRate, name: "", weight: 700),
+            SchemeIndicator(key: .fundDisbursement, name: "", weight: 1_000),
+            SchemeIndicator(key: .onTimeRectification, name: "", weight: 700),
+            SchemeIndicator(key: .violationsPer100, name: "", weight: 600),
+            SchemeIndicator(key: .lettersSigned, name: "", weight: 500),
+            SchemeIndicator(key: .reportsOnTime, name: "", weight: 500),
+            SchemeIndicator(key: .pairingCoverage, name: "", weight: 700),
+            SchemeIndicator(key: .dataQualityErrorRate, name: "", weight: 500),
+            SchemeIndicator(key: .publicRecognition, name: "", weight: 500),
+            SchemeIndicator(key: .entered, name: "督查考核评价", weight: 500),
+        ]
     }
 }

@@ -12,8 +12,10 @@ public struct AuditEntry: Sendable, Equatable {
     public var after: String
     public var hash: String
 
-    public init(seq: Int64, at: String, userID: String, action: String, entity: String,
-                entityID: String, before: String, after: String, hash: String = "") {
+    public init(
+        seq: Int64, at: String, userID: String, action: String, entity: String,
+        entityID: String, before: String, after: String, hash: String = ""
+    ) {
         self.seq = seq; self.at = at; self.userID = userID; self.action = action
         self.entity = entity; self.entityID = entityID; self.before = before; self.after = after
         self.hash = hash
@@ -51,7 +53,8 @@ public enum AuditChain {
         public var description: String {
             switch self {
             case .hashMismatch(let seq): "entry \(seq): hash does not match its contents and the previous hash"
-            case .sequenceGap(let expected, let found): "entry \(found): expected entry \(expected) (an entry is missing)"
+            case .sequenceGap(let expected, let found):
+                "entry \(found): expected entry \(expected) (an entry is missing)"
             }
         }
     }

@@ -60,7 +60,7 @@ public struct DemoHouseholdGenerator: Sendable {
     let seed: UInt64
     let referenceYear: Int
     private var county: OrgCode?
-    private var nextSequence: [Int: Int] = [:]   // key: yyyymmdd*2 + sex bit
+    private var nextSequence: [Int: Int] = [:]  // key: yyyymmdd*2 + sex bit
 
     public init(seed: UInt64, referenceYear: Int = 2020) {
         self.seed = seed
@@ -78,27 +78,34 @@ public struct DemoHouseholdGenerator: Sendable {
 
     private mutating func household(number: String, village: OrgCode, rng: inout SplitMix64) -> DemoHousehold {
         let roll = rng.int(0...99)
-        let status: HouseholdStatus = switch roll {
-        case 0..<78: .exitedWithPolicy
-        case 78..<86: .exitedWithoutPolicy
-        case 86..<93: .notExited
-        case 93..<96: .returnedToPoverty
-        default: .monitored
-        }
+        let status: HouseholdStatus =
+            switch roll {
+            case 0..<78: .exitedWithPolicy
+            case 78..<86: .exitedWithoutPolicy
+            case 86..<93: .notExited
+            case 93..<96: .returnedToPoverty
+            default: .monitored
+            }
         let identified = rng.pick([2014, 2014, 2014, 2015, 2016])
-        let exitYear: Int? = status.hasExited || status == .returnedToPoverty
+        let exitYear: Int? =
+            status.hasExited || status == .returnedToPoverty
             ? rng.int(max(identified + 1, 2016)...referenceYear) : nil
         var members = makeMembers(rng: &rng)
         let incomes = makeIncomes(size: members.count, status: status, exitYear: exitYear, rng: &rng)
-        var h = DemoHousehold(number: number, village: village, status: status, identifiedYear: identified,
-                              exitYear: exitYear, members: members, incomes: incomes)
+        var h = DemoHousehold(
+            number: number, village: village, status: status, identifiedYear: identified,
+            exitYear: exitYear, members: members, incomes: incomes)
         let attributeRoll = rng.int(0...99)
         h.attribute = attributeRoll < 70 ? .general : attributeRoll < 92 ? .dibao : .tekun
-        h.mainCause = rng.pick([.illness, .disability, .schooling, .lackSkills, .lackSkills, .lackLabour, .lackCapital,
-                                .lackCapital, .lackLand, .poorTransport, .lackMotivation, .disaster] as [PovertyCause])
+        h.mainCause = rng.pick(
+            [
+                .illness, .disability, .schooling, .lackSkills, .lackSkills, .lackLabour, .lackCapital,
+                .lackCapital, .lackLand, .poorTransport, .lackMotivation, .disaster,
+            ] as [PovertyCause])
         h.otherCauses = rng.chance(0.4) ? [rng.pick(PovertyCause.allCases.filter { $0 != h.mainCause })] : []
         h.address = "\(rng.int(1...12))组\(rng.int(1...80))号"
-        h.phone = rng.chance(0.8) ? "1\(rng.pick(["39", "58", "89", "36"]))\(String(rng.int(10_000_000...99_999_999)))" : nil
+        h.phone =
+            rng.chance(0.8) ? "1\(rng.pick(["39", "58", "89", "36"]))\(String(rng.int(10_000_000...99_999_999)))" : nil
         h.plannedExitYear = status == .notExited || status == .returnedToPoverty ? referenceYear + 1 : nil
         h.housingArea = Double(rng.int(30...140))
         h.relocated = rng.chance(0.12)
@@ -117,21 +124,23 @@ public struct DemoHouseholdGenerator: Sendable {
             let count = rng.int(1...3)
             h.measures = (0..<count).map { _ in
                 let (category, subtype, content) = rng.pick(Self.measureMenu)
-                return DemoMeasure(category: category, subtype: subtype, content: content,
-                                   amount: Money(yuan: Int64(rng.int(5...100)) * 100))
+                return DemoMeasure(
+                    category: category, subtype: subtype, content: content,
+                    amount: Money(yuan: Int64(rng.int(5...100)) * 100))
             }
         }
         for i in members.indices {
             fillAttributes(&members[i], household: h, rng: &rng)
         }
-        return DemoHousehold(number: h.number, village: h.village, status: h.status, identifiedYear: h.identifiedYear,
-                             exitYear: h.exitYear, members: members, incomes: h.incomes, attribute: h.attribute,
-                             mainCause: h.mainCause, otherCauses: h.otherCauses, address: h.address, phone: h.phone,
-                             plannedExitYear: h.plannedExitYear, housingArea: h.housingArea, dangerousGrade: h.dangerousGrade,
-                             housingSafe: h.housingSafe, waterSafe: h.waterSafe, electricity: h.electricity,
-                             roadDistanceKm: h.roadDistanceKm, landCultivated: h.landCultivated, landIrrigated: h.landIrrigated,
-                             landForest: h.landForest, landGrassland: h.landGrassland, relocated: h.relocated,
-                             cooperative: h.cooperative, guarantees: h.guarantees, measures: h.measures)
+        return DemoHousehold(
+            number: h.number, village: h.village, status: h.status, identifiedYear: h.identifiedYear,
+            exitYear: h.exitYear, members: members, incomes: h.incomes, attribute: h.attribute,
+            mainCause: h.mainCause, otherCauses: h.otherCauses, address: h.address, phone: h.phone,
+            plannedExitYear: h.plannedExitYear, housingArea: h.housingArea, dangerousGrade: h.dangerousGrade,
+            housingSafe: h.housingSafe, waterSafe: h.waterSafe, electricity: h.electricity,
+            roadDistanceKm: h.roadDistanceKm, landCultivated: h.landCultivated, landIrrigated: h.landIrrigated,
+            landForest: h.landForest, landGrassland: h.landGrassland, relocated: h.relocated,
+            cooperative: h.cooperative, guarantees: h.guarantees, measures: h.measures)
     }
 
     static let measureMenu: [(MeasureCategory, MeasureSubtype, String)] = [
@@ -149,19 +158,26 @@ public struct DemoHouseholdGenerator: Sendable {
         case ..<6: m.education = .preschool; m.schooling = age >= 3 ? .preschool : .notInSchool
         case 6..<12: m.education = .primary; m.schooling = .primary
         case 12..<15: m.education = .primary; m.schooling = .juniorSecondary
-        case 15..<18: m.education = .juniorSecondary; m.schooling = rng.chance(0.7) ? .seniorSecondary : .vocationalSecondary
+        case 15..<18:
+            m.education = .juniorSecondary; m.schooling = rng.chance(0.7) ? .seniorSecondary : .vocationalSecondary
         case 18..<23: m.education = .seniorSecondary; m.schooling = rng.chance(0.4) ? .college : .notInSchool
-        case 23..<50: m.education = rng.pick([.primary, .primary, .juniorSecondary, .seniorSecondary, .illiterate, .college])
+        case 23..<50:
+            m.education = rng.pick([.primary, .primary, .juniorSecondary, .seniorSecondary, .illiterate, .college])
         default: m.education = rng.pick([.illiterate, .illiterate, .primary])
         }
         let healthRoll = rng.int(0...99)
-        m.health = healthRoll < 80 ? .healthy : healthRoll < 90 ? .chronic : healthRoll < 95 ? .seriousIllness : .disabled
+        m.health =
+            healthRoll < 80 ? .healthy : healthRoll < 90 ? .chronic : healthRoll < 95 ? .seriousIllness : .disabled
         if m.health == .disabled { m.disabilityGrade = rng.int(1...4) }
         switch age {
         case ..<16: m.labour = .none
         case 16..<65:
-            m.labour = m.health == .healthy ? (rng.chance(0.25) ? .skilled : .ordinary) : (m.health == .disabled ? .lost : .weak)
-            if m.schooling == .notInSchool && m.labour != .lost { m.migrantMonths = rng.chance(0.4) ? rng.int(1...10) : 0 }
+            m.labour =
+                m.health == .healthy
+                ? (rng.chance(0.25) ? .skilled : .ordinary) : (m.health == .disabled ? .lost : .weak)
+            if m.schooling == .notInSchool && m.labour != .lost {
+                m.migrantMonths = rng.chance(0.4) ? rng.int(1...10) : 0
+            }
         default: m.labour = rng.chance(0.5) ? .weak : .none
         }
         m.pensionInsurance = age >= 16 && rng.chance(0.8)
@@ -186,13 +202,15 @@ public struct DemoHouseholdGenerator: Sendable {
                 let sex: ResidentID.Sex = rng.chance(0.5) ? .male : .female
                 let age = max(0, headAge - rng.int(20...34))
                 let grandchild = age > 40 && rng.chance(0.3)
-                let relation: Relation = grandchild ? (sex == .male ? .grandson : .granddaughter) : (sex == .male ? .son : .daughter)
+                let relation: Relation =
+                    grandchild ? (sex == .male ? .grandson : .granddaughter) : (sex == .male ? .son : .daughter)
                 people.append((relation, sex, grandchild ? max(0, age - 25) : age))
             }
         }
         return people.map { relation, sex, age in
-            DemoMember(name: DemoNames.personName(sex: sex, rng: &rng),
-                       residentID: residentID(sex: sex, age: age, rng: &rng), relation: relation)
+            DemoMember(
+                name: DemoNames.personName(sex: sex, rng: &rng),
+                residentID: residentID(sex: sex, age: age, rng: &rng), relation: relation)
         }
     }
 
@@ -206,8 +224,9 @@ public struct DemoHouseholdGenerator: Sendable {
             let n = nextSequence[key, default: 0]
             guard n < 500 else { continue }
             nextSequence[key] = n + 1
-            let sequence = n * 2 + (sex == .male ? 1 : 2)   // odd for men, even for women
-            let first17 = county!.value + date.yyyymmdd + String(repeating: "0", count: 3 - "\(sequence)".count) + "\(sequence)"
+            let sequence = n * 2 + (sex == .male ? 1 : 2)  // odd for men, even for women
+            let first17 =
+                county!.value + date.yyyymmdd + String(repeating: "0", count: 3 - "\(sequence)".count) + "\(sequence)"
             let id = first17 + String(ResidentID.checkCharacter(for: first17))
             return try! ResidentID(id, today: CivilDate(year: referenceYear + 10, month: 12, day: 31)!)
         }
@@ -215,7 +234,8 @@ public struct DemoHouseholdGenerator: Sendable {
 
     /// Per-capita net income starts below the 2015 line and grows; households that exited end
     /// above the line, most others stay below it.
-    private func makeIncomes(size: Int, status: HouseholdStatus, exitYear: Int?, rng: inout SplitMix64) -> [DemoIncome] {
+    private func makeIncomes(size: Int, status: HouseholdStatus, exitYear: Int?, rng: inout SplitMix64) -> [DemoIncome]
+    {
         var perCapita = Int64(rng.int(1_400...2_600)) * 100
         return Self.incomeYears.map { year in
             if year > Self.incomeYears.lowerBound {
@@ -231,8 +251,9 @@ public struct DemoHouseholdGenerator: Sendable {
             let business = gross * Int64(rng.int(15...30)) / 100
             let property = gross * Int64(rng.int(0...6)) / 100
             let transfer = gross - wage - business - property
-            return DemoIncome(year: year, wage: Money(fen: wage), business: Money(fen: business),
-                              property: Money(fen: property), transfer: Money(fen: transfer), costs: Money(fen: costs))
+            return DemoIncome(
+                year: year, wage: Money(fen: wage), business: Money(fen: business),
+                property: Money(fen: property), transfer: Money(fen: transfer), costs: Money(fen: costs))
         }
     }
 }

@@ -35,7 +35,8 @@ public struct DemoRegion: Sendable {
         var rng = SplitMix64(seed: seed, stream: UInt64(township.value)!)
         var taken = Set<String>()
         return (1...Self.villagesPerTownship).map { i in
-            DemoUnit(code: OrgCode(township.value + "20\(i)")!, name: DemoNames.placeName(rng: &rng, taken: &taken) + "村")
+            DemoUnit(
+                code: OrgCode(township.value + "20\(i)")!, name: DemoNames.placeName(rng: &rng, taken: &taken) + "村")
         }
     }
 

@@ -24,7 +24,9 @@ public enum CSV {
 
     /// Undoes `escapeFormula` when a file exported by Tuopin comes back.
     public static func unescapeFormula(_ cell: String) -> String {
-        guard cell.hasPrefix("'"), let second = cell.dropFirst().first, formulaStarts.contains(second) else { return cell }
+        guard cell.hasPrefix("'"), let second = cell.dropFirst().first, formulaStarts.contains(second) else {
+            return cell
+        }
         return String(cell.dropFirst())
     }
 }
@@ -48,7 +50,9 @@ public struct CSVRows: Sequence, Sendable {
         public mutating func next() -> [String]? {
             while var row = reader?.next() {
                 // A spreadsheet's "CSV UTF-8" starts with a byte-order mark: not part of the first cell.
-                if first, let cell = row.first, cell.hasPrefix("\u{FEFF}") { row[0] = String(cell.unicodeScalars.dropFirst()) }
+                if first, let cell = row.first, cell.hasPrefix("\u{FEFF}") {
+                    row[0] = String(cell.unicodeScalars.dropFirst())
+                }
                 first = false
                 if !(row.count == 1 && row[0].isEmpty) { return row }
             }

@@ -57,7 +57,8 @@ extension String {
     /// Without leading and trailing spaces; the common case (none) costs no copy.
     public var trimmedSpaces: String {
         guard let first = unicodeScalars.first, let last = unicodeScalars.last,
-              CharacterSet.whitespaces.contains(first) || CharacterSet.whitespaces.contains(last) else { return self }
+            CharacterSet.whitespaces.contains(first) || CharacterSet.whitespaces.contains(last)
+        else { return self }
         return trimmingCharacters(in: .whitespaces)
     }
 }

@@ -8,7 +8,9 @@ public enum IncomesTemplate {
         public var number: String
         public var income: IncomeFacts
         public var row: Int
-        public init(number: String, income: IncomeFacts, row: Int = 0) { self.number = number; self.income = income; self.row = row }
+        public init(number: String, income: IncomeFacts, row: Int = 0) {
+            self.number = number; self.income = income; self.row = row
+        }
     }
 
     public struct Parsed: Sendable {
@@ -33,9 +35,13 @@ public enum IncomesTemplate {
             let number = cells[0]
             if number.isEmpty { fail(0, .required, "必填") }
             var year: Int?
-            if cells[1].isEmpty { fail(1, .required, "必填") }
-            else if let y = Int(cells[1]), (2000...today.year).contains(y) { year = y }
-            else { fail(1, .number, "应为 2000–\(today.year) 的年份") }
+            if cells[1].isEmpty {
+                fail(1, .required, "必填")
+            } else if let y = Int(cells[1]), (2000...today.year).contains(y) {
+                year = y
+            } else {
+                fail(1, .number, "应为 2000–\(today.year) 的年份")
+            }
             var amounts: [Money] = []
             for column in 2..<header.count {
                 if cells[column].isEmpty { fail(column, .required, "必填"); continue }
@@ -44,13 +50,21 @@ public enum IncomesTemplate {
             }
             if let year, !number.isEmpty {
                 let key = "\(number)|\(year)"
-                if let first = seen[key] { fail(1, .householdSplit, "与第 \(first) 行是同一户同一年度") } else { seen[key] = rowNumber }
+                if let first = seen[key] {
+                    fail(1, .householdSplit, "与第 \(first) 行是同一户同一年度")
+                } else {
+                    seen[key] = rowNumber
+                }
             }
             out.problems += problems
             guard problems.isEmpty, let year, amounts.count == 5 else { continue }
-            out.records.append(Record(number: number, income: IncomeFacts(year: year, wage: amounts[0], business: amounts[1],
-                                                                          property: amounts[2], transfer: amounts[3], costs: amounts[4]),
-                                      row: rowNumber))
+            out.records.append(
+                Record(
+                    number: number,
+                    income: IncomeFacts(
+                        year: year, wage: amounts[0], business: amounts[1],
+                        property: amounts[2], transfer: amounts[3], costs: amounts[4]),
+                    row: rowNumber))
         }
         return out
     }
@@ -62,7 +76,8 @@ public enum IncomesTemplate {
         if negative { t.removeFirst() }
         let parts = t.split(separator: ".", omittingEmptySubsequences: false)
         guard (1...2).contains(parts.count), !parts[0].isEmpty, parts[0].count <= 12,
-              parts[0].allSatisfy({ $0.isASCII && $0.isNumber }), let whole = Int64(parts[0]) else { return nil }
+            parts[0].allSatisfy({ $0.isASCII && $0.isNumber }), let whole = Int64(parts[0])
+        else { return nil }
         var fen = whole * 100
         if parts.count == 2 {
             let frac = parts[1]
@@ -73,7 +88,9 @@ public enum IncomesTemplate {
     }
 
     public static func cells(number: String, income i: IncomeFacts) -> [String] {
-        [number, String(i.year), i.wage.description, i.business.description, i.property.description,
-         i.transfer.description, i.costs.description]
+        [
+            number, String(i.year), i.wage.description, i.business.description, i.property.description,
+            i.transfer.description, i.costs.description,
+        ]
     }
 }

@@ -55,8 +55,10 @@ public enum FundLedger {
     /// The accounts after an entry of `amount`: `debit` is the giving account (nil for a
     /// receipt), `credit` the receiving one (nil for an expenditure). `reversing` runs the entry backwards:
     /// the receiving side must still hold the amount.
-    public static func post(_ move: LedgerMove, amount: Money, debit: FundAccount?, credit: FundAccount?,
-                            reversing: Bool = false) throws(LedgerProblem) -> (debit: FundAccount?, credit: FundAccount?) {
+    public static func post(
+        _ move: LedgerMove, amount: Money, debit: FundAccount?, credit: FundAccount?,
+        reversing: Bool = false
+    ) throws(LedgerProblem) -> (debit: FundAccount?, credit: FundAccount?) {
         guard amount.fen > 0 else { throw .nonPositiveAmount }
         var debit = debit, credit = credit
         if !reversing {
@@ -99,7 +101,8 @@ public enum FundLedger {
 public enum AmountInput {
     public static func parse(_ text: String?) -> Money? {
         guard let t = text?.trimmingCharacters(in: .whitespaces), !t.isEmpty, !t.hasPrefix("-"),
-              let m = IncomesTemplate.parseYuan(t), m.fen > 0, m.fen <= 1_000_000_000_000 else { return nil }
+            let m = IncomesTemplate.parseYuan(t), m.fen > 0, m.fen <= 1_000_000_000_000
+        else { return nil }
         return m
     }
 }
@@ -119,15 +122,18 @@ public enum ProjectNature: String, Sendable, Codable, CaseIterable {
 
 /// Where a project stands, read from its workflow case (W-project) or its library revision.
 public enum ProjectStatus: String, Sendable, Codable, CaseIterable {
-    case proposed, townshipReviewed, townshipNotice, appraised, inLibrary, implementing, completed, accepted, announced, rejected, dropped
+    case proposed, townshipReviewed, townshipNotice, appraised, inLibrary, implementing, completed, accepted, announced,
+        rejected, dropped
     public var labelKey: String { "project_status_\(rawValue)" }
     /// Built: completed, accepted or announced (the unit page's "finished" count).
     public var isFinished: Bool { self == .completed || self == .accepted || self == .announced }
 
     /// The status after `done` steps of W-project.
     public static func after(steps done: Int) -> ProjectStatus {
-        let order: [ProjectStatus] = [.proposed, .proposed, .townshipReviewed, .townshipNotice, .appraised, .inLibrary, .implementing,
-                                      .completed, .accepted, .announced]
+        let order: [ProjectStatus] = [
+            .proposed, .proposed, .townshipReviewed, .townshipNotice, .appraised, .inLibrary, .implementing,
+            .completed, .accepted, .announced,
+        ]
         return order[min(max(done, 0), order.count - 1)]
     }
     /// Approved by the county: in the library or beyond (R-21-1: disclosed).
@@ -147,11 +153,17 @@ public struct ProjectProposal: Sendable, Equatable {
     public var performanceTargets: String
     public var linkingMechanism: String
     public var households: Int, people: Int, poorHouseholds: Int, poorPeople: Int
-    public init(name: String, category: ProjectCategory, nature: ProjectNature, site: OrgCode, startYear: Int, endYear: Int, budget: Money,
-                performanceTargets: String, linkingMechanism: String, households: Int, people: Int, poorHouseholds: Int, poorPeople: Int) {
-        self.name = name; self.category = category; self.nature = nature; self.site = site; self.startYear = startYear; self.endYear = endYear
+    public init(
+        name: String, category: ProjectCategory, nature: ProjectNature, site: OrgCode, startYear: Int, endYear: Int,
+        budget: Money,
+        performanceTargets: String, linkingMechanism: String, households: Int, people: Int, poorHouseholds: Int,
+        poorPeople: Int
+    ) {
+        self.name = name; self.category = category; self.nature = nature; self.site = site; self.startYear = startYear;
+        self.endYear = endYear
         self.budget = budget; self.performanceTargets = performanceTargets; self.linkingMechanism = linkingMechanism
-        self.households = households; self.people = people; self.poorHouseholds = poorHouseholds; self.poorPeople = poorPeople
+        self.households = households; self.people = people; self.poorHouseholds = poorHouseholds;
+        self.poorPeople = poorPeople
     }
 
     public enum Problem: Error, Equatable, Sendable { case field(String) }
@@ -163,8 +175,11 @@ public struct ProjectProposal: Sendable, Equatable {
         guard (startYear...startYear + 10).contains(endYear) else { throw .field("end_year") }
         guard budget.fen > 0 else { throw .field("budget") }
         guard !performanceTargets.isEmpty else { throw .field("performance_targets") }
-        for (name, n) in [("households", households), ("people", people), ("poor_households", poorHouseholds), ("poor_people", poorPeople)]
-            where !(0...1_000_000).contains(n) { throw .field(name) }
+        for (name, n) in [
+            ("households", households), ("people", people), ("poor_households", poorHouseholds),
+            ("poor_people", poorPeople),
+        ]
+        where !(0...1_000_000).contains(n) { throw .field(name) }
         guard poorHouseholds <= households else { throw .field("poor_households") }
         guard poorPeople <= people else { throw .field("poor_people") }
         guard households <= people || people == 0 else { throw .field("people") }
@@ -262,13 +277,17 @@ extension ComplianceFacts {
     /// A project or an allocation ("project:12", "allocation:7") and the unit answerable for it.
     public struct Item: Sendable, Equatable {
         public let subject: String; public let unit: OrgCode; public let details: [String]
-        public init(subject: String, unit: OrgCode, details: [String]) { self.subject = subject; self.unit = unit; self.details = details }
+        public init(subject: String, unit: OrgCode, details: [String]) {
+            self.subject = subject; self.unit = unit; self.details = details
+        }
     }
 
     public struct Loan: Sendable, Equatable {
-        public let id: Int; public let village: OrgCode; public let year: Int; public let rateBP: Int; public let householdNumber: String
+        public let id: Int; public let village: OrgCode; public let year: Int; public let rateBP: Int;
+        public let householdNumber: String
         public init(id: Int, village: OrgCode, year: Int, rateBP: Int, householdNumber: String) {
-            self.id = id; self.village = village; self.year = year; self.rateBP = rateBP; self.householdNumber = householdNumber
+            self.id = id; self.village = village; self.year = year; self.rateBP = rateBP;
+            self.householdNumber = householdNumber
         }
     }
 }
@@ -280,8 +299,10 @@ extension ComplianceRules {
     static func percent(_ bp: Int) -> String { "\(bp / 100).\(String(format2: bp % 100))%" }
 
     /// A unit's money of the last closed year below the year before: one rule for R-07-2 and R-33-2.
-    static func growthRule(id: RuleID, subject: String,
-                           _ amounts: @escaping @Sendable (ComplianceFacts) -> [OrgCode: [Int: Money]]) -> ComplianceRule {
+    static func growthRule(
+        id: RuleID, subject: String,
+        _ amounts: @escaping @Sendable (ComplianceFacts) -> [OrgCode: [Int: Money]]
+    ) -> ComplianceRule {
         ComplianceRule(id) { facts in
             let (last, before) = closedYears(facts.chain.today)
             let byUnit = amounts(facts)
@@ -290,8 +311,9 @@ extension ComplianceRules {
                 guard let previous = years[before], previous.fen > 0 else { return nil }
                 let now = years[last] ?? .zero
                 guard now < previous else { return nil }
-                return Violation(id, unit: unit, subject: "\(subject):\(unit.value):\(last)",
-                                 details: [String(last), now.description, previous.description])
+                return Violation(
+                    id, unit: unit, subject: "\(subject):\(unit.value):\(last)",
+                    details: [String(last), now.description, previous.description])
             }
         }
     }
@@ -307,21 +329,26 @@ extension ComplianceRules {
     public static let r33_1 = ComplianceRule(.r33_1) { facts in
         let (last, _) = closedYears(facts.chain.today)
         let standards = facts.funds.standards
-        guard let standard = standards.first(where: { $0.year == last }) ?? standards.max(by: { $0.year < $1.year }) else { return [] }
+        guard let standard = standards.first(where: { $0.year == last }) ?? standards.max(by: { $0.year < $1.year })
+        else { return [] }
         return facts.funds.aidReceived.keys.sorted { $0.value < $1.value }.flatMap { unit -> [Violation] in
             guard let total = facts.funds.aidReceived[unit]?[last], total.fen > 0 else { return [] }
             let use = facts.funds.aidUse[unit]?[last] ?? ComplianceFacts.AidUse()
             var out: [Violation] = []
             let countyBP = Int((use.toCountyAndBelow.fen * 10_000) / total.fen)
             if countyBP < standard.aidCountyBP {
-                out.append(Violation(.r33_1, unit: unit, subject: "aid_county:\(unit.value):\(last)",
-                                     details: [String(last), percent(countyBP), percent(standard.aidCountyBP)]))
+                out.append(
+                    Violation(
+                        .r33_1, unit: unit, subject: "aid_county:\(unit.value):\(last)",
+                        details: [String(last), percent(countyBP), percent(standard.aidCountyBP)]))
             }
             if use.spent.fen > 0 {
                 let livelihoodBP = Int((use.livelihoodSpent.fen * 10_000) / use.spent.fen)
                 if livelihoodBP < standard.aidLivelihoodBP {
-                    out.append(Violation(.r33_1, unit: unit, subject: "aid_livelihood:\(unit.value):\(last)",
-                                         details: [String(last), percent(livelihoodBP), percent(standard.aidLivelihoodBP)]))
+                    out.append(
+                        Violation(
+                            .r33_1, unit: unit, subject: "aid_livelihood:\(unit.value):\(last)",
+                            details: [String(last), percent(livelihoodBP), percent(standard.aidLivelihoodBP)]))
                 }
             }
             return out
@@ -345,8 +372,9 @@ extension ComplianceRules {
         let latest = facts.funds.standards.max { $0.year < $1.year }
         return facts.funds.loans.compactMap { loan in
             guard let standard = byYear[loan.year] ?? latest, loan.rateBP > standard.loanMaxRateBP else { return nil }
-            return Violation(.r36_1, unit: loan.village, subject: "loan:\(loan.id)",
-                             details: [loan.householdNumber, percent(loan.rateBP), percent(standard.loanMaxRateBP)])
+            return Violation(
+                .r36_1, unit: loan.village, subject: "loan:\(loan.id)",
+                details: [loan.householdNumber, percent(loan.rateBP), percent(standard.loanMaxRateBP)])
         }
     }
 }

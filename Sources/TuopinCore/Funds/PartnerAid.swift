@@ -12,8 +12,10 @@ public enum PartnerAid {
         /// The category of the project it went to or was spent on, if any.
         public let category: ProjectCategory?
 
-        public init(move: LedgerMove, from: OrgCode?, to: OrgCode, year: Int, amount: Money, category: ProjectCategory?) {
-            self.move = move; self.from = from; self.to = to; self.year = year; self.amount = amount; self.category = category
+        public init(move: LedgerMove, from: OrgCode?, to: OrgCode, year: Int, amount: Money, category: ProjectCategory?)
+        {
+            self.move = move; self.from = from; self.to = to; self.year = year; self.amount = amount;
+            self.category = category
         }
     }
 
@@ -21,7 +23,8 @@ public enum PartnerAid {
     /// Aid received at county level or below is there already; aid received above it counts as reaching
     /// county level when an allocation from above county level inside the entry lands at county level or
     /// below (a unit or a project sited there).
-    public static func use(entry: OrgCode, year: Int, received: Money, movements: [Movement]) -> ComplianceFacts.AidUse {
+    public static func use(entry: OrgCode, year: Int, received: Money, movements: [Movement]) -> ComplianceFacts.AidUse
+    {
         var use = ComplianceFacts.AidUse()
         let inside = movements.filter { $0.year == year && $0.to.isSelfOrDescendant(of: entry) }
         if entry.level >= .county {

@@ -4,13 +4,13 @@
 
 /// The departments a team's members come from (article 39 names them).
 public enum InspectionDepartment: String, Sendable, Codable, CaseIterable {
-    case discipline          // 纪检监察
-    case organisation        // 组织
-    case developmentReform   // 发展改革
-    case finance             // 财政
-    case audit               // 审计
-    case statistics          // 统计
-    case povertyOffice       // 扶贫（攻坚）部门
+    case discipline  // 纪检监察
+    case organisation  // 组织
+    case developmentReform  // 发展改革
+    case finance  // 财政
+    case audit  // 审计
+    case statistics  // 统计
+    case povertyOffice  // 扶贫（攻坚）部门
 
     public var labelKey: String { "dept_\(rawValue)" }
 }
@@ -23,13 +23,13 @@ public enum InspectionKind: String, Sendable, Codable, CaseIterable {
 
 /// What a finding is about.
 public enum FindingCategory: String, Sendable, Codable, CaseIterable {
-    case identification   // 识别不精准
-    case exit             // 退出不实
-    case funds            // 资金使用
-    case projects         // 项目建设
-    case responsibility   // 责任落实
-    case conduct          // 工作作风
-    case data             // 数据质量
+    case identification  // 识别不精准
+    case exit  // 退出不实
+    case funds  // 资金使用
+    case projects  // 项目建设
+    case responsibility  // 责任落实
+    case conduct  // 工作作风
+    case data  // 数据质量
     case other
 
     public var labelKey: String { "finding_category_\(rawValue)" }
@@ -62,7 +62,9 @@ public enum FindingAction: String, Sendable, Codable, CaseIterable {
 
 public enum FindingWorkflow {
     /// The state after `action` taken by `actor`, or nil when the action is not open now.
-    public static func transition(_ state: FindingState, _ action: FindingAction, by actor: FindingActor) -> FindingState? {
+    public static func transition(_ state: FindingState, _ action: FindingAction, by actor: FindingActor)
+        -> FindingState?
+    {
         guard action.actor == actor else { return nil }
         switch (state, action) {
         case (.open, .rectify), (.reopened, .rectify): return .rectified
@@ -126,10 +128,12 @@ extension ComplianceRules {
     /// R-39-1 (article 39): no finding is past its deadline without an accepted rectification.
     /// The violation is on the responsible unit; accepting the rectification clears it.
     public static let r39_1 = ComplianceRule(.r39_1) { facts in
-        facts.findings.filter { FindingWorkflow.isOverdue($0.state, deadline: $0.deadline, today: facts.chain.today) }.map { f in
-            Violation(.r39_1, unit: f.unit, subject: "finding:\(f.id)",
-                      details: [String(f.id), f.inspection, f.deadline.description])
-        }
+        facts.findings.filter { FindingWorkflow.isOverdue($0.state, deadline: $0.deadline, today: facts.chain.today) }
+            .map { f in
+                Violation(
+                    .r39_1, unit: f.unit, subject: "finding:\(f.id)",
+                    details: [String(f.id), f.inspection, f.deadline.description])
+            }
     }
 
     /// The rules whose violations are inspection findings overdue.

@@ -52,8 +52,8 @@ public enum SanctionKind: String, Sendable, Codable, CaseIterable {
 }
 
 public enum SanctionMeasure: String, Sendable, Codable, CaseIterable {
-    case commendation, award, fundingPriority            // 通报表扬, 表彰奖励, 资金项目倾斜
-    case interview, criticism, admonition, accountability, discipline   // 约谈, 通报批评, 诫勉, 问责, 党纪政务处分
+    case commendation, award, fundingPriority  // 通报表扬, 表彰奖励, 资金项目倾斜
+    case interview, criticism, admonition, accountability, discipline  // 约谈, 通报批评, 诫勉, 问责, 党纪政务处分
     public var kind: SanctionKind { [.commendation, .award, .fundingPriority].contains(self) ? .reward : .penalty }
     public var labelKey: String { "sanction_measure_\(rawValue)" }
 }

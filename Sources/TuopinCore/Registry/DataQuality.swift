@@ -47,8 +47,10 @@ public struct MemberFacts: Sendable, Equatable {
     public var sex: ResidentID.Sex?
     public var birthDate: CivilDate?
     public var education: Education?
-    public init(name: String, residentID: String, relation: Relation, sex: ResidentID.Sex? = nil,
-                birthDate: CivilDate? = nil, education: Education? = nil) {
+    public init(
+        name: String, residentID: String, relation: Relation, sex: ResidentID.Sex? = nil,
+        birthDate: CivilDate? = nil, education: Education? = nil
+    ) {
         self.name = name; self.residentID = residentID; self.relation = relation
         self.sex = sex; self.birthDate = birthDate; self.education = education
     }
@@ -74,8 +76,10 @@ public struct HouseholdFacts: Sendable, Equatable {
     /// Unset kinds are unknown, not unmet.
     public var guarantees: [GuaranteeKind: Bool]
     public var hasCurrentPlan: Bool
-    public init(status: HouseholdStatus, members: [MemberFacts], incomes: [IncomeFacts] = [],
-                guarantees: [GuaranteeKind: Bool] = [:], hasCurrentPlan: Bool = true) {
+    public init(
+        status: HouseholdStatus, members: [MemberFacts], incomes: [IncomeFacts] = [],
+        guarantees: [GuaranteeKind: Bool] = [:], hasCurrentPlan: Bool = true
+    ) {
         self.status = status; self.members = members; self.incomes = incomes
         self.guarantees = guarantees; self.hasCurrentPlan = hasCurrentPlan
     }
@@ -91,10 +95,14 @@ public enum DataQuality {
         for (i, m) in h.members.enumerated() {
             problems += checkIdentity(m, index: i, today: today)
             let key = m.residentID.uppercased()
-            if let first = seen[key] { problems.append(QualityProblem(.idDuplicate, member: i, "= #\(first + 1)")) }
-            else { seen[key] = i }
+            if let first = seen[key] {
+                problems.append(QualityProblem(.idDuplicate, member: i, "= #\(first + 1)"))
+            } else {
+                seen[key] = i
+            }
             if let education = m.education, let birth = m.birthDate,
-               !education.plausibleAges.contains(age(birth, on: today)) {
+                !education.plausibleAges.contains(age(birth, on: today))
+            {
                 problems.append(QualityProblem(.educationAge, member: i, education.label))
             }
         }
@@ -105,7 +113,9 @@ public enum DataQuality {
             problems.append(QualityProblem(.headAge, member: heads[0]))
         }
         for (i, m) in h.members.enumerated() where m.relation == .spouse {
-            if let birth = m.birthDate, age(birth, on: today) < 20 { problems.append(QualityProblem(.spouseAge, member: i)) }
+            if let birth = m.birthDate, age(birth, on: today) < 20 {
+                problems.append(QualityProblem(.spouseAge, member: i))
+            }
         }
         // A child born before the head or spouse, or a parent born after the head.
         let parents = h.members.filter { $0.relation == .head || $0.relation == .spouse }.compactMap(\.birthDate)
@@ -114,7 +124,8 @@ public enum DataQuality {
             if m.relation.isChild, parents.contains(where: { birth <= $0 }) {
                 problems.append(QualityProblem(.childAge, member: i))
             }
-            if m.relation.isParent, heads.count == 1, let headBirth = h.members[heads[0]].birthDate, birth >= headBirth {
+            if m.relation.isParent, heads.count == 1, let headBirth = h.members[heads[0]].birthDate, birth >= headBirth
+            {
                 problems.append(QualityProblem(.childAge, member: i))
             }
         }
@@ -125,11 +136,16 @@ public enum DataQuality {
 
         if h.status.hasExited {
             if let latest = h.incomes.max(by: { $0.year < $1.year }), let line = povertyLine(latest.year),
-               latest.perCapita(members: h.members.count) < line {
-                problems.append(QualityProblem(.exitIncome, "\(latest.year): \(latest.perCapita(members: h.members.count)) < \(line)"))
+                latest.perCapita(members: h.members.count) < line
+            {
+                problems.append(
+                    QualityProblem(
+                        .exitIncome, "\(latest.year): \(latest.perCapita(members: h.members.count)) < \(line)"))
             }
             let unmet = GuaranteeKind.allCases.filter { h.guarantees[$0] == false }
-            if !unmet.isEmpty { problems.append(QualityProblem(.exitGuarantee, unmet.map(\.label).joined(separator: "、"))) }
+            if !unmet.isEmpty {
+                problems.append(QualityProblem(.exitGuarantee, unmet.map(\.label).joined(separator: "、")))
+            }
         }
         if h.status.isRemainingPoor && !h.hasCurrentPlan { problems.append(QualityProblem(.noPlan)) }
         return problems
@@ -161,6 +177,8 @@ public enum DataQuality {
 /// Per-capita net-income poverty lines (元) the region applied, shipped as editable defaults
 /// for the standards table (article 6).
 public enum PovertyLineDefaults {
-    public static let yuan: [Int: Int64] = [2014: 2_800, 2015: 2_855, 2016: 2_952, 2017: 3_311, 2018: 3_750, 2019: 3_970, 2020: 4_000]
+    public static let yuan: [Int: Int64] = [
+        2014: 2_800, 2015: 2_855, 2016: 2_952, 2017: 3_311, 2018: 3_750, 2019: 3_970, 2020: 4_000,
+    ]
     public static func line(for year: Int) -> Money? { yuan[year].map { Money(yuan: $0) } }
 }

@@ -1,10 +1,10 @@
 /// Registration status of a poor household (建档立卡 status).
 public enum HouseholdStatus: String, Codable, Sendable, CaseIterable {
-    case notExited            // 未脱贫
-    case exitedWithPolicy     // 已脱贫享受政策
+    case notExited  // 未脱贫
+    case exitedWithPolicy  // 已脱贫享受政策
     case exitedWithoutPolicy  // 已脱贫不再享受政策
-    case returnedToPoverty    // 返贫
-    case monitored            // 监测对象
+    case returnedToPoverty  // 返贫
+    case monitored  // 监测对象
 
     /// A household registered outside the identification workflow (web form, API) enters as 未脱贫;
     /// every later status change goes through a workflow.

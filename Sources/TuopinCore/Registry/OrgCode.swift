@@ -31,7 +31,8 @@ public struct OrgCode: Hashable, Sendable, Codable, Comparable, CustomStringConv
 
     public init?(_ value: String) {
         guard OrgLevel(codeLength: value.count) != nil,
-              value.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+            value.allSatisfy({ $0.isASCII && $0.isNumber })
+        else { return nil }
         self.value = value
     }
 
@@ -79,7 +80,8 @@ public struct OrgCode: Hashable, Sendable, Codable, Comparable, CustomStringConv
     public init(from decoder: Decoder) throws {
         let raw = try decoder.singleValueContainer().decode(String.self)
         guard let code = OrgCode(raw) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "invalid org code \(raw)"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "invalid org code \(raw)"))
         }
         self = code
     }

@@ -20,7 +20,9 @@ public struct HeadCount: Sendable, Equatable, Codable {
     public var households: Int
     public var people: Int
     public init(households: Int = 0, people: Int = 0) { self.households = households; self.people = people }
-    public static func + (a: HeadCount, b: HeadCount) -> HeadCount { HeadCount(households: a.households + b.households, people: a.people + b.people) }
+    public static func + (a: HeadCount, b: HeadCount) -> HeadCount {
+        HeadCount(households: a.households + b.households, people: a.people + b.people)
+    }
 }
 
 public struct PovertyFigures: Sendable, Equatable, Codable {
@@ -47,7 +49,9 @@ public struct PovertyFigures: Sendable, Equatable, Codable {
     }
 
     /// Poverty incidence (贫困发生率) in basis points: remaining poor people of the rural population.
-    public func incidenceBP(ruralPopulation: Int?) -> Int? { Self.incidenceBP(poorPeople: remaining.people, ruralPopulation: ruralPopulation) }
+    public func incidenceBP(ruralPopulation: Int?) -> Int? {
+        Self.incidenceBP(poorPeople: remaining.people, ruralPopulation: ruralPopulation)
+    }
 
     public static func incidenceBP(poorPeople: Int, ruralPopulation: Int?) -> Int? {
         guard let population = ruralPopulation, population > 0 else { return nil }

@@ -20,11 +20,16 @@ public struct ResidentID: Hashable, Sendable, CustomStringConvertible {
         guard bytes.count == 18 else { throw raw.uppercased().count == 18 ? .characters : .length }
         if bytes[17] == UInt8(ascii: "x") { bytes[17] = UInt8(ascii: "X") }
         func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
-        guard bytes[0..<17].allSatisfy(isDigit), isDigit(bytes[17]) || bytes[17] == UInt8(ascii: "X") else { throw .characters }
+        guard bytes[0..<17].allSatisfy(isDigit), isDigit(bytes[17]) || bytes[17] == UInt8(ascii: "X") else {
+            throw .characters
+        }
         func digit(_ i: Int) -> Int { Int(bytes[i] - UInt8(ascii: "0")) }
-        guard let birth = CivilDate(year: digit(6) * 1000 + digit(7) * 100 + digit(8) * 10 + digit(9),
-                                    month: digit(10) * 10 + digit(11), day: digit(12) * 10 + digit(13)),
-              birth.year >= 1900, birth <= today else { throw .birthDate }
+        guard
+            let birth = CivilDate(
+                year: digit(6) * 1000 + digit(7) * 100 + digit(8) * 10 + digit(9),
+                month: digit(10) * 10 + digit(11), day: digit(12) * 10 + digit(13)),
+            birth.year >= 1900, birth <= today
+        else { throw .birthDate }
         var sum = 0
         for i in 0..<17 { sum += digit(i) * Self.weights[i] }
         guard Self.checkCharacters[sum % 11] == Character(Unicode.Scalar(bytes[17])) else { throw .checkCharacter }
@@ -80,7 +85,8 @@ public struct CivilDate: Hashable, Sendable, Comparable, Codable, CustomStringCo
 
     public init?(yyyymmdd: String) {
         guard yyyymmdd.count == 8, let y = Int(yyyymmdd.prefix(4)),
-              let m = Int(yyyymmdd.dropFirst(4).prefix(2)), let d = Int(yyyymmdd.suffix(2)) else { return nil }
+            let m = Int(yyyymmdd.dropFirst(4).prefix(2)), let d = Int(yyyymmdd.suffix(2))
+        else { return nil }
         self.init(year: y, month: m, day: d)
     }
 
@@ -125,7 +131,8 @@ public struct CivilDate: Hashable, Sendable, Comparable, Codable, CustomStringCo
         // The stored form `2026-11-27`, read without copies (a check reads a million birth dates).
         let b = Array(text.utf8)
         if b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
-           b.indices.allSatisfy({ $0 == 4 || $0 == 7 || (b[$0] >= UInt8(ascii: "0") && b[$0] <= UInt8(ascii: "9")) }) {
+            b.indices.allSatisfy({ $0 == 4 || $0 == 7 || (b[$0] >= UInt8(ascii: "0") && b[$0] <= UInt8(ascii: "9")) })
+        {
             func n(_ r: Range<Int>) -> Int { r.reduce(0) { $0 * 10 + Int(b[$1] - UInt8(ascii: "0")) } }
             self.init(year: n(0..<4), month: n(5..<7), day: n(8..<10))
             return

@@ -8,15 +8,18 @@ public struct ResponsibilityTargets: Sendable, Equatable, Codable {
     /// Funds to invest, in fen.
     public var funds: Money
     public init(households: Int = 0, people: Int = 0, villages: Int = 0, counties: Int = 0, funds: Money = .zero) {
-        self.households = households; self.people = people; self.villages = villages; self.counties = counties; self.funds = funds
+        self.households = households; self.people = people; self.villages = villages; self.counties = counties;
+        self.funds = funds
     }
 
     public enum Problem: Error, Equatable, Sendable { case field(String) }
 
     /// Every figure at least zero and below what a region could hold.
     public func validated() throws(Problem) -> ResponsibilityTargets {
-        for (name, n) in [("target_households", households), ("target_people", people), ("target_villages", villages),
-                          ("target_counties", counties)] where !(0...10_000_000).contains(n) { throw .field(name) }
+        for (name, n) in [
+            ("target_households", households), ("target_people", people), ("target_villages", villages),
+            ("target_counties", counties),
+        ] where !(0...10_000_000).contains(n) { throw .field(name) }
         guard (0...1_000_000_000_000_000).contains(funds.fen) else { throw .field("target_funds") }
         guard people >= households || households == 0 else { throw .field("target_people") }
         return self
@@ -29,7 +32,11 @@ public enum LetterState: String, Sendable, Codable, CaseIterable {
     public var labelKey: String { "letter_state_\(rawValue)" }
     /// The state a letter may move to next, if any.
     public var next: LetterState? {
-        switch self { case .draft: .signed; case .signed: .archived; case .archived: nil }
+        switch self {
+        case .draft: .signed;
+        case .signed: .archived;
+        case .archived: nil
+        }
     }
     /// A signed or archived letter binds the year.
     public var binds: Bool { self != .draft }
@@ -61,7 +68,9 @@ public enum ResponsibilityChain {
 
     /// Why dates of a letter are out of order, if they are: a letter is signed on or after it was
     /// drafted and not in the future, and is for a year no more than one away from the signing.
-    public static func letterDateProblem(year: Int, draftedOn: CivilDate, signedOn: CivilDate?, today: CivilDate) -> String? {
+    public static func letterDateProblem(year: Int, draftedOn: CivilDate, signedOn: CivilDate?, today: CivilDate)
+        -> String?
+    {
         guard (2014...2100).contains(year) else { return "year" }
         guard draftedOn <= today, abs(draftedOn.year - year) <= 1 else { return "drafted_on" }
         if let signed = signedOn {
@@ -104,10 +113,14 @@ public struct ReportSchedule: Sendable, Equatable, Codable {
     }
     public var byLevel: [OrgLevel: Entry]
 
-    public init(byLevel: [OrgLevel: Entry] = [.region: Entry(frequency: .annual, dueDays: 31),
-                                                .prefecture: Entry(frequency: .quarterly, dueDays: 15),
-                                                .county: Entry(frequency: .quarterly, dueDays: 15),
-                                                .township: Entry(frequency: .quarterly, dueDays: 15)]) {
+    public init(
+        byLevel: [OrgLevel: Entry] = [
+            .region: Entry(frequency: .annual, dueDays: 31),
+            .prefecture: Entry(frequency: .quarterly, dueDays: 15),
+            .county: Entry(frequency: .quarterly, dueDays: 15),
+            .township: Entry(frequency: .quarterly, dueDays: 15),
+        ]
+    ) {
         self.byLevel = byLevel
     }
 
@@ -124,7 +137,8 @@ public struct ReportSchedule: Sendable, Equatable, Codable {
             return (1...4).map { q in
                 let start = CivilDate(year: year, month: q * 3 - 2, day: 1)!
                 let end = CivilDate(year: year, month: q * 3, day: CivilDate.daysIn(month: q * 3, year: year))!
-                return ReportPeriod(label: "\(year)-Q\(q)", start: start, end: end, due: end.adding(days: entry.dueDays))
+                return ReportPeriod(
+                    label: "\(year)-Q\(q)", start: start, end: end, due: end.adding(days: entry.dueDays))
             }
         }
     }
@@ -133,7 +147,8 @@ public struct ReportSchedule: Sendable, Equatable, Codable {
     /// and the one currently open (its period has ended or is running), newest first.
     public func periods(level: OrgLevel, from firstYear: Int, through today: CivilDate) -> [ReportPeriod] {
         guard firstYear <= today.year else { return [] }
-        return (firstYear...today.year).flatMap { periods(level: level, year: $0) }.filter { $0.start <= today }.sorted(by: >)
+        return (firstYear...today.year).flatMap { periods(level: level, year: $0) }.filter { $0.start <= today }.sorted(
+            by: >)
     }
 
     public enum Problem: Error, Equatable, Sendable { case field(String) }
@@ -210,7 +225,8 @@ public enum LeadershipLock {
         /// For a township: villages with remaining poor households that have not exited.
         public let unexitedPoorVillages: Int
         public init(level: OrgLevel, povertyCountyNotExited: Bool = false, unexitedPoorVillages: Int = 0) {
-            self.level = level; self.povertyCountyNotExited = povertyCountyNotExited; self.unexitedPoorVillages = unexitedPoorVillages
+            self.level = level; self.povertyCountyNotExited = povertyCountyNotExited;
+            self.unexitedPoorVillages = unexitedPoorVillages
         }
     }
 
@@ -236,13 +252,17 @@ public enum LeadershipLock {
 
 /// The kinds of organisation of article 2 that carry responsibility at some level.
 public enum OrganisationType: String, Sendable, Codable, CaseIterable {
-    case partyCommittee = "party_committee", government, department, leadingGroup = "leading_group", commandHQ = "command_hq"
+    case partyCommittee = "party_committee", government, department, leadingGroup = "leading_group", commandHQ =
+        "command_hq"
     case memberUnit = "member_unit", peoplesOrganisation = "peoples_organisation", enterprise, institution, military
-    case socialOrganisation = "social_organisation", villageBranch = "village_branch", villageCommittee = "village_committee"
+    case socialOrganisation = "social_organisation", villageBranch = "village_branch", villageCommittee =
+        "village_committee"
     case villageSupervision = "village_supervision", workTeam = "work_team"
     public var labelKey: String { "org_type_\(rawValue)" }
     /// Village branch, committee, supervision committee and work teams belong to a village; the rest to any unit.
-    public var isVillageOnly: Bool { [.villageBranch, .villageCommittee, .villageSupervision, .workTeam].contains(self) }
+    public var isVillageOnly: Bool {
+        [.villageBranch, .villageCommittee, .villageSupervision, .workTeam].contains(self)
+    }
 }
 
 /// Who may act for a village from outside it: a unit of its county (the county or anything in it),
@@ -279,7 +299,8 @@ public struct PartyLeaderFact: Sendable {
     /// Linked registered poor people whose household's per-capita net income rose in its latest recorded year.
     public let risingPeople: Int
     public init(id: Int, village: OrgCode, name: String, projects: Int, risingPeople: Int) {
-        self.id = id; self.village = village; self.name = name; self.projects = projects; self.risingPeople = risingPeople
+        self.id = id; self.village = village; self.name = name; self.projects = projects;
+        self.risingPeople = risingPeople
     }
 }
 

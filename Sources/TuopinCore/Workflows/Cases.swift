@@ -28,9 +28,10 @@ extension WorkflowDefinition {
         guard steps.indices.contains(index) else { return StepInputs() }
         let step = steps[index]
         let firstThresholds = steps.firstIndex { $0.requires.contains(.countyThresholds) }
-        return StepInputs(votes: step.requires.contains(.appraisalVotes), consent: step.requires.contains(.householdConsent),
-                          notice: step.opensNotice, survey: firstThresholds == index,
-                          document: step.requires.contains(.stateCouncilConsent))
+        return StepInputs(
+            votes: step.requires.contains(.appraisalVotes), consent: step.requires.contains(.householdConsent),
+            notice: step.opensNotice, survey: firstThresholds == index,
+            document: step.requires.contains(.stateCouncilConsent))
     }
 
     /// Why a household cannot enter this workflow (message key), or nil: identification is for

@@ -9,13 +9,17 @@ public enum ExitCriteria {
     }
 
     /// Per-capita net income of the latest year above that year's line, and every guarantee met.
-    public static func household(incomes: [IncomeFacts], members: Int, guarantees: [GuaranteeKind: Bool],
-                                 standard: (Int) -> Standard?) -> [HouseholdFailure] {
+    public static func household(
+        incomes: [IncomeFacts], members: Int, guarantees: [GuaranteeKind: Bool],
+        standard: (Int) -> Standard?
+    ) -> [HouseholdFailure] {
         var failures: [HouseholdFailure] = []
         if let latest = incomes.max(by: { $0.year < $1.year }) {
             if let s = standard(latest.year) {
                 let perCapita = latest.perCapita(members: members)
-                if perCapita <= s.povertyLine { failures.append(.incomeBelowLine(year: latest.year, perCapita: perCapita, line: s.povertyLine)) }
+                if perCapita <= s.povertyLine {
+                    failures.append(.incomeBelowLine(year: latest.year, perCapita: perCapita, line: s.povertyLine))
+                }
             } else {
                 failures.append(.noStandard(year: latest.year))
             }
@@ -33,7 +37,9 @@ public enum ExitCriteria {
     }
 
     /// Village exit: remaining poor people / registered rural population below the threshold.
-    public static func village(remainingPoor: Int, ruralPopulation: Int, standard: Standard) -> (incidenceBP: Int?, passes: Bool) {
+    public static func village(remainingPoor: Int, ruralPopulation: Int, standard: Standard) -> (
+        incidenceBP: Int?, passes: Bool
+    ) {
         guard let bp = basisPoints(remainingPoor, of: ruralPopulation) else { return (nil, false) }
         return (bp, bp < standard.villageIncidenceBP)
     }
@@ -47,15 +53,22 @@ public enum ExitCriteria {
         public var sampledExited: Int, wronglyExited: Int
         public var sampledNonRegistered: Int, missed: Int
         public var surveyedHouseholds: Int, approving: Int
-        public init(sampledExited: Int, wronglyExited: Int, sampledNonRegistered: Int, missed: Int, surveyedHouseholds: Int, approving: Int) {
-            self.sampledExited = sampledExited; self.wronglyExited = wronglyExited; self.sampledNonRegistered = sampledNonRegistered
+        public init(
+            sampledExited: Int, wronglyExited: Int, sampledNonRegistered: Int, missed: Int, surveyedHouseholds: Int,
+            approving: Int
+        ) {
+            self.sampledExited = sampledExited; self.wronglyExited = wronglyExited;
+            self.sampledNonRegistered = sampledNonRegistered
             self.missed = missed; self.surveyedHouseholds = surveyedHouseholds; self.approving = approving
         }
 
         /// The first figure that is wrong (none negative or above ten million, no count above its sample), or nil.
         public var problem: String? {
-            let named = [("sampled_exited", sampledExited), ("wrongly_exited", wronglyExited), ("sampled_non_registered", sampledNonRegistered),
-                         ("missed", missed), ("surveyed_households", surveyedHouseholds), ("approving", approving)]
+            let named = [
+                ("sampled_exited", sampledExited), ("wrongly_exited", wronglyExited),
+                ("sampled_non_registered", sampledNonRegistered),
+                ("missed", missed), ("surveyed_households", surveyedHouseholds), ("approving", approving),
+            ]
             if let bad = named.first(where: { !(0...10_000_000).contains($0.1) }) { return bad.0 }
             if wronglyExited > sampledExited { return "wrongly_exited" }
             if missed > sampledNonRegistered { return "missed" }
@@ -65,9 +78,10 @@ public enum ExitCriteria {
 
         /// Several surveys as one (a prefecture's counties).
         public static func + (a: CountySurvey, b: CountySurvey) -> CountySurvey {
-            CountySurvey(sampledExited: a.sampledExited + b.sampledExited, wronglyExited: a.wronglyExited + b.wronglyExited,
-                         sampledNonRegistered: a.sampledNonRegistered + b.sampledNonRegistered, missed: a.missed + b.missed,
-                         surveyedHouseholds: a.surveyedHouseholds + b.surveyedHouseholds, approving: a.approving + b.approving)
+            CountySurvey(
+                sampledExited: a.sampledExited + b.sampledExited, wronglyExited: a.wronglyExited + b.wronglyExited,
+                sampledNonRegistered: a.sampledNonRegistered + b.sampledNonRegistered, missed: a.missed + b.missed,
+                surveyedHouseholds: a.surveyedHouseholds + b.surveyedHouseholds, approving: a.approving + b.approving)
         }
     }
 
@@ -78,8 +92,10 @@ public enum ExitCriteria {
 
     /// Comprehensive incidence = (remaining poor + missed + wrongly exited) / rural population;
     /// the wrong-exit, missed and recognition rates from the survey. Every threshold that is not met is named.
-    public static func county(remainingPoor: Int, missed: Int, wronglyExited: Int, ruralPopulation: Int,
-                              survey: CountySurvey, standard: Standard) -> CountyResult {
+    public static func county(
+        remainingPoor: Int, missed: Int, wronglyExited: Int, ruralPopulation: Int,
+        survey: CountySurvey, standard: Standard
+    ) -> CountyResult {
         let incidence = basisPoints(remainingPoor + missed + wronglyExited, of: ruralPopulation)
         let wrong = basisPoints(survey.wronglyExited, of: survey.sampledExited)
         let missedRate = basisPoints(survey.missed, of: survey.sampledNonRegistered)
@@ -89,6 +105,8 @@ public enum ExitCriteria {
         if !(wrong.map { $0 < standard.wrongExitBP } ?? false) { failed.append(.wrongExitRate) }
         if !(missedRate.map { $0 < standard.missedBP } ?? false) { failed.append(.missedRate) }
         if !(recognition.map { $0 >= standard.recognitionBP } ?? false) { failed.append(.recognition) }
-        return CountyResult(incidenceBP: incidence, wrongExitBP: wrong, missedBP: missedRate, recognitionBP: recognition, failed: failed)
+        return CountyResult(
+            incidenceBP: incidence, wrongExitBP: wrong, missedBP: missedRate, recognitionBP: recognition, failed: failed
+        )
     }
 }

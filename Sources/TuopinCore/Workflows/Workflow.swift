@@ -15,9 +15,13 @@ public struct WorkflowStep: Sendable, Equatable {
     /// Whether the acting role may refuse here instead (a decision step).
     public let canReject: Bool
 
-    public init(_ action: String, _ roles: Set<Role>, notice: NoticeKind? = nil, requires: Set<Requirement> = [], canReject: Bool = false,
-                effect: StepEffect? = nil) {
-        self.action = action; self.roles = roles; self.notice = notice; self.requires = requires; self.canReject = canReject
+    public init(
+        _ action: String, _ roles: Set<Role>, notice: NoticeKind? = nil, requires: Set<Requirement> = [],
+        canReject: Bool = false,
+        effect: StepEffect? = nil
+    ) {
+        self.action = action; self.roles = roles; self.notice = notice; self.requires = requires;
+        self.canReject = canReject
         self.effect = effect
     }
 }
@@ -41,7 +45,8 @@ public enum StepEffect: String, Sendable {
 }
 
 public enum Requirement: String, Sendable, CaseIterable {
-    case householdExitCriteria, householdConsent, villageIncidence, countyThresholds, withinQuota, stateCouncilConsent, appraisalVotes
+    case householdExitCriteria, householdConsent, villageIncidence, countyThresholds, withinQuota, stateCouncilConsent,
+        appraisalVotes
     /// No sampled case of a spot check is still unverified or failed (article 18).
     case spotCheckPassed
 }
@@ -129,7 +134,8 @@ public struct WorkflowDefinition: Sendable {
     /// a case back to (the verification is taken again); nil where the workflow has no spot check.
     public let spotCheck: (before: Int, returnTo: Int)?
 
-    public init(id: String, subject: CaseSubject, steps: [WorkflowStep], spotCheck: (before: Int, returnTo: Int)? = nil) {
+    public init(id: String, subject: CaseSubject, steps: [WorkflowStep], spotCheck: (before: Int, returnTo: Int)? = nil)
+    {
         self.id = id; self.subject = subject; self.steps = steps; self.spotCheck = spotCheck
     }
 
@@ -137,23 +143,31 @@ public struct WorkflowDefinition: Sendable {
     public static let rejectAction = "reject"
 
     public var actions: [String] { steps.map(\.action) + [Self.rejectAction] }
-    public var states: [WorkflowState] { (0...steps.count).map { .at($0) } + steps.indices.map { .rejected(atStep: $0) } }
+    public var states: [WorkflowState] {
+        (0...steps.count).map { .at($0) } + steps.indices.map { .rejected(atStep: $0) }
+    }
     public func isFinal(_ state: WorkflowState) -> Bool { state == .at(steps.count) }
 
     /// The state after `action` by `role`, or why not.
-    public func transition(_ state: WorkflowState, action: String, by role: Role, facts: StepFacts) -> Result<WorkflowState, Refusal> {
+    public func transition(_ state: WorkflowState, action: String, by role: Role, facts: StepFacts) -> Result<
+        WorkflowState, Refusal
+    > {
         decide(state, action: action, actor: { $0.roles.contains(role) ? role : nil }, facts: facts).map(\.state)
     }
 
     /// The state after `action` by a user of `scope` on a case of `unit`, and the role they act in.
-    public func transition(_ state: WorkflowState, action: String, scope: Scope, on unit: OrgCode,
-                           facts: StepFacts) -> Result<(state: WorkflowState, role: Role), Refusal> {
+    public func transition(
+        _ state: WorkflowState, action: String, scope: Scope, on unit: OrgCode,
+        facts: StepFacts
+    ) -> Result<(state: WorkflowState, role: Role), Refusal> {
         decide(state, action: action, actor: { scope.actingRole(for: $0, on: unit) }, facts: facts)
     }
 
     /// The one decision: `actor` names the role that may take a step, or nil.
-    private func decide(_ state: WorkflowState, action: String, actor: (WorkflowStep) -> Role?,
-                        facts: StepFacts) -> Result<(state: WorkflowState, role: Role), Refusal> {
+    private func decide(
+        _ state: WorkflowState, action: String, actor: (WorkflowStep) -> Role?,
+        facts: StepFacts
+    ) -> Result<(state: WorkflowState, role: Role), Refusal> {
         guard case .at(let done) = state, done < steps.count else { return .failure(.finished) }
         guard actions.contains(action) else { return .failure(.unknownAction(action)) }
         let step = steps[done]
@@ -174,9 +188,11 @@ public struct WorkflowDefinition: Sendable {
                 return .failure(.exitCriteriaNotMet(facts.householdExitFailures))
             case .householdConsent where !facts.consentRecorded: return .failure(.consentMissing)
             case .villageIncidence where !facts.villageIncidencePasses: return .failure(.villageIncidenceTooHigh)
-            case .countyThresholds where !facts.countyFailures.isEmpty: return .failure(.countyThresholdsNotMet(facts.countyFailures))
+            case .countyThresholds where !facts.countyFailures.isEmpty:
+                return .failure(.countyThresholdsNotMet(facts.countyFailures))
             case .withinQuota where !facts.withinQuota: return .failure(.quotaExceeded)
-            case .stateCouncilConsent where !facts.stateCouncilConsentRecorded: return .failure(.stateCouncilConsentMissing)
+            case .stateCouncilConsent where !facts.stateCouncilConsentRecorded:
+                return .failure(.stateCouncilConsentMissing)
             case .appraisalVotes where !facts.appraisalVotesRecorded: return .failure(.appraisalVotesMissing)
             case .spotCheckPassed where facts.spotCheckPending: return .failure(.spotCheckPending)
             default: continue
@@ -195,67 +211,82 @@ public enum Workflows {
     static let region: Set<Role> = [.regionHQ]
 
     /// W-identification (两公示一公告).
-    public static let identification = WorkflowDefinition(id: "W-identification", subject: .household, steps: [
-        WorkflowStep("apply", village.union(township)),
-        WorkflowStep("appraise", village, requires: [.appraisalVotes], canReject: true),
-        WorkflowStep("publishVillageNotice", village, notice: .gongshi),
-        WorkflowStep("reviewTownship", township, canReject: true),
-        WorkflowStep("publishSecondNotice", village.union(township), notice: .gongshi),
-        WorkflowStep("approveCounty", county, requires: [.withinQuota, .spotCheckPassed], canReject: true),
-        WorkflowStep("announceCounty", county, notice: .gonggao),
-        WorkflowStep("register", county, effect: .registerPoor),
-    ], spotCheck: (before: 5, returnTo: 3))
+    public static let identification = WorkflowDefinition(
+        id: "W-identification", subject: .household,
+        steps: [
+            WorkflowStep("apply", village.union(township)),
+            WorkflowStep("appraise", village, requires: [.appraisalVotes], canReject: true),
+            WorkflowStep("publishVillageNotice", village, notice: .gongshi),
+            WorkflowStep("reviewTownship", township, canReject: true),
+            WorkflowStep("publishSecondNotice", village.union(township), notice: .gongshi),
+            WorkflowStep("approveCounty", county, requires: [.withinQuota, .spotCheckPassed], canReject: true),
+            WorkflowStep("announceCounty", county, notice: .gonggao),
+            WorkflowStep("register", county, effect: .registerPoor),
+        ], spotCheck: (before: 5, returnTo: 3))
 
     /// W-household-exit.
-    public static let householdExit = WorkflowDefinition(id: "W-household-exit", subject: .household, steps: [
-        WorkflowStep("propose", village, requires: [.appraisalVotes]),
-        WorkflowStep("verify", village.union(township), requires: [.householdExitCriteria], canReject: true),
-        WorkflowStep("recordConsent", village, requires: [.householdConsent]),
-        WorkflowStep("publishVillageNotice", village, notice: .gongshi),
-        WorkflowStep("announce", township, notice: .gonggao),
-        WorkflowStep("approveCounty", county, requires: [.householdExitCriteria, .spotCheckPassed], canReject: true, effect: .exitHousehold),
-        WorkflowStep("filePrefecture", prefecture, canReject: true),
-    ], spotCheck: (before: 5, returnTo: 1))
+    public static let householdExit = WorkflowDefinition(
+        id: "W-household-exit", subject: .household,
+        steps: [
+            WorkflowStep("propose", village, requires: [.appraisalVotes]),
+            WorkflowStep("verify", village.union(township), requires: [.householdExitCriteria], canReject: true),
+            WorkflowStep("recordConsent", village, requires: [.householdConsent]),
+            WorkflowStep("publishVillageNotice", village, notice: .gongshi),
+            WorkflowStep("announce", township, notice: .gonggao),
+            WorkflowStep(
+                "approveCounty", county, requires: [.householdExitCriteria, .spotCheckPassed], canReject: true,
+                effect: .exitHousehold),
+            WorkflowStep("filePrefecture", prefecture, canReject: true),
+        ], spotCheck: (before: 5, returnTo: 1))
 
     /// W-village-exit.
-    public static let villageExit = WorkflowDefinition(id: "W-village-exit", subject: .village, steps: [
-        WorkflowStep("applyTownship", township),
-        WorkflowStep("reviewCounty", county, canReject: true),
-        WorkflowStep("assessPrefecture", prefecture, requires: [.villageIncidence], canReject: true),
-        WorkflowStep("publishNotice", prefecture, notice: .gongshi),
-        WorkflowStep("approvePrefecture", prefecture, requires: [.villageIncidence], canReject: true, effect: .exitUnit),
-    ])
+    public static let villageExit = WorkflowDefinition(
+        id: "W-village-exit", subject: .village,
+        steps: [
+            WorkflowStep("applyTownship", township),
+            WorkflowStep("reviewCounty", county, canReject: true),
+            WorkflowStep("assessPrefecture", prefecture, requires: [.villageIncidence], canReject: true),
+            WorkflowStep("publishNotice", prefecture, notice: .gongshi),
+            WorkflowStep(
+                "approvePrefecture", prefecture, requires: [.villageIncidence], canReject: true, effect: .exitUnit),
+        ])
 
     /// W-county-exit.
-    public static let countyExit = WorkflowDefinition(id: "W-county-exit", subject: .county, steps: [
-        WorkflowStep("selfEvaluate", county),
-        WorkflowStep("checkPrefecture", prefecture, canReject: true),
-        WorkflowStep("assessRegion", region, requires: [.countyThresholds], canReject: true),
-        WorkflowStep("publishNotice", region, notice: .gongshi),
-        WorkflowStep("recordStateCouncilConsent", region, requires: [.stateCouncilConsent]),
-        WorkflowStep("approveRegion", region, requires: [.countyThresholds], canReject: true, effect: .exitUnit),
-    ])
+    public static let countyExit = WorkflowDefinition(
+        id: "W-county-exit", subject: .county,
+        steps: [
+            WorkflowStep("selfEvaluate", county),
+            WorkflowStep("checkPrefecture", prefecture, canReject: true),
+            WorkflowStep("assessRegion", region, requires: [.countyThresholds], canReject: true),
+            WorkflowStep("publishNotice", region, notice: .gongshi),
+            WorkflowStep("recordStateCouncilConsent", region, requires: [.stateCouncilConsent]),
+            WorkflowStep("approveRegion", region, requires: [.countyThresholds], canReject: true, effect: .exitUnit),
+        ])
 
     /// W-project (article 21, 25): a village proposes, the township reviews and posts it, the county
     /// appraises and approves it into the library (announced on the board), it is implemented,
     /// completed, accepted by the county, and its completion announced.
-    public static let project = WorkflowDefinition(id: "W-project", subject: .project, steps: [
-        WorkflowStep("propose", village.union(township)),
-        WorkflowStep("reviewTownship", township, canReject: true),
-        WorkflowStep("publishTownshipNotice", township, notice: .gongshi),
-        WorkflowStep("appraiseCounty", county, canReject: true),
-        WorkflowStep("approveCounty", county, notice: .gonggao, canReject: true),
-        WorkflowStep("startImplementation", village.union(township).union(county)),
-        WorkflowStep("complete", village.union(township).union(county)),
-        WorkflowStep("acceptCounty", county, canReject: true),
-        WorkflowStep("announceCompletion", county, notice: .gonggao),
-    ])
+    public static let project = WorkflowDefinition(
+        id: "W-project", subject: .project,
+        steps: [
+            WorkflowStep("propose", village.union(township)),
+            WorkflowStep("reviewTownship", township, canReject: true),
+            WorkflowStep("publishTownshipNotice", township, notice: .gongshi),
+            WorkflowStep("appraiseCounty", county, canReject: true),
+            WorkflowStep("approveCounty", county, notice: .gonggao, canReject: true),
+            WorkflowStep("startImplementation", village.union(township).union(county)),
+            WorkflowStep("complete", village.union(township).union(county)),
+            WorkflowStep("acceptCounty", county, canReject: true),
+            WorkflowStep("announceCompletion", county, notice: .gonggao),
+        ])
 
     /// The disclosure of a unit's allocations (article 21, 25): one announcing step, so that its
     /// notice takes objections like any other; those who keep the unit's funds decide them.
-    public static let fundDisclosure = WorkflowDefinition(id: "W-funds", subject: .allocation, steps: [
-        WorkflowStep("disclose", township.union(county).union(prefecture).union(region), notice: .gonggao),
-    ])
+    public static let fundDisclosure = WorkflowDefinition(
+        id: "W-funds", subject: .allocation,
+        steps: [
+            WorkflowStep("disclose", township.union(county).union(prefecture).union(region), notice: .gonggao)
+        ])
 
     public static let all = [identification, householdExit, villageExit, countyExit, project, fundDisclosure]
 

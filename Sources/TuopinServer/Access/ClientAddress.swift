@@ -9,7 +9,9 @@ import Vapor
 enum ClientAddress {
     /// `text` as an IP address in its canonical form, or nil when it is not one.
     static func canonical(_ text: String) -> String? {
-        guard !text.isEmpty, text.count <= 45, let address = try? SocketAddress(ipAddress: text, port: 0) else { return nil }
+        guard !text.isEmpty, text.count <= 45, let address = try? SocketAddress(ipAddress: text, port: 0) else {
+            return nil
+        }
         return address.ipAddress
     }
 
@@ -29,7 +31,9 @@ enum ClientAddress {
 extension Request {
     /// The client's address (see `ClientAddress`).
     var clientAddress: String {
-        ClientAddress.resolve(peer: remoteAddress?.ipAddress, forwardedFor: headers[.xForwardedFor], trusted: tuopin.settings.trustedProxies)
+        ClientAddress.resolve(
+            peer: remoteAddress?.ipAddress, forwardedFor: headers[.xForwardedFor],
+            trusted: tuopin.settings.trustedProxies)
     }
 
     /// The connection comes from this machine and not through a trusted proxy.

@@ -29,8 +29,9 @@ enum SessionStage: String, Sendable {
 extension CurrentUser {
     /// A user (bindings loaded) acting outside a web session: the command line, the demo, tests.
     init(_ user: User, sessionKind: String, sessionID: Int = 0) throws {
-        self.init(id: try user.requireID(), username: user.username, displayName: user.displayName, scope: user.scope,
-                  sessionID: sessionID, sessionKind: sessionKind)
+        self.init(
+            id: try user.requireID(), username: user.username, displayName: user.displayName, scope: user.scope,
+            sessionID: sessionID, sessionKind: sessionKind)
     }
 }
 
@@ -38,11 +39,12 @@ extension User {
     /// The user's scope from their stored role bindings (requires `bindings` loaded); a binding
     /// with an unknown role or a malformed code grants nothing.
     var scope: Scope {
-        Scope(bindings: bindings.compactMap { record in
-            let role = record.role
-            guard let unit = OrgCode(record.unitCode) else { return nil }
-            return RoleBinding(role: role, unit: unit)
-        })
+        Scope(
+            bindings: bindings.compactMap { record in
+                let role = record.role
+                guard let unit = OrgCode(record.unitCode) else { return nil }
+                return RoleBinding(role: role, unit: unit)
+            })
     }
 }
 
@@ -65,7 +67,9 @@ struct SessionAuthenticator: AsyncMiddleware {
         let bearer = request.headers.bearerAuthorization?.token
         let token = bearer ?? request.sessionCookieToken
         if let token, !token.isEmpty, token.count <= 128,
-           let user = try await AuthService.user(forToken: token, cookie: bearer == nil, app: request.application, now: request.tuopin.now()) {
+            let user = try await AuthService.user(
+                forToken: token, cookie: bearer == nil, app: request.application, now: request.tuopin.now())
+        {
             request.auth.login(user)
         }
         return try await next.respond(to: request)
@@ -75,7 +79,9 @@ struct SessionAuthenticator: AsyncMiddleware {
 extension Request {
     /// The session cookie's token, under the name the settings choose.
     var sessionCookieToken: String? {
-        cookies[application.tuopin.settings.secureCookies ? SessionAuthenticator.secureCookieName : SessionAuthenticator.cookieName]?.string
+        cookies[
+            application.tuopin.settings.secureCookies
+                ? SessionAuthenticator.secureCookieName : SessionAuthenticator.cookieName]?.string
     }
 }
 
@@ -86,7 +92,9 @@ extension Request {
 struct RestrictedSessionMiddleware: AsyncMiddleware {
     static let alwaysOpen: Set<String> = [SiteURL.logout.path, SiteURL.healthz.path, SiteURL.apiTokens.path]
     static let secondFactorOpen: Set<String> = [SiteURL.secondFactor.path]
-    static let enrolOpen: Set<String> = [SiteURL.twoFactor.path, SiteURL.twoFactorBegin.path, SiteURL.twoFactorConfirm.path]
+    static let enrolOpen: Set<String> = [
+        SiteURL.twoFactor.path, SiteURL.twoFactorBegin.path, SiteURL.twoFactorConfirm.path,
+    ]
     static let passwordOpen: Set<String> = [SiteURL.password.path]
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {

@@ -21,7 +21,8 @@ actor LoginThrottle {
 
     func failUnknown(_ username: String, policy: LoginPolicy, now: Date) -> LoginPolicy.Decision {
         let state = unknownNames[username] ?? (0, nil)
-        let decision = policy.decide(passwordCorrect: false, failedLogins: state.failures, lockedUntil: state.lockedUntil, now: now)
+        let decision = policy.decide(
+            passwordCorrect: false, failedLogins: state.failures, lockedUntil: state.lockedUntil, now: now)
         unknownNames[username] = (decision.failedLogins, decision.lockedUntil)
         if unknownNames.count > 50_000 {
             unknownNames = unknownNames.filter { ($0.value.lockedUntil ?? .distantPast) > now }

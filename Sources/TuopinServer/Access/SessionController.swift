@@ -11,9 +11,12 @@ enum SessionController {
     }
 
     /// The login form with its CSRF token, and the cookie that token must match.
-    static func loginPage(_ req: Request, username: String, error: String?, status: HTTPResponseStatus) async throws -> Response {
+    static func loginPage(_ req: Request, username: String, error: String?, status: HTTPResponseStatus) async throws
+        -> Response
+    {
         let token = LoginCSRF.token(req)
-        let response = try await Page.render(req, "login", LoginPage(username: String(username.prefix(64)), error: error, token: token), status: status)
+        let response = try await Page.render(
+            req, "login", LoginPage(username: String(username.prefix(64)), error: error, token: token), status: status)
         LoginCSRF.attach(token, to: response, req: req)
         return response
     }
@@ -27,14 +30,21 @@ enum SessionController {
             return try await loginPage(req, username: username, error: req.t["err_login_expired"], status: .forbidden)
         }
         guard !username.isEmpty, !password.isEmpty, username.count <= 64, password.count <= 256 else {
-            return try await loginPage(req, username: username, error: req.t["err_invalid_credentials"], status: .unauthorized)
+            return try await loginPage(
+                req, username: username, error: req.t["err_invalid_credentials"], status: .unauthorized)
         }
         return try await FormFlow.submit(req, answering: []) {
             let (token, stage) = try await req.throttledLogin {
-                try await AuthService.login(app: req.application, username: username, password: password, kind: .web,
-                                            replacing: req.sessionCookieToken)
+                try await AuthService.login(
+                    app: req.application, username: username, password: password, kind: .web,
+                    replacing: req.sessionCookieToken)
             }
-            let next: SiteURL = switch stage { case .full: .home; case .secondFactor: .secondFactor; case .enrol: .twoFactor }
+            let next: SiteURL =
+                switch stage {
+                case .full: .home;
+                case .secondFactor: .secondFactor;
+                case .enrol: .twoFactor
+                }
             return .page(signedIn(req, token: token, to: next.path))
         } orShow: { refusal in
             return try await loginPage(req, username: username, error: refusal.message, status: refusal.status)
@@ -59,28 +69,40 @@ enum SessionController {
     }
 
     static func cookieName(_ req: Request) -> String {
-        req.application.tuopin.settings.secureCookies ? SessionAuthenticator.secureCookieName : SessionAuthenticator.cookieName
+        req.application.tuopin.settings.secureCookies
+            ? SessionAuthenticator.secureCookieName : SessionAuthenticator.cookieName
     }
 
-    struct PasswordForm: Content { let current_password: String?; let new_password: String?; let repeat_password: String? }
+    struct PasswordForm: Content {
+        let current_password: String?; let new_password: String?; let repeat_password: String?
+    }
     struct PasswordView: Encodable { let expired: Bool; let error: String?; let done: Bool; let rules: [String] }
 
-    static func passwordPage(_ req: Request, error: String?, done: Bool, status: HTTPResponseStatus) async throws -> Response {
+    static func passwordPage(_ req: Request, error: String?, done: Bool, status: HTTPResponseStatus) async throws
+        -> Response
+    {
         let user = try req.requireUser()
-        let rules = ["pw_rule_length", "pw_rule_kinds", "pw_rule_username", "pw_rule_common", "pw_rule_more", "pw_rule_rotation"].map { req.t[$0] }
-        return try await Page.render(req, "password", PasswordView(expired: user.passwordExpired && !done, error: error, done: done, rules: rules),
-                                     status: status)
+        let rules = [
+            "pw_rule_length", "pw_rule_kinds", "pw_rule_username", "pw_rule_common", "pw_rule_more", "pw_rule_rotation",
+        ].map { req.t[$0] }
+        return try await Page.render(
+            req, "password",
+            PasswordView(expired: user.passwordExpired && !done, error: error, done: done, rules: rules),
+            status: status)
     }
 
-    @Sendable static func showPassword(req: Request) async throws -> Response { try await passwordPage(req, error: nil, done: false, status: .ok) }
+    @Sendable static func showPassword(req: Request) async throws -> Response {
+        try await passwordPage(req, error: nil, done: false, status: .ok)
+    }
 
     /// Changes the user's own password (all their other sessions end).
     @Sendable static func changePassword(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let form = try req.content.decode(PasswordForm.self)
         return try await FormFlow.submit(req, answering: []) {
-            try await AuthService.changePassword(app: req.application, user: user, current: form.current_password ?? "",
-                                                 new: form.new_password ?? "", repeated: form.repeat_password ?? "")
+            try await AuthService.changePassword(
+                app: req.application, user: user, current: form.current_password ?? "",
+                new: form.new_password ?? "", repeated: form.repeat_password ?? "")
             return .page(try await passwordPage(req, error: nil, done: true, status: .ok))
         } orShow: { refusal in
             return try await passwordPage(req, error: refusal.message, done: false, status: refusal.status)
@@ -92,7 +114,8 @@ enum SessionController {
     /// The user's own sessions, each of which they can end.
     @Sendable static func sessions(req: Request) async throws -> Response {
         let user = try req.requireUser()
-        return try await Page.render(req, "sessions", SessionsView(sessions: try await req.data.sessions(of: user, now: req.tuopin.now())))
+        return try await Page.render(
+            req, "sessions", SessionsView(sessions: try await req.data.sessions(of: user, now: req.tuopin.now())))
     }
 
     @Sendable static func endSession(req: Request) async throws -> Response {
@@ -102,9 +125,11 @@ enum SessionController {
     }
 
     static func sessionCookie(_ value: String, req: Request, maxAge: Int) -> HTTPCookies.Value {
-        HTTPCookies.Value(string: value, expires: nil, maxAge: maxAge, domain: nil, path: "/",
-                          isSecure: req.application.tuopin.settings.secureCookies || req.application.http.server.configuration.tlsConfiguration != nil,
-                          isHTTPOnly: true, sameSite: .strict)
+        HTTPCookies.Value(
+            string: value, expires: nil, maxAge: maxAge, domain: nil, path: "/",
+            isSecure: req.application.tuopin.settings.secureCookies
+                || req.application.http.server.configuration.tlsConfiguration != nil,
+            isHTTPOnly: true, sameSite: .strict)
     }
 
     /// `/lang/:lang?to=/path` remembers the language and returns to the page (same site only).
@@ -129,8 +154,9 @@ enum SessionController {
         guard !body.password.isEmpty, body.password.count <= 256 else { throw AppError.invalidField("password") }
         guard (body.totp ?? "").count <= 32 else { throw AppError.invalidField("totp") }
         let (token, _) = try await req.throttledLogin {
-            try await AuthService.login(app: req.application, username: body.username, password: body.password, kind: .api,
-                                        replacing: nil, oneTimeCode: body.totp)
+            try await AuthService.login(
+                app: req.application, username: body.username, password: body.password, kind: .api,
+                replacing: nil, oneTimeCode: body.totp)
         }
         return TokenResponse(token: token, expires_in: Int(AuthService.apiTokenLifetime))
     }

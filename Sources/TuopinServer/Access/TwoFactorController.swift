@@ -16,17 +16,20 @@ enum TwoFactorController {
 
     /// The code (or a recovery code) completes the login: a new session replaces the password-only one.
     @Sendable static func secondFactor(req: Request) async throws -> Response {
-        guard let user = req.auth.get(CurrentUser.self), user.stage == .secondFactor, let token = req.sessionCookieToken else {
+        guard let user = req.auth.get(CurrentUser.self), user.stage == .secondFactor, let token = req.sessionCookieToken
+        else {
             return req.redirect(to: SiteURL.login.path, redirectType: .normal)
         }
         let code = try req.content.decode(CodeForm.self).code ?? ""
         return try await FormFlow.submit(req, answering: []) {
             let newToken = try await req.throttledLogin {
-                try await AuthService.completeSecondFactor(app: req.application, user: user, token: token, code: String(code.prefix(40)))
+                try await AuthService.completeSecondFactor(
+                    app: req.application, user: user, token: token, code: String(code.prefix(40)))
             }
             return .page(SessionController.signedIn(req, token: newToken, to: SiteURL.home.path))
         } orShow: { refusal in
-            return try await Page.render(req, "second-factor", SecondFactorPage(error: refusal.message), status: refusal.status)
+            return try await Page.render(
+                req, "second-factor", SecondFactorPage(error: refusal.message), status: refusal.status)
         }
     }
 
@@ -38,12 +41,15 @@ enum TwoFactorController {
         let mustEnrol: Bool
     }
 
-    static func settings(_ req: Request, codes: [String]? = nil, error: String? = nil, status: HTTPResponseStatus = .ok,
-                         as user: CurrentUser? = nil) async throws -> Response {
+    static func settings(
+        _ req: Request, codes: [String]? = nil, error: String? = nil, status: HTTPResponseStatus = .ok,
+        as user: CurrentUser? = nil
+    ) async throws -> Response {
         let user = try user ?? req.requireUser()
         let state = try await TwoFactorService.status(app: req.application, user: user)
-        return try await Page.render(req, "two-factor", SettingsPage(status: state, codes: codes, error: error, mustEnrol: user.stage == .enrol),
-                                     status: status)
+        return try await Page.render(
+            req, "two-factor", SettingsPage(status: state, codes: codes, error: error, mustEnrol: user.stage == .enrol),
+            status: status)
     }
 
     @Sendable static func page(req: Request) async throws -> Response { try await settings(req) }
@@ -58,11 +64,13 @@ enum TwoFactorController {
         let user = try req.requireUser()
         let code = try req.content.decode(CodeForm.self).code ?? ""
         return try await FormFlow.submit(req, answering: []) {
-            let (token, codes) = try await TwoFactorService.confirm(app: req.application, user: user, code: String(code.prefix(40)))
+            let (token, codes) = try await TwoFactorService.confirm(
+                app: req.application, user: user, code: String(code.prefix(40)))
             var full = user
             full.stage = .full
             let response = try await settings(req, codes: codes, as: full)
-            response.cookies[SessionController.cookieName(req)] = SessionController.sessionCookie(token, req: req, maxAge: Int(AuthService.webSessionLifetime))
+            response.cookies[SessionController.cookieName(req)] = SessionController.sessionCookie(
+                token, req: req, maxAge: Int(AuthService.webSessionLifetime))
             return .page(response)
         } orShow: { refusal in
             return try await settings(req, error: refusal.message, status: refusal.status)
@@ -73,7 +81,8 @@ enum TwoFactorController {
         let user = try req.requireUser()
         let code = try req.content.decode(CodeForm.self).code ?? ""
         return try await FormFlow.submit(req, answering: []) {
-            let codes = try await TwoFactorService.newRecoveryCodes(app: req.application, user: user, code: String(code.prefix(40)))
+            let codes = try await TwoFactorService.newRecoveryCodes(
+                app: req.application, user: user, code: String(code.prefix(40)))
             return .page(try await settings(req, codes: codes))
         } orShow: { refusal in
             return try await settings(req, error: refusal.message, status: refusal.status)
@@ -84,8 +93,9 @@ enum TwoFactorController {
         let user = try req.requireUser()
         let form = try req.content.decode(DisableForm.self)
         return try await FormFlow.submit(req, answering: []) {
-            try await TwoFactorService.disable(app: req.application, user: user, password: String((form.password ?? "").prefix(256)),
-                                               code: String((form.code ?? "").prefix(40)))
+            try await TwoFactorService.disable(
+                app: req.application, user: user, password: String((form.password ?? "").prefix(256)),
+                code: String((form.code ?? "").prefix(40)))
             return .redirect(SiteURL.twoFactor.path)
         } orShow: { refusal in
             return try await settings(req, error: refusal.message, status: refusal.status)

@@ -18,7 +18,9 @@ enum AssessmentService {
 
     // MARK: Schemes
 
-    struct IndicatorInput: Content { var key: String?; var name: String?; var weight: String?; var full_pct: String?; var zero_pct: String? }
+    struct IndicatorInput: Content {
+        var key: String?; var name: String?; var weight: String?; var full_pct: String?; var zero_pct: String?
+    }
     struct SchemeInput: Content {
         var year: Int?
         var indicators: [IndicatorInput]?
@@ -44,20 +46,30 @@ enum AssessmentService {
     static func indicators(_ input: [IndicatorInput]?) throws -> [SchemeIndicator] {
         guard let input, !input.isEmpty else { return AssessmentRules.defaultIndicators() }
         return try input.map { i in
-            guard let key = i.key.flatMap(IndicatorKey.init(rawValue:)) else { throw AppError.invalidField("indicators") }
+            guard let key = i.key.flatMap(IndicatorKey.init(rawValue:)) else {
+                throw AppError.invalidField("indicators")
+            }
             let name = (i.name ?? "").trimmingCharacters(in: .whitespaces)
-            guard name.count <= 100, !TextInput.hasControlCharacters(name) else { throw AppError.invalidField("indicators") }
+            guard name.count <= 100, !TextInput.hasControlCharacters(name) else {
+                throw AppError.invalidField("indicators")
+            }
             guard let weight = hundredths(i.weight) else { throw AppError.invalidField("indicators") }
             // Bounds come as percent (or, for violations, per 100 households); stored ×100.
-            let full = try i.full_pct.map { guard let v = hundredths($0) else { throw AppError.invalidField("indicators") }; return v }
-            let zero = try i.zero_pct.map { guard let v = hundredths($0) else { throw AppError.invalidField("indicators") }; return v }
+            let full = try i.full_pct.map {
+                guard let v = hundredths($0) else { throw AppError.invalidField("indicators") }; return v
+            }
+            let zero = try i.zero_pct.map {
+                guard let v = hundredths($0) else { throw AppError.invalidField("indicators") }; return v
+            }
             return SchemeIndicator(key: key, name: name, weight: weight, full: full, zero: zero)
         }
     }
 
     static func bands(_ input: SchemeInput) throws -> GradeBands {
         guard input.good != nil || input.fair != nil || input.pass != nil else { return GradeBands() }
-        guard let g = hundredths(input.good), let f = hundredths(input.fair), let p = hundredths(input.pass) else { throw AppError.invalidField("bands") }
+        guard let g = hundredths(input.good), let f = hundredths(input.fair), let p = hundredths(input.pass) else {
+            throw AppError.invalidField("bands")
+        }
         return GradeBands(good: g, fair: f, pass: p)
     }
 
@@ -70,7 +82,9 @@ enum AssessmentService {
         if let field = AssessmentRules.schemeProblem(list, bands: bands) { throw AppError.invalidField(field) }
         let now = app.tuopin.now(), bandsJSON = try AuditLog.canonicalJSON(bands)
         return try await app.write { tx -> Int in
-            guard try await tx.rows(SchemeRecord.self).filter(\.$year == year).count() == 0 else { throw AppError.conflict }
+            guard try await tx.rows(SchemeRecord.self).filter(\.$year == year).count() == 0 else {
+                throw AppError.conflict
+            }
             let s = SchemeRecord()
             s.year = year; s.state = .draft; s.bands = bandsJSON; s.createdBy = user.id; s.version = 1
             try await s.save(on: tx)
@@ -81,15 +95,19 @@ enum AssessmentService {
                 r.fullValue = ind.full; r.zeroValue = ind.zero
                 try await r.save(on: tx)
             }
-            try await AuditLog.append(on: tx, actor: user.auditActor, action: "assessment.create", entity: "assessment", entityID: String(id),
-                                      after: ["year": String(year), "indicators": try AuditLog.canonicalJSON(list), "bands": bandsJSON], at: now)
+            try await AuditLog.append(
+                on: tx, actor: user.auditActor, action: "assessment.create", entity: "assessment", entityID: String(id),
+                after: ["year": String(year), "indicators": try AuditLog.canonicalJSON(list), "bands": bandsJSON],
+                at: now)
             return id
         }
     }
 
     static func indicators(of scheme: Int, on db: DataAccess) async throws -> [(IndicatorRecord, SchemeIndicator)] {
         try await db.rows(IndicatorRecord.self).filter(\.$schemeID == scheme).sort(\.$position).all().compactMap { r in
-            IndicatorKey(rawValue: r.key).map { (r, SchemeIndicator(key: $0, name: r.name, weight: r.weight, full: r.fullValue, zero: r.zeroValue)) }
+            IndicatorKey(rawValue: r.key).map {
+                (r, SchemeIndicator(key: $0, name: r.name, weight: r.weight, full: r.fullValue, zero: r.zeroValue))
+            }
         }
     }
 
@@ -100,13 +118,18 @@ enum AssessmentService {
     }
 
     /// The scheme's next step. `compute` may be taken again before ranking: the values are read afresh and frozen again.
-    static func step(app: Application, user: CurrentUser, scheme id: Int, input: StepInput) async throws -> SchemeState {
+    static func step(app: Application, user: CurrentUser, scheme id: Int, input: StepInput) async throws -> SchemeState
+    {
         try authorise(user)
-        guard let action = input.action.flatMap(SchemeAction.init(rawValue:)) else { throw AppError.invalidField("action") }
+        guard let action = input.action.flatMap(SchemeAction.init(rawValue:)) else {
+            throw AppError.invalidField("action")
+        }
         let document = action == .distribute ? try FormField.text(input.document_no, "document_no", max: 100) : ""
         let recipients = action == .distribute ? input.recipients ?? Self.recipients : []
         if action == .distribute {
-            guard !recipients.isEmpty, recipients.allSatisfy(Self.recipients.contains) else { throw AppError.invalidField("recipients") }
+            guard !recipients.isEmpty, recipients.allSatisfy(Self.recipients.contains) else {
+                throw AppError.invalidField("recipients")
+            }
         }
         let today = app.clock.today, now = app.tuopin.now()
         return try await app.write { tx -> SchemeState in
@@ -117,8 +140,12 @@ enum AssessmentService {
             switch action {
             case .compute: detail["units"] = String(try await compute(tx, scheme: s, today: today))
             case .rank:
-                guard let bands = try? JSONDecoder().decode(GradeBands.self, from: Data(s.bands.utf8)) else { throw AppError.corruptData }
-                let missing = try await tx.rows(AssessmentValue.self).filter(\.$schemeID == id).filter(\.$source == "entered").filter(\.$value == nil).count()
+                guard let bands = try? JSONDecoder().decode(GradeBands.self, from: Data(s.bands.utf8)) else {
+                    throw AppError.corruptData
+                }
+                let missing = try await tx.rows(AssessmentValue.self).filter(\.$schemeID == id).filter(
+                    \.$source == "entered"
+                ).filter(\.$value == nil).count()
                 guard missing == 0 else { throw AppError.notEligible("assessment_entered_missing") }
                 try await rank(tx, scheme: id, bands: bands)
             case .approve: s.approvedOn = today; s.approvedBy = user.id
@@ -134,8 +161,9 @@ enum AssessmentService {
             if action == .compute { s.computedAt = AuditLog.timestamp(now) }
             s.state = action.to; s.version += 1
             try await s.save(on: tx)
-            try await AuditLog.append(on: tx, actor: user.auditActor, action: "assessment.\(action.rawValue)", entity: "assessment",
-                                      entityID: String(id), after: detail, at: now)
+            try await AuditLog.append(
+                on: tx, actor: user.auditActor, action: "assessment.\(action.rawValue)", entity: "assessment",
+                entityID: String(id), after: detail, at: now)
             return action.to
         }
     }
@@ -146,8 +174,10 @@ enum AssessmentService {
         let id = try s.requireID()
         let indicators = try await indicators(of: id, on: tx)
         let units = try await tx.rows(OrgUnit.self).filter(\.$level ~~ levels.map(\.rawValue)).sort(\.$id).all()
-        let entered = Dictionary(try await tx.rows(AssessmentValue.self).filter(\.$schemeID == id).filter(\.$source == "entered").all()
-            .map { ("\($0.unitCode)|\($0.indicatorID)", $0) }) { a, _ in a }
+        let entered = Dictionary(
+            try await tx.rows(AssessmentValue.self).filter(\.$schemeID == id).filter(\.$source == "entered").all()
+                .map { ("\($0.unitCode)|\($0.indicatorID)", $0) }
+        ) { a, _ in a }
         try await tx.rows(AssessmentValue.self).filter(\.$schemeID == id).filter(\.$source == "computed").delete()
         try await tx.rows(AssessedUnit.self).filter(\.$schemeID == id).delete()
         let schedule = try await ResponsibilityService.schedule(on: tx)
@@ -155,7 +185,8 @@ enum AssessmentService {
             guard let code = OrgCode(unit.id!) else { continue }
             let inputs = try await inputs(on: tx, unit: code, year: s.year, today: today, schedule: schedule)
             let a = AssessedUnit()
-            a.schemeID = id; a.unitCode = code.value; a.level = code.level.rawValue; a.inputs = try AuditLog.canonicalJSON(inputs)
+            a.schemeID = id; a.unitCode = code.value; a.level = code.level.rawValue;
+            a.inputs = try AuditLog.canonicalJSON(inputs)
             try await a.save(on: tx)
             for (record, indicator) in indicators {
                 if let v = indicator.key.value(inputs) {
@@ -182,7 +213,8 @@ enum AssessmentService {
         for v in values { totals[v.unitCode, default: 0] += v.score }
         let units = try await tx.rows(AssessedUnit.self).filter(\.$schemeID == id).all()
         for (_, group) in Dictionary(grouping: units, by: \.level) {
-            let ranks = AssessmentRules.ranks(Dictionary(uniqueKeysWithValues: group.map { ($0.unitCode, totals[$0.unitCode] ?? 0) }))
+            let ranks = AssessmentRules.ranks(
+                Dictionary(uniqueKeysWithValues: group.map { ($0.unitCode, totals[$0.unitCode] ?? 0) }))
             for u in group {
                 let total = totals[u.unitCode] ?? 0
                 u.total = total; u.rank = ranks[u.unitCode]; u.grade = bands.grade(total).rawValue
@@ -191,7 +223,9 @@ enum AssessmentService {
         }
     }
 
-    struct EnteredInput: Content { var unit_code: String?; var indicator_id: Int?; var value_pct: String?; var note: String? }
+    struct EnteredInput: Content {
+        var unit_code: String?; var indicator_id: Int?; var value_pct: String?; var note: String?
+    }
 
     /// A typed-in indicator's value for a unit (percent, two decimals), with where it came from.
     static func enter(app: Application, user: CurrentUser, scheme id: Int, input: EnteredInput) async throws {
@@ -206,24 +240,40 @@ enum AssessmentService {
         let checked = try inputs.map { input -> Checked in
             guard let code = input.unit_code, !code.isEmpty else { throw AppError.missingField("unit_code") }
             guard let indicatorID = input.indicator_id else { throw AppError.missingField("indicator_id") }
-            guard let value = hundredths(input.value_pct), (0...10_000).contains(value) else { throw AppError.invalidField("value_pct") }
-            return Checked(code: code, indicator: indicatorID, value: value, note: try FormField.text(input.note, "note", max: 500))
+            guard let value = hundredths(input.value_pct), (0...10_000).contains(value) else {
+                throw AppError.invalidField("value_pct")
+            }
+            return Checked(
+                code: code, indicator: indicatorID, value: value, note: try FormField.text(input.note, "note", max: 500)
+            )
         }
         let now = app.tuopin.now()
         try await app.write { tx in
             guard let s = try await tx.lookup(SchemeRecord.self, id) else { throw AppError.notFound }
             guard s.state == .computed else { throw AppError.conflict }
-            let indicators = Dictionary(uniqueKeysWithValues: try await indicators(of: id, on: tx).map { ($0.0.id!, $0.1) })
+            let indicators = Dictionary(
+                uniqueKeysWithValues: try await indicators(of: id, on: tx).map { ($0.0.id!, $0.1) })
             for c in checked {
-                guard let indicator = indicators[c.indicator], !indicator.key.isComputed else { throw AppError.invalidField("indicator_id") }
-                guard let row = try await tx.rows(AssessmentValue.self).filter(\.$schemeID == id).filter(\.$unitCode == c.code)
-                    .filter(\.$indicatorID == c.indicator).first() else { throw AppError.invalidField("unit_code") }
+                guard let indicator = indicators[c.indicator], !indicator.key.isComputed else {
+                    throw AppError.invalidField("indicator_id")
+                }
+                guard
+                    let row = try await tx.rows(AssessmentValue.self).filter(\.$schemeID == id).filter(
+                        \.$unitCode == c.code
+                    )
+                    .filter(\.$indicatorID == c.indicator).first()
+                else { throw AppError.invalidField("unit_code") }
                 let before = ["value": row.value.map(String.init) ?? "", "note": row.note]
                 row.value = c.value; row.score = indicator.score(c.value)
                 row.numerator = Int64(c.value); row.denominator = 10_000; row.note = c.note
                 try await row.save(on: tx)
-                try await AuditLog.append(on: tx, actor: user.auditActor, action: "assessment.enter", entity: "assessment", entityID: String(id),
-                                          before: before, after: ["unit": c.code, "indicator": String(c.indicator), "value": String(c.value), "note": c.note], at: now)
+                try await AuditLog.append(
+                    on: tx, actor: user.auditActor, action: "assessment.enter", entity: "assessment",
+                    entityID: String(id),
+                    before: before,
+                    after: [
+                        "unit": c.code, "indicator": String(c.indicator), "value": String(c.value), "note": c.note,
+                    ], at: now)
             }
         }
     }
@@ -249,8 +299,9 @@ enum AssessmentService {
             }
             s.bands = bandsJSON; s.version += 1
             try await s.save(on: tx)
-            try await AuditLog.append(on: tx, actor: user.auditActor, action: "assessment.revise", entity: "assessment", entityID: String(id),
-                                      after: ["indicators": try AuditLog.canonicalJSON(list), "bands": bandsJSON], at: now)
+            try await AuditLog.append(
+                on: tx, actor: user.auditActor, action: "assessment.revise", entity: "assessment", entityID: String(id),
+                after: ["indicators": try AuditLog.canonicalJSON(list), "bands": bandsJSON], at: now)
         }
     }
 }

@@ -20,36 +20,47 @@ extension AuditSearch {
         var verification: String?
         do {
             let conditions = try await conditions(req, f, user: user)
-            searched = [f.user, f.unit, f.household, f.entity, f.entity_id, f.action, f.from, f.to].contains { !($0 ?? "").isEmpty }
+            searched = [f.user, f.unit, f.household, f.entity, f.entity_id, f.action, f.from, f.to].contains {
+                !($0 ?? "").isEmpty
+            }
             if searched {
                 results = try await entries(req, where: conditions, offset: (page - 1) * pageSize, limit: pageSize + 1)
                 // The log holds personal data: reading it is itself an entry, like opening a household.
-                try await ReadAudit.record(req, user: user, action: "audit.search", entity: "search", entityID: "",
-                                           detail: ["filter": queryString(f), "page": String(page)])
+                try await ReadAudit.record(
+                    req, user: user, action: "audit.search", entity: "search", entityID: "",
+                    detail: ["filter": queryString(f), "page": String(page)])
             }
         } catch let e as AppError where e != .forbidden {
             error = e.message(req.t)
         }
         if f.verify == "1" {
             let result = try await AuditVerifier.verify(on: req.data)
-            verification = result.firstBreak.map { req.t.format("audit_chain_broken", $0.description, String(result.checked)) }
+            verification =
+                result.firstBreak.map { req.t.format("audit_chain_broken", $0.description, String(result.checked)) }
                 ?? req.t.format("audit_chain_intact", String(result.checked))
         }
         struct View: Encodable {
             let f: Filter; let error: String?; let entries: [Entry]; let searched: Bool; let more: Bool; let page: Int
-            let query: String; let entities: [String]; let verification: String?; let nextHref: String?; let exportHref: String?
+            let query: String; let entities: [String]; let verification: String?; let nextHref: String?;
+            let exportHref: String?
         }
         let query = queryString(f)
-        return try await Page.render(req, "audit", View(
-            f: f, error: error, entries: Array(results.prefix(pageSize)), searched: searched, more: results.count > pageSize, page: page,
-            query: query, entities: entities, verification: verification,
-            nextHref: results.count > pageSize ? SiteURL.auditSearch.path + "?" + query + "&page=\(page + 1)" : nil,
-            exportHref: searched && error == nil ? SiteURL.auditExport.path + "?" + query : nil))
+        return try await Page.render(
+            req, "audit",
+            View(
+                f: f, error: error, entries: Array(results.prefix(pageSize)), searched: searched,
+                more: results.count > pageSize, page: page,
+                query: query, entities: entities, verification: verification,
+                nextHref: results.count > pageSize ? SiteURL.auditSearch.path + "?" + query + "&page=\(page + 1)" : nil,
+                exportHref: searched && error == nil ? SiteURL.auditExport.path + "?" + query : nil))
     }
 
     static func queryString(_ f: Filter) -> String {
-        [("user", f.user), ("unit", f.unit), ("household", f.household), ("entity", f.entity), ("entity_id", f.entity_id), ("action", f.action),
-         ("from", f.from), ("to", f.to), ("changes", f.changes)].compactMap { k, v in
+        [
+            ("user", f.user), ("unit", f.unit), ("household", f.household), ("entity", f.entity),
+            ("entity_id", f.entity_id), ("action", f.action),
+            ("from", f.from), ("to", f.to), ("changes", f.changes),
+        ].compactMap { k, v in
             guard let v, !v.isEmpty else { return nil }
             return "\(k)=\(v.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
         }.joined(separator: "&")
@@ -65,10 +76,17 @@ extension AuditSearch {
         let conditions = try await conditions(req, f, user: user)
         let rows = try await entries(req, where: conditions, offset: 0, limit: maxExport)
         let t = req.t
-        var table = [[t["audit_seq"], t["audit_at"], t["audit_user"], t["audit_action"], t["audit_entity"], t["audit_entity_id"], t["audit_before"], t["audit_after"]]]
+        var table = [
+            [
+                t["audit_seq"], t["audit_at"], t["audit_user"], t["audit_action"], t["audit_entity"],
+                t["audit_entity_id"], t["audit_before"], t["audit_after"],
+            ]
+        ]
         table += rows.map { [String($0.id), $0.at, $0.user, $0.action, $0.entity, $0.entity_id, $0.before, $0.after] }
-        try await ReadAudit.record(req, user: user, action: "export.audit", entity: "search", entityID: "",
-                                   detail: ["filter": queryString(f), "format": format, "rows": String(rows.count)])
-        return try TableDownload.response(table, format: format, filename: "audit-\(req.clock.today.description).\(format)", sheet: "audit")
+        try await ReadAudit.record(
+            req, user: user, action: "export.audit", entity: "search", entityID: "",
+            detail: ["filter": queryString(f), "format": format, "rows": String(rows.count)])
+        return try TableDownload.response(
+            table, format: format, filename: "audit-\(req.clock.today.description).\(format)", sheet: "audit")
     }
 }

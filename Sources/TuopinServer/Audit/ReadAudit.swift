@@ -6,21 +6,27 @@ import Vapor
 /// and searching by resident ID number. The ID itself is not written: only its keyed index.
 enum ReadAudit {
     static func household(_ req: Request, user: CurrentUser, id: Int, via: String) async throws {
-        try await record(req, user: user, action: "household.read", entity: "household", entityID: String(id), detail: ["via": via])
+        try await record(
+            req, user: user, action: "household.read", entity: "household", entityID: String(id), detail: ["via": via])
     }
 
     /// Any other read worth a trace (a scanned letter opened).
-    static func record(_ req: Request, user: CurrentUser, action: String, entity: String, entityID: String, detail: [String: String]) async throws {
+    static func record(
+        _ req: Request, user: CurrentUser, action: String, entity: String, entityID: String, detail: [String: String]
+    ) async throws {
         let now = req.tuopin.now()
         try await req.application.write { tx in
-            try await AuditLog.append(on: tx, actor: user.auditActor, action: action, entity: entity, entityID: entityID, after: detail, at: now)
+            try await AuditLog.append(
+                on: tx, actor: user.auditActor, action: action, entity: entity, entityID: entityID, after: detail,
+                at: now)
         }
     }
 
     static func searchByID(_ req: Request, user: CurrentUser, id: String) async throws {
         let id = id.trimmingCharacters(in: .whitespaces)
         guard !id.isEmpty else { return }
-        try await record(req, user: user, action: "household.search_id", entity: "search", entityID: "",
-                         detail: ["id_index": req.tuopin.protector.index(id)])
+        try await record(
+            req, user: user, action: "household.search_id", entity: "search", entityID: "",
+            detail: ["id_index": req.tuopin.protector.index(id)])
     }
 }

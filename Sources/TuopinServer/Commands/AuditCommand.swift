@@ -7,10 +7,16 @@ struct AuditCommand: AsyncCommandGroup {
 
     struct VerifyCommand: AsyncCommand {
         struct Signature: CommandSignature {
-            @Option(name: "against", help: "an anchor file (data/audit-anchor.log or a copy): every anchored entry must still be there, unchanged")
+            @Option(
+                name: "against",
+                help:
+                    "an anchor file (data/audit-anchor.log or a copy): every anchored entry must still be there, unchanged"
+            )
             var against: String?
         }
-        var help: String { "Checks every entry's hash against its contents and the entry before it (and, with --against, the anchors)." }
+        var help: String {
+            "Checks every entry's hash against its contents and the entry before it (and, with --against, the anchors)."
+        }
 
         func run(using context: CommandContext, signature: Signature) async throws {
             let result = try await AuditVerifier.verify(on: context.application.systemData)
@@ -29,11 +35,16 @@ struct AuditCommand: AsyncCommandGroup {
 
     struct AnchorCommand: AsyncCommand {
         struct Signature: CommandSignature {}
-        var help: String { "Appends the chain's head to data/audit-anchor.log (the server does this hourly and at shutdown)." }
+        var help: String {
+            "Appends the chain's head to data/audit-anchor.log (the server does this hourly and at shutdown)."
+        }
 
         func run(using context: CommandContext, signature: Signature) async throws {
             let head = try await AuditAnchor.write(app: context.application)
-            context.console.print(head.map { "anchored entry \($0.id) \($0.hash.prefix(16))… in \(AuditAnchor.file(context.application).path)" } ?? "the audit log is empty")
+            context.console.print(
+                head.map {
+                    "anchored entry \($0.id) \($0.hash.prefix(16))… in \(AuditAnchor.file(context.application).path)"
+                } ?? "the audit log is empty")
         }
     }
 

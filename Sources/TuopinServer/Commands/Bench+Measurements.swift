@@ -20,7 +20,9 @@ extension Bench {
         """
     }
 
-    func wrk(_ base: String, token: String?, script: String? = nil, path: String = "/", log: String) async throws -> WrkResult {
+    func wrk(_ base: String, token: String?, script: String? = nil, path: String = "/", log: String) async throws
+        -> WrkResult
+    {
         var arguments = ["-t2", "-c50", "-d\(wrkSeconds)s", "--latency"]
         if let script {
             let scriptPath = directory.appendingPathComponent(log + ".lua").path
@@ -35,12 +37,19 @@ extension Bench {
 
     static func parseWrk(_ output: String) throws -> WrkResult {
         guard let rps = output.firstMatch(of: /Requests\/sec:\s+([0-9.]+)/).flatMap({ Double($0.1) }),
-              let p99 = output.firstMatch(of: /\s99%\s+([0-9.]+)(us|ms|s)/) else {
+            let p99 = output.firstMatch(of: /\s99%\s+([0-9.]+)(us|ms|s)/)
+        else {
             throw TuopinSettings.SettingError(name: "bench", problem: "cannot read wrk's output:\n\(output)")
         }
-        let scale: Double = switch p99.2 { case "us": 0.001; case "s": 1000; default: 1 }
+        let scale: Double =
+            switch p99.2 {
+            case "us": 0.001;
+            case "s": 1000;
+            default: 1
+            }
         let non2xx = output.firstMatch(of: /Non-2xx or 3xx responses:\s+(\d+)/).flatMap { Int($0.1) } ?? 0
-        let socket = output.firstMatch(of: /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/)
+        let socket =
+            output.firstMatch(of: /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/)
             .map { (Int($0.1) ?? 0) + (Int($0.2) ?? 0) + (Int($0.3) ?? 0) + (Int($0.4) ?? 0) } ?? 0
         return WrkResult(rps: rps, p99: (Double(p99.1) ?? 0) * scale, errors: non2xx + socket)
     }
@@ -53,12 +62,19 @@ extension Bench {
         var times: [Double] = []
         for (i, path) in (Array(paths.prefix(5)) + paths).enumerated() {
             let response = try await client.get(URI(string: base + path), headers: headers)
-            guard response.status == .ok else { throw TuopinSettings.SettingError(name: "bench", problem: "GET \(path): \(response.status)") }
+            guard response.status == .ok else {
+                throw TuopinSettings.SettingError(name: "bench", problem: "GET \(path): \(response.status)")
+            }
             if expectOne, try response.content.decode(Page.self).items.count != 1 {
-                throw TuopinSettings.SettingError(name: "bench", problem: "GET \(path) did not find exactly one household")
+                throw TuopinSettings.SettingError(
+                    name: "bench", problem: "GET \(path) did not find exactly one household")
             }
             guard i >= 5 else { continue }
-            guard let timing = response.headers.first(name: "Server-Timing")?.firstMatch(of: /dur=([0-9.]+)/).flatMap({ Double($0.1) }) else {
+            guard
+                let timing = response.headers.first(name: "Server-Timing")?.firstMatch(of: /dur=([0-9.]+)/).flatMap({
+                    Double($0.1)
+                })
+            else {
                 throw TuopinSettings.SettingError(name: "bench", problem: "GET \(path) has no Server-Timing header")
             }
             times.append(timing)
@@ -72,8 +88,9 @@ extension Bench {
         var generator = SplitMix64(seed: 2020)
         let lines = try String(contentsOfFile: file, encoding: .utf8).split(whereSeparator: \.isNewline).dropFirst()
         return (0..<count).map { _ in
-            String(lines[lines.index(lines.startIndex, offsetBy: Int.random(in: 0..<lines.count, using: &generator))]
-                .split(separator: ",", omittingEmptySubsequences: false)[column])
+            String(
+                lines[lines.index(lines.startIndex, offsetBy: Int.random(in: 0..<lines.count, using: &generator))]
+                    .split(separator: ",", omittingEmptySubsequences: false)[column])
         }
     }
 
@@ -83,14 +100,18 @@ extension Bench {
     func exitSteps(_ base: String) async throws -> (Int, Int, Double) {
         struct Page: Content { let items: [Item]; struct Item: Content { let id: Int } }
         struct IDs: Content { let ids: [Int] }
-        struct CaseStart: Content { let workflow: String; let household_id: Int; let year: Int; let votes_for: Int; let votes_against: Int }
+        struct CaseStart: Content {
+            let workflow: String; let household_id: Int; let year: Int; let votes_for: Int; let votes_against: Int
+        }
         struct Step: Content {
             var action: String
-            var consent: Bool? = nil, consent_date: String? = nil, place: String? = nil, starts_on: String? = nil, ends_on: String? = nil
+            var consent: Bool? = nil, consent_date: String? = nil, place: String? = nil, starts_on: String? = nil,
+                ends_on: String? = nil
         }
         let token = try await self.token(base, "village1")
         let headers = HTTPHeaders([("Authorization", "Bearer " + token)])
-        let list = try await client.get(URI(string: base + "/api/v1/households?unit=540102001201&status=notExited&limit=500"), headers: headers)
+        let list = try await client.get(
+            URI(string: base + "/api/v1/households?unit=540102001201&status=notExited&limit=500"), headers: headers)
         let households = try list.content.decode(Page.self).items.map(\.id)
         struct Standard: Content { let year: Int }
         // The latest year with a poverty standard: a case is for a year the standard covers.
@@ -104,18 +125,27 @@ extension Bench {
         var cases: [Int] = []
         for id in households {
             let response = try await client.post(URI(string: base + "/api/v1/cases"), headers: headers) { request in
-                try request.content.encode(CaseStart(workflow: "W-household-exit", household_id: id, year: year, votes_for: 25, votes_against: 3))
+                try request.content.encode(
+                    CaseStart(
+                        workflow: "W-household-exit", household_id: id, year: year, votes_for: 25, votes_against: 3))
             }
-            if response.status == .created, let ids = try? response.content.decode(IDs.self) { taken += 1; cases += ids.ids } else { refused += 1 }
+            if response.status == .created, let ids = try? response.content.decode(IDs.self) {
+                taken += 1; cases += ids.ids
+            } else {
+                refused += 1
+            }
         }
         let steps = [
             Step(action: "verify"),
             Step(action: "recordConsent", consent: true, consent_date: today.description),
-            Step(action: "publishVillageNotice", place: "村委会公示栏", starts_on: today.description, ends_on: today.adding(days: 6).description),
+            Step(
+                action: "publishVillageNotice", place: "村委会公示栏", starts_on: today.description,
+                ends_on: today.adding(days: 6).description),
         ]
         for id in cases {
             for step in steps {
-                let response = try await client.post(URI(string: base + "/api/v1/cases/\(id)/steps"), headers: headers) { request in
+                let response = try await client.post(URI(string: base + "/api/v1/cases/\(id)/steps"), headers: headers)
+                { request in
                     try request.content.encode(step)
                 }
                 guard response.status == .ok else { refused += 1; break }

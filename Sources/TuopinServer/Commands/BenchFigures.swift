@@ -25,37 +25,63 @@ struct BenchFigures {
     var checkSeconds: Double { checkQualitySeconds + checkComplianceSeconds }
     var workflowStepsPerSecond: Double { workflowSeconds > 0 ? Double(workflowSteps) / workflowSeconds : 0 }
 
-    struct Row { let key: String; let value: Double; let anchor: String; let ratio: String; let target: String; let met: Bool? }
+    struct Row {
+        let key: String; let value: Double; let anchor: String; let ratio: String; let target: String; let met: Bool?
+    }
 
     var rows: [Row] {
         func f(_ x: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", x) }
         return [
-            Row(key: "import_seconds", value: importSeconds, anchor: "raw \(f(rawImportSeconds)) s", ratio: f(importRatio, 2),
+            Row(
+                key: "import_seconds", value: importSeconds, anchor: "raw \(f(rawImportSeconds)) s",
+                ratio: f(importRatio, 2),
                 target: "ratio ≤ 3.0", met: importRatio <= 3.0),
-            Row(key: "import_peak_rss_mb", value: importPeakRSSMB, anchor: "", ratio: "", target: "≤ 1024", met: importPeakRSSMB <= 1024),
-            Row(key: "api_rps", value: apiRPS, anchor: "bare \(f(bareRPS)) req/s", ratio: f(apiRatio, 2), target: "ratio ≥ 0.40",
+            Row(
+                key: "import_peak_rss_mb", value: importPeakRSSMB, anchor: "", ratio: "", target: "≤ 1024",
+                met: importPeakRSSMB <= 1024),
+            Row(
+                key: "api_rps", value: apiRPS, anchor: "bare \(f(bareRPS)) req/s", ratio: f(apiRatio, 2),
+                target: "ratio ≥ 0.40",
                 met: apiRatio >= 0.40 && apiErrors == 0),
-            Row(key: "api_p99_ms", value: apiP99, anchor: "bare p99 \(f(bareP99, 2)) ms", ratio: "", target: "≤ 20", met: apiP99 <= 20),
-            Row(key: "dashboard_p95_ms", value: dashboardP95, anchor: "region page \(f(regionPageP95)), map \(f(mapP95))", ratio: "",
+            Row(
+                key: "api_p99_ms", value: apiP99, anchor: "bare p99 \(f(bareP99, 2)) ms", ratio: "", target: "≤ 20",
+                met: apiP99 <= 20),
+            Row(
+                key: "dashboard_p95_ms", value: dashboardP95,
+                anchor: "region page \(f(regionPageP95)), map \(f(mapP95))", ratio: "",
                 target: "≤ 50", met: dashboardP95 <= 50),
-            Row(key: "id_search_p95_ms", value: idSearchP95, anchor: "", ratio: "", target: "≤ 5", met: idSearchP95 <= 5),
-            Row(key: "check_seconds", value: checkSeconds, anchor: "quality \(f(checkQualitySeconds)) + compliance \(f(checkComplianceSeconds))",
+            Row(
+                key: "id_search_p95_ms", value: idSearchP95, anchor: "", ratio: "", target: "≤ 5", met: idSearchP95 <= 5
+            ),
+            Row(
+                key: "check_seconds", value: checkSeconds,
+                anchor: "quality \(f(checkQualitySeconds)) + compliance \(f(checkComplianceSeconds))",
                 ratio: "", target: "≤ 60", met: checkSeconds <= 60),
-            Row(key: "workflow_steps_per_s", value: workflowStepsPerSecond, anchor: "\(workflowSteps) steps, \(workflowRefused) refused",
+            Row(
+                key: "workflow_steps_per_s", value: workflowStepsPerSecond,
+                anchor: "\(workflowSteps) steps, \(workflowRefused) refused",
                 ratio: "", target: "recorded", met: nil),
         ]
     }
 
     var table: String {
-        var out = "tuopin bench: \(households) households, \(persons) people, \(database), \(build) build, "
+        var out =
+            "tuopin bench: \(households) households, \(persons) people, \(database), \(build) build, "
             + "\(machine.cores) cores, \(machine.memoryMb) MB (demo built in \(String(format: "%.0f", demoSeconds)) s, \(String(format: "%.0f", databaseMB)) MB)\n"
         let header = ["figure", "value", "anchor", "ratio", "target", "met"]
-        let cells = [header] + rows.map { r in
-            [r.key, String(format: "%.2f", r.value), r.anchor, r.ratio, r.target, r.met.map { $0 ? "yes" : "NO" } ?? "—"]
-        }
+        let cells =
+            [header]
+            + rows.map { r in
+                [
+                    r.key, String(format: "%.2f", r.value), r.anchor, r.ratio, r.target,
+                    r.met.map { $0 ? "yes" : "NO" } ?? "—",
+                ]
+            }
         let widths = header.indices.map { i in cells.map { $0[i].count }.max()! }
         for row in cells {
-            out += zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ") + "\n"
+            out +=
+                zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ")
+                + "\n"
         }
         return out
     }
@@ -66,7 +92,8 @@ struct BenchFigures {
         let demoSeconds, databaseMb, importSeconds, rawImportSeconds, importRatio, importPeakRssMb: Double
         let apiRps, bareRps, apiRatio, apiP99Ms, bareP99Ms: Double
         let apiErrors: Int
-        let dashboardP95Ms, regionPageP95Ms, mapP95Ms, idSearchP95Ms, checkSeconds, checkQualitySeconds, checkComplianceSeconds: Double
+        let dashboardP95Ms, regionPageP95Ms, mapP95Ms, idSearchP95Ms, checkSeconds, checkQualitySeconds,
+            checkComplianceSeconds: Double
         let workflowStepsPerS: Double
         let workflowSteps, workflowRefused: Int
         let met: [String: Bool]
@@ -76,11 +103,15 @@ struct BenchFigures {
         get throws {
             let output = Output(
                 households: households, persons: persons, database: database, build: build, machine: machine,
-                demoSeconds: demoSeconds, databaseMb: databaseMB, importSeconds: importSeconds, rawImportSeconds: rawImportSeconds, importRatio: importRatio,
-                importPeakRssMb: importPeakRSSMB, apiRps: apiRPS, bareRps: bareRPS, apiRatio: apiRatio, apiP99Ms: apiP99, bareP99Ms: bareP99,
-                apiErrors: apiErrors, dashboardP95Ms: dashboardP95, regionPageP95Ms: regionPageP95, mapP95Ms: mapP95, idSearchP95Ms: idSearchP95, checkSeconds: checkSeconds,
+                demoSeconds: demoSeconds, databaseMb: databaseMB, importSeconds: importSeconds,
+                rawImportSeconds: rawImportSeconds, importRatio: importRatio,
+                importPeakRssMb: importPeakRSSMB, apiRps: apiRPS, bareRps: bareRPS, apiRatio: apiRatio,
+                apiP99Ms: apiP99, bareP99Ms: bareP99,
+                apiErrors: apiErrors, dashboardP95Ms: dashboardP95, regionPageP95Ms: regionPageP95, mapP95Ms: mapP95,
+                idSearchP95Ms: idSearchP95, checkSeconds: checkSeconds,
                 checkQualitySeconds: checkQualitySeconds, checkComplianceSeconds: checkComplianceSeconds,
-                workflowStepsPerS: workflowStepsPerSecond, workflowSteps: workflowSteps, workflowRefused: workflowRefused,
+                workflowStepsPerS: workflowStepsPerSecond, workflowSteps: workflowSteps,
+                workflowRefused: workflowRefused,
                 met: Dictionary(uniqueKeysWithValues: rows.compactMap { r in r.met.map { (r.key, $0) } }))
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

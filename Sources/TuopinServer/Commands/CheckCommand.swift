@@ -17,12 +17,15 @@ struct CheckCommand: AnyAsyncCommand {
     func run(using context: inout CommandContext) async throws {
         let args = context.input.arguments
         guard ["--quality", "--compliance"].contains(args.first ?? ""), args.count <= 2 else {
-            throw TuopinSettings.SettingError(name: "check", problem: "usage: tuopin check --quality|--compliance [UNIT]")
+            throw TuopinSettings.SettingError(
+                name: "check", problem: "usage: tuopin check --quality|--compliance [UNIT]")
         }
         var unit: OrgCode?
         if args.count == 2 {
             let raw = args[1]
-            guard let code = OrgCode(raw) else { throw TuopinSettings.SettingError(name: "unit", problem: "not a division code: \(raw)") }
+            guard let code = OrgCode(raw) else {
+                throw TuopinSettings.SettingError(name: "unit", problem: "not a division code: \(raw)")
+            }
             unit = code
         }
         let app = context.application
@@ -30,21 +33,28 @@ struct CheckCommand: AnyAsyncCommand {
         let started = Date()
         let bar = ProgressBar()
         if args.first == "--compliance" {
-            let summary = try await ComplianceService.check(app: app, root: unit ?? OrgCode("54")!, actor: ExchangeActor.operatingSystemUser().audit,
-                                                            progress: bar.handler)
+            let summary = try await ComplianceService.check(
+                app: app, root: unit ?? OrgCode("54")!, actor: ExchangeActor.operatingSystemUser().audit,
+                progress: bar.handler)
             bar.finish()
-            context.console.print("checked \(ComplianceRules.all.count) rules in \(String(format: "%.1f", Date().timeIntervalSince(started))) s: "
-                                  + "\(summary.found) open (\(summary.opened) new, \(summary.resolved) resolved)")
+            context.console.print(
+                "checked \(ComplianceRules.all.count) rules in \(String(format: "%.1f", Date().timeIntervalSince(started))) s: "
+                    + "\(summary.found) open (\(summary.opened) new, \(summary.resolved) resolved)")
             for rule in ComplianceRules.all {
-                context.console.print("\(rule.id.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) article \(rule.article)  \(summary.byRule[rule.id.rawValue] ?? 0)")
+                context.console.print(
+                    "\(rule.id.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) article \(rule.article)  \(summary.byRule[rule.id.rawValue] ?? 0)"
+                )
             }
             return
         }
         let summary = try await QualityService.checkAll(app: app, unit: unit, progress: bar.handler)
         bar.finish()
-        context.console.print("checked \(summary.households) households in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+        context.console.print(
+            "checked \(summary.households) households in \(String(format: "%.1f", Date().timeIntervalSince(started))) s"
+        )
         for code in QualityCode.allCases {
-            context.console.print("\(code.rawValue.padding(toLength: 18, withPad: " ", startingAt: 0)) \(summary.findings[code] ?? 0)")
+            context.console.print(
+                "\(code.rawValue.padding(toLength: 18, withPad: " ", startingAt: 0)) \(summary.findings[code] ?? 0)")
         }
     }
 }

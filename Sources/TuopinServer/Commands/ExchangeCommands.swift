@@ -11,7 +11,10 @@ struct ImportCommand: AsyncCommand {
         @Flag(name: "dry-run", help: "Validate only; write nothing") var dryRun: Bool
         @Option(name: "report", help: "Write the problems as CSV (行号,列,错误代码,说明) to this path") var report: String?
         @Option(name: "as", help: "Apply this user's scope (E-SCOPE) and audit the import as them") var asUser: String?
-        @Option(name: "reason", help: "Why certified households are changed (required when the file touches a certified township)") var reason: String?
+        @Option(
+            name: "reason",
+            help: "Why certified households are changed (required when the file touches a certified township)")
+        var reason: String?
         @Argument(name: "kind", help: "members or incomes") var kind: String
         @Argument(name: "file", help: "a .csv (UTF-8 or GBK) or .xlsx file in the template's layout") var file: String
     }
@@ -33,8 +36,9 @@ struct ImportCommand: AsyncCommand {
         let url = URL(fileURLWithPath: signature.file)
         let bar = ProgressBar()
         let report = try await CertificationService.$changeReason.withValue(signature.reason) {
-            try await RegistryImport.file(app: app, kind: kind, data: try Data(contentsOf: url), filename: url.lastPathComponent,
-                                          actor: actor, dryRun: signature.dryRun, progress: bar.handler)
+            try await RegistryImport.file(
+                app: app, kind: kind, data: try Data(contentsOf: url), filename: url.lastPathComponent,
+                actor: actor, dryRun: signature.dryRun, progress: bar.handler)
         }
         bar.finish()
         if let path = signature.report {
@@ -46,7 +50,9 @@ struct ImportCommand: AsyncCommand {
         if report.problems.count > 50 { context.console.print("… 共 \(report.problems.count) 个问题") }
         guard report.isValid else { throw Invalid(count: report.problems.count) }
         if signature.dryRun {
-            context.console.print("valid: \(report.rows) rows, \(report.households) households, \(report.people) people; nothing written (--dry-run)")
+            context.console.print(
+                "valid: \(report.rows) rows, \(report.households) households, \(report.people) people; nothing written (--dry-run)"
+            )
         } else {
             context.console.print("imported: \(report.rows) rows; \(report.created) created, \(report.updated) updated")
         }
@@ -58,7 +64,8 @@ struct ExportCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Option(name: "unit", help: "Only households under this unit code") var unit: String?
         @Option(name: "as", help: "Apply this user's scope and audit the export as them") var asUser: String?
-        @Option(name: "reason", help: "Why the data leave the system (required; kept in the audit log)") var reason: String?
+        @Option(name: "reason", help: "Why the data leave the system (required; kept in the audit log)") var reason:
+            String?
         @Argument(name: "kind", help: "members or incomes") var kind: String
         @Argument(name: "file", help: "output path; .csv or .xlsx") var file: String
     }
@@ -72,18 +79,22 @@ struct ExportCommand: AsyncCommand {
         }
         var unit: OrgCode?
         if let raw = signature.unit {
-            guard let code = OrgCode(raw) else { throw TuopinSettings.SettingError(name: "--unit", problem: "not a division code: \(raw)") }
+            guard let code = OrgCode(raw) else {
+                throw TuopinSettings.SettingError(name: "--unit", problem: "not a division code: \(raw)")
+            }
             unit = code
         }
         guard signature.file.lowercased().hasSuffix(".csv") || signature.file.lowercased().hasSuffix(".xlsx") else {
             throw TuopinSettings.SettingError(name: "file", problem: "must end in .csv or .xlsx")
         }
         guard let reason = signature.reason, !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw TuopinSettings.SettingError(name: "--reason", problem: "say why the data leave the system (kept in the audit log)")
+            throw TuopinSettings.SettingError(
+                name: "--reason", problem: "say why the data leave the system (kept in the audit log)")
         }
         let actor = try await ExchangeCommands.actor(app, username: signature.asUser)
         let bar = ProgressBar()
-        let rows = try await RegistryExport.rows(app: app, kind: kind, actor: actor, unit: unit, reason: reason, progress: bar.handler)
+        let rows = try await RegistryExport.rows(
+            app: app, kind: kind, actor: actor, unit: unit, reason: reason, progress: bar.handler)
         try RegistryExport.data(rows, filename: signature.file).write(to: URL(fileURLWithPath: signature.file))
         bar.finish()
         context.console.print("exported \(rows.count - 1) rows to \(signature.file)")
@@ -93,7 +104,10 @@ struct ExportCommand: AsyncCommand {
 enum ExchangeCommands {
     static func actor(_ app: Application, username: String?) async throws -> ExchangeActor {
         guard let username else { return .operatingSystemUser() }
-        guard let user = try await app.systemData.rows(User.self).filter(\.$username == username).with(\.$bindings).first() else {
+        guard
+            let user = try await app.systemData.rows(User.self).filter(\.$username == username).with(\.$bindings)
+                .first()
+        else {
             throw TuopinSettings.SettingError(name: "--as", problem: "no user \(username)")
         }
         return .user(try CurrentUser(user, sessionKind: "cli"))

@@ -10,7 +10,9 @@ struct RollupCommand: AsyncCommand {
         var rebuild: Bool
         init() {}
     }
-    var help: String { "Rebuilds the registry's roll-ups (the dashboards' counts) and verifies they matched: `rollup --rebuild`." }
+    var help: String {
+        "Rebuilds the registry's roll-ups (the dashboards' counts) and verifies they matched: `rollup --rebuild`."
+    }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         guard signature.rebuild else {
@@ -20,10 +22,13 @@ struct RollupCommand: AsyncCommand {
         try await app.autoMigrate()
         let started = Date()
         let bar = ProgressBar()
-        let result = try await Rollups.rebuild(app, actor: ExchangeActor.operatingSystemUser().audit, progress: bar.handler)
+        let result = try await Rollups.rebuild(
+            app, actor: ExchangeActor.operatingSystemUser().audit, progress: bar.handler)
         bar.finish()
-        context.console.print("rebuilt \(result.cells) roll-up cells in \(String(format: "%.1f", Date().timeIntervalSince(started))) s: "
-                              + (result.mismatches.isEmpty ? "the kept roll-ups matched" : "\(result.mismatches.count) differed (now corrected)"))
+        context.console.print(
+            "rebuilt \(result.cells) roll-up cells in \(String(format: "%.1f", Date().timeIntervalSince(started))) s: "
+                + (result.mismatches.isEmpty
+                    ? "the kept roll-ups matched" : "\(result.mismatches.count) differed (now corrected)"))
         for m in result.mismatches.prefix(50) { context.console.print("  \(m)") }
         if !result.mismatches.isEmpty { throw RollupMismatch(count: result.mismatches.count) }
     }

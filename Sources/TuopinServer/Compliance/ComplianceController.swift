@@ -11,7 +11,9 @@ enum ComplianceController {
         let id: Int; let rule: String; let article: Int; let unit_code: String; let subject: String; let text: String
         let href: String?; let first_seen: String
     }
-    struct ChildRow: Encodable { let code: String; let name: String; let href: String; let counts: [Int]; let total: Int }
+    struct ChildRow: Encodable {
+        let code: String; let name: String; let href: String; let counts: [Int]; let total: Int
+    }
     struct Principal: Encodable { let role: String; let name: String }
     struct RuleTotal: Encodable { let id: String; let title: String; let article: Int; let count: Int }
     struct Report: Content {
@@ -33,20 +35,32 @@ enum ComplianceController {
             for child in try await req.data.children(of: code) {
                 let mine = counts.filter { $0.unit_code.hasPrefix(child.id!) }
                 let byRule = rules.map { r in mine.filter { $0.rule == r }.map(\.n).reduce(0, +) }
-                children.append(ChildRow(code: child.id!, name: child.name, href: SiteURL.unitCompliance(child.id!).path,
-                                         counts: byRule, total: byRule.reduce(0, +)))
+                children.append(
+                    ChildRow(
+                        code: child.id!, name: child.name, href: SiteURL.unitCompliance(child.id!).path,
+                        counts: byRule, total: byRule.reduce(0, +)))
             }
         }
-        let own = try await req.data.rows(ViolationRecord.self).filter(\.$resolvedAt == nil).filter(\.$unitCode == code.value)
-            .sort(\.$rule).sort(\.$id).limit(listLimit + 1).all()
+        let own = try await req.data.rows(ViolationRecord.self).filter(\.$resolvedAt == nil).filter(
+            \.$unitCode == code.value
+        )
+        .sort(\.$rule).sort(\.$id).limit(listLimit + 1).all()
         let t = req.t
         let rows = own.prefix(listLimit).map { v in
-            Row(id: v.id!, rule: v.rule, article: v.article, unit_code: v.unitCode, subject: v.subject,
-                text: t.format("rule_\(v.rule)", arguments: v.details.split(separator: ComplianceService.separator, omittingEmptySubsequences: false).map(String.init)),
+            Row(
+                id: v.id!, rule: v.rule, article: v.article, unit_code: v.unitCode, subject: v.subject,
+                text: t.format(
+                    "rule_\(v.rule)",
+                    arguments: v.details.split(separator: ComplianceService.separator, omittingEmptySubsequences: false)
+                        .map(String.init)),
                 href: href(v.subject, unit: v.unitCode), first_seen: Clock.minute(v.firstSeen))
         }
-        return (Report(unit_code: code.value, unit_name: unit.name, rules: rules, total_by_rule: totals, violations: Array(rows),
-                       truncated: own.count > listLimit), unit, children)
+        return (
+            Report(
+                unit_code: code.value, unit_name: unit.name, rules: rules, total_by_rule: totals,
+                violations: Array(rows),
+                truncated: own.count > listLimit), unit, children
+        )
     }
 
     static func href(_ subject: String, unit: String) -> String? {
@@ -71,8 +85,11 @@ enum ComplianceController {
         _ = try req.requireUser()
         let (report, unit, children) = try await report(req, code: req.parameters.get("code") ?? "")
         let t = req.t
-        let cadres = try await req.data.rows(Cadre.self).filter(\.$id ~~ [unit.secretaryID, unit.headID].compactMap { $0 }).all()
-        let principals = [("principal_secretary", unit.secretaryID), ("principal_head", unit.headID)].compactMap { key, id in
+        let cadres = try await req.data.rows(Cadre.self).filter(
+            \.$id ~~ [unit.secretaryID, unit.headID].compactMap { $0 }
+        ).all()
+        let principals = [("principal_secretary", unit.secretaryID), ("principal_head", unit.headID)].compactMap {
+            key, id in
             cadres.first { $0.id == id }.map { Principal(role: t[key], name: "\($0.name)（\($0.position)）") }
         }
         struct View: Encodable {
@@ -82,16 +99,21 @@ enum ComplianceController {
             let proposalsHref: String?
         }
         let parent = OrgCode(unit.id!)?.parent
-        let scopeAllowsParent = parent.map { req.auth.get(CurrentUser.self)?.scope.permitsAggregates(on: $0) ?? false } ?? false
-        return try await Page.render(req, "compliance", View(
-            report: report, children: children, principals: principals,
-            ruleTotals: ComplianceRules.all.enumerated().map { i, r in
-                RuleTotal(id: r.id.rawValue, title: t[r.id.titleKey], article: r.article, count: report.total_by_rule[i])
-            }, unitHref: SiteURL.unit(unit.id!).path,
-            parentHref: scopeAllowsParent ? parent.map { SiteURL.unitCompliance($0.value).path } : nil,
-            total: report.total_by_rule.reduce(0, +),
-            proposalsHref: (OrgCode(unit.id!)?.level ?? .region) >= .county && (report.total_by_rule[report.rules.firstIndex(of: RuleID.r37_2.rawValue) ?? 0]) > 0
-                ? SiteURL.unitPart(unit.id!, "pairing-proposals").path : nil))
+        let scopeAllowsParent =
+            parent.map { req.auth.get(CurrentUser.self)?.scope.permitsAggregates(on: $0) ?? false } ?? false
+        return try await Page.render(
+            req, "compliance",
+            View(
+                report: report, children: children, principals: principals,
+                ruleTotals: ComplianceRules.all.enumerated().map { i, r in
+                    RuleTotal(
+                        id: r.id.rawValue, title: t[r.id.titleKey], article: r.article, count: report.total_by_rule[i])
+                }, unitHref: SiteURL.unit(unit.id!).path,
+                parentHref: scopeAllowsParent ? parent.map { SiteURL.unitCompliance($0.value).path } : nil,
+                total: report.total_by_rule.reduce(0, +),
+                proposalsHref: (OrgCode(unit.id!)?.level ?? .region) >= .county
+                    && (report.total_by_rule[report.rules.firstIndex(of: RuleID.r37_2.rawValue) ?? 0]) > 0
+                    ? SiteURL.unitPart(unit.id!, "pairing-proposals").path : nil))
     }
 
     @Sendable static func apiReport(req: Request) async throws -> Report {
@@ -109,8 +131,9 @@ enum ComplianceController {
         let form = try req.content.decode(PairForm.self)
         return try await HouseholdFormsController.run(req) {
             guard let cadre = form.cadre_id else { throw AppError.missingField("cadre_id") }
-            _ = try await PairingService.pair(app: req.application, user: user, householdID: try req.intParameter("id"), cadreID: cadre,
-                                              startedOn: form.started_on ?? "")
+            _ = try await PairingService.pair(
+                app: req.application, user: user, householdID: try req.intParameter("id"), cadreID: cadre,
+                startedOn: form.started_on ?? "")
         }
     }
 
@@ -119,8 +142,9 @@ enum ComplianceController {
         let form = try req.content.decode(EndForm.self)
         let pairingID = try req.intParameter("id")
         return try await FormFlow.submit(req) {
-            let household = try await PairingService.end(app: req.application, user: user, pairingID: pairingID,
-                                                         endedOn: form.ended_on ?? "", reason: form.end_reason ?? "")
+            let household = try await PairingService.end(
+                app: req.application, user: user, pairingID: pairingID,
+                endedOn: form.ended_on ?? "", reason: form.end_reason ?? "")
             return .redirect(SiteURL.household(household).path)
         } orShow: { refusal in
             // Shown on the household page of the pairing (the service found it, or it would have said not found).
@@ -143,16 +167,18 @@ enum ComplianceController {
     @Sendable static func apiPair(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let body = try req.decodeJSON(PairBody.self, keys: ["cadre_id", "started_on"])
-        let id = try await PairingService.pair(app: req.application, user: user, householdID: try req.intParameter("id"),
-                                               cadreID: body.cadre_id, startedOn: body.started_on)
+        let id = try await PairingService.pair(
+            app: req.application, user: user, householdID: try req.intParameter("id"),
+            cadreID: body.cadre_id, startedOn: body.started_on)
         return try await Created(id: id).encodeResponse(status: .created, for: req)
     }
 
     @Sendable static func apiEnd(req: Request) async throws -> [PairingService.View] {
         let user = try req.requireUser()
         let body = try req.decodeJSON(EndBody.self, keys: ["ended_on", "end_reason"])
-        let household = try await PairingService.end(app: req.application, user: user, pairingID: try req.intParameter("id"),
-                                                     endedOn: body.ended_on, reason: body.end_reason)
+        let household = try await PairingService.end(
+            app: req.application, user: user, pairingID: try req.intParameter("id"),
+            endedOn: body.ended_on, reason: body.end_reason)
         return try await PairingService.pairings(of: household, on: req.data, t: req.t)
     }
 
@@ -164,17 +190,24 @@ enum ComplianceController {
 
     static func proposalsPage(_ req: Request, formError: String?) async throws -> Response {
         let user = try req.requireUser()
-        guard let code = OrgCode(req.parameters.get("code") ?? ""), code.level >= .county else { throw AppError.notFound }
+        guard let code = OrgCode(req.parameters.get("code") ?? ""), code.level >= .county else {
+            throw AppError.notFound
+        }
         let unit = try await req.data.unit(code)
         guard user.scope.permits(.readRegistry, on: code) else { throw AppError.forbidden }
         struct View: Encodable {
-            let unitName: String; let code: String; let proposals: [PairingService.ProposalView]; let mayApply: Bool; let formError: String?
+            let unitName: String; let code: String; let proposals: [PairingService.ProposalView]; let mayApply: Bool;
+            let formError: String?
             let limit: Int; let complianceHref: String
         }
-        return try await Page.render(req, "pairing-proposals", View(
-            unitName: unit.name, code: code.value, proposals: try await PairingService.proposals(for: code, on: req.data, t: req.t),
-            mayApply: user.scope.permits(.writeRegistry, on: code), formError: formError, limit: PairingService.proposalLimit,
-            complianceHref: SiteURL.unitCompliance(code.value).path))
+        return try await Page.render(
+            req, "pairing-proposals",
+            View(
+                unitName: unit.name, code: code.value,
+                proposals: try await PairingService.proposals(for: code, on: req.data, t: req.t),
+                mayApply: user.scope.permits(.writeRegistry, on: code), formError: formError,
+                limit: PairingService.proposalLimit,
+                complianceHref: SiteURL.unitCompliance(code.value).path))
     }
 
     struct ApplyForm: Content { var pair: [String]? }
@@ -186,7 +219,9 @@ enum ComplianceController {
         return try await FormFlow.submit(req) {
             let pairs = try (form.pair ?? []).map { text -> (household: Int, cadre: Int) in
                 let parts = text.split(separator: ":")
-                guard parts.count == 2, let h = Int(parts[0]), let c = Int(parts[1]) else { throw AppError.invalidField("pair") }
+                guard parts.count == 2, let h = Int(parts[0]), let c = Int(parts[1]) else {
+                    throw AppError.invalidField("pair")
+                }
                 return (h, c)
             }
             _ = try await PairingService.apply(app: req.application, user: user, pairs: pairs)

@@ -16,14 +16,17 @@ enum ComplianceService {
     /// Checks a unit again after a write that has committed: a failure is logged, never reported as
     /// the write's failure (the write stands; the next check finds what this one missed).
     static func recheck(app: Application, root: OrgCode, actor: AuditLog.Actor) async {
-        do { _ = try await check(app: app, root: root, actor: actor) }
-        catch { app.logger.error("compliance re-check of \(root.value) after a write: \(String(reflecting: error))") }
+        do { _ = try await check(app: app, root: root, actor: actor) } catch {
+            app.logger.error("compliance re-check of \(root.value) after a write: \(String(reflecting: error))")
+        }
     }
 
     /// Checks the subtree under `root` and stores what changed.
     /// Progress counts three stages: facts read, rules evaluated, violations written.
-    static func check(app: Application, root: OrgCode, actor: AuditLog.Actor,
-                      progress: @escaping ProgressHandler = { _, _ in }) async throws -> Summary {
+    static func check(
+        app: Application, root: OrgCode, actor: AuditLog.Actor,
+        progress: @escaping ProgressHandler = { _, _ in }
+    ) async throws -> Summary {
         let now = app.tuopin.now(), started = DispatchTime.now().uptimeNanoseconds
         let summary = try await app.write { tx in
             progress(0, 3)
@@ -39,7 +42,9 @@ enum ComplianceService {
             var summary = Summary(found: found.count)
             for v in found { summary.byRule[v.rule, default: 0] += 1 }
             let resolved = open.filter { !foundKeys.contains($0.rule + "|" + $0.subject) }.compactMap(\.id)
-            for chunk in stride(from: 0, to: resolved.count, by: 500).map({ Array(resolved[$0..<min($0 + 500, resolved.count)]) }) {
+            for chunk in stride(from: 0, to: resolved.count, by: 500).map({
+                Array(resolved[$0..<min($0 + 500, resolved.count)])
+            }) {
                 try await tx.rows(ViolationRecord.self).filter(\.$id ~~ chunk).set(\.$resolvedAt, to: now).update()
             }
             summary.resolved = resolved.count
@@ -47,13 +52,15 @@ enum ComplianceService {
             let new = found.filter { !openKeys.contains($0.key) }.sorted(by: Violation.listedBefore)
             try await tx.store(newViolations: new, separator: separator, at: now)
             summary.opened = new.count
-            try await AuditLog.append(on: tx, actor: actor, action: "compliance.check", entity: "org_unit", entityID: root.value,
-                                      after: summary, at: now)
+            try await AuditLog.append(
+                on: tx, actor: actor, action: "compliance.check", entity: "org_unit", entityID: root.value,
+                after: summary, at: now)
             progress(3, 3)
             return summary
         }
-        Telemetry.checkFinished(level: "\(root.level)", seconds: DispatchTime.now().uptimeNanoseconds - started,
-                                found: summary.found, opened: summary.opened, resolved: summary.resolved)
+        Telemetry.checkFinished(
+            level: "\(root.level)", seconds: DispatchTime.now().uptimeNanoseconds - started,
+            found: summary.found, opened: summary.opened, resolved: summary.resolved)
         return summary
     }
 }

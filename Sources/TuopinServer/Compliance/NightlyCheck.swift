@@ -11,7 +11,8 @@ struct NightlyCheckLifecycle: LifecycleHandler {
 
     /// The next 02:00 in Asia/Shanghai strictly after `date`.
     static func nextRun(after date: Date) -> Date {
-        Clock.calendar.nextDate(after: date, matching: DateComponents(hour: hour, minute: 0, second: 0), matchingPolicy: .nextTime)!
+        Clock.calendar.nextDate(
+            after: date, matching: DateComponents(hour: hour, minute: 0, second: 0), matchingPolicy: .nextTime)!
     }
 
     func didBootAsync(_ app: Application) async throws {
@@ -24,7 +25,9 @@ struct NightlyCheckLifecycle: LifecycleHandler {
                 let started = Date()
                 do {
                     let summary = try await ComplianceService.check(app: app, root: OrgCode("54")!, actor: .system)
-                    app.logger.notice("nightly compliance check: \(summary.found) open, \(summary.opened) new, \(summary.resolved) resolved in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+                    app.logger.notice(
+                        "nightly compliance check: \(summary.found) open, \(summary.opened) new, \(summary.resolved) resolved in \(String(format: "%.1f", Date().timeIntervalSince(started))) s"
+                    )
                 } catch {
                     app.logger.error("nightly compliance check: \(error)")
                 }

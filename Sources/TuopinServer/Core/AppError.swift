@@ -111,7 +111,8 @@ enum AppError: Error, Equatable {
         case .validation(let problems): problems.map { "\($0.field)：\(t[$0.messageKey])" }.joined(separator: "；")
         case .refused(let refusal): WorkflowText.refusal(refusal, t)
         case .notEligible(let key): t[key]
-        case .weakPassword(let problems): problems.isEmpty ? t["pw_same"] : problems.map { t[$0.key] }.joined(separator: "；")
+        case .weakPassword(let problems):
+            problems.isEmpty ? t["pw_same"] : problems.map { t[$0.key] }.joined(separator: "；")
         case .noticeTooShort(let days): t.format("err_notice_too_short", String(days))
         case .administratorSeparation(let held): t.format("err_administrator_separation", t[held.labelKey])
         case .insufficientFunds(let available): t.format("err_insufficient_funds", available.description)
@@ -126,7 +127,8 @@ enum AppError: Error, Equatable {
             switch decoding {
             case .keyNotFound(let key, _): return .missingField(key.stringValue)
             case .typeMismatch(_, let context), .valueNotFound(_, let context):
-                return context.codingPath.isEmpty ? .badRequest : .invalidField(context.codingPath.map(\.stringValue).joined(separator: "."))
+                return context.codingPath.isEmpty
+                    ? .badRequest : .invalidField(context.codingPath.map(\.stringValue).joined(separator: "."))
             default: return .badRequest
             }
         }
@@ -134,7 +136,11 @@ enum AppError: Error, Equatable {
         // transaction rolled back, nothing was written, and the client is told to read again.
         if let database = error as? any DatabaseError, database.isConstraintFailure { return .conflict }
         // Text PostgreSQL cannot hold (a NUL byte: 22021; a character outside the encoding: 22P05) is bad input.
-        if let postgres = error as? PSQLError, let state = postgres.serverInfo?[.sqlState], ["22021", "22P05"].contains(state) { return .badRequest }
+        if let postgres = error as? PSQLError, let state = postgres.serverInfo?[.sqlState],
+            ["22021", "22P05"].contains(state)
+        {
+            return .badRequest
+        }
         if let abort = error as? any AbortError {
             switch abort.status {
             case .notFound: return .notFound

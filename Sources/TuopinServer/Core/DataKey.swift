@@ -9,8 +9,10 @@ public struct DataProtector: Sendable {
 
     public init(masterKey: Data) {
         let master = SymmetricKey(data: masterKey)
-        encryptionKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: master, info: Data("tuopin-aes-gcm".utf8), outputByteCount: 32)
-        indexKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: master, info: Data("tuopin-hmac-index".utf8), outputByteCount: 32)
+        encryptionKey = HKDF<SHA256>.deriveKey(
+            inputKeyMaterial: master, info: Data("tuopin-aes-gcm".utf8), outputByteCount: 32)
+        indexKey = HKDF<SHA256>.deriveKey(
+            inputKeyMaterial: master, info: Data("tuopin-hmac-index".utf8), outputByteCount: 32)
     }
 
     public func encrypt(_ plain: String) throws -> String {
@@ -25,7 +27,9 @@ public struct DataProtector: Sendable {
 
     /// Hex HMAC-SHA256 of the normalised value.
     public func index(_ plain: String) -> String {
-        HMAC<SHA256>.authenticationCode(for: Data(plain.uppercased().utf8), using: indexKey).withUnsafeBytes { $0.hexString }
+        HMAC<SHA256>.authenticationCode(for: Data(plain.uppercased().utf8), using: indexKey).withUnsafeBytes {
+            $0.hexString
+        }
     }
 
     /// Reads the key file in `directory`, creating it (mode 0600) with a fresh key if absent.
@@ -35,13 +39,17 @@ public struct DataProtector: Sendable {
         if fm.fileExists(atPath: url.path) {
             let text = try String(contentsOf: url, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
             guard let key = Data(base64Encoded: text), key.count == 32 else {
-                throw TuopinSettings.SettingError(name: "TUOPIN_DATA_DIR", problem: "\(url.path) is not a 32-byte base64 key")
+                throw TuopinSettings.SettingError(
+                    name: "TUOPIN_DATA_DIR", problem: "\(url.path) is not a 32-byte base64 key")
             }
             return key
         }
         let key = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
-        guard fm.createFile(atPath: url.path, contents: Data((key.base64EncodedString() + "\n").utf8),
-                            attributes: [.posixPermissions: 0o600]) else {
+        guard
+            fm.createFile(
+                atPath: url.path, contents: Data((key.base64EncodedString() + "\n").utf8),
+                attributes: [.posixPermissions: 0o600])
+        else {
             throw TuopinSettings.SettingError(name: "TUOPIN_DATA_DIR", problem: "cannot write \(url.path)")
         }
         return key

@@ -10,8 +10,12 @@ struct TuopinErrorMiddleware: AsyncMiddleware {
             return try await next.respond(to: request)
         } catch {
             // A path that exists with other methods: 405 with the methods it takes, not 404.
-            if AppError.from(error) == .notFound, request.route == nil, let allowed = Self.allowedMethods(request), !allowed.isEmpty {
-                let response = try await render(request, status: .methodNotAllowed, code: "method_not_allowed", message: request.t["err_method_not_allowed"])
+            if AppError.from(error) == .notFound, request.route == nil, let allowed = Self.allowedMethods(request),
+                !allowed.isEmpty
+            {
+                let response = try await render(
+                    request, status: .methodNotAllowed, code: "method_not_allowed",
+                    message: request.t["err_method_not_allowed"])
                 response.headers.replaceOrAdd(name: .allow, value: allowed.joined(separator: ", "))
                 return response
             }
@@ -26,8 +30,11 @@ struct TuopinErrorMiddleware: AsyncMiddleware {
         }
     }
 
-    private func render(_ req: Request, status: HTTPResponseStatus, code: String, message: String) async throws -> Response {
-        let wantsJSON = req.url.path.hasPrefix("/api/") || req.url.path == "/healthz"
+    private func render(_ req: Request, status: HTTPResponseStatus, code: String, message: String) async throws
+        -> Response
+    {
+        let wantsJSON =
+            req.url.path.hasPrefix("/api/") || req.url.path == "/healthz"
             || (req.headers.accept.first?.mediaType == .json)
         let response: Response
         if wantsJSON {
@@ -50,13 +57,14 @@ struct TuopinErrorMiddleware: AsyncMiddleware {
     static func allowedMethods(_ req: Request) -> [String]? {
         let segments = req.url.path.split(separator: "/").map(String.init)
         let methods = req.application.routes.all.filter { route in
-            route.path.count == segments.count && zip(route.path, segments).allSatisfy { component, segment in
-                switch component {
-                case .constant(let value): value == segment
-                case .parameter: true
-                default: false
+            route.path.count == segments.count
+                && zip(route.path, segments).allSatisfy { component, segment in
+                    switch component {
+                    case .constant(let value): value == segment
+                    case .parameter: true
+                    default: false
+                    }
                 }
-            }
         }.map(\.method.rawValue)
         return Array(Set(methods)).sorted()
     }

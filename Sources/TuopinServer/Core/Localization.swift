@@ -11,8 +11,15 @@ enum Language: String, CaseIterable, Sendable, Codable {
 
     init?(tag: String) {
         let lower = tag.lowercased()
-        if lower.hasPrefix("zh") { self = .zh } else if lower.hasPrefix("bo") { self = .bo }
-        else if lower.hasPrefix("en") { self = .en } else { return nil }
+        if lower.hasPrefix("zh") {
+            self = .zh
+        } else if lower.hasPrefix("bo") {
+            self = .bo
+        } else if lower.hasPrefix("en") {
+            self = .en
+        } else {
+            return nil
+        }
     }
 }
 
@@ -52,7 +59,8 @@ struct Localizer: Sendable {
     init(tables: [Language: [String: String]]) {
         self.tables = tables
         let zh = tables[.zh] ?? [:]
-        pageStrings = Dictionary(uniqueKeysWithValues: Language.allCases.map { ($0, PageStrings(zh.merging(tables[$0] ?? [:]) { $1 })) })
+        pageStrings = Dictionary(
+            uniqueKeysWithValues: Language.allCases.map { ($0, PageStrings(zh.merging(tables[$0] ?? [:]) { $1 })) })
     }
 
     static func load(from directory: String) throws -> Localizer {

@@ -12,8 +12,10 @@ enum Telemetry {
         let registry = PrometheusCollectorRegistry()
         var factory = PrometheusMetricsFactory(registry: registry)
         // Request times from 1 ms to 10 s (the pages' budget is in tenths of a second).
-        factory.defaultDurationHistogramBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
-            .map { Duration.nanoseconds(Int64($0 * 1e9)) }
+        factory.defaultDurationHistogramBuckets = [
+            0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+        ]
+        .map { Duration.nanoseconds(Int64($0 * 1e9)) }
         MetricsSystem.bootstrap(factory)
         return registry
     }()
@@ -60,8 +62,10 @@ struct MetricsMiddleware: AsyncMiddleware {
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         // The time spent in the server, for the browser's developer tools and `tuopin bench`
         // (which reads the first entry), then the parts a handler timed.
-        let parts = request.serverTimings.parts.map { String(format: ", %@;dur=%.3f", $0.name, $0.milliseconds) }.joined()
-        response.headers.replaceOrAdd(name: "Server-Timing", value: String(format: "app;dur=%.3f", seconds * 1000) + parts)
+        let parts = request.serverTimings.parts.map { String(format: ", %@;dur=%.3f", $0.name, $0.milliseconds) }
+            .joined()
+        response.headers.replaceOrAdd(
+            name: "Server-Timing", value: String(format: "app;dur=%.3f", seconds * 1000) + parts)
         return response
     }
 }
@@ -72,7 +76,9 @@ final class ServerTimings: @unchecked Sendable {
     private let lock = NSLock()
     private var entries: [(name: String, milliseconds: Double)] = []
     var parts: [(name: String, milliseconds: Double)] { lock.lock(); defer { lock.unlock() }; return entries }
-    func add(_ name: String, _ milliseconds: Double) { lock.lock(); entries.append((name, milliseconds)); lock.unlock() }
+    func add(_ name: String, _ milliseconds: Double) {
+        lock.lock(); entries.append((name, milliseconds)); lock.unlock()
+    }
 }
 
 extension Request {

@@ -28,7 +28,8 @@ final class ProgressBar: @unchecked Sendable {
         guard total > 0 else { return nil }
         let done = min(max(done, 0), total)
         let width = 30, filled = done * width / total
-        return "[" + String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled) + "] \(done * 100 / total)% (\(done)/\(total))"
+        return "[" + String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled)
+            + "] \(done * 100 / total)% (\(done)/\(total))"
     }
 
     func finish() { if enabled { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) } }
@@ -51,7 +52,10 @@ final class ProgressBoard: @unchecked Sendable {
 
     /// A progress id as the page makes it: 16 to 64 letters, digits or dashes.
     static func isValid(_ id: String) -> Bool {
-        (16...64).contains(id.utf8.count) && id.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || $0 == 45 }
+        (16...64).contains(id.utf8.count)
+            && id.utf8.allSatisfy {
+                ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || $0 == 45
+            }
     }
 
     /// Starts an entry for `owner`; its handler moves it. An id already taken by another user is
@@ -61,7 +65,11 @@ final class ProgressBoard: @unchecked Sendable {
         purge(now)
         if let slot = slots[id], slot.owner != owner { return { _, _ in } }
         slots[id] = Slot(owner: owner, entry: Entry(done: 0, total: 0, finished: false), touched: now)
-        return { [self] done, total in update(id, owner: owner) { $0.done = done; $0.total = total } }
+        return { [self] done, total in
+            update(id, owner: owner) {
+                $0.done = done; $0.total = total
+            }
+        }
     }
 
     func finish(_ id: String, owner: Int) { update(id, owner: owner) { $0.finished = true } }
@@ -96,7 +104,9 @@ extension Request {
     /// Runs a long action with a progress handler that the page which started it can follow
     /// (`?progress=ID`); without an id the handler does nothing.
     func withProgress<T>(_ body: (@escaping ProgressHandler) async throws -> T) async throws -> T {
-        guard let id = query[String.self, at: "progress"], ProgressBoard.isValid(id) else { return try await body { _, _ in } }
+        guard let id = query[String.self, at: "progress"], ProgressBoard.isValid(id) else {
+            return try await body { _, _ in }
+        }
         let owner = try requireUser().id
         let board = application.progressBoard
         let handler = board.start(id, owner: owner)
@@ -108,7 +118,8 @@ extension Request {
     @Sendable static func progress(req: Request) async throws -> ProgressBoard.Entry {
         let user = try req.requireUser()
         guard let id = req.parameters.get("id"), ProgressBoard.isValid(id),
-              let entry = req.application.progressBoard.entry(id, owner: user.id) else { throw AppError.notFound }
+            let entry = req.application.progressBoard.entry(id, owner: user.id)
+        else { throw AppError.notFound }
         return entry
     }
 }

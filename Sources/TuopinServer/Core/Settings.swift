@@ -35,9 +35,12 @@ public struct TuopinSettings: Sendable {
     /// client's address is read from `X-Forwarded-For`, so that per-address limits stay per client.
     public var trustedProxies: Set<String> = []
 
-    public init(dataDirectory: URL, database: Database, dataKey: Data? = nil, bcryptCost: Int = 12,
-                demoHouseholds: Int = 3_000, metricsToken: String? = nil, databasePoolSize: Int = 4,
-                maxUploadBytes: Int = 64 << 20, sessionIdle: TimeInterval = 30 * 60, secureCookies: Bool = false, passwordMaxDays: Int = 90) {
+    public init(
+        dataDirectory: URL, database: Database, dataKey: Data? = nil, bcryptCost: Int = 12,
+        demoHouseholds: Int = 3_000, metricsToken: String? = nil, databasePoolSize: Int = 4,
+        maxUploadBytes: Int = 64 << 20, sessionIdle: TimeInterval = 30 * 60, secureCookies: Bool = false,
+        passwordMaxDays: Int = 90
+    ) {
         self.dataDirectory = dataDirectory
         self.database = database
         self.dataKey = dataKey
@@ -64,15 +67,19 @@ public struct TuopinSettings: Sendable {
         "TUOPIN_BENCH", "TUOPIN_TRUSTED_PROXIES",
     ]
 
-    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws(SettingError) -> TuopinSettings {
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment)
+        throws(SettingError) -> TuopinSettings
+    {
         func nonEmpty(_ name: String) -> String? { env[name].flatMap { $0.isEmpty ? nil : $0 } }
         let dir = URL(fileURLWithPath: nonEmpty("TUOPIN_DATA_DIR") ?? "./data", isDirectory: true).standardizedFileURL
 
         let database: Database
         if let url = nonEmpty("DATABASE_URL") {
             guard let parsed = URL(string: url), ["postgres", "postgresql"].contains(parsed.scheme ?? ""),
-                  parsed.host != nil, parsed.path.count > 1 else {
-                throw SettingError(name: "DATABASE_URL", problem: "expected postgres://user:password@host:port/database")
+                parsed.host != nil, parsed.path.count > 1
+            else {
+                throw SettingError(
+                    name: "DATABASE_URL", problem: "expected postgres://user:password@host:port/database")
             }
             database = .postgres(url: url, searchPath: nil)
         } else {
@@ -82,7 +89,8 @@ public struct TuopinSettings: Sendable {
         var key: Data?
         if let raw = nonEmpty("TUOPIN_DATA_KEY") {
             guard let decoded = Data(base64Encoded: raw), decoded.count == 32 else {
-                throw SettingError(name: "TUOPIN_DATA_KEY", problem: "must be 32 bytes in base64 (openssl rand -base64 32)")
+                throw SettingError(
+                    name: "TUOPIN_DATA_KEY", problem: "must be 32 bytes in base64 (openssl rand -base64 32)")
             }
             key = decoded
         }
@@ -99,7 +107,8 @@ public struct TuopinSettings: Sendable {
         func integer(_ name: String, default value: Int, range: ClosedRange<Int>) throws(SettingError) -> Int {
             guard let raw = nonEmpty(name) else { return value }
             guard let n = Int(raw), range.contains(n) else {
-                throw SettingError(name: name, problem: "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+                throw SettingError(
+                    name: name, problem: "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
             }
             return n
         }
@@ -119,7 +128,9 @@ public struct TuopinSettings: Sendable {
         for raw in (nonEmpty("TUOPIN_TRUSTED_PROXIES") ?? "").split(separator: ",") {
             let address = raw.trimmingCharacters(in: .whitespaces)
             guard let canonical = ClientAddress.canonical(address) else {
-                throw SettingError(name: "TUOPIN_TRUSTED_PROXIES", problem: "“\(address.prefix(60))” is not an IP address (list them separated by commas)")
+                throw SettingError(
+                    name: "TUOPIN_TRUSTED_PROXIES",
+                    problem: "“\(address.prefix(60))” is not an IP address (list them separated by commas)")
             }
             settings.trustedProxies.insert(canonical)
         }

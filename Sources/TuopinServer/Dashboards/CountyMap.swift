@@ -8,7 +8,9 @@ import Vapor
 /// LICENSE beside it) drawn as SVG paths, coloured by a chosen measure, region-wide or zoomed to
 /// one prefecture. The outlines are projected once at start; each request only colours them.
 struct CountyMap: Sendable {
-    struct County: Sendable { let code: String; let name: String; let prefecture: String; let rings: [[(Double, Double)]] }
+    struct County: Sendable {
+        let code: String; let name: String; let prefecture: String; let rings: [[(Double, Double)]]
+    }
     /// The projected outlines of one view (the region or a prefecture). A path holds only digits,
     /// `.`, `,`, `-`, `M`, `L` and `Z`, so `map-svg.leaf` writes it without escaping (`#unsafeHTML`),
     /// which saves escaping 60 KB character by character on every page.
@@ -36,8 +38,9 @@ struct CountyMap: Sendable {
         }
         let collection = try JSONDecoder().decode(Collection.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
         let counties = collection.features.map { f in
-            County(code: f.properties.code, name: f.properties.name, prefecture: String(f.properties.parent.prefix(4)),
-                   rings: f.geometry.rings.map { ring in ring.map { ($0[0], $0[1]) } })
+            County(
+                code: f.properties.code, name: f.properties.name, prefecture: String(f.properties.parent.prefix(4)),
+                rings: f.geometry.rings.map { ring in ring.map { ($0[0], $0[1]) } })
         }
         var frames: [String: Frame] = ["54": frame(counties)]
         for prefecture in Set(counties.map(\.prefecture)) {
@@ -54,14 +57,21 @@ struct CountyMap: Sendable {
         let squeeze = cos((minY + maxY) / 2 * .pi / 180)
         let margin = 6.0
         let scale = min((width - 2 * margin) / max((maxX - minX) * squeeze, 0.01), 520 / max(maxY - minY, 0.01))
-        func fmt(_ v: Double) -> String { String(Int((v * 10).rounded())) .withDecimal }
+        func fmt(_ v: Double) -> String { String(Int((v * 10).rounded())).withDecimal }
         let paths = counties.map { county in
-            (county.code, county.rings.map { ring in
-                "M" + ring.map { p in fmt(margin + (p.0 - minX) * squeeze * scale) + "," + fmt(margin + (maxY - p.1) * scale) }.joined(separator: "L") + "Z"
-            }.joined())
+            (
+                county.code,
+                county.rings.map { ring in
+                    "M"
+                        + ring.map { p in
+                            fmt(margin + (p.0 - minX) * squeeze * scale) + "," + fmt(margin + (maxY - p.1) * scale)
+                        }.joined(separator: "L") + "Z"
+                }.joined()
+            )
         }
-        return Frame(width: Int(((maxX - minX) * squeeze * scale + 2 * margin).rounded(.up)),
-                     height: Int(((maxY - minY) * scale + 2 * margin).rounded(.up)), paths: paths)
+        return Frame(
+            width: Int(((maxX - minX) * squeeze * scale + 2 * margin).rounded(.up)),
+            height: Int(((maxY - minY) * scale + 2 * margin).rounded(.up)), paths: paths)
     }
 
     // MARK: Measures
@@ -75,13 +85,16 @@ struct CountyMap: Sendable {
 
     // MARK: The page
 
-    struct Shape: Encodable { let code: String; let name: String; let d: String; let fill: String; let value: String; let href: String? }
+    struct Shape: Encodable {
+        let code: String; let name: String; let d: String; let fill: String; let value: String; let href: String?
+    }
     struct LegendClass: Encodable { let fill: String; let label: String }
     struct Row: Encodable { let code: String; let name: String; let value: String; let href: String? }
     struct Option: Encodable { let value: String; let label: String; let selected: Bool }
     struct View: Encodable {
         let width: Int; let height: Int; let shapes: [Shape]; let legend: [LegendClass]; let rows: [Row]
-        let measure: String; let measureLabel: String; let measures: [Option]; let prefecture: String?; let prefectures: [Option]
+        let measure: String; let measureLabel: String; let measures: [Option]; let prefecture: String?;
+        let prefectures: [Option]
         let title: String
     }
 
@@ -112,30 +125,40 @@ struct CountyMap: Sendable {
         let shapes = frame.paths.compactMap { path -> Shape? in
             guard let county = byCode[path.code] else { return nil }
             let value = values[county.code]
-            return Shape(code: county.code, name: county.name, d: path.d, fill: value.map { palette[classIndex($0)] } ?? noValue,
-                         value: value.map { text(measure, $0) } ?? "—", href: visible.contains(county.code) ? SiteURL.unit(county.code).path : nil)
+            return Shape(
+                code: county.code, name: county.name, d: path.d, fill: value.map { palette[classIndex($0)] } ?? noValue,
+                value: value.map { text(measure, $0) } ?? "—",
+                href: visible.contains(county.code) ? SiteURL.unit(county.code).path : nil)
         }
-        let legend = (0..<palette.count).map { i -> LegendClass in
-            let low = i * (top + 1) / palette.count, high = max(low, (i + 1) * (top + 1) / palette.count - 1)
-            return LegendClass(fill: measure.higherIsBetter ? palette[palette.count - 1 - i] : palette[i], label: "\(text(measure, low)) – \(text(measure, high))")
-        } + [LegendClass(fill: noValue, label: t["map_no_value"])]
-        let prefectureUnits = try await req.data.rows(OrgUnit.self).filter(\.$level == OrgLevel.prefecture.rawValue).sort(\.$id).all()
+        let legend =
+            (0..<palette.count).map { i -> LegendClass in
+                let low = i * (top + 1) / palette.count, high = max(low, (i + 1) * (top + 1) / palette.count - 1)
+                return LegendClass(
+                    fill: measure.higherIsBetter ? palette[palette.count - 1 - i] : palette[i],
+                    label: "\(text(measure, low)) – \(text(measure, high))")
+            } + [LegendClass(fill: noValue, label: t["map_no_value"])]
+        let prefectureUnits = try await req.data.rows(OrgUnit.self).filter(\.$level == OrgLevel.prefecture.rawValue)
+            .sort(\.$id).all()
         let names = Dictionary(uniqueKeysWithValues: prefectureUnits.map { ($0.id!, $0.name) })
-        return View(width: frame.width, height: frame.height, shapes: shapes, legend: legend,
-                    rows: shapes.map { Row(code: $0.code, name: $0.name, value: $0.value, href: $0.href) },
-                    measure: measure.rawValue, measureLabel: t[measure.labelKey],
-                    measures: Measure.allCases.map { Option(value: $0.rawValue, label: t[$0.labelKey], selected: $0 == measure) },
-                    prefecture: prefecture,
-                    prefectures: prefectureUnits.map { Option(value: $0.id!, label: $0.name, selected: $0.id == prefecture) },
-                    title: prefecture.flatMap { names[$0] }.map { "\(t["map_title"]) · \($0)" } ?? t["map_title"])
+        return View(
+            width: frame.width, height: frame.height, shapes: shapes, legend: legend,
+            rows: shapes.map { Row(code: $0.code, name: $0.name, value: $0.value, href: $0.href) },
+            measure: measure.rawValue, measureLabel: t[measure.labelKey],
+            measures: Measure.allCases.map {
+                Option(value: $0.rawValue, label: t[$0.labelKey], selected: $0 == measure)
+            },
+            prefecture: prefecture,
+            prefectures: prefectureUnits.map { Option(value: $0.id!, label: $0.name, selected: $0.id == prefecture) },
+            title: prefecture.flatMap { names[$0] }.map { "\(t["map_title"]) · \($0)" } ?? t["map_title"])
     }
 
     @Sendable static func page(req: Request) async throws -> Response {
         _ = try req.requireUser()
-        let measure = try req.query.get(String?.self, at: "measure").map { raw in
-            guard let m = Measure(rawValue: raw) else { throw AppError.invalidField("measure") }
-            return m
-        } ?? .incidence
+        let measure =
+            try req.query.get(String?.self, at: "measure").map { raw in
+                guard let m = Measure(rawValue: raw) else { throw AppError.invalidField("measure") }
+                return m
+            } ?? .incidence
         let prefecture = try req.query.get(String?.self, at: "prefecture").flatMap { $0.isEmpty ? nil : $0 }
         if let prefecture, OrgCode(prefecture)?.level != .prefecture { throw AppError.invalidField("prefecture") }
         struct PageView: Encodable { let map: View }

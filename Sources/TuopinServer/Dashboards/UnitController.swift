@@ -39,16 +39,24 @@ enum UnitController {
 
     static func money(_ req: Request, code: OrgCode, year: Int) async throws -> MoneySummary? {
         guard req.data.mayReadRegistry else { return nil }
-        let accounts = try await req.data.rows(FundAccountRecord.self).filter(\.$id.$holder == FundEntryRecord.holder(unit: code.value))
-            .filter(\.$id.$year == year).all().map(\.account)
+        let accounts = try await req.data.rows(FundAccountRecord.self).filter(
+            \.$id.$holder == FundEntryRecord.holder(unit: code.value)
+        )
+        .filter(\.$id.$year == year).all().map(\.account)
         let total = accounts.reduce(FundAccount(), +)
         let projects = try await req.data.projectCountsByStatus(under: code)
         func count(_ keep: (ProjectStatus) -> Bool) -> Int { projects.filter { keep($0.key) }.values.reduce(0, +) }
-        return MoneySummary(year: year, received: total.received.description, allocated: total.allocated.description, spent: total.spent.description,
-                            balance: total.balance.description, projects: projects.values.reduce(0, +),
-                            approved: count { $0 == .inLibrary }, implementing: count { $0 == .implementing }, finished: count(\.isFinished))
+        return MoneySummary(
+            year: year, received: total.received.description, allocated: total.allocated.description,
+            spent: total.spent.description,
+            balance: total.balance.description, projects: projects.values.reduce(0, +),
+            approved: count { $0 == .inLibrary }, implementing: count { $0 == .implementing },
+            finished: count(\.isFinished))
     }
-    struct PlanSummary: Encodable { let title: String; let year: Int; let targets: ResponsibilityTargets; let actuals: PlanActuals; let funds: String }
+    struct PlanSummary: Encodable {
+        let title: String; let year: Int; let targets: ResponsibilityTargets; let actuals: PlanActuals;
+        let funds: String
+    }
 
     static func query(_ data: DataAccess, code: OrgCode, t: Translations) async throws -> View {
         let unit = try await data.unit(code)
@@ -56,16 +64,23 @@ enum UnitController {
         let childUnits = try await data.children(of: code)
         let rows = childUnits.map { child in
             let c = children[child.id!] ?? .init()
-            return Row(code: child.id!, name: child.name, href: SiteURL.unit(child.id!).path,
-                       households: c.households, people: c.people, poor: c.poorHouseholds, exited: c.exitedHouseholds)
+            return Row(
+                code: child.id!, name: child.name, href: SiteURL.unit(child.id!).path,
+                households: c.households, people: c.people, poor: c.poorHouseholds, exited: c.exitedHouseholds)
         }
-        let totals = rows.isEmpty ? nil : Row(code: "", name: t["total"], href: "",
-            households: rows.map(\.households).reduce(0, +), people: rows.map(\.people).reduce(0, +),
-            poor: rows.map(\.poor).reduce(0, +), exited: rows.map(\.exited).reduce(0, +))
+        let totals =
+            rows.isEmpty
+            ? nil
+            : Row(
+                code: "", name: t["total"], href: "",
+                households: rows.map(\.households).reduce(0, +), people: rows.map(\.people).reduce(0, +),
+                poor: rows.map(\.poor).reduce(0, +), exited: rows.map(\.exited).reduce(0, +))
         var principals: [Int: String] = [:]
         let ids = [unit.secretaryID, unit.headID].compactMap { $0 }
         if !ids.isEmpty {
-            for cadre in try await data.rows(Cadre.self).filter(\.$id ~~ ids).all() { principals[cadre.id!] = cadre.name }
+            for cadre in try await data.rows(Cadre.self).filter(\.$id ~~ ids).all() {
+                principals[cadre.id!] = cadre.name
+            }
         }
         var households: [HouseholdRow] = []
         var more = false
@@ -73,18 +88,20 @@ enum UnitController {
             let page = try await data.households().filter(\.$villageCode == code.value).sort(\.$number).limit(201).all()
             more = page.count > 200
             households = page.prefix(200).map { h in
-                HouseholdRow(number: h.number, status: t[h.status.labelKey],
-                             members: h.memberCount, href: SiteURL.household(h.id!).path)
+                HouseholdRow(
+                    number: h.number, status: t[h.status.labelKey],
+                    members: h.memberCount, href: SiteURL.household(h.id!).path)
             }
         }
         let crumbs = try await data.breadcrumbs(to: code).map { Crumb(name: $0.name, href: SiteURL.unit($0.id!).path) }
-        return View(code: code.value, name: unit.name, level: t["level_\(code.level.rawValue)"],
-                    secretary: unit.secretaryID.flatMap { principals[$0] }, head: unit.headID.flatMap { principals[$0] },
-                    exitYear: unit.exitYear, crumbs: crumbs, children: rows, totals: totals,
-                    households: households, moreHouseholds: more,
-                    hasChildren: !rows.isEmpty, hasHouseholds: !households.isEmpty,
-                    ruralPopulation: unit.ruralPopulation, isVillage: code.level == .village,
-                    mayKeepPopulation: code.level == .village && data.scope.permits(.keepVillageFigures, on: code))
+        return View(
+            code: code.value, name: unit.name, level: t["level_\(code.level.rawValue)"],
+            secretary: unit.secretaryID.flatMap { principals[$0] }, head: unit.headID.flatMap { principals[$0] },
+            exitYear: unit.exitYear, crumbs: crumbs, children: rows, totals: totals,
+            households: households, moreHouseholds: more,
+            hasChildren: !rows.isEmpty, hasHouseholds: !households.isEmpty,
+            ruralPopulation: unit.ruralPopulation, isVillage: code.level == .village,
+            mayKeepPopulation: code.level == .village && data.scope.permits(.keepVillageFigures, on: code))
     }
 
     @Sendable static func show(req: Request) async throws -> Response {
@@ -97,20 +114,31 @@ enum UnitController {
         let isTownship = code.level == .township
         let today = req.clock.today
         var plan: PlanSummary?
-        if let p = try await req.data.rows(UnitPlanRecord.self).filter(\.$unitCode == code.value).filter(\.$kind == .annual)
-            .filter(\.$periodFrom == today.year).first() {
-            plan = PlanSummary(title: p.title, year: today.year, targets: p.targets,
-                               actuals: try await req.timed("plan") { try await ResponsibilityService.actuals(on: req.data, unit: code, year: today.year) }, funds: p.targets.funds.description)
+        if let p = try await req.data.rows(UnitPlanRecord.self).filter(\.$unitCode == code.value).filter(
+            \.$kind == .annual
+        )
+        .filter(\.$periodFrom == today.year).first() {
+            plan = PlanSummary(
+                title: p.title, year: today.year, targets: p.targets,
+                actuals: try await req.timed("plan") {
+                    try await ResponsibilityService.actuals(on: req.data, unit: code, year: today.year)
+                }, funds: p.targets.funds.description)
         }
         let certifications = isTownship ? try await CertificationService.list(on: req.data, township: code.value) : []
         let funds = try await req.timed("money") { try await money(req, code: code, year: today.year) }
         let dashboard = try await req.timed("dashboard") { try await Dashboard.view(req, code: code, today: today) }
-        let map: CountyMap.View? = code.level <= .prefecture
-            ? try await req.timed("map") { try await CountyMap.view(req, measure: .incidence, prefecture: code.level == .prefecture ? code.value : nil) } : nil
-        return try await Page.render(req, "unit", PageView(
-            u: view, starts: starts, caseYear: year, certifications: certifications,
-            isTownship: isTownship, mayCertify: isTownship && req.data.scope.permits(.certifyData, on: code),
-            today: today.description, plan: plan, money: funds, dashboard: dashboard, map: map))
+        let map: CountyMap.View? =
+            code.level <= .prefecture
+            ? try await req.timed("map") {
+                try await CountyMap.view(
+                    req, measure: .incidence, prefecture: code.level == .prefecture ? code.value : nil)
+            } : nil
+        return try await Page.render(
+            req, "unit",
+            PageView(
+                u: view, starts: starts, caseYear: year, certifications: certifications,
+                isTownship: isTownship, mayCertify: isTownship && req.data.scope.permits(.certifyData, on: code),
+                today: today.description, plan: plan, money: funds, dashboard: dashboard, map: map))
     }
 
     @Sendable static func home(req: Request) async throws -> Response {

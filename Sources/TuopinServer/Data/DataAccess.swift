@@ -96,7 +96,8 @@ struct DataAccess: Sendable {
 
     /// Spot checks are a county's: visible to those who may read the whole county.
     func spotChecks() -> QueryBuilder<SpotCheckRecord> {
-        SpotCheckRecord.query(on: db).filter(.sql(ScopeSQL.under(scope.roots(for: .readRegistry), column: "county_code")))
+        SpotCheckRecord.query(on: db).filter(
+            .sql(ScopeSQL.under(scope.roots(for: .readRegistry), column: "county_code")))
     }
 
     func spotCheck(id: Int) async throws -> SpotCheckRecord {
@@ -122,7 +123,9 @@ struct DataAccess: Sendable {
         return try await Rollups.childCells(of: code.value, on: self).mapValues { cells in
             let f = PovertyFigures(cells: cells)
             let all = f.registered + f.monitored
-            return Counts(households: all.households, people: all.people, poorHouseholds: f.remaining.households, exitedHouseholds: f.exited.households)
+            return Counts(
+                households: all.households, people: all.people, poorHouseholds: f.remaining.households,
+                exitedHouseholds: f.exited.households)
         }
     }
 
@@ -161,11 +164,12 @@ extension QueryBuilder {
 enum ScopeSQL {
     /// Rows with the four unit-code columns whose unit lies under one of `roots`.
     static func within(_ roots: [OrgCode]) -> any SQLExpression {
-        either(roots.map { root in
-            root.level == .region
-                ? SQLBinaryExpression(SQLColumn("prefecture_code"), .like, SQLBind(root.value + "%"))
-                : SQLBinaryExpression(SQLColumn(Household.codeColumn(for: root.level)), .equal, SQLBind(root.value))
-        })
+        either(
+            roots.map { root in
+                root.level == .region
+                    ? SQLBinaryExpression(SQLColumn("prefecture_code"), .like, SQLBind(root.value + "%"))
+                    : SQLBinaryExpression(SQLColumn(Household.codeColumn(for: root.level)), .equal, SQLBind(root.value))
+            })
     }
 
     /// Rows whose single code `column` lies under one of `roots` (codes are prefixes of their descendants).
@@ -174,7 +178,9 @@ enum ScopeSQL {
     }
 
     private static func either(_ parts: [any SQLExpression]) -> any SQLExpression {
-        guard let first = parts.first else { return SQLBinaryExpression(SQLLiteral.numeric("1"), .equal, SQLLiteral.numeric("0")) }
+        guard let first = parts.first else {
+            return SQLBinaryExpression(SQLLiteral.numeric("1"), .equal, SQLLiteral.numeric("0"))
+        }
         return SQLGroupExpression(parts.dropFirst().reduce(first) { SQLBinaryExpression($0, .or, $1) })
     }
 }

@@ -25,13 +25,13 @@ enum PostgresCopy {
     private static func append(_ value: Any, to out: inout [UInt8]) -> Bool {
         switch value {
         case let optional as any OptionalValue:
-            guard let wrapped = optional.wrappedValue else { out += [0x5C, 0x4E]; return true }   // \N
+            guard let wrapped = optional.wrappedValue else { out += [0x5C, 0x4E]; return true }  // \N
             return append(wrapped, to: &out)
         case let string as String: escape(string, to: &out)
         case let int as Int: out += Array(String(int).utf8)
         case let int as Int64: out += Array(String(int).utf8)
         case let int as Int32: out += Array(String(int).utf8)
-        case let bool as Bool: out.append(bool ? 0x74 : 0x66)   // t / f
+        case let bool as Bool: out.append(bool ? 0x74 : 0x66)  // t / f
         case let double as Double:
             guard double.isFinite else { return false }
             out += Array(String(double).utf8)
@@ -54,7 +54,9 @@ enum PostgresCopy {
     }
 
     /// Streams `text` into `table` on the database's (transaction's) connection.
-    static func copy(_ text: [UInt8], into table: String, columns: [String], on database: any PostgresDatabase) async throws {
+    static func copy(_ text: [UInt8], into table: String, columns: [String], on database: any PostgresDatabase)
+        async throws
+    {
         let logger = database.logger
         try await database.withConnection { connection in
             let promise = connection.eventLoop.makePromise(of: Void.self)

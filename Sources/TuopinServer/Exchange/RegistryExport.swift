@@ -21,15 +21,20 @@ enum RegistryExport {
     struct ExportHousehold: Decodable {
         let id: Int, number: String, village_code: String, attribute: String, main_cause: String, other_causes: String
         let identified_year: Int, status: String, exit_year: Int?, phone_cipher: String?, phone_masked: String?
-        static let columns = ["id", "number", "village_code", "attribute", "main_cause", "other_causes", "identified_year", "status",
-                              "exit_year", "phone_cipher", "phone_masked"]
+        static let columns = [
+            "id", "number", "village_code", "attribute", "main_cause", "other_causes", "identified_year", "status",
+            "exit_year", "phone_cipher", "phone_masked",
+        ]
     }
 
     struct ExportMember: Decodable {
         let household_id: Int, name: String, id_cipher: String, id_masked: String, relation: String, ethnicity: String
-        let education: String, schooling: String, health: String, disability_grade: Int?, labour: String, migrant_months: Int
-        static let columns = ["household_id", "name", "id_cipher", "id_masked", "relation", "ethnicity", "education", "schooling",
-                              "health", "disability_grade", "labour", "migrant_months"]
+        let education: String, schooling: String, health: String, disability_grade: Int?, labour: String,
+            migrant_months: Int
+        static let columns = [
+            "household_id", "name", "id_cipher", "id_masked", "relation", "ethnicity", "education", "schooling",
+            "health", "disability_grade", "labour", "migrant_months",
+        ]
     }
 
     /// The stored raw value shown as the template's official text.

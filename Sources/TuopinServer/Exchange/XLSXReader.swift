@@ -63,7 +63,8 @@ struct XLSXReader {
         if let part = archive["xl/sharedStrings.xml"] {
             shared = try SharedStrings.parse(try inflate(part, from: archive, budget: &budget))
         }
-        let sheets = archive.parts.map(\.path).filter { $0.hasPrefix("xl/worksheets/") && $0.hasSuffix(".xml") }.sorted()
+        let sheets = archive.parts.map(\.path).filter { $0.hasPrefix("xl/worksheets/") && $0.hasSuffix(".xml") }
+            .sorted()
         guard let path = sheets.first, let part = archive[path] else { throw .notWorkbook }
         return try Sheet(limits: limits, shared: shared).parse(try inflate(part, from: archive, budget: &budget))
     }
@@ -82,7 +83,9 @@ struct XLSXReader {
         // Foundation's XMLParser traps on an element name that is not UTF-8: check every byte first.
         guard String(validating: out, as: UTF8.self) != nil else { throw .notUTF8 }
         // Workbook parts never declare a DTD; one that does may expand entities without bound.
-        if out.range(of: Data("<!DOCTYPE".utf8)) != nil || out.range(of: Data("<!ENTITY".utf8)) != nil { throw .declarations }
+        if out.range(of: Data("<!DOCTYPE".utf8)) != nil || out.range(of: Data("<!ENTITY".utf8)) != nil {
+            throw .declarations
+        }
         return out
     }
 
@@ -100,8 +103,10 @@ struct XLSXReader {
             guard parser.parse() else { throw .malformed(line: parser.lineNumber) }
             return delegate.strings
         }
-        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-                    attributes: [String: String] = [:]) {
+        func parser(
+            _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+            attributes: [String: String] = [:]
+        ) {
             if name == "si" { current = "" } else if name == "t" { inText = true }
         }
         func parser(_ parser: XMLParser, foundCharacters string: String) { if inText { current += string } }
@@ -136,8 +141,10 @@ struct XLSXReader {
             parser.abortParsing()
         }
 
-        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-                    attributes: [String: String] = [:]) {
+        func parser(
+            _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+            attributes: [String: String] = [:]
+        ) {
             guard problem == nil else { return }
             switch name {
             case "row":
@@ -156,11 +163,15 @@ struct XLSXReader {
                 guard row > 0 else { return fail(.rowNumber("0"), parser) }
                 if let reference = attributes["r"] {
                     guard let parsed = Self.reference(reference) else { return fail(.cellReference(reference), parser) }
-                    guard parsed.column < limits.columns else { return fail(.tooManyColumns(limit: limits.columns), parser) }
+                    guard parsed.column < limits.columns else {
+                        return fail(.tooManyColumns(limit: limits.columns), parser)
+                    }
                     guard parsed.row == nil || parsed.row == row else { return fail(.cellReference(reference), parser) }
                     column = parsed.column
                 } else {
-                    guard nextColumn < limits.columns else { return fail(.tooManyColumns(limit: limits.columns), parser) }
+                    guard nextColumn < limits.columns else {
+                        return fail(.tooManyColumns(limit: limits.columns), parser)
+                    }
                     column = nextColumn
                 }
                 type = attributes["t"] ?? "n"
@@ -170,7 +181,9 @@ struct XLSXReader {
             }
         }
 
-        func parser(_ parser: XMLParser, foundCharacters string: String) { if collecting, problem == nil { text += string } }
+        func parser(_ parser: XMLParser, foundCharacters string: String) {
+            if collecting, problem == nil { text += string }
+        }
 
         func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
             guard problem == nil else { return }
@@ -179,7 +192,8 @@ struct XLSXReader {
             case "c":
                 var value = text
                 if type == "s" {
-                    guard let index = Int(text.trimmingCharacters(in: .whitespaces)), index >= 0, index < shared.count else {
+                    guard let index = Int(text.trimmingCharacters(in: .whitespaces)), index >= 0, index < shared.count
+                    else {
                         return fail(.sharedString(text), parser)
                     }
                     value = shared[index]

@@ -55,9 +55,12 @@ struct ZipParts {
             let commentLength = Int(Self.u16(bytes, at2 + 32))
             let local = Self.u32(bytes, at2 + 42)
             let nameEnd = at2 + 46 + nameLength
-            guard nameEnd <= end, flags & 1 == 0, compressed != 0xFFFF_FFFF, local != 0xFFFF_FFFF else { throw .malformed }
+            guard nameEnd <= end, flags & 1 == 0, compressed != 0xFFFF_FFFF, local != 0xFFFF_FFFF else {
+                throw .malformed
+            }
             let path = String(decoding: bytes[(at2 + 46)..<nameEnd], as: UTF8.self)
-            parts.append(Part(path: path, method: method, compressedSize: Int(compressed), crc: crc, localHeader: Int(local)))
+            parts.append(
+                Part(path: path, method: method, compressedSize: Int(compressed), crc: crc, localHeader: Int(local)))
             at2 = nameEnd + extraLength + commentLength
         }
         self.parts = parts
@@ -93,7 +96,9 @@ struct ZipParts {
     /// `.malformed` when the input ends before the stream does.
     static func inflate(_ input: ArraySlice<UInt8>, limit: Int) throws(Failure) -> Data {
         var stream = z_stream()
-        guard inflateInit2_(&stream, -MAX_WBITS, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else { throw .malformed }
+        guard inflateInit2_(&stream, -MAX_WBITS, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            throw .malformed
+        }
         defer { inflateEnd(&stream) }
         var output = Data()
         let chunk = 64 << 10
@@ -113,7 +118,9 @@ struct ZipParts {
                 output.append(contentsOf: buffer[0..<produced])
                 if status == Z_STREAM_END { return Z_STREAM_END }
                 // No progress possible: the input is used up (or the stream is broken).
-                if status != Z_OK || (produced == 0 && stream.avail_in == 0) { return status == Z_OK ? Z_DATA_ERROR : status }
+                if status != Z_OK || (produced == 0 && stream.avail_in == 0) {
+                    return status == Z_OK ? Z_DATA_ERROR : status
+                }
             }
         }
         switch result {

@@ -22,11 +22,16 @@ extension FundController {
     }
 
     /// A report as a download (CSV with a BOM for Excel, or XLSX), its export audited.
-    static func download(_ req: Request, _ table: [[String]], name: String, code: OrgCode, year: Int, format: String) async throws -> Response {
-        try await ReadAudit.record(req, user: try req.requireUser(), action: "export.\(name)", entity: "org_unit", entityID: code.value,
-                                   detail: ["year": String(year), "format": format])
-        return try TableDownload.response(table, format: format, filename: "\(name.replacingOccurrences(of: "_", with: "-"))-\(code.value)-\(year).\(format)",
-                                          sheet: String(year))
+    static func download(_ req: Request, _ table: [[String]], name: String, code: OrgCode, year: Int, format: String)
+        async throws -> Response
+    {
+        try await ReadAudit.record(
+            req, user: try req.requireUser(), action: "export.\(name)", entity: "org_unit", entityID: code.value,
+            detail: ["year": String(year), "format": format])
+        return try TableDownload.response(
+            table, format: format,
+            filename: "\(name.replacingOccurrences(of: "_", with: "-"))-\(code.value)-\(year).\(format)",
+            sheet: String(year))
     }
 
     /// Fund flow of a unit's subtree for a year, by unit, level and source: received, allocated down, spent, balance.
@@ -34,13 +39,21 @@ extension FundController {
         let (code, year, format) = try await reportRequest(req)
         let t = req.t
         let rows = try await FundReport.flow(on: req.data, root: code, year: year)
-        var table: [[String]] = [[t["unit"], t["fund_level"], t["fund_source"], t["fund_received"], t["fund_allocated"], t["fund_spent"], t["fund_balance"], t["fund_disbursement"]]]
+        var table: [[String]] = [
+            [
+                t["unit"], t["fund_level"], t["fund_source"], t["fund_received"], t["fund_allocated"], t["fund_spent"],
+                t["fund_balance"], t["fund_disbursement"],
+            ]
+        ]
         let names = try await req.data.unitNames(Set(rows.map(\.holder)))
         for r in rows {
             let level = OrgCode(r.holder)!.level
-            table.append([names[r.holder] ?? r.holder, t["level_\(level.rawValue)"], t["fund_source_\(r.source)"], r.account.received.description,
-                          r.account.allocated.description, r.account.spent.description, r.account.balance.description,
-                          r.account.disbursementBP.map { StandardsController.percent($0) + "%" } ?? "—"])
+            table.append([
+                names[r.holder] ?? r.holder, t["level_\(level.rawValue)"], t["fund_source_\(r.source)"],
+                r.account.received.description,
+                r.account.allocated.description, r.account.spent.description, r.account.balance.description,
+                r.account.disbursementBP.map { StandardsController.percent($0) + "%" } ?? "—",
+            ])
         }
         return try await download(req, table, name: "fund_flow", code: code, year: year, format: format)
     }
@@ -51,12 +64,16 @@ extension FundController {
         let (code, year, format) = try await reportRequest(req)
         let t = req.t
         let rows = try await FundReport.projects(on: req.data, root: code, year: year)
-        var table: [[String]] = [[t["unit"], t["projects_title"]] + ProjectStatus.allCases.map { t[$0.labelKey] }
-                                 + [t["project_budget"], t["fund_received"], t["fund_spent"], t["project_progress"]]]
+        var table: [[String]] = [
+            [t["unit"], t["projects_title"]] + ProjectStatus.allCases.map { t[$0.labelKey] }
+                + [t["project_budget"], t["fund_received"], t["fund_spent"], t["project_progress"]]
+        ]
         let names = try await req.data.unitNames(Set(rows.map(\.county)))
         for r in rows {
-            table.append([names[r.county] ?? r.county, String(r.total)] + ProjectStatus.allCases.map { String(r.byStatus[$0] ?? 0) }
-                         + [r.budget.description, r.received.description, r.spent.description, "\(r.averageProgress)%"])
+            table.append(
+                [names[r.county] ?? r.county, String(r.total)]
+                    + ProjectStatus.allCases.map { String(r.byStatus[$0] ?? 0) }
+                    + [r.budget.description, r.received.description, r.spent.description, "\(r.averageProgress)%"])
         }
         return try await download(req, table, name: "project_progress", code: code, year: year, format: format)
     }
@@ -89,7 +106,8 @@ enum FundReport {
         var out: [String: CountyProjects] = [:]
         for p in projects {
             var c = out[p.countyCode] ?? CountyProjects(county: p.countyCode)
-            c.total += 1; c.byStatus[p.projectStatus, default: 0] += 1; c.budget += Money(fen: p.budget); c.progressSum += p.progressPct
+            c.total += 1; c.byStatus[p.projectStatus, default: 0] += 1; c.budget += Money(fen: p.budget);
+            c.progressSum += p.progressPct
             for a in byHolder[p.holder] ?? [] { c.received += Money(fen: a.received); c.spent += Money(fen: a.spent) }
             out[p.countyCode] = c
         }

@@ -48,30 +48,39 @@ enum FundService {
         try await authorise(app, user, code)
         let p = try parse(input, today: app.clock.today)
         let counterpart = try FormField.text(input.counterpart, "counterpart")
-        return try await post(app: app, user: user, move: .receipt, p: p, from: nil, to: FundEntryRecord.holder(unit: code.value),
-                              fromUnit: nil, toUnit: code.value, projectID: nil, counterpart: counterpart, voucher: "")
+        return try await post(
+            app: app, user: user, move: .receipt, p: p, from: nil, to: FundEntryRecord.holder(unit: code.value),
+            fromUnit: nil, toUnit: code.value, projectID: nil, counterpart: counterpart, voucher: "")
     }
 
     /// From `unit` to a child unit or to a project sited under it.
-    static func allocate(app: Application, user: CurrentUser, unit text: String, input: EntryInput) async throws -> Int {
+    static func allocate(app: Application, user: CurrentUser, unit text: String, input: EntryInput) async throws -> Int
+    {
         guard let code = OrgCode(text) else { throw AppError.notFound }
         try await authorise(app, user, code)
         let p = try parse(input, today: app.clock.today)
         if let projectID = input.project_id {
             guard input.to_unit.map(\.isEmpty) ?? true else { throw AppError.invalidField("to_unit") }
             let project = try await app.data(for: user.scope).project(id: projectID)
-            guard FundLedger.mayFund(from: code, projectSite: OrgCode(project.siteCode)!) else { throw AppError.invalidField("project_id") }
-            guard project.projectStatus.isApproved, project.projectStatus != .announced else { throw AppError.notEligible("fund_project_not_approved") }
-            return try await post(app: app, user: user, move: .allocation, p: p, from: FundEntryRecord.holder(unit: code.value),
-                                  to: project.holder, fromUnit: code.value, toUnit: project.siteCode, projectID: projectID,
-                                  counterpart: "", voucher: "")
+            guard FundLedger.mayFund(from: code, projectSite: OrgCode(project.siteCode)!) else {
+                throw AppError.invalidField("project_id")
+            }
+            guard project.projectStatus.isApproved, project.projectStatus != .announced else {
+                throw AppError.notEligible("fund_project_not_approved")
+            }
+            return try await post(
+                app: app, user: user, move: .allocation, p: p, from: FundEntryRecord.holder(unit: code.value),
+                to: project.holder, fromUnit: code.value, toUnit: project.siteCode, projectID: projectID,
+                counterpart: "", voucher: "")
         }
         guard let toText = input.to_unit, !toText.isEmpty else { throw AppError.missingField("to_unit") }
         guard let to = OrgCode(toText), FundLedger.mayAllocate(from: code, toUnit: to),
-              try await app.systemData.lookup(OrgUnit.self, to.value) != nil else { throw AppError.invalidField("to_unit") }
-        return try await post(app: app, user: user, move: .allocation, p: p, from: FundEntryRecord.holder(unit: code.value),
-                              to: FundEntryRecord.holder(unit: to.value), fromUnit: code.value, toUnit: to.value, projectID: nil,
-                              counterpart: "", voucher: "")
+            try await app.systemData.lookup(OrgUnit.self, to.value) != nil
+        else { throw AppError.invalidField("to_unit") }
+        return try await post(
+            app: app, user: user, move: .allocation, p: p, from: FundEntryRecord.holder(unit: code.value),
+            to: FundEntryRecord.holder(unit: to.value), fromUnit: code.value, toUnit: to.value, projectID: nil,
+            counterpart: "", voucher: "")
     }
 
     /// Paid out of a project's account, with its voucher.
@@ -91,9 +100,11 @@ enum FundService {
         }
         let p = try parse(input, today: app.clock.today)
         let voucher = try FormField.text(input.voucher, "voucher", max: 60)
-        return try await post(app: app, user: user, move: .expenditure, p: p, from: payer.map { FundEntryRecord.holder(unit: $0.value) } ?? project.holder,
-                              to: nil, fromUnit: payer?.value ?? project.siteCode, toUnit: project.siteCode, projectID: projectID,
-                              counterpart: "", voucher: voucher)
+        return try await post(
+            app: app, user: user, move: .expenditure, p: p,
+            from: payer.map { FundEntryRecord.holder(unit: $0.value) } ?? project.holder,
+            to: nil, fromUnit: payer?.value ?? project.siteCode, toUnit: project.siteCode, projectID: projectID,
+            counterpart: "", voucher: voucher)
     }
 
     /// Who may act is settled before what they sent is judged.
@@ -101,23 +112,32 @@ enum FundService {
         _ = try await app.data(for: user.scope).unit(code, for: .manageFunds)
     }
 
-    private static func post(app: Application, user: CurrentUser, move: LedgerMove, p: Parsed, from: String?, to: String?,
-                             fromUnit: String?, toUnit: String, projectID: Int?, counterpart: String, voucher: String) async throws -> Int {
+    private static func post(
+        app: Application, user: CurrentUser, move: LedgerMove, p: Parsed, from: String?, to: String?,
+        fromUnit: String?, toUnit: String, projectID: Int?, counterpart: String, voucher: String
+    ) async throws -> Int {
         let now = app.tuopin.now()
         return try await app.write { tx in
             let (debit, credit) = try await lock(tx, from: from, to: to, source: p.source, year: p.year)
             let result: (debit: FundAccount?, credit: FundAccount?)
-            do { result = try FundLedger.post(move, amount: p.amount, debit: debit, credit: credit) } catch let error as LedgerProblem { throw problem(error) }
+            do {
+                result = try FundLedger.post(move, amount: p.amount, debit: debit, credit: credit)
+            } catch let error as LedgerProblem { throw problem(error) }
             try await store(tx, from: from, account: result.debit, source: p.source, year: p.year)
             try await store(tx, from: to, account: result.credit, source: p.source, year: p.year)
             let e = FundEntryRecord()
             e.move = move; e.source = p.source; e.year = p.year; e.fromHolder = from; e.toHolder = to
-            e.fromUnit = fromUnit; e.toUnit = toUnit; e.projectID = projectID; e.amount = p.amount.fen; e.counterpart = counterpart
+            e.fromUnit = fromUnit; e.toUnit = toUnit; e.projectID = projectID; e.amount = p.amount.fen;
+            e.counterpart = counterpart
             e.voucher = voucher; e.entryDate = p.date; e.note = p.note; e.createdBy = user.id; e.createdAt = now
             try await e.create(on: tx)
-            try await AuditLog.append(on: tx, actor: user.auditActor, action: "fund.\(move.rawValue)", entity: "fund_entry", entityID: String(e.id!),
-                                      after: ["source": p.source.rawValue, "year": String(p.year), "from": from ?? "", "to": to ?? "",
-                                              "amount": p.amount.description, "date": p.date.description, "voucher": voucher], at: now)
+            try await AuditLog.append(
+                on: tx, actor: user.auditActor, action: "fund.\(move.rawValue)", entity: "fund_entry",
+                entityID: String(e.id!),
+                after: [
+                    "source": p.source.rawValue, "year": String(p.year), "from": from ?? "", "to": to ?? "",
+                    "amount": p.amount.description, "date": p.date.description, "voucher": voucher,
+                ], at: now)
             return e.id!
         }
     }
@@ -132,22 +152,33 @@ enum FundService {
         let now = app.tuopin.now()
         let today = app.clock.today
         return try await app.write { tx in
-            guard try await tx.rows(FundEntryRecord.self).filter(\.$reversesID == entryID).count() == 0 else { throw AppError.conflict }
+            guard try await tx.rows(FundEntryRecord.self).filter(\.$reversesID == entryID).count() == 0 else {
+                throw AppError.conflict
+            }
             let source = original.source, move = original.move
-            let (debit, credit) = try await lock(tx, from: original.fromHolder, to: original.toHolder, source: source, year: original.year)
+            let (debit, credit) = try await lock(
+                tx, from: original.fromHolder, to: original.toHolder, source: source, year: original.year)
             let result: (debit: FundAccount?, credit: FundAccount?)
-            do { result = try FundLedger.post(move, amount: Money(fen: original.amount), debit: debit, credit: credit, reversing: true) }
-            catch let error as LedgerProblem { throw problem(error) }
+            do {
+                result = try FundLedger.post(
+                    move, amount: Money(fen: original.amount), debit: debit, credit: credit, reversing: true)
+            } catch let error as LedgerProblem { throw problem(error) }
             try await store(tx, from: original.fromHolder, account: result.debit, source: source, year: original.year)
             try await store(tx, from: original.toHolder, account: result.credit, source: source, year: original.year)
             let e = FundEntryRecord()
-            e.move = original.move; e.source = original.source; e.year = original.year; e.fromHolder = original.fromHolder
-            e.toHolder = original.toHolder; e.fromUnit = original.fromUnit; e.toUnit = original.toUnit; e.projectID = original.projectID
+            e.move = original.move; e.source = original.source; e.year = original.year;
+            e.fromHolder = original.fromHolder
+            e.toHolder = original.toHolder; e.fromUnit = original.fromUnit; e.toUnit = original.toUnit;
+            e.projectID = original.projectID
             e.amount = -original.amount; e.counterpart = original.counterpart; e.voucher = original.voucher
             e.entryDate = today; e.note = why; e.reversesID = entryID; e.createdBy = user.id; e.createdAt = now
-            do { try await e.create(on: tx) } catch let error as any DatabaseError where error.isConstraintFailure { throw AppError.conflict }
-            try await AuditLog.append(on: tx, actor: user.auditActor, action: "fund.reverse", entity: "fund_entry", entityID: String(e.id!),
-                                      after: ["reverses": String(entryID), "amount": Money(fen: original.amount).description, "reason": why], at: now)
+            do { try await e.create(on: tx) } catch let error as any DatabaseError where error.isConstraintFailure {
+                throw AppError.conflict
+            }
+            try await AuditLog.append(
+                on: tx, actor: user.auditActor, action: "fund.reverse", entity: "fund_entry", entityID: String(e.id!),
+                after: ["reverses": String(entryID), "amount": Money(fen: original.amount).description, "reason": why],
+                at: now)
             return e.id!
         }
     }
@@ -178,7 +209,9 @@ enum FundService {
 
     /// Puts a unit's allocations on the notice board (article 21, 25: "who allocates, uses and
     /// discloses"): one notice, at least the year's board minimum, open for objections.
-    static func disclose(app: Application, user: CurrentUser, unit text: String, input: DiscloseInput) async throws -> Int {
+    static func disclose(app: Application, user: CurrentUser, unit text: String, input: DiscloseInput) async throws
+        -> Int
+    {
         guard let code = OrgCode(text) else { throw AppError.notFound }
         try await authorise(app, user, code)
         let ids = Array(Set(input.entry_ids ?? [])).sorted()
@@ -193,7 +226,8 @@ enum FundService {
             let entries = try await disclosable(on: tx, unit: code).filter(\.$id ~~ ids).sort(\.$id).all()
             guard entries.count == ids.count else {
                 // Already on a notice (a second submit) is a conflict; anything else is not this unit's to publish.
-                let published = try await tx.rows(FundEntryRecord.self).filter(\.$id ~~ ids).filter(\.$noticeID != nil).count()
+                let published = try await tx.rows(FundEntryRecord.self).filter(\.$id ~~ ids).filter(\.$noticeID != nil)
+                    .count()
                 throw published > 0 ? AppError.conflict : AppError.invalidField("entry_ids")
             }
             let standards = try await StandardsController.lookup(on: tx)
@@ -207,7 +241,9 @@ enum FundService {
             for e in entries {
                 var recipient = e.projectID.flatMap { projectNames[$0] } ?? ""
                 if recipient.isEmpty { recipient = try await tx.fullName(of: e.toUnit) }
-                rows.append([e.entryDate.description, zh[e.source.labelKey], recipient, Money(fen: e.amount).description, e.note])
+                rows.append([
+                    e.entryDate.description, zh[e.source.labelKey], recipient, Money(fen: e.amount).description, e.note,
+                ])
             }
             let notice = Notice()
             notice.kind = NoticeKind.gonggao; notice.workflow = Workflows.fundDisclosure.id; notice.action = "disclose"
@@ -216,15 +252,24 @@ enum FundService {
             notice.prefectureCode = code.ancestor(at: .prefecture)?.value ?? code.value
             notice.place = place; notice.startsOn = start; notice.endsOn = end
             notice.createdBy = user.id; notice.createdAt = now
-            notice.title = zh.format("notice_title_W-funds", try await tx.fullName(of: unit.id!), String(entries[0].year))
-            notice.entries = String(decoding: try JSONEncoder().encode(NoticeService.Entries(
-                columns: ["notice_col_date", "notice_col_source", "notice_col_recipient", "notice_col_amount", "notice_col_use"], rows: rows)),
+            notice.title = zh.format(
+                "notice_title_W-funds", try await tx.fullName(of: unit.id!), String(entries[0].year))
+            notice.entries = String(
+                decoding: try JSONEncoder().encode(
+                    NoticeService.Entries(
+                        columns: [
+                            "notice_col_date", "notice_col_source", "notice_col_recipient", "notice_col_amount",
+                            "notice_col_use",
+                        ], rows: rows)),
                 as: UTF8.self)
             try await notice.create(on: tx)
             try await tx.markDisclosed(entries: ids, by: notice.requireID())
-            try await AuditLog.append(on: tx, actor: user.auditActor, action: "fund.disclose", entity: "notice", entityID: String(notice.id!),
-                                      after: ["unit": code.value, "entries": ids.map(String.init).joined(separator: ","),
-                                              "starts_on": notice.startsOn.description, "ends_on": notice.endsOn.description], at: now)
+            try await AuditLog.append(
+                on: tx, actor: user.auditActor, action: "fund.disclose", entity: "notice", entityID: String(notice.id!),
+                after: [
+                    "unit": code.value, "entries": ids.map(String.init).joined(separator: ","),
+                    "starts_on": notice.startsOn.description, "ends_on": notice.endsOn.description,
+                ], at: now)
             return notice.id!
         }
     }

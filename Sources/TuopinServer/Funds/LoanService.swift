@@ -31,7 +31,9 @@ enum LoanService {
         let today = app.clock.today
         guard start <= today, start.year >= 2014 else { throw AppError.invalidField("start_date") }
         let terms: LoanTerms
-        do { terms = try LoanTerms(amount: amount, rateBP: rate, subsidyBP: subsidyBP, months: months).validated() } catch .field(let f) {
+        do {
+            terms = try LoanTerms(amount: amount, rateBP: rate, subsidyBP: subsidyBP, months: months).validated()
+        } catch .field(let f) {
             throw AppError.invalidField(["rate": "rate_pct", "subsidy": "subsidy_pct"][f] ?? f)
         }
         let now = app.tuopin.now()
@@ -42,9 +44,12 @@ enum LoanService {
             l.amount = terms.amount.fen; l.rateBP = terms.rateBP; l.subsidyBP = terms.subsidyBP; l.months = terms.months
             l.startDate = start; l.year = start.year; l.repaid = 0; l.version = 1; l.createdAt = now
             try await l.create(on: tx)
-            try await AuditLog.append(on: tx, actor: user.auditActor, action: "loan.add", entity: "household", entityID: String(householdID),
-                                      after: ["loan": String(l.id!), "lender": lender, "amount": terms.amount.description,
-                                              "rate_bp": String(terms.rateBP), "months": String(terms.months)], at: now)
+            try await AuditLog.append(
+                on: tx, actor: user.auditActor, action: "loan.add", entity: "household", entityID: String(householdID),
+                after: [
+                    "loan": String(l.id!), "lender": lender, "amount": terms.amount.description,
+                    "rate_bp": String(terms.rateBP), "months": String(terms.months),
+                ], at: now)
             return l.id!
         }
         await ComplianceService.recheck(app: app, root: OrgCode(household.villageCode)!, actor: user.auditActor)
@@ -55,11 +60,15 @@ enum LoanService {
 
     /// A repayment: never more than what is still owed.
     static func repay(app: Application, user: CurrentUser, loanID: Int, input: RepaymentInput) async throws -> Int {
-        guard let loan = try await app.data(for: user.scope).loans().filter(\.$id == loanID).first() else { throw AppError.notFound }
+        guard let loan = try await app.data(for: user.scope).loans().filter(\.$id == loanID).first() else {
+            throw AppError.notFound
+        }
         try await FundService.authorise(app, user, OrgCode(loan.villageCode)!)
         let amount = try FormField.amount(input.amount, "amount")
         let paid = try FormField.date(input.paid_on, "paid_on")
-        guard paid <= app.clock.today, paid >= CivilDate(iso: loan.startDate.description)! else { throw AppError.invalidField("paid_on") }
+        guard paid <= app.clock.today, paid >= CivilDate(iso: loan.startDate.description)! else {
+            throw AppError.invalidField("paid_on")
+        }
         let now = app.tuopin.now()
         return try await app.write { tx in
             // Conditional: two repayments at once cannot together pass the principal.
@@ -70,23 +79,30 @@ enum LoanService {
             let r = LoanRepayment()
             r.loanID = loanID; r.amount = amount.fen; r.paidOn = paid; r.createdAt = now
             try await r.create(on: tx)
-            try await AuditLog.append(on: tx, actor: user.auditActor, action: "loan.repay", entity: "loan", entityID: String(loanID),
-                                      after: ["amount": amount.description, "paid_on": paid.description], at: now)
+            try await AuditLog.append(
+                on: tx, actor: user.auditActor, action: "loan.repay", entity: "loan", entityID: String(loanID),
+                after: ["amount": amount.description, "paid_on": paid.description], at: now)
             return r.id!
         }
     }
 
     struct LoanView: Content {
-        let id: Int; let household_id: Int; let lender: String; let amount: String; let rate_pct: String; let subsidy_pct: String
+        let id: Int; let household_id: Int; let lender: String; let amount: String; let rate_pct: String;
+        let subsidy_pct: String
         let months: Int; let start_date: String; let repaid: String; let outstanding: String; let overdue: Bool
     }
 
     static func view(_ l: LoanRecord, today: CivilDate) -> LoanView {
         let outstanding = Money(fen: l.amount - l.repaid)
-        return LoanView(id: l.id!, household_id: l.householdID, lender: l.lender, amount: Money(fen: l.amount).description,
-                        rate_pct: StandardsController.percent(l.rateBP), subsidy_pct: StandardsController.percent(l.subsidyBP), months: l.months,
-                        start_date: l.startDate.description, repaid: Money(fen: l.repaid).description, outstanding: outstanding.description,
-                        overdue: LoanTerms.isOverdue(start: CivilDate(iso: l.startDate.description)!, months: l.months, outstanding: outstanding, today: today))
+        return LoanView(
+            id: l.id!, household_id: l.householdID, lender: l.lender, amount: Money(fen: l.amount).description,
+            rate_pct: StandardsController.percent(l.rateBP), subsidy_pct: StandardsController.percent(l.subsidyBP),
+            months: l.months,
+            start_date: l.startDate.description, repaid: Money(fen: l.repaid).description,
+            outstanding: outstanding.description,
+            overdue: LoanTerms.isOverdue(
+                start: CivilDate(iso: l.startDate.description)!, months: l.months, outstanding: outstanding,
+                today: today))
     }
 }
 

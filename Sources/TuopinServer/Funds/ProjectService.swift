@@ -32,16 +32,21 @@ enum ProjectService {
         guard let site = OrgCode(siteText) else { throw AppError.invalidField("site") }
         guard let start = input.start_year else { throw AppError.missingField("start_year") }
         guard let end = input.end_year else { throw AppError.missingField("end_year") }
-        guard input.budget.map({ !$0.trimmingCharacters(in: .whitespaces).isEmpty }) ?? false else { throw AppError.missingField("budget") }
+        guard input.budget.map({ !$0.trimmingCharacters(in: .whitespaces).isEmpty }) ?? false else {
+            throw AppError.missingField("budget")
+        }
         let budget = try FormField.amount(input.budget, "budget")
         // Article 21: no project enters the library without its performance targets.
         let targets = try FormField.text(input.performance_targets, "performance_targets", max: 1000)
         let linking = try FormField.text(input.linking_mechanism, "linking_mechanism", max: 1000)
         do {
-            return try ProjectProposal(name: name, category: category, nature: nature, site: site, startYear: start, endYear: end, budget: budget,
-                                       performanceTargets: targets, linkingMechanism: linking, households: input.households ?? 0,
-                                       people: input.people ?? 0, poorHouseholds: input.poor_households ?? 0,
-                                       poorPeople: input.poor_people ?? 0).validated()
+            return try ProjectProposal(
+                name: name, category: category, nature: nature, site: site, startYear: start, endYear: end,
+                budget: budget,
+                performanceTargets: targets, linkingMechanism: linking, households: input.households ?? 0,
+                people: input.people ?? 0, poorHouseholds: input.poor_households ?? 0,
+                poorPeople: input.poor_people ?? 0
+            ).validated()
         } catch .field(let f) { throw AppError.invalidField(f) }
     }
 
@@ -57,8 +62,11 @@ enum ProjectService {
         let sources = try FormField.text(input.funding_sources, "funding_sources", max: 500)
         let householdIDs = Array(Set(input.household_ids ?? [])).sorted()
         guard householdIDs.count <= 2000 else { throw AppError.invalidField("household_ids") }
-        let numbers = Array(Set((input.household_numbers ?? "").split(whereSeparator: { " ,，、;\n\r\t".contains($0) }).map(String.init))).sorted()
-        guard numbers.count <= 2000, numbers.allSatisfy({ $0.count <= 40 && !TextInput.hasControlCharacters($0) }) else {
+        let numbers = Array(
+            Set((input.household_numbers ?? "").split(whereSeparator: { " ,，、;\n\r\t".contains($0) }).map(String.init))
+        ).sorted()
+        guard numbers.count <= 2000, numbers.allSatisfy({ $0.count <= 40 && !TextInput.hasControlCharacters($0) })
+        else {
             throw AppError.invalidField("household_numbers")
         }
         let now = app.tuopin.now(), year = app.clock.today.year
@@ -67,7 +75,8 @@ enum ProjectService {
             if !householdIDs.isEmpty {
                 let found = try await access.households().filter(\.$id ~~ householdIDs).all()
                 guard found.count == householdIDs.count,
-                      found.allSatisfy({ OrgCode($0.villageCode)!.isSelfOrDescendant(of: p.site) }) else { throw AppError.invalidField("household_ids") }
+                    found.allSatisfy({ OrgCode($0.villageCode)!.isSelfOrDescendant(of: p.site) })
+                else { throw AppError.invalidField("household_ids") }
             }
             // Numbers are looked up in the user's scope under the site: one not found there is named in the error.
             var linked = householdIDs
@@ -83,17 +92,24 @@ enum ProjectService {
             r.name = p.name; r.category = p.category; r.nature = p.nature.rawValue; r.siteCode = p.site.value
             r.villageCode = p.site.level == .village ? p.site.value : nil
             r.townshipCode = p.site.ancestor(at: .township)?.value
-            r.countyCode = p.site.ancestor(at: .county)!.value; r.prefectureCode = p.site.ancestor(at: .prefecture)!.value
-            r.startYear = p.startYear; r.endYear = p.endYear; r.responsibleUnit = responsibleUnit; r.responsiblePerson = responsiblePerson
-            r.tasks = tasks; r.budget = p.budget.fen; r.fundingSources = sources; r.performanceTargets = p.performanceTargets
+            r.countyCode = p.site.ancestor(at: .county)!.value;
+            r.prefectureCode = p.site.ancestor(at: .prefecture)!.value
+            r.startYear = p.startYear; r.endYear = p.endYear; r.responsibleUnit = responsibleUnit;
+            r.responsiblePerson = responsiblePerson
+            r.tasks = tasks; r.budget = p.budget.fen; r.fundingSources = sources;
+            r.performanceTargets = p.performanceTargets
             r.linkingMechanism = p.linkingMechanism; r.households = p.households; r.people = p.people
             r.poorHouseholds = p.poorHouseholds; r.poorPeople = p.poorPeople; r.progressPct = 0
             r.status = .proposed; r.revision = ""; r.version = 1; r.createdAt = now
             try await r.create(on: tx)
             try await tx.link(project: r.requireID(), beneficiaries: linked)
-            try await AuditLog.append(on: tx, actor: user.auditActor, action: "project.propose", entity: "project", entityID: String(r.id!),
-                                      after: ["name": p.name, "site": p.site.value, "budget": p.budget.description, "category": p.category.rawValue,
-                                              "targets": p.performanceTargets], at: now)
+            try await AuditLog.append(
+                on: tx, actor: user.auditActor, action: "project.propose", entity: "project", entityID: String(r.id!),
+                after: [
+                    "name": p.name, "site": p.site.value, "budget": p.budget.description,
+                    "category": p.category.rawValue,
+                    "targets": p.performanceTargets,
+                ], at: now)
             let c = WorkflowCase()
             c.workflow = Workflows.project.id; c.year = year; c.step = 0; c.status = .open; c.facts = "{}"
             c.version = 0; c.openedAt = now; c.updatedAt = now; c.projectID = r.id!
@@ -135,8 +151,9 @@ enum ProjectService {
             let before = r.progressPct
             r.progressPct = pct; r.version += 1
             try await r.update(on: tx)
-            try await AuditLog.append(on: tx, actor: user.auditActor, action: "project.progress", entity: "project", entityID: String(id),
-                                      before: ["progress": String(before)], after: ["progress": String(pct)], at: now)
+            try await AuditLog.append(
+                on: tx, actor: user.auditActor, action: "project.progress", entity: "project", entityID: String(id),
+                before: ["progress": String(before)], after: ["progress": String(pct)], at: now)
         }
     }
 
@@ -146,7 +163,9 @@ enum ProjectService {
     static func revise(app: Application, user: CurrentUser, id: Int, input: RevisionInput) async throws {
         let project = try await app.data(for: user.scope).project(id: id)
         try await FundService.authorise(app, user, OrgCode(project.countyCode)!)
-        guard let d = input.decision, let decision = LibraryRevision.Decision(rawValue: d) else { throw AppError.invalidField("decision") }
+        guard let d = input.decision, let decision = LibraryRevision.Decision(rawValue: d) else {
+            throw AppError.invalidField("decision")
+        }
         let reason = try FormField.text(input.reason, "reason", max: 500)
         let today = app.clock.today
         guard LibraryRevision.isOpen(today) else { throw AppError.notEligible("project_revision_closed") }
@@ -163,8 +182,10 @@ enum ProjectService {
             }
             r.version += 1
             try await r.update(on: tx)
-            try await AuditLog.append(on: tx, actor: user.auditActor, action: "project.\(decision.rawValue)", entity: "project", entityID: String(id),
-                                      after: ["year": String(today.year), "reason": reason], at: now)
+            try await AuditLog.append(
+                on: tx, actor: user.auditActor, action: "project.\(decision.rawValue)", entity: "project",
+                entityID: String(id),
+                after: ["year": String(today.year), "reason": reason], at: now)
         }
     }
 }

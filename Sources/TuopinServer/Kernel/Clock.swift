@@ -6,7 +6,9 @@ import Vapor
 /// is in the offices, which keep Beijing time (Asia/Shanghai) the year round.
 struct Clock: Sendable {
     static let zone = TimeZone(identifier: "Asia/Shanghai")!
-    static let calendar: Calendar = { var c = Calendar(identifier: .gregorian); c.timeZone = zone; return c }()
+    static let calendar: Calendar = {
+        var c = Calendar(identifier: .gregorian); c.timeZone = zone; return c
+    }()
 
     let now: @Sendable () -> Date
 

@@ -15,7 +15,9 @@ enum FormField {
 
     /// A day written `YYYY-MM-DD` (what a date input sends); required.
     static func date(_ value: String?, _ field: String) throws -> CivilDate {
-        guard let v = value?.trimmingCharacters(in: .whitespaces), !v.isEmpty else { throw AppError.missingField(field) }
+        guard let v = value?.trimmingCharacters(in: .whitespaces), !v.isEmpty else {
+            throw AppError.missingField(field)
+        }
         guard let d = CivilDate(iso: v) else { throw AppError.invalidField(field) }
         return d
     }
@@ -38,7 +40,9 @@ enum FormField {
 
     /// An amount paid, lent or budgeted: above zero and within the ledger's bound (`AmountInput`).
     static func amount(_ value: String?, _ field: String) throws -> Money {
-        guard let t = value?.trimmingCharacters(in: .whitespaces), !t.isEmpty else { throw AppError.missingField(field) }
+        guard let t = value?.trimmingCharacters(in: .whitespaces), !t.isEmpty else {
+            throw AppError.missingField(field)
+        }
         guard let m = AmountInput.parse(t) else { throw AppError.invalidField(field) }
         return m
     }

@@ -19,9 +19,11 @@ enum FormFlow {
         let status: HTTPResponseStatus
     }
 
-    static func submit(_ req: Request, answering passed: [AppError] = [.notFound, .forbidden],
-                       _ action: () async throws -> Success,
-                       orShow page: (Refusal) async throws -> Response) async throws -> Response {
+    static func submit(
+        _ req: Request, answering passed: [AppError] = [.notFound, .forbidden],
+        _ action: () async throws -> Success,
+        orShow page: (Refusal) async throws -> Response
+    ) async throws -> Response {
         do {
             switch try await action() {
             case .redirect(let path): return req.redirect(to: path, redirectType: .normal)

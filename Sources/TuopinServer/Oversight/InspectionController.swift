@@ -13,31 +13,43 @@ enum InspectionController {
         let file_href: String?; let file_name: String?; let file_size: Int?
     }
     struct FindingView: Content {
-        let id: Int; let inspection_id: Int; let unit_code: String; let unit_name: String; let responsible_person: String
-        let category: String; let category_label: String; let description: String; let raised_on: String; let deadline: String
-        let state: String; let state_label: String; let overdue: Bool; let rectified_on: String?; let verified_on: String?
+        let id: Int; let inspection_id: Int; let unit_code: String; let unit_name: String;
+        let responsible_person: String
+        let category: String; let category_label: String; let description: String; let raised_on: String;
+        let deadline: String
+        let state: String; let state_label: String; let overdue: Bool; let rectified_on: String?;
+        let verified_on: String?
         let events: [EventView]
         /// What the signed-in user may do with it now (`rectify`, `accept`, `reopen`).
         let actions: [String]
         let may_rectify: Bool; let may_verify: Bool
     }
     struct Summary: Content {
-        let id: Int; let unit_code: String; let unit_name: String; let kind: String; let kind_label: String; let title: String
+        let id: Int; let unit_code: String; let unit_name: String; let kind: String; let kind_label: String;
+        let title: String
         let started_on: String; let ended_on: String?; let team: [TeamView]; let targets: [UnitRef]
         let findings_total: Int; let findings_open: Int; let findings_overdue: Int; let findings_verified: Int
     }
     struct Detail: Content { let inspection: Summary; let findings: [FindingView] }
 
-    static func summary(_ i: InspectionRecord, findings: [FindingRecord], names: [String: String], today: CivilDate, t: Translations) -> Summary {
+    static func summary(
+        _ i: InspectionRecord, findings: [FindingRecord], names: [String: String], today: CivilDate, t: Translations
+    ) -> Summary {
         let team = (try? JSONDecoder().decode([[String: String]].self, from: Data(i.team.utf8))) ?? []
-        return Summary(id: i.id!, unit_code: i.unitCode, unit_name: names[i.unitCode] ?? i.unitCode, kind: i.kind.rawValue, kind_label: t["inspection_kind_\(i.kind)"],
-                       title: i.title, started_on: i.startedOn.description, ended_on: i.endedOn?.description,
-                       team: team.map { TeamView(name: $0["name"] ?? "", department: $0["department"] ?? "", department_label: t["dept_\($0["department"] ?? "")"]) },
-                       targets: i.targetCodes.map { UnitRef(code: $0, name: names[$0] ?? $0) },
-                       findings_total: findings.count,
-                       findings_open: findings.filter { $0.state != .verified }.count,
-                       findings_overdue: findings.filter { overdue($0, today) }.count,
-                       findings_verified: findings.filter { $0.state == .verified }.count)
+        return Summary(
+            id: i.id!, unit_code: i.unitCode, unit_name: names[i.unitCode] ?? i.unitCode, kind: i.kind.rawValue,
+            kind_label: t["inspection_kind_\(i.kind)"],
+            title: i.title, started_on: i.startedOn.description, ended_on: i.endedOn?.description,
+            team: team.map {
+                TeamView(
+                    name: $0["name"] ?? "", department: $0["department"] ?? "",
+                    department_label: t["dept_\($0["department"] ?? "")"])
+            },
+            targets: i.targetCodes.map { UnitRef(code: $0, name: names[$0] ?? $0) },
+            findings_total: findings.count,
+            findings_open: findings.filter { $0.state != .verified }.count,
+            findings_overdue: findings.filter { overdue($0, today) }.count,
+            findings_verified: findings.filter { $0.state == .verified }.count)
     }
 
     static func overdue(_ f: FindingRecord, _ today: CivilDate) -> Bool {
@@ -46,7 +58,9 @@ enum InspectionController {
         return FindingWorkflow.isOverdue(state, deadline: deadline, today: today)
     }
 
-    static func names(for inspections: [InspectionRecord], findings: [FindingRecord], on db: DataAccess) async throws -> [String: String] {
+    static func names(for inspections: [InspectionRecord], findings: [FindingRecord], on db: DataAccess) async throws
+        -> [String: String]
+    {
         try await db.unitNames(Set(inspections.flatMap { [$0.unitCode] + $0.targetCodes } + findings.map(\.unitCode)))
     }
 
@@ -56,26 +70,44 @@ enum InspectionController {
         let i = try await access.inspection(id: id)
         let findings = try await access.findings(of: i)
         let names = try await names(for: [i], findings: findings, on: req.data)
-        let events = Dictionary(grouping: try await req.data.rows(FindingEvent.self).filter(\.$findingID ~~ findings.compactMap(\.id)).sort(\.$id).all(), by: \.findingID)
-        let users = Dictionary(uniqueKeysWithValues: try await req.data.rows(User.self).filter(\.$id ~~ Array(Set(events.values.flatMap { $0.map(\.userID) }))).all()
-            .map { ($0.id!, $0.displayName) })
+        let events = Dictionary(
+            grouping: try await req.data.rows(FindingEvent.self).filter(\.$findingID ~~ findings.compactMap(\.id)).sort(
+                \.$id
+            ).all(), by: \.findingID)
+        let users = Dictionary(
+            uniqueKeysWithValues: try await req.data.rows(User.self).filter(
+                \.$id ~~ Array(Set(events.values.flatMap { $0.map(\.userID) }))
+            ).all()
+                .map { ($0.id!, $0.displayName) })
         let today = req.clock.today, t = req.t
         let inspects = OrgCode(i.unitCode).map { user.scope.permits(.inspect, on: $0) } ?? false
         let views = findings.map { f in
             let state = f.state
-            let actors = FindingWorkflow.actors(inspects: inspects,
-                                                keepsResponsibleUnit: OrgCode(f.unitCode).map { user.scope.permits(.keepResponsibility, on: $0) } ?? false)
-            let actions = [FindingActor.responsible, .inspecting].filter(actors.contains).flatMap { FindingWorkflow.actions(state, for: $0) }
-            return FindingView(id: f.id!, inspection_id: f.inspectionID, unit_code: f.unitCode, unit_name: names[f.unitCode] ?? f.unitCode,
-                               responsible_person: f.responsiblePerson, category: f.category.rawValue, category_label: t["finding_category_\(f.category)"],
-                               description: f.description, raised_on: f.raisedOn.description, deadline: f.deadline.description, state: f.state.rawValue,
-                               state_label: t["finding_state_\(f.state)"], overdue: overdue(f, today), rectified_on: f.rectifiedOn?.description, verified_on: f.verifiedOn?.description,
-                               events: (events[f.id!] ?? []).map { e in
-                                   EventView(action: e.action, action_label: t["finding_action_\(e.action)"], on_date: e.onDate.description, user: users[e.userID] ?? "",
-                                             note: e.note, file_href: e.fileSHA256 == nil ? nil : SiteURL.findingEvidence(f.id!, e.id!).path,
-                                             file_name: e.fileName, file_size: e.fileSize)
-                               },
-                               actions: actions.map(\.rawValue), may_rectify: actions.contains(.rectify), may_verify: actions.contains(.accept))
+            let actors = FindingWorkflow.actors(
+                inspects: inspects,
+                keepsResponsibleUnit: OrgCode(f.unitCode).map { user.scope.permits(.keepResponsibility, on: $0) }
+                    ?? false)
+            let actions = [FindingActor.responsible, .inspecting].filter(actors.contains).flatMap {
+                FindingWorkflow.actions(state, for: $0)
+            }
+            return FindingView(
+                id: f.id!, inspection_id: f.inspectionID, unit_code: f.unitCode,
+                unit_name: names[f.unitCode] ?? f.unitCode,
+                responsible_person: f.responsiblePerson, category: f.category.rawValue,
+                category_label: t["finding_category_\(f.category)"],
+                description: f.description, raised_on: f.raisedOn.description, deadline: f.deadline.description,
+                state: f.state.rawValue,
+                state_label: t["finding_state_\(f.state)"], overdue: overdue(f, today),
+                rectified_on: f.rectifiedOn?.description, verified_on: f.verifiedOn?.description,
+                events: (events[f.id!] ?? []).map { e in
+                    EventView(
+                        action: e.action, action_label: t["finding_action_\(e.action)"], on_date: e.onDate.description,
+                        user: users[e.userID] ?? "",
+                        note: e.note, file_href: e.fileSHA256 == nil ? nil : SiteURL.findingEvidence(f.id!, e.id!).path,
+                        file_name: e.fileName, file_size: e.fileSize)
+                },
+                actions: actions.map(\.rawValue), may_rectify: actions.contains(.rectify),
+                may_verify: actions.contains(.accept))
         }
         return Detail(inspection: summary(i, findings: findings, names: names, today: today, t: t), findings: views)
     }
@@ -110,19 +142,25 @@ enum InspectionController {
             for child in try await req.data.children(of: code) {
                 targets.append(UnitRef(code: child.id!, name: child.name))
                 if code.level < .county { continue }
-                for grandchild in try await req.data.children(of: OrgCode(child.id!)!) { targets.append(UnitRef(code: grandchild.id!, name: child.name + " " + grandchild.name)) }
+                for grandchild in try await req.data.children(of: OrgCode(child.id!)!) {
+                    targets.append(UnitRef(code: grandchild.id!, name: child.name + " " + grandchild.name))
+                }
             }
         }
         struct View: Encodable {
             let unit: UnitRef; let inspections: [Summary]; let formError: String?; let mayInspect: Bool
-            let kinds: [Option]; let departments: [Option]; let targets: [UnitRef]; let teamRows: [Int]; let today: String
+            let kinds: [Option]; let departments: [Option]; let targets: [UnitRef]; let teamRows: [Int];
+            let today: String
         }
         let t = req.t
-        return try await Page.render(req, "inspections", View(
-            unit: UnitRef(code: code.value, name: unit.name), inspections: inspections, formError: formError, mayInspect: mayInspect,
-            kinds: InspectionKind.allCases.map { Option(value: $0.rawValue, label: t[$0.labelKey]) },
-            departments: InspectionDepartment.allCases.map { Option(value: $0.rawValue, label: t[$0.labelKey]) },
-            targets: targets, teamRows: [1, 2, 3, 4, 5, 6], today: req.clock.today.description))
+        return try await Page.render(
+            req, "inspections",
+            View(
+                unit: UnitRef(code: code.value, name: unit.name), inspections: inspections, formError: formError,
+                mayInspect: mayInspect,
+                kinds: InspectionKind.allCases.map { Option(value: $0.rawValue, label: t[$0.labelKey]) },
+                departments: InspectionDepartment.allCases.map { Option(value: $0.rawValue, label: t[$0.labelKey]) },
+                targets: targets, teamRows: [1, 2, 3, 4, 5, 6], today: req.clock.today.description))
     }
 
     @Sendable static func page(req: Request) async throws -> Response { try await page(req, formError: nil) }
@@ -132,7 +170,8 @@ enum InspectionController {
         let d = try await detail(req, id: try req.intParameter("id"))
         let inspects = OrgCode(d.inspection.unit_code).map { user.scope.permits(.inspect, on: $0) } ?? false
         struct View: Encodable {
-            let d: Detail; let formError: String?; let mayRaise: Bool; let categories: [Option]; let units: [UnitRef]; let today: String
+            let d: Detail; let formError: String?; let mayRaise: Bool; let categories: [Option]; let units: [UnitRef];
+            let today: String
             let unitHref: String
         }
         // A finding is against a target or a unit below it.
@@ -141,15 +180,20 @@ enum InspectionController {
             for target in d.inspection.targets {
                 units.append(target)
                 guard let code = OrgCode(target.code), code.level < .village else { continue }
-                units += try await req.data.children(of: code).map { UnitRef(code: $0.id!, name: target.name + " " + $0.name) }
+                units += try await req.data.children(of: code).map {
+                    UnitRef(code: $0.id!, name: target.name + " " + $0.name)
+                }
             }
         }
         let t = req.t
-        return try await Page.render(req, "inspection", View(
-            d: d, formError: formError, mayRaise: inspects,
-            categories: FindingCategory.allCases.map { Option(value: $0.rawValue, label: t[$0.labelKey]) }, units: units,
-            today: req.clock.today.description,
-            unitHref: SiteURL.unitPart(d.inspection.unit_code, "inspections").path))
+        return try await Page.render(
+            req, "inspection",
+            View(
+                d: d, formError: formError, mayRaise: inspects,
+                categories: FindingCategory.allCases.map { Option(value: $0.rawValue, label: t[$0.labelKey]) },
+                units: units,
+                today: req.clock.today.description,
+                unitHref: SiteURL.unitPart(d.inspection.unit_code, "inspections").path))
     }
 
     /// The 通报: the inspection and its findings with where each stands, on paper.
@@ -167,14 +211,26 @@ enum InspectionController {
         guard ["csv", "xlsx"].contains(format) else { throw AppError.invalidField("format") }
         let d = try await detail(req, id: id)
         let t = req.t
-        var table = [[t["finding_id"], t["unit"], t["finding_person"], t["finding_category"], t["finding_description"], t["finding_raised_on"],
-                      t["finding_deadline"], t["finding_state"], t["finding_overdue"], t["finding_rectified_on"], t["finding_verified_on"]]]
+        var table = [
+            [
+                t["finding_id"], t["unit"], t["finding_person"], t["finding_category"], t["finding_description"],
+                t["finding_raised_on"],
+                t["finding_deadline"], t["finding_state"], t["finding_overdue"], t["finding_rectified_on"],
+                t["finding_verified_on"],
+            ]
+        ]
         for f in d.findings {
-            table.append([String(f.id), f.unit_name, f.responsible_person, f.category_label, f.description, f.raised_on, f.deadline, f.state_label,
-                          f.overdue ? t["yes"] : t["no"], f.rectified_on ?? "", f.verified_on ?? ""])
+            table.append([
+                String(f.id), f.unit_name, f.responsible_person, f.category_label, f.description, f.raised_on,
+                f.deadline, f.state_label,
+                f.overdue ? t["yes"] : t["no"], f.rectified_on ?? "", f.verified_on ?? "",
+            ])
         }
-        try await ReadAudit.record(req, user: user, action: "export.findings", entity: "inspection", entityID: String(id), detail: ["format": format])
-        return try TableDownload.response(table, format: format, filename: "findings-\(id).\(format)", sheet: "findings")
+        try await ReadAudit.record(
+            req, user: user, action: "export.findings", entity: "inspection", entityID: String(id),
+            detail: ["format": format])
+        return try TableDownload.response(
+            table, format: format, filename: "findings-\(id).\(format)", sheet: "findings")
     }
 
     /// Runs a form's change and comes back to the page, or shows the page again with the reason.
@@ -195,9 +251,11 @@ enum InspectionController {
         var input: InspectionService.InspectionInput {
             let names = team_name ?? [], departments = team_department ?? []
             let team = (0..<max(names.count, departments.count)).map { k in
-                InspectionService.TeamMember(name: k < names.count ? names[k] : nil, department: k < departments.count ? departments[k] : nil)
+                InspectionService.TeamMember(
+                    name: k < names.count ? names[k] : nil, department: k < departments.count ? departments[k] : nil)
             }
-            return .init(kind: kind, title: title, started_on: started_on, ended_on: ended_on, team: team, targets: targets)
+            return .init(
+                kind: kind, title: title, started_on: started_on, ended_on: ended_on, team: team, targets: targets)
         }
     }
 
@@ -215,7 +273,9 @@ enum InspectionController {
     @Sendable static func findingForm(req: Request) async throws -> Response {
         let user = try req.requireUser(), id = try req.intParameter("id")
         let input = try req.content.decode(InspectionService.FindingInput.self)
-        return try await run(req, inspection: id) { _ = try await InspectionService.addFinding(app: req.application, user: user, inspectionID: id, input: input) }
+        return try await run(req, inspection: id) {
+            _ = try await InspectionService.addFinding(app: req.application, user: user, inspectionID: id, input: input)
+        }
     }
 
     struct StepForm: Content { var action: String?; var note: String?; var file: File? }
@@ -226,9 +286,12 @@ enum InspectionController {
         let (finding, _) = try await req.data.finding(id: id)
         let form = try req.content.decode(StepForm.self)
         return try await run(req, inspection: finding.inspectionID) {
-            guard let action = form.action.flatMap(FindingAction.init(rawValue:)) else { throw AppError.invalidField("action") }
-            _ = try await InspectionService.step(app: req.application, user: user, findingID: id, action: action, note: form.note,
-                                                 evidence: form.file.map { .init(data: Data(buffer: $0.data), filename: $0.filename) })
+            guard let action = form.action.flatMap(FindingAction.init(rawValue:)) else {
+                throw AppError.invalidField("action")
+            }
+            _ = try await InspectionService.step(
+                app: req.application, user: user, findingID: id, action: action, note: form.note,
+                evidence: form.file.map { .init(data: Data(buffer: $0.data), filename: $0.filename) })
         }
     }
 
@@ -237,9 +300,12 @@ enum InspectionController {
         let user = try req.requireUser(), id = try req.intParameter("id"), eventID = try req.intParameter("event")
         _ = try await req.data.finding(id: id)
         guard let e = try await req.data.lookup(FindingEvent.self, eventID), e.findingID == id, let sha = e.fileSHA256,
-              let kind = e.fileType.flatMap(EvidenceFile.Kind.init(rawValue:)) else { throw AppError.notFound }
+            let kind = e.fileType.flatMap(EvidenceFile.Kind.init(rawValue:))
+        else { throw AppError.notFound }
         let data = try Data(contentsOf: InspectionService.evidenceFile(req.application, sha256: sha))
-        try await ReadAudit.record(req, user: user, action: "evidence.read", entity: "finding", entityID: String(id), detail: ["event": String(eventID)])
+        try await ReadAudit.record(
+            req, user: user, action: "evidence.read", entity: "finding", entityID: String(id),
+            detail: ["event": String(eventID)])
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: kind.mediaType.type, subType: kind.mediaType.subType)
         headers.contentDisposition = .init(.attachment, filename: e.fileName ?? "evidence.\(kind.rawValue)")
@@ -249,20 +315,34 @@ enum InspectionController {
 
     // MARK: API
 
-    @Sendable static func apiList(req: Request) async throws -> [Summary] { try await list(req, code: req.parameters.get("code") ?? "") }
+    @Sendable static func apiList(req: Request) async throws -> [Summary] {
+        try await list(req, code: req.parameters.get("code") ?? "")
+    }
 
-    @Sendable static func apiShow(req: Request) async throws -> Detail { try await detail(req, id: try req.intParameter("id")) }
+    @Sendable static func apiShow(req: Request) async throws -> Detail {
+        try await detail(req, id: try req.intParameter("id"))
+    }
 
     @Sendable static func apiCreate(req: Request) async throws -> Response {
-        let input = try req.decodeJSON(InspectionService.InspectionInput.self, keys: ["kind", "title", "started_on", "ended_on", "team", "targets"])
-        return try await ResponsibilityController.created(req, try await InspectionService.create(
-            app: req.application, user: try req.requireUser(), unit: req.parameters.get("code") ?? "", input: input))
+        let input = try req.decodeJSON(
+            InspectionService.InspectionInput.self,
+            keys: ["kind", "title", "started_on", "ended_on", "team", "targets"])
+        return try await ResponsibilityController.created(
+            req,
+            try await InspectionService.create(
+                app: req.application, user: try req.requireUser(), unit: req.parameters.get("code") ?? "", input: input)
+        )
     }
 
     @Sendable static func apiFinding(req: Request) async throws -> Response {
-        let input = try req.decodeJSON(InspectionService.FindingInput.self, keys: ["unit_code", "responsible_person", "category", "description", "deadline"])
-        return try await ResponsibilityController.created(req, try await InspectionService.addFinding(
-            app: req.application, user: try req.requireUser(), inspectionID: try req.intParameter("id"), input: input))
+        let input = try req.decodeJSON(
+            InspectionService.FindingInput.self,
+            keys: ["unit_code", "responsible_person", "category", "description", "deadline"])
+        return try await ResponsibilityController.created(
+            req,
+            try await InspectionService.addFinding(
+                app: req.application, user: try req.requireUser(), inspectionID: try req.intParameter("id"),
+                input: input))
     }
 
     struct StepAnswer: Content { let id: Int; let state: String }
@@ -282,7 +362,8 @@ enum InspectionController {
             guard let accepted = input.accepted else { throw AppError.missingField("accepted") }
             action = accepted ? .accept : .reopen; note = input.note
         }
-        let state = try await InspectionService.step(app: req.application, user: user, findingID: id, action: action, note: note)
+        let state = try await InspectionService.step(
+            app: req.application, user: user, findingID: id, action: action, note: note)
         return StepAnswer(id: id, state: state.rawValue)
     }
 }
@@ -296,7 +377,8 @@ enum TableDownload {
             response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
         } else {
             response.body = .init(data: try XLSX.write(table, sheetName: sheet))
-            response.headers.contentType = HTTPMediaType(type: "application", subType: "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            response.headers.contentType = HTTPMediaType(
+                type: "application", subType: "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         }
         response.headers.contentDisposition = .init(.attachment, filename: filename)
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")

@@ -16,46 +16,76 @@ enum NoticeService {
         var rows: [[String]]
     }
 
-    static func entries(tx: DataAccess, workflow: WorkflowDefinition, cases: [WorkflowCase], zh: Translations) async throws -> String {
+    static func entries(tx: DataAccess, workflow: WorkflowDefinition, cases: [WorkflowCase], zh: Translations)
+        async throws -> String
+    {
         var result: Entries
         switch workflow.subject {
         case .household:
-            result = Entries(columns: ["notice_col_number", "notice_col_head", "notice_col_village", "notice_col_size", "notice_col_attribute"], rows: [])
+            result = Entries(
+                columns: [
+                    "notice_col_number", "notice_col_head", "notice_col_village", "notice_col_size",
+                    "notice_col_attribute",
+                ], rows: [])
             let ids = cases.compactMap(\.householdID)
             let households = try await tx.rows(Household.self).filter(\.$id ~~ ids).all()
-            let heads = try await tx.rows(Member.self).filter(\.$household.$id ~~ ids).filter(\.$relation == .head).all()
+            let heads = try await tx.rows(Member.self).filter(\.$household.$id ~~ ids).filter(\.$relation == .head)
+                .all()
             let headBy = Dictionary(heads.map { ($0.$household.id, $0.name) }, uniquingKeysWith: { a, _ in a })
             let villages = try await tx.unitNames(Set(households.map(\.villageCode)))
             for h in households.sorted(by: { $0.number < $1.number }) {
-                result.rows.append([h.number, headBy[h.id!] ?? "", villages[h.villageCode] ?? h.villageCode, String(h.memberCount),
-                                    h.attribute.label])
+                result.rows.append([
+                    h.number, headBy[h.id!] ?? "", villages[h.villageCode] ?? h.villageCode, String(h.memberCount),
+                    h.attribute.label,
+                ])
             }
         case .village:
-            result = Entries(columns: ["notice_col_village", "notice_col_rural_population", "notice_col_remaining_poor", "notice_col_incidence"], rows: [])
+            result = Entries(
+                columns: [
+                    "notice_col_village", "notice_col_rural_population", "notice_col_remaining_poor",
+                    "notice_col_incidence",
+                ], rows: [])
             for c in cases {
                 let (poor, population) = try await CaseFigures.village(on: tx, code: c.unitCode)
                 let bp = population.flatMap { basisPoints(poor, of: $0) }
-                result.rows.append([try await tx.fullName(of: c.unitCode), population.map(String.init) ?? "—", String(poor),
-                                    bp.map { StandardsController.percent($0) + "%" } ?? "—"])
+                result.rows.append([
+                    try await tx.fullName(of: c.unitCode), population.map(String.init) ?? "—", String(poor),
+                    bp.map { StandardsController.percent($0) + "%" } ?? "—",
+                ])
             }
         case .project, .allocation:
             // What the public may know of a project (article 21): no personal data, counts only.
-            result = Entries(columns: ["notice_col_project", "notice_col_site", "notice_col_category", "notice_col_budget",
-                                       "notice_col_sources", "notice_col_beneficiaries", "notice_col_period"], rows: [])
-            let projects = try await tx.rows(ProjectRecord.self).filter(\.$id ~~ cases.compactMap(\.projectID)).sort(\.$id).all()
+            result = Entries(
+                columns: [
+                    "notice_col_project", "notice_col_site", "notice_col_category", "notice_col_budget",
+                    "notice_col_sources", "notice_col_beneficiaries", "notice_col_period",
+                ], rows: [])
+            let projects = try await tx.rows(ProjectRecord.self).filter(\.$id ~~ cases.compactMap(\.projectID)).sort(
+                \.$id
+            ).all()
             for p in projects {
-                result.rows.append([p.name, try await tx.fullName(of: p.siteCode), zh[p.category.labelKey],
-                                    Money(fen: p.budget).description, p.fundingSources,
-                                    zh.format("notice_beneficiaries", String(p.households), String(p.people), String(p.poorHouseholds), String(p.poorPeople)),
-                                    "\(p.startYear)–\(p.endYear)"])
+                result.rows.append([
+                    p.name, try await tx.fullName(of: p.siteCode), zh[p.category.labelKey],
+                    Money(fen: p.budget).description, p.fundingSources,
+                    zh.format(
+                        "notice_beneficiaries", String(p.households), String(p.people), String(p.poorHouseholds),
+                        String(p.poorPeople)),
+                    "\(p.startYear)–\(p.endYear)",
+                ])
             }
         case .county:
-            result = Entries(columns: ["notice_col_county", "notice_col_rural_population", "notice_col_remaining_poor", "notice_col_incidence"], rows: [])
+            result = Entries(
+                columns: [
+                    "notice_col_county", "notice_col_rural_population", "notice_col_remaining_poor",
+                    "notice_col_incidence",
+                ], rows: [])
             for c in cases {
                 let (poor, population) = try await CaseFigures.county(on: tx, code: c.unitCode)
                 let recorded = (try? JSONDecoder().decode(CaseService.Recorded.self, from: Data(c.facts.utf8)))
-                result.rows.append([try await tx.fullName(of: c.unitCode), String(population), String(poor),
-                                    recorded?.incidenceBP.map { StandardsController.percent($0) + "%" } ?? "—"])
+                result.rows.append([
+                    try await tx.fullName(of: c.unitCode), String(population), String(poor),
+                    recorded?.incidenceBP.map { StandardsController.percent($0) + "%" } ?? "—",
+                ])
             }
         }
         return String(decoding: try JSONEncoder().encode(result), as: UTF8.self)
@@ -76,8 +106,10 @@ enum NoticeService {
 
     /// Open objections that block `caseID`: those about the case, and those about the whole notice.
     static func openObjections(on db: DataAccess, noticeID: Int, caseID: Int) async throws -> Int {
-        try await db.rows(Objection.self).filter(\.$noticeID == noticeID).filter(\.$status == .open).filter(\.$kind == .objection)
-            .group(.or) { $0.filter(\.$caseID == nil).filter(\.$caseID == caseID) }.count()
+        try await db.rows(Objection.self).filter(\.$noticeID == noticeID).filter(\.$status == .open).filter(
+            \.$kind == .objection
+        )
+        .group(.or) { $0.filter(\.$caseID == nil).filter(\.$caseID == caseID) }.count()
     }
 
     /// A notice still takes objections while any of its cases waits on it.
@@ -86,7 +118,8 @@ enum NoticeService {
         if let n = try await db.lookup(Notice.self, noticeID), n.workflow == Workflows.fundDisclosure.id {
             return !NoticePeriod.hasEnded(end: CivilDate(iso: n.endsOn.description)!, today: today)
         }
-        return try await db.rows(WorkflowCase.self).filter(\.$noticeID == noticeID).filter(\.$status == .open).count() > 0
+        return try await db.rows(WorkflowCase.self).filter(\.$noticeID == noticeID).filter(\.$status == .open).count()
+            > 0
     }
 
     // MARK: Objections
@@ -103,28 +136,44 @@ enum NoticeService {
 
     /// Files an objection (anyone) or an observation (the village supervisor of the notice's village).
     /// Returns the tracking code.
-    static func file(app: Application, user: CurrentUser?, noticeID: Int, input: ObjectionInput, client: String) async throws -> String {
+    static func file(app: Application, user: CurrentUser?, noticeID: Int, input: ObjectionInput, client: String)
+        async throws -> String
+    {
         let text = (input.text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { throw AppError.missingField("text") }
         guard text.count <= 2000, !TextInput.hasControlCharacters(text) else { throw AppError.invalidField("text") }
         let name = (input.name ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        guard name.count <= PersonName.maxLength, !PersonName.hasHiddenCharacters(name) else { throw AppError.invalidField("name") }
+        guard name.count <= PersonName.maxLength, !PersonName.hasHiddenCharacters(name) else {
+            throw AppError.invalidField("name")
+        }
         let contact = (input.contact ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        guard contact.count <= 100, !PersonName.hasHiddenCharacters(contact) else { throw AppError.invalidField("contact") }
-        guard let kind = ObjectionKind(rawValue: input.kind ?? ObjectionKind.objection.rawValue) else { throw AppError.invalidField("kind") }
+        guard contact.count <= 100, !PersonName.hasHiddenCharacters(contact) else {
+            throw AppError.invalidField("contact")
+        }
+        guard let kind = ObjectionKind(rawValue: input.kind ?? ObjectionKind.objection.rawValue) else {
+            throw AppError.invalidField("kind")
+        }
         let now = app.tuopin.now()
         let protector = app.tuopin.protector
         // Keyed: a copy of the database does not give the addresses back (issue #22).
         let clientHash = protector.index("objection-client:" + client)
         return try await app.write { tx in
             guard let notice = try await tx.lookup(Notice.self, noticeID) else { throw AppError.notFound }
-            guard try await isOpen(on: tx, noticeID: noticeID, today: app.clock.today) else { throw AppError.noticeClosed }
+            guard try await isOpen(on: tx, noticeID: noticeID, today: app.clock.today) else {
+                throw AppError.noticeClosed
+            }
             if kind == .observation {
                 // Observations are the village supervisors' (村务监督委员会) own channel.
-                guard let user, user.scope.mayObserve(noticeOf: OrgCode(notice.unitCode)!) else { throw AppError.forbidden }
+                guard let user, user.scope.mayObserve(noticeOf: OrgCode(notice.unitCode)!) else {
+                    throw AppError.forbidden
+                }
             }
             if let caseID = input.case_id {
-                guard try await tx.rows(NoticeCase.self).filter(\.$id.$noticeID == noticeID).filter(\.$id.$caseID == caseID).count() == 1 else {
+                guard
+                    try await tx.rows(NoticeCase.self).filter(\.$id.$noticeID == noticeID).filter(
+                        \.$id.$caseID == caseID
+                    ).count() == 1
+                else {
                     throw AppError.invalidField("case_id")
                 }
             }
@@ -133,15 +182,20 @@ enum NoticeService {
             guard recent < ObjectionRule.perHour else { throw AppError.tooManyRequests }
             var rng = SystemRandomNumberGenerator()
             let objection = Objection()
-            objection.noticeID = noticeID; objection.caseID = input.case_id; objection.kind = kind; objection.text = text
+            objection.noticeID = noticeID; objection.caseID = input.case_id; objection.kind = kind;
+            objection.text = text
             objection.name = name; objection.contactCipher = contact.isEmpty ? nil : try protector.encrypt(contact)
             objection.status = kind == .observation ? .noted : .open; objection.decisionReason = ""
             objection.filedAt = now; objection.filedBy = user?.id; objection.clientHash = clientHash
             objection.code = String((0..<10).map { _ in codeAlphabet[Int(rng.next() % UInt64(codeAlphabet.count))] })
             try await objection.create(on: tx)
-            try await AuditLog.append(on: tx, actor: user?.auditActor ?? .init(id: "public"), action: "objection.file", entity: "objection",
-                                      entityID: String(objection.id!), after: ["notice": String(noticeID), "kind": kind.rawValue,
-                                                                               "case": input.case_id.map(String.init) ?? ""], at: now)
+            try await AuditLog.append(
+                on: tx, actor: user?.auditActor ?? .init(id: "public"), action: "objection.file", entity: "objection",
+                entityID: String(objection.id!),
+                after: [
+                    "notice": String(noticeID), "kind": kind.rawValue,
+                    "case": input.case_id.map(String.init) ?? "",
+                ], at: now)
             return objection.code
         }
     }
@@ -154,7 +208,9 @@ enum NoticeService {
     /// The responsible unit decides: accepted sends the case(s) back to the step before the notice;
     /// rejected keeps them, with the reason shown publicly.
     static func decide(app: Application, user: CurrentUser, objectionID: Int, input: DecisionInput) async throws {
-        guard let decision = input.decision, ["accept", "reject"].contains(decision) else { throw AppError.invalidField("decision") }
+        guard let decision = input.decision, ["accept", "reject"].contains(decision) else {
+            throw AppError.invalidField("decision")
+        }
         let reason = (input.reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty else { throw AppError.missingField("reason") }
         guard reason.count <= 1000 else { throw AppError.invalidField("reason") }
@@ -163,20 +219,29 @@ enum NoticeService {
             // Only those who may read the notice's unit see it; only the publishing step's roles decide.
             let access = tx.scoped(user.scope)
             guard let objection = try await tx.lookup(Objection.self, objectionID), objection.kind == .objection,
-                  let notice = try await access.notices().filter(\.$id == objection.noticeID).first() else { throw AppError.notFound }
+                let notice = try await access.notices().filter(\.$id == objection.noticeID).first()
+            else { throw AppError.notFound }
             let workflow = Workflows.named(notice.workflow)!
             let step = workflow.steps[workflow.stepIndex(notice.action)!]
-            guard user.scope.actingRole(for: step, on: OrgCode(notice.unitCode)!) != nil else { throw AppError.forbidden }
-            guard try await tx.decideObjection(id: objectionID, accepted: decision == "accept", reason: reason, by: user.id, at: now) else {
+            guard user.scope.actingRole(for: step, on: OrgCode(notice.unitCode)!) != nil else {
+                throw AppError.forbidden
+            }
+            guard
+                try await tx.decideObjection(
+                    id: objectionID, accepted: decision == "accept", reason: reason, by: user.id, at: now)
+            else {
                 throw AppError.conflict
             }
-            try await AuditLog.append(on: tx, actor: user.auditActor, action: "objection.\(decision)", entity: "objection",
-                                      entityID: String(objectionID), after: ["reason": reason], at: now)
+            try await AuditLog.append(
+                on: tx, actor: user.auditActor, action: "objection.\(decision)", entity: "objection",
+                entityID: String(objectionID), after: ["reason": reason], at: now)
             if decision == "accept" {
                 var affected = try await access.cases().filter(\.$noticeID == notice.id!).all()
                 if let caseID = objection.caseID { affected = affected.filter { $0.id == caseID } }
                 let before = workflow.stepIndex(notice.action)!
-                try await CaseService.sendBack(tx: tx, user: user, cases: affected, to: before, reason: reason, outcome: "objectionAccepted", now: now)
+                try await CaseService.sendBack(
+                    tx: tx, user: user, cases: affected, to: before, reason: reason, outcome: "objectionAccepted",
+                    now: now)
             }
         }
     }

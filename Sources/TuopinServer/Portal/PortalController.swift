@@ -8,19 +8,22 @@ import Vapor
 /// objections and lets anyone follow theirs with its tracking code.
 enum PortalController {
     struct NoticeRow: Content {
-        let id: Int; let title: String; let kind: String; let unit_name: String; let starts_on: String; let ends_on: String
+        let id: Int; let title: String; let kind: String; let unit_name: String; let starts_on: String;
+        let ends_on: String
         let running: Bool; let households: Int
     }
     struct Page30: Encodable { let rows: [[String]] }
     struct NoticeDetail: Content {
-        let id: Int; let title: String; let kind: String; let unit_code: String; let unit_name: String; let place: String
+        let id: Int; let title: String; let kind: String; let unit_code: String; let unit_name: String;
+        let place: String
         let starts_on: String; let ends_on: String; let running: Bool; let accepting: Bool; let published_at: String
         let columns: [String]; let rows: [[String]]
         let objections: [PublicObjection]
     }
     /// What the public sees of an objection: never the name or contact of who filed it.
     struct PublicObjection: Content {
-        let code: String; let kind: String; let status: String; let status_label: String; let filed_on: String; let decision_reason: String
+        let code: String; let kind: String; let status: String; let status_label: String; let filed_on: String;
+        let decision_reason: String
     }
     struct Tracked: Content {
         let code: String; let notice_id: Int; let notice_title: String; let status: String; let kind: String
@@ -36,7 +39,8 @@ enum PortalController {
             guard let code = OrgCode(unit) else { throw AppError.invalidField("unit") }
             query = query.filter(\.$unitCode =~ code.value)
         }
-        return try await rows(req, notices: try await query.sort(\.$endsOn, .descending).sort(\.$id, .descending).limit(200).all())
+        return try await rows(
+            req, notices: try await query.sort(\.$endsOn, .descending).sort(\.$id, .descending).limit(200).all())
     }
 
     static func rows(_ req: Request, notices: [Notice]) async throws -> [NoticeRow] {
@@ -46,9 +50,11 @@ enum PortalController {
         let t = req.t
         return notices.map { n in
             let entries = (try? JSONDecoder().decode(NoticeService.Entries.self, from: Data(n.entries.utf8)))
-            return NoticeRow(id: n.id!, title: n.title, kind: t["notice_kind_\(n.kind)"], unit_name: names[n.unitCode] ?? n.unitCode,
-                             starts_on: n.startsOn.description, ends_on: n.endsOn.description, running: !NoticePeriod.hasEnded(end: n.endsOn, today: today),
-                             households: entries?.rows.count ?? 0)
+            return NoticeRow(
+                id: n.id!, title: n.title, kind: t["notice_kind_\(n.kind)"], unit_name: names[n.unitCode] ?? n.unitCode,
+                starts_on: n.startsOn.description, ends_on: n.endsOn.description,
+                running: !NoticePeriod.hasEnded(end: n.endsOn, today: today),
+                households: entries?.rows.count ?? 0)
         }
     }
 
@@ -56,20 +62,27 @@ enum PortalController {
         guard let n = try await req.publicData.lookup(Notice.self, id) else { throw AppError.notFound }
         let t = t ?? req.t
         let entries = try JSONDecoder().decode(NoticeService.Entries.self, from: Data(n.entries.utf8))
-        let objections = try await req.publicData.rows(Objection.self).filter(\.$noticeID == id).filter(\.$kind == .objection).sort(\.$id).all()
+        let objections = try await req.publicData.rows(Objection.self).filter(\.$noticeID == id).filter(
+            \.$kind == .objection
+        ).sort(\.$id).all()
         return NoticeDetail(
             id: id, title: n.title, kind: t["notice_kind_\(n.kind)"], unit_code: n.unitCode,
-            unit_name: try await req.publicData.fullName(of: n.unitCode), place: n.place, starts_on: n.startsOn.description, ends_on: n.endsOn.description,
+            unit_name: try await req.publicData.fullName(of: n.unitCode), place: n.place,
+            starts_on: n.startsOn.description, ends_on: n.endsOn.description,
             running: !NoticePeriod.hasEnded(end: CivilDate(iso: n.endsOn.description)!, today: req.clock.today),
-            accepting: try await NoticeService.isOpen(on: req.publicData, noticeID: id, today: req.clock.today), published_at: Clock.minute(n.createdAt),
+            accepting: try await NoticeService.isOpen(on: req.publicData, noticeID: id, today: req.clock.today),
+            published_at: Clock.minute(n.createdAt),
             columns: entries.columns.map { t[$0] }, rows: entries.rows,
             objections: objections.map { publicObjection($0, t) })
     }
 
     static func publicObjection(_ o: Objection, _ t: Translations) -> PublicObjection {
-        PublicObjection(code: String(o.code.prefix(3)) + "•••••" + String(o.code.suffix(2)), kind: o.kind.rawValue, status: o.status.rawValue,
-                        status_label: t["objection_status_\(o.status)"],
-                        filed_on: Clock.minute(o.filedAt), decision_reason: o.status == .rejected || o.status == .accepted ? o.decisionReason : "")
+        PublicObjection(
+            code: String(o.code.prefix(3)) + "•••••" + String(o.code.suffix(2)), kind: o.kind.rawValue,
+            status: o.status.rawValue,
+            status_label: t["objection_status_\(o.status)"],
+            filed_on: Clock.minute(o.filedAt),
+            decision_reason: o.status == .rejected || o.status == .accepted ? o.decisionReason : "")
     }
 
     // MARK: Pages
@@ -79,9 +92,13 @@ enum PortalController {
 
     @Sendable static func index(req: Request) async throws -> Response {
         let unit = (try? req.query.get(String.self, at: "unit")) ?? ""
-        let prefectures = try await req.publicData.rows(OrgUnit.self).filter(\.$level <= OrgLevel.county.rawValue).filter(\.$level > OrgLevel.region.rawValue)
-            .sort(\.$id).all().map { UnitOption(code: $0.id!, name: $0.level == OrgLevel.county.rawValue ? "　" + $0.name : $0.name) }
-        return try await Page.render(req, "gongshi", ListView(rows: try await rows(req, unit: unit), unit: unit, prefectures: prefectures))
+        let prefectures = try await req.publicData.rows(OrgUnit.self).filter(\.$level <= OrgLevel.county.rawValue)
+            .filter(\.$level > OrgLevel.region.rawValue)
+            .sort(\.$id).all().map {
+                UnitOption(code: $0.id!, name: $0.level == OrgLevel.county.rawValue ? "　" + $0.name : $0.name)
+            }
+        return try await Page.render(
+            req, "gongshi", ListView(rows: try await rows(req, unit: unit), unit: unit, prefectures: prefectures))
     }
 
     // MARK: The portal's home page
@@ -112,12 +129,16 @@ enum PortalController {
         let f = PovertyFigures(cells: cells)
         let today = req.clock.today
         let population = try await Dashboard.ruralPopulation(under: region, on: req.publicData)
-        return try await Page.render(req, "portal-home", HomeView(
-            figures: Dashboard.headline(f, t: t, monitored: false),
-            incidence: f.incidenceBP(ruralPopulation: population).map(StandardsController.percent),
-            dashboard: .init(years: Dashboard.YearChart(PovertyFigures.byYear(cells, years: PovertyFigures.chartYears(cells, through: today.year)))),
-            current: try await latest(req, disclosures: false, limit: 10).filter(\.running),
-            disclosures: try await latest(req, disclosures: true, limit: 10)))
+        return try await Page.render(
+            req, "portal-home",
+            HomeView(
+                figures: Dashboard.headline(f, t: t, monitored: false),
+                incidence: f.incidenceBP(ruralPopulation: population).map(StandardsController.percent),
+                dashboard: .init(
+                    years: Dashboard.YearChart(
+                        PovertyFigures.byYear(cells, years: PovertyFigures.chartYears(cells, through: today.year)))),
+                current: try await latest(req, disclosures: false, limit: 10).filter(\.running),
+                disclosures: try await latest(req, disclosures: true, limit: 10)))
     }
 
     struct NoticeView: Encodable {
@@ -130,7 +151,9 @@ enum PortalController {
         try await renderNotice(req, id: try req.intParameter("id"), filed: nil, error: nil, status: .ok)
     }
 
-    static func renderNotice(_ req: Request, id: Int, filed: String?, error: String?, status: HTTPResponseStatus) async throws -> Response {
+    static func renderNotice(_ req: Request, id: Int, filed: String?, error: String?, status: HTTPResponseStatus)
+        async throws -> Response
+    {
         let print = (try? req.query.get(String.self, at: "print")) == "1"
         // The printed sheet is posted on the village board in the notice's language (Chinese).
         let n = try await detail(req, id: id, t: print ? req.application.localizer.translations(.zh) : req.t)
@@ -140,14 +163,19 @@ enum PortalController {
         // Objections may name one line of the notice; the line is shown by its household number.
         let links = try await req.publicData.rows(NoticeCase.self).filter(\.$id.$noticeID == id).all().map(\.id!.caseID)
         let cases = try await req.publicData.rows(WorkflowCase.self).filter(\.$id ~~ links).sort(\.$id).all()
-        let numbers = Dictionary(uniqueKeysWithValues: try await req.publicData.rows(Household.self).filter(\.$id ~~ cases.compactMap(\.householdID)).all()
-            .map { ($0.id!, $0.number) })
+        let numbers = Dictionary(
+            uniqueKeysWithValues: try await req.publicData.rows(Household.self).filter(
+                \.$id ~~ cases.compactMap(\.householdID)
+            ).all()
+                .map { ($0.id!, $0.number) })
         let options = cases.map { CaseOption(id: $0.id!, label: $0.householdID.flatMap { numbers[$0] } ?? n.unit_name) }
         let user = req.auth.get(CurrentUser.self)
         let mayObserve = user?.scope.mayObserve(noticeOf: OrgCode(n.unit_code)!) ?? false
-        return try await Page.render(req, print ? "notice-print" : "notice",
-                                     NoticeView(n: n, pages: pages, filed: filed, error: error, print: print, cases: options, may_observe: mayObserve),
-                                     status: status, language: print ? .zh : nil)
+        return try await Page.render(
+            req, print ? "notice-print" : "notice",
+            NoticeView(
+                n: n, pages: pages, filed: filed, error: error, print: print, cases: options, may_observe: mayObserve),
+            status: status, language: print ? .zh : nil)
     }
 
     static func clientKey(_ req: Request) -> String {
@@ -159,8 +187,9 @@ enum PortalController {
         var input = try req.content.decode(NoticeService.ObjectionInput.self)
         if input.case_id == 0 { input.case_id = nil }
         return try await FormFlow.submit(req, answering: [.notFound]) {
-            let code = try await NoticeService.file(app: req.application, user: req.auth.get(CurrentUser.self), noticeID: id, input: input,
-                                                    client: clientKey(req))
+            let code = try await NoticeService.file(
+                app: req.application, user: req.auth.get(CurrentUser.self), noticeID: id, input: input,
+                client: clientKey(req))
             return .page(try await renderNotice(req, id: id, filed: code, error: nil, status: .created))
         } orShow: { refusal in
             return try await renderNotice(req, id: id, filed: nil, error: refusal.message, status: refusal.status)
@@ -170,17 +199,22 @@ enum PortalController {
     struct TrackView: Encodable { let code: String; let found: Tracked?; let searched: Bool }
 
     @Sendable static func track(req: Request) async throws -> Response {
-        let code = ((try? req.query.get(String.self, at: "code")) ?? "").trimmingCharacters(in: .whitespaces).uppercased()
+        let code = ((try? req.query.get(String.self, at: "code")) ?? "").trimmingCharacters(in: .whitespaces)
+            .uppercased()
         let found = code.isEmpty ? nil : try await tracked(req, code: code)
-        return try await Page.render(req, "objection-track", TrackView(code: code, found: found, searched: !code.isEmpty),
-                                     status: !code.isEmpty && found == nil ? .notFound : .ok)
+        return try await Page.render(
+            req, "objection-track", TrackView(code: code, found: found, searched: !code.isEmpty),
+            status: !code.isEmpty && found == nil ? .notFound : .ok)
     }
 
     static func tracked(_ req: Request, code: String) async throws -> Tracked? {
         guard code.count == 10, let o = try await req.publicData.rows(Objection.self).filter(\.$code == code).first(),
-              let n = try await req.publicData.lookup(Notice.self, o.noticeID) else { return nil }
-        return Tracked(code: o.code, notice_id: n.id!, notice_title: n.title, status: req.t["objection_status_\(o.status)"], kind: o.kind.rawValue,
-                       filed_on: Clock.minute(o.filedAt), decision_reason: o.decisionReason)
+            let n = try await req.publicData.lookup(Notice.self, o.noticeID)
+        else { return nil }
+        return Tracked(
+            code: o.code, notice_id: n.id!, notice_title: n.title, status: req.t["objection_status_\(o.status)"],
+            kind: o.kind.rawValue,
+            filed_on: Clock.minute(o.filedAt), decision_reason: o.decisionReason)
     }
 
     // MARK: API (public)
@@ -196,13 +230,16 @@ enum PortalController {
     struct Filed: Content { let code: String }
 
     @Sendable static func apiObject(req: Request) async throws -> Response {
-        let code = try await NoticeService.file(app: req.application, user: req.auth.get(CurrentUser.self), noticeID: try req.intParameter("id"),
-                                                input: try req.decodeJSON(NoticeService.ObjectionInput.self), client: clientKey(req))
+        let code = try await NoticeService.file(
+            app: req.application, user: req.auth.get(CurrentUser.self), noticeID: try req.intParameter("id"),
+            input: try req.decodeJSON(NoticeService.ObjectionInput.self), client: clientKey(req))
         return try await Filed(code: code).encodeResponse(status: .created, for: req)
     }
 
     @Sendable static func apiTrack(req: Request) async throws -> Tracked {
-        guard let code = req.parameters.get("code")?.uppercased(), let found = try await tracked(req, code: code) else { throw AppError.notFound }
+        guard let code = req.parameters.get("code")?.uppercased(), let found = try await tracked(req, code: code) else {
+            throw AppError.notFound
+        }
         return found
     }
 }

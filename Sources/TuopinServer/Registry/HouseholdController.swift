@@ -49,59 +49,80 @@ enum HouseholdController {
         let seesHealth = data.maySeeHealth
         let members = try await data.members(of: h).map { m in
             let birth = ResidentID.birthDate(of: try protector.decrypt(m.idCipher))
-            return MemberView(id: m.id!, name: m.name, relation: t.vocab(Relation.self, raw: m.relation.rawValue), sex: t["sex_\(m.sex)"],
-                       age: birth.map { DataQuality.age($0, on: today) },
-                       birth_date: data.maySeeFullIdentity ? birth?.description : nil, resident_id: m.idMasked, ethnicity: t.vocab(Ethnicity.self, raw: m.ethnicity),
-                       education: t.vocab(Education.self, raw: m.education), schooling: t.vocab(Schooling.self, raw: m.schooling),
-                       health: seesHealth ? t.vocab(Health.self, raw: m.health) + (m.disabilityGrade.map { " \($0)" } ?? "") : nil,
-                       labour: t.vocab(LabourAbility.self, raw: m.labour), migrant_months: m.migrantMonths)
+            return MemberView(
+                id: m.id!, name: m.name, relation: t.vocab(Relation.self, raw: m.relation.rawValue),
+                sex: t["sex_\(m.sex)"],
+                age: birth.map { DataQuality.age($0, on: today) },
+                birth_date: data.maySeeFullIdentity ? birth?.description : nil, resident_id: m.idMasked,
+                ethnicity: t.vocab(Ethnicity.self, raw: m.ethnicity),
+                education: t.vocab(Education.self, raw: m.education),
+                schooling: t.vocab(Schooling.self, raw: m.schooling),
+                health: seesHealth
+                    ? t.vocab(Health.self, raw: m.health) + (m.disabilityGrade.map { " \($0)" } ?? "") : nil,
+                labour: t.vocab(LabourAbility.self, raw: m.labour), migrant_months: m.migrantMonths)
         }
         let guarantees = try await data.guarantees(of: h)
             .sorted { a, b in guaranteeOrder(a.kind.rawValue) < guaranteeOrder(b.kind.rawValue) }
-            .map { GuaranteeView(kind: $0.kind.rawValue, label: t.vocab(GuaranteeKind.self, raw: $0.kind.rawValue), met: $0.met,
-                                 note: $0.kind == .medical && !seesHealth ? "" : $0.note) }
+            .map {
+                GuaranteeView(
+                    kind: $0.kind.rawValue, label: t.vocab(GuaranteeKind.self, raw: $0.kind.rawValue), met: $0.met,
+                    note: $0.kind == .medical && !seesHealth ? "" : $0.note)
+            }
         let (planRows, measureRows) = try await data.plans(of: h)
         let plans = planRows.map { p in
-            PlanView(year: p.year, goal: p.goal, measures: measureRows.filter { $0.planID == p.id }.map { m in
-                MeasureView(category: t.vocab(MeasureCategory.self, raw: m.category.rawValue), subtype: t.vocab(MeasureSubtype.self, raw: m.subtype),
-                            content: m.content, amount: Money(fen: m.amount).description, start: m.startDate, end: m.endDate,
-                            outcome: m.outcome)
-            })
+            PlanView(
+                year: p.year, goal: p.goal,
+                measures: measureRows.filter { $0.planID == p.id }.map { m in
+                    MeasureView(
+                        category: t.vocab(MeasureCategory.self, raw: m.category.rawValue),
+                        subtype: t.vocab(MeasureSubtype.self, raw: m.subtype),
+                        content: m.content, amount: Money(fen: m.amount).description, start: m.startDate,
+                        end: m.endDate,
+                        outcome: m.outcome)
+                })
         }
         let size = Int64(max(members.count, 1))
         let incomes = try await data.incomes(of: h).map { r in
             let net = Money(fen: r.wage + r.business + r.property + r.transfer - r.costs)
-            return IncomeView(year: r.year, wage: Money(fen: r.wage).description, business: Money(fen: r.business).description,
-                              property: Money(fen: r.property).description, transfer: Money(fen: r.transfer).description,
-                              costs: Money(fen: r.costs).description, net: net.description,
-                              per_capita: Money(fen: net.fen / size).description)
+            return IncomeView(
+                year: r.year, wage: Money(fen: r.wage).description, business: Money(fen: r.business).description,
+                property: Money(fen: r.property).description, transfer: Money(fen: r.transfer).description,
+                costs: Money(fen: r.costs).description, net: net.description,
+                per_capita: Money(fen: net.fen / size).description)
         }
-        return Detail(id: h.id!, number: h.number, village: h.villageCode, village_name: village?.name ?? "",
-                      status: h.status.rawValue, status_label: t[h.status.labelKey],
-                      identified_year: h.identifiedYear, exit_year: h.exitYear, version: h.version,
-                      members: members, incomes: incomes, attribute: h.attribute.rawValue,
-                      attribute_label: t.vocab(HouseholdAttribute.self, raw: h.attribute.rawValue), main_cause: h.mainCause.rawValue,
-                      main_cause_label: t.vocab(PovertyCause.self, raw: h.mainCause.rawValue),
-                      other_causes: h.otherCauses.split(separator: ";").map(String.init),
-                      other_causes_label: h.otherCauses.split(separator: ";").map { t.vocab(PovertyCause.self, raw: String($0)) }.joined(separator: "、"),
-                      address: h.address, phone: h.phoneMasked, planned_exit_year: h.plannedExitYear, housing_area: h.housingArea,
-                      dangerous_grade: h.dangerousGrade, housing_safe: h.housingSafe, water_safe: h.waterSafe,
-                      electricity: h.electricity, road_distance_km: h.roadDistanceKm, land_cultivated: h.landCultivated,
-                      land_irrigated: h.landIrrigated, land_forest: h.landForest, land_grassland: h.landGrassland,
-                      relocated: h.relocated, cooperative: h.cooperative, joint_unit: h.jointUnit,
-                      guarantees: guarantees, plans: plans)
+        return Detail(
+            id: h.id!, number: h.number, village: h.villageCode, village_name: village?.name ?? "",
+            status: h.status.rawValue, status_label: t[h.status.labelKey],
+            identified_year: h.identifiedYear, exit_year: h.exitYear, version: h.version,
+            members: members, incomes: incomes, attribute: h.attribute.rawValue,
+            attribute_label: t.vocab(HouseholdAttribute.self, raw: h.attribute.rawValue),
+            main_cause: h.mainCause.rawValue,
+            main_cause_label: t.vocab(PovertyCause.self, raw: h.mainCause.rawValue),
+            other_causes: h.otherCauses.split(separator: ";").map(String.init),
+            other_causes_label: h.otherCauses.split(separator: ";").map { t.vocab(PovertyCause.self, raw: String($0)) }
+                .joined(separator: "、"),
+            address: h.address, phone: h.phoneMasked, planned_exit_year: h.plannedExitYear, housing_area: h.housingArea,
+            dangerous_grade: h.dangerousGrade, housing_safe: h.housingSafe, water_safe: h.waterSafe,
+            electricity: h.electricity, road_distance_km: h.roadDistanceKm, land_cultivated: h.landCultivated,
+            land_irrigated: h.landIrrigated, land_forest: h.landForest, land_grassland: h.landGrassland,
+            relocated: h.relocated, cooperative: h.cooperative, joint_unit: h.jointUnit,
+            guarantees: guarantees, plans: plans)
     }
 
     /// Keyset pagination: `limit + 1` rows, no count query.
-    static func list(_ data: DataAccess, limit: Int, after: Int?, filters: HouseholdListController.Filters? = nil,
-                     protector: DataProtector? = nil, today: CivilDate? = nil) async throws -> ListPage {
+    static func list(
+        _ data: DataAccess, limit: Int, after: Int?, filters: HouseholdListController.Filters? = nil,
+        protector: DataProtector? = nil, today: CivilDate? = nil
+    ) async throws -> ListPage {
         var query = data.households().sort(\.$id).limit(limit + 1)
         if let filters, let protector, let today {
             query = try HouseholdListController.apply(filters, to: query, protector: protector, today: today)
         }
         if let after { query = query.filter(\.$id > after) }
         let rows = try await query.all()
-        let items = rows.prefix(limit).map { Summary(id: $0.id!, number: $0.number, village: $0.villageCode, status: $0.status.rawValue) }
+        let items = rows.prefix(limit).map {
+            Summary(id: $0.id!, number: $0.number, village: $0.villageCode, status: $0.status.rawValue)
+        }
         return ListPage(items: items, next: rows.count > limit ? items.last.map { String($0.id) } : nil)
     }
 
@@ -122,10 +143,13 @@ enum HouseholdController {
         try await ReadAudit.household(req, user: user, id: id, via: "page")
         let t = req.t
         let history = try await req.data.history(ofHousehold: id).map {
-            HistoryRow(at: $0.at, user: $0.user, action: t["action_" + $0.action.replacingOccurrences(of: ".", with: "_")], reason: $0.reason)
+            HistoryRow(
+                at: $0.at, user: $0.user, action: t["action_" + $0.action.replacingOccurrences(of: ".", with: "_")],
+                reason: $0.reason)
         }
-        let facts = try await req.data.facts(ofHousehold: id, protector: req.tuopin.protector,
-                                                          planYear: req.clock.today.year)
+        let facts = try await req.data.facts(
+            ofHousehold: id, protector: req.tuopin.protector,
+            planYear: req.clock.today.year)
         let standards = try await req.data.standards()
         let findings = DataQuality.check(facts, today: req.clock.today, povertyLine: { standards[$0]?.povertyLine })
             .map { Finding(code: $0.code.rawValue, text: t[$0.code.labelKey]) }
@@ -139,23 +163,31 @@ enum HouseholdController {
             let loans: [LoanService.LoanView]; let mayKeepLoans: Bool
         }
         struct Candidate: Encodable { let id: Int; let label: String }
-        let candidates = writable ? try await req.data.pairingCandidates(for: OrgCode(detail.village)!).map {
-            Candidate(id: $0.id!, label: "\($0.name) · \($0.position) · \(t["rank_\($0.rank)"]) · \($0.unitCode)")
-        } : []
-        let chart = IncomeChart.view(detail.incomes.map { ($0.year, $0.per_capita) }, line: { standards[$0]?.povertyLine })
-        return try await Page.render(req, "household", View(
-            h: detail, villageHref: SiteURL.unit(detail.village).path,
-            editHref: writable ? SiteURL.householdEdit(id).path : nil, history: history,
-            findings: findings, hasFindings: !findings.isEmpty, chart: chart, writable: writable, formError: formError,
-            years: Array((2014...req.clock.today.year).reversed()), base: SiteURL.household(id).path,
-            cases: try await CaseController.summaries(req, awaiting: false, householdID: id),
-            starts: CaseController.startOptions(req, status: HouseholdStatus(rawValue: detail.status), unit: detail.village),
-            caseYear: standards.keys.max() ?? req.clock.today.year,
-            pairings: try await req.data.pairings(ofHousehold: id, t: t), candidates: candidates,
-            today: req.clock.today.description,
-            loans: try await req.data.loans().filter(\.$householdID == id).sort(\.$id).all()
-                .map { LoanService.view($0, today: req.clock.today) },
-            mayKeepLoans: req.auth.get(CurrentUser.self)?.scope.permits(.manageFunds, on: OrgCode(detail.village)!) ?? false),
+        let candidates =
+            writable
+            ? try await req.data.pairingCandidates(for: OrgCode(detail.village)!).map {
+                Candidate(id: $0.id!, label: "\($0.name) · \($0.position) · \(t["rank_\($0.rank)"]) · \($0.unitCode)")
+            } : []
+        let chart = IncomeChart.view(
+            detail.incomes.map { ($0.year, $0.per_capita) }, line: { standards[$0]?.povertyLine })
+        return try await Page.render(
+            req, "household",
+            View(
+                h: detail, villageHref: SiteURL.unit(detail.village).path,
+                editHref: writable ? SiteURL.householdEdit(id).path : nil, history: history,
+                findings: findings, hasFindings: !findings.isEmpty, chart: chart, writable: writable,
+                formError: formError,
+                years: Array((2014...req.clock.today.year).reversed()), base: SiteURL.household(id).path,
+                cases: try await CaseController.summaries(req, awaiting: false, householdID: id),
+                starts: CaseController.startOptions(
+                    req, status: HouseholdStatus(rawValue: detail.status), unit: detail.village),
+                caseYear: standards.keys.max() ?? req.clock.today.year,
+                pairings: try await req.data.pairings(ofHousehold: id, t: t), candidates: candidates,
+                today: req.clock.today.description,
+                loans: try await req.data.loans().filter(\.$householdID == id).sort(\.$id).all()
+                    .map { LoanService.view($0, today: req.clock.today) },
+                mayKeepLoans: req.auth.get(CurrentUser.self)?.scope.permits(.manageFunds, on: OrgCode(detail.village)!)
+                    ?? false),
             status: formError == nil ? .ok : .unprocessableEntity)
     }
 
@@ -179,14 +211,17 @@ enum HouseholdController {
             guard let n = Int(raw), n >= 0 else { throw AppError.invalidField("next") }
             after = n
         }
-        return try await list(req.data, limit: limit, after: after, filters: HouseholdListController.Filters(req),
-                              protector: req.tuopin.protector, today: req.clock.today)
+        return try await list(
+            req.data, limit: limit, after: after, filters: HouseholdListController.Filters(req),
+            protector: req.tuopin.protector, today: req.clock.today)
     }
 }
 
 /// The household page's own small forms: a year's income and a guarantee.
 enum HouseholdFormsController {
-    struct IncomeForm: Content { let version: Int?; let year: Int?; let wage, business, property, transfer, costs: String? }
+    struct IncomeForm: Content {
+        let version: Int?; let year: Int?; let wage, business, property, transfer, costs: String?
+    }
     struct GuaranteeForm: Content { let version: Int?; let met: String?; let note: String? }
 
     static func run(_ req: Request, _ change: () async throws -> Void) async throws -> Response {
@@ -205,21 +240,26 @@ enum HouseholdFormsController {
         return try await run(req) {
             guard let version = f.version else { throw AppError.missingField("version") }
             guard let year = f.year else { throw AppError.missingField("year") }
-            let input = RegistryService.IncomeInput(wage: f.wage ?? "", business: f.business ?? "", property: f.property ?? "",
-                                                    transfer: f.transfer ?? "", costs: f.costs ?? "")
-            try await RegistryService.setIncome(app: req.application, user: user, householdID: id, version: version, year: year, input: input)
+            let input = RegistryService.IncomeInput(
+                wage: f.wage ?? "", business: f.business ?? "", property: f.property ?? "",
+                transfer: f.transfer ?? "", costs: f.costs ?? "")
+            try await RegistryService.setIncome(
+                app: req.application, user: user, householdID: id, version: version, year: year, input: input)
         }
     }
 
     @Sendable static func guarantee(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let id = try req.intParameter("id")
-        guard let kind = req.parameters.get("kind").flatMap(GuaranteeKind.init(rawValue:)) else { throw AppError.notFound }
+        guard let kind = req.parameters.get("kind").flatMap(GuaranteeKind.init(rawValue:)) else {
+            throw AppError.notFound
+        }
         let f = try req.content.decode(GuaranteeForm.self)
         return try await run(req) {
             guard let version = f.version else { throw AppError.missingField("version") }
-            try await RegistryService.setGuarantee(app: req.application, user: user, householdID: id, version: version, kind: kind,
-                                                   input: .init(met: f.met != nil, note: f.note))
+            try await RegistryService.setGuarantee(
+                app: req.application, user: user, householdID: id, version: version, kind: kind,
+                input: .init(met: f.met != nil, note: f.note))
         }
     }
 }

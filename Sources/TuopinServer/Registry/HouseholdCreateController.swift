@@ -14,7 +14,10 @@ enum HouseholdCreateController {
     ]
 
     struct Choice: Encodable { let value: String; let label: String; let selected: Bool }
-    struct Field: Encodable { let name: String; let label: String; let value: String; let error: String?; let choices: [Choice]; let isSelect: Bool }
+    struct Field: Encodable {
+        let name: String; let label: String; let value: String; let error: String?; let choices: [Choice];
+        let isSelect: Bool
+    }
     struct Form: Encodable { let fields: [Field]; let errors: [String]; let hasErrors: Bool }
 
     static func form(_ req: Request, values: [String: String], problems: [ImportProblem]) async throws -> Form {
@@ -25,22 +28,28 @@ enum HouseholdCreateController {
         if roots.allSatisfy({ $0.level >= .township }) {
             let units = try await req.data.rows(OrgUnit.self).filter(\.$level == OrgLevel.village.rawValue)
                 .group(.or) { g in for r in roots { g.filter(\.$path =~ r.path) } }.sort(\.$id).all()
-            villages = units.map { Choice(value: $0.id!, label: "\($0.name) \($0.id!)", selected: values["village"] == $0.id) }
+            villages = units.map {
+                Choice(value: $0.id!, label: "\($0.name) \($0.id!)", selected: values["village"] == $0.id)
+            }
         }
         func choices<T: OfficialValue>(_ type: T.Type, _ key: String) -> [Choice] {
             T.allCases.map { Choice(value: $0.label, label: t.vocab($0), selected: values[key] == $0.label) }
         }
         let select: [String: [Choice]] = [
-            "village": villages, "attribute": choices(HouseholdAttribute.self, "attribute"), "main_cause": choices(PovertyCause.self, "main_cause"),
+            "village": villages, "attribute": choices(HouseholdAttribute.self, "attribute"),
+            "main_cause": choices(PovertyCause.self, "main_cause"),
             "ethnicity": choices(Ethnicity.self, "ethnicity"), "education": choices(Education.self, "education"),
-            "schooling": choices(Schooling.self, "schooling"), "health": choices(Health.self, "health"), "labour": choices(LabourAbility.self, "labour"),
+            "schooling": choices(Schooling.self, "schooling"), "health": choices(Health.self, "health"),
+            "labour": choices(LabourAbility.self, "labour"),
         ]
         let byColumn = Dictionary(grouping: problems, by: \.column)
         let fields = columns.map { f in
-            let message = byColumn[MembersTemplate.header[f.column]]?.map { "\($0.code.rawValue) \($0.message)" }.joined(separator: "；")
+            let message = byColumn[MembersTemplate.header[f.column]]?.map { "\($0.code.rawValue) \($0.message)" }
+                .joined(separator: "；")
             let options = select[f.field] ?? []
-            return Field(name: f.field, label: MembersTemplate.header[f.column], value: values[f.field] ?? "", error: message,
-                         choices: options, isSelect: !options.isEmpty)
+            return Field(
+                name: f.field, label: MembersTemplate.header[f.column], value: values[f.field] ?? "", error: message,
+                choices: options, isSelect: !options.isEmpty)
         }
         let placed = Set(columns.map { MembersTemplate.header[$0.column] })
         let general = problems.filter { !placed.contains($0.column) }.map { "\($0.code.rawValue) \($0.message)" }
@@ -51,29 +60,40 @@ enum HouseholdCreateController {
         _ = try req.requireUser()
         guard req.data.mayWriteRegistry else { throw AppError.forbidden }
         let year = req.clock.today.year
-        return try await Page.render(req, "household-new", form(req, values: ["identified_year": String(year), "migrant_months": "0"], problems: []))
+        return try await Page.render(
+            req, "household-new",
+            form(req, values: ["identified_year": String(year), "migrant_months": "0"], problems: []))
     }
 
     @Sendable static func save(req: Request) async throws -> Response {
         let user = try req.requireUser()
         guard req.data.mayWriteRegistry else { throw AppError.forbidden }
         var values: [String: String] = [:]
-        for (field, _) in columns { values[field] = ((try? req.content.get(String.self, at: field)) ?? "").trimmingCharacters(in: .whitespaces) }
+        for (field, _) in columns {
+            values[field] = ((try? req.content.get(String.self, at: field)) ?? "").trimmingCharacters(in: .whitespaces)
+        }
         var row = [String](repeating: "", count: MembersTemplate.header.count)
         for (field, column) in columns { row[column] = values[field] ?? "" }
         let applicant = (try? req.content.get(String.self, at: "applicant")) != nil
         row[6] = (applicant ? HouseholdStatus.onApplication : HouseholdStatus.onRegistration).label
         row[11] = Relation.head.label
         var problems: [ImportProblem] = []
-        if let number = values["number"], !number.isEmpty, try await req.data.rows(Household.self).filter(\.$number == number).count() > 0 {
-            problems.append(ImportProblem(row: 2, column: MembersTemplate.header[0], code: .householdSplit, message: req.t["household_exists"]))
+        if let number = values["number"], !number.isEmpty,
+            try await req.data.rows(Household.self).filter(\.$number == number).count() > 0
+        {
+            problems.append(
+                ImportProblem(
+                    row: 2, column: MembersTemplate.header[0], code: .householdSplit, message: req.t["household_exists"]
+                ))
         }
         if problems.isEmpty {
-            let report = try await RegistryImport.members(app: req.application, rows: [MembersTemplate.header, row], actor: .user(user), dryRun: false)
+            let report = try await RegistryImport.members(
+                app: req.application, rows: [MembersTemplate.header, row], actor: .user(user), dryRun: false)
             problems = report.problems
         }
         guard problems.isEmpty else {
-            return try await Page.render(req, "household-new", form(req, values: values, problems: problems), status: .unprocessableEntity)
+            return try await Page.render(
+                req, "household-new", form(req, values: values, problems: problems), status: .unprocessableEntity)
         }
         let id = try await req.data.rows(Household.self).filter(\.$number == values["number"]!).first()!.requireID()
         return req.redirect(to: SiteURL.household(id).path, redirectType: .normal)

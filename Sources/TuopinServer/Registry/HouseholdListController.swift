@@ -9,25 +9,34 @@ enum HouseholdListController {
         var unit = "", status = "", attribute = "", cause = "", identified = "", exited = "", q = "", id = ""
 
         init(_ req: Request) {
-            func get(_ key: String) -> String { (req.query[String.self, at: key] ?? "").trimmingCharacters(in: .whitespaces) }
+            func get(_ key: String) -> String {
+                (req.query[String.self, at: key] ?? "").trimmingCharacters(in: .whitespaces)
+            }
             unit = get("unit"); status = get("status"); attribute = get("attribute"); cause = get("cause")
             identified = get("identified"); exited = get("exited"); q = String(get("q").prefix(50)); id = get("id")
         }
 
         var pairs: [(String, String)] {
-            [("unit", unit), ("status", status), ("attribute", attribute), ("cause", cause), ("identified", identified),
-             ("exited", exited), ("q", q), ("id", id)]
+            [
+                ("unit", unit), ("status", status), ("attribute", attribute), ("cause", cause),
+                ("identified", identified),
+                ("exited", exited), ("q", q), ("id", id),
+            ]
         }
 
         var queryString: String {
             pairs.filter { !$0.1.isEmpty }
-                .map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(.init(charactersIn: "&=+"))) ?? "")" }
+                .map {
+                    "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(.init(charactersIn: "&=+"))) ?? "")"
+                }
                 .joined(separator: "&")
         }
     }
 
     /// Applies the filters to a scoped query; a malformed filter is a field error, never a 500.
-    static func apply(_ f: Filters, to query: QueryBuilder<Household>, protector: DataProtector, today: CivilDate) throws -> QueryBuilder<Household> {
+    static func apply(_ f: Filters, to query: QueryBuilder<Household>, protector: DataProtector, today: CivilDate)
+        throws -> QueryBuilder<Household>
+    {
         var q = query
         // Control characters (a NUL that PostgreSQL cannot store or compare) are no one's search.
         if TextInput.hasControlCharacters(f.q) { throw AppError.invalidField("q") }
@@ -40,7 +49,9 @@ enum HouseholdListController {
             q = q.filter(\.$status == status)
         }
         if !f.attribute.isEmpty {
-            guard let attribute = HouseholdAttribute(rawValue: f.attribute) else { throw AppError.invalidField("attribute") }
+            guard let attribute = HouseholdAttribute(rawValue: f.attribute) else {
+                throw AppError.invalidField("attribute")
+            }
             q = q.filter(\.$attribute == attribute)
         }
         if !f.cause.isEmpty {
@@ -48,7 +59,9 @@ enum HouseholdListController {
             q = q.filter(\.$mainCause == cause)
         }
         if !f.identified.isEmpty {
-            guard let y = Int(f.identified), (2000...3000).contains(y) else { throw AppError.invalidField("identified") }
+            guard let y = Int(f.identified), (2000...3000).contains(y) else {
+                throw AppError.invalidField("identified")
+            }
             q = q.filter(\.$identifiedYear == y)
         }
         if !f.exited.isEmpty {
@@ -83,13 +96,16 @@ enum HouseholdListController {
 
     static let pageSize = 50
 
-    static func query(_ data: DataAccess, filters: Filters, after: String?, t: Translations, protector: DataProtector,
-                      today: CivilDate) async throws -> View {
+    static func query(
+        _ data: DataAccess, filters: Filters, after: String?, t: Translations, protector: DataProtector,
+        today: CivilDate
+    ) async throws -> View {
         var rows: [Row] = []
         var next: String?
         var error: String?
         do {
-            var q = try apply(filters, to: data.households(), protector: protector, today: today).sort(\.$number).limit(pageSize + 1)
+            var q = try apply(filters, to: data.households(), protector: protector, today: today).sort(\.$number).limit(
+                pageSize + 1)
             if let after { q = q.filter(\.$number > after) }
             let page = try await q.all()
             let shown = Array(page.prefix(pageSize))
@@ -98,26 +114,30 @@ enum HouseholdListController {
             let headNames = try await data.headNames(ofHouseholds: ids)
             let villageNames = try await data.unitNames(Set(shown.map(\.villageCode)))
             rows = shown.map { h in
-                Row(href: SiteURL.household(h.id!).path, number: h.number, village: villageNames[h.villageCode] ?? h.villageCode,
+                Row(
+                    href: SiteURL.household(h.id!).path, number: h.number,
+                    village: villageNames[h.villageCode] ?? h.villageCode,
                     head: headNames[h.id!] ?? "", status: t.vocab(HouseholdStatus.self, raw: h.status.rawValue),
                     attribute: t.vocab(HouseholdAttribute.self, raw: h.attribute.rawValue), members: h.memberCount)
             }
         } catch let e as AppError {
             error = e.message(t)
         }
-        return View(filters: filters, rows: rows, next: next, hasRows: !rows.isEmpty,
-                    statuses: options(HouseholdStatus.self, selected: filters.status, t: t),
-                    attributes: options(HouseholdAttribute.self, selected: filters.attribute, t: t),
-                    causes: options(PovertyCause.self, selected: filters.cause, t: t),
-                    exportQuery: filters.queryString, error: error, canCreate: data.mayWriteRegistry)
+        return View(
+            filters: filters, rows: rows, next: next, hasRows: !rows.isEmpty,
+            statuses: options(HouseholdStatus.self, selected: filters.status, t: t),
+            attributes: options(HouseholdAttribute.self, selected: filters.attribute, t: t),
+            causes: options(PovertyCause.self, selected: filters.cause, t: t),
+            exportQuery: filters.queryString, error: error, canCreate: data.mayWriteRegistry)
     }
 
     @Sendable static func index(req: Request) async throws -> Response {
         let user = try req.requireUser()
         guard req.data.mayReadRegistry else { throw AppError.forbidden }
         try await ReadAudit.searchByID(req, user: user, id: Filters(req).id)
-        let view = try await query(req.data, filters: Filters(req), after: req.query[String.self, at: "after"], t: req.t,
-                                   protector: req.tuopin.protector, today: req.clock.today)
+        let view = try await query(
+            req.data, filters: Filters(req), after: req.query[String.self, at: "after"], t: req.t,
+            protector: req.tuopin.protector, today: req.clock.today)
         return try await Page.render(req, "households", view, status: view.error == nil ? .ok : .badRequest)
     }
 
@@ -125,26 +145,35 @@ enum HouseholdListController {
     @Sendable static func export(req: Request) async throws -> Response {
         let user = try req.requireUser()
         guard let kind = req.parameters.get("kind").flatMap(RegistryExport.Kind.init(rawValue:)),
-              let format = req.parameters.get("format"), ["csv", "xlsx"].contains(format) else { throw AppError.notFound }
+            let format = req.parameters.get("format"), ["csv", "xlsx"].contains(format)
+        else { throw AppError.notFound }
         let filters = Filters(req)
         let today = req.clock.today
         // No reason yet: ask for it, keeping the list's filters.
-        guard let reason = req.query[String.self, at: "reason"], !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+        guard let reason = req.query[String.self, at: "reason"], !reason.trimmingCharacters(in: .whitespaces).isEmpty
+        else {
             struct Field: Encodable { let name: String; let value: String }
             struct Ask: Encodable { let action: String; let filters: [Field]; let kind: String; let format: String }
             let hidden = filters.pairs.filter { !$0.1.isEmpty }.map { Field(name: $0.0, value: $0.1) }
-            return try await Page.render(req, "export-reason", Ask(action: SiteURL.householdsExport(kind.rawValue, format).path, filters: hidden,
-                                                                   kind: kind.rawValue, format: format))
+            return try await Page.render(
+                req, "export-reason",
+                Ask(
+                    action: SiteURL.householdsExport(kind.rawValue, format).path, filters: hidden,
+                    kind: kind.rawValue, format: format))
         }
-        let ids = try await apply(filters, to: req.data.households(), protector: req.tuopin.protector, today: today).all(\.$id)
+        let ids = try await apply(filters, to: req.data.households(), protector: req.tuopin.protector, today: today)
+            .all(\.$id)
         let rows = try await req.withProgress { progress in
-            try await RegistryExport.rows(app: req.application, kind: kind, actor: .user(user), unit: nil, onlyIDs: Set(ids), reason: reason,
-                                          progress: progress)
+            try await RegistryExport.rows(
+                app: req.application, kind: kind, actor: .user(user), unit: nil, onlyIDs: Set(ids), reason: reason,
+                progress: progress)
         }
         let filename = "\(kind.rawValue)-\(today).\(format)"
         let data = try RegistryExport.data(rows, filename: filename)
         var headers = HTTPHeaders()
-        headers.contentType = format == "csv" ? HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+        headers.contentType =
+            format == "csv"
+            ? HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
             : HTTPMediaType(type: "application", subType: "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         headers.contentDisposition = .init(.attachment, filename: filename)
         return Response(status: .ok, headers: headers, body: .init(data: data))

@@ -17,10 +17,13 @@ enum HouseholdService {
         HouseholdEdit(
             attribute: h.attribute, mainCause: h.mainCause,
             otherCauses: h.otherCauses.split(separator: ";").compactMap { PovertyCause(rawValue: String($0)) },
-            address: h.address, phone: try h.phoneCipher.map { try protector.decrypt($0) }, plannedExitYear: h.plannedExitYear,
-            housingArea: h.housingArea, dangerousGrade: h.dangerousGrade, housingSafe: h.housingSafe, waterSafe: h.waterSafe,
+            address: h.address, phone: try h.phoneCipher.map { try protector.decrypt($0) },
+            plannedExitYear: h.plannedExitYear,
+            housingArea: h.housingArea, dangerousGrade: h.dangerousGrade, housingSafe: h.housingSafe,
+            waterSafe: h.waterSafe,
             electricity: h.electricity, roadDistanceKm: h.roadDistanceKm, landCultivated: h.landCultivated,
-            landIrrigated: h.landIrrigated, landForest: h.landForest, landGrassland: h.landGrassland, relocated: h.relocated,
+            landIrrigated: h.landIrrigated, landForest: h.landForest, landGrassland: h.landGrassland,
+            relocated: h.relocated,
             cooperative: h.cooperative, jointUnit: h.jointUnit)
     }
 
@@ -37,7 +40,9 @@ enum HouseholdService {
 
     /// Saves `edit` if the household is still at `version`; otherwise throws `HouseholdConflict`.
     @discardableResult
-    static func update(app: Application, user: CurrentUser, id: Int, edit: HouseholdEdit, version: Int) async throws -> Household {
+    static func update(app: Application, user: CurrentUser, id: Int, edit: HouseholdEdit, version: Int) async throws
+        -> Household
+    {
         let protector = app.tuopin.protector
         let now = app.tuopin.now()
         let today = app.clock.today
@@ -47,23 +52,29 @@ enum HouseholdService {
             let h = try await tx.scoped(scope).writableHousehold(id: id)
             let before = try currentEdit(of: h, protector: protector)
             guard h.version == version else { throw HouseholdConflict(current: before, currentVersion: h.version) }
-            try await CertificationService.checkReason(on: tx, households: [(id, h.townshipCode)], reason: reason, actor: user.auditActor, now: now)
+            try await CertificationService.checkReason(
+                on: tx, households: [(id, h.townshipCode)], reason: reason, actor: user.auditActor, now: now)
             let columns: [(String, any Encodable & Sendable)] = [
                 ("attribute", edit.attribute.rawValue), ("main_cause", edit.mainCause.rawValue),
                 ("other_causes", edit.otherCauses.map(\.rawValue).joined(separator: ";")), ("address", edit.address),
-                ("phone_cipher", try edit.phone.map { try protector.encrypt($0) }), ("phone_masked", edit.phone.map(PhoneNumber.mask)),
+                ("phone_cipher", try edit.phone.map { try protector.encrypt($0) }),
+                ("phone_masked", edit.phone.map(PhoneNumber.mask)),
                 ("planned_exit_year", edit.plannedExitYear), ("housing_area", edit.housingArea),
-                ("dangerous_grade", edit.dangerousGrade), ("housing_safe", edit.housingSafe), ("water_safe", edit.waterSafe),
+                ("dangerous_grade", edit.dangerousGrade), ("housing_safe", edit.housingSafe),
+                ("water_safe", edit.waterSafe),
                 ("electricity", edit.electricity), ("road_distance_km", edit.roadDistanceKm),
                 ("land_cultivated", edit.landCultivated), ("land_irrigated", edit.landIrrigated),
                 ("land_forest", edit.landForest), ("land_grassland", edit.landGrassland), ("relocated", edit.relocated),
                 ("cooperative", edit.cooperative), ("joint_unit", edit.jointUnit), ("version", version + 1),
             ]
             // Guarded on the version in SQL as well, so two concurrent saves cannot both win.
-            guard try await tx.update(household: id, at: version, columns: columns) else { throw HouseholdConflict(current: before, currentVersion: version + 1) }
-            try await AuditLog.append(on: tx, actor: user.auditActor, action: "household.update", entity: "household",
-                                      entityID: String(id), before: AuditView(before, version: version),
-                                      after: AuditView(edit, version: version + 1), at: now)
+            guard try await tx.update(household: id, at: version, columns: columns) else {
+                throw HouseholdConflict(current: before, currentVersion: version + 1)
+            }
+            try await AuditLog.append(
+                on: tx, actor: user.auditActor, action: "household.update", entity: "household",
+                entityID: String(id), before: AuditView(before, version: version),
+                after: AuditView(edit, version: version + 1), at: now)
             let stored = try await tx.lookup(Household.self, id)!
             _ = try await QualityService.recheck([stored], on: tx, protector: protector, today: today)
             return stored

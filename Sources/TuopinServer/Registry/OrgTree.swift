@@ -14,7 +14,8 @@ enum OrgTree {
         return try text.split(whereSeparator: \.isNewline).dropFirst().map { line in
             let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
             guard fields.count >= 2, let code = OrgCode(sixDigit: fields[0]) else {
-                throw TuopinSettings.SettingError(name: "Resources/Data/xizang-divisions.csv", problem: "bad line: \(line)")
+                throw TuopinSettings.SettingError(
+                    name: "Resources/Data/xizang-divisions.csv", problem: "bad line: \(line)")
             }
             return Division(code: code, name: fields[1])
         }
@@ -32,13 +33,16 @@ enum OrgTree {
         let now = app.tuopin.now()
         try await app.write { tx in
             for d in divisions {
-                try await OrgUnit(code: d.code.value, name: d.name, level: d.code.level.rawValue,
-                                  parentCode: d.code.parent?.value, path: d.code.path,
-                                  isPovertyCounty: d.code.level == .county).create(on: tx)
+                try await OrgUnit(
+                    code: d.code.value, name: d.name, level: d.code.level.rawValue,
+                    parentCode: d.code.parent?.value, path: d.code.path,
+                    isPovertyCounty: d.code.level == .county
+                ).create(on: tx)
             }
             struct Loaded: Encodable { let units: Int; let source: String }
-            try await AuditLog.append(on: tx, actor: .system, action: "org_tree.load", entity: "org_unit", entityID: "54",
-                                      after: Loaded(units: divisions.count, source: "xizang-divisions.csv"), at: now)
+            try await AuditLog.append(
+                on: tx, actor: .system, action: "org_tree.load", entity: "org_unit", entityID: "54",
+                after: Loaded(units: divisions.count, source: "xizang-divisions.csv"), at: now)
         }
         return divisions.count
     }
@@ -48,10 +52,13 @@ extension SQLDatabase {
     /// Multi-row insert in chunks that stay under PostgreSQL's 65,535 bind limit; with
     /// `ignoringConflicts`, rows that would break a unique index are skipped (`ON CONFLICT DO NOTHING`).
     /// On PostgreSQL the rows go in by `COPY` (`PostgresCopy`) when every value has a text form.
-    func bulkInsert(into table: String, columns: [String], rows: [[any Encodable & Sendable]], ignoringConflicts: Bool = false) async throws {
+    func bulkInsert(
+        into table: String, columns: [String], rows: [[any Encodable & Sendable]], ignoringConflicts: Bool = false
+    ) async throws {
         guard !rows.isEmpty else { return }
         if !ignoringConflicts, dialect.name == "postgresql", let postgres = self as? any PostgresDatabase,
-           let text = PostgresCopy.text(rows[...]) {
+            let text = PostgresCopy.text(rows[...])
+        {
             try await PostgresCopy.copy(text, into: table, columns: columns, on: postgres)
             return
         }

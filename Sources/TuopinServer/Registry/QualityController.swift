@@ -29,21 +29,29 @@ enum QualityController {
         guard data.mayReadRegistry else { throw AppError.forbidden }
         let roots = data.scope.roots(for: .readRegistry)
         let counts = try await QualityService.counts(on: data, unit: code, roots: roots)
-        let codes = QualityCode.allCases.map { CodeRow(code: $0.rawValue, label: t[$0.labelKey], count: counts[$0] ?? 0, blocking: $0.isBlocking) }
+        let codes = QualityCode.allCases.map {
+            CodeRow(code: $0.rawValue, label: t[$0.labelKey], count: counts[$0] ?? 0, blocking: $0.isBlocking)
+        }
         var children: [UnitRow] = []
         if let childLevel = code.level.child {
             let byCode = try await data.qualityFindingsByChild(of: code, level: childLevel, roots: roots)
             let names = try await data.children(of: code)
-            children = names.map { UnitRow(name: $0.name, href: SiteURL.quality.path + "?unit=\($0.id!)", count: byCode[$0.id!] ?? 0) }
+            children = names.map {
+                UnitRow(name: $0.name, href: SiteURL.quality.path + "?unit=\($0.id!)", count: byCode[$0.id!] ?? 0)
+            }
         }
         let listed = try await QualityService.households(on: data, unit: code, roots: roots, limit: 100)
         let numberBy = try await data.householdNumbers(listed.map(\.0))
-        let households = listed.map { HouseholdRow(number: numberBy[$0.0] ?? "", href: SiteURL.household($0.0).path, codes: $0.1.joined(separator: " ")) }
+        let households = listed.map {
+            HouseholdRow(
+                number: numberBy[$0.0] ?? "", href: SiteURL.household($0.0).path, codes: $0.1.joined(separator: " "))
+        }
         let run = try await data.lastQualityRun()
-        return View(unitName: unit.name, unitCode: code.value, codes: codes, children: children, households: households,
-                    hasFindings: counts.values.contains { $0 > 0 }, checkedAt: run.map(Clock.minute),
-                    canRecheck: code.level >= .county, recheckAction: SiteURL.qualityCheck.path + "?unit=\(code.value)",
-                    hasChildren: !children.isEmpty)
+        return View(
+            unitName: unit.name, unitCode: code.value, codes: codes, children: children, households: households,
+            hasFindings: counts.values.contains { $0 > 0 }, checkedAt: run.map(Clock.minute),
+            canRecheck: code.level >= .county, recheckAction: SiteURL.qualityCheck.path + "?unit=\(code.value)",
+            hasChildren: !children.isEmpty)
     }
 
     @Sendable static func show(req: Request) async throws -> Response {
@@ -57,7 +65,9 @@ enum QualityController {
         let code = try unit(req, user: user)
         _ = try await req.data.unit(code)
         guard req.data.mayReadRegistry, code.level >= .county else { throw AppError.forbidden }
-        _ = try await req.withProgress { try await QualityService.checkAll(app: req.application, unit: code, progress: $0) }
+        _ = try await req.withProgress {
+            try await QualityService.checkAll(app: req.application, unit: code, progress: $0)
+        }
         return req.redirect(to: "/quality?unit=\(code.value)", redirectType: .normal)
     }
 }

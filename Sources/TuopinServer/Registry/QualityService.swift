@@ -18,25 +18,34 @@ enum QualityService {
         let village_code: String, township_code: String, county_code: String, prefecture_code: String
         init(_ h: Household) {
             id = h.id!; status = h.status.rawValue
-            village_code = h.villageCode; township_code = h.townshipCode; county_code = h.countyCode; prefecture_code = h.prefectureCode
+            village_code = h.villageCode; township_code = h.townshipCode; county_code = h.countyCode;
+            prefecture_code = h.prefectureCode
         }
 
         static let columns = ["id", "status", "village_code", "township_code", "county_code", "prefecture_code"]
     }
 
-    static func recheck(_ households: [Household], on tx: DataAccess, protector: DataProtector, today: CivilDate) async throws -> [Int: [QualityProblem]] {
+    static func recheck(_ households: [Household], on tx: DataAccess, protector: DataProtector, today: CivilDate)
+        async throws -> [Int: [QualityProblem]]
+    {
         try await recheck(households.map(Subject.init), on: tx, protector: protector, today: today)
     }
 
-    static func recheck(_ households: [Subject], on tx: DataAccess, protector: DataProtector, today: CivilDate,
-                        clock: PhaseClock? = nil) async throws -> [Int: [QualityProblem]] {
+    static func recheck(
+        _ households: [Subject], on tx: DataAccess, protector: DataProtector, today: CivilDate,
+        clock: PhaseClock? = nil
+    ) async throws -> [Int: [QualityProblem]] {
         guard !households.isEmpty else { return [:] }
-        let loaded = try await HouseholdFactsLoader.load(on: tx, households: households.map { ($0.id, $0.status) },
-                                                          protector: protector, planYear: today.year)
+        let loaded = try await HouseholdFactsLoader.load(
+            on: tx, households: households.map { ($0.id, $0.status) },
+            protector: protector, planYear: today.year)
         clock?.add("facts loaded")
         let standards = try await StandardsController.lookup(on: tx)
         var results: [Int: [QualityProblem]] = [:]
-        for h in households { results[h.id] = DataQuality.check(loaded.facts[h.id]!, today: today, povertyLine: { standards[$0]?.povertyLine }) }
+        for h in households {
+            results[h.id] = DataQuality.check(
+                loaded.facts[h.id]!, today: today, povertyLine: { standards[$0]?.povertyLine })
+        }
         clock?.add("checked")
         // The same person in two households is a registry-wide fact: ask the index.
         let shared = Set(try await duplicateHMACs(loaded.hmacs.map(\.hmac), on: tx))
@@ -49,7 +58,9 @@ enum QualityService {
     }
 
     /// Checks every household under `unit` (all when nil) in batches of 1,000, one transaction each.
-    static func checkAll(app: Application, unit: OrgCode?, progress: ProgressHandler = { _, _ in }) async throws -> Summary {
+    static func checkAll(app: Application, unit: OrgCode?, progress: ProgressHandler = { _, _ in }) async throws
+        -> Summary
+    {
         var summary = Summary()
         let inScope = try await app.systemData.householdCount(under: unit)
         progress(0, inScope)
@@ -84,4 +95,3 @@ enum QualityService {
     }
 
 }
-

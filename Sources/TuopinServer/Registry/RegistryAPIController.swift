@@ -7,34 +7,49 @@ import Vapor
 enum RegistryAPIController {
     /// Keys a client may never set directly: status and exit year move only through workflows;
     /// scope, ids and audit fields are the server's.
-    static let forbiddenKeys: Set<String> = ["status", "exit_year", "id", "number", "village", "village_code", "township_code",
-                                             "county_code", "prefecture_code", "member_count", "created_at", "updated_at"]
+    static let forbiddenKeys: Set<String> = [
+        "status", "exit_year", "id", "number", "village", "village_code", "township_code",
+        "county_code", "prefecture_code", "member_count", "created_at", "updated_at",
+    ]
 
     /// Every key the household PATCH takes, with the JSON type it must have (null clears a field);
     /// any other key or type is refused, so a misspelt or mistyped field is never silently ignored.
     enum PatchType { case text, flag, number, textList, integer }
     static let patchKeys: [String: PatchType] = [
-        "version": .integer, "attribute": .text, "main_cause": .text, "other_causes": .textList, "address": .text, "phone": .text,
-        "planned_exit_year": .number, "housing_area": .number, "dangerous_grade": .text, "housing_safe": .flag, "water_safe": .flag,
+        "version": .integer, "attribute": .text, "main_cause": .text, "other_causes": .textList, "address": .text,
+        "phone": .text,
+        "planned_exit_year": .number, "housing_area": .number, "dangerous_grade": .text, "housing_safe": .flag,
+        "water_safe": .flag,
         "electricity": .flag, "road_distance_km": .number, "land_cultivated": .number, "land_irrigated": .number,
-        "land_forest": .number, "land_grassland": .number, "relocated": .flag, "cooperative": .flag, "joint_unit": .text,
+        "land_forest": .number, "land_grassland": .number, "relocated": .flag, "cooperative": .flag,
+        "joint_unit": .text,
         "change_reason": .text,
     ]
 
     /// The JSON body as loose text fields (numbers and booleans as text), for the same parser the form uses.
-    static func looseFields(_ req: Request) throws -> (fields: [String: String], lists: [String: [String]], version: Int?) {
+    static func looseFields(_ req: Request) throws -> (
+        fields: [String: String], lists: [String: [String]], version: Int?
+    ) {
         guard req.headers.contentType?.subType == "json" else { throw AppError.unsupportedMediaType }
         guard let body = req.body.data, body.readableBytes <= Request.maxJSONBody else {
             throw req.body.data == nil ? AppError.badRequest : AppError.payloadTooLarge
         }
-        guard let object = try? JSONDecoder().decode([String: JSONValue].self, from: Data(buffer: body)) else { throw AppError.badRequest }
-        if let key = object.keys.sorted().first(where: forbiddenKeys.contains) { throw AppError.validation([.init(key, "field_not_settable")]) }
-        if let key = object.keys.sorted().first(where: { patchKeys[$0] == nil }) { throw AppError.invalidField(String(key.prefix(64))) }
+        guard let object = try? JSONDecoder().decode([String: JSONValue].self, from: Data(buffer: body)) else {
+            throw AppError.badRequest
+        }
+        if let key = object.keys.sorted().first(where: forbiddenKeys.contains) {
+            throw AppError.validation([.init(key, "field_not_settable")])
+        }
+        if let key = object.keys.sorted().first(where: { patchKeys[$0] == nil }) {
+            throw AppError.invalidField(String(key.prefix(64)))
+        }
         var fields: [String: String] = [:], lists: [String: [String]] = [:]
         var version: Int?
         for (key, value) in object {
             switch (patchKeys[key]!, value) {
-            case (.text, .string), (.flag, .bool), (.number, .number), (.integer, .number), (.textList, .array), (.text, .null), (.number, .null): break
+            case (.text, .string), (.flag, .bool), (.number, .number), (.integer, .number), (.textList, .array),
+                (.text, .null), (.number, .null):
+                break
             default: throw AppError.invalidField(key)
             }
             switch value {
@@ -70,7 +85,8 @@ enum RegistryAPIController {
         case .failure(let list): throw AppError.validation(list.problems)
         case .success(let edit):
             do {
-                try await HouseholdService.update(app: req.application, user: user, id: id, edit: edit, version: version)
+                try await HouseholdService.update(
+                    app: req.application, user: user, id: id, edit: edit, version: version)
             } catch is HouseholdConflict {
                 throw AppError.conflict
             }
@@ -84,7 +100,9 @@ enum RegistryAPIController {
     }
 
     /// The shape every sub-resource change shares: who, which household, which version; then the household as it is now.
-    static func changeAndShow(_ req: Request, _ change: (CurrentUser, _ household: Int, _ version: Int) async throws -> Void) async throws -> HouseholdController.Detail {
+    static func changeAndShow(
+        _ req: Request, _ change: (CurrentUser, _ household: Int, _ version: Int) async throws -> Void
+    ) async throws -> HouseholdController.Detail {
         let user = try req.requireUser()
         let id = try req.intParameter("id")
         try await change(user, id, try version(req))
@@ -100,15 +118,19 @@ enum RegistryAPIController {
         let input = try req.decodeJSON(RegistryService.IncomeInput.self)
         let year = try yearParameter(req)
         return try await changeAndShow(req) { user, id, version in
-            try await RegistryService.setIncome(app: req.application, user: user, householdID: id, version: version, year: year, input: input)
+            try await RegistryService.setIncome(
+                app: req.application, user: user, householdID: id, version: version, year: year, input: input)
         }
     }
 
     @Sendable static func setGuarantee(req: Request) async throws -> HouseholdController.Detail {
-        guard let kind = req.parameters.get("kind").flatMap(GuaranteeKind.init(rawValue:)) else { throw AppError.notFound }
+        guard let kind = req.parameters.get("kind").flatMap(GuaranteeKind.init(rawValue:)) else {
+            throw AppError.notFound
+        }
         let input = try req.decodeJSON(RegistryService.GuaranteeInput.self)
         return try await changeAndShow(req) { user, id, version in
-            try await RegistryService.setGuarantee(app: req.application, user: user, householdID: id, version: version, kind: kind, input: input)
+            try await RegistryService.setGuarantee(
+                app: req.application, user: user, householdID: id, version: version, kind: kind, input: input)
         }
     }
 
@@ -116,14 +138,16 @@ enum RegistryAPIController {
         let input = try req.decodeJSON(RegistryService.PlanInput.self)
         let year = try yearParameter(req)
         return try await changeAndShow(req) { user, id, version in
-            try await RegistryService.setPlan(app: req.application, user: user, householdID: id, version: version, year: year, input: input)
+            try await RegistryService.setPlan(
+                app: req.application, user: user, householdID: id, version: version, year: year, input: input)
         }
     }
 
     @Sendable static func addMember(req: Request) async throws -> Response {
         let input = try req.decodeJSON(RegistryService.NewMemberInput.self)
         let detail = try await changeAndShow(req) { user, id, version in
-            try await RegistryService.addMember(app: req.application, user: user, householdID: id, version: version, input: input)
+            try await RegistryService.addMember(
+                app: req.application, user: user, householdID: id, version: version, input: input)
         }
         return try await detail.encodeResponse(status: .created, for: req)
     }
@@ -135,8 +159,10 @@ enum RegistryAPIController {
         let memberID = try req.intParameter("id")
         let body = try req.decodeJSON(RemoveBody.self)
         guard let member = try await req.data.lookup(Member.self, memberID),
-              try await req.data.households().filter(\.$id == member.$household.id).count() > 0 else { throw AppError.notFound }
-        try await RegistryService.removeMember(app: req.application, user: user, memberID: memberID, version: body.version, reason: body.reason)
+            try await req.data.households().filter(\.$id == member.$household.id).count() > 0
+        else { throw AppError.notFound }
+        try await RegistryService.removeMember(
+            app: req.application, user: user, memberID: memberID, version: body.version, reason: body.reason)
         return try await HouseholdController.detail(req, id: member.$household.id)
     }
 
@@ -146,17 +172,21 @@ enum RegistryAPIController {
         let input = try req.decodeJSON(RegistryService.MemberInput.self)
         // The member's household must be visible before anything else is said about it.
         guard let member = try await req.data.lookup(Member.self, memberID),
-              try await req.data.households().filter(\.$id == member.$household.id).count() > 0 else { throw AppError.notFound }
-        try await RegistryService.updateMember(app: req.application, user: user, memberID: memberID, version: try version(req), input: input)
+            try await req.data.households().filter(\.$id == member.$household.id).count() > 0
+        else { throw AppError.notFound }
+        try await RegistryService.updateMember(
+            app: req.application, user: user, memberID: memberID, version: try version(req), input: input)
         return try await HouseholdController.detail(req, id: member.$household.id)
     }
 
     struct NewMember: Content {
         let name: String; let resident_id: String; let relation: String; let ethnicity: String; let education: String
-        let schooling: String; let health: String; let disability_grade: Int?; let labour: String; let migrant_months: Int
+        let schooling: String; let health: String; let disability_grade: Int?; let labour: String;
+        let migrant_months: Int
     }
     struct NewHousehold: Content {
-        let number: String; let village: String; let attribute: String; let main_cause: String; let other_causes: [String]?
+        let number: String; let village: String; let attribute: String; let main_cause: String;
+        let other_causes: [String]?
         let identified_year: Int; let phone: String?; let members: [NewMember]
         /// A new family applying for identification: entered as 监测对象, to be identified by the workflow.
         let applicant: Bool?
@@ -170,19 +200,34 @@ enum RegistryAPIController {
         guard req.data.mayWriteRegistry else { throw AppError.forbidden }
         let body = try req.decodeJSON(NewHousehold.self)
         guard !body.members.isEmpty, body.members.count <= 30 else { throw AppError.invalidField("members") }
-        guard try await req.data.rows(Household.self).filter(\.$number == body.number).count() == 0 else { throw AppError.conflict }
-        let rows = [MembersTemplate.header] + body.members.map { m in
-            [body.number, body.village, RegistryExport.label(HouseholdAttribute.self, body.attribute), RegistryExport.label(PovertyCause.self, body.main_cause),
-             (body.other_causes ?? []).map { RegistryExport.label(PovertyCause.self, $0) }.joined(separator: ";"), String(body.identified_year),
-             (body.applicant == true ? HouseholdStatus.onApplication : HouseholdStatus.onRegistration).label, "", body.phone ?? "", m.name, m.resident_id, RegistryExport.label(Relation.self, m.relation),
-             RegistryExport.label(Ethnicity.self, m.ethnicity), RegistryExport.label(Education.self, m.education), RegistryExport.label(Schooling.self, m.schooling),
-             Health(rawValue: m.health).map { MembersTemplate.healthLabel($0, grade: m.disability_grade) } ?? m.health,
-             RegistryExport.label(LabourAbility.self, m.labour), String(m.migrant_months)]
+        guard try await req.data.rows(Household.self).filter(\.$number == body.number).count() == 0 else {
+            throw AppError.conflict
         }
-        let report = try await RegistryImport.members(app: req.application, rows: rows, actor: .user(user), dryRun: false)
+        let rows =
+            [MembersTemplate.header]
+            + body.members.map { m in
+                [
+                    body.number, body.village, RegistryExport.label(HouseholdAttribute.self, body.attribute),
+                    RegistryExport.label(PovertyCause.self, body.main_cause),
+                    (body.other_causes ?? []).map { RegistryExport.label(PovertyCause.self, $0) }.joined(
+                        separator: ";"), String(body.identified_year),
+                    (body.applicant == true ? HouseholdStatus.onApplication : HouseholdStatus.onRegistration).label, "",
+                    body.phone ?? "", m.name, m.resident_id, RegistryExport.label(Relation.self, m.relation),
+                    RegistryExport.label(Ethnicity.self, m.ethnicity),
+                    RegistryExport.label(Education.self, m.education),
+                    RegistryExport.label(Schooling.self, m.schooling),
+                    Health(rawValue: m.health).map { MembersTemplate.healthLabel($0, grade: m.disability_grade) }
+                        ?? m.health,
+                    RegistryExport.label(LabourAbility.self, m.labour), String(m.migrant_months),
+                ]
+            }
+        let report = try await RegistryImport.members(
+            app: req.application, rows: rows, actor: .user(user), dryRun: false)
         guard report.isValid else {
             let response = Response(status: .unprocessableEntity)
-            try response.content.encode(Problems(error: .init(code: "validation", message: req.t["err_validation_rows"]), problems: report.problems))
+            try response.content.encode(
+                Problems(
+                    error: .init(code: "validation", message: req.t["err_validation_rows"]), problems: report.problems))
             return response
         }
         let id = try await req.data.rows(Household.self).filter(\.$number == body.number).first()!.requireID()
@@ -198,12 +243,20 @@ enum JSONValue: Decodable {
 
     init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
-        if c.decodeNil() { self = .null }
-        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
-        else if let n = try? c.decode(Double.self) { self = .number(n) }
-        else if let s = try? c.decode(String.self) { self = .string(s) }
-        else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
-        else if (try? c.decode([String: JSONValue].self)) != nil { self = .object }
-        else { throw DecodingError.dataCorruptedError(in: c, debugDescription: "not JSON") }
+        if c.decodeNil() {
+            self = .null
+        } else if let b = try? c.decode(Bool.self) {
+            self = .bool(b)
+        } else if let n = try? c.decode(Double.self) {
+            self = .number(n)
+        } else if let s = try? c.decode(String.self) {
+            self = .string(s)
+        } else if let a = try? c.decode([JSONValue].self) {
+            self = .array(a)
+        } else if (try? c.decode([String: JSONValue].self)) != nil {
+            self = .object
+        } else {
+            throw DecodingError.dataCorruptedError(in: c, debugDescription: "not JSON")
+        }
     }
 }

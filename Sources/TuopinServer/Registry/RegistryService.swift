@@ -8,7 +8,9 @@ import Vapor
 /// checks the household's version (so a stale client gets 409), bumps it, writes the audit entry
 /// and re-checks data quality.
 enum RegistryService {
-    struct IncomeInput: Content { let wage: String; let business: String; let property: String; let transfer: String; let costs: String }
+    struct IncomeInput: Content {
+        let wage: String; let business: String; let property: String; let transfer: String; let costs: String
+    }
     struct GuaranteeInput: Content { let met: Bool; let note: String? }
     struct MeasureInput: Content {
         let category: String; let subtype: String; let content: String; let amount: String
@@ -23,8 +25,13 @@ enum RegistryService {
     }
 
     /// Runs `body` on the household if the user may write it and it is still at `version`.
-    static func change(app: Application, user: CurrentUser, householdID: Int, version: Int, action: String,
-                       body: @escaping @Sendable (DataAccess, Household) async throws -> (before: (any Encodable & Sendable)?, after: any Encodable & Sendable)) async throws {
+    static func change(
+        app: Application, user: CurrentUser, householdID: Int, version: Int, action: String,
+        body:
+            @escaping @Sendable (DataAccess, Household) async throws -> (
+                before: (any Encodable & Sendable)?, after: any Encodable & Sendable
+            )
+    ) async throws {
         let scope = user.scope
         let now = app.tuopin.now()
         let today = app.clock.today
@@ -32,36 +39,49 @@ enum RegistryService {
         let reason = CertificationService.changeReason
         try await app.write { tx in
             let h = try await tx.scoped(scope).writableHousehold(id: householdID)
-            try await CertificationService.checkReason(on: tx, households: [(householdID, h.townshipCode)], reason: reason, actor: user.auditActor, now: now)
+            try await CertificationService.checkReason(
+                on: tx, households: [(householdID, h.townshipCode)], reason: reason, actor: user.auditActor, now: now)
             // Compared before any arithmetic: a client's version may be any integer (Int.max + 1 would trap).
             guard h.version == version else { throw AppError.conflict }
             guard try await tx.claim(household: householdID, at: version) else { throw AppError.conflict }
             let (before, after) = try await body(tx, h)
-            try await AuditLog.append(on: tx, actor: user.auditActor, action: action, entity: "household", entityID: String(householdID),
-                                      before: before, after: after, at: now)
+            try await AuditLog.append(
+                on: tx, actor: user.auditActor, action: action, entity: "household", entityID: String(householdID),
+                before: before, after: after, at: now)
             h.version += 1
             _ = try await QualityService.recheck([h], on: tx, protector: protector, today: today)
         }
     }
 
-    static func setIncome(app: Application, user: CurrentUser, householdID: Int, version: Int, year: Int, input: IncomeInput) async throws {
+    static func setIncome(
+        app: Application, user: CurrentUser, householdID: Int, version: Int, year: Int, input: IncomeInput
+    ) async throws {
         guard (2000...app.clock.today.year).contains(year) else { throw AppError.invalidField("year") }
-        let i = IncomeFacts(year: year, wage: try FormField.money(input.wage, "wage", empty: .invalid), business: try FormField.money(input.business, "business", empty: .invalid),
-                            property: try FormField.money(input.property, "property", empty: .invalid), transfer: try FormField.money(input.transfer, "transfer", empty: .invalid),
-                            costs: try FormField.money(input.costs, "costs", empty: .invalid))
+        let i = IncomeFacts(
+            year: year, wage: try FormField.money(input.wage, "wage", empty: .invalid),
+            business: try FormField.money(input.business, "business", empty: .invalid),
+            property: try FormField.money(input.property, "property", empty: .invalid),
+            transfer: try FormField.money(input.transfer, "transfer", empty: .invalid),
+            costs: try FormField.money(input.costs, "costs", empty: .invalid))
         guard !i.hasNegativeComponent else { throw AppError.invalidField("amount") }
-        try await change(app: app, user: user, householdID: householdID, version: version, action: "income.set") { tx, _ in
-            let new = DataAccess.IncomeRow(year: year, wage: i.wage.fen, business: i.business.fen, property: i.property.fen,
-                                           transfer: i.transfer.fen, costs: i.costs.fen)
+        try await change(app: app, user: user, householdID: householdID, version: version, action: "income.set") {
+            tx, _ in
+            let new = DataAccess.IncomeRow(
+                year: year, wage: i.wage.fen, business: i.business.fen, property: i.property.fen,
+                transfer: i.transfer.fen, costs: i.costs.fen)
             return (try await tx.replaceIncome(householdID: householdID, with: new), new)
         }
     }
 
-    static func setGuarantee(app: Application, user: CurrentUser, householdID: Int, version: Int, kind: GuaranteeKind, input: GuaranteeInput) async throws {
+    static func setGuarantee(
+        app: Application, user: CurrentUser, householdID: Int, version: Int, kind: GuaranteeKind, input: GuaranteeInput
+    ) async throws {
         let note = (input.note ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard note.count <= 500 else { throw AppError.invalidField("note") }
-        try await change(app: app, user: user, householdID: householdID, version: version, action: "guarantee.set") { tx, _ in
-            let old = try await tx.rows(Guarantee.self).filter(\.$householdID == householdID).filter(\.$kind == kind).first()
+        try await change(app: app, user: user, householdID: householdID, version: version, action: "guarantee.set") {
+            tx, _ in
+            let old = try await tx.rows(Guarantee.self).filter(\.$householdID == householdID).filter(\.$kind == kind)
+                .first()
             struct G: Encodable, Sendable { let kind: String; let met: Bool; let note: String }
             let before = old.map { G(kind: $0.kind.rawValue, met: $0.met, note: $0.note) }
             try await tx.rows(Guarantee.self).filter(\.$householdID == householdID).filter(\.$kind == kind).delete()
@@ -71,45 +91,71 @@ enum RegistryService {
         }
     }
 
-    static func setPlan(app: Application, user: CurrentUser, householdID: Int, version: Int, year: Int, input: PlanInput) async throws {
+    static func setPlan(
+        app: Application, user: CurrentUser, householdID: Int, version: Int, year: Int, input: PlanInput
+    ) async throws {
         guard (2014...(app.clock.today.year + 5)).contains(year) else { throw AppError.invalidField("year") }
         let goal = input.goal.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !goal.isEmpty, goal.count <= 200 else { throw AppError.invalidField("goal") }
         guard input.measures.count <= 50 else { throw AppError.invalidField("measures") }
-        struct M: Codable, Sendable { let category, subtype, content: String; let amount: Int64; let start, end, outcome: String; let cadre_id: Int? }
+        struct M: Codable, Sendable {
+            let category, subtype, content: String; let amount: Int64; let start, end, outcome: String;
+            let cadre_id: Int?
+        }
         let measures: [M] = try input.measures.enumerated().map { i, m in
-            guard MeasureCategory(rawValue: m.category) != nil else { throw AppError.invalidField("measures[\(i)].category") }
-            guard MeasureSubtype(rawValue: m.subtype) != nil else { throw AppError.invalidField("measures[\(i)].subtype") }
+            guard MeasureCategory(rawValue: m.category) != nil else {
+                throw AppError.invalidField("measures[\(i)].category")
+            }
+            guard MeasureSubtype(rawValue: m.subtype) != nil else {
+                throw AppError.invalidField("measures[\(i)].subtype")
+            }
             let content = m.content.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !content.isEmpty, content.count <= 500 else { throw AppError.invalidField("measures[\(i)].content") }
             let amount = try FormField.money(m.amount, "measures[\(i)].amount", empty: .invalid)
             guard amount.fen >= 0 else { throw AppError.invalidField("measures[\(i)].amount") }
-            guard let start = CivilDate(yyyymmdd: m.start.replacingOccurrences(of: "-", with: "")) else { throw AppError.invalidField("measures[\(i)].start") }
-            guard let end = CivilDate(yyyymmdd: m.end.replacingOccurrences(of: "-", with: "")), start <= end else { throw AppError.invalidField("measures[\(i)].end") }
-            return M(category: m.category, subtype: m.subtype, content: content, amount: amount.fen, start: start.description,
-                     end: end.description, outcome: (m.outcome ?? "").trimmingCharacters(in: .whitespaces), cadre_id: m.cadre_id)
+            guard let start = CivilDate(yyyymmdd: m.start.replacingOccurrences(of: "-", with: "")) else {
+                throw AppError.invalidField("measures[\(i)].start")
+            }
+            guard let end = CivilDate(yyyymmdd: m.end.replacingOccurrences(of: "-", with: "")), start <= end else {
+                throw AppError.invalidField("measures[\(i)].end")
+            }
+            return M(
+                category: m.category, subtype: m.subtype, content: content, amount: amount.fen,
+                start: start.description,
+                end: end.description, outcome: (m.outcome ?? "").trimmingCharacters(in: .whitespaces),
+                cadre_id: m.cadre_id)
         }
-        try await change(app: app, user: user, householdID: householdID, version: version, action: "plan.set") { tx, h in
+        try await change(app: app, user: user, householdID: householdID, version: version, action: "plan.set") {
+            tx, h in
             for (i, m) in measures.enumerated() {
                 guard let cadre = m.cadre_id else { continue }
                 // The responsible cadre must belong to the household's county or a unit below it.
-                guard let c = try await tx.lookup(Cadre.self, cadre), c.unitCode.hasPrefix(h.countyCode) || h.countyCode.hasPrefix(c.unitCode) else {
+                guard let c = try await tx.lookup(Cadre.self, cadre),
+                    c.unitCode.hasPrefix(h.countyCode) || h.countyCode.hasPrefix(c.unitCode)
+                else {
                     throw AppError.invalidField("measures[\(i)].cadre_id")
                 }
             }
-            let old = try await tx.rows(HouseholdPlan.self).filter(\.$householdID == householdID).filter(\.$year == year).first()
+            let old = try await tx.rows(HouseholdPlan.self).filter(\.$householdID == householdID).filter(
+                \.$year == year
+            ).first()
             let before = old.map { ["year": String($0.year), "goal": $0.goal] }
             if let old { try await old.delete(on: tx) }
             let plan = HouseholdPlan(); plan.householdID = householdID; plan.year = year; plan.goal = goal
             try await plan.create(on: tx)
-            try await tx.insertMeasures(planID: plan.requireID(),
-                                        measures.map { [$0.category, $0.subtype, $0.content, $0.amount, $0.start, $0.end, $0.cadre_id, $0.outcome] })
+            try await tx.insertMeasures(
+                planID: plan.requireID(),
+                measures.map {
+                    [$0.category, $0.subtype, $0.content, $0.amount, $0.start, $0.end, $0.cadre_id, $0.outcome]
+                })
             struct P: Encodable, Sendable { let year: Int; let goal: String; let measures: [M] }
             return (before, P(year: year, goal: goal, measures: measures))
         }
     }
 
-    static func updateMember(app: Application, user: CurrentUser, memberID: Int, version: Int, input: MemberInput) async throws {
+    static func updateMember(app: Application, user: CurrentUser, memberID: Int, version: Int, input: MemberInput)
+        async throws
+    {
         guard let member = try await app.systemData.lookup(Member.self, memberID) else { throw AppError.notFound }
         func check<T: OfficialValue>(_ value: String?, _ type: T.Type, _ field: String) throws -> String? {
             guard let value else { return nil }
@@ -123,14 +169,24 @@ enum RegistryService {
         let labour = try check(input.labour, LabourAbility.self, "labour")
         if let g = input.disability_grade, !(1...4).contains(g) { throw AppError.invalidField("disability_grade") }
         if let m = input.migrant_months, !(0...12).contains(m) { throw AppError.invalidField("migrant_months") }
-        try await change(app: app, user: user, householdID: member.$household.id, version: version, action: "member.update") { tx, _ in
+        try await change(
+            app: app, user: user, householdID: member.$household.id, version: version, action: "member.update"
+        ) { tx, _ in
             guard let m = try await tx.lookup(Member.self, memberID) else { throw AppError.notFound }
-            struct S: Encodable, Sendable { let ethnicity, education, schooling, health, labour: String; let disability_grade: Int?; let migrant_months: Int
-                                  let medical_insurance, serious_illness_insurance, pension_insurance, dibao, tekun: Bool }
-            func snapshot() -> S { S(ethnicity: m.ethnicity, education: m.education, schooling: m.schooling, health: m.health, labour: m.labour,
-                                     disability_grade: m.disabilityGrade, migrant_months: m.migrantMonths, medical_insurance: m.medicalInsurance,
-                                     serious_illness_insurance: m.seriousIllnessInsurance, pension_insurance: m.pensionInsurance,
-                                     dibao: m.dibao, tekun: m.tekun) }
+            struct S: Encodable, Sendable {
+                let ethnicity, education, schooling, health, labour: String; let disability_grade: Int?;
+                let migrant_months: Int
+                let medical_insurance, serious_illness_insurance, pension_insurance, dibao, tekun: Bool
+            }
+            func snapshot() -> S {
+                S(
+                    ethnicity: m.ethnicity, education: m.education, schooling: m.schooling, health: m.health,
+                    labour: m.labour,
+                    disability_grade: m.disabilityGrade, migrant_months: m.migrantMonths,
+                    medical_insurance: m.medicalInsurance,
+                    serious_illness_insurance: m.seriousIllnessInsurance, pension_insurance: m.pensionInsurance,
+                    dibao: m.dibao, tekun: m.tekun)
+            }
             let before = snapshot()
             if let ethnicity { m.ethnicity = ethnicity }
             if let education { m.education = education }
@@ -151,21 +207,30 @@ enum RegistryService {
 
     struct NewMemberInput: Content {
         let name: String; let resident_id: String; let relation: String; let ethnicity: String; let education: String
-        let schooling: String; let health: String; let disability_grade: Int?; let labour: String; let migrant_months: Int
+        let schooling: String; let health: String; let disability_grade: Int?; let labour: String;
+        let migrant_months: Int
     }
 
     /// A person joins a household (birth, marriage, return). The ID number is checked like an
     /// import's, and a person registered in any household is refused.
-    static func addMember(app: Application, user: CurrentUser, householdID: Int, version: Int, input: NewMemberInput) async throws {
+    static func addMember(app: Application, user: CurrentUser, householdID: Int, version: Int, input: NewMemberInput)
+        async throws
+    {
         let today = app.clock.today
         guard let name = PersonName.validated(input.name) else { throw AppError.invalidField("name") }
-        guard let id = try? ResidentID(input.resident_id, today: today) else { throw AppError.invalidField("resident_id") }
-        guard let relation = Relation(rawValue: input.relation), relation != .head else { throw AppError.invalidField("relation") }
-        for (value, field, valid) in [(input.ethnicity, "ethnicity", Ethnicity(rawValue: input.ethnicity) != nil),
-                                      (input.education, "education", Education(rawValue: input.education) != nil),
-                                      (input.schooling, "schooling", Schooling(rawValue: input.schooling) != nil),
-                                      (input.health, "health", Health(rawValue: input.health) != nil),
-                                      (input.labour, "labour", LabourAbility(rawValue: input.labour) != nil)] where !valid {
+        guard let id = try? ResidentID(input.resident_id, today: today) else {
+            throw AppError.invalidField("resident_id")
+        }
+        guard let relation = Relation(rawValue: input.relation), relation != .head else {
+            throw AppError.invalidField("relation")
+        }
+        for (value, field, valid) in [
+            (input.ethnicity, "ethnicity", Ethnicity(rawValue: input.ethnicity) != nil),
+            (input.education, "education", Education(rawValue: input.education) != nil),
+            (input.schooling, "schooling", Schooling(rawValue: input.schooling) != nil),
+            (input.health, "health", Health(rawValue: input.health) != nil),
+            (input.labour, "labour", LabourAbility(rawValue: input.labour) != nil),
+        ] where !valid {
             _ = value
             throw AppError.invalidField(field)
         }
@@ -174,8 +239,11 @@ enum RegistryService {
         let protector = app.tuopin.protector
         let hmac = protector.index(id.value)
         let cipher = try protector.encrypt(id.value)
-        try await change(app: app, user: user, householdID: householdID, version: version, action: "member.add") { tx, h in
-            guard try await tx.rows(Member.self).filter(\.$idHMAC == hmac).count() == 0 else { throw AppError.invalidField("resident_id") }
+        try await change(app: app, user: user, householdID: householdID, version: version, action: "member.add") {
+            tx, h in
+            guard try await tx.rows(Member.self).filter(\.$idHMAC == hmac).count() == 0 else {
+                throw AppError.invalidField("resident_id")
+            }
             let m = Member()
             m.$household.id = householdID; m.name = name; m.relation = relation; m.idCipher = cipher; m.idHMAC = hmac
             m.idMasked = id.masked; m.sex = id.sex.rawValue; m.ethnicity = input.ethnicity
@@ -192,13 +260,17 @@ enum RegistryService {
     }
 
     /// A person leaves the household (death, marriage out, moving away). The head cannot be removed.
-    static func removeMember(app: Application, user: CurrentUser, memberID: Int, version: Int, reason: String) async throws {
+    static func removeMember(app: Application, user: CurrentUser, memberID: Int, version: Int, reason: String)
+        async throws
+    {
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty, reason.count <= 200 else { throw AppError.invalidField("reason") }
         guard let member = try await app.systemData.lookup(Member.self, memberID) else { throw AppError.notFound }
         // The head stays: the household's state forbids it (409), the request itself is well formed.
         guard member.relation != .head else { throw AppError.headOfHousehold }
-        try await change(app: app, user: user, householdID: member.$household.id, version: version, action: "member.remove") { tx, _ in
+        try await change(
+            app: app, user: user, householdID: member.$household.id, version: version, action: "member.remove"
+        ) { tx, _ in
             guard let m = try await tx.lookup(Member.self, memberID) else { throw AppError.notFound }
             struct Removed: Encodable, Sendable { let member: String; let relation: String; let reason: String }
             let before = Removed(member: "\(m.name) \(m.idMasked)", relation: m.relation.rawValue, reason: reason)

@@ -20,8 +20,11 @@ enum PairingService {
         let byID = Dictionary(uniqueKeysWithValues: cadres.map { ($0.id!, $0) })
         return rows.map { p in
             let c = byID[p.cadreID]
-            return View(id: p.id!, cadre_id: p.cadreID, cadre_name: c?.name ?? "", cadre_rank: c.map { t["rank_\($0.rank)"] } ?? "",
-                        cadre_unit: c?.unitCode ?? "", started_on: p.startedOn.description, ended_on: p.endedOn?.description, end_reason: p.endReason)
+            return View(
+                id: p.id!, cadre_id: p.cadreID, cadre_name: c?.name ?? "",
+                cadre_rank: c.map { t["rank_\($0.rank)"] } ?? "",
+                cadre_unit: c?.unitCode ?? "", started_on: p.startedOn.description, ended_on: p.endedOn?.description,
+                end_reason: p.endReason)
         }
     }
 
@@ -35,36 +38,51 @@ enum PairingService {
                 g.filter(\.$unitCode, .custom("LIKE"), county.value + "%")
             }
             .sort(\.$unitCode).sort(\.$id).all()
-            .filter { c in OrgCode(c.unitCode).map { PairingRule.cadreMayPair(cadreUnit: $0, householdVillage: village) } ?? false }
+            .filter { c in
+                OrgCode(c.unitCode).map { PairingRule.cadreMayPair(cadreUnit: $0, householdVillage: village) } ?? false
+            }
     }
 
-    static func pair(app: Application, user: CurrentUser, householdID: Int, cadreID: Int, startedOn text: String) async throws -> Int {
-        guard let started = CivilDate(iso: text.trimmingCharacters(in: .whitespaces)) else { throw AppError.invalidField("started_on") }
+    static func pair(app: Application, user: CurrentUser, householdID: Int, cadreID: Int, startedOn text: String)
+        async throws -> Int
+    {
+        guard let started = CivilDate(iso: text.trimmingCharacters(in: .whitespaces)) else {
+            throw AppError.invalidField("started_on")
+        }
         guard started <= app.clock.today else { throw AppError.invalidField("started_on") }
         let now = app.tuopin.now()
         let scope = user.scope
         let id = try await app.write { tx -> Int in
             let h = try await tx.scoped(scope).writableHousehold(id: householdID)
             guard let village = OrgCode(h.villageCode) else { throw AppError.corruptData }
-            guard let cadre = try await tx.lookup(Cadre.self, cadreID), cadre.active, let unit = OrgCode(cadre.unitCode),
-                  PairingRule.cadreMayPair(cadreUnit: unit, householdVillage: village) else { throw AppError.invalidField("cadre_id") }
-            let live = try await tx.rows(Pairing.self).filter(\.$householdID == householdID).filter(\.$cadreID == cadreID)
-                .filter(\.$endedOn == nil).count()
+            guard let cadre = try await tx.lookup(Cadre.self, cadreID), cadre.active,
+                let unit = OrgCode(cadre.unitCode),
+                PairingRule.cadreMayPair(cadreUnit: unit, householdVillage: village)
+            else { throw AppError.invalidField("cadre_id") }
+            let live = try await tx.rows(Pairing.self).filter(\.$householdID == householdID).filter(
+                \.$cadreID == cadreID
+            )
+            .filter(\.$endedOn == nil).count()
             guard live == 0 else { throw AppError.conflict }
             let p = Pairing()
             p.cadreID = cadreID; p.householdID = householdID; p.startedOn = started
             try await p.save(on: tx)
-            try await AuditLog.append(on: tx, actor: user.auditActor, action: "pairing.start", entity: "household", entityID: String(householdID),
-                                      after: ["cadre": String(cadreID), "started_on": started.description], at: now)
+            try await AuditLog.append(
+                on: tx, actor: user.auditActor, action: "pairing.start", entity: "household",
+                entityID: String(householdID),
+                after: ["cadre": String(cadreID), "started_on": started.description], at: now)
             return try p.requireID()
         }
-        if let county = try await app.systemData.lookup(Household.self, householdID).flatMap({ OrgCode($0.countyCode) }) {
+        if let county = try await app.systemData.lookup(Household.self, householdID).flatMap({ OrgCode($0.countyCode) })
+        {
             await ComplianceService.recheck(app: app, root: county, actor: user.auditActor)
         }
         return id
     }
 
-    static func end(app: Application, user: CurrentUser, pairingID: Int, endedOn text: String, reason rawReason: String) async throws -> Int {
+    static func end(app: Application, user: CurrentUser, pairingID: Int, endedOn text: String, reason rawReason: String)
+        async throws -> Int
+    {
         guard let ended = CivilDate(iso: text.trimmingCharacters(in: .whitespaces)), ended <= app.clock.today else {
             throw AppError.invalidField("ended_on")
         }
@@ -78,14 +96,19 @@ enum PairingService {
             guard p.endedOn == nil else { throw AppError.conflict }
             let status = h.status
             if let refusal = PairingRule.endRefusal(householdStatus: status) { throw AppError.refused(refusal) }
-            guard let started = CivilDate(iso: p.startedOn.description), ended >= started else { throw AppError.invalidField("ended_on") }
+            guard let started = CivilDate(iso: p.startedOn.description), ended >= started else {
+                throw AppError.invalidField("ended_on")
+            }
             p.endedOn = ended; p.endReason = reason
             try await p.save(on: tx)
-            try await AuditLog.append(on: tx, actor: user.auditActor, action: "pairing.end", entity: "household", entityID: String(p.householdID),
-                                      after: ["pairing": String(pairingID), "ended_on": ended.description, "reason": reason], at: now)
+            try await AuditLog.append(
+                on: tx, actor: user.auditActor, action: "pairing.end", entity: "household",
+                entityID: String(p.householdID),
+                after: ["pairing": String(pairingID), "ended_on": ended.description, "reason": reason], at: now)
             return p.householdID
         }
-        if let county = try await app.systemData.lookup(Household.self, householdID).flatMap({ OrgCode($0.countyCode) }) {
+        if let county = try await app.systemData.lookup(Household.self, householdID).flatMap({ OrgCode($0.countyCode) })
+        {
             await ComplianceService.recheck(app: app, root: county, actor: user.auditActor)
         }
         return householdID
@@ -107,23 +130,33 @@ enum PairingService {
         let poor = HouseholdStatus.allCases.filter(\.isRemainingPoor)
         let unpaired = try await db.rows(Household.self).filter(.sql(ScopeSQL.within([unit])))
             .filter(\.$status ~~ poor)
-            .filter(.sql(SQLRaw("NOT EXISTS (SELECT 1 FROM pairings p WHERE p.household_id = households.id AND p.ended_on IS NULL)")))
+            .filter(
+                .sql(
+                    SQLRaw(
+                        "NOT EXISTS (SELECT 1 FROM pairings p WHERE p.household_id = households.id AND p.ended_on IS NULL)"
+                    ))
+            )
             .sort(\.$villageCode).sort(\.$id).limit(proposalLimit).all()
         guard !unpaired.isEmpty else { return [] }
         let cadres = try await candidates(for: OrgCode(unpaired[0].villageCode)!, on: db)
         let counts = try await db.activePairingCounts(of: cadres.compactMap(\.id))
         let facts = cadres.compactMap { c -> ComplianceFacts.Cadre? in
-            guard let rank = CadreRank(rawValue: c.rank), let u = OrgCode(c.unitCode), u.isSelfOrDescendant(of: county) || county.isSelfOrDescendant(of: u) else { return nil }
+            guard let rank = CadreRank(rawValue: c.rank), let u = OrgCode(c.unitCode),
+                u.isSelfOrDescendant(of: county) || county.isSelfOrDescendant(of: u)
+            else { return nil }
             return .init(id: c.id!, rank: rank, unit: u, active: c.active, activePairings: counts[c.id!] ?? 0)
         }
-        let proposed = PairingRule.propose(unpaired: unpaired.compactMap { h in OrgCode(h.villageCode).map { (h.id!, $0) } },
-                                           cadres: facts, quotas: try await quotas(on: db))
+        let proposed = PairingRule.propose(
+            unpaired: unpaired.compactMap { h in OrgCode(h.villageCode).map { (h.id!, $0) } },
+            cadres: facts, quotas: try await quotas(on: db))
         let households = Dictionary(uniqueKeysWithValues: unpaired.map { ($0.id!, $0) })
         let byID = Dictionary(uniqueKeysWithValues: cadres.map { ($0.id!, $0) })
         return proposed.compactMap { p in
             guard let h = households[p.household], let c = byID[p.cadre] else { return nil }
-            return ProposalView(household_id: p.household, number: h.number, village: h.villageCode, cadre_id: p.cadre, cadre_name: c.name,
-                                cadre_rank: t["rank_\(c.rank)"], cadre_unit: c.unitCode)
+            return ProposalView(
+                household_id: p.household, number: h.number, village: h.villageCode, cadre_id: p.cadre,
+                cadre_name: c.name,
+                cadre_rank: t["rank_\(c.rank)"], cadre_unit: c.unitCode)
         }
     }
 
@@ -138,22 +171,33 @@ enum PairingService {
             var counties = Set<String>()
             for (householdID, cadreID) in pairs {
                 let h = try await access.writableHousehold(id: householdID)
-                guard let village = OrgCode(h.villageCode), let cadre = try await tx.lookup(Cadre.self, cadreID), cadre.active,
-                      let unit = OrgCode(cadre.unitCode), PairingRule.cadreMayPair(cadreUnit: unit, householdVillage: village) else {
+                guard let village = OrgCode(h.villageCode), let cadre = try await tx.lookup(Cadre.self, cadreID),
+                    cadre.active,
+                    let unit = OrgCode(cadre.unitCode),
+                    PairingRule.cadreMayPair(cadreUnit: unit, householdVillage: village)
+                else {
                     throw AppError.invalidField("pair")
                 }
-                guard try await tx.rows(Pairing.self).filter(\.$householdID == householdID).filter(\.$cadreID == cadreID)
-                    .filter(\.$endedOn == nil).count() == 0 else { throw AppError.conflict }
+                guard
+                    try await tx.rows(Pairing.self).filter(\.$householdID == householdID).filter(\.$cadreID == cadreID)
+                        .filter(\.$endedOn == nil).count() == 0
+                else { throw AppError.conflict }
                 let p = Pairing()
                 p.cadreID = cadreID; p.householdID = householdID; p.startedOn = today
                 try await p.save(on: tx)
-                try await AuditLog.append(on: tx, actor: user.auditActor, action: "pairing.start", entity: "household", entityID: String(householdID),
-                                          after: ["cadre": String(cadreID), "started_on": today.description, "via": "proposal"], at: now)
+                try await AuditLog.append(
+                    on: tx, actor: user.auditActor, action: "pairing.start", entity: "household",
+                    entityID: String(householdID),
+                    after: ["cadre": String(cadreID), "started_on": today.description, "via": "proposal"], at: now)
                 counties.insert(h.countyCode)
             }
             return counties
         }
-        for county in counties.sorted() { if let code = OrgCode(county) { await ComplianceService.recheck(app: app, root: code, actor: user.auditActor) } }
+        for county in counties.sorted() {
+            if let code = OrgCode(county) {
+                await ComplianceService.recheck(app: app, root: code, actor: user.auditActor)
+            }
+        }
         return pairs.count
     }
 
@@ -178,15 +222,19 @@ enum PairingService {
         guard (0...10).contains(n) else { throw AppError.invalidField("households") }
         let now = app.tuopin.now()
         try await app.write { tx in
-            let row = try await tx.lookup(PairingQuotaRecord.self, rank.rawValue) ?? {
-                let r = PairingQuotaRecord(); r.id = rank.rawValue; r.households = 0; r.version = 0; return r
-            }()
+            let row =
+                try await tx.lookup(PairingQuotaRecord.self, rank.rawValue)
+                ?? {
+                    let r = PairingQuotaRecord(); r.id = rank.rawValue; r.households = 0; r.version = 0; return r
+                }()
             if let v = input.version, v != row.version { throw AppError.conflict }
             let before = ["households": String(row.households)]
             row.households = n; row.version += 1
             try await row.save(on: tx)
-            try await AuditLog.append(on: tx, actor: user.auditActor, action: "pairing_quota.set", entity: "cadre_rank", entityID: rank.rawValue,
-                                      before: before, after: ["households": String(n)], at: now)
+            try await AuditLog.append(
+                on: tx, actor: user.auditActor, action: "pairing_quota.set", entity: "cadre_rank",
+                entityID: rank.rawValue,
+                before: before, after: ["households": String(n)], at: now)
         }
         await ComplianceService.recheck(app: app, root: OrgCode("54")!, actor: user.auditActor)
     }

@@ -8,9 +8,12 @@ import Vapor
 extension ResponsibilityService {
     // MARK: Cadres and principals
 
-    struct CadreInput: Content { var name: String?; var rank: String?; var position: String?; var phone: String?; var organisation_id: Int? }
+    struct CadreInput: Content {
+        var name: String?; var rank: String?; var position: String?; var phone: String?; var organisation_id: Int?
+    }
 
-    static func addCadre(app: Application, user: CurrentUser, unit text: String, input: CadreInput) async throws -> Int {
+    static func addCadre(app: Application, user: CurrentUser, unit text: String, input: CadreInput) async throws -> Int
+    {
         guard let code = OrgCode(text) else { throw AppError.notFound }
         try await authorise(app, user, code)
         let name = try FormField.text(input.name, "name", max: 40)
@@ -24,15 +27,19 @@ extension ResponsibilityService {
             _ = try await tx.scoped(scope).unit(code, for: .keepResponsibility)
             // The organisation served in (a work team, the supervision committee …) is one of the unit's own.
             if let org = input.organisation_id {
-                guard let o = try await tx.lookup(Organisation.self, org), o.unitCode == code.value, o.active else { throw AppError.invalidField("organisation_id") }
+                guard let o = try await tx.lookup(Organisation.self, org), o.unitCode == code.value, o.active else {
+                    throw AppError.invalidField("organisation_id")
+                }
             }
             let c = Cadre()
             c.name = name; c.rank = rank.rawValue; c.unitCode = code.value; c.position = position; c.active = true
             c.organisationID = input.organisation_id
             c.phoneCipher = cipher; c.phoneMasked = phone.isEmpty ? nil : PhoneNumber.mask(phone)
             try await c.save(on: tx)
-            try await AuditLog.append(on: tx, actor: user.auditActor, action: "cadre.add", entity: "cadre", entityID: String(try c.requireID()),
-                                      after: ["unit": code.value, "name": name, "rank": rank.rawValue, "position": position], at: now)
+            try await AuditLog.append(
+                on: tx, actor: user.auditActor, action: "cadre.add", entity: "cadre",
+                entityID: String(try c.requireID()),
+                after: ["unit": code.value, "name": name, "rank": rank.rawValue, "position": position], at: now)
             return try c.requireID()
         }
         await ComplianceService.recheck(app: app, root: code, actor: user.auditActor)
@@ -43,7 +50,9 @@ extension ResponsibilityService {
 
     /// Makes a cadre of the unit its secretary or head from a date. Refused while the unit is locked
     /// (R-05-1, R-20-2) unless region HQ recorded an exemption for it that no change has used.
-    static func changePrincipal(app: Application, user: CurrentUser, unit text: String, input: PrincipalInput) async throws -> Int {
+    static func changePrincipal(app: Application, user: CurrentUser, unit text: String, input: PrincipalInput)
+        async throws -> Int
+    {
         guard let code = OrgCode(text) else { throw AppError.notFound }
         try await authorise(app, user, code)
         guard let role = input.role.flatMap(PrincipalRole.init(rawValue:)) else { throw AppError.invalidField("role") }
@@ -53,24 +62,33 @@ extension ResponsibilityService {
         guard changed <= today else { throw AppError.invalidField("changed_on") }
         let id = try await app.write { tx -> Int in
             let unit = try await tx.scoped(scope).unit(code, for: .keepResponsibility)
-            guard let cadre = try await tx.lookup(Cadre.self, cadreID), cadre.unitCode == code.value, cadre.active else {
+            guard let cadre = try await tx.lookup(Cadre.self, cadreID), cadre.unitCode == code.value, cadre.active
+            else {
                 throw AppError.invalidField("cadre_id")
             }
             let current = role == .secretary ? unit.secretaryID : unit.headID
             guard current != cadreID else { throw AppError.conflict }
             let last = try await tx.rows(PrincipalChange.self).filter(\.$unitCode == code.value).filter(\.$role == role)
                 .sort(\.$changedOn, .descending).first()
-            if let last, let lastDate = CivilDate(iso: last.changedOn.description), changed < lastDate { throw AppError.invalidField("changed_on") }
+            if let last, let lastDate = CivilDate(iso: last.changedOn.description), changed < lastDate {
+                throw AppError.invalidField("changed_on")
+            }
             let facts = try await lockFacts(on: tx, unit: unit)
             let rule = LeadershipLock.lockingRule(facts)
             var exemption: LeadershipExemption?
             if rule != nil {
-                let used = try await tx.rows(PrincipalChange.self).filter(\.$unitCode == code.value).filter(\.$exemptionID != nil).all()
+                let used = try await tx.rows(PrincipalChange.self).filter(\.$unitCode == code.value).filter(
+                    \.$exemptionID != nil
+                ).all()
                     .compactMap(\.exemptionID)
-                exemption = try await tx.rows(LeadershipExemption.self).filter(\.$unitCode == code.value).filter(\.$role == role)
-                    .sort(\.$id).all().first { !used.contains($0.id!) }
+                exemption = try await tx.rows(LeadershipExemption.self).filter(\.$unitCode == code.value).filter(
+                    \.$role == role
+                )
+                .sort(\.$id).all().first { !used.contains($0.id!) }
             }
-            if let refusal = LeadershipLock.refusal(facts, exempted: exemption != nil) { throw AppError.refused(refusal) }
+            if let refusal = LeadershipLock.refusal(facts, exempted: exemption != nil) {
+                throw AppError.refused(refusal)
+            }
             let change = PrincipalChange()
             change.unitCode = code.value; change.role = role; change.fromCadreID = current; change.toCadreID = cadreID
             change.changedOn = changed; change.lockedRule = rule?.rawValue; change.exemptionID = exemption?.id
@@ -79,10 +97,13 @@ extension ResponsibilityService {
             if role == .secretary { unit.secretaryID = cadreID } else { unit.headID = cadreID }
             unit.version += 1
             try await unit.save(on: tx)
-            try await AuditLog.append(on: tx, actor: user.auditActor, action: "principal.change", entity: "org_unit", entityID: code.value,
-                                      before: ["role": role.rawValue, "cadre": current.map(String.init) ?? ""],
-                                      after: ["role": role.rawValue, "cadre": String(cadreID), "changed_on": changed.description,
-                                              "locked_rule": rule?.rawValue ?? "", "exemption": exemption?.documentNo ?? ""], at: now)
+            try await AuditLog.append(
+                on: tx, actor: user.auditActor, action: "principal.change", entity: "org_unit", entityID: code.value,
+                before: ["role": role.rawValue, "cadre": current.map(String.init) ?? ""],
+                after: [
+                    "role": role.rawValue, "cadre": String(cadreID), "changed_on": changed.description,
+                    "locked_rule": rule?.rawValue ?? "", "exemption": exemption?.documentNo ?? "",
+                ], at: now)
             return try change.requireID()
         }
         return id
@@ -93,8 +114,12 @@ extension ResponsibilityService {
     /// Region HQ's exemption from the lock for one change of a unit's principal. When a change made
     /// while locked is on record without one (from before the lock was kept here), the exemption covers
     /// the earliest such change; otherwise it waits for the next change.
-    static func grantExemption(app: Application, user: CurrentUser, unit text: String, input: ExemptionInput) async throws -> Int {
-        guard let code = OrgCode(text), code.level == .county || code.level == .township else { throw AppError.notFound }
+    static func grantExemption(app: Application, user: CurrentUser, unit text: String, input: ExemptionInput)
+        async throws -> Int
+    {
+        guard let code = OrgCode(text), code.level == .county || code.level == .township else {
+            throw AppError.notFound
+        }
         try await authorise(app, user, code, .grantLeadershipExemption)
         guard let role = input.role.flatMap(PrincipalRole.init(rawValue:)) else { throw AppError.invalidField("role") }
         let document = try FormField.text(input.document_no, "document_no", max: 100)
@@ -107,12 +132,17 @@ extension ResponsibilityService {
             let e = LeadershipExemption()
             e.unitCode = code.value; e.role = role; e.documentNo = document; e.grantedOn = granted; e.grantedBy = userID
             try await e.save(on: tx)
-            let uncovered = try await tx.rows(PrincipalChange.self).filter(\.$unitCode == code.value).filter(\.$role == role)
-                .filter(\.$lockedRule != nil).filter(\.$exemptionID == nil).sort(\.$changedOn).first()
+            let uncovered = try await tx.rows(PrincipalChange.self).filter(\.$unitCode == code.value).filter(
+                \.$role == role
+            )
+            .filter(\.$lockedRule != nil).filter(\.$exemptionID == nil).sort(\.$changedOn).first()
             if let c = uncovered { c.exemptionID = try e.requireID(); try await c.save(on: tx) }
-            try await AuditLog.append(on: tx, actor: user.auditActor, action: "principal.exemption", entity: "org_unit", entityID: code.value,
-                                      after: ["role": role.rawValue, "document_no": document, "granted_on": granted.description,
-                                              "covers_change": uncovered?.id.map(String.init) ?? ""], at: now)
+            try await AuditLog.append(
+                on: tx, actor: user.auditActor, action: "principal.exemption", entity: "org_unit", entityID: code.value,
+                after: [
+                    "role": role.rawValue, "document_no": document, "granted_on": granted.description,
+                    "covers_change": uncovered?.id.map(String.init) ?? "",
+                ], at: now)
             return try e.requireID()
         }
         await ComplianceService.recheck(app: app, root: code, actor: user.auditActor)

@@ -23,35 +23,52 @@ enum ResponsibilityService {
     static func targets(_ h: Int?, _ p: Int?, _ v: Int?, _ c: Int?, funds: String?) throws -> ResponsibilityTargets {
         let money = try FormField.money(funds, "target_funds", empty: .counts(.zero))
         do {
-            return try ResponsibilityTargets(households: h ?? 0, people: p ?? 0, villages: v ?? 0, counties: c ?? 0, funds: money).validated()
+            return try ResponsibilityTargets(
+                households: h ?? 0, people: p ?? 0, villages: v ?? 0, counties: c ?? 0, funds: money
+            ).validated()
         } catch .field(let name) { throw AppError.invalidField(name) }
     }
 
     /// Creates the unit's letter for a year, or changes it while it is a draft.
-    static func saveLetter(app: Application, user: CurrentUser, unit text: String, input: LetterInput) async throws -> Int {
-        guard let code = OrgCode(text), ResponsibilityChain.letterRule(for: code.level) != nil else { throw AppError.notFound }
+    static func saveLetter(app: Application, user: CurrentUser, unit text: String, input: LetterInput) async throws
+        -> Int
+    {
+        guard let code = OrgCode(text), ResponsibilityChain.letterRule(for: code.level) != nil else {
+            throw AppError.notFound
+        }
         try await authorise(app, user, code)
         guard let year = input.year else { throw AppError.missingField("year") }
-        let targets = try targets(input.target_households, input.target_people, input.target_villages, input.target_counties, funds: input.target_funds)
+        let targets = try targets(
+            input.target_households, input.target_people, input.target_villages, input.target_counties,
+            funds: input.target_funds)
         let signatory = try FormField.text(input.signatory, "signatory")
         let counterpart = try FormField.text(input.counterpart_signatory, "counterpart_signatory")
         let drafted = try FormField.date(input.drafted_on, "drafted_on")
-        if let field = ResponsibilityChain.letterDateProblem(year: year, draftedOn: drafted, signedOn: nil, today: app.clock.today) {
+        if let field = ResponsibilityChain.letterDateProblem(
+            year: year, draftedOn: drafted, signedOn: nil, today: app.clock.today)
+        {
             throw AppError.invalidField(field == "year" ? "year" : field)
         }
         let now = app.tuopin.now(), scope = user.scope
         let id = try await app.write { tx -> Int in
             _ = try await tx.scoped(scope).unit(code, for: .keepResponsibility)
-            let existing = try await tx.rows(LetterRecord.self).filter(\.$unitCode == code.value).filter(\.$year == year).first()
+            let existing = try await tx.rows(LetterRecord.self).filter(\.$unitCode == code.value).filter(
+                \.$year == year
+            ).first()
             if let e = existing, e.state != .draft { throw AppError.conflict }
             let letter = existing ?? LetterRecord()
             letter.unitCode = code.value; letter.year = year; letter.state = .draft
             letter.targets = targets; letter.signatory = signatory; letter.counterpartSignatory = counterpart
             letter.draftedOn = drafted; letter.version = (existing?.version ?? 0) + 1
             try await letter.save(on: tx)
-            try await AuditLog.append(on: tx, actor: user.auditActor, action: "letter.draft", entity: "org_unit", entityID: code.value,
-                                      after: ["year": String(year), "targets": "\(targets.households)/\(targets.people)/\(targets.villages)/\(targets.counties)/\(targets.funds)",
-                                              "signatory": signatory, "counterpart": counterpart], at: now)
+            try await AuditLog.append(
+                on: tx, actor: user.auditActor, action: "letter.draft", entity: "org_unit", entityID: code.value,
+                after: [
+                    "year": String(year),
+                    "targets":
+                        "\(targets.households)/\(targets.people)/\(targets.villages)/\(targets.counties)/\(targets.funds)",
+                    "signatory": signatory, "counterpart": counterpart,
+                ], at: now)
             return try letter.requireID()
         }
         return id
@@ -59,7 +76,9 @@ enum ResponsibilityService {
 
     /// Who may act is settled before what they sent is judged: a user outside the unit learns nothing from a refusal.
     @discardableResult
-    static func authorise(_ app: Application, _ user: CurrentUser, _ code: OrgCode, _ permission: Permission = .keepResponsibility) async throws -> OrgUnit {
+    static func authorise(
+        _ app: Application, _ user: CurrentUser, _ code: OrgCode, _ permission: Permission = .keepResponsibility
+    ) async throws -> OrgUnit {
         try await app.data(for: user.scope).unit(code, for: permission)
     }
 
@@ -68,8 +87,12 @@ enum ResponsibilityService {
     }
 
     /// Signs a draft: both signatories' date and the scanned letter (a PDF, at most 10 MB).
-    static func signLetter(app: Application, user: CurrentUser, letterID: Int, signedOn text: String?, pdf: Data?) async throws -> String {
-        guard let owner = try await app.systemData.lookup(LetterRecord.self, letterID), let ownerCode = OrgCode(owner.unitCode) else { throw AppError.notFound }
+    static func signLetter(app: Application, user: CurrentUser, letterID: Int, signedOn text: String?, pdf: Data?)
+        async throws -> String
+    {
+        guard let owner = try await app.systemData.lookup(LetterRecord.self, letterID),
+            let ownerCode = OrgCode(owner.unitCode)
+        else { throw AppError.notFound }
         try await authorise(app, user, ownerCode)
         let signed = try FormField.date(text, "signed_on")
         guard let pdf, !pdf.isEmpty else { throw AppError.missingField("file") }
@@ -82,18 +105,22 @@ enum ResponsibilityService {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         if !FileManager.default.fileExists(atPath: url.path) { try pdf.write(to: url, options: .atomic) }
         let unit = try await app.write { tx -> String in
-            guard let letter = try await tx.lookup(LetterRecord.self, letterID), let code = OrgCode(letter.unitCode) else { throw AppError.notFound }
+            guard let letter = try await tx.lookup(LetterRecord.self, letterID), let code = OrgCode(letter.unitCode)
+            else { throw AppError.notFound }
             _ = try await tx.scoped(scope).unit(code, for: .keepResponsibility)
             guard letter.state == .draft else { throw AppError.conflict }
             guard let drafted = CivilDate(iso: letter.draftedOn.description) else { throw AppError.corruptData }
-            if let field = ResponsibilityChain.letterDateProblem(year: letter.year, draftedOn: drafted, signedOn: signed, today: today) {
+            if let field = ResponsibilityChain.letterDateProblem(
+                year: letter.year, draftedOn: drafted, signedOn: signed, today: today)
+            {
                 throw AppError.invalidField(field)
             }
             letter.state = .signed; letter.signedOn = signed
             letter.fileSHA256 = sha; letter.fileSize = pdf.count; letter.version += 1
             try await letter.save(on: tx)
-            try await AuditLog.append(on: tx, actor: user.auditActor, action: "letter.sign", entity: "org_unit", entityID: letter.unitCode,
-                                      after: ["year": String(letter.year), "signed_on": signed.description, "file_sha256": sha], at: now)
+            try await AuditLog.append(
+                on: tx, actor: user.auditActor, action: "letter.sign", entity: "org_unit", entityID: letter.unitCode,
+                after: ["year": String(letter.year), "signed_on": signed.description, "file_sha256": sha], at: now)
             return letter.unitCode
         }
         await recheck(app, unit, user)
@@ -109,13 +136,15 @@ enum ResponsibilityService {
     static func archiveLetter(app: Application, user: CurrentUser, letterID: Int) async throws -> String {
         let now = app.tuopin.now(), scope = user.scope
         return try await app.write { tx -> String in
-            guard let letter = try await tx.lookup(LetterRecord.self, letterID), let code = OrgCode(letter.unitCode) else { throw AppError.notFound }
+            guard let letter = try await tx.lookup(LetterRecord.self, letterID), let code = OrgCode(letter.unitCode)
+            else { throw AppError.notFound }
             _ = try await tx.scoped(scope).unit(code, for: .keepResponsibility)
             guard letter.state == .signed else { throw AppError.conflict }
             letter.state = .archived; letter.version += 1
             try await letter.save(on: tx)
-            try await AuditLog.append(on: tx, actor: user.auditActor, action: "letter.archive", entity: "org_unit", entityID: letter.unitCode,
-                                      after: ["year": String(letter.year)], at: now)
+            try await AuditLog.append(
+                on: tx, actor: user.auditActor, action: "letter.archive", entity: "org_unit", entityID: letter.unitCode,
+                after: ["year": String(letter.year)], at: now)
             return letter.unitCode
         }
     }
@@ -134,7 +163,8 @@ enum ResponsibilityService {
     static func schedule(on db: DataAccess) async throws -> ReportSchedule {
         var byLevel: [OrgLevel: ReportSchedule.Entry] = [:]
         for r in try await db.rows(ReportScheduleRecord.self).all() {
-            guard let level = r.id.flatMap(OrgLevel.init(rawValue:)), let f = ReportFrequency(rawValue: r.frequency) else { continue }
+            guard let level = r.id.flatMap(OrgLevel.init(rawValue:)), let f = ReportFrequency(rawValue: r.frequency)
+            else { continue }
             byLevel[level] = .init(frequency: f, dueDays: r.dueDays)
         }
         return ReportSchedule(byLevel: byLevel)
@@ -142,7 +172,9 @@ enum ResponsibilityService {
 
     struct ReportInput: Content { var period: String?; var narrative: String? }
 
-    static func submitReport(app: Application, user: CurrentUser, unit text: String, input: ReportInput) async throws -> Int {
+    static func submitReport(app: Application, user: CurrentUser, unit text: String, input: ReportInput) async throws
+        -> Int
+    {
         guard let code = OrgCode(text) else { throw AppError.notFound }
         try await authorise(app, user, code)
         let label = try FormField.text(input.period, "period", max: 10)
@@ -152,9 +184,17 @@ enum ResponsibilityService {
         let id = try await app.write { tx -> Int in
             _ = try await tx.scoped(scope).unit(code, for: .keepResponsibility)
             let schedule = try await schedule(on: tx)
-            guard let period = schedule.periods(level: code.level, from: today.year - 1, through: today).first(where: { $0.label == label }),
-                  today >= period.opensOn else { throw AppError.invalidField("period") }
-            guard try await tx.rows(ProgressReportRecord.self).filter(\.$unitCode == code.value).filter(\.$period == label).count() == 0 else {
+            guard
+                let period = schedule.periods(level: code.level, from: today.year - 1, through: today).first(where: {
+                    $0.label == label
+                }),
+                today >= period.opensOn
+            else { throw AppError.invalidField("period") }
+            guard
+                try await tx.rows(ProgressReportRecord.self).filter(\.$unitCode == code.value).filter(
+                    \.$period == label
+                ).count() == 0
+            else {
                 throw AppError.conflict
             }
             let figures = try await figures(on: tx, unit: code, year: period.end.year)
@@ -163,8 +203,9 @@ enum ResponsibilityService {
             report.submittedOn = today; report.submittedBy = userID; report.narrative = narrative
             report.figures = String(decoding: try JSONEncoder.sorted.encode(figures), as: UTF8.self)
             try await report.save(on: tx)
-            try await AuditLog.append(on: tx, actor: user.auditActor, action: "report.submit", entity: "org_unit", entityID: code.value,
-                                      after: ["period": label, "figures": report.figures], at: now)
+            try await AuditLog.append(
+                on: tx, actor: user.auditActor, action: "report.submit", entity: "org_unit", entityID: code.value,
+                after: ["period": label, "figures": report.figures], at: now)
             return try report.requireID()
         }
         await recheck(app, code.value, user)
@@ -175,19 +216,27 @@ enum ResponsibilityService {
 
     /// Region HQ sets when a level reports (a standard, like the poverty line).
     static func setSchedule(app: Application, user: CurrentUser, level raw: Int, input: ScheduleInput) async throws {
-        guard let level = OrgLevel(rawValue: raw), ReportSchedule.reportingLevels.contains(level) else { throw AppError.notFound }
+        guard let level = OrgLevel(rawValue: raw), ReportSchedule.reportingLevels.contains(level) else {
+            throw AppError.notFound
+        }
         guard user.scope.has(.editStandards) else { throw AppError.forbidden }
-        guard let f = input.frequency.flatMap(ReportFrequency.init(rawValue:)) else { throw AppError.invalidField("frequency") }
+        guard let f = input.frequency.flatMap(ReportFrequency.init(rawValue:)) else {
+            throw AppError.invalidField("frequency")
+        }
         guard let days = input.due_days else { throw AppError.missingField("due_days") }
-        do { _ = try ReportSchedule(byLevel: [level: .init(frequency: f, dueDays: days)]).validated() } catch { throw AppError.invalidField("due_days") }
+        do { _ = try ReportSchedule(byLevel: [level: .init(frequency: f, dueDays: days)]).validated() } catch {
+            throw AppError.invalidField("due_days")
+        }
         let now = app.tuopin.now()
         try await app.write { tx in
             guard let row = try await tx.lookup(ReportScheduleRecord.self, raw) else { throw AppError.notFound }
             let before = ["frequency": row.frequency, "due_days": String(row.dueDays)]
             row.frequency = f.rawValue; row.dueDays = days; row.version += 1
             try await row.save(on: tx)
-            try await AuditLog.append(on: tx, actor: user.auditActor, action: "report_schedule.set", entity: "org_level", entityID: String(raw),
-                                      before: before, after: ["frequency": f.rawValue, "due_days": String(days)], at: now)
+            try await AuditLog.append(
+                on: tx, actor: user.auditActor, action: "report_schedule.set", entity: "org_level",
+                entityID: String(raw),
+                before: before, after: ["frequency": f.rawValue, "due_days": String(days)], at: now)
         }
     }
 
@@ -209,7 +258,9 @@ enum ResponsibilityService {
         guard let from = input.period_from else { throw AppError.missingField("period_from") }
         let to = input.period_to ?? (kind == .annual ? from : from + 4)
         if let field = kind.periodProblem(from: from, to: to) { throw AppError.invalidField(field) }
-        let targets = try targets(input.target_households, input.target_people, input.target_villages, input.target_counties, funds: input.target_funds)
+        let targets = try targets(
+            input.target_households, input.target_people, input.target_villages, input.target_counties,
+            funds: input.target_funds)
         let approved = try FormField.date(input.approved_on, "approved_on")
         if let field = PlanKind.approvalProblem(approvedOn: approved, periodFrom: from, today: app.clock.today) {
             throw AppError.invalidField(field)
@@ -217,16 +268,23 @@ enum ResponsibilityService {
         let now = app.tuopin.now(), scope = user.scope
         let id = try await app.write { tx -> Int in
             _ = try await tx.scoped(scope).unit(code, for: .keepResponsibility)
-            let existing = try await tx.rows(UnitPlanRecord.self).filter(\.$unitCode == code.value).filter(\.$kind == kind)
-                .filter(\.$periodFrom == from).first()
+            let existing = try await tx.rows(UnitPlanRecord.self).filter(\.$unitCode == code.value).filter(
+                \.$kind == kind
+            )
+            .filter(\.$periodFrom == from).first()
             let plan = existing ?? UnitPlanRecord()
             let before = existing.map { ["title": $0.title, "period_to": String($0.periodTo)] }
             plan.unitCode = code.value; plan.kind = kind; plan.title = title; plan.periodFrom = from; plan.periodTo = to
             plan.targets = targets; plan.approvedOn = approved
             try await plan.save(on: tx)
-            try await AuditLog.append(on: tx, actor: user.auditActor, action: "plan.save", entity: "org_unit", entityID: code.value, before: before,
-                                      after: ["kind": kind.rawValue, "title": title, "period": "\(from)-\(to)",
-                                              "targets": "\(targets.households)/\(targets.people)/\(targets.villages)/\(targets.counties)/\(targets.funds)"], at: now)
+            try await AuditLog.append(
+                on: tx, actor: user.auditActor, action: "plan.save", entity: "org_unit", entityID: code.value,
+                before: before,
+                after: [
+                    "kind": kind.rawValue, "title": title, "period": "\(from)-\(to)",
+                    "targets":
+                        "\(targets.households)/\(targets.people)/\(targets.villages)/\(targets.counties)/\(targets.funds)",
+                ], at: now)
             return try plan.requireID()
         }
         await recheck(app, code.value, user)

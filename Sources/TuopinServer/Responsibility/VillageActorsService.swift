@@ -12,11 +12,15 @@ enum VillageActorsService {
 
     struct OrganisationInput: Content { var name: String?; var type: String?; var sponsor_id: Int? }
 
-    static func addOrganisation(app: Application, user: CurrentUser, unit text: String, input: OrganisationInput) async throws -> Int {
+    static func addOrganisation(app: Application, user: CurrentUser, unit text: String, input: OrganisationInput)
+        async throws -> Int
+    {
         guard let code = OrgCode(text) else { throw AppError.notFound }
         try await S.authorise(app, user, code)
         let name = try FormField.text(input.name, "name", max: 100)
-        guard let type = input.type.flatMap(OrganisationType.init(rawValue:)), !type.isVillageOnly || code.level == .village else {
+        guard let type = input.type.flatMap(OrganisationType.init(rawValue:)),
+            !type.isVillageOnly || code.level == .village
+        else {
             throw AppError.invalidField("type")
         }
         let now = app.tuopin.now(), scope = user.scope
@@ -24,23 +28,32 @@ enum VillageActorsService {
             _ = try await tx.scoped(scope).unit(code, for: .keepResponsibility)
             // A work team comes from its designated unit (article 35).
             if let sponsor = input.sponsor_id {
-                guard type == .workTeam, let s = try await tx.lookup(Organisation.self, sponsor), s.active, let sc = OrgCode(s.unitCode),
-                      let sType = OrganisationType(rawValue: s.type), VillageReach.maySendWorkTeam(type: sType, unit: sc, to: code) else {
+                guard type == .workTeam, let s = try await tx.lookup(Organisation.self, sponsor), s.active,
+                    let sc = OrgCode(s.unitCode),
+                    let sType = OrganisationType(rawValue: s.type),
+                    VillageReach.maySendWorkTeam(type: sType, unit: sc, to: code)
+                else {
                     throw AppError.invalidField("sponsor_id")
                 }
-            } else if type == .workTeam { throw AppError.missingField("sponsor_id") }
+            } else if type == .workTeam {
+                throw AppError.missingField("sponsor_id")
+            }
             let o = Organisation()
-            o.unitCode = code.value; o.name = name; o.type = type.rawValue; o.sponsorID = input.sponsor_id; o.active = true
+            o.unitCode = code.value; o.name = name; o.type = type.rawValue; o.sponsorID = input.sponsor_id;
+            o.active = true
             try await o.save(on: tx)
-            try await AuditLog.append(on: tx, actor: user.auditActor, action: "organisation.add", entity: "org_unit", entityID: code.value,
-                                      after: ["name": name, "type": type.rawValue, "sponsor": input.sponsor_id.map(String.init) ?? ""], at: now)
+            try await AuditLog.append(
+                on: tx, actor: user.auditActor, action: "organisation.add", entity: "org_unit", entityID: code.value,
+                after: ["name": name, "type": type.rawValue, "sponsor": input.sponsor_id.map(String.init) ?? ""],
+                at: now)
             return try o.requireID()
         }
     }
 
     /// A cadre leaves their post: no longer counted for 扶贫专干, first secretary or pairing quotas.
     static func deactivateCadre(app: Application, user: CurrentUser, cadreID: Int) async throws -> String {
-        guard let cadre = try await app.systemData.lookup(Cadre.self, cadreID), let code = OrgCode(cadre.unitCode) else { throw AppError.notFound }
+        guard let cadre = try await app.systemData.lookup(Cadre.self, cadreID), let code = OrgCode(cadre.unitCode)
+        else { throw AppError.notFound }
         try await S.authorise(app, user, code)
         let now = app.tuopin.now(), scope = user.scope
         try await app.write { tx in
@@ -51,8 +64,9 @@ enum VillageActorsService {
             guard unit?.secretaryID != cadreID, unit?.headID != cadreID else { throw AppError.invalidField("cadre_id") }
             c.active = false
             try await c.save(on: tx)
-            try await AuditLog.append(on: tx, actor: user.auditActor, action: "cadre.deactivate", entity: "cadre", entityID: String(cadreID),
-                                      after: ["unit": code.value], at: now)
+            try await AuditLog.append(
+                on: tx, actor: user.auditActor, action: "cadre.deactivate", entity: "cadre", entityID: String(cadreID),
+                after: ["unit": code.value], at: now)
         }
         await ComplianceService.recheck(app: app, root: code.ancestor(at: .county) ?? code, actor: user.auditActor)
         return code.value
@@ -67,7 +81,9 @@ enum VillageActorsService {
         return code
     }
 
-    static func addLeader(app: Application, user: CurrentUser, village text: String, input: LeaderInput) async throws -> Int {
+    static func addLeader(app: Application, user: CurrentUser, village text: String, input: LeaderInput) async throws
+        -> Int
+    {
         let code = try village(text)
         try await S.authorise(app, user, code)
         let name = try FormField.text(input.name, "name", max: 40)
@@ -77,8 +93,9 @@ enum VillageActorsService {
             let l = PartyLeader()
             l.villageCode = code.value; l.name = name; l.active = true
             try await l.save(on: tx)
-            try await AuditLog.append(on: tx, actor: user.auditActor, action: "leader.add", entity: "org_unit", entityID: code.value,
-                                      after: ["leader": String(try l.requireID()), "name": name], at: now)
+            try await AuditLog.append(
+                on: tx, actor: user.auditActor, action: "leader.add", entity: "org_unit", entityID: code.value,
+                after: ["leader": String(try l.requireID()), "name": name], at: now)
             return try l.requireID()
         }
         await ComplianceService.recheck(app: app, root: code, actor: user.auditActor)
@@ -87,7 +104,9 @@ enum VillageActorsService {
 
     /// The leader, after checking the user keeps its village.
     static func leader(_ app: Application, _ user: CurrentUser, _ id: Int) async throws -> (PartyLeader, OrgCode) {
-        guard let l = try await app.systemData.lookup(PartyLeader.self, id), let code = OrgCode(l.villageCode) else { throw AppError.notFound }
+        guard let l = try await app.systemData.lookup(PartyLeader.self, id), let code = OrgCode(l.villageCode) else {
+            throw AppError.notFound
+        }
         try await S.authorise(app, user, code)
         return (l, code)
     }
@@ -102,7 +121,9 @@ enum VillageActorsService {
     /// Adds a project (`project`), a training (`training`) or a linked poor person (`beneficiary`,
     /// by resident ID, a member of a registered household of the same county), or ends the leader's
     /// role (`end`).
-    static func changeLeader(app: Application, user: CurrentUser, leaderID: Int, part: String, input: LeaderPartInput) async throws -> String {
+    static func changeLeader(app: Application, user: CurrentUser, leaderID: Int, part: String, input: LeaderPartInput)
+        async throws -> String
+    {
         let (_, code) = try await leader(app, user, leaderID)
         let today = app.clock.today, now = app.tuopin.now(), scope = user.scope
         let protector = app.tuopin.protector
@@ -141,12 +162,21 @@ enum VillageActorsService {
             case "beneficiary":
                 // Only a person the user may see (through the scoped access), of a registered household in the leader's county.
                 guard let county = code.ancestor(at: .county),
-                      let member = try await tx.rows(Member.self).filter(\.$idHMAC == fields["id_index"]!).join(Household.self, on: \Member.$household.$id == \Household.$id)
-                        .filter(.sql(ScopeSQL.within(scope.roots(for: .readRegistry)))).filter(Household.self, \.$countyCode == county.value)
-                        .filter(Household.self, \.$status != HouseholdStatus.monitored).first() else {
+                    let member = try await tx.rows(Member.self).filter(\.$idHMAC == fields["id_index"]!).join(
+                        Household.self, on: \Member.$household.$id == \Household.$id
+                    )
+                    .filter(.sql(ScopeSQL.within(scope.roots(for: .readRegistry)))).filter(
+                        Household.self, \.$countyCode == county.value
+                    )
+                    .filter(Household.self, \.$status != HouseholdStatus.monitored).first()
+                else {
                     throw AppError.invalidField("resident_id")
                 }
-                guard try await tx.rows(LeaderBeneficiary.self).filter(\.$leaderID == leaderID).filter(\.$memberID == member.requireID()).count() == 0 else {
+                guard
+                    try await tx.rows(LeaderBeneficiary.self).filter(\.$leaderID == leaderID).filter(
+                        \.$memberID == member.requireID()
+                    ).count() == 0
+                else {
                     throw AppError.conflict
                 }
                 let b = LeaderBeneficiary()
@@ -156,8 +186,9 @@ enum VillageActorsService {
                 l.active = false
                 try await l.save(on: tx)
             }
-            try await AuditLog.append(on: tx, actor: user.auditActor, action: "leader.\(part)", entity: "org_unit", entityID: code.value,
-                                      after: fields, at: now)
+            try await AuditLog.append(
+                on: tx, actor: user.auditActor, action: "leader.\(part)", entity: "org_unit", entityID: code.value,
+                after: fields, at: now)
         }
         await ComplianceService.recheck(app: app, root: code, actor: user.auditActor)
         return code.value
@@ -168,7 +199,9 @@ enum VillageActorsService {
     struct JointUnitInput: Content { var name: String?; var head_number: String?; var member_numbers: String? }
 
     /// A 双联户 of the village: its head household and its members, by household number (one per line or separated by spaces or commas).
-    static func addJointUnit(app: Application, user: CurrentUser, village text: String, input: JointUnitInput) async throws -> Int {
+    static func addJointUnit(app: Application, user: CurrentUser, village text: String, input: JointUnitInput)
+        async throws -> Int
+    {
         let code = try village(text)
         try await S.authorise(app, user, code)
         let name = try FormField.text(input.name, "name", max: 40)
@@ -179,10 +212,15 @@ enum VillageActorsService {
         return try await app.write { tx -> Int in
             _ = try await tx.scoped(scope).unit(code, for: .keepResponsibility)
             let all = Set([head] + numbers)
-            let households = try await tx.rows(Household.self).filter(\.$villageCode == code.value).filter(\.$number ~~ Array(all)).all()
-            guard let headHousehold = households.first(where: { $0.number == head }) else { throw AppError.invalidField("head_number") }
+            let households = try await tx.rows(Household.self).filter(\.$villageCode == code.value).filter(
+                \.$number ~~ Array(all)
+            ).all()
+            guard let headHousehold = households.first(where: { $0.number == head }) else {
+                throw AppError.invalidField("head_number")
+            }
             guard households.count == all.count else { throw AppError.invalidField("member_numbers") }
-            let taken = try await tx.rows(JointUnitMember.self).filter(\.$householdID ~~ households.compactMap(\.id)).count()
+            let taken = try await tx.rows(JointUnitMember.self).filter(\.$householdID ~~ households.compactMap(\.id))
+                .count()
             guard taken == 0 else { throw AppError.conflict }
             let unit = JointUnit()
             unit.villageCode = code.value; unit.name = name; unit.headHouseholdID = try headHousehold.requireID()
@@ -192,8 +230,11 @@ enum VillageActorsService {
                 m.jointUnitID = try unit.requireID(); m.householdID = try h.requireID()
                 try await m.save(on: tx)
             }
-            try await AuditLog.append(on: tx, actor: user.auditActor, action: "joint_unit.add", entity: "org_unit", entityID: code.value,
-                                      after: ["name": name, "head": head, "members": households.map(\.number).sorted().joined(separator: " ")], at: now)
+            try await AuditLog.append(
+                on: tx, actor: user.auditActor, action: "joint_unit.add", entity: "org_unit", entityID: code.value,
+                after: [
+                    "name": name, "head": head, "members": households.map(\.number).sorted().joined(separator: " "),
+                ], at: now)
             return try unit.requireID()
         }
     }
@@ -211,28 +252,40 @@ enum VillageActorsService {
         let now = app.tuopin.now(), scope = user.scope
         return try await app.write { tx -> Int in
             _ = try await tx.scoped(scope).unit(code, for: .keepResponsibility)
-            guard let org = try await tx.lookup(Organisation.self, orgID), org.active, let type = OrganisationType(rawValue: org.type),
-                  let unit = OrgCode(org.unitCode), VillageReach.mayHelp(type: type, unit: unit, village: code) else {
+            guard let org = try await tx.lookup(Organisation.self, orgID), org.active,
+                let type = OrganisationType(rawValue: org.type),
+                let unit = OrgCode(org.unitCode), VillageReach.mayHelp(type: type, unit: unit, village: code)
+            else {
                 throw AppError.invalidField("organisation_id")
             }
             let aid = EnterpriseAid()
             aid.organisationID = orgID; aid.villageCode = code.value; aid.startedOn = started
             try await aid.save(on: tx)
-            try await AuditLog.append(on: tx, actor: user.auditActor, action: "enterprise_aid.add", entity: "org_unit", entityID: code.value,
-                                      after: ["enterprise": org.name, "started_on": started.description], at: now)
+            try await AuditLog.append(
+                on: tx, actor: user.auditActor, action: "enterprise_aid.add", entity: "org_unit", entityID: code.value,
+                after: ["enterprise": org.name, "started_on": started.description], at: now)
             return try aid.requireID()
         }
     }
 
-    struct ContributionInput: Content { var contributed_on: String?; var kind: String?; var amount: String?; var description: String? }
+    struct ContributionInput: Content {
+        var contributed_on: String?; var kind: String?; var amount: String?; var description: String?
+    }
 
-    static func addContribution(app: Application, user: CurrentUser, aidID: Int, input: ContributionInput) async throws -> String {
-        guard let aid = try await app.systemData.lookup(EnterpriseAid.self, aidID), let code = OrgCode(aid.villageCode) else { throw AppError.notFound }
+    static func addContribution(app: Application, user: CurrentUser, aidID: Int, input: ContributionInput) async throws
+        -> String
+    {
+        guard let aid = try await app.systemData.lookup(EnterpriseAid.self, aidID), let code = OrgCode(aid.villageCode)
+        else { throw AppError.notFound }
         try await S.authorise(app, user, code)
         let on = try FormField.date(input.contributed_on, "contributed_on")
         guard on <= app.clock.today, on >= aid.startedOn else { throw AppError.invalidField("contributed_on") }
-        guard let kind = input.kind.flatMap(ContributionKind.init(rawValue:)) else { throw AppError.invalidField("kind") }
-        guard let amount = IncomesTemplate.parseYuan(input.amount ?? "0"), amount.fen >= 0, amount.fen < 1_000_000_000_000 else {
+        guard let kind = input.kind.flatMap(ContributionKind.init(rawValue:)) else {
+            throw AppError.invalidField("kind")
+        }
+        guard let amount = IncomesTemplate.parseYuan(input.amount ?? "0"), amount.fen >= 0,
+            amount.fen < 1_000_000_000_000
+        else {
             throw AppError.invalidField("amount")
         }
         let description = try FormField.text(input.description, "description", max: 200)
@@ -240,10 +293,15 @@ enum VillageActorsService {
         try await app.write { tx in
             _ = try await tx.scoped(scope).unit(code, for: .keepResponsibility)
             let c = AidContribution()
-            c.aidID = aidID; c.contributedOn = on; c.kind = kind.rawValue; c.amount = amount.fen; c.description = description
+            c.aidID = aidID; c.contributedOn = on; c.kind = kind.rawValue; c.amount = amount.fen;
+            c.description = description
             try await c.save(on: tx)
-            try await AuditLog.append(on: tx, actor: user.auditActor, action: "enterprise_aid.contribution", entity: "org_unit", entityID: code.value,
-                                      after: ["aid": String(aidID), "on": on.description, "kind": kind.rawValue, "amount": amount.description], at: now)
+            try await AuditLog.append(
+                on: tx, actor: user.auditActor, action: "enterprise_aid.contribution", entity: "org_unit",
+                entityID: code.value,
+                after: [
+                    "aid": String(aidID), "on": on.description, "kind": kind.rawValue, "amount": amount.description,
+                ], at: now)
         }
         return code.value
     }

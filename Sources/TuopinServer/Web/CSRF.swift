@@ -11,7 +11,8 @@ struct CSRFMiddleware: AsyncMiddleware {
     static let exempt: Set<String> = [SiteURL.login.path]
 
     static func token(forSession session: String) -> String {
-        HMAC<SHA256>.authenticationCode(for: Data(session.utf8), using: SymmetricKey(data: Data("tuopin-csrf".utf8))).hexString
+        HMAC<SHA256>.authenticationCode(for: Data(session.utf8), using: SymmetricKey(data: Data("tuopin-csrf".utf8)))
+            .hexString
     }
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
@@ -21,14 +22,16 @@ struct CSRFMiddleware: AsyncMiddleware {
         // refused before a byte of their body is read.
         if unsafe, upload != nil, request.auth.get(CurrentUser.self) == nil { throw AppError.unauthenticated }
         if unsafe, request.headers.bearerAuthorization == nil, !Self.exempt.contains(request.url.path),
-           let session = request.sessionCookieToken, !session.isEmpty {
+            let session = request.sessionCookieToken, !session.isEmpty
+        {
             // The token may be in the body: collect it here, up to the route's own limit (an upload
             // route's is its file's; a form's is 1 MiB).
             let limit = upload ?? Request.maxJSONBody
             if request.body.data == nil, request.headers.first(name: "X-CSRF-Token") == nil {
                 _ = try await request.body.collect(max: limit).get()
             }
-            let sent = request.headers.first(name: "X-CSRF-Token")
+            let sent =
+                request.headers.first(name: "X-CSRF-Token")
                 ?? (try? request.content.get(String.self, at: Self.field))
             guard let sent, sent == Self.token(forSession: session) else { throw AppError.csrf }
         }

@@ -27,16 +27,23 @@ enum Page {
     }
 
     /// `language` overrides the user's (a notice sheet is printed in the notice's language).
-    static func render<Body: Encodable>(_ req: Request, _ view: String, _ body: Body, status: HTTPResponseStatus = .ok,
-                                        language: Language? = nil) async throws -> Response {
+    static func render<Body: Encodable>(
+        _ req: Request, _ view: String, _ body: Body, status: HTTPResponseStatus = .ok,
+        language: Language? = nil
+    ) async throws -> Response {
         let t = language.map { req.application.localizer.translations($0) } ?? req.t
         let user = req.auth.get(CurrentUser.self).map { u in
-            UserBadge(name: u.displayName, roles: u.scope.bindings.map { t[$0.role.labelKey] },
-                      home: u.scope.homeUnit.map { SiteURL.unit($0.value).path }, complete: u.stage == .full,
-                      auditor: u.scope.has(.readAuditLog), oversight: u.scope.has(.handleOversightCases))
+            UserBadge(
+                name: u.displayName, roles: u.scope.bindings.map { t[$0.role.labelKey] },
+                home: u.scope.homeUnit.map { SiteURL.unit($0.value).path }, complete: u.stage == .full,
+                auditor: u.scope.has(.readAuditLog), oversight: u.scope.has(.handleOversightCases))
         }
-        let context = Context(t: req.application.localizer.pageStrings[t.language]!, lang: t.language.htmlTag, path: req.url.path, user: user, csrf: req.csrfToken ?? "", page: body)
-        let response = try await req.timed("render") { try await req.view.render(view, context).encodeResponse(for: req) }
+        let context = Context(
+            t: req.application.localizer.pageStrings[t.language]!, lang: t.language.htmlTag, path: req.url.path,
+            user: user, csrf: req.csrfToken ?? "", page: body)
+        let response = try await req.timed("render") {
+            try await req.view.render(view, context).encodeResponse(for: req)
+        }
         response.status = status
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         return response

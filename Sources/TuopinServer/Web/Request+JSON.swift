@@ -17,7 +17,8 @@ extension Request {
     func decodeJSON<T: Decodable>(_ type: T.Type, keys: Set<String>) throws -> T {
         let value = try decodeJSON(type)
         if let object = try? JSONSerialization.jsonObject(with: Data(buffer: body.data!)) as? [String: Any],
-           let unknown = object.keys.sorted().first(where: { !keys.contains($0) }) {
+            let unknown = object.keys.sorted().first(where: { !keys.contains($0) })
+        {
             throw AppError.invalidField(String(unknown.prefix(64)))
         }
         return value

@@ -26,7 +26,8 @@ func routes(_ app: Application) throws {
     app.get(SiteURL.apiStandards.pathComponents, use: StandardsController.apiList)
     app.put(SiteURL.apiStandard(nil).pathComponents, use: StandardsController.apiPut)
     app.get(SiteURL.imports.pathComponents, use: ImportController.show)
-    UploadRoute.post(app, SiteURL.imports.pathComponents, limit: app.tuopin.settings.maxUploadBytes, use: ImportController.upload)
+    UploadRoute.post(
+        app, SiteURL.imports.pathComponents, limit: app.tuopin.settings.maxUploadBytes, use: ImportController.upload)
     app.post(SiteURL.qualityCheck.pathComponents, use: QualityController.recheck)
     app.get(SiteURL.progress(nil).pathComponents, use: Request.progress)
     app.get(SiteURL.cases.pathComponents, use: CaseController.inbox)
@@ -45,7 +46,9 @@ func routes(_ app: Application) throws {
     app.post(SiteURL.unitPart(nil, "pairing-proposals").pathComponents, use: ComplianceController.applyProposals)
     app.get(SiteURL.unitPart(nil, "responsibility").pathComponents, use: ResponsibilityController.page)
     app.post(SiteURL.unitPart(nil, "letters").pathComponents, use: ResponsibilityController.letterForm)
-    UploadRoute.post(app, SiteURL.letter(nil, "sign").pathComponents, limit: ResponsibilityChain.maxLetterBytes, use: ResponsibilityController.signForm)
+    UploadRoute.post(
+        app, SiteURL.letter(nil, "sign").pathComponents, limit: ResponsibilityChain.maxLetterBytes,
+        use: ResponsibilityController.signForm)
     app.post(SiteURL.letter(nil, "archive").pathComponents, use: ResponsibilityController.archiveForm)
     app.get(SiteURL.letter(nil, "file").pathComponents, use: ResponsibilityController.letterFile)
     app.post(SiteURL.unitPart(nil, "reports").pathComponents, use: ResponsibilityController.reportForm)
@@ -84,7 +87,9 @@ func routes(_ app: Application) throws {
     app.get(SiteURL.inspection(nil, "notification").pathComponents, use: InspectionController.notification)
     app.get(SiteURL.inspection(nil, "findings.csv").pathComponents, use: InspectionController.findingsExport)
     app.post(SiteURL.inspection(nil, "findings").pathComponents, use: InspectionController.findingForm)
-    UploadRoute.post(app, SiteURL.finding(nil, "steps").pathComponents, limit: EvidenceFile.maxBytes, use: InspectionController.stepForm)
+    UploadRoute.post(
+        app, SiteURL.finding(nil, "steps").pathComponents, limit: EvidenceFile.maxBytes,
+        use: InspectionController.stepForm)
     app.get(SiteURL.findingEvidence(nil, nil).pathComponents, use: InspectionController.evidence)
     app.get(SiteURL.assessments.pathComponents, use: AssessmentController.listPage)
     app.post(SiteURL.assessments.pathComponents, use: AssessmentController.createForm)
@@ -140,7 +145,8 @@ func routes(_ app: Application) throws {
     app.post(SiteURL.apiHouseholds.pathComponents, use: RegistryAPIController.create)
     app.patch(SiteURL.apiHousehold(nil).pathComponents, use: RegistryAPIController.update)
     app.put(SiteURL.apiHouseholdPart(nil, "incomes", ":year").pathComponents, use: RegistryAPIController.setIncome)
-    app.put(SiteURL.apiHouseholdPart(nil, "guarantees", ":kind").pathComponents, use: RegistryAPIController.setGuarantee)
+    app.put(
+        SiteURL.apiHouseholdPart(nil, "guarantees", ":kind").pathComponents, use: RegistryAPIController.setGuarantee)
     app.put(SiteURL.apiHouseholdPart(nil, "plans", ":year").pathComponents, use: RegistryAPIController.setPlan)
     app.patch(SiteURL.apiMember(nil).pathComponents, use: RegistryAPIController.updateMember)
     app.delete(SiteURL.apiMember(nil).pathComponents, use: RegistryAPIController.removeMember)

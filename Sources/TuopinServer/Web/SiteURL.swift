@@ -72,7 +72,8 @@ enum SiteURL {
     case progress(String?)
     /// An inspection and its parts (`findings`, `notification`, `findings.csv`); a finding's steps
     /// (`rectification`, `verification`) and an evidence file of one of its events; the same under the API.
-    case inspection(Int?, String?), finding(Int?, String), findingEvidence(Int?, Int?), apiInspection(Int?, String?), apiFinding(Int?, String)
+    case inspection(Int?, String?), finding(Int?, String), findingEvidence(Int?, Int?), apiInspection(Int?, String?),
+        apiFinding(Int?, String)
     /// The audit-log search (`?user=&household=…`) and its export.
     case auditSearch, auditExport
     /// The assessment schemes, one scheme and its forms (`steps`, `revision`, `entered`, `results`), a unit's result; the same under the API.
@@ -95,7 +96,8 @@ enum SiteURL {
         case .householdEdit(let id): ["households", id.map(String.init) ?? ":id", "edit"]
         case .households: ["households"]
         case .householdNew: ["households", "new"]
-        case .householdPart(let id, let part, let key): ["households", id.map(String.init) ?? ":id", part] + (key.map { [$0] } ?? [])
+        case .householdPart(let id, let part, let key):
+            ["households", id.map(String.init) ?? ":id", part] + (key.map { [$0] } ?? [])
         case .householdsExport(let kind, let format): ["households", "export", kind ?? ":kind", format ?? ":format"]
         case .imports: ["imports"]
         case .quality: ["quality"]
@@ -108,7 +110,8 @@ enum SiteURL {
         case .apiHouseholds: ["api", "v1", "households"]
         case .apiOpenAPI: ["api", "v1", "openapi.json"]
         case .apiHousehold(let id): ["api", "v1", "households", id.map(String.init) ?? ":id"]
-        case .apiHouseholdPart(let id, let part, let key): ["api", "v1", "households", id.map(String.init) ?? ":id", part] + (key.map { [$0] } ?? [])
+        case .apiHouseholdPart(let id, let part, let key):
+            ["api", "v1", "households", id.map(String.init) ?? ":id", part] + (key.map { [$0] } ?? [])
         case .apiMember(let id): ["api", "v1", "members", id.map(String.init) ?? ":id"]
         case .cases: ["cases"]
         case .caseBatch: ["cases", "batch"]
@@ -132,7 +135,8 @@ enum SiteURL {
         case .apiObjection(let code): ["api", "v1", "objections", code ?? ":code"]
         case .apiObjectionDecision(let id): ["api", "v1", "objections", Self.id(id), "decision"]
         case .apiUnitPopulation(let code): ["api", "v1", "units", code ?? ":code", "rural-population"]
-        case .apiUnitQuota(let code, let year): ["api", "v1", "units", code ?? ":code", "quotas", year.map(String.init) ?? ":year"]
+        case .apiUnitQuota(let code, let year):
+            ["api", "v1", "units", code ?? ":code", "quotas", year.map(String.init) ?? ":year"]
         case .apiSpotCheck(let id): ["api", "v1", "spot-checks", Self.id(id)]
         case .apiCertifications: ["api", "v1", "certifications"]
         case .spotChecks: ["spot-checks"]
@@ -177,7 +181,8 @@ enum SiteURL {
         case .apiLoanRepayments(let id): ["api", "v1", "loans", Self.id(id), "repayments"]
         case .inspection(let id, let part): ["inspections", Self.id(id)] + (part.map { [$0] } ?? [])
         case .finding(let id, let part): ["findings", Self.id(id), part]
-        case .findingEvidence(let id, let event): ["findings", Self.id(id), "evidence", event.map(String.init) ?? ":event"]
+        case .findingEvidence(let id, let event):
+            ["findings", Self.id(id), "evidence", event.map(String.init) ?? ":event"]
         case .apiInspection(let id, let part): ["api", "v1", "inspections", Self.id(id)] + (part.map { [$0] } ?? [])
         case .apiFinding(let id, let part): ["api", "v1", "findings", Self.id(id), part]
         case .assessments: ["assessments"]
@@ -191,10 +196,12 @@ enum SiteURL {
         case .oversightCases: ["oversight-cases"]
         case .oversightCase(let id, let part): ["oversight-cases", Self.id(id)] + (part.map { [$0] } ?? [])
         case .apiOversightCases: ["api", "v1", "oversight-cases"]
-        case .apiOversightCase(let id, let part): ["api", "v1", "oversight-cases", Self.id(id)] + (part.map { [$0] } ?? [])
+        case .apiOversightCase(let id, let part):
+            ["api", "v1", "oversight-cases", Self.id(id)] + (part.map { [$0] } ?? [])
         case .auditSearch: ["audit"]
         case .auditExport: ["audit", "export"]
-        case .apiSpotCheckCase(let id, let c): ["api", "v1", "spot-checks", Self.id(id), "cases", c.map(String.init) ?? ":case"]
+        case .apiSpotCheckCase(let id, let c):
+            ["api", "v1", "spot-checks", Self.id(id), "cases", c.map(String.init) ?? ":case"]
         }
     }
 
@@ -209,13 +216,16 @@ enum SiteURL {
         guard bytes.count <= 2_048, bytes.first == UInt8(ascii: "/"), !text.hasPrefix("//") else { return nil }
         let mark = bytes.firstIndex(of: UInt8(ascii: "?")) ?? bytes.count
         guard bytes[..<mark].allSatisfy(path.contains),
-              bytes[mark...].dropFirst().allSatisfy(query.contains) else { return nil }
+            bytes[mark...].dropFirst().allSatisfy(query.contains)
+        else { return nil }
         // A query's escapes: two hex digits each, none below %20 or for %7F.
         var i = mark
         while i < bytes.count {
             if bytes[i] == UInt8(ascii: "%") {
-                guard i + 2 < bytes.count, let value = UInt8(String(decoding: bytes[(i + 1)...(i + 2)], as: UTF8.self), radix: 16),
-                      value >= 0x20, value != 0x7F else { return nil }
+                guard i + 2 < bytes.count,
+                    let value = UInt8(String(decoding: bytes[(i + 1)...(i + 2)], as: UTF8.self), radix: 16),
+                    value >= 0x20, value != 0x7F
+                else { return nil }
                 i += 3
             } else {
                 i += 1

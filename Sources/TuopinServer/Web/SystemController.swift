@@ -24,9 +24,12 @@ enum SystemController {
     @Sendable static func metrics(req: Request) async throws -> Response {
         let loopback = req.isLoopbackClient
         let token = req.tuopin.settings.metricsToken
-        guard loopback || (token != nil && req.headers.bearerAuthorization?.token == token) else { throw AppError.notFound }
+        guard loopback || (token != nil && req.headers.bearerAuthorization?.token == token) else {
+            throw AppError.notFound
+        }
         var headers = HTTPHeaders()
-        headers.contentType = HTTPMediaType(type: "text", subType: "plain", parameters: ["version": "0.0.4", "charset": "utf-8"])
+        headers.contentType = HTTPMediaType(
+            type: "text", subType: "plain", parameters: ["version": "0.0.4", "charset": "utf-8"])
         return Response(status: .ok, headers: headers, body: .init(string: Telemetry.exposition()))
     }
 
@@ -39,7 +42,9 @@ enum SystemController {
         let resolved = withYearBounds(document, year: req.clock.today.year)
         var headers = HTTPHeaders()
         headers.contentType = .json
-        return Response(status: .ok, headers: headers, body: .init(data: try JSONSerialization.data(withJSONObject: resolved, options: [.sortedKeys])))
+        return Response(
+            status: .ok, headers: headers,
+            body: .init(data: try JSONSerialization.data(withJSONObject: resolved, options: [.sortedKeys])))
     }
 
     static func withYearBounds(_ value: Any, year: Int) -> Any {

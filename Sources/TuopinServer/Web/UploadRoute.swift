@@ -10,7 +10,8 @@ enum UploadRoute {
     /// `POST path` taking a form or file of up to `limit` bytes (plus 1 MiB for the form's fields).
     @discardableResult
     static func post<Response: AsyncResponseEncodable>(
-        _ app: Application, _ path: [PathComponent], limit: Int, use handler: @Sendable @escaping (Request) async throws -> Response
+        _ app: Application, _ path: [PathComponent], limit: Int,
+        use handler: @Sendable @escaping (Request) async throws -> Response
     ) -> Route {
         let bytes = limit + (1 << 20)
         let route = app.on(.POST, path, body: .collect(maxSize: ByteCount(value: bytes)), use: handler)

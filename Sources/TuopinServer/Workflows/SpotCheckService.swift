@@ -23,8 +23,12 @@ enum SpotCheckService {
 
     /// Draws a sample; returns the check's id.
     static func draw(app: Application, user: CurrentUser, input: DrawInput) async throws -> Int {
-        guard let id = input.workflow, let workflow = Workflows.named(id), let spot = workflow.spotCheck else { throw AppError.invalidField("workflow") }
-        guard let countyText = input.county_code, let county = OrgCode(countyText), county.level == .county else { throw AppError.invalidField("county_code") }
+        guard let id = input.workflow, let workflow = Workflows.named(id), let spot = workflow.spotCheck else {
+            throw AppError.invalidField("workflow")
+        }
+        guard let countyText = input.county_code, let county = OrgCode(countyText), county.level == .county else {
+            throw AppError.invalidField("county_code")
+        }
         guard let year = input.year, (2014...2100).contains(year) else { throw AppError.invalidField("year") }
         let percent = input.percent ?? SpotCheck.minimumPercent
         guard (SpotCheck.minimumPercent...100).contains(percent) else { throw AppError.invalidField("percent") }
@@ -42,8 +46,10 @@ enum SpotCheckService {
         }
         let now = app.tuopin.now()
         return try await app.write { tx in
-            let waiting = try await tx.rows(WorkflowCase.self).filter(\.$workflow == workflow.id).filter(\.$countyCode == county.value)
-                .filter(\.$year == year).filter(\.$step == spot.before).filter(\.$status == .open).all()
+            let waiting = try await tx.rows(WorkflowCase.self).filter(\.$workflow == workflow.id).filter(
+                \.$countyCode == county.value
+            )
+            .filter(\.$year == year).filter(\.$step == spot.before).filter(\.$status == .open).all()
             guard !waiting.isEmpty else { throw AppError.notEligible("spot_no_cases") }
             let sample = SpotCheck.sample(waiting.map { $0.id! }, seed: seed, percent: percent)
             let check = SpotCheckRecord()
@@ -55,16 +61,24 @@ enum SpotCheckService {
                 item.checkID = check.id!; item.caseID = caseID; item.note = ""
                 try await item.create(on: tx)
             }
-            try await AuditLog.append(on: tx, actor: user.auditActor, action: "spotcheck.draw", entity: "spot_check", entityID: String(check.id!),
-                                      after: ["seed": String(seed), "population": String(waiting.count), "sample": sample.map(String.init).joined(separator: ",")],
-                                      at: now)
+            try await AuditLog.append(
+                on: tx, actor: user.auditActor, action: "spotcheck.draw", entity: "spot_check",
+                entityID: String(check.id!),
+                after: [
+                    "seed": String(seed), "population": String(waiting.count),
+                    "sample": sample.map(String.init).joined(separator: ","),
+                ],
+                at: now)
             return check.id!
         }
     }
 
     /// Records the verification of one sampled case; a failure sends it back.
-    static func record(app: Application, user: CurrentUser, checkID: Int, caseID: Int, input: ResultInput) async throws {
-        guard let result = input.result, ["passed", "failed"].contains(result) else { throw AppError.invalidField("result") }
+    static func record(app: Application, user: CurrentUser, checkID: Int, caseID: Int, input: ResultInput) async throws
+    {
+        guard let result = input.result, ["passed", "failed"].contains(result) else {
+            throw AppError.invalidField("result")
+        }
         let note = (input.note ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard note.count <= 1000 else { throw AppError.invalidField("note") }
         if result == "failed", note.isEmpty { throw AppError.missingField("note") }
@@ -72,20 +86,29 @@ enum SpotCheckService {
         try await app.write { tx in
             let check = try await tx.scoped(user.scope).spotCheck(id: checkID)
             let workflow = Workflows.named(check.workflow)!
-            guard user.scope.actingRole(for: workflow.steps[workflow.spotCheck!.before], on: OrgCode(check.countyCode)!) != nil else {
+            guard
+                user.scope.actingRole(for: workflow.steps[workflow.spotCheck!.before], on: OrgCode(check.countyCode)!)
+                    != nil
+            else {
                 throw AppError.forbidden
             }
-            guard let item = try await tx.rows(SpotCheckItem.self).filter(\.$checkID == checkID).filter(\.$caseID == caseID).first() else {
+            guard
+                let item = try await tx.rows(SpotCheckItem.self).filter(\.$checkID == checkID).filter(
+                    \.$caseID == caseID
+                ).first()
+            else {
                 throw AppError.notFound
             }
             guard item.result == nil else { throw AppError.conflict }
             item.result = result; item.note = note; item.checkedBy = user.id; item.checkedAt = now
             try await item.update(on: tx)
-            try await AuditLog.append(on: tx, actor: user.auditActor, action: "spotcheck.\(result)", entity: "case", entityID: String(caseID),
-                                      after: ["check": String(checkID), "note": note], at: now)
+            try await AuditLog.append(
+                on: tx, actor: user.auditActor, action: "spotcheck.\(result)", entity: "case", entityID: String(caseID),
+                after: ["check": String(checkID), "note": note], at: now)
             if result == "failed", let c = try await tx.lookup(WorkflowCase.self, caseID) {
-                try await CaseService.sendBack(tx: tx, user: user, cases: [c], to: workflow.spotCheck!.returnTo, reason: note,
-                                               outcome: "spotCheckFailed", now: now)
+                try await CaseService.sendBack(
+                    tx: tx, user: user, cases: [c], to: workflow.spotCheck!.returnTo, reason: note,
+                    outcome: "spotCheckFailed", now: now)
             }
         }
     }
@@ -103,9 +126,10 @@ enum SpotCheckService {
     /// A check with its accuracy figures (kept for the annual assessment).
     static func summary(_ check: SpotCheckRecord, on db: DataAccess) async throws -> Summary {
         let items = try await db.rows(SpotCheckItem.self).filter(\.$checkID == check.id!).sort(\.$caseID).all()
-        return Summary(id: check.id!, workflow: check.workflow, county_code: check.countyCode, year: check.year, seed: check.seed,
-                       percent: check.percent, population: check.population, sampled: items.count,
-                       passed: items.filter { $0.result == "passed" }.count, failed: items.filter { $0.result == "failed" }.count,
-                       pending: items.filter { $0.result == nil }.count, case_ids: items.map(\.caseID))
+        return Summary(
+            id: check.id!, workflow: check.workflow, county_code: check.countyCode, year: check.year, seed: check.seed,
+            percent: check.percent, population: check.population, sampled: items.count,
+            passed: items.filter { $0.result == "passed" }.count, failed: items.filter { $0.result == "failed" }.count,
+            pending: items.filter { $0.result == nil }.count, case_ids: items.map(\.caseID))
     }
 }

@@ -8,20 +8,24 @@ enum StandardsController {
     struct Row: Content {
         let year: Int; let poverty_line: String; let dibao_line: String; let notice_min_days: Int
         let village_incidence_pct: String; let county_incidence_pct: String; let wrong_exit_pct: String
-        let missed_pct: String; let recognition_pct: String; let is_default: Bool; let version: Int; let meets_r06_1: Bool
-        let fund_notice_min_days: Int; let aid_county_pct: String; let aid_livelihood_pct: String; let loan_max_rate_pct: String
+        let missed_pct: String; let recognition_pct: String; let is_default: Bool; let version: Int;
+        let meets_r06_1: Bool
+        let fund_notice_min_days: Int; let aid_county_pct: String; let aid_livelihood_pct: String;
+        let loan_max_rate_pct: String
     }
 
     static func percent(_ bp: Int) -> String { "\(bp / 100).\(String(format: "%02d", bp % 100))" }
 
     static func row(_ r: StandardRecord) -> Row {
         let s = r.standard
-        return Row(year: s.year, poverty_line: s.povertyLine.description, dibao_line: s.dibaoLine.description,
-                   notice_min_days: s.noticeMinDays, village_incidence_pct: percent(s.villageIncidenceBP),
-                   county_incidence_pct: percent(s.countyIncidenceBP), wrong_exit_pct: percent(s.wrongExitBP),
-                   missed_pct: percent(s.missedBP), recognition_pct: percent(s.recognitionBP), is_default: r.isDefault,
-                   version: r.version, meets_r06_1: s.meetsR06_1, fund_notice_min_days: s.fundNoticeMinDays,
-                   aid_county_pct: percent(s.aidCountyBP), aid_livelihood_pct: percent(s.aidLivelihoodBP), loan_max_rate_pct: percent(s.loanMaxRateBP))
+        return Row(
+            year: s.year, poverty_line: s.povertyLine.description, dibao_line: s.dibaoLine.description,
+            notice_min_days: s.noticeMinDays, village_incidence_pct: percent(s.villageIncidenceBP),
+            county_incidence_pct: percent(s.countyIncidenceBP), wrong_exit_pct: percent(s.wrongExitBP),
+            missed_pct: percent(s.missedBP), recognition_pct: percent(s.recognitionBP), is_default: r.isDefault,
+            version: r.version, meets_r06_1: s.meetsR06_1, fund_notice_min_days: s.fundNoticeMinDays,
+            aid_county_pct: percent(s.aidCountyBP), aid_livelihood_pct: percent(s.aidLivelihoodBP),
+            loan_max_rate_pct: percent(s.loanMaxRateBP))
     }
 
     static func all(on db: DataAccess) async throws -> [StandardRecord] {
@@ -43,20 +47,26 @@ enum StandardsController {
     static func page(_ req: Request, error: String?, status: HTTPResponseStatus = .ok) async throws -> Response {
         let user = try req.requireUser()
         let t = req.t
-        let stored = Dictionary(uniqueKeysWithValues: try await req.data.rows(PairingQuotaRecord.self).all().map { ($0.id!, $0.version) })
+        let stored = Dictionary(
+            uniqueKeysWithValues: try await req.data.rows(PairingQuotaRecord.self).all().map { ($0.id!, $0.version) })
         let quotas = try await PairingService.quotas(on: req.data)
-        return try await Page.render(req, "standards", View(rows: try await all(on: req.data).map(row), canEdit: user.scope.has(.editStandards), error: error,
-                                                            quotas: CadreRank.allCases.map { r in
-                                                                QuotaRow(rank: r.rawValue, label: t[r.labelKey], households: quotas.required(for: r),
-                                                                         version: stored[r.rawValue] ?? 0)
-                                                            }), status: status)
+        return try await Page.render(
+            req, "standards",
+            View(
+                rows: try await all(on: req.data).map(row), canEdit: user.scope.has(.editStandards), error: error,
+                quotas: CadreRank.allCases.map { r in
+                    QuotaRow(
+                        rank: r.rawValue, label: t[r.labelKey], households: quotas.required(for: r),
+                        version: stored[r.rawValue] ?? 0)
+                }), status: status)
     }
 
     @Sendable static func quotaForm(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let input = try req.content.decode(PairingService.QuotaInput.self)
         return try await FormFlow.submit(req) {
-            try await PairingService.setQuota(app: req.application, user: user, rank: req.parameters.get("rank") ?? "", input: input)
+            try await PairingService.setQuota(
+                app: req.application, user: user, rank: req.parameters.get("rank") ?? "", input: input)
             return .redirect(SiteURL.standards.path)
         } orShow: { refusal in
             return try await page(req, error: refusal.message, status: refusal.status)
@@ -74,22 +84,29 @@ enum StandardsController {
         let village_incidence_pct: String?; let county_incidence_pct: String?; let wrong_exit_pct: String?
         let missed_pct: String?; let recognition_pct: String?
         /// The fund standards (articles 25, 33, 36); when left out, the year keeps its current ones.
-        let fund_notice_min_days: String?; let aid_county_pct: String?; let aid_livelihood_pct: String?; let loan_max_rate_pct: String?
+        let fund_notice_min_days: String?; let aid_county_pct: String?; let aid_livelihood_pct: String?;
+        let loan_max_rate_pct: String?
     }
 
     static func parsePercent(_ text: String?, field: String) throws -> Int {
-        guard let text, let m = IncomesTemplate.parseYuan(text.trimmingCharacters(in: .whitespaces)), m.fen >= 0, m.fen <= 10_000 else {
+        guard let text, let m = IncomesTemplate.parseYuan(text.trimmingCharacters(in: .whitespaces)), m.fen >= 0,
+            m.fen <= 10_000
+        else {
             throw AppError.invalidField(field)
         }
-        return Int(m.fen)   // "3.00" → 300 basis points
+        return Int(m.fen)  // "3.00" → 300 basis points
     }
 
     static func save(req: Request, year: Int, input: Input) async throws -> Row {
         let user = try req.requireUser()
         guard user.scope.has(.editStandards) else { throw AppError.forbidden }
         guard let version = input.version else { throw AppError.missingField("version") }
-        guard let days = input.notice_min_days.flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }) else { throw AppError.invalidField("notice_min_days") }
-        let current = try await req.data.lookup(StandardRecord.self, year)?.standard ?? Standard(year: year, povertyLine: .zero, dibaoLine: .zero)
+        guard let days = input.notice_min_days.flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }) else {
+            throw AppError.invalidField("notice_min_days")
+        }
+        let current =
+            try await req.data.lookup(StandardRecord.self, year)?.standard
+            ?? Standard(year: year, povertyLine: .zero, dibaoLine: .zero)
         func optionalPercent(_ text: String?, _ field: String, _ keep: Int) throws -> Int {
             guard let text, !text.trimmingCharacters(in: .whitespaces).isEmpty else { return keep }
             return try parsePercent(text, field: field)
@@ -99,21 +116,27 @@ enum StandardsController {
             guard let d = Int(text) else { throw AppError.invalidField("fund_notice_min_days") }
             fundDays = d
         }
-        let candidate = Standard(year: year, povertyLine: try FormField.money(input.poverty_line, "poverty_line", empty: .invalid),
-                                 dibaoLine: try FormField.money(input.dibao_line, "dibao_line", empty: .invalid), noticeMinDays: days,
-                                 villageIncidenceBP: try parsePercent(input.village_incidence_pct, field: "village_incidence_pct"),
-                                 countyIncidenceBP: try parsePercent(input.county_incidence_pct, field: "county_incidence_pct"),
-                                 wrongExitBP: try parsePercent(input.wrong_exit_pct, field: "wrong_exit_pct"),
-                                 missedBP: try parsePercent(input.missed_pct, field: "missed_pct"),
-                                 recognitionBP: try parsePercent(input.recognition_pct, field: "recognition_pct"),
-                                 fundNoticeMinDays: fundDays,
-                                 aidCountyBP: try optionalPercent(input.aid_county_pct, "aid_county_pct", current.aidCountyBP),
-                                 aidLivelihoodBP: try optionalPercent(input.aid_livelihood_pct, "aid_livelihood_pct", current.aidLivelihoodBP),
-                                 loanMaxRateBP: try optionalPercent(input.loan_max_rate_pct, "loan_max_rate_pct", current.loanMaxRateBP))
+        let candidate = Standard(
+            year: year, povertyLine: try FormField.money(input.poverty_line, "poverty_line", empty: .invalid),
+            dibaoLine: try FormField.money(input.dibao_line, "dibao_line", empty: .invalid), noticeMinDays: days,
+            villageIncidenceBP: try parsePercent(input.village_incidence_pct, field: "village_incidence_pct"),
+            countyIncidenceBP: try parsePercent(input.county_incidence_pct, field: "county_incidence_pct"),
+            wrongExitBP: try parsePercent(input.wrong_exit_pct, field: "wrong_exit_pct"),
+            missedBP: try parsePercent(input.missed_pct, field: "missed_pct"),
+            recognitionBP: try parsePercent(input.recognition_pct, field: "recognition_pct"),
+            fundNoticeMinDays: fundDays,
+            aidCountyBP: try optionalPercent(input.aid_county_pct, "aid_county_pct", current.aidCountyBP),
+            aidLivelihoodBP: try optionalPercent(
+                input.aid_livelihood_pct, "aid_livelihood_pct", current.aidLivelihoodBP),
+            loanMaxRateBP: try optionalPercent(input.loan_max_rate_pct, "loan_max_rate_pct", current.loanMaxRateBP))
         let standard: Standard
         do { standard = try candidate.validated() } catch {
             if case .field(let f) = error {
-                throw AppError.invalidField(["aid_county": "aid_county_pct", "aid_livelihood": "aid_livelihood_pct", "loan_max_rate": "loan_max_rate_pct"][f] ?? f)
+                throw AppError.invalidField(
+                    [
+                        "aid_county": "aid_county_pct", "aid_livelihood": "aid_livelihood_pct",
+                        "loan_max_rate": "loan_max_rate_pct",
+                    ][f] ?? f)
             }
             throw AppError.badRequest
         }
@@ -123,13 +146,18 @@ enum StandardsController {
             let before = existing.map { $0.standard }
             if let existing, existing.version != version { throw AppError.conflict }
             if existing == nil && version != 0 { throw AppError.conflict }
-            let record = existing ?? { let r = StandardRecord(); r.id = year; r.version = 0; return r }()
+            let record =
+                existing
+                ?? {
+                    let r = StandardRecord(); r.id = year; r.version = 0; return r
+                }()
             record.apply(standard)
             record.isDefault = false
             record.version += 1
             try await record.save(on: tx)
-            try await AuditLog.append(on: tx, actor: user.auditActor, action: "standard.set", entity: "standard", entityID: String(year),
-                                      before: before, after: standard, at: now)
+            try await AuditLog.append(
+                on: tx, actor: user.auditActor, action: "standard.set", entity: "standard", entityID: String(year),
+                before: before, after: standard, at: now)
             return record
         }
         // R-06-1 reads the standards: the region's own violations follow the change at once.

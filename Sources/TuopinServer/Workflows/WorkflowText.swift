@@ -8,11 +8,16 @@ enum WorkflowText {
     static func refusal(_ refusal: Refusal, _ t: Translations) -> String {
         switch refusal {
         case .outOfOrder(let expected): t.format("wf_out_of_order", action(expected, t))
-        case .wrongRole(let allowed): t.format("wf_wrong_role", allowed.sorted { $0.rawValue < $1.rawValue }.map { t[$0.labelKey] }.joined(separator: "、"))
+        case .wrongRole(let allowed):
+            t.format(
+                "wf_wrong_role",
+                allowed.sorted { $0.rawValue < $1.rawValue }.map { t[$0.labelKey] }.joined(separator: "、"))
         case .objectionOpen(let n): t.format("wf_objection_open", String(n))
         case .unknownAction(let a): t.format("wf_unknown_action", a)
-        case .exitCriteriaNotMet(let failures): t["wf_exit_criteria"] + failures.map { failure($0, t) }.joined(separator: "；")
-        case .countyThresholdsNotMet(let failed): t["wf_county_thresholds"] + failed.map { t["wf_threshold_\($0.rawValue)"] }.joined(separator: "、")
+        case .exitCriteriaNotMet(let failures):
+            t["wf_exit_criteria"] + failures.map { failure($0, t) }.joined(separator: "；")
+        case .countyThresholdsNotMet(let failed):
+            t["wf_county_thresholds"] + failed.map { t["wf_threshold_\($0.rawValue)"] }.joined(separator: "、")
         default: t[refusal.key]
         }
     }
@@ -20,7 +25,8 @@ enum WorkflowText {
     static func failure(_ failure: ExitCriteria.HouseholdFailure, _ t: Translations) -> String {
         switch failure {
         case .noIncomeRecord: t["wf_fail_no_income"]
-        case .incomeBelowLine(let year, let perCapita, let line): t.format("wf_fail_income", String(year), perCapita.description, line.description)
+        case .incomeBelowLine(let year, let perCapita, let line):
+            t.format("wf_fail_income", String(year), perCapita.description, line.description)
         case .noStandard(let year): t.format("wf_fail_no_standard", String(year))
         case .guaranteeNotMet(let kind): t.format("wf_fail_guarantee", t.vocab(kind))
         case .guaranteeUnknown(let kind): t.format("wf_fail_guarantee_unknown", t.vocab(kind))

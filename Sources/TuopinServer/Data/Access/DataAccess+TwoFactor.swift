@@ -6,17 +6,21 @@ import SQLKit
 extension DataAccess {
     /// Records `step` as the user's last TOTP step if it is later than the one recorded; whether it was.
     func useTOTPStep(_ step: Int64, userID: Int) async throws -> Bool {
-        try await sqlDatabase.raw("""
+        try await sqlDatabase.raw(
+            """
             UPDATE users SET totp_last_step = \(bind: step) WHERE id = \(bind: userID)
             AND (totp_last_step IS NULL OR totp_last_step < \(bind: step)) RETURNING id
-            """).all().count == 1
+            """
+        ).all().count == 1
     }
 
     /// Marks the user's unused recovery code with `hash` as used; whether there was one.
     func useRecoveryCode(hash: String, userID: Int, at now: Date) async throws -> Bool {
-        try await sqlDatabase.raw("""
+        try await sqlDatabase.raw(
+            """
             UPDATE recovery_codes SET used_at = \(bind: now) WHERE user_id = \(bind: userID)
             AND code_hash = \(bind: hash) AND used_at IS NULL RETURNING id
-            """).all().count == 1
+            """
+        ).all().count == 1
     }
 }

@@ -10,11 +10,14 @@ import Vapor
 enum AuditAnchor {
     struct Head: Decodable, Equatable { let id: Int64; let hash: String }
 
-    static func file(_ app: Application) -> URL { app.tuopin.settings.dataDirectory.appendingPathComponent("audit-anchor.log") }
+    static func file(_ app: Application) -> URL {
+        app.tuopin.settings.dataDirectory.appendingPathComponent("audit-anchor.log")
+    }
 
     static func head(on dbAccess: DataAccess) async throws -> Head? {
         let db = dbAccess.db
-        return try await db.sqlDatabase.select().columns("id", "hash").from("audit_log").orderBy("id", .descending).limit(1).first(decoding: Head.self)
+        return try await db.sqlDatabase.select().columns("id", "hash").from("audit_log").orderBy("id", .descending)
+            .limit(1).first(decoding: Head.self)
     }
 
     /// Appends the current head to `url` (unless it is the last line already). Returns it.
@@ -46,7 +49,9 @@ enum AuditAnchor {
     struct Mismatch: Error, CustomStringConvertible {
         let anchor: Head, found: String?
         var description: String {
-            found.map { "audit entry \(anchor.id) has hash \($0.prefix(16))…, the anchor recorded \(anchor.hash.prefix(16))… (the chain was rebuilt)" }
+            found.map {
+                "audit entry \(anchor.id) has hash \($0.prefix(16))…, the anchor recorded \(anchor.hash.prefix(16))… (the chain was rebuilt)"
+            }
                 ?? "audit entry \(anchor.id), recorded in the anchor file, is missing (the chain was cut short)"
         }
     }
@@ -88,7 +93,9 @@ struct AuditAnchorLifecycle: LifecycleHandler {
                 try? await Task.sleep(for: .seconds(60))
                 if Task.isCancelled { break }
                 do {
-                    guard let head = try await AuditAnchor.head(on: app.systemData), head.id != anchored else { continue }
+                    guard let head = try await AuditAnchor.head(on: app.systemData), head.id != anchored else {
+                        continue
+                    }
                     if Self.isDue(head: head.id, anchored: anchored, elapsed: ContinuousClock.now - since) {
                         try await AuditAnchor.write(app: app)
                         anchored = head.id

@@ -14,8 +14,10 @@ enum AuditLog {
     /// Who acted: a user id, or `system` for start-up and demo work.
     struct Actor: Sendable { let id: String; static let system = Actor(id: "system") }
 
-    static func append(on txAccess: DataAccess, actor: Actor, action: String, entity: String, entityID: String,
-                       before: (any Encodable)? = nil, after: (any Encodable)? = nil, at now: Date) async throws {
+    static func append(
+        on txAccess: DataAccess, actor: Actor, action: String, entity: String, entityID: String,
+        before: (any Encodable)? = nil, after: (any Encodable)? = nil, at now: Date
+    ) async throws {
         let tx = txAccess.db
         tally?.add(1)
         let sql = tx.sqlDatabase
@@ -32,15 +34,20 @@ enum AuditLog {
         entry.hash = AuditChain.hash(of: entry, previous: last?.hash ?? AuditChain.genesisHash, using: sha256)
         try await sql.insert(into: "audit_log")
             .columns("id", "at", "user_id", "action", "entity", "entity_id", "before", "after", "hash")
-            .values(SQLBind(entry.seq), SQLBind(entry.at), SQLBind(entry.userID), SQLBind(entry.action),
-                    SQLBind(entry.entity), SQLBind(entry.entityID), SQLBind(entry.before), SQLBind(entry.after),
-                    SQLBind(entry.hash))
+            .values(
+                SQLBind(entry.seq), SQLBind(entry.at), SQLBind(entry.userID), SQLBind(entry.action),
+                SQLBind(entry.entity), SQLBind(entry.entityID), SQLBind(entry.before), SQLBind(entry.after),
+                SQLBind(entry.hash)
+            )
             .run()
     }
 
     struct Pending: Sendable {
         let action: String, entity: String, entityID: String, before: String, after: String
-        init(action: String, entity: String, entityID: String, before: (any Encodable)? = nil, after: (any Encodable)? = nil) throws {
+        init(
+            action: String, entity: String, entityID: String, before: (any Encodable)? = nil,
+            after: (any Encodable)? = nil
+        ) throws {
             self.action = action; self.entity = entity; self.entityID = entityID
             self.before = try AuditLog.canonicalJSON(before); self.after = try AuditLog.canonicalJSON(after)
         }
@@ -61,15 +68,20 @@ enum AuditLog {
         let at = timestamp(now)
         let rows: [[any Encodable & Sendable]] = entries.map { p in
             seq += 1
-            var entry = AuditEntry(seq: seq, at: at, userID: actor.id, action: p.action, entity: p.entity,
-                                   entityID: p.entityID, before: p.before, after: p.after)
+            var entry = AuditEntry(
+                seq: seq, at: at, userID: actor.id, action: p.action, entity: p.entity,
+                entityID: p.entityID, before: p.before, after: p.after)
             entry.hash = AuditChain.hash(of: entry, previous: previous, using: sha256)
             previous = entry.hash
-            return [entry.seq, entry.at, entry.userID, entry.action, entry.entity, entry.entityID, entry.before, entry.after, entry.hash]
+            return [
+                entry.seq, entry.at, entry.userID, entry.action, entry.entity, entry.entityID, entry.before,
+                entry.after, entry.hash,
+            ]
         }
-        try await sql.bulkInsert(into: "audit_log",
-                                 columns: ["id", "at", "user_id", "action", "entity", "entity_id", "before", "after", "hash"],
-                                 rows: rows)
+        try await sql.bulkInsert(
+            into: "audit_log",
+            columns: ["id", "at", "user_id", "action", "entity", "entity_id", "before", "after", "hash"],
+            rows: rows)
     }
 
     /// UTC with milliseconds; sorts as text.
@@ -104,8 +116,9 @@ enum AuditVerifier {
             let rows = try await db.sqlDatabase.select().column("*").from("audit_log")
                 .where("id", .greaterThan, SQLBind(after)).orderBy("id").limit(pageSize).all(decoding: Row.self)
             for r in rows {
-                let entry = AuditEntry(seq: r.id, at: r.at, userID: r.user_id, action: r.action, entity: r.entity,
-                                       entityID: r.entity_id, before: r.before, after: r.after, hash: r.hash)
+                let entry = AuditEntry(
+                    seq: r.id, at: r.at, userID: r.user_id, action: r.action, entity: r.entity,
+                    entityID: r.entity_id, before: r.before, after: r.after, hash: r.hash)
                 if let broken = verifier.feed(entry) { return Result(checked: verifier.count, firstBreak: broken) }
             }
             guard let last = rows.last, rows.count == pageSize else { break }

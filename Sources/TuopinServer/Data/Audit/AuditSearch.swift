@@ -18,15 +18,19 @@ enum AuditSearch {
     }
 
     /// The entities a search can name; outside the region, entries of other entities are not shown.
-    static let entities = ["household", "org_unit", "case", "inspection", "finding", "project", "notice", "objection", "fund_entry", "loan",
-                           "cadre", "user", "standard", "spot_check", "export", "search"]
+    static let entities = [
+        "household", "org_unit", "case", "inspection", "finding", "project", "notice", "objection", "fund_entry",
+        "loan",
+        "cadre", "user", "standard", "spot_check", "export", "search",
+    ]
     static let pageSize = 100, maxExport = 100_000
 
     /// Entries about units under `roots`: the unit itself, its households, cases, inspections and findings.
     static func within(_ roots: [OrgCode]) -> any SQLExpression {
         let parts: [any SQLExpression] = roots.map { root in
             let p = root.value + "%"
-            return SQLQueryString("""
+            return SQLQueryString(
+                """
                 ((entity = 'org_unit' AND entity_id LIKE \(bind: p))
                  OR (entity = 'household' AND entity_id IN (SELECT CAST(id AS TEXT) FROM households WHERE \(ScopeSQL.within([root]))))
                  OR (entity = 'case' AND entity_id IN (SELECT CAST(id AS TEXT) FROM cases WHERE unit_code LIKE \(bind: p)))
@@ -34,7 +38,9 @@ enum AuditSearch {
                  OR (entity = 'finding' AND entity_id IN (SELECT CAST(id AS TEXT) FROM findings WHERE unit_code LIKE \(bind: p))))
                 """)
         }
-        guard let first = parts.first else { return SQLBinaryExpression(SQLLiteral.numeric("1"), .equal, SQLLiteral.numeric("0")) }
+        guard let first = parts.first else {
+            return SQLBinaryExpression(SQLLiteral.numeric("1"), .equal, SQLLiteral.numeric("0"))
+        }
         return SQLGroupExpression(parts.dropFirst().reduce(first) { SQLBinaryExpression($0, .or, $1) })
     }
 
@@ -44,7 +50,8 @@ enum AuditSearch {
     }
 
     struct Entry: Content {
-        let id: Int64; let at: String; let user_id: String; let user: String; let action: String; let entity: String; let entity_id: String
+        let id: Int64; let at: String; let user_id: String; let user: String; let action: String; let entity: String;
+        let entity_id: String
         let before: String; let after: String; let href: String?
     }
 
@@ -54,7 +61,9 @@ enum AuditSearch {
         guard !roots.isEmpty else { throw AppError.forbidden }
         var out: [any SQLExpression] = []
         if !roots.contains(where: { $0.level == .region }) { out.append(within(roots)) }
-        func text(_ v: String?) -> String? { v.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 } }
+        func text(_ v: String?) -> String? {
+            v.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+        }
         if let name = text(f.user) {
             guard name.count <= 64, !TextInput.hasControlCharacters(name) else { throw AppError.invalidField("user") }
             let id = try await User.query(on: req.db).filter(\.$username == name).first()?.id
@@ -66,7 +75,9 @@ enum AuditSearch {
             out.append(within([unit]))
         }
         if let number = text(f.household) {
-            guard number.count <= 40, !TextInput.hasControlCharacters(number) else { throw AppError.invalidField("household") }
+            guard number.count <= 40, !TextInput.hasControlCharacters(number) else {
+                throw AppError.invalidField("household")
+            }
             let id = try await Household.query(on: req.db).filter(\.$number == number).first()?.id
             out.append(SQLBinaryExpression(SQLColumn("entity"), .equal, SQLBind("household")))
             out.append(SQLBinaryExpression(SQLColumn("entity_id"), .equal, SQLBind(id.map(String.init) ?? "-")))
@@ -80,9 +91,12 @@ enum AuditSearch {
             out.append(SQLBinaryExpression(SQLColumn("entity_id"), .equal, SQLBind(id)))
         }
         if let action = text(f.action) {
-            guard action.count <= 64, action.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "_" }) else { throw AppError.invalidField("action") }
+            guard action.count <= 64, action.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "_" }) else {
+                throw AppError.invalidField("action")
+            }
             // "household" finds every household action; "household.update" that one.
-            out.append(SQLBinaryExpression(SQLColumn("action"), .like, SQLBind(action.contains(".") ? action : action + ".%")))
+            out.append(
+                SQLBinaryExpression(SQLColumn("action"), .like, SQLBind(action.contains(".") ? action : action + ".%")))
         }
         if let from = text(f.from) {
             guard let d = CivilDate(iso: from) else { throw AppError.invalidField("from") }
@@ -93,33 +107,49 @@ enum AuditSearch {
             out.append(SQLBinaryExpression(SQLColumn("at"), .lessThan, SQLBind(instant(d, plusDays: 1))))
         }
         if f.changes == "1" {
-            out.append(SQLQueryString("action NOT LIKE '%.read' AND action NOT LIKE 'export.%' AND action NOT LIKE '%.search_id' AND action <> 'audit.search'"))
+            out.append(
+                SQLQueryString(
+                    "action NOT LIKE '%.read' AND action NOT LIKE 'export.%' AND action NOT LIKE '%.search_id' AND action <> 'audit.search'"
+                ))
         }
         return out
     }
 
-    static func entries(_ req: Request, where conditions: [any SQLExpression], offset: Int, limit: Int) async throws -> [Entry] {
-        struct Row: Decodable { let id: Int64; let at: String; let user_id: String; let action: String; let entity: String; let entity_id: String
-            let before: String; let after: String }
-        var q = req.db.sqlDatabase.select().columns("id", "at", "user_id", "action", "entity", "entity_id", "before", "after").from("audit_log")
+    static func entries(_ req: Request, where conditions: [any SQLExpression], offset: Int, limit: Int) async throws
+        -> [Entry]
+    {
+        struct Row: Decodable {
+            let id: Int64; let at: String; let user_id: String; let action: String; let entity: String;
+            let entity_id: String
+            let before: String; let after: String
+        }
+        var q = req.db.sqlDatabase.select().columns(
+            "id", "at", "user_id", "action", "entity", "entity_id", "before", "after"
+        ).from("audit_log")
         for c in conditions { q = q.where(c) }
         let rows = try await q.orderBy("id", .descending).offset(offset).limit(limit).all(decoding: Row.self)
         let ids = Set(rows.compactMap { Int($0.user_id) })
-        let users = Dictionary(uniqueKeysWithValues: try await User.query(on: req.db).filter(\.$id ~~ Array(ids)).all().map { (String($0.id!), "\($0.displayName)（\($0.username)）") })
+        let users = Dictionary(
+            uniqueKeysWithValues: try await User.query(on: req.db).filter(\.$id ~~ Array(ids)).all().map {
+                (String($0.id!), "\($0.displayName)（\($0.username)）")
+            })
         let mayOpen = req.data.mayReadRegistry
         // Entries written before issue #22 hold the old, rebuildable masks of ID numbers.
         let full = req.data.maySeeFullIdentity
         func redact(_ text: String) -> String { full ? text : ResidentID.redactOldMasks(in: text) }
         return rows.map { r in
-            let href: String? = switch r.entity {
-            case "household" where mayOpen: Int(r.entity_id).map { SiteURL.household($0).path }
-            case "org_unit": SiteURL.unit(r.entity_id).path
-            case "inspection": Int(r.entity_id).map { SiteURL.inspection($0, nil).path }
-            case "case" where mayOpen: Int(r.entity_id).map { SiteURL.caseDetail($0).path }
-            default: nil
-            }
-            return Entry(id: r.id, at: second(r.at), user_id: r.user_id, user: users[r.user_id] ?? r.user_id, action: r.action, entity: r.entity,
-                         entity_id: r.entity_id, before: redact(r.before), after: redact(r.after), href: href)
+            let href: String? =
+                switch r.entity {
+                case "household" where mayOpen: Int(r.entity_id).map { SiteURL.household($0).path }
+                case "org_unit": SiteURL.unit(r.entity_id).path
+                case "inspection": Int(r.entity_id).map { SiteURL.inspection($0, nil).path }
+                case "case" where mayOpen: Int(r.entity_id).map { SiteURL.caseDetail($0).path }
+                default: nil
+                }
+            return Entry(
+                id: r.id, at: second(r.at), user_id: r.user_id, user: users[r.user_id] ?? r.user_id, action: r.action,
+                entity: r.entity,
+                entity_id: r.entity_id, before: redact(r.before), after: redact(r.after), href: href)
         }
     }
 }

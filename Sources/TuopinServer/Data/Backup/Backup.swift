@@ -16,7 +16,9 @@ enum Backup {
     /// owner only, and returns the digest of what the backup holds (not of the live database,
     /// which may have moved on while it was written).
     static func backup(app: Application, to path: String) async throws -> [TableDigest.Entry] {
-        guard !FileManager.default.fileExists(atPath: path) else { throw Failure(description: "\(path) already exists; choose a new file") }
+        guard !FileManager.default.fileExists(atPath: path) else {
+            throw Failure(description: "\(path) already exists; choose a new file")
+        }
         // Created 0600 whatever the caller's umask: the backup holds the registry (issue #22, C1).
         guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
             throw Failure(description: "\(path) cannot be created")
@@ -42,7 +44,8 @@ enum Backup {
                 return try await app.systemData.transaction { db in
                     try await db.sqlDatabase.raw("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").run()
                     struct Snapshot: Decodable { let id: String }
-                    let snapshot = try await db.sqlDatabase.raw("SELECT pg_export_snapshot() AS id").first(decoding: Snapshot.self)
+                    let snapshot = try await db.sqlDatabase.raw("SELECT pg_export_snapshot() AS id").first(
+                        decoding: Snapshot.self)
                     var arguments = ["--format=custom", "--no-owner", "--file=\(path)", "--dbname=\(url)"]
                     if let snapshot { arguments.append("--snapshot=\(snapshot.id)") }
                     if let searchPath { arguments.append("--schema=\(searchPath)") }
@@ -61,14 +64,18 @@ enum Backup {
     static func restore(app: Application, from path: String) async throws {
         guard FileManager.default.fileExists(atPath: path) else { throw Failure(description: "\(path) does not exist") }
         guard try await TableDigest.tables(on: app.systemData).isEmpty else {
-            throw Failure(description: "the database is not empty; restore into an empty one (for SQLite: stop the server, move data/tuopin.sqlite away)")
+            throw Failure(
+                description:
+                    "the database is not empty; restore into an empty one (for SQLite: stop the server, move data/tuopin.sqlite away)"
+            )
         }
         switch app.tuopin.settings.database {
         case .sqlite(let target):
             // Close the (empty) file's connections before replacing it; the next use reopens it.
             app.databases.reinitialize(.sqlite)
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: target + suffix) }
-            try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try FileManager.default.copyItem(atPath: path, toPath: target)
             try await app.systemData.sqlDatabase.raw("PRAGMA journal_mode=WAL").run()
         case .postgres(let url, _):
@@ -86,7 +93,10 @@ enum Backup {
         let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw Failure(description: "\(tool) failed (\(process.terminationStatus)): \(message.trimmingCharacters(in: .whitespacesAndNewlines))")
+            throw Failure(
+                description:
+                    "\(tool) failed (\(process.terminationStatus)): \(message.trimmingCharacters(in: .whitespacesAndNewlines))"
+            )
         }
     }
 }

@@ -25,7 +25,8 @@ enum TableDigest {
 
     static func tables(on db: any SQLDatabase, postgres: Bool) async throws -> [String] {
         struct T: Decodable { let name: String }
-        let sql = postgres
+        let sql =
+            postgres
             ? "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY 1"
             : "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY 1"
         return try await db.raw(SQLQueryString(sql)).all(decoding: T.self).map(\.name)
@@ -39,8 +40,11 @@ enum TableDigest {
         var out: [Entry] = []
         for table in try await tables(on: db, postgres: postgres) {
             let rows = try await db.select().column("*").from(table).all()
-            let lines = rows.map { row in row.allColumns.map { "\($0)=\(value(row, $0))" }.joined(separator: "\u{1f}") }.sorted()
-            let hash = SHA256.hash(data: Data(lines.joined(separator: "\u{1e}").utf8)).map { String(format: "%02x", $0) }.joined()
+            let lines = rows.map { row in row.allColumns.map { "\($0)=\(value(row, $0))" }.joined(separator: "\u{1f}") }
+                .sorted()
+            let hash = SHA256.hash(data: Data(lines.joined(separator: "\u{1e}").utf8)).map {
+                String(format: "%02x", $0)
+            }.joined()
             out.append(Entry(table: table, rows: rows.count, sha256: hash))
         }
         return out

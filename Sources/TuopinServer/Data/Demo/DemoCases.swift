@@ -28,13 +28,16 @@ struct DemoCases {
     struct Actors {
         let byRole: [Role: CurrentUser]
         let supervisor: CurrentUser?
-        func first(of roles: Set<Role>) -> CurrentUser { roles.sorted { $0.rawValue < $1.rawValue }.compactMap { byRole[$0] }.first! }
+        func first(of roles: Set<Role>) -> CurrentUser {
+            roles.sorted { $0.rawValue < $1.rawValue }.compactMap { byRole[$0] }.first!
+        }
     }
 
     /// Makes the cases; returns how many. Nothing happens when the demo users' county is not in the demo.
     func run() async throws -> Int {
         guard try await Household.query(on: app.db).filter(\.$villageCode == Self.showcaseVillage).count() > 0,
-              let actors = try await loadActors() else { return 0 }
+            let actors = try await loadActors()
+        else { return 0 }
         let real = app.tuopin
         let clock = Clock(real.now())
         app.tuopin = real.with(now: { clock.now })
@@ -51,8 +54,10 @@ struct DemoCases {
     }
 
     private func loadActors() async throws -> Actors? {
-        let wanted: [(String, Role)] = [("village1", .villageCadre), ("clerk1", .clerk), ("chengguan", .countyOffice),
-                                        ("lasa", .prefectureOffice), ("region", .regionHQ)]
+        let wanted: [(String, Role)] = [
+            ("village1", .villageCadre), ("clerk1", .clerk), ("chengguan", .countyOffice),
+            ("lasa", .prefectureOffice), ("region", .regionHQ),
+        ]
         var byRole: [Role: CurrentUser] = [:]
         for (name, role) in wanted {
             guard let user = try await actor(name) else { return nil }
@@ -62,7 +67,8 @@ struct DemoCases {
     }
 
     private func actor(_ username: String) async throws -> CurrentUser? {
-        guard let user = try await User.query(on: app.db).filter(\.$username == username).with(\.$bindings).first() else { return nil }
+        guard let user = try await User.query(on: app.db).filter(\.$username == username).with(\.$bindings).first()
+        else { return nil }
         return try CurrentUser(user, sessionKind: "demo")
     }
 
@@ -71,8 +77,10 @@ struct DemoCases {
     private func fillRuralPopulation() async throws {
         struct Row: Decodable { let village_code: String; let people: Int? }
         let sql = app.db.sqlDatabase
-        let people = try await sql.select().column("village_code").column(SQLAlias(DataAccess.bigintSum("member_count"), as: SQLIdentifier("people")))
-            .from(Household.schema).groupBy("village_code").all(decoding: Row.self)
+        let people = try await sql.select().column("village_code").column(
+            SQLAlias(DataAccess.bigintSum("member_count"), as: SQLIdentifier("people"))
+        )
+        .from(Household.schema).groupBy("village_code").all(decoding: Row.self)
         let byVillage = Dictionary(uniqueKeysWithValues: people.map { ($0.village_code, $0.people ?? 0) })
         let villages = try await OrgUnit.query(on: app.db).filter(\.$level == OrgLevel.village.rawValue).all()
         let now = app.tuopin.now()
@@ -83,8 +91,9 @@ struct DemoCases {
                 try await tx.sqlDatabase.update(OrgUnit.schema).set("rural_population", to: SQLBind(population))
                     .where("code", .equal, SQLBind(village.id!)).run()
             }
-            try await AuditLog.append(on: tx, actor: .system, action: "demo.rural_population", entity: "org_unit", entityID: "54",
-                                      after: ["villages": String(villages.count)], at: now)
+            try await AuditLog.append(
+                on: tx, actor: .system, action: "demo.rural_population", entity: "org_unit", entityID: "54",
+                after: ["villages": String(villages.count)], at: now)
         }
     }
 
@@ -93,19 +102,25 @@ struct DemoCases {
     private func reopenExitRound() async throws {
         let now = app.tuopin.now()
         try await app.write { tx in
-            let reopened = try await tx.sqlDatabase.update(Household.schema).set("status", to: SQLBind(HouseholdStatus.notExited.rawValue))
-                .set("exit_year", to: SQLLiteral.null).set("version", to: SQLRaw("version + 1"))
-                .where("village_code", .equal, SQLBind(Self.showcaseVillage)).where("status", .equal, SQLBind(HouseholdStatus.exitedWithPolicy.rawValue))
-                .where("exit_year", .equal, SQLBind(Self.year)).returning("id").all()
-            try await AuditLog.append(on: tx, actor: .system, action: "demo.exit_round", entity: "org_unit", entityID: Self.showcaseVillage,
-                                      after: ["households": String(reopened.count)], at: now)
+            let reopened = try await tx.sqlDatabase.update(Household.schema).set(
+                "status", to: SQLBind(HouseholdStatus.notExited.rawValue)
+            )
+            .set("exit_year", to: SQLLiteral.null).set("version", to: SQLRaw("version + 1"))
+            .where("village_code", .equal, SQLBind(Self.showcaseVillage)).where(
+                "status", .equal, SQLBind(HouseholdStatus.exitedWithPolicy.rawValue)
+            )
+            .where("exit_year", .equal, SQLBind(Self.year)).returning("id").all()
+            try await AuditLog.append(
+                on: tx, actor: .system, action: "demo.exit_round", entity: "org_unit", entityID: Self.showcaseVillage,
+                after: ["households": String(reopened.count)], at: now)
         }
     }
 
     private func setQuota(_ actors: Actors, clock: Clock, realNow: Date) async throws {
         clock.set(realNow.addingTimeInterval(-200 * 86_400))
-        _ = try await UnitFiguresController.setQuota(app: app, user: actors.byRole[.regionHQ]!, county: "540102", year: Self.year,
-                                                     quota: 20, exemption: "")
+        _ = try await UnitFiguresController.setQuota(
+            app: app, user: actors.byRole[.regionHQ]!, county: "540102", year: Self.year,
+            quota: 20, exemption: "")
     }
 
     // MARK: Walking a case
@@ -135,8 +150,10 @@ struct DemoCases {
     /// notice. Timed so that the last step lands a few days before `realNow` (inside its notice,
     /// if the last step opened one).
     @discardableResult
-    private func walk(_ workflow: WorkflowDefinition, households: [Int] = [], unit: String? = nil, steps: Int, actors: Actors,
-                      clock: Clock, realNow: Date, before: ((String, [Int]) async throws -> Void)? = nil) async throws -> [Int] {
+    private func walk(
+        _ workflow: WorkflowDefinition, households: [Int] = [], unit: String? = nil, steps: Int, actors: Actors,
+        clock: Clock, realNow: Date, before: ((String, [Int]) async throws -> Void)? = nil
+    ) async throws -> [Int] {
         let taken = workflow.steps.prefix(steps)
         let notices = taken.filter(\.opensNotice).count
         let lastOpens = taken.last?.opensNotice ?? false
@@ -147,10 +164,12 @@ struct DemoCases {
             let user = actors.first(of: step.roles)
             try await before?(step.action, ids)
             if index == 0 {
-                ids = try await CaseService.start(app: app, user: user, workflow: workflow, householdIDs: households, unitCode: unit,
-                                                  year: Self.year, input: input(for: step.action))
+                ids = try await CaseService.start(
+                    app: app, user: user, workflow: workflow, householdIDs: households, unitCode: unit,
+                    year: Self.year, input: input(for: step.action))
             } else {
-                try await CaseService.batch(app: app, user: user, caseIDs: ids, action: step.action, input: input(for: step.action))
+                try await CaseService.batch(
+                    app: app, user: user, caseIDs: ids, action: step.action, input: input(for: step.action))
             }
             clock.advance(days: step.opensNotice && index < taken.count - 1 ? 8 : 0)
             clock.set(clock.now.addingTimeInterval(600))
@@ -160,33 +179,40 @@ struct DemoCases {
 
     private func reject(_ ids: [Int], by user: CurrentUser, reason: String) async throws {
         var i = CaseService.StepInput(); i.reason = reason
-        try await CaseService.batch(app: app, user: user, caseIDs: ids, action: WorkflowDefinition.rejectAction, input: i)
+        try await CaseService.batch(
+            app: app, user: user, caseIDs: ids, action: WorkflowDefinition.rejectAction, input: i)
     }
 
     /// Records what household exit checks: the latest income above the line and every guarantee met.
     private func meetExitCriteria(_ householdIDs: [Int], clerk: CurrentUser) async throws {
         for id in householdIDs {
             let h = try await Household.find(id, on: app.db)!
-            try await RegistryService.setIncome(app: app, user: clerk, householdID: id, version: h.version, year: Self.year,
-                                                input: .init(wage: "\(4_800 * h.memberCount)", business: "1200", property: "0", transfer: "900", costs: "600"))
+            try await RegistryService.setIncome(
+                app: app, user: clerk, householdID: id, version: h.version, year: Self.year,
+                input: .init(
+                    wage: "\(4_800 * h.memberCount)", business: "1200", property: "0", transfer: "900", costs: "600"))
             for kind in GuaranteeKind.allCases {
                 let version = try await Household.find(id, on: app.db)!.version
-                try await RegistryService.setGuarantee(app: app, user: clerk, householdID: id, version: version, kind: kind,
-                                                       input: .init(met: true, note: "入户核实"))
+                try await RegistryService.setGuarantee(
+                    app: app, user: clerk, householdID: id, version: version, kind: kind,
+                    input: .init(met: true, note: "入户核实"))
             }
         }
     }
 
     private func households(_ statuses: [HouseholdStatus]) async throws -> [Int] {
-        try await Household.query(on: app.db).filter(\.$villageCode == Self.showcaseVillage).filter(\.$status ~~ statuses)
-            .sort(\.$number).all().map { $0.id! }
+        try await Household.query(on: app.db).filter(\.$villageCode == Self.showcaseVillage).filter(
+            \.$status ~~ statuses
+        )
+        .sort(\.$number).all().map { $0.id! }
     }
 
     private func objection(on caseID: Int, text: String, observation: CurrentUser? = nil) async throws -> String {
         let noticeID = try await WorkflowCase.find(caseID, on: app.db)!.noticeID!
         var input = NoticeService.ObjectionInput(); input.text = text; input.case_id = caseID
         if observation != nil { input.kind = "observation" }
-        return try await NoticeService.file(app: app, user: observation, noticeID: noticeID, input: input, client: "demo-\(caseID)-\(text.count)")
+        return try await NoticeService.file(
+            app: app, user: observation, noticeID: noticeID, input: input, client: "demo-\(caseID)-\(text.count)")
     }
 
     // MARK: The workflows
@@ -204,8 +230,9 @@ struct DemoCases {
         let plan = [4, 6, 7, 5, 1, 2, 3]
         var made = 0
         for (household, steps) in zip(poor, plan) {
-            let ids = try await walk(Workflows.householdExit, households: [household], steps: steps, actors: actors, clock: clock,
-                                     realNow: realNow, before: prepare)
+            let ids = try await walk(
+                Workflows.householdExit, households: [household], steps: steps, actors: actors, clock: clock,
+                realNow: realNow, before: prepare)
             made += 1
             if steps == 4 { _ = try await objection(on: ids[0], text: "该户儿子在拉萨务工收入未如实登记，请核实。") }
             if steps == 5, let supervisor = actors.supervisor {
@@ -214,25 +241,32 @@ struct DemoCases {
         }
         // A refused verification, and one whose objection was decided (rejected, shown publicly).
         if poor.count > plan.count {
-            let ids = try await walk(Workflows.householdExit, households: [poor[plan.count]], steps: 1, actors: actors, clock: clock, realNow: realNow)
+            let ids = try await walk(
+                Workflows.householdExit, households: [poor[plan.count]], steps: 1, actors: actors, clock: clock,
+                realNow: realNow)
             try await reject(ids, by: actors.byRole[.villageCadre]!, reason: "入户核实：家庭主要劳动力患病，收入尚不稳定")
             made += 1
         }
         if poor.count > plan.count + 1 {
             clock.set(realNow.addingTimeInterval(-20 * 86_400))
-            let ids = try await walk(Workflows.householdExit, households: [poor[plan.count + 1]], steps: 4, actors: actors, clock: clock,
-                                     realNow: realNow.addingTimeInterval(-10 * 86_400), before: prepare)
+            let ids = try await walk(
+                Workflows.householdExit, households: [poor[plan.count + 1]], steps: 4, actors: actors, clock: clock,
+                realNow: realNow.addingTimeInterval(-10 * 86_400), before: prepare)
             let code = try await objection(on: ids[0], text: "该户住房存在安全隐患。")
             let o = try await Objection.query(on: app.db).filter(\.$code == code).first()!
-            try await NoticeService.decide(app: app, user: actors.byRole[.villageCadre]!, objectionID: o.id!,
-                                           input: .init(decision: "reject", reason: "经住建部门鉴定，住房为安全住房（鉴定书 2020-031）"))
+            try await NoticeService.decide(
+                app: app, user: actors.byRole[.villageCadre]!, objectionID: o.id!,
+                input: .init(decision: "reject", reason: "经住建部门鉴定，住房为安全住房（鉴定书 2020-031）"))
             made += 1
         }
         // The county's spot check of the cases waiting for its approval (article 18).
         clock.set(realNow.addingTimeInterval(-3_600))
-        if try await WorkflowCase.query(on: app.db).filter(\.$workflow == Workflows.householdExit.id).filter(\.$step == 5).count() > 0 {
+        if try await WorkflowCase.query(on: app.db).filter(\.$workflow == Workflows.householdExit.id).filter(
+            \.$step == 5
+        ).count() > 0 {
             var draw = SpotCheckService.DrawInput()
-            draw.workflow = Workflows.householdExit.id; draw.county_code = "540102"; draw.year = Self.year; draw.seed = "2020"
+            draw.workflow = Workflows.householdExit.id; draw.county_code = "540102"; draw.year = Self.year;
+            draw.seed = "2020"
             _ = try await SpotCheckService.draw(app: app, user: actors.byRole[.countyOffice]!, input: draw)
         }
         return made
@@ -243,37 +277,47 @@ struct DemoCases {
         let plan = [3, 5, 8, 7, 1, 2, 4, 6]
         var made = 0
         for (household, steps) in zip(candidates, plan) {
-            let ids = try await walk(Workflows.identification, households: [household], steps: steps, actors: actors, clock: clock, realNow: realNow)
+            let ids = try await walk(
+                Workflows.identification, households: [household], steps: steps, actors: actors, clock: clock,
+                realNow: realNow)
             made += 1
             if steps == 3 { _ = try await objection(on: ids[0], text: "该户有家庭成员为公职人员，不符合识别条件。") }
         }
         if candidates.count > plan.count {
             // Votes against: the village refuses at the appraisal.
-            let ids = try await walk(Workflows.identification, households: [candidates[plan.count]], steps: 1, actors: actors, clock: clock, realNow: realNow)
+            let ids = try await walk(
+                Workflows.identification, households: [candidates[plan.count]], steps: 1, actors: actors, clock: clock,
+                realNow: realNow)
             try await reject(ids, by: actors.byRole[.villageCadre]!, reason: "民主评议：赞成 9 票，反对 26 票")
             made += 1
         }
         if candidates.count > plan.count + 1 {
             // An accepted objection sent this one back to before its first notice.
-            let ids = try await walk(Workflows.identification, households: [candidates[plan.count + 1]], steps: 3, actors: actors, clock: clock,
-                                     realNow: realNow.addingTimeInterval(-2 * 86_400))
+            let ids = try await walk(
+                Workflows.identification, households: [candidates[plan.count + 1]], steps: 3, actors: actors,
+                clock: clock,
+                realNow: realNow.addingTimeInterval(-2 * 86_400))
             let code = try await objection(on: ids[0], text: "评议会议到会人数不足三分之二。")
             let o = try await Objection.query(on: app.db).filter(\.$code == code).first()!
-            try await NoticeService.decide(app: app, user: actors.byRole[.villageCadre]!, objectionID: o.id!,
-                                           input: .init(decision: "accept", reason: "情况属实，重新召开民主评议会议"))
+            try await NoticeService.decide(
+                app: app, user: actors.byRole[.villageCadre]!, objectionID: o.id!,
+                input: .init(decision: "accept", reason: "情况属实，重新召开民主评议会议"))
             made += 1
         }
         return made
     }
 
     private func villageExits(_ actors: Actors, clock: Clock, realNow: Date) async throws -> Int {
-        let villages = try await OrgUnit.query(on: app.db).filter(\.$parentCode == "540102001").sort(\.$id).all().map { $0.id! }
-            .filter { $0 != Self.showcaseVillage }
+        let villages = try await OrgUnit.query(on: app.db).filter(\.$parentCode == "540102001").sort(\.$id).all().map {
+            $0.id!
+        }
+        .filter { $0 != Self.showcaseVillage }
         let plan = [1, 2, 3, 4, 5]
         var made = 0
         for (village, steps) in zip(villages, plan) {
             do {
-                try await walk(Workflows.villageExit, unit: village, steps: steps, actors: actors, clock: clock, realNow: realNow)
+                try await walk(
+                    Workflows.villageExit, unit: village, steps: steps, actors: actors, clock: clock, realNow: realNow)
             } catch AppError.refused(let refusal) {
                 // A dense demo (many households in few counties) leaves some villages above the exit
                 // incidence: the rules refuse the step, and the village stays where it got to.
@@ -282,7 +326,9 @@ struct DemoCases {
             made += 1
         }
         if villages.count > plan.count {
-            let ids = try await walk(Workflows.villageExit, unit: villages[plan.count], steps: 1, actors: actors, clock: clock, realNow: realNow)
+            let ids = try await walk(
+                Workflows.villageExit, unit: villages[plan.count], steps: 1, actors: actors, clock: clock,
+                realNow: realNow)
             try await reject(ids, by: actors.byRole[.countyOffice]!, reason: "村集体经济收入未达标，暂缓退出")
             made += 1
         }

@@ -9,18 +9,24 @@ extension RegistryImport {
     /// Every save re-checks data quality for what it wrote, in the same transaction.
     static func recheck(numbers: [String], on tx: DataAccess, protector: DataProtector, today: CivilDate) async throws {
         for chunk in numbers.chunked(1_000) {
-            let households = try await tx.sqlDatabase.select().columns(QualityService.Subject.columns).from(Household.schema)
-                .where("number", .in, SQLBind.group(Array(chunk))).all(decoding: QualityService.Subject.self)
+            let households = try await tx.sqlDatabase.select().columns(QualityService.Subject.columns).from(
+                Household.schema
+            )
+            .where("number", .in, SQLBind.group(Array(chunk))).all(decoding: QualityService.Subject.self)
             _ = try await QualityService.recheck(households, on: tx, protector: protector, today: today)
         }
     }
 
-    static func householdValues(_ h: MembersTemplate.HouseholdRecord, phoneCipher: String?) -> [any Encodable & Sendable] {
+    static func householdValues(_ h: MembersTemplate.HouseholdRecord, phoneCipher: String?) -> [any Encodable
+        & Sendable]
+    {
         let v = h.village
-        return [h.number, v.value, v.ancestor(at: .township)!.value, v.ancestor(at: .county)!.value,
-                v.ancestor(at: .prefecture)!.value, h.attribute.rawValue, h.mainCause.rawValue,
-                h.otherCauses.map(\.rawValue).joined(separator: ";"), h.identifiedYear, h.status.rawValue, h.exitYear,
-                phoneCipher, h.phone.map(PhoneNumber.mask)]
+        return [
+            h.number, v.value, v.ancestor(at: .township)!.value, v.ancestor(at: .county)!.value,
+            v.ancestor(at: .prefecture)!.value, h.attribute.rawValue, h.mainCause.rawValue,
+            h.otherCauses.map(\.rawValue).joined(separator: ";"), h.identifiedYear, h.status.rawValue, h.exitYear,
+            phoneCipher, h.phone.map(PhoneNumber.mask),
+        ]
     }
 
     static func households(numbers: [String], on db: DataAccess) async throws -> [String: ExistingHousehold] {
@@ -28,9 +34,10 @@ extension RegistryImport {
         for chunk in numbers.chunked(1_000) {
             let rows = try await db.rows(Household.self).filter(\.$number ~~ Array(chunk)).all()
             for h in rows {
-                out[h.number] = ExistingHousehold(id: h.id!, number: h.number, village: h.villageCode, version: h.version,
-                                                  attribute: h.attribute.rawValue, mainCause: h.mainCause.rawValue, otherCauses: h.otherCauses,
-                                                  identifiedYear: h.identifiedYear, status: h.status.rawValue, exitYear: h.exitYear)
+                out[h.number] = ExistingHousehold(
+                    id: h.id!, number: h.number, village: h.villageCode, version: h.version,
+                    attribute: h.attribute.rawValue, mainCause: h.mainCause.rawValue, otherCauses: h.otherCauses,
+                    identifiedYear: h.identifiedYear, status: h.status.rawValue, exitYear: h.exitYear)
             }
         }
         return out
@@ -42,7 +49,8 @@ extension RegistryImport {
         var out: [String: Int] = [:]
         for chunk in numbers.chunked(1_000) {
             for row in try await db.sqlDatabase.select().columns("id", "number").from(Household.schema)
-                .where("number", .in, SQLBind.group(Array(chunk))).all(decoding: Row.self) {
+                .where("number", .in, SQLBind.group(Array(chunk))).all(decoding: Row.self)
+            {
                 out[row.number] = row.id
             }
         }
@@ -52,7 +60,9 @@ extension RegistryImport {
     static func existingVillages(_ codes: [String], on db: DataAccess) async throws -> Set<String> {
         var out = Set<String>()
         for chunk in codes.chunked(1_000) {
-            let units = try await db.rows(OrgUnit.self).filter(\.$id ~~ Array(chunk)).filter(\.$level == OrgLevel.village.rawValue).all()
+            let units = try await db.rows(OrgUnit.self).filter(\.$id ~~ Array(chunk)).filter(
+                \.$level == OrgLevel.village.rawValue
+            ).all()
             out.formUnion(units.compactMap(\.id))
         }
         return out
@@ -60,13 +70,18 @@ extension RegistryImport {
 
     /// id_hmac → the number of the household the person is registered in.
     /// The household (number and village) each person of `hmacs` is registered in.
-    static func memberOwners(_ hmacs: [String], on db: DataAccess) async throws -> [String: (number: String, village: String)] {
+    static func memberOwners(_ hmacs: [String], on db: DataAccess) async throws -> [String: (
+        number: String, village: String
+    )] {
         var out: [String: (number: String, village: String)] = [:]
         struct Row: Decodable { let id_hmac: String; let number: String; let village_code: String }
         for chunk in hmacs.chunked(1_000) {
             let rows = try await db.sqlDatabase.select().column(SQLColumn("id_hmac", table: "members"))
                 .column(SQLColumn("number", table: "households")).column(SQLColumn("village_code", table: "households"))
-                .from(Member.schema).join(Household.schema, on: SQLColumn("household_id", table: "members"), .equal, SQLColumn("id", table: "households"))
+                .from(Member.schema).join(
+                    Household.schema, on: SQLColumn("household_id", table: "members"), .equal,
+                    SQLColumn("id", table: "households")
+                )
                 .where(SQLColumn("id_hmac", table: "members"), .in, SQLBind.group(Array(chunk))).all(decoding: Row.self)
             for r in rows { out[r.id_hmac] = (r.number, r.village_code) }
         }
@@ -75,8 +90,10 @@ extension RegistryImport {
 
     /// Households already registered are written first: their rows updated and their old members
     /// removed, so that no round of the import sees a person in two households.
-    static func updateRegistered(_ households: [MembersTemplate.HouseholdRecord], existing: [String: ExistingHousehold],
-                                 on tx: DataAccess, protector: DataProtector) async throws {
+    static func updateRegistered(
+        _ households: [MembersTemplate.HouseholdRecord], existing: [String: ExistingHousehold],
+        on tx: DataAccess, protector: DataProtector
+    ) async throws {
         let sql = tx.sqlDatabase
         for h in households {
             guard let old = existing[h.number] else { continue }
@@ -113,7 +130,8 @@ extension DataAccess {
 
     /// Incomes: household id, year, wage, business, property, transfer, costs (fen).
     func insertIncomes(_ rows: [[any Encodable & Sendable]]) async throws {
-        try await sqlDatabase.bulkInsert(into: IncomeRecord.schema,
-                                         columns: ["household_id", "year", "wage", "business", "property", "transfer", "costs"], rows: rows)
+        try await sqlDatabase.bulkInsert(
+            into: IncomeRecord.schema,
+            columns: ["household_id", "year", "wage", "business", "property", "transfer", "costs"], rows: rows)
     }
 }

@@ -16,8 +16,9 @@ extension DataAccess {
     /// Links the households a project benefits.
     func link(project id: Int, beneficiaries households: [Int]) async throws {
         guard !households.isEmpty else { return }
-        try await sqlDatabase.bulkInsert(into: "project_beneficiaries", columns: ["project_id", "household_id"],
-                                         rows: households.map { [id, $0] })
+        try await sqlDatabase.bulkInsert(
+            into: "project_beneficiaries", columns: ["project_id", "household_id"],
+            rows: households.map { [id, $0] })
     }
 }
 

@@ -11,10 +11,14 @@ extension DataAccess {
     /// How many of those projects sited under `unit` are in each state.
     func projectCountsByStatus(under unit: OrgCode) async throws -> [ProjectStatus: Int] {
         struct Row: Decodable { let status: String; let n: Int }
-        let rows = try await db.sqlDatabase.select().column("status").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
-            .from(ProjectRecord.schema).where(ScopeSQL.under(scope.roots(for: .readRegistry), column: "site_code"))
-            .where(ScopeSQL.under([unit], column: "site_code")).groupBy("status").all(decoding: Row.self)
-        return rows.reduce(into: [:]) { out, r in if let s = ProjectStatus(rawValue: r.status) { out[s, default: 0] += r.n } }
+        let rows = try await db.sqlDatabase.select().column("status").column(
+            SQLFunction("COUNT", args: SQLLiteral.all), as: "n"
+        )
+        .from(ProjectRecord.schema).where(ScopeSQL.under(scope.roots(for: .readRegistry), column: "site_code"))
+        .where(ScopeSQL.under([unit], column: "site_code")).groupBy("status").all(decoding: Row.self)
+        return rows.reduce(into: [:]) { out, r in
+            if let s = ProjectStatus(rawValue: r.status) { out[s, default: 0] += r.n }
+        }
     }
     func project(id: Int) async throws -> ProjectRecord {
         guard let p = try await projects().filter(\.$id == id).first() else { throw AppError.notFound }
@@ -24,7 +28,8 @@ extension DataAccess {
     func fundEntries() -> QueryBuilder<FundEntryRecord> {
         let roots = scope.roots(for: .readRegistry)
         return FundEntryRecord.query(on: db).group(.or) {
-            $0.filter(.sql(ScopeSQL.under(roots, column: "from_unit"))).filter(.sql(ScopeSQL.under(roots, column: "to_unit")))
+            $0.filter(.sql(ScopeSQL.under(roots, column: "from_unit"))).filter(
+                .sql(ScopeSQL.under(roots, column: "to_unit")))
         }
     }
     func fundEntry(id: Int) async throws -> FundEntryRecord {
@@ -39,6 +44,7 @@ extension DataAccess {
     /// How many households a project lists as its beneficiaries.
     func beneficiaryCount(project id: Int) async throws -> Int {
         try await sqlDatabase.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
-            .from("project_beneficiaries").where("project_id", .equal, SQLBind(id)).first()?.decode(column: "n", as: Int.self) ?? 0
+            .from("project_beneficiaries").where("project_id", .equal, SQLBind(id)).first()?.decode(
+                column: "n", as: Int.self) ?? 0
     }
 }

@@ -15,7 +15,7 @@ struct CreateCases: AsyncMigration {
         try await db.addColumns("org_units", [FieldSpec("rural_population", .int)])
         try await db.schema("notices")
             .field("id", .int, .identifier(auto: true))
-            .field("kind", .string, .required)                 // gongshi (公示) | gonggao (公告)
+            .field("kind", .string, .required)  // gongshi (公示) | gonggao (公告)
             .field("workflow", .string, .required)
             .field("action", .string, .required)
             .field("unit_code", .string, .required, .references("org_units", "code"))
@@ -25,12 +25,13 @@ struct CreateCases: AsyncMigration {
             .field("place", .string, .required)
             .field("starts_on", .string, .required)
             .field("ends_on", .string, .required)
-            .field("entries", .string, .required)              // masked rows, JSON
+            .field("entries", .string, .required)  // masked rows, JSON
             .field("created_by", .int, .required)
             .field("created_at", .datetime, .required)
             .create()
-        try await db.ddl("CREATE INDEX idx_notices_unit ON notices (unit_code, ends_on)",
-                         "CREATE INDEX idx_notices_county ON notices (county_code, ends_on)")
+        try await db.ddl(
+            "CREATE INDEX idx_notices_unit ON notices (unit_code, ends_on)",
+            "CREATE INDEX idx_notices_county ON notices (county_code, ends_on)")
         try await db.schema("cases")
             .field("id", .int, .identifier(auto: true))
             .field("workflow", .string, .required)
@@ -42,9 +43,9 @@ struct CreateCases: AsyncMigration {
             .field("prefecture_code", .string, .required)
             .field("year", .int, .required)
             .field("step", .int, .required)
-            .field("status", .string, .required)               // open | rejected | closed
+            .field("status", .string, .required)  // open | rejected | closed
             .field("notice_id", .int, .references("notices", "id"))
-            .field("facts", .string, .required)                // recorded inputs (votes, consent, survey…), JSON
+            .field("facts", .string, .required)  // recorded inputs (votes, consent, survey…), JSON
             .field("version", .int, .required)
             .field("opened_at", .datetime, .required)
             .field("updated_at", .datetime, .required)
@@ -71,7 +72,7 @@ struct CreateCases: AsyncMigration {
             .field("case_id", .int, .required, .references("cases", "id"))
             .field("step_index", .int, .required)
             .field("action", .string, .required)
-            .field("outcome", .string, .required)              // done | rejected | returned
+            .field("outcome", .string, .required)  // done | rejected | returned
             .field("role", .string, .required)
             .field("actor_id", .int)
             .field("actor_name", .string, .required)
@@ -86,11 +87,11 @@ struct CreateCases: AsyncMigration {
             .field("notice_id", .int, .required, .references("notices", "id"))
             .field("case_id", .int, .references("cases", "id"))
             .field("code", .string, .required)
-            .field("kind", .string, .required)                 // objection | observation
+            .field("kind", .string, .required)  // objection | observation
             .field("text", .string, .required)
             .field("name", .string, .required)
             .field("contact_cipher", .string)
-            .field("status", .string, .required)               // open | accepted | rejected | noted
+            .field("status", .string, .required)  // open | accepted | rejected | noted
             .field("decision_reason", .string, .required)
             .field("decided_by", .int)
             .field("decided_at", .datetime)
@@ -99,14 +100,15 @@ struct CreateCases: AsyncMigration {
             .field("client_hash", .string, .required)
             .unique(on: "code")
             .create()
-        try await db.ddl("CREATE INDEX idx_objections_notice ON objections (notice_id, status)",
-                         "CREATE INDEX idx_objections_client ON objections (client_hash, filed_at)")
+        try await db.ddl(
+            "CREATE INDEX idx_objections_notice ON objections (notice_id, status)",
+            "CREATE INDEX idx_objections_client ON objections (client_hash, filed_at)")
         try await db.schema("identification_quotas")
             .field("id", .int, .identifier(auto: true))
             .field("county_code", .string, .required, .references("org_units", "code"))
             .field("year", .int, .required)
             .field("quota", .int, .required)
-            .field("exemption", .string, .required)            // region HQ's document allowing more, or ""
+            .field("exemption", .string, .required)  // region HQ's document allowing more, or ""
             .field("version", .int, .required)
             .unique(on: "county_code", "year")
             .create()
@@ -129,7 +131,7 @@ struct CreateCases: AsyncMigration {
             .field("id", .int, .identifier(auto: true))
             .field("check_id", .int, .required, .references("spot_checks", "id"))
             .field("case_id", .int, .required, .references("cases", "id"))
-            .field("result", .string)                          // passed | failed, nil while pending
+            .field("result", .string)  // passed | failed, nil while pending
             .field("note", .string, .required)
             .field("checked_by", .int)
             .field("checked_at", .datetime)
@@ -148,8 +150,10 @@ struct CreateCases: AsyncMigration {
     }
 
     func revert(on db: any Database) async throws {
-        for table in ["certifications", "spot_check_items", "spot_checks", "identification_quotas", "objections", "case_steps",
-                      "notice_cases", "cases", "notices"] {
+        for table in [
+            "certifications", "spot_check_items", "spot_checks", "identification_quotas", "objections", "case_steps",
+            "notice_cases", "cases", "notices",
+        ] {
             try await db.schema(table).delete()
         }
     }

@@ -15,7 +15,10 @@ struct CreateFunds: AsyncMigration {
     /// `projects`, `project_beneficiaries`, `cases`, `fund_accounts` and their indexes.
     private func createProjects(on db: any Database) async throws {
         // SQLite adds one column per statement.
-        for (column, value) in [("fund_notice_min_days", 10), ("aid_county_bp", 8_000), ("aid_livelihood_bp", 8_000), ("loan_max_rate_bp", 435)] {
+        for (column, value) in [
+            ("fund_notice_min_days", 10), ("aid_county_bp", 8_000), ("aid_livelihood_bp", 8_000),
+            ("loan_max_rate_bp", 435),
+        ] {
             try await db.ddl("ALTER TABLE standards ADD COLUMN \(column) BIGINT NOT NULL DEFAULT \(value)")
         }
         try await db.schema("projects")
@@ -55,12 +58,14 @@ struct CreateFunds: AsyncMigration {
             .field("project_id", .int, .required, .references("projects", "id"))
             .field("household_id", .int, .required, .references("households", "id", onDelete: .cascade))
             .create()
-        try await db.ddl("CREATE UNIQUE INDEX idx_project_beneficiaries ON project_beneficiaries (project_id, household_id)")
+        try await db.ddl(
+            "CREATE UNIQUE INDEX idx_project_beneficiaries ON project_beneficiaries (project_id, household_id)")
         try await db.schema("cases").field("project_id", .int).update()
         // One open case per village or county and workflow, but a village may have many projects (one case each).
-        try await db.ddl("DROP INDEX uq_cases_open_unit",
-                         "CREATE UNIQUE INDEX uq_cases_open_unit ON cases (workflow, unit_code) WHERE status = 'open' AND household_id IS NULL AND project_id IS NULL",
-                         "CREATE UNIQUE INDEX uq_cases_project ON cases (project_id) WHERE project_id IS NOT NULL")
+        try await db.ddl(
+            "DROP INDEX uq_cases_open_unit",
+            "CREATE UNIQUE INDEX uq_cases_open_unit ON cases (workflow, unit_code) WHERE status = 'open' AND household_id IS NULL AND project_id IS NULL",
+            "CREATE UNIQUE INDEX uq_cases_project ON cases (project_id) WHERE project_id IS NOT NULL")
 
         try await db.schema("fund_accounts")
             .field("holder", .string, .required)
@@ -132,12 +137,14 @@ struct CreateFunds: AsyncMigration {
     }
 
     func revert(on db: any Database) async throws {
-        for table in ["loan_repayments", "loans", "fund_entries", "fund_accounts", "project_beneficiaries", "projects"] {
+        for table in ["loan_repayments", "loans", "fund_entries", "fund_accounts", "project_beneficiaries", "projects"]
+        {
             try await db.schema(table).delete()
         }
-        try await db.ddl("DROP INDEX uq_cases_project", "DROP INDEX uq_cases_open_unit",
-                         "CREATE UNIQUE INDEX uq_cases_open_unit ON cases (workflow, unit_code) WHERE status = 'open' AND household_id IS NULL",
-                         "ALTER TABLE cases DROP COLUMN project_id")
+        try await db.ddl(
+            "DROP INDEX uq_cases_project", "DROP INDEX uq_cases_open_unit",
+            "CREATE UNIQUE INDEX uq_cases_open_unit ON cases (workflow, unit_code) WHERE status = 'open' AND household_id IS NULL",
+            "ALTER TABLE cases DROP COLUMN project_id")
         for column in ["fund_notice_min_days", "aid_county_bp", "aid_livelihood_bp", "loan_max_rate_bp"] {
             try await db.ddl("ALTER TABLE standards DROP COLUMN \(column)")
         }

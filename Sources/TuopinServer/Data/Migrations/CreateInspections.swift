@@ -34,8 +34,9 @@ struct CreateInspections: AsyncMigration {
             .field("verified_on", .string)
             .field("version", .int, .required)
             .create()
-        try await db.ddl("CREATE INDEX idx_findings_inspection ON findings (inspection_id)",
-                         "CREATE INDEX idx_findings_unit ON findings (unit_code, state)")
+        try await db.ddl(
+            "CREATE INDEX idx_findings_inspection ON findings (inspection_id)",
+            "CREATE INDEX idx_findings_unit ON findings (unit_code, state)")
         try await db.schema("finding_events")
             .field("id", .int, .identifier(auto: true))
             .field("finding_id", .int, .required, .references("findings", "id"))

@@ -81,7 +81,8 @@ struct CreateOversight: AsyncMigration {
             .field("source", .string, .required)
             .field("note", .string, .required)
             .create()
-        try await db.ddl("CREATE UNIQUE INDEX idx_assessment_values ON assessment_values (scheme_id, unit_code, indicator_id)")
+        try await db.ddl(
+            "CREATE UNIQUE INDEX idx_assessment_values ON assessment_values (scheme_id, unit_code, indicator_id)")
         try await db.schema("assessment_distributions")
             .field("id", .int, .identifier(auto: true))
             .field("scheme_id", .int, .required, .references("assessment_schemes", "id"))
@@ -157,8 +158,11 @@ struct CreateOversight: AsyncMigration {
     }
 
     func revert(on db: any Database) async throws {
-        for table in ["sanctions", "oversight_case_notes", "oversight_cases", "dispute_steps", "disputes", "assessment_distributions",
-                      "assessment_values", "assessment_units", "assessment_indicators", "assessment_schemes", "surveys"] {
+        for table in [
+            "sanctions", "oversight_case_notes", "oversight_cases", "dispute_steps", "disputes",
+            "assessment_distributions",
+            "assessment_values", "assessment_units", "assessment_indicators", "assessment_schemes", "surveys",
+        ] {
             try await db.schema(table).delete()
         }
     }

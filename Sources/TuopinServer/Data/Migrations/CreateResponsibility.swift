@@ -39,8 +39,11 @@ struct CreateResponsibility: AsyncMigration {
             .field("version", .int, .required)
             .create()
         for (level, entry) in ReportSchedule().byLevel.sorted(by: { $0.key < $1.key }) {
-            try await db.sqlDatabase.insert(into: "report_schedules").columns("level", "frequency", "due_days", "version")
-                .values(SQLBind(level.rawValue), SQLBind(entry.frequency.rawValue), SQLBind(entry.dueDays), SQLBind(1)).run()
+            try await db.sqlDatabase.insert(into: "report_schedules").columns(
+                "level", "frequency", "due_days", "version"
+            )
+            .values(SQLBind(level.rawValue), SQLBind(entry.frequency.rawValue), SQLBind(entry.dueDays), SQLBind(1))
+            .run()
         }
         try await db.schema("progress_reports")
             .field("id", .int, .identifier(auto: true))
@@ -93,13 +96,18 @@ struct CreateResponsibility: AsyncMigration {
             .field("exemption_id", .int, .references("leadership_exemptions", "id"))
             .field("recorded_at", .datetime, .required)
             .create()
-        try await db.ddl("CREATE INDEX idx_principal_changes_unit ON principal_changes (unit_code, role)",
-                         // An exemption covers one change.
-                         "CREATE UNIQUE INDEX idx_principal_changes_exemption ON principal_changes (exemption_id) WHERE exemption_id IS NOT NULL")
+        try await db.ddl(
+            "CREATE INDEX idx_principal_changes_unit ON principal_changes (unit_code, role)",
+            // An exemption covers one change.
+            "CREATE UNIQUE INDEX idx_principal_changes_exemption ON principal_changes (exemption_id) WHERE exemption_id IS NOT NULL"
+        )
     }
 
     func revert(on db: any Database) async throws {
-        for table in ["principal_changes", "leadership_exemptions", "unit_plans", "progress_reports", "report_schedules", "responsibility_letters"] {
+        for table in [
+            "principal_changes", "leadership_exemptions", "unit_plans", "progress_reports", "report_schedules",
+            "responsibility_letters",
+        ] {
             try await db.schema(table).delete()
         }
     }

@@ -23,20 +23,24 @@ struct CreateRollups: AsyncMigration {
         try await db.schema(Rollups.dirtySchema)
             .field("village_code", .string, .identifier(auto: false))
             .create()
-        try await db.ddl("CREATE INDEX idx_rollups_unit ON rollups (unit_code, dim)",
-                         "CREATE INDEX idx_rollups_parent ON rollups (parent_code, dim)")
+        try await db.ddl(
+            "CREATE INDEX idx_rollups_unit ON rollups (unit_code, dim)",
+            "CREATE INDEX idx_rollups_parent ON rollups (parent_code, dim)")
         if db.isPostgres {
             // Statement triggers with transition tables: one insert per statement, however many rows;
             // an update marks only the villages of rows whose counted columns changed (as SQLite's `UPDATE OF`).
-            try await db.ddl("""
+            try await db.ddl(
+                """
                 CREATE FUNCTION rollup_mark_new() RETURNS trigger AS $$ BEGIN
                 INSERT INTO rollup_dirty (village_code) SELECT DISTINCT village_code FROM new_rows ON CONFLICT DO NOTHING; RETURN NULL;
                 END; $$ LANGUAGE plpgsql
-                """, """
+                """,
+                """
                 CREATE FUNCTION rollup_mark_old() RETURNS trigger AS $$ BEGIN
                 INSERT INTO rollup_dirty (village_code) SELECT DISTINCT village_code FROM old_rows ON CONFLICT DO NOTHING; RETURN NULL;
                 END; $$ LANGUAGE plpgsql
-                """, """
+                """,
+                """
                 CREATE FUNCTION rollup_mark_both() RETURNS trigger AS $$ BEGIN
                 INSERT INTO rollup_dirty (village_code)
                 SELECT DISTINCT codes.code FROM (SELECT n.village_code AS v, o.village_code AS w FROM new_rows n JOIN old_rows o ON n.id = o.id
@@ -48,7 +52,8 @@ struct CreateRollups: AsyncMigration {
                 """,
                 "CREATE TRIGGER households_rollup_insert AFTER INSERT ON households REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_mark_new()",
                 "CREATE TRIGGER households_rollup_update AFTER UPDATE ON households REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_mark_both()",
-                "CREATE TRIGGER households_rollup_delete AFTER DELETE ON households REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_mark_old()")
+                "CREATE TRIGGER households_rollup_delete AFTER DELETE ON households REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_mark_old()"
+            )
         } else {
             try await db.ddl(
                 "CREATE TRIGGER households_rollup_insert AFTER INSERT ON households BEGIN INSERT OR IGNORE INTO rollup_dirty (village_code) VALUES (NEW.village_code); END",
@@ -56,18 +61,22 @@ struct CreateRollups: AsyncMigration {
                 CREATE TRIGGER households_rollup_update AFTER UPDATE OF village_code, status, identified_year, exit_year, member_count, attribute, main_cause ON households
                 BEGIN INSERT OR IGNORE INTO rollup_dirty (village_code) VALUES (OLD.village_code); INSERT OR IGNORE INTO rollup_dirty (village_code) VALUES (NEW.village_code); END
                 """,
-                "CREATE TRIGGER households_rollup_delete AFTER DELETE ON households BEGIN INSERT OR IGNORE INTO rollup_dirty (village_code) VALUES (OLD.village_code); END")
+                "CREATE TRIGGER households_rollup_delete AFTER DELETE ON households BEGIN INSERT OR IGNORE INTO rollup_dirty (village_code) VALUES (OLD.village_code); END"
+            )
         }
         // A registry that existed before this migration is counted at the first write.
         try await db.ddl("INSERT INTO rollup_dirty (village_code) SELECT DISTINCT village_code FROM households")
     }
 
     func revert(on db: any Database) async throws {
-        try await db.ddl("DROP TRIGGER IF EXISTS households_rollup_insert\(db.isPostgres ? " ON households" : "")",
-                         "DROP TRIGGER IF EXISTS households_rollup_update\(db.isPostgres ? " ON households" : "")",
-                         "DROP TRIGGER IF EXISTS households_rollup_delete\(db.isPostgres ? " ON households" : "")")
+        try await db.ddl(
+            "DROP TRIGGER IF EXISTS households_rollup_insert\(db.isPostgres ? " ON households" : "")",
+            "DROP TRIGGER IF EXISTS households_rollup_update\(db.isPostgres ? " ON households" : "")",
+            "DROP TRIGGER IF EXISTS households_rollup_delete\(db.isPostgres ? " ON households" : "")")
         if db.isPostgres {
-            try await db.ddl("DROP FUNCTION IF EXISTS rollup_mark_new()", "DROP FUNCTION IF EXISTS rollup_mark_old()", "DROP FUNCTION IF EXISTS rollup_mark_both()")
+            try await db.ddl(
+                "DROP FUNCTION IF EXISTS rollup_mark_new()", "DROP FUNCTION IF EXISTS rollup_mark_old()",
+                "DROP FUNCTION IF EXISTS rollup_mark_both()")
         }
         try await db.schema(Rollups.dirtySchema).delete()
         try await db.schema(Rollups.schema).delete()

@@ -21,10 +21,17 @@ struct CreateStandards: AsyncMigration {
         // Written as SQL with this migration's columns: the model has columns later migrations add.
         for s in Standard.defaults {
             try await db.sqlDatabase.insert(into: "standards")
-                .columns("year", "poverty_line", "dibao_line", "notice_min_days", "village_incidence_bp", "county_incidence_bp", "wrong_exit_bp",
-                         "missed_bp", "recognition_bp", "is_default", "version")
-                .values(SQLBind(s.year), SQLBind(s.povertyLine.fen), SQLBind(s.dibaoLine.fen), SQLBind(s.noticeMinDays), SQLBind(s.villageIncidenceBP),
-                        SQLBind(s.countyIncidenceBP), SQLBind(s.wrongExitBP), SQLBind(s.missedBP), SQLBind(s.recognitionBP), SQLBind(true), SQLBind(1))
+                .columns(
+                    "year", "poverty_line", "dibao_line", "notice_min_days", "village_incidence_bp",
+                    "county_incidence_bp", "wrong_exit_bp",
+                    "missed_bp", "recognition_bp", "is_default", "version"
+                )
+                .values(
+                    SQLBind(s.year), SQLBind(s.povertyLine.fen), SQLBind(s.dibaoLine.fen), SQLBind(s.noticeMinDays),
+                    SQLBind(s.villageIncidenceBP),
+                    SQLBind(s.countyIncidenceBP), SQLBind(s.wrongExitBP), SQLBind(s.missedBP), SQLBind(s.recognitionBP),
+                    SQLBind(true), SQLBind(1)
+                )
                 .run()
         }
     }

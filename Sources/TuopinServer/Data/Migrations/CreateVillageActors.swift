@@ -76,8 +76,11 @@ struct CreateVillageActors: AsyncMigration {
     }
 
     func revert(on db: any Database) async throws {
-        for table in ["aid_contributions", "enterprise_aid", "joint_unit_members", "joint_units", "leader_beneficiaries", "leader_trainings",
-                      "leader_projects", "party_leaders"] {
+        for table in [
+            "aid_contributions", "enterprise_aid", "joint_unit_members", "joint_units", "leader_beneficiaries",
+            "leader_trainings",
+            "leader_projects", "party_leaders",
+        ] {
             try await db.schema(table).delete()
         }
         try await db.schema("cadres").deleteField("organisation_id").update()

@@ -5,9 +5,12 @@ import SQLKit
 enum Migrations {
     static let all: [any AsyncMigration] = [
         CreateOrgUnits(), CreateCadres(), CreateUsers(), CreateSessions(), CreateAuditLog(),
-        CreateHouseholds(), ExtendRegistry(), CreateQualityFindings(), CreateStandards(), CreateCases(), ExtendSessions(),
-        AddTwoFactor(), CreateCompliance(), CreateResponsibility(), CreateVillageActors(), CreatePairingQuotas(), AddCadrePhone(), CreateFunds(),
-        CreateRollups(), CreateInspections(), CreateOversight(), KeyObjectorHashes(), AddPasswordHistory(), MaskResidentIDs(),
+        CreateHouseholds(), ExtendRegistry(), CreateQualityFindings(), CreateStandards(), CreateCases(),
+        ExtendSessions(),
+        AddTwoFactor(), CreateCompliance(), CreateResponsibility(), CreateVillageActors(), CreatePairingQuotas(),
+        AddCadrePhone(), CreateFunds(),
+        CreateRollups(), CreateInspections(), CreateOversight(), KeyObjectorHashes(), AddPasswordHistory(),
+        MaskResidentIDs(),
     ]
 }
 
@@ -123,24 +126,28 @@ struct CreateAuditLog: AsyncMigration {
             "CREATE INDEX idx_audit_user ON audit_log (user_id, at)",
             "CREATE INDEX idx_audit_at ON audit_log (at)")
         if db.isPostgres {
-            try await db.ddl("""
+            try await db.ddl(
+                """
                 CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger AS $$
                 BEGIN RAISE EXCEPTION 'audit_log is append-only'; END; $$ LANGUAGE plpgsql
                 """,
                 "CREATE TRIGGER audit_log_no_update BEFORE UPDATE OR DELETE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()",
-                "CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()")
+                "CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()"
+            )
         } else {
             try await db.ddl(
                 "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END",
-                "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END")
+                "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"
+            )
         }
     }
     func revert(on db: any Database) async throws {
         if db.isPostgres {
             try await db.ddl("DROP TABLE audit_log", "DROP FUNCTION IF EXISTS audit_log_append_only()")
         } else {
-            try await db.ddl("DROP TRIGGER IF EXISTS audit_log_no_update", "DROP TRIGGER IF EXISTS audit_log_no_delete",
-                             "DROP TABLE audit_log")
+            try await db.ddl(
+                "DROP TRIGGER IF EXISTS audit_log_no_update", "DROP TRIGGER IF EXISTS audit_log_no_delete",
+                "DROP TABLE audit_log")
         }
     }
 }
@@ -214,8 +221,12 @@ struct ExtendSessions: AsyncMigration {
 /// session (password only, or complete), and single-use recovery codes.
 struct AddTwoFactor: AsyncMigration {
     func prepare(on db: any Database) async throws {
-        try await db.addColumns("users", [FieldSpec("totp_secret", .string), FieldSpec("totp_enabled_at", .datetime),
-                                          FieldSpec("totp_last_step", .int64)])
+        try await db.addColumns(
+            "users",
+            [
+                FieldSpec("totp_secret", .string), FieldSpec("totp_enabled_at", .datetime),
+                FieldSpec("totp_last_step", .int64),
+            ])
         try await db.addColumns("user_sessions", [FieldSpec("stage", .string, .required, .sql(.default("full")))])
         try await db.schema("recovery_codes")
             .field("id", .int, .identifier(auto: true))

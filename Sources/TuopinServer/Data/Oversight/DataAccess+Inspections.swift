@@ -12,7 +12,9 @@ extension DataAccess {
         guard let i = try await InspectionRecord.find(id, on: db) else { throw AppError.notFound }
         if maySee(i) { return i }
         let units = try await FindingRecord.query(on: db).filter(\.$inspectionID == id).all().map(\.unitCode)
-        guard units.contains(where: { OrgCode($0).map { scope.permitsAggregates(on: $0) } ?? false }) else { throw AppError.notFound }
+        guard units.contains(where: { OrgCode($0).map { scope.permitsAggregates(on: $0) } ?? false }) else {
+            throw AppError.notFound
+        }
         return i
     }
 
@@ -21,18 +23,23 @@ extension DataAccess {
     }
 
     /// Whether the user sees all of the inspection's findings (they see the inspecting unit), or only those of units in their scope.
-    func seesAll(of i: InspectionRecord) -> Bool { OrgCode(i.unitCode).map { scope.permitsAggregates(on: $0) } ?? false }
+    func seesAll(of i: InspectionRecord) -> Bool {
+        OrgCode(i.unitCode).map { scope.permitsAggregates(on: $0) } ?? false
+    }
 
     /// The inspection's findings the user may see.
     func findings(of i: InspectionRecord) async throws -> [FindingRecord] {
         let all = try await FindingRecord.query(on: db).filter(\.$inspectionID == i.requireID()).sort(\.$id).all()
-        return seesAll(of: i) ? all : all.filter { OrgCode($0.unitCode).map { scope.permitsAggregates(on: $0) } ?? false }
+        return seesAll(of: i)
+            ? all : all.filter { OrgCode($0.unitCode).map { scope.permitsAggregates(on: $0) } ?? false }
     }
 
     /// A finding the user may see (its unit, or the inspecting unit, is in their scope), with its inspection.
     func finding(id: Int) async throws -> (FindingRecord, InspectionRecord) {
-        guard let f = try await FindingRecord.find(id, on: db), let i = try await InspectionRecord.find(f.inspectionID, on: db),
-              seesAll(of: i) || (OrgCode(f.unitCode).map { scope.permitsAggregates(on: $0) } ?? false) else { throw AppError.notFound }
+        guard let f = try await FindingRecord.find(id, on: db),
+            let i = try await InspectionRecord.find(f.inspectionID, on: db),
+            seesAll(of: i) || (OrgCode(f.unitCode).map { scope.permitsAggregates(on: $0) } ?? false)
+        else { throw AppError.notFound }
         return (f, i)
     }
 
@@ -44,7 +51,11 @@ extension DataAccess {
         return try await InspectionRecord.query(on: db).group(.or) { g in
             g.filter(\.$unitCode, .custom("LIKE"), pattern)
             g.filter(.sql(SQLBinaryExpression(SQLRaw("(',' || targets)"), .like, SQLBind("%," + pattern))))
-            g.filter(.sql(SQLQueryString("EXISTS (SELECT 1 FROM findings f WHERE f.inspection_id = inspections.id AND f.unit_code LIKE \(bind: pattern))")))
+            g.filter(
+                .sql(
+                    SQLQueryString(
+                        "EXISTS (SELECT 1 FROM findings f WHERE f.inspection_id = inspections.id AND f.unit_code LIKE \(bind: pattern))"
+                    )))
         }.sort(\.$startedOn, .descending).sort(\.$id, .descending).all()
     }
 }

@@ -15,7 +15,9 @@ extension DataAccess {
 
     /// The household's plans, newest year first, with their measures.
     func plans(of household: Household) async throws -> (plans: [HouseholdPlan], measures: [Measure]) {
-        let plans = try await HouseholdPlan.query(on: db).filter(\.$householdID == household.requireID()).sort(\.$year, .descending).all()
+        let plans = try await HouseholdPlan.query(on: db).filter(\.$householdID == household.requireID()).sort(
+            \.$year, .descending
+        ).all()
         let measures = try await Measure.query(on: db).filter(\.$planID ~~ plans.compactMap(\.id)).sort(\.$id).all()
         return (plans, measures)
     }

@@ -11,31 +11,49 @@ enum HouseholdFactsLoader {
         let hmacs: [(household: Int, hmac: String, name: String)]
     }
 
-    static func facts(on dbAccess: DataAccess, householdID: Int, protector: DataProtector, planYear: Int) async throws -> HouseholdFacts {
+    static func facts(on dbAccess: DataAccess, householdID: Int, protector: DataProtector, planYear: Int) async throws
+        -> HouseholdFacts
+    {
         let db = dbAccess.db
         let h = try await Household.find(householdID, on: db)!
-        return try await load(on: dbAccess, households: [(h.id!, h.status.rawValue)], protector: protector, planYear: planYear).facts[householdID]!
+        return try await load(
+            on: dbAccess, households: [(h.id!, h.status.rawValue)], protector: protector, planYear: planYear
+        ).facts[householdID]!
     }
 
-    static func load(on dbAccess: DataAccess, households: [(id: Int, status: String)], protector: DataProtector, planYear: Int) async throws -> Loaded {
+    static func load(
+        on dbAccess: DataAccess, households: [(id: Int, status: String)], protector: DataProtector, planYear: Int
+    ) async throws -> Loaded {
         let db = dbAccess.db
         let ids = households.map(\.id)
         let sql = db.sqlDatabase
-        struct M: Decodable { let household_id: Int; let name: String; let relation: String; let id_cipher: String; let id_hmac: String
-                              let sex: String; let education: String }
-        struct I: Decodable { let household_id: Int; let year: Int; let wage: Int64; let business: Int64; let property: Int64; let transfer: Int64; let costs: Int64 }
+        struct M: Decodable {
+            let household_id: Int; let name: String; let relation: String; let id_cipher: String; let id_hmac: String
+            let sex: String; let education: String
+        }
+        struct I: Decodable {
+            let household_id: Int; let year: Int; let wage: Int64; let business: Int64; let property: Int64;
+            let transfer: Int64; let costs: Int64
+        }
         struct G: Decodable { let household_id: Int; let kind: String; let met: Bool }
         struct P: Decodable { let household_id: Int }
-        let members = try await sql.select().columns("household_id", "name", "relation", "id_cipher", "id_hmac", "sex", "education")
-            .from(Member.schema).where("household_id", .in, SQLBind.group(ids)).orderBy("id").all(decoding: M.self)
-        let incomes = try await sql.select().columns("household_id", "year", "wage", "business", "property", "transfer", "costs")
-            .from(IncomeRecord.schema).where("household_id", .in, SQLBind.group(ids)).all(decoding: I.self)
+        let members = try await sql.select().columns(
+            "household_id", "name", "relation", "id_cipher", "id_hmac", "sex", "education"
+        )
+        .from(Member.schema).where("household_id", .in, SQLBind.group(ids)).orderBy("id").all(decoding: M.self)
+        let incomes = try await sql.select().columns(
+            "household_id", "year", "wage", "business", "property", "transfer", "costs"
+        )
+        .from(IncomeRecord.schema).where("household_id", .in, SQLBind.group(ids)).all(decoding: I.self)
         let guarantees = try await sql.select().columns("household_id", "kind", "met")
             .from(Guarantee.schema).where("household_id", .in, SQLBind.group(ids)).all(decoding: G.self)
         // Households with a plan for the year that has at least one measure.
         let planned = try await sql.select().distinct().column(SQLColumn("household_id", table: HouseholdPlan.schema))
             .from(HouseholdPlan.schema)
-            .join(Measure.schema, on: SQLColumn("plan_id", table: Measure.schema), .equal, SQLColumn("id", table: HouseholdPlan.schema))
+            .join(
+                Measure.schema, on: SQLColumn("plan_id", table: Measure.schema), .equal,
+                SQLColumn("id", table: HouseholdPlan.schema)
+            )
             .where(SQLColumn("household_id", table: HouseholdPlan.schema), .in, SQLBind.group(ids))
             .where(SQLColumn("year", table: HouseholdPlan.schema), .equal, SQLBind(planYear))
             .all(decoding: P.self)
@@ -50,17 +68,21 @@ enum HouseholdFactsLoader {
                 members: try (membersBy[id] ?? []).map { m in
                     // The birth date is not stored (issue #22, C1): it is read from the decrypted number.
                     let plain = try protector.decrypt(m.id_cipher)
-                    return MemberFacts(name: m.name, residentID: plain,
-                                relation: Relation(rawValue: m.relation) ?? .other, sex: ResidentID.Sex(rawValue: m.sex),
-                                birthDate: ResidentID.birthDate(of: plain),
-                                education: Education(rawValue: m.education))
+                    return MemberFacts(
+                        name: m.name, residentID: plain,
+                        relation: Relation(rawValue: m.relation) ?? .other, sex: ResidentID.Sex(rawValue: m.sex),
+                        birthDate: ResidentID.birthDate(of: plain),
+                        education: Education(rawValue: m.education))
                 },
                 incomes: (incomesBy[id] ?? []).map {
-                    IncomeFacts(year: $0.year, wage: Money(fen: $0.wage), business: Money(fen: $0.business), property: Money(fen: $0.property),
-                                transfer: Money(fen: $0.transfer), costs: Money(fen: $0.costs))
+                    IncomeFacts(
+                        year: $0.year, wage: Money(fen: $0.wage), business: Money(fen: $0.business),
+                        property: Money(fen: $0.property),
+                        transfer: Money(fen: $0.transfer), costs: Money(fen: $0.costs))
                 },
-                guarantees: Dictionary((guaranteesBy[id] ?? []).compactMap { g in GuaranteeKind(rawValue: g.kind).map { ($0, g.met) } },
-                                       uniquingKeysWith: { a, _ in a }),
+                guarantees: Dictionary(
+                    (guaranteesBy[id] ?? []).compactMap { g in GuaranteeKind(rawValue: g.kind).map { ($0, g.met) } },
+                    uniquingKeysWith: { a, _ in a }),
                 hasCurrentPlan: plannedSet.contains(id))
         }
         return Loaded(facts: facts, hmacs: members.map { ($0.household_id, $0.id_hmac, $0.name) })

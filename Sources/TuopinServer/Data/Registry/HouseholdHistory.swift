@@ -11,14 +11,17 @@ enum HouseholdHistory {
         struct Row: Decodable { let at: String; let user_id: String; let action: String; let after: String }
         let rows = try await db.sqlDatabase.select().columns("at", "user_id", "action", "after").from("audit_log")
             .where("entity", .equal, SQLBind("household")).where("entity_id", .equal, SQLBind(String(householdID)))
-            .where("action", .notEqual, SQLBind("household.read"))   // reads are for auditors, not the change history
+            .where("action", .notEqual, SQLBind("household.read"))  // reads are for auditors, not the change history
             .orderBy("id", .descending).limit(limit).all(decoding: Row.self)
         let ids = Set(rows.compactMap { Int($0.user_id) })
         let users = try await User.query(on: db).filter(\.$id ~~ Array(ids)).all()
         let names = Dictionary(uniqueKeysWithValues: users.map { (String($0.id!), $0.displayName) })
-        return rows.map { Entry(at: String($0.at.prefix(19)).replacingOccurrences(of: "T", with: " "),
-                                user: names[$0.user_id] ?? $0.user_id, action: $0.action,
-                                reason: $0.action == "household.change_reason" ? Self.reason(in: $0.after) : "") }
+        return rows.map {
+            Entry(
+                at: String($0.at.prefix(19)).replacingOccurrences(of: "T", with: " "),
+                user: names[$0.user_id] ?? $0.user_id, action: $0.action,
+                reason: $0.action == "household.change_reason" ? Self.reason(in: $0.after) : "")
+        }
     }
 
     /// The reason recorded with a change to certified data.

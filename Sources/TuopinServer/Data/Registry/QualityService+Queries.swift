@@ -21,14 +21,18 @@ extension QualityService {
     /// Findings per code under `unit`, for the households the user may read.
     static func counts(on db: DataAccess, unit: OrgCode, roots: [OrgCode]) async throws -> [QualityCode: Int] {
         struct Row: Decodable { let code: String; let n: Int }
-        let rows = try await db.sqlDatabase.select().column("code").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
-            .from(QualityFinding.schema).where(ScopeSQL.within([unit])).where(ScopeSQL.within(roots))
-            .groupBy("code").all(decoding: Row.self)
+        let rows = try await db.sqlDatabase.select().column("code").column(
+            SQLFunction("COUNT", args: SQLLiteral.all), as: "n"
+        )
+        .from(QualityFinding.schema).where(ScopeSQL.within([unit])).where(ScopeSQL.within(roots))
+        .groupBy("code").all(decoding: Row.self)
         return Dictionary(rows.compactMap { r in QualityCode(rawValue: r.code).map { ($0, r.n) } }, uniquingKeysWith: +)
     }
 
     /// Households with findings under `unit` within the user's scope (first `limit`).
-    static func households(on db: DataAccess, unit: OrgCode, roots: [OrgCode], limit: Int) async throws -> [(Int, [String])] {
+    static func households(on db: DataAccess, unit: OrgCode, roots: [OrgCode], limit: Int) async throws -> [(
+        Int, [String]
+    )] {
         struct Row: Decodable { let household_id: Int; let code: String }
         let rows = try await db.sqlDatabase.select().columns("household_id", "code").from(QualityFinding.schema)
             .where(ScopeSQL.within([unit])).where(ScopeSQL.within(roots)).orderBy("household_id").limit(limit * 4)
@@ -45,20 +49,32 @@ extension QualityService {
 
 extension DataAccess {
     /// Replaces the stored findings of `households` with `results` (inside the check's transaction).
-    func replaceQualityFindings(of households: [QualityService.Subject], with results: [Int: [QualityProblem]]) async throws {
-        try await sqlDatabase.delete(from: QualityFinding.schema).where("household_id", .in, SQLBind.group(households.map(\.id))).run()
+    func replaceQualityFindings(of households: [QualityService.Subject], with results: [Int: [QualityProblem]])
+        async throws
+    {
+        try await sqlDatabase.delete(from: QualityFinding.schema).where(
+            "household_id", .in, SQLBind.group(households.map(\.id))
+        ).run()
         try await sqlDatabase.bulkInsert(
             into: QualityFinding.schema,
-            columns: ["household_id", "code", "detail", "village_code", "township_code", "county_code", "prefecture_code"],
-            rows: households.flatMap { h in (results[h.id] ?? []).map { p -> [any Encodable & Sendable] in
-                [h.id, p.code.rawValue, p.detail, h.village_code, h.township_code, h.county_code, h.prefecture_code]
-            } })
+            columns: [
+                "household_id", "code", "detail", "village_code", "township_code", "county_code", "prefecture_code",
+            ],
+            rows: households.flatMap { h in
+                (results[h.id] ?? []).map { p -> [any Encodable & Sendable] in
+                    [
+                        h.id, p.code.rawValue, p.detail, h.village_code, h.township_code, h.county_code,
+                        h.prefecture_code,
+                    ]
+                }
+            })
     }
 
     /// How many households lie under `unit` (all of them when nil).
     func householdCount(under unit: OrgCode?) async throws -> Int {
         struct Count: Decodable { let n: Int }
-        var counting = sqlDatabase.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(Household.schema)
+        var counting = sqlDatabase.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(
+            Household.schema)
         if let unit { counting = counting.where(ScopeSQL.within([unit])) }
         return try await counting.first(decoding: Count.self)?.n ?? 0
     }

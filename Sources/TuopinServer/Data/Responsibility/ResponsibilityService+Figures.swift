@@ -8,10 +8,14 @@ import Vapor
 /// The queries of `ResponsibilityService` (the data layer, issue #23).
 extension ResponsibilityService {
     static func figures(on db: DataAccess, unit: OrgCode, year: Int) async throws -> ReportFigures {
-        let poor = "status IN (" + HouseholdStatus.allCases.filter(\.isRemainingPoor).map { "'\($0.rawValue)'" }.joined(separator: ",") + ")"
+        let poor =
+            "status IN ("
+            + HouseholdStatus.allCases.filter(\.isRemainingPoor).map { "'\($0.rawValue)'" }.joined(separator: ",") + ")"
         let paired = "EXISTS (SELECT 1 FROM pairings p WHERE p.household_id = households.id AND p.ended_on IS NULL)"
         let sum = DataAccess.bigintSum
-        struct Row: Decodable { let h: Int?; let p: Int?; let rh: Int?; let rp: Int?; let eh: Int?; let ep: Int?; let paired: Int? }
+        struct Row: Decodable {
+            let h: Int?; let p: Int?; let rh: Int?; let rp: Int?; let eh: Int?; let ep: Int?; let paired: Int?
+        }
         let row = try await db.sqlDatabase.select()
             .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "h").column(sum("member_count"), as: "p")
             .column(sum("CASE WHEN \(poor) THEN 1 ELSE 0 END"), as: "rh")
@@ -19,11 +23,14 @@ extension ResponsibilityService {
             .column(sum("CASE WHEN exit_year = \(year) THEN 1 ELSE 0 END"), as: "eh")
             .column(sum("CASE WHEN exit_year = \(year) THEN member_count ELSE 0 END"), as: "ep")
             .column(sum("CASE WHEN \(poor) AND \(paired) THEN 1 ELSE 0 END"), as: "paired")
-            .from(Household.schema).where(ScopeSQL.within([unit])).where("status", .notEqual, SQLBind(HouseholdStatus.monitored.rawValue))
+            .from(Household.schema).where(ScopeSQL.within([unit])).where(
+                "status", .notEqual, SQLBind(HouseholdStatus.monitored.rawValue)
+            )
             .first(decoding: Row.self)
-        return ReportFigures(year: year, households: row?.h ?? 0, people: row?.p ?? 0, remaining_households: row?.rh ?? 0,
-                             remaining_people: row?.rp ?? 0, exited_households: row?.eh ?? 0, exited_people: row?.ep ?? 0,
-                             paired_households: row?.paired ?? 0)
+        return ReportFigures(
+            year: year, households: row?.h ?? 0, people: row?.p ?? 0, remaining_households: row?.rh ?? 0,
+            remaining_people: row?.rp ?? 0, exited_households: row?.eh ?? 0, exited_people: row?.ep ?? 0,
+            paired_households: row?.paired ?? 0)
     }
 
     /// What a unit achieved in a year, read against its annual plan.
@@ -36,9 +43,12 @@ extension ResponsibilityService {
         let row = try await db.sqlDatabase.select()
             .column(DataAccess.bigintSum("CASE WHEN level = \(villageLevel) THEN 1 ELSE 0 END"), as: "v")
             .column(DataAccess.bigintSum("CASE WHEN level = \(countyLevel) THEN 1 ELSE 0 END"), as: "c")
-            .from(OrgUnit.schema).where(ScopeSQL.under([unit], column: "code")).where("exit_year", .equal, SQLBind(year))
+            .from(OrgUnit.schema).where(ScopeSQL.under([unit], column: "code")).where(
+                "exit_year", .equal, SQLBind(year)
+            )
             .first(decoding: Row.self)
-        return PlanActuals(households: exits.households, people: exits.people, villages: row?.v ?? 0, counties: row?.c ?? 0)
+        return PlanActuals(
+            households: exits.households, people: exits.people, villages: row?.v ?? 0, counties: row?.c ?? 0)
     }
 
     /// The facts the leadership lock judges a unit on, now.
@@ -50,10 +60,13 @@ extension ResponsibilityService {
         case .township:
             let poor = HouseholdStatus.allCases.filter(\.isRemainingPoor).map(\.rawValue)
             struct Row: Decodable { let n: Int }
-            let n = try await db.sqlDatabase.select().column(SQLRaw("COUNT(DISTINCT h.village_code)"), as: "n")
+            let n =
+                try await db.sqlDatabase.select().column(SQLRaw("COUNT(DISTINCT h.village_code)"), as: "n")
                 .from(SQLAlias(SQLIdentifier(Household.schema), as: SQLIdentifier("h")))
-                .join(SQLAlias(SQLIdentifier(OrgUnit.schema), as: SQLIdentifier("u")), method: SQLJoinMethod.inner,
-                      on: SQLColumn("code", table: "u"), .equal, SQLColumn("village_code", table: "h"))
+                .join(
+                    SQLAlias(SQLIdentifier(OrgUnit.schema), as: SQLIdentifier("u")), method: SQLJoinMethod.inner,
+                    on: SQLColumn("code", table: "u"), .equal, SQLColumn("village_code", table: "h")
+                )
                 .where(SQLColumn("township_code", table: "h"), .equal, SQLBind(code.value))
                 .where(SQLColumn("status", table: "h"), .in, SQLBind.group(poor))
                 .where(SQLColumn("exit_year", table: "u"), .is, SQLLiteral.null)

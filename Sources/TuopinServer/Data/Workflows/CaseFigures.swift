@@ -19,7 +19,10 @@ enum CaseFigures {
     static func county(on dbAccess: DataAccess, code: String) async throws -> (poor: Int, population: Int) {
         let db = dbAccess.db
         let poor = try await remainingPoor(on: dbAccess, column: "county_code", code: code)
-        let population = try await db.sqlDatabase.select().column(SQLAlias(DataAccess.bigintSum("rural_population"), as: SQLIdentifier("people")))
+        let population =
+            try await db.sqlDatabase.select().column(
+                SQLAlias(DataAccess.bigintSum("rural_population"), as: SQLIdentifier("people"))
+            )
             .from(OrgUnit.schema).where("level", .equal, SQLBind(OrgLevel.village.rawValue))
             .where("code", .like, SQLBind(code + "%")).first(decoding: Sum.self)?.people ?? 0
         return (poor, population)
@@ -28,15 +31,23 @@ enum CaseFigures {
     static func remainingPoor(on dbAccess: DataAccess, column: String, code: String) async throws -> Int {
         let db = dbAccess.db
         let poor = HouseholdStatus.allCases.filter(\.isRemainingPoor).map(\.rawValue)
-        return try await db.sqlDatabase.select().column(SQLAlias(DataAccess.bigintSum("member_count"), as: SQLIdentifier("people")))
-            .from(Household.schema).where(SQLColumn(column), .equal, SQLBind(code)).where("status", .in, SQLBind.group(poor))
-            .first(decoding: Sum.self)?.people ?? 0
+        return try await db.sqlDatabase.select().column(
+            SQLAlias(DataAccess.bigintSum("member_count"), as: SQLIdentifier("people"))
+        )
+        .from(Household.schema).where(SQLColumn(column), .equal, SQLBind(code)).where(
+            "status", .in, SQLBind.group(poor)
+        )
+        .first(decoding: Sum.self)?.people ?? 0
     }
 
     /// Article 6 scale control: approvals this year stay below the county's quota unless region HQ recorded an exemption.
     static func withinQuota(on dbAccess: DataAccess, county: String, year: Int) async throws -> Bool {
         let db = dbAccess.db
-        guard let quota = try await IdentificationQuota.query(on: db).filter(\.$countyCode == county).filter(\.$year == year).first() else {
+        guard
+            let quota = try await IdentificationQuota.query(on: db).filter(\.$countyCode == county).filter(
+                \.$year == year
+            ).first()
+        else {
             return false
         }
         if !quota.exemption.isEmpty { return true }

@@ -9,15 +9,19 @@ extension DataAccess {
     /// submit or a second user finds it moved). Whether the claim held.
     func claim(_ c: WorkflowCase) async throws -> Bool {
         try await sqlDatabase.update(WorkflowCase.schema).set("version", to: SQLBind(c.version + 1))
-            .where("id", .equal, SQLBind(c.requireID())).where("version", .equal, SQLBind(c.version)).returning("id").all()
+            .where("id", .equal, SQLBind(c.requireID())).where("version", .equal, SQLBind(c.version)).returning("id")
+            .all()
             .isEmpty == false
     }
 
     /// Sends the case back to `stepIndex` (its notice link dropped), if it is still at `c.version`.
     func sendBack(_ c: WorkflowCase, to stepIndex: Int, at now: Date) async throws -> Bool {
         try await sqlDatabase.update(WorkflowCase.schema).set("version", to: SQLBind(c.version + 1))
-            .set("step", to: SQLBind(stepIndex)).set("notice_id", to: SQLLiteral.null).set("updated_at", to: SQLBind(now))
-            .where("id", .equal, SQLBind(c.requireID())).where("version", .equal, SQLBind(c.version)).returning("id").all()
+            .set("step", to: SQLBind(stepIndex)).set("notice_id", to: SQLLiteral.null).set(
+                "updated_at", to: SQLBind(now)
+            )
+            .where("id", .equal, SQLBind(c.requireID())).where("version", .equal, SQLBind(c.version)).returning("id")
+            .all()
             .isEmpty == false
     }
 
@@ -30,7 +34,9 @@ extension DataAccess {
     /// Decides an objection still open; whether it was (a second decision finds it decided).
     func decideObjection(id: Int, accepted: Bool, reason: String, by userID: Int, at now: Date) async throws -> Bool {
         try await sqlDatabase.update(Objection.schema).set("status", to: SQLBind(accepted ? "accepted" : "rejected"))
-            .set("decision_reason", to: SQLBind(reason)).set("decided_by", to: SQLBind(userID)).set("decided_at", to: SQLBind(now))
+            .set("decision_reason", to: SQLBind(reason)).set("decided_by", to: SQLBind(userID)).set(
+                "decided_at", to: SQLBind(now)
+            )
             .where("id", .equal, SQLBind(id)).where("status", .equal, SQLBind("open")).returning("id").all()
             .isEmpty == false
     }

@@ -10,7 +10,9 @@ final class FundAccountRecord: Model, @unchecked Sendable {
         @Field(key: "source") var source: String
         @Field(key: "year") var year: Int
         init() {}
-        static func == (a: IDValue, b: IDValue) -> Bool { a.holder == b.holder && a.source == b.source && a.year == b.year }
+        static func == (a: IDValue, b: IDValue) -> Bool {
+            a.holder == b.holder && a.source == b.source && a.year == b.year
+        }
         func hash(into h: inout Hasher) { h.combine(holder); h.combine(source); h.combine(year) }
     }
     @CompositeID var id: IDValue?
@@ -19,5 +21,7 @@ final class FundAccountRecord: Model, @unchecked Sendable {
     @Field(key: "spent") var spent: Int64
     init() {}
 
-    var account: FundAccount { FundAccount(received: Money(fen: received), allocated: Money(fen: allocated), spent: Money(fen: spent)) }
+    var account: FundAccount {
+        FundAccount(received: Money(fen: received), allocated: Money(fen: allocated), spent: Money(fen: spent))
+    }
 }

@@ -19,7 +19,9 @@ final class SurveyRecord: Model, @unchecked Sendable {
     init() {}
 
     var result: ExitCriteria.CountySurvey {
-        .init(sampledExited: sampledExited, wronglyExited: wronglyExited, sampledNonRegistered: sampledNonRegistered, missed: missed,
-              surveyedHouseholds: surveyedHouseholds, approving: approving)
+        .init(
+            sampledExited: sampledExited, wronglyExited: wronglyExited, sampledNonRegistered: sampledNonRegistered,
+            missed: missed,
+            surveyedHouseholds: surveyedHouseholds, approving: approving)
     }
 }

@@ -24,16 +24,20 @@ final class StandardRecord: Model, @unchecked Sendable {
     init() {}
 
     var standard: Standard {
-        Standard(year: id!, povertyLine: Money(fen: povertyLine), dibaoLine: Money(fen: dibaoLine), noticeMinDays: noticeMinDays,
-                 villageIncidenceBP: villageIncidenceBP, countyIncidenceBP: countyIncidenceBP, wrongExitBP: wrongExitBP,
-                 missedBP: missedBP, recognitionBP: recognitionBP, fundNoticeMinDays: fundNoticeMinDays, aidCountyBP: aidCountyBP,
-                 aidLivelihoodBP: aidLivelihoodBP, loanMaxRateBP: loanMaxRateBP)
+        Standard(
+            year: id!, povertyLine: Money(fen: povertyLine), dibaoLine: Money(fen: dibaoLine),
+            noticeMinDays: noticeMinDays,
+            villageIncidenceBP: villageIncidenceBP, countyIncidenceBP: countyIncidenceBP, wrongExitBP: wrongExitBP,
+            missedBP: missedBP, recognitionBP: recognitionBP, fundNoticeMinDays: fundNoticeMinDays,
+            aidCountyBP: aidCountyBP,
+            aidLivelihoodBP: aidLivelihoodBP, loanMaxRateBP: loanMaxRateBP)
     }
 
     func apply(_ s: Standard) {
         povertyLine = s.povertyLine.fen; dibaoLine = s.dibaoLine.fen; noticeMinDays = s.noticeMinDays
         villageIncidenceBP = s.villageIncidenceBP; countyIncidenceBP = s.countyIncidenceBP; wrongExitBP = s.wrongExitBP
         missedBP = s.missedBP; recognitionBP = s.recognitionBP
-        fundNoticeMinDays = s.fundNoticeMinDays; aidCountyBP = s.aidCountyBP; aidLivelihoodBP = s.aidLivelihoodBP; loanMaxRateBP = s.loanMaxRateBP
+        fundNoticeMinDays = s.fundNoticeMinDays; aidCountyBP = s.aidCountyBP; aidLivelihoodBP = s.aidLivelihoodBP;
+        loanMaxRateBP = s.loanMaxRateBP
     }
 }
