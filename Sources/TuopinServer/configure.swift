@@ -9,16 +9,20 @@ import Vapor
 
 /// Configures the app from `settings`. Tests call this with their own database, clock and key.
 /// Fails fast, naming the setting, if anything it reads is unusable.
-public func configure(_ app: Application, settings: TuopinSettings,
-                      now: @escaping @Sendable () -> Date = { Date() }) async throws {
+public func configure(
+    _ app: Application, settings: TuopinSettings,
+    now: @escaping @Sendable () -> Date = { Date() }
+) async throws {
     let fm = FileManager.default
     // Every file Tuopin creates — database, write-ahead log, key, backups, exports, scans — is
     // its owner's alone (issue #22, C1: the database was created 0644).
     umask(0o077)
     do {
-        try fm.createDirectory(at: settings.dataDirectory.appendingPathComponent("files"), withIntermediateDirectories: true)
+        try fm.createDirectory(
+            at: settings.dataDirectory.appendingPathComponent("files"), withIntermediateDirectories: true)
     } catch {
-        throw TuopinSettings.SettingError(name: "TUOPIN_DATA_DIR", problem: "cannot create \(settings.dataDirectory.path)")
+        throw TuopinSettings.SettingError(
+            name: "TUOPIN_DATA_DIR", problem: "cannot create \(settings.dataDirectory.path)")
     }
     DataFiles.restrict(settings.dataDirectory)
     let key = try settings.dataKey ?? DataProtector.loadOrCreateKeyFile(in: settings.dataDirectory)
@@ -27,25 +31,33 @@ public func configure(_ app: Application, settings: TuopinSettings,
     Telemetry.start()
     switch settings.database {
     case .sqlite(let path):
-        app.databases.use(.sqlite(.init(storage: .file(path: path), enableForeignKeys: true), sqlLogLevel: nil), as: .sqlite)
+        app.databases.use(
+            .sqlite(.init(storage: .file(path: path), enableForeignKeys: true), sqlLogLevel: nil), as: .sqlite)
         try await app.systemData.prepareSQLiteFile()
     case .postgres(let url, let searchPath):
         var config: SQLPostgresConfiguration
         do { config = try SQLPostgresConfiguration(url: url) } catch {
-            throw TuopinSettings.SettingError(name: "DATABASE_URL", problem: "expected postgres://user:password@host:port/database")
+            throw TuopinSettings.SettingError(
+                name: "DATABASE_URL", problem: "expected postgres://user:password@host:port/database")
         }
         if let searchPath { config.searchPath = [searchPath] }
-        app.databases.use(.postgres(configuration: config, maxConnectionsPerEventLoop: settings.databasePoolSize, sqlLogLevel: .debug), as: .psql)
+        app.databases.use(
+            .postgres(
+                configuration: config, maxConnectionsPerEventLoop: settings.databasePoolSize, sqlLogLevel: .debug),
+            as: .psql)
     }
     let loops = Array(app.eventLoopGroup.makeIterator()).count
-    Telemetry.databasePool(engine: settings.database.isPostgres ? "postgresql" : "sqlite",
-                           connections: loops * (settings.database.isPostgres ? settings.databasePoolSize : 1))
+    Telemetry.databasePool(
+        engine: settings.database.isPostgres ? "postgresql" : "sqlite",
+        connections: loops * (settings.database.isPostgres ? settings.databasePoolSize : 1))
 
-    app.tuopin = AppContext(settings: settings, protector: DataProtector(masterKey: key),
-                            gate: WriteGate(enabled: !settings.database.isPostgres), now: now,
-                            decoyHash: try Bcrypt.hash(AuthService.randomToken(), cost: settings.bcryptCost),
-                            passwordPolicy: PasswordPolicy(maxAgeDays: settings.passwordMaxDays,
-                                                           common: try commonPasswords(app.directory.resourcesDirectory)))
+    app.tuopin = AppContext(
+        settings: settings, protector: DataProtector(masterKey: key),
+        gate: WriteGate(enabled: !settings.database.isPostgres), now: now,
+        decoyHash: try Bcrypt.hash(AuthService.randomToken(), cost: settings.bcryptCost),
+        passwordPolicy: PasswordPolicy(
+            maxAgeDays: settings.passwordMaxDays,
+            common: try commonPasswords(app.directory.resourcesDirectory)))
     app.localizer = try Localizer.load(from: app.directory.resourcesDirectory + "Locales")
     app.countyMap = try CountyMap.load(app.directory.resourcesDirectory + "Data/xizang-counties.geojson")
     app.migrations.add(Migrations.all)
@@ -55,6 +67,13 @@ public func configure(_ app: Application, settings: TuopinSettings,
     app.leaf.cache.isEnabled = app.environment.isRelease
     app.routes.defaultMaxBodySize = "1mb"
 
+    useMiddleware(app)
+    try routes(app)
+    useCommands(app)
+}
+
+/// The middleware, outermost first.
+private func useMiddleware(_ app: Application) {
     app.middleware = Middlewares()
     app.middleware.use(MetricsMiddleware())
     _ = app.progressBoard
@@ -66,8 +85,10 @@ public func configure(_ app: Application, settings: TuopinSettings,
     app.middleware.use(RestrictedSessionMiddleware())
     app.middleware.use(CSRFMiddleware())
     app.middleware.use(ChangeReasonMiddleware())
+}
 
-    try routes(app)
+/// `tuopin demo/audit/backup/restore/import/export/check/rollup/user/bench` (`serve` is Vapor's).
+private func useCommands(_ app: Application) {
     app.asyncCommands.use(DemoCommand(), as: "demo")
     app.asyncCommands.use(AuditCommand(), as: "audit")
     app.asyncCommands.use(BackupCommand(), as: "backup")
@@ -90,7 +111,8 @@ public func prepareIfServing(_ app: Application) async throws {
     let args = app.environment.arguments
     // `serve` is also the default command when only flags are given; help is not serving.
     guard args.count < 2 || args[1] == "serve" || (args[1].hasPrefix("-") && !["--help", "-h"].contains(args[1])),
-          !args.contains("--help"), !args.contains("-h") else { return }
+        !args.contains("--help"), !args.contains("-h")
+    else { return }
     try await app.autoMigrate()
     try await OrgTree.loadIfEmpty(app)
     app.lifecycle.use(AuditAnchorLifecycle())
@@ -107,7 +129,8 @@ public func prepareIfServing(_ app: Application) async throws {
 private func commonPasswords(_ resources: String) throws -> Set<String> {
     let path = resources + "Data/common-passwords.txt"
     guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-        throw TuopinSettings.SettingError(name: path, problem: "missing: the list of common passwords ships with Tuopin")
+        throw TuopinSettings.SettingError(
+            name: path, problem: "missing: the list of common passwords ships with Tuopin")
     }
     return PasswordPolicy.commonList(text)
 }

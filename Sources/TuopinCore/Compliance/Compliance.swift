@@ -77,10 +77,14 @@ public struct ComplianceFacts: Sendable {
         public let endedPairings: [Int]
         /// A plan for the current year with at least one measure (一户一策).
         public let hasCurrentPlan: Bool
-        public init(id: Int, number: String, village: OrgCode, status: HouseholdStatus, activePairings: Int, endedPairings: [Int],
-                    hasCurrentPlan: Bool = true) {
+        public init(
+            id: Int, number: String, village: OrgCode, status: HouseholdStatus, activePairings: Int,
+            endedPairings: [Int],
+            hasCurrentPlan: Bool = true
+        ) {
             self.id = id; self.number = number; self.village = village; self.status = status
-            self.activePairings = activePairings; self.endedPairings = endedPairings; self.hasCurrentPlan = hasCurrentPlan
+            self.activePairings = activePairings; self.endedPairings = endedPairings;
+            self.hasCurrentPlan = hasCurrentPlan
         }
     }
 
@@ -109,14 +113,18 @@ public struct ComplianceFacts: Sendable {
     /// Inspection findings against units under the checked unit (R-39-1).
     public var findings: [FindingFact] = []
 
-    public init(cadres: [Cadre], households: [Household], unitsWithPoor: Set<OrgCode>, quotas: PairingQuota = PairingQuota()) {
+    public init(
+        cadres: [Cadre], households: [Household], unitsWithPoor: Set<OrgCode>, quotas: PairingQuota = PairingQuota()
+    ) {
         self.cadres = cadres; self.households = households; self.unitsWithPoor = unitsWithPoor; self.quotas = quotas
     }
 
     public struct IdentificationQuotaFact: Sendable {
-        public let county: OrgCode; public let year: Int; public let quota: Int; public let exempted: Bool; public let identified: Int
+        public let county: OrgCode; public let year: Int; public let quota: Int; public let exempted: Bool;
+        public let identified: Int
         public init(county: OrgCode, year: Int, quota: Int, exempted: Bool, identified: Int) {
-            self.county = county; self.year = year; self.quota = quota; self.exempted = exempted; self.identified = identified
+            self.county = county; self.year = year; self.quota = quota; self.exempted = exempted;
+            self.identified = identified
         }
     }
 
@@ -152,54 +160,6 @@ public struct ComplianceFacts: Sendable {
     }
 }
 
-/// Article 37's pairing quotas by rank (a standard the region may change): prefecture-department
-/// rank and above 3 households, county-division 2, section, work-team members and college-graduate
-/// village officials 1; staff (一般干部) are not given a quota by the article.
-public struct PairingQuota: Sendable, Equatable, Codable {
-    public var byRank: [CadreRank: Int]
-    public init(byRank: [CadreRank: Int] = [.prefectureDepartment: 3, .countyDivision: 2, .section: 1, .workTeamMember: 1,
-                                             .villageOfficialGraduate: 1, .staff: 0]) {
-        self.byRank = byRank
-    }
-    public func required(for rank: CadreRank) -> Int { byRank[rank] ?? 0 }
-}
-
-/// Pairing (结对帮扶, article 37): "不脱贫不脱钩" — a pairing does not end before its household exits.
-public enum PairingRule {
-    /// Who may be paired with a household of `village`: a cadre of its county or of a unit in the
-    /// county, or of the prefecture or region above it.
-    public static func cadreMayPair(cadreUnit: OrgCode, householdVillage: OrgCode) -> Bool {
-        VillageReach.reaches(cadreUnit, village: householdVillage)
-    }
-
-    public struct Proposal: Sendable, Equatable { public let household: Int; public let cadre: Int }
-
-    /// The assignment helper (article 37): for each unpaired household, in the order given, an active
-    /// cadre under their rank's quota who may pair with it, the nearest unit first (the longest code
-    /// prefix shared with the household's village: its own village, then its township, its county,
-    /// the prefecture, the region), ties to the lower id; each proposal uses up one place of the cadre's quota.
-    public static func propose(unpaired: [(id: Int, village: OrgCode)], cadres: [ComplianceFacts.Cadre], quotas: PairingQuota) -> [Proposal] {
-        var room = Dictionary(uniqueKeysWithValues: cadres.filter(\.active).map { ($0.id, quotas.required(for: $0.rank) - $0.activePairings) })
-            .filter { $0.value > 0 }
-        let ordered = cadres.filter { room[$0.id] != nil }.sorted { $0.id < $1.id }
-        var out: [Proposal] = []
-        for h in unpaired {
-            func nearness(_ c: ComplianceFacts.Cadre) -> Int { zip(c.unit.value, h.village.value).prefix { $0 == $1 }.count }
-            let best = ordered.filter { (room[$0.id] ?? 0) > 0 && cadreMayPair(cadreUnit: $0.unit, householdVillage: h.village) }
-                .max { a, b in (nearness(a), -a.id) < (nearness(b), -b.id) }
-            guard let cadre = best else { continue }
-            room[cadre.id, default: 0] -= 1
-            out.append(Proposal(household: h.id, cadre: cadre.id))
-        }
-        return out
-    }
-
-    /// Why ending a pairing of a household in `status` is refused, or nil when it may end (R-37-3).
-    public static func endRefusal(householdStatus status: HouseholdStatus) -> Refusal? {
-        status.isRemainingPoor ? .pairingBeforeExit : nil
-    }
-}
-
 public enum ComplianceRules {
     /// R-37-1 (article 37): every active cadre has at least the pairing quota of their rank — while
     /// the county they serve still has poor households to pair with ("不脱贫不脱钩" ends with exit).
@@ -207,8 +167,9 @@ public enum ComplianceRules {
         facts.cadres.compactMap { c in
             let quota = facts.quotas.required(for: c.rank)
             guard c.active, c.activePairings < quota, facts.owesQuota(c) else { return nil }
-            return Violation(.r37_1, unit: c.unit, subject: "cadre:\(c.id)",
-                             details: [String(c.id), String(c.activePairings), String(quota)])
+            return Violation(
+                .r37_1, unit: c.unit, subject: "cadre:\(c.id)",
+                details: [String(c.id), String(c.activePairings), String(quota)])
         }
     }
 
@@ -234,8 +195,9 @@ public enum ComplianceRules {
     /// R-06-1 (article 6, 两线合一): each year's 低保 standard is not below its poverty line.
     public static let r06_1 = ComplianceRule(.r06_1) { facts in
         facts.standards.filter { !$0.meetsR06_1 }.map { s in
-            Violation(.r06_1, unit: OrgCode("54")!, subject: "standard:\(s.year)",
-                      details: [String(s.year), s.dibaoLine.description, s.povertyLine.description])
+            Violation(
+                .r06_1, unit: OrgCode("54")!, subject: "standard:\(s.year)",
+                details: [String(s.year), s.dibaoLine.description, s.povertyLine.description])
         }
     }
 
@@ -243,8 +205,9 @@ public enum ComplianceRules {
     /// quota the region approved, unless the region recorded an exemption.
     public static let r06_2 = ComplianceRule(.r06_2) { facts in
         facts.identificationQuotas.filter { !$0.exempted && $0.identified > $0.quota }.map { q in
-            Violation(.r06_2, unit: q.county, subject: "quota:\(q.county.value):\(q.year)",
-                      details: [String(q.year), String(q.identified), String(q.quota)])
+            Violation(
+                .r06_2, unit: q.county, subject: "quota:\(q.county.value):\(q.year)",
+                details: [String(q.year), String(q.identified), String(q.quota)])
         }
     }
 
@@ -295,7 +258,8 @@ public enum ComplianceRules {
             }
         }
     }
-    public static let r04_1 = letterRule(.region), r10_1 = letterRule(.prefecture), r16_1 = letterRule(.county), r22_1 = letterRule(.township)
+    public static let r04_1 = letterRule(.region), r10_1 = letterRule(.prefecture), r16_1 = letterRule(.county),
+        r22_1 = letterRule(.township)
 
     /// Progress reports by the schedule of the unit's level, for this year and last: R-04-2
     /// (article 4, the region's annual report to the Centre) and R-10-2 (article 10 and, in the same
@@ -304,11 +268,16 @@ public enum ComplianceRules {
         ComplianceRule(id) { facts in
             let chain = facts.chain
             return chain.units.filter { levels.contains($0.level) }.flatMap { unit in
-                chain.schedule.periods(level: unit.level, from: chain.today.year - 1, through: chain.today).reversed().compactMap { period in
-                    guard ReportStanding.of(period, submittedOn: chain.reports[unit]?[period.label], today: chain.today) == .missing else { return nil }
-                    return Violation(id, unit: unit, subject: "report:\(unit.value):\(period.label)",
-                                     details: [period.label, period.due.description])
-                }
+                chain.schedule.periods(level: unit.level, from: chain.today.year - 1, through: chain.today).reversed()
+                    .compactMap { period in
+                        guard
+                            ReportStanding.of(
+                                period, submittedOn: chain.reports[unit]?[period.label], today: chain.today) == .missing
+                        else { return nil }
+                        return Violation(
+                            id, unit: unit, subject: "report:\(unit.value):\(period.label)",
+                            details: [period.label, period.due.description])
+                    }
             }
         }
     }
@@ -320,8 +289,12 @@ public enum ComplianceRules {
     /// R-07-1 (article 7): every prefecture and county has an annual plan for the current year.
     public static let r07_1 = ComplianceRule(.r07_1) { facts in
         let chain = facts.chain
-        return chain.units.filter { ($0.level == .prefecture || $0.level == .county) && !chain.annualPlans.contains($0) }.map { unit in
-            Violation(.r07_1, unit: unit, subject: "plan:\(unit.value):\(chain.today.year)", details: [String(chain.today.year)])
+        return chain.units.filter {
+            ($0.level == .prefecture || $0.level == .county) && !chain.annualPlans.contains($0)
+        }.map { unit in
+            Violation(
+                .r07_1, unit: unit, subject: "plan:\(unit.value):\(chain.today.year)",
+                details: [String(chain.today.year)])
         }
     }
 
@@ -332,8 +305,9 @@ public enum ComplianceRules {
     static func lockRule(id: RuleID) -> ComplianceRule {
         ComplianceRule(id) { facts in
             facts.chain.unexemptedChanges.filter { $0.rule == id.rawValue }.map { c in
-                Violation(id, unit: c.unit, subject: "principal_change:\(c.id)",
-                          details: [c.changedOn.description, c.from, c.to])
+                Violation(
+                    id, unit: c.unit, subject: "principal_change:\(c.id)",
+                    details: [c.changedOn.description, c.from, c.to])
             }
         }
     }
@@ -370,9 +344,11 @@ public enum ComplianceRules {
     }
 
     /// Every rule this engine has, in article order.
-    public static let all: [ComplianceRule] = [r04_1, r04_2, r05_1, r06_1, r06_2, r07_1, r07_2, r10_1, r10_2, r16_1, r20_1, r20_2,
-                                               r21_1, r22_1, r23_1, r25_1, r28_1, r28_2, r29_1, r32_1, r33_1, r33_2, r36_1,
-                                               r37_1, r37_2, r37_3, r39_1]
+    public static let all: [ComplianceRule] = [
+        r04_1, r04_2, r05_1, r06_1, r06_2, r07_1, r07_2, r10_1, r10_2, r16_1, r20_1, r20_2,
+        r21_1, r22_1, r23_1, r25_1, r28_1, r28_2, r29_1, r32_1, r33_1, r33_2, r36_1,
+        r37_1, r37_2, r37_3, r39_1,
+    ]
 
     /// Runs every rule.
     public static func evaluate(_ facts: ComplianceFacts) -> [Violation] { all.flatMap { $0.check(facts) } }

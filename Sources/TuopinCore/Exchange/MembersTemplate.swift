@@ -2,9 +2,11 @@ import Foundation
 
 /// The members template: one row per person, the household's columns repeated on each row.
 public enum MembersTemplate {
-    public static let header = ["户编号", "村级区划代码", "贫困户属性", "主要致贫原因", "其他致贫原因", "识别年度", "脱贫状态",
-                                "脱贫年度", "联系电话", "姓名", "证件号码", "与户主关系", "民族", "文化程度", "在校生情况",
-                                "健康状况", "劳动技能", "务工月数"]
+    public static let header = [
+        "户编号", "村级区划代码", "贫困户属性", "主要致贫原因", "其他致贫原因", "识别年度", "脱贫状态",
+        "脱贫年度", "联系电话", "姓名", "证件号码", "与户主关系", "民族", "文化程度", "在校生情况",
+        "健康状况", "劳动技能", "务工月数",
+    ]
     /// The columns that describe the household and must agree on every row of it.
     static let householdColumns = 0...8
 
@@ -21,9 +23,11 @@ public enum MembersTemplate {
         public var members: [MemberRecord]
         /// Spreadsheet row of the household's first line.
         public var firstRow: Int
-        public init(number: String, village: OrgCode, attribute: HouseholdAttribute, mainCause: PovertyCause,
-                    otherCauses: [PovertyCause], identifiedYear: Int, status: HouseholdStatus, exitYear: Int?,
-                    phone: String?, members: [MemberRecord], firstRow: Int = 0) {
+        public init(
+            number: String, village: OrgCode, attribute: HouseholdAttribute, mainCause: PovertyCause,
+            otherCauses: [PovertyCause], identifiedYear: Int, status: HouseholdStatus, exitYear: Int?,
+            phone: String?, members: [MemberRecord], firstRow: Int = 0
+        ) {
             self.number = number; self.village = village; self.attribute = attribute; self.mainCause = mainCause
             self.otherCauses = otherCauses; self.identifiedYear = identifiedYear; self.status = status
             self.exitYear = exitYear; self.phone = phone; self.members = members; self.firstRow = firstRow
@@ -42,11 +46,15 @@ public enum MembersTemplate {
         public var labour: LabourAbility
         public var migrantMonths: Int
         public var row: Int
-        public init(name: String, residentID: ResidentID, relation: Relation, ethnicity: Ethnicity, education: Education,
-                    schooling: Schooling, health: Health, disabilityGrade: Int?, labour: LabourAbility, migrantMonths: Int, row: Int = 0) {
+        public init(
+            name: String, residentID: ResidentID, relation: Relation, ethnicity: Ethnicity, education: Education,
+            schooling: Schooling, health: Health, disabilityGrade: Int?, labour: LabourAbility, migrantMonths: Int,
+            row: Int = 0
+        ) {
             self.name = name; self.residentID = residentID; self.relation = relation; self.ethnicity = ethnicity
             self.education = education; self.schooling = schooling; self.health = health
-            self.disabilityGrade = disabilityGrade; self.labour = labour; self.migrantMonths = migrantMonths; self.row = row
+            self.disabilityGrade = disabilityGrade; self.labour = labour; self.migrantMonths = migrantMonths;
+            self.row = row
         }
     }
 
@@ -84,49 +92,64 @@ public enum MembersTemplate {
 
             if let id = residentID {
                 if let first = idRows[id.value] {
-                    problems.append(ImportProblem(row: rowNumber, column: header[10], code: .idDuplicate, message: "与第 \(first) 行的证件号码相同"))
-                } else { idRows[id.value] = rowNumber }
+                    problems.append(
+                        ImportProblem(
+                            row: rowNumber, column: header[10], code: .idDuplicate, message: "与第 \(first) 行的证件号码相同"))
+                } else {
+                    idRows[id.value] = rowNumber
+                }
             }
             if let number {
                 let cellsOfHousehold = Array(cells[householdColumns])
                 if let seen = householdCells[number], seen != cellsOfHousehold {
                     let differing = householdColumns.filter { seen[$0] != cellsOfHousehold[$0] }.map { header[$0] }
-                    problems.append(ImportProblem(row: rowNumber, column: differing.first ?? header[0], code: .householdSplit,
-                                                  message: "同一户编号的户信息与前面的行不一致：" + differing.joined(separator: "、")))
+                    problems.append(
+                        ImportProblem(
+                            row: rowNumber, column: differing.first ?? header[0], code: .householdSplit,
+                            message: "同一户编号的户信息与前面的行不一致：" + differing.joined(separator: "、")))
                 } else if householdCells[number] == nil {
                     householdCells[number] = cellsOfHousehold
                 }
             }
             out.problems += problems
-            guard problems.isEmpty, let number, let village = f.village, let attribute = f.attribute, let mainCause = f.mainCause,
-                  let identified = f.identified ?? nil, let status = f.status, let exitYear = f.exitYear, let name = f.name,
-                  let residentID, let relation = f.relation, let ethnicity = f.ethnicity, let education = f.education,
-                  let schooling = f.schooling, let health = f.health, let labour = f.labour, let months = f.months ?? nil else {
+            guard problems.isEmpty, let number, let village = f.village, let attribute = f.attribute,
+                let mainCause = f.mainCause,
+                let identified = f.identified ?? nil, let status = f.status, let exitYear = f.exitYear,
+                let name = f.name,
+                let residentID, let relation = f.relation, let ethnicity = f.ethnicity, let education = f.education,
+                let schooling = f.schooling, let health = f.health, let labour = f.labour, let months = f.months ?? nil
+            else {
                 if let number { invalidHouseholds.insert(number) }
                 continue
             }
-            let member = MemberRecord(name: name, residentID: residentID, relation: relation, ethnicity: ethnicity,
-                                      education: education, schooling: schooling, health: health, disabilityGrade: f.grade,
-                                      labour: labour, migrantMonths: months, row: rowNumber)
+            let member = MemberRecord(
+                name: name, residentID: residentID, relation: relation, ethnicity: ethnicity,
+                education: education, schooling: schooling, health: health, disabilityGrade: f.grade,
+                labour: labour, migrantMonths: months, row: rowNumber)
             if byNumber[number] == nil {
                 order.append(number)
-                byNumber[number] = HouseholdRecord(number: number, village: village, attribute: attribute, mainCause: mainCause,
-                                                   otherCauses: f.otherCauses, identifiedYear: identified, status: status,
-                                                   exitYear: exitYear, phone: f.phone, members: [], firstRow: rowNumber)
+                byNumber[number] = HouseholdRecord(
+                    number: number, village: village, attribute: attribute, mainCause: mainCause,
+                    otherCauses: f.otherCauses, identifiedYear: identified, status: status,
+                    exitYear: exitYear, phone: f.phone, members: [], firstRow: rowNumber)
             }
             byNumber[number]!.members.append(member)
         }
-        for number in order {
-            let household = byNumber[number]!
-            let heads = household.members.filter { $0.relation == .head }.count
-            if heads != 1 && !invalidHouseholds.contains(number) {
-                out.problems.append(ImportProblem(row: household.firstRow, column: header[11], code: .head,
-                                                  message: "户 \(number) 有 \(heads) 名户主，应恰好 1 名"))
-            }
-        }
+        out.problems += headProblems(order.compactMap { byNumber[$0] }, leaving: invalidHouseholds)
         out.problems.sort { ($0.row, $0.column) < ($1.row, $1.column) }
         out.households = order.compactMap { byNumber[$0] }
         return out
+    }
+
+    /// Every household has exactly one head (those whose rows already failed are left out).
+    static func headProblems(_ households: [HouseholdRecord], leaving invalid: Set<String>) -> [ImportProblem] {
+        households.compactMap { household in
+            let heads = household.members.filter { $0.relation == .head }.count
+            guard heads != 1, !invalid.contains(household.number) else { return nil }
+            return ImportProblem(
+                row: household.firstRow, column: header[11], code: .head,
+                message: "户 \(household.number) 有 \(heads) 名户主，应恰好 1 名")
+        }
     }
 
     /// One row's cells and the problems found in them.
@@ -166,7 +189,8 @@ public enum MembersTemplate {
     /// A row's fields, each nil where its cell was refused (the reader says why).
     struct Fields {
         var number: String?, village: OrgCode?, attribute: HouseholdAttribute?, mainCause: PovertyCause?
-        var otherCauses: [PovertyCause] = [], identified: Int??, status: HouseholdStatus?, exitYear: Int??, phone: String?
+        var otherCauses: [PovertyCause] = [], identified: Int??, status: HouseholdStatus?, exitYear: Int??,
+            phone: String?
         var name: String?, residentID: ResidentID?, relation: Relation?, ethnicity: Ethnicity?, education: Education?
         var schooling: Schooling?, health: Health?, grade: Int?, labour: LabourAbility?, months: Int??
     }
@@ -177,15 +201,23 @@ public enum MembersTemplate {
         let cells = r.cells
         f.number = r.required(0)
         if let text = r.required(1) {
-            if let code = OrgCode(text), code.level == .village { f.village = code }
-            else { r.fail(1, .villageUnknown, "应为 12 位村级区划代码") }
+            if let code = OrgCode(text), code.level == .village {
+                f.village = code
+            } else {
+                r.fail(1, .villageUnknown, "应为 12 位村级区划代码")
+            }
         }
         f.attribute = r.official(2, HouseholdAttribute.self)
         f.mainCause = r.official(3, PovertyCause.self)
-        for part in cells[4].split(whereSeparator: { $0 == ";" || $0 == "；" }).map({ $0.trimmingCharacters(in: .whitespaces) })
-            where !part.isEmpty {
-            if let cause = PovertyCause(label: part) { f.otherCauses.append(cause) }
-            else { r.fail(4, .enumValue, "“\(part)”不在可选值中：" + PovertyCause.labels.joined(separator: "、")) }
+        for part in cells[4].split(whereSeparator: { $0 == ";" || $0 == "；" }).map({
+            $0.trimmingCharacters(in: .whitespaces)
+        })
+        where !part.isEmpty {
+            if let cause = PovertyCause(label: part) {
+                f.otherCauses.append(cause)
+            } else {
+                r.fail(4, .enumValue, "“\(part)”不在可选值中：" + PovertyCause.labels.joined(separator: "、"))
+            }
         }
         f.identified = r.integer(5, 2000...today.year)
         f.status = r.official(6, HouseholdStatus.self)
@@ -194,7 +226,9 @@ public enum MembersTemplate {
         if let phone = f.phone, !PhoneNumber.isValid(phone) { r.fail(8, .number, "电话号码应为 7–20 位数字") }
         f.name = r.required(9)
         if let text = f.name, PersonName.validated(text) == nil {
-            r.fail(9, .text, text.count > PersonName.maxLength ? "姓名超过 \(PersonName.maxLength) 个字" : "姓名含有控制字符或不可见字符（如方向控制符、零宽字符）")
+            r.fail(
+                9, .text,
+                text.count > PersonName.maxLength ? "姓名超过 \(PersonName.maxLength) 个字" : "姓名含有控制字符或不可见字符（如方向控制符、零宽字符）")
             f.name = nil
         }
         if let text = r.required(10) {
@@ -211,8 +245,11 @@ public enum MembersTemplate {
         f.education = r.official(13, Education.self)
         f.schooling = r.official(14, Schooling.self)
         if let text = r.required(15) {
-            if let parsed = parseHealth(text) { (f.health, f.grade) = parsed }
-            else { r.fail(15, .enumValue, "“\(text)”不在可选值中：" + Health.labels.joined(separator: "、") + "（残疾可写作“残疾二级”）") }
+            if let parsed = parseHealth(text) {
+                (f.health, f.grade) = parsed
+            } else {
+                r.fail(15, .enumValue, "“\(text)”不在可选值中：" + Health.labels.joined(separator: "、") + "（残疾可写作“残疾二级”）")
+            }
         }
         f.labour = r.official(16, LabourAbility.self)
         f.months = r.integer(17, 0...12)
@@ -225,7 +262,8 @@ public enum MembersTemplate {
     static func parseHealth(_ text: String) -> (Health, Int?)? {
         if let plain = Health(label: text) { return (plain, nil) }
         let disabled = Health.disabled.label
-        guard text.hasPrefix(disabled), let grade = gradeNames.firstIndex(of: String(text.dropFirst(disabled.count))) else { return nil }
+        guard text.hasPrefix(disabled), let grade = gradeNames.firstIndex(of: String(text.dropFirst(disabled.count)))
+        else { return nil }
         return (.disabled, grade + 1)
     }
 
@@ -236,9 +274,12 @@ public enum MembersTemplate {
 
     /// The cells of one exported row.
     public static func cells(household h: HouseholdRecord, member m: MemberRecord) -> [String] {
-        [h.number, h.village.value, h.attribute.label, h.mainCause.label, h.otherCauses.map(\.label).joined(separator: ";"),
-         String(h.identifiedYear), h.status.label, h.exitYear.map { String($0) } ?? "", h.phone ?? "", m.name,
-         m.residentID.value, m.relation.label, m.ethnicity.label, m.education.label, m.schooling.label,
-         healthLabel(m.health, grade: m.disabilityGrade), m.labour.label, String(m.migrantMonths)]
+        [
+            h.number, h.village.value, h.attribute.label, h.mainCause.label,
+            h.otherCauses.map(\.label).joined(separator: ";"),
+            String(h.identifiedYear), h.status.label, h.exitYear.map { String($0) } ?? "", h.phone ?? "", m.name,
+            m.residentID.value, m.relation.label, m.ethnicity.label, m.education.label, m.schooling.label,
+            healthLabel(m.health, grade: m.disabilityGrade), m.labour.label, String(m.migrantMonths),
+        ]
     }
 }

@@ -14,17 +14,25 @@ import Glibc
 /// route of the same server). Build with `-c release` for figures worth quoting.
 struct BenchCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Option(name: "households", help: "Households in the demo region (default 250000, about 1,000,000 people)") var households: Int?
-        @Option(name: "database", help: "sqlite (default) or postgres (on the server of DATABASE_URL)") var database: String?
+        @Option(name: "households", help: "Households in the demo region (default 250000, about 1,000,000 people)")
+        var households: Int?
+        @Option(name: "database", help: "sqlite (default) or postgres (on the server of DATABASE_URL)") var database:
+            String?
         @Option(name: "json", help: "Also write the figures as JSON to this path") var json: String?
         @Option(name: "seconds", help: "Length of each wrk run (default 20)") var seconds: Int?
-        @Option(name: "counties", help: "Comma-separated county codes to limit the demo regions to (default: all 74)") var counties: String?
-        @Option(name: "region", help: "Measure the demo region already in this data directory (and DATABASE_URL) instead of building one")
+        @Option(name: "counties", help: "Comma-separated county codes to limit the demo regions to (default: all 74)")
+        var counties: String?
+        @Option(
+            name: "region",
+            help: "Measure the demo region already in this data directory (and DATABASE_URL) instead of building one")
         var region: String?
-        @Option(name: "password", help: "The demo logins' password of the region given with --region") var password: String?
+        @Option(name: "password", help: "The demo logins' password of the region given with --region") var password:
+            String?
     }
 
-    var help: String { "Measures import, API, page, search, check and workflow speed on a fresh demo region (see the README's performance section)." }
+    var help: String {
+        "Measures import, API, page, search, check and workflow speed on a fresh demo region (see the README's performance section)."
+    }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let households = signature.households ?? 250_000
@@ -32,16 +40,20 @@ struct BenchCommand: AsyncCommand {
             throw TuopinSettings.SettingError(name: "--households", problem: "must be from 100 to 5000000")
         }
         let seconds = signature.seconds ?? 20
-        guard (1...600).contains(seconds) else { throw TuopinSettings.SettingError(name: "--seconds", problem: "must be from 1 to 600") }
+        guard (1...600).contains(seconds) else {
+            throw TuopinSettings.SettingError(name: "--seconds", problem: "must be from 1 to 600")
+        }
         let kind = signature.database ?? "sqlite"
         guard ["sqlite", "postgres"].contains(kind) else {
             throw TuopinSettings.SettingError(name: "--database", problem: "must be sqlite or postgres")
         }
         if signature.region != nil, signature.password == nil {
-            throw TuopinSettings.SettingError(name: "--password", problem: "--region needs the password of the region's demo logins")
+            throw TuopinSettings.SettingError(
+                name: "--password", problem: "--region needs the password of the region's demo logins")
         }
-        var bench = try Bench(households: households, postgres: kind == "postgres", wrkSeconds: seconds,
-                              app: context.application, say: { [console = context.console] in console.print($0) })
+        var bench = try Bench(
+            households: households, postgres: kind == "postgres", wrkSeconds: seconds,
+            app: context.application, say: { [console = context.console] in console.print($0) })
         bench.counties = signature.counties
         bench.existingRegion = signature.region.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         if let password = signature.password { bench.password = password }
@@ -76,24 +88,33 @@ struct Bench {
     var databases: [String] = []
     var server: pid_t?
 
-    init(households: Int, postgres: Bool, wrkSeconds: Int, app: Application, say: @escaping @Sendable (String) -> Void) throws {
+    init(households: Int, postgres: Bool, wrkSeconds: Int, app: Application, say: @escaping @Sendable (String) -> Void)
+        throws
+    {
         self.households = households
         self.postgres = postgres
         self.wrkSeconds = wrkSeconds
         self.app = app
         self.say = say
-        executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        executable =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         let env = ProcessInfo.processInfo.environment
         if postgres {
             guard let url = env["DATABASE_URL"], !url.isEmpty else {
-                throw TuopinSettings.SettingError(name: "DATABASE_URL", problem: "--database postgres needs the server's URL (a role that may create databases)")
+                throw TuopinSettings.SettingError(
+                    name: "DATABASE_URL",
+                    problem: "--database postgres needs the server's URL (a role that may create databases)")
             }
             serverURL = url
         } else {
             serverURL = nil
         }
         for tool in ["wrk", postgres ? "psql" : "sqlite3"] where Bench.which(tool) == nil {
-            throw TuopinSettings.SettingError(name: "bench", problem: "needs \(tool) on the PATH (Debian: apt-get install \(tool == "psql" ? "postgresql-client" : tool))")
+            throw TuopinSettings.SettingError(
+                name: "bench",
+                problem:
+                    "needs \(tool) on the PATH (Debian: apt-get install \(tool == "psql" ? "postgresql-client" : tool))"
+            )
         }
         directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("tuopin-bench-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -115,7 +136,8 @@ struct Bench {
         } else {
             region = try makeDatabase("region")
             say("1/8 demo region of \(households) households …")
-            let demo = try await child(["demo", "--households", String(households), "--password", password] + limit, env: region, log: "demo")
+            let demo = try await child(
+                ["demo", "--households", String(households), "--password", password] + limit, env: region, log: "demo")
             f.demoSeconds = demo.seconds
         }
         let empty = try makeDatabase("import")
@@ -124,16 +146,20 @@ struct Bench {
         say("2/8 export to the members and incomes templates …")
         let members = directory.appendingPathComponent("members.csv").path
         try await child(["export", "members", members, "--reason", "tuopin bench"], env: region, log: "export-members")
-        try await child(["export", "incomes", directory.appendingPathComponent("incomes.csv").path, "--reason", "tuopin bench"],
-                        env: region, log: "export-incomes")
+        try await child(
+            ["export", "incomes", directory.appendingPathComponent("incomes.csv").path, "--reason", "tuopin bench"],
+            env: region, log: "export-incomes")
         (f.persons, households) = try Self.count(members)
         f.households = households
 
         say("3/8 import of the members file into an empty registry …")
-        try await child(["demo", "--households", "0", "--bare", "--password", password] + limit, env: empty, log: "demo-empty")
+        try await child(
+            ["demo", "--households", "0", "--bare", "--password", password] + limit, env: empty, log: "demo-empty")
         let imported = try await child(["import", "members", members], env: empty, log: "import")
         guard imported.output.contains("\(households) created") else {
-            throw TuopinSettings.SettingError(name: "bench", problem: "the import did not create \(households) households: \(imported.output.suffix(300))")
+            throw TuopinSettings.SettingError(
+                name: "bench",
+                problem: "the import did not create \(households) households: \(imported.output.suffix(300))")
         }
         f.importSeconds = imported.seconds
         f.importPeakRSSMB = imported.peakRSSMB
@@ -159,15 +185,19 @@ struct Bench {
 
         say("7/8 region dashboard, county map and ID searches …")
         f.regionPageP95 = try await serverTimeP95(base, token: token, paths: Array(repeating: "/units/54", count: 100))
-        f.mapP95 = try await serverTimeP95(base, token: token, paths: CountyMap.Measure.allCases.flatMap { Array(repeating: "/map?measure=\($0.rawValue)", count: 25) })
+        f.mapP95 = try await serverTimeP95(
+            base, token: token,
+            paths: CountyMap.Measure.allCases.flatMap { Array(repeating: "/map?measure=\($0.rawValue)", count: 25) })
         let ids = try sampleIDs(members, count: 200)
-        f.idSearchP95 = try await serverTimeP95(base, token: token, paths: ids.map { "/api/v1/households?id=\($0)" }, expectOne: true)
+        f.idSearchP95 = try await serverTimeP95(
+            base, token: token, paths: ids.map { "/api/v1/households?id=\($0)" }, expectOne: true)
 
         say("8/8 household-exit steps over HTTP for one village …")
         (f.workflowSteps, f.workflowRefused, f.workflowSeconds) = try await exitSteps(base)
 
-        f.machine = BenchFigures.Machine(cores: ProcessInfo.processInfo.activeProcessorCount,
-                                         memoryMb: Int(ProcessInfo.processInfo.physicalMemory >> 20))
+        f.machine = BenchFigures.Machine(
+            cores: ProcessInfo.processInfo.activeProcessorCount,
+            memoryMb: Int(ProcessInfo.processInfo.physicalMemory >> 20))
         stopServer()
         return f
     }
@@ -178,7 +208,8 @@ struct Bench {
     static func count(_ members: String) throws -> (Int, Int) {
         var people = 0
         var numbers = Set<Substring>()
-        for line in try String(contentsOfFile: members, encoding: .utf8).split(whereSeparator: \.isNewline).dropFirst() {
+        for line in try String(contentsOfFile: members, encoding: .utf8).split(whereSeparator: \.isNewline).dropFirst()
+        {
             people += 1
             numbers.insert(line.prefix { $0 != "," })
         }
@@ -223,14 +254,23 @@ struct Bench {
         let idColumn = "c\(MembersTemplate.header.firstIndex(of: "证件号码")!)"
         if postgres {
             let url = env["DATABASE_URL"]!
-            try Bench.runTool("psql", [url, "-v", "ON_ERROR_STOP=1", "-q", "-c",
-                                       "CREATE TABLE raw_members (\(columns.map { "\($0) text" }.joined(separator: ", "))); "
-                                       + "CREATE UNIQUE INDEX raw_members_id ON raw_members (\(idColumn))"])
+            try Bench.runTool(
+                "psql",
+                [
+                    url, "-v", "ON_ERROR_STOP=1", "-q", "-c",
+                    "CREATE TABLE raw_members (\(columns.map { "\($0) text" }.joined(separator: ", "))); "
+                        + "CREATE UNIQUE INDEX raw_members_id ON raw_members (\(idColumn))",
+                ])
             let started = Date()
-            try Bench.runTool("psql", [url, "-v", "ON_ERROR_STOP=1", "-q", "-c",
-                                       "\\copy raw_members FROM '\(file)' WITH (FORMAT csv, HEADER true)"])
+            try Bench.runTool(
+                "psql",
+                [
+                    url, "-v", "ON_ERROR_STOP=1", "-q", "-c",
+                    "\\copy raw_members FROM '\(file)' WITH (FORMAT csv, HEADER true)",
+                ])
             let seconds = Date().timeIntervalSince(started)
-            try checkCount(try Bench.runTool("psql", [url, "-At", "-c", "SELECT count(*) FROM raw_members"]), expected: rows)
+            try checkCount(
+                try Bench.runTool("psql", [url, "-At", "-c", "SELECT count(*) FROM raw_members"]), expected: rows)
             return seconds
         }
         let database = directory.appendingPathComponent("raw.sqlite").path
@@ -255,7 +295,8 @@ struct Bench {
     /// The region database's size on disk, in MB (for the README's projection).
     func databaseSize(_ env: [String: String]) throws -> Double {
         if postgres {
-            let bytes = try Bench.runTool("psql", [env["DATABASE_URL"]!, "-At", "-c", "SELECT pg_database_size(current_database())"])
+            let bytes = try Bench.runTool(
+                "psql", [env["DATABASE_URL"]!, "-At", "-c", "SELECT pg_database_size(current_database())"])
             return (Double(bytes.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0) / 1_048_576
         }
         let dir = env["TUOPIN_DATA_DIR"]!
@@ -268,7 +309,11 @@ struct Bench {
     /// An anchor counts only if it loaded every row.
     func checkCount(_ output: String, expected: Int) throws {
         guard Int(output.trimmingCharacters(in: .whitespacesAndNewlines)) == expected else {
-            throw TuopinSettings.SettingError(name: "bench", problem: "the raw import loaded \(output.trimmingCharacters(in: .whitespacesAndNewlines)) rows, not \(expected)")
+            throw TuopinSettings.SettingError(
+                name: "bench",
+                problem:
+                    "the raw import loaded \(output.trimmingCharacters(in: .whitespacesAndNewlines)) rows, not \(expected)"
+            )
         }
     }
 
@@ -286,88 +331,21 @@ struct Bench {
 
     struct ChildRun { let seconds: Double; let peakRSSMB: Double; let output: String }
 
-    /// Runs this executable with `arguments`; output goes to a log file in the bench directory,
-    /// whose last lines are shown if the child fails.
-    @discardableResult
-    func child(_ arguments: [String], env: [String: String], log: String) async throws -> ChildRun {
-        let logPath = directory.appendingPathComponent(log + ".log").path
-        let started = Date()
-        let pid = try Bench.spawn(executable, arguments, env: env, output: logPath)
-        let (status, usage) = await Bench.wait(pid)
-        let seconds = Date().timeIntervalSince(started)
-        let output = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
-        guard status == 0 else {
-            throw TuopinSettings.SettingError(name: "bench", problem: "`tuopin \(arguments.joined(separator: " "))` failed (status \(status)):\n"
-                                              + output.split(separator: "\n").suffix(10).joined(separator: "\n"))
-        }
-        say(String(format: "    %@: %.1f s, peak %.0f MB", log, seconds, Double(usage.ru_maxrss) / 1024))
-        return ChildRun(seconds: seconds, peakRSSMB: Double(usage.ru_maxrss) / 1024, output: output)
-    }
-
-    static func which(_ tool: String) -> String? {
-        (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
-            .map { "\($0)/\(tool)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
-
-    /// Runs a tool to completion; its output is returned, a failure throws with it.
-    @discardableResult
-    static func runTool(_ tool: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: which(tool) ?? tool)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let output = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else {
-            throw TuopinSettings.SettingError(name: "bench", problem: "\(tool) failed: \(output.prefix(2000))")
-        }
-        return output
-    }
-
-    static func spawn(_ path: String, _ arguments: [String], env: [String: String], output: String) throws -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
-        let envp: [UnsafeMutablePointer<CChar>?] = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { (argv + envp).forEach { free($0) } }
-        var pid: pid_t = 0
-        let rc = posix_spawn(&pid, path, &actions, nil, argv, envp)
-        guard rc == 0 else { throw TuopinSettings.SettingError(name: "bench", problem: "cannot start \(path): \(String(cString: strerror(rc)))") }
-        return pid
-    }
-
-    /// Waits for a child without holding a thread of the cooperative pool; returns its exit
-    /// status (128 + signal if killed) and its resource usage (peak resident memory).
-    static func wait(_ pid: pid_t) async -> (Int32, rusage) {
-        await withCheckedContinuation { continuation in
-            Thread.detachNewThread {
-                var status: Int32 = 0
-                var usage = rusage()
-                while wait4(pid, &status, 0, &usage) == -1 && errno == EINTR {}
-                let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-                continuation.resume(returning: (code, usage))
-            }
-        }
-    }
-
     // MARK: The server
 
     private mutating func serve(_ env: [String: String]) async throws -> Int {
         let port = Int.random(in: 20_000...40_000)
         var env = env
         env["TUOPIN_BENCH"] = "1"
-        server = try Bench.spawn(executable, ["serve", "--hostname", "127.0.0.1", "--port", String(port)], env: env,
-                                 output: directory.appendingPathComponent("serve.log").path)
+        server = try Bench.spawn(
+            executable, ["serve", "--hostname", "127.0.0.1", "--port", String(port)], env: env,
+            output: directory.appendingPathComponent("serve.log").path)
         for _ in 0..<240 {
-            if let response = try? await client.get(URI(string: "http://127.0.0.1:\(port)/healthz")), response.status == .ok { return port }
+            if let response = try? await client.get(URI(string: "http://127.0.0.1:\(port)/healthz")),
+                response.status == .ok
+            {
+                return port
+            }
             try await Task.sleep(for: .milliseconds(500))
         }
         throw TuopinSettings.SettingError(name: "bench", problem: "the server did not answer /healthz within 120 s")
@@ -384,8 +362,11 @@ struct Bench {
     func token(_ base: String, _ username: String) async throws -> String {
         struct Login: Content { let username: String; let password: String }
         struct Token: Content { let token: String }
-        let response = try await client.post(URI(string: base + "/api/v1/tokens"), content: Login(username: username, password: password))
-        guard response.status == .ok else { throw TuopinSettings.SettingError(name: "bench", problem: "no token for \(username): \(response.status)") }
+        let response = try await client.post(
+            URI(string: base + "/api/v1/tokens"), content: Login(username: username, password: password))
+        guard response.status == .ok else {
+            throw TuopinSettings.SettingError(name: "bench", problem: "no token for \(username): \(response.status)")
+        }
         return try response.content.decode(Token.self).token
     }
 }

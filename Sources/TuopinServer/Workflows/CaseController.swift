@@ -13,11 +13,13 @@ enum CaseController {
         let reason: String; let notice_id: Int?; let details: [String: String]
     }
     struct NoticeView: Content {
-        let id: Int; let title: String; let kind: String; let place: String; let starts_on: String; let ends_on: String; let running: Bool
+        let id: Int; let title: String; let kind: String; let place: String; let starts_on: String; let ends_on: String;
+        let running: Bool
     }
     struct ObjectionView: Content {
         let id: Int; let code: String; let kind: String; let kind_label: String; let text: String; let name: String
-        let status: String; let status_label: String; let decision_reason: String; let filed_at: String; let can_decide: Bool
+        let status: String; let status_label: String; let decision_reason: String; let filed_at: String;
+        let can_decide: Bool
     }
     /// Which inputs the next step needs, so a form shows only those.
     struct Needs: Content {
@@ -44,8 +46,9 @@ enum CaseController {
     static func needs(_ wf: WorkflowDefinition, at index: Int) -> Needs {
         guard wf.steps.indices.contains(index) else { return Needs() }
         let i = wf.inputs(at: index)
-        return Needs(votes: i.votes, consent: i.consent, notice: i.notice, survey: i.survey, document: i.document,
-                     can_reject: wf.steps[index].canReject)
+        return Needs(
+            votes: i.votes, consent: i.consent, notice: i.notice, survey: i.survey, document: i.document,
+            can_reject: wf.steps[index].canReject)
     }
 
     static func nextStep(_ c: WorkflowCase, _ wf: WorkflowDefinition) -> WorkflowStep? {
@@ -62,10 +65,12 @@ enum CaseController {
         let unit = OrgCode(c.unitCode)!
         let household = try await c.householdID.asyncMap { try await req.data.lookup(Household.self, $0) } ?? nil
         let steps = try await req.data.rows(CaseStep.self).filter(\.$caseID == id).sort(\.$id).all().map { s in
-            StepView(at: Clock.minute(s.at), actor: s.actorName, role: Role(rawValue: s.role).map { t[$0.labelKey] } ?? s.role,
-                     action: s.outcome == "returned" ? t["wf_returned_\(s.action)"] : WorkflowText.action(s.action, t),
-                     outcome: t["wf_outcome_\(s.outcome)"], reason: s.reason, notice_id: s.noticeID,
-                     details: (try? JSONDecoder().decode([String: String].self, from: Data(s.details.utf8))) ?? [:])
+            StepView(
+                at: Clock.minute(s.at), actor: s.actorName,
+                role: Role(rawValue: s.role).map { t[$0.labelKey] } ?? s.role,
+                action: s.outcome == "returned" ? t["wf_returned_\(s.action)"] : WorkflowText.action(s.action, t),
+                outcome: t["wf_outcome_\(s.outcome)"], reason: s.reason, notice_id: s.noticeID,
+                details: (try? JSONDecoder().decode([String: String].self, from: Data(s.details.utf8))) ?? [:])
         }
         let noticeIDs = try await req.data.rows(NoticeCase.self).filter(\.$id.$caseID == id).all().map(\.id!.noticeID)
         let today = req.clock.today
@@ -74,26 +79,35 @@ enum CaseController {
             .group(.or) { $0.filter(\.$caseID == nil).filter(\.$caseID == id) }.sort(\.$id).all()
         let noticeByID = Dictionary(uniqueKeysWithValues: notices.map { ($0.id!, $0) })
         return CaseView(
-            id: id, workflow: c.workflow, workflow_name: WorkflowText.workflow(c.workflow, t), subject: wf.subject.rawValue,
+            id: id, workflow: c.workflow, workflow_name: WorkflowText.workflow(c.workflow, t),
+            subject: wf.subject.rawValue,
             household_id: c.householdID, household_number: household?.number, unit_code: c.unitCode,
             unit_name: try await subjectName(c, on: req.data), year: c.year, step: c.step, steps_total: wf.steps.count,
             status: c.status.rawValue, status_label: t["case_status_\(c.status)"], next_action: next?.action,
             next_action_label: next.map { WorkflowText.action($0.action, t) },
-            next_roles: next.map { $0.roles.sorted { $0.rawValue < $1.rawValue }.map { t[$0.labelKey] }.joined(separator: "、") },
-            version: c.version, can_act: next.map { user.scope.actingRole(for: $0, on: unit) != nil } ?? false, needs: c.status == .open ? needs(wf, at: c.step) : Needs(),
+            next_roles: next.map {
+                $0.roles.sorted { $0.rawValue < $1.rawValue }.map { t[$0.labelKey] }.joined(separator: "、")
+            },
+            version: c.version, can_act: next.map { user.scope.actingRole(for: $0, on: unit) != nil } ?? false,
+            needs: c.status == .open ? needs(wf, at: c.step) : Needs(),
             steps: steps,
             notices: notices.map { n in
-                NoticeView(id: n.id!, title: n.title, kind: t["notice_kind_\(n.kind)"], place: n.place, starts_on: n.startsOn.description, ends_on: n.endsOn.description,
-                           running: !NoticePeriod.hasEnded(end: CivilDate(iso: n.endsOn.description)!, today: today))
+                NoticeView(
+                    id: n.id!, title: n.title, kind: t["notice_kind_\(n.kind)"], place: n.place,
+                    starts_on: n.startsOn.description, ends_on: n.endsOn.description,
+                    running: !NoticePeriod.hasEnded(end: CivilDate(iso: n.endsOn.description)!, today: today))
             },
             objections: objections.map { o in
                 let notice = noticeByID[o.noticeID]!
                 let wfn = Workflows.named(notice.workflow)!
                 let publishing = wfn.steps[wfn.stepIndex(notice.action)!]
-                return ObjectionView(id: o.id!, code: o.code, kind: o.kind.rawValue, kind_label: t["objection_kind_\(o.kind)"], text: o.text,
-                                     name: o.name, status: o.status.rawValue, status_label: t["objection_status_\(o.status)"],
-                                     decision_reason: o.decisionReason, filed_at: Clock.minute(o.filedAt),
-                                     can_decide: o.status == .open && user.scope.actingRole(for: publishing, on: OrgCode(notice.unitCode)!) != nil)
+                return ObjectionView(
+                    id: o.id!, code: o.code, kind: o.kind.rawValue, kind_label: t["objection_kind_\(o.kind)"],
+                    text: o.text,
+                    name: o.name, status: o.status.rawValue, status_label: t["objection_status_\(o.status)"],
+                    decision_reason: o.decisionReason, filed_at: Clock.minute(o.filedAt),
+                    can_decide: o.status == .open
+                        && user.scope.actingRole(for: publishing, on: OrgCode(notice.unitCode)!) != nil)
             },
             path: wf.steps.enumerated().map { PathStep(label: WorkflowText.action($1.action, t), done: $0 < c.step) })
     }
@@ -106,7 +120,9 @@ enum CaseController {
     }
 
     /// Cases in scope; with `awaiting`, only those whose next step the user may take.
-    static func summaries(_ req: Request, awaiting: Bool, householdID: Int? = nil, limit: Int = 500) async throws -> [CaseSummary] {
+    static func summaries(_ req: Request, awaiting: Bool, householdID: Int? = nil, limit: Int = 500) async throws
+        -> [CaseSummary]
+    {
         let user = try req.requireUser()
         let t = req.t
         var query = req.data.cases()
@@ -114,7 +130,9 @@ enum CaseController {
         if awaiting {
             // Only the (workflow, step) pairs where one of the user's roles acts.
             let roles = Set(user.scope.roles)
-            let pairs = Workflows.all.flatMap { wf in wf.steps.indices.filter { !wf.steps[$0].roles.isDisjoint(with: roles) }.map { (wf.id, $0) } }
+            let pairs = Workflows.all.flatMap { wf in
+                wf.steps.indices.filter { !wf.steps[$0].roles.isDisjoint(with: roles) }.map { (wf.id, $0) }
+            }
             guard !pairs.isEmpty else { return [] }
             query = query.filter(\.$status == .open).group(.or) { g in
                 for (wf, step) in pairs { g.group(.and) { $0.filter(\.$workflow == wf).filter(\.$step == step) } }
@@ -124,8 +142,11 @@ enum CaseController {
         let households = try await req.data.rows(Household.self).filter(\.$id ~~ cases.compactMap(\.householdID)).all()
         let numbers = Dictionary(uniqueKeysWithValues: households.map { ($0.id!, $0.number) })
         let unitNames = try await req.data.unitNames(Set(cases.map(\.unitCode)))
-        let projectNames = Dictionary(uniqueKeysWithValues: try await req.data.rows(ProjectRecord.self).filter(\.$id ~~ cases.compactMap(\.projectID)).all()
-            .map { ($0.id!, $0.name) })
+        let projectNames = Dictionary(
+            uniqueKeysWithValues: try await req.data.rows(ProjectRecord.self).filter(
+                \.$id ~~ cases.compactMap(\.projectID)
+            ).all()
+                .map { ($0.id!, $0.name) })
         return cases.compactMap { c in
             let wf = Workflows.named(c.workflow)!
             let next = nextStep(c, wf)
@@ -133,21 +154,27 @@ enum CaseController {
             if awaiting && !mine { return nil }
             let number = c.householdID.flatMap { numbers[$0] } ?? c.projectID.flatMap { projectNames[$0] }
             let name = number.map { "\($0) · \(unitNames[c.unitCode] ?? "")" } ?? (unitNames[c.unitCode] ?? c.unitCode)
-            return CaseSummary(id: c.id!, workflow: c.workflow, workflow_name: WorkflowText.workflow(c.workflow, t), subject_name: name,
-                               household_id: c.householdID, year: c.year, step: c.step, status: c.status.rawValue,
-                               status_label: t["case_status_\(c.status)"], next_action: next?.action,
-                               next_action_label: next.map { WorkflowText.action($0.action, t) }, updated_at: Clock.minute(c.updatedAt),
-                               awaiting_me: mine)
+            return CaseSummary(
+                id: c.id!, workflow: c.workflow, workflow_name: WorkflowText.workflow(c.workflow, t),
+                subject_name: name,
+                household_id: c.householdID, year: c.year, step: c.step, status: c.status.rawValue,
+                status_label: t["case_status_\(c.status)"], next_action: next?.action,
+                next_action_label: next.map { WorkflowText.action($0.action, t) },
+                updated_at: Clock.minute(c.updatedAt),
+                awaiting_me: mine)
         }
     }
 
     // MARK: Pages
 
     struct InboxGroup: Encodable {
-        let workflow_name: String; let action: String; let action_label: String; let needs: Needs; let cases: [CaseSummary]
+        let workflow_name: String; let action: String; let action_label: String; let needs: Needs;
+        let cases: [CaseSummary]
     }
     /// `href`: the case page, or for a fund disclosure (no case) the unit's funds page where it is decided.
-    struct PendingObjection: Encodable { let href: String; let notice_title: String; let text: String; let filed_at: String }
+    struct PendingObjection: Encodable {
+        let href: String; let notice_title: String; let text: String; let filed_at: String
+    }
     struct InboxView: Encodable {
         let groups: [InboxGroup]; let objections: [PendingObjection]; let recent: [CaseSummary]; let error: String?
         /// The batch form offers no survey figures of its own (`step-fields` reads them from the case page).
@@ -157,23 +184,36 @@ enum CaseController {
     /// Open objections on notices the user's level published: theirs to decide.
     static func objectionsToDecide(_ req: Request, user: CurrentUser) async throws -> [PendingObjection] {
         // Notices in the user's scope that have an open objection, then those objections.
-        let withOpen = Set(try await req.data.rows(Objection.self).filter(\.$status == .open).filter(\.$kind == .objection).all(\.$noticeID))
-        let notices = Dictionary(uniqueKeysWithValues: try await req.data.notices().filter(\.$id ~~ withOpen).all().map { ($0.id!, $0) })
-        let open = try await req.data.rows(Objection.self).filter(\.$noticeID ~~ Array(notices.keys)).filter(\.$status == .open)
-            .filter(\.$kind == .objection).sort(\.$id).limit(500).all()
+        let withOpen = Set(
+            try await req.data.rows(Objection.self).filter(\.$status == .open).filter(\.$kind == .objection).all(
+                \.$noticeID))
+        let notices = Dictionary(
+            uniqueKeysWithValues: try await req.data.notices().filter(\.$id ~~ withOpen).all().map { ($0.id!, $0) })
+        let open = try await req.data.rows(Objection.self).filter(\.$noticeID ~~ Array(notices.keys)).filter(
+            \.$status == .open
+        )
+        .filter(\.$kind == .objection).sort(\.$id).limit(500).all()
         var result: [PendingObjection] = []
         for o in open {
             guard let n = notices[o.noticeID], let wf = Workflows.named(n.workflow), let index = wf.stepIndex(n.action),
-                  user.scope.actingRole(for: wf.steps[index], on: OrgCode(n.unitCode)!) != nil else { continue }
+                user.scope.actingRole(for: wf.steps[index], on: OrgCode(n.unitCode)!) != nil
+            else { continue }
             let caseID: Int?
-            if let id = o.caseID { caseID = id } else {
+            if let id = o.caseID {
+                caseID = id
+            } else {
                 caseID = try await req.data.rows(NoticeCase.self).filter(\.$id.$noticeID == n.id!).first()?.id?.caseID
             }
             let href: String
-            if let caseID { href = SiteURL.caseDetail(caseID).path }
-            else if wf.subject == .allocation { href = SiteURL.unitPart(n.unitCode, "funds").path }
-            else { continue }
-            result.append(PendingObjection(href: href, notice_title: n.title, text: o.text, filed_at: Clock.minute(o.filedAt)))
+            if let caseID {
+                href = SiteURL.caseDetail(caseID).path
+            } else if wf.subject == .allocation {
+                href = SiteURL.unitPart(n.unitCode, "funds").path
+            } else {
+                continue
+            }
+            result.append(
+                PendingObjection(href: href, notice_title: n.title, text: o.text, filed_at: Clock.minute(o.filedAt)))
         }
         return result
     }
@@ -190,12 +230,17 @@ enum CaseController {
             let items = grouped[key]!
             let wf = Workflows.named(items[0].workflow)!
             let step = wf.steps[items[0].step]
-            return InboxGroup(workflow_name: items[0].workflow_name, action: step.action, action_label: WorkflowText.action(step.action, req.t),
-                              needs: needs(wf, at: items[0].step), cases: items)
+            return InboxGroup(
+                workflow_name: items[0].workflow_name, action: step.action,
+                action_label: WorkflowText.action(step.action, req.t),
+                needs: needs(wf, at: items[0].step), cases: items)
         }
         let recent = try await summaries(req, awaiting: false, limit: 30)
-        return try await Page.render(req, "cases", InboxView(groups: groups, objections: try await objectionsToDecide(req, user: user),
-                                                             recent: recent, error: error), status: status)
+        return try await Page.render(
+            req, "cases",
+            InboxView(
+                groups: groups, objections: try await objectionsToDecide(req, user: user),
+                recent: recent, error: error), status: status)
     }
 
     struct CasePage: Encodable {
@@ -208,14 +253,21 @@ enum CaseController {
         try await renderCase(req, id: try req.intParameter("id"), error: nil, status: .ok)
     }
 
-    static func renderCase(_ req: Request, id: Int, error: String?, status: HTTPResponseStatus) async throws -> Response {
+    static func renderCase(_ req: Request, id: Int, error: String?, status: HTTPResponseStatus) async throws -> Response
+    {
         let view = try await detail(req, id: id)
-        let survey = view.can_act && view.needs.survey
-            ? try await req.data.rows(SurveyRecord.self).filter(\.$unitCode == view.unit_code).filter(\.$year <= view.year)
-                .sort(\.$year, .descending).sort(\.$id, .descending).first()?.result
+        let survey =
+            view.can_act && view.needs.survey
+            ? try await req.data.rows(SurveyRecord.self).filter(\.$unitCode == view.unit_code).filter(
+                \.$year <= view.year
+            )
+            .sort(\.$year, .descending).sort(\.$id, .descending).first()?.result
             : nil
-        return try await Page.render(req, "case", CasePage(c: view, forms: view.can_act ? [view] : [], error: error,
-                                                           today: req.clock.today.description, survey: survey), status: status)
+        return try await Page.render(
+            req, "case",
+            CasePage(
+                c: view, forms: view.can_act ? [view] : [], error: error,
+                today: req.clock.today.description, survey: survey), status: status)
     }
 
     struct StepForm: Content {
@@ -229,8 +281,9 @@ enum CaseController {
         let id = try req.intParameter("id")
         return try await FormFlow.submit(req, answering: [.notFound]) {
             let form = try req.content.decode(StepForm.self)
-            try await CaseService.step(app: req.application, user: user, caseID: id, action: form.action,
-                                       input: try req.content.decode(CaseService.StepInput.self))
+            try await CaseService.step(
+                app: req.application, user: user, caseID: id, action: form.action,
+                input: try req.content.decode(CaseService.StepInput.self))
             return .redirect(SiteURL.caseDetail(id).path)
         } orShow: { refusal in
             return try await renderCase(req, id: id, error: refusal.message, status: refusal.status)
@@ -243,8 +296,9 @@ enum CaseController {
         return try await FormFlow.submit(req, answering: []) {
             let form = try req.content.decode(StepForm.self)
             guard let ids = form.case_ids, !ids.isEmpty else { throw AppError.missingField("case_ids") }
-            try await CaseService.batch(app: req.application, user: user, caseIDs: ids, action: form.action,
-                                        input: try req.content.decode(CaseService.StepInput.self))
+            try await CaseService.batch(
+                app: req.application, user: user, caseIDs: ids, action: form.action,
+                input: try req.content.decode(CaseService.StepInput.self))
             return .redirect(SiteURL.cases.path)
         } orShow: { refusal in
             return try await renderInbox(req, error: refusal.message, status: refusal.status)
@@ -256,7 +310,10 @@ enum CaseController {
     /// The workflows the user may start here: those whose first step they may take on `unit`.
     static func startOptions(_ req: Request, status: HouseholdStatus?, unit: String) -> [StartOption] {
         guard let user = req.auth.get(CurrentUser.self), let code = OrgCode(unit) else { return [] }
-        let candidates = (status.map { Workflows.startable(forHousehold: $0) } ?? Workflows.startable(forUnit: code.level)).map { [$0] } ?? []
+        let candidates =
+            (status.map { Workflows.startable(forHousehold: $0) } ?? Workflows.startable(forUnit: code.level)).map {
+                [$0]
+            } ?? []
         return candidates.filter { user.scope.actingRole(for: $0.steps[0], on: code) != nil }
             .map { StartOption(workflow: $0.id, label: WorkflowText.workflow($0.id, req.t)) }
     }
@@ -274,8 +331,9 @@ enum CaseController {
         guard let id = form.workflow, let wf = Workflows.named(id) else { throw AppError.invalidField("workflow") }
         guard let year = form.year else { throw AppError.missingField("year") }
         let households = form.household_ids ?? form.household_id.map { [$0] } ?? []
-        return try await CaseService.start(app: req.application, user: user, workflow: wf, householdIDs: households,
-                                           unitCode: form.unit_code, year: year, input: try req.content.decode(CaseService.StepInput.self))
+        return try await CaseService.start(
+            app: req.application, user: user, workflow: wf, householdIDs: households,
+            unitCode: form.unit_code, year: year, input: try req.content.decode(CaseService.StepInput.self))
     }
 
     /// Starts a case from a household or unit page; errors return to the page the form was on.
@@ -298,10 +356,14 @@ enum CaseController {
         let unit = (try? req.content.get(String.self, at: "unit_code")).flatMap { OrgCode($0) }?.value
         guard caseID != nil || unit != nil else { throw AppError.missingField("case_id") }
         return try await FormFlow.submit(req, answering: [.notFound]) {
-            try await NoticeService.decide(app: req.application, user: user, objectionID: id, input: try req.content.decode(NoticeService.DecisionInput.self))
+            try await NoticeService.decide(
+                app: req.application, user: user, objectionID: id,
+                input: try req.content.decode(NoticeService.DecisionInput.self))
             return .redirect(caseID.map { SiteURL.caseDetail($0).path } ?? SiteURL.unitPart(unit!, "funds").path)
         } orShow: { refusal in
-            if let caseID { return try await renderCase(req, id: caseID, error: refusal.message, status: refusal.status) }
+            if let caseID {
+                return try await renderCase(req, id: caseID, error: refusal.message, status: refusal.status)
+            }
             req.parameters.set("code", to: unit!)
             return try await FundController.renderFunds(req, formError: refusal.message, status: refusal.status)
         }
@@ -311,55 +373,10 @@ enum CaseController {
 
     struct Created: Content { let ids: [Int] }
 
-    @Sendable static func apiList(req: Request) async throws -> [CaseSummary] {
-        // A filter that is present must be well formed: a malformed one is refused, not ignored.
-        func value<T: Decodable>(_ type: T.Type, _ key: String) throws -> T? {
-            guard req.query[String.self, at: key] != nil else { return nil }
-            guard let parsed = try? req.query.get(T.self, at: key) else { throw AppError.invalidField(key) }
-            return parsed
-        }
-        let household = try value(Int.self, "household_id")
-        if let household, household < 1 { throw AppError.invalidField("household_id") }
-        return try await summaries(req, awaiting: try value(Bool.self, "awaiting") ?? false, householdID: household)
-    }
-
-    @Sendable static func apiShow(req: Request) async throws -> CaseView {
-        try await detail(req, id: try req.intParameter("id"))
-    }
-
-    @Sendable static func apiStart(req: Request) async throws -> Response {
-        let form = try req.decodeJSON(StartForm.self)
-        let ids = try await start(req, form)
-        return try await Created(ids: ids).encodeResponse(status: .created, for: req)
-    }
-
     struct APIStep: Content { let action: String }
-
-    @Sendable static func apiStep(req: Request) async throws -> CaseView {
-        let user = try req.requireUser()
-        let id = try req.intParameter("id")
-        let body = try req.decodeJSON(APIStep.self)
-        try await CaseService.step(app: req.application, user: user, caseID: id, action: body.action, input: try req.decodeJSON(CaseService.StepInput.self))
-        return try await detail(req, id: id)
-    }
 
     struct APIBatch: Content { let action: String; let case_ids: [Int] }
 
-    @Sendable static func apiBatch(req: Request) async throws -> [CaseSummary] {
-        let user = try req.requireUser()
-        let body = try req.decodeJSON(APIBatch.self)
-        try await CaseService.batch(app: req.application, user: user, caseIDs: body.case_ids, action: body.action,
-                                    input: try req.decodeJSON(CaseService.StepInput.self))
-        let ids = Set(body.case_ids)
-        return try await summaries(req, awaiting: false, limit: 1000).filter { ids.contains($0.id) }
-    }
-
-    @Sendable static func apiDecide(req: Request) async throws -> HTTPStatus {
-        let user = try req.requireUser()
-        try await NoticeService.decide(app: req.application, user: user, objectionID: try req.intParameter("id"),
-                                       input: try req.decodeJSON(NoticeService.DecisionInput.self))
-        return .noContent
-    }
 }
 
 extension Optional {

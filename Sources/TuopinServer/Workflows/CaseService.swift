@@ -46,8 +46,10 @@ enum CaseService {
 
     /// Opens a case per subject (one unit, or many households of one village at once) and takes the
     /// first step on all of them, in one transaction: all are opened or none.
-    static func start(app: Application, user: CurrentUser, workflow: WorkflowDefinition, householdIDs: [Int], unitCode: String?,
-                      year: Int, input: StepInput) async throws -> [Int] {
+    static func start(
+        app: Application, user: CurrentUser, workflow: WorkflowDefinition, householdIDs: [Int], unitCode: String?,
+        year: Int, input: StepInput
+    ) async throws -> [Int] {
         guard (2014...app.clock.today.year + 1).contains(year) else { throw AppError.invalidField("year") }
         let ids = Array(Set(householdIDs)).sorted()
         if workflow.subject == .household {
@@ -56,7 +58,9 @@ enum CaseService {
         }
         let now = app.tuopin.now()
         return try await app.write { tx in
-            guard try await tx.lookup(StandardRecord.self, year) != nil else { throw AppError.notEligible("wf_no_standard_year") }
+            guard try await tx.lookup(StandardRecord.self, year) != nil else {
+                throw AppError.notEligible("wf_no_standard_year")
+            }
             let access = tx.scoped(user.scope)
             var cases: [WorkflowCase] = []
             func blank() -> WorkflowCase {
@@ -82,8 +86,12 @@ enum CaseService {
             case .village, .county:
                 guard let unitCode, let code = OrgCode(unitCode) else { throw AppError.missingField("unit_code") }
                 let unit = try await access.unit(code)
-                guard code.level == (workflow.subject == .village ? .village : .county) else { throw AppError.invalidField("unit_code") }
-                if let key = workflow.ineligibility(unitExited: unit.exitYear != nil, isPovertyCounty: unit.isPovertyCounty) {
+                guard code.level == (workflow.subject == .village ? .village : .county) else {
+                    throw AppError.invalidField("unit_code")
+                }
+                if let key = workflow.ineligibility(
+                    unitExited: unit.exitYear != nil, isPovertyCounty: unit.isPovertyCounty)
+                {
                     throw AppError.notEligible(key)
                 }
                 let c = blank()
@@ -95,17 +103,23 @@ enum CaseService {
                 cases.append(c)
             }
             for c in cases {
-                let existing = try await tx.rows(WorkflowCase.self).filter(\.$workflow == workflow.id).filter(\.$unitCode == c.unitCode)
-                    .filter(\.$status == .open).filter(\.$householdID == c.householdID).count()
+                let existing = try await tx.rows(WorkflowCase.self).filter(\.$workflow == workflow.id).filter(
+                    \.$unitCode == c.unitCode
+                )
+                .filter(\.$status == .open).filter(\.$householdID == c.householdID).count()
                 guard existing == 0 else { throw AppError.notEligible("wf_case_open") }
                 do { try await c.create(on: tx) } catch let error as any DatabaseError where error.isConstraintFailure {
                     throw AppError.notEligible("wf_case_open")
                 }
-                try await AuditLog.append(on: tx, actor: user.auditActor, action: "case.open", entity: "case", entityID: String(c.id!),
-                                          after: ["workflow": workflow.id, "unit": c.unitCode, "household": c.householdID.map(String.init) ?? "",
-                                                  "year": String(year)], at: now)
+                try await AuditLog.append(
+                    on: tx, actor: user.auditActor, action: "case.open", entity: "case", entityID: String(c.id!),
+                    after: [
+                        "workflow": workflow.id, "unit": c.unitCode, "household": c.householdID.map(String.init) ?? "",
+                        "year": String(year),
+                    ], at: now)
             }
-            _ = try await takeSteps(tx: tx, app: app, user: user, cases: cases, action: workflow.steps[0].action, input: input, now: now)
+            _ = try await takeSteps(
+                tx: tx, app: app, user: user, cases: cases, action: workflow.steps[0].action, input: input, now: now)
             return cases.map { $0.id! }
         }
     }
@@ -118,7 +132,9 @@ enum CaseService {
     }
 
     /// The same step on many cases (a village's exit candidates, say): all or nothing, one notice for all.
-    static func batch(app: Application, user: CurrentUser, caseIDs: [Int], action: String, input: StepInput) async throws {
+    static func batch(app: Application, user: CurrentUser, caseIDs: [Int], action: String, input: StepInput)
+        async throws
+    {
         let ids = Array(Set(caseIDs)).sorted()
         guard !ids.isEmpty, ids.count <= 500 else { throw AppError.invalidField("case_ids") }
         let now = app.tuopin.now()
@@ -126,19 +142,26 @@ enum CaseService {
             let cases = try await tx.scoped(user.scope).cases().filter(\.$id ~~ ids).sort(\.$id).all()
             guard cases.count == ids.count else { throw AppError.notFound }
             if let version = input.version, ids.count == 1, cases[0].version != version { throw AppError.conflict }
-            guard Set(cases.map(\.workflow)).count == 1, Set(cases.map(\.step)).count == 1 else { throw AppError.invalidField("case_ids") }
+            guard Set(cases.map(\.workflow)).count == 1, Set(cases.map(\.step)).count == 1 else {
+                throw AppError.invalidField("case_ids")
+            }
             _ = try await takeSteps(tx: tx, app: app, user: user, cases: cases, action: action, input: input, now: now)
         }
     }
 
     /// The first step of a case opened by another service (a project's proposal), in that service's transaction.
-    static func takeFirstStep(tx: DataAccess, app: Application, user: CurrentUser, case c: WorkflowCase, now: Date) async throws {
+    static func takeFirstStep(tx: DataAccess, app: Application, user: CurrentUser, case c: WorkflowCase, now: Date)
+        async throws
+    {
         let workflow = Workflows.named(c.workflow)!
-        _ = try await takeSteps(tx: tx, app: app, user: user, cases: [c], action: workflow.steps[0].action, input: StepInput(), now: now)
+        _ = try await takeSteps(
+            tx: tx, app: app, user: user, cases: [c], action: workflow.steps[0].action, input: StepInput(), now: now)
     }
 
-    static func takeSteps(tx: DataAccess, app: Application, user: CurrentUser, cases: [WorkflowCase], action: String,
-                                  input: StepInput, now: Date) async throws -> Int? {
+    static func takeSteps(
+        tx: DataAccess, app: Application, user: CurrentUser, cases: [WorkflowCase], action: String,
+        input: StepInput, now: Date
+    ) async throws -> Int? {
         let today = app.clock.today
         let workflow = Workflows.named(cases[0].workflow)!
         let standards = try await StandardsController.lookup(on: tx)
@@ -153,11 +176,14 @@ enum CaseService {
             let isReject = action == WorkflowDefinition.rejectAction
             let unit = OrgCode(c.unitCode)!
             // Order, action and role first, so that nobody learns more than "not yours" or "not now".
-            if case .failure(let refusal) = workflow.transition(.at(c.step), action: action, scope: user.scope, on: unit, facts: StepFacts()) {
+            if case .failure(let refusal) = workflow.transition(
+                .at(c.step), action: action, scope: user.scope, on: unit, facts: StepFacts())
+            {
                 throw AppError.refused(refusal)
             }
-            let facts = try await loadFacts(tx: tx, app: app, case: c, step: stepDef, isReject: isReject, input: input,
-                                            recorded: &recorded, standards: standards, today: today)
+            let facts = try await loadFacts(
+                tx: tx, app: app, case: c, step: stepDef, isReject: isReject, input: input,
+                recorded: &recorded, standards: standards, today: today)
             let decision = workflow.transition(.at(c.step), action: action, scope: user.scope, on: unit, facts: facts)
             let (next, role): (WorkflowState, Role)
             switch decision {
@@ -172,8 +198,9 @@ enum CaseService {
             var noticeID: Int?
             if let stepDef, stepDef.opensNotice, !isReject {
                 if notice == nil {
-                    notice = try await openNotice(tx: tx, app: app, user: user, workflow: workflow, step: stepDef, cases: cases, input: input,
-                                                  standard: standards[c.year], today: today, now: now)
+                    notice = try await openNotice(
+                        tx: tx, app: app, user: user, workflow: workflow, step: stepDef, cases: cases, input: input,
+                        standard: standards[c.year], today: today, now: now)
                 }
                 noticeID = notice!.id
                 try await NoticeCase(noticeID: noticeID!, caseID: c.id!).create(on: tx)
@@ -191,12 +218,15 @@ enum CaseService {
             let record = CaseStep()
             record.caseID = c.id!; record.stepIndex = stepIndex; record.action = action
             record.outcome = isReject ? "rejected" : "done"; record.role = role.rawValue; record.actorID = user.id
-            record.actorName = user.displayName; record.reason = reason; record.details = stepDetails(input: input, recorded: recorded, action: action)
+            record.actorName = user.displayName; record.reason = reason;
+            record.details = stepDetails(input: input, recorded: recorded, action: action)
             record.noticeID = noticeID ?? previousNotice; record.at = now
             try await record.create(on: tx)
-            try await AuditLog.append(on: tx, actor: user.auditActor, action: "case.\(isReject ? "reject" : "step")", entity: "case",
-                                      entityID: String(c.id!), before: ["step": String(stepIndex)],
-                                      after: ["action": action, "step": String(c.step), "status": c.status.rawValue, "reason": reason], at: now)
+            try await AuditLog.append(
+                on: tx, actor: user.auditActor, action: "case.\(isReject ? "reject" : "step")", entity: "case",
+                entityID: String(c.id!), before: ["step": String(stepIndex)],
+                after: ["action": action, "step": String(c.step), "status": c.status.rawValue, "reason": reason],
+                at: now)
             if case .at = next, !isReject, let effect = stepDef?.effect {
                 try await apply(effect, tx: tx, app: app, user: user, case: c, today: today, now: now)
             }
@@ -206,8 +236,10 @@ enum CaseService {
     }
 
     /// What the step must know, loaded only for the requirements it has.
-    static func loadFacts(tx: DataAccess, app: Application, case c: WorkflowCase, step: WorkflowStep?, isReject: Bool,
-                                  input: StepInput, recorded: inout Recorded, standards: [Int: Standard], today: CivilDate) async throws -> StepFacts {
+    static func loadFacts(
+        tx: DataAccess, app: Application, case c: WorkflowCase, step: WorkflowStep?, isReject: Bool,
+        input: StepInput, recorded: inout Recorded, standards: [Int: Standard], today: CivilDate
+    ) async throws -> StepFacts {
         var facts = StepFacts()
         if let noticeID = c.noticeID {
             let notice = try await tx.lookup(Notice.self, noticeID)!
@@ -229,13 +261,16 @@ enum CaseService {
                 if facts.consentRecorded { recorded.consentDate = date!.description }
             case .householdExitCriteria:
                 let h = try await tx.lookup(Household.self, c.householdID!)!
-                let hf = try await HouseholdFactsLoader.facts(on: tx, householdID: h.id!, protector: app.tuopin.protector, planYear: c.year)
-                facts.householdExitFailures = ExitCriteria.household(incomes: hf.incomes, members: hf.members.count,
-                                                                     guarantees: hf.guarantees, standard: { standards[$0] })
+                let hf = try await HouseholdFactsLoader.facts(
+                    on: tx, householdID: h.id!, protector: app.tuopin.protector, planYear: c.year)
+                facts.householdExitFailures = ExitCriteria.household(
+                    incomes: hf.incomes, members: hf.members.count,
+                    guarantees: hf.guarantees, standard: { standards[$0] })
             case .villageIncidence:
                 guard let standard else { facts.villageIncidencePasses = false; continue }
                 let (poor, population) = try await CaseFigures.village(on: tx, code: c.unitCode)
-                let result = ExitCriteria.village(remainingPoor: poor, ruralPopulation: population ?? 0, standard: standard)
+                let result = ExitCriteria.village(
+                    remainingPoor: poor, ruralPopulation: population ?? 0, standard: standard)
                 recorded.incidenceBP = result.incidenceBP
                 facts.villageIncidencePasses = result.passes
             case .countyThresholds:
@@ -243,8 +278,9 @@ enum CaseService {
                 guard let survey = recorded.survey else { throw AppError.missingField("sampled_exited") }
                 guard let standard else { facts.countyFailures = ExitCriteria.CountyThreshold.allCases; continue }
                 let (poor, population) = try await CaseFigures.county(on: tx, code: c.unitCode)
-                let result = ExitCriteria.county(remainingPoor: poor, missed: survey.missed, wronglyExited: survey.wronglyExited,
-                                                 ruralPopulation: population, survey: survey, standard: standard)
+                let result = ExitCriteria.county(
+                    remainingPoor: poor, missed: survey.missed, wronglyExited: survey.wronglyExited,
+                    ruralPopulation: population, survey: survey, standard: standard)
                 recorded.incidenceBP = result.incidenceBP
                 facts.countyFailures = result.failed
             case .withinQuota:
@@ -252,8 +288,11 @@ enum CaseService {
             case .stateCouncilConsent:
                 let number = (input.document_number ?? "").trimmingCharacters(in: .whitespaces)
                 let date = input.document_date.flatMap { CivilDate(iso: $0) }
-                facts.stateCouncilConsentRecorded = !number.isEmpty && number.count <= 100 && date != nil && date! <= today
-                if facts.stateCouncilConsentRecorded { recorded.stateCouncilDocument = number; recorded.stateCouncilDate = date!.description }
+                facts.stateCouncilConsentRecorded =
+                    !number.isEmpty && number.count <= 100 && date != nil && date! <= today
+                if facts.stateCouncilConsentRecorded {
+                    recorded.stateCouncilDocument = number; recorded.stateCouncilDate = date!.description
+                }
             case .spotCheckPassed:
                 facts.spotCheckPending = try await SpotCheckService.pending(on: tx, caseID: c.id!)
             }
@@ -262,13 +301,18 @@ enum CaseService {
     }
 
     static func surveyInput(_ input: StepInput) throws -> ExitCriteria.CountySurvey? {
-        let values = [input.sampled_exited, input.wrongly_exited, input.sampled_non_registered, input.missed,
-                      input.surveyed_households, input.approving]
+        let values = [
+            input.sampled_exited, input.wrongly_exited, input.sampled_non_registered, input.missed,
+            input.surveyed_households, input.approving,
+        ]
         guard values.contains(where: { $0 != nil }) else { return nil }
-        let names = ["sampled_exited", "wrongly_exited", "sampled_non_registered", "missed", "surveyed_households", "approving"]
+        let names = [
+            "sampled_exited", "wrongly_exited", "sampled_non_registered", "missed", "surveyed_households", "approving",
+        ]
         for (value, name) in zip(values, names) where value == nil { throw AppError.missingField(name) }
-        let s = ExitCriteria.CountySurvey(sampledExited: values[0]!, wronglyExited: values[1]!, sampledNonRegistered: values[2]!,
-                                          missed: values[3]!, surveyedHouseholds: values[4]!, approving: values[5]!)
+        let s = ExitCriteria.CountySurvey(
+            sampledExited: values[0]!, wronglyExited: values[1]!, sampledNonRegistered: values[2]!,
+            missed: values[3]!, surveyedHouseholds: values[4]!, approving: values[5]!)
         if let field = s.problem { throw AppError.invalidField(field) }
         return s
     }
@@ -278,94 +322,12 @@ enum CaseService {
         if let v = input.votes_for, let a = input.votes_against { details["votes"] = "\(v):\(a)" }
         if input.consent == true, let d = recorded.consentDate { details["consent_date"] = d }
         if let doc = input.document_number, !doc.isEmpty { details["document"] = "\(doc) \(input.document_date ?? "")" }
-        if let bp = recorded.incidenceBP, ["assessPrefecture", "approvePrefecture", "assessRegion", "approveRegion"].contains(action) {
+        if let bp = recorded.incidenceBP,
+            ["assessPrefecture", "approvePrefecture", "assessRegion", "approveRegion"].contains(action)
+        {
             details["incidence_pct"] = StandardsController.percent(bp)
         }
         return String(decoding: (try? JSONEncoder().encode(details)) ?? Data("{}".utf8), as: UTF8.self)
     }
 
-    /// A step's consequences in the registry: a registered, exited or filed subject.
-    /// A step's effect (defined in TuopinCore) on the registry or the org tree.
-    static func apply(_ effect: StepEffect, tx: DataAccess, app: Application, user: CurrentUser, case c: WorkflowCase,
-                              today: CivilDate, now: Date) async throws {
-        switch effect {
-        case .registerPoor:
-            try await setHouseholdStatus(tx: tx, app: app, user: user, id: c.householdID!, status: effect.householdStatus!, identifiedYear: c.year,
-                                         exitYear: nil, today: today, now: now)
-        case .exitHousehold:
-            try await setHouseholdStatus(tx: tx, app: app, user: user, id: c.householdID!, status: effect.householdStatus!, identifiedYear: nil,
-                                         exitYear: c.year, today: today, now: now)
-        case .exitUnit:
-            let unit = try await tx.lookup(OrgUnit.self, c.unitCode)!
-            unit.exitYear = c.year; unit.version += 1
-            try await unit.update(on: tx)
-            try await AuditLog.append(on: tx, actor: user.auditActor, action: "unit.exit", entity: "org_unit", entityID: c.unitCode,
-                                      after: ["exit_year": String(c.year)], at: now)
-        }
-    }
-
-    static func setHouseholdStatus(tx: DataAccess, app: Application, user: CurrentUser, id: Int, status: HouseholdStatus,
-                                           identifiedYear: Int?, exitYear: Int?, today: CivilDate, now: Date) async throws {
-        let h = try await tx.lookup(Household.self, id)!
-        let before = ["status": h.status.rawValue, "identified_year": String(h.identifiedYear), "exit_year": h.exitYear.map(String.init) ?? ""]
-        h.status = status
-        if let identifiedYear { h.identifiedYear = identifiedYear; h.exitYear = nil }
-        if let exitYear { h.exitYear = exitYear }
-        h.version += 1
-        try await h.update(on: tx)
-        try await AuditLog.append(on: tx, actor: user.auditActor, action: "household.status", entity: "household", entityID: String(id),
-                                  before: before, after: ["status": h.status.rawValue, "identified_year": String(h.identifiedYear),
-                                                          "exit_year": h.exitYear.map(String.init) ?? ""], at: now)
-        _ = try await QualityService.recheck([h], on: tx, protector: app.tuopin.protector, today: today)
-    }
-
-    /// Opens the notice of a publishing step for the cases of a batch (one unit).
-    static func openNotice(tx: DataAccess, app: Application, user: CurrentUser, workflow: WorkflowDefinition, step: WorkflowStep,
-                                   cases: [WorkflowCase], input: StepInput, standard: Standard?, today: CivilDate, now: Date) async throws -> Notice {
-        guard Set(cases.map(\.unitCode)).count == 1 else { throw AppError.invalidField("case_ids") }
-        let place = (input.place ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !place.isEmpty else { throw AppError.missingField("place") }
-        guard place.count <= 200 else { throw AppError.invalidField("place") }
-        guard let startText = input.starts_on else { throw AppError.missingField("starts_on") }
-        guard let endText = input.ends_on else { throw AppError.missingField("ends_on") }
-        guard let start = CivilDate(iso: startText) else { throw AppError.invalidField("starts_on") }
-        guard let end = CivilDate(iso: endText) else { throw AppError.invalidField("ends_on") }
-        // Funds and projects stay on the board longer (article 25).
-        let minDays = workflow.subject == .project ? standard?.fundNoticeMinDays ?? 10 : standard?.noticeMinDays ?? 7
-        try NoticeService.validatePeriod(start: start, end: end, today: today, minDays: minDays)
-        let unit = try await tx.lookup(OrgUnit.self, cases[0].unitCode)!
-        let notice = Notice()
-        notice.kind = step.notice!
-        notice.workflow = workflow.id; notice.action = step.action; notice.unitCode = unit.id!
-        notice.countyCode = cases[0].countyCode; notice.prefectureCode = cases[0].prefectureCode
-        notice.place = place; notice.startsOn = start; notice.endsOn = end
-        notice.createdBy = user.id; notice.createdAt = now
-        let zh = app.localizer.translations(.zh)
-        notice.title = zh.format("notice_title_\(workflow.id)", try await tx.fullName(of: unit.id!), String(cases[0].year),
-                                 zh["notice_kind_\(notice.kind)"])
-        notice.entries = try await NoticeService.entries(tx: tx, workflow: workflow, cases: cases, zh: zh)
-        try await notice.create(on: tx)
-        try await AuditLog.append(on: tx, actor: user.auditActor, action: "notice.open", entity: "notice", entityID: String(notice.id!),
-                                  after: ["unit": unit.id!, "starts_on": notice.startsOn.description, "ends_on": notice.endsOn.description, "cases": String(cases.count)], at: now)
-        return notice
-    }
-
-    /// Sends open cases back to an earlier step (an accepted objection, a failed spot check), with the reason.
-    static func sendBack(tx: DataAccess, user: CurrentUser, cases: [WorkflowCase], to stepIndex: Int, reason: String, outcome: String, now: Date) async throws {
-        for c in cases where c.status == .open && c.step > stepIndex {
-            let from = c.step
-            guard try await tx.sendBack(c, to: stepIndex, at: now) else { throw AppError.conflict }
-            let record = CaseStep()
-            record.caseID = c.id!; record.stepIndex = from; record.action = outcome; record.outcome = "returned"
-            record.role = user.scope.roles.first?.rawValue ?? ""; record.actorID = user.id; record.actorName = user.displayName
-            record.reason = reason; record.details = "{\"to_step\":\"\(stepIndex)\"}"; record.noticeID = c.noticeID; record.at = now
-            try await record.create(on: tx)
-            try await AuditLog.append(on: tx, actor: user.auditActor, action: "case.return", entity: "case", entityID: String(c.id!),
-                                      before: ["step": String(from)], after: ["step": String(stepIndex), "reason": reason], at: now)
-            if c.projectID != nil {
-                c.step = stepIndex
-                try await ProjectService.follow(tx: tx, case: c, today: nil)
-            }
-        }
-    }
 }
