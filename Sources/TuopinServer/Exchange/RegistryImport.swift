@@ -16,18 +16,24 @@ struct ExchangeActor: Sendable {
     var health = true
 
     static func operatingSystemUser() -> ExchangeActor {
-        let name = ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"] ?? "unknown"
+        let name =
+            ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"] ?? "unknown"
         return ExchangeActor(audit: .init(id: "os:" + name), writeRoots: nil, readRoots: nil)
     }
 
     static func user(_ user: CurrentUser) -> ExchangeActor {
-        ExchangeActor(audit: user.auditActor, writeRoots: user.scope.roots(for: .writeRegistry),
-                      readRoots: user.scope.roots(for: .readRegistry),
-                      fullIdentity: user.scope.has(.seeFullIdentity), health: user.scope.has(.seeHealth))
+        ExchangeActor(
+            audit: user.auditActor, writeRoots: user.scope.roots(for: .writeRegistry),
+            readRoots: user.scope.roots(for: .readRegistry),
+            fullIdentity: user.scope.has(.seeFullIdentity), health: user.scope.has(.seeHealth))
     }
 
-    func mayWrite(_ village: OrgCode) -> Bool { writeRoots.map { $0.contains { village.isSelfOrDescendant(of: $0) } } ?? true }
-    func mayRead(_ village: OrgCode) -> Bool { readRoots.map { $0.contains { village.isSelfOrDescendant(of: $0) } } ?? true }
+    func mayWrite(_ village: OrgCode) -> Bool {
+        writeRoots.map { $0.contains { village.isSelfOrDescendant(of: $0) } } ?? true
+    }
+    func mayRead(_ village: OrgCode) -> Bool {
+        readRoots.map { $0.contains { village.isSelfOrDescendant(of: $0) } } ?? true
+    }
 }
 
 struct ImportReport: Sendable {
@@ -58,8 +64,10 @@ enum RegistryImport {
 
     /// `rows` is read once, in order: a CSV file's rows (`CSVRows`) are parsed as they are read,
     /// so a million-row file's cells are never all in memory.
-    static func members<Rows: Sequence<[String]>>(app: Application, rows: consuming Rows, actor: ExchangeActor, dryRun: Bool,
-                                                  round: Int = writeChunk, progress: @escaping ProgressHandler = { _, _ in }) async throws -> ImportReport {
+    static func members<Rows: Sequence<[String]>>(
+        app: Application, rows: consuming Rows, actor: ExchangeActor, dryRun: Bool,
+        round: Int = writeChunk, progress: @escaping ProgressHandler = { _, _ in }
+    ) async throws -> ImportReport {
         let today = app.clock.today
         let clock = PhaseClock(logger: app.logger, name: "import members")
         let parsed = MembersTemplate.parse(rows, today: today)
@@ -71,7 +79,8 @@ enum RegistryImport {
         let protector = app.tuopin.protector
         let db = app.systemData
 
-        let (existing, hmacs) = try await checkAgainstRegistry(parsed.households, actor: actor, on: db, protector: protector, report: &report)
+        let (existing, hmacs) = try await checkAgainstRegistry(
+            parsed.households, actor: actor, on: db, protector: protector, report: &report)
         report.problems.sort { ($0.row, $0.column) < ($1.row, $1.column) }
         clock.mark("checked against the registry")
         guard report.isValid, !dryRun else { return report }
@@ -82,7 +91,10 @@ enum RegistryImport {
         let counts = try await app.write { tx in
             // Certified townships' households change only with a reason (article 24).
             try await CertificationService.checkReason(
-                on: tx, households: households.compactMap { h in existing[h.number].map { ($0.id, String($0.village.prefix(9))) } },
+                on: tx,
+                households: households.compactMap { h in
+                    existing[h.number].map { ($0.id, String($0.village.prefix(9))) }
+                },
                 reason: reason, actor: actor.audit, now: now)
             try await updateRegistered(households, existing: existing, on: tx, protector: protector)
             clock.mark("registered households updated")
@@ -91,30 +103,17 @@ enum RegistryImport {
             var memberIndex = 0, done = 0
             for start in stride(from: 0, to: households.count, by: round) {
                 let chunk = households[start..<min(households.count, start + round)]
-                try await tx.insertImported(households: try chunk.filter { existing[$0.number] == nil }.map { h in
-                    householdValues(h, phoneCipher: try h.phone.map { try protector.encrypt($0) }) + [1, h.members.count] as [any Encodable & Sendable]
-                })
+                try await tx.insertImported(
+                    households: try chunk.filter { existing[$0.number] == nil }.map { h in
+                        householdValues(h, phoneCipher: try h.phone.map { try protector.encrypt($0) }) + [
+                            1, h.members.count,
+                        ] as [any Encodable & Sendable]
+                    })
                 clock.add("households inserted")
                 let ids = try await householdIDs(numbers: chunk.map(\.number), on: tx)
                 clock.add("ids read")
-                var rows: [[any Encodable & Sendable]] = []
-                var audit: [AuditLog.Pending] = []
-                for h in chunk {
-                    let id = ids[h.number]!
-                    for m in h.members {
-                        rows.append([id, m.name, m.relation.rawValue, try protector.encrypt(m.residentID.value), hmacs[memberIndex],
-                                     m.residentID.masked, m.residentID.sex.rawValue, m.ethnicity.rawValue,
-                                     m.education.rawValue, m.schooling.rawValue, m.health.rawValue, m.disabilityGrade, m.labour.rawValue,
-                                     m.migrantMonths])
-                        memberIndex += 1
-                    }
-                    if let old = existing[h.number] {
-                        audit.append(try .init(action: "household.import_update", entity: "household", entityID: String(id),
-                                               before: old.snapshot, after: Snapshot(h)))
-                    } else {
-                        audit.append(try .init(action: "household.import_create", entity: "household", entityID: String(id), after: Snapshot(h)))
-                    }
-                }
+                let (rows, audit) = try memberRowsAndAudit(
+                    chunk, ids: ids, existing: existing, hmacs: hmacs, from: &memberIndex, protector: protector)
                 clock.add("members encrypted, audit entries made")
                 try await tx.insertImported(members: rows)
                 clock.add("members inserted")
@@ -137,12 +136,51 @@ enum RegistryImport {
         return report
     }
 
+    /// A round's members (encrypted, with their index HMACs in file order from `memberIndex`) and one
+    /// audit entry per household, created or updated.
+    static func memberRowsAndAudit(
+        _ chunk: ArraySlice<MembersTemplate.HouseholdRecord>, ids: [String: Int], existing: [String: ExistingHousehold],
+        hmacs: [String], from memberIndex: inout Int, protector: DataProtector
+    ) throws -> ([[any Encodable & Sendable]], [AuditLog.Pending]) {
+        var rows: [[any Encodable & Sendable]] = []
+        var audit: [AuditLog.Pending] = []
+        for h in chunk {
+            let id = ids[h.number]!
+            for m in h.members {
+                rows.append([
+                    id, m.name, m.relation.rawValue, try protector.encrypt(m.residentID.value),
+                    hmacs[memberIndex],
+                    m.residentID.masked, m.residentID.sex.rawValue, m.ethnicity.rawValue,
+                    m.education.rawValue, m.schooling.rawValue, m.health.rawValue, m.disabilityGrade,
+                    m.labour.rawValue,
+                    m.migrantMonths,
+                ])
+                memberIndex += 1
+            }
+            if let old = existing[h.number] {
+                audit.append(
+                    try .init(
+                        action: "household.import_update", entity: "household", entityID: String(id),
+                        before: old.snapshot, after: Snapshot(h)))
+            } else {
+                audit.append(
+                    try .init(
+                        action: "household.import_create", entity: "household", entityID: String(id),
+                        after: Snapshot(h)))
+            }
+        }
+        return (rows, audit)
+    }
+
     /// The file's households against the registry: villages that exist and are the actor's, households
     /// registered elsewhere, people already in another household. Returns the registered households by
     /// number and each member's index, in file order (kept for the write).
-    static func checkAgainstRegistry(_ households: [MembersTemplate.HouseholdRecord], actor: ExchangeActor, on db: DataAccess,
-                                     protector: DataProtector, report: inout ImportReport)
-        async throws -> (existing: [String: ExistingHousehold], hmacs: [String]) {
+    static func checkAgainstRegistry(
+        _ households: [MembersTemplate.HouseholdRecord], actor: ExchangeActor, on db: DataAccess,
+        protector: DataProtector, report: inout ImportReport
+    )
+        async throws -> (existing: [String: ExistingHousehold], hmacs: [String])
+    {
         // Villages: known, and within the actor's scope.
         let villageCodes = Set(households.map(\.village.value))
         let known = try await existingVillages(Array(villageCodes), on: db)
@@ -155,22 +193,31 @@ enum RegistryImport {
         var memberIndex = 0
         for h in households {
             if !known.contains(h.village.value) {
-                report.problems.append(ImportProblem(row: h.firstRow, column: MembersTemplate.header[1], code: .villageUnknown,
-                                                     message: "村级区划代码 \(h.village.value) 不存在"))
+                report.problems.append(
+                    ImportProblem(
+                        row: h.firstRow, column: MembersTemplate.header[1], code: .villageUnknown,
+                        message: "村级区划代码 \(h.village.value) 不存在"))
             } else if !actor.mayWrite(h.village) {
-                report.problems.append(ImportProblem(row: h.firstRow, column: MembersTemplate.header[1], code: .scope,
-                                                     message: "村 \(h.village.value) 不在您的管辖范围内"))
+                report.problems.append(
+                    ImportProblem(
+                        row: h.firstRow, column: MembersTemplate.header[1], code: .scope,
+                        message: "村 \(h.village.value) 不在您的管辖范围内"))
             } else if let old = existing[h.number], let oldVillage = OrgCode(old.village), !actor.mayWrite(oldVillage) {
-                report.problems.append(ImportProblem(row: h.firstRow, column: MembersTemplate.header[0], code: .scope,
-                                                     message: "户 \(h.number) 已登记在您管辖范围以外的村"))
+                report.problems.append(
+                    ImportProblem(
+                        row: h.firstRow, column: MembersTemplate.header[0], code: .scope,
+                        message: "户 \(h.number) 已登记在您管辖范围以外的村"))
             }
             for m in h.members {
-                if let owner = owners[hmacs[memberIndex]], owner.number != h.number, !fileNumbers.contains(owner.number) {
+                if let owner = owners[hmacs[memberIndex]], owner.number != h.number, !fileNumbers.contains(owner.number)
+                {
                     // The household is named only to someone who may read it (issue #22 M1): the
                     // check must not become a search of the whole registry.
                     let where_ = OrgCode(owner.village).map(actor.mayRead) == true ? "户 \(owner.number)" : "您管辖范围以外的一户"
-                    report.problems.append(ImportProblem(row: m.row, column: MembersTemplate.header[10], code: .idDuplicate,
-                                                         message: "此人已登记在\(where_)"))
+                    report.problems.append(
+                        ImportProblem(
+                            row: m.row, column: MembersTemplate.header[10], code: .idDuplicate,
+                            message: "此人已登记在\(where_)"))
                 }
                 memberIndex += 1
             }
@@ -178,9 +225,10 @@ enum RegistryImport {
         return (existing, hmacs)
     }
 
-
-    static func incomes(app: Application, rows: [[String]], actor: ExchangeActor, dryRun: Bool,
-                        progress: @escaping ProgressHandler = { _, _ in }) async throws -> ImportReport {
+    static func incomes(
+        app: Application, rows: [[String]], actor: ExchangeActor, dryRun: Bool,
+        progress: @escaping ProgressHandler = { _, _ in }
+    ) async throws -> ImportReport {
         let today = app.clock.today
         let protector = app.tuopin.protector
         let parsed = IncomesTemplate.parse(rows, today: today)
@@ -189,13 +237,17 @@ enum RegistryImport {
         report.households = existing.count
         for r in parsed.records {
             guard let h = existing[r.number] else {
-                report.problems.append(ImportProblem(row: r.row, column: IncomesTemplate.header[0], code: .householdUnknown,
-                                                     message: "户 \(r.number) 未登记（请先导入家庭成员表）"))
+                report.problems.append(
+                    ImportProblem(
+                        row: r.row, column: IncomesTemplate.header[0], code: .householdUnknown,
+                        message: "户 \(r.number) 未登记（请先导入家庭成员表）"))
                 continue
             }
             if let village = OrgCode(h.village), !actor.mayWrite(village) {
-                report.problems.append(ImportProblem(row: r.row, column: IncomesTemplate.header[0], code: .scope,
-                                                     message: "户 \(r.number) 不在您的管辖范围内"))
+                report.problems.append(
+                    ImportProblem(
+                        row: r.row, column: IncomesTemplate.header[0], code: .scope,
+                        message: "户 \(r.number) 不在您的管辖范围内"))
             }
         }
         report.problems.sort { ($0.row, $0.column) < ($1.row, $1.column) }
@@ -204,9 +256,12 @@ enum RegistryImport {
         let records = parsed.records
         let reason = CertificationService.changeReason
         try await app.write { tx in
-            let touched = Dictionary(records.map { (existing[$0.number]!.id, String(existing[$0.number]!.village.prefix(9))) }, uniquingKeysWith: { a, _ in a })
-            try await CertificationService.checkReason(on: tx, households: touched.map { ($0.key, $0.value) }, reason: reason,
-                                                       actor: actor.audit, now: now)
+            let touched = Dictionary(
+                records.map { (existing[$0.number]!.id, String(existing[$0.number]!.village.prefix(9))) },
+                uniquingKeysWith: { a, _ in a })
+            try await CertificationService.checkReason(
+                on: tx, households: touched.map { ($0.key, $0.value) }, reason: reason,
+                actor: actor.audit, now: now)
             // A year's income in the file replaces the household's income of that year: one DELETE per
             // year and chunk of households (one per row was one round trip per row).
             let byYear = Dictionary(grouping: records) { $0.income.year }
@@ -223,14 +278,21 @@ enum RegistryImport {
                 let id = existing[r.number]!.id
                 struct Income: Encodable { let year: Int; let wage, business, property, transfer, costs: Int64 }
                 let i = r.income
-                audit.append(try .init(action: "income.import", entity: "household", entityID: String(id),
-                                       after: Income(year: i.year, wage: i.wage.fen, business: i.business.fen,
-                                                     property: i.property.fen, transfer: i.transfer.fen, costs: i.costs.fen)))
+                audit.append(
+                    try .init(
+                        action: "income.import", entity: "household", entityID: String(id),
+                        after: Income(
+                            year: i.year, wage: i.wage.fen, business: i.business.fen,
+                            property: i.property.fen, transfer: i.transfer.fen, costs: i.costs.fen)))
             }
-            try await tx.insertIncomes(records.map { r in
-                                         let i = r.income
-                                         return [existing[r.number]!.id, i.year, i.wage.fen, i.business.fen, i.property.fen, i.transfer.fen, i.costs.fen]
-                                     })
+            try await tx.insertIncomes(
+                records.map { r in
+                    let i = r.income
+                    return [
+                        existing[r.number]!.id, i.year, i.wage.fen, i.business.fen, i.property.fen, i.transfer.fen,
+                        i.costs.fen,
+                    ]
+                })
             try await AuditLog.appendAll(on: tx, actor: actor.audit, entries: audit, at: now)
             try await recheck(numbers: Array(Set(records.map(\.number))), on: tx, protector: protector, today: today)
             progress(records.count, records.count)
@@ -242,18 +304,23 @@ enum RegistryImport {
 
     // MARK: Rows
 
-    static let updateColumns = ["number", "village_code", "township_code", "county_code", "prefecture_code", "attribute",
-                                "main_cause", "other_causes", "identified_year", "status", "exit_year", "phone_cipher", "phone_masked"]
+    static let updateColumns = [
+        "number", "village_code", "township_code", "county_code", "prefecture_code", "attribute",
+        "main_cause", "other_causes", "identified_year", "status", "exit_year", "phone_cipher", "phone_masked",
+    ]
     static let insertColumns = updateColumns + ["version", "member_count"]
-    static let memberColumns = ["household_id", "name", "relation", "id_cipher", "id_hmac", "id_masked", "sex",
-                                "ethnicity", "education", "schooling", "health", "disability_grade", "labour", "migrant_months"]
+    static let memberColumns = [
+        "household_id", "name", "relation", "id_cipher", "id_hmac", "id_masked", "sex",
+        "ethnicity", "education", "schooling", "health", "disability_grade", "labour", "migrant_months",
+    ]
 
     /// What the audit log keeps of an imported household: no full ID or phone numbers.
     struct Snapshot: Encodable {
         let number: String, village: String, attribute: String, main_cause: String, other_causes: String
         let identified_year: Int, status: String, exit_year: Int?, members: [String]
         init(_ h: MembersTemplate.HouseholdRecord) {
-            number = h.number; village = h.village.value; attribute = h.attribute.rawValue; main_cause = h.mainCause.rawValue
+            number = h.number; village = h.village.value; attribute = h.attribute.rawValue;
+            main_cause = h.mainCause.rawValue
             other_causes = h.otherCauses.map(\.rawValue).joined(separator: ";"); identified_year = h.identifiedYear
             status = h.status.rawValue; exit_year = h.exitYear
             members = h.members.map { "\($0.name) \($0.residentID.masked) \($0.relation.rawValue)" }
@@ -294,13 +361,19 @@ final class PhaseClock: @unchecked Sendable {
     func add(_ phase: String) {
         lock.lock(); defer { lock.unlock() }
         let now = Date()
-        if let i = totals.firstIndex(where: { $0.0 == phase }) { totals[i].1 += now.timeIntervalSince(last) } else { totals.append((phase, now.timeIntervalSince(last))) }
+        if let i = totals.firstIndex(where: { $0.0 == phase }) {
+            totals[i].1 += now.timeIntervalSince(last)
+        } else {
+            totals.append((phase, now.timeIntervalSince(last)))
+        }
         last = now
     }
 
     func logTotals() {
         lock.lock(); defer { lock.unlock() }
-        for (phase, seconds) in totals { logger.debug("\(name): \(phase) in \(String(format: "%.2f", seconds)) s in all") }
+        for (phase, seconds) in totals {
+            logger.debug("\(name): \(phase) in \(String(format: "%.2f", seconds)) s in all")
+        }
     }
 
     func mark(_ phase: String) {

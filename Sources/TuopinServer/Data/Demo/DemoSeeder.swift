@@ -45,9 +45,11 @@ struct DemoSeeder {
     func run(password: String?) async throws -> Summary {
         try await OrgTree.loadIfEmpty(app)
         guard try await Household.query(on: app.db).count() == 0 else { throw AppError.registryNotEmpty }
-        let allCounties = try await OrgUnit.query(on: app.db).filter(\.$level == OrgLevel.county.rawValue).sort(\.$id).all()
+        let allCounties = try await OrgUnit.query(on: app.db).filter(\.$level == OrgLevel.county.rawValue).sort(\.$id)
+            .all()
             .filter { counties?.contains($0.id!) ?? true }
-        let region = DemoRegion(seed: seed, counties: allCounties.map { DemoUnit(code: OrgCode($0.id!)!, name: $0.name) })
+        let region = DemoRegion(
+            seed: seed, counties: allCounties.map { DemoUnit(code: OrgCode($0.id!)!, name: $0.name) })
         var generator = DemoHouseholdGenerator(seed: seed)
         var totalPeople = 0
 
@@ -79,31 +81,6 @@ struct DemoSeeder {
         return Summary(households: households, people: totalPeople, logins: logins, cases: cases)
     }
 
-    /// Households per village. The first village of the first county (the demo users' own village)
-    /// gets a showcase share moved from the last villages, so that its workflows have households to
-    /// work on; the total is unchanged.
-    static func villageCounts(_ region: DemoRegion, total: Int) -> [[[Int]]] {
-        var counts = region.counties.enumerated().map { c, county in
-            region.townships(of: county.code).enumerated().map { t, township in
-                region.villages(of: township.code).indices.map { v in
-                    region.householdCount(total: total, countyIndex: c, townshipIndex: t, villageIndex: v)
-                }
-            }
-        }
-        guard !counts.isEmpty, !counts[0].isEmpty, !counts[0][0].isEmpty else { return counts }
-        var toMove = min(showcaseHouseholds, total / 25)
-        outer: for c in counts.indices.reversed() {
-            for t in counts[c].indices.reversed() {
-                for v in counts[c][t].indices.reversed() where !(c == 0 && t == 0 && v == 0) {
-                    let take = min(counts[c][t][v], toMove)
-                    counts[c][t][v] -= take; counts[0][0][0] += take; toMove -= take
-                    if toMove == 0 { break outer }
-                }
-            }
-        }
-        return counts
-    }
-
     static let showcaseHouseholds = 60
 
     private var protector: DataProtector { app.tuopin.protector }
@@ -120,31 +97,14 @@ struct DemoSeeder {
             // first, whose exit is still a case in progress (so the county-exit workflow can be seen).
             for county in countyCodes.sorted().dropFirst() {
                 var rng = SplitMix64(seed: seed, stream: UInt64(county.value)! &+ 3_000_000_000_000)
-                try await OrgUnit.query(on: tx.db).filter(\.$id == county.value).set(\.$exitYear, to: rng.int(2016...2019)).update()
+                try await OrgUnit.query(on: tx.db).filter(\.$id == county.value).set(
+                    \.$exitYear, to: rng.int(2016...2019)
+                ).update()
             }
             struct Seeded: Encodable { let units: Int }
-            try await AuditLog.append(on: tx, actor: .system, action: "demo.cadres", entity: "cadre", entityID: "54",
-                                      after: Seeded(units: units.count), at: now)
-        }
-    }
-
-    /// Inserts cadres in one statement per chunk, then points each unit's principals at theirs.
-    private static func insertCadres(_ cadres: [DemoCadre], on txAccess: DataAccess) async throws {
-        let tx = txAccess.db
-        let sql = tx.sqlDatabase
-        try await sql.bulkInsert(into: Cadre.schema, columns: ["name", "rank", "unit_code", "position", "active"],
-                                 rows: cadres.map { [$0.name, $0.rank.rawValue, $0.unit.value, $0.position, true] })
-        let principals = cadres.filter { $0.principal != nil }
-        guard !principals.isEmpty else { return }
-        struct Row: Decodable { let id: Int; let unit_code: String; let position: String }
-        let rows = try await sql.select().columns("id", "unit_code", "position").from(Cadre.schema)
-            .where("unit_code", .in, SQLBind.group(Set(principals.map(\.unit.value)).sorted()))
-            .all(decoding: Row.self)
-        for p in principals {
-            guard let row = rows.first(where: { $0.unit_code == p.unit.value && $0.position == p.position }) else { continue }
-            let column = p.principal == "secretary" ? "secretary_id" : "head_id"
-            try await sql.update(OrgUnit.schema).set(SQLColumn(column), to: SQLBind(row.id))
-                .where("code", .equal, SQLBind(p.unit.value)).run()
+            try await AuditLog.append(
+                on: tx, actor: .system, action: "demo.cadres", entity: "cadre", entityID: "54",
+                after: Seeded(units: units.count), at: now)
         }
     }
 
@@ -157,24 +117,30 @@ struct DemoSeeder {
         let memberRows: [[[[any Encodable & Sendable]]]] = try townships.map { batch in
             try batch.households.map { h in
                 try h.members.map { m in
-                    [m.name, m.relation.rawValue, try protector.encrypt(m.residentID.value), protector.index(m.residentID.value),
-                     m.residentID.masked, m.sex.rawValue, m.ethnicity.rawValue, m.education.rawValue,
-                     m.schooling.rawValue, m.health.rawValue, m.disabilityGrade, m.labour.rawValue, m.migrantMonths,
-                     m.medicalInsurance, m.seriousIllnessInsurance, m.pensionInsurance, m.dibao, m.tekun] as [any Encodable & Sendable]
+                    [
+                        m.name, m.relation.rawValue, try protector.encrypt(m.residentID.value),
+                        protector.index(m.residentID.value),
+                        m.residentID.masked, m.sex.rawValue, m.ethnicity.rawValue, m.education.rawValue,
+                        m.schooling.rawValue, m.health.rawValue, m.disabilityGrade, m.labour.rawValue, m.migrantMonths,
+                        m.medicalInsurance, m.seriousIllnessInsurance, m.pensionInsurance, m.dibao, m.tekun,
+                    ] as [any Encodable & Sendable]
                 }
             }
         }
         try await app.write { tx in
             for (batch, rows) in zip(townships, memberRows) {
-                try await seedTownship(batch.township, villages: batch.villages, households: batch.households, memberRows: rows, on: tx)
+                try await seedTownship(
+                    batch.township, villages: batch.villages, households: batch.households, memberRows: rows, on: tx)
             }
         }
         return memberRows.joined().reduce(0) { $0 + $1.count }
     }
 
     /// One township: its villages, cadres, households, members and incomes.
-    private func seedTownship(_ township: DemoUnit, villages: [DemoUnit], households: [DemoHousehold],
-                              memberRows: [[[any Encodable & Sendable]]], on txAccess: DataAccess) async throws {
+    private func seedTownship(
+        _ township: DemoUnit, villages: [DemoUnit], households: [DemoHousehold],
+        memberRows: [[[any Encodable & Sendable]]], on txAccess: DataAccess
+    ) async throws {
         let tx = txAccess.db
         let seed = self.seed
         let now = app.tuopin.now()
@@ -187,8 +153,10 @@ struct DemoSeeder {
             try await sql.bulkInsert(
                 into: OrgUnit.schema,
                 columns: ["code", "name", "level", "parent_code", "path", "is_poverty_county", "version"],
-                rows: units.map { unit, c in [c.value, unit.name, c.level.rawValue, c.parent!.value, c.path, false, 1] })
-            try await Self.insertCadres(([code] + villages.map(\.code)).flatMap { DemoCadres.cadres(of: $0, seed: seed) }, on: txAccess)
+                rows: units.map { unit, c in [c.value, unit.name, c.level.rawValue, c.parent!.value, c.path, false, 1] }
+            )
+            try await Self.insertCadres(
+                ([code] + villages.map(\.code)).flatMap { DemoCadres.cadres(of: $0, seed: seed) }, on: txAccess)
             try await sql.bulkInsert(
                 into: Household.schema,
                 columns: HouseholdRows.columns,
@@ -202,40 +170,38 @@ struct DemoSeeder {
             for (h, rows) in zip(households, memberRows) {
                 let id = idByNumber[h.number]!
                 members += rows.map { [id] + $0 }
-                incomes += h.incomes.map { [id, $0.year, $0.wage.fen, $0.business.fen, $0.property.fen, $0.transfer.fen, $0.costs.fen] }
-            }
-            try await sql.bulkInsert(into: Member.schema, columns: ["household_id", "name", "relation", "id_cipher", "id_hmac",
-                "id_masked", "sex", "ethnicity", "education", "schooling", "health", "disability_grade", "labour",
-                "migrant_months", "medical_insurance", "serious_illness_insurance", "pension_insurance", "dibao", "tekun"], rows: members)
-            try await sql.bulkInsert(into: IncomeRecord.schema, columns: ["household_id", "year", "wage", "business", "property",
-                                                                         "transfer", "costs"], rows: incomes)
-            try await sql.bulkInsert(into: Guarantee.schema, columns: ["household_id", "kind", "met", "note"], rows: households.flatMap { h in
-                GuaranteeKind.allCases.map { kind -> [any Encodable & Sendable] in
-                    let met = h.guarantees[kind] ?? true
-                    return [idByNumber[h.number]!, kind.rawValue, met, met ? "" : "待解决"]
+                incomes += h.incomes.map {
+                    [id, $0.year, $0.wage.fen, $0.business.fen, $0.property.fen, $0.transfer.fen, $0.costs.fen]
                 }
-            })
-            // R-23-1's sprinkling: about one poor household in 23 has no plan for the year yet.
-            let planned = households.filter { !$0.measures.isEmpty && Int64($0.number)! % 23 != 5 }
-            try await sql.bulkInsert(into: HouseholdPlan.schema, columns: ["household_id", "year", "goal"],
-                                     rows: planned.map { [idByNumber[$0.number]!, planYear, "\(planYear)年实现稳定增收"] })
-            if !planned.isEmpty {
-                struct PlanRow: Decodable { let id: Int; let household_id: Int }
-                let plans = try await sql.select().columns("id", "household_id").from(HouseholdPlan.schema)
-                    .where("household_id", .in, SQLBind.group(planned.map { idByNumber[$0.number]! }))
-                    .where("year", .equal, SQLBind(planYear)).all(decoding: PlanRow.self)
-                let planByHousehold = Dictionary(uniqueKeysWithValues: plans.map { ($0.household_id, $0.id) })
-                try await sql.bulkInsert(into: Measure.schema, columns: ["plan_id", "category", "subtype", "content", "amount",
-                                                                        "start_date", "end_date", "outcome"],
-                                         rows: planned.flatMap { h in h.measures.map { m -> [any Encodable & Sendable] in
-                                             [planByHousehold[idByNumber[h.number]!]!, m.category.rawValue, m.subtype.rawValue,
-                                              m.content, m.amount.fen, "\(planYear)-01-01", "\(planYear)-12-31", ""]
-                                         } })
             }
+            try await sql.bulkInsert(
+                into: Member.schema,
+                columns: [
+                    "household_id", "name", "relation", "id_cipher", "id_hmac",
+                    "id_masked", "sex", "ethnicity", "education", "schooling", "health", "disability_grade", "labour",
+                    "migrant_months", "medical_insurance", "serious_illness_insurance", "pension_insurance", "dibao",
+                    "tekun",
+                ], rows: members)
+            try await sql.bulkInsert(
+                into: IncomeRecord.schema,
+                columns: [
+                    "household_id", "year", "wage", "business", "property",
+                    "transfer", "costs",
+                ], rows: incomes)
+            try await sql.bulkInsert(
+                into: Guarantee.schema, columns: ["household_id", "kind", "met", "note"],
+                rows: households.flatMap { h in
+                    GuaranteeKind.allCases.map { kind -> [any Encodable & Sendable] in
+                        let met = h.guarantees[kind] ?? true
+                        return [idByNumber[h.number]!, kind.rawValue, met, met ? "" : "待解决"]
+                    }
+                })
+            try await Self.insertPlans(households, idByNumber: idByNumber, planYear: planYear, on: sql)
             struct Seeded: Encodable { let villages: Int; let households: Int; let people: Int }
-            try await AuditLog.append(on: txAccess, actor: .system, action: "demo.township", entity: "org_unit", entityID: code.value,
-                                      after: Seeded(villages: villages.count, households: households.count, people: members.count),
-                                      at: now)
+            try await AuditLog.append(
+                on: txAccess, actor: .system, action: "demo.township", entity: "org_unit", entityID: code.value,
+                after: Seeded(villages: villages.count, households: households.count, people: members.count),
+                at: now)
         }
     }
 
@@ -243,7 +209,8 @@ struct DemoSeeder {
     /// prefecture also gives the prefecture's cadres their households, 540102 the region's.
     private func seedPairings() async throws {
         let seed = self.seed
-        let counties = try await OrgUnit.query(on: app.db).filter(\.$level == OrgLevel.county.rawValue).sort(\.$id).all().compactMap(\.id)
+        let counties = try await OrgUnit.query(on: app.db).filter(\.$level == OrgLevel.county.rawValue).sort(\.$id)
+            .all().compactMap(\.id)
         var first: [String: String] = [:]
         for county in counties { first[String(county.prefix(4))] = first[String(county.prefix(4))] ?? county }
         let firstOfPrefecture = first
@@ -251,30 +218,50 @@ struct DemoSeeder {
         for county in counties {
             try await app.write { tx in
                 let sql = tx.sqlDatabase
-                struct HouseholdRow: Decodable { let id: Int; let village_code: String; let status: String; let identified_year: Int; let exit_year: Int? }
-                let rows = try await sql.select().columns("id", "village_code", "status", "identified_year", "exit_year").from(Household.schema)
+                struct HouseholdRow: Decodable {
+                    let id: Int; let village_code: String; let status: String; let identified_year: Int;
+                    let exit_year: Int?
+                }
+                let rows = try await sql.select().columns(
+                    "id", "village_code", "status", "identified_year", "exit_year"
+                ).from(Household.schema)
                     .where("county_code", .equal, SQLBind(county)).orderBy("id").all(decoding: HouseholdRow.self)
                 guard !rows.isEmpty else { return }
                 struct CadreRow: Decodable { let id: Int; let rank: String; let unit_code: String }
                 func cadres(_ condition: any SQLExpression) async throws -> [DemoPairings.Cadre] {
-                    try await sql.select().columns("id", "rank", "unit_code").from(Cadre.schema).where(condition).orderBy("id")
+                    try await sql.select().columns("id", "rank", "unit_code").from(Cadre.schema).where(condition)
+                        .orderBy("id")
                         .all(decoding: CadreRow.self)
-                        .compactMap { r in CadreRank(rawValue: r.rank).flatMap { rank in OrgCode(r.unit_code).map { .init(id: r.id, rank: rank, unit: $0) } } }
+                        .compactMap { r in
+                            CadreRank(rawValue: r.rank).flatMap { rank in
+                                OrgCode(r.unit_code).map { .init(id: r.id, rank: rank, unit: $0) }
+                            }
+                        }
                 }
                 let local = try await cadres(SQLBinaryExpression(SQLColumn("unit_code"), .like, SQLBind(county + "%")))
                 var aboveUnits: [String] = []
                 if firstOfPrefecture[String(county.prefix(4))] == county { aboveUnits.append(String(county.prefix(4))) }
                 if county == "540102" { aboveUnits.append("54") }
-                let above = aboveUnits.isEmpty ? [] : try await cadres(SQLBinaryExpression(SQLColumn("unit_code"), .in, SQLBind.group(aboveUnits)))
+                let above =
+                    aboveUnits.isEmpty
+                    ? [] : try await cadres(SQLBinaryExpression(SQLColumn("unit_code"), .in, SQLBind.group(aboveUnits)))
                 let households = rows.enumerated().compactMap { i, r -> DemoPairings.Household? in
-                    guard let village = OrgCode(r.village_code), let status = HouseholdStatus(rawValue: r.status) else { return nil }
-                    return .init(index: i, village: village, status: status, identifiedYear: r.identified_year, exitYear: r.exit_year)
+                    guard let village = OrgCode(r.village_code), let status = HouseholdStatus(rawValue: r.status) else {
+                        return nil
+                    }
+                    return .init(
+                        index: i, village: village, status: status, identifiedYear: r.identified_year,
+                        exitYear: r.exit_year)
                 }
-                let planned = DemoPairings.plan(households: households, local: local, above: above, seed: seed, stream: UInt64(county)!)
-                try await sql.bulkInsert(into: Pairing.schema, columns: ["cadre_id", "household_id", "started_on", "ended_on", "end_reason"],
-                                         rows: planned.map { [$0.cadre, rows[$0.household].id, $0.startedOn, $0.endedOn, $0.endReason] })
-                try await AuditLog.append(on: tx, actor: .system, action: "demo.pairings", entity: "org_unit", entityID: county,
-                                          after: ["pairings": String(planned.count)], at: app.tuopin.now())
+                let planned = DemoPairings.plan(
+                    households: households, local: local, above: above, seed: seed, stream: UInt64(county)!)
+                try await sql.bulkInsert(
+                    into: Pairing.schema,
+                    columns: ["cadre_id", "household_id", "started_on", "ended_on", "end_reason"],
+                    rows: planned.map { [$0.cadre, rows[$0.household].id, $0.startedOn, $0.endedOn, $0.endReason] })
+                try await AuditLog.append(
+                    on: tx, actor: .system, action: "demo.pairings", entity: "org_unit", entityID: county,
+                    after: ["pairings": String(planned.count)], at: app.tuopin.now())
             }
         }
     }
@@ -286,26 +273,38 @@ struct DemoSeeder {
     private func sprinkleVacancies() async throws {
         try await app.write { tx in
             let sql = tx.sqlDatabase
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 UPDATE cadres SET active = \(bind: false) WHERE id IN (
                   SELECT MAX(id) FROM cadres WHERE position = \(bind: ComplianceService.staffPosition)
                   AND CAST(unit_code AS BIGINT) % 29 = 3 GROUP BY unit_code)
-                """).run()
+                """
+            ).run()
             let poor = HouseholdStatus.allCases.filter(\.isRemainingPoor).map(\.rawValue)
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 UPDATE cadres SET active = \(bind: false) WHERE position = \(bind: ComplianceService.firstSecretaryPosition)
                 AND unit_code IN (SELECT MAX(village_code) FROM households WHERE status IN (\(binds: poor))
                                   AND CAST(county_code AS BIGINT) % 3 = 0 GROUP BY county_code)
-                """).run()
+                """
+            ).run()
             struct Busiest: Decodable { let county_code: String; let identified_year: Int; let n: Int }
-            if let top = try await sql.raw("""
+            if let top = try await sql.raw(
+                """
                 SELECT county_code, identified_year, COUNT(*) AS n FROM households WHERE status <> \(bind: HouseholdStatus.monitored.rawValue)
                 GROUP BY county_code, identified_year ORDER BY n DESC, county_code, identified_year LIMIT 1
-                """).first(decoding: Busiest.self), top.n > 1 {
-                try await sql.insert(into: IdentificationQuota.schema).columns("county_code", "year", "quota", "exemption", "version")
-                    .values(SQLBind(top.county_code), SQLBind(top.identified_year), SQLBind(top.n - 1), SQLBind(""), SQLBind(1)).run()
+                """
+            ).first(decoding: Busiest.self), top.n > 1 {
+                try await sql.insert(into: IdentificationQuota.schema).columns(
+                    "county_code", "year", "quota", "exemption", "version"
+                )
+                .values(
+                    SQLBind(top.county_code), SQLBind(top.identified_year), SQLBind(top.n - 1), SQLBind(""), SQLBind(1)
+                ).run()
             }
-            try await AuditLog.append(on: tx, actor: .system, action: "demo.vacancies", entity: "org_unit", entityID: "54", at: app.tuopin.now())
+            try await AuditLog.append(
+                on: tx, actor: .system, action: "demo.vacancies", entity: "org_unit", entityID: "54",
+                at: app.tuopin.now())
         }
     }
 
@@ -313,7 +312,8 @@ struct DemoSeeder {
         let cost = app.tuopin.settings.bcryptCost
         let app = self.app
         // A demo limited to some counties gets only the logins whose unit it built.
-        let existing = Set(try await OrgUnit.query(on: app.db).filter(\.$id ~~ Self.demoUsers.map(\.3)).all().compactMap(\.id))
+        let existing = Set(
+            try await OrgUnit.query(on: app.db).filter(\.$id ~~ Self.demoUsers.map(\.3)).all().compactMap(\.id))
         let users = Self.demoUsers.filter { existing.contains($0.3) }
         let passwords = users.map { _ in password ?? Self.randomPassword() }
         // Hash on every core at once; bcrypt is deliberately slow.
@@ -336,37 +336,13 @@ struct DemoSeeder {
                 try await user.create(on: tx)
                 try await RoleBindingRecord(userID: user.requireID(), role: role, unitCode: unit).create(on: tx)
                 struct Created: Encodable { let username: String; let role: String; let unit: String }
-                try await AuditLog.append(on: tx, actor: .system, action: "user.create", entity: "user",
-                                          entityID: String(try user.requireID()),
-                                          after: Created(username: username, role: role.rawValue, unit: unit), at: now)
+                try await AuditLog.append(
+                    on: tx, actor: .system, action: "user.create", entity: "user",
+                    entityID: String(try user.requireID()),
+                    after: Created(username: username, role: role.rawValue, unit: unit), at: now)
             }
         }
         return logins
     }
 
-    /// 14 characters with letters, digits and a symbol.
-    static func randomPassword() -> String {
-        let letters = Array("abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ"), digits = Array("23456789"), symbols = Array("#%+=@")
-        var chars = (0..<10).map { _ in letters.randomElement()! } + (0..<3).map { _ in digits.randomElement()! }
-        chars.append(symbols.randomElement()!)
-        return String(chars.shuffled())
-    }
-}
-
-/// The households table's columns as the demo and the importer write them.
-enum HouseholdRows {
-    static let columns = ["number", "village_code", "township_code", "county_code", "prefecture_code", "status",
-                          "identified_year", "exit_year", "member_count", "version", "attribute", "main_cause", "other_causes",
-                          "address", "phone_cipher", "phone_masked", "planned_exit_year", "housing_area", "dangerous_grade",
-                          "housing_safe", "water_safe", "electricity", "road_distance_km", "land_cultivated", "land_irrigated",
-                          "land_forest", "land_grassland", "relocated", "cooperative", "joint_unit"]
-
-    static func values(_ h: DemoHousehold, township: OrgCode, protector: DataProtector) throws -> [any Encodable & Sendable] {
-        [h.number, h.village.value, township.value, township.ancestor(at: .county)!.value,
-         township.ancestor(at: .prefecture)!.value, h.status.rawValue, h.identifiedYear, h.exitYear,
-         h.members.count, 1, h.attribute.rawValue, h.mainCause.rawValue, h.otherCauses.map(\.rawValue).joined(separator: ";"),
-         h.address, try h.phone.map { try protector.encrypt($0) }, h.phone.map(PhoneNumber.mask), h.plannedExitYear,
-         h.housingArea, h.dangerousGrade, h.housingSafe, h.waterSafe, h.electricity, h.roadDistanceKm, h.landCultivated,
-         h.landIrrigated, h.landForest, h.landGrassland, h.relocated, h.cooperative, nil as String?]
-    }
 }

@@ -6,8 +6,10 @@ import Vapor
 
 /// The queries of `RegistryExport` (the data layer, issue #23).
 extension RegistryExport {
-    static func rows(app: Application, kind: Kind, actor: ExchangeActor, unit: OrgCode?, onlyIDs: Set<Int>? = nil, reason: String,
-                     progress: @escaping ProgressHandler = { _, _ in }) async throws -> [[String]] {
+    static func rows(
+        app: Application, kind: Kind, actor: ExchangeActor, unit: OrgCode?, onlyIDs: Set<Int>? = nil, reason: String,
+        progress: @escaping ProgressHandler = { _, _ in }
+    ) async throws -> [[String]] {
         let reason = try validReason(reason)
         // The households gone through, of all those in scope (a filtered export goes through them all).
         let sql = app.systemData.sqlDatabase
@@ -18,7 +20,8 @@ extension RegistryExport {
             return query
         }
         struct Count: Decodable { let n: Int }
-        let inScope = try await scoped(sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n"))
+        let inScope =
+            try await scoped(sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n"))
             .first(decoding: Count.self)?.n ?? 0
         var done = 0
         progress(0, inScope)
@@ -27,8 +30,10 @@ extension RegistryExport {
         var after = ""
         // Rows, not models: only the columns the templates need, a page of households at a time by number.
         while true {
-            let fullPage = try await scoped(sql.select().columns(ExportHousehold.columns)).where("number", .greaterThan, SQLBind(after))
-                .orderBy("number").limit(1_000).all(decoding: ExportHousehold.self)
+            let fullPage = try await scoped(sql.select().columns(ExportHousehold.columns)).where(
+                "number", .greaterThan, SQLBind(after)
+            )
+            .orderBy("number").limit(1_000).all(decoding: ExportHousehold.self)
             guard let last = fullPage.last else { break }
             after = last.number
             done += fullPage.count
@@ -37,48 +42,83 @@ extension RegistryExport {
             guard !page.isEmpty else { continue }
             let ids = page.map(\.id)
             switch kind {
-            case .members:
-                let members = try await sql.select().columns(ExportMember.columns).from(Member.schema)
-                    .where("household_id", .in, SQLBind.group(ids)).orderBy("id").all(decoding: ExportMember.self)
-                let byHousehold = Dictionary(grouping: members, by: \.household_id)
-                for h in page {
-                    // Full numbers and health only for roles that may see them (the file then cannot be re-imported).
-                    let phone = actor.fullIdentity ? try h.phone_cipher.map { try protector.decrypt($0) } : h.phone_masked
-                    let household = [h.number, h.village_code, label(HouseholdAttribute.self, h.attribute),
-                                     label(PovertyCause.self, h.main_cause),
-                                     h.other_causes.split(separator: ";").map { label(PovertyCause.self, String($0)) }.joined(separator: ";"),
-                                     String(h.identified_year), label(HouseholdStatus.self, h.status), h.exit_year.map { String($0) } ?? "",
-                                     phone ?? ""]
-                    for m in byHousehold[h.id] ?? [] {
-                        out.append(household + [m.name, actor.fullIdentity ? try protector.decrypt(m.id_cipher) : m.id_masked,
-                                                label(Relation.self, m.relation),
-                                                label(Ethnicity.self, m.ethnicity), label(Education.self, m.education),
-                                                label(Schooling.self, m.schooling),
-                                                actor.health ? MembersTemplate.healthLabel(Health(rawValue: m.health) ?? .healthy, grade: m.disability_grade) : "",
-                                                label(LabourAbility.self, m.labour), String(m.migrant_months)])
-                    }
-                }
-            case .incomes:
-                struct Income: Decodable { let household_id: Int; let year: Int; let wage, business, property, transfer, costs: Int64 }
-                let incomes = try await sql.select().columns("household_id", "year", "wage", "business", "property", "transfer", "costs")
-                    .from(IncomeRecord.schema).where("household_id", .in, SQLBind.group(ids)).orderBy("year").orderBy("id")
-                    .all(decoding: Income.self)
-                let byHousehold = Dictionary(grouping: incomes, by: \.household_id)
-                for h in page {
-                    for r in byHousehold[h.id] ?? [] {
-                        out.append(IncomesTemplate.cells(number: h.number, income: IncomeFacts(
-                            year: r.year, wage: Money(fen: r.wage), business: Money(fen: r.business), property: Money(fen: r.property),
-                            transfer: Money(fen: r.transfer), costs: Money(fen: r.costs))))
-                    }
-                }
+            case .members: out += try await memberRows(page, ids: ids, actor: actor, protector: protector, on: sql)
+            case .incomes: out += try await incomeRows(page, ids: ids, on: sql)
             }
         }
         let now = app.tuopin.now()
         struct Exported: Encodable { let kind: String; let unit: String?; let rows: Int; let reason: String }
         let count = out.count - 1
         try await app.write { tx in
-            try await AuditLog.append(on: tx, actor: actor.audit, action: "export.\(kind.rawValue)", entity: "export",
-                                      entityID: unit?.value ?? "*", after: Exported(kind: kind.rawValue, unit: unit?.value, rows: count, reason: reason), at: now)
+            try await AuditLog.append(
+                on: tx, actor: actor.audit, action: "export.\(kind.rawValue)", entity: "export",
+                entityID: unit?.value ?? "*",
+                after: Exported(kind: kind.rawValue, unit: unit?.value, rows: count, reason: reason), at: now)
+        }
+        return out
+    }
+
+    /// The members-template rows of a page of households: full numbers and health only for roles
+    /// that may see them (the file then cannot be re-imported).
+    static func memberRows(
+        _ page: [ExportHousehold], ids: [Int], actor: ExchangeActor, protector: DataProtector, on sql: any SQLDatabase
+    ) async throws -> [[String]] {
+        var out: [[String]] = []
+        let members = try await sql.select().columns(ExportMember.columns).from(Member.schema)
+            .where("household_id", .in, SQLBind.group(ids)).orderBy("id").all(decoding: ExportMember.self)
+        let byHousehold = Dictionary(grouping: members, by: \.household_id)
+        for h in page {
+            // Full numbers and health only for roles that may see them (the file then cannot be re-imported).
+            let phone =
+                actor.fullIdentity ? try h.phone_cipher.map { try protector.decrypt($0) } : h.phone_masked
+            let household = [
+                h.number, h.village_code, label(HouseholdAttribute.self, h.attribute),
+                label(PovertyCause.self, h.main_cause),
+                h.other_causes.split(separator: ";").map { label(PovertyCause.self, String($0)) }.joined(
+                    separator: ";"),
+                String(h.identified_year), label(HouseholdStatus.self, h.status),
+                h.exit_year.map { String($0) } ?? "",
+                phone ?? "",
+            ]
+            for m in byHousehold[h.id] ?? [] {
+                out.append(
+                    household + [
+                        m.name, actor.fullIdentity ? try protector.decrypt(m.id_cipher) : m.id_masked,
+                        label(Relation.self, m.relation),
+                        label(Ethnicity.self, m.ethnicity), label(Education.self, m.education),
+                        label(Schooling.self, m.schooling),
+                        actor.health
+                            ? MembersTemplate.healthLabel(
+                                Health(rawValue: m.health) ?? .healthy, grade: m.disability_grade) : "",
+                        label(LabourAbility.self, m.labour), String(m.migrant_months),
+                    ])
+            }
+        }
+        return out
+    }
+
+    /// The incomes-template rows of a page of households.
+    static func incomeRows(_ page: [ExportHousehold], ids: [Int], on sql: any SQLDatabase) async throws -> [[String]] {
+        var out: [[String]] = []
+        struct Income: Decodable {
+            let household_id: Int; let year: Int; let wage, business, property, transfer, costs: Int64
+        }
+        let incomes = try await sql.select().columns(
+            "household_id", "year", "wage", "business", "property", "transfer", "costs"
+        )
+        .from(IncomeRecord.schema).where("household_id", .in, SQLBind.group(ids)).orderBy("year").orderBy("id")
+        .all(decoding: Income.self)
+        let byHousehold = Dictionary(grouping: incomes, by: \.household_id)
+        for h in page {
+            for r in byHousehold[h.id] ?? [] {
+                out.append(
+                    IncomesTemplate.cells(
+                        number: h.number,
+                        income: IncomeFacts(
+                            year: r.year, wage: Money(fen: r.wage), business: Money(fen: r.business),
+                            property: Money(fen: r.property),
+                            transfer: Money(fen: r.transfer), costs: Money(fen: r.costs))))
+            }
         }
         return out
     }
