@@ -15,21 +15,30 @@ import Vapor
 struct DemoOversight {
     let app: Application
 
-    struct Planned { let unit: String; let category: FindingCategory; let person: String; let text: String; let deadline: Int
-        let steps: [(FindingAction, Int)] }
+    struct Planned {
+        let unit: String; let category: FindingCategory; let person: String; let text: String; let deadline: Int
+        let steps: [(FindingAction, Int)]
+    }
 
     /// Five findings for a county's share of its prefecture's inspection (days relative to today).
     static func countyFindings(county: String, townships: [String]) -> [Planned] {
         let t1 = townships.first ?? county, t2 = townships.dropFirst().first ?? t1
         return [
-            Planned(unit: county, category: .responsibility, person: "县扶贫办主任", text: "县级年度减贫计划未分解到乡镇，责任清单不完整", deadline: -20, steps: []),
-            Planned(unit: t1, category: .identification, person: "乡镇扶贫专干", text: "部分贫困户识别档案缺少民主评议记录", deadline: 30, steps: []),
-            Planned(unit: t1, category: .funds, person: "乡镇财政所所长", text: "到户产业资金拨付台账与银行流水不一致", deadline: -40,
-                    steps: [(.rectify, -45)]),
-            Planned(unit: t2, category: .data, person: "乡镇扶贫专干", text: "建档立卡信息中家庭人口与户籍登记不一致", deadline: -60,
-                    steps: [(.rectify, -70), (.accept, -65)]),
-            Planned(unit: county, category: .projects, person: "县发改委分管副主任", text: "易地搬迁安置点配套工程进度滞后于计划", deadline: 15,
-                    steps: [(.rectify, -10), (.reopen, -5)]),
+            Planned(
+                unit: county, category: .responsibility, person: "县扶贫办主任", text: "县级年度减贫计划未分解到乡镇，责任清单不完整",
+                deadline: -20, steps: []),
+            Planned(
+                unit: t1, category: .identification, person: "乡镇扶贫专干", text: "部分贫困户识别档案缺少民主评议记录", deadline: 30,
+                steps: []),
+            Planned(
+                unit: t1, category: .funds, person: "乡镇财政所所长", text: "到户产业资金拨付台账与银行流水不一致", deadline: -40,
+                steps: [(.rectify, -45)]),
+            Planned(
+                unit: t2, category: .data, person: "乡镇扶贫专干", text: "建档立卡信息中家庭人口与户籍登记不一致", deadline: -60,
+                steps: [(.rectify, -70), (.accept, -65)]),
+            Planned(
+                unit: county, category: .projects, person: "县发改委分管副主任", text: "易地搬迁安置点配套工程进度滞后于计划", deadline: 15,
+                steps: [(.rectify, -10), (.reopen, -5)]),
         ]
     }
 
@@ -48,65 +57,105 @@ struct DemoOversight {
         if !FileManager.default.fileExists(atPath: url.path) { try scan.write(to: url, options: .atomic) }
         try await app.write { tx in
             struct CodeRow: Decodable { let county_code: String }
-            let counties = try await tx.sqlDatabase.select().distinct().column("county_code").from(Household.schema).orderBy("county_code")
+            let counties = try await tx.sqlDatabase.select().distinct().column("county_code").from(Household.schema)
+                .orderBy("county_code")
                 .all(decoding: CodeRow.self).map(\.county_code)
             let users = Dictionary(try await User.query(on: tx.db).all().map { ($0.username, $0.id!) }) { a, _ in a }
-            let townships = Dictionary(grouping: try await OrgUnit.query(on: tx.db).filter(\.$level == OrgLevel.township.rawValue).sort(\.$id).all()
-                .filter { counties.contains(String($0.id!.prefix(6))) }, by: { String($0.id!.prefix(6)) })
+            let townships = Dictionary(
+                grouping: try await OrgUnit.query(on: tx.db).filter(\.$level == OrgLevel.township.rawValue).sort(\.$id)
+                    .all()
+                    .filter { counties.contains(String($0.id!.prefix(6))) }, by: { String($0.id!.prefix(6)) })
             func day(_ offset: Int) -> CivilDate { today.adding(days: offset) }
-            func save(unit: String, kind: InspectionKind, title: String, team: [[String: String]], targets: [String], start: Int,
-                      findings: [Planned], inspector: Int, rectifier: (String) -> Int) async throws {
+            func save(
+                unit: String, kind: InspectionKind, title: String, team: [[String: String]], targets: [String],
+                start: Int,
+                findings: [Planned], inspector: Int, rectifier: (String) -> Int
+            ) async throws {
                 let i = InspectionRecord()
                 i.unitCode = unit; i.kind = kind; i.title = title; i.team = try AuditLog.canonicalJSON(team)
-                i.targets = targets.sorted().joined(separator: ","); i.startedOn = day(start); i.endedOn = day(start + 10)
+                i.targets = targets.sorted().joined(separator: ","); i.startedOn = day(start);
+                i.endedOn = day(start + 10)
                 i.createdBy = inspector; i.version = 1
                 try await i.save(on: tx)
-                for p in findings {
-                    let f = FindingRecord()
-                    f.inspectionID = try i.requireID(); f.unitCode = p.unit; f.responsiblePerson = p.person; f.category = p.category
-                    f.description = p.text; f.raisedOn = day(start + 10); f.deadline = day(p.deadline); f.version = 1
-                    var state = FindingState.open
-                    for (action, _) in p.steps { state = FindingWorkflow.transition(state, action, by: action.actor)! }
-                    f.state = state
-                    f.rectifiedOn = p.steps.last { $0.0 == .rectify }.map { day($0.1) }
-                    f.verifiedOn = p.steps.last { $0.0 == .accept }.map { day($0.1) }
-                    try await f.save(on: tx)
-                    for (action, offset) in p.steps {
-                        let e = FindingEvent()
-                        e.findingID = try f.requireID(); e.action = action.rawValue; e.onDate = day(offset)
-                        e.userID = action.actor == .responsible ? rectifier(p.unit) : inspector
-                        e.note = action == .rectify ? "已按要求整改：\(p.text)问题已核实纠正，相关台账已补齐" : action == .reopen ? "整改材料不完整，请补充佐证后重新提交" : "经现场核查，整改到位"
-                        if action == .rectify { e.fileSHA256 = sha; e.fileName = "整改佐证.pdf"; e.fileType = EvidenceFile.Kind.pdf.rawValue; e.fileSize = scan.count }
-                        try await e.save(on: tx)
-                    }
-                }
-                try await AuditLog.append(on: tx, actor: .system, action: "inspection.demo", entity: "inspection", entityID: String(try i.requireID()),
-                                          after: ["unit": unit, "title": title, "findings": String(findings.count)], at: now)
+                try await Self.saveFindings(
+                    findings, of: i, start: start, today: today, inspector: inspector, rectifier: rectifier,
+                    evidence: (sha, scan.count), on: tx)
+                try await AuditLog.append(
+                    on: tx, actor: .system, action: "inspection.demo", entity: "inspection",
+                    entityID: String(try i.requireID()),
+                    after: ["unit": unit, "title": title, "findings": String(findings.count)], at: now)
             }
             let byPrefecture = Dictionary(grouping: counties, by: { String($0.prefix(4)) })
             let clerk = users["clerk1"] ?? 0, countyUser = users["chengguan"] ?? 0
-            func rectifier(_ unit: String) -> Int { unit.hasPrefix("540102001") ? clerk : unit.hasPrefix("540102") ? countyUser : 0 }
+            func rectifier(_ unit: String) -> Int {
+                unit.hasPrefix("540102001") ? clerk : unit.hasPrefix("540102") ? countyUser : 0
+            }
             for prefecture in byPrefecture.keys.sorted() {
                 let list = byPrefecture[prefecture]!
-                let findings = list.flatMap { c in Self.countyFindings(county: c, townships: (townships[c] ?? []).prefix(2).map { $0.id! }) }
-                try await save(unit: prefecture, kind: .supervision, title: "\(today.year)年脱贫攻坚专项督查", team: [
-                    ["name": "次仁多吉", "department": InspectionDepartment.povertyOffice.rawValue],
-                    ["name": "王建国", "department": InspectionDepartment.finance.rawValue],
-                    ["name": "卓玛", "department": InspectionDepartment.audit.rawValue],
-                    ["name": "李明", "department": InspectionDepartment.organisation.rawValue]],
-                    targets: list, start: -120, findings: findings, inspector: prefecture == "5401" ? (users["lasa"] ?? 0) : 0, rectifier: rectifier)
+                let findings = list.flatMap { c in
+                    Self.countyFindings(county: c, townships: (townships[c] ?? []).prefix(2).map { $0.id! })
+                }
+                try await save(
+                    unit: prefecture, kind: .supervision, title: "\(today.year)年脱贫攻坚专项督查",
+                    team: [
+                        ["name": "次仁多吉", "department": InspectionDepartment.povertyOffice.rawValue],
+                        ["name": "王建国", "department": InspectionDepartment.finance.rawValue],
+                        ["name": "卓玛", "department": InspectionDepartment.audit.rawValue],
+                        ["name": "李明", "department": InspectionDepartment.organisation.rawValue],
+                    ],
+                    targets: list, start: -120, findings: findings,
+                    inspector: prefecture == "5401" ? (users["lasa"] ?? 0) : 0, rectifier: rectifier)
             }
             // The region's discipline patrol: one finding per prefecture, accepted — some late.
             let prefectures = byPrefecture.keys.sorted()
-            try await save(unit: "54", kind: .patrol, title: "\(today.year)年脱贫攻坚作风专项巡查", team: [
-                ["name": "扎西", "department": InspectionDepartment.discipline.rawValue],
-                ["name": "张卫东", "department": InspectionDepartment.developmentReform.rawValue],
-                ["name": "央金", "department": InspectionDepartment.statistics.rawValue]],
+            try await save(
+                unit: "54", kind: .patrol, title: "\(today.year)年脱贫攻坚作风专项巡查",
+                team: [
+                    ["name": "扎西", "department": InspectionDepartment.discipline.rawValue],
+                    ["name": "张卫东", "department": InspectionDepartment.developmentReform.rawValue],
+                    ["name": "央金", "department": InspectionDepartment.statistics.rawValue],
+                ],
                 targets: prefectures, start: -200,
                 findings: prefectures.enumerated().map { k, p in
-                    Planned(unit: p, category: .conduct, person: "市扶贫办主任", text: "督导检查流于形式，问题台账更新不及时", deadline: -150,
-                            steps: [(.rectify, k % 2 == 0 ? -160 : -140), (.accept, -130)])
+                    Planned(
+                        unit: p, category: .conduct, person: "市扶贫办主任", text: "督导检查流于形式，问题台账更新不及时", deadline: -150,
+                        steps: [(.rectify, k % 2 == 0 ? -160 : -140), (.accept, -130)])
                 }, inspector: users["discipline"] ?? 0, rectifier: { _ in users["lasa"] ?? 0 })
+        }
+    }
+
+    /// An inspection's planned findings with their events, each step by its actor on its day.
+    static func saveFindings(
+        _ findings: [Planned], of i: InspectionRecord, start: Int, today: CivilDate, inspector: Int,
+        rectifier: (String) -> Int, evidence: (sha256: String, size: Int), on tx: DataAccess
+    ) async throws {
+        func day(_ offset: Int) -> CivilDate { today.adding(days: offset) }
+        for p in findings {
+            let f = FindingRecord()
+            f.inspectionID = try i.requireID(); f.unitCode = p.unit; f.responsiblePerson = p.person;
+            f.category = p.category
+            f.description = p.text; f.raisedOn = day(start + 10); f.deadline = day(p.deadline); f.version = 1
+            var state = FindingState.open
+            for (action, _) in p.steps { state = FindingWorkflow.transition(state, action, by: action.actor)! }
+            f.state = state
+            f.rectifiedOn = p.steps.last { $0.0 == .rectify }.map { day($0.1) }
+            f.verifiedOn = p.steps.last { $0.0 == .accept }.map { day($0.1) }
+            try await f.save(on: tx)
+            for (action, offset) in p.steps {
+                let e = FindingEvent()
+                e.findingID = try f.requireID(); e.action = action.rawValue; e.onDate = day(offset)
+                e.userID = action.actor == .responsible ? rectifier(p.unit) : inspector
+                e.note =
+                    action == .rectify
+                    ? "已按要求整改：\(p.text)问题已核实纠正，相关台账已补齐"
+                    : action == .reopen ? "整改材料不完整，请补充佐证后重新提交" : "经现场核查，整改到位"
+                if action == .rectify {
+                    e.fileSHA256 = evidence.sha256; e.fileName = "整改佐证.pdf";
+                    e.fileType = EvidenceFile.Kind.pdf.rawValue;
+                    e.fileSize = evidence.size
+                }
+                try await e.save(on: tx)
+            }
         }
     }
 
@@ -114,8 +163,10 @@ struct DemoOversight {
     func demoCounties(on dbAccess: DataAccess) async throws -> [String] {
         let db = dbAccess.db
         struct CodeRow: Decodable { let county_code: String }
-        return try await db.sqlDatabase.select().distinct().column("county_code").from(Household.schema).orderBy("county_code")
-            .all(decoding: CodeRow.self).map(\.county_code)
+        return try await db.sqlDatabase.select().distinct().column("county_code").from(Household.schema).orderBy(
+            "county_code"
+        )
+        .all(decoding: CodeRow.self).map(\.county_code)
     }
 
     /// A survey of every county last year; three disputes in each of a county's first two townships:
@@ -128,13 +179,17 @@ struct DemoOversight {
             for (k, county) in counties.enumerated() {
                 let s = SurveyRecord()
                 let surveyed = 80 + (k * 7) % 41
-                s.unitCode = county; s.year = today.year - 1; s.evaluator = "西藏自治区第三方评估组"; s.surveyedOn = CivilDate(year: today.year - 1, month: 11, day: 10 + k % 15)!
-                s.sampledExited = 40 + k % 11; s.wronglyExited = k % 4 == 3 ? 1 : 0; s.sampledNonRegistered = 30 + k % 7; s.missed = k % 3
+                s.unitCode = county; s.year = today.year - 1; s.evaluator = "西藏自治区第三方评估组";
+                s.surveyedOn = CivilDate(year: today.year - 1, month: 11, day: 10 + k % 15)!
+                s.sampledExited = 40 + k % 11; s.wronglyExited = k % 4 == 3 ? 1 : 0;
+                s.sampledNonRegistered = 30 + k % 7; s.missed = k % 3
                 s.surveyedHouseholds = surveyed; s.approving = surveyed - 2 - k % 5; s.note = ""
                 s.createdBy = users["region"] ?? 0
                 try await s.save(on: tx)
             }
-            let townships = try await OrgUnit.query(on: tx.db).filter(\.$level == OrgLevel.township.rawValue).sort(\.$id).all()
+            let townships = try await OrgUnit.query(on: tx.db).filter(\.$level == OrgLevel.township.rawValue).sort(
+                \.$id
+            ).all()
                 .filter { counties.contains(String($0.id!.prefix(6))) }
             let byCounty = Dictionary(grouping: townships, by: { String($0.id!.prefix(6)) })
             var n = 0
@@ -144,7 +199,10 @@ struct DemoOversight {
                     let plans: [(DisputeKind, String, String, Int, Int, [(DisputeAction, String)])] = [
                         (.land, "次仁 与 扎西", "两户因草场边界发生争执", -60, -10, [(.mediate, "村调委会组织双方现场踏勘")]),
                         (.benefits, "村民 格桑", "对本村帮扶物资分配有异议", -12, 20, [(.mediate, "乡镇核对分配台账并向当事人说明")]),
-                        (.debt, "央宗 与 本村合作社", "合作社拖欠务工报酬", -90, -60, [(.mediate, "乡镇司法所调解"), (.resolve, "合作社已全额支付报酬，双方签订调解协议")]),
+                        (
+                            .debt, "央宗 与 本村合作社", "合作社拖欠务工报酬", -90, -60,
+                            [(.mediate, "乡镇司法所调解"), (.resolve, "合作社已全额支付报酬，双方签订调解协议")]
+                        ),
                     ]
                     for (kind, parties, text, received, deadline, steps) in plans {
                         let d = DisputeRecord()
@@ -154,7 +212,9 @@ struct DemoOversight {
                         for (action, _) in steps { status = DisputeRules.transition(status, action)! }
                         // The first is still being mediated past its deadline.
                         d.status = status; d.createdBy = clerk; d.version = 1 + steps.count
-                        if status.isClosed { d.resolution = steps.last!.1; d.closedOn = today.adding(days: deadline - 5) }
+                        if status.isClosed {
+                            d.resolution = steps.last!.1; d.closedOn = today.adding(days: deadline - 5)
+                        }
                         try await d.save(on: tx)
                         for (k, (action, note)) in steps.enumerated() {
                             let step = DisputeStep()
@@ -166,8 +226,9 @@ struct DemoOversight {
                     }
                 }
             }
-            try await AuditLog.append(on: tx, actor: .system, action: "oversight.demo", entity: "org_unit", entityID: "54",
-                                      after: ["surveys": String(counties.count), "disputes": String(n)], at: now)
+            try await AuditLog.append(
+                on: tx, actor: .system, action: "oversight.demo", entity: "org_unit", entityID: "54",
+                after: ["surveys": String(counties.count), "disputes": String(n)], at: now)
         }
     }
 
@@ -176,43 +237,72 @@ struct DemoOversight {
     func seedAssessment() async throws {
         let today = app.clock.today
         guard let region = try await User.query(on: app.db).filter(\.$username == "region").with(\.$bindings).first(),
-              let discipline = try await User.query(on: app.db).filter(\.$username == "discipline").with(\.$bindings).first() else { return }
+            let discipline = try await User.query(on: app.db).filter(\.$username == "discipline").with(\.$bindings)
+                .first()
+        else { return }
         let hq = try CurrentUser(region, sessionKind: "demo"), body = try CurrentUser(discipline, sessionKind: "demo")
         let year = today.year - 1
         let id = try await AssessmentService.create(app: app, user: hq, input: .init(year: year))
-        for action in ["publish", "compute"] { _ = try await AssessmentService.step(app: app, user: hq, scheme: id, input: .init(action: action)) }
-        let entered = try await AssessmentValue.query(on: app.db).filter(\.$schemeID == id).filter(\.$source == "entered").sort(\.$unitCode).all()
-        for (k, v) in entered.enumerated() {
-            try await AssessmentService.enter(app: app, user: hq, scheme: id, input: .init(
-                unit_code: v.unitCode, indicator_id: v.indicatorID, value_pct: String(78 + (k * 5) % 21), note: "\(year)年度督查考核评价"))
+        for action in ["publish", "compute"] {
+            _ = try await AssessmentService.step(app: app, user: hq, scheme: id, input: .init(action: action))
         }
-        for action in ["rank", "approve"] { _ = try await AssessmentService.step(app: app, user: hq, scheme: id, input: .init(action: action)) }
-        _ = try await AssessmentService.step(app: app, user: hq, scheme: id, input: .init(action: "distribute", document_no: "藏扶领〔\(year + 1)〕1号"))
-        let counties = try await AssessedUnit.query(on: app.db).filter(\.$schemeID == id).filter(\.$level == OrgLevel.county.rawValue)
-            .sort(\.$rank).sort(\.$unitCode).all()
+        let entered = try await AssessmentValue.query(on: app.db).filter(\.$schemeID == id).filter(
+            \.$source == "entered"
+        ).sort(\.$unitCode).all()
+        for (k, v) in entered.enumerated() {
+            try await AssessmentService.enter(
+                app: app, user: hq, scheme: id,
+                input: .init(
+                    unit_code: v.unitCode, indicator_id: v.indicatorID, value_pct: String(78 + (k * 5) % 21),
+                    note: "\(year)年度督查考核评价"))
+        }
+        for action in ["rank", "approve"] {
+            _ = try await AssessmentService.step(app: app, user: hq, scheme: id, input: .init(action: action))
+        }
+        _ = try await AssessmentService.step(
+            app: app, user: hq, scheme: id, input: .init(action: "distribute", document_no: "藏扶领〔\(year + 1)〕1号"))
+        let counties = try await AssessedUnit.query(on: app.db).filter(\.$schemeID == id).filter(
+            \.$level == OrgLevel.county.rawValue
+        )
+        .sort(\.$rank).sort(\.$unitCode).all()
         let decided = today.adding(days: -30).description
         if let best = counties.first {
-            _ = try await RegisterService.addSanction(app: app, user: hq, input: .init(
-                kind: "reward", measure: "commendation", subject_type: "unit", unit_code: best.unitCode, subject_name: "县委、县政府",
-                reason: "\(year)年度脱贫攻坚考核排名第一", decided_on: decided, document_no: "藏扶领〔\(year + 1)〕3号", basis: "assessment", basis_id: id))
+            _ = try await RegisterService.addSanction(
+                app: app, user: hq,
+                input: .init(
+                    kind: "reward", measure: "commendation", subject_type: "unit", unit_code: best.unitCode,
+                    subject_name: "县委、县政府",
+                    reason: "\(year)年度脱贫攻坚考核排名第一", decided_on: decided, document_no: "藏扶领〔\(year + 1)〕3号",
+                    basis: "assessment", basis_id: id))
         }
         if let last = counties.last, counties.count > 1 {
-            _ = try await RegisterService.addSanction(app: app, user: hq, input: .init(
-                kind: "penalty", measure: "interview", subject_type: "cadre", unit_code: last.unitCode, subject_name: "县委书记",
-                reason: "\(year)年度脱贫攻坚考核排名靠后", decided_on: decided, document_no: "藏扶领〔\(year + 1)〕4号", basis: "assessment", basis_id: id))
+            _ = try await RegisterService.addSanction(
+                app: app, user: hq,
+                input: .init(
+                    kind: "penalty", measure: "interview", subject_type: "cadre", unit_code: last.unitCode,
+                    subject_name: "县委书记",
+                    reason: "\(year)年度脱贫攻坚考核排名靠后", decided_on: decided, document_no: "藏扶领〔\(year + 1)〕4号",
+                    basis: "assessment", basis_id: id))
         }
         let overdue = try await FindingRecord.query(on: app.db).filter(\.$state == .open)
             .filter(\.$deadline < today).sort(\.$id).first()
         if let f = overdue {
-            _ = try await RegisterService.addSanction(app: app, user: body, input: .init(
-                kind: "penalty", measure: "criticism", subject_type: "unit", unit_code: f.unitCode, subject_name: "责任单位",
-                reason: "督查发现问题逾期未整改", decided_on: today.adding(days: -2).description, document_no: "藏纪〔\(today.year)〕12号",
-                basis: "finding", basis_id: f.id))
+            _ = try await RegisterService.addSanction(
+                app: app, user: body,
+                input: .init(
+                    kind: "penalty", measure: "criticism", subject_type: "unit", unit_code: f.unitCode,
+                    subject_name: "责任单位",
+                    reason: "督查发现问题逾期未整改", decided_on: today.adding(days: -2).description,
+                    document_no: "藏纪〔\(today.year)〕12号",
+                    basis: "finding", basis_id: f.id))
         }
         if let county = counties.first(where: { $0.unitCode.hasPrefix("540102") }) ?? counties.first {
-            let c = try await RegisterService.openCase(app: app, user: body, input: .init(
-                unit_code: county.unitCode, person: "某乡镇干部", title: "反映产业扶贫资金使用问题", note: "收到群众来信，反映产业扶贫资金拨付不及时"))
-            try await RegisterService.caseNote(app: app, user: body, case: c, input: .init(note: "已调取资金拨付台账和银行流水", outcome: nil))
+            let c = try await RegisterService.openCase(
+                app: app, user: body,
+                input: .init(
+                    unit_code: county.unitCode, person: "某乡镇干部", title: "反映产业扶贫资金使用问题", note: "收到群众来信，反映产业扶贫资金拨付不及时"))
+            try await RegisterService.caseNote(
+                app: app, user: body, case: c, input: .init(note: "已调取资金拨付台账和银行流水", outcome: nil))
         }
     }
 }
