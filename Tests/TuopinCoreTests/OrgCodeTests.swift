@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import TuopinCore
 
@@ -33,5 +34,16 @@ import Testing
         #expect(village.isSelfOrDescendant(of: OrgCode("5401")!))
         #expect(!village.isSelfOrDescendant(of: OrgCode("540103")!))
         #expect(OrgCode("54")!.parent == nil)
+    }
+}
+
+/// A day is stored and served as its ISO text (the models' day columns hold it as text).
+@Suite struct CivilDateCodingTests {
+    @Test func aDayEncodesAsItsISOTextAndReadsItBack() throws {
+        let day = CivilDate(year: 2026, month: 3, day: 9)!
+        let json = try JSONEncoder().encode([day])
+        #expect(String(decoding: json, as: UTF8.self) == #"["2026-03-09"]"#)
+        #expect(try JSONDecoder().decode([CivilDate].self, from: json) == [day])
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode([CivilDate].self, from: Data(#"["2026-02-30"]"#.utf8)) }
     }
 }

@@ -2,20 +2,17 @@ import Fluent
 import SQLKit
 import Vapor
 
-/// The explicitly named unscoped access (issue #23): what the app itself reads outside any user's
-/// scope, here whether the database answers.
-struct SystemData: Sendable {
-    let db: any Database
-
-    /// The database's dialect (`sqlite`, `postgresql`).
-    var engine: String { db.sqlDatabase.dialect.name }
+extension DataAccess {
+    /// The database's dialect (`sqlite`, `postgresql`), for the health check.
+    var engine: String { sqlDatabase.dialect.name }
 
     /// Whether the database answers a query now.
-    func ping() async throws { _ = try await db.sqlDatabase.raw("SELECT 1 AS ok").first() }
+    func ping() async throws { _ = try await sqlDatabase.raw("SELECT 1 AS ok").first() }
 }
 
 extension Request {
-    var systemData: SystemData { SystemData(db: db) }
+    /// The named unscoped access of the health check (and of nothing personal).
+    var systemData: DataAccess { .system(db) }
 }
 
 extension DataAccess {
