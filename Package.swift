@@ -27,6 +27,9 @@ let package = Package(
         // Page and API snapshots pinned before the renovation (issue #23); only its SnapshotTesting
         // target is built (no swift-syntax).
         .package(url: "https://github.com/pointfreeco/swift-snapshot-testing.git", exact: "1.19.7"),
+        // Typed ids: a household's id and a plan's id are different types, so one cannot be stored
+        // where the other belongs (issue #23).
+        .package(url: "https://github.com/pointfreeco/swift-tagged.git", exact: "0.10.0"),
     ],
     targets: [
         // Policy and pure logic; swift-crypto only for the HMAC of TOTP (RFC 6238), CSV.swift for
@@ -48,6 +51,7 @@ let package = Package(
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Tagged", package: "swift-tagged"),
             ]
         ),
         .executableTarget(

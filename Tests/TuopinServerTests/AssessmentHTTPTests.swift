@@ -10,9 +10,9 @@ import VaporTesting
 @Suite struct AssessmentHTTPTests {
     struct Frozen: Equatable { let unit: String; let indicator: Int; let value: Int?; let score: Int; let n: Int64; let d: Int64 }
 
-    func frozen(_ app: Application, _ scheme: Int) async throws -> [Frozen] {
+    func frozen(_ app: Application, _ scheme: RowID<SchemeRecord>) async throws -> [Frozen] {
         try await AssessmentValue.query(on: app.db).filter(\.$schemeID == scheme).filter(\.$source == "computed").all()
-            .map { Frozen(unit: $0.unitCode, indicator: $0.indicatorID, value: $0.value, score: $0.score, n: $0.numerator, d: $0.denominator) }
+            .map { Frozen(unit: $0.unitCode, indicator: $0.indicatorID.rawValue, value: $0.value, score: $0.score, n: $0.numerator, d: $0.denominator) }
             .sorted { ($0.unit, $0.indicator) < ($1.unit, $1.indicator) }
     }
 

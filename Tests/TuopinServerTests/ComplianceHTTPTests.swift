@@ -58,7 +58,7 @@ import VaporTesting
             let poor = try await Household.query(on: app.db).filter(\.$townshipCode == "540102001")
                 .filter(\.$status == HouseholdStatus.notExited).sort(\.$id).first()!
             let cadre = try await PairingService.candidates(for: OrgCode(poor.villageCode)!, on: app.systemData).last!
-            var pairingID = 0
+            var pairingID: RowID<Pairing> = 0
             try await app.testing().test(.POST, "/api/v1/households/\(poor.id!)/pairings", headers: headers,
                                          body: ByteBuffer(string: #"{"cadre_id": \#(cadre.id!), "started_on": "2020-01-01"}"#)) { res in
                 #expect(res.status == .created)

@@ -141,11 +141,11 @@ import VaporTesting
             #expect(created.status == .created, "\(created.text)")
             try #require(created.status == .created)
             let id = created.json["id"] as! Int
-            let caseID = try await ProjectRecord.find(id, on: app.db)!.caseID!
+            let caseID = try await ProjectRecord.find(RowID(id), on: app.db)!.caseID!
             func step(_ client: APIClient, _ action: String, _ extra: [String: Any] = [:]) async throws -> APIClient.Reply {
                 try await client.call(.POST, "/api/v1/cases/\(caseID)/steps", ["action": action].merging(extra) { $1 })
             }
-            func status() async throws -> String { try await ProjectRecord.find(id, on: app.db)!.status.rawValue }
+            func status() async throws -> String { try await ProjectRecord.find(RowID(id), on: app.db)!.status.rawValue }
             #expect(try await step(clerk, "reviewTownship").status == .ok)
             // The board minimum for projects is 10 days (the households' 7 is not enough).
             let short = try await step(clerk, "publishTownshipNotice", ["place": "乡政府公示栏", "starts_on": day(app), "ends_on": day(app, 6)])
@@ -197,8 +197,8 @@ import VaporTesting
             let (portalStatus, portal) = try await app.get("/gongshi/\(disclosed.json["id"] as! Int)", HTTPHeaders())
             #expect(portalStatus == .ok && portal.contains("嘎巴村牦牛养殖合作社") && portal.contains("300000.00"))
             // Anyone may object to it; the county decides on its funds page (a disclosure has no case).
-            let noticeID = disclosed.json["id"] as! Int
-            var objectionID = 0
+            let noticeID = RowID<Notice>(disclosed.json["id"] as! Int)
+            var objectionID: RowID<Objection> = 0
             try await app.testing().test(.POST, "/api/v1/notices/\(noticeID)/objections", beforeRequest: { req in
                 try req.content.encode(["text": "合作社入股名单与实际不符", "name": "群众"], as: .json)
             }, afterResponse: { res async in #expect(res.status == .created, "\(res.body.string)") })
@@ -331,7 +331,7 @@ import VaporTesting
             #expect(tooMuch.0 == .unprocessableEntity && tooMuch.1.contains("30000.00"))
             let paid = try await app.postForm("/loans/\(loanID)/repayments", web, [("amount", "1000"), ("paid_on", day(app))])
             #expect(paid.0 == .seeOther && paid.2 == "/households/\(household)")
-            #expect(try await LoanRecord.find(loanID, on: app.db)!.repaid == 2_100_000)
+            #expect(try await LoanRecord.find(RowID(loanID), on: app.db)!.repaid == 2_100_000)
             let village = try await Household.find(household, on: app.db)!.villageCode
             let report = try await clerk.call(.GET, "/api/v1/units/\(village)/violations")
             #expect(report.text.contains("loan:\(loanID)"))

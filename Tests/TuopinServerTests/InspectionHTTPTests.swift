@@ -22,7 +22,7 @@ import VaporTesting
         return ByteBuffer(data: body)
     }
 
-    func openViolation(_ app: Application, _ finding: Int) async throws -> Bool {
+    func openViolation(_ app: Application, _ finding: RowID<FindingRecord>) async throws -> Bool {
         try await ViolationRecord.query(on: app.db).filter(\.$rule == "R-39-1").filter(\.$subject == "finding:\(finding)")
             .filter(\.$resolvedAt == nil).count() > 0
     }

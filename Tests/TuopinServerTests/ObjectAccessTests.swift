@@ -29,18 +29,19 @@ import VaporTesting
     static let progressID = "0123456789abcdef0123456789abcdef"
 
     struct Fixture {
-        let household: Int, member: Int, caseID: Int, objection: Int, spotCheck: Int, spotCase: Int
-        var session = 0
-        var pairing = 0
-        var cadre = 0
-        var letter = 0
-        var leader = 0
-        var aid = 0
-        var project = 0
-        var fundEntry = 0
-        var loan = 0
-        var inspection = 0, finding = 0, event = 0
-        var scheme = 0, dispute = 0, oversightCase = 0
+        let household: RowID<Household>, member: RowID<Member>, caseID: RowID<WorkflowCase>
+        let objection: RowID<Objection>, spotCheck: RowID<SpotCheckRecord>, spotCase: RowID<WorkflowCase>
+        var session: RowID<UserSession> = 0
+        var pairing: RowID<Pairing> = 0
+        var cadre: RowID<Cadre> = 0
+        var letter: RowID<LetterRecord> = 0
+        var leader: RowID<PartyLeader> = 0
+        var aid: RowID<EnterpriseAid> = 0
+        var project: RowID<ProjectRecord> = 0
+        var fundEntry: RowID<FundEntryRecord> = 0
+        var loan: RowID<LoanRecord> = 0
+        var inspection: RowID<InspectionRecord> = 0, finding: RowID<FindingRecord> = 0, event: RowID<FindingEvent> = 0
+        var scheme: RowID<SchemeRecord> = 0, dispute: RowID<DisputeRecord> = 0, oversightCase: RowID<OversightCase> = 0
         let village = "540102001201", county = "540102"
     }
 
@@ -295,7 +296,7 @@ import VaporTesting
                     if let body, route.method != .GET {
                         if isAPI {
                             headers.contentType = .json
-                            buffer = ByteBuffer(data: try JSONSerialization.data(withJSONObject: body))
+                            buffer = ByteBuffer(data: try jsonBody(body))
                         } else {
                             headers.contentType = .urlEncodedForm
                             buffer = ByteBuffer(string: body.map { "\($0.key)=\("\($0.value)".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)" }

@@ -6,7 +6,7 @@ import VaporTesting
 @testable import TuopinServer
 
 @Suite struct RegistryAPITests {
-    func json(_ object: [String: Any]) -> ByteBuffer { ByteBuffer(data: try! JSONSerialization.data(withJSONObject: object)) }
+    func json(_ object: [String: Any]) -> ByteBuffer { ByteBuffer(data: try! jsonBody(object)) }
 
     @Test func patchUpdatesAndAStaleVersionGets409() async throws {
         try await withTestApp { app in
@@ -144,7 +144,7 @@ import VaporTesting
                                        "relation": "granddaughter", "ethnicity": "tibetan", "education": "preschool",
                                        "schooling": "preschool", "health": "healthy", "labour": "none", "migrant_months": 0]
             try await app.testing().test(.POST, "/api/v1/households/\(id)/members", headers: headers,
-                                         body: ByteBuffer(data: try JSONSerialization.data(withJSONObject: body))) { res in
+                                         body: ByteBuffer(data: try jsonBody(body))) { res in
                 #expect(res.status == .created)
                 let d = try res.content.decode(HouseholdController.Detail.self)
                 #expect(d.members.count == before + 1 && d.version == 2)
@@ -152,7 +152,7 @@ import VaporTesting
             // The same person again is refused (they are registered already).
             var again = body; again["version"] = 2
             try await app.testing().test(.POST, "/api/v1/households/\(id)/members", headers: headers,
-                                         body: ByteBuffer(data: try JSONSerialization.data(withJSONObject: again))) { res in
+                                         body: ByteBuffer(data: try jsonBody(again))) { res in
                 #expect(res.status == .badRequest && res.body.string.contains("resident_id"))
             }
             let added = try #require(try await Member.query(on: app.db).filter(\.$name == "小卓玛").first())

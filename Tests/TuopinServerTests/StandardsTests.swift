@@ -6,7 +6,7 @@ import VaporTesting
 @testable import TuopinServer
 
 @Suite struct StandardsTests {
-    func body(_ fields: [String: Any]) -> ByteBuffer { ByteBuffer(data: try! JSONSerialization.data(withJSONObject: fields)) }
+    func body(_ fields: [String: Any]) -> ByteBuffer { ByteBuffer(data: try! jsonBody(fields)) }
     let year2020: [String: Any] = ["version": 1, "poverty_line": "4000", "dibao_line": "3800", "notice_min_days": "7",
                                    "village_incidence_pct": "3", "county_incidence_pct": "3", "wrong_exit_pct": "2",
                                    "missed_pct": "2", "recognition_pct": "90"]

@@ -251,7 +251,7 @@ extension Application {
         return out
     }
 
-    func householdID(inTownship township: String) async throws -> Int {
+    func householdID(inTownship township: String) async throws -> RowID<Household> {
         try await Household.query(on: db).filter(\.$townshipCode == township).sort(\.$id).first()!.requireID()
     }
 
@@ -271,4 +271,16 @@ extension HTTPHeaders {
     mutating func cookie(_ value: String) {
         add(name: .cookie, value: "\(SessionAuthenticator.cookieName)=\(value)")
     }
+}
+
+/// JSON for a test's request body: typed ids (`RowID`) in it are written as the plain numbers the
+/// API reads.
+func jsonBody(_ object: Any) throws -> Data {
+    func plain(_ value: Any) -> Any {
+        if let d = value as? [String: Any] { return d.mapValues(plain) }
+        if let a = value as? [Any] { return a.map(plain) }
+        if let r = value as? any RawRepresentable, let n = r.rawValue as? Int { return n }
+        return value
+    }
+    return try JSONSerialization.data(withJSONObject: plain(object))
 }

@@ -36,7 +36,7 @@ final class APIClient: @unchecked Sendable {
         if body != nil { headers.add(name: .contentType, value: "application/json") }
         var reply: Reply?
         try await app.testing().test(method, path, headers: headers,
-                                     body: body.map { ByteBuffer(data: try! JSONSerialization.data(withJSONObject: $0)) }) { res in
+                                     body: body.map { ByteBuffer(data: try! jsonBody($0)) }) { res in
             let data = Data(buffer: res.body)
             let object = try? JSONSerialization.jsonObject(with: data)
             reply = Reply(status: res.status, json: object as? [String: Any] ?? [:], array: object as? [[String: Any]] ?? [],
@@ -64,7 +64,7 @@ final class APIClient: @unchecked Sendable {
     }
 
     /// Makes a household meet (or miss) the exit criteria through the registry API.
-    func setExitFacts(_ app: Application, household id: Int, perCapitaAbove: Bool) async throws {
+    func setExitFacts(_ app: Application, household id: RowID<Household>, perCapitaAbove: Bool) async throws {
         let clerk = try await APIClient.login(app, "clerk1")
         func version() async throws -> Int { try await Household.find(id, on: app.db)!.version }
         try await clerk.call(.PUT, "/api/v1/households/\(id)/incomes/2020",
@@ -78,7 +78,7 @@ final class APIClient: @unchecked Sendable {
 
     /// The small test demo has one household per village: move `count` of the county's households into
     /// village1's village as 未脱贫 (test set-up, straight in the database).
-    func gather(_ app: Application, count: Int) async throws -> [Int] {
+    func gather(_ app: Application, count: Int) async throws -> [RowID<Household>] {
         let ids = try await Household.query(on: app.db).filter(\.$countyCode == "540102").sort(\.$id).limit(count).all().map { $0.id! }
         try await app.db.sqlDatabase.update(Household.schema).set("village_code", to: SQLBind(Self.village))
             .set("township_code", to: SQLBind("540102001")).set("status", to: SQLBind(HouseholdStatus.notExited.rawValue))
@@ -86,10 +86,10 @@ final class APIClient: @unchecked Sendable {
         return ids
     }
 
-    func poorHousehold(_ app: Application) async throws -> Int { try await gather(app, count: 1)[0] }
+    func poorHousehold(_ app: Application) async throws -> RowID<Household> { try await gather(app, count: 1)[0] }
 
     func caseStatus(_ app: Application, _ id: Int) async throws -> (step: Int, status: String) {
-        let c = try await WorkflowCase.find(id, on: app.db)!
+        let c = try await WorkflowCase.find(RowID(id), on: app.db)!
         return (c.step, c.status.rawValue)
     }
 
@@ -145,7 +145,7 @@ final class APIClient: @unchecked Sendable {
             #expect(r.status == .badRequest && r.errorCode == "notice_too_short")
             r = try await village.call(.POST, "/api/v1/cases/\(id)/steps", ["action": "publishVillageNotice"].merging(noticeBody(app)) { $1 })
             #expect(r.status == .ok, "\(r.text)")
-            let noticeID = try await WorkflowCase.find(id, on: app.db)!.noticeID!
+            let noticeID = try await WorkflowCase.find(RowID(id), on: app.db)!.noticeID!
 
             // The next step waits for the notice's end…
             r = try await clerk.call(.POST, "/api/v1/cases/\(id)/steps", ["action": "announce"].merging(noticeBody(app)) { $1 })
@@ -209,7 +209,7 @@ final class APIClient: @unchecked Sendable {
                                                                        "members": [member]])
             #expect(r.status == .created, "\(r.text)")
             let hh = r.json["id"] as! Int
-            #expect(try await Household.find(hh, on: app.db)!.status == .monitored)
+            #expect(try await Household.find(RowID(hh), on: app.db)!.status == .monitored)
             let county = try await APIClient.login(app, "chengguan")
             let region = try await APIClient.login(app, "region")
             r = try await clerk.call(.POST, "/api/v1/cases", ["workflow": "W-identification", "household_id": hh, "year": 2020])
@@ -222,7 +222,7 @@ final class APIClient: @unchecked Sendable {
             r = try await village.call(.POST, "/api/v1/cases/\(id)/steps", ["action": "publishVillageNotice"].merging(noticeBody(app)) { $1 })
             #expect(r.status == .ok)
             // An objection accepted sends the case back before the notice.
-            let noticeID = try await WorkflowCase.find(id, on: app.db)!.noticeID!
+            let noticeID = try await WorkflowCase.find(RowID(id), on: app.db)!.noticeID!
             try await app.testing().test(.POST, "/api/v1/notices/\(noticeID)/objections", headers: ["Content-Type": "application/json"],
                                          body: ByteBuffer(string: #"{"text":"评议会议未通知全体村民"}"#)) { res in #expect(res.status == .created) }
             let objection = try await Objection.query(on: app.db).filter(\.$noticeID == noticeID).first()!
@@ -254,7 +254,7 @@ final class APIClient: @unchecked Sendable {
             try await afterNotice(clock, village, clerk, county, region)
             r = try await county.call(.POST, "/api/v1/cases/\(id)/steps", ["action": "register"])
             #expect(r.status == .ok)
-            let registered = try await Household.find(hh, on: app.db)!
+            let registered = try await Household.find(RowID(hh), on: app.db)!
             #expect(registered.status == .notExited && registered.identifiedYear == 2020)
             #expect(try await caseStatus(app, id) == (8, "closed"))
         }
@@ -347,7 +347,7 @@ final class APIClient: @unchecked Sendable {
             let statuses = try await [a.status, b.status]
             #expect(statuses.filter { $0 == .ok }.count == 1, "\(statuses)")
             #expect(statuses.filter { $0 == .conflict }.count == 1, "\(statuses)")
-            #expect(try await CaseStep.query(on: app.db).filter(\.$caseID == id).count() == 2)
+            #expect(try await CaseStep.query(on: app.db).filter(\.$caseID == RowID(id)).count() == 2)
             #expect(try await app.auditCount() == audit + 1)
         }
     }
@@ -414,7 +414,7 @@ final class APIClient: @unchecked Sendable {
             _ = try await village.call(.POST, "/api/v1/cases/\(id)/steps", ["action": "verify"])
             _ = try await village.call(.POST, "/api/v1/cases/\(id)/steps", ["action": "recordConsent", "consent": true, "consent_date": day(app)])
             r = try await village.call(.POST, "/api/v1/cases/\(id)/steps", ["action": "publishVillageNotice"].merging(noticeBody(app)) { $1 })
-            let noticeID = try await WorkflowCase.find(id, on: app.db)!.noticeID!
+            let noticeID = try await WorkflowCase.find(RowID(id), on: app.db)!.noticeID!
             var statuses: [HTTPResponseStatus] = []
             for i in 0..<(ObjectionRule.perHour + 1) {
                 try await app.testing().test(.POST, "/api/v1/notices/\(noticeID)/objections", headers: ["Content-Type": "application/json"],

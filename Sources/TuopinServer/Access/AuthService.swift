@@ -138,7 +138,7 @@ enum AuthService {
     }
 
     /// Opens a session and returns its secret token (only the token's SHA-256 is stored).
-    static func openSession(userID: Int, kind: Kind, stage: SessionStage, on tx: DataAccess, now: Date) async throws
+    static func openSession(userID: RowID<User>, kind: Kind, stage: SessionStage, on tx: DataAccess, now: Date) async throws
         -> String
     {
         let token = randomToken()
@@ -155,7 +155,7 @@ enum AuthService {
     }
 
     /// Ends every live session of a user (privilege change, enrolment, a reset by the security administrator).
-    static func endAllSessions(of userID: Int, on tx: DataAccess, at now: Date) async throws {
+    static func endAllSessions(of userID: RowID<User>, on tx: DataAccess, at now: Date) async throws {
         try await tx.rows(UserSession.self).filter(\.$userID == userID).filter(\.$endedAt == nil).set(
             \.$endedAt, to: now
         ).update()
@@ -244,7 +244,7 @@ enum AuthService {
     }
 
     struct SessionView: Content {
-        let id: Int; let kind: String; let created_at: String; let last_seen_at: String; let expires_at: String;
+        let id: RowID<UserSession>; let kind: String; let created_at: String; let last_seen_at: String; let expires_at: String;
         let current: Bool
     }
 
@@ -262,7 +262,7 @@ enum AuthService {
     }
 
     /// Ends one of the user's own sessions (another user's is "not found").
-    static func endSession(app: Application, user: CurrentUser, id: Int) async throws {
+    static func endSession(app: Application, user: CurrentUser, id: RowID<UserSession>) async throws {
         let now = app.tuopin.now()
         try await app.write { tx in
             let ended = try await tx.rows(UserSession.self).filter(\.$id == id).filter(\.$userID == user.id).filter(

@@ -4,11 +4,11 @@ import Vapor
 
 /// The user a request runs as, with the scope of their role bindings.
 struct CurrentUser: Authenticatable, Sendable {
-    let id: Int
+    let id: RowID<User>
     let username: String
     let displayName: String
     let scope: Scope
-    let sessionID: Int
+    let sessionID: RowID<UserSession>
     let sessionKind: String
     /// The password is older than the rotation period: only the password page is open (等保).
     var passwordExpired = false
@@ -28,7 +28,7 @@ enum SessionStage: String, Sendable {
 
 extension CurrentUser {
     /// A user (bindings loaded) acting outside a web session: the command line, the demo, tests.
-    init(_ user: User, sessionKind: String, sessionID: Int = 0) throws {
+    init(_ user: User, sessionKind: String, sessionID: RowID<UserSession> = 0) throws {
         self.init(
             id: try user.requireID(), username: user.username, displayName: user.displayName, scope: user.scope,
             sessionID: sessionID, sessionKind: sessionKind)

@@ -12,7 +12,7 @@ enum TwoFactorService {
 
     /// Checks a one-time code, or else an unused recovery code, and uses it up — inside the
     /// caller's transaction, with a conditional update so two requests with one code cannot both pass.
-    static func consume(_ input: String, userID: Int, on tx: DataAccess, app: Application, now: Date) async throws
+    static func consume(_ input: String, userID: RowID<User>, on tx: DataAccess, app: Application, now: Date) async throws
         -> Bool
     {
         let typed = input.trimmingCharacters(in: .whitespaces)
@@ -148,14 +148,14 @@ enum TwoFactorService {
         }
     }
 
-    private static func clear(_ userID: Int, on tx: DataAccess) async throws {
+    private static func clear(_ userID: RowID<User>, on tx: DataAccess) async throws {
         guard let user = try await tx.lookup(User.self, userID) else { throw AppError.unauthenticated }
         user.totpSecret = nil; user.totpEnabledAt = nil; user.totpLastStep = nil; user.version += 1
         try await user.save(on: tx)
         try await tx.rows(RecoveryCode.self).filter(\.$userID == userID).delete()
     }
 
-    private static func replaceRecoveryCodes(of userID: Int, on tx: DataAccess) async throws -> [String] {
+    private static func replaceRecoveryCodes(of userID: RowID<User>, on tx: DataAccess) async throws -> [String] {
         try await tx.rows(RecoveryCode.self).filter(\.$userID == userID).delete()
         let codes = (0..<TwoFactorRule.recoveryCodeCount).map { _ in TwoFactorRule.recoveryCode(from: randomBytes(8)) }
         for code in codes {

@@ -13,7 +13,7 @@ enum AssessmentController {
     }
 
     struct IndicatorView: Content {
-        let id: Int; let position: Int; let key: String; let label: String; let weight: String; let full: String;
+        let id: RowID<IndicatorRecord>; let position: Int; let key: String; let label: String; let weight: String; let full: String;
         let zero: String; let computed: Bool
     }
     struct UnitRow: Content {
@@ -24,24 +24,24 @@ enum AssessmentController {
         let recipient: String; let recipient_label: String; let document_no: String; let distributed_on: String
     }
     struct EnteredView: Content {
-        let unit_code: String; let unit_name: String; let indicator_id: Int; let label: String; let value: String?;
+        let unit_code: String; let unit_name: String; let indicator_id: RowID<IndicatorRecord>; let label: String; let value: String?;
         let note: String
     }
     struct SchemeView: Content {
-        let id: Int; let year: Int; let state: String; let state_label: String; let good: String; let fair: String;
+        let id: RowID<SchemeRecord>; let year: Int; let state: String; let state_label: String; let good: String; let fair: String;
         let pass: String
         let indicators: [IndicatorView]; let prefectures: [UnitRow]; let counties: [UnitRow];
         let distributions: [DistributionView]
         let entered: [EnteredView]; let computed_at: String?; let approved_on: String?
     }
-    struct SchemeSummary: Content { let id: Int; let year: Int; let state: String; let state_label: String }
+    struct SchemeSummary: Content { let id: RowID<SchemeRecord>; let year: Int; let state: String; let state_label: String }
     struct ValueView: Content {
         let indicator: String; let key: String; let source: String; let value: String?; let numerator: Int64;
         let denominator: Int64
         let weight: String; let score: String; let note: String
     }
     struct UnitResult: Content {
-        let scheme_id: Int; let year: Int; let state: String; let unit_code: String; let unit_name: String
+        let scheme_id: RowID<SchemeRecord>; let year: Int; let state: String; let unit_code: String; let unit_name: String
         let total: String?; let rank: Int?; let grade: String?; let grade_label: String?; let values: [ValueView];
         let inputs: AssessmentInputs
     }
@@ -57,7 +57,7 @@ enum AssessmentController {
         }
     }
 
-    static func scheme(_ req: Request, id: Int) async throws -> (SchemeRecord, SchemeView) {
+    static func scheme(_ req: Request, id: RowID<SchemeRecord>) async throws -> (SchemeRecord, SchemeView) {
         _ = try req.requireUser()
         guard let s = try await req.data.lookup(SchemeRecord.self, id) else { throw AppError.notFound }
         let t = req.t, scope = req.data.scope
@@ -110,7 +110,7 @@ enum AssessmentController {
         )
     }
 
-    static func unitResult(_ req: Request, id: Int, code text: String) async throws -> UnitResult {
+    static func unitResult(_ req: Request, id: RowID<SchemeRecord>, code text: String) async throws -> UnitResult {
         _ = try req.requireUser()
         guard let code = OrgCode(text) else { throw AppError.notFound }
         let unit = try await req.data.unit(code)
@@ -208,7 +208,7 @@ enum AssessmentController {
         return try await Page.render(req, "assessment-unit", r)
     }
 
-    static func run(_ req: Request, scheme id: Int, _ change: () async throws -> Void) async throws -> Response {
+    static func run(_ req: Request, scheme id: RowID<SchemeRecord>, _ change: () async throws -> Void) async throws -> Response {
         return try await FormFlow.submit(req) {
             try await change()
             return .redirect(SiteURL.assessment(id, nil).path)
@@ -219,7 +219,7 @@ enum AssessmentController {
     }
 
     @Sendable static func stepForm(req: Request) async throws -> Response {
-        let user = try req.requireUser(), id = try req.intParameter("id")
+        let user = try req.requireUser(), id: RowID<SchemeRecord> = try req.intParameter("id")
         let input = try req.content.decode(AssessmentService.StepInput.self)
         return try await run(req, scheme: id) {
             _ = try await AssessmentService.step(app: req.application, user: user, scheme: id, input: input)
@@ -233,7 +233,7 @@ enum AssessmentController {
     }
 
     @Sendable static func revisionForm(req: Request) async throws -> Response {
-        let user = try req.requireUser(), id = try req.intParameter("id")
+        let user = try req.requireUser(), id: RowID<SchemeRecord> = try req.intParameter("id")
         try AssessmentService.authorise(user)
         let form = try req.content.decode(RevisionForm.self)
         let current = try await req.data.rows(IndicatorRecord.self).filter(\.$schemeID == id).sort(\.$position).all()
@@ -253,11 +253,11 @@ enum AssessmentController {
 
     /// The page's table of typed-in values: parallel `unit_code[]`, `indicator_id[]`, `value_pct[]`, `note[]`; rows left empty are skipped.
     struct EnteredForm: Content {
-        var unit_code: [String]?; var indicator_id: [Int]?; var value_pct: [String]?; var note: [String]?
+        var unit_code: [String]?; var indicator_id: [RowID<IndicatorRecord>]?; var value_pct: [String]?; var note: [String]?
     }
 
     @Sendable static func enteredForm(req: Request) async throws -> Response {
-        let user = try req.requireUser(), id = try req.intParameter("id")
+        let user = try req.requireUser(), id: RowID<SchemeRecord> = try req.intParameter("id")
         try AssessmentService.authorise(user)
         let form = try req.content.decode(EnteredForm.self)
         return try await run(req, scheme: id) {
@@ -277,7 +277,7 @@ enum AssessmentController {
 
     /// The results by level (rank, unit, each indicator's score, total, grade) as CSV or XLSX; audited.
     @Sendable static func export(req: Request) async throws -> Response {
-        let user = try req.requireUser(), id = try req.intParameter("id")
+        let user = try req.requireUser(), id: RowID<SchemeRecord> = try req.intParameter("id")
         let format = (try? req.query.get(String.self, at: "format")) ?? "csv"
         guard ["csv", "xlsx"].contains(format) else { throw AppError.invalidField("format") }
         let (s, view) = try await scheme(req, id: id)
@@ -330,11 +330,11 @@ enum AssessmentController {
             req, try await AssessmentService.create(app: req.application, user: try req.requireUser(), input: input))
     }
 
-    struct StateAnswer: Content { let id: Int; let state: String }
+    struct StateAnswer: Content { let id: RowID<SchemeRecord>; let state: String }
 
     @Sendable static func apiStep(req: Request) async throws -> StateAnswer {
         let input = try req.decodeJSON(AssessmentService.StepInput.self, keys: ["action", "document_no", "recipients"])
-        let id = try req.intParameter("id")
+        let id: RowID<SchemeRecord> = try req.intParameter("id")
         let state = try await AssessmentService.step(
             app: req.application, user: try req.requireUser(), scheme: id, input: input)
         return StateAnswer(id: id, state: state.rawValue)

@@ -73,7 +73,7 @@ enum AssessmentService {
         return GradeBands(good: g, fair: f, pass: p)
     }
 
-    static func create(app: Application, user: CurrentUser, input: SchemeInput) async throws -> Int {
+    static func create(app: Application, user: CurrentUser, input: SchemeInput) async throws -> RowID<SchemeRecord> {
         try authorise(user)
         let today = app.clock.today
         guard let year = input.year else { throw AppError.missingField("year") }
@@ -81,7 +81,7 @@ enum AssessmentService {
         let list = try indicators(input.indicators), bands = try bands(input)
         if let field = AssessmentRules.schemeProblem(list, bands: bands) { throw AppError.invalidField(field) }
         let now = app.tuopin.now(), bandsJSON = try AuditLog.canonicalJSON(bands)
-        return try await app.write { tx -> Int in
+        return try await app.write { tx -> RowID<SchemeRecord> in
             guard try await tx.rows(SchemeRecord.self).filter(\.$year == year).count() == 0 else {
                 throw AppError.conflict
             }
@@ -103,7 +103,7 @@ enum AssessmentService {
         }
     }
 
-    static func indicators(of scheme: Int, on db: DataAccess) async throws -> [(IndicatorRecord, SchemeIndicator)] {
+    static func indicators(of scheme: RowID<SchemeRecord>, on db: DataAccess) async throws -> [(IndicatorRecord, SchemeIndicator)] {
         try await db.rows(IndicatorRecord.self).filter(\.$schemeID == scheme).sort(\.$position).all().compactMap { r in
             IndicatorKey(rawValue: r.key).map {
                 (r, SchemeIndicator(key: $0, name: r.name, weight: r.weight, full: r.fullValue, zero: r.zeroValue))
@@ -118,7 +118,7 @@ enum AssessmentService {
     }
 
     /// The scheme's next step. `compute` may be taken again before ranking: the values are read afresh and frozen again.
-    static func step(app: Application, user: CurrentUser, scheme id: Int, input: StepInput) async throws -> SchemeState
+    static func step(app: Application, user: CurrentUser, scheme id: RowID<SchemeRecord>, input: StepInput) async throws -> SchemeState
     {
         try authorise(user)
         guard let action = input.action.flatMap(SchemeAction.init(rawValue:)) else {
@@ -207,7 +207,7 @@ enum AssessmentService {
     }
 
     /// Totals, ranks within each level and grades.
-    static func rank(_ tx: DataAccess, scheme id: Int, bands: GradeBands) async throws {
+    static func rank(_ tx: DataAccess, scheme id: RowID<SchemeRecord>, bands: GradeBands) async throws {
         let values = try await tx.rows(AssessmentValue.self).filter(\.$schemeID == id).all()
         var totals: [String: Int] = [:]
         for v in values { totals[v.unitCode, default: 0] += v.score }
@@ -224,19 +224,19 @@ enum AssessmentService {
     }
 
     struct EnteredInput: Content {
-        var unit_code: String?; var indicator_id: Int?; var value_pct: String?; var note: String?
+        var unit_code: String?; var indicator_id: RowID<IndicatorRecord>?; var value_pct: String?; var note: String?
     }
 
     /// A typed-in indicator's value for a unit (percent, two decimals), with where it came from.
-    static func enter(app: Application, user: CurrentUser, scheme id: Int, input: EnteredInput) async throws {
+    static func enter(app: Application, user: CurrentUser, scheme id: RowID<SchemeRecord>, input: EnteredInput) async throws {
         try await enter(app: app, user: user, scheme: id, inputs: [input])
     }
 
     /// Several typed-in values at once (the page's table), all or none; one audit entry each.
-    static func enter(app: Application, user: CurrentUser, scheme id: Int, inputs: [EnteredInput]) async throws {
+    static func enter(app: Application, user: CurrentUser, scheme id: RowID<SchemeRecord>, inputs: [EnteredInput]) async throws {
         try authorise(user)
         guard !inputs.isEmpty else { throw AppError.missingField("value_pct") }
-        struct Checked: Sendable { let code: String; let indicator: Int; let value: Int; let note: String }
+        struct Checked: Sendable { let code: String; let indicator: RowID<IndicatorRecord>; let value: Int; let note: String }
         let checked = try inputs.map { input -> Checked in
             guard let code = input.unit_code, !code.isEmpty else { throw AppError.missingField("unit_code") }
             guard let indicatorID = input.indicator_id else { throw AppError.missingField("indicator_id") }
@@ -279,7 +279,7 @@ enum AssessmentService {
     }
 
     /// Changes a draft scheme's weights, bounds and bands (the indicators keep their order).
-    static func revise(app: Application, user: CurrentUser, scheme id: Int, input: SchemeInput) async throws {
+    static func revise(app: Application, user: CurrentUser, scheme id: RowID<SchemeRecord>, input: SchemeInput) async throws {
         try authorise(user)
         let list = try indicators(input.indicators), bands = try bands(input)
         if let field = AssessmentRules.schemeProblem(list, bands: bands) { throw AppError.invalidField(field) }

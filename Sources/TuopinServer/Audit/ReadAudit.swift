@@ -5,7 +5,7 @@ import Vapor
 /// Reads of personal data are audited too (issue #9, item 5): opening a household (page or API)
 /// and searching by resident ID number. The ID itself is not written: only its keyed index.
 enum ReadAudit {
-    static func household(_ req: Request, user: CurrentUser, id: Int, via: String) async throws {
+    static func household(_ req: Request, user: CurrentUser, id: RowID<Household>, via: String) async throws {
         try await record(
             req, user: user, action: "household.read", entity: "household", entityID: String(id), detail: ["via": via])
     }

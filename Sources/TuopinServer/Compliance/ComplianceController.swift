@@ -8,7 +8,7 @@ import Vapor
 /// the village, with the unit's principals), the same through the API, and the pairing forms.
 enum ComplianceController {
     struct Row: Content {
-        let id: Int; let rule: String; let article: Int; let unit_code: String; let subject: String; let text: String
+        let id: RowID<ViolationRecord>; let rule: String; let article: Int; let unit_code: String; let subject: String; let text: String
         let href: String?; let first_seen: String
     }
     struct ChildRow: Encodable {
@@ -75,8 +75,8 @@ enum ComplianceController {
         }
         guard parts.count == 2, let id = Int(parts[1]) else { return nil }
         switch parts[0] {
-        case "household": return SiteURL.household(id).path
-        case "project": return SiteURL.project(id, nil).path
+        case "household": return SiteURL.household(RowID(id)).path
+        case "project": return SiteURL.project(RowID(id), nil).path
         default: return nil
         }
     }
@@ -123,7 +123,7 @@ enum ComplianceController {
 
     // MARK: Pairing
 
-    struct PairForm: Content { let cadre_id: Int?; let started_on: String? }
+    struct PairForm: Content { let cadre_id: RowID<Cadre>?; let started_on: String? }
     struct EndForm: Content { let ended_on: String?; let end_reason: String? }
 
     @Sendable static func pairForm(req: Request) async throws -> Response {
@@ -140,7 +140,7 @@ enum ComplianceController {
     @Sendable static func endForm(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let form = try req.content.decode(EndForm.self)
-        let pairingID = try req.intParameter("id")
+        let pairingID: RowID<Pairing> = try req.intParameter("id")
         return try await FormFlow.submit(req) {
             let household = try await PairingService.end(
                 app: req.application, user: user, pairingID: pairingID,
@@ -160,9 +160,9 @@ enum ComplianceController {
         return try await PairingService.pairings(of: h.requireID(), on: req.data, t: req.t)
     }
 
-    struct PairBody: Content { let cadre_id: Int; let started_on: String }
+    struct PairBody: Content { let cadre_id: RowID<Cadre>; let started_on: String }
     struct EndBody: Content { let ended_on: String; let end_reason: String }
-    struct Created: Content { let id: Int }
+    struct Created: Content { let id: RowID<Pairing> }
 
     @Sendable static func apiPair(req: Request) async throws -> Response {
         let user = try req.requireUser()
@@ -217,9 +217,9 @@ enum ComplianceController {
         let code = req.parameters.get("code") ?? ""
         let form = try req.content.decode(ApplyForm.self)
         return try await FormFlow.submit(req) {
-            let pairs = try (form.pair ?? []).map { text -> (household: Int, cadre: Int) in
+            let pairs = try (form.pair ?? []).map { text -> (household: RowID<Household>, cadre: RowID<Cadre>) in
                 let parts = text.split(separator: ":")
-                guard parts.count == 2, let h = Int(parts[0]), let c = Int(parts[1]) else {
+                guard parts.count == 2, let h = Int(parts[0]).map(RowID<Household>.init(rawValue:)), let c = Int(parts[1]).map(RowID<Cadre>.init(rawValue:)) else {
                     throw AppError.invalidField("pair")
                 }
                 return (h, c)

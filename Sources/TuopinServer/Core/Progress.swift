@@ -45,7 +45,7 @@ final class ProgressBoard: @unchecked Sendable {
         var total: Int
         var finished: Bool
     }
-    private struct Slot { var owner: Int; var entry: Entry; var touched: Date }
+    private struct Slot { var owner: RowID<User>; var entry: Entry; var touched: Date }
     private let lock = NSLock()
     private var slots: [String: Slot] = [:]
     static let lifetime: TimeInterval = 15 * 60
@@ -60,7 +60,7 @@ final class ProgressBoard: @unchecked Sendable {
 
     /// Starts an entry for `owner`; its handler moves it. An id already taken by another user is
     /// not reused (the handler then does nothing).
-    func start(_ id: String, owner: Int, now: Date = Date()) -> ProgressHandler {
+    func start(_ id: String, owner: RowID<User>, now: Date = Date()) -> ProgressHandler {
         lock.lock(); defer { lock.unlock() }
         purge(now)
         if let slot = slots[id], slot.owner != owner { return { _, _ in } }
@@ -72,16 +72,16 @@ final class ProgressBoard: @unchecked Sendable {
         }
     }
 
-    func finish(_ id: String, owner: Int) { update(id, owner: owner) { $0.finished = true } }
+    func finish(_ id: String, owner: RowID<User>) { update(id, owner: owner) { $0.finished = true } }
 
-    func entry(_ id: String, owner: Int, now: Date = Date()) -> Entry? {
+    func entry(_ id: String, owner: RowID<User>, now: Date = Date()) -> Entry? {
         lock.lock(); defer { lock.unlock() }
         purge(now)
         guard let slot = slots[id], slot.owner == owner else { return nil }
         return slot.entry
     }
 
-    private func update(_ id: String, owner: Int, _ change: (inout Entry) -> Void) {
+    private func update(_ id: String, owner: RowID<User>, _ change: (inout Entry) -> Void) {
         lock.lock(); defer { lock.unlock() }
         guard var slot = slots[id], slot.owner == owner else { return }
         change(&slot.entry)

@@ -75,7 +75,7 @@ enum UnitController {
                 code: "", name: t["total"], href: "",
                 households: rows.map(\.households).reduce(0, +), people: rows.map(\.people).reduce(0, +),
                 poor: rows.map(\.poor).reduce(0, +), exited: rows.map(\.exited).reduce(0, +))
-        var principals: [Int: String] = [:]
+        var principals: [RowID<Cadre>: String] = [:]
         let ids = [unit.secretaryID, unit.headID].compactMap { $0 }
         if !ids.isEmpty {
             for cadre in try await data.rows(Cadre.self).filter(\.$id ~~ ids).all() {

@@ -109,7 +109,7 @@ enum UnitFiguresController {
 
     @Sendable static func apiSpotCheckResult(req: Request) async throws -> SpotCheckService.Summary {
         let user = try req.requireUser()
-        let id = try req.intParameter("id")
+        let id: RowID<SpotCheckRecord> = try req.intParameter("id")
         try await SpotCheckService.record(
             app: req.application, user: user, checkID: id, caseID: try req.intParameter("case"),
             input: try req.decodeJSON(SpotCheckService.ResultInput.self))

@@ -58,13 +58,13 @@ struct DataAccess: Sendable {
     var mayWriteRegistry: Bool { scope.has(.writeRegistry) }
 
     /// A household the user may change: readable but not writable is "forbidden", invisible is "not found".
-    func writableHousehold(id: Int) async throws -> Household {
+    func writableHousehold(id: RowID<Household>) async throws -> Household {
         if let h = try await writableHouseholds().filter(\.$id == id).first() { return h }
         if try await households().filter(\.$id == id).count() > 0 { throw AppError.forbidden }
         throw AppError.notFound
     }
 
-    func household(id: Int) async throws -> Household {
+    func household(id: RowID<Household>) async throws -> Household {
         guard let household = try await households().filter(\.$id == id).first() else { throw AppError.notFound }
         return household
     }
@@ -100,12 +100,12 @@ struct DataAccess: Sendable {
             .sql(ScopeSQL.under(scope.roots(for: .readRegistry), column: "county_code")))
     }
 
-    func spotCheck(id: Int) async throws -> SpotCheckRecord {
+    func spotCheck(id: RowID<SpotCheckRecord>) async throws -> SpotCheckRecord {
         guard let check = try await spotChecks().filter(\.$id == id).first() else { throw AppError.notFound }
         return check
     }
 
-    func workflowCase(id: Int) async throws -> WorkflowCase {
+    func workflowCase(id: RowID<WorkflowCase>) async throws -> WorkflowCase {
         guard let c = try await cases().filter(\.$id == id).first() else { throw AppError.notFound }
         return c
     }

@@ -333,7 +333,7 @@ enum RegistryImport {
     }
 
     struct ExistingHousehold: Sendable {
-        let id: Int, number: String, village: String, version: Int, attribute: String, mainCause: String
+        let id: RowID<Household>, number: String, village: String, version: Int, attribute: String, mainCause: String
         let otherCauses: String, identifiedYear: Int, status: String, exitYear: Int?
         var snapshot: Snapshot { Snapshot(row: self) }
     }

@@ -5,7 +5,7 @@ import Vapor
 
 /// The JSON API of funds, projects and loans (`/api/v1`).
 enum FundAPI {
-    static func created(_ req: Request, _ id: Int) async throws -> Response {
+    static func created<Row>(_ req: Request, _ id: RowID<Row>) async throws -> Response {
         try await ResponsibilityController.created(req, id)
     }
     static let entryKeys: Set<String> = [

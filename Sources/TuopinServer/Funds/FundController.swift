@@ -15,12 +15,12 @@ enum FundController {
         let balance: String; let disbursement_pct: String?
     }
     struct EntryRow: Content {
-        let id: Int; let move: String; let move_label: String; let source: String; let source_label: String;
+        let id: RowID<FundEntryRecord>; let move: String; let move_label: String; let source: String; let source_label: String;
         let year: Int
-        let from_unit: String?; let to_unit: String; let project_id: Int?; let recipient: String; let amount: String;
+        let from_unit: String?; let to_unit: String; let project_id: RowID<ProjectRecord>?; let recipient: String; let amount: String;
         let entry_date: String
-        let voucher: String; let counterpart: String; let note: String; let reverses_id: Int?; let reversed: Bool;
-        let notice_id: Int?
+        let voucher: String; let counterpart: String; let note: String; let reverses_id: RowID<FundEntryRecord>?; let reversed: Bool;
+        let notice_id: RowID<Notice>?
     }
     struct FundsView: Content {
         let unit_code: String; let unit_name: String; let accounts: [AccountRow]; let entries: [EntryRow]
@@ -77,11 +77,11 @@ enum FundController {
     // MARK: Pages
 
     struct ProjectRow: Content {
-        let id: Int; let name: String; let category: String; let category_label: String; let site: String;
+        let id: RowID<ProjectRecord>; let name: String; let category: String; let category_label: String; let site: String;
         let site_name: String
         let budget: String; let status: String; let status_label: String; let progress_pct: Int; let start_year: Int;
         let end_year: Int
-        let case_id: Int?
+        let case_id: RowID<WorkflowCase>?
     }
 
     struct FundsPage: Encodable {
@@ -91,7 +91,7 @@ enum FundController {
         let reportHref: String; let loans: LoanTotals; let objections: [ObjectionRow]
     }
     struct ObjectionRow: Encodable {
-        let id: Int; let notice_id: Int; let filed_at: String; let text: String; let name: String;
+        let id: RowID<Objection>; let notice_id: RowID<Notice>; let filed_at: String; let text: String; let name: String;
         let status_label: String
         let decision_reason: String; let can_decide: Bool
     }
@@ -160,8 +160,8 @@ enum FundController {
     }
 
     /// A unit form: the change, then back to the funds page (or the page again with the reason).
-    static func unitForm<Input: Content>(
-        _ type: Input.Type, _ action: @escaping @Sendable (Application, CurrentUser, String, Input) async throws -> Int
+    static func unitForm<Input: Content, Created>(
+        _ type: Input.Type, _ action: @escaping @Sendable (Application, CurrentUser, String, Input) async throws -> Created
     )
         -> @Sendable (Request) async throws -> Response
     {
@@ -186,7 +186,7 @@ enum FundController {
     struct ReverseInput: Content { var reason: String? }
 
     @Sendable static func reverseForm(req: Request) async throws -> Response {
-        let user = try req.requireUser(), id = try req.intParameter("id")
+        let user = try req.requireUser(), id: RowID<FundEntryRecord> = try req.intParameter("id")
         let entry = try await req.data.fundEntry(id: id)
         let input = try req.content.decode(ReverseInput.self)
         let back =

@@ -19,7 +19,7 @@ enum FundService {
         var counterpart: String?
         /// An allocation: the child unit, or the project.
         var to_unit: String?
-        var project_id: Int?
+        var project_id: RowID<ProjectRecord>?
         /// An expenditure: the voucher number, and the unit that pays when it is not the project's own
         /// account (a county or township paying a contractor directly for a project under it).
         var voucher: String?
@@ -43,7 +43,7 @@ enum FundService {
     }
 
     /// Money arriving at `unit` from outside the tree.
-    static func receive(app: Application, user: CurrentUser, unit text: String, input: EntryInput) async throws -> Int {
+    static func receive(app: Application, user: CurrentUser, unit text: String, input: EntryInput) async throws -> RowID<FundEntryRecord> {
         guard let code = OrgCode(text) else { throw AppError.notFound }
         try await authorise(app, user, code)
         let p = try parse(input, today: app.clock.today)
@@ -54,7 +54,7 @@ enum FundService {
     }
 
     /// From `unit` to a child unit or to a project sited under it.
-    static func allocate(app: Application, user: CurrentUser, unit text: String, input: EntryInput) async throws -> Int
+    static func allocate(app: Application, user: CurrentUser, unit text: String, input: EntryInput) async throws -> RowID<FundEntryRecord>
     {
         guard let code = OrgCode(text) else { throw AppError.notFound }
         try await authorise(app, user, code)
@@ -86,7 +86,7 @@ enum FundService {
     /// Paid out of a project's account, with its voucher.
     /// Paid out against a project, with its voucher: from the project's own account, or from a unit
     /// above its site that pays directly.
-    static func spend(app: Application, user: CurrentUser, projectID: Int, input: EntryInput) async throws -> Int {
+    static func spend(app: Application, user: CurrentUser, projectID: RowID<ProjectRecord>, input: EntryInput) async throws -> RowID<FundEntryRecord> {
         let project = try await app.data(for: user.scope).project(id: projectID)
         let site = OrgCode(project.siteCode)!
         var payer: OrgCode?
@@ -114,8 +114,8 @@ enum FundService {
 
     private static func post(
         app: Application, user: CurrentUser, move: LedgerMove, p: Parsed, from: String?, to: String?,
-        fromUnit: String?, toUnit: String, projectID: Int?, counterpart: String, voucher: String
-    ) async throws -> Int {
+        fromUnit: String?, toUnit: String, projectID: RowID<ProjectRecord>?, counterpart: String, voucher: String
+    ) async throws -> RowID<FundEntryRecord> {
         let now = app.tuopin.now()
         return try await app.write { tx in
             let (debit, credit) = try await lock(tx, from: from, to: to, source: p.source, year: p.year)
@@ -143,7 +143,7 @@ enum FundService {
     }
 
     /// A correction: the entry run backwards, as a new entry. The receiving side must still hold the amount.
-    static func reverse(app: Application, user: CurrentUser, entryID: Int, reason: String?) async throws -> Int {
+    static func reverse(app: Application, user: CurrentUser, entryID: RowID<FundEntryRecord>, reason: String?) async throws -> RowID<FundEntryRecord> {
         let access = app.data(for: user.scope)
         let original = try await access.fundEntry(id: entryID)
         try await authorise(app, user, OrgCode(original.fromUnit ?? original.toUnit)!)
@@ -201,7 +201,7 @@ enum FundService {
     }
 
     struct DiscloseInput: Content {
-        var entry_ids: [Int]?
+        var entry_ids: [RowID<FundEntryRecord>]?
         var place: String?
         var starts_on: String?
         var ends_on: String?
@@ -210,7 +210,7 @@ enum FundService {
     /// Puts a unit's allocations on the notice board (article 21, 25: "who allocates, uses and
     /// discloses"): one notice, at least the year's board minimum, open for objections.
     static func disclose(app: Application, user: CurrentUser, unit text: String, input: DiscloseInput) async throws
-        -> Int
+        -> RowID<Notice>
     {
         guard let code = OrgCode(text) else { throw AppError.notFound }
         try await authorise(app, user, code)

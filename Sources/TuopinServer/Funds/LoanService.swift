@@ -18,7 +18,7 @@ enum LoanService {
         var start_date: String?
     }
 
-    static func add(app: Application, user: CurrentUser, householdID: Int, input: Input) async throws -> Int {
+    static func add(app: Application, user: CurrentUser, householdID: RowID<Household>, input: Input) async throws -> RowID<LoanRecord> {
         let household = try await app.data(for: user.scope).household(id: householdID)
         try await FundService.authorise(app, user, OrgCode(household.villageCode)!)
         let lender = try FormField.text(input.lender, "lender")
@@ -37,7 +37,7 @@ enum LoanService {
             throw AppError.invalidField(["rate": "rate_pct", "subsidy": "subsidy_pct"][f] ?? f)
         }
         let now = app.tuopin.now()
-        let id = try await app.write { tx -> Int in
+        let id = try await app.write { tx -> RowID<LoanRecord> in
             let l = LoanRecord()
             l.householdID = householdID; l.villageCode = household.villageCode; l.townshipCode = household.townshipCode
             l.countyCode = household.countyCode; l.prefectureCode = household.prefectureCode; l.lender = lender
@@ -59,7 +59,7 @@ enum LoanService {
     struct RepaymentInput: Content { var amount: String?; var paid_on: String? }
 
     /// A repayment: never more than what is still owed.
-    static func repay(app: Application, user: CurrentUser, loanID: Int, input: RepaymentInput) async throws -> Int {
+    static func repay(app: Application, user: CurrentUser, loanID: RowID<LoanRecord>, input: RepaymentInput) async throws -> RowID<LoanRepayment> {
         guard let loan = try await app.data(for: user.scope).loans().filter(\.$id == loanID).first() else {
             throw AppError.notFound
         }
@@ -87,7 +87,7 @@ enum LoanService {
     }
 
     struct LoanView: Content {
-        let id: Int; let household_id: Int; let lender: String; let amount: String; let rate_pct: String;
+        let id: RowID<LoanRecord>; let household_id: RowID<Household>; let lender: String; let amount: String; let rate_pct: String;
         let subsidy_pct: String
         let months: Int; let start_date: String; let repaid: String; let outstanding: String; let overdue: Bool
     }
@@ -109,7 +109,7 @@ enum LoanService {
 /// Loans on the household page: forms back to the page, or the page again with the reason.
 enum LoanForms {
     @Sendable static func add(req: Request) async throws -> Response {
-        let user = try req.requireUser(), id = try req.intParameter("id")
+        let user = try req.requireUser(), id: RowID<Household> = try req.intParameter("id")
         let input = try req.content.decode(LoanService.Input.self)
         return try await HouseholdFormsController.run(req) {
             _ = try await LoanService.add(app: req.application, user: user, householdID: id, input: input)
@@ -117,7 +117,7 @@ enum LoanForms {
     }
 
     @Sendable static func repay(req: Request) async throws -> Response {
-        let user = try req.requireUser(), loanID = try req.intParameter("id")
+        let user = try req.requireUser(), loanID: RowID<LoanRecord> = try req.intParameter("id")
         guard let loan = try await req.data.loans().filter(\.$id == loanID).first() else { throw AppError.notFound }
         let input = try req.content.decode(LoanService.RepaymentInput.self)
         req.parameters.set("id", to: String(loan.householdID))

@@ -100,7 +100,7 @@ extension FundController {
         let beneficiaries: Int
     }
 
-    static func projectDetail(_ req: Request, id: Int) async throws -> ProjectDetail {
+    static func projectDetail(_ req: Request, id: RowID<ProjectRecord>) async throws -> ProjectDetail {
         _ = try req.requireUser()
         let p = try await req.data.project(id: id)
         let row = try await projectRows(req, [p])[0]
@@ -129,7 +129,7 @@ extension FundController {
         try await renderProject(req, id: try req.intParameter("id"), formError: nil, status: .ok)
     }
 
-    static func renderProject(_ req: Request, id: Int, formError: String?, status: HTTPResponseStatus) async throws
+    static func renderProject(_ req: Request, id: RowID<ProjectRecord>, formError: String?, status: HTTPResponseStatus) async throws
         -> Response
     {
         let user = try req.requireUser()
@@ -157,12 +157,12 @@ extension FundController {
     }
 
     static func projectForm<Input: Content>(
-        _ type: Input.Type, _ action: @escaping @Sendable (Application, CurrentUser, Int, Input) async throws -> Void
+        _ type: Input.Type, _ action: @escaping @Sendable (Application, CurrentUser, RowID<ProjectRecord>, Input) async throws -> Void
     )
         -> @Sendable (Request) async throws -> Response
     {
         { req in
-            let user = try req.requireUser(), id = try req.intParameter("id")
+            let user = try req.requireUser(), id: RowID<ProjectRecord> = try req.intParameter("id")
             let input = try req.content.decode(type)
             return try await FormFlow.submit(req) {
                 try await action(req.application, user, id, input)

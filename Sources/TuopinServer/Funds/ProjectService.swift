@@ -17,7 +17,7 @@ enum ProjectService {
         var funding_sources: String?, performance_targets: String?, linking_mechanism: String?
         var households: Int?, people: Int?, poor_households: Int?, poor_people: Int?
         /// Beneficiary households of the registry (their ids), all under the site.
-        var household_ids: [Int]?
+        var household_ids: [RowID<Household>]?
         /// The same by household number (the form): numbers separated by spaces, commas or lines.
         var household_numbers: String?
     }
@@ -51,7 +51,7 @@ enum ProjectService {
     }
 
     /// Files the proposal and takes W-project's first step on it, in one transaction.
-    static func propose(app: Application, user: CurrentUser, input: Input) async throws -> Int {
+    static func propose(app: Application, user: CurrentUser, input: Input) async throws -> RowID<ProjectRecord> {
         guard let siteText = input.site, let site = OrgCode(siteText) else { throw AppError.missingField("site") }
         _ = try await app.data(for: user.scope).unit(site)
         guard user.scope.actingRole(for: Workflows.project.steps[0], on: site) != nil else { throw AppError.forbidden }
@@ -138,7 +138,7 @@ enum ProjectService {
     struct ProgressInput: Content { var progress_pct: Int?; var version: Int? }
 
     /// Progress while implementing (0–99; completion is the workflow's step).
-    static func progress(app: Application, user: CurrentUser, id: Int, input: ProgressInput) async throws {
+    static func progress(app: Application, user: CurrentUser, id: RowID<ProjectRecord>, input: ProgressInput) async throws {
         let project = try await app.data(for: user.scope).project(id: id)
         try await FundService.authorise(app, user, OrgCode(project.siteCode)!)
         guard let pct = input.progress_pct else { throw AppError.missingField("progress_pct") }
@@ -160,7 +160,7 @@ enum ProjectService {
     struct RevisionInput: Content { var decision: String?; var reason: String? }
 
     /// The annual library revision (fourth quarter): a project not started is carried or dropped, with the reason.
-    static func revise(app: Application, user: CurrentUser, id: Int, input: RevisionInput) async throws {
+    static func revise(app: Application, user: CurrentUser, id: RowID<ProjectRecord>, input: RevisionInput) async throws {
         let project = try await app.data(for: user.scope).project(id: id)
         try await FundService.authorise(app, user, OrgCode(project.countyCode)!)
         guard let d = input.decision, let decision = LibraryRevision.Decision(rawValue: d) else {

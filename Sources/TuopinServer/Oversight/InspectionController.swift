@@ -13,7 +13,7 @@ enum InspectionController {
         let file_href: String?; let file_name: String?; let file_size: Int?
     }
     struct FindingView: Content {
-        let id: Int; let inspection_id: Int; let unit_code: String; let unit_name: String;
+        let id: RowID<FindingRecord>; let inspection_id: RowID<InspectionRecord>; let unit_code: String; let unit_name: String;
         let responsible_person: String
         let category: String; let category_label: String; let description: String; let raised_on: String;
         let deadline: String
@@ -25,7 +25,7 @@ enum InspectionController {
         let may_rectify: Bool; let may_verify: Bool
     }
     struct Summary: Content {
-        let id: Int; let unit_code: String; let unit_name: String; let kind: String; let kind_label: String;
+        let id: RowID<InspectionRecord>; let unit_code: String; let unit_name: String; let kind: String; let kind_label: String;
         let title: String
         let started_on: String; let ended_on: String?; let team: [TeamView]; let targets: [UnitRef]
         let findings_total: Int; let findings_open: Int; let findings_overdue: Int; let findings_verified: Int
@@ -64,7 +64,7 @@ enum InspectionController {
         try await db.unitNames(Set(inspections.flatMap { [$0.unitCode] + $0.targetCodes } + findings.map(\.unitCode)))
     }
 
-    static func detail(_ req: Request, id: Int) async throws -> Detail {
+    static func detail(_ req: Request, id: RowID<InspectionRecord>) async throws -> Detail {
         let user = try req.requireUser()
         let access = req.data
         let i = try await access.inspection(id: id)
@@ -117,7 +117,7 @@ enum InspectionController {
         guard let code = OrgCode(text) else { throw AppError.notFound }
         let access = req.data
         let inspections = try await access.inspections(concerning: code)
-        var findings: [Int: [FindingRecord]] = [:]
+        var findings: [RowID<InspectionRecord>: [FindingRecord]] = [:]
         for i in inspections { findings[i.id!] = try await access.findings(of: i) }
         let names = try await names(for: inspections, findings: findings.values.flatMap { $0 }, on: req.data)
         let today = req.clock.today
@@ -206,7 +206,7 @@ enum InspectionController {
     /// The inspection's findings as CSV or XLSX (`?format=`); the export is audited.
     @Sendable static func findingsExport(req: Request) async throws -> Response {
         let user = try req.requireUser()
-        let id = try req.intParameter("id")
+        let id: RowID<InspectionRecord> = try req.intParameter("id")
         let format = (try? req.query.get(String.self, at: "format")) ?? "csv"
         guard ["csv", "xlsx"].contains(format) else { throw AppError.invalidField("format") }
         let d = try await detail(req, id: id)
@@ -234,7 +234,7 @@ enum InspectionController {
     }
 
     /// Runs a form's change and comes back to the page, or shows the page again with the reason.
-    static func run(_ req: Request, inspection id: Int, _ change: () async throws -> Void) async throws -> Response {
+    static func run(_ req: Request, inspection id: RowID<InspectionRecord>, _ change: () async throws -> Void) async throws -> Response {
         return try await FormFlow.submit(req) {
             try await change()
             return .redirect(SiteURL.inspection(id, nil).path)
@@ -271,7 +271,7 @@ enum InspectionController {
     }
 
     @Sendable static func findingForm(req: Request) async throws -> Response {
-        let user = try req.requireUser(), id = try req.intParameter("id")
+        let user = try req.requireUser(), id: RowID<InspectionRecord> = try req.intParameter("id")
         let input = try req.content.decode(InspectionService.FindingInput.self)
         return try await run(req, inspection: id) {
             _ = try await InspectionService.addFinding(app: req.application, user: user, inspectionID: id, input: input)
@@ -282,7 +282,7 @@ enum InspectionController {
 
     /// A rectification (with an optional evidence file) or a verification (`action` accept or reopen).
     @Sendable static func stepForm(req: Request) async throws -> Response {
-        let user = try req.requireUser(), id = try req.intParameter("id")
+        let user = try req.requireUser(), id: RowID<FindingRecord> = try req.intParameter("id")
         let (finding, _) = try await req.data.finding(id: id)
         let form = try req.content.decode(StepForm.self)
         return try await run(req, inspection: finding.inspectionID) {
@@ -297,7 +297,7 @@ enum InspectionController {
 
     /// An evidence file, to whoever may see the finding (reading it is audited).
     @Sendable static func evidence(req: Request) async throws -> Response {
-        let user = try req.requireUser(), id = try req.intParameter("id"), eventID = try req.intParameter("event")
+        let user = try req.requireUser(), id: RowID<FindingRecord> = try req.intParameter("id"), eventID: RowID<FindingEvent> = try req.intParameter("event")
         _ = try await req.data.finding(id: id)
         guard let e = try await req.data.lookup(FindingEvent.self, eventID), e.findingID == id, let sha = e.fileSHA256,
             let kind = e.fileType.flatMap(EvidenceFile.Kind.init(rawValue:))
@@ -345,11 +345,11 @@ enum InspectionController {
                 input: input))
     }
 
-    struct StepAnswer: Content { let id: Int; let state: String }
+    struct StepAnswer: Content { let id: RowID<FindingRecord>; let state: String }
 
     /// `POST /api/v1/findings/{id}/rectification` (note) and `…/verification` (`accepted` true or false, note).
     @Sendable static func apiStep(req: Request) async throws -> StepAnswer {
-        let id = try req.intParameter("id")
+        let id: RowID<FindingRecord> = try req.intParameter("id")
         let user = try req.requireUser()
         let action: FindingAction, note: String?
         if req.url.path.hasSuffix("/rectification") {

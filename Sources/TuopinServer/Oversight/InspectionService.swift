@@ -39,7 +39,7 @@ enum InspectionService {
     }
 
     static func create(app: Application, user: CurrentUser, unit text: String, input: InspectionInput) async throws
-        -> Int
+        -> RowID<InspectionRecord>
     {
         guard let code = OrgCode(text) else { throw AppError.notFound }
         try await ResponsibilityService.authorise(app, user, code, .inspect)
@@ -65,7 +65,7 @@ enum InspectionService {
         }
         let teamJSON = try AuditLog.canonicalJSON(team)
         let now = app.tuopin.now(), scope = user.scope, userID = user.id
-        return try await app.write { tx -> Int in
+        return try await app.write { tx -> RowID<InspectionRecord> in
             _ = try await tx.scoped(scope).unit(code, for: .inspect)
             guard try await tx.rows(OrgUnit.self).filter(\.$id ~~ targetCodes.map(\.value)).count() == targetCodes.count
             else {
@@ -94,8 +94,8 @@ enum InspectionService {
     }
 
     /// A finding of the inspection against a unit under one of its targets (the inspecting unit only).
-    static func addFinding(app: Application, user: CurrentUser, inspectionID: Int, input: FindingInput) async throws
-        -> Int
+    static func addFinding(app: Application, user: CurrentUser, inspectionID: RowID<InspectionRecord>, input: FindingInput) async throws
+        -> RowID<FindingRecord>
     {
         let inspection = try await app.data(for: user.scope).inspection(id: inspectionID)
         guard let inspecting = OrgCode(inspection.unitCode) else { throw AppError.corruptData }
@@ -119,7 +119,7 @@ enum InspectionService {
             throw AppError.invalidField(field)
         }
         let now = app.tuopin.now(), scope = user.scope
-        let id = try await app.write { tx -> Int in
+        let id = try await app.write { tx -> RowID<FindingRecord> in
             let i = try await tx.scoped(scope).inspection(id: inspectionID)
             guard scope.permits(.inspect, on: inspecting) else { throw AppError.forbidden }
             guard try await tx.lookup(OrgUnit.self, unit.value) != nil else { throw AppError.invalidField("unit_code") }
@@ -154,7 +154,7 @@ enum InspectionService {
     /// Takes a step on a finding: the responsible unit's rectification (with a note and, optionally,
     /// an evidence file), or the inspecting unit's acceptance or reopening (with a note).
     static func step(
-        app: Application, user: CurrentUser, findingID: Int, action: FindingAction, note text: String?,
+        app: Application, user: CurrentUser, findingID: RowID<FindingRecord>, action: FindingAction, note text: String?,
         evidence: Evidence? = nil
     ) async throws -> FindingState {
         let access = app.data(for: user.scope)

@@ -9,14 +9,14 @@ enum RegisterController {
     struct Option: Encodable { let value: String; let label: String }
 
     struct SurveyView: Content {
-        let id: Int; let unit_code: String; let unit_name: String; let year: Int; let evaluator: String;
+        let id: RowID<SurveyRecord>; let unit_code: String; let unit_name: String; let year: Int; let evaluator: String;
         let surveyed_on: String
         let sampled_exited: Int; let wrongly_exited: Int; let sampled_non_registered: Int; let missed: Int;
         let surveyed_households: Int; let approving: Int
         let missed_pct: String; let wrong_exit_pct: String; let recognition_pct: String; let note: String
     }
     struct DisputeView: Content {
-        let id: Int; let township_code: String; let township_name: String; let parties: String; let kind: String;
+        let id: RowID<DisputeRecord>; let township_code: String; let township_name: String; let parties: String; let kind: String;
         let kind_label: String
         let description: String; let status: String; let status_label: String; let received_on: String;
         let deadline: String
@@ -26,7 +26,7 @@ enum RegisterController {
         let on_date: String; let action: String; let action_label: String; let note: String; let user: String
     }
     struct SanctionView: Content {
-        let id: Int; let kind: String; let kind_label: String; let measure: String; let measure_label: String;
+        let id: RowID<SanctionRecord>; let kind: String; let kind_label: String; let measure: String; let measure_label: String;
         let subject_type: String
         let subject_label: String; let unit_code: String; let unit_name: String; let subject_name: String;
         let reason: String
@@ -34,7 +34,7 @@ enum RegisterController {
         let basis_id: Int?; let basis_href: String?
     }
     struct CaseView: Content {
-        let id: Int; let unit_code: String; let unit_name: String; let person: String; let title: String;
+        let id: RowID<OversightCase>; let unit_code: String; let unit_name: String; let person: String; let title: String;
         let status: String; let status_label: String
         let outcome: String?; let opened_on: String; let closed_on: String?; let notes: [StepView]
     }
@@ -43,7 +43,7 @@ enum RegisterController {
         basisPoints(part, of: whole).map { AssessmentController.fixed($0) + "%" } ?? "—"
     }
 
-    static func userNames(_ ids: [Int], on db: DataAccess) async throws -> [Int: String] {
+    static func userNames(_ ids: [RowID<User>], on db: DataAccess) async throws -> [RowID<User>: String] {
         Dictionary(
             uniqueKeysWithValues: try await db.rows(User.self).filter(\.$id ~~ Array(Set(ids))).all().map {
                 ($0.id!, $0.displayName)
@@ -111,9 +111,9 @@ enum RegisterController {
         return list.map { s in
             let href: String? =
                 switch s.linkType.flatMap(SanctionBasis.init(rawValue:)) {
-                case .assessment: s.linkID.map { SiteURL.assessmentUnit($0, s.unitCode).path }
+                case .assessment: s.linkID.map { SiteURL.assessmentUnit(RowID($0), s.unitCode).path }
                 case .finding: nil
-                case .oversightCase: s.linkID.map { SiteURL.oversightCase($0, nil).path }
+                case .oversightCase: s.linkID.map { SiteURL.oversightCase(RowID($0), nil).path }
                 case nil: nil
                 }
             return SanctionView(
@@ -191,9 +191,9 @@ enum RegisterController {
         { req in try await unitPage(req, register: register, formError: nil) }
     }
 
-    static func form<Input: Content>(
+    static func form<Input: Content, Created>(
         _ register: String, _ type: Input.Type,
-        _ action: @escaping @Sendable (Application, CurrentUser, String, Input) async throws -> Int
+        _ action: @escaping @Sendable (Application, CurrentUser, String, Input) async throws -> Created
     ) -> @Sendable (Request) async throws -> Response {
         { req in
             let user = try req.requireUser(), code = req.parameters.get("code") ?? ""
@@ -218,7 +218,7 @@ enum RegisterController {
     }
 
     @Sendable static func disputeStepForm(req: Request) async throws -> Response {
-        let user = try req.requireUser(), id = try req.intParameter("id")
+        let user = try req.requireUser(), id: RowID<DisputeRecord> = try req.intParameter("id")
         guard let d = try await req.data.lookup(DisputeRecord.self, id), let code = OrgCode(d.townshipCode) else {
             throw AppError.notFound
         }
@@ -268,7 +268,7 @@ enum RegisterController {
         let c = try await req.data.oversightCase(id: try req.intParameter("id"))
         let view = try await caseView(req, c, names: try await req.data.unitNames([c.unitCode]))
         let sanctions = try await req.data.sanctions(under: OrgCode(c.unitCode)!).filter {
-            $0.linkType == SanctionBasis.oversightCase.rawValue && $0.linkID == c.id
+            $0.linkType == SanctionBasis.oversightCase.rawValue && $0.linkID == c.id?.rawValue
         }
         struct View: Encodable { let c: CaseView; let formError: String?; let sanctions: Int }
         return try await Page.render(
@@ -276,7 +276,7 @@ enum RegisterController {
     }
 
     @Sendable static func caseNoteForm(req: Request) async throws -> Response {
-        let user = try req.requireUser(), id = try req.intParameter("id")
+        let user = try req.requireUser(), id: RowID<OversightCase> = try req.intParameter("id")
         let input = try req.content.decode(RegisterService.CaseNoteInput.self)
         return try await FormFlow.submit(req) {
             try await RegisterService.caseNote(app: req.application, user: user, case: id, input: input)
@@ -322,12 +322,12 @@ enum RegisterController {
                 unit: req.parameters.get("code") ?? "", input: input))
     }
 
-    struct StatusAnswer: Content { let id: Int; let status: String }
+    struct StatusAnswer: Content { let id: RowID<DisputeRecord>; let status: String }
 
     @Sendable static func apiDisputeStep(req: Request) async throws -> StatusAnswer {
         let user = try req.requireUser()
         let input = try req.decodeJSON(RegisterService.DisputeStepInput.self, keys: ["action", "note"])
-        let id = try req.intParameter("id")
+        let id: RowID<DisputeRecord> = try req.intParameter("id")
         guard let d = try await req.data.lookup(DisputeRecord.self, id), let code = OrgCode(d.townshipCode) else {
             throw AppError.notFound
         }

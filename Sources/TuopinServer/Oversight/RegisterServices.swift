@@ -23,7 +23,7 @@ enum RegisterService {
 
     /// A third party's survey of a unit, recorded by those who oversee it.
     static func addSurvey(app: Application, user: CurrentUser, unit text: String, input: SurveyInput) async throws
-        -> Int
+        -> RowID<SurveyRecord>
     {
         guard let code = OrgCode(text), code.level != .village else { throw AppError.notFound }
         try await ResponsibilityService.authorise(app, user, code, .inspect)
@@ -47,7 +47,7 @@ enum RegisterService {
         let note = (input.note ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard note.count <= 2_000, !TextInput.hasControlCharacters(note) else { throw AppError.invalidField("note") }
         let now = app.tuopin.now()
-        return try await app.write { tx -> Int in
+        return try await app.write { tx -> RowID<SurveyRecord> in
             let s = SurveyRecord()
             s.unitCode = code.value; s.year = year; s.evaluator = evaluator; s.surveyedOn = on
             s.sampledExited = result.sampledExited; s.wronglyExited = result.wronglyExited;
@@ -72,7 +72,7 @@ enum RegisterService {
 
     /// A dispute received by a township (its clerk or principal), with the day it must be settled by.
     static func addDispute(app: Application, user: CurrentUser, unit text: String, input: DisputeInput) async throws
-        -> Int
+        -> RowID<DisputeRecord>
     {
         guard let code = OrgCode(text), code.level == .township else { throw AppError.notFound }
         try await ResponsibilityService.authorise(app, user, code)
@@ -85,7 +85,7 @@ enum RegisterService {
         guard received <= today else { throw AppError.invalidField("received_on") }
         guard deadline >= received else { throw AppError.invalidField("deadline") }
         let now = app.tuopin.now()
-        return try await app.write { tx -> Int in
+        return try await app.write { tx -> RowID<DisputeRecord> in
             let d = DisputeRecord()
             d.townshipCode = code.value; d.parties = parties; d.kind = kind; d.description = description;
             d.status = .open
@@ -103,7 +103,7 @@ enum RegisterService {
 
     struct DisputeStepInput: Content { var action: String?; var note: String? }
 
-    static func disputeStep(app: Application, user: CurrentUser, dispute id: Int, input: DisputeStepInput) async throws
+    static func disputeStep(app: Application, user: CurrentUser, dispute id: RowID<DisputeRecord>, input: DisputeStepInput) async throws
         -> DisputeStatus
     {
         guard let d = try await app.systemData.lookup(DisputeRecord.self, id), let code = OrgCode(d.townshipCode) else {
@@ -139,7 +139,7 @@ enum RegisterService {
     struct CaseInput: Content { var unit_code: String?; var person: String?; var title: String?; var note: String? }
 
     /// A case the discipline, procuratorate or audit body opens against a unit (and a person in it) in its scope.
-    static func openCase(app: Application, user: CurrentUser, input: CaseInput) async throws -> Int {
+    static func openCase(app: Application, user: CurrentUser, input: CaseInput) async throws -> RowID<OversightCase> {
         let roots = user.scope.roots(for: .handleOversightCases)
         guard let home = roots.first else { throw AppError.forbidden }
         guard let code = OrgCode((input.unit_code ?? "").trimmingCharacters(in: .whitespaces)) else {
@@ -153,7 +153,7 @@ enum RegisterService {
         }
         let note = try FormField.text(input.note, "note", max: 4_000)
         let today = app.clock.today, now = app.tuopin.now()
-        return try await app.write { tx -> Int in
+        return try await app.write { tx -> RowID<OversightCase> in
             guard try await tx.lookup(OrgUnit.self, code.value) != nil else { throw AppError.invalidField("unit_code") }
             let c = OversightCase()
             c.openedByUnit = (roots.first { code.isSelfOrDescendant(of: $0) } ?? home).value; c.unitCode = code.value;
@@ -174,7 +174,7 @@ enum RegisterService {
     struct CaseNoteInput: Content { var note: String?; var outcome: String? }
 
     /// A note on an open case; with `outcome`, the case is closed with it.
-    static func caseNote(app: Application, user: CurrentUser, case id: Int, input: CaseNoteInput) async throws {
+    static func caseNote(app: Application, user: CurrentUser, case id: RowID<OversightCase>, input: CaseNoteInput) async throws {
         let access = app.data(for: user.scope)
         _ = try await access.oversightCase(id: id)
         let outcome = (input.outcome ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
@@ -214,7 +214,7 @@ enum RegisterService {
 
     /// A reward or penalty decided by a unit with the inspecting power (or a discipline body) over
     /// the subject's unit, linked to an assessment, a finding or an oversight case.
-    static func addSanction(app: Application, user: CurrentUser, input: SanctionInput) async throws -> Int {
+    static func addSanction(app: Application, user: CurrentUser, input: SanctionInput) async throws -> RowID<SanctionRecord> {
         guard let code = OrgCode((input.unit_code ?? "").trimmingCharacters(in: .whitespaces)) else {
             throw AppError.invalidField("unit_code")
         }
@@ -235,7 +235,7 @@ enum RegisterService {
             try (input.basis ?? "").isEmpty
             ? nil : input.basis.flatMap(SanctionBasis.init(rawValue:)) ?? { throw AppError.invalidField("basis") }()
         let now = app.tuopin.now(), scope = user.scope
-        return try await app.write { tx -> Int in
+        return try await app.write { tx -> RowID<SanctionRecord> in
             guard try await tx.lookup(OrgUnit.self, code.value) != nil else { throw AppError.invalidField("unit_code") }
             // The record it rests on must exist and concern the subject's unit (or the assessment be of a year).
             if let basis {
@@ -244,15 +244,15 @@ enum RegisterService {
                 switch basis {
                 case .assessment:
                     ok =
-                        try await tx.rows(AssessedUnit.self).filter(\.$schemeID == ref).filter(
+                        try await tx.rows(AssessedUnit.self).filter(\.$schemeID == RowID(ref)).filter(
                             \.$unitCode == code.value
                         ).count() > 0
                 case .finding:
                     ok =
-                        (try await tx.lookup(FindingRecord.self, ref)).map {
+                        (try await tx.lookup(FindingRecord.self, RowID(ref))).map {
                             OrgCode($0.unitCode)?.isSelfOrDescendant(of: code) ?? false
                         } ?? false
-                case .oversightCase: ok = (try? await tx.scoped(scope).oversightCase(id: ref)) != nil
+                case .oversightCase: ok = (try? await tx.scoped(scope).oversightCase(id: RowID(ref))) != nil
                 }
                 guard ok else { throw AppError.invalidField("basis_id") }
             }

@@ -105,7 +105,7 @@ enum NoticeService {
     }
 
     /// Open objections that block `caseID`: those about the case, and those about the whole notice.
-    static func openObjections(on db: DataAccess, noticeID: Int, caseID: Int) async throws -> Int {
+    static func openObjections(on db: DataAccess, noticeID: RowID<Notice>, caseID: RowID<WorkflowCase>) async throws -> Int {
         try await db.rows(Objection.self).filter(\.$noticeID == noticeID).filter(\.$status == .open).filter(
             \.$kind == .objection
         )
@@ -114,7 +114,7 @@ enum NoticeService {
 
     /// A notice still takes objections while any of its cases waits on it.
     /// A notice takes objections while a case waits on it; a fund disclosure (no case) while its period runs.
-    static func isOpen(on db: DataAccess, noticeID: Int, today: CivilDate) async throws -> Bool {
+    static func isOpen(on db: DataAccess, noticeID: RowID<Notice>, today: CivilDate) async throws -> Bool {
         if let n = try await db.lookup(Notice.self, noticeID), n.workflow == Workflows.fundDisclosure.id {
             return !NoticePeriod.hasEnded(end: CivilDate(iso: n.endsOn.description)!, today: today)
         }
@@ -128,7 +128,7 @@ enum NoticeService {
         var text: String?
         var name: String?
         var contact: String?
-        var case_id: Int?
+        var case_id: RowID<WorkflowCase>?
         var kind: String?
     }
 
@@ -136,7 +136,7 @@ enum NoticeService {
 
     /// Files an objection (anyone) or an observation (the village supervisor of the notice's village).
     /// Returns the tracking code.
-    static func file(app: Application, user: CurrentUser?, noticeID: Int, input: ObjectionInput, client: String)
+    static func file(app: Application, user: CurrentUser?, noticeID: RowID<Notice>, input: ObjectionInput, client: String)
         async throws -> String
     {
         let text = (input.text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
@@ -207,7 +207,7 @@ enum NoticeService {
 
     /// The responsible unit decides: accepted sends the case(s) back to the step before the notice;
     /// rejected keeps them, with the reason shown publicly.
-    static func decide(app: Application, user: CurrentUser, objectionID: Int, input: DecisionInput) async throws {
+    static func decide(app: Application, user: CurrentUser, objectionID: RowID<Objection>, input: DecisionInput) async throws {
         guard let decision = input.decision, ["accept", "reject"].contains(decision) else {
             throw AppError.invalidField("decision")
         }

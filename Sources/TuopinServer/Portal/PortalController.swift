@@ -8,13 +8,13 @@ import Vapor
 /// objections and lets anyone follow theirs with its tracking code.
 enum PortalController {
     struct NoticeRow: Content {
-        let id: Int; let title: String; let kind: String; let unit_name: String; let starts_on: String;
+        let id: RowID<Notice>; let title: String; let kind: String; let unit_name: String; let starts_on: String;
         let ends_on: String
         let running: Bool; let households: Int
     }
     struct Page30: Encodable { let rows: [[String]] }
     struct NoticeDetail: Content {
-        let id: Int; let title: String; let kind: String; let unit_code: String; let unit_name: String;
+        let id: RowID<Notice>; let title: String; let kind: String; let unit_code: String; let unit_name: String;
         let place: String
         let starts_on: String; let ends_on: String; let running: Bool; let accepting: Bool; let published_at: String
         let columns: [String]; let rows: [[String]]
@@ -26,7 +26,7 @@ enum PortalController {
         let decision_reason: String
     }
     struct Tracked: Content {
-        let code: String; let notice_id: Int; let notice_title: String; let status: String; let kind: String
+        let code: String; let notice_id: RowID<Notice>; let notice_title: String; let status: String; let kind: String
         let filed_on: String; let decision_reason: String
     }
 
@@ -58,7 +58,7 @@ enum PortalController {
         }
     }
 
-    static func detail(_ req: Request, id: Int, t: Translations? = nil) async throws -> NoticeDetail {
+    static func detail(_ req: Request, id: RowID<Notice>, t: Translations? = nil) async throws -> NoticeDetail {
         guard let n = try await req.publicData.lookup(Notice.self, id) else { throw AppError.notFound }
         let t = t ?? req.t
         let entries = try JSONDecoder().decode(NoticeService.Entries.self, from: Data(n.entries.utf8))
@@ -145,13 +145,13 @@ enum PortalController {
         let n: NoticeDetail; let pages: [Page30]; let filed: String?; let error: String?; let print: Bool
         let cases: [CaseOption]; let may_observe: Bool
     }
-    struct CaseOption: Encodable { let id: Int; let label: String }
+    struct CaseOption: Encodable { let id: RowID<WorkflowCase>; let label: String }
 
     @Sendable static func show(req: Request) async throws -> Response {
         try await renderNotice(req, id: try req.intParameter("id"), filed: nil, error: nil, status: .ok)
     }
 
-    static func renderNotice(_ req: Request, id: Int, filed: String?, error: String?, status: HTTPResponseStatus)
+    static func renderNotice(_ req: Request, id: RowID<Notice>, filed: String?, error: String?, status: HTTPResponseStatus)
         async throws -> Response
     {
         let print = (try? req.query.get(String.self, at: "print")) == "1"
@@ -183,7 +183,7 @@ enum PortalController {
     }
 
     @Sendable static func objectForm(req: Request) async throws -> Response {
-        let id = try req.intParameter("id")
+        let id: RowID<Notice> = try req.intParameter("id")
         var input = try req.content.decode(NoticeService.ObjectionInput.self)
         if input.case_id == 0 { input.case_id = nil }
         return try await FormFlow.submit(req, answering: [.notFound]) {

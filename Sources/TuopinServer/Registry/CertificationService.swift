@@ -14,7 +14,7 @@ enum CertificationService {
 
     struct Input: Content { var township_code: String?; var period_from: String?; var period_to: String? }
     struct View: Content {
-        let id: Int; let township_code: String; let period_from: String; let period_to: String;
+        let id: RowID<Certification>; let township_code: String; let period_from: String; let period_to: String;
         let certified_by: String; let certified_at: String
     }
 
@@ -63,7 +63,7 @@ enum CertificationService {
     /// Inside a change's transaction: refuses a change to certified households without a reason,
     /// and records the reason (when given) as an audit entry of each household.
     static func checkReason(
-        on tx: DataAccess, households: [(id: Int, township: String)], reason: String?, actor: AuditLog.Actor, now: Date
+        on tx: DataAccess, households: [(id: RowID<Household>, township: String)], reason: String?, actor: AuditLog.Actor, now: Date
     ) async throws {
         guard !households.isEmpty else { return }
         let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""

@@ -6,7 +6,7 @@ import Vapor
 /// data access: a household outside the user's scope is "not found".
 enum HouseholdController {
     struct MemberView: Content {
-        let id: Int; let name: String; let relation: String; let sex: String
+        let id: RowID<Member>; let name: String; let relation: String; let sex: String
         /// Age in completed years, for everyone who sees the household; the birth date itself only
         /// for roles that see full identity (with the mask and the sex it would narrow the number
         /// to about 45 candidates, issue #22 C1).
@@ -26,7 +26,7 @@ enum HouseholdController {
         let transfer: String; let costs: String; let net: String; let per_capita: String
     }
     struct Detail: Content {
-        let id: Int; let number: String; let village: String; let village_name: String
+        let id: RowID<Household>; let number: String; let village: String; let village_name: String
         let status: String; let status_label: String; let identified_year: Int; let exit_year: Int?
         let version: Int; let members: [MemberView]; let incomes: [IncomeView]
         let attribute: String; let attribute_label: String; let main_cause: String; let main_cause_label: String
@@ -37,10 +37,10 @@ enum HouseholdController {
         let relocated: Bool; let cooperative: Bool; let joint_unit: String?
         let guarantees: [GuaranteeView]; let plans: [PlanView]
     }
-    struct Summary: Content { let id: Int; let number: String; let village: String; let status: String }
+    struct Summary: Content { let id: RowID<Household>; let number: String; let village: String; let status: String }
     struct ListPage: Content { let items: [Summary]; let next: String? }
 
-    static func detail(_ req: Request, id: Int) async throws -> Detail {
+    static func detail(_ req: Request, id: RowID<Household>) async throws -> Detail {
         let data = req.data, t = req.t, protector = req.tuopin.protector
         let today = req.clock.today
         let h = try await data.household(id: id)
@@ -111,7 +111,7 @@ enum HouseholdController {
 
     /// Keyset pagination: `limit + 1` rows, no count query.
     static func list(
-        _ data: DataAccess, limit: Int, after: Int?, filters: HouseholdListController.Filters? = nil,
+        _ data: DataAccess, limit: Int, after: RowID<Household>?, filters: HouseholdListController.Filters? = nil,
         protector: DataProtector? = nil, today: CivilDate? = nil
     ) async throws -> ListPage {
         var query = data.households().sort(\.$id).limit(limit + 1)
@@ -138,7 +138,7 @@ enum HouseholdController {
     /// The household page; `formError` is the message of a form on it that was refused.
     static func page(_ req: Request, formError: String?) async throws -> Response {
         let user = try req.requireUser()
-        let id = try req.intParameter("id")
+        let id: RowID<Household> = try req.intParameter("id")
         let detail = try await detail(req, id: id)
         try await ReadAudit.household(req, user: user, id: id, via: "page")
         let t = req.t
@@ -162,7 +162,7 @@ enum HouseholdController {
             let pairings: [PairingService.View]; let candidates: [Candidate]; let today: String
             let loans: [LoanService.LoanView]; let mayKeepLoans: Bool
         }
-        struct Candidate: Encodable { let id: Int; let label: String }
+        struct Candidate: Encodable { let id: RowID<Cadre>; let label: String }
         let candidates =
             writable
             ? try await req.data.pairingCandidates(for: OrgCode(detail.village)!).map {
@@ -193,7 +193,7 @@ enum HouseholdController {
 
     @Sendable static func apiShow(req: Request) async throws -> Detail {
         let user = try req.requireUser()
-        let id = try req.intParameter("id")
+        let id: RowID<Household> = try req.intParameter("id")
         let found = try await detail(req, id: id)
         try await ReadAudit.household(req, user: user, id: id, via: "api")
         return found
@@ -206,10 +206,10 @@ enum HouseholdController {
             guard let n = Int(raw), (1...500).contains(n) else { throw AppError.invalidField("limit") }
             limit = n
         }
-        var after: Int?
+        var after: RowID<Household>?
         if let raw = req.query[String.self, at: "next"] ?? req.query[String.self, at: "after"] {
             guard let n = Int(raw), n >= 0 else { throw AppError.invalidField("next") }
-            after = n
+            after = RowID(n)
         }
         return try await list(
             req.data, limit: limit, after: after, filters: HouseholdListController.Filters(req),
@@ -235,7 +235,7 @@ enum HouseholdFormsController {
 
     @Sendable static func income(req: Request) async throws -> Response {
         let user = try req.requireUser()
-        let id = try req.intParameter("id")
+        let id: RowID<Household> = try req.intParameter("id")
         let f = try req.content.decode(IncomeForm.self)
         return try await run(req) {
             guard let version = f.version else { throw AppError.missingField("version") }
@@ -250,7 +250,7 @@ enum HouseholdFormsController {
 
     @Sendable static func guarantee(req: Request) async throws -> Response {
         let user = try req.requireUser()
-        let id = try req.intParameter("id")
+        let id: RowID<Household> = try req.intParameter("id")
         guard let kind = req.parameters.get("kind").flatMap(GuaranteeKind.init(rawValue:)) else {
             throw AppError.notFound
         }

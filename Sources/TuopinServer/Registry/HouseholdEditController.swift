@@ -22,7 +22,7 @@ enum HouseholdEditController {
     static let flagFields = ["housing_safe", "water_safe", "electricity", "relocated", "cooperative"]
 
     static func form(
-        id: Int, number: String, version: Int, values: [String: String], others: [String],
+        id: RowID<Household>, number: String, version: Int, values: [String: String], others: [String],
         problems: [HouseholdEdit.FieldProblem], t: Translations
     ) -> Form {
         let errorFor = Dictionary(problems.map { ($0.field, t[$0.messageKey]) }, uniquingKeysWith: { a, _ in a })
@@ -50,7 +50,7 @@ enum HouseholdEditController {
 
     @Sendable static func show(req: Request) async throws -> Response {
         _ = try req.requireUser()
-        let id = try req.intParameter("id")
+        let id: RowID<Household> = try req.intParameter("id")
         let h = try await req.data.writableHousehold(id: id)
         let edit = try HouseholdService.currentEdit(of: h, protector: req.tuopin.protector)
         return try await Page.render(
@@ -67,7 +67,7 @@ enum HouseholdEditController {
 
     @Sendable static func save(req: Request) async throws -> Response {
         let user = try req.requireUser()
-        let id = try req.intParameter("id")
+        let id: RowID<Household> = try req.intParameter("id")
         let h = try await req.data.writableHousehold(id: id)
         var fields: [String: String] = [:]
         for key in ["attribute", "main_cause", "dangerous_grade"] + textFields + flagFields {
@@ -104,7 +104,7 @@ enum HouseholdEditController {
     struct ConflictRow: Encodable { let label: String; let mine: String; let theirs: String; let differs: Bool }
     struct ConflictView: Encodable {
         let householdHref: String; let editHref: String; let number: String; let rows: [ConflictRow]
-        init(id: Int, number: String, mine: HouseholdEdit, theirs: HouseholdEdit, version: Int, t: Translations) {
+        init(id: RowID<Household>, number: String, mine: HouseholdEdit, theirs: HouseholdEdit, version: Int, t: Translations) {
             householdHref = SiteURL.household(id).path
             editHref = SiteURL.householdEdit(id).path
             self.number = number

@@ -13,7 +13,7 @@ enum QualityService {
     /// What a recheck needs of a household: read as plain SQL rows when there are many (model
     /// decoding of a whole region's households dominated the check).
     struct Subject: Sendable, Decodable {
-        let id: Int
+        let id: RowID<Household>
         let status: String
         let village_code: String, township_code: String, county_code: String, prefecture_code: String
         init(_ h: Household) {
@@ -26,7 +26,7 @@ enum QualityService {
     }
 
     static func recheck(_ households: [Household], on tx: DataAccess, protector: DataProtector, today: CivilDate)
-        async throws -> [Int: [QualityProblem]]
+        async throws -> [RowID<Household>: [QualityProblem]]
     {
         try await recheck(households.map(Subject.init), on: tx, protector: protector, today: today)
     }
@@ -34,14 +34,14 @@ enum QualityService {
     static func recheck(
         _ households: [Subject], on tx: DataAccess, protector: DataProtector, today: CivilDate,
         clock: PhaseClock? = nil
-    ) async throws -> [Int: [QualityProblem]] {
+    ) async throws -> [RowID<Household>: [QualityProblem]] {
         guard !households.isEmpty else { return [:] }
         let loaded = try await HouseholdFactsLoader.load(
             on: tx, households: households.map { ($0.id, $0.status) },
             protector: protector, planYear: today.year)
         clock?.add("facts loaded")
         let standards = try await StandardsController.lookup(on: tx)
-        var results: [Int: [QualityProblem]] = [:]
+        var results: [RowID<Household>: [QualityProblem]] = [:]
         for h in households {
             results[h.id] = DataQuality.check(
                 loaded.facts[h.id]!, today: today, povertyLine: { standards[$0]?.povertyLine })
@@ -64,7 +64,7 @@ enum QualityService {
         var summary = Summary()
         let inScope = try await app.systemData.householdCount(under: unit)
         progress(0, inScope)
-        var after = 0
+        var after: RowID<Household> = 0
         let today = app.clock.today
         let protector = app.tuopin.protector
         let clock = PhaseClock(logger: app.logger, name: "check --quality")

@@ -73,7 +73,7 @@ enum RegistryAPIController {
 
     @Sendable static func update(req: Request) async throws -> HouseholdController.Detail {
         let user = try req.requireUser()
-        let id = try req.intParameter("id")
+        let id: RowID<Household> = try req.intParameter("id")
         let (fields, lists, version) = try looseFields(req)
         guard let version else { throw AppError.missingField("version") }
         // Unsent fields keep their current values.
@@ -101,10 +101,10 @@ enum RegistryAPIController {
 
     /// The shape every sub-resource change shares: who, which household, which version; then the household as it is now.
     static func changeAndShow(
-        _ req: Request, _ change: (CurrentUser, _ household: Int, _ version: Int) async throws -> Void
+        _ req: Request, _ change: (CurrentUser, _ household: RowID<Household>, _ version: Int) async throws -> Void
     ) async throws -> HouseholdController.Detail {
         let user = try req.requireUser()
-        let id = try req.intParameter("id")
+        let id: RowID<Household> = try req.intParameter("id")
         try await change(user, id, try version(req))
         return try await HouseholdController.detail(req, id: id)
     }
@@ -156,7 +156,7 @@ enum RegistryAPIController {
 
     @Sendable static func removeMember(req: Request) async throws -> HouseholdController.Detail {
         let user = try req.requireUser()
-        let memberID = try req.intParameter("id")
+        let memberID: RowID<Member> = try req.intParameter("id")
         let body = try req.decodeJSON(RemoveBody.self)
         guard let member = try await req.data.lookup(Member.self, memberID),
             try await req.data.households().filter(\.$id == member.$household.id).count() > 0
@@ -168,7 +168,7 @@ enum RegistryAPIController {
 
     @Sendable static func updateMember(req: Request) async throws -> HouseholdController.Detail {
         let user = try req.requireUser()
-        let memberID = try req.intParameter("id")
+        let memberID: RowID<Member> = try req.intParameter("id")
         let input = try req.decodeJSON(RegistryService.MemberInput.self)
         // The member's household must be visible before anything else is said about it.
         guard let member = try await req.data.lookup(Member.self, memberID),

@@ -14,7 +14,7 @@ enum RegistryService {
     struct GuaranteeInput: Content { let met: Bool; let note: String? }
     struct MeasureInput: Content {
         let category: String; let subtype: String; let content: String; let amount: String
-        let start: String; let end: String; let outcome: String?; let cadre_id: Int?
+        let start: String; let end: String; let outcome: String?; let cadre_id: RowID<Cadre>?
     }
     struct PlanInput: Content { let goal: String; let measures: [MeasureInput] }
     struct MemberInput: Content {
@@ -26,7 +26,7 @@ enum RegistryService {
 
     /// Runs `body` on the household if the user may write it and it is still at `version`.
     static func change(
-        app: Application, user: CurrentUser, householdID: Int, version: Int, action: String,
+        app: Application, user: CurrentUser, householdID: RowID<Household>, version: Int, action: String,
         body:
             @escaping @Sendable (DataAccess, Household) async throws -> (
                 before: (any Encodable & Sendable)?, after: any Encodable & Sendable
@@ -54,7 +54,7 @@ enum RegistryService {
     }
 
     static func setIncome(
-        app: Application, user: CurrentUser, householdID: Int, version: Int, year: Int, input: IncomeInput
+        app: Application, user: CurrentUser, householdID: RowID<Household>, version: Int, year: Int, input: IncomeInput
     ) async throws {
         guard (2000...app.clock.today.year).contains(year) else { throw AppError.invalidField("year") }
         let i = IncomeFacts(
@@ -74,7 +74,7 @@ enum RegistryService {
     }
 
     static func setGuarantee(
-        app: Application, user: CurrentUser, householdID: Int, version: Int, kind: GuaranteeKind, input: GuaranteeInput
+        app: Application, user: CurrentUser, householdID: RowID<Household>, version: Int, kind: GuaranteeKind, input: GuaranteeInput
     ) async throws {
         let note = (input.note ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard note.count <= 500 else { throw AppError.invalidField("note") }
@@ -92,7 +92,7 @@ enum RegistryService {
     }
 
     static func setPlan(
-        app: Application, user: CurrentUser, householdID: Int, version: Int, year: Int, input: PlanInput
+        app: Application, user: CurrentUser, householdID: RowID<Household>, version: Int, year: Int, input: PlanInput
     ) async throws {
         guard (2014...(app.clock.today.year + 5)).contains(year) else { throw AppError.invalidField("year") }
         let goal = input.goal.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -100,7 +100,7 @@ enum RegistryService {
         guard input.measures.count <= 50 else { throw AppError.invalidField("measures") }
         struct M: Codable, Sendable {
             let category, subtype, content: String; let amount: Int64; let start, end, outcome: String;
-            let cadre_id: Int?
+            let cadre_id: RowID<Cadre>?
         }
         let measures: [M] = try input.measures.enumerated().map { i, m in
             guard MeasureCategory(rawValue: m.category) != nil else {
@@ -153,7 +153,7 @@ enum RegistryService {
         }
     }
 
-    static func updateMember(app: Application, user: CurrentUser, memberID: Int, version: Int, input: MemberInput)
+    static func updateMember(app: Application, user: CurrentUser, memberID: RowID<Member>, version: Int, input: MemberInput)
         async throws
     {
         guard let member = try await app.systemData.lookup(Member.self, memberID) else { throw AppError.notFound }
@@ -213,7 +213,7 @@ enum RegistryService {
 
     /// A person joins a household (birth, marriage, return). The ID number is checked like an
     /// import's, and a person registered in any household is refused.
-    static func addMember(app: Application, user: CurrentUser, householdID: Int, version: Int, input: NewMemberInput)
+    static func addMember(app: Application, user: CurrentUser, householdID: RowID<Household>, version: Int, input: NewMemberInput)
         async throws
     {
         let today = app.clock.today
@@ -260,7 +260,7 @@ enum RegistryService {
     }
 
     /// A person leaves the household (death, marriage out, moving away). The head cannot be removed.
-    static func removeMember(app: Application, user: CurrentUser, memberID: Int, version: Int, reason: String)
+    static func removeMember(app: Application, user: CurrentUser, memberID: RowID<Member>, version: Int, reason: String)
         async throws
     {
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)

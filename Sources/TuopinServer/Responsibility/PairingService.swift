@@ -10,11 +10,11 @@ import Vapor
 /// with its audit entry, and the household's subtree is checked again for R-37 afterwards.
 enum PairingService {
     struct View: Content {
-        let id: Int; let cadre_id: Int; let cadre_name: String; let cadre_rank: String; let cadre_unit: String
+        let id: RowID<Pairing>; let cadre_id: RowID<Cadre>; let cadre_name: String; let cadre_rank: String; let cadre_unit: String
         let started_on: String; let ended_on: String?; let end_reason: String?
     }
 
-    static func pairings(of householdID: Int, on db: DataAccess, t: Translations) async throws -> [View] {
+    static func pairings(of householdID: RowID<Household>, on db: DataAccess, t: Translations) async throws -> [View] {
         let rows = try await db.rows(Pairing.self).filter(\.$householdID == householdID).sort(\.$id).all()
         let cadres = try await db.rows(Cadre.self).filter(\.$id ~~ rows.map(\.cadreID)).all()
         let byID = Dictionary(uniqueKeysWithValues: cadres.map { ($0.id!, $0) })
@@ -43,8 +43,8 @@ enum PairingService {
             }
     }
 
-    static func pair(app: Application, user: CurrentUser, householdID: Int, cadreID: Int, startedOn text: String)
-        async throws -> Int
+    static func pair(app: Application, user: CurrentUser, householdID: RowID<Household>, cadreID: RowID<Cadre>, startedOn text: String)
+        async throws -> RowID<Pairing>
     {
         guard let started = CivilDate(iso: text.trimmingCharacters(in: .whitespaces)) else {
             throw AppError.invalidField("started_on")
@@ -52,7 +52,7 @@ enum PairingService {
         guard started <= app.clock.today else { throw AppError.invalidField("started_on") }
         let now = app.tuopin.now()
         let scope = user.scope
-        let id = try await app.write { tx -> Int in
+        let id = try await app.write { tx -> RowID<Pairing> in
             let h = try await tx.scoped(scope).writableHousehold(id: householdID)
             guard let village = OrgCode(h.villageCode) else { throw AppError.corruptData }
             guard let cadre = try await tx.lookup(Cadre.self, cadreID), cadre.active,
@@ -80,8 +80,8 @@ enum PairingService {
         return id
     }
 
-    static func end(app: Application, user: CurrentUser, pairingID: Int, endedOn text: String, reason rawReason: String)
-        async throws -> Int
+    static func end(app: Application, user: CurrentUser, pairingID: RowID<Pairing>, endedOn text: String, reason rawReason: String)
+        async throws -> RowID<Household>
     {
         guard let ended = CivilDate(iso: text.trimmingCharacters(in: .whitespaces)), ended <= app.clock.today else {
             throw AppError.invalidField("ended_on")
@@ -90,7 +90,7 @@ enum PairingService {
         guard !reason.isEmpty, reason.count <= 200 else { throw AppError.missingField("end_reason") }
         let now = app.tuopin.now()
         let scope = user.scope
-        let householdID = try await app.write { tx -> Int in
+        let householdID = try await app.write { tx -> RowID<Household> in
             guard let p = try await tx.lookup(Pairing.self, pairingID) else { throw AppError.notFound }
             let h = try await tx.scoped(scope).writableHousehold(id: p.householdID)
             guard p.endedOn == nil else { throw AppError.conflict }
@@ -117,8 +117,8 @@ enum PairingService {
     // MARK: The assignment helper
 
     struct ProposalView: Content {
-        let household_id: Int; let number: String; let village: String
-        let cadre_id: Int; let cadre_name: String; let cadre_rank: String; let cadre_unit: String
+        let household_id: RowID<Household>; let number: String; let village: String
+        let cadre_id: RowID<Cadre>; let cadre_name: String; let cadre_rank: String; let cadre_unit: String
     }
 
     static let proposalLimit = 300
@@ -144,17 +144,17 @@ enum PairingService {
             guard let rank = CadreRank(rawValue: c.rank), let u = OrgCode(c.unitCode),
                 u.isSelfOrDescendant(of: county) || county.isSelfOrDescendant(of: u)
             else { return nil }
-            return .init(id: c.id!, rank: rank, unit: u, active: c.active, activePairings: counts[c.id!] ?? 0)
+            return .init(id: c.id!.rawValue, rank: rank, unit: u, active: c.active, activePairings: counts[c.id!] ?? 0)
         }
         let proposed = PairingRule.propose(
-            unpaired: unpaired.compactMap { h in OrgCode(h.villageCode).map { (h.id!, $0) } },
+            unpaired: unpaired.compactMap { h in OrgCode(h.villageCode).map { (h.id!.rawValue, $0) } },
             cadres: facts, quotas: try await quotas(on: db))
-        let households = Dictionary(uniqueKeysWithValues: unpaired.map { ($0.id!, $0) })
-        let byID = Dictionary(uniqueKeysWithValues: cadres.map { ($0.id!, $0) })
+        let households = Dictionary(uniqueKeysWithValues: unpaired.map { ($0.id!.rawValue, $0) })
+        let byID = Dictionary(uniqueKeysWithValues: cadres.map { ($0.id!.rawValue, $0) })
         return proposed.compactMap { p in
             guard let h = households[p.household], let c = byID[p.cadre] else { return nil }
             return ProposalView(
-                household_id: p.household, number: h.number, village: h.villageCode, cadre_id: p.cadre,
+                household_id: RowID(p.household), number: h.number, village: h.villageCode, cadre_id: RowID(p.cadre),
                 cadre_name: c.name,
                 cadre_rank: t["rank_\(c.rank)"], cadre_unit: c.unitCode)
         }
@@ -162,7 +162,7 @@ enum PairingService {
 
     /// Pairs the chosen proposals from today, in one transaction with an audit entry for each; each
     /// household must be one the user may change and each cadre one who may pair with it.
-    static func apply(app: Application, user: CurrentUser, pairs: [(household: Int, cadre: Int)]) async throws -> Int {
+    static func apply(app: Application, user: CurrentUser, pairs: [(household: RowID<Household>, cadre: RowID<Cadre>)]) async throws -> Int {
         guard !pairs.isEmpty else { throw AppError.missingField("pair") }
         guard pairs.count <= proposalLimit else { throw AppError.invalidField("pair") }
         let today = app.clock.today, now = app.tuopin.now(), scope = user.scope

@@ -11,8 +11,8 @@ extension ResponsibilityController {
         return try await overview(req, code: req.parameters.get("code") ?? "").0
     }
 
-    static func created(_ req: Request, _ id: Int) async throws -> Response {
-        try await Created(id: id).encodeResponse(status: .created, for: req)
+    static func created<Row>(_ req: Request, _ id: RowID<Row>) async throws -> Response {
+        try await Created(id: id.rawValue).encodeResponse(status: .created, for: req)
     }
 
     @Sendable static func apiLetter(req: Request) async throws -> Response {

@@ -19,8 +19,8 @@ extension ResponsibilityController {
 
     /// A form posted to one of a unit's collections (`/units/{code}/letters`, `/reports` …): decoded,
     /// handed to the service, and back to the page (or the page again with the reason).
-    static func unitForm<Input: Content>(
-        _ type: Input.Type, _ action: @escaping @Sendable (Application, CurrentUser, String, Input) async throws -> Int
+    static func unitForm<Input: Content, Created>(
+        _ type: Input.Type, _ action: @escaping @Sendable (Application, CurrentUser, String, Input) async throws -> Created
     )
         -> @Sendable (Request) async throws -> Response
     {
@@ -32,7 +32,7 @@ extension ResponsibilityController {
     }
 
     @Sendable static func signForm(req: Request) async throws -> Response {
-        let user = try req.requireUser(), id = try req.intParameter("id")
+        let user = try req.requireUser(), id: RowID<LetterRecord> = try req.intParameter("id")
         guard let letter = try await req.data.lookup(LetterRecord.self, id) else { throw AppError.notFound }
         let form = try req.content.decode(SignForm.self)
         return try await run(req, code: letter.unitCode) {
@@ -43,7 +43,7 @@ extension ResponsibilityController {
     }
 
     @Sendable static func archiveForm(req: Request) async throws -> Response {
-        let user = try req.requireUser(), id = try req.intParameter("id")
+        let user = try req.requireUser(), id: RowID<LetterRecord> = try req.intParameter("id")
         guard let letter = try await req.data.lookup(LetterRecord.self, id) else { throw AppError.notFound }
         return try await run(req, code: letter.unitCode) {
             _ = try await ResponsibilityService.archiveLetter(app: req.application, user: user, letterID: id)
@@ -81,7 +81,7 @@ extension ResponsibilityController {
     }
 
     @Sendable static func deactivateCadreForm(req: Request) async throws -> Response {
-        let user = try req.requireUser(), id = try req.intParameter("id")
+        let user = try req.requireUser(), id: RowID<Cadre> = try req.intParameter("id")
         guard let cadre = try await req.data.lookup(Cadre.self, id) else { throw AppError.notFound }
         return try await run(req, code: cadre.unitCode) {
             _ = try await VillageActorsService.deactivateCadre(app: req.application, user: user, cadreID: id)
@@ -89,7 +89,7 @@ extension ResponsibilityController {
     }
 
     @Sendable static func leaderPartForm(req: Request) async throws -> Response {
-        let user = try req.requireUser(), id = try req.intParameter("id")
+        let user = try req.requireUser(), id: RowID<PartyLeader> = try req.intParameter("id")
         guard let leader = try await req.data.lookup(PartyLeader.self, id) else { throw AppError.notFound }
         let input = try req.content.decode(VillageActorsService.LeaderPartInput.self)
         return try await run(req, code: leader.villageCode) {
@@ -99,7 +99,7 @@ extension ResponsibilityController {
     }
 
     @Sendable static func contributionForm(req: Request) async throws -> Response {
-        let user = try req.requireUser(), id = try req.intParameter("id")
+        let user = try req.requireUser(), id: RowID<EnterpriseAid> = try req.intParameter("id")
         guard let aid = try await req.data.lookup(EnterpriseAid.self, id) else { throw AppError.notFound }
         let input = try req.content.decode(VillageActorsService.ContributionInput.self)
         return try await run(req, code: aid.villageCode) {

@@ -31,7 +31,7 @@ extension ResponsibilityController {
                 },
                 trainings: trainings[l.id!]?.count ?? 0,
                 last_training: trainings[l.id!]?.map(\.heldOn).max()?.description,
-                linked_people: links[l.id!]?.count ?? 0, rising_people: rising[l.id!] ?? 0)
+                linked_people: links[l.id!]?.count ?? 0, rising_people: rising[l.id!.rawValue] ?? 0)
         }
         let units = try await db.rows(JointUnit.self).filter(\.$villageCode == code.value).sort(\.$id).all()
         let members = try await db.rows(JointUnitMember.self).filter(\.$jointUnitID ~~ units.compactMap(\.id)).all()

@@ -7,23 +7,23 @@ import Vapor
 /// plans against actuals) and the same through the API, with the forms that keep them.
 enum ResponsibilityController {
     struct PrincipalView: Content {
-        let role: String; let role_label: String; let cadre_id: Int?; let name: String; let position: String
+        let role: String; let role_label: String; let cadre_id: RowID<Cadre>?; let name: String; let position: String
     }
     struct ChangeView: Content {
-        let id: Int; let role: String; let role_label: String; let from_name: String; let to_name: String;
+        let id: RowID<PrincipalChange>; let role: String; let role_label: String; let from_name: String; let to_name: String;
         let changed_on: String
         let locked_rule: String?; let exemption_document: String?
     }
     struct ExemptionView: Content {
-        let id: Int; let role_label: String; let document_no: String; let granted_on: String; let used: Bool
+        let id: RowID<LeadershipExemption>; let role_label: String; let document_no: String; let granted_on: String; let used: Bool
     }
     struct CadreView: Content {
-        let id: Int; let name: String; let rank: String; let rank_label: String; let position: String; let active: Bool;
+        let id: RowID<Cadre>; let name: String; let rank: String; let rank_label: String; let position: String; let active: Bool;
         let principal: Bool
         let phone_masked: String?; let organisation: String?
     }
     struct LetterView: Content {
-        let id: Int; let year: Int; let state: String; let state_label: String
+        let id: RowID<LetterRecord>; let year: Int; let state: String; let state_label: String
         let target_households: Int; let target_people: Int; let target_villages: Int; let target_counties: Int;
         let target_funds: String
         let signatory: String; let counterpart_signatory: String; let drafted_on: String; let signed_on: String?
@@ -34,7 +34,7 @@ enum ResponsibilityController {
         let submitted_on: String?; let figures: ResponsibilityService.ReportFigures?; let narrative: String?
     }
     struct PlanView: Content {
-        let id: Int; let kind: String; let kind_label: String; let title: String; let period_from: Int;
+        let id: RowID<UnitPlanRecord>; let kind: String; let kind_label: String; let title: String; let period_from: Int;
         let period_to: Int
         let target_households: Int; let target_people: Int; let target_villages: Int; let target_counties: Int;
         let target_funds: String
@@ -44,20 +44,20 @@ enum ResponsibilityController {
         let level: Int; let level_label: String; let frequency: String; let frequency_label: String; let due_days: Int
     }
     struct OrganisationView: Content {
-        let id: Int; let name: String; let type: String; let type_label: String; let sponsor: String?; let active: Bool
+        let id: RowID<Organisation>; let name: String; let type: String; let type_label: String; let sponsor: String?; let active: Bool
     }
     struct ProjectView: Content { let name: String; let started_on: String }
     struct LeaderView: Content {
-        let id: Int; let name: String; let projects: [ProjectView]; let trainings: Int; let last_training: String?
+        let id: RowID<PartyLeader>; let name: String; let projects: [ProjectView]; let trainings: Int; let last_training: String?
         let linked_people: Int; let rising_people: Int
     }
-    struct JointUnitView: Content { let id: Int; let name: String; let head: String; let members: [String] }
+    struct JointUnitView: Content { let id: RowID<JointUnit>; let name: String; let head: String; let members: [String] }
     struct ContributionView: Content {
         let contributed_on: String; let kind: String; let kind_label: String; let amount: String;
         let description: String
     }
     struct AidView: Content {
-        let id: Int; let enterprise: String; let started_on: String; let contributions: [ContributionView];
+        let id: RowID<EnterpriseAid>; let enterprise: String; let started_on: String; let contributions: [ContributionView];
         let total: String
     }
     struct Overview: Content {
@@ -137,7 +137,7 @@ enum ResponsibilityController {
             \.$changedOn, .descending
         ).sort(\.$id, .descending).all()
         let exemptions = try await db.rows(LeadershipExemption.self).filter(\.$unitCode == code.value).sort(\.$id).all()
-        var names: [Int: Cadre] = Dictionary(uniqueKeysWithValues: cadres.map { ($0.id!, $0) })
+        var names: [RowID<Cadre>: Cadre] = Dictionary(uniqueKeysWithValues: cadres.map { ($0.id!, $0) })
         let others = Set(
             changes.flatMap { [$0.fromCadreID, $0.toCadreID].compactMap { $0 } }
                 + [unit.secretaryID, unit.headID].compactMap { $0 }

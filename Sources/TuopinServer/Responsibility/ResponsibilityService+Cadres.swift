@@ -9,10 +9,10 @@ extension ResponsibilityService {
     // MARK: Cadres and principals
 
     struct CadreInput: Content {
-        var name: String?; var rank: String?; var position: String?; var phone: String?; var organisation_id: Int?
+        var name: String?; var rank: String?; var position: String?; var phone: String?; var organisation_id: RowID<Organisation>?
     }
 
-    static func addCadre(app: Application, user: CurrentUser, unit text: String, input: CadreInput) async throws -> Int
+    static func addCadre(app: Application, user: CurrentUser, unit text: String, input: CadreInput) async throws -> RowID<Cadre>
     {
         guard let code = OrgCode(text) else { throw AppError.notFound }
         try await authorise(app, user, code)
@@ -23,7 +23,7 @@ extension ResponsibilityService {
         guard phone.isEmpty || PhoneNumber.isValid(phone) else { throw AppError.invalidField("phone") }
         let cipher = phone.isEmpty ? nil : try app.tuopin.protector.encrypt(phone)
         let now = app.tuopin.now(), scope = user.scope
-        let id = try await app.write { tx -> Int in
+        let id = try await app.write { tx -> RowID<Cadre> in
             _ = try await tx.scoped(scope).unit(code, for: .keepResponsibility)
             // The organisation served in (a work team, the supervision committee …) is one of the unit's own.
             if let org = input.organisation_id {
@@ -46,12 +46,12 @@ extension ResponsibilityService {
         return id
     }
 
-    struct PrincipalInput: Content { var role: String?; var cadre_id: Int?; var changed_on: String? }
+    struct PrincipalInput: Content { var role: String?; var cadre_id: RowID<Cadre>?; var changed_on: String? }
 
     /// Makes a cadre of the unit its secretary or head from a date. Refused while the unit is locked
     /// (R-05-1, R-20-2) unless region HQ recorded an exemption for it that no change has used.
     static func changePrincipal(app: Application, user: CurrentUser, unit text: String, input: PrincipalInput)
-        async throws -> Int
+        async throws -> RowID<PrincipalChange>
     {
         guard let code = OrgCode(text) else { throw AppError.notFound }
         try await authorise(app, user, code)
@@ -60,7 +60,7 @@ extension ResponsibilityService {
         let changed = try FormField.date(input.changed_on, "changed_on")
         let today = app.clock.today, now = app.tuopin.now(), scope = user.scope
         guard changed <= today else { throw AppError.invalidField("changed_on") }
-        let id = try await app.write { tx -> Int in
+        let id = try await app.write { tx -> RowID<PrincipalChange> in
             let unit = try await tx.scoped(scope).unit(code, for: .keepResponsibility)
             guard let cadre = try await tx.lookup(Cadre.self, cadreID), cadre.unitCode == code.value, cadre.active
             else {
@@ -115,7 +115,7 @@ extension ResponsibilityService {
     /// while locked is on record without one (from before the lock was kept here), the exemption covers
     /// the earliest such change; otherwise it waits for the next change.
     static func grantExemption(app: Application, user: CurrentUser, unit text: String, input: ExemptionInput)
-        async throws -> Int
+        async throws -> RowID<LeadershipExemption>
     {
         guard let code = OrgCode(text), code.level == .county || code.level == .township else {
             throw AppError.notFound
@@ -127,7 +127,7 @@ extension ResponsibilityService {
         let today = app.clock.today, now = app.tuopin.now(), scope = user.scope
         guard granted <= today else { throw AppError.invalidField("granted_on") }
         let userID = user.id
-        let id = try await app.write { tx -> Int in
+        let id = try await app.write { tx -> RowID<LeadershipExemption> in
             _ = try await tx.scoped(scope).unit(code, for: .grantLeadershipExemption)
             let e = LeadershipExemption()
             e.unitCode = code.value; e.role = role; e.documentNo = document; e.grantedOn = granted; e.grantedBy = userID

@@ -31,7 +31,7 @@ enum ResponsibilityService {
 
     /// Creates the unit's letter for a year, or changes it while it is a draft.
     static func saveLetter(app: Application, user: CurrentUser, unit text: String, input: LetterInput) async throws
-        -> Int
+        -> RowID<LetterRecord>
     {
         guard let code = OrgCode(text), ResponsibilityChain.letterRule(for: code.level) != nil else {
             throw AppError.notFound
@@ -50,7 +50,7 @@ enum ResponsibilityService {
             throw AppError.invalidField(field == "year" ? "year" : field)
         }
         let now = app.tuopin.now(), scope = user.scope
-        let id = try await app.write { tx -> Int in
+        let id = try await app.write { tx -> RowID<LetterRecord> in
             _ = try await tx.scoped(scope).unit(code, for: .keepResponsibility)
             let existing = try await tx.rows(LetterRecord.self).filter(\.$unitCode == code.value).filter(
                 \.$year == year
@@ -87,7 +87,7 @@ enum ResponsibilityService {
     }
 
     /// Signs a draft: both signatories' date and the scanned letter (a PDF, at most 10 MB).
-    static func signLetter(app: Application, user: CurrentUser, letterID: Int, signedOn text: String?, pdf: Data?)
+    static func signLetter(app: Application, user: CurrentUser, letterID: RowID<LetterRecord>, signedOn text: String?, pdf: Data?)
         async throws -> String
     {
         guard let owner = try await app.systemData.lookup(LetterRecord.self, letterID),
@@ -133,7 +133,7 @@ enum ResponsibilityService {
         await ComplianceService.recheck(app: app, root: code, actor: user.auditActor)
     }
 
-    static func archiveLetter(app: Application, user: CurrentUser, letterID: Int) async throws -> String {
+    static func archiveLetter(app: Application, user: CurrentUser, letterID: RowID<LetterRecord>) async throws -> String {
         let now = app.tuopin.now(), scope = user.scope
         return try await app.write { tx -> String in
             guard let letter = try await tx.lookup(LetterRecord.self, letterID), let code = OrgCode(letter.unitCode)
@@ -173,7 +173,7 @@ enum ResponsibilityService {
     struct ReportInput: Content { var period: String?; var narrative: String? }
 
     static func submitReport(app: Application, user: CurrentUser, unit text: String, input: ReportInput) async throws
-        -> Int
+        -> RowID<ProgressReportRecord>
     {
         guard let code = OrgCode(text) else { throw AppError.notFound }
         try await authorise(app, user, code)
@@ -181,7 +181,7 @@ enum ResponsibilityService {
         let narrative = try FormField.text(input.narrative, "narrative", max: 4_000)
         let today = app.clock.today, now = app.tuopin.now(), scope = user.scope
         let userID = user.id
-        let id = try await app.write { tx -> Int in
+        let id = try await app.write { tx -> RowID<ProgressReportRecord> in
             _ = try await tx.scoped(scope).unit(code, for: .keepResponsibility)
             let schedule = try await schedule(on: tx)
             guard
@@ -250,7 +250,7 @@ enum ResponsibilityService {
     }
 
     /// Records a plan; a plan of the same kind and first year replaces the earlier one (both audited).
-    static func savePlan(app: Application, user: CurrentUser, unit text: String, input: PlanInput) async throws -> Int {
+    static func savePlan(app: Application, user: CurrentUser, unit text: String, input: PlanInput) async throws -> RowID<UnitPlanRecord> {
         guard let code = OrgCode(text), code.level != .village else { throw AppError.notFound }
         try await authorise(app, user, code)
         guard let kind = input.kind.flatMap(PlanKind.init(rawValue:)) else { throw AppError.invalidField("kind") }
@@ -266,7 +266,7 @@ enum ResponsibilityService {
             throw AppError.invalidField(field)
         }
         let now = app.tuopin.now(), scope = user.scope
-        let id = try await app.write { tx -> Int in
+        let id = try await app.write { tx -> RowID<UnitPlanRecord> in
             _ = try await tx.scoped(scope).unit(code, for: .keepResponsibility)
             let existing = try await tx.rows(UnitPlanRecord.self).filter(\.$unitCode == code.value).filter(
                 \.$kind == kind

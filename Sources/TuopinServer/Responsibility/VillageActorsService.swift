@@ -10,10 +10,10 @@ import Vapor
 enum VillageActorsService {
     typealias S = ResponsibilityService
 
-    struct OrganisationInput: Content { var name: String?; var type: String?; var sponsor_id: Int? }
+    struct OrganisationInput: Content { var name: String?; var type: String?; var sponsor_id: RowID<Organisation>? }
 
     static func addOrganisation(app: Application, user: CurrentUser, unit text: String, input: OrganisationInput)
-        async throws -> Int
+        async throws -> RowID<Organisation>
     {
         guard let code = OrgCode(text) else { throw AppError.notFound }
         try await S.authorise(app, user, code)
@@ -24,7 +24,7 @@ enum VillageActorsService {
             throw AppError.invalidField("type")
         }
         let now = app.tuopin.now(), scope = user.scope
-        return try await app.write { tx -> Int in
+        return try await app.write { tx -> RowID<Organisation> in
             _ = try await tx.scoped(scope).unit(code, for: .keepResponsibility)
             // A work team comes from its designated unit (article 35).
             if let sponsor = input.sponsor_id {
@@ -51,7 +51,7 @@ enum VillageActorsService {
     }
 
     /// A cadre leaves their post: no longer counted for 扶贫专干, first secretary or pairing quotas.
-    static func deactivateCadre(app: Application, user: CurrentUser, cadreID: Int) async throws -> String {
+    static func deactivateCadre(app: Application, user: CurrentUser, cadreID: RowID<Cadre>) async throws -> String {
         guard let cadre = try await app.systemData.lookup(Cadre.self, cadreID), let code = OrgCode(cadre.unitCode)
         else { throw AppError.notFound }
         try await S.authorise(app, user, code)
@@ -82,13 +82,13 @@ enum VillageActorsService {
     }
 
     static func addLeader(app: Application, user: CurrentUser, village text: String, input: LeaderInput) async throws
-        -> Int
+        -> RowID<PartyLeader>
     {
         let code = try village(text)
         try await S.authorise(app, user, code)
         let name = try FormField.text(input.name, "name", max: 40)
         let now = app.tuopin.now(), scope = user.scope
-        let id = try await app.write { tx -> Int in
+        let id = try await app.write { tx -> RowID<PartyLeader> in
             _ = try await tx.scoped(scope).unit(code, for: .keepResponsibility)
             let l = PartyLeader()
             l.villageCode = code.value; l.name = name; l.active = true
@@ -103,7 +103,7 @@ enum VillageActorsService {
     }
 
     /// The leader, after checking the user keeps its village.
-    static func leader(_ app: Application, _ user: CurrentUser, _ id: Int) async throws -> (PartyLeader, OrgCode) {
+    static func leader(_ app: Application, _ user: CurrentUser, _ id: RowID<PartyLeader>) async throws -> (PartyLeader, OrgCode) {
         guard let l = try await app.systemData.lookup(PartyLeader.self, id), let code = OrgCode(l.villageCode) else {
             throw AppError.notFound
         }
@@ -121,7 +121,7 @@ enum VillageActorsService {
     /// Adds a project (`project`), a training (`training`) or a linked poor person (`beneficiary`,
     /// by resident ID, a member of a registered household of the same county), or ends the leader's
     /// role (`end`).
-    static func changeLeader(app: Application, user: CurrentUser, leaderID: Int, part: String, input: LeaderPartInput)
+    static func changeLeader(app: Application, user: CurrentUser, leaderID: RowID<PartyLeader>, part: String, input: LeaderPartInput)
         async throws -> String
     {
         let (_, code) = try await leader(app, user, leaderID)
@@ -200,7 +200,7 @@ enum VillageActorsService {
 
     /// A 双联户 of the village: its head household and its members, by household number (one per line or separated by spaces or commas).
     static func addJointUnit(app: Application, user: CurrentUser, village text: String, input: JointUnitInput)
-        async throws -> Int
+        async throws -> RowID<JointUnit>
     {
         let code = try village(text)
         try await S.authorise(app, user, code)
@@ -209,7 +209,7 @@ enum VillageActorsService {
         let numbers = (input.member_numbers ?? "").split(whereSeparator: { " ,，;\n\r\t".contains($0) }).map(String.init)
         guard numbers.count <= 30 else { throw AppError.invalidField("member_numbers") }
         let now = app.tuopin.now(), scope = user.scope
-        return try await app.write { tx -> Int in
+        return try await app.write { tx -> RowID<JointUnit> in
             _ = try await tx.scoped(scope).unit(code, for: .keepResponsibility)
             let all = Set([head] + numbers)
             let households = try await tx.rows(Household.self).filter(\.$villageCode == code.value).filter(
@@ -239,18 +239,18 @@ enum VillageActorsService {
         }
     }
 
-    struct AidInput: Content { var organisation_id: Int?; var started_on: String? }
+    struct AidInput: Content { var organisation_id: RowID<Organisation>?; var started_on: String? }
 
     /// An enterprise's help to the village (article 38): the enterprise is an organisation of type
     /// enterprise recorded in the village's reach (`VillageReach.mayHelp`).
-    static func addAid(app: Application, user: CurrentUser, village text: String, input: AidInput) async throws -> Int {
+    static func addAid(app: Application, user: CurrentUser, village text: String, input: AidInput) async throws -> RowID<EnterpriseAid> {
         let code = try village(text)
         try await S.authorise(app, user, code)
         guard let orgID = input.organisation_id else { throw AppError.missingField("organisation_id") }
         let started = try FormField.date(input.started_on, "started_on")
         guard started <= app.clock.today else { throw AppError.invalidField("started_on") }
         let now = app.tuopin.now(), scope = user.scope
-        return try await app.write { tx -> Int in
+        return try await app.write { tx -> RowID<EnterpriseAid> in
             _ = try await tx.scoped(scope).unit(code, for: .keepResponsibility)
             guard let org = try await tx.lookup(Organisation.self, orgID), org.active,
                 let type = OrganisationType(rawValue: org.type),
@@ -272,7 +272,7 @@ enum VillageActorsService {
         var contributed_on: String?; var kind: String?; var amount: String?; var description: String?
     }
 
-    static func addContribution(app: Application, user: CurrentUser, aidID: Int, input: ContributionInput) async throws
+    static func addContribution(app: Application, user: CurrentUser, aidID: RowID<EnterpriseAid>, input: ContributionInput) async throws
         -> String
     {
         guard let aid = try await app.systemData.lookup(EnterpriseAid.self, aidID), let code = OrgCode(aid.villageCode)

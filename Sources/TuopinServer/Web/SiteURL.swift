@@ -6,10 +6,10 @@ enum SiteURL {
     case home, login, logout, healthz, metrics
     case language(String?)
     case unit(String?)
-    case household(Int?)
-    case householdEdit(Int?)
+    case household(RowID<Household>?)
+    case householdEdit(RowID<Household>?)
     case householdNew
-    case householdPart(Int?, String, String? = nil)
+    case householdPart(RowID<Household>?, String, String? = nil)
     case households
     case householdsExport(String?, String?)
     case imports
@@ -20,28 +20,28 @@ enum SiteURL {
     case apiStandard(Int?)
     case qualityCheck
     case apiTokens, apiHouseholds, apiOpenAPI
-    case apiHousehold(Int?)
-    case apiHouseholdPart(Int?, String, String?)
-    case apiMember(Int?)
+    case apiHousehold(RowID<Household>?)
+    case apiHouseholdPart(RowID<Household>?, String, String?)
+    case apiMember(RowID<Member>?)
     case cases, caseBatch, caseStart
-    case caseDetail(Int?)
-    case caseSteps(Int?)
-    case objectionDecision(Int?)
+    case caseDetail(RowID<WorkflowCase>?)
+    case caseSteps(RowID<WorkflowCase>?)
+    case objectionDecision(RowID<Objection>?)
     case gongshi, gongshiTrack
-    case gongshiNotice(Int?)
-    case gongshiObjections(Int?)
+    case gongshiNotice(RowID<Notice>?)
+    case gongshiObjections(RowID<Notice>?)
     case unitPopulation(String?)
     case apiCases, apiCaseBatches, apiNotices, apiSpotChecks
-    case apiCase(Int?)
-    case apiCaseSteps(Int?)
-    case apiNotice(Int?)
-    case apiNoticeObjections(Int?)
+    case apiCase(RowID<WorkflowCase>?)
+    case apiCaseSteps(RowID<WorkflowCase>?)
+    case apiNotice(RowID<Notice>?)
+    case apiNoticeObjections(RowID<Notice>?)
     case apiObjection(String?)
-    case apiObjectionDecision(Int?)
+    case apiObjectionDecision(RowID<Objection>?)
     case apiUnitPopulation(String?)
     case apiUnitQuota(String?, Int?)
-    case apiSpotCheck(Int?)
-    case apiSpotCheckCase(Int?, Int?)
+    case apiSpotCheck(RowID<SpotCheckRecord>?)
+    case apiSpotCheckCase(RowID<SpotCheckRecord>?, RowID<WorkflowCase>?)
     case apiCertifications
     case spotChecks
     case help
@@ -53,35 +53,35 @@ enum SiteURL {
     /// The responsibility page of a unit and its forms (`responsibility`, `letters`, `reports`, …), and the same under the API.
     case unitPart(String?, String), apiUnitPart(String?, String)
     /// A letter's `sign`, `archive` and `file`.
-    case letter(Int?, String)
+    case letter(RowID<LetterRecord>?, String)
     /// Forms on a cadre, a party-member leader or an enterprise's help (`deactivate`, `project`, `contributions` …).
-    case cadre(Int?, String), leader(Int?, String?), enterpriseAid(Int?, String)
+    case cadre(RowID<Cadre>?, String), leader(RowID<PartyLeader>?, String?), enterpriseAid(RowID<EnterpriseAid>?, String)
     case reportSchedule(Int?)
     case pairingQuota(String?)
-    case householdPairings(Int?), pairingEnd(Int?), apiHouseholdPairings(Int?), apiPairingEnd(Int?)
+    case householdPairings(RowID<Household>?), pairingEnd(RowID<Pairing>?), apiHouseholdPairings(RowID<Household>?), apiPairingEnd(RowID<Pairing>?)
     case secondFactor, twoFactor, twoFactorBegin, twoFactorConfirm, twoFactorRecoveryCodes, twoFactorDisable
-    case sessionEnd(Int?)
-    case spotCheckCase(Int?, Int?)
+    case sessionEnd(RowID<UserSession>?)
+    case spotCheckCase(RowID<SpotCheckRecord>?, RowID<WorkflowCase>?)
     case unitCertifications(String?)
     /// The project library, a project and its forms (`expenditures`, `progress`, `revision`), and the API's.
-    case projects, projectNew, project(Int?, String?), apiProjects, apiProject(Int?, String?)
+    case projects, projectNew, project(RowID<ProjectRecord>?, String?), apiProjects, apiProject(RowID<ProjectRecord>?, String?)
     /// Reversing a ledger entry; a household's loans and a loan's repayments.
-    case fundEntryReverse(Int?), apiFundEntryReversal(Int?), apiHouseholdLoans(Int?), apiLoanRepayments(Int?)
-    case householdLoans(Int?), loanRepayments(Int?)
+    case fundEntryReverse(RowID<FundEntryRecord>?), apiFundEntryReversal(RowID<FundEntryRecord>?), apiHouseholdLoans(RowID<Household>?), apiLoanRepayments(RowID<LoanRecord>?)
+    case householdLoans(RowID<Household>?), loanRepayments(RowID<LoanRecord>?)
     /// How far the user's long action started from a page is (`?progress=ID` on the action).
     case progress(String?)
     /// An inspection and its parts (`findings`, `notification`, `findings.csv`); a finding's steps
     /// (`rectification`, `verification`) and an evidence file of one of its events; the same under the API.
-    case inspection(Int?, String?), finding(Int?, String), findingEvidence(Int?, Int?), apiInspection(Int?, String?),
-        apiFinding(Int?, String)
+    case inspection(RowID<InspectionRecord>?, String?), finding(RowID<FindingRecord>?, String), findingEvidence(RowID<FindingRecord>?, RowID<FindingEvent>?), apiInspection(RowID<InspectionRecord>?, String?),
+        apiFinding(RowID<FindingRecord>?, String)
     /// The audit-log search (`?user=&household=…`) and its export.
     case auditSearch, auditExport
     /// The assessment schemes, one scheme and its forms (`steps`, `revision`, `entered`, `results`), a unit's result; the same under the API.
-    case assessments, assessment(Int?, String?), assessmentUnit(Int?, String?)
-    case apiAssessments, apiAssessment(Int?, String?), apiAssessmentUnit(Int?, String?)
+    case assessments, assessment(RowID<SchemeRecord>?, String?), assessmentUnit(RowID<SchemeRecord>?, String?)
+    case apiAssessments, apiAssessment(RowID<SchemeRecord>?, String?), apiAssessmentUnit(RowID<SchemeRecord>?, String?)
     /// A dispute's steps; the oversight bodies' cases and a case's `notes`.
-    case disputeSteps(Int?), apiDisputeSteps(Int?)
-    case oversightCases, oversightCase(Int?, String?), apiOversightCases, apiOversightCase(Int?, String?)
+    case disputeSteps(RowID<DisputeRecord>?), apiDisputeSteps(RowID<DisputeRecord>?)
+    case oversightCases, oversightCase(RowID<OversightCase>?, String?), apiOversightCases, apiOversightCase(RowID<OversightCase>?, String?)
 
     var segments: [String] {
         switch self {
@@ -234,7 +234,7 @@ enum SiteURL {
         return text
     }
 
-    private static func id(_ id: Int?) -> String { id.map(String.init) ?? ":id" }
+    private static func id<Row>(_ id: RowID<Row>?) -> String { id.map(String.init) ?? ":id" }
 
     var pathComponents: [PathComponent] { segments.map { PathComponent(stringLiteral: $0) } }
     var path: String { "/" + segments.joined(separator: "/") }
@@ -246,4 +246,8 @@ extension Request {
         guard let raw = parameters.get(name), let value = Int(raw), value > 0 else { throw AppError.notFound }
         return value
     }
+
+    /// A path parameter naming a row of `Row`'s table by its id; anything but a positive whole number is
+    /// "not found".
+    func intParameter<Row>(_ name: String) throws -> RowID<Row> { RowID(try intParameter(name) as Int) }
 }

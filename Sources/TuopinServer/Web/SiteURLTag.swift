@@ -29,7 +29,7 @@ struct SiteURLTag: LeafTag {
     /// The `SiteURL` a template names, with its arguments as text.
     static func url(_ name: String, _ a: [String]) -> SiteURL? {
         func text(_ i: Int) -> String? { i < a.count && !a[i].isEmpty ? a[i] : nil }
-        func id(_ i: Int) -> Int? { text(i).flatMap { Int($0) } }
+        func id<Row>(_ i: Int) -> RowID<Row>? { text(i).flatMap { Int($0) }.map { RowID($0) } }
         if let url = Self.fixed[name] { return a.isEmpty ? url : nil }
         switch name {
         case "unit": return text(0).map { .unit($0) }

@@ -14,7 +14,8 @@ extension CaseController {
         }
         let household = try value(Int.self, "household_id")
         if let household, household < 1 { throw AppError.invalidField("household_id") }
-        return try await summaries(req, awaiting: try value(Bool.self, "awaiting") ?? false, householdID: household)
+        let householdID = household.map { RowID<Household>($0) }
+        return try await summaries(req, awaiting: try value(Bool.self, "awaiting") ?? false, householdID: householdID)
     }
 
     @Sendable static func apiShow(req: Request) async throws -> CaseView {
@@ -29,7 +30,7 @@ extension CaseController {
 
     @Sendable static func apiStep(req: Request) async throws -> CaseView {
         let user = try req.requireUser()
-        let id = try req.intParameter("id")
+        let id: RowID<WorkflowCase> = try req.intParameter("id")
         let body = try req.decodeJSON(APIStep.self)
         try await CaseService.step(
             app: req.application, user: user, caseID: id, action: body.action,

@@ -10,14 +10,14 @@ enum CaseController {
 
     struct StepView: Content {
         let at: String; let actor: String; let role: String; let action: String; let outcome: String
-        let reason: String; let notice_id: Int?; let details: [String: String]
+        let reason: String; let notice_id: RowID<Notice>?; let details: [String: String]
     }
     struct NoticeView: Content {
-        let id: Int; let title: String; let kind: String; let place: String; let starts_on: String; let ends_on: String;
+        let id: RowID<Notice>; let title: String; let kind: String; let place: String; let starts_on: String; let ends_on: String;
         let running: Bool
     }
     struct ObjectionView: Content {
-        let id: Int; let code: String; let kind: String; let kind_label: String; let text: String; let name: String
+        let id: RowID<Objection>; let code: String; let kind: String; let kind_label: String; let text: String; let name: String
         let status: String; let status_label: String; let decision_reason: String; let filed_at: String;
         let can_decide: Bool
     }
@@ -27,8 +27,8 @@ enum CaseController {
         var can_reject = false
     }
     struct CaseView: Content {
-        let id: Int; let workflow: String; let workflow_name: String; let subject: String
-        let household_id: Int?; let household_number: String?; let unit_code: String; let unit_name: String
+        let id: RowID<WorkflowCase>; let workflow: String; let workflow_name: String; let subject: String
+        let household_id: RowID<Household>?; let household_number: String?; let unit_code: String; let unit_name: String
         let year: Int; let step: Int; let steps_total: Int; let status: String; let status_label: String
         let next_action: String?; let next_action_label: String?; let next_roles: String?
         let version: Int; let can_act: Bool; let needs: Needs
@@ -37,7 +37,7 @@ enum CaseController {
     }
     struct PathStep: Content { let label: String; let done: Bool }
     struct CaseSummary: Content {
-        let id: Int; let workflow: String; let workflow_name: String; let subject_name: String; let household_id: Int?
+        let id: RowID<WorkflowCase>; let workflow: String; let workflow_name: String; let subject_name: String; let household_id: RowID<Household>?
         let year: Int; let step: Int; let status: String; let status_label: String; let next_action: String?
         let next_action_label: String?; let updated_at: String; let awaiting_me: Bool
     }
@@ -55,7 +55,7 @@ enum CaseController {
         c.status == .open && c.step < wf.steps.count ? wf.steps[c.step] : nil
     }
 
-    static func detail(_ req: Request, id: Int) async throws -> CaseView {
+    static func detail(_ req: Request, id: RowID<WorkflowCase>) async throws -> CaseView {
         let user = try req.requireUser()
         let data = req.data
         let c = try await data.workflowCase(id: id)
@@ -120,7 +120,7 @@ enum CaseController {
     }
 
     /// Cases in scope; with `awaiting`, only those whose next step the user may take.
-    static func summaries(_ req: Request, awaiting: Bool, householdID: Int? = nil, limit: Int = 500) async throws
+    static func summaries(_ req: Request, awaiting: Bool, householdID: RowID<Household>? = nil, limit: Int = 500) async throws
         -> [CaseSummary]
     {
         let user = try req.requireUser()
@@ -198,7 +198,7 @@ enum CaseController {
             guard let n = notices[o.noticeID], let wf = Workflows.named(n.workflow), let index = wf.stepIndex(n.action),
                 user.scope.actingRole(for: wf.steps[index], on: OrgCode(n.unitCode)!) != nil
             else { continue }
-            let caseID: Int?
+            let caseID: RowID<WorkflowCase>?
             if let id = o.caseID {
                 caseID = id
             } else {
@@ -253,7 +253,7 @@ enum CaseController {
         try await renderCase(req, id: try req.intParameter("id"), error: nil, status: .ok)
     }
 
-    static func renderCase(_ req: Request, id: Int, error: String?, status: HTTPResponseStatus) async throws -> Response
+    static func renderCase(_ req: Request, id: RowID<WorkflowCase>, error: String?, status: HTTPResponseStatus) async throws -> Response
     {
         let view = try await detail(req, id: id)
         let survey =
@@ -272,13 +272,13 @@ enum CaseController {
 
     struct StepForm: Content {
         var action: String
-        var case_ids: [Int]?
+        var case_ids: [RowID<WorkflowCase>]?
     }
 
     /// A step from the case page's form.
     @Sendable static func stepForm(req: Request) async throws -> Response {
         let user = try req.requireUser()
-        let id = try req.intParameter("id")
+        let id: RowID<WorkflowCase> = try req.intParameter("id")
         return try await FormFlow.submit(req, answering: [.notFound]) {
             let form = try req.content.decode(StepForm.self)
             try await CaseService.step(
@@ -320,13 +320,13 @@ enum CaseController {
 
     struct StartForm: Content {
         var workflow: String?
-        var household_id: Int?
-        var household_ids: [Int]?
+        var household_id: RowID<Household>?
+        var household_ids: [RowID<Household>]?
         var unit_code: String?
         var year: Int?
     }
 
-    static func start(_ req: Request, _ form: StartForm) async throws -> [Int] {
+    static func start(_ req: Request, _ form: StartForm) async throws -> [RowID<WorkflowCase>] {
         let user = try req.requireUser()
         guard let id = form.workflow, let wf = Workflows.named(id) else { throw AppError.invalidField("workflow") }
         guard let year = form.year else { throw AppError.missingField("year") }
@@ -350,9 +350,9 @@ enum CaseController {
 
     @Sendable static func decideForm(req: Request) async throws -> Response {
         let user = try req.requireUser()
-        let id = try req.intParameter("id")
+        let id: RowID<Objection> = try req.intParameter("id")
         // Decided on a case page, or (a fund disclosure has no case) on the unit's funds page.
-        let caseID = try? req.content.get(Int.self, at: "case_id")
+        let caseID = try? req.content.get(RowID<WorkflowCase>.self, at: "case_id")
         let unit = (try? req.content.get(String.self, at: "unit_code")).flatMap { OrgCode($0) }?.value
         guard caseID != nil || unit != nil else { throw AppError.missingField("case_id") }
         return try await FormFlow.submit(req, answering: [.notFound]) {
@@ -371,11 +371,11 @@ enum CaseController {
 
     // MARK: API
 
-    struct Created: Content { let ids: [Int] }
+    struct Created: Content { let ids: [RowID<WorkflowCase>] }
 
     struct APIStep: Content { let action: String }
 
-    struct APIBatch: Content { let action: String; let case_ids: [Int] }
+    struct APIBatch: Content { let action: String; let case_ids: [RowID<WorkflowCase>] }
 
 }
 

@@ -34,7 +34,7 @@ extension CaseService {
     }
 
     static func setHouseholdStatus(
-        tx: DataAccess, app: Application, user: CurrentUser, id: Int, status: HouseholdStatus,
+        tx: DataAccess, app: Application, user: CurrentUser, id: RowID<Household>, status: HouseholdStatus,
         identifiedYear: Int?, exitYear: Int?, today: CivilDate, now: Date
     ) async throws {
         let h = try await tx.lookup(Household.self, id)!

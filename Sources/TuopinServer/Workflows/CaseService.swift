@@ -47,9 +47,9 @@ enum CaseService {
     /// Opens a case per subject (one unit, or many households of one village at once) and takes the
     /// first step on all of them, in one transaction: all are opened or none.
     static func start(
-        app: Application, user: CurrentUser, workflow: WorkflowDefinition, householdIDs: [Int], unitCode: String?,
+        app: Application, user: CurrentUser, workflow: WorkflowDefinition, householdIDs: [RowID<Household>], unitCode: String?,
         year: Int, input: StepInput
-    ) async throws -> [Int] {
+    ) async throws -> [RowID<WorkflowCase>] {
         guard (2014...app.clock.today.year + 1).contains(year) else { throw AppError.invalidField("year") }
         let ids = Array(Set(householdIDs)).sorted()
         if workflow.subject == .household {
@@ -127,12 +127,12 @@ enum CaseService {
     // MARK: Taking steps
 
     /// One step on one case; `input.version`, when given, must match.
-    static func step(app: Application, user: CurrentUser, caseID: Int, action: String, input: StepInput) async throws {
+    static func step(app: Application, user: CurrentUser, caseID: RowID<WorkflowCase>, action: String, input: StepInput) async throws {
         try await batch(app: app, user: user, caseIDs: [caseID], action: action, input: input)
     }
 
     /// The same step on many cases (a village's exit candidates, say): all or nothing, one notice for all.
-    static func batch(app: Application, user: CurrentUser, caseIDs: [Int], action: String, input: StepInput)
+    static func batch(app: Application, user: CurrentUser, caseIDs: [RowID<WorkflowCase>], action: String, input: StepInput)
         async throws
     {
         let ids = Array(Set(caseIDs)).sorted()
@@ -161,7 +161,7 @@ enum CaseService {
     static func takeSteps(
         tx: DataAccess, app: Application, user: CurrentUser, cases: [WorkflowCase], action: String,
         input: StepInput, now: Date
-    ) async throws -> Int? {
+    ) async throws -> RowID<Notice>? {
         let today = app.clock.today
         let workflow = Workflows.named(cases[0].workflow)!
         let standards = try await StandardsController.lookup(on: tx)
@@ -195,7 +195,7 @@ enum CaseService {
             if isReject, reason.isEmpty { throw AppError.missingField("reason") }
             let stepIndex = c.step
             let previousNotice = c.noticeID
-            var noticeID: Int?
+            var noticeID: RowID<Notice>?
             if let stepDef, stepDef.opensNotice, !isReject {
                 if notice == nil {
                     notice = try await openNotice(

@@ -22,7 +22,7 @@ enum SpotCheckService {
     }
 
     /// Draws a sample; returns the check's id.
-    static func draw(app: Application, user: CurrentUser, input: DrawInput) async throws -> Int {
+    static func draw(app: Application, user: CurrentUser, input: DrawInput) async throws -> RowID<SpotCheckRecord> {
         guard let id = input.workflow, let workflow = Workflows.named(id), let spot = workflow.spotCheck else {
             throw AppError.invalidField("workflow")
         }
@@ -51,14 +51,14 @@ enum SpotCheckService {
             )
             .filter(\.$year == year).filter(\.$step == spot.before).filter(\.$status == .open).all()
             guard !waiting.isEmpty else { throw AppError.notEligible("spot_no_cases") }
-            let sample = SpotCheck.sample(waiting.map { $0.id! }, seed: seed, percent: percent)
+            let sample = SpotCheck.sample(waiting.map { $0.id!.rawValue }, seed: seed, percent: percent)
             let check = SpotCheckRecord()
             check.workflow = workflow.id; check.countyCode = county.value; check.year = year; check.seed = String(seed)
             check.percent = percent; check.population = waiting.count; check.createdBy = user.id; check.createdAt = now
             try await check.create(on: tx)
             for caseID in sample {
                 let item = SpotCheckItem()
-                item.checkID = check.id!; item.caseID = caseID; item.note = ""
+                item.checkID = check.id!; item.caseID = RowID(caseID); item.note = ""
                 try await item.create(on: tx)
             }
             try await AuditLog.append(
@@ -74,7 +74,7 @@ enum SpotCheckService {
     }
 
     /// Records the verification of one sampled case; a failure sends it back.
-    static func record(app: Application, user: CurrentUser, checkID: Int, caseID: Int, input: ResultInput) async throws
+    static func record(app: Application, user: CurrentUser, checkID: RowID<SpotCheckRecord>, caseID: RowID<WorkflowCase>, input: ResultInput) async throws
     {
         guard let result = input.result, ["passed", "failed"].contains(result) else {
             throw AppError.invalidField("result")
@@ -114,13 +114,13 @@ enum SpotCheckService {
     }
 
     /// A sampled case not yet verified blocks approval.
-    static func pending(on db: DataAccess, caseID: Int) async throws -> Bool {
+    static func pending(on db: DataAccess, caseID: RowID<WorkflowCase>) async throws -> Bool {
         try await db.rows(SpotCheckItem.self).filter(\.$caseID == caseID).filter(\.$result == nil).count() > 0
     }
 
     struct Summary: Content {
-        let id: Int; let workflow: String; let county_code: String; let year: Int; let seed: String; let percent: Int
-        let population: Int; let sampled: Int; let passed: Int; let failed: Int; let pending: Int; let case_ids: [Int]
+        let id: RowID<SpotCheckRecord>; let workflow: String; let county_code: String; let year: Int; let seed: String; let percent: Int
+        let population: Int; let sampled: Int; let passed: Int; let failed: Int; let pending: Int; let case_ids: [RowID<WorkflowCase>]
     }
 
     /// A check with its accuracy figures (kept for the annual assessment).

@@ -4,7 +4,7 @@ import Foundation
 
 final class User: Model, @unchecked Sendable {
     static let schema = "users"
-    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @ID(custom: "id", generatedBy: .database) var id: RowID<User>?
     @Field(key: "username") var username: String
     @Field(key: "display_name") var displayName: String
     @Field(key: "password_hash") var passwordHash: String

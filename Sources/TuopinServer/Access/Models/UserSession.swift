@@ -5,9 +5,9 @@ import Foundation
 /// A login session (web cookie) or API token. Only the SHA-256 of the secret is stored.
 final class UserSession: Model, @unchecked Sendable {
     static let schema = "user_sessions"
-    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @ID(custom: "id", generatedBy: .database) var id: RowID<UserSession>?
     @Field(key: "token_hash") var tokenHash: String
-    @Field(key: "user_id") var userID: Int
+    @Field(key: "user_id") var userID: RowID<User>
     @Field(key: "kind") var kind: String
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "expires_at") var expiresAt: Date

@@ -5,7 +5,7 @@ import Foundation
 /// A breach of a rule found by the compliance engine, open until a check no longer finds it.
 final class ViolationRecord: Model, @unchecked Sendable {
     static let schema = "violations"
-    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @ID(custom: "id", generatedBy: .database) var id: RowID<ViolationRecord>?
     @Field(key: "rule") var rule: String
     @Field(key: "article") var article: Int
     @Field(key: "unit_code") var unitCode: String

@@ -12,7 +12,7 @@ struct AccountData: Sendable {
         try await User.query(on: db).filter(\.$username == username).with(\.$bindings).first()
     }
 
-    func user(id: Int) async throws -> User? {
+    func user(id: RowID<User>) async throws -> User? {
         try await User.query(on: db).filter(\.$id == id).with(\.$bindings).first()
     }
 

@@ -128,7 +128,7 @@ enum AuditSearch {
         ).from("audit_log")
         for c in conditions { q = q.where(c) }
         let rows = try await q.orderBy("id", .descending).offset(offset).limit(limit).all(decoding: Row.self)
-        let ids = Set(rows.compactMap { Int($0.user_id) })
+        let ids = Set(rows.compactMap { Int($0.user_id).map { RowID<User>($0) } })
         let users = Dictionary(
             uniqueKeysWithValues: try await User.query(on: req.db).filter(\.$id ~~ Array(ids)).all().map {
                 (String($0.id!), "\($0.displayName)（\($0.username)）")
@@ -140,10 +140,10 @@ enum AuditSearch {
         return rows.map { r in
             let href: String? =
                 switch r.entity {
-                case "household" where mayOpen: Int(r.entity_id).map { SiteURL.household($0).path }
+                case "household" where mayOpen: Int(r.entity_id).map { SiteURL.household(RowID($0)).path }
                 case "org_unit": SiteURL.unit(r.entity_id).path
-                case "inspection": Int(r.entity_id).map { SiteURL.inspection($0, nil).path }
-                case "case" where mayOpen: Int(r.entity_id).map { SiteURL.caseDetail($0).path }
+                case "inspection": Int(r.entity_id).map { SiteURL.inspection(RowID($0), nil).path }
+                case "case" where mayOpen: Int(r.entity_id).map { SiteURL.caseDetail(RowID($0)).path }
                 default: nil
                 }
             return Entry(

@@ -151,15 +151,15 @@ struct DemoCases {
     /// if the last step opened one).
     @discardableResult
     private func walk(
-        _ workflow: WorkflowDefinition, households: [Int] = [], unit: String? = nil, steps: Int, actors: Actors,
-        clock: Clock, realNow: Date, before: ((String, [Int]) async throws -> Void)? = nil
-    ) async throws -> [Int] {
+        _ workflow: WorkflowDefinition, households: [RowID<Household>] = [], unit: String? = nil, steps: Int, actors: Actors,
+        clock: Clock, realNow: Date, before: ((String, [RowID<WorkflowCase>]) async throws -> Void)? = nil
+    ) async throws -> [RowID<WorkflowCase>] {
         let taken = workflow.steps.prefix(steps)
         let notices = taken.filter(\.opensNotice).count
         let lastOpens = taken.last?.opensNotice ?? false
         let daysBack = lastOpens ? 8 * (notices - 1) + 2 : 8 * notices + 3
         clock.set(realNow.addingTimeInterval(-Double(daysBack) * 86_400 - 3_600))
-        var ids: [Int] = []
+        var ids: [RowID<WorkflowCase>] = []
         for (index, step) in taken.enumerated() {
             let user = actors.first(of: step.roles)
             try await before?(step.action, ids)
@@ -177,14 +177,14 @@ struct DemoCases {
         return ids
     }
 
-    private func reject(_ ids: [Int], by user: CurrentUser, reason: String) async throws {
+    private func reject(_ ids: [RowID<WorkflowCase>], by user: CurrentUser, reason: String) async throws {
         var i = CaseService.StepInput(); i.reason = reason
         try await CaseService.batch(
             app: app, user: user, caseIDs: ids, action: WorkflowDefinition.rejectAction, input: i)
     }
 
     /// Records what household exit checks: the latest income above the line and every guarantee met.
-    private func meetExitCriteria(_ householdIDs: [Int], clerk: CurrentUser) async throws {
+    private func meetExitCriteria(_ householdIDs: [RowID<Household>], clerk: CurrentUser) async throws {
         for id in householdIDs {
             let h = try await Household.find(id, on: app.db)!
             try await RegistryService.setIncome(
@@ -200,14 +200,14 @@ struct DemoCases {
         }
     }
 
-    private func households(_ statuses: [HouseholdStatus]) async throws -> [Int] {
+    private func households(_ statuses: [HouseholdStatus]) async throws -> [RowID<Household>] {
         try await Household.query(on: app.db).filter(\.$villageCode == Self.showcaseVillage).filter(
             \.$status ~~ statuses
         )
         .sort(\.$number).all().map { $0.id! }
     }
 
-    private func objection(on caseID: Int, text: String, observation: CurrentUser? = nil) async throws -> String {
+    private func objection(on caseID: RowID<WorkflowCase>, text: String, observation: CurrentUser? = nil) async throws -> String {
         let noticeID = try await WorkflowCase.find(caseID, on: app.db)!.noticeID!
         var input = NoticeService.ObjectionInput(); input.text = text; input.case_id = caseID
         if observation != nil { input.kind = "observation" }
@@ -220,7 +220,7 @@ struct DemoCases {
     private func householdExits(_ actors: Actors, clock: Clock, realNow: Date) async throws -> Int {
         let poor = try await households([.notExited, .returnedToPoverty])
         let clerk = actors.byRole[.clerk]!
-        let prepare: (String, [Int]) async throws -> Void = { action, ids in
+        let prepare: (String, [RowID<WorkflowCase>]) async throws -> Void = { action, ids in
             if action == "verify" {
                 let hh = try await WorkflowCase.query(on: app.db).filter(\.$id ~~ ids).all().compactMap(\.householdID)
                 try await meetExitCriteria(hh, clerk: clerk)

@@ -51,7 +51,7 @@ extension DemoFunds {
         struct AllocationRow: Decodable {
             let id: Int; let from_unit: String; let year: Int; let entry_date: String; let source: String;
             let to_unit: String
-            let project_id: Int?; let amount: Int64; let note: String
+            let project_id: RowID<ProjectRecord>?; let amount: Int64; let note: String
         }
         let allocations = try await sql.raw(
             """

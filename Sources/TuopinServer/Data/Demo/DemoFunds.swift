@@ -21,7 +21,7 @@ struct DemoFunds {
 
     struct Entry {
         let move: LedgerMove; let source: FundSource; let year: Int; let from: String?; let to: String?
-        let fromUnit: String?; let toUnit: String; let project: Int?; let amount: Money; let counterpart: String;
+        let fromUnit: String?; let toUnit: String; let project: RowID<ProjectRecord>?; let amount: Money; let counterpart: String;
         let voucher: String
         let date: CivilDate; let note: String
     }
@@ -79,7 +79,7 @@ struct DemoFunds {
     }
 
     typealias ProjectRow = (
-        id: Int, county: String, site: String, step: Int, category: ProjectCategory, approved: CivilDate?, caseID: Int
+        id: RowID<ProjectRecord>, county: String, site: String, step: Int, category: ProjectCategory, approved: CivilDate?, caseID: RowID<WorkflowCase>
     )
 
     /// The Centre's and the region's money down the tree, and partner aid into each prefecture and on to its counties.
@@ -239,7 +239,7 @@ struct DemoFunds {
         on txAccess: DataAccess, zh: Translations, now: Date, _ workflow: WorkflowDefinition, action: String,
         unit: String,
         start: CivilDate, rows: NoticeService.Entries, year: Int
-    ) async throws -> Int {
+    ) async throws -> RowID<Notice> {
         let tx = txAccess.db
         let n = Notice()
         n.kind = workflow.steps[workflow.stepIndex(action)!].notice!; n.workflow = workflow.id; n.action = action;
@@ -264,7 +264,7 @@ struct DemoFunds {
         func notice(
             _ workflow: WorkflowDefinition, action: String, unit: String, start: CivilDate, rows: NoticeService.Entries,
             year: Int
-        ) async throws -> Int {
+        ) async throws -> RowID<Notice> {
             try await Self.notice(
                 on: txAccess, zh: zh, now: now, workflow, action: action, unit: unit, start: start, rows: rows,
                 year: year)

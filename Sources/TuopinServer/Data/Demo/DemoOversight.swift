@@ -61,15 +61,16 @@ struct DemoOversight {
                 .orderBy("county_code")
                 .all(decoding: CodeRow.self).map(\.county_code)
             let users = Dictionary(try await User.query(on: tx.db).all().map { ($0.username, $0.id!) }) { a, _ in a }
-            let townships = Dictionary(
-                grouping: try await OrgUnit.query(on: tx.db).filter(\.$level == OrgLevel.township.rawValue).sort(\.$id)
-                    .all()
-                    .filter { counties.contains(String($0.id!.prefix(6))) }, by: { String($0.id!.prefix(6)) })
+            let allTownships: [OrgUnit] = try await OrgUnit.query(on: tx.db)
+                .filter(\.$level == OrgLevel.township.rawValue).sort(\.$id).all()
+            let townships: [String: [OrgUnit]] = Dictionary(
+                grouping: allTownships.filter { counties.contains(String($0.id!.prefix(6))) },
+                by: { String($0.id!.prefix(6)) })
             func day(_ offset: Int) -> CivilDate { today.adding(days: offset) }
             func save(
                 unit: String, kind: InspectionKind, title: String, team: [[String: String]], targets: [String],
                 start: Int,
-                findings: [Planned], inspector: Int, rectifier: (String) -> Int
+                findings: [Planned], inspector: RowID<User>, rectifier: (String) -> RowID<User>
             ) async throws {
                 let i = InspectionRecord()
                 i.unitCode = unit; i.kind = kind; i.title = title; i.team = try AuditLog.canonicalJSON(team)
@@ -86,8 +87,8 @@ struct DemoOversight {
                     after: ["unit": unit, "title": title, "findings": String(findings.count)], at: now)
             }
             let byPrefecture = Dictionary(grouping: counties, by: { String($0.prefix(4)) })
-            let clerk = users["clerk1"] ?? 0, countyUser = users["chengguan"] ?? 0
-            func rectifier(_ unit: String) -> Int {
+            let clerk: RowID<User> = users["clerk1"] ?? 0, countyUser: RowID<User> = users["chengguan"] ?? 0
+            func rectifier(_ unit: String) -> RowID<User> {
                 unit.hasPrefix("540102001") ? clerk : unit.hasPrefix("540102") ? countyUser : 0
             }
             for prefecture in byPrefecture.keys.sorted() {
@@ -126,8 +127,8 @@ struct DemoOversight {
 
     /// An inspection's planned findings with their events, each step by its actor on its day.
     static func saveFindings(
-        _ findings: [Planned], of i: InspectionRecord, start: Int, today: CivilDate, inspector: Int,
-        rectifier: (String) -> Int, evidence: (sha256: String, size: Int), on tx: DataAccess
+        _ findings: [Planned], of i: InspectionRecord, start: Int, today: CivilDate, inspector: RowID<User>,
+        rectifier: (String) -> RowID<User>, evidence: (sha256: String, size: Int), on tx: DataAccess
     ) async throws {
         func day(_ offset: Int) -> CivilDate { today.adding(days: offset) }
         for p in findings {
@@ -273,7 +274,7 @@ struct DemoOversight {
                     kind: "reward", measure: "commendation", subject_type: "unit", unit_code: best.unitCode,
                     subject_name: "县委、县政府",
                     reason: "\(year)年度脱贫攻坚考核排名第一", decided_on: decided, document_no: "藏扶领〔\(year + 1)〕3号",
-                    basis: "assessment", basis_id: id))
+                    basis: "assessment", basis_id: id.rawValue))
         }
         if let last = counties.last, counties.count > 1 {
             _ = try await RegisterService.addSanction(
@@ -282,7 +283,7 @@ struct DemoOversight {
                     kind: "penalty", measure: "interview", subject_type: "cadre", unit_code: last.unitCode,
                     subject_name: "县委书记",
                     reason: "\(year)年度脱贫攻坚考核排名靠后", decided_on: decided, document_no: "藏扶领〔\(year + 1)〕4号",
-                    basis: "assessment", basis_id: id))
+                    basis: "assessment", basis_id: id.rawValue))
         }
         let overdue = try await FindingRecord.query(on: app.db).filter(\.$state == .open)
             .filter(\.$deadline < today).sort(\.$id).first()
@@ -294,7 +295,7 @@ struct DemoOversight {
                     subject_name: "责任单位",
                     reason: "督查发现问题逾期未整改", decided_on: today.adding(days: -2).description,
                     document_no: "藏纪〔\(today.year)〕12号",
-                    basis: "finding", basis_id: f.id))
+                    basis: "finding", basis_id: f.id?.rawValue))
         }
         if let county = counties.first(where: { $0.unitCode.hasPrefix("540102") }) ?? counties.first {
             let c = try await RegisterService.openCase(

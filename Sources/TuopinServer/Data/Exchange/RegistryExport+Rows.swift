@@ -7,7 +7,7 @@ import Vapor
 /// The queries of `RegistryExport` (the data layer, issue #23).
 extension RegistryExport {
     static func rows(
-        app: Application, kind: Kind, actor: ExchangeActor, unit: OrgCode?, onlyIDs: Set<Int>? = nil, reason: String,
+        app: Application, kind: Kind, actor: ExchangeActor, unit: OrgCode?, onlyIDs: Set<RowID<Household>>? = nil, reason: String,
         progress: @escaping ProgressHandler = { _, _ in }
     ) async throws -> [[String]] {
         let reason = try validReason(reason)
@@ -61,7 +61,7 @@ extension RegistryExport {
     /// The members-template rows of a page of households: full numbers and health only for roles
     /// that may see them (the file then cannot be re-imported).
     static func memberRows(
-        _ page: [ExportHousehold], ids: [Int], actor: ExchangeActor, protector: DataProtector, on sql: any SQLDatabase
+        _ page: [ExportHousehold], ids: [RowID<Household>], actor: ExchangeActor, protector: DataProtector, on sql: any SQLDatabase
     ) async throws -> [[String]] {
         var out: [[String]] = []
         let members = try await sql.select().columns(ExportMember.columns).from(Member.schema)
@@ -98,10 +98,10 @@ extension RegistryExport {
     }
 
     /// The incomes-template rows of a page of households.
-    static func incomeRows(_ page: [ExportHousehold], ids: [Int], on sql: any SQLDatabase) async throws -> [[String]] {
+    static func incomeRows(_ page: [ExportHousehold], ids: [RowID<Household>], on sql: any SQLDatabase) async throws -> [[String]] {
         var out: [[String]] = []
         struct Income: Decodable {
-            let household_id: Int; let year: Int; let wage, business, property, transfer, costs: Int64
+            let household_id: RowID<Household>; let year: Int; let wage, business, property, transfer, costs: Int64
         }
         let incomes = try await sql.select().columns(
             "household_id", "year", "wage", "business", "property", "transfer", "costs"

@@ -123,7 +123,7 @@ extension DataAccess {
     }
 
     /// Removes the incomes of `year` of `households` (an imported year replaces the stored one).
-    func deleteIncomes(year: Int, households: [Int]) async throws {
+    func deleteIncomes(year: Int, households: [RowID<Household>]) async throws {
         try await sqlDatabase.delete(from: IncomeRecord.schema).where("year", .equal, SQLBind(year))
             .where("household_id", .in, SQLBind.group(households)).run()
     }

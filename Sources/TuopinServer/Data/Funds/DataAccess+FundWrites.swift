@@ -6,7 +6,7 @@ import TuopinCore
 extension DataAccess {
     /// Adds a repayment if it does not take the loan past its principal (two repayments at once
     /// cannot together pass it). Whether it was added.
-    func repay(loanID: Int, _ amount: Money) async throws -> Bool {
+    func repay(loanID: RowID<LoanRecord>, _ amount: Money) async throws -> Bool {
         try await sqlDatabase.update(LoanRecord.schema).set("repaid", to: SQLRaw("repaid + \(amount.fen)"))
             .set("version", to: SQLRaw("version + 1")).where("id", .equal, SQLBind(loanID))
             .where(SQLRaw("amount - repaid"), .greaterThanOrEqual, SQLBind(amount.fen)).returning("id").all()
@@ -14,7 +14,7 @@ extension DataAccess {
     }
 
     /// Links the households a project benefits.
-    func link(project id: Int, beneficiaries households: [Int]) async throws {
+    func link(project id: RowID<ProjectRecord>, beneficiaries households: [RowID<Household>]) async throws {
         guard !households.isEmpty else { return }
         try await sqlDatabase.bulkInsert(
             into: "project_beneficiaries", columns: ["project_id", "household_id"],
@@ -24,7 +24,7 @@ extension DataAccess {
 
 extension DataAccess {
     /// Marks ledger entries as disclosed by `noticeID`.
-    func markDisclosed(entries ids: [Int], by noticeID: Int) async throws {
+    func markDisclosed(entries ids: [RowID<FundEntryRecord>], by noticeID: RowID<Notice>) async throws {
         try await sqlDatabase.update(FundEntryRecord.schema).set("notice_id", to: SQLBind(noticeID))
             .where("id", .in, SQLBind.group(ids)).run()
     }

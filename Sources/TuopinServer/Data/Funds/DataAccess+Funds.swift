@@ -20,7 +20,7 @@ extension DataAccess {
             if let s = ProjectStatus(rawValue: r.status) { out[s, default: 0] += r.n }
         }
     }
-    func project(id: Int) async throws -> ProjectRecord {
+    func project(id: RowID<ProjectRecord>) async throws -> ProjectRecord {
         guard let p = try await projects().filter(\.$id == id).first() else { throw AppError.notFound }
         return p
     }
@@ -32,7 +32,7 @@ extension DataAccess {
                 .sql(ScopeSQL.under(roots, column: "to_unit")))
         }
     }
-    func fundEntry(id: Int) async throws -> FundEntryRecord {
+    func fundEntry(id: RowID<FundEntryRecord>) async throws -> FundEntryRecord {
         guard let e = try await fundEntries().filter(\.$id == id).first() else { throw AppError.notFound }
         return e
     }
@@ -42,7 +42,7 @@ extension DataAccess {
 
 extension DataAccess {
     /// How many households a project lists as its beneficiaries.
-    func beneficiaryCount(project id: Int) async throws -> Int {
+    func beneficiaryCount(project id: RowID<ProjectRecord>) async throws -> Int {
         try await sqlDatabase.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
             .from("project_beneficiaries").where("project_id", .equal, SQLBind(id)).first()?.decode(
                 column: "n", as: Int.self) ?? 0

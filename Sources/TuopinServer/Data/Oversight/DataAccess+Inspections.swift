@@ -8,7 +8,7 @@ extension DataAccess {
 
     /// An inspection the user may see: their scope covers the inspecting unit, one of its targets,
     /// or the unit of one of its findings (a township sees the county's inspection that found against it).
-    func inspection(id: Int) async throws -> InspectionRecord {
+    func inspection(id: RowID<InspectionRecord>) async throws -> InspectionRecord {
         guard let i = try await InspectionRecord.find(id, on: db) else { throw AppError.notFound }
         if maySee(i) { return i }
         let units = try await FindingRecord.query(on: db).filter(\.$inspectionID == id).all().map(\.unitCode)
@@ -35,7 +35,7 @@ extension DataAccess {
     }
 
     /// A finding the user may see (its unit, or the inspecting unit, is in their scope), with its inspection.
-    func finding(id: Int) async throws -> (FindingRecord, InspectionRecord) {
+    func finding(id: RowID<FindingRecord>) async throws -> (FindingRecord, InspectionRecord) {
         guard let f = try await FindingRecord.find(id, on: db),
             let i = try await InspectionRecord.find(f.inspectionID, on: db),
             seesAll(of: i) || (OrgCode(f.unitCode).map { scope.permitsAggregates(on: $0) } ?? false)

@@ -5,7 +5,7 @@ import Vapor
 
 extension DataAccess {
     /// An oversight case the user may see: the discipline, procuratorate and audit bodies over its unit.
-    func oversightCase(id: Int) async throws -> OversightCase {
+    func oversightCase(id: RowID<OversightCase>) async throws -> OversightCase {
         guard let c = try await OversightCase.find(id, on: db), let code = OrgCode(c.unitCode),
             scope.permits(.handleOversightCases, on: code)
         else {

@@ -22,17 +22,17 @@ extension DataAccess {
         return (plans, measures)
     }
 
-    func history(ofHousehold id: Int) async throws -> [HouseholdHistory.Entry] {
+    func history(ofHousehold id: RowID<Household>) async throws -> [HouseholdHistory.Entry] {
         _ = try await household(id: id)
         return try await HouseholdHistory.entries(on: self, householdID: id)
     }
 
-    func facts(ofHousehold id: Int, protector: DataProtector, planYear: Int) async throws -> HouseholdFacts {
+    func facts(ofHousehold id: RowID<Household>, protector: DataProtector, planYear: Int) async throws -> HouseholdFacts {
         _ = try await household(id: id)
         return try await HouseholdFactsLoader.facts(on: self, householdID: id, protector: protector, planYear: planYear)
     }
 
-    func pairings(ofHousehold id: Int, t: Translations) async throws -> [PairingService.View] {
+    func pairings(ofHousehold id: RowID<Household>, t: Translations) async throws -> [PairingService.View] {
         _ = try await household(id: id)
         return try await PairingService.pairings(of: id, on: self, t: t)
     }

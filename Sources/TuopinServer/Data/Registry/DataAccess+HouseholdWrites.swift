@@ -5,7 +5,7 @@ import TuopinCore
 extension DataAccess {
     /// Writes `columns` of the household if it is still at `version` (two concurrent saves cannot
     /// both win); whether it was written.
-    func update(household id: Int, at version: Int, columns: [(String, any Encodable & Sendable)]) async throws -> Bool
+    func update(household id: RowID<Household>, at version: Int, columns: [(String, any Encodable & Sendable)]) async throws -> Bool
     {
         var update = sqlDatabase.update(Household.schema)
         for (column, value) in columns { update = update.set(SQLColumn(column), to: SQLBind(value)) }
@@ -16,7 +16,7 @@ extension DataAccess {
 
 extension DataAccess {
     /// Moves the household's version on if it is still `version`; whether it was.
-    func claim(household id: Int, at version: Int) async throws -> Bool {
+    func claim(household id: RowID<Household>, at version: Int) async throws -> Bool {
         try await sqlDatabase.update(Household.schema).set("version", to: SQLBind(version + 1))
             .where("id", .equal, SQLBind(id)).where("version", .equal, SQLBind(version)).returning("id").all().isEmpty
             == false
@@ -26,7 +26,7 @@ extension DataAccess {
     struct IncomeRow: Codable, Sendable { let year: Int; let wage, business, property, transfer, costs: Int64 }
 
     /// Replaces the household's income of `new.year`; the row it replaced, if any.
-    func replaceIncome(householdID: Int, with new: IncomeRow) async throws -> IncomeRow? {
+    func replaceIncome(householdID: RowID<Household>, with new: IncomeRow) async throws -> IncomeRow? {
         let old = try await sqlDatabase.select().columns("year", "wage", "business", "property", "transfer", "costs")
             .from(IncomeRecord.schema)
             .where("household_id", .equal, SQLBind(householdID)).where("year", .equal, SQLBind(new.year)).first(
@@ -44,7 +44,7 @@ extension DataAccess {
     }
 
     /// Inserts a plan's measures: per measure category, subtype, content, amount, start, end, cadre id, outcome.
-    func insertMeasures(planID: Int, _ rows: [[any Encodable & Sendable]]) async throws {
+    func insertMeasures(planID: RowID<HouseholdPlan>, _ rows: [[any Encodable & Sendable]]) async throws {
         try await sqlDatabase.bulkInsert(
             into: Measure.schema,
             columns: [
@@ -55,7 +55,7 @@ extension DataAccess {
     }
 
     /// Adds `delta` to the household's member count (a member joined or left).
-    func adjustMemberCount(householdID: Int, by delta: Int) async throws {
+    func adjustMemberCount(householdID: RowID<Household>, by delta: Int) async throws {
         try await sqlDatabase.update(Household.schema).set(
             "member_count", to: SQLRaw(delta >= 0 ? "member_count + \(delta)" : "member_count - \(-delta)")
         )

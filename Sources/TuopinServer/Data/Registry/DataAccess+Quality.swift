@@ -18,7 +18,7 @@ extension DataAccess {
     }
 
     /// Household numbers by id, of households the user may read.
-    func householdNumbers(_ ids: [Int]) async throws -> [Int: String] {
+    func householdNumbers(_ ids: [RowID<Household>]) async throws -> [RowID<Household>: String] {
         Dictionary(uniqueKeysWithValues: try await households().filter(\.$id ~~ ids).all().map { ($0.id!, $0.number) })
     }
 

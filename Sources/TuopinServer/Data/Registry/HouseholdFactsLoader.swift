@@ -6,12 +6,12 @@ import TuopinCore
 /// (a check reads every household, so model decoding would dominate).
 enum HouseholdFactsLoader {
     struct Loaded: Sendable {
-        let facts: [Int: HouseholdFacts]
+        let facts: [RowID<Household>: HouseholdFacts]
         /// Member names by index HMAC, per household, for the registry-wide duplicate check.
-        let hmacs: [(household: Int, hmac: String, name: String)]
+        let hmacs: [(household: RowID<Household>, hmac: String, name: String)]
     }
 
-    static func facts(on dbAccess: DataAccess, householdID: Int, protector: DataProtector, planYear: Int) async throws
+    static func facts(on dbAccess: DataAccess, householdID: RowID<Household>, protector: DataProtector, planYear: Int) async throws
         -> HouseholdFacts
     {
         let db = dbAccess.db
@@ -22,21 +22,21 @@ enum HouseholdFactsLoader {
     }
 
     static func load(
-        on dbAccess: DataAccess, households: [(id: Int, status: String)], protector: DataProtector, planYear: Int
+        on dbAccess: DataAccess, households: [(id: RowID<Household>, status: String)], protector: DataProtector, planYear: Int
     ) async throws -> Loaded {
         let db = dbAccess.db
         let ids = households.map(\.id)
         let sql = db.sqlDatabase
         struct M: Decodable {
-            let household_id: Int; let name: String; let relation: String; let id_cipher: String; let id_hmac: String
+            let household_id: RowID<Household>; let name: String; let relation: String; let id_cipher: String; let id_hmac: String
             let sex: String; let education: String
         }
         struct I: Decodable {
-            let household_id: Int; let year: Int; let wage: Int64; let business: Int64; let property: Int64;
+            let household_id: RowID<Household>; let year: Int; let wage: Int64; let business: Int64; let property: Int64;
             let transfer: Int64; let costs: Int64
         }
-        struct G: Decodable { let household_id: Int; let kind: String; let met: Bool }
-        struct P: Decodable { let household_id: Int }
+        struct G: Decodable { let household_id: RowID<Household>; let kind: String; let met: Bool }
+        struct P: Decodable { let household_id: RowID<Household> }
         let members = try await sql.select().columns(
             "household_id", "name", "relation", "id_cipher", "id_hmac", "sex", "education"
         )
@@ -61,7 +61,7 @@ enum HouseholdFactsLoader {
         let membersBy = Dictionary(grouping: members, by: \.household_id)
         let incomesBy = Dictionary(grouping: incomes, by: \.household_id)
         let guaranteesBy = Dictionary(grouping: guarantees, by: \.household_id)
-        var facts: [Int: HouseholdFacts] = [:]
+        var facts: [RowID<Household>: HouseholdFacts] = [:]
         for (id, status) in households {
             facts[id] = HouseholdFacts(
                 status: HouseholdStatus(rawValue: status) ?? .notExited,

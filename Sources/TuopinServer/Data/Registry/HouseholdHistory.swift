@@ -6,14 +6,14 @@ import SQLKit
 enum HouseholdHistory {
     struct Entry: Sendable { let at: String; let user: String; let action: String; let reason: String }
 
-    static func entries(on dbAccess: DataAccess, householdID: Int, limit: Int = 50) async throws -> [Entry] {
+    static func entries(on dbAccess: DataAccess, householdID: RowID<Household>, limit: Int = 50) async throws -> [Entry] {
         let db = dbAccess.db
         struct Row: Decodable { let at: String; let user_id: String; let action: String; let after: String }
         let rows = try await db.sqlDatabase.select().columns("at", "user_id", "action", "after").from("audit_log")
             .where("entity", .equal, SQLBind("household")).where("entity_id", .equal, SQLBind(String(householdID)))
             .where("action", .notEqual, SQLBind("household.read"))  // reads are for auditors, not the change history
             .orderBy("id", .descending).limit(limit).all(decoding: Row.self)
-        let ids = Set(rows.compactMap { Int($0.user_id) })
+        let ids = Set(rows.compactMap { Int($0.user_id).map { RowID<User>($0) } })
         let users = try await User.query(on: db).filter(\.$id ~~ Array(ids)).all()
         let names = Dictionary(uniqueKeysWithValues: users.map { (String($0.id!), $0.displayName) })
         return rows.map {

@@ -31,14 +31,14 @@ extension QualityService {
 
     /// Households with findings under `unit` within the user's scope (first `limit`).
     static func households(on db: DataAccess, unit: OrgCode, roots: [OrgCode], limit: Int) async throws -> [(
-        Int, [String]
+        RowID<Household>, [String]
     )] {
-        struct Row: Decodable { let household_id: Int; let code: String }
+        struct Row: Decodable { let household_id: RowID<Household>; let code: String }
         let rows = try await db.sqlDatabase.select().columns("household_id", "code").from(QualityFinding.schema)
             .where(ScopeSQL.within([unit])).where(ScopeSQL.within(roots)).orderBy("household_id").limit(limit * 4)
             .all(decoding: Row.self)
-        var order: [Int] = []
-        var codes: [Int: [String]] = [:]
+        var order: [RowID<Household>] = []
+        var codes: [RowID<Household>: [String]] = [:]
         for r in rows {
             if codes[r.household_id] == nil { order.append(r.household_id) }
             codes[r.household_id, default: []].append(r.code)
@@ -49,7 +49,7 @@ extension QualityService {
 
 extension DataAccess {
     /// Replaces the stored findings of `households` with `results` (inside the check's transaction).
-    func replaceQualityFindings(of households: [QualityService.Subject], with results: [Int: [QualityProblem]])
+    func replaceQualityFindings(of households: [QualityService.Subject], with results: [RowID<Household>: [QualityProblem]])
         async throws
     {
         try await sqlDatabase.delete(from: QualityFinding.schema).where(
@@ -80,7 +80,7 @@ extension DataAccess {
     }
 
     /// The next `limit` households under `unit` after id `after`, as the quality check reads them.
-    func qualitySubjects(under unit: OrgCode?, after: Int, limit: Int) async throws -> [QualityService.Subject] {
+    func qualitySubjects(under unit: OrgCode?, after: RowID<Household>, limit: Int) async throws -> [QualityService.Subject] {
         var q = sqlDatabase.select().columns(QualityService.Subject.columns).from(Household.schema)
             .where("id", .greaterThan, SQLBind(after)).orderBy("id").limit(limit)
         if let unit { q = q.where(ScopeSQL.within([unit])) }

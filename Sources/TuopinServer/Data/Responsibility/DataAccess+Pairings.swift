@@ -3,8 +3,8 @@ import SQLKit
 
 extension DataAccess {
     /// The pairings each of `cadres` holds now (not ended), by cadre id.
-    func activePairingCounts(of cadres: [Int]) async throws -> [Int: Int] {
-        struct Count: Decodable { let cadre_id: Int; let n: Int }
+    func activePairingCounts(of cadres: [RowID<Cadre>]) async throws -> [RowID<Cadre>: Int] {
+        struct Count: Decodable { let cadre_id: RowID<Cadre>; let n: Int }
         return Dictionary(
             uniqueKeysWithValues: try await sqlDatabase.select().column("cadre_id")
                 .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(Pairing.schema)

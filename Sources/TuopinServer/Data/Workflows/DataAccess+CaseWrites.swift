@@ -26,13 +26,13 @@ extension DataAccess {
     }
 
     /// Closes the case as `status` whatever step it is at (a project dropped at the annual revision).
-    func close(caseID: Int, as status: CaseStatus, at now: Date) async throws {
+    func close(caseID: RowID<WorkflowCase>, as status: CaseStatus, at now: Date) async throws {
         try await sqlDatabase.update(WorkflowCase.schema).set("status", to: SQLBind(status.rawValue))
             .set("updated_at", to: SQLBind(now)).where("id", .equal, SQLBind(caseID)).run()
     }
 
     /// Decides an objection still open; whether it was (a second decision finds it decided).
-    func decideObjection(id: Int, accepted: Bool, reason: String, by userID: Int, at now: Date) async throws -> Bool {
+    func decideObjection(id: RowID<Objection>, accepted: Bool, reason: String, by userID: RowID<User>, at now: Date) async throws -> Bool {
         try await sqlDatabase.update(Objection.schema).set("status", to: SQLBind(accepted ? "accepted" : "rejected"))
             .set("decision_reason", to: SQLBind(reason)).set("decided_by", to: SQLBind(userID)).set(
                 "decided_at", to: SQLBind(now)

@@ -5,7 +5,7 @@ import TuopinCore
 
 final class FundEntryRecord: Model, @unchecked Sendable {
     static let schema = "fund_entries"
-    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @ID(custom: "id", generatedBy: .database) var id: RowID<FundEntryRecord>?
     @Field(key: "move") var move: LedgerMove
     @Field(key: "source") var source: FundSource
     @Field(key: "year") var year: Int
@@ -13,18 +13,18 @@ final class FundEntryRecord: Model, @unchecked Sendable {
     @OptionalField(key: "to_holder") var toHolder: String?
     @OptionalField(key: "from_unit") var fromUnit: String?
     @Field(key: "to_unit") var toUnit: String
-    @OptionalField(key: "project_id") var projectID: Int?
+    @OptionalField(key: "project_id") var projectID: RowID<ProjectRecord>?
     @Field(key: "amount") var amount: Int64
     @Field(key: "counterpart") var counterpart: String
     @Field(key: "voucher") var voucher: String
     @Field(key: "entry_date") var entryDate: CivilDate
     @Field(key: "note") var note: String
-    @OptionalField(key: "reverses_id") var reversesID: Int?
-    @OptionalField(key: "notice_id") var noticeID: Int?
-    @Field(key: "created_by") var createdBy: Int
+    @OptionalField(key: "reverses_id") var reversesID: RowID<FundEntryRecord>?
+    @OptionalField(key: "notice_id") var noticeID: RowID<Notice>?
+    @Field(key: "created_by") var createdBy: RowID<User>
     @Field(key: "created_at") var createdAt: Date
     init() {}
 
     static func holder(unit: String) -> String { "u:\(unit)" }
-    static func holder(project: Int) -> String { "p:\(project)" }
+    static func holder(project: RowID<ProjectRecord>) -> String { "p:\(project)" }
 }

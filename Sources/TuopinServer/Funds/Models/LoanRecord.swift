@@ -5,8 +5,8 @@ import TuopinCore
 
 final class LoanRecord: Model, @unchecked Sendable {
     static let schema = "loans"
-    @ID(custom: "id", generatedBy: .database) var id: Int?
-    @Field(key: "household_id") var householdID: Int
+    @ID(custom: "id", generatedBy: .database) var id: RowID<LoanRecord>?
+    @Field(key: "household_id") var householdID: RowID<Household>
     @Field(key: "village_code") var villageCode: String
     @Field(key: "township_code") var townshipCode: String
     @Field(key: "county_code") var countyCode: String

@@ -5,7 +5,7 @@ import TuopinCore
 
 final class ProjectRecord: Model, @unchecked Sendable {
     static let schema = "projects"
-    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @ID(custom: "id", generatedBy: .database) var id: RowID<ProjectRecord>?
     @Field(key: "name") var name: String
     @Field(key: "category") var category: ProjectCategory
     @Field(key: "nature") var nature: String
@@ -29,7 +29,7 @@ final class ProjectRecord: Model, @unchecked Sendable {
     @Field(key: "poor_people") var poorPeople: Int
     @Field(key: "progress_pct") var progressPct: Int
     @Field(key: "status") var status: ProjectStatus
-    @OptionalField(key: "case_id") var caseID: Int?
+    @OptionalField(key: "case_id") var caseID: RowID<WorkflowCase>?
     @OptionalField(key: "approved_on") var approvedOn: CivilDate?
     /// The last annual revision: "2026 carry: reason" or "2026 drop: reason".
     @Field(key: "revision") var revision: String

@@ -4,8 +4,8 @@ import Foundation
 
 final class FindingRecord: Model, @unchecked Sendable {
     static let schema = "findings"
-    @ID(custom: "id", generatedBy: .database) var id: Int?
-    @Field(key: "inspection_id") var inspectionID: Int
+    @ID(custom: "id", generatedBy: .database) var id: RowID<FindingRecord>?
+    @Field(key: "inspection_id") var inspectionID: RowID<InspectionRecord>
     @Field(key: "unit_code") var unitCode: String
     @Field(key: "responsible_person") var responsiblePerson: String
     @Field(key: "category") var category: FindingCategory

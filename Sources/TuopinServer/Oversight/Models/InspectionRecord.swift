@@ -4,7 +4,7 @@ import Foundation
 
 final class InspectionRecord: Model, @unchecked Sendable {
     static let schema = "inspections"
-    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @ID(custom: "id", generatedBy: .database) var id: RowID<InspectionRecord>?
     @Field(key: "unit_code") var unitCode: String
     @Field(key: "kind") var kind: InspectionKind
     @Field(key: "title") var title: String
@@ -12,7 +12,7 @@ final class InspectionRecord: Model, @unchecked Sendable {
     @Field(key: "targets") var targets: String
     @Field(key: "started_on") var startedOn: CivilDate
     @OptionalField(key: "ended_on") var endedOn: CivilDate?
-    @Field(key: "created_by") var createdBy: Int
+    @Field(key: "created_by") var createdBy: RowID<User>
     @Field(key: "version") var version: Int
     init() {}
 

@@ -3,7 +3,7 @@ import TuopinCore
 
 final class SurveyRecord: Model, @unchecked Sendable {
     static let schema = "surveys"
-    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @ID(custom: "id", generatedBy: .database) var id: RowID<SurveyRecord>?
     @Field(key: "unit_code") var unitCode: String
     @Field(key: "year") var year: Int
     @Field(key: "evaluator") var evaluator: String
@@ -15,7 +15,7 @@ final class SurveyRecord: Model, @unchecked Sendable {
     @Field(key: "surveyed_households") var surveyedHouseholds: Int
     @Field(key: "approving") var approving: Int
     @Field(key: "note") var note: String
-    @Field(key: "created_by") var createdBy: Int
+    @Field(key: "created_by") var createdBy: RowID<User>
     init() {}
 
     var result: ExitCriteria.CountySurvey {

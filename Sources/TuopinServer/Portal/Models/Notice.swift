@@ -5,7 +5,7 @@ import Foundation
 /// A public notice (公示/公告) with its masked entries.
 final class Notice: Model, @unchecked Sendable {
     static let schema = "notices"
-    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @ID(custom: "id", generatedBy: .database) var id: RowID<Notice>?
     @Field(key: "kind") var kind: NoticeKind
     @Field(key: "workflow") var workflow: String
     @Field(key: "action") var action: String
@@ -17,7 +17,7 @@ final class Notice: Model, @unchecked Sendable {
     @Field(key: "starts_on") var startsOn: CivilDate
     @Field(key: "ends_on") var endsOn: CivilDate
     @Field(key: "entries") var entries: String
-    @Field(key: "created_by") var createdBy: Int
+    @Field(key: "created_by") var createdBy: RowID<User>
     @Field(key: "created_at") var createdAt: Date
     init() {}
 }

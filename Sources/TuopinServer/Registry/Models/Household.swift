@@ -4,7 +4,7 @@ import Foundation
 
 final class Household: Model, @unchecked Sendable {
     static let schema = "households"
-    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @ID(custom: "id", generatedBy: .database) var id: RowID<Household>?
     @Field(key: "number") var number: String
     @Field(key: "village_code") var villageCode: String
     @Field(key: "township_code") var townshipCode: String

@@ -4,8 +4,8 @@ import Foundation
 
 final class IncomeRecord: Model, @unchecked Sendable {
     static let schema = "incomes"
-    @ID(custom: "id", generatedBy: .database) var id: Int?
-    @Field(key: "household_id") var householdID: Int
+    @ID(custom: "id", generatedBy: .database) var id: RowID<IncomeRecord>?
+    @Field(key: "household_id") var householdID: RowID<Household>
     @Field(key: "year") var year: Int
     @Field(key: "wage") var wage: Int64
     @Field(key: "business") var business: Int64

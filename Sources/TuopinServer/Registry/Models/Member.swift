@@ -4,7 +4,7 @@ import Foundation
 
 final class Member: Model, @unchecked Sendable {
     static let schema = "members"
-    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @ID(custom: "id", generatedBy: .database) var id: RowID<Member>?
     @Parent(key: "household_id") var household: Household
     @Field(key: "name") var name: String
     @Field(key: "relation") var relation: TuopinCore.Relation

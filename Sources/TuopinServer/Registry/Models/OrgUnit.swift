@@ -12,8 +12,8 @@ final class OrgUnit: Model, @unchecked Sendable {
     @Field(key: "path") var path: String
     @Field(key: "is_poverty_county") var isPovertyCounty: Bool
     @OptionalField(key: "exit_year") var exitYear: Int?
-    @OptionalField(key: "secretary_id") var secretaryID: Int?
-    @OptionalField(key: "head_id") var headID: Int?
+    @OptionalField(key: "secretary_id") var secretaryID: RowID<Cadre>?
+    @OptionalField(key: "head_id") var headID: RowID<Cadre>?
     /// Registered rural population (village exit's denominator), kept by the county.
     @OptionalField(key: "rural_population") var ruralPopulation: Int?
     @Field(key: "version") var version: Int

@@ -5,8 +5,8 @@ import Foundation
 /// A data-quality finding of the last check of a household (replaced at each check).
 final class QualityFinding: Model, @unchecked Sendable {
     static let schema = "quality_findings"
-    @ID(custom: "id", generatedBy: .database) var id: Int?
-    @Field(key: "household_id") var householdID: Int
+    @ID(custom: "id", generatedBy: .database) var id: RowID<QualityFinding>?
+    @Field(key: "household_id") var householdID: RowID<Household>
     @Field(key: "code") var code: String
     @Field(key: "detail") var detail: String
     @Field(key: "village_code") var villageCode: String

@@ -4,8 +4,8 @@ import Foundation
 
 final class AidContribution: Model, @unchecked Sendable {
     static let schema = "aid_contributions"
-    @ID(custom: "id", generatedBy: .database) var id: Int?
-    @Field(key: "aid_id") var aidID: Int
+    @ID(custom: "id", generatedBy: .database) var id: RowID<AidContribution>?
+    @Field(key: "aid_id") var aidID: RowID<EnterpriseAid>
     @Field(key: "contributed_on") var contributedOn: CivilDate
     @Field(key: "kind") var kind: String
     @Field(key: "amount") var amount: Int64

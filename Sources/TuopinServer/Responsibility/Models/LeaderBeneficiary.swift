@@ -4,8 +4,8 @@ import Foundation
 
 final class LeaderBeneficiary: Model, @unchecked Sendable {
     static let schema = "leader_beneficiaries"
-    @ID(custom: "id", generatedBy: .database) var id: Int?
-    @Field(key: "leader_id") var leaderID: Int
-    @Field(key: "member_id") var memberID: Int
+    @ID(custom: "id", generatedBy: .database) var id: RowID<LeaderBeneficiary>?
+    @Field(key: "leader_id") var leaderID: RowID<PartyLeader>
+    @Field(key: "member_id") var memberID: RowID<Member>
     init() {}
 }

@@ -5,7 +5,7 @@ import Foundation
 /// A yearly responsibility letter of a unit with the unit above (the region with the Centre).
 final class LetterRecord: Model, HasTargets, @unchecked Sendable {
     static let schema = "responsibility_letters"
-    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @ID(custom: "id", generatedBy: .database) var id: RowID<LetterRecord>?
     @Field(key: "unit_code") var unitCode: String
     @Field(key: "year") var year: Int
     @Field(key: "state") var state: LetterState

@@ -4,11 +4,11 @@ import Foundation
 
 final class Organisation: Model, @unchecked Sendable {
     static let schema = "organisations"
-    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @ID(custom: "id", generatedBy: .database) var id: RowID<Organisation>?
     @Field(key: "unit_code") var unitCode: String
     @Field(key: "name") var name: String
     @Field(key: "type") var type: String
-    @OptionalField(key: "sponsor_id") var sponsorID: Int?
+    @OptionalField(key: "sponsor_id") var sponsorID: RowID<Organisation>?
     @Field(key: "active") var active: Bool
     init() {}
 }

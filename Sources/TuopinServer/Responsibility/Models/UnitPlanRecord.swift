@@ -4,7 +4,7 @@ import Foundation
 
 final class UnitPlanRecord: Model, HasTargets, @unchecked Sendable {
     static let schema = "unit_plans"
-    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @ID(custom: "id", generatedBy: .database) var id: RowID<UnitPlanRecord>?
     @Field(key: "unit_code") var unitCode: String
     @Field(key: "kind") var kind: PlanKind
     @Field(key: "title") var title: String

@@ -4,7 +4,7 @@ import Foundation
 
 final class IdentificationQuota: Model, @unchecked Sendable {
     static let schema = "identification_quotas"
-    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @ID(custom: "id", generatedBy: .database) var id: RowID<IdentificationQuota>?
     @Field(key: "county_code") var countyCode: String
     @Field(key: "year") var year: Int
     @Field(key: "quota") var quota: Int
