@@ -4,7 +4,8 @@ import Foundation
 /// letters, digits and symbols, not containing the username, not one of the most common passwords
 /// even in disguise (capitals, symbols, leet digits, a year added), not repetitive, none of the
 /// last 5, at most 72 bytes (bcrypt reads no further), and changed every 90 days (configurable).
-/// The numbers 5, 4 and 72 are local practice (issue #22 M4), not an article's. Where OWASP ASVS advises against composition rules and
+/// The numbers 5, 4 and 72 are local practice (issue #22 M4), not an article's. Where OWASP ASVS advises against
+/// composition rules and
 /// rotation, 等保 wins (SECURITY.md).
 public struct PasswordPolicy: Sendable {
     public var minLength = 10

@@ -66,7 +66,8 @@ public struct QRCode: Sendable {
         let escapedTitle = title.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(
             of: "<", with: "&lt;")
         return """
-            <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(size + 8) \(size + 8)" width="\(side)" height="\(side)" \
+            <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(size + 8) \(size + 8)" width="\(side)" \
+            height="\(side)" \
             shape-rendering="crispEdges" role="img"><title>\(escapedTitle)</title>\
             <rect width="100%" height="100%" fill="#fff"/><path d="\(path)" fill="#000"/></svg>
             """

@@ -49,8 +49,8 @@ public struct TOTP: Sendable {
             "\(issuer):\(account)".addingPercentEncoding(
                 withAllowedCharacters: allowed.union(CharacterSet(charactersIn: ":"))) ?? account
         let issuerParam = issuer.addingPercentEncoding(withAllowedCharacters: allowed) ?? issuer
-        return
-            "otpauth://totp/\(label)?secret=\(Base32.encode(secret))&issuer=\(issuerParam)&algorithm=SHA1&digits=\(digits)&period=\(Int(period))"
+        return "otpauth://totp/\(label)?secret=\(Base32.encode(secret))&issuer=\(issuerParam)"
+            + "&algorithm=SHA1&digits=\(digits)&period=\(Int(period))"
     }
 }
 

@@ -90,7 +90,8 @@ extension IndicatorKey {
                 denominator: i.fundsHeld)
         case .onTimeRectification: return .ratio(i.findingsOnTime, i.findingsDue)
         case .violationsPer100:
-            // Per 100 poor households, ×100 (250 = 2.5 per 100); no poor households left: nothing to hold against the unit.
+            // Per 100 poor households, ×100 (250 = 2.5 per 100); no poor households left: nothing to hold against the
+            // unit.
             let value =
                 i.poorHouseholds > 0 ? (i.openViolations * 20_000 + i.poorHouseholds) / (i.poorHouseholds * 2) : 0
             return IndicatorValue(

@@ -109,7 +109,8 @@ enum AuthService {
         }
     }
 
-    /// Stores the lockout counters of a decision and its audit entry; on success runs `onSuccess` (which opens the session).
+    /// Stores the lockout counters of a decision and its audit entry; on success runs `onSuccess` (which opens the
+    /// session).
     private static func record(
         _ decision: LoginPolicy.Decision, for user: User, on tx: DataAccess, now: Date, action: String,
         failedAction: String, onSuccess: () async throws -> String
@@ -138,7 +139,8 @@ enum AuthService {
     }
 
     /// Opens a session and returns its secret token (only the token's SHA-256 is stored).
-    static func openSession(userID: RowID<User>, kind: Kind, stage: SessionStage, on tx: DataAccess, now: Date) async throws
+    static func openSession(userID: RowID<User>, kind: Kind, stage: SessionStage, on tx: DataAccess, now: Date)
+        async throws
         -> String
     {
         let token = randomToken()
@@ -244,7 +246,8 @@ enum AuthService {
     }
 
     struct SessionView: Content {
-        let id: RowID<UserSession>; let kind: String; let created_at: String; let last_seen_at: String; let expires_at: String;
+        let id: RowID<UserSession>; let kind: String; let created_at: String; let last_seen_at: String;
+        let expires_at: String;
         let current: Bool
     }
 

@@ -12,7 +12,8 @@ enum TwoFactorService {
 
     /// Checks a one-time code, or else an unused recovery code, and uses it up — inside the
     /// caller's transaction, with a conditional update so two requests with one code cannot both pass.
-    static func consume(_ input: String, userID: RowID<User>, on tx: DataAccess, app: Application, now: Date) async throws
+    static func consume(_ input: String, userID: RowID<User>, on tx: DataAccess, app: Application, now: Date)
+        async throws
         -> Bool
     {
         let typed = input.trimmingCharacters(in: .whitespaces)

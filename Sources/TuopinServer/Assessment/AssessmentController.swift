@@ -13,7 +13,8 @@ enum AssessmentController {
     }
 
     struct IndicatorView: Content {
-        let id: RowID<IndicatorRecord>; let position: Int; let key: String; let label: String; let weight: String; let full: String;
+        let id: RowID<IndicatorRecord>; let position: Int; let key: String; let label: String; let weight: String;
+        let full: String;
         let zero: String; let computed: Bool
     }
     struct UnitRow: Content {
@@ -24,24 +25,29 @@ enum AssessmentController {
         let recipient: String; let recipient_label: String; let document_no: String; let distributed_on: String
     }
     struct EnteredView: Content {
-        let unit_code: String; let unit_name: String; let indicator_id: RowID<IndicatorRecord>; let label: String; let value: String?;
+        let unit_code: String; let unit_name: String; let indicator_id: RowID<IndicatorRecord>; let label: String;
+        let value: String?;
         let note: String
     }
     struct SchemeView: Content {
-        let id: RowID<SchemeRecord>; let year: Int; let state: String; let state_label: String; let good: String; let fair: String;
+        let id: RowID<SchemeRecord>; let year: Int; let state: String; let state_label: String; let good: String;
+        let fair: String;
         let pass: String
         let indicators: [IndicatorView]; let prefectures: [UnitRow]; let counties: [UnitRow];
         let distributions: [DistributionView]
         let entered: [EnteredView]; let computed_at: String?; let approved_on: String?
     }
-    struct SchemeSummary: Content { let id: RowID<SchemeRecord>; let year: Int; let state: String; let state_label: String }
+    struct SchemeSummary: Content {
+        let id: RowID<SchemeRecord>; let year: Int; let state: String; let state_label: String
+    }
     struct ValueView: Content {
         let indicator: String; let key: String; let source: String; let value: String?; let numerator: Int64;
         let denominator: Int64
         let weight: String; let score: String; let note: String
     }
     struct UnitResult: Content {
-        let scheme_id: RowID<SchemeRecord>; let year: Int; let state: String; let unit_code: String; let unit_name: String
+        let scheme_id: RowID<SchemeRecord>; let year: Int; let state: String; let unit_code: String;
+        let unit_name: String
         let total: String?; let rank: Int?; let grade: String?; let grade_label: String?; let values: [ValueView];
         let inputs: AssessmentInputs
     }
@@ -208,7 +214,9 @@ enum AssessmentController {
         return try await Page.render(req, "assessment-unit", r)
     }
 
-    static func run(_ req: Request, scheme id: RowID<SchemeRecord>, _ change: () async throws -> Void) async throws -> Response {
+    static func run(_ req: Request, scheme id: RowID<SchemeRecord>, _ change: () async throws -> Void) async throws
+        -> Response
+    {
         return try await FormFlow.submit(req) {
             try await change()
             return .redirect(SiteURL.assessment(id, nil).path)
@@ -251,9 +259,11 @@ enum AssessmentController {
         }
     }
 
-    /// The page's table of typed-in values: parallel `unit_code[]`, `indicator_id[]`, `value_pct[]`, `note[]`; rows left empty are skipped.
+    /// The page's table of typed-in values: parallel `unit_code[]`, `indicator_id[]`, `value_pct[]`, `note[]`; rows
+    /// left empty are skipped.
     struct EnteredForm: Content {
-        var unit_code: [String]?; var indicator_id: [RowID<IndicatorRecord>]?; var value_pct: [String]?; var note: [String]?
+        var unit_code: [String]?; var indicator_id: [RowID<IndicatorRecord>]?; var value_pct: [String]?;
+        var note: [String]?
     }
 
     @Sendable static func enteredForm(req: Request) async throws -> Response {

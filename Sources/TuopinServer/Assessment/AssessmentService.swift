@@ -103,7 +103,9 @@ enum AssessmentService {
         }
     }
 
-    static func indicators(of scheme: RowID<SchemeRecord>, on db: DataAccess) async throws -> [(IndicatorRecord, SchemeIndicator)] {
+    static func indicators(of scheme: RowID<SchemeRecord>, on db: DataAccess) async throws -> [(
+        IndicatorRecord, SchemeIndicator
+    )] {
         try await db.rows(IndicatorRecord.self).filter(\.$schemeID == scheme).sort(\.$position).all().compactMap { r in
             IndicatorKey(rawValue: r.key).map {
                 (r, SchemeIndicator(key: $0, name: r.name, weight: r.weight, full: r.fullValue, zero: r.zeroValue))
@@ -117,8 +119,10 @@ enum AssessmentService {
         var document_no: String?; var recipients: [String]?
     }
 
-    /// The scheme's next step. `compute` may be taken again before ranking: the values are read afresh and frozen again.
-    static func step(app: Application, user: CurrentUser, scheme id: RowID<SchemeRecord>, input: StepInput) async throws -> SchemeState
+    /// The scheme's next step. `compute` may be taken again before ranking: the values are read afresh and frozen
+    /// again.
+    static func step(app: Application, user: CurrentUser, scheme id: RowID<SchemeRecord>, input: StepInput) async throws
+        -> SchemeState
     {
         try authorise(user)
         guard let action = input.action.flatMap(SchemeAction.init(rawValue:)) else {
@@ -228,15 +232,21 @@ enum AssessmentService {
     }
 
     /// A typed-in indicator's value for a unit (percent, two decimals), with where it came from.
-    static func enter(app: Application, user: CurrentUser, scheme id: RowID<SchemeRecord>, input: EnteredInput) async throws {
+    static func enter(app: Application, user: CurrentUser, scheme id: RowID<SchemeRecord>, input: EnteredInput)
+        async throws
+    {
         try await enter(app: app, user: user, scheme: id, inputs: [input])
     }
 
     /// Several typed-in values at once (the page's table), all or none; one audit entry each.
-    static func enter(app: Application, user: CurrentUser, scheme id: RowID<SchemeRecord>, inputs: [EnteredInput]) async throws {
+    static func enter(app: Application, user: CurrentUser, scheme id: RowID<SchemeRecord>, inputs: [EnteredInput])
+        async throws
+    {
         try authorise(user)
         guard !inputs.isEmpty else { throw AppError.missingField("value_pct") }
-        struct Checked: Sendable { let code: String; let indicator: RowID<IndicatorRecord>; let value: Int; let note: String }
+        struct Checked: Sendable {
+            let code: String; let indicator: RowID<IndicatorRecord>; let value: Int; let note: String
+        }
         let checked = try inputs.map { input -> Checked in
             guard let code = input.unit_code, !code.isEmpty else { throw AppError.missingField("unit_code") }
             guard let indicatorID = input.indicator_id else { throw AppError.missingField("indicator_id") }
@@ -279,7 +289,9 @@ enum AssessmentService {
     }
 
     /// Changes a draft scheme's weights, bounds and bands (the indicators keep their order).
-    static func revise(app: Application, user: CurrentUser, scheme id: RowID<SchemeRecord>, input: SchemeInput) async throws {
+    static func revise(app: Application, user: CurrentUser, scheme id: RowID<SchemeRecord>, input: SchemeInput)
+        async throws
+    {
         try authorise(user)
         let list = try indicators(input.indicators), bands = try bands(input)
         if let field = AssessmentRules.schemeProblem(list, bands: bands) { throw AppError.invalidField(field) }

@@ -10,7 +10,8 @@ struct AuditCommand: AsyncCommandGroup {
             @Option(
                 name: "against",
                 help:
-                    "an anchor file (data/audit-anchor.log or a copy): every anchored entry must still be there, unchanged"
+                    "an anchor file (data/audit-anchor.log or a copy): every anchored entry must still be there, "
+                    + "unchanged"
             )
             var against: String?
         }

@@ -13,7 +13,8 @@ struct BackupCommand: AsyncCommand {
         let app = context.application
         let tables = try await Backup.backup(app: app, to: signature.path)
         context.console.print(
-            "backup written to \(signature.path): \(tables.count) tables, \(tables.map(\.rows).reduce(0, +)) rows (counted in the backup); digest \(TableDigest.digest(tables).prefix(16))"
+            "backup written to \(signature.path): \(tables.count) tables, \(tables.map(\.rows).reduce(0, +)) rows "
+                + "(counted in the backup); digest \(TableDigest.digest(tables).prefix(16))"
         )
     }
 }
@@ -35,7 +36,8 @@ struct RestoreCommand: AsyncCommand {
         }
         let tables = try await TableDigest.all(on: app.systemData)
         context.console.print(
-            "restored \(tables.count) tables, \(tables.map(\.rows).reduce(0, +)) rows; digest \(TableDigest.digest(tables).prefix(16)); audit chain intact (\(result.checked) entries)"
+            "restored \(tables.count) tables, \(tables.map(\.rows).reduce(0, +)) rows; digest "
+                + "\(TableDigest.digest(tables).prefix(16)); audit chain intact (\(result.checked) entries)"
         )
     }
 }

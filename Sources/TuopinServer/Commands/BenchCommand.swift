@@ -31,7 +31,8 @@ struct BenchCommand: AsyncCommand {
     }
 
     var help: String {
-        "Measures import, API, page, search, check and workflow speed on a fresh demo region (see the README's performance section)."
+        "Measures import, API, page, search, check and workflow speed on a fresh demo region (see the README's "
+            + "performance section)."
     }
 
     func run(using context: CommandContext, signature: Signature) async throws {
@@ -312,7 +313,8 @@ struct Bench {
             throw TuopinSettings.SettingError(
                 name: "bench",
                 problem:
-                    "the raw import loaded \(output.trimmingCharacters(in: .whitespacesAndNewlines)) rows, not \(expected)"
+                    "the raw import loaded \(output.trimmingCharacters(in: .whitespacesAndNewlines)) rows, not "
+                    + "\(expected)"
             )
         }
     }

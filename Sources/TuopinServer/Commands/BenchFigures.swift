@@ -67,7 +67,8 @@ struct BenchFigures {
     var table: String {
         var out =
             "tuopin bench: \(households) households, \(persons) people, \(database), \(build) build, "
-            + "\(machine.cores) cores, \(machine.memoryMb) MB (demo built in \(String(format: "%.0f", demoSeconds)) s, \(String(format: "%.0f", databaseMB)) MB)\n"
+            + "\(machine.cores) cores, \(machine.memoryMb) MB (demo built in \(String(format: "%.0f", demoSeconds)) "
+            + "s, \(String(format: "%.0f", databaseMB)) MB)\n"
         let header = ["figure", "value", "anchor", "ratio", "target", "met"]
         let cells =
             [header]

@@ -7,7 +7,8 @@ import Vapor
 /// (The unit is an optional positional argument, which ConsoleKit signatures cannot express.)
 struct CheckCommand: AnyAsyncCommand {
     var help: String {
-        "Runs checks over the registry: `check --quality [UNIT]` for the data-quality checks, `check --compliance [UNIT]` for the responsibility rules."
+        "Runs checks over the registry: `check --quality [UNIT]` for the data-quality checks, `check --compliance "
+            + "[UNIT]` for the responsibility rules."
     }
 
     func outputHelp(using context: inout CommandContext) {
@@ -38,11 +39,13 @@ struct CheckCommand: AnyAsyncCommand {
                 progress: bar.handler)
             bar.finish()
             context.console.print(
-                "checked \(ComplianceRules.all.count) rules in \(String(format: "%.1f", Date().timeIntervalSince(started))) s: "
+                "checked \(ComplianceRules.all.count) rules in "
+                    + "\(String(format: "%.1f", Date().timeIntervalSince(started))) s: "
                     + "\(summary.found) open (\(summary.opened) new, \(summary.resolved) resolved)")
             for rule in ComplianceRules.all {
                 context.console.print(
-                    "\(rule.id.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) article \(rule.article)  \(summary.byRule[rule.id.rawValue] ?? 0)"
+                    "\(rule.id.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) article \(rule.article)  "
+                        + "\(summary.byRule[rule.id.rawValue] ?? 0)"
                 )
             }
             return

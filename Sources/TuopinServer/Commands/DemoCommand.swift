@@ -14,7 +14,8 @@ struct DemoCommand: AsyncCommand {
         @Flag(
             name: "bare",
             help:
-                "Only the unit tree, cadres and demo logins: no money, cases, oversight or checks (a registry to import into)"
+                "Only the unit tree, cadres and demo logins: no money, cases, oversight or checks (a registry to "
+                + "import into)"
         )
         var bare: Bool
     }
@@ -42,11 +43,14 @@ struct DemoCommand: AsyncCommand {
 
     static func printLogins(_ summary: DemoSeeder.Summary, seconds: Double) {
         var out =
-            "Demo region ready: \(summary.households) households, \(summary.people) people, \(summary.cases) workflow cases (\(String(format: "%.1f", seconds)) s).\n"
+            "Demo region ready: \(summary.households) households, \(summary.people) people, \(summary.cases) workflow "
+            + "cases (\(String(format: "%.1f", seconds)) s).\n"
         out += "Demo logins (shown once):\n"
         for login in summary.logins {
             out +=
-                "  \(login.username.padding(toLength: 12, withPad: " ", startingAt: 0)) \(login.password.padding(toLength: 16, withPad: " ", startingAt: 0)) \(login.role.rawValue) @ \(login.unit)\n"
+                "  \(login.username.padding(toLength: 12, withPad: " ", startingAt: 0)) "
+                + "\(login.password.padding(toLength: 16, withPad: " ", startingAt: 0)) \(login.role.rawValue) @ "
+                + "\(login.unit)\n"
         }
         print(out, terminator: "")
     }

@@ -51,7 +51,8 @@ struct ImportCommand: AsyncCommand {
         guard report.isValid else { throw Invalid(count: report.problems.count) }
         if signature.dryRun {
             context.console.print(
-                "valid: \(report.rows) rows, \(report.households) households, \(report.people) people; nothing written (--dry-run)"
+                "valid: \(report.rows) rows, \(report.households) households, \(report.people) people; nothing "
+                    + "written (--dry-run)"
             )
         } else {
             context.console.print("imported: \(report.rows) rows; \(report.created) created, \(report.updated) updated")

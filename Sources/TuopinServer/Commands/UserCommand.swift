@@ -68,7 +68,8 @@ struct UserCommand: AsyncCommandGroup {
             try await change(
                 context.application, signature.username, try UserCommand.role(role), unit, UserCommand.actor)
             context.console.print(
-                "\(grant ? "granted" : "revoked") \(role) on \(unit) \(grant ? "to" : "from") \(signature.username); their sessions have ended"
+                "\(grant ? "granted" : "revoked") \(role) on \(unit) \(grant ? "to" : "from") \(signature.username); "
+                    + "their sessions have ended"
             )
         }
     }
@@ -80,7 +81,8 @@ struct UserCommand: AsyncCommandGroup {
             @Argument(name: "username") var username: String
         }
         var help: String {
-            "Turns a user's two-step sign-in off (lost phone); they enrol again at the next login if their role needs it."
+            "Turns a user's two-step sign-in off (lost phone); they enrol again at the next login if their role needs "
+                + "it."
         }
 
         func run(using context: CommandContext, signature: Signature) async throws {

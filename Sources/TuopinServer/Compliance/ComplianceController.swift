@@ -8,7 +8,8 @@ import Vapor
 /// the village, with the unit's principals), the same through the API, and the pairing forms.
 enum ComplianceController {
     struct Row: Content {
-        let id: RowID<ViolationRecord>; let rule: String; let article: Int; let unit_code: String; let subject: String; let text: String
+        let id: RowID<ViolationRecord>; let rule: String; let article: Int; let unit_code: String; let subject: String;
+        let text: String
         let href: String?; let first_seen: String
     }
     struct ChildRow: Encodable {
@@ -219,7 +220,9 @@ enum ComplianceController {
         return try await FormFlow.submit(req) {
             let pairs = try (form.pair ?? []).map { text -> (household: RowID<Household>, cadre: RowID<Cadre>) in
                 let parts = text.split(separator: ":")
-                guard parts.count == 2, let h = Int(parts[0]).map(RowID<Household>.init(rawValue:)), let c = Int(parts[1]).map(RowID<Cadre>.init(rawValue:)) else {
+                guard parts.count == 2, let h = Int(parts[0]).map(RowID<Household>.init(rawValue:)),
+                    let c = Int(parts[1]).map(RowID<Cadre>.init(rawValue:))
+                else {
                     throw AppError.invalidField("pair")
                 }
                 return (h, c)

@@ -25,8 +25,12 @@ struct NightlyCheckLifecycle: LifecycleHandler {
                 let started = Date()
                 do {
                     let summary = try await ComplianceService.check(app: app, root: OrgCode("54")!, actor: .system)
+                    let seconds = String(format: "%.1f", Date().timeIntervalSince(started))
                     app.logger.notice(
-                        "nightly compliance check: \(summary.found) open, \(summary.opened) new, \(summary.resolved) resolved in \(String(format: "%.1f", Date().timeIntervalSince(started))) s"
+                        """
+                        nightly compliance check: \(summary.found) open, \(summary.opened) new, \
+                        \(summary.resolved) resolved in \(seconds) s
+                        """
                     )
                 } catch {
                     app.logger.error("nightly compliance check: \(error)")

@@ -108,7 +108,8 @@ struct CountyMap: Sendable {
         }
     }
 
-    /// The coloured map for a user (the caller has made the roll-ups current): counties outside their scope are drawn without a value or a link.
+    /// The coloured map for a user (the caller has made the roll-ups current): counties outside their scope are drawn
+    /// without a value or a link.
     static func view(_ req: Request, measure: Measure, prefecture: String?) async throws -> View {
         let map = req.application.countyMap, t = req.t, scope = req.data.scope
         guard let frame = map.frames[prefecture ?? "54"] else { throw AppError.notFound }

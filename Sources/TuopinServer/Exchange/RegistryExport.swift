@@ -19,7 +19,8 @@ enum RegistryExport {
 
     /// What the templates need of a household and of a member, read as rows.
     struct ExportHousehold: Decodable {
-        let id: RowID<Household>, number: String, village_code: String, attribute: String, main_cause: String, other_causes: String
+        let id: RowID<Household>, number: String, village_code: String, attribute: String, main_cause: String,
+            other_causes: String
         let identified_year: Int, status: String, exit_year: Int?, phone_cipher: String?, phone_masked: String?
         static let columns = [
             "id", "number", "village_code", "attribute", "main_cause", "other_causes", "identified_year", "status",
@@ -28,7 +29,8 @@ enum RegistryExport {
     }
 
     struct ExportMember: Decodable {
-        let household_id: RowID<Household>, name: String, id_cipher: String, id_masked: String, relation: String, ethnicity: String
+        let household_id: RowID<Household>, name: String, id_cipher: String, id_masked: String, relation: String,
+            ethnicity: String
         let education: String, schooling: String, health: String, disability_grade: Int?, labour: String,
             migrant_months: Int
         static let columns = [

@@ -15,11 +15,14 @@ enum FundController {
         let balance: String; let disbursement_pct: String?
     }
     struct EntryRow: Content {
-        let id: RowID<FundEntryRecord>; let move: String; let move_label: String; let source: String; let source_label: String;
+        let id: RowID<FundEntryRecord>; let move: String; let move_label: String; let source: String;
+        let source_label: String;
         let year: Int
-        let from_unit: String?; let to_unit: String; let project_id: RowID<ProjectRecord>?; let recipient: String; let amount: String;
+        let from_unit: String?; let to_unit: String; let project_id: RowID<ProjectRecord>?; let recipient: String;
+        let amount: String;
         let entry_date: String
-        let voucher: String; let counterpart: String; let note: String; let reverses_id: RowID<FundEntryRecord>?; let reversed: Bool;
+        let voucher: String; let counterpart: String; let note: String; let reverses_id: RowID<FundEntryRecord>?;
+        let reversed: Bool;
         let notice_id: RowID<Notice>?
     }
     struct FundsView: Content {
@@ -77,7 +80,8 @@ enum FundController {
     // MARK: Pages
 
     struct ProjectRow: Content {
-        let id: RowID<ProjectRecord>; let name: String; let category: String; let category_label: String; let site: String;
+        let id: RowID<ProjectRecord>; let name: String; let category: String; let category_label: String;
+        let site: String;
         let site_name: String
         let budget: String; let status: String; let status_label: String; let progress_pct: Int; let start_year: Int;
         let end_year: Int
@@ -91,7 +95,8 @@ enum FundController {
         let reportHref: String; let loans: LoanTotals; let objections: [ObjectionRow]
     }
     struct ObjectionRow: Encodable {
-        let id: RowID<Objection>; let notice_id: RowID<Notice>; let filed_at: String; let text: String; let name: String;
+        let id: RowID<Objection>; let notice_id: RowID<Notice>; let filed_at: String; let text: String;
+        let name: String;
         let status_label: String
         let decision_reason: String; let can_decide: Bool
     }
@@ -161,7 +166,8 @@ enum FundController {
 
     /// A unit form: the change, then back to the funds page (or the page again with the reason).
     static func unitForm<Input: Content, Created>(
-        _ type: Input.Type, _ action: @escaping @Sendable (Application, CurrentUser, String, Input) async throws -> Created
+        _ type: Input.Type,
+        _ action: @escaping @Sendable (Application, CurrentUser, String, Input) async throws -> Created
     )
         -> @Sendable (Request) async throws -> Response
     {

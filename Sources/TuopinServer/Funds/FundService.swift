@@ -43,7 +43,9 @@ enum FundService {
     }
 
     /// Money arriving at `unit` from outside the tree.
-    static func receive(app: Application, user: CurrentUser, unit text: String, input: EntryInput) async throws -> RowID<FundEntryRecord> {
+    static func receive(app: Application, user: CurrentUser, unit text: String, input: EntryInput) async throws
+        -> RowID<FundEntryRecord>
+    {
         guard let code = OrgCode(text) else { throw AppError.notFound }
         try await authorise(app, user, code)
         let p = try parse(input, today: app.clock.today)
@@ -54,7 +56,8 @@ enum FundService {
     }
 
     /// From `unit` to a child unit or to a project sited under it.
-    static func allocate(app: Application, user: CurrentUser, unit text: String, input: EntryInput) async throws -> RowID<FundEntryRecord>
+    static func allocate(app: Application, user: CurrentUser, unit text: String, input: EntryInput) async throws
+        -> RowID<FundEntryRecord>
     {
         guard let code = OrgCode(text) else { throw AppError.notFound }
         try await authorise(app, user, code)
@@ -86,7 +89,9 @@ enum FundService {
     /// Paid out of a project's account, with its voucher.
     /// Paid out against a project, with its voucher: from the project's own account, or from a unit
     /// above its site that pays directly.
-    static func spend(app: Application, user: CurrentUser, projectID: RowID<ProjectRecord>, input: EntryInput) async throws -> RowID<FundEntryRecord> {
+    static func spend(app: Application, user: CurrentUser, projectID: RowID<ProjectRecord>, input: EntryInput)
+        async throws -> RowID<FundEntryRecord>
+    {
         let project = try await app.data(for: user.scope).project(id: projectID)
         let site = OrgCode(project.siteCode)!
         var payer: OrgCode?
@@ -143,7 +148,9 @@ enum FundService {
     }
 
     /// A correction: the entry run backwards, as a new entry. The receiving side must still hold the amount.
-    static func reverse(app: Application, user: CurrentUser, entryID: RowID<FundEntryRecord>, reason: String?) async throws -> RowID<FundEntryRecord> {
+    static func reverse(app: Application, user: CurrentUser, entryID: RowID<FundEntryRecord>, reason: String?)
+        async throws -> RowID<FundEntryRecord>
+    {
         let access = app.data(for: user.scope)
         let original = try await access.fundEntry(id: entryID)
         try await authorise(app, user, OrgCode(original.fromUnit ?? original.toUnit)!)

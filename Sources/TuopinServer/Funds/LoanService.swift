@@ -18,7 +18,9 @@ enum LoanService {
         var start_date: String?
     }
 
-    static func add(app: Application, user: CurrentUser, householdID: RowID<Household>, input: Input) async throws -> RowID<LoanRecord> {
+    static func add(app: Application, user: CurrentUser, householdID: RowID<Household>, input: Input) async throws
+        -> RowID<LoanRecord>
+    {
         let household = try await app.data(for: user.scope).household(id: householdID)
         try await FundService.authorise(app, user, OrgCode(household.villageCode)!)
         let lender = try FormField.text(input.lender, "lender")
@@ -59,7 +61,9 @@ enum LoanService {
     struct RepaymentInput: Content { var amount: String?; var paid_on: String? }
 
     /// A repayment: never more than what is still owed.
-    static func repay(app: Application, user: CurrentUser, loanID: RowID<LoanRecord>, input: RepaymentInput) async throws -> RowID<LoanRepayment> {
+    static func repay(app: Application, user: CurrentUser, loanID: RowID<LoanRecord>, input: RepaymentInput)
+        async throws -> RowID<LoanRepayment>
+    {
         guard let loan = try await app.data(for: user.scope).loans().filter(\.$id == loanID).first() else {
             throw AppError.notFound
         }
@@ -87,7 +91,8 @@ enum LoanService {
     }
 
     struct LoanView: Content {
-        let id: RowID<LoanRecord>; let household_id: RowID<Household>; let lender: String; let amount: String; let rate_pct: String;
+        let id: RowID<LoanRecord>; let household_id: RowID<Household>; let lender: String; let amount: String;
+        let rate_pct: String;
         let subsidy_pct: String
         let months: Int; let start_date: String; let repaid: String; let outstanding: String; let overdue: Bool
     }

@@ -129,7 +129,8 @@ extension FundController {
         try await renderProject(req, id: try req.intParameter("id"), formError: nil, status: .ok)
     }
 
-    static func renderProject(_ req: Request, id: RowID<ProjectRecord>, formError: String?, status: HTTPResponseStatus) async throws
+    static func renderProject(_ req: Request, id: RowID<ProjectRecord>, formError: String?, status: HTTPResponseStatus)
+        async throws
         -> Response
     {
         let user = try req.requireUser()
@@ -157,7 +158,8 @@ extension FundController {
     }
 
     static func projectForm<Input: Content>(
-        _ type: Input.Type, _ action: @escaping @Sendable (Application, CurrentUser, RowID<ProjectRecord>, Input) async throws -> Void
+        _ type: Input.Type,
+        _ action: @escaping @Sendable (Application, CurrentUser, RowID<ProjectRecord>, Input) async throws -> Void
     )
         -> @Sendable (Request) async throws -> Response
     {

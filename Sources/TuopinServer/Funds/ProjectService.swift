@@ -138,7 +138,9 @@ enum ProjectService {
     struct ProgressInput: Content { var progress_pct: Int?; var version: Int? }
 
     /// Progress while implementing (0–99; completion is the workflow's step).
-    static func progress(app: Application, user: CurrentUser, id: RowID<ProjectRecord>, input: ProgressInput) async throws {
+    static func progress(app: Application, user: CurrentUser, id: RowID<ProjectRecord>, input: ProgressInput)
+        async throws
+    {
         let project = try await app.data(for: user.scope).project(id: id)
         try await FundService.authorise(app, user, OrgCode(project.siteCode)!)
         guard let pct = input.progress_pct else { throw AppError.missingField("progress_pct") }
@@ -160,7 +162,8 @@ enum ProjectService {
     struct RevisionInput: Content { var decision: String?; var reason: String? }
 
     /// The annual library revision (fourth quarter): a project not started is carried or dropped, with the reason.
-    static func revise(app: Application, user: CurrentUser, id: RowID<ProjectRecord>, input: RevisionInput) async throws {
+    static func revise(app: Application, user: CurrentUser, id: RowID<ProjectRecord>, input: RevisionInput) async throws
+    {
         let project = try await app.data(for: user.scope).project(id: id)
         try await FundService.authorise(app, user, OrgCode(project.countyCode)!)
         guard let d = input.decision, let decision = LibraryRevision.Decision(rawValue: d) else {

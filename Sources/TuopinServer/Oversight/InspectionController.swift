@@ -13,7 +13,8 @@ enum InspectionController {
         let file_href: String?; let file_name: String?; let file_size: Int?
     }
     struct FindingView: Content {
-        let id: RowID<FindingRecord>; let inspection_id: RowID<InspectionRecord>; let unit_code: String; let unit_name: String;
+        let id: RowID<FindingRecord>; let inspection_id: RowID<InspectionRecord>; let unit_code: String;
+        let unit_name: String;
         let responsible_person: String
         let category: String; let category_label: String; let description: String; let raised_on: String;
         let deadline: String
@@ -25,7 +26,8 @@ enum InspectionController {
         let may_rectify: Bool; let may_verify: Bool
     }
     struct Summary: Content {
-        let id: RowID<InspectionRecord>; let unit_code: String; let unit_name: String; let kind: String; let kind_label: String;
+        let id: RowID<InspectionRecord>; let unit_code: String; let unit_name: String; let kind: String;
+        let kind_label: String;
         let title: String
         let started_on: String; let ended_on: String?; let team: [TeamView]; let targets: [UnitRef]
         let findings_total: Int; let findings_open: Int; let findings_overdue: Int; let findings_verified: Int
@@ -234,7 +236,9 @@ enum InspectionController {
     }
 
     /// Runs a form's change and comes back to the page, or shows the page again with the reason.
-    static func run(_ req: Request, inspection id: RowID<InspectionRecord>, _ change: () async throws -> Void) async throws -> Response {
+    static func run(_ req: Request, inspection id: RowID<InspectionRecord>, _ change: () async throws -> Void)
+        async throws -> Response
+    {
         return try await FormFlow.submit(req) {
             try await change()
             return .redirect(SiteURL.inspection(id, nil).path)
@@ -297,7 +301,8 @@ enum InspectionController {
 
     /// An evidence file, to whoever may see the finding (reading it is audited).
     @Sendable static func evidence(req: Request) async throws -> Response {
-        let user = try req.requireUser(), id: RowID<FindingRecord> = try req.intParameter("id"), eventID: RowID<FindingEvent> = try req.intParameter("event")
+        let user = try req.requireUser(), id: RowID<FindingRecord> = try req.intParameter("id"),
+            eventID: RowID<FindingEvent> = try req.intParameter("event")
         _ = try await req.data.finding(id: id)
         guard let e = try await req.data.lookup(FindingEvent.self, eventID), e.findingID == id, let sha = e.fileSHA256,
             let kind = e.fileType.flatMap(EvidenceFile.Kind.init(rawValue:))

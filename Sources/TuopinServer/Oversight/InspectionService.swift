@@ -94,7 +94,9 @@ enum InspectionService {
     }
 
     /// A finding of the inspection against a unit under one of its targets (the inspecting unit only).
-    static func addFinding(app: Application, user: CurrentUser, inspectionID: RowID<InspectionRecord>, input: FindingInput) async throws
+    static func addFinding(
+        app: Application, user: CurrentUser, inspectionID: RowID<InspectionRecord>, input: FindingInput
+    ) async throws
         -> RowID<FindingRecord>
     {
         let inspection = try await app.data(for: user.scope).inspection(id: inspectionID)

@@ -16,7 +16,8 @@ enum RegisterController {
         let missed_pct: String; let wrong_exit_pct: String; let recognition_pct: String; let note: String
     }
     struct DisputeView: Content {
-        let id: RowID<DisputeRecord>; let township_code: String; let township_name: String; let parties: String; let kind: String;
+        let id: RowID<DisputeRecord>; let township_code: String; let township_name: String; let parties: String;
+        let kind: String;
         let kind_label: String
         let description: String; let status: String; let status_label: String; let received_on: String;
         let deadline: String
@@ -26,7 +27,8 @@ enum RegisterController {
         let on_date: String; let action: String; let action_label: String; let note: String; let user: String
     }
     struct SanctionView: Content {
-        let id: RowID<SanctionRecord>; let kind: String; let kind_label: String; let measure: String; let measure_label: String;
+        let id: RowID<SanctionRecord>; let kind: String; let kind_label: String; let measure: String;
+        let measure_label: String;
         let subject_type: String
         let subject_label: String; let unit_code: String; let unit_name: String; let subject_name: String;
         let reason: String
@@ -34,7 +36,8 @@ enum RegisterController {
         let basis_id: Int?; let basis_href: String?
     }
     struct CaseView: Content {
-        let id: RowID<OversightCase>; let unit_code: String; let unit_name: String; let person: String; let title: String;
+        let id: RowID<OversightCase>; let unit_code: String; let unit_name: String; let person: String;
+        let title: String;
         let status: String; let status_label: String
         let outcome: String?; let opened_on: String; let closed_on: String?; let notes: [StepView]
     }

@@ -103,7 +103,9 @@ enum RegisterService {
 
     struct DisputeStepInput: Content { var action: String?; var note: String? }
 
-    static func disputeStep(app: Application, user: CurrentUser, dispute id: RowID<DisputeRecord>, input: DisputeStepInput) async throws
+    static func disputeStep(
+        app: Application, user: CurrentUser, dispute id: RowID<DisputeRecord>, input: DisputeStepInput
+    ) async throws
         -> DisputeStatus
     {
         guard let d = try await app.systemData.lookup(DisputeRecord.self, id), let code = OrgCode(d.townshipCode) else {
@@ -174,7 +176,9 @@ enum RegisterService {
     struct CaseNoteInput: Content { var note: String?; var outcome: String? }
 
     /// A note on an open case; with `outcome`, the case is closed with it.
-    static func caseNote(app: Application, user: CurrentUser, case id: RowID<OversightCase>, input: CaseNoteInput) async throws {
+    static func caseNote(app: Application, user: CurrentUser, case id: RowID<OversightCase>, input: CaseNoteInput)
+        async throws
+    {
         let access = app.data(for: user.scope)
         _ = try await access.oversightCase(id: id)
         let outcome = (input.outcome ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
@@ -214,7 +218,9 @@ enum RegisterService {
 
     /// A reward or penalty decided by a unit with the inspecting power (or a discipline body) over
     /// the subject's unit, linked to an assessment, a finding or an oversight case.
-    static func addSanction(app: Application, user: CurrentUser, input: SanctionInput) async throws -> RowID<SanctionRecord> {
+    static func addSanction(app: Application, user: CurrentUser, input: SanctionInput) async throws -> RowID<
+        SanctionRecord
+    > {
         guard let code = OrgCode((input.unit_code ?? "").trimmingCharacters(in: .whitespaces)) else {
             throw AppError.invalidField("unit_code")
         }

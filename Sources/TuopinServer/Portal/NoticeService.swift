@@ -105,7 +105,9 @@ enum NoticeService {
     }
 
     /// Open objections that block `caseID`: those about the case, and those about the whole notice.
-    static func openObjections(on db: DataAccess, noticeID: RowID<Notice>, caseID: RowID<WorkflowCase>) async throws -> Int {
+    static func openObjections(on db: DataAccess, noticeID: RowID<Notice>, caseID: RowID<WorkflowCase>) async throws
+        -> Int
+    {
         try await db.rows(Objection.self).filter(\.$noticeID == noticeID).filter(\.$status == .open).filter(
             \.$kind == .objection
         )
@@ -136,7 +138,9 @@ enum NoticeService {
 
     /// Files an objection (anyone) or an observation (the village supervisor of the notice's village).
     /// Returns the tracking code.
-    static func file(app: Application, user: CurrentUser?, noticeID: RowID<Notice>, input: ObjectionInput, client: String)
+    static func file(
+        app: Application, user: CurrentUser?, noticeID: RowID<Notice>, input: ObjectionInput, client: String
+    )
         async throws -> String
     {
         let text = (input.text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
@@ -207,7 +211,9 @@ enum NoticeService {
 
     /// The responsible unit decides: accepted sends the case(s) back to the step before the notice;
     /// rejected keeps them, with the reason shown publicly.
-    static func decide(app: Application, user: CurrentUser, objectionID: RowID<Objection>, input: DecisionInput) async throws {
+    static func decide(app: Application, user: CurrentUser, objectionID: RowID<Objection>, input: DecisionInput)
+        async throws
+    {
         guard let decision = input.decision, ["accept", "reject"].contains(decision) else {
             throw AppError.invalidField("decision")
         }

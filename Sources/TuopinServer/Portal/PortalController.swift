@@ -151,7 +151,9 @@ enum PortalController {
         try await renderNotice(req, id: try req.intParameter("id"), filed: nil, error: nil, status: .ok)
     }
 
-    static func renderNotice(_ req: Request, id: RowID<Notice>, filed: String?, error: String?, status: HTTPResponseStatus)
+    static func renderNotice(
+        _ req: Request, id: RowID<Notice>, filed: String?, error: String?, status: HTTPResponseStatus
+    )
         async throws -> Response
     {
         let print = (try? req.query.get(String.self, at: "print")) == "1"

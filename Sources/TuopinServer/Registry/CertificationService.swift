@@ -63,7 +63,8 @@ enum CertificationService {
     /// Inside a change's transaction: refuses a change to certified households without a reason,
     /// and records the reason (when given) as an audit entry of each household.
     static func checkReason(
-        on tx: DataAccess, households: [(id: RowID<Household>, township: String)], reason: String?, actor: AuditLog.Actor, now: Date
+        on tx: DataAccess, households: [(id: RowID<Household>, township: String)], reason: String?,
+        actor: AuditLog.Actor, now: Date
     ) async throws {
         guard !households.isEmpty else { return }
         let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""

@@ -104,7 +104,10 @@ enum HouseholdEditController {
     struct ConflictRow: Encodable { let label: String; let mine: String; let theirs: String; let differs: Bool }
     struct ConflictView: Encodable {
         let householdHref: String; let editHref: String; let number: String; let rows: [ConflictRow]
-        init(id: RowID<Household>, number: String, mine: HouseholdEdit, theirs: HouseholdEdit, version: Int, t: Translations) {
+        init(
+            id: RowID<Household>, number: String, mine: HouseholdEdit, theirs: HouseholdEdit, version: Int,
+            t: Translations
+        ) {
             householdHref = SiteURL.household(id).path
             editHref = SiteURL.householdEdit(id).path
             self.number = number

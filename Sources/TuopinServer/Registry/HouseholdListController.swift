@@ -25,10 +25,9 @@ enum HouseholdListController {
         }
 
         var queryString: String {
-            pairs.filter { !$0.1.isEmpty }
-                .map {
-                    "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(.init(charactersIn: "&=+"))) ?? "")"
-                }
+            let allowed = CharacterSet.urlQueryAllowed.subtracting(.init(charactersIn: "&=+"))
+            return pairs.filter { !$0.1.isEmpty }
+                .map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }
                 .joined(separator: "&")
         }
     }

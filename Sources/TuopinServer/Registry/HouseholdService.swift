@@ -40,7 +40,8 @@ enum HouseholdService {
 
     /// Saves `edit` if the household is still at `version`; otherwise throws `HouseholdConflict`.
     @discardableResult
-    static func update(app: Application, user: CurrentUser, id: RowID<Household>, edit: HouseholdEdit, version: Int) async throws
+    static func update(app: Application, user: CurrentUser, id: RowID<Household>, edit: HouseholdEdit, version: Int)
+        async throws
         -> Household
     {
         let protector = app.tuopin.protector

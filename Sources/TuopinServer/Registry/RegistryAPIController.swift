@@ -99,7 +99,8 @@ enum RegistryAPIController {
         return v
     }
 
-    /// The shape every sub-resource change shares: who, which household, which version; then the household as it is now.
+    /// The shape every sub-resource change shares: who, which household, which version; then the household as it is
+    /// now.
     static func changeAndShow(
         _ req: Request, _ change: (CurrentUser, _ household: RowID<Household>, _ version: Int) async throws -> Void
     ) async throws -> HouseholdController.Detail {
@@ -193,7 +194,8 @@ enum RegistryAPIController {
     }
     struct Problems: Content { let error: TuopinErrorMiddleware.ErrorBody.Detail; let problems: [ImportProblem] }
 
-    /// Registers a new household with its members. It enters as 未脱贫 (or, applying, as 监测对象); status then moves by workflow only.
+    /// Registers a new household with its members. It enters as 未脱贫 (or, applying, as 监测对象); status then moves by
+    /// workflow only.
     /// Validated exactly like an import of the same rows (the same error codes).
     @Sendable static func create(req: Request) async throws -> Response {
         let user = try req.requireUser()

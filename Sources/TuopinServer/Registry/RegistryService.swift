@@ -74,7 +74,8 @@ enum RegistryService {
     }
 
     static func setGuarantee(
-        app: Application, user: CurrentUser, householdID: RowID<Household>, version: Int, kind: GuaranteeKind, input: GuaranteeInput
+        app: Application, user: CurrentUser, householdID: RowID<Household>, version: Int, kind: GuaranteeKind,
+        input: GuaranteeInput
     ) async throws {
         let note = (input.note ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard note.count <= 500 else { throw AppError.invalidField("note") }
@@ -153,7 +154,9 @@ enum RegistryService {
         }
     }
 
-    static func updateMember(app: Application, user: CurrentUser, memberID: RowID<Member>, version: Int, input: MemberInput)
+    static func updateMember(
+        app: Application, user: CurrentUser, memberID: RowID<Member>, version: Int, input: MemberInput
+    )
         async throws
     {
         guard let member = try await app.systemData.lookup(Member.self, memberID) else { throw AppError.notFound }
@@ -213,7 +216,9 @@ enum RegistryService {
 
     /// A person joins a household (birth, marriage, return). The ID number is checked like an
     /// import's, and a person registered in any household is refused.
-    static func addMember(app: Application, user: CurrentUser, householdID: RowID<Household>, version: Int, input: NewMemberInput)
+    static func addMember(
+        app: Application, user: CurrentUser, householdID: RowID<Household>, version: Int, input: NewMemberInput
+    )
         async throws
     {
         let today = app.clock.today

@@ -10,7 +10,8 @@ import Vapor
 /// with its audit entry, and the household's subtree is checked again for R-37 afterwards.
 enum PairingService {
     struct View: Content {
-        let id: RowID<Pairing>; let cadre_id: RowID<Cadre>; let cadre_name: String; let cadre_rank: String; let cadre_unit: String
+        let id: RowID<Pairing>; let cadre_id: RowID<Cadre>; let cadre_name: String; let cadre_rank: String;
+        let cadre_unit: String
         let started_on: String; let ended_on: String?; let end_reason: String?
     }
 
@@ -43,7 +44,10 @@ enum PairingService {
             }
     }
 
-    static func pair(app: Application, user: CurrentUser, householdID: RowID<Household>, cadreID: RowID<Cadre>, startedOn text: String)
+    static func pair(
+        app: Application, user: CurrentUser, householdID: RowID<Household>, cadreID: RowID<Cadre>,
+        startedOn text: String
+    )
         async throws -> RowID<Pairing>
     {
         guard let started = CivilDate(iso: text.trimmingCharacters(in: .whitespaces)) else {
@@ -80,7 +84,9 @@ enum PairingService {
         return id
     }
 
-    static func end(app: Application, user: CurrentUser, pairingID: RowID<Pairing>, endedOn text: String, reason rawReason: String)
+    static func end(
+        app: Application, user: CurrentUser, pairingID: RowID<Pairing>, endedOn text: String, reason rawReason: String
+    )
         async throws -> RowID<Household>
     {
         guard let ended = CivilDate(iso: text.trimmingCharacters(in: .whitespaces)), ended <= app.clock.today else {
@@ -133,7 +139,8 @@ enum PairingService {
             .filter(
                 .sql(
                     SQLRaw(
-                        "NOT EXISTS (SELECT 1 FROM pairings p WHERE p.household_id = households.id AND p.ended_on IS NULL)"
+                        "NOT EXISTS (SELECT 1 FROM pairings p WHERE p.household_id = households.id AND p.ended_on IS "
+                            + "NULL)"
                     ))
             )
             .sort(\.$villageCode).sort(\.$id).limit(proposalLimit).all()
@@ -162,7 +169,9 @@ enum PairingService {
 
     /// Pairs the chosen proposals from today, in one transaction with an audit entry for each; each
     /// household must be one the user may change and each cadre one who may pair with it.
-    static func apply(app: Application, user: CurrentUser, pairs: [(household: RowID<Household>, cadre: RowID<Cadre>)]) async throws -> Int {
+    static func apply(app: Application, user: CurrentUser, pairs: [(household: RowID<Household>, cadre: RowID<Cadre>)])
+        async throws -> Int
+    {
         guard !pairs.isEmpty else { throw AppError.missingField("pair") }
         guard pairs.count <= proposalLimit else { throw AppError.invalidField("pair") }
         let today = app.clock.today, now = app.tuopin.now(), scope = user.scope

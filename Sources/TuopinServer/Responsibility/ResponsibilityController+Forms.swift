@@ -20,7 +20,8 @@ extension ResponsibilityController {
     /// A form posted to one of a unit's collections (`/units/{code}/letters`, `/reports` …): decoded,
     /// handed to the service, and back to the page (or the page again with the reason).
     static func unitForm<Input: Content, Created>(
-        _ type: Input.Type, _ action: @escaping @Sendable (Application, CurrentUser, String, Input) async throws -> Created
+        _ type: Input.Type,
+        _ action: @escaping @Sendable (Application, CurrentUser, String, Input) async throws -> Created
     )
         -> @Sendable (Request) async throws -> Response
     {

@@ -10,15 +10,18 @@ enum ResponsibilityController {
         let role: String; let role_label: String; let cadre_id: RowID<Cadre>?; let name: String; let position: String
     }
     struct ChangeView: Content {
-        let id: RowID<PrincipalChange>; let role: String; let role_label: String; let from_name: String; let to_name: String;
+        let id: RowID<PrincipalChange>; let role: String; let role_label: String; let from_name: String;
+        let to_name: String;
         let changed_on: String
         let locked_rule: String?; let exemption_document: String?
     }
     struct ExemptionView: Content {
-        let id: RowID<LeadershipExemption>; let role_label: String; let document_no: String; let granted_on: String; let used: Bool
+        let id: RowID<LeadershipExemption>; let role_label: String; let document_no: String; let granted_on: String;
+        let used: Bool
     }
     struct CadreView: Content {
-        let id: RowID<Cadre>; let name: String; let rank: String; let rank_label: String; let position: String; let active: Bool;
+        let id: RowID<Cadre>; let name: String; let rank: String; let rank_label: String; let position: String;
+        let active: Bool;
         let principal: Bool
         let phone_masked: String?; let organisation: String?
     }
@@ -34,7 +37,8 @@ enum ResponsibilityController {
         let submitted_on: String?; let figures: ResponsibilityService.ReportFigures?; let narrative: String?
     }
     struct PlanView: Content {
-        let id: RowID<UnitPlanRecord>; let kind: String; let kind_label: String; let title: String; let period_from: Int;
+        let id: RowID<UnitPlanRecord>; let kind: String; let kind_label: String; let title: String;
+        let period_from: Int;
         let period_to: Int
         let target_households: Int; let target_people: Int; let target_villages: Int; let target_counties: Int;
         let target_funds: String
@@ -44,20 +48,25 @@ enum ResponsibilityController {
         let level: Int; let level_label: String; let frequency: String; let frequency_label: String; let due_days: Int
     }
     struct OrganisationView: Content {
-        let id: RowID<Organisation>; let name: String; let type: String; let type_label: String; let sponsor: String?; let active: Bool
+        let id: RowID<Organisation>; let name: String; let type: String; let type_label: String; let sponsor: String?;
+        let active: Bool
     }
     struct ProjectView: Content { let name: String; let started_on: String }
     struct LeaderView: Content {
-        let id: RowID<PartyLeader>; let name: String; let projects: [ProjectView]; let trainings: Int; let last_training: String?
+        let id: RowID<PartyLeader>; let name: String; let projects: [ProjectView]; let trainings: Int;
+        let last_training: String?
         let linked_people: Int; let rising_people: Int
     }
-    struct JointUnitView: Content { let id: RowID<JointUnit>; let name: String; let head: String; let members: [String] }
+    struct JointUnitView: Content {
+        let id: RowID<JointUnit>; let name: String; let head: String; let members: [String]
+    }
     struct ContributionView: Content {
         let contributed_on: String; let kind: String; let kind_label: String; let amount: String;
         let description: String
     }
     struct AidView: Content {
-        let id: RowID<EnterpriseAid>; let enterprise: String; let started_on: String; let contributions: [ContributionView];
+        let id: RowID<EnterpriseAid>; let enterprise: String; let started_on: String;
+        let contributions: [ContributionView];
         let total: String
     }
     struct Overview: Content {
@@ -67,7 +76,8 @@ enum ResponsibilityController {
         let cadres: [CadreView]; let letters: [LetterView]; let reports: [ReportView]; let plans: [PlanView]
         let schedule: [ScheduleView]
         let organisations: [OrganisationView]
-        /// A village's actors (empty elsewhere): its active party-member leaders, joint-household units and enterprises' help.
+        /// A village's actors (empty elsewhere): its active party-member leaders, joint-household units and
+        /// enterprises' help.
         let leaders: [LeaderView]; let joint_units: [JointUnitView]; let enterprise_aid: [AidView]
     }
 

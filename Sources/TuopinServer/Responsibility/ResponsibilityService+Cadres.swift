@@ -9,10 +9,12 @@ extension ResponsibilityService {
     // MARK: Cadres and principals
 
     struct CadreInput: Content {
-        var name: String?; var rank: String?; var position: String?; var phone: String?; var organisation_id: RowID<Organisation>?
+        var name: String?; var rank: String?; var position: String?; var phone: String?;
+        var organisation_id: RowID<Organisation>?
     }
 
-    static func addCadre(app: Application, user: CurrentUser, unit text: String, input: CadreInput) async throws -> RowID<Cadre>
+    static func addCadre(app: Application, user: CurrentUser, unit text: String, input: CadreInput) async throws
+        -> RowID<Cadre>
     {
         guard let code = OrgCode(text) else { throw AppError.notFound }
         try await authorise(app, user, code)

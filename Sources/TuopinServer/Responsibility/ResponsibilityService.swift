@@ -65,8 +65,7 @@ enum ResponsibilityService {
                 on: tx, actor: user.auditActor, action: "letter.draft", entity: "org_unit", entityID: code.value,
                 after: [
                     "year": String(year),
-                    "targets":
-                        "\(targets.households)/\(targets.people)/\(targets.villages)/\(targets.counties)/\(targets.funds)",
+                    "targets": targets.auditText,
                     "signatory": signatory, "counterpart": counterpart,
                 ], at: now)
             return try letter.requireID()
@@ -87,7 +86,9 @@ enum ResponsibilityService {
     }
 
     /// Signs a draft: both signatories' date and the scanned letter (a PDF, at most 10 MB).
-    static func signLetter(app: Application, user: CurrentUser, letterID: RowID<LetterRecord>, signedOn text: String?, pdf: Data?)
+    static func signLetter(
+        app: Application, user: CurrentUser, letterID: RowID<LetterRecord>, signedOn text: String?, pdf: Data?
+    )
         async throws -> String
     {
         guard let owner = try await app.systemData.lookup(LetterRecord.self, letterID),
@@ -133,7 +134,8 @@ enum ResponsibilityService {
         await ComplianceService.recheck(app: app, root: code, actor: user.auditActor)
     }
 
-    static func archiveLetter(app: Application, user: CurrentUser, letterID: RowID<LetterRecord>) async throws -> String {
+    static func archiveLetter(app: Application, user: CurrentUser, letterID: RowID<LetterRecord>) async throws -> String
+    {
         let now = app.tuopin.now(), scope = user.scope
         return try await app.write { tx -> String in
             guard let letter = try await tx.lookup(LetterRecord.self, letterID), let code = OrgCode(letter.unitCode)
@@ -250,7 +252,9 @@ enum ResponsibilityService {
     }
 
     /// Records a plan; a plan of the same kind and first year replaces the earlier one (both audited).
-    static func savePlan(app: Application, user: CurrentUser, unit text: String, input: PlanInput) async throws -> RowID<UnitPlanRecord> {
+    static func savePlan(app: Application, user: CurrentUser, unit text: String, input: PlanInput) async throws
+        -> RowID<UnitPlanRecord>
+    {
         guard let code = OrgCode(text), code.level != .village else { throw AppError.notFound }
         try await authorise(app, user, code)
         guard let kind = input.kind.flatMap(PlanKind.init(rawValue:)) else { throw AppError.invalidField("kind") }
@@ -282,8 +286,7 @@ enum ResponsibilityService {
                 before: before,
                 after: [
                     "kind": kind.rawValue, "title": title, "period": "\(from)-\(to)",
-                    "targets":
-                        "\(targets.households)/\(targets.people)/\(targets.villages)/\(targets.counties)/\(targets.funds)",
+                    "targets": targets.auditText,
                 ], at: now)
             return try plan.requireID()
         }

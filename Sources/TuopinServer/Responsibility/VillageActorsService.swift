@@ -103,7 +103,9 @@ enum VillageActorsService {
     }
 
     /// The leader, after checking the user keeps its village.
-    static func leader(_ app: Application, _ user: CurrentUser, _ id: RowID<PartyLeader>) async throws -> (PartyLeader, OrgCode) {
+    static func leader(_ app: Application, _ user: CurrentUser, _ id: RowID<PartyLeader>) async throws -> (
+        PartyLeader, OrgCode
+    ) {
         guard let l = try await app.systemData.lookup(PartyLeader.self, id), let code = OrgCode(l.villageCode) else {
             throw AppError.notFound
         }
@@ -121,7 +123,9 @@ enum VillageActorsService {
     /// Adds a project (`project`), a training (`training`) or a linked poor person (`beneficiary`,
     /// by resident ID, a member of a registered household of the same county), or ends the leader's
     /// role (`end`).
-    static func changeLeader(app: Application, user: CurrentUser, leaderID: RowID<PartyLeader>, part: String, input: LeaderPartInput)
+    static func changeLeader(
+        app: Application, user: CurrentUser, leaderID: RowID<PartyLeader>, part: String, input: LeaderPartInput
+    )
         async throws -> String
     {
         let (_, code) = try await leader(app, user, leaderID)
@@ -160,7 +164,8 @@ enum VillageActorsService {
                 t.leaderID = leaderID; t.topic = fields["topic"]!; t.heldOn = CivilDate(iso: fields["held_on"]!)!
                 try await t.save(on: tx)
             case "beneficiary":
-                // Only a person the user may see (through the scoped access), of a registered household in the leader's county.
+                // Only a person the user may see (through the scoped access), of a registered household in the leader's
+                // county.
                 guard let county = code.ancestor(at: .county),
                     let member = try await tx.rows(Member.self).filter(\.$idHMAC == fields["id_index"]!).join(
                         Household.self, on: \Member.$household.$id == \Household.$id
@@ -198,7 +203,8 @@ enum VillageActorsService {
 
     struct JointUnitInput: Content { var name: String?; var head_number: String?; var member_numbers: String? }
 
-    /// A 双联户 of the village: its head household and its members, by household number (one per line or separated by spaces or commas).
+    /// A 双联户 of the village: its head household and its members, by household number (one per line or separated by
+    /// spaces or commas).
     static func addJointUnit(app: Application, user: CurrentUser, village text: String, input: JointUnitInput)
         async throws -> RowID<JointUnit>
     {
@@ -243,7 +249,9 @@ enum VillageActorsService {
 
     /// An enterprise's help to the village (article 38): the enterprise is an organisation of type
     /// enterprise recorded in the village's reach (`VillageReach.mayHelp`).
-    static func addAid(app: Application, user: CurrentUser, village text: String, input: AidInput) async throws -> RowID<EnterpriseAid> {
+    static func addAid(app: Application, user: CurrentUser, village text: String, input: AidInput) async throws
+        -> RowID<EnterpriseAid>
+    {
         let code = try village(text)
         try await S.authorise(app, user, code)
         guard let orgID = input.organisation_id else { throw AppError.missingField("organisation_id") }
@@ -272,7 +280,9 @@ enum VillageActorsService {
         var contributed_on: String?; var kind: String?; var amount: String?; var description: String?
     }
 
-    static func addContribution(app: Application, user: CurrentUser, aidID: RowID<EnterpriseAid>, input: ContributionInput) async throws
+    static func addContribution(
+        app: Application, user: CurrentUser, aidID: RowID<EnterpriseAid>, input: ContributionInput
+    ) async throws
         -> String
     {
         guard let aid = try await app.systemData.lookup(EnterpriseAid.self, aidID), let code = OrgCode(aid.villageCode)

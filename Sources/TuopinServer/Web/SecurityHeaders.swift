@@ -13,7 +13,8 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
         headers.replaceOrAdd(
             name: "Content-Security-Policy",
             value:
-                "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+                "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors "
+                + "'none'; form-action 'self'; base-uri 'none'"
         )
         headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")

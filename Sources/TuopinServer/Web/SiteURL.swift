@@ -50,38 +50,46 @@ enum SiteURL {
     case sessions
     case password
     case unitCompliance(String?), apiUnitViolations(String?)
-    /// The responsibility page of a unit and its forms (`responsibility`, `letters`, `reports`, …), and the same under the API.
+    /// The responsibility page of a unit and its forms (`responsibility`, `letters`, `reports`, …), and the same under
+    /// the API.
     case unitPart(String?, String), apiUnitPart(String?, String)
     /// A letter's `sign`, `archive` and `file`.
     case letter(RowID<LetterRecord>?, String)
     /// Forms on a cadre, a party-member leader or an enterprise's help (`deactivate`, `project`, `contributions` …).
-    case cadre(RowID<Cadre>?, String), leader(RowID<PartyLeader>?, String?), enterpriseAid(RowID<EnterpriseAid>?, String)
+    case cadre(RowID<Cadre>?, String), leader(RowID<PartyLeader>?, String?), enterpriseAid(
+        RowID<EnterpriseAid>?, String)
     case reportSchedule(Int?)
     case pairingQuota(String?)
-    case householdPairings(RowID<Household>?), pairingEnd(RowID<Pairing>?), apiHouseholdPairings(RowID<Household>?), apiPairingEnd(RowID<Pairing>?)
+    case householdPairings(RowID<Household>?), pairingEnd(RowID<Pairing>?), apiHouseholdPairings(RowID<Household>?),
+        apiPairingEnd(RowID<Pairing>?)
     case secondFactor, twoFactor, twoFactorBegin, twoFactorConfirm, twoFactorRecoveryCodes, twoFactorDisable
     case sessionEnd(RowID<UserSession>?)
     case spotCheckCase(RowID<SpotCheckRecord>?, RowID<WorkflowCase>?)
     case unitCertifications(String?)
     /// The project library, a project and its forms (`expenditures`, `progress`, `revision`), and the API's.
-    case projects, projectNew, project(RowID<ProjectRecord>?, String?), apiProjects, apiProject(RowID<ProjectRecord>?, String?)
+    case projects, projectNew, project(RowID<ProjectRecord>?, String?), apiProjects, apiProject(
+        RowID<ProjectRecord>?, String?)
     /// Reversing a ledger entry; a household's loans and a loan's repayments.
-    case fundEntryReverse(RowID<FundEntryRecord>?), apiFundEntryReversal(RowID<FundEntryRecord>?), apiHouseholdLoans(RowID<Household>?), apiLoanRepayments(RowID<LoanRecord>?)
+    case fundEntryReverse(RowID<FundEntryRecord>?), apiFundEntryReversal(RowID<FundEntryRecord>?), apiHouseholdLoans(
+        RowID<Household>?), apiLoanRepayments(RowID<LoanRecord>?)
     case householdLoans(RowID<Household>?), loanRepayments(RowID<LoanRecord>?)
     /// How far the user's long action started from a page is (`?progress=ID` on the action).
     case progress(String?)
     /// An inspection and its parts (`findings`, `notification`, `findings.csv`); a finding's steps
     /// (`rectification`, `verification`) and an evidence file of one of its events; the same under the API.
-    case inspection(RowID<InspectionRecord>?, String?), finding(RowID<FindingRecord>?, String), findingEvidence(RowID<FindingRecord>?, RowID<FindingEvent>?), apiInspection(RowID<InspectionRecord>?, String?),
+    case inspection(RowID<InspectionRecord>?, String?), finding(RowID<FindingRecord>?, String), findingEvidence(
+        RowID<FindingRecord>?, RowID<FindingEvent>?), apiInspection(RowID<InspectionRecord>?, String?),
         apiFinding(RowID<FindingRecord>?, String)
     /// The audit-log search (`?user=&household=…`) and its export.
     case auditSearch, auditExport
-    /// The assessment schemes, one scheme and its forms (`steps`, `revision`, `entered`, `results`), a unit's result; the same under the API.
+    /// The assessment schemes, one scheme and its forms (`steps`, `revision`, `entered`, `results`), a unit's result;
+    /// the same under the API.
     case assessments, assessment(RowID<SchemeRecord>?, String?), assessmentUnit(RowID<SchemeRecord>?, String?)
     case apiAssessments, apiAssessment(RowID<SchemeRecord>?, String?), apiAssessmentUnit(RowID<SchemeRecord>?, String?)
     /// A dispute's steps; the oversight bodies' cases and a case's `notes`.
     case disputeSteps(RowID<DisputeRecord>?), apiDisputeSteps(RowID<DisputeRecord>?)
-    case oversightCases, oversightCase(RowID<OversightCase>?, String?), apiOversightCases, apiOversightCase(RowID<OversightCase>?, String?)
+    case oversightCases, oversightCase(RowID<OversightCase>?, String?), apiOversightCases, apiOversightCase(
+        RowID<OversightCase>?, String?)
 
     var segments: [String] {
         switch self {

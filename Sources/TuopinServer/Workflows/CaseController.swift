@@ -13,11 +13,13 @@ enum CaseController {
         let reason: String; let notice_id: RowID<Notice>?; let details: [String: String]
     }
     struct NoticeView: Content {
-        let id: RowID<Notice>; let title: String; let kind: String; let place: String; let starts_on: String; let ends_on: String;
+        let id: RowID<Notice>; let title: String; let kind: String; let place: String; let starts_on: String;
+        let ends_on: String;
         let running: Bool
     }
     struct ObjectionView: Content {
-        let id: RowID<Objection>; let code: String; let kind: String; let kind_label: String; let text: String; let name: String
+        let id: RowID<Objection>; let code: String; let kind: String; let kind_label: String; let text: String;
+        let name: String
         let status: String; let status_label: String; let decision_reason: String; let filed_at: String;
         let can_decide: Bool
     }
@@ -37,7 +39,8 @@ enum CaseController {
     }
     struct PathStep: Content { let label: String; let done: Bool }
     struct CaseSummary: Content {
-        let id: RowID<WorkflowCase>; let workflow: String; let workflow_name: String; let subject_name: String; let household_id: RowID<Household>?
+        let id: RowID<WorkflowCase>; let workflow: String; let workflow_name: String; let subject_name: String;
+        let household_id: RowID<Household>?
         let year: Int; let step: Int; let status: String; let status_label: String; let next_action: String?
         let next_action_label: String?; let updated_at: String; let awaiting_me: Bool
     }
@@ -120,7 +123,8 @@ enum CaseController {
     }
 
     /// Cases in scope; with `awaiting`, only those whose next step the user may take.
-    static func summaries(_ req: Request, awaiting: Bool, householdID: RowID<Household>? = nil, limit: Int = 500) async throws
+    static func summaries(_ req: Request, awaiting: Bool, householdID: RowID<Household>? = nil, limit: Int = 500)
+        async throws
         -> [CaseSummary]
     {
         let user = try req.requireUser()
@@ -245,7 +249,8 @@ enum CaseController {
 
     struct CasePage: Encodable {
         let c: CaseView; let forms: [CaseView]; let error: String?; let today: String
-        /// The county's latest third-party survey up to the case's year, filled into the county-exit assessment's figures (article 7).
+        /// The county's latest third-party survey up to the case's year, filled into the county-exit assessment's
+        /// figures (article 7).
         let survey: ExitCriteria.CountySurvey?
     }
 
@@ -253,7 +258,8 @@ enum CaseController {
         try await renderCase(req, id: try req.intParameter("id"), error: nil, status: .ok)
     }
 
-    static func renderCase(_ req: Request, id: RowID<WorkflowCase>, error: String?, status: HTTPResponseStatus) async throws -> Response
+    static func renderCase(_ req: Request, id: RowID<WorkflowCase>, error: String?, status: HTTPResponseStatus)
+        async throws -> Response
     {
         let view = try await detail(req, id: id)
         let survey =

@@ -47,7 +47,8 @@ enum CaseService {
     /// Opens a case per subject (one unit, or many households of one village at once) and takes the
     /// first step on all of them, in one transaction: all are opened or none.
     static func start(
-        app: Application, user: CurrentUser, workflow: WorkflowDefinition, householdIDs: [RowID<Household>], unitCode: String?,
+        app: Application, user: CurrentUser, workflow: WorkflowDefinition, householdIDs: [RowID<Household>],
+        unitCode: String?,
         year: Int, input: StepInput
     ) async throws -> [RowID<WorkflowCase>] {
         guard (2014...app.clock.today.year + 1).contains(year) else { throw AppError.invalidField("year") }
@@ -127,12 +128,16 @@ enum CaseService {
     // MARK: Taking steps
 
     /// One step on one case; `input.version`, when given, must match.
-    static func step(app: Application, user: CurrentUser, caseID: RowID<WorkflowCase>, action: String, input: StepInput) async throws {
+    static func step(app: Application, user: CurrentUser, caseID: RowID<WorkflowCase>, action: String, input: StepInput)
+        async throws
+    {
         try await batch(app: app, user: user, caseIDs: [caseID], action: action, input: input)
     }
 
     /// The same step on many cases (a village's exit candidates, say): all or nothing, one notice for all.
-    static func batch(app: Application, user: CurrentUser, caseIDs: [RowID<WorkflowCase>], action: String, input: StepInput)
+    static func batch(
+        app: Application, user: CurrentUser, caseIDs: [RowID<WorkflowCase>], action: String, input: StepInput
+    )
         async throws
     {
         let ids = Array(Set(caseIDs)).sorted()

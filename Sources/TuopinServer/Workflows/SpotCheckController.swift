@@ -7,7 +7,8 @@ import Vapor
 /// everyone in scope sees the checks and their accuracy figures.
 enum SpotCheckController {
     struct Item: Encodable {
-        let case_id: RowID<WorkflowCase>; let label: String; let result: String?; let result_label: String; let note: String
+        let case_id: RowID<WorkflowCase>; let label: String; let result: String?; let result_label: String;
+        let note: String
     }
     struct CheckView: Encodable {
         let s: SpotCheckService.Summary; let workflow_name: String; let county_name: String; let created_at: String

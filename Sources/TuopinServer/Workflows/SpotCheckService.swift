@@ -74,8 +74,10 @@ enum SpotCheckService {
     }
 
     /// Records the verification of one sampled case; a failure sends it back.
-    static func record(app: Application, user: CurrentUser, checkID: RowID<SpotCheckRecord>, caseID: RowID<WorkflowCase>, input: ResultInput) async throws
-    {
+    static func record(
+        app: Application, user: CurrentUser, checkID: RowID<SpotCheckRecord>, caseID: RowID<WorkflowCase>,
+        input: ResultInput
+    ) async throws {
         guard let result = input.result, ["passed", "failed"].contains(result) else {
             throw AppError.invalidField("result")
         }
@@ -119,8 +121,10 @@ enum SpotCheckService {
     }
 
     struct Summary: Content {
-        let id: RowID<SpotCheckRecord>; let workflow: String; let county_code: String; let year: Int; let seed: String; let percent: Int
-        let population: Int; let sampled: Int; let passed: Int; let failed: Int; let pending: Int; let case_ids: [RowID<WorkflowCase>]
+        let id: RowID<SpotCheckRecord>; let workflow: String; let county_code: String; let year: Int; let seed: String;
+        let percent: Int
+        let population: Int; let sampled: Int; let passed: Int; let failed: Int; let pending: Int;
+        let case_ids: [RowID<WorkflowCase>]
     }
 
     /// A check with its accuracy figures (kept for the annual assessment).

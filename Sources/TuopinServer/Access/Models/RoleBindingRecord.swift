@@ -9,5 +9,7 @@ final class RoleBindingRecord: Model, @unchecked Sendable {
     @Field(key: "role") var role: Role
     @Field(key: "unit_code") var unitCode: String
     init() {}
-    init(userID: RowID<User>, role: Role, unitCode: String) { $user.id = userID; self.role = role; self.unitCode = unitCode }
+    init(userID: RowID<User>, role: Role, unitCode: String) {
+        $user.id = userID; self.role = role; self.unitCode = unitCode
+    }
 }

@@ -19,7 +19,10 @@ extension AssessmentService {
         let monitored = HouseholdStatus.monitored.rawValue
         let poor = HouseholdStatus.allCases.filter(\.isRemainingPoor).map(\.rawValue)
         i.exits = try await count(
-            "SELECT COUNT(*) AS n FROM households WHERE \(ScopeSQL.within([unit])) AND exit_year = \(bind: year) AND status <> \(bind: monitored)"
+            """
+            SELECT COUNT(*) AS n FROM households WHERE \(ScopeSQL.within([unit])) AND exit_year = \(bind: year) \
+            AND status <> \(bind: monitored)
+            """
         )
         struct Target: Decodable { let target_households: Int }
         i.targetHouseholds = try await sql.select().column("target_households").from(LetterRecord.schema).where(
@@ -32,7 +35,8 @@ extension AssessmentService {
                 """
                 SELECT COUNT(*) AS a, \(DataAccess.bigintSum("CASE WHEN i.result = 'passed' THEN 1 ELSE 0 END")) AS b
                 FROM spot_check_items i JOIN spot_checks s ON s.id = i.check_id
-                WHERE s.county_code LIKE \(bind: p) AND s.year = \(bind: year) AND s.workflow = \(bind: workflow) AND i.result IS NOT NULL
+                WHERE s.county_code LIKE \(bind: p) AND s.year = \(bind: year) AND s.workflow = \(bind: workflow) AND \
+                i.result IS NOT NULL
                 """
             ).first(decoding: Pair.self)
             if set == 0 {
@@ -50,7 +54,8 @@ extension AssessmentService {
         struct Money: Decodable { let spent: Int64?; let held: Int64? }
         let money = try await sql.raw(
             """
-            SELECT \(DataAccess.bigintSum("spent")) AS spent, \(DataAccess.bigintSum("received - allocated")) AS held FROM fund_accounts
+            SELECT \(DataAccess.bigintSum("spent")) AS spent, \(DataAccess.bigintSum("received - allocated")) AS held \
+            FROM fund_accounts
             WHERE year = \(bind: year) AND (holder LIKE \(bind: "u:" + p)
               OR holder IN (SELECT 'p:' || CAST(id AS TEXT) FROM projects WHERE site_code LIKE \(bind: p)))
             """
@@ -59,9 +64,13 @@ extension AssessmentService {
         (i.findingsDue, i.findingsOnTime) = try await findingsDue(on: db, unit: unit, year: year, today: today)
         i.openViolations = try await count(
             "SELECT COUNT(*) AS n FROM violations WHERE unit_code LIKE \(bind: p) AND resolved_at IS NULL")
+        let paired =
+            "CASE WHEN EXISTS (SELECT 1 FROM pairings x WHERE x.household_id = households.id AND x.ended_on IS NULL) "
+            + "THEN 1 ELSE 0 END"
         let pairing = try await sql.raw(
             """
-            SELECT COUNT(*) AS a, \(DataAccess.bigintSum("CASE WHEN EXISTS (SELECT 1 FROM pairings x WHERE x.household_id = households.id AND x.ended_on IS NULL) THEN 1 ELSE 0 END")) AS b
+            SELECT COUNT(*) AS a, \
+            \(DataAccess.bigintSum(paired)) AS b
             FROM households WHERE \(ScopeSQL.within([unit])) AND status IN (\(binds: poor))
             """
         ).first(decoding: Pair.self)
@@ -71,8 +80,10 @@ extension AssessmentService {
             "SELECT COUNT(*) AS n FROM households WHERE \(ScopeSQL.within([unit])) AND status <> \(bind: monitored)")
         i.householdsWithFindings = try await count(
             """
-            SELECT COUNT(DISTINCT q.household_id) AS n FROM quality_findings q JOIN households h ON h.id = q.household_id
-            WHERE q.\(unsafeRaw: Household.codeColumn(for: unit.level == .region ? .prefecture : unit.level)) LIKE \(bind: p) AND h.status <> \(bind: monitored)
+            SELECT COUNT(DISTINCT q.household_id) AS n FROM quality_findings q JOIN households h ON h.id = \
+            q.household_id
+            WHERE q.\(unsafeRaw: Household.codeColumn(for: unit.level == .region ? .prefecture : unit.level)) LIKE \
+            \(bind: p) AND h.status <> \(bind: monitored)
             """)
         return i
     }
@@ -96,7 +107,8 @@ extension AssessmentService {
         i.lettersOwed = owing.count
         i.lettersSigned = try await count(
             """
-            SELECT COUNT(*) AS n FROM responsibility_letters WHERE unit_code LIKE \(bind: p) AND year = \(bind: year) AND state <> \(bind: LetterState.draft.rawValue)
+            SELECT COUNT(*) AS n FROM responsibility_letters WHERE unit_code LIKE \(bind: p) AND year = \(bind: year) \
+            AND state <> \(bind: LetterState.draft.rawValue)
             """)
         // Progress reports due in the year (by today) and those submitted by their due date.
         let schedule = if let given { given } else { try await ResponsibilityService.schedule(on: db) }

@@ -4,7 +4,8 @@ import SQLKit
 import Vapor
 
 /// The audit chain's head, written outside the database (issue #9, item 5): every 500 entries and
-/// at least hourly while serving, at shutdown, and by `tuopin audit anchor`. A chain rebuilt after tampering (every hash
+/// at least hourly while serving, at shutdown, and by `tuopin audit anchor`. A chain rebuilt after tampering (every
+/// hash
 /// recomputed) or cut short at the end still verifies on its own; against the anchors it does not.
 /// Lines are `id hash at`, appended (the file is opened for appending only); keep a copy elsewhere.
 enum AuditAnchor {
@@ -50,7 +51,8 @@ enum AuditAnchor {
         let anchor: Head, found: String?
         var description: String {
             found.map {
-                "audit entry \(anchor.id) has hash \($0.prefix(16))…, the anchor recorded \(anchor.hash.prefix(16))… (the chain was rebuilt)"
+                "audit entry \(anchor.id) has hash \($0.prefix(16))…, the anchor recorded \(anchor.hash.prefix(16))… "
+                    + "(the chain was rebuilt)"
             }
                 ?? "audit entry \(anchor.id), recorded in the anchor file, is missing (the chain was cut short)"
         }

@@ -32,10 +32,14 @@ enum AuditSearch {
             return SQLQueryString(
                 """
                 ((entity = 'org_unit' AND entity_id LIKE \(bind: p))
-                 OR (entity = 'household' AND entity_id IN (SELECT CAST(id AS TEXT) FROM households WHERE \(ScopeSQL.within([root]))))
-                 OR (entity = 'case' AND entity_id IN (SELECT CAST(id AS TEXT) FROM cases WHERE unit_code LIKE \(bind: p)))
-                 OR (entity = 'inspection' AND entity_id IN (SELECT CAST(id AS TEXT) FROM inspections WHERE unit_code LIKE \(bind: p)))
-                 OR (entity = 'finding' AND entity_id IN (SELECT CAST(id AS TEXT) FROM findings WHERE unit_code LIKE \(bind: p))))
+                 OR (entity = 'household' AND entity_id IN (SELECT CAST(id AS TEXT) FROM households WHERE \
+                 \(ScopeSQL.within([root]))))
+                 OR (entity = 'case' AND entity_id IN (SELECT CAST(id AS TEXT) FROM cases WHERE unit_code LIKE \
+                 \(bind: p)))
+                 OR (entity = 'inspection' AND entity_id IN (SELECT CAST(id AS TEXT) FROM inspections WHERE unit_code \
+                 LIKE \(bind: p)))
+                 OR (entity = 'finding' AND entity_id IN (SELECT CAST(id AS TEXT) FROM findings WHERE unit_code LIKE \
+                 \(bind: p))))
                 """)
         }
         guard let first = parts.first else {
@@ -109,7 +113,8 @@ enum AuditSearch {
         if f.changes == "1" {
             out.append(
                 SQLQueryString(
-                    "action NOT LIKE '%.read' AND action NOT LIKE 'export.%' AND action NOT LIKE '%.search_id' AND action <> 'audit.search'"
+                    "action NOT LIKE '%.read' AND action NOT LIKE 'export.%' AND action NOT LIKE '%.search_id' AND "
+                        + "action <> 'audit.search'"
                 ))
         }
         return out

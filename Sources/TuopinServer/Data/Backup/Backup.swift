@@ -66,7 +66,8 @@ enum Backup {
         guard try await TableDigest.tables(on: app.systemData).isEmpty else {
             throw Failure(
                 description:
-                    "the database is not empty; restore into an empty one (for SQLite: stop the server, move data/tuopin.sqlite away)"
+                    "the database is not empty; restore into an empty one (for SQLite: stop the server, move "
+                    + "data/tuopin.sqlite away)"
             )
         }
         switch app.tuopin.settings.database {
@@ -95,7 +96,8 @@ enum Backup {
         guard process.terminationStatus == 0 else {
             throw Failure(
                 description:
-                    "\(tool) failed (\(process.terminationStatus)): \(message.trimmingCharacters(in: .whitespacesAndNewlines))"
+                    "\(tool) failed (\(process.terminationStatus)): "
+                    + "\(message.trimmingCharacters(in: .whitespacesAndNewlines))"
             )
         }
     }

@@ -27,7 +27,8 @@ enum TableDigest {
         struct T: Decodable { let name: String }
         let sql =
             postgres
-            ? "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY 1"
+            ? "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND "
+                + "table_type = 'BASE TABLE' ORDER BY 1"
             : "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY 1"
         return try await db.raw(SQLQueryString(sql)).all(decoding: T.self).map(\.name)
     }

@@ -40,7 +40,8 @@ extension ComplianceService {
         .column(
             SQLAlias(
                 SQLRaw(
-                    "(SELECT COUNT(*) FROM household_plans hp JOIN measures m ON m.plan_id = hp.id WHERE hp.household_id = h.id AND hp.year = \(planYear))"
+                    "(SELECT COUNT(*) FROM household_plans hp JOIN measures m ON m.plan_id = hp.id WHERE "
+                        + "hp.household_id = h.id AND hp.year = \(planYear))"
                 ),
                 as: SQLIdentifier("planned"))
         )
@@ -180,7 +181,8 @@ extension ComplianceService {
         chain.unexemptedChanges = try await sql.raw(
             """
             SELECT pc.id, pc.unit_code, pc.locked_rule, pc.changed_on, f.name AS from_name, t.name AS to_name
-            FROM principal_changes pc LEFT JOIN cadres f ON f.id = pc.from_cadre_id LEFT JOIN cadres t ON t.id = pc.to_cadre_id
+            FROM principal_changes pc LEFT JOIN cadres f ON f.id = pc.from_cadre_id LEFT JOIN cadres t ON t.id = \
+            pc.to_cadre_id
             WHERE pc.locked_rule IS NOT NULL AND pc.exemption_id IS NULL AND pc.unit_code LIKE \(bind: root.value + "%")
             """
         ).all(decoding: ChangeRow.self).compactMap { r in

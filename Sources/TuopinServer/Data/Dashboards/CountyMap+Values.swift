@@ -52,14 +52,18 @@ extension CountyMap {
             struct Money: Decodable { let county: String; let spent: Int64?; let held: Int64? }
             let units = try await sql.raw(
                 """
-                SELECT SUBSTR(holder, 3, 6) AS county, CAST(SUM(spent) AS BIGINT) AS spent, CAST(SUM(received - allocated - spent) AS BIGINT) AS held
-                FROM fund_accounts WHERE year = \(bind: year) AND holder LIKE 'u:%' AND LENGTH(holder) >= 8 GROUP BY SUBSTR(holder, 3, 6)
+                SELECT SUBSTR(holder, 3, 6) AS county, CAST(SUM(spent) AS BIGINT) AS spent, CAST(SUM(received - \
+                allocated - spent) AS BIGINT) AS held
+                FROM fund_accounts WHERE year = \(bind: year) AND holder LIKE 'u:%' AND LENGTH(holder) >= 8 GROUP BY \
+                SUBSTR(holder, 3, 6)
                 """
             ).all(decoding: Money.self)
             let projects = try await sql.raw(
                 """
-                SELECT p.county_code AS county, CAST(SUM(a.spent) AS BIGINT) AS spent, CAST(SUM(a.received - a.allocated - a.spent) AS BIGINT) AS held
-                FROM fund_accounts a JOIN projects p ON a.holder = 'p:' || CAST(p.id AS TEXT) WHERE a.year = \(bind: year) GROUP BY p.county_code
+                SELECT p.county_code AS county, CAST(SUM(a.spent) AS BIGINT) AS spent, CAST(SUM(a.received - \
+                a.allocated - a.spent) AS BIGINT) AS held
+                FROM fund_accounts a JOIN projects p ON a.holder = 'p:' || CAST(p.id AS TEXT) WHERE a.year = \
+                \(bind: year) GROUP BY p.county_code
                 """
             ).all(decoding: Money.self)
             var totals: [String: (spent: Int64, held: Int64)] = [:]

@@ -151,7 +151,8 @@ struct DemoCases {
     /// if the last step opened one).
     @discardableResult
     private func walk(
-        _ workflow: WorkflowDefinition, households: [RowID<Household>] = [], unit: String? = nil, steps: Int, actors: Actors,
+        _ workflow: WorkflowDefinition, households: [RowID<Household>] = [], unit: String? = nil, steps: Int,
+        actors: Actors,
         clock: Clock, realNow: Date, before: ((String, [RowID<WorkflowCase>]) async throws -> Void)? = nil
     ) async throws -> [RowID<WorkflowCase>] {
         let taken = workflow.steps.prefix(steps)
@@ -207,7 +208,9 @@ struct DemoCases {
         .sort(\.$number).all().map { $0.id! }
     }
 
-    private func objection(on caseID: RowID<WorkflowCase>, text: String, observation: CurrentUser? = nil) async throws -> String {
+    private func objection(on caseID: RowID<WorkflowCase>, text: String, observation: CurrentUser? = nil) async throws
+        -> String
+    {
         let noticeID = try await WorkflowCase.find(caseID, on: app.db)!.noticeID!
         var input = NoticeService.ObjectionInput(); input.text = text; input.case_id = caseID
         if observation != nil { input.kind = "observation" }

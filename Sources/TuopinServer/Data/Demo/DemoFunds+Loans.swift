@@ -6,7 +6,8 @@ import Vapor
 
 /// The demo's microcredit loans and the fund disclosures (资金公告) of its units.
 extension DemoFunds {
-    /// Microcredit for one registered household in nine (poor or exited); one loan in fifteen above the preferential rate.
+    /// Microcredit for one registered household in nine (poor or exited); one loan in fifteen above the preferential
+    /// rate.
     static func seedLoans(on sql: any SQLDatabase, today: CivilDate, now: Date) async throws -> Int {
         struct HouseholdRow: Decodable {
             let id: Int; let village_code: String; let township_code: String; let county_code: String;
@@ -41,7 +42,8 @@ extension DemoFunds {
         return loans.count
     }
 
-    /// Disclosures: each unit's allocations of a year on one notice; a few left out (R-21-1), one county's a year late (R-25-1).
+    /// Disclosures: each unit's allocations of a year on one notice; a few left out (R-21-1), one county's a year late
+    /// (R-25-1).
     static func seedDisclosures(
         on txAccess: DataAccess, sql: any SQLDatabase, units: [OrgUnit], counties: [String], today: CivilDate,
         now: Date,

@@ -21,7 +21,8 @@ struct DemoFunds {
 
     struct Entry {
         let move: LedgerMove; let source: FundSource; let year: Int; let from: String?; let to: String?
-        let fromUnit: String?; let toUnit: String; let project: RowID<ProjectRecord>?; let amount: Money; let counterpart: String;
+        let fromUnit: String?; let toUnit: String; let project: RowID<ProjectRecord>?; let amount: Money;
+        let counterpart: String;
         let voucher: String
         let date: CivilDate; let note: String
     }
@@ -79,7 +80,8 @@ struct DemoFunds {
     }
 
     typealias ProjectRow = (
-        id: RowID<ProjectRecord>, county: String, site: String, step: Int, category: ProjectCategory, approved: CivilDate?, caseID: RowID<WorkflowCase>
+        id: RowID<ProjectRecord>, county: String, site: String, step: Int, category: ProjectCategory,
+        approved: CivilDate?, caseID: RowID<WorkflowCase>
     )
 
     /// The Centre's and the region's money down the tree, and partner aid into each prefecture and on to its counties.
@@ -255,7 +257,8 @@ struct DemoFunds {
         return n.id!
     }
 
-    /// The projects' notices: the township's, the approval (one county in five late, one project in 40 never), the completion.
+    /// The projects' notices: the township's, the approval (one county in five late, one project in 40 never), the
+    /// completion.
     static func seedProjectNotices(
         on txAccess: DataAccess, sql: any SQLDatabase, projectRows: [ProjectRow], today: CivilDate, now: Date,
         zh: Translations
@@ -307,7 +310,8 @@ struct DemoFunds {
         try await sql.bulkInsert(into: NoticeCase.schema, columns: ["notice_id", "case_id"], rows: links)
     }
 
-    /// Money to approved projects from their county's partner aid, and what was spent; one county in ten spends aid on infrastructure.
+    /// Money to approved projects from their county's partner aid, and what was spent; one county in ten spends aid on
+    /// infrastructure.
     static func fundProjects(_ projectRows: [ProjectRow], book: inout Book, today: CivilDate) throws {
         func u(_ code: String) -> String { FundEntryRecord.holder(unit: code) }
         for p in projectRows where p.step >= 5 {

@@ -283,7 +283,8 @@ struct DemoSeeder {
             let poor = HouseholdStatus.allCases.filter(\.isRemainingPoor).map(\.rawValue)
             try await sql.raw(
                 """
-                UPDATE cadres SET active = \(bind: false) WHERE position = \(bind: ComplianceService.firstSecretaryPosition)
+                UPDATE cadres SET active = \(bind: false) WHERE position = \
+                \(bind: ComplianceService.firstSecretaryPosition)
                 AND unit_code IN (SELECT MAX(village_code) FROM households WHERE status IN (\(binds: poor))
                                   AND CAST(county_code AS BIGINT) % 3 = 0 GROUP BY county_code)
                 """
@@ -291,7 +292,8 @@ struct DemoSeeder {
             struct Busiest: Decodable { let county_code: String; let identified_year: Int; let n: Int }
             if let top = try await sql.raw(
                 """
-                SELECT county_code, identified_year, COUNT(*) AS n FROM households WHERE status <> \(bind: HouseholdStatus.monitored.rawValue)
+                SELECT county_code, identified_year, COUNT(*) AS n FROM households WHERE status <> \
+                \(bind: HouseholdStatus.monitored.rawValue)
                 GROUP BY county_code, identified_year ORDER BY n DESC, county_code, identified_year LIMIT 1
                 """
             ).first(decoding: Busiest.self), top.n > 1 {

@@ -7,7 +7,8 @@ import Vapor
 /// The queries of `RegistryExport` (the data layer, issue #23).
 extension RegistryExport {
     static func rows(
-        app: Application, kind: Kind, actor: ExchangeActor, unit: OrgCode?, onlyIDs: Set<RowID<Household>>? = nil, reason: String,
+        app: Application, kind: Kind, actor: ExchangeActor, unit: OrgCode?, onlyIDs: Set<RowID<Household>>? = nil,
+        reason: String,
         progress: @escaping ProgressHandler = { _, _ in }
     ) async throws -> [[String]] {
         let reason = try validReason(reason)
@@ -61,7 +62,8 @@ extension RegistryExport {
     /// The members-template rows of a page of households: full numbers and health only for roles
     /// that may see them (the file then cannot be re-imported).
     static func memberRows(
-        _ page: [ExportHousehold], ids: [RowID<Household>], actor: ExchangeActor, protector: DataProtector, on sql: any SQLDatabase
+        _ page: [ExportHousehold], ids: [RowID<Household>], actor: ExchangeActor, protector: DataProtector,
+        on sql: any SQLDatabase
     ) async throws -> [[String]] {
         var out: [[String]] = []
         let members = try await sql.select().columns(ExportMember.columns).from(Member.schema)
@@ -98,7 +100,9 @@ extension RegistryExport {
     }
 
     /// The incomes-template rows of a page of households.
-    static func incomeRows(_ page: [ExportHousehold], ids: [RowID<Household>], on sql: any SQLDatabase) async throws -> [[String]] {
+    static func incomeRows(_ page: [ExportHousehold], ids: [RowID<Household>], on sql: any SQLDatabase) async throws
+        -> [[String]]
+    {
         var out: [[String]] = []
         struct Income: Decodable {
             let household_id: RowID<Household>; let year: Int; let wage, business, property, transfer, costs: Int64

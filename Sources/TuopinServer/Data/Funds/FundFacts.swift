@@ -12,7 +12,8 @@ enum FundFacts {
         f.standards = try await StandardsController.lookup(on: dbAccess).values.sorted { $0.year < $1.year }
         let years = [today.year - 2, today.year - 1]
         let under = root.value + "%"
-        // R-07-2: money reaching the region, prefectures and counties (receipts and allocations in; reversals are negative).
+        // R-07-2: money reaching the region, prefectures and counties (receipts and allocations in; reversals are
+        // negative).
         struct SumRow: Decodable { let unit: String; let year: Int; let total: Int64? }
         for r in try await sql.raw(
             """
@@ -31,7 +32,8 @@ enum FundFacts {
         }
         for r in try await sql.raw(
             """
-            SELECT e.id, e.from_unit, e.year, e.entry_date, n.starts_on FROM fund_entries e LEFT JOIN notices n ON n.id = e.notice_id
+            SELECT e.id, e.from_unit, e.year, e.entry_date, n.starts_on FROM fund_entries e LEFT JOIN notices n ON \
+            n.id = e.notice_id
             WHERE e.move = 'allocation' AND e.reverses_id IS NULL AND e.from_unit LIKE \(bind: under)
               AND NOT EXISTS (SELECT 1 FROM fund_entries r WHERE r.reverses_id = e.id)
             """
@@ -50,7 +52,8 @@ enum FundFacts {
             SELECT p.id, p.name, p.county_code, p.approved_on,
                    (SELECT MIN(n.starts_on) FROM notice_cases nc JOIN notices n ON n.id = nc.notice_id
                     WHERE nc.case_id = p.case_id AND n.action = 'approveCounty') AS starts_on
-            FROM projects p WHERE p.site_code LIKE \(bind: under) AND p.status IN (\(unsafeRaw: approved.map { "'\($0)'" }.joined(separator: ",")))
+            FROM projects p WHERE p.site_code LIKE \(bind: under) AND p.status IN \
+            (\(unsafeRaw: approved.map { "'\($0)'" }.joined(separator: ",")))
             """
         ).all(decoding: ProjectRow.self) {
             guard let unit = OrgCode(r.county_code), let date = r.approved_on.flatMap(CivilDate.init(iso:)) else {
@@ -66,7 +69,8 @@ enum FundFacts {
         }
         f.loans = try await sql.raw(
             """
-            SELECT l.id, l.village_code, l.year, l.rate_bp, h.number FROM loans l JOIN households h ON h.id = l.household_id
+            SELECT l.id, l.village_code, l.year, l.rate_bp, h.number FROM loans l JOIN households h ON h.id = \
+            l.household_id
             WHERE l.village_code LIKE \(bind: under)
             """
         ).all(decoding: LoanRow.self).compactMap { r in

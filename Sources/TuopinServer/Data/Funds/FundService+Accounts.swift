@@ -20,7 +20,8 @@ extension FundService {
             let lockClause = tx.isPostgres ? " FOR UPDATE" : ""
             let row = try await tx.sqlDatabase.raw(
                 """
-                SELECT holder, received, allocated, spent FROM fund_accounts WHERE holder = \(bind: holder) AND source = \(bind: source.rawValue) AND year = \(bind: year)\(unsafeRaw: lockClause)
+                SELECT holder, received, allocated, spent FROM fund_accounts WHERE holder = \(bind: holder) AND source \
+                = \(bind: source.rawValue) AND year = \(bind: year)\(unsafeRaw: lockClause)
                 """
             ).first(decoding: Row.self)!
             accounts[holder] = FundAccount(

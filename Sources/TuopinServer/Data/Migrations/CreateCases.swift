@@ -52,8 +52,10 @@ struct CreateCases: AsyncMigration {
             .create()
         try await db.ddl(
             // One open case per workflow and subject: a second start is refused by the database too.
-            "CREATE UNIQUE INDEX uq_cases_open ON cases (workflow, unit_code, household_id) WHERE status = 'open' AND household_id IS NOT NULL",
-            "CREATE UNIQUE INDEX uq_cases_open_unit ON cases (workflow, unit_code) WHERE status = 'open' AND household_id IS NULL",
+            "CREATE UNIQUE INDEX uq_cases_open ON cases (workflow, unit_code, household_id) WHERE status = 'open' AND "
+                + "household_id IS NOT NULL",
+            "CREATE UNIQUE INDEX uq_cases_open_unit ON cases (workflow, unit_code) WHERE status = 'open' AND "
+                + "household_id IS NULL",
             "CREATE INDEX idx_cases_household ON cases (household_id)",
             "CREATE INDEX idx_cases_county ON cases (county_code, workflow, status)",
             "CREATE INDEX idx_cases_village ON cases (village_code, status)")

@@ -64,7 +64,8 @@ struct CreateFunds: AsyncMigration {
         // One open case per village or county and workflow, but a village may have many projects (one case each).
         try await db.ddl(
             "DROP INDEX uq_cases_open_unit",
-            "CREATE UNIQUE INDEX uq_cases_open_unit ON cases (workflow, unit_code) WHERE status = 'open' AND household_id IS NULL AND project_id IS NULL",
+            "CREATE UNIQUE INDEX uq_cases_open_unit ON cases (workflow, unit_code) WHERE status = 'open' AND "
+                + "household_id IS NULL AND project_id IS NULL",
             "CREATE UNIQUE INDEX uq_cases_project ON cases (project_id) WHERE project_id IS NOT NULL")
 
         try await db.schema("fund_accounts")
@@ -143,7 +144,8 @@ struct CreateFunds: AsyncMigration {
         }
         try await db.ddl(
             "DROP INDEX uq_cases_project", "DROP INDEX uq_cases_open_unit",
-            "CREATE UNIQUE INDEX uq_cases_open_unit ON cases (workflow, unit_code) WHERE status = 'open' AND household_id IS NULL",
+            "CREATE UNIQUE INDEX uq_cases_open_unit ON cases (workflow, unit_code) WHERE status = 'open' AND "
+                + "household_id IS NULL",
             "ALTER TABLE cases DROP COLUMN project_id")
         for column in ["fund_notice_min_days", "aid_county_bp", "aid_livelihood_bp", "loan_max_rate_bp"] {
             try await db.ddl("ALTER TABLE standards DROP COLUMN \(column)")

@@ -66,7 +66,8 @@ struct CreateOversight: AsyncMigration {
         try await db.ddl("CREATE UNIQUE INDEX idx_assessment_units ON assessment_units (scheme_id, unit_code)")
     }
 
-    /// `assessment_values`, `assessment_distributions`, `disputes`, `dispute_steps`, `oversight_cases` and their indexes.
+    /// `assessment_values`, `assessment_distributions`, `disputes`, `dispute_steps`, `oversight_cases` and their
+    /// indexes.
     private func createAssessmentValues(on db: any Database) async throws {
         try await db.schema("assessment_values")
             .field("id", .int, .identifier(auto: true))

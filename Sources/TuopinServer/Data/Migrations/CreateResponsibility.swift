@@ -99,7 +99,8 @@ struct CreateResponsibility: AsyncMigration {
         try await db.ddl(
             "CREATE INDEX idx_principal_changes_unit ON principal_changes (unit_code, role)",
             // An exemption covers one change.
-            "CREATE UNIQUE INDEX idx_principal_changes_exemption ON principal_changes (exemption_id) WHERE exemption_id IS NOT NULL"
+            "CREATE UNIQUE INDEX idx_principal_changes_exemption ON principal_changes (exemption_id) WHERE "
+                + "exemption_id IS NOT NULL"
         )
     }
 

@@ -32,36 +32,48 @@ struct CreateRollups: AsyncMigration {
             try await db.ddl(
                 """
                 CREATE FUNCTION rollup_mark_new() RETURNS trigger AS $$ BEGIN
-                INSERT INTO rollup_dirty (village_code) SELECT DISTINCT village_code FROM new_rows ON CONFLICT DO NOTHING; RETURN NULL;
+                INSERT INTO rollup_dirty (village_code) SELECT DISTINCT village_code FROM new_rows ON CONFLICT DO \
+                NOTHING; RETURN NULL;
                 END; $$ LANGUAGE plpgsql
                 """,
                 """
                 CREATE FUNCTION rollup_mark_old() RETURNS trigger AS $$ BEGIN
-                INSERT INTO rollup_dirty (village_code) SELECT DISTINCT village_code FROM old_rows ON CONFLICT DO NOTHING; RETURN NULL;
+                INSERT INTO rollup_dirty (village_code) SELECT DISTINCT village_code FROM old_rows ON CONFLICT DO \
+                NOTHING; RETURN NULL;
                 END; $$ LANGUAGE plpgsql
                 """,
                 """
                 CREATE FUNCTION rollup_mark_both() RETURNS trigger AS $$ BEGIN
                 INSERT INTO rollup_dirty (village_code)
-                SELECT DISTINCT codes.code FROM (SELECT n.village_code AS v, o.village_code AS w FROM new_rows n JOIN old_rows o ON n.id = o.id
-                  WHERE (n.village_code, n.status, n.identified_year, n.exit_year, n.member_count, n.attribute, n.main_cause)
-                  IS DISTINCT FROM (o.village_code, o.status, o.identified_year, o.exit_year, o.member_count, o.attribute, o.main_cause)) changed
+                SELECT DISTINCT codes.code FROM (SELECT n.village_code AS v, o.village_code AS w FROM new_rows n JOIN \
+                old_rows o ON n.id = o.id
+                  WHERE (n.village_code, n.status, n.identified_year, n.exit_year, n.member_count, n.attribute, \
+                  n.main_cause)
+                  IS DISTINCT FROM (o.village_code, o.status, o.identified_year, o.exit_year, o.member_count, \
+                  o.attribute, o.main_cause)) changed
                 CROSS JOIN LATERAL (VALUES (changed.v), (changed.w)) AS codes(code)
                 ON CONFLICT DO NOTHING; RETURN NULL;
                 END; $$ LANGUAGE plpgsql
                 """,
-                "CREATE TRIGGER households_rollup_insert AFTER INSERT ON households REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_mark_new()",
-                "CREATE TRIGGER households_rollup_update AFTER UPDATE ON households REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_mark_both()",
-                "CREATE TRIGGER households_rollup_delete AFTER DELETE ON households REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_mark_old()"
+                "CREATE TRIGGER households_rollup_insert AFTER INSERT ON households REFERENCING NEW TABLE AS new_rows "
+                    + "FOR EACH STATEMENT EXECUTE FUNCTION rollup_mark_new()",
+                "CREATE TRIGGER households_rollup_update AFTER UPDATE ON households REFERENCING OLD TABLE AS old_rows "
+                    + "NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION rollup_mark_both()",
+                "CREATE TRIGGER households_rollup_delete AFTER DELETE ON households REFERENCING OLD TABLE AS old_rows "
+                    + "FOR EACH STATEMENT EXECUTE FUNCTION rollup_mark_old()"
             )
         } else {
             try await db.ddl(
-                "CREATE TRIGGER households_rollup_insert AFTER INSERT ON households BEGIN INSERT OR IGNORE INTO rollup_dirty (village_code) VALUES (NEW.village_code); END",
+                "CREATE TRIGGER households_rollup_insert AFTER INSERT ON households BEGIN INSERT OR IGNORE INTO "
+                    + "rollup_dirty (village_code) VALUES (NEW.village_code); END",
                 """
-                CREATE TRIGGER households_rollup_update AFTER UPDATE OF village_code, status, identified_year, exit_year, member_count, attribute, main_cause ON households
-                BEGIN INSERT OR IGNORE INTO rollup_dirty (village_code) VALUES (OLD.village_code); INSERT OR IGNORE INTO rollup_dirty (village_code) VALUES (NEW.village_code); END
+                CREATE TRIGGER households_rollup_update AFTER UPDATE OF village_code, status, identified_year, \
+                exit_year, member_count, attribute, main_cause ON households
+                BEGIN INSERT OR IGNORE INTO rollup_dirty (village_code) VALUES (OLD.village_code); INSERT OR IGNORE \
+                INTO rollup_dirty (village_code) VALUES (NEW.village_code); END
                 """,
-                "CREATE TRIGGER households_rollup_delete AFTER DELETE ON households BEGIN INSERT OR IGNORE INTO rollup_dirty (village_code) VALUES (OLD.village_code); END"
+                "CREATE TRIGGER households_rollup_delete AFTER DELETE ON households BEGIN INSERT OR IGNORE INTO "
+                    + "rollup_dirty (village_code) VALUES (OLD.village_code); END"
             )
         }
         // A registry that existed before this migration is counted at the first write.

@@ -9,7 +9,8 @@ struct MaskResidentIDs: AsyncMigration {
     func prepare(on db: any Database) async throws {
         let sql = db.sqlDatabase
         try await sql.raw(
-            "UPDATE members SET id_masked = substr(id_masked, 1, 6) || '***********' || substr(id_masked, 18, 1) WHERE length(id_masked) = 18"
+            "UPDATE members SET id_masked = substr(id_masked, 1, 6) || '***********' || substr(id_masked, 18, 1) "
+                + "WHERE length(id_masked) = 18"
         ).run()
         try await sql.raw("ALTER TABLE members DROP COLUMN birth_date").run()
     }

@@ -22,7 +22,8 @@ extension DataAccess {
         seesAll(of: i) || i.targetCodes.compactMap { OrgCode($0) }.contains { scope.permitsAggregates(on: $0) }
     }
 
-    /// Whether the user sees all of the inspection's findings (they see the inspecting unit), or only those of units in their scope.
+    /// Whether the user sees all of the inspection's findings (they see the inspecting unit), or only those of units in
+    /// their scope.
     func seesAll(of i: InspectionRecord) -> Bool {
         OrgCode(i.unitCode).map { scope.permitsAggregates(on: $0) } ?? false
     }
@@ -54,7 +55,10 @@ extension DataAccess {
             g.filter(
                 .sql(
                     SQLQueryString(
-                        "EXISTS (SELECT 1 FROM findings f WHERE f.inspection_id = inspections.id AND f.unit_code LIKE \(bind: pattern))"
+                        """
+                        EXISTS (SELECT 1 FROM findings f WHERE f.inspection_id = inspections.id \
+                        AND f.unit_code LIKE \(bind: pattern))
+                        """
                     )))
         }.sort(\.$startedOn, .descending).sort(\.$id, .descending).all()
     }

@@ -27,7 +27,8 @@ extension DataAccess {
         return try await HouseholdHistory.entries(on: self, householdID: id)
     }
 
-    func facts(ofHousehold id: RowID<Household>, protector: DataProtector, planYear: Int) async throws -> HouseholdFacts {
+    func facts(ofHousehold id: RowID<Household>, protector: DataProtector, planYear: Int) async throws -> HouseholdFacts
+    {
         _ = try await household(id: id)
         return try await HouseholdFactsLoader.facts(on: self, householdID: id, protector: protector, planYear: planYear)
     }

@@ -5,7 +5,8 @@ import TuopinCore
 extension DataAccess {
     /// Writes `columns` of the household if it is still at `version` (two concurrent saves cannot
     /// both win); whether it was written.
-    func update(household id: RowID<Household>, at version: Int, columns: [(String, any Encodable & Sendable)]) async throws -> Bool
+    func update(household id: RowID<Household>, at version: Int, columns: [(String, any Encodable & Sendable)])
+        async throws -> Bool
     {
         var update = sqlDatabase.update(Household.schema)
         for (column, value) in columns { update = update.set(SQLColumn(column), to: SQLBind(value)) }

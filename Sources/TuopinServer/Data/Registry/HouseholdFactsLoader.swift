@@ -11,7 +11,8 @@ enum HouseholdFactsLoader {
         let hmacs: [(household: RowID<Household>, hmac: String, name: String)]
     }
 
-    static func facts(on dbAccess: DataAccess, householdID: RowID<Household>, protector: DataProtector, planYear: Int) async throws
+    static func facts(on dbAccess: DataAccess, householdID: RowID<Household>, protector: DataProtector, planYear: Int)
+        async throws
         -> HouseholdFacts
     {
         let db = dbAccess.db
@@ -22,17 +23,20 @@ enum HouseholdFactsLoader {
     }
 
     static func load(
-        on dbAccess: DataAccess, households: [(id: RowID<Household>, status: String)], protector: DataProtector, planYear: Int
+        on dbAccess: DataAccess, households: [(id: RowID<Household>, status: String)], protector: DataProtector,
+        planYear: Int
     ) async throws -> Loaded {
         let db = dbAccess.db
         let ids = households.map(\.id)
         let sql = db.sqlDatabase
         struct M: Decodable {
-            let household_id: RowID<Household>; let name: String; let relation: String; let id_cipher: String; let id_hmac: String
+            let household_id: RowID<Household>; let name: String; let relation: String; let id_cipher: String;
+            let id_hmac: String
             let sex: String; let education: String
         }
         struct I: Decodable {
-            let household_id: RowID<Household>; let year: Int; let wage: Int64; let business: Int64; let property: Int64;
+            let household_id: RowID<Household>; let year: Int; let wage: Int64; let business: Int64;
+            let property: Int64;
             let transfer: Int64; let costs: Int64
         }
         struct G: Decodable { let household_id: RowID<Household>; let kind: String; let met: Bool }

@@ -6,7 +6,8 @@ import SQLKit
 enum HouseholdHistory {
     struct Entry: Sendable { let at: String; let user: String; let action: String; let reason: String }
 
-    static func entries(on dbAccess: DataAccess, householdID: RowID<Household>, limit: Int = 50) async throws -> [Entry] {
+    static func entries(on dbAccess: DataAccess, householdID: RowID<Household>, limit: Int = 50) async throws -> [Entry]
+    {
         let db = dbAccess.db
         struct Row: Decodable { let at: String; let user_id: String; let action: String; let after: String }
         let rows = try await db.sqlDatabase.select().columns("at", "user_id", "action", "after").from("audit_log")

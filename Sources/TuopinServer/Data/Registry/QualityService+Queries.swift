@@ -49,7 +49,9 @@ extension QualityService {
 
 extension DataAccess {
     /// Replaces the stored findings of `households` with `results` (inside the check's transaction).
-    func replaceQualityFindings(of households: [QualityService.Subject], with results: [RowID<Household>: [QualityProblem]])
+    func replaceQualityFindings(
+        of households: [QualityService.Subject], with results: [RowID<Household>: [QualityProblem]]
+    )
         async throws
     {
         try await sqlDatabase.delete(from: QualityFinding.schema).where(
@@ -80,7 +82,9 @@ extension DataAccess {
     }
 
     /// The next `limit` households under `unit` after id `after`, as the quality check reads them.
-    func qualitySubjects(under unit: OrgCode?, after: RowID<Household>, limit: Int) async throws -> [QualityService.Subject] {
+    func qualitySubjects(under unit: OrgCode?, after: RowID<Household>, limit: Int) async throws -> [QualityService
+        .Subject]
+    {
         var q = sqlDatabase.select().columns(QualityService.Subject.columns).from(Household.schema)
             .where("id", .greaterThan, SQLBind(after)).orderBy("id").limit(limit)
         if let unit { q = q.where(ScopeSQL.within([unit])) }

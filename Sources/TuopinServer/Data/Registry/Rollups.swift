@@ -71,8 +71,10 @@ enum Rollups {
                 let g = dim.groupExpressions
                 try await sql.raw(
                     """
-                    INSERT INTO rollups (unit_code, parent_code, dim, status, identified_year, exit_year, category, households, people)
-                    SELECT village_code, township_code, \(literal: dim.rawValue), status, \(unsafeRaw: g.identified), \(unsafeRaw: g.exit), \(unsafeRaw: g.category),
+                    INSERT INTO rollups (unit_code, parent_code, dim, status, identified_year, exit_year, category, \
+                    households, people)
+                    SELECT village_code, township_code, \(literal: dim.rawValue), status, \(unsafeRaw: g.identified), \
+                    \(unsafeRaw: g.exit), \(unsafeRaw: g.category),
                     COUNT(*), SUM(member_count) FROM households WHERE village_code IN (\(binds: Array(chunk)))
                     GROUP BY village_code, township_code, status, \(unsafeRaw: g.grouped)
                     """
@@ -89,8 +91,10 @@ enum Rollups {
                 try await sql.delete(from: schema).where("unit_code", .in, SQLBind.group(Array(chunk))).run()
                 try await sql.raw(
                     """
-                    INSERT INTO rollups (unit_code, parent_code, dim, status, identified_year, exit_year, category, households, people)
-                    SELECT parent_code, \(unsafeRaw: grandparent), dim, status, identified_year, exit_year, category, SUM(households), SUM(people)
+                    INSERT INTO rollups (unit_code, parent_code, dim, status, identified_year, exit_year, category, \
+                    households, people)
+                    SELECT parent_code, \(unsafeRaw: grandparent), dim, status, identified_year, exit_year, category, \
+                    SUM(households), SUM(people)
                     FROM rollups WHERE parent_code IN (\(binds: Array(chunk)))
                     GROUP BY parent_code, dim, status, identified_year, exit_year, category
                     """
@@ -172,16 +176,10 @@ enum Rollups {
         let rows = try await sql.select().column("*").from(schema).all(decoding: Row.self)
         var cells: [CellKey: (Int64, Int64)] = [:]
         for r in rows {
-            cells[
-                CellKey(
-                    unit: r.unit_code, dim: r.dim, key: "\(r.status)/\(r.identified_year)/\(r.exit_year)/\(r.category)"),
-                default: (0, 0)
-            ].0 += r.households
-            cells[
-                CellKey(
-                    unit: r.unit_code, dim: r.dim, key: "\(r.status)/\(r.identified_year)/\(r.exit_year)/\(r.category)"),
-                default: (0, 0)
-            ].1 += r.people
+            let key = CellKey(
+                unit: r.unit_code, dim: r.dim, key: "\(r.status)/\(r.identified_year)/\(r.exit_year)/\(r.category)")
+            cells[key, default: (0, 0)].0 += r.households
+            cells[key, default: (0, 0)].1 += r.people
         }
         // A cell of zero households is the same as no cell.
         return cells.filter { $0.value.0 != 0 || $0.value.1 != 0 }

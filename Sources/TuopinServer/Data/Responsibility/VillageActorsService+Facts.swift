@@ -13,8 +13,10 @@ extension VillageActorsService {
         struct LeaderRow: Decodable { let id: Int; let village_code: String; let name: String; let projects: Int? }
         let leaders = try await sql.raw(
             """
-            SELECT l.id, l.village_code, l.name, (SELECT COUNT(*) FROM leader_projects p WHERE p.leader_id = l.id) AS projects
-            FROM party_leaders l WHERE l.active = \(bind: true) AND l.village_code LIKE \(bind: root.value + "%") ORDER BY l.id
+            SELECT l.id, l.village_code, l.name, (SELECT COUNT(*) FROM leader_projects p WHERE p.leader_id = l.id) AS \
+            projects
+            FROM party_leaders l WHERE l.active = \(bind: true) AND l.village_code LIKE \(bind: root.value + "%") \
+            ORDER BY l.id
             """
         ).all(decoding: LeaderRow.self)
         guard !leaders.isEmpty else { return [] }
@@ -23,7 +25,8 @@ extension VillageActorsService {
             """
             SELECT b.leader_id, m.household_id FROM leader_beneficiaries b JOIN members m ON m.id = b.member_id
             JOIN households h ON h.id = m.household_id JOIN party_leaders l ON l.id = b.leader_id
-            WHERE l.active = \(bind: true) AND l.village_code LIKE \(bind: root.value + "%") AND h.status <> \(bind: HouseholdStatus.monitored.rawValue)
+            WHERE l.active = \(bind: true) AND l.village_code LIKE \(bind: root.value + "%") AND h.status <> \
+            \(bind: HouseholdStatus.monitored.rawValue)
             """
         ).all(decoding: LinkRow.self)
         let households = Array(Set(links.map(\.household_id)))

@@ -40,7 +40,8 @@ enum CaseFigures {
         .first(decoding: Sum.self)?.people ?? 0
     }
 
-    /// Article 6 scale control: approvals this year stay below the county's quota unless region HQ recorded an exemption.
+    /// Article 6 scale control: approvals this year stay below the county's quota unless region HQ recorded an
+    /// exemption.
     static func withinQuota(on dbAccess: DataAccess, county: String, year: Int) async throws -> Bool {
         let db = dbAccess.db
         guard
