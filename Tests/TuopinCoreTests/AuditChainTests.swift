@@ -12,8 +12,9 @@ private let toyHash: AuditChain.Hasher = { text in
     func chain(_ n: Int) -> [AuditEntry] {
         var previous = AuditChain.genesisHash
         return (1...n).map { i in
-            var e = AuditEntry(seq: Int64(i), at: "2026-11-27T10:00:0\(i % 10).000Z", userID: "u1", action: "create",
-                               entity: "household", entityID: "\(i)", before: "", after: "{\"n\":\(i)}")
+            var e = AuditEntry(
+                seq: Int64(i), at: "2026-11-27T10:00:0\(i % 10).000Z", userID: "u1", action: "create",
+                entity: "household", entityID: "\(i)", before: "", after: "{\"n\":\(i)}")
             e.hash = AuditChain.hash(of: e, previous: previous, using: toyHash)
             previous = e.hash
             return e
@@ -43,8 +44,10 @@ private let toyHash: AuditChain.Hasher = { text in
     }
 
     @Test func separatorInsideAFieldCannotForgeAnotherEntry() {
-        let a = AuditEntry(seq: 1, at: "t", userID: "u", action: "a\u{1F}b", entity: "e", entityID: "1", before: "", after: "")
-        let b = AuditEntry(seq: 1, at: "t", userID: "u", action: "a", entity: "b\u{1F}e", entityID: "1", before: "", after: "")
+        let a = AuditEntry(
+            seq: 1, at: "t", userID: "u", action: "a\u{1F}b", entity: "e", entityID: "1", before: "", after: "")
+        let b = AuditEntry(
+            seq: 1, at: "t", userID: "u", action: "a", entity: "b\u{1F}e", entityID: "1", before: "", after: "")
         #expect(a.canonical != b.canonical)
     }
 }

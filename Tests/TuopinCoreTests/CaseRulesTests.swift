@@ -6,7 +6,7 @@ import Testing
 
     /// Who acts: a binding with one of the step's roles on the case's unit or above it.
     @Test func actingRoleFollowsBindingsAndLevels() {
-        let step = Workflows.householdExit.steps[1]          // verify: village or township
+        let step = Workflows.householdExit.steps[1]  // verify: village or township
         let clerkHere = Scope(bindings: [RoleBinding(role: .clerk, unit: OrgCode("540102001")!)])
         let clerkThere = Scope(bindings: [RoleBinding(role: .clerk, unit: OrgCode("540103001")!)])
         let county = Scope(bindings: [RoleBinding(role: .countyOffice, unit: OrgCode("540102")!)])
@@ -16,9 +16,12 @@ import Testing
         let wf = Workflows.householdExit
         var facts = StepFacts()
         facts.householdExitFailures = []
-        #expect(wf.transition(.at(1), action: "verify", scope: clerkThere, on: village, facts: facts).map(\.state)
+        #expect(
+            wf.transition(.at(1), action: "verify", scope: clerkThere, on: village, facts: facts).map(\.state)
                 == .failure(.wrongRole(allowed: [.villageCadre, .clerk])))
-        #expect(wf.transition(.at(1), action: "verify", scope: clerkHere, on: village, facts: facts).map(\.role) == .success(.clerk))
+        #expect(
+            wf.transition(.at(1), action: "verify", scope: clerkHere, on: village, facts: facts).map(\.role)
+                == .success(.clerk))
     }
 
     /// Every (state, action, scope) gives the same answer as (state, action, role) for a user bound at the case's unit.
@@ -28,10 +31,13 @@ import Testing
         for state in wf.states {
             for action in wf.actions {
                 for role in Role.allCases {
-                    let unit = role.allowedLevels.contains(.village) ? village : village.ancestor(at: role.allowedLevels.max()!)!
+                    let unit =
+                        role.allowedLevels.contains(.village)
+                        ? village : village.ancestor(at: role.allowedLevels.max()!)!
                     let scope = Scope(bindings: [RoleBinding(role: role, unit: unit)])
                     let byRole = wf.transition(state, action: action, by: role, facts: StepFacts())
-                    let byScope = wf.transition(state, action: action, scope: scope, on: village, facts: StepFacts()).map(\.state)
+                    let byScope = wf.transition(state, action: action, scope: scope, on: village, facts: StepFacts())
+                        .map(\.state)
                     #expect(byRole == byScope, "\(id) \(state) \(action) \(role)")
                 }
             }
@@ -46,7 +52,7 @@ import Testing
         #expect(SpotCheck.sample(ids, seed: 43) != a)
         #expect(SpotCheck.sample([7], seed: 1) == [7])
         #expect(SpotCheck.sample([], seed: 1).isEmpty)
-        #expect(SpotCheck.sampleSize(population: 100, percent: 5) == 10)   // never below 10%
+        #expect(SpotCheck.sampleSize(population: 100, percent: 5) == 10)  // never below 10%
         #expect(SpotCheck.sampleSize(population: 100, percent: 25) == 25)
     }
 
@@ -57,7 +63,8 @@ import Testing
             try NoticePeriod.validate(start: today, end: today.adding(days: 5), today: today, minDays: 7)
         }
         #expect(throws: NoticePeriod.Problem.startInPast) {
-            try NoticePeriod.validate(start: today.adding(days: -1), end: today.adding(days: 6), today: today, minDays: 7)
+            try NoticePeriod.validate(
+                start: today.adding(days: -1), end: today.adding(days: 6), today: today, minDays: 7)
         }
         #expect(throws: NoticePeriod.Problem.tooLong) {
             try NoticePeriod.validate(start: today, end: today.adding(days: 60), today: today, minDays: 7)
@@ -95,12 +102,14 @@ import Testing
         #expect(effects(Workflows.householdExit) == ["approveCounty": .exitHousehold])
         #expect(effects(Workflows.villageExit) == ["approvePrefecture": .exitUnit])
         #expect(effects(Workflows.countyExit) == ["approveRegion": .exitUnit])
-        #expect(StepEffect.registerPoor.householdStatus == .notExited && StepEffect.exitHousehold.householdStatus == .exitedWithPolicy)
+        #expect(
+            StepEffect.registerPoor.householdStatus == .notExited
+                && StepEffect.exitHousehold.householdStatus == .exitedWithPolicy)
         let announcements = Workflows.all.flatMap { $0.steps.filter { $0.notice == .gonggao }.map(\.action) }
         #expect(announcements == ["announceCounty", "announce", "approveCounty", "announceCompletion", "disclose"])
         let county = Workflows.countyExit
         #expect(county.inputs(at: county.stepIndex("assessRegion")!).survey)
-        #expect(!county.inputs(at: county.stepIndex("approveRegion")!).survey)      // checks the recorded survey
+        #expect(!county.inputs(at: county.stepIndex("approveRegion")!).survey)  // checks the recorded survey
         #expect(county.inputs(at: county.stepIndex("recordStateCouncilConsent")!).document)
         #expect(Workflows.householdExit.inputs(at: 0).votes && Workflows.householdExit.inputs(at: 2).consent)
         #expect(Workflows.identification.ineligibility(household: .notExited) == "wf_not_eligible_poor")
@@ -108,7 +117,9 @@ import Testing
         #expect(Workflows.householdExit.ineligibility(household: .exitedWithPolicy) == "wf_not_eligible_exited")
         #expect(Workflows.householdExit.ineligibility(household: .returnedToPoverty) == nil)
         #expect(county.ineligibility(unitExited: false, isPovertyCounty: false) == "wf_not_eligible_not_poverty_county")
-        #expect(Workflows.villageExit.ineligibility(unitExited: true, isPovertyCounty: false) == "wf_not_eligible_unit_exited")
+        #expect(
+            Workflows.villageExit.ineligibility(unitExited: true, isPovertyCounty: false)
+                == "wf_not_eligible_unit_exited")
         #expect(Workflows.startable(forHousehold: .returnedToPoverty).id == Workflows.householdExit.id)
         #expect(Workflows.startable(forUnit: .township) == nil)
         let supervisor = Scope(bindings: [RoleBinding(role: .villageSupervisor, unit: village)])

@@ -2,9 +2,11 @@ import Testing
 @testable import TuopinCore
 
 @Suite struct DemoTests {
-    let region = DemoRegion(seed: 7, counties: [
-        DemoUnit(code: OrgCode("540102")!, name: "城关区"), DemoUnit(code: OrgCode("540103")!, name: "堆龙德庆区"),
-    ])
+    let region = DemoRegion(
+        seed: 7,
+        counties: [
+            DemoUnit(code: OrgCode("540102")!, name: "城关区"), DemoUnit(code: OrgCode("540103")!, name: "堆龙德庆区"),
+        ])
 
     @Test func treeHasValidDistinctCodesAndNames() {
         let townships = region.townships(of: OrgCode("540102")!)
@@ -20,9 +22,13 @@ import Testing
     @Test func householdCountsAddUpAndReachFirstVillages() {
         for total in [0, 5, 144, 1000, 5_000] {
             var sum = 0
-            for c in 0..<2 { for t in 0..<9 { for v in 0..<8 {
-                sum += region.householdCount(total: total, countyIndex: c, townshipIndex: t, villageIndex: v)
-            } } }
+            for c in 0..<2 {
+                for t in 0..<9 {
+                    for v in 0..<8 {
+                        sum += region.householdCount(total: total, countyIndex: c, townshipIndex: t, villageIndex: v)
+                    }
+                }
+            }
             #expect(sum == total)
         }
         #expect(region.householdCount(total: 2, countyIndex: 1, townshipIndex: 0, villageIndex: 0) == 1)

@@ -16,8 +16,11 @@ import Testing
                 }
             }
         }
-        #expect(allowed == ["open-rectify-responsible->rectified", "rectified-accept-inspecting->verified",
-                            "rectified-reopen-inspecting->reopened", "reopened-rectify-responsible->rectified"])
+        #expect(
+            allowed == [
+                "open-rectify-responsible->rectified", "rectified-accept-inspecting->verified",
+                "rectified-reopen-inspecting->reopened", "reopened-rectify-responsible->rectified",
+            ])
         #expect(FindingWorkflow.actions(.rectified, for: .inspecting) == [.accept, .reopen])
         #expect(FindingWorkflow.actions(.rectified, for: .responsible).isEmpty)
         #expect(FindingWorkflow.actions(.verified, for: .inspecting).isEmpty)
@@ -47,19 +50,30 @@ import Testing
         let d = { CivilDate(iso: $0)! }
         #expect(FindingWorkflow.findingProblem(deadline: d("2026-06-09"), raisedOn: d("2026-06-10")) == "deadline")
         #expect(FindingWorkflow.findingProblem(deadline: d("2026-06-10"), raisedOn: d("2026-06-10")) == nil)
-        #expect(FindingWorkflow.inspectionProblem(startedOn: d("2026-06-11"), endedOn: nil, today: d("2026-06-10")) == "started_on")
-        #expect(FindingWorkflow.inspectionProblem(startedOn: d("2026-06-01"), endedOn: d("2026-05-31"), today: d("2026-06-10")) == "ended_on")
-        #expect(FindingWorkflow.inspectionProblem(startedOn: d("2026-06-01"), endedOn: d("2026-06-01"), today: d("2026-06-10")) == nil)
+        #expect(
+            FindingWorkflow.inspectionProblem(startedOn: d("2026-06-11"), endedOn: nil, today: d("2026-06-10"))
+                == "started_on")
+        #expect(
+            FindingWorkflow.inspectionProblem(
+                startedOn: d("2026-06-01"), endedOn: d("2026-05-31"), today: d("2026-06-10")) == "ended_on")
+        #expect(
+            FindingWorkflow.inspectionProblem(
+                startedOn: d("2026-06-01"), endedOn: d("2026-06-01"), today: d("2026-06-10")) == nil)
         #expect(FindingWorkflow.isOverdue(.rectified, deadline: d("2026-06-09"), today: d("2026-06-10")))
         #expect(!FindingWorkflow.isOverdue(.verified, deadline: d("2026-06-09"), today: d("2026-06-10")))
         #expect(FindingWorkflow.actors(inspects: true, keepsResponsibleUnit: true) == [.inspecting])
         #expect(FindingWorkflow.actors(inspects: false, keepsResponsibleUnit: true) == [.responsible])
         #expect(FindingWorkflow.actors(inspects: false, keepsResponsibleUnit: false).isEmpty)
-        #expect(FindingWorkflow.rectifiedOnTime(state: .verified, deadline: d("2026-06-10"), rectifiedOn: d("2026-06-10")))
-        #expect(FindingWorkflow.rectifiedOnTime(state: .verified, deadline: d("2026-06-10"), rectifiedOn: d("2026-06-09")))
+        #expect(
+            FindingWorkflow.rectifiedOnTime(state: .verified, deadline: d("2026-06-10"), rectifiedOn: d("2026-06-10")))
+        #expect(
+            FindingWorkflow.rectifiedOnTime(state: .verified, deadline: d("2026-06-10"), rectifiedOn: d("2026-06-09")))
         #expect(!FindingWorkflow.rectifiedOnTime(state: .verified, deadline: d("2026-06-10"), rectifiedOn: nil))
-        #expect(!FindingWorkflow.rectifiedOnTime(state: .verified, deadline: d("2026-06-10"), rectifiedOn: d("2026-06-11")))
-        #expect(!FindingWorkflow.rectifiedOnTime(state: .rectified, deadline: d("2026-06-10"), rectifiedOn: d("2026-06-01")))
+        #expect(
+            !FindingWorkflow.rectifiedOnTime(state: .verified, deadline: d("2026-06-10"), rectifiedOn: d("2026-06-11")))
+        #expect(
+            !FindingWorkflow.rectifiedOnTime(state: .rectified, deadline: d("2026-06-10"), rectifiedOn: d("2026-06-01"))
+        )
         #expect(EvidenceFile.kind(of: Array("%PDF-1.7".utf8)) == .pdf)
         #expect(EvidenceFile.kind(of: [0xFF, 0xD8, 0xFF, 0xE0]) == .jpeg)
         #expect(EvidenceFile.kind(of: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0]) == .png)

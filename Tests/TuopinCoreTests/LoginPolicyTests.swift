@@ -12,25 +12,32 @@ import Testing
         for attempt in 1...5 {
             let d = policy.decide(passwordCorrect: false, failedLogins: failed, lockedUntil: locked, now: now)
             failed = d.failedLogins; locked = d.lockedUntil
-            if attempt < 5 { #expect(d.outcome == .wrongPassword(remaining: 5 - attempt)) }
-            else { #expect(d.outcome == .locked(until: now.addingTimeInterval(900))) }
+            if attempt < 5 {
+                #expect(d.outcome == .wrongPassword(remaining: 5 - attempt))
+            } else {
+                #expect(d.outcome == .locked(until: now.addingTimeInterval(900)))
+            }
         }
         // The right password while locked is still refused.
-        let whileLocked = policy.decide(passwordCorrect: true, failedLogins: failed, lockedUntil: locked, now: now.addingTimeInterval(899))
+        let whileLocked = policy.decide(
+            passwordCorrect: true, failedLogins: failed, lockedUntil: locked, now: now.addingTimeInterval(899))
         #expect(whileLocked.outcome == .locked(until: now.addingTimeInterval(900)))
         // After the lock the right password works and resets the count.
-        let after = policy.decide(passwordCorrect: true, failedLogins: failed, lockedUntil: locked, now: now.addingTimeInterval(901))
+        let after = policy.decide(
+            passwordCorrect: true, failedLogins: failed, lockedUntil: locked, now: now.addingTimeInterval(901))
         #expect(after == .init(outcome: .success, failedLogins: 0, lockedUntil: nil))
     }
 
     @Test func aRightPasswordBeforeTheSecondFactorKeepsTheCount() {
-        let d = policy.decide(passwordCorrect: true, failedLogins: 3, lockedUntil: nil, now: now, secondFactorPending: true)
+        let d = policy.decide(
+            passwordCorrect: true, failedLogins: 3, lockedUntil: nil, now: now, secondFactorPending: true)
         #expect(d.outcome == .success && d.failedLogins == 3)
         #expect(policy.decide(passwordCorrect: true, failedLogins: 3, lockedUntil: nil, now: now).failedLogins == 0)
     }
 
     @Test func expiredLockStartsAFreshCount() {
-        let d = policy.decide(passwordCorrect: false, failedLogins: 5, lockedUntil: now.addingTimeInterval(-1), now: now)
+        let d = policy.decide(
+            passwordCorrect: false, failedLogins: 5, lockedUntil: now.addingTimeInterval(-1), now: now)
         #expect(d.outcome == .wrongPassword(remaining: 4))
     }
 }
@@ -43,7 +50,7 @@ import Testing
         #expect(p.problems("onlyletterslong", username: "x") == [.needsDigit, .needsSymbol])
         #expect(p.problems("1234567890!!", username: "x") == [.needsLetter])
         #expect(p.problems("Clerk1-Pass", username: "clerk1-pass") == [.equalsUsername])
-        #expect(p.problems("藏文密码很长的口令1!", username: "x").isEmpty)   // letters in any script
+        #expect(p.problems("藏文密码很长的口令1!", username: "x").isEmpty)  // letters in any script
         let now = Date(timeIntervalSince1970: 2_000_000_000)
         #expect(!p.isExpired(changedAt: now.addingTimeInterval(-89 * 86_400), now: now))
         #expect(p.isExpired(changedAt: now.addingTimeInterval(-90 * 86_400), now: now))
@@ -72,10 +79,10 @@ import Testing
         #expect(!p.problems("Demo-pass-2026!", username: "x").contains(.common))
         // Fewer than 5 different characters, or 4 in a row.
         #expect(p.problems("Aaaaaaaa1!", username: "x") == [.repetitive])
-        #expect(p.problems("Ab1!Ab1!Ab1!", username: "x") == [.repetitive])        // 4 different
-        #expect(p.problems("Ab1!cAb1!cAb1!", username: "x").isEmpty)               // 5 different
-        #expect(p.problems("Xy1!zzzW9#", username: "x").isEmpty)                   // 3 in a row
-        #expect(p.problems("Xy1!zzzzW9#", username: "x") == [.repetitive])         // 4 in a row
+        #expect(p.problems("Ab1!Ab1!Ab1!", username: "x") == [.repetitive])  // 4 different
+        #expect(p.problems("Ab1!cAb1!cAb1!", username: "x").isEmpty)  // 5 different
+        #expect(p.problems("Xy1!zzzW9#", username: "x").isEmpty)  // 3 in a row
+        #expect(p.problems("Xy1!zzzzW9#", username: "x") == [.repetitive])  // 4 in a row
         // 72 bytes pass, 73 do not (bcrypt reads 72); 24 Chinese characters are 72 bytes.
         let cycle = String((0..<68).map { Array("abcdefgh")[$0 % 8] })
         #expect(p.problems("Ab1!" + cycle, username: "x").isEmpty)
@@ -84,4 +91,3 @@ import Testing
         #expect(p.problems(String(repeating: "藏文密码很长的口令一二三", count: 2) + "1!", username: "x") == [.tooLong])
     }
 }
-

@@ -15,7 +15,7 @@ import Testing
         #expect(OrgCode("540") == nil)
         #expect(OrgCode("54010A") == nil)
         #expect(OrgCode("") == nil)
-        #expect(OrgCode("５４") == nil)   // full-width digits are not ASCII digits
+        #expect(OrgCode("５４") == nil)  // full-width digits are not ASCII digits
     }
 
     @Test func sixDigitStatisticalForm() {
@@ -44,6 +44,8 @@ import Testing
         let json = try JSONEncoder().encode([day])
         #expect(String(decoding: json, as: UTF8.self) == #"["2026-03-09"]"#)
         #expect(try JSONDecoder().decode([CivilDate].self, from: json) == [day])
-        #expect(throws: DecodingError.self) { try JSONDecoder().decode([CivilDate].self, from: Data(#"["2026-02-30"]"#.utf8)) }
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode([CivilDate].self, from: Data(#"["2026-02-30"]"#.utf8))
+        }
     }
 }

@@ -19,9 +19,13 @@ import Testing
     }
 
     @Test func hiddenCharactersAreRefused() {
-        for hidden in ["\u{0}", "\u{7}", "\u{1B}", "\u{7F}", "\u{85}", "\u{202E}", "\u{202A}", "\u{2066}", "\u{200B}", "\u{200D}",
-                       "\u{FEFF}", "\u{E000}", "\u{2028}", "\u{2029}", "\n", "\t"] {
-            #expect(PersonName.validated("格\(hidden)桑") == nil, "U+\(String(hidden.unicodeScalars.first!.value, radix: 16))")
+        for hidden in [
+            "\u{0}", "\u{7}", "\u{1B}", "\u{7F}", "\u{85}", "\u{202E}", "\u{202A}", "\u{2066}", "\u{200B}", "\u{200D}",
+            "\u{FEFF}", "\u{E000}", "\u{2028}", "\u{2029}", "\n", "\t",
+        ] {
+            #expect(
+                PersonName.validated("格\(hidden)桑") == nil, "U+\(String(hidden.unicodeScalars.first!.value, radix: 16))"
+            )
         }
     }
 }

@@ -39,7 +39,9 @@ import Testing
         #expect(PovertyFigures.exitsRecorded(in: 2018, cells) == HeadCount(households: 1, people: 6))
         #expect(PovertyFigures.exitsRecorded(in: 2019, cells) == HeadCount())
         // A monitored household with an exit year is not an exit.
-        let monitored = [RollupCell(status: "monitored", identifiedYear: 2015, exitYear: 2019, households: 2, people: 5)]
+        let monitored = [
+            RollupCell(status: "monitored", identifiedYear: 2015, exitYear: 2019, households: 2, people: 5)
+        ]
         #expect(PovertyFigures.exitsRecorded(in: 2019, monitored) == HeadCount())
     }
 

@@ -27,19 +27,22 @@ import Testing
             var external = Money.zero
             for op in numbers.map(Operation.init) {
                 let debit: FundAccount? = op.move == .receipt ? nil : accounts[op.from]
-                let credit: FundAccount? = op.move == .expenditure ? nil : accounts[op.move == .receipt ? op.from : op.to]
+                let credit: FundAccount? =
+                    op.move == .expenditure ? nil : accounts[op.move == .receipt ? op.from : op.to]
                 guard let after = try? FundLedger.post(op.move, amount: op.amount, debit: debit, credit: credit) else {
                     // Refused only when the giving account lacks the amount.
                     #expect(debit.map { $0.balance < op.amount } == true)
                     continue
                 }
-                let undone = try? FundLedger.post(op.move, amount: op.amount, debit: after.debit, credit: after.credit, reversing: true)
+                let undone = try? FundLedger.post(
+                    op.move, amount: op.amount, debit: after.debit, credit: after.credit, reversing: true)
                 #expect(undone?.debit == debit && undone?.credit == credit)
                 if op.move != .receipt { accounts[op.from] = after.debit! }
                 if op.move == .allocation { accounts[op.to] = after.credit! }
                 if op.move == .receipt { accounts[op.from] = after.credit!; external = external + op.amount }
                 #expect(accounts.allSatisfy { $0.balance >= .zero })
-                let held = accounts.reduce(Money.zero) { $0 + $1.balance }, spent = accounts.reduce(Money.zero) { $0 + $1.spent }
+                let held = accounts.reduce(Money.zero) { $0 + $1.balance },
+                    spent = accounts.reduce(Money.zero) { $0 + $1.spent }
                 #expect(held + spent == external)
             }
         }
@@ -57,9 +60,13 @@ import Testing
                     // Half the time the step's own action, half the time one of its roles: cases get far.
                     var expected: WorkflowStep?
                     if case .at(let done) = state, done < definition.steps.count { expected = definition.steps[done] }
-                    let action = n % 2 == 0 ? expected?.action ?? "apply" : definition.actions[(n / 4) % definition.actions.count]
+                    let action =
+                        n % 2 == 0
+                        ? expected?.action ?? "apply" : definition.actions[(n / 4) % definition.actions.count]
                     let allowed = (expected?.roles ?? []).sorted { $0.rawValue < $1.rawValue }
-                    let role = (n / 2) % 2 == 0 && !allowed.isEmpty ? allowed[(n / 64) % allowed.count] : Role.allCases[(n / 64) % Role.allCases.count]
+                    let role =
+                        (n / 2) % 2 == 0 && !allowed.isEmpty
+                        ? allowed[(n / 64) % allowed.count] : Role.allCases[(n / 64) % Role.allCases.count]
                     let result = definition.transition(state, action: action, by: role, facts: StepFacts())
                     switch (state, result) {
                     case (.at(let done), .success(let next)) where done < definition.steps.count:
@@ -93,9 +100,12 @@ import Testing
     /// changing any one of its first 17 digits is refused.
     @Test func residentIDsCheckEveryDigit() async {
         let today = CivilDate(year: 2026, month: 11, day: 18)!
-        await propertyCheck(count: 300, input: Gen.int(in: 0...Int(Int32.max)), Gen.int(in: 0...16), Gen.int(in: 1...9)) { n, position, change in
+        await propertyCheck(count: 300, input: Gen.int(in: 0...Int(Int32.max)), Gen.int(in: 0...16), Gen.int(in: 1...9))
+        { n, position, change in
             let birth = CivilDate(year: 1940 + n % 80, month: 1 + (n / 80) % 12, day: 1 + (n / 960) % 28)!
-            let body = "540102" + birth.description.replacingOccurrences(of: "-", with: "") + String(format: "%03d", (n / 26_880) % 1000)
+            let body =
+                "540102" + birth.description.replacingOccurrences(of: "-", with: "")
+                + String(format: "%03d", (n / 26_880) % 1000)
             let id = body + String(ResidentID.checkCharacter(for: body))
             let parsed = try? ResidentID(id, today: today)
             #expect(parsed?.birthDate == birth)
@@ -103,7 +113,9 @@ import Testing
             var digits = Array(body)
             digits[position] = Character(String((Int(String(digits[position]))! + change) % 10))
             let altered = String(digits) + String(ResidentID.checkCharacter(for: body))
-            #expect((try? ResidentID(altered, today: today)) == nil, "\(altered) accepted after changing digit \(position + 1) of \(id)")
+            #expect(
+                (try? ResidentID(altered, today: today)) == nil,
+                "\(altered) accepted after changing digit \(position + 1) of \(id)")
         }
     }
 }

@@ -28,7 +28,9 @@ import Testing
     }
 
     @Test func onlyRegionHQSetsStandards() {
-        for role in Role.allCases { #expect(role.permissions.contains(.editStandards) == (role == .regionHQ), "\(role)") }
+        for role in Role.allCases {
+            #expect(role.permissions.contains(.editStandards) == (role == .regionHQ), "\(role)")
+        }
     }
 
     @Test func nobodyReachesNothing() {
@@ -40,6 +42,8 @@ import Testing
         #expect(throws: RoleBinding.Problem.levelNotAllowed(.clerk, .county)) {
             try RoleBinding.validated(role: .clerk, unit: OrgCode("540102")!)
         }
-        #expect(throws: Never.self) { try RoleBinding.validated(role: .villageSupervisor, unit: OrgCode("540102001201")!) }
+        #expect(throws: Never.self) {
+            try RoleBinding.validated(role: .villageSupervisor, unit: OrgCode("540102001201")!)
+        }
     }
 }

@@ -7,8 +7,10 @@ import Testing
     @Test func rfc6238Vectors() {
         var totp = TOTP(secret: Array("12345678901234567890".utf8))
         totp.digits = 8
-        let vectors: [(TimeInterval, String)] = [(59, "94287082"), (1_111_111_109, "07081804"), (1_111_111_111, "14050471"),
-                                                 (1_234_567_890, "89005924"), (2_000_000_000, "69279037"), (20_000_000_000, "65353130")]
+        let vectors: [(TimeInterval, String)] = [
+            (59, "94287082"), (1_111_111_109, "07081804"), (1_111_111_111, "14050471"),
+            (1_234_567_890, "89005924"), (2_000_000_000, "69279037"), (20_000_000_000, "65353130"),
+        ]
         for (seconds, code) in vectors { #expect(totp.code(at: Date(timeIntervalSince1970: seconds)) == code) }
     }
 
@@ -19,10 +21,10 @@ import Testing
         #expect(totp.match(totp.code(at: now), at: now, lastUsed: nil) == step)
         #expect(totp.match(totp.code(step: step - 1), at: now, lastUsed: nil) == step - 1)
         #expect(totp.match(totp.code(step: step - 2), at: now, lastUsed: nil) == nil)
-        #expect(totp.match(totp.code(at: now), at: now, lastUsed: step) == nil)       // replay
+        #expect(totp.match(totp.code(at: now), at: now, lastUsed: step) == nil)  // replay
         #expect(totp.match(" " + totp.code(at: now), at: now, lastUsed: step - 1) == step)
         #expect(totp.match("12345", at: now, lastUsed: nil) == nil)
-        #expect(totp.match("１２３４５６", at: now, lastUsed: nil) == nil)              // full-width digits are not codes
+        #expect(totp.match("１２３４５６", at: now, lastUsed: nil) == nil)  // full-width digits are not codes
     }
 
     @Test func base32RoundTripsAndReadsWhatPeopleType() {
@@ -41,7 +43,8 @@ import Testing
     @Test func whoMustUseASecondFactor() {
         #expect(TwoFactorRule.isRequired(for: Scope(bindings: [RoleBinding(role: .regionHQ, unit: OrgCode("54")!)])))
         #expect(TwoFactorRule.isRequired(for: Scope(bindings: [RoleBinding(role: .auditAdmin, unit: OrgCode("54")!)])))
-        #expect(!TwoFactorRule.isRequired(for: Scope(bindings: [RoleBinding(role: .clerk, unit: OrgCode("540102001")!)])))
+        #expect(
+            !TwoFactorRule.isRequired(for: Scope(bindings: [RoleBinding(role: .clerk, unit: OrgCode("540102001")!)])))
         #expect(TwoFactorRule.normalisedRecoveryCode("abcde-fghij ") == "ABCDEFGHIJ")
         #expect(TwoFactorRule.recoveryCode(from: Array(repeating: 0, count: 8)) == "AAAAA-AAAAA")
     }
@@ -56,27 +59,27 @@ import Testing
     /// The symbol for "HELLO WORLD" (version 1-M, mask 4) module for module as segno 1.6 draws it.
     @Test func qrCodeMatchesAReferenceEncoder() throws {
         let expected = [
-        "#######.##..#.#######",
-        "#.....#....#..#.....#",
-        "#.###.#..#.#..#.###.#",
-        "#.###.#.#..#..#.###.#",
-        "#.###.#.###.#.#.###.#",
-        "#.....#.#..#..#.....#",
-        "#######.#.#.#.#######",
-        "........#..##........",
-        "#...#.######.#####..#",
-        "...#....#.###....####",
-        "..######..##.##.#..#.",
-        "#####...##...#.......",
-        "#####.#.#.#.#.##..##.",
-        "........#.#.####.#.##",
-        "#######.###.#.#.##.#.",
-        "#.....#..#.###.##..##",
-        "#.###.#.##.#.##...##.",
-        "#.###.#..#..#...##.##",
-        "#.###.#..###...###...",
-        "#.....#....#.#.......",
-        "#######.#########.#.#",
+            "#######.##..#.#######",
+            "#.....#....#..#.....#",
+            "#.###.#..#.#..#.###.#",
+            "#.###.#.#..#..#.###.#",
+            "#.###.#.###.#.#.###.#",
+            "#.....#.#..#..#.....#",
+            "#######.#.#.#.#######",
+            "........#..##........",
+            "#...#.######.#####..#",
+            "...#....#.###....####",
+            "..######..##.##.#..#.",
+            "#####...##...#.......",
+            "#####.#.#.#.#.##..##.",
+            "........#.#.####.#.##",
+            "#######.###.#.#.##.#.",
+            "#.....#..#.###.##..##",
+            "#.###.#.##.#.##...##.",
+            "#.###.#..#..#...##.##",
+            "#.###.#..###...###...",
+            "#.....#....#.#.......",
+            "#######.#########.#.#",
         ]
         let qr = try QRCode(text: "HELLO WORLD")
         #expect(qr.version == 1 && qr.mask == 4)

@@ -16,7 +16,8 @@ import Testing
                         #expect(result == .failure(.finished)); continue
                     }
                     let step = wf.steps[done]
-                    let expectedOK = step.roles.contains(role) && (action == step.action || (action == "reject" && step.canReject))
+                    let expectedOK =
+                        step.roles.contains(role) && (action == step.action || (action == "reject" && step.canReject))
                     switch result {
                     case .success(let next):
                         allowed += 1
@@ -36,7 +37,10 @@ import Testing
     func walk(_ wf: WorkflowDefinition, facts: StepFacts = StepFacts()) -> WorkflowState {
         var state = WorkflowState.at(0)
         for step in wf.steps {
-            guard case .success(let next) = wf.transition(state, action: step.action, by: step.roles.sorted { $0.rawValue < $1.rawValue }[0], facts: facts) else { return state }
+            guard
+                case .success(let next) = wf.transition(
+                    state, action: step.action, by: step.roles.sorted { $0.rawValue < $1.rawValue }[0], facts: facts)
+            else { return state }
             state = next
         }
         return state
@@ -48,11 +52,14 @@ import Testing
 
     @Test func aNoticeBlocksTheNextStepUntilItEndsAndWhileObjectionsAreOpen() {
         let wf = Workflows.identification
-        let afterNotice = WorkflowState.at(3)   // apply, appraise, publishVillageNotice done
+        let afterNotice = WorkflowState.at(3)  // apply, appraise, publishVillageNotice done
         var facts = StepFacts(); facts.noticeEnded = false
-        #expect(wf.transition(afterNotice, action: "reviewTownship", by: .clerk, facts: facts) == .failure(.noticeRunning))
+        #expect(
+            wf.transition(afterNotice, action: "reviewTownship", by: .clerk, facts: facts) == .failure(.noticeRunning))
         facts.noticeEnded = true; facts.openObjections = 2
-        #expect(wf.transition(afterNotice, action: "reviewTownship", by: .clerk, facts: facts) == .failure(.objectionOpen(2)))
+        #expect(
+            wf.transition(afterNotice, action: "reviewTownship", by: .clerk, facts: facts)
+                == .failure(.objectionOpen(2)))
         facts.openObjections = 0
         #expect(wf.transition(afterNotice, action: "reviewTownship", by: .clerk, facts: facts) == .success(.at(4)))
     }
@@ -61,19 +68,32 @@ import Testing
         let wf = Workflows.householdExit
         var facts = StepFacts()
         facts.householdExitFailures = [.guaranteeNotMet(.housing)]
-        #expect(wf.transition(.at(1), action: "verify", by: .clerk, facts: facts) == .failure(.exitCriteriaNotMet([.guaranteeNotMet(.housing)])))
+        #expect(
+            wf.transition(.at(1), action: "verify", by: .clerk, facts: facts)
+                == .failure(.exitCriteriaNotMet([.guaranteeNotMet(.housing)])))
         facts = StepFacts(); facts.consentRecorded = false
-        #expect(wf.transition(.at(2), action: "recordConsent", by: .villageCadre, facts: facts) == .failure(.consentMissing))
-        #expect(wf.transition(.at(6), action: "filePrefecture", by: .countyOffice, facts: StepFacts()) == .failure(.wrongRole(allowed: [.prefectureOffice])))
-        #expect(wf.transition(.at(2), action: "approveCounty", by: .countyOffice, facts: StepFacts()) == .failure(.outOfOrder(expected: "recordConsent")))
-        #expect(wf.transition(.at(7), action: "filePrefecture", by: .prefectureOffice, facts: StepFacts()) == .failure(.finished))
+        #expect(
+            wf.transition(.at(2), action: "recordConsent", by: .villageCadre, facts: facts) == .failure(.consentMissing)
+        )
+        #expect(
+            wf.transition(.at(6), action: "filePrefecture", by: .countyOffice, facts: StepFacts())
+                == .failure(.wrongRole(allowed: [.prefectureOffice])))
+        #expect(
+            wf.transition(.at(2), action: "approveCounty", by: .countyOffice, facts: StepFacts())
+                == .failure(.outOfOrder(expected: "recordConsent")))
+        #expect(
+            wf.transition(.at(7), action: "filePrefecture", by: .prefectureOffice, facts: StepFacts())
+                == .failure(.finished))
     }
 
     @Test func countyExitNamesEveryThresholdMissed() {
         let standard = Standard.defaults.last!
-        let good = ExitCriteria.CountySurvey(sampledExited: 1_000, wronglyExited: 5, sampledNonRegistered: 1_000, missed: 3,
-                                             surveyedHouseholds: 500, approving: 480)
-        let pass = ExitCriteria.county(remainingPoor: 900, missed: 50, wronglyExited: 40, ruralPopulation: 60_000, survey: good, standard: standard)
+        let good = ExitCriteria.CountySurvey(
+            sampledExited: 1_000, wronglyExited: 5, sampledNonRegistered: 1_000, missed: 3,
+            surveyedHouseholds: 500, approving: 480)
+        let pass = ExitCriteria.county(
+            remainingPoor: 900, missed: 50, wronglyExited: 40, ruralPopulation: 60_000, survey: good, standard: standard
+        )
         #expect(pass.failed.isEmpty && pass.incidenceBP == 165)
         for threshold in ExitCriteria.CountyThreshold.allCases {
             var survey = good
@@ -84,20 +104,29 @@ import Testing
             case .missedRate: survey.missed = 25
             case .recognition: survey.approving = 440
             }
-            let result = ExitCriteria.county(remainingPoor: poor, missed: 50, wronglyExited: 40, ruralPopulation: 60_000, survey: survey, standard: standard)
+            let result = ExitCriteria.county(
+                remainingPoor: poor, missed: 50, wronglyExited: 40, ruralPopulation: 60_000, survey: survey,
+                standard: standard)
             #expect(result.failed == [threshold], "\(threshold)")
             var facts = StepFacts(); facts.countyFailures = result.failed
-            #expect(Workflows.countyExit.transition(.at(2), action: "assessRegion", by: .regionHQ, facts: facts)
+            #expect(
+                Workflows.countyExit.transition(.at(2), action: "assessRegion", by: .regionHQ, facts: facts)
                     == .failure(.countyThresholdsNotMet([threshold])))
         }
     }
 
     @Test func householdAndVillageCriteria() {
-        let s = Standard.defaults.last!   // 2020: 4,000 元
-        let income = IncomeFacts(year: 2020, wage: Money(yuan: 9_000), business: .zero, property: .zero, transfer: .zero, costs: .zero)
+        let s = Standard.defaults.last!  // 2020: 4,000 元
+        let income = IncomeFacts(
+            year: 2020, wage: Money(yuan: 9_000), business: .zero, property: .zero, transfer: .zero, costs: .zero)
         let met = Dictionary(uniqueKeysWithValues: GuaranteeKind.allCases.map { ($0, true) })
-        #expect(ExitCriteria.household(incomes: [income], members: 2, guarantees: met, standard: { y in Standard.defaults.first { $0.year == y } }).isEmpty)
-        let poor = ExitCriteria.household(incomes: [income], members: 3, guarantees: [:], standard: { y in Standard.defaults.first { $0.year == y } })
+        #expect(
+            ExitCriteria.household(
+                incomes: [income], members: 2, guarantees: met,
+                standard: { y in Standard.defaults.first { $0.year == y } }
+            ).isEmpty)
+        let poor = ExitCriteria.household(
+            incomes: [income], members: 3, guarantees: [:], standard: { y in Standard.defaults.first { $0.year == y } })
         #expect(poor.first == .incomeBelowLine(year: 2020, perCapita: Money(yuan: 3_000), line: Money(yuan: 4_000)))
         #expect(poor.count == 1 + GuaranteeKind.allCases.count)
         let below = ExitCriteria.village(remainingPoor: 29, ruralPopulation: 1_000, standard: s)

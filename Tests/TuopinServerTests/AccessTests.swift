@@ -14,7 +14,9 @@ import VaporTesting
             let token = try await app.token("clerk1")
             let cookie = try await app.webLogin("clerk1")
             // act + assert
-            try await app.testing().test(.GET, "/api/v1/households/\(other)", headers: ["Authorization": "Bearer \(token)"]) { res in
+            try await app.testing().test(
+                .GET, "/api/v1/households/\(other)", headers: ["Authorization": "Bearer \(token)"]
+            ) { res in
                 #expect(res.status == .notFound)
                 #expect(!res.body.string.contains("540103001"))
             }
@@ -23,7 +25,9 @@ import VaporTesting
                 #expect(res.status == .notFound)
                 #expect(res.body.string.contains("找不到"))
             }
-            try await app.testing().test(.GET, "/api/v1/households/\(own)", headers: ["Authorization": "Bearer \(token)"]) { res in
+            try await app.testing().test(
+                .GET, "/api/v1/households/\(own)", headers: ["Authorization": "Bearer \(token)"]
+            ) { res in
                 #expect(res.status == .ok)
                 let detail = try res.content.decode(HouseholdController.Detail.self)
                 #expect(detail.village.hasPrefix("540102001"))
@@ -63,19 +67,25 @@ import VaporTesting
     @Test func villageRolesSeeOnlyTheirVillageAndRegionSeesAll() async throws {
         try await withTestApp { app in
             let villageToken = try await app.token("supervisor1")
-            try await app.testing().test(.GET, "/api/v1/households?limit=500", headers: ["Authorization": "Bearer \(villageToken)"]) { res in
+            try await app.testing().test(
+                .GET, "/api/v1/households?limit=500", headers: ["Authorization": "Bearer \(villageToken)"]
+            ) { res in
                 let page = try res.content.decode(HouseholdController.ListPage.self)
                 #expect(!page.items.isEmpty)
                 #expect(page.items.allSatisfy { $0.village == "540102001201" })
             }
             let regionToken = try await app.token("region")
-            try await app.testing().test(.GET, "/api/v1/households?limit=500", headers: ["Authorization": "Bearer \(regionToken)"]) { res in
+            try await app.testing().test(
+                .GET, "/api/v1/households?limit=500", headers: ["Authorization": "Bearer \(regionToken)"]
+            ) { res in
                 let page = try res.content.decode(HouseholdController.ListPage.self)
                 #expect(page.items.count == 216)
             }
             // The system administrator manages users, not households (等保 separation of duties).
             let adminToken = try await app.token("admin")
-            try await app.testing().test(.GET, "/api/v1/households?limit=500", headers: ["Authorization": "Bearer \(adminToken)"]) { res in
+            try await app.testing().test(
+                .GET, "/api/v1/households?limit=500", headers: ["Authorization": "Bearer \(adminToken)"]
+            ) { res in
                 let page = try res.content.decode(HouseholdController.ListPage.self)
                 #expect(page.items.isEmpty)
             }
@@ -86,10 +96,14 @@ import VaporTesting
         try await withTestApp { app in
             var headers = HTTPHeaders(); headers.cookie(try await app.webLogin("clerk1"))
             for path in ["/units/540103001", "/units/540102", "/units/54", "/units/540102002201"] {
-                try await app.testing().test(.GET, path, headers: headers) { res in #expect(res.status == .notFound, "\(path)") }
+                try await app.testing().test(.GET, path, headers: headers) { res in
+                    #expect(res.status == .notFound, "\(path)")
+                }
             }
             for path in ["/units/540102001", "/units/540102001201"] {
-                try await app.testing().test(.GET, path, headers: headers) { res in #expect(res.status == .ok, "\(path)") }
+                try await app.testing().test(.GET, path, headers: headers) { res in
+                    #expect(res.status == .ok, "\(path)")
+                }
             }
         }
     }
@@ -117,8 +131,10 @@ import VaporTesting
     @Test func malformedIdsAreNotFoundNotErrors() async throws {
         try await withTestApp { app in
             let token = try await app.token("region")
-            for path in ["/api/v1/households/abc", "/api/v1/households/-1", "/api/v1/households/0",
-                         "/api/v1/households/99999999999999999999", "/units/5x", "/units/540"] {
+            for path in [
+                "/api/v1/households/abc", "/api/v1/households/-1", "/api/v1/households/0",
+                "/api/v1/households/99999999999999999999", "/units/5x", "/units/540",
+            ] {
                 try await app.testing().test(.GET, path, headers: ["Authorization": "Bearer \(token)"]) { res in
                     #expect(res.status == .notFound, "\(path)")
                 }

@@ -9,8 +9,10 @@ import VaporTesting
 /// The chain's head kept outside the database catches what the chain alone cannot: a chain
 /// rebuilt with every hash recomputed, and entries cut off its end.
 @Suite struct AuditAnchorTests {
-    struct Row: Decodable { let id: Int64; let at: String; let user_id: String; let action: String; let entity: String
-                            let entity_id: String; let before: String; let after: String; let hash: String }
+    struct Row: Decodable {
+        let id: Int64; let at: String; let user_id: String; let action: String; let entity: String
+        let entity_id: String; let before: String; let after: String; let hash: String
+    }
 
     func dropGuards(_ app: Application) async throws {
         let sql = app.db.sqlDatabase
@@ -26,7 +28,7 @@ import VaporTesting
         try await withTestApp(households: 0) { app in
             let file = app.tuopin.settings.dataDirectory.appendingPathComponent("audit-anchor.log")
             let head = try #require(try await AuditAnchor.write(app: app))
-            #expect(try await AuditAnchor.write(app: app) == head)               // same head: no second line
+            #expect(try await AuditAnchor.write(app: app) == head)  // same head: no second line
             #expect(try AuditAnchor.read(file) == [head])
             try await AuditAnchor.check(on: app.systemData, anchors: AuditAnchor.read(file))
             // Someone with database access changes entry 3 and recomputes every hash after it.
@@ -36,15 +38,18 @@ import VaporTesting
             var previous = rows[1].hash
             for r in rows.dropFirst(2) {
                 let after = r.id == 3 ? #"{"forged":true}"# : r.after
-                let entry = AuditEntry(seq: r.id, at: r.at, userID: r.user_id, action: r.action, entity: r.entity,
-                                       entityID: r.entity_id, before: r.before, after: after)
+                let entry = AuditEntry(
+                    seq: r.id, at: r.at, userID: r.user_id, action: r.action, entity: r.entity,
+                    entityID: r.entity_id, before: r.before, after: after)
                 let hash = AuditChain.hash(of: entry, previous: previous, using: AuditLog.sha256)
                 try await sql.update("audit_log").set("after", to: SQLBind(after)).set("hash", to: SQLBind(hash))
                     .where("id", .equal, SQLBind(r.id)).run()
                 previous = hash
             }
-            #expect(try await AuditVerifier.verify(on: app.systemData).firstBreak == nil)   // the chain alone is fooled
-            await #expect(throws: AuditAnchor.Mismatch.self) { try await AuditAnchor.check(on: app.systemData, anchors: AuditAnchor.read(file)) }
+            #expect(try await AuditVerifier.verify(on: app.systemData).firstBreak == nil)  // the chain alone is fooled
+            await #expect(throws: AuditAnchor.Mismatch.self) {
+                try await AuditAnchor.check(on: app.systemData, anchors: AuditAnchor.read(file))
+            }
         }
     }
 
@@ -77,4 +82,3 @@ import VaporTesting
         #expect(!AuditAnchorLifecycle.isDue(head: 1_000, anchored: 1_000, elapsed: .seconds(7_200)))
     }
 }
-

@@ -18,11 +18,14 @@ import VaporTesting
             let hash = try await AuthService.hash(demoPassword, cost: 4, app: app)
             let second = User(username: "clerk1b", displayName: "扶贫专干一乙", passwordHash: hash)
             try await second.create(on: app.db)
-            try await RoleBindingRecord(userID: second.requireID(), role: Role.clerk, unitCode: "540102001").create(on: app.db)
+            try await RoleBindingRecord(userID: second.requireID(), role: Role.clerk, unitCode: "540102001").create(
+                on: app.db)
             let clerkToken = try await app.token("clerk1"), otherToken = try await app.token("clerk1b")
             func patch(_ token: String, _ address: String) async throws {
                 let version = try await Household.find(id, on: app.db)!.version
-                let (s, b) = try await app.api(.PATCH, "/api/v1/households/\(id)", token: token, json: #"{"version": \#(version), "address": "\#(address)"}"#)
+                let (s, b) = try await app.api(
+                    .PATCH, "/api/v1/households/\(id)", token: token,
+                    json: #"{"version": \#(version), "address": "\#(address)"}"#)
                 #expect(s == .ok, "\(b)")
             }
             try await patch(clerkToken, "一组")
@@ -38,7 +41,8 @@ import VaporTesting
             #expect(expected.count == 2)
 
             let auditor = try await app.session("auditor")
-            let query = "user=clerk1&household=\(household.number.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)&changes=1"
+            let number = household.number.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            let query = "user=clerk1&household=\(number)&changes=1"
             var (status, page) = try await app.get("/audit?" + query, auditor.0)
             #expect(status == .ok)
             let shown = page.matches(of: /id="entry-(\d+)"/).map { Int64($0.1)! }
@@ -54,9 +58,13 @@ import VaporTesting
             (status, body) = try await app.get("/audit/export?" + query + "&format=csv", auditor.0)
             #expect(status == .ok)
             let lines = body.split(separator: "\r\n")
-            #expect(lines.count == 3 && lines.dropFirst().map { Int64($0.split(separator: ",")[0].filter(\.isNumber))! } == expected)
+            #expect(
+                lines.count == 3
+                    && lines.dropFirst().map { Int64($0.split(separator: ",")[0].filter(\.isNumber))! } == expected)
             #expect(try await app.auditCount() == before + 1)
-            let last = try await app.db.sqlDatabase.select().columns("action", "after").from("audit_log").orderBy("id", .descending).limit(1)
+            let last = try await app.db.sqlDatabase.select().columns("action", "after").from("audit_log").orderBy(
+                "id", .descending
+            ).limit(1)
                 .first(decoding: [String: String].self)
             #expect(last?["action"] == "export.audit" && (last?["after"] ?? "").contains("clerk1"))
             (status, page) = try await app.get("/audit?entity=search&action=export.audit", auditor.0)
@@ -76,7 +84,8 @@ import VaporTesting
             #expect(try await app.get("/audit/export?user=clerk1", try await app.session("clerk1").0).0 == .forbidden)
             let other = User(username: "discipline540103", displayName: "达孜区纪委", passwordHash: hash)
             try await other.create(on: app.db)
-            try await RoleBindingRecord(userID: other.requireID(), role: Role.discipline, unitCode: "540103").create(on: app.db)
+            try await RoleBindingRecord(userID: other.requireID(), role: Role.discipline, unitCode: "540103").create(
+                on: app.db)
             let county = try await app.session("discipline540103")
             (status, page) = try await app.get("/audit?" + query, county.0)
             #expect(status == .ok && page.contains("audit-none"))

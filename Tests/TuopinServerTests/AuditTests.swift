@@ -8,7 +8,8 @@ import VaporTesting
     @Test func demoDataLeavesAnIntactChain() async throws {
         try await withTestApp { app in
             _ = try await app.token("clerk1")
-            let result = try await AuditVerifier.verify(on: app.systemData, pageSize: 7)   // small pages cross page edges
+            // small pages cross page edges
+            let result = try await AuditVerifier.verify(on: app.systemData, pageSize: 7)
             #expect(result.firstBreak == nil)
             #expect(result.checked == (try await app.auditCount()))
             #expect(result.checked > 30)

@@ -8,40 +8,58 @@ import VaporTesting
         try await withTestApp { app in
             var first = ""
             // Without the login form's token and cookie (login CSRF), nothing is tried.
-            try await app.testing().test(.POST, "/login", beforeRequest: { req in
-                try req.content.encode(["username": "clerk1", "password": demoPassword], as: .urlEncodedForm)
-            }) { res in
+            try await app.testing().test(
+                .POST, "/login",
+                beforeRequest: { req in
+                    try req.content.encode(["username": "clerk1", "password": demoPassword], as: .urlEncodedForm)
+                }
+            ) { res in
                 #expect(res.status == .forbidden && res.headers.setCookie?[SessionAuthenticator.cookieName] == nil)
             }
             let stale = try await app.loginForm()
-            try await app.testing().test(.POST, "/login", headers: stale.headers, beforeRequest: { req in
-                try req.content.encode(["username": "clerk1", "password": demoPassword, "_csrf": String(stale.token.reversed())], as: .urlEncodedForm)
-            }) { res in
+            try await app.testing().test(
+                .POST, "/login", headers: stale.headers,
+                beforeRequest: { req in
+                    try req.content.encode(
+                        ["username": "clerk1", "password": demoPassword, "_csrf": String(stale.token.reversed())],
+                        as: .urlEncodedForm)
+                }
+            ) { res in
                 #expect(res.status == .forbidden && res.headers.setCookie?[SessionAuthenticator.cookieName] == nil)
             }
             #expect(try await app.auditCount(action: "auth.login") == 0)
             let form = try await app.loginForm()
-            try await app.testing().test(.POST, "/login", headers: form.headers, beforeRequest: { req in
-                try req.content.encode(["username": "clerk1", "password": demoPassword, "_csrf": form.token], as: .urlEncodedForm)
-            }) { res in
+            try await app.testing().test(
+                .POST, "/login", headers: form.headers,
+                beforeRequest: { req in
+                    try req.content.encode(
+                        ["username": "clerk1", "password": demoPassword, "_csrf": form.token], as: .urlEncodedForm)
+                }
+            ) { res in
                 #expect(res.status == .seeOther)
                 let cookie = try #require(res.headers.setCookie?[SessionAuthenticator.cookieName])
                 #expect(cookie.isHTTPOnly)
                 #expect(cookie.sameSite == .strict)
-                #expect(!cookie.isSecure)   // plain HTTP in tests; Secure is set when serving TLS
+                #expect(!cookie.isSecure)  // plain HTTP in tests; Secure is set when serving TLS
                 first = cookie.string
             }
             // Logging in again from the same browser ends the old session and issues a new id.
             var headers = HTTPHeaders(); headers.cookie(first)
             var second = ""
             let again = try await app.loginForm(cookies: "\(SessionAuthenticator.cookieName)=\(first)")
-            try await app.testing().test(.POST, "/login", headers: again.headers, beforeRequest: { req in
-                try req.content.encode(["username": "clerk1", "password": demoPassword, "_csrf": again.token], as: .urlEncodedForm)
-            }) { res in
+            try await app.testing().test(
+                .POST, "/login", headers: again.headers,
+                beforeRequest: { req in
+                    try req.content.encode(
+                        ["username": "clerk1", "password": demoPassword, "_csrf": again.token], as: .urlEncodedForm)
+                }
+            ) { res in
                 second = res.headers.setCookie?[SessionAuthenticator.cookieName]?.string ?? ""
             }
             #expect(!second.isEmpty && second != first)
-            try await app.testing().test(.GET, "/units/540102001", headers: headers) { res in #expect(res.status == .unauthorized) }
+            try await app.testing().test(.GET, "/units/540102001", headers: headers) { res in
+                #expect(res.status == .unauthorized)
+            }
         }
     }
 
@@ -49,15 +67,23 @@ import VaporTesting
         try await withTestApp { app in
             let cookie = try await app.webLogin("clerk1")
             var headers = HTTPHeaders(); headers.cookie(cookie)
-            try await app.testing().test(.GET, "/units/540102001", headers: headers) { res in #expect(res.status == .ok) }
+            try await app.testing().test(.GET, "/units/540102001", headers: headers) { res in #expect(res.status == .ok)
+            }
             // Without the form's token the logout is refused (CSRF), and the session lives on.
-            try await app.testing().test(.POST, "/logout", headers: headers) { res in #expect(res.status == .forbidden) }
-            try await app.testing().test(.GET, "/units/540102001", headers: headers) { res in #expect(res.status == .ok) }
-            try await app.testing().test(.POST, "/logout", headers: headers, beforeRequest: { req in
-                try req.content.encode(["_csrf": CSRFMiddleware.token(forSession: cookie)], as: .urlEncodedForm)
-            }) { res in #expect(res.status == .seeOther) }
+            try await app.testing().test(.POST, "/logout", headers: headers) { res in #expect(res.status == .forbidden)
+            }
+            try await app.testing().test(.GET, "/units/540102001", headers: headers) { res in #expect(res.status == .ok)
+            }
+            try await app.testing().test(
+                .POST, "/logout", headers: headers,
+                beforeRequest: { req in
+                    try req.content.encode(["_csrf": CSRFMiddleware.token(forSession: cookie)], as: .urlEncodedForm)
+                }
+            ) { res in #expect(res.status == .seeOther) }
             // The old cookie value replayed after logout no longer works.
-            try await app.testing().test(.GET, "/units/540102001", headers: headers) { res in #expect(res.status == .unauthorized) }
+            try await app.testing().test(.GET, "/units/540102001", headers: headers) { res in
+                #expect(res.status == .unauthorized)
+            }
         }
     }
 
@@ -67,10 +93,16 @@ import VaporTesting
         try await withTestApp(households: 0) { app in
             let token = try await app.token("clerk1")
             var cookie = HTTPHeaders(); cookie.cookie(token)
-            try await app.testing().test(.GET, "/units/540102001", headers: cookie) { res in #expect(res.status == .unauthorized) }
-            try await app.testing().test(.GET, "/api/v1/households?limit=1", headers: cookie) { res in #expect(res.status == .unauthorized) }
+            try await app.testing().test(.GET, "/units/540102001", headers: cookie) { res in
+                #expect(res.status == .unauthorized)
+            }
+            try await app.testing().test(.GET, "/api/v1/households?limit=1", headers: cookie) { res in
+                #expect(res.status == .unauthorized)
+            }
             var bearer = HTTPHeaders(); bearer.bearerAuthorization = .init(token: token)
-            try await app.testing().test(.GET, "/api/v1/households?limit=1", headers: bearer) { res in #expect(res.status == .ok) }
+            try await app.testing().test(.GET, "/api/v1/households?limit=1", headers: bearer) { res in
+                #expect(res.status == .ok)
+            }
         }
     }
 
@@ -78,16 +110,22 @@ import VaporTesting
         let clock = TestClock()
         try await withTestApp(clock: clock) { app in
             for attempt in 1...5 {
-                try await app.testing().test(.POST, "/api/v1/tokens", beforeRequest: { req in
-                    try req.content.encode(["username": "clerk2", "password": "wrong-\(attempt)"])
-                }) { res in
+                try await app.testing().test(
+                    .POST, "/api/v1/tokens",
+                    beforeRequest: { req in
+                        try req.content.encode(["username": "clerk2", "password": "wrong-\(attempt)"])
+                    }
+                ) { res in
                     #expect(res.status == (attempt < 5 ? .unauthorized : .tooManyRequests))
                 }
             }
             // Locked: even the right password is refused, with a localised message.
-            try await app.testing().test(.POST, "/api/v1/tokens", headers: ["Accept-Language": "en"], beforeRequest: { req in
-                try req.content.encode(["username": "clerk2", "password": demoPassword])
-            }) { res in
+            try await app.testing().test(
+                .POST, "/api/v1/tokens", headers: ["Accept-Language": "en"],
+                beforeRequest: { req in
+                    try req.content.encode(["username": "clerk2", "password": demoPassword])
+                }
+            ) { res in
                 #expect(res.status == .tooManyRequests)
                 #expect(res.body.string.contains("locked until"))
             }
@@ -109,17 +147,27 @@ import VaporTesting
             for username in ["clerk1", "nobody"] {
                 for _ in 1...6 {
                     let form = try await app.loginForm(cookies: "tuopin_lang=en")
-                    try await app.testing().test(.POST, "/login", headers: form.headers, beforeRequest: { req in
-                        try req.content.encode(["username": username, "password": "nope", "_csrf": form.token], as: .urlEncodedForm)
-                    }) { res in
-                        answers[username, default: []].append((res.status, res.body.string.replacingOccurrences(of: username, with: "NAME")
-                            .replacingOccurrences(of: form.token, with: "TOKEN")))
+                    try await app.testing().test(
+                        .POST, "/login", headers: form.headers,
+                        beforeRequest: { req in
+                            try req.content.encode(
+                                ["username": username, "password": "nope", "_csrf": form.token], as: .urlEncodedForm)
+                        }
+                    ) { res in
+                        answers[username, default: []].append(
+                            (
+                                res.status,
+                                res.body.string.replacingOccurrences(of: username, with: "NAME")
+                                    .replacingOccurrences(of: form.token, with: "TOKEN")
+                            ))
                     }
                 }
             }
             let known = answers["clerk1"]!, unknown = answers["nobody"]!
             for attempt in 0..<6 {
-                #expect(known[attempt].0 == unknown[attempt].0 && known[attempt].1 == unknown[attempt].1, "attempt \(attempt + 1)")
+                #expect(
+                    known[attempt].0 == unknown[attempt].0 && known[attempt].1 == unknown[attempt].1,
+                    "attempt \(attempt + 1)")
             }
             #expect(known[3].0 == .unauthorized && known[3].1.contains("Wrong username or password."))
             #expect(known[4].0 != .unauthorized && !known[4].1.contains("Wrong username or password."))
@@ -131,30 +179,40 @@ import VaporTesting
         try await withTestApp { app in
             let before = try await app.auditCount()
             // Missing field.
-            try await app.testing().test(.POST, "/api/v1/tokens", headers: ["Content-Type": "application/json"],
-                                         body: ByteBuffer(string: #"{"username":"clerk1"}"#)) { res in
+            try await app.testing().test(
+                .POST, "/api/v1/tokens", headers: ["Content-Type": "application/json"],
+                body: ByteBuffer(string: #"{"username":"clerk1"}"#)
+            ) { res in
                 #expect(res.status == .badRequest)
                 #expect(res.body.string.contains("password"))
             }
             // Not JSON at all.
-            try await app.testing().test(.POST, "/api/v1/tokens", headers: ["Content-Type": "application/json"],
-                                         body: ByteBuffer(string: "{not json")) { res in
+            try await app.testing().test(
+                .POST, "/api/v1/tokens", headers: ["Content-Type": "application/json"],
+                body: ByteBuffer(string: "{not json")
+            ) { res in
                 #expect(res.status == .badRequest)
             }
             // A NUL in the username (PostgreSQL refuses it in a query): an unknown user, not an error.
-            try await app.testing().test(.POST, "/api/v1/tokens", headers: ["Content-Type": "application/json"],
-                                         body: ByteBuffer(string: #"{"username":"cl\u0000erk1","password":"x\u0000y"}"#)) { res in
+            try await app.testing().test(
+                .POST, "/api/v1/tokens", headers: ["Content-Type": "application/json"],
+                body: ByteBuffer(string: #"{"username":"cl\u0000erk1","password":"x\u0000y"}"#)
+            ) { res in
                 #expect(res.status == .unauthorized, "\(res.body.string)")
             }
             // Wrong content type.
-            try await app.testing().test(.POST, "/api/v1/tokens", headers: ["Content-Type": "text/plain"],
-                                         body: ByteBuffer(string: "username=clerk1")) { res in
+            try await app.testing().test(
+                .POST, "/api/v1/tokens", headers: ["Content-Type": "text/plain"],
+                body: ByteBuffer(string: "username=clerk1")
+            ) { res in
                 #expect(res.status == .unsupportedMediaType)
             }
             // Over 1 MiB.
             let big = #"{"username":"clerk1","password":""# + String(repeating: "x", count: 1_100_000) + #""}"#
-            try await app.testing().test(.POST, "/api/v1/tokens", headers: ["Content-Type": "application/json"],
-                                         body: ByteBuffer(string: big)) { res in
+            try await app.testing().test(
+                .POST, "/api/v1/tokens", headers: ["Content-Type": "application/json"],
+                body: ByteBuffer(string: big)
+            ) { res in
                 #expect(res.status == .payloadTooLarge)
                 #expect(res.body.string.contains("1 MB"))
             }

@@ -24,9 +24,12 @@ import VaporTesting
             // its objection's tracking code, an export and a language.
             let notice = try await WorkflowCase.find(fixture.caseID, on: app.db)!.noticeID!
             let code = try await Objection.find(fixture.objection, on: app.db)!.code
-            let publicPaths = ["GET /gongshi/:id": "/gongshi/\(notice)", "GET /api/v1/notices/:id": "/api/v1/notices/\(notice)",
-                               "GET /api/v1/objections/:code": "/api/v1/objections/\(code)",
-                               "GET /households/export/:kind/:format": "/households/export/members/csv", "GET /lang/:lang": "/lang/bo?to=/"]
+            let publicPaths = [
+                "GET /gongshi/:id": "/gongshi/\(notice)", "GET /api/v1/notices/:id": "/api/v1/notices/\(notice)",
+                "GET /api/v1/objections/:code": "/api/v1/objections/\(code)",
+                "GET /households/export/:kind/:format": "/households/export/members/csv",
+                "GET /lang/:lang": "/lang/bo?to=/",
+            ]
             var headers = HTTPHeaders(), token = HTTPHeaders()
             if reader != "anonymous" {
                 headers = try await app.session(reader).0
@@ -54,26 +57,35 @@ import VaporTesting
     }
 
     /// The answer as text without what differs between two runs of the same code: the per-session
-    /// form token, the objections' random tracking codes, the database engine, the order of JSON keys and the bytes of binary files.
+    /// form token, the objections' random tracking codes, the database engine, the order of JSON keys and the bytes of
+    /// binary files.
     static func scrubbed(_ res: TestingHTTPResponse, path: String) -> String {
         var head = "GET \(path)\n\(res.status.code) \(res.headers.contentType?.description ?? "-")"
         if let location = res.headers.first(name: .location) { head += "\nLocation: \(location)" }
-        if let disposition = res.headers.first(name: .contentDisposition) { head += "\nContent-Disposition: \(disposition)" }
+        if let disposition = res.headers.first(name: .contentDisposition) {
+            head += "\nContent-Disposition: \(disposition)"
+        }
         let type = res.headers.contentType
-        guard type == nil || type?.type == "text" || type?.subType == "json" || type?.subType.hasSuffix("xml") == true else {
+        guard type == nil || type?.type == "text" || type?.subType == "json" || type?.subType.hasSuffix("xml") == true
+        else {
             return head + "\n(\(res.body.readableBytes) bytes)\n"
         }
         var body = res.body.string
         // JSON objects have no key order: pinned sorted and one field a line.
         if type?.subType == "json", let data = body.data(using: .utf8),
-           let value = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]),
-           let sorted = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes, .fragmentsAllowed]) {
+            let value = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]),
+            let sorted = try? JSONSerialization.data(
+                withJSONObject: value,
+                options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes, .fragmentsAllowed])
+        {
             body = String(decoding: sorted, as: UTF8.self)
         }
         // An objection's tracking code is drawn at random when the demo is seeded.
-        for (pattern, stand) in [(#"name="_csrf" value="[^"]*""#, "CSRF"), (#""code" : "[A-Z0-9]{10}""#, #""code" : "TRACKING""#),
-                                 ("[A-Z0-9]{3}•••••[A-Z0-9]{2}", "TRA•••••NG"),
-                                 (#""database" : "(sqlite|postgresql)""#, #""database" : "ENGINE""#)] {
+        for (pattern, stand) in [
+            (#"name="_csrf" value="[^"]*""#, "CSRF"), (#""code" : "[A-Z0-9]{10}""#, #""code" : "TRACKING""#),
+            ("[A-Z0-9]{3}•••••[A-Z0-9]{2}", "TRA•••••NG"),
+            (#""database" : "(sqlite|postgresql)""#, #""database" : "ENGINE""#),
+        ] {
             body = body.replacingOccurrences(of: pattern, with: stand, options: .regularExpression)
         }
         return head + "\n\n" + body + "\n"

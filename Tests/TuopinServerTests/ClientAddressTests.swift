@@ -12,17 +12,27 @@ import VaporTesting
 
     @Test func theClientIsTheLastUntrustedHopAndOnlyBehindATrustedProxy() {
         // No proxy configured, or a peer that is not one: the header is the client's own words.
-        #expect(ClientAddress.resolve(peer: "203.0.113.9", forwardedFor: ["198.51.100.1"], trusted: []) == "203.0.113.9")
-        #expect(ClientAddress.resolve(peer: "203.0.113.9", forwardedFor: ["198.51.100.1"], trusted: proxy) == "203.0.113.9")
+        #expect(
+            ClientAddress.resolve(peer: "203.0.113.9", forwardedFor: ["198.51.100.1"], trusted: []) == "203.0.113.9")
+        #expect(
+            ClientAddress.resolve(peer: "203.0.113.9", forwardedFor: ["198.51.100.1"], trusted: proxy) == "203.0.113.9")
         // From the proxy: its hop.
-        #expect(ClientAddress.resolve(peer: "127.0.0.1", forwardedFor: ["198.51.100.1"], trusted: proxy) == "198.51.100.1")
+        #expect(
+            ClientAddress.resolve(peer: "127.0.0.1", forwardedFor: ["198.51.100.1"], trusted: proxy) == "198.51.100.1")
         // A client that writes its own header first: the proxy appends the real address; that one counts.
-        #expect(ClientAddress.resolve(peer: "127.0.0.1", forwardedFor: ["1.2.3.4, 198.51.100.1"], trusted: proxy) == "198.51.100.1")
-        #expect(ClientAddress.resolve(peer: "127.0.0.1", forwardedFor: ["1.2.3.4", "198.51.100.1"], trusted: proxy) == "198.51.100.1")
+        #expect(
+            ClientAddress.resolve(peer: "127.0.0.1", forwardedFor: ["1.2.3.4, 198.51.100.1"], trusted: proxy)
+                == "198.51.100.1")
+        #expect(
+            ClientAddress.resolve(peer: "127.0.0.1", forwardedFor: ["1.2.3.4", "198.51.100.1"], trusted: proxy)
+                == "198.51.100.1")
         // Two proxies in a row are both skipped.
-        #expect(ClientAddress.resolve(peer: "127.0.0.1", forwardedFor: ["198.51.100.1, 10.0.0.2"], trusted: proxy) == "198.51.100.1")
+        #expect(
+            ClientAddress.resolve(peer: "127.0.0.1", forwardedFor: ["198.51.100.1, 10.0.0.2"], trusted: proxy)
+                == "198.51.100.1")
         // IPv6 in its canonical form; garbage stops the walk at the proxy.
-        #expect(ClientAddress.resolve(peer: "127.0.0.1", forwardedFor: ["2001:DB8::1"], trusted: proxy) == "2001:db8::1")
+        #expect(
+            ClientAddress.resolve(peer: "127.0.0.1", forwardedFor: ["2001:DB8::1"], trusted: proxy) == "2001:db8::1")
         #expect(ClientAddress.resolve(peer: "127.0.0.1", forwardedFor: ["evil\r\nx"], trusted: proxy) == "127.0.0.1")
         #expect(ClientAddress.resolve(peer: "127.0.0.1", forwardedFor: [], trusted: proxy) == "127.0.0.1")
         #expect(ClientAddress.resolve(peer: nil, forwardedFor: ["198.51.100.1"], trusted: proxy) == "unknown")
@@ -46,8 +56,9 @@ import VaporTesting
         try await withTestApp(households: 0) { app in
             var headers = HTTPHeaders()
             headers.add(name: .xForwardedFor, value: "198.51.100.1")
-            let request = Request(application: app, method: .GET, url: URI(path: "/"), headers: headers,
-                                  remoteAddress: try SocketAddress(ipAddress: "127.0.0.1", port: 40_000), on: app.eventLoopGroup.next())
+            let request = Request(
+                application: app, method: .GET, url: URI(path: "/"), headers: headers,
+                remoteAddress: try SocketAddress(ipAddress: "127.0.0.1", port: 40_000), on: app.eventLoopGroup.next())
             #expect(request.clientAddress == "127.0.0.1")
             #expect(request.isLoopbackClient)
         }

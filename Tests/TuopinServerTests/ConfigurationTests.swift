@@ -7,11 +7,15 @@ import VaporTesting
 
 @Suite struct ConfigurationTests {
     @Test func malformedSettingsAreNamed() {
-        #expect(throws: TuopinSettings.SettingError.self) { try TuopinSettings.fromEnvironment(["TUOPIN_DATA_KEY": "short"]) }
-        do { _ = try TuopinSettings.fromEnvironment(["DATABASE_URL": "mysql://x"]) ; Issue.record("accepted") }
-        catch { #expect(error.description.hasPrefix("DATABASE_URL:")) }
-        do { _ = try TuopinSettings.fromEnvironment(["TUOPIN_BCRYPT_COST": "3"]) ; Issue.record("accepted") }
-        catch { #expect(error.description.hasPrefix("TUOPIN_BCRYPT_COST:")) }
+        #expect(throws: TuopinSettings.SettingError.self) {
+            try TuopinSettings.fromEnvironment(["TUOPIN_DATA_KEY": "short"])
+        }
+        do { _ = try TuopinSettings.fromEnvironment(["DATABASE_URL": "mysql://x"]); Issue.record("accepted") } catch {
+            #expect(error.description.hasPrefix("DATABASE_URL:"))
+        }
+        do { _ = try TuopinSettings.fromEnvironment(["TUOPIN_BCRYPT_COST": "3"]); Issue.record("accepted") } catch {
+            #expect(error.description.hasPrefix("TUOPIN_BCRYPT_COST:"))
+        }
     }
 
     @Test func defaultsUseSQLiteInTheDataDirectory() throws {
@@ -37,11 +41,13 @@ import VaporTesting
         guard TestDatabase.postgresURL == nil else { return }
         try await withTestApp(households: nil) { app in
             let sql = app.db.sqlDatabase
-            let journal = try await sql.raw("PRAGMA journal_mode").first(decodingColumn: "journal_mode", as: String.self)
+            let journal = try await sql.raw("PRAGMA journal_mode").first(
+                decodingColumn: "journal_mode", as: String.self)
             let synchronous = try await sql.raw("PRAGMA synchronous").first(decodingColumn: "synchronous", as: Int.self)
-            let foreignKeys = try await sql.raw("PRAGMA foreign_keys").first(decodingColumn: "foreign_keys", as: Int.self)
+            let foreignKeys = try await sql.raw("PRAGMA foreign_keys").first(
+                decodingColumn: "foreign_keys", as: Int.self)
             #expect(journal == "wal")
-            #expect(synchronous == 2)   // FULL
+            #expect(synchronous == 2)  // FULL
             #expect(foreignKeys == 1)
         }
     }
@@ -55,7 +61,8 @@ import VaporTesting
             #expect(member.idHMAC == app.tuopin.protector.index(plain))
             // The region code and the check character only; no birth date stored beside it (issue #22, C1).
             #expect(member.idMasked == String(plain.prefix(6)) + "***********" + String(plain.suffix(1)))
-            let columns = try await app.db.sqlDatabase.select().column("*").from("members").limit(1).first()?.allColumns ?? []
+            let columns =
+                try await app.db.sqlDatabase.select().column("*").from("members").limit(1).first()?.allColumns ?? []
             #expect(!columns.isEmpty && !columns.contains("birth_date"))
         }
     }
@@ -85,12 +92,20 @@ import VaporTesting
     /// The nightly check runs at 02:00 Beijing time (18:00 UTC the day before), the next one strictly later.
     @Test func nextRunIsTwoInTheMorningInBeijing() throws {
         let iso = ISO8601DateFormatter()
-        #expect(NightlyCheckLifecycle.nextRun(after: iso.date(from: "2026-11-28T06:00:00Z")!) == iso.date(from: "2026-11-28T18:00:00Z"))
-        #expect(NightlyCheckLifecycle.nextRun(after: iso.date(from: "2026-11-28T18:00:00Z")!) == iso.date(from: "2026-11-29T18:00:00Z"))
-        #expect(NightlyCheckLifecycle.nextRun(after: iso.date(from: "2026-11-28T17:59:59Z")!) == iso.date(from: "2026-11-28T18:00:00Z"))
+        #expect(
+            NightlyCheckLifecycle.nextRun(after: iso.date(from: "2026-11-28T06:00:00Z")!)
+                == iso.date(from: "2026-11-28T18:00:00Z"))
+        #expect(
+            NightlyCheckLifecycle.nextRun(after: iso.date(from: "2026-11-28T18:00:00Z")!)
+                == iso.date(from: "2026-11-29T18:00:00Z"))
+        #expect(
+            NightlyCheckLifecycle.nextRun(after: iso.date(from: "2026-11-28T17:59:59Z")!)
+                == iso.date(from: "2026-11-28T18:00:00Z"))
         #expect(try TuopinSettings.fromEnvironment([:]).nightlyCheck)
         #expect(try !TuopinSettings.fromEnvironment(["TUOPIN_NIGHTLY_CHECK": "0"]).nightlyCheck)
-        #expect(throws: TuopinSettings.SettingError.self) { try TuopinSettings.fromEnvironment(["TUOPIN_NIGHTLY_CHECK": "sometimes"]) }
+        #expect(throws: TuopinSettings.SettingError.self) {
+            try TuopinSettings.fromEnvironment(["TUOPIN_NIGHTLY_CHECK": "sometimes"])
+        }
         #expect(try !TuopinSettings.fromEnvironment([:]).benchRoutes)
         #expect(try TuopinSettings.fromEnvironment(["TUOPIN_BENCH": "1"]).benchRoutes)
     }

@@ -13,7 +13,9 @@ import Testing
 
     static func uses(in text: String) -> Int {
         patterns.map { p in
-            (try? NSRegularExpression(pattern: p)).map { $0.numberOfMatches(in: text, range: NSRange(text.startIndex..., in: text)) } ?? 0
+            (try? NSRegularExpression(pattern: p)).map {
+                $0.numberOfMatches(in: text, range: NSRange(text.startIndex..., in: text))
+            } ?? 0
         }.reduce(0, +)
     }
 
@@ -33,7 +35,10 @@ import Testing
     @Test func noDatabaseOutsideTheDoor() throws {
         let found = try Self.counts(root: packageRoot())
         for (file, n) in found.sorted(by: { $0.key < $1.key }) {
-            Issue.record("\(file) holds the database \(n) times: ask a DataAccess, and put the query in Sources/TuopinServer/Data/")
+            Issue.record(
+                "\(file) holds the database \(n) times: ask a DataAccess, and put the query in "
+                    + "Sources/TuopinServer/Data/"
+            )
         }
         // The walk saw the server's files (a wrong root would pass vacuously).
         let base = packageRoot() + "Sources/TuopinServer/Registry/HouseholdController.swift"

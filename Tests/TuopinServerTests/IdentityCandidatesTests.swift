@@ -27,7 +27,9 @@ import VaporTesting
             bySequence[(seq / 100 * weights[14] + seq / 10 % 10 * weights[15] + seq % 10 * weights[16]) % 11] += 1
         }
         var total = 0
-        for a in 0..<11 { for b in 0..<11 where (areaSum + a + b) % 11 == target { total += byDate[a] * bySequence[b] } }
+        for a in 0..<11 {
+            for b in 0..<11 where (areaSum + a + b) % 11 == target { total += byDate[a] * bySequence[b] }
+        }
         return total
     }
 
@@ -35,7 +37,10 @@ import VaporTesting
     static func histogram(_ dates: [CivilDate]) -> [Int] {
         var out = [Int](repeating: 0, count: 11)
         for d in dates {
-            let digits = [d.year / 1000, d.year / 100 % 10, d.year / 10 % 10, d.year % 10, d.month / 10, d.month % 10, d.day / 10, d.day % 10]
+            let digits = [
+                d.year / 1000, d.year / 100 % 10, d.year / 10 % 10, d.year % 10, d.month / 10, d.month % 10, d.day / 10,
+                d.day % 10,
+            ]
             out[zip(digits, weights[6..<14]).reduce(0) { $0 + $1.0 * $1.1 } % 11] += 1
         }
         return out
@@ -45,16 +50,21 @@ import VaporTesting
     static func dates(age: Int?, today: CivilDate) -> [CivilDate] {
         let years = age.map { (today.year - $0 - 1)...(today.year - $0) } ?? 1900...today.year
         var out: [CivilDate] = []
-        for y in years { for m in 1...12 { for d in 1...CivilDate.daysIn(month: m, year: y) {
-            let date = CivilDate(year: y, month: m, day: d)!
-            if date <= today, age.map({ DataQuality.age(date, on: today) == $0 }) ?? true { out.append(date) }
-        } } }
+        for y in years {
+            for m in 1...12 {
+                for d in 1...CivilDate.daysIn(month: m, year: y) {
+                    let date = CivilDate(year: y, month: m, day: d)!
+                    if date <= today, age.map({ DataQuality.age(date, on: today) == $0 }) ?? true { out.append(date) }
+                }
+            }
+        }
         return out
     }
 
     @Test func theCountingIsRight() {
         // With the birth date shown beside the old mask's sex, about 1000 / 2 / 11 numbers fit.
-        let exact = Self.candidates(area: "540102", check: "6", male: false, dates: [CivilDate(year: 1980, month: 5, day: 1)!])
+        let exact = Self.candidates(
+            area: "540102", check: "6", male: false, dates: [CivilDate(year: 1980, month: 5, day: 1)!])
         #expect((30...60).contains(exact), "\(exact)")
         let today = CivilDate(year: 2026, month: 12, day: 6)!
         let byAge = Self.candidates(area: "540102", check: "6", male: false, dates: Self.dates(age: 46, today: today))
@@ -64,11 +74,17 @@ import VaporTesting
     @Test func noRoleWithoutFullIdentityNarrowsANumberBelowTenThousand() async throws {
         try await withTestApp(households: 30) { app in
             let today = app.clock.today
-            let household = try #require(try await Household.query(on: app.db).filter(\.$villageCode == "540102001201").first())
+            let household = try #require(
+                try await Household.query(on: app.db).filter(\.$villageCode == "540102001201").first())
             let members = try await Member.query(on: app.db).filter(\.$household.$id == household.id!).all()
-            let births = try members.map { ResidentID.birthDate(of: try app.tuopin.protector.decrypt($0.idCipher))!.description }
-            for username in ["township1", "village1", "supervisor1", "lasa", "region", "auditor", "clerk1", "chengguan"] {
-                let user = try #require(try await User.query(on: app.db).filter(\.$username == username).with(\.$bindings).first())
+            let births = try members.map {
+                ResidentID.birthDate(of: try app.tuopin.protector.decrypt($0.idCipher))!.description
+            }
+            for username in [
+                "township1", "village1", "supervisor1", "lasa", "region", "auditor", "clerk1", "chengguan",
+            ] {
+                let user = try #require(
+                    try await User.query(on: app.db).filter(\.$username == username).with(\.$bindings).first())
                 let full = user.scope.has(.seeFullIdentity)
                 let reply = try await APIClient.login(app, username).call(.GET, "/api/v1/households/\(household.id!)")
                 #expect(reply.status == .ok, "\(username)")
@@ -81,12 +97,14 @@ import VaporTesting
                     }
                     #expect(member["birth_date"] == nil || member["birth_date"] is NSNull, "\(username)")
                     let age = member["age"] as? Int
-                    let count = Self.candidates(area: String(mask.prefix(6)), check: mask.last!,
-                                                male: (member["sex"] as? String).map { $0 == "男" }, dates: Self.dates(age: age, today: today))
+                    let count = Self.candidates(
+                        area: String(mask.prefix(6)), check: mask.last!,
+                        male: (member["sex"] as? String).map { $0 == "男" }, dates: Self.dates(age: age, today: today))
                     #expect(count >= 10_000, "\(username): \(count) candidates for \(mask)")
                 }
                 // The page shows what the API shows: no birth date for these roles.
-                let (status, html) = try await app.get("/households/\(household.id!)", try await app.session(username).0)
+                let (status, html) = try await app.get(
+                    "/households/\(household.id!)", try await app.session(username).0)
                 #expect(status == .ok)
                 if !full { for birth in births { #expect(!html.contains(birth), "\(username) page shows \(birth)") } }
             }
@@ -98,7 +116,8 @@ import VaporTesting
     /// database's rows, so they are read from the database.)
     @Test func aBackupsUnencryptedColumnsLeaveTenThousandCandidates() async throws {
         try await withTestApp(households: 30) { app in
-            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tuopin-attack-\(UUID().uuidString)")
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "tuopin-attack-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: dir) }
             let file = dir.appendingPathComponent("backup.sqlite").path
@@ -121,17 +140,23 @@ import VaporTesting
                 let birth = ResidentID.birthDate(of: plain)!
                 for column in row.allColumns where !["id_cipher", "id_hmac"].contains(column) {
                     let value = (try? row.decode(column: column, as: String.self)) ?? ""
-                    #expect(!value.contains(birth.description) && !value.contains(birth.description.replacingOccurrences(of: "-", with: "")),
-                            "members.\(column) holds the birth date")
+                    #expect(
+                        !value.contains(birth.description)
+                            && !value.contains(birth.description.replacingOccurrences(of: "-", with: "")),
+                        "members.\(column) holds the birth date")
                 }
                 let mask = try row.decode(column: "id_masked", as: String.self)
                 let male = try row.decode(column: "sex", as: String.self) == ResidentID.Sex.male.rawValue
-                #expect(Self.candidates(area: String(mask.prefix(6)), check: mask.last!, male: male, byDate: everyDate) >= 10_000)
+                #expect(
+                    Self.candidates(area: String(mask.prefix(6)), check: mask.last!, male: male, byDate: everyDate)
+                        >= 10_000)
             }
             // No entry of the audit log holds a mask of the old form.
             let texts = try await sql.select().columns("before", "after").from("audit_log").all()
             for text in texts {
-                let joined = (try text.decode(column: "before", as: String.self)) + (try text.decode(column: "after", as: String.self))
+                let joined =
+                    (try text.decode(column: "before", as: String.self))
+                    + (try text.decode(column: "after", as: String.self))
                 #expect(ResidentID.redactOldMasks(in: joined) == joined)
             }
         }
@@ -143,12 +168,14 @@ import VaporTesting
         try await withTestApp(households: 0) { app in
             let now = app.tuopin.now()
             try await app.write { tx in
-                try await AuditLog.append(on: tx, actor: .system, action: "member.remove", entity: "household", entityID: "1",
-                                          before: ["member": "格桑 540102********0016"], at: now)
+                try await AuditLog.append(
+                    on: tx, actor: .system, action: "member.remove", entity: "household", entityID: "1",
+                    before: ["member": "格桑 540102********0016"], at: now)
             }
             let (_, auditor) = try await app.get("/audit?action=member.remove", try await app.session("auditor").0)
             #expect(auditor.contains("540102***********6") && !auditor.contains("540102********0016"))
-            let (_, discipline) = try await app.get("/audit?action=member.remove", try await app.session("discipline").0)
+            let (_, discipline) = try await app.get(
+                "/audit?action=member.remove", try await app.session("discipline").0)
             #expect(discipline.contains("540102********0016"))
         }
     }

@@ -17,10 +17,14 @@ import VaporTesting
     func idWithCheck(_ first17: String) -> String { first17 + String(ResidentID.checkCharacter(for: first17)) }
 
     /// A new one-person household in clerk2's township, valid as it stands.
-    func newHousehold(_ number: String = "5401030012019901", village: String = "540103001201",
-                      id: String? = nil, relation: String = "户主") -> [String] {
-        [number, village, "一般贫困户", "因病", "缺技术;缺资金", "2014", "未脱贫", "", "13800000000", "格桑",
-         id ?? idWithCheck("54010319700101777"), relation, "藏族", "小学", "非在校生", "健康", "普通劳动力", "3"]
+    func newHousehold(
+        _ number: String = "5401030012019901", village: String = "540103001201",
+        id: String? = nil, relation: String = "户主"
+    ) -> [String] {
+        [
+            number, village, "一般贫困户", "因病", "缺技术;缺资金", "2014", "未脱贫", "", "13800000000", "格桑",
+            id ?? idWithCheck("54010319700101777"), relation, "藏族", "小学", "非在校生", "健康", "普通劳动力", "3",
+        ]
     }
 
     @Test func exportThenImportIntoAnEmptyRegistryGivesIdenticalFiles() async throws {
@@ -31,11 +35,14 @@ import VaporTesting
             try await withTestApp(households: 0) { target in
                 // The file's CSV bytes read row by row as the command reads them, written in rounds of 7.
                 let text = String(decoding: FileReading.csvData(members), as: UTF8.self)
-                let m = try await RegistryImport.members(app: target, rows: CSVRows(text), actor: system, dryRun: false, round: 7)
+                let m = try await RegistryImport.members(
+                    app: target, rows: CSVRows(text), actor: system, dryRun: false, round: 7)
                 #expect(m.isValid && m.created == 60 && m.rows == members.count - 1)
                 struct Count: Decodable { let n: Int }
-                let created = try await target.db.sqlDatabase.raw("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'household.import_create'")
-                    .first(decoding: Count.self)
+                let created = try await target.db.sqlDatabase.raw(
+                    "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'household.import_create'"
+                )
+                .first(decoding: Count.self)
                 #expect(created?.n == 60)
                 let i = try await RegistryImport.incomes(app: target, rows: incomes, actor: system, dryRun: false)
                 #expect(i.isValid)
@@ -57,9 +64,12 @@ import VaporTesting
                 #expect(moved[1][0] != moved[person][0])
                 let movedID = moved[person][10]
                 moved[person].replaceSubrange(0...8, with: moved[1][0...8])
-                let move = try await RegistryImport.members(app: target, rows: moved, actor: system, dryRun: false, round: 7)
+                let move = try await RegistryImport.members(
+                    app: target, rows: moved, actor: system, dryRun: false, round: 7)
                 #expect(move.isValid, "\(move.problems)")
-                #expect(try await QualityFinding.query(on: target.db).filter(\.$code == QualityCode.idDuplicate.rawValue).count() == 0)
+                #expect(
+                    try await QualityFinding.query(on: target.db).filter(\.$code == QualityCode.idDuplicate.rawValue)
+                        .count() == 0)
                 let after = try await exported(target)
                 #expect(after.first { $0[10] == movedID }?[0] == moved[1][0])
             }
@@ -84,7 +94,7 @@ import VaporTesting
                 let id = rows[1][10]
                 rows[1][10] = String(id.dropLast()) + (id.last == "1" ? "2" : "1")
             case .idBirth: rows.append(newHousehold(id: idWithCheck("54010320991301777")))
-            case .idDuplicate: rows.append(newHousehold(id: someone[10]))   // already in another household
+            case .idDuplicate: rows.append(newHousehold(id: someone[10]))  // already in another household
             case .villageUnknown: rows.append(newHousehold(village: "540103001299"))
             case .scope:
                 rows = [clean[0], newHousehold()]
@@ -99,14 +109,18 @@ import VaporTesting
                 rows = [IncomesTemplate.header, ["5401030019999999", "2020", "1.00", "2.00", "0", "0", "0"]]
             case .header: rows[0][0] = "编号"
             case .file: break
-            case .text: rows[1][9] = "格桑\u{202E}ʇɐ"   // a bidi override that would show the name reversed
+            case .text: rows[1][9] = "格桑\u{202E}ʇɐ"  // a bidi override that would show the name reversed
             }
             let households = try await Household.query(on: app.db).count()
             let audit = try await app.auditCount()
             // Every file goes in as a workbook; for E-FILE its first row is numbered 0 (a probe's crash).
             var workbook = try XLSX.write(rows)
-            if code == .file { workbook = try XLSXFuzzTests.workbook(sheet: XLSXFuzzTests.sheet(#"<row r="0"><c r="A0"><v>1</v></c></row>"#)) }
-            let report = try await RegistryImport.file(app: app, kind: kind, data: workbook, filename: "file.xlsx", actor: actor, dryRun: false)
+            if code == .file {
+                workbook = try XLSXFuzzTests.workbook(
+                    sheet: XLSXFuzzTests.sheet(#"<row r="0"><c r="A0"><v>1</v></c></row>"#))
+            }
+            let report = try await RegistryImport.file(
+                app: app, kind: kind, data: workbook, filename: "file.xlsx", actor: actor, dryRun: false)
             #expect(report.problems.map(\.code).contains(code), "\(code): \(report.problems)")
             #expect(!report.written)
             #expect(try await Household.query(on: app.db).count() == households)
@@ -120,8 +134,9 @@ import VaporTesting
     @Test func aClerkImportsIntoTheirOwnTownshipAndIsAuditedAsThemselves() async throws {
         try await withTestApp(households: 30) { app in
             let clerk = try await currentUser(app, "clerk2")
-            let report = try await RegistryImport.members(app: app, rows: [MembersTemplate.header, newHousehold()],
-                                                          actor: .user(clerk), dryRun: false)
+            let report = try await RegistryImport.members(
+                app: app, rows: [MembersTemplate.header, newHousehold()],
+                actor: .user(clerk), dryRun: false)
             #expect(report.isValid && report.created == 1)
             let h = try #require(try await Household.query(on: app.db).filter(\.$number == "5401030012019901").first())
             #expect(h.townshipCode == "540103001" && h.memberCount == 1 && h.otherCauses == "lackSkills;lackCapital")
@@ -136,13 +151,15 @@ import VaporTesting
         try await withTestApp(households: 30) { app in
             let text = CSV.line(MembersTemplate.header) + CSV.line(newHousehold())
             let gbk = try #require(text.data(using: FileReading.gb18030))
-            #expect(String(data: gbk, encoding: .utf8) == nil)   // really not UTF-8
+            #expect(String(data: gbk, encoding: .utf8) == nil)  // really not UTF-8
             let rows = try FileReading.rows(from: gbk, filename: "名单.csv")
             #expect(rows[1][9] == "格桑")
             let report = try await RegistryImport.members(app: app, rows: rows, actor: system, dryRun: true)
             #expect(report.isValid && !report.written)
             #expect(try await Household.query(on: app.db).filter(\.$number == "5401030012019901").count() == 0)
-            #expect(throws: FileReading.Problem.self) { try FileReading.rows(from: Data([0x00, 0x01]), filename: "x.csv") }
+            #expect(throws: FileReading.Problem.self) {
+                try FileReading.rows(from: Data([0x00, 0x01]), filename: "x.csv")
+            }
             #expect(throws: FileReading.Problem.self) { try FileReading.rows(from: Data("a".utf8), filename: "x.pdf") }
         }
     }
@@ -156,9 +173,12 @@ import VaporTesting
             let foreign = try #require(rows.dropFirst().first { !$0[1].hasPrefix("540102001") })
             let clerk = ExchangeActor.user(try await currentUser(app, "clerk1"))
             func check(_ actor: ExchangeActor, person: [String]) async throws -> String {
-                let file = CSV.line(MembersTemplate.header) + CSV.line(newHousehold("5401020012019901", village: mine[1], id: person[10]))
-                let report = try await RegistryImport.file(app: app, kind: .members, data: Data(file.utf8), filename: "核对.csv",
-                                                           actor: actor, dryRun: true)
+                let file =
+                    CSV.line(MembersTemplate.header)
+                    + CSV.line(newHousehold("5401020012019901", village: mine[1], id: person[10]))
+                let report = try await RegistryImport.file(
+                    app: app, kind: .members, data: Data(file.utf8), filename: "核对.csv",
+                    actor: actor, dryRun: true)
                 let problem = try #require(report.problems.first { $0.code == .idDuplicate })
                 return problem.message
             }
@@ -187,7 +207,8 @@ import VaporTesting
     @Test func exportsAreAuditedAndScoped() async throws {
         try await withTestApp(households: 60) { app in
             let clerk = try await currentUser(app, "clerk1")
-            let rows = try await RegistryExport.rows(app: app, kind: .members, actor: .user(clerk), unit: nil, reason: "测试")
+            let rows = try await RegistryExport.rows(
+                app: app, kind: .members, actor: .user(clerk), unit: nil, reason: "测试")
             #expect(rows.count > 1)
             #expect(rows.dropFirst().allSatisfy { $0[1].hasPrefix("540102001") })
             let actions = try await app.db.sqlDatabase.select().column("action").from("audit_log")
@@ -197,8 +218,10 @@ import VaporTesting
     }
 
     func currentUser(_ app: Application, _ username: String) async throws -> CurrentUser {
-        let user = try #require(try await User.query(on: app.db).filter(\.$username == username).with(\.$bindings).first())
-        return CurrentUser(id: user.id!, username: username, displayName: user.displayName, scope: user.scope,
-                           sessionID: 0, sessionKind: "test")
+        let user = try #require(
+            try await User.query(on: app.db).filter(\.$username == username).with(\.$bindings).first())
+        return CurrentUser(
+            id: user.id!, username: username, displayName: user.displayName, scope: user.scope,
+            sessionID: 0, sessionKind: "test")
     }
 }

@@ -31,14 +31,17 @@ import VaporTesting
                     for method in methods.keys { served.insert("\(method.uppercased()) \(path)") }
                 }
             }
-            let routes = Set(app.routes.all.compactMap { route -> String? in
-                let path = "/" + route.path.map { component -> String in
-                    let text = component.description
-                    return text.hasPrefix(":") ? "{\(text.dropFirst())}" : text
-                }.joined(separator: "/")
-                guard path.hasPrefix("/api/v1/"), path != "/api/v1/openapi.json" else { return nil }
-                return "\(route.method.rawValue) \(path)"
-            })
+            let routes = Set(
+                app.routes.all.compactMap { route -> String? in
+                    let path =
+                        "/"
+                        + route.path.map { component -> String in
+                            let text = component.description
+                            return text.hasPrefix(":") ? "{\(text.dropFirst())}" : text
+                        }.joined(separator: "/")
+                    guard path.hasPrefix("/api/v1/"), path != "/api/v1/openapi.json" else { return nil }
+                    return "\(route.method.rawValue) \(path)"
+                })
             #expect(routes.isSubset(of: served), "undocumented: \(routes.subtracting(served).sorted())")
             let documentedAPI = served.filter { $0.contains(" /api/v1/") }
             #expect(documentedAPI == routes, "documented but absent: \(documentedAPI.subtracting(routes).sorted())")

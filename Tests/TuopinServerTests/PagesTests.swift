@@ -25,7 +25,10 @@ import VaporTesting
         try await withTestApp(cases: true) { app in
             let all = try await Household.query(on: app.db).all()
             let exited = all.filter { $0.status.hasExited }
-            let running = try await PortalController.rows(Request(application: app, on: app.eventLoopGroup.any()), notices: try await Notice.query(on: app.db).all()).filter(\.running)
+            let running = try await PortalController.rows(
+                Request(application: app, on: app.eventLoopGroup.any()),
+                notices: try await Notice.query(on: app.db).all()
+            ).filter(\.running)
             try await app.testing().test(.GET, "/", headers: ["Cookie": "tuopin_lang=zh-Hans"]) { res in
                 #expect(res.status == .ok)
                 let html = res.body.string
@@ -58,7 +61,7 @@ import VaporTesting
                 let html = res.body.string
                 #expect(html.contains("540102001201"))
                 #expect(html.contains(#"id="total-households">\#(count)<"#))
-                #expect(!html.contains(#"href="/units/540102""#))   // no link above their scope
+                #expect(!html.contains(#"href="/units/540102""#))  // no link above their scope
             }
         }
     }
@@ -80,9 +83,13 @@ import VaporTesting
             // Only same-site paths of a fixed shape (issue #22 H3): another host, a tab that
             // browsers drop (`/\t/evil` is `//evil`), a line break that would add a header, a
             // backslash, an escaped control character — each goes home instead.
-            for to in ["//evil.example/", "/%09/evil.example/x", "/%0d%0aSet-Cookie:%20tuopin_session=x", "https://evil.example/",
-                       "/\\evil.example", "/cases?q=%0a", "evil", "/%E4%B8%AD", "/cases?to=%7f"] {
-                let escaped = to.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "/")))!
+            for to in [
+                "//evil.example/", "/%09/evil.example/x", "/%0d%0aSet-Cookie:%20tuopin_session=x",
+                "https://evil.example/",
+                "/\\evil.example", "/cases?q=%0a", "evil", "/%E4%B8%AD", "/cases?to=%7f",
+            ] {
+                let escaped = to.addingPercentEncoding(
+                    withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "/")))!
                 for raw in [to, escaped] {
                     try await app.testing().test(.GET, "/lang/en?to=\(raw)") { res in
                         #expect(res.status == .seeOther)
@@ -92,7 +99,8 @@ import VaporTesting
                 }
             }
             for to in ["/cases", "/households/12?tab=members&page=2", "/notices?q=%E6%A0%BC%E6%A1%91", "/"] {
-                let escaped = to.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "/")))!
+                let escaped = to.addingPercentEncoding(
+                    withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "/")))!
                 try await app.testing().test(.GET, "/lang/en?to=\(escaped)") { res in
                     #expect(res.headers.first(name: .location) == to, "\(to)")
                 }
@@ -105,17 +113,26 @@ import VaporTesting
     @Test func errorsCarryTheSecurityHeadersAndOnlyStaticFilesMayBeCached() async throws {
         try await withTestApp(households: 0) { app in
             let clerk = try await app.session("clerk1")
-            let exportPath = "/households/export/members/csv?reason=" + "核对".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
-            for (path, headers) in [("/no-such-page", HTTPHeaders()), ("/households/999999", clerk.0), ("/api/v1/households/1", HTTPHeaders()),
-                                    ("/units/540102", clerk.0), (exportPath, clerk.0), ("/api/v1/openapi.json", HTTPHeaders())] {
+            let exportPath =
+                "/households/export/members/csv?reason=" + "核对".addingPercentEncoding(
+                    withAllowedCharacters: .alphanumerics)!
+            for (path, headers) in [
+                ("/no-such-page", HTTPHeaders()), ("/households/999999", clerk.0),
+                ("/api/v1/households/1", HTTPHeaders()),
+                ("/units/540102", clerk.0), (exportPath, clerk.0), ("/api/v1/openapi.json", HTTPHeaders()),
+            ] {
                 try await app.testing().test(.GET, path, headers: headers) { res in
-                    #expect(res.headers.first(name: "Content-Security-Policy")?.contains("frame-ancestors 'none'") == true, "\(path) \(res.status)")
+                    #expect(
+                        res.headers.first(name: "Content-Security-Policy")?.contains("frame-ancestors 'none'") == true,
+                        "\(path) \(res.status)")
                     #expect(res.headers.first(name: "X-Frame-Options") == "DENY", "\(path)")
                     #expect(res.headers.first(name: .cacheControl) == "no-store", "\(path)")
                 }
             }
             try await app.testing().test(.GET, "/css/tuopin.css") { res in
-                #expect(res.status == .ok && res.headers.first(name: .cacheControl) == nil && res.headers.first(name: "X-Frame-Options") == "DENY")
+                #expect(
+                    res.status == .ok && res.headers.first(name: .cacheControl) == nil
+                        && res.headers.first(name: "X-Frame-Options") == "DENY")
             }
         }
     }
@@ -153,12 +170,18 @@ import VaporTesting
         for role in Role.allCases { #expect(zh.contains(role.labelKey)) }
         for status in HouseholdStatus.allCases { #expect(zh.contains(status.labelKey)) }
         // The responsibility chain's vocabularies and every rule's text and title.
-        let labels = LetterState.allCases.map(\.labelKey) + ReportFrequency.allCases.map(\.labelKey) + PlanKind.allCases.map(\.labelKey)
-            + PrincipalRole.allCases.map(\.labelKey) + OrganisationType.allCases.map(\.labelKey) + ContributionKind.allCases.map(\.labelKey)
+        let labels =
+            LetterState.allCases.map(\.labelKey) + ReportFrequency.allCases.map(\.labelKey)
+            + PlanKind.allCases.map(\.labelKey)
+            + PrincipalRole.allCases.map(\.labelKey) + OrganisationType.allCases.map(\.labelKey)
+            + ContributionKind.allCases.map(\.labelKey)
             + CadreRank.allCases.map(\.labelKey) + [ReportStanding.onTime, .late, .missing, .open].map(\.labelKey)
-            + FundSource.allCases.map(\.labelKey) + ProjectCategory.allCases.map(\.labelKey) + ProjectNature.allCases.map(\.labelKey)
+            + FundSource.allCases.map(\.labelKey) + ProjectCategory.allCases.map(\.labelKey)
+            + ProjectNature.allCases.map(\.labelKey)
             + ProjectStatus.allCases.map(\.labelKey) + LedgerMove.allCases.map { "fund_move_\($0.rawValue)" }
-            + Workflows.all.flatMap { wf in ["wf_name_\(wf.id)", "notice_title_\(wf.id)"] + wf.steps.map { "wf_action_\($0.action)" } }
+            + Workflows.all.flatMap { wf in
+                ["wf_name_\(wf.id)", "notice_title_\(wf.id)"] + wf.steps.map { "wf_action_\($0.action)" }
+            }
             + ComplianceRules.all.flatMap { [$0.id.messageKey, $0.id.titleKey] }
             + [RuleID.r05_1, .r20_2].map { Refusal.leadershipLocked(rule: $0.rawValue).key }
         for key in labels { #expect(zh.contains(key), "missing \(key)") }
@@ -184,9 +207,13 @@ import VaporTesting
                 if j < chars.count, chars[j] == "(" {
                     var depth = 0
                     while j < chars.count {
-                        if chars[j] == "\"" { j += 1; while j < chars.count, chars[j] != "\"" { j += 1 } }
-                        else if chars[j] == "(" { depth += 1 }
-                        else if chars[j] == ")" { depth -= 1; if depth == 0 { j += 1; break } }
+                        if chars[j] == "\"" {
+                            j += 1; while j < chars.count, chars[j] != "\"" { j += 1 }
+                        } else if chars[j] == "(" {
+                            depth += 1
+                        } else if chars[j] == ")" {
+                            depth -= 1; if depth == 0 { j += 1; break }
+                        }
                         j += 1
                     }
                 }
@@ -196,7 +223,9 @@ import VaporTesting
             out.append(chars[i]); i += 1
         }
         let shownAttributes = try NSRegularExpression(pattern: #"\b(?:title|placeholder|alt|aria-label)="([^"]*)""#)
-        var pieces = shownAttributes.matches(in: out, range: NSRange(out.startIndex..., in: out)).map { String(out[Range($0.range(at: 1), in: out)!]) }
+        var pieces = shownAttributes.matches(in: out, range: NSRange(out.startIndex..., in: out)).map {
+            String(out[Range($0.range(at: 1), in: out)!])
+        }
         let text = out.replacingOccurrences(of: "<[^>]*>", with: " ", options: .regularExpression)
             .replacingOccurrences(of: "&[a-z#0-9]+;", with: " ", options: .regularExpression)
         pieces += text.split(whereSeparator: \.isWhitespace).map(String.init)
@@ -216,23 +245,32 @@ import VaporTesting
             for m in tag.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
                 let name = String(text[Range(m.range(at: 1), in: text)!])
                 let count = String(text[Range(m.range(at: 2), in: text)!]).components(separatedBy: ", ").count - 1
-                #expect(SiteURLTag.url(name, Array(repeating: "1", count: count)) != nil, "\(view): #url(\"\(name)\") with \(count) arguments")
+                #expect(
+                    SiteURLTag.url(name, Array(repeating: "1", count: count)) != nil,
+                    "\(view): #url(\"\(name)\") with \(count) arguments")
                 links += 1
             }
         }
         #expect(links > 100)
         #expect(SiteURLTag.url("household", ["7"])?.path == "/households/7")
         #expect(SiteURLTag.url("unitPart", ["540102", "funds"])?.path == "/units/540102/funds")
-        #expect(SiteURLTag.url("nowhere", []) == nil && SiteURLTag.url("household", []) == nil && SiteURLTag.url("home", ["x"]) == nil)
+        #expect(
+            SiteURLTag.url("nowhere", []) == nil && SiteURLTag.url("household", []) == nil
+                && SiteURLTag.url("home", ["x"]) == nil)
     }
 
     @Test func noTemplateShowsUntranslatedText() throws {
         // The check itself: literal words are found, expressions and tags are not.
-        #expect(try Self.literalText(##"<p title="#(t.x)">#(t.a) Save <b>#if(x):#(y)#else:保存#endif</b></p>"##) == ["Save", "保存"])
+        #expect(
+            try Self.literalText(##"<p title="#(t.x)">#(t.a) Save <b>#if(x):#(y)#else:保存#endif</b></p>"##) == [
+                "Save", "保存",
+            ])
         #expect(try Self.literalText(##"<input value="accept"><a href="/x?y=#(z)">#(t.b)</a> · 3 – 5%"##).isEmpty)
         let root = packageRoot() + "Resources/Views/"
         for view in try FileManager.default.contentsOfDirectory(atPath: root).sorted() where view.hasSuffix(".leaf") {
-            let literal = try Self.literalText(try String(contentsOfFile: root + view, encoding: .utf8)).filter { !Self.literalAllowed.contains($0) }
+            let literal = try Self.literalText(try String(contentsOfFile: root + view, encoding: .utf8)).filter {
+                !Self.literalAllowed.contains($0)
+            }
             #expect(literal.isEmpty, "\(view) shows untranslated text: \(literal)")
         }
     }
@@ -255,17 +293,21 @@ import VaporTesting
             let commits = value("tuopin_write_commits_total"), entries = value("tuopin_audit_entries_committed_total")
             let now = app.tuopin.now()
             try await app.write { tx in
-                try await AuditLog.append(on: tx, actor: .system, action: "test.metrics", entity: "test", entityID: "1", at: now)
-                try await AuditLog.append(on: tx, actor: .system, action: "test.metrics", entity: "test", entityID: "2", at: now)
+                try await AuditLog.append(
+                    on: tx, actor: .system, action: "test.metrics", entity: "test", entityID: "1", at: now)
+                try await AuditLog.append(
+                    on: tx, actor: .system, action: "test.metrics", entity: "test", entityID: "2", at: now)
             }
             #expect(value("tuopin_write_commits_total") >= commits + 1)
             #expect(value("tuopin_audit_entries_committed_total") >= entries + 2)
             let text = Telemetry.exposition()
-            for line in [#"http_requests_total{method="GET",path="/login",status="200"} "#,
-                         #"http_requests_total{method="GET",path="/healthz",status="200"} "#,
-                         #"http_request_duration_seconds_bucket{method="GET",path="/login",status="200",le="0.001"} "#,
-                         "# TYPE tuopin_write_commits_total counter", "# TYPE tuopin_audit_entries_committed_total counter",
-                         "# TYPE tuopin_write_gate_wait_seconds histogram", #"tuopin_database_pool_connections{engine=""#] {
+            for line in [
+                #"http_requests_total{method="GET",path="/login",status="200"} "#,
+                #"http_requests_total{method="GET",path="/healthz",status="200"} "#,
+                #"http_request_duration_seconds_bucket{method="GET",path="/login",status="200",le="0.001"} "#,
+                "# TYPE tuopin_write_commits_total counter", "# TYPE tuopin_audit_entries_committed_total counter",
+                "# TYPE tuopin_write_gate_wait_seconds histogram", #"tuopin_database_pool_connections{engine=""#,
+            ] {
                 #expect(text.contains(line), "\(line) missing from /metrics")
             }
             // Routes by pattern, never by raw path: ids must not become label values.

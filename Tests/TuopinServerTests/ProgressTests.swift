@@ -12,7 +12,11 @@ import VaporTesting
     final class Seen: @unchecked Sendable {
         private let lock = NSLock()
         private var steps: [(Int, Int)] = []
-        var handler: ProgressHandler { { [self] done, total in lock.lock(); steps.append((done, total)); lock.unlock() } }
+        var handler: ProgressHandler {
+            { [self] done, total in
+                lock.lock(); steps.append((done, total)); lock.unlock()
+            }
+        }
         var all: [(Int, Int)] { lock.lock(); defer { lock.unlock() }; return steps }
         /// Every step within its total, never going back, and the last one complete.
         var isCompleteAndOrdered: Bool {
@@ -53,16 +57,20 @@ import VaporTesting
         try await withTestApp { app in
             let households = try await Household.query(on: app.db).count()
             let export = Seen()
-            let rows = try await RegistryExport.rows(app: app, kind: .members, actor: .operatingSystemUser(), unit: nil, reason: "测试",
-                                                     progress: export.handler)
+            let rows = try await RegistryExport.rows(
+                app: app, kind: .members, actor: .operatingSystemUser(), unit: nil, reason: "测试",
+                progress: export.handler)
             #expect(export.isCompleteAndOrdered)
             #expect(export.all.last?.1 == households)
             let quality = Seen()
             _ = try await QualityService.checkAll(app: app, unit: OrgCode("540102")!, progress: quality.handler)
             #expect(quality.isCompleteAndOrdered)
-            #expect(quality.all.last?.1 == (try await Household.query(on: app.db).filter(\.$countyCode == "540102").count()))
+            #expect(
+                quality.all.last?.1 == (try await Household.query(on: app.db).filter(\.$countyCode == "540102").count())
+            )
             let compliance = Seen()
-            _ = try await ComplianceService.check(app: app, root: OrgCode("54")!, actor: .system, progress: compliance.handler)
+            _ = try await ComplianceService.check(
+                app: app, root: OrgCode("54")!, actor: .system, progress: compliance.handler)
             #expect(compliance.isCompleteAndOrdered)
             let rollup = Seen()
             _ = try await Rollups.rebuild(app, actor: .system, progress: rollup.handler)
@@ -71,7 +79,8 @@ import VaporTesting
             #expect(rollup.all.last?.1 == 5)
             // The import counts households: re-import what was exported.
             let reimport = Seen()
-            let report = try await RegistryImport.members(app: app, rows: rows, actor: .operatingSystemUser(), dryRun: false, progress: reimport.handler)
+            let report = try await RegistryImport.members(
+                app: app, rows: rows, actor: .operatingSystemUser(), dryRun: false, progress: reimport.handler)
             #expect(report.updated == households)
             #expect(reimport.isCompleteAndOrdered)
             #expect(reimport.all.last?.1 == households)
@@ -83,7 +92,11 @@ import VaporTesting
     func progress(_ app: Application, _ id: String, _ headers: HTTPHeaders) async throws -> Entry? {
         var entry: Entry?
         try await app.testing().test(.GET, "/progress/\(id)", headers: headers) { res in
-            if res.status == .ok { entry = try res.content.decode(Entry.self) } else { #expect(res.status == .notFound) }
+            if res.status == .ok {
+                entry = try res.content.decode(Entry.self)
+            } else {
+                #expect(res.status == .notFound)
+            }
         }
         return entry
     }
@@ -95,11 +108,16 @@ import VaporTesting
             // An upload names its progress id; the server counts the households it writes.
             let upload = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
             let rows = [MembersTemplate.header, ImportExportTests().newHousehold()]
-            try await app.testing().test(.POST, "/imports?progress=\(upload)", headers: clerk2, beforeRequest: { req in
-                try req.content.encode(QualityAndUploadTests.UploadForm(_csrf: csrf2, kind: "members",
-                                                                        file: File(data: ByteBuffer(data: FileReading.csvData(rows)), filename: "名单.csv"),
-                                                                        dry_run: nil), as: .formData)
-            }) { res in #expect(res.status == .ok) }
+            try await app.testing().test(
+                .POST, "/imports?progress=\(upload)", headers: clerk2,
+                beforeRequest: { req in
+                    try req.content.encode(
+                        QualityAndUploadTests.UploadForm(
+                            _csrf: csrf2, kind: "members",
+                            file: File(data: ByteBuffer(data: FileReading.csvData(rows)), filename: "名单.csv"),
+                            dry_run: nil), as: .formData)
+                }
+            ) { res in #expect(res.status == .ok) }
             #expect(try await progress(app, upload, clerk2) == Entry(done: 1, total: 1, finished: true))
             // Nobody else reads it; an id never started or malformed is not found.
             #expect(try await progress(app, upload, clerk1) == nil)
@@ -108,7 +126,9 @@ import VaporTesting
             try await app.testing().test(.GET, "/progress/\(upload)") { res in #expect(res.status != .ok) }
             // An export goes through every household the user may read.
             let export = "cccccccccccccccccccccccccccccccc"
-            try await app.testing().test(.GET, "/households/export/members/csv?reason=%E6%A0%B8%E5%AF%B9&progress=\(export)", headers: clerk2) { res in
+            try await app.testing().test(
+                .GET, "/households/export/members/csv?reason=%E6%A0%B8%E5%AF%B9&progress=\(export)", headers: clerk2
+            ) { res in
                 #expect(res.status == .ok)
             }
             let inScope = try await Household.query(on: app.db).filter(\.$townshipCode == "540103001").count()
@@ -116,11 +136,16 @@ import VaporTesting
             // A county's quality re-check counts its households.
             let (county, csrf) = try await app.session("chengguan")
             let check = "dddddddddddddddddddddddddddddddd"
-            try await app.testing().test(.POST, "/quality/check?unit=540102&progress=\(check)", headers: county, beforeRequest: { req in
-                try req.content.encode(["_csrf": csrf], as: .urlEncodedForm)
-            }) { res in #expect(res.status == .seeOther) }
+            try await app.testing().test(
+                .POST, "/quality/check?unit=540102&progress=\(check)", headers: county,
+                beforeRequest: { req in
+                    try req.content.encode(["_csrf": csrf], as: .urlEncodedForm)
+                }
+            ) { res in #expect(res.status == .seeOther) }
             let countyHouseholds = try await Household.query(on: app.db).filter(\.$countyCode == "540102").count()
-            #expect(try await progress(app, check, county) == Entry(done: countyHouseholds, total: countyHouseholds, finished: true))
+            #expect(
+                try await progress(app, check, county)
+                    == Entry(done: countyHouseholds, total: countyHouseholds, finished: true))
         }
     }
 

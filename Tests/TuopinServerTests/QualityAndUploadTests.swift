@@ -10,12 +10,16 @@ import VaporTesting
     @Test func checkStoresFindingsAndThePageShowsThemInScope() async throws {
         try await withTestApp { app in
             // setup: break one household of clerk1's township (two heads) and one of clerk2's
-            let own = try #require(try await Household.query(on: app.db).filter(\.$townshipCode == "540102001")
-                .filter(\.$memberCount >= 2).first()?.id)
-            let other = try #require(try await Household.query(on: app.db).filter(\.$townshipCode == "540103001")
-                .filter(\.$memberCount >= 2).first()?.id)
+            let own = try #require(
+                try await Household.query(on: app.db).filter(\.$townshipCode == "540102001")
+                    .filter(\.$memberCount >= 2).first()?.id)
+            let other = try #require(
+                try await Household.query(on: app.db).filter(\.$townshipCode == "540103001")
+                    .filter(\.$memberCount >= 2).first()?.id)
             for id in [own, other] {
-                try await Member.query(on: app.db).filter(\.$household.$id == id).set(\.$relation, to: TuopinCore.Relation.head).update()
+                try await Member.query(on: app.db).filter(\.$household.$id == id).set(
+                    \.$relation, to: TuopinCore.Relation.head
+                ).update()
             }
             // act
             let summary = try await QualityService.checkAll(app: app, unit: nil)
@@ -32,16 +36,21 @@ import VaporTesting
                 #expect(html.contains(ownNumber))
                 #expect(!html.contains(otherNumber))
             }
-            try await app.testing().test(.GET, "/quality?unit=540103001", headers: headers) { res in #expect(res.status == .notFound) }
+            try await app.testing().test(.GET, "/quality?unit=540103001", headers: headers) { res in
+                #expect(res.status == .notFound)
+            }
         }
     }
 
     @Test func anEditReChecksTheHouseholdInTheSameTransaction() async throws {
         try await withTestApp { app in
-            let h = try #require(try await Household.query(on: app.db).filter(\.$townshipCode == "540102001")
-                .filter(\.$status == HouseholdStatus.exitedWithPolicy).first())
+            let h = try #require(
+                try await Household.query(on: app.db).filter(\.$townshipCode == "540102001")
+                    .filter(\.$status == HouseholdStatus.exitedWithPolicy).first())
             // An exited household whose guarantee is then marked unmet shows Q-EXIT-GUARANTEE after the next save.
-            try await Guarantee.query(on: app.db).filter(\.$householdID == h.id!).filter(\.$kind == .housing).set(\.$met, to: false).update()
+            try await Guarantee.query(on: app.db).filter(\.$householdID == h.id!).filter(\.$kind == .housing).set(
+                \.$met, to: false
+            ).update()
             let user = try await ImportExportTests().currentUser(app, "clerk1")
             var edit = try HouseholdService.currentEdit(of: h, protector: app.tuopin.protector)
             edit.address = "新地址"
@@ -58,12 +67,19 @@ import VaporTesting
             let (headers, csrf) = try await app.session("clerk2")
             let row = ImportExportTests().newHousehold()
             var bad = row; bad[2] = "富裕户"
-            func upload(_ rows: [[String]], dryRun: Bool = false, check: @escaping (TestingHTTPResponse) async throws -> Void) async throws {
+            func upload(
+                _ rows: [[String]], dryRun: Bool = false, check: @escaping (TestingHTTPResponse) async throws -> Void
+            ) async throws {
                 let data = FileReading.csvData(rows)
-                try await app.testing().test(.POST, "/imports", headers: headers, beforeRequest: { req in
-                    try req.content.encode(UploadForm(_csrf: csrf, kind: "members", file: File(data: ByteBuffer(data: data), filename: "名单.csv"),
-                                                      dry_run: dryRun ? "1" : nil), as: .formData)
-                }, afterResponse: check)
+                try await app.testing().test(
+                    .POST, "/imports", headers: headers,
+                    beforeRequest: { req in
+                        try req.content.encode(
+                            UploadForm(
+                                _csrf: csrf, kind: "members",
+                                file: File(data: ByteBuffer(data: data), filename: "名单.csv"),
+                                dry_run: dryRun ? "1" : nil), as: .formData)
+                    }, afterResponse: check)
             }
             try await upload([MembersTemplate.header, bad]) { res in
                 #expect(res.status == .unprocessableEntity)
@@ -78,12 +94,20 @@ import VaporTesting
             #expect(try await Household.query(on: app.db).filter(\.$number == row[0]).count() == 1)
             // A clerk of another township is refused the same village (E-SCOPE), and readers may not upload.
             let (clerk1, csrf1) = try await app.session("clerk1")
-            var other = row; other[0] = "5401030012019902"; other[10] = ImportExportTests().idWithCheck("54010319800101555")
-            try await app.testing().test(.POST, "/imports", headers: clerk1, beforeRequest: { req in
-                try req.content.encode(UploadForm(_csrf: csrf1, kind: "members",
-                                                  file: File(data: ByteBuffer(data: FileReading.csvData([MembersTemplate.header, other])), filename: "a.csv"),
-                                                  dry_run: nil), as: .formData)
-            }) { res in #expect(res.body.string.contains("E-SCOPE")) }
+            var other = row; other[0] = "5401030012019902";
+            other[10] = ImportExportTests().idWithCheck("54010319800101555")
+            try await app.testing().test(
+                .POST, "/imports", headers: clerk1,
+                beforeRequest: { req in
+                    try req.content.encode(
+                        UploadForm(
+                            _csrf: csrf1, kind: "members",
+                            file: File(
+                                data: ByteBuffer(data: FileReading.csvData([MembersTemplate.header, other])),
+                                filename: "a.csv"),
+                            dry_run: nil), as: .formData)
+                }
+            ) { res in #expect(res.body.string.contains("E-SCOPE")) }
             let (reader, _) = try await app.session("supervisor1")
             try await app.testing().test(.GET, "/imports", headers: reader) { res in #expect(res.status == .forbidden) }
         }

@@ -12,11 +12,18 @@ import TuopinCore
     static func direct(_ app: Application) async throws -> [String: [String: HeadCount]] {
         struct Row: Decodable { let code: String; let status: String; let h: Int64; let p: Int64? }
         var result: [String: [String: HeadCount]] = [:]
-        for column in ["village_code", "township_code", "county_code", "prefecture_code", "SUBSTR(prefecture_code, 1, 2)"] {
-            let rows = try await app.db.sqlDatabase.raw("""
-                SELECT \(unsafeRaw: column) AS code, status, COUNT(*) AS h, CAST(SUM(member_count) AS BIGINT) AS p FROM households GROUP BY \(unsafeRaw: column), status
-                """).all(decoding: Row.self)
-            for r in rows { result[r.code, default: [:]][r.status] = HeadCount(households: Int(r.h), people: Int(r.p ?? 0)) }
+        for column in [
+            "village_code", "township_code", "county_code", "prefecture_code", "SUBSTR(prefecture_code, 1, 2)",
+        ] {
+            let rows = try await app.db.sqlDatabase.raw(
+                """
+                SELECT \(unsafeRaw: column) AS code, status, COUNT(*) AS h, CAST(SUM(member_count) AS BIGINT) AS p \
+                FROM households GROUP BY \(unsafeRaw: column), status
+                """
+            ).all(decoding: Row.self)
+            for r in rows {
+                result[r.code, default: [:]][r.status] = HeadCount(households: Int(r.h), people: Int(r.p ?? 0))
+            }
         }
         return result
     }
@@ -43,8 +50,10 @@ import TuopinCore
                 for year in 2017...2019 {
                     let actual = try await ResponsibilityService.actuals(on: app.systemData, unit: unit, year: year)
                     let report = try await ResponsibilityService.figures(on: app.systemData, unit: unit, year: year)
-                    #expect(actual.households == report.exited_households && actual.people == report.exited_people, "\(unit) exits \(year)",
-                            sourceLocation: sourceLocation)
+                    #expect(
+                        actual.households == report.exited_households && actual.people == report.exited_people,
+                        "\(unit) exits \(year)",
+                        sourceLocation: sourceLocation)
                 }
             }
         }
@@ -63,17 +72,24 @@ import TuopinCore
                 let exitYear: Int? = status.hasExited ? Int.random(in: 2016...2020, using: &rng) : nil
                 let members = Int.random(in: 1...9, using: &rng)
                 try await app.write { tx in
-                    try await tx.sqlDatabase.update(Household.schema).set("status", to: status.rawValue).set("exit_year", to: exitYear)
-                        .set("member_count", to: members).set("main_cause", to: PovertyCause.allCases.randomElement()!.rawValue)
-                        .where("id", .equal, h.id!).run()
+                    try await tx.sqlDatabase.update(Household.schema).set("status", to: status.rawValue).set(
+                        "exit_year", to: exitYear
+                    )
+                    .set("member_count", to: members).set(
+                        "main_cause", to: PovertyCause.allCases.randomElement()!.rawValue
+                    )
+                    .where("id", .equal, h.id!).run()
                 }
             }
             // A household moved to another village of the same county, one deleted.
-            let moved = households.first { h in villages.contains { $0 != h.villageCode && $0.hasPrefix(h.countyCode) } }!
+            let moved = households.first { h in villages.contains { $0 != h.villageCode && $0.hasPrefix(h.countyCode) }
+            }!
             let target = villages.first { $0 != moved.villageCode && $0.hasPrefix(moved.countyCode) }!
             try await app.write { tx in
-                try await tx.sqlDatabase.update(Household.schema).set("village_code", to: target).set("township_code", to: String(target.prefix(9)))
-                    .where("id", .equal, moved.id!).run()
+                try await tx.sqlDatabase.update(Household.schema).set("village_code", to: target).set(
+                    "township_code", to: String(target.prefix(9))
+                )
+                .where("id", .equal, moved.id!).run()
                 try await tx.sqlDatabase.delete(from: Household.schema).where("id", .equal, households.last!.id!).run()
             }
             // And an edit through the household service.
@@ -87,7 +103,8 @@ import TuopinCore
 
             // Every write brought the roll-ups up to date in its own transaction: nothing is left marked.
             struct N: Decodable { let n: Int }
-            let marked = try await app.db.sqlDatabase.raw("SELECT COUNT(*) AS n FROM rollup_dirty").first(decoding: N.self)
+            let marked = try await app.db.sqlDatabase.raw("SELECT COUNT(*) AS n FROM rollup_dirty").first(
+                decoding: N.self)
             #expect(marked?.n == 0)
             try await Self.expectMatch(app)
             let rebuilt = try await Rollups.rebuild(app, actor: AuditLog.Actor(id: "test"))
@@ -103,7 +120,9 @@ import TuopinCore
         try await withTestApp { app in
             try await Rollups.ensureCurrent(app)
             let households = try await Household.query(on: app.db).filter(\.$townshipCode == "540102001").all()
-            let byVillage = Dictionary(grouping: households, by: \.villageCode).values.sorted { $0[0].villageCode < $1[0].villageCode }
+            let byVillage = Dictionary(grouping: households, by: \.villageCode).values.sorted {
+                $0[0].villageCode < $1[0].villageCode
+            }
             #expect(byVillage.count >= 2)
             for round in 0..<5 {
                 try await withThrowingTaskGroup(of: Void.self) { group in
@@ -127,13 +146,17 @@ import TuopinCore
     @Test func aRebuildFindsAndCorrectsAWrongFigureAndIsAudited() async throws {
         try await withTestApp { app in
             try await Rollups.ensureCurrent(app)
-            try await app.db.sqlDatabase.raw("UPDATE rollups SET households = households + 3 WHERE unit_code = '540102' AND dim = 's'").run()
+            try await app.db.sqlDatabase.raw(
+                "UPDATE rollups SET households = households + 3 WHERE unit_code = '540102' AND dim = 's'"
+            ).run()
             let result = try await Rollups.rebuild(app, actor: AuditLog.Actor(id: "test"))
             #expect(!result.mismatches.isEmpty)
             #expect(result.mismatches.allSatisfy { $0.unit == "540102" && $0.kept == $0.rebuilt + 3 })
             #expect(try await Rollups.rebuild(app, actor: AuditLog.Actor(id: "test")).mismatches.isEmpty)
             struct N: Decodable { let n: Int }
-            let entries = try await app.db.sqlDatabase.raw("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'rollup.rebuild'").first(decoding: N.self)
+            let entries = try await app.db.sqlDatabase.raw(
+                "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'rollup.rebuild'"
+            ).first(decoding: N.self)
             #expect(entries?.n == 2)
             try await Self.expectMatch(app)
         }
@@ -149,7 +172,9 @@ import TuopinCore
                 let html = res.body.string
                 #expect(html.contains(#"id="fig-remaining">"#))
                 #expect(html.contains("<strong>\(remaining)</strong>"))
-                for id in ["chart-years-table", "chart-causes-table", "chart-attributes-table", "county-map"] { #expect(html.contains(#"id="\#(id)""#), "\(id)") }
+                for id in ["chart-years-table", "chart-causes-table", "chart-attributes-table", "county-map"] {
+                    #expect(html.contains(#"id="\#(id)""#), "\(id)")
+                }
                 // All 74 counties drawn; the region sees every one as a link.
                 #expect(html.components(separatedBy: "<path d=").count - 1 == 74)
                 #expect(html.contains(#"<a href="/units/540102" class="county""#))
@@ -158,34 +183,49 @@ import TuopinCore
             try await app.testing().test(.GET, "/map?measure=remaining&prefecture=5401", headers: headers) { res in
                 #expect(res.status == .ok)
                 let html = res.body.string
-                #expect(html.components(separatedBy: "<path d=").count - 1 == 8)   // Lhasa's eight counties
+                #expect(html.components(separatedBy: "<path d=").count - 1 == 8)  // Lhasa's eight counties
                 #expect(html.contains(#"<option value="remaining" selected>"#))
             }
             // The measures' values, not only the shapes: open violations of 540102 counted directly.
-            let open = try await ViolationRecord.query(on: app.db).filter(\.$unitCode =~ "540102").filter(\.$resolvedAt == nil).count()
+            let open = try await ViolationRecord.query(on: app.db).filter(\.$unitCode =~ "540102").filter(
+                \.$resolvedAt == nil
+            ).count()
             #expect(open > 0)
-            let values = try await CountyMap.values(.violations, counties: ["540102", "540103"], year: 2026, on: app.systemData)
+            let values = try await CountyMap.values(
+                .violations, counties: ["540102", "540103"], year: 2026, on: app.systemData)
             #expect(values["540102"] == open)
             let remainingPeople = try await Household.query(on: app.db).filter(\.$countyCode == "540102")
-                .filter(\.$status ~~ HouseholdStatus.allCases.filter(\.isRemainingPoor)).all().map(\.memberCount).reduce(0, +)
-            #expect(try await CountyMap.values(.remaining, counties: ["540102"], year: 2026, on: app.systemData)["540102"] == remainingPeople)
+                .filter(\.$status ~~ HouseholdStatus.allCases.filter(\.isRemainingPoor)).all().map(\.memberCount)
+                .reduce(0, +)
+            #expect(
+                try await CountyMap.values(.remaining, counties: ["540102"], year: 2026, on: app.systemData)["540102"]
+                    == remainingPeople)
             // Overdue progress reports and projects by state, against direct counts.
             let overdue = try await ViolationRecord.query(on: app.db).filter(\.$resolvedAt == nil)
                 .filter(\.$rule ~~ ComplianceRules.overdueReportRules.map(\.id.rawValue)).count()
             #expect(overdue > 0)
             let label = app.localizer.translations(.zh)["dash_overdue_reports"]
             try await app.testing().test(.GET, "/units/54", headers: headers) { res in
-                #expect(res.body.string.contains(#"id="fig-overdue-reports"><a href="/units/54/compliance">\#(label)</a><strong>\#(overdue)</strong></li>"#))
+                #expect(
+                    res.body.string.contains(
+                        #"id="fig-overdue-reports"><a href="/units/54/compliance">\#(label)</a>"#
+                            + #"<strong>\#(overdue)</strong></li>"#
+                    ))
                 // The page says what its parts took (Server-Timing), after the whole.
                 let timing = res.headers.first(name: "Server-Timing") ?? ""
                 #expect(timing.hasPrefix("app;dur="))
-                for part in ["unit", "money", "dashboard", "map", "render"] { #expect(timing.contains(", \(part);dur="), "\(part)") }
+                for part in ["unit", "money", "dashboard", "map", "render"] {
+                    #expect(timing.contains(", \(part);dur="), "\(part)")
+                }
             }
-            let data = DataAccess(db: app.db, scope: Scope(bindings: [RoleBinding(role: .regionHQ, unit: OrgCode("54")!)]))
+            let data = DataAccess(
+                db: app.db, scope: Scope(bindings: [RoleBinding(role: .regionHQ, unit: OrgCode("54")!)]))
             let counted = try await data.projectCountsByStatus(under: OrgCode("5401")!)
             #expect(counted.values.reduce(0, +) > 0)
             for status in ProjectStatus.allCases {
-                let direct = try await ProjectRecord.query(on: app.db).filter(\.$siteCode =~ "5401").filter(\.$status == status).count()
+                let direct = try await ProjectRecord.query(on: app.db).filter(\.$siteCode =~ "5401").filter(
+                    \.$status == status
+                ).count()
                 #expect(counted[status] ?? 0 == direct, "\(status)")
             }
             try await app.testing().test(.GET, "/map?measure=everything", headers: headers) { res in
@@ -221,9 +261,13 @@ import TuopinCore
                 let html = res.body.string
                 for table in Statistics.Table.allCases { #expect(html.contains(#"id="stat-\#(table.rawValue)""#)) }
             }
-            try await app.testing().test(.GET, "/units/540102/statistics?year=2019&table=units&format=csv", headers: headers) { res in
+            try await app.testing().test(
+                .GET, "/units/540102/statistics?year=2019&table=units&format=csv", headers: headers
+            ) { res in
                 #expect(res.status == .ok)
-                let lines = res.body.string.split(separator: "\r\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+                let lines = res.body.string.split(separator: "\r\n").map {
+                    $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                }
                 let total = try #require(lines.last)
                 #expect(total[2] == String(registered.count))
                 #expect(total[3] == String(registered.map(\.memberCount).reduce(0, +)))
@@ -231,21 +275,29 @@ import TuopinCore
                 // The townships' rows add up to the total.
                 #expect(lines.dropFirst().dropLast().map { Int($0[2])! }.reduce(0, +) == registered.count)
             }
-            try await app.testing().test(.GET, "/units/540102/statistics?year=2019&table=causes&format=xlsx", headers: headers) { res in
+            try await app.testing().test(
+                .GET, "/units/540102/statistics?year=2019&table=causes&format=xlsx", headers: headers
+            ) { res in
                 #expect(res.status == .ok)
                 #expect(res.headers.contentType?.subType.contains("spreadsheetml") == true)
             }
             struct N: Decodable { let n: Int }
-            let audited = try await app.db.sqlDatabase.raw("SELECT COUNT(*) AS n FROM audit_log WHERE action LIKE 'export.statistics%'").first(decoding: N.self)
+            let audited = try await app.db.sqlDatabase.raw(
+                "SELECT COUNT(*) AS n FROM audit_log WHERE action LIKE 'export.statistics%'"
+            ).first(decoding: N.self)
             #expect(audited?.n == 2)
             try await app.testing().test(.GET, "/units/540102/statistics?year=2019&print=1", headers: headers) { res in
                 #expect(res.body.string.contains(#"id="stat-sheet""#))
                 #expect(!res.body.string.contains("main-nav"))
             }
             for bad in ["year=1999", "year=2019&table=everything", "year=2019&table=units&format=pdf"] {
-                try await app.testing().test(.GET, "/units/540102/statistics?\(bad)", headers: headers) { res in #expect(res.status == .badRequest, "\(bad)") }
+                try await app.testing().test(.GET, "/units/540102/statistics?\(bad)", headers: headers) { res in
+                    #expect(res.status == .badRequest, "\(bad)")
+                }
             }
-            try await app.testing().test(.GET, "/units/540103/statistics", headers: headers) { res in #expect(res.status == .notFound) }
+            try await app.testing().test(.GET, "/units/540103/statistics", headers: headers) { res in
+                #expect(res.status == .notFound)
+            }
         }
     }
 }

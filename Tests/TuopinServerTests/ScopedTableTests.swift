@@ -21,7 +21,8 @@ import VaporTesting
             // Nobody's scope sees no scoped row; reference tables (units) are read whole.
             let nobody = app.data(for: .nobody)
             #expect(try await nobody.rows(Household.self).count() == 0)
-            #expect(try await nobody.rows(OrgUnit.self).count() == (try await app.systemData.rows(OrgUnit.self).count()))
+            #expect(
+                try await nobody.rows(OrgUnit.self).count() == (try await app.systemData.rows(OrgUnit.self).count()))
         }
     }
 }

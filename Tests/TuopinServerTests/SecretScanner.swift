@@ -39,14 +39,15 @@ struct SecretScanner {
     func contains(any text: String) -> Bool { !found(in: text).isEmpty }
 }
 
-
 @Suite struct SecretScannerTests {
     /// The scanner answers as `contains` would, secret by secret, on texts made to hold some of them
     /// (alone, inside longer runs of digits, overlapping, and at the ends).
     @Test func findsExactlyWhatContainsFinds() {
         var rng = SplitMix64(seed: 5)
         func digits(_ n: Int) -> String { String((0..<n).map { _ in "0123456789".randomElement(using: &rng)! }) }
-        let secrets = (0..<40).map { i in i % 3 == 0 ? digits(11) : i % 3 == 1 ? digits(17) + "X" : "540102********" + digits(4) }
+        let secrets = (0..<40).map { i in
+            i % 3 == 0 ? digits(11) : i % 3 == 1 ? digits(17) + "X" : "540102********" + digits(4)
+        }
         let scanner = SecretScanner(secrets)
         for round in 0..<200 {
             var text = ""
@@ -55,7 +56,8 @@ struct SecretScanner {
                 case 0: text += secrets.randomElement(using: &rng)!
                 case 1: text += digits(Int.random(in: 1...30, using: &rng))
                 case 2: text += "<td>户主</td>"
-                default: text += String(secrets.randomElement(using: &rng)!.dropLast(Int.random(in: 1...5, using: &rng)))
+                default:
+                    text += String(secrets.randomElement(using: &rng)!.dropLast(Int.random(in: 1...5, using: &rng)))
                 }
             }
             let expected = Set(secrets.filter { text.contains($0) })

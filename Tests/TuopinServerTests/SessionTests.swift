@@ -19,11 +19,11 @@ import VaporTesting
                 try await app.testing().test(.GET, "/api/v1/standards", headers: h) { s = $0.status }
                 return s
             }
-            for _ in 0..<3 {                       // used every 29 minutes: stays open
+            for _ in 0..<3 {  // used every 29 minutes: stays open
                 clock.advance(29 * 60)
                 #expect(try await status(headers) == .ok)
             }
-            clock.advance(31 * 60)                 // 31 minutes idle: ended
+            clock.advance(31 * 60)  // 31 minutes idle: ended
             #expect(try await status(headers) == .unauthorized)
             // An API token has no idle timeout (24 hours absolute).
             #expect(try await status(["Authorization": "Bearer \(token)"]) == .ok)
@@ -37,23 +37,34 @@ import VaporTesting
             var sessionIDs: [Int] = []
             try await app.testing().test(.GET, "/sessions", headers: second) { res in
                 #expect(res.status == .ok)
-                sessionIDs = res.body.string.components(separatedBy: "/sessions/").dropFirst().compactMap { Int($0.prefix { $0.isNumber }) }
+                sessionIDs = res.body.string.components(separatedBy: "/sessions/").dropFirst().compactMap {
+                    Int($0.prefix { $0.isNumber })
+                }
             }
-            #expect(sessionIDs.count == 1)          // the first session; the current one has no button
+            #expect(sessionIDs.count == 1)  // the first session; the current one has no button
             var form = second
             form.contentType = .urlEncodedForm
-            try await app.testing().test(.POST, "/sessions/\(sessionIDs[0])/end", headers: form, body: ByteBuffer(string: "_csrf=\(csrf)")) { res in
+            try await app.testing().test(
+                .POST, "/sessions/\(sessionIDs[0])/end", headers: form, body: ByteBuffer(string: "_csrf=\(csrf)")
+            ) { res in
                 #expect(res.status == .seeOther)
             }
-            try await app.testing().test(.GET, "/api/v1/standards", headers: first) { res in #expect(res.status == .unauthorized) }
-            try await app.testing().test(.GET, "/api/v1/standards", headers: second) { res in #expect(res.status == .ok) }
+            try await app.testing().test(.GET, "/api/v1/standards", headers: first) { res in
+                #expect(res.status == .unauthorized)
+            }
+            try await app.testing().test(.GET, "/api/v1/standards", headers: second) { res in #expect(res.status == .ok)
+            }
             // Someone else's session is not found.
             let (other, otherCSRF) = try await app.session("clerk2")
             var otherForm = other
             otherForm.contentType = .urlEncodedForm
             let clerk1 = try await User.query(on: app.db).filter(\.$username == "clerk1").first()!
-            let target = try await UserSession.query(on: app.db).filter(\.$userID == clerk1.id!).filter(\.$endedAt == nil).first()!
-            try await app.testing().test(.POST, "/sessions/\(target.id!)/end", headers: otherForm, body: ByteBuffer(string: "_csrf=\(otherCSRF)")) { res in
+            let target = try await UserSession.query(on: app.db).filter(\.$userID == clerk1.id!).filter(
+                \.$endedAt == nil
+            ).first()!
+            try await app.testing().test(
+                .POST, "/sessions/\(target.id!)/end", headers: otherForm, body: ByteBuffer(string: "_csrf=\(otherCSRF)")
+            ) { res in
                 #expect(res.status == .notFound)
             }
             #expect(try await UserSession.find(target.id!, on: app.db)!.endedAt == nil)
@@ -64,14 +75,20 @@ import VaporTesting
         try await withTestApp(households: 0, secureCookies: true) { app in
             var cookie = ""
             let form = try await app.loginForm()
-            try await app.testing().test(.POST, "/login", headers: form.headers, beforeRequest: { req in
-                try req.content.encode(["username": "clerk1", "password": demoPassword, "_csrf": form.token], as: .urlEncodedForm)
-            }, afterResponse: { res async in
-                let value = res.headers.setCookie?[SessionAuthenticator.secureCookieName]
-                #expect(value?.isSecure == true && value?.isHTTPOnly == true && value?.path == "/" && value?.domain == nil)
-                #expect(res.headers.setCookie?[SessionAuthenticator.cookieName] == nil)
-                cookie = value?.string ?? ""
-            })
+            try await app.testing().test(
+                .POST, "/login", headers: form.headers,
+                beforeRequest: { req in
+                    try req.content.encode(
+                        ["username": "clerk1", "password": demoPassword, "_csrf": form.token], as: .urlEncodedForm)
+                },
+                afterResponse: { res async in
+                    let value = res.headers.setCookie?[SessionAuthenticator.secureCookieName]
+                    #expect(
+                        value?.isSecure == true && value?.isHTTPOnly == true && value?.path == "/"
+                            && value?.domain == nil)
+                    #expect(res.headers.setCookie?[SessionAuthenticator.cookieName] == nil)
+                    cookie = value?.string ?? ""
+                })
             var headers = HTTPHeaders()
             headers.add(name: .cookie, value: "\(SessionAuthenticator.secureCookieName)=\(cookie)")
             try await app.testing().test(.GET, "/sessions", headers: headers) { res in
@@ -91,40 +108,64 @@ import VaporTesting
             form.contentType = .urlEncodedForm
             func post(_ fields: String) async throws -> (HTTPResponseStatus, String) {
                 var out: (HTTPResponseStatus, String) = (.ok, "")
-                try await app.testing().test(.POST, "/password", headers: form, body: ByteBuffer(string: "_csrf=\(csrf)&" + fields)) { res in
+                try await app.testing().test(
+                    .POST, "/password", headers: form, body: ByteBuffer(string: "_csrf=\(csrf)&" + fields)
+                ) { res in
                     out = (res.status, res.body.string)
                 }
                 return out
             }
-            var (status, body) = try await post("current_password=wrong&new_password=Better-pass-2027&repeat_password=Better-pass-2027")
+            var (status, body) = try await post(
+                "current_password=wrong&new_password=Better-pass-2027&repeat_password=Better-pass-2027")
             #expect(status == .badRequest && body.contains("current_password"))
-            (status, body) = try await post("current_password=\(demoPassword.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)&new_password=weakweakweak&repeat_password=weakweakweak")
+            (status, body) = try await post(
+                "current_password=\(demoPassword.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)&"
+                    + "new_password=weakweakweak&repeat_password=weakweakweak"
+            )
             #expect(status == .badRequest && body.contains("缺少数字") && body.contains("缺少符号"))
             // In the shipped list of common passwords once the symbol is taken off ("password123").
-            (status, body) = try await post("current_password=\(demoPassword.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)&new_password=Password123!&repeat_password=Password123!")
+            (status, body) = try await post(
+                "current_password=\(demoPassword.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)&"
+                    + "new_password=Password123!&repeat_password=Password123!"
+            )
             #expect(status == .badRequest && body.contains("最常见的一万个密码"), "\(body.prefix(300))")
-            (status, body) = try await post("current_password=\(demoPassword.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)&new_password=Better-pass-2027&repeat_password=Better-pass-2027")
+            (status, body) = try await post(
+                "current_password=\(demoPassword.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)&"
+                    + "new_password=Better-pass-2027&repeat_password=Better-pass-2027"
+            )
             #expect(status == .ok && body.contains("id=\"password-done\""), "\(body.prefix(300))")
-            try await app.testing().test(.GET, "/api/v1/standards", headers: other) { res in #expect(res.status == .unauthorized) }
-            try await app.testing().test(.GET, "/api/v1/standards", headers: headers) { res in #expect(res.status == .ok) }
+            try await app.testing().test(.GET, "/api/v1/standards", headers: other) { res in
+                #expect(res.status == .unauthorized)
+            }
+            try await app.testing().test(.GET, "/api/v1/standards", headers: headers) { res in
+                #expect(res.status == .ok)
+            }
             _ = try await app.token("clerk1", password: "Better-pass-2027")
 
             // Back to the previous password: refused (issue #22 M4, the last 5 are kept).
             let demo = demoPassword.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
-            (status, body) = try await post("current_password=Better-pass-2027&new_password=\(demo)&repeat_password=\(demo)")
+            (status, body) = try await post(
+                "current_password=Better-pass-2027&new_password=\(demo)&repeat_password=\(demo)")
             #expect(status == .badRequest && body.contains("最近 5 次"), "\(body.prefix(300))")
             // Guessing the current password counts toward the lockout and is audited (the API login
             // above reset the count): four wrong tries are wrong passwords, the fifth locks and ends the sessions.
             for _ in 1...4 {
-                (status, _) = try await post("current_password=guess&new_password=Other-pass-2028&repeat_password=Other-pass-2028")
+                (status, _) = try await post(
+                    "current_password=guess&new_password=Other-pass-2028&repeat_password=Other-pass-2028")
                 #expect(status == .badRequest)
             }
-            try await app.testing().test(.GET, "/api/v1/standards", headers: headers) { res in #expect(res.status == .ok) }
-            (status, body) = try await post("current_password=guess&new_password=Other-pass-2028&repeat_password=Other-pass-2028")
+            try await app.testing().test(.GET, "/api/v1/standards", headers: headers) { res in
+                #expect(res.status == .ok)
+            }
+            (status, body) = try await post(
+                "current_password=guess&new_password=Other-pass-2028&repeat_password=Other-pass-2028")
             #expect(status != .badRequest && status != .ok, "\(status)")
-            try await app.testing().test(.GET, "/api/v1/standards", headers: headers) { res in #expect(res.status == .unauthorized) }
+            try await app.testing().test(.GET, "/api/v1/standards", headers: headers) { res in
+                #expect(res.status == .unauthorized)
+            }
             let failures = try await app.db.sqlDatabase.select().column("action").from("audit_log")
-                .where("action", .in, ["auth.password_change_failed", "auth.locked"]).all(decodingColumn: "action", as: String.self)
+                .where("action", .in, ["auth.password_change_failed", "auth.locked"]).all(
+                    decodingColumn: "action", as: String.self)
             #expect(failures == Array(repeating: "auth.password_change_failed", count: 5) + ["auth.locked"])
         }
     }
@@ -138,7 +179,8 @@ import VaporTesting
             try await app.testing().test(.GET, "/households", headers: headers) { res in
                 #expect(res.status == .seeOther && res.headers.first(name: .location) == "/password")
             }
-            try await app.testing().test(.GET, "/api/v1/standards", headers: ["Authorization": "Bearer \(token)"]) { res in
+            try await app.testing().test(.GET, "/api/v1/standards", headers: ["Authorization": "Bearer \(token)"]) {
+                res in
                 #expect(res.status == .forbidden && res.body.string.contains("password_expired"))
             }
             try await app.testing().test(.GET, "/password", headers: headers) { res in
@@ -147,11 +189,19 @@ import VaporTesting
             var form = headers
             form.contentType = .urlEncodedForm
             let current = demoPassword.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
-            try await app.testing().test(.POST, "/password", headers: form,
-                                         body: ByteBuffer(string: "_csrf=\(csrf)&current_password=\(current)&new_password=Fresh-pass-2027&repeat_password=Fresh-pass-2027")) { res in
+            try await app.testing().test(
+                .POST, "/password", headers: form,
+                body: ByteBuffer(
+                    string:
+                        "_csrf=\(csrf)&current_password=\(current)&new_password=Fresh-pass-2027&"
+                            + "repeat_password=Fresh-pass-2027"
+                )
+            ) { res in
                 #expect(res.status == .ok)
             }
-            try await app.testing().test(.GET, "/api/v1/standards", headers: headers) { res in #expect(res.status == .ok) }
+            try await app.testing().test(.GET, "/api/v1/standards", headers: headers) { res in
+                #expect(res.status == .ok)
+            }
         }
     }
 }
@@ -164,9 +214,11 @@ import VaporTesting
         try await withTestApp(households: 0, clock: clock) { app in
             func attempt(_ user: String, _ password: String) async throws -> HTTPResponseStatus {
                 var status: HTTPResponseStatus = .ok
-                try await app.testing().test(.POST, "/api/v1/tokens", beforeRequest: { req in
-                    try req.content.encode(["username": user, "password": password])
-                }, afterResponse: { res async in status = res.status })
+                try await app.testing().test(
+                    .POST, "/api/v1/tokens",
+                    beforeRequest: { req in
+                        try req.content.encode(["username": user, "password": password])
+                    }, afterResponse: { res async in status = res.status })
                 return status
             }
             for i in 0..<AddressLoginRule().limit {

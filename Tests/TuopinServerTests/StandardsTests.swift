@@ -7,31 +7,40 @@ import VaporTesting
 
 @Suite struct StandardsTests {
     func body(_ fields: [String: Any]) -> ByteBuffer { ByteBuffer(data: try! jsonBody(fields)) }
-    let year2020: [String: Any] = ["version": 1, "poverty_line": "4000", "dibao_line": "3800", "notice_min_days": "7",
-                                   "village_incidence_pct": "3", "county_incidence_pct": "3", "wrong_exit_pct": "2",
-                                   "missed_pct": "2", "recognition_pct": "90"]
+    let year2020: [String: Any] = [
+        "version": 1, "poverty_line": "4000", "dibao_line": "3800", "notice_min_days": "7",
+        "village_incidence_pct": "3", "county_incidence_pct": "3", "wrong_exit_pct": "2",
+        "missed_pct": "2", "recognition_pct": "90",
+    ]
 
     @Test func defaultsAreSeededAndOnlyRegionHQChangesThemAudited() async throws {
         try await withTestApp(households: 0) { app in
             let clerk = try await app.token("clerk1")
-            try await app.testing().test(.GET, "/api/v1/standards", headers: ["Authorization": "Bearer \(clerk)"]) { res in
+            try await app.testing().test(.GET, "/api/v1/standards", headers: ["Authorization": "Bearer \(clerk)"]) {
+                res in
                 let rows = try res.content.decode([StandardsController.Row].self)
                 #expect(rows.map(\.year) == Array(2014...2020))
                 // The demo lowers 2014's 低保 line (before 两线合一) so that R-06-1 has something to show.
                 #expect(rows.last?.poverty_line == "4000.00" && rows.dropFirst().allSatisfy(\.is_default))
                 #expect(rows.first.map { !$0.is_default && !$0.meets_r06_1 } == true)
             }
-            try await app.testing().test(.PUT, "/api/v1/standards/2020", headers: ["Authorization": "Bearer \(clerk)", "Content-Type": "application/json"],
-                                         body: body(year2020)) { res in #expect(res.status == .forbidden) }
+            try await app.testing().test(
+                .PUT, "/api/v1/standards/2020",
+                headers: ["Authorization": "Bearer \(clerk)", "Content-Type": "application/json"],
+                body: body(year2020)
+            ) { res in #expect(res.status == .forbidden) }
             let region = try await app.token("region")
             let headers: HTTPHeaders = ["Authorization": "Bearer \(region)", "Content-Type": "application/json"]
-            try await app.testing().test(.PUT, "/api/v1/standards/2020", headers: headers, body: body(year2020)) { res in
+            try await app.testing().test(.PUT, "/api/v1/standards/2020", headers: headers, body: body(year2020)) {
+                res in
                 #expect(res.status == .ok)
                 let row = try res.content.decode(StandardsController.Row.self)
                 #expect(row.dibao_line == "3800.00" && !row.meets_r06_1 && row.version == 2 && !row.is_default)
             }
             // Stale version, and a threshold over 100%.
-            try await app.testing().test(.PUT, "/api/v1/standards/2020", headers: headers, body: body(year2020)) { res in #expect(res.status == .conflict) }
+            try await app.testing().test(.PUT, "/api/v1/standards/2020", headers: headers, body: body(year2020)) {
+                res in #expect(res.status == .conflict)
+            }
             var bad = year2020; bad["version"] = 2; bad["recognition_pct"] = "120"
             try await app.testing().test(.PUT, "/api/v1/standards/2020", headers: headers, body: body(bad)) { res in
                 #expect(res.status == .badRequest && res.body.string.contains("recognition"))
@@ -41,8 +50,10 @@ import VaporTesting
             try await app.testing().test(.GET, "/standards", headers: page) { res in
                 #expect(res.body.string.contains("低保标准低于扶贫标准"))
             }
-            let audit = try await app.db.sqlDatabase.select().column("action").from("audit_log").where("entity", .equal, "standard")
-                .where("entity_id", .equal, "2020").all(decodingColumn: "action", as: String.self)
+            let audit = try await app.db.sqlDatabase.select().column("action").from("audit_log").where(
+                "entity", .equal, "standard"
+            )
+            .where("entity_id", .equal, "2020").all(decodingColumn: "action", as: String.self)
             #expect(audit == ["standard.set"])
         }
     }
@@ -51,7 +62,8 @@ import VaporTesting
         try await withTestApp { app in
             // Raise 2020's line far above every demo income: exited households now show Q-EXIT-INCOME.
             let before = try await QualityService.checkAll(app: app, unit: nil).findings[.exitIncome] ?? 0
-            try await StandardRecord.query(on: app.db).filter(\.$id == 2020).set(\.$povertyLine, to: 50_000_000).update()
+            try await StandardRecord.query(on: app.db).filter(\.$id == 2020).set(\.$povertyLine, to: 50_000_000)
+                .update()
             let after = try await QualityService.checkAll(app: app, unit: nil).findings[.exitIncome] ?? 0
             #expect(after > before)
         }

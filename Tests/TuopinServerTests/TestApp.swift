@@ -17,7 +17,9 @@ final class TestClock: @unchecked Sendable {
 enum TestDatabase {
     /// PostgreSQL when DATABASE_URL is set (each test in a database of its own, copied from a
     /// template; see `TestDatabases`), else a SQLite file.
-    static var postgresURL: String? { ProcessInfo.processInfo.environment["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 } }
+    static var postgresURL: String? {
+        ProcessInfo.processInfo.environment["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    }
 }
 
 let demoPassword = "Demo-pass-2026!"
@@ -43,17 +45,23 @@ actor TestSlots {
 }
 
 @discardableResult
-func withTestApp<T>(households: Int? = 216, cases: Bool = false, assessment: Bool = false, clock: TestClock = TestClock(), secureCookies: Bool = false,
-                    benchRoutes: Bool = false, fresh: Bool = false, _ body: (Application) async throws -> T) async throws -> T {
+func withTestApp<T>(
+    households: Int? = 216, cases: Bool = false, assessment: Bool = false, clock: TestClock = TestClock(),
+    secureCookies: Bool = false,
+    benchRoutes: Bool = false, fresh: Bool = false, _ body: (Application) async throws -> T
+) async throws -> T {
     if TestSlots.held {
-        return try await runTestApp(households: households, cases: cases, assessment: assessment, clock: clock, secureCookies: secureCookies,
-                                    benchRoutes: benchRoutes, fresh: fresh, body)
+        return try await runTestApp(
+            households: households, cases: cases, assessment: assessment, clock: clock, secureCookies: secureCookies,
+            benchRoutes: benchRoutes, fresh: fresh, body)
     }
     await TestSlots.shared.acquire()
     do {
         let result = try await TestSlots.$held.withValue(true) {
-            try await runTestApp(households: households, cases: cases, assessment: assessment, clock: clock, secureCookies: secureCookies,
-                                 benchRoutes: benchRoutes, fresh: fresh, body)
+            try await runTestApp(
+                households: households, cases: cases, assessment: assessment, clock: clock,
+                secureCookies: secureCookies,
+                benchRoutes: benchRoutes, fresh: fresh, body)
         }
         await TestSlots.shared.release()
         return result
@@ -65,10 +73,14 @@ func withTestApp<T>(households: Int? = 216, cases: Bool = false, assessment: Boo
 
 /// Builds a fresh app on a copy of the template database for its demo configuration (seeded once per
 /// run, see `TestDatabases`), or with `fresh` on a database migrated and seeded for it alone.
-private func runTestApp<T>(households: Int?, cases: Bool, assessment: Bool, clock: TestClock, secureCookies: Bool, benchRoutes: Bool,
-                           fresh: Bool, _ body: (Application) async throws -> T) async throws -> T {
+private func runTestApp<T>(
+    households: Int?, cases: Bool, assessment: Bool, clock: TestClock, secureCookies: Bool, benchRoutes: Bool,
+    fresh: Bool, _ body: (Application) async throws -> T
+) async throws -> T {
     let demo = TestDatabases.Demo(households: households, cases: cases, assessment: assessment)
-    let copy = try await TestDatabases.shared.copy(of: demo, fresh: fresh, settings: { testSettings(directory: $0, database: $1) }) { settings in
+    let copy = try await TestDatabases.shared.copy(
+        of: demo, fresh: fresh, settings: { testSettings(directory: $0, database: $1) }
+    ) { settings in
         // The template (or the fresh database): migrated and seeded on the test clock's starting time.
         let app = try await makeTestApp(settings, clock: TestClock())
         do {
@@ -81,7 +93,9 @@ private func runTestApp<T>(households: Int?, cases: Bool, assessment: Bool, cloc
                 seeder.withAssessment = assessment
                 _ = try await seeder.run(password: demoPassword)
             }
-            if case .sqlite = settings.database { try await app.db.sqlDatabase.raw("PRAGMA wal_checkpoint(TRUNCATE)").run() }
+            if case .sqlite = settings.database {
+                try await app.db.sqlDatabase.raw("PRAGMA wal_checkpoint(TRUNCATE)").run()
+            }
             try await app.asyncShutdown()
         } catch {
             Issue.record("template \(demo): \(String(reflecting: error))")
@@ -110,8 +124,9 @@ private func runTestApp<T>(households: Int?, cases: Bool, assessment: Bool, cloc
 
 /// The settings every test app runs with: a fixed data key, cheap password hashes, a small pool.
 func testSettings(directory: URL, database: TuopinSettings.Database) -> TuopinSettings {
-    TuopinSettings(dataDirectory: directory, database: database, dataKey: Data(repeating: 7, count: 32), bcryptCost: 4,
-                   databasePoolSize: 2)
+    TuopinSettings(
+        dataDirectory: directory, database: database, dataKey: Data(repeating: 7, count: 32), bcryptCost: 4,
+        databasePoolSize: 2)
 }
 
 /// A configured app (not migrated) on `settings`.
@@ -133,7 +148,9 @@ func packageRoot() -> String {
     var url = URL(fileURLWithPath: #filePath)
     while url.path != "/" {
         url.deleteLastPathComponent()
-        if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url.path + "/" }
+        if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
+            return url.path + "/"
+        }
     }
     return FileManager.default.currentDirectoryPath + "/"
 }
@@ -143,11 +160,14 @@ extension Application {
     /// first through the service the enrolment page uses; nil for other users.
     func totpSecret(_ username: String) async throws -> [UInt8]? {
         guard let user = try await User.query(on: db).filter(\.$username == username).with(\.$bindings).first(),
-              TwoFactorRule.isRequired(for: user.scope) || user.totpEnabledAt != nil else { return nil }
+            TwoFactorRule.isRequired(for: user.scope) || user.totpEnabledAt != nil
+        else { return nil }
         if user.totpEnabledAt == nil {
             let current = try CurrentUser(user, sessionKind: "test")
             try await TwoFactorService.begin(app: self, user: current)
-            _ = try await TwoFactorService.confirm(app: self, user: current, code: TOTP(secret: try await storedTOTPSecret(username)).code(at: tuopin.now()))
+            _ = try await TwoFactorService.confirm(
+                app: self, user: current,
+                code: TOTP(secret: try await storedTOTPSecret(username)).code(at: tuopin.now()))
         }
         // Tests sign in many times within one 30-second step of the test clock, and a code is good
         // only once: forget the last used step (a test harness shortcut, not something the app does).
@@ -170,12 +190,15 @@ extension Application {
         var token = ""
         var body = ["username": username, "password": password]
         if let code = try await totpCode(username) { body["totp"] = code }
-        try await testing().test(.POST, "/api/v1/tokens", beforeRequest: { req in
-            try req.content.encode(body)
-        }, afterResponse: { res async throws in
-            #expect(res.status == .ok, "login of \(username) failed: \(res.body.string)")
-            token = try res.content.decode(SessionController.TokenResponse.self).token
-        })
+        try await testing().test(
+            .POST, "/api/v1/tokens",
+            beforeRequest: { req in
+                try req.content.encode(body)
+            },
+            afterResponse: { res async throws in
+                #expect(res.status == .ok, "login of \(username) failed: \(res.body.string)")
+                token = try res.content.decode(SessionController.TokenResponse.self).token
+            })
         return token
     }
 
@@ -184,7 +207,9 @@ extension Application {
     func loginForm(cookies: String? = nil) async throws -> (headers: HTTPHeaders, token: String) {
         var token = ""
         try await testing().test(.GET, "/login") { res in
-            token = res.headers.setCookie?[LoginCSRF.cookieName]?.string ?? res.headers.setCookie?[LoginCSRF.secureCookieName]?.string ?? ""
+            token =
+                res.headers.setCookie?[LoginCSRF.cookieName]?.string ?? res.headers.setCookie?[
+                    LoginCSRF.secureCookieName]?.string ?? ""
         }
         var headers = HTTPHeaders()
         let name = tuopin.settings.secureCookies ? LoginCSRF.secureCookieName : LoginCSRF.cookieName
@@ -192,26 +217,37 @@ extension Application {
         return (headers, token)
     }
 
-    /// Logs in through the web form (and the code page when the user has two factors) and returns the session cookie value.
+    /// Logs in through the web form (and the code page when the user has two factors) and returns the session cookie
+    /// value.
     func webLogin(_ username: String, password: String = demoPassword) async throws -> String {
         var cookie = ""
         let code = try await totpCode(username)
         let form = try await loginForm()
-        try await testing().test(.POST, "/login", headers: form.headers, beforeRequest: { req in
-            try req.content.encode(["username": username, "password": password, "_csrf": form.token], as: .urlEncodedForm)
-        }, afterResponse: { res async in
-            #expect(res.status == .seeOther, "web login of \(username): \(res.status)")
-            #expect(res.headers.first(name: .location) == (code == nil ? "/" : "/login/second-factor"))
-            cookie = res.headers.setCookie?[SessionAuthenticator.cookieName]?.string ?? ""
-        })
+        try await testing().test(
+            .POST, "/login", headers: form.headers,
+            beforeRequest: { req in
+                try req.content.encode(
+                    ["username": username, "password": password, "_csrf": form.token], as: .urlEncodedForm)
+            },
+            afterResponse: { res async in
+                #expect(res.status == .seeOther, "web login of \(username): \(res.status)")
+                #expect(res.headers.first(name: .location) == (code == nil ? "/" : "/login/second-factor"))
+                cookie = res.headers.setCookie?[SessionAuthenticator.cookieName]?.string ?? ""
+            })
         guard let code else { return cookie }
         var headers = HTTPHeaders(); headers.cookie(cookie)
-        try await testing().test(.POST, "/login/second-factor", headers: headers, beforeRequest: { req in
-            try req.content.encode(["code": code, "_csrf": CSRFMiddleware.token(forSession: cookie)], as: .urlEncodedForm)
-        }, afterResponse: { res async in
-            #expect(res.status == .seeOther, "second factor of \(username): \(res.status) \(res.body.string.prefix(200))")
-            cookie = res.headers.setCookie?[SessionAuthenticator.cookieName]?.string ?? ""
-        })
+        try await testing().test(
+            .POST, "/login/second-factor", headers: headers,
+            beforeRequest: { req in
+                try req.content.encode(
+                    ["code": code, "_csrf": CSRFMiddleware.token(forSession: cookie)], as: .urlEncodedForm)
+            },
+            afterResponse: { res async in
+                #expect(
+                    res.status == .seeOther,
+                    "second factor of \(username): \(res.status) \(res.body.string.prefix(200))")
+                cookie = res.headers.setCookie?[SessionAuthenticator.cookieName]?.string ?? ""
+            })
         return cookie
     }
 
@@ -230,7 +266,9 @@ extension Application {
     }
 
     /// A form post of a web session (the CSRF token is added): status, body and redirect target.
-    func postForm(_ path: String, _ session: (HTTPHeaders, String), _ fields: [(String, String)]) async throws -> (HTTPResponseStatus, String, String?) {
+    func postForm(_ path: String, _ session: (HTTPHeaders, String), _ fields: [(String, String)]) async throws -> (
+        HTTPResponseStatus, String, String?
+    ) {
         var headers = session.0; headers.contentType = .urlEncodedForm
         let body = ([("_csrf", session.1)] + fields).map { k, v in
             "\(k)=\(v.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? v)"
@@ -243,11 +281,15 @@ extension Application {
     }
 
     /// A JSON API call with a bearer token: status and body.
-    func api(_ method: HTTPMethod, _ path: String, token: String, json: String? = nil) async throws -> (HTTPResponseStatus, String) {
+    func api(_ method: HTTPMethod, _ path: String, token: String, json: String? = nil) async throws -> (
+        HTTPResponseStatus, String
+    ) {
         var headers: HTTPHeaders = ["Authorization": "Bearer \(token)"]
         if json != nil { headers.contentType = .json }
         var out: (HTTPResponseStatus, String) = (.ok, "")
-        try await testing().test(method, path, headers: headers, body: json.map { ByteBuffer(string: $0) }) { res in out = (res.status, res.body.string) }
+        try await testing().test(method, path, headers: headers, body: json.map { ByteBuffer(string: $0) }) { res in
+            out = (res.status, res.body.string)
+        }
         return out
     }
 

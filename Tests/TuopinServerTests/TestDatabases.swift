@@ -43,8 +43,11 @@ actor TestDatabases {
 
     /// A fresh copy of the template for `demo`, building the template first if this run has none;
     /// with `fresh`, a database seeded for this test alone (the test that seeding is deterministic).
-    func copy(of demo: Demo, fresh: Bool = false, settings: @escaping @Sendable (URL, TuopinSettings.Database) -> TuopinSettings,
-              seed: @escaping Seed) async throws -> Copy {
+    func copy(
+        of demo: Demo, fresh: Bool = false,
+        settings: @escaping @Sendable (URL, TuopinSettings.Database) -> TuopinSettings,
+        seed: @escaping Seed
+    ) async throws -> Copy {
         if !cleaned { cleaned = true; try await removeLeftovers() }
         counter += 1
         let name = "t\(run)n\(counter)"
@@ -57,34 +60,42 @@ actor TestDatabases {
         try FileManager.default.copyItem(at: template.directory, to: directory)
         switch template.database {
         case .sqlite:
-            return Copy(directory: directory, database: .sqlite(path: directory.appendingPathComponent("tuopin.sqlite").path),
-                        remove: { try? FileManager.default.removeItem(at: directory) })
+            return Copy(
+                directory: directory, database: .sqlite(path: directory.appendingPathComponent("tuopin.sqlite").path),
+                remove: { try? FileManager.default.removeItem(at: directory) })
         case .postgres(let url, _):
             let database = Self.database(named: Self.prefix + name)
             try await Self.admin("CREATE DATABASE \(database.name) TEMPLATE \(Self.name(of: url))")
-            return Copy(directory: directory, database: .postgres(url: database.url, searchPath: nil), remove: {
-                try? FileManager.default.removeItem(at: directory)
-                try? await Self.admin("DROP DATABASE IF EXISTS \(database.name) WITH (FORCE)")
-            })
+            return Copy(
+                directory: directory, database: .postgres(url: database.url, searchPath: nil),
+                remove: {
+                    try? FileManager.default.removeItem(at: directory)
+                    try? await Self.admin("DROP DATABASE IF EXISTS \(database.name) WITH (FORCE)")
+                })
         }
     }
 
     /// A database (and data directory) named `name`, migrated and seeded by `seed`.
-    private func build(_ name: String, settings: @Sendable (URL, TuopinSettings.Database) -> TuopinSettings,
-                       seed: Seed) async throws -> Copy {
+    private func build(
+        _ name: String, settings: @Sendable (URL, TuopinSettings.Database) -> TuopinSettings,
+        seed: Seed
+    ) async throws -> Copy {
         let directory = Self.root.appendingPathComponent(run).appendingPathComponent(name)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let copy: Copy
         if TestDatabase.postgresURL != nil {
             let target = Self.database(named: Self.prefix + name)
             try await Self.admin("CREATE DATABASE \(target.name)")
-            copy = Copy(directory: directory, database: .postgres(url: target.url, searchPath: nil), remove: {
-                try? FileManager.default.removeItem(at: directory)
-                try? await Self.admin("DROP DATABASE IF EXISTS \(target.name) WITH (FORCE)")
-            })
+            copy = Copy(
+                directory: directory, database: .postgres(url: target.url, searchPath: nil),
+                remove: {
+                    try? FileManager.default.removeItem(at: directory)
+                    try? await Self.admin("DROP DATABASE IF EXISTS \(target.name) WITH (FORCE)")
+                })
         } else {
-            copy = Copy(directory: directory, database: .sqlite(path: directory.appendingPathComponent("tuopin.sqlite").path),
-                        remove: { try? FileManager.default.removeItem(at: directory) })
+            copy = Copy(
+                directory: directory, database: .sqlite(path: directory.appendingPathComponent("tuopin.sqlite").path),
+                remove: { try? FileManager.default.removeItem(at: directory) })
         }
         try await seed(settings(directory, copy.database))
         return copy
@@ -114,10 +125,13 @@ actor TestDatabases {
     @discardableResult
     static func admin(_ statement: String) async throws -> [String] {
         let configuration = try SQLPostgresConfiguration(url: TestDatabase.postgresURL!).coreConfiguration
-        let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: Logger(label: "tests.admin"))
+        let connection = try await PostgresConnection.connect(
+            configuration: configuration, id: 1, logger: Logger(label: "tests.admin"))
         do {
             var names: [String] = []
-            for try await row in try await connection.query(PostgresQuery(unsafeSQL: statement), logger: Logger(label: "tests.admin")) {
+            for try await row in try await connection.query(
+                PostgresQuery(unsafeSQL: statement), logger: Logger(label: "tests.admin"))
+            {
                 if let name = try? row.decode(String.self) { names.append(name) }
             }
             try await connection.close()

@@ -15,7 +15,9 @@ import ZIPFoundation
         defer { try? FileManager.default.removeItem(at: url) }
         let archive = try Archive(url: url, accessMode: .create)
         func add(_ path: String, _ data: Data) throws {
-            try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(data.count), compressionMethod: method) { position, size in
+            try archive.addEntry(
+                with: path, type: .file, uncompressedSize: Int64(data.count), compressionMethod: method
+            ) { position, size in
                 data.subdata(in: Int(position)..<Int(position) + size)
             }
         }
@@ -27,11 +29,14 @@ import ZIPFoundation
     }
 
     static func sheet(_ rows: String) -> String {
-        #"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#
+        #"<?xml version="1.0" encoding="UTF-8"?>"#
+            + #"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#
             + rows + "</sheetData></worksheet>"
     }
 
-    static let sst = #"<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>户编号</t></si><si><t>格桑</t></si></sst>"#
+    static let sst =
+        #"<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>户编号</t></si><si><t>格桑</t>"#
+            + #"</si></sst>"#
 
     /// Reads `data`; a problem is a fine answer, anything else fails the test.
     @discardableResult
@@ -57,10 +62,14 @@ import ZIPFoundation
             #expect(result == .failure(expected), "\(rows)")
         }
         // Within the bounds, gaps are empty rows and cells, and shared strings resolve.
-        let fine = Self.answer(try Self.workbook(sheet: Self.sheet(#"<row r="2"><c r="B2" t="s"><v>1</v></c><c><v>7</v></c></row>"#), shared: Self.sst))
+        let fine = Self.answer(
+            try Self.workbook(
+                sheet: Self.sheet(#"<row r="2"><c r="B2" t="s"><v>1</v></c><c><v>7</v></c></row>"#), shared: Self.sst))
         #expect(fine == .success([[], ["", "格桑", "7"]]))
         // A DTD (entity expansion) is refused before parsing.
-        let laughs = #"<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">]><worksheet><sheetData><row r="1"><c t="inlineStr"><is><t>&a;</t></is></c></row></sheetData></worksheet>"#
+        let laughs =
+            #"<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">]><worksheet><sheetData><row r="1">"#
+                + #"<c t="inlineStr"><is><t>&a;</t></is></c></row></sheetData></worksheet>"#
         #expect(Self.answer(try Self.workbook(sheet: laughs)) == .failure(.declarations))
         #expect(Self.answer(Data("PK not a zip".utf8)) == .failure(.notWorkbook))
         #expect(Self.answer(Data()) == .failure(.notWorkbook))
@@ -68,8 +77,10 @@ import ZIPFoundation
 
     @Test func aDecompressionBombStopsAtItsBound() throws {
         // 40 MiB of one character packs into about 40 KiB: the reader stops after 16 MiB.
-        let bomb = try Self.workbook(sheet: Self.sheet("<row r=\"1\"><c t=\"inlineStr\"><is><t>" + String(repeating: "0", count: 40 << 20)
-                                                       + "</t></is></c></row>"))
+        let bomb = try Self.workbook(
+            sheet: Self.sheet(
+                "<row r=\"1\"><c t=\"inlineStr\"><is><t>" + String(repeating: "0", count: 40 << 20)
+                    + "</t></is></c></row>"))
         #expect(bomb.count < 1 << 20)
         #expect(Self.answer(bomb) == .failure(.tooLarge(limit: 16 << 20)))
     }
@@ -79,8 +90,14 @@ import ZIPFoundation
     /// flipped. Every one reads or is refused with a problem.
     @Test func mutatedWorkbooksGiveRowsOrProblems() throws {
         var rng = SplitMix64(seed: 22)
-        let numbers = ["0", "1", "2", "-1", "-2147483649", "1048576", "1048577", "99999999999999999999", "1e3", "", " 3", "0x10", "３"]
-        let references = ["A1", "A0", "B", "XFD1", "XFE1", "AAAA1", "a1", "1A", "", "A-1", "中1", "ZZ9999999", "A99999999", "A1048577", "Ω1"]
+        let numbers = [
+            "0", "1", "2", "-1", "-2147483649", "1048576", "1048577", "99999999999999999999", "1e3", "", " 3", "0x10",
+            "３",
+        ]
+        let references = [
+            "A1", "A0", "B", "XFD1", "XFE1", "AAAA1", "a1", "1A", "", "A-1", "中1", "ZZ9999999", "A99999999", "A1048577",
+            "Ω1",
+        ]
         let types = ["s", "n", "inlineStr", "str", "b", "e", "", "s\u{0}"]
         var read = 0, refused = 0
         for round in 0..<2_500 {
@@ -91,10 +108,15 @@ import ZIPFoundation
                 let r = Int.random(in: 0..<4, using: &rng) == 0 ? numbers.randomElement(using: &rng)! : String(row)
                 rows += Int.random(in: 0..<6, using: &rng) == 0 ? "<row>" : "<row r=\"\(r)\">"
                 for c in 0..<Int.random(in: 0...5, using: &rng) {
-                    let ref = Int.random(in: 0..<3, using: &rng) == 0 ? references.randomElement(using: &rng)! : "\(XLSX.columnName(c))\(r)"
+                    let ref =
+                        Int.random(in: 0..<3, using: &rng) == 0
+                        ? references.randomElement(using: &rng)! : "\(XLSX.columnName(c))\(r)"
                     let type = types.randomElement(using: &rng)!
                     let value = type == "s" ? numbers.randomElement(using: &rng)! : "格桑&amp;\(c)"
-                    rows += type == "inlineStr" ? "<c r=\"\(ref)\" t=\"inlineStr\"><is><t>\(value)</t></is></c>" : "<c r=\"\(ref)\" t=\"\(type)\"><v>\(value)</v></c>"
+                    rows +=
+                        type == "inlineStr"
+                        ? "<c r=\"\(ref)\" t=\"inlineStr\"><is><t>\(value)</t></is></c>"
+                        : "<c r=\"\(ref)\" t=\"\(type)\"><v>\(value)</v></c>"
                 }
                 rows += "</row>"
             }
@@ -102,10 +124,13 @@ import ZIPFoundation
             switch Int.random(in: 0..<8, using: &rng) {
             case 0: xml = String(xml.prefix(Int.random(in: 0...xml.count, using: &rng)))
             case 1: xml = xml.replacingOccurrences(of: "</c>", with: "<c><c><v>1</v></c>")
-            case 2: xml = xml.replacingOccurrences(of: "<sheetData>", with: "<sheetData>" + String(repeating: "<x>", count: 300))
+            case 2:
+                xml = xml.replacingOccurrences(
+                    of: "<sheetData>", with: "<sheetData>" + String(repeating: "<x>", count: 300))
             default: break
             }
-            var data = try Self.workbook(sheet: xml, shared: round % 3 == 0 ? nil : Self.sst, method: round % 2 == 0 ? .deflate : .none)
+            var data = try Self.workbook(
+                sheet: xml, shared: round % 3 == 0 ? nil : Self.sst, method: round % 2 == 0 ? .deflate : .none)
             // Some archives damaged after packing: a flipped byte, a cut, a stretch of garbage.
             switch Int.random(in: 0..<5, using: &rng) {
             case 0: data[Int.random(in: 0..<data.count, using: &rng)] ^= UInt8.random(in: 1...255, using: &rng)
