@@ -364,6 +364,38 @@ import VaporTesting
         }
     }
 
+    /// A county allocates to a township from its funds page with 或下达到项目 left at "—": the empty
+    /// choice is no choice (it was refused as an invalid number, issue #24), a project that is not a
+    /// number is still refused, and that refusal writes nothing.
+    @Test func aCountyAllocatesToATownshipFromItsPage() async throws {
+        try await withTestApp(households: 216) { app in
+            let year = app.clock.today.year
+            let accounts = try await FundAccountRecord.query(on: app.db).filter(\.$id.$holder == "u:540102")
+                .filter(\.$id.$year == year).all()
+            let account = try #require(accounts.first { $0.received - $0.allocated - $0.spent >= 100 })
+            let county = try await app.session("chengguan")
+            func entries() async throws -> Int {
+                try await FundEntryRecord.query(on: app.db).filter(\.$toUnit == "540102001").count()
+            }
+            let before = try await entries()
+            func allocate(project: String) async throws -> (HTTPResponseStatus, String, String?) {
+                try await app.postForm(
+                    "/units/540102/allocations", county,
+                    [
+                        ("source", account.id!.source), ("year", String(year)), ("amount", "1.00"),
+                        ("entry_date", app.clock.today.description), ("to_unit", "540102001"),
+                        ("project_id", project), ("note", ""),
+                    ])
+            }
+            let bad = try await allocate(project: "x")
+            let afterBad = try await entries()
+            #expect(bad.0 == .badRequest && afterBad == before)
+            let done = try await allocate(project: "")
+            #expect(done.0 == .seeOther && done.2 == "/units/540102/funds")
+            #expect(try await entries() == before + 1)
+        }
+    }
+
     /// The fund rules' facts as the server reads them from the ledger: the demo's sprinkled gaps are
     /// found, and an allocation not published for 30 days is R-21-1 until it is published, then R-25-1
     /// (published late); a reversed allocation can no longer be published.

@@ -80,6 +80,16 @@ import VaporTesting
         case "PUT /api/v1/households/:id/incomes/:year": return income
         case "PUT /api/v1/households/:id/guarantees/:kind": return ["version": 1, "met": true]
         case "PUT /api/v1/households/:id/plans/:year": return ["version": 1, "goal": "增收", "measures": []]
+        case "POST /members/:id": return ["version": "1", "education": "primary"]
+        case "POST /members/:id/removal": return ["version": "1", "reason": "迁出"]
+        case "POST /members/:id/head": return ["version": "1", "former_head_relation": "spouse"]
+        case "POST /households/:id/plans": return ["version": "1", "year": "2026", "goal": "增收"]
+        case "POST /households/:id/members":
+            return [
+                "version": "1", "name": "新成员", "resident_id": ImportExportTests().idWithCheck("54010220100101772"),
+                "relation": "son", "ethnicity": "tibetan", "education": "preschool", "schooling": "notInSchool",
+                "health": "healthy", "labour": "none", "migrant_months": "0",
+            ]
         case "PATCH /api/v1/members/:id": return ["version": 1, "education": "primary"]
         case "DELETE /api/v1/members/:id": return ["version": 1, "reason": "迁出"]
         case "POST /api/v1/households/:id/members":

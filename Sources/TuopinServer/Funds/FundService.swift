@@ -19,7 +19,7 @@ enum FundService {
         var counterpart: String?
         /// An allocation: the child unit, or the project.
         var to_unit: String?
-        var project_id: RowID<ProjectRecord>?
+        @EmptyIsNil var project_id: RowID<ProjectRecord>?
         /// An expenditure: the voucher number, and the unit that pays when it is not the project's own
         /// account (a county or township paying a contractor directly for a project under it).
         var voucher: String?

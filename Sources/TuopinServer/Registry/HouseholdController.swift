@@ -135,8 +135,9 @@ enum HouseholdController {
         try await page(req, formError: nil)
     }
 
-    /// The household page; `formError` is the message of a form on it that was refused.
-    static func page(_ req: Request, formError: String?) async throws -> Response {
+    /// The household page; `formError` is the message of a form on it that was refused, `posted`
+    /// that form's fields as typed (a refused new member is shown again as it was entered).
+    static func page(_ req: Request, formError: String?, posted: [String: String] = [:]) async throws -> Response {
         let user = try req.requireUser()
         let id: RowID<Household> = try req.intParameter("id")
         let detail = try await detail(req, id: id)
@@ -161,6 +162,7 @@ enum HouseholdController {
             let cases: [CaseController.CaseSummary]; let starts: [CaseController.StartOption]; let caseYear: Int
             let pairings: [PairingService.View]; let candidates: [Candidate]; let today: String
             let loans: [LoanService.LoanView]; let mayKeepLoans: Bool
+            let editing: HouseholdEditing?; let saved: String?
         }
         struct Candidate: Encodable { let id: RowID<Cadre>; let label: String }
         let candidates =
@@ -187,8 +189,28 @@ enum HouseholdController {
                 loans: try await req.data.loans().filter(\.$householdID == id).sort(\.$id).all()
                     .map { LoanService.view($0, today: req.clock.today) },
                 mayKeepLoans: req.auth.get(CurrentUser.self)?.scope.permits(.manageFunds, on: OrgCode(detail.village)!)
-                    ?? false),
+                    ?? false,
+                editing: writable ? try await editing(req, id: id, posted: posted) : nil,
+                saved: savedMessage(req)),
             status: formError == nil ? .ok : .unprocessableEntity)
+    }
+
+    /// The forms that edit members and plans, for a user who may write the household.
+    static func editing(_ req: Request, id: RowID<Household>, posted: [String: String]) async throws
+        -> HouseholdEditing
+    {
+        let h = try await req.data.household(id: id)
+        let (plans, measures) = try await req.data.plans(of: h)
+        return try HouseholdEditing.make(
+            h, members: try await req.data.members(of: h), plans: plans, measures: measures,
+            today: req.clock.today, posted: posted, t: req.t)
+    }
+
+    /// "Saved" after a form on the page succeeded (`?saved=` names which; unknown names say nothing).
+    static func savedMessage(_ req: Request) -> String? {
+        let known = ["member_added", "member_changed", "member_removed", "head_changed", "plan_saved"]
+        guard let key = req.query[String.self, at: "saved"], known.contains(key) else { return nil }
+        return req.t["saved_" + key]
     }
 
     @Sendable static func apiShow(req: Request) async throws -> Detail {

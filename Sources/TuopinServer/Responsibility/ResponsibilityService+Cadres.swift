@@ -10,7 +10,7 @@ extension ResponsibilityService {
 
     struct CadreInput: Content {
         var name: String?; var rank: String?; var position: String?; var phone: String?;
-        var organisation_id: RowID<Organisation>?
+        @EmptyIsNil var organisation_id: RowID<Organisation>?
     }
 
     static func addCadre(app: Application, user: CurrentUser, unit text: String, input: CadreInput) async throws

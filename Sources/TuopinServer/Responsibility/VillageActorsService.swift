@@ -10,7 +10,9 @@ import Vapor
 enum VillageActorsService {
     typealias S = ResponsibilityService
 
-    struct OrganisationInput: Content { var name: String?; var type: String?; var sponsor_id: RowID<Organisation>? }
+    struct OrganisationInput: Content {
+        var name: String?; var type: String?; @EmptyIsNil var sponsor_id: RowID<Organisation>?
+    }
 
     static func addOrganisation(app: Application, user: CurrentUser, unit text: String, input: OrganisationInput)
         async throws -> RowID<Organisation>

@@ -23,6 +23,8 @@ enum SiteURL {
     case apiHousehold(RowID<Household>?)
     case apiHouseholdPart(RowID<Household>?, String, String?)
     case apiMember(RowID<Member>?)
+    /// A member's page forms: changes (no part), `removal`, `head`.
+    case member(RowID<Member>?, String?)
     case cases, caseBatch, caseStart
     case caseDetail(RowID<WorkflowCase>?)
     case caseSteps(RowID<WorkflowCase>?)
@@ -121,6 +123,7 @@ enum SiteURL {
         case .apiHouseholdPart(let id, let part, let key):
             ["api", "v1", "households", id.map(String.init) ?? ":id", part] + (key.map { [$0] } ?? [])
         case .apiMember(let id): ["api", "v1", "members", id.map(String.init) ?? ":id"]
+        case .member(let id, let part): ["members", Self.id(id)] + (part.map { [$0] } ?? [])
         case .cases: ["cases"]
         case .caseBatch: ["cases", "batch"]
         case .caseStart: ["cases", "start"]
