@@ -112,7 +112,7 @@ enum AssessmentController {
                         unit_code: v.unitCode, unit_name: names[v.unitCode] ?? v.unitCode, indicator_id: v.indicatorID,
                         label: byID[v.indicatorID].map { label($0, t) } ?? "", value: v.value.map(fixed), note: v.note)
                 },
-                computed_at: s.computedAt.map(AuditSearch.second), approved_on: s.approvedOn?.description)
+                computed_at: s.computedAt.map { Clock.second(logged: $0) }, approved_on: s.approvedOn?.description)
         )
     }
 

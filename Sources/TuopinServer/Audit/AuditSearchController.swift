@@ -5,12 +5,6 @@ import Vapor
 
 /// The audit-log search's page and export (the query itself is `AuditSearch`, in the data layer).
 extension AuditSearch {
-    /// A logged UTC time shown in China time, to the second.
-    static func second(_ at: String) -> String {
-        let f = ISO8601DateFormatter(); f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f.date(from: at).map(Clock.second) ?? at
-    }
-
     @Sendable static func page(req: Request) async throws -> Response {
         let user = try req.requireUser()
         guard user.scope.has(.readAuditLog) else { throw AppError.forbidden }

@@ -33,6 +33,19 @@ struct Clock: Sendable {
     /// `2026-11-18 19:06:05`, Beijing time.
     static func second(_ date: Date) -> String { format(date, "yyyy-MM-dd HH:mm:ss") }
 
+    /// A time the audit log recorded (ISO 8601, UTC), in Beijing time to the second; text that is
+    /// not such a time is shown as it is.
+    static func second(logged at: String) -> String {
+        let f = ISO8601DateFormatter()
+        for options: ISO8601DateFormatter.Options in [
+            [.withInternetDateTime, .withFractionalSeconds], [.withInternetDateTime],
+        ] {
+            f.formatOptions = options
+            if let date = f.date(from: at) { return second(date) }
+        }
+        return at
+    }
+
     private static func format(_ date: Date, _ pattern: String) -> String {
         let f = DateFormatter()
         f.locale = Locale(identifier: "en_US_POSIX"); f.timeZone = zone; f.dateFormat = pattern

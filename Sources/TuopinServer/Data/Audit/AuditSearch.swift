@@ -152,7 +152,8 @@ enum AuditSearch {
                 default: nil
                 }
             return Entry(
-                id: r.id, at: second(r.at), user_id: r.user_id, user: users[r.user_id] ?? r.user_id, action: r.action,
+                id: r.id, at: Clock.second(logged: r.at), user_id: r.user_id, user: users[r.user_id] ?? r.user_id,
+                action: r.action,
                 entity: r.entity,
                 entity_id: r.entity_id, before: redact(r.before), after: redact(r.after), href: href)
         }

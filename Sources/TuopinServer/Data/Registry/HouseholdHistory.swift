@@ -19,7 +19,7 @@ enum HouseholdHistory {
         let names = Dictionary(uniqueKeysWithValues: users.map { (String($0.id!), $0.displayName) })
         return rows.map {
             Entry(
-                at: String($0.at.prefix(19)).replacingOccurrences(of: "T", with: " "),
+                at: Clock.second(logged: $0.at),
                 user: names[$0.user_id] ?? $0.user_id, action: $0.action,
                 reason: $0.action == "household.change_reason" ? Self.reason(in: $0.after) : "")
         }
