@@ -105,7 +105,8 @@ import VaporTesting
             let history = try await app.get("/households/\(id)", clerk.0).1
             #expect(history.contains("新增成员") && history.contains("保存帮扶计划") && !history.contains("action_"))
             // In Beijing time, as everything else on the page (the log keeps UTC).
-            let logged = try #require(history.firstMatch(of: /<table class="grid" id="history">[\s\S]*?<td>([0-9: -]+)<\/td>/))
+            let logged = try #require(
+                history.firstMatch(of: /<table class="grid" id="history">[\s\S]*?<td>([0-9: -]+)<\/td>/))
             #expect(String(logged.1).hasPrefix(Clock.minute(app.tuopin.now())))
         }
     }

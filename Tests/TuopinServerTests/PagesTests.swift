@@ -62,7 +62,13 @@ import VaporTesting
                 #expect(html.contains("540102001201"))
                 #expect(html.contains(#"id="total-households">\#(count)<"#))
                 #expect(!html.contains(#"href="/units/540102""#))  // no link above their scope
+                #expect(html.contains(#"id="nav-imports""#))
             }
+            // The menu offers only what the role may do: a village cadre has no 导入 (the page is 403 for them).
+            let village = try await app.session("village1")
+            let (status, page) = try await app.get("/units/540102001201", village.0)
+            #expect(status == .ok && !page.contains(#"id="nav-imports""#))
+            #expect(try await app.get("/imports", village.0).0 == .forbidden)
         }
     }
 

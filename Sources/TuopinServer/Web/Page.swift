@@ -24,6 +24,8 @@ enum Page {
         let auditor: Bool
         /// Handles oversight cases (discipline, procuratorate and audit; not the audit administrator).
         let oversight: Bool
+        /// May import into the registry (the 导入 menu item is shown only then).
+        let mayImport: Bool
     }
 
     /// `language` overrides the user's (a notice sheet is printed in the notice's language).
@@ -36,7 +38,8 @@ enum Page {
             UserBadge(
                 name: u.displayName, roles: u.scope.bindings.map { t[$0.role.labelKey] },
                 home: u.scope.homeUnit.map { SiteURL.unit($0.value).path }, complete: u.stage == .full,
-                auditor: u.scope.has(.readAuditLog), oversight: u.scope.has(.handleOversightCases))
+                auditor: u.scope.has(.readAuditLog), oversight: u.scope.has(.handleOversightCases),
+                mayImport: u.scope.has(.writeRegistry))
         }
         let context = Context(
             t: req.application.localizer.pageStrings[t.language]!, lang: t.language.htmlTag, path: req.url.path,
