@@ -127,6 +127,13 @@ def test_a_household_is_identified_and_exits_in_chromium(server, browser):
     code = browser.find_element(By.ID, "tracking-code").text
     assert len(code) == 10
     shot(browser, "portal-objection")
+    # Reloading the receipt files nothing a second time (the post was answered with a redirect).
+    with db(server) as c:
+        filed = c.execute("SELECT COUNT(*) FROM objections WHERE notice_id = ?", (notice,)).fetchone()[0]
+    browser.refresh()
+    assert browser.find_element(By.ID, "tracking-code").text == code
+    with db(server) as c:
+        assert c.execute("SELECT COUNT(*) FROM objections WHERE notice_id = ?", (notice,)).fetchone()[0] == filed
 
     age_notices(server)
     as_user(browser, server, "clerk1")

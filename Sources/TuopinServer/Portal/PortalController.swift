@@ -148,7 +148,13 @@ enum PortalController {
     struct CaseOption: Encodable { let id: RowID<WorkflowCase>; let label: String }
 
     @Sendable static func show(req: Request) async throws -> Response {
-        try await renderNotice(req, id: try req.intParameter("id"), filed: nil, error: nil, status: .ok)
+        let id: RowID<Notice> = try req.intParameter("id")
+        // After filing, the browser is sent here with the objection's code (`?filed=`): reloading
+        // the page shows the receipt again and files nothing. A code of another notice shows nothing.
+        let code = (try? req.query.get(String.self, at: "filed"))?.uppercased()
+        var filed: String?
+        if let code, let found = try await tracked(req, code: code), found.notice_id == id { filed = found.code }
+        return try await renderNotice(req, id: id, filed: filed, error: nil, status: .ok)
     }
 
     static func renderNotice(
@@ -192,7 +198,7 @@ enum PortalController {
             let code = try await NoticeService.file(
                 app: req.application, user: req.auth.get(CurrentUser.self), noticeID: id, input: input,
                 client: clientKey(req))
-            return .page(try await renderNotice(req, id: id, filed: code, error: nil, status: .created))
+            return .redirect(SiteURL.gongshiNotice(id).path + "?filed=\(code)")
         } orShow: { refusal in
             return try await renderNotice(req, id: id, filed: nil, error: refusal.message, status: refusal.status)
         }
