@@ -19,12 +19,14 @@ enum HouseholdMemberForms {
             ].compactMapValues { $0 }
         }
     }
-    struct MemberForm: Content {
+    /// A member form carries the household's version it was shown at.
+    protocol Versioned { var version: Int? { get } }
+    struct MemberForm: Content, Versioned {
         var version: Int?; var ethnicity: String?; var education: String?; var schooling: String?
         var health: String?; var disability_grade: String?; var labour: String?; var migrant_months: String?
     }
-    struct RemovalForm: Content { var version: Int?; var reason: String? }
-    struct HeadForm: Content { var version: Int?; var former_head_relation: String? }
+    struct RemovalForm: Content, Versioned { var version: Int?; var reason: String? }
+    struct HeadForm: Content, Versioned { var version: Int?; var former_head_relation: String? }
     struct PlanForm: Content {
         var version: Int?; var year: Int?; var goal: String?
         var category: [String]?; var subtype: [String]?; var content: [String]?; var amount: [String]?
@@ -76,49 +78,43 @@ enum HouseholdMemberForms {
         return m.$household.id
     }
 
-    @Sendable static func update(req: Request) async throws -> Response {
-        let user = try req.requireUser()
-        let memberID: RowID<Member> = try req.intParameter("id")
-        let household = try await household(of: memberID, req)
-        let f = try req.content.decode(MemberForm.self)
-        return try await run(req, household: household, saved: "member_changed") {
-            guard let version = f.version else { throw AppError.missingField("version") }
-            let input = RegistryService.MemberInput(
-                ethnicity: f.ethnicity, education: f.education, schooling: f.schooling, health: f.health,
-                disability_grade: try optionalInt(f.disability_grade, "disability_grade"), labour: f.labour,
-                migrant_months: try optionalInt(f.migrant_months, "migrant_months"), medical_insurance: nil,
-                serious_illness_insurance: nil, pension_insurance: nil, dibao: nil, tekun: nil)
-            try await RegistryService.updateMember(
-                app: req.application, user: user, memberID: memberID, version: version, input: input)
-        }
-    }
-
-    @Sendable static func remove(req: Request) async throws -> Response {
-        let user = try req.requireUser()
-        let memberID: RowID<Member> = try req.intParameter("id")
-        let household = try await household(of: memberID, req)
-        let f = try req.content.decode(RemovalForm.self)
-        return try await run(req, household: household, saved: "member_removed") {
-            guard let version = f.version else { throw AppError.missingField("version") }
-            guard let reason = f.reason, !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
-                throw AppError.missingField("reason")
+    /// A form posted on one member (`/members/{id}…`): the member's household is read in the user's
+    /// scope, the form carries the household's version, and `action` is the service call.
+    static func memberForm<Form: Content & Versioned>(
+        _ type: Form.Type, saved: String,
+        _ action: @escaping @Sendable (Application, CurrentUser, RowID<Member>, Int, Form) async throws -> Void
+    ) -> @Sendable (Request) async throws -> Response {
+        { req in
+            let user = try req.requireUser()
+            let memberID: RowID<Member> = try req.intParameter("id")
+            let household = try await household(of: memberID, req)
+            let f = try req.content.decode(type)
+            return try await run(req, household: household, saved: saved) {
+                guard let version = f.version else { throw AppError.missingField("version") }
+                try await action(req.application, user, memberID, version, f)
             }
-            try await RegistryService.removeMember(
-                app: req.application, user: user, memberID: memberID, version: version, reason: reason)
         }
     }
 
-    @Sendable static func head(req: Request) async throws -> Response {
-        let user = try req.requireUser()
-        let memberID: RowID<Member> = try req.intParameter("id")
-        let household = try await household(of: memberID, req)
-        let f = try req.content.decode(HeadForm.self)
-        return try await run(req, household: household, saved: "head_changed") {
-            guard let version = f.version else { throw AppError.missingField("version") }
-            try await RegistryService.makeHead(
-                app: req.application, user: user, memberID: memberID, version: version,
-                formerHeadRelation: f.former_head_relation ?? "")
+    static let update = memberForm(MemberForm.self, saved: "member_changed") { app, user, member, version, f in
+        let input = RegistryService.MemberInput(
+            ethnicity: f.ethnicity, education: f.education, schooling: f.schooling, health: f.health,
+            disability_grade: try optionalInt(f.disability_grade, "disability_grade"), labour: f.labour,
+            migrant_months: try optionalInt(f.migrant_months, "migrant_months"), medical_insurance: nil,
+            serious_illness_insurance: nil, pension_insurance: nil, dibao: nil, tekun: nil)
+        try await RegistryService.updateMember(app: app, user: user, memberID: member, version: version, input: input)
+    }
+
+    static let remove = memberForm(RemovalForm.self, saved: "member_removed") { app, user, member, version, f in
+        guard let reason = f.reason, !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw AppError.missingField("reason")
         }
+        try await RegistryService.removeMember(app: app, user: user, memberID: member, version: version, reason: reason)
+    }
+
+    static let head = memberForm(HeadForm.self, saved: "head_changed") { app, user, member, version, f in
+        try await RegistryService.makeHead(
+            app: app, user: user, memberID: member, version: version, formerHeadRelation: f.former_head_relation ?? "")
     }
 
     @Sendable static func plan(req: Request) async throws -> Response {
