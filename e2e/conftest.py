@@ -222,9 +222,14 @@ def submit(driver, element):
     """Clicks a submit button or link and waits until the page it was on is gone and the next
     one has loaded. (During navigation Chromium may answer for the old node with a generic
     inspector error instead of "stale element": both mean it is gone.)"""
-    from selenium.common.exceptions import WebDriverException
+    from selenium.common.exceptions import NoAlertPresentException, WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
     element.click()
+    try:
+        # A button with data-confirm asks first (a rejection, an assessment step …): answer yes.
+        driver.switch_to.alert.accept()
+    except NoAlertPresentException:
+        pass
 
     def gone(_):
         try:

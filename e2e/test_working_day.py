@@ -102,6 +102,15 @@ def test_county_allocates_to_a_township_leaving_the_project_empty(server, browse
     submit(browser, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
     assert not browser.find_elements(By.ID, "form-error"), browser.find_element(By.ID, "form-error").text
     assert "e2e 下达到乡镇" in browser.page_source
+    # 冲销 asks first; answering no sends nothing.
+    row = [r for r in browser.find_elements(By.CSS_SELECTOR, "tr[id^=entry-]") if "e2e 下达到乡镇" in r.text][0]
+    reverse = row.find_element(By.CSS_SELECTOR, "form[action$='/reverse']")
+    reverse.find_element(By.NAME, "reason").send_keys("e2e 记错")
+    reverse.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    alert = browser.switch_to.alert
+    assert "冲销" in alert.text
+    alert.dismiss()
+    assert browser.find_element(By.ID, row.get_attribute("id")).find_elements(By.CSS_SELECTOR, "form[action$='/reverse']")
 
 
 def test_a_clerks_pages_fit_a_phone_in_chinese_and_tibetan(server, browser):
