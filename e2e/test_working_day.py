@@ -86,6 +86,14 @@ def test_clerk_adds_changes_and_removes_a_member_and_plans_the_year(server, brow
     history = browser.find_element(By.ID, "history").text
     assert "新增成员" in history and "成员减少" in history and "保存帮扶计划" in history
     assert "action_" not in history
+    # The pairing picker starts on no one and narrows by what is typed.
+    picker = browser.find_element(By.ID, "cadre-select")
+    assert Select(picker).first_selected_option.get_attribute("value") == ""
+    name = [o.text for o in Select(picker).options if o.get_attribute("value")][-1].split(" · ")[0]
+    browser.find_element(By.ID, "cadre-filter").send_keys(name)
+    left = browser.execute_script(
+        "return Array.from(arguments[0].options).filter(o => o.value && !o.hidden).map(o => o.text)", picker)
+    assert left and all(name in text for text in left)
     shot(browser, "household-plan-desk")
     browser.set_window_size(*PHONE)
     browser.get(page)
