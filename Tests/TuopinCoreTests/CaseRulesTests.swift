@@ -71,6 +71,21 @@ import Testing
         }
         #expect(!NoticePeriod.hasEnded(end: today, today: today))
         #expect(NoticePeriod.hasEnded(end: today, today: today.adding(days: 1)))
+        // The inbox's "from" day is the first day hasEnded holds: the day after the end, not the end.
+        let first = NoticePeriod.firstActionDay(end: today)
+        #expect(first == today.adding(days: 1))
+        #expect(NoticePeriod.hasEnded(end: today, today: first))
+        #expect(!NoticePeriod.hasEnded(end: today, today: first.adding(days: -1)))
+    }
+
+    @Test func aStepWaitsOnlyRightAfterANotice() {
+        let wf = Workflows.householdExit
+        let notices = wf.steps.indices.filter { wf.steps[$0].opensNotice }
+        #expect(!notices.isEmpty)
+        for i in 0...wf.steps.count {
+            #expect(wf.followsNotice(i) == (i > 0 && notices.contains(i - 1)), "step \(i)")
+        }
+        #expect(!wf.followsNotice(0) && !wf.followsNotice(wf.steps.count + 1))
     }
 
     @Test func civilDateArithmetic() {

@@ -19,6 +19,9 @@ public enum NoticePeriod {
 
     /// The next step may be taken once the notice has ended: from the day after its end date.
     public static func hasEnded(end: CivilDate, today: CivilDate) -> Bool { today > end }
+
+    /// The first day the next step may be taken: the day after the notice's end date.
+    public static func firstActionDay(end: CivilDate) -> CivilDate { end.adding(days: 1) }
 }
 
 /// What someone filed against a public notice: an objection (异议) that must be decided before the

@@ -148,6 +148,10 @@ public struct WorkflowDefinition: Sendable {
     }
     public func isFinal(_ state: WorkflowState) -> Bool { state == .at(steps.count) }
 
+    /// Whether the step at index `done` comes right after a step that opened a public notice: it
+    /// waits until the notice has ended and its objections are decided.
+    public func followsNotice(_ done: Int) -> Bool { done > 0 && done <= steps.count && steps[done - 1].opensNotice }
+
     /// The state after `action` by `role`, or why not.
     public func transition(_ state: WorkflowState, action: String, by role: Role, facts: StepFacts) -> Result<
         WorkflowState, Refusal
@@ -178,7 +182,7 @@ public struct WorkflowDefinition: Sendable {
         }
         guard action == step.action else { return .failure(.outOfOrder(expected: step.action)) }
         guard let role = actor(step) else { return .failure(.wrongRole(allowed: step.roles)) }
-        if done > 0 && steps[done - 1].opensNotice {
+        if followsNotice(done) {
             guard facts.noticeEnded else { return .failure(.noticeRunning) }
             guard facts.openObjections == 0 else { return .failure(.objectionOpen(facts.openObjections)) }
         }

@@ -43,6 +43,8 @@ enum CaseController {
         let household_id: RowID<Household>?
         let year: Int; let step: Int; let status: String; let status_label: String; let next_action: String?
         let next_action_label: String?; let updated_at: String; let awaiting_me: Bool
+        /// Awaiting the user but not yet possible: from which day (after a notice) and why.
+        let waits_from: String?; let wait_reason: String?
     }
 
     /// The form's fields: what TuopinCore says the step asks for.
@@ -115,65 +117,12 @@ enum CaseController {
             path: wf.steps.enumerated().map { PathStep(label: WorkflowText.action($1.action, t), done: $0 < c.step) })
     }
 
-    /// The unit's full name, and for a project's case the project's name before it.
-    static func subjectName(_ c: WorkflowCase, on db: DataAccess) async throws -> String {
-        let unit = try await db.fullName(of: c.unitCode)
-        guard let id = c.projectID, let p = try await db.lookup(ProjectRecord.self, id) else { return unit }
-        return "\(p.name) · \(unit)"
-    }
-
-    /// Cases in scope; with `awaiting`, only those whose next step the user may take.
-    static func summaries(_ req: Request, awaiting: Bool, householdID: RowID<Household>? = nil, limit: Int = 500)
-        async throws
-        -> [CaseSummary]
-    {
-        let user = try req.requireUser()
-        let t = req.t
-        var query = req.data.cases()
-        if let householdID { query = query.filter(\.$householdID == householdID) }
-        if awaiting {
-            // Only the (workflow, step) pairs where one of the user's roles acts.
-            let roles = Set(user.scope.roles)
-            let pairs = Workflows.all.flatMap { wf in
-                wf.steps.indices.filter { !wf.steps[$0].roles.isDisjoint(with: roles) }.map { (wf.id, $0) }
-            }
-            guard !pairs.isEmpty else { return [] }
-            query = query.filter(\.$status == .open).group(.or) { g in
-                for (wf, step) in pairs { g.group(.and) { $0.filter(\.$workflow == wf).filter(\.$step == step) } }
-            }
-        }
-        let cases = try await query.sort(\.$updatedAt, .descending).sort(\.$id, .descending).limit(limit).all()
-        let households = try await req.data.rows(Household.self).filter(\.$id ~~ cases.compactMap(\.householdID)).all()
-        let numbers = Dictionary(uniqueKeysWithValues: households.map { ($0.id!, $0.number) })
-        let unitNames = try await req.data.unitNames(Set(cases.map(\.unitCode)))
-        let projectNames = Dictionary(
-            uniqueKeysWithValues: try await req.data.rows(ProjectRecord.self).filter(
-                \.$id ~~ cases.compactMap(\.projectID)
-            ).all()
-                .map { ($0.id!, $0.name) })
-        return cases.compactMap { c in
-            let wf = Workflows.named(c.workflow)!
-            let next = nextStep(c, wf)
-            let mine = next.map { user.scope.actingRole(for: $0, on: OrgCode(c.unitCode)!) != nil } ?? false
-            if awaiting && !mine { return nil }
-            let number = c.householdID.flatMap { numbers[$0] } ?? c.projectID.flatMap { projectNames[$0] }
-            let name = number.map { "\($0) · \(unitNames[c.unitCode] ?? "")" } ?? (unitNames[c.unitCode] ?? c.unitCode)
-            return CaseSummary(
-                id: c.id!, workflow: c.workflow, workflow_name: WorkflowText.workflow(c.workflow, t),
-                subject_name: name,
-                household_id: c.householdID, year: c.year, step: c.step, status: c.status.rawValue,
-                status_label: t["case_status_\(c.status)"], next_action: next?.action,
-                next_action_label: next.map { WorkflowText.action($0.action, t) },
-                updated_at: Clock.minute(c.updatedAt),
-                awaiting_me: mine)
-        }
-    }
-
     // MARK: Pages
 
     struct InboxGroup: Encodable {
         let workflow_name: String; let action: String; let action_label: String; let needs: Needs;
-        let cases: [CaseSummary]
+        /// Ready now (the batch form's cases), and awaiting the user but not possible yet.
+        let cases: [CaseSummary]; let waiting: [CaseSummary]
     }
     /// `href`: the case page, or for a fund disclosure (no case) the unit's funds page where it is decided.
     struct PendingObjection: Encodable {
@@ -237,7 +186,9 @@ enum CaseController {
             return InboxGroup(
                 workflow_name: items[0].workflow_name, action: step.action,
                 action_label: WorkflowText.action(step.action, req.t),
-                needs: needs(wf, at: items[0].step), cases: items)
+                needs: needs(wf, at: items[0].step),
+                cases: items.filter { $0.waits_from == nil && $0.wait_reason == nil },
+                waiting: items.filter { $0.waits_from != nil || $0.wait_reason != nil })
         }
         let recent = try await summaries(req, awaiting: false, limit: 30)
         return try await Page.render(
