@@ -126,7 +126,7 @@ def test_a_clerks_pages_fit_a_phone_in_chinese_and_tibetan(server, browser):
     browser.set_window_size(*PHONE)
     browser.get(server + "/cases")
     case = next(a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "#recent-cases a"))
-    pages = {"home": "/", "households": "/households", "household": None, "case": case,
+    pages = {"home": "/", "inbox": "/cases", "households": "/households", "household": None, "case": case,
              "imports": "/imports", "portal": "/gongshi"}
     browser.get(server + "/households")
     pages["household"] = browser.find_element(By.CSS_SELECTOR, "#household-list tbody a").get_attribute("href")
