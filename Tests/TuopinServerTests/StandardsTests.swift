@@ -68,4 +68,33 @@ import VaporTesting
             #expect(after > before)
         }
     }
+
+    /// Region HQ adds a year on the standards page, prefilled from the year before (issue #24); the
+    /// page says when this year's standards are missing; a clerk may not add; a year already there
+    /// is not overwritten by an add; a year that is not a number is refused beside nothing written.
+    @Test func regionAddsAYearOnThePage() async throws {
+        try await withTestApp(households: 0) { app in
+            let region = try await app.session("region"), clerk = try await app.session("clerk1")
+            let page = try await app.get("/standards", region.0).1
+            #expect(page.contains(#"id="standards-missing""#) && page.contains(#"id="standard-add-form""#))
+            #expect(
+                page.contains(#"name="year" value="2021""#) && page.contains(#"name="poverty_line" value="4000.00""#))
+            let fields: [(String, String)] = [
+                ("version", "0"), ("poverty_line", "4200"), ("dibao_line", "4200"), ("notice_min_days", "7"),
+                ("village_incidence_pct", "3"), ("county_incidence_pct", "3"), ("wrong_exit_pct", "2"),
+                ("missed_pct", "2"), ("recognition_pct", "90"),
+            ]
+            #expect(try await app.postForm("/standards", clerk, fields + [("year", "2021")]).0 == .forbidden)
+            let bad = try await app.postForm("/standards", region, fields + [("year", "二〇二一")])
+            #expect(bad.0 == .badRequest && bad.1.contains(#"id="standards-error""#))
+            #expect(try await StandardRecord.find(2021, on: app.db) == nil)
+            let added = try await app.postForm("/standards", region, fields + [("year", "2021")])
+            #expect(added.0 == .seeOther && added.2 == "/standards#standard-2021")
+            let saved = try #require(try await StandardRecord.find(2021, on: app.db))
+            #expect(saved.standard.povertyLine == Money(fen: 420_000) && saved.version == 1)
+            let again = try await app.postForm("/standards", region, fields + [("year", "2021")])
+            #expect(again.0 == .conflict)
+            #expect(try await StandardRecord.find(2021, on: app.db)!.version == 1)
+        }
+    }
 }

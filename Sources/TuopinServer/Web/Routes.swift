@@ -28,6 +28,7 @@ func routes(_ app: Application) throws {
     app.get(SiteURL.countyMap.pathComponents, use: CountyMap.page)
     app.get(SiteURL.unitPart(nil, "statistics").pathComponents, use: Statistics.page)
     app.post(SiteURL.standard(nil).pathComponents, use: StandardsController.formPost)
+    app.post(SiteURL.standards.pathComponents, use: StandardsController.addForm)
     app.get(SiteURL.apiStandards.pathComponents, use: StandardsController.apiList)
     app.put(SiteURL.apiStandard(nil).pathComponents, use: StandardsController.apiPut)
     app.get(SiteURL.imports.pathComponents, use: ImportController.show)

@@ -38,7 +38,11 @@ enum StandardsController {
     }
 
     struct QuotaRow: Encodable { let rank: String; let label: String; let households: Int; let version: Int }
-    struct View: Encodable { let rows: [Row]; let canEdit: Bool; let error: String?; let quotas: [QuotaRow] }
+    struct View: Encodable {
+        let rows: [Row]; let canEdit: Bool; let error: String?; let quotas: [QuotaRow]
+        /// The year after the latest, offered prefilled with the latest year's values (region HQ adds it).
+        let nextYear: Int?; let latest: Row?; let missingThisYear: Bool
+    }
 
     @Sendable static func page(req: Request) async throws -> Response {
         try await page(req, error: nil)
@@ -50,15 +54,18 @@ enum StandardsController {
         let stored = Dictionary(
             uniqueKeysWithValues: try await req.data.rows(PairingQuotaRecord.self).all().map { ($0.id!, $0.version) })
         let quotas = try await PairingService.quotas(on: req.data)
+        let rows = try await all(on: req.data).map(row)
+        let latest = rows.max { $0.year < $1.year }
         return try await Page.render(
             req, "standards",
             View(
-                rows: try await all(on: req.data).map(row), canEdit: user.scope.has(.editStandards), error: error,
+                rows: rows, canEdit: user.scope.has(.editStandards), error: error,
                 quotas: CadreRank.allCases.map { r in
                     QuotaRow(
                         rank: r.rawValue, label: t[r.labelKey], households: quotas.required(for: r),
                         version: stored[r.rawValue] ?? 0)
-                }), status: status)
+                }, nextYear: latest.map { $0.year + 1 }, latest: latest,
+                missingThisYear: !rows.contains { $0.year == req.clock.today.year }), status: status)
     }
 
     @Sendable static func quotaForm(req: Request) async throws -> Response {
@@ -168,6 +175,20 @@ enum StandardsController {
     @Sendable static func apiPut(req: Request) async throws -> Row {
         guard let year = req.parameters.get("year").flatMap(Int.init) else { throw AppError.notFound }
         return try await save(req: req, year: year, input: try req.decodeJSON(Input.self))
+    }
+
+    /// A new year's standards from the page's 新增年度 form (the year is a field, not in the path).
+    @Sendable static func addForm(req: Request) async throws -> Response {
+        _ = try req.requireUser()
+        struct Year: Content { let year: String? }
+        let typed = try req.content.decode(Year.self).year?.trimmingCharacters(in: .whitespaces) ?? ""
+        return try await FormFlow.submit(req, answering: [.forbidden]) {
+            guard let year = Int(typed), (2014...2100).contains(year) else { throw AppError.invalidField("year") }
+            _ = try await save(req: req, year: year, input: try req.content.decode(Input.self))
+            return .redirect(SiteURL.standards.path + "#standard-\(year)")
+        } orShow: { refusal in
+            return try await page(req, error: refusal.message, status: refusal.status)
+        }
     }
 
     @Sendable static func formPost(req: Request) async throws -> Response {
