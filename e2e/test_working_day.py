@@ -145,3 +145,18 @@ def test_a_clerks_pages_fit_a_phone_in_chinese_and_tibetan(server, browser):
     browser.find_element(By.ID, "menu-button").click()
     assert nav.get_attribute("open") is not None
     shot(browser, "phone-menu-bo")
+
+
+def test_region_adds_a_years_standards_prefilled_from_the_year_before(server, browser):
+    login(browser, server, "region")
+    browser.get(server + "/lang/zh-Hans?to=/standards")
+    assert browser.find_element(By.ID, "standards-missing").text
+    form = browser.find_element(By.ID, "standard-add-form")
+    year = int(form.find_element(By.NAME, "year").get_attribute("value"))
+    before = browser.find_element(By.ID, f"standard-{year - 1}").text
+    assert form.find_element(By.NAME, "poverty_line").get_attribute("value") in before
+    fill(form, {"poverty_line": "4300", "dibao_line": "4300"})
+    submit(browser, form.find_element(By.ID, "standard-add-submit"))
+    assert not browser.find_elements(By.ID, "standards-error")
+    assert "4300.00" in browser.find_element(By.ID, f"standard-{year}").text
+    shot(browser, "standards-added")
