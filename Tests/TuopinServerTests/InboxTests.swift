@@ -52,4 +52,12 @@ import VaporTesting
             #expect(now.ready == (open == 0) && now.waiting == (open > 0))
         }
     }
+
+    @Test func casesAreNamedByHeadVillageAndNumberOrByProject() {
+        let name = CaseController.caseName
+        #expect(name("那达村", "5401020012010003", "强巴玉珍", nil) == "强巴玉珍 · 那达村 · 5401020012010003")
+        #expect(name("那达村", "5401020012010003", nil, nil) == "那达村 · 5401020012010003")
+        #expect(name("当觉村", nil, nil, "村卫生室") == "村卫生室 · 当觉村")
+        #expect(name("城关区", nil, nil, nil) == "城关区")
+    }
 }

@@ -48,10 +48,9 @@ extension CaseController {
             let next = nextStep(c, wf)
             let mine = next.map { user.scope.actingRole(for: $0, on: OrgCode(c.unitCode)!) != nil } ?? false
             if awaiting && !mine { return nil }
-            let number = c.householdID.flatMap { numbers[$0] } ?? c.projectID.flatMap { projectNames[$0] }
-            let head = c.householdID.flatMap { heads[$0] }.map { $0 + " · " } ?? ""
-            let name =
-                number.map { "\(head)\(unitNames[c.unitCode] ?? "") · \($0)" } ?? (unitNames[c.unitCode] ?? c.unitCode)
+            let name = caseName(
+                unit: unitNames[c.unitCode] ?? c.unitCode, number: c.householdID.flatMap { numbers[$0] },
+                head: c.householdID.flatMap { heads[$0] }, project: c.projectID.flatMap { projectNames[$0] })
             let wait = waiting[c.id!]
             return CaseSummary(
                 id: c.id!, workflow: c.workflow, workflow_name: WorkflowText.workflow(c.workflow, t),
@@ -62,5 +61,12 @@ extension CaseController {
                 updated_at: Clock.minute(c.updatedAt),
                 awaiting_me: mine, waits_from: wait?.from?.description, wait_reason: wait.map { t[$0.reasonKey] })
         }
+    }
+
+    /// A household's case by its head, village and number; a project's by its name and site; else the unit.
+    static func caseName(unit: String, number: String?, head: String?, project: String?) -> String {
+        if let number { return [head, unit, number].compactMap { $0 }.joined(separator: " · ") }
+        if let project { return "\(project) · \(unit)" }
+        return unit
     }
 }
