@@ -117,8 +117,13 @@ import VaporTesting
                     #expect(res.headers.first(name: .wwwAuthenticate) == "Bearer")
                 }
             }
+            // A page sends the browser to the login form, which returns to the page afterwards.
             for path in ["/households/\(id)", "/units/54"] {
-                try await app.testing().test(.GET, path) { res in #expect(res.status == .unauthorized) }
+                try await app.testing().test(.GET, path) { res in
+                    #expect(res.sendsToLogin)
+                    #expect(res.headers.first(name: .location) == "/login?next=" + path.replacingOccurrences(
+                        of: "/", with: "%2F"))
+                }
             }
             // The public's home page is the portal (aggregates only), with a way to staff login.
             try await app.testing().test(.GET, "/") { res in

@@ -418,7 +418,7 @@ import VaporTesting
                     }
                     try await app.testing().test(route.method, path, headers: headers, body: buffer) { res in
                         #expect(
-                            [.unauthorized, .forbidden, .notFound].contains(res.status),
+                            [.unauthorized, .forbidden, .notFound].contains(res.status) || res.sendsToLogin,
                             "\(key) as \(user) → \(res.status): \(res.body.string.prefix(200))")
                         // A refusal never shows the object's data (the fixture's objects are all in this
                         // village); the page may echo the caller's own path (its language links do).

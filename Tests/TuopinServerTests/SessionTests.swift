@@ -30,6 +30,55 @@ import VaporTesting
         }
     }
 
+    /// Issue #24 item 14: a page or a form sent after the session ended leads to the login form and
+    /// from there back to the page (a form's page comes from the same site's Referer, marked
+    /// `resume` so the browser puts the typed values back); other sites are never followed.
+    @Test func anEndedSessionLeadsToTheLoginFormAndBackToThePage() async throws {
+        let clock = TestClock()
+        try await withTestApp(households: 0, clock: clock) { app in
+            let session = try await app.session("clerk1")
+            clock.advance(31 * 60)
+            var location: String?
+            try await app.testing().test(.GET, "/units/540102001?year=2020", headers: session.0) { res in
+                location = res.headers.first(name: .location)
+            }
+            #expect(location == "/login?next=%2Funits%2F540102001%3Fyear%3D2020&expired=1")
+            var form = session.0
+            form.add(name: .referer, value: "http://localhost:8080/households/7")
+            form.add(name: .host, value: "localhost:8080")
+            let sent = try await app.postForm("/households/7/members", (form, session.1), [("name", "次仁")])
+            #expect(sent.0 == .seeOther)
+            #expect(sent.2 == "/login?next=%2Fhouseholds%2F7&expired=1&resume=1")
+            var foreign = session.0
+            foreign.add(name: .referer, value: "http://evil.example/households/7")
+            foreign.add(name: .host, value: "localhost:8080")
+            let refused = try await app.postForm("/households/7/members", (foreign, session.1), [("name", "x")])
+            #expect(refused.2 == "/login?expired=1")
+            // The login page keeps `next` and `resume` in its form and says the session ended.
+            let (status, page) = try await app.get("/login?next=%2Fhouseholds%2F7&expired=1&resume=1", HTTPHeaders())
+            #expect(status == .ok)
+            #expect(page.contains("name=\"next\" value=\"/households/7\""))
+            #expect(page.contains("data-resume=\"1\"") && page.contains("id=\"login-expired\""))
+            // Signing in goes back to the page; a path of another site or the login page goes home.
+            for (next, expected) in [
+                ("/households/7", "/households/7"), ("//evil.example/x", "/"), ("https://evil.example/", "/"),
+                ("/login", "/"), ("/logout", "/"),
+            ] {
+                let login = try await app.loginForm()
+                try await app.testing().test(
+                    .POST, "/login", headers: login.headers,
+                    beforeRequest: { req in
+                        try req.content.encode(
+                            ["username": "clerk1", "password": demoPassword, "_csrf": login.token, "next": next],
+                            as: .urlEncodedForm)
+                    },
+                    afterResponse: { res async in
+                        #expect(res.headers.first(name: .location) == expected, "\(next)")
+                    })
+            }
+        }
+    }
+
     @Test func aUserSeesAndEndsTheirOtherSessionsOnly() async throws {
         try await withTestApp(households: 0) { app in
             let (first, _) = try await app.session("clerk1")

@@ -309,6 +309,13 @@ extension Application {
     }
 }
 
+extension TestingHTTPResponse {
+    /// A page refused for want of a session: sent to the login form (`LoginReturn`).
+    var sendsToLogin: Bool {
+        status == .seeOther && (headers.first(name: .location) ?? "").hasPrefix("/login")
+    }
+}
+
 extension HTTPHeaders {
     mutating func cookie(_ value: String) {
         add(name: .cookie, value: "\(SessionAuthenticator.cookieName)=\(value)")

@@ -2,11 +2,20 @@ import Vapor
 
 /// Sign in and out of the web pages, and the API's bearer tokens.
 enum SessionController {
-    struct LoginForm: Content { let username: String?; let password: String?; let _csrf: String? }
-    struct LoginPage: Encodable { let username: String; let error: String?; let token: String }
+    struct LoginForm: Content {
+        let username: String?; let password: String?; let _csrf: String?; let next: String?; let resume: String?
+    }
+    struct LoginPage: Encodable {
+        let username: String; let error: String?; let token: String
+        /// Where the user was when the session ended (`LoginReturn`), and whether a form was being sent.
+        let next: String?; let expired: Bool; let resume: Bool
+    }
 
     @Sendable static func showLogin(req: Request) async throws -> Response {
-        if req.auth.has(CurrentUser.self) { return req.redirect(to: SiteURL.home.path, redirectType: .normal) }
+        let next = LoginReturn.target(try? req.query.get(String.self, at: "next"))
+        if req.auth.get(CurrentUser.self)?.stage == .full {
+            return req.redirect(to: next ?? SiteURL.home.path, redirectType: .normal)
+        }
         return try await loginPage(req, username: "", error: nil, status: .ok)
     }
 
@@ -15,8 +24,14 @@ enum SessionController {
         -> Response
     {
         let token = LoginCSRF.token(req)
-        let response = try await Page.render(
-            req, "login", LoginPage(username: String(username.prefix(64)), error: error, token: token), status: status)
+        let form = try? req.content.decode(LoginForm.self)
+        let next = LoginReturn.target(form?.next ?? (try? req.query.get(String.self, at: "next")))
+        let resume = (form?.resume ?? (try? req.query.get(String.self, at: "resume"))) == "1"
+        let expired = (try? req.query.get(String.self, at: "expired")) == "1"
+        let view = LoginPage(
+            username: String(username.prefix(64)), error: error, token: token, next: next, expired: expired,
+            resume: resume)
+        let response = try await Page.render(req, "login", view, status: status)
         LoginCSRF.attach(token, to: response, req: req)
         return response
     }
@@ -39,13 +54,14 @@ enum SessionController {
                     app: req.application, username: username, password: password, kind: .web,
                     replacing: req.sessionCookieToken)
             }
-            let next: SiteURL =
+            let back = LoginReturn.target(form.next)
+            let next: String =
                 switch stage {
-                case .full: .home;
-                case .secondFactor: .secondFactor;
-                case .enrol: .twoFactor
+                case .full: back ?? SiteURL.home.path
+                case .secondFactor: SiteURL.secondFactor.path + LoginReturn.query(back)
+                case .enrol: SiteURL.twoFactor.path
                 }
-            return .page(signedIn(req, token: token, to: next.path))
+            return .page(signedIn(req, token: token, to: next))
         } orShow: { refusal in
             return try await loginPage(req, username: username, error: refusal.message, status: refusal.status)
         }

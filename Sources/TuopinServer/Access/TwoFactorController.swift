@@ -3,15 +3,16 @@ import Vapor
 /// The one-time code page of a two-factor login, and the user's own two-factor settings:
 /// enrolment with a QR code, recovery codes, turning it off where the role allows.
 enum TwoFactorController {
-    struct CodeForm: Content { let code: String? }
+    struct CodeForm: Content { let code: String?; let next: String? }
     struct DisableForm: Content { let password: String?; let code: String? }
-    struct SecondFactorPage: Encodable { let error: String? }
+    struct SecondFactorPage: Encodable { let error: String?; let next: String? }
 
     @Sendable static func showSecondFactor(req: Request) async throws -> Response {
         guard let user = req.auth.get(CurrentUser.self), user.stage == .secondFactor else {
             return req.redirect(to: SiteURL.login.path, redirectType: .normal)
         }
-        return try await Page.render(req, "second-factor", SecondFactorPage(error: nil))
+        let next = LoginReturn.target(try? req.query.get(String.self, at: "next"))
+        return try await Page.render(req, "second-factor", SecondFactorPage(error: nil, next: next))
     }
 
     /// The code (or a recovery code) completes the login: a new session replaces the password-only one.
@@ -20,16 +21,17 @@ enum TwoFactorController {
         else {
             return req.redirect(to: SiteURL.login.path, redirectType: .normal)
         }
-        let code = try req.content.decode(CodeForm.self).code ?? ""
+        let form = try req.content.decode(CodeForm.self)
+        let code = form.code ?? "", next = LoginReturn.target(form.next)
         return try await FormFlow.submit(req, answering: []) {
             let newToken = try await req.throttledLogin {
                 try await AuthService.completeSecondFactor(
                     app: req.application, user: user, token: token, code: String(code.prefix(40)))
             }
-            return .page(SessionController.signedIn(req, token: newToken, to: SiteURL.home.path))
+            return .page(SessionController.signedIn(req, token: newToken, to: next ?? SiteURL.home.path))
         } orShow: { refusal in
             return try await Page.render(
-                req, "second-factor", SecondFactorPage(error: refusal.message), status: refusal.status)
+                req, "second-factor", SecondFactorPage(error: refusal.message, next: next), status: refusal.status)
         }
     }
 
@@ -62,7 +64,8 @@ enum TwoFactorController {
     /// Confirms enrolment; the answer shows the recovery codes once and carries a new session cookie.
     @Sendable static func confirm(req: Request) async throws -> Response {
         let user = try req.requireUser()
-        let code = try req.content.decode(CodeForm.self).code ?? ""
+        let form = try req.content.decode(CodeForm.self)
+        let code = form.code ?? "", next = LoginReturn.target(form.next)
         return try await FormFlow.submit(req, answering: []) {
             let (token, codes) = try await TwoFactorService.confirm(
                 app: req.application, user: user, code: String(code.prefix(40)))
@@ -79,7 +82,8 @@ enum TwoFactorController {
 
     @Sendable static func recoveryCodes(req: Request) async throws -> Response {
         let user = try req.requireUser()
-        let code = try req.content.decode(CodeForm.self).code ?? ""
+        let form = try req.content.decode(CodeForm.self)
+        let code = form.code ?? "", next = LoginReturn.target(form.next)
         return try await FormFlow.submit(req, answering: []) {
             let codes = try await TwoFactorService.newRecoveryCodes(
                 app: req.application, user: user, code: String(code.prefix(40)))

@@ -20,6 +20,11 @@ struct TuopinErrorMiddleware: AsyncMiddleware {
                 return response
             }
             let appError = AppError.from(error)
+            // A page without a valid session (never signed in, or the session ended): to the login
+            // form, and from there back to the page (`LoginReturn`).
+            if appError == .unauthenticated, !Self.wantsJSON(request) {
+                return request.redirect(to: LoginReturn.loginAddress(for: request), redirectType: .normal)
+            }
             if appError == nil || appError == .corruptData {
                 request.logger.report(error: error)
             }
@@ -33,9 +38,7 @@ struct TuopinErrorMiddleware: AsyncMiddleware {
     private func render(_ req: Request, status: HTTPResponseStatus, code: String, message: String) async throws
         -> Response
     {
-        let wantsJSON =
-            req.url.path.hasPrefix("/api/") || req.url.path == "/healthz"
-            || (req.headers.accept.first?.mediaType == .json)
+        let wantsJSON = Self.wantsJSON(req)
         let response: Response
         if wantsJSON {
             response = Response(status: status)
@@ -49,6 +52,10 @@ struct TuopinErrorMiddleware: AsyncMiddleware {
             response.headers.replaceOrAdd(name: .wwwAuthenticate, value: "Bearer")
         }
         return response
+    }
+
+    static func wantsJSON(_ req: Request) -> Bool {
+        req.url.path.hasPrefix("/api/") || req.url.path == "/healthz" || (req.headers.accept.first?.mediaType == .json)
     }
 
     struct ErrorPage: Encodable { let status: Int; let message: String }
