@@ -38,13 +38,16 @@
 
   var onLogin = location.pathname === "/login" || location.pathname === "/login/second-factor";
   if (onLogin) { return; }
+  // A form the server refused comes back on this page: what was typed is put back, whatever the
+  // page's address. After a sign-in, only on the page the form was sent from.
+  var refusedField = document.body.getAttribute("data-refused-field");
   var restore = store.getItem(FLAG) === "1", text = store.getItem(KEY);
   store.removeItem(FLAG);
   store.removeItem(KEY);
-  if (!restore || !text) { return; }
+  if ((!restore && refusedField === null) || !text) { return; }
   var draft;
   try { draft = JSON.parse(text); } catch (e) { return; }
-  if (!draft || draft.path !== location.pathname + location.search) { return; }
+  if (!draft || (refusedField === null && draft.path !== location.pathname + location.search)) { return; }
   var form = Array.prototype.find.call(document.forms, function (f) {
     return (f.getAttribute("action") || "") === draft.action;
   });
@@ -62,9 +65,30 @@
     used[name] = index + 1;
     if (matches[index]) { matches[index].value = value; }
   });
-  var note = document.getElementById("draft-restored");
-  if (note) { note.hidden = false; }
   var details = form.closest("details");
   if (details) { details.open = true; }
-  form.scrollIntoView({ block: "center" });
+  if (refusedField === null) {
+    var note = document.getElementById("draft-restored");
+    if (note) { note.hidden = false; }
+    form.scrollIntoView({ block: "center" });
+    return;
+  }
+  // The refusal beside the field it names, with the field's own label.
+  var base = refusedField.split(/[\[.]/)[0];
+  var field = Array.prototype.find.call(form.elements, function (f) {
+    return f.name === refusedField || f.name === base || f.name === base + "[]";
+  });
+  var alert = document.querySelector("p.error[role=alert]");
+  if (!field || !alert) { return; }
+  var label = (field.id && form.querySelector("label[for='" + field.id + "']")) || field.closest("label");
+  var words = label ? label.textContent.replace(field.textContent || "", "").trim() : "";
+  var message = document.createElement("span");
+  message.className = "field-error";
+  message.id = "field-error";
+  var colon = (document.documentElement.lang || "").indexOf("zh") === 0 ? "：" : ": ";
+  message.textContent = (words && alert.textContent.indexOf(words) < 0 ? words + colon : "") + alert.textContent;
+  field.insertAdjacentElement("afterend", message);
+  field.setAttribute("aria-invalid", "true");
+  field.setAttribute("aria-describedby", "field-error");
+  field.focus();
 })();

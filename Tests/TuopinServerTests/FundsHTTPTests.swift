@@ -390,6 +390,10 @@ import VaporTesting
             let bad = try await allocate(project: "x")
             let afterBad = try await entries()
             #expect(bad.0 == .badRequest && afterBad == before)
+            // The page shown again names the field for the browser (which marks it and puts back what was
+            // typed), and its message has no internal name in it.
+            #expect(bad.1.contains("data-refused-field=\"project_id\""))
+            #expect(bad.1.contains("请检查标出的一项") && !bad.1.contains("“project_id”"))
             let done = try await allocate(project: "")
             #expect(done.0 == .seeOther && done.2 == "/units/540102/funds")
             #expect(try await entries() == before + 1)

@@ -114,8 +114,8 @@ enum SessionController {
     /// Changes the user's own password (all their other sessions end).
     @Sendable static func changePassword(req: Request) async throws -> Response {
         let user = try req.requireUser()
-        let form = try req.content.decode(PasswordForm.self)
         return try await FormFlow.submit(req, answering: []) {
+            let form = try req.content.decode(PasswordForm.self)
             try await AuthService.changePassword(
                 app: req.application, user: user, current: form.current_password ?? "",
                 new: form.new_password ?? "", repeated: form.repeat_password ?? "")

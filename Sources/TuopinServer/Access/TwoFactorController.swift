@@ -95,8 +95,8 @@ enum TwoFactorController {
 
     @Sendable static func disable(req: Request) async throws -> Response {
         let user = try req.requireUser()
-        let form = try req.content.decode(DisableForm.self)
         return try await FormFlow.submit(req, answering: []) {
+            let form = try req.content.decode(DisableForm.self)
             try await TwoFactorService.disable(
                 app: req.application, user: user, password: String((form.password ?? "").prefix(256)),
                 code: String((form.code ?? "").prefix(40)))

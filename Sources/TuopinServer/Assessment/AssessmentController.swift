@@ -175,8 +175,8 @@ enum AssessmentController {
     @Sendable static func createForm(req: Request) async throws -> Response {
         let user = try req.requireUser()
         struct Form: Content { var year: Int? }
-        let form = try req.content.decode(Form.self)
         return try await FormFlow.submit(req) {
+            let form = try req.content.decode(Form.self)
             let id = try await AssessmentService.create(app: req.application, user: user, input: .init(year: form.year))
             return .redirect(SiteURL.assessment(id, nil).path)
         } orShow: { refusal in

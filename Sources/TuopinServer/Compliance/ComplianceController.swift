@@ -129,8 +129,8 @@ enum ComplianceController {
 
     @Sendable static func pairForm(req: Request) async throws -> Response {
         let user = try req.requireUser()
-        let form = try req.content.decode(PairForm.self)
         return try await HouseholdFormsController.run(req) {
+            let form = try req.content.decode(PairForm.self)
             guard let cadre = form.cadre_id else { throw AppError.missingField("cadre_id") }
             _ = try await PairingService.pair(
                 app: req.application, user: user, householdID: try req.intParameter("id"), cadreID: cadre,
@@ -140,9 +140,9 @@ enum ComplianceController {
 
     @Sendable static func endForm(req: Request) async throws -> Response {
         let user = try req.requireUser()
-        let form = try req.content.decode(EndForm.self)
         let pairingID: RowID<Pairing> = try req.intParameter("id")
         return try await FormFlow.submit(req) {
+            let form = try req.content.decode(EndForm.self)
             let household = try await PairingService.end(
                 app: req.application, user: user, pairingID: pairingID,
                 endedOn: form.ended_on ?? "", reason: form.end_reason ?? "")
@@ -216,8 +216,8 @@ enum ComplianceController {
     @Sendable static func applyProposals(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let code = req.parameters.get("code") ?? ""
-        let form = try req.content.decode(ApplyForm.self)
         return try await FormFlow.submit(req) {
+            let form = try req.content.decode(ApplyForm.self)
             let pairs = try (form.pair ?? []).map { text -> (household: RowID<Household>, cadre: RowID<Cadre>) in
                 let parts = text.split(separator: ":")
                 guard parts.count == 2, let h = Int(parts[0]).map(RowID<Household>.init(rawValue:)),

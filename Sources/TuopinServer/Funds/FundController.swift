@@ -176,8 +176,8 @@ enum FundController {
             // Who may act is settled before what they sent is read.
             guard let unit = OrgCode(code) else { throw AppError.notFound }
             try await FundService.authorise(req.application, user, unit)
-            let input = try req.content.decode(type)
             return try await FormFlow.submit(req) {
+                let input = try req.content.decode(type)
                 _ = try await action(req.application, user, code, input)
                 return .redirect(SiteURL.unitPart(code, "funds").path)
             } orShow: { refusal in

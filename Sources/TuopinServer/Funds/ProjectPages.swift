@@ -81,8 +81,8 @@ extension FundController {
 
     @Sendable static func create(req: Request) async throws -> Response {
         let user = try req.requireUser()
-        let input = try req.content.decode(ProjectService.Input.self)
         return try await FormFlow.submit(req) {
+            let input = try req.content.decode(ProjectService.Input.self)
             let id = try await ProjectService.propose(app: req.application, user: user, input: input)
             return .redirect(SiteURL.project(id, nil).path)
         } orShow: { refusal in
@@ -165,8 +165,8 @@ extension FundController {
     {
         { req in
             let user = try req.requireUser(), id: RowID<ProjectRecord> = try req.intParameter("id")
-            let input = try req.content.decode(type)
             return try await FormFlow.submit(req) {
+                let input = try req.content.decode(type)
                 try await action(req.application, user, id, input)
                 return .redirect(SiteURL.project(id, nil).path)
             } orShow: { refusal in

@@ -29,13 +29,39 @@ enum FormFlow {
             case .redirect(let path): return req.redirect(to: path, redirectType: .normal)
             case .page(let response): return response
             }
-        } catch let error as AppError where !passed.contains(error) {
+        } catch {
+            // A form's fields are read inside the action, so a value of the wrong kind is refused here
+            // like any other (the framework's decoding error becomes the domain's).
+            guard let error = AppError.from(error), !passed.contains(error), error != .unauthenticated,
+                error != .csrf
+            else { throw error }
             var field: String?
+            var message = error.message(req.t)
             switch error {
-            case .invalidField(let name), .missingField(let name): field = name
+            case .invalidField(let name), .missingField(let name):
+                field = name
+                message = fieldMessage(error, name: name, req.t)
             default: break
             }
-            return try await page(Refusal(message: error.message(req.t), field: field, status: error.status))
+            // The page shown again marks itself refused (`Page.render`): the browser puts back what
+            // was typed and shows the message beside the field (`/js/draft.js`).
+            req.storage[Refused.self] = field ?? ""
+            return try await page(Refusal(message: message, field: field, status: error.status))
         }
+    }
+
+    /// The field a refused form's page names (empty: none in particular).
+    enum Refused: StorageKey { typealias Value = String }
+
+    /// A field's refusal in the words of the page: with the field's label where one is known
+    /// (`field_<name>`), else without the internal name (the page marks the field itself).
+    static func fieldMessage(_ error: AppError, name: String, _ t: Translations) -> String {
+        let missing: Bool
+        if case .missingField = error { missing = true } else { missing = false }
+        let base = String(name.prefix { $0 != "[" && $0 != "." })
+        if let label = t.table["field_\(base)"] ?? t.fallback["field_\(base)"] {
+            return t.format(missing ? "err_missing_field" : "err_invalid_field", label)
+        }
+        return t[missing ? "err_missing_marked_field" : "err_invalid_marked_field"]
     }
 }

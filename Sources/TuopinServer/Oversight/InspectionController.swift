@@ -265,8 +265,8 @@ enum InspectionController {
 
     @Sendable static func createForm(req: Request) async throws -> Response {
         let user = try req.requireUser(), code = req.parameters.get("code") ?? ""
-        let form = try req.content.decode(InspectionForm.self)
         return try await FormFlow.submit(req) {
+            let form = try req.content.decode(InspectionForm.self)
             let id = try await InspectionService.create(app: req.application, user: user, unit: code, input: form.input)
             return .redirect(SiteURL.inspection(id, nil).path)
         } orShow: { refusal in

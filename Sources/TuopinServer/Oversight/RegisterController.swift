@@ -200,8 +200,8 @@ enum RegisterController {
     ) -> @Sendable (Request) async throws -> Response {
         { req in
             let user = try req.requireUser(), code = req.parameters.get("code") ?? ""
-            let input = try req.content.decode(type)
             return try await FormFlow.submit(req) {
+                let input = try req.content.decode(type)
                 _ = try await action(req.application, user, code, input)
                 return .redirect(SiteURL.unitPart(code, register).path)
             } orShow: { refusal in
@@ -226,8 +226,8 @@ enum RegisterController {
             throw AppError.notFound
         }
         _ = try await req.data.unit(code)
-        let input = try req.content.decode(RegisterService.DisputeStepInput.self)
         return try await FormFlow.submit(req) {
+            let input = try req.content.decode(RegisterService.DisputeStepInput.self)
             _ = try await RegisterService.disputeStep(app: req.application, user: user, dispute: id, input: input)
             return .redirect(SiteURL.unitPart(code.value, "disputes").path)
         } orShow: { refusal in
@@ -255,8 +255,8 @@ enum RegisterController {
 
     @Sendable static func caseForm(req: Request) async throws -> Response {
         let user = try req.requireUser()
-        let input = try req.content.decode(RegisterService.CaseInput.self)
         return try await FormFlow.submit(req) {
+            let input = try req.content.decode(RegisterService.CaseInput.self)
             let id = try await RegisterService.openCase(app: req.application, user: user, input: input)
             return .redirect(SiteURL.oversightCase(id, nil).path)
         } orShow: { refusal in
@@ -280,8 +280,8 @@ enum RegisterController {
 
     @Sendable static func caseNoteForm(req: Request) async throws -> Response {
         let user = try req.requireUser(), id: RowID<OversightCase> = try req.intParameter("id")
-        let input = try req.content.decode(RegisterService.CaseNoteInput.self)
         return try await FormFlow.submit(req) {
+            let input = try req.content.decode(RegisterService.CaseNoteInput.self)
             try await RegisterService.caseNote(app: req.application, user: user, case: id, input: input)
             return .redirect(SiteURL.oversightCase(id, nil).path)
         } orShow: { refusal in

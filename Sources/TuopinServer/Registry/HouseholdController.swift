@@ -258,8 +258,8 @@ enum HouseholdFormsController {
     @Sendable static func income(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let id: RowID<Household> = try req.intParameter("id")
-        let f = try req.content.decode(IncomeForm.self)
         return try await run(req) {
+            let f = try req.content.decode(IncomeForm.self)
             guard let version = f.version else { throw AppError.missingField("version") }
             guard let year = f.year else { throw AppError.missingField("year") }
             let input = RegistryService.IncomeInput(
@@ -276,8 +276,8 @@ enum HouseholdFormsController {
         guard let kind = req.parameters.get("kind").flatMap(GuaranteeKind.init(rawValue:)) else {
             throw AppError.notFound
         }
-        let f = try req.content.decode(GuaranteeForm.self)
         return try await run(req) {
+            let f = try req.content.decode(GuaranteeForm.self)
             guard let version = f.version else { throw AppError.missingField("version") }
             try await RegistryService.setGuarantee(
                 app: req.application, user: user, householdID: id, version: version, kind: kind,

@@ -88,8 +88,8 @@ enum HouseholdMemberForms {
             let user = try req.requireUser()
             let memberID: RowID<Member> = try req.intParameter("id")
             let household = try await household(of: memberID, req)
-            let f = try req.content.decode(type)
             return try await run(req, household: household, saved: saved) {
+                let f = try req.content.decode(type)
                 guard let version = f.version else { throw AppError.missingField("version") }
                 try await action(req.application, user, memberID, version, f)
             }
@@ -120,8 +120,8 @@ enum HouseholdMemberForms {
     @Sendable static func plan(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let id: RowID<Household> = try req.intParameter("id")
-        let f = try req.content.decode(PlanForm.self)
         return try await run(req, household: id, saved: "plan_saved") {
+            let f = try req.content.decode(PlanForm.self)
             guard let version = f.version else { throw AppError.missingField("version") }
             guard let year = f.year else { throw AppError.missingField("year") }
             try await RegistryService.setPlan(

@@ -11,6 +11,9 @@ enum Page {
         let path: String
         let user: UserBadge?
         let csrf: String
+        /// A form was refused (`FormFlow`), and the field it names ("" for none in particular).
+        let refused: Bool
+        let refused_field: String
         let page: Body
     }
 
@@ -43,7 +46,8 @@ enum Page {
         }
         let context = Context(
             t: req.application.localizer.pageStrings[t.language]!, lang: t.language.htmlTag, path: req.url.path,
-            user: user, csrf: req.csrfToken ?? "", page: body)
+            user: user, csrf: req.csrfToken ?? "", refused: req.storage[FormFlow.Refused.self] != nil,
+            refused_field: req.storage[FormFlow.Refused.self] ?? "", page: body)
         let response = try await req.timed("render") {
             try await req.view.render(view, context).encodeResponse(for: req)
         }

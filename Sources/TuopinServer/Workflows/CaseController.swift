@@ -296,8 +296,8 @@ enum CaseController {
     /// Starts a case from a household or unit page; errors return to the page the form was on.
     @Sendable static func startForm(req: Request) async throws -> Response {
         _ = try req.requireUser()
-        let form = try req.content.decode(StartForm.self)
         return try await FormFlow.submit(req, answering: [.notFound]) {
+            let form = try req.content.decode(StartForm.self)
             let ids = try await start(req, form)
             return .redirect(ids.count == 1 ? SiteURL.caseDetail(ids[0]).path : SiteURL.cases.path)
         } orShow: { refusal in

@@ -70,8 +70,8 @@ enum StandardsController {
 
     @Sendable static func quotaForm(req: Request) async throws -> Response {
         let user = try req.requireUser()
-        let input = try req.content.decode(PairingService.QuotaInput.self)
         return try await FormFlow.submit(req) {
+            let input = try req.content.decode(PairingService.QuotaInput.self)
             try await PairingService.setQuota(
                 app: req.application, user: user, rank: req.parameters.get("rank") ?? "", input: input)
             return .redirect(SiteURL.standards.path)
