@@ -160,3 +160,25 @@ def test_region_adds_a_years_standards_prefilled_from_the_year_before(server, br
     assert not browser.find_elements(By.ID, "standards-error")
     assert "4300.00" in browser.find_element(By.ID, f"standard-{year}").text
     shot(browser, "standards-added")
+
+
+def test_a_county_report_opens_in_a_spreadsheet_with_a_title_and_numbers(server, browser, tmp_path):
+    """The fund-flow report as XLSX, read by openpyxl as a spreadsheet program would: a title row
+    naming unit, year and table above the header, and amounts that are numbers (SUM works)."""
+    import urllib.request
+    import openpyxl
+    login(browser, server, "chengguan")
+    browser.get(server + "/lang/zh-Hans?to=/units/540102/funds")
+    href = browser.find_element(By.ID, "flow-xlsx").get_attribute("href")
+    cookies = "; ".join(f"{c['name']}={c['value']}" for c in browser.get_cookies())
+    with urllib.request.urlopen(urllib.request.Request(href, headers={"Cookie": cookies})) as r:
+        (tmp_path / "flow.xlsx").write_bytes(r.read())
+    sheet = openpyxl.load_workbook(tmp_path / "flow.xlsx").active
+    title = sheet["A1"].value
+    assert "城关区" in title and "资金流向表" in title and "导出日期" in title
+    header = [c.value for c in sheet[2]]
+    assert header[:3] == ["单位", "层级", "资金来源"]
+    received = header.index("到位")
+    amounts = [row[received].value for row in sheet.iter_rows(min_row=3)]
+    assert amounts and all(isinstance(a, (int, float)) for a in amounts), amounts[:5]
+    assert sheet.column_dimensions["A"].customWidth and sheet.column_dimensions["A"].width >= 8

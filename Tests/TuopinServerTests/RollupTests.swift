@@ -280,6 +280,9 @@ import TuopinCore
             ) { res in
                 #expect(res.status == .ok)
                 #expect(res.headers.contentType?.subType.contains("spreadsheetml") == true)
+                // The sheet names its unit, year and table above the header row.
+                let rows = try XLSX.read(Data(buffer: res.body))
+                #expect(rows.first?.first?.contains("城关区 · 2019 · ") == true, "\(rows.first ?? [])")
             }
             struct N: Decodable { let n: Int }
             let audited = try await app.db.sqlDatabase.raw(

@@ -310,7 +310,8 @@ enum AssessmentController {
             req, user: user, action: "export.assessment", entity: "assessment", entityID: String(id),
             detail: ["format": format])
         return try TableDownload.response(
-            table, format: format, filename: "assessment-\(s.year).\(format)", sheet: String(s.year))
+            table, format: format, filename: "assessment-\(s.year).\(format)", sheet: String(s.year),
+            title: TableDownload.title(req, [String(s.year), t["assess_results"]]))
     }
 
     // MARK: API

@@ -81,6 +81,7 @@ extension AuditSearch {
             req, user: user, action: "export.audit", entity: "search", entityID: "",
             detail: ["filter": queryString(f), "format": format, "rows": String(rows.count)])
         return try TableDownload.response(
-            table, format: format, filename: "audit-\(req.clock.today.description).\(format)", sheet: "audit")
+            table, format: format, filename: "audit-\(req.clock.today.description).\(format)", sheet: "audit",
+            title: TableDownload.title(req, [t["audit_title"]]))
     }
 }

@@ -149,7 +149,8 @@ enum Statistics {
             guard ["csv", "xlsx"].contains(format) else { throw AppError.invalidField("format") }
             let section = sections.first { $0.key == table.rawValue }!
             return try await FundController.download(
-                req, [section.header] + section.rows, name: "statistics_\(table.rawValue)", code: code, year: year,
+                req, [section.header] + section.rows, name: "statistics_\(table.rawValue)", title: section.title,
+                code: code, year: year,
                 format: format)
         }
         let print = try req.query.get(String?.self, at: "print") == "1"

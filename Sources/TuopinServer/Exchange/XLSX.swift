@@ -2,8 +2,9 @@ import Foundation
 import TuopinCore
 import ZIPFoundation
 
-/// Reads and writes the one-sheet workbooks of the import and export templates. Every cell is
-/// written as an inline string, so codes and ID numbers keep their digits exactly.
+/// Reads and writes one-sheet workbooks. The import and export templates are written as inline
+/// strings, so codes and ID numbers keep their digits exactly; a report (`title`) gets a title row,
+/// column widths, a bold header, and numbers as numbers (`numericColumns`) so that SUM works.
 enum XLSX {
     enum Problem: Error, CustomStringConvertible {
         case notWorkbook
@@ -12,7 +13,9 @@ enum XLSX {
 
     // MARK: Writing
 
-    static func write(_ rows: [[String]], sheetName: String = "Sheet1") throws -> Data {
+    /// `title`: a first row naming the table (unit, year, table, date) above the header row, column
+    /// widths from the contents, and the header row bold. Without it the rows are written as they are.
+    static func write(_ rows: [[String]], sheetName: String = "Sheet1", title: String? = nil) throws -> Data {
         let archive = try Archive(accessMode: .create)
         func add(_ path: String, _ text: String) throws {
             let data = Data(text.utf8)
@@ -70,23 +73,83 @@ enum XLSX {
             patternType="none"/></fill></fills><borders count="1"><border/></borders><cellStyleXfs \
             count="1"><xf/></cellStyleXfs><cellXfs count="1"><xf xfId="0"/></cellXfs><cellStyles count="1"><cellStyle \
             name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>
-            """)
+            """.replacingOccurrences(of: #"<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>"#,
+                with: #"<fonts count="3"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/>"#
+                    + #"<name val="Calibri"/></font><font><b/><sz val="13"/><name val="Calibri"/></font></fonts>"#)
+            .replacingOccurrences(of: #"<cellXfs count="1"><xf xfId="0"/></cellXfs>"#,
+                with: #"<cellXfs count="4"><xf xfId="0"/><xf xfId="0" fontId="1" applyFont="1"/>"#
+                    + #"<xf xfId="0" fontId="2" applyFont="1"/><xf xfId="0" numFmtId="4" applyNumberFormat="1"/></cellXfs>"#))
+        try add("xl/worksheets/sheet1.xml", sheetXML(rows, title: title))
+        guard let data = archive.data else { throw Problem.notWorkbook }
+        return data
+    }
+
+    /// Style indexes of `styles.xml`.
+    private enum Style: Int { case plain = 0, header, title, decimal }
+
+    static func sheetXML(_ rows: [[String]], title: String?) -> String {
+        let report = title != nil
+        let numeric = report ? numericColumns(rows) : []
+        let all = (title.map { [[$0]] } ?? []) + rows
         var sheet =
             #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#
-            + #"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#
-        for (r, row) in rows.enumerated() {
+            + #"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">"#
+        if report, let header = rows.first {
+            sheet += "<cols>"
+            for c in header.indices {
+                let widest = rows.map { c < $0.count ? displayWidth($0[c]) : 0 }.max() ?? 8
+                sheet += "<col min=\"\(c + 1)\" max=\"\(c + 1)\" width=\"\(min(max(widest + 2, 8), 60))\" customWidth=\"1\"/>"
+            }
+            sheet += "</cols>"
+        }
+        sheet += "<sheetData>"
+        for (r, row) in all.enumerated() {
             sheet += "<row r=\"\(r + 1)\">"
+            let style: Style = report && r == 0 ? .title : report && r == 1 ? .header : .plain
             for (c, cell) in row.enumerated() where !cell.isEmpty {
+                let ref = "\(columnName(c))\(r + 1)"
+                if report, r > 1, numeric.contains(c), let number = Decimal(string: cell, locale: nil) {
+                    // Amounts (with decimals) show thousands separators; counts and years as they are.
+                    let s = cell.contains(".") ? " s=\"\(Style.decimal.rawValue)\"" : ""
+                    sheet += "<c r=\"\(ref)\"\(s)><v>\(number)</v></c>"
+                    continue
+                }
+                let s = style == .plain ? "" : " s=\"\(style.rawValue)\""
                 sheet +=
-                    "<c r=\"\(columnName(c))\(r + 1)\" t=\"inlineStr\"><is><t "
+                    "<c r=\"\(ref)\"\(s) t=\"inlineStr\"><is><t "
                     + "xml:space=\"preserve\">\(escape(CSV.escapeFormula(cell)))</t></is></c>"
             }
             sheet += "</row>"
         }
-        sheet += "</sheetData></worksheet>"
-        try add("xl/worksheets/sheet1.xml", sheet)
-        guard let data = archive.data else { throw Problem.notWorkbook }
-        return data
+        return sheet + "</sheetData></worksheet>"
+    }
+
+    /// Columns whose every value below the header is a plain number (`-12`, `3.50`) and whose header
+    /// does not name a code or number (unit codes, household and ID numbers stay text).
+    static func numericColumns(_ rows: [[String]]) -> Set<Int> {
+        guard let header = rows.first else { return [] }
+        let codeWords = ["代码", "编号", "号码", "身份证", "户号", "序号", "code", "number", "№", "ཨང"]
+        var columns = Set<Int>()
+        for c in header.indices where !codeWords.contains(where: header[c].lowercased().contains) {
+            let values = rows.dropFirst().compactMap { c < $0.count ? $0[c] : nil }.filter { !$0.isEmpty }
+            if !values.isEmpty, values.allSatisfy(isPlainNumber) { columns.insert(c) }
+        }
+        return columns
+    }
+
+    static func isPlainNumber(_ text: String) -> Bool {
+        let digits = text.hasPrefix("-") ? text.dropFirst() : Substring(text)
+        let parts = digits.split(separator: ".", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) }),
+            parts.allSatisfy({ $0.allSatisfy(\.isNumber) }), parts[0].count <= 15,
+            parts[0] == "0" || !parts[0].hasPrefix("0")
+        else { return false }
+        return true
+    }
+
+    /// Width in Excel's character units: a Chinese or Tibetan character counts as two.
+    static func displayWidth(_ text: String) -> Int {
+        text.unicodeScalars.reduce(0) { $0 + ($1.value < 0x1100 ? 1 : 2) }
     }
 
     static func columnName(_ index: Int) -> String {

@@ -22,7 +22,9 @@ extension FundController {
     }
 
     /// A report as a download (CSV with a BOM for Excel, or XLSX), its export audited.
-    static func download(_ req: Request, _ table: [[String]], name: String, code: OrgCode, year: Int, format: String)
+    static func download(
+        _ req: Request, _ table: [[String]], name: String, title: String, code: OrgCode, year: Int, format: String
+    )
         async throws -> Response
     {
         try await ReadAudit.record(
@@ -31,7 +33,8 @@ extension FundController {
         return try TableDownload.response(
             table, format: format,
             filename: "\(name.replacingOccurrences(of: "_", with: "-"))-\(code.value)-\(year).\(format)",
-            sheet: String(year))
+            sheet: String(year),
+            title: TableDownload.title(req, [try await req.data.fullName(of: code.value), String(year), title]))
     }
 
     /// Fund flow of a unit's subtree for a year, by unit, level and source: received, allocated down, spent, balance.
@@ -55,7 +58,7 @@ extension FundController {
                 r.account.disbursementBP.map { StandardsController.percent($0) + "%" } ?? "—",
             ])
         }
-        return try await download(req, table, name: "fund_flow", code: code, year: year, format: format)
+        return try await download(req, table, name: "fund_flow", title: t["funds_report"], code: code, year: year, format: format)
     }
 
     /// Project progress by county under the unit: projects running in the year by state, budget,
@@ -75,7 +78,7 @@ extension FundController {
                     + ProjectStatus.allCases.map { String(r.byStatus[$0] ?? 0) }
                     + [r.budget.description, r.received.description, r.spent.description, "\(r.averageProgress)%"])
         }
-        return try await download(req, table, name: "project_progress", code: code, year: year, format: format)
+        return try await download(req, table, name: "project_progress", title: t["projects_report"], code: code, year: year, format: format)
     }
 }
 

@@ -232,7 +232,8 @@ enum InspectionController {
             req, user: user, action: "export.findings", entity: "inspection", entityID: String(id),
             detail: ["format": format])
         return try TableDownload.response(
-            table, format: format, filename: "findings-\(id).\(format)", sheet: "findings")
+            table, format: format, filename: "findings-\(id).\(format)", sheet: "findings",
+            title: TableDownload.title(req, [d.inspection.unit_name, t["insp_findings"]]))
     }
 
     /// Runs a form's change and comes back to the page, or shows the page again with the reason.
@@ -375,13 +376,22 @@ enum InspectionController {
 
 /// A table as a download: CSV with a BOM (Excel opens it as UTF-8) or XLSX.
 enum TableDownload {
-    static func response(_ table: [[String]], format: String, filename: String, sheet: String) throws -> Response {
+    /// A sheet's title row: what the table is, then the day it was exported (Beijing time).
+    static func title(_ req: Request, _ parts: [String]) -> String {
+        (parts.filter { !$0.isEmpty } + [req.t.format("exported_on", req.clock.today.description)])
+            .joined(separator: " · ")
+    }
+
+    /// `title` (unit, year, table, date) heads the XLSX sheet; the CSV stays a plain table for machines.
+    static func response(_ table: [[String]], format: String, filename: String, sheet: String, title: String)
+        throws -> Response
+    {
         let response = Response(status: .ok)
         if format == "csv" {
             response.body = .init(string: "\u{FEFF}" + table.map { CSV.line($0) }.joined(separator: "\r\n") + "\r\n")
             response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
         } else {
-            response.body = .init(data: try XLSX.write(table, sheetName: sheet))
+            response.body = .init(data: try XLSX.write(table, sheetName: sheet, title: title))
             response.headers.contentType = HTTPMediaType(
                 type: "application", subType: "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         }
