@@ -64,6 +64,7 @@ public func configure(
 
     app.views.use(.leaf)
     app.leaf.tags["url"] = SiteURLTag()
+    app.leaf.tags["money"] = MoneyTag()
     app.leaf.cache.isEnabled = app.environment.isRelease
     app.routes.defaultMaxBodySize = "1mb"
 

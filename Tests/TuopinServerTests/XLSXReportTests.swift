@@ -48,3 +48,14 @@ import ZIPFoundation
         #expect(XLSX.numericColumns([["户数", "说明"], ["1", "2"], ["x", "3"]]) == [1])
     }
 }
+
+/// Amounts on pages with thousands separators (issue #24 item 15).
+@Suite struct MoneyTagTests {
+    @Test func amountsAreGroupedByThousands() {
+        let cases = [
+            ("0.00", "0.00"), ("999.50", "999.50"), ("1000.00", "1,000.00"), ("2436000.00", "2,436,000.00"),
+            ("-1234567", "-1,234,567"), ("100000", "100,000"), ("—", "—"), ("", ""), ("12a", "12a"),
+        ]
+        for (raw, shown) in cases { #expect(MoneyTag.grouped(raw) == shown, "\(raw)") }
+    }
+}

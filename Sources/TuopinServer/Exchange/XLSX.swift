@@ -73,12 +73,17 @@ enum XLSX {
             patternType="none"/></fill></fills><borders count="1"><border/></borders><cellStyleXfs \
             count="1"><xf/></cellStyleXfs><cellXfs count="1"><xf xfId="0"/></cellXfs><cellStyles count="1"><cellStyle \
             name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>
-            """.replacingOccurrences(of: #"<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>"#,
+            """.replacingOccurrences(
+                of: #"<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>"#,
                 with: #"<fonts count="3"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/>"#
-                    + #"<name val="Calibri"/></font><font><b/><sz val="13"/><name val="Calibri"/></font></fonts>"#)
-            .replacingOccurrences(of: #"<cellXfs count="1"><xf xfId="0"/></cellXfs>"#,
+                    + #"<name val="Calibri"/></font><font><b/><sz val="13"/><name val="Calibri"/></font></fonts>"#
+            )
+            .replacingOccurrences(
+                of: #"<cellXfs count="1"><xf xfId="0"/></cellXfs>"#,
                 with: #"<cellXfs count="4"><xf xfId="0"/><xf xfId="0" fontId="1" applyFont="1"/>"#
-                    + #"<xf xfId="0" fontId="2" applyFont="1"/><xf xfId="0" numFmtId="4" applyNumberFormat="1"/></cellXfs>"#))
+                    + #"<xf xfId="0" fontId="2" applyFont="1"/>"#
+                    + #"<xf xfId="0" numFmtId="4" applyNumberFormat="1"/></cellXfs>"#
+            ))
         try add("xl/worksheets/sheet1.xml", sheetXML(rows, title: title))
         guard let data = archive.data else { throw Problem.notWorkbook }
         return data
@@ -98,7 +103,9 @@ enum XLSX {
             sheet += "<cols>"
             for c in header.indices {
                 let widest = rows.map { c < $0.count ? displayWidth($0[c]) : 0 }.max() ?? 8
-                sheet += "<col min=\"\(c + 1)\" max=\"\(c + 1)\" width=\"\(min(max(widest + 2, 8), 60))\" customWidth=\"1\"/>"
+                sheet +=
+                    "<col min=\"\(c + 1)\" max=\"\(c + 1)\" width=\"\(min(max(widest + 2, 8), 60))\" "
+                    + "customWidth=\"1\"/>"
             }
             sheet += "</cols>"
         }

@@ -58,7 +58,8 @@ extension FundController {
                 r.account.disbursementBP.map { StandardsController.percent($0) + "%" } ?? "—",
             ])
         }
-        return try await download(req, table, name: "fund_flow", title: t["funds_report"], code: code, year: year, format: format)
+        return try await download(
+            req, table, name: "fund_flow", title: t["funds_report"], code: code, year: year, format: format)
     }
 
     /// Project progress by county under the unit: projects running in the year by state, budget,
@@ -78,7 +79,8 @@ extension FundController {
                     + ProjectStatus.allCases.map { String(r.byStatus[$0] ?? 0) }
                     + [r.budget.description, r.received.description, r.spent.description, "\(r.averageProgress)%"])
         }
-        return try await download(req, table, name: "project_progress", title: t["projects_report"], code: code, year: year, format: format)
+        return try await download(
+            req, table, name: "project_progress", title: t["projects_report"], code: code, year: year, format: format)
     }
 }
 
