@@ -16,6 +16,13 @@ import VaporTesting
         do { _ = try TuopinSettings.fromEnvironment(["TUOPIN_BCRYPT_COST": "3"]); Issue.record("accepted") } catch {
             #expect(error.description.hasPrefix("TUOPIN_BCRYPT_COST:"))
         }
+        for bad in ["tuopin.example", "ftp://x", "https://x/?a=1"] {
+            do { _ = try TuopinSettings.fromEnvironment(["TUOPIN_PUBLIC_URL": bad]); Issue.record("\(bad)") } catch {
+                #expect(error.description.hasPrefix("TUOPIN_PUBLIC_URL:"))
+            }
+        }
+        let publicURL = try? TuopinSettings.fromEnvironment(["TUOPIN_PUBLIC_URL": "https://tuopin.example.cn/"]).publicURL
+        #expect(publicURL == "https://tuopin.example.cn")
     }
 
     @Test func defaultsUseSQLiteInTheDataDirectory() throws {

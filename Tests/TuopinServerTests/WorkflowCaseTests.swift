@@ -496,6 +496,11 @@ final class APIClient: @unchecked Sendable {
             try await app.testing().test(.GET, "/gongshi/\(notice.id!)?print=1") { res in
                 let sheets = res.body.string.components(separatedBy: "class=\"sheet\"").count - 1
                 #expect(sheets == (ids.count + 29) / 30)
+                // 藏汉双语: Tibetan and Chinese labels, the Tibetan place name, the portal address and its QR code.
+                let html = res.body.string
+                #expect(html.contains("གསལ་བསྒྲགས་བྱེད་མཁན་ལས་ཁུངས།") && html.contains("公示单位"))
+                #expect(html.contains("ལྷ་ས་གྲོང་ཁྱེར།"))
+                #expect(html.contains("/gongshi/\(notice.id!)</p>") && html.contains("<svg"))
             }
         }
     }

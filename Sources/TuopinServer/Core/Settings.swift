@@ -34,6 +34,9 @@ public struct TuopinSettings: Sendable {
     /// Addresses of the reverse proxies in front (`TUOPIN_TRUSTED_PROXIES`): from these only, the
     /// client's address is read from `X-Forwarded-For`, so that per-address limits stay per client.
     public var trustedProxies: Set<String> = []
+    /// The portal's public address (`TUOPIN_PUBLIC_URL`, e.g. `https://tuopin.example.gov.cn`), printed with
+    /// a QR code on the notice sheets; without it, the address the sheet was opened at.
+    public var publicURL: String?
 
     public init(
         dataDirectory: URL, database: Database, dataKey: Data? = nil, bcryptCost: Int = 12,
@@ -64,7 +67,7 @@ public struct TuopinSettings: Sendable {
         "TUOPIN_DATA_DIR", "DATABASE_URL", "TUOPIN_DATA_KEY", "TUOPIN_BCRYPT_COST",
         "TUOPIN_DEMO_HOUSEHOLDS", "TUOPIN_METRICS_TOKEN", "TUOPIN_DB_POOL", "TUOPIN_MAX_UPLOAD_MB",
         "TUOPIN_SESSION_IDLE_MINUTES", "TUOPIN_SECURE_COOKIES", "TUOPIN_PASSWORD_MAX_DAYS", "TUOPIN_NIGHTLY_CHECK",
-        "TUOPIN_BENCH", "TUOPIN_TRUSTED_PROXIES",
+        "TUOPIN_BENCH", "TUOPIN_TRUSTED_PROXIES", "TUOPIN_PUBLIC_URL",
     ]
 
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment)
@@ -125,6 +128,14 @@ public struct TuopinSettings: Sendable {
             passwordMaxDays: try integer("TUOPIN_PASSWORD_MAX_DAYS", default: 90, range: 1...3_650))
         settings.nightlyCheck = nonEmpty("TUOPIN_NIGHTLY_CHECK") == nil ? true : try flag("TUOPIN_NIGHTLY_CHECK")
         settings.benchRoutes = try flag("TUOPIN_BENCH")
+        if let raw = nonEmpty("TUOPIN_PUBLIC_URL") {
+            guard let url = URL(string: raw), ["http", "https"].contains(url.scheme ?? ""), url.host != nil,
+                url.query == nil
+            else {
+                throw SettingError(name: "TUOPIN_PUBLIC_URL", problem: "must be an http(s) address such as https://host")
+            }
+            settings.publicURL = raw.hasSuffix("/") ? String(raw.dropLast()) : raw
+        }
         for raw in (nonEmpty("TUOPIN_TRUSTED_PROXIES") ?? "").split(separator: ",") {
             let address = raw.trimmingCharacters(in: .whitespaces)
             guard let canonical = ClientAddress.canonical(address) else {

@@ -162,9 +162,10 @@ enum PortalController {
     )
         async throws -> Response
     {
-        let print = (try? req.query.get(String.self, at: "print")) == "1"
-        // The printed sheet is posted on the village board in the notice's language (Chinese).
-        let n = try await detail(req, id: id, t: print ? req.application.localizer.translations(.zh) : req.t)
+        // The printed sheet for the village board: Tibetan and Chinese together.
+        if (try? req.query.get(String.self, at: "print")) == "1" { return try await NoticeSheet.render(req, id: id) }
+        let print = false
+        let n = try await detail(req, id: id)
         let pages = stride(from: 0, to: max(n.rows.count, 1), by: rowsPerPage).map { start in
             Page30(rows: (start..<min(start + rowsPerPage, n.rows.count)).map { [String($0 + 1)] + n.rows[$0] })
         }
@@ -180,10 +181,10 @@ enum PortalController {
         let user = req.auth.get(CurrentUser.self)
         let mayObserve = user?.scope.mayObserve(noticeOf: OrgCode(n.unit_code)!) ?? false
         return try await Page.render(
-            req, print ? "notice-print" : "notice",
+            req, "notice",
             NoticeView(
                 n: n, pages: pages, filed: filed, error: error, print: print, cases: options, may_observe: mayObserve),
-            status: status, language: print ? .zh : nil)
+            status: status)
     }
 
     static func clientKey(_ req: Request) -> String {
