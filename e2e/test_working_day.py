@@ -182,3 +182,20 @@ def test_a_county_report_opens_in_a_spreadsheet_with_a_title_and_numbers(server,
     amounts = [row[received].value for row in sheet.iter_rows(min_row=3)]
     assert amounts and all(isinstance(a, (int, float)) for a in amounts), amounts[:5]
     assert sheet.column_dimensions["A"].customWidth and sheet.column_dimensions["A"].width >= 8
+
+
+def test_the_notice_sheet_for_the_village_board_is_bilingual_with_a_qr_code(server, browser):
+    """藏汉双语 print sheet: Tibetan and Chinese labels, the portal address, and a QR code that a phone
+    camera reads as that address (read here by zxing-cpp)."""
+    from test_shell import qr_text
+    browser.get(server + "/lang/bo?to=/gongshi")
+    notice = next(h for h in (a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "main a"))
+                  if re.search(r"/gongshi/\d+$", h or ""))
+    browser.get(notice + "?print=1")
+    address = browser.find_element(By.ID, "notice-address").text
+    assert address == notice
+    svg = browser.find_element(By.CSS_SELECTOR, "#notice-qr svg").get_attribute("outerHTML")
+    assert qr_text(svg) == [notice]
+    text = browser.find_element(By.TAG_NAME, "body").text
+    assert "公示单位" in text and "གསལ་བསྒྲགས་བྱེད་མཁན་ལས་ཁུངས།" in text
+    shot(browser, "notice-sheet-bilingual")
