@@ -65,6 +65,7 @@ public func configure(
     app.views.use(.leaf)
     app.leaf.tags["url"] = SiteURLTag()
     app.leaf.tags["money"] = MoneyTag()
+    InboxCount.install(app)
     app.leaf.cache.isEnabled = app.environment.isRelease
     app.routes.defaultMaxBodySize = "1mb"
 

@@ -21,7 +21,8 @@ import VaporTesting
                 #expect(error.description.hasPrefix("TUOPIN_PUBLIC_URL:"))
             }
         }
-        let publicURL = try? TuopinSettings.fromEnvironment(["TUOPIN_PUBLIC_URL": "https://tuopin.example.cn/"]).publicURL
+        let publicURL = try? TuopinSettings.fromEnvironment(["TUOPIN_PUBLIC_URL": "https://tuopin.example.cn/"])
+            .publicURL
         #expect(publicURL == "https://tuopin.example.cn")
     }
 

@@ -32,6 +32,10 @@ import VaporTesting
                 let page = try await app.get("/cases", try await app.session("clerk1").0).1
                 let ready = page.contains(#"name="case_ids[]" value="\#(waiting.id!)""#)
                 let listed = page.contains(#"class="muted"><td data-label="案件"><a href="/cases/\#(waiting.id!)""#)
+                // The menu's count is the number of cases ready now (the batch forms' rows).
+                let readyRows = page.components(separatedBy: #"name="case_ids[]""#).count - 1
+                let menu = page.firstMatch(of: /id="inbox-count"[^>]*>(\d+)</).map { Int($0.1)! } ?? 0
+                #expect(menu == readyRows && readyRows > 0)
                 return (ready, listed, page)
             }
             var now = try await inbox()

@@ -132,7 +132,8 @@ public struct TuopinSettings: Sendable {
             guard let url = URL(string: raw), ["http", "https"].contains(url.scheme ?? ""), url.host != nil,
                 url.query == nil
             else {
-                throw SettingError(name: "TUOPIN_PUBLIC_URL", problem: "must be an http(s) address such as https://host")
+                throw SettingError(
+                    name: "TUOPIN_PUBLIC_URL", problem: "must be an http(s) address such as https://host")
             }
             settings.publicURL = raw.hasSuffix("/") ? String(raw.dropLast()) : raw
         }

@@ -25,7 +25,9 @@ enum FormFlow {
         orShow page: (Refusal) async throws -> Response
     ) async throws -> Response {
         do {
-            switch try await action() {
+            let success = try await action()
+            InboxCount.forget(req)
+            switch success {
             case .redirect(let path): return req.redirect(to: path, redirectType: .normal)
             case .page(let response): return response
             }

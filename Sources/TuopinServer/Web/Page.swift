@@ -29,6 +29,8 @@ enum Page {
         let oversight: Bool
         /// May import into the registry (the 导入 menu item is shown only then).
         let mayImport: Bool
+        /// Cases ready for the user now, on the 待办 menu item (`InboxCount`); nil when none.
+        let inbox: Int?
     }
 
     /// `language` overrides the user's (a notice sheet is printed in the notice's language).
@@ -37,12 +39,13 @@ enum Page {
         language: Language? = nil
     ) async throws -> Response {
         let t = language.map { req.application.localizer.translations($0) } ?? req.t
+        let inbox = try await InboxCount.of(req)
         let user = req.auth.get(CurrentUser.self).map { u in
             UserBadge(
                 name: u.displayName, roles: u.scope.bindings.map { t[$0.role.labelKey] },
                 home: u.scope.homeUnit.map { SiteURL.unit($0.value).path }, complete: u.stage == .full,
                 auditor: u.scope.has(.readAuditLog), oversight: u.scope.has(.handleOversightCases),
-                mayImport: u.scope.has(.writeRegistry))
+                mayImport: u.scope.has(.writeRegistry), inbox: inbox == 0 ? nil : inbox)
         }
         let context = Context(
             t: req.application.localizer.pageStrings[t.language]!, lang: t.language.htmlTag, path: req.url.path,
