@@ -22,6 +22,8 @@ enum UnitController {
     /// The unit page's view with what the workflows add: exit cases to start.
     struct PageView: Encodable {
         let u: View; let starts: [CaseController.StartOption]; let caseYear: Int
+        /// This year has no standards yet: a case of this year would be refused (said beside the forms).
+        let standardMissing: Bool
         let certifications: [CertificationService.View]; let isTownship: Bool; let mayCertify: Bool; let today: String
         /// This year's annual plan against what the registry says was achieved (articles 7, 12, 17).
         let plan: PlanSummary?
@@ -110,7 +112,8 @@ enum UnitController {
         try await Rollups.ensureCurrent(req.application)
         let view = try await req.timed("unit") { try await query(req.data, code: code, t: req.t) }
         let starts = view.exitYear == nil ? CaseController.startOptions(req, status: nil, unit: code.value) : []
-        let year = try await StandardsController.lookup(on: req.data).keys.max() ?? req.clock.today.year
+        let year = req.clock.today.year
+        let standardMissing = try await StandardsController.lookup(on: req.data)[year] == nil
         let isTownship = code.level == .township
         let today = req.clock.today
         var plan: PlanSummary?
@@ -136,7 +139,8 @@ enum UnitController {
         return try await Page.render(
             req, "unit",
             PageView(
-                u: view, starts: starts, caseYear: year, certifications: certifications,
+                u: view, starts: starts, caseYear: year, standardMissing: standardMissing,
+                certifications: certifications,
                 isTownship: isTownship, mayCertify: isTownship && req.data.scope.permits(.certifyData, on: code),
                 today: today.description, plan: plan, money: funds, dashboard: dashboard, map: map))
     }

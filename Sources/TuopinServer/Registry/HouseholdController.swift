@@ -160,6 +160,8 @@ enum HouseholdController {
             let findings: [Finding]; let hasFindings: Bool; let chart: IncomeChart.View
             let writable: Bool; let formError: String?; let years: [Int]; let base: String
             let cases: [CaseController.CaseSummary]; let starts: [CaseController.StartOption]; let caseYear: Int
+            /// This year has no standards yet: a case of this year would be refused (said beside the forms).
+            let standardMissing: Bool
             let pairings: [PairingService.View]; let candidates: [Candidate]; let today: String
             let loans: [LoanService.LoanView]; let mayKeepLoans: Bool
             let editing: HouseholdEditing?; let saved: String?
@@ -183,7 +185,7 @@ enum HouseholdController {
                 cases: try await CaseController.summaries(req, awaiting: false, householdID: id),
                 starts: CaseController.startOptions(
                     req, status: HouseholdStatus(rawValue: detail.status), unit: detail.village),
-                caseYear: standards.keys.max() ?? req.clock.today.year,
+                caseYear: req.clock.today.year, standardMissing: standards[req.clock.today.year] == nil,
                 pairings: try await req.data.pairings(ofHousehold: id, t: t), candidates: candidates,
                 today: req.clock.today.description,
                 loans: try await req.data.loans().filter(\.$householdID == id).sort(\.$id).all()
