@@ -93,8 +93,20 @@ enum ComplianceController {
             key, id in
             cadres.first { $0.id == id }.map { Principal(role: t[key], name: "\($0.name)（\($0.position)）") }
         }
+        // The lower units' table shows only the rules with a finding in some lower unit (28 columns of
+        // zeros made the units' names one character wide); each heading names its rule.
+        let shown = report.rules.indices.filter { i in children.contains { $0.counts[i] > 0 } }
+        let childRules = shown.map { i in
+            RuleTotal(
+                id: report.rules[i], title: t[ComplianceRules.all[i].id.titleKey],
+                article: ComplianceRules.all[i].article, count: children.map { $0.counts[i] }.reduce(0, +))
+        }
+        let childRows = children.map { c in
+            ChildRow(code: c.code, name: c.name, href: c.href, counts: shown.map { c.counts[$0] }, total: c.total)
+        }
         struct View: Encodable {
-            let report: Report; let children: [ChildRow]; let principals: [Principal]; let ruleTotals: [RuleTotal]
+            let report: Report; let children: [ChildRow]; let principals: [Principal]; let childRules: [RuleTotal]
+            let ruleTotals: [RuleTotal]
             let unitHref: String; let parentHref: String?; let total: Int
             /// The assignment helper, where households under the unit wait for a pairing cadre (R-37-2).
             let proposalsHref: String?
@@ -105,7 +117,7 @@ enum ComplianceController {
         return try await Page.render(
             req, "compliance",
             View(
-                report: report, children: children, principals: principals,
+                report: report, children: childRows, principals: principals, childRules: childRules,
                 ruleTotals: ComplianceRules.all.enumerated().map { i, r in
                     RuleTotal(
                         id: r.id.rawValue, title: t[r.id.titleKey], article: r.article, count: report.total_by_rule[i])

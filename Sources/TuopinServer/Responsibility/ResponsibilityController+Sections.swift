@@ -113,7 +113,7 @@ extension ResponsibilityController {
                 ? try await ResponsibilityService.actuals(on: db, unit: code, year: p.periodFrom) : nil
             plans.append(
                 PlanView(
-                    id: p.id!, kind: p.kind.rawValue, kind_label: t["plan_kind_\(p.kind)"], title: p.title,
+                    id: p.id!, kind: p.kind.rawValue, kind_label: t[p.kind.labelKey], title: p.title,
                     period_from: p.periodFrom,
                     period_to: p.periodTo, target_households: p.targetHouseholds, target_people: p.targetPeople,
                     target_villages: p.targetVillages, target_counties: p.targetCounties,
