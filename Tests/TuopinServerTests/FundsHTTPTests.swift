@@ -397,6 +397,19 @@ import VaporTesting
             let done = try await allocate(project: "")
             #expect(done.0 == .seeOther && done.2 == "/units/540102/funds")
             #expect(try await entries() == before + 1)
+            // 冲销 is offered only where the user may reverse: the county that allocated, not the township.
+            let entry = try #require(
+                try await FundEntryRecord.query(on: app.db).filter(\.$toUnit == "540102001").sort(\.$id, .descending)
+                    .first()
+            ).id!
+            func row(_ page: String) -> String {
+                page.components(separatedBy: "id=\"entry-\(entry)\"").dropFirst().first?
+                    .components(separatedBy: "</tr>").first ?? ""
+            }
+            let countyRow = row(try await app.get("/units/540102/funds", county.0).1)
+            let townshipRow = row(try await app.get("/units/540102001/funds", try await app.session("clerk1").0).1)
+            #expect(countyRow.contains("/fund-entries/\(entry)/reverse"))
+            #expect(!townshipRow.isEmpty && !townshipRow.contains("/reverse"))
         }
     }
 

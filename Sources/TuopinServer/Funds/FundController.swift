@@ -24,6 +24,9 @@ enum FundController {
         let voucher: String; let counterpart: String; let note: String; let reverses_id: RowID<FundEntryRecord>?;
         let reversed: Bool;
         let notice_id: RowID<Notice>?
+        /// The user may reverse (冲销) this entry: it is neither reversed nor a reversal, and the user manages the
+        /// funds of the unit that made it.
+        let may_reverse: Bool
     }
     struct FundsView: Content {
         let unit_code: String; let unit_name: String; let accounts: [AccountRow]; let entries: [EntryRow]
@@ -42,7 +45,7 @@ enum FundController {
     }
 
     static func entryRows(_ req: Request, _ entries: [FundEntryRecord]) async throws -> [EntryRow] {
-        let t = req.t
+        let t = req.t, user = req.auth.get(CurrentUser.self)
         let reversed = Set(
             try await req.data.rows(FundEntryRecord.self).filter(\.$reversesID ~~ entries.compactMap(\.id)).all()
                 .compactMap(\.reversesID))
@@ -58,7 +61,9 @@ enum FundController {
                 recipient: e.projectID.flatMap { projectNames[$0] } ?? unitNames[e.toUnit] ?? e.toUnit,
                 amount: Money(fen: e.amount).description, entry_date: e.entryDate.description, voucher: e.voucher,
                 counterpart: e.counterpart,
-                note: e.note, reverses_id: e.reversesID, reversed: reversed.contains(e.id!), notice_id: e.noticeID)
+                note: e.note, reverses_id: e.reversesID, reversed: reversed.contains(e.id!), notice_id: e.noticeID,
+                may_reverse: !reversed.contains(e.id!) && e.reversesID == nil
+                    && (user?.scope.permits(.manageFunds, on: OrgCode(e.fromUnit ?? e.toUnit)!) ?? false))
         }
     }
 
