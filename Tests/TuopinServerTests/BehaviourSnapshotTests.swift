@@ -82,7 +82,8 @@ import VaporTesting
         }
         // An objection's tracking code is drawn at random when the demo is seeded.
         for (pattern, stand) in [
-            (#"name="_csrf" value="[^"]*""#, "CSRF"), (#""code" : "[A-Z0-9]{10}""#, #""code" : "TRACKING""#),
+            (#"name="_csrf" value="[^"]*""#, "CSRF"), (#"name="form_token" value="[0-9a-f]*""#, "FORM_TOKEN"),
+            (#""code" : "[A-Z0-9]{10}""#, #""code" : "TRACKING""#),
             ("[A-Z0-9]{3}•••••[A-Z0-9]{2}", "TRA•••••NG"),
             (#""database" : "(sqlite|postgresql)""#, #""database" : "ENGINE""#),
         ] {

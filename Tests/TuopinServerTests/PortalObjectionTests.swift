@@ -33,6 +33,35 @@ import VaporTesting
             let other = try #require(notices.first { $0.id != id })
             let elsewhere = try await app.get("/gongshi/\(other.id!)?filed=\(code)", anonymous.0)
             #expect(!elsewhere.1.contains(#"id="tracking-code""#))
+            // The page's form carries a one-time token: the same form sent twice files one objection and
+            // answers with its code both times; a fresh page gives a fresh token.
+            let page = try await app.get("/gongshi/\(id)", anonymous.0).1
+            let token = try #require(Self.formToken(page))
+            #expect(try Self.formToken(try await app.get("/gongshi/\(id)", anonymous.0).1) != token)
+            let fields = [("text", "重复提交的异议。"), ("form_token", token)]
+            let first = try await app.postForm("/gongshi/\(id)/objections", anonymous, fields)
+            let second = try await app.postForm("/gongshi/\(id)/objections", anonymous, fields)
+            #expect(first.0 == .seeOther && second.2 == first.2)
+            #expect(try await count() == before + 2)
+            // A token used on one notice files nothing on another.
+            let misused = try await app.postForm("/gongshi/\(other.id!)/objections", anonymous, fields)
+            #expect(misused.0 == .badRequest)
         }
+    }
+
+    /// The objector's contact: in full to who decides, masked to others, "" when none was given.
+    @Test func theContactIsShownToTheDeciderOnly() async throws {
+        try await withTestApp(households: 0) { app in
+            let o = Objection()
+            o.contactCipher = try app.tuopin.protector.encrypt("13951736388")
+            #expect(ObjectionContact.shown(o, toDecider: true, app.tuopin.protector) == "13951736388")
+            #expect(ObjectionContact.shown(o, toDecider: false, app.tuopin.protector) == "139****6388")
+            o.contactCipher = nil
+            #expect(ObjectionContact.shown(o, toDecider: true, app.tuopin.protector) == "")
+        }
+    }
+
+    static func formToken(_ page: String) -> String? {
+        page.components(separatedBy: #"name="form_token" value=""#).dropFirst().first.map { String($0.prefix(32)) }
     }
 }

@@ -101,7 +101,7 @@ enum FundController {
     }
     struct ObjectionRow: Encodable {
         let id: RowID<Objection>; let notice_id: RowID<Notice>; let filed_at: String; let text: String;
-        let name: String;
+        let name: String; let contact: String
         let status_label: String
         let decision_reason: String; let can_decide: Bool
     }
@@ -118,6 +118,7 @@ enum FundController {
             .limit(100).all().map { o in
                 ObjectionRow(
                     id: o.id!, notice_id: o.noticeID, filed_at: Clock.minute(o.filedAt), text: o.text, name: o.name,
+                    contact: ObjectionContact.shown(o, toDecider: mayManage, req.tuopin.protector),
                     status_label: t["objection_status_\(o.status)"], decision_reason: o.decisionReason,
                     can_decide: mayManage && o.status == .open)
             }

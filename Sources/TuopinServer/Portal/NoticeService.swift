@@ -132,6 +132,8 @@ enum NoticeService {
         var contact: String?
         var case_id: RowID<WorkflowCase>?
         var kind: String?
+        /// The page form's one-time token: the same form sent again files nothing and returns the first code.
+        var form_token: String?
     }
 
     static let codeAlphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
@@ -161,8 +163,13 @@ enum NoticeService {
         let protector = app.tuopin.protector
         // Keyed: a copy of the database does not give the addresses back (issue #22).
         let clientHash = protector.index("objection-client:" + client)
+        let token = input.form_token.flatMap { $0.count == 32 && $0.allSatisfy(\.isHexDigit) ? $0 : nil }
         return try await app.write { tx in
             guard let notice = try await tx.lookup(Notice.self, noticeID) else { throw AppError.notFound }
+            if let token, let first = try await tx.rows(Objection.self).filter(\.$formToken == token).first() {
+                guard first.noticeID == noticeID else { throw AppError.invalidField("form_token") }
+                return first.code
+            }
             guard try await isOpen(on: tx, noticeID: noticeID, today: app.clock.today) else {
                 throw AppError.noticeClosed
             }
@@ -191,6 +198,7 @@ enum NoticeService {
             objection.name = name; objection.contactCipher = contact.isEmpty ? nil : try protector.encrypt(contact)
             objection.status = kind == .observation ? .noted : .open; objection.decisionReason = ""
             objection.filedAt = now; objection.filedBy = user?.id; objection.clientHash = clientHash
+            objection.formToken = token
             objection.code = String((0..<10).map { _ in codeAlphabet[Int(rng.next() % UInt64(codeAlphabet.count))] })
             try await objection.create(on: tx)
             try await AuditLog.append(

@@ -144,6 +144,8 @@ enum PortalController {
     struct NoticeView: Encodable {
         let n: NoticeDetail; let pages: [Page30]; let filed: String?; let error: String?; let print: Bool
         let cases: [CaseOption]; let may_observe: Bool
+        /// A fresh one-time token for the objection form (`NoticeService.file`).
+        let form_token: String
     }
     struct CaseOption: Encodable { let id: RowID<WorkflowCase>; let label: String }
 
@@ -183,8 +185,15 @@ enum PortalController {
         return try await Page.render(
             req, "notice",
             NoticeView(
-                n: n, pages: pages, filed: filed, error: error, print: print, cases: options, may_observe: mayObserve),
+                n: n, pages: pages, filed: filed, error: error, print: print, cases: options, may_observe: mayObserve,
+                form_token: formToken()),
             status: status)
+    }
+
+    /// 128 random bits in hex.
+    static func formToken() -> String {
+        var rng = SystemRandomNumberGenerator()
+        return (0..<4).map { _ in String(format: "%08x", UInt32.random(in: .min ... .max, using: &rng)) }.joined()
     }
 
     static func clientKey(_ req: Request) -> String {

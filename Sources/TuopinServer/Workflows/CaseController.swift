@@ -20,6 +20,8 @@ enum CaseController {
     struct ObjectionView: Content {
         let id: RowID<Objection>; let code: String; let kind: String; let kind_label: String; let text: String;
         let name: String
+        /// In full to the user who may decide the objection, masked to others (`ObjectionContact`).
+        let contact: String
         let status: String; let status_label: String; let decision_reason: String; let filed_at: String;
         let can_decide: Bool
     }
@@ -78,7 +80,7 @@ enum CaseController {
                 details: (try? JSONDecoder().decode([String: String].self, from: Data(s.details.utf8))) ?? [:])
         }
         let noticeIDs = try await req.data.rows(NoticeCase.self).filter(\.$id.$caseID == id).all().map(\.id!.noticeID)
-        let today = req.clock.today
+        let today = req.clock.today, protector = req.tuopin.protector
         let notices = try await req.data.rows(Notice.self).filter(\.$id ~~ noticeIDs).sort(\.$id).all()
         let objections = try await req.data.rows(Objection.self).filter(\.$noticeID ~~ noticeIDs)
             .group(.or) { $0.filter(\.$caseID == nil).filter(\.$caseID == id) }.sort(\.$id).all()
@@ -106,13 +108,14 @@ enum CaseController {
                 let notice = noticeByID[o.noticeID]!
                 let wfn = Workflows.named(notice.workflow)!
                 let publishing = wfn.steps[wfn.stepIndex(notice.action)!]
+                let decider = user.scope.actingRole(for: publishing, on: OrgCode(notice.unitCode)!) != nil
                 return ObjectionView(
                     id: o.id!, code: o.code, kind: o.kind.rawValue, kind_label: t["objection_kind_\(o.kind)"],
                     text: o.text,
-                    name: o.name, status: o.status.rawValue, status_label: t["objection_status_\(o.status)"],
+                    name: o.name, contact: ObjectionContact.shown(o, toDecider: decider, protector),
+                    status: o.status.rawValue, status_label: t["objection_status_\(o.status)"],
                     decision_reason: o.decisionReason, filed_at: Clock.minute(o.filedAt),
-                    can_decide: o.status == .open
-                        && user.scope.actingRole(for: publishing, on: OrgCode(notice.unitCode)!) != nil)
+                    can_decide: o.status == .open && decider)
             },
             path: wf.steps.enumerated().map { PathStep(label: WorkflowText.action($1.action, t), done: $0 < c.step) })
     }

@@ -19,5 +19,7 @@ final class Objection: Model, @unchecked Sendable {
     @Field(key: "filed_at") var filedAt: Date
     @OptionalField(key: "filed_by") var filedBy: RowID<User>?
     @Field(key: "client_hash") var clientHash: String
+    /// The one-time token of the form it was filed with (`AddObjectionFormTokens`); nil through the API.
+    @OptionalField(key: "form_token") var formToken: String?
     init() {}
 }
