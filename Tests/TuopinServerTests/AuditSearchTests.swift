@@ -48,6 +48,9 @@ import VaporTesting
             let shown = page.matches(of: /id="entry-(\d+)"/).map { Int64($0.1)! }
             #expect(shown == expected)
             #expect(page.contains("nav-audit"))
+            // In words: the action, the household by its number, and the changed field with both values.
+            #expect(page.contains(">修改户信息<") && page.contains(household.number))
+            #expect(page.contains("<del>二组</del> → 三组"))
             // Without "changes only" the read is there too.
             (status, page) = try await app.get("/audit?user=clerk1&entity=household&entity_id=\(id)", auditor.0)
             #expect(page.matches(of: /id="entry-(\d+)"/).count == 3 && page.contains("household.read"))

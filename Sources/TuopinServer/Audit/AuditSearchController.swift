@@ -5,6 +5,8 @@ import Vapor
 
 /// The audit-log search's page and export (the query itself is `AuditSearch`, in the data layer).
 extension AuditSearch {
+    struct Option: Encodable { let value: String; let label: String }
+
     @Sendable static func page(req: Request) async throws -> Response {
         let user = try req.requireUser()
         guard user.scope.has(.readAuditLog) else { throw AppError.forbidden }
@@ -34,17 +36,23 @@ extension AuditSearch {
                 ?? req.t.format("audit_chain_intact", String(result.checked))
         }
         struct View: Encodable {
-            let f: Filter; let error: String?; let entries: [Entry]; let searched: Bool; let more: Bool; let page: Int
-            let query: String; let entities: [String]; let verification: String?; let nextHref: String?;
+            let f: Filter; let error: String?; let entries: [AuditEntryView]; let searched: Bool; let more: Bool
+            let page: Int
+            let query: String; let entities: [Option]; let verification: String?; let nextHref: String?;
             let exportHref: String?
         }
         let query = queryString(f)
         return try await Page.render(
             req, "audit",
             View(
-                f: f, error: error, entries: Array(results.prefix(pageSize)), searched: searched,
+                f: f, error: error, entries: try await AuditEntryView.views(req, Array(results.prefix(pageSize))),
+                searched: searched,
                 more: results.count > pageSize, page: page,
-                query: query, entities: entities, verification: verification,
+                query: query,
+                entities: entities.map { e in
+                    let key = "audit_entity_\(e)"
+                    return Option(value: e, label: req.t.table[key] ?? req.t.fallback[key] ?? e)
+                }, verification: verification,
                 nextHref: results.count > pageSize ? SiteURL.auditSearch.path + "?" + query + "&page=\(page + 1)" : nil,
                 exportHref: searched && error == nil ? SiteURL.auditExport.path + "?" + query : nil))
     }

@@ -1,0 +1,81 @@
+import Foundation
+import Fluent
+import TuopinCore
+import Vapor
+
+/// An audit entry as the search page shows it to a person (issue #24 item 10): the action in words,
+/// the household by its number and head's name, and what changed as a list of fields with their
+/// values before and after. The stored record itself (codes, ids, JSON) stays one click away, and is
+/// what the export and the API give.
+struct AuditEntryView: Encodable {
+    struct Change: Encodable { let field: String; let before: String; let after: String }
+    let id: Int64; let at: String; let user: String
+    let action: String; let action_label: String
+    let subject: String; let href: String?
+    let changes: [Change]
+    let before: String; let after: String
+
+    static func views(_ req: Request, _ entries: [AuditSearch.Entry]) async throws -> [AuditEntryView] {
+        let t = req.t
+        let householdIDs = entries.filter { $0.entity == "household" }.compactMap { Int($0.entity_id) }
+            .map { RowID<Household>($0) }
+        var households: [String: String] = [:]
+        if req.data.mayReadRegistry, !householdIDs.isEmpty {
+            let numbers = try await req.data.rows(Household.self).filter(\.$id ~~ householdIDs).all()
+            let heads = try await req.data.headNames(ofHouseholds: numbers.map { $0.id! })
+            for h in numbers {
+                households[String(h.id!)] = [heads[h.id!], h.number].compactMap { $0 }.joined(separator: " · ")
+            }
+        }
+        let units = try await req.data.unitNames(Set(entries.filter { $0.entity == "org_unit" }.map(\.entity_id)))
+        return entries.map { e in
+            let entity = t.table["audit_entity_\(e.entity)"] ?? t.fallback["audit_entity_\(e.entity)"] ?? e.entity
+            let named =
+                e.entity == "household" ? households[e.entity_id] : e.entity == "org_unit" ? units[e.entity_id] : nil
+            return AuditEntryView(
+                id: e.id, at: e.at, user: e.user, action: e.action, action_label: label(e.action, t),
+                subject: named.map { "\(entity) \($0)" }
+                    ?? [entity, e.entity_id].filter { !$0.isEmpty }.joined(separator: " "),
+                href: e.href, changes: changes(before: e.before, after: e.after, t), before: e.before, after: e.after)
+        }
+    }
+
+    /// `household.update` → 修改户信息 (`action_household_update`); an action without words keeps its code.
+    static func label(_ action: String, _ t: Translations) -> String {
+        let key = "action_" + action.replacingOccurrences(of: ".", with: "_")
+        return t.table[key] ?? t.fallback[key] ?? action
+    }
+
+    /// The fields that differ between the two JSON objects (every field of `after` when there is no
+    /// `before`), labelled in words where the page has a label for them.
+    static func changes(before: String, after: String, _ t: Translations) -> [Change] {
+        // One level of nesting is opened (`{"fields": {…}}`), so each field is listed by its own name.
+        func object(_ text: String) -> [String: Any] {
+            let top = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
+            var flat: [String: Any] = [:]
+            for (key, value) in top {
+                if let inner = value as? [String: Any] { flat.merge(inner) { a, _ in a } } else { flat[key] = value }
+            }
+            return flat
+        }
+        func text(_ value: Any?) -> String {
+            switch value {
+            case nil, is NSNull: return ""
+            case let s as String: return s
+            case let n as NSNumber: return n.stringValue
+            case let a as [Any]: return a.map { text($0) }.joined(separator: "、")
+            case let v?:
+                return (try? JSONSerialization.data(withJSONObject: v)).map { String(decoding: $0, as: UTF8.self) }
+                    ?? ""
+            }
+        }
+        let old = object(before), new = object(after)
+        return Set(old.keys).union(new.keys).sorted().compactMap { key in
+            let was = text(old[key]), now = text(new[key])
+            guard was != now else { return nil }
+            let label =
+                ["field_\(key)", "f_\(key)", key].lazy.compactMap { t.table[$0] ?? t.fallback[$0] }.first ?? key
+            return Change(field: label, before: was, after: now)
+        }
+    }
+}
