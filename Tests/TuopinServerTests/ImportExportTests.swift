@@ -131,6 +131,38 @@ import VaporTesting
         }
     }
 
+    /// Issue #24 item 15: one upload reports every problem of the file — a row's own errors, the
+    /// village, the household's head and the scope together, not one kind per upload.
+    @Test func everyProblemOfAFileIsReportedInOnePass() async throws {
+        try await withTestApp(households: 30) { app in
+            var rows = try await exported(app)
+            let id = rows[1][10]
+            rows[1][10] = String(id.dropLast()) + (id.last == "1" ? "2" : "1")
+            rows[2][13] = "博士后"
+            rows.append(newHousehold("5401030012999901", village: "540103001299"))
+            rows.append(newHousehold(id: idWithCheck("54010319720202779"), relation: "配偶"))
+            let report = try await RegistryImport.file(
+                app: app, kind: .members, data: try XLSX.write(rows), filename: "file.xlsx", actor: system,
+                dryRun: true)
+            let codes = Set(report.problems.map(\.code))
+            #expect(codes.isSuperset(of: [.idChecksum, .enumValue, .villageUnknown, .head]), "\(report.problems)")
+        }
+    }
+
+    /// A blank template to fill in, for those who may import: its one row is the template's header.
+    @Test func aClerkDownloadsABlankTemplate() async throws {
+        try await withTestApp(households: 0) { app in
+            let clerk = try await app.session("clerk1")
+            for (kind, header) in [("members", MembersTemplate.header), ("incomes", IncomesTemplate.header)] {
+                var body = ByteBuffer()
+                try await app.testing().test(.GET, "/imports/template/\(kind)", headers: clerk.0) { body = $0.body }
+                #expect(try XLSX.read(Data(buffer: body)) == [header])
+            }
+            #expect(try await app.get("/imports/template/other", clerk.0).0 == .notFound)
+            #expect(try await app.get("/imports/template/members", try await app.session("auditor").0).0 == .forbidden)
+        }
+    }
+
     @Test func aClerkImportsIntoTheirOwnTownshipAndIsAuditedAsThemselves() async throws {
         try await withTestApp(households: 30) { app in
             let clerk = try await currentUser(app, "clerk2")

@@ -10,9 +10,9 @@ enum FileReading {
         case tooLarge(Int), notText, unsupported(String)
         var description: String {
             switch self {
-            case .tooLarge(let max): "文件超过 \(max >> 20) MB 上限 / file is larger than \(max >> 20) MB"
-            case .notText: "无法识别文件编码（应为 UTF-8 或 GBK/GB18030 的 CSV） / not UTF-8 or GBK CSV text"
-            case .unsupported(let name): "不支持的文件类型：\(name)（应为 .csv 或 .xlsx） / unsupported file type"
+            case .tooLarge(let max): "文件超过 \(max >> 20) MB 上限"
+            case .notText: "无法识别文件编码（应为 UTF-8 或 GBK/GB18030 的 CSV）"
+            case .unsupported(let name): "不支持的文件类型：\(name)（应为 .csv 或 .xlsx）"
             }
         }
     }

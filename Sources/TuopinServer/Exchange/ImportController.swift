@@ -5,28 +5,58 @@ import Vapor
 /// The web upload of the import templates, for users with write rights over the villages in the file.
 enum ImportController {
     struct Upload: Content { var kind: String?; var dry_run: String?; var file: File?; var change_reason: String? }
-    struct ProblemRow: Encodable { let row: Int; let column: String; let code: String; let message: String }
+    /// `code_label`: what the code means, in the reader's language (the message is the report's, in Chinese).
+    struct ProblemRow: Encodable {
+        let row: Int; let column: String; let code: String; let code_label: String; let message: String
+    }
+    struct CodeRow: Encodable { let code: String; let label: String }
     struct View: Encodable {
         let summary: String?; let ok: Bool; let problems: [ProblemRow]; let hasProblems: Bool; let more: Int
-        let membersHeader: String; let incomesHeader: String; let codes: [String]
+        let membersHeader: String; let incomesHeader: String; let codes: [CodeRow]
     }
 
-    static func view(summary: String? = nil, ok: Bool = false, problems: [ImportProblem] = []) -> View {
+    static func codeLabel(_ code: ImportErrorCode, _ t: Translations) -> String {
+        t["import_code_" + code.rawValue.replacingOccurrences(of: "-", with: "_")]
+    }
+
+    static func view(
+        _ t: Translations, summary: String? = nil, ok: Bool = false, problems: [ImportProblem] = []
+    ) -> View {
         View(
             summary: summary, ok: ok,
             problems: problems.prefix(500).map {
-                ProblemRow(row: $0.row, column: $0.column, code: $0.code.rawValue, message: $0.message)
+                ProblemRow(
+                    row: $0.row, column: $0.column, code: $0.code.rawValue, code_label: codeLabel($0.code, t),
+                    message: $0.message)
             },
             hasProblems: !problems.isEmpty, more: max(0, problems.count - 500),
             membersHeader: MembersTemplate.header.joined(separator: ","),
             incomesHeader: IncomesTemplate.header.joined(separator: ","),
-            codes: ImportErrorCode.allCases.map(\.rawValue))
+            codes: ImportErrorCode.allCases.map { CodeRow(code: $0.rawValue, label: codeLabel($0, t)) })
+    }
+
+    /// A blank template to fill in: the header row of the members or incomes file, as XLSX.
+    @Sendable static func template(req: Request) async throws -> Response {
+        _ = try req.requireUser()
+        guard req.data.mayWriteRegistry else { throw AppError.forbidden }
+        let header: [String]
+        switch req.parameters.get("kind") {
+        case "members": header = MembersTemplate.header
+        case "incomes": header = IncomesTemplate.header
+        default: throw AppError.notFound
+        }
+        let kind = req.parameters.get("kind")!
+        let response = Response(status: .ok, body: .init(data: try XLSX.write([header], sheetName: kind)))
+        response.headers.contentType = HTTPMediaType(
+            type: "application", subType: "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response.headers.contentDisposition = .init(.attachment, filename: "\(kind)-template.xlsx")
+        return response
     }
 
     @Sendable static func show(req: Request) async throws -> Response {
         _ = try req.requireUser()
         guard req.data.mayWriteRegistry else { throw AppError.forbidden }
-        return try await Page.render(req, "imports", view())
+        return try await Page.render(req, "imports", view(req.t))
     }
 
     @Sendable static func upload(req: Request) async throws -> Response {
@@ -50,7 +80,7 @@ enum ImportController {
             return try await Page.render(
                 req, "imports",
                 view(
-                    summary: t.format("import_invalid", String(report.problems.count)),
+                    t, summary: t.format("import_invalid", String(report.problems.count)),
                     problems: report.problems), status: .unprocessableEntity)
         }
         let summary =
@@ -59,6 +89,6 @@ enum ImportController {
             : kind == .members
                 ? t.format("import_ok", String(report.created), String(report.updated))
                 : t.format("import_incomes_ok", String(report.created))
-        return try await Page.render(req, "imports", view(summary: summary, ok: true))
+        return try await Page.render(req, "imports", view(req.t, summary: summary, ok: true))
     }
 }

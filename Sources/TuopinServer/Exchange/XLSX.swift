@@ -8,7 +8,7 @@ import ZIPFoundation
 enum XLSX {
     enum Problem: Error, CustomStringConvertible {
         case notWorkbook
-        var description: String { "不是有效的 XLSX 文件 / not a valid XLSX workbook" }
+        var description: String { "不是有效的 XLSX 文件" }
     }
 
     // MARK: Writing

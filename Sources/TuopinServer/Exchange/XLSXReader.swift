@@ -37,16 +37,16 @@ struct XLSXReader {
 
         var description: String {
             switch self {
-            case .notWorkbook: "不是有效的 XLSX 文件 / not a valid XLSX workbook"
-            case .tooLarge(let limit): "解压后超过 \(limit >> 20) MB，可能是压缩炸弹 / inflates beyond \(limit >> 20) MB"
-            case .declarations: "文件含有 DTD 或实体声明，不予读取 / the workbook declares a DTD or entities"
-            case .notUTF8: "工作簿的 XML 不是 UTF-8 编码 / the workbook's XML is not UTF-8"
-            case .rowNumber(let r): "行号“\(r.prefix(20))”无效或未按顺序 / invalid or out-of-order row number"
-            case .tooManyRows(let limit): "超过 \(limit) 行 / more than \(limit) rows"
-            case .cellReference(let r): "单元格引用“\(r.prefix(20))”无效 / invalid cell reference"
-            case .tooManyColumns(let limit): "超过 \(limit) 列 / more than \(limit) columns"
-            case .sharedString(let i): "共享字符串编号“\(i.prefix(20))”不存在 / unknown shared string"
-            case .malformed(let line): "工作表 XML 有误（第 \(line) 行） / malformed worksheet XML (line \(line))"
+            case .notWorkbook: "不是有效的 XLSX 文件"
+            case .tooLarge(let limit): "解压后超过 \(limit >> 20) MB，可能是压缩炸弹"
+            case .declarations: "文件含有 DTD 或实体声明，不予读取"
+            case .notUTF8: "工作簿的 XML 不是 UTF-8 编码"
+            case .rowNumber(let r): "行号“\(r.prefix(20))”无效或未按顺序"
+            case .tooManyRows(let limit): "超过 \(limit) 行"
+            case .cellReference(let r): "单元格引用“\(r.prefix(20))”无效"
+            case .tooManyColumns(let limit): "超过 \(limit) 列"
+            case .sharedString(let i): "共享字符串编号“\(i.prefix(20))”不存在"
+            case .malformed(let line): "工作表 XML 有误（第 \(line) 行）"
             }
         }
     }

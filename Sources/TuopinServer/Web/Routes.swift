@@ -32,6 +32,7 @@ func routes(_ app: Application) throws {
     app.get(SiteURL.apiStandards.pathComponents, use: StandardsController.apiList)
     app.put(SiteURL.apiStandard(nil).pathComponents, use: StandardsController.apiPut)
     app.get(SiteURL.imports.pathComponents, use: ImportController.show)
+    app.get(SiteURL.importTemplate(nil).pathComponents, use: ImportController.template)
     UploadRoute.post(
         app, SiteURL.imports.pathComponents, limit: app.tuopin.settings.maxUploadBytes, use: ImportController.upload)
     app.post(SiteURL.qualityCheck.pathComponents, use: QualityController.recheck)

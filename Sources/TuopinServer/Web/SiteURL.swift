@@ -13,6 +13,8 @@ enum SiteURL {
     case households
     case householdsExport(String?, String?)
     case imports
+    /// A blank import template (header row only): `/imports/template/members|incomes`.
+    case importTemplate(String?)
     case quality
     case standards
     case standard(Int?)
@@ -110,6 +112,7 @@ enum SiteURL {
             ["households", id.map(String.init) ?? ":id", part] + (key.map { [$0] } ?? [])
         case .householdsExport(let kind, let format): ["households", "export", kind ?? ":kind", format ?? ":format"]
         case .imports: ["imports"]
+        case .importTemplate(let kind): ["imports", "template", kind ?? ":kind"]
         case .quality: ["quality"]
         case .standards: ["standards"]
         case .standard(let year): ["standards", year.map(String.init) ?? ":year"]

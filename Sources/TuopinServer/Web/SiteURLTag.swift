@@ -36,6 +36,7 @@ struct SiteURLTag: LeafTag {
         case "unitPart": return text(0).flatMap { code in text(1).map { .unitPart(code, $0) } }
         case "unitCompliance": return text(0).map { .unitCompliance($0) }
         case "language": return text(0).map { .language($0) }
+        case "importTemplate": return text(0).map { .importTemplate($0) }
         case "householdsExport": return text(0).flatMap { kind in text(1).map { .householdsExport(kind, $0) } }
         case "household": return id(0).map { .household($0) }
         case "caseDetail": return id(0).map { .caseDetail($0) }
