@@ -2,8 +2,8 @@ import Foundation
 import TuopinCore
 import Vapor
 
-/// The server checks every rule over the whole region each night at 02:00 Beijing time (besides
-/// the checks after writes), so that violations that arise with the calendar — a report falling
+/// The server checks every household's data quality and every rule over the whole region each
+/// night at 02:00 Beijing time (besides the checks after writes), so that violations that arise with the calendar — a report falling
 /// due, a new year's letter — appear without anyone saving anything. Off with
 /// `TUOPIN_NIGHTLY_CHECK=0` (for all but one instance when several serve the same database).
 struct NightlyCheckLifecycle: LifecycleHandler {
@@ -24,6 +24,9 @@ struct NightlyCheckLifecycle: LifecycleHandler {
                 if Task.isCancelled { break }
                 let started = Date()
                 do {
+                    // Data quality first (a year's rules change with the date), then the articles.
+                    let quality = try await QualityService.checkAll(app: app, unit: nil)
+                    app.logger.notice("nightly data-quality check: \(quality.households) households")
                     let summary = try await ComplianceService.check(app: app, root: OrgCode("54")!, actor: .system)
                     let seconds = String(format: "%.1f", Date().timeIntervalSince(started))
                     app.logger.notice(
