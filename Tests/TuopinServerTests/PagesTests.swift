@@ -5,6 +5,20 @@ import VaporTesting
 @testable import TuopinServer
 
 @Suite struct PagesTests {
+    /// The map's legend never repeats a range (issue #24: disbursement showed five "0.00%–0.00%").
+    @Test func theMapLegendShowsDistinctClasses() async throws {
+        try await withTestApp(households: 216) { app in
+            let county = try await app.session("chengguan")
+            for measure in ["incidence", "disbursement", "remaining", "violations"] {
+                let page = try await app.get("/map?measure=\(measure)", county.0).1
+                let labels = page.components(separatedBy: ##"stroke="#999"/></svg>"##).dropFirst().map {
+                    String($0.prefix { $0 != "<" })
+                }
+                #expect(labels.count >= 2 && Set(labels).count == labels.count, "\(measure): \(labels)")
+            }
+        }
+    }
+
     @Test func regionHomeListsThePrefecturesWithCounts() async throws {
         try await withTestApp { app in
             var headers = HTTPHeaders(); headers.cookie(try await app.webLogin("region"))

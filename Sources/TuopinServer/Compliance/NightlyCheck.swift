@@ -3,7 +3,8 @@ import TuopinCore
 import Vapor
 
 /// The server checks every household's data quality and every rule over the whole region each
-/// night at 02:00 Beijing time (besides the checks after writes), so that violations that arise with the calendar — a report falling
+/// night at 02:00 Beijing time (besides the checks after writes),
+/// so that violations that arise with the calendar — a report falling
 /// due, a new year's letter — appear without anyone saving anything. Off with
 /// `TUOPIN_NIGHTLY_CHECK=0` (for all but one instance when several serve the same database).
 struct NightlyCheckLifecycle: LifecycleHandler {

@@ -117,7 +117,8 @@ struct CountyMap: Sendable {
         let visible = shown.map(\.code).filter { OrgCode($0).map(scope.permitsAggregates(on:)) ?? false }
         let year = req.clock.today.year
         let values = try await values(measure, counties: visible, year: year, on: req.data)
-        let top = max(values.values.max() ?? 0, 1)
+        // At least one value per colour class, so that no two classes show the same range.
+        let top = max(values.values.max() ?? 0, palette.count - 1)
         func classIndex(_ v: Int) -> Int {
             let i = min(palette.count - 1, v * palette.count / (top + 1))
             return measure.higherIsBetter ? palette.count - 1 - i : i
@@ -131,12 +132,15 @@ struct CountyMap: Sendable {
                 value: value.map { text(measure, $0) } ?? "—",
                 href: visible.contains(county.code) ? SiteURL.unit(county.code).path : nil)
         }
+        // Every county at zero: one class, not five ranges of "0.00% – 0.00%".
+        let allZero = values.values.allSatisfy { $0 == 0 }
         let legend =
-            (0..<palette.count).map { i -> LegendClass in
+            (allZero ? [0] : Array(0..<palette.count)).map { i -> LegendClass in
                 let low = i * (top + 1) / palette.count, high = max(low, (i + 1) * (top + 1) / palette.count - 1)
                 return LegendClass(
-                    fill: measure.higherIsBetter ? palette[palette.count - 1 - i] : palette[i],
-                    label: "\(text(measure, low)) – \(text(measure, high))")
+                    fill: palette[classIndex(low)],
+                    label: allZero || low == high
+                        ? text(measure, low) : "\(text(measure, low)) – \(text(measure, high))")
             } + [LegendClass(fill: noValue, label: t["map_no_value"])]
         let prefectureUnits = try await req.data.rows(OrgUnit.self).filter(\.$level == OrgLevel.prefecture.rawValue)
             .sort(\.$id).all()
