@@ -210,7 +210,10 @@ enum HouseholdController {
 
     /// "Saved" after a form on the page succeeded (`?saved=` names which; unknown names say nothing).
     static func savedMessage(_ req: Request) -> String? {
-        let known = ["member_added", "member_changed", "member_removed", "head_changed", "plan_saved"]
+        let known = [
+            "member_added", "member_changed", "member_removed", "head_changed", "plan_saved", "identification_started",
+            "household_applied",
+        ]
         guard let key = req.query[String.self, at: "saved"], known.contains(key) else { return nil }
         return req.t["saved_" + key]
     }

@@ -74,8 +74,9 @@ enum HouseholdCreateController {
         }
         var row = [String](repeating: "", count: MembersTemplate.header.count)
         for (field, column) in columns { row[column] = values[field] ?? "" }
-        let applicant = (try? req.content.get(String.self, at: "applicant")) != nil
-        row[6] = (applicant ? HouseholdStatus.onApplication : HouseholdStatus.onRegistration).label
+        // A family entered on the web applies: it is watched (监测对象) and its identification
+        // (两公示一公告) starts at once. Only an import or the API registers a household directly.
+        row[6] = HouseholdStatus.onApplication.label
         row[11] = Relation.head.label
         var problems: [ImportProblem] = []
         if let number = values["number"], !number.isEmpty,
@@ -96,6 +97,16 @@ enum HouseholdCreateController {
                 req, "household-new", form(req, values: values, problems: problems), status: .unprocessableEntity)
         }
         let id = try await req.data.rows(Household.self).filter(\.$number == values["number"]!).first()!.requireID()
-        return req.redirect(to: SiteURL.household(id).path, redirectType: .normal)
+        var saved = "identification_started"
+        do {
+            _ = try await CaseService.start(
+                app: req.application, user: user, workflow: Workflows.identification, householdIDs: [id],
+                unitCode: nil, year: req.clock.today.year, input: .init())
+        } catch let error as AppError where error != .unauthenticated {
+            // The household is saved; the page offers to start the identification by hand.
+            req.logger.notice("identification not started for household \(id): \(error)")
+            saved = "household_applied"
+        }
+        return req.redirect(to: SiteURL.household(id).path + "?saved=" + saved, redirectType: .normal)
     }
 }
