@@ -49,6 +49,30 @@ import VaporTesting
         }
     }
 
+    /// The public list pages through every notice (it stopped at 200), 50 a page, and names each by
+    /// its number so that notices of the same title can be told apart.
+    @Test func thePublicListPagesThroughEveryNotice() async throws {
+        try await withTestApp(households: 216, cases: true) { app in
+            let total = try await Notice.query(on: app.db).count()
+            var seen: [String] = [], page = 1, next: String? = "/gongshi?page=1"
+            while let path = next, page < 100 {
+                let html = try await app.get(path, HTTPHeaders()).1
+                let ids = html.components(separatedBy: #"<a href="/gongshi/"#).dropFirst().compactMap {
+                    let id = String($0.prefix { $0.isNumber })
+                    return id.isEmpty ? nil : id
+                }
+                #expect(ids.count <= PortalController.listPage)
+                for id in ids { #expect(html.contains("公示编号 \(id)")) }
+                seen += ids
+                next = html.components(separatedBy: #"<a href=""#).first { $0.contains(#"id="notices-next""#) }
+                    .map { String($0.prefix { $0 != "\"" }).replacingOccurrences(of: "&amp;", with: "&") }
+                page += 1
+            }
+            #expect(seen.count == total && Set(seen).count == total)
+            #expect(total > PortalController.listPage)
+        }
+    }
+
     /// The objector's contact: in full to who decides, masked to others, "" when none was given.
     @Test func theContactIsShownToTheDeciderOnly() async throws {
         try await withTestApp(households: 0) { app in

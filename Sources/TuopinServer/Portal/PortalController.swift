@@ -33,14 +33,20 @@ enum PortalController {
     /// Rows per printed A4 page (the "one A4 page per 30 households").
     static let rowsPerPage = 30
 
-    static func rows(_ req: Request, unit: String?) async throws -> [NoticeRow] {
+    /// Notices per page of the public list.
+    static let listPage = 50
+
+    /// One page of notices (newest end first), and one more row when another page follows.
+    static func rows(_ req: Request, unit: String?, page: Int = 1, limit: Int = listPage) async throws -> [NoticeRow] {
         var query = req.publicData.rows(Notice.self)
         if let unit, !unit.isEmpty {
             guard let code = OrgCode(unit) else { throw AppError.invalidField("unit") }
             query = query.filter(\.$unitCode =~ code.value)
         }
         return try await rows(
-            req, notices: try await query.sort(\.$endsOn, .descending).sort(\.$id, .descending).limit(200).all())
+            req,
+            notices: try await query.sort(\.$endsOn, .descending).sort(\.$id, .descending)
+                .offset((page - 1) * limit).limit(limit + 1).all())
     }
 
     static func rows(_ req: Request, notices: [Notice]) async throws -> [NoticeRow] {
@@ -87,7 +93,10 @@ enum PortalController {
 
     // MARK: Pages
 
-    struct ListView: Encodable { let rows: [NoticeRow]; let unit: String; let prefectures: [UnitOption] }
+    struct ListView: Encodable {
+        let rows: [NoticeRow]; let unit: String; let prefectures: [UnitOption]
+        let previousHref: String?; let nextHref: String?; let page: Int
+    }
     struct UnitOption: Encodable { let code: String; let name: String }
 
     @Sendable static func index(req: Request) async throws -> Response {
@@ -97,8 +106,17 @@ enum PortalController {
             .sort(\.$id).all().map {
                 UnitOption(code: $0.id!, name: $0.level == OrgLevel.county.rawValue ? "　" + $0.name : $0.name)
             }
+        let page = max(1, min((try? req.query.get(Int.self, at: "page")) ?? 1, 10_000))
+        let found = try await rows(req, unit: unit, page: page)
+        func href(_ p: Int) -> String {
+            SiteURL.gongshi.path + "?page=\(p)" + (unit.isEmpty ? "" : "&unit=" + unit)
+        }
         return try await Page.render(
-            req, "gongshi", ListView(rows: try await rows(req, unit: unit), unit: unit, prefectures: prefectures))
+            req, "gongshi",
+            ListView(
+                rows: Array(found.prefix(listPage)), unit: unit, prefectures: prefectures,
+                previousHref: page > 1 ? href(page - 1) : nil, nextHref: found.count > listPage ? href(page + 1) : nil,
+                page: page))
     }
 
     // MARK: The portal's home page
@@ -238,7 +256,7 @@ enum PortalController {
     // MARK: API (public)
 
     @Sendable static func apiList(req: Request) async throws -> [NoticeRow] {
-        try await rows(req, unit: try? req.query.get(String.self, at: "unit"))
+        Array(try await rows(req, unit: try? req.query.get(String.self, at: "unit"), limit: 200).prefix(200))
     }
 
     @Sendable static func apiShow(req: Request) async throws -> NoticeDetail {
