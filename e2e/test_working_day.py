@@ -199,3 +199,26 @@ def test_the_notice_sheet_for_the_village_board_is_bilingual_with_a_qr_code(serv
     text = browser.find_element(By.TAG_NAME, "body").text
     assert "公示单位" in text and "གསལ་བསྒྲགས་བྱེད་མཁན་ལས་ཁུངས།" in text
     shot(browser, "notice-sheet-bilingual")
+
+
+def test_the_inbox_splits_ready_from_waiting_and_counts_on_the_menu(server, browser):
+    """待办 in Chromium: the cases a clerk can act on now are in the batch forms, those waiting for a
+    notice to end are listed apart with the day they can be taken on and why; the menu shows the
+    number ready now; households are named by head and village, not only by number."""
+    login(browser, server, "clerk1")
+    browser.get(server + "/lang/zh-Hans?to=/cases")
+    ready = {b.get_attribute("value") for b in browser.find_elements(By.CSS_SELECTOR, "input[name='case_ids[]']")}
+    waiting = browser.find_elements(By.CSS_SELECTOR, "table.waiting tr.muted")
+    assert ready and waiting
+    today = browser.execute_script("return new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10)")
+    for row in waiting:
+        cells = row.find_elements(By.TAG_NAME, "td")
+        case = cells[0].find_element(By.TAG_NAME, "a").get_attribute("href").rstrip("/").split("/")[-1]
+        assert case not in ready
+        day, why = cells[2].text, cells[3].text
+        assert (re.fullmatch(r"\d{4}-\d{2}-\d{2}", day) and day > today) or "异议" in why, (day, why)
+        assert why
+    assert int(browser.find_element(By.ID, "inbox-count").text) == len(ready)
+    names = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "form.batch tbody a")]
+    assert any(" · " in n and not re.fullmatch(r"\d{16}", n) for n in names), names[:5]
+    shot(browser, "inbox-ready-waiting")

@@ -196,18 +196,22 @@ struct DemoFunds {
         }
         var projectRows: [ProjectRow] = []
         let states = [1, 2, 3, 4, 5, 6, 7, 9]
-        let categories = ProjectCategory.allCases
-        let names = ["牦牛养殖合作社", "青稞加工厂", "安置点配套设施", "草场生态补奖管护", "双语幼儿园", "劳务输出培训基地", "饮水安全巩固", "村卫生室"]
+        // Each project's category matches what its name says it builds.
+        let projects: [(name: String, category: ProjectCategory)] = [
+            ("牦牛养殖合作社", .industry), ("易地搬迁安置点配套设施", .relocation), ("草场生态补奖管护", .ecological),
+            ("双语幼儿园", .education), ("劳务输出培训基地", .employment), ("村级互助幸福院", .socialSecurity),
+            ("饮水安全巩固", .infrastructure), ("村卫生室", .publicService),
+        ]
         let steps = Workflows.project.steps
         for (ci, county) in counties.enumerated() {
             let villages = (children[county] ?? []).flatMap { children[$0.id!] ?? [] }.map(\.id!)
             guard !villages.isEmpty else { continue }
             for (k, step) in states.enumerated() {
                 let site = villages[(k * 7 + ci) % villages.count]
-                let category = categories[(k + ci) % categories.count]
+                let (name, category) = projects[(k + ci) % projects.count]
                 let year = step >= 6 ? today.year - 1 : today.year
                 let r = ProjectRecord()
-                r.name = names[k]; r.category = category; r.nature = ProjectNature.allCases[k % 3].rawValue;
+                r.name = name; r.category = category; r.nature = ProjectNature.allCases[k % 3].rawValue;
                 r.siteCode = site
                 r.villageCode = site; r.townshipCode = String(site.prefix(9)); r.countyCode = county;
                 r.prefectureCode = String(county.prefix(4))
