@@ -19,6 +19,19 @@ import VaporTesting
         }
     }
 
+    /// A county user's map starts on their prefecture with the counties named (issue #24); the whole
+    /// region is one choice away and names no county.
+    @Test func aCountyUsersMapShowsTheirPrefectureWithNames() async throws {
+        try await withTestApp(households: 0) { app in
+            let county = try await app.session("chengguan")
+            let own = try await app.get("/map", county.0).1
+            #expect(own.contains(#"class="county-label""#) && own.contains(">城关区</text>"))
+            #expect(own.contains(#"<option value="5401" selected"#))
+            let region = try await app.get("/map?prefecture=", county.0).1
+            #expect(!region.contains(#"class="county-label""#))
+        }
+    }
+
     @Test func regionHomeListsThePrefecturesWithCounts() async throws {
         try await withTestApp { app in
             var headers = HTTPHeaders(); headers.cookie(try await app.webLogin("region"))

@@ -237,13 +237,16 @@ import TuopinCore
     @Test func aCountyUserSeesOnlyTheirOwnCountyOnTheMap() async throws {
         try await withTestApp { app in
             var headers = HTTPHeaders(); headers.cookie(try await app.webLogin("chengguan"))
-            try await app.testing().test(.GET, "/map?measure=remaining", headers: headers) { res in
-                #expect(res.status == .ok)
-                let html = res.body.string
-                #expect(html.components(separatedBy: #"class="county""#).count - 1 == 1)
-                #expect(html.contains(#"<a href="/units/540102" class="county""#))
-                #expect(!html.contains(#"href="/units/540103""#))
-                #expect(html.components(separatedBy: #"class="county-out""#).count - 1 == 73)
+            // Their prefecture's eight counties by default (issue #24), the whole region's 74 when asked.
+            for (path, others) in [("/map?measure=remaining", 7), ("/map?measure=remaining&prefecture=", 73)] {
+                try await app.testing().test(.GET, path, headers: headers) { res in
+                    #expect(res.status == .ok)
+                    let html = res.body.string
+                    #expect(html.components(separatedBy: #"class="county""#).count - 1 == 1)
+                    #expect(html.contains(#"<a href="/units/540102" class="county""#))
+                    #expect(!html.contains(#"href="/units/540103""#))
+                    #expect(html.components(separatedBy: #"class="county-out""#).count - 1 == others, "\(path)")
+                }
             }
         }
     }

@@ -14,7 +14,11 @@ struct CountyMap: Sendable {
     /// The projected outlines of one view (the region or a prefecture). A path holds only digits,
     /// `.`, `,`, `-`, `M`, `L` and `Z`, so `map-svg.leaf` writes it without escaping (`#unsafeHTML`),
     /// which saves escaping 60 KB character by character on every page.
-    struct Frame: Sendable { let width: Int; let height: Int; let paths: [(code: String, d: String)] }
+    struct Frame: Sendable {
+        let width: Int; let height: Int; let paths: [(code: String, d: String)]
+        /// Where each county's name is written: the middle of its largest outline.
+        let labels: [String: (x: Int, y: Int)]
+    }
 
     let counties: [County]
     let frames: [String: Frame]
@@ -58,6 +62,17 @@ struct CountyMap: Sendable {
         let margin = 6.0
         let scale = min((width - 2 * margin) / max((maxX - minX) * squeeze, 0.01), 520 / max(maxY - minY, 0.01))
         func fmt(_ v: Double) -> String { String(Int((v * 10).rounded())).withDecimal }
+        func project(_ p: (Double, Double)) -> (Double, Double) {
+            (margin + (p.0 - minX) * squeeze * scale, margin + (maxY - p.1) * scale)
+        }
+        var labels: [String: (x: Int, y: Int)] = [:]
+        for county in counties {
+            guard let ring = county.rings.max(by: { $0.count < $1.count }), !ring.isEmpty else { continue }
+            let projected = ring.map(project)
+            let x = projected.map(\.0).reduce(0, +) / Double(projected.count)
+            let y = projected.map(\.1).reduce(0, +) / Double(projected.count)
+            labels[county.code] = (Int(x.rounded()), Int(y.rounded()))
+        }
         let paths = counties.map { county in
             (
                 county.code,
@@ -71,7 +86,7 @@ struct CountyMap: Sendable {
         }
         return Frame(
             width: Int(((maxX - minX) * squeeze * scale + 2 * margin).rounded(.up)),
-            height: Int(((maxY - minY) * scale + 2 * margin).rounded(.up)), paths: paths)
+            height: Int(((maxY - minY) * scale + 2 * margin).rounded(.up)), paths: paths, labels: labels)
     }
 
     // MARK: Measures
@@ -87,6 +102,8 @@ struct CountyMap: Sendable {
 
     struct Shape: Encodable {
         let code: String; let name: String; let d: String; let fill: String; let value: String; let href: String?
+        /// The name's place on a prefecture's map (counties are not named on the whole region's).
+        let label_x: Int?; let label_y: Int?
     }
     struct LegendClass: Encodable { let fill: String; let label: String }
     struct Row: Encodable { let code: String; let name: String; let value: String; let href: String? }
@@ -130,7 +147,9 @@ struct CountyMap: Sendable {
             return Shape(
                 code: county.code, name: county.name, d: path.d, fill: value.map { palette[classIndex($0)] } ?? noValue,
                 value: value.map { text(measure, $0) } ?? "—",
-                href: visible.contains(county.code) ? SiteURL.unit(county.code).path : nil)
+                href: visible.contains(county.code) ? SiteURL.unit(county.code).path : nil,
+                label_x: prefecture == nil ? nil : frame.labels[county.code]?.x,
+                label_y: prefecture == nil ? nil : frame.labels[county.code]?.y)
         }
         // Every county at zero: one class, not five ranges of "0.00% – 0.00%".
         let allZero = values.values.allSatisfy { $0 == 0 }
@@ -164,8 +183,15 @@ struct CountyMap: Sendable {
                 guard let m = Measure(rawValue: raw) else { throw AppError.invalidField("measure") }
                 return m
             } ?? .incidence
-        let prefecture = try req.query.get(String?.self, at: "prefecture").flatMap { $0.isEmpty ? nil : $0 }
+        var prefecture = try req.query.get(String?.self, at: "prefecture").flatMap { $0.isEmpty ? nil : $0 }
         if let prefecture, OrgCode(prefecture)?.level != .prefecture { throw AppError.invalidField("prefecture") }
+        // A county, township or village user starts on their own prefecture's map, counties named,
+        // rather than on the whole region with one county coloured.
+        if prefecture == nil, (try? req.query.get(String.self, at: "prefecture")) == nil,
+            let home = req.auth.get(CurrentUser.self)?.scope.homeUnit, home.level >= .county
+        {
+            prefecture = String(home.value.prefix(4))
+        }
         struct PageView: Encodable { let map: View }
         try await Rollups.ensureCurrent(req.application)
         let map = try await req.timed("map") { try await view(req, measure: measure, prefecture: prefecture) }
