@@ -91,13 +91,18 @@ import VaporTesting
                     ("category[]", "industry"), ("subtype[]", "subsidy"), ("content[]", "牦牛养殖奖补"),
                     ("amount[]", "3000"), ("start[]", "\(year)-03-01"), ("end[]", "\(year)-12-31"),
                     ("outcome[]", ""), ("cadre_id[]", ""),
+                    // A measure without money: its empty amount is 0.
+                    ("category[]", "employment"), ("subtype[]", "training"), ("content[]", "驾驶技能培训"),
+                    ("amount[]", ""), ("start[]", "\(year)-04-01"), ("end[]", "\(year)-04-30"), ("outcome[]", ""),
+                    ("cadre_id[]", ""),
                     ("category[]", "industry"), ("subtype[]", "other"), ("content[]", ""), ("amount[]", ""),
                     ("start[]", "\(year)-01-01"), ("end[]", "\(year)-12-31"), ("outcome[]", ""), ("cadre_id[]", ""),
                 ])
             #expect(plan.0 == .seeOther && plan.2 == "/households/\(id)?saved=plan_saved")
             let saved = try #require(
                 try await HouseholdPlan.query(on: app.db).filter(\.$householdID == id).filter(\.$year == year).first())
-            #expect(try await Measure.query(on: app.db).filter(\.$planID == saved.id!).count() == 1)
+            let measures = try await Measure.query(on: app.db).filter(\.$planID == saved.id!).sort(\.$id).all()
+            #expect(measures.map(\.amount) == [300_000, 0])
             let left2 = try await QualityFinding.query(on: app.db).filter(\.$householdID == id)
                 .filter(\.$code == QualityCode.noPlan.rawValue).count()
             #expect(left2 == 0)

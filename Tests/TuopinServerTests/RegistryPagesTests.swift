@@ -307,13 +307,15 @@ import VaporTesting
                     try req.content.encode(
                         [
                             "_csrf": csrf, "version": "1", "year": "2021", "wage": "6000", "business": "500.5",
-                            "property": "0", "transfer": "100", "costs": "0",
+                            "property": "", "transfer": "100", "costs": " ",
                         ], as: .urlEncodedForm)
                 }
             ) { res in #expect(res.status == .seeOther) }
             let income = try #require(
                 try await IncomeRecord.query(on: app.db).filter(\.$householdID == id).filter(\.$year == 2021).first())
             #expect(income.business == 50_050)
+            // Left empty on the page, an income is none (issue #24 item 6).
+            #expect(income.property == 0 && income.costs == 0)
             try await app.testing().test(
                 .POST, "/households/\(id)/guarantees/water", headers: headers,
                 beforeRequest: { req in

@@ -267,9 +267,14 @@ enum HouseholdFormsController {
             let f = try req.content.decode(IncomeForm.self)
             guard let version = f.version else { throw AppError.missingField("version") }
             guard let year = f.year else { throw AppError.missingField("year") }
+            // On the page an income left empty is none (0); the API still asks for every component.
+            func zeroIfEmpty(_ text: String?) -> String {
+                let t = (text ?? "").trimmingCharacters(in: .whitespaces)
+                return t.isEmpty ? "0" : t
+            }
             let input = RegistryService.IncomeInput(
-                wage: f.wage ?? "", business: f.business ?? "", property: f.property ?? "",
-                transfer: f.transfer ?? "", costs: f.costs ?? "")
+                wage: zeroIfEmpty(f.wage), business: zeroIfEmpty(f.business), property: zeroIfEmpty(f.property),
+                transfer: zeroIfEmpty(f.transfer), costs: zeroIfEmpty(f.costs))
             try await RegistryService.setIncome(
                 app: req.application, user: user, householdID: id, version: version, year: year, input: input)
         }

@@ -142,8 +142,11 @@ enum HouseholdMemberForms {
             guard !content.isEmpty || !at(f.amount, i).trimmingCharacters(in: .whitespaces).isEmpty else {
                 return nil
             }
+            // A measure without money (training, a visit) leaves the amount empty: 0 on the page.
+            let amount = at(f.amount, i).trimmingCharacters(in: .whitespaces)
             return .init(
-                category: at(f.category, i), subtype: at(f.subtype, i), content: content, amount: at(f.amount, i),
+                category: at(f.category, i), subtype: at(f.subtype, i), content: content,
+                amount: amount.isEmpty ? "0" : amount,
                 start: at(f.start, i), end: at(f.end, i), outcome: at(f.outcome, i),
                 cadre_id: Int(at(f.cadre_id, i)).map { RowID($0) })
         }
