@@ -38,10 +38,11 @@ enum LoginReturn {
         } else {
             back = req.url.string
         }
-        var address = SiteURL.login.path + query(target(back))
-        let join = address.contains("?") ? "&" : "?"
-        if req.sessionCookieToken?.isEmpty == false { address += join + "expired=1" }
-        if resuming, target(back) != nil { address += (address.contains("?") ? "&" : "?") + "resume=1" }
-        return address
+        var items: [String] = []
+        let page = target(back)
+        if let page { items.append(String(query(page).dropFirst())) }
+        if req.sessionCookieToken?.isEmpty == false { items.append("expired=1") }
+        if resuming, page != nil { items.append("resume=1") }
+        return SiteURL.login.path + (items.isEmpty ? "" : "?" + items.joined(separator: "&"))
     }
 }

@@ -29,7 +29,7 @@ struct AuditEntryView: Encodable {
         }
         let units = try await req.data.unitNames(Set(entries.filter { $0.entity == "org_unit" }.map(\.entity_id)))
         return entries.map { e in
-            let entity = t.table["audit_entity_\(e.entity)"] ?? t.fallback["audit_entity_\(e.entity)"] ?? e.entity
+            let entity = t.ifAny("audit_entity_\(e.entity)") ?? e.entity
             let named =
                 e.entity == "household" ? households[e.entity_id] : e.entity == "org_unit" ? units[e.entity_id] : nil
             return AuditEntryView(
@@ -43,7 +43,7 @@ struct AuditEntryView: Encodable {
     /// `household.update` → 修改户信息 (`action_household_update`); an action without words keeps its code.
     static func label(_ action: String, _ t: Translations) -> String {
         let key = "action_" + action.replacingOccurrences(of: ".", with: "_")
-        return t.table[key] ?? t.fallback[key] ?? action
+        return t.ifAny(key) ?? action
     }
 
     /// The fields that differ between the two JSON objects (every field of `after` when there is no
@@ -74,7 +74,7 @@ struct AuditEntryView: Encodable {
             let was = text(old[key]), now = text(new[key])
             guard was != now else { return nil }
             let label =
-                ["field_\(key)", "f_\(key)", key].lazy.compactMap { t.table[$0] ?? t.fallback[$0] }.first ?? key
+                ["field_\(key)", "f_\(key)", key].lazy.compactMap { t.ifAny($0) }.first ?? key
             return Change(field: label, before: was, after: now)
         }
     }

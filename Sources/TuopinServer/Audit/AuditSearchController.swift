@@ -51,7 +51,7 @@ extension AuditSearch {
                 query: query,
                 entities: entities.map { e in
                     let key = "audit_entity_\(e)"
-                    return Option(value: e, label: req.t.table[key] ?? req.t.fallback[key] ?? e)
+                    return Option(value: e, label: req.t.ifAny(key) ?? e)
                 }, verification: verification,
                 nextHref: results.count > pageSize ? SiteURL.auditSearch.path + "?" + query + "&page=\(page + 1)" : nil,
                 exportHref: searched && error == nil ? SiteURL.auditExport.path + "?" + query : nil))

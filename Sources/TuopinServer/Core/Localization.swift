@@ -32,6 +32,10 @@ struct Translations: Sendable {
 
     subscript(key: String) -> String { table[key] ?? fallback[key] ?? key }
 
+    /// The text of `key` when there is one (in this language or Chinese), else nil: for labels that
+    /// fall back to something better than the key itself.
+    func ifAny(_ key: String) -> String? { table[key] ?? fallback[key] }
+
     /// An official registry value in this language (`v_<list>_<raw>`).
     func vocab<T: OfficialValue>(_ value: T) -> String { self["v_\(T.vocabularyKey)_\(value.rawValue)"] }
     func vocab<T: OfficialValue>(_ type: T.Type, raw: String) -> String { T(rawValue: raw).map { vocab($0) } ?? raw }

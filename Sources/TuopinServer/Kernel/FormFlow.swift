@@ -61,7 +61,7 @@ enum FormFlow {
         let missing: Bool
         if case .missingField = error { missing = true } else { missing = false }
         let base = String(name.prefix { $0 != "[" && $0 != "." })
-        if let label = t.table["field_\(base)"] ?? t.fallback["field_\(base)"] {
+        if let label = t.ifAny("field_\(base)") {
             return t.format(missing ? "err_missing_field" : "err_invalid_field", label)
         }
         return t[missing ? "err_missing_marked_field" : "err_invalid_marked_field"]
