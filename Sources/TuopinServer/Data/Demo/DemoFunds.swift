@@ -66,6 +66,7 @@ struct DemoFunds {
             try await Self.seedProjectNotices(
                 on: tx, sql: sql, projectRows: projectRows, today: today, now: now, zh: zh)
             try Self.fundProjects(projectRows, book: &book, today: today)
+            try Self.spendClosedYears(&book, projects: projectRows, today: today)
             try await Self.write(book, on: sql, now: now)
             try await Self.seedDisclosures(
                 on: tx, sql: sql, units: units, counties: counties, today: today, now: now, zh: zh)

@@ -42,6 +42,45 @@ struct DemoOversight {
         ]
     }
 
+    /// Last year's findings for a county, all rectified and accepted — most by the deadline, the county's own
+    /// finding in every other county late — so last year's 按期整改 has something to read (`base`: the
+    /// inspection's first day, days relative to today).
+    static func lastYearFindings(county: String, townships: [String], base: Int, late: Bool) -> [Planned] {
+        let t1 = townships.first ?? county
+        return [
+            Planned(
+                unit: county, category: .funds, person: "县财政局分管副局长", text: "扶贫项目资金报账不及时，支出进度滞后",
+                deadline: base + 90,
+                steps: late
+                    ? [(.rectify, base + 104), (.accept, base + 112)]
+                    : [
+                        (.rectify, base + 80), (.accept, base + 86),
+                    ]),
+            Planned(
+                unit: t1, category: .identification, person: "乡镇扶贫专干", text: "个别脱贫户收入核算漏计转移性支出",
+                deadline: base + 60, steps: [(.rectify, base + 41), (.accept, base + 47)]),
+            Planned(
+                unit: t1, category: .data, person: "村第一书记", text: "村级帮扶台账与一户一策措施不一致", deadline: base + 120,
+                steps: [(.rectify, base + 117), (.accept, base + 125)]),
+        ]
+    }
+
+    static let supervisors = [
+        ["name": "次仁多吉", "department": InspectionDepartment.povertyOffice.rawValue],
+        ["name": "王建国", "department": InspectionDepartment.finance.rawValue],
+        ["name": "卓玛", "department": InspectionDepartment.audit.rawValue],
+        ["name": "李明", "department": InspectionDepartment.organisation.rawValue],
+    ]
+
+    /// Region HQ's scheme for a consolidation year (巩固拓展): no exits or identification spot checks were due in the
+    /// demo's last year, so it weighs what was — the surveys, money, rectification, the chain, pairing and data.
+    static let consolidationScheme: [AssessmentService.IndicatorInput] = [
+        (IndicatorKey.missedRate, "", "10"), (.wrongExitRate, "", "10"), (.fundDisbursement, "", "12"),
+        (.onTimeRectification, "", "10"), (.violationsPer100, "", "8"), (.lettersSigned, "", "6"),
+        (.reportsOnTime, "", "6"), (.pairingCoverage, "", "10"), (.dataQualityErrorRate, "", "6"),
+        (.publicRecognition, "", "8"), (.entered, "督查考核评价", "14"),
+    ].map { .init(key: $0.0.rawValue, name: $0.1, weight: $0.2) }
+
     /// Everything but the assessment, which reads the compliance and quality checks: the seeder runs it after them.
     func run() async throws {
         try await seedInspections()
@@ -91,21 +130,24 @@ struct DemoOversight {
             func rectifier(_ unit: String) -> RowID<User> {
                 unit.hasPrefix("540102001") ? clerk : unit.hasPrefix("540102") ? countyUser : 0
             }
-            for prefecture in byPrefecture.keys.sorted() {
+            // Each prefecture's supervision of its counties this year (findings in every state) and last year
+            // (closed within last year, some late).
+            let lastYear = CivilDate(year: today.year - 1, month: 4, day: 1)!.daysSince(today)
+            for (pi, prefecture) in byPrefecture.keys.sorted().enumerated() {
                 let list = byPrefecture[prefecture]!
-                let findings = list.flatMap { c in
-                    Self.countyFindings(county: c, townships: (townships[c] ?? []).prefix(2).map { $0.id! })
+                for (year, start) in [(today.year, -120), (today.year - 1, lastYear)] {
+                    let findings = list.enumerated().flatMap { k, c in
+                        let mine = (townships[c] ?? []).prefix(2).map { $0.id! }
+                        return year == today.year
+                            ? Self.countyFindings(county: c, townships: mine)
+                            : Self.lastYearFindings(county: c, townships: mine, base: start, late: (k + pi) % 2 == 1)
+                    }
+                    try await save(
+                        unit: prefecture, kind: .supervision, title: "\(year)年脱贫攻坚专项督查",
+                        team: Array(Self.supervisors.prefix(year == today.year ? 4 : 2)), targets: list, start: start,
+                        findings: findings, inspector: prefecture == "5401" ? (users["lasa"] ?? 0) : 0,
+                        rectifier: rectifier)
                 }
-                try await save(
-                    unit: prefecture, kind: .supervision, title: "\(today.year)年脱贫攻坚专项督查",
-                    team: [
-                        ["name": "次仁多吉", "department": InspectionDepartment.povertyOffice.rawValue],
-                        ["name": "王建国", "department": InspectionDepartment.finance.rawValue],
-                        ["name": "卓玛", "department": InspectionDepartment.audit.rawValue],
-                        ["name": "李明", "department": InspectionDepartment.organisation.rawValue],
-                    ],
-                    targets: list, start: -120, findings: findings,
-                    inspector: prefecture == "5401" ? (users["lasa"] ?? 0) : 0, rectifier: rectifier)
             }
             // The region's discipline patrol: one finding per prefecture, accepted — some late.
             let prefectures = byPrefecture.keys.sorted()
@@ -243,7 +285,8 @@ struct DemoOversight {
         else { return }
         let hq = try CurrentUser(region, sessionKind: "demo"), body = try CurrentUser(discipline, sessionKind: "demo")
         let year = today.year - 1
-        let id = try await AssessmentService.create(app: app, user: hq, input: .init(year: year))
+        let id = try await AssessmentService.create(
+            app: app, user: hq, input: .init(year: year, indicators: Self.consolidationScheme))
         for action in ["publish", "compute"] {
             _ = try await AssessmentService.step(app: app, user: hq, scheme: id, input: .init(action: action))
         }

@@ -78,18 +78,19 @@ struct DemoResponsibility {
             let reporter = try await User.query(on: tx.db).sort(\.$id).first()?.id
             var letters: [[any Encodable & Sendable]] = [], reports: [[any Encodable & Sendable]] = [],
                 plans: [[any Encodable & Sendable]] = []
+            let registry = try await Self.registrySize(on: sql)
             for (i, unit) in units.enumerated() {
                 guard let code = OrgCode(unit.id!) else { continue }
-                var rng = SplitMix64(seed: seed, stream: UInt64(code.value)! &+ 5_000_000_000_000)
                 let secretary = unit.secretaryID.flatMap { names[$0] } ?? unit.name
                 let scale =
                     code.level == .township ? 1 : code.level == .county ? 10 : code.level == .prefecture ? 80 : 600
+                let size = registry[code.value] ?? Size()
                 letters += Self.letterRows(
-                    unit, code, i: i, scale: scale, secretary: secretary, today: today,
-                    file: (sha, scan.count), rng: &rng)
+                    unit, code, i: i, scale: scale, size: size, secretary: secretary, today: today,
+                    file: (sha, scan.count))
                 reports += try await Self.reportRows(
                     unit, code, i: i, schedule: schedule, today: today, reporter: reporter, on: tx)
-                plans += Self.planRows(unit, code, i: i, scale: scale, today: today, rng: &rng)
+                plans += Self.planRows(unit, code, i: i, scale: scale, size: size, today: today)
             }
             try await Self.insertChain(on: sql, letters: letters, reports: reports, plans: plans)
             let changes = try await Self.seedLockedChanges(on: tx, units: units, today: today, now: now, seed: seed)
@@ -104,11 +105,46 @@ struct DemoResponsibility {
 
     typealias Row = [any Encodable & Sendable]
 
+    /// What a unit's registry holds: its poor households (not yet exited or fallen back) and their people,
+    /// and all its registered households and their people.
+    struct Size {
+        var poor = 0, poorPeople = 0, registered = 0, registeredPeople = 0
+        static func + (a: Size, b: Size) -> Size {
+            Size(
+                poor: a.poor + b.poor, poorPeople: a.poorPeople + b.poorPeople, registered: a.registered + b.registered,
+                registeredPeople: a.registeredPeople + b.registeredPeople)
+        }
+    }
+
+    /// Each unit's `Size` (region, prefectures, counties and townships), so that letters and plans commit a unit to
+    /// what its registry holds.
+    static func registrySize(on sql: any SQLDatabase) async throws -> [String: Size] {
+        struct Row: Decodable { let village_code: String; let status: String; let n: Int; let people: Int }
+        let rows = try await sql.raw(
+            """
+            SELECT village_code, status, COUNT(*) AS n, \(DataAccess.bigintSum("member_count")) AS people \
+            FROM households WHERE status <> \(bind: HouseholdStatus.monitored.rawValue) GROUP BY village_code, status
+            """
+        ).all(decoding: Row.self)
+        var size: [String: Size] = [:]
+        for r in rows {
+            let poor = HouseholdStatus(rawValue: r.status)?.isRemainingPoor == true
+            let add = Size(
+                poor: poor ? r.n : 0, poorPeople: poor ? r.people : 0, registered: r.n, registeredPeople: r.people)
+            for length in [2, 4, 6, 9] where r.village_code.count > length {
+                let unit = String(r.village_code.prefix(length))
+                size[unit] = size[unit, default: Size()] + add
+            }
+        }
+        return size
+    }
+
     /// A unit's letters of last year (archived) and this year (signed; the region's and every
-    /// 23rd unit's a draft, every 17th unit's missing).
+    /// 23rd unit's a draft, every 17th unit's missing). They commit the unit to lifting the poor households
+    /// its registry still holds.
     static func letterRows(
-        _ unit: OrgUnit, _ code: OrgCode, i: Int, scale: Int, secretary: String, today: CivilDate,
-        file: (sha: String, size: Int), rng: inout SplitMix64
+        _ unit: OrgUnit, _ code: OrgCode, i: Int, scale: Int, size: Size, secretary: String, today: CivilDate,
+        file: (sha: String, size: Int)
     ) -> [Row] {
         let sha = file.sha
         var letters: [Row] = []
@@ -122,9 +158,8 @@ struct DemoResponsibility {
                 ? .draft
                 : year < today.year ? .archived : .signed
             let drafted = CivilDate(year: year, month: 1, day: 5 + i % 20)!
-            let h = scale * rng.int(8...30)
             letters.append([
-                unit.id!, year, state.rawValue, h, h * 4, code.level == .township ? 0 : scale / 10, 0,
+                unit.id!, year, state.rawValue, size.poor, size.poorPeople, code.level == .township ? 0 : scale / 10, 0,
                 Int64(scale) * 1_000_000,
                 secretary, code.level == .region ? "国务院扶贫开发领导小组" : "上级党委政府", drafted.description,
                 state.binds ? drafted.adding(days: 20 + i % 30).description : nil, state.binds ? sha : nil,
@@ -168,23 +203,22 @@ struct DemoResponsibility {
         return reports
     }
 
-    /// A unit's five-year plan and annual plans (above townships; some lack this year's).
-    static func planRows(
-        _ unit: OrgUnit, _ code: OrgCode, i: Int, scale: Int, today: CivilDate, rng: inout SplitMix64
-    ) -> [Row] {
+    /// A unit's five-year plan (every registered household consolidated) and annual plans (its poor households
+    /// lifted), above townships; some lack this year's.
+    static func planRows(_ unit: OrgUnit, _ code: OrgCode, i: Int, scale: Int, size: Size, today: CivilDate) -> [Row] {
         var plans: [Row] = []
         if code.level != .township {
             plans.append([
                 unit.id!, PlanKind.fiveYear.rawValue, "\(unit.name)“十四五”巩固拓展脱贫攻坚成果规划", 2021, 2025,
-                scale * 80, scale * 320, code.level == .region ? 74 : scale / 4, code.level == .region ? 74 : 0,
+                size.registered, size.registeredPeople, code.level == .region ? 74 : scale / 4,
+                code.level == .region ? 74 : 0,
                 Int64(scale) * 20_000_000, "2021-03-01",
             ])
             // Some prefectures and counties have no annual plan for this year (R-07-1).
             for year in [today.year - 1, today.year] where !(year == today.year && i % 9 == 2) {
-                let h = scale * rng.int(5...20)
                 plans.append([
                     unit.id!, PlanKind.annual.rawValue, "\(unit.name)\(year)年度巩固脱贫成果计划", year, year,
-                    h, h * 4, scale / 10, 0, Int64(scale) * 2_000_000, "\(year)-02-15",
+                    size.poor, size.poorPeople, scale / 10, 0, Int64(scale) * 2_000_000, "\(year)-02-15",
                 ])
             }
         }
