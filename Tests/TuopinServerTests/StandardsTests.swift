@@ -97,4 +97,34 @@ import VaporTesting
             #expect(try await StandardRecord.find(2021, on: app.db)!.version == 1)
         }
     }
+
+    /// The household's income chart says which years have no standard (no poverty line drawn, none marked
+    /// below it) and stops saying so once region HQ adds the year (issue #24 item 3).
+    @Test func theIncomeChartNamesTheYearsWithoutAStandard() async throws {
+        try await withTestApp { app in
+            let clerk = try await APIClient.login(app, "clerk1")
+            let hh = try await app.householdID(inTownship: "540102001")
+            let version = try #require(try await Household.find(hh, on: app.db)).version
+            let r = try await clerk.call(
+                .PUT, "/api/v1/households/\(hh)/incomes/2021",
+                [
+                    "wage": "500", "business": "0", "property": "0", "transfer": "0", "costs": "0",
+                    "version": version,
+                ])
+            #expect(r.status == .ok || r.status == .noContent, "\(r.text)")
+            let session = try await app.session("clerk1")
+            var page = try await app.get("/households/\(hh)", session.0).1
+            #expect(page.contains(#"id="chart-standard-missing""#) && page.contains("2021"))
+            // 2020 has its standard: it is not named.
+            #expect(!page.contains("：2020") && !page.contains("2020、2021"))
+            let fields: [(String, String)] = [
+                ("version", "0"), ("year", "2021"), ("poverty_line", "4200"), ("dibao_line", "4200"),
+                ("notice_min_days", "7"), ("village_incidence_pct", "3"), ("county_incidence_pct", "3"),
+                ("wrong_exit_pct", "2"), ("missed_pct", "2"), ("recognition_pct", "90"),
+            ]
+            #expect(try await app.postForm("/standards", try await app.session("region"), fields).0 == .seeOther)
+            page = try await app.get("/households/\(hh)", session.0).1
+            #expect(!page.contains(#"id="chart-standard-missing""#) && page.contains("poverty-line"))
+        }
+    }
 }

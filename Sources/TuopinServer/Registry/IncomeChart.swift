@@ -5,7 +5,11 @@ enum IncomeChart {
     struct Bar: Encodable {
         let x: Int; let y: Int; let height: Int; let label: String; let value: String; let below: Bool; let labelY: Int
     }
-    struct View: Encodable { let bars: [Bar]; let lineY: Int?; let width: Int; let height: Int; let hasBars: Bool }
+    struct View: Encodable {
+        let bars: [Bar]; let lineY: Int?; let width: Int; let height: Int; let hasBars: Bool
+        /// The years shown without a poverty line, because region HQ has not set that year's standard ("2021、2022").
+        let missingYears: String?
+    }
 
     static func view(_ points: [(year: Int, perCapita: String)], line: (Int) -> Money?) -> View {
         let values = points.map { (year: $0.year, fen: IncomesTemplate.parseYuan($0.perCapita)?.fen ?? 0) }
@@ -20,8 +24,9 @@ enum IncomeChart {
                 labelY: chartHeight + 28)
         }
         let lineY = lastLine.map { 10 + chartHeight - Int(Int64(chartHeight) * $0 / top) }
+        let missing = values.map(\.year).filter { line($0) == nil }.map(String.init)
         return View(
             bars: bars, lineY: lineY, width: 20 + values.count * (barWidth + gap), height: chartHeight + 40,
-            hasBars: !bars.isEmpty)
+            hasBars: !bars.isEmpty, missingYears: missing.isEmpty ? nil : missing.joined(separator: "、"))
     }
 }
