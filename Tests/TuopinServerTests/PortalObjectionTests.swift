@@ -85,6 +85,38 @@ import VaporTesting
         }
     }
 
+    /// On the case page the decider sees the contact in full, and that read is in the audit log; staff who may
+    /// see the case but not decide see it masked, and nothing is logged for them.
+    @Test func theDecidersReadOfAContactIsAudited() async throws {
+        try await withTestApp(households: 216, cases: true) { app in
+            let today = app.clock.today
+            let links = try await NoticeCase.query(on: app.db).all()
+            let notices = try await Notice.query(on: app.db).filter(\.$id ~~ links.map(\.id!.noticeID)).all()
+            let running = try #require(notices.first { $0.startsOn <= today && today <= $0.endsOn })
+            let caseID = try #require(links.first { $0.id!.noticeID == running.id }?.id?.caseID)
+            let filed = try await app.postForm(
+                "/gongshi/\(running.id!)/objections", (HTTPHeaders(), ""),
+                [("text", "该户家里有车。"), ("name", "次仁"), ("contact", "13951736388")])
+            #expect(filed.0 == .seeOther)
+            func reads() async throws -> Int { try await app.auditCount(action: "objection.contact_read") }
+            var full = 0, masked = 0
+            for user in ["village1", "clerk1", "township1", "chengguan"] {
+                let before = try await reads()
+                let page = try await app.get("/cases/\(caseID)", try await app.session(user).0)
+                guard page.0 == .ok else { continue }
+                if page.1.contains("13951736388") {
+                    full += 1
+                    #expect(try await reads() == before + 1, "\(user)")
+                } else {
+                    #expect(page.1.contains("139****6388"), "\(user)")
+                    masked += 1
+                    #expect(try await reads() == before, "\(user)")
+                }
+            }
+            #expect(full >= 1 && masked >= 1)
+        }
+    }
+
     static func formToken(_ page: String) -> String? {
         page.components(separatedBy: #"name="form_token" value=""#).dropFirst().first.map { String($0.prefix(32)) }
     }

@@ -113,15 +113,22 @@ enum FundController {
         ).all(\.$id)
         guard !notices.isEmpty else { return [] }
         let t = req.t
-        return try await req.data.rows(Objection.self).filter(\.$noticeID ~~ notices).filter(\.$kind == .objection)
-            .sort(\.$id, .descending)
-            .limit(100).all().map { o in
-                ObjectionRow(
-                    id: o.id!, notice_id: o.noticeID, filed_at: Clock.minute(o.filedAt), text: o.text, name: o.name,
-                    contact: ObjectionContact.shown(o, toDecider: mayManage, req.tuopin.protector),
-                    status_label: t["objection_status_\(o.status)"], decision_reason: o.decisionReason,
-                    can_decide: mayManage && o.status == .open)
-            }
+        let objections = try await req.data.rows(Objection.self).filter(\.$noticeID ~~ notices)
+            .filter(\.$kind == .objection).sort(\.$id, .descending).limit(100).all()
+        // An objector's contact shown in full is a read of personal data: audited, like a household's.
+        let contacts = mayManage ? objections.filter { $0.contactCipher != nil }.compactMap(\.id) : []
+        if !contacts.isEmpty {
+            try await ReadAudit.record(
+                req, user: try req.requireUser(), action: "objection.contact_read", entity: "org_unit",
+                entityID: code.value, detail: ["objections": contacts.map(String.init).joined(separator: ",")])
+        }
+        return objections.map { o in
+            ObjectionRow(
+                id: o.id!, notice_id: o.noticeID, filed_at: Clock.minute(o.filedAt), text: o.text, name: o.name,
+                contact: ObjectionContact.shown(o, toDecider: mayManage, req.tuopin.protector),
+                status_label: t["objection_status_\(o.status)"], decision_reason: o.decisionReason,
+                can_decide: mayManage && o.status == .open)
+        }
     }
     struct LoanTotals: Content { let count: Int; let amount: String; let outstanding: String; let overdue: Int }
 

@@ -85,6 +85,18 @@ enum CaseController {
         let objections = try await req.data.rows(Objection.self).filter(\.$noticeID ~~ noticeIDs)
             .group(.or) { $0.filter(\.$caseID == nil).filter(\.$caseID == id) }.sort(\.$id).all()
         let noticeByID = Dictionary(uniqueKeysWithValues: notices.map { ($0.id!, $0) })
+        func decides(_ o: Objection) -> Bool {
+            let notice = noticeByID[o.noticeID]!, wfn = Workflows.named(notice.workflow)!
+            let publishing = wfn.steps[wfn.stepIndex(notice.action)!]
+            return user.scope.actingRole(for: publishing, on: OrgCode(notice.unitCode)!) != nil
+        }
+        // An objector's contact shown in full is a read of personal data: audited, like a household's.
+        let contacts = objections.filter { $0.contactCipher != nil && decides($0) }.compactMap(\.id)
+        if !contacts.isEmpty {
+            try await ReadAudit.record(
+                req, user: user, action: "objection.contact_read", entity: "case", entityID: String(id),
+                detail: ["objections": contacts.map(String.init).joined(separator: ",")])
+        }
         return CaseView(
             id: id, workflow: c.workflow, workflow_name: WorkflowText.workflow(c.workflow, t),
             subject: wf.subject.rawValue,
@@ -105,10 +117,7 @@ enum CaseController {
                     running: !NoticePeriod.hasEnded(end: CivilDate(iso: n.endsOn.description)!, today: today))
             },
             objections: objections.map { o in
-                let notice = noticeByID[o.noticeID]!
-                let wfn = Workflows.named(notice.workflow)!
-                let publishing = wfn.steps[wfn.stepIndex(notice.action)!]
-                let decider = user.scope.actingRole(for: publishing, on: OrgCode(notice.unitCode)!) != nil
+                let decider = decides(o)
                 return ObjectionView(
                     id: o.id!, code: o.code, kind: o.kind.rawValue, kind_label: t["objection_kind_\(o.kind)"],
                     text: o.text,
