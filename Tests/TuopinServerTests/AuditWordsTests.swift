@@ -14,6 +14,10 @@ import TuopinCore
         where url.pathExtension == "swift" {
             let text = try String(contentsOf: url, encoding: .utf8)
             for m in text.matches(of: /action: "([a-z_]+\.[a-z_]+)"/) { found.insert(String(m.1)) }
+            for m in text.matches(of: /[aA]ction: [^"\n]*\? "([a-z_]+\.[a-z_]+)" : "([a-z_]+\.[a-z_]+)"/) {
+                found.insert(String(m.1)); found.insert(String(m.2))
+            }
+            for m in text.matches(of: /failedAction: "([a-z_]+\.[a-z_]+)"/) { found.insert(String(m.1)) }
         }
         func family(_ prefix: String, _ names: [String]) { names.forEach { found.insert(prefix + "." + $0) } }
         family("assessment", SchemeAction.allCases.map(\.rawValue))
@@ -51,5 +55,13 @@ import TuopinCore
         // A name or a number that happens to look like a code stays as typed.
         let named = AuditEntryView.changes(before: "", after: #"{"address":"open"}"#, entity: "household", t)
         #expect(named.first?.after == "open")
+        // What a field means can depend on the action: a sanction's measure, not a plan's.
+        let sanction = AuditEntryView.changes(
+            before: "", after: #"{"measure":"criticism","document_no":"藏纪〔2026〕12号"}"#, entity: "org_unit",
+            action: "sanction.add", t)
+        #expect(sanction.contains { $0.field == "奖惩措施" && $0.after == "通报批评" })
+        #expect(sanction.contains { $0.field == "文号" })
+        let login = AuditEntryView.changes(before: "", after: #"{"failed_logins":0}"#, entity: "user", t)
+        #expect(login.first?.field == "连续登录失败次数")
     }
 }

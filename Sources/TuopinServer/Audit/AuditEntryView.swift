@@ -36,7 +36,8 @@ struct AuditEntryView: Encodable {
                 id: e.id, at: e.at, user: e.user, action: e.action, action_label: label(e.action, t),
                 subject: named.map { "\(entity) \($0)" }
                     ?? [entity, e.entity_id].filter { !$0.isEmpty }.joined(separator: " "),
-                href: e.href, changes: changes(before: e.before, after: e.after, entity: e.entity, t), before: e.before,
+                href: e.href, changes: changes(before: e.before, after: e.after, entity: e.entity, action: e.action, t),
+                before: e.before,
                 after: e.after)
         }
     }
@@ -49,7 +50,11 @@ struct AuditEntryView: Encodable {
 
     /// The fields that differ between the two JSON objects (every field of `after` when there is no
     /// `before`), labelled in words where the page has a label for them.
-    static func changes(before: String, after: String, entity: String = "", _ t: Translations) -> [Change] {
+    static func changes(before: String, after: String, entity: String = "", action: String = "", _ t: Translations)
+        -> [Change]
+    {
+        // The action's family (`sanction` of `sanction.add`) says what a field means where the entity does not.
+        let family = String(action.prefix { $0 != "." })
         // One level of nesting is opened (`{"fields": {…}}`), so each field is listed by its own name.
         func object(_ text: String) -> [String: Any] {
             let top = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
@@ -75,10 +80,11 @@ struct AuditEntryView: Encodable {
             let was = text(old[key]), now = text(new[key])
             guard was != now else { return nil }
             let label =
-                ["field_\(key)", "f_\(key)", key].lazy.compactMap { t.ifAny($0) }.first ?? key
+                ["audit_field_\(family)_\(key)", "audit_field_\(key)", "field_\(key)", "f_\(key)", key].lazy
+                .compactMap { t.ifAny($0) }.first ?? key
             return Change(
-                field: label, before: value(was, field: key, entity: entity, t),
-                after: value(now, field: key, entity: entity, t))
+                field: label, before: value(was, field: key, in: [family, entity], t),
+                after: value(now, field: key, in: [family, entity], t))
         }
     }
 
@@ -87,18 +93,21 @@ struct AuditEntryView: Encodable {
     static let valueLabels: [String: String] = [
         "finding.state": "finding_state_", "letter.state": "letter_state_", "assessment.state": "scheme_state_",
         "household.status": "v_householdstatus_", "case.status": "case_status_", "dispute.status": "dispute_status_",
-        "objection.status": "objection_status_", "oversight_case.status": "ocase_status_", "finding.category": "finding_category_",
+        "objection.status": "objection_status_", "oversight_case.status": "ocase_status_",
+        "finding.category": "finding_category_",
         "action": "wf_action_", "move": "fund_move_", "source": "fund_source_", "relation": "v_relation_",
         "education": "v_education_", "schooling": "v_schooling_", "health": "v_health_", "ethnicity": "v_ethnicity_",
         "labour_ability": "v_labourability_", "attribute": "v_householdattribute_", "main_cause": "v_povertycause_",
-        "household.kind": "v_guaranteekind_", "status": "status_",
+        "guarantee.kind": "v_guaranteekind_", "status": "status_", "sanction.measure": "sanction_measure_",
+        "sanction.kind": "sanction_kind_", "sanction.subject_type": "sanction_subject_",
+        "objection.kind": "objection_kind_", "assessment.from": "scheme_state_", "assessment.to": "scheme_state_",
     ]
 
     /// A stored code in words where the page has them; anything else (names, numbers, free text) as stored.
-    static func value(_ stored: String, field: String, entity: String, _ t: Translations) -> String {
+    static func value(_ stored: String, field: String, in contexts: [String], _ t: Translations) -> String {
         guard !stored.isEmpty, stored.count <= 40, stored.allSatisfy({ $0.isASCII && ($0.isLetter || $0 == "_") })
         else { return stored }
-        for key in ["\(entity).\(field)", field] {
+        for key in contexts.map({ "\($0).\(field)" }) + [field] {
             if let prefix = valueLabels[key], let words = t.ifAny(prefix + stored) { return words }
         }
         return stored
