@@ -188,19 +188,30 @@ def test_a_household_is_identified_and_exits_in_chromium(server, browser):
     assert step(browser, server, exit_case, place, dates) is None
     age_notices(server)
     as_user(browser, server, "clerk1")
-    place, dates = notice_fields(browser)
-    assert step(browser, server, exit_case, place, dates) is None                     # township announcement
-    age_notices(server)
+    assert step(browser, server, exit_case) is None                                   # township review
     as_user(browser, server, "chengguan")
-    assert step(browser, server, exit_case) is None                                   # county approval
+    assert step(browser, server, exit_case) is None                                   # county decision
+    browser.get(f"{server}/households/{household}")
+    assert browser.find_element(By.ID, "status").text == "未脱贫"                      # not before 销号
+    place, dates = notice_fields(browser)
+    assert step(browser, server, exit_case, place, dates) is None                     # 公告退出
+    age_notices(server)
+    assert step(browser, server, exit_case) is None                                   # 销号
     browser.get(f"{server}/households/{household}")
     assert browser.find_element(By.ID, "status").text == "已脱贫享受政策"
+    # The prefecture's 备案审核 refuses: the confirmation names the reversal, and the exit is undone.
     as_user(browser, server, "lasa")
-    assert step(browser, server, exit_case) is None                                   # prefecture filing
-    assert case_status(browser) == ("closed", 7)
+    browser.get(f"{server}/cases/{exit_case}")
+    assert "撤销该户的退出" in browser.find_element(By.ID, "reject-step").get_attribute("data-confirm")
+    browser.find_element(By.NAME, "reason").send_keys("备案审核：收入核算漏计医疗支出")
+    submit(browser, browser.find_element(By.ID, "reject-step"))
+    assert case_status(browser) == ("rejected", 8)
     rows = browser.find_elements(By.CSS_SELECTOR, "#timeline tbody tr")
-    assert len(rows) == 7
-    shot(browser, "case-closed")
+    assert len(rows) == 9
+    browser.get(f"{server}/households/{household}")
+    assert browser.find_element(By.ID, "status").text == "未脱贫"
+    assert "退出撤销" in browser.find_element(By.ID, "history").text
+    shot(browser, "exit-reversed")
 
 
 def valid_id(base17):

@@ -114,7 +114,7 @@ import Testing
             Dictionary(uniqueKeysWithValues: wf.steps.compactMap { s in s.effect.map { (s.action, $0) } })
         }
         #expect(effects(Workflows.identification) == ["register": .registerPoor])
-        #expect(effects(Workflows.householdExit) == ["approveCounty": .exitHousehold])
+        #expect(effects(Workflows.householdExit) == ["deregister": .exitHousehold])
         #expect(effects(Workflows.villageExit) == ["approvePrefecture": .exitUnit])
         #expect(effects(Workflows.countyExit) == ["approveRegion": .exitUnit])
         #expect(

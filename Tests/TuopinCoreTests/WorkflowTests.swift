@@ -76,13 +76,13 @@ import Testing
             wf.transition(.at(2), action: "recordConsent", by: .villageCadre, facts: facts) == .failure(.consentMissing)
         )
         #expect(
-            wf.transition(.at(6), action: "filePrefecture", by: .countyOffice, facts: StepFacts())
+            wf.transition(.at(8), action: "filePrefecture", by: .countyOffice, facts: StepFacts())
                 == .failure(.wrongRole(allowed: [.prefectureOffice])))
         #expect(
             wf.transition(.at(2), action: "approveCounty", by: .countyOffice, facts: StepFacts())
                 == .failure(.outOfOrder(expected: "recordConsent")))
         #expect(
-            wf.transition(.at(7), action: "filePrefecture", by: .prefectureOffice, facts: StepFacts())
+            wf.transition(.at(9), action: "filePrefecture", by: .prefectureOffice, facts: StepFacts())
                 == .failure(.finished))
     }
 
@@ -120,13 +120,15 @@ import Testing
         let income = IncomeFacts(
             year: 2020, wage: Money(yuan: 9_000), business: .zero, property: .zero, transfer: .zero, costs: .zero)
         let met = Dictionary(uniqueKeysWithValues: GuaranteeKind.allCases.map { ($0, true) })
+        let today = CivilDate(year: 2021, month: 3, day: 1)!
         #expect(
             ExitCriteria.household(
-                incomes: [income], members: 2, guarantees: met,
+                incomes: [income], members: 2, guarantees: met, exitYear: 2020, today: today,
                 standard: { y in Standard.defaults.first { $0.year == y } }
             ).isEmpty)
         let poor = ExitCriteria.household(
-            incomes: [income], members: 3, guarantees: [:], standard: { y in Standard.defaults.first { $0.year == y } })
+            incomes: [income], members: 3, guarantees: [:], exitYear: 2020, today: today,
+            standard: { y in Standard.defaults.first { $0.year == y } })
         #expect(poor.first == .incomeBelowLine(year: 2020, perCapita: Money(yuan: 3_000), line: Money(yuan: 4_000)))
         #expect(poor.count == 1 + GuaranteeKind.allCases.count)
         let below = ExitCriteria.village(remainingPoor: 29, ruralPopulation: 1_000, standard: s)

@@ -182,9 +182,8 @@ final class APIClient: @unchecked Sendable {
             #expect(r.status == .ok, "\(r.text)")
             let noticeID = try await WorkflowCase.find(RowID(id), on: app.db)!.noticeID!
 
-            // The next step waits for the notice's end…
-            r = try await clerk.call(
-                .POST, "/api/v1/cases/\(id)/steps", ["action": "announce"].merging(noticeBody(app)) { $1 })
+            // The township's review waits for the notice's end…
+            r = try await clerk.call(.POST, "/api/v1/cases/\(id)/steps", ["action": "reviewTownship"])
             #expect(r.status == .conflict && r.errorCode == "wf_notice_running")
             // …and for every objection: one filed on the portal (no login) blocks it.
             var code = ""
@@ -196,8 +195,7 @@ final class APIClient: @unchecked Sendable {
                 code = try res.content.decode(PortalController.Filed.self).code
             }
             try await afterNotice(clock, village, clerk, county, prefecture)
-            r = try await clerk.call(
-                .POST, "/api/v1/cases/\(id)/steps", ["action": "announce"].merging(noticeBody(app)) { $1 })
+            r = try await clerk.call(.POST, "/api/v1/cases/\(id)/steps", ["action": "reviewTownship"])
             #expect(r.status == .conflict && r.errorCode == "wf_objection_open", "\(r.text)")
             // The village (which published the notice) rejects the objection with a public reason.
             let objection = try await Objection.query(on: app.db).filter(\.$code == code).first()!
@@ -213,24 +211,34 @@ final class APIClient: @unchecked Sendable {
             try await app.testing().test(.GET, "/api/v1/objections/\(code)") { res in
                 #expect(res.status == .ok && res.body.string.contains("核实为借用亲属车辆"))
             }
+            // The township reviews, the county decides — the household has not exited yet (article 18, 2016 意见).
+            r = try await clerk.call(.POST, "/api/v1/cases/\(id)/steps", ["action": "reviewTownship"])
+            #expect(r.status == .ok, "\(r.text)")
+            r = try await county.call(.POST, "/api/v1/cases/\(id)/steps", ["action": "approveCounty"])
+            #expect(r.status == .ok, "\(r.text)")
+            #expect(try await Household.find(hh, on: app.db)!.status == .notExited)
+            // 公告退出 after the decision; 销号 waits for it to end, and only then is the household exited.
             r = try await clerk.call(
                 .POST, "/api/v1/cases/\(id)/steps", ["action": "announce"].merging(noticeBody(app)) { $1 })
             #expect(r.status == .ok, "\(r.text)")
+            r = try await county.call(.POST, "/api/v1/cases/\(id)/steps", ["action": "deregister"])
+            #expect(r.status == .conflict && r.errorCode == "wf_notice_running")
+            #expect(try await Household.find(hh, on: app.db)!.exitYear == nil)
             try await afterNotice(clock, village, clerk, county, prefecture)
-            r = try await county.call(.POST, "/api/v1/cases/\(id)/steps", ["action": "approveCounty"])
+            r = try await county.call(.POST, "/api/v1/cases/\(id)/steps", ["action": "deregister"])
             #expect(r.status == .ok, "\(r.text)")
             let exited = try await Household.find(hh, on: app.db)!
             #expect(exited.status == .exitedWithPolicy && exited.exitYear == 2020)
-            #expect(try await caseStatus(app, id) == (6, "open"))
+            #expect(try await caseStatus(app, id) == (8, "open"))
             r = try await prefecture.call(.POST, "/api/v1/cases/\(id)/steps", ["action": "filePrefecture"])
             #expect(r.status == .ok)
-            #expect(try await caseStatus(app, id) == (7, "closed"))
+            #expect(try await caseStatus(app, id) == (9, "closed"))
             // Twice is refused.
             r = try await prefecture.call(.POST, "/api/v1/cases/\(id)/steps", ["action": "filePrefecture"])
             #expect(r.status == .conflict && r.errorCode == "wf_finished")
             // The timeline names who did what.
             r = try await village.call(.GET, "/api/v1/cases/\(id)")
-            #expect((r.json["steps"] as! [[String: Any]]).count == 7)
+            #expect((r.json["steps"] as! [[String: Any]]).count == 9)
             // Another township's clerk cannot see the case.
             let other = try await APIClient.login(app, "clerk2")
             #expect(try await other.call(.GET, "/api/v1/cases/\(id)").status == .notFound)
@@ -544,9 +552,7 @@ final class APIClient: @unchecked Sendable {
             }
             try await afterNotice(clock, village)
             let clerk = try await APIClient.login(app, "clerk1")
-            _ = try await clerk.call(
-                .POST, "/api/v1/cases/\(id)/steps", ["action": "announce"].merging(noticeBody(app)) { $1 })
-            try await afterNotice(clock, village, clerk)
+            _ = try await clerk.call(.POST, "/api/v1/cases/\(id)/steps", ["action": "reviewTownship"])
             #expect(try await caseStatus(app, id).step == 5)
             // The county draws its sample (seeded, recorded); a sampled case waits for its check.
             let county = try await APIClient.login(app, "chengguan")

@@ -59,13 +59,18 @@ public struct MemberFacts: Sendable, Equatable {
 public struct IncomeFacts: Sendable, Equatable {
     public var year: Int
     public var wage, business, property, transfer, costs: Money
-    public init(year: Int, wage: Money, business: Money, property: Money, transfer: Money, costs: Money) {
+    /// The household's size in that year, as recorded with the income (nil for incomes recorded before it was kept).
+    public var members: Int?
+    public init(
+        year: Int, wage: Money, business: Money, property: Money, transfer: Money, costs: Money, members: Int? = nil
+    ) {
         self.year = year; self.wage = wage; self.business = business; self.property = property
-        self.transfer = transfer; self.costs = costs
+        self.transfer = transfer; self.costs = costs; self.members = members
     }
     /// Net = wage + business + property + transfer − production costs.
     public var net: Money { wage + business + property + transfer - costs }
-    public func perCapita(members: Int) -> Money { Money(fen: net.fen / Int64(max(members, 1))) }
+    /// Per person of the household that year (its size recorded with the income; else `members`, today's size).
+    public func perCapita(members current: Int) -> Money { Money(fen: net.fen / Int64(max(members ?? current, 1))) }
     public var hasNegativeComponent: Bool { [wage, business, property, transfer, costs].contains { $0.fen < 0 } }
 }
 
@@ -135,12 +140,13 @@ public enum DataQuality {
         }
 
         if h.status.hasExited {
+            // The same comparison as the exit criteria (article 18, 稳定超过): at the line is not above it.
             if let latest = h.incomes.max(by: { $0.year < $1.year }), let line = povertyLine(latest.year),
-                latest.perCapita(members: h.members.count) < line
+                !ExitCriteria.exceedsLine(latest.perCapita(members: h.members.count), line: line)
             {
                 problems.append(
                     QualityProblem(
-                        .exitIncome, "\(latest.year): \(latest.perCapita(members: h.members.count)) < \(line)"))
+                        .exitIncome, "\(latest.year): \(latest.perCapita(members: h.members.count)) ≤ \(line)"))
             }
             let unmet = GuaranteeKind.allCases.filter { h.guarantees[$0] == false }
             if !unmet.isEmpty {

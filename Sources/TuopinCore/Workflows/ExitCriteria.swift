@@ -1,30 +1,46 @@
 /// The exit criteria the workflows check (ARTICLES.md, "Exit criteria used by the workflows").
 public enum ExitCriteria {
     public enum HouseholdFailure: Equatable, Sendable {
-        case noIncomeRecord
+        /// No income of the exit year (or, while that year runs, of the year before) is recorded.
+        case noIncomeRecord(year: Int)
         case incomeBelowLine(year: Int, perCapita: Money, line: Money)
         case noStandard(year: Int)
         case guaranteeNotMet(GuaranteeKind)
         case guaranteeUnknown(GuaranteeKind)
     }
 
-    /// Per-capita net income of the latest year above that year's line, and every guarantee met.
+    /// 稳定超过扶贫标准 (article 18): a per-capita income above the line; at the line is not above it. The exit
+    /// criteria and the data-quality check both ask this.
+    public static func exceedsLine(_ perCapita: Money, line: Money) -> Bool { perCapita > line }
+
+    /// The income year an exit in `exitYear` is judged on, on `today`: the exit year's income, or while that year
+    /// is not over, the year before's when the exit year's is not recorded yet — never an older year's.
+    public static func incomeYear(for exitYear: Int, recorded: Set<Int>, today: CivilDate) -> Int? {
+        if recorded.contains(exitYear) { return exitYear }
+        if today.year <= exitYear, recorded.contains(exitYear - 1) { return exitYear - 1 }
+        return nil
+    }
+
+    /// The household's per-capita net income of the exit year (see `incomeYear`), counted over the household's
+    /// size of that year, above that year's line, and every guarantee met.
     public static func household(
-        incomes: [IncomeFacts], members: Int, guarantees: [GuaranteeKind: Bool],
+        incomes: [IncomeFacts], members: Int, guarantees: [GuaranteeKind: Bool], exitYear: Int, today: CivilDate,
         standard: (Int) -> Standard?
     ) -> [HouseholdFailure] {
         var failures: [HouseholdFailure] = []
-        if let latest = incomes.max(by: { $0.year < $1.year }) {
-            if let s = standard(latest.year) {
-                let perCapita = latest.perCapita(members: members)
-                if perCapita <= s.povertyLine {
-                    failures.append(.incomeBelowLine(year: latest.year, perCapita: perCapita, line: s.povertyLine))
+        if let year = incomeYear(for: exitYear, recorded: Set(incomes.map(\.year)), today: today),
+            let income = incomes.first(where: { $0.year == year })
+        {
+            if let s = standard(year) {
+                let perCapita = income.perCapita(members: members)
+                if !exceedsLine(perCapita, line: s.povertyLine) {
+                    failures.append(.incomeBelowLine(year: year, perCapita: perCapita, line: s.povertyLine))
                 }
             } else {
-                failures.append(.noStandard(year: latest.year))
+                failures.append(.noStandard(year: year))
             }
         } else {
-            failures.append(.noIncomeRecord)
+            failures.append(.noIncomeRecord(year: exitYear))
         }
         for kind in GuaranteeKind.allCases {
             switch guarantees[kind] {

@@ -14,15 +14,17 @@ public struct WorkflowStep: Sendable, Equatable {
     public let requires: Set<Requirement>
     /// Whether the acting role may refuse here instead (a decision step).
     public let canReject: Bool
+    /// What a refusal here changes outside the case (the prefecture's 备案审核 reversing an exit).
+    public let rejectEffect: StepEffect?
 
     public init(
         _ action: String, _ roles: Set<Role>, notice: NoticeKind? = nil, requires: Set<Requirement> = [],
         canReject: Bool = false,
-        effect: StepEffect? = nil
+        effect: StepEffect? = nil, rejectEffect: StepEffect? = nil
     ) {
         self.action = action; self.roles = roles; self.notice = notice; self.requires = requires;
         self.canReject = canReject
-        self.effect = effect
+        self.effect = effect; self.rejectEffect = rejectEffect
     }
 }
 
@@ -32,14 +34,15 @@ public enum NoticeKind: String, Sendable, Codable { case gongshi, gonggao }
 /// A step's consequence for its subject (articles 15, 25): the household registered as poor, the
 /// household exited (enjoying policies), or the village or county exited; each sets the case's year.
 public enum StepEffect: String, Sendable {
-    case registerPoor, exitHousehold, exitUnit
+    /// `reverseHouseholdExit`: the exit undone — the status the household had before it, the exit year cleared.
+    case registerPoor, exitHousehold, exitUnit, reverseHouseholdExit
 
-    /// The household's status after the step, for household effects.
+    /// The household's status after the step, for household effects (a reversal restores the one before).
     public var householdStatus: HouseholdStatus? {
         switch self {
         case .registerPoor: .notExited
         case .exitHousehold: .exitedWithPolicy
-        case .exitUnit: nil
+        case .exitUnit, .reverseHouseholdExit: nil
         }
     }
 }
@@ -228,20 +231,31 @@ public enum Workflows {
             WorkflowStep("register", county, effect: .registerPoor),
         ], spotCheck: (before: 5, returnTo: 3))
 
-    /// W-household-exit.
+    /// W-household-exit, the national procedure (2016 意见; articles 15, 18, 22): the village's democratic appraisal,
+    /// verification by the village and the work team against the criteria, the household's consent (a household
+    /// that does not agree ends the case), the village 公示, the township's review, the county's decision, the
+    /// 公告退出 after it, 销号 (status and exit year change here), and the prefecture's 备案审核 — whose refusal
+    /// reverses the exit.
     public static let householdExit = WorkflowDefinition(
         id: "W-household-exit", subject: .household,
         steps: [
             WorkflowStep("propose", village, requires: [.appraisalVotes]),
             WorkflowStep("verify", village.union(township), requires: [.householdExitCriteria], canReject: true),
-            WorkflowStep("recordConsent", village, requires: [.householdConsent]),
+            WorkflowStep("recordConsent", village, requires: [.householdConsent], canReject: true),
             WorkflowStep("publishVillageNotice", village, notice: .gongshi),
-            WorkflowStep("announce", township, notice: .gonggao),
+            WorkflowStep("reviewTownship", township, canReject: true),
             WorkflowStep(
-                "approveCounty", county, requires: [.householdExitCriteria, .spotCheckPassed], canReject: true,
-                effect: .exitHousehold),
-            WorkflowStep("filePrefecture", prefecture, canReject: true),
+                "approveCounty", county, requires: [.householdExitCriteria, .spotCheckPassed], canReject: true),
+            WorkflowStep("announce", township.union(county), notice: .gonggao),
+            WorkflowStep("deregister", county, effect: .exitHousehold),
+            WorkflowStep("filePrefecture", prefecture, canReject: true, rejectEffect: .reverseHouseholdExit),
         ], spotCheck: (before: 5, returnTo: 1))
+
+    /// Where a household-exit case that had taken `step` steps of the order before issue #25 stands now: the
+    /// same work done (an exit approved then had already changed the household, so it stands after 销号).
+    public static func householdExitStep(fromOldStep step: Int) -> Int {
+        [0, 1, 2, 3, 4, 5, 8, 9][min(max(step, 0), 7)]
+    }
 
     /// W-village-exit.
     public static let villageExit = WorkflowDefinition(

@@ -293,6 +293,7 @@ enum RegistryImport {
                         i.costs.fen,
                     ]
                 })
+            try await tx.recordHouseholdSizes(ofIncomesOf: Array(Set(records.map { existing[$0.number]!.id })))
             try await AuditLog.appendAll(on: tx, actor: actor.audit, entries: audit, at: now)
             try await recheck(numbers: Array(Set(records.map(\.number))), on: tx, protector: protector, today: today)
             progress(records.count, records.count)

@@ -29,6 +29,8 @@ enum CaseController {
     struct Needs: Content {
         var votes = false, consent = false, notice = false, survey = false, document = false
         var can_reject = false
+        /// A refusal here undoes what the case already did (the prefecture's 备案审核 reverses the exit).
+        var reject_reverses = false
     }
     struct CaseView: Content {
         let id: RowID<WorkflowCase>; let workflow: String; let workflow_name: String; let subject: String
@@ -55,7 +57,7 @@ enum CaseController {
         let i = wf.inputs(at: index)
         return Needs(
             votes: i.votes, consent: i.consent, notice: i.notice, survey: i.survey, document: i.document,
-            can_reject: wf.steps[index].canReject)
+            can_reject: wf.steps[index].canReject, reject_reverses: wf.steps[index].rejectEffect != nil)
     }
 
     static func nextStep(_ c: WorkflowCase, _ wf: WorkflowDefinition) -> WorkflowStep? {

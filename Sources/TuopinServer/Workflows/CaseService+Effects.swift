@@ -20,9 +20,20 @@ extension CaseService {
                 identifiedYear: c.year,
                 exitYear: nil, today: today, now: now)
         case .exitHousehold:
+            // The status before the exit is kept on the case, so that a refusal at 备案审核 can restore it.
+            var recorded = (try? JSONDecoder().decode(Recorded.self, from: Data(c.facts.utf8))) ?? Recorded()
+            recorded.statusBeforeExit = try await tx.lookup(Household.self, c.householdID!)!.status.rawValue
+            c.facts = String(decoding: try JSONEncoder().encode(recorded), as: UTF8.self)
+            try await c.update(on: tx)
             try await setHouseholdStatus(
                 tx: tx, app: app, user: user, id: c.householdID!, status: effect.householdStatus!, identifiedYear: nil,
                 exitYear: c.year, today: today, now: now)
+        case .reverseHouseholdExit:
+            let recorded = (try? JSONDecoder().decode(Recorded.self, from: Data(c.facts.utf8))) ?? Recorded()
+            let status = recorded.statusBeforeExit.flatMap(HouseholdStatus.init(rawValue:)) ?? .notExited
+            try await setHouseholdStatus(
+                tx: tx, app: app, user: user, id: c.householdID!, status: status, identifiedYear: nil, exitYear: nil,
+                clearExit: true, action: "household.exit_reverse", today: today, now: now)
         case .exitUnit:
             let unit = try await tx.lookup(OrgUnit.self, c.unitCode)!
             unit.exitYear = c.year; unit.version += 1
@@ -35,7 +46,8 @@ extension CaseService {
 
     static func setHouseholdStatus(
         tx: DataAccess, app: Application, user: CurrentUser, id: RowID<Household>, status: HouseholdStatus,
-        identifiedYear: Int?, exitYear: Int?, today: CivilDate, now: Date
+        identifiedYear: Int?, exitYear: Int?, clearExit: Bool = false, action: String = "household.status",
+        today: CivilDate, now: Date
     ) async throws {
         let h = try await tx.lookup(Household.self, id)!
         let before = [
@@ -45,10 +57,11 @@ extension CaseService {
         h.status = status
         if let identifiedYear { h.identifiedYear = identifiedYear; h.exitYear = nil }
         if let exitYear { h.exitYear = exitYear }
+        if clearExit { h.exitYear = nil }
         h.version += 1
         try await h.update(on: tx)
         try await AuditLog.append(
-            on: tx, actor: user.auditActor, action: "household.status", entity: "household", entityID: String(id),
+            on: tx, actor: user.auditActor, action: action, entity: "household", entityID: String(id),
             before: before,
             after: [
                 "status": h.status.rawValue, "identified_year": String(h.identifiedYear),

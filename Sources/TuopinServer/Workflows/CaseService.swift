@@ -40,6 +40,8 @@ enum CaseService {
         var stateCouncilDocument: String?
         var stateCouncilDate: String?
         var incidenceBP: Int?
+        /// The household's status before 销号 (restored if the prefecture refuses the filing).
+        var statusBeforeExit: String?
     }
 
     // MARK: Starting a case
@@ -235,6 +237,9 @@ enum CaseService {
             if case .at = next, !isReject, let effect = stepDef?.effect {
                 try await apply(effect, tx: tx, app: app, user: user, case: c, today: today, now: now)
             }
+            if case .rejected = next, let effect = stepDef?.rejectEffect {
+                try await apply(effect, tx: tx, app: app, user: user, case: c, today: today, now: now)
+            }
             if workflow.subject == .project { try await ProjectService.follow(tx: tx, case: c, today: today) }
         }
         return notice?.id
@@ -269,8 +274,8 @@ enum CaseService {
                 let hf = try await HouseholdFactsLoader.facts(
                     on: tx, householdID: h.id!, protector: app.tuopin.protector, planYear: c.year)
                 facts.householdExitFailures = ExitCriteria.household(
-                    incomes: hf.incomes, members: hf.members.count,
-                    guarantees: hf.guarantees, standard: { standards[$0] })
+                    incomes: hf.incomes, members: hf.members.count, guarantees: hf.guarantees, exitYear: c.year,
+                    today: today, standard: { standards[$0] })
             case .villageIncidence:
                 guard let standard else { facts.villageIncidencePasses = false; continue }
                 let (poor, population) = try await CaseFigures.village(on: tx, code: c.unitCode)

@@ -24,7 +24,7 @@ enum WorkflowText {
 
     static func failure(_ failure: ExitCriteria.HouseholdFailure, _ t: Translations) -> String {
         switch failure {
-        case .noIncomeRecord: t["wf_fail_no_income"]
+        case .noIncomeRecord(let year): t.format("wf_fail_no_income", String(year))
         case .incomeBelowLine(let year, let perCapita, let line):
             t.format("wf_fail_income", String(year), perCapita.description, line.description)
         case .noStandard(let year): t.format("wf_fail_no_standard", String(year))

@@ -230,7 +230,7 @@ struct DemoCases {
             }
         }
         // Steps done per household, in order of importance: every state of the workflow.
-        let plan = [4, 6, 7, 5, 1, 2, 3]
+        let plan = [4, 6, 8, 9, 5, 1, 2, 3, 7]
         var made = 0
         for (household, steps) in zip(poor, plan) {
             let ids = try await walk(
@@ -238,7 +238,7 @@ struct DemoCases {
                 realNow: realNow, before: prepare)
             made += 1
             if steps == 4 { _ = try await objection(on: ids[0], text: "该户儿子在拉萨务工收入未如实登记，请核实。") }
-            if steps == 5, let supervisor = actors.supervisor {
+            if steps == 7, let supervisor = actors.supervisor {
                 _ = try await objection(on: ids[0], text: "已列席评议会议，程序符合规定。", observation: supervisor)
             }
         }
@@ -248,6 +248,14 @@ struct DemoCases {
                 Workflows.householdExit, households: [poor[plan.count]], steps: 1, actors: actors, clock: clock,
                 realNow: realNow)
             try await reject(ids, by: actors.byRole[.villageCadre]!, reason: "入户核实：家庭主要劳动力患病，收入尚不稳定")
+            made += 1
+        }
+        // An exit the prefecture's 备案审核 refused: the household is poor again, its history says why.
+        if poor.count > plan.count + 2 {
+            let ids = try await walk(
+                Workflows.householdExit, households: [poor[plan.count + 2]], steps: 8, actors: actors, clock: clock,
+                realNow: realNow, before: prepare)
+            try await reject(ids, by: actors.byRole[.prefectureOffice]!, reason: "备案审核：抽查发现该户收入核算漏计医疗支出，退出依据不足")
             made += 1
         }
         if poor.count > plan.count + 1 {

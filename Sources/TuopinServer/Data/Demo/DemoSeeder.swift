@@ -171,7 +171,10 @@ struct DemoSeeder {
                 let id = idByNumber[h.number]!
                 members += rows.map { [id] + $0 }
                 incomes += h.incomes.map {
-                    [id, $0.year, $0.wage.fen, $0.business.fen, $0.property.fen, $0.transfer.fen, $0.costs.fen]
+                    [
+                        id, $0.year, $0.wage.fen, $0.business.fen, $0.property.fen, $0.transfer.fen, $0.costs.fen,
+                        rows.count,
+                    ]
                 }
             }
             try await sql.bulkInsert(
@@ -186,7 +189,7 @@ struct DemoSeeder {
                 into: IncomeRecord.schema,
                 columns: [
                     "household_id", "year", "wage", "business", "property",
-                    "transfer", "costs",
+                    "transfer", "costs", "members",
                 ], rows: incomes)
             try await sql.bulkInsert(
                 into: Guarantee.schema, columns: ["household_id", "kind", "met", "note"],

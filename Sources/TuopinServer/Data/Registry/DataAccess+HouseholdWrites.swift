@@ -41,7 +41,22 @@ extension DataAccess {
             SQLBind(householdID), SQLBind(new.year), SQLBind(new.wage), SQLBind(new.business), SQLBind(new.property),
             SQLBind(new.transfer), SQLBind(new.costs)
         ).run()
+        try await recordHouseholdSizes(ofIncomesOf: [householdID])
         return old
+    }
+
+    /// Keeps, with each income that has none yet, the household's size now — the size of the year being recorded
+    /// (article 18: the exit year's income is counted over that year's household).
+    func recordHouseholdSizes(ofIncomesOf households: [RowID<Household>]) async throws {
+        for chunk in households.chunked(1_000) {
+            try await sqlDatabase.raw(
+                """
+                UPDATE incomes SET members = \
+                (SELECT COUNT(*) FROM members m WHERE m.household_id = incomes.household_id) \
+                WHERE members IS NULL AND household_id IN (\(binds: Array(chunk)))
+                """
+            ).run()
+        }
     }
 
     /// Inserts a plan's measures: per measure category, subtype, content, amount, start, end, cadre id, outcome.

@@ -37,7 +37,7 @@ enum HouseholdFactsLoader {
         struct I: Decodable {
             let household_id: RowID<Household>; let year: Int; let wage: Int64; let business: Int64;
             let property: Int64;
-            let transfer: Int64; let costs: Int64
+            let transfer: Int64; let costs: Int64; let members: Int?
         }
         struct G: Decodable { let household_id: RowID<Household>; let kind: String; let met: Bool }
         struct P: Decodable { let household_id: RowID<Household> }
@@ -46,7 +46,7 @@ enum HouseholdFactsLoader {
         )
         .from(Member.schema).where("household_id", .in, SQLBind.group(ids)).orderBy("id").all(decoding: M.self)
         let incomes = try await sql.select().columns(
-            "household_id", "year", "wage", "business", "property", "transfer", "costs"
+            "household_id", "year", "wage", "business", "property", "transfer", "costs", "members"
         )
         .from(IncomeRecord.schema).where("household_id", .in, SQLBind.group(ids)).all(decoding: I.self)
         let guarantees = try await sql.select().columns("household_id", "kind", "met")
@@ -82,7 +82,7 @@ enum HouseholdFactsLoader {
                     IncomeFacts(
                         year: $0.year, wage: Money(fen: $0.wage), business: Money(fen: $0.business),
                         property: Money(fen: $0.property),
-                        transfer: Money(fen: $0.transfer), costs: Money(fen: $0.costs))
+                        transfer: Money(fen: $0.transfer), costs: Money(fen: $0.costs), members: $0.members)
                 },
                 guarantees: Dictionary(
                     (guaranteesBy[id] ?? []).compactMap { g in GuaranteeKind(rawValue: g.kind).map { ($0, g.met) } },

@@ -12,5 +12,7 @@ final class IncomeRecord: Model, @unchecked Sendable {
     @Field(key: "property") var property: Int64
     @Field(key: "transfer") var transfer: Int64
     @Field(key: "costs") var costs: Int64
+    /// The household's size when the year's income was recorded (nil before issue #25 kept it).
+    @OptionalField(key: "members") var members: Int?
     init() {}
 }
