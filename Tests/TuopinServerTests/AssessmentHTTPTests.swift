@@ -63,10 +63,25 @@ import VaporTesting
             ).all()
             #expect(revised.map(\.id) == indicators.map(\.id) && revised.last?.zeroValue == 1_000)
 
-            // A survey of the county this year feeds its third-party indicators.
-            let county = try await app.session("chengguan")
+            // A survey of the county this year feeds its third-party indicators. Third-party means third-party
+            // (article 7): neither the county about itself nor its prefecture records one — region HQ's evaluator does.
+            let good: [(String, String)] = [
+                ("year", String(year)), ("evaluator", "第三方"), ("surveyed_on", app.clock.today.description),
+                ("sampled_exited", "50"), ("wrongly_exited", "1"), ("sampled_non_registered", "100"), ("missed", "2"),
+                ("surveyed_households", "100"), ("approving", "93"),
+            ]
+            for office in ["chengguan", "lasa"] {
+                let refused = try await app.postForm("/units/540102/surveys", try await app.session(office), good)
+                #expect(refused.0 == .forbidden, "\(office)")
+                #expect(
+                    !(try await app.get("/units/540102/surveys", try await app.session(office).0).1)
+                        .contains("name=\"sampled_exited\""))
+            }
+            #expect(try await SurveyRecord.query(on: app.db).filter(\.$year == year).count() == 0)
+            // The demo's evaluator account (role evaluator, region HQ's third party).
+            let third = try await app.session("evaluator"), county = try await app.session("chengguan")
             (s, body, _) = try await app.postForm(
-                "/units/540102/surveys", county,
+                "/units/540102/surveys", third,
                 [
                     ("year", String(year)), ("evaluator", "第三方"), ("surveyed_on", app.clock.today.description),
                     ("sampled_exited", "50"), ("wrongly_exited", "0"), ("sampled_non_registered", "10"),
@@ -75,7 +90,7 @@ import VaporTesting
                 ])
             #expect(s == .ok && body.contains("form-error"))
             (s, _, _) = try await app.postForm(
-                "/units/540102/surveys", county,
+                "/units/540102/surveys", third,
                 [
                     ("year", String(year)), ("evaluator", "第三方"), ("surveyed_on", app.clock.today.description),
                     ("sampled_exited", "50"), ("wrongly_exited", "1"), ("sampled_non_registered", "100"),
@@ -138,14 +153,14 @@ import VaporTesting
                     .PUT, "/api/v1/assessments/\(scheme.id!)/entered-values", token: token,
                     json:
                         #"{"unit_code": "540102", "indicator_id": \#(entered[0].indicatorID), "value_pct": "120","#
-                            + #" "note": "督查"}"#
+                        + #" "note": "督查"}"#
                 ).0 == .badRequest)
             for (k, v) in entered.enumerated() {
                 let (st, b) = try await app.api(
                     .PUT, "/api/v1/assessments/\(scheme.id!)/entered-values", token: token,
                     json:
                         #"{"unit_code": "\#(v.unitCode)", "indicator_id": \#(v.indicatorID),"#
-                            + #" "value_pct": "\#(80 + k % 20).5", "note": "督查评价"}"#
+                        + #" "value_pct": "\#(80 + k % 20).5", "note": "督查评价"}"#
                 )
                 #expect(st == .noContent, "\(b)")
             }

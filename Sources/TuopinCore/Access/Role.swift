@@ -13,6 +13,7 @@ public enum Role: String, Codable, Sendable, CaseIterable {
     case systemAdmin  // 系统管理员
     case securityAdmin  // 安全管理员
     case auditAdmin  // 审计管理员
+    case evaluator  // 第三方评估机构: an account region HQ has created for the evaluators it engages (article 7)
 
     /// The org levels a binding of this role may name.
     public var allowedLevels: Set<OrgLevel> {
@@ -21,7 +22,7 @@ public enum Role: String, Codable, Sendable, CaseIterable {
         case .villageCadre, .villageSupervisor: [.village]
         case .countyOffice: [.county]
         case .prefectureOffice: [.prefecture]
-        case .regionHQ, .systemAdmin, .securityAdmin, .auditAdmin: [.region]
+        case .regionHQ, .systemAdmin, .securityAdmin, .auditAdmin, .evaluator: [.region]
         case .discipline, .audit, .procuratorate: [.region, .prefecture, .county]
         }
     }
@@ -44,7 +45,7 @@ public enum Role: String, Codable, Sendable, CaseIterable {
         case .regionHQ:
             [
                 .readRegistry, .editStandards, .setQuotas, .seeHealth, .keepResponsibility, .grantLeadershipExemption,
-                .manageFunds, .inspect, .assess,
+                .manageFunds, .inspect, .assess, .evaluate,
             ]
         // Article 39: discipline and audit sit on inspection teams; article 9: they, and the
         // procuratorate, read everything in their scope and the audit log.
@@ -56,6 +57,8 @@ public enum Role: String, Codable, Sendable, CaseIterable {
         case .securityAdmin: [.readAggregates]
         // The IT audit administrator reads the log (等保), not the oversight bodies' cases.
         case .auditAdmin: [.readAggregates, .readAuditLog]
+        // Article 7: third-party evaluation is third-party — the evaluator records surveys, and reads figures only.
+        case .evaluator: [.readAggregates, .evaluate]
         }
     }
 
@@ -105,6 +108,9 @@ public enum Permission: String, Sendable, CaseIterable {
     case inspect
     /// The annual assessment (article 40): its scheme, steps and entered values — region HQ.
     case assess
+    /// Recording a third-party survey of a county (三率一度, article 7): region HQ or its evaluators, never
+    /// the county (or anyone below region HQ) about itself.
+    case evaluate
 }
 
 public struct RoleBinding: Hashable, Sendable, Codable {

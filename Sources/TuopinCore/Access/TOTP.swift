@@ -93,7 +93,7 @@ public enum Base32 {
 
 /// Who must use a second factor: the three administrators and region HQ users (等保 level 3).
 public enum TwoFactorRule {
-    public static let requiredRoles: Set<Role> = Role.separatedAdministrators.union([.regionHQ])
+    public static let requiredRoles: Set<Role> = Role.separatedAdministrators.union([.regionHQ, .evaluator])
 
     public static func isRequired(for scope: Scope) -> Bool {
         scope.bindings.contains { requiredRoles.contains($0.role) }

@@ -168,7 +168,7 @@ enum RegisterController {
         switch register {
         case "surveys":
             surveys = try await self.surveys(req, code);
-            mayAdd = code.level != .village && user.scope.permits(.inspect, on: code)
+            mayAdd = code.level != .village && user.scope.permits(.evaluate, on: code)
         case "disputes":
             disputes = try await self.disputes(req, code);
             mayAdd = code.level == .township && user.scope.permits(.keepResponsibility, on: code)

@@ -26,7 +26,7 @@ enum RegisterService {
         -> RowID<SurveyRecord>
     {
         guard let code = OrgCode(text), code.level != .village else { throw AppError.notFound }
-        try await ResponsibilityService.authorise(app, user, code, .inspect)
+        try await ResponsibilityService.authorise(app, user, code, .evaluate)
         let today = app.clock.today
         guard let year = input.year else { throw AppError.missingField("year") }
         guard (2014...today.year).contains(year) else { throw AppError.invalidField("year") }

@@ -40,6 +40,7 @@ struct DemoSeeder {
         ("supervisor1", "村务监督员一", .villageSupervisor, "540102001201"),
         ("auditor", "审计厅", .audit, "54"),
         ("discipline", "纪委监委", .discipline, "54"),
+        ("evaluator", "第三方评估组", .evaluator, "54"),
     ]
 
     func run(password: String?) async throws -> Summary {
