@@ -91,22 +91,21 @@ import Testing
         let good = ExitCriteria.CountySurvey(
             sampledExited: 1_000, wronglyExited: 5, sampledNonRegistered: 1_000, missed: 3,
             surveyedHouseholds: 500, approving: 480)
+        // 900 poor + 0.5% of 20,000 exited (100) + 0.3% of 39,100 non-registered (117.3) = 1,117.3 of 60,000.
         let pass = ExitCriteria.county(
-            remainingPoor: 900, missed: 50, wronglyExited: 40, ruralPopulation: 60_000, survey: good, standard: standard
-        )
-        #expect(pass.failed.isEmpty && pass.incidenceBP == 165)
+            remainingPoor: 900, exitedPeople: 20_000, ruralPopulation: 60_000, survey: good, standard: standard)
+        #expect(pass.failed.isEmpty && pass.incidenceBP == 186)
         for threshold in ExitCriteria.CountyThreshold.allCases {
             var survey = good
             var poor = 900
             switch threshold {
-            case .comprehensiveIncidence: poor = 2_000
+            case .comprehensiveIncidence: poor = 1_700
             case .wrongExitRate: survey.wronglyExited = 20
-            case .missedRate: survey.missed = 25
+            case .missedRate: survey.missed = 20  // exactly 2%: 782 people estimated, 2.97% incidence
             case .recognition: survey.approving = 440
             }
             let result = ExitCriteria.county(
-                remainingPoor: poor, missed: 50, wronglyExited: 40, ruralPopulation: 60_000, survey: survey,
-                standard: standard)
+                remainingPoor: poor, exitedPeople: 20_000, ruralPopulation: 60_000, survey: survey, standard: standard)
             #expect(result.failed == [threshold], "\(threshold)")
             var facts = StepFacts(); facts.countyFailures = result.failed
             #expect(

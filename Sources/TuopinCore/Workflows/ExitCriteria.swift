@@ -52,12 +52,21 @@ public enum ExitCriteria {
         return failures
     }
 
-    /// Village exit: remaining poor people / registered rural population below the threshold.
+    /// Village exit: remaining poor people / registered rural population below the threshold — compared exactly,
+    /// never on a rounded rate. `incidenceBP` is for display, rounded down.
     public static func village(remainingPoor: Int, ruralPopulation: Int, standard: Standard) -> (
         incidenceBP: Int?, passes: Bool
     ) {
-        guard let bp = basisPoints(remainingPoor, of: ruralPopulation) else { return (nil, false) }
-        return (bp, bp < standard.villageIncidenceBP)
+        guard ruralPopulation > 0 else { return (nil, false) }
+        return (
+            flooredBasisPoints(remainingPoor, of: ruralPopulation),
+            remainingPoor * 10_000 < standard.villageIncidenceBP * ruralPopulation
+        )
+    }
+
+    /// A rate in basis points rounded down, for display: 89.995% shows as 89.99%, never as 90.00%.
+    public static func flooredBasisPoints(_ numerator: Int, of denominator: Int) -> Int? {
+        denominator > 0 ? numerator * 10_000 / denominator : nil
     }
 
     public enum CountyThreshold: String, Equatable, Sendable, CaseIterable {
@@ -102,27 +111,46 @@ public enum ExitCriteria {
     }
 
     public struct CountyResult: Equatable, Sendable {
+        /// Rates in basis points rounded down (display only: every decision compares exactly).
         public let incidenceBP: Int?, wrongExitBP: Int?, missedBP: Int?, recognitionBP: Int?
+        /// Wrongly exited and missed people in the county estimated from the sample rates (rounded down, display).
+        public let estimatedWronglyExited: Int, estimatedMissed: Int
         public let failed: [CountyThreshold]
     }
 
-    /// Comprehensive incidence = (remaining poor + missed + wrongly exited) / rural population;
-    /// the wrong-exit, missed and recognition rates from the survey. Every threshold that is not met is named.
+    /// 三率一度 over people, as the national assessment computes it: the sample's wrong-exit rate (wrongly exited
+    /// people ÷ exited people sampled) applied to the county's exited people, and its missed rate (missed people ÷
+    /// non-registered people sampled) applied to its non-registered rural people (rural population less every
+    /// registered person), added to the remaining poor people and divided by the registered rural (agricultural
+    /// hukou) population. Every threshold is compared exactly on the fractions, so 89.995% does not pass 90%;
+    /// every threshold not met is named.
     public static func county(
-        remainingPoor: Int, missed: Int, wronglyExited: Int, ruralPopulation: Int,
-        survey: CountySurvey, standard: Standard
+        remainingPoor: Int, exitedPeople: Int, ruralPopulation: Int, survey: CountySurvey, standard: Standard
     ) -> CountyResult {
-        let incidence = basisPoints(remainingPoor + missed + wronglyExited, of: ruralPopulation)
-        let wrong = basisPoints(survey.wronglyExited, of: survey.sampledExited)
-        let missedRate = basisPoints(survey.missed, of: survey.sampledNonRegistered)
-        let recognition = basisPoints(survey.approving, of: survey.surveyedHouseholds)
+        let se = survey.sampledExited, sn = survey.sampledNonRegistered
+        let nonRegistered = max(ruralPopulation - remainingPoor - exitedPeople, 0)
+        // The estimated people as fractions over se·sn (a rate with no sample adds no one; its own threshold fails).
+        let den = max(se, 1) * max(sn, 1)
+        let wrongNum = se > 0 ? survey.wronglyExited * exitedPeople * max(sn, 1) : 0
+        let missedNum = sn > 0 ? survey.missed * nonRegistered * max(se, 1) : 0
+        let total = remainingPoor * den + wrongNum + missedNum  // people × den
         var failed: [CountyThreshold] = []
-        if !(incidence.map { $0 < standard.countyIncidenceBP } ?? false) { failed.append(.comprehensiveIncidence) }
-        if !(wrong.map { $0 < standard.wrongExitBP } ?? false) { failed.append(.wrongExitRate) }
-        if !(missedRate.map { $0 < standard.missedBP } ?? false) { failed.append(.missedRate) }
-        if !(recognition.map { $0 >= standard.recognitionBP } ?? false) { failed.append(.recognition) }
+        if !(ruralPopulation > 0 && total * 10_000 < standard.countyIncidenceBP * ruralPopulation * den) {
+            failed.append(.comprehensiveIncidence)
+        }
+        if !(se > 0 && survey.wronglyExited * 10_000 < standard.wrongExitBP * se) { failed.append(.wrongExitRate) }
+        if !(sn > 0 && survey.missed * 10_000 < standard.missedBP * sn) { failed.append(.missedRate) }
+        if !(survey.surveyedHouseholds > 0
+            && survey.approving * 10_000 >= standard.recognitionBP
+                * survey.surveyedHouseholds)
+        {
+            failed.append(.recognition)
+        }
         return CountyResult(
-            incidenceBP: incidence, wrongExitBP: wrong, missedBP: missedRate, recognitionBP: recognition, failed: failed
-        )
+            incidenceBP: ruralPopulation > 0 ? total * 10_000 / (ruralPopulation * den) : nil,
+            wrongExitBP: flooredBasisPoints(survey.wronglyExited, of: se),
+            missedBP: flooredBasisPoints(survey.missed, of: sn),
+            recognitionBP: flooredBasisPoints(survey.approving, of: survey.surveyedHouseholds),
+            estimatedWronglyExited: wrongNum / den, estimatedMissed: missedNum / den, failed: failed)
     }
 }

@@ -80,7 +80,7 @@ enum NoticeService {
                     "notice_col_incidence",
                 ], rows: [])
             for c in cases {
-                let (poor, population) = try await CaseFigures.county(on: tx, code: c.unitCode)
+                let (poor, _, population) = try await CaseFigures.county(on: tx, code: c.unitCode)
                 let recorded = (try? JSONDecoder().decode(CaseService.Recorded.self, from: Data(c.facts.utf8)))
                 result.rows.append([
                     try await tx.fullName(of: c.unitCode), String(population), String(poor),

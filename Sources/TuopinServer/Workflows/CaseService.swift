@@ -287,10 +287,10 @@ enum CaseService {
                 if let survey = try surveyInput(input) { recorded.survey = survey }
                 guard let survey = recorded.survey else { throw AppError.missingField("sampled_exited") }
                 guard let standard else { facts.countyFailures = ExitCriteria.CountyThreshold.allCases; continue }
-                let (poor, population) = try await CaseFigures.county(on: tx, code: c.unitCode)
+                let (poor, exited, population) = try await CaseFigures.county(on: tx, code: c.unitCode)
                 let result = ExitCriteria.county(
-                    remainingPoor: poor, missed: survey.missed, wronglyExited: survey.wronglyExited,
-                    ruralPopulation: population, survey: survey, standard: standard)
+                    remainingPoor: poor, exitedPeople: exited, ruralPopulation: population, survey: survey,
+                    standard: standard)
                 recorded.incidenceBP = result.incidenceBP
                 facts.countyFailures = result.failed
             case .withinQuota:

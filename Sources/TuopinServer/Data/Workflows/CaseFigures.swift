@@ -15,22 +15,36 @@ enum CaseFigures {
         return (poor, try await OrgUnit.find(code, on: db)?.ruralPopulation)
     }
 
-    /// Remaining poor people in a county, and the rural population of its villages.
-    static func county(on dbAccess: DataAccess, code: String) async throws -> (poor: Int, population: Int) {
+    /// Remaining poor people in a county, its exited people (with or without policies), and the rural population
+    /// of its villages.
+    static func county(on dbAccess: DataAccess, code: String) async throws -> (
+        poor: Int, exited: Int, population: Int
+    ) {
         let db = dbAccess.db
         let poor = try await remainingPoor(on: dbAccess, column: "county_code", code: code)
+        let exited = try await people(
+            on: dbAccess, column: "county_code", code: code,
+            statuses: HouseholdStatus.allCases.filter(\.hasExited).map(\.rawValue))
         let population =
             try await db.sqlDatabase.select().column(
                 SQLAlias(DataAccess.bigintSum("rural_population"), as: SQLIdentifier("people"))
             )
             .from(OrgUnit.schema).where("level", .equal, SQLBind(OrgLevel.village.rawValue))
             .where("code", .like, SQLBind(code + "%")).first(decoding: Sum.self)?.people ?? 0
-        return (poor, population)
+        return (poor, exited, population)
     }
 
     static func remainingPoor(on dbAccess: DataAccess, column: String, code: String) async throws -> Int {
+        try await people(
+            on: dbAccess, column: column, code: code,
+            statuses: HouseholdStatus.allCases.filter(\.isRemainingPoor).map(\.rawValue))
+    }
+
+    /// The people of the unit's households in `statuses`.
+    static func people(on dbAccess: DataAccess, column: String, code: String, statuses poor: [String]) async throws
+        -> Int
+    {
         let db = dbAccess.db
-        let poor = HouseholdStatus.allCases.filter(\.isRemainingPoor).map(\.rawValue)
         return try await db.sqlDatabase.select().column(
             SQLAlias(DataAccess.bigintSum("member_count"), as: SQLIdentifier("people"))
         )
@@ -41,7 +55,7 @@ enum CaseFigures {
     }
 
     /// Article 6 scale control: approvals this year stay below the county's quota unless region HQ recorded an
-    /// exemption.
+    /// exemption. A quota region HQ never set controls nothing (issue #25 item 11): it does not block identification.
     static func withinQuota(on dbAccess: DataAccess, county: String, year: Int) async throws -> Bool {
         let db = dbAccess.db
         guard
@@ -49,7 +63,7 @@ enum CaseFigures {
                 \.$year == year
             ).first()
         else {
-            return false
+            return true
         }
         if !quota.exemption.isEmpty { return true }
         return try await approvedIdentifications(on: dbAccess, county: county, year: year) < quota.quota
