@@ -100,7 +100,8 @@ def test_an_inspection_from_creation_to_verified_rectification(server, browser, 
     form.find_element(By.NAME, "action").send_keys("finding.rectify")
     submit(browser, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
     rows = browser.find_elements(By.CSS_SELECTOR, "#audit-entries tbody tr")
-    assert len(rows) == 2 and all("finding.rectify" in r.text for r in rows), browser.page_source[:2000]
+    # The action in words (finding.rectify → 报送整改情况), the code one click away in the raw record.
+    assert len(rows) == 2 and all("报送整改情况" in r.text for r in rows), browser.page_source[:2000]
     assert browser.find_element(By.ID, "audit-export-csv")
     shot(browser, "audit-search")
 

@@ -197,10 +197,13 @@ import Testing
             ComplianceRules.all.map(\.id).sorted { $0.rawValue < $1.rawValue }
                 == RuleID.allCases.sorted { $0.rawValue < $1.rawValue })
         #expect(RuleID.r37_2.article == 37 && RuleID.r04_1.article == 4 && RuleID.r39_1.rawValue == "R-39-1")
+        // The id names the article it checks, except the two whose articles a closer reading corrected (issue #25).
+        let corrected: [RuleID: [Int]] = [.r07_1: [12, 17], .r10_2: [4, 10, 16, 22]]
         #expect(
             RuleID.allCases.allSatisfy {
-                $0.rawValue.hasPrefix(String(format: "R-%02d-", $0.article)) && !$0.title.isEmpty
+                (corrected[$0] ?? [Int($0.rawValue.dropFirst(2).prefix(2))!]) == $0.articles && !$0.title.isEmpty
             })
+        #expect(RuleID.r07_1.article == 12 && RuleID.r10_2.articlesText == "4、10、16、22")
         #expect(QualityCode.noPlan.rawValue == RuleID.r23_1.rawValue)
     }
 }

@@ -12,6 +12,14 @@ public struct PairingQuota: Sendable, Equatable, Codable {
         self.byRank = byRank
     }
     public func required(for rank: CadreRank) -> Int { byRank[rank] ?? 0 }
+
+    /// Article 37's own numbers: floors region HQ may raise but not lower.
+    public static let article37 = PairingQuota()
+
+    /// Why `households` is refused as `rank`'s quota (below the article's floor, or more than ten), or nil.
+    public static func problem(households: Int, for rank: CadreRank) -> String? {
+        households >= article37.required(for: rank) && households <= 10 ? nil : "households"
+    }
 }
 
 /// Pairing (结对帮扶, article 37): "不脱贫不脱钩" — a pairing does not end before its household exits.
@@ -58,4 +66,8 @@ public enum PairingRule {
     public static func endRefusal(householdStatus status: HouseholdStatus) -> Refusal? {
         status.isRemainingPoor ? .pairingBeforeExit : nil
     }
+
+    /// The end reason of pairings ended because their cadre left the post: not a 脱钩 (R-37-3 does not count it);
+    /// the household needs a new cadre, which R-37-2 flags.
+    public static let cadreLeft = "cadre_left"
 }

@@ -30,8 +30,22 @@ public enum RuleID: String, CaseIterable, Sendable, Codable {
     case r37_3 = "R-37-3"
     case r39_1 = "R-39-1"
 
-    /// The article it checks: `R-37-2` checks article 37.
-    public var article: Int { Int(rawValue.dropFirst(2).prefix(2))! }
+    /// The articles it checks (issue #25 item 12): the id's number, except where the id is older than a closer
+    /// reading — R-07-1 checks the prefectures' and counties' annual plans (articles 12, 17), R-10-2 every
+    /// level's progress reports (articles 4, 10, 16, 22). Ids stay as they are: violations are stored under them.
+    public var articles: [Int] {
+        switch self {
+        case .r07_1: [12, 17]
+        case .r10_2: [4, 10, 16, 22]
+        default: [Int(rawValue.dropFirst(2).prefix(2))!]
+        }
+    }
+
+    /// The first article it checks (stored with each violation).
+    public var article: Int { articles[0] }
+
+    /// "12、17" — the articles as a page shows them.
+    public var articlesText: String { articles.map { String($0) }.joined(separator: "、") }
 
     public var title: String {
         switch self {

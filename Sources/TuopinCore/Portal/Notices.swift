@@ -1,6 +1,7 @@
 import Foundation
 
-/// Objections on the public portal (article 22): anyone may file, at most `perHour` per client.
+/// Objections on the public portal (articles 25 and 30: the announcement system and village supervision): anyone
+/// may file, at most `perHour` per client.
 public enum ObjectionRule {
     public static let perHour = 5
 }

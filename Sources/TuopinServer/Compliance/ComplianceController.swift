@@ -16,7 +16,8 @@ enum ComplianceController {
         let code: String; let name: String; let href: String; let counts: [Int]; let total: Int
     }
     struct Principal: Encodable { let role: String; let name: String }
-    struct RuleTotal: Encodable { let id: String; let title: String; let article: Int; let count: Int }
+    /// `article`: the articles the rule checks, as shown ("12、17").
+    struct RuleTotal: Encodable { let id: String; let title: String; let article: String; let count: Int }
     struct Report: Content {
         let unit_code: String; let unit_name: String; let rules: [String]; let total_by_rule: [Int]
         let violations: [Row]; let truncated: Bool
@@ -49,7 +50,8 @@ enum ComplianceController {
         let t = req.t
         let rows = own.prefix(listLimit).map { v in
             Row(
-                id: v.id!, rule: v.rule, article: v.article, unit_code: v.unitCode, subject: v.subject,
+                id: v.id!, rule: v.rule, article: RuleID(rawValue: v.rule)?.article ?? v.article,
+                unit_code: v.unitCode, subject: v.subject,
                 text: t.format(
                     "rule_\(v.rule)",
                     arguments: v.details.split(separator: ComplianceService.separator, omittingEmptySubsequences: false)
@@ -99,7 +101,7 @@ enum ComplianceController {
         let childRules = shown.map { i in
             RuleTotal(
                 id: report.rules[i], title: t[ComplianceRules.all[i].id.titleKey],
-                article: ComplianceRules.all[i].article, count: children.map { $0.counts[i] }.reduce(0, +))
+                article: ComplianceRules.all[i].id.articlesText, count: children.map { $0.counts[i] }.reduce(0, +))
         }
         let childRows = children.map { c in
             ChildRow(code: c.code, name: c.name, href: c.href, counts: shown.map { c.counts[$0] }, total: c.total)
@@ -120,7 +122,8 @@ enum ComplianceController {
                 report: report, children: childRows, principals: principals, childRules: childRules,
                 ruleTotals: ComplianceRules.all.enumerated().map { i, r in
                     RuleTotal(
-                        id: r.id.rawValue, title: t[r.id.titleKey], article: r.article, count: report.total_by_rule[i])
+                        id: r.id.rawValue, title: t[r.id.titleKey], article: r.id.articlesText,
+                        count: report.total_by_rule[i])
                 }, unitHref: SiteURL.unit(unit.id!).path,
                 parentHref: scopeAllowsParent ? parent.map { SiteURL.unitCompliance($0.value).path } : nil,
                 total: report.total_by_rule.reduce(0, +),

@@ -25,7 +25,7 @@ enum PairingService {
                 id: p.id!, cadre_id: p.cadreID, cadre_name: c?.name ?? "",
                 cadre_rank: c.map { t["rank_\($0.rank)"] } ?? "",
                 cadre_unit: c?.unitCode ?? "", started_on: p.startedOn.description, ended_on: p.endedOn?.description,
-                end_reason: p.endReason)
+                end_reason: p.endReason == PairingRule.cadreLeft ? t["pairing_end_cadre_left"] : p.endReason)
         }
     }
 
@@ -228,7 +228,8 @@ enum PairingService {
         guard let rank = CadreRank(rawValue: raw) else { throw AppError.notFound }
         guard user.scope.has(.editStandards) else { throw AppError.forbidden }
         guard let n = input.households else { throw AppError.missingField("households") }
-        guard (0...10).contains(n) else { throw AppError.invalidField("households") }
+        // Article 37's numbers are floors: region HQ may ask more of a rank, never less.
+        if let field = PairingQuota.problem(households: n, for: rank) { throw AppError.invalidField(field) }
         let now = app.tuopin.now()
         try await app.write { tx in
             let row =

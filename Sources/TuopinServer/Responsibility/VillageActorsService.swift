@@ -52,7 +52,8 @@ enum VillageActorsService {
         }
     }
 
-    /// A cadre leaves their post: no longer counted for 扶贫专干, first secretary or pairing quotas.
+    /// A cadre leaves their post: no longer counted for 扶贫专干, first secretary or pairing quotas; their pairings
+    /// end as "cadre left" (article 37: the households are not dropped — R-37-2 shows each needs a new cadre).
     static func deactivateCadre(app: Application, user: CurrentUser, cadreID: RowID<Cadre>) async throws -> String {
         guard let cadre = try await app.systemData.lookup(Cadre.self, cadreID), let code = OrgCode(cadre.unitCode)
         else { throw AppError.notFound }
@@ -66,9 +67,13 @@ enum VillageActorsService {
             guard unit?.secretaryID != cadreID, unit?.headID != cadreID else { throw AppError.invalidField("cadre_id") }
             c.active = false
             try await c.save(on: tx)
+            let households = try await tx.endPairings(
+                ofCadre: cadreID, on: app.clock.today, reason: PairingRule.cadreLeft)
             try await AuditLog.append(
                 on: tx, actor: user.auditActor, action: "cadre.deactivate", entity: "cadre", entityID: String(cadreID),
-                after: ["unit": code.value], at: now)
+                after: [
+                    "unit": code.value, "pairings_ended": households.map { String($0) }.joined(separator: ","),
+                ], at: now)
         }
         await ComplianceService.recheck(app: app, root: code.ancestor(at: .county) ?? code, actor: user.auditActor)
         return code.value

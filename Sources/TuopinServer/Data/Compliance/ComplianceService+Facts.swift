@@ -34,7 +34,10 @@ extension ComplianceService {
         .column(SQLColumn("village_code", table: "h")).column(SQLColumn("status", table: "h"))
         .column(
             SQLAlias(
-                SQLRaw("(SELECT COUNT(*) FROM pairings p WHERE p.household_id = h.id AND p.ended_on IS NULL)"),
+                // Only a cadre still in post pairs (R-37-2, article 37).
+                SQLRaw(
+                    "(SELECT COUNT(*) FROM pairings p JOIN cadres c ON c.id = p.cadre_id WHERE p.household_id = h.id "
+                        + "AND p.ended_on IS NULL AND c.active = \(db.isPostgres ? "true" : "1"))"),
                 as: SQLIdentifier("n"))
         )
         .column(
@@ -92,6 +95,7 @@ extension ComplianceService {
             on: SQLColumn("household_id", table: "p"), .equal, SQLColumn("id", table: "h")
         )
         .where(SQLColumn("ended_on", table: "p"), .isNot, SQLLiteral.null)
+        .where(SQLRaw("(p.end_reason IS NULL OR p.end_reason <> '\(PairingRule.cadreLeft)')"))
         .where(ScopeSQL.within([root])).where(SQLColumn("status", table: "h"), .in, SQLBind.group(poor))
         .all(decoding: EndedRow.self)
         return Dictionary(grouping: ended, by: \.household_id).mapValues { $0.map(\.id).sorted() }
