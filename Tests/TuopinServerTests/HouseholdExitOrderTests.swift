@@ -102,6 +102,48 @@ import VaporTesting
         }
     }
 
+    /// Article 30 (issue #25 item 9): a village supervisor's observation on the notice holds the next step until
+    /// the publishing level answers it; an observation is answered, not accepted or rejected.
+    @Test func aSupervisorsObservationHoldsTheNextStepUntilAnswered() async throws {
+        let clock = TestClock()
+        try await withTestApp(clock: clock) { app in
+            let hh = try await w.poorHousehold(app)
+            let village = try await APIClient.login(app, "village1"), clerk = try await APIClient.login(app, "clerk1")
+            let supervisor = try await APIClient.login(app, "supervisor1")
+            try await w.setExitFacts(app, household: hh, perCapitaAbove: true)
+            var r = try await village.call(
+                .POST, "/api/v1/cases",
+                ["workflow": "W-household-exit", "household_id": hh, "year": 2020, "votes_for": 20, "votes_against": 1])
+            let id = (r.json["ids"] as! [Int])[0]
+            for action in ["verify", "recordConsent", "publishVillageNotice"] {
+                r = try await village.call(
+                    .POST, "/api/v1/cases/\(id)/steps", body(app, action, notice: action == "publishVillageNotice"))
+                #expect(r.status == .ok, "\(action): \(r.text)")
+            }
+            let noticeID = try #require(try await WorkflowCase.find(RowID(id), on: app.db)?.noticeID)
+            r = try await supervisor.call(
+                .POST, "/api/v1/notices/\(noticeID)/objections",
+                ["text": "评议会议有两名村民代表未到场。", "kind": "observation", "case_id": id])
+            #expect(r.status == .created, "\(r.text)")
+            let observation = try #require(
+                try await Objection.query(on: app.db).filter(\.$kind == .observation).first())
+            #expect(observation.status == .open)
+            try await w.afterNotice(clock, village, clerk, supervisor)
+            r = try await clerk.call(.POST, "/api/v1/cases/\(id)/steps", ["action": "reviewTownship"])
+            #expect(r.status == .conflict && r.errorCode == "wf_objection_open", "\(r.text)")
+            r = try await village.call(
+                .POST, "/api/v1/objections/\(observation.id!)/decision", ["decision": "accept", "reason": "—"])
+            #expect(r.status == .badRequest)
+            r = try await village.call(
+                .POST, "/api/v1/objections/\(observation.id!)/decision",
+                ["decision": "answer", "reason": "已补充两名代表的书面意见，附会议记录。"])
+            #expect(r.status == .noContent, "\(r.text)")
+            #expect(try await Objection.find(observation.id!, on: app.db)?.status == .noted)
+            r = try await clerk.call(.POST, "/api/v1/cases/\(id)/steps", ["action": "reviewTownship"])
+            #expect(r.status == .ok, "\(r.text)")
+        }
+    }
+
     @Test func casesOfTheOldOrderMoveToTheSameWorkDone() async throws {
         try await withTestApp(households: 216, cases: true) { app in
             let cases = try await WorkflowCase.query(on: app.db).filter(\.$workflow == Workflows.householdExit.id)

@@ -4,6 +4,26 @@ import Foundation
 /// may file, at most `perHour` per client.
 public enum ObjectionRule {
     public static let perHour = 5
+
+    /// Article 30 (issue #25 item 9): a village supervisor's observation, like an objection, is filed open and
+    /// holds the next step until the publishing level answers it.
+    public static func initialStatus(_ kind: ObjectionKind) -> ObjectionStatus { .open }
+
+    /// The publishing level's decisions: an objection is accepted (the case goes back) or rejected; an observation
+    /// is answered.
+    public static func decisions(for kind: ObjectionKind) -> [String] {
+        kind == .objection ? ["accept", "reject"] : ["answer"]
+    }
+
+    /// The status a decision leaves.
+    public static func status(after decision: String) -> ObjectionStatus? {
+        switch decision {
+        case "accept": .accepted
+        case "reject": .rejected
+        case "answer": .noted
+        default: nil
+        }
+    }
 }
 
 /// A public notice's period (公示期): starts today or later, lasts at least the year's minimum
@@ -30,5 +50,5 @@ public enum NoticePeriod {
 public enum ObjectionKind: String, Sendable, Codable, CaseIterable { case objection, observation }
 
 /// Where a filed objection stands: an objection is open until decided (accepted: the case goes back;
-/// rejected: it goes on); an observation is noted when filed.
+/// rejected: it goes on); an observation is open until answered (noted).
 public enum ObjectionStatus: String, Sendable, Codable, CaseIterable { case open, noted, accepted, rejected }

@@ -108,10 +108,9 @@ enum NoticeService {
     static func openObjections(on db: DataAccess, noticeID: RowID<Notice>, caseID: RowID<WorkflowCase>) async throws
         -> Int
     {
-        try await db.rows(Objection.self).filter(\.$noticeID == noticeID).filter(\.$status == .open).filter(
-            \.$kind == .objection
-        )
-        .group(.or) { $0.filter(\.$caseID == nil).filter(\.$caseID == caseID) }.count()
+        // Objections and supervisors' observations alike (article 30).
+        try await db.rows(Objection.self).filter(\.$noticeID == noticeID).filter(\.$status == .open)
+            .group(.or) { $0.filter(\.$caseID == nil).filter(\.$caseID == caseID) }.count()
     }
 
     /// A notice still takes objections while any of its cases waits on it.
@@ -196,7 +195,7 @@ enum NoticeService {
             objection.noticeID = noticeID; objection.caseID = input.case_id; objection.kind = kind;
             objection.text = text
             objection.name = name; objection.contactCipher = contact.isEmpty ? nil : try protector.encrypt(contact)
-            objection.status = kind == .observation ? .noted : .open; objection.decisionReason = ""
+            objection.status = ObjectionRule.initialStatus(kind); objection.decisionReason = ""
             objection.filedAt = now; objection.filedBy = user?.id; objection.clientHash = clientHash
             objection.formToken = token
             objection.code = String((0..<10).map { _ in codeAlphabet[Int(rng.next() % UInt64(codeAlphabet.count))] })
@@ -218,11 +217,11 @@ enum NoticeService {
     }
 
     /// The responsible unit decides: accepted sends the case(s) back to the step before the notice;
-    /// rejected keeps them, with the reason shown publicly.
+    /// rejected keeps them, with the reason shown publicly; an observation is answered (the answer shown too).
     static func decide(app: Application, user: CurrentUser, objectionID: RowID<Objection>, input: DecisionInput)
         async throws
     {
-        guard let decision = input.decision, ["accept", "reject"].contains(decision) else {
+        guard let decision = input.decision, let status = ObjectionRule.status(after: decision) else {
             throw AppError.invalidField("decision")
         }
         let reason = (input.reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
@@ -232,17 +231,19 @@ enum NoticeService {
         try await app.write { tx in
             // Only those who may read the notice's unit see it; only the publishing step's roles decide.
             let access = tx.scoped(user.scope)
-            guard let objection = try await tx.lookup(Objection.self, objectionID), objection.kind == .objection,
+            guard let objection = try await tx.lookup(Objection.self, objectionID),
                 let notice = try await access.notices().filter(\.$id == objection.noticeID).first()
             else { throw AppError.notFound }
+            guard ObjectionRule.decisions(for: objection.kind).contains(decision) else {
+                throw AppError.invalidField("decision")
+            }
             let workflow = Workflows.named(notice.workflow)!
             let step = workflow.steps[workflow.stepIndex(notice.action)!]
             guard user.scope.actingRole(for: step, on: OrgCode(notice.unitCode)!) != nil else {
                 throw AppError.forbidden
             }
             guard
-                try await tx.decideObjection(
-                    id: objectionID, accepted: decision == "accept", reason: reason, by: user.id, at: now)
+                try await tx.decideObjection(id: objectionID, status: status, reason: reason, by: user.id, at: now)
             else {
                 throw AppError.conflict
             }

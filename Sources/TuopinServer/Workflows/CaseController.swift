@@ -152,14 +152,13 @@ enum CaseController {
     static func objectionsToDecide(_ req: Request, user: CurrentUser) async throws -> [PendingObjection] {
         // Notices in the user's scope that have an open objection, then those objections.
         let withOpen = Set(
-            try await req.data.rows(Objection.self).filter(\.$status == .open).filter(\.$kind == .objection).all(
-                \.$noticeID))
+            try await req.data.rows(Objection.self).filter(\.$status == .open).all(\.$noticeID))
         let notices = Dictionary(
             uniqueKeysWithValues: try await req.data.notices().filter(\.$id ~~ withOpen).all().map { ($0.id!, $0) })
         let open = try await req.data.rows(Objection.self).filter(\.$noticeID ~~ Array(notices.keys)).filter(
             \.$status == .open
         )
-        .filter(\.$kind == .objection).sort(\.$id).limit(500).all()
+        .sort(\.$id).limit(500).all()
         var result: [PendingObjection] = []
         for o in open {
             guard let n = notices[o.noticeID], let wf = Workflows.named(n.workflow), let index = wf.stepIndex(n.action),

@@ -22,7 +22,7 @@ struct CaseWaiting: Sendable {
             uniqueKeysWithValues: try await data.rows(Notice.self).filter(\.$id ~~ noticeIDs).all().map { ($0.id!, $0) }
         )
         let open = try await data.rows(Objection.self).filter(\.$noticeID ~~ noticeIDs).filter(\.$status == .open)
-            .filter(\.$kind == .objection).all()
+            .all()
         var out: [RowID<WorkflowCase>: CaseWaiting] = [:]
         for c in afterNotice {
             guard let id = c.id, let noticeID = c.noticeID, let notice = notices[noticeID] else { continue }

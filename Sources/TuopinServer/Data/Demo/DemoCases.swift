@@ -239,7 +239,12 @@ struct DemoCases {
             made += 1
             if steps == 4 { _ = try await objection(on: ids[0], text: "该户儿子在拉萨务工收入未如实登记，请核实。") }
             if steps == 7, let supervisor = actors.supervisor {
-                _ = try await objection(on: ids[0], text: "已列席评议会议，程序符合规定。", observation: supervisor)
+                // The supervisor's observation holds 销号 until the publishing level answers it (article 30).
+                let code = try await objection(on: ids[0], text: "已列席评议会议，程序符合规定。", observation: supervisor)
+                let o = try await Objection.query(on: app.db).filter(\.$code == code).first()!
+                _ = try await NoticeService.decide(
+                    app: app, user: actors.first(of: Workflows.householdExit.steps[6].roles), objectionID: o.id!,
+                    input: .init(decision: "answer", reason: "已收悉，评议会议记录已归档。"))
             }
         }
         // A refused verification, and one whose objection was decided (rejected, shown publicly).

@@ -32,10 +32,10 @@ extension DataAccess {
     }
 
     /// Decides an objection still open; whether it was (a second decision finds it decided).
-    func decideObjection(id: RowID<Objection>, accepted: Bool, reason: String, by userID: RowID<User>, at now: Date)
-        async throws -> Bool
-    {
-        try await sqlDatabase.update(Objection.schema).set("status", to: SQLBind(accepted ? "accepted" : "rejected"))
+    func decideObjection(
+        id: RowID<Objection>, status: ObjectionStatus, reason: String, by userID: RowID<User>, at now: Date
+    ) async throws -> Bool {
+        try await sqlDatabase.update(Objection.schema).set("status", to: SQLBind(status.rawValue))
             .set("decision_reason", to: SQLBind(reason)).set("decided_by", to: SQLBind(userID)).set(
                 "decided_at", to: SQLBind(now)
             )
