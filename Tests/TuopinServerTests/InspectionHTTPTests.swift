@@ -225,4 +225,22 @@ import VaporTesting
             #expect(try await FindingEvent.query(on: app.db).filter(\.$fileSHA256 != nil).count() > 0)
         }
     }
+
+    /// Article 25 (issue #25 item 9): the township principal inspects the township's villages — and nothing else.
+    @Test func aTownshipInspectsItsVillages() async throws {
+        try await withTestApp(households: 216) { app in
+            let township = try await app.session("township1"), today = app.clock.today
+            let form: [(String, String)] = [
+                ("title", "乡镇季度督查"), ("kind", "supervision"), ("started_on", today.description),
+                ("team_name[]", "次仁"), ("team_department[]", "povertyOffice"), ("targets[]", "540102001201"),
+            ]
+            #expect(try await app.postForm("/units/540102001/inspections", township, form).0 == .seeOther)
+            #expect(try await InspectionRecord.query(on: app.db).filter(\.$unitCode == "540102001").count() == 1)
+            // A village of another township, and the county's own inspections, are not the township's.
+            let (s, b, _) = try await app.postForm(
+                "/units/540102001/inspections", township, form.dropLast() + [("targets[]", "540102002201")])
+            #expect(s == .ok && b.contains("form-error"))
+            #expect(try await app.postForm("/units/540102/inspections", township, form).0 == .notFound)
+        }
+    }
 }

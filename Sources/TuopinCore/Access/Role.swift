@@ -30,7 +30,8 @@ public enum Role: String, Codable, Sendable, CaseIterable {
     public var permissions: Set<Permission> {
         switch self {
         case .clerk: [.readRegistry, .writeRegistry, .seeFullIdentity, .seeHealth, .keepResponsibility, .manageFunds]
-        case .townshipLeader: [.readRegistry, .certifyData, .seeHealth, .keepResponsibility]
+        // Article 25: the township inspects its villages regularly (督查, with findings and their rectification).
+        case .townshipLeader: [.readRegistry, .certifyData, .seeHealth, .keepResponsibility, .inspect]
         case .villageCadre: [.readRegistry, .seeHealth]
         // The supervision committee checks village affairs and money, not members' illnesses.
         case .villageSupervisor: [.readRegistry]
