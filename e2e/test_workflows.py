@@ -102,14 +102,18 @@ def case_status(browser):
 
 def test_a_household_is_identified_and_exits_in_chromium(server, browser):
     with db(server) as c:
-        household = c.execute(
-            "SELECT id FROM households WHERE village_code = ? AND status IN ('monitored', 'exitedWithoutPolicy', 'exitedWithPolicy') "
-            "AND id NOT IN (SELECT household_id FROM cases WHERE household_id IS NOT NULL) ORDER BY id LIMIT 1", (VILLAGE,)).fetchone()[0]
+        household, status = c.execute(
+            "SELECT id, status FROM households WHERE village_code = ? AND status IN ('monitored', 'exitedWithoutPolicy', 'exitedWithPolicy') "
+            "AND id NOT IN (SELECT household_id FROM cases WHERE household_id IS NOT NULL) ORDER BY id LIMIT 1", (VILLAGE,)).fetchone()
+    # An applicant is identified (两公示一公告); an exited household that fell back goes through 返贫认定, the same
+    # procedure, and keeps its exit on record (issue #25 item 5).
+    workflow, registered = ("W-identification", "未脱贫") if status == "monitored" else ("W-return", "返贫")
 
     # Identification: the clerk applies from the household page.
     as_user(browser, server, "clerk1")
     browser.get(f"{server}/lang/zh-Hans?to=/households/{household}")
-    start = browser.find_element(By.ID, "start-W-identification")
+    assert not browser.find_elements(By.ID, "start-W-identification" if workflow == "W-return" else "start-W-return")
+    start = browser.find_element(By.ID, f"start-{workflow}")
     # The form starts on this year, which has no standards in the demo: the page says so.
     assert browser.find_element(By.ID, "case-standard-missing").text
     set_year(start.find_element(By.XPATH, "./ancestor::form"), "2020")
@@ -170,7 +174,10 @@ def test_a_household_is_identified_and_exits_in_chromium(server, browser):
     assert step(browser, server, case) is None                      # registered
     assert case_status(browser) == ("closed", 8)
     browser.get(f"{server}/households/{household}")
-    assert browser.find_element(By.ID, "status").text == "未脱贫"
+    assert browser.find_element(By.ID, "status").text == registered
+    if workflow == "W-return":
+        with db(server) as c:
+            assert c.execute("SELECT exit_year FROM households WHERE id = ?", (household,)).fetchone()[0] is not None
 
     # Exit, the next year's work: proposal from the household page.
     meet_exit_criteria(server, household)
@@ -192,7 +199,7 @@ def test_a_household_is_identified_and_exits_in_chromium(server, browser):
     as_user(browser, server, "chengguan")
     assert step(browser, server, exit_case) is None                                   # county decision
     browser.get(f"{server}/households/{household}")
-    assert browser.find_element(By.ID, "status").text == "未脱贫"                      # not before 销号
+    assert browser.find_element(By.ID, "status").text == registered                   # not before 销号
     place, dates = notice_fields(browser)
     assert step(browser, server, exit_case, place, dates) is None                     # 公告退出
     age_notices(server)
@@ -209,7 +216,7 @@ def test_a_household_is_identified_and_exits_in_chromium(server, browser):
     rows = browser.find_elements(By.CSS_SELECTOR, "#timeline tbody tr")
     assert len(rows) == 9
     browser.get(f"{server}/households/{household}")
-    assert browser.find_element(By.ID, "status").text == "未脱贫"
+    assert browser.find_element(By.ID, "status").text == registered
     assert "退出撤销" in browser.find_element(By.ID, "history").text
     shot(browser, "exit-reversed")
 

@@ -121,7 +121,22 @@ import Testing
             StepEffect.registerPoor.householdStatus == .notExited
                 && StepEffect.exitHousehold.householdStatus == .exitedWithPolicy)
         let announcements = Workflows.all.flatMap { $0.steps.filter { $0.notice == .gonggao }.map(\.action) }
-        #expect(announcements == ["announceCounty", "announce", "approveCounty", "announceCompletion", "disclose"])
+        #expect(
+            announcements == [
+                "announceCounty", "announce", "approveCounty", "announceCompletion", "disclose", "announceCounty",
+            ])
+        // 返贫 (issue #25 item 5): exited households only, poor again with the exit kept; identification is for
+        // households never registered.
+        #expect(effects(Workflows.returnToPoverty) == ["register": .returnToPoverty])
+        #expect(StepEffect.returnToPoverty.householdStatus == .returnedToPoverty)
+        #expect(Workflows.startable(forHousehold: .exitedWithPolicy).id == Workflows.returnToPoverty.id)
+        #expect(Workflows.startable(forHousehold: .monitored).id == Workflows.identification.id)
+        #expect(
+            Workflows.identification.ineligibility(household: .exitedWithoutPolicy)
+                == "wf_not_eligible_exited_use_return")
+        #expect(Workflows.returnToPoverty.ineligibility(household: .notExited) == "wf_not_eligible_not_exited")
+        #expect(Workflows.returnToPoverty.ineligibility(household: .exitedWithPolicy) == nil)
+        #expect(!Workflows.returnToPoverty.steps[5].requires.contains(.withinQuota))
         let county = Workflows.countyExit
         #expect(county.inputs(at: county.stepIndex("assessRegion")!).survey)
         #expect(!county.inputs(at: county.stepIndex("approveRegion")!).survey)  // checks the recorded survey

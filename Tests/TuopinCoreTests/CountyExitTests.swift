@@ -77,3 +77,18 @@ import Testing
         #expect(!ExitCriteria.village(remainingPoor: 30_001, ruralPopulation: 1_000_000, standard: s).passes)
     }
 }
+
+/// 返贫 feeds the assessment (issue #25 item 5): the return rate over the households that had exited, scored from
+/// full at 0% to nothing at 3% (local practice, editable per scheme).
+@Suite struct ReturnRateTests {
+    @Test func theReturnRateIsScoredAtItsBounds() {
+        var i = AssessmentInputs()
+        i.returned = 3; i.exitedHouseholds = 100
+        #expect(IndicatorKey.returnRate.value(i)?.value == 300)
+        let indicator = SchemeIndicator(key: .returnRate, name: "", weight: 400)
+        #expect(indicator.score(300) == 0 && indicator.score(0) == 400 && indicator.score(150) == 200)
+        #expect(indicator.score(299) > 0 && indicator.score(301) == 0)
+        // Inputs frozen before the count existed: nothing to measure.
+        #expect(IndicatorKey.returnRate.value(AssessmentInputs())?.value == nil)
+    }
+}

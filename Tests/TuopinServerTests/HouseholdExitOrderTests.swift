@@ -144,6 +144,48 @@ import VaporTesting
         }
     }
 
+    /// 返贫 (issue #25 item 5): an exited household that falls back goes through W-return, not identification; at
+    /// the end it is poor again (返贫) and its exit year is kept, so the exit stays on record.
+    @Test func anExitedHouseholdReturnsToPovertyWithItsExitKept() async throws {
+        let clock = TestClock()
+        try await withTestApp(clock: clock) { app in
+            let hh = try await w.poorHousehold(app)
+            try await app.db.sqlDatabase.update(Household.schema)
+                .set("status", to: SQLBind(HouseholdStatus.exitedWithPolicy.rawValue)).set(
+                    "exit_year", to: SQLBind(2019)
+                )
+                .where("id", .equal, SQLBind(hh)).run()
+            let village = try await APIClient.login(app, "village1"), clerk = try await APIClient.login(app, "clerk1")
+            let county = try await APIClient.login(app, "chengguan")
+            var r = try await village.call(
+                .POST, "/api/v1/cases",
+                ["workflow": "W-identification", "household_id": hh, "year": 2020, "votes_for": 20, "votes_against": 1])
+            #expect(r.status == .conflict && r.text.contains("返贫认定"), "\(r.text)")
+            r = try await village.call(
+                .POST, "/api/v1/cases", ["workflow": "W-return", "household_id": hh, "year": 2020])
+            #expect(r.status == .created, "\(r.text)")
+            let id = (r.json["ids"] as! [Int])[0]
+            let steps: [(APIClient, String, [String: Any])] = [
+                (village, "appraise", ["votes_for": 20, "votes_against": 1]), (village, "publishVillageNotice", [:]),
+                (clerk, "reviewTownship", [:]), (clerk, "publishSecondNotice", [:]), (county, "approveCounty", [:]),
+                (county, "announceCounty", [:]), (county, "register", [:]),
+            ]
+            for (client, action, extra) in steps {
+                let notice = Workflows.returnToPoverty.steps[Workflows.returnToPoverty.stepIndex(action)!].opensNotice
+                var b = body(app, action, notice: notice)
+                b.merge(extra) { $1 }
+                r = try await client.call(.POST, "/api/v1/cases/\(id)/steps", b)
+                #expect(r.status == .ok, "\(action): \(r.text)")
+                if notice { try await w.afterNotice(clock, village, clerk, county) }
+            }
+            let h = try #require(try await Household.find(hh, on: app.db))
+            #expect(h.status == .returnedToPoverty && h.exitYear == 2019)
+            #expect(try await app.auditCount(action: "household.return") == 1)
+            // Poor again: its exit is the next thing, and identification is still not for it.
+            #expect(Workflows.startable(forHousehold: h.status).id == Workflows.householdExit.id)
+        }
+    }
+
     @Test func casesOfTheOldOrderMoveToTheSameWorkDone() async throws {
         try await withTestApp(households: 216, cases: true) { app in
             let cases = try await WorkflowCase.query(on: app.db).filter(\.$workflow == Workflows.householdExit.id)

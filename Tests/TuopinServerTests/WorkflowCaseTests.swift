@@ -600,7 +600,7 @@ final class APIClient: @unchecked Sendable {
     @Test func demoHoldsCasesInManyStatesWithNoticesAndObjections() async throws {
         try await withTestApp(households: 600, cases: true) { app in
             let cases = try await WorkflowCase.query(on: app.db).all()
-            for wf in [Workflows.householdExit, Workflows.identification] {
+            for wf in [Workflows.householdExit, Workflows.returnToPoverty] {
                 let states = Set(cases.filter { $0.workflow == wf.id }.map { "\($0.step)/\($0.status)" })
                 // Every step reached (a case starts with its first step done), finished, and refused.
                 let expected = Set((1..<wf.steps.count).map { "\($0)/open" } + ["\(wf.steps.count)/closed"])

@@ -22,6 +22,7 @@ public enum IndicatorKey: String, Sendable, Codable, CaseIterable {
     case pairingCoverage  // poor households with a pairing cadre ÷ poor households
     case dataQualityErrorRate  // households with a data-quality finding ÷ households
     case publicRecognition  // third-party survey: households approving the work ÷ households surveyed
+    case returnRate  // 返贫: households identified as returned to poverty in the year ÷ households that had exited
     case entered  // typed in (an inspection's or a third party's score)
 
     public var labelKey: String { "indicator_\(rawValue)" }
@@ -38,6 +39,7 @@ public enum IndicatorKey: String, Sendable, Codable, CaseIterable {
         case .publicRecognition: (9_000, 6_000)
         case .missedRate, .wrongExitRate: (0, 200)  // 2% missed or wrongly exited earns nothing
         case .dataQualityErrorRate: (0, 1_000)
+        case .returnRate: (0, 300)  // 3% of exited households falling back earns nothing (local practice, editable)
         case .violationsPer100: (0, 1_000)  // 10 open problems per 100 poor households earns nothing
         case .entered: (10_000, 0)
         }
@@ -56,6 +58,8 @@ public struct AssessmentInputs: Sendable, Equatable, Codable {
     public var lettersOwed = 0, lettersSigned = 0
     public var reportsDue = 0, reportsOnTime = 0
     public var households = 0, householdsWithFindings = 0
+    /// 返贫 in the year and the households that had exited (nil in inputs frozen before issue #25 counted them).
+    public var returned: Int? = nil, exitedHouseholds: Int? = nil
     public init() {}
 }
 
@@ -100,6 +104,7 @@ extension IndicatorKey {
         case .reportsOnTime: return .ratio(i.reportsOnTime, i.reportsDue)
         case .pairingCoverage: return .ratio(i.pairedPoorHouseholds, i.poorHouseholds)
         case .dataQualityErrorRate: return .ratio(i.householdsWithFindings, i.households)
+        case .returnRate: return .ratio(i.returned ?? 0, i.exitedHouseholds ?? 0)
         case .entered: return nil
         }
     }

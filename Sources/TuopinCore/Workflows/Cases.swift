@@ -34,12 +34,14 @@ extension WorkflowDefinition {
             document: step.requires.contains(.stateCouncilConsent))
     }
 
-    /// Why a household cannot enter this workflow (message key), or nil: identification is for
-    /// households not (or no longer) poor, household exit for those still poor.
+    /// Why a household cannot enter this workflow (message key), or nil: identification is for households never
+    /// registered, 返贫 for those that exited, household exit for those still poor.
     public func ineligibility(household status: HouseholdStatus) -> String? {
-        switch (id, status.isRemainingPoor) {
-        case (Workflows.identification.id, true): "wf_not_eligible_poor"
-        case (Workflows.householdExit.id, false): "wf_not_eligible_exited"
+        switch id {
+        case Workflows.identification.id where status.isRemainingPoor: "wf_not_eligible_poor"
+        case Workflows.identification.id where status.hasExited: "wf_not_eligible_exited_use_return"
+        case Workflows.returnToPoverty.id where !status.hasExited: "wf_not_eligible_not_exited"
+        case Workflows.householdExit.id where !status.isRemainingPoor: "wf_not_eligible_exited"
         default: nil
         }
     }
@@ -53,9 +55,9 @@ extension WorkflowDefinition {
 }
 
 extension Workflows {
-    /// The workflow a household can start: exit while poor, identification otherwise.
+    /// The workflow a household can start: exit while poor, 返贫 once exited, identification otherwise.
     public static func startable(forHousehold status: HouseholdStatus) -> WorkflowDefinition {
-        status.isRemainingPoor ? householdExit : identification
+        status.isRemainingPoor ? householdExit : status.hasExited ? returnToPoverty : identification
     }
 
     /// The workflow a unit can start: village exit or county exit.

@@ -35,13 +35,15 @@ public enum NoticeKind: String, Sendable, Codable { case gongshi, gonggao }
 /// household exited (enjoying policies), or the village or county exited; each sets the case's year.
 public enum StepEffect: String, Sendable {
     /// `reverseHouseholdExit`: the exit undone — the status the household had before it, the exit year cleared.
-    case registerPoor, exitHousehold, exitUnit, reverseHouseholdExit
+    /// `returnToPoverty`: an exited household fallen back (返贫) — poor again, its exit year kept as history.
+    case registerPoor, exitHousehold, exitUnit, reverseHouseholdExit, returnToPoverty
 
     /// The household's status after the step, for household effects (a reversal restores the one before).
     public var householdStatus: HouseholdStatus? {
         switch self {
         case .registerPoor: .notExited
         case .exitHousehold: .exitedWithPolicy
+        case .returnToPoverty: .returnedToPoverty
         case .exitUnit, .reverseHouseholdExit: nil
         }
     }
@@ -231,6 +233,22 @@ public enum Workflows {
             WorkflowStep("register", county, effect: .registerPoor),
         ], spotCheck: (before: 5, returnTo: 3))
 
+    /// W-return (返贫认定, articles 7, 18): an exited household that has fallen back is identified as poor again by
+    /// the same procedure as identification (民主评议, two notices, the county's decision and announcement), without
+    /// the identification quota; the household's exit stays on record (its exit year is kept).
+    public static let returnToPoverty = WorkflowDefinition(
+        id: "W-return", subject: .household,
+        steps: [
+            WorkflowStep("apply", village.union(township)),
+            WorkflowStep("appraise", village, requires: [.appraisalVotes], canReject: true),
+            WorkflowStep("publishVillageNotice", village, notice: .gongshi),
+            WorkflowStep("reviewTownship", township, canReject: true),
+            WorkflowStep("publishSecondNotice", village.union(township), notice: .gongshi),
+            WorkflowStep("approveCounty", county, requires: [.spotCheckPassed], canReject: true),
+            WorkflowStep("announceCounty", county, notice: .gonggao),
+            WorkflowStep("register", county, effect: .returnToPoverty),
+        ], spotCheck: (before: 5, returnTo: 3))
+
     /// W-household-exit, the national procedure (2016 意见; articles 15, 18, 22): the village's democratic appraisal,
     /// verification by the village and the work team against the criteria, the household's consent (a household
     /// that does not agree ends the case), the village 公示, the township's review, the county's decision, the
@@ -306,7 +324,9 @@ public enum Workflows {
             WorkflowStep("disclose", township.union(county).union(prefecture).union(region), notice: .gonggao)
         ])
 
-    public static let all = [identification, householdExit, villageExit, countyExit, project, fundDisclosure]
+    public static let all = [
+        identification, householdExit, villageExit, countyExit, project, fundDisclosure, returnToPoverty,
+    ]
 
     public static func named(_ id: String) -> WorkflowDefinition? { all.first { $0.id == id } }
 }

@@ -28,6 +28,11 @@ extension CaseService {
             try await setHouseholdStatus(
                 tx: tx, app: app, user: user, id: c.householdID!, status: effect.householdStatus!, identifiedYear: nil,
                 exitYear: c.year, today: today, now: now)
+        case .returnToPoverty:
+            // Poor again; the exit year stays, so the exit (and a possible wrong exit) remains on record.
+            try await setHouseholdStatus(
+                tx: tx, app: app, user: user, id: c.householdID!, status: effect.householdStatus!, identifiedYear: nil,
+                exitYear: nil, action: "household.return", today: today, now: now)
         case .reverseHouseholdExit:
             let recorded = (try? JSONDecoder().decode(Recorded.self, from: Data(c.facts.utf8))) ?? Recorded()
             let status = recorded.statusBeforeExit.flatMap(HouseholdStatus.init(rawValue:)) ?? .notExited

@@ -15,7 +15,7 @@ extension AssessmentService {
         struct N: Decodable { let n: Int? }
         struct Pair: Decodable { let a: Int?; let b: Int? }
         func count(_ q: SQLQueryString) async throws -> Int { try await sql.raw(q).first(decoding: N.self)?.n ?? 0 }
-        var i = AssessmentInputs()
+        var i = AssessmentInputs(); (i.returned, i.exitedHouseholds) = try await returns(on: db, unit: unit, year: year)
         let monitored = HouseholdStatus.monitored.rawValue
         let poor = HouseholdStatus.allCases.filter(\.isRemainingPoor).map(\.rawValue)
         i.exits = try await count(
@@ -148,5 +148,25 @@ extension AssessmentService {
                 state: state, deadline: deadline, rectifiedOn: f.rectified_on.flatMap { CivilDate(iso: $0) })
         }.count
         return (due.count, onTime)
+    }
+
+    /// 返贫 (issue #25 item 5): W-return cases of the year that registered a household as poor again, and the
+    /// households under the unit that had exited (a returned one keeps its exit year).
+    static func returns(on db: DataAccess, unit: OrgCode, year: Int) async throws -> (Int, Int) {
+        struct N: Decodable { let n: Int? }
+        let sql = db.sqlDatabase
+        let returned =
+            try await sql.raw(
+                """
+                SELECT COUNT(*) AS n FROM cases WHERE workflow = \(bind: Workflows.returnToPoverty.id) AND \
+                status = \(bind: CaseStatus.closed.rawValue) AND year = \(bind: year) AND \
+                unit_code LIKE \(bind: unit.value + "%")
+                """
+            ).first(decoding: N.self)?.n ?? 0
+        let exited =
+            try await sql.raw(
+                "SELECT COUNT(*) AS n FROM households WHERE \(ScopeSQL.within([unit])) AND exit_year IS NOT NULL"
+            ).first(decoding: N.self)?.n ?? 0
+        return (returned, exited)
     }
 }

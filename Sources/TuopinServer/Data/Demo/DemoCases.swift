@@ -288,13 +288,19 @@ struct DemoCases {
         return made
     }
 
+    /// Identification of applicants, and 返贫 of exited households (the same procedure; the exit stays on record):
+    /// exited households first, so that W-return shows every step, then the applicants.
     private func identifications(_ actors: Actors, clock: Clock, realNow: Date) async throws -> Int {
-        let candidates = try await households([.monitored, .exitedWithoutPolicy, .exitedWithPolicy])
+        let exited = try await households([.exitedWithoutPolicy, .exitedWithPolicy])
+        let candidates = exited + (try await households([.monitored]))
+        func workflow(_ id: RowID<Household>) -> WorkflowDefinition {
+            exited.contains(id) ? Workflows.returnToPoverty : Workflows.identification
+        }
         let plan = [3, 5, 8, 7, 1, 2, 4, 6]
         var made = 0
         for (household, steps) in zip(candidates, plan) {
             let ids = try await walk(
-                Workflows.identification, households: [household], steps: steps, actors: actors, clock: clock,
+                workflow(household), households: [household], steps: steps, actors: actors, clock: clock,
                 realNow: realNow)
             made += 1
             if steps == 3 { _ = try await objection(on: ids[0], text: "该户有家庭成员为公职人员，不符合识别条件。") }
@@ -302,16 +308,16 @@ struct DemoCases {
         if candidates.count > plan.count {
             // Votes against: the village refuses at the appraisal.
             let ids = try await walk(
-                Workflows.identification, households: [candidates[plan.count]], steps: 1, actors: actors, clock: clock,
-                realNow: realNow)
+                workflow(candidates[plan.count]), households: [candidates[plan.count]], steps: 1, actors: actors,
+                clock: clock, realNow: realNow)
             try await reject(ids, by: actors.byRole[.villageCadre]!, reason: "民主评议：赞成 9 票，反对 26 票")
             made += 1
         }
         if candidates.count > plan.count + 1 {
             // An accepted objection sent this one back to before its first notice.
             let ids = try await walk(
-                Workflows.identification, households: [candidates[plan.count + 1]], steps: 3, actors: actors,
-                clock: clock,
+                workflow(candidates[plan.count + 1]), households: [candidates[plan.count + 1]], steps: 3,
+                actors: actors, clock: clock,
                 realNow: realNow.addingTimeInterval(-2 * 86_400))
             let code = try await objection(on: ids[0], text: "评议会议到会人数不足三分之二。")
             let o = try await Objection.query(on: app.db).filter(\.$code == code).first()!

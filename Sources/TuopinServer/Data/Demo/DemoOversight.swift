@@ -78,7 +78,7 @@ struct DemoOversight {
         (IndicatorKey.missedRate, "", "10"), (.wrongExitRate, "", "10"), (.fundDisbursement, "", "12"),
         (.onTimeRectification, "", "10"), (.violationsPer100, "", "8"), (.lettersSigned, "", "6"),
         (.reportsOnTime, "", "6"), (.pairingCoverage, "", "10"), (.dataQualityErrorRate, "", "6"),
-        (.publicRecognition, "", "8"), (.entered, "督查考核评价", "14"),
+        (.publicRecognition, "", "8"), (.returnRate, "", "4"), (.entered, "督查考核评价", "10"),
     ].map { .init(key: $0.0.rawValue, name: $0.1, weight: $0.2) }
 
     /// Everything but the assessment, which reads the compliance and quality checks: the seeder runs it after them.
