@@ -95,6 +95,13 @@ import Testing
                 == .failure(.cannotReject))
     }
 
+    @Test func aReversedExitRestoresThePoorStatusItHad() {
+        #expect(StepEffect.statusAfterReversedExit(before: .returnedToPoverty) == .returnedToPoverty)
+        #expect(StepEffect.statusAfterReversedExit(before: .notExited) == .notExited)
+        #expect(StepEffect.statusAfterReversedExit(before: .exitedWithPolicy) == .notExited)
+        #expect(StepEffect.statusAfterReversedExit(before: nil) == .notExited)
+    }
+
     @Test func casesOfTheOldOrderMoveToTheSameWorkDone() {
         #expect((0...7).map(Workflows.householdExitStep(fromOldStep:)) == [0, 1, 2, 3, 4, 5, 8, 9])
     }

@@ -38,6 +38,12 @@ public enum StepEffect: String, Sendable {
     /// `returnToPoverty`: an exited household fallen back (返贫) — poor again, its exit year kept as history.
     case registerPoor, exitHousehold, exitUnit, reverseHouseholdExit, returnToPoverty
 
+    /// The status a reversed exit restores: the one the household had before 销号 when that was a poor status
+    /// (未脱贫 or 返贫), else 未脱贫.
+    public static func statusAfterReversedExit(before: HouseholdStatus?) -> HouseholdStatus {
+        if let before, before.isRemainingPoor { before } else { .notExited }
+    }
+
     /// The household's status after the step, for household effects (a reversal restores the one before).
     public var householdStatus: HouseholdStatus? {
         switch self {
@@ -238,16 +244,14 @@ public enum Workflows {
     /// the identification quota; the household's exit stays on record (its exit year is kept).
     public static let returnToPoverty = WorkflowDefinition(
         id: "W-return", subject: .household,
-        steps: [
-            WorkflowStep("apply", village.union(township)),
-            WorkflowStep("appraise", village, requires: [.appraisalVotes], canReject: true),
-            WorkflowStep("publishVillageNotice", village, notice: .gongshi),
-            WorkflowStep("reviewTownship", township, canReject: true),
-            WorkflowStep("publishSecondNotice", village.union(township), notice: .gongshi),
-            WorkflowStep("approveCounty", county, requires: [.spotCheckPassed], canReject: true),
-            WorkflowStep("announceCounty", county, notice: .gonggao),
-            WorkflowStep("register", county, effect: .returnToPoverty),
-        ], spotCheck: (before: 5, returnTo: 3))
+        steps: identification.steps.map { s in
+            switch s.action {
+            case "approveCounty":
+                WorkflowStep(s.action, s.roles, requires: s.requires.subtracting([.withinQuota]), canReject: true)
+            case "register": WorkflowStep(s.action, s.roles, effect: .returnToPoverty)
+            default: s
+            }
+        }, spotCheck: identification.spotCheck)
 
     /// W-household-exit, the national procedure (2016 意见; articles 15, 18, 22): the village's democratic appraisal,
     /// verification by the village and the work team against the criteria, the household's consent (a household

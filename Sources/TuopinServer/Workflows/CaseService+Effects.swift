@@ -35,7 +35,8 @@ extension CaseService {
                 exitYear: nil, action: "household.return", today: today, now: now)
         case .reverseHouseholdExit:
             let recorded = (try? JSONDecoder().decode(Recorded.self, from: Data(c.facts.utf8))) ?? Recorded()
-            let status = recorded.statusBeforeExit.flatMap(HouseholdStatus.init(rawValue:)) ?? .notExited
+            let status = StepEffect.statusAfterReversedExit(
+                before: recorded.statusBeforeExit.flatMap(HouseholdStatus.init(rawValue:)))
             try await setHouseholdStatus(
                 tx: tx, app: app, user: user, id: c.householdID!, status: status, identifiedYear: nil, exitYear: nil,
                 clearExit: true, action: "household.exit_reverse", today: today, now: now)
