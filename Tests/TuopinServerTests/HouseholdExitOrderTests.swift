@@ -19,16 +19,22 @@ import VaporTesting
         return b
     }
 
-    /// A household of village1's village taken through the exit to 销号 (8 steps), by the API.
-    func exitToDeregistration(_ app: Application, _ clock: TestClock) async throws -> (RowID<Household>, Int) {
+    /// A poor household of village1's village that meets the exit criteria, with its exit case proposed by the village.
+    func proposedExit(_ app: Application, _ village: APIClient) async throws -> (RowID<Household>, Int) {
         let hh = try await w.poorHousehold(app)
-        let village = try await APIClient.login(app, "village1"), clerk = try await APIClient.login(app, "clerk1")
-        let county = try await APIClient.login(app, "chengguan")
         try await w.setExitFacts(app, household: hh, perCapitaAbove: true)
         let r = try await village.call(
             .POST, "/api/v1/cases",
             ["workflow": "W-household-exit", "household_id": hh, "year": 2020, "votes_for": 20, "votes_against": 1])
-        let id = (r.json["ids"] as! [Int])[0]
+        #expect(r.status == .created, "\(r.text)")
+        return (hh, (r.json["ids"] as! [Int])[0])
+    }
+
+    /// A household of village1's village taken through the exit to 销号 (8 steps), by the API.
+    func exitToDeregistration(_ app: Application, _ clock: TestClock) async throws -> (RowID<Household>, Int) {
+        let village = try await APIClient.login(app, "village1"), clerk = try await APIClient.login(app, "clerk1")
+        let county = try await APIClient.login(app, "chengguan")
+        let (hh, id) = try await proposedExit(app, village)
         // Dates are read when each step is sent (the clock moves past each notice).
         let steps: [(APIClient, String, Bool)] = [
             (village, "verify", false), (village, "recordConsent", false), (village, "publishVillageNotice", true),
@@ -107,14 +113,10 @@ import VaporTesting
     @Test func aSupervisorsObservationHoldsTheNextStepUntilAnswered() async throws {
         let clock = TestClock()
         try await withTestApp(clock: clock) { app in
-            let hh = try await w.poorHousehold(app)
             let village = try await APIClient.login(app, "village1"), clerk = try await APIClient.login(app, "clerk1")
             let supervisor = try await APIClient.login(app, "supervisor1")
-            try await w.setExitFacts(app, household: hh, perCapitaAbove: true)
-            var r = try await village.call(
-                .POST, "/api/v1/cases",
-                ["workflow": "W-household-exit", "household_id": hh, "year": 2020, "votes_for": 20, "votes_against": 1])
-            let id = (r.json["ids"] as! [Int])[0]
+            let (_, id) = try await proposedExit(app, village)
+            var r: APIClient.Reply
             for action in ["verify", "recordConsent", "publishVillageNotice"] {
                 r = try await village.call(
                     .POST, "/api/v1/cases/\(id)/steps", body(app, action, notice: action == "publishVillageNotice"))

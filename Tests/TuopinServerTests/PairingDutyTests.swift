@@ -39,26 +39,31 @@ import VaporTesting
             // A cadre in post, not a principal, who holds pairings of poor households.
             let principals = Set(try await OrgUnit.query(on: app.db).all().flatMap { [$0.secretaryID, $0.headID] })
             let held = try await Pairing.query(on: app.db).filter(\.$endedOn == nil).all()
+            // A cadre in post, not a principal, made the only cadre of a poor household (test set-up).
             let cadreID = try #require(
                 Dictionary(grouping: held, by: \.cadreID).keys.sorted().first { !principals.contains($0) })
-            let households = held.filter { $0.cadreID == cadreID }.map(\.householdID).sorted()
+            let poor = HouseholdStatus.allCases.filter(\.isRemainingPoor)
+            let sole = try #require(
+                try await Household.query(on: app.db).filter(\.$status ~~ poor).sort(\.$id).first()?.id)
+            try await app.db.sqlDatabase.delete(from: Pairing.schema).where("household_id", .equal, SQLBind(sole)).run()
+            let pairing = Pairing()
+            pairing.cadreID = cadreID; pairing.householdID = sole; pairing.startedOn = app.clock.today
+            try await pairing.create(on: app.db)
+            let orphaned = [sole]
             #expect(try await app.postForm("/cadres/\(cadreID)/deactivate", region, []).0 == .seeOther)
             _ = try await ComplianceService.check(app: app, root: OrgCode("54")!, actor: .system)
             let ended = try await Pairing.query(on: app.db).filter(\.$cadreID == cadreID).all()
             #expect(ended.allSatisfy { $0.endedOn == app.clock.today && $0.endReason == PairingRule.cadreLeft })
-            for h in households {
-                let status = try #require(try await Household.find(h, on: app.db)).status
-                guard status.isRemainingPoor else { continue }
-                let active = try await Pairing.query(on: app.db).filter(\.$householdID == h)
-                    .filter(\.$endedOn == nil).count()
-                #expect(try await openViolation(app, rule: "R-37-2", subject: "household:\(h)") != nil || active > 0)
-                for p in ended where p.householdID == h {
-                    #expect(try await openViolation(app, rule: "R-37-3", subject: "pairing:\(p.id!)") == nil)
-                }
+            // The households that had only this cadre need a new one (R-37-2); none counts as dropped (R-37-3).
+            for h in orphaned {
+                #expect(try await openViolation(app, rule: "R-37-2", subject: "household:\(h)") != nil, "\(h)")
+            }
+            for p in ended {
+                #expect(try await openViolation(app, rule: "R-37-3", subject: "pairing:\(p.id!)") == nil)
             }
             #expect(try await app.auditCount(action: "cadre.deactivate") == 1)
             // The household's page says why the pairing ended and that a new cadre is needed.
-            let page = try await app.get("/households/\(households[0])", region.0).1
+            let page = try await app.get("/households/\(orphaned[0])", region.0).1
             #expect(page.contains("干部离任，需另行安排结对干部"))
         }
     }

@@ -10,6 +10,13 @@ extension Scope {
 }
 
 extension Scope {
+    /// Who decides the objections and answers the observations on a notice: whoever may take the step that
+    /// published it (`workflow`'s `action`) on the notice's unit.
+    public func decidesObjections(onNoticeOf workflow: String, action: String, unit: OrgCode) -> Bool {
+        guard let wf = Workflows.named(workflow), let index = wf.stepIndex(action) else { return false }
+        return actingRole(for: wf.steps[index], on: unit) != nil
+    }
+
     /// A village supervisor (村务监督委员会) may file observations on notices of its village.
     public func mayObserve(noticeOf unit: OrgCode) -> Bool {
         bindings.contains { $0.role == .villageSupervisor && unit.isSelfOrDescendant(of: $0.unit) }

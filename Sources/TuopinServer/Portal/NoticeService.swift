@@ -238,10 +238,10 @@ enum NoticeService {
                 throw AppError.invalidField("decision")
             }
             let workflow = Workflows.named(notice.workflow)!
-            let step = workflow.steps[workflow.stepIndex(notice.action)!]
-            guard user.scope.actingRole(for: step, on: OrgCode(notice.unitCode)!) != nil else {
-                throw AppError.forbidden
-            }
+            guard
+                user.scope.decidesObjections(
+                    onNoticeOf: notice.workflow, action: notice.action, unit: OrgCode(notice.unitCode)!)
+            else { throw AppError.forbidden }
             guard
                 try await tx.decideObjection(id: objectionID, status: status, reason: reason, by: user.id, at: now)
             else {

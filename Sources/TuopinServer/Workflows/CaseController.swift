@@ -88,9 +88,8 @@ enum CaseController {
             .group(.or) { $0.filter(\.$caseID == nil).filter(\.$caseID == id) }.sort(\.$id).all()
         let noticeByID = Dictionary(uniqueKeysWithValues: notices.map { ($0.id!, $0) })
         func decides(_ o: Objection) -> Bool {
-            let notice = noticeByID[o.noticeID]!, wfn = Workflows.named(notice.workflow)!
-            let publishing = wfn.steps[wfn.stepIndex(notice.action)!]
-            return user.scope.actingRole(for: publishing, on: OrgCode(notice.unitCode)!) != nil
+            let n = noticeByID[o.noticeID]!
+            return user.scope.decidesObjections(onNoticeOf: n.workflow, action: n.action, unit: OrgCode(n.unitCode)!)
         }
         // An objector's contact shown in full is a read of personal data: audited, like a household's.
         let contacts = objections.filter { $0.contactCipher != nil && decides($0) }.compactMap(\.id)
@@ -161,8 +160,8 @@ enum CaseController {
         .sort(\.$id).limit(500).all()
         var result: [PendingObjection] = []
         for o in open {
-            guard let n = notices[o.noticeID], let wf = Workflows.named(n.workflow), let index = wf.stepIndex(n.action),
-                user.scope.actingRole(for: wf.steps[index], on: OrgCode(n.unitCode)!) != nil
+            guard let n = notices[o.noticeID],
+                user.scope.decidesObjections(onNoticeOf: n.workflow, action: n.action, unit: OrgCode(n.unitCode)!)
             else { continue }
             let caseID: RowID<WorkflowCase>?
             if let id = o.caseID {
@@ -173,7 +172,7 @@ enum CaseController {
             let href: String
             if let caseID {
                 href = SiteURL.caseDetail(caseID).path
-            } else if wf.subject == .allocation {
+            } else if Workflows.named(n.workflow)?.subject == .allocation {
                 href = SiteURL.unitPart(n.unitCode, "funds").path
             } else {
                 continue

@@ -243,7 +243,10 @@ struct DemoCases {
                 let code = try await objection(on: ids[0], text: "已列席评议会议，程序符合规定。", observation: supervisor)
                 let o = try await Objection.query(on: app.db).filter(\.$code == code).first()!
                 _ = try await NoticeService.decide(
-                    app: app, user: actors.first(of: Workflows.householdExit.steps[6].roles), objectionID: o.id!,
+                    app: app,
+                    user: actors.first(
+                        of: Workflows.householdExit.steps[Workflows.householdExit.stepIndex("announce")!].roles),
+                    objectionID: o.id!,
                     input: .init(decision: "answer", reason: "已收悉，评议会议记录已归档。"))
             }
         }

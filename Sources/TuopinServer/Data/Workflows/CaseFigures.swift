@@ -41,7 +41,7 @@ enum CaseFigures {
     }
 
     /// The people of the unit's households in `statuses`.
-    static func people(on dbAccess: DataAccess, column: String, code: String, statuses poor: [String]) async throws
+    static func people(on dbAccess: DataAccess, column: String, code: String, statuses: [String]) async throws
         -> Int
     {
         let db = dbAccess.db
@@ -49,7 +49,7 @@ enum CaseFigures {
             SQLAlias(DataAccess.bigintSum("member_count"), as: SQLIdentifier("people"))
         )
         .from(Household.schema).where(SQLColumn(column), .equal, SQLBind(code)).where(
-            "status", .in, SQLBind.group(poor)
+            "status", .in, SQLBind.group(statuses)
         )
         .first(decoding: Sum.self)?.people ?? 0
     }
