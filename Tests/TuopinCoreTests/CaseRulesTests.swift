@@ -46,14 +46,17 @@ import Testing
 
     @Test func spotCheckSamplesAtLeastTenPercentDeterministically() {
         let ids = Array(1...95)
-        let a = SpotCheck.sample(ids, seed: 42)
+        let a = SpotCheck.sample(ids, seed: 42, percent: 10)
         #expect(a.count == 10 && Set(a).isSubset(of: Set(ids)) && a == a.sorted())
-        #expect(SpotCheck.sample(ids.shuffled(), seed: 42) == a)
-        #expect(SpotCheck.sample(ids, seed: 43) != a)
-        #expect(SpotCheck.sample([7], seed: 1) == [7])
-        #expect(SpotCheck.sample([], seed: 1).isEmpty)
-        #expect(SpotCheck.sampleSize(population: 100, percent: 5) == 10)  // never below 10%
+        #expect(SpotCheck.sample(ids.shuffled(), seed: 42, percent: 10) == a)
+        #expect(SpotCheck.sample(ids, seed: 43, percent: 10) != a)
+        #expect(SpotCheck.sample([7], seed: 1, percent: 10) == [7])
+        #expect(SpotCheck.sample([], seed: 1, percent: 10).isEmpty)
         #expect(SpotCheck.sampleSize(population: 100, percent: 25) == 25)
+        // Rounded up, at least one case: 10% of 91 is 9.1 → 10; of 90 exactly 9; 1% of 5 → 1.
+        #expect(SpotCheck.sampleSize(population: 91, percent: 10) == 10)
+        #expect(SpotCheck.sampleSize(population: 90, percent: 10) == 9)
+        #expect(SpotCheck.sampleSize(population: 5, percent: 1) == 1)
     }
 
     @Test func noticePeriodRules() throws {

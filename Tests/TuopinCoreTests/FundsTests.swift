@@ -115,7 +115,8 @@ import Testing
         }
         #expect(ComplianceRules.r07_2.check(f).map(\.subject) == ["funds:5401:2025"])
         #expect(ComplianceRules.r07_2.check(f).first?.details == ["2025", "99.00", "100.00"])
-        #expect(ComplianceRules.r33_2.check(f).map(\.subject) == ["aid:540102:2025"])
+        // R-33-2 is the giver's, not the receiver's: nothing without the region's view of every giver.
+        #expect(ComplianceRules.r33_2.check(f).isEmpty)
     }
 
     /// R-33-1: both 80% shares, thresholds from the standard.
@@ -169,10 +170,19 @@ import Testing
 extension FundsTests {
     @Test func disclosurePromptness() {
         let d = CivilDate(iso: "2026-01-01")!
-        #expect(Disclosure.standing(decided: d, published: nil, today: d.adding(days: 30)) == .pending)
-        #expect(Disclosure.standing(decided: d, published: nil, today: d.adding(days: 31)) == .missing)
-        #expect(Disclosure.standing(decided: d, published: d.adding(days: 30), today: d.adding(days: 90)) == .inTime)
-        #expect(Disclosure.standing(decided: d, published: d.adding(days: 31), today: d.adding(days: 90)) == .late)
+        let p = LocalPractice()  // 30 days as shipped
+        #expect(Disclosure.standing(decided: d, published: nil, today: d.adding(days: 30), practice: p) == .pending)
+        #expect(Disclosure.standing(decided: d, published: nil, today: d.adding(days: 31), practice: p) == .missing)
+        #expect(
+            Disclosure.standing(decided: d, published: d.adding(days: 30), today: d.adding(days: 90), practice: p)
+                == .inTime)
+        #expect(
+            Disclosure.standing(decided: d, published: d.adding(days: 31), today: d.adding(days: 90), practice: p)
+                == .late)
+        // Region HQ's 10 days: the 10th day is in time, the 11th is not.
+        let ten = LocalPractice(values: [.disclosureDays: 10])
+        #expect(Disclosure.standing(decided: d, published: nil, today: d.adding(days: 10), practice: ten) == .pending)
+        #expect(Disclosure.standing(decided: d, published: nil, today: d.adding(days: 11), practice: ten) == .missing)
     }
 }
 

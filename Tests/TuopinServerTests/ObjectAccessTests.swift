@@ -117,6 +117,8 @@ import VaporTesting
         case "POST /units/:code/exemptions": return ["role": "head", "document_no": "1号", "granted_on": "2026-01-01"]
         case "POST /report-schedules/:level": return ["frequency": "annual", "due_days": 30]
         case "POST /pairing-quotas/:rank": return ["households": 2]
+        case "POST /local-practices/:key": return ["disclosure_days": "20"]
+        case "PUT /api/v1/local-practices/:key": return ["value": "20"]
         case "POST /units/:code/pairing-proposals": return ["pair[]": "\(f.household):\(f.cadre)"]
         case "POST /units/:code/organisations": return ["name": "某公司", "type": "enterprise"]
         case "POST /units/:code/leaders": return ["name": "某"]
@@ -238,6 +240,7 @@ import VaporTesting
                 case ":level": return "4"
                 case ":part": return "project"
                 case ":rank": return "section"
+                case ":key": return "disclosure_days"
                 case ":year": return "2020"
                 case ":kind": return "food"
                 default: return "x"
@@ -268,6 +271,7 @@ import VaporTesting
             "SELECT COUNT(*) AS n FROM party_leaders WHERE active = TRUE", "SELECT COUNT(*) AS n FROM leader_projects",
             "SELECT COUNT(*) AS n FROM joint_units",
             "SELECT COUNT(*) AS n FROM enterprise_aid", "SELECT CAST(SUM(version) AS BIGINT) AS n FROM pairing_quotas",
+            "SELECT COUNT(*) AS n FROM local_practices",
             "SELECT COUNT(*) AS n FROM aid_contributions", "SELECT COUNT(*) AS n FROM cadres WHERE active = TRUE",
             "SELECT COUNT(*) AS n FROM pairings WHERE ended_on IS NULL", "SELECT COUNT(*) AS n FROM pairings",
             "SELECT COUNT(*) AS n FROM user_sessions WHERE ended_at IS NOT NULL", "SELECT COUNT(*) AS n FROM members",

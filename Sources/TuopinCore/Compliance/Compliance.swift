@@ -112,6 +112,8 @@ public struct ComplianceFacts: Sendable {
     public var funds = Funds()
     /// Inspection findings against units under the checked unit (R-39-1).
     public var findings: [FindingFact] = []
+    /// The local-practice numbers the rules read (letters' and plans' due days, prompt disclosure, fund growth).
+    public var practice = LocalPractice()
 
     public init(
         cadres: [Cadre], households: [Household], unitsWithPoor: Set<OrgCode>, quotas: PairingQuota = PairingQuota()
@@ -236,13 +238,10 @@ public enum ComplianceRules {
         }
     }
 
-    /// A year's letter is owed from this day of the year on (the first quarter is for signing).
-    public static let letterDue = (month: 4, day: 1)
-
-    /// The years a unit's letter is owed on `today`: last year, and this year once the letter is due.
-    static func owedLetterYears(_ today: CivilDate) -> [Int] {
-        let due = CivilDate(year: today.year, month: letterDue.month, day: letterDue.day)!
-        return today >= due ? [today.year - 1, today.year] : [today.year - 1]
+    /// The years a unit's letter is owed on `today`: last year, and this year once the letter is due
+    /// (the due day is local practice, `LocalPractice.Key.letterDue`; the article asks for a letter every year).
+    static func owedLetterYears(_ today: CivilDate, practice: LocalPractice) -> [Int] {
+        today >= practice.day(.letterDue, in: today.year) ? [today.year - 1, today.year] : [today.year - 1]
     }
 
     /// A yearly letter with the unit above, signed: R-04-1 (article 4, the region with the Centre),
@@ -251,8 +250,9 @@ public enum ComplianceRules {
         let id = ResponsibilityChain.letterRule(for: level)!
         return ComplianceRule(id) { facts in
             let chain = facts.chain
+            let owed = owedLetterYears(chain.today, practice: facts.practice)
             return chain.units.filter { $0.level == level }.flatMap { unit in
-                owedLetterYears(chain.today).filter { !(chain.letterYears[unit]?.contains($0) ?? false) }.map { year in
+                owed.filter { !(chain.letterYears[unit]?.contains($0) ?? false) }.map { year in
                     Violation(id, unit: unit, subject: "letter:\(unit.value):\(year)", details: [String(year)])
                 }
             }
@@ -286,9 +286,11 @@ public enum ComplianceRules {
     /// The rules whose violations are progress reports overdue.
     public static let overdueReportRules = [r04_2, r10_2]
 
-    /// R-07-1 (article 7): every prefecture and county has an annual plan for the current year.
+    /// R-07-1 (articles 12, 17): every prefecture and county has an annual plan for the current year, owed
+    /// from the local-practice day `LocalPractice.Key.planDue` (1 January as shipped).
     public static let r07_1 = ComplianceRule(.r07_1) { facts in
         let chain = facts.chain
+        guard chain.today >= facts.practice.day(.planDue, in: chain.today.year) else { return [] }
         return chain.units.filter {
             ($0.level == .prefecture || $0.level == .county) && !chain.annualPlans.contains($0)
         }.map { unit in

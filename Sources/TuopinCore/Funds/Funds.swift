@@ -198,14 +198,14 @@ public enum LibraryRevision {
 /// Funds and projects on the notice board (article 21, 25): at least the standard's days (10 by
 /// default), published promptly after the decision.
 public enum Disclosure {
-    /// "Promptly": at most this many days after the allocation or approval.
-    public static let promptDays = 30
-
     public enum Standing: Sendable, Equatable { case inTime, pending, late, missing }
 
     /// Not published once "promptly" has passed: missing (R-21-1); published later than that: late (R-25-1).
-    public static func standing(decided: CivilDate, published: CivilDate?, today: CivilDate) -> Standing {
-        let deadline = decided.adding(days: promptDays)
+    /// "Promptly" is the article's word; the days are local practice (`LocalPractice.Key.disclosureDays`).
+    public static func standing(
+        decided: CivilDate, published: CivilDate?, today: CivilDate, practice: LocalPractice
+    ) -> Standing {
+        let deadline = decided.adding(days: practice[.disclosureDays])
         if let published { return published > deadline ? .late : .inTime }
         return today > deadline ? .missing : .pending
     }
@@ -224,12 +224,13 @@ public struct LoanTerms: Sendable, Equatable {
         self.amount = amount; self.rateBP = rateBP; self.subsidyBP = subsidyBP; self.months = months
     }
     public enum Problem: Error, Equatable, Sendable { case field(String) }
-    /// Up to 50,000 元 for up to three years, the usual terms of 扶贫小额信贷.
-    public func validated() throws(Problem) -> LoanTerms {
-        guard amount.fen > 0, amount <= Money(yuan: 50_000) else { throw .field("amount") }
+    /// Up to the local-practice amount and term (50,000 元 for three years as shipped, the national
+    /// microcredit policy's ceilings; article 36 itself asks only for preferential terms).
+    public func validated(practice: LocalPractice) throws(Problem) -> LoanTerms {
+        guard amount.fen > 0, amount <= Money(yuan: Int64(practice[.loanMaxYuan])) else { throw .field("amount") }
         guard (0...2_000).contains(rateBP) else { throw .field("rate") }
         guard (0...rateBP).contains(subsidyBP) else { throw .field("subsidy") }
-        guard (1...36).contains(months) else { throw .field("months") }
+        guard (1...practice[.loanMaxMonths]).contains(months) else { throw .field("months") }
         return self
     }
     /// Overdue: the term has run out and principal is still owed.
@@ -254,8 +255,12 @@ extension ComplianceFacts {
     public struct Funds: Sendable {
         /// Money received (all sources) per unit and year, for the region, prefectures and counties (R-07-2).
         public var received: [OrgCode: [Int: Money]] = [:]
-        /// Partner-aid money received from outside per entry unit and year (R-33-1, R-33-2).
+        /// Partner-aid money received from outside per entry unit and year (R-33-1).
         public var aidReceived: [OrgCode: [Int: Money]] = [:]
+        /// Partner-aid money per giver (the receipt's counterpart) and year, across the region (R-33-2), and the
+        /// region it is checked at (only a check of the whole region sees every giver's aid).
+        public var aidGiven: [String: [Int: Money]] = [:]
+        public var aidRegion: OrgCode?
         /// Of it: what reached county level and below, and what was spent, on livelihood projects among it.
         public var aidUse: [OrgCode: [Int: AidUse]] = [:]
         /// Approved projects and allocations with no public notice (R-21-1), and with a late one (R-25-1).
@@ -298,31 +303,41 @@ extension ComplianceRules {
 
     static func percent(_ bp: Int) -> String { "\(bp / 100).\(String(format2: bp % 100))%" }
 
-    /// A unit's money of the last closed year below the year before: one rule for R-07-2 and R-33-2.
-    static func growthRule(
-        id: RuleID, subject: String,
-        _ amounts: @escaping @Sendable (ComplianceFacts) -> [OrgCode: [Int: Money]]
-    ) -> ComplianceRule {
-        ComplianceRule(id) { facts in
-            let (last, before) = closedYears(facts.chain.today)
-            let byUnit = amounts(facts)
-            return byUnit.keys.sorted { $0.value < $1.value }.compactMap { unit in
-                let years = byUnit[unit] ?? [:]
-                guard let previous = years[before], previous.fen > 0 else { return nil }
-                let now = years[last] ?? .zero
-                guard now < previous else { return nil }
-                return Violation(
-                    id, unit: unit, subject: "\(subject):\(unit.value):\(last)",
-                    details: [String(last), now.description, previous.description])
-            }
+    /// The last closed year's money when it is below the year before's (which had some), or nil.
+    static func shrunk(_ years: [Int: Money], today: CivilDate) -> (year: Int, now: Money, previous: Money)? {
+        let (last, before) = closedYears(today)
+        guard let previous = years[before], previous.fen > 0 else { return nil }
+        let now = years[last] ?? .zero
+        return now < previous ? (last, now, previous) : nil
+    }
+
+    /// R-07-2 (articles 7, 13): the poverty funds reaching the region and each prefecture in the last closed
+    /// year are not below the year before's. Counties are held to it too while the local practice
+    /// `LocalPractice.Key.fundGrowthCounties` says so (the articles speak of the region's and prefectures' input).
+    public static let r07_2 = ComplianceRule(.r07_2) { facts in
+        let counties = facts.practice[.fundGrowthCounties] == 1
+        return facts.funds.received.keys.sorted { $0.value < $1.value }.compactMap { unit in
+            guard unit.level < .county || (counties && unit.level == .county),
+                let s = shrunk(facts.funds.received[unit] ?? [:], today: facts.chain.today)
+            else { return nil }
+            return Violation(
+                .r07_2, unit: unit, subject: "funds:\(unit.value):\(s.year)",
+                details: [String(s.year), s.now.description, s.previous.description])
         }
     }
 
-    /// R-07-2 (article 7, 13): a unit's poverty funds for a year are not below the previous year's.
-    public static let r07_2 = growthRule(id: .r07_2, subject: "funds") { $0.funds.received }
-
-    /// R-33-2 (article 33): partner-aid funds do not shrink year on year.
-    public static let r33_2 = growthRule(id: .r33_2, subject: "aid") { $0.funds.aidReceived }
+    /// R-33-2 (article 33: aid grows with the giver's fiscal capacity): each giver's partner aid does not shrink
+    /// year on year. It binds the giver, not the unit that received less: it is raised at the region, which
+    /// keeps the partner-aid accounts (article 7), naming the giver.
+    public static let r33_2 = ComplianceRule(.r33_2) { facts in
+        guard let region = facts.funds.aidRegion else { return [] }
+        return facts.funds.aidGiven.keys.sorted().compactMap { giver in
+            guard let s = shrunk(facts.funds.aidGiven[giver] ?? [:], today: facts.chain.today) else { return nil }
+            return Violation(
+                .r33_2, unit: region, subject: "aid:\(giver):\(s.year)",
+                details: [giver, String(s.year), s.now.description, s.previous.description])
+        }
+    }
 
     /// R-33-1 (article 33, "two 80%"): of a closed year's partner-aid funds, at least the standard's
     /// share reached county level and below, and at least its share of what was spent went to livelihood projects.
@@ -361,7 +376,7 @@ extension ComplianceRules {
     }
 
     /// R-25-1 (article 25): fund arrangements and projects are published promptly — within
-    /// `Disclosure.promptDays` of the decision.
+    /// `LocalPractice.Key.disclosureDays` of the decision.
     public static let r25_1 = ComplianceRule(.r25_1) { facts in
         facts.funds.lateDisclosures.map { Violation(.r25_1, unit: $0.unit, subject: $0.subject, details: $0.details) }
     }

@@ -77,17 +77,22 @@ extension Workflows {
     }
 }
 
-/// Spot checks (article 18): a seeded random sample of at least 10% of a batch, at least one case.
+/// Spot checks (article 18: the county checks the accuracy of identification and exit): a seeded random
+/// sample of `percent` of a batch (rounded up), at least one case. The least share a check may draw is
+/// local practice (`LocalPractice.Key.spotCheckPercent`, 10% as shipped); the article names no share.
 public enum SpotCheck {
-    public static let minimumPercent = 10
-
-    public static func sampleSize(population: Int, percent: Int = minimumPercent) -> Int {
+    public static func sampleSize(population: Int, percent: Int) -> Int {
         guard population > 0 else { return 0 }
-        return min(population, max(1, (population * max(percent, minimumPercent) + 99) / 100))
+        return min(population, max(1, (population * min(max(percent, 1), 100) + 99) / 100))
+    }
+
+    /// A share a check may draw under the practice: from its minimum to 100%.
+    public static func allows(percent: Int, practice: LocalPractice) -> Bool {
+        (practice[.spotCheckPercent]...100).contains(percent)
     }
 
     /// The sampled ids, in ascending order. The same ids, seed and percent always give the same sample.
-    public static func sample(_ ids: [Int], seed: UInt64, percent: Int = minimumPercent) -> [Int] {
+    public static func sample(_ ids: [Int], seed: UInt64, percent: Int) -> [Int] {
         var rng = SplitMix64(seed: seed)
         var pool = ids.sorted()
         let n = sampleSize(population: pool.count, percent: percent)

@@ -17,7 +17,17 @@ enum ComplianceController {
     }
     struct Principal: Encodable { let role: String; let name: String }
     /// `article`: the articles the rule checks, as shown ("12、17").
-    struct RuleTotal: Encodable { let id: String; let title: String; let article: String; let count: Int }
+    struct RuleTotal: Encodable {
+        let id: String; let title: String; let article: String; let count: Int
+        /// The local-practice numbers the rule's verdict also rests on (the rest is the article's).
+        var practices: [Practice] = []
+    }
+    struct Practice: Encodable { let label: String; let href: String }
+    static func practices(_ rule: RuleID, _ t: Translations) -> [Practice] {
+        LocalPractice.keys(for: rule).map {
+            Practice(label: t[$0.labelKey], href: SiteURL.standards.path + "#practice-" + $0.rawValue)
+        }
+    }
     struct Report: Content {
         let unit_code: String; let unit_name: String; let rules: [String]; let total_by_rule: [Int]
         let violations: [Row]; let truncated: Bool
@@ -123,7 +133,7 @@ enum ComplianceController {
                 ruleTotals: ComplianceRules.all.enumerated().map { i, r in
                     RuleTotal(
                         id: r.id.rawValue, title: t[r.id.titleKey], article: r.id.articlesText,
-                        count: report.total_by_rule[i])
+                        count: report.total_by_rule[i], practices: practices(r.id, t))
                 }, unitHref: SiteURL.unit(unit.id!).path,
                 parentHref: scopeAllowsParent ? parent.map { SiteURL.unitCompliance($0.value).path } : nil,
                 total: report.total_by_rule.reduce(0, +),

@@ -33,8 +33,10 @@ enum LoanService {
         let today = app.clock.today
         guard start <= today, start.year >= 2014 else { throw AppError.invalidField("start_date") }
         let terms: LoanTerms
+        let practice = try await LocalPracticeService.load(on: app.data(for: user.scope))
         do {
-            terms = try LoanTerms(amount: amount, rateBP: rate, subsidyBP: subsidyBP, months: months).validated()
+            terms = try LoanTerms(amount: amount, rateBP: rate, subsidyBP: subsidyBP, months: months).validated(
+                practice: practice)
         } catch .field(let f) {
             throw AppError.invalidField(["rate": "rate_pct", "subsidy": "subsidy_pct"][f] ?? f)
         }

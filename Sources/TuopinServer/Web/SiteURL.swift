@@ -64,6 +64,10 @@ enum SiteURL {
         RowID<EnterpriseAid>?, String)
     case reportSchedule(Int?)
     case pairingQuota(String?)
+    /// A local-practice number's form, and the API's list and one number (`LocalPractice.Key`).
+    case localPractice(String?)
+    case apiLocalPractices
+    case apiLocalPractice(String?)
     case householdPairings(RowID<Household>?), pairingEnd(RowID<Pairing>?), apiHouseholdPairings(RowID<Household>?),
         apiPairingEnd(RowID<Pairing>?)
     case secondFactor, twoFactor, twoFactorBegin, twoFactorConfirm, twoFactorRecoveryCodes, twoFactorDisable
@@ -167,6 +171,9 @@ enum SiteURL {
         case .leader(let id, let part): ["leaders", Self.id(id), part ?? ":part"]
         case .enterpriseAid(let id, let part): ["enterprise-aid", Self.id(id), part]
         case .pairingQuota(let rank): ["pairing-quotas", rank ?? ":rank"]
+        case .localPractice(let key): ["local-practices", key ?? ":key"]
+        case .apiLocalPractices: ["api", "v1", "local-practices"]
+        case .apiLocalPractice(let key): ["api", "v1", "local-practices", key ?? ":key"]
         case .reportSchedule(let level): ["report-schedules", level.map(String.init) ?? ":level"]
         case .householdPairings(let id): ["households", Self.id(id), "pairings"]
         case .pairingEnd(let id): ["pairings", Self.id(id), "end"]

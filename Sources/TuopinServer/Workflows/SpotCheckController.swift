@@ -17,6 +17,8 @@ enum SpotCheckController {
     struct View: Encodable {
         let checks: [CheckView]; let counties: [UnitOption]; let canDraw: Bool; let year: Int; let error: String?
         let workflows: [UnitOption]
+        /// The least share a check may draw (local practice, on the Standards page).
+        let minPercent: Int; let practiceHref: String
     }
     struct UnitOption: Encodable { let code: String; let name: String }
 
@@ -61,7 +63,10 @@ enum SpotCheckController {
             req, "spot-checks",
             View(
                 checks: views, counties: counties.map { UnitOption(code: $0.value, name: names[$0.value] ?? $0.value) },
-                canDraw: !counties.isEmpty, year: year, error: error, workflows: workflows), status: status)
+                canDraw: !counties.isEmpty, year: year, error: error, workflows: workflows,
+                minPercent: try await LocalPracticeService.load(on: req.data)[.spotCheckPercent],
+                practiceHref: SiteURL.standards.path + "#practice-" + LocalPractice.Key.spotCheckPercent.rawValue),
+            status: status)
     }
 
     @Sendable static func page(req: Request) async throws -> Response { try await render(req, error: nil, status: .ok) }

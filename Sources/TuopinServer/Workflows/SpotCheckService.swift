@@ -30,8 +30,9 @@ enum SpotCheckService {
             throw AppError.invalidField("county_code")
         }
         guard let year = input.year, (2014...2100).contains(year) else { throw AppError.invalidField("year") }
-        let percent = input.percent ?? SpotCheck.minimumPercent
-        guard (SpotCheck.minimumPercent...100).contains(percent) else { throw AppError.invalidField("percent") }
+        let practice = try await LocalPracticeService.load(on: app.data(for: user.scope))
+        let percent = input.percent ?? practice[.spotCheckPercent]
+        guard SpotCheck.allows(percent: percent, practice: practice) else { throw AppError.invalidField("percent") }
         let seed: UInt64
         if let text = input.seed, !text.isEmpty {
             guard let value = UInt64(text) else { throw AppError.invalidField("seed") }

@@ -42,6 +42,8 @@ enum StandardsController {
         let rows: [Row]; let canEdit: Bool; let error: String?; let quotas: [QuotaRow]
         /// The year after the latest, offered prefilled with the latest year's values (region HQ adds it).
         let nextYear: Int?; let latest: Row?; let missingThisYear: Bool
+        /// The local-practice numbers (地方实践) and the practice numbers edited elsewhere.
+        let practices: [LocalPracticeController.Row]; let practicesElsewhere: [LocalPracticeController.Elsewhere]
     }
 
     @Sendable static func page(req: Request) async throws -> Response {
@@ -65,7 +67,9 @@ enum StandardsController {
                         rank: r.rawValue, label: t[r.labelKey], households: quotas.required(for: r),
                         version: stored[r.rawValue] ?? 0)
                 }, nextYear: latest.map { $0.year + 1 }, latest: latest,
-                missingThisYear: !rows.contains { $0.year == req.clock.today.year }), status: status)
+                missingThisYear: !rows.contains { $0.year == req.clock.today.year },
+                practices: try await LocalPracticeController.rows(on: req.data, t: t),
+                practicesElsewhere: LocalPracticeController.elsewhere(t)), status: status)
     }
 
     @Sendable static func quotaForm(req: Request) async throws -> Response {

@@ -77,7 +77,8 @@ extension ComplianceService {
         try await quotaAndStaffFacts(on: db, root: root, into: &facts)
         facts.chain = try await chainFacts(on: db, root: root, today: today)
         facts.partyLeaders = try await VillageActorsService.leaderFacts(on: db, root: root)
-        facts.funds = try await FundFacts.load(on: db, root: root, today: today)
+        facts.practice = try await LocalPracticeService.load(on: db)
+        facts.funds = try await FundFacts.load(on: db, root: root, today: today, practice: facts.practice)
         facts.findings = try await InspectionService.facts(on: db, root: root)
         return facts
     }

@@ -5,27 +5,17 @@ import TuopinCore
 
 /// What the fund rules read (R-07-2, R-21-1, R-25-1, R-33-1, R-33-2, R-36-1), for the units under a root.
 enum FundFacts {
-    static func load(on dbAccess: DataAccess, root: OrgCode, today: CivilDate) async throws -> ComplianceFacts.Funds {
+    static func load(
+        on dbAccess: DataAccess, root: OrgCode, today: CivilDate, practice: LocalPractice
+    ) async throws -> ComplianceFacts.Funds {
         let db = dbAccess.db
         let sql = db.sqlDatabase
         var f = ComplianceFacts.Funds()
         f.standards = try await StandardsController.lookup(on: dbAccess).values.sorted { $0.year < $1.year }
         let years = [today.year - 2, today.year - 1]
         let under = root.value + "%"
-        // R-07-2: money reaching the region, prefectures and counties (receipts and allocations in; reversals are
-        // negative).
-        struct SumRow: Decodable { let unit: String; let year: Int; let total: Int64? }
-        for r in try await sql.raw(
-            """
-            SELECT to_unit AS unit, year, CAST(SUM(amount) AS BIGINT) AS total FROM fund_entries
-            WHERE to_holder LIKE 'u:%' AND move IN ('receipt', 'allocation') AND to_unit LIKE \(bind: under)
-              AND LENGTH(to_unit) <= 6 AND year IN (\(bind: years[0]), \(bind: years[1]))
-            GROUP BY to_unit, year
-            """
-        ).all(decoding: SumRow.self) {
-            if let code = OrgCode(r.unit) { f.received[code, default: [:]][r.year] = Money(fen: r.total ?? 0) }
-        }
-        try await partnerAid(on: sql, under: under, years: years, into: &f)
+        try await received(on: sql, under: under, years: years, into: &f)
+        try await partnerAid(on: sql, root: root, years: years, into: &f)
         // R-21-1 / R-25-1: allocations (not reversed) and approved projects, with the notice that disclosed them.
         struct AllocationRow: Decodable {
             let id: Int; let from_unit: String; let year: Int; let entry_date: String; let starts_on: String?
@@ -41,7 +31,9 @@ enum FundFacts {
             guard let unit = OrgCode(r.from_unit), let date = CivilDate(iso: r.entry_date) else { continue }
             let item = ComplianceFacts.Item(
                 subject: "allocation:\(r.id)", unit: unit, details: ["#\(r.id)", r.entry_date])
-            classify(item, decided: date, published: r.starts_on.flatMap(CivilDate.init(iso:)), today: today, into: &f)
+            classify(
+                item, decided: date, published: r.starts_on.flatMap(CivilDate.init(iso:)), today: today,
+                practice: practice, into: &f)
         }
         struct ProjectRow: Decodable {
             let id: Int; let name: String; let county_code: String; let approved_on: String?; let starts_on: String?
@@ -61,7 +53,9 @@ enum FundFacts {
             }
             let item = ComplianceFacts.Item(
                 subject: "project:\(r.id)", unit: unit, details: [r.name, date.description])
-            classify(item, decided: date, published: r.starts_on.flatMap(CivilDate.init(iso:)), today: today, into: &f)
+            classify(
+                item, decided: date, published: r.starts_on.flatMap(CivilDate.init(iso:)), today: today,
+                practice: practice, into: &f)
         }
         // R-36-1: every loan under the root.
         struct LoanRow: Decodable {
@@ -81,10 +75,30 @@ enum FundFacts {
         return f
     }
 
-    /// R-33-1, R-33-2: partner aid, from where it enters the tree, and what became of it.
-    static func partnerAid(on sql: any SQLDatabase, under: String, years: [Int], into f: inout ComplianceFacts.Funds)
+    /// R-07-2: money reaching the region, prefectures and counties (receipts and allocations in; reversals are
+    /// negative).
+    static func received(on sql: any SQLDatabase, under: String, years: [Int], into f: inout ComplianceFacts.Funds)
         async throws
     {
+        struct SumRow: Decodable { let unit: String; let year: Int; let total: Int64? }
+        for r in try await sql.raw(
+            """
+            SELECT to_unit AS unit, year, CAST(SUM(amount) AS BIGINT) AS total FROM fund_entries
+            WHERE to_holder LIKE 'u:%' AND move IN ('receipt', 'allocation') AND to_unit LIKE \(bind: under)
+              AND LENGTH(to_unit) <= 6 AND year IN (\(bind: years[0]), \(bind: years[1]))
+            GROUP BY to_unit, year
+            """
+        ).all(decoding: SumRow.self) {
+            if let code = OrgCode(r.unit) { f.received[code, default: [:]][r.year] = Money(fen: r.total ?? 0) }
+        }
+    }
+
+    /// R-33-1, R-33-2: partner aid, from where it enters the tree, and what became of it.
+    static func partnerAid(on sql: any SQLDatabase, root: OrgCode, years: [Int], into f: inout ComplianceFacts.Funds)
+        async throws
+    {
+        let under = root.value + "%"
+        if root.level == .region { try await aidByGiver(on: sql, region: root, years: years, into: &f) }
         struct AidRow: Decodable {
             let move: String; let from_unit: String?; let to_unit: String; let to_holder: String?; let year: Int;
             let amount: Int64; let category: String?
@@ -116,11 +130,31 @@ enum FundFacts {
         }
     }
 
+    /// R-33-2: partner aid received anywhere in the region, by giver (the receipt's counterpart) and year.
+    static func aidByGiver(on sql: any SQLDatabase, region: OrgCode, years: [Int], into f: inout ComplianceFacts.Funds)
+        async throws
+    {
+        struct GiverRow: Decodable { let counterpart: String; let year: Int; let total: Int64? }
+        for r in try await sql.raw(
+            """
+            SELECT counterpart, year, CAST(SUM(amount) AS BIGINT) AS total FROM fund_entries
+            WHERE source = \(bind: FundSource.partnerAid.rawValue) AND move = \(bind: LedgerMove.receipt.rawValue)
+              AND year IN (\(bind: years[0]), \(bind: years[1]))
+            GROUP BY counterpart, year
+            """
+        ).all(decoding: GiverRow.self) {
+            let giver = r.counterpart.trimmingCharacters(in: .whitespaces)
+            guard !giver.isEmpty else { continue }
+            f.aidGiven[giver, default: [:]][r.year, default: .zero] += Money(fen: r.total ?? 0)
+        }
+        f.aidRegion = region
+    }
+
     static func classify(
         _ item: ComplianceFacts.Item, decided: CivilDate, published: CivilDate?, today: CivilDate,
-        into f: inout ComplianceFacts.Funds
+        practice: LocalPractice, into f: inout ComplianceFacts.Funds
     ) {
-        switch Disclosure.standing(decided: decided, published: published, today: today) {
+        switch Disclosure.standing(decided: decided, published: published, today: today, practice: practice) {
         case .missing: f.undisclosed.append(item)
         case .late: f.lateDisclosures.append(item)
         case .inTime, .pending: break

@@ -10,7 +10,7 @@ enum Migrations {
         AddTwoFactor(), CreateCompliance(), CreateResponsibility(), CreateVillageActors(), CreatePairingQuotas(),
         AddCadrePhone(), CreateFunds(),
         CreateRollups(), CreateInspections(), CreateOversight(), KeyObjectorHashes(), AddPasswordHistory(),
-        MaskResidentIDs(), AddObjectionFormTokens(), HouseholdExitOrder(),
+        MaskResidentIDs(), AddObjectionFormTokens(), HouseholdExitOrder(), CreateLocalPractices(),
     ]
 }
 
