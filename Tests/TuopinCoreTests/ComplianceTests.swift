@@ -96,8 +96,12 @@ import Testing
     @Test func r20_1TwoStaffPerTownship() {
         var facts = ComplianceFacts(cadres: [], households: [], unitsWithPoor: [])
         facts.townshipStaff = [OrgCode("540102001")!: 2, OrgCode("540102002")!: 1, OrgCode("540102003")!: 0]
+        facts.townshipNames = [OrgCode("540102002")!: "乙乡"]
         let found = ComplianceRules.r20_1.check(facts)
-        #expect(found.map(\.subject) == ["township:540102002", "township:540102003"] && found[1].details == ["0"])
+        #expect(found.map(\.subject) == ["township:540102002", "township:540102003"])
+        #expect(found[0].details == ["乙乡", "1"] && found[1].details == ["540102003", "0"])
+        // Article 20 makes staffing the county's duty: raised on the county.
+        #expect(found.allSatisfy { $0.unit == OrgCode("540102")! })
     }
 
     /// R-23-1: a poor household without this year's plan; exited ones need none.

@@ -111,14 +111,20 @@ import Testing
     /// R-05-1 and R-20-2: the lock, and changes recorded without an exemption.
     @Test func leadershipLock() {
         let lockedCounty = LeadershipLock.UnitFacts(level: .county, povertyCountyNotExited: true)
-        #expect(LeadershipLock.refusal(lockedCounty, exempted: false) == .leadershipLocked(rule: "R-05-1"))
-        #expect(LeadershipLock.refusal(lockedCounty, exempted: true) == nil)
-        #expect(LeadershipLock.refusal(.init(level: .county), exempted: false) == nil)
-        #expect(
-            LeadershipLock.refusal(.init(level: .township, unexitedPoorVillages: 2), exempted: false)
-                == .leadershipLocked(rule: "R-20-2"))
-        #expect(LeadershipLock.refusal(.init(level: .township, unexitedPoorVillages: 0), exempted: false) == nil)
-        #expect(LeadershipLock.refusal(.init(level: .prefecture, povertyCountyNotExited: true), exempted: false) == nil)
+        func refusal(_ f: LeadershipLock.UnitFacts, replaces: Bool = true, exempted: Bool = false) -> Refusal? {
+            LeadershipLock.refusal(f, replacesIncumbent: replaces, exempted: exempted)
+        }
+        #expect(refusal(lockedCounty) == .leadershipLocked(rule: "R-05-1"))
+        #expect(refusal(lockedCounty, exempted: true) == nil)
+        // Recording a first principal or filling a vacancy is not an adjustment: not locked.
+        #expect(refusal(lockedCounty, replaces: false) == nil)
+        #expect(LeadershipLock.lockingRule(lockedCounty, replacesIncumbent: false) == nil)
+        #expect(refusal(.init(level: .county)) == nil)
+        // A township is locked from one un-exited poor village; with none it is free.
+        #expect(refusal(.init(level: .township, unexitedPoorVillages: 1)) == .leadershipLocked(rule: "R-20-2"))
+        #expect(refusal(.init(level: .township, unexitedPoorVillages: 1), replaces: false) == nil)
+        #expect(refusal(.init(level: .township, unexitedPoorVillages: 0)) == nil)
+        #expect(refusal(.init(level: .prefecture, povertyCountyNotExited: true)) == nil)
         #expect(Refusal.leadershipLocked(rule: "R-05-1").key == "leadership_locked_R-05-1")
         let facts = chain(today: "2026-06-01") { c in
             c.unexemptedChanges = [

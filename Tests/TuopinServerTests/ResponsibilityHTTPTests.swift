@@ -230,14 +230,14 @@ import VaporTesting
                 .POST, "/api/v1/units/540102/plans", token: token,
                 json:
                     #"{"kind": "annual", "title": "年度计划", "period_from": \#(year), "period_to": \#(year + 1),"#
-                        + #" "approved_on": "\#(year)-02-01"}"#
+                    + #" "approved_on": "\#(year)-02-01"}"#
             )
             #expect(status == .badRequest && body.contains("period_to"))
             (status, _) = try await app.api(
                 .POST, "/api/v1/units/540102/plans", token: token,
                 json:
                     #"{"kind": "annual", "title": "城关区年度计划", "period_from": \#(year), "target_households": 30,"#
-                        + #" "target_people": 120, "approved_on": "\#(year)-02-01"}"#
+                    + #" "target_people": 120, "approved_on": "\#(year)-02-01"}"#
             )
             #expect(status == .created)
             #expect(try await openViolation(app, rule: "R-07-1", subject: "plan:540102:\(year)") == nil)
@@ -311,11 +311,22 @@ import VaporTesting
             let back = #"{"role": "secretary", "cadre_id": \#(county.secretaryID!), "changed_on": "2026-11-02"}"#
             #expect(
                 try await app.api(.POST, "/api/v1/units/540102/principals", token: token, json: back).0 == .conflict)
+            // A unit whose head was never recorded (set up here): recording its first head replaces no one in
+            // post, so the lock does not apply and no exemption is used.
+            let vacant = try await OrgUnit.find("540102", on: app.db)!
+            vacant.headID = nil
+            try await vacant.save(on: app.db)
+            let head = #"{"role": "head", "cadre_id": \#(county.secretaryID!), "changed_on": "2026-11-02"}"#
+            #expect(try await app.api(.POST, "/api/v1/units/540102/principals", token: token, json: head).0 == .created)
+            let first = try await PrincipalChange.query(on: app.db).filter(\.$unitCode == "540102").filter(
+                \.$role == .head
+            ).sort(\.$id, .descending).first()
+            #expect(first?.lockedRule == nil && first?.exemptionID == nil && first?.fromCadreID == nil)
 
             // A change on record from before, made while locked and never exempted.
             let township = try await OrgUnit.find("540102001", on: app.db)!
             let facts = try await ResponsibilityService.lockFacts(on: app.systemData, unit: township)
-            #expect(LeadershipLock.lockingRule(facts) == .r20_2)
+            #expect(LeadershipLock.lockingRule(facts, replacesIncumbent: true) == .r20_2)
             let old = PrincipalChange()
             old.unitCode = "540102001"; old.role = .head; old.fromCadreID = nil; old.toCadreID = township.headID!
             old.changedOn = CivilDate(iso: "2017-03-01")!; old.lockedRule = "R-20-2"; old.recordedAt = Date()
@@ -514,8 +525,11 @@ import VaporTesting
             ).filter(\.$active == true).all()
             try #require(staff.count == 2)
             #expect(try await app.postForm("/cadres/\(staff[0].id!)/deactivate", clerk, []).0 == .seeOther)
-            #expect(try await openViolation(app, rule: "R-20-1", subject: "township:540102001") != nil)
-            #expect(try await app.get("/units/540102001/compliance", clerk.0).1.contains("R-20-1"))
+            #expect(try await openViolation(app, rule: "R-20-1", subject: "township:540102001")?.unitCode == "540102")
+            // On the county's list, linking to the township's page where the cadre is added.
+            #expect(
+                try await app.get("/units/540102/compliance", try await app.session("chengguan").0).1.contains(
+                    "/units/540102001/responsibility"))
             #expect(
                 try await app.postForm(
                     "/units/540102001/cadres", clerk,

@@ -101,6 +101,8 @@ public struct ComplianceFacts: Sendable {
     public var identificationQuotas: [IdentificationQuotaFact] = []
     /// Every township under the checked unit with its active 扶贫专干 (R-20-1).
     public var townshipStaff: [OrgCode: Int] = [:]
+    /// Their names, for the county's list (R-20-1 is raised on the county).
+    public var townshipNames: [OrgCode: String] = [:]
     /// Villages under the checked unit that have an active first secretary (R-29-1).
     public var villagesWithFirstSecretary: Set<OrgCode> = []
 
@@ -213,12 +215,15 @@ public enum ComplianceRules {
         }
     }
 
-    /// R-20-1 (article 20): every township has at least two active 扶贫专干.
+    /// R-20-1 (article 20: the county 配强 the townships' staff): every township has at least two active 扶贫专干.
+    /// It is the county's duty, so it is raised on the county, naming the township.
     public static let r20_1 = ComplianceRule(.r20_1) { facts in
         facts.townshipStaff.keys.sorted { $0.value < $1.value }.compactMap { township in
             let n = facts.townshipStaff[township] ?? 0
             guard n < 2 else { return nil }
-            return Violation(.r20_1, unit: township, subject: "township:\(township.value)", details: [String(n)])
+            return Violation(
+                .r20_1, unit: township.ancestor(at: .county) ?? township, subject: "township:\(township.value)",
+                details: [facts.townshipNames[township] ?? township.value, String(n)])
         }
     }
 

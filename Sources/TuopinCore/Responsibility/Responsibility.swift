@@ -241,9 +241,16 @@ public enum LeadershipLock {
         }
     }
 
-    /// A change is refused while the unit is locked, unless region HQ recorded an exemption.
-    public static func refusal(_ facts: UnitFacts, exempted: Bool) -> Refusal? {
-        guard let rule = lockingRule(facts), !exempted else { return nil }
+    /// The rule a change of principal falls under: only replacing an incumbent in post is an adjustment
+    /// (调整, 调离); recording the unit's first principal, or filling a post whose holder has left, is not.
+    public static func lockingRule(_ facts: UnitFacts, replacesIncumbent: Bool) -> RuleID? {
+        replacesIncumbent ? lockingRule(facts) : nil
+    }
+
+    /// A change is refused while the unit is locked and it replaces an incumbent, unless region HQ recorded an
+    /// exemption.
+    public static func refusal(_ facts: UnitFacts, replacesIncumbent: Bool, exempted: Bool) -> Refusal? {
+        guard let rule = lockingRule(facts, replacesIncumbent: replacesIncumbent), !exempted else { return nil }
         return .leadershipLocked(rule: rule.rawValue)
     }
 }

@@ -82,6 +82,10 @@ enum ComplianceController {
         if ["letter", "report", "plan", "principal_change"].contains(parts.first ?? "") {
             return SiteURL.unitPart(unit, "responsibility").path
         }
+        // A township short of 扶贫专干 (raised on its county): the township's page, where cadres are added.
+        if parts.first == "township", parts.count == 2 {
+            return SiteURL.unitPart(String(parts[1]), "responsibility").path
+        }
         // Money: the unit's ledger.
         if ["funds", "aid", "aid_county", "aid_livelihood", "allocation"].contains(parts.first ?? "") {
             return SiteURL.unitPart(unit, "funds").path

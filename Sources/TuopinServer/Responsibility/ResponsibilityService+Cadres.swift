@@ -44,7 +44,8 @@ extension ResponsibilityService {
                 after: ["unit": code.value, "name": name, "rank": rank.rawValue, "position": position], at: now)
             return try c.requireID()
         }
-        await ComplianceService.recheck(app: app, root: code, actor: user.auditActor)
+        // R-20-1 is the county's: a township's new 扶贫专干 is checked from the county.
+        await ComplianceService.recheck(app: app, root: code.ancestor(at: .county) ?? code, actor: user.auditActor)
         return id
     }
 
@@ -76,7 +77,10 @@ extension ResponsibilityService {
                 throw AppError.invalidField("changed_on")
             }
             let facts = try await lockFacts(on: tx, unit: unit)
-            let rule = LeadershipLock.lockingRule(facts)
+            // Replacing someone in post is an adjustment; a first principal or a vacancy (holder left) is not.
+            var replaces = false
+            if let current { replaces = try await tx.lookup(Cadre.self, current)?.active == true }
+            let rule = LeadershipLock.lockingRule(facts, replacesIncumbent: replaces)
             var exemption: LeadershipExemption?
             if rule != nil {
                 let used = try await tx.rows(PrincipalChange.self).filter(\.$unitCode == code.value).filter(
@@ -88,7 +92,7 @@ extension ResponsibilityService {
                 )
                 .sort(\.$id).all().first { !used.contains($0.id!) }
             }
-            if let refusal = LeadershipLock.refusal(facts, exempted: exemption != nil) {
+            if let refusal = LeadershipLock.refusal(facts, replacesIncumbent: replaces, exempted: exemption != nil) {
                 throw AppError.refused(refusal)
             }
             let change = PrincipalChange()

@@ -121,17 +121,20 @@ extension ComplianceService {
                     county: county, year: q.year, quota: q.quota, exempted: !q.exemption.isEmpty, identified: identified
                 ))
         }
-        struct StaffRow: Decodable { let code: String; let n: Int? }
+        struct StaffRow: Decodable { let code: String; let name: String; let n: Int? }
         let townshipLevel = OrgLevel.township.rawValue
         let staff = try await sql.raw(
             """
-            SELECT u.code, (SELECT COUNT(*) FROM cadres c WHERE c.unit_code = u.code AND c.active = \(bind: true)
-                            AND c.position = \(bind: staffPosition)) AS n
+            SELECT u.code, u.name,
+                   (SELECT COUNT(*) FROM cadres c WHERE c.unit_code = u.code AND c.active = \(bind: true)
+                    AND c.position = \(bind: staffPosition)) AS n
             FROM org_units u WHERE u.level = \(bind: townshipLevel) AND u.code LIKE \(bind: root.value + "%")
             """
         ).all(decoding: StaffRow.self)
         facts.townshipStaff = Dictionary(
             uniqueKeysWithValues: staff.compactMap { r in OrgCode(r.code).map { ($0, r.n ?? 0) } })
+        facts.townshipNames = Dictionary(
+            uniqueKeysWithValues: staff.compactMap { r in OrgCode(r.code).map { ($0, r.name) } })
         struct VillageRow: Decodable { let unit_code: String }
         facts.villagesWithFirstSecretary = Set(
             try await sql.select().distinct().column("unit_code").from(Cadre.schema)
