@@ -37,6 +37,7 @@ public enum RuleID: String, CaseIterable, Sendable, Codable {
         switch self {
         case .r07_1: [12, 17]
         case .r10_2: [4, 10, 16, 22]
+        case .r07_2: [7, 13]
         default: [Int(rawValue.dropFirst(2).prefix(2))!]
         }
     }
