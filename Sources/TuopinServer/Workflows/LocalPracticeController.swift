@@ -16,8 +16,7 @@ enum LocalPracticeController {
     }
 
     static func rows(on db: DataAccess, t: Translations?) async throws -> [Row] {
-        let practice = try await LocalPracticeService.load(on: db)
-        let versions = try await LocalPracticeService.versions(on: db)
+        let (practice, versions) = try await LocalPracticeService.stored(on: db)
         return LocalPractice.Key.allCases.map { key in
             Row(
                 key: key.rawValue, kind: key.kind.rawValue, value: text(practice[key], key),

@@ -5,23 +5,19 @@ import Vapor
 /// The local-practice numbers (地方实践) the rules read: read by everyone who reads the standards,
 /// changed only by region HQ within each number's bounds, versioned and audited.
 enum LocalPracticeService {
-    /// The numbers in force: region HQ's where set, the shipped ones elsewhere.
-    static func load(on db: DataAccess) async throws -> LocalPractice {
-        var values: [LocalPractice.Key: Int] = [:]
+    /// The numbers in force (region HQ's where set, the shipped ones elsewhere) and each stored version (0: never set),
+    /// from one read.
+    typealias Stored = (practice: LocalPractice, versions: [LocalPractice.Key: Int])
+    static func stored(on db: DataAccess) async throws -> Stored {
+        var values: [LocalPractice.Key: Int] = [:], versions: [LocalPractice.Key: Int] = [:]
         for r in try await db.rows(LocalPracticeRecord.self).all() {
-            if let key = r.id.flatMap(LocalPractice.Key.init(rawValue:)) { values[key] = r.value }
+            guard let key = r.id.flatMap(LocalPractice.Key.init(rawValue:)) else { continue }
+            values[key] = r.value; versions[key] = r.version
         }
-        return LocalPractice(values: values)
+        return (LocalPractice(values: values), versions)
     }
 
-    /// The stored versions, by key (0: never set).
-    static func versions(on db: DataAccess) async throws -> [LocalPractice.Key: Int] {
-        var out: [LocalPractice.Key: Int] = [:]
-        for r in try await db.rows(LocalPracticeRecord.self).all() {
-            if let key = r.id.flatMap(LocalPractice.Key.init(rawValue:)) { out[key] = r.version }
-        }
-        return out
-    }
+    static func load(on db: DataAccess) async throws -> LocalPractice { try await stored(on: db).practice }
 
     /// What a form or JSON sends: the value as typed (a month-day as "04-01", a flag as 0/1) and the version seen.
     struct Input: Content { var value: String?; var version: Int? }
