@@ -5,8 +5,10 @@ import Testing
 @Suite struct ComplianceTests {
     let village = OrgCode("540102001201")!, county = OrgCode("540102")!
 
-    func cadre(_ id: Int, _ rank: CadreRank, pairings: Int, active: Bool = true) -> ComplianceFacts.Cadre {
-        .init(id: id, rank: rank, unit: county, active: active, activePairings: pairings)
+    func cadre(
+        _ id: Int, _ rank: CadreRank, _ role: StationedRole = .none, pairings: Int, active: Bool = true
+    ) -> ComplianceFacts.Cadre {
+        .init(id: id, rank: rank, role: role, unit: county, active: active, activePairings: pairings)
     }
 
     func household(_ id: Int, _ status: HouseholdStatus, pairings: Int, ended: [Int] = []) -> ComplianceFacts.Household
@@ -22,15 +24,15 @@ import Testing
             cadres: [
                 cadre(1, .prefectureDepartment, pairings: 2), cadre(2, .prefectureDepartment, pairings: 3),
                 cadre(3, .countyDivision, pairings: 1), cadre(4, .section, pairings: 1),
-                cadre(5, .staff, pairings: 0), cadre(6, .workTeamMember, pairings: 0, active: false),
-                cadre(7, .villageOfficialGraduate, pairings: 0),
+                cadre(5, .staff, pairings: 0), cadre(6, .staff, .workTeamMember, pairings: 0, active: false),
+                cadre(7, .staff, .villageOfficialGraduate, pairings: 0),
             ], households: [],
             unitsWithPoor: [OrgCode("54")!, OrgCode("5401")!, county])
         let found = ComplianceRules.r37_1.check(facts)
         #expect(found.map(\.subject) == ["cadre:1", "cadre:3", "cadre:7"])
         #expect(found[0].details == ["1", "2", "3"] && found[0].unit == county && found[0].article == 37)
         var changed = facts
-        changed.quotas.byRank[.prefectureDepartment] = 2
+        changed.quotas.byGroup[.prefectureDepartment] = 2
         #expect(ComplianceRules.r37_1.check(changed).map(\.subject) == ["cadre:3", "cadre:7"])
         // Once the county has no poor households left, no quota is owed.
         changed.unitsWithPoor = []
@@ -153,12 +155,14 @@ import Testing
     /// The assignment helper proposes the nearest cadre under quota, using up each quota once.
     @Test func theAssignmentHelperProposesTheNearestCadreUnderQuota() {
         let v1 = OrgCode("540102001201")!, v2 = OrgCode("540102002201")!
-        func c(_ id: Int, _ unit: String, _ rank: CadreRank, _ n: Int, active: Bool = true) -> ComplianceFacts.Cadre {
-            .init(id: id, rank: rank, unit: OrgCode(unit)!, active: active, activePairings: n)
+        func c(
+            _ id: Int, _ unit: String, _ rank: CadreRank, _ n: Int, active: Bool = true, role: StationedRole = .none
+        ) -> ComplianceFacts.Cadre {
+            .init(id: id, rank: rank, role: role, unit: OrgCode(unit)!, active: active, activePairings: n)
         }
         let cadres = [
             c(1, "5401", .prefectureDepartment, 1), c(2, "540102", .countyDivision, 0), c(3, "540102001", .section, 0),
-            c(4, "540102001201", .workTeamMember, 1), c(5, "540103", .countyDivision, 0),
+            c(4, "540102001201", .staff, 1, role: .workTeamMember), c(5, "540103", .countyDivision, 0),
             c(6, "540102002", .section, 0, active: false),
             c(7, "540102002", .staff, 0),
         ]

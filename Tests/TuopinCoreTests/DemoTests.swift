@@ -62,6 +62,6 @@ import Testing
             #expect(cadres.contains { $0.principal == "secretary" })
             #expect(cadres.contains { $0.principal == "head" })
         }
-        #expect(DemoCadres.cadres(of: OrgCode("540102001201")!, seed: 1).contains { $0.position == "第一书记" })
+        #expect(DemoCadres.cadres(of: OrgCode("540102001201")!, seed: 1).contains { $0.position == .firstSecretary })
     }
 }

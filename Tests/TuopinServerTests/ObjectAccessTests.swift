@@ -113,7 +113,7 @@ import VaporTesting
             return ["kind": "annual", "title": "计划", "period_from": 2026, "approved_on": "2026-02-01"]
         case "POST /units/:code/principals", "POST /api/v1/units/:code/principals":
             return ["role": "head", "cadre_id": f.cadre, "changed_on": "2026-01-01"]
-        case "POST /units/:code/cadres": return ["name": "某", "rank": "section", "position": "扶贫专干"]
+        case "POST /units/:code/cadres": return ["name": "某", "rank": "section", "position": "povertyStaff"]
         case "POST /units/:code/exemptions": return ["role": "head", "document_no": "1号", "granted_on": "2026-01-01"]
         case "POST /report-schedules/:level": return ["frequency": "annual", "due_days": 30]
         case "POST /pairing-quotas/:rank": return ["households": 2]

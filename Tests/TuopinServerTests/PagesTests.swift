@@ -208,7 +208,9 @@ import VaporTesting
             + PlanKind.allCases.map(\.labelKey)
             + PrincipalRole.allCases.map(\.labelKey) + OrganisationType.allCases.map(\.labelKey)
             + ContributionKind.allCases.map(\.labelKey)
-            + CadreRank.allCases.map(\.labelKey) + [ReportStanding.onTime, .late, .missing, .open].map(\.labelKey)
+            + CadreRank.allCases.map(\.labelKey) + StationedRole.allCases.map(\.labelKey)
+            + CadrePosition.allCases.map(\.labelKey) + QuotaGroup.allCases.map(\.labelKey)
+            + [ReportStanding.onTime, .late, .missing, .open].map(\.labelKey)
             + FundSource.allCases.map(\.labelKey) + ProjectCategory.allCases.map(\.labelKey)
             + ProjectNature.allCases.map(\.labelKey)
             + ProjectStatus.allCases.map(\.labelKey) + LedgerMove.allCases.map { "fund_move_\($0.rawValue)" }

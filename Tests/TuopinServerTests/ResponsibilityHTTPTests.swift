@@ -282,7 +282,7 @@ import VaporTesting
             #expect(
                 try await app.postForm(
                     "/units/540102/cadres", session,
-                    [("name", "新书记"), ("rank", "countyDivision"), ("position", "县委书记")]
+                    [("name", "新书记"), ("rank", "countyDivision"), ("position", "secretary")]
                 ).0 == .seeOther)
             let newcomer = try #require(
                 try await Cadre.query(on: app.db).filter(\.$unitCode == "540102").filter(\.$name == "新书记").first())
@@ -510,18 +510,19 @@ import VaporTesting
                 try await app.postForm(
                     "/units/\(village)/cadres", clerk,
                     [
-                        ("name", "队员甲"), ("rank", "workTeamMember"), ("position", "驻村工作队员"),
+                        ("name", "队员甲"), ("rank", "staff"), ("stationed_role", "workTeamMember"), ("position", "cadre"),
                         ("organisation_id", String(team.id!)),
                     ]
                 ).0 == .seeOther)
             let member = try #require(try await Cadre.query(on: app.db).filter(\.$name == "队员甲").first())
-            #expect(member.organisationID == team.id)
+            #expect(
+                member.organisationID == team.id && member.rank == "staff" && member.stationedRole == "workTeamMember")
             let teamPage = try await app.get("/units/\(village)/responsibility", clerk.0).1
             #expect(teamPage.contains("第二驻村工作队") && teamPage.contains(sponsor.name))
 
             // R-20-1: the township has two 扶贫专干 in the demo; one leaves, one is added.
             let staff = try await Cadre.query(on: app.db).filter(\.$unitCode == "540102001").filter(
-                \.$position == "扶贫专干"
+                \.$position == "povertyStaff"
             ).filter(\.$active == true).all()
             try #require(staff.count == 2)
             #expect(try await app.postForm("/cadres/\(staff[0].id!)/deactivate", clerk, []).0 == .seeOther)
@@ -533,13 +534,13 @@ import VaporTesting
             #expect(
                 try await app.postForm(
                     "/units/540102001/cadres", clerk,
-                    [("name", "新专干"), ("rank", "staff"), ("position", "扶贫专干"), ("phone", "12ab")]
+                    [("name", "新专干"), ("rank", "staff"), ("position", "povertyStaff"), ("phone", "12ab")]
                 ).1.contains("form-error"))
             #expect(try await openViolation(app, rule: "R-20-1", subject: "township:540102001") != nil)
             #expect(
                 try await app.postForm(
                     "/units/540102001/cadres", clerk,
-                    [("name", "新专干"), ("rank", "staff"), ("position", "扶贫专干"), ("phone", "13912345678")]
+                    [("name", "新专干"), ("rank", "staff"), ("position", "povertyStaff"), ("phone", "13912345678")]
                 ).0 == .seeOther)
             #expect(try await openViolation(app, rule: "R-20-1", subject: "township:540102001") == nil)
             // The phone is kept encrypted and shown masked.

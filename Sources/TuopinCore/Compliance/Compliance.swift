@@ -58,12 +58,16 @@ public struct ComplianceFacts: Sendable {
     public struct Cadre: Sendable {
         public let id: Int
         public let rank: CadreRank
+        public let role: StationedRole
         public let unit: OrgCode
         public let active: Bool
         /// Pairings not ended.
         public let activePairings: Int
-        public init(id: Int, rank: CadreRank, unit: OrgCode, active: Bool, activePairings: Int) {
-            self.id = id; self.rank = rank; self.unit = unit; self.active = active; self.activePairings = activePairings
+        public init(
+            id: Int, rank: CadreRank, role: StationedRole = .none, unit: OrgCode, active: Bool, activePairings: Int
+        ) {
+            self.id = id; self.rank = rank; self.role = role; self.unit = unit; self.active = active
+            self.activePairings = activePairings
         }
     }
 
@@ -169,7 +173,7 @@ public enum ComplianceRules {
     /// the county they serve still has poor households to pair with ("不脱贫不脱钩" ends with exit).
     public static let r37_1 = ComplianceRule(.r37_1) { facts in
         facts.cadres.compactMap { c in
-            let quota = facts.quotas.required(for: c.rank)
+            let quota = facts.quotas.required(rank: c.rank, role: c.role)
             guard c.active, c.activePairings < quota, facts.owesQuota(c) else { return nil }
             return Violation(
                 .r37_1, unit: c.unit, subject: "cadre:\(c.id)",

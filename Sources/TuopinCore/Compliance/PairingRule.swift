@@ -1,24 +1,29 @@
-/// Article 37's pairing quotas by rank (a standard the region may change): prefecture-department
+/// Article 37's pairing quotas by group (a standard the region may change): prefecture-department
 /// rank and above 3 households, county-division 2, section, work-team members and college-graduate
 /// village officials 1; staff (一般干部) are not given a quota by the article.
 public struct PairingQuota: Sendable, Equatable, Codable {
-    public var byRank: [CadreRank: Int]
+    public var byGroup: [QuotaGroup: Int]
     public init(
-        byRank: [CadreRank: Int] = [
+        byGroup: [QuotaGroup: Int] = [
             .prefectureDepartment: 3, .countyDivision: 2, .section: 1, .workTeamMember: 1,
             .villageOfficialGraduate: 1, .staff: 0,
         ]
     ) {
-        self.byRank = byRank
+        self.byGroup = byGroup
     }
-    public func required(for rank: CadreRank) -> Int { byRank[rank] ?? 0 }
+    public func required(for group: QuotaGroup) -> Int { byGroup[group] ?? 0 }
+
+    /// A cadre's quota: the largest of the groups their rank and stationed role put them in.
+    public func required(rank: CadreRank, role: StationedRole) -> Int {
+        QuotaGroup.groups(rank: rank, role: role).map(required(for:)).max() ?? 0
+    }
 
     /// Article 37's own numbers: floors region HQ may raise but not lower.
     public static let article37 = PairingQuota()
 
-    /// Why `households` is refused as `rank`'s quota (below the article's floor, or more than ten), or nil.
-    public static func problem(households: Int, for rank: CadreRank) -> String? {
-        households >= article37.required(for: rank) && households <= 10 ? nil : "households"
+    /// Why `households` is refused as `group`'s quota (below the article's floor, or more than ten), or nil.
+    public static func problem(households: Int, for group: QuotaGroup) -> String? {
+        households >= article37.required(for: group) && households <= 10 ? nil : "households"
     }
 }
 
@@ -41,7 +46,7 @@ public enum PairingRule {
     ) -> [Proposal] {
         var room = Dictionary(
             uniqueKeysWithValues: cadres.filter(\.active).map {
-                ($0.id, quotas.required(for: $0.rank) - $0.activePairings)
+                ($0.id, quotas.required(rank: $0.rank, role: $0.role) - $0.activePairings)
             }
         )
         .filter { $0.value > 0 }

@@ -13,8 +13,10 @@ public enum DemoPairings {
         }
     }
     public struct Cadre: Sendable {
-        public let id: Int; public let rank: CadreRank; public let unit: OrgCode
-        public init(id: Int, rank: CadreRank, unit: OrgCode) { self.id = id; self.rank = rank; self.unit = unit }
+        public let id: Int; public let rank: CadreRank; public let role: StationedRole; public let unit: OrgCode
+        public init(id: Int, rank: CadreRank, role: StationedRole = .none, unit: OrgCode) {
+            self.id = id; self.rank = rank; self.role = role; self.unit = unit
+        }
     }
     public struct Planned: Sendable, Equatable {
         public let household: Int; public let cadre: Int; public let startedOn: String; public let endedOn: String?;
@@ -39,7 +41,7 @@ public enum DemoPairings {
         if !pool.isEmpty {
             for cadre in above + local where rng.int(0...99) >= 2 {  // R-37-1: about 2% of cadres under quota
                 var mine = Set<Int>()
-                for _ in 0..<quotas.required(for: cadre.rank) {
+                for _ in 0..<quotas.required(rank: cadre.rank, role: cadre.role) {
                     let h = pool[cursor % pool.count]
                     cursor += 1
                     guard mine.insert(h.index).inserted else { continue }

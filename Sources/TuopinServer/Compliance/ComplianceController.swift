@@ -107,7 +107,7 @@ enum ComplianceController {
         ).all()
         let principals = [("principal_secretary", unit.secretaryID), ("principal_head", unit.headID)].compactMap {
             key, id in
-            cadres.first { $0.id == id }.map { Principal(role: t[key], name: "\($0.name)（\($0.position)）") }
+            cadres.first { $0.id == id }.map { Principal(role: t[key], name: "\($0.name)（\($0.positionLabel(t))）") }
         }
         // The lower units' table shows only the rules with a finding in some lower unit (28 columns of
         // zeros made the units' names one character wide); each heading names its rule.

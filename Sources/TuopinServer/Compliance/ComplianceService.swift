@@ -11,7 +11,8 @@ enum ComplianceService {
     static let separator = "\u{1F}"
 
     /// The position of a township's dedicated poverty staff (R-20-1) and of a village's first secretary (R-29-1).
-    static let staffPosition = "扶贫专干", firstSecretaryPosition = "第一书记"
+    static let staffPosition = CadrePosition.povertyStaff.rawValue
+    static let firstSecretaryPosition = CadrePosition.firstSecretary.rawValue
 
     /// Checks a unit again after a write that has committed: a failure is logged, never reported as
     /// the write's failure (the write stands; the next check finds what this one missed).

@@ -169,8 +169,9 @@ enum HouseholdController {
         struct Candidate: Encodable { let id: RowID<Cadre>; let label: String }
         let candidates =
             writable
-            ? try await req.data.pairingCandidates(for: OrgCode(detail.village)!).map {
-                Candidate(id: $0.id!, label: "\($0.name) · \($0.position) · \(t["rank_\($0.rank)"]) · \($0.unitCode)")
+            ? try await req.data.pairingCandidates(for: OrgCode(detail.village)!).map { c -> Candidate in
+                let label = "\(c.name) · \(c.positionLabel(t)) · \(c.rankLabel(t)) · \(c.unitCode)"
+                return Candidate(id: c.id!, label: label)
             } : []
         let chart = IncomeChart.view(
             detail.incomes.map { ($0.year, $0.per_capita) }, line: { standards[$0]?.povertyLine })

@@ -23,7 +23,7 @@ enum PairingService {
             let c = byID[p.cadreID]
             return View(
                 id: p.id!, cadre_id: p.cadreID, cadre_name: c?.name ?? "",
-                cadre_rank: c.map { t["rank_\($0.rank)"] } ?? "",
+                cadre_rank: c.map { $0.rankLabel(t) } ?? "",
                 cadre_unit: c?.unitCode ?? "", started_on: p.startedOn.description, ended_on: p.endedOn?.description,
                 end_reason: p.endReason == PairingRule.cadreLeft ? t["pairing_end_cadre_left"] : p.endReason)
         }
@@ -151,7 +151,9 @@ enum PairingService {
             guard let rank = CadreRank(rawValue: c.rank), let u = OrgCode(c.unitCode),
                 u.isSelfOrDescendant(of: county) || county.isSelfOrDescendant(of: u)
             else { return nil }
-            return .init(id: c.id!.rawValue, rank: rank, unit: u, active: c.active, activePairings: counts[c.id!] ?? 0)
+            return .init(
+                id: c.id!.rawValue, rank: rank, role: StationedRole(rawValue: c.stationedRole) ?? .none, unit: u,
+                active: c.active, activePairings: counts[c.id!] ?? 0)
         }
         let proposed = PairingRule.propose(
             unpaired: unpaired.compactMap { h in OrgCode(h.villageCode).map { (h.id!.rawValue, $0) } },
@@ -163,7 +165,7 @@ enum PairingService {
             return ProposalView(
                 household_id: RowID(p.household), number: h.number, village: h.villageCode, cadre_id: RowID(p.cadre),
                 cadre_name: c.name,
-                cadre_rank: t["rank_\(c.rank)"], cadre_unit: c.unitCode)
+                cadre_rank: c.rankLabel(t), cadre_unit: c.unitCode)
         }
     }
 
@@ -214,18 +216,18 @@ enum PairingService {
 
     /// The quotas region HQ has set (article 37's numbers until changed).
     static func quotas(on db: DataAccess) async throws -> PairingQuota {
-        var byRank = PairingQuota().byRank
+        var byGroup = PairingQuota().byGroup
         for r in try await db.rows(PairingQuotaRecord.self).all() {
-            if let rank = r.id.flatMap(CadreRank.init(rawValue:)) { byRank[rank] = r.households }
+            if let group = r.id.flatMap(QuotaGroup.init(rawValue:)) { byGroup[group] = r.households }
         }
-        return PairingQuota(byRank: byRank)
+        return PairingQuota(byGroup: byGroup)
     }
 
     struct QuotaInput: Content { var households: Int?; var version: Int? }
 
-    /// Region HQ changes a rank's quota; the whole region is checked again.
+    /// Region HQ changes a group's quota (a rank or a stationed role); the whole region is checked again.
     static func setQuota(app: Application, user: CurrentUser, rank raw: String, input: QuotaInput) async throws {
-        guard let rank = CadreRank(rawValue: raw) else { throw AppError.notFound }
+        guard let rank = QuotaGroup(rawValue: raw) else { throw AppError.notFound }
         guard user.scope.has(.editStandards) else { throw AppError.forbidden }
         guard let n = input.households else { throw AppError.missingField("households") }
         // Article 37's numbers are floors: region HQ may ask more of a rank, never less.

@@ -20,7 +20,8 @@ enum ResponsibilityController {
         let used: Bool
     }
     struct CadreView: Content {
-        let id: RowID<Cadre>; let name: String; let rank: String; let rank_label: String; let position: String;
+        let id: RowID<Cadre>; let name: String; let rank: String; let rank_label: String
+        let stationed_role: String; let position: String; let position_label: String
         let active: Bool;
         let principal: Bool
         let phone_masked: String?; let organisation: String?
@@ -116,7 +117,8 @@ enum ResponsibilityController {
                 exemptions: exemptionViews,
                 cadres: cadres.map { c in
                     CadreView(
-                        id: c.id!, name: c.name, rank: c.rank, rank_label: t["rank_\(c.rank)"], position: c.position,
+                        id: c.id!, name: c.name, rank: c.rank, rank_label: c.rankLabel(t),
+                        stationed_role: c.stationedRole, position: c.position, position_label: c.positionLabel(t),
                         active: c.active,
                         principal: c.id == unit.secretaryID || c.id == unit.headID, phone_masked: c.phoneMasked,
                         organisation: c.organisationID.flatMap { id in organisations.first { $0.id == id }?.name })
@@ -158,7 +160,7 @@ enum ResponsibilityController {
             PrincipalView(
                 role: role.rawValue, role_label: t[role.labelKey], cadre_id: id,
                 name: id.flatMap { names[$0]?.name } ?? "",
-                position: id.flatMap { names[$0]?.position } ?? "")
+                position: id.flatMap { names[$0]?.positionLabel(t) } ?? "")
         }
         let byExemption = Dictionary(uniqueKeysWithValues: exemptions.map { ($0.id!, $0) })
         let history = changes.map { c in
@@ -208,6 +210,7 @@ enum ResponsibilityController {
             let o: Overview; let formError: String?; let mayKeep: Bool; let mayExempt: Bool; let maySetSchedule: Bool
             let signsLetters: Bool; let isRegion: Bool; let lockText: String?
             let ranks: [Option]; let roles: [Option]; let kinds: [Option]; let frequencies: [Option]
+            let positions: [Option]; let stationedRoles: [Option]
             let openPeriods: [String]; let today: String; let year: Int; let unitHref: String;
             let complianceHref: String
             let isVillage: Bool; let orgTypes: [Option]; let sponsors: [Option]; let enterprises: [Option];
@@ -252,6 +255,12 @@ enum ResponsibilityController {
                 roles: PrincipalRole.allCases.map { Option(value: $0.rawValue, label: t[$0.labelKey]) },
                 kinds: PlanKind.allCases.map { Option(value: $0.rawValue, label: t[$0.labelKey]) },
                 frequencies: ReportFrequency.allCases.map { Option(value: $0.rawValue, label: t[$0.labelKey]) },
+                positions: CadrePosition.offered(at: code.level).map {
+                    Option(value: $0.rawValue, label: t[$0.labelKey])
+                },
+                stationedRoles: StationedRole.allCases.filter { $0.allowed(at: code.level) }.map {
+                    Option(value: $0.rawValue, label: t[$0.labelKey])
+                },
                 openPeriods: openPeriods,
                 today: today.description, year: today.year, unitHref: SiteURL.unit(code.value).path,
                 complianceHref: SiteURL.unitCompliance(code.value).path,

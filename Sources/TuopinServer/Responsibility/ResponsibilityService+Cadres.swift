@@ -9,7 +9,7 @@ extension ResponsibilityService {
     // MARK: Cadres and principals
 
     struct CadreInput: Content {
-        var name: String?; var rank: String?; var position: String?; var phone: String?;
+        var name: String?; var rank: String?; var position: String?; var stationed_role: String?; var phone: String?
         @EmptyIsNil var organisation_id: RowID<Organisation>?
     }
 
@@ -20,7 +20,13 @@ extension ResponsibilityService {
         try await authorise(app, user, code)
         let name = try FormField.text(input.name, "name", max: 40)
         guard let rank = input.rank.flatMap(CadreRank.init(rawValue:)) else { throw AppError.invalidField("rank") }
-        let position = try FormField.text(input.position, "position", max: 40)
+        // Positions and stationed roles come from fixed lists, each where the level has it (articles 20, 29, 37).
+        guard let position = input.position.flatMap(CadrePosition.init(rawValue:)), position.allowed(at: code.level)
+        else { throw AppError.invalidField("position") }
+        let rawRole = input.stationed_role.flatMap { $0.isEmpty ? nil : $0 } ?? StationedRole.none.rawValue
+        guard let role = StationedRole(rawValue: rawRole),
+            role.allowed(at: code.level)
+        else { throw AppError.invalidField("stationed_role") }
         let phone = (input.phone ?? "").trimmingCharacters(in: .whitespaces)
         guard phone.isEmpty || PhoneNumber.isValid(phone) else { throw AppError.invalidField("phone") }
         let cipher = phone.isEmpty ? nil : try app.tuopin.protector.encrypt(phone)
@@ -34,14 +40,18 @@ extension ResponsibilityService {
                 }
             }
             let c = Cadre()
-            c.name = name; c.rank = rank.rawValue; c.unitCode = code.value; c.position = position; c.active = true
+            c.name = name; c.rank = rank.rawValue; c.stationedRole = role.rawValue; c.unitCode = code.value
+            c.position = position.rawValue; c.active = true
             c.organisationID = input.organisation_id
             c.phoneCipher = cipher; c.phoneMasked = phone.isEmpty ? nil : PhoneNumber.mask(phone)
             try await c.save(on: tx)
             try await AuditLog.append(
                 on: tx, actor: user.auditActor, action: "cadre.add", entity: "cadre",
                 entityID: String(try c.requireID()),
-                after: ["unit": code.value, "name": name, "rank": rank.rawValue, "position": position], at: now)
+                after: [
+                    "unit": code.value, "name": name, "rank": rank.rawValue, "stationed_role": role.rawValue,
+                    "position": position.rawValue,
+                ], at: now)
             return try c.requireID()
         }
         // R-20-1 is the county's: a township's new 扶贫专干 is checked from the county.

@@ -62,7 +62,7 @@ enum StandardsController {
             req, "standards",
             View(
                 rows: rows, canEdit: user.scope.has(.editStandards), error: error,
-                quotas: CadreRank.allCases.map { r in
+                quotas: QuotaGroup.allCases.map { r in
                     QuotaRow(
                         rank: r.rawValue, label: t[r.labelKey], households: quotas.required(for: r),
                         version: stored[r.rawValue] ?? 0)

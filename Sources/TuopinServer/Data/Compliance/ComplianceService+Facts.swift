@@ -11,17 +11,20 @@ extension ComplianceService {
         let planYear = today.year
         let sql = db.sqlDatabase
         struct CadreRow: Decodable {
-            let id: Int; let rank: String; let unit_code: String; let active: Bool; let n: Int?
+            let id: Int; let rank: String; let stationed_role: String; let unit_code: String; let active: Bool
+            let n: Int?
         }
         let cadres = try await sql.raw(
             """
-            SELECT c.id, c.rank, c.unit_code, c.active,
+            SELECT c.id, c.rank, c.stationed_role, c.unit_code, c.active,
                    (SELECT COUNT(*) FROM pairings p WHERE p.cadre_id = c.id AND p.ended_on IS NULL) AS n
             FROM cadres c WHERE c.unit_code LIKE \(bind: root.value + "%")
             """
         ).all(decoding: CadreRow.self).compactMap { r -> ComplianceFacts.Cadre? in
             guard let rank = CadreRank(rawValue: r.rank), let unit = OrgCode(r.unit_code) else { return nil }
-            return .init(id: r.id, rank: rank, unit: unit, active: r.active, activePairings: r.n ?? 0)
+            return .init(
+                id: r.id, rank: rank, role: StationedRole(rawValue: r.stationed_role) ?? .none, unit: unit,
+                active: r.active, activePairings: r.n ?? 0)
         }
         let poor = HouseholdStatus.allCases.filter(\.isRemainingPoor).map(\.rawValue)
         struct HouseholdRow: Decodable {

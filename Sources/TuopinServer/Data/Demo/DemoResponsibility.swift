@@ -276,7 +276,9 @@ struct DemoResponsibility {
             let former = Cadre()
             former.name = DemoCadres.cadres(of: code, seed: seed &+ 1).first?.name ?? "—";
             former.rank = CadreRank.section.rawValue
-            former.unitCode = unit.id!; former.position = role == .secretary ? "原党委书记" : "原行政负责人"; former.active = false
+            former.unitCode = unit.id!; former.active = false
+            former.position = (role == .secretary ? CadrePosition.secretary : .head).rawValue
+            former.stationedRole = StationedRole.none.rawValue
             try await former.save(on: tx)
             let change = PrincipalChange()
             change.unitCode = unit.id!; change.role = role; change.fromCadreID = former.id; change.toCadreID = current

@@ -78,8 +78,10 @@ extension DemoSeeder {
         let tx = txAccess.db
         let sql = tx.sqlDatabase
         try await sql.bulkInsert(
-            into: Cadre.schema, columns: ["name", "rank", "unit_code", "position", "active"],
-            rows: cadres.map { [$0.name, $0.rank.rawValue, $0.unit.value, $0.position, true] })
+            into: Cadre.schema, columns: ["name", "rank", "stationed_role", "unit_code", "position", "active"],
+            rows: cadres.map {
+                [$0.name, $0.rank.rawValue, $0.role.rawValue, $0.unit.value, $0.position.rawValue, true]
+            })
         let principals = cadres.filter { $0.principal != nil }
         guard !principals.isEmpty else { return }
         struct Row: Decodable { let id: Int; let unit_code: String; let position: String }
@@ -87,7 +89,8 @@ extension DemoSeeder {
             .where("unit_code", .in, SQLBind.group(Set(principals.map(\.unit.value)).sorted()))
             .all(decoding: Row.self)
         for p in principals {
-            guard let row = rows.first(where: { $0.unit_code == p.unit.value && $0.position == p.position }) else {
+            guard let row = rows.first(where: { $0.unit_code == p.unit.value && $0.position == p.position.rawValue })
+            else {
                 continue
             }
             let column = p.principal == "secretary" ? "secretary_id" : "head_id"

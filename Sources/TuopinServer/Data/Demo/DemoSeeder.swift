@@ -231,15 +231,20 @@ struct DemoSeeder {
                 ).from(Household.schema)
                     .where("county_code", .equal, SQLBind(county)).orderBy("id").all(decoding: HouseholdRow.self)
                 guard !rows.isEmpty else { return }
-                struct CadreRow: Decodable { let id: Int; let rank: String; let unit_code: String }
+                struct CadreRow: Decodable {
+                    let id: Int; let rank: String; let stationed_role: String; let unit_code: String
+                }
                 func cadres(_ condition: any SQLExpression) async throws -> [DemoPairings.Cadre] {
-                    try await sql.select().columns("id", "rank", "unit_code").from(Cadre.schema).where(condition)
+                    try await sql.select().columns("id", "rank", "stationed_role", "unit_code").from(Cadre.schema)
+                        .where(condition)
                         .orderBy("id")
                         .all(decoding: CadreRow.self)
                         .compactMap { r in
-                            CadreRank(rawValue: r.rank).flatMap { rank in
-                                OrgCode(r.unit_code).map { .init(id: r.id, rank: rank, unit: $0) }
+                            guard let rank = CadreRank(rawValue: r.rank), let unit = OrgCode(r.unit_code) else {
+                                return nil
                             }
+                            let role = StationedRole(rawValue: r.stationed_role) ?? .none
+                            return .init(id: r.id, rank: rank, role: role, unit: unit)
                         }
                 }
                 let local = try await cadres(SQLBinaryExpression(SQLColumn("unit_code"), .like, SQLBind(county + "%")))

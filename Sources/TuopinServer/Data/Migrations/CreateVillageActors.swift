@@ -96,7 +96,7 @@ struct CreatePairingQuotas: AsyncMigration {
             .field("households", .int, .required)
             .field("version", .int, .required)
             .create()
-        for (rank, n) in PairingQuota().byRank.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+        for (rank, n) in PairingQuota().byGroup.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
             try await db.sqlDatabase.insert(into: "pairing_quotas").columns("rank", "households", "version")
                 .values(SQLBind(rank.rawValue), SQLBind(n), SQLBind(1)).run()
         }
