@@ -149,12 +149,23 @@ import Testing
         #expect(Workflows.identification.ineligibility(household: .monitored) == nil)
         #expect(Workflows.householdExit.ineligibility(household: .exitedWithPolicy) == "wf_not_eligible_exited")
         #expect(Workflows.householdExit.ineligibility(household: .returnedToPoverty) == nil)
-        #expect(county.ineligibility(unitExited: false, isPovertyCounty: false) == "wf_not_eligible_not_poverty_county")
+        #expect(county.ineligibility(unitExited: false, registeredPoor: false) == "wf_not_eligible_not_poverty_county")
+        #expect(county.ineligibility(unitExited: false, registeredPoor: true) == nil)
         #expect(
-            Workflows.villageExit.ineligibility(unitExited: true, isPovertyCounty: false)
+            Workflows.villageExit.ineligibility(unitExited: true, registeredPoor: true)
                 == "wf_not_eligible_unit_exited")
+        // Item 7: only a registered poor village or township exits.
+        #expect(
+            Workflows.villageExit.ineligibility(unitExited: false, registeredPoor: false)
+                == "wf_not_eligible_not_poor_village")
+        #expect(Workflows.villageExit.ineligibility(unitExited: false, registeredPoor: true) == nil)
+        #expect(
+            Workflows.townshipExit.ineligibility(unitExited: false, registeredPoor: false)
+                == "wf_not_eligible_not_poor_township")
+        #expect(Workflows.townshipExit.ineligibility(unitExited: false, registeredPoor: true) == nil)
         #expect(Workflows.startable(forHousehold: .returnedToPoverty).id == Workflows.householdExit.id)
-        #expect(Workflows.startable(forUnit: .township) == nil)
+        #expect(Workflows.startable(forUnit: .township)?.id == "W-township-exit")
+        #expect(Workflows.startable(forUnit: .prefecture) == nil)
         let supervisor = Scope(bindings: [RoleBinding(role: .villageSupervisor, unit: village)])
         #expect(supervisor.mayObserve(noticeOf: village) && !supervisor.mayObserve(noticeOf: OrgCode("540102001202")!))
     }

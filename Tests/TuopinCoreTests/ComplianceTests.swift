@@ -125,7 +125,8 @@ import Testing
         #expect(ComplianceRules.r23_1.check(facts).map(\.subject) == ["household:1"])
     }
 
-    /// R-29-1: a village with poor households needs a first secretary; one without poor households does not.
+    /// R-29-1: a poor village (registered, not exited) needs a first secretary; one not registered does not,
+    /// whatever its households (item 7: the flag, not an approximation from households).
     @Test func r29_1PoorVillagesHaveAFirstSecretary() {
         let other = OrgCode("540102001202")!, rich = OrgCode("540102001203")!
         var facts = ComplianceFacts(
@@ -139,13 +140,18 @@ import Testing
                     id: 4, number: "y", village: rich, status: .exitedWithPolicy, activePairings: 0, endedPairings: []),
             ], unitsWithPoor: [])
         facts.villagesWithFirstSecretary = [village]
+        #expect(ComplianceRules.r29_1.check(facts).isEmpty)
+        facts.poorVillages = [village, other]
         #expect(ComplianceRules.r29_1.check(facts).map(\.subject) == ["village:540102001202"])
+        facts.poorVillages = [village, rich]
+        #expect(ComplianceRules.r29_1.check(facts).map(\.subject) == ["village:540102001203"])
     }
 
     @Test func theEngineRunsEveryRuleAndKeysAreStable() {
-        let facts = ComplianceFacts(
+        var facts = ComplianceFacts(
             cadres: [cadre(1, .section, pairings: 0)], households: [household(1, .notExited, pairings: 0, ended: [5])],
             unitsWithPoor: [county])
+        facts.poorVillages = [village]
         let found = ComplianceRules.evaluate(facts)
         // The poor village has neither a first secretary nor party-member leaders.
         #expect(Set(found.map(\.rule)) == ["R-37-1", "R-37-2", "R-37-3", "R-29-1", "R-28-1"])

@@ -120,10 +120,13 @@ import Testing
         #expect(refusal(lockedCounty, replaces: false) == nil)
         #expect(LeadershipLock.lockingRule(lockedCounty, replacesIncumbent: false) == nil)
         #expect(refusal(.init(level: .county)) == nil)
-        // A township is locked from one un-exited poor village; with none it is free.
-        #expect(refusal(.init(level: .township, unexitedPoorVillages: 1)) == .leadershipLocked(rule: "R-20-2"))
-        #expect(refusal(.init(level: .township, unexitedPoorVillages: 1), replaces: false) == nil)
-        #expect(refusal(.init(level: .township, unexitedPoorVillages: 0)) == nil)
+        // A poor township not exited is locked (article 20, item 7); a township not registered poor, or one
+        // that exited, is free.
+        #expect(refusal(.init(level: .township, poorTownshipNotExited: true)) == .leadershipLocked(rule: "R-20-2"))
+        #expect(refusal(.init(level: .township, poorTownshipNotExited: true), replaces: false) == nil)
+        #expect(refusal(.init(level: .township, poorTownshipNotExited: false)) == nil)
+        #expect(PoorUnit.isPoor(registered: true, exitYear: nil) && !PoorUnit.isPoor(registered: true, exitYear: 2019))
+        #expect(!PoorUnit.isPoor(registered: false, exitYear: nil))
         #expect(refusal(.init(level: .prefecture, povertyCountyNotExited: true)) == nil)
         #expect(Refusal.leadershipLocked(rule: "R-05-1").key == "leadership_locked_R-05-1")
         let facts = chain(today: "2026-06-01") { c in
@@ -189,6 +192,8 @@ import Testing
                 household(1, v1, .notExited), household(2, v2, .returnedToPoverty),
                 household(3, v3, .exitedWithPolicy),
             ], unitsWithPoor: [])
+        // v1 and v2 are poor villages; v3 exited (its registration is history), so it is not asked.
+        facts.poorVillages = [v1, v2]
         facts.partyLeaders = [
             .init(id: 1, village: v1, name: "甲", projects: 1, risingPeople: 3),
             .init(id: 2, village: v1, name: "乙", projects: 2, risingPeople: 5),

@@ -68,6 +68,8 @@ import VaporTesting
         case "POST /api/v1/objections/:id/decision": return ["decision": "reject", "reason": "不属实"]
         case "POST /units/:code/rural-population", "PUT /api/v1/units/:code/rural-population":
             return ["rural_population": 500]
+        case "POST /units/:code/poor", "PUT /api/v1/units/:code/poor":
+            return ["is_poor": false]
         case "POST /units/:code/certifications":
             return ["township_code": "540102001", "period_from": "2020-01-01", "period_to": "2020-12-31"]
         case "POST /spot-checks/:id/cases/:case", "PUT /api/v1/spot-checks/:id/cases/:case":

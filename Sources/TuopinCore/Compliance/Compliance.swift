@@ -107,6 +107,8 @@ public struct ComplianceFacts: Sendable {
     public var townshipStaff: [OrgCode: Int] = [:]
     /// Their names, for the county's list (R-20-1 is raised on the county).
     public var townshipNames: [OrgCode: String] = [:]
+    /// Poor villages (贫困村, `PoorUnit`) under the checked unit: registered and not exited (R-28-1, R-29-1).
+    public var poorVillages: Set<OrgCode> = []
     /// Villages under the checked unit that have an active first secretary (R-29-1).
     public var villagesWithFirstSecretary: Set<OrgCode> = []
 
@@ -239,7 +241,7 @@ public enum ComplianceRules {
         }
     }
 
-    /// R-29-1 (article 29): every poor village (one with poor households) has an active first secretary.
+    /// R-29-1 (article 29): every poor village (registered, not exited) has an active first secretary.
     public static let r29_1 = ComplianceRule(.r29_1) { facts in
         poorVillages(facts).compactMap { village in
             guard !facts.villagesWithFirstSecretary.contains(village) else { return nil }
@@ -324,9 +326,9 @@ public enum ComplianceRules {
     }
     public static let r05_1 = lockRule(id: .r05_1), r20_2 = lockRule(id: .r20_2)
 
-    /// The villages with remaining poor households, in code order (R-28-1, R-29-1).
+    /// The poor villages (registered, not exited), in code order (R-28-1, R-29-1).
     static func poorVillages(_ facts: ComplianceFacts) -> [OrgCode] {
-        Set(facts.households.filter { $0.status.isRemainingPoor }.map(\.village)).sorted { $0.value < $1.value }
+        facts.poorVillages.sorted { $0.value < $1.value }
     }
 
     /// R-28-1 (article 28): every poor village has two or three active party-member leaders.

@@ -222,21 +222,21 @@ public enum LeadershipLock {
         public let level: OrgLevel
         /// For a county: a poverty county (贫困县) that has not exited.
         public let povertyCountyNotExited: Bool
-        /// For a township: villages with remaining poor households that have not exited.
-        public let unexitedPoorVillages: Int
-        public init(level: OrgLevel, povertyCountyNotExited: Bool = false, unexitedPoorVillages: Int = 0) {
+        /// For a township: a poor township (贫困乡镇, `PoorUnit`) that has not exited.
+        public let poorTownshipNotExited: Bool
+        public init(level: OrgLevel, povertyCountyNotExited: Bool = false, poorTownshipNotExited: Bool = false) {
             self.level = level; self.povertyCountyNotExited = povertyCountyNotExited;
-            self.unexitedPoorVillages = unexitedPoorVillages
+            self.poorTownshipNotExited = poorTownshipNotExited
         }
     }
 
     /// The rule that locks the unit's principals now, or nil when they may change freely:
-    /// R-05-1 (article 5) for a poverty county not yet exited, R-20-2 (article 20) for a township
-    /// with un-exited poor villages.
+    /// R-05-1 (article 5) for a poverty county not yet exited, R-20-2 (article 20: "保持贫困乡(镇)党政正职稳定")
+    /// for a poor township not yet exited.
     public static func lockingRule(_ facts: UnitFacts) -> RuleID? {
         switch facts.level {
         case .county where facts.povertyCountyNotExited: .r05_1
-        case .township where facts.unexitedPoorVillages > 0: .r20_2
+        case .township where facts.poorTownshipNotExited: .r20_2
         default: nil
         }
     }

@@ -53,11 +53,16 @@ extension WorkflowDefinition {
         }
     }
 
-    /// Why a village or county cannot enter this workflow (message key), or nil.
-    public func ineligibility(unitExited: Bool, isPovertyCounty: Bool) -> String? {
+    /// Why a village, township or county cannot enter this workflow (message key), or nil: only a unit
+    /// registered as poor (贫困村, 贫困乡镇, 贫困县) and not yet exited exits.
+    public func ineligibility(unitExited: Bool, registeredPoor: Bool) -> String? {
         if unitExited { return "wf_not_eligible_unit_exited" }
-        if subject == .county && !isPovertyCounty { return "wf_not_eligible_not_poverty_county" }
-        return nil
+        guard !registeredPoor else { return nil }
+        switch subject {
+        case .county: return "wf_not_eligible_not_poverty_county"
+        case .township: return "wf_not_eligible_not_poor_township"
+        default: return "wf_not_eligible_not_poor_village"
+        }
     }
 }
 
@@ -67,10 +72,11 @@ extension Workflows {
         status.isRemainingPoor ? householdExit : status.hasExited ? returnToPoverty : identification
     }
 
-    /// The workflow a unit can start: village exit or county exit.
+    /// The workflow a unit can start: village, township or county exit.
     public static func startable(forUnit level: OrgLevel) -> WorkflowDefinition? {
         switch level {
         case .village: villageExit
+        case .township: townshipExit
         case .county: countyExit
         default: nil
         }

@@ -130,7 +130,7 @@ public enum Refusal: Error, Equatable, Sendable {
 
 /// What a case is about: a household (its village is the acting unit), a village or a county.
 public enum CaseSubject: String, Sendable, Codable {
-    case household, village, county
+    case household, village, township, county
     /// A project of the library (article 21); the case's unit is the project's site.
     case project
     /// A unit's fund allocations on the notice board (article 21, 25); no case, only its notice.
@@ -291,6 +291,18 @@ public enum Workflows {
                 "approvePrefecture", prefecture, requires: [.villageIncidence], canReject: true, effect: .exitUnit),
         ])
 
+    /// W-township-exit (贫困乡镇退出, articles 18, 20): the township applies, its county reviews and posts the
+    /// notice, the prefecture approves; approval records the exit year, which ends R-20-2's lock. The text sets
+    /// no figures for a township's exit, so none is required here: the county and prefecture judge.
+    public static let townshipExit = WorkflowDefinition(
+        id: "W-township-exit", subject: .township,
+        steps: [
+            WorkflowStep("applyTownship", township),
+            WorkflowStep("reviewCounty", county, canReject: true),
+            WorkflowStep("publishNotice", county, notice: .gongshi),
+            WorkflowStep("approvePrefecture", prefecture, canReject: true, effect: .exitUnit),
+        ])
+
     /// W-county-exit.
     public static let countyExit = WorkflowDefinition(
         id: "W-county-exit", subject: .county,
@@ -330,6 +342,7 @@ public enum Workflows {
 
     public static let all = [
         identification, householdExit, villageExit, countyExit, project, fundDisclosure, returnToPoverty,
+        townshipExit,
     ]
 
     public static func named(_ id: String) -> WorkflowDefinition? { all.first { $0.id == id } }

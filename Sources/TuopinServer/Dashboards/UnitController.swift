@@ -18,6 +18,9 @@ enum UnitController {
         let households: [HouseholdRow]; let moreHouseholds: Bool
         let hasChildren: Bool; let hasHouseholds: Bool
         let ruralPopulation: Int?; let isVillage: Bool; let mayKeepPopulation: Bool
+        /// 贫困村 / 贫困乡镇 / 贫困县 (item 7): the name of the registration, whether the unit holds it, and whether
+        /// the reader may change it (the county, before the unit exits).
+        let poorKind: String?; let isPoor: Bool; let mayRegisterPoor: Bool; let version: Int
     }
     /// The unit page's view with what the workflows add: exit cases to start.
     struct PageView: Encodable {
@@ -103,7 +106,11 @@ enum UnitController {
             households: households, moreHouseholds: more,
             hasChildren: !rows.isEmpty, hasHouseholds: !households.isEmpty,
             ruralPopulation: unit.ruralPopulation, isVillage: code.level == .village,
-            mayKeepPopulation: code.level == .village && data.scope.permits(.keepVillageFigures, on: code))
+            mayKeepPopulation: code.level == .village && data.scope.permits(.keepVillageFigures, on: code),
+            poorKind: [.village, .township, .county].contains(code.level) ? t["poor_unit_\(code.level.rawValue)"] : nil,
+            isPoor: code.level == .county ? unit.isPovertyCounty : unit.isPoor,
+            mayRegisterPoor: PoorUnit.registrable(code.level) && unit.exitYear == nil
+                && data.scope.permits(.keepVillageFigures, on: code), version: unit.version)
     }
 
     @Sendable static func show(req: Request) async throws -> Response {

@@ -39,14 +39,17 @@ enum NoticeService {
                     h.attribute.label,
                 ])
             }
-        case .village:
+        case .village, .township:
             result = Entries(
                 columns: [
                     "notice_col_village", "notice_col_rural_population", "notice_col_remaining_poor",
                     "notice_col_incidence",
                 ], rows: [])
             for c in cases {
-                let (poor, population) = try await CaseFigures.village(on: tx, code: c.unitCode)
+                let (poor, population) =
+                    workflow.subject == .village
+                    ? try await CaseFigures.village(on: tx, code: c.unitCode)
+                    : try await CaseFigures.township(on: tx, code: c.unitCode)
                 let bp = population.flatMap { basisPoints(poor, of: $0) }
                 result.rows.append([
                     try await tx.fullName(of: c.unitCode), population.map(String.init) ?? "—", String(poor),

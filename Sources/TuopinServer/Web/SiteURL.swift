@@ -35,6 +35,7 @@ enum SiteURL {
     case gongshiNotice(RowID<Notice>?)
     case gongshiObjections(RowID<Notice>?)
     case unitPopulation(String?)
+    case unitPoor(String?)
     case apiCases, apiCaseBatches, apiNotices, apiSpotChecks
     case apiCase(RowID<WorkflowCase>?)
     case apiCaseSteps(RowID<WorkflowCase>?)
@@ -43,6 +44,7 @@ enum SiteURL {
     case apiObjection(String?)
     case apiObjectionDecision(RowID<Objection>?)
     case apiUnitPopulation(String?)
+    case apiUnitPoor(String?)
     case apiUnitQuota(String?, Int?)
     case apiSpotCheck(RowID<SpotCheckRecord>?)
     case apiSpotCheckCase(RowID<SpotCheckRecord>?, RowID<WorkflowCase>?)
@@ -142,6 +144,7 @@ enum SiteURL {
         case .gongshiNotice(let id): ["gongshi", Self.id(id)]
         case .gongshiObjections(let id): ["gongshi", Self.id(id), "objections"]
         case .unitPopulation(let code): ["units", code ?? ":code", "rural-population"]
+        case .unitPoor(let code): ["units", code ?? ":code", "poor"]
         case .apiCases: ["api", "v1", "cases"]
         case .apiCaseBatches: ["api", "v1", "case-batches"]
         case .apiNotices: ["api", "v1", "notices"]
@@ -153,6 +156,7 @@ enum SiteURL {
         case .apiObjection(let code): ["api", "v1", "objections", code ?? ":code"]
         case .apiObjectionDecision(let id): ["api", "v1", "objections", Self.id(id), "decision"]
         case .apiUnitPopulation(let code): ["api", "v1", "units", code ?? ":code", "rural-population"]
+        case .apiUnitPoor(let code): ["api", "v1", "units", code ?? ":code", "poor"]
         case .apiUnitQuota(let code, let year):
             ["api", "v1", "units", code ?? ":code", "quotas", year.map(String.init) ?? ":year"]
         case .apiSpotCheck(let id): ["api", "v1", "spot-checks", Self.id(id)]

@@ -46,6 +46,32 @@ enum CaseService {
 
     // MARK: Starting a case
 
+    /// Points a new unit case at its village, township or county, refused for a unit of another level or one
+    /// that is not a registered poor unit still to exit (item 7).
+    static func fillUnit(_ c: WorkflowCase, of workflow: WorkflowDefinition, code unitCode: String?, access: DataAccess)
+        async throws
+    {
+        guard let unitCode, let code = OrgCode(unitCode) else { throw AppError.missingField("unit_code") }
+        let unit = try await access.unit(code)
+        let level: OrgLevel =
+            switch workflow.subject {
+            case .village: .village
+            case .township: .township
+            default: .county
+            }
+        guard code.level == level else { throw AppError.invalidField("unit_code") }
+        if let key = workflow.ineligibility(
+            unitExited: unit.exitYear != nil, registeredPoor: level == .county ? unit.isPovertyCounty : unit.isPoor)
+        {
+            throw AppError.notEligible(key)
+        }
+        c.unitCode = code.value
+        c.villageCode = code.level == .village ? code.value : nil
+        c.townshipCode = code.ancestor(at: .township)?.value
+        c.countyCode = code.ancestor(at: .county)!.value
+        c.prefectureCode = code.ancestor(at: .prefecture)!.value
+    }
+
     /// Opens a case per subject (one unit, or many households of one village at once) and takes the
     /// first step on all of them, in one transaction: all are opened or none.
     static func start(
@@ -86,23 +112,9 @@ enum CaseService {
             case .project, .allocation:
                 // A project's case is opened with the project, by ProjectService.
                 throw AppError.invalidField("workflow")
-            case .village, .county:
-                guard let unitCode, let code = OrgCode(unitCode) else { throw AppError.missingField("unit_code") }
-                let unit = try await access.unit(code)
-                guard code.level == (workflow.subject == .village ? .village : .county) else {
-                    throw AppError.invalidField("unit_code")
-                }
-                if let key = workflow.ineligibility(
-                    unitExited: unit.exitYear != nil, isPovertyCounty: unit.isPovertyCounty)
-                {
-                    throw AppError.notEligible(key)
-                }
+            case .village, .township, .county:
                 let c = blank()
-                c.unitCode = code.value
-                c.villageCode = code.level == .village ? code.value : nil
-                c.townshipCode = code.level == .village ? code.ancestor(at: .township)?.value : nil
-                c.countyCode = code.ancestor(at: .county)!.value
-                c.prefectureCode = code.ancestor(at: .prefecture)!.value
+                try await fillUnit(c, of: workflow, code: unitCode, access: access)
                 cases.append(c)
             }
             for c in cases {

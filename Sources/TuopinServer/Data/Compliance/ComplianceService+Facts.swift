@@ -145,6 +145,13 @@ extension ComplianceService {
                 .where(ScopeSQL.under([root], column: "unit_code")).all(decoding: VillageRow.self).compactMap {
                     OrgCode($0.unit_code)
                 })
+        // Poor villages: registered as such and not exited (R-28-1, R-29-1).
+        struct CodeRow: Decodable { let code: String }
+        facts.poorVillages = Set(
+            try await sql.select().column("code").from(OrgUnit.schema)
+                .where("level", .equal, SQLBind(OrgLevel.village.rawValue)).where("is_poor", .equal, SQLBind(true))
+                .where("exit_year", .is, SQLLiteral.null).where(ScopeSQL.under([root], column: "code"))
+                .all(decoding: CodeRow.self).compactMap { OrgCode($0.code) })
     }
 
     /// Letters, reports, plans and principal changes of the region, prefectures, counties and townships under `root`.

@@ -7,8 +7,8 @@ import Vapor
 extension DemoResponsibility {
     typealias LeaderPlan = (village: String, projects: Int, links: Int)
 
-    /// Who leads where: per poor village one or two leaders (one in every nineteenth village), each
-    /// with a number of projects and of people to lead; and the joint units of villages of six
+    /// Who leads where: per poor village (registered, not exited) one or two leaders (one in every nineteenth
+    /// village), each with a number of projects and of people to lead; and the joint units of villages of six
     /// households or more. Each village draws from its own random stream.
     static func planLeaders(villages: [OrgUnit], byVillage: [String: [DemoVillageHead]], seed: UInt64) -> (
         leaders: [[any Encodable & Sendable]], plan: [LeaderPlan], joint: [(village: String, households: [Int])]
@@ -19,9 +19,8 @@ extension DemoResponsibility {
             guard let people = byVillage[v.id!] else { continue }
             var rng = SplitMix64(seed: seed, stream: UInt64(v.id!)! &+ 7_000_000_000_000)
             if people.count >= 6 { joint.append((v.id!, people.prefix(min(8, people.count)).map(\.household_id))) }
-            guard people.contains(where: { HouseholdStatus(rawValue: $0.status)?.isRemainingPoor ?? false }) else {
-                continue
-            }
+            // Article 28 asks it of poor villages: registered and not exited (item 7).
+            guard PoorUnit.isPoor(registered: v.isPoor, exitYear: v.exitYear) else { continue }
             let count = i % 19 == 4 ? 1 : 2 + rng.int(0...1)
             for k in 0..<count {
                 let names = DemoCadres.cadres(of: OrgCode(v.id!)!, seed: seed &+ UInt64(k + 11))

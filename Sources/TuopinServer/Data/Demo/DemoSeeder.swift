@@ -162,6 +162,8 @@ struct DemoSeeder {
                 into: Household.schema,
                 columns: HouseholdRows.columns,
                 rows: try households.map { try HouseholdRows.values($0, township: code, protector: protector) })
+            // The villages with registered households are poor villages, and so their township a poor township.
+            try await AddPoorUnitFlag.derive(on: sql, under: code.value)
             struct IDRow: Decodable { let id: Int; let number: String }
             let ids = try await sql.select().columns("id", "number").from(Household.schema)
                 .where("township_code", .equal, SQLBind(code.value)).all(decoding: IDRow.self)

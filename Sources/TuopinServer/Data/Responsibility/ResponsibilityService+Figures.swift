@@ -58,20 +58,9 @@ extension ResponsibilityService {
         case .county:
             return .init(level: .county, povertyCountyNotExited: unit.isPovertyCounty && unit.exitYear == nil)
         case .township:
-            let poor = HouseholdStatus.allCases.filter(\.isRemainingPoor).map(\.rawValue)
-            struct Row: Decodable { let n: Int }
-            let n =
-                try await db.sqlDatabase.select().column(SQLRaw("COUNT(DISTINCT h.village_code)"), as: "n")
-                .from(SQLAlias(SQLIdentifier(Household.schema), as: SQLIdentifier("h")))
-                .join(
-                    SQLAlias(SQLIdentifier(OrgUnit.schema), as: SQLIdentifier("u")), method: SQLJoinMethod.inner,
-                    on: SQLColumn("code", table: "u"), .equal, SQLColumn("village_code", table: "h")
-                )
-                .where(SQLColumn("township_code", table: "h"), .equal, SQLBind(code.value))
-                .where(SQLColumn("status", table: "h"), .in, SQLBind.group(poor))
-                .where(SQLColumn("exit_year", table: "u"), .is, SQLLiteral.null)
-                .first(decoding: Row.self)?.n ?? 0
-            return .init(level: .township, unexitedPoorVillages: n)
+            return .init(
+                level: .township,
+                poorTownshipNotExited: PoorUnit.isPoor(registered: unit.isPoor, exitYear: unit.exitYear))
         default:
             return .init(level: code.level)
         }

@@ -15,6 +15,13 @@ enum CaseFigures {
         return (poor, try await OrgUnit.find(code, on: db)?.ruralPopulation)
     }
 
+    /// Remaining poor people in a township and the rural population kept for its villages (township exit's notice).
+    static func township(on dbAccess: DataAccess, code: String) async throws -> (poor: Int, population: Int?) {
+        let poor = try await remainingPoor(on: dbAccess, column: "township_code", code: code)
+        guard let township = OrgCode(code) else { return (poor, nil) }
+        return (poor, try await Dashboard.ruralPopulation(under: township, on: dbAccess))
+    }
+
     /// Remaining poor people in a county, its exited people (with or without policies), and the rural population
     /// of its villages.
     static func county(on dbAccess: DataAccess, code: String) async throws -> (

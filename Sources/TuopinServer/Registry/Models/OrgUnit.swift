@@ -11,6 +11,8 @@ final class OrgUnit: Model, @unchecked Sendable {
     @OptionalField(key: "parent_code") var parentCode: String?
     @Field(key: "path") var path: String
     @Field(key: "is_poverty_county") var isPovertyCounty: Bool
+    /// A village or township registered as poor (贫困村, 贫困乡镇; `PoorUnit`); with `exitYear` once it exited.
+    @Field(key: "is_poor") var isPoor: Bool
     @OptionalField(key: "exit_year") var exitYear: Int?
     @OptionalField(key: "secretary_id") var secretaryID: RowID<Cadre>?
     @OptionalField(key: "head_id") var headID: RowID<Cadre>?
@@ -21,6 +23,6 @@ final class OrgUnit: Model, @unchecked Sendable {
     init() {}
     init(code: String, name: String, level: Int, parentCode: String?, path: String, isPovertyCounty: Bool = false) {
         id = code; self.name = name; self.level = level; self.parentCode = parentCode; self.path = path
-        self.isPovertyCounty = isPovertyCounty; version = 1
+        self.isPovertyCounty = isPovertyCounty; isPoor = false; version = 1
     }
 }
