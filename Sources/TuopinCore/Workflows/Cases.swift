@@ -21,6 +21,10 @@ extension Scope {
     public func mayObserve(noticeOf unit: OrgCode) -> Bool {
         bindings.contains { $0.role == .villageSupervisor && unit.isSelfOrDescendant(of: $0.unit) }
     }
+
+    /// … and on any notice that concerns its village (article 30): a township's or county's fund disclosure
+    /// allocating to the village or to a project sited in it.
+    public func mayObserve(noticeConcerning units: [OrgCode]) -> Bool { units.contains { mayObserve(noticeOf: $0) } }
 }
 
 /// What a step asks the user for, derived from its requirements and notice.

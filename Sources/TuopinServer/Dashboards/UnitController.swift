@@ -22,12 +22,18 @@ enum UnitController {
         /// the reader may change it (the county, before the unit exits).
         let poorKind: String?; let isPoor: Bool; let mayRegisterPoor: Bool; let version: Int
     }
+    /// A notice concerning a village, on its page (article 30: what the supervision committee watches).
+    struct NoticeRow: Encodable {
+        let id: Int; let kind: String; let title: String; let starts_on: String; let ends_on: String; let running: Bool
+    }
     /// The unit page's view with what the workflows add: exit cases to start.
     struct PageView: Encodable {
         let u: View; let starts: [CaseController.StartOption]; let caseYear: Int
         /// This year has no standards yet: a case of this year would be refused (said beside the forms).
         let standardMissing: Bool
         let certifications: [CertificationService.View]; let isTownship: Bool; let mayCertify: Bool; let today: String
+        /// A village's notices: its own and the fund disclosures that allocate to it (with the supervisor's form).
+        let notices: [NoticeRow]; let mayObserve: Bool
         /// This year's annual plan against what the registry says was achieved (articles 7, 12, 17).
         let plan: PlanSummary?
         /// This year's money of the unit and the projects sited under it (article 21), for those who read the registry.
@@ -135,6 +141,14 @@ enum UnitController {
                 }, funds: p.targets.funds.description)
         }
         let certifications = isTownship ? try await CertificationService.list(on: req.data, township: code.value) : []
+        let notices =
+            code.level == .village && req.data.mayReadRegistry
+            ? try await req.publicData.notices(concerningVillage: code).map { n in
+                NoticeRow(
+                    id: n.id!.rawValue, kind: req.t["notice_kind_\(n.kind.rawValue)"], title: n.title,
+                    starts_on: n.startsOn.description, ends_on: n.endsOn.description,
+                    running: n.startsOn <= today && today <= n.endsOn)
+            } : []
         let funds = try await req.timed("money") { try await money(req, code: code, year: today.year) }
         let dashboard = try await req.timed("dashboard") { try await Dashboard.view(req, code: code, today: today) }
         let map: CountyMap.View? =
@@ -149,7 +163,8 @@ enum UnitController {
                 u: view, starts: starts, caseYear: year, standardMissing: standardMissing,
                 certifications: certifications,
                 isTownship: isTownship, mayCertify: isTownship && req.data.scope.permits(.certifyData, on: code),
-                today: today.description, plan: plan, money: funds, dashboard: dashboard, map: map))
+                today: today.description, notices: notices, mayObserve: req.data.scope.mayObserve(noticeOf: code),
+                plan: plan, money: funds, dashboard: dashboard, map: map))
     }
 
     @Sendable static func home(req: Request) async throws -> Response {

@@ -177,7 +177,8 @@ enum NoticeService {
             }
             if kind == .observation {
                 // Observations are the village supervisors' (村务监督委员会) own channel.
-                guard let user, user.scope.mayObserve(noticeOf: OrgCode(notice.unitCode)!) else {
+                guard let user, user.scope.mayObserve(noticeConcerning: try await tx.unitsConcerned(byNotice: notice))
+                else {
                     throw AppError.forbidden
                 }
             }

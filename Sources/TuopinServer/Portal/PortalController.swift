@@ -199,7 +199,11 @@ enum PortalController {
                 .map { ($0.id!, $0.number) })
         let options = cases.map { CaseOption(id: $0.id!, label: $0.householdID.flatMap { numbers[$0] } ?? n.unit_name) }
         let user = req.auth.get(CurrentUser.self)
-        let mayObserve = user?.scope.mayObserve(noticeOf: OrgCode(n.unit_code)!) ?? false
+        var mayObserve = false
+        if let user, let notice = try await req.publicData.lookup(Notice.self, id) {
+            let concerned = try await req.publicData.unitsConcerned(byNotice: notice)
+            mayObserve = user.scope.mayObserve(noticeConcerning: concerned)
+        }
         return try await Page.render(
             req, "notice",
             NoticeView(
