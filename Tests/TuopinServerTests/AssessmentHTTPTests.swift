@@ -175,10 +175,26 @@ import VaporTesting
                     ("recipients[]", "partyCommittee"), ("recipients[]", "discipline"),
                 ])
             #expect(s == .seeOther)
-            #expect(try await SchemeRecord.find(scheme.id!, on: app.db)?.state == .distributed)
+            // Article 40 (issue #25 item 8): two of four recipients is not yet a distribution; the page names the rest.
+            #expect(try await SchemeRecord.find(scheme.id!, on: app.db)?.state == .approved)
             #expect(
                 try await DistributionRecord.query(on: app.db).filter(\.$schemeID == scheme.id!).all().map(\.recipient)
                     .sorted() == ["discipline", "partyCommittee"])
+            let pending = try await app.get("/assessments/\(scheme.id!)", region.0).1
+            #expect(pending.contains("id=\"missing-recipients\"") && pending.contains(t(app, "recipient_government")))
+            // Sending to one already served is refused, and changes nothing.
+            (s, _, _) = try await app.postForm(
+                "/assessments/\(scheme.id!)/steps", region,
+                [("action", "distribute"), ("document_no", "藏扶领〔2026〕10号"), ("recipients[]", "discipline")])
+            #expect(try await DistributionRecord.query(on: app.db).filter(\.$schemeID == scheme.id!).count() == 2)
+            (s, _, _) = try await app.postForm(
+                "/assessments/\(scheme.id!)/steps", region,
+                [
+                    ("action", "distribute"), ("document_no", "藏扶领〔2026〕10号"),
+                    ("recipients[]", "government"), ("recipients[]", "organisation"),
+                ])
+            #expect(s == .seeOther)
+            #expect(try await SchemeRecord.find(scheme.id!, on: app.db)?.state == .distributed)
 
             // Totals are the sums of the scores; ranks run within each level from 1.
             let units = try await AssessedUnit.query(on: app.db).filter(\.$schemeID == scheme.id!).all()

@@ -38,9 +38,10 @@ public enum Role: String, Codable, Sendable, CaseIterable {
         case .countyOffice:
             [
                 .readRegistry, .seeFullIdentity, .keepVillageFigures, .seeHealth, .keepResponsibility, .manageFunds,
-                .inspect,
+                .inspect, .assess,
             ]
-        case .prefectureOffice: [.readRegistry, .seeHealth, .keepResponsibility, .manageFunds, .inspect]
+        // Articles 15, 18, 40: a prefecture assesses its counties, a county its townships (item 8).
+        case .prefectureOffice: [.readRegistry, .seeHealth, .keepResponsibility, .manageFunds, .inspect, .assess]
         // Article 6: the leading group sets the poverty line and exit standards; article 5: only the
         // region lets the principals of a poverty county go before it exits.
         case .regionHQ:
@@ -107,7 +108,8 @@ public enum Permission: String, Sendable, CaseIterable {
     case manageFunds
     /// Running inspections (督查巡查, article 39): raising findings and accepting or reopening their rectification.
     case inspect
-    /// The annual assessment (article 40): its scheme, steps and entered values — region HQ.
+    /// The annual assessment (articles 15, 18, 40): a scheme, its steps and entered values — region HQ for
+    /// prefectures and counties, a prefecture for its counties, a county for its townships (`Scope.mayAssess`).
     case assess
     /// Recording a third-party survey of a county (三率一度, article 7): region HQ or its evaluators, never
     /// the county (or anyone below region HQ) about itself.

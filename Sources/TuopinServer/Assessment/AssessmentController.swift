@@ -33,12 +33,16 @@ enum AssessmentController {
         let id: RowID<SchemeRecord>; let year: Int; let state: String; let state_label: String; let good: String;
         let fair: String;
         let pass: String
-        let indicators: [IndicatorView]; let prefectures: [UnitRow]; let counties: [UnitRow];
-        let distributions: [DistributionView]
+        /// The assessing unit: region HQ ('54'), a prefecture or a county.
+        let assessor_code: String; let assessor_name: String
+        let indicators: [IndicatorView]; let prefectures: [UnitRow]; let counties: [UnitRow]; let townships: [UnitRow]
+        /// Recorded distributions, and the recipients still to receive the results (article 40: all four).
+        let missing_recipients: [String]; let distributions: [DistributionView]
         let entered: [EnteredView]; let computed_at: String?; let approved_on: String?
     }
     struct SchemeSummary: Content {
         let id: RowID<SchemeRecord>; let year: Int; let state: String; let state_label: String
+        let assessor_code: String; let assessor_name: String
     }
     struct ValueView: Content {
         let indicator: String; let key: String; let source: String; let value: String?; let numerator: Int64;
@@ -50,7 +54,10 @@ enum AssessmentController {
         let unit_name: String
         let total: String?; let rank: Int?; let grade: String?; let grade_label: String?; let values: [ValueView];
         let inputs: AssessmentInputs
+        /// The result as it reaches the unit's leadership team and its secretary and head (article 40).
+        let leaders: [LeaderView]
     }
+    struct LeaderView: Content { let role: String; let role_label: String; let name: String; let grade_label: String }
 
     static func label(_ r: IndicatorRecord, _ t: Translations) -> String {
         r.name.isEmpty ? t["indicator_\(r.key)"] : r.name
@@ -65,12 +72,14 @@ enum AssessmentController {
 
     static func scheme(_ req: Request, id: RowID<SchemeRecord>) async throws -> (SchemeRecord, SchemeView) {
         _ = try req.requireUser()
-        guard let s = try await req.data.lookup(SchemeRecord.self, id) else { throw AppError.notFound }
+        guard let s = try await req.data.lookup(SchemeRecord.self, id), let assessor = OrgCode(s.assessorCode),
+            req.data.scope.maySeeScheme(of: assessor)
+        else { throw AppError.notFound }
         let t = req.t, scope = req.data.scope
         let indicators = try await req.data.rows(IndicatorRecord.self).filter(\.$schemeID == id).sort(\.$position).all()
         let units = try await req.data.rows(AssessedUnit.self).filter(\.$schemeID == id).all()
             .filter { OrgCode($0.unitCode).map { scope.permitsAggregates(on: $0) } ?? false }
-        let names = try await req.data.unitNames(Set(units.map(\.unitCode)))
+        let names = try await req.data.unitNames(Set(units.map(\.unitCode) + [assessor.value]))
         func rows(_ level: OrgLevel) -> [UnitRow] {
             units.filter { $0.level == level.rawValue }
                 .sorted { ($0.rank ?? Int.max, $0.unitCode) < ($1.rank ?? Int.max, $1.unitCode) }
@@ -94,14 +103,17 @@ enum AssessmentController {
             SchemeView(
                 id: id, year: s.year, state: s.state.rawValue, state_label: t["scheme_state_\(s.state)"],
                 good: fixed(bands.good), fair: fixed(bands.fair),
-                pass: fixed(bands.pass),
+                pass: fixed(bands.pass), assessor_code: assessor.value, assessor_name: names[assessor.value] ?? "",
                 indicators: indicators.map { r in
                     IndicatorView(
                         id: r.id!, position: r.position, key: r.key, label: label(r, t), weight: fixed(r.weight),
                         full: fixed(r.fullValue),
                         zero: fixed(r.zeroValue), computed: IndicatorKey(rawValue: r.key)?.isComputed ?? false)
                 },
-                prefectures: rows(.prefecture), counties: rows(.county),
+                prefectures: rows(.prefecture), counties: rows(.county), townships: rows(.township),
+                missing_recipients: AssessmentRecipient.allCases.filter { r in
+                    !distributions.contains { $0.recipient == r.rawValue }
+                }.map { t[$0.labelKey] },
                 distributions: distributions.map {
                     DistributionView(
                         recipient: $0.recipient, recipient_label: t["recipient_\($0.recipient)"],
@@ -121,6 +133,7 @@ enum AssessmentController {
         guard let code = OrgCode(text) else { throw AppError.notFound }
         let unit = try await req.data.unit(code)
         guard let s = try await req.data.lookup(SchemeRecord.self, id),
+            OrgCode(s.assessorCode).map({ req.data.scope.maySeeScheme(of: $0) }) ?? false,
             let a = try await req.data.rows(AssessedUnit.self).filter(\.$schemeID == id).filter(
                 \.$unitCode == code.value
             ).first()
@@ -146,7 +159,14 @@ enum AssessmentController {
                     value: valueText(v?.value, key: r.key, t), numerator: v?.numerator ?? 0,
                     denominator: v?.denominator ?? 0,
                     weight: fixed(r.weight), score: fixed(v?.score ?? 0), note: v?.note ?? "")
-            }, inputs: inputs)
+            }, inputs: inputs,
+            leaders: try await req.data.rows(LeaderResult.self).filter(\.$schemeID == id).filter(
+                \.$unitCode == code.value
+            ).sort(\.$id).all().map {
+                LeaderView(
+                    role: $0.role, role_label: t["assess_leader_\($0.role)"], name: $0.cadreName,
+                    grade_label: t["grade_\($0.grade)"])
+            })
     }
 
     struct Option: Encodable { let value: String; let label: String }
@@ -157,27 +177,36 @@ enum AssessmentController {
 
     static func listPage(_ req: Request, formError: String?) async throws -> Response {
         let user = try req.requireUser(), t = req.t
-        let schemes = try await req.data.rows(SchemeRecord.self).sort(\.$year, .descending).all()
+        let schemes = try await req.data.rows(SchemeRecord.self).sort(\.$year, .descending).sort(\.$assessorCode).all()
+            .filter { OrgCode($0.assessorCode).map { user.scope.maySeeScheme(of: $0) } ?? false }
+        // The units whose schemes this user keeps (region HQ, a prefecture's or a county's office).
+        let assessors = Set(user.scope.bindings.map(\.unit).filter { user.scope.mayAssess(as: $0) }).sorted {
+            $0.value < $1.value
+        }
+        let names = try await req.data.unitNames(Set(schemes.map(\.assessorCode) + assessors.map(\.value)))
         struct View: Encodable {
             let schemes: [SchemeSummary]; let mayAssess: Bool; let formError: String?; let year: Int
+            let assessors: [Option]
         }
         return try await Page.render(
             req, "assessments",
             View(
                 schemes: schemes.map {
                     SchemeSummary(
-                        id: $0.id!, year: $0.year, state: $0.state.rawValue, state_label: t["scheme_state_\($0.state)"])
+                        id: $0.id!, year: $0.year, state: $0.state.rawValue, state_label: t["scheme_state_\($0.state)"],
+                        assessor_code: $0.assessorCode, assessor_name: names[$0.assessorCode] ?? $0.assessorCode)
                 },
-                mayAssess: user.scope.permits(.assess, on: OrgCode("54")!), formError: formError,
-                year: req.clock.today.year - 1))
+                mayAssess: !assessors.isEmpty, formError: formError, year: req.clock.today.year - 1,
+                assessors: assessors.map { Option(value: $0.value, label: names[$0.value] ?? $0.value) }))
     }
 
     @Sendable static func createForm(req: Request) async throws -> Response {
         let user = try req.requireUser()
-        struct Form: Content { var year: Int? }
+        struct Form: Content { var year: Int?; var assessor_code: String? }
         return try await FormFlow.submit(req) {
             let form = try req.content.decode(Form.self)
-            let id = try await AssessmentService.create(app: req.application, user: user, input: .init(year: form.year))
+            let id = try await AssessmentService.create(
+                app: req.application, user: user, input: .init(year: form.year, assessor_code: form.assessor_code))
             return .redirect(SiteURL.assessment(id, nil).path)
         } orShow: { refusal in
             return try await listPage(req, formError: refusal.message)
@@ -190,7 +219,7 @@ enum AssessmentController {
         let user = try req.requireUser()
         let (s, view) = try await scheme(req, id: try req.intParameter("id"))
         let t = req.t, state = s.state
-        let mayAssess = user.scope.permits(.assess, on: OrgCode("54")!)
+        let mayAssess = OrgCode(s.assessorCode).map { user.scope.mayAssess(as: $0) } ?? false
         let next = SchemeAction.allCases.filter { $0.from == state || ($0 == .compute && state == .computed) }
         struct View: Encodable {
             let s: SchemeView; let formError: String?; let mayAssess: Bool; let actions: [Option]; let isDraft: Bool;
@@ -205,7 +234,9 @@ enum AssessmentController {
                     ? next.filter { $0 != .distribute }.map { Option(value: $0.rawValue, label: t[$0.labelKey]) } : [],
                 isDraft: state == .draft, isComputed: state == .computed,
                 isDistributable: mayAssess && state == .approved,
-                recipients: AssessmentService.recipients.map { Option(value: $0, label: t["recipient_\($0)"]) },
+                recipients: AssessmentRecipient.allCases.filter { r in
+                    !view.distributions.contains { $0.recipient == r.rawValue }
+                }.map { Option(value: $0.rawValue, label: t[$0.labelKey]) },
                 ranked: [.ranked, .approved, .distributed].contains(state)))
     }
 
@@ -242,7 +273,7 @@ enum AssessmentController {
 
     @Sendable static func revisionForm(req: Request) async throws -> Response {
         let user = try req.requireUser(), id: RowID<SchemeRecord> = try req.intParameter("id")
-        try AssessmentService.authorise(user)
+        try await AssessmentService.authorise(req.application, user, scheme: id)
         let form = try req.content.decode(RevisionForm.self)
         let current = try await req.data.rows(IndicatorRecord.self).filter(\.$schemeID == id).sort(\.$position).all()
         return try await run(req, scheme: id) {
@@ -255,7 +286,8 @@ enum AssessmentController {
             }
             try await AssessmentService.revise(
                 app: req.application, user: user, scheme: id,
-                input: .init(year: nil, indicators: rows, good: form.good, fair: form.fair, pass: form.pass))
+                input: .init(
+                    year: nil, assessor_code: nil, indicators: rows, good: form.good, fair: form.fair, pass: form.pass))
         }
     }
 
@@ -268,7 +300,7 @@ enum AssessmentController {
 
     @Sendable static func enteredForm(req: Request) async throws -> Response {
         let user = try req.requireUser(), id: RowID<SchemeRecord> = try req.intParameter("id")
-        try AssessmentService.authorise(user)
+        try await AssessmentService.authorise(req.application, user, scheme: id)
         let form = try req.content.decode(EnteredForm.self)
         return try await run(req, scheme: id) {
             let codes = form.unit_code ?? [], ids = form.indicator_id ?? [], values = form.value_pct ?? [],
@@ -299,7 +331,7 @@ enum AssessmentController {
                 t["assessment_total"], t["assessment_grade"],
             ]
         ]
-        for row in view.prefectures + view.counties {
+        for row in view.prefectures + view.counties + view.townships {
             let scores = Dictionary(uniqueKeysWithValues: (values[row.code] ?? []).map { ($0.indicatorID, $0.score) })
             table.append(
                 [t["level_\(row.level)"], row.rank.map(String.init) ?? "", row.name]
@@ -317,13 +349,16 @@ enum AssessmentController {
     // MARK: API
 
     @Sendable static func apiList(req: Request) async throws -> [SchemeSummary] {
-        _ = try req.requireUser()
+        let user = try req.requireUser()
         let t = req.t
-        return try await req.data.rows(SchemeRecord.self).sort(\.$year, .descending).all()
-            .map {
-                SchemeSummary(
-                    id: $0.id!, year: $0.year, state: $0.state.rawValue, state_label: t["scheme_state_\($0.state)"])
-            }
+        let schemes = try await req.data.rows(SchemeRecord.self).sort(\.$year, .descending).sort(\.$assessorCode).all()
+            .filter { OrgCode($0.assessorCode).map { user.scope.maySeeScheme(of: $0) } ?? false }
+        let names = try await req.data.unitNames(Set(schemes.map(\.assessorCode)))
+        return schemes.map {
+            SchemeSummary(
+                id: $0.id!, year: $0.year, state: $0.state.rawValue, state_label: t["scheme_state_\($0.state)"],
+                assessor_code: $0.assessorCode, assessor_name: names[$0.assessorCode] ?? $0.assessorCode)
+        }
     }
 
     @Sendable static func apiShow(req: Request) async throws -> SchemeView {

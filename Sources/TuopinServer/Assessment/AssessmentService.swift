@@ -4,15 +4,13 @@ import SQLKit
 import TuopinCore
 import Vapor
 
-/// The annual assessment (article 40): region HQ creates a year's scheme (indicators, weights,
-/// bands), publishes it, computes the indicators for every prefecture and county (values frozen
-/// with their inputs), enters the typed-in scores, ranks and grades, approves (article 6) and
-/// records where the results went. One transaction and one audit entry per step.
+/// The annual assessment (articles 15, 18, 40): an assessor — region HQ for prefectures and counties, a
+/// prefecture for its counties, a county for its townships (`AssessmentLevels`) — creates a year's scheme
+/// (indicators, weights, bands), publishes it, computes the indicators for every unit it assesses (values
+/// frozen with their inputs), enters the typed-in scores, ranks and grades (the grade reaching each unit's
+/// leadership team and leading cadres), approves (article 6) and records where the results went — the scheme
+/// is distributed once all four recipients have them. One transaction and one audit entry per step.
 enum AssessmentService {
-    /// The levels assessed: prefectures and counties.
-    static let levels: [OrgLevel] = [.prefecture, .county]
-    /// Where the results go (article 40).
-    static let recipients = ["partyCommittee", "government", "discipline", "organisation"]
 
     // MARK: Inputs
 
@@ -23,6 +21,8 @@ enum AssessmentService {
     }
     struct SchemeInput: Content {
         var year: Int?
+        /// The assessing unit (default region HQ, '54').
+        var assessor_code: String?
         var indicators: [IndicatorInput]?
         /// Grade bands in points: 好 from `good`, 较好 from `fair`, 一般 from `pass`.
         var good: String?; var fair: String?; var pass: String?
@@ -39,8 +39,16 @@ enum AssessmentService {
         return whole * 100 + (whole < 0 || t.hasPrefix("-") ? -1 : 1) * (frac.count == 1 ? f * 10 : f)
     }
 
-    static func authorise(_ user: CurrentUser) throws {
-        guard user.scope.permits(.assess, on: OrgCode("54")!) else { throw AppError.forbidden }
+    static func authorise(_ user: CurrentUser, assessor: OrgCode) throws {
+        guard user.scope.mayAssess(as: assessor) else { throw AppError.forbidden }
+    }
+
+    /// The scheme's assessor, for deciding who may act on it before its transaction.
+    static func authorise(_ app: Application, _ user: CurrentUser, scheme id: RowID<SchemeRecord>) async throws {
+        guard let s = try await app.systemData.lookup(SchemeRecord.self, id), let assessor = OrgCode(s.assessorCode),
+            user.scope.maySeeScheme(of: assessor)
+        else { throw AppError.notFound }
+        try authorise(user, assessor: assessor)
     }
 
     static func indicators(_ input: [IndicatorInput]?) throws -> [SchemeIndicator] {
@@ -74,7 +82,8 @@ enum AssessmentService {
     }
 
     static func create(app: Application, user: CurrentUser, input: SchemeInput) async throws -> RowID<SchemeRecord> {
-        try authorise(user)
+        guard let assessor = OrgCode(input.assessor_code ?? "54") else { throw AppError.invalidField("assessor_code") }
+        try authorise(user, assessor: assessor)
         let today = app.clock.today
         guard let year = input.year else { throw AppError.missingField("year") }
         guard (2014...today.year).contains(year) else { throw AppError.invalidField("year") }
@@ -82,11 +91,13 @@ enum AssessmentService {
         if let field = AssessmentRules.schemeProblem(list, bands: bands) { throw AppError.invalidField(field) }
         let now = app.tuopin.now(), bandsJSON = try AuditLog.canonicalJSON(bands)
         return try await app.write { tx -> RowID<SchemeRecord> in
-            guard try await tx.rows(SchemeRecord.self).filter(\.$year == year).count() == 0 else {
-                throw AppError.conflict
-            }
+            guard
+                try await tx.rows(SchemeRecord.self).filter(\.$assessorCode == assessor.value).filter(\.$year == year)
+                    .count() == 0
+            else { throw AppError.conflict }
             let s = SchemeRecord()
-            s.year = year; s.state = .draft; s.bands = bandsJSON; s.createdBy = user.id; s.version = 1
+            s.year = year; s.assessorCode = assessor.value; s.state = .draft; s.bands = bandsJSON;
+            s.createdBy = user.id; s.version = 1
             try await s.save(on: tx)
             let id = try s.requireID()
             for (k, ind) in list.enumerated() {
@@ -97,7 +108,10 @@ enum AssessmentService {
             }
             try await AuditLog.append(
                 on: tx, actor: user.auditActor, action: "assessment.create", entity: "assessment", entityID: String(id),
-                after: ["year": String(year), "indicators": try AuditLog.canonicalJSON(list), "bands": bandsJSON],
+                after: [
+                    "year": String(year), "assessor": assessor.value, "indicators": try AuditLog.canonicalJSON(list),
+                    "bands": bandsJSON,
+                ],
                 at: now)
             return id
         }
@@ -124,22 +138,19 @@ enum AssessmentService {
     static func step(app: Application, user: CurrentUser, scheme id: RowID<SchemeRecord>, input: StepInput) async throws
         -> SchemeState
     {
-        try authorise(user)
+        try await authorise(app, user, scheme: id)
         guard let action = input.action.flatMap(SchemeAction.init(rawValue:)) else {
             throw AppError.invalidField("action")
         }
         let document = action == .distribute ? try FormField.text(input.document_no, "document_no", max: 100) : ""
-        let recipients = action == .distribute ? input.recipients ?? Self.recipients : []
-        if action == .distribute {
-            guard !recipients.isEmpty, recipients.allSatisfy(Self.recipients.contains) else {
-                throw AppError.invalidField("recipients")
-            }
-        }
+        let recipients = try action == .distribute ? distributionRecipients(input.recipients) : []
         let today = app.clock.today, now = app.tuopin.now()
         return try await app.write { tx -> SchemeState in
             guard let s = try await tx.lookup(SchemeRecord.self, id) else { throw AppError.notFound }
             let state = s.state
+            // Distribution may be recorded recipient by recipient; the scheme stays approved until all four have it.
             guard state == action.from || (action == .compute && state == .computed) else { throw AppError.conflict }
+            var next = action.to
             var detail: [String: String] = ["year": String(s.year), "from": state.rawValue]
             switch action {
             case .compute: detail["units"] = String(try await compute(tx, scheme: s, today: today))
@@ -154,21 +165,18 @@ enum AssessmentService {
                 try await rank(tx, scheme: id, bands: bands)
             case .approve: s.approvedOn = today; s.approvedBy = user.id
             case .distribute:
-                for r in recipients {
-                    let d = DistributionRecord()
-                    d.schemeID = id; d.recipient = r; d.documentNo = document; d.distributedOn = today
-                    try await d.save(on: tx)
-                }
-                detail["document_no"] = document; detail["recipients"] = recipients.joined(separator: ",")
+                next = try await distribute(tx, scheme: id, to: recipients, document: document, today: today)
+                detail["document_no"] = document
+                detail["recipients"] = recipients.map(\.rawValue).joined(separator: ",")
             case .publish: break
             }
             if action == .compute { s.computedAt = AuditLog.timestamp(now) }
-            s.state = action.to; s.version += 1
+            s.state = next; s.version += 1
             try await s.save(on: tx)
             try await AuditLog.append(
                 on: tx, actor: user.auditActor, action: "assessment.\(action.rawValue)", entity: "assessment",
                 entityID: String(id), after: detail, at: now)
-            return action.to
+            return next
         }
     }
 
@@ -177,7 +185,10 @@ enum AssessmentService {
     static func compute(_ tx: DataAccess, scheme s: SchemeRecord, today: CivilDate) async throws -> Int {
         let id = try s.requireID()
         let indicators = try await indicators(of: id, on: tx)
-        let units = try await tx.rows(OrgUnit.self).filter(\.$level ~~ levels.map(\.rawValue)).sort(\.$id).all()
+        guard let assessor = OrgCode(s.assessorCode) else { throw AppError.corruptData }
+        let units = try await tx.rows(OrgUnit.self)
+            .filter(\.$level ~~ AssessmentLevels.assessed(by: assessor.level).map(\.rawValue))
+            .filter(\.$id, .custom("LIKE"), assessor.value + "%").sort(\.$id).all()
         let entered = Dictionary(
             try await tx.rows(AssessmentValue.self).filter(\.$schemeID == id).filter(\.$source == "entered").all()
                 .map { ("\($0.unitCode)|\($0.indicatorID)", $0) }
@@ -225,6 +236,7 @@ enum AssessmentService {
                 try await u.save(on: tx)
             }
         }
+        try await recordLeaders(tx, scheme: id, units: units)
     }
 
     struct EnteredInput: Content {
@@ -242,7 +254,7 @@ enum AssessmentService {
     static func enter(app: Application, user: CurrentUser, scheme id: RowID<SchemeRecord>, inputs: [EnteredInput])
         async throws
     {
-        try authorise(user)
+        try await authorise(app, user, scheme: id)
         guard !inputs.isEmpty else { throw AppError.missingField("value_pct") }
         struct Checked: Sendable {
             let code: String; let indicator: RowID<IndicatorRecord>; let value: Int; let note: String
@@ -292,7 +304,7 @@ enum AssessmentService {
     static func revise(app: Application, user: CurrentUser, scheme id: RowID<SchemeRecord>, input: SchemeInput)
         async throws
     {
-        try authorise(user)
+        try await authorise(app, user, scheme: id)
         let list = try indicators(input.indicators), bands = try bands(input)
         if let field = AssessmentRules.schemeProblem(list, bands: bands) { throw AppError.invalidField(field) }
         let now = app.tuopin.now(), bandsJSON = try AuditLog.canonicalJSON(bands)

@@ -78,7 +78,10 @@ struct DemoSeeder {
         _ = try await ComplianceService.check(app: app, root: OrgCode("54")!, actor: .system)
         _ = try await QualityService.checkAll(app: app, unit: nil)
         // Last year's assessment reads the checks' findings.
-        if withAssessment { try await DemoOversight(app: app).seedAssessment() }
+        if withAssessment {
+            try await DemoOversight(app: app).seedAssessment()
+            try await DemoOversight(app: app).seedTownshipAssessment()
+        }
         return Summary(households: households, people: totalPeople, logins: logins, cases: cases)
     }
 
