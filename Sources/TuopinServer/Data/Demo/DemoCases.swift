@@ -333,9 +333,9 @@ struct DemoCases {
     }
 
     private func villageExits(_ actors: Actors, clock: Clock, realNow: Date) async throws -> Int {
-        let villages = try await OrgUnit.query(on: app.db).filter(\.$parentCode == "540102001").sort(\.$id).all().map {
-            $0.id!
-        }
+        // Only a poor village (贫困村) exits: one without registered households in a dense demo is not one.
+        let villages = try await OrgUnit.query(on: app.db).filter(\.$parentCode == "540102001")
+            .filter(\.$isPoor == true).sort(\.$id).all().map { $0.id! }
         .filter { $0 != Self.showcaseVillage }
         let plan = [1, 2, 3, 4, 5]
         var made = 0
