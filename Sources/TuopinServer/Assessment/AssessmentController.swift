@@ -370,10 +370,11 @@ enum AssessmentController {
     }
 
     @Sendable static func apiCreate(req: Request) async throws -> Response {
+        let user = try req.requireUser()
         let input = try req.decodeJSON(
-            AssessmentService.SchemeInput.self, keys: ["year", "indicators", "good", "fair", "pass"])
+            AssessmentService.SchemeInput.self, keys: ["year", "assessor_code", "indicators", "good", "fair", "pass"])
         return try await ResponsibilityController.created(
-            req, try await AssessmentService.create(app: req.application, user: try req.requireUser(), input: input))
+            req, try await AssessmentService.create(app: req.application, user: user, input: input))
     }
 
     struct StateAnswer: Content { let id: RowID<SchemeRecord>; let state: String }

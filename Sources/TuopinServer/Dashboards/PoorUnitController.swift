@@ -38,7 +38,7 @@ enum PoorUnitController {
     @Sendable static func api(req: Request) async throws -> View {
         try await set(
             app: req.application, user: try req.requireUser(), code: req.parameters.get("code") ?? "",
-            input: try req.decodeJSON(Input.self))
+            input: try req.decodeJSON(Input.self, keys: ["is_poor", "version"]))
     }
 
     @Sendable static func form(req: Request) async throws -> Response {
