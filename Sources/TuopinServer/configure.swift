@@ -58,6 +58,7 @@ public func configure(
         passwordPolicy: PasswordPolicy(
             maxAgeDays: settings.passwordMaxDays,
             common: try commonPasswords(app.directory.resourcesDirectory)))
+    app.auditReads = app.makeAuditAppender()
     app.localizer = try Localizer.load(from: app.directory.resourcesDirectory + "Locales")
     app.countyMap = try CountyMap.load(app.directory.resourcesDirectory + "Data/xizang-counties.geojson")
     app.migrations.add(Migrations.all)

@@ -10,16 +10,14 @@ enum ReadAudit {
             req, user: user, action: "household.read", entity: "household", entityID: String(id), detail: ["via": via])
     }
 
-    /// Any other read worth a trace (a scanned letter opened).
+    /// Any other read worth a trace (a scanned letter opened). Returns once the entry is durable: reads arriving
+    /// together share one transaction (`AuditAppender`).
     static func record(
         _ req: Request, user: CurrentUser, action: String, entity: String, entityID: String, detail: [String: String]
     ) async throws {
-        let now = req.tuopin.now()
-        try await req.application.write { tx in
-            try await AuditLog.append(
-                on: tx, actor: user.auditActor, action: action, entity: entity, entityID: entityID, after: detail,
-                at: now)
-        }
+        let pending = try AuditLog.Pending(action: action, entity: entity, entityID: entityID, after: detail)
+        try await req.application.auditReads.append(
+            AuditLog.Queued(actor: user.auditActor, pending: pending, at: req.tuopin.now()))
     }
 
     static func searchByID(_ req: Request, user: CurrentUser, id: String) async throws {

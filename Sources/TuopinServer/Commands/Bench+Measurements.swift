@@ -56,6 +56,22 @@ extension Bench {
 
     /// Asks for each path in turn (after five unmeasured requests) and returns the 95th percentile
     /// of the server's own time (`Server-Timing: app;dur=`), in milliseconds.
+    /// The audit group commit's batches so far, from the server's metrics (loopback): mean and largest entries.
+    func auditBatches(_ base: String) async throws -> (mean: Double, largest: Double) {
+        let text = try await client.get(URI(string: base + "/metrics")).body.map { String(buffer: $0) } ?? ""
+        func value(_ name: String) -> Double {
+            text.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap {
+                Double($0.split(separator: " ")[1])
+            }
+                ?? 0
+        }
+        let batches = value("tuopin_audit_read_batches_total")
+        return (
+            batches > 0 ? value("tuopin_audit_read_batch_entries_total") / batches : 0,
+            value("tuopin_audit_read_batch_max")
+        )
+    }
+
     func serverTimeP95(_ base: String, token: String, paths: [String], expectOne: Bool = false) async throws -> Double {
         struct Page: Content { let items: [Item]; struct Item: Content { let id: Int } }
         let headers = HTTPHeaders([("Authorization", "Bearer " + token)])

@@ -183,6 +183,7 @@ struct Bench {
         let bare = try await wrk(base, token: nil, path: "/bench/hello", log: "wrk-bare")
         f.apiRPS = api.rps; f.apiP99 = api.p99; f.apiErrors = api.errors
         f.bareRPS = bare.rps; f.bareP99 = bare.p99
+        (f.auditBatchMean, f.auditBatchMax) = try await auditBatches(base)
 
         say("7/8 region dashboard, county map and ID searches …")
         f.regionPageP95 = try await serverTimeP95(base, token: token, paths: Array(repeating: "/units/54", count: 100))

@@ -37,6 +37,14 @@ enum Telemetry {
         Counter(label: "tuopin_audit_entries_committed_total").increment(by: count)
     }
 
+    /// One group commit of audited reads (issue #27): the entries it carried. `…_batches_total` and
+    /// `…_batch_entries_total` give the mean batch; the gauge the largest so far.
+    static func auditReadBatch(_ entries: Int, largest: Int) {
+        Counter(label: "tuopin_audit_read_batches_total").increment()
+        Counter(label: "tuopin_audit_read_batch_entries_total").increment(by: entries)
+        Gauge(label: "tuopin_audit_read_batch_max").record(largest)
+    }
+
     /// A compliance check of a subtree: its time and what it found.
     static func checkFinished(level: String, seconds: UInt64, found: Int, opened: Int, resolved: Int) {
         let dimensions = [("level", level)]

@@ -55,6 +55,15 @@ enum AuditLog {
 
     /// Appends many entries with one read of the chain head and multi-row inserts (imports).
     static func appendAll(on txAccess: DataAccess, actor: Actor, entries: [Pending], at now: Date) async throws {
+        try await appendBatch(on: txAccess, entries.map { Queued(actor: actor, pending: $0, at: now) })
+    }
+
+    /// An entry with its own actor and time, as the group commit of audited reads hands them over.
+    struct Queued: Sendable { let actor: Actor; let pending: Pending; let at: Date }
+
+    /// Appends entries in the order given, each chained to the one before, with one read of the chain head and
+    /// multi-row inserts.
+    static func appendBatch(on txAccess: DataAccess, _ entries: [Queued]) async throws {
         let tx = txAccess.db
         guard !entries.isEmpty else { return }
         tally?.add(entries.count)
@@ -65,11 +74,11 @@ enum AuditLog {
             .orderBy("id", .descending).limit(1).first(decoding: Last.self)
         var previous = last?.hash ?? AuditChain.genesisHash
         var seq = last?.id ?? 0
-        let at = timestamp(now)
-        let rows: [[any Encodable & Sendable]] = entries.map { p in
+        let rows: [[any Encodable & Sendable]] = entries.map { q in
             seq += 1
+            let p = q.pending
             var entry = AuditEntry(
-                seq: seq, at: at, userID: actor.id, action: p.action, entity: p.entity,
+                seq: seq, at: timestamp(q.at), userID: q.actor.id, action: p.action, entity: p.entity,
                 entityID: p.entityID, before: p.before, after: p.after)
             entry.hash = AuditChain.hash(of: entry, previous: previous, using: sha256)
             previous = entry.hash
