@@ -189,6 +189,7 @@ enum AssessmentService {
         let units = try await tx.rows(OrgUnit.self)
             .filter(\.$level ~~ AssessmentLevels.assessed(by: assessor.level).map(\.rawValue))
             .filter(\.$id, .custom("LIKE"), assessor.value + "%").sort(\.$id).all()
+            .filter { OrgCode($0.id!).map { AssessmentLevels.assesses(assessor, $0) } ?? false }
         let entered = Dictionary(
             try await tx.rows(AssessmentValue.self).filter(\.$schemeID == id).filter(\.$source == "entered").all()
                 .map { ("\($0.unitCode)|\($0.indicatorID)", $0) }

@@ -18,28 +18,8 @@ enum AuditLog {
         on txAccess: DataAccess, actor: Actor, action: String, entity: String, entityID: String,
         before: (any Encodable)? = nil, after: (any Encodable)? = nil, at now: Date
     ) async throws {
-        let tx = txAccess.db
-        tally?.add(1)
-        let sql = tx.sqlDatabase
-        if tx.isPostgres {
-            // Serialises chain appends across instances; readers are not blocked.
-            try await sql.raw("LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE").run()
-        }
-        struct Last: Decodable { let id: Int64; let hash: String }
-        let last = try await sql.select().columns("id", "hash").from("audit_log")
-            .orderBy("id", .descending).limit(1).first(decoding: Last.self)
-        var entry = AuditEntry(
-            seq: (last?.id ?? 0) + 1, at: timestamp(now), userID: actor.id, action: action, entity: entity,
-            entityID: entityID, before: try canonicalJSON(before), after: try canonicalJSON(after))
-        entry.hash = AuditChain.hash(of: entry, previous: last?.hash ?? AuditChain.genesisHash, using: sha256)
-        try await sql.insert(into: "audit_log")
-            .columns("id", "at", "user_id", "action", "entity", "entity_id", "before", "after", "hash")
-            .values(
-                SQLBind(entry.seq), SQLBind(entry.at), SQLBind(entry.userID), SQLBind(entry.action),
-                SQLBind(entry.entity), SQLBind(entry.entityID), SQLBind(entry.before), SQLBind(entry.after),
-                SQLBind(entry.hash)
-            )
-            .run()
+        let pending = try Pending(action: action, entity: entity, entityID: entityID, before: before, after: after)
+        try await appendBatch(on: txAccess, [Queued(actor: actor, pending: pending, at: now)])
     }
 
     struct Pending: Sendable {
