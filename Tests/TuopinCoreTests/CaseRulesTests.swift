@@ -166,6 +166,7 @@ import Testing
         #expect(Workflows.startable(forHousehold: .returnedToPoverty).id == Workflows.householdExit.id)
         #expect(Workflows.startable(forUnit: .township)?.id == "W-township-exit")
         #expect(Workflows.startable(forUnit: .prefecture) == nil)
+        #expect(Workflows.townshipExit.subject.unitLevel == .township && CaseSubject.household.unitLevel == nil)
         let supervisor = Scope(bindings: [RoleBinding(role: .villageSupervisor, unit: village)])
         #expect(supervisor.mayObserve(noticeOf: village) && !supervisor.mayObserve(noticeOf: OrgCode("540102001202")!))
     }

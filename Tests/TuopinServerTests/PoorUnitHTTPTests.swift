@@ -74,6 +74,10 @@ import VaporTesting
             let clerk = try await APIClient.login(app, "clerk1")
             let county = try await APIClient.login(app, "chengguan")
             let prefecture = try await APIClient.login(app, "lasa")
+            // A township exit is about a township: a village's code is refused.
+            let wrong = try await clerk.call(
+                .POST, "/api/v1/cases", ["workflow": "W-township-exit", "unit_code": "540102001201", "year": 2020])
+            #expect(wrong.status == .badRequest, "\(wrong.text)")
             var r = try await clerk.call(
                 .POST, "/api/v1/cases", ["workflow": "W-township-exit", "unit_code": township, "year": 2020])
             #expect(r.status == .created, "\(r.text)")

@@ -135,6 +135,16 @@ public enum CaseSubject: String, Sendable, Codable {
     case project
     /// A unit's fund allocations on the notice board (article 21, 25); no case, only its notice.
     case allocation
+
+    /// The level of the unit an exit case is about (village, township, county exit); nil for other subjects.
+    public var unitLevel: OrgLevel? {
+        switch self {
+        case .village: .village
+        case .township: .township
+        case .county: .county
+        case .household, .project, .allocation: nil
+        }
+    }
 }
 
 public struct WorkflowDefinition: Sendable {

@@ -114,7 +114,7 @@ enum UnitController {
             ruralPopulation: unit.ruralPopulation, isVillage: code.level == .village,
             mayKeepPopulation: code.level == .village && data.scope.permits(.keepVillageFigures, on: code),
             poorKind: [.village, .township, .county].contains(code.level) ? t["poor_unit_\(code.level.rawValue)"] : nil,
-            isPoor: code.level == .county ? unit.isPovertyCounty : unit.isPoor,
+            isPoor: unit.registeredPoor,
             mayRegisterPoor: PoorUnit.registrable(code.level) && unit.exitYear == nil
                 && data.scope.permits(.keepVillageFigures, on: code), version: unit.version)
     }

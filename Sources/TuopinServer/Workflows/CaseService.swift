@@ -53,15 +53,9 @@ enum CaseService {
     {
         guard let unitCode, let code = OrgCode(unitCode) else { throw AppError.missingField("unit_code") }
         let unit = try await access.unit(code)
-        let level: OrgLevel =
-            switch workflow.subject {
-            case .village: .village
-            case .township: .township
-            default: .county
-            }
-        guard code.level == level else { throw AppError.invalidField("unit_code") }
+        guard code.level == workflow.subject.unitLevel else { throw AppError.invalidField("unit_code") }
         if let key = workflow.ineligibility(
-            unitExited: unit.exitYear != nil, registeredPoor: level == .county ? unit.isPovertyCounty : unit.isPoor)
+            unitExited: unit.exitYear != nil, registeredPoor: unit.registeredPoor)
         {
             throw AppError.notEligible(key)
         }

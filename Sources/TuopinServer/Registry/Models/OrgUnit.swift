@@ -26,3 +26,8 @@ final class OrgUnit: Model, @unchecked Sendable {
         self.isPovertyCounty = isPovertyCounty; isPoor = false; version = 1
     }
 }
+
+extension OrgUnit {
+    /// Registered as poor: a county by its poverty-county flag, a village or township by `isPoor` (`PoorUnit`).
+    var registeredPoor: Bool { level == OrgLevel.county.rawValue ? isPovertyCounty : isPoor }
+}
