@@ -66,90 +66,22 @@ public enum MembersTemplate {
     }
 
     /// Validates every row (rows[0] is the header). Checks that need the database — village
-    /// exists, scope, a person already in another household — are the caller's.
+    /// exists, scope, a person already in another household — are the caller's. Holds every valid
+    /// household (for small files and tests); an import streams through `Validator` instead.
     public static func parse<Rows: Sequence<[String]>>(_ rows: Rows, today: CivilDate) -> Parsed {
-        var out = Parsed()
-        var iterator = rows.makeIterator()
-        if let problem = TemplateRows.headerProblem(iterator.next(), header: header) {
-            out.problems.append(problem)
-            while iterator.next() != nil { out.rows += 1 }
-            return out
-        }
+        var validator = Validator(today: today)
         var order: [String] = []
         var byNumber: [String: HouseholdRecord] = [:]
-        var householdCells: [String: [String]] = [:]
-        var idRows: [String: Int] = [:]
-        var invalidHouseholds = Set<String>()
-
-        while let raw = iterator.next() {
-            out.rows += 1
-            let rowNumber = out.rows + 1
-            let cells = TemplateRows.cells(raw, width: header.count)
-            var reader = RowReader(cells: cells, rowNumber: rowNumber)
-            let f = readFields(&reader, today: today)
-            var problems = reader.problems
-            let (number, residentID) = (f.number, f.residentID)
-
-            if let id = residentID {
-                if let first = idRows[id.value] {
-                    problems.append(
-                        ImportProblem(
-                            row: rowNumber, column: header[10], code: .idDuplicate, message: "与第 \(first) 行的证件号码相同"))
-                } else {
-                    idRows[id.value] = rowNumber
-                }
-            }
-            if let number {
-                let cellsOfHousehold = Array(cells[householdColumns])
-                if let seen = householdCells[number], seen != cellsOfHousehold {
-                    let differing = householdColumns.filter { seen[$0] != cellsOfHousehold[$0] }.map { header[$0] }
-                    problems.append(
-                        ImportProblem(
-                            row: rowNumber, column: differing.first ?? header[0], code: .householdSplit,
-                            message: "同一户编号的户信息与前面的行不一致：" + differing.joined(separator: "、")))
-                } else if householdCells[number] == nil {
-                    householdCells[number] = cellsOfHousehold
-                }
-            }
-            out.problems += problems
-            guard problems.isEmpty, let number, let village = f.village, let attribute = f.attribute,
-                let mainCause = f.mainCause,
-                let identified = f.identified ?? nil, let status = f.status, let exitYear = f.exitYear,
-                let name = f.name,
-                let residentID, let relation = f.relation, let ethnicity = f.ethnicity, let education = f.education,
-                let schooling = f.schooling, let health = f.health, let labour = f.labour, let months = f.months ?? nil
-            else {
-                if let number { invalidHouseholds.insert(number) }
-                continue
-            }
-            let member = MemberRecord(
-                name: name, residentID: residentID, relation: relation, ethnicity: ethnicity,
-                education: education, schooling: schooling, health: health, disabilityGrade: f.grade,
-                labour: labour, migrantMonths: months, row: rowNumber)
+        for raw in rows {
+            guard let row = validator.read(raw) else { continue }
+            let number = row.household.number
             if byNumber[number] == nil {
                 order.append(number)
-                byNumber[number] = HouseholdRecord(
-                    number: number, village: village, attribute: attribute, mainCause: mainCause,
-                    otherCauses: f.otherCauses, identifiedYear: identified, status: status,
-                    exitYear: exitYear, phone: f.phone, members: [], firstRow: rowNumber)
+                byNumber[number] = row.household
             }
-            byNumber[number]!.members.append(member)
+            byNumber[number]!.members.append(row.member)
         }
-        out.problems += headProblems(order.compactMap { byNumber[$0] }, leaving: invalidHouseholds)
-        out.problems.sort { ($0.row, $0.column) < ($1.row, $1.column) }
-        out.households = order.compactMap { byNumber[$0] }
-        return out
-    }
-
-    /// Every household has exactly one head (those whose rows already failed are left out).
-    static func headProblems(_ households: [HouseholdRecord], leaving invalid: Set<String>) -> [ImportProblem] {
-        households.compactMap { household in
-            let heads = household.members.filter { $0.relation == .head }.count
-            guard heads != 1, !invalid.contains(household.number) else { return nil }
-            return ImportProblem(
-                row: household.firstRow, column: header[11], code: .head,
-                message: "户 \(household.number) 有 \(heads) 名户主，应恰好 1 名")
-        }
+        return Parsed(households: order.map { byNumber[$0]! }, problems: validator.finish(), rows: validator.rows)
     }
 
     /// One row's cells and the problems found in them.

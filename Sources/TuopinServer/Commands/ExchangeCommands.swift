@@ -37,8 +37,7 @@ struct ImportCommand: AsyncCommand {
         let bar = ProgressBar()
         let report = try await CertificationService.$changeReason.withValue(signature.reason) {
             try await RegistryImport.file(
-                app: app, kind: kind, data: try Data(contentsOf: url), filename: url.lastPathComponent,
-                actor: actor, dryRun: signature.dryRun, progress: bar.handler)
+                app: app, kind: kind, url: url, actor: actor, dryRun: signature.dryRun, progress: bar.handler)
         }
         bar.finish()
         if let path = signature.report {
@@ -94,11 +93,11 @@ struct ExportCommand: AsyncCommand {
         }
         let actor = try await ExchangeCommands.actor(app, username: signature.asUser)
         let bar = ProgressBar()
-        let rows = try await RegistryExport.rows(
-            app: app, kind: kind, actor: actor, unit: unit, reason: reason, progress: bar.handler)
-        try RegistryExport.data(rows, filename: signature.file).write(to: URL(fileURLWithPath: signature.file))
+        let rows = try await RegistryExport.write(
+            app: app, kind: kind, actor: actor, unit: unit, reason: reason,
+            to: URL(fileURLWithPath: signature.file), progress: bar.handler)
         bar.finish()
-        context.console.print("exported \(rows.count - 1) rows to \(signature.file)")
+        context.console.print("exported \(rows) rows to \(signature.file)")
     }
 }
 

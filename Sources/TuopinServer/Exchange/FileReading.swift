@@ -33,6 +33,26 @@ enum FileReading {
         return try text(data)
     }
 
+    /// Whether the file is UTF-8 text without NUL bytes, read a megabyte at a time (a CSV that is
+    /// can be parsed straight from disk; GBK is decoded whole).
+    static func isUTF8Text(_ url: URL) throws -> Bool {
+        let handle = try FileHandle(forReadingFrom: url)
+        defer { try? handle.close() }
+        var carry: [UInt8] = []
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            var bytes = carry + chunk
+            if bytes.contains(0) { return false }
+            // A character cut at the chunk's end is finished by the next chunk.
+            var end = bytes.count
+            while end > 0, bytes.count - end < 3, bytes[end - 1] & 0xC0 == 0x80 { end -= 1 }
+            if end > 0, bytes[end - 1] >= 0xC0 { end -= 1 }
+            carry = Array(bytes[end...])
+            bytes.removeSubrange(end...)
+            guard String(validating: bytes, as: UTF8.self) != nil else { return false }
+        }
+        return String(validating: carry, as: UTF8.self) != nil
+    }
+
     static func text(_ data: Data) throws -> String {
         if data.contains(0) { throw Problem.notText }
         if let utf8 = String(data: data, encoding: .utf8) { return utf8 }

@@ -41,8 +41,4 @@ enum RegistryExport {
 
     /// The stored raw value shown as the template's official text.
     static func label<T: OfficialValue>(_ type: T.Type, _ raw: String) -> String { T(rawValue: raw)?.label ?? raw }
-
-    static func data(_ rows: [[String]], filename: String) throws -> Data {
-        filename.lowercased().hasSuffix(".xlsx") ? try XLSX.write(rows) : FileReading.csvData(rows)
-    }
 }

@@ -17,14 +17,24 @@ enum XLSX {
     /// widths from the contents, and the header row bold. Without it the rows are written as they are.
     static func write(_ rows: [[String]], sheetName: String = "Sheet1", title: String? = nil) throws -> Data {
         let archive = try Archive(accessMode: .create)
-        func add(_ path: String, _ text: String) throws {
-            let data = Data(text.utf8)
-            try archive.addEntry(
-                with: path, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate
-            ) { position, size in
-                data.subdata(in: Int(position)..<Int(position) + size)
-            }
+        try addParts(to: archive, sheetName: sheetName)
+        try add("xl/worksheets/sheet1.xml", sheetXML(rows, title: title), to: archive)
+        guard let data = archive.data else { throw Problem.notWorkbook }
+        return data
+    }
+
+    static func add(_ path: String, _ text: String, to archive: Archive) throws {
+        let data = Data(text.utf8)
+        try archive.addEntry(
+            with: path, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate
+        ) { position, size in
+            data.subdata(in: Int(position)..<Int(position) + size)
         }
+    }
+
+    /// Every part of a one-sheet workbook but the sheet itself (`xl/worksheets/sheet1.xml`).
+    static func addParts(to archive: Archive, sheetName: String) throws {
+        func add(_ path: String, _ text: String) throws { try XLSX.add(path, text, to: archive) }
         try add(
             "[Content_Types].xml",
             """
@@ -84,9 +94,6 @@ enum XLSX {
                     + #"<xf xfId="0" fontId="2" applyFont="1"/>"#
                     + #"<xf xfId="0" numFmtId="4" applyNumberFormat="1"/></cellXfs>"#
             ))
-        try add("xl/worksheets/sheet1.xml", sheetXML(rows, title: title))
-        guard let data = archive.data else { throw Problem.notWorkbook }
-        return data
     }
 
     /// Style indexes of `styles.xml`.
@@ -111,6 +118,10 @@ enum XLSX {
         }
         sheet += "<sheetData>"
         for (r, row) in all.enumerated() {
+            if !report {
+                sheet += rowXML(row, number: r + 1)
+                continue
+            }
             sheet += "<row r=\"\(r + 1)\">"
             let style: Style = report && r == 0 ? .title : report && r == 1 ? .header : .plain
             for (c, cell) in row.enumerated() where !cell.isEmpty {
@@ -129,6 +140,22 @@ enum XLSX {
             sheet += "</row>"
         }
         return sheet + "</sheetData></worksheet>"
+    }
+
+    static let sheetStart =
+        #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#
+        + #"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#
+    static let sheetEnd = "</sheetData></worksheet>"
+
+    /// One row of a plain sheet (every cell an inline string), as a template's rows are written.
+    static func rowXML(_ row: [String], number: Int) -> String {
+        var xml = "<row r=\"\(number)\">"
+        for (c, cell) in row.enumerated() where !cell.isEmpty {
+            xml +=
+                "<c r=\"\(columnName(c))\(number)\" t=\"inlineStr\"><is><t "
+                + "xml:space=\"preserve\">\(escape(CSV.escapeFormula(cell)))</t></is></c>"
+        }
+        return xml + "</row>"
     }
 
     /// Columns whose every value below the header is a plain number (`-12`, `3.50`) and whose header

@@ -162,19 +162,27 @@ enum HouseholdListController {
         }
         let ids = try await apply(filters, to: req.data.households(), protector: req.tuopin.protector, today: today)
             .all(\.$id)
-        let rows = try await req.withProgress { progress in
-            try await RegistryExport.rows(
-                app: req.application, kind: kind, actor: .user(user), unit: nil, onlyIDs: Set(ids), reason: reason,
-                progress: progress)
-        }
         let filename = "\(kind.rawValue)-\(today).\(format)"
-        let data = try RegistryExport.data(rows, filename: filename)
-        var headers = HTTPHeaders()
-        headers.contentType =
-            format == "csv"
-            ? HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-            : HTTPMediaType(type: "application", subType: "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        headers.contentDisposition = .init(.attachment, filename: filename)
-        return Response(status: .ok, headers: headers, body: .init(data: data))
+        // Written to a private file as it is read and sent from disk, then removed: the server never
+        // holds the export (issue #27 item 4).
+        let file = URL(fileURLWithPath: NSTemporaryDirectory())
+            .appendingPathComponent("tuopin-export-\(UUID().uuidString).\(format)")
+        try await req.withProgress { progress in
+            try await RegistryExport.write(
+                app: req.application, kind: kind, actor: .user(user), unit: nil, onlyIDs: Set(ids), reason: reason,
+                to: file, progress: progress)
+        }
+        let response = try await req.fileio.asyncStreamFile(
+            at: file.path,
+            mediaType: format == "csv"
+                ? HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+                : HTTPMediaType(type: "application", subType: "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        ) { _ in try? FileManager.default.removeItem(at: file) }
+        response.headers.contentDisposition = .init(.attachment, filename: filename)
+        // Personal data, made for this request: never cached, no validators.
+        response.headers.remove(name: .eTag)
+        response.headers.remove(name: .lastModified)
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
     }
 }

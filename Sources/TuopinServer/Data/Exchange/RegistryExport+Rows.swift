@@ -6,11 +6,46 @@ import Vapor
 
 /// The queries of `RegistryExport` (the data layer, issue #23).
 extension RegistryExport {
+    /// Every row in memory (for small exports and tests); `write(…into:)` streams them instead.
     static func rows(
         app: Application, kind: Kind, actor: ExchangeActor, unit: OrgCode?, onlyIDs: Set<RowID<Household>>? = nil,
         reason: String,
         progress: @escaping ProgressHandler = { _, _ in }
     ) async throws -> [[String]] {
+        var out: [[String]] = []
+        try await write(
+            app: app, kind: kind, actor: actor, unit: unit, onlyIDs: onlyIDs, reason: reason, progress: progress
+        ) { out += $0 }
+        return out
+    }
+
+    /// Exports to a `.csv` or `.xlsx` file in constant memory: a page of households' rows is written
+    /// before the next page is read (issue #27 item 4). A failed export leaves no file. Returns the
+    /// rows written below the header.
+    @discardableResult
+    static func write(
+        app: Application, kind: Kind, actor: ExchangeActor, unit: OrgCode?, onlyIDs: Set<RowID<Household>>? = nil,
+        reason: String, to url: URL, progress: @escaping ProgressHandler = { _, _ in }
+    ) async throws -> Int {
+        let file = try TemplateFileWriter(url: url)
+        do {
+            try await write(
+                app: app, kind: kind, actor: actor, unit: unit, onlyIDs: onlyIDs, reason: reason, progress: progress
+            ) { try file.write($0) }
+            try file.finish()
+        } catch {
+            file.discard()
+            throw error
+        }
+        return file.rows - 1
+    }
+
+    /// Reads the households in scope a page of 1,000 at a time (keyset by number) and hands each
+    /// page's rows, the header first, to `sink`; then audits the export with its row count.
+    static func write(
+        app: Application, kind: Kind, actor: ExchangeActor, unit: OrgCode?, onlyIDs: Set<RowID<Household>>?,
+        reason: String, progress: @escaping ProgressHandler, into sink: ([[String]]) async throws -> Void
+    ) async throws {
         let reason = try validReason(reason)
         // The households gone through, of all those in scope (a filtered export goes through them all).
         let sql = app.systemData.sqlDatabase
@@ -27,7 +62,8 @@ extension RegistryExport {
         var done = 0
         progress(0, inScope)
         let protector = app.tuopin.protector
-        var out: [[String]] = [kind == .members ? MembersTemplate.header : IncomesTemplate.header]
+        try await sink([kind == .members ? MembersTemplate.header : IncomesTemplate.header])
+        var count = 0
         var after = ""
         // Rows, not models: only the columns the templates need, a page of households at a time by number.
         while true {
@@ -42,21 +78,23 @@ extension RegistryExport {
             let page = onlyIDs.map { only in fullPage.filter { only.contains($0.id) } } ?? fullPage
             guard !page.isEmpty else { continue }
             let ids = page.map(\.id)
-            switch kind {
-            case .members: out += try await memberRows(page, ids: ids, actor: actor, protector: protector, on: sql)
-            case .incomes: out += try await incomeRows(page, ids: ids, on: sql)
-            }
+            let rows =
+                switch kind {
+                case .members: try await memberRows(page, ids: ids, actor: actor, protector: protector, on: sql)
+                case .incomes: try await incomeRows(page, ids: ids, on: sql)
+                }
+            count += rows.count
+            try await sink(rows)
         }
         let now = app.tuopin.now()
         struct Exported: Encodable { let kind: String; let unit: String?; let rows: Int; let reason: String }
-        let count = out.count - 1
+        let exported = Exported(kind: kind.rawValue, unit: unit?.value, rows: count, reason: reason)
         try await app.write { tx in
             try await AuditLog.append(
                 on: tx, actor: actor.audit, action: "export.\(kind.rawValue)", entity: "export",
                 entityID: unit?.value ?? "*",
-                after: Exported(kind: kind.rawValue, unit: unit?.value, rows: count, reason: reason), at: now)
+                after: exported, at: now)
         }
-        return out
     }
 
     /// The members-template rows of a page of households: full numbers and health only for roles

@@ -88,8 +88,24 @@ extension RegistryImport {
         return out
     }
 
-    /// Households already registered are written first: their rows updated and their old members
-    /// removed, so that no round of the import sees a person in two households.
+    /// Household number → id and village, of those of `numbers` already registered.
+    static func registeredHouseholds(numbers: [String], on db: DataAccess) async throws -> [String: (
+        id: RowID<Household>, village: String
+    )] {
+        struct Row: Decodable { let id: RowID<Household>; let number: String; let village_code: String }
+        var out: [String: (id: RowID<Household>, village: String)] = [:]
+        for chunk in numbers.chunked(1_000) {
+            for row in try await db.sqlDatabase.select().columns("id", "number", "village_code").from(Household.schema)
+                .where("number", .in, SQLBind.group(Array(chunk))).all(decoding: Row.self)
+            {
+                out[row.number] = (row.id, row.village_code)
+            }
+        }
+        return out
+    }
+
+    /// Registered households' rows rewritten from the file (their people are removed before the
+    /// first round: `DataAccess.deleteMembers(ofHouseholds:)`).
     static func updateRegistered(
         _ households: [MembersTemplate.HouseholdRecord], existing: [String: ExistingHousehold],
         on tx: DataAccess, protector: DataProtector
@@ -105,7 +121,6 @@ extension RegistryImport {
             try await update.set(SQLColumn("member_count"), to: SQLBind(h.members.count))
                 .set(SQLColumn("version"), to: SQLBind(old.version + 1))
                 .where("id", .equal, SQLBind(old.id)).run()
-            try await sql.delete(from: Member.schema).where("household_id", .equal, SQLBind(old.id)).run()
         }
     }
 }
@@ -115,6 +130,14 @@ extension DataAccess {
     /// New households, with the import's columns (`RegistryImport.insertColumns`).
     func insertImported(households rows: [[any Encodable & Sendable]]) async throws {
         try await sqlDatabase.bulkInsert(into: Household.schema, columns: RegistryImport.insertColumns, rows: rows)
+    }
+
+    /// Removes the people of `households` (an import rewrites registered households whole).
+    func deleteMembers(ofHouseholds households: [RowID<Household>]) async throws {
+        for chunk in households.sorted().chunked(1_000) {
+            try await sqlDatabase.delete(from: Member.schema).where("household_id", .in, SQLBind.group(Array(chunk)))
+                .run()
+        }
     }
 
     /// Members, with the import's columns (`RegistryImport.memberColumns`).
