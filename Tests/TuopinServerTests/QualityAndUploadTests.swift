@@ -42,6 +42,40 @@ import VaporTesting
         }
     }
 
+    /// Issue #27 item 5: the check runs county by county on several workers; what it finds and stores
+    /// does not depend on how many; a household saved after its page was read keeps its own findings.
+    @Test func theCheckFindsTheSameOnOneWorkerAsOnSeveral() async throws {
+        try await withTestApp { app in
+            let broken = try #require(
+                try await Household.query(on: app.db).filter(\.$memberCount >= 2).first()?.id)
+            try await Member.query(on: app.db).filter(\.$household.$id == broken).set(
+                \.$relation, to: TuopinCore.Relation.head
+            ).update()
+            func stored() async throws -> [String] {
+                try await QualityFinding.query(on: app.db).all().map { "\($0.householdID) \($0.code)" }.sorted()
+            }
+            let one = try await QualityService.checkAll(app: app, unit: nil, workers: 1)
+            let afterOne = try await stored()
+            try await QualityFinding.query(on: app.db).delete()
+            let three = try await QualityService.checkAll(app: app, unit: nil, workers: 3)
+            #expect(one.households == 216 && three.households == 216)
+            #expect(one.findings == three.findings && (one.findings[.head] ?? 0) >= 1)
+            #expect(try await stored() == afterOne)
+            // Under one county only that county's households; the region's counties are the parts.
+            let county = try await QualityService.checkAll(app: app, unit: OrgCode("540102")!, workers: 2)
+            #expect(
+                county.households == (try await Household.query(on: app.db).filter(\.$countyCode == "540102").count()))
+            #expect(try await app.systemData.countiesToCheck(under: nil).count > 1)
+            #expect(try await app.systemData.countiesToCheck(under: OrgCode("540102001")!) == [OrgCode("540102001")!])
+            // A household whose version moved on since its page was read is left to its own save.
+            let subjects = try await app.systemData.qualitySubjects(under: nil, after: 0, limit: 3)
+            let saved = subjects[1].id
+            try await Household.query(on: app.db).filter(\.$id == saved).set(\.$version, to: subjects[1].version + 1)
+                .update()
+            #expect(try await app.systemData.householdsAtVersion(subjects) == [subjects[0].id, subjects[2].id])
+        }
+    }
+
     @Test func anEditReChecksTheHouseholdInTheSameTransaction() async throws {
         try await withTestApp { app in
             let h = try #require(

@@ -91,6 +91,24 @@ extension DataAccess {
         return try await q.all(decoding: QualityService.Subject.self)
     }
 
+    /// The counties under `unit` (all when nil); the unit itself when it is a county or smaller.
+    func countiesToCheck(under unit: OrgCode?) async throws -> [OrgCode] {
+        if let unit, unit.level >= .county { return [unit] }
+        let counties = try await rows(OrgUnit.self).filter(\.$level == OrgLevel.county.rawValue).all()
+        return counties.compactMap { $0.id.flatMap { OrgCode($0) } }.filter { county in
+            unit.map { county.isSelfOrDescendant(of: $0) } ?? true
+        }.sorted { $0.value < $1.value }
+    }
+
+    /// Which of `households` are still at the version they were read at.
+    func householdsAtVersion(_ households: [QualityService.Subject]) async throws -> Set<RowID<Household>> {
+        struct Row: Decodable { let id: RowID<Household>; let version: Int }
+        let read = Dictionary(uniqueKeysWithValues: households.map { ($0.id, $0.version) })
+        let rows = try await sqlDatabase.select().columns("id", "version").from(Household.schema)
+            .where("id", .in, SQLBind.group(households.map(\.id))).all(decoding: Row.self)
+        return Set(rows.filter { read[$0.id] == $0.version }.map(\.id))
+    }
+
     /// Records a finished quality run (the quality page shows the last one).
     func recordQualityRun(unit: OrgCode?, at now: Date, households: Int, findings: Int) async throws {
         try await sqlDatabase.insert(into: "quality_runs").columns("unit_code", "checked_at", "households", "findings")
