@@ -6,15 +6,16 @@ import Glibc
 extension Bench {
     // MARK: Measurements
 
-    struct WrkResult { let rps: Double; let p99: Double; let errors: Int }
+    struct WrkResult { let rps: Double; let p99: Double; let errors: Int; var p50 = 0.0 }
 
     /// A wrk script asking for random household ids of the demo region (1…N, checked first).
-    func randomHouseholdScript(token: String) -> String {
+    /// `prefix` "/households/" asks for the household page instead of its API answer.
+    func randomHouseholdScript(token: String, prefix: String = "/api/v1/households/") -> String {
         """
         math.randomseed(2020)
         wrk.headers["Authorization"] = "Bearer \(token)"
         request = function()
-          return wrk.format("GET", "/api/v1/households/" .. math.random(1, \(households)))
+          return wrk.format("GET", "\(prefix)" .. math.random(1, \(households)))
         end
 
         """
@@ -41,17 +42,15 @@ extension Bench {
         else {
             throw TuopinSettings.SettingError(name: "bench", problem: "cannot read wrk's output:\n\(output)")
         }
-        let scale: Double =
-            switch p99.2 {
-            case "us": 0.001;
-            case "s": 1000;
-            default: 1
-            }
+        func ms(_ value: Substring, _ unit: Substring) -> Double {
+            (Double(value) ?? 0) * (unit == "us" ? 0.001 : unit == "s" ? 1000 : 1)
+        }
+        let p50 = output.firstMatch(of: /\s50%\s+([0-9.]+)(us|ms|s)/).map { ms($0.1, $0.2) } ?? 0
         let non2xx = output.firstMatch(of: /Non-2xx or 3xx responses:\s+(\d+)/).flatMap { Int($0.1) } ?? 0
         let socket =
             output.firstMatch(of: /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/)
             .map { (Int($0.1) ?? 0) + (Int($0.2) ?? 0) + (Int($0.3) ?? 0) + (Int($0.4) ?? 0) } ?? 0
-        return WrkResult(rps: rps, p99: (Double(p99.1) ?? 0) * scale, errors: non2xx + socket)
+        return WrkResult(rps: rps, p99: ms(p99.1, p99.2), errors: non2xx + socket, p50: p50)
     }
 
     /// Asks for each path in turn (after five unmeasured requests) and returns the 95th percentile

@@ -146,7 +146,9 @@ struct Bench {
 
         say("2/8 export to the members and incomes templates …")
         let members = directory.appendingPathComponent("members.csv").path
-        try await child(["export", "members", members, "--reason", "tuopin bench"], env: region, log: "export-members")
+        let export = try await child(
+            ["export", "members", members, "--reason", "tuopin bench"], env: region, log: "export-members")
+        f.exportPeakRSSMB = export.peakRSSMB
         try await child(
             ["export", "incomes", directory.appendingPathComponent("incomes.csv").path, "--reason", "tuopin bench"],
             env: region, log: "export-incomes")
@@ -178,12 +180,8 @@ struct Bench {
         // The audit office reads the whole region and, unlike the region HQ, signs in without a second factor.
         let token = try await self.token(base, "auditor")
 
-        say("6/8 wrk: GET /api/v1/households/{id} and the bare route, \(wrkSeconds) s each …")
-        let api = try await wrk(base, token: token, script: randomHouseholdScript(token: token), log: "wrk-api")
-        let bare = try await wrk(base, token: nil, path: "/bench/hello", log: "wrk-bare")
-        f.apiRPS = api.rps; f.apiP99 = api.p99; f.apiErrors = api.errors
-        f.bareRPS = bare.rps; f.bareP99 = bare.p99
-        (f.auditBatchMean, f.auditBatchMax) = try await auditBatches(base)
+        say("6/8 wrk: GET /api/v1/households/{id}, the bare route and /households/{id}, \(wrkSeconds) s each …")
+        try await measureHouseholdReads(base, token: token, into: &f)
 
         say("7/8 region dashboard, county map and ID searches …")
         f.regionPageP95 = try await serverTimeP95(base, token: token, paths: Array(repeating: "/units/54", count: 100))
@@ -202,6 +200,19 @@ struct Bench {
             memoryMb: Int(ProcessInfo.processInfo.physicalMemory >> 20))
         stopServer()
         return f
+    }
+
+    /// The household API (audited) against the bare route, the audit batches it made, and the
+    /// household page (audited, rendered) — each under wrk's 50 connections.
+    func measureHouseholdReads(_ base: String, token: String, into f: inout BenchFigures) async throws {
+        let api = try await wrk(base, token: token, script: randomHouseholdScript(token: token), log: "wrk-api")
+        let bare = try await wrk(base, token: nil, path: "/bench/hello", log: "wrk-bare")
+        f.apiRPS = api.rps; f.apiP99 = api.p99; f.apiErrors = api.errors
+        f.bareRPS = bare.rps; f.bareP99 = bare.p99
+        (f.auditBatchMean, f.auditBatchMax) = try await auditBatches(base)
+        let page = try await wrk(
+            base, token: token, script: randomHouseholdScript(token: token, prefix: "/households/"), log: "wrk-page")
+        (f.pageP50, f.pageP99, f.pageRPS, f.pageErrors) = (page.p50, page.p99, page.rps, page.errors)
     }
 
     // MARK: Databases
