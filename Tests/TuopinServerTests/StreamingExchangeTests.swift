@@ -1,4 +1,5 @@
 import Fluent
+import FluentSQLiteDriver
 import Foundation
 import SQLKit
 import Testing
@@ -73,6 +74,36 @@ import VaporTesting
         }
     }
 
+    /// New households are checked on the records in memory, registered ones read back: either way
+    /// the findings stored are those a full check finds afterwards.
+    @Test func anImportStoresTheFindingsACheckWouldFind() async throws {
+        try await withTestApp(households: 60) { source in
+            let rows = try await RegistryExport.rows(
+                app: source, kind: .members, actor: system, unit: nil, reason: "测试")
+            try await withTestApp(households: 0) { target in
+                func stored() async throws -> [String] {
+                    try await QualityFinding.query(on: target.db).all().map {
+                        "\($0.householdID) \($0.code) \($0.detail) \($0.villageCode) \($0.countyCode)"
+                    }.sorted()
+                }
+                let mixed = rows
+                let first = try await RegistryImport.members(
+                    app: target, rows: mixed, actor: system, dryRun: false, round: 7)
+                #expect(first.created == 60)
+                let afterImport = try await stored()
+                // Exited households with no incomes yet, at least: the check has something to find.
+                #expect(afterImport.count > 0)
+                _ = try await QualityService.checkAll(app: target, unit: nil, workers: 1)
+                #expect(try await stored() == afterImport)
+                // Imported again: every household is registered now and read back.
+                let again = try await RegistryImport.members(
+                    app: target, rows: mixed, actor: system, dryRun: false, round: 7)
+                #expect(again.updated == 60)
+                #expect(try await stored() == afterImport)
+            }
+        }
+    }
+
     /// A sequence that reads differently the second time, as a file changed between the passes.
     struct Changing: Sequence, Sendable {
         let first: [[String]], second: [[String]]
@@ -125,6 +156,24 @@ import VaporTesting
                 }
             }
         }
+    }
+
+    /// SQLite's bulk insert binds values as SQLite values, as SQLKit's encoder would store them;
+    /// anything else goes back to SQLKit.
+    @Test func sqliteBindsAreTheEncodersValues() throws {
+        let none: String? = nil
+        let values = SQLiteBinds.values(
+            [["a", 1, Int64(2), Int32(3), true, 1.5, none, Optional("b"), RowID<Household>(7), Relation.head]])
+        #expect(
+            values == [
+                .text("a"), .integer(1), .integer(2), .integer(3), .integer(1), .float(1.5), .null, .text("b"),
+                .integer(7), .text(Relation.head.rawValue),
+            ])
+        #expect(SQLiteBinds.values([["a", Date()]]) == nil)
+        #expect(SQLiteBinds.values([[Double.nan]]) == nil)
+        #expect(
+            SQLiteBinds.statement(into: "t", columns: ["a", "b"], rowCount: 2)
+                == #"INSERT INTO "t" ("a","b") VALUES (?,?),(?,?)"#)
     }
 
     /// A character cut by the megabyte boundary of the UTF-8 check, and one that ends the file.

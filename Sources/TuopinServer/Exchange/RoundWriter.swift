@@ -22,6 +22,29 @@ struct RoundWriter {
         self.existing = existing
     }
 
+    private var standards: [Int: Standard]?
+
+    /// The findings of households new to the registry, from the records in memory (issue #27 item 3).
+    private mutating func recheck(_ households: [MembersTemplate.HouseholdRecord], ids: [String: Int]) async throws {
+        guard !households.isEmpty else { return }
+        if standards == nil { standards = try await StandardsController.lookup(on: tx) }
+        let lines = standards ?? [:]
+        var results: [RowID<Household>: [QualityProblem]] = [:]
+        let subjects = households.map { h in
+            let id = RowID<Household>(ids[h.number]!)
+            let facts = HouseholdFacts(
+                status: h.status,
+                members: h.members.map { m in
+                    MemberFacts(
+                        name: m.name, residentID: m.residentID.value, relation: m.relation, sex: m.residentID.sex,
+                        birthDate: ResidentID.birthDate(of: m.residentID.value), education: m.education)
+                }, hasCurrentPlan: false)
+            results[id] = DataQuality.check(facts, today: today, povertyLine: { lines[$0]?.povertyLine })
+            return QualityService.Subject(id: id, status: h.status.rawValue, village: h.village, version: 1)
+        }
+        try await tx.replaceQualityFindings(of: subjects, with: results)
+    }
+
     mutating func write(_ households: [MembersTemplate.HouseholdRecord]) async throws {
         guard !households.isEmpty else { return }
         let registered = households.filter { existing[$0.number] != nil }
@@ -57,8 +80,12 @@ struct RoundWriter {
         }
         try await tx.insertImported(members: rows)
         try await AuditLog.appendAll(on: tx, actor: actor.audit, entries: audit, at: now)
+        // Data quality: a new household is checked on the records in memory (it has no incomes,
+        // guarantees or plans yet, and its people were checked against the registry's index in the
+        // first pass); a registered one is read back, with what it already had.
+        try await recheck(households.filter { existing[$0.number] == nil }, ids: ids)
         try await RegistryImport.recheck(
-            numbers: households.map(\.number), on: tx, protector: protector, today: today)
+            numbers: registered.map(\.number), on: tx, protector: protector, today: today)
         created += households.count - registered.count
         updated += registered.count
     }

@@ -1,5 +1,6 @@
 import Fluent
 import FluentPostgresDriver
+import FluentSQLiteDriver
 import Foundation
 import SQLKit
 import TuopinCore
@@ -66,6 +67,13 @@ extension SQLDatabase {
         var start = 0
         while start < rows.count {
             let end = min(rows.count, start + perChunk)
+            if !ignoringConflicts, dialect.name == "sqlite", let sqlite = self as? any SQLiteDatabase,
+                let values = SQLiteBinds.values(rows[start..<end])
+            {
+                try await SQLiteBinds.insert(values, rows: end - start, into: table, columns: columns, on: sqlite)
+                start = end
+                continue
+            }
             var insert = self.insert(into: table).columns(columns)
             for row in rows[start..<end] { insert = insert.values(row.map { SQLBind($0) }) }
             if ignoringConflicts { insert = insert.ignoringConflicts() }

@@ -19,6 +19,12 @@ enum QualityService {
         /// The version read: a check made outside the save's transaction stores its findings only
         /// for households still at this version (a save meanwhile rechecked its own).
         let version: Int
+        /// A household just written (an import's new household).
+        init(id: RowID<Household>, status: String, village: OrgCode, version: Int) {
+            self.id = id; self.status = status; village_code = village.value
+            township_code = village.ancestor(at: .township)!.value; county_code = village.ancestor(at: .county)!.value
+            prefecture_code = village.ancestor(at: .prefecture)!.value; self.version = version
+        }
         init(_ h: Household) {
             id = h.id!; status = h.status.rawValue
             village_code = h.villageCode; township_code = h.townshipCode; county_code = h.countyCode;
