@@ -35,7 +35,8 @@ extension QualityService {
     )] {
         struct Row: Decodable { let household_id: RowID<Household>; let code: String }
         let rows = try await db.sqlDatabase.select().columns("household_id", "code").from(QualityFinding.schema)
-            .where(ScopeSQL.within([unit])).where(ScopeSQL.within(roots)).orderBy("household_id").limit(limit * 4)
+            .where(ScopeSQL.within([unit])).where(ScopeSQL.within(roots)).orderBy("household_id").orderBy("code")
+            .limit(limit * 4)
             .all(decoding: Row.self)
         var order: [RowID<Household>] = []
         var codes: [RowID<Household>: [String]] = [:]
