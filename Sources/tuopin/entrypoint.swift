@@ -20,7 +20,9 @@ enum Entrypoint {
                 throw error
             }
             try await app.asyncShutdown()
+            PeakMemory.reportIfAsked()
         } catch {
+            PeakMemory.reportIfAsked()
             FileHandle.standardError.write(Data("tuopin: \(error)\n".utf8))
             exit(1)
         }

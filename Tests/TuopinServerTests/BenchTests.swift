@@ -39,6 +39,19 @@ import VaporTesting
         }
     }
 
+    /// A child's own peak memory reaches the bench through a file (wait4's figure includes the bench's).
+    @Test func aChildWritesItsOwnPeakMemory() throws {
+        let path = NSTemporaryDirectory() + "tuopin-peak-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: path); unsetenv("TUOPIN_PEAK_RSS_FILE") }
+        let own = try #require(PeakMemory.ownPeakKB())
+        #expect(own > 1_000)
+        #expect(PeakMemory.read(path) == nil)
+        setenv("TUOPIN_PEAK_RSS_FILE", path, 1)
+        PeakMemory.reportIfAsked()
+        let written = try #require(PeakMemory.read(path))
+        #expect(written >= Double(own) / 1024 && written < Double(own) / 1024 + 512)
+    }
+
     @Test func percentileIsNearestRank() {
         let values = (1...100).map(Double.init).shuffled()
         #expect(BenchFigures.percentile(values, 0.95) == 95)

@@ -10,9 +10,15 @@ extension Bench {
     @discardableResult
     func child(_ arguments: [String], env: [String: String], log: String) async throws -> ChildRun {
         let logPath = directory.appendingPathComponent(log + ".log").path
+        let peakPath = directory.appendingPathComponent(log + ".peak").path
+        try? FileManager.default.removeItem(atPath: peakPath)
+        var env = env
+        env["TUOPIN_PEAK_RSS_FILE"] = peakPath
         let started = Date()
         let pid = try Bench.spawn(executable, arguments, env: env, output: logPath)
         let (status, usage) = await Bench.wait(pid)
+        // The child's own peak when it wrote one (see `PeakMemory`), else what wait4 says.
+        let peak = PeakMemory.read(peakPath) ?? Double(usage.ru_maxrss) / 1024
         let seconds = Date().timeIntervalSince(started)
         let output = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
         guard status == 0 else {
@@ -21,8 +27,8 @@ extension Bench {
                 problem: "`tuopin \(arguments.joined(separator: " "))` failed (status \(status)):\n"
                     + output.split(separator: "\n").suffix(10).joined(separator: "\n"))
         }
-        say(String(format: "    %@: %.1f s, peak %.0f MB", log, seconds, Double(usage.ru_maxrss) / 1024))
-        return ChildRun(seconds: seconds, peakRSSMB: Double(usage.ru_maxrss) / 1024, output: output)
+        say(String(format: "    %@: %.1f s, peak %.0f MB", log, seconds, peak))
+        return ChildRun(seconds: seconds, peakRSSMB: peak, output: output)
     }
 
     static func which(_ tool: String) -> String? {
