@@ -58,8 +58,8 @@ struct ImportReport: Sendable {
 /// means nothing is written. A valid file is written in one transaction, with one audit entry
 /// per household created or updated.
 enum RegistryImport {
-    /// Households written per round inside the import's one transaction: the memory an import
-    /// holds beyond its parsed file stays this size.
+    /// Households written per round inside the import's one transaction: with the first pass's
+    /// indexes (`MembersTemplate.Validator`, `RegistryLookup`), what a members import holds.
     static let writeChunk = 2_000
 
     static func incomes(
