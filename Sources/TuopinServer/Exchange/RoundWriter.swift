@@ -25,13 +25,15 @@ struct RoundWriter {
     private var standards: [Int: Standard]?
 
     /// The findings of households new to the registry, from the records in memory (issue #27 item 3).
-    private mutating func recheck(_ households: [MembersTemplate.HouseholdRecord], ids: [String: Int]) async throws {
+    private mutating func recheck(_ households: [MembersTemplate.HouseholdRecord], ids: [String: RowID<Household>])
+        async throws
+    {
         guard !households.isEmpty else { return }
         if standards == nil { standards = try await StandardsController.lookup(on: tx) }
         let lines = standards ?? [:]
         var results: [RowID<Household>: [QualityProblem]] = [:]
         let subjects = households.map { h in
-            let id = RowID<Household>(ids[h.number]!)
+            let id = ids[h.number]!
             let facts = HouseholdFacts(
                 status: h.status,
                 members: h.members.map { m in
@@ -55,7 +57,8 @@ struct RoundWriter {
                 RegistryImport.householdValues(h, phoneCipher: try h.phone.map { try protector.encrypt($0) })
                     + [1, h.members.count] as [any Encodable & Sendable]
             })
-        let ids = try await RegistryImport.householdIDs(numbers: households.map(\.number), on: tx)
+        let ids = try await RegistryImport.registeredHouseholds(numbers: households.map(\.number), on: tx)
+            .mapValues(\.id)
         var rows: [[any Encodable & Sendable]] = []
         var audit: [AuditLog.Pending] = []
         for h in households {

@@ -43,20 +43,6 @@ extension RegistryImport {
         return out
     }
 
-    /// Household number → id, nothing else (the write reads back ids a round at a time).
-    static func householdIDs(numbers: [String], on db: DataAccess) async throws -> [String: Int] {
-        struct Row: Decodable { let id: Int; let number: String }
-        var out: [String: Int] = [:]
-        for chunk in numbers.chunked(1_000) {
-            for row in try await db.sqlDatabase.select().columns("id", "number").from(Household.schema)
-                .where("number", .in, SQLBind.group(Array(chunk))).all(decoding: Row.self)
-            {
-                out[row.number] = row.id
-            }
-        }
-        return out
-    }
-
     static func existingVillages(_ codes: [String], on db: DataAccess) async throws -> Set<String> {
         var out = Set<String>()
         for chunk in codes.chunked(1_000) {
@@ -88,7 +74,8 @@ extension RegistryImport {
         return out
     }
 
-    /// Household number → id and village, of those of `numbers` already registered.
+    /// Household number → id and village, of those of `numbers` already registered (the first pass
+    /// asks it of the file; each round, of the households it has just written).
     static func registeredHouseholds(numbers: [String], on db: DataAccess) async throws -> [String: (
         id: RowID<Household>, village: String
     )] {
