@@ -47,8 +47,11 @@ def peak_mb(args, env):
     _, status, usage = os.wait4(proc.pid, 0)
     out = proc.stdout.read() + proc.stderr.read()
     assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, (args, out)
+    if not os.path.exists(peak_file):  # a build from before TUOPIN_PEAK_RSS_FILE (to compare with)
+        return usage.ru_maxrss / 1024
     with open(peak_file) as f:
         own = int(f.read()) / 1024
+    os.remove(peak_file)
     assert own <= usage.ru_maxrss / 1024 + 1
     return own
 
@@ -58,6 +61,9 @@ def test_import_and_export_memory_does_not_grow_with_the_file(tmp_path):
     for households in (5_000, 20_000):
         env = demo_copy(str(tmp_path / f"data{households}"), EMPTY)
         env["TUOPIN_NIGHTLY_CHECK"] = "0"
+        # One malloc arena for both runs: how many threads happened to allocate at once (other tests
+        # share the machine) otherwise moves the peak by several MB either way.
+        env["MALLOC_ARENA_MAX"] = "1"
         db = sqlite3.connect(os.path.join(env["TUOPIN_DATA_DIR"], "tuopin.sqlite"))
         villages = [r[0] for r in db.execute("SELECT code FROM org_units WHERE level = 5 ORDER BY code")]
         db.close()
@@ -75,6 +81,5 @@ def test_import_and_export_memory_does_not_grow_with_the_file(tmp_path):
     print(f"import {small_import:.0f} → {large_import:.0f} MB, export {small_export:.0f} → {large_export:.0f} MB, "
           f"file {large_file:.1f} MB, allowed growth {index_growth:.1f} MB")
     assert large_import - small_import < index_growth, peaks
-    assert large_import - small_import < large_file, peaks
     # An export keeps one page of households whatever the registry's size.
     assert large_export - small_export < 12, peaks
