@@ -159,6 +159,14 @@ def demo_copy(target, args, password=PASSWORD):
     return sqlite_env(target)
 
 
+def postgres_demo(path, database_url, args, password=PASSWORD):
+    """The environment of a data directory at `path` whose registry is the PostgreSQL database
+    `database_url` (from the `pg_database` fixture), with `tuopin demo <args>` built in it."""
+    env = dict(sqlite_env(path), DATABASE_URL=database_url)
+    tuopin(["demo"] + args + ["--password", password], env)
+    return env
+
+
 def pytest_sessionfinish(session):
     # The worker that finishes last (or the only process) removes the run's templates.
     if not os.environ.get("PYTEST_XDIST_WORKER"):

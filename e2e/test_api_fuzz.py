@@ -6,7 +6,7 @@ TUOPIN_FUZZ_SEED changes the seed (CI uses a fixed one so that a run can be repe
 import os
 import subprocess
 
-from conftest import PASSWORD, ROOT, api, demo_copy, running_server, sqlite_env, tuopin
+from conftest import PASSWORD, ROOT, api, demo_copy, postgres_demo, running_server, sqlite_env, tuopin
 
 # Two counties are enough: the clerk sees one township; everything else is another unit (404) either way.
 DEMO = ["--households", "300", "--seed", "3", "--counties", "540102,540103"]
@@ -33,6 +33,4 @@ def test_api_fuzzing_on_sqlite(tmp_path):
 
 
 def test_api_fuzzing_on_postgres(tmp_path, pg_database):
-    env = dict(sqlite_env(tmp_path), DATABASE_URL=pg_database)
-    tuopin(["demo"] + DEMO + ["--password", PASSWORD], env)
-    fuzz(env)
+    fuzz(postgres_demo(tmp_path, pg_database, DEMO, PASSWORD))

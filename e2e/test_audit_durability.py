@@ -12,7 +12,7 @@ import time
 import urllib.error
 import urllib.request
 
-from conftest import BIN, PASSWORD, ROOT, api, demo_copy, free_port, sqlite_env, tuopin
+from conftest import BIN, PASSWORD, ROOT, api, demo_copy, free_port, postgres_demo, sqlite_env, tuopin
 
 # The fuzzing tests' demo (shared template on SQLite).
 DEMO = ["--households", "300", "--seed", "3", "--counties", "540102,540103"]
@@ -95,6 +95,4 @@ def test_answered_reads_survive_sigkill_on_sqlite(tmp_path):
 
 
 def test_answered_reads_survive_sigkill_on_postgres(tmp_path, pg_database):
-    env = dict(sqlite_env(tmp_path), DATABASE_URL=pg_database)
-    tuopin(["demo"] + DEMO + ["--password", PASSWORD], env)
-    reads_then_sigkill(env)
+    reads_then_sigkill(postgres_demo(tmp_path, pg_database, DEMO, PASSWORD))

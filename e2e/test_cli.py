@@ -12,7 +12,7 @@ import urllib.request
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from conftest import BIN, ROOT, api, call, demo_copy, free_port, sqlite_env, tuopin
+from conftest import BIN, ROOT, api, call, demo_copy, free_port, postgres_demo, sqlite_env, tuopin
 from test_registry import EMPTY
 
 PASSWORD = "Cli-pass-2026!"
@@ -34,8 +34,7 @@ def test_audit_verify_catches_a_row_changed_in_sqlite(tmp_path):
 
 
 def test_audit_verify_catches_a_row_changed_in_postgres(tmp_path, pg_database):
-    env = dict(sqlite_env(tmp_path), DATABASE_URL=pg_database)
-    tuopin(["demo", "--households", "40", "--counties", "540102", "--password", PASSWORD], env)
+    env = postgres_demo(tmp_path, pg_database, ["--households", "40", "--counties", "540102"], PASSWORD)
     tamper_and_verify(env, lambda: subprocess.run(
         ["psql", pg_database, "-qc",
          "DROP TRIGGER audit_log_no_update ON audit_log; UPDATE audit_log SET after = '{}' WHERE id = 3;"], check=True))

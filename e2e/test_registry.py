@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 from selenium.webdriver.common.by import By
 
-from conftest import BIN, PASSWORD, ROOT, demo_copy, once, shot, sqlite_env, submit, tuopin, wait_for
+from conftest import BIN, PASSWORD, ROOT, demo_copy, once, postgres_demo, shot, sqlite_env, submit, tuopin, wait_for
 from test_api_fuzz import DEMO as TWO_COUNTIES
 from test_shell import login
 
@@ -184,8 +184,7 @@ def test_a_100000_person_import_survives_sigkill_and_round_trips_on_sqlite(tmp_p
 def test_a_100000_person_import_survives_sigkill_and_round_trips_on_postgres(tmp_path, hundred_thousand_people, pg_database):
     target = tmp_path / "target"
     target.mkdir()
-    env = dict(sqlite_env(target), DATABASE_URL=pg_database)
-    tuopin(["demo"] + EMPTY + ["--password", PASSWORD], env)
+    env = postgres_demo(target, pg_database, EMPTY, PASSWORD)
     crash_then_import(tmp_path, env, *hundred_thousand_people)
 
 

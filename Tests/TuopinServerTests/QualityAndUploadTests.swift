@@ -73,6 +73,16 @@ import VaporTesting
             try await Household.query(on: app.db).filter(\.$id == saved).set(\.$version, to: subjects[1].version + 1)
                 .update()
             #expect(try await app.systemData.householdsAtVersion(subjects) == [subjects[0].id, subjects[2].id])
+            // Findings made from the old read are stored for the others, not for the saved one.
+            let stale = Dictionary(uniqueKeysWithValues: subjects.map { ($0.id, [QualityProblem(.noMembers)]) })
+            let before = try await QualityFinding.query(on: app.db).filter(\.$householdID == saved).all()
+                .map(\.code).sorted()
+            try await QualityService.store(stale, of: subjects, app: app)
+            for s in subjects {
+                let codes = try await QualityFinding.query(on: app.db).filter(\.$householdID == s.id).all()
+                    .map(\.code).sorted()
+                #expect(codes == (s.id == saved ? before : [QualityCode.noMembers.rawValue]), "\(s.id)")
+            }
         }
     }
 

@@ -176,6 +176,24 @@ import VaporTesting
                 == #"INSERT INTO "t" ("a","b") VALUES (?,?),(?,?)"#)
     }
 
+    /// Through the bulk insert (direct binds on SQLite, COPY on PostgreSQL) the values read back as written.
+    @Test func bulkInsertedValuesReadBack() async throws {
+        try await withTestApp(households: 0) { app in
+            let sql = app.db.sqlDatabase
+            try await sql.raw("CREATE TABLE bulk_probe (a TEXT, b INTEGER, c BOOLEAN, d DOUBLE PRECISION)").run()
+            let none: String? = nil
+            try await sql.bulkInsert(
+                into: "bulk_probe", columns: ["a", "b", "c", "d"],
+                rows: (0..<2_500).map { i in [i == 7 ? none : "格桑\(i)", RowID<Household>(i), i % 2 == 0, 0.5] })
+            struct Row: Decodable { let a: String?; let b: Int; let c: Bool; let d: Double }
+            let rows = try await sql.select().columns("a", "b", "c", "d").from("bulk_probe").orderBy("b")
+                .all(decoding: Row.self)
+            #expect(rows.count == 2_500)
+            #expect(rows[7].a == nil && rows[8].a == "格桑8" && rows[8].c && !rows[9].c && rows[2_499].b == 2_499)
+            #expect(rows.allSatisfy { $0.d == 0.5 })
+        }
+    }
+
     /// A character cut by the megabyte boundary of the UTF-8 check, and one that ends the file.
     @Test func theUTF8CheckReadsAcrossItsChunks() throws {
         let url = temporary("t.csv")

@@ -40,7 +40,7 @@ extension RegistryImport {
             var writer = RoundWriter(
                 tx: tx, actor: actor, protector: protector, today: today, now: now, existing: existing)
             var open: [String: MembersTemplate.HouseholdRecord] = [:]
-            var round_: [MembersTemplate.HouseholdRecord] = []
+            var complete: [MembersTemplate.HouseholdRecord] = []
             var rowNumber = 0, done = 0
             for raw in rows {
                 rowNumber += 1
@@ -55,15 +55,15 @@ extension RegistryImport {
                     open[number] = household
                     continue
                 }
-                round_.append(household)
-                if round_.count == round {
-                    try await writer.write(round_)
-                    done += round_.count
+                complete.append(household)
+                if complete.count == round {
+                    try await writer.write(complete)
+                    done += complete.count
                     progress(done, validator.households)
-                    round_.removeAll(keepingCapacity: true)
+                    complete.removeAll(keepingCapacity: true)
                 }
             }
-            try await writer.write(round_)
+            try await writer.write(complete)
             guard open.isEmpty, writer.created + writer.updated == validator.households else {
                 throw FileChanged(row: rowNumber)
             }

@@ -11,7 +11,6 @@ final class TemplateFileWriter {
     let isWorkbook: Bool
     private let handle: FileHandle
     private let sheetURL: URL?
-    private var rowNumber = 0
     private var buffer = Data()
     private(set) var rows = 0
 
@@ -31,10 +30,9 @@ final class TemplateFileWriter {
 
     func write(_ rows: [[String]]) throws {
         for row in rows {
-            rowNumber += 1
-            buffer.append(contentsOf: Array((isWorkbook ? XLSX.rowXML(row, number: rowNumber) : CSV.line(row)).utf8))
+            self.rows += 1
+            buffer.append(contentsOf: Array((isWorkbook ? XLSX.rowXML(row, number: self.rows) : CSV.line(row)).utf8))
         }
-        self.rows += rows.count
         if buffer.count >= 1 << 20 { try flush() }
     }
 

@@ -57,12 +57,11 @@ enum QualityService {
         clock: PhaseClock? = nil
     ) async throws -> [RowID<Household>: [QualityProblem]] {
         guard !households.isEmpty else { return [:] }
-        let tx = db
         let loaded = try await HouseholdFactsLoader.load(
-            on: tx, households: households.map { ($0.id, $0.status) },
+            on: db, households: households.map { ($0.id, $0.status) },
             protector: protector, planYear: today.year)
         clock?.add("facts loaded")
-        let standards = try await StandardsController.lookup(on: tx)
+        let standards = try await StandardsController.lookup(on: db)
         var results: [RowID<Household>: [QualityProblem]] = [:]
         for h in households {
             results[h.id] = DataQuality.check(
@@ -70,7 +69,7 @@ enum QualityService {
         }
         clock?.add("checked")
         // The same person in two households is a registry-wide fact: ask the index.
-        let shared = Set(try await duplicateHMACs(loaded.hmacs.map(\.hmac), on: tx))
+        let shared = Set(try await duplicateHMACs(loaded.hmacs.map(\.hmac), on: db))
         for m in loaded.hmacs where shared.contains(m.hmac) {
             results[m.household, default: []].append(QualityProblem(.idDuplicate, m.name))
         }
@@ -128,13 +127,20 @@ enum QualityService {
             }
             guard let last = page.last else { break }
             after = last.id
-            try await app.write { tx in
-                let unchanged = try await tx.householdsAtVersion(page)
-                try await tx.replaceQualityFindings(
-                    of: page.filter { unchanged.contains($0.id) }, with: results)
-            }
+            try await store(results, of: page, app: app)
             clock.add("findings written")
             await tally.add(page.count, results)
+        }
+    }
+
+    /// Stores what a check found in `page`, read outside this transaction: only for the households
+    /// still at the version read (a save meanwhile rechecked its own in its transaction).
+    static func store(
+        _ results: [RowID<Household>: [QualityProblem]], of page: [Subject], app: Application
+    ) async throws {
+        try await app.write { tx in
+            let unchanged = try await tx.householdsAtVersion(page)
+            try await tx.replaceQualityFindings(of: page.filter { unchanged.contains($0.id) }, with: results)
         }
     }
 
