@@ -3,6 +3,7 @@ import FluentPostgresDriver
 import FluentSQLiteDriver
 import Foundation
 import Leaf
+import LeafKit
 import SQLKit
 import TuopinCore
 import Vapor
@@ -63,11 +64,17 @@ public func configure(
     app.countyMap = try CountyMap.load(app.directory.resourcesDirectory + "Data/xizang-counties.geojson")
     app.migrations.add(Migrations.all)
 
-    app.views.use(.leaf)
+    // Leaf's own `.leaf` provider switches the template cache off in the development environment,
+    // which `tuopin serve` runs in unless given `--env`; this one keeps `templateReload`'s choice.
+    app.views.use { app in
+        LeafRenderer(
+            configuration: app.leaf.configuration, tags: app.leaf.tags, cache: app.leaf.cache,
+            sources: app.leaf.sources, eventLoop: app.eventLoopGroup.next(), userInfo: ["application": app])
+    }
     app.leaf.tags["url"] = SiteURLTag()
     app.leaf.tags["money"] = MoneyTag()
     InboxCount.install(app)
-    app.leaf.cache.isEnabled = app.environment.isRelease
+    app.leaf.cache.isEnabled = !settings.templateReload
     app.routes.defaultMaxBodySize = "1mb"
 
     useMiddleware(app)

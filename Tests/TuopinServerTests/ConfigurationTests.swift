@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import Leaf
 import SQLKit
 import Testing
 import VaporTesting
@@ -116,5 +117,34 @@ import VaporTesting
         }
         #expect(try !TuopinSettings.fromEnvironment([:]).benchRoutes)
         #expect(try TuopinSettings.fromEnvironment(["TUOPIN_BENCH": "1"]).benchRoutes)
+    }
+
+    /// Templates are parsed once whatever `--env` the server runs in (it ran in development by
+    /// default and re-read every template on every page); `TUOPIN_TEMPLATE_RELOAD=1` asks for re-reading.
+    @Test func templatesAreParsedOnceUnlessReloadIsAsked() async throws {
+        #expect(try !TuopinSettings.fromEnvironment([:]).templateReload)
+        #expect(try TuopinSettings.fromEnvironment(["TUOPIN_TEMPLATE_RELOAD": "1"]).templateReload)
+        #expect(throws: TuopinSettings.SettingError.self) {
+            try TuopinSettings.fromEnvironment(["TUOPIN_TEMPLATE_RELOAD": "sometimes"])
+        }
+        try await withTestApp(households: nil) { app in
+            try await app.testing().test(.GET, "/login") { res async in #expect(res.status == .ok) }
+            #expect(app.leaf.cache.count > 0)
+        }
+        // Leaf's own provider turned the cache off in the development environment, which `serve` runs in.
+        for reload in [false, true] {
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tuopin-leaf-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: dir) }
+            var settings = testSettings(
+                directory: dir, database: .sqlite(path: dir.appendingPathComponent("t.sqlite").path))
+            settings.templateReload = reload
+            let app = try await Application.make(.development)
+            app.logger.logLevel = .warning
+            app.directory = DirectoryConfiguration(workingDirectory: packageRoot())
+            try await configure(app, settings: settings, now: { Date() })
+            _ = app.view
+            #expect(app.leaf.cache.isEnabled == !reload)
+            try await app.asyncShutdown()
+        }
     }
 }
