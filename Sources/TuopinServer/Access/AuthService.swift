@@ -292,24 +292,27 @@ enum AuthService {
     static func user(forToken token: String, cookie: Bool = false, app: Application, now: Date) async throws
         -> CurrentUser?
     {
-        let accounts = app.accountData
-        guard let session = try await accounts.openSession(tokenHash: Hashing.sha256Hex(token)),
+        guard let session = try await app.accountData.openSession(signingIn: Hashing.sha256Hex(token)),
             session.expiresAt > now, !cookie || session.kind == Kind.web.rawValue,
             session.kind != Kind.web.rawValue
                 || (session.lastSeenAt ?? session.createdAt).addingTimeInterval(app.tuopin.settings.sessionIdle) > now,
-            let user = try await accounts.user(id: session.userID),
-            user.active
+            session.active
         else { return nil }
         if now.timeIntervalSince(session.lastSeenAt ?? session.createdAt) > 60 {
-            let id = try session.requireID()
+            let id = session.sessionID
             try await app.write { tx in
                 try await tx.rows(UserSession.self).filter(\.$id == id).set(\.$lastSeenAt, to: now).update()
             }
         }
         guard let stage = SessionStage(rawValue: session.stage) else { return nil }
-        var current = try CurrentUser(user, sessionKind: session.kind, sessionID: try session.requireID())
+        let scope = Scope(
+            bindings: session.bindings.compactMap { b in OrgCode(b.unitCode).map { RoleBinding(role: b.role, unit: $0) }
+            })
+        var current = CurrentUser(
+            id: session.userID, username: session.username, displayName: session.displayName, scope: scope,
+            sessionID: session.sessionID, sessionKind: session.kind)
         current.stage = stage
-        current.passwordExpired = app.tuopin.passwordPolicy.isExpired(changedAt: user.passwordChangedAt, now: now)
+        current.passwordExpired = app.tuopin.passwordPolicy.isExpired(changedAt: session.passwordChangedAt, now: now)
         return current
     }
 

@@ -41,13 +41,16 @@ enum HouseholdController {
     struct ListPage: Content { let items: [Summary]; let next: String? }
 
     static func detail(_ req: Request, id: RowID<Household>) async throws -> Detail {
+        try detail(req, records: try await req.data.householdRecords(id: id))
+    }
+
+    static func detail(_ req: Request, records: DataAccess.HouseholdRecords) throws -> Detail {
         let data = req.data, t = req.t, protector = req.tuopin.protector
         let today = req.clock.today
-        let h = try await data.household(id: id)
-        let id = try h.requireID()
-        let village = try await data.village(of: h)
+        let h = records.household
+        let village = records.village
         let seesHealth = data.maySeeHealth
-        let members = try await data.members(of: h).map { m in
+        let members = try records.members.map { m in
             let birth = ResidentID.birthDate(of: try protector.decrypt(m.idCipher))
             return MemberView(
                 id: m.id!, name: m.name, relation: t.vocab(Relation.self, raw: m.relation.rawValue),
@@ -61,14 +64,14 @@ enum HouseholdController {
                     ? t.vocab(Health.self, raw: m.health) + (m.disabilityGrade.map { " \($0)" } ?? "") : nil,
                 labour: t.vocab(LabourAbility.self, raw: m.labour), migrant_months: m.migrantMonths)
         }
-        let guarantees = try await data.guarantees(of: h)
+        let guarantees = records.guarantees
             .sorted { a, b in guaranteeOrder(a.kind.rawValue) < guaranteeOrder(b.kind.rawValue) }
             .map {
                 GuaranteeView(
                     kind: $0.kind.rawValue, label: t.vocab(GuaranteeKind.self, raw: $0.kind.rawValue), met: $0.met,
                     note: $0.kind == .medical && !seesHealth ? "" : $0.note)
             }
-        let (planRows, measureRows) = try await data.plans(of: h)
+        let (planRows, measureRows) = (records.plans, records.measures)
         let plans = planRows.map { p in
             PlanView(
                 year: p.year, goal: p.goal,
@@ -82,7 +85,7 @@ enum HouseholdController {
                 })
         }
         let size = Int64(max(members.count, 1))
-        let incomes = try await data.incomes(of: h).map { r in
+        let incomes = records.incomes.map { r in
             let net = Money(fen: r.wage + r.business + r.property + r.transfer - r.costs)
             return IncomeView(
                 year: r.year, wage: Money(fen: r.wage).description, business: Money(fen: r.business).description,
@@ -140,17 +143,17 @@ enum HouseholdController {
     static func page(_ req: Request, formError: String?, posted: [String: String] = [:]) async throws -> Response {
         let user = try req.requireUser()
         let id: RowID<Household> = try req.intParameter("id")
-        let detail = try await detail(req, id: id)
+        let records = try await req.data.householdRecords(id: id)
+        let detail = try detail(req, records: records)
         try await ReadAudit.household(req, user: user, id: id, via: "page")
         let t = req.t
-        let history = try await req.data.history(ofHousehold: id).map {
+        let history = try await req.data.history(of: records.household).map {
             HistoryRow(
                 at: $0.at, user: $0.user, action: t["action_" + $0.action.replacingOccurrences(of: ".", with: "_")],
                 reason: $0.reason)
         }
         let facts = try await req.data.facts(
-            ofHousehold: id, protector: req.tuopin.protector,
-            planYear: req.clock.today.year)
+            of: records.household, protector: req.tuopin.protector, planYear: req.clock.today.year)
         let standards = try await req.data.standards()
         let findings = DataQuality.check(facts, today: req.clock.today, povertyLine: { standards[$0]?.povertyLine })
             .map { Finding(code: $0.code.rawValue, text: t[$0.code.labelKey]) }
@@ -187,25 +190,23 @@ enum HouseholdController {
                 starts: CaseController.startOptions(
                     req, status: HouseholdStatus(rawValue: detail.status), unit: detail.village),
                 caseYear: req.clock.today.year, standardMissing: standards[req.clock.today.year] == nil,
-                pairings: try await req.data.pairings(ofHousehold: id, t: t), candidates: candidates,
+                pairings: try await req.data.pairings(of: records.household, t: t), candidates: candidates,
                 today: req.clock.today.description,
                 loans: try await req.data.loans().filter(\.$householdID == id).sort(\.$id).all()
                     .map { LoanService.view($0, today: req.clock.today) },
                 mayKeepLoans: req.auth.get(CurrentUser.self)?.scope.permits(.manageFunds, on: OrgCode(detail.village)!)
                     ?? false,
-                editing: writable ? try await editing(req, id: id, posted: posted) : nil,
+                editing: writable ? try editing(req, records: records, posted: posted) : nil,
                 saved: savedMessage(req)),
             status: formError == nil ? .ok : .unprocessableEntity)
     }
 
     /// The forms that edit members and plans, for a user who may write the household.
-    static func editing(_ req: Request, id: RowID<Household>, posted: [String: String]) async throws
+    static func editing(_ req: Request, records: DataAccess.HouseholdRecords, posted: [String: String]) throws
         -> HouseholdEditing
     {
-        let h = try await req.data.household(id: id)
-        let (plans, measures) = try await req.data.plans(of: h)
-        return try HouseholdEditing.make(
-            h, members: try await req.data.members(of: h), plans: plans, measures: measures,
+        try HouseholdEditing.make(
+            records.household, members: records.members, plans: records.plans, measures: records.measures,
             today: req.clock.today, posted: posted, t: req.t)
     }
 

@@ -5,6 +5,22 @@ import Vapor
 /// What the household page reads besides the household itself, each part only for a household the
 /// user may read (`household(id:)` answers "not found" outside the scope).
 extension DataAccess {
+    /// A household the user may read with everything its page shows, read once per request
+    /// ("not found" outside the scope).
+    struct HouseholdRecords: Sendable {
+        let household: Household; let village: OrgUnit?; let members: [Member]; let guarantees: [Guarantee]
+        let plans: [HouseholdPlan]; let measures: [Measure]; let incomes: [IncomeRecord]
+    }
+
+    func householdRecords(id: RowID<Household>) async throws -> HouseholdRecords {
+        let h = try await household(id: id)
+        let (plans, measures) = try await self.plans(of: h)
+        return HouseholdRecords(
+            household: h, village: try await village(of: h), members: try await members(of: h),
+            guarantees: try await guarantees(of: h), plans: plans, measures: measures, incomes: try await incomes(of: h)
+        )
+    }
+
     func village(of household: Household) async throws -> OrgUnit? {
         try await OrgUnit.find(household.villageCode, on: db)
     }
@@ -23,19 +39,34 @@ extension DataAccess {
     }
 
     func history(ofHousehold id: RowID<Household>) async throws -> [HouseholdHistory.Entry] {
-        _ = try await household(id: id)
-        return try await HouseholdHistory.entries(on: self, householdID: id)
+        try await history(of: household(id: id))
+    }
+
+    /// The change history of a household already read through the scope.
+    func history(of household: Household) async throws -> [HouseholdHistory.Entry] {
+        try await HouseholdHistory.entries(on: self, householdID: household.requireID())
     }
 
     func facts(ofHousehold id: RowID<Household>, protector: DataProtector, planYear: Int) async throws -> HouseholdFacts
     {
-        _ = try await household(id: id)
-        return try await HouseholdFactsLoader.facts(on: self, householdID: id, protector: protector, planYear: planYear)
+        try await facts(of: household(id: id), protector: protector, planYear: planYear)
+    }
+
+    /// The data-quality facts of a household already read through the scope.
+    func facts(of household: Household, protector: DataProtector, planYear: Int) async throws -> HouseholdFacts {
+        let id = try household.requireID()
+        return try await HouseholdFactsLoader.load(
+            on: self, households: [(id, household.status.rawValue)], protector: protector, planYear: planYear
+        ).facts[id]!
     }
 
     func pairings(ofHousehold id: RowID<Household>, t: Translations) async throws -> [PairingService.View] {
-        _ = try await household(id: id)
-        return try await PairingService.pairings(of: id, on: self, t: t)
+        try await pairings(of: household(id: id), t: t)
+    }
+
+    /// The pairings of a household already read through the scope.
+    func pairings(of household: Household, t: Translations) async throws -> [PairingService.View] {
+        try await PairingService.pairings(of: household.requireID(), on: self, t: t)
     }
 
     /// Cadres who may be paired with a household of `village` (the user must be able to change it).
