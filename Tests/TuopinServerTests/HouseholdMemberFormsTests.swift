@@ -114,6 +114,9 @@ import VaporTesting
             // The change history names the actions in words.
             let history = try await app.get("/households/\(id)", clerk.0).1
             #expect(history.contains("新增成员") && history.contains("保存帮扶计划") && !history.contains("action_"))
+            // The page was read several times above: reads are the auditors', not the change history.
+            let table = try #require(history.firstMatch(of: /<table class="grid" id="history">[\s\S]*?<\/table>/))
+            #expect(!table.0.contains("<td>查看</td>"))
             // In Beijing time, as everything else on the page (the log keeps UTC).
             let logged = try #require(
                 history.firstMatch(of: /<table class="grid" id="history">[\s\S]*?<td>([0-9: -]+)<\/td>/))

@@ -11,7 +11,7 @@ enum Migrations {
         AddCadrePhone(), CreateFunds(),
         CreateRollups(), CreateInspections(), CreateOversight(), KeyObjectorHashes(), AddPasswordHistory(),
         MaskResidentIDs(), AddObjectionFormTokens(), HouseholdExitOrder(), CreateLocalPractices(),
-        SplitCadreRank(), AddPoorUnitFlag(), AssessmentAtEveryLevel(),
+        SplitCadreRank(), AddPoorUnitFlag(), AssessmentAtEveryLevel(), IndexAuditChanges(),
     ]
 }
 
