@@ -103,11 +103,11 @@ def case_status(browser):
 def test_a_household_is_identified_and_exits_in_chromium(server, browser):
     with db(server) as c:
         household, status = c.execute(
-            "SELECT id, status FROM households WHERE village_code = ? AND status IN ('monitored', 'exitedWithoutPolicy', 'exitedWithPolicy') "
+            "SELECT id, status FROM households WHERE village_code = ? AND status IN ('applicant', 'exitedWithoutPolicy', 'exitedWithPolicy') "
             "AND id NOT IN (SELECT household_id FROM cases WHERE household_id IS NOT NULL) ORDER BY id LIMIT 1", (VILLAGE,)).fetchone()
     # An applicant is identified (两公示一公告); an exited household that fell back goes through 返贫认定, the same
     # procedure, and keeps its exit on record (issue #25 item 5).
-    workflow, registered = ("W-identification", "未脱贫") if status == "monitored" else ("W-return", "返贫")
+    workflow, registered = ("W-identification", "未脱贫") if status == "applicant" else ("W-return", "返贫")
 
     # Identification: the clerk applies from the household page.
     as_user(browser, server, "clerk1")

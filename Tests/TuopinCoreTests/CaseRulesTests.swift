@@ -133,7 +133,7 @@ import Testing
         #expect(effects(Workflows.returnToPoverty) == ["register": .returnToPoverty])
         #expect(StepEffect.returnToPoverty.householdStatus == .returnedToPoverty)
         #expect(Workflows.startable(forHousehold: .exitedWithPolicy).id == Workflows.returnToPoverty.id)
-        #expect(Workflows.startable(forHousehold: .monitored).id == Workflows.identification.id)
+        #expect(Workflows.startable(forHousehold: .applicant).id == Workflows.identification.id)
         #expect(
             Workflows.identification.ineligibility(household: .exitedWithoutPolicy)
                 == "wf_not_eligible_exited_use_return")
@@ -146,7 +146,7 @@ import Testing
         #expect(county.inputs(at: county.stepIndex("recordStateCouncilConsent")!).document)
         #expect(Workflows.householdExit.inputs(at: 0).votes && Workflows.householdExit.inputs(at: 2).consent)
         #expect(Workflows.identification.ineligibility(household: .notExited) == "wf_not_eligible_poor")
-        #expect(Workflows.identification.ineligibility(household: .monitored) == nil)
+        #expect(Workflows.identification.ineligibility(household: .applicant) == nil)
         #expect(Workflows.householdExit.ineligibility(household: .exitedWithPolicy) == "wf_not_eligible_exited")
         #expect(Workflows.householdExit.ineligibility(household: .returnedToPoverty) == nil)
         #expect(county.ineligibility(unitExited: false, registeredPoor: false) == "wf_not_eligible_not_poverty_county")

@@ -12,7 +12,7 @@ import Testing
         RollupCell(status: "returnedToPoverty", identifiedYear: 2016, exitYear: 2017, households: 1, people: 5),
         RollupCell(status: "exitedWithPolicy", identifiedYear: 2015, exitYear: 2017, households: 3, people: 6),
         RollupCell(status: "exitedWithoutPolicy", identifiedYear: 2016, exitYear: 2018, households: 1, people: 6),
-        RollupCell(status: "monitored", identifiedYear: 2019, exitYear: 0, households: 1, people: 4),
+        RollupCell(status: "applicant", identifiedYear: 2019, exitYear: 0, households: 1, people: 4),
     ]
 
     @Test func figuresCountEachStatusOnce() {
@@ -20,7 +20,7 @@ import Testing
         #expect(f.registered == HeadCount(households: 7, people: 24))
         #expect(f.exited == HeadCount(households: 4, people: 12))
         #expect(f.remaining == HeadCount(households: 3, people: 12))
-        #expect(f.monitored == HeadCount(households: 1, people: 4))
+        #expect(f.applicants == HeadCount(households: 1, people: 4))
         // 12 remaining poor of 400 rural people: 3.00%; no population kept: no incidence.
         #expect(f.incidenceBP(ruralPopulation: 400) == 300)
         #expect(f.incidenceBP(ruralPopulation: 0) == nil)
@@ -30,7 +30,7 @@ import Testing
     }
 
     @Test func onlyMonitoredHouseholdsAreNotRegistered() {
-        #expect(HouseholdStatus.allCases.filter { !$0.isRegistered } == [.monitored])
+        #expect(HouseholdStatus.allCases.filter { !$0.isRegistered } == [.applicant])
     }
 
     @Test func exitsRecordedCountEveryRegisteredHouseholdWithThatExitYear() {
@@ -38,11 +38,11 @@ import Testing
         #expect(PovertyFigures.exitsRecorded(in: 2017, cells) == HeadCount(households: 4, people: 11))
         #expect(PovertyFigures.exitsRecorded(in: 2018, cells) == HeadCount(households: 1, people: 6))
         #expect(PovertyFigures.exitsRecorded(in: 2019, cells) == HeadCount())
-        // A monitored household with an exit year is not an exit.
-        let monitored = [
-            RollupCell(status: "monitored", identifiedYear: 2015, exitYear: 2019, households: 2, people: 5)
+        // An applicant with an exit year is not an exit.
+        let applicants = [
+            RollupCell(status: "applicant", identifiedYear: 2015, exitYear: 2019, households: 2, people: 5)
         ]
-        #expect(PovertyFigures.exitsRecorded(in: 2019, monitored) == HeadCount())
+        #expect(PovertyFigures.exitsRecorded(in: 2019, applicants) == HeadCount())
     }
 
     @Test func byYearCountsExitsAndThePoorLeftAtEachYearsEnd() {

@@ -130,7 +130,7 @@ import VaporTesting
             let exits = try await Household.query(on: app.db).filter(\.$countyCode == "540102").filter(
                 \.$exitYear == year
             )
-            .filter(\.$status != HouseholdStatus.monitored).count()
+            .filter(\.$status != HouseholdStatus.applicant).count()
             let poor = try await Household.query(on: app.db).filter(\.$countyCode == "540102")
                 .filter(\.$status ~~ HouseholdStatus.allCases.filter(\.isRemainingPoor)).count()
             #expect(inputs.exits == exits && inputs.poorHouseholds == poor)

@@ -62,6 +62,11 @@ import VaporTesting
                 "village_incidence_pct": "3",
                 "county_incidence_pct": "3", "wrong_exit_pct": "2", "missed_pct": "2", "recognition_pct": "90",
             ]
+        case "POST /monitoring-standards/:year", "PUT /api/v1/monitoring-standards/:year":
+            return [
+                "version": 1, "income_line": "6000", "medical_threshold": "10000", "education_threshold": "10000",
+                "loss_threshold": "10000",
+            ]
         case "POST /cases/:id/steps", "POST /api/v1/cases/:id/steps":
             return ["action": "announce", "place": "村委会", "starts_on": "2030-01-01", "ends_on": "2030-01-10"]
         case "POST /objections/:id/decision": return ["decision": "reject", "reason": "不属实", "case_id": f.caseID]
@@ -278,6 +283,7 @@ import VaporTesting
             "SELECT COUNT(*) AS n FROM pairings WHERE ended_on IS NULL", "SELECT COUNT(*) AS n FROM pairings",
             "SELECT COUNT(*) AS n FROM user_sessions WHERE ended_at IS NOT NULL", "SELECT COUNT(*) AS n FROM members",
             "SELECT CAST(SUM(version) AS BIGINT) AS n FROM standards",
+            "SELECT CAST(SUM(version) AS BIGINT) AS n FROM monitoring_standards",
             "SELECT COUNT(*) AS n FROM fund_entries",
             "SELECT COUNT(*) AS n FROM fund_entries WHERE notice_id IS NOT NULL",
             "SELECT CAST(SUM(version) AS BIGINT) AS n FROM projects", "SELECT COUNT(*) AS n FROM inspections",

@@ -264,7 +264,7 @@ import VaporTesting
             // never registered as 未脱贫 without it.
             for (number, started) in [("5401030012019901", false), ("5401030012019902", true)] {
                 let h = try #require(try await Household.query(on: app.db).filter(\.$number == number).first())
-                #expect(h.status == .monitored && h.memberCount == 1)
+                #expect(h.status == .applicant && h.memberCount == 1)
                 let cases = try await WorkflowCase.query(on: app.db).filter(\.$householdID == h.id!).all()
                 #expect(cases.map(\.workflow) == (started ? ["W-identification"] : []))
             }

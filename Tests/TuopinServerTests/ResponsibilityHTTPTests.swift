@@ -157,7 +157,7 @@ import VaporTesting
             #expect(resp.contains("id=\"report-\(period.label)\" class=\"standing-missing\""))
             // The form shows the figures a report submitted now would freeze.
             let households = try await Household.query(on: app.db).filter(\.$townshipCode == "540102001").filter(
-                \.$status != HouseholdStatus.monitored
+                \.$status != HouseholdStatus.applicant
             ).count()
             #expect(
                 resp.contains("id=\"report-form\"") && resp.contains("id=\"report-figures\"")
@@ -191,7 +191,7 @@ import VaporTesting
             #expect(
                 frozen.households
                     == (try await Household.query(on: app.db).filter(\.$townshipCode == "540102001")
-                        .filter(\.$status != HouseholdStatus.monitored).count()))
+                        .filter(\.$status != HouseholdStatus.applicant).count()))
             #expect(try await openViolation(app, rule: "R-10-2", subject: "report:540102001:\(period.label)") == nil)
             #expect(
                 try await app.postForm(
@@ -400,7 +400,7 @@ import VaporTesting
                 Household.self, on: \Member.$household.$id == \Household.$id
             )
             .filter(Household.self, \.$townshipCode == "540102001").filter(
-                Household.self, \.$status != HouseholdStatus.monitored
+                Household.self, \.$status != HouseholdStatus.applicant
             )
             .filter(\.$relation == .head).all()
             var rising: [Member] = []

@@ -41,10 +41,10 @@ import TuopinCore
                 counts.filter { HouseholdStatus(rawValue: $0.key).map(keep) ?? false }.values.reduce(HeadCount(), +)
             }
             let f = try await data.figures(of: unit)
-            #expect(f.registered == sum { $0 != .monitored }, "\(unit) registered", sourceLocation: sourceLocation)
+            #expect(f.registered == sum { $0 != .applicant }, "\(unit) registered", sourceLocation: sourceLocation)
             #expect(f.exited == sum(\.hasExited), "\(unit) exited", sourceLocation: sourceLocation)
             #expect(f.remaining == sum(\.isRemainingPoor), "\(unit) remaining", sourceLocation: sourceLocation)
-            #expect(f.monitored == sum { $0 == .monitored }, "\(unit) monitored", sourceLocation: sourceLocation)
+            #expect(f.applicants == sum { $0 == .applicant }, "\(unit) applicants", sourceLocation: sourceLocation)
             // The plans' actual exits (from the roll-ups) against the progress reports' direct count.
             if unit.level <= .township {
                 for year in 2017...2019 {
@@ -257,7 +257,7 @@ import TuopinCore
         try await withTestApp(cases: true) { app in
             var headers = HTTPHeaders(); headers.cookie(try await app.webLogin("chengguan"))
             let households = try await Household.query(on: app.db).filter(\.$countyCode == "540102").all()
-            let registered = households.filter { $0.status != .monitored }
+            let registered = households.filter { $0.status != .applicant }
             let exited2019 = registered.filter { $0.status.hasExited && $0.exitYear == 2019 }
             try await app.testing().test(.GET, "/units/540102/statistics?year=2019", headers: headers) { res in
                 #expect(res.status == .ok)

@@ -265,7 +265,7 @@ final class APIClient: @unchecked Sendable {
                 ])
             #expect(r.status == .created, "\(r.text)")
             let hh = r.json["id"] as! Int
-            #expect(try await Household.find(RowID(hh), on: app.db)!.status == .monitored)
+            #expect(try await Household.find(RowID(hh), on: app.db)!.status == .applicant)
             let county = try await APIClient.login(app, "chengguan")
             let region = try await APIClient.login(app, "region")
             r = try await clerk.call(

@@ -20,13 +20,21 @@ public struct LocalPractice: Sendable, Equatable, Codable {
         case loanMaxMonths = "loan_max_months"
         /// R-07-2: besides the region and the prefectures (articles 7, 13), counties' funds must grow too (1 = yes).
         case fundGrowthCounties = "fund_growth_counties"
+        /// 防返贫动态监测 (issue #26; 2021 national guidance, not the articles): a report is decided by the
+        /// county within this many days of the first report …
+        case monitoringIdentificationDays = "monitoring_identification_days"
+        /// … a confirmed monitoring object has an assistance measure within this many days …
+        case monitoringAssistanceDays = "monitoring_assistance_days"
+        /// … and its risk is declared gone only after this many years of income above the monitoring line.
+        case monitoringStableYears = "monitoring_stable_years"
 
-        public enum Kind: String, Sendable { case monthDay = "month_day", days, percent, yuan, months, flag }
+        public enum Kind: String, Sendable { case monthDay = "month_day", days, percent, yuan, months, flag, years }
 
         public var kind: Kind {
             switch self {
             case .letterDue, .planDue: .monthDay
-            case .disclosureDays: .days
+            case .disclosureDays, .monitoringIdentificationDays, .monitoringAssistanceDays: .days
+            case .monitoringStableYears: .years
             case .spotCheckPercent: .percent
             case .loanMaxYuan: .yuan
             case .loanMaxMonths: .months
@@ -44,6 +52,9 @@ public struct LocalPractice: Sendable, Equatable, Codable {
             case .loanMaxYuan: 50_000
             case .loanMaxMonths: 36
             case .fundGrowthCounties: 1
+            case .monitoringIdentificationDays: 15
+            case .monitoringAssistanceDays: 30
+            case .monitoringStableYears: 1
             }
         }
 
@@ -59,6 +70,9 @@ public struct LocalPractice: Sendable, Equatable, Codable {
             case .loanMaxYuan: 1...50_000
             case .loanMaxMonths: 1...36
             case .fundGrowthCounties: 0...1
+            case .monitoringIdentificationDays: 1...60
+            case .monitoringAssistanceDays: 1...90
+            case .monitoringStableYears: 1...3
             }
         }
 
@@ -71,6 +85,7 @@ public struct LocalPractice: Sendable, Equatable, Codable {
             case .spotCheckPercent: []
             case .loanMaxYuan, .loanMaxMonths: []
             case .fundGrowthCounties: [.r07_2]
+            case .monitoringIdentificationDays, .monitoringAssistanceDays, .monitoringStableYears: []
             }
         }
 

@@ -84,7 +84,7 @@ public struct DemoHouseholdGenerator: Sendable {
             case 78..<86: .exitedWithoutPolicy
             case 86..<93: .notExited
             case 93..<96: .returnedToPoverty
-            default: .monitored
+            default: .applicant
             }
         let identified = rng.pick([2014, 2014, 2014, 2015, 2016])
         let exitYear: Int? =

@@ -33,7 +33,7 @@ public struct PovertyFigures: Sendable, Equatable, Codable {
     /// 未脱贫 and 返贫: the remaining poor.
     public var remaining = HeadCount()
     /// 监测对象.
-    public var monitored = HeadCount()
+    public var applicants = HeadCount()
 
     public init() {}
 
@@ -41,7 +41,7 @@ public struct PovertyFigures: Sendable, Equatable, Codable {
         for cell in cells {
             let count = HeadCount(households: cell.households, people: cell.people)
             guard let status = HouseholdStatus(rawValue: cell.status) else { continue }
-            guard status.isRegistered else { monitored = monitored + count; continue }
+            guard status.isRegistered else { applicants = applicants + count; continue }
             registered = registered + count
             if status.hasExited { exited = exited + count }
             if status.isRemainingPoor { remaining = remaining + count }
@@ -65,7 +65,7 @@ public struct PovertyFigures: Sendable, Equatable, Codable {
         return min(max(first, year - 9), year)...year
     }
 
-    /// The households (other than those only monitored) whose recorded exit year is `year`: the
+    /// The households (other than those only applying for identification) whose recorded exit year is `year`: the
     /// exits that progress reports and annual plans count.
     public static func exitsRecorded(in year: Int, _ cells: [RollupCell]) -> HeadCount {
         cells.reduce(HeadCount()) { sum, cell in

@@ -56,7 +56,7 @@ extension HouseholdStatus: OfficialValue {
         case .exitedWithPolicy: "已脱贫享受政策"
         case .exitedWithoutPolicy: "已脱贫不再享受政策";
         case .returnedToPoverty: "返贫";
-        case .monitored: "监测对象"
+        case .applicant: "申请识别"
         }
     }
 }

@@ -55,7 +55,7 @@ enum Dashboard {
         let reportRules = Set(ComplianceRules.overdueReportRules.map(\.id.rawValue)),
             findingRules = Set(ComplianceRules.overdueFindingRules.map(\.id.rawValue))
         return View(
-            figures: headline(figures, t: t, monitored: true),
+            figures: headline(figures, t: t, applicants: true),
             incidence: figures.incidenceBP(ruralPopulation: population).map(StandardsController.percent),
             ruralPopulation: population ?? 0, openViolations: violations.reduce(0) { $0 + $1.n },
             overdueReports: violations.filter { reportRules.contains($0.rule) }.reduce(0) { $0 + $1.n },
@@ -78,8 +78,8 @@ enum Dashboard {
             ])
     }
 
-    /// The headline figures of a unit (the public home leaves out those only monitored).
-    static func headline(_ f: PovertyFigures, t: Translations, monitored: Bool) -> [Figure] {
+    /// The headline figures of a unit (the public home leaves out those only applying for identification).
+    static func headline(_ f: PovertyFigures, t: Translations, applicants: Bool) -> [Figure] {
         [
             Figure(
                 key: "registered", label: t["dash_registered"], households: f.registered.households,
@@ -89,11 +89,11 @@ enum Dashboard {
                 key: "remaining", label: t["dash_remaining"], households: f.remaining.households,
                 people: f.remaining.people),
         ]
-            + (monitored
+            + (applicants
                 ? [
                     Figure(
-                        key: "monitored", label: t["status_monitored"], households: f.monitored.households,
-                        people: f.monitored.people)
+                        key: "applicants", label: t["status_applicant"], households: f.applicants.households,
+                        people: f.applicants.people)
                 ] : [])
     }
 

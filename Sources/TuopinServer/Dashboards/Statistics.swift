@@ -50,7 +50,7 @@ enum Statistics {
                     t["stat_remaining_h"], t["stat_remaining_p"],
                 ], rows: unitRows))
 
-        // By attribute and by cause: the registered poor (not those only monitored), now.
+        // By attribute and by cause: the registered poor (not those only applying for identification), now.
         for (table, dim, label) in [
             (
                 Table.attributes, Rollups.Dimension.attribute,

@@ -122,7 +122,7 @@ struct DataAccess: Sendable {
         _ = try await unit(code)
         return try await Rollups.childCells(of: code.value, on: self).mapValues { cells in
             let f = PovertyFigures(cells: cells)
-            let all = f.registered + f.monitored
+            let all = f.registered + f.applicants
             return Counts(
                 households: all.households, people: all.people, poorHouseholds: f.remaining.households,
                 exitedHouseholds: f.exited.households)

@@ -150,7 +150,7 @@ enum PortalController {
         return try await Page.render(
             req, "portal-home",
             HomeView(
-                figures: Dashboard.headline(f, t: t, monitored: false),
+                figures: Dashboard.headline(f, t: t, applicants: false),
                 incidence: f.incidenceBP(ruralPopulation: population).map(StandardsController.percent),
                 dashboard: .init(
                     years: Dashboard.YearChart(

@@ -180,7 +180,7 @@ enum VillageActorsService {
                     .filter(.sql(ScopeSQL.within(scope.roots(for: .readRegistry)))).filter(
                         Household.self, \.$countyCode == county.value
                     )
-                    .filter(Household.self, \.$status != HouseholdStatus.monitored).first()
+                    .filter(Household.self, \.$status != HouseholdStatus.applicant).first()
                 else {
                     throw AppError.invalidField("resident_id")
                 }

@@ -31,6 +31,10 @@ func routes(_ app: Application) throws {
     app.post(SiteURL.standards.pathComponents, use: StandardsController.addForm)
     app.get(SiteURL.apiStandards.pathComponents, use: StandardsController.apiList)
     app.put(SiteURL.apiStandard(nil).pathComponents, use: StandardsController.apiPut)
+    app.post(SiteURL.monitoringStandard(nil).pathComponents, use: MonitoringStandardsController.formPost)
+    app.post(SiteURL.monitoringStandards.pathComponents, use: MonitoringStandardsController.addForm)
+    app.get(SiteURL.apiMonitoringStandards.pathComponents, use: MonitoringStandardsController.apiList)
+    app.put(SiteURL.apiMonitoringStandard(nil).pathComponents, use: MonitoringStandardsController.apiPut)
     app.get(SiteURL.imports.pathComponents, use: ImportController.show)
     app.get(SiteURL.importTemplate(nil).pathComponents, use: ImportController.template)
     UploadRoute.post(

@@ -20,6 +20,8 @@ enum SiteURL {
     case standard(Int?)
     case apiStandards
     case apiStandard(Int?)
+    /// The monitoring standards (issue #26): page forms and API.
+    case monitoringStandards, monitoringStandard(Int?), apiMonitoringStandards, apiMonitoringStandard(Int?)
     case qualityCheck
     case apiTokens, apiHouseholds, apiOpenAPI
     case apiHousehold(RowID<Household>?)
@@ -124,6 +126,10 @@ enum SiteURL {
         case .standard(let year): ["standards", year.map(String.init) ?? ":year"]
         case .apiStandards: ["api", "v1", "standards"]
         case .apiStandard(let year): ["api", "v1", "standards", year.map(String.init) ?? ":year"]
+        case .monitoringStandards: ["monitoring-standards"]
+        case .monitoringStandard(let year): ["monitoring-standards", year.map(String.init) ?? ":year"]
+        case .apiMonitoringStandards: ["api", "v1", "monitoring-standards"]
+        case .apiMonitoringStandard(let year): ["api", "v1", "monitoring-standards", year.map(String.init) ?? ":year"]
         case .qualityCheck: ["quality", "check"]
         case .apiTokens: ["api", "v1", "tokens"]
         case .apiHouseholds: ["api", "v1", "households"]

@@ -20,7 +20,8 @@ struct SiteURLTag: LeafTag {
     static let fixed: [String: SiteURL] = [
         "home": .home, "login": .login, "help": .help, "gongshi": .gongshi, "gongshiTrack": .gongshiTrack,
         "households": .households, "householdNew": .householdNew, "imports": .imports, "quality": .quality,
-        "standards": .standards, "cases": .cases, "spotChecks": .spotChecks, "sessions": .sessions,
+        "standards": .standards, "monitoringStandards": .monitoringStandards, "cases": .cases,
+        "spotChecks": .spotChecks, "sessions": .sessions,
         "password": .password, "twoFactor": .twoFactor, "projects": .projects, "projectNew": .projectNew,
         "assessments": .assessments, "auditSearch": .auditSearch, "oversightCases": .oversightCases,
         "countyMap": .countyMap,

@@ -44,6 +44,9 @@ enum StandardsController {
         let nextYear: Int?; let latest: Row?; let missingThisYear: Bool
         /// The local-practice numbers (地方实践) and the practice numbers edited elsewhere.
         let practices: [LocalPracticeController.Row]; let practicesElsewhere: [LocalPracticeController.Elsewhere]
+        /// The monitoring standards (issue #26), with the year after the latest offered like the standards'.
+        let monitoring: [MonitoringStandardsController.Row]; let monitoringLatest: MonitoringStandardsController.Row?
+        let monitoringNextYear: Int?; let monitoringMissingThisYear: Bool
     }
 
     @Sendable static func page(req: Request) async throws -> Response {
@@ -58,6 +61,8 @@ enum StandardsController {
         let quotas = try await PairingService.quotas(on: req.data)
         let rows = try await all(on: req.data).map(row)
         let latest = rows.max { $0.year < $1.year }
+        let monitoring = try await MonitoringStandardsController.rows(on: req.data)
+        let monitoringLatest = monitoring.max { $0.year < $1.year }
         return try await Page.render(
             req, "standards",
             View(
@@ -69,7 +74,9 @@ enum StandardsController {
                 }, nextYear: latest.map { $0.year + 1 }, latest: latest,
                 missingThisYear: !rows.contains { $0.year == req.clock.today.year },
                 practices: try await LocalPracticeController.rows(on: req.data, t: t),
-                practicesElsewhere: LocalPracticeController.elsewhere(t)), status: status)
+                practicesElsewhere: LocalPracticeController.elsewhere(t), monitoring: monitoring,
+                monitoringLatest: monitoringLatest, monitoringNextYear: monitoringLatest.map { $0.year + 1 },
+                monitoringMissingThisYear: !monitoring.contains { $0.year == req.clock.today.year }), status: status)
     }
 
     @Sendable static func quotaForm(req: Request) async throws -> Response {

@@ -16,12 +16,12 @@ extension AssessmentService {
         struct Pair: Decodable { let a: Int?; let b: Int? }
         func count(_ q: SQLQueryString) async throws -> Int { try await sql.raw(q).first(decoding: N.self)?.n ?? 0 }
         var i = AssessmentInputs(); (i.returned, i.exitedHouseholds) = try await returns(on: db, unit: unit, year: year)
-        let monitored = HouseholdStatus.monitored.rawValue
+        let applicant = HouseholdStatus.applicant.rawValue
         let poor = HouseholdStatus.allCases.filter(\.isRemainingPoor).map(\.rawValue)
         i.exits = try await count(
             """
             SELECT COUNT(*) AS n FROM households WHERE \(ScopeSQL.within([unit])) AND exit_year = \(bind: year) \
-            AND status <> \(bind: monitored)
+            AND status <> \(bind: applicant)
             """
         )
         struct Target: Decodable { let target_households: Int }
@@ -77,13 +77,13 @@ extension AssessmentService {
         i.poorHouseholds = pairing?.a ?? 0; i.pairedPoorHouseholds = pairing?.b ?? 0
         try await chainInputs(on: db, unit: unit, year: year, today: today, schedule: given, into: &i)
         i.households = try await count(
-            "SELECT COUNT(*) AS n FROM households WHERE \(ScopeSQL.within([unit])) AND status <> \(bind: monitored)")
+            "SELECT COUNT(*) AS n FROM households WHERE \(ScopeSQL.within([unit])) AND status <> \(bind: applicant)")
         i.householdsWithFindings = try await count(
             """
             SELECT COUNT(DISTINCT q.household_id) AS n FROM quality_findings q JOIN households h ON h.id = \
             q.household_id
             WHERE q.\(unsafeRaw: Household.codeColumn(for: unit.level == .region ? .prefecture : unit.level)) LIKE \
-            \(bind: p) AND h.status <> \(bind: monitored)
+            \(bind: p) AND h.status <> \(bind: applicant)
             """)
         return i
     }

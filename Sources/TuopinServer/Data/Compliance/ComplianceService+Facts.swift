@@ -118,7 +118,7 @@ extension ComplianceService {
             let identified = try await db.rows(Household.self).filter(\.$countyCode == q.county_code).filter(
                 \.$identifiedYear == q.year
             )
-            .filter(\.$status != .monitored).count()
+            .filter(\.$status != .applicant).count()
             facts.identificationQuotas.append(
                 .init(
                     county: county, year: q.year, quota: q.quota, exempted: !q.exemption.isEmpty, identified: identified

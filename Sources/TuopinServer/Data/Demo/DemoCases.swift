@@ -295,7 +295,7 @@ struct DemoCases {
     /// exited households first, so that W-return shows every step, then the applicants.
     private func identifications(_ actors: Actors, clock: Clock, realNow: Date) async throws -> Int {
         let exited = try await households([.exitedWithoutPolicy, .exitedWithPolicy])
-        let candidates = exited + (try await households([.monitored]))
+        let candidates = exited + (try await households([.applicant]))
         func workflow(_ id: RowID<Household>) -> WorkflowDefinition {
             exited.contains(id) ? Workflows.returnToPoverty : Workflows.identification
         }

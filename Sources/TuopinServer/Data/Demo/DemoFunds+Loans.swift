@@ -16,7 +16,7 @@ extension DemoFunds {
         let households = try await sql.select().columns(
             "id", "village_code", "township_code", "county_code", "prefecture_code"
         ).from(Household.schema)
-            .where("status", .notEqual, SQLBind(HouseholdStatus.monitored.rawValue)).orderBy("id").all(
+            .where("status", .notEqual, SQLBind(HouseholdStatus.applicant.rawValue)).orderBy("id").all(
                 decoding: HouseholdRow.self
             )
             .filter { $0.id % 9 == 2 }

@@ -82,7 +82,7 @@ extension DemoResponsibility {
                 SELECT m.id AS member_id, h.id AS household_id, h.village_code, h.status FROM members m JOIN \
                 households h ON h.id = m.household_id
                 WHERE m.relation = \(bind: Relation.head.rawValue) AND h.status <> \
-                \(bind: HouseholdStatus.monitored.rawValue) ORDER BY h.village_code, h.id
+                \(bind: HouseholdStatus.applicant.rawValue) ORDER BY h.village_code, h.id
                 """
             ).all(decoding: DemoVillageHead.self)
             let byVillage = Dictionary(grouping: heads, by: \.village_code)

@@ -123,7 +123,7 @@ struct DemoResponsibility {
         let rows = try await sql.raw(
             """
             SELECT village_code, status, COUNT(*) AS n, \(DataAccess.bigintSum("member_count")) AS people \
-            FROM households WHERE status <> \(bind: HouseholdStatus.monitored.rawValue) GROUP BY village_code, status
+            FROM households WHERE status <> \(bind: HouseholdStatus.applicant.rawValue) GROUP BY village_code, status
             """
         ).all(decoding: Row.self)
         var size: [String: Size] = [:]

@@ -307,7 +307,7 @@ struct DemoSeeder {
             if let top = try await sql.raw(
                 """
                 SELECT county_code, identified_year, COUNT(*) AS n FROM households WHERE status <> \
-                \(bind: HouseholdStatus.monitored.rawValue)
+                \(bind: HouseholdStatus.applicant.rawValue)
                 GROUP BY county_code, identified_year ORDER BY n DESC, county_code, identified_year LIMIT 1
                 """
             ).first(decoding: Busiest.self), top.n > 1 {

@@ -11,7 +11,8 @@ enum Migrations {
         AddCadrePhone(), CreateFunds(),
         CreateRollups(), CreateInspections(), CreateOversight(), KeyObjectorHashes(), AddPasswordHistory(),
         MaskResidentIDs(), AddObjectionFormTokens(), HouseholdExitOrder(), CreateLocalPractices(),
-        SplitCadreRank(), AddPoorUnitFlag(), AssessmentAtEveryLevel(), IndexAuditChanges(),
+        SplitCadreRank(), AddPoorUnitFlag(), AssessmentAtEveryLevel(), IndexAuditChanges(), SeparateApplicants(),
+        CreateMonitoringStandards(),
     ]
 }
 

@@ -24,7 +24,7 @@ extension ResponsibilityService {
             .column(sum("CASE WHEN exit_year = \(year) THEN member_count ELSE 0 END"), as: "ep")
             .column(sum("CASE WHEN \(poor) AND \(paired) THEN 1 ELSE 0 END"), as: "paired")
             .from(Household.schema).where(ScopeSQL.within([unit])).where(
-                "status", .notEqual, SQLBind(HouseholdStatus.monitored.rawValue)
+                "status", .notEqual, SQLBind(HouseholdStatus.applicant.rawValue)
             )
             .first(decoding: Row.self)
         return ReportFigures(

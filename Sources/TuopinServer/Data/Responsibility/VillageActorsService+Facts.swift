@@ -26,7 +26,7 @@ extension VillageActorsService {
             SELECT b.leader_id, m.household_id FROM leader_beneficiaries b JOIN members m ON m.id = b.member_id
             JOIN households h ON h.id = m.household_id JOIN party_leaders l ON l.id = b.leader_id
             WHERE l.active = \(bind: true) AND l.village_code LIKE \(bind: root.value + "%") AND h.status <> \
-            \(bind: HouseholdStatus.monitored.rawValue)
+            \(bind: HouseholdStatus.applicant.rawValue)
             """
         ).all(decoding: LinkRow.self)
         let households = Array(Set(links.map(\.household_id)))
