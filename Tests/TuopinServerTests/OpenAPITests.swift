@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 import VaporTesting
+import TuopinCore
+
 @testable import TuopinServer
 
 @Suite struct OpenAPITests {
@@ -46,5 +48,20 @@ import VaporTesting
             let documentedAPI = served.filter { $0.contains(" /api/v1/") }
             #expect(documentedAPI == routes, "documented but absent: \(documentedAPI.subtracting(routes).sorted())")
         }
+    }
+
+    /// The local-practice keys and kinds the document lists are the ones the code has (a new kind was once
+    /// served that the document did not allow: the API fuzzing caught it, the unit tests did not).
+    @Test func localPracticeKeysAndKindsAreThoseOfTheCode() throws {
+        let url = URL(fileURLWithPath: packageRoot() + "Resources/openapi.json")
+        let doc = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
+        let schemas = (doc["components"] as! [String: Any])["schemas"] as! [String: Any]
+        let practice = (schemas["LocalPractice"] as! [String: Any])["properties"] as! [String: Any]
+        let kinds = Set((practice["kind"] as! [String: Any])["enum"] as! [String])
+        #expect(kinds == Set(LocalPractice.Key.allCases.map(\.kind.rawValue)))
+        let put = ((doc["paths"] as! [String: Any])["/api/v1/local-practices/{key}"] as! [String: Any])["put"]
+        let parameter = ((put as! [String: Any])["parameters"] as! [[String: Any]])[0]
+        let keys = (parameter["schema"] as! [String: Any])["enum"] as! [String]
+        #expect(Set(keys) == Set(LocalPractice.Key.allCases.map(\.rawValue)))
     }
 }

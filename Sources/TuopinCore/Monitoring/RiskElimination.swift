@@ -66,12 +66,8 @@ public enum RiskElimination {
                 failures.append(.incomeNotAboveLine(year: year, perCapita: perCapita, line: s.incomeLine))
             }
         }
-        for kind in GuaranteeKind.allCases {
-            switch guarantees[kind] {
-            case .some(true): continue
-            case .some(false): failures.append(.guaranteeNotMet(kind))
-            case .none: failures.append(.guaranteeUnknown(kind))
-            }
+        for (kind, recorded) in GuaranteeKind.notMet(in: guarantees) {
+            failures.append(recorded ? .guaranteeNotMet(kind) : .guaranteeUnknown(kind))
         }
         for risk in RiskType.allCases where risks[risk] == false { failures.append(.riskOpen(risk)) }
         return failures

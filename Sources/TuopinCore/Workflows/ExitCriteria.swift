@@ -42,12 +42,8 @@ public enum ExitCriteria {
         } else {
             failures.append(.noIncomeRecord(year: exitYear))
         }
-        for kind in GuaranteeKind.allCases {
-            switch guarantees[kind] {
-            case .some(true): continue
-            case .some(false): failures.append(.guaranteeNotMet(kind))
-            case .none: failures.append(.guaranteeUnknown(kind))
-            }
+        for (kind, recorded) in GuaranteeKind.notMet(in: guarantees) {
+            failures.append(recorded ? .guaranteeNotMet(kind) : .guaranteeUnknown(kind))
         }
         return failures
     }
@@ -152,5 +148,13 @@ public enum ExitCriteria {
             missedBP: flooredBasisPoints(survey.missed, of: sn),
             recognitionBP: flooredBasisPoints(survey.approving, of: survey.surveyedHouseholds),
             estimatedWronglyExited: wrongNum / den, estimatedMissed: missedNum / den, failed: failed)
+    }
+}
+
+extension GuaranteeKind {
+    /// Every guarantee not known to be met, in the order of `allCases`: `recorded` when it is recorded as
+    /// not met, not when nothing is recorded (the exit criteria and risk elimination both ask this).
+    public static func notMet(in guarantees: [GuaranteeKind: Bool]) -> [(kind: GuaranteeKind, recorded: Bool)] {
+        allCases.compactMap { kind in guarantees[kind] == true ? nil : (kind, guarantees[kind] != nil) }
     }
 }

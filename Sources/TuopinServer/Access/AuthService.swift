@@ -305,11 +305,9 @@ enum AuthService {
             }
         }
         guard let stage = SessionStage(rawValue: session.stage) else { return nil }
-        let scope = Scope(
-            bindings: session.bindings.compactMap { b in OrgCode(b.unitCode).map { RoleBinding(role: b.role, unit: $0) }
-            })
         var current = CurrentUser(
-            id: session.userID, username: session.username, displayName: session.displayName, scope: scope,
+            id: session.userID, username: session.username, displayName: session.displayName,
+            scope: Scope(stored: session.bindings),
             sessionID: session.sessionID, sessionKind: session.kind)
         current.stage = stage
         current.passwordExpired = app.tuopin.passwordPolicy.isExpired(changedAt: session.passwordChangedAt, now: now)

@@ -38,13 +38,14 @@ extension CurrentUser {
 extension User {
     /// The user's scope from their stored role bindings (requires `bindings` loaded); a binding
     /// with an unknown role or a malformed code grants nothing.
-    var scope: Scope {
-        Scope(
-            bindings: bindings.compactMap { record in
-                let role = record.role
-                guard let unit = OrgCode(record.unitCode) else { return nil }
-                return RoleBinding(role: role, unit: unit)
-            })
+    var scope: Scope { Scope(stored: bindings.map { ($0.role, $0.unitCode) }) }
+}
+
+extension Scope {
+    /// The scope of role bindings as stored (role, unit code); a malformed code grants nothing.
+    init(stored bindings: [(role: Role, unitCode: String)]) {
+        self.init(
+            bindings: bindings.compactMap { b in OrgCode(b.unitCode).map { RoleBinding(role: b.role, unit: $0) } })
     }
 }
 

@@ -23,12 +23,6 @@ enum MonitoringStandardsController {
         try await db.rows(MonitoringStandardRecord.self).sort(\.$id).all().map(row)
     }
 
-    /// The standard of each year, as the monitoring rules read it.
-    static func lookup(on db: DataAccess) async throws -> [Int: MonitoringStandard] {
-        Dictionary(
-            uniqueKeysWithValues: try await db.rows(MonitoringStandardRecord.self).all().map { ($0.id!, $0.standard) })
-    }
-
     @Sendable static func apiList(req: Request) async throws -> [Row] {
         _ = try req.requireUser()
         return try await rows(on: req.data)

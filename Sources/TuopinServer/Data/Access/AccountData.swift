@@ -64,7 +64,7 @@ extension AccountData {
             sessionID: row.id, kind: row.kind, stage: row.stage, createdAt: row.created_at,
             expiresAt: row.expires_at, lastSeenAt: row.last_seen_at, userID: row.user_id, username: row.username,
             displayName: row.display_name, active: row.active, passwordChangedAt: row.password_changed_at,
-            // A binding with an unknown role grants nothing (as `User.scope`).
+            // A binding with a role this version does not know grants nothing.
             bindings: bindings.compactMap { b in Role(rawValue: b.role).map { ($0, b.unit_code) } })
     }
 }

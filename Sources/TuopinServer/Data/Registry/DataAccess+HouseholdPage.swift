@@ -38,18 +38,9 @@ extension DataAccess {
         return (plans, measures)
     }
 
-    func history(ofHousehold id: RowID<Household>) async throws -> [HouseholdHistory.Entry] {
-        try await history(of: household(id: id))
-    }
-
     /// The change history of a household already read through the scope.
     func history(of household: Household) async throws -> [HouseholdHistory.Entry] {
         try await HouseholdHistory.entries(on: self, householdID: household.requireID())
-    }
-
-    func facts(ofHousehold id: RowID<Household>, protector: DataProtector, planYear: Int) async throws -> HouseholdFacts
-    {
-        try await facts(of: household(id: id), protector: protector, planYear: planYear)
     }
 
     /// The data-quality facts of a household already read through the scope.
@@ -58,10 +49,6 @@ extension DataAccess {
         return try await HouseholdFactsLoader.load(
             on: self, households: [(id, household.status.rawValue)], protector: protector, planYear: planYear
         ).facts[id]!
-    }
-
-    func pairings(ofHousehold id: RowID<Household>, t: Translations) async throws -> [PairingService.View] {
-        try await pairings(of: household(id: id), t: t)
     }
 
     /// The pairings of a household already read through the scope.
