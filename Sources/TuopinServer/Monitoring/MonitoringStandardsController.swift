@@ -93,7 +93,8 @@ enum MonitoringStandardsController {
         struct Year: Content { let year: String? }
         let typed = try req.content.decode(Year.self).year?.trimmingCharacters(in: .whitespaces) ?? ""
         return try await FormFlow.submit(req, answering: [.forbidden]) {
-            guard let year = Int(typed), (2021...2100).contains(year) else { throw AppError.invalidField("year") }
+            // The years a standard may have are TuopinCore's (`MonitoringStandard.validated`).
+            guard let year = Int(typed) else { throw AppError.invalidField("year") }
             _ = try await save(req: req, year: year, input: try req.content.decode(Input.self))
             return .redirect(SiteURL.standards.path + "#monitoring-standard-\(year)")
         } orShow: { refusal in
